@@ -1,0 +1,46 @@
+//! Typed identifiers: an organization id can never be passed where a user id is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// A user account.
+    UserId,
+    /// An organization (tenant).
+    OrgId,
+    /// A membership of a user in an organization.
+    MembershipId,
+    /// An invitation to join an organization.
+    InvitationId,
+    /// An API token.
+    TokenId,
+    /// An audit log entry.
+    AuditId,
+    /// A background job.
+    JobId,
+    /// An e-mail in the outbox.
+    EmailId,
+);

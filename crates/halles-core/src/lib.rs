@@ -1,0 +1,10 @@
+//! Domain types and rules of Halles. No I/O, no async: everything here can be unit-tested alone.
+
+pub mod accounts;
+pub mod clock;
+pub mod ids;
+pub mod organizations;
+pub mod validation;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use ids::*;

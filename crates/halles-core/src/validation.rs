@@ -1,0 +1,145 @@
+//! Field validation shared by the pages and the API: each failure names its field and a stable code.
+
+use crate::accounts::MIN_PASSWORD_LEN;
+use serde::Serialize;
+
+/// One field that failed validation. `code` is stable and doubles as the translation key suffix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field name as submitted.
+    pub field: String,
+    /// A stable machine code such as `required` or `email_invalid`.
+    pub code: &'static str,
+}
+
+/// Collects field errors while checking a submission.
+#[derive(Debug, Default, Clone)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// An empty validator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an error on a field.
+    pub fn add(&mut self, field: &str, code: &'static str) {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            code,
+        });
+    }
+
+    /// The field must not be blank.
+    pub fn required(&mut self, field: &str, value: &str) -> bool {
+        if value.trim().is_empty() {
+            self.add(field, "required");
+            return false;
+        }
+        true
+    }
+
+    /// The field must not exceed `max` characters.
+    pub fn max_len(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.add(field, "too_long");
+        }
+    }
+
+    /// The field must look like an e-mail address.
+    pub fn email(&mut self, field: &str, value: &str) {
+        if self.required(field, value) && !is_plausible_email(value) {
+            self.add(field, "email_invalid");
+        }
+    }
+
+    /// A new password and its confirmation.
+    pub fn new_password(
+        &mut self,
+        field: &str,
+        password: &str,
+        confirm_field: &str,
+        confirm: &str,
+    ) {
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            self.add(field, "password_too_short");
+        } else if password != confirm {
+            self.add(confirm_field, "password_mismatch");
+        }
+    }
+
+    /// Whether nothing failed.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors found, in the order found.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
+    /// `Ok(())` when valid, else the errors.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// A light check: one `@`, something before, a dot after, no spaces. Delivery is the real test.
+pub fn is_plausible_email(value: &str) -> bool {
+    let v = value.trim();
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !v.chars().any(char::is_whitespace)
+        && v.len() <= 254
+}
+
+/// Normalizes an e-mail for lookups: trimmed and lower-cased.
+pub fn normalize_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_lightly() {
+        assert!(is_plausible_email("cuisine@cpe.example"));
+        assert!(!is_plausible_email("cuisine@cpe"));
+        assert!(!is_plausible_email("cui sine@cpe.example"));
+        assert!(!is_plausible_email("@cpe.example"));
+        assert_eq!(
+            normalize_email("  Marie@Ferme.Example "),
+            "marie@ferme.example"
+        );
+    }
+
+    #[test]
+    fn a_short_or_mismatched_password_names_its_field() {
+        let mut v = Validator::new();
+        v.new_password("password", "court", "password_confirm", "court");
+        assert_eq!(v.clone().into_errors()[0].code, "password_too_short");
+        let mut v = Validator::new();
+        v.new_password(
+            "password",
+            "assez-long-123",
+            "password_confirm",
+            "autre-chose-12",
+        );
+        let errs = v.into_errors();
+        assert_eq!(errs[0].field, "password_confirm");
+        assert_eq!(errs[0].code, "password_mismatch");
+    }
+}

@@ -1,0 +1,176 @@
+//! The audit log: who changed what, in which organization, before and after, when.
+
+use crate::db::{ms, ts};
+use crate::{Actor, StoreResult, TenantScope};
+use halles_core::{AuditId, OrgId, TokenId, UserId};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{AnyConnection, Row};
+
+/// What kind of change an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Something was created.
+    Create,
+    /// Something was changed.
+    Update,
+    /// Something was deleted, revoked or removed.
+    Delete,
+}
+
+impl Action {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One change to record. Written in the same transaction as the change itself.
+#[derive(Debug)]
+pub struct Change<'a> {
+    /// The organization concerned; `None` for platform-level changes (accounts, new organizations).
+    pub org: Option<OrgId>,
+    /// Who made it.
+    pub actor: Actor,
+    /// What was done.
+    pub action: Action,
+    /// The entity type, such as `membership`.
+    pub entity: &'a str,
+    /// The entity's id.
+    pub entity_id: String,
+    /// The entity before (updates and deletes).
+    pub before: Option<Value>,
+    /// The entity after (creates and updates).
+    pub after: Option<Value>,
+}
+
+/// Records a change on the connection (normally inside the change's transaction).
+pub async fn record(
+    conn: &mut AnyConnection,
+    change: Change<'_>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_user_id, actor_token_id, action, entity, \
+         entity_id, before_json, after_json, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(change.org.map(|o| o.0))
+    .bind(change.actor.user.map(|u| u.0))
+    .bind(change.actor.token.map(|t| t.0))
+    .bind(change.action.code())
+    .bind(change.entity)
+    .bind(change.entity_id)
+    .bind(change.before.map(|v| v.to_string()))
+    .bind(change.after.map(|v| v.to_string()))
+    .bind(ms(at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An entry as read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Its id.
+    pub id: AuditId,
+    /// The person who acted, if a person.
+    pub actor_user: Option<UserId>,
+    /// That person's name.
+    pub actor_name: Option<String>,
+    /// The token that acted, if a token.
+    pub actor_token: Option<TokenId>,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// Entity type.
+    pub entity: String,
+    /// Entity id.
+    pub entity_id: String,
+    /// JSON before.
+    pub before: Option<Value>,
+    /// JSON after.
+    pub after: Option<Value>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Filters of the audit page and API.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only this entity type.
+    pub entity: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Only before this instant.
+    pub until: Option<Timestamp>,
+    /// Only entries older than this id (cursor).
+    pub before_id: Option<AuditId>,
+}
+
+impl crate::Store {
+    /// The organization's audit entries, newest first, at most `limit`.
+    pub async fn audit_entries(
+        &self,
+        scope: &TenantScope,
+        filter: &Filter,
+        limit: i64,
+    ) -> StoreResult<Vec<Entry>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.actor_user_id, u.name AS actor_name, a.actor_token_id, a.action, \
+             a.entity, a.entity_id, a.before_json, a.after_json, a.at \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+             WHERE a.organization_id = $1 \
+             AND ($2 IS NULL OR a.entity = $2) AND ($3 IS NULL OR a.action = $3) \
+             AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5) \
+             AND ($6 IS NULL OR a.id < $6) \
+             ORDER BY a.id DESC LIMIT $7",
+        )
+        .bind(scope.org.0)
+        .bind(filter.entity.clone())
+        .bind(filter.action.clone())
+        .bind(filter.from.map(ms))
+        .bind(filter.until.map(ms))
+        .bind(filter.before_id.map(|i| i.0))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let parse = |c: &str| -> StoreResult<Option<Value>> {
+                    let s: Option<String> = r.try_get(c)?;
+                    Ok(s.and_then(|s| serde_json::from_str(&s).ok()))
+                };
+                Ok(Entry {
+                    id: AuditId(r.try_get("id")?),
+                    actor_user: r.try_get::<Option<i64>, _>("actor_user_id")?.map(UserId),
+                    actor_name: r.try_get("actor_name")?,
+                    actor_token: r.try_get::<Option<i64>, _>("actor_token_id")?.map(TokenId),
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    before: parse("before_json")?,
+                    after: parse("after_json")?,
+                    at: ts(r, "at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The entity types that appear in the organization's log (for the filter list).
+    pub async fn audit_entities(&self, scope: &TenantScope) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT entity FROM audit_log WHERE organization_id = $1 ORDER BY entity",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("entity")?)).collect()
+    }
+}

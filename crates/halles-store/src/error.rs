@@ -1,0 +1,37 @@
+use thiserror::Error;
+
+/// What can go wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The row does not exist in this scope.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state rule refused the change; the code is stable.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A stored value could not be read back.
+    #[error("corrupt value in {0}")]
+    Corrupt(&'static str),
+    /// Password hashing failed.
+    #[error("password hashing failed")]
+    Hashing,
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// Whether this is a unique-constraint violation.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}

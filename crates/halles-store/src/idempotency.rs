@@ -1,0 +1,124 @@
+//! Idempotency keys for API POSTs: the first response is kept and replayed for the same key.
+
+use crate::db::ms;
+use crate::{Store, StoreError, StoreResult};
+use halles_core::{OrgId, TokenId};
+use sqlx::Row;
+
+/// What a key's first use left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is new: the caller handles the request, then calls [`Store::finish_idempotent`].
+    Fresh,
+    /// The same request is being handled right now.
+    InProgress,
+    /// The key was used with a different request body.
+    Mismatch,
+    /// The stored first response: replay it.
+    Replay {
+        /// HTTP status.
+        status: u16,
+        /// Content type.
+        content_type: String,
+        /// Body.
+        body: String,
+    },
+}
+
+impl Store {
+    /// Claims a key for a token, or tells what its first use left.
+    pub async fn claim_idempotency_key(
+        &self,
+        org: OrgId,
+        token: TokenId,
+        key: &str,
+        request_hash: &str,
+    ) -> StoreResult<Claim> {
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, \
+             created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(org.0)
+        .bind(token.0)
+        .bind(key)
+        .bind(request_hash)
+        .bind(ms(self.now()))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Claim::Fresh);
+        }
+        let row = sqlx::query(
+            "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
+             WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
+        )
+        .bind(org.0)
+        .bind(token.0)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let stored_hash: String = row.try_get("request_hash")?;
+        if stored_hash != request_hash {
+            return Ok(Claim::Mismatch);
+        }
+        let status: Option<i64> = row.try_get("status_code")?;
+        Ok(match status {
+            None => Claim::InProgress,
+            Some(s) => Claim::Replay {
+                status: u16::try_from(s).map_err(|_| StoreError::Corrupt("status_code"))?,
+                content_type: row
+                    .try_get::<Option<String>, _>("content_type")?
+                    .unwrap_or_default(),
+                body: row
+                    .try_get::<Option<String>, _>("response_body")?
+                    .unwrap_or_default(),
+            },
+        })
+    }
+
+    /// Stores the first response for a claimed key.
+    pub async fn finish_idempotent(
+        &self,
+        org: OrgId,
+        token: TokenId,
+        key: &str,
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status_code = $1, content_type = $2, response_body = $3 \
+             WHERE organization_id = $4 AND token_id = $5 AND idem_key = $6",
+        )
+        .bind(i64::from(status))
+        .bind(content_type)
+        .bind(body)
+        .bind(org.0)
+        .bind(token.0)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Releases a claimed key whose request failed on the server, so the client may retry.
+    pub async fn release_idempotency_key(
+        &self,
+        org: OrgId,
+        token: TokenId,
+        key: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE organization_id = $1 AND token_id = $2 \
+             AND idem_key = $3 AND status_code IS NULL",
+        )
+        .bind(org.0)
+        .bind(token.0)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
