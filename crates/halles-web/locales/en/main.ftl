@@ -1,0 +1,330 @@
+# Halles — English
+
+## Common
+skip-to-content = Skip to content
+lang-switch = Français
+save = Save
+back-to-login = Back to log in
+footer-api = API
+footer-tagline = Halles, the shared platform for local food systems
+form-error-summary = There is a problem
+export-csv = Export as CSV
+export-xlsx = Export as Excel (XLSX)
+
+## Navigation
+nav-label = Main navigation
+nav-home = Home
+nav-members = Members
+nav-audit = Audit log
+nav-tokens = API tokens
+nav-admin = Administration
+nav-account = My account
+nav-help = Help
+nav-logout = Log out
+nav-my-organizations = My organizations
+
+## Months
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Organization kinds and roles
+kind-hub = Food hub
+kind-producer = Producer
+kind-buyer = Buyer
+kind-program_operator = Program operator
+kind-partner_org = Partner organization
+kind-market = Market
+kind-funder = Funder
+role-admin = Administrator
+role-staff = Staff
+role-cashier = Cashier
+role-viewer = Read only
+scope-org-read = read the organization and its members
+scope-org-write = invite members
+scope-audit-read = read the audit log
+
+## Fields
+field-email = E-mail address
+field-password = Password
+field-new-password = New password
+field-password-confirm = Confirm the password
+field-current-password = Current password
+field-name = Name
+field-lang = Language
+field-role = Role
+field-kind = Kind of organization
+field-org-name = Organization name
+field-admin-email = Administrator's e-mail
+field-token-name = Token name
+field-scopes = Permissions
+hint-password = At least 10 characters. A sentence you remember easily makes a good password.
+hint-token-name = For example: "Accounting software" or "Kiosk register".
+hint-admin-email = This person will receive an invitation to become the organization's administrator.
+
+## Form errors
+err-required = This field is required.
+err-too_long = This text is too long.
+err-email_invalid = Enter a valid e-mail address, such as name@example.ca.
+err-password_too_short = The password must have at least 10 characters.
+err-password_mismatch = The two passwords are not the same.
+err-password_wrong = The current password is not right.
+err-role_invalid = Choose a role from the list.
+err-kind_invalid = Choose a kind of organization from the list.
+err-lang_invalid = Choose a language.
+err-scope_required = Tick at least one permission.
+err-email_taken = An account already exists with this e-mail address.
+err-already_member = This person is already a member of the organization.
+err-role_not_allowed = This role does not exist for this kind of organization.
+err-last_admin = The organization must keep at least one administrator.
+err-idempotency_key_invalid = The idempotency key must have 1 to 255 characters.
+err-instant_invalid = Unreadable date: use RFC 3339, for example 2026-11-28T14:00:00Z.
+err-reset_invalid = This reset link is no longer valid.
+err-invitation_invalid = This invitation is no longer valid.
+err-login-failed = Wrong e-mail or password.
+err-login-disabled = This account is disabled. Contact the platform administration.
+err-login-throttled = Too many attempts. Wait 15 minutes before trying again.
+err-disable-self = You cannot disable your own account.
+
+## Error pages
+error-title = Page unavailable
+error-back-home = Back to home
+err-not-found = This page does not exist, or you do not have access to it.
+err-forbidden = Your role does not allow you to open this page.
+err-csrf = The form has expired. Go back, reload the page and try again.
+err-bad-form = The form sent could not be read. Reload the page and try again.
+err-internal = Something unexpected went wrong. Try again in a moment.
+
+## Messages
+flash-logged-out = You are logged out.
+flash-password-reset = Your password has been changed. Log in with the new one.
+flash-password-changed = Password changed. Please log in again.
+flash-account-saved = Your details are saved.
+flash-invitation-sent = Invitation sent by e-mail.
+flash-invitation-revoked = Invitation cancelled.
+flash-invitation-accepted = Welcome! You are now part of the organization.
+flash-role-changed = Role changed.
+flash-member-removed = Member removed from the organization.
+flash-token-revoked = Token revoked: it no longer works.
+flash-org-created = Organization created. Its administrator has received an invitation.
+flash-user-disabled = Account disabled.
+flash-user-enabled = Account enabled again.
+flash-job-retried = Job put back in the queue.
+
+## Log in
+login-title = Log in
+login-intro = Log in with your e-mail address and your password.
+login-submit = Log in
+login-forgot = Forgot your password?
+login-demo-title = Demo accounts
+login-demo-password = Password for every account: { $password }
+demo-platform-admin = Platform administration
+demo-hub-admin = Food hub, coordination
+demo-hub-staff = Food hub, staff
+demo-producer = Producer (farm)
+demo-buyer = Buyer (daycare)
+demo-operator = Coupon program operator
+demo-partner = Partner organization
+demo-market-admin = Market, management
+demo-cashier = Market, cashier
+demo-funder = Funder
+forgot-title = Forgot your password
+forgot-intro = Enter your e-mail address. If an account exists, you will receive a link valid for one hour.
+forgot-submit = Send the link
+forgot-sent = If an account exists for this address, an e-mail with a link is on its way. The link is valid for one hour.
+reset-title = Choose a new password
+reset-submit = Change the password
+reset-invalid = This link is no longer valid: it was already used or it has expired. Ask for a new one.
+
+## E-mails
+mail-reset-subject = Halles: change your password
+mail-reset-body =
+    Hello { $name },
+
+    To choose a new password, open this link (valid for one hour):
+    { $link }
+
+    If you did not ask for this, ignore this message: your password stays the same.
+
+    The Halles team
+mail-invite-subject = Invitation to join { $org } on Halles
+mail-invite-body =
+    Hello,
+
+    { $inviter } invites you to join { $org } on Halles, with the role "{ $role }".
+
+    To accept, open this link before { $expires }:
+    { $link }
+
+    If you were not expecting this invitation, ignore this message.
+
+    The Halles team
+
+## Home
+home-title = Home
+home-none-title = Welcome to Halles
+home-none-body = Your account is not part of any organization yet. Ask an administrator to invite you.
+home-your-role = your role: { $role }
+home-next-title = What to do next
+home-next-members = Invite your team and manage roles
+home-members-count = { $count } member(s), { $pending } pending invitation(s)
+home-next-tokens = Connect another software with an API token
+home-next-audit = Read the audit log
+home-next-guide = Read the guide for your role
+home-next-account = Check your name, language and password
+home-coming-title = Coming soon in Halles
+home-intro-hub = Your food hub brings producers together and sells their products to institutions, restaurants and households.
+home-intro-producer = Your farm sells its products through one or more food hubs.
+home-intro-buyer = Your organization buys local food from a food hub.
+home-intro-program_operator = Your organization runs a food-coupon program with its partners, markets and funders.
+home-intro-partner_org = Your organization enrols participants in a food-coupon program.
+home-intro-market = Your market accepts food coupons at its registers.
+home-intro-funder = Your organization funds a food-coupon program and follows its results.
+home-coming-hub = Order cycles, producers' availability, price lists, orders, receiving, packing, routes, labels and invoices.
+home-coming-producer = Your product catalog, weekly availability, purchase orders and payout statements.
+home-coming-buyer = The hub's catalog at your prices, cart, standing orders and invoices.
+home-coming-program_operator = Programs, product groups, budget envelopes, allocation schedules, cards and reports.
+home-coming-partner_org = Enrolling participants, handing out cards and following your budget envelope.
+home-coming-market = Registers, card reading by QR code, redemptions, refunds and reimbursement claims.
+home-coming-funder = Reports: amounts loaded and spent, participants reached, unused funds.
+
+## Members
+members-title = Members
+members-invite-title = Invite someone
+members-invite-intro = The person receives an e-mail with a link valid for 7 days.
+members-invite-submit = Send the invitation
+members-list-title = Current members
+members-disabled = account disabled
+members-role-of = Role of { $name }
+members-change-role = Change role
+members-remove = Remove
+members-remove-label = Remove { $name } from the organization
+members-pending-title = Pending invitations
+members-pending-none = No pending invitation.
+members-pending-expires = Link valid until { $date }
+members-revoke = Cancel
+members-revoke-label = Cancel the invitation of { $email }
+
+## Invitations
+invitation-title = Invitation
+invitation-invalid = This invitation is no longer valid: it was used, cancelled or has expired. Ask for a new one.
+invitation-offer = You are invited to join { $org } with the role "{ $role }".
+invitation-accept = Accept the invitation
+invitation-wrong-account = This invitation is for { $email }. Log out, then open the link again.
+invitation-login-first = Log in to accept
+invitation-register-intro = Create your account for { $email }: choose your name and a password.
+invitation-create-account = Create my account and accept
+
+## Audit log
+audit-title = Audit log
+audit-intro = Every creation, change and deletion made in your organization, by a person or by an API token.
+audit-filters = Filter the log
+audit-all = All
+audit-from = From
+audit-until = Until
+audit-filter = Filter
+audit-empty = No entry matches.
+audit-details = Before and after
+audit-older = Older entries
+audit-actor-system = System
+audit-actor-token = API token #{ $id }
+audit-action-create = Created
+audit-action-update = Changed
+audit-action-delete = Deleted
+audit-col-when = When
+audit-col-who = Who
+audit-col-action = Action
+audit-col-entity = Item
+audit-col-id = Id
+audit-col-before = Before
+audit-col-after = After
+
+## API tokens
+tokens-title = API tokens
+tokens-intro = A token lets another software read or change your organization's data, according to the permissions ticked.
+tokens-new = New token
+tokens-create = Create the token
+tokens-created = Token created.
+tokens-copy-now = Copy it now: it will never be shown again.
+tokens-list = Existing tokens
+tokens-none = No token yet.
+tokens-revoked = revoked
+tokens-created-at = created { $date }
+tokens-revoke = Revoke
+tokens-revoke-label = Revoke the token { $name }
+
+## My account
+account-title = My account
+account-email = E-mail address: { $email }
+account-profile = Name and language
+account-password = Password
+account-password-submit = Change the password
+
+## Administration
+admin-title = Platform administration
+admin-nav = Administration sections
+admin-orgs = Organizations
+admin-org-new = New organization
+admin-org-create = Create and invite
+admin-users = Accounts
+admin-users-intro = A disabled account can no longer log in, and its open sessions end.
+admin-platform-admin = administration
+admin-disable = Disable
+admin-disable-label = Disable the account of { $name }
+admin-enable = Enable
+admin-enable-label = Enable the account of { $name }
+admin-outbox = Outbox
+admin-outbox-intro = The platform's e-mails. Without a mail server configured (and in the demo), they stay here.
+admin-outbox-to = To
+admin-outbox-empty = No e-mail.
+admin-outbox-sent = sent
+admin-outbox-kept = kept here (no mail server)
+admin-outbox-failed = delivery failed
+admin-outbox-queued = waiting
+admin-jobs = Background jobs
+admin-jobs-empty = No job.
+admin-jobs-attempts = attempt { $n } of { $max }
+admin-jobs-retry = Retry
+
+## Help
+help-guides = Guides
+help-other-language = Lire en français
+
+## API
+api-title = API documentation
+api-intro = The API lets other software work with Halles. The technical descriptions below are in English.
+api-openapi-link = OpenAPI 3.1 document (JSON)
+api-operations = Operations
+api-scopes = Permissions required:
+api-params = Parameters
+api-required = required
+api-body = Request body:
+api-responses = Responses
+api-schemas = Schemas
+api-problems = Error codes
+api-problems-intro = Every error is a problem details document (RFC 9457) with a stable code and a message in the language asked for by the Accept-Language header.
+problem-title-400 = Bad request
+problem-title-401 = Authentication required
+problem-title-403 = Access refused
+problem-title-404 = Not found
+problem-title-409 = Conflict
+problem-title-422 = Data refused
+problem-title-500 = Internal error
+problem-unauthorized = Send a valid API token in the Authorization: Bearer header.
+problem-insufficient_scope = This token does not have the permission { $scope }.
+problem-not_found = Nothing matches this id in your organization.
+problem-malformed_body = The request body is not the JSON expected.
+problem-validation_failed = Some fields are invalid: see "errors".
+problem-idempotency_key_reused = This idempotency key was already used for another request.
+problem-idempotency_key_in_progress = The first request with this idempotency key is still running.
+problem-invalid_cursor = The pagination cursor cannot be read.
+problem-internal = Something unexpected went wrong.

@@ -1,0 +1,132 @@
+//! `Idempotency-Key` on every API POST: the first response is stored and replayed for a repeat
+//! with the same body; the same key with another body is refused.
+
+use super::auth::bearer;
+use super::problem::{ApiError, caller_lang};
+use crate::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use halles_store::idempotency::Claim;
+use sha2::{Digest, Sha256};
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// Largest request or response body kept for replay.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// The middleware. Requests without the header, or that are not POST, pass straight through.
+pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(key) = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return next.run(req).await;
+    };
+    let lang = caller_lang(req.headers());
+    if key.is_empty() || key.len() > 255 {
+        return ApiError::Validation(vec![halles_core::validation::FieldError {
+            field: "Idempotency-Key".into(),
+            code: "idempotency_key_invalid",
+        }])
+        .into_problem(lang);
+    }
+    // Without a valid token the handler answers 401 itself; nothing to remember.
+    let token = match bearer(req.headers()) {
+        Some(secret) => match state.store.token_by_secret(secret).await {
+            Ok(Some(t)) => t,
+            Ok(None) => return next.run(req).await,
+            Err(_) => return ApiError::Internal.into_problem(lang),
+        },
+        None => return next.run(req).await,
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return ApiError::MalformedBody("body too large".into()).into_problem(lang);
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update([0]);
+    hasher.update(parts.uri.path());
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let hash = hex::encode(hasher.finalize());
+    let claim = state
+        .store
+        .claim_idempotency_key(token.org, token.id, &key, &hash)
+        .await;
+    match claim {
+        Err(_) => ApiError::Internal.into_problem(lang),
+        Ok(Claim::Mismatch) => ApiError::IdempotencyKeyReused.into_problem(lang),
+        Ok(Claim::InProgress) => ApiError::IdempotencyKeyInProgress.into_problem(lang),
+        Ok(Claim::Replay {
+            status,
+            content_type,
+            body,
+        }) => {
+            let mut res =
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                res.headers_mut().insert(CONTENT_TYPE, v);
+            }
+            res.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            res
+        }
+        Ok(Claim::Fresh) => {
+            let res = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            let status = res.status();
+            if status.is_server_error() {
+                let _ = state
+                    .store
+                    .release_idempotency_key(token.org, token.id, &key)
+                    .await;
+                return res;
+            }
+            let (rparts, rbody) = res.into_parts();
+            let Ok(rbytes) = to_bytes(rbody, MAX_BODY).await else {
+                let _ = state
+                    .store
+                    .release_idempotency_key(token.org, token.id, &key)
+                    .await;
+                return ApiError::Internal.into_problem(lang);
+            };
+            let content_type = rparts
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = String::from_utf8_lossy(&rbytes).into_owned();
+            if state
+                .store
+                .finish_idempotent(
+                    token.org,
+                    token.id,
+                    &key,
+                    status.as_u16(),
+                    &content_type,
+                    &text,
+                )
+                .await
+                .is_err()
+            {
+                let _ = state
+                    .store
+                    .release_idempotency_key(token.org, token.id, &key)
+                    .await;
+            }
+            Response::from_parts(rparts, Body::from(rbytes))
+        }
+    }
+}

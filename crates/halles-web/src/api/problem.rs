@@ -1,0 +1,223 @@
+//! The one error shape of the API: RFC 9457 problem details with a stable `code`, a message in
+//! the caller's language, and per-field errors.
+
+use crate::i18n::I18n;
+use axum::extract::Request;
+use axum::http::header::{CONTENT_TYPE, HeaderValue};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use halles_core::accounts::Lang;
+use halles_core::validation::FieldError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Every way an API call can fail. Each maps to one status and one stable code.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// No token, or an unknown, revoked or expired one.
+    Unauthorized,
+    /// The token lacks a scope.
+    InsufficientScope(&'static str),
+    /// Nothing with this id in the caller's organization.
+    NotFound,
+    /// The body is not the JSON expected.
+    MalformedBody(String),
+    /// Fields failed validation.
+    Validation(Vec<FieldError>),
+    /// A rule refused the change (stable code from the store).
+    Conflict(&'static str),
+    /// The idempotency key was used with another body.
+    IdempotencyKeyReused,
+    /// The first request with this idempotency key is still running.
+    IdempotencyKeyInProgress,
+    /// The pagination cursor cannot be read.
+    InvalidCursor,
+    /// An unexpected failure (logged).
+    Internal,
+}
+
+impl ApiError {
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MalformedBody(_) | ApiError::InvalidCursor => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Conflict(_) | ApiError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::NotFound => "not_found",
+            ApiError::MalformedBody(_) => "malformed_body",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::Conflict(c) => c,
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
+            ApiError::InvalidCursor => "invalid_cursor",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    /// The problem document in a language.
+    pub fn to_problem(&self, lang: Lang) -> Problem {
+        let i18n = I18n::new(lang);
+        let code = self.code();
+        let detail = match self {
+            ApiError::InsufficientScope(s) => {
+                i18n.ta("problem-insufficient_scope", &[("scope", (*s).to_owned())])
+            }
+            ApiError::MalformedBody(why) => {
+                format!("{} ({why})", i18n.t("problem-malformed_body"))
+            }
+            _ => {
+                let key = format!("problem-{code}");
+                if i18n.has(&key) {
+                    i18n.t(&key)
+                } else {
+                    i18n.t(&format!("err-{code}"))
+                }
+            }
+        };
+        let errors = match self {
+            ApiError::Validation(fields) => fields
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    code: f.code.to_owned(),
+                    message: i18n.t(&format!("err-{}", f.code)),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("/api/docs#problem-{code}"),
+            title: i18n.t(&format!("problem-title-{}", self.status().as_u16())),
+            status: self.status().as_u16(),
+            detail,
+            code: code.to_owned(),
+            errors,
+        }
+    }
+
+    /// The response in a language.
+    pub fn into_problem(self, lang: Lang) -> Response {
+        let status = self.status();
+        let body = serde_json::to_string(&self.to_problem(lang)).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                "www-authenticate",
+                HeaderValue::from_static("Bearer realm=\"halles\""),
+            );
+        }
+        res
+    }
+}
+
+/// Carries an error to [`localize`], which renders it in the caller's language.
+#[derive(Debug, Clone)]
+struct Unrendered(ApiError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if matches!(self, ApiError::Internal) {
+            tracing::error!("API request failed");
+        }
+        let mut res = self.clone().into_problem(Lang::Fr);
+        res.extensions_mut().insert(Unrendered(self));
+        res
+    }
+}
+
+impl From<halles_store::StoreError> for ApiError {
+    fn from(e: halles_store::StoreError) -> Self {
+        match e {
+            halles_store::StoreError::NotFound => ApiError::NotFound,
+            halles_store::StoreError::Conflict(c) => ApiError::Conflict(c),
+            other => {
+                tracing::error!(error = %other, "store failure in API");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+/// The language of an API caller: `Accept-Language`, French by default.
+pub fn caller_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get("accept-language")
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Renders problem details in the caller's language (one place for every API error).
+pub async fn localize(req: Request, next: Next) -> Response {
+    let lang = caller_lang(req.headers());
+    let res = next.run(req).await;
+    match res.extensions().get::<Unrendered>() {
+        Some(Unrendered(e)) if lang != Lang::Fr => e.clone().into_problem(lang),
+        _ => res,
+    }
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type (documented at /api/docs).
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the status, in the caller's language.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, in the caller's language.
+    pub detail: String,
+    /// A stable machine code, such as `not_found` or `validation_failed`.
+    pub code: String,
+    /// Per-field errors, for `validation_failed`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One field that failed validation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field, as named in the request body.
+    pub field: String,
+    /// A stable code such as `required` or `email_invalid`.
+    pub code: String,
+    /// What to fix, in the caller's language.
+    pub message: String,
+}
+
+/// Every stable code, for the documentation page.
+pub const CODES: &[&str] = &[
+    "unauthorized",
+    "insufficient_scope",
+    "not_found",
+    "malformed_body",
+    "validation_failed",
+    "idempotency_key_reused",
+    "idempotency_key_in_progress",
+    "invalid_cursor",
+    "already_member",
+    "role_not_allowed",
+    "internal",
+];

@@ -1,0 +1,332 @@
+//! Request context for pages: who is signed in, in which language, in which organization.
+//!
+//! [`Ctx`] is loaded once per request. [`Member`] adds the organization named in the path and
+//! checks the member's role: handlers that take a `Member` never check access themselves.
+
+use crate::AppState;
+use crate::errors::PageError;
+use crate::i18n::I18n;
+use crate::security::{CsrfToken, Flash, LANG_COOKIE, SESSION_COOKIE, cookie};
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use halles_core::OrgId;
+use halles_core::accounts::Lang;
+use halles_core::organizations::{OrgKind, Role};
+use halles_store::accounts::User;
+use halles_store::organizations::{MyMembership, Organization};
+use halles_store::{Actor, TenantScope};
+use jiff::Timestamp;
+use std::marker::PhantomData;
+
+/// The language a request asks for before we know who it is: the language cookie, else French.
+pub fn lang_hint(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_default()
+}
+
+/// The organization a page is about, and the viewer's role in it.
+#[derive(Debug, Clone)]
+pub struct CurrentOrg {
+    /// The organization.
+    pub org: Organization,
+    /// The viewer's role.
+    pub role: Role,
+}
+
+/// Everything the base layout needs, loaded once per request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Translator in the viewer's language.
+    pub i18n: I18n,
+    /// The signed-in person.
+    pub user: Option<User>,
+    /// Their organizations (for the switcher).
+    pub memberships: Vec<MyMembership>,
+    /// The organization of this page, when there is one.
+    pub current: Option<CurrentOrg>,
+    /// The CSRF token to put in forms.
+    pub csrf: String,
+    /// A one-time message.
+    pub flash: Option<Flash>,
+    /// This page's path and query, to come back to after switching language.
+    pub path: String,
+}
+
+impl Ctx {
+    /// Translates a key.
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.t(key)
+    }
+
+    /// Translates a key with arguments.
+    pub fn ta<A: AsRef<[(&'static str, String)]>>(&self, key: &str, args: A) -> String {
+        self.i18n.ta(key, args.as_ref())
+    }
+
+    /// The label of an organization kind.
+    pub fn kind_label(&self, kind: &OrgKind) -> String {
+        self.t(&format!("kind-{}", kind.code()))
+    }
+
+    /// The label of a role.
+    pub fn role_label(&self, role: &Role) -> String {
+        self.t(&format!("role-{}", role.code()))
+    }
+
+    /// The label of an audit action code.
+    pub fn action_label(&self, action: &str) -> String {
+        self.t(&format!("audit-action-{action}"))
+    }
+
+    /// A date and time in the viewer's language.
+    pub fn dt(&self, t: &Timestamp) -> String {
+        self.i18n.datetime(t)
+    }
+
+    /// The flash message, translated.
+    pub fn flash_text(&self) -> Option<(String, String)> {
+        self.flash
+            .as_ref()
+            .filter(|f| self.i18n.has(&f.key))
+            .map(|f| (f.kind.clone(), self.t(&f.key)))
+    }
+
+    /// Whether the viewer administers the whole platform.
+    pub fn is_platform_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_platform_admin)
+    }
+
+    /// Whether the viewer is an administrator of the current organization.
+    pub fn is_org_admin(&self) -> bool {
+        self.current.as_ref().is_some_and(|c| c.role == Role::Admin)
+    }
+
+    /// The other language, for the switcher.
+    pub fn other_lang(&self) -> Lang {
+        match self.i18n.lang {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    /// The help page in the viewer's language.
+    pub fn help_path(&self) -> &'static str {
+        match self.i18n.lang {
+            Lang::Fr => "/aide",
+            Lang::En => "/help",
+        }
+    }
+
+    /// A path inside the current organization.
+    pub fn org_path(&self, rest: &str) -> String {
+        match &self.current {
+            Some(c) => format!("/o/{}{}", c.org.id, rest),
+            None => "/".to_owned(),
+        }
+    }
+
+    async fn load(parts: &mut Parts, state: &AppState) -> Result<Ctx, PageError> {
+        let headers = &parts.headers;
+        let lang_cookie = lang_hint(headers);
+        let user = match cookie(headers, SESSION_COOKIE) {
+            Some(secret) => state
+                .store
+                .session_user(&secret)
+                .await
+                .map_err(|e| PageError::internal(lang_cookie, e))?,
+            None => None,
+        };
+        let lang = user.as_ref().map(|u| u.lang).unwrap_or(lang_cookie);
+        let memberships = match &user {
+            Some(u) => state
+                .store
+                .memberships_of(u.id)
+                .await
+                .map_err(|e| PageError::internal(lang, e))?,
+            None => Vec::new(),
+        };
+        Ok(Ctx {
+            i18n: I18n::new(lang),
+            user,
+            memberships,
+            current: None,
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            flash: parts.extensions.get::<Flash>().cloned(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
+        let ctx = Ctx::load(parts, state).await?;
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+/// A signed-in person; anonymous visitors are sent to the login page.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The page context.
+    pub ctx: Ctx,
+    /// The person.
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        match ctx.user.clone() {
+            Some(user) => Ok(SignedIn { ctx, user }),
+            None => Err(PageError::login(&ctx.path)),
+        }
+    }
+}
+
+/// A platform administrator.
+#[derive(Debug, Clone)]
+pub struct PlatformAdmin {
+    /// The page context.
+    pub ctx: Ctx,
+    /// The administrator.
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let s = SignedIn::from_request_parts(parts, state).await?;
+        if !s.user.is_platform_admin {
+            return Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                s.ctx.i18n.lang,
+                "err-forbidden",
+            ));
+        }
+        Ok(PlatformAdmin {
+            ctx: s.ctx,
+            user: s.user,
+        })
+    }
+}
+
+/// The least role a route requires.
+pub trait RoleRequirement: Send + Sync + 'static {
+    /// The role.
+    const ROLE: Role;
+}
+
+/// Any member may enter.
+#[derive(Debug, Clone, Copy)]
+pub struct AnyRole;
+impl RoleRequirement for AnyRole {
+    const ROLE: Role = Role::Viewer;
+}
+/// Cashiers, staff and administrators.
+#[derive(Debug, Clone, Copy)]
+pub struct CashierRole;
+impl RoleRequirement for CashierRole {
+    const ROLE: Role = Role::Cashier;
+}
+/// Staff and administrators.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffRole;
+impl RoleRequirement for StaffRole {
+    const ROLE: Role = Role::Staff;
+}
+/// Administrators only.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminRole;
+impl RoleRequirement for AdminRole {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A member of the organization named `{org}` in the path, holding at least `R`'s role.
+/// A foreign organization's id answers 404; a member without the role gets 403.
+#[derive(Debug, Clone)]
+pub struct Member<R: RoleRequirement = AnyRole> {
+    /// The page context, with `current` set.
+    pub ctx: Ctx,
+    /// The person.
+    pub user: User,
+    /// The scope to pass to the store.
+    pub scope: TenantScope,
+    /// The organization.
+    pub org: Organization,
+    /// The member's role.
+    pub role: Role,
+    _role: PhantomData<R>,
+}
+
+/// Reads the `{org}` path parameter.
+pub(crate) async fn org_param(parts: &mut Parts, state: &AppState) -> Option<OrgId> {
+    let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
+    params
+        .iter()
+        .find(|(k, _)| *k == "org")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+impl<R: RoleRequirement> FromRequestParts<AppState> for Member<R> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SignedIn { mut ctx, user } = SignedIn::from_request_parts(parts, state).await?;
+        let lang = ctx.i18n.lang;
+        let not_found = || PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found");
+        let org_id = org_param(parts, state).await.ok_or_else(not_found)?;
+        let mine = ctx
+            .memberships
+            .iter()
+            .find(|m| m.org.id == org_id)
+            .cloned()
+            .ok_or_else(not_found)?;
+        if !mine.role.satisfies(R::ROLE) {
+            return Err(PageError::new(StatusCode::FORBIDDEN, lang, "err-forbidden"));
+        }
+        ctx.current = Some(CurrentOrg {
+            org: mine.org.clone(),
+            role: mine.role,
+        });
+        parts.extensions.insert(ctx.clone());
+        Ok(Member {
+            scope: TenantScope::checked(org_id, Actor::user(user.id)),
+            org: mine.org,
+            role: mine.role,
+            ctx,
+            user,
+            _role: PhantomData,
+        })
+    }
+}

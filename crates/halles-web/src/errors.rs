@@ -1,0 +1,130 @@
+//! Errors of pages: one type, rendered once as a page in the viewer's language.
+
+use crate::ctx::Ctx;
+use crate::i18n::I18n;
+use askama::Template;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use halles_core::accounts::Lang;
+
+/// A page that could not be served as asked.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    lang: Lang,
+    key: &'static str,
+    redirect: Option<String>,
+}
+
+impl PageError {
+    /// An error page with a status and a message key.
+    pub fn new(status: StatusCode, lang: Lang, key: &'static str) -> Self {
+        Self {
+            status,
+            lang,
+            key,
+            redirect: None,
+        }
+    }
+
+    /// Send an anonymous visitor to the login page, coming back here afterwards.
+    pub fn login(next: &str) -> Self {
+        let target = format!(
+            "/login?next={}",
+            serde_urlencoded::to_string([("n", next)])
+                .unwrap_or_default()
+                .trim_start_matches("n=")
+        );
+        Self {
+            status: StatusCode::SEE_OTHER,
+            lang: Lang::Fr,
+            key: "",
+            redirect: Some(target),
+        }
+    }
+
+    /// An unexpected failure: logged in full, shown as a polite message.
+    pub fn internal(lang: Lang, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "page failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, lang, "err-internal")
+    }
+
+    /// The response, without the site layout (used where no context can be loaded).
+    pub fn into_response_plain(self) -> Response {
+        self.into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Ctx,
+    status: u16,
+    message: String,
+}
+
+/// A context for pages rendered without a signed-in person (errors, fallbacks).
+pub fn anonymous_ctx(lang: Lang, path: &str) -> Ctx {
+    Ctx {
+        i18n: I18n::new(lang),
+        user: None,
+        memberships: Vec::new(),
+        current: None,
+        csrf: String::new(),
+        flash: None,
+        path: path.to_owned(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let Some(to) = self.redirect {
+            return Redirect::to(&to).into_response();
+        }
+        let page = anonymous_ctx(self.lang, "/");
+        let message = page.t(self.key);
+        let body = ErrorPage {
+            page,
+            status: self.status.as_u16(),
+            message,
+        }
+        .render()
+        .unwrap_or_else(|_| "Erreur / Error".to_owned());
+        (self.status, Html(body)).into_response()
+    }
+}
+
+impl From<halles_store::StoreError> for PageError {
+    fn from(e: halles_store::StoreError) -> Self {
+        match e {
+            halles_store::StoreError::NotFound => {
+                PageError::new(StatusCode::NOT_FOUND, Lang::Fr, "err-not-found")
+            }
+            other => PageError::internal(Lang::Fr, other),
+        }
+    }
+}
+
+/// Renders a template, or a logged error page.
+pub fn render(t: &impl Template, lang: Lang) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError::internal(lang, e).into_response(),
+    }
+}
+
+/// Unknown paths: problem details under `/api`, a page elsewhere.
+pub async fn fallback(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        let lang = crate::api::problem::caller_lang(&headers);
+        return crate::api::problem::ApiError::NotFound
+            .into_problem(lang)
+            .into_response();
+    }
+    PageError::new(
+        StatusCode::NOT_FOUND,
+        crate::ctx::lang_hint(&headers),
+        "err-not-found",
+    )
+    .into_response()
+}

@@ -1,0 +1,189 @@
+//! "My account": name, language, password; and the language switcher.
+
+use crate::AppState;
+use crate::ctx::{Ctx, SignedIn};
+use crate::errors::{PageError, render};
+use crate::forms::FormErrors;
+use crate::pages::{safe_next, see_other};
+use crate::security::{CsrfForm, LANG_COOKIE, flash_headers, set_cookie};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::Response;
+use halles_core::accounts::Lang;
+use halles_core::validation::Validator;
+use halles_store::Actor;
+
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: Ctx,
+    name: String,
+    lang: String,
+    email: String,
+    errors: FormErrors,
+    pw_errors: FormErrors,
+}
+
+fn account_page(
+    s: SignedIn,
+    name: String,
+    lang: String,
+    errors: FormErrors,
+    pw_errors: FormErrors,
+) -> Response {
+    let l = s.ctx.i18n.lang;
+    let failed = !errors.is_empty() || !pw_errors.is_empty();
+    let mut res = render(
+        &AccountPage {
+            email: s.user.email.clone(),
+            page: s.ctx,
+            name,
+            lang,
+            errors,
+            pw_errors,
+        },
+        l,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// The account page.
+pub async fn show(s: SignedIn) -> Response {
+    let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
+    account_page(s, name, lang, FormErrors::none(), FormErrors::none())
+}
+
+/// Name and language.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// Saves name and language.
+pub async fn update(
+    State(state): State<AppState>,
+    s: SignedIn,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let mut v = Validator::new();
+    v.required("name", &form.name);
+    v.max_len("name", &form.name, 120);
+    let lang = form.lang.parse::<Lang>();
+    if lang.is_err() {
+        v.add("lang", "lang_invalid");
+    }
+    let (Ok(()), Ok(lang)) = (v.clone().finish(), lang) else {
+        let errors = FormErrors::from_fields(&v.into_errors(), &s.ctx.i18n);
+        return Ok(account_page(
+            s,
+            form.name,
+            form.lang,
+            errors,
+            FormErrors::none(),
+        ));
+    };
+    state
+        .store
+        .update_profile(Actor::user(s.user.id), s.user.id, &form.name, lang)
+        .await?;
+    let [f, k] = flash_headers(
+        "success",
+        "flash-account-saved",
+        state.config.secure_cookies,
+    );
+    Ok(see_other("/account", [f, k]))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+/// Changes the password after checking the current one; other sessions end.
+pub async fn change_password(
+    State(state): State<AppState>,
+    s: SignedIn,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, PageError> {
+    let mut v = Validator::new();
+    let ok = match state
+        .store
+        .verify_login(&s.user.email, &form.current_password, "account")
+        .await?
+    {
+        Ok(_) => true,
+        Err(_) => false,
+    };
+    if !ok {
+        v.add("current_password", "password_wrong");
+    }
+    v.new_password(
+        "password",
+        &form.password,
+        "password_confirm",
+        &form.password_confirm,
+    );
+    if let Err(errs) = v.finish() {
+        let pw_errors = FormErrors::from_fields(&errs, &s.ctx.i18n);
+        let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
+        return Ok(account_page(s, name, lang, FormErrors::none(), pw_errors));
+    }
+    state
+        .store
+        .set_password(Actor::user(s.user.id), s.user.id, &form.password)
+        .await?;
+    // Changing the password ends every session, this one too: log in again.
+    let [f, k] = flash_headers(
+        "success",
+        "flash-password-changed",
+        state.config.secure_cookies,
+    );
+    Ok(see_other("/login", [f, k]))
+}
+
+/// The language switcher.
+#[derive(Debug, Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Switches language: remembered in a cookie, and on the account when signed in.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    page: Ctx,
+    CsrfForm(form): CsrfForm<LangForm>,
+) -> Result<Response, PageError> {
+    let lang: Lang = form.lang.parse().unwrap_or_default();
+    if let Some(u) = &page.user {
+        state
+            .store
+            .update_profile(Actor::user(u.id), u.id, &u.name, lang)
+            .await?;
+    }
+    let cookie = set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        Some(365 * 86_400),
+        state.config.secure_cookies,
+    );
+    Ok(see_other(safe_next(&form.next), [(SET_COOKIE, cookie)]))
+}

@@ -1,0 +1,150 @@
+//! Help pages: the user guides of docs/guide, in French at /aide and in English at /help.
+
+use crate::ctx::Ctx;
+use crate::errors::{PageError, render};
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use halles_core::accounts::Lang;
+
+macro_rules! guide {
+    ($slug:literal) => {
+        (
+            $slug,
+            include_str!(concat!("../../../../docs/guide/fr/", $slug, ".md")),
+            include_str!(concat!("../../../../docs/guide/en/", $slug, ".md")),
+        )
+    };
+}
+
+/// Every guide: slug, French text, English text (Markdown, written in this repository).
+const GUIDES: &[(&str, &str, &str)] = &[
+    guide!("index"),
+    guide!("hub"),
+    guide!("producer"),
+    guide!("buyer"),
+    guide!("program"),
+    guide!("partner"),
+    guide!("market"),
+    guide!("funder"),
+    guide!("admin"),
+];
+
+fn text(slug: &str, lang: Lang) -> Option<&'static str> {
+    GUIDES
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map(|(_, fr, en)| if lang == Lang::En { *en } else { *fr })
+}
+
+fn title(md: &str) -> String {
+    md.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .unwrap_or("")
+        .trim()
+        .to_owned()
+}
+
+fn to_html(md: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(md).map(|ev| match ev {
+        // The guides are ours, but no raw HTML passes through all the same.
+        pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
+            pulldown_cmark::Event::Text(h)
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, parser);
+    out
+}
+
+#[derive(Template)]
+#[template(path = "help.html")]
+struct HelpPage {
+    page: Ctx,
+    title: String,
+    body_html: String,
+    guides: Vec<(String, String)>,
+    other_lang_link: String,
+}
+
+fn help(mut page: Ctx, lang: Lang, slug: &str) -> Result<Response, PageError> {
+    // The URL chooses the language: /aide is French, /help is English.
+    page.i18n = crate::i18n::I18n::new(lang);
+    let md =
+        text(slug, lang).ok_or(PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found"))?;
+    let (base, other) = match lang {
+        Lang::Fr => ("/aide", "/help"),
+        Lang::En => ("/help", "/aide"),
+    };
+    let guides = GUIDES
+        .iter()
+        .filter(|(s, _, _)| *s != "index")
+        .map(|(s, fr, en)| {
+            (
+                format!("{base}/{s}"),
+                title(if lang == Lang::En { en } else { fr }),
+            )
+        })
+        .collect();
+    let other_lang_link = if slug == "index" {
+        other.to_owned()
+    } else {
+        format!("{other}/{slug}")
+    };
+    let md_body: String = md
+        .lines()
+        .skip_while(|l| !l.starts_with("# "))
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(render(
+        &HelpPage {
+            title: title(md),
+            body_html: to_html(&md_body),
+            guides,
+            other_lang_link,
+            page,
+        },
+        lang,
+    ))
+}
+
+/// `/aide`.
+pub async fn index_fr(page: Ctx) -> Result<Response, PageError> {
+    help(page, Lang::Fr, "index")
+}
+
+/// `/help`.
+pub async fn index_en(page: Ctx) -> Result<Response, PageError> {
+    help(page, Lang::En, "index")
+}
+
+/// `/aide/{guide}`.
+pub async fn guide_fr(page: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
+    help(page, Lang::Fr, &slug)
+}
+
+/// `/help/{guide}`.
+pub async fn guide_en(page: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
+    help(page, Lang::En, &slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_guide_exists_in_both_languages_with_a_title() {
+        for (slug, fr, en) in GUIDES {
+            assert!(!title(fr).is_empty(), "{slug} (fr) has no title");
+            assert!(!title(en).is_empty(), "{slug} (en) has no title");
+        }
+    }
+
+    #[test]
+    fn raw_html_in_markdown_is_escaped() {
+        assert!(to_html("a <script>x</script>").contains("&lt;script&gt;"));
+    }
+}

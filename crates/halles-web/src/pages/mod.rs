@@ -1,0 +1,122 @@
+//! Server-rendered pages, one module per area.
+
+pub mod account;
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod help;
+pub mod home;
+pub mod invitations;
+pub mod members;
+pub mod tokens;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::HeaderValue;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+/// Every page route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::root))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang", post(account::switch_language))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(auth::reset_form).post(auth::reset),
+        )
+        .route(
+            "/invitations/{token}",
+            get(invitations::show).post(invitations::accept),
+        )
+        .route("/account", get(account::show).post(account::update))
+        .route("/account/password", post(account::change_password))
+        .route("/o/{org}", get(home::org_home))
+        .route("/o/{org}/members", get(members::list))
+        .route("/o/{org}/members/invite", post(members::invite))
+        .route("/o/{org}/members/{id}/role", post(members::change_role))
+        .route("/o/{org}/members/{id}/remove", post(members::remove))
+        .route(
+            "/o/{org}/invitations/{id}/revoke",
+            post(members::revoke_invitation),
+        )
+        .route("/o/{org}/audit", get(audit::list))
+        .route("/o/{org}/audit/export", get(audit::export))
+        .route("/o/{org}/tokens", get(tokens::list).post(tokens::create))
+        .route("/o/{org}/tokens/{id}/revoke", post(tokens::revoke))
+        .route(
+            "/admin",
+            get(admin::organizations).post(admin::create_organization),
+        )
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/disable", post(admin::disable_user))
+        .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route("/admin/outbox", get(admin::outbox))
+        .route("/admin/jobs", get(admin::jobs))
+        .route("/admin/jobs/{id}/retry", post(admin::retry_job))
+        .route("/aide", get(help::index_fr))
+        .route("/help", get(help::index_en))
+        .route("/aide/{guide}", get(help::guide_fr))
+        .route("/help/{guide}", get(help::guide_en))
+}
+
+/// A 303 redirect after a successful form, with optional extra headers (cookies, flash).
+pub fn see_other(
+    to: &str,
+    extra: impl IntoIterator<Item = (axum::http::HeaderName, HeaderValue)>,
+) -> Response {
+    let mut res = axum::http::StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(LOCATION, v);
+    }
+    for (k, v) in extra {
+        res.headers_mut().append(k, v);
+    }
+    res
+}
+
+/// A redirect target from a form, accepted only when it is a path of this site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// The client's network address, for the login throttle: the direct peer, or the first
+/// `X-Forwarded-For` entry when the app is configured to sit behind a trusted proxy.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

@@ -1,0 +1,432 @@
+//! The command line: `serve`, `worker`, `migrate`, `demo` and `admin`.
+
+use crate::mailer::Mailer;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use halles_core::accounts::Lang;
+use halles_core::organizations::{Role, Scope};
+use halles_core::{OrgId, SystemClock};
+use halles_store::accounts::NewUser;
+use halles_store::{Actor, Store, TenantScope};
+use halles_web::WebConfig;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Halles: a shared platform for local food systems (food hubs and food-coupon programs).
+#[derive(Debug, Parser)]
+#[command(name = "halles", version, about, long_about = None)]
+pub struct Cli {
+    /// Database URL: `postgres://user@host/db` for PostgreSQL, or `sqlite://path`.
+    /// Without it, an embedded SQLite file in the data folder is used.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Data folder for the embedded SQLite database.
+    #[arg(
+        long,
+        env = "HALLES_DATA",
+        default_value = "./halles-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Log format: `plain` for people, `json` for log collectors. Levels come from `RUST_LOG`.
+    #[arg(long, env = "HALLES_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain, global = true)]
+    pub log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Plain,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve the web app and API, with the background worker.
+    Serve(ServeArgs),
+    /// Run only the background worker (for deployments with several app servers).
+    Worker(MailArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data into an empty database.
+    Demo,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HALLES_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Public address used in e-mailed links (default: http:// plus the bind address).
+    #[arg(long, env = "HALLES_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Load the demo data when the database is empty, list the demo logins on the login page,
+    /// and keep every e-mail in the outbox.
+    #[arg(long)]
+    pub demo: bool,
+    /// Do not run the background worker in this process (run `halles worker` elsewhere).
+    #[arg(long)]
+    pub no_worker: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    #[arg(long, env = "HALLES_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// E-mail settings.
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// E-mail settings.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// SMTP relay, such as `smtps://user:password@smtp.example.org:465`. Without it, e-mails
+    /// stay in the outbox, readable by platform administrators.
+    #[arg(long, env = "HALLES_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of every e-mail.
+    #[arg(
+        long,
+        env = "HALLES_MAIL_FROM",
+        default_value = "Halles <no-reply@halles.example>"
+    )]
+    pub mail_from: String,
+}
+
+/// Administration tasks.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account, optionally as platform administrator or member of an organization.
+    CreateUser {
+        /// E-mail (the login).
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Preferred language: `fr` or `en`.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        /// Password; if omitted, `HALLES_PASSWORD`, else a random one is printed.
+        #[arg(long, env = "HALLES_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Make the account a platform administrator.
+        #[arg(long)]
+        platform_admin: bool,
+        /// Add the account to this organization (id).
+        #[arg(long, requires = "role")]
+        org: Option<i64>,
+        /// Role in that organization: admin, staff, cashier or viewer.
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Set a new password for an account and end its sessions.
+    ResetPassword {
+        /// E-mail of the account.
+        #[arg(long)]
+        email: String,
+        /// New password; if omitted, `HALLES_PASSWORD`, else a random one is printed.
+        #[arg(long, env = "HALLES_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Create an API token for an organization and print it (shown once).
+    CreateToken {
+        /// Organization id.
+        #[arg(long)]
+        org: i64,
+        /// A name to recognize the token by.
+        #[arg(long)]
+        name: String,
+        /// Scopes, separated by spaces or commas: org:read, org:write, audit:read.
+        #[arg(long, default_value = "org:read")]
+        scopes: String,
+    },
+}
+
+impl Cli {
+    /// The database URL: the flag or variable, else the embedded SQLite file.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create data folder {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("halles.db").display()
+        ))
+    }
+
+    async fn store(&self) -> anyhow::Result<Store> {
+        let url = self.database_url()?;
+        let store = Store::connect(&url, Arc::new(SystemClock))
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+        store.migrate().await.context("migrations failed")?;
+        Ok(store)
+    }
+}
+
+/// Hides a password in a URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+fn password_or_random(p: Option<String>) -> (String, bool) {
+    match p {
+        Some(p) if !p.is_empty() => (p, false),
+        _ => (halles_store::secrets::new_secret()[..20].to_owned(), true),
+    }
+}
+
+fn print_demo_logins(url: &str) {
+    println!();
+    println!("Halles (démo) : {url}");
+    println!(
+        "Comptes de démonstration — mot de passe : {}",
+        halles_store::demo::PASSWORD
+    );
+    for login in halles_store::demo::LOGINS {
+        let role = halles_web::i18n::I18n::new(Lang::Fr).t(login.role_key);
+        println!("  {:<38} {}", login.email, role);
+    }
+    println!();
+}
+
+/// Runs a command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Migrate => {
+            cli.store().await?;
+            println!("Migrations applied.");
+        }
+        Command::Demo => {
+            let store = cli.store().await?;
+            if !store.is_empty().await? {
+                bail!(
+                    "the database already holds data: demo data loads only into an empty database"
+                );
+            }
+            halles_store::demo::load(&store).await?;
+            println!("Demo data loaded.");
+        }
+        Command::Worker(mail) => {
+            let store = cli.store().await?;
+            let mailer = Mailer::from_config(mail.smtp_url.as_deref(), &mail.mail_from)?;
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            let worker = tokio::spawn(crate::worker::run_until(store.clone(), mailer, rx));
+            crate::app::signal().await;
+            let _ = tx.send(true);
+            let _ = worker.await;
+            store.close().await;
+        }
+        Command::Serve(args) => {
+            let store = cli.store().await?;
+            if args.demo && store.is_empty().await? {
+                halles_store::demo::load(&store)
+                    .await
+                    .context("loading demo data")?;
+                tracing::info!("demo data loaded");
+            }
+            let listener = tokio::net::TcpListener::bind(&args.bind)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.bind))?;
+            let addr = listener.local_addr()?;
+            let base_url = args
+                .base_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"));
+            let mailer = if args.demo {
+                Mailer::Keep
+            } else {
+                Mailer::from_config(args.mail.smtp_url.as_deref(), &args.mail.mail_from)?
+            };
+            let web = WebConfig {
+                secure_cookies: base_url.starts_with("https://"),
+                base_url: base_url.clone(),
+                demo: args.demo,
+                trust_forwarded_for: args.trust_forwarded_for,
+            };
+            let running = crate::app::start(
+                store.clone(),
+                web,
+                listener,
+                (!args.no_worker).then_some(mailer),
+            )?;
+            if args.demo {
+                print_demo_logins(&base_url);
+            } else {
+                println!("Halles: {base_url}");
+            }
+            tracing::info!(%addr, "listening");
+            running.wait().await;
+            store.close().await;
+            tracing::info!("stopped");
+        }
+        Command::Admin(cmd) => {
+            let store = cli.store().await?;
+            admin(&store, cmd).await?;
+            store.close().await;
+        }
+    }
+    Ok(())
+}
+
+async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::CreateUser {
+            email,
+            name,
+            lang,
+            password,
+            platform_admin,
+            org,
+            role,
+        } => {
+            let lang: Lang = lang
+                .parse()
+                .map_err(|_| anyhow::anyhow!("language must be fr or en"))?;
+            if !halles_core::validation::is_plausible_email(email) {
+                bail!("not an e-mail address: {email}");
+            }
+            let role = role
+                .as_deref()
+                .map(|r| {
+                    r.parse::<Role>()
+                        .map_err(|_| anyhow::anyhow!("unknown role: {r}"))
+                })
+                .transpose()?;
+            let (password, generated) = password_or_random(password.clone());
+            if password.chars().count() < halles_core::accounts::MIN_PASSWORD_LEN {
+                bail!(
+                    "the password must have at least {} characters",
+                    halles_core::accounts::MIN_PASSWORD_LEN
+                );
+            }
+            if let Some(o) = org {
+                store
+                    .organization_by_id(OrgId(*o))
+                    .await
+                    .context("no such organization")?;
+            }
+            let user = store
+                .create_user(
+                    Actor::system(),
+                    NewUser {
+                        email,
+                        name,
+                        lang,
+                        password: Some(&password),
+                        is_platform_admin: *platform_admin,
+                    },
+                )
+                .await?;
+            if let (Some(o), Some(role)) = (org, role) {
+                store
+                    .add_member(
+                        &TenantScope::checked(OrgId(*o), Actor::system()),
+                        user.id,
+                        role,
+                    )
+                    .await?;
+            }
+            println!("Account {} created (id {}).", user.email, user.id);
+            if generated {
+                println!("Password: {password}");
+            }
+        }
+        AdminCommand::ResetPassword { email, password } => {
+            let user = store
+                .user_by_email(email)
+                .await?
+                .context("no account with this e-mail")?;
+            let (password, generated) = password_or_random(password.clone());
+            if password.chars().count() < halles_core::accounts::MIN_PASSWORD_LEN {
+                bail!(
+                    "the password must have at least {} characters",
+                    halles_core::accounts::MIN_PASSWORD_LEN
+                );
+            }
+            store
+                .set_password(Actor::system(), user.id, &password)
+                .await?;
+            println!("Password of {} changed; its sessions ended.", user.email);
+            if generated {
+                println!("Password: {password}");
+            }
+        }
+        AdminCommand::CreateToken { org, name, scopes } => {
+            let org = store
+                .organization_by_id(OrgId(*org))
+                .await
+                .context("no such organization")?;
+            let mut parsed = Vec::new();
+            for code in scopes.split([' ', ',']).filter(|s| !s.is_empty()) {
+                parsed.push(
+                    code.parse::<Scope>()
+                        .map_err(|_| anyhow::anyhow!("unknown scope: {code}"))?,
+                );
+            }
+            if parsed.is_empty() {
+                bail!("give at least one scope");
+            }
+            let (token, secret) = store
+                .create_token(
+                    &TenantScope::checked(org.id, Actor::system()),
+                    name,
+                    &parsed,
+                )
+                .await?;
+            eprintln!(
+                "Token {} created for {} (id {}), scopes: {}.",
+                token.name,
+                org.name,
+                token.id,
+                Scope::join(&parsed)
+            );
+            eprintln!("It is shown once; keep it safe:");
+            println!("{secret}");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(
+            redact("postgres://halles:secret@db/halles"),
+            "postgres://halles:***@db/halles"
+        );
+        assert_eq!(
+            redact("sqlite://./halles-data/halles.db"),
+            "sqlite://./halles-data/halles.db"
+        );
+    }
+}

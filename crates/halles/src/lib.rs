@@ -1,0 +1,6 @@
+//! The Halles application as a library: the binary's commands and the tests share it.
+
+pub mod app;
+pub mod cli;
+pub mod mailer;
+pub mod worker;

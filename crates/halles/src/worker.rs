@@ -1,0 +1,90 @@
+//! The background worker: claims due jobs and runs them. Runs inside `serve`, or alone as
+//! `halles worker` for larger deployments; several workers can share one database.
+
+use crate::mailer::Mailer;
+use halles_core::EmailId;
+use halles_store::Store;
+use halles_store::email::SEND_EMAIL_JOB;
+use halles_store::jobs::Job;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Runs one due job, if any. Returns whether a job was found.
+pub async fn tick(store: &Store, mailer: &Mailer) -> bool {
+    let job = match store.claim_job().await {
+        Ok(Some(job)) => job,
+        Ok(None) => return false,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not claim a job");
+            return false;
+        }
+    };
+    let outcome = run(store, mailer, &job).await;
+    let recorded = match &outcome {
+        Ok(()) => store.complete_job(job.id).await,
+        Err(message) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, error = %message, "job failed");
+            store.fail_job(&job, message).await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(job = %job.id, error = %e, "could not record a job's outcome");
+    }
+    true
+}
+
+async fn run(store: &Store, mailer: &Mailer, job: &Job) -> Result<(), String> {
+    match job.kind.as_str() {
+        SEND_EMAIL_JOB => {
+            let payload: serde_json::Value =
+                serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+            let id = payload
+                .get("email_id")
+                .and_then(serde_json::Value::as_i64)
+                .map(EmailId)
+                .ok_or("payload without email_id")?;
+            let email = store.email(id).await.map_err(|e| e.to_string())?;
+            if !mailer.sends() {
+                return store
+                    .mark_email(id, "kept", None)
+                    .await
+                    .map_err(|e| e.to_string());
+            }
+            match mailer.send(&email.to, &email.subject, &email.body).await {
+                Ok(()) => store
+                    .mark_email(id, "sent", None)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => {
+                    let message = e.to_string();
+                    let status = if job.attempts >= job.max_attempts {
+                        "failed"
+                    } else {
+                        "queued"
+                    };
+                    let _ = store.mark_email(id, status, Some(&message)).await;
+                    Err(message)
+                }
+            }
+        }
+        other => Err(format!("unknown job kind: {other}")),
+    }
+}
+
+/// Runs jobs until `shutdown` turns true, pausing when the queue is empty.
+pub async fn run_until(store: Store, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(smtp = mailer.sends(), "worker started");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        if tick(&store, &mailer).await {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("worker stopped");
+}
