@@ -1,0 +1,747 @@
+//! The real app on a free port, over SQLite and (when configured) PostgreSQL.
+
+mod support;
+
+use halles_core::organizations::{OrgKind, Role, Scope};
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+use support::matrix::{Allowed, Fixture, Row, check};
+use support::{PASSWORD, TestApp, location};
+
+#[tokio::test]
+async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Hub, "Pôle du test").await;
+        app.user("marie@pole.example", Some((org.id, Role::Admin)))
+            .await;
+        let b = app.client();
+        let res = b.get("/").await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(location(&res), "/login");
+        let html = b.get("/login").await.text().await.unwrap();
+        assert!(html.contains("<html lang=\"fr\">"));
+        assert!(html.contains("Connexion"));
+
+        let res = b
+            .post_form(
+                "/login",
+                &[("email", "marie@pole.example"), ("password", "mauvais")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("error-summary"));
+        assert!(html.contains("Courriel ou mot de passe incorrect."));
+        assert!(
+            html.contains("value=\"marie@pole.example\""),
+            "the typed e-mail comes back"
+        );
+
+        let res = b
+            .post_form(
+                "/login",
+                &[("email", "marie@pole.example"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let set_cookie: Vec<_> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let session = set_cookie
+            .iter()
+            .find(|c| c.starts_with("halles_session="))
+            .unwrap();
+        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
+        let res = b.get("/").await;
+        assert_eq!(location(&res), format!("/o/{}", org.id));
+        let home = b.get(&format!("/o/{}", org.id)).await.text().await.unwrap();
+        assert!(home.contains("Pôle du test"));
+        assert!(home.contains("Membres"));
+
+        // English, remembered on the account.
+        let res = b
+            .post_form(
+                "/lang",
+                &[("lang", "en"), ("next", &format!("/o/{}", org.id))],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let home = b.get(&format!("/o/{}", org.id)).await.text().await.unwrap();
+        assert!(home.contains("<html lang=\"en\">") && home.contains("Members"));
+
+        let res = b.post_form("/logout", &[]).await;
+        assert_eq!(location(&res), "/login");
+        assert_eq!(b.get(&format!("/o/{}", org.id)).await.status(), 303);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Hub, "Pôle").await;
+        app.user("a@pole.example", Some((org.id, Role::Admin)))
+            .await;
+        let b = app.client();
+        let _ = b.get("/login").await; // receives the CSRF cookie
+        let res = b
+            .post_raw(
+                "/login",
+                &[("email", "a@pole.example"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+        let res = b
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf", "forged-value-forged-value-forged-value"),
+                    ("email", "a@pole.example"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+        // A signed-in person's form too.
+        let b = app.logged_in("a@pole.example").await;
+        let path = format!("/o/{}/members/invite", org.id);
+        let res = b
+            .post_raw(&path, &[("email", "x@y.example"), ("role", "staff")])
+            .await;
+        assert_eq!(res.status(), 403);
+        assert!(
+            app.store
+                .pending_invitations(&halles_store::TenantScope::checked(
+                    org.id,
+                    halles_store::Actor::system()
+                ))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn every_route_refuses_the_wrong_role_and_another_organization() {
+    for app in TestApp::on_every_db().await {
+        let hub = Fixture::new(&app, OrgKind::Hub, "hub").await;
+        let rows = [
+            Row {
+                method: "GET",
+                path: "/o/{org}",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/members",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/members/invite",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 422,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/members/{foreign}/role",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 303,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/members/{foreign}/remove",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/invitations/{foreign}/revoke",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/audit",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/audit/export",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/tokens",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/tokens",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 422,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/tokens/{foreign}/revoke",
+                allowed: Allowed::Role(Role::Admin),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/admin",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/admin/users",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/admin/outbox",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/admin/jobs",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/admin",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 422,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/me",
+                allowed: Allowed::Token(None),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}",
+                allowed: Allowed::Token(Some(Scope::OrgRead)),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/members",
+                allowed: Allowed::Token(Some(Scope::OrgRead)),
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/invitations",
+                allowed: Allowed::Token(Some(Scope::OrgWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/audit",
+                allowed: Allowed::Token(Some(Scope::AuditRead)),
+                ok_status: 200,
+            },
+        ];
+        check(&app, &hub, &rows).await;
+        // Markets have cashiers: the same rows hold with one more role.
+        let market = Fixture::new(&app, OrgKind::Market, "market").await;
+        check(&app, &market, &rows[..3]).await;
+        // The foreign membership touched by the role change is untouched.
+        let scope = halles_store::TenantScope::checked(hub.foreign, halles_store::Actor::system());
+        let members = app.store.members(&scope, None, 10).await.unwrap();
+        assert_eq!(members.len(), 1);
+        assert_eq!(members[0].role, Role::Admin);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_api_token_reads_its_organization_and_nothing_else() {
+    for app in TestApp::on_every_db().await {
+        let mine = app.org(OrgKind::Buyer, "CPE des Bouleaux").await;
+        let other = app.org(OrgKind::Buyer, "CPE voisin").await;
+        let token = app.token(mine.id, &[Scope::OrgRead]).await;
+        let http = reqwest::Client::new();
+        let res = http
+            .get(app.at(&format!("/api/v1/organizations/{}", mine.id)))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["name"], "CPE des Bouleaux");
+        assert_eq!(body["kind"], "buyer");
+
+        let res = http
+            .get(app.at(&format!("/api/v1/organizations/{}", other.id)))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "not_found");
+        assert_eq!(problem["status"], 404);
+
+        let res = http
+            .get(app.at(&format!("/api/v1/organizations/{}/audit", mine.id)))
+            .bearer_auth(&token)
+            .header("accept-language", "en-CA,en;q=0.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "insufficient_scope");
+        assert_eq!(
+            problem["detail"],
+            "This token does not have the permission audit:read."
+        );
+
+        let res = http.get(app.at("/api/v1/me")).send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "unauthorized");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("jeton"),
+            "French by default"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_idempotent_post_replays_its_first_response() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Hub, "Pôle").await;
+        let token = app.token(org.id, &[Scope::OrgWrite, Scope::OrgRead]).await;
+        let http = reqwest::Client::new();
+        let url = app.at(&format!("/api/v1/organizations/{}/invitations", org.id));
+        let body = json!({"email": "nouvelle@ferme.example", "role": "staff"});
+        let first = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "k-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(first.status(), 201);
+        let first: Value = first.json().await.unwrap();
+        let again = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "k-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(first, again);
+        let scope = halles_store::TenantScope::checked(org.id, halles_store::Actor::system());
+        assert_eq!(
+            app.store.pending_invitations(&scope).await.unwrap().len(),
+            1,
+            "one invitation, not two"
+        );
+
+        let other = json!({"email": "autre@ferme.example", "role": "staff"});
+        let res = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "k-1")
+            .json(&other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "idempotency_key_reused");
+
+        // Validation errors name each field.
+        let res = http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&json!({"email": "pas-un-courriel", "role": "chef"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "validation_failed");
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["email", "role"]);
+
+        let res = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "malformed_body");
+
+        // The invitation went to the outbox.
+        app.run_jobs().await;
+        let mail = app
+            .store
+            .outbox(Some("nouvelle@ferme.example"), 5)
+            .await
+            .unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].status, "kept");
+        assert!(mail[0].body.contains(&format!("{}/invitations/", app.url)));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn lists_are_paginated_with_a_link_header() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Producer, "Ferme").await;
+        for i in 0..5 {
+            app.user(&format!("m{i}@ferme.example"), Some((org.id, Role::Staff)))
+                .await;
+        }
+        let token = app.token(org.id, &[Scope::OrgRead]).await;
+        let http = reqwest::Client::new();
+        let mut url = app.at(&format!("/api/v1/organizations/{}/members?limit=2", org.id));
+        let mut seen = Vec::new();
+        loop {
+            let res = http.get(&url).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let link = res
+                .headers()
+                .get("link")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let page: Vec<Value> = res.json().await.unwrap();
+            assert!(page.len() <= 2);
+            seen.extend(page.iter().map(|m| m["email"].as_str().unwrap().to_owned()));
+            match link {
+                Some(l) => {
+                    assert!(l.ends_with("; rel=\"next\""), "{l}");
+                    url = l[1..l.find('>').unwrap()].to_owned();
+                }
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 5);
+        let res = http
+            .get(app.at(&format!(
+                "/api/v1/organizations/{}/members?cursor=@@",
+                org.id
+            )))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
+    for app in TestApp::on_every_db().await {
+        app.user("oubli@ferme.example", None).await;
+        let b = app.client();
+        let res = b
+            .post_form("/password/forgot", &[("email", "oubli@ferme.example")])
+            .await;
+        assert_eq!(res.status(), 200);
+        // Unknown addresses get the same answer.
+        let res = b
+            .post_form("/password/forgot", &[("email", "personne@ferme.example")])
+            .await;
+        assert_eq!(res.status(), 200);
+        app.run_jobs().await;
+        let mail = app
+            .store
+            .outbox(Some("oubli@ferme.example"), 5)
+            .await
+            .unwrap();
+        assert_eq!(mail.len(), 1);
+        let body = &mail[0].body;
+        let start = body.find("/password/reset/").unwrap();
+        let path: String = body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let res = b
+            .post_form(
+                &path,
+                &[("password", "court"), ("password_confirm", "court")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("au moins 10 caractères"));
+        let res = b
+            .post_form(
+                &path,
+                &[
+                    ("password", "un-tout-nouveau"),
+                    ("password_confirm", "un-tout-nouveau"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let res = b
+            .post_form(
+                &path,
+                &[
+                    ("password", "encore-un-autre"),
+                    ("password_confirm", "encore-un-autre"),
+                ],
+            )
+            .await;
+        assert!(res.text().await.unwrap().contains("plus valide"));
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("email", "oubli@ferme.example"),
+                    ("password", "un-tout-nouveau"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        // Links expire after an hour.
+        let _ = b
+            .post_form("/password/forgot", &[("email", "oubli@ferme.example")])
+            .await;
+        app.clock.advance(SignedDuration::from_mins(61));
+        app.run_jobs().await;
+        let late = &app
+            .store
+            .outbox(Some("oubli@ferme.example"), 1)
+            .await
+            .unwrap()[0]
+            .body;
+        let start = late.find("/password/reset/").unwrap();
+        let path: String = late[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            b.get(&path)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("plus valide")
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_out() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Market, "Marché").await;
+        let u = app
+            .user("caisse@marche.example", Some((org.id, Role::Cashier)))
+            .await;
+        let b = app.client();
+        for _ in 0..5 {
+            let res = b
+                .post_form(
+                    "/login",
+                    &[("email", "caisse@marche.example"), ("password", "non")],
+                )
+                .await;
+            assert_eq!(res.status(), 422);
+        }
+        let res = b
+            .post_form(
+                "/login",
+                &[("email", "caisse@marche.example"), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(res.text().await.unwrap().contains("Trop de tentatives"));
+        app.clock.advance(SignedDuration::from_mins(16));
+        let b = app.logged_in("caisse@marche.example").await;
+        assert_eq!(b.get(&format!("/o/{}", org.id)).await.status(), 200);
+        app.store
+            .set_user_disabled(halles_store::Actor::system(), u.id, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            b.get(&format!("/o/{}", org.id)).await.status(),
+            303,
+            "the session ended"
+        );
+        let res = app
+            .client()
+            .post_form(
+                "/login",
+                &[("email", "caisse@marche.example"), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(res.text().await.unwrap().contains("désactivé"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invited_person_creates_an_account_and_joins() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::PartnerOrg, "Entraide").await;
+        app.user("resp@entraide.example", Some((org.id, Role::Admin)))
+            .await;
+        let admin = app.logged_in("resp@entraide.example").await;
+        let res = admin
+            .post_form(
+                &format!("/o/{}/members/invite", org.id),
+                &[("email", "pas-un-courriel"), ("role", "staff")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("value=\"pas-un-courriel\"")
+                && html.contains("Entrez une adresse courriel valide")
+        );
+        let res = admin
+            .post_form(
+                &format!("/o/{}/members/invite", org.id),
+                &[("email", "benevole@entraide.example"), ("role", "staff")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        app.run_jobs().await;
+        let body = &app
+            .store
+            .outbox(Some("benevole@entraide.example"), 1)
+            .await
+            .unwrap()[0]
+            .body;
+        let start = body.find("/invitations/").unwrap();
+        let path: String = body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let newcomer = app.client();
+        assert!(
+            newcomer
+                .get(&path)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Créer mon compte")
+        );
+        let res = newcomer
+            .post_form(
+                &path,
+                &[
+                    ("name", "Bénévole"),
+                    ("password", "une-phrase-secrete"),
+                    ("password_confirm", "une-phrase-secrete"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(location(&res), format!("/o/{}", org.id));
+        assert_eq!(newcomer.get(&format!("/o/{}", org.id)).await.status(), 200);
+        // The link works once.
+        assert!(
+            app.client()
+                .get(&path)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("plus valide")
+        );
+        // The audit log shows who did what.
+        let audit = admin
+            .get(&format!("/o/{}/audit?entity=membership", org.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(audit.contains("Bénévole"));
+        let csv = admin
+            .get(&format!("/o/{}/audit/export?format=csv", org.id))
+            .await;
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(csv.text().await.unwrap().contains("invitation"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn operations_endpoints_and_security_headers() {
+    let app = TestApp::start(halles_store::testing::TestDb::sqlite()).await;
+    let b = app.client();
+    assert_eq!(b.get("/healthz").await.text().await.unwrap(), "ok");
+    assert_eq!(b.get("/readyz").await.status(), 200);
+    let res = b.get("/login").await;
+    let h = res.headers();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert!(
+        !h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("unsafe-inline")
+    );
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let metrics = b.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("halles_http_requests_total"), "{metrics}");
+    let doc: Value = b.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc["paths"]["/api/v1/organizations/{org}/invitations"]["post"].is_object());
+    let docs = b.get("/api/docs").await.text().await.unwrap();
+    assert!(
+        docs.contains("POST /api/v1/organizations/{org}/invitations")
+            && docs.contains("idempotency_key_reused")
+    );
+    for path in [
+        "/aide",
+        "/help",
+        "/aide/hub",
+        "/help/market",
+        "/password/forgot",
+    ] {
+        assert_eq!(b.get(path).await.status(), 200, "{path}");
+    }
+    assert_eq!(b.get("/aide/nope").await.status(), 404);
+    let res = b.get("/api/v1/nothing-here").await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    app.stop().await;
+}

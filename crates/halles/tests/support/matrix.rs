@@ -1,0 +1,227 @@
+//! The permission matrix: one row per route. For each row the kit checks every role of the
+//! organization kind, an anonymous visitor, and a member (or token) of another organization.
+
+use super::{Browser, TestApp, location};
+use halles_core::OrgId;
+use halles_core::organizations::{OrgKind, Role, Scope};
+
+/// Who a row allows.
+#[derive(Debug, Clone, Copy)]
+pub enum Allowed {
+    /// Members holding at least this role.
+    Role(Role),
+    /// Platform administrators only.
+    PlatformAdmin,
+    /// API tokens carrying this scope (`None`: any valid token).
+    Token(Option<Scope>),
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// Path; `{org}` is the tested organization, `{foreign}` an id owned by the other one.
+    pub path: &'static str,
+    /// Who may use it.
+    pub allowed: Allowed,
+    /// The status an allowed caller gets with the row's (harmless) request.
+    pub ok_status: u16,
+}
+
+/// The tenants and people a matrix run uses.
+pub struct Fixture {
+    pub org: OrgId,
+    pub foreign: OrgId,
+    /// An id of a row owned by the foreign organization (a membership).
+    pub foreign_id: i64,
+    pub kind: OrgKind,
+    pub prefix: String,
+}
+
+impl Fixture {
+    /// Two organizations of `kind`, one account per role in the first, an admin in the second.
+    pub async fn new(app: &TestApp, kind: OrgKind, prefix: &str) -> Fixture {
+        let org = app.org(kind, &format!("{prefix} A")).await;
+        let foreign = app.org(kind, &format!("{prefix} B")).await;
+        for role in kind.roles() {
+            app.user(
+                &format!("{prefix}-{}@a.example", role.code()),
+                Some((org.id, *role)),
+            )
+            .await;
+        }
+        let b_admin = app
+            .user(
+                &format!("{prefix}-admin@b.example"),
+                Some((foreign.id, Role::Admin)),
+            )
+            .await;
+        let scope = halles_store::TenantScope::checked(foreign.id, halles_store::Actor::system());
+        let members = app.store.members(&scope, None, 10).await.unwrap();
+        let foreign_id = members
+            .iter()
+            .find(|m| m.user_id == b_admin.id)
+            .unwrap()
+            .id
+            .0;
+        app.platform_admin(&format!("{prefix}-platform@x.example"))
+            .await;
+        Fixture {
+            org: org.id,
+            foreign: foreign.id,
+            foreign_id,
+            kind,
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    fn path(&self, row: &Row) -> String {
+        row.path
+            .replace("{org}", &self.org.to_string())
+            .replace("{foreign}", &self.foreign_id.to_string())
+    }
+}
+
+async fn send(b: &Browser, method: &str, path: &str) -> reqwest::Response {
+    match method {
+        "GET" => b.get(path).await,
+        _ => b.post_form(path, &[]).await,
+    }
+}
+
+/// Checks every row; panics with the list of every mismatch.
+pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
+    let mut failures = Vec::new();
+    let anon = app.client();
+    let foreign_admin = app
+        .logged_in(&format!("{}-admin@b.example", fx.prefix))
+        .await;
+    let platform = app
+        .logged_in(&format!("{}-platform@x.example", fx.prefix))
+        .await;
+    let mut members = Vec::new();
+    for role in fx.kind.roles() {
+        members.push((
+            *role,
+            app.logged_in(&format!("{}-{}@a.example", fx.prefix, role.code()))
+                .await,
+        ));
+    }
+    for row in rows {
+        let path = fx.path(row);
+        let mut expect = |who: String, got: u16, want: u16| {
+            if got != want {
+                failures.push(format!(
+                    "{} {} as {who}: got {got}, want {want}",
+                    row.method, path
+                ));
+            }
+        };
+        match row.allowed {
+            Allowed::Role(min) => {
+                let res = send(&anon, row.method, &path).await;
+                let to_login = res.status() == 303 && location(&res).starts_with("/login");
+                expect(
+                    "anonymous".into(),
+                    if to_login { 303 } else { res.status().as_u16() },
+                    303,
+                );
+                for (role, b) in &members {
+                    let want = if role.satisfies(min) {
+                        row.ok_status
+                    } else {
+                        403
+                    };
+                    expect(
+                        format!("{role}"),
+                        send(b, row.method, &path).await.status().as_u16(),
+                        want,
+                    );
+                }
+                expect(
+                    "another organization's admin".into(),
+                    send(&foreign_admin, row.method, &path)
+                        .await
+                        .status()
+                        .as_u16(),
+                    404,
+                );
+            }
+            Allowed::PlatformAdmin => {
+                let res = send(&anon, row.method, &path).await;
+                expect("anonymous".into(), res.status().as_u16(), 303);
+                for (role, b) in &members {
+                    expect(
+                        format!("{role}"),
+                        send(b, row.method, &path).await.status().as_u16(),
+                        403,
+                    );
+                }
+                expect(
+                    "platform admin".into(),
+                    send(&platform, row.method, &path).await.status().as_u16(),
+                    row.ok_status,
+                );
+            }
+            Allowed::Token(scope) => {
+                let http = reqwest::Client::new();
+                let call = |token: Option<String>| {
+                    let mut req = match row.method {
+                        "GET" => http.get(app.at(&path)),
+                        _ => http.post(app.at(&path)).json(&serde_json::json!({})),
+                    };
+                    if let Some(t) = token {
+                        req = req.bearer_auth(t);
+                    }
+                    req.send()
+                };
+                expect(
+                    "no token".into(),
+                    call(None).await.unwrap().status().as_u16(),
+                    401,
+                );
+                expect(
+                    "unknown token".into(),
+                    call(Some("hal_nope".into()))
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16(),
+                    401,
+                );
+                let all = app.token(fx.org, &Scope::ALL).await;
+                expect(
+                    "token with every scope".into(),
+                    call(Some(all)).await.unwrap().status().as_u16(),
+                    row.ok_status,
+                );
+                if let Some(required) = scope {
+                    let others: Vec<Scope> =
+                        Scope::ALL.into_iter().filter(|s| *s != required).collect();
+                    let lacking = app.token(fx.org, &others).await;
+                    expect(
+                        format!("token without {}", required.code()),
+                        call(Some(lacking)).await.unwrap().status().as_u16(),
+                        403,
+                    );
+                }
+                let foreign = app.token(fx.foreign, &Scope::ALL).await;
+                let status = call(Some(foreign)).await.unwrap().status().as_u16();
+                // A route without an organization in its path answers for the token's own.
+                let want = if row.path.contains("{org}") {
+                    404
+                } else {
+                    row.ok_status
+                };
+                expect("another organization's token".into(), status, want);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "permission matrix on {}:\n{}",
+        app.label(),
+        failures.join("\n")
+    );
+}
