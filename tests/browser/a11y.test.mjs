@@ -111,6 +111,7 @@ async function crawl(page, starts, problems, narrowPaths) {
 
 function report(t, who, visited, problems) {
   t.diagnostic(`${who}: checked ${visited.length} pages`);
+  if (process.env.A11Y_VERBOSE) t.diagnostic(visited.join(" "));
   if (problems.length) {
     console.log(`\n=== axe / layout problems for ${who} ===\n${problems.join('\n')}\n`);
   }

@@ -196,18 +196,26 @@ fn password_or_random(p: Option<String>) -> (String, bool) {
     }
 }
 
+/// Prints a line to standard output; a closed output (a pipe that went away) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn print_demo_logins(url: &str) {
-    println!();
-    println!("Halles (démo) : {url}");
-    println!(
+    say!();
+    say!("Halles (démo) : {url}");
+    say!(
         "Comptes de démonstration — mot de passe : {}",
         halles_store::demo::PASSWORD
     );
     for login in halles_store::demo::LOGINS {
         let role = halles_web::i18n::I18n::new(Lang::Fr).t(login.role_key);
-        println!("  {:<38} {}", login.email, role);
+        say!("  {:<38} {}", login.email, role);
     }
-    println!();
+    say!();
 }
 
 /// Runs a command.
@@ -215,7 +223,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Migrate => {
             cli.store().await?;
-            println!("Migrations applied.");
+            say!("Migrations applied.");
         }
         Command::Demo => {
             let store = cli.store().await?;
@@ -225,7 +233,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             halles_store::demo::load(&store).await?;
-            println!("Demo data loaded.");
+            say!("Demo data loaded.");
         }
         Command::Worker(mail) => {
             let store = cli.store().await?;
@@ -273,7 +281,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if args.demo {
                 print_demo_logins(&base_url);
             } else {
-                println!("Halles: {base_url}");
+                say!("Halles: {base_url}");
             }
             tracing::info!(%addr, "listening");
             running.wait().await;
@@ -347,9 +355,9 @@ async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
                     )
                     .await?;
             }
-            println!("Account {} created (id {}).", user.email, user.id);
+            say!("Account {} created (id {}).", user.email, user.id);
             if generated {
-                println!("Password: {password}");
+                say!("Password: {password}");
             }
         }
         AdminCommand::ResetPassword { email, password } => {
@@ -367,9 +375,9 @@ async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
             store
                 .set_password(Actor::system(), user.id, &password)
                 .await?;
-            println!("Password of {} changed; its sessions ended.", user.email);
+            say!("Password of {} changed; its sessions ended.", user.email);
             if generated {
-                println!("Password: {password}");
+                say!("Password: {password}");
             }
         }
         AdminCommand::CreateToken { org, name, scopes } => {
@@ -402,7 +410,7 @@ async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
                 Scope::join(&parsed)
             );
             eprintln!("It is shown once; keep it safe:");
-            println!("{secret}");
+            say!("{secret}");
         }
     }
     Ok(())
