@@ -35,13 +35,13 @@ function crawlable(href, base) {
 }
 
 /**
- * Check the page currently shown: axe at the current viewport, and optionally again at 320 px
- * with a horizontal-overflow check. Pushes readable problems into `problems`.
+ * Check the page currently shown: axe at 1280 px; then, at 320 px, a horizontal-overflow check
+ * (every page) and axe again (`narrow`: the main pages). Pushes readable problems into `problems`.
  */
 async function checkPage(page, label, problems, { narrow = false } = {}) {
   const violations = await runAxe(page);
   if (violations.length) problems.push(formatViolations(`${label} @1280px`, violations));
-  if (narrow) {
+  {
     await page.setViewportSize({ width: 320, height: 640 });
     try {
       const { scrollWidth, offenders } = await page.evaluate(() => {
@@ -52,7 +52,8 @@ async function checkPage(page, label, problems, { narrow = false } = {}) {
           if (r.right > vw + 1 && r.width > 0) {
             const id = el.id ? `#${el.id}` : '';
             const cls = el.classList.length ? `.${[...el.classList].join('.')}` : '';
-            wide.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)}px)`);
+            const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+            wide.push(`${el.tagName.toLowerCase()}${id}${cls} "${text}" (right edge ${Math.round(r.right)}px)`);
           }
         }
         return { scrollWidth: document.documentElement.scrollWidth, offenders: wide.slice(0, 5) };
@@ -60,8 +61,10 @@ async function checkPage(page, label, problems, { narrow = false } = {}) {
       if (scrollWidth > 320 + 1) {
         problems.push(`[horizontal-scroll] ${label} @320px — scrollWidth ${scrollWidth}px; widest: ${offenders.join(', ')}`);
       }
-      const narrowViolations = await runAxe(page);
-      if (narrowViolations.length) problems.push(formatViolations(`${label} @320px`, narrowViolations));
+      if (narrow) {
+        const narrowViolations = await runAxe(page);
+        if (narrowViolations.length) problems.push(formatViolations(`${label} @320px`, narrowViolations));
+      }
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
@@ -76,9 +79,18 @@ async function crawl(page, starts, problems, narrowPaths) {
   const queue = [...starts];
   const seen = new Set(queue);
   const visited = [];
+  // Console errors (a CSP refusal, a missing asset, a script error) are defects too.
+  let current = '';
+  const onConsole = (msg) => {
+    if (msg.type() === 'error') problems.push(`[console-error] ${current}: ${msg.text()}`);
+  };
+  const onPageError = (err) => problems.push(`[page-error] ${current}: ${err.message}`);
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
   while (queue.length && visited.length < MAX_PAGES) {
     const key = queue.shift();
     if (visited.includes(key)) continue;
+    current = key;
     const response = await page.goto(key);
     const finalUrl = new URL(page.url());
     const status = response?.status() ?? 0;
@@ -105,6 +117,8 @@ async function crawl(page, starts, problems, narrowPaths) {
       }
     }
   }
+  page.off('console', onConsole);
+  page.off('pageerror', onPageError);
   if (queue.length) problems.push(`[crawl-limit] stopped after ${MAX_PAGES} pages; not checked: ${queue.join(' ')}`);
   return visited;
 }
@@ -145,6 +159,11 @@ test('every page passes axe with 0 violations', async (t) => {
       await checkPage(page, '/password/forgot (empty)', problems, { narrow: true });
       visited.push('/password/forgot (errors)');
 
+      // An invitation link that is not (or no longer) valid.
+      await page.goto('/invitations/ce-jeton-n-existe-pas');
+      await checkPage(page, '/invitations/<invalid>', problems, { narrow: true });
+      visited.push('/invitations/<invalid>');
+
       // The English login page.
       await page.goto('/login');
       await submitAndWait(page, 'form.lang-switch button[type=submit]');
@@ -177,6 +196,14 @@ test('every page passes axe with 0 violations', async (t) => {
       await checkPage(page, `${hub}/members (empty invite)`, problems, { narrow: true });
       visited.push('members (errors)');
 
+      // The password-change form with its errors showing (submitted empty).
+      await page.goto('/account');
+      const changed = await submitAndWait(page, 'main form[action="/account/password"] button[type=submit]');
+      assert.equal(changed.status(), 422, 'an empty password change is refused');
+      assert.ok(await page.locator('.error-summary').isVisible(), 'password-change errors are shown');
+      await checkPage(page, '/account (empty password change)', problems, { narrow: true });
+      visited.push('/account (errors)');
+
       // The home page in English.
       await page.goto(hub);
       await submitAndWait(page, 'form.lang-switch button[type=submit]');
@@ -202,12 +229,11 @@ test('every page passes axe with 0 violations', async (t) => {
 
       // The create-organization form with its errors showing (submitted empty).
       await page.goto('/admin');
-      const form = page.locator('main form[method=post]').filter({ has: page.locator('button.primary') }).first();
-      if (await form.count()) {
-        await Promise.all([page.waitForNavigation(), form.locator('button.primary').click()]);
-        await checkPage(page, '/admin (empty create form)', problems, { narrow: true });
-        visited.push('/admin (errors)');
-      }
+      const created = await submitAndWait(page, 'main form[action="/admin"] button[type=submit]');
+      assert.equal(created.status(), 422, 'an empty organization is refused');
+      assert.ok(await page.locator('.error-summary').isVisible(), 'create-organization errors are shown');
+      await checkPage(page, '/admin (empty create form)', problems, { narrow: true });
+      visited.push('/admin (errors)');
 
       report(t, 'platform admin', visited, problems);
     } finally {

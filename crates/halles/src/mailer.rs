@@ -23,8 +23,8 @@ pub enum MailError {
 pub enum Mailer {
     /// An SMTP relay, and the sender address.
     Smtp {
-        /// The transport.
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// The transport (boxed: it is large, and `Keep` is common).
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         /// The `From` mailbox.
         from: Mailbox,
     },
@@ -38,7 +38,7 @@ impl Mailer {
         match smtp_url {
             None | Some("") => Ok(Mailer::Keep),
             Some(url) => Ok(Mailer::Smtp {
-                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build(),
+                transport: Box::new(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()),
                 from: from.parse()?,
             }),
         }

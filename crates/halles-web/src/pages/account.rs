@@ -122,14 +122,11 @@ pub async fn change_password(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let mut v = Validator::new();
-    let ok = match state
+    let ok = state
         .store
         .verify_login(&s.user.email, &form.current_password, "account")
         .await?
-    {
-        Ok(_) => true,
-        Err(_) => false,
-    };
+        .is_ok();
     if !ok {
         v.add("current_password", "password_wrong");
     }
