@@ -159,6 +159,12 @@ test('every page passes axe with 0 violations', async (t) => {
       await checkPage(page, '/password/forgot (empty)', problems, { narrow: true });
       visited.push('/password/forgot (errors)');
 
+      // The error page.
+      const missing = await page.goto('/cette-page-n-existe-pas');
+      assert.equal(missing.status(), 404);
+      await checkPage(page, '/cette-page-n-existe-pas (404)', problems, { narrow: true });
+      visited.push('404');
+
       // An invitation link that is not (or no longer) valid.
       await page.goto('/invitations/ce-jeton-n-existe-pas');
       await checkPage(page, '/invitations/<invalid>', problems, { narrow: true });
@@ -195,6 +201,15 @@ test('every page passes axe with 0 violations', async (t) => {
       assert.ok(await page.locator('.error-summary').isVisible(), 'invite errors are shown');
       await checkPage(page, `${hub}/members (empty invite)`, problems, { narrow: true });
       visited.push('members (errors)');
+
+      // Error pages seen while logged in: forbidden and not found.
+      const forbidden = await page.goto('/admin');
+      assert.equal(forbidden.status(), 403);
+      await checkPage(page, '/admin (403 for a hub admin)', problems);
+      const notFound = await page.goto('/o/999999');
+      assert.equal(notFound.status(), 404);
+      await checkPage(page, '/o/999999 (404)', problems);
+      visited.push('403', '404');
 
       // The password-change form with its errors showing (submitted empty).
       await page.goto('/account');

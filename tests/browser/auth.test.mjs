@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startApp, launchBrowser, newContext, login, submitAndWait, ACCOUNTS, HUB_NAME, PASSWORD,
+  startApp, launchBrowser, newContext, login, submitAndWait, orgPathByName, ACCOUNTS, HUB_NAME, PASSWORD,
 } from './helpers.mjs';
 
 let app;
@@ -121,6 +121,40 @@ test('a wrong password keeps what was typed and says what is wrong', async () =>
     assert.equal(empty.status(), 422);
     assert.ok(await page.locator('.error-summary').isVisible());
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('every page a logged-in person sees has working forms, so logging out works everywhere', async () => {
+  const ctx = await newContext(browser, app.url);
+  const page = await ctx.newPage();
+  try {
+    await login(page, ACCOUNTS.hubAdmin);
+    const hub = await orgPathByName(page, HUB_NAME);
+    const pages = [hub, `${hub}/members`, `${hub}/audit`, `${hub}/tokens`, '/account', '/aide', '/help/hub', '/api/docs'];
+    const problems = [];
+    for (const path of pages) {
+      await page.goto(path);
+      const forms = await page.locator('form[method=post]').evaluateAll((fs) => fs.map((f) => ({
+        action: f.getAttribute('action'),
+        csrf: f.querySelector('input[name=csrf]')?.value ?? null,
+      })));
+      for (const f of forms) {
+        if (!f.csrf) problems.push(`${path}: form action="${f.action}" has ${f.csrf === null ? 'no' : 'an empty'} csrf field`);
+      }
+    }
+    // Whatever the page, the logout button logs out.
+    for (const path of ['/aide', '/api/docs']) {
+      await page.goto(path);
+      const response = await submitAndWait(page, 'button#logout');
+      if (new URL(page.url()).pathname !== '/login') {
+        problems.push(`logging out from ${path} answered ${response?.status()} at ${page.url()} instead of /login`);
+        await page.goto('/');
+      }
+      if (new URL(page.url()).pathname === '/login') await login(page, ACCOUNTS.hubAdmin);
+    }
+    assert.deepEqual(problems, []);
   } finally {
     await ctx.close();
   }

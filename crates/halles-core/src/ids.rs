@@ -43,4 +43,18 @@ id_type!(
     JobId,
     /// An e-mail in the outbox.
     EmailId,
+    /// A product of a producer's catalog.
+    ProductId,
+    /// An order cycle of a hub.
+    CycleId,
+    /// A pickup point or delivery zone of a cycle.
+    LocationId,
+    /// An order.
+    OrderId,
+    /// A line of an order.
+    OrderLineId,
+    /// A pricing rule of a hub.
+    PriceRuleId,
+    /// A standing order.
+    StandingOrderId,
 );

@@ -1,9 +1,15 @@
 //! Domain types and rules of Halles. No I/O, no async: everything here can be unit-tested alone.
 
 pub mod accounts;
+pub mod catalog;
 pub mod clock;
 pub mod ids;
+pub mod money;
+pub mod ordering;
 pub mod organizations;
+pub mod pricing;
+pub mod quantity;
+pub mod taxes;
 pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
