@@ -38,6 +38,9 @@ export async function startApp({ timeoutMs = 60_000 } = {}) {
     env: { ...process.env, HALLES_DATA: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a server behind, even if the test process dies early.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;
@@ -45,6 +48,7 @@ export async function startApp({ timeoutMs = 60_000 } = {}) {
   });
 
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -82,7 +82,9 @@ coded_enum!(
 impl Certification {
     /// Parses a space-separated list, ignoring unknown codes.
     pub fn parse_list(s: &str) -> Vec<Certification> {
-        s.split_whitespace().filter_map(|c| c.parse().ok()).collect()
+        s.split_whitespace()
+            .filter_map(|c| c.parse().ok())
+            .collect()
     }
 
     /// Joins into a space-separated list.

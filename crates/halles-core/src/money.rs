@@ -6,7 +6,9 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Mul, Sub};
 
 /// An amount in cents of a Canadian dollar. Never a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
@@ -17,7 +19,10 @@ impl Cents {
     /// `self × numerator ÷ denominator`, rounded half away from zero (the rounding rule of
     /// every computed amount in Halles: margins, weights, taxes).
     pub fn mul_ratio(self, numerator: i64, denominator: i64) -> Cents {
-        Cents(round_div(i128::from(self.0) * i128::from(numerator), i128::from(denominator)))
+        Cents(round_div(
+            i128::from(self.0) * i128::from(numerator),
+            i128::from(denominator),
+        ))
     }
 
     /// Parses what a person types: `12,50`, `12.50`, `12`, `1 234,5 $`. At most two decimals.
@@ -41,7 +46,11 @@ impl Cents {
         if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let w: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let w: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
         let f: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().ok()? * 10,
@@ -65,7 +74,11 @@ pub fn round_div(n: i128, d: i128) -> i64 {
     }
     let q = n / d;
     let r = n % d;
-    let adjust = if 2 * r.abs() >= d.abs() { if (n < 0) != (d < 0) { -1 } else { 1 } } else { 0 };
+    let adjust = if 2 * r.abs() >= d.abs() {
+        if (n < 0) != (d < 0) { -1 } else { 1 }
+    } else {
+        0
+    };
     i64::try_from(q + adjust).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
 }
 

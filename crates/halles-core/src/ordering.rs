@@ -24,7 +24,10 @@ impl CycleStatus {
     /// Whether a move to `to` is allowed (by hand or on time).
     pub fn can_become(self, to: CycleStatus) -> bool {
         use CycleStatus::*;
-        matches!((self, to), (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Completed))
+        matches!(
+            (self, to),
+            (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Completed)
+        )
     }
 
     /// The status a cycle should have at `now`, moving only forward on time:
@@ -72,7 +75,11 @@ mod tests {
         assert_eq!(Draft.due(o, c, t("2026-12-01T00:00:00Z")), Open);
         assert_eq!(Open.due(o, c, t("2026-12-03T22:00:00Z")), Closed);
         assert_eq!(Draft.due(o, c, t("2026-12-05T00:00:00Z")), Closed);
-        assert_eq!(Closed.due(o, c, t("2026-12-01T00:00:00Z")), Closed, "a hand-closed cycle stays closed");
+        assert_eq!(
+            Closed.due(o, c, t("2026-12-01T00:00:00Z")),
+            Closed,
+            "a hand-closed cycle stays closed"
+        );
         assert!(Draft.can_become(Open));
         assert!(Closed.can_become(Open), "the hub may reopen by hand");
         assert!(!Completed.can_become(Open));

@@ -97,11 +97,36 @@ mod tests {
 
     fn rules() -> Vec<PriceRule> {
         vec![
-            PriceRule { buyer_type: Some(BuyerType::Institution), buyer: None, product: None, margin: MarginBp(1500) },
-            PriceRule { buyer_type: Some(BuyerType::Restaurant), buyer: None, product: None, margin: MarginBp(2500) },
-            PriceRule { buyer_type: None, buyer: None, product: Some(MILK), margin: MarginBp(800) },
-            PriceRule { buyer_type: None, buyer: Some(BUYER), product: None, margin: MarginBp(1000) },
-            PriceRule { buyer_type: None, buyer: Some(BUYER), product: Some(MILK), margin: MarginBp(500) },
+            PriceRule {
+                buyer_type: Some(BuyerType::Institution),
+                buyer: None,
+                product: None,
+                margin: MarginBp(1500),
+            },
+            PriceRule {
+                buyer_type: Some(BuyerType::Restaurant),
+                buyer: None,
+                product: None,
+                margin: MarginBp(2500),
+            },
+            PriceRule {
+                buyer_type: None,
+                buyer: None,
+                product: Some(MILK),
+                margin: MarginBp(800),
+            },
+            PriceRule {
+                buyer_type: None,
+                buyer: Some(BUYER),
+                product: None,
+                margin: MarginBp(1000),
+            },
+            PriceRule {
+                buyer_type: None,
+                buyer: Some(BUYER),
+                product: Some(MILK),
+                margin: MarginBp(500),
+            },
         ]
     }
 
@@ -109,12 +134,27 @@ mod tests {
     fn the_most_specific_rule_wins() {
         let r = rules();
         let d = MarginBp(2000);
-        assert_eq!(margin_for(&r, d, OTHER, BuyerType::Institution, CARROTS), MarginBp(1500));
-        assert_eq!(margin_for(&r, d, OTHER, BuyerType::Restaurant, CARROTS), MarginBp(2500));
+        assert_eq!(
+            margin_for(&r, d, OTHER, BuyerType::Institution, CARROTS),
+            MarginBp(1500)
+        );
+        assert_eq!(
+            margin_for(&r, d, OTHER, BuyerType::Restaurant, CARROTS),
+            MarginBp(2500)
+        );
         assert_eq!(margin_for(&r, d, OTHER, BuyerType::Household, CARROTS), d);
-        assert_eq!(margin_for(&r, d, OTHER, BuyerType::Institution, MILK), MarginBp(800));
-        assert_eq!(margin_for(&r, d, BUYER, BuyerType::Institution, CARROTS), MarginBp(1000));
-        assert_eq!(margin_for(&r, d, BUYER, BuyerType::Institution, MILK), MarginBp(500));
+        assert_eq!(
+            margin_for(&r, d, OTHER, BuyerType::Institution, MILK),
+            MarginBp(800)
+        );
+        assert_eq!(
+            margin_for(&r, d, BUYER, BuyerType::Institution, CARROTS),
+            MarginBp(1000)
+        );
+        assert_eq!(
+            margin_for(&r, d, BUYER, BuyerType::Institution, MILK),
+            MarginBp(500)
+        );
     }
 
     #[test]

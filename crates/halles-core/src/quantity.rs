@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A quantity in thousandths of its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Qty(pub i64);
 
@@ -27,11 +29,22 @@ impl Qty {
             return None;
         }
         let (whole, frac) = t.split_once('.').unwrap_or((t.as_str(), ""));
-        if frac.len() > 3 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        if frac.len() > 3
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+        {
             return None;
         }
-        let w: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-        let f: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().ok()? };
+        let w: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
+        let f: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<3}").parse().ok()?
+        };
         Some(Qty(w.checked_mul(Self::SCALE)?.checked_add(f)?))
     }
 

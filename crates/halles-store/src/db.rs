@@ -94,6 +94,15 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so concurrent writers
+    /// queue on the busy timeout instead of failing when a read lock must be upgraded.
+    pub(crate) async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend

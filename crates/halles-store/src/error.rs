@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A uniqueness or state rule refused the change; the code is stable.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Not enough of a product is left to reserve.
+    #[error("not enough left of product {0}")]
+    Shortage(halles_core::ProductId),
     /// A stored value could not be read back.
     #[error("corrupt value in {0}")]
     Corrupt(&'static str),

@@ -6,12 +6,15 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod catalog;
+pub mod cycles;
 mod db;
 pub mod demo;
 pub mod email;
 mod error;
 pub mod idempotency;
 pub mod jobs;
+pub mod orders;
 pub mod organizations;
 pub mod secrets;
 pub mod testing;

@@ -1,0 +1,450 @@
+//! Food hub store tests on SQLite and (when configured) PostgreSQL: catalog, cycles,
+//! availability, price lists, orders, and the race for the last units.
+
+use halles_core::accounts::Lang;
+use halles_core::catalog::{Category, Origin, SaleUnit};
+use halles_core::money::Cents;
+use halles_core::ordering::CycleStatus;
+use halles_core::organizations::OrgKind;
+use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
+use halles_core::quantity::Qty;
+use halles_core::taxes::TaxClass;
+use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
+use halles_store::catalog::ProductInput;
+use halles_store::cycles::{CycleInput, LocationInput};
+use halles_store::orders::{OrderFilter, OrderInput};
+use halles_store::testing::TestDb;
+use halles_store::{Actor, Store, StoreError, TenantScope};
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn scope(org: OrgId) -> TenantScope {
+    TenantScope::checked(org, Actor::system())
+}
+
+fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
+    ProductInput {
+        name_fr: name.into(),
+        name_en: String::new(),
+        category: Category::Vegetables,
+        description: String::new(),
+        unit,
+        unit_detail: String::new(),
+        catch_weight: false,
+        est_weight_g: None,
+        tax_class: tax,
+        origin: Origin::QuebecGrown,
+        region: "Montérégie".into(),
+        certifications: vec![],
+        organic_certifier: String::new(),
+        active: true,
+    }
+}
+
+struct World {
+    hub: OrgId,
+    farm_a: OrgId,
+    farm_b: OrgId,
+    daycare: OrgId,
+    bistro: OrgId,
+    carrots: ProductId,
+    cheese: ProductId,
+    jam: ProductId,
+    cycle: CycleId,
+}
+
+async fn world(store: &Store) -> World {
+    let org = |k, n: &'static str| async move {
+        store
+            .create_organization(Actor::system(), k, n, Lang::Fr)
+            .await
+            .unwrap()
+            .id
+    };
+    let hub = org(OrgKind::Hub, "Pôle").await;
+    let farm_a = org(OrgKind::Producer, "Ferme A").await;
+    let farm_b = org(OrgKind::Producer, "Fromagerie B").await;
+    let daycare = org(OrgKind::Buyer, "CPE").await;
+    let bistro = org(OrgKind::Buyer, "Bistro").await;
+    let carrots = store
+        .create_product(
+            &scope(farm_a),
+            &product("Carottes", SaleUnit::Kg, TaxClass::ZeroRated),
+        )
+        .await
+        .unwrap()
+        .id;
+    let jam = store
+        .create_product(
+            &scope(farm_a),
+            &product("Confiture", SaleUnit::Each, TaxClass::Taxable),
+        )
+        .await
+        .unwrap()
+        .id;
+    let cheese = store
+        .create_product(
+            &scope(farm_b),
+            &product("Cheddar", SaleUnit::Each, TaxClass::ZeroRated),
+        )
+        .await
+        .unwrap()
+        .id;
+    let h = scope(hub);
+    store.link_producer(&h, farm_a).await.unwrap();
+    store.link_producer(&h, farm_b).await.unwrap();
+    store
+        .link_buyer(&h, daycare, BuyerType::Institution)
+        .await
+        .unwrap();
+    store
+        .link_buyer(&h, bistro, BuyerType::Restaurant)
+        .await
+        .unwrap();
+    store
+        .add_price_rule(
+            &h,
+            &PriceRule {
+                buyer_type: None,
+                buyer: None,
+                product: None,
+                margin: MarginBp(2000),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .add_price_rule(
+            &h,
+            &PriceRule {
+                buyer_type: Some(BuyerType::Institution),
+                buyer: None,
+                product: None,
+                margin: MarginBp(1000),
+            },
+        )
+        .await
+        .unwrap();
+    let cycle = store
+        .create_cycle(
+            &h,
+            &CycleInput {
+                name: "Semaine 1".into(),
+                opens_at: at("2026-11-30T13:00:00Z"),
+                closes_at: at("2026-12-03T22:00:00Z"),
+                delivery_note: "Jeudi".into(),
+                order_fee: Cents(200),
+                producers: vec![farm_a, farm_b],
+                locations: vec![LocationInput {
+                    kind: "pickup".into(),
+                    name: "Entrepôt".into(),
+                    fee: Cents(0),
+                    min_order: Cents(1000),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    World {
+        hub,
+        farm_a,
+        farm_b,
+        daycare,
+        bistro,
+        carrots,
+        cheese,
+        jam,
+        cycle,
+    }
+}
+
+async fn on_every_db<F, Fut>(body: F)
+where
+    F: Fn(Store, Arc<ManualClock>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDb::all().await {
+        let clock = Arc::new(ManualClock::new(at("2026-11-28T14:00:00Z")));
+        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
+        eprintln!("running on {}", db.label);
+        body(store.clone(), clock).await;
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_week_of_the_hub_availability_orders_and_totals() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        // Producers post availability while the cycle is a draft.
+        store
+            .save_availability(
+                &scope(w.farm_a),
+                w.hub,
+                w.cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some((Qty::units(50), Cents(300)))),
+                    (w.jam, Some((Qty::units(10), Cents(600)))),
+                ],
+            )
+            .await
+            .unwrap();
+        store
+            .save_availability(
+                &scope(w.farm_b),
+                w.hub,
+                w.cycle,
+                w.farm_b,
+                &[(w.cheese, Some((Qty::units(20), Cents(900))))],
+            )
+            .await
+            .unwrap();
+        let grid = store
+            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .await
+            .unwrap();
+        assert_eq!(grid.len(), 2);
+        // Not open yet.
+        let order = OrderInput {
+            buyer: w.daycare,
+            location: Some(loc),
+            po_number: "BC-1".into(),
+            note: String::new(),
+            lines: vec![(w.carrots, Qty(12_500)), (w.cheese, Qty::units(2))],
+        };
+        assert!(matches!(
+            store
+                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .await,
+            Err(StoreError::Conflict("cycle_not_open"))
+        ));
+        clock.set(at("2026-11-30T13:00:01Z"));
+        let moved = store.advance_cycles().await.unwrap();
+        assert_eq!(moved, vec![(w.hub, w.cycle, CycleStatus::Open)]);
+        assert!(
+            store.advance_cycles().await.unwrap().is_empty(),
+            "running the job twice changes nothing"
+        );
+
+        // Each buyer sees its own prices: institution +10 %, restaurant +20 % (default).
+        let cat = store
+            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .await
+            .unwrap();
+        let carrots = cat.iter().find(|c| c.product.id == w.carrots).unwrap();
+        assert_eq!(carrots.price, Cents(330));
+        let cat = store.buyer_catalog(w.hub, w.cycle, w.bistro).await.unwrap();
+        assert_eq!(
+            cat.iter()
+                .find(|c| c.product.id == w.carrots)
+                .unwrap()
+                .price,
+            Cents(360)
+        );
+
+        // One cart, two producers.
+        let id = store
+            .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+            .await
+            .unwrap();
+        let placed = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        assert_eq!(placed.lines.len(), 2);
+        assert_eq!(placed.subtotal(), Cents(12_500 * 330 / 1000 + 2 * 990));
+        assert_eq!(placed.fees, Cents(200));
+        // Another buyer cannot read it.
+        assert!(matches!(
+            store.order(&scope(w.bistro), w.hub, id).await,
+            Err(StoreError::NotFound)
+        ));
+        // Below the pickup point's minimum.
+        let small = OrderInput {
+            lines: vec![(w.carrots, Qty::units(1))],
+            ..order.clone()
+        };
+        assert!(matches!(
+            store
+                .place_order(
+                    &scope(w.bistro),
+                    w.hub,
+                    w.cycle,
+                    &OrderInput {
+                        buyer: w.bistro,
+                        ..small
+                    }
+                )
+                .await,
+            Err(StoreError::Conflict("below_minimum"))
+        ));
+
+        // Change, then totals by producer.
+        let changed = OrderInput {
+            lines: vec![(w.carrots, Qty::units(20)), (w.jam, Qty::units(2))],
+            ..order.clone()
+        };
+        store
+            .update_order(&scope(w.daycare), w.hub, id, &changed)
+            .await
+            .unwrap();
+        let grid = store
+            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .await
+            .unwrap();
+        assert_eq!(grid[0].reserved, Qty::ZERO, "the cheese went back");
+        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        assert_eq!(totals.by_producer.len(), 1);
+        assert_eq!(totals.by_producer[0].2, Cents(20 * 300 + 2 * 600));
+        let o = store.order(&scope(w.hub), w.hub, id).await.unwrap();
+        assert_eq!(
+            o.taxes().taxable,
+            Cents(2 * 660 + 200),
+            "jam and fees are taxable"
+        );
+
+        // Filters.
+        let by_b = store
+            .cycle_orders(
+                &scope(w.hub),
+                w.cycle,
+                &OrderFilter {
+                    producer: Some(w.farm_b),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(by_b.is_empty());
+        // A producer cannot lower availability below what was ordered.
+        assert!(matches!(
+            store
+                .save_availability(
+                    &scope(w.farm_a),
+                    w.hub,
+                    w.cycle,
+                    w.farm_a,
+                    &[(w.carrots, Some((Qty::units(5), Cents(300))))]
+                )
+                .await,
+            Err(StoreError::Conflict("below_reserved"))
+        ));
+        // Cancel gives everything back.
+        store
+            .cancel_order(&scope(w.daycare), w.hub, id)
+            .await
+            .unwrap();
+        let grid = store
+            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .await
+            .unwrap();
+        assert!(grid.iter().all(|g| g.reserved == Qty::ZERO));
+        // After the cut-off nothing changes.
+        clock.set(at("2026-12-03T22:00:00Z"));
+        assert_eq!(
+            store.advance_cycles().await.unwrap(),
+            vec![(w.hub, w.cycle, CycleStatus::Closed)]
+        );
+        assert!(
+            store
+                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .await
+                .is_err()
+        );
+
+        // Next week: copy the cycle, then copy last week's availability.
+        let next = store
+            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .await
+            .unwrap();
+        let offer = store.last_week_offer(w.hub, next, w.farm_a).await.unwrap();
+        assert_eq!(offer.len(), 2);
+        store
+            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &offer)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .availability_grid(w.hub, next, w.farm_a)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|g| g.quantity.is_some())
+                .count(),
+            2
+        );
+        // "Nothing this week".
+        let none: Vec<_> = offer.iter().map(|(p, _)| (*p, None)).collect();
+        store
+            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &none)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .availability_grid(w.hub, next, w.farm_a)
+                .await
+                .unwrap()
+                .iter()
+                .all(|g| g.quantity.is_none())
+        );
+        let _ = SignedDuration::ZERO;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        store
+            .save_availability(
+                &scope(w.farm_b),
+                w.hub,
+                w.cycle,
+                w.farm_b,
+                &[(w.cheese, Some((Qty::units(25), Cents(900))))],
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let mut handles = Vec::new();
+        for i in 0..40 {
+            let s = store.clone();
+            let buyer = if i % 2 == 0 { w.daycare } else { w.bistro };
+            let (hub, cycle, cheese) = (w.hub, w.cycle, w.cheese);
+            handles.push(tokio::spawn(async move {
+                let input = OrderInput {
+                    buyer,
+                    location: Some(loc),
+                    po_number: String::new(),
+                    note: String::new(),
+                    lines: vec![(cheese, Qty::units(2))],
+                };
+                match s.place_order(&scope(buyer), hub, cycle, &input).await {
+                    Ok(_) => 2,
+                    Err(StoreError::Shortage(_)) => 0,
+                    Err(e) => panic!("unexpected: {e}"),
+                }
+            }));
+        }
+        let mut sold = 0;
+        for h in handles {
+            sold += h.await.unwrap();
+        }
+        assert_eq!(sold, 24, "12 orders of 2 fit in 25, never more");
+        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        assert_eq!(totals.by_product[0].3, Qty::units(24));
+        let grid = store
+            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .await
+            .unwrap();
+        assert_eq!(grid[0].reserved, Qty::units(24));
+    })
+    .await;
+}
