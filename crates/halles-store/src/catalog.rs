@@ -90,8 +90,8 @@ impl Product {
     }
 
     /// The name in a language.
-    pub fn name(&self, lang: halles_core::accounts::Lang) -> &str {
-        match lang {
+    pub fn name<L: std::borrow::Borrow<halles_core::accounts::Lang>>(&self, lang: L) -> &str {
+        match lang.borrow() {
             halles_core::accounts::Lang::En if !self.input.name_en.is_empty() => {
                 &self.input.name_en
             }

@@ -26,6 +26,30 @@ pub fn lang_hint(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// A small copyable value, however many references templates wrap it in.
+pub trait AsValue<T> {
+    /// The value.
+    fn value(&self) -> T;
+}
+
+impl AsValue<halles_core::money::Cents> for halles_core::money::Cents {
+    fn value(&self) -> halles_core::money::Cents {
+        *self
+    }
+}
+
+impl AsValue<halles_core::quantity::Qty> for halles_core::quantity::Qty {
+    fn value(&self) -> halles_core::quantity::Qty {
+        *self
+    }
+}
+
+impl<T, V: AsValue<T> + ?Sized> AsValue<T> for &V {
+    fn value(&self) -> T {
+        (**self).value()
+    }
+}
+
 /// The organization a page is about, and the viewer's role in it.
 #[derive(Debug, Clone)]
 pub struct CurrentOrg {
@@ -73,6 +97,31 @@ impl Ctx {
     /// The label of a role.
     pub fn role_label(&self, role: &Role) -> String {
         self.t(&format!("role-{}", role.code()))
+    }
+
+    /// An amount in the viewer's language.
+    pub fn money<C: AsValue<halles_core::money::Cents>>(&self, c: C) -> String {
+        self.i18n.money(c.value())
+    }
+
+    /// A quantity in the viewer's language.
+    pub fn qty<Q: AsValue<halles_core::quantity::Qty>>(&self, q: Q) -> String {
+        self.i18n.qty(q.value())
+    }
+
+    /// Whether the current organization is of this kind (`hub`, `producer`, `buyer`...).
+    pub fn kind_is(&self, kind: &str) -> bool {
+        self.current.as_ref().is_some_and(|c| c.org.kind.code() == kind)
+    }
+
+    /// Whether the viewer is staff or administrator of the current organization.
+    pub fn is_org_staff(&self) -> bool {
+        self.current.as_ref().is_some_and(|c| c.role.satisfies(Role::Staff))
+    }
+
+    /// The label of a coded value: `{prefix}-{code}` in the translation files.
+    pub fn label(&self, prefix: &str, code: &str) -> String {
+        self.t(&format!("{prefix}-{code}"))
     }
 
     /// The label of an audit action code.
@@ -284,6 +333,13 @@ pub struct Member<R: RoleRequirement = AnyRole> {
     /// The member's role.
     pub role: Role,
     _role: PhantomData<R>,
+}
+
+impl<R: RoleRequirement> Member<R> {
+    /// The same member, seen with a weaker requirement (for pages shared by several roles).
+    pub fn from_staff<S: RoleRequirement>(m: Member<S>) -> Member<R> {
+        Member { ctx: m.ctx, user: m.user, scope: m.scope, org: m.org, role: m.role, _role: PhantomData }
+    }
 }
 
 /// Reads the `{org}` path parameter.

@@ -94,6 +94,37 @@ impl I18n {
         }
     }
 
+    /// An amount: `1 234,56 $` in French (narrow no-break spaces), `$1,234.56` in English.
+    pub fn money(&self, c: halles_core::money::Cents) -> String {
+        let neg = c.0 < 0;
+        let abs = c.0.unsigned_abs();
+        let whole = group(abs / 100, if self.lang == Lang::Fr { "\u{202f}" } else { "," });
+        let cents = abs % 100;
+        let sign = if neg { "-" } else { "" };
+        match self.lang {
+            Lang::Fr => format!("{sign}{whole},{cents:02}\u{a0}$"),
+            Lang::En => format!("{sign}${whole}.{cents:02}"),
+        }
+    }
+
+    /// A quantity with the decimal mark of the language: `2,5` or `2.5`.
+    pub fn qty(&self, q: halles_core::quantity::Qty) -> String {
+        let plain = q.plain();
+        match self.lang {
+            Lang::Fr => plain.replace('.', ","),
+            Lang::En => plain,
+        }
+    }
+
+    /// An input value for an amount: `12,50` or `12.50`.
+    pub fn money_input(&self, c: halles_core::money::Cents) -> String {
+        let plain = c.plain();
+        match self.lang {
+            Lang::Fr => plain.replace('.', ","),
+            Lang::En => plain,
+        }
+    }
+
     /// A date in Montréal: `28 novembre 2026` or `November 28, 2026`.
     pub fn date(&self, t: &Timestamp) -> String {
         let z = t.to_zoned(TimeZone::get(TIME_ZONE).unwrap_or(TimeZone::UTC));
@@ -105,10 +136,33 @@ impl I18n {
     }
 }
 
+fn group(n: u64, sep: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn amounts_and_quantities_follow_each_language() {
+        use halles_core::money::Cents;
+        use halles_core::quantity::Qty;
+        assert_eq!(I18n::new(Lang::Fr).money(Cents(123_456)), "1\u{202f}234,56\u{a0}$");
+        assert_eq!(I18n::new(Lang::En).money(Cents(123_456)), "$1,234.56");
+        assert_eq!(I18n::new(Lang::Fr).money(Cents(-5)), "-0,05\u{a0}$");
+        assert_eq!(I18n::new(Lang::Fr).qty(Qty(2500)), "2,5");
+        assert_eq!(I18n::new(Lang::En).qty(Qty(2500)), "2.5");
+    }
 
     fn keys(src: &str) -> BTreeSet<String> {
         src.lines()

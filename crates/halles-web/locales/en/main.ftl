@@ -328,3 +328,234 @@ problem-idempotency_key_reused = This idempotency key was already used for anoth
 problem-idempotency_key_in_progress = The first request with this idempotency key is still running.
 problem-invalid_cursor = The pagination cursor cannot be read.
 problem-internal = Something unexpected went wrong.
+
+## Food hub: common
+back = Back
+edit = Edit
+nav-products = Products
+nav-availability = Availability
+nav-cycles = Order cycles
+nav-partners = Producers and buyers
+nav-prices = Price lists
+nav-shop = Order
+nav-orders = My orders
+hint-optional = Optional.
+hint-money = Amount in dollars, for example 12.50.
+category-vegetables = Vegetables
+category-fruits = Fruits
+category-dairy = Dairy
+category-meat_eggs = Meat and eggs
+category-grains = Grains, flours and legumes
+category-sweet = Maple and honey
+category-prepared = Prepared foods
+unit-kg = per kilogram
+unit-each = each
+unit-bunch = per bunch
+unit-case = per case
+origin-quebec_grown = Grown or raised in Québec
+origin-quebec_processed = Processed in Québec
+origin-outside_quebec = Outside Québec
+cert-aliments_du_quebec = Aliments du Québec
+cert-aliments_prepares_au_quebec = Aliments préparés au Québec
+cert-organic = Organic
+tax-zero_rated = Zero-rated (basic groceries)
+tax-taxable = Taxable (GST and QST)
+tax-exempt = Exempt
+buyer-type-institution = Institution
+buyer-type-restaurant = Restaurant
+buyer-type-grocer = Grocer
+buyer-type-household = Household
+buyer-type-community_group = Community group
+cycle-status-draft = In preparation
+cycle-status-open = Open
+cycle-status-closed = Closed
+cycle-status-completed = Completed
+cycle-action-open = Open ordering
+cycle-action-closed = Close ordering
+cycle-action-completed = Mark as completed
+cycle-action-draft = Back to preparation
+order-status-placed = Placed
+order-status-cancelled = Cancelled
+location-pickup = Pickup point
+location-delivery = Delivery zone
+
+## Products
+products-title = Products
+products-intro = Your catalog: what you can offer the hubs you work with.
+products-new = New product
+products-edit = Edit the product
+products-edit-label = Edit { $name }
+products-none = No product yet.
+products-inactive = withdrawn
+field-name-fr = Name in French
+field-name-en = Name in English
+field-category = Category
+field-description = Description
+field-unit = Sale unit
+field-unit-detail = What the unit holds
+hint-unit-detail = For example: "case of 12 × 500 g" or "bunch of about 300 g".
+field-catch-weight = Sold by real weight (weighed at packing)
+field-est-weight = Estimated weight of one unit, in grams
+hint-est-weight = Required for a product sold by real weight.
+field-tax-class = Taxes
+field-origin = Origin
+field-region = Region
+field-certifications = Certifications
+field-certification = Certification
+field-organic-certifier = Certifier (organic)
+field-active = Offered to buyers
+flash-product-saved = Product saved.
+err-choice_invalid = Choose a value from the list.
+err-grams_invalid = Enter a whole number of grams, for example 450.
+err-weight_required = Give the estimated weight of one unit.
+err-certifier_required = Name the body that certifies the organic product.
+
+## Availability
+availability-title = This week's availability
+availability-intro = For each order cycle, say what you can deliver and at what price.
+availability-no-cycle = No order cycle is waiting for you yet.
+availability-open-grid = Fill in the grid
+availability-help = Leave empty what you do not offer this week. Quantity in the sale unit, price in dollars per unit.
+availability-no-products = First add products to your catalog.
+availability-reserved = already ordered: { $qty }
+availability-copy = Copy last week
+availability-none = Nothing this week
+availability-copied = Last week's quantities and prices are copied. Check them, then save.
+availability-closed = This cycle is closed: the grid can no longer change.
+field-quantity = Quantity
+field-price = Price
+flash-availability-saved = Availability saved.
+flash-availability-none = Noted: nothing this week.
+err-qty_invalid = Enter a quantity, for example 12 or 2.5.
+err-price_invalid = Enter a price, for example 3.50.
+err-nothing_last_week = Nothing to copy: you offered nothing in the previous cycle.
+err-below_reserved = A quantity is smaller than what has already been ordered.
+err-producer_not_in_cycle = This producer does not take part in this cycle.
+err-cycle_closed = This cycle is closed.
+
+## Order cycles
+cycles-title = Order cycles
+cycles-intro = A cycle gathers the producers' availability and the buyers' orders until the cut-off.
+cycles-none = No cycle yet.
+cycles-new = New cycle
+cycles-create = Create the cycle
+cycles-no-producers = First add producers under "Producers and buyers".
+field-cycle-name = Cycle name
+hint-cycle-name = For example: "Week of November 30".
+field-opens-at = Ordering opens
+field-closes-at = Ordering cut-off
+hint-closes-at = Montréal time.
+field-delivery-note = Delivery or pickup days
+hint-delivery-note = For example: "Delivery Thursday, pickup Thursday 2 to 6 p.m.".
+field-order-fee = Fee per order
+field-cycle-producers = Producers taking part
+field-locations = Pickup points and delivery zones
+field-location-kind = Kind
+field-location-name = Name
+field-location-fee = Fee
+field-location-min = Minimum order
+cycle-dates = from { $opens } to { $closes }
+cycle-copy = Copy for next week
+cycle-locations = Pickup and delivery
+cycle-location-terms = fee { $fee }, minimum { $min }
+cycle-order-fee = Fee per order: { $fee }
+cycle-producers = Producers
+cycle-enter-for = Enter availability
+cycle-enter-for-label = Enter the availability of { $name }
+cycle-totals-producer = Totals by producer
+cycle-totals-product = Totals by product
+cycle-producer-amounts = to the producer { $producer } · from buyers { $buyers }
+cycle-orders = Orders
+cycle-orders-filter = Filter the orders
+cycle-no-orders = No order yet.
+field-buyer = Buyer
+field-producer = Producer
+field-status = Status
+flash-cycle-created = Cycle created, in preparation.
+flash-cycle-status = Cycle status changed.
+flash-cycle-copied = Cycle copied for the next week.
+err-datetime_invalid = Enter a date and a time.
+err-closes_before_opening = The cut-off must come after the opening.
+err-producer_required = Tick at least one producer.
+err-producer_not_linked = This producer does not work with your hub.
+err-status_change_not_allowed = This status change is not possible.
+
+## Partners and prices
+partners-title = Producers and buyers
+partners-producers = Producers you work with
+partners-buyers = Buyers you serve
+partners-add-producer = Add a producer
+partners-add-buyer = Add a buyer
+partners-link = Add
+field-buyer-type = Buyer type
+flash-partner-linked = Partner added.
+err-not_a_producer = This organization is not a producer.
+err-not_a_buyer = This organization is not a buyer.
+prices-title = Price lists
+prices-intro = A buyer's price is the producer's price plus your margin. The most specific rule wins: for this buyer, then for this product, then for this buyer type, then the default margin.
+prices-none = No rule: buyers pay the producer's price.
+prices-default = Default margin (every buyer)
+prices-new = New rule
+prices-any = All
+prices-add = Add the rule
+prices-remove = Remove
+field-margin = Margin (%)
+hint-margin = For example 15 or 12.5.
+flash-rule-added = Rule added.
+flash-rule-removed = Rule removed.
+err-margin_invalid = Enter a margin between 0 and 1000%, for example 15.
+
+## Ordering
+shop-title = Order
+shop-intro = The open order cycles of your hubs.
+shop-none = No open cycle right now.
+shop-order = Order
+shop-cutoff = cut-off: { $date }
+catalog-title = Catalog
+catalog-for = Prices of { $buyer }
+catalog-filters = Filter the catalog
+catalog-search = Search
+catalog-reorder = Reorder my last order
+catalog-empty = No product matches.
+catalog-left = { $qty } left
+catalog-checkout = Finish the order
+catalog-place-order = Place the order
+catalog-save-order = Save the changes
+field-location = Pickup or delivery
+field-po-number = Your purchase-order number
+field-note = Note for the hub
+flash-order-placed = Order placed. A confirmation e-mail is on its way.
+flash-order-changed = Order changed.
+flash-order-cancelled = Order cancelled.
+err-empty_order = Give a quantity for at least one product.
+err-shortage = Not enough left: lower the quantity.
+err-below_minimum = The order does not reach the minimum of this pickup point or zone.
+err-location_required = Choose a pickup point or a delivery zone.
+err-unknown_location = Choose a pickup point or a delivery zone from the list.
+err-cycle_not_open = Ordering is closed for this cycle.
+err-order_not_editable = This order can no longer change.
+orders-title = My orders
+orders-none = No order yet.
+orders-lines = { $count } product(s)
+order-number = Order #{ $number }
+order-po = Purchase order: { $po }
+order-subtotal = Subtotal
+order-fees = Fees
+order-gst = GST (5%)
+order-qst = QST (9.975%)
+order-total = Total
+order-change = Change the order
+order-cancel = Cancel the order
+mail-order-subject = Order #{ $number } confirmed ({ $hub })
+mail-order-body =
+    Hello { $name },
+
+    Your order #{ $number } at { $hub } is confirmed:
+    { $lines }
+
+    Total with fees and taxes: { $total }
+
+    To see it or change it before the cut-off:
+    { $link }
+
+    The Halles team

@@ -328,3 +328,234 @@ problem-idempotency_key_reused = Cette clé d'idempotence a déjà servi pour un
 problem-idempotency_key_in_progress = La première requête avec cette clé d'idempotence est encore en cours.
 problem-invalid_cursor = Le curseur de pagination est illisible.
 problem-internal = Une erreur inattendue s'est produite.
+
+## Pôle nourricier : commun
+back = Retour
+edit = Modifier
+nav-products = Produits
+nav-availability = Disponibilités
+nav-cycles = Cycles de commande
+nav-partners = Producteurs et acheteurs
+nav-prices = Listes de prix
+nav-shop = Commander
+nav-orders = Mes commandes
+hint-optional = Facultatif.
+hint-money = Montant en dollars, par exemple 12,50.
+category-vegetables = Légumes
+category-fruits = Fruits
+category-dairy = Produits laitiers
+category-meat_eggs = Viandes et œufs
+category-grains = Grains, farines et légumineuses
+category-sweet = Érable et miel
+category-prepared = Plats préparés
+unit-kg = au kilo
+unit-each = à l'unité
+unit-bunch = à la botte
+unit-case = à la caisse
+origin-quebec_grown = Cultivé ou élevé au Québec
+origin-quebec_processed = Transformé au Québec
+origin-outside_quebec = Hors Québec
+cert-aliments_du_quebec = Aliments du Québec
+cert-aliments_prepares_au_quebec = Aliments préparés au Québec
+cert-organic = Biologique
+tax-zero_rated = Détaxé (produit alimentaire de base)
+tax-taxable = Taxable (TPS et TVQ)
+tax-exempt = Exonéré
+buyer-type-institution = Établissement
+buyer-type-restaurant = Restaurant
+buyer-type-grocer = Épicerie
+buyer-type-household = Ménage
+buyer-type-community_group = Groupe communautaire
+cycle-status-draft = En préparation
+cycle-status-open = Ouvert
+cycle-status-closed = Fermé
+cycle-status-completed = Terminé
+cycle-action-open = Ouvrir les commandes
+cycle-action-closed = Fermer les commandes
+cycle-action-completed = Marquer comme terminé
+cycle-action-draft = Remettre en préparation
+order-status-placed = Passée
+order-status-cancelled = Annulée
+location-pickup = Point de cueillette
+location-delivery = Zone de livraison
+
+## Produits
+products-title = Produits
+products-intro = Votre catalogue : ce que vous pouvez offrir aux pôles avec lesquels vous travaillez.
+products-new = Nouveau produit
+products-edit = Modifier le produit
+products-edit-label = Modifier { $name }
+products-none = Aucun produit pour l'instant.
+products-inactive = retiré
+field-name-fr = Nom en français
+field-name-en = Nom en anglais
+field-category = Catégorie
+field-description = Description
+field-unit = Unité de vente
+field-unit-detail = Contenu de l'unité
+hint-unit-detail = Par exemple : « caisse de 12 × 500 g » ou « botte d'environ 300 g ».
+field-catch-weight = Vendu au poids réel (pesé à l'emballage)
+field-est-weight = Poids estimé d'une unité, en grammes
+hint-est-weight = Obligatoire pour un produit vendu au poids réel.
+field-tax-class = Taxes
+field-origin = Origine
+field-region = Région
+field-certifications = Certifications
+field-certification = Certification
+field-organic-certifier = Organisme certificateur (biologique)
+field-active = Offert aux acheteurs
+flash-product-saved = Produit enregistré.
+err-choice_invalid = Choisissez une valeur dans la liste.
+err-grams_invalid = Entrez un nombre entier de grammes, par exemple 450.
+err-weight_required = Indiquez le poids estimé d'une unité.
+err-certifier_required = Nommez l'organisme qui certifie le produit biologique.
+
+## Disponibilités
+availability-title = Disponibilités de la semaine
+availability-intro = Pour chaque cycle de commande, indiquez ce que vous pouvez livrer et à quel prix.
+availability-no-cycle = Aucun cycle de commande ne vous attend pour l'instant.
+availability-open-grid = Remplir la grille
+availability-help = Laissez vide ce que vous n'offrez pas cette semaine. Quantité dans l'unité de vente, prix en dollars par unité.
+availability-no-products = Ajoutez d'abord des produits à votre catalogue.
+availability-reserved = déjà commandé : { $qty }
+availability-copy = Copier la semaine dernière
+availability-none = Rien cette semaine
+availability-copied = Les quantités et prix de la semaine dernière sont copiés. Vérifiez-les, puis enregistrez.
+availability-closed = Ce cycle est fermé : la grille ne peut plus changer.
+field-quantity = Quantité
+field-price = Prix
+flash-availability-saved = Disponibilités enregistrées.
+flash-availability-none = C'est noté : rien cette semaine.
+err-qty_invalid = Entrez une quantité, par exemple 12 ou 2,5.
+err-price_invalid = Entrez un prix, par exemple 3,50.
+err-nothing_last_week = Rien à copier : vous n'aviez rien offert au cycle précédent.
+err-below_reserved = Une quantité est plus petite que ce qui est déjà commandé.
+err-producer_not_in_cycle = Ce producteur ne participe pas à ce cycle.
+err-cycle_closed = Ce cycle est fermé.
+
+## Cycles de commande
+cycles-title = Cycles de commande
+cycles-intro = Un cycle réunit les disponibilités des producteurs et les commandes des acheteurs jusqu'à l'heure limite.
+cycles-none = Aucun cycle pour l'instant.
+cycles-new = Nouveau cycle
+cycles-create = Créer le cycle
+cycles-no-producers = Ajoutez d'abord des producteurs dans « Producteurs et acheteurs ».
+field-cycle-name = Nom du cycle
+hint-cycle-name = Par exemple : « Semaine du 30 novembre ».
+field-opens-at = Ouverture des commandes
+field-closes-at = Heure limite des commandes
+hint-closes-at = Heure de Montréal.
+field-delivery-note = Jours de livraison ou de cueillette
+hint-delivery-note = Par exemple : « Livraison jeudi, cueillette jeudi de 14 h à 18 h ».
+field-order-fee = Frais par commande
+field-cycle-producers = Producteurs participants
+field-locations = Points de cueillette et zones de livraison
+field-location-kind = Type
+field-location-name = Nom
+field-location-fee = Frais
+field-location-min = Commande minimum
+cycle-dates = du { $opens } au { $closes }
+cycle-copy = Copier pour la semaine prochaine
+cycle-locations = Cueillette et livraison
+cycle-location-terms = frais { $fee }, minimum { $min }
+cycle-order-fee = Frais par commande : { $fee }
+cycle-producers = Producteurs
+cycle-enter-for = Saisir les disponibilités
+cycle-enter-for-label = Saisir les disponibilités de { $name }
+cycle-totals-producer = Totaux par producteur
+cycle-totals-product = Totaux par produit
+cycle-producer-amounts = au producteur { $producer } · aux acheteurs { $buyers }
+cycle-orders = Commandes
+cycle-orders-filter = Filtrer les commandes
+cycle-no-orders = Aucune commande pour l'instant.
+field-buyer = Acheteur
+field-producer = Producteur
+field-status = État
+flash-cycle-created = Cycle créé, en préparation.
+flash-cycle-status = État du cycle changé.
+flash-cycle-copied = Cycle copié pour la semaine suivante.
+err-datetime_invalid = Entrez une date et une heure.
+err-closes_before_opening = L'heure limite doit venir après l'ouverture.
+err-producer_required = Cochez au moins un producteur.
+err-producer_not_linked = Ce producteur ne travaille pas avec votre pôle.
+err-status_change_not_allowed = Ce changement d'état n'est pas possible.
+
+## Partenaires et prix
+partners-title = Producteurs et acheteurs
+partners-producers = Producteurs avec qui vous travaillez
+partners-buyers = Acheteurs que vous servez
+partners-add-producer = Ajouter un producteur
+partners-add-buyer = Ajouter un acheteur
+partners-link = Ajouter
+field-buyer-type = Type d'acheteur
+flash-partner-linked = Partenaire ajouté.
+err-not_a_producer = Cette organisation n'est pas un producteur.
+err-not_a_buyer = Cette organisation n'est pas un acheteur.
+prices-title = Listes de prix
+prices-intro = Le prix d'un acheteur est le prix du producteur plus votre marge. La règle la plus précise l'emporte : pour cet acheteur, puis pour ce produit, puis pour ce type d'acheteur, puis la marge par défaut.
+prices-none = Aucune règle : les acheteurs paient le prix du producteur.
+prices-default = Marge par défaut (tous les acheteurs)
+prices-new = Nouvelle règle
+prices-any = Tous
+prices-add = Ajouter la règle
+prices-remove = Retirer
+field-margin = Marge (%)
+hint-margin = Par exemple 15 ou 12,5.
+flash-rule-added = Règle ajoutée.
+flash-rule-removed = Règle retirée.
+err-margin_invalid = Entrez une marge entre 0 et 1000 %, par exemple 15.
+
+## Commander
+shop-title = Commander
+shop-intro = Les cycles de commande ouverts de vos pôles.
+shop-none = Aucun cycle ouvert pour l'instant.
+shop-order = Commander
+shop-cutoff = heure limite : { $date }
+catalog-title = Catalogue
+catalog-for = Prix de { $buyer }
+catalog-filters = Filtrer le catalogue
+catalog-search = Rechercher
+catalog-reorder = Reprendre ma dernière commande
+catalog-empty = Aucun produit ne correspond.
+catalog-left = reste { $qty }
+catalog-checkout = Finaliser la commande
+catalog-place-order = Passer la commande
+catalog-save-order = Enregistrer les changements
+field-location = Cueillette ou livraison
+field-po-number = Votre numéro de bon de commande
+field-note = Note pour le pôle
+flash-order-placed = Commande passée. Un courriel de confirmation est parti.
+flash-order-changed = Commande modifiée.
+flash-order-cancelled = Commande annulée.
+err-empty_order = Indiquez une quantité pour au moins un produit.
+err-shortage = Il n'en reste pas assez : réduisez la quantité.
+err-below_minimum = La commande n'atteint pas le minimum de ce point de cueillette ou de cette zone.
+err-location_required = Choisissez un point de cueillette ou une zone de livraison.
+err-unknown_location = Choisissez un point de cueillette ou une zone de livraison de la liste.
+err-cycle_not_open = Les commandes de ce cycle sont fermées.
+err-order_not_editable = Cette commande ne peut plus changer.
+orders-title = Mes commandes
+orders-none = Aucune commande pour l'instant.
+orders-lines = { $count } produit(s)
+order-number = Commande n° { $number }
+order-po = Bon de commande : { $po }
+order-subtotal = Sous-total
+order-fees = Frais
+order-gst = TPS (5 %)
+order-qst = TVQ (9,975 %)
+order-total = Total
+order-change = Modifier la commande
+order-cancel = Annuler la commande
+mail-order-subject = Commande n° { $number } confirmée ({ $hub })
+mail-order-body =
+    Bonjour { $name },
+
+    Votre commande n° { $number } à { $hub } est confirmée :
+    { $lines }
+
+    Total avec frais et taxes : { $total }
+
+    Pour la voir ou la modifier avant l'heure limite :
+    { $link }
+
+    L'équipe Halles

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Halles API",
         version = "1",
-        description = "JSON API of Halles. Authenticate with `Authorization: Bearer <token>` (tokens are created by an organization's administrator). Errors are RFC 9457 problem details with a stable `code`; messages follow `Accept-Language` (French by default). POSTs that create something honour `Idempotency-Key`. Lists are paginated with a cursor and an RFC 8288 `Link` header."
+        description = "JSON API of Halles. Authenticate with the header Authorization: Bearer <token> (tokens are created by an organization's administrator). Errors are RFC 9457 problem details with a stable code; messages follow Accept-Language (French by default). POSTs that create something honour Idempotency-Key. Lists are paginated with a cursor and an RFC 8288 Link header."
     ),
     paths(
         organizations::me,
@@ -86,5 +86,4 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(v1)
         .route("/api/openapi.json", get(docs::openapi_json))
-        .route("/api/docs", get(docs::page))
 }

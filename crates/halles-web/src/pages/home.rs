@@ -33,7 +33,9 @@ pub async fn root(signed: Result<SignedIn, PageError>) -> Response {
     let Ok(SignedIn { ctx, user }) = signed else {
         return see_other("/login", []);
     };
-    if let Some(first) = ctx.memberships.first() {
+    // Land where the person does the most: the strongest role, then the name.
+    let best = ctx.memberships.iter().min_by_key(|m| std::cmp::Reverse(m.role));
+    if let Some(first) = best {
         return see_other(&format!("/o/{}", first.org.id), []);
     }
     if user.is_platform_admin {

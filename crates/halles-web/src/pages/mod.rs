@@ -4,10 +4,14 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod availability;
 pub mod help;
 pub mod home;
+pub mod hub;
 pub mod invitations;
 pub mod members;
+pub mod products;
+pub mod shop;
 pub mod tokens;
 
 use crate::AppState;
@@ -61,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/outbox", get(admin::outbox))
         .route("/admin/jobs", get(admin::jobs))
         .route("/admin/jobs/{id}/retry", post(admin::retry_job))
+        .route("/api/docs", get(crate::api::docs::page))
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))
