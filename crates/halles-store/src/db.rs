@@ -113,6 +113,15 @@ impl Store {
         self.clock.now()
     }
 
+    /// The same store seen through another clock (demo data written in the past, tests).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            clock,
+        }
+    }
+
     /// The injected clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock

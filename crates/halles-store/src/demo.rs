@@ -2,9 +2,20 @@
 //! Every name is invented. Later modules extend the same world.
 
 use crate::accounts::NewUser;
+use crate::catalog::ProductInput;
+use crate::cycles::{CycleInput, LocationInput};
+use crate::orders::OrderInput;
 use crate::{Actor, Store, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
+use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role};
+use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
+use halles_core::quantity::Qty;
+use halles_core::taxes::TaxClass;
+use halles_core::{ManualClock, OrgId, ProductId};
+use jiff::SignedDuration;
+use std::sync::Arc;
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "bonjour-halles";
@@ -151,6 +162,877 @@ pub async fn load(store: &Store) -> StoreResult<()> {
         if let Some(org) = orgs.iter().find(|o| o.name == org_name) {
             let scope = TenantScope::checked(org.id, Actor::system());
             store.add_member(&scope, user, role).await?;
+        }
+    }
+    let id_of = |name: &str| orgs.iter().find(|o| o.name == name).map(|o| o.id);
+    food_hub(store, &id_of).await
+}
+
+/// Buyers of the hub and their price-list type.
+const BUYERS: &[(&str, BuyerType)] = &[
+    ("Centre hospitalier des Érables", BuyerType::Institution),
+    ("CPE Les Petits Pommiers", BuyerType::Institution),
+    ("CPE La Ribambelle", BuyerType::Institution),
+    ("École primaire du Ruisseau", BuyerType::Institution),
+    ("Restaurant Le Comptoir", BuyerType::Restaurant),
+    ("Bistro La Grande Tablée", BuyerType::Restaurant),
+    ("Épicerie Chez Rosalie", BuyerType::Grocer),
+    ("Cuisine collective du Parc-Vert", BuyerType::CommunityGroup),
+];
+
+/// One demo product: producer, French and English names, category, unit, unit detail,
+/// producer price (cents), weekly quantity, tax class, organic.
+type DemoProduct = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Category,
+    SaleUnit,
+    &'static str,
+    i64,
+    i64,
+    TaxClass,
+    bool,
+);
+
+const FARM: &str = "Ferme des Quatre-Vents";
+const GARDENS: &str = "Les Jardins du Coteau";
+const ORCHARD: &str = "Verger Beaulieu";
+const DAIRY: &str = "Fromagerie du Rang 9";
+const MAPLE: &str = "Érablière des Deux-Pins";
+const BECHE: &str = "Ferme maraîchère La Bêche";
+
+use Category::{Dairy, Fruits, Grains, MeatEggs, Prepared, Sweet, Vegetables};
+use SaleUnit::{Bunch, Case, Each, Kg};
+use TaxClass::{Taxable, ZeroRated};
+
+const PRODUCTS: &[DemoProduct] = &[
+    (
+        FARM, "Carottes", "Carrots", Vegetables, Kg, "", 250, 120, ZeroRated, false,
+    ),
+    (
+        FARM,
+        "Pommes de terre jaunes",
+        "Yellow potatoes",
+        Vegetables,
+        Kg,
+        "",
+        180,
+        200,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM,
+        "Oignons jaunes",
+        "Yellow onions",
+        Vegetables,
+        Kg,
+        "",
+        220,
+        100,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM,
+        "Betteraves",
+        "Beets",
+        Vegetables,
+        Kg,
+        "",
+        260,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM, "Poireaux", "Leeks", Vegetables, Each, "", 150, 80, ZeroRated, false,
+    ),
+    (
+        FARM,
+        "Chou vert",
+        "Green cabbage",
+        Vegetables,
+        Each,
+        "environ 1,5 kg",
+        300,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM,
+        "Courge butternut",
+        "Butternut squash",
+        Vegetables,
+        Kg,
+        "",
+        275,
+        90,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM, "Panais", "Parsnips", Vegetables, Kg, "", 380, 40, ZeroRated, false,
+    ),
+    (
+        FARM,
+        "Ail du Québec",
+        "Québec garlic",
+        Vegetables,
+        Each,
+        "une tête",
+        125,
+        150,
+        ZeroRated,
+        false,
+    ),
+    (
+        FARM,
+        "Céleri-rave",
+        "Celeriac",
+        Vegetables,
+        Each,
+        "",
+        350,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        GARDENS,
+        "Laitue frisée",
+        "Leaf lettuce",
+        Vegetables,
+        Each,
+        "",
+        300,
+        60,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Épinards",
+        "Spinach",
+        Vegetables,
+        Each,
+        "sac de 250 g",
+        450,
+        40,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Mesclun",
+        "Salad mix",
+        Vegetables,
+        Case,
+        "caisse de 1,5 kg",
+        2400,
+        15,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Pousses de tournesol",
+        "Sunflower shoots",
+        Vegetables,
+        Each,
+        "barquette de 200 g",
+        400,
+        40,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Chou frisé",
+        "Kale",
+        Vegetables,
+        Bunch,
+        "",
+        350,
+        50,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Bette à carde",
+        "Swiss chard",
+        Vegetables,
+        Bunch,
+        "",
+        325,
+        40,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS, "Radis", "Radishes", Vegetables, Bunch, "", 275, 50, ZeroRated, true,
+    ),
+    (
+        GARDENS, "Persil", "Parsley", Vegetables, Bunch, "", 225, 40, ZeroRated, true,
+    ),
+    (
+        GARDENS,
+        "Pleurotes",
+        "Oyster mushrooms",
+        Vegetables,
+        Kg,
+        "",
+        1600,
+        20,
+        ZeroRated,
+        true,
+    ),
+    (
+        GARDENS,
+        "Tomates de serre",
+        "Greenhouse tomatoes",
+        Vegetables,
+        Kg,
+        "",
+        650,
+        60,
+        ZeroRated,
+        true,
+    ),
+    (
+        ORCHARD,
+        "Pommes McIntosh",
+        "McIntosh apples",
+        Fruits,
+        Case,
+        "caisse de 18 kg",
+        3600,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Pommes Cortland",
+        "Cortland apples",
+        Fruits,
+        Kg,
+        "",
+        300,
+        150,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Pommes Honeycrisp",
+        "Honeycrisp apples",
+        Fruits,
+        Kg,
+        "",
+        450,
+        100,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Poires Bartlett",
+        "Bartlett pears",
+        Fruits,
+        Kg,
+        "",
+        420,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Jus de pomme",
+        "Apple juice",
+        Fruits,
+        Each,
+        "bouteille de 1 L",
+        425,
+        80,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Compote de pommes",
+        "Applesauce",
+        Fruits,
+        Each,
+        "pot de 500 ml",
+        550,
+        50,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Canneberges séchées",
+        "Dried cranberries",
+        Fruits,
+        Each,
+        "sac de 300 g",
+        700,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Bleuets surgelés",
+        "Frozen blueberries",
+        Fruits,
+        Each,
+        "sac de 2 kg",
+        2200,
+        25,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Fraises surgelées",
+        "Frozen strawberries",
+        Fruits,
+        Each,
+        "sac de 2 kg",
+        1900,
+        25,
+        ZeroRated,
+        false,
+    ),
+    (
+        ORCHARD,
+        "Vinaigre de cidre",
+        "Cider vinegar",
+        Prepared,
+        Each,
+        "bouteille de 750 ml",
+        650,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY, "Lait 2 %", "2% milk", Dairy, Each, "4 L", 720, 80, ZeroRated, false,
+    ),
+    (
+        DAIRY,
+        "Lait 3,25 %",
+        "3.25% milk",
+        Dairy,
+        Each,
+        "4 L",
+        780,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Yogourt nature",
+        "Plain yogurt",
+        Dairy,
+        Each,
+        "pot de 1 kg",
+        650,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Beurre salé",
+        "Salted butter",
+        Dairy,
+        Each,
+        "454 g",
+        750,
+        50,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Fromage en grains",
+        "Cheese curds",
+        Dairy,
+        Each,
+        "sac de 400 g",
+        800,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Cheddar fort",
+        "Old cheddar",
+        Dairy,
+        Kg,
+        "",
+        2400,
+        25,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Crème 35 %",
+        "35% cream",
+        Dairy,
+        Each,
+        "1 L",
+        900,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY, "Kéfir", "Kefir", Dairy, Each, "1 L", 650, 30, ZeroRated, false,
+    ),
+    (
+        DAIRY,
+        "Fromage à pâte molle",
+        "Soft cheese",
+        Dairy,
+        Each,
+        "meule de 300 g",
+        1100,
+        25,
+        ZeroRated,
+        false,
+    ),
+    (
+        DAIRY,
+        "Œufs gros",
+        "Large eggs",
+        MeatEggs,
+        Each,
+        "une douzaine",
+        550,
+        100,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Sirop d'érable",
+        "Maple syrup",
+        Sweet,
+        Each,
+        "canne de 540 ml",
+        1200,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Sirop d'érable, gallon",
+        "Maple syrup, gallon",
+        Sweet,
+        Each,
+        "4 L",
+        6500,
+        10,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Beurre d'érable",
+        "Maple butter",
+        Sweet,
+        Each,
+        "pot de 250 g",
+        900,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Sucre d'érable",
+        "Maple sugar",
+        Sweet,
+        Each,
+        "sac de 500 g",
+        1400,
+        20,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Bonbons à l'érable",
+        "Maple candies",
+        Sweet,
+        Each,
+        "boîte de 200 g",
+        800,
+        40,
+        Taxable,
+        false,
+    ),
+    (
+        MAPLE,
+        "Miel de fleurs sauvages",
+        "Wildflower honey",
+        Sweet,
+        Each,
+        "pot de 500 g",
+        1100,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Miel crémeux",
+        "Creamed honey",
+        Sweet,
+        Each,
+        "pot de 500 g",
+        1150,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        MAPLE,
+        "Flocons d'avoine",
+        "Rolled oats",
+        Grains,
+        Each,
+        "sac de 1 kg",
+        550,
+        50,
+        ZeroRated,
+        true,
+    ),
+    (
+        MAPLE,
+        "Farine de blé entier",
+        "Whole wheat flour",
+        Grains,
+        Each,
+        "sac de 2 kg",
+        800,
+        40,
+        ZeroRated,
+        true,
+    ),
+    (
+        MAPLE,
+        "Lentilles vertes",
+        "Green lentils",
+        Grains,
+        Each,
+        "sac de 1 kg",
+        600,
+        40,
+        ZeroRated,
+        true,
+    ),
+    (
+        BECHE,
+        "Poulet entier",
+        "Whole chicken",
+        MeatEggs,
+        Kg,
+        "environ 2 kg",
+        1300,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Saucisses de porc",
+        "Pork sausages",
+        MeatEggs,
+        Each,
+        "paquet de 500 g",
+        900,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Bœuf haché mi-maigre",
+        "Medium ground beef",
+        MeatEggs,
+        Kg,
+        "",
+        1500,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Œufs de plein air",
+        "Free-range eggs",
+        MeatEggs,
+        Each,
+        "une douzaine",
+        650,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE, "Brocoli", "Broccoli", Vegetables, Each, "", 325, 50, ZeroRated, false,
+    ),
+    (
+        BECHE,
+        "Chou-fleur",
+        "Cauliflower",
+        Vegetables,
+        Each,
+        "",
+        400,
+        40,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Concombres",
+        "Cucumbers",
+        Vegetables,
+        Each,
+        "",
+        125,
+        80,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Haricots verts",
+        "Green beans",
+        Vegetables,
+        Kg,
+        "",
+        900,
+        30,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Oignons verts",
+        "Green onions",
+        Vegetables,
+        Bunch,
+        "",
+        175,
+        60,
+        ZeroRated,
+        false,
+    ),
+    (
+        BECHE,
+        "Soupe aux légumes",
+        "Vegetable soup",
+        Prepared,
+        Each,
+        "pot de 1 L",
+        850,
+        30,
+        ZeroRated,
+        false,
+    ),
+];
+
+/// Regions of the demo producers.
+fn region(producer: &str) -> &'static str {
+    match producer {
+        FARM | ORCHARD => "Montérégie",
+        GARDENS => "Laurentides",
+        DAIRY => "Centre-du-Québec",
+        MAPLE => "Beauce",
+        _ => "Lanaudière",
+    }
+}
+
+/// The hub's catalog, partners, price lists, three past weeks with orders and an open cycle.
+async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> StoreResult<()> {
+    let Some(hub) = id_of(HUB) else { return Ok(()) };
+    let h = TenantScope::checked(hub, Actor::system());
+    let producers = [FARM, GARDENS, ORCHARD, DAIRY, MAPLE, BECHE];
+    let mut producer_ids = Vec::new();
+    for p in producers {
+        if let Some(id) = id_of(p) {
+            store.link_producer(&h, id).await?;
+            producer_ids.push(id);
+        }
+    }
+    let mut buyers = Vec::new();
+    for (name, t) in BUYERS {
+        if let Some(id) = id_of(name) {
+            store.link_buyer(&h, id, *t).await?;
+            buyers.push(id);
+        }
+    }
+    for (t, m) in [
+        (None, 2500),
+        (Some(BuyerType::Institution), 1500),
+        (Some(BuyerType::CommunityGroup), 1000),
+    ] {
+        store
+            .add_price_rule(
+                &h,
+                &PriceRule {
+                    buyer_type: t,
+                    buyer: None,
+                    product: None,
+                    margin: MarginBp(m),
+                },
+            )
+            .await?;
+    }
+    let mut offer: Vec<(OrgId, ProductId, i64, i64)> = Vec::new();
+    for (producer, fr, en, category, unit, detail, price, qty, tax, organic) in PRODUCTS {
+        let Some(pid) = id_of(producer) else { continue };
+        let catch_weight = *unit == Kg && matches!(category, MeatEggs | Dairy);
+        let mut certifications = vec![Certification::AlimentsDuQuebec];
+        if *organic {
+            certifications.push(Certification::Organic);
+        }
+        let p = store
+            .create_product(
+                &TenantScope::checked(pid, Actor::system()),
+                &ProductInput {
+                    name_fr: (*fr).into(),
+                    name_en: (*en).into(),
+                    category: *category,
+                    description: String::new(),
+                    unit: *unit,
+                    unit_detail: (*detail).into(),
+                    catch_weight,
+                    est_weight_g: catch_weight.then_some(2000),
+                    tax_class: *tax,
+                    origin: if *category == Prepared {
+                        Origin::QuebecProcessed
+                    } else {
+                        Origin::QuebecGrown
+                    },
+                    region: region(producer).into(),
+                    certifications,
+                    organic_certifier: if *organic {
+                        "Ecocert Canada".into()
+                    } else {
+                        String::new()
+                    },
+                    active: true,
+                },
+            )
+            .await?;
+        offer.push((pid, p.id, *price, *qty));
+    }
+    // Weeks are written at their own time, through a clock that walks from the past to today.
+    let today = store.now();
+    let clock = Arc::new(ManualClock::new(today));
+    let past = store.with_clock(clock.clone());
+    let day = SignedDuration::from_hours(24);
+    for week in (0..4).rev() {
+        let opens = today - day * (7 * week + 1);
+        let closes = opens + day * 3;
+        clock.set(opens - day);
+        let cycle = past
+            .create_cycle(
+                &h,
+                &CycleInput {
+                    name: format!("Semaine {}", 4 - week),
+                    opens_at: opens,
+                    closes_at: closes,
+                    delivery_note: "Livraison jeudi; cueillette au Pôle jeudi de 14 h à 18 h"
+                        .into(),
+                    order_fee: Cents(0),
+                    producers: producer_ids.clone(),
+                    locations: vec![
+                        LocationInput {
+                            kind: "pickup".into(),
+                            name: "Entrepôt du Pôle, 1200 rue des Saules".into(),
+                            fee: Cents(0),
+                            min_order: Cents(2500),
+                        },
+                        LocationInput {
+                            kind: "delivery".into(),
+                            name: "Zone Ouest".into(),
+                            fee: Cents(1500),
+                            min_order: Cents(10_000),
+                        },
+                    ],
+                },
+            )
+            .await?;
+        for producer in &producer_ids {
+            let entries: Vec<_> = offer
+                .iter()
+                .filter(|(p, ..)| p == producer)
+                .map(|(_, id, price, qty)| (*id, Some((Qty::units(*qty), Cents(*price)))))
+                .collect();
+            past.save_availability(
+                &TenantScope::checked(*producer, Actor::system()),
+                hub,
+                cycle,
+                *producer,
+                &entries,
+            )
+            .await?;
+        }
+        clock.set(opens + SignedDuration::from_hours(2));
+        past.advance_cycles().await?;
+        let c = past.cycle(hub, cycle).await?;
+        let (pickup, delivery) = (c.locations[0].id, c.locations[1].id);
+        // The current week has fewer orders yet; past weeks are complete.
+        let n_buyers = if week == 0 { 3 } else { buyers.len() };
+        for (i, buyer) in buyers.iter().take(n_buyers).enumerate() {
+            let lines: Vec<_> = offer
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| (j + i * 7 + week as usize) % 9 == 0)
+                .map(|(j, (_, id, ..))| (*id, Qty::units(1 + ((i + j) % 4) as i64)))
+                .collect();
+            let input = OrderInput {
+                buyer: *buyer,
+                location: Some(if i % 2 == 0 { delivery } else { pickup }),
+                po_number: format!("BC-{}-{}", 4 - week, i + 1),
+                note: String::new(),
+                lines,
+            };
+            if let Err(e) = past
+                .place_order(
+                    &TenantScope::checked(*buyer, Actor::system()),
+                    hub,
+                    cycle,
+                    &input,
+                )
+                .await
+            {
+                // A demo order under a minimum is simply not placed.
+                tracing::debug!(error = %e, "demo order skipped");
+            }
+        }
+        if week > 0 {
+            clock.set(closes + SignedDuration::from_hours(1));
+            past.advance_cycles().await?;
+            past.set_cycle_status(&h, cycle, halles_core::ordering::CycleStatus::Completed)
+                .await?;
         }
     }
     Ok(())

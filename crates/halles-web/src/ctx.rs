@@ -111,12 +111,16 @@ impl Ctx {
 
     /// Whether the current organization is of this kind (`hub`, `producer`, `buyer`...).
     pub fn kind_is(&self, kind: &str) -> bool {
-        self.current.as_ref().is_some_and(|c| c.org.kind.code() == kind)
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.org.kind.code() == kind)
     }
 
     /// Whether the viewer is staff or administrator of the current organization.
     pub fn is_org_staff(&self) -> bool {
-        self.current.as_ref().is_some_and(|c| c.role.satisfies(Role::Staff))
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.role.satisfies(Role::Staff))
     }
 
     /// The label of a coded value: `{prefix}-{code}` in the translation files.
@@ -338,7 +342,14 @@ pub struct Member<R: RoleRequirement = AnyRole> {
 impl<R: RoleRequirement> Member<R> {
     /// The same member, seen with a weaker requirement (for pages shared by several roles).
     pub fn from_staff<S: RoleRequirement>(m: Member<S>) -> Member<R> {
-        Member { ctx: m.ctx, user: m.user, scope: m.scope, org: m.org, role: m.role, _role: PhantomData }
+        Member {
+            ctx: m.ctx,
+            user: m.user,
+            scope: m.scope,
+            org: m.org,
+            role: m.role,
+            _role: PhantomData,
+        }
     }
 }
 

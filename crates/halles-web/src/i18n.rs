@@ -98,7 +98,14 @@ impl I18n {
     pub fn money(&self, c: halles_core::money::Cents) -> String {
         let neg = c.0 < 0;
         let abs = c.0.unsigned_abs();
-        let whole = group(abs / 100, if self.lang == Lang::Fr { "\u{202f}" } else { "," });
+        let whole = group(
+            abs / 100,
+            if self.lang == Lang::Fr {
+                "\u{202f}"
+            } else {
+                ","
+            },
+        );
         let cents = abs % 100;
         let sign = if neg { "-" } else { "" };
         match self.lang {
@@ -157,7 +164,10 @@ mod tests {
     fn amounts_and_quantities_follow_each_language() {
         use halles_core::money::Cents;
         use halles_core::quantity::Qty;
-        assert_eq!(I18n::new(Lang::Fr).money(Cents(123_456)), "1\u{202f}234,56\u{a0}$");
+        assert_eq!(
+            I18n::new(Lang::Fr).money(Cents(123_456)),
+            "1\u{202f}234,56\u{a0}$"
+        );
         assert_eq!(I18n::new(Lang::En).money(Cents(123_456)), "$1,234.56");
         assert_eq!(I18n::new(Lang::Fr).money(Cents(-5)), "-0,05\u{a0}$");
         assert_eq!(I18n::new(Lang::Fr).qty(Qty(2500)), "2,5");

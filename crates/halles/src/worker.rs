@@ -71,12 +71,33 @@ async fn run(store: &Store, mailer: &Mailer, job: &Job) -> Result<(), String> {
     }
 }
 
+/// Work that falls due with time rather than by a job: order cycles open and close on time.
+/// Every step is a conditional update, so several workers running it at once change nothing twice.
+pub async fn on_time(store: &Store) {
+    match store.advance_cycles().await {
+        Ok(moved) => {
+            for (hub, cycle, status) in moved {
+                tracing::info!(%hub, %cycle, status = status.code(), "order cycle moved on time");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
+    }
+}
+
+/// How often [`on_time`] runs.
+const ON_TIME_EVERY: Duration = Duration::from_secs(20);
+
 /// Runs jobs until `shutdown` turns true, pausing when the queue is empty.
 pub async fn run_until(store: Store, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(smtp = mailer.sends(), "worker started");
+    let mut last_on_time: Option<std::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             break;
+        }
+        if last_on_time.is_none_or(|t| t.elapsed() >= ON_TIME_EVERY) {
+            on_time(&store).await;
+            last_on_time = Some(std::time::Instant::now());
         }
         if tick(&store, &mailer).await {
             continue;

@@ -30,7 +30,13 @@ struct CyclesPage {
 pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
     let cycles = state.store.cycles_of_producer(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
-    Ok(render(&CyclesPage { page: m.ctx, cycles }, lang))
+    Ok(render(
+        &CyclesPage {
+            page: m.ctx,
+            cycles,
+        },
+        lang,
+    ))
 }
 
 /// One row of the grid as shown (values as typed).
@@ -69,7 +75,10 @@ fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
             name: g.product.name(page.i18n.lang).to_owned(),
             unit: page.label("unit", g.product.input.unit.code()),
             qty: g.quantity.map(|q| page.i18n.qty(q)).unwrap_or_default(),
-            price: g.price.map(|p| page.i18n.money_input(p)).unwrap_or_default(),
+            price: g
+                .price
+                .map(|p| page.i18n.money_input(p))
+                .unwrap_or_default(),
             reserved: g.reserved,
         })
         .collect()
@@ -83,7 +92,13 @@ struct Target {
     action: String,
 }
 
-async fn target_for(state: &AppState, m: &Member<StaffRole>, hub: i64, cycle: i64, producer: Option<i64>) -> Result<Target, PageError> {
+async fn target_for(
+    state: &AppState,
+    m: &Member<StaffRole>,
+    hub: i64,
+    cycle: i64,
+    producer: Option<i64>,
+) -> Result<Target, PageError> {
     let (hub, producer) = match producer {
         // The hub enters for a producer of the cycle.
         Some(p) => (m.org.id, OrgId(p)),
@@ -99,20 +114,50 @@ async fn target_for(state: &AppState, m: &Member<StaffRole>, hub: i64, cycle: i6
     } else {
         format!("/o/{}/cycles/{}/availability/{}", m.org.id, cycle, producer)
     };
-    Ok(Target { hub, cycle: CycleId(cycle), producer, action })
+    Ok(Target {
+        hub,
+        cycle: CycleId(cycle),
+        producer,
+        action,
+    })
 }
 
-async fn show(state: &AppState, m: Member<StaffRole>, t: Target, rows: Option<Vec<Row>>, errors: FormErrors, copied: bool) -> Result<Response, PageError> {
+async fn show(
+    state: &AppState,
+    m: Member<StaffRole>,
+    t: Target,
+    rows: Option<Vec<Row>>,
+    errors: FormErrors,
+    copied: bool,
+) -> Result<Response, PageError> {
     let cycle = state.store.cycle(t.hub, t.cycle).await?;
     let producer_name = state.store.organization_by_id(t.producer).await?.name;
     let rows = match rows {
         Some(r) => r,
-        None => rows_from(&m.ctx, &state.store.availability_grid(t.hub, t.cycle, t.producer).await?),
+        None => rows_from(
+            &m.ctx,
+            &state
+                .store
+                .availability_grid(t.hub, t.cycle, t.producer)
+                .await?,
+        ),
     };
     let editable = matches!(cycle.status, CycleStatus::Draft | CycleStatus::Open);
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&GridPage { page: m.ctx, cycle, producer_name, rows, errors, action: t.action, editable, copied }, lang);
+    let mut res = render(
+        &GridPage {
+            page: m.ctx,
+            cycle,
+            producer_name,
+            rows,
+            errors,
+            action: t.action,
+            editable,
+            copied,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -120,13 +165,21 @@ async fn show(state: &AppState, m: Member<StaffRole>, t: Target, rows: Option<Ve
 }
 
 /// The producer's grid.
-pub async fn producer_grid(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, cycle)): Path<(i64, i64, i64)>) -> Result<Response, PageError> {
+pub async fn producer_grid(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
     let t = target_for(&state, &m, hub, cycle, None).await?;
     show(&state, m, t, None, FormErrors::none(), false).await
 }
 
 /// The grid the hub fills for a producer.
-pub async fn hub_grid(State(state): State<AppState>, m: Member<StaffRole>, Path((_, cycle, producer)): Path<(i64, i64, i64)>) -> Result<Response, PageError> {
+pub async fn hub_grid(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, cycle, producer)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
     let t = target_for(&state, &m, 0, cycle, Some(producer)).await?;
     show(&state, m, t, None, FormErrors::none(), false).await
 }
@@ -153,8 +206,16 @@ pub async fn hub_save(
     save(state, m, t, form).await
 }
 
-async fn save(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<String, String>) -> Result<Response, PageError> {
-    let grid = state.store.availability_grid(t.hub, t.cycle, t.producer).await?;
+async fn save(
+    state: AppState,
+    m: Member<StaffRole>,
+    t: Target,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let grid = state
+        .store
+        .availability_grid(t.hub, t.cycle, t.producer)
+        .await?;
     let action = form.get("action").map(String::as_str).unwrap_or("save");
     let secure = state.config.secure_cookies;
     if action == "copy" {
@@ -174,15 +235,25 @@ async fn save(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<St
             }
         }
         let copied = !last.is_empty();
-        let errors = if copied { FormErrors::none() } else { FormErrors::one("grid", "err-nothing_last_week", &m.ctx.i18n) };
+        let errors = if copied {
+            FormErrors::none()
+        } else {
+            FormErrors::one("grid", "err-nothing_last_week", &m.ctx.i18n)
+        };
         return show(&state, m, t, Some(rows), errors, copied).await;
     }
     let mut entries: Vec<GridEntry> = Vec::new();
     let mut errs = Vec::new();
     let mut rows = rows_from(&m.ctx, &grid);
     for r in &mut rows {
-        let qty_s = form.get(&format!("qty_{}", r.id)).cloned().unwrap_or_default();
-        let price_s = form.get(&format!("price_{}", r.id)).cloned().unwrap_or_default();
+        let qty_s = form
+            .get(&format!("qty_{}", r.id))
+            .cloned()
+            .unwrap_or_default();
+        let price_s = form
+            .get(&format!("price_{}", r.id))
+            .cloned()
+            .unwrap_or_default();
         r.qty = qty_s.clone();
         r.price = price_s.clone();
         if action == "none" || (qty_s.trim().is_empty() && price_s.trim().is_empty()) {
@@ -192,10 +263,16 @@ async fn save(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<St
         let qty = Qty::parse_input(&qty_s);
         let price = Cents::parse_input(&price_s).filter(|c| c.0 > 0);
         if qty.is_none() {
-            errs.push(halles_core::validation::FieldError { field: format!("qty_{}", r.id), code: "qty_invalid" });
+            errs.push(halles_core::validation::FieldError {
+                field: format!("qty_{}", r.id),
+                code: "qty_invalid",
+            });
         }
         if price.is_none() {
-            errs.push(halles_core::validation::FieldError { field: format!("price_{}", r.id), code: "price_invalid" });
+            errs.push(halles_core::validation::FieldError {
+                field: format!("price_{}", r.id),
+                code: "price_invalid",
+            });
         }
         if let (Some(q), Some(p)) = (qty, price) {
             entries.push((r.id, if q.0 == 0 { None } else { Some((q, p)) }));
@@ -205,9 +282,17 @@ async fn save(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<St
         let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
         return show(&state, m, t, Some(rows), errors, false).await;
     }
-    match state.store.save_availability(&m.scope, t.hub, t.cycle, t.producer, &entries).await {
+    match state
+        .store
+        .save_availability(&m.scope, t.hub, t.cycle, t.producer, &entries)
+        .await
+    {
         Ok(()) => {
-            let key = if action == "none" { "flash-availability-none" } else { "flash-availability-saved" };
+            let key = if action == "none" {
+                "flash-availability-none"
+            } else {
+                "flash-availability-saved"
+            };
             let [f, k] = flash_headers("success", key, secure);
             Ok(see_other(&t.action, [f, k]))
         }

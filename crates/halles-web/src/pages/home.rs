@@ -34,7 +34,10 @@ pub async fn root(signed: Result<SignedIn, PageError>) -> Response {
         return see_other("/login", []);
     };
     // Land where the person does the most: the strongest role, then the name.
-    let best = ctx.memberships.iter().min_by_key(|m| std::cmp::Reverse(m.role));
+    let best = ctx
+        .memberships
+        .iter()
+        .min_by_key(|m| std::cmp::Reverse(m.role));
     if let Some(first) = best {
         return see_other(&format!("/o/{}", first.org.id), []);
     }

@@ -90,11 +90,19 @@ impl CycleForm {
         {
             v.add("closes_at", "closes_before_opening");
         }
-        let fee = if self.order_fee.trim().is_empty() { Some(Cents::ZERO) } else { Cents::parse_input(&self.order_fee).filter(|c| c.0 >= 0) };
+        let fee = if self.order_fee.trim().is_empty() {
+            Some(Cents::ZERO)
+        } else {
+            Cents::parse_input(&self.order_fee).filter(|c| c.0 >= 0)
+        };
         if fee.is_none() {
             v.add("order_fee", "price_invalid");
         }
-        let producers: Vec<OrgId> = self.producer.iter().filter_map(|p| p.parse().ok()).collect();
+        let producers: Vec<OrgId> = self
+            .producer
+            .iter()
+            .filter_map(|p| p.parse().ok())
+            .collect();
         if producers.is_empty() {
             v.add("producer", "producer_required");
         }
@@ -106,10 +114,23 @@ impl CycleForm {
             }
             let fee = self.loc(&self.loc_fee, i);
             let min = self.loc(&self.loc_min, i);
-            let fee = if fee.trim().is_empty() { Some(Cents::ZERO) } else { Cents::parse_input(&fee) };
-            let min = if min.trim().is_empty() { Some(Cents::ZERO) } else { Cents::parse_input(&min) };
+            let fee = if fee.trim().is_empty() {
+                Some(Cents::ZERO)
+            } else {
+                Cents::parse_input(&fee)
+            };
+            let min = if min.trim().is_empty() {
+                Some(Cents::ZERO)
+            } else {
+                Cents::parse_input(&min)
+            };
             match (fee, min) {
-                (Some(fee), Some(min)) => locations.push(LocationInput { kind: self.loc(&self.loc_kind, i), name, fee, min_order: min }),
+                (Some(fee), Some(min)) => locations.push(LocationInput {
+                    kind: self.loc(&self.loc_kind, i),
+                    name,
+                    fee,
+                    min_order: min,
+                }),
                 _ => v.add("loc_name", "price_invalid"),
             }
         }
@@ -136,12 +157,26 @@ struct CyclesPage {
     errors: FormErrors,
 }
 
-async fn cycles_page(state: &AppState, m: Member, form: CycleForm, errors: FormErrors) -> Result<Response, PageError> {
+async fn cycles_page(
+    state: &AppState,
+    m: Member,
+    form: CycleForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
     let cycles = state.store.cycles(m.org.id).await?;
     let producers = state.store.hub_producers(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&CyclesPage { page: m.ctx, cycles, producers, form, errors }, lang);
+    let mut res = render(
+        &CyclesPage {
+            page: m.ctx,
+            cycles,
+            producers,
+            form,
+            errors,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -165,13 +200,24 @@ pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response
 }
 
 /// Creates a cycle.
-pub async fn create_cycle(State(state): State<AppState>, m: Member<StaffRole>, CsrfForm(form): CsrfForm<CycleForm>) -> Result<Response, PageError> {
+pub async fn create_cycle(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<CycleForm>,
+) -> Result<Response, PageError> {
     let any = Member::<crate::ctx::AnyRole>::from_staff(m);
     match form.parse() {
         Ok(input) => match state.store.create_cycle(&any.scope, &input).await {
             Ok(id) => {
-                let [f, k] = flash_headers("success", "flash-cycle-created", state.config.secure_cookies);
-                Ok(see_other(&format!("/o/{}/cycles/{}", any.org.id, id), [f, k]))
+                let [f, k] = flash_headers(
+                    "success",
+                    "flash-cycle-created",
+                    state.config.secure_cookies,
+                );
+                Ok(see_other(
+                    &format!("/o/{}/cycles/{}", any.org.id, id),
+                    [f, k],
+                ))
             }
             Err(StoreError::Conflict(code)) => {
                 let errors = FormErrors::one("name", &format!("err-{code}"), &any.ctx.i18n);
@@ -211,10 +257,18 @@ struct CyclePage {
 }
 
 /// A cycle: its state, producers, orders and totals.
-pub async fn cycle(State(state): State<AppState>, m: Member, Path((_, id)): Path<(i64, i64)>, Query(q): Query<OrdersQuery>) -> Result<Response, PageError> {
+pub async fn cycle(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, id)): Path<(i64, i64)>,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Response, PageError> {
     let cycle = state.store.cycle(m.org.id, CycleId(id)).await?;
     let all = state.store.hub_producers(&m.scope).await?;
-    let producers = all.into_iter().filter(|p| cycle.producers.contains(&p.id)).collect();
+    let producers = all
+        .into_iter()
+        .filter(|p| cycle.producers.contains(&p.id))
+        .collect();
     let buyers = state.store.hub_buyers(&m.scope).await?;
     let filter = OrderFilter {
         buyer: q.buyer.parse().ok().map(OrgId),
@@ -222,11 +276,30 @@ pub async fn cycle(State(state): State<AppState>, m: Member, Path((_, id)): Path
         product: None,
         status: q.status.parse::<OrderStatus>().ok(),
     };
-    let orders = state.store.cycle_orders(&m.scope, cycle.id, &filter).await?;
+    let orders = state
+        .store
+        .cycle_orders(&m.scope, cycle.id, &filter)
+        .await?;
     let totals = state.store.cycle_totals(&m.scope, cycle.id).await?;
-    let next = CycleStatus::ALL.iter().filter(|s| cycle.status.can_become(**s)).map(|s| s.code()).collect();
+    let next = CycleStatus::ALL
+        .iter()
+        .filter(|s| cycle.status.can_become(**s))
+        .map(|s| s.code())
+        .collect();
     let lang = m.ctx.i18n.lang;
-    Ok(render(&CyclePage { page: m.ctx, cycle, producers, buyers, orders, totals, q, next }, lang))
+    Ok(render(
+        &CyclePage {
+            page: m.ctx,
+            cycle,
+            producers,
+            buyers,
+            orders,
+            totals,
+            q,
+            next,
+        },
+        lang,
+    ))
 }
 
 /// A status change.
@@ -237,16 +310,27 @@ pub struct StatusForm {
 }
 
 /// Opens, closes or completes a cycle by hand.
-pub async fn set_status(State(state): State<AppState>, m: Member<StaffRole>, Path((_, id)): Path<(i64, i64)>, CsrfForm(form): CsrfForm<StatusForm>) -> Result<Response, PageError> {
+pub async fn set_status(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<Response, PageError> {
     let back = format!("/o/{}/cycles/{id}", m.org.id);
     let secure = state.config.secure_cookies;
     let Ok(to) = form.status.parse::<CycleStatus>() else {
         let [f, k] = flash_headers("error", "err-status_change_not_allowed", secure);
         return Ok(see_other(&back, [f, k]));
     };
-    let [f, k] = match state.store.set_cycle_status(&m.scope, CycleId(id), to).await {
+    let [f, k] = match state
+        .store
+        .set_cycle_status(&m.scope, CycleId(id), to)
+        .await
+    {
         Ok(()) => flash_headers("success", "flash-cycle-status", secure),
-        Err(StoreError::Conflict(_)) => flash_headers("error", "err-status_change_not_allowed", secure),
+        Err(StoreError::Conflict(_)) => {
+            flash_headers("error", "err-status_change_not_allowed", secure)
+        }
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(&back, [f, k]))
@@ -257,8 +341,16 @@ pub async fn set_status(State(state): State<AppState>, m: Member<StaffRole>, Pat
 pub struct Empty {}
 
 /// "Copy last week's cycle": the same cycle one week later, as a draft.
-pub async fn copy(State(state): State<AppState>, m: Member<StaffRole>, Path((_, id)): Path<(i64, i64)>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
-    let new = state.store.copy_cycle_next_week(&m.scope, CycleId(id)).await?;
+pub async fn copy(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let new = state
+        .store
+        .copy_cycle_next_week(&m.scope, CycleId(id))
+        .await?;
     let [f, k] = flash_headers("success", "flash-cycle-copied", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/cycles/{new}", m.org.id), [f, k]))
 }
@@ -275,15 +367,33 @@ struct PartnersPage {
 }
 
 /// The producers and buyers the hub works with.
-pub async fn partners(State(state): State<AppState>, m: Member<StaffRole>) -> Result<Response, PageError> {
+pub async fn partners(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+) -> Result<Response, PageError> {
     let producers = state.store.hub_producers(&m.scope).await?;
     let buyers = state.store.hub_buyers(&m.scope).await?;
     let all = state.store.organizations().await?;
-    let other_producers = all.iter().filter(|o| o.kind == OrgKind::Producer && !producers.iter().any(|p| p.id == o.id)).cloned().collect();
-    let other_buyers = all.iter().filter(|o| o.kind == OrgKind::Buyer && !buyers.iter().any(|(b, _)| b.id == o.id)).cloned().collect();
+    let other_producers = all
+        .iter()
+        .filter(|o| o.kind == OrgKind::Producer && !producers.iter().any(|p| p.id == o.id))
+        .cloned()
+        .collect();
+    let other_buyers = all
+        .iter()
+        .filter(|o| o.kind == OrgKind::Buyer && !buyers.iter().any(|(b, _)| b.id == o.id))
+        .cloned()
+        .collect();
     let lang = m.ctx.i18n.lang;
     Ok(render(
-        &PartnersPage { page: m.ctx, producers, buyers, other_producers, other_buyers, buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect() },
+        &PartnersPage {
+            page: m.ctx,
+            producers,
+            buyers,
+            other_producers,
+            other_buyers,
+            buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(),
+        },
         lang,
     ))
 }
@@ -298,7 +408,12 @@ pub struct LinkForm {
 }
 
 /// Starts working with a producer or serving a buyer.
-pub async fn link(State(state): State<AppState>, m: Member<StaffRole>, Path((_, what)): Path<(i64, String)>, CsrfForm(form): CsrfForm<LinkForm>) -> Result<Response, PageError> {
+pub async fn link(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, what)): Path<(i64, String)>,
+    CsrfForm(form): CsrfForm<LinkForm>,
+) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let back = format!("/o/{}/partners", m.org.id);
     let Ok(other) = form.org.parse::<i64>().map(OrgId) else {
@@ -315,7 +430,9 @@ pub async fn link(State(state): State<AppState>, m: Member<StaffRole>, Path((_, 
     };
     let [f, k] = match result {
         Ok(()) => flash_headers("success", "flash-partner-linked", secure),
-        Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => flash_headers("error", "err-choice_invalid", secure),
+        Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {
+            flash_headers("error", "err-choice_invalid", secure)
+        }
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(&back, [f, k]))
@@ -334,21 +451,44 @@ struct PricesPage {
 
 impl PricesPage {
     fn buyer_name(&self, id: &OrgId) -> String {
-        self.buyers.iter().find(|(b, _)| b.id == *id).map(|(b, _)| b.name.clone()).unwrap_or_else(|| id.to_string())
+        self.buyers
+            .iter()
+            .find(|(b, _)| b.id == *id)
+            .map(|(b, _)| b.name.clone())
+            .unwrap_or_else(|| id.to_string())
     }
     fn percent(&self, m: &MarginBp) -> String {
         let s = format!("{}.{:02}", m.0 / 100, (m.0 % 100).abs());
         let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-        if self.page.i18n.lang == halles_core::accounts::Lang::Fr { format!("{} %", s.replace('.', ",")) } else { format!("{s}%") }
+        if self.page.i18n.lang == halles_core::accounts::Lang::Fr {
+            format!("{} %", s.replace('.', ","))
+        } else {
+            format!("{s}%")
+        }
     }
 }
 
-async fn prices_page(state: &AppState, m: Member<StaffRole>, errors: FormErrors, margin: String) -> Result<Response, PageError> {
+async fn prices_page(
+    state: &AppState,
+    m: Member<StaffRole>,
+    errors: FormErrors,
+    margin: String,
+) -> Result<Response, PageError> {
     let rules = state.store.price_rules(m.org.id).await?;
     let buyers = state.store.hub_buyers(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&PricesPage { page: m.ctx, rules, buyers, buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(), errors, margin }, lang);
+    let mut res = render(
+        &PricesPage {
+            page: m.ctx,
+            rules,
+            buyers,
+            buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(),
+            errors,
+            margin,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -356,7 +496,10 @@ async fn prices_page(state: &AppState, m: Member<StaffRole>, errors: FormErrors,
 }
 
 /// The hub's price rules.
-pub async fn prices(State(state): State<AppState>, m: Member<StaffRole>) -> Result<Response, PageError> {
+pub async fn prices(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+) -> Result<Response, PageError> {
     prices_page(&state, m, FormErrors::none(), String::new()).await
 }
 
@@ -378,7 +521,11 @@ pub fn parse_percent(s: &str) -> Option<MarginBp> {
 }
 
 /// Adds a rule.
-pub async fn add_rule(State(state): State<AppState>, m: Member<StaffRole>, CsrfForm(form): CsrfForm<RuleForm>) -> Result<Response, PageError> {
+pub async fn add_rule(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<RuleForm>,
+) -> Result<Response, PageError> {
     let Some(margin) = parse_percent(&form.margin) else {
         let errors = FormErrors::one("margin", "err-margin_invalid", &m.ctx.i18n);
         return prices_page(&state, m, errors, form.margin).await;
@@ -395,8 +542,16 @@ pub async fn add_rule(State(state): State<AppState>, m: Member<StaffRole>, CsrfF
 }
 
 /// Removes a rule.
-pub async fn delete_rule(State(state): State<AppState>, m: Member<StaffRole>, Path((_, id)): Path<(i64, i64)>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
-    state.store.delete_price_rule(&m.scope, PriceRuleId(id)).await?;
+pub async fn delete_rule(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .delete_price_rule(&m.scope, PriceRuleId(id))
+        .await?;
     let [f, k] = flash_headers("success", "flash-rule-removed", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/prices", m.org.id), [f, k]))
 }

@@ -66,6 +66,48 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/jobs", get(admin::jobs))
         .route("/admin/jobs/{id}/retry", post(admin::retry_job))
         .route("/api/docs", get(crate::api::docs::page))
+        .route("/o/{org}/products", get(products::list))
+        .route(
+            "/o/{org}/products/new",
+            get(products::new_form).post(products::create),
+        )
+        .route(
+            "/o/{org}/products/{id}",
+            get(products::edit_form).post(products::update),
+        )
+        .route("/o/{org}/availability", get(availability::cycles))
+        .route(
+            "/o/{org}/availability/{hub}/{cycle}",
+            get(availability::producer_grid).post(availability::producer_save),
+        )
+        .route("/o/{org}/cycles", get(hub::cycles).post(hub::create_cycle))
+        .route("/o/{org}/cycles/{id}", get(hub::cycle))
+        .route("/o/{org}/cycles/{id}/status", post(hub::set_status))
+        .route("/o/{org}/cycles/{id}/copy", post(hub::copy))
+        .route(
+            "/o/{org}/cycles/{id}/availability/{producer}",
+            get(availability::hub_grid).post(availability::hub_save),
+        )
+        .route(
+            "/o/{org}/cycles/{id}/order-for/{buyer}",
+            get(shop::hub_catalog).post(shop::hub_place),
+        )
+        .route("/o/{org}/partners", get(hub::partners))
+        .route("/o/{org}/partners/{what}", post(hub::link))
+        .route("/o/{org}/prices", get(hub::prices).post(hub::add_rule))
+        .route("/o/{org}/prices/{id}/delete", post(hub::delete_rule))
+        .route("/o/{org}/shop", get(shop::shop))
+        .route(
+            "/o/{org}/shop/{hub}/{cycle}",
+            get(shop::catalog).post(shop::place),
+        )
+        .route("/o/{org}/orders", get(shop::orders))
+        .route(
+            "/o/{org}/orders/{hub}/{id}",
+            get(shop::order).post(shop::update),
+        )
+        .route("/o/{org}/orders/{hub}/{id}/edit", get(shop::edit))
+        .route("/o/{org}/orders/{hub}/{id}/cancel", post(shop::cancel))
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

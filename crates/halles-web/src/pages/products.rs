@@ -28,7 +28,13 @@ struct ProductsPage {
 pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
     let products = state.store.products(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
-    Ok(render(&ProductsPage { page: m.ctx, products }, lang))
+    Ok(render(
+        &ProductsPage {
+            page: m.ctx,
+            products,
+        },
+        lang,
+    ))
 }
 
 /// The product form as typed (strings, so a bad value comes back as typed).
@@ -78,7 +84,11 @@ impl ProductForm {
             tax_class: p.tax_class.code().into(),
             origin: p.origin.code().into(),
             region: p.region.clone(),
-            certification: p.certifications.iter().map(|c| c.code().to_owned()).collect(),
+            certification: p
+                .certifications
+                .iter()
+                .map(|c| c.code().to_owned())
+                .collect(),
             organic_certifier: p.organic_certifier.clone(),
             active: p.active.then(|| "on".into()),
         }
@@ -134,12 +144,19 @@ impl ProductForm {
         if catch_weight && est_weight_g.is_none() && est.is_empty() {
             v.add("est_weight_g", "weight_required");
         }
-        let certifications: Vec<Certification> = self.certification.iter().filter_map(|c| c.parse().ok()).collect();
-        if certifications.contains(&Certification::Organic) && self.organic_certifier.trim().is_empty() {
+        let certifications: Vec<Certification> = self
+            .certification
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        if certifications.contains(&Certification::Organic)
+            && self.organic_certifier.trim().is_empty()
+        {
             v.add("organic_certifier", "certifier_required");
         }
         v.finish()?;
-        let (Ok(category), Ok(unit), Ok(tax_class), Ok(origin)) = (category, unit, tax, origin) else {
+        let (Ok(category), Ok(unit), Ok(tax_class), Ok(origin)) = (category, unit, tax, origin)
+        else {
             return Err(Vec::new());
         };
         Ok(ProductInput {
@@ -193,10 +210,25 @@ impl ProductFormPage {
     }
 }
 
-fn form_page(m: Member<StaffRole>, form: ProductForm, errors: FormErrors, action: String, is_new: bool) -> Response {
+fn form_page(
+    m: Member<StaffRole>,
+    form: ProductForm,
+    errors: FormErrors,
+    action: String,
+    is_new: bool,
+) -> Response {
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&ProductFormPage { page: m.ctx, form, errors, action, is_new }, lang);
+    let mut res = render(
+        &ProductFormPage {
+            page: m.ctx,
+            form,
+            errors,
+            action,
+            is_new,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -206,7 +238,13 @@ fn form_page(m: Member<StaffRole>, form: ProductForm, errors: FormErrors, action
 /// The new-product form.
 pub async fn new_form(m: Member<StaffRole>) -> Response {
     let action = format!("/o/{}/products/new", m.org.id);
-    form_page(m, ProductForm::new_product(), FormErrors::none(), action, true)
+    form_page(
+        m,
+        ProductForm::new_product(),
+        FormErrors::none(),
+        action,
+        true,
+    )
 }
 
 /// Adds a product.
@@ -218,7 +256,11 @@ pub async fn create(
     match form.parse() {
         Ok(input) => {
             state.store.create_product(&m.scope, &input).await?;
-            let [f, k] = flash_headers("success", "flash-product-saved", state.config.secure_cookies);
+            let [f, k] = flash_headers(
+                "success",
+                "flash-product-saved",
+                state.config.secure_cookies,
+            );
             Ok(see_other(&format!("/o/{}/products", m.org.id), [f, k]))
         }
         Err(errs) => {
@@ -237,7 +279,13 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let p = state.store.product(&m.scope, ProductId(id)).await?;
     let action = format!("/o/{}/products/{id}", m.org.id);
-    Ok(form_page(m, ProductForm::from_product(&p.input), FormErrors::none(), action, false))
+    Ok(form_page(
+        m,
+        ProductForm::from_product(&p.input),
+        FormErrors::none(),
+        action,
+        false,
+    ))
 }
 
 /// Saves a product.
@@ -249,8 +297,15 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     match form.parse() {
         Ok(input) => {
-            state.store.update_product(&m.scope, ProductId(id), &input).await?;
-            let [f, k] = flash_headers("success", "flash-product-saved", state.config.secure_cookies);
+            state
+                .store
+                .update_product(&m.scope, ProductId(id), &input)
+                .await?;
+            let [f, k] = flash_headers(
+                "success",
+                "flash-product-saved",
+                state.config.secure_cookies,
+            );
             Ok(see_other(&format!("/o/{}/products", m.org.id), [f, k]))
         }
         Err(errs) => {

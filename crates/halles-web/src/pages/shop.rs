@@ -36,7 +36,13 @@ pub async fn shop(State(state): State<AppState>, m: Member) -> Result<Response, 
         cycles.push((c, hub));
     }
     let lang = m.ctx.i18n.lang;
-    Ok(render(&ShopPage { page: m.ctx, cycles }, lang))
+    Ok(render(
+        &ShopPage {
+            page: m.ctx,
+            cycles,
+        },
+        lang,
+    ))
 }
 
 /// Filters and pre-fills of the catalog page.
@@ -90,7 +96,10 @@ impl CatalogPage {
         self.errors.has(&format!("qty_{id}"))
     }
     fn qty_error(&self, id: &ProductId) -> String {
-        self.errors.get(&format!("qty_{id}")).unwrap_or_default().to_owned()
+        self.errors
+            .get(&format!("qty_{id}"))
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -121,7 +130,14 @@ fn buyer_target(m: &Member<StaffRole>, hub: i64, cycle: i64, editing: Option<Ord
 
 fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
     let base = format!("/o/{}/cycles/{cycle}/order-for/{buyer}", m.org.id);
-    Target { hub: m.org.id, cycle: CycleId(cycle), buyer: OrgId(buyer), action: base.clone(), filter_action: base, editing: None }
+    Target {
+        hub: m.org.id,
+        cycle: CycleId(cycle),
+        buyer: OrgId(buyer),
+        action: base.clone(),
+        filter_action: base,
+        editing: None,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -147,7 +163,12 @@ async fn catalog_page(
         let o = state.store.order(&buyer_scope, t.hub, id).await?;
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     } else if q.reorder == "last"
-        && let Some(o) = state.store.orders_of_buyer(&buyer_scope, 50).await?.into_iter().find(|o| o.hub == t.hub && o.status == OrderStatus::Placed)
+        && let Some(o) = state
+            .store
+            .orders_of_buyer(&buyer_scope, 50)
+            .await?
+            .into_iter()
+            .find(|o| o.hub == t.hub && o.status == OrderStatus::Placed)
     {
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     }
@@ -157,13 +178,27 @@ async fn catalog_page(
         .into_iter()
         .filter(|i| q.category.is_empty() || i.product.input.category.code() == q.category)
         .filter(|i| q.producer.is_empty() || i.producer_name == q.producer)
-        .filter(|i| q.cert.is_empty() || i.product.input.certifications.iter().any(|c| c.code() == q.cert))
-        .filter(|i| search.is_empty() || i.product.name(lang).to_lowercase().contains(&search) || i.producer_name.to_lowercase().contains(&search))
+        .filter(|i| {
+            q.cert.is_empty()
+                || i.product
+                    .input
+                    .certifications
+                    .iter()
+                    .any(|c| c.code() == q.cert)
+        })
+        .filter(|i| {
+            search.is_empty()
+                || i.product.name(lang).to_lowercase().contains(&search)
+                || i.producer_name.to_lowercase().contains(&search)
+        })
         .map(|item| {
             let key = format!("qty_{}", item.product.id);
             let qty = match typed.get(&key) {
                 Some(v) => v.clone(),
-                None => prefill.get(&item.product.id).map(|q| m.ctx.i18n.qty(*q)).unwrap_or_default(),
+                None => prefill
+                    .get(&item.product.id)
+                    .map(|q| m.ctx.i18n.qty(*q))
+                    .unwrap_or_default(),
             };
             Line { item, qty }
         })
@@ -172,7 +207,11 @@ async fn catalog_page(
     let (location, po_number, note) = match (t.editing, typed.is_empty()) {
         (Some(id), true) => {
             let o = state.store.order(&buyer_scope, t.hub, id).await?;
-            (o.location.map(|l| l.to_string()).unwrap_or_default(), o.po_number, o.note)
+            (
+                o.location.map(|l| l.to_string()).unwrap_or_default(),
+                o.po_number,
+                o.note,
+            )
         }
         _ => (
             typed.get("location").cloned().unwrap_or_default(),
@@ -207,54 +246,95 @@ async fn catalog_page(
 }
 
 /// The catalog of a cycle, as the buyer sees it.
-pub async fn catalog(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, cycle)): Path<(i64, i64, i64)>, Query(q): Query<CatalogQuery>) -> Result<Response, PageError> {
+pub async fn catalog(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
+    Query(q): Query<CatalogQuery>,
+) -> Result<Response, PageError> {
     let t = buyer_target(&m, hub, cycle, None);
     catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
 }
 
 /// The hub's order form for a buyer (an order taken by phone).
-pub async fn hub_catalog(State(state): State<AppState>, m: Member<StaffRole>, Path((_, cycle, buyer)): Path<(i64, i64, i64)>, Query(q): Query<CatalogQuery>) -> Result<Response, PageError> {
+pub async fn hub_catalog(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
+    Query(q): Query<CatalogQuery>,
+) -> Result<Response, PageError> {
     let t = hub_target(&m, cycle, buyer);
     catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
 }
 
 /// Places the buyer's order.
-pub async fn place(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, cycle)): Path<(i64, i64, i64)>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn place(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let t = buyer_target(&m, hub, cycle, None);
     submit(state, m, t, form).await
 }
 
 /// Places an order for a buyer (hub).
-pub async fn hub_place(State(state): State<AppState>, m: Member<StaffRole>, Path((_, cycle, buyer)): Path<(i64, i64, i64)>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn hub_place(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let t = hub_target(&m, cycle, buyer);
     submit(state, m, t, form).await
 }
 
 /// Changes a placed order.
-pub async fn update(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, id)): Path<(i64, i64, i64)>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, id)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let o = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
     let t = buyer_target(&m, hub, o.cycle.0, Some(o.id));
     submit(state, m, t, form).await
 }
 
-async fn submit(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<String, String>) -> Result<Response, PageError> {
+async fn submit(
+    state: AppState,
+    m: Member<StaffRole>,
+    t: Target,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
     let mut lines = Vec::new();
     let mut errs = Vec::new();
     for (k, v) in &form {
-        let Some(id) = k.strip_prefix("qty_").and_then(|i| i.parse::<i64>().ok()) else { continue };
+        let Some(id) = k.strip_prefix("qty_").and_then(|i| i.parse::<i64>().ok()) else {
+            continue;
+        };
         if v.trim().is_empty() {
             continue;
         }
         match Qty::parse_input(v) {
             Some(q) if q.0 > 0 => lines.push((ProductId(id), q)),
             Some(_) => {}
-            None => errs.push(halles_core::validation::FieldError { field: k.clone(), code: "qty_invalid" }),
+            None => errs.push(halles_core::validation::FieldError {
+                field: k.clone(),
+                code: "qty_invalid",
+            }),
         }
     }
     if lines.is_empty() && errs.is_empty() {
-        errs.push(halles_core::validation::FieldError { field: "order".into(), code: "empty_order" });
+        errs.push(halles_core::validation::FieldError {
+            field: "order".into(),
+            code: "empty_order",
+        });
     }
-    let location = form.get("location").and_then(|l| l.parse::<i64>().ok()).map(LocationId);
+    let location = form
+        .get("location")
+        .and_then(|l| l.parse::<i64>().ok())
+        .map(LocationId);
     if !errs.is_empty() {
         let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
         return catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await;
@@ -267,17 +347,34 @@ async fn submit(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<
         lines,
     };
     let result = match t.editing {
-        Some(id) => state.store.update_order(&m.scope, t.hub, id, &input).await.map(|()| id),
-        None => state.store.place_order(&m.scope, t.hub, t.cycle, &input).await,
+        Some(id) => state
+            .store
+            .update_order(&m.scope, t.hub, id, &input)
+            .await
+            .map(|()| id),
+        None => {
+            state
+                .store
+                .place_order(&m.scope, t.hub, t.cycle, &input)
+                .await
+        }
     };
     match result {
         Ok(id) => {
             if t.editing.is_none() {
                 send_confirmation(&state, t.hub, t.buyer, id).await?;
             }
-            let key = if t.editing.is_some() { "flash-order-changed" } else { "flash-order-placed" };
+            let key = if t.editing.is_some() {
+                "flash-order-changed"
+            } else {
+                "flash-order-placed"
+            };
             let [f, k] = flash_headers("success", key, state.config.secure_cookies);
-            let to = if m.org.id == t.hub { format!("/o/{}/cycles/{}", t.hub, t.cycle) } else { format!("/o/{}/orders/{}/{}", t.buyer, t.hub, id) };
+            let to = if m.org.id == t.hub {
+                format!("/o/{}/cycles/{}", t.hub, t.cycle)
+            } else {
+                format!("/o/{}/orders/{}/{}", t.buyer, t.hub, id)
+            };
             Ok(see_other(&to, [f, k]))
         }
         Err(StoreError::Shortage(p)) => {
@@ -285,7 +382,11 @@ async fn submit(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<
             catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
         }
         Err(StoreError::Conflict(code)) => {
-            let field = if code.contains("location") || code == "below_minimum" { "location" } else { "order" };
+            let field = if code.contains("location") || code == "below_minimum" {
+                "location"
+            } else {
+                "order"
+            };
             let errors = FormErrors::one(field, &format!("err-{code}"), &m.ctx.i18n);
             catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
         }
@@ -294,7 +395,12 @@ async fn submit(state: AppState, m: Member<StaffRole>, t: Target, form: HashMap<
 }
 
 /// E-mails the order to the buyer's administrators and staff, in each one's language.
-async fn send_confirmation(state: &AppState, hub: OrgId, buyer: OrgId, id: OrderId) -> Result<(), PageError> {
+async fn send_confirmation(
+    state: &AppState,
+    hub: OrgId,
+    buyer: OrgId,
+    id: OrderId,
+) -> Result<(), PageError> {
     let scope = TenantScope::checked(buyer, halles_store::Actor::system());
     let order = state.store.order(&scope, hub, id).await?;
     let hub_name = state.store.organization_by_id(hub).await?.name;
@@ -307,7 +413,19 @@ async fn send_confirmation(state: &AppState, hub: OrgId, buyer: OrgId, id: Order
         let lines: Vec<String> = order
             .lines
             .iter()
-            .map(|l| format!("- {} × {} ({}) : {}", i18n.qty(l.quantity), if lang == halles_core::accounts::Lang::En && !l.name_en.is_empty() { &l.name_en } else { &l.name_fr }, l.producer_name, i18n.money(l.total())))
+            .map(|l| {
+                format!(
+                    "- {} × {} ({}) : {}",
+                    i18n.qty(l.quantity),
+                    if lang == halles_core::accounts::Lang::En && !l.name_en.is_empty() {
+                        &l.name_en
+                    } else {
+                        &l.name_fr
+                    },
+                    l.producer_name,
+                    i18n.money(l.total())
+                )
+            })
             .collect();
         let body = i18n.ta(
             "mail-order-body",
@@ -320,8 +438,14 @@ async fn send_confirmation(state: &AppState, hub: OrgId, buyer: OrgId, id: Order
                 ("link", state.link(&format!("/o/{buyer}/orders/{hub}/{id}"))),
             ],
         );
-        let subject = i18n.ta("mail-order-subject", &[("number", order.id.to_string()), ("hub", hub_name.clone())]);
-        state.store.queue_email(Some(buyer), &member.email, &subject, &body).await?;
+        let subject = i18n.ta(
+            "mail-order-subject",
+            &[("number", order.id.to_string()), ("hub", hub_name.clone())],
+        );
+        state
+            .store
+            .queue_email(Some(buyer), &member.email, &subject, &body)
+            .await?;
     }
     Ok(())
 }
@@ -337,7 +461,13 @@ struct OrdersPage {
 pub async fn orders(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
     let orders = state.store.orders_of_buyer(&m.scope, 100).await?;
     let lang = m.ctx.i18n.lang;
-    Ok(render(&OrdersPage { page: m.ctx, orders }, lang))
+    Ok(render(
+        &OrdersPage {
+            page: m.ctx,
+            orders,
+        },
+        lang,
+    ))
 }
 
 #[derive(Template)]
@@ -350,19 +480,45 @@ struct OrderPage {
 }
 
 /// One order of the buyer.
-pub async fn order(State(state): State<AppState>, m: Member, Path((_, hub, id)): Path<(i64, i64, i64)>) -> Result<Response, PageError> {
+pub async fn order(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, hub, id)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
     let order = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
     let cycle = state.store.cycle(order.hub, order.cycle).await?;
-    let editable = order.status.editable(cycle.status) && state.store.now() < cycle.closes_at && m.role.satisfies(Role::Staff);
+    let editable = order.status.editable(cycle.status)
+        && state.store.now() < cycle.closes_at
+        && m.role.satisfies(Role::Staff);
     let lang = m.ctx.i18n.lang;
-    Ok(render(&OrderPage { page: m.ctx, order, cycle, editable }, lang))
+    Ok(render(
+        &OrderPage {
+            page: m.ctx,
+            order,
+            cycle,
+            editable,
+        },
+        lang,
+    ))
 }
 
 /// The form to change an order.
-pub async fn edit(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, id)): Path<(i64, i64, i64)>) -> Result<Response, PageError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, id)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
     let o = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
     let t = buyer_target(&m, hub, o.cycle.0, Some(o.id));
-    catalog_page(&state, m, &t, CatalogQuery::default(), HashMap::new(), FormErrors::none()).await
+    catalog_page(
+        &state,
+        m,
+        &t,
+        CatalogQuery::default(),
+        HashMap::new(),
+        FormErrors::none(),
+    )
+    .await
 }
 
 /// An empty form (CSRF only).
@@ -370,12 +526,24 @@ pub async fn edit(State(state): State<AppState>, m: Member<StaffRole>, Path((_, 
 pub struct Empty {}
 
 /// Cancels an order until the cut-off.
-pub async fn cancel(State(state): State<AppState>, m: Member<StaffRole>, Path((_, hub, id)): Path<(i64, i64, i64)>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, hub, id)): Path<(i64, i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let [f, k] = match state.store.cancel_order(&m.scope, OrgId(hub), OrderId(id)).await {
+    let [f, k] = match state
+        .store
+        .cancel_order(&m.scope, OrgId(hub), OrderId(id))
+        .await
+    {
         Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
         Err(StoreError::Conflict(_)) => flash_headers("error", "err-order_not_editable", secure),
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!("/o/{}/orders/{hub}/{id}", m.org.id), [f, k]))
+    Ok(see_other(
+        &format!("/o/{}/orders/{hub}/{id}", m.org.id),
+        [f, k],
+    ))
 }
