@@ -3,11 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startApp, launchBrowser, newContext, login, submitAndWait, orgPathByName, runAxe, formatViolations,
+  startApp, launchBrowser, newContext, login, submitAndWait, orgPathByName, checkPage, crawl, report,
   ACCOUNTS, HUB_NAME,
 } from './helpers.mjs';
 
-const MAX_PAGES = 80;
 const GUIDES = ['hub', 'producer', 'buyer', 'program', 'partner', 'market', 'funder', 'admin'];
 
 let app;
@@ -22,116 +21,6 @@ after(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-/** Same-origin GET links worth visiting, as path+query. */
-function crawlable(href, base) {
-  if (!href || !href.startsWith('/') || href.startsWith('//')) return null;
-  const u = new URL(href, base);
-  const key = u.pathname + u.search;
-  if (u.pathname === '/api/openapi.json') return null;
-  if (key.includes('/export')) return null;
-  if (u.pathname.startsWith('/static/')) return null;
-  return key;
-}
-
-/**
- * Check the page currently shown: axe at 1280 px; then, at 320 px, a horizontal-overflow check
- * (every page) and axe again (`narrow`: the main pages). Pushes readable problems into `problems`.
- */
-async function checkPage(page, label, problems, { narrow = false } = {}) {
-  const violations = await runAxe(page);
-  if (violations.length) problems.push(formatViolations(`${label} @1280px`, violations));
-  {
-    await page.setViewportSize({ width: 320, height: 640 });
-    try {
-      const { scrollWidth, offenders } = await page.evaluate(() => {
-        const vw = document.documentElement.clientWidth;
-        const wide = [];
-        for (const el of document.querySelectorAll('body *')) {
-          const r = el.getBoundingClientRect();
-          if (r.right > vw + 1 && r.width > 0) {
-            const id = el.id ? `#${el.id}` : '';
-            const cls = el.classList.length ? `.${[...el.classList].join('.')}` : '';
-            const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
-            wide.push(`${el.tagName.toLowerCase()}${id}${cls} "${text}" (right edge ${Math.round(r.right)}px)`);
-          }
-        }
-        return { scrollWidth: document.documentElement.scrollWidth, offenders: wide.slice(0, 5) };
-      });
-      if (scrollWidth > 320 + 1) {
-        problems.push(`[horizontal-scroll] ${label} @320px — scrollWidth ${scrollWidth}px; widest: ${offenders.join(', ')}`);
-      }
-      if (narrow) {
-        const narrowViolations = await runAxe(page);
-        if (narrowViolations.length) problems.push(formatViolations(`${label} @320px`, narrowViolations));
-      }
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 900 });
-    }
-  }
-}
-
-/**
- * Breadth-first crawl from `starts`, checking each HTML page once.
- * `narrowPaths` is a predicate choosing the pages also checked at 320 px.
- */
-async function crawl(page, starts, problems, narrowPaths) {
-  const queue = [...starts];
-  const seen = new Set(queue);
-  const visited = [];
-  // Console errors (a CSP refusal, a missing asset, a script error) are defects too.
-  let current = '';
-  const onConsole = (msg) => {
-    if (msg.type() === 'error') problems.push(`[console-error] ${current}: ${msg.text()}`);
-  };
-  const onPageError = (err) => problems.push(`[page-error] ${current}: ${err.message}`);
-  page.on('console', onConsole);
-  page.on('pageerror', onPageError);
-  while (queue.length && visited.length < MAX_PAGES) {
-    const key = queue.shift();
-    if (visited.includes(key)) continue;
-    current = key;
-    const response = await page.goto(key);
-    const finalUrl = new URL(page.url());
-    const status = response?.status() ?? 0;
-    const type = response?.headers()['content-type'] ?? '';
-    visited.push(key);
-    if (status >= 400) {
-      problems.push(`[http-${status}] ${key} answered ${status}`);
-    }
-    if (!type.includes('text/html')) continue;
-    const finalKey = finalUrl.pathname + finalUrl.search;
-    if (finalKey !== key) {
-      // A redirect: the target is what gets checked, once.
-      if (visited.includes(finalKey)) continue;
-      seen.add(finalKey);
-      visited.push(finalKey);
-    }
-    await checkPage(page, finalKey, problems, { narrow: narrowPaths(finalUrl.pathname) });
-    const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    for (const href of hrefs) {
-      const next = crawlable(href, page.url());
-      if (next && !seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  page.off('console', onConsole);
-  page.off('pageerror', onPageError);
-  // The page budget keeps the run short; say what was left out rather than fail.
-  if (queue.length) console.log(`# crawl limit: stopped after ${MAX_PAGES} pages; not checked: ${queue.join(' ')}`);
-  return visited;
-}
-
-function report(t, who, visited, problems) {
-  t.diagnostic(`${who}: checked ${visited.length} pages`);
-  if (process.env.A11Y_VERBOSE) t.diagnostic(visited.join(' '));
-  if (problems.length) {
-    console.log(`\n=== axe / layout problems for ${who} ===\n${problems.join('\n')}\n`);
-  }
-  assert.equal(problems.length, 0, `${problems.length} problem group(s) for ${who}:\n${problems.join('\n')}`);
-}
 
 const isMainAnon = (p) => ['/login', '/aide', '/help', '/aide/hub', '/help/market', '/password/forgot', '/api/docs'].includes(p);
 

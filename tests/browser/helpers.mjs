@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -179,4 +180,120 @@ export async function orgPathByName(page, name) {
     .getAttribute('href');
   if (!href) throw new Error(`no organization named ${name} in the switcher`);
   return href;
+}
+
+// ---- Accessibility crawl: shared by a11y.test.mjs and food-hub.test.mjs ----
+
+const MAX_PAGES = 80;
+
+/** Same-origin GET links worth visiting, as path+query. */
+function crawlable(href, base) {
+  if (!href || !href.startsWith('/') || href.startsWith('//')) return null;
+  const u = new URL(href, base);
+  const key = u.pathname + u.search;
+  if (u.pathname === '/api/openapi.json') return null;
+  if (key.includes('/export')) return null;
+  if (u.pathname.startsWith('/static/')) return null;
+  return key;
+}
+
+/**
+ * Check the page currently shown: axe at 1280 px; then, at 320 px, a horizontal-overflow check
+ * (every page) and axe again (`narrow`: the main pages). Pushes readable problems into `problems`.
+ */
+export async function checkPage(page, label, problems, { narrow = false } = {}) {
+  const violations = await runAxe(page);
+  if (violations.length) problems.push(formatViolations(`${label} @1280px`, violations));
+  {
+    await page.setViewportSize({ width: 320, height: 640 });
+    try {
+      const { scrollWidth, offenders } = await page.evaluate(() => {
+        const vw = document.documentElement.clientWidth;
+        const wide = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > vw + 1 && r.width > 0) {
+            const id = el.id ? `#${el.id}` : '';
+            const cls = el.classList.length ? `.${[...el.classList].join('.')}` : '';
+            const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+            wide.push(`${el.tagName.toLowerCase()}${id}${cls} "${text}" (right edge ${Math.round(r.right)}px)`);
+          }
+        }
+        return { scrollWidth: document.documentElement.scrollWidth, offenders: wide.slice(0, 5) };
+      });
+      if (scrollWidth > 320 + 1) {
+        problems.push(`[horizontal-scroll] ${label} @320px — scrollWidth ${scrollWidth}px; widest: ${offenders.join(', ')}`);
+      }
+      if (narrow) {
+        const narrowViolations = await runAxe(page);
+        if (narrowViolations.length) problems.push(formatViolations(`${label} @320px`, narrowViolations));
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }
+}
+
+/**
+ * Breadth-first crawl from `starts`, checking each HTML page once.
+ * `narrowPaths` is a predicate choosing the pages also checked at 320 px.
+ * Options: `maxPages` (default 80) caps the visit; `follow(path)` (default: everything) says
+ * which discovered links to queue, so a crawl can stay on the pages a test is about.
+ */
+export async function crawl(page, starts, problems, narrowPaths, { maxPages = MAX_PAGES, follow = () => true } = {}) {
+  const queue = [...starts];
+  const seen = new Set(queue);
+  const visited = [];
+  // Console errors (a CSP refusal, a missing asset, a script error) are defects too.
+  let current = '';
+  const onConsole = (msg) => {
+    if (msg.type() === 'error') problems.push(`[console-error] ${current}: ${msg.text()}`);
+  };
+  const onPageError = (err) => problems.push(`[page-error] ${current}: ${err.message}`);
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  while (queue.length && visited.length < maxPages) {
+    const key = queue.shift();
+    if (visited.includes(key)) continue;
+    current = key;
+    const response = await page.goto(key);
+    const finalUrl = new URL(page.url());
+    const status = response?.status() ?? 0;
+    const type = response?.headers()['content-type'] ?? '';
+    visited.push(key);
+    if (status >= 400) {
+      problems.push(`[http-${status}] ${key} answered ${status}`);
+    }
+    if (!type.includes('text/html')) continue;
+    const finalKey = finalUrl.pathname + finalUrl.search;
+    if (finalKey !== key) {
+      // A redirect: the target is what gets checked, once.
+      if (visited.includes(finalKey)) continue;
+      seen.add(finalKey);
+      visited.push(finalKey);
+    }
+    await checkPage(page, finalKey, problems, { narrow: narrowPaths(finalUrl.pathname) });
+    const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) {
+      const next = crawlable(href, page.url());
+      if (next && !seen.has(next) && follow(new URL(next, page.url()).pathname)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  page.off('console', onConsole);
+  page.off('pageerror', onPageError);
+  // The page budget keeps the run short; say what was left out rather than fail.
+  if (queue.length) console.log(`# crawl limit: stopped after ${maxPages} pages; not checked: ${queue.join(' ')}`);
+  return visited;
+}
+
+export function report(t, who, visited, problems) {
+  t.diagnostic(`${who}: checked ${visited.length} pages`);
+  if (process.env.A11Y_VERBOSE) t.diagnostic(visited.join(' '));
+  if (problems.length) {
+    console.log(`\n=== axe / layout problems for ${who} ===\n${problems.join('\n')}\n`);
+  }
+  assert.equal(problems.length, 0, `${problems.length} problem group(s) for ${who}:\n${problems.join('\n')}`);
 }

@@ -149,11 +149,35 @@ pub enum Scope {
     /// Read the audit log.
     #[serde(rename = "audit:read")]
     AuditRead,
+    /// Read products, cycles, availability and catalogs.
+    #[serde(rename = "catalog:read")]
+    CatalogRead,
+    /// Change products and availability.
+    #[serde(rename = "catalog:write")]
+    CatalogWrite,
+    /// Create and change order cycles.
+    #[serde(rename = "cycles:write")]
+    CyclesWrite,
+    /// Read orders.
+    #[serde(rename = "orders:read")]
+    OrdersRead,
+    /// Place, change and cancel orders.
+    #[serde(rename = "orders:write")]
+    OrdersWrite,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 3] = [Scope::OrgRead, Scope::OrgWrite, Scope::AuditRead];
+    pub const ALL: [Scope; 8] = [
+        Scope::OrgRead,
+        Scope::OrgWrite,
+        Scope::AuditRead,
+        Scope::CatalogRead,
+        Scope::CatalogWrite,
+        Scope::CyclesWrite,
+        Scope::OrdersRead,
+        Scope::OrdersWrite,
+    ];
 
     /// The stable code.
     pub fn code(self) -> &'static str {
@@ -161,6 +185,11 @@ impl Scope {
             Scope::OrgRead => "org:read",
             Scope::OrgWrite => "org:write",
             Scope::AuditRead => "audit:read",
+            Scope::CatalogRead => "catalog:read",
+            Scope::CatalogWrite => "catalog:write",
+            Scope::CyclesWrite => "cycles:write",
+            Scope::OrdersRead => "orders:read",
+            Scope::OrdersWrite => "orders:write",
         }
     }
 

@@ -1005,7 +1005,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
             let lines: Vec<_> = offer
                 .iter()
                 .enumerate()
-                .filter(|(j, _)| (j + i * 7 + week as usize) % 9 == 0)
+                .filter(|(j, _)| (j + i * 7 + week as usize).is_multiple_of(9))
                 .map(|(j, (_, id, ..))| (*id, Qty::units(1 + ((i + j) % 4) as i64)))
                 .collect();
             let input = OrderInput {

@@ -556,6 +556,20 @@ impl Store {
         Ok(out)
     }
 
+    /// An order by id alone, for its hub or its buyer.
+    pub async fn order_by_id(&self, scope: &TenantScope, id: OrderId) -> StoreResult<Order> {
+        let hub: i64 = sqlx::query(
+            "SELECT organization_id FROM orders WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("organization_id")?;
+        self.order(scope, OrgId(hub), id).await
+    }
+
     /// A buyer's orders at every hub, newest first.
     pub async fn orders_of_buyer(
         &self,

@@ -52,6 +52,11 @@ role-viewer = Read only
 scope-org-read = read the organization and its members
 scope-org-write = invite members
 scope-audit-read = read the audit log
+scope-catalog-read = read products, cycles and catalogs
+scope-catalog-write = change products and availability
+scope-cycles-write = create and change order cycles
+scope-orders-read = read orders
+scope-orders-write = place, change and cancel orders
 
 ## Fields
 field-email = E-mail address

@@ -52,6 +52,11 @@ role-viewer = Lecture seule
 scope-org-read = lire l'organisation et ses membres
 scope-org-write = inviter des membres
 scope-audit-read = lire le journal d'audit
+scope-catalog-read = lire les produits, cycles et catalogues
+scope-catalog-write = modifier les produits et les disponibilités
+scope-cycles-write = créer et modifier les cycles de commande
+scope-orders-read = lire les commandes
+scope-orders-write = passer, modifier et annuler des commandes
 
 ## Champs
 field-email = Adresse courriel

@@ -35,6 +35,16 @@ scope_marker!(
     OrgWrite => Some(Scope::OrgWrite),
     /// `audit:read`.
     AuditRead => Some(Scope::AuditRead),
+    /// `catalog:read`.
+    CatalogRead => Some(Scope::CatalogRead),
+    /// `catalog:write`.
+    CatalogWrite => Some(Scope::CatalogWrite),
+    /// `cycles:write`.
+    CyclesWrite => Some(Scope::CyclesWrite),
+    /// `orders:read`.
+    OrdersRead => Some(Scope::OrdersRead),
+    /// `orders:write`.
+    OrdersWrite => Some(Scope::OrdersWrite),
 );
 
 /// A caller whose token is valid, belongs to the organization named `{org}` in the path (if the

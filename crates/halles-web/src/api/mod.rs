@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod docs;
+pub mod food_hub;
 pub mod idempotency;
 pub mod json;
 pub mod organizations;
@@ -28,6 +29,23 @@ use utoipa::{Modify, OpenApi};
         organizations::members,
         organizations::invite,
         organizations::audit,
+        food_hub::products,
+        food_hub::create_product,
+        food_hub::product,
+        food_hub::update_product,
+        food_hub::cycles,
+        food_hub::create_cycle,
+        food_hub::cycle,
+        food_hub::hub_availability,
+        food_hub::producer_availability,
+        food_hub::set_availability,
+        food_hub::catalog,
+        food_hub::place_order,
+        food_hub::orders,
+        food_hub::cycle_orders,
+        food_hub::order,
+        food_hub::update_order,
+        food_hub::cancel_order,
     ),
     components(schemas(
         problem::Problem,
@@ -39,9 +57,20 @@ use utoipa::{Modify, OpenApi};
         organizations::NewInvitation,
         organizations::ApiInvitation,
         organizations::ApiAuditEntry,
+        food_hub::ApiProduct,
+        food_hub::ApiLocation,
+        food_hub::ApiCycle,
+        food_hub::ApiOffer,
+        food_hub::ApiCatalogItem,
+        food_hub::ApiLine,
+        food_hub::NewOrder,
+        food_hub::ApiOrder,
     )),
     modifiers(&BearerAuth),
-    tags((name = "organizations", description = "The caller's organization, members, invitations and audit log"))
+    tags(
+        (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
+        (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents.")
+    )
 )]
 pub struct ApiDoc;
 
@@ -77,6 +106,50 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/audit",
             get(organizations::audit),
+        )
+        .route(
+            "/api/v1/organizations/{org}/products",
+            get(food_hub::products).post(food_hub::create_product),
+        )
+        .route(
+            "/api/v1/organizations/{org}/products/{id}",
+            get(food_hub::product).put(food_hub::update_product),
+        )
+        .route(
+            "/api/v1/organizations/{org}/order-cycles",
+            get(food_hub::cycles).post(food_hub::create_cycle),
+        )
+        .route(
+            "/api/v1/organizations/{org}/order-cycles/{id}",
+            get(food_hub::cycle),
+        )
+        .route(
+            "/api/v1/organizations/{org}/order-cycles/{id}/availability",
+            get(food_hub::hub_availability),
+        )
+        .route(
+            "/api/v1/organizations/{org}/order-cycles/{id}/orders",
+            get(food_hub::cycle_orders),
+        )
+        .route(
+            "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/availability",
+            get(food_hub::producer_availability).put(food_hub::set_availability),
+        )
+        .route(
+            "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/catalog",
+            get(food_hub::catalog),
+        )
+        .route(
+            "/api/v1/organizations/{org}/orders",
+            get(food_hub::orders).post(food_hub::place_order),
+        )
+        .route(
+            "/api/v1/organizations/{org}/orders/{id}",
+            get(food_hub::order).put(food_hub::update_order),
+        )
+        .route(
+            "/api/v1/organizations/{org}/orders/{id}/cancel",
+            post(food_hub::cancel_order),
         )
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -219,5 +219,10 @@ pub const CODES: &[&str] = &[
     "invalid_cursor",
     "already_member",
     "role_not_allowed",
+    "cycle_not_open",
+    "below_minimum",
+    "location_required",
+    "order_not_editable",
+    "below_reserved",
     "internal",
 ];

@@ -1,0 +1,669 @@
+//! The food hub through the real HTTP API and pages, on SQLite and (when configured) PostgreSQL:
+//! a producer posts availability, buyers order at their own prices, the hub sees totals;
+//! and every new route's permissions.
+
+mod support;
+
+use halles_core::organizations::{OrgKind, Role, Scope};
+use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
+use halles_store::{Actor, TenantScope};
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+use support::TestApp;
+use support::matrix::{Allowed, Fixture, Row, check};
+
+fn scope(org: halles_core::OrgId) -> TenantScope {
+    TenantScope::checked(org, Actor::system())
+}
+
+#[tokio::test]
+async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_sees_totals() {
+    for app in TestApp::on_every_db().await {
+        let hub = app.org(OrgKind::Hub, "Pôle").await;
+        let farm = app.org(OrgKind::Producer, "Ferme").await;
+        let dairy = app.org(OrgKind::Producer, "Laiterie").await;
+        let cpe = app.org(OrgKind::Buyer, "CPE").await;
+        let bistro = app.org(OrgKind::Buyer, "Bistro").await;
+        let h = scope(hub.id);
+        app.store.link_producer(&h, farm.id).await.unwrap();
+        app.store.link_producer(&h, dairy.id).await.unwrap();
+        app.store
+            .link_buyer(&h, cpe.id, BuyerType::Institution)
+            .await
+            .unwrap();
+        app.store
+            .link_buyer(&h, bistro.id, BuyerType::Restaurant)
+            .await
+            .unwrap();
+        app.store
+            .add_price_rule(
+                &h,
+                &PriceRule {
+                    buyer_type: None,
+                    buyer: None,
+                    product: None,
+                    margin: MarginBp(2500),
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .add_price_rule(
+                &h,
+                &PriceRule {
+                    buyer_type: Some(BuyerType::Institution),
+                    buyer: None,
+                    product: None,
+                    margin: MarginBp(1500),
+                },
+            )
+            .await
+            .unwrap();
+        let all = Scope::ALL;
+        let (t_hub, t_farm, t_dairy, t_cpe, t_bistro) = (
+            app.token(hub.id, &all).await,
+            app.token(farm.id, &all).await,
+            app.token(dairy.id, &all).await,
+            app.token(cpe.id, &all).await,
+            app.token(bistro.id, &all).await,
+        );
+        let http = reqwest::Client::new();
+        let api = |path: &str| app.at(&format!("/api/v1/organizations{path}"));
+
+        // Producers describe their products.
+        let product = |name: &str, unit: &str, tax: &str| json!({"name_fr": name, "category": "vegetables", "unit": unit, "tax_class": tax, "origin": "quebec_grown", "certifications": ["aliments_du_quebec"]});
+        let res = http
+            .post(api(&format!("/{}/products", farm.id)))
+            .bearer_auth(&t_farm)
+            .json(&product("Carottes", "kg", "zero_rated"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let carrots = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let cheese: Value = http
+            .post(api(&format!("/{}/products", dairy.id)))
+            .bearer_auth(&t_dairy)
+            .json(&product("Cheddar", "each", "zero_rated"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let cheese = cheese["id"].as_i64().unwrap();
+        let bad = http.post(api(&format!("/{}/products", farm.id))).bearer_auth(&t_farm).json(&json!({"name_fr": "", "category": "nope", "unit": "kg", "tax_class": "zero_rated", "origin": "quebec_grown"})).send().await.unwrap();
+        assert_eq!(bad.status(), 422);
+        let fields: Vec<String> = bad.json::<Value>().await.unwrap()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(fields, ["category", "name_fr"]);
+
+        // The hub opens a cycle (idempotently).
+        let now = app.store.now();
+        let cycle_body = json!({
+            "name": "Semaine 49", "opens_at": (now + SignedDuration::from_hours(1)).to_string(),
+            "closes_at": (now + SignedDuration::from_hours(72)).to_string(), "order_fee_cents": 300,
+            "producer_ids": [farm.id.0, dairy.id.0],
+            "locations": [{"kind": "pickup", "name": "Entrepôt", "fee_cents": 0, "min_order_cents": 1000}]
+        });
+        let res = http
+            .post(api(&format!("/{}/order-cycles", hub.id)))
+            .bearer_auth(&t_hub)
+            .header("Idempotency-Key", "cycle-49")
+            .json(&cycle_body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let cycle: Value = res.json().await.unwrap();
+        let again: Value = http
+            .post(api(&format!("/{}/order-cycles", hub.id)))
+            .bearer_auth(&t_hub)
+            .header("Idempotency-Key", "cycle-49")
+            .json(&cycle_body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(cycle, again, "a replay creates no second cycle");
+        let cycle_id = cycle["id"].as_i64().unwrap();
+        let location = cycle["locations"][0]["id"].as_i64().unwrap();
+        assert_eq!(cycle["status"], "draft");
+
+        // Producers post what they have this week.
+        let path = |org: &halles_store::organizations::Organization| {
+            api(&format!(
+                "/{}/hubs/{}/order-cycles/{cycle_id}/availability",
+                org.id, hub.id
+            ))
+        };
+        let res = http
+            .put(path(&farm))
+            .bearer_auth(&t_farm)
+            .json(&json!([{"product_id": carrots, "quantity": "40", "price_cents": 250}]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let res = http
+            .put(path(&dairy))
+            .bearer_auth(&t_dairy)
+            .json(&json!([{"product_id": cheese, "quantity": "10", "price_cents": 800}]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        // A producer cannot post for another's product, nor read another producer's grid through the hub's path.
+        let res = http
+            .put(path(&farm))
+            .bearer_auth(&t_farm)
+            .json(&json!([{"product_id": cheese, "quantity": "10", "price_cents": 1}]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let res = http
+            .get(api(&format!(
+                "/{}/order-cycles/{cycle_id}/availability",
+                hub.id
+            )))
+            .bearer_auth(&t_farm)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+
+        // The cycle opens on time, by the worker.
+        app.clock.advance(SignedDuration::from_hours(2));
+        halles::worker::on_time(&app.store).await;
+
+        // Each buyer sees its own price list.
+        let cat = |org: &halles_store::organizations::Organization, token: &str| {
+            let url = api(&format!(
+                "/{}/hubs/{}/order-cycles/{cycle_id}/catalog",
+                org.id, hub.id
+            ));
+            let req = http.get(url).bearer_auth(token.to_owned());
+            async move {
+                req.send()
+                    .await
+                    .unwrap()
+                    .json::<Vec<Value>>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let cpe_cat = cat(&cpe, &t_cpe).await;
+        let price_of = |c: &[Value], id: i64| {
+            c.iter().find(|i| i["product"]["id"] == id).unwrap()["price_cents"]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!(price_of(&cpe_cat, carrots), 288, "2.50 $ + 15 %");
+        assert_eq!(
+            price_of(&cat(&bistro, &t_bistro).await, carrots),
+            313,
+            "2.50 $ + 25 %"
+        );
+
+        // One cart, two producers.
+        let order = json!({"hub_id": hub.id.0, "cycle_id": cycle_id, "location_id": location, "po_number": "BC-77",
+                           "lines": [{"product_id": carrots, "quantity": "12.5"}, {"product_id": cheese, "quantity": "2"}]});
+        let res = http
+            .post(api(&format!("/{}/orders", cpe.id)))
+            .bearer_auth(&t_cpe)
+            .header("Idempotency-Key", "o-1")
+            .json(&order)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let placed: Value = res.json().await.unwrap();
+        assert_eq!(placed["lines"].as_array().unwrap().len(), 2);
+        assert_eq!(placed["subtotal_cents"], 12_500 * 288 / 1000 + 2 * 920);
+        assert_eq!(placed["fees_cents"], 300);
+        let order_id = placed["id"].as_i64().unwrap();
+        let replay: Value = http
+            .post(api(&format!("/{}/orders", cpe.id)))
+            .bearer_auth(&t_cpe)
+            .header("Idempotency-Key", "o-1")
+            .json(&order)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(replay["id"], order_id);
+
+        // Nobody else reads it.
+        let res = http
+            .get(api(&format!("/{}/orders/{order_id}", bistro.id)))
+            .bearer_auth(&t_bistro)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let res = http
+            .get(api(&format!("/{}/orders/{order_id}", cpe.id)))
+            .bearer_auth(&t_bistro)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+
+        // A shortage names the line; nothing of the order is kept.
+        let greedy = json!({"hub_id": hub.id.0, "cycle_id": cycle_id, "location_id": location,
+                            "lines": [{"product_id": carrots, "quantity": "5"}, {"product_id": cheese, "quantity": "9"}]});
+        let res = http
+            .post(api(&format!("/{}/orders", bistro.id)))
+            .bearer_auth(&t_bistro)
+            .json(&greedy)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["code"], "shortage");
+        let grid: Vec<Value> = http
+            .get(path(&farm))
+            .bearer_auth(&t_farm)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            grid[0]["reserved"], "12.5",
+            "the failed order reserved nothing"
+        );
+
+        // The hub sees the orders and the totals by producer on its page.
+        let orders: Vec<Value> = http
+            .get(api(&format!("/{}/order-cycles/{cycle_id}/orders", hub.id)))
+            .bearer_auth(&t_hub)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(orders.len(), 1);
+        app.user("coord@pole.example", Some((hub.id, Role::Admin)))
+            .await;
+        let b = app.logged_in("coord@pole.example").await;
+        let page = b
+            .get(&format!("/o/{}/cycles/{cycle_id}", hub.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Totaux par producteur")
+                && page.contains("Ferme")
+                && page.contains("Laiterie")
+        );
+
+        // Change, then cancel through the API.
+        let change =
+            json!({"location_id": location, "lines": [{"product_id": carrots, "quantity": "20"}]});
+        let res = http
+            .put(api(&format!("/{}/orders/{order_id}", cpe.id)))
+            .bearer_auth(&t_cpe)
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let res = http
+            .post(api(&format!("/{}/orders/{order_id}/cancel", cpe.id)))
+            .bearer_auth(&t_cpe)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.json::<Value>().await.unwrap()["status"], "cancelled");
+        let grid: Vec<Value> = http
+            .get(path(&farm))
+            .bearer_auth(&t_farm)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(grid[0]["reserved"], "0");
+
+        // The confirmation e-mail went to the buyer's team.
+        app.user("cuisine@cpe.example", Some((cpe.id, Role::Admin)))
+            .await;
+        let res = http
+            .post(api(&format!("/{}/orders", cpe.id)))
+            .bearer_auth(&t_cpe)
+            .json(&order)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        app.run_jobs().await;
+        // The API does not e-mail (the page does); the page path is tested by the browser tests.
+        let _ = app
+            .store
+            .outbox(Some("cuisine@cpe.example"), 5)
+            .await
+            .unwrap();
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
+    let app = TestApp::start(halles_store::testing::TestDb::sqlite()).await;
+    let hub = app.org(OrgKind::Hub, "Pôle").await;
+    let farm = app.org(OrgKind::Producer, "Ferme").await;
+    let cpe = app.org(OrgKind::Buyer, "CPE").await;
+    let h = scope(hub.id);
+    app.store.link_producer(&h, farm.id).await.unwrap();
+    app.store
+        .link_buyer(&h, cpe.id, BuyerType::Institution)
+        .await
+        .unwrap();
+    app.user("ferme@x.example", Some((farm.id, Role::Admin)))
+        .await;
+    app.user("cuisine@x.example", Some((cpe.id, Role::Admin)))
+        .await;
+    let producer = app.logged_in("ferme@x.example").await;
+    let res = producer
+        .post_form(
+            &format!("/o/{}/products/new", farm.id),
+            &[
+                ("name_fr", ""),
+                ("category", "vegetables"),
+                ("unit", "kg"),
+                ("tax_class", "zero_rated"),
+                ("origin", "quebec_grown"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = producer
+        .post_form(
+            &format!("/o/{}/products/new", farm.id),
+            &[
+                ("name_fr", "Carottes"),
+                ("category", "vegetables"),
+                ("unit", "kg"),
+                ("tax_class", "zero_rated"),
+                ("origin", "quebec_grown"),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let carrots = app.store.products(&scope(farm.id)).await.unwrap()[0].id;
+    let now = app.store.now();
+    let cycle = app
+        .store
+        .create_cycle(
+            &h,
+            &halles_store::cycles::CycleInput {
+                name: "Semaine".into(),
+                opens_at: now,
+                closes_at: now + SignedDuration::from_hours(48),
+                delivery_note: String::new(),
+                order_fee: halles_core::money::Cents(0),
+                producers: vec![farm.id],
+                locations: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let grid = format!("/o/{}/availability/{}/{}", farm.id, hub.id, cycle);
+    let res = producer
+        .post_form(
+            &grid,
+            &[
+                ("action", "save"),
+                (&format!("qty_{carrots}"), "abc"),
+                (&format!("price_{carrots}"), "2,50"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"abc\""), "what was typed comes back");
+    let res = producer
+        .post_form(
+            &grid,
+            &[
+                ("action", "save"),
+                (&format!("qty_{carrots}"), "30"),
+                (&format!("price_{carrots}"), "2,50"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    halles::worker::on_time(&app.store).await;
+    let buyer = app.logged_in("cuisine@x.example").await;
+    let shop = format!("/o/{}/shop/{}/{}", cpe.id, hub.id, cycle);
+    let page = buyer.get(&shop).await.text().await.unwrap();
+    assert!(
+        page.contains("Carottes") && page.contains("2,50\u{a0}$"),
+        "no margin rule: the producer's price"
+    );
+    let res = buyer
+        .post_form(&shop, &[(&format!("qty_{carrots}"), "31")])
+        .await;
+    assert_eq!(res.status(), 422, "more than is left");
+    let res = buyer
+        .post_form(
+            &shop,
+            &[(&format!("qty_{carrots}"), "4"), ("po_number", "BC-1")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = support::location(&res);
+    assert!(buyer.get(&to).await.text().await.unwrap().contains("BC-1"));
+    app.run_jobs().await;
+    let mail = app
+        .store
+        .outbox(Some("cuisine@x.example"), 5)
+        .await
+        .unwrap();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].subject.contains("confirmée") && mail[0].body.contains("Carottes"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
+    for app in TestApp::on_every_db().await {
+        let producer = Fixture::new(&app, OrgKind::Producer, "prod").await;
+        check(
+            &app,
+            &producer,
+            &[
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/products",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/products/new",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/products/new",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 422,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/products/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/availability",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/availability/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/products",
+                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/api/v1/organizations/{org}/products",
+                    allowed: Allowed::Token(Some(Scope::CatalogWrite)),
+                    ok_status: 400,
+                },
+            ],
+        )
+        .await;
+        let hub = Fixture::new(&app, OrgKind::Hub, "hubf").await;
+        check(
+            &app,
+            &hub,
+            &[
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/cycles",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 422,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/cycles/{foreign}",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/partners",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/prices",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/prices",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 422,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/cycles/{foreign}/order-for/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/order-cycles",
+                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/api/v1/organizations/{org}/order-cycles",
+                    allowed: Allowed::Token(Some(Scope::CyclesWrite)),
+                    ok_status: 400,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/order-cycles/{foreign}",
+                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
+                    ok_status: 404,
+                },
+            ],
+        )
+        .await;
+        let buyer = Fixture::new(&app, OrgKind::Buyer, "buy").await;
+        check(
+            &app,
+            &buyer,
+            &[
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/shop",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/orders",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/shop/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/orders/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/orders/{foreign}/{foreign}/cancel",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/orders",
+                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/api/v1/organizations/{org}/orders",
+                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+                    ok_status: 400,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/orders/{foreign}",
+                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
+                    ok_status: 404,
+                },
+            ],
+        )
+        .await;
+        app.stop().await;
+    }
+}
