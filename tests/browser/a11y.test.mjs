@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startApp, launchBrowser, newContext, login, submitAndWait, orgPathByName, checkPage, crawl, report,
+  startApp, launchBrowser, newContext, login, submitAndWait, orgPathByName, checkPage, checkErrorMessages, crawl, report,
   ACCOUNTS, HUB_NAME,
 } from './helpers.mjs';
 
@@ -40,12 +40,14 @@ test('every page passes axe with 0 violations', async (t) => {
       await page.fill('#f-password', 'pas-le-bon-mot-de-passe');
       await submitAndWait(page, 'button[type=submit].primary');
       assert.ok(await page.locator('.error-summary').isVisible(), 'login errors are shown');
+      await checkErrorMessages(page, '/login (wrong password)', problems);
       await checkPage(page, '/login (wrong password)', problems, { narrow: true });
       visited.push('/login (errors)');
 
       // The forgotten-password form with its errors showing.
       await page.goto('/password/forgot');
       await submitAndWait(page, 'main form button[type=submit]');
+      await checkErrorMessages(page, '/password/forgot (empty)', problems);
       await checkPage(page, '/password/forgot (empty)', problems, { narrow: true });
       visited.push('/password/forgot (errors)');
 
@@ -89,6 +91,7 @@ test('every page passes axe with 0 violations', async (t) => {
       const response = await submitAndWait(page, '#invite-form button[type=submit]');
       assert.equal(response.status(), 422, 'an empty invitation is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'invite errors are shown');
+      await checkErrorMessages(page, `${hub}/members (empty invite)`, problems);
       await checkPage(page, `${hub}/members (empty invite)`, problems, { narrow: true });
       visited.push('members (errors)');
 
@@ -106,6 +109,7 @@ test('every page passes axe with 0 violations', async (t) => {
       const changed = await submitAndWait(page, 'main form[action="/account/password"] button[type=submit]');
       assert.equal(changed.status(), 422, 'an empty password change is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'password-change errors are shown');
+      await checkErrorMessages(page, '/account (empty password change)', problems);
       await checkPage(page, '/account (empty password change)', problems, { narrow: true });
       visited.push('/account (errors)');
 
@@ -137,6 +141,7 @@ test('every page passes axe with 0 violations', async (t) => {
       const created = await submitAndWait(page, 'main form[action="/admin"] button[type=submit]');
       assert.equal(created.status(), 422, 'an empty organization is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'create-organization errors are shown');
+      await checkErrorMessages(page, '/admin (empty create form)', problems);
       await checkPage(page, '/admin (empty create form)', problems, { narrow: true });
       visited.push('/admin (errors)');
 

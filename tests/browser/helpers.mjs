@@ -297,3 +297,42 @@ export function report(t, who, visited, problems) {
   }
   assert.equal(problems.length, 0, `${problems.length} problem group(s) for ${who}:\n${problems.join('\n')}`);
 }
+
+/**
+ * A form shown with its errors: every link of the error summary must lead to something on the page,
+ * and the field it leads to must carry the same message next to it (a `.field-error` in the field's
+ * `.field`, `fieldset` or row), and, for a text field or a select, be marked `aria-invalid="true"`
+ * with the message in its `aria-describedby` — what the login and product forms already do.
+ * Pushes readable problems into `problems`.
+ */
+export async function checkErrorMessages(page, label, problems) {
+  const found = await page.evaluate(() => {
+    const out = [];
+    const links = [...document.querySelectorAll('.error-summary a[href^="#"]')];
+    if (!links.length) out.push('no error summary links');
+    for (const a of links) {
+      const message = a.textContent.trim().replace(/\s+/g, ' ');
+      const id = decodeURIComponent(a.getAttribute('href').slice(1));
+      const target = document.getElementById(id);
+      const where = `#${id} ("${message}")`;
+      if (!target) {
+        out.push(`${where}: the summary links to nothing`);
+        continue;
+      }
+      const box = target.closest('.field, fieldset, li.row') ?? target;
+      const near = [...box.querySelectorAll('.field-error')].concat(target.matches('.field-error') ? [target] : []);
+      if (!near.some((e) => e.textContent.replace(/\s+/g, ' ').includes(message))) {
+        out.push(`${where}: no .field-error with this message next to the field — <${box.tagName.toLowerCase()} class="${box.className}">`);
+      }
+      const isTextual = target.matches('input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea');
+      if (isTextual) {
+        if (target.getAttribute('aria-invalid') !== 'true') out.push(`${where}: the field lacks aria-invalid="true" — ${target.outerHTML}`);
+        const described = (target.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
+          .map((ref) => document.getElementById(ref)?.textContent ?? '').join(' ').replace(/\s+/g, ' ');
+        if (!described.includes(message)) out.push(`${where}: aria-describedby does not reach the message — ${target.outerHTML}`);
+      }
+    }
+    return out;
+  });
+  for (const f of found) problems.push(`[error-message] ${label} — ${f}`);
+}

@@ -100,7 +100,7 @@ impl Store {
             None => None,
         };
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO users (email, name, lang, password_hash, is_platform_admin, created_at, \
              updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {USER_COLUMNS}"
@@ -297,7 +297,7 @@ impl Store {
     ) -> StoreResult<User> {
         let before = self.user(id).await?;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE users SET name = $1, lang = $2, updated_at = $3 WHERE id = $4")
             .bind(name.trim())
             .bind(lang.code())
@@ -335,7 +335,7 @@ impl Store {
             .await
             .map_err(|_| StoreError::Hashing)??;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(ms(now))
@@ -377,7 +377,7 @@ impl Store {
     ) -> StoreResult<User> {
         let before = self.user(id).await?;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE users SET disabled_at = $1, updated_at = $2 WHERE id = $3")
             .bind(disabled.then(|| ms(now)))
             .bind(ms(now))

@@ -139,7 +139,7 @@ impl Store {
         p: &ProductInput,
     ) -> StoreResult<Product> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO products (organization_id, name_fr, name_en, category, description, unit, \
              unit_detail, catch_weight, est_weight_g, tax_class, origin, region, certifications, \
@@ -193,7 +193,7 @@ impl Store {
     ) -> StoreResult<Product> {
         let before = self.product(scope, id).await?;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "UPDATE products SET name_fr = $1, name_en = $2, category = $3, description = $4, unit = $5, \
              unit_detail = $6, catch_weight = $7, est_weight_g = $8, tax_class = $9, origin = $10, \
@@ -300,7 +300,7 @@ impl Store {
         buyer_type: Option<BuyerType>,
     ) -> StoreResult<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (cols, vals) = match buyer_type {
             Some(_) => (", buyer_type", ", $4"),
             None => ("", ""),

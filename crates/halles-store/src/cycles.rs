@@ -83,6 +83,24 @@ pub struct Cycle {
     pub locations: Vec<Location>,
 }
 
+/// The same local time seven days later in Montréal (a daylight-saving change keeps the hour).
+pub fn one_week_later(t: Timestamp) -> Timestamp {
+    let tz = jiff::tz::TimeZone::get("America/Toronto").unwrap_or(jiff::tz::TimeZone::UTC);
+    t.to_zoned(tz)
+        .checked_add(jiff::Span::new().days(7))
+        .map(|z| z.timestamp())
+        .unwrap_or(t + SignedDuration::from_hours(24 * 7))
+}
+
+/// The name of next week's copy: a trailing number goes up by one ("Semaine 4" → "Semaine 5").
+pub fn next_name(name: &str) -> String {
+    let digits: String = name.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    match digits.parse::<u64>() {
+        Ok(n) if !digits.is_empty() => format!("{}{}", &name[..name.len() - digits.len()], n + 1),
+        _ => name.to_owned(),
+    }
+}
+
 /// One row of a producer's availability grid.
 #[derive(Debug, Clone, Serialize)]
 pub struct GridRow {
@@ -101,6 +119,21 @@ pub type GridEntry = (ProductId, Option<(Qty, Cents)>);
 
 const CYCLE_COLUMNS: &str =
     "id, organization_id, name, status, opens_at, closes_at, delivery_note, order_fee_cents";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_weeks_copy_keeps_the_local_hour_and_counts_up() {
+        // 2027-03-09 14:00 EST → 2027-03-16 14:00 EDT (clocks moved forward on 2027-03-14).
+        let t: Timestamp = "2027-03-09T19:00:00Z".parse().unwrap();
+        assert_eq!(one_week_later(t).to_string(), "2027-03-16T18:00:00Z");
+        assert_eq!(next_name("Semaine 4"), "Semaine 5");
+        assert_eq!(next_name("Semaine 49"), "Semaine 50");
+        assert_eq!(next_name("Marché d'hiver"), "Marché d'hiver");
+    }
+}
 
 impl Store {
     fn cycle_from_row(r: &AnyRow) -> StoreResult<Cycle> {
@@ -129,7 +162,7 @@ impl Store {
             }
         }
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO order_cycles (organization_id, name, status, opens_at, closes_at, delivery_note, \
              order_fee_cents, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -280,7 +313,7 @@ impl Store {
             return Err(StoreError::Conflict("status_change_not_allowed"));
         }
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query(
             "UPDATE order_cycles SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = $5",
         )
@@ -371,11 +404,10 @@ impl Store {
         from: CycleId,
     ) -> StoreResult<CycleId> {
         let c = self.cycle(scope.org, from).await?;
-        let week = SignedDuration::from_hours(24 * 7);
         let input = CycleInput {
-            name: c.name.clone(),
-            opens_at: c.opens_at + week,
-            closes_at: c.closes_at + week,
+            name: next_name(&c.name),
+            opens_at: one_week_later(c.opens_at),
+            closes_at: one_week_later(c.closes_at),
             delivery_note: c.delivery_note.clone(),
             order_fee: c.order_fee,
             producers: c.producers.clone(),
@@ -595,7 +627,7 @@ impl Store {
         rule: &PriceRule,
     ) -> StoreResult<PriceRuleId> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO price_rules (organization_id, buyer_type, buyer_id, product_id, margin_bp, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -630,7 +662,7 @@ impl Store {
     /// Removes a price rule.
     pub async fn delete_price_rule(&self, scope: &TenantScope, id: PriceRuleId) -> StoreResult<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query("DELETE FROM price_rules WHERE organization_id = $1 AND id = $2")
             .bind(scope.org.0)
             .bind(id.0)

@@ -25,6 +25,36 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
     clock: Arc<dyn Clock>,
+    /// SQLite has one writer: write transactions go through a one-connection pool, so they queue
+    /// in order in the process instead of sleeping in SQLite's busy handler, and never wait
+    /// behind readers for a connection. `None` on PostgreSQL.
+    writer: Option<AnyPool>,
+}
+
+/// A write transaction.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl WriteTx {
+    /// Commits.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -59,29 +89,35 @@ impl Store {
             }
             _ => url.to_owned(),
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let options = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            });
-        let pool = options.connect(&url).await?;
+        };
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                let pool = options(8).connect(&url).await?;
+                (pool, Some(options(1).connect(&url).await?))
+            }
+            Backend::Postgres => (options(16).connect(&url).await?, None),
+        };
         Ok(Store {
             pool,
             backend,
             clock,
+            writer,
         })
     }
 
@@ -96,10 +132,13 @@ impl Store {
 
     /// Starts a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so concurrent writers
     /// queue on the busy timeout instead of failing when a read lock must be upgraded.
-    pub(crate) async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn write_tx(&self) -> StoreResult<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => match &self.writer {
+                Some(w) => WriteTx { tx: w.begin_with("BEGIN IMMEDIATE").await? },
+                None => WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await? },
+            },
+            Backend::Postgres => WriteTx { tx: self.pool.begin().await? },
         })
     }
 
@@ -119,6 +158,7 @@ impl Store {
             pool: self.pool.clone(),
             backend: self.backend,
             clock,
+            writer: self.writer.clone(),
         }
     }
 
@@ -135,6 +175,9 @@ impl Store {
 
     /// Closes every connection (graceful shutdown).
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 

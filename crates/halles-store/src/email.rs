@@ -66,7 +66,7 @@ impl Store {
         body: &str,
     ) -> StoreResult<EmailId> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "INSERT INTO emails (organization_id, to_address, subject, body_text, status, created_at) \
              VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id",

@@ -119,7 +119,7 @@ impl Store {
         lang: Lang,
     ) -> StoreResult<Organization> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "INSERT INTO organizations (kind, name, lang, created_at) VALUES ($1, $2, $3, $4) \
              RETURNING id, kind, name, lang, created_at",
@@ -223,7 +223,7 @@ impl Store {
             return Err(StoreError::Conflict("role_not_allowed"));
         }
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id = insert_membership(&mut tx, scope.org, user, role, now).await?;
         audit::record(
             &mut tx,
@@ -287,7 +287,7 @@ impl Store {
             return Err(StoreError::Conflict("role_not_allowed"));
         }
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let before: Role = code(&fetch_membership(&mut tx, scope, id).await?, "role", "role")?;
         // The guard is in the statement: the row changes only if an admin remains afterwards.
         let n = sqlx::query(
@@ -325,7 +325,7 @@ impl Store {
     /// Removes a member. Refuses to remove the last administrator.
     pub async fn remove_member(&self, scope: &TenantScope, id: MembershipId) -> StoreResult<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = fetch_membership(&mut tx, scope, id).await?;
         let user: i64 = row.try_get("user_id")?;
         let role: Role = code(&row, "role", "role")?;
@@ -379,7 +379,7 @@ impl Store {
         }
         let secret = new_secret();
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO invitations (organization_id, email, role, token_hash, invited_by, \
              created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -434,7 +434,7 @@ impl Store {
         id: InvitationId,
     ) -> StoreResult<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query(
             "UPDATE invitations SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 \
              AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -489,7 +489,7 @@ impl Store {
     /// The invitation is claimed by a conditional update, so a link works once.
     pub async fn accept_invitation(&self, secret: &str, user: &User) -> StoreResult<OrgId> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE token_hash = $3 \
              AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1 \

@@ -69,7 +69,7 @@ impl Store {
     ) -> StoreResult<(ApiToken, String)> {
         let secret = format!("{TOKEN_PREFIX}{}", new_secret());
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO api_tokens (organization_id, name, prefix, token_hash, scopes, created_by, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
@@ -116,7 +116,7 @@ impl Store {
     /// Revokes a token.
     pub async fn revoke_token(&self, scope: &TenantScope, id: TokenId) -> StoreResult<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 \
              AND revoked_at IS NULL",

@@ -62,6 +62,16 @@ pub enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Benchmarks that print figures (on a fresh temporary database unless --database-url).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Many buyers placing orders at once on contested stock, through the HTTP API.
+    Orders(crate::bench::OrdersBench),
 }
 
 /// Options of `serve`.
@@ -287,6 +297,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             running.wait().await;
             store.close().await;
             tracing::info!("stopped");
+        }
+        Command::Bench(BenchCommand::Orders(cfg)) => {
+            let (url, tmp) = match &cli.database_url {
+                Some(u) => (u.clone(), None),
+                None => {
+                    let dir = std::env::temp_dir().join(format!("halles-bench-{}", std::process::id()));
+                    std::fs::create_dir_all(&dir)?;
+                    (format!("sqlite://{}", dir.join("bench.db").display()), Some(dir))
+                }
+            };
+            let outcome = crate::bench::orders(&url, cfg).await;
+            if let Some(dir) = tmp {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            outcome?;
         }
         Command::Admin(cmd) => {
             let store = cli.store().await?;

@@ -74,8 +74,9 @@ struct DocsPage {
     problems: Vec<DocProblem>,
 }
 
+/// A text of the document; Markdown code marks are dropped (the page shows plain text).
 fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or("").to_owned()
+    v.get(key).and_then(Value::as_str).unwrap_or("").replace('`', "")
 }
 
 fn schema_name(v: &Value) -> String {

@@ -66,6 +66,9 @@ impl GridPage {
     fn bad(&self, what: &str, id: &ProductId) -> bool {
         self.errors.has(&format!("{what}_{id}"))
     }
+    fn message(&self, what: &str, id: &ProductId) -> String {
+        self.errors.get(&format!("{what}_{id}")).unwrap_or_default().to_owned()
+    }
 }
 
 fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
@@ -279,7 +282,14 @@ async fn save(
         }
     }
     if !errs.is_empty() {
-        let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
+        let mut errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
+        // Each message says which product it is about, so the summary reads on its own.
+        for (field, message) in &mut errors.items {
+            let id = field.rsplit('_').next().unwrap_or_default();
+            if let Some(r) = rows.iter().find(|r| r.id.to_string() == id) {
+                *message = format!("{} : {message}", r.name);
+            }
+        }
         return show(&state, m, t, Some(rows), errors, false).await;
     }
     match state
