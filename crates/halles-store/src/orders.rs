@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a buyer (or the hub for a buyer) asks for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +134,48 @@ pub struct OrderFilter {
     pub status: Option<OrderStatus>,
 }
 
+/// A line reserved in the write transaction, priced, not yet written.
+struct Reserved {
+    product: ProductId,
+    producer: i64,
+    quantity: Qty,
+    unit_price: Cents,
+    producer_price: Cents,
+    tax_class: String,
+}
+
+/// Writes an order's lines in one statement.
+async fn insert_lines(tx: &mut sqlx::AnyConnection, hub: OrgId, order_id: i64, lines: &[Reserved]) -> StoreResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let b = i * 8;
+            format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (organization_id, order_id, product_id, producer_id, quantity, unit_price_cents, \
+         producer_price_cents, tax_class) VALUES {}",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for l in lines {
+        q = q
+            .bind(hub.0)
+            .bind(order_id)
+            .bind(l.product.0)
+            .bind(l.producer)
+            .bind(l.quantity.0)
+            .bind(l.unit_price.0)
+            .bind(l.producer_price.0)
+            .bind(l.tax_class.clone());
+    }
+    q.execute(tx).await?;
+    Ok(())
+}
+
 fn merge(lines: &[(ProductId, Qty)]) -> Vec<(ProductId, Qty)> {
     let mut m: BTreeMap<ProductId, Qty> = BTreeMap::new();
     for (p, q) in lines {
@@ -178,12 +220,18 @@ impl Store {
             .map(|(_, r)| r)
             .collect();
         let c = self.cycle(hub, cycle).await?;
+        let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
+        let reserved = self
+            .reserve_lines(&mut tx, hub, cycle, input.buyer, buyer_type, &rules, &lines, &taxes)
+            .await?;
+        let subtotal: Cents = reserved.iter().map(|r| r.quantity.price(r.unit_price)).sum();
+        let fees = self.fees_for(&c, input.location, subtotal)?;
         let order_id: i64 = sqlx::query(
             "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
-             fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, 0, $7, $8, $8) \
+             fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
              RETURNING id",
         )
         .bind(hub.0)
@@ -192,30 +240,13 @@ impl Store {
         .bind(input.location.map(|l| l.0))
         .bind(input.po_number.trim())
         .bind(input.note.trim())
+        .bind(fees.0)
         .bind(scope.actor.user.map(|u| u.0))
         .bind(ms(now))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let subtotal = self
-            .reserve_lines(
-                &mut tx,
-                hub,
-                cycle,
-                order_id,
-                input.buyer,
-                buyer_type,
-                &rules,
-                &lines,
-            )
-            .await?;
-        let fees = self.fees_for(&c, input.location, subtotal)?;
-        sqlx::query("UPDATE orders SET fees_cents = $1 WHERE organization_id = $2 AND id = $3")
-            .bind(fees.0)
-            .bind(hub.0)
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        insert_lines(&mut tx, hub, order_id, &reserved).await?;
         audit::record(
             &mut tx,
             Change {
@@ -262,19 +293,34 @@ impl Store {
         Ok(fees)
     }
 
+    /// Tax classes of the products of an order, read before the write transaction.
+    async fn tax_classes(&self, lines: &[(ProductId, Qty)]) -> StoreResult<HashMap<ProductId, String>> {
+        let mut out = HashMap::new();
+        for (p, _) in lines {
+            let row = sqlx::query("SELECT tax_class FROM products WHERE id = $1")
+                .bind(p.0)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::Shortage(*p))?;
+            out.insert(*p, row.try_get::<String, _>("tax_class")?);
+        }
+        Ok(out)
+    }
+
+    /// Reserves every line with a conditional update, and prices it for the buyer.
     #[allow(clippy::too_many_arguments)]
     async fn reserve_lines(
         &self,
         tx: &mut sqlx::AnyConnection,
         hub: OrgId,
         cycle: CycleId,
-        order_id: i64,
         buyer: OrgId,
         buyer_type: halles_core::pricing::BuyerType,
         rules: &[halles_core::pricing::PriceRule],
         lines: &[(ProductId, Qty)],
-    ) -> StoreResult<Cents> {
-        let mut subtotal = Cents::ZERO;
+        taxes: &HashMap<ProductId, String>,
+    ) -> StoreResult<Vec<Reserved>> {
+        let mut out = Vec::with_capacity(lines.len());
         for (product, qty) in lines {
             // The reservation: succeeds only if enough remains, decided by the database.
             let row = sqlx::query(
@@ -289,36 +335,16 @@ impl Store {
             .await?
             .ok_or(StoreError::Shortage(*product))?;
             let producer_price = Cents(row.try_get("price_cents")?);
-            let producer: i64 = row.try_get("producer_id")?;
-            let tax: String = sqlx::query(
-                "SELECT tax_class FROM products WHERE organization_id = $1 AND id = $2",
-            )
-            .bind(producer)
-            .bind(product.0)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("tax_class")?;
-            let unit_price = buyer_price(
+            out.push(Reserved {
+                product: *product,
+                producer: row.try_get("producer_id")?,
+                quantity: *qty,
+                unit_price: buyer_price(producer_price, margin_for(rules, MarginBp(0), buyer, buyer_type, *product)),
                 producer_price,
-                margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
-            );
-            subtotal += qty.price(unit_price);
-            sqlx::query(
-                "INSERT INTO order_lines (organization_id, order_id, product_id, producer_id, quantity, \
-                 unit_price_cents, producer_price_cents, tax_class) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(hub.0)
-            .bind(order_id)
-            .bind(product.0)
-            .bind(producer)
-            .bind(qty.0)
-            .bind(unit_price.0)
-            .bind(producer_price.0)
-            .bind(tax)
-            .execute(&mut *tx)
-            .await?;
+                tax_class: taxes.get(product).cloned().ok_or(StoreError::Shortage(*product))?,
+            });
         }
-        Ok(subtotal)
+        Ok(out)
     }
 
     /// Puts an order's reserved quantities back and removes its lines.
@@ -377,6 +403,7 @@ impl Store {
             .map(|(_, r)| r)
             .collect();
         let c = self.cycle(hub, before.cycle).await?;
+        let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
@@ -398,18 +425,11 @@ impl Store {
             return Err(StoreError::Conflict("order_not_editable"));
         }
         self.release_lines(&mut tx, hub, before.cycle, id.0).await?;
-        let subtotal = self
-            .reserve_lines(
-                &mut tx,
-                hub,
-                before.cycle,
-                id.0,
-                before.buyer,
-                buyer_type,
-                &rules,
-                &lines,
-            )
+        let reserved = self
+            .reserve_lines(&mut tx, hub, before.cycle, before.buyer, buyer_type, &rules, &lines, &taxes)
             .await?;
+        insert_lines(&mut tx, hub, id.0, &reserved).await?;
+        let subtotal: Cents = reserved.iter().map(|r| r.quantity.price(r.unit_price)).sum();
         let fees = self.fees_for(&c, input.location, subtotal)?;
         sqlx::query("UPDATE orders SET fees_cents = $1 WHERE organization_id = $2 AND id = $3")
             .bind(fees.0)
