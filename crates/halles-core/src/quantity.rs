@@ -65,6 +65,12 @@ impl Qty {
     }
 }
 
+impl std::iter::Sum for Qty {
+    fn sum<I: Iterator<Item = Qty>>(iter: I) -> Qty {
+        Qty(iter.map(|q| q.0).sum())
+    }
+}
+
 impl fmt::Display for Qty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.plain())

@@ -266,6 +266,24 @@ impl Store {
         rows.iter().map(Product::from_row).collect()
     }
 
+    /// Names (French, English) of products by id, for reports and e-mails about them.
+    pub async fn product_names(
+        &self,
+        ids: &[ProductId],
+    ) -> StoreResult<std::collections::HashMap<ProductId, (String, String)>> {
+        let mut out = std::collections::HashMap::new();
+        for id in ids {
+            if let Some(r) = sqlx::query("SELECT name_fr, name_en FROM products WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                out.insert(*id, (r.try_get("name_fr")?, r.try_get("name_en")?));
+            }
+        }
+        Ok(out)
+    }
+
     /// A hub starts working with a producer.
     pub async fn link_producer(&self, scope: &TenantScope, producer: OrgId) -> StoreResult<()> {
         let p = self.organization_by_id(producer).await?;

@@ -94,7 +94,14 @@ pub fn one_week_later(t: Timestamp) -> Timestamp {
 
 /// The name of next week's copy: a trailing number goes up by one ("Semaine 4" → "Semaine 5").
 pub fn next_name(name: &str) -> String {
-    let digits: String = name.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    let digits: String = name
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     match digits.parse::<u64>() {
         Ok(n) if !digits.is_empty() => format!("{}{}", &name[..name.len() - digits.len()], n + 1),
         _ => name.to_owned(),
@@ -119,21 +126,6 @@ pub type GridEntry = (ProductId, Option<(Qty, Cents)>);
 
 const CYCLE_COLUMNS: &str =
     "id, organization_id, name, status, opens_at, closes_at, delivery_note, order_fee_cents";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_weeks_copy_keeps_the_local_hour_and_counts_up() {
-        // 2027-03-09 14:00 EST → 2027-03-16 14:00 EDT (clocks moved forward on 2027-03-14).
-        let t: Timestamp = "2027-03-09T19:00:00Z".parse().unwrap();
-        assert_eq!(one_week_later(t).to_string(), "2027-03-16T18:00:00Z");
-        assert_eq!(next_name("Semaine 4"), "Semaine 5");
-        assert_eq!(next_name("Semaine 49"), "Semaine 50");
-        assert_eq!(next_name("Marché d'hiver"), "Marché d'hiver");
-    }
-}
 
 impl Store {
     fn cycle_from_row(r: &AnyRow) -> StoreResult<Cycle> {
@@ -715,5 +707,20 @@ impl Store {
             return Err(StoreError::Conflict("cycle_not_open"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_weeks_copy_keeps_the_local_hour_and_counts_up() {
+        // 2027-03-09 14:00 EST → 2027-03-16 14:00 EDT (clocks moved forward on 2027-03-14).
+        let t: Timestamp = "2027-03-09T19:00:00Z".parse().unwrap();
+        assert_eq!(one_week_later(t).to_string(), "2027-03-16T18:00:00Z");
+        assert_eq!(next_name("Semaine 4"), "Semaine 5");
+        assert_eq!(next_name("Semaine 49"), "Semaine 50");
+        assert_eq!(next_name("Marché d'hiver"), "Marché d'hiver");
     }
 }

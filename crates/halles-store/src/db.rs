@@ -135,10 +135,16 @@ impl Store {
     pub(crate) async fn write_tx(&self) -> StoreResult<WriteTx> {
         Ok(match self.backend {
             Backend::Sqlite => match &self.writer {
-                Some(w) => WriteTx { tx: w.begin_with("BEGIN IMMEDIATE").await? },
-                None => WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await? },
+                Some(w) => WriteTx {
+                    tx: w.begin_with("BEGIN IMMEDIATE").await?,
+                },
+                None => WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                },
             },
-            Backend::Postgres => WriteTx { tx: self.pool.begin().await? },
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+            },
         })
     }
 

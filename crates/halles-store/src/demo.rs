@@ -997,6 +997,8 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
         }
         clock.set(opens + SignedDuration::from_hours(2));
         past.advance_cycles().await?;
+        // The daycare's standing order (set up the first week) runs as each later cycle opens.
+        past.run_standing_orders(hub, cycle).await?;
         let c = past.cycle(hub, cycle).await?;
         let (pickup, delivery) = (c.locations[0].id, c.locations[1].id);
         // The current week has fewer orders yet; past weeks are complete.
@@ -1027,6 +1029,30 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                 // A demo order under a minimum is simply not placed.
                 tracing::debug!(error = %e, "demo order skipped");
             }
+        }
+        if week == 3
+            && let Some(cpe) = id_of("CPE Les Petits Pommiers")
+        {
+            let lines: Vec<_> = offer
+                .iter()
+                .take(30)
+                .step_by(10)
+                .map(|(_, id, ..)| (*id, Qty::units(4)))
+                .collect();
+            past.create_standing_order(
+                &TenantScope::checked(cpe, Actor::system()),
+                hub,
+                &crate::standing::StandingInput {
+                    buyer: cpe,
+                    every_weeks: 1,
+                    until: today + day * 90,
+                    location_name: "Zone Ouest".into(),
+                    po_number: "BC-HEBDO".into(),
+                    note: "Commande de la semaine pour les dîners".into(),
+                    lines,
+                },
+            )
+            .await?;
         }
         if week > 0 {
             clock.set(closes + SignedDuration::from_hours(1));

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod orders;
 pub mod organizations;
 pub mod secrets;
+pub mod standing;
 pub mod testing;
 pub mod tokens;
 

@@ -145,14 +145,29 @@ struct Reserved {
 }
 
 /// Writes an order's lines in one statement.
-async fn insert_lines(tx: &mut sqlx::AnyConnection, hub: OrgId, order_id: i64, lines: &[Reserved]) -> StoreResult<()> {
+async fn insert_lines(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    order_id: i64,
+    lines: &[Reserved],
+) -> StoreResult<()> {
     if lines.is_empty() {
         return Ok(());
     }
     let values: Vec<String> = (0..lines.len())
         .map(|i| {
             let b = i * 8;
-            format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8)
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            )
         })
         .collect();
     let sql = format!(
@@ -225,9 +240,21 @@ impl Store {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
         let reserved = self
-            .reserve_lines(&mut tx, hub, cycle, input.buyer, buyer_type, &rules, &lines, &taxes)
+            .reserve_lines(
+                &mut tx,
+                hub,
+                cycle,
+                input.buyer,
+                buyer_type,
+                &rules,
+                &lines,
+                &taxes,
+            )
             .await?;
-        let subtotal: Cents = reserved.iter().map(|r| r.quantity.price(r.unit_price)).sum();
+        let subtotal: Cents = reserved
+            .iter()
+            .map(|r| r.quantity.price(r.unit_price))
+            .sum();
         let fees = self.fees_for(&c, input.location, subtotal)?;
         let order_id: i64 = sqlx::query(
             "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
@@ -294,7 +321,10 @@ impl Store {
     }
 
     /// Tax classes of the products of an order, read before the write transaction.
-    async fn tax_classes(&self, lines: &[(ProductId, Qty)]) -> StoreResult<HashMap<ProductId, String>> {
+    async fn tax_classes(
+        &self,
+        lines: &[(ProductId, Qty)],
+    ) -> StoreResult<HashMap<ProductId, String>> {
         let mut out = HashMap::new();
         for (p, _) in lines {
             let row = sqlx::query("SELECT tax_class FROM products WHERE id = $1")
@@ -339,9 +369,15 @@ impl Store {
                 product: *product,
                 producer: row.try_get("producer_id")?,
                 quantity: *qty,
-                unit_price: buyer_price(producer_price, margin_for(rules, MarginBp(0), buyer, buyer_type, *product)),
+                unit_price: buyer_price(
+                    producer_price,
+                    margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
+                ),
                 producer_price,
-                tax_class: taxes.get(product).cloned().ok_or(StoreError::Shortage(*product))?,
+                tax_class: taxes
+                    .get(product)
+                    .cloned()
+                    .ok_or(StoreError::Shortage(*product))?,
             });
         }
         Ok(out)
@@ -426,10 +462,22 @@ impl Store {
         }
         self.release_lines(&mut tx, hub, before.cycle, id.0).await?;
         let reserved = self
-            .reserve_lines(&mut tx, hub, before.cycle, before.buyer, buyer_type, &rules, &lines, &taxes)
+            .reserve_lines(
+                &mut tx,
+                hub,
+                before.cycle,
+                before.buyer,
+                buyer_type,
+                &rules,
+                &lines,
+                &taxes,
+            )
             .await?;
         insert_lines(&mut tx, hub, id.0, &reserved).await?;
-        let subtotal: Cents = reserved.iter().map(|r| r.quantity.price(r.unit_price)).sum();
+        let subtotal: Cents = reserved
+            .iter()
+            .map(|r| r.quantity.price(r.unit_price))
+            .sum();
         let fees = self.fees_for(&c, input.location, subtotal)?;
         sqlx::query("UPDATE orders SET fees_cents = $1 WHERE organization_id = $2 AND id = $3")
             .bind(fees.0)

@@ -448,3 +448,113 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available() {
+    use halles_store::standing::StandingInput;
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        store
+            .save_availability(
+                &scope(w.farm_a),
+                w.hub,
+                w.cycle,
+                w.farm_a,
+                &[(w.carrots, Some((Qty::units(50), Cents(300))))],
+            )
+            .await
+            .unwrap();
+        store
+            .save_availability(
+                &scope(w.farm_b),
+                w.hub,
+                w.cycle,
+                w.farm_b,
+                &[(w.cheese, Some((Qty::units(3), Cents(900))))],
+            )
+            .await
+            .unwrap();
+        let id = store
+            .create_standing_order(
+                &scope(w.daycare),
+                w.hub,
+                &StandingInput {
+                    buyer: w.daycare,
+                    every_weeks: 1,
+                    until: at("2027-02-28T00:00:00Z"),
+                    location_name: "Entrepôt".into(),
+                    po_number: "BC-REC".into(),
+                    note: String::new(),
+                    lines: vec![(w.carrots, Qty::units(10)), (w.cheese, Qty::units(5))],
+                },
+            )
+            .await
+            .unwrap();
+        // Another buyer cannot see or change it.
+        assert!(
+            store
+                .standing_orders(&scope(w.bistro))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            store
+                .change_standing_order(&scope(w.bistro), id, true)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        clock.set(at("2026-11-30T13:00:01Z"));
+        store.advance_cycles().await.unwrap();
+        let reports = store.run_standing_orders(w.hub, w.cycle).await.unwrap();
+        assert_eq!(reports.len(), 1);
+        let run = &reports[0].run;
+        assert_eq!(run.outcome, "placed");
+        assert_eq!(
+            run.shortages,
+            vec![(w.cheese, Qty::units(5), Qty::units(3))],
+            "only 3 cheeses were left"
+        );
+        let order = store
+            .order(&scope(w.daycare), w.hub, run.order.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(order.po_number, "BC-REC");
+        assert_eq!(
+            order.lines.iter().map(|l| l.quantity).sum::<Qty>(),
+            Qty::units(13)
+        );
+        // Exactly once per cycle, however often it runs.
+        assert!(
+            store
+                .run_standing_orders(w.hub, w.cycle)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Skip next week, then stop.
+        store
+            .change_standing_order(&scope(w.daycare), id, false)
+            .await
+            .unwrap();
+        let next = store
+            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .await
+            .unwrap();
+        clock.set(at("2026-12-07T13:00:01Z"));
+        store.advance_cycles().await.unwrap();
+        let reports = store.run_standing_orders(w.hub, next).await.unwrap();
+        assert_eq!(reports[0].run.outcome, "skipped");
+        let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
+        assert!(!listed[0].skip_next, "the skip was used");
+        assert_eq!(listed[0].runs.len(), 2);
+        store
+            .change_standing_order(&scope(w.daycare), id, true)
+            .await
+            .unwrap();
+        assert!(!store.standing_orders(&scope(w.daycare)).await.unwrap()[0].active);
+    })
+    .await;
+}

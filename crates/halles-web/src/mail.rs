@@ -2,9 +2,10 @@
 
 use crate::AppState;
 use crate::i18n::I18n;
-use halles_store::StoreResult;
 use halles_store::accounts::User;
 use halles_store::organizations::{Invitation, Organization};
+use halles_store::standing::RunReport;
+use halles_store::{Store, StoreResult, TenantScope};
 
 /// Sends a password-reset link.
 pub async fn password_reset(state: &AppState, user: &User, secret: &str) -> StoreResult<()> {
@@ -51,5 +52,86 @@ pub async fn invitation(
         .store
         .queue_email(Some(org.id), &invitation.email, &subject, &body)
         .await?;
+    Ok(())
+}
+
+/// Tells each buyer's administrators and staff what their standing order became this week:
+/// the order, what was short, or why nothing could be ordered.
+pub async fn standing_order_reports(
+    store: &Store,
+    base_url: &str,
+    reports: &[RunReport],
+) -> StoreResult<()> {
+    for report in reports {
+        let hub = store.organization_by_id(report.hub).await?;
+        let ids: Vec<_> = report.run.shortages.iter().map(|(p, _, _)| *p).collect();
+        let names = store.product_names(&ids).await?;
+        let scope = TenantScope::checked(report.buyer, halles_store::Actor::system());
+        for member in store.members(&scope, None, 200).await? {
+            if member.disabled
+                || !member
+                    .role
+                    .satisfies(halles_core::organizations::Role::Staff)
+            {
+                continue;
+            }
+            let lang = store.user(member.user_id).await?.lang;
+            let i18n = I18n::new(lang);
+            let short: Vec<String> = report
+                .run
+                .shortages
+                .iter()
+                .map(|(p, wanted, got)| {
+                    let (fr, en) = names.get(p).cloned().unwrap_or_default();
+                    let name = if lang == halles_core::accounts::Lang::En && !en.is_empty() {
+                        en
+                    } else {
+                        fr
+                    };
+                    i18n.ta(
+                        "mail-standing-short",
+                        &[
+                            ("product", name),
+                            ("wanted", i18n.qty(*wanted)),
+                            ("got", i18n.qty(*got)),
+                        ],
+                    )
+                })
+                .collect();
+            let outcome = match (&report.run.order, report.run.outcome.as_str()) {
+                (Some(id), _) => i18n.ta("mail-standing-placed", &[("number", id.to_string())]),
+                (None, "skipped") => i18n.t("mail-standing-skipped"),
+                (None, _) => i18n.t("mail-standing-failed"),
+            };
+            let body = i18n.ta(
+                "mail-standing-body",
+                &[
+                    ("name", member.name.clone()),
+                    ("hub", hub.name.clone()),
+                    ("outcome", outcome),
+                    (
+                        "shortages",
+                        if short.is_empty() {
+                            i18n.t("mail-standing-no-shortage")
+                        } else {
+                            short.join("\n")
+                        },
+                    ),
+                    (
+                        "link",
+                        format!(
+                            "{}/o/{}/standing-orders",
+                            base_url.trim_end_matches('/'),
+                            report.buyer
+                        ),
+                    ),
+                ],
+            );
+            let subject = i18n.ta("mail-standing-subject", &[("hub", hub.name.clone())]);
+            store
+                .queue_email(Some(report.buyer), &member.email, &subject, &body)
+                .await?;
+        }
+    }
     Ok(())
 }

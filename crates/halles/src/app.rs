@@ -51,6 +51,7 @@ pub fn start(
 ) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let (tx, rx) = watch::channel(false);
+    let base_url = web.base_url.clone();
     let router = halles_web::router(AppState::new(store.clone(), web));
     let mut server_rx = rx.clone();
     let server = tokio::spawn(async move {
@@ -68,7 +69,7 @@ pub fn start(
             tracing::error!(error = %e, "server stopped with an error");
         }
     });
-    let worker = mailer.map(|m| tokio::spawn(crate::worker::run_until(store, m, rx)));
+    let worker = mailer.map(|m| tokio::spawn(crate::worker::run_until(store, m, base_url, rx)));
     Ok(Running {
         addr,
         shutdown: tx,

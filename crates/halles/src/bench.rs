@@ -44,12 +44,39 @@ fn scope(org: OrgId) -> TenantScope {
 pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     let store = Store::connect(url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    eprintln!("seeding {} buyers, {} products of {} units…", cfg.buyers, cfg.products, cfg.stock);
-    let hub = store.create_organization(Actor::system(), OrgKind::Hub, "Pôle du banc d'essai", Lang::Fr).await?.id;
-    let farm = store.create_organization(Actor::system(), OrgKind::Producer, "Ferme du banc d'essai", Lang::Fr).await?.id;
+    eprintln!(
+        "seeding {} buyers, {} products of {} units…",
+        cfg.buyers, cfg.products, cfg.stock
+    );
+    let hub = store
+        .create_organization(
+            Actor::system(),
+            OrgKind::Hub,
+            "Pôle du banc d'essai",
+            Lang::Fr,
+        )
+        .await?
+        .id;
+    let farm = store
+        .create_organization(
+            Actor::system(),
+            OrgKind::Producer,
+            "Ferme du banc d'essai",
+            Lang::Fr,
+        )
+        .await?
+        .id;
     store.link_producer(&scope(hub), farm).await?;
     store
-        .add_price_rule(&scope(hub), &PriceRule { buyer_type: None, buyer: None, product: None, margin: MarginBp(2000) })
+        .add_price_rule(
+            &scope(hub),
+            &PriceRule {
+                buyer_type: None,
+                buyer: None,
+                product: None,
+                margin: MarginBp(2000),
+            },
+        )
         .await?;
     let mut products = Vec::new();
     for i in 0..cfg.products {
@@ -87,27 +114,60 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
                 delivery_note: String::new(),
                 order_fee: Cents(0),
                 producers: vec![farm],
-                locations: vec![LocationInput { kind: "pickup".into(), name: "Entrepôt".into(), fee: Cents(0), min_order: Cents(0) }],
+                locations: vec![LocationInput {
+                    kind: "pickup".into(),
+                    name: "Entrepôt".into(),
+                    fee: Cents(0),
+                    min_order: Cents(0),
+                }],
             },
         )
         .await?;
-    let entries: Vec<_> = products.iter().map(|p| (*p, Some((Qty::units(cfg.stock), Cents(500))))).collect();
-    store.save_availability(&scope(farm), hub, cycle, farm, &entries).await?;
+    let entries: Vec<_> = products
+        .iter()
+        .map(|p| (*p, Some((Qty::units(cfg.stock), Cents(500)))))
+        .collect();
+    store
+        .save_availability(&scope(farm), hub, cycle, farm, &entries)
+        .await?;
     store.advance_cycles().await?;
     let location = store.cycle(hub, cycle).await?.locations[0].id;
     let mut buyers = Vec::new();
     for i in 0..cfg.buyers {
-        let b = store.create_organization(Actor::system(), OrgKind::Buyer, &format!("Acheteur {i}"), Lang::Fr).await?.id;
-        store.link_buyer(&scope(hub), b, BuyerType::Institution).await?;
-        let (_, token) = store.create_token(&scope(b), "banc", &[Scope::OrdersWrite]).await?;
+        let b = store
+            .create_organization(
+                Actor::system(),
+                OrgKind::Buyer,
+                &format!("Acheteur {i}"),
+                Lang::Fr,
+            )
+            .await?
+            .id;
+        store
+            .link_buyer(&scope(hub), b, BuyerType::Institution)
+            .await?;
+        let (_, token) = store
+            .create_token(&scope(b), "banc", &[Scope::OrdersWrite])
+            .await?;
         buyers.push((b, token));
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let web = WebConfig { base_url: format!("http://{addr}"), secure_cookies: false, demo: false, trust_forwarded_for: false };
+    let web = WebConfig {
+        base_url: format!("http://{addr}"),
+        secure_cookies: false,
+        demo: false,
+        trust_forwarded_for: false,
+    };
     let running = start(store.clone(), web, listener, None)?;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(cfg.buyers).build()?;
-    eprintln!("placing {} orders from {} concurrent buyers…", cfg.buyers * cfg.orders_per_buyer, cfg.buyers);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(cfg.buyers)
+        .build()?;
+    eprintln!(
+        "placing {} orders from {} concurrent buyers…",
+        cfg.buyers * cfg.orders_per_buyer,
+        cfg.buyers
+    );
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (buyer, token) in buyers {
@@ -153,24 +213,43 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     let other = results.len() - placed - short;
     let mut lat: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
     lat.sort();
-    let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     // Oversold: for every product, units in placed orders beyond what was offered.
     let totals = store.cycle_totals(&scope(hub), cycle).await?;
     let grid = store.availability_grid(hub, cycle, farm).await?;
     let mut oversold = 0i64;
     let mut sold = 0i64;
     for g in &grid {
-        let ordered = totals.by_product.iter().find(|t| t.0 == g.product.id).map(|t| t.3.0).unwrap_or(0);
+        let ordered = totals
+            .by_product
+            .iter()
+            .find(|t| t.0 == g.product.id)
+            .map(|t| t.3.0)
+            .unwrap_or(0);
         let offered = g.quantity.map(|q| q.0).unwrap_or(0);
         sold += ordered;
         oversold += (ordered - offered).max(0);
         if g.reserved.0 != ordered {
-            anyhow::bail!("availability and order lines disagree for product {}", g.product.id);
+            anyhow::bail!(
+                "availability and order lines disagree for product {}",
+                g.product.id
+            );
         }
     }
     store.close().await;
     let secs = elapsed.as_secs_f64();
-    println!("backend              {}", if url.starts_with("postgres") { "postgresql" } else { "sqlite" });
+    println!(
+        "backend              {}",
+        if url.starts_with("postgres") {
+            "postgresql"
+        } else {
+            "sqlite"
+        }
+    );
     println!("buyers (concurrent)  {}", cfg.buyers);
     println!("requests             {}", results.len());
     println!("orders placed        {placed}");
@@ -179,9 +258,19 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     println!("elapsed              {secs:.2} s");
     println!("requests per second  {:.0}", results.len() as f64 / secs);
     println!("orders per second    {:.0}", placed as f64 / secs);
-    println!("latency p50          {:.1} ms", pct(0.50).as_secs_f64() * 1000.0);
-    println!("latency p99          {:.1} ms", pct(0.99).as_secs_f64() * 1000.0);
-    println!("units sold           {} of {}", Qty(sold).plain(), cfg.stock * cfg.products as i64);
+    println!(
+        "latency p50          {:.1} ms",
+        pct(0.50).as_secs_f64() * 1000.0
+    );
+    println!(
+        "latency p99          {:.1} ms",
+        pct(0.99).as_secs_f64() * 1000.0
+    );
+    println!(
+        "units sold           {} of {}",
+        Qty(sold).plain(),
+        cfg.stock * cfg.products as i64
+    );
     println!("oversold units       {}", Qty(oversold).plain());
     if oversold != 0 || other != 0 {
         anyhow::bail!("the benchmark found oversold units or failed requests");

@@ -54,7 +54,7 @@ pub enum Command {
     /// Apply migrations, then serve the web app and API, with the background worker.
     Serve(ServeArgs),
     /// Run only the background worker (for deployments with several app servers).
-    Worker(MailArgs),
+    Worker(WorkerArgs),
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo data into an empty database.
@@ -112,6 +112,17 @@ pub struct MailArgs {
         default_value = "Halles <no-reply@halles.example>"
     )]
     pub mail_from: String,
+}
+
+/// Options of `worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Public address of the app, for links in e-mails the worker writes.
+    #[arg(long, env = "HALLES_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+    /// E-mail settings.
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 /// Administration tasks.
@@ -245,11 +256,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             halles_store::demo::load(&store).await?;
             say!("Demo data loaded.");
         }
-        Command::Worker(mail) => {
+        Command::Worker(args) => {
             let store = cli.store().await?;
-            let mailer = Mailer::from_config(mail.smtp_url.as_deref(), &mail.mail_from)?;
+            let mailer = Mailer::from_config(args.mail.smtp_url.as_deref(), &args.mail.mail_from)?;
             let (tx, rx) = tokio::sync::watch::channel(false);
-            let worker = tokio::spawn(crate::worker::run_until(store.clone(), mailer, rx));
+            let worker = tokio::spawn(crate::worker::run_until(
+                store.clone(),
+                mailer,
+                args.base_url.clone(),
+                rx,
+            ));
             crate::app::signal().await;
             let _ = tx.send(true);
             let _ = worker.await;
@@ -302,9 +318,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (url, tmp) = match &cli.database_url {
                 Some(u) => (u.clone(), None),
                 None => {
-                    let dir = std::env::temp_dir().join(format!("halles-bench-{}", std::process::id()));
+                    let dir =
+                        std::env::temp_dir().join(format!("halles-bench-{}", std::process::id()));
                     std::fs::create_dir_all(&dir)?;
-                    (format!("sqlite://{}", dir.join("bench.db").display()), Some(dir))
+                    (
+                        format!("sqlite://{}", dir.join("bench.db").display()),
+                        Some(dir),
+                    )
                 }
             };
             let outcome = crate::bench::orders(&url, cfg).await;

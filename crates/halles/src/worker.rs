@@ -73,14 +73,36 @@ async fn run(store: &Store, mailer: &Mailer, job: &Job) -> Result<(), String> {
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time.
 /// Every step is a conditional update, so several workers running it at once change nothing twice.
-pub async fn on_time(store: &Store) {
+pub async fn on_time(store: &Store, base_url: &str) {
     match store.advance_cycles().await {
         Ok(moved) => {
             for (hub, cycle, status) in moved {
                 tracing::info!(%hub, %cycle, status = status.code(), "order cycle moved on time");
+                if status == halles_core::ordering::CycleStatus::Open {
+                    standing_orders(store, base_url, hub, cycle).await;
+                }
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
+    }
+}
+
+/// Turns the standing orders of a cycle that just opened into orders, and tells the buyers.
+pub async fn standing_orders(
+    store: &Store,
+    base_url: &str,
+    hub: halles_core::OrgId,
+    cycle: halles_core::CycleId,
+) {
+    match store.run_standing_orders(hub, cycle).await {
+        Ok(reports) => {
+            if let Err(e) =
+                halles_web::mail::standing_order_reports(store, base_url, &reports).await
+            {
+                tracing::warn!(error = %e, "could not write standing-order reports");
+            }
+        }
+        Err(e) => tracing::warn!(%hub, %cycle, error = %e, "could not run standing orders"),
     }
 }
 
@@ -88,7 +110,12 @@ pub async fn on_time(store: &Store) {
 const ON_TIME_EVERY: Duration = Duration::from_secs(20);
 
 /// Runs jobs until `shutdown` turns true, pausing when the queue is empty.
-pub async fn run_until(store: Store, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_until(
+    store: Store,
+    mailer: Mailer,
+    base_url: String,
+    mut shutdown: watch::Receiver<bool>,
+) {
     tracing::info!(smtp = mailer.sends(), "worker started");
     let mut last_on_time: Option<std::time::Instant> = None;
     loop {
@@ -96,7 +123,7 @@ pub async fn run_until(store: Store, mailer: Mailer, mut shutdown: watch::Receiv
             break;
         }
         if last_on_time.is_none_or(|t| t.elapsed() >= ON_TIME_EVERY) {
-            on_time(&store).await;
+            on_time(&store, &base_url).await;
             last_on_time = Some(std::time::Instant::now());
         }
         if tick(&store, &mailer).await {

@@ -181,7 +181,7 @@ async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_se
 
         // The cycle opens on time, by the worker.
         app.clock.advance(SignedDuration::from_hours(2));
-        halles::worker::on_time(&app.store).await;
+        halles::worker::on_time(&app.store, &app.url).await;
 
         // Each buyer sees its own price list.
         let cat = |org: &halles_store::organizations::Organization, token: &str| {
@@ -449,7 +449,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    halles::worker::on_time(&app.store).await;
+    halles::worker::on_time(&app.store, &app.url).await;
     let buyer = app.logged_in("cuisine@x.example").await;
     let shop = format!("/o/{}/shop/{}/{}", cpe.id, hub.id, cycle);
     let page = buyer.get(&shop).await.text().await.unwrap();
@@ -478,6 +478,70 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         .unwrap();
     assert_eq!(mail.len(), 1);
     assert!(mail[0].subject.contains("confirmée") && mail[0].body.contains("Carottes"));
+
+    // Repeat it every week; when the hub opens next week's cycle by hand, it becomes an order.
+    let res = buyer
+        .post_form(
+            &format!("{to}/repeat"),
+            &[("every_weeks", "1"), ("until", "2027-03-31")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        buyer
+            .get(&format!("/o/{}/standing-orders", cpe.id))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Carottes")
+    );
+    let next = app.store.copy_cycle_next_week(&h, cycle).await.unwrap();
+    app.store
+        .save_availability(
+            &scope(farm.id),
+            hub.id,
+            next,
+            farm.id,
+            &[(
+                carrots,
+                Some((
+                    halles_core::quantity::Qty::units(2),
+                    halles_core::money::Cents(250),
+                )),
+            )],
+        )
+        .await
+        .unwrap();
+    app.user("coord@x.example", Some((hub.id, Role::Admin)))
+        .await;
+    let coord = app.logged_in("coord@x.example").await;
+    let res = coord
+        .post_form(
+            &format!("/o/{}/cycles/{next}/status", hub.id),
+            &[("status", "open")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = buyer
+        .get(&format!("/o/{}/standing-orders", cpe.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2 sur 4"), "the shortage is reported: {page}");
+    app.run_jobs().await;
+    let mail = app
+        .store
+        .outbox(Some("cuisine@x.example"), 1)
+        .await
+        .unwrap();
+    assert!(
+        mail[0].subject.contains("commande récurrente")
+            && mail[0].body.contains("Carottes : 2 sur 4"),
+        "{}",
+        mail[0].body
+    );
     app.stop().await;
 }
 
@@ -659,6 +723,42 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     method: "GET",
                     path: "/api/v1/organizations/{org}/orders/{foreign}",
                     allowed: Allowed::Token(Some(Scope::OrdersRead)),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/standing-orders",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/standing-orders/{foreign}/stop",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/orders/{foreign}/{foreign}/repeat",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/standing-orders",
+                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/api/v1/organizations/{org}/standing-orders",
+                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+                    ok_status: 400,
+                },
+                Row {
+                    method: "POST",
+                    path: "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
+                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
                     ok_status: 404,
                 },
             ],

@@ -573,3 +573,48 @@ mail-order-body =
     { $link }
 
     The Halles team
+
+## Standing orders
+nav-standing = Standing orders
+standing-title = Standing orders
+standing-intro = The same products every week, or every few weeks, until a date. When each cycle opens, the order is placed with what is available, and you get an e-mail.
+standing-none = No standing order. Open an order and choose "Repeat this order".
+standing-every = every { $weeks } week(s)
+standing-until = until { $date }
+standing-stopped = stopped
+standing-skip-next = next week will be skipped
+standing-runs = Recent weeks
+standing-run-skipped = week skipped
+standing-run-failed = nothing could be ordered
+standing-short = { $product }: { $got } of { $wanted } asked
+standing-skip = Skip next week
+standing-stop = Stop
+standing-repeat-title = Repeat this order
+standing-repeat-intro = The same products will be ordered when the next cycles open, with what is available.
+standing-repeat = Repeat
+field-every-weeks = Frequency
+field-until = Until
+flash-standing-created = Standing order created.
+flash-standing-skipped = Next week will be skipped.
+flash-standing-stopped = Standing order stopped.
+err-until_invalid = Choose an end date.
+err-until_in_past = The end date must be in the future.
+err-every_weeks_invalid = Choose a frequency of 1 to 8 weeks.
+mail-standing-subject = Your standing order at { $hub }
+mail-standing-placed = It became order #{ $number }.
+mail-standing-skipped = This week was skipped, as asked.
+mail-standing-failed = Nothing could be ordered this week.
+mail-standing-no-shortage = Everything you asked for was available.
+mail-standing-short = - { $product }: { $got } of { $wanted }
+mail-standing-body =
+    Hello { $name },
+
+    A new order cycle is open at { $hub }. Your standing order:
+    { $outcome }
+
+    { $shortages }
+
+    To see or change your standing orders:
+    { $link }
+
+    The Halles team

@@ -573,3 +573,48 @@ mail-order-body =
     { $link }
 
     L'équipe Halles
+
+## Commandes récurrentes
+nav-standing = Commandes récurrentes
+standing-title = Commandes récurrentes
+standing-intro = Les mêmes produits chaque semaine, ou toutes les quelques semaines, jusqu'à une date. À l'ouverture de chaque cycle, la commande est passée avec ce qui est disponible, et vous recevez un courriel.
+standing-none = Aucune commande récurrente. Ouvrez une commande et choisissez « Répéter cette commande ».
+standing-every = toutes les { $weeks } semaine(s)
+standing-until = jusqu'au { $date }
+standing-stopped = arrêtée
+standing-skip-next = la prochaine semaine sera sautée
+standing-runs = Dernières semaines
+standing-run-skipped = semaine sautée
+standing-run-failed = rien n'a pu être commandé
+standing-short = { $product } : { $got } sur { $wanted } demandé(s)
+standing-skip = Sauter la prochaine semaine
+standing-stop = Arrêter
+standing-repeat-title = Répéter cette commande
+standing-repeat-intro = Les mêmes produits seront commandés à l'ouverture des prochains cycles, avec ce qui est disponible.
+standing-repeat = Répéter
+field-every-weeks = Fréquence
+field-until = Jusqu'au
+flash-standing-created = Commande récurrente créée.
+flash-standing-skipped = La prochaine semaine sera sautée.
+flash-standing-stopped = Commande récurrente arrêtée.
+err-until_invalid = Choisissez une date de fin.
+err-until_in_past = La date de fin doit être dans le futur.
+err-every_weeks_invalid = Choisissez une fréquence de 1 à 8 semaines.
+mail-standing-subject = Votre commande récurrente chez { $hub }
+mail-standing-placed = Elle est devenue la commande n° { $number }.
+mail-standing-skipped = Cette semaine a été sautée, comme demandé.
+mail-standing-failed = Rien n'a pu être commandé cette semaine.
+mail-standing-no-shortage = Tout ce que vous demandez était disponible.
+mail-standing-short = - { $product } : { $got } sur { $wanted }
+mail-standing-body =
+    Bonjour { $name },
+
+    Un nouveau cycle de commande est ouvert chez { $hub }. Votre commande récurrente :
+    { $outcome }
+
+    { $shortages }
+
+    Pour voir ou changer vos commandes récurrentes :
+    { $link }
+
+    L'équipe Halles

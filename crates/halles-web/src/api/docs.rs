@@ -76,7 +76,10 @@ struct DocsPage {
 
 /// A text of the document; Markdown code marks are dropped (the page shows plain text).
 fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or("").replace('`', "")
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .replace('`', "")
 }
 
 fn schema_name(v: &Value) -> String {

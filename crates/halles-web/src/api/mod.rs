@@ -46,6 +46,9 @@ use utoipa::{Modify, OpenApi};
         food_hub::order,
         food_hub::update_order,
         food_hub::cancel_order,
+        food_hub::standing_orders,
+        food_hub::create_standing,
+        food_hub::change_standing,
     ),
     components(schemas(
         problem::Problem,
@@ -65,6 +68,10 @@ use utoipa::{Modify, OpenApi};
         food_hub::ApiLine,
         food_hub::NewOrder,
         food_hub::ApiOrder,
+        food_hub::ApiStanding,
+        food_hub::ApiRun,
+        food_hub::ApiShortage,
+        food_hub::NewStanding,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -150,6 +157,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/orders/{id}/cancel",
             post(food_hub::cancel_order),
+        )
+        .route(
+            "/api/v1/organizations/{org}/standing-orders",
+            get(food_hub::standing_orders).post(food_hub::create_standing),
+        )
+        .route(
+            "/api/v1/organizations/{org}/standing-orders/{id}/{action}",
+            post(food_hub::change_standing),
         )
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -67,7 +67,10 @@ impl GridPage {
         self.errors.has(&format!("{what}_{id}"))
     }
     fn message(&self, what: &str, id: &ProductId) -> String {
-        self.errors.get(&format!("{what}_{id}")).unwrap_or_default().to_owned()
+        self.errors
+            .get(&format!("{what}_{id}"))
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 

@@ -327,7 +327,18 @@ pub async fn set_status(
         .set_cycle_status(&m.scope, CycleId(id), to)
         .await
     {
-        Ok(()) => flash_headers("success", "flash-cycle-status", secure),
+        Ok(()) => {
+            if to == CycleStatus::Open {
+                // Opening by hand turns the standing orders into orders, as opening on time does.
+                let reports = state
+                    .store
+                    .run_standing_orders(m.org.id, CycleId(id))
+                    .await?;
+                crate::mail::standing_order_reports(&state.store, &state.config.base_url, &reports)
+                    .await?;
+            }
+            flash_headers("success", "flash-cycle-status", secure)
+        }
         Err(StoreError::Conflict(_)) => {
             flash_headers("error", "err-status_change_not_allowed", secure)
         }

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod members;
 pub mod products;
 pub mod shop;
+pub mod standing;
 pub mod tokens;
 
 use crate::AppState;
@@ -108,6 +109,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/o/{org}/orders/{hub}/{id}/edit", get(shop::edit))
         .route("/o/{org}/orders/{hub}/{id}/cancel", post(shop::cancel))
+        .route("/o/{org}/orders/{hub}/{id}/repeat", post(standing::repeat))
+        .route("/o/{org}/standing-orders", get(standing::list))
+        .route(
+            "/o/{org}/standing-orders/{id}/{what}",
+            post(standing::change),
+        )
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

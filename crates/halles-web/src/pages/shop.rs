@@ -477,6 +477,7 @@ struct OrderPage {
     order: Order,
     cycle: Cycle,
     editable: bool,
+    repeat_until: String,
 }
 
 /// One order of the buyer.
@@ -491,12 +492,22 @@ pub async fn order(
         && state.store.now() < cycle.closes_at
         && m.role.satisfies(Role::Staff);
     let lang = m.ctx.i18n.lang;
+    // A standing order runs for three months unless the buyer says otherwise.
+    let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    let repeat_until = state
+        .store
+        .now()
+        .to_zoned(tz)
+        .checked_add(jiff::Span::new().months(3))
+        .map(|z| z.date().to_string())
+        .unwrap_or_default();
     Ok(render(
         &OrderPage {
             page: m.ctx,
             order,
             cycle,
             editable,
+            repeat_until,
         },
         lang,
     ))
