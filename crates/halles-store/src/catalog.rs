@@ -284,6 +284,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Every product of the producers a hub works with (for its price rules).
+    pub async fn hub_products(&self, scope: &TenantScope) -> StoreResult<Vec<Product>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM products p JOIN hub_producers l ON l.producer_id = p.organization_id \
+             WHERE l.organization_id = $1 ORDER BY p.name_fr, p.id",
+            product_columns("p.")
+        ))
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Product::from_row).collect()
+    }
+
     /// A hub starts working with a producer.
     pub async fn link_producer(&self, scope: &TenantScope, producer: OrgId) -> StoreResult<()> {
         let p = self.organization_by_id(producer).await?;

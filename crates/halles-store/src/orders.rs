@@ -638,6 +638,33 @@ impl Store {
         self.order(scope, OrgId(hub), id).await
     }
 
+    /// The amount of a buyer's placed orders from Québec (grown or processed) and in all, at the
+    /// buyer's prices, so institutions can measure their share of Québec food.
+    pub async fn quebec_share(&self, scope: &TenantScope) -> StoreResult<Option<(Cents, Cents)>> {
+        let rows = sqlx::query(
+            "SELECT l.quantity, l.unit_price_cents, p.origin FROM order_lines l \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
+             WHERE o.buyer_id = $1 AND o.status = 'placed'",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let (mut qc, mut all) = (Cents::ZERO, Cents::ZERO);
+        for r in &rows {
+            let amount = Qty(r.try_get("quantity")?).price(Cents(r.try_get("unit_price_cents")?));
+            let origin: halles_core::catalog::Origin = code(r, "origin", "origin")?;
+            all += amount;
+            if origin.is_quebec() {
+                qc += amount;
+            }
+        }
+        Ok(Some((qc, all)))
+    }
+
     /// A buyer's orders at every hub, newest first.
     pub async fn orders_of_buyer(
         &self,

@@ -470,6 +470,16 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     assert_eq!(res.status(), 303);
     let to = support::location(&res);
     assert!(buyer.get(&to).await.text().await.unwrap().contains("BC-1"));
+    let orders_page = buyer
+        .get(&format!("/o/{}/orders", cpe.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        orders_page.contains("100,0"),
+        "the share of Québec food is measured"
+    );
     app.run_jobs().await;
     let mail = app
         .store
@@ -644,6 +654,18 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     path: "/o/{org}/prices",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 422,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/cycles/{foreign}/orders/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/orders/{foreign}/cancel",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
                 },
                 Row {
                     method: "GET",

@@ -453,6 +453,7 @@ pub async fn link(
 #[template(path = "prices.html")]
 struct PricesPage {
     page: Ctx,
+    products: Vec<halles_store::catalog::Product>,
     rules: Vec<(PriceRuleId, PriceRule)>,
     buyers: Vec<(Organization, BuyerType)>,
     buyer_types: Vec<&'static str>,
@@ -466,6 +467,13 @@ impl PricesPage {
             .iter()
             .find(|(b, _)| b.id == *id)
             .map(|(b, _)| b.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+    fn product_name(&self, id: &halles_core::ProductId) -> String {
+        self.products
+            .iter()
+            .find(|p| p.id == *id)
+            .map(|p| p.name(self.page.i18n.lang).to_owned())
             .unwrap_or_else(|| id.to_string())
     }
     fn percent(&self, m: &MarginBp) -> String {
@@ -486,12 +494,14 @@ async fn prices_page(
     margin: String,
 ) -> Result<Response, PageError> {
     let rules = state.store.price_rules(m.org.id).await?;
+    let products = state.store.hub_products(&m.scope).await?;
     let buyers = state.store.hub_buyers(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
         &PricesPage {
             page: m.ctx,
+            products,
             rules,
             buyers,
             buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(),
@@ -522,6 +532,8 @@ pub struct RuleForm {
     #[serde(default)]
     buyer: String,
     #[serde(default)]
+    product: String,
+    #[serde(default)]
     margin: String,
 }
 
@@ -544,7 +556,7 @@ pub async fn add_rule(
     let rule = PriceRule {
         buyer_type: form.buyer_type.parse().ok(),
         buyer: form.buyer.parse().ok().map(OrgId),
-        product: None,
+        product: form.product.parse().ok().map(halles_core::ProductId),
         margin,
     };
     state.store.add_price_rule(&m.scope, &rule).await?;

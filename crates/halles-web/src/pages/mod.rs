@@ -115,6 +115,14 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/standing-orders/{id}/{what}",
             post(standing::change),
         )
+        .route(
+            "/o/{org}/cycles/{id}/orders/{order}",
+            get(shop::hub_edit).post(shop::hub_update),
+        )
+        .route(
+            "/o/{org}/cycles/{id}/orders/{order}/cancel",
+            post(shop::hub_cancel),
+        )
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

@@ -55,6 +55,8 @@ pub struct CatalogQuery {
     #[serde(default)]
     cert: String,
     #[serde(default)]
+    origin: String,
+    #[serde(default)]
     q: String,
     #[serde(default)]
     reorder: String,
@@ -88,6 +90,12 @@ struct CatalogPage {
 impl CatalogPage {
     fn categories(&self) -> Vec<&'static str> {
         Category::ALL.iter().map(|c| c.code()).collect()
+    }
+    fn origins(&self) -> Vec<&'static str> {
+        halles_core::catalog::Origin::ALL
+            .iter()
+            .map(|o| o.code())
+            .collect()
     }
     fn certs(&self) -> Vec<&'static str> {
         Certification::ALL.iter().map(|c| c.code()).collect()
@@ -140,6 +148,73 @@ fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
     }
 }
 
+/// The hub changing a buyer's order (with audit, as every change).
+fn hub_edit_target(m: &Member<StaffRole>, o: &Order) -> Target {
+    let base = format!("/o/{}/cycles/{}/orders/{}", m.org.id, o.cycle, o.id);
+    Target {
+        hub: m.org.id,
+        cycle: o.cycle,
+        buyer: o.buyer,
+        action: base.clone(),
+        filter_action: base,
+        editing: Some(o.id),
+    }
+}
+
+/// The hub's form to change a buyer's order.
+pub async fn hub_edit(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, _, id)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
+    let o = state.store.order(&m.scope, m.org.id, OrderId(id)).await?;
+    let t = hub_edit_target(&m, &o);
+    catalog_page(
+        &state,
+        m,
+        &t,
+        CatalogQuery::default(),
+        HashMap::new(),
+        FormErrors::none(),
+    )
+    .await
+}
+
+/// Saves the hub's change to a buyer's order.
+pub async fn hub_update(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, _, id)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let o = state.store.order(&m.scope, m.org.id, OrderId(id)).await?;
+    let t = hub_edit_target(&m, &o);
+    submit(state, m, t, form).await
+}
+
+/// The hub cancels a buyer's order until the cut-off.
+pub async fn hub_cancel(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, cycle, id)): Path<(i64, i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let secure = state.config.secure_cookies;
+    let [f, k] = match state
+        .store
+        .cancel_order(&m.scope, m.org.id, OrderId(id))
+        .await
+    {
+        Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
+        Err(StoreError::Conflict(_)) => flash_headers("error", "err-order_not_editable", secure),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(see_other(
+        &format!("/o/{}/cycles/{cycle}", m.org.id),
+        [f, k],
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn catalog_page(
     state: &AppState,
@@ -185,6 +260,10 @@ async fn catalog_page(
                     .certifications
                     .iter()
                     .any(|c| c.code() == q.cert)
+        })
+        .filter(|i| {
+            let o = i.product.input.origin;
+            q.origin.is_empty() || o.code() == q.origin || (q.origin == "quebec" && o.is_quebec())
         })
         .filter(|i| {
             search.is_empty()
@@ -455,16 +534,33 @@ async fn send_confirmation(
 struct OrdersPage {
     page: Ctx,
     orders: Vec<Order>,
+    /// Share of Québec food in placed orders, in percent with one decimal, when any.
+    quebec_share: Option<String>,
 }
 
 /// The buyer's orders.
 pub async fn orders(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
     let orders = state.store.orders_of_buyer(&m.scope, 100).await?;
+    let share = state.store.quebec_share(&m.scope).await?;
+    let quebec_share = share.map(|(qc, all)| {
+        let tenths = if all.0 > 0 {
+            (qc.0 * 1000 + all.0 / 2) / all.0
+        } else {
+            0
+        };
+        let s = format!("{}.{}", tenths / 10, tenths % 10);
+        if m.ctx.i18n.lang == halles_core::accounts::Lang::Fr {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    });
     let lang = m.ctx.i18n.lang;
     Ok(render(
         &OrdersPage {
             page: m.ctx,
             orders,
+            quebec_share,
         },
         lang,
     ))
