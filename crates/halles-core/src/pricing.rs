@@ -86,6 +86,12 @@ pub fn buyer_price(producer_price: Cents, margin: MarginBp) -> Cents {
     producer_price.mul_ratio(10_000 + margin.0, 10_000)
 }
 
+/// The estimated price of one unit of a catch-weight product (priced per kilogram, weighed at
+/// packing): the price per kg times the unit's estimated weight, rounded once.
+pub fn catch_weight_unit_price(per_kg: Cents, est_weight_g: i64) -> Cents {
+    per_kg.mul_ratio(est_weight_g, 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +161,12 @@ mod tests {
             margin_for(&r, d, BUYER, BuyerType::Institution, MILK),
             MarginBp(500)
         );
+    }
+
+    #[test]
+    fn a_catch_weight_unit_is_priced_by_its_estimated_weight() {
+        assert_eq!(catch_weight_unit_price(Cents(1300), 2000), Cents(2600));
+        assert_eq!(catch_weight_unit_price(Cents(2400), 450), Cents(1080));
     }
 
     #[test]

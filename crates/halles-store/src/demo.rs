@@ -578,8 +578,8 @@ const PRODUCTS: &[DemoProduct] = &[
         "Cheddar fort",
         "Old cheddar",
         Dairy,
-        Kg,
-        "",
+        Each,
+        "meule d'environ 500 g",
         2400,
         25,
         ZeroRated,
@@ -749,7 +749,7 @@ const PRODUCTS: &[DemoProduct] = &[
         "Poulet entier",
         "Whole chicken",
         MeatEggs,
-        Kg,
+        Each,
         "environ 2 kg",
         1300,
         40,
@@ -907,7 +907,13 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
     let mut offer: Vec<(OrgId, ProductId, i64, i64)> = Vec::new();
     for (producer, fr, en, category, unit, detail, price, qty, tax, organic) in PRODUCTS {
         let Some(pid) = id_of(producer) else { continue };
-        let catch_weight = *unit == Kg && matches!(category, MeatEggs | Dairy);
+        // Sold by the piece, priced per kg, weighed at packing: the whole chicken and the cheddar wheel.
+        let est_weight_g = match *fr {
+            "Poulet entier" => Some(2000),
+            "Cheddar fort" => Some(500),
+            _ => None,
+        };
+        let catch_weight = est_weight_g.is_some();
         let mut certifications = vec![Certification::AlimentsDuQuebec];
         if *organic {
             certifications.push(Certification::Organic);
@@ -923,7 +929,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                     unit: *unit,
                     unit_detail: (*detail).into(),
                     catch_weight,
-                    est_weight_g: catch_weight.then_some(2000),
+                    est_weight_g,
                     tax_class: *tax,
                     origin: if *category == Prepared {
                         Origin::QuebecProcessed

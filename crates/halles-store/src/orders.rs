@@ -6,7 +6,7 @@ use crate::db::{code, ms, ts};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
-use halles_core::pricing::{MarginBp, buyer_price, margin_for};
+use halles_core::pricing::{MarginBp, buyer_price, catch_weight_unit_price, margin_for};
 use halles_core::quantity::Qty;
 use halles_core::taxes::{TaxClass, Taxes};
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
@@ -132,6 +132,13 @@ pub struct OrderFilter {
     pub product: Option<ProductId>,
     /// Only this status.
     pub status: Option<OrderStatus>,
+}
+
+/// What pricing needs to know of a product.
+struct LineFacts {
+    tax_class: String,
+    /// The estimated weight of a unit, for a catch-weight product.
+    est_weight_g: Option<i64>,
 }
 
 /// A line reserved in the write transaction, priced, not yet written.
@@ -320,19 +327,33 @@ impl Store {
         Ok(fees)
     }
 
-    /// Tax classes of the products of an order, read before the write transaction.
+    /// What pricing needs to know of each product (tax class, catch weight), read before the
+    /// write transaction.
     async fn tax_classes(
         &self,
         lines: &[(ProductId, Qty)],
-    ) -> StoreResult<HashMap<ProductId, String>> {
+    ) -> StoreResult<HashMap<ProductId, LineFacts>> {
         let mut out = HashMap::new();
         for (p, _) in lines {
-            let row = sqlx::query("SELECT tax_class FROM products WHERE id = $1")
-                .bind(p.0)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(StoreError::Shortage(*p))?;
-            out.insert(*p, row.try_get::<String, _>("tax_class")?);
+            let row = sqlx::query(
+                "SELECT tax_class, catch_weight, est_weight_g FROM products WHERE id = $1",
+            )
+            .bind(p.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::Shortage(*p))?;
+            let catch = crate::db::flag(&row, "catch_weight")?;
+            out.insert(
+                *p,
+                LineFacts {
+                    tax_class: row.try_get("tax_class")?,
+                    est_weight_g: if catch {
+                        row.try_get::<Option<i64>, _>("est_weight_g")?
+                    } else {
+                        None
+                    },
+                },
+            );
         }
         Ok(out)
     }
@@ -348,7 +369,7 @@ impl Store {
         buyer_type: halles_core::pricing::BuyerType,
         rules: &[halles_core::pricing::PriceRule],
         lines: &[(ProductId, Qty)],
-        taxes: &HashMap<ProductId, String>,
+        taxes: &HashMap<ProductId, LineFacts>,
     ) -> StoreResult<Vec<Reserved>> {
         let mut out = Vec::with_capacity(lines.len());
         for (product, qty) in lines {
@@ -364,20 +385,25 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::Shortage(*product))?;
-            let producer_price = Cents(row.try_get("price_cents")?);
+            let facts = taxes.get(product).ok_or(StoreError::Shortage(*product))?;
+            let offered = Cents(row.try_get("price_cents")?);
+            let mut unit_price = buyer_price(
+                offered,
+                margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
+            );
+            let mut producer_price = offered;
+            // Catch weight: the offer is per kg; a unit is estimated at its usual weight until packing.
+            if let Some(g) = facts.est_weight_g {
+                unit_price = catch_weight_unit_price(unit_price, g);
+                producer_price = catch_weight_unit_price(producer_price, g);
+            }
             out.push(Reserved {
                 product: *product,
                 producer: row.try_get("producer_id")?,
                 quantity: *qty,
-                unit_price: buyer_price(
-                    producer_price,
-                    margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
-                ),
+                unit_price,
                 producer_price,
-                tax_class: taxes
-                    .get(product)
-                    .cloned()
-                    .ok_or(StoreError::Shortage(*product))?,
+                tax_class: facts.tax_class.clone(),
             });
         }
         Ok(out)
@@ -799,8 +825,16 @@ impl Store {
             .map(|r| {
                 let product = crate::catalog::Product::from_row(r)?;
                 let margin = margin_for(&rules, MarginBp(0), buyer, buyer_type, product.id);
+                let offered = buyer_price(Cents(r.try_get("price_cents")?), margin);
+                let catch = product
+                    .input
+                    .est_weight_g
+                    .filter(|_| product.input.catch_weight);
                 Ok(CatalogItem {
-                    price: buyer_price(Cents(r.try_get("price_cents")?), margin),
+                    price: catch
+                        .map(|g| catch_weight_unit_price(offered, g))
+                        .unwrap_or(offered),
+                    price_per_kg: catch.map(|_| offered),
                     remaining: Qty(r.try_get("remaining")?),
                     producer_name: r.try_get("producer_name")?,
                     product,
@@ -817,8 +851,10 @@ pub struct CatalogItem {
     pub product: crate::catalog::Product,
     /// Its producer's name.
     pub producer_name: String,
-    /// The buyer's own price.
+    /// The buyer's own price for one unit (estimated for a catch-weight product).
     pub price: Cents,
+    /// For a catch-weight product, the buyer's price per kilogram.
+    pub price_per_kg: Option<Cents>,
     /// How much is left.
     pub remaining: Qty,
 }

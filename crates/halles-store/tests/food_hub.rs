@@ -558,3 +558,68 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimated_weight() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let chicken = store
+            .create_product(
+                &scope(w.farm_a),
+                &ProductInput {
+                    catch_weight: true,
+                    est_weight_g: Some(2000),
+                    ..product("Poulet entier", SaleUnit::Each, TaxClass::ZeroRated)
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        // The producer's price is per kg.
+        store
+            .save_availability(
+                &scope(w.farm_a),
+                w.hub,
+                w.cycle,
+                w.farm_a,
+                &[(chicken, Some((Qty::units(10), Cents(1300))))],
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let cat = store
+            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .await
+            .unwrap();
+        let item = cat.iter().find(|c| c.product.id == chicken).unwrap();
+        assert_eq!(item.price_per_kg, Some(Cents(1430)), "13,00 $/kg + 10 %");
+        assert_eq!(item.price, Cents(2860), "about 2 kg a unit");
+        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let id = store
+            .place_order(
+                &scope(w.daycare),
+                w.hub,
+                w.cycle,
+                &OrderInput {
+                    buyer: w.daycare,
+                    location: Some(loc),
+                    po_number: String::new(),
+                    note: String::new(),
+                    lines: vec![(chicken, Qty::units(2))],
+                },
+            )
+            .await
+            .unwrap();
+        let o = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        assert_eq!(o.lines[0].quantity, Qty::units(2), "ordered in units");
+        assert_eq!(o.subtotal(), Cents(5720));
+        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        assert_eq!(
+            totals.by_producer[0].2,
+            Cents(5200),
+            "the producer's estimated amount: 2 × 2 kg × 13,00 $"
+        );
+    })
+    .await;
+}

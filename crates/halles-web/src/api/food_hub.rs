@@ -532,8 +532,10 @@ pub struct ApiCatalogItem {
     pub product: ApiProduct,
     /// The producer's name.
     pub producer_name: String,
-    /// The buyer's own price per unit, in cents.
+    /// The buyer's own price per unit, in cents (estimated for a catch-weight product).
     pub price_cents: i64,
+    /// For a catch-weight product, the buyer's price per kilogram, in cents.
+    pub price_per_kg_cents: Option<i64>,
     /// Quantity left.
     pub remaining: String,
 }
@@ -559,6 +561,7 @@ pub async fn catalog(
             .map(|i| ApiCatalogItem {
                 producer_name: i.producer_name,
                 price_cents: i.price.0,
+                price_per_kg_cents: i.price_per_kg.map(|c| c.0),
                 remaining: i.remaining.plain(),
                 product: i.product.into(),
             })

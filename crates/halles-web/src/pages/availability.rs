@@ -47,6 +47,8 @@ pub struct Row {
     qty: String,
     price: String,
     reserved: Qty,
+    /// A catch-weight product: the price is per kilogram.
+    per_kg: bool,
 }
 
 #[derive(Template)]
@@ -86,6 +88,7 @@ fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
                 .map(|p| page.i18n.money_input(p))
                 .unwrap_or_default(),
             reserved: g.reserved,
+            per_kg: g.product.input.catch_weight,
         })
         .collect()
 }
