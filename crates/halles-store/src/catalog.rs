@@ -284,6 +284,73 @@ impl Store {
         Ok(out)
     }
 
+    /// Sets (or replaces) the photo of one of the scope's products: a JPEG already resized.
+    pub async fn set_product_photo(
+        &self,
+        scope: &TenantScope,
+        id: ProductId,
+        jpeg: &[u8],
+    ) -> StoreResult<()> {
+        self.product(scope, id).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO product_photos (organization_id, product_id, jpeg, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (organization_id, product_id) DO UPDATE SET jpeg = excluded.jpeg, updated_at = excluded.updated_at",
+        )
+        .bind(scope.org.0)
+        .bind(id.0)
+        .bind(jpeg.to_vec())
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "product_photo",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"bytes": jpeg.len()})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A product's photo (JPEG) and when it changed, by product id. Product photos are catalog
+    /// content shown to buyers, so any signed-in caller may read them.
+    pub async fn product_photo(&self, id: ProductId) -> StoreResult<Option<(Vec<u8>, Timestamp)>> {
+        let row = sqlx::query("SELECT jpeg, updated_at FROM product_photos WHERE product_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("jpeg")?, ts(&r, "updated_at")?)))
+            .transpose()
+    }
+
+    /// The products of these producers that have a photo.
+    pub async fn products_with_photos(
+        &self,
+        producers: &[OrgId],
+    ) -> StoreResult<std::collections::HashSet<ProductId>> {
+        let mut out = std::collections::HashSet::new();
+        for p in producers {
+            for r in sqlx::query("SELECT product_id FROM product_photos WHERE organization_id = $1")
+                .bind(p.0)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                out.insert(ProductId(r.try_get("product_id")?));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every product of the producers a hub works with (for its price rules).
     pub async fn hub_products(&self, scope: &TenantScope) -> StoreResult<Vec<Product>> {
         let rows = sqlx::query(&format!(

@@ -136,6 +136,13 @@ pub fn flash_headers(
     ]
 }
 
+/// Whether a CSRF value sent with a form matches this request's token (for forms that are not
+/// URL-encoded, such as photo uploads; URL-encoded forms use [`CsrfForm`]).
+pub fn csrf_matches(headers: &HeaderMap, token: Option<&CsrfToken>, sent: &str) -> bool {
+    cookie(headers, CSRF_COOKIE).is_some()
+        && token.is_some_and(|t| !sent.is_empty() && t.0.as_bytes().ct_eq(sent.as_bytes()).into())
+}
+
 /// A form submission whose CSRF field matched the visitor's cookie.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);

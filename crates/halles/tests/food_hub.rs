@@ -407,6 +407,59 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         .await;
     assert_eq!(res.status(), 303);
     let carrots = app.store.products(&scope(farm.id)).await.unwrap()[0].id;
+
+    // A photo: any picture in, a resized JPEG stored, shown to signed-in people.
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1600, 1200, |x, _| {
+        image::Rgb([(x % 255) as u8, 120, 40])
+    }))
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    let csrf = producer.csrf().await;
+    let upload = |bytes: Vec<u8>, csrf: String| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name("carottes.png"),
+        );
+        producer
+            .http
+            .post(app.at(&format!("/o/{}/products/{carrots}/photo", farm.id)))
+            .multipart(form)
+            .send()
+    };
+    let res = upload(
+        png.clone(),
+        "forged-forged-forged-forged-forged-forged".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        403,
+        "the CSRF token is checked on uploads too"
+    );
+    let res = upload(b"pas une photo".to_vec(), csrf.clone())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        app.store.product_photo(carrots).await.unwrap().is_none(),
+        "garbage is refused"
+    );
+    let res = upload(png, csrf).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let photo = producer.get(&format!("/photos/{carrots}.jpg")).await;
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    let jpeg = image::load_from_memory(&photo.bytes().await.unwrap()).unwrap();
+    assert_eq!((jpeg.width(), jpeg.height()), (800, 600));
+    assert_eq!(
+        app.client()
+            .get(&format!("/photos/{carrots}.jpg"))
+            .await
+            .status(),
+        303,
+        "signed-in people only"
+    );
     let now = app.store.now();
     let cycle = app
         .store

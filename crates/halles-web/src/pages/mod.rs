@@ -123,6 +123,12 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/cycles/{id}/orders/{order}/cancel",
             post(shop::hub_cancel),
         )
+        .route(
+            "/o/{org}/products/{id}/photo",
+            post(products::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route("/photos/{file}", get(products::photo))
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

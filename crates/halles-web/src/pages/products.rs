@@ -190,6 +190,8 @@ struct ProductFormPage {
     errors: FormErrors,
     action: String,
     is_new: bool,
+    /// The product's id and whether it has a photo (editing only).
+    photo: Option<(ProductId, bool)>,
 }
 
 impl ProductFormPage {
@@ -216,6 +218,7 @@ fn form_page(
     errors: FormErrors,
     action: String,
     is_new: bool,
+    photo: Option<(ProductId, bool)>,
 ) -> Response {
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
@@ -226,6 +229,7 @@ fn form_page(
             errors,
             action,
             is_new,
+            photo,
         },
         lang,
     );
@@ -244,6 +248,7 @@ pub async fn new_form(m: Member<StaffRole>) -> Response {
         FormErrors::none(),
         action,
         true,
+        None,
     )
 }
 
@@ -266,7 +271,7 @@ pub async fn create(
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
             let action = format!("/o/{}/products/new", m.org.id);
-            Ok(form_page(m, form, errors, action, true))
+            Ok(form_page(m, form, errors, action, true, None))
         }
     }
 }
@@ -279,12 +284,14 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let p = state.store.product(&m.scope, ProductId(id)).await?;
     let action = format!("/o/{}/products/{id}", m.org.id);
+    let has_photo = state.store.product_photo(p.id).await?.is_some();
     Ok(form_page(
         m,
         ProductForm::from_product(&p.input),
         FormErrors::none(),
         action,
         false,
+        Some((p.id, has_photo)),
     ))
 }
 
@@ -311,7 +318,88 @@ pub async fn update(
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
             let action = format!("/o/{}/products/{id}", m.org.id);
-            Ok(form_page(m, form, errors, action, false))
+            Ok(form_page(
+                m,
+                form,
+                errors,
+                action,
+                false,
+                Some((ProductId(id), false)),
+            ))
         }
     }
+}
+
+/// Receives a product photo (multipart form with `csrf` and `photo`), resizes it and stores it.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let secure = state.config.secure_cookies;
+    let back = format!("/o/{}/products/{id}", m.org.id);
+    let mut sent = String::new();
+    let mut photo: Option<Vec<u8>> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => sent = field.text().await.unwrap_or_default(),
+            Some("photo") => photo = field.bytes().await.ok().map(|b| b.to_vec()),
+            _ => {}
+        }
+    }
+    if !crate::security::csrf_matches(&headers, token.as_ref().map(|t| &t.0), &sent) {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            m.ctx.i18n.lang,
+            "err-csrf",
+        ));
+    }
+    let Some(bytes) = photo.filter(|b| !b.is_empty()) else {
+        let [f, k] = flash_headers("error", "err-photo_missing", secure);
+        return Ok(see_other(&back, [f, k]));
+    };
+    // Decoding and resizing take a moment of CPU: off the async threads.
+    let jpeg = tokio::task::spawn_blocking(move || halles_docs::photo::to_jpeg(&bytes))
+        .await
+        .map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+    let [f, k] = match jpeg {
+        Ok(jpeg) => {
+            state
+                .store
+                .set_product_photo(&m.scope, ProductId(id), &jpeg)
+                .await?;
+            flash_headers("success", "flash-photo-saved", secure)
+        }
+        Err(_) => flash_headers("error", "err-photo_unreadable", secure),
+    };
+    Ok(see_other(&back, [f, k]))
+}
+
+/// A product photo, for signed-in people (catalog content, not tenant data).
+pub async fn photo(
+    State(state): State<AppState>,
+    _signed: crate::ctx::SignedIn,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
+    use axum::response::IntoResponse;
+    let id: i64 = file
+        .trim_end_matches(".jpg")
+        .parse()
+        .map_err(|_| halles_store::StoreError::NotFound)?;
+    let (jpeg, _) = state
+        .store
+        .product_photo(ProductId(id))
+        .await?
+        .ok_or(halles_store::StoreError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        jpeg,
+    )
+        .into_response())
 }

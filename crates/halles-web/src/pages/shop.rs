@@ -77,6 +77,7 @@ struct CatalogPage {
     buyer_name: String,
     lines: Vec<Line>,
     producers: Vec<String>,
+    photos: std::collections::HashSet<ProductId>,
     q: CatalogQuery,
     action: String,
     filter_action: String,
@@ -228,6 +229,8 @@ async fn catalog_page(
     let items = state.store.buyer_catalog(t.hub, t.cycle, t.buyer).await?;
     let hub_name = state.store.organization_by_id(t.hub).await?.name;
     let buyer_name = state.store.organization_by_id(t.buyer).await?.name;
+    let producer_ids: Vec<OrgId> = cycle.producers.clone();
+    let photos = state.store.products_with_photos(&producer_ids).await?;
     let mut producers: Vec<String> = items.iter().map(|i| i.producer_name.clone()).collect();
     producers.sort();
     producers.dedup();
@@ -307,6 +310,7 @@ async fn catalog_page(
             buyer_name,
             lines,
             producers,
+            photos,
             q,
             action: t.action.clone(),
             filter_action: t.filter_action.clone(),
