@@ -148,6 +148,12 @@ impl Store {
         })
     }
 
+    /// The pool for single writes outside a transaction: SQLite's writer, so they queue with the
+    /// write transactions instead of meeting them in the busy handler.
+    pub(crate) fn writes(&self) -> &AnyPool {
+        self.writer.as_ref().unwrap_or(&self.pool)
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -333,18 +333,20 @@ impl Store {
         &self,
         lines: &[(ProductId, Qty)],
     ) -> StoreResult<HashMap<ProductId, LineFacts>> {
-        let mut out = HashMap::new();
+        let marks: Vec<String> = (1..=lines.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, tax_class, catch_weight, est_weight_g FROM products WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
         for (p, _) in lines {
-            let row = sqlx::query(
-                "SELECT tax_class, catch_weight, est_weight_g FROM products WHERE id = $1",
-            )
-            .bind(p.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::Shortage(*p))?;
+            q = q.bind(p.0);
+        }
+        let mut out = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
             let catch = crate::db::flag(&row, "catch_weight")?;
             out.insert(
-                *p,
+                ProductId(row.try_get("id")?),
                 LineFacts {
                     tax_class: row.try_get("tax_class")?,
                     est_weight_g: if catch {
@@ -354,6 +356,10 @@ impl Store {
                     },
                 },
             );
+        }
+        // An unknown product cannot be offered: the same answer as an empty shelf.
+        if let Some((p, _)) = lines.iter().find(|(p, _)| !out.contains_key(p)) {
+            return Err(StoreError::Shortage(*p));
         }
         Ok(out)
     }

@@ -172,7 +172,7 @@ impl Store {
             .bind(ms(now))
             .bind(token.org.0)
             .bind(token.id.0)
-            .execute(&self.pool)
+            .execute(self.writes())
             .await?;
         }
         Ok(Some(token))
