@@ -119,12 +119,14 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     s: SignedIn,
+    crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let mut v = Validator::new();
     let ok = state
         .store
-        .verify_login(&s.user.email, &form.current_password, "account")
+        // The same throttle as logging in, per person and per network address.
+        .verify_login(&s.user.email, &form.current_password, &addr)
         .await?
         .is_ok();
     if !ok {
