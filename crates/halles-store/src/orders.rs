@@ -6,7 +6,9 @@ use crate::db::{code, ms, ts};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
-use halles_core::pricing::{MarginBp, buyer_price, catch_weight_unit_price, margin_for};
+use halles_core::pricing::{
+    BuyerType, MarginBp, PriceRule, buyer_price, catch_weight_unit_price, margin_for,
+};
 use halles_core::quantity::Qty;
 use halles_core::taxes::{TaxClass, Taxes};
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
@@ -151,6 +153,28 @@ struct Reserved {
     tax_class: String,
 }
 
+/// Puts the quantities an order reserved back into availability (its lines stay).
+async fn restore_reserved(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    cycle: CycleId,
+    order_id: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE availability SET remaining = remaining + (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
+         WHERE l.organization_id = availability.organization_id AND l.order_id = $1 \
+         AND l.product_id = availability.product_id) \
+         WHERE organization_id = $2 AND cycle_id = $3 AND product_id IN \
+         (SELECT product_id FROM order_lines WHERE organization_id = $2 AND order_id = $1)",
+    )
+    .bind(order_id)
+    .bind(hub.0)
+    .bind(cycle.0)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 /// Writes an order's lines in one statement.
 async fn insert_lines(
     tx: &mut sqlx::AnyConnection,
@@ -208,6 +232,25 @@ fn merge(lines: &[(ProductId, Qty)]) -> Vec<(ProductId, Qty)> {
 }
 
 impl Store {
+    /// A buyer's price list at a hub: its buyer type and the hub's rules. Not served: not found.
+    async fn price_list(
+        &self,
+        hub: OrgId,
+        buyer: OrgId,
+    ) -> StoreResult<(BuyerType, Vec<PriceRule>)> {
+        let buyer_type = self
+            .buyer_type_at(hub, buyer)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let rules = self
+            .price_rules(hub)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        Ok((buyer_type, rules))
+    }
+
     /// Who may act on an order of `hub` for `buyer`: the hub itself or that buyer.
     fn may_act(scope: &TenantScope, hub: OrgId, buyer: OrgId) -> StoreResult<()> {
         if scope.org == hub || scope.org == buyer {
@@ -231,16 +274,7 @@ impl Store {
         if lines.is_empty() {
             return Err(StoreError::Conflict("empty_order"));
         }
-        let buyer_type = self
-            .buyer_type_at(hub, input.buyer)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let rules: Vec<_> = self
-            .price_rules(hub)
-            .await?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
+        let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
         let c = self.cycle(hub, cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
@@ -372,8 +406,8 @@ impl Store {
         hub: OrgId,
         cycle: CycleId,
         buyer: OrgId,
-        buyer_type: halles_core::pricing::BuyerType,
-        rules: &[halles_core::pricing::PriceRule],
+        buyer_type: BuyerType,
+        rules: &[PriceRule],
         lines: &[(ProductId, Qty)],
         taxes: &HashMap<ProductId, LineFacts>,
     ) -> StoreResult<Vec<Reserved>> {
@@ -423,18 +457,7 @@ impl Store {
         cycle: CycleId,
         order_id: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE availability SET remaining = remaining + (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
-             WHERE l.organization_id = availability.organization_id AND l.order_id = $1 \
-             AND l.product_id = availability.product_id) \
-             WHERE organization_id = $2 AND cycle_id = $3 AND product_id IN \
-             (SELECT product_id FROM order_lines WHERE organization_id = $2 AND order_id = $1)",
-        )
-        .bind(order_id)
-        .bind(hub.0)
-        .bind(cycle.0)
-        .execute(&mut *tx)
-        .await?;
+        restore_reserved(tx, hub, cycle, order_id).await?;
         sqlx::query("DELETE FROM order_lines WHERE organization_id = $1 AND order_id = $2")
             .bind(hub.0)
             .bind(order_id)
@@ -460,16 +483,7 @@ impl Store {
         if lines.is_empty() {
             return Err(StoreError::Conflict("empty_order"));
         }
-        let buyer_type = self
-            .buyer_type_at(hub, before.buyer)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let rules: Vec<_> = self
-            .price_rules(hub)
-            .await?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
+        let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle(hub, before.cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
@@ -559,18 +573,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::Conflict("order_not_editable"));
         }
-        sqlx::query(
-            "UPDATE availability SET remaining = remaining + (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
-             WHERE l.organization_id = availability.organization_id AND l.order_id = $1 \
-             AND l.product_id = availability.product_id) \
-             WHERE organization_id = $2 AND cycle_id = $3 AND product_id IN \
-             (SELECT product_id FROM order_lines WHERE organization_id = $2 AND order_id = $1)",
-        )
-        .bind(id.0)
-        .bind(hub.0)
-        .bind(before.cycle.0)
-        .execute(&mut *tx)
-        .await?;
+        restore_reserved(&mut tx, hub, before.cycle, id.0).await?;
         audit::record(
             &mut tx,
             Change {
@@ -804,16 +807,7 @@ impl Store {
         cycle: CycleId,
         buyer: OrgId,
     ) -> StoreResult<Vec<CatalogItem>> {
-        let buyer_type = self
-            .buyer_type_at(hub, buyer)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let rules: Vec<_> = self
-            .price_rules(hub)
-            .await?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
+        let (buyer_type, rules) = self.price_list(hub, buyer).await?;
         let rows = sqlx::query(&format!(
             "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \
              JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \

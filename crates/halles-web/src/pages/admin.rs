@@ -143,10 +143,6 @@ pub async fn users(State(state): State<AppState>, a: PlatformAdmin) -> Result<Re
     Ok(render(&UsersPage { page: a.ctx, users }, lang))
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 async fn set_disabled(
     state: &AppState,
     a: &PlatformAdmin,
@@ -176,7 +172,7 @@ pub async fn disable_user(
     State(state): State<AppState>,
     a: PlatformAdmin,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, &a, id, true).await
 }
@@ -186,7 +182,7 @@ pub async fn enable_user(
     State(state): State<AppState>,
     a: PlatformAdmin,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, &a, id, false).await
 }
@@ -284,7 +280,7 @@ pub async fn retry_job(
     State(state): State<AppState>,
     _a: PlatformAdmin,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     state.store.retry_job(JobId(id)).await?;
     let [f, k] = flash_headers("success", "flash-job-retried", state.config.secure_cookies);

@@ -147,15 +147,11 @@ pub async fn login(
     }
 }
 
-/// The logout form.
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// Ends the session.
 pub async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     if let Some(secret) = crate::security::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret).await?;

@@ -347,16 +347,12 @@ pub async fn set_status(
     Ok(see_other(&back, [f, k]))
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// "Copy last week's cycle": the same cycle one week later, as a draft.
 pub async fn copy(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     let new = state
         .store
@@ -569,7 +565,7 @@ pub async fn delete_rule(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     state
         .store

@@ -157,16 +157,12 @@ fn flash_key(code: &str) -> &'static str {
     }
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// Removes a member.
 pub async fn remove(
     State(state): State<AppState>,
     m: Member<AdminRole>,
     Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let [f, k] = match state.store.remove_member(&m.scope, MembershipId(id)).await {
@@ -182,7 +178,7 @@ pub async fn revoke_invitation(
     State(state): State<AppState>,
     m: Member<AdminRole>,
     Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     state
         .store

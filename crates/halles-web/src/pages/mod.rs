@@ -135,6 +135,10 @@ pub fn routes() -> Router<AppState> {
         .route("/help/{guide}", get(help::guide_en))
 }
 
+/// A form with nothing but its CSRF token (buttons that act).
+#[derive(Debug, serde::Deserialize)]
+pub struct Empty {}
+
 /// A 303 redirect after a successful form, with optional extra headers (cookies, flash).
 pub fn see_other(
     to: &str,

@@ -198,7 +198,7 @@ pub async fn hub_cancel(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, cycle, id)): Path<(i64, i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let [f, k] = match state
@@ -632,16 +632,12 @@ pub async fn edit(
     .await
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, serde::Deserialize)]
-pub struct Empty {}
-
 /// Cancels an order until the cut-off.
 pub async fn cancel(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, hub, id)): Path<(i64, i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let [f, k] = match state

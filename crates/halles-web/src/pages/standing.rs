@@ -131,16 +131,12 @@ pub async fn repeat(
     }
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// Skips the next week, or stops (`what` is `skip` or `stop`).
 pub async fn change(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, id, what)): Path<(i64, i64, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     let stop = match what.as_str() {
         "stop" => true,

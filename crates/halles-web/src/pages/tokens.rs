@@ -121,16 +121,12 @@ pub async fn create(
     .await
 }
 
-/// An empty form (CSRF only).
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// Revokes a token.
 pub async fn revoke(
     State(state): State<AppState>,
     m: Member<AdminRole>,
     Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
     state.store.revoke_token(&m.scope, TokenId(id)).await?;
     let [f, k] = flash_headers(
