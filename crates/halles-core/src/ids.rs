@@ -57,4 +57,28 @@ id_type!(
     PriceRuleId,
     /// A standing order.
     StandingOrderId,
+    /// A food-coupon program.
+    ProgramId,
+    /// A product group of a program (fruits and vegetables, dairy...).
+    ProductGroupId,
+    /// A participant type of a program (household-size tier).
+    ParticipantTypeId,
+    /// An allocation schedule.
+    ScheduleId,
+    /// A budget envelope (partner organization and schedule).
+    EnvelopeId,
+    /// An enrolled participant.
+    ParticipantId,
+    /// A coupon card.
+    CardId,
+    /// A batch of cards.
+    CardBatchId,
+    /// A market's cash register.
+    RegisterId,
+    /// A redemption (a sale paid with coupon funds).
+    RedemptionId,
+    /// A refund of (part of) a redemption.
+    RefundId,
+    /// One scheduled load of funds for a participant.
+    LoadId,
 );

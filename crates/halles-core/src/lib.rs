@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod clock;
+pub mod coupons;
 pub mod ids;
 pub mod money;
 pub mod ordering;

@@ -18,6 +18,12 @@ pub enum StoreError {
     /// Not enough of a product is left to reserve.
     #[error("not enough left of product {0}")]
     Shortage(halles_core::ProductId),
+    /// A card has not enough funds in a product group (loyalty funds included).
+    #[error("not enough funds in product group {0}")]
+    Insufficient(halles_core::ProductGroupId),
+    /// A card cannot be used in its state (`disabled`, `lost`, `unassigned`).
+    #[error("card refused: {0}")]
+    CardRefused(&'static str),
     /// A stored value could not be read back.
     #[error("corrupt value in {0}")]
     Corrupt(&'static str),

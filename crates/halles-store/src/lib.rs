@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalog;
+pub mod coupons;
 pub mod cycles;
 mod db;
 pub mod demo;

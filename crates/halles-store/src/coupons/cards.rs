@@ -1,0 +1,562 @@
+//! Cards: batches with unguessable numbers and QR tokens, assignment, loss and replacement,
+//! disabling, and gift cards.
+
+use super::Access;
+use super::funds::{Entry, add_lot, card_dims, insert_entry};
+use crate::audit::{self, Action, Change};
+use crate::db::ms;
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use halles_core::coupons::{CardNumber, CardStatus, EntryKind, ProgramRole};
+use halles_core::money::Cents;
+use halles_core::{CardBatchId, CardId, OrgId, ParticipantId, ProgramId};
+use rand::{Rng, RngCore};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A card.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    /// Its id.
+    pub id: CardId,
+    /// Its program.
+    pub program: ProgramId,
+    /// Its batch.
+    pub batch: Option<CardBatchId>,
+    /// The printed number.
+    pub number: CardNumber,
+    /// The random value in its QR code (never derived from the number).
+    #[serde(skip)]
+    pub token: String,
+    /// Its state.
+    pub status: CardStatus,
+    /// Its holder.
+    pub participant: Option<ParticipantId>,
+    /// The holder's partner organization.
+    pub partner: Option<OrgId>,
+    /// The card that replaced it, when lost.
+    pub replaced_by: Option<CardId>,
+}
+
+/// How a register or a person names a card: its typed number or its scanned QR value.
+#[derive(Debug, Clone)]
+pub enum CardLookup {
+    /// A typed number (check digit verified).
+    Number(CardNumber),
+    /// The token from the QR code.
+    Token(String),
+}
+
+impl CardLookup {
+    /// Reads what a cashier typed or scanned: a QR value (`…/c/<token>` or the bare token) or a
+    /// 16-digit number.
+    pub fn parse(input: &str) -> Result<CardLookup, halles_core::coupons::CardNumberError> {
+        let s = input.trim();
+        if let Some((_, token)) = s.rsplit_once("/c/") {
+            return Ok(CardLookup::Token(token.trim_end_matches('/').to_owned()));
+        }
+        if s.len() >= 20 && !s.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') {
+            return Ok(CardLookup::Token(s.to_owned()));
+        }
+        CardNumber::parse(s).map(CardLookup::Number)
+    }
+}
+
+const COLUMNS: &str = "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by";
+
+fn card_row(r: &AnyRow) -> StoreResult<Card> {
+    let number: String = r.try_get("number")?;
+    Ok(Card {
+        id: CardId(r.try_get("id")?),
+        program: ProgramId(r.try_get("program_id")?),
+        batch: r.try_get::<Option<i64>, _>("batch_id")?.map(CardBatchId),
+        number: CardNumber::parse(&number).map_err(|_| StoreError::Corrupt("card_number"))?,
+        token: r.try_get("token")?,
+        status: crate::db::code(r, "status", "card_status")?,
+        participant: r.try_get::<Option<i64>, _>("participant_id")?.map(ParticipantId),
+        partner: r.try_get::<Option<i64>, _>("partner_id")?.map(OrgId),
+        replaced_by: r.try_get::<Option<i64>, _>("replaced_by")?.map(CardId),
+    })
+}
+
+/// A fresh card number from the operating system's random source (through `ThreadRng`, a
+/// CSPRNG reseeded from it).
+fn new_number() -> CardNumber {
+    let mut rng = rand::rng();
+    let mut body = [0u8; 15];
+    for d in &mut body {
+        *d = rng.random_range(0..10);
+    }
+    // No leading zero: numbers keep 16 digits when a spreadsheet reads them.
+    body[0] = rng.random_range(1..10);
+    CardNumber::from_digits(body)
+}
+
+/// A fresh QR token: 16 random bytes, URL-safe.
+fn new_token() -> String {
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+impl Store {
+    /// Creates a batch of `size` unassigned cards in a program the acting organization runs.
+    pub async fn create_card_batch(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        size: u32,
+    ) -> StoreResult<(CardBatchId, Vec<Card>)> {
+        self.operated_program(scope, program).await?;
+        if size == 0 || size > 5000 {
+            return Err(StoreError::Conflict("batch_size"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let batch: i64 = sqlx::query(
+            "INSERT INTO card_batches (organization_id, program_id, size, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(i64::from(size))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let mut made = 0;
+        while made < size {
+            // A collision with an existing number (1 in 10^14 per card) is skipped and redrawn.
+            let n = sqlx::query(
+                "INSERT INTO cards (organization_id, program_id, batch_id, number, token, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'unassigned', $6, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(scope.org.0)
+            .bind(program.0)
+            .bind(batch)
+            .bind(new_number().as_str())
+            .bind(new_token())
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            made += n as u32;
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "card_batch",
+                entity_id: batch.to_string(),
+                before: None,
+                after: Some(json!({"program": program, "size": size})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let sql = format!("SELECT {COLUMNS} FROM cards WHERE batch_id = $1 ORDER BY id");
+        let cards = sqlx::query(&sql)
+            .bind(batch)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(card_row)
+            .collect::<StoreResult<_>>()?;
+        Ok((CardBatchId(batch), cards))
+    }
+
+    /// The cards of a program the acting organization may see: the operator all, a partner
+    /// those of its participants (and, if it may assign cards, the unassigned ones).
+    pub async fn cards(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        status: Option<CardStatus>,
+        batch: Option<CardBatchId>,
+    ) -> StoreResult<Vec<Card>> {
+        let (p, access) = self.program_access(scope, program).await?;
+        let partner = match access {
+            Access::Operator => 0,
+            Access::Member(ProgramRole::Partner) => scope.org.0,
+            Access::Member(_) => return Err(StoreError::NotFound),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cards WHERE program_id = $1 AND ($2 = '' OR status = $2) AND ($3 = 0 OR batch_id = $3) \
+             AND ($4 = 0 OR partner_id = $4 OR ($5 = 1 AND status = 'unassigned')) ORDER BY id LIMIT 5000"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(program.0)
+            .bind(status.map(|s| s.code()).unwrap_or(""))
+            .bind(batch.map(|b| b.0).unwrap_or(0))
+            .bind(partner)
+            .bind(i64::from(p.partners_assign_cards))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(card_row).collect()
+    }
+
+    /// Finds a card by number or QR token, for a market of its program (or its operator or
+    /// partner). Someone else's card is simply not found.
+    pub async fn find_card(&self, scope: &TenantScope, lookup: &CardLookup) -> StoreResult<Card> {
+        let (col, value) = match lookup {
+            CardLookup::Number(n) => ("number", n.as_str().to_owned()),
+            CardLookup::Token(t) => ("token", t.clone()),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cards c WHERE c.{col} = $1 AND (c.organization_id = $2 OR c.partner_id = $2 \
+             OR EXISTS (SELECT 1 FROM program_members m WHERE m.program_id = c.program_id AND m.member_id = $2 \
+             AND m.role = 'market'))"
+        );
+        let r = sqlx::query(&sql)
+            .bind(value)
+            .bind(scope.org.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        card_row(&r)
+    }
+
+    /// A card by its QR token, for the card holder's public balance page.
+    pub async fn card_by_token(&self, token: &str) -> StoreResult<Card> {
+        let sql = format!("SELECT {COLUMNS} FROM cards WHERE token = $1");
+        let r = sqlx::query(&sql)
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        card_row(&r)
+    }
+
+    /// A card of a program the acting organization runs or whose holder it enrolled.
+    pub async fn card(&self, scope: &TenantScope, id: CardId) -> StoreResult<Card> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cards WHERE id = $1 AND (organization_id = $2 OR partner_id = $2)"
+        );
+        let r = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(scope.org.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        card_row(&r)
+    }
+
+    /// Checks that the acting organization may give cards to this participant.
+    async fn may_assign(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        participant: ParticipantId,
+    ) -> StoreResult<OrgId> {
+        let (p, access) = self.program_access(scope, program).await?;
+        if let Access::Member(ProgramRole::Partner) = access
+            && !p.partners_assign_cards
+        {
+            return Err(StoreError::Conflict("operator_assigns_cards"));
+        }
+        let who = self.participant(scope, program, participant).await?;
+        if !who.active {
+            return Err(StoreError::Conflict("participant_removed"));
+        }
+        if who.card.is_some() {
+            return Err(StoreError::Conflict("already_has_card"));
+        }
+        Ok(who.partner)
+    }
+
+    /// Gives a participant a card: the one named, or the next unassigned one of the program.
+    pub async fn assign_card(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        participant: ParticipantId,
+        number: Option<&CardNumber>,
+    ) -> StoreResult<Card> {
+        let partner = self.may_assign(scope, program, participant).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let target: Option<i64> = match number {
+            Some(n) => sqlx::query("SELECT id FROM cards WHERE program_id = $1 AND number = $2")
+                .bind(program.0)
+                .bind(n.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("id"))
+                .transpose()?,
+            None => sqlx::query(
+                "SELECT id FROM cards WHERE program_id = $1 AND status = 'unassigned' ORDER BY id LIMIT 1",
+            )
+            .bind(program.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?,
+        };
+        let Some(card) = target else {
+            return Err(StoreError::Conflict(if number.is_some() { "unknown_card" } else { "no_free_card" }));
+        };
+        // Only an unassigned card can be given: decided by the update itself.
+        let n = sqlx::query(
+            "UPDATE cards SET status = 'assigned', participant_id = $1, partner_id = $2, updated_at = $3 \
+             WHERE id = $4 AND status = 'unassigned'",
+        )
+        .bind(participant.0)
+        .bind(partner.0)
+        .bind(ms(now))
+        .bind(card)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("card_not_free"));
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(partner),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "card",
+                entity_id: card.to_string(),
+                before: Some(json!({"status": "unassigned"})),
+                after: Some(json!({"status": "assigned", "participant": participant})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.card(scope, CardId(card)).await
+    }
+
+    /// Takes a card back from its holder; refused while it holds funds (replace it instead).
+    pub async fn unassign_card(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
+        let card = self.card(scope, id).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, id).await?;
+        let funds: Option<i64> = sqlx::query(
+            "SELECT CAST(SUM(balance_cents) AS BIGINT) AS s FROM card_funds WHERE card_id = $1",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("s")?;
+        if funds.unwrap_or(0) > 0 {
+            return Err(StoreError::Conflict("card_has_funds"));
+        }
+        let n = sqlx::query(
+            "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
+             WHERE id = $2 AND status IN ('assigned', 'disabled')",
+        )
+        .bind(ms(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("card_state"));
+        }
+        self.audit_card(&mut tx, scope, &card, "unassigned").await?;
+        tx.commit().await
+    }
+
+    /// Disables or enables a card (a disabled card is refused at registers).
+    pub async fn set_card_enabled(
+        &self,
+        scope: &TenantScope,
+        id: CardId,
+        enabled: bool,
+    ) -> StoreResult<()> {
+        let card = self.card(scope, id).await?;
+        let (from, to) = if enabled {
+            ("disabled", if card.participant.is_some() { "assigned" } else { "unassigned" })
+        } else if card.status == CardStatus::Gift {
+            ("gift", "disabled")
+        } else {
+            ("assigned", "disabled")
+        };
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query("UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(to)
+            .bind(ms(self.now()))
+            .bind(id.0)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("card_state"));
+        }
+        self.audit_card(&mut tx, scope, &card, to).await?;
+        tx.commit().await
+    }
+
+    /// Reports a card lost and moves its funds to a new card given to the same holder (the one
+    /// named, or the next unassigned). Returns the new card.
+    pub async fn replace_lost_card(
+        &self,
+        scope: &TenantScope,
+        id: CardId,
+        number: Option<&CardNumber>,
+    ) -> StoreResult<Card> {
+        let old = self.card(scope, id).await?;
+        let participant = old.participant.ok_or(StoreError::Conflict("card_state"))?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let target: Option<i64> = match number {
+            Some(n) => sqlx::query("SELECT id FROM cards WHERE program_id = $1 AND number = $2 AND status = 'unassigned'")
+                .bind(old.program.0)
+                .bind(n.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("id"))
+                .transpose()?,
+            None => sqlx::query(
+                "SELECT id FROM cards WHERE program_id = $1 AND status = 'unassigned' ORDER BY id LIMIT 1",
+            )
+            .bind(old.program.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?,
+        };
+        let new = CardId(target.ok_or(StoreError::Conflict("no_free_card"))?);
+        self.lock_card(&mut tx, id).await?;
+        let lost = sqlx::query(
+            "UPDATE cards SET status = 'lost', replaced_by = $1, updated_at = $2 WHERE id = $3 \
+             AND status IN ('assigned', 'disabled')",
+        )
+        .bind(new.0)
+        .bind(ms(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let given = sqlx::query(
+            "UPDATE cards SET status = 'assigned', participant_id = $1, partner_id = $2, updated_at = $3 \
+             WHERE id = $4 AND status = 'unassigned'",
+        )
+        .bind(participant.0)
+        .bind(old.partner.map(|p| p.0))
+        .bind(ms(now))
+        .bind(new.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if lost != 1 || given != 1 {
+            return Err(StoreError::Conflict("card_state"));
+        }
+        let from = card_dims(&mut tx, id).await?;
+        let to = card_dims(&mut tx, new).await?;
+        let moved = self.move_funds(&mut tx, &from, &to, scope.actor, now).await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "card",
+                entity_id: id.to_string(),
+                before: Some(json!({"status": old.status.code()})),
+                after: Some(json!({"status": "lost", "replaced_by": new, "moved_cents": moved})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.card(scope, new).await
+    }
+
+    /// Unlocks a lost card back to unassigned (found again; its funds stay on the new card).
+    pub async fn unlock_lost_card(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
+        let card = self.card(scope, id).await?;
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
+             WHERE id = $2 AND status = 'lost'",
+        )
+        .bind(ms(self.now()))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("card_state"));
+        }
+        self.audit_card(&mut tx, scope, &card, "unassigned").await?;
+        tx.commit().await
+    }
+
+    /// Makes an unassigned card a gift card carrying `amount` of loyalty funds (which never
+    /// expire), or adds loyalty funds to a gift card.
+    pub async fn load_gift_card(
+        &self,
+        scope: &TenantScope,
+        id: CardId,
+        amount: Cents,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let card = self.card(scope, id).await?;
+        self.operated_program(scope, card.program).await?;
+        if amount.0 <= 0 {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        let loyalty = self
+            .product_groups(card.program)
+            .await?
+            .into_iter()
+            .find(|g| g.is_loyalty)
+            .ok_or(StoreError::Corrupt("loyalty_group"))?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, id).await?;
+        let n = sqlx::query(
+            "UPDATE cards SET status = 'gift', updated_at = $1 WHERE id = $2 AND status IN ('unassigned', 'gift')",
+        )
+        .bind(ms(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("card_state"));
+        }
+        let dims = card_dims(&mut tx, id).await?;
+        let lot = add_lot(&mut tx, dims.operator, id, loyalty.id, amount, None, None, None, None, now).await?;
+        let mut e = Entry::new(&dims, loyalty.id, EntryKind::Adjust, amount);
+        e.lot = Some(lot);
+        e.reason = if reason.trim().is_empty() { "gift" } else { reason.trim() };
+        e.actor = scope.actor;
+        insert_entry(&mut tx, &e, now).await?;
+        self.audit_card(&mut tx, scope, &card, "gift").await?;
+        tx.commit().await
+    }
+
+    async fn audit_card(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        scope: &TenantScope,
+        card: &Card,
+        to: &str,
+    ) -> StoreResult<()> {
+        audit::record(
+            tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "card",
+                entity_id: card.id.to_string(),
+                before: Some(json!({"status": card.status.code()})),
+                after: Some(json!({"status": to})),
+            },
+            self.now(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,881 @@
+//! The funds ledger: lots and balances, redemptions, refunds, manual adjustments and expiry.
+
+use crate::db::{Backend, ms, ts};
+use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{CardStatus, EntryKind};
+use halles_core::money::Cents;
+use halles_core::{
+    CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId,
+    RefundId, RegisterId, ScheduleId,
+};
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+/// A card's balance in one product group.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Balance {
+    /// The group.
+    pub group: ProductGroupId,
+    /// What can be spent in it now.
+    pub balance: Cents,
+    /// When the next part of it expires, if it does.
+    pub next_expiry: Option<Timestamp>,
+}
+
+/// A sale paid with coupon funds, as a register asks for it.
+#[derive(Debug, Clone)]
+pub struct RedemptionInput {
+    /// The card.
+    pub card: CardId,
+    /// The register, if known.
+    pub register: Option<RegisterId>,
+    /// Amount per product group.
+    pub lines: Vec<(ProductGroupId, Cents)>,
+}
+
+/// One group of a redemption.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedemptionLine {
+    /// The product group bought.
+    pub group: ProductGroupId,
+    /// Amount paid.
+    pub amount: Cents,
+    /// Amount refunded since.
+    pub refunded: Cents,
+}
+
+/// A redemption as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Redemption {
+    /// Its id.
+    pub id: RedemptionId,
+    /// The program.
+    pub program: ProgramId,
+    /// The card.
+    pub card: CardId,
+    /// The market.
+    pub market: OrgId,
+    /// The register.
+    pub register: Option<RegisterId>,
+    /// Total paid.
+    pub total: Cents,
+    /// Total refunded.
+    pub refunded: Cents,
+    /// Per group.
+    pub lines: Vec<RedemptionLine>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// What a card's ledger entries are attached to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CardDims {
+    pub operator: OrgId,
+    pub program: ProgramId,
+    pub card: CardId,
+    pub status: CardStatus,
+    pub partner: Option<OrgId>,
+    pub participant: Option<ParticipantId>,
+    pub participant_type: Option<ParticipantTypeId>,
+}
+
+/// One ledger entry to write.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub dims: &'a CardDims,
+    pub group: ProductGroupId,
+    pub line_group: Option<ProductGroupId>,
+    pub lot: Option<i64>,
+    pub kind: EntryKind,
+    pub amount: Cents,
+    pub schedule: Option<ScheduleId>,
+    pub market: Option<OrgId>,
+    pub register: Option<RegisterId>,
+    pub redemption: Option<i64>,
+    pub refund: Option<i64>,
+    pub reason: &'a str,
+    pub actor: Actor,
+}
+
+impl<'a> Entry<'a> {
+    /// An entry with no optional dimension set.
+    pub fn new(dims: &'a CardDims, group: ProductGroupId, kind: EntryKind, amount: Cents) -> Self {
+        Entry {
+            dims,
+            group,
+            line_group: None,
+            lot: None,
+            kind,
+            amount,
+            schedule: None,
+            market: None,
+            register: None,
+            redemption: None,
+            refund: None,
+            reason: "",
+            actor: Actor::system(),
+        }
+    }
+}
+
+/// Appends an entry to the ledger.
+pub(crate) async fn insert_entry(
+    tx: &mut AnyConnection,
+    e: &Entry<'_>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO fund_entries (organization_id, program_id, card_id, product_group_id, line_group_id, lot_id, \
+         kind, amount_cents, partner_id, participant_id, participant_type_id, schedule_id, market_id, register_id, \
+         redemption_id, refund_id, reason, actor_user_id, actor_token_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    )
+    .bind(e.dims.operator.0)
+    .bind(e.dims.program.0)
+    .bind(e.dims.card.0)
+    .bind(e.group.0)
+    .bind(e.line_group.map(|g| g.0))
+    .bind(e.lot)
+    .bind(e.kind.code())
+    .bind(e.amount.0)
+    .bind(e.dims.partner.map(|o| o.0))
+    .bind(e.dims.participant.map(|p| p.0))
+    .bind(e.dims.participant_type.map(|t| t.0))
+    .bind(e.schedule.map(|s| s.0))
+    .bind(e.market.map(|m| m.0))
+    .bind(e.register.map(|r| r.0))
+    .bind(e.redemption)
+    .bind(e.refund)
+    .bind(e.reason)
+    .bind(e.actor.user.map(|u| u.0))
+    .bind(e.actor.token.map(|t| t.0))
+    .bind(ms(at))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Reads what entries of a card are attached to.
+pub(crate) async fn card_dims(tx: &mut AnyConnection, card: CardId) -> StoreResult<CardDims> {
+    let r = sqlx::query(
+        "SELECT c.organization_id, c.program_id, c.status, c.participant_id, p.organization_id AS partner, \
+         p.participant_type_id FROM cards c LEFT JOIN participants p ON p.id = c.participant_id WHERE c.id = $1",
+    )
+    .bind(card.0)
+    .fetch_optional(tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(CardDims {
+        operator: OrgId(r.try_get("organization_id")?),
+        program: ProgramId(r.try_get("program_id")?),
+        card,
+        status: crate::db::code(&r, "status", "card_status")?,
+        partner: r.try_get::<Option<i64>, _>("partner")?.map(OrgId),
+        participant: r.try_get::<Option<i64>, _>("participant_id")?.map(ParticipantId),
+        participant_type: r
+            .try_get::<Option<i64>, _>("participant_type_id")?
+            .map(ParticipantTypeId),
+    })
+}
+
+/// Adds a lot of funds to a card and its balance.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn add_lot(
+    tx: &mut AnyConnection,
+    operator: OrgId,
+    card: CardId,
+    group: ProductGroupId,
+    amount: Cents,
+    load: Option<i64>,
+    envelope: Option<i64>,
+    schedule: Option<ScheduleId>,
+    expires_at: Option<Timestamp>,
+    now: Timestamp,
+) -> StoreResult<i64> {
+    sqlx::query(
+        "INSERT INTO card_funds (organization_id, card_id, product_group_id, balance_cents) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (organization_id, card_id, product_group_id) \
+         DO UPDATE SET balance_cents = card_funds.balance_cents + excluded.balance_cents",
+    )
+    .bind(operator.0)
+    .bind(card.0)
+    .bind(group.0)
+    .bind(amount.0)
+    .execute(&mut *tx)
+    .await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO fund_lots (organization_id, card_id, product_group_id, load_id, envelope_id, schedule_id, \
+         amount_cents, remaining_cents, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
+    )
+    .bind(operator.0)
+    .bind(card.0)
+    .bind(group.0)
+    .bind(load)
+    .bind(envelope)
+    .bind(schedule.map(|s| s.0))
+    .bind(amount.0)
+    .bind(expires_at.map(ms))
+    .bind(ms(now))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    Ok(id)
+}
+
+/// Takes `amount` off a card's balance in a group, only if that much is there. The database
+/// decides: a conditional update and a CHECK on the balance.
+async fn take_balance(
+    tx: &mut AnyConnection,
+    card: CardId,
+    group: ProductGroupId,
+    amount: Cents,
+) -> StoreResult<bool> {
+    if amount.0 == 0 {
+        return Ok(true);
+    }
+    let n = sqlx::query(
+        "UPDATE card_funds SET balance_cents = balance_cents - $1 WHERE card_id = $2 AND product_group_id = $3 \
+         AND balance_cents >= $1",
+    )
+    .bind(amount.0)
+    .bind(card.0)
+    .bind(group.0)
+    .execute(tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Draws `amount` from a card's lots of a group, soonest expiring first. The balance has already
+/// been taken; each lot is decremented conditionally too.
+async fn draw_lots(
+    tx: &mut AnyConnection,
+    card: CardId,
+    group: ProductGroupId,
+    amount: Cents,
+) -> StoreResult<Vec<(i64, Cents)>> {
+    let mut left = amount.0;
+    let mut out = Vec::new();
+    if left == 0 {
+        return Ok(out);
+    }
+    let lots = sqlx::query(
+        "SELECT id, remaining_cents FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 \
+         ORDER BY COALESCE(expires_at, 9000000000000000), id",
+    )
+    .bind(card.0)
+    .bind(group.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    for l in lots {
+        if left == 0 {
+            break;
+        }
+        let id: i64 = l.try_get("id")?;
+        let take = left.min(l.try_get::<i64, _>("remaining_cents")?);
+        let n = sqlx::query(
+            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1 WHERE id = $2 AND remaining_cents >= $1",
+        )
+        .bind(take)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("concurrent_update"));
+        }
+        out.push((id, Cents(take)));
+        left -= take;
+    }
+    if left != 0 {
+        return Err(StoreError::Corrupt("fund_lots"));
+    }
+    Ok(out)
+}
+
+/// Removes what is left of a lot (expiry or replacement): the balance first, then the lot, then
+/// an `expire` entry; money from an envelope goes back to it. Returns the cents removed.
+pub(crate) async fn expire_lot(
+    tx: &mut AnyConnection,
+    lot: i64,
+    reason: &str,
+    now: Timestamp,
+) -> StoreResult<i64> {
+    let r = sqlx::query(
+        "SELECT card_id, product_group_id, remaining_cents, envelope_id, schedule_id FROM fund_lots WHERE id = $1",
+    )
+    .bind(lot)
+    .fetch_one(&mut *tx)
+    .await?;
+    let left: i64 = r.try_get("remaining_cents")?;
+    if left <= 0 {
+        return Ok(0);
+    }
+    let card = CardId(r.try_get("card_id")?);
+    let group = ProductGroupId(r.try_get("product_group_id")?);
+    if !take_balance(&mut *tx, card, group, Cents(left)).await? {
+        return Err(StoreError::Corrupt("card_funds"));
+    }
+    let n = sqlx::query("UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2")
+        .bind(lot)
+        .bind(left)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n != 1 {
+        return Err(StoreError::Conflict("concurrent_update"));
+    }
+    if let Some(env) = r.try_get::<Option<i64>, _>("envelope_id")? {
+        sqlx::query("UPDATE budget_envelopes SET loaded_cents = loaded_cents - $1 WHERE id = $2")
+            .bind(left)
+            .bind(env)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let dims = card_dims(&mut *tx, card).await?;
+    let mut e = Entry::new(&dims, group, EntryKind::Expire, Cents(-left));
+    e.lot = Some(lot);
+    e.reason = reason;
+    e.schedule = r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
+    insert_entry(tx, &e, now).await?;
+    Ok(left)
+}
+
+impl Store {
+    /// On PostgreSQL, locks every balance row of a card, in one order, so that concurrent
+    /// movements on the same card queue instead of deadlocking. SQLite's single writer already
+    /// serializes them.
+    pub(crate) async fn lock_card(&self, tx: &mut AnyConnection, card: CardId) -> StoreResult<()> {
+        if self.backend() == Backend::Postgres {
+            sqlx::query(
+                "SELECT product_group_id FROM card_funds WHERE card_id = $1 ORDER BY product_group_id FOR UPDATE",
+            )
+            .bind(card.0)
+            .fetch_all(tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Expires a card's lots that are past their date (before it spends, and from the job).
+    async fn expire_card(&self, tx: &mut AnyConnection, card: CardId, now: Timestamp) -> StoreResult<i64> {
+        let lots = sqlx::query(
+            "SELECT id FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 AND expires_at IS NOT NULL \
+             AND expires_at <= $2",
+        )
+        .bind(card.0)
+        .bind(ms(now))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut total = 0;
+        for l in lots {
+            total += expire_lot(&mut *tx, l.try_get("id")?, "expired", now).await?;
+        }
+        Ok(total)
+    }
+
+    /// Spends funds on a card at the acting market: every line is taken from the group's balance
+    /// (then from loyalty funds, if the program has them) by conditional updates in one
+    /// transaction, or nothing is.
+    pub async fn redeem(
+        &self,
+        scope: &TenantScope,
+        input: &RedemptionInput,
+    ) -> StoreResult<Redemption> {
+        let mut lines: BTreeMap<ProductGroupId, i64> = BTreeMap::new();
+        for (g, c) in &input.lines {
+            if c.0 < 0 {
+                return Err(StoreError::Conflict("negative_amount"));
+            }
+            *lines.entry(*g).or_default() += c.0;
+        }
+        lines.retain(|_, c| *c > 0);
+        if lines.is_empty() {
+            return Err(StoreError::Conflict("empty_redemption"));
+        }
+        let total: i64 = lines.values().sum();
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, input.card).await?;
+        let dims = card_dims(&mut tx, input.card).await?;
+        if !dims.status.can_spend() {
+            return Err(StoreError::CardRefused(dims.status.code()));
+        }
+        let groups = sqlx::query(
+            "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m WHERE m.program_id = g.program_id \
+             AND m.member_id = $2 AND m.role = 'market') AS member FROM product_groups g WHERE g.program_id = $1",
+        )
+        .bind(dims.program.0)
+        .bind(scope.org.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let member = groups
+            .first()
+            .map(|r| r.try_get::<Option<i64>, _>("member"))
+            .transpose()?
+            .flatten()
+            .is_some();
+        if !member {
+            return Err(StoreError::NotFound);
+        }
+        let mut loyalty = None;
+        let mut known = Vec::with_capacity(groups.len());
+        for r in &groups {
+            let id = ProductGroupId(r.try_get("id")?);
+            if crate::db::flag(r, "is_loyalty")? {
+                loyalty = Some(id);
+            }
+            known.push(id);
+        }
+        if let Some(g) = lines.keys().find(|g| !known.contains(g)) {
+            return Err(StoreError::Insufficient(*g));
+        }
+        if let Some(reg) = input.register {
+            let ok = sqlx::query("SELECT 1 AS x FROM registers WHERE id = $1 AND organization_id = $2 AND active = $3")
+                .bind(reg.0)
+                .bind(scope.org.0)
+                .bind(true)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if ok.is_none() {
+                return Err(StoreError::Conflict("unknown_register"));
+            }
+        }
+        self.expire_card(&mut tx, input.card, now).await?;
+        // Take every line: the group's balance, then loyalty funds for the rest.
+        let mut drawn: Vec<(ProductGroupId, ProductGroupId, i64, Cents)> = Vec::new();
+        for (&group, &amount) in &lines {
+            let own = if take_balance(&mut tx, input.card, group, Cents(amount)).await? {
+                amount
+            } else {
+                let Some(loyal) = loyalty.filter(|l| *l != group) else {
+                    return Err(StoreError::Insufficient(group));
+                };
+                let have: i64 = sqlx::query(
+                    "SELECT balance_cents FROM card_funds WHERE card_id = $1 AND product_group_id = $2",
+                )
+                .bind(input.card.0)
+                .bind(group.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("balance_cents"))
+                .transpose()?
+                .unwrap_or(0);
+                if !take_balance(&mut tx, input.card, loyal, Cents(amount - have)).await?
+                    || !take_balance(&mut tx, input.card, group, Cents(have)).await?
+                {
+                    return Err(StoreError::Insufficient(group));
+                }
+                for (lot, c) in draw_lots(&mut tx, input.card, loyal, Cents(amount - have)).await? {
+                    drawn.push((group, loyal, lot, c));
+                }
+                have
+            };
+            for (lot, c) in draw_lots(&mut tx, input.card, group, Cents(own)).await? {
+                drawn.push((group, group, lot, c));
+            }
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO redemptions (organization_id, program_id, card_id, market_id, register_id, total_cents, \
+             actor_user_id, actor_token_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(dims.operator.0)
+        .bind(dims.program.0)
+        .bind(input.card.0)
+        .bind(scope.org.0)
+        .bind(input.register.map(|r| r.0))
+        .bind(total)
+        .bind(scope.actor.user.map(|u| u.0))
+        .bind(scope.actor.token.map(|t| t.0))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for (&group, &amount) in &lines {
+            sqlx::query(
+                "INSERT INTO redemption_lines (organization_id, redemption_id, product_group_id, amount_cents) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(dims.operator.0)
+            .bind(id)
+            .bind(group.0)
+            .bind(amount)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (line, from, lot, c) in drawn {
+            let mut e = Entry::new(&dims, from, EntryKind::Spend, Cents(-c.0));
+            e.line_group = Some(line);
+            e.lot = Some(lot);
+            e.market = Some(scope.org);
+            e.register = input.register;
+            e.redemption = Some(id);
+            e.actor = scope.actor;
+            insert_entry(&mut tx, &e, now).await?;
+        }
+        tx.commit().await?;
+        Ok(Redemption {
+            id: RedemptionId(id),
+            program: dims.program,
+            card: input.card,
+            market: scope.org,
+            register: input.register,
+            total: Cents(total),
+            refunded: Cents(0),
+            lines: lines
+                .into_iter()
+                .map(|(group, amount)| RedemptionLine {
+                    group,
+                    amount: Cents(amount),
+                    refunded: Cents(0),
+                })
+                .collect(),
+            at: now,
+        })
+    }
+
+    /// A redemption seen by its market or by the program's operator.
+    pub async fn redemption(&self, scope: &TenantScope, id: RedemptionId) -> StoreResult<Redemption> {
+        let r = sqlx::query(
+            "SELECT id, program_id, card_id, market_id, register_id, total_cents, refunded_cents, created_at \
+             FROM redemptions WHERE id = $1 AND (market_id = $2 OR organization_id = $2)",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let lines = sqlx::query(
+            "SELECT product_group_id, amount_cents, refunded_cents FROM redemption_lines WHERE redemption_id = $1 \
+             ORDER BY product_group_id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|l| {
+            Ok(RedemptionLine {
+                group: ProductGroupId(l.try_get("product_group_id")?),
+                amount: Cents(l.try_get("amount_cents")?),
+                refunded: Cents(l.try_get("refunded_cents")?),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Redemption {
+            id,
+            program: ProgramId(r.try_get("program_id")?),
+            card: CardId(r.try_get("card_id")?),
+            market: OrgId(r.try_get("market_id")?),
+            register: r.try_get::<Option<i64>, _>("register_id")?.map(RegisterId),
+            total: Cents(r.try_get("total_cents")?),
+            refunded: Cents(r.try_get("refunded_cents")?),
+            lines,
+            at: ts(&r, "created_at")?,
+        })
+    }
+
+    /// Refunds part or all of a redemption, per product group: bounded by what was paid and not
+    /// yet refunded, and returned to the lots it was drawn from.
+    pub async fn refund(
+        &self,
+        scope: &TenantScope,
+        redemption: RedemptionId,
+        lines: &[(ProductGroupId, Cents)],
+        reason: &str,
+    ) -> StoreResult<RefundId> {
+        let red = self.redemption(scope, redemption).await?;
+        let total: i64 = lines.iter().map(|(_, c)| c.0).sum();
+        if total <= 0 || lines.iter().any(|(_, c)| c.0 < 0) {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, red.card).await?;
+        let dims = card_dims(&mut tx, red.card).await?;
+        let n = sqlx::query(
+            "UPDATE redemptions SET refunded_cents = refunded_cents + $1 WHERE id = $2 \
+             AND refunded_cents + $1 <= total_cents",
+        )
+        .bind(total)
+        .bind(redemption.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("refund_exceeds_payment"));
+        }
+        let refund_id: i64 = sqlx::query(
+            "INSERT INTO refunds (organization_id, redemption_id, amount_cents, reason, actor_user_id, actor_token_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(dims.operator.0)
+        .bind(redemption.0)
+        .bind(total)
+        .bind(reason.trim())
+        .bind(scope.actor.user.map(|u| u.0))
+        .bind(scope.actor.token.map(|t| t.0))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for (group, amount) in lines.iter().filter(|(_, c)| c.0 > 0) {
+            let n = sqlx::query(
+                "UPDATE redemption_lines SET refunded_cents = refunded_cents + $1 WHERE redemption_id = $2 \
+                 AND product_group_id = $3 AND refunded_cents + $1 <= amount_cents",
+            )
+            .bind(amount.0)
+            .bind(redemption.0)
+            .bind(group.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Conflict("refund_exceeds_payment"));
+            }
+            // Back to the lots the line was drawn from, net of earlier refunds; own group first.
+            let lots = sqlx::query(
+                "SELECT lot_id, product_group_id, CAST(-SUM(amount_cents) AS BIGINT) AS open FROM fund_entries \
+                 WHERE redemption_id = $1 AND line_group_id = $2 AND kind IN ('spend', 'refund') \
+                 GROUP BY lot_id, product_group_id HAVING -SUM(amount_cents) > 0 \
+                 ORDER BY CASE WHEN product_group_id = $2 THEN 0 ELSE 1 END, lot_id",
+            )
+            .bind(redemption.0)
+            .bind(group.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut left = amount.0;
+            for l in lots {
+                if left == 0 {
+                    break;
+                }
+                let lot: i64 = l.try_get("lot_id")?;
+                let from = ProductGroupId(l.try_get("product_group_id")?);
+                let give = left.min(l.try_get::<i64, _>("open")?);
+                sqlx::query(
+                    "UPDATE card_funds SET balance_cents = balance_cents + $1 WHERE card_id = $2 AND product_group_id = $3",
+                )
+                .bind(give)
+                .bind(red.card.0)
+                .bind(from.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE fund_lots SET remaining_cents = remaining_cents + $1 WHERE id = $2")
+                    .bind(give)
+                    .bind(lot)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut e = Entry::new(&dims, from, EntryKind::Refund, Cents(give));
+                e.line_group = Some(*group);
+                e.lot = Some(lot);
+                e.market = Some(red.market);
+                e.register = red.register;
+                e.redemption = Some(redemption.0);
+                e.refund = Some(refund_id);
+                e.reason = reason.trim();
+                e.actor = scope.actor;
+                insert_entry(&mut tx, &e, now).await?;
+                left -= give;
+            }
+            if left != 0 {
+                return Err(StoreError::Corrupt("fund_entries"));
+            }
+        }
+        tx.commit().await?;
+        Ok(RefundId(refund_id))
+    }
+
+    /// A manual load (positive) or correction (negative) on a card, with a reason, by the
+    /// operator. Positive amounts make a lot that never expires; negative ones are refused
+    /// beyond the balance.
+    pub async fn adjust_funds(
+        &self,
+        scope: &TenantScope,
+        card: CardId,
+        group: ProductGroupId,
+        amount: Cents,
+        reason: &str,
+    ) -> StoreResult<()> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Conflict("reason_required"));
+        }
+        if amount.0 == 0 {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, card).await?;
+        let dims = card_dims(&mut tx, card).await?;
+        if dims.operator != scope.org {
+            return Err(StoreError::NotFound);
+        }
+        let known = sqlx::query("SELECT 1 AS x FROM product_groups WHERE id = $1 AND program_id = $2")
+            .bind(group.0)
+            .bind(dims.program.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        if amount.0 > 0 {
+            let lot = add_lot(&mut tx, dims.operator, card, group, amount, None, None, None, None, now).await?;
+            let mut e = Entry::new(&dims, group, EntryKind::Adjust, amount);
+            e.lot = Some(lot);
+            e.reason = reason.trim();
+            e.actor = scope.actor;
+            insert_entry(&mut tx, &e, now).await?;
+        } else {
+            if !take_balance(&mut tx, card, group, Cents(-amount.0)).await? {
+                return Err(StoreError::Insufficient(group));
+            }
+            for (lot, c) in draw_lots(&mut tx, card, group, Cents(-amount.0)).await? {
+                let mut e = Entry::new(&dims, group, EntryKind::Adjust, Cents(-c.0));
+                e.lot = Some(lot);
+                e.reason = reason.trim();
+                e.actor = scope.actor;
+                insert_entry(&mut tx, &e, now).await?;
+            }
+        }
+        tx.commit().await
+    }
+
+    /// Moves every lot left on `from` to `to` (same groups, same expiry), with a pair of
+    /// transfer entries per lot. Used when a lost card is replaced.
+    pub(crate) async fn move_funds(
+        &self,
+        tx: &mut AnyConnection,
+        from: &CardDims,
+        to: &CardDims,
+        actor: Actor,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
+        self.expire_card(&mut *tx, from.card, now).await?;
+        let lots = sqlx::query(
+            "SELECT id, product_group_id, remaining_cents, load_id, envelope_id, schedule_id, expires_at \
+             FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 ORDER BY id",
+        )
+        .bind(from.card.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut moved = 0;
+        for l in lots {
+            let lot: i64 = l.try_get("id")?;
+            let group = ProductGroupId(l.try_get("product_group_id")?);
+            let left = Cents(l.try_get("remaining_cents")?);
+            if !take_balance(&mut *tx, from.card, group, left).await? {
+                return Err(StoreError::Corrupt("card_funds"));
+            }
+            let n = sqlx::query("UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2")
+                .bind(lot)
+                .bind(left.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Conflict("concurrent_update"));
+            }
+            let schedule = l.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
+            let new_lot = add_lot(
+                &mut *tx,
+                to.operator,
+                to.card,
+                group,
+                left,
+                l.try_get("load_id")?,
+                l.try_get("envelope_id")?,
+                schedule,
+                crate::db::ts_opt(&l, "expires_at")?,
+                now,
+            )
+            .await?;
+            let mut out = Entry::new(from, group, EntryKind::TransferOut, Cents(-left.0));
+            out.lot = Some(lot);
+            out.schedule = schedule;
+            out.actor = actor;
+            insert_entry(&mut *tx, &out, now).await?;
+            let mut inn = Entry::new(to, group, EntryKind::TransferIn, left);
+            inn.lot = Some(new_lot);
+            inn.schedule = schedule;
+            inn.actor = actor;
+            insert_entry(&mut *tx, &inn, now).await?;
+            moved += left.0;
+        }
+        Ok(moved)
+    }
+
+    /// A card's balances per group (expired lots not counted even if the job has not run yet).
+    pub async fn card_balances(&self, card: CardId) -> StoreResult<Vec<Balance>> {
+        let now = ms(self.now());
+        let rows = sqlx::query(
+            "SELECT product_group_id, CAST(SUM(remaining_cents) AS BIGINT) AS balance, MIN(expires_at) AS next_expiry FROM fund_lots \
+             WHERE card_id = $1 AND remaining_cents > 0 AND (expires_at IS NULL OR expires_at > $2) \
+             GROUP BY product_group_id ORDER BY product_group_id",
+        )
+        .bind(card.0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Balance {
+                    group: ProductGroupId(r.try_get("product_group_id")?),
+                    balance: Cents(r.try_get("balance")?),
+                    next_expiry: crate::db::ts_opt(r, "next_expiry")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Expires every lot past its date, card by card, each card in its own transaction.
+    /// Returns the cents expired.
+    pub async fn run_expiry(&self) -> StoreResult<i64> {
+        let now = self.now();
+        let cards: Vec<i64> = sqlx::query(
+            "SELECT DISTINCT card_id FROM fund_lots WHERE expires_at IS NOT NULL AND expires_at <= $1 \
+             AND remaining_cents > 0",
+        )
+        .bind(ms(now))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("card_id"))
+        .collect::<Result<_, _>>()?;
+        let mut total = 0;
+        for card in cards {
+            let mut tx = self.write_tx().await?;
+            self.lock_card(&mut tx, CardId(card)).await?;
+            total += self.expire_card(&mut tx, CardId(card), now).await?;
+            tx.commit().await?;
+        }
+        Ok(total)
+    }
+
+    /// The sum of a program's ledger, and of its cached balances: they must be equal.
+    pub async fn ledger_check(&self, program: ProgramId) -> StoreResult<(Cents, Cents, Cents)> {
+        let ledger: Option<i64> = sqlx::query("SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1")
+            .bind(program.0)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("s")?;
+        let cached: Option<i64> = sqlx::query(
+            "SELECT CAST(SUM(f.balance_cents) AS BIGINT) AS s FROM card_funds f JOIN cards c ON c.id = f.card_id WHERE c.program_id = $1",
+        )
+        .bind(program.0)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("s")?;
+        let lots: Option<i64> = sqlx::query(
+            "SELECT CAST(SUM(l.remaining_cents) AS BIGINT) AS s FROM fund_lots l JOIN cards c ON c.id = l.card_id WHERE c.program_id = $1",
+        )
+        .bind(program.0)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("s")?;
+        Ok((
+            Cents(ledger.unwrap_or(0)),
+            Cents(cached.unwrap_or(0)),
+            Cents(lots.unwrap_or(0)),
+        ))
+    }
+}

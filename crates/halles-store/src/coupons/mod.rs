@@ -1,0 +1,35 @@
+//! Food-coupon programs: programs and their members, allocation schedules and budget envelopes,
+//! participants, cards, the funds ledger (loads, redemptions, refunds, expiry) and reports.
+//!
+//! Every movement of money is a row of `fund_entries`. `card_funds` (per card and product group)
+//! and `fund_lots` (per load) cache the ledger's sums; spending decrements them with conditional
+//! updates (`... AND balance_cents >= $n`) inside the transaction that writes the entries, so the
+//! database, not Rust, refuses to spend the same cent twice.
+
+mod cards;
+mod funds;
+mod participants;
+mod programs;
+mod reports;
+mod schedules;
+
+pub use cards::{Card, CardLookup};
+pub use funds::{Balance, Redemption, RedemptionInput, RedemptionLine};
+pub use participants::{Participant, ParticipantInput};
+pub use programs::{
+    Access, Program, ProgramInput, ProgramMember, ProductGroup, ParticipantType,
+};
+pub use reports::{Dimension, EnvelopeRow, ReportFilter, ReportRow, Reach, Totals};
+pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
+
+use crate::{StoreError, StoreResult};
+use halles_core::coupons::parse_date;
+use jiff::civil::Date;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Reads an ISO date column.
+pub(crate) fn date(row: &AnyRow, col: &str) -> StoreResult<Date> {
+    let s: String = row.try_get(col)?;
+    parse_date(&s).map_err(|_| StoreError::Corrupt("date"))
+}

@@ -1,0 +1,342 @@
+//! Participants enrolled by partner organizations, with the least personal data.
+
+use crate::audit::{self, Action, Change};
+use crate::db::{flag, ms};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{ProgramRole, participant_code};
+use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProgramId};
+use jiff::civil::Date;
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Access;
+
+/// What a partner organization enters for a participant. Identity fields are optional: the
+/// program decides which it collects.
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantInput {
+    /// The participant type.
+    pub participant_type: Option<ParticipantTypeId>,
+    /// First free identifier, unique within the organization (e.g. the organization's file number).
+    pub id1: String,
+    /// Second free identifier.
+    pub id2: String,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail (for receipts and expiry notices).
+    pub email: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Notes.
+    pub notes: String,
+    /// Whether they want e-mailed receipts.
+    pub receipts: bool,
+    /// When consent was given.
+    pub consent_on: Option<Date>,
+    /// What it was given for.
+    pub consent_purpose: String,
+}
+
+/// An enrolled participant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    /// Its id.
+    pub id: ParticipantId,
+    /// The partner organization that enrolled them.
+    pub partner: OrgId,
+    /// The program.
+    pub program: ProgramId,
+    /// The code the platform gave them.
+    pub code: String,
+    /// Their type.
+    pub participant_type: ParticipantTypeId,
+    /// First identifier.
+    pub id1: String,
+    /// Second identifier.
+    pub id2: String,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Notes.
+    pub notes: String,
+    /// E-mailed receipts.
+    pub receipts: bool,
+    /// Consent date.
+    pub consent_on: Date,
+    /// Consent purpose.
+    pub consent_purpose: String,
+    /// Removed participants are kept (money went through them) but inactive.
+    pub active: bool,
+    /// Their current card, if any: id and number.
+    pub card: Option<(CardId, String)>,
+}
+
+const COLUMNS: &str = "p.id, p.organization_id, p.program_id, p.code, p.participant_type_id, p.id1, p.id2, p.name, \
+     p.phone, p.email, p.postal_code, p.notes, p.receipts, p.consent_on, p.consent_purpose, p.active, \
+     (SELECT c.id FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_id, \
+     (SELECT c.number FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_number";
+
+fn row(r: &AnyRow) -> StoreResult<Participant> {
+    let card_id: Option<i64> = r.try_get("card_id")?;
+    let card_number: Option<String> = r.try_get("card_number")?;
+    Ok(Participant {
+        id: ParticipantId(r.try_get("id")?),
+        partner: OrgId(r.try_get("organization_id")?),
+        program: ProgramId(r.try_get("program_id")?),
+        code: r.try_get("code")?,
+        participant_type: ParticipantTypeId(r.try_get("participant_type_id")?),
+        id1: r.try_get::<Option<String>, _>("id1")?.unwrap_or_default(),
+        id2: r.try_get("id2")?,
+        name: r.try_get("name")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        postal_code: r.try_get("postal_code")?,
+        notes: r.try_get("notes")?,
+        receipts: flag(r, "receipts")?,
+        consent_on: super::date(r, "consent_on")?,
+        consent_purpose: r.try_get("consent_purpose")?,
+        active: flag(r, "active")?,
+        card: card_id.zip(card_number).map(|(i, n)| (CardId(i), n)),
+    })
+}
+
+fn nonempty(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+impl Store {
+    /// Which participants the acting organization may see in a program: a partner only its
+    /// own, the operator all; markets and funders none (they never see identities).
+    async fn participant_filter(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<i64> {
+        match self.program_access(scope, program).await?.1 {
+            Access::Operator => Ok(0),
+            Access::Member(ProgramRole::Partner) => Ok(scope.org.0),
+            Access::Member(_) => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Enrols a participant in a program for the acting partner organization.
+    pub async fn create_participant(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        input: &ParticipantInput,
+    ) -> StoreResult<Participant> {
+        match self.program_access(scope, program).await?.1 {
+            Access::Member(ProgramRole::Partner) => {}
+            _ => return Err(StoreError::NotFound),
+        }
+        let t = input.participant_type.ok_or(StoreError::Conflict("unknown_type"))?;
+        if !self.participant_types(program).await?.iter().any(|x| x.id == t) {
+            return Err(StoreError::Conflict("unknown_type"));
+        }
+        let consent = input.consent_on.ok_or(StoreError::Conflict("consent_required"))?;
+        if input.consent_purpose.trim().is_empty() {
+            return Err(StoreError::Conflict("consent_required"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let mut id = None;
+        // A code collision (8 characters of 31) is astronomically rare; draw again if it happens.
+        for _ in 0..3 {
+            let mut r = [0u8; 8];
+            rand::rng().fill_bytes(&mut r);
+            let code = participant_code(r);
+            let inserted = sqlx::query(
+                "INSERT INTO participants (organization_id, program_id, code, participant_type_id, id1, id2, name, phone, \
+                 email, postal_code, notes, receipts, consent_on, consent_purpose, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (code) DO NOTHING \
+                 RETURNING id",
+            )
+            .bind(scope.org.0)
+            .bind(program.0)
+            .bind(&code)
+            .bind(t.0)
+            .bind(nonempty(&input.id1))
+            .bind(input.id2.trim())
+            .bind(input.name.trim())
+            .bind(input.phone.trim())
+            .bind(input.email.trim())
+            .bind(input.postal_code.trim().to_uppercase())
+            .bind(input.notes.trim())
+            .bind(input.receipts)
+            .bind(consent.to_string())
+            .bind(input.consent_purpose.trim())
+            .bind(ms(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+                e => e,
+            })?;
+            if let Some(r) = inserted {
+                id = Some(r.try_get::<i64, _>("id")?);
+                break;
+            }
+        }
+        let id = id.ok_or(StoreError::Conflict("code_collision"))?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "participant",
+                entity_id: id.to_string(),
+                // Personal data stays out of the audit log.
+                before: None,
+                after: Some(json!({"program": program, "type": t, "consent_on": consent})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.participant(scope, program, ParticipantId(id)).await
+    }
+
+    /// One participant the acting organization may see.
+    pub async fn participant(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: ParticipantId,
+    ) -> StoreResult<Participant> {
+        let only = self.participant_filter(scope, program).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM participants p WHERE p.id = $1 AND p.program_id = $2 AND ($3 = 0 OR p.organization_id = $3)"
+        );
+        let r = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(program.0)
+            .bind(only)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row(&r)
+    }
+
+    /// The participants the acting organization may see, matching a search on code, identifiers,
+    /// name, phone or card number; active first, newest first.
+    pub async fn participants(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        search: &str,
+    ) -> StoreResult<Vec<Participant>> {
+        let only = self.participant_filter(scope, program).await?;
+        let like = format!("%{}%", search.trim().to_lowercase());
+        let sql = format!(
+            "SELECT {COLUMNS} FROM participants p WHERE p.program_id = $1 AND ($2 = 0 OR p.organization_id = $2) \
+             AND ($3 = '%%' OR LOWER(p.code) LIKE $3 OR LOWER(COALESCE(p.id1, '')) LIKE $3 OR LOWER(p.id2) LIKE $3 \
+             OR LOWER(p.name) LIKE $3 OR p.phone LIKE $3 OR EXISTS (SELECT 1 FROM cards c WHERE c.participant_id = p.id \
+             AND c.number LIKE $4)) ORDER BY p.active DESC, p.id DESC LIMIT 500"
+        );
+        let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+        let rows = sqlx::query(&sql)
+            .bind(program.0)
+            .bind(only)
+            .bind(&like)
+            .bind(if digits.len() >= 4 { format!("%{digits}%") } else { "-".to_owned() })
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Changes a participant's identity fields and type.
+    pub async fn update_participant(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: ParticipantId,
+        input: &ParticipantInput,
+    ) -> StoreResult<()> {
+        let before = self.participant(scope, program, id).await?;
+        let t = input.participant_type.unwrap_or(before.participant_type);
+        if !self.participant_types(program).await?.iter().any(|x| x.id == t) {
+            return Err(StoreError::Conflict("unknown_type"));
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE participants SET participant_type_id = $1, id1 = $2, id2 = $3, name = $4, phone = $5, email = $6, \
+             postal_code = $7, notes = $8, receipts = $9 WHERE organization_id = $10 AND id = $11",
+        )
+        .bind(t.0)
+        .bind(nonempty(&input.id1))
+        .bind(input.id2.trim())
+        .bind(input.name.trim())
+        .bind(input.phone.trim())
+        .bind(input.email.trim())
+        .bind(input.postal_code.trim().to_uppercase())
+        .bind(input.notes.trim())
+        .bind(input.receipts)
+        .bind(before.partner.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+            e => e,
+        })?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(before.partner),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "participant",
+                entity_id: id.to_string(),
+                before: Some(json!({"type": before.participant_type})),
+                after: Some(json!({"type": t})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Removes a participant: inactive from now on, its unused reservations back in the
+    /// envelopes. Funds already on the card stay until they are spent or expire.
+    pub async fn remove_participant(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: ParticipantId,
+    ) -> StoreResult<i64> {
+        let p = self.participant(scope, program, id).await?;
+        let mut tx = self.write_tx().await?;
+        let released = Store::release_enrolments(&mut tx, id).await?;
+        sqlx::query("UPDATE participants SET active = $1 WHERE organization_id = $2 AND id = $3")
+            .bind(false)
+            .bind(p.partner.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                actor: scope.actor,
+                action: Action::Delete,
+                entity: "participant",
+                entity_id: id.to_string(),
+                before: Some(json!({"active": true})),
+                after: Some(json!({"active": false, "released_cents": released})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(released)
+    }
+}

@@ -1,0 +1,572 @@
+//! Programs, their product groups and participant types, and the organizations taking part.
+
+use super::date;
+use crate::audit::{self, Action, Change};
+use crate::db::{flag, ms};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{ProgramRole, ReportPeriod};
+use halles_core::organizations::OrgKind;
+use halles_core::{OrgId, ParticipantTypeId, ProductGroupId, ProgramId, RegisterId};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A food-coupon program, owned by its operator organization.
+#[derive(Debug, Clone, Serialize)]
+pub struct Program {
+    /// Its id.
+    pub id: ProgramId,
+    /// The operator organization.
+    pub operator: OrgId,
+    /// Its name.
+    pub name: String,
+    /// The name participants see on cards and the balance page.
+    pub public_name: String,
+    /// First day.
+    pub starts_on: Date,
+    /// Last day.
+    pub ends_on: Date,
+    /// Period of the reconciliation report.
+    pub report_period: ReportPeriod,
+    /// Whether partner organizations give cards to participants themselves.
+    pub partners_assign_cards: bool,
+    /// Whether participants are known by their code only (no identity fields).
+    pub anonymous: bool,
+    /// Whether cards need a 4-digit PIN at the register.
+    pub pin_required: bool,
+    /// Archived programs are read-only.
+    pub archived: bool,
+}
+
+/// What an operator enters to create a program.
+#[derive(Debug, Clone)]
+pub struct ProgramInput {
+    /// Name.
+    pub name: String,
+    /// Public name (empty: the name).
+    pub public_name: String,
+    /// First day.
+    pub starts_on: Date,
+    /// Last day.
+    pub ends_on: Date,
+    /// Reconciliation period.
+    pub report_period: ReportPeriod,
+    /// Anonymity flag.
+    pub anonymous: bool,
+    /// PIN flag.
+    pub pin_required: bool,
+}
+
+/// A product group: what a share of the funds may buy.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductGroup {
+    /// Its id.
+    pub id: ProductGroupId,
+    /// French name.
+    pub name_fr: String,
+    /// English name.
+    pub name_en: String,
+    /// Display colour (`#rrggbb`), never the only carrier of meaning.
+    pub colour: String,
+    /// Display order.
+    pub position: i64,
+    /// The reserved loyalty group: funds put on cards by the program, never expiring, paying
+    /// for any group after the group's own balance.
+    pub is_loyalty: bool,
+}
+
+impl ProductGroup {
+    /// The name in a language.
+    pub fn name(&self, lang: &str) -> &str {
+        if lang == "en" {
+            &self.name_en
+        } else {
+            &self.name_fr
+        }
+    }
+}
+
+/// A participant type (household-size tier).
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantType {
+    /// Its id.
+    pub id: ParticipantTypeId,
+    /// French name.
+    pub name_fr: String,
+    /// English name.
+    pub name_en: String,
+    /// The value that names it in imported files.
+    pub match_key: String,
+    /// Display order.
+    pub position: i64,
+}
+
+impl ParticipantType {
+    /// The name in a language.
+    pub fn name(&self, lang: &str) -> &str {
+        if lang == "en" {
+            &self.name_en
+        } else {
+            &self.name_fr
+        }
+    }
+}
+
+/// An organization taking part in a program.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramMember {
+    /// The organization.
+    pub org: OrgId,
+    /// Its name.
+    pub name: String,
+    /// How it takes part.
+    pub role: ProgramRole,
+}
+
+/// How the acting organization reaches a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// It runs the program.
+    Operator,
+    /// It takes part as a partner, market or funder.
+    Member(ProgramRole),
+}
+
+const PROGRAM_COLUMNS: &str = "id, organization_id, name, public_name, starts_on, ends_on, report_period, \
+     partners_assign_cards, anonymous, pin_required, archived";
+
+fn program_row(r: &AnyRow) -> StoreResult<Program> {
+    Ok(Program {
+        id: ProgramId(r.try_get("id")?),
+        operator: OrgId(r.try_get("organization_id")?),
+        name: r.try_get("name")?,
+        public_name: r.try_get("public_name")?,
+        starts_on: date(r, "starts_on")?,
+        ends_on: date(r, "ends_on")?,
+        report_period: crate::db::code(r, "report_period", "report_period")?,
+        partners_assign_cards: flag(r, "partners_assign_cards")?,
+        anonymous: flag(r, "anonymous")?,
+        pin_required: flag(r, "pin_required")?,
+        archived: flag(r, "archived")?,
+    })
+}
+
+/// The groups a new program starts with: French, English, colour. The loyalty group comes last.
+const DEFAULT_GROUPS: &[(&str, &str, &str)] = &[
+    ("Fruits et légumes", "Fruits and vegetables", "#2e7d32"),
+    ("Produits laitiers et œufs", "Dairy and eggs", "#1565c0"),
+];
+
+/// The participant types a new program starts with: French, English, match key.
+const DEFAULT_TYPES: &[(&str, &str, &str)] = &[
+    ("1 personne", "1 person", "1"),
+    ("2 personnes", "2 persons", "2"),
+    ("3 personnes et plus", "3 persons or more", "3+"),
+];
+
+impl Store {
+    /// Creates a program for the acting operator, with the default product groups (and the
+    /// reserved loyalty group) and participant types.
+    pub async fn create_program(
+        &self,
+        scope: &TenantScope,
+        input: &ProgramInput,
+    ) -> StoreResult<ProgramId> {
+        if input.name.trim().is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        if input.ends_on < input.starts_on {
+            return Err(StoreError::Conflict("ends_before_start"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO programs (organization_id, name, public_name, starts_on, ends_on, report_period, \
+             anonymous, pin_required, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(input.name.trim())
+        .bind(input.public_name.trim())
+        .bind(input.starts_on.to_string())
+        .bind(input.ends_on.to_string())
+        .bind(input.report_period.code())
+        .bind(input.anonymous)
+        .bind(input.pin_required)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let loyalty = [("Fidélité", "Loyalty", "#6a1b9a")];
+        for (i, (fr, en, colour)) in DEFAULT_GROUPS.iter().chain(loyalty.iter()).enumerate() {
+            sqlx::query(
+                "INSERT INTO product_groups (organization_id, program_id, name_fr, name_en, colour, position, is_loyalty) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(scope.org.0)
+            .bind(id)
+            .bind(*fr)
+            .bind(*en)
+            .bind(*colour)
+            .bind(if *fr == "Fidélité" { 1000 } else { i as i64 })
+            .bind(*fr == "Fidélité")
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (i, (fr, en, key)) in DEFAULT_TYPES.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO participant_types (organization_id, program_id, name_fr, name_en, match_key, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(scope.org.0)
+            .bind(id)
+            .bind(*fr)
+            .bind(*en)
+            .bind(*key)
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "program",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"name": input.name, "starts_on": input.starts_on, "ends_on": input.ends_on})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ProgramId(id))
+    }
+
+    /// The programs the acting organization runs or takes part in, newest first.
+    pub async fn programs(&self, scope: &TenantScope) -> StoreResult<Vec<(Program, Access)>> {
+        let sql = format!(
+            "SELECT {PROGRAM_COLUMNS}, (SELECT role FROM program_members m WHERE m.program_id = p.id \
+             AND m.member_id = $1) AS member_role FROM programs p WHERE p.organization_id = $1 \
+             OR p.id IN (SELECT program_id FROM program_members WHERE member_id = $1) ORDER BY p.id DESC"
+        );
+        let rows = sqlx::query(&sql).bind(scope.org.0).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let p = program_row(r)?;
+                let access = if p.operator == scope.org {
+                    Access::Operator
+                } else {
+                    let role: Option<String> = r.try_get("member_role")?;
+                    Access::Member(
+                        role.as_deref()
+                            .unwrap_or("")
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt("program_role"))?,
+                    )
+                };
+                Ok((p, access))
+            })
+            .collect()
+    }
+
+    /// A program as the acting organization may see it, or `NotFound`.
+    pub async fn program_access(
+        &self,
+        scope: &TenantScope,
+        id: ProgramId,
+    ) -> StoreResult<(Program, Access)> {
+        let sql = format!(
+            "SELECT {PROGRAM_COLUMNS}, (SELECT role FROM program_members m WHERE m.program_id = p.id \
+             AND m.member_id = $2) AS member_role FROM programs p WHERE p.id = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(scope.org.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let p = program_row(&row)?;
+        if p.operator == scope.org {
+            return Ok((p, Access::Operator));
+        }
+        let role: Option<String> = row.try_get("member_role")?;
+        match role.and_then(|r| r.parse::<ProgramRole>().ok()) {
+            Some(r) => Ok((p, Access::Member(r))),
+            None => Err(StoreError::NotFound),
+        }
+    }
+
+    /// The program if the acting organization runs it, or `NotFound`.
+    pub async fn operated_program(
+        &self,
+        scope: &TenantScope,
+        id: ProgramId,
+    ) -> StoreResult<Program> {
+        match self.program_access(scope, id).await? {
+            (p, Access::Operator) => Ok(p),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// A program by id, for trusted callers (jobs, the public balance page).
+    pub async fn program_by_id(&self, id: ProgramId) -> StoreResult<Program> {
+        let sql = format!("SELECT {PROGRAM_COLUMNS} FROM programs WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        program_row(&row)
+    }
+
+    /// Archives or restores a program.
+    pub async fn set_program_archived(
+        &self,
+        scope: &TenantScope,
+        id: ProgramId,
+        archived: bool,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, id).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE programs SET archived = $1 WHERE organization_id = $2 AND id = $3")
+            .bind(archived)
+            .bind(scope.org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "program",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"archived": archived})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The product groups of a program, in display order (loyalty last).
+    pub async fn product_groups(&self, program: ProgramId) -> StoreResult<Vec<ProductGroup>> {
+        let rows = sqlx::query(
+            "SELECT id, name_fr, name_en, colour, position, is_loyalty FROM product_groups \
+             WHERE program_id = $1 ORDER BY position, id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProductGroup {
+                    id: ProductGroupId(r.try_get("id")?),
+                    name_fr: r.try_get("name_fr")?,
+                    name_en: r.try_get("name_en")?,
+                    colour: r.try_get("colour")?,
+                    position: r.try_get("position")?,
+                    is_loyalty: flag(r, "is_loyalty")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a product group to a program the acting organization runs.
+    pub async fn add_product_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        name_fr: &str,
+        name_en: &str,
+        colour: &str,
+    ) -> StoreResult<ProductGroupId> {
+        self.operated_program(scope, program).await?;
+        if name_fr.trim().is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO product_groups (organization_id, program_id, name_fr, name_en, colour, position) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT COUNT(*) FROM product_groups WHERE program_id = $2)) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(name_fr.trim())
+        .bind(if name_en.trim().is_empty() { name_fr.trim() } else { name_en.trim() })
+        .bind(colour)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("duplicate_name"),
+            e => e,
+        })?
+        .try_get("id")?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "product_group",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"program": program, "name_fr": name_fr, "name_en": name_en})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ProductGroupId(id))
+    }
+
+    /// The participant types of a program, in display order.
+    pub async fn participant_types(
+        &self,
+        program: ProgramId,
+    ) -> StoreResult<Vec<ParticipantType>> {
+        let rows = sqlx::query(
+            "SELECT id, name_fr, name_en, match_key, position FROM participant_types \
+             WHERE program_id = $1 ORDER BY position, id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ParticipantType {
+                    id: ParticipantTypeId(r.try_get("id")?),
+                    name_fr: r.try_get("name_fr")?,
+                    name_en: r.try_get("name_en")?,
+                    match_key: r.try_get("match_key")?,
+                    position: r.try_get("position")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Makes an organization a partner, market or funder of a program the acting organization
+    /// runs. The organization's kind must match the role.
+    pub async fn add_program_member(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        member: OrgId,
+        role: ProgramRole,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let kind: String = sqlx::query("SELECT kind FROM organizations WHERE id = $1")
+            .bind(member.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .try_get("kind")?;
+        let expected = match role {
+            ProgramRole::Partner => OrgKind::PartnerOrg,
+            ProgramRole::Market => OrgKind::Market,
+            ProgramRole::Funder => OrgKind::Funder,
+        };
+        if kind != expected.code() {
+            return Err(StoreError::Conflict("wrong_kind"));
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO program_members (organization_id, program_id, member_id, role) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(member.0)
+        .bind(role.code())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "program_member",
+                entity_id: format!("{program}:{member}"),
+                before: None,
+                after: Some(json!({"role": role.code()})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The organizations taking part in a program, by role then name.
+    pub async fn program_members(&self, program: ProgramId) -> StoreResult<Vec<ProgramMember>> {
+        let rows = sqlx::query(
+            "SELECT m.member_id, m.role, o.name FROM program_members m JOIN organizations o ON o.id = m.member_id \
+             WHERE m.program_id = $1 ORDER BY m.role, o.name",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProgramMember {
+                    org: OrgId(r.try_get("member_id")?),
+                    name: r.try_get("name")?,
+                    role: crate::db::code(r, "role", "program_role")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a cash register to the acting market.
+    pub async fn create_register(&self, scope: &TenantScope, name: &str) -> StoreResult<RegisterId> {
+        if name.trim().is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO registers (organization_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(name.trim())
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "register",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"name": name.trim()})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(RegisterId(id))
+    }
+
+    /// The active registers of the acting market.
+    pub async fn registers(&self, scope: &TenantScope) -> StoreResult<Vec<(RegisterId, String)>> {
+        let rows = sqlx::query("SELECT id, name FROM registers WHERE organization_id = $1 AND active = $2 ORDER BY id")
+            .bind(scope.org.0)
+            .bind(true)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((RegisterId(r.try_get("id")?), r.try_get("name")?)))
+            .collect()
+    }
+}

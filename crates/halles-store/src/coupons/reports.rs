@@ -1,0 +1,329 @@
+//! Reports on a program's ledger: sums of entries by dimension and period, reach, and envelopes.
+//! Every figure is a sum of `fund_entries`, so reports reconcile with the ledger by construction.
+
+use super::Access;
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{EntryKind, ProgramRole};
+use halles_core::money::Cents;
+use halles_core::ProgramId;
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::Row;
+
+/// What a report groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// Product group.
+    ProductGroup,
+    /// Partner organization.
+    Partner,
+    /// Market.
+    Market,
+    /// Cash register.
+    Register,
+    /// Participant type.
+    ParticipantType,
+}
+
+impl Dimension {
+    /// Every dimension, in display order.
+    pub const ALL: [Dimension; 5] = [
+        Dimension::ProductGroup,
+        Dimension::Partner,
+        Dimension::Market,
+        Dimension::Register,
+        Dimension::ParticipantType,
+    ];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::ProductGroup => "product_group",
+            Dimension::Partner => "partner",
+            Dimension::Market => "market",
+            Dimension::Register => "register",
+            Dimension::ParticipantType => "participant_type",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.code() == s)
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Dimension::ProductGroup => "e.product_group_id",
+            Dimension::Partner => "e.partner_id",
+            Dimension::Market => "e.market_id",
+            Dimension::Register => "e.register_id",
+            Dimension::ParticipantType => "e.participant_type_id",
+        }
+    }
+
+    fn label_sql(self) -> &'static str {
+        match self {
+            Dimension::ProductGroup => "(SELECT name_fr FROM product_groups WHERE id = k)",
+            Dimension::ParticipantType => "(SELECT name_fr FROM participant_types WHERE id = k)",
+            Dimension::Partner | Dimension::Market => "(SELECT name FROM organizations WHERE id = k)",
+            Dimension::Register => "(SELECT name FROM registers WHERE id = k)",
+        }
+    }
+}
+
+/// The period and scope of a report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportFilter {
+    /// From this instant, included.
+    pub from: Option<Timestamp>,
+    /// Until this instant, excluded.
+    pub until: Option<Timestamp>,
+}
+
+/// Sums of the ledger, by kind of movement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Scheduled loads.
+    pub loaded: Cents,
+    /// Manual loads and corrections, gift funds (net).
+    pub adjusted: Cents,
+    /// Spent at registers (positive figure).
+    pub spent: Cents,
+    /// Refunded to cards.
+    pub refunded: Cents,
+    /// Expired or replaced (positive figure).
+    pub expired: Cents,
+    /// Net of transfers between cards (zero over a whole program).
+    pub transferred: Cents,
+}
+
+impl Totals {
+    /// What is left on cards from these movements: the ledger's sum.
+    pub fn remaining(&self) -> Cents {
+        Cents(
+            self.loaded.0 + self.adjusted.0 - self.spent.0 + self.refunded.0 - self.expired.0
+                + self.transferred.0,
+        )
+    }
+
+    /// Spent net of refunds: what a market is owed.
+    pub fn net_spent(&self) -> Cents {
+        Cents(self.spent.0 - self.refunded.0)
+    }
+
+    fn add(&mut self, kind: EntryKind, amount: i64) {
+        match kind {
+            EntryKind::Load => self.loaded.0 += amount,
+            EntryKind::Adjust => self.adjusted.0 += amount,
+            EntryKind::Spend => self.spent.0 -= amount,
+            EntryKind::Refund => self.refunded.0 += amount,
+            EntryKind::Expire => self.expired.0 -= amount,
+            EntryKind::TransferIn | EntryKind::TransferOut => self.transferred.0 += amount,
+        }
+    }
+}
+
+/// One line of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    /// The dimension's id (none: entries without it, such as loads for the market dimension).
+    pub key: Option<i64>,
+    /// Its name.
+    pub label: String,
+    /// The sums.
+    pub totals: Totals,
+}
+
+/// How many participants a program reached.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Reach {
+    /// Participants enrolled and active.
+    pub enrolled: i64,
+    /// Participants who received at least one load.
+    pub loaded: i64,
+    /// Participants who spent at least once.
+    pub used: i64,
+    /// Participants who spent on at least two different days.
+    pub repeat: i64,
+}
+
+/// One envelope in the envelope report.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvelopeRow {
+    /// The schedule's name.
+    pub schedule: String,
+    /// The partner's name.
+    pub partner: String,
+    /// Budget.
+    pub budget: Cents,
+    /// Reserved for loads to come.
+    pub reserved: Cents,
+    /// Loaded on cards.
+    pub loaded: Cents,
+    /// Free.
+    pub free: Cents,
+}
+
+impl Store {
+    /// Which slice of a program's ledger the acting organization may read: the operator and
+    /// funders all of it, a partner its participants' entries, a market its own sales.
+    async fn report_scope(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<(&'static str, i64)> {
+        Ok(match self.program_access(scope, program).await?.1 {
+            Access::Operator | Access::Member(ProgramRole::Funder) => ("", 0),
+            Access::Member(ProgramRole::Partner) => ("e.partner_id", scope.org.0),
+            Access::Member(ProgramRole::Market) => ("e.market_id", scope.org.0),
+        })
+    }
+
+    /// The program's totals, overall or by a dimension, over a period.
+    pub async fn report(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        by: Option<Dimension>,
+        filter: ReportFilter,
+    ) -> StoreResult<Vec<ReportRow>> {
+        let (only_col, only) = self.report_scope(scope, program).await?;
+        let key = by.map(|d| d.column()).unwrap_or("e.program_id");
+        let label = by.map(|d| d.label_sql()).unwrap_or("''");
+        let only_sql = if only_col.is_empty() {
+            String::new()
+        } else {
+            format!(" AND {only_col} = {only}")
+        };
+        let sql = format!(
+            "SELECT k, {label} AS label, kind, s FROM (SELECT {key} AS k, e.kind AS kind, \
+             CAST(SUM(e.amount_cents) AS BIGINT) AS s FROM fund_entries e WHERE e.program_id = $1 AND e.at >= $2 \
+             AND e.at < $3{only_sql} GROUP BY {key}, e.kind) t ORDER BY label, k"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(program.0)
+            .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
+            .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: Vec<ReportRow> = Vec::new();
+        for r in rows {
+            let k: Option<i64> = r.try_get("k")?;
+            let kind: EntryKind = crate::db::code(&r, "kind", "entry_kind")?;
+            let s: i64 = r.try_get("s")?;
+            let label: Option<String> = r.try_get("label")?;
+            match out.iter_mut().find(|x| x.key == k) {
+                Some(row) => row.totals.add(kind, s),
+                None => {
+                    let mut totals = Totals::default();
+                    totals.add(kind, s);
+                    out.push(ReportRow {
+                        key: k,
+                        label: label.unwrap_or_default(),
+                        totals,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Totals of the whole program (or the acting organization's slice of it) over a period.
+    pub async fn report_totals(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        filter: ReportFilter,
+    ) -> StoreResult<Totals> {
+        Ok(self
+            .report(scope, program, None, filter)
+            .await?
+            .into_iter()
+            .next()
+            .map(|r| r.totals)
+            .unwrap_or_default())
+    }
+
+    /// How many participants the program reached over a period.
+    pub async fn reach(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        filter: ReportFilter,
+    ) -> StoreResult<Reach> {
+        let (only_col, only) = self.report_scope(scope, program).await?;
+        if only_col == "e.market_id" {
+            return Err(StoreError::NotFound);
+        }
+        let partner = if only_col.is_empty() { 0 } else { only };
+        let from = filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN);
+        let until = filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX);
+        let count = |sql: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                let n: i64 = sqlx::query(sql)
+                    .bind(program.0)
+                    .bind(partner)
+                    .bind(from)
+                    .bind(until)
+                    .fetch_one(&pool)
+                    .await?
+                    .try_get("n")?;
+                StoreResult::Ok(n)
+            }
+        };
+        Ok(Reach {
+            enrolled: count(
+                "SELECT COUNT(*) AS n FROM participants WHERE program_id = $1 AND ($2 = 0 OR organization_id = $2) \
+                 AND active = (1 = 1) AND $3 <= $4",
+            )
+            .await?,
+            loaded: count(
+                "SELECT COUNT(DISTINCT participant_id) AS n FROM fund_entries WHERE program_id = $1 \
+                 AND ($2 = 0 OR partner_id = $2) AND kind = 'load' AND at >= $3 AND at < $4",
+            )
+            .await?,
+            used: count(
+                "SELECT COUNT(DISTINCT participant_id) AS n FROM fund_entries WHERE program_id = $1 \
+                 AND ($2 = 0 OR partner_id = $2) AND kind = 'spend' AND at >= $3 AND at < $4",
+            )
+            .await?,
+            repeat: count(
+                "SELECT COUNT(*) AS n FROM (SELECT participant_id FROM redemptions r JOIN cards c ON c.id = r.card_id \
+                 JOIN participants p ON p.id = c.participant_id WHERE r.program_id = $1 AND ($2 = 0 OR p.organization_id = $2) \
+                 AND r.created_at >= $3 AND r.created_at < $4 GROUP BY c.participant_id \
+                 HAVING COUNT(DISTINCT r.created_at / 86400000) >= 2) t",
+            )
+            .await?,
+        })
+    }
+
+    /// The envelope report: budget, reserved, loaded and free per schedule and partner.
+    pub async fn envelope_report(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Vec<EnvelopeRow>> {
+        let (only_col, only) = self.report_scope(scope, program).await?;
+        let partner = match only_col {
+            "" => None,
+            "e.partner_id" => Some(halles_core::OrgId(only)),
+            _ => return Err(StoreError::NotFound),
+        };
+        let schedules = self.schedules(program).await?;
+        Ok(self
+            .envelopes(program, partner)
+            .await?
+            .into_iter()
+            .map(|e| EnvelopeRow {
+                schedule: schedules
+                    .iter()
+                    .find(|s| s.id == e.schedule)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                partner: e.partner_name.clone(),
+                budget: e.budget,
+                reserved: e.reserved,
+                loaded: e.loaded,
+                free: e.free(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,918 @@
+//! Allocation schedules, budget envelopes, enrolments and the loads that put funds on cards.
+
+use super::date;
+use super::funds::{CardDims, Entry, add_lot, expire_lot, insert_entry};
+use crate::audit::{self, Action, Change};
+use crate::db::{flag, ms};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{Calendar, EntryKind, Expiry, LoadMoment, local_date};
+use halles_core::money::Cents;
+use halles_core::{
+    CardId, EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId,
+    ScheduleId,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+/// What an operator enters to create a schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduleInput {
+    /// Name (e.g. "Été 2026").
+    pub name: String,
+    /// First day.
+    pub starts_on: Date,
+    /// Last day.
+    pub ends_on: Date,
+    /// When loads happen.
+    pub moment: LoadMoment,
+    /// At most this many loads per participant.
+    pub max_loads: u32,
+    /// Whether unspent funds stay when the next load comes (otherwise they are replaced).
+    pub carry_over: bool,
+    /// Whether a load only comes if the card was used since the previous one.
+    pub usage_based: bool,
+    /// When loaded funds expire.
+    pub expiry: Expiry,
+    /// Amount per participant type and product group, per load.
+    pub amounts: Vec<(ParticipantTypeId, ProductGroupId, Cents)>,
+}
+
+/// An allocation schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schedule {
+    /// Its id.
+    pub id: ScheduleId,
+    /// Its program.
+    pub program: ProgramId,
+    /// The operator.
+    #[serde(skip)]
+    pub operator: OrgId,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub starts_on: Date,
+    /// Last day.
+    pub ends_on: Date,
+    /// When loads happen.
+    pub moment: LoadMoment,
+    /// Maximum loads per participant.
+    pub max_loads: u32,
+    /// Carry-over of unspent funds.
+    pub carry_over: bool,
+    /// Usage-based loading.
+    pub usage_based: bool,
+    /// Expiry rule.
+    pub expiry: Expiry,
+    /// Archived schedules load nothing more.
+    pub archived: bool,
+    /// Amount per participant type and product group, per load.
+    pub amounts: Vec<(ParticipantTypeId, ProductGroupId, Cents)>,
+}
+
+impl Schedule {
+    /// The calendar part.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            moment: self.moment,
+            max_loads: self.max_loads,
+        }
+    }
+
+    /// What one load gives a participant of this type, per group (positive amounts only).
+    pub fn load_for(&self, t: ParticipantTypeId) -> Vec<(ProductGroupId, Cents)> {
+        self.amounts
+            .iter()
+            .filter(|(pt, _, c)| *pt == t && c.0 > 0)
+            .map(|(_, g, c)| (*g, *c))
+            .collect()
+    }
+
+    /// The total of one load for a participant type.
+    pub fn per_load(&self, t: ParticipantTypeId) -> Cents {
+        Cents(self.load_for(t).iter().map(|(_, c)| c.0).sum())
+    }
+}
+
+/// A partner organization's budget envelope for one schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Envelope {
+    /// Its id.
+    pub id: EnvelopeId,
+    /// The schedule.
+    pub schedule: ScheduleId,
+    /// The partner organization.
+    pub partner: OrgId,
+    /// Its name.
+    pub partner_name: String,
+    /// The budget.
+    pub budget: Cents,
+    /// Promised to enrolled participants for loads still to come.
+    pub reserved: Cents,
+    /// Put on cards (expired funds come back).
+    pub loaded: Cents,
+}
+
+impl Envelope {
+    /// What is left to promise.
+    pub fn free(&self) -> Cents {
+        Cents(self.budget.0 - self.reserved.0 - self.loaded.0)
+    }
+}
+
+/// What a run of the load job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LoadRun {
+    /// Loads put on cards.
+    pub loaded: u32,
+    /// Their total.
+    pub loaded_cents: i64,
+    /// Due loads of participants without a card (the money stays in the envelope).
+    pub no_card: u32,
+    /// Due loads skipped by usage-based schedules (card unused since the previous load).
+    pub unused: u32,
+    /// Unspent funds replaced by a new load (schedules without carry-over).
+    pub replaced_cents: i64,
+}
+
+const SCHEDULE_COLUMNS: &str = "id, organization_id, program_id, name, starts_on, ends_on, moment, max_loads, \
+     carry_over, usage_based, expiry, archived";
+
+impl Store {
+    /// Creates a schedule in a program the acting organization runs.
+    pub async fn create_schedule(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        input: &ScheduleInput,
+    ) -> StoreResult<ScheduleId> {
+        self.operated_program(scope, program).await?;
+        if input.name.trim().is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        if input.ends_on < input.starts_on {
+            return Err(StoreError::Conflict("ends_before_start"));
+        }
+        if input.max_loads == 0 {
+            return Err(StoreError::Conflict("max_loads"));
+        }
+        let groups = self.product_groups(program).await?;
+        let types = self.participant_types(program).await?;
+        for (t, g, c) in &input.amounts {
+            if !types.iter().any(|x| x.id == *t) || !groups.iter().any(|x| x.id == *g) || c.0 < 0 {
+                return Err(StoreError::Conflict("unknown_group_or_type"));
+            }
+        }
+        let expiry = serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO allocation_schedules (organization_id, program_id, name, starts_on, ends_on, moment, \
+             max_loads, carry_over, usage_based, expiry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(input.name.trim())
+        .bind(input.starts_on.to_string())
+        .bind(input.ends_on.to_string())
+        .bind(input.moment.code())
+        .bind(i64::from(input.max_loads))
+        .bind(input.carry_over)
+        .bind(input.usage_based)
+        .bind(&expiry)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for (t, g, c) in &input.amounts {
+            sqlx::query(
+                "INSERT INTO schedule_amounts (organization_id, schedule_id, participant_type_id, product_group_id, \
+                 amount_cents) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(scope.org.0)
+            .bind(id)
+            .bind(t.0)
+            .bind(g.0)
+            .bind(c.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "allocation_schedule",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"program": program, "name": input.name, "moment": input.moment.code(),
+                    "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ScheduleId(id))
+    }
+
+    /// The schedules of a program, oldest first.
+    pub async fn schedules(&self, program: ProgramId) -> StoreResult<Vec<Schedule>> {
+        let sql = format!("SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE program_id = $1 ORDER BY id");
+        let rows = sqlx::query(&sql).bind(program.0).fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.schedule_from(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// One schedule, by id.
+    pub async fn schedule(&self, id: ScheduleId) -> StoreResult<Schedule> {
+        let sql = format!("SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.schedule_from(&row).await
+    }
+
+    async fn schedule_from(&self, r: &sqlx::any::AnyRow) -> StoreResult<Schedule> {
+        let id: i64 = r.try_get("id")?;
+        let amounts = sqlx::query(
+            "SELECT participant_type_id, product_group_id, amount_cents FROM schedule_amounts WHERE schedule_id = $1 \
+             ORDER BY participant_type_id, product_group_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|a| {
+            Ok((
+                ParticipantTypeId(a.try_get("participant_type_id")?),
+                ProductGroupId(a.try_get("product_group_id")?),
+                Cents(a.try_get("amount_cents")?),
+            ))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let expiry: String = r.try_get("expiry")?;
+        Ok(Schedule {
+            id: ScheduleId(id),
+            program: ProgramId(r.try_get("program_id")?),
+            operator: OrgId(r.try_get("organization_id")?),
+            name: r.try_get("name")?,
+            starts_on: date(r, "starts_on")?,
+            ends_on: date(r, "ends_on")?,
+            moment: crate::db::code(r, "moment", "moment")?,
+            max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
+            carry_over: flag(r, "carry_over")?,
+            usage_based: flag(r, "usage_based")?,
+            expiry: serde_json::from_str(&expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
+            archived: flag(r, "archived")?,
+            amounts,
+        })
+    }
+
+    /// Archives or restores a schedule of a program the acting organization runs.
+    pub async fn set_schedule_archived(
+        &self,
+        scope: &TenantScope,
+        id: ScheduleId,
+        archived: bool,
+    ) -> StoreResult<()> {
+        let s = self.schedule(id).await?;
+        if s.operator != scope.org {
+            return Err(StoreError::NotFound);
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE allocation_schedules SET archived = $1 WHERE organization_id = $2 AND id = $3")
+            .bind(archived)
+            .bind(scope.org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "allocation_schedule",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"archived": archived})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Sets a partner organization's envelope for a schedule (creating it). A budget below what
+    /// is already reserved and loaded is refused.
+    pub async fn set_envelope(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        partner: OrgId,
+        budget: Cents,
+    ) -> StoreResult<EnvelopeId> {
+        let s = self.schedule(schedule).await?;
+        if s.operator != scope.org {
+            return Err(StoreError::NotFound);
+        }
+        let is_partner = self
+            .program_members(s.program)
+            .await?
+            .iter()
+            .any(|m| m.org == partner && m.role == halles_core::coupons::ProgramRole::Partner);
+        if !is_partner {
+            return Err(StoreError::Conflict("not_a_partner"));
+        }
+        if budget.0 < 0 {
+            return Err(StoreError::Conflict("negative_budget"));
+        }
+        let mut tx = self.write_tx().await?;
+        let updated = sqlx::query(
+            "UPDATE budget_envelopes SET budget_cents = $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND reserved_cents + loaded_cents <= $1 RETURNING id",
+        )
+        .bind(budget.0)
+        .bind(schedule.0)
+        .bind(partner.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id: i64 = match updated {
+            Some(r) => r.try_get("id")?,
+            None => {
+                let exists = sqlx::query("SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2")
+                    .bind(schedule.0)
+                    .bind(partner.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_some() {
+                    return Err(StoreError::Conflict("below_committed"));
+                }
+                sqlx::query(
+                    "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(scope.org.0)
+                .bind(s.program.0)
+                .bind(schedule.0)
+                .bind(partner.0)
+                .bind(budget.0)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?
+            }
+        };
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "budget_envelope",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(EnvelopeId(id))
+    }
+
+    /// Moves part of one partner's free budget to another partner's envelope of the same schedule.
+    pub async fn move_envelope(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        from: OrgId,
+        to: OrgId,
+        amount: Cents,
+    ) -> StoreResult<()> {
+        let s = self.schedule(schedule).await?;
+        if s.operator != scope.org {
+            return Err(StoreError::NotFound);
+        }
+        if amount.0 <= 0 || from == to {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        let mut tx = self.write_tx().await?;
+        let taken = sqlx::query(
+            "UPDATE budget_envelopes SET budget_cents = budget_cents - $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND budget_cents - $1 >= reserved_cents + loaded_cents",
+        )
+        .bind(amount.0)
+        .bind(schedule.0)
+        .bind(from.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken != 1 {
+            return Err(StoreError::Conflict("over_budget"));
+        }
+        let given = sqlx::query(
+            "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3",
+        )
+        .bind(amount.0)
+        .bind(schedule.0)
+        .bind(to.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if given != 1 {
+            return Err(StoreError::Conflict("no_envelope"));
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "budget_envelope",
+                entity_id: format!("{schedule}:{from}->{to}"),
+                before: None,
+                after: Some(json!({"moved_cents": amount.0})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The envelopes of a program, optionally of one partner.
+    pub async fn envelopes(
+        &self,
+        program: ProgramId,
+        partner: Option<OrgId>,
+    ) -> StoreResult<Vec<Envelope>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.schedule_id, e.partner_id, o.name, e.budget_cents, e.reserved_cents, e.loaded_cents \
+             FROM budget_envelopes e JOIN organizations o ON o.id = e.partner_id \
+             WHERE e.program_id = $1 AND ($2 = 0 OR e.partner_id = $2) ORDER BY e.schedule_id, o.name",
+        )
+        .bind(program.0)
+        .bind(partner.map(|p| p.0).unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Envelope {
+                    id: EnvelopeId(r.try_get("id")?),
+                    schedule: ScheduleId(r.try_get("schedule_id")?),
+                    partner: OrgId(r.try_get("partner_id")?),
+                    partner_name: r.try_get("name")?,
+                    budget: Cents(r.try_get("budget_cents")?),
+                    reserved: Cents(r.try_get("reserved_cents")?),
+                    loaded: Cents(r.try_get("loaded_cents")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Assigns a participant to a schedule: reserves, from the partner's envelope, the money for
+    /// every load still to come (and, with `catch_up`, for those missed since the start). Refused
+    /// beyond the envelope.
+    pub async fn enrol_in_schedule(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+        catch_up: bool,
+        max_loads: Option<u32>,
+    ) -> StoreResult<Cents> {
+        let s = self.schedule(schedule).await?;
+        let p = self.participant(scope, s.program, participant).await?;
+        if s.archived {
+            return Err(StoreError::Conflict("schedule_archived"));
+        }
+        let today = local_date(self.now());
+        let e = s.calendar().enrolment(today, catch_up, max_loads);
+        let loads = s.calendar().due_dates(e).len() as i64;
+        let reserve = Cents(s.per_load(p.participant_type).0 * loads);
+        let mut tx = self.write_tx().await?;
+        let envelope = sqlx::query(
+            "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND reserved_cents + loaded_cents + $1 <= budget_cents RETURNING id",
+        )
+        .bind(reserve.0)
+        .bind(schedule.0)
+        .bind(p.partner.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(envelope) = envelope else {
+            return Err(StoreError::Conflict("over_budget"));
+        };
+        let envelope: i64 = envelope.try_get("id")?;
+        sqlx::query(
+            "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
+             reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(p.partner.0)
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(envelope)
+        .bind(e.from.to_string())
+        .bind(i64::from(e.max_loads))
+        .bind(reserve.0)
+        .bind(ms(self.now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("already_enrolled"),
+            e => e,
+        })?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "enrolment",
+                entity_id: format!("{schedule}:{participant}"),
+                before: None,
+                after: Some(json!({"from": e.from, "max_loads": e.max_loads, "reserved_cents": reserve.0})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(reserve)
+    }
+
+    /// The loads a participant will still receive from a schedule: due date and amounts.
+    pub async fn forecast(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+    ) -> StoreResult<Vec<(Date, Vec<(ProductGroupId, Cents)>)>> {
+        let s = self.schedule(schedule).await?;
+        let p = self.participant(scope, s.program, participant).await?;
+        let row = sqlx::query(
+            "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
+             AND active = $3",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(true)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let e = halles_core::coupons::Enrolment {
+            from: date(&row, "from_on")?,
+            max_loads: u32::try_from(row.try_get::<i64, _>("max_loads")?).unwrap_or(0),
+        };
+        let through: String = row.try_get("loaded_through")?;
+        let amounts = s.load_for(p.participant_type);
+        Ok(s.calendar()
+            .due_dates(e)
+            .into_iter()
+            .filter(|d| d.to_string() > through)
+            .map(|d| (d, amounts.clone()))
+            .collect())
+    }
+
+    /// Runs every load due on or before `today` that has not run yet: exactly once per
+    /// participant, schedule and due date (a unique key on `loads`), whatever how often or
+    /// concurrently the job runs.
+    pub async fn run_due_loads(&self, today: Date) -> StoreResult<LoadRun> {
+        let mut run = LoadRun::default();
+        let schedule_ids: Vec<i64> = sqlx::query(
+            "SELECT s.id FROM allocation_schedules s JOIN programs p ON p.id = s.program_id \
+             WHERE s.archived = $1 AND p.archived = $1 AND s.starts_on <= $2 ORDER BY s.id",
+        )
+        .bind(false)
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        for sid in schedule_ids {
+            let s = self.schedule(ScheduleId(sid)).await?;
+            let rows = sqlx::query(
+                "SELECT e.organization_id, e.participant_id, e.envelope_id, e.from_on, e.max_loads, e.loaded_through, \
+                 p.participant_type_id FROM enrolments e JOIN participants p ON p.id = e.participant_id \
+                 WHERE e.schedule_id = $1 AND e.active = $2 AND e.loaded_through < $3",
+            )
+            .bind(sid)
+            .bind(true)
+            .bind(today.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            for r in rows {
+                let e = halles_core::coupons::Enrolment {
+                    from: date(&r, "from_on")?,
+                    max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
+                };
+                let through: String = r.try_get("loaded_through")?;
+                let due = LoadTarget {
+                    partner: OrgId(r.try_get("organization_id")?),
+                    participant: ParticipantId(r.try_get("participant_id")?),
+                    participant_type: ParticipantTypeId(r.try_get("participant_type_id")?),
+                    envelope: r.try_get("envelope_id")?,
+                };
+                for d in s.calendar().due_dates(e) {
+                    if d > today || d.to_string() <= through {
+                        continue;
+                    }
+                    self.load_one(&s, &due, d, &mut run).await?;
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// One due load, in its own transaction.
+    async fn load_one(
+        &self,
+        s: &Schedule,
+        t: &LoadTarget,
+        due: Date,
+        run: &mut LoadRun,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let amounts = s.load_for(t.participant_type);
+        let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
+        let mut tx = self.write_tx().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO loads (organization_id, schedule_id, participant_id, due_on, outcome, created_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(s.operator.0)
+        .bind(s.id.0)
+        .bind(t.participant.0)
+        .bind(due.to_string())
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(claimed) = claimed else {
+            // Another run did it.
+            return Ok(());
+        };
+        let load_id: i64 = claimed.try_get("id")?;
+        let card: Option<i64> = sqlx::query(
+            "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(t.participant.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+        let outcome = match card {
+            None => "no_card",
+            Some(card) if s.usage_based => {
+                // Used since the previous load of this schedule (or never loaded yet)?
+                let prev: Option<i64> = sqlx::query(
+                    "SELECT MAX(created_at) AS at FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
+                     AND outcome = 'loaded'",
+                )
+                .bind(s.id.0)
+                .bind(t.participant.0)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("at")?;
+                let used = match prev {
+                    None => true,
+                    Some(at) => sqlx::query(
+                        "SELECT 1 AS x FROM fund_entries WHERE card_id = $1 AND kind = 'spend' AND at >= $2 LIMIT 1",
+                    )
+                    .bind(card)
+                    .bind(at)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some(),
+                };
+                if used { "loaded" } else { "unused" }
+            }
+            Some(_) => "loaded",
+        };
+        if outcome == "loaded" {
+            let card = CardId(card.unwrap_or_default());
+            if !s.carry_over {
+                // Replaced: what is left of this schedule's earlier loads leaves the card.
+                let lots = sqlx::query(
+                    "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
+                )
+                .bind(card.0)
+                .bind(s.id.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                for l in lots {
+                    run.replaced_cents += expire_lot(&mut tx, l.try_get("id")?, "replaced", now).await?;
+                }
+            }
+            let expires = s.expiry.expires_at(due);
+            let dims = CardDims {
+                operator: s.operator,
+                program: s.program,
+                card,
+                status: halles_core::coupons::CardStatus::Assigned,
+                partner: Some(t.partner),
+                participant: Some(t.participant),
+                participant_type: Some(t.participant_type),
+            };
+            for (group, amount) in &amounts {
+                let lot = add_lot(
+                    &mut tx,
+                    s.operator,
+                    card,
+                    *group,
+                    *amount,
+                    Some(load_id),
+                    Some(t.envelope),
+                    Some(s.id),
+                    expires,
+                    now,
+                )
+                .await?;
+                let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
+                e.lot = Some(lot);
+                e.schedule = Some(s.id);
+                insert_entry(&mut tx, &e, now).await?;
+            }
+            sqlx::query(
+                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1, loaded_cents = loaded_cents + $1 \
+                 WHERE id = $2",
+            )
+            .bind(total)
+            .bind(t.envelope)
+            .execute(&mut *tx)
+            .await?;
+            run.loaded += 1;
+            run.loaded_cents += total;
+        } else {
+            // Nothing loaded: the promise goes back to the envelope.
+            sqlx::query("UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2")
+                .bind(total)
+                .bind(t.envelope)
+                .execute(&mut *tx)
+                .await?;
+            if outcome == "no_card" {
+                run.no_card += 1;
+            } else {
+                run.unused += 1;
+            }
+        }
+        sqlx::query("UPDATE loads SET outcome = $1, card_id = $2, amount_cents = $3 WHERE id = $4")
+            .bind(outcome)
+            .bind(card)
+            .bind(if outcome == "loaded" { total } else { 0 })
+            .bind(load_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE enrolments SET reserved_cents = reserved_cents - $1, loaded_through = $2 \
+             WHERE schedule_id = $3 AND participant_id = $4",
+        )
+        .bind(total)
+        .bind(due.to_string())
+        .bind(s.id.0)
+        .bind(t.participant.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// Re-issues a load a participant missed for want of a card (a catch-up), if the envelope
+    /// still has room and the schedule has not ended.
+    pub async fn reissue_load(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+        due: Date,
+    ) -> StoreResult<()> {
+        let s = self.schedule(schedule).await?;
+        let p = self.participant(scope, s.program, participant).await?;
+        if local_date(self.now()) > s.ends_on {
+            return Err(StoreError::Conflict("schedule_ended"));
+        }
+        let total = s.per_load(p.participant_type);
+        let mut tx = self.write_tx().await?;
+        // The missed load goes back to pending, and its money is reserved again.
+        let reopened = sqlx::query(
+            "DELETE FROM loads WHERE schedule_id = $1 AND participant_id = $2 AND due_on = $3 AND outcome = 'no_card'",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(due.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reopened != 1 {
+            return Err(StoreError::Conflict("no_missed_load"));
+        }
+        let reserved = sqlx::query(
+            "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND reserved_cents + loaded_cents + $1 <= budget_cents",
+        )
+        .bind(total.0)
+        .bind(schedule.0)
+        .bind(p.partner.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reserved != 1 {
+            return Err(StoreError::Conflict("over_budget"));
+        }
+        sqlx::query(
+            "UPDATE enrolments SET reserved_cents = reserved_cents + $1, loaded_through = '' \
+             WHERE schedule_id = $2 AND participant_id = $3",
+        )
+        .bind(total.0)
+        .bind(schedule.0)
+        .bind(participant.0)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "load",
+                entity_id: format!("{schedule}:{participant}:{due}"),
+                before: Some(json!({"outcome": "no_card"})),
+                after: Some(json!({"outcome": "reissued"})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        // Loads already made are skipped by their unique key; only the missed one runs again.
+        let t = LoadTarget {
+            partner: p.partner,
+            participant,
+            participant_type: p.participant_type,
+            envelope: self
+                .envelopes(s.program, Some(p.partner))
+                .await?
+                .iter()
+                .find(|e| e.schedule == schedule)
+                .map(|e| e.id.0)
+                .ok_or(StoreError::Conflict("no_envelope"))?,
+        };
+        let mut run = LoadRun::default();
+        self.load_one(&s, &t, due, &mut run).await?;
+        // Put the enrolment's cursor back after the latest load made.
+        sqlx::query(
+            "UPDATE enrolments SET loaded_through = COALESCE((SELECT MAX(due_on) FROM loads WHERE schedule_id = $1 \
+             AND participant_id = $2), '') WHERE schedule_id = $1 AND participant_id = $2",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .execute(self.writes())
+        .await?;
+        Ok(())
+    }
+
+    /// Releases the unused reservations of a participant's enrolments (removal).
+    pub(crate) async fn release_enrolments(
+        tx: &mut sqlx::AnyConnection,
+        participant: ParticipantId,
+    ) -> StoreResult<i64> {
+        let rows = sqlx::query(
+            "SELECT envelope_id, reserved_cents FROM enrolments WHERE participant_id = $1 AND active = $2",
+        )
+        .bind(participant.0)
+        .bind(true)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut released = 0;
+        for r in rows {
+            let env: i64 = r.try_get("envelope_id")?;
+            let amount: i64 = r.try_get("reserved_cents")?;
+            sqlx::query("UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2")
+                .bind(amount)
+                .bind(env)
+                .execute(&mut *tx)
+                .await?;
+            released += amount;
+        }
+        sqlx::query("UPDATE enrolments SET active = $1, reserved_cents = 0 WHERE participant_id = $2")
+            .bind(false)
+            .bind(participant.0)
+            .execute(&mut *tx)
+            .await?;
+        Ok(released)
+    }
+}
+
+/// Who a load is for.
+struct LoadTarget {
+    partner: OrgId,
+    participant: ParticipantId,
+    participant_type: ParticipantTypeId,
+    envelope: i64,
+}

@@ -1,0 +1,458 @@
+//! Food-coupon store tests on SQLite and (when configured) PostgreSQL: a whole season with a
+//! moving clock, and registers racing to spend the same card.
+
+use halles_core::accounts::Lang;
+use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod, local_date};
+use halles_core::money::Cents;
+use halles_core::organizations::OrgKind;
+use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
+use halles_store::coupons::{
+    CardLookup, Dimension, ParticipantInput, ProgramInput, RedemptionInput, ReportFilter,
+    ScheduleInput,
+};
+use halles_store::testing::TestDb;
+use halles_store::{Actor, Store, StoreError, TenantScope};
+use jiff::civil::{Date, date};
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
+
+fn scope(org: OrgId) -> TenantScope {
+    TenantScope::checked(org, Actor::system())
+}
+
+/// Noon in Montréal on a date.
+fn noon(d: Date) -> Timestamp {
+    halles_core::coupons::start_of(d) + SignedDuration::from_hours(12)
+}
+
+async fn on_every_db<F, Fut>(body: F)
+where
+    F: Fn(Store, Arc<ManualClock>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDb::all().await {
+        let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
+        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
+        eprintln!("running on {}", db.label);
+        body(store.clone(), clock).await;
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
+struct World {
+    operator: OrgId,
+    partner_a: OrgId,
+    partner_b: OrgId,
+    market: OrgId,
+    other_market: OrgId,
+    funder: OrgId,
+    program: ProgramId,
+    fruits: ProductGroupId,
+    dairy: ProductGroupId,
+    loyalty: ProductGroupId,
+}
+
+async fn world(store: &Store) -> World {
+    let org = |k, n: &'static str| async move {
+        store
+            .create_organization(Actor::system(), k, n, Lang::Fr)
+            .await
+            .unwrap()
+            .id
+    };
+    let operator = org(OrgKind::ProgramOperator, "Collectif").await;
+    let partner_a = org(OrgKind::PartnerOrg, "Entraide A").await;
+    let partner_b = org(OrgKind::PartnerOrg, "Maison B").await;
+    let market = org(OrgKind::Market, "Marché des Saules").await;
+    let other_market = org(OrgKind::Market, "Marché hors programme").await;
+    let funder = org(OrgKind::Funder, "Fondation").await;
+    let program = store
+        .create_program(
+            &scope(operator),
+            &ProgramInput {
+                name: "Bonne Bouffe 2026".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 6, 1),
+                ends_on: date(2026, 10, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+            },
+        )
+        .await
+        .unwrap();
+    for (m, r) in [
+        (partner_a, ProgramRole::Partner),
+        (partner_b, ProgramRole::Partner),
+        (market, ProgramRole::Market),
+        (funder, ProgramRole::Funder),
+    ] {
+        store
+            .add_program_member(&scope(operator), program, m, r)
+            .await
+            .unwrap();
+    }
+    // A market cannot join as a partner.
+    assert!(matches!(
+        store
+            .add_program_member(&scope(operator), program, other_market, ProgramRole::Partner)
+            .await,
+        Err(StoreError::Conflict("wrong_kind"))
+    ));
+    let groups = store.product_groups(program).await.unwrap();
+    assert_eq!(groups.len(), 3);
+    assert!(groups[2].is_loyalty);
+    World {
+        operator,
+        partner_a,
+        partner_b,
+        market,
+        other_market,
+        funder,
+        program,
+        fruits: groups[0].id,
+        dairy: groups[1].id,
+        loyalty: groups[2].id,
+    }
+}
+
+fn someone(t: halles_core::ParticipantTypeId, id1: &str) -> ParticipantInput {
+    ParticipantInput {
+        participant_type: Some(t),
+        id1: id1.into(),
+        name: format!("Personne {id1}"),
+        receipts: true,
+        consent_on: Some(date(2026, 5, 20)),
+        consent_purpose: "Programme Bonne Bouffe 2026".into(),
+        ..ParticipantInput::default()
+    }
+}
+
+async fn spend(
+    store: &Store,
+    market: OrgId,
+    card: CardId,
+    lines: &[(ProductGroupId, i64)],
+) -> Result<halles_store::coupons::Redemption, StoreError> {
+    store
+        .redeem(
+            &scope(market),
+            &RedemptionInput {
+                card,
+                register: None,
+                lines: lines.iter().map(|(g, c)| (*g, Cents(*c))).collect(),
+            },
+        )
+        .await
+}
+
+async fn balance(store: &Store, card: CardId, group: ProductGroupId) -> i64 {
+    store
+        .card_balances(card)
+        .await
+        .unwrap()
+        .iter()
+        .find(|b| b.group == group)
+        .map(|b| b.balance.0)
+        .unwrap_or(0)
+}
+
+/// Moves the clock to noon of `d`, running the background jobs each day on the way (twice, as a
+/// restarted worker would).
+async fn run_until(store: &Store, clock: &ManualClock, d: Date) {
+    let mut today = local_date(clock.now());
+    while today < d {
+        today = today.tomorrow().unwrap();
+        clock.set(noon(today));
+        for _ in 0..2 {
+            store.run_due_loads(today).await.unwrap();
+            store.run_expiry().await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let types = store.participant_types(w.program).await.unwrap();
+        let (one, two) = (types[0].id, types[1].id);
+        // Twice a month, 30-day expiry, carry-over: 6 loads from June to August.
+        let s1 = store
+            .create_schedule(
+                &op,
+                w.program,
+                &ScheduleInput {
+                    name: "Été".into(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 8, 31),
+                    moment: LoadMoment::FirstAndFifteenth,
+                    max_loads: 6,
+                    carry_over: true,
+                    usage_based: false,
+                    expiry: Expiry::AfterDays { days: 30 },
+                    amounts: vec![
+                        (one, w.fruits, Cents(1000)),
+                        (one, w.dairy, Cents(500)),
+                        (two, w.fruits, Cents(1500)),
+                        (two, w.dairy, Cents(500)),
+                    ],
+                },
+            )
+            .await
+            .unwrap();
+        // Monthly, replaced by each load, everything expires after October 31st.
+        let s2 = store
+            .create_schedule(
+                &op,
+                w.program,
+                &ScheduleInput {
+                    name: "Saison".into(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    moment: LoadMoment::FirstOfMonth,
+                    max_loads: 5,
+                    carry_over: false,
+                    usage_based: false,
+                    expiry: Expiry::OnDate {
+                        date: date(2026, 10, 31),
+                    },
+                    amounts: vec![(one, w.fruits, Cents(2000))],
+                },
+            )
+            .await
+            .unwrap();
+        store.set_envelope(&op, s1, w.partner_a, Cents(20_000)).await.unwrap();
+        store.set_envelope(&op, s2, w.partner_a, Cents(10_000)).await.unwrap();
+        store.set_envelope(&op, s1, w.partner_b, Cents(5_000)).await.unwrap();
+        let pa = scope(w.partner_a);
+        let p1 = store.create_participant(&pa, w.program, &someone(one, "A-1")).await.unwrap();
+        let p2 = store.create_participant(&pa, w.program, &someone(two, "A-2")).await.unwrap();
+        assert_eq!(p1.code.len(), 8);
+        // The first identifier is unique within the organization.
+        assert!(matches!(
+            store.create_participant(&pa, w.program, &someone(one, "A-1")).await,
+            Err(StoreError::Conflict("duplicate_id1"))
+        ));
+        // Partner B never sees partner A's participants; a market sees none at all.
+        assert!(store.participant(&scope(w.partner_b), w.program, p1.id).await.is_err());
+        assert!(store.participants(&scope(w.market), w.program, "").await.is_err());
+        assert_eq!(store.participants(&op, w.program, "A-").await.unwrap().len(), 2);
+
+        // Enrolling reserves every load from the envelope, and never beyond it.
+        assert_eq!(store.enrol_in_schedule(&pa, s1, p1.id, false, None).await.unwrap(), Cents(9_000));
+        assert!(matches!(
+            store.enrol_in_schedule(&pa, s1, p2.id, false, None).await,
+            Err(StoreError::Conflict("over_budget"))
+        ));
+        store.move_envelope(&op, s1, w.partner_b, w.partner_a, Cents(1_000)).await.unwrap();
+        assert_eq!(store.enrol_in_schedule(&pa, s1, p2.id, false, None).await.unwrap(), Cents(12_000));
+        store.enrol_in_schedule(&pa, s2, p1.id, false, None).await.unwrap();
+        let forecast = store.forecast(&pa, s1, p1.id).await.unwrap();
+        assert_eq!(
+            forecast.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
+            vec![
+                date(2026, 6, 1),
+                date(2026, 6, 15),
+                date(2026, 7, 1),
+                date(2026, 7, 15),
+                date(2026, 8, 1),
+                date(2026, 8, 15)
+            ]
+        );
+
+        let (_, cards) = store.create_card_batch(&op, w.program, 6).await.unwrap();
+        assert!(cards.iter().all(|c| c.status == CardStatus::Unassigned));
+        let card1 = store.assign_card(&pa, w.program, p1.id, None).await.unwrap();
+        assert_eq!(card1.id, cards[0].id);
+
+        // June 1st: P1 gets both schedules; P2 has no card, gets nothing (money stays).
+        run_until(&store, &clock, date(2026, 6, 1)).await;
+        assert_eq!(balance(&store, card1.id, w.fruits).await, 3000);
+        assert_eq!(balance(&store, card1.id, w.dairy).await, 500);
+        let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        let env_s1 = env.iter().find(|e| e.schedule == s1).unwrap();
+        assert_eq!(env_s1.loaded, Cents(1500));
+        assert_eq!(env_s1.reserved, Cents(9_000 - 1_500 + 12_000 - 2_000));
+
+        run_until(&store, &clock, date(2026, 6, 3)).await;
+        spend(&store, w.market, card1.id, &[(w.fruits, 800)]).await.unwrap();
+        // A market outside the program does not even find the card.
+        assert!(matches!(
+            spend(&store, w.other_market, card1.id, &[(w.fruits, 1)]).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store
+            .find_card(&scope(w.other_market), &CardLookup::Number(card1.number.clone()))
+            .await
+            .is_err());
+
+        // June 10th: P2 gets a card, and a catch-up of the missed June 1st load.
+        run_until(&store, &clock, date(2026, 6, 10)).await;
+        let card2 = store.assign_card(&pa, w.program, p2.id, None).await.unwrap();
+        store.reissue_load(&pa, s1, p2.id, date(2026, 6, 1)).await.unwrap();
+        assert_eq!(balance(&store, card2.id, w.fruits).await, 1500);
+        assert!(matches!(
+            store.reissue_load(&pa, s1, p2.id, date(2026, 6, 1)).await,
+            Err(StoreError::Conflict("no_missed_load"))
+        ));
+
+        // June 20th: a sale over two groups, refused beyond the balance, then a partial refund.
+        run_until(&store, &clock, date(2026, 6, 20)).await;
+        assert!(matches!(
+            spend(&store, w.market, card1.id, &[(w.dairy, 5_000)]).await,
+            Err(StoreError::Insufficient(_))
+        ));
+        let sale = spend(&store, w.market, card1.id, &[(w.fruits, 1500), (w.dairy, 200)])
+            .await
+            .unwrap();
+        assert_eq!(sale.total, Cents(1700));
+        store
+            .refund(&scope(w.market), sale.id, &[(w.fruits, Cents(300))], "retour")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.refund(&scope(w.market), sale.id, &[(w.dairy, Cents(201))], "trop").await,
+            Err(StoreError::Conflict("refund_exceeds_payment"))
+        ));
+
+        // July 2nd: June 1st's summer load expired (30 days), June's monthly load was replaced.
+        run_until(&store, &clock, date(2026, 7, 2)).await;
+        // The refund went back to the lots the sale drew from (the June 1st lots, 200 + 100), so
+        // June 1st's 30-day lot expired with 200 of fruits and 300 of dairy, and 1,800 of June's
+        // monthly load was replaced on July 1st.
+        assert_eq!(balance(&store, card1.id, w.fruits).await, 1000 + 2000);
+        assert_eq!(balance(&store, card1.id, w.dairy).await, 500 + 500);
+        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        // P2's caught-up June 1st load (1,500 + 500) expired on July 1st too.
+        assert_eq!(t.expired, Cents(200 + 300 + 1800 + 2000));
+
+        // July 5th: card 1 is lost; its funds move to a new card, the old one is refused.
+        run_until(&store, &clock, date(2026, 7, 5)).await;
+        let card3 = store.replace_lost_card(&pa, card1.id, None).await.unwrap();
+        assert_eq!(balance(&store, card3.id, w.fruits).await, 3000);
+        assert_eq!(balance(&store, card3.id, w.dairy).await, 1000);
+        assert_eq!(balance(&store, card1.id, w.fruits).await, 0);
+        assert!(matches!(
+            spend(&store, w.market, card1.id, &[(w.fruits, 1)]).await,
+            Err(StoreError::CardRefused("lost"))
+        ));
+
+        // August 20th: P2 never spends; only the two loads of the last 30 days are left.
+        run_until(&store, &clock, date(2026, 8, 20)).await;
+        assert_eq!(balance(&store, card2.id, w.fruits).await, 3000);
+        assert_eq!(balance(&store, card2.id, w.dairy).await, 1000);
+
+        // After the season everything has expired; the ledger, the cached balances, the lots
+        // and every report agree to the cent.
+        run_until(&store, &clock, date(2026, 11, 5)).await;
+        let loaded = 6 * 1500 + 5 * 2000 + 6 * 2000;
+        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        assert_eq!(t.loaded, Cents(loaded));
+        assert_eq!(t.spent, Cents(800 + 1700));
+        assert_eq!(t.refunded, Cents(300));
+        assert_eq!(t.expired, Cents(loaded - 2500 + 300));
+        assert_eq!(t.transferred, Cents(0));
+        assert_eq!(t.remaining(), Cents(0));
+        assert_eq!(store.ledger_check(w.program).await.unwrap(), (Cents(0), Cents(0), Cents(0)));
+        for d in Dimension::ALL {
+            let rows = store.report(&op, w.program, Some(d), ReportFilter::default()).await.unwrap();
+            let sum = |f: fn(&halles_store::coupons::Totals) -> Cents| {
+                Cents(rows.iter().map(|r| f(&r.totals).0).sum())
+            };
+            assert_eq!(sum(|x| x.loaded), t.loaded, "{d:?}");
+            assert_eq!(sum(|x| x.spent), t.spent, "{d:?}");
+            assert_eq!(sum(|x| x.expired), t.expired, "{d:?}");
+            assert_eq!(sum(|x| x.refunded), t.refunded, "{d:?}");
+        }
+        let by_market = store.report(&op, w.program, Some(Dimension::Market), ReportFilter::default()).await.unwrap();
+        let owed = by_market.iter().find(|r| r.key == Some(w.market.0)).unwrap();
+        assert_eq!(owed.totals.net_spent(), Cents(2200));
+        // The market reads only what it is owed; the funder reads everything.
+        let market_view = store.report_totals(&scope(w.market), w.program, ReportFilter::default()).await.unwrap();
+        assert_eq!(market_view.loaded, Cents(0));
+        assert_eq!(market_view.net_spent(), Cents(2200));
+        assert_eq!(
+            store.report_totals(&scope(w.funder), w.program, ReportFilter::default()).await.unwrap(),
+            t
+        );
+        // Each load ran exactly once, though the jobs ran twice a day.
+        let reach = store.reach(&op, w.program, ReportFilter::default()).await.unwrap();
+        assert_eq!((reach.enrolled, reach.loaded, reach.used, reach.repeat), (2, 2, 1, 1));
+        // Envelopes: nothing left reserved, and what expired went back.
+        for e in store.envelope_report(&op, w.program).await.unwrap() {
+            assert_eq!(e.reserved, Cents(0), "{}", e.partner);
+        }
+        let a = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        let loaded_left: i64 = a.iter().map(|e| e.loaded.0).sum();
+        assert_eq!(loaded_left, 2500 - 300, "only what was spent stays out of the envelopes");
+        // June: a month filter sees only June's movements.
+        let june = ReportFilter {
+            from: Some(halles_core::coupons::start_of(date(2026, 6, 1))),
+            until: Some(halles_core::coupons::start_of(date(2026, 7, 1))),
+        };
+        let tj = store.report_totals(&op, w.program, june).await.unwrap();
+        assert_eq!(tj.loaded, Cents(1500 * 2 + 2000 + 2000 * 2));
+        assert_eq!(tj.spent, Cents(2500));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registers_racing_on_one_card_never_take_it_below_zero() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let (_, cards) = store.create_card_batch(&op, w.program, 2).await.unwrap();
+        let types = store.participant_types(w.program).await.unwrap();
+        let p = store
+            .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "R-1"))
+            .await
+            .unwrap();
+        let card = store.assign_card(&scope(w.partner_a), w.program, p.id, None).await.unwrap().id;
+        store.adjust_funds(&op, card, w.fruits, Cents(10_000), "chargement manuel").await.unwrap();
+        store.adjust_funds(&op, card, w.loyalty, Cents(1_000), "fidélité").await.unwrap();
+        // A gift card spends loyalty funds for any group.
+        store.load_gift_card(&op, cards[1].id, Cents(500), "cadeau").await.unwrap();
+        spend(&store, w.market, cards[1].id, &[(w.dairy, 400)]).await.unwrap();
+        let mut handles = Vec::new();
+        for _ in 0..60 {
+            let s = store.clone();
+            let (market, fruits) = (w.market, w.fruits);
+            handles.push(tokio::spawn(async move {
+                match spend(&s, market, card, &[(fruits, 300)]).await {
+                    Ok(_) => 300,
+                    Err(StoreError::Insufficient(_)) => 0,
+                    Err(e) => panic!("unexpected: {e}"),
+                }
+            }));
+        }
+        let mut spent = 0;
+        for h in handles {
+            spent += h.await.unwrap();
+        }
+        // 11,000 cents at 300 a sale: 36 sales, 200 left, whatever the interleaving.
+        assert_eq!(spent, 36 * 300);
+        let left = balance(&store, card, w.fruits).await + balance(&store, card, w.loyalty).await;
+        assert_eq!(left, 200);
+        let (ledger, cached, lots) = store.ledger_check(w.program).await.unwrap();
+        assert_eq!(ledger, Cents(11_000 + 500 - 400 - spent));
+        assert_eq!(cached, ledger);
+        assert_eq!(lots, ledger);
+        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        assert_eq!(t.adjusted, Cents(11_500));
+        assert_eq!(t.spent, Cents(400 + spent));
+        assert_eq!(t.remaining(), ledger);
+        // A disabled card is refused with its state.
+        store.set_card_enabled(&op, card, false).await.unwrap();
+        assert!(matches!(
+            spend(&store, w.market, card, &[(w.fruits, 100)]).await,
+            Err(StoreError::CardRefused("disabled"))
+        ));
+        store.set_card_enabled(&op, card, true).await.unwrap();
+        spend(&store, w.market, card, &[(w.fruits, 100)]).await.unwrap();
+    })
+    .await;
+}
