@@ -164,11 +164,20 @@ pub enum Scope {
     /// Place, change and cancel orders.
     #[serde(rename = "orders:write")]
     OrdersWrite,
+    /// Read coupon programs, participants, cards and reports.
+    #[serde(rename = "coupons:read")]
+    CouponsRead,
+    /// Enrol participants, manage cards and schedules.
+    #[serde(rename = "coupons:write")]
+    CouponsWrite,
+    /// Redeem and refund at a market's registers.
+    #[serde(rename = "redemptions:write")]
+    RedemptionsWrite,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 11] = [
         Scope::OrgRead,
         Scope::OrgWrite,
         Scope::AuditRead,
@@ -177,6 +186,9 @@ impl Scope {
         Scope::CyclesWrite,
         Scope::OrdersRead,
         Scope::OrdersWrite,
+        Scope::CouponsRead,
+        Scope::CouponsWrite,
+        Scope::RedemptionsWrite,
     ];
 
     /// The stable code.
@@ -190,6 +202,9 @@ impl Scope {
             Scope::CyclesWrite => "cycles:write",
             Scope::OrdersRead => "orders:read",
             Scope::OrdersWrite => "orders:write",
+            Scope::CouponsRead => "coupons:read",
+            Scope::CouponsWrite => "coupons:write",
+            Scope::RedemptionsWrite => "redemptions:write",
         }
     }
 

@@ -221,6 +221,22 @@ impl Store {
         card_row(&r)
     }
 
+    /// A card by id, for a market of its program (or its operator or partner).
+    pub async fn find_card_by_id(&self, scope: &TenantScope, id: CardId) -> StoreResult<Card> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cards c WHERE c.id = $1 AND (c.organization_id = $2 OR c.partner_id = $2 \
+             OR EXISTS (SELECT 1 FROM program_members m WHERE m.program_id = c.program_id AND m.member_id = $2 \
+             AND m.role = 'market'))"
+        );
+        let r = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(scope.org.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        card_row(&r)
+    }
+
     /// A card by its QR token, for the card holder's public balance page.
     pub async fn card_by_token(&self, token: &str) -> StoreResult<Card> {
         let sql = format!("SELECT {COLUMNS} FROM cards WHERE token = $1");

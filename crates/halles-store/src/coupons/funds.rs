@@ -576,6 +576,29 @@ impl Store {
         })
     }
 
+    /// The acting market's latest redemptions (or the operator's, for its programs).
+    pub async fn recent_redemptions(
+        &self,
+        scope: &TenantScope,
+        limit: i64,
+    ) -> StoreResult<Vec<Redemption>> {
+        let ids: Vec<i64> = sqlx::query(
+            "SELECT id FROM redemptions WHERE market_id = $1 OR organization_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(scope.org.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.redemption(scope, RedemptionId(id)).await?);
+        }
+        Ok(out)
+    }
+
     /// Refunds part or all of a redemption, per product group: bounded by what was paid and not
     /// yet refunded, and returned to the lots it was drawn from.
     pub async fn refund(

@@ -57,6 +57,9 @@ scope-catalog-write = change products and availability
 scope-cycles-write = create and change order cycles
 scope-orders-read = read orders
 scope-orders-write = place, change and cancel orders
+scope-coupons-read = read programs, participants, cards and reports
+scope-coupons-write = enrol participants, manage cards and schedules
+scope-redemptions-write = redeem and refund at the market's registers
 
 ## Fields
 field-email = E-mail address

@@ -57,6 +57,9 @@ scope-catalog-write = modifier les produits et les disponibilités
 scope-cycles-write = créer et modifier les cycles de commande
 scope-orders-read = lire les commandes
 scope-orders-write = passer, modifier et annuler des commandes
+scope-coupons-read = lire les programmes, participants, cartes et rapports
+scope-coupons-write = inscrire des participants, gérer les cartes et les versements
+scope-redemptions-write = encaisser et rembourser aux caisses du marché
 
 ## Champs
 field-email = Adresse courriel

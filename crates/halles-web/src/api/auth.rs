@@ -45,6 +45,12 @@ scope_marker!(
     OrdersRead => Some(Scope::OrdersRead),
     /// `orders:write`.
     OrdersWrite => Some(Scope::OrdersWrite),
+    /// `coupons:read`.
+    CouponsRead => Some(Scope::CouponsRead),
+    /// `coupons:write`.
+    CouponsWrite => Some(Scope::CouponsWrite),
+    /// `redemptions:write`.
+    RedemptionsWrite => Some(Scope::RedemptionsWrite),
 );
 
 /// A caller whose token is valid, belongs to the organization named `{org}` in the path (if the

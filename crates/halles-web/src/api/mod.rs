@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, its OpenAPI 3.1 document and its documentation page.
 
 pub mod auth;
+pub mod coupons;
 pub mod docs;
 pub mod food_hub;
 pub mod idempotency;
@@ -49,6 +50,18 @@ use utoipa::{Modify, OpenApi};
         food_hub::standing_orders,
         food_hub::create_standing,
         food_hub::change_standing,
+        coupons::programs,
+        coupons::program,
+        coupons::schedules,
+        coupons::create_schedule,
+        coupons::participants,
+        coupons::create_participant,
+        coupons::cards,
+        coupons::create_cards,
+        coupons::card_lookup,
+        coupons::redeem,
+        coupons::redemption,
+        coupons::refund,
     ),
     components(schemas(
         problem::Problem,
@@ -72,11 +85,26 @@ use utoipa::{Modify, OpenApi};
         food_hub::ApiRun,
         food_hub::ApiShortage,
         food_hub::NewStanding,
+        coupons::ApiProductGroup,
+        coupons::ApiParticipantType,
+        coupons::ApiProgram,
+        coupons::ApiAmount,
+        coupons::ApiSchedule,
+        coupons::ApiParticipant,
+        coupons::ApiCard,
+        coupons::NewBatch,
+        coupons::ApiBalance,
+        coupons::ApiCardBalance,
+        coupons::ApiGroupAmount,
+        coupons::NewRedemption,
+        coupons::ApiRedemption,
+        coupons::NewRefund,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
-        (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents.")
+        (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),
+        (name = "coupons", description = "Food-coupon programs: schedules, participants, cards, redemptions and refunds. Money is integer cents; dates are YYYY-MM-DD.")
     )
 )]
 pub struct ApiDoc;
@@ -165,6 +193,42 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/standing-orders/{id}/{action}",
             post(food_hub::change_standing),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs",
+            get(coupons::programs),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}",
+            get(coupons::program),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/allocation-schedules",
+            get(coupons::schedules).post(coupons::create_schedule),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/participants",
+            get(coupons::participants).post(coupons::create_participant),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/cards",
+            get(coupons::cards).post(coupons::create_cards),
+        )
+        .route(
+            "/api/v1/organizations/{org}/cards/lookup",
+            get(coupons::card_lookup),
+        )
+        .route(
+            "/api/v1/organizations/{org}/redemptions",
+            post(coupons::redeem),
+        )
+        .route(
+            "/api/v1/organizations/{org}/redemptions/{id}",
+            get(coupons::redemption),
+        )
+        .route(
+            "/api/v1/organizations/{org}/redemptions/{id}/refunds",
+            post(coupons::refund),
         )
         .layer(axum::middleware::from_fn_with_state(
             state,

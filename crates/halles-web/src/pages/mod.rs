@@ -11,6 +11,7 @@ pub mod hub;
 pub mod invitations;
 pub mod members;
 pub mod products;
+pub mod register;
 pub mod shop;
 pub mod standing;
 pub mod tokens;
@@ -129,6 +130,15 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route("/photos/{file}", get(products::photo))
+        .route("/o/{org}/caisse", get(register::start))
+        .route("/o/{org}/caisse/carte", get(register::card))
+        .route("/o/{org}/caisse/cartes/{card}", post(register::pay))
+        .route("/o/{org}/caisse/recus/{id}", get(register::receipt))
+        .route(
+            "/o/{org}/caisse/recus/{id}/rembourser",
+            post(register::refund),
+        )
+        .route("/c/{token}", get(register::public_card))
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

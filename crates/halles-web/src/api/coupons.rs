@@ -1,0 +1,773 @@
+//! API of food-coupon programs: programs, allocation schedules, participants, cards, and
+//! redemptions with refunds (what a register app or another system needs). Money is integer
+//! cents; dates are ISO `YYYY-MM-DD`.
+
+use super::auth::{ApiAccess, CouponsRead, CouponsWrite, RedemptionsWrite};
+use super::json::ApiJson;
+use super::problem::{ApiError, Problem};
+use crate::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use halles_core::coupons::{CardNumberError, CardStatus, Expiry, LoadMoment};
+use halles_core::money::Cents;
+use halles_core::validation::FieldError;
+use halles_core::{
+    CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId,
+};
+use halles_store::StoreError;
+use halles_store::coupons::{
+    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption,
+    RedemptionInput, Schedule, ScheduleInput,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+fn field(field: &str, code: &'static str) -> ApiError {
+    ApiError::Validation(vec![FieldError {
+        field: field.into(),
+        code,
+    }])
+}
+
+/// The stable code of a refused card state.
+pub fn card_refused_code(status: &str) -> &'static str {
+    match status {
+        "disabled" => "card_disabled",
+        "lost" => "card_lost",
+        _ => "card_unassigned",
+    }
+}
+
+/// Maps coupon refusals to problems with their field.
+fn refusal(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Insufficient(g) => field(&format!("lines[product_group_id={g}]"), "insufficient_funds"),
+        StoreError::CardRefused(s) => ApiError::Conflict(card_refused_code(s)),
+        StoreError::Conflict("duplicate_id1") => field("id1", "duplicate_id1"),
+        StoreError::Conflict("unknown_type") => field("participant_type_id", "unknown_type"),
+        StoreError::Conflict("consent_required") => field("consent_on", "consent_required"),
+        other => other.into(),
+    }
+}
+
+fn lookup(card: &str) -> Result<CardLookup, ApiError> {
+    CardLookup::parse(card).map_err(|e| {
+        field(
+            "card",
+            match e {
+                CardNumberError::Length => "card_number_length",
+                CardNumberError::CheckDigit => "card_check_digit",
+            },
+        )
+    })
+}
+
+fn date(name: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
+    s.parse().map_err(|_| field(name, "date_invalid"))
+}
+
+/// A product group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiProductGroup {
+    /// Id.
+    pub id: i64,
+    /// French name.
+    pub name_fr: String,
+    /// English name.
+    pub name_en: String,
+    /// Colour `#rrggbb`.
+    pub colour: String,
+    /// The reserved loyalty group.
+    pub is_loyalty: bool,
+}
+
+/// A participant type.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiParticipantType {
+    /// Id.
+    pub id: i64,
+    /// French name.
+    pub name_fr: String,
+    /// English name.
+    pub name_en: String,
+    /// The value naming it in imported files.
+    pub match_key: String,
+}
+
+/// A program as the caller sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiProgram {
+    /// Id.
+    pub id: i64,
+    /// The operator organization.
+    pub operator_id: i64,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub starts_on: String,
+    /// Last day.
+    pub ends_on: String,
+    /// `operator`, `partner`, `market` or `funder`.
+    pub access: String,
+    /// Archived.
+    pub archived: bool,
+    /// Product groups.
+    pub product_groups: Vec<ApiProductGroup>,
+    /// Participant types.
+    pub participant_types: Vec<ApiParticipantType>,
+}
+
+async fn api_program(
+    state: &AppState,
+    p: Program,
+    access: Access,
+) -> Result<ApiProgram, ApiError> {
+    let groups = state.store.product_groups(p.id).await?;
+    let types = state.store.participant_types(p.id).await?;
+    Ok(ApiProgram {
+        id: p.id.0,
+        operator_id: p.operator.0,
+        name: p.name,
+        starts_on: p.starts_on.to_string(),
+        ends_on: p.ends_on.to_string(),
+        access: match access {
+            Access::Operator => "operator".into(),
+            Access::Member(r) => r.code().into(),
+        },
+        archived: p.archived,
+        product_groups: groups
+            .into_iter()
+            .map(|g| ApiProductGroup {
+                id: g.id.0,
+                name_fr: g.name_fr,
+                name_en: g.name_en,
+                colour: g.colour,
+                is_loyalty: g.is_loyalty,
+            })
+            .collect(),
+        participant_types: types
+            .into_iter()
+            .map(|t| ApiParticipantType {
+                id: t.id.0,
+                name_fr: t.name_fr,
+                name_en: t.name_en,
+                match_key: t.match_key,
+            })
+            .collect(),
+    })
+}
+
+/// The programs the caller's organization runs or takes part in.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs", tag = "coupons",
+    params(("org" = i64, Path, description = "The caller's organization")),
+    responses((status = 200, body = [ApiProgram])),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn programs(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+) -> Result<Json<Vec<ApiProgram>>, ApiError> {
+    let mut out = Vec::new();
+    for (p, access) in state.store.programs(&a.scope).await? {
+        out.push(api_program(&state, p, access).await?);
+    }
+    Ok(Json(out))
+}
+
+/// One program, with its product groups and participant types.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}", tag = "coupons",
+    params(("org" = i64, Path, description = "The caller's organization"), ("id" = i64, Path, description = "Program id")),
+    responses((status = 200, body = ApiProgram), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn program(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Json<ApiProgram>, ApiError> {
+    let (p, access) = state.store.program_access(&a.scope, ProgramId(path.1)).await?;
+    Ok(Json(api_program(&state, p, access).await?))
+}
+
+/// An amount of a schedule: per participant type and product group, per load.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiAmount {
+    /// Participant type.
+    pub participant_type_id: i64,
+    /// Product group.
+    pub product_group_id: i64,
+    /// Cents per load.
+    pub amount_cents: i64,
+}
+
+/// An allocation schedule.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiSchedule {
+    /// Id (ignored on input).
+    #[serde(default)]
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub starts_on: String,
+    /// Last day.
+    pub ends_on: String,
+    /// `first_of_month`, `fifteenth`, `first_and_fifteenth` or `weekly` (Mondays).
+    pub moment: String,
+    /// Maximum loads per participant.
+    pub max_loads: u32,
+    /// Unspent funds stay when the next load comes.
+    #[serde(default = "yes")]
+    pub carry_over: bool,
+    /// A load only comes if the card was used since the previous one.
+    #[serde(default)]
+    pub usage_based: bool,
+    /// Funds expire on this date (included)...
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    /// ...or this many days after they were loaded. Neither: they do not expire.
+    #[serde(default)]
+    pub expires_after_days: Option<u16>,
+    /// Amounts per load.
+    pub amounts: Vec<ApiAmount>,
+    /// Archived (ignored on input).
+    #[serde(default)]
+    pub archived: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl From<Schedule> for ApiSchedule {
+    fn from(s: Schedule) -> Self {
+        let (expires_on, expires_after_days) = match s.expiry {
+            Expiry::Never => (None, None),
+            Expiry::OnDate { date } => (Some(date.to_string()), None),
+            Expiry::AfterDays { days } => (None, Some(days)),
+        };
+        ApiSchedule {
+            id: s.id.0,
+            name: s.name,
+            starts_on: s.starts_on.to_string(),
+            ends_on: s.ends_on.to_string(),
+            moment: s.moment.code().into(),
+            max_loads: s.max_loads,
+            carry_over: s.carry_over,
+            usage_based: s.usage_based,
+            expires_on,
+            expires_after_days,
+            amounts: s
+                .amounts
+                .into_iter()
+                .map(|(t, g, c)| ApiAmount {
+                    participant_type_id: t.0,
+                    product_group_id: g.0,
+                    amount_cents: c.0,
+                })
+                .collect(),
+            archived: s.archived,
+        }
+    }
+}
+
+/// The allocation schedules of a program.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}/allocation-schedules", tag = "coupons",
+    params(("org" = i64, Path, description = "The caller's organization"), ("id" = i64, Path, description = "Program id")),
+    responses((status = 200, body = [ApiSchedule]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn schedules(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Json<Vec<ApiSchedule>>, ApiError> {
+    let (p, _) = state.store.program_access(&a.scope, ProgramId(path.1)).await?;
+    let list = state.store.schedules(p.id).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// Creates an allocation schedule (the program's operator).
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/allocation-schedules", tag = "coupons",
+    params(("org" = i64, Path, description = "The operator"), ("id" = i64, Path, description = "Program id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = ApiSchedule,
+    responses((status = 201, body = ApiSchedule), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn create_schedule(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<ApiSchedule>,
+) -> Result<Response, ApiError> {
+    let moment: LoadMoment = body.moment.parse().map_err(|_| field("moment", "choice_invalid"))?;
+    let expiry = match (&body.expires_on, body.expires_after_days) {
+        (Some(d), _) => Expiry::OnDate { date: date("expires_on", d)? },
+        (None, Some(days)) => Expiry::AfterDays { days },
+        (None, None) => Expiry::Never,
+    };
+    let input = ScheduleInput {
+        name: body.name.clone(),
+        starts_on: date("starts_on", &body.starts_on)?,
+        ends_on: date("ends_on", &body.ends_on)?,
+        moment,
+        max_loads: body.max_loads,
+        carry_over: body.carry_over,
+        usage_based: body.usage_based,
+        expiry,
+        amounts: body
+            .amounts
+            .iter()
+            .map(|x| (ParticipantTypeId(x.participant_type_id), ProductGroupId(x.product_group_id), Cents(x.amount_cents)))
+            .collect(),
+    };
+    let id = state
+        .store
+        .create_schedule(&a.scope, ProgramId(path.1), &input)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict("name_required") => field("name", "required"),
+            StoreError::Conflict("ends_before_start") => field("ends_on", "ends_before_start"),
+            StoreError::Conflict("max_loads") => field("max_loads", "max_loads"),
+            StoreError::Conflict("unknown_group_or_type") => field("amounts", "unknown_group_or_type"),
+            other => other.into(),
+        })?;
+    let s = state.store.schedule(id).await?;
+    Ok((StatusCode::CREATED, Json(ApiSchedule::from(s))).into_response())
+}
+
+/// A participant (identity fields only as the program collects them).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiParticipant {
+    /// Id (ignored on input).
+    #[serde(default)]
+    pub id: i64,
+    /// The code the platform gave them (ignored on input).
+    #[serde(default)]
+    pub code: String,
+    /// Participant type.
+    pub participant_type_id: i64,
+    /// First identifier, unique within the organization.
+    #[serde(default)]
+    pub id1: String,
+    /// Second identifier.
+    #[serde(default)]
+    pub id2: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Postal code.
+    #[serde(default)]
+    pub postal_code: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+    /// E-mailed receipts.
+    #[serde(default = "yes")]
+    pub receipts: bool,
+    /// Date consent was given.
+    pub consent_on: String,
+    /// What consent was given for.
+    pub consent_purpose: String,
+    /// Active (ignored on input).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Current card number (ignored on input).
+    #[serde(default)]
+    pub card_number: Option<String>,
+}
+
+impl From<Participant> for ApiParticipant {
+    fn from(p: Participant) -> Self {
+        ApiParticipant {
+            id: p.id.0,
+            code: p.code,
+            participant_type_id: p.participant_type.0,
+            id1: p.id1,
+            id2: p.id2,
+            name: p.name,
+            phone: p.phone,
+            email: p.email,
+            postal_code: p.postal_code,
+            notes: p.notes,
+            receipts: p.receipts,
+            consent_on: p.consent_on.to_string(),
+            consent_purpose: p.consent_purpose,
+            active: p.active,
+            card_number: p.card.map(|(_, n)| n),
+        }
+    }
+}
+
+/// A search.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Search {
+    /// Code, identifier, name, phone or card number.
+    #[serde(default)]
+    pub q: String,
+}
+
+/// The participants the caller may see: a partner its own, the operator all.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}/participants", tag = "coupons",
+    params(("org" = i64, Path, description = "Partner or operator"), ("id" = i64, Path, description = "Program id"), Search),
+    responses((status = 200, body = [ApiParticipant]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn participants(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+    Query(q): Query<Search>,
+) -> Result<Json<Vec<ApiParticipant>>, ApiError> {
+    let list = state.store.participants(&a.scope, ProgramId(path.1), &q.q).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+pub(crate) fn participant_input(body: &ApiParticipant) -> Result<ParticipantInput, ApiError> {
+    Ok(ParticipantInput {
+        participant_type: Some(ParticipantTypeId(body.participant_type_id)),
+        id1: body.id1.clone(),
+        id2: body.id2.clone(),
+        name: body.name.clone(),
+        phone: body.phone.clone(),
+        email: body.email.clone(),
+        postal_code: body.postal_code.clone(),
+        notes: body.notes.clone(),
+        receipts: body.receipts,
+        consent_on: Some(date("consent_on", &body.consent_on)?),
+        consent_purpose: body.consent_purpose.clone(),
+    })
+}
+
+/// Enrols a participant (a partner organization).
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/participants", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization"), ("id" = i64, Path, description = "Program id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = ApiParticipant,
+    responses((status = 201, body = ApiParticipant), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn create_participant(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<ApiParticipant>,
+) -> Result<Response, ApiError> {
+    let input = participant_input(&body)?;
+    let p = state
+        .store
+        .create_participant(&a.scope, ProgramId(path.1), &input)
+        .await
+        .map_err(refusal)?;
+    Ok((StatusCode::CREATED, Json(ApiParticipant::from(p))).into_response())
+}
+
+/// A card.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCard {
+    /// Id.
+    pub id: i64,
+    /// Program.
+    pub program_id: i64,
+    /// The 16-digit number.
+    pub number: String,
+    /// `unassigned`, `assigned`, `disabled`, `lost` or `gift`.
+    pub status: String,
+    /// Holder.
+    pub participant_id: Option<i64>,
+    /// Batch.
+    pub batch_id: Option<i64>,
+}
+
+impl From<Card> for ApiCard {
+    fn from(c: Card) -> Self {
+        ApiCard {
+            id: c.id.0,
+            program_id: c.program.0,
+            number: c.number.as_str().to_owned(),
+            status: c.status.code().into(),
+            participant_id: c.participant.map(|p| p.0),
+            batch_id: c.batch.map(|b| b.0),
+        }
+    }
+}
+
+/// Card filters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CardFilter {
+    /// Only this status.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// The cards of a program the caller may see.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}/cards", tag = "coupons",
+    params(("org" = i64, Path, description = "Operator or partner"), ("id" = i64, Path, description = "Program id"), CardFilter),
+    responses((status = 200, body = [ApiCard]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn cards(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+    Query(f): Query<CardFilter>,
+) -> Result<Json<Vec<ApiCard>>, ApiError> {
+    let status = match f.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<CardStatus>().map_err(|_| field("status", "choice_invalid"))?),
+    };
+    let list = state.store.cards(&a.scope, ProgramId(path.1), status, None).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// A batch to create.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewBatch {
+    /// How many cards (1 to 5000).
+    pub size: u32,
+}
+
+/// Creates a batch of unassigned cards (the operator).
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/cards", tag = "coupons",
+    params(("org" = i64, Path, description = "The operator"), ("id" = i64, Path, description = "Program id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = NewBatch,
+    responses((status = 201, body = [ApiCard]), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn create_cards(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<NewBatch>,
+) -> Result<Response, ApiError> {
+    let (_, cards) = state
+        .store
+        .create_card_batch(&a.scope, ProgramId(path.1), body.size)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict("batch_size") => field("size", "batch_size"),
+            other => other.into(),
+        })?;
+    let out: Vec<ApiCard> = cards.into_iter().map(Into::into).collect();
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// A balance in one product group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiBalance {
+    /// Product group.
+    pub product_group_id: i64,
+    /// Cents available.
+    pub balance_cents: i64,
+    /// When the next part expires (RFC 3339).
+    pub next_expiry: Option<String>,
+}
+
+/// A card and its balances, as a register sees it (no identity).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCardBalance {
+    /// Card id.
+    pub card_id: i64,
+    /// Program.
+    pub program_id: i64,
+    /// Number.
+    pub number: String,
+    /// Status.
+    pub status: String,
+    /// Balances per product group.
+    pub balances: Vec<ApiBalance>,
+}
+
+/// A card to look up.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CardQuery {
+    /// The typed number or the scanned QR value.
+    pub card: String,
+}
+
+/// Looks up a card by number or QR value and returns its balances (a market of its program).
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/cards/lookup", tag = "coupons",
+    params(("org" = i64, Path, description = "The market"), CardQuery),
+    responses((status = 200, body = ApiCardBalance), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["redemptions:write"])))]
+pub async fn card_lookup(
+    State(state): State<AppState>,
+    a: ApiAccess<RedemptionsWrite>,
+    Query(q): Query<CardQuery>,
+) -> Result<Json<ApiCardBalance>, ApiError> {
+    let card = state.store.find_card(&a.scope, &lookup(&q.card)?).await?;
+    let balances = state.store.card_balances(card.id).await?;
+    Ok(Json(ApiCardBalance {
+        card_id: card.id.0,
+        program_id: card.program.0,
+        number: card.number.as_str().to_owned(),
+        status: card.status.code().into(),
+        balances: balances
+            .into_iter()
+            .map(|b| ApiBalance {
+                product_group_id: b.group.0,
+                balance_cents: b.balance.0,
+                next_expiry: b.next_expiry.map(|t| t.to_string()),
+            })
+            .collect(),
+    }))
+}
+
+/// An amount per product group.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiGroupAmount {
+    /// Product group.
+    pub product_group_id: i64,
+    /// Cents.
+    pub amount_cents: i64,
+    /// Cents refunded since (ignored on input).
+    #[serde(default)]
+    pub refunded_cents: i64,
+}
+
+/// A redemption to make.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewRedemption {
+    /// The card: typed number or scanned QR value. Or give `card_id`.
+    #[serde(default)]
+    pub card: Option<String>,
+    /// The card's id.
+    #[serde(default)]
+    pub card_id: Option<i64>,
+    /// The register.
+    #[serde(default)]
+    pub register_id: Option<i64>,
+    /// Amount per product group.
+    pub lines: Vec<ApiGroupAmount>,
+}
+
+/// A redemption.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiRedemption {
+    /// Id.
+    pub id: i64,
+    /// Program.
+    pub program_id: i64,
+    /// Card.
+    pub card_id: i64,
+    /// Market.
+    pub market_id: i64,
+    /// Register.
+    pub register_id: Option<i64>,
+    /// Total paid.
+    pub total_cents: i64,
+    /// Total refunded.
+    pub refunded_cents: i64,
+    /// Per group.
+    pub lines: Vec<ApiGroupAmount>,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+impl From<Redemption> for ApiRedemption {
+    fn from(r: Redemption) -> Self {
+        ApiRedemption {
+            id: r.id.0,
+            program_id: r.program.0,
+            card_id: r.card.0,
+            market_id: r.market.0,
+            register_id: r.register.map(|x| x.0),
+            total_cents: r.total.0,
+            refunded_cents: r.refunded.0,
+            lines: r
+                .lines
+                .into_iter()
+                .map(|l| ApiGroupAmount {
+                    product_group_id: l.group.0,
+                    amount_cents: l.amount.0,
+                    refunded_cents: l.refunded.0,
+                })
+                .collect(),
+            at: r.at.to_string(),
+        }
+    }
+}
+
+/// Redeems funds on a card at the caller's market: every line or nothing. Beyond the balance
+/// answers `validation_failed` with `insufficient_funds` on the line; a disabled, lost or
+/// unassigned card answers 409 `card_disabled`, `card_lost` or `card_unassigned`. Send an
+/// `Idempotency-Key` so a retried request never spends twice.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/redemptions", tag = "coupons",
+    params(("org" = i64, Path, description = "The market"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = NewRedemption,
+    responses((status = 201, body = ApiRedemption), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["redemptions:write"])))]
+pub async fn redeem(
+    State(state): State<AppState>,
+    a: ApiAccess<RedemptionsWrite>,
+    ApiJson(body): ApiJson<NewRedemption>,
+) -> Result<Response, ApiError> {
+    let card = match (&body.card, body.card_id) {
+        (_, Some(id)) => CardId(id),
+        (Some(c), None) => state.store.find_card(&a.scope, &lookup(c)?).await?.id,
+        (None, None) => return Err(field("card", "required")),
+    };
+    let input = RedemptionInput {
+        card,
+        register: body.register_id.map(RegisterId),
+        lines: body
+            .lines
+            .iter()
+            .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
+            .collect(),
+    };
+    let r = state.store.redeem(&a.scope, &input).await.map_err(refusal)?;
+    Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
+}
+
+/// One redemption (its market or the program's operator).
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/redemptions/{id}", tag = "coupons",
+    params(("org" = i64, Path, description = "Market or operator"), ("id" = i64, Path, description = "Redemption id")),
+    responses((status = 200, body = ApiRedemption), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn redemption(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Json<ApiRedemption>, ApiError> {
+    let r = state.store.redemption(&a.scope, RedemptionId(path.1)).await?;
+    Ok(Json(r.into()))
+}
+
+/// A refund to make.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewRefund {
+    /// Amount per product group, at most what was paid and not refunded yet.
+    pub lines: Vec<ApiGroupAmount>,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Refunds part or all of a redemption: the funds go back to the card, to the loads they came
+/// from. More than was paid answers 409 `refund_exceeds_payment`.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/redemptions/{id}/refunds", tag = "coupons",
+    params(("org" = i64, Path, description = "The market"), ("id" = i64, Path, description = "Redemption id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = NewRefund,
+    responses((status = 201, body = ApiRedemption), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["redemptions:write"])))]
+pub async fn refund(
+    State(state): State<AppState>,
+    a: ApiAccess<RedemptionsWrite>,
+    Path(path): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<NewRefund>,
+) -> Result<Response, ApiError> {
+    let lines: Vec<_> = body
+        .lines
+        .iter()
+        .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
+        .collect();
+    let id = RedemptionId(path.1);
+    state
+        .store
+        .refund(&a.scope, id, &lines, &body.reason)
+        .await
+        .map_err(refusal)?;
+    let r = state.store.redemption(&a.scope, id).await?;
+    Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
+}
+

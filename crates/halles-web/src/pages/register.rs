@@ -1,0 +1,448 @@
+//! The cashier's register: scan or type a card, enter amounts per product group, confirm; the
+//! receipt; refunds; and the card holder's public balance page.
+
+use crate::AppState;
+use crate::ctx::{CashierRole, Ctx, Member, StaffRole};
+use crate::errors::{PageError, render};
+use crate::forms::FormErrors;
+use crate::pages::see_other;
+use crate::security::{CsrfForm, flash_headers};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use halles_core::coupons::CardNumberError;
+use halles_core::money::Cents;
+use halles_core::{CardId, ProductGroupId, RedemptionId, RegisterId};
+use halles_store::StoreError;
+use halles_store::coupons::{
+    Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// One product group on the register's screen.
+pub struct GroupLine {
+    /// The group.
+    pub group: ProductGroup,
+    /// Its name in the viewer's language.
+    pub name: String,
+    /// Balance.
+    pub balance: Cents,
+    /// What the cashier typed.
+    pub typed: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct StartPage {
+    page: Ctx,
+    errors: FormErrors,
+    card: String,
+    registers: Vec<(RegisterId, String)>,
+    register: Option<i64>,
+    recent: Vec<Redemption>,
+}
+
+impl StartPage {
+    fn selected(&self, id: &RegisterId) -> bool {
+        self.register == Some(id.0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register_card.html")]
+struct CardPage {
+    page: Ctx,
+    errors: FormErrors,
+    card: Card,
+    program: Program,
+    lines: Vec<GroupLine>,
+    loyalty: Option<GroupLine>,
+    register: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    page: Ctx,
+    redemption: Redemption,
+    card: Card,
+    names: HashMap<ProductGroupId, String>,
+    balances: Vec<GroupLine>,
+    can_refund: bool,
+    errors: FormErrors,
+}
+
+impl ReceiptPage {
+    fn name(&self, g: &ProductGroupId) -> String {
+        self.names.get(g).cloned().unwrap_or_default()
+    }
+    fn open(&self, g: &ProductGroupId) -> String {
+        self.redemption
+            .lines
+            .iter()
+            .find(|l| l.group == *g)
+            .map(|l| self.page.i18n.money_input(Cents(l.amount.0 - l.refunded.0)))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "card_public.html")]
+struct PublicCardPage {
+    page: Ctx,
+    program: Program,
+    card: Card,
+    lines: Vec<GroupLine>,
+    usable: bool,
+}
+
+/// Step 1 and step 2's query: the card typed or scanned, and the register.
+#[derive(Debug, Deserialize, Default)]
+pub struct CardQuery {
+    #[serde(default)]
+    card: String,
+    #[serde(default)]
+    register: String,
+}
+
+fn register_param(s: &str) -> Option<i64> {
+    s.trim().parse().ok()
+}
+
+async fn start_page(
+    state: &AppState,
+    m: Member<CashierRole>,
+    errors: FormErrors,
+    q: CardQuery,
+) -> Result<Response, PageError> {
+    let registers = state.store.registers(&m.scope).await?;
+    let recent = state.store.recent_redemptions(&m.scope, 10).await?;
+    let lang = m.ctx.i18n.lang;
+    let failed = !errors.is_empty();
+    let mut res = render(
+        &StartPage {
+            page: m.ctx,
+            errors,
+            card: q.card,
+            register: register_param(&q.register).or(registers.first().map(|r| r.0.0)),
+            registers,
+            recent,
+        },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// Step 1: scan or type the card.
+pub async fn start(
+    State(state): State<AppState>,
+    m: Member<CashierRole>,
+    Query(q): Query<CardQuery>,
+) -> Result<Response, PageError> {
+    start_page(&state, m, FormErrors::none(), q).await
+}
+
+/// The balances of a card, by group, in the viewer's language (loyalty apart).
+async fn group_lines(
+    state: &AppState,
+    card: &Card,
+    lang: &str,
+    typed: &HashMap<String, String>,
+) -> Result<(Vec<GroupLine>, Option<GroupLine>), PageError> {
+    let groups = state.store.product_groups(card.program).await?;
+    let balances: Vec<Balance> = state.store.card_balances(card.id).await?;
+    let mut lines = Vec::new();
+    let mut loyalty = None;
+    for g in groups {
+        let line = GroupLine {
+            name: g.name(lang).to_owned(),
+            balance: balances
+                .iter()
+                .find(|b| b.group == g.id)
+                .map(|b| b.balance)
+                .unwrap_or(Cents(0)),
+            typed: typed
+                .get(&format!("amount_{}", g.id))
+                .cloned()
+                .unwrap_or_default(),
+            group: g,
+        };
+        if line.group.is_loyalty {
+            loyalty = Some(line);
+        } else {
+            lines.push(line);
+        }
+    }
+    Ok((lines, loyalty))
+}
+
+async fn card_page(
+    state: &AppState,
+    m: Member<CashierRole>,
+    card: Card,
+    register: Option<i64>,
+    errors: FormErrors,
+    typed: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let program = state.store.program_by_id(card.program).await?;
+    let lang = m.ctx.i18n.lang;
+    let (lines, loyalty) = group_lines(state, &card, lang.code(), typed).await?;
+    let failed = !errors.is_empty();
+    let mut res = render(
+        &CardPage {
+            page: m.ctx,
+            errors,
+            card,
+            program,
+            lines,
+            loyalty,
+            register,
+        },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// Step 2: the card's balances and the amounts to take.
+pub async fn card(
+    State(state): State<AppState>,
+    m: Member<CashierRole>,
+    Query(q): Query<CardQuery>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n.clone();
+    let lookup = match CardLookup::parse(&q.card) {
+        Ok(l) => l,
+        Err(e) => {
+            let key = match e {
+                CardNumberError::Length => "err-card_number_length",
+                CardNumberError::CheckDigit => "err-card_check_digit",
+            };
+            return start_page(&state, m, FormErrors::one("card", key, &i18n), q).await;
+        }
+    };
+    let card = match state.store.find_card(&m.scope, &lookup).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => {
+            let errors = FormErrors::one("card", "err-card_unknown", &i18n);
+            return start_page(&state, m, errors, q).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !card.status.can_spend() {
+        let key = format!("err-{}", crate::api::coupons::card_refused_code(card.status.code()));
+        let errors = FormErrors {
+            items: vec![("card".into(), i18n.t(&key))],
+        };
+        return start_page(&state, m, errors, q).await;
+    }
+    let register = register_param(&q.register);
+    card_page(&state, m, card, register, FormErrors::none(), &HashMap::new()).await
+}
+
+/// Step 3: takes the amounts in one transaction and shows the receipt.
+pub async fn pay(
+    State(state): State<AppState>,
+    m: Member<CashierRole>,
+    Path((_, card_id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n.clone();
+    let card = state
+        .store
+        .find_card_by_id(&m.scope, CardId(card_id))
+        .await?;
+    let register = form.get("register").and_then(|r| register_param(r));
+    let groups = state.store.product_groups(card.program).await?;
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for g in groups.iter().filter(|g| !g.is_loyalty) {
+        let field = format!("amount_{}", g.id);
+        let typed = form.get(&field).map(|s| s.trim()).unwrap_or("");
+        if typed.is_empty() {
+            continue;
+        }
+        match Cents::parse_input(typed) {
+            Some(c) if c.0 >= 0 => lines.push((g.id, c)),
+            _ => errors.push((field, i18n.t("err-price_invalid"))),
+        }
+    }
+    if errors.is_empty() && lines.iter().all(|(_, c)| c.0 == 0) {
+        let first = groups
+            .iter()
+            .find(|g| !g.is_loyalty)
+            .map(|g| format!("amount_{}", g.id))
+            .unwrap_or_default();
+        errors.push((first, i18n.t("err-empty_redemption")));
+    }
+    if !errors.is_empty() {
+        return card_page(&state, m, card, register, FormErrors { items: errors }, &form).await;
+    }
+    let input = RedemptionInput {
+        card: card.id,
+        register: register.map(RegisterId),
+        lines,
+    };
+    match state.store.redeem(&m.scope, &input).await {
+        Ok(r) => {
+            let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
+            Ok(see_other(&format!("/o/{}/caisse/recus/{}", m.org.id, r.id), [f, k]))
+        }
+        Err(StoreError::Insufficient(g)) => {
+            let errors = FormErrors {
+                items: vec![(format!("amount_{g}"), i18n.t("err-insufficient_funds"))],
+            };
+            card_page(&state, m, card, register, errors, &form).await
+        }
+        Err(StoreError::CardRefused(s)) => {
+            let key = format!("err-{}", crate::api::coupons::card_refused_code(s));
+            let errors = FormErrors {
+                items: vec![("card".into(), i18n.t(&key))],
+            };
+            start_page(&state, m, errors, CardQuery::default()).await
+        }
+        Err(StoreError::Conflict(code)) => {
+            let errors = FormErrors {
+                items: vec![("card".into(), i18n.t(&format!("err-{code}")))],
+            };
+            card_page(&state, m, card, register, errors, &form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn receipt_page(
+    state: &AppState,
+    m: Member<CashierRole>,
+    id: RedemptionId,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let redemption = state.store.redemption(&m.scope, id).await?;
+    let card = state.store.find_card_by_id(&m.scope, redemption.card).await?;
+    let lang = m.ctx.i18n.lang;
+    let groups = state.store.product_groups(card.program).await?;
+    let names = groups
+        .iter()
+        .map(|g| (g.id, g.name(lang.code()).to_owned()))
+        .collect();
+    let (mut balances, loyalty) = group_lines(state, &card, lang.code(), &HashMap::new()).await?;
+    balances.extend(loyalty.filter(|l| l.balance.0 > 0));
+    let failed = !errors.is_empty();
+    let can_refund = m.role.satisfies(halles_core::organizations::Role::Staff);
+    let mut res = render(
+        &ReceiptPage {
+            page: m.ctx,
+            redemption,
+            card,
+            names,
+            balances,
+            can_refund,
+            errors,
+        },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// The receipt of a redemption.
+pub async fn receipt(
+    State(state): State<AppState>,
+    m: Member<CashierRole>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    receipt_page(&state, m, RedemptionId(id), FormErrors::none()).await
+}
+
+/// Refunds part of a redemption (market staff and administrators).
+pub async fn refund(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n.clone();
+    let id = RedemptionId(id);
+    let r = state.store.redemption(&m.scope, id).await?;
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for l in &r.lines {
+        let field = format!("refund_{}", l.group);
+        let typed = form.get(&field).map(|s| s.trim()).unwrap_or("");
+        if typed.is_empty() {
+            continue;
+        }
+        match Cents::parse_input(typed) {
+            Some(c) if c.0 >= 0 => {
+                if c.0 > 0 {
+                    lines.push((l.group, c));
+                }
+            }
+            _ => errors.push((field, i18n.t("err-price_invalid"))),
+        }
+    }
+    if errors.is_empty() && lines.is_empty() {
+        errors.push(("refund_reason".into(), i18n.t("err-invalid_amount")));
+    }
+    if errors.is_empty() {
+        let reason = form.get("refund_reason").cloned().unwrap_or_default();
+        match state.store.refund(&m.scope, id, &lines, &reason).await {
+            Ok(_) => {
+                let [f, k] = flash_headers("success", "flash-refunded", state.config.secure_cookies);
+                return Ok(see_other(&format!("/o/{}/caisse/recus/{}", m.org.id, id), [f, k]));
+            }
+            Err(StoreError::Conflict(code)) => {
+                errors.push(("refund_reason".into(), i18n.t(&format!("err-{code}"))));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    receipt_page(&state, Member::from_staff(m), id, FormErrors { items: errors }).await
+}
+
+/// The card holder's balance page, reached from the card's QR code: no sign-in, no identity,
+/// only the balances and when they expire.
+pub async fn public_card(
+    State(state): State<AppState>,
+    page: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = page.i18n.lang;
+    let card = state
+        .store
+        .card_by_token(&token)
+        .await
+        .map_err(|_| PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found"))?;
+    let program = state.store.program_by_id(card.program).await?;
+    let (mut lines, loyalty) = group_lines(&state, &card, lang.code(), &HashMap::new()).await?;
+    lines.extend(loyalty.filter(|l| l.balance.0 > 0));
+    let usable = card.status.can_spend();
+    let mut res = render(
+        &PublicCardPage {
+            page,
+            program,
+            card,
+            lines,
+            usable,
+        },
+        lang,
+    );
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res.headers_mut().insert(
+        "referrer-policy",
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(res)
+}
