@@ -71,7 +71,8 @@ async fn run(store: &Store, mailer: &Mailer, job: &Job) -> Result<(), String> {
     }
 }
 
-/// Work that falls due with time rather than by a job: order cycles open and close on time.
+/// Work that falls due with time rather than by a job: order cycles open and close on time,
+/// coupon funds load and expire.
 /// Every step is a conditional update, so several workers running it at once change nothing twice.
 pub async fn on_time(store: &Store, base_url: &str) {
     match store.advance_cycles().await {
@@ -84,6 +85,20 @@ pub async fn on_time(store: &Store, base_url: &str) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
+    }
+    // Coupon funds: loads due today (each exactly once, by a unique key), then expiry.
+    let today = halles_core::coupons::local_date(store.now());
+    match store.run_due_loads(today).await {
+        Ok(run) if run.loaded + run.no_card + run.unused > 0 => {
+            tracing::info!(loaded = run.loaded, cents = run.loaded_cents, no_card = run.no_card, "coupon loads");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not run coupon loads"),
+    }
+    match store.run_expiry().await {
+        Ok(cents) if cents > 0 => tracing::info!(cents, "coupon funds expired"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not expire coupon funds"),
     }
 }
 

@@ -107,6 +107,11 @@ impl Totals {
         )
     }
 
+    /// Put on cards: scheduled loads and manual or gift funds.
+    pub fn put_on(&self) -> Cents {
+        Cents(self.loaded.0 + self.adjusted.0)
+    }
+
     /// Spent net of refunds: what a market is owed.
     pub fn net_spent(&self) -> Cents {
         Cents(self.spent.0 - self.refunded.0)

@@ -11,6 +11,7 @@ pub mod hub;
 pub mod invitations;
 pub mod members;
 pub mod products;
+pub mod programs;
 pub mod register;
 pub mod shop;
 pub mod standing;
@@ -130,6 +131,49 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route("/photos/{file}", get(products::photo))
+        .route(
+            "/o/{org}/programmes",
+            get(programs::list).post(programs::create),
+        )
+        .route("/o/{org}/programmes/{id}", get(programs::show))
+        .route(
+            "/o/{org}/programmes/{id}/versements",
+            post(programs::create_schedule),
+        )
+        .route("/o/{org}/programmes/{id}/membres", post(programs::add_member))
+        .route(
+            "/o/{org}/programmes/{id}/enveloppes",
+            post(programs::set_envelope),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants",
+            get(programs::participants).post(programs::enrol),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants/export",
+            get(programs::export_participants),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants/{pid}",
+            get(programs::participant),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants/{pid}/{action}",
+            post(programs::participant_action),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/cartes",
+            get(programs::cards).post(programs::create_batch),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/cartes/{card}/{action}",
+            post(programs::card_action),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/lots/{batch}/pdf",
+            get(programs::batch_pdf),
+        )
+        .route("/o/{org}/programmes/{id}/rapports", get(programs::report))
         .route("/o/{org}/caisse", get(register::start))
         .route("/o/{org}/caisse/carte", get(register::card))
         .route("/o/{org}/caisse/cartes/{card}", post(register::pay))
