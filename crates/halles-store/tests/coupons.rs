@@ -456,3 +456,36 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_season_reconciles_with_its_ledger() {
+    for db in TestDb::all().await {
+        let store = db
+            .store(Arc::new(halles_core::SystemClock) as Arc<dyn Clock>)
+            .await
+            .unwrap();
+        halles_store::demo::load(&store).await.unwrap();
+        let operator = store
+            .organizations()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.kind == OrgKind::ProgramOperator)
+            .unwrap()
+            .id;
+        let programs = store.programs(&scope(operator)).await.unwrap();
+        let program = programs[0].0.id;
+        let t = store
+            .report_totals(&scope(operator), program, ReportFilter::default())
+            .await
+            .unwrap();
+        assert!(t.loaded.0 > 0 && t.spent.0 > 0, "{t:?}");
+        let (ledger, cached, lots) = store.ledger_check(program).await.unwrap();
+        assert_eq!(ledger, t.remaining());
+        assert_eq!(cached, ledger);
+        assert_eq!(lots, ledger);
+        assert_eq!(store.schedules(program).await.unwrap().len(), 2);
+        store.close().await;
+        db.cleanup().await;
+    }
+}

@@ -1,6 +1,8 @@
 //! The demo world: a fictional Montréal food hub and food-coupon program, in French.
 //! Every name is invented. Later modules extend the same world.
 
+mod coupons;
+
 use crate::accounts::NewUser;
 use crate::catalog::ProductInput;
 use crate::cycles::{CycleInput, LocationInput};
@@ -34,7 +36,7 @@ pub struct DemoLogin {
 }
 
 const HUB: &str = "Pôle nourricier de l'Ouest";
-const OPERATOR: &str = "Collectif Bonne Bouffe";
+pub(crate) const OPERATOR: &str = "Collectif Bonne Bouffe";
 
 /// Organizations: kind and name.
 pub const ORGANIZATIONS: &[(OrgKind, &str)] = &[
@@ -165,7 +167,8 @@ pub async fn load(store: &Store) -> StoreResult<()> {
         }
     }
     let id_of = |name: &str| orgs.iter().find(|o| o.name == name).map(|o| o.id);
-    food_hub(store, &id_of).await
+    food_hub(store, &id_of).await?;
+    coupons::load(store, &id_of).await
 }
 
 /// Buyers of the hub and their price-list type.
