@@ -72,6 +72,8 @@ pub enum Command {
 pub enum BenchCommand {
     /// Many buyers placing orders at once on contested stock, through the HTTP API.
     Orders(crate::bench::OrdersBench),
+    /// Many registers redeeming cards at once, through the HTTP API.
+    Redemptions(crate::bench::RedemptionsBench),
 }
 
 /// Options of `serve`.
@@ -314,7 +316,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             tracing::info!("stopped");
         }
-        Command::Bench(BenchCommand::Orders(cfg)) => {
+        Command::Bench(which) => {
             let (url, tmp) = match &cli.database_url {
                 Some(u) => (u.clone(), None),
                 None => {
@@ -327,7 +329,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                 }
             };
-            let outcome = crate::bench::orders(&url, cfg).await;
+            let outcome = match which {
+                BenchCommand::Orders(cfg) => crate::bench::orders(&url, cfg).await,
+                BenchCommand::Redemptions(cfg) => crate::bench::redemptions(&url, cfg).await,
+            };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);
             }

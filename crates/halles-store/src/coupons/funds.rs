@@ -248,6 +248,90 @@ async fn take_balance(
     Ok(n == 1)
 }
 
+/// Takes `amount` off a card's balance in a group only if that much is there and the card may
+/// spend (its state is checked by the same statement, so a card disabled or reported lost an
+/// instant earlier is refused).
+async fn take_spendable(
+    tx: &mut AnyConnection,
+    card: CardId,
+    group: ProductGroupId,
+    amount: Cents,
+) -> StoreResult<bool> {
+    let n = sqlx::query(
+        "UPDATE card_funds SET balance_cents = balance_cents - $1 WHERE card_id = $2 AND product_group_id = $3 \
+         AND balance_cents >= $1 AND EXISTS (SELECT 1 FROM cards WHERE id = $2 AND status IN ('assigned', 'gift'))",
+    )
+    .bind(amount.0)
+    .bind(card.0)
+    .bind(group.0)
+    .execute(tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// The lots of a card's group that still hold money, soonest expiring first. Lots past their
+/// expiry are expired on the way (the job may not have run yet), so they are never spent.
+async fn usable_lots(
+    tx: &mut AnyConnection,
+    card: CardId,
+    group: ProductGroupId,
+    now: Timestamp,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT id, remaining_cents, expires_at FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 \
+         AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id",
+    )
+    .bind(card.0)
+    .bind(group.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let expires: Option<i64> = r.try_get("expires_at")?;
+        if expires.is_some_and(|e| e <= ms(now)) {
+            expire_lot(&mut *tx, id, "expired", now).await?;
+        } else {
+            out.push((id, r.try_get("remaining_cents")?));
+        }
+    }
+    Ok(out)
+}
+
+/// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally.
+async fn draw_from(
+    tx: &mut AnyConnection,
+    lots: &[(i64, i64)],
+    amount: Cents,
+) -> StoreResult<Vec<(i64, Cents)>> {
+    let mut left = amount.0;
+    let mut out = Vec::new();
+    for (id, remaining) in lots {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(*remaining);
+        let n = sqlx::query(
+            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1 WHERE id = $2 AND remaining_cents >= $1",
+        )
+        .bind(take)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("concurrent_update"));
+        }
+        out.push((*id, Cents(take)));
+        left -= take;
+    }
+    if left != 0 {
+        return Err(StoreError::Corrupt("fund_lots"));
+    }
+    Ok(out)
+}
+
 /// Draws `amount` from a card's lots of a group, soonest expiring first. The balance has already
 /// been taken; each lot is decremented conditionally too.
 async fn draw_lots(
@@ -376,6 +460,15 @@ impl Store {
         Ok(total)
     }
 
+    /// Why a card could not pay for a group: its state changed, or its balance is short.
+    async fn refusal(&self, tx: &mut AnyConnection, card: CardId, group: ProductGroupId) -> StoreError {
+        match card_dims(tx, card).await {
+            Ok(d) if !d.status.can_spend() => StoreError::CardRefused(d.status.code()),
+            Ok(_) => StoreError::Insufficient(group),
+            Err(e) => e,
+        }
+    }
+
     /// Spends funds on a card at the acting market: every line is taken from the group's balance
     /// (then from loyalty funds, if the program has them) by conditional updates in one
     /// transaction, or nothing is.
@@ -397,9 +490,10 @@ impl Store {
         }
         let total: i64 = lines.values().sum();
         let now = self.now();
-        let mut tx = self.write_tx().await?;
-        self.lock_card(&mut tx, input.card).await?;
-        let dims = card_dims(&mut tx, input.card).await?;
+        // What does not move money is read before the write transaction, on the read pool: the
+        // card's attachments, the program's groups and the market's membership, the register.
+        // The card's state is checked again inside, by the balance update itself.
+        let dims = card_dims(&mut *self.pool.acquire().await?, input.card).await?;
         if !dims.status.can_spend() {
             return Err(StoreError::CardRefused(dims.status.code()));
         }
@@ -409,7 +503,7 @@ impl Store {
         )
         .bind(dims.program.0)
         .bind(scope.org.0)
-        .fetch_all(&mut *tx)
+        .fetch_all(&self.pool)
         .await?;
         let member = groups
             .first()
@@ -437,43 +531,37 @@ impl Store {
                 .bind(reg.0)
                 .bind(scope.org.0)
                 .bind(true)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.pool)
                 .await?;
             if ok.is_none() {
                 return Err(StoreError::Conflict("unknown_register"));
             }
         }
-        self.expire_card(&mut tx, input.card, now).await?;
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, input.card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
         let mut drawn: Vec<(ProductGroupId, ProductGroupId, i64, Cents)> = Vec::new();
         for (&group, &amount) in &lines {
-            let own = if take_balance(&mut tx, input.card, group, Cents(amount)).await? {
+            let lots = usable_lots(&mut tx, input.card, group, now).await?;
+            let own = if take_spendable(&mut tx, input.card, group, Cents(amount)).await? {
                 amount
             } else {
                 let Some(loyal) = loyalty.filter(|l| *l != group) else {
-                    return Err(StoreError::Insufficient(group));
+                    return Err(self.refusal(&mut tx, input.card, group).await);
                 };
-                let have: i64 = sqlx::query(
-                    "SELECT balance_cents FROM card_funds WHERE card_id = $1 AND product_group_id = $2",
-                )
-                .bind(input.card.0)
-                .bind(group.0)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("balance_cents"))
-                .transpose()?
-                .unwrap_or(0);
-                if !take_balance(&mut tx, input.card, loyal, Cents(amount - have)).await?
+                let have: i64 = lots.iter().map(|l| l.1).sum();
+                let loyal_lots = usable_lots(&mut tx, input.card, loyal, now).await?;
+                if !take_spendable(&mut tx, input.card, loyal, Cents(amount - have)).await?
                     || !take_balance(&mut tx, input.card, group, Cents(have)).await?
                 {
-                    return Err(StoreError::Insufficient(group));
+                    return Err(self.refusal(&mut tx, input.card, group).await);
                 }
-                for (lot, c) in draw_lots(&mut tx, input.card, loyal, Cents(amount - have)).await? {
+                for (lot, c) in draw_from(&mut tx, &loyal_lots, Cents(amount - have)).await? {
                     drawn.push((group, loyal, lot, c));
                 }
                 have
             };
-            for (lot, c) in draw_lots(&mut tx, input.card, group, Cents(own)).await? {
+            for (lot, c) in draw_from(&mut tx, &lots, Cents(own)).await? {
                 drawn.push((group, group, lot, c));
             }
         }

@@ -213,11 +213,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     let other = results.len() - placed - short;
     let mut lat: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
     lat.sort();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
-    };
+    let pct = |p: f64| super::percentile(&lat, p);
     // Oversold: for every product, units in placed orders beyond what was offered.
     let totals = store.cycle_totals(&scope(hub), cycle).await?;
     let grid = store.availability_grid(hub, cycle, farm).await?;
