@@ -77,7 +77,11 @@ impl CardNumber {
         let digits: Vec<u8> = input
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_digit(10).map(|d| d as u8).ok_or(CardNumberError::Length))
+            .map(|c| {
+                c.to_digit(10)
+                    .map(|d| d as u8)
+                    .ok_or(CardNumberError::Length)
+            })
             .collect::<Result<_, _>>()?;
         if digits.len() != 16 {
             return Err(CardNumberError::Length);
@@ -85,7 +89,9 @@ impl CardNumber {
         if luhn_digit(&digits[..15]) != digits[15] {
             return Err(CardNumberError::CheckDigit);
         }
-        Ok(CardNumber(digits.iter().map(|d| char::from(b'0' + d)).collect()))
+        Ok(CardNumber(
+            digits.iter().map(|d| char::from(b'0' + d)).collect(),
+        ))
     }
 
     /// The 16 digits.
@@ -358,10 +364,7 @@ mod tests {
             CardNumber::parse("4539 1488 0334 6467"),
             Err(CardNumberError::CheckDigit)
         );
-        assert_eq!(
-            CardNumber::parse("4539 1488"),
-            Err(CardNumberError::Length)
-        );
+        assert_eq!(CardNumber::parse("4539 1488"), Err(CardNumberError::Length));
         assert_eq!(
             CardNumber::parse("4539 1488 0343 646x"),
             Err(CardNumberError::Length)

@@ -43,7 +43,7 @@ impl Store {
         .bind(key)
         .bind(request_hash)
         .bind(ms(self.now()))
-        .execute(&self.pool)
+        .execute(self.writes())
         .await?
         .rows_affected();
         if inserted == 1 {
@@ -98,7 +98,7 @@ impl Store {
         .bind(org.0)
         .bind(token.0)
         .bind(key)
-        .execute(&self.pool)
+        .execute(self.writes())
         .await?;
         Ok(())
     }
@@ -117,7 +117,7 @@ impl Store {
         .bind(org.0)
         .bind(token.0)
         .bind(key)
-        .execute(&self.pool)
+        .execute(self.writes())
         .await?;
         Ok(())
     }

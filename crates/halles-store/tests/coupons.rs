@@ -96,7 +96,12 @@ async fn world(store: &Store) -> World {
     // A market cannot join as a partner.
     assert!(matches!(
         store
-            .add_program_member(&scope(operator), program, other_market, ProgramRole::Partner)
+            .add_program_member(
+                &scope(operator),
+                program,
+                other_market,
+                ProgramRole::Partner
+            )
             .await,
         Err(StoreError::Conflict("wrong_kind"))
     ));
@@ -224,32 +229,84 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             )
             .await
             .unwrap();
-        store.set_envelope(&op, s1, w.partner_a, Cents(20_000)).await.unwrap();
-        store.set_envelope(&op, s2, w.partner_a, Cents(10_000)).await.unwrap();
-        store.set_envelope(&op, s1, w.partner_b, Cents(5_000)).await.unwrap();
+        store
+            .set_envelope(&op, s1, w.partner_a, Cents(20_000))
+            .await
+            .unwrap();
+        store
+            .set_envelope(&op, s2, w.partner_a, Cents(10_000))
+            .await
+            .unwrap();
+        store
+            .set_envelope(&op, s1, w.partner_b, Cents(5_000))
+            .await
+            .unwrap();
         let pa = scope(w.partner_a);
-        let p1 = store.create_participant(&pa, w.program, &someone(one, "A-1")).await.unwrap();
-        let p2 = store.create_participant(&pa, w.program, &someone(two, "A-2")).await.unwrap();
+        let p1 = store
+            .create_participant(&pa, w.program, &someone(one, "A-1"))
+            .await
+            .unwrap();
+        let p2 = store
+            .create_participant(&pa, w.program, &someone(two, "A-2"))
+            .await
+            .unwrap();
         assert_eq!(p1.code.len(), 8);
         // The first identifier is unique within the organization.
         assert!(matches!(
-            store.create_participant(&pa, w.program, &someone(one, "A-1")).await,
+            store
+                .create_participant(&pa, w.program, &someone(one, "A-1"))
+                .await,
             Err(StoreError::Conflict("duplicate_id1"))
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
-        assert!(store.participant(&scope(w.partner_b), w.program, p1.id).await.is_err());
-        assert!(store.participants(&scope(w.market), w.program, "").await.is_err());
-        assert_eq!(store.participants(&op, w.program, "A-").await.unwrap().len(), 2);
+        assert!(
+            store
+                .participant(&scope(w.partner_b), w.program, p1.id)
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .participants(&scope(w.market), w.program, "")
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            store
+                .participants(&op, w.program, "A-")
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
 
         // Enrolling reserves every load from the envelope, and never beyond it.
-        assert_eq!(store.enrol_in_schedule(&pa, s1, p1.id, false, None).await.unwrap(), Cents(9_000));
+        assert_eq!(
+            store
+                .enrol_in_schedule(&pa, s1, p1.id, false, None)
+                .await
+                .unwrap(),
+            Cents(9_000)
+        );
         assert!(matches!(
             store.enrol_in_schedule(&pa, s1, p2.id, false, None).await,
             Err(StoreError::Conflict("over_budget"))
         ));
-        store.move_envelope(&op, s1, w.partner_b, w.partner_a, Cents(1_000)).await.unwrap();
-        assert_eq!(store.enrol_in_schedule(&pa, s1, p2.id, false, None).await.unwrap(), Cents(12_000));
-        store.enrol_in_schedule(&pa, s2, p1.id, false, None).await.unwrap();
+        store
+            .move_envelope(&op, s1, w.partner_b, w.partner_a, Cents(1_000))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .enrol_in_schedule(&pa, s1, p2.id, false, None)
+                .await
+                .unwrap(),
+            Cents(12_000)
+        );
+        store
+            .enrol_in_schedule(&pa, s2, p1.id, false, None)
+            .await
+            .unwrap();
         let forecast = store.forecast(&pa, s1, p1.id).await.unwrap();
         assert_eq!(
             forecast.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
@@ -265,7 +322,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
 
         let (_, cards) = store.create_card_batch(&op, w.program, 6).await.unwrap();
         assert!(cards.iter().all(|c| c.status == CardStatus::Unassigned));
-        let card1 = store.assign_card(&pa, w.program, p1.id, None).await.unwrap();
+        let card1 = store
+            .assign_card(&pa, w.program, p1.id, None)
+            .await
+            .unwrap();
         assert_eq!(card1.id, cards[0].id);
 
         // June 1st: P1 gets both schedules; P2 has no card, gets nothing (money stays).
@@ -278,21 +338,34 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(env_s1.reserved, Cents(9_000 - 1_500 + 12_000 - 2_000));
 
         run_until(&store, &clock, date(2026, 6, 3)).await;
-        spend(&store, w.market, card1.id, &[(w.fruits, 800)]).await.unwrap();
+        spend(&store, w.market, card1.id, &[(w.fruits, 800)])
+            .await
+            .unwrap();
         // A market outside the program does not even find the card.
         assert!(matches!(
             spend(&store, w.other_market, card1.id, &[(w.fruits, 1)]).await,
             Err(StoreError::NotFound)
         ));
-        assert!(store
-            .find_card(&scope(w.other_market), &CardLookup::Number(card1.number.clone()))
-            .await
-            .is_err());
+        assert!(
+            store
+                .find_card(
+                    &scope(w.other_market),
+                    &CardLookup::Number(card1.number.clone())
+                )
+                .await
+                .is_err()
+        );
 
         // June 10th: P2 gets a card, and a catch-up of the missed June 1st load.
         run_until(&store, &clock, date(2026, 6, 10)).await;
-        let card2 = store.assign_card(&pa, w.program, p2.id, None).await.unwrap();
-        store.reissue_load(&pa, s1, p2.id, date(2026, 6, 1)).await.unwrap();
+        let card2 = store
+            .assign_card(&pa, w.program, p2.id, None)
+            .await
+            .unwrap();
+        store
+            .reissue_load(&pa, s1, p2.id, date(2026, 6, 1))
+            .await
+            .unwrap();
         assert_eq!(balance(&store, card2.id, w.fruits).await, 1500);
         assert!(matches!(
             store.reissue_load(&pa, s1, p2.id, date(2026, 6, 1)).await,
@@ -305,16 +378,28 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             spend(&store, w.market, card1.id, &[(w.dairy, 5_000)]).await,
             Err(StoreError::Insufficient(_))
         ));
-        let sale = spend(&store, w.market, card1.id, &[(w.fruits, 1500), (w.dairy, 200)])
-            .await
-            .unwrap();
+        let sale = spend(
+            &store,
+            w.market,
+            card1.id,
+            &[(w.fruits, 1500), (w.dairy, 200)],
+        )
+        .await
+        .unwrap();
         assert_eq!(sale.total, Cents(1700));
         store
-            .refund(&scope(w.market), sale.id, &[(w.fruits, Cents(300))], "retour")
+            .refund(
+                &scope(w.market),
+                sale.id,
+                &[(w.fruits, Cents(300))],
+                "retour",
+            )
             .await
             .unwrap();
         assert!(matches!(
-            store.refund(&scope(w.market), sale.id, &[(w.dairy, Cents(201))], "trop").await,
+            store
+                .refund(&scope(w.market), sale.id, &[(w.dairy, Cents(201))], "trop")
+                .await,
             Err(StoreError::Conflict("refund_exceeds_payment"))
         ));
 
@@ -325,7 +410,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // monthly load was replaced on July 1st.
         assert_eq!(balance(&store, card1.id, w.fruits).await, 1000 + 2000);
         assert_eq!(balance(&store, card1.id, w.dairy).await, 500 + 500);
-        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        let t = store
+            .report_totals(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
         // P2's caught-up June 1st load (1,500 + 500) expired on July 1st too.
         assert_eq!(t.expired, Cents(200 + 300 + 1800 + 2000));
 
@@ -349,16 +437,25 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // and every report agree to the cent.
         run_until(&store, &clock, date(2026, 11, 5)).await;
         let loaded = 6 * 1500 + 5 * 2000 + 6 * 2000;
-        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        let t = store
+            .report_totals(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(t.loaded, Cents(loaded));
         assert_eq!(t.spent, Cents(800 + 1700));
         assert_eq!(t.refunded, Cents(300));
         assert_eq!(t.expired, Cents(loaded - 2500 + 300));
         assert_eq!(t.transferred, Cents(0));
         assert_eq!(t.remaining(), Cents(0));
-        assert_eq!(store.ledger_check(w.program).await.unwrap(), (Cents(0), Cents(0), Cents(0)));
+        assert_eq!(
+            store.ledger_check(w.program).await.unwrap(),
+            (Cents(0), Cents(0), Cents(0))
+        );
         for d in Dimension::ALL {
-            let rows = store.report(&op, w.program, Some(d), ReportFilter::default()).await.unwrap();
+            let rows = store
+                .report(&op, w.program, Some(d), ReportFilter::default())
+                .await
+                .unwrap();
             let sum = |f: fn(&halles_store::coupons::Totals) -> Cents| {
                 Cents(rows.iter().map(|r| f(&r.totals).0).sum())
             };
@@ -367,27 +464,54 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             assert_eq!(sum(|x| x.expired), t.expired, "{d:?}");
             assert_eq!(sum(|x| x.refunded), t.refunded, "{d:?}");
         }
-        let by_market = store.report(&op, w.program, Some(Dimension::Market), ReportFilter::default()).await.unwrap();
-        let owed = by_market.iter().find(|r| r.key == Some(w.market.0)).unwrap();
+        let by_market = store
+            .report(
+                &op,
+                w.program,
+                Some(Dimension::Market),
+                ReportFilter::default(),
+            )
+            .await
+            .unwrap();
+        let owed = by_market
+            .iter()
+            .find(|r| r.key == Some(w.market.0))
+            .unwrap();
         assert_eq!(owed.totals.net_spent(), Cents(2200));
         // The market reads only what it is owed; the funder reads everything.
-        let market_view = store.report_totals(&scope(w.market), w.program, ReportFilter::default()).await.unwrap();
+        let market_view = store
+            .report_totals(&scope(w.market), w.program, ReportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(market_view.loaded, Cents(0));
         assert_eq!(market_view.net_spent(), Cents(2200));
         assert_eq!(
-            store.report_totals(&scope(w.funder), w.program, ReportFilter::default()).await.unwrap(),
+            store
+                .report_totals(&scope(w.funder), w.program, ReportFilter::default())
+                .await
+                .unwrap(),
             t
         );
         // Each load ran exactly once, though the jobs ran twice a day.
-        let reach = store.reach(&op, w.program, ReportFilter::default()).await.unwrap();
-        assert_eq!((reach.enrolled, reach.loaded, reach.used, reach.repeat), (2, 2, 1, 1));
+        let reach = store
+            .reach(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            (reach.enrolled, reach.loaded, reach.used, reach.repeat),
+            (2, 2, 1, 1)
+        );
         // Envelopes: nothing left reserved, and what expired went back.
         for e in store.envelope_report(&op, w.program).await.unwrap() {
             assert_eq!(e.reserved, Cents(0), "{}", e.partner);
         }
         let a = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
         let loaded_left: i64 = a.iter().map(|e| e.loaded.0).sum();
-        assert_eq!(loaded_left, 2500 - 300, "only what was spent stays out of the envelopes");
+        assert_eq!(
+            loaded_left,
+            2500 - 300,
+            "only what was spent stays out of the envelopes"
+        );
         // June: a month filter sees only June's movements.
         let june = ReportFilter {
             from: Some(halles_core::coupons::start_of(date(2026, 6, 1))),
@@ -411,12 +535,27 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "R-1"))
             .await
             .unwrap();
-        let card = store.assign_card(&scope(w.partner_a), w.program, p.id, None).await.unwrap().id;
-        store.adjust_funds(&op, card, w.fruits, Cents(10_000), "chargement manuel").await.unwrap();
-        store.adjust_funds(&op, card, w.loyalty, Cents(1_000), "fidélité").await.unwrap();
+        let card = store
+            .assign_card(&scope(w.partner_a), w.program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        store
+            .adjust_funds(&op, card, w.fruits, Cents(10_000), "chargement manuel")
+            .await
+            .unwrap();
+        store
+            .adjust_funds(&op, card, w.loyalty, Cents(1_000), "fidélité")
+            .await
+            .unwrap();
         // A gift card spends loyalty funds for any group.
-        store.load_gift_card(&op, cards[1].id, Cents(500), "cadeau").await.unwrap();
-        spend(&store, w.market, cards[1].id, &[(w.dairy, 400)]).await.unwrap();
+        store
+            .load_gift_card(&op, cards[1].id, Cents(500), "cadeau")
+            .await
+            .unwrap();
+        spend(&store, w.market, cards[1].id, &[(w.dairy, 400)])
+            .await
+            .unwrap();
         let mut handles = Vec::new();
         for _ in 0..60 {
             let s = store.clone();
@@ -441,7 +580,10 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         assert_eq!(ledger, Cents(11_000 + 500 - 400 - spent));
         assert_eq!(cached, ledger);
         assert_eq!(lots, ledger);
-        let t = store.report_totals(&op, w.program, ReportFilter::default()).await.unwrap();
+        let t = store
+            .report_totals(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(t.adjusted, Cents(11_500));
         assert_eq!(t.spent, Cents(400 + spent));
         assert_eq!(t.remaining(), ledger);
@@ -452,7 +594,9 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             Err(StoreError::CardRefused("disabled"))
         ));
         store.set_card_enabled(&op, card, true).await.unwrap();
-        spend(&store, w.market, card, &[(w.fruits, 100)]).await.unwrap();
+        spend(&store, w.market, card, &[(w.fruits, 100)])
+            .await
+            .unwrap();
     })
     .await;
 }

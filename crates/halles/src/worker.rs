@@ -90,7 +90,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
     let today = halles_core::coupons::local_date(store.now());
     match store.run_due_loads(today).await {
         Ok(run) if run.loaded + run.no_card + run.unused > 0 => {
-            tracing::info!(loaded = run.loaded, cents = run.loaded_cents, no_card = run.no_card, "coupon loads");
+            tracing::info!(
+                loaded = run.loaded,
+                cents = run.loaded_cents,
+                no_card = run.no_card,
+                "coupon loads"
+            );
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not run coupon loads"),

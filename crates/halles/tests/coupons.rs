@@ -24,9 +24,12 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
         let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
         let market = app.org(OrgKind::Market, "Marché").await;
-        app.user("caisse@m.example", Some((market.id, Role::Cashier))).await;
-        app.user("gestion@m.example", Some((market.id, Role::Admin))).await;
-        app.user("prog@o.example", Some((operator.id, Role::Admin))).await;
+        app.user("caisse@m.example", Some((market.id, Role::Cashier)))
+            .await;
+        app.user("gestion@m.example", Some((market.id, Role::Admin)))
+            .await;
+        app.user("prog@o.example", Some((operator.id, Role::Admin)))
+            .await;
         let op = scope(operator.id);
         let program = app
             .store
@@ -44,8 +47,14 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             )
             .await
             .unwrap();
-        app.store.add_program_member(&op, program, partner.id, ProgramRole::Partner).await.unwrap();
-        app.store.add_program_member(&op, program, market.id, ProgramRole::Market).await.unwrap();
+        app.store
+            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .await
+            .unwrap();
+        app.store
+            .add_program_member(&op, program, market.id, ProgramRole::Market)
+            .await
+            .unwrap();
         let groups = app.store.product_groups(program).await.unwrap();
         let types = app.store.participant_types(program).await.unwrap();
         let fruits = groups[0].id;
@@ -66,9 +75,19 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             )
             .await
             .unwrap();
-        let card = app.store.assign_card(&ps, program, person.id, None).await.unwrap();
-        app.store.adjust_funds(&op, card.id, fruits, Cents(2000), "chargement").await.unwrap();
-        app.store.create_register(&scope(market.id), "Caisse 1").await.unwrap();
+        let card = app
+            .store
+            .assign_card(&ps, program, person.id, None)
+            .await
+            .unwrap();
+        app.store
+            .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
+            .await
+            .unwrap();
+        app.store
+            .create_register(&scope(market.id), "Caisse 1")
+            .await
+            .unwrap();
 
         // Step 1: the register page; a typo in the number comes back with the message and
         // what was typed.
@@ -79,24 +98,37 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         let mut typo = card.number.as_str().to_owned();
         let last = typo.pop().unwrap();
         typo.push(if last == '0' { '1' } else { '0' });
-        let res = cashier.get(&format!("/o/{m}/caisse/carte?card={typo}")).await;
+        let res = cashier
+            .get(&format!("/o/{m}/caisse/carte?card={typo}"))
+            .await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
-        assert!(html.contains("faute de frappe") && html.contains(&typo), "{html}");
+        assert!(
+            html.contains("faute de frappe") && html.contains(&typo),
+            "{html}"
+        );
         // Step 2: the balance per group.
         let number = card.number.grouped().replace(' ', "+");
-        let res = cashier.get(&format!("/o/{m}/caisse/carte?card={number}")).await;
+        let res = cashier
+            .get(&format!("/o/{m}/caisse/carte?card={number}"))
+            .await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
         assert!(html.contains("20,00"), "{html}");
-        assert!(!html.contains("Personne Secrète"), "a market never sees identities");
+        assert!(
+            !html.contains("Personne Secrète"),
+            "a market never sees identities"
+        );
         // Beyond the balance: refused, nothing spent, the amount typed is kept.
         let field = format!("amount_{fruits}");
         let pay = format!("/o/{m}/caisse/cartes/{}", card.id);
         let res = cashier.post_form(&pay, &[(field.as_str(), "25,00")]).await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
-        assert!(html.contains("Le solde ne suffit pas") && html.contains("25,00"), "{html}");
+        assert!(
+            html.contains("Le solde ne suffit pas") && html.contains("25,00"),
+            "{html}"
+        );
         // Step 3: confirmed, the receipt.
         let res = cashier.post_form(&pay, &[(field.as_str(), "5,50")]).await;
         assert_eq!(res.status(), 303);
@@ -106,14 +138,30 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         // A cashier cannot refund; the market's administrator can, once.
         let refund = format!("{receipt}/rembourser");
         let refund_field = format!("refund_{fruits}");
-        assert_eq!(cashier.post_form(&refund, &[(refund_field.as_str(), "1,50")]).await.status(), 403);
+        assert_eq!(
+            cashier
+                .post_form(&refund, &[(refund_field.as_str(), "1,50")])
+                .await
+                .status(),
+            403
+        );
         let admin = app.logged_in("gestion@m.example").await;
-        assert_eq!(admin.post_form(&refund, &[(refund_field.as_str(), "1,50")]).await.status(), 303);
-        let res = admin.post_form(&refund, &[(refund_field.as_str(), "5,00")]).await;
+        assert_eq!(
+            admin
+                .post_form(&refund, &[(refund_field.as_str(), "1,50")])
+                .await
+                .status(),
+            303
+        );
+        let res = admin
+            .post_form(&refund, &[(refund_field.as_str(), "5,00")])
+            .await;
         assert_eq!(res.status(), 422);
 
         // The API: one redemption per idempotency key, refusals with stable codes.
-        let token = app.token(m, &[Scope::RedemptionsWrite, Scope::CouponsRead]).await;
+        let token = app
+            .token(m, &[Scope::RedemptionsWrite, Scope::CouponsRead])
+            .await;
         let http = reqwest::Client::new();
         let redeem = |key: &'static str, cents: i64, card: String| {
             http.post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
@@ -122,23 +170,38 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .json(&json!({"card": card, "lines": [{"product_group_id": fruits.0, "amount_cents": cents}]}))
                 .send()
         };
-        let first: Value = redeem("k1", 300, card.number.as_str().to_owned()).await.unwrap().json().await.unwrap();
-        let again = redeem("k1", 300, card.number.as_str().to_owned()).await.unwrap();
+        let first: Value = redeem("k1", 300, card.number.as_str().to_owned())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let again = redeem("k1", 300, card.number.as_str().to_owned())
+            .await
+            .unwrap();
         assert_eq!(again.status(), 201);
         let again: Value = again.json().await.unwrap();
         assert_eq!(first["id"], again["id"]);
         let balance = app.store.card_balances(card.id).await.unwrap();
         assert_eq!(balance[0].balance, Cents(2000 - 550 + 150 - 300));
-        let res = redeem("k2", 99_999, card.number.as_str().to_owned()).await.unwrap();
+        let res = redeem("k2", 99_999, card.number.as_str().to_owned())
+            .await
+            .unwrap();
         assert_eq!(res.status(), 422);
         let p: Value = res.json().await.unwrap();
         assert_eq!(p["errors"][0]["code"], "insufficient_funds");
         // The QR value works as well as the number; a lost card is refused with its code.
         let qr = format!("https://halles.example/c/{}", card.token);
         assert_eq!(redeem("k3", 100, qr).await.unwrap().status(), 201);
-        let new_card = app.store.replace_lost_card(&ps, card.id, None).await.unwrap();
+        let new_card = app
+            .store
+            .replace_lost_card(&ps, card.id, None)
+            .await
+            .unwrap();
         assert_eq!(new_card.status, CardStatus::Assigned);
-        let res = redeem("k4", 100, card.number.as_str().to_owned()).await.unwrap();
+        let res = redeem("k4", 100, card.number.as_str().to_owned())
+            .await
+            .unwrap();
         assert_eq!(res.status(), 409);
         let p: Value = res.json().await.unwrap();
         assert_eq!(p["code"], "card_lost");
@@ -148,24 +211,45 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         );
 
         // The holder's balance page: balances, no identity.
-        let html = app.client().get(&format!("/c/{}", new_card.token)).await.text().await.unwrap();
-        assert!(html.contains("12,00") && !html.contains("Personne Secrète"), "{html}");
+        let html = app
+            .client()
+            .get(&format!("/c/{}", new_card.token))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("12,00") && !html.contains("Personne Secrète"),
+            "{html}"
+        );
         assert_eq!(app.client().get("/c/nope").await.status(), 404);
 
         // The operator prints the batch and downloads the report.
         let prog = app.logged_in("prog@o.example").await;
         let o = operator.id;
-        let res = prog.get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf")).await;
+        let res = prog
+            .get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf"))
+            .await;
         assert_eq!(res.status(), 200);
         assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
         let csv = prog
-            .get(&format!("/o/{o}/programmes/{program}/rapports?by=market&format=csv"))
+            .get(&format!(
+                "/o/{o}/programmes/{program}/rapports?by=market&format=csv"
+            ))
             .await
             .text()
             .await
             .unwrap();
-        assert!(csv.contains("Marché,0.00,0.00,9.50,1.50,0.00,-8.00,8.00"), "{csv}");
-        let html = prog.get(&format!("/o/{o}/programmes/{program}")).await.text().await.unwrap();
+        assert!(
+            csv.contains("Marché,0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
+            "{csv}"
+        );
+        let html = prog
+            .get(&format!("/o/{o}/programmes/{program}"))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("Bonne Bouffe"), "{html}");
         assert_eq!(cards.len(), 3);
         app.stop().await;
@@ -179,33 +263,168 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         let p = "/o/{org}/programmes/{foreign}";
         let api = "/api/v1/organizations/{org}";
         let rows: Vec<Row> = vec![
-            Row { method: "GET", path: "/o/{org}/programmes", allowed: Allowed::Role(Role::Viewer), ok_status: 200 },
-            Row { method: "POST", path: "/o/{org}/programmes", allowed: Allowed::Role(Role::Staff), ok_status: 422 },
-            Row { method: "GET", path: p, allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/versements", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/membres", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/enveloppes", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/participants", allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/participants", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/participants/export", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/participants/{foreign}", allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/participants/{foreign}/retirer", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/cartes", allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/cartes", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "POST", path: "/o/{org}/programmes/{foreign}/cartes/{foreign}/desactiver", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/lots/{foreign}/pdf", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-            Row { method: "GET", path: "/o/{org}/programmes/{foreign}/rapports", allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/programs", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 200 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/programs/{foreign}", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 404 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/programs/{foreign}/participants", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 404 },
-            Row { method: "POST", path: "/api/v1/organizations/{org}/programs/{foreign}/participants", allowed: Allowed::Token(Some(Scope::CouponsWrite)), ok_status: 400 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/programs/{foreign}/cards", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 404 },
-            Row { method: "POST", path: "/api/v1/organizations/{org}/programs/{foreign}/cards", allowed: Allowed::Token(Some(Scope::CouponsWrite)), ok_status: 400 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 404 },
-            Row { method: "POST", path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules", allowed: Allowed::Token(Some(Scope::CouponsWrite)), ok_status: 400 },
-            Row { method: "GET", path: "/api/v1/organizations/{org}/redemptions/{foreign}", allowed: Allowed::Token(Some(Scope::CouponsRead)), ok_status: 404 },
-            Row { method: "POST", path: "/api/v1/organizations/{org}/redemptions", allowed: Allowed::Token(Some(Scope::RedemptionsWrite)), ok_status: 400 },
-            Row { method: "POST", path: "/api/v1/organizations/{org}/redemptions/{foreign}/refunds", allowed: Allowed::Token(Some(Scope::RedemptionsWrite)), ok_status: 400 },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 422,
+            },
+            Row {
+                method: "GET",
+                path: p,
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/versements",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/membres",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/enveloppes",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/participants",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/participants",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/participants/export",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/participants/{foreign}",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/participants/{foreign}/retirer",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/cartes",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/cartes",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/cartes/{foreign}/desactiver",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/lots/{foreign}/pdf",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/rapports",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/redemptions/{foreign}",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/redemptions",
+                allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/redemptions/{foreign}/refunds",
+                allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+                ok_status: 400,
+            },
         ];
         let _ = (p, api);
         check(&app, &operator, &rows).await;
@@ -214,12 +433,42 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &market,
             &[
-                Row { method: "GET", path: "/o/{org}/caisse", allowed: Allowed::Role(Role::Cashier), ok_status: 200 },
-                Row { method: "GET", path: "/o/{org}/caisse/carte?card=1234", allowed: Allowed::Role(Role::Cashier), ok_status: 422 },
-                Row { method: "POST", path: "/o/{org}/caisse/cartes/{foreign}", allowed: Allowed::Role(Role::Cashier), ok_status: 404 },
-                Row { method: "GET", path: "/o/{org}/caisse/recus/{foreign}", allowed: Allowed::Role(Role::Cashier), ok_status: 404 },
-                Row { method: "POST", path: "/o/{org}/caisse/recus/{foreign}/rembourser", allowed: Allowed::Role(Role::Staff), ok_status: 404 },
-                Row { method: "GET", path: "/api/v1/organizations/{org}/cards/lookup?card=1234", allowed: Allowed::Token(Some(Scope::RedemptionsWrite)), ok_status: 422 },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/caisse",
+                    allowed: Allowed::Role(Role::Cashier),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/caisse/carte?card=1234",
+                    allowed: Allowed::Role(Role::Cashier),
+                    ok_status: 422,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/caisse/cartes/{foreign}",
+                    allowed: Allowed::Role(Role::Cashier),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/caisse/recus/{foreign}",
+                    allowed: Allowed::Role(Role::Cashier),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/caisse/recus/{foreign}/rembourser",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/api/v1/organizations/{org}/cards/lookup?card=1234",
+                    allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+                    ok_status: 422,
+                },
             ],
         )
         .await;
@@ -228,9 +477,24 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &partner,
             &[
-                Row { method: "GET", path: "/o/{org}/programmes", allowed: Allowed::Role(Role::Viewer), ok_status: 200 },
-                Row { method: "POST", path: "/o/{org}/programmes", allowed: Allowed::Role(Role::Staff), ok_status: 403 },
-                Row { method: "GET", path: "/o/{org}/programmes/{foreign}/participants", allowed: Allowed::Role(Role::Viewer), ok_status: 404 },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/programmes",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/programmes",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 403,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/programmes/{foreign}/participants",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 404,
+                },
             ],
         )
         .await;

@@ -58,14 +58,19 @@ impl CardLookup {
         if let Some((_, token)) = s.rsplit_once("/c/") {
             return Ok(CardLookup::Token(token.trim_end_matches('/').to_owned()));
         }
-        if s.len() >= 20 && !s.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') {
+        if s.len() >= 20
+            && !s
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+        {
             return Ok(CardLookup::Token(s.to_owned()));
         }
         CardNumber::parse(s).map(CardLookup::Number)
     }
 }
 
-const COLUMNS: &str = "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by";
+const COLUMNS: &str =
+    "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by";
 
 fn card_row(r: &AnyRow) -> StoreResult<Card> {
     let number: String = r.try_get("number")?;
@@ -76,7 +81,9 @@ fn card_row(r: &AnyRow) -> StoreResult<Card> {
         number: CardNumber::parse(&number).map_err(|_| StoreError::Corrupt("card_number"))?,
         token: r.try_get("token")?,
         status: crate::db::code(r, "status", "card_status")?,
-        participant: r.try_get::<Option<i64>, _>("participant_id")?.map(ParticipantId),
+        participant: r
+            .try_get::<Option<i64>, _>("participant_id")?
+            .map(ParticipantId),
         partner: r.try_get::<Option<i64>, _>("partner_id")?.map(OrgId),
         replaced_by: r.try_get::<Option<i64>, _>("replaced_by")?.map(CardId),
     })
@@ -314,7 +321,11 @@ impl Store {
             .transpose()?,
         };
         let Some(card) = target else {
-            return Err(StoreError::Conflict(if number.is_some() { "unknown_card" } else { "no_free_card" }));
+            return Err(StoreError::Conflict(if number.is_some() {
+                "unknown_card"
+            } else {
+                "no_free_card"
+            }));
         };
         // Only an unassigned card can be given: decided by the update itself.
         let n = sqlx::query(
@@ -390,21 +401,30 @@ impl Store {
     ) -> StoreResult<()> {
         let card = self.card(scope, id).await?;
         let (from, to) = if enabled {
-            ("disabled", if card.participant.is_some() { "assigned" } else { "unassigned" })
+            (
+                "disabled",
+                if card.participant.is_some() {
+                    "assigned"
+                } else {
+                    "unassigned"
+                },
+            )
         } else if card.status == CardStatus::Gift {
             ("gift", "disabled")
         } else {
             ("assigned", "disabled")
         };
         let mut tx = self.write_tx().await?;
-        let n = sqlx::query("UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-            .bind(to)
-            .bind(ms(self.now()))
-            .bind(id.0)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to)
+        .bind(ms(self.now()))
+        .bind(id.0)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n != 1 {
             return Err(StoreError::Conflict("card_state"));
         }
@@ -469,7 +489,9 @@ impl Store {
         }
         let from = card_dims(&mut tx, id).await?;
         let to = card_dims(&mut tx, new).await?;
-        let moved = self.move_funds(&mut tx, &from, &to, scope.actor, now).await?;
+        let moved = self
+            .move_funds(&mut tx, &from, &to, scope.actor, now)
+            .await?;
         audit::record(
             &mut tx,
             Change {
@@ -543,10 +565,26 @@ impl Store {
             return Err(StoreError::Conflict("card_state"));
         }
         let dims = card_dims(&mut tx, id).await?;
-        let lot = add_lot(&mut tx, dims.operator, id, loyalty.id, amount, None, None, None, None, now).await?;
+        let lot = add_lot(
+            &mut tx,
+            dims.operator,
+            id,
+            loyalty.id,
+            amount,
+            None,
+            None,
+            None,
+            None,
+            now,
+        )
+        .await?;
         let mut e = Entry::new(&dims, loyalty.id, EntryKind::Adjust, amount);
         e.lot = Some(lot);
-        e.reason = if reason.trim().is_empty() { "gift" } else { reason.trim() };
+        e.reason = if reason.trim().is_empty() {
+            "gift"
+        } else {
+            reason.trim()
+        };
         e.actor = scope.actor;
         insert_entry(&mut tx, &e, now).await?;
         self.audit_card(&mut tx, scope, &card, "gift").await?;

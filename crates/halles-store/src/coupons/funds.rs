@@ -173,7 +173,9 @@ pub(crate) async fn card_dims(tx: &mut AnyConnection, card: CardId) -> StoreResu
         card,
         status: crate::db::code(&r, "status", "card_status")?,
         partner: r.try_get::<Option<i64>, _>("partner")?.map(OrgId),
-        participant: r.try_get::<Option<i64>, _>("participant_id")?.map(ParticipantId),
+        participant: r
+            .try_get::<Option<i64>, _>("participant_id")?
+            .map(ParticipantId),
         participant_type: r
             .try_get::<Option<i64>, _>("participant_type_id")?
             .map(ParticipantTypeId),
@@ -402,12 +404,14 @@ pub(crate) async fn expire_lot(
     if !take_balance(&mut *tx, card, group, Cents(left)).await? {
         return Err(StoreError::Corrupt("card_funds"));
     }
-    let n = sqlx::query("UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2")
-        .bind(lot)
-        .bind(left)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2",
+    )
+    .bind(lot)
+    .bind(left)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if n != 1 {
         return Err(StoreError::Conflict("concurrent_update"));
     }
@@ -444,7 +448,12 @@ impl Store {
     }
 
     /// Expires a card's lots that are past their date (before it spends, and from the job).
-    async fn expire_card(&self, tx: &mut AnyConnection, card: CardId, now: Timestamp) -> StoreResult<i64> {
+    async fn expire_card(
+        &self,
+        tx: &mut AnyConnection,
+        card: CardId,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
         let lots = sqlx::query(
             "SELECT id FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 AND expires_at IS NOT NULL \
              AND expires_at <= $2",
@@ -461,7 +470,12 @@ impl Store {
     }
 
     /// Why a card could not pay for a group: its state changed, or its balance is short.
-    async fn refusal(&self, tx: &mut AnyConnection, card: CardId, group: ProductGroupId) -> StoreError {
+    async fn refusal(
+        &self,
+        tx: &mut AnyConnection,
+        card: CardId,
+        group: ProductGroupId,
+    ) -> StoreError {
         match card_dims(tx, card).await {
             Ok(d) if !d.status.can_spend() => StoreError::CardRefused(d.status.code()),
             Ok(_) => StoreError::Insufficient(group),
@@ -625,7 +639,11 @@ impl Store {
     }
 
     /// A redemption seen by its market or by the program's operator.
-    pub async fn redemption(&self, scope: &TenantScope, id: RedemptionId) -> StoreResult<Redemption> {
+    pub async fn redemption(
+        &self,
+        scope: &TenantScope,
+        id: RedemptionId,
+    ) -> StoreResult<Redemption> {
         let r = sqlx::query(
             "SELECT id, program_id, card_id, market_id, register_id, total_cents, refunded_cents, created_at \
              FROM redemptions WHERE id = $1 AND (market_id = $2 OR organization_id = $2)",
@@ -772,11 +790,13 @@ impl Store {
                 .bind(from.0)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("UPDATE fund_lots SET remaining_cents = remaining_cents + $1 WHERE id = $2")
-                    .bind(give)
-                    .bind(lot)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE fund_lots SET remaining_cents = remaining_cents + $1 WHERE id = $2",
+                )
+                .bind(give)
+                .bind(lot)
+                .execute(&mut *tx)
+                .await?;
                 let mut e = Entry::new(&dims, from, EntryKind::Refund, Cents(give));
                 e.line_group = Some(*group);
                 e.lot = Some(lot);
@@ -821,16 +841,29 @@ impl Store {
         if dims.operator != scope.org {
             return Err(StoreError::NotFound);
         }
-        let known = sqlx::query("SELECT 1 AS x FROM product_groups WHERE id = $1 AND program_id = $2")
-            .bind(group.0)
-            .bind(dims.program.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let known =
+            sqlx::query("SELECT 1 AS x FROM product_groups WHERE id = $1 AND program_id = $2")
+                .bind(group.0)
+                .bind(dims.program.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         if known.is_none() {
             return Err(StoreError::NotFound);
         }
         if amount.0 > 0 {
-            let lot = add_lot(&mut tx, dims.operator, card, group, amount, None, None, None, None, now).await?;
+            let lot = add_lot(
+                &mut tx,
+                dims.operator,
+                card,
+                group,
+                amount,
+                None,
+                None,
+                None,
+                None,
+                now,
+            )
+            .await?;
             let mut e = Entry::new(&dims, group, EntryKind::Adjust, amount);
             e.lot = Some(lot);
             e.reason = reason.trim();
@@ -877,12 +910,14 @@ impl Store {
             if !take_balance(&mut *tx, from.card, group, left).await? {
                 return Err(StoreError::Corrupt("card_funds"));
             }
-            let n = sqlx::query("UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2")
-                .bind(lot)
-                .bind(left.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n = sqlx::query(
+                "UPDATE fund_lots SET remaining_cents = 0 WHERE id = $1 AND remaining_cents = $2",
+            )
+            .bind(lot)
+            .bind(left.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             if n != 1 {
                 return Err(StoreError::Conflict("concurrent_update"));
             }
@@ -964,11 +999,13 @@ impl Store {
 
     /// The sum of a program's ledger, and of its cached balances: they must be equal.
     pub async fn ledger_check(&self, program: ProgramId) -> StoreResult<(Cents, Cents, Cents)> {
-        let ledger: Option<i64> = sqlx::query("SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1")
-            .bind(program.0)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("s")?;
+        let ledger: Option<i64> = sqlx::query(
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1",
+        )
+        .bind(program.0)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("s")?;
         let cached: Option<i64> = sqlx::query(
             "SELECT CAST(SUM(f.balance_cents) AS BIGINT) AS s FROM card_funds f JOIN cards c ON c.id = f.card_id WHERE c.program_id = $1",
         )

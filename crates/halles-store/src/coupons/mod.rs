@@ -16,10 +16,8 @@ mod schedules;
 pub use cards::{Card, CardLookup};
 pub use funds::{Balance, Redemption, RedemptionInput, RedemptionLine};
 pub use participants::{Participant, ParticipantInput};
-pub use programs::{
-    Access, Program, ProgramInput, ProgramMember, ProductGroup, ParticipantType,
-};
-pub use reports::{Dimension, EnvelopeRow, ReportFilter, ReportRow, Reach, Totals};
+pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};
+pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
 
 use crate::{StoreError, StoreResult};

@@ -118,7 +118,11 @@ fn nonempty(s: &str) -> Option<&str> {
 impl Store {
     /// Which participants the acting organization may see in a program: a partner only its
     /// own, the operator all; markets and funders none (they never see identities).
-    async fn participant_filter(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<i64> {
+    async fn participant_filter(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<i64> {
         match self.program_access(scope, program).await?.1 {
             Access::Operator => Ok(0),
             Access::Member(ProgramRole::Partner) => Ok(scope.org.0),
@@ -137,11 +141,20 @@ impl Store {
             Access::Member(ProgramRole::Partner) => {}
             _ => return Err(StoreError::NotFound),
         }
-        let t = input.participant_type.ok_or(StoreError::Conflict("unknown_type"))?;
-        if !self.participant_types(program).await?.iter().any(|x| x.id == t) {
+        let t = input
+            .participant_type
+            .ok_or(StoreError::Conflict("unknown_type"))?;
+        if !self
+            .participant_types(program)
+            .await?
+            .iter()
+            .any(|x| x.id == t)
+        {
             return Err(StoreError::Conflict("unknown_type"));
         }
-        let consent = input.consent_on.ok_or(StoreError::Conflict("consent_required"))?;
+        let consent = input
+            .consent_on
+            .ok_or(StoreError::Conflict("consent_required"))?;
         if input.consent_purpose.trim().is_empty() {
             return Err(StoreError::Conflict("consent_required"));
         }
@@ -247,7 +260,11 @@ impl Store {
             .bind(program.0)
             .bind(only)
             .bind(&like)
-            .bind(if digits.len() >= 4 { format!("%{digits}%") } else { "-".to_owned() })
+            .bind(if digits.len() >= 4 {
+                format!("%{digits}%")
+            } else {
+                "-".to_owned()
+            })
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(row).collect()
@@ -263,7 +280,12 @@ impl Store {
     ) -> StoreResult<()> {
         let before = self.participant(scope, program, id).await?;
         let t = input.participant_type.unwrap_or(before.participant_type);
-        if !self.participant_types(program).await?.iter().any(|x| x.id == t) {
+        if !self
+            .participant_types(program)
+            .await?
+            .iter()
+            .any(|x| x.id == t)
+        {
             return Err(StoreError::Conflict("unknown_type"));
         }
         let mut tx = self.write_tx().await?;

@@ -254,7 +254,10 @@ impl Store {
              AND m.member_id = $1) AS member_role FROM programs p WHERE p.organization_id = $1 \
              OR p.id IN (SELECT program_id FROM program_members WHERE member_id = $1) ORDER BY p.id DESC"
         );
-        let rows = sqlx::query(&sql).bind(scope.org.0).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(scope.org.0)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let p = program_row(r)?;
@@ -428,10 +431,7 @@ impl Store {
     }
 
     /// The participant types of a program, in display order.
-    pub async fn participant_types(
-        &self,
-        program: ProgramId,
-    ) -> StoreResult<Vec<ParticipantType>> {
+    pub async fn participant_types(&self, program: ProgramId) -> StoreResult<Vec<ParticipantType>> {
         let rows = sqlx::query(
             "SELECT id, name_fr, name_en, match_key, position FROM participant_types \
              WHERE program_id = $1 ORDER BY position, id",
@@ -525,7 +525,11 @@ impl Store {
     }
 
     /// Adds a cash register to the acting market.
-    pub async fn create_register(&self, scope: &TenantScope, name: &str) -> StoreResult<RegisterId> {
+    pub async fn create_register(
+        &self,
+        scope: &TenantScope,
+        name: &str,
+    ) -> StoreResult<RegisterId> {
         if name.trim().is_empty() {
             return Err(StoreError::Conflict("name_required"));
         }
@@ -560,11 +564,13 @@ impl Store {
 
     /// The active registers of the acting market.
     pub async fn registers(&self, scope: &TenantScope) -> StoreResult<Vec<(RegisterId, String)>> {
-        let rows = sqlx::query("SELECT id, name FROM registers WHERE organization_id = $1 AND active = $2 ORDER BY id")
-            .bind(scope.org.0)
-            .bind(true)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name FROM registers WHERE organization_id = $1 AND active = $2 ORDER BY id",
+        )
+        .bind(scope.org.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| Ok((RegisterId(r.try_get("id")?), r.try_get("name")?)))
             .collect()

@@ -3,9 +3,9 @@
 
 use super::Access;
 use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::ProgramId;
 use halles_core::coupons::{EntryKind, ProgramRole};
 use halles_core::money::Cents;
-use halles_core::ProgramId;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
@@ -66,7 +66,9 @@ impl Dimension {
         match self {
             Dimension::ProductGroup => "(SELECT name_fr FROM product_groups WHERE id = k)",
             Dimension::ParticipantType => "(SELECT name_fr FROM participant_types WHERE id = k)",
-            Dimension::Partner | Dimension::Market => "(SELECT name FROM organizations WHERE id = k)",
+            Dimension::Partner | Dimension::Market => {
+                "(SELECT name FROM organizations WHERE id = k)"
+            }
             Dimension::Register => "(SELECT name FROM registers WHERE id = k)",
         }
     }
@@ -173,7 +175,11 @@ pub struct EnvelopeRow {
 impl Store {
     /// Which slice of a program's ledger the acting organization may read: the operator and
     /// funders all of it, a partner its participants' entries, a market its own sales.
-    async fn report_scope(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<(&'static str, i64)> {
+    async fn report_scope(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<(&'static str, i64)> {
         Ok(match self.program_access(scope, program).await?.1 {
             Access::Operator | Access::Member(ProgramRole::Funder) => ("", 0),
             Access::Member(ProgramRole::Partner) => ("e.partner_id", scope.org.0),

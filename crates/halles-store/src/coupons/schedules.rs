@@ -166,7 +166,8 @@ impl Store {
                 return Err(StoreError::Conflict("unknown_group_or_type"));
             }
         }
-        let expiry = serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
+        let expiry =
+            serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -222,8 +223,13 @@ impl Store {
 
     /// The schedules of a program, oldest first.
     pub async fn schedules(&self, program: ProgramId) -> StoreResult<Vec<Schedule>> {
-        let sql = format!("SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE program_id = $1 ORDER BY id");
-        let rows = sqlx::query(&sql).bind(program.0).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE program_id = $1 ORDER BY id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(program.0)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             out.push(self.schedule_from(r).await?);
@@ -290,12 +296,14 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE allocation_schedules SET archived = $1 WHERE organization_id = $2 AND id = $3")
-            .bind(archived)
-            .bind(scope.org.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE allocation_schedules SET archived = $1 WHERE organization_id = $2 AND id = $3",
+        )
+        .bind(archived)
+        .bind(scope.org.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut tx,
             Change {
@@ -350,11 +358,13 @@ impl Store {
         let id: i64 = match updated {
             Some(r) => r.try_get("id")?,
             None => {
-                let exists = sqlx::query("SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2")
-                    .bind(schedule.0)
-                    .bind(partner.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let exists = sqlx::query(
+                    "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2",
+                )
+                .bind(schedule.0)
+                .bind(partner.0)
+                .fetch_optional(&mut *tx)
+                .await?;
                 if exists.is_some() {
                     return Err(StoreError::Conflict("below_committed"));
                 }
@@ -381,7 +391,9 @@ impl Store {
                 entity: "budget_envelope",
                 entity_id: id.to_string(),
                 before: None,
-                after: Some(json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0})),
+                after: Some(
+                    json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0}),
+                ),
             },
             self.now(),
         )
@@ -540,7 +552,9 @@ impl Store {
                 entity: "enrolment",
                 entity_id: format!("{schedule}:{participant}"),
                 before: None,
-                after: Some(json!({"from": e.from, "max_loads": e.max_loads, "reserved_cents": reserve.0})),
+                after: Some(
+                    json!({"from": e.from, "max_loads": e.max_loads, "reserved_cents": reserve.0}),
+                ),
             },
             self.now(),
         )
@@ -709,7 +723,8 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 for l in lots {
-                    run.replaced_cents += expire_lot(&mut tx, l.try_get("id")?, "replaced", now).await?;
+                    run.replaced_cents +=
+                        expire_lot(&mut tx, l.try_get("id")?, "replaced", now).await?;
                 }
             }
             let expires = s.expiry.expires_at(due);
@@ -753,11 +768,13 @@ impl Store {
             run.loaded_cents += total;
         } else {
             // Nothing loaded: the promise goes back to the envelope.
-            sqlx::query("UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2")
-                .bind(total)
-                .bind(t.envelope)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
+            )
+            .bind(total)
+            .bind(t.envelope)
+            .execute(&mut *tx)
+            .await?;
             if outcome == "no_card" {
                 run.no_card += 1;
             } else {
@@ -893,18 +910,22 @@ impl Store {
         for r in rows {
             let env: i64 = r.try_get("envelope_id")?;
             let amount: i64 = r.try_get("reserved_cents")?;
-            sqlx::query("UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2")
-                .bind(amount)
-                .bind(env)
-                .execute(&mut *tx)
-                .await?;
-            released += amount;
-        }
-        sqlx::query("UPDATE enrolments SET active = $1, reserved_cents = 0 WHERE participant_id = $2")
-            .bind(false)
-            .bind(participant.0)
+            sqlx::query(
+                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
+            )
+            .bind(amount)
+            .bind(env)
             .execute(&mut *tx)
             .await?;
+            released += amount;
+        }
+        sqlx::query(
+            "UPDATE enrolments SET active = $1, reserved_cents = 0 WHERE participant_id = $2",
+        )
+        .bind(false)
+        .bind(participant.0)
+        .execute(&mut *tx)
+        .await?;
         Ok(released)
     }
 }

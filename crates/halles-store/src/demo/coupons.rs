@@ -12,14 +12,26 @@ use jiff::{SignedDuration, ToSpan};
 use std::sync::Arc;
 
 const PARTNERS: [&str; 2] = ["Entraide du Parc-Vert", "Maison de quartier Les Lilas"];
-const MARKETS: [&str; 3] = ["Marché des Saules", "Marché du Vieux-Moulin", "Marché solidaire de l'Est"];
+const MARKETS: [&str; 3] = [
+    "Marché des Saules",
+    "Marché du Vieux-Moulin",
+    "Marché solidaire de l'Est",
+];
 const FUNDER: &str = "Fondation des Semences";
 
 /// Invented first names and family names for the participants.
 const FIRST: [&str; 12] = [
-    "Amélie", "Bruno", "Chantal", "Denis", "Élise", "Farid", "Gisèle", "Hugo", "Inès", "Jacques", "Kim", "Lina",
+    "Amélie", "Bruno", "Chantal", "Denis", "Élise", "Farid", "Gisèle", "Hugo", "Inès", "Jacques",
+    "Kim", "Lina",
 ];
-const LAST: [&str; 6] = ["Tremblay-Nord", "Lacasse", "Desrosiers", "Bellefleur", "Ouimet", "Saint-Onge"];
+const LAST: [&str; 6] = [
+    "Tremblay-Nord",
+    "Lacasse",
+    "Desrosiers",
+    "Bellefleur",
+    "Ouimet",
+    "Saint-Onge",
+];
 
 fn scope(org: OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
@@ -38,8 +50,13 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         .checked_sub(80.days())
         .map(|d| d.first_of_month())
         .unwrap_or(today);
-    let end = start.checked_add(10.months()).and_then(|d| d.yesterday()).unwrap_or(today);
-    let clock = Arc::new(ManualClock::new(start_of(start.checked_sub(10.days()).unwrap_or(start))));
+    let end = start
+        .checked_add(10.months())
+        .and_then(|d| d.yesterday())
+        .unwrap_or(today);
+    let clock = Arc::new(ManualClock::new(start_of(
+        start.checked_sub(10.days()).unwrap_or(start),
+    )));
     let past = store.with_clock(clock.clone());
     let op = scope(operator);
     let program = past
@@ -57,15 +74,18 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         )
         .await?;
     for p in &partners {
-        past.add_program_member(&op, program, *p, ProgramRole::Partner).await?;
+        past.add_program_member(&op, program, *p, ProgramRole::Partner)
+            .await?;
     }
     for m in &markets {
-        past.add_program_member(&op, program, *m, ProgramRole::Market).await?;
+        past.add_program_member(&op, program, *m, ProgramRole::Market)
+            .await?;
         for n in ["Caisse 1", "Caisse 2"] {
             past.create_register(&scope(*m), n).await?;
         }
     }
-    past.add_program_member(&op, program, funder, ProgramRole::Funder).await?;
+    past.add_program_member(&op, program, funder, ProgramRole::Funder)
+        .await?;
     let groups = past.product_groups(program).await?;
     let types = past.participant_types(program).await?;
     let (fruits, dairy) = (groups[0].id, groups[1].id);
@@ -133,7 +153,11 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                         name: format!("{} {}", FIRST[n % FIRST.len()], LAST[n % LAST.len()]),
                         phone: format!("514 555-{:04}", 1200 + n),
                         email: String::new(),
-                        postal_code: if pi == 0 { "H4A 1T2".into() } else { "H1N 3K5".into() },
+                        postal_code: if pi == 0 {
+                            "H4A 1T2".into()
+                        } else {
+                            "H1N 3K5".into()
+                        },
                         notes: String::new(),
                         receipts: false,
                         consent_on: Some(start),
@@ -141,7 +165,8 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                     },
                 )
                 .await?;
-            past.enrol_in_schedule(&ps, season, person.id, true, None).await?;
+            past.enrol_in_schedule(&ps, season, person.id, true, None)
+                .await?;
             // The last two of each organization have no card yet: their loads wait.
             if i < 10 {
                 cards.push(past.assign_card(&ps, program, person.id, None).await?.id);
@@ -154,9 +179,15 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     while day <= today {
         if day == winter_start {
             for (pi, partner) in partners.iter().enumerate() {
-                for p in past.participants(&scope(*partner), program, "").await?.iter().take(6) {
+                for p in past
+                    .participants(&scope(*partner), program, "")
+                    .await?
+                    .iter()
+                    .take(6)
+                {
                     let _ = pi;
-                    past.enrol_in_schedule(&scope(*partner), winter, p.id, false, None).await?;
+                    past.enrol_in_schedule(&scope(*partner), winter, p.id, false, None)
+                        .await?;
                 }
             }
         }
@@ -164,7 +195,11 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         past.run_due_loads(day).await?;
         past.run_expiry().await?;
         // Markets open Thursday and Saturday.
-        if matches!(day.weekday(), jiff::civil::Weekday::Thursday | jiff::civil::Weekday::Saturday) && day < today {
+        if matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Thursday | jiff::civil::Weekday::Saturday
+        ) && day < today
+        {
             for (k, card) in cards.iter().enumerate() {
                 if (k + n) % 3 != 0 {
                     continue;
@@ -175,7 +210,10 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 let input = RedemptionInput {
                     card: *card,
                     register: registers.get(k % 2).map(|r| r.0),
-                    lines: vec![(fruits, Cents(700 + 50 * (k as i64 % 7))), (dairy, Cents(300))],
+                    lines: vec![
+                        (fruits, Cents(700 + 50 * (k as i64 % 7))),
+                        (dairy, Cents(300)),
+                    ],
                 };
                 // A card short of funds is simply refused, as at a real register.
                 let _ = past.redeem(&scope(market), &input).await;
@@ -189,10 +227,16 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     }
     // A gift card for the holidays.
     let free = past
-        .cards(&op, program, Some(halles_core::coupons::CardStatus::Unassigned), None)
+        .cards(
+            &op,
+            program,
+            Some(halles_core::coupons::CardStatus::Unassigned),
+            None,
+        )
         .await?;
     if let Some(c) = free.last() {
-        past.load_gift_card(&op, c.id, Cents(2500), "Panier des Fêtes").await?;
+        past.load_gift_card(&op, c.id, Cents(2500), "Panier des Fêtes")
+            .await?;
     }
     Ok(())
 }

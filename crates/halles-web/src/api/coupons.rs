@@ -13,13 +13,11 @@ use axum::response::{IntoResponse, Response};
 use halles_core::coupons::{CardNumberError, CardStatus, Expiry, LoadMoment};
 use halles_core::money::Cents;
 use halles_core::validation::FieldError;
-use halles_core::{
-    CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId,
-};
+use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption,
-    RedemptionInput, Schedule, ScheduleInput,
+    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption, RedemptionInput,
+    Schedule, ScheduleInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -43,7 +41,10 @@ pub fn card_refused_code(status: &str) -> &'static str {
 /// Maps coupon refusals to problems with their field.
 fn refusal(e: StoreError) -> ApiError {
     match e {
-        StoreError::Insufficient(g) => field(&format!("lines[product_group_id={g}]"), "insufficient_funds"),
+        StoreError::Insufficient(g) => field(
+            &format!("lines[product_group_id={g}]"),
+            "insufficient_funds",
+        ),
         StoreError::CardRefused(s) => ApiError::Conflict(card_refused_code(s)),
         StoreError::Conflict("duplicate_id1") => field("id1", "duplicate_id1"),
         StoreError::Conflict("unknown_type") => field("participant_type_id", "unknown_type"),
@@ -119,11 +120,7 @@ pub struct ApiProgram {
     pub participant_types: Vec<ApiParticipantType>,
 }
 
-async fn api_program(
-    state: &AppState,
-    p: Program,
-    access: Access,
-) -> Result<ApiProgram, ApiError> {
+async fn api_program(state: &AppState, p: Program, access: Access) -> Result<ApiProgram, ApiError> {
     let groups = state.store.product_groups(p.id).await?;
     let types = state.store.participant_types(p.id).await?;
     Ok(ApiProgram {
@@ -185,7 +182,10 @@ pub async fn program(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiProgram>, ApiError> {
-    let (p, access) = state.store.program_access(&a.scope, ProgramId(path.1)).await?;
+    let (p, access) = state
+        .store
+        .program_access(&a.scope, ProgramId(path.1))
+        .await?;
     Ok(Json(api_program(&state, p, access).await?))
 }
 
@@ -281,7 +281,10 @@ pub async fn schedules(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiSchedule>>, ApiError> {
-    let (p, _) = state.store.program_access(&a.scope, ProgramId(path.1)).await?;
+    let (p, _) = state
+        .store
+        .program_access(&a.scope, ProgramId(path.1))
+        .await?;
     let list = state.store.schedules(p.id).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -298,9 +301,14 @@ pub async fn create_schedule(
     Path(path): Path<(i64, i64)>,
     ApiJson(body): ApiJson<ApiSchedule>,
 ) -> Result<Response, ApiError> {
-    let moment: LoadMoment = body.moment.parse().map_err(|_| field("moment", "choice_invalid"))?;
+    let moment: LoadMoment = body
+        .moment
+        .parse()
+        .map_err(|_| field("moment", "choice_invalid"))?;
     let expiry = match (&body.expires_on, body.expires_after_days) {
-        (Some(d), _) => Expiry::OnDate { date: date("expires_on", d)? },
+        (Some(d), _) => Expiry::OnDate {
+            date: date("expires_on", d)?,
+        },
         (None, Some(days)) => Expiry::AfterDays { days },
         (None, None) => Expiry::Never,
     };
@@ -316,7 +324,13 @@ pub async fn create_schedule(
         amounts: body
             .amounts
             .iter()
-            .map(|x| (ParticipantTypeId(x.participant_type_id), ProductGroupId(x.product_group_id), Cents(x.amount_cents)))
+            .map(|x| {
+                (
+                    ParticipantTypeId(x.participant_type_id),
+                    ProductGroupId(x.product_group_id),
+                    Cents(x.amount_cents),
+                )
+            })
             .collect(),
     };
     let id = state
@@ -327,7 +341,9 @@ pub async fn create_schedule(
             StoreError::Conflict("name_required") => field("name", "required"),
             StoreError::Conflict("ends_before_start") => field("ends_on", "ends_before_start"),
             StoreError::Conflict("max_loads") => field("max_loads", "max_loads"),
-            StoreError::Conflict("unknown_group_or_type") => field("amounts", "unknown_group_or_type"),
+            StoreError::Conflict("unknown_group_or_type") => {
+                field("amounts", "unknown_group_or_type")
+            }
             other => other.into(),
         })?;
     let s = state.store.schedule(id).await?;
@@ -422,7 +438,10 @@ pub async fn participants(
     Path(path): Path<(i64, i64)>,
     Query(q): Query<Search>,
 ) -> Result<Json<Vec<ApiParticipant>>, ApiError> {
-    let list = state.store.participants(&a.scope, ProgramId(path.1), &q.q).await?;
+    let list = state
+        .store
+        .participants(&a.scope, ProgramId(path.1), &q.q)
+        .await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -514,9 +533,15 @@ pub async fn cards(
 ) -> Result<Json<Vec<ApiCard>>, ApiError> {
     let status = match f.status.as_deref() {
         None | Some("") => None,
-        Some(s) => Some(s.parse::<CardStatus>().map_err(|_| field("status", "choice_invalid"))?),
+        Some(s) => Some(
+            s.parse::<CardStatus>()
+                .map_err(|_| field("status", "choice_invalid"))?,
+        ),
     };
-    let list = state.store.cards(&a.scope, ProgramId(path.1), status, None).await?;
+    let list = state
+        .store
+        .cards(&a.scope, ProgramId(path.1), status, None)
+        .await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -715,7 +740,11 @@ pub async fn redeem(
             .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
             .collect(),
     };
-    let r = state.store.redeem(&a.scope, &input).await.map_err(refusal)?;
+    let r = state
+        .store
+        .redeem(&a.scope, &input)
+        .await
+        .map_err(refusal)?;
     Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
 }
 
@@ -729,7 +758,10 @@ pub async fn redemption(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiRedemption>, ApiError> {
-    let r = state.store.redemption(&a.scope, RedemptionId(path.1)).await?;
+    let r = state
+        .store
+        .redemption(&a.scope, RedemptionId(path.1))
+        .await?;
     Ok(Json(r.into()))
 }
 
@@ -770,4 +802,3 @@ pub async fn refund(
     let r = state.store.redemption(&a.scope, id).await?;
     Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
 }
-

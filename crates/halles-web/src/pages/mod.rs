@@ -140,7 +140,10 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/programmes/{id}/versements",
             post(programs::create_schedule),
         )
-        .route("/o/{org}/programmes/{id}/membres", post(programs::add_member))
+        .route(
+            "/o/{org}/programmes/{id}/membres",
+            post(programs::add_member),
+        )
         .route(
             "/o/{org}/programmes/{id}/enveloppes",
             post(programs::set_envelope),

@@ -17,7 +17,9 @@ use halles_core::OrgId;
 use halles_core::coupons::{CardNumber, CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
-use halles_core::{CardBatchId, CardId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
+use halles_core::{
+    CardBatchId, CardId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId,
+};
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -77,11 +79,20 @@ impl ProgramView {
     }
 }
 
-async fn view(state: &AppState, m: &Member<impl crate::ctx::RoleRequirement>, id: i64) -> Result<ProgramView, PageError> {
+async fn view(
+    state: &AppState,
+    m: &Member<impl crate::ctx::RoleRequirement>,
+    id: i64,
+) -> Result<ProgramView, PageError> {
     let (program, access) = state.store.program_access(&m.scope, ProgramId(id)).await?;
     let groups = state.store.product_groups(program.id).await?;
     let types = state.store.participant_types(program.id).await?;
-    Ok(ProgramView { program, access, groups, types })
+    Ok(ProgramView {
+        program,
+        access,
+        groups,
+        types,
+    })
 }
 
 fn forbidden(m: &Ctx) -> PageError {
@@ -120,12 +131,27 @@ pub struct ProgramForm {
     ends_on: String,
 }
 
-async fn programs_page(state: &AppState, m: Member, errors: FormErrors, form: ProgramForm) -> Result<Response, PageError> {
+async fn programs_page(
+    state: &AppState,
+    m: Member,
+    errors: FormErrors,
+    form: ProgramForm,
+) -> Result<Response, PageError> {
     let programs = state.store.programs(&m.scope).await?;
-    let can_create = m.org.kind == OrgKind::ProgramOperator && m.role.satisfies(halles_core::organizations::Role::Staff);
+    let can_create = m.org.kind == OrgKind::ProgramOperator
+        && m.role.satisfies(halles_core::organizations::Role::Staff);
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&ProgramsPage { page: m.ctx, programs, can_create, errors, form }, lang);
+    let mut res = render(
+        &ProgramsPage {
+            page: m.ctx,
+            programs,
+            can_create,
+            errors,
+            form,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -173,8 +199,15 @@ pub async fn create(
         };
         match state.store.create_program(&m.scope, &input).await {
             Ok(id) => {
-                let [f, k] = flash_headers("success", "flash-program-created", state.config.secure_cookies);
-                return Ok(see_other(&format!("/o/{}/programmes/{id}", m.org.id), [f, k]));
+                let [f, k] = flash_headers(
+                    "success",
+                    "flash-program-created",
+                    state.config.secure_cookies,
+                );
+                return Ok(see_other(
+                    &format!("/o/{}/programmes/{id}", m.org.id),
+                    [f, k],
+                ));
             }
             Err(StoreError::Conflict("ends_before_start")) => {
                 errors.push(("ends_on".to_owned(), i18n.t("err-ends_before_start")));
@@ -182,7 +215,13 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    programs_page(&state, Member::from_staff(m), FormErrors { items: errors }, form).await
+    programs_page(
+        &state,
+        Member::from_staff(m),
+        FormErrors { items: errors },
+        form,
+    )
+    .await
 }
 
 // ---------- the program page ----------
@@ -213,7 +252,11 @@ impl ProgramPage {
         self.v.type_name(self.lang(), *id)
     }
     fn schedule_name(&self, id: &ScheduleId) -> String {
-        self.schedules.iter().find(|s| s.id == *id).map(|s| s.name.clone()).unwrap_or_default()
+        self.schedules
+            .iter()
+            .find(|s| s.id == *id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     }
     fn typed(&self, k: &str) -> String {
         self.typed.get(k).cloned().unwrap_or_default()
@@ -232,11 +275,16 @@ impl ProgramPage {
         match s.expiry {
             Expiry::Never => self.page.t("expiry-never"),
             Expiry::OnDate { date } => self.page.ta("expiry-on", [("date", date.to_string())]),
-            Expiry::AfterDays { days } => self.page.ta("expiry-after", [("days", days.to_string())]),
+            Expiry::AfterDays { days } => {
+                self.page.ta("expiry-after", [("days", days.to_string())])
+            }
         }
     }
     fn partners(&self) -> Vec<&ProgramMember> {
-        self.members.iter().filter(|m| m.role == ProgramRole::Partner).collect()
+        self.members
+            .iter()
+            .filter(|m| m.role == ProgramRole::Partner)
+            .collect()
     }
     fn spendable_groups(&self) -> Vec<&ProductGroup> {
         self.v.groups.iter().filter(|g| !g.is_loyalty).collect()
@@ -254,15 +302,27 @@ async fn program_page(
     let schedules = state.store.schedules(v.program.id).await?;
     let members = state.store.program_members(v.program.id).await?;
     let envelopes = match v.access {
-        Access::Operator | Access::Member(ProgramRole::Funder) => state.store.envelopes(v.program.id, None).await?,
-        Access::Member(ProgramRole::Partner) => state.store.envelopes(v.program.id, Some(m.org.id)).await?,
+        Access::Operator | Access::Member(ProgramRole::Funder) => {
+            state.store.envelopes(v.program.id, None).await?
+        }
+        Access::Member(ProgramRole::Partner) => {
+            state.store.envelopes(v.program.id, Some(m.org.id)).await?
+        }
         Access::Member(ProgramRole::Market) => Vec::new(),
     };
-    let totals = state.store.report_totals(&m.scope, v.program.id, ReportFilter::default()).await?;
+    let totals = state
+        .store
+        .report_totals(&m.scope, v.program.id, ReportFilter::default())
+        .await?;
     let reach = if v.is_market() {
         None
     } else {
-        Some(state.store.reach(&m.scope, v.program.id, ReportFilter::default()).await?)
+        Some(
+            state
+                .store
+                .reach(&m.scope, v.program.id, ReportFilter::default())
+                .await?,
+        )
     };
     let candidates = if v.is_operator() {
         state
@@ -286,7 +346,18 @@ async fn program_page(
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
-        &ProgramPage { page: m.ctx, v, schedules, members, envelopes, totals, reach, candidates, errors, typed },
+        &ProgramPage {
+            page: m.ctx,
+            v,
+            schedules,
+            members,
+            envelopes,
+            totals,
+            reach,
+            candidates,
+            errors,
+            typed,
+        },
         lang,
     );
     if failed {
@@ -296,7 +367,11 @@ async fn program_page(
 }
 
 /// A program's page.
-pub async fn show(State(state): State<AppState>, m: Member, Path((_, id)): Path<(i64, i64)>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
     program_page(&state, m, id, FormErrors::none(), HashMap::new()).await
 }
 
@@ -371,7 +446,9 @@ pub async fn create_schedule(
             }
         }
     }
-    if let (true, Some(starts), Some(ends), Some(moment), Some(expiry)) = (errors.is_empty(), starts, ends, moment, expiry) {
+    if let (true, Some(starts), Some(ends), Some(moment), Some(expiry)) =
+        (errors.is_empty(), starts, ends, moment, expiry)
+    {
         let input = ScheduleInput {
             name,
             starts_on: starts,
@@ -383,13 +460,26 @@ pub async fn create_schedule(
             expiry,
             amounts,
         };
-        match state.store.create_schedule(&m.scope, v.program.id, &input).await {
+        match state
+            .store
+            .create_schedule(&m.scope, v.program.id, &input)
+            .await
+        {
             Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
-            Err(StoreError::Conflict("ends_before_start")) => errors.push(("ends_on".into(), i18n.t("err-ends_before_start"))),
+            Err(StoreError::Conflict("ends_before_start")) => {
+                errors.push(("ends_on".into(), i18n.t("err-ends_before_start")))
+            }
             Err(e) => return Err(e.into()),
         }
     }
-    program_page(&state, Member::from_staff(m), id, FormErrors { items: errors }, form).await
+    program_page(
+        &state,
+        Member::from_staff(m),
+        id,
+        FormErrors { items: errors },
+        form,
+    )
+    .await
 }
 
 /// Adds a partner, market or funder (the operator).
@@ -414,7 +504,10 @@ pub async fn add_member(
         OrgKind::Funder => ProgramRole::Funder,
         _ => return Err(StoreError::NotFound.into()),
     };
-    state.store.add_program_member(&m.scope, ProgramId(id), org, role).await?;
+    state
+        .store
+        .add_program_member(&m.scope, ProgramId(id), org, role)
+        .await?;
     Ok(back(&m, id, "flash-member-added", &state))
 }
 
@@ -434,14 +527,22 @@ pub async fn set_envelope(
         None => Err(("budget", "err-price_invalid")),
         Some(amount) if !from.is_empty() => {
             let from = OrgId(from.parse().unwrap_or(0));
-            match state.store.move_envelope(&m.scope, schedule, from, partner, amount).await {
+            match state
+                .store
+                .move_envelope(&m.scope, schedule, from, partner, amount)
+                .await
+            {
                 Ok(()) => Ok(()),
                 Err(StoreError::Conflict("over_budget")) => Err(("budget", "err-over_budget")),
                 Err(StoreError::Conflict(_)) => Err(("budget", "err-no_envelope")),
                 Err(e) => return Err(e.into()),
             }
         }
-        Some(amount) => match state.store.set_envelope(&m.scope, schedule, partner, amount).await {
+        Some(amount) => match state
+            .store
+            .set_envelope(&m.scope, schedule, partner, amount)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(StoreError::Conflict("below_committed")) => Err(("budget", "err-below_committed")),
             Err(StoreError::Conflict(_)) => Err(("partner", "err-not_a_partner")),
@@ -451,7 +552,9 @@ pub async fn set_envelope(
     match result {
         Ok(()) => Ok(back(&m, id, "flash-envelope-saved", &state)),
         Err((f, key)) => {
-            let errors = FormErrors { items: vec![(f.to_owned(), i18n.t(key))] };
+            let errors = FormErrors {
+                items: vec![(f.to_owned(), i18n.t(key))],
+            };
             program_page(&state, Member::from_staff(m), id, errors, form).await
         }
     }
@@ -498,7 +601,17 @@ async fn participants_page(
     let participants = state.store.participants(&m.scope, v.program.id, &q).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&ParticipantsPage { page: m.ctx, v, participants, q, errors, typed }, lang);
+    let mut res = render(
+        &ParticipantsPage {
+            page: m.ctx,
+            v,
+            participants,
+            q,
+            errors,
+            typed,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -548,10 +661,21 @@ pub async fn enrol(
         errors.push(("email".to_owned(), i18n.t("err-email_invalid")));
     }
     if errors.is_empty() {
-        match state.store.create_participant(&m.scope, ProgramId(id), &input).await {
+        match state
+            .store
+            .create_participant(&m.scope, ProgramId(id), &input)
+            .await
+        {
             Ok(p) => {
-                let [f, k] = flash_headers("success", "flash-participant-enrolled", state.config.secure_cookies);
-                return Ok(see_other(&format!("/o/{}/programmes/{id}/participants/{}", m.org.id, p.id), [f, k]));
+                let [f, k] = flash_headers(
+                    "success",
+                    "flash-participant-enrolled",
+                    state.config.secure_cookies,
+                );
+                return Ok(see_other(
+                    &format!("/o/{}/programmes/{id}/participants/{}", m.org.id, p.id),
+                    [f, k],
+                ));
             }
             Err(StoreError::Conflict(code)) => {
                 let field = match code {
@@ -564,7 +688,15 @@ pub async fn enrol(
             Err(e) => return Err(e.into()),
         }
     }
-    participants_page(&state, Member::from_staff(m), id, String::new(), FormErrors { items: errors }, form).await
+    participants_page(
+        &state,
+        Member::from_staff(m),
+        id,
+        String::new(),
+        FormErrors { items: errors },
+        form,
+    )
+    .await
 }
 
 /// Downloads the organization's participants (CSV or XLSX).
@@ -579,10 +711,22 @@ pub async fn export_participants(
     let p = &m.ctx;
     let lang = p.i18n.lang.code();
     let mut table = Table::new(
-        ["col-code", "field-participant-type", "field-id1", "field-id2", "field-name", "field-phone", "field-email", "field-postal-code", "field-consent-on", "col-card", "col-active"]
-            .iter()
-            .map(|k| p.t(k))
-            .collect(),
+        [
+            "col-code",
+            "field-participant-type",
+            "field-id1",
+            "field-id2",
+            "field-name",
+            "field-phone",
+            "field-email",
+            "field-postal-code",
+            "field-consent-on",
+            "col-card",
+            "col-active",
+        ]
+        .iter()
+        .map(|k| p.t(k))
+        .collect(),
     );
     for x in &list {
         table.push(vec![
@@ -599,7 +743,13 @@ pub async fn export_participants(
             if x.active { p.t("yes") } else { p.t("no") },
         ]);
     }
-    download(p, table, &f.format, &p.t("participants-title"), &format!("participants-{id}"))
+    download(
+        p,
+        table,
+        &f.format,
+        &p.t("participants-title"),
+        &format!("participants-{id}"),
+    )
 }
 
 #[derive(Template)]
@@ -635,7 +785,10 @@ async fn participant_page(
     errors: FormErrors,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
-    let p = state.store.participant(&m.scope, v.program.id, ParticipantId(pid)).await?;
+    let p = state
+        .store
+        .participant(&m.scope, v.program.id, ParticipantId(pid))
+        .await?;
     let card = match &p.card {
         Some((cid, _)) => Some(state.store.card(&m.scope, *cid).await?),
         None => None,
@@ -650,13 +803,27 @@ async fn participant_page(
         if let Ok(f) = state.store.forecast(&m.scope, s.id, p.id).await {
             forecasts.push((
                 s.name.clone(),
-                f.into_iter().map(|(d, a)| (d, Cents(a.iter().map(|(_, c)| c.0).sum()))).collect(),
+                f.into_iter()
+                    .map(|(d, a)| (d, Cents(a.iter().map(|(_, c)| c.0).sum())))
+                    .collect(),
             ));
         }
     }
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(&ParticipantPage { page: m.ctx, v, p, card, balances, schedules, forecasts, errors }, lang);
+    let mut res = render(
+        &ParticipantPage {
+            page: m.ctx,
+            v,
+            p,
+            card,
+            balances,
+            schedules,
+            forecasts,
+            errors,
+        },
+        lang,
+    );
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -701,25 +868,40 @@ pub async fn participant_action(
         match action.as_str() {
             "inscrire" => {
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-                state.store.enrol_in_schedule(&m.scope, schedule, who, form.contains_key("catch_up"), None).await?;
+                state
+                    .store
+                    .enrol_in_schedule(&m.scope, schedule, who, form.contains_key("catch_up"), None)
+                    .await?;
                 Ok("flash-enrolled")
             }
             "carte" => {
-                state.store.assign_card(&m.scope, program, who, number.as_ref()).await?;
+                state
+                    .store
+                    .assign_card(&m.scope, program, who, number.as_ref())
+                    .await?;
                 Ok("flash-card-assigned")
             }
             "perdue" => {
                 let p = state.store.participant(&m.scope, program, who).await?;
-                state.store.replace_lost_card(&m.scope, card_of(&p)?, number.as_ref()).await?;
+                state
+                    .store
+                    .replace_lost_card(&m.scope, card_of(&p)?, number.as_ref())
+                    .await?;
                 Ok("flash-card-replaced")
             }
             "desactiver" | "activer" => {
                 let p = state.store.participant(&m.scope, program, who).await?;
-                state.store.set_card_enabled(&m.scope, card_of(&p)?, action == "activer").await?;
+                state
+                    .store
+                    .set_card_enabled(&m.scope, card_of(&p)?, action == "activer")
+                    .await?;
                 Ok("flash-saved")
             }
             "retirer" => {
-                state.store.remove_participant(&m.scope, program, who).await?;
+                state
+                    .store
+                    .remove_participant(&m.scope, program, who)
+                    .await?;
                 Ok("flash-participant-removed")
             }
             _ => Err(StoreError::NotFound),
@@ -729,11 +911,20 @@ pub async fn participant_action(
     match result {
         Ok(key) => {
             let [f, k] = flash_headers("success", key, state.config.secure_cookies);
-            Ok(see_other(&format!("/o/{}/programmes/{id}/participants/{pid}", m.org.id), [f, k]))
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}/participants/{pid}", m.org.id),
+                [f, k],
+            ))
         }
         Err(StoreError::Conflict(code)) => {
-            let field = if action == "inscrire" { "schedule" } else { "card" };
-            let errors = FormErrors { items: vec![(field.to_owned(), i18n.t(&format!("err-{code}")))] };
+            let field = if action == "inscrire" {
+                "schedule"
+            } else {
+                "card"
+            };
+            let errors = FormErrors {
+                items: vec![(field.to_owned(), i18n.t(&format!("err-{code}")))],
+            };
             participant_page(&state, Member::from_staff(m), id, pid, errors).await
         }
         Err(e) => Err(e.into()),
@@ -761,10 +952,19 @@ pub struct CardsQuery {
     status: String,
 }
 
-async fn cards_page(state: &AppState, m: Member, id: i64, status: String, errors: FormErrors) -> Result<Response, PageError> {
+async fn cards_page(
+    state: &AppState,
+    m: Member,
+    id: i64,
+    status: String,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let filter = status.parse::<CardStatus>().ok();
-    let all = state.store.cards(&m.scope, v.program.id, None, None).await?;
+    let all = state
+        .store
+        .cards(&m.scope, v.program.id, None, None)
+        .await?;
     let mut batches: Vec<(CardBatchId, usize)> = Vec::new();
     for c in &all {
         if let Some(b) = c.batch {
@@ -774,11 +974,23 @@ async fn cards_page(state: &AppState, m: Member, id: i64, status: String, errors
             }
         }
     }
-    let cards = all.into_iter().filter(|c| filter.is_none_or(|s| c.status == s)).take(500).collect();
+    let cards = all
+        .into_iter()
+        .filter(|c| filter.is_none_or(|s| c.status == s))
+        .take(500)
+        .collect();
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
-        &CardsPage { page: m.ctx, v, cards, batches, status, statuses: CardStatus::ALL.to_vec(), errors },
+        &CardsPage {
+            page: m.ctx,
+            v,
+            cards,
+            batches,
+            status,
+            statuses: CardStatus::ALL.to_vec(),
+            errors,
+        },
         lang,
     );
     if failed {
@@ -812,10 +1024,21 @@ pub async fn create_batch(
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
     let size: u32 = form.size.trim().parse().unwrap_or(0);
-    match state.store.create_card_batch(&m.scope, ProgramId(id), size).await {
+    match state
+        .store
+        .create_card_batch(&m.scope, ProgramId(id), size)
+        .await
+    {
         Ok(_) => {
-            let [f, k] = flash_headers("success", "flash-batch-created", state.config.secure_cookies);
-            Ok(see_other(&format!("/o/{}/programmes/{id}/cartes", m.org.id), [f, k]))
+            let [f, k] = flash_headers(
+                "success",
+                "flash-batch-created",
+                state.config.secure_cookies,
+            );
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
+                [f, k],
+            ))
         }
         Err(StoreError::Conflict(_)) => {
             let errors = FormErrors::one("size", "err-batch_size", &m.ctx.i18n);
@@ -831,27 +1054,44 @@ pub async fn batch_pdf(
     m: Member<StaffRole>,
     Path((_, id, batch)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let program = state.store.operated_program(&m.scope, ProgramId(id)).await?;
-    let cards = state.store.cards(&m.scope, program.id, None, Some(CardBatchId(batch))).await?;
+    let program = state
+        .store
+        .operated_program(&m.scope, ProgramId(id))
+        .await?;
+    let cards = state
+        .store
+        .cards(&m.scope, program.id, None, Some(CardBatchId(batch)))
+        .await?;
     if cards.is_empty() {
         return Err(StoreError::NotFound.into());
     }
     let base = state.config.base_url.trim_end_matches('/');
     let prints: Vec<halles_docs::CardPrint> = cards
         .iter()
-        .map(|c| halles_docs::CardPrint { number: c.number.as_str().to_owned(), qr_value: format!("{base}/c/{}", c.token) })
+        .map(|c| halles_docs::CardPrint {
+            number: c.number.as_str().to_owned(),
+            qr_value: format!("{base}/c/{}", c.token),
+        })
         .collect();
     let p = &m.ctx;
     let text = halles_docs::CardSheetText {
-        program: if program.public_name.is_empty() { program.name.clone() } else { program.public_name.clone() },
+        program: if program.public_name.is_empty() {
+            program.name.clone()
+        } else {
+            program.public_name.clone()
+        },
         title: p.ta("cards-sheet-title", [("batch", batch.to_string())]),
         balance_hint: p.t("cards-sheet-hint"),
     };
-    let bytes = halles_docs::card_sheet(&prints, &text).map_err(|e| PageError::internal(p.i18n.lang, e))?;
+    let bytes =
+        halles_docs::card_sheet(&prints, &text).map_err(|e| PageError::internal(p.i18n.lang, e))?;
     Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_owned()),
-            (CONTENT_DISPOSITION, format!("inline; filename=\"cartes-{id}-{batch}.pdf\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("inline; filename=\"cartes-{id}-{batch}.pdf\""),
+            ),
         ],
         bytes,
     )
@@ -872,13 +1112,21 @@ pub async fn card_action(
     let amount = Cents::parse_input(&get("amount"));
     let result = match action.as_str() {
         "cadeau" => match amount {
-            Some(a) => state.store.load_gift_card(&m.scope, card, a, &get("reason")).await,
+            Some(a) => {
+                state
+                    .store
+                    .load_gift_card(&m.scope, card, a, &get("reason"))
+                    .await
+            }
             None => Err(StoreError::Conflict("invalid_amount")),
         },
         "ajuster" => match amount {
             Some(a) => {
                 let group = ProductGroupId(get("group").parse().unwrap_or(0));
-                state.store.adjust_funds(&m.scope, card, group, a, &get("reason")).await
+                state
+                    .store
+                    .adjust_funds(&m.scope, card, group, a, &get("reason"))
+                    .await
             }
             None => Err(StoreError::Conflict("invalid_amount")),
         },
@@ -890,10 +1138,15 @@ pub async fn card_action(
     match result {
         Ok(()) => {
             let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
-            Ok(see_other(&format!("/o/{}/programmes/{id}/cartes", m.org.id), [f, k]))
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
+                [f, k],
+            ))
         }
         Err(StoreError::Conflict(code)) | Err(StoreError::CardRefused(code)) => {
-            let errors = FormErrors { items: vec![("size".into(), i18n.t(&format!("err-{code}")))] };
+            let errors = FormErrors {
+                items: vec![("size".into(), i18n.t(&format!("err-{code}")))],
+            };
             cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
         }
         Err(StoreError::Insufficient(_)) => {
@@ -955,7 +1208,11 @@ pub struct FormatQuery {
 
 fn filter_of(q: &ReportQuery) -> ReportFilter {
     ReportFilter {
-        from: q.from.parse::<Date>().ok().map(halles_core::coupons::start_of),
+        from: q
+            .from
+            .parse::<Date>()
+            .ok()
+            .map(halles_core::coupons::start_of),
         until: q
             .to
             .parse::<Date>()
@@ -965,15 +1222,31 @@ fn filter_of(q: &ReportQuery) -> ReportFilter {
     }
 }
 
-fn download(p: &Ctx, table: Table, format: &str, sheet: &str, name: &str) -> Result<Response, PageError> {
+fn download(
+    p: &Ctx,
+    table: Table,
+    format: &str,
+    sheet: &str,
+    name: &str,
+) -> Result<Response, PageError> {
     let (bytes, mime, ext) = if format == "xlsx" {
-        (table.to_xlsx(sheet), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            table.to_xlsx(sheet),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     } else {
         (table.to_csv(), "text/csv; charset=utf-8", "csv")
     };
     let bytes = bytes.map_err(|e| PageError::internal(p.i18n.lang, e))?;
     Ok((
-        [(CONTENT_TYPE, mime.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{ext}\""))],
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{ext}\""),
+            ),
+        ],
         bytes,
     )
         .into_response())
@@ -989,10 +1262,24 @@ pub async fn report(
     let v = view(&state, &m, id).await?;
     let by = Dimension::parse(&q.by).unwrap_or(Dimension::ProductGroup);
     let filter = filter_of(&q);
-    let rows = state.store.report(&m.scope, v.program.id, Some(by), filter).await?;
-    let totals = state.store.report_totals(&m.scope, v.program.id, filter).await?;
-    let reach = if v.is_market() { None } else { Some(state.store.reach(&m.scope, v.program.id, filter).await?) };
-    let envelopes = if v.is_market() { Vec::new() } else { state.store.envelope_report(&m.scope, v.program.id).await? };
+    let rows = state
+        .store
+        .report(&m.scope, v.program.id, Some(by), filter)
+        .await?;
+    let totals = state
+        .store
+        .report_totals(&m.scope, v.program.id, filter)
+        .await?;
+    let reach = if v.is_market() {
+        None
+    } else {
+        Some(state.store.reach(&m.scope, v.program.id, filter).await?)
+    };
+    let envelopes = if v.is_market() {
+        Vec::new()
+    } else {
+        state.store.envelope_report(&m.scope, v.program.id).await?
+    };
     let page = ReportPage {
         page: m.ctx,
         v,
@@ -1008,10 +1295,19 @@ pub async fn report(
     if q.format == "csv" || q.format == "xlsx" {
         let p = &page.page;
         let mut table = Table::new(
-            [format!("report-by-{}", page.by).as_str(), "report-loaded", "report-adjusted", "report-spent", "report-refunded", "report-expired", "report-remaining", "report-owed"]
-                .iter()
-                .map(|k| p.t(k))
-                .collect(),
+            [
+                format!("report-by-{}", page.by).as_str(),
+                "report-loaded",
+                "report-adjusted",
+                "report-spent",
+                "report-refunded",
+                "report-expired",
+                "report-remaining",
+                "report-owed",
+            ]
+            .iter()
+            .map(|k| p.t(k))
+            .collect(),
         );
         let cents = |c: Cents| c.plain();
         for r in page.rows.iter() {
@@ -1038,7 +1334,13 @@ pub async fn report(
             cents(t.remaining()),
             cents(t.net_spent()),
         ]);
-        return download(p, table, &q.format, &p.t("report-title"), &format!("rapport-{id}-{}", page.by));
+        return download(
+            p,
+            table,
+            &q.format,
+            &p.t("report-title"),
+            &format!("rapport-{id}-{}", page.by),
+        );
     }
     let lang = page.page.i18n.lang;
     Ok(render(&page, lang))

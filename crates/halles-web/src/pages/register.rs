@@ -74,7 +74,18 @@ struct ReceiptPage {
     errors: FormErrors,
 }
 
+impl CardPage {
+    fn error_of(&self, l: &GroupLine) -> Option<String> {
+        self.errors
+            .get(&format!("amount_{}", l.group.id))
+            .map(str::to_owned)
+    }
+}
+
 impl ReceiptPage {
+    fn refund_error(&self, g: &ProductGroupId) -> Option<String> {
+        self.errors.get(&format!("refund_{g}")).map(str::to_owned)
+    }
     fn name(&self, g: &ProductGroupId) -> String {
         self.names.get(g).cloned().unwrap_or_default()
     }
@@ -237,14 +248,25 @@ pub async fn card(
         Err(e) => return Err(e.into()),
     };
     if !card.status.can_spend() {
-        let key = format!("err-{}", crate::api::coupons::card_refused_code(card.status.code()));
+        let key = format!(
+            "err-{}",
+            crate::api::coupons::card_refused_code(card.status.code())
+        );
         let errors = FormErrors {
             items: vec![("card".into(), i18n.t(&key))],
         };
         return start_page(&state, m, errors, q).await;
     }
     let register = register_param(&q.register);
-    card_page(&state, m, card, register, FormErrors::none(), &HashMap::new()).await
+    card_page(
+        &state,
+        m,
+        card,
+        register,
+        FormErrors::none(),
+        &HashMap::new(),
+    )
+    .await
 }
 
 /// Step 3: takes the amounts in one transaction and shows the receipt.
@@ -283,7 +305,15 @@ pub async fn pay(
         errors.push((first, i18n.t("err-empty_redemption")));
     }
     if !errors.is_empty() {
-        return card_page(&state, m, card, register, FormErrors { items: errors }, &form).await;
+        return card_page(
+            &state,
+            m,
+            card,
+            register,
+            FormErrors { items: errors },
+            &form,
+        )
+        .await;
     }
     let input = RedemptionInput {
         card: card.id,
@@ -293,7 +323,10 @@ pub async fn pay(
     match state.store.redeem(&m.scope, &input).await {
         Ok(r) => {
             let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
-            Ok(see_other(&format!("/o/{}/caisse/recus/{}", m.org.id, r.id), [f, k]))
+            Ok(see_other(
+                &format!("/o/{}/caisse/recus/{}", m.org.id, r.id),
+                [f, k],
+            ))
         }
         Err(StoreError::Insufficient(g)) => {
             let errors = FormErrors {
@@ -325,7 +358,10 @@ async fn receipt_page(
     errors: FormErrors,
 ) -> Result<Response, PageError> {
     let redemption = state.store.redemption(&m.scope, id).await?;
-    let card = state.store.find_card_by_id(&m.scope, redemption.card).await?;
+    let card = state
+        .store
+        .find_card_by_id(&m.scope, redemption.card)
+        .await?;
     let lang = m.ctx.i18n.lang;
     let groups = state.store.product_groups(card.program).await?;
     let names = groups
@@ -397,8 +433,12 @@ pub async fn refund(
         let reason = form.get("refund_reason").cloned().unwrap_or_default();
         match state.store.refund(&m.scope, id, &lines, &reason).await {
             Ok(_) => {
-                let [f, k] = flash_headers("success", "flash-refunded", state.config.secure_cookies);
-                return Ok(see_other(&format!("/o/{}/caisse/recus/{}", m.org.id, id), [f, k]));
+                let [f, k] =
+                    flash_headers("success", "flash-refunded", state.config.secure_cookies);
+                return Ok(see_other(
+                    &format!("/o/{}/caisse/recus/{}", m.org.id, id),
+                    [f, k],
+                ));
             }
             Err(StoreError::Conflict(code)) => {
                 errors.push(("refund_reason".into(), i18n.t(&format!("err-{code}"))));
@@ -406,7 +446,13 @@ pub async fn refund(
             Err(e) => return Err(e.into()),
         }
     }
-    receipt_page(&state, Member::from_staff(m), id, FormErrors { items: errors }).await
+    receipt_page(
+        &state,
+        Member::from_staff(m),
+        id,
+        FormErrors { items: errors },
+    )
+    .await
 }
 
 /// The card holder's balance page, reached from the card's QR code: no sign-in, no identity,

@@ -35,6 +35,9 @@ pub struct RedemptionsBench {
     /// Hot cards holding only this many cents, which one request in ten targets.
     #[arg(long, default_value_t = 2_000)]
     pub hot_balance: i64,
+    /// Send no `Idempotency-Key` (to measure what the key costs).
+    #[arg(long)]
+    pub no_idempotency: bool,
 }
 
 fn scope(org: OrgId) -> TenantScope {
@@ -48,7 +51,10 @@ const HOT: usize = 10;
 pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()> {
     let store = Store::connect(url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    eprintln!("seeding {} cards and {} registers…", cfg.cards, cfg.registers);
+    eprintln!(
+        "seeding {} cards and {} registers…",
+        cfg.cards, cfg.registers
+    );
     let org = |kind, name: String| {
         let store = store.clone();
         async move {
@@ -78,17 +84,25 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
             },
         )
         .await?;
-    store.add_program_member(&op, program, partner, ProgramRole::Partner).await?;
+    store
+        .add_program_member(&op, program, partner, ProgramRole::Partner)
+        .await?;
     let mut markets = Vec::new();
     for i in 0..MARKETS {
         let m = org(OrgKind::Market, format!("Marché {i}")).await?;
-        store.add_program_member(&op, program, m, ProgramRole::Market).await?;
+        store
+            .add_program_member(&op, program, m, ProgramRole::Market)
+            .await?;
         let (_, token) = store
             .create_token(&scope(m), "banc", &[Scope::RedemptionsWrite])
             .await?;
         let mut registers = Vec::new();
         for r in 0..cfg.registers.div_ceil(MARKETS) {
-            registers.push(store.create_register(&scope(m), &format!("Caisse {r}")).await?);
+            registers.push(
+                store
+                    .create_register(&scope(m), &format!("Caisse {r}"))
+                    .await?,
+            );
         }
         markets.push((m, token, registers));
     }
@@ -117,7 +131,11 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
             )
             .await?;
         let card = store.assign_card(&ps, program, p.id, None).await?;
-        let balance = if i < HOT { cfg.hot_balance } else { cfg.balance };
+        let balance = if i < HOT {
+            cfg.hot_balance
+        } else {
+            cfg.balance
+        };
         store
             .adjust_funds(&op, card.id, fruits, Cents(balance), "banc d'essai")
             .await?;
@@ -150,6 +168,7 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
         let url = format!("http://{addr}/api/v1/organizations/{market}/redemptions");
         let cards = cards.clone();
         let n = cfg.per_register;
+        let keyed = !cfg.no_idempotency;
         tasks.push(tokio::spawn(async move {
             let mut out: Vec<(Duration, u16, usize, i64)> = Vec::with_capacity(n);
             for k in 0..n {
@@ -168,14 +187,11 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
                     "lines": [{"product_group_id": fruits.0, "amount_cents": amount}],
                 });
                 let t = Instant::now();
-                let status = match http
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .header("Idempotency-Key", format!("r{r}-{k}"))
-                    .json(&body)
-                    .send()
-                    .await
-                {
+                let mut req = http.post(&url).bearer_auth(&token).json(&body);
+                if keyed {
+                    req = req.header("Idempotency-Key", format!("r{r}-{k}"));
+                }
+                let status = match req.send().await {
                     Ok(res) => res.status().as_u16(),
                     Err(_) => 0,
                 };
@@ -206,7 +222,12 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
     for (i, (card, _, balance)) in cards.iter().enumerate() {
         let s = spent.get(&i).copied().unwrap_or(0);
         overspent += (s - balance).max(0);
-        let left: i64 = store.card_balances(*card).await?.iter().map(|b| b.balance.0).sum();
+        let left: i64 = store
+            .card_balances(*card)
+            .await?
+            .iter()
+            .map(|b| b.balance.0)
+            .sum();
         if left != balance - s {
             mismatched += 1;
         }
@@ -217,19 +238,36 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
     let cents_total: i64 = cards.iter().map(|c| c.2).sum();
     println!(
         "backend                  {}",
-        if url.starts_with("postgres") { "postgresql" } else { "sqlite" }
+        if url.starts_with("postgres") {
+            "postgresql"
+        } else {
+            "sqlite"
+        }
     );
     println!("registers (concurrent)   {}", cfg.registers);
+    println!(
+        "idempotency keys         {}",
+        if cfg.no_idempotency { "no" } else { "yes" }
+    );
     println!("cards                    {}", cfg.cards);
     println!("requests                 {}", results.len());
     println!("redemptions accepted     {accepted}");
     println!("refused (balance)        {refused}");
     println!("other failures           {other}");
     println!("elapsed                  {secs:.2} s");
-    println!("requests per second      {:.0}", results.len() as f64 / secs);
+    println!(
+        "requests per second      {:.0}",
+        results.len() as f64 / secs
+    );
     println!("redemptions per second   {:.0}", accepted as f64 / secs);
-    println!("latency p50              {:.1} ms", super::percentile(&lat, 0.50).as_secs_f64() * 1000.0);
-    println!("latency p99              {:.1} ms", super::percentile(&lat, 0.99).as_secs_f64() * 1000.0);
+    println!(
+        "latency p50              {:.1} ms",
+        super::percentile(&lat, 0.50).as_secs_f64() * 1000.0
+    );
+    println!(
+        "latency p99              {:.1} ms",
+        super::percentile(&lat, 0.99).as_secs_f64() * 1000.0
+    );
     println!("overspent cents          {overspent}");
     println!("cards off their ledger   {mismatched}");
     println!(
