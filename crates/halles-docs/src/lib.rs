@@ -4,7 +4,9 @@
 
 pub mod cards;
 pub mod photo;
+pub mod read;
 pub mod table;
 
 pub use cards::{CardPrint, CardSheetError, CardSheetText, card_sheet};
+pub use read::{ReadError, read_table};
 pub use table::{Table, TableError};

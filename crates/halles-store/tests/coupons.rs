@@ -633,3 +633,87 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_import_reports_every_row_and_applies_all_or_nothing() {
+    use halles_store::coupons::ImportRow;
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let types = store.participant_types(w.program).await.unwrap();
+        let s = store
+            .create_schedule(
+                &op,
+                w.program,
+                &ScheduleInput {
+                    name: "Été".into(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 7, 31),
+                    moment: LoadMoment::FirstOfMonth,
+                    max_loads: 2,
+                    carry_over: true,
+                    usage_based: false,
+                    expiry: Expiry::Never,
+                    amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+                },
+            )
+            .await
+            .unwrap();
+        // Room for two people of type 1 (2 loads of 10 $ each).
+        store.set_envelope(&op, s, w.partner_a, Cents(4000)).await.unwrap();
+        let pa = scope(w.partner_a);
+        store.create_participant(&pa, w.program, &someone(types[0].id, "X-1")).await.unwrap();
+        let row = |line, t: &str, id1: &str, consent: &str, email: &str| ImportRow {
+            line,
+            participant_type: t.into(),
+            id1: id1.into(),
+            consent_on: consent.into(),
+            email: email.into(),
+            name: format!("Ligne {line}"),
+            ..ImportRow::default()
+        };
+        let rows = vec![
+            row(2, "1", "N-1", "2026-05-01", ""),
+            row(3, "1 personne", "N-2", "2026-05-01", "n2@example.org"),
+            row(4, "7", "N-3", "2026-05-01", ""),
+            row(5, "1", "N-4", "hier", ""),
+            row(6, "1", "X-1", "2026-05-01", ""),
+            row(7, "1", "N-1", "2026-05-01", ""),
+            row(8, "1", "N-5", "2026-05-01", "pas-un-courriel"),
+            row(9, "1", "N-6", "2026-05-01", ""),
+        ];
+        let report = store
+            .import_participants(&pa, w.program, &rows, "programme", Some(s), true)
+            .await
+            .unwrap();
+        let problems: Vec<_> = report.rows.iter().map(|r| r.problem).collect();
+        assert_eq!(
+            problems,
+            vec![
+                None,
+                None,
+                Some("unknown_type"),
+                Some("date_invalid"),
+                Some("duplicate_id1"),
+                Some("duplicate_id1_in_file"),
+                Some("email_invalid"),
+                Some("over_budget")
+            ]
+        );
+        assert!(!report.applied);
+        assert_eq!(store.participants(&pa, w.program, "").await.unwrap().len(), 1, "nothing saved");
+        // The two good rows alone go in, enrolled, in one go.
+        let report = store
+            .import_participants(&pa, w.program, &rows[..2], "programme", Some(s), true)
+            .await
+            .unwrap();
+        assert!(report.applied);
+        assert!(report.rows.iter().all(|r| r.code.as_ref().is_some_and(|c| c.len() == 8)));
+        assert_eq!(store.participants(&pa, w.program, "").await.unwrap().len(), 3);
+        let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        assert_eq!(env[0].reserved, Cents(4000));
+        // Another partner cannot import into this program's lists of partner A, nor a market.
+        assert!(store.import_participants(&scope(w.market), w.program, &rows, "p", None, false).await.is_err());
+    })
+    .await;
+}

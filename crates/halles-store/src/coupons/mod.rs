@@ -8,12 +8,14 @@
 
 mod cards;
 mod funds;
+mod import;
 mod participants;
 mod programs;
 mod reports;
 mod schedules;
 
 pub use cards::{Card, CardLookup};
+pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use funds::{Balance, Redemption, RedemptionInput, RedemptionLine};
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};

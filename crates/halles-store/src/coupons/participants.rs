@@ -110,6 +110,55 @@ fn row(r: &AnyRow) -> StoreResult<Participant> {
     })
 }
 
+/// Inserts a participant with a fresh code, in the caller's transaction. Returns its id and code.
+pub(crate) async fn insert_participant(
+    tx: &mut sqlx::AnyConnection,
+    partner: OrgId,
+    program: ProgramId,
+    t: ParticipantTypeId,
+    consent: Date,
+    input: &ParticipantInput,
+    now: jiff::Timestamp,
+) -> StoreResult<i64> {
+    // A code collision (8 characters of 31) is astronomically rare; draw again if it happens.
+    for _ in 0..3 {
+        let mut r = [0u8; 8];
+        rand::rng().fill_bytes(&mut r);
+        let code = participant_code(r);
+        let inserted = sqlx::query(
+            "INSERT INTO participants (organization_id, program_id, code, participant_type_id, id1, id2, name, phone, \
+             email, postal_code, notes, receipts, consent_on, consent_purpose, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (code) DO NOTHING \
+             RETURNING id",
+        )
+        .bind(partner.0)
+        .bind(program.0)
+        .bind(&code)
+        .bind(t.0)
+        .bind(nonempty(&input.id1))
+        .bind(input.id2.trim())
+        .bind(input.name.trim())
+        .bind(input.phone.trim())
+        .bind(input.email.trim())
+        .bind(input.postal_code.trim().to_uppercase())
+        .bind(input.notes.trim())
+        .bind(input.receipts)
+        .bind(consent.to_string())
+        .bind(input.consent_purpose.trim())
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+            e => e,
+        })?;
+        if let Some(r) = inserted {
+            return Ok(r.try_get::<i64, _>("id")?);
+        }
+    }
+    Err(StoreError::Conflict("code_collision"))
+}
+
 fn nonempty(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
@@ -160,45 +209,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let mut id = None;
-        // A code collision (8 characters of 31) is astronomically rare; draw again if it happens.
-        for _ in 0..3 {
-            let mut r = [0u8; 8];
-            rand::rng().fill_bytes(&mut r);
-            let code = participant_code(r);
-            let inserted = sqlx::query(
-                "INSERT INTO participants (organization_id, program_id, code, participant_type_id, id1, id2, name, phone, \
-                 email, postal_code, notes, receipts, consent_on, consent_purpose, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (code) DO NOTHING \
-                 RETURNING id",
-            )
-            .bind(scope.org.0)
-            .bind(program.0)
-            .bind(&code)
-            .bind(t.0)
-            .bind(nonempty(&input.id1))
-            .bind(input.id2.trim())
-            .bind(input.name.trim())
-            .bind(input.phone.trim())
-            .bind(input.email.trim())
-            .bind(input.postal_code.trim().to_uppercase())
-            .bind(input.notes.trim())
-            .bind(input.receipts)
-            .bind(consent.to_string())
-            .bind(input.consent_purpose.trim())
-            .bind(ms(now))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
-                e => e,
-            })?;
-            if let Some(r) = inserted {
-                id = Some(r.try_get::<i64, _>("id")?);
-                break;
-            }
-        }
-        let id = id.ok_or(StoreError::Conflict("code_collision"))?;
+        let id = insert_participant(&mut tx, scope.org, program, t, consent, input, now).await?;
         audit::record(
             &mut tx,
             Change {

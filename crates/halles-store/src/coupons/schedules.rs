@@ -509,40 +509,8 @@ impl Store {
         }
         let today = local_date(self.now());
         let e = s.calendar().enrolment(today, catch_up, max_loads);
-        let loads = s.calendar().due_dates(e).len() as i64;
-        let reserve = Cents(s.per_load(p.participant_type).0 * loads);
         let mut tx = self.write_tx().await?;
-        let envelope = sqlx::query(
-            "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
-             AND reserved_cents + loaded_cents + $1 <= budget_cents RETURNING id",
-        )
-        .bind(reserve.0)
-        .bind(schedule.0)
-        .bind(p.partner.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(envelope) = envelope else {
-            return Err(StoreError::Conflict("over_budget"));
-        };
-        let envelope: i64 = envelope.try_get("id")?;
-        sqlx::query(
-            "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
-             reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(p.partner.0)
-        .bind(schedule.0)
-        .bind(participant.0)
-        .bind(envelope)
-        .bind(e.from.to_string())
-        .bind(i64::from(e.max_loads))
-        .bind(reserve.0)
-        .bind(ms(self.now()))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("already_enrolled"),
-            e => e,
-        })?;
+        let reserve = enrol_tx(&mut tx, &s, p.partner, participant, p.participant_type, e, self.now()).await?;
         audit::record(
             &mut tx,
             Change {
@@ -928,6 +896,54 @@ impl Store {
         .await?;
         Ok(released)
     }
+}
+
+/// Enrols a participant in a schedule in the caller's transaction: reserves every load they will
+/// receive from their partner's envelope (a conditional update: never beyond it) and records the
+/// enrolment. Returns the amount reserved.
+pub(crate) async fn enrol_tx(
+    tx: &mut sqlx::AnyConnection,
+    s: &Schedule,
+    partner: OrgId,
+    participant: ParticipantId,
+    participant_type: ParticipantTypeId,
+    e: halles_core::coupons::Enrolment,
+    now: jiff::Timestamp,
+) -> StoreResult<Cents> {
+    let loads = s.calendar().due_dates(e).len() as i64;
+    let reserve = Cents(s.per_load(participant_type).0 * loads);
+    let envelope = sqlx::query(
+        "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
+         AND reserved_cents + loaded_cents + $1 <= budget_cents RETURNING id",
+    )
+    .bind(reserve.0)
+    .bind(s.id.0)
+    .bind(partner.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(envelope) = envelope else {
+        return Err(StoreError::Conflict("over_budget"));
+    };
+    let envelope: i64 = envelope.try_get("id")?;
+    sqlx::query(
+        "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
+         reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(partner.0)
+    .bind(s.id.0)
+    .bind(participant.0)
+    .bind(envelope)
+    .bind(e.from.to_string())
+    .bind(i64::from(e.max_loads))
+    .bind(reserve.0)
+    .bind(ms(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        e if e.is_unique_violation() => StoreError::Conflict("already_enrolled"),
+        e => e,
+    })?;
+    Ok(reserve)
 }
 
 /// Who a load is for.

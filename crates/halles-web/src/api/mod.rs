@@ -56,6 +56,7 @@ use utoipa::{Modify, OpenApi};
         coupons::create_schedule,
         coupons::participants,
         coupons::create_participant,
+        coupons::import_participants,
         coupons::cards,
         coupons::create_cards,
         coupons::card_lookup,
@@ -91,6 +92,10 @@ use utoipa::{Modify, OpenApi};
         coupons::ApiAmount,
         coupons::ApiSchedule,
         coupons::ApiParticipant,
+        coupons::NewImport,
+        coupons::ApiImportRow,
+        coupons::ApiImportOutcome,
+        coupons::ApiImportReport,
         coupons::ApiCard,
         coupons::NewBatch,
         coupons::ApiBalance,
@@ -209,6 +214,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants",
             get(coupons::participants).post(coupons::create_participant),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/participants/import",
+            post(coupons::import_participants),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards",

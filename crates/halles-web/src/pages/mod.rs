@@ -7,6 +7,7 @@ pub mod auth;
 pub mod availability;
 pub mod help;
 pub mod home;
+pub mod import;
 pub mod hub;
 pub mod invitations;
 pub mod members;
@@ -155,6 +156,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/o/{org}/programmes/{id}/participants/export",
             get(programs::export_participants),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants/import",
+            get(import::form)
+                .post(import::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/participants/import/modele",
+            get(import::template),
         )
         .route(
             "/o/{org}/programmes/{id}/participants/{pid}",

@@ -1,0 +1,265 @@
+//! Importing a list of participants (CSV or XLSX): a template to download, a preview that
+//! checks every row and shows each problem, then the import, all or nothing.
+
+use crate::AppState;
+use crate::ctx::{Ctx, Member, StaffRole};
+use crate::errors::{PageError, render};
+use crate::forms::FormErrors;
+use crate::pages::see_other;
+use crate::security::flash_headers;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use halles_core::{ProgramId, ScheduleId};
+use halles_docs::Table;
+use halles_store::StoreError;
+use halles_store::coupons::{ImportReport, ImportRow, Program, Schedule};
+use serde::Deserialize;
+
+/// The columns of the list: field, French title, English title.
+const COLUMNS: [(&str, &str, &str); 9] = [
+    ("participant_type", "type", "type"),
+    ("id1", "identifiant 1", "identifier 1"),
+    ("id2", "identifiant 2", "identifier 2"),
+    ("name", "nom", "name"),
+    ("phone", "téléphone", "phone"),
+    ("email", "courriel", "email"),
+    ("postal_code", "code postal", "postal code"),
+    ("notes", "notes", "notes"),
+    ("consent_on", "date du consentement", "consent date"),
+];
+
+fn normalize(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .replace(['é', 'è', 'ê'], "e")
+        .replace(['_', '-'], " ")
+}
+
+/// Turns a read table into rows, by column title (French, English or the field's code).
+/// Unknown columns are ignored; `Err` names a missing required column.
+pub fn rows_of(table: &Table) -> Result<Vec<ImportRow>, &'static str> {
+    let index = |field: &str| {
+        let (f, fr, en) = COLUMNS.iter().find(|c| c.0 == field)?;
+        table
+            .header
+            .iter()
+            .position(|h| [normalize(f), normalize(fr), normalize(en)].contains(&normalize(h)))
+    };
+    let type_col = index("participant_type").ok_or("participant_type")?;
+    let consent_col = index("consent_on").ok_or("consent_on")?;
+    let cols: Vec<Option<usize>> = COLUMNS.iter().map(|c| index(c.0)).collect();
+    let cell = |r: &Vec<String>, i: Option<usize>| i.and_then(|i| r.get(i)).map(|s| s.trim().to_owned()).unwrap_or_default();
+    Ok(table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(n, r)| ImportRow {
+            line: n + 2,
+            participant_type: cell(r, Some(type_col)),
+            id1: cell(r, cols[1]),
+            id2: cell(r, cols[2]),
+            name: cell(r, cols[3]),
+            phone: cell(r, cols[4]),
+            email: cell(r, cols[5]),
+            postal_code: cell(r, cols[6]),
+            notes: cell(r, cols[7]),
+            consent_on: cell(r, Some(consent_col)),
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    page: Ctx,
+    program: Program,
+    schedules: Vec<Schedule>,
+    errors: FormErrors,
+    consent_purpose: String,
+    schedule: Option<i64>,
+    rows: Vec<ImportRow>,
+    report: Option<ImportReport>,
+    data: String,
+}
+
+impl ImportPage {
+    fn problem(&self, i: &usize) -> Option<String> {
+        let r = self.report.as_ref()?.rows.get(*i)?;
+        r.problem.map(|p| self.page.t(&format!("err-{p}")))
+    }
+    fn is_schedule(&self, s: &Schedule) -> bool {
+        self.schedule == Some(s.id.0)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_page(
+    state: &AppState,
+    m: Member<StaffRole>,
+    id: i64,
+    errors: FormErrors,
+    consent_purpose: String,
+    schedule: Option<i64>,
+    rows: Vec<ImportRow>,
+    report: Option<ImportReport>,
+    data: String,
+) -> Result<Response, PageError> {
+    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let schedules = state.store.schedules(program.id).await?;
+    let lang = m.ctx.i18n.lang;
+    let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
+    let mut res = render(
+        &ImportPage { page: m.ctx, program, schedules, errors, consent_purpose, schedule, rows, report, data },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// The import page.
+pub async fn form(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    state.store.participants(&m.scope, ProgramId(id), "-").await?;
+    import_page(&state, m, id, FormErrors::none(), String::new(), None, Vec::new(), None, String::new()).await
+}
+
+/// The template's format.
+#[derive(Debug, Deserialize, Default)]
+pub struct FormatQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// The list template, with the columns in the viewer's language and one example row.
+pub async fn template(
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, PageError> {
+    let en = m.ctx.i18n.lang.code() == "en";
+    let mut table = Table::new(COLUMNS.iter().map(|c| if en { c.2 } else { c.1 }.to_owned()).collect());
+    table.push(
+        ["1", "DOSSIER-001", "", "Prénom Nom", "514 555-0000", "", "H2X 1Y4", "", "2026-11-28"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    );
+    let lang = m.ctx.i18n.lang;
+    let (bytes, mime, ext) = if q.format == "xlsx" {
+        (table.to_xlsx("Participants"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    } else {
+        (table.to_csv(), "text/csv; charset=utf-8", "csv")
+    };
+    let bytes = bytes.map_err(|e| PageError::internal(lang, e))?;
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"participants-modele-{id}.{ext}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Receives the list (multipart: `csrf`, `file` or `data`, `consent_purpose`, `schedule`,
+/// `action` = `preview` or `apply`): checks every row, and imports when asked and all are fine.
+pub async fn submit(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n.clone();
+    let (mut sent, mut file, mut data, mut purpose, mut schedule, mut action) =
+        (String::new(), Vec::new(), String::new(), String::new(), String::new(), String::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => sent = field.text().await.unwrap_or_default(),
+            Some("file") => file = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+            Some("data") => data = field.text().await.unwrap_or_default(),
+            Some("consent_purpose") => purpose = field.text().await.unwrap_or_default(),
+            Some("schedule") => schedule = field.text().await.unwrap_or_default(),
+            Some("action") => action = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if !crate::security::csrf_matches(&headers, token.as_ref().map(|t| &t.0), &sent) {
+        return Err(PageError::new(StatusCode::FORBIDDEN, i18n.lang, "err-csrf"));
+    }
+    let schedule_id = schedule.trim().parse::<i64>().ok();
+    let bytes = if file.is_empty() { data.into_bytes() } else { file };
+    let mut errors = Vec::new();
+    if purpose.trim().is_empty() {
+        errors.push(("consent_purpose".to_owned(), i18n.t("err-consent_required")));
+    }
+    let table = match halles_docs::read_table(&bytes) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            errors.push(("file".to_owned(), i18n.t("err-import_unreadable")));
+            None
+        }
+    };
+    let rows = match table.as_ref().map(rows_of) {
+        Some(Ok(rows)) if !rows.is_empty() => rows,
+        Some(Ok(_)) => {
+            errors.push(("file".to_owned(), i18n.t("err-import_empty")));
+            Vec::new()
+        }
+        Some(Err(col)) => {
+            errors.push(("file".to_owned(), i18n.ta("err-import_column", &[("column", col.to_owned())])));
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    if !errors.is_empty() {
+        return import_page(&state, m, id, FormErrors { items: errors }, purpose, schedule_id, Vec::new(), None, String::new()).await;
+    }
+    // What the preview carries to the import: the list as CSV, so nothing is uploaded twice.
+    let mut normalized = Table::new(COLUMNS.iter().map(|c| c.0.to_owned()).collect());
+    for r in &rows {
+        normalized.push(vec![
+            r.participant_type.clone(),
+            r.id1.clone(),
+            r.id2.clone(),
+            r.name.clone(),
+            r.phone.clone(),
+            r.email.clone(),
+            r.postal_code.clone(),
+            r.notes.clone(),
+            r.consent_on.clone(),
+        ]);
+    }
+    let data = normalized
+        .to_csv()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let apply = action == "apply";
+    let report = match state
+        .store
+        .import_participants(&m.scope, ProgramId(id), &rows, &purpose, schedule_id.map(ScheduleId), apply)
+        .await
+    {
+        Ok(r) => r,
+        Err(StoreError::Conflict(code)) => {
+            let errors = FormErrors { items: vec![("file".to_owned(), i18n.t(&format!("err-{code}")))] };
+            return import_page(&state, m, id, errors, purpose, schedule_id, rows, None, data).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if report.applied {
+        let [f, k] = flash_headers("success", "flash-imported", state.config.secure_cookies);
+        return Ok(see_other(&format!("/o/{}/programmes/{id}/participants", m.org.id), [f, k]));
+    }
+    import_page(&state, m, id, FormErrors::none(), purpose, schedule_id, rows, Some(report), data).await
+}
