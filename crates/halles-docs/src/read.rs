@@ -35,7 +35,11 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, ReadError> {
     if rows.is_empty() {
         return Err(ReadError::Empty);
     }
-    let header: Vec<String> = rows.remove(0).into_iter().map(|c| c.trim().to_owned()).collect();
+    let header: Vec<String> = rows
+        .remove(0)
+        .into_iter()
+        .map(|c| c.trim().to_owned())
+        .collect();
     let width = header.len();
     let rows = rows
         .into_iter()
@@ -105,7 +109,10 @@ mod tests {
         let csv = "\u{feff}type;identifiant 1;nom\n1;PV-1;Élise\n\n2;PV-2\n".as_bytes();
         let t = read_table(csv).unwrap();
         assert_eq!(t.header, vec!["type", "identifiant 1", "nom"]);
-        assert_eq!(t.rows, vec![vec!["1", "PV-1", "Élise"], vec!["2", "PV-2", ""]]);
+        assert_eq!(
+            t.rows,
+            vec![vec!["1", "PV-1", "Élise"], vec!["2", "PV-2", ""]]
+        );
         let mut out = Table::new(t.header.clone());
         for r in &t.rows {
             out.push(r.clone());

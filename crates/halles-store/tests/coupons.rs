@@ -660,9 +660,15 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .await
             .unwrap();
         // Room for two people of type 1 (2 loads of 10 $ each).
-        store.set_envelope(&op, s, w.partner_a, Cents(4000)).await.unwrap();
+        store
+            .set_envelope(&op, s, w.partner_a, Cents(4000))
+            .await
+            .unwrap();
         let pa = scope(w.partner_a);
-        store.create_participant(&pa, w.program, &someone(types[0].id, "X-1")).await.unwrap();
+        store
+            .create_participant(&pa, w.program, &someone(types[0].id, "X-1"))
+            .await
+            .unwrap();
         let row = |line, t: &str, id1: &str, consent: &str, email: &str| ImportRow {
             line,
             participant_type: t.into(),
@@ -701,19 +707,36 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             ]
         );
         assert!(!report.applied);
-        assert_eq!(store.participants(&pa, w.program, "").await.unwrap().len(), 1, "nothing saved");
+        assert_eq!(
+            store.participants(&pa, w.program, "").await.unwrap().len(),
+            1,
+            "nothing saved"
+        );
         // The two good rows alone go in, enrolled, in one go.
         let report = store
             .import_participants(&pa, w.program, &rows[..2], "programme", Some(s), true)
             .await
             .unwrap();
         assert!(report.applied);
-        assert!(report.rows.iter().all(|r| r.code.as_ref().is_some_and(|c| c.len() == 8)));
-        assert_eq!(store.participants(&pa, w.program, "").await.unwrap().len(), 3);
+        assert!(
+            report
+                .rows
+                .iter()
+                .all(|r| r.code.as_ref().is_some_and(|c| c.len() == 8))
+        );
+        assert_eq!(
+            store.participants(&pa, w.program, "").await.unwrap().len(),
+            3
+        );
         let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
         assert_eq!(env[0].reserved, Cents(4000));
         // Another partner cannot import into this program's lists of partner A, nor a market.
-        assert!(store.import_participants(&scope(w.market), w.program, &rows, "p", None, false).await.is_err());
+        assert!(
+            store
+                .import_participants(&scope(w.market), w.program, &rows, "p", None, false)
+                .await
+                .is_err()
+        );
     })
     .await;
 }

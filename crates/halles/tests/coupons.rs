@@ -261,7 +261,8 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
     for app in TestApp::on_every_db().await {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
         let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        app.user("accueil@p.example", Some((partner.id, Role::Staff))).await;
+        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
+            .await;
         let op = scope(operator.id);
         let program = app
             .store
@@ -279,11 +280,19 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             )
             .await
             .unwrap();
-        app.store.add_program_member(&op, program, partner.id, ProgramRole::Partner).await.unwrap();
+        app.store
+            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .await
+            .unwrap();
         let b = app.logged_in("accueil@p.example").await;
         let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
         assert_eq!(b.get(&path).await.status(), 200);
-        let template = b.get(&format!("{path}/modele?format=csv")).await.text().await.unwrap();
+        let template = b
+            .get(&format!("{path}/modele?format=csv"))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(template.contains("identifiant 1") && template.contains("date du consentement"));
         let upload = |csv: &'static str, action: &'static str| {
             let b = &b;
@@ -294,8 +303,17 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
                     .text("csrf", csrf)
                     .text("consent_purpose", "Programme Bonne Bouffe")
                     .text("action", action)
-                    .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("liste.csv"));
-                b.http.post(format!("{}{path}", b.base)).multipart(form).send().await.unwrap()
+                    .part(
+                        "file",
+                        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                            .file_name("liste.csv"),
+                    );
+                b.http
+                    .post(format!("{}{path}", b.base))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap()
             }
         };
         // Semicolons, French headers, two bad rows: each is named, nothing is saved.
@@ -303,22 +321,52 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         let res = upload(bad, "apply").await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
-        assert!(html.contains("Ligne 3") && html.contains("type de participant"), "{html}");
-        assert!(html.contains("Ligne 4") && html.contains("date valide"), "{html}");
-        assert_eq!(app.store.participants(&scope(partner.id), program, "").await.unwrap().len(), 0);
+        assert!(
+            html.contains("Ligne 3") && html.contains("type de participant"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Ligne 4") && html.contains("date valide"),
+            "{html}"
+        );
+        assert_eq!(
+            app.store
+                .participants(&scope(partner.id), program, "")
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
         // Fixed: the preview says ready, then the import saves both at once.
         let good = "type,identifiant 1,nom,date du consentement\n1,A-1,Élise,2026-11-01\n2 personnes,A-2,Hugo,2026-11-01\n";
         let res = upload(good, "preview").await;
         assert_eq!(res.status(), 200);
         assert!(res.text().await.unwrap().contains("Importer 2 personne"));
-        assert_eq!(app.store.participants(&scope(partner.id), program, "").await.unwrap().len(), 0);
+        assert_eq!(
+            app.store
+                .participants(&scope(partner.id), program, "")
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
         let res = upload(good, "apply").await;
         assert_eq!(res.status(), 303);
-        assert_eq!(app.store.participants(&scope(partner.id), program, "").await.unwrap().len(), 2);
+        assert_eq!(
+            app.store
+                .participants(&scope(partner.id), program, "")
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         // The API: a dry run reports row by row.
         let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
         let report: Value = reqwest::Client::new()
-            .post(app.at(&format!("/api/v1/organizations/{}/programs/{program}/participants/import", partner.id)))
+            .post(app.at(&format!(
+                "/api/v1/organizations/{}/programs/{program}/participants/import",
+                partner.id
+            )))
             .bearer_auth(token)
             .json(&json!({"dry_run": true, "consent_purpose": "p", "rows": [
                 {"participant_type": "1", "id1": "A-1", "consent_on": "2026-11-01"},

@@ -184,7 +184,8 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         for ((t, consent, input), outcome) in ready.iter().zip(report.iter_mut()) {
-            let id = insert_participant(&mut tx, scope.org, program, *t, *consent, input, now).await?;
+            let id =
+                insert_participant(&mut tx, scope.org, program, *t, *consent, input, now).await?;
             if let Some(s) = &schedule {
                 let e = s.calendar().enrolment(today, false, None);
                 enrol_tx(&mut tx, s, scope.org, ParticipantId(id), *t, e, now).await?;
@@ -207,7 +208,9 @@ impl Store {
                 entity: "participant_import",
                 entity_id: program.to_string(),
                 before: None,
-                after: Some(json!({"rows": rows.len(), "schedule": schedule.as_ref().map(|s| s.id)})),
+                after: Some(
+                    json!({"rows": rows.len(), "schedule": schedule.as_ref().map(|s| s.id)}),
+                ),
             },
             now,
         )

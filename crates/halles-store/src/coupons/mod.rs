@@ -15,8 +15,8 @@ mod reports;
 mod schedules;
 
 pub use cards::{Card, CardLookup};
-pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use funds::{Balance, Redemption, RedemptionInput, RedemptionLine};
+pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};

@@ -510,7 +510,16 @@ impl Store {
         let today = local_date(self.now());
         let e = s.calendar().enrolment(today, catch_up, max_loads);
         let mut tx = self.write_tx().await?;
-        let reserve = enrol_tx(&mut tx, &s, p.partner, participant, p.participant_type, e, self.now()).await?;
+        let reserve = enrol_tx(
+            &mut tx,
+            &s,
+            p.partner,
+            participant,
+            p.participant_type,
+            e,
+            self.now(),
+        )
+        .await?;
         audit::record(
             &mut tx,
             Change {

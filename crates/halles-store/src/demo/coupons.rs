@@ -201,7 +201,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         ) && day < today
         {
             for (k, card) in cards.iter().enumerate() {
-                if (k + n) % 3 != 0 {
+                if !(k + n).is_multiple_of(3) {
                     continue;
                 }
                 clock.set(start_of(day) + SignedDuration::from_mins(9 * 60 + 7 * k as i64));

@@ -207,8 +207,8 @@ home-intro-funder = Your organization funds a food-coupon program and follows it
 home-coming-hub = Standing orders, purchase orders to producers, receiving, packing, routes, labels, invoices and payouts.
 home-coming-producer = Product photos, purchase orders, statements and payouts.
 home-coming-buyer = Standing orders, tracked deliveries and invoices.
-home-coming-program_operator = Importing participant lists, e-mailed receipts and expiry notices, market groups, kiosk mode and reimbursement claims.
-home-coming-partner_org = Importing participant lists (CSV, XLSX) with a preview.
+home-coming-program_operator = E-mailed receipts and expiry notices, market groups, kiosk mode and reimbursement claims.
+home-coming-partner_org = E-mailed receipts and expiry notices.
 home-coming-market = Self-service kiosk mode, e-mailed receipts and reimbursement claims.
 home-coming-funder = Monthly reports by e-mail.
 

@@ -207,8 +207,8 @@ home-intro-funder = Votre organisation finance un programme de coupons nourricie
 home-coming-hub = Commandes récurrentes, bons de commande aux producteurs, réception, emballage, tournées, étiquettes, factures et versements.
 home-coming-producer = Photos des produits, bons de commande, relevés et versements.
 home-coming-buyer = Commandes récurrentes, livraisons suivies et factures.
-home-coming-program_operator = Import de listes de participants, reçus et avis d'expiration par courriel, groupes de marchés, mode kiosque et réclamations de remboursement.
-home-coming-partner_org = Import de listes de participants (CSV, XLSX) avec aperçu.
+home-coming-program_operator = Reçus et avis d'expiration par courriel, groupes de marchés, mode kiosque et réclamations de remboursement.
+home-coming-partner_org = Reçus et avis d'expiration par courriel.
 home-coming-market = Mode kiosque en libre-service, reçus par courriel et réclamations de remboursement.
 home-coming-funder = Rapports mensuels par courriel.
 

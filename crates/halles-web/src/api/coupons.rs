@@ -593,7 +593,9 @@ pub async fn import_participants(
         )
         .await
         .map_err(|e| match e {
-            StoreError::Conflict("consent_required") => field("consent_purpose", "consent_required"),
+            StoreError::Conflict("consent_required") => {
+                field("consent_purpose", "consent_required")
+            }
             other => other.into(),
         })?;
     Ok(Json(ApiImportReport {

@@ -51,7 +51,11 @@ pub fn rows_of(table: &Table) -> Result<Vec<ImportRow>, &'static str> {
     let type_col = index("participant_type").ok_or("participant_type")?;
     let consent_col = index("consent_on").ok_or("consent_on")?;
     let cols: Vec<Option<usize>> = COLUMNS.iter().map(|c| index(c.0)).collect();
-    let cell = |r: &Vec<String>, i: Option<usize>| i.and_then(|i| r.get(i)).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let cell = |r: &Vec<String>, i: Option<usize>| {
+        i.and_then(|i| r.get(i))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
     Ok(table
         .rows
         .iter()
@@ -112,7 +116,17 @@ async fn import_page(
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
     let mut res = render(
-        &ImportPage { page: m.ctx, program, schedules, errors, consent_purpose, schedule, rows, report, data },
+        &ImportPage {
+            page: m.ctx,
+            program,
+            schedules,
+            errors,
+            consent_purpose,
+            schedule,
+            rows,
+            report,
+            data,
+        },
         lang,
     );
     if failed {
@@ -127,8 +141,22 @@ pub async fn form(
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    state.store.participants(&m.scope, ProgramId(id), "-").await?;
-    import_page(&state, m, id, FormErrors::none(), String::new(), None, Vec::new(), None, String::new()).await
+    state
+        .store
+        .participants(&m.scope, ProgramId(id), "-")
+        .await?;
+    import_page(
+        &state,
+        m,
+        id,
+        FormErrors::none(),
+        String::new(),
+        None,
+        Vec::new(),
+        None,
+        String::new(),
+    )
+    .await
 }
 
 /// The template's format.
@@ -145,16 +173,35 @@ pub async fn template(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let en = m.ctx.i18n.lang.code() == "en";
-    let mut table = Table::new(COLUMNS.iter().map(|c| if en { c.2 } else { c.1 }.to_owned()).collect());
-    table.push(
-        ["1", "DOSSIER-001", "", "Prénom Nom", "514 555-0000", "", "H2X 1Y4", "", "2026-11-28"]
+    let mut table = Table::new(
+        COLUMNS
             .iter()
-            .map(|s| (*s).to_owned())
+            .map(|c| if en { c.2 } else { c.1 }.to_owned())
             .collect(),
+    );
+    table.push(
+        [
+            "1",
+            "DOSSIER-001",
+            "",
+            "Prénom Nom",
+            "514 555-0000",
+            "",
+            "H2X 1Y4",
+            "",
+            "2026-11-28",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect(),
     );
     let lang = m.ctx.i18n.lang;
     let (bytes, mime, ext) = if q.format == "xlsx" {
-        (table.to_xlsx("Participants"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            table.to_xlsx("Participants"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     } else {
         (table.to_csv(), "text/csv; charset=utf-8", "csv")
     };
@@ -162,7 +209,10 @@ pub async fn template(
     Ok((
         [
             (CONTENT_TYPE, mime.to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"participants-modele-{id}.{ext}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"participants-modele-{id}.{ext}\""),
+            ),
         ],
         bytes,
     )
@@ -179,9 +229,15 @@ pub async fn submit(
     token: Option<axum::Extension<crate::security::CsrfToken>>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
-    let (mut sent, mut file, mut data, mut purpose, mut schedule, mut action) =
-        (String::new(), Vec::new(), String::new(), String::new(), String::new(), String::new());
+    let i18n = m.ctx.i18n;
+    let (mut sent, mut file, mut data, mut purpose, mut schedule, mut action) = (
+        String::new(),
+        Vec::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
             Some("csrf") => sent = field.text().await.unwrap_or_default(),
@@ -197,7 +253,11 @@ pub async fn submit(
         return Err(PageError::new(StatusCode::FORBIDDEN, i18n.lang, "err-csrf"));
     }
     let schedule_id = schedule.trim().parse::<i64>().ok();
-    let bytes = if file.is_empty() { data.into_bytes() } else { file };
+    let bytes = if file.is_empty() {
+        data.into_bytes()
+    } else {
+        file
+    };
     let mut errors = Vec::new();
     if purpose.trim().is_empty() {
         errors.push(("consent_purpose".to_owned(), i18n.t("err-consent_required")));
@@ -216,13 +276,27 @@ pub async fn submit(
             Vec::new()
         }
         Some(Err(col)) => {
-            errors.push(("file".to_owned(), i18n.ta("err-import_column", &[("column", col.to_owned())])));
+            errors.push((
+                "file".to_owned(),
+                i18n.ta("err-import_column", &[("column", col.to_owned())]),
+            ));
             Vec::new()
         }
         None => Vec::new(),
     };
     if !errors.is_empty() {
-        return import_page(&state, m, id, FormErrors { items: errors }, purpose, schedule_id, Vec::new(), None, String::new()).await;
+        return import_page(
+            &state,
+            m,
+            id,
+            FormErrors { items: errors },
+            purpose,
+            schedule_id,
+            Vec::new(),
+            None,
+            String::new(),
+        )
+        .await;
     }
     // What the preview carries to the import: the list as CSV, so nothing is uploaded twice.
     let mut normalized = Table::new(COLUMNS.iter().map(|c| c.0.to_owned()).collect());
@@ -247,19 +321,53 @@ pub async fn submit(
     let apply = action == "apply";
     let report = match state
         .store
-        .import_participants(&m.scope, ProgramId(id), &rows, &purpose, schedule_id.map(ScheduleId), apply)
+        .import_participants(
+            &m.scope,
+            ProgramId(id),
+            &rows,
+            &purpose,
+            schedule_id.map(ScheduleId),
+            apply,
+        )
         .await
     {
         Ok(r) => r,
         Err(StoreError::Conflict(code)) => {
-            let errors = FormErrors { items: vec![("file".to_owned(), i18n.t(&format!("err-{code}")))] };
-            return import_page(&state, m, id, errors, purpose, schedule_id, rows, None, data).await;
+            let errors = FormErrors {
+                items: vec![("file".to_owned(), i18n.t(&format!("err-{code}")))],
+            };
+            return import_page(
+                &state,
+                m,
+                id,
+                errors,
+                purpose,
+                schedule_id,
+                rows,
+                None,
+                data,
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     };
     if report.applied {
         let [f, k] = flash_headers("success", "flash-imported", state.config.secure_cookies);
-        return Ok(see_other(&format!("/o/{}/programmes/{id}/participants", m.org.id), [f, k]));
+        return Ok(see_other(
+            &format!("/o/{}/programmes/{id}/participants", m.org.id),
+            [f, k],
+        ));
     }
-    import_page(&state, m, id, FormErrors::none(), purpose, schedule_id, rows, Some(report), data).await
+    import_page(
+        &state,
+        m,
+        id,
+        FormErrors::none(),
+        purpose,
+        schedule_id,
+        rows,
+        Some(report),
+        data,
+    )
+    .await
 }

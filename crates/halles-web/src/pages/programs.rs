@@ -169,7 +169,7 @@ pub async fn create(
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<ProgramForm>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     if m.org.kind != OrgKind::ProgramOperator {
         return Err(forbidden(&m.ctx));
     }
@@ -387,7 +387,7 @@ pub async fn create_schedule(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let v = view(&state, &m, id).await?;
     if !v.is_operator() {
         return Err(forbidden(&m.ctx));
@@ -455,8 +455,8 @@ pub async fn create_schedule(
             ends_on: ends,
             moment,
             max_loads,
-            carry_over: form.get("carry_over").is_some(),
-            usage_based: form.get("usage_based").is_some(),
+            carry_over: form.contains_key("carry_over"),
+            usage_based: form.contains_key("usage_based"),
             expiry,
             amounts,
         };
@@ -518,7 +518,7 @@ pub async fn set_envelope(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
     let partner = OrgId(get("partner").parse().unwrap_or(0));
@@ -635,7 +635,7 @@ pub async fn enrol(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let input = ParticipantInput {
         participant_type: get("participant_type").parse().ok().map(ParticipantTypeId),
@@ -847,7 +847,7 @@ pub async fn participant_action(
     Path((_, id, pid, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let program = ProgramId(id);
     let who = ParticipantId(pid);
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -1106,7 +1106,7 @@ pub async fn card_action(
     Path((_, id, card, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let card = CardId(card);
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let amount = Cents::parse_input(&get("amount"));

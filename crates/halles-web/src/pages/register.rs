@@ -228,7 +228,7 @@ pub async fn card(
     m: Member<CashierRole>,
     Query(q): Query<CardQuery>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let lookup = match CardLookup::parse(&q.card) {
         Ok(l) => l,
         Err(e) => {
@@ -276,7 +276,7 @@ pub async fn pay(
     Path((_, card_id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let card = state
         .store
         .find_card_by_id(&m.scope, CardId(card_id))
@@ -406,7 +406,7 @@ pub async fn refund(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n.clone();
+    let i18n = m.ctx.i18n;
     let id = RedemptionId(id);
     let r = state.store.redemption(&m.scope, id).await?;
     let mut lines = Vec::new();
