@@ -135,3 +135,106 @@ pub async fn standing_order_reports(
     }
     Ok(())
 }
+
+fn subject(key: &str) -> String {
+    let fr = I18n::new(halles_core::accounts::Lang::Fr).t(key);
+    let en = I18n::new(halles_core::accounts::Lang::En).t(key);
+    format!("{fr} / {en}")
+}
+
+/// E-mails the receipt of a redemption to the card holder, if they gave an e-mail and want
+/// receipts.
+pub async fn redemption_receipt(
+    store: &Store,
+    base_url: &str,
+    r: &halles_store::coupons::Redemption,
+) -> StoreResult<()> {
+    let Some(to) = store.receipt_contact(r.card).await? else {
+        return Ok(());
+    };
+    let groups = store.product_groups(r.program).await?;
+    let market = store.organization_by_id(r.market).await?.name;
+    let lines = |lang| {
+        let i18n = I18n::new(lang);
+        r.lines
+            .iter()
+            .map(|l| {
+                let name = groups
+                    .iter()
+                    .find(|g| g.id == l.group)
+                    .map(|g| g.name(i18n.code()).to_owned())
+                    .unwrap_or_default();
+                format!("{name} : {}", i18n.money(l.amount))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let link = format!("{}/c/{}", base_url.trim_end_matches('/'), to.token);
+    let body = |lang| {
+        let i18n = I18n::new(lang);
+        i18n.ta(
+            "mail-receipt-body",
+            &[
+                ("program", to.program.clone()),
+                ("market", market.clone()),
+                ("when", i18n.datetime(&r.at)),
+                ("lines", lines(lang)),
+                ("total", i18n.money(r.total)),
+                ("link", link.clone()),
+            ],
+        )
+    };
+    let text = format!(
+        "{}\n\n---\n\n{}",
+        body(halles_core::accounts::Lang::Fr),
+        body(halles_core::accounts::Lang::En)
+    );
+    store
+        .queue_email(
+            Some(to.operator),
+            &to.email,
+            &subject("mail-receipt-subject"),
+            &text,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Tells card holders (with an e-mail) that funds on their card expire within a week. Each lot
+/// is announced once.
+pub async fn expiry_notices(store: &Store, base_url: &str) -> StoreResult<usize> {
+    let notices = store
+        .claim_expiry_notices(jiff::SignedDuration::from_hours(24 * 7))
+        .await?;
+    for n in &notices {
+        let fr = I18n::new(halles_core::accounts::Lang::Fr);
+        let en = I18n::new(halles_core::accounts::Lang::En);
+        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), n.contact.token);
+        let args = |i18n: &I18n| {
+            vec![
+                ("program", n.contact.program.clone()),
+                ("amount", i18n.money(n.amount)),
+                // The last day they can be used.
+                (
+                    "date",
+                    i18n.date(&(n.expires_at - jiff::SignedDuration::from_millis(1))),
+                ),
+                ("link", link.clone()),
+            ]
+        };
+        let text = format!(
+            "{}\n\n---\n\n{}",
+            fr.ta("mail-expiry-body", &args(&fr)),
+            en.ta("mail-expiry-body", &args(&en))
+        );
+        store
+            .queue_email(
+                Some(n.contact.operator),
+                &n.contact.email,
+                &subject("mail-expiry-subject"),
+                &text,
+            )
+            .await?;
+    }
+    Ok(notices.len())
+}

@@ -100,6 +100,11 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not run coupon loads"),
     }
+    match halles_web::mail::expiry_notices(store, base_url).await {
+        Ok(n) if n > 0 => tracing::info!(n, "expiry notices queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue expiry notices"),
+    }
     match store.run_expiry().await {
         Ok(cents) if cents > 0 => tracing::info!(cents, "coupon funds expired"),
         Ok(_) => {}

@@ -257,6 +257,150 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
 }
 
 #[tokio::test]
+async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_expire() {
+    use halles_core::coupons::{Expiry, LoadMoment};
+    use halles_store::coupons::{RedemptionInput, ScheduleInput};
+    for app in TestApp::on_every_db().await {
+        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
+        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
+        let market = app.org(OrgKind::Market, "Marché").await;
+        let op = scope(operator.id);
+        let program = app
+            .store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Bonne Bouffe".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 1, 1),
+                    ends_on: date(2027, 12, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .await
+            .unwrap();
+        app.store
+            .add_program_member(&op, program, market.id, ProgramRole::Market)
+            .await
+            .unwrap();
+        let types = app.store.participant_types(program).await.unwrap();
+        let fruits = app.store.product_groups(program).await.unwrap()[0].id;
+        // Weekly loads on Mondays, usable for 7 days; today is Saturday, November 28th.
+        let s = app
+            .store
+            .create_schedule(
+                &op,
+                program,
+                &ScheduleInput {
+                    name: "Hebdo".into(),
+                    starts_on: date(2026, 11, 23),
+                    ends_on: date(2026, 12, 31),
+                    moment: LoadMoment::Weekly,
+                    max_loads: 6,
+                    carry_over: true,
+                    usage_based: false,
+                    expiry: Expiry::AfterDays { days: 7 },
+                    amounts: vec![(types[0].id, fruits, Cents(1000))],
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .set_envelope(&op, s, partner.id, Cents(100_000))
+            .await
+            .unwrap();
+        app.store.create_card_batch(&op, program, 2).await.unwrap();
+        let ps = scope(partner.id);
+        let person = app
+            .store
+            .create_participant(
+                &ps,
+                program,
+                &ParticipantInput {
+                    participant_type: Some(types[0].id),
+                    email: "elise@example.org".into(),
+                    receipts: true,
+                    consent_on: Some(date(2026, 11, 1)),
+                    consent_purpose: "programme".into(),
+                    ..ParticipantInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        let card = app
+            .store
+            .assign_card(&ps, program, person.id, None)
+            .await
+            .unwrap();
+        app.store
+            .enrol_in_schedule(&ps, s, person.id, true, None)
+            .await
+            .unwrap();
+        app.store.run_due_loads(date(2026, 11, 28)).await.unwrap();
+        let r = app
+            .store
+            .redeem(
+                &scope(market.id),
+                &RedemptionInput {
+                    card: card.id,
+                    register: None,
+                    lines: vec![(fruits, Cents(250))],
+                },
+            )
+            .await
+            .unwrap();
+        halles_web::mail::redemption_receipt(&app.store, "https://halles.example", &r)
+            .await
+            .unwrap();
+        // Monday the 30th: November 23rd's load has expired; the new one, usable through
+        // December 6th, is announced once.
+        app.clock.set("2026-11-30T14:00:00Z".parse().unwrap());
+        app.store.run_due_loads(date(2026, 11, 30)).await.unwrap();
+        app.store.run_expiry().await.unwrap();
+        assert_eq!(
+            halles_web::mail::expiry_notices(&app.store, "https://halles.example")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            halles_web::mail::expiry_notices(&app.store, "https://halles.example")
+                .await
+                .unwrap(),
+            0
+        );
+        let mail = app
+            .store
+            .outbox(Some("elise@example.org"), 10)
+            .await
+            .unwrap();
+        assert_eq!(mail.len(), 2, "{mail:?}");
+        let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
+        assert!(
+            receipt.body.contains("2,50")
+                && receipt.body.contains("$2.50")
+                && receipt.body.contains(&card.token)
+        );
+        let notice = mail
+            .iter()
+            .find(|m| m.subject.contains("expirent"))
+            .unwrap();
+        assert!(
+            notice.body.contains("10,00") && notice.body.contains("6 décembre 2026"),
+            "{}",
+            notice.body
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() {
     for app in TestApp::on_every_db().await {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;

@@ -9,6 +9,7 @@
 mod cards;
 mod funds;
 mod import;
+mod notices;
 mod participants;
 mod programs;
 mod reports;
@@ -17,6 +18,7 @@ mod schedules;
 pub use cards::{Card, CardLookup};
 pub use funds::{Balance, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
+pub use notices::{Contact, ExpiryNotice};
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};

@@ -207,9 +207,9 @@ home-intro-funder = Your organization funds a food-coupon program and follows it
 home-coming-hub = Standing orders, purchase orders to producers, receiving, packing, routes, labels, invoices and payouts.
 home-coming-producer = Product photos, purchase orders, statements and payouts.
 home-coming-buyer = Standing orders, tracked deliveries and invoices.
-home-coming-program_operator = E-mailed receipts and expiry notices, market groups, kiosk mode and reimbursement claims.
-home-coming-partner_org = E-mailed receipts and expiry notices.
-home-coming-market = Self-service kiosk mode, e-mailed receipts and reimbursement claims.
+home-coming-program_operator = Market groups, kiosk mode and reimbursement claims.
+home-coming-partner_org = Self-service kiosk mode for your participants.
+home-coming-market = Self-service kiosk mode and reimbursement claims.
 home-coming-funder = Monthly reports by e-mail.
 
 ## Members
@@ -876,3 +876,19 @@ err-import_unreadable = This file cannot be read as CSV or XLSX.
 err-import_empty = The file has no participant row.
 err-import_column = The column { $column } is missing.
 err-duplicate_id1_in_file = This identifier appears twice in the file.
+mail-receipt-subject = Receipt for your card
+mail-receipt-body =
+    Hello,
+
+    Your { $program } card was used at { $market } on { $when }:
+    { $lines }
+    Total: { $total }
+
+    Your balance: { $link }
+mail-expiry-subject = Funds on your card expire soon
+mail-expiry-body =
+    Hello,
+
+    { $amount } on your { $program } card can be used until { $date } included; after that, they expire.
+
+    Your balance: { $link }

@@ -207,9 +207,9 @@ home-intro-funder = Votre organisation finance un programme de coupons nourricie
 home-coming-hub = Commandes récurrentes, bons de commande aux producteurs, réception, emballage, tournées, étiquettes, factures et versements.
 home-coming-producer = Photos des produits, bons de commande, relevés et versements.
 home-coming-buyer = Commandes récurrentes, livraisons suivies et factures.
-home-coming-program_operator = Reçus et avis d'expiration par courriel, groupes de marchés, mode kiosque et réclamations de remboursement.
-home-coming-partner_org = Reçus et avis d'expiration par courriel.
-home-coming-market = Mode kiosque en libre-service, reçus par courriel et réclamations de remboursement.
+home-coming-program_operator = Groupes de marchés, mode kiosque et réclamations de remboursement.
+home-coming-partner_org = Mode kiosque en libre-service pour vos participant·e·s.
+home-coming-market = Mode kiosque en libre-service et réclamations de remboursement.
 home-coming-funder = Rapports mensuels par courriel.
 
 ## Membres
@@ -876,3 +876,19 @@ err-import_unreadable = Ce fichier ne se lit pas comme un CSV ou un XLSX.
 err-import_empty = Le fichier n'a aucune ligne de participant.
 err-import_column = Il manque la colonne { $column }.
 err-duplicate_id1_in_file = Cet identifiant apparaît deux fois dans le fichier.
+mail-receipt-subject = Reçu de votre carte
+mail-receipt-body =
+    Bonjour,
+
+    Votre carte { $program } a servi au { $market } le { $when } :
+    { $lines }
+    Total : { $total }
+
+    Votre solde : { $link }
+mail-expiry-subject = Des fonds de votre carte expirent bientôt
+mail-expiry-body =
+    Bonjour,
+
+    { $amount } sur votre carte { $program } peuvent servir jusqu'au { $date } inclusivement ; ensuite, ils expirent.
+
+    Votre solde : { $link }

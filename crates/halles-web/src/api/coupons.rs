@@ -876,6 +876,11 @@ pub async fn redeem(
         .redeem(&a.scope, &input)
         .await
         .map_err(refusal)?;
+    // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
+    if let Err(e) = crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
+    {
+        tracing::warn!(error = %e, "could not queue a receipt");
+    }
     Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
 }
 
