@@ -701,6 +701,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         let _ = (p, api);
         let mut rows = rows;
         rows.push(Row {
+            method: "POST",
+            path: "/o/{org}/programmes/{foreign}/groupes",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 404,
+        });
+        rows.push(Row {
             method: "GET",
             path: "/o/{org}/programmes/{foreign}/participants/import",
             allowed: Allowed::Role(Role::Staff),
@@ -718,6 +724,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &market,
             &[
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/caisses",
+                    allowed: Allowed::Role(Role::Admin),
+                    ok_status: 200,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/caisses",
+                    allowed: Allowed::Role(Role::Admin),
+                    ok_status: 422,
+                },
                 Row {
                     method: "GET",
                     path: "/o/{org}/caisse",

@@ -892,3 +892,11 @@ mail-expiry-body =
     { $amount } on your { $program } card can be used until { $date } included; after that, they expire.
 
     Your balance: { $link }
+registers-title = The market's registers
+registers-intro = Each stand can have its register: sales and reports say at which register each card was used.
+registers-name-hint = For example: Fruit stand
+registers-add = Add the register
+home-next-registers = Manage the market's registers
+field-group-fr = New product group (French)
+field-group-en = English name
+program-add-group = Add the group

@@ -892,3 +892,11 @@ mail-expiry-body =
     { $amount } sur votre carte { $program } peuvent servir jusqu'au { $date } inclusivement ; ensuite, ils expirent.
 
     Votre solde : { $link }
+registers-title = Caisses du marché
+registers-intro = Chaque kiosque peut avoir sa caisse : les ventes et les rapports disent à quelle caisse chaque carte a servi.
+registers-name-hint = Par exemple : Kiosque des fruits
+registers-add = Ajouter la caisse
+home-next-registers = Gérer les caisses du marché
+field-group-fr = Nouveau groupe de produits (français)
+field-group-en = Nom en anglais
+program-add-group = Ajouter le groupe

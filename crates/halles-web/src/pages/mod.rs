@@ -146,6 +146,10 @@ pub fn routes() -> Router<AppState> {
             post(programs::add_member),
         )
         .route(
+            "/o/{org}/programmes/{id}/groupes",
+            post(programs::add_group),
+        )
+        .route(
             "/o/{org}/programmes/{id}/enveloppes",
             post(programs::set_envelope),
         )
@@ -189,6 +193,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/o/{org}/programmes/{id}/rapports", get(programs::report))
         .route("/o/{org}/caisse", get(register::start))
+        .route(
+            "/o/{org}/caisses",
+            get(register::registers).post(register::create_register),
+        )
         .route("/o/{org}/caisse/carte", get(register::card))
         .route("/o/{org}/caisse/cartes/{card}", post(register::pay))
         .route("/o/{org}/caisse/recus/{id}", get(register::receipt))

@@ -482,6 +482,42 @@ pub async fn create_schedule(
     .await
 }
 
+/// Adds a product group (the operator): names in French and English.
+pub async fn add_group(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let result = state
+        .store
+        .add_product_group(
+            &m.scope,
+            ProgramId(id),
+            &get("group_fr"),
+            &get("group_en"),
+            "#2e7d32",
+        )
+        .await;
+    match result {
+        Ok(_) => Ok(back(&m, id, "flash-saved", &state)),
+        Err(StoreError::Conflict(code)) => {
+            let key = if code == "name_required" {
+                "err-required".to_owned()
+            } else {
+                format!("err-{code}")
+            };
+            let errors = FormErrors {
+                items: vec![("group_fr".to_owned(), i18n.t(&key))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Adds a partner, market or funder (the operator).
 #[derive(Debug, Deserialize)]
 pub struct MemberForm {

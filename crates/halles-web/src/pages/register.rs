@@ -498,3 +498,66 @@ pub async fn public_card(
     );
     Ok(res)
 }
+
+#[derive(Template)]
+#[template(path = "registers.html")]
+struct RegistersPage {
+    page: Ctx,
+    registers: Vec<(RegisterId, String)>,
+    errors: FormErrors,
+    name: String,
+}
+
+async fn registers_page(
+    state: &AppState,
+    m: Member<crate::ctx::AdminRole>,
+    errors: FormErrors,
+    name: String,
+) -> Result<Response, PageError> {
+    let registers = state.store.registers(&m.scope).await?;
+    let lang = m.ctx.i18n.lang;
+    let failed = !errors.is_empty();
+    let mut res = render(
+        &RegistersPage {
+            page: m.ctx,
+            registers,
+            errors,
+            name,
+        },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// The market's registers (its administrators).
+pub async fn registers(
+    State(state): State<AppState>,
+    m: Member<crate::ctx::AdminRole>,
+) -> Result<Response, PageError> {
+    registers_page(&state, m, FormErrors::none(), String::new()).await
+}
+
+/// A new register's name.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Adds a register to the market.
+pub async fn create_register(
+    State(state): State<AppState>,
+    m: Member<crate::ctx::AdminRole>,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> Result<Response, PageError> {
+    if form.name.trim().is_empty() {
+        let errors = FormErrors::one("name", "err-required", &m.ctx.i18n);
+        return registers_page(&state, m, errors, form.name).await;
+    }
+    state.store.create_register(&m.scope, &form.name).await?;
+    let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
+    Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+}
