@@ -182,6 +182,13 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         assert_eq!(again.status(), 201);
         let again: Value = again.json().await.unwrap();
         assert_eq!(first["id"], again["id"]);
+        // The same key for another request is refused; the first stays the only one.
+        let other = redeem("k1", 400, card.number.as_str().to_owned())
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 422);
+        let p: Value = other.json().await.unwrap();
+        assert_eq!(p["code"], "idempotency_key_reused");
         let balance = app.store.card_balances(card.id).await.unwrap();
         assert_eq!(balance[0].balance, Cents(2000 - 550 + 150 - 300));
         let res = redeem("k2", 99_999, card.number.as_str().to_owned())

@@ -1,6 +1,7 @@
 //! The funds ledger: lots and balances, redemptions, refunds, manual adjustments and expiry.
 
 use crate::db::{Backend, ms, ts};
+use crate::idempotency::Claim;
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{CardStatus, EntryKind};
 use halles_core::money::Cents;
@@ -12,6 +13,27 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
+
+/// An idempotency key for a redemption, and how to render the response kept with it.
+pub struct Once<'a> {
+    /// The API token using the key.
+    pub token: halles_core::TokenId,
+    /// The key.
+    pub key: &'a str,
+    /// A hash of the request, so a key reused for another request is refused.
+    pub request_hash: &'a str,
+    /// The response body (JSON) of a successful redemption, stored with the key.
+    pub respond: &'a (dyn Fn(&Redemption) -> String + Send + Sync),
+}
+
+/// The outcome of [`Store::redeem_once`].
+#[derive(Debug)]
+pub enum Redeemed {
+    /// Spent now.
+    Done(Redemption),
+    /// The key was used before: its first outcome (or a mismatch, or still in progress).
+    Replay(Claim),
+}
 
 /// A card's balance in one product group.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -491,6 +513,26 @@ impl Store {
         scope: &TenantScope,
         input: &RedemptionInput,
     ) -> StoreResult<Redemption> {
+        match self.redeem_once(scope, input, None).await? {
+            Redeemed::Done(r) => Ok(r),
+            Redeemed::Replay(_) => Err(StoreError::Conflict("idempotency_key_reused")),
+        }
+    }
+
+    /// [`Store::redeem`] under an idempotency key kept in the same transaction as the sale: the
+    /// key, the redemption and the response commit together or not at all, and a repeat of the
+    /// key returns the first response instead of spending again.
+    pub async fn redeem_once(
+        &self,
+        scope: &TenantScope,
+        input: &RedemptionInput,
+        once: Option<&Once<'_>>,
+    ) -> StoreResult<Redeemed> {
+        if let Some(o) = once
+            && let Some(seen) = self.seen_key(scope, o).await?
+        {
+            return Ok(Redeemed::Replay(seen));
+        }
         let mut lines: BTreeMap<ProductGroupId, i64> = BTreeMap::new();
         for (g, c) in &input.lines {
             if c.0 < 0 {
@@ -552,6 +594,25 @@ impl Store {
             }
         }
         let mut tx = self.write_tx().await?;
+        if let Some(o) = once {
+            let claimed = sqlx::query(
+                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(scope.org.0)
+            .bind(o.token.0)
+            .bind(o.key)
+            .bind(o.request_hash)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                drop(tx);
+                let seen = self.seen_key(scope, o).await?;
+                return Ok(Redeemed::Replay(seen.unwrap_or(Claim::InProgress)));
+            }
+        }
         self.lock_card(&mut tx, input.card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
         let mut drawn: Vec<(ProductGroupId, ProductGroupId, i64, Cents)> = Vec::new();
@@ -617,8 +678,7 @@ impl Store {
             e.actor = scope.actor;
             insert_entry(&mut tx, &e, now).await?;
         }
-        tx.commit().await?;
-        Ok(Redemption {
+        let done = Redemption {
             id: RedemptionId(id),
             program: dims.program,
             card: input.card,
@@ -635,7 +695,55 @@ impl Store {
                 })
                 .collect(),
             at: now,
-        })
+        };
+        if let Some(o) = once {
+            sqlx::query(
+                "UPDATE idempotency_keys SET status_code = 201, content_type = 'application/json', response_body = $1 \
+                 WHERE organization_id = $2 AND token_id = $3 AND idem_key = $4",
+            )
+            .bind((o.respond)(&done))
+            .bind(scope.org.0)
+            .bind(o.token.0)
+            .bind(o.key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Redeemed::Done(done))
+    }
+
+    /// The stored outcome of an idempotency key already used, if any.
+    async fn seen_key(&self, scope: &TenantScope, o: &Once<'_>) -> StoreResult<Option<Claim>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
+             WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
+        )
+        .bind(scope.org.0)
+        .bind(o.token.0)
+        .bind(o.key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if row.try_get::<String, _>("request_hash")? != o.request_hash {
+            return Ok(Some(Claim::Mismatch));
+        }
+        Ok(Some(
+            match row.try_get::<Option<i64>, _>("status_code")? {
+                None => Claim::InProgress,
+                Some(status) => Claim::Replay {
+                    status: u16::try_from(status)
+                        .map_err(|_| StoreError::Corrupt("status_code"))?,
+                    content_type: row
+                        .try_get::<Option<String>, _>("content_type")?
+                        .unwrap_or_default(),
+                    body: row
+                        .try_get::<Option<String>, _>("response_body")?
+                        .unwrap_or_default(),
+                },
+            },
+        ))
     }
 
     /// A redemption seen by its market or by the program's operator.

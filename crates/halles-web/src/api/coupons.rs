@@ -19,6 +19,7 @@ use halles_store::coupons::{
     Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption, RedemptionInput,
     Schedule, ScheduleInput,
 };
+use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -855,33 +856,77 @@ impl From<Redemption> for ApiRedemption {
 pub async fn redeem(
     State(state): State<AppState>,
     a: ApiAccess<RedemptionsWrite>,
-    ApiJson(body): ApiJson<NewRedemption>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let card = match (&body.card, body.card_id) {
+    let key = headers
+        .get(super::idempotency::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
+        return Err(field("Idempotency-Key", "idempotency_key_invalid"));
+    }
+    let body_json: NewRedemption =
+        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let card = match (&body_json.card, body_json.card_id) {
         (_, Some(id)) => CardId(id),
         (Some(c), None) => state.store.find_card(&a.scope, &lookup(c)?).await?.id,
         (None, None) => return Err(field("card", "required")),
     };
     let input = RedemptionInput {
         card,
-        register: body.register_id.map(RegisterId),
-        lines: body
+        register: body_json.register_id.map(RegisterId),
+        lines: body_json
             .lines
             .iter()
             .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
             .collect(),
     };
-    let r = state
+    let hash = super::idempotency::request_hash("POST", uri.path(), &body);
+    let respond = |r: &halles_store::coupons::Redemption| {
+        serde_json::to_string(&ApiRedemption::from(r.clone())).unwrap_or_default()
+    };
+    let once = match (&key, a.scope.actor.token) {
+        (Some(k), Some(token)) => Some(halles_store::coupons::Once {
+            token,
+            key: k,
+            request_hash: &hash,
+            respond: &respond,
+        }),
+        _ => None,
+    };
+    let done = state
         .store
-        .redeem(&a.scope, &input)
+        .redeem_once(&a.scope, &input, once.as_ref())
         .await
         .map_err(refusal)?;
+    let r = match done {
+        halles_store::coupons::Redeemed::Done(r) => r,
+        halles_store::coupons::Redeemed::Replay(Claim::Replay {
+            status,
+            content_type,
+            body,
+        }) => return Ok(super::idempotency::replay(status, &content_type, body)),
+        halles_store::coupons::Redeemed::Replay(Claim::Mismatch) => {
+            return Err(ApiError::IdempotencyKeyReused);
+        }
+        halles_store::coupons::Redeemed::Replay(_) => {
+            return Err(ApiError::IdempotencyKeyInProgress);
+        }
+    };
     // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
     if let Err(e) = crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
     {
         tracing::warn!(error = %e, "could not queue a receipt");
     }
-    Ok((StatusCode::CREATED, Json(ApiRedemption::from(r))).into_response())
+    let body = respond(&r);
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 /// One redemption (its market or the program's operator).

@@ -18,9 +18,37 @@ pub const HEADER: &str = "idempotency-key";
 /// Largest request or response body kept for replay.
 const MAX_BODY: usize = 1024 * 1024;
 
+/// Routes that keep their key in their own transaction (redemptions: the key, the sale and the
+/// response commit together), so the middleware leaves them alone.
+fn handles_its_own_key(path: &str) -> bool {
+    path.starts_with("/api/v1/organizations/") && path.ends_with("/redemptions")
+}
+
+/// The hash that ties a key to one request: method, path and body.
+pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method);
+    hasher.update([0]);
+    hasher.update(path);
+    hasher.update([0]);
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
+
+/// The first response of a key, replayed.
+pub fn replay(status: u16, content_type: &str, body: String) -> Response {
+    let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        res.headers_mut().insert(CONTENT_TYPE, v);
+    }
+    res.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res
+}
+
 /// The middleware. Requests without the header, or that are not POST, pass straight through.
 pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
+    if req.method() != Method::POST || handles_its_own_key(req.uri().path()) {
         return next.run(req).await;
     }
     let Some(key) = req
@@ -52,13 +80,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::MalformedBody("body too large".into()).into_problem(lang);
     };
-    let mut hasher = Sha256::new();
-    hasher.update(parts.method.as_str());
-    hasher.update([0]);
-    hasher.update(parts.uri.path());
-    hasher.update([0]);
-    hasher.update(&bytes);
-    let hash = hex::encode(hasher.finalize());
+    let hash = request_hash(parts.method.as_str(), parts.uri.path(), &bytes);
     let claim = state
         .store
         .claim_idempotency_key(token.org, token.id, &key, &hash)
@@ -71,16 +93,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             status,
             content_type,
             body,
-        }) => {
-            let mut res =
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-            if let Ok(v) = HeaderValue::from_str(&content_type) {
-                res.headers_mut().insert(CONTENT_TYPE, v);
-            }
-            res.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            res
-        }
+        }) => replay(status, &content_type, body),
         Ok(Claim::Fresh) => {
             let res = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
