@@ -382,6 +382,65 @@ async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_exp
                 .unwrap(),
             0
         );
+        // A person without a card on a due date misses it; once given a card, the partner makes
+        // the missed load from the person's page.
+        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
+            .await;
+        let late = app
+            .store
+            .create_participant(
+                &ps,
+                program,
+                &ParticipantInput {
+                    participant_type: Some(types[0].id),
+                    consent_on: Some(date(2026, 11, 1)),
+                    consent_purpose: "programme".into(),
+                    ..ParticipantInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .enrol_in_schedule(&ps, s, late.id, false, None)
+            .await
+            .unwrap();
+        app.clock.set("2026-12-07T14:00:00Z".parse().unwrap());
+        let run = app.store.run_due_loads(date(2026, 12, 7)).await.unwrap();
+        assert_eq!(run.no_card, 2, "November 30th and December 7th");
+        let late_card = app
+            .store
+            .assign_card(&ps, program, late.id, None)
+            .await
+            .unwrap();
+        let b = app.logged_in("accueil@p.example").await;
+        let page = format!(
+            "/o/{}/programmes/{program}/participants/{}",
+            partner.id, late.id
+        );
+        let html = b.get(&page).await.text().await.unwrap();
+        assert!(
+            html.contains("Versements manqués") && html.contains("7 décembre 2026"),
+            "{html}"
+        );
+        let sid = s.to_string();
+        let res = b
+            .post_form(
+                &format!("{page}/rattraper"),
+                &[("schedule", sid.as_str()), ("due", "2026-12-07")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            app.store.card_balances(late_card.id).await.unwrap()[0].balance,
+            Cents(1000)
+        );
+        let res = b
+            .post_form(
+                &format!("{page}/rattraper"),
+                &[("schedule", sid.as_str()), ("due", "2026-12-07")],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "a load is made once");
         let mail = app
             .store
             .outbox(Some("elise@example.org"), 10)
@@ -707,6 +766,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         ];
         let _ = (p, api);
         let mut rows = rows;
+        for path in [
+            "/o/{org}/programmes/{foreign}/archiver",
+            "/o/{org}/programmes/{foreign}/versements/{foreign}/archiver",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/rattraper",
+        ] {
+            rows.push(Row {
+                method: "POST",
+                path,
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            });
+        }
         rows.push(Row {
             method: "POST",
             path: "/o/{org}/programmes/{foreign}/groupes",

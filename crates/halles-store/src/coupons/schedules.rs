@@ -871,6 +871,25 @@ impl Store {
         Ok(())
     }
 
+    /// The loads a participant missed for want of a card: schedule and due date, oldest first.
+    pub async fn missed_loads(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        participant: ParticipantId,
+    ) -> StoreResult<Vec<(ScheduleId, Date)>> {
+        self.participant(scope, program, participant).await?;
+        let rows = sqlx::query(
+            "SELECT schedule_id, due_on FROM loads WHERE participant_id = $1 AND outcome = 'no_card' ORDER BY due_on",
+        )
+        .bind(participant.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((ScheduleId(r.try_get("schedule_id")?), date(r, "due_on")?)))
+            .collect()
+    }
+
     /// Releases the unused reservations of a participant's enrolments (removal).
     pub(crate) async fn release_enrolments(
         tx: &mut sqlx::AnyConnection,

@@ -145,6 +145,11 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/programmes/{id}/membres",
             post(programs::add_member),
         )
+        .route("/o/{org}/programmes/{id}/archiver", post(programs::archive))
+        .route(
+            "/o/{org}/programmes/{id}/versements/{sid}/archiver",
+            post(programs::archive),
+        )
         .route(
             "/o/{org}/programmes/{id}/groupes",
             post(programs::add_group),

@@ -482,6 +482,37 @@ pub async fn create_schedule(
     .await
 }
 
+/// Archives or restores the program (`archived` = 1 or 0), or one of its schedules when the
+/// path names one.
+pub async fn archive(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path(params): Path<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let id: i64 = params.get("id").and_then(|x| x.parse().ok()).unwrap_or(0);
+    let archived = form.get("archived").is_some_and(|v| v == "1");
+    match params.get("sid").and_then(|x| x.parse().ok()) {
+        Some(sid) => {
+            let s = state.store.schedule(ScheduleId(sid)).await?;
+            if s.program != ProgramId(id) {
+                return Err(StoreError::NotFound.into());
+            }
+            state
+                .store
+                .set_schedule_archived(&m.scope, s.id, archived)
+                .await?;
+        }
+        None => {
+            state
+                .store
+                .set_program_archived(&m.scope, ProgramId(id), archived)
+                .await?
+        }
+    }
+    Ok(back(&m, id, "flash-saved", &state))
+}
+
 /// Adds a product group (the operator): names in French and English.
 pub async fn add_group(
     State(state): State<AppState>,
@@ -798,10 +829,18 @@ struct ParticipantPage {
     balances: Vec<Balance>,
     schedules: Vec<Schedule>,
     forecasts: Vec<(String, Vec<(Date, Cents)>)>,
+    missed: Vec<(ScheduleId, Date)>,
     errors: FormErrors,
 }
 
 impl ParticipantPage {
+    fn schedule_name(&self, id: &ScheduleId) -> String {
+        self.schedules
+            .iter()
+            .find(|s| s.id == *id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
     fn group(&self, id: &ProductGroupId) -> String {
         self.v.group_name(self.page.i18n.lang.code(), *id)
     }
@@ -845,6 +884,10 @@ async fn participant_page(
             ));
         }
     }
+    let missed = state
+        .store
+        .missed_loads(&m.scope, v.program.id, p.id)
+        .await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
@@ -856,6 +899,7 @@ async fn participant_page(
             balances,
             schedules,
             forecasts,
+            missed,
             errors,
         },
         lang,
@@ -932,6 +976,17 @@ pub async fn participant_action(
                     .set_card_enabled(&m.scope, card_of(&p)?, action == "activer")
                     .await?;
                 Ok("flash-saved")
+            }
+            "rattraper" => {
+                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+                let due: Date = get("due")
+                    .parse()
+                    .map_err(|_| StoreError::Conflict("no_missed_load"))?;
+                state
+                    .store
+                    .reissue_load(&m.scope, schedule, who, due)
+                    .await?;
+                Ok("flash-load-reissued")
             }
             "retirer" => {
                 state
