@@ -79,6 +79,15 @@ impl ProgramView {
     }
 }
 
+/// A schedule's name among a program's schedules.
+fn schedule_name(schedules: &[Schedule], id: ScheduleId) -> String {
+    schedules
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name.clone())
+        .unwrap_or_default()
+}
+
 async fn view(
     state: &AppState,
     m: &Member<impl crate::ctx::RoleRequirement>,
@@ -252,11 +261,7 @@ impl ProgramPage {
         self.v.type_name(self.lang(), *id)
     }
     fn schedule_name(&self, id: &ScheduleId) -> String {
-        self.schedules
-            .iter()
-            .find(|s| s.id == *id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
+        schedule_name(&self.schedules, *id)
     }
     fn typed(&self, k: &str) -> String {
         self.typed.get(k).cloned().unwrap_or_default()
@@ -835,11 +840,7 @@ struct ParticipantPage {
 
 impl ParticipantPage {
     fn schedule_name(&self, id: &ScheduleId) -> String {
-        self.schedules
-            .iter()
-            .find(|s| s.id == *id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
+        schedule_name(&self.schedules, *id)
     }
     fn group(&self, id: &ProductGroupId) -> String {
         self.v.group_name(self.page.i18n.lang.code(), *id)
