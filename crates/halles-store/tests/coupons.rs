@@ -147,6 +147,7 @@ async fn spend(
                 card,
                 register: None,
                 lines: lines.iter().map(|(g, c)| (*g, Cents(*c))).collect(),
+                pin: None,
             },
         )
         .await
@@ -737,6 +738,81 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .await
                 .is_err()
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let program = store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Avec NIP".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: true,
+                    pin_required: true,
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_program_member(&op, program, w.partner_a, ProgramRole::Partner)
+            .await
+            .unwrap();
+        store
+            .add_program_member(&op, program, w.market, ProgramRole::Market)
+            .await
+            .unwrap();
+        let fruits = store.product_groups(program).await.unwrap()[0].id;
+        let t = store.participant_types(program).await.unwrap()[0].id;
+        store.create_card_batch(&op, program, 1).await.unwrap();
+        let pa = scope(w.partner_a);
+        let p = store
+            .create_participant(&pa, program, &someone(t, "P-1"))
+            .await
+            .unwrap();
+        let card = store
+            .assign_card(&pa, program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        store
+            .adjust_funds(&op, card, fruits, Cents(1000), "test")
+            .await
+            .unwrap();
+        let pay = |pin: Option<&str>| RedemptionInput {
+            card,
+            register: None,
+            lines: vec![(fruits, Cents(100))],
+            pin: pin.map(str::to_owned),
+        };
+        let m = scope(w.market);
+        assert!(matches!(
+            store.redeem(&m, &pay(Some("1234"))).await,
+            Err(StoreError::Conflict("pin_not_set"))
+        ));
+        assert!(matches!(
+            store.set_card_pin(&pa, card, "12a4").await,
+            Err(StoreError::Conflict("pin_invalid"))
+        ));
+        store.set_card_pin(&pa, card, "2468").await.unwrap();
+        assert!(matches!(
+            store.redeem(&m, &pay(None)).await,
+            Err(StoreError::Conflict("pin_required"))
+        ));
+        assert!(matches!(
+            store.redeem(&m, &pay(Some("1357"))).await,
+            Err(StoreError::Conflict("pin_wrong"))
+        ));
+        store.redeem(&m, &pay(Some("2468"))).await.unwrap();
+        assert_eq!(balance(&store, card, fruits).await, 900);
     })
     .await;
 }

@@ -358,6 +358,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_exp
                     card: card.id,
                     register: None,
                     lines: vec![(fruits, Cents(250))],
+                    pin: None,
                 },
             )
             .await
@@ -599,7 +600,6 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
         let p = "/o/{org}/programmes/{foreign}";
-        let api = "/api/v1/organizations/{org}";
         let rows: Vec<Row> = vec![
             Row {
                 method: "GET",
@@ -764,12 +764,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 ok_status: 400,
             },
         ];
-        let _ = (p, api);
         let mut rows = rows;
         for path in [
             "/o/{org}/programmes/{foreign}/archiver",
             "/o/{org}/programmes/{foreign}/versements/{foreign}/archiver",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/rattraper",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/nip",
         ] {
             rows.push(Row {
                 method: "POST",

@@ -510,6 +510,32 @@ impl Store {
         self.card(scope, new).await
     }
 
+    /// Sets a card's 4-digit PIN (stored hashed), for programs that ask for one.
+    pub async fn set_card_pin(
+        &self,
+        scope: &TenantScope,
+        id: CardId,
+        pin: &str,
+    ) -> StoreResult<()> {
+        let card = self.card(scope, id).await?;
+        let pin = pin.trim().to_owned();
+        if pin.len() != 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+            return Err(StoreError::Conflict("pin_invalid"));
+        }
+        let hash = tokio::task::spawn_blocking(move || crate::secrets::hash_password(&pin))
+            .await
+            .map_err(|_| StoreError::Hashing)??;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE cards SET pin_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(ms(self.now()))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit_card(&mut tx, scope, &card, "pin_set").await?;
+        tx.commit().await
+    }
+
     /// Unlocks a lost card back to unassigned (found again; its funds stay on the new card).
     pub async fn unlock_lost_card(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
         let card = self.card(scope, id).await?;

@@ -55,6 +55,8 @@ pub struct RedemptionInput {
     pub register: Option<RegisterId>,
     /// Amount per product group.
     pub lines: Vec<(ProductGroupId, Cents)>,
+    /// The card's 4-digit PIN, when its program asks for one.
+    pub pin: Option<String>,
 }
 
 /// One group of a redemption.
@@ -491,6 +493,38 @@ impl Store {
         Ok(total)
     }
 
+    /// When the card's program asks for a PIN: refused without it or with a wrong one.
+    async fn check_pin(&self, card: CardId, pin: Option<&str>) -> StoreResult<()> {
+        let row = sqlx::query(
+            "SELECT p.pin_required, c.pin_hash FROM cards c JOIN programs p ON p.id = c.program_id WHERE c.id = $1",
+        )
+        .bind(card.0)
+        .fetch_one(&self.pool)
+        .await?;
+        if !crate::db::flag(&row, "pin_required")? {
+            return Ok(());
+        }
+        let Some(hash) = row.try_get::<Option<String>, _>("pin_hash")? else {
+            return Err(StoreError::Conflict("pin_not_set"));
+        };
+        let Some(pin) = pin
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+        else {
+            return Err(StoreError::Conflict("pin_required"));
+        };
+        // Argon2 takes a moment of CPU: off the async threads.
+        let ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&pin, &hash))
+            .await
+            .unwrap_or(false);
+        if ok {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("pin_wrong"))
+        }
+    }
+
     /// Why a card could not pay for a group: its state changed, or its balance is short.
     async fn refusal(
         &self,
@@ -553,6 +587,7 @@ impl Store {
         if !dims.status.can_spend() {
             return Err(StoreError::CardRefused(dims.status.code()));
         }
+        self.check_pin(input.card, input.pin.as_deref()).await?;
         let groups = sqlx::query(
             "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m WHERE m.program_id = g.program_id \
              AND m.member_id = $2 AND m.role = 'market') AS member FROM product_groups g WHERE g.program_id = $1",

@@ -214,6 +214,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                         (fruits, Cents(700 + 50 * (k as i64 % 7))),
                         (dairy, Cents(300)),
                     ],
+                    pin: None,
                 };
                 // A card short of funds is simply refused, as at a real register.
                 let _ = past.redeem(&scope(market), &input).await;

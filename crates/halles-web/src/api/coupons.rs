@@ -795,6 +795,10 @@ pub struct NewRedemption {
     pub register_id: Option<i64>,
     /// Amount per product group.
     pub lines: Vec<ApiGroupAmount>,
+    /// The card's 4-digit PIN, when its program asks for one (`pin_required`, `pin_wrong` and
+    /// `pin_not_set` answer 409 otherwise).
+    #[serde(default)]
+    pub pin: Option<String>,
 }
 
 /// A redemption.
@@ -883,6 +887,7 @@ pub async fn redeem(
             .iter()
             .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
             .collect(),
+        pin: body_json.pin.clone(),
     };
     let hash = super::idempotency::request_hash("POST", uri.path(), &body);
     let respond = |r: &halles_store::coupons::Redemption| {

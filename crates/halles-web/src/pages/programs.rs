@@ -138,6 +138,10 @@ pub struct ProgramForm {
     starts_on: String,
     #[serde(default)]
     ends_on: String,
+    #[serde(default)]
+    anonymous: Option<String>,
+    #[serde(default)]
+    pin_required: Option<String>,
 }
 
 async fn programs_page(
@@ -203,8 +207,8 @@ pub async fn create(
             starts_on: s,
             ends_on: e,
             report_period: ReportPeriod::Month,
-            anonymous: false,
-            pin_required: false,
+            anonymous: form.anonymous.is_some(),
+            pin_required: form.pin_required.is_some(),
         };
         match state.store.create_program(&m.scope, &input).await {
             Ok(id) => {
@@ -978,6 +982,14 @@ pub async fn participant_action(
                     .await?;
                 Ok("flash-saved")
             }
+            "nip" => {
+                let p = state.store.participant(&m.scope, program, who).await?;
+                state
+                    .store
+                    .set_card_pin(&m.scope, card_of(&p)?, &get("pin"))
+                    .await?;
+                Ok("flash-pin-set")
+            }
             "rattraper" => {
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
                 let due: Date = get("due")
@@ -1009,10 +1021,10 @@ pub async fn participant_action(
             ))
         }
         Err(StoreError::Conflict(code)) => {
-            let field = if action == "inscrire" {
-                "schedule"
-            } else {
-                "card"
+            let field = match action.as_str() {
+                "inscrire" => "schedule",
+                "nip" => "pin",
+                _ => "card",
             };
             let errors = FormErrors {
                 items: vec![(field.to_owned(), i18n.t(&format!("err-{code}")))],

@@ -319,6 +319,7 @@ pub async fn pay(
         card: card.id,
         register: register.map(RegisterId),
         lines,
+        pin: form.get("pin").cloned(),
     };
     match state.store.redeem(&m.scope, &input).await {
         Ok(r) => {
@@ -348,8 +349,13 @@ pub async fn pay(
             start_page(&state, m, errors, CardQuery::default()).await
         }
         Err(StoreError::Conflict(code)) => {
+            let field = if code.starts_with("pin_") {
+                "pin"
+            } else {
+                "card"
+            };
             let errors = FormErrors {
-                items: vec![("card".into(), i18n.t(&format!("err-{code}")))],
+                items: vec![(field.into(), i18n.t(&format!("err-{code}")))],
             };
             card_page(&state, m, card, register, errors, &form).await
         }
