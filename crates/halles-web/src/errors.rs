@@ -113,6 +113,16 @@ pub fn render(t: &impl Template, lang: Lang) -> Response {
     }
 }
 
+/// Renders a form page: 422 when it comes back with errors (so tests and tools see the refusal),
+/// 200 otherwise.
+pub fn render_form(t: &impl Template, lang: Lang, failed: bool) -> Response {
+    let mut res = render(t, lang);
+    if failed && res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
 /// Unknown paths: problem details under `/api`, a page elsewhere.
 pub async fn fallback(uri: Uri, headers: axum::http::HeaderMap) -> Response {
     if uri.path().starts_with("/api/") {

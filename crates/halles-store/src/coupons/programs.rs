@@ -80,12 +80,13 @@ pub struct ProductGroup {
 impl ProductGroup {
     /// The name in a language.
     pub fn name(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.name_en
-        } else {
-            &self.name_fr
-        }
+        in_lang(lang, &self.name_fr, &self.name_en)
     }
+}
+
+/// The English name when asked for English, the French one otherwise.
+fn in_lang<'a>(lang: &str, fr: &'a str, en: &'a str) -> &'a str {
+    if lang == "en" { en } else { fr }
 }
 
 /// A participant type (household-size tier).
@@ -106,11 +107,7 @@ pub struct ParticipantType {
 impl ParticipantType {
     /// The name in a language.
     pub fn name(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.name_en
-        } else {
-            &self.name_fr
-        }
+        in_lang(lang, &self.name_fr, &self.name_en)
     }
 }
 

@@ -5,8 +5,7 @@ use crate::ctx::{AdminRole, Ctx, Member};
 use crate::errors::{PageError, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use halles_core::AuditId;
 use halles_docs::Table;
 use halles_store::audit::{Entry, Filter};
@@ -170,26 +169,11 @@ pub async fn export(
             e.after.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ]);
     }
-    let lang = p.i18n.lang;
-    let (bytes, mime, ext) = if q.format == "xlsx" {
-        (
-            table.to_xlsx(&p.t("audit-title")),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (table.to_csv(), "text/csv; charset=utf-8", "csv")
-    };
-    let bytes = bytes.map_err(|e| PageError::internal(lang, e))?;
-    Ok((
-        [
-            (CONTENT_TYPE, mime.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"audit-{}.{ext}\"", m.org.id),
-            ),
-        ],
-        bytes,
+    crate::pages::download(
+        p,
+        table,
+        &q.format,
+        &p.t("audit-title"),
+        &format!("audit-{}", m.org.id),
     )
-        .into_response())
 }

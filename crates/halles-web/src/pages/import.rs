@@ -3,15 +3,14 @@
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
-use crate::errors::{PageError, render};
+use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::see_other;
 use crate::security::flash_headers;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use halles_core::{ProgramId, ScheduleId};
 use halles_docs::Table;
 use halles_store::StoreError;
@@ -115,7 +114,7 @@ async fn import_page(
     let schedules = state.store.schedules(program.id).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
-    let mut res = render(
+    Ok(render_form(
         &ImportPage {
             page: m.ctx,
             program,
@@ -128,11 +127,8 @@ async fn import_page(
             data,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The import page.
@@ -195,28 +191,13 @@ pub async fn template(
         .map(|s| (*s).to_owned())
         .collect(),
     );
-    let lang = m.ctx.i18n.lang;
-    let (bytes, mime, ext) = if q.format == "xlsx" {
-        (
-            table.to_xlsx("Participants"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (table.to_csv(), "text/csv; charset=utf-8", "csv")
-    };
-    let bytes = bytes.map_err(|e| PageError::internal(lang, e))?;
-    Ok((
-        [
-            (CONTENT_TYPE, mime.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"participants-modele-{id}.{ext}\""),
-            ),
-        ],
-        bytes,
+    crate::pages::download(
+        &m.ctx,
+        table,
+        &q.format,
+        "Participants",
+        &format!("participants-modele-{id}"),
     )
-        .into_response())
 }
 
 /// Receives the list (multipart: `csrf`, `file` or `data`, `consent_purpose`, `schedule`,

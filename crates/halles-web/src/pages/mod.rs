@@ -216,6 +216,38 @@ pub fn routes() -> Router<AppState> {
         .route("/help/{guide}", get(help::guide_en))
 }
 
+/// A table as a download: XLSX when `format` is `xlsx`, CSV otherwise, named `{name}.{ext}`.
+pub fn download(
+    p: &crate::ctx::Ctx,
+    table: halles_docs::Table,
+    format: &str,
+    sheet: &str,
+    name: &str,
+) -> Result<Response, crate::errors::PageError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    let (bytes, mime, ext) = if format == "xlsx" {
+        (
+            table.to_xlsx(sheet),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        (table.to_csv(), "text/csv; charset=utf-8", "csv")
+    };
+    let bytes = bytes.map_err(|e| crate::errors::PageError::internal(p.i18n.lang, e))?;
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// A form with nothing but its CSRF token (buttons that act).
 #[derive(Debug, serde::Deserialize)]
 pub struct Empty {}

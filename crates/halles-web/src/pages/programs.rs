@@ -4,9 +4,9 @@
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
-use crate::errors::{PageError, render};
+use crate::errors::{PageError, render, render_form};
 use crate::forms::FormErrors;
-use crate::pages::see_other;
+use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -155,7 +155,7 @@ async fn programs_page(
         && m.role.satisfies(halles_core::organizations::Role::Staff);
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &ProgramsPage {
             page: m.ctx,
             programs,
@@ -164,11 +164,8 @@ async fn programs_page(
             form,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The programs of the organization.
@@ -354,7 +351,7 @@ async fn program_page(
     };
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &ProgramPage {
             page: m.ctx,
             v,
@@ -368,11 +365,8 @@ async fn program_page(
             typed,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// A program's page.
@@ -677,7 +671,7 @@ async fn participants_page(
     let participants = state.store.participants(&m.scope, v.program.id, &q).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &ParticipantsPage {
             page: m.ctx,
             v,
@@ -687,11 +681,8 @@ async fn participants_page(
             typed,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The participants the organization may see, with a search, and (partners) the enrolment form.
@@ -895,7 +886,7 @@ async fn participant_page(
         .await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &ParticipantPage {
             page: m.ctx,
             v,
@@ -908,11 +899,8 @@ async fn participant_page(
             errors,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// A participant: card, balances, schedules and what they will receive.
@@ -1085,7 +1073,7 @@ async fn cards_page(
         .collect();
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &CardsPage {
             page: m.ctx,
             v,
@@ -1096,11 +1084,8 @@ async fn cards_page(
             errors,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The program's cards and batches.
@@ -1324,36 +1309,6 @@ fn filter_of(q: &ReportQuery) -> ReportFilter {
             .and_then(|d| d.tomorrow().ok())
             .map(halles_core::coupons::start_of),
     }
-}
-
-fn download(
-    p: &Ctx,
-    table: Table,
-    format: &str,
-    sheet: &str,
-    name: &str,
-) -> Result<Response, PageError> {
-    let (bytes, mime, ext) = if format == "xlsx" {
-        (
-            table.to_xlsx(sheet),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (table.to_csv(), "text/csv; charset=utf-8", "csv")
-    };
-    let bytes = bytes.map_err(|e| PageError::internal(p.i18n.lang, e))?;
-    Ok((
-        [
-            (CONTENT_TYPE, mime.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{ext}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// The program's report: totals by a dimension over a period; `format=csv|xlsx` downloads it.

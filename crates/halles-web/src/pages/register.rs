@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::ctx::{CashierRole, Ctx, Member, StaffRole};
-use crate::errors::{PageError, render};
+use crate::errors::{PageError, render, render_form};
 use crate::forms::FormErrors;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -132,7 +132,7 @@ async fn start_page(
     let recent = state.store.recent_redemptions(&m.scope, 10).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &StartPage {
             page: m.ctx,
             errors,
@@ -142,11 +142,8 @@ async fn start_page(
             recent,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// Step 1: scan or type the card.
@@ -204,7 +201,7 @@ async fn card_page(
     let lang = m.ctx.i18n.lang;
     let (lines, loyalty) = group_lines(state, &card, lang.code(), typed).await?;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &CardPage {
             page: m.ctx,
             errors,
@@ -215,11 +212,8 @@ async fn card_page(
             register,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// Step 2: the card's balances and the amounts to take.
@@ -384,7 +378,7 @@ async fn receipt_page(
     balances.extend(loyalty.filter(|l| l.balance.0 > 0));
     let failed = !errors.is_empty();
     let can_refund = m.role.satisfies(halles_core::organizations::Role::Staff);
-    let mut res = render(
+    Ok(render_form(
         &ReceiptPage {
             page: m.ctx,
             redemption,
@@ -395,11 +389,8 @@ async fn receipt_page(
             errors,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The receipt of a redemption.
@@ -523,7 +514,7 @@ async fn registers_page(
     let registers = state.store.registers(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    let mut res = render(
+    Ok(render_form(
         &RegistersPage {
             page: m.ctx,
             registers,
@@ -531,11 +522,8 @@ async fn registers_page(
             name,
         },
         lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+        failed,
+    ))
 }
 
 /// The market's registers (its administrators).
