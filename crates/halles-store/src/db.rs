@@ -29,6 +29,45 @@ pub struct Store {
     /// in order in the process instead of sleeping in SQLite's busy handler, and never wait
     /// behind readers for a connection. `None` on PostgreSQL.
     writer: Option<AnyPool>,
+    /// SQLite: the thread that runs hot write transactions, see [`Store::on_writer`].
+    writer_thread: Option<Arc<WriterThread>>,
+}
+
+/// A thread with its own single-threaded runtime that polls nothing but write transactions, so
+/// that between two statements of a transaction holding SQLite's single writer, the transaction
+/// resumes at once instead of queueing behind every request the main runtime is serving.
+struct WriterThread {
+    handle: tokio::runtime::Handle,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl WriterThread {
+    fn start() -> std::io::Result<WriterThread> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = rt.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("halles-writer".into())
+            .spawn(move || {
+                rt.block_on(async {
+                    let _ = stopped.await;
+                });
+            })?;
+        Ok(WriterThread {
+            handle,
+            stop: Some(stop),
+        })
+    }
+}
+
+impl Drop for WriterThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
 /// A write transaction.
@@ -93,6 +132,9 @@ impl Store {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(30))
+                // No ping before each use: it costs a round trip per statement, and a broken
+                // connection fails its query anyway.
+                .test_before_acquire(false)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if backend == Backend::Sqlite {
@@ -106,18 +148,25 @@ impl Store {
                     })
                 })
         };
-        let (pool, writer) = match backend {
+        let (pool, writer, writer_thread) = match backend {
             Backend::Sqlite => {
                 let pool = options(8).connect(&url).await?;
-                (pool, Some(options(1).connect(&url).await?))
+                let thread =
+                    WriterThread::start().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                (
+                    pool,
+                    Some(options(1).connect(&url).await?),
+                    Some(Arc::new(thread)),
+                )
             }
-            Backend::Postgres => (options(16).connect(&url).await?, None),
+            Backend::Postgres => (options(16).connect(&url).await?, None, None),
         };
         Ok(Store {
             pool,
             backend,
             clock,
             writer,
+            writer_thread,
         })
     }
 
@@ -148,6 +197,24 @@ impl Store {
         })
     }
 
+    /// Runs a write transaction on SQLite's writer thread (on PostgreSQL, where writers run in
+    /// parallel, right here). For the hot paths (a sale, an order): a transaction holds the only
+    /// writer for its whole length, so each of its statements must resume without delay.
+    pub(crate) async fn on_writer<F, T>(&self, work: F) -> StoreResult<T>
+    where
+        F: Future<Output = StoreResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer_thread {
+            Some(t) => t
+                .handle
+                .spawn(work)
+                .await
+                .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e))))?,
+            None => work.await,
+        }
+    }
+
     /// The pool for single writes outside a transaction: SQLite's writer, so they queue with the
     /// write transactions instead of meeting them in the busy handler.
     pub(crate) fn writes(&self) -> &AnyPool {
@@ -171,6 +238,7 @@ impl Store {
             backend: self.backend,
             clock,
             writer: self.writer.clone(),
+            writer_thread: self.writer_thread.clone(),
         }
     }
 

@@ -278,6 +278,34 @@ impl Store {
         let c = self.cycle(hub, cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
+        let store = self.clone();
+        let scope = *scope;
+        let input = input.clone();
+        self.on_writer(async move {
+            store
+                .place_order_tx(
+                    &scope, hub, cycle, &input, lines, buyer_type, rules, c, taxes, now,
+                )
+                .await
+        })
+        .await
+    }
+
+    /// The write transaction of [`Store::place_order`].
+    #[allow(clippy::too_many_arguments)]
+    async fn place_order_tx(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        input: &OrderInput,
+        lines: Vec<(ProductId, Qty)>,
+        buyer_type: BuyerType,
+        rules: Vec<PriceRule>,
+        c: crate::cycles::Cycle,
+        taxes: HashMap<ProductId, LineFacts>,
+        now: Timestamp,
+    ) -> StoreResult<OrderId> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
         let reserved = self

@@ -144,7 +144,7 @@ async fn spend(
         .redeem(
             &scope(market),
             &RedemptionInput {
-                card,
+                card: card.into(),
                 register: None,
                 lines: lines.iter().map(|(g, c)| (*g, Cents(*c))).collect(),
                 pin: None,
@@ -788,7 +788,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .await
             .unwrap();
         let pay = |pin: Option<&str>| RedemptionInput {
-            card,
+            card: card.into(),
             register: None,
             lines: vec![(fruits, Cents(100))],
             pin: pin.map(str::to_owned),

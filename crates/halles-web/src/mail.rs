@@ -149,6 +149,9 @@ pub async fn redemption_receipt(
     base_url: &str,
     r: &halles_store::coupons::Redemption,
 ) -> StoreResult<()> {
+    if !r.notify {
+        return Ok(());
+    }
     let Some(to) = store.receipt_contact(r.card).await? else {
         return Ok(());
     };

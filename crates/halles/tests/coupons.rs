@@ -355,7 +355,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_exp
             .redeem(
                 &scope(market.id),
                 &RedemptionInput {
-                    card: card.id,
+                    card: card.id.into(),
                     register: None,
                     lines: vec![(fruits, Cents(250))],
                     pin: None,

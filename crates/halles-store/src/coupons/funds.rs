@@ -15,15 +15,15 @@ use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 /// An idempotency key for a redemption, and how to render the response kept with it.
-pub struct Once<'a> {
+pub struct Once {
     /// The API token using the key.
     pub token: halles_core::TokenId,
     /// The key.
-    pub key: &'a str,
+    pub key: String,
     /// A hash of the request, so a key reused for another request is refused.
-    pub request_hash: &'a str,
+    pub request_hash: String,
     /// The response body (JSON) of a successful redemption, stored with the key.
-    pub respond: &'a (dyn Fn(&Redemption) -> String + Send + Sync),
+    pub respond: fn(&Redemption) -> String,
 }
 
 /// The outcome of [`Store::redeem_once`].
@@ -46,11 +46,26 @@ pub struct Balance {
     pub next_expiry: Option<Timestamp>,
 }
 
+/// A card as a sale names it: by id, or by what the cashier typed or scanned.
+#[derive(Debug, Clone)]
+pub enum CardRef {
+    /// A known card.
+    Id(CardId),
+    /// A typed number or a scanned QR value, looked up with the sale.
+    Lookup(super::CardLookup),
+}
+
+impl From<CardId> for CardRef {
+    fn from(id: CardId) -> Self {
+        CardRef::Id(id)
+    }
+}
+
 /// A sale paid with coupon funds, as a register asks for it.
 #[derive(Debug, Clone)]
 pub struct RedemptionInput {
     /// The card.
-    pub card: CardId,
+    pub card: CardRef,
     /// The register, if known.
     pub register: Option<RegisterId>,
     /// Amount per product group.
@@ -91,6 +106,10 @@ pub struct Redemption {
     pub lines: Vec<RedemptionLine>,
     /// When.
     pub at: Timestamp,
+    /// Whether the card holder asked for e-mailed receipts: known when the sale is made, false
+    /// when a sale is read back.
+    #[serde(skip)]
+    pub notify: bool,
 }
 
 /// What a card's ledger entries are attached to.
@@ -183,18 +202,49 @@ pub(crate) async fn insert_entry(
 
 /// Reads what entries of a card are attached to.
 pub(crate) async fn card_dims(tx: &mut AnyConnection, card: CardId) -> StoreResult<CardDims> {
-    let r = sqlx::query(
-        "SELECT c.organization_id, c.program_id, c.status, c.participant_id, p.organization_id AS partner, \
-         p.participant_type_id FROM cards c LEFT JOIN participants p ON p.id = c.participant_id WHERE c.id = $1",
-    )
-    .bind(card.0)
-    .fetch_optional(tx)
-    .await?
+    Ok(read_dims(tx, &CardRef::Id(card)).await?.0)
+}
+
+/// A card's attachments, found by id, number or QR token, and whether its holder wants e-mailed
+/// receipts.
+async fn read_dims(tx: &mut AnyConnection, card: &CardRef) -> StoreResult<(CardDims, bool)> {
+    const SELECT: &str = "SELECT c.id, c.organization_id, c.program_id, c.status, c.participant_id, \
+         p.organization_id AS partner, p.participant_type_id, p.email, p.receipts \
+         FROM cards c LEFT JOIN participants p ON p.id = c.participant_id";
+    let (sql, q) = match card {
+        CardRef::Id(id) => (format!("{SELECT} WHERE c.id = $1"), Key::Id(id.0)),
+        CardRef::Lookup(super::CardLookup::Number(n)) => (
+            format!("{SELECT} WHERE c.number = $1"),
+            Key::Text(n.as_str().to_owned()),
+        ),
+        CardRef::Lookup(super::CardLookup::Token(t)) => {
+            (format!("{SELECT} WHERE c.token = $1"), Key::Text(t.clone()))
+        }
+    };
+    let r = match q {
+        Key::Id(id) => sqlx::query(&sql).bind(id).fetch_optional(tx).await?,
+        Key::Text(t) => sqlx::query(&sql).bind(t).fetch_optional(tx).await?,
+    }
     .ok_or(StoreError::NotFound)?;
+    let notify = match r.try_get::<Option<String>, _>("email")? {
+        Some(e) if !e.is_empty() => crate::db::flag(&r, "receipts")?,
+        _ => false,
+    };
+    Ok((dims_row(&r)?, notify))
+}
+
+/// What [`read_dims`] looks a card up by.
+enum Key {
+    Id(i64),
+    Text(String),
+}
+
+/// A [`CardDims`] from a row of [`read_dims`].
+fn dims_row(r: &sqlx::any::AnyRow) -> StoreResult<CardDims> {
     Ok(CardDims {
         operator: OrgId(r.try_get("organization_id")?),
         program: ProgramId(r.try_get("program_id")?),
-        card,
+        card: CardId(r.try_get("id")?),
         status: crate::db::code(&r, "status", "card_status")?,
         partner: r.try_get::<Option<i64>, _>("partner")?.map(OrgId),
         participant: r
@@ -555,18 +605,36 @@ impl Store {
 
     /// [`Store::redeem`] under an idempotency key kept in the same transaction as the sale: the
     /// key, the redemption and the response commit together or not at all, and a repeat of the
-    /// key returns the first response instead of spending again.
+    /// key returns the first response instead of spending again, even when spending again would
+    /// now be refused.
     pub async fn redeem_once(
         &self,
         scope: &TenantScope,
         input: &RedemptionInput,
-        once: Option<&Once<'_>>,
+        once: Option<Once>,
     ) -> StoreResult<Redeemed> {
-        if let Some(o) = once
-            && let Some(seen) = self.seen_key(scope, o).await?
-        {
-            return Ok(Redeemed::Replay(seen));
+        let key = once
+            .as_ref()
+            .map(|o| (o.token, o.key.clone(), o.request_hash.clone()));
+        match self.spend(scope, input, once).await {
+            Ok(r) => Ok(r),
+            Err(e) => match key {
+                Some((token, key, hash)) => match self.seen_key(scope, token, &key, &hash).await? {
+                    Some(seen) => Ok(Redeemed::Replay(seen)),
+                    None => Err(e),
+                },
+                None => Err(e),
+            },
         }
+    }
+
+    /// The sale itself: checks on the read pool, then one write transaction on the writer.
+    async fn spend(
+        &self,
+        scope: &TenantScope,
+        input: &RedemptionInput,
+        once: Option<Once>,
+    ) -> StoreResult<Redeemed> {
         let mut lines: BTreeMap<ProductGroupId, i64> = BTreeMap::new();
         for (g, c) in &input.lines {
             if c.0 < 0 {
@@ -578,32 +646,36 @@ impl Store {
         if lines.is_empty() {
             return Err(StoreError::Conflict("empty_redemption"));
         }
-        let total: i64 = lines.values().sum();
         let now = self.now();
         // What does not move money is read before the write transaction, on the read pool: the
-        // card's attachments, the program's groups and the market's membership, the register.
-        // The card's state is checked again inside, by the balance update itself.
-        let dims = card_dims(&mut *self.pool.acquire().await?, input.card).await?;
+        // card's attachments, the program's groups and PIN rule, the market's membership and the
+        // register. The card's state is checked again inside, by the balance update itself.
+        let (dims, notify) = read_dims(&mut *self.pool.acquire().await?, &input.card).await?;
         if !dims.status.can_spend() {
             return Err(StoreError::CardRefused(dims.status.code()));
         }
-        self.check_pin(input.card, input.pin.as_deref()).await?;
         let groups = sqlx::query(
             "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m WHERE m.program_id = g.program_id \
-             AND m.member_id = $2 AND m.role = 'market') AS member FROM product_groups g WHERE g.program_id = $1",
+             AND m.member_id = $2 AND m.role = 'market') AS member, \
+             (SELECT p.pin_required FROM programs p WHERE p.id = g.program_id) AS pin_required, \
+             (SELECT 1 FROM registers r WHERE r.id = $3 AND r.organization_id = $2 AND r.active = $4) AS register_ok \
+             FROM product_groups g WHERE g.program_id = $1",
         )
         .bind(dims.program.0)
         .bind(scope.org.0)
+        .bind(input.register.map(|r| r.0))
+        .bind(true)
         .fetch_all(&self.pool)
         .await?;
-        let member = groups
-            .first()
-            .map(|r| r.try_get::<Option<i64>, _>("member"))
-            .transpose()?
-            .flatten()
-            .is_some();
-        if !member {
+        let first = groups.first().ok_or(StoreError::NotFound)?;
+        if first.try_get::<Option<i64>, _>("member")?.is_none() {
             return Err(StoreError::NotFound);
+        }
+        if input.register.is_some() && first.try_get::<Option<i64>, _>("register_ok")?.is_none() {
+            return Err(StoreError::Conflict("unknown_register"));
+        }
+        if crate::db::flag(first, "pin_required")? {
+            self.check_pin(dims.card, input.pin.as_deref()).await?;
         }
         let mut loyalty = None;
         let mut known = Vec::with_capacity(groups.len());
@@ -617,54 +689,54 @@ impl Store {
         if let Some(g) = lines.keys().find(|g| !known.contains(g)) {
             return Err(StoreError::Insufficient(*g));
         }
-        if let Some(reg) = input.register {
-            let ok = sqlx::query("SELECT 1 AS x FROM registers WHERE id = $1 AND organization_id = $2 AND active = $3")
-                .bind(reg.0)
-                .bind(scope.org.0)
-                .bind(true)
-                .fetch_optional(&self.pool)
-                .await?;
-            if ok.is_none() {
-                return Err(StoreError::Conflict("unknown_register"));
-            }
-        }
+        let store = self.clone();
+        let scope = *scope;
+        let register = input.register;
+        self.on_writer(async move {
+            store
+                .spend_tx(&scope, dims, register, lines, loyalty, once, now)
+                .await
+        })
+        .await
+        .map(|done| match done {
+            Redeemed::Done(r) => Redeemed::Done(Redemption { notify, ..r }),
+            replay => replay,
+        })
+    }
+
+    /// The write transaction of a sale. With a key, the key and its response are inserted last:
+    /// if the key was used meanwhile, nothing of this sale is kept and the first one is replayed.
+    #[allow(clippy::too_many_arguments)]
+    async fn spend_tx(
+        &self,
+        scope: &TenantScope,
+        dims: CardDims,
+        register: Option<RegisterId>,
+        lines: BTreeMap<ProductGroupId, i64>,
+        loyalty: Option<ProductGroupId>,
+        once: Option<Once>,
+        now: Timestamp,
+    ) -> StoreResult<Redeemed> {
+        let total: i64 = lines.values().sum();
+        let card = dims.card;
         let mut tx = self.write_tx().await?;
-        if let Some(o) = once {
-            let claimed = sqlx::query(
-                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(scope.org.0)
-            .bind(o.token.0)
-            .bind(o.key)
-            .bind(o.request_hash)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed != 1 {
-                drop(tx);
-                let seen = self.seen_key(scope, o).await?;
-                return Ok(Redeemed::Replay(seen.unwrap_or(Claim::InProgress)));
-            }
-        }
-        self.lock_card(&mut tx, input.card).await?;
+        self.lock_card(&mut tx, card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
         let mut drawn: Vec<(ProductGroupId, ProductGroupId, i64, Cents)> = Vec::new();
         for (&group, &amount) in &lines {
-            let lots = usable_lots(&mut tx, input.card, group, now).await?;
-            let own = if take_spendable(&mut tx, input.card, group, Cents(amount)).await? {
+            let lots = usable_lots(&mut tx, card, group, now).await?;
+            let own = if take_spendable(&mut tx, card, group, Cents(amount)).await? {
                 amount
             } else {
                 let Some(loyal) = loyalty.filter(|l| *l != group) else {
-                    return Err(self.refusal(&mut tx, input.card, group).await);
+                    return Err(self.refusal(&mut tx, card, group).await);
                 };
                 let have: i64 = lots.iter().map(|l| l.1).sum();
-                let loyal_lots = usable_lots(&mut tx, input.card, loyal, now).await?;
-                if !take_spendable(&mut tx, input.card, loyal, Cents(amount - have)).await?
-                    || !take_balance(&mut tx, input.card, group, Cents(have)).await?
+                let loyal_lots = usable_lots(&mut tx, card, loyal, now).await?;
+                if !take_spendable(&mut tx, card, loyal, Cents(amount - have)).await?
+                    || !take_balance(&mut tx, card, group, Cents(have)).await?
                 {
-                    return Err(self.refusal(&mut tx, input.card, group).await);
+                    return Err(self.refusal(&mut tx, card, group).await);
                 }
                 for (lot, c) in draw_from(&mut tx, &loyal_lots, Cents(amount - have)).await? {
                     drawn.push((group, loyal, lot, c));
@@ -681,9 +753,9 @@ impl Store {
         )
         .bind(dims.operator.0)
         .bind(dims.program.0)
-        .bind(input.card.0)
+        .bind(card.0)
         .bind(scope.org.0)
-        .bind(input.register.map(|r| r.0))
+        .bind(register.map(|r| r.0))
         .bind(total)
         .bind(scope.actor.user.map(|u| u.0))
         .bind(scope.actor.token.map(|t| t.0))
@@ -708,7 +780,7 @@ impl Store {
             e.line_group = Some(line);
             e.lot = Some(lot);
             e.market = Some(scope.org);
-            e.register = input.register;
+            e.register = register;
             e.redemption = Some(id);
             e.actor = scope.actor;
             insert_entry(&mut tx, &e, now).await?;
@@ -716,9 +788,9 @@ impl Store {
         let done = Redemption {
             id: RedemptionId(id),
             program: dims.program,
-            card: input.card,
+            card,
             market: scope.org,
-            register: input.register,
+            register,
             total: Cents(total),
             refunded: Cents(0),
             lines: lines
@@ -730,38 +802,53 @@ impl Store {
                 })
                 .collect(),
             at: now,
+            notify: false,
         };
         if let Some(o) = once {
-            sqlx::query(
-                "UPDATE idempotency_keys SET status_code = 201, content_type = 'application/json', response_body = $1 \
-                 WHERE organization_id = $2 AND token_id = $3 AND idem_key = $4",
+            let kept = sqlx::query(
+                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, created_at, \
+                 status_code, content_type, response_body) VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) \
+                 ON CONFLICT DO NOTHING",
             )
-            .bind((o.respond)(&done))
             .bind(scope.org.0)
             .bind(o.token.0)
-            .bind(o.key)
+            .bind(&o.key)
+            .bind(&o.request_hash)
+            .bind(ms(now))
+            .bind((o.respond)(&done))
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if kept != 1 {
+                // Used meanwhile: this sale is rolled back, and the caller replays the first.
+                return Err(StoreError::Conflict("idempotency_key_reused"));
+            }
         }
         tx.commit().await?;
         Ok(Redeemed::Done(done))
     }
 
     /// The stored outcome of an idempotency key already used, if any.
-    async fn seen_key(&self, scope: &TenantScope, o: &Once<'_>) -> StoreResult<Option<Claim>> {
+    async fn seen_key(
+        &self,
+        scope: &TenantScope,
+        token: halles_core::TokenId,
+        key: &str,
+        request_hash: &str,
+    ) -> StoreResult<Option<Claim>> {
         let row = sqlx::query(
             "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
              WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
         )
         .bind(scope.org.0)
-        .bind(o.token.0)
-        .bind(o.key)
+        .bind(token.0)
+        .bind(key)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else {
             return Ok(None);
         };
-        if row.try_get::<String, _>("request_hash")? != o.request_hash {
+        if row.try_get::<String, _>("request_hash")? != request_hash {
             return Ok(Some(Claim::Mismatch));
         }
         Ok(Some(
@@ -822,6 +909,7 @@ impl Store {
             refunded: Cents(r.try_get("refunded_cents")?),
             lines,
             at: ts(&r, "created_at")?,
+            notify: false,
         })
     }
 

@@ -16,7 +16,7 @@ mod reports;
 mod schedules;
 
 pub use cards::{Card, CardLookup};
-pub use funds::{Balance, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
+pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use notices::{Contact, ExpiryNotice};
 pub use participants::{Participant, ParticipantInput};

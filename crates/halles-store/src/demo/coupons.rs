@@ -208,7 +208,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 let market = markets[k % markets.len()];
                 let registers = past.registers(&scope(market)).await?;
                 let input = RedemptionInput {
-                    card: *card,
+                    card: (*card).into(),
                     register: registers.get(k % 2).map(|r| r.0),
                     lines: vec![
                         (fruits, Cents(700 + 50 * (k as i64 % 7))),

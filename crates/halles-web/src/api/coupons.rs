@@ -16,8 +16,8 @@ use halles_core::validation::FieldError;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption, RedemptionInput,
-    Schedule, ScheduleInput,
+    Access, Card, CardLookup, CardRef, Participant, ParticipantInput, Program, Redemption,
+    RedemptionInput, Schedule, ScheduleInput,
 };
 use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};
@@ -875,8 +875,8 @@ pub async fn redeem(
     let body_json: NewRedemption =
         serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
     let card = match (&body_json.card, body_json.card_id) {
-        (_, Some(id)) => CardId(id),
-        (Some(c), None) => state.store.find_card(&a.scope, &lookup(c)?).await?.id,
+        (_, Some(id)) => CardRef::Id(CardId(id)),
+        (Some(c), None) => CardRef::Lookup(lookup(c)?),
         (None, None) => return Err(field("card", "required")),
     };
     let input = RedemptionInput {
@@ -890,21 +890,18 @@ pub async fn redeem(
         pin: body_json.pin.clone(),
     };
     let hash = super::idempotency::request_hash("POST", uri.path(), &body);
-    let respond = |r: &halles_store::coupons::Redemption| {
-        serde_json::to_string(&ApiRedemption::from(r.clone())).unwrap_or_default()
-    };
-    let once = match (&key, a.scope.actor.token) {
-        (Some(k), Some(token)) => Some(halles_store::coupons::Once {
+    let once = match (key, a.scope.actor.token) {
+        (Some(key), Some(token)) => Some(halles_store::coupons::Once {
             token,
-            key: k,
-            request_hash: &hash,
-            respond: &respond,
+            key,
+            request_hash: hash,
+            respond: redemption_json,
         }),
         _ => None,
     };
     let done = state
         .store
-        .redeem_once(&a.scope, &input, once.as_ref())
+        .redeem_once(&a.scope, &input, once)
         .await
         .map_err(refusal)?;
     let r = match done {
@@ -926,13 +923,18 @@ pub async fn redeem(
     {
         tracing::warn!(error = %e, "could not queue a receipt");
     }
-    let body = respond(&r);
+    let body = redemption_json(&r);
     Ok((
         StatusCode::CREATED,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         body,
     )
         .into_response())
+}
+
+/// The JSON body of a redemption, as answered and as kept with its idempotency key.
+fn redemption_json(r: &halles_store::coupons::Redemption) -> String {
+    serde_json::to_string(&ApiRedemption::from(r.clone())).unwrap_or_default()
 }
 
 /// One redemption (its market or the program's operator).

@@ -310,7 +310,7 @@ pub async fn pay(
         .await;
     }
     let input = RedemptionInput {
-        card: card.id,
+        card: card.id.into(),
         register: register.map(RegisterId),
         lines,
         pin: form.get("pin").cloned(),
