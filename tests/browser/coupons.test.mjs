@@ -135,3 +135,58 @@ test('a cashier redeems on a phone in three steps; a lost card moves its balance
   await opCtx.close();
   report(t, 'coupons', ['register', 'receipt', 'participant', 'program'], problems);
 });
+
+test('a card holder pays at a self-service kiosk that the market turns on', async (t) => {
+  const problems = [];
+  // What the card's QR code holds (a hand scanner types it into the field).
+  const partnerCtx = await newContext(browser, app.url);
+  const partner = await partnerCtx.newPage();
+  await login(partner, ACCOUNTS.partner);
+  const { href } = await participantWithCard(partner);
+  await partner.goto(href);
+  const qr = new URL(await partner.getAttribute('#card-balance-link', 'href'), app.url).href;
+
+  // The market's administrator turns the kiosk on; the link is shown once.
+  const adminCtx = await newContext(browser, app.url);
+  const admin = await adminCtx.newPage();
+  await login(admin, ACCOUNTS.marketAdmin);
+  await admin.click('main a[href$="/caisses"]');
+  await admin.waitForLoadState();
+  await submitAndWait(admin, 'form[action$="/borne"] button[value=open]');
+  const link = (await admin.locator('.notice a.secret').first().textContent()).trim();
+  assert.match(link, /\/borne\/hal_/);
+  await checkPage(admin, 'registers (kiosk link)', problems, { narrow: true });
+
+  // A tablet at the stand, signed in as no one.
+  const tabletCtx = await newContext(browser, app.url, {
+    viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true,
+  });
+  const tablet = await tabletCtx.newPage();
+  await tablet.goto(link);
+  await checkPage(tablet, 'kiosk (scan)', problems, { narrow: true });
+  await tablet.fill('#f-card', qr);
+  await submitAndWait(tablet, '#card-form button[type=submit]');
+  const field = tablet.locator('input[id^="f-amount_"]').first();
+  const fieldId = await field.getAttribute('id');
+  const before = moneyCents(await tablet.locator(`#${fieldId}-hint`).textContent());
+  await checkPage(tablet, 'kiosk (amounts)', problems, { narrow: true });
+  await field.fill('9999,00');
+  await submitAndWait(tablet, 'form.card button[type=submit]');
+  assert.match(await tablet.locator('.error-summary').textContent(), /solde ne suffit pas/);
+  await checkErrorMessages(tablet, 'kiosk (over the balance)', problems);
+  await tablet.fill(`#${fieldId}`, '1,00');
+  await submitAndWait(tablet, 'form.card button[type=submit]');
+  assert.match(await tablet.locator('h1').textContent(), /Paiement fait/);
+  assert.equal(moneyCents(await tablet.locator('#receipt-total').textContent()), 100);
+  const left = await tablet.locator('ul.rows').nth(1).locator('li.row').first().locator('div').last().textContent();
+  assert.equal(moneyCents(left), before - 100);
+  await checkPage(tablet, 'kiosk (receipt)', problems, { narrow: true });
+  await tablet.click('#kiosk-next');
+  await tablet.waitForLoadState();
+  assert.equal(await tablet.inputValue('#f-card'), '');
+
+  await partnerCtx.close();
+  await adminCtx.close();
+  await tabletCtx.close();
+  report(t, 'kiosk', ['registers', 'kiosk'], problems);
+});

@@ -173,10 +173,14 @@ pub enum Scope {
     /// Redeem and refund at a market's registers.
     #[serde(rename = "redemptions:write")]
     RedemptionsWrite,
+    /// Open one register's kiosk page. Given only to the token behind a kiosk link, never by
+    /// hand, and accepted by no API route.
+    #[serde(rename = "kiosk")]
+    Kiosk,
 }
 
 impl Scope {
-    /// Every scope.
+    /// Every scope a person may give a token (the kiosk's scope is given by kiosk mode only).
     pub const ALL: [Scope; 11] = [
         Scope::OrgRead,
         Scope::OrgWrite,
@@ -205,6 +209,7 @@ impl Scope {
             Scope::CouponsRead => "coupons:read",
             Scope::CouponsWrite => "coupons:write",
             Scope::RedemptionsWrite => "redemptions:write",
+            Scope::Kiosk => "kiosk",
         }
     }
 
@@ -230,6 +235,7 @@ impl FromStr for Scope {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Scope::ALL
             .into_iter()
+            .chain([Scope::Kiosk])
             .find(|r| r.code() == s)
             .ok_or_else(|| UnknownCode(s.to_owned()))
     }

@@ -18,76 +18,109 @@ fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
 }
 
+/// A program run by an operator, with a partner and a market, one participant whose card holds
+/// 20 $ of fruits, and a register at the market; a cashier and an administrator at the market.
+struct World {
+    operator: halles_store::organizations::Organization,
+    partner: halles_store::organizations::Organization,
+    market: halles_store::organizations::Organization,
+    program: halles_core::ProgramId,
+    batch: halles_core::CardBatchId,
+    cards: usize,
+    fruits: halles_core::ProductGroupId,
+    card: halles_store::coupons::Card,
+    register: halles_core::RegisterId,
+}
+
+async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str) -> World {
+    let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
+    let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
+    let market = app.org(OrgKind::Market, market).await;
+    app.user("caisse@m.example", Some((market.id, Role::Cashier)))
+        .await;
+    app.user("gestion@m.example", Some((market.id, Role::Admin)))
+        .await;
+    let op = scope(operator.id);
+    let program = app.store.create_program(&op, &program).await.unwrap();
+    for (org, role) in [
+        (partner.id, ProgramRole::Partner),
+        (market.id, ProgramRole::Market),
+    ] {
+        app.store
+            .add_program_member(&op, program, org, role)
+            .await
+            .unwrap();
+    }
+    let fruits = app.store.product_groups(program).await.unwrap()[0].id;
+    let types = app.store.participant_types(program).await.unwrap();
+    let (batch, cards) = app.store.create_card_batch(&op, program, 3).await.unwrap();
+    let ps = scope(partner.id);
+    let person = app
+        .store
+        .create_participant(
+            &ps,
+            program,
+            &ParticipantInput {
+                participant_type: Some(types[0].id),
+                name: holder.into(),
+                consent_on: Some(date(2026, 11, 1)),
+                consent_purpose: "programme".into(),
+                ..ParticipantInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    let card = app
+        .store
+        .assign_card(&ps, program, person.id, None)
+        .await
+        .unwrap();
+    app.store
+        .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
+        .await
+        .unwrap();
+    let register = app
+        .store
+        .create_register(&scope(market.id), "Comptoir 1")
+        .await
+        .unwrap();
+    World {
+        operator,
+        partner,
+        market,
+        program,
+        batch,
+        cards: cards.len(),
+        fruits,
+        card,
+        register,
+    }
+}
+
 #[tokio::test]
 async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        let market = app.org(OrgKind::Market, "Marché").await;
-        app.user("caisse@m.example", Some((market.id, Role::Cashier)))
+        let w = world(
+            &app,
+            "Marché",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+            },
+            "Personne Secrète",
+        )
+        .await;
+        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
             .await;
-        app.user("gestion@m.example", Some((market.id, Role::Admin)))
-            .await;
-        app.user("prog@o.example", Some((operator.id, Role::Admin)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Bonne Bouffe".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(&op, program, market.id, ProgramRole::Market)
-            .await
-            .unwrap();
-        let groups = app.store.product_groups(program).await.unwrap();
-        let types = app.store.participant_types(program).await.unwrap();
-        let fruits = groups[0].id;
-        let (batch, cards) = app.store.create_card_batch(&op, program, 3).await.unwrap();
-        let ps = scope(partner.id);
-        let person = app
-            .store
-            .create_participant(
-                &ps,
-                program,
-                &ParticipantInput {
-                    participant_type: Some(types[0].id),
-                    name: "Personne Secrète".into(),
-                    consent_on: Some(date(2026, 11, 1)),
-                    consent_purpose: "programme".into(),
-                    ..ParticipantInput::default()
-                },
-            )
-            .await
-            .unwrap();
-        let card = app
-            .store
-            .assign_card(&ps, program, person.id, None)
-            .await
-            .unwrap();
-        app.store
-            .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
-            .await
-            .unwrap();
-        app.store
-            .create_register(&scope(market.id), "Caisse 1")
-            .await
-            .unwrap();
+        let (operator, market, program, batch, fruits, card) =
+            (w.operator, w.market, w.program, w.batch, w.fruits, w.card);
+        let ps = scope(w.partner.id);
+        let cards = w.cards;
 
         // Step 1: the register page; a typo in the number comes back with the message and
         // what was typed.
@@ -216,6 +249,11 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             app.store.card_balances(new_card.id).await.unwrap()[0].balance,
             Cents(2000 - 550 + 150 - 300 - 100)
         );
+        // A repeat of a key still answers its first response, even though the card it paid
+        // with is now lost and could not pay again.
+        let qr = format!("https://halles.example/c/{}", card.token);
+        let replay = redeem("k3", 100, qr).await.unwrap();
+        assert_eq!(replay.status(), 201);
 
         // The holder's balance page: balances, no identity.
         let html = app
@@ -258,7 +296,188 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             .await
             .unwrap();
         assert!(html.contains("Bonne Bouffe"), "{html}");
-        assert_eq!(cards.len(), 3);
+        assert_eq!(cards, 3);
+        app.stop().await;
+    }
+}
+
+/// The value of `name="{name}"` in a page.
+fn field_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).expect("the field") + marker.len();
+    html[at..].split('"').next().unwrap_or_default().to_owned()
+}
+
+/// The kiosk link shown once on the registers page.
+fn kiosk_link(html: &str) -> String {
+    let at = html.find("/borne/hal_").expect("a kiosk link");
+    html[at..].split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_controls() {
+    for app in TestApp::on_every_db().await {
+        let w = world(
+            &app,
+            "Marché Jarry",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: "Bons santé".into(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: true,
+                pin_required: false,
+            },
+            "",
+        )
+        .await;
+        let (program, fruits, card, register) = (w.program, w.fruits, w.card, w.register);
+        let m = w.market.id;
+
+        // The market's administrator turns the kiosk on: its link is shown once.
+        let admin = app.logged_in("gestion@m.example").await;
+        let html = admin
+            .get(&format!("/o/{m}/caisses"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Borne libre-service : inactive"), "{html}");
+        let switch = format!("/o/{m}/caisses/{register}/borne");
+        let cashier = app.logged_in("caisse@m.example").await;
+        assert_eq!(
+            cashier
+                .post_form(&switch, &[("action", "open")])
+                .await
+                .status(),
+            403,
+            "a cashier cannot open a kiosk"
+        );
+        let res = admin.post_form(&switch, &[("action", "open")]).await;
+        assert_eq!(res.status(), 200);
+        let link = kiosk_link(&res.text().await.unwrap());
+        let html = admin
+            .get(&format!("/o/{m}/caisses"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Borne libre-service : active") && !html.contains("/borne/hal_"),
+            "the link is shown only once: {html}"
+        );
+
+        // Anyone at the kiosk: scan, amounts, paid. A made-up link opens nothing.
+        let kiosk = app.client();
+        assert_eq!(kiosk.get("/borne/hal_nope").await.status(), 404);
+        assert_eq!(
+            kiosk
+                .post_form("/borne/hal_nope/payer", &[("card", card.token.as_str())])
+                .await
+                .status(),
+            404
+        );
+        let res = kiosk.get(&link).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        assert!(res.text().await.unwrap().contains("Comptoir 1"));
+        // A typed number is not proof of holding the card.
+        let res = kiosk
+            .post_form(&format!("{link}/carte"), &[("card", card.number.as_str())])
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("numéro tapé"));
+        let qr = format!("https://halles.example/c/{}", card.token);
+        let res = kiosk
+            .post_form(&format!("{link}/carte"), &[("card", qr.as_str())])
+            .await;
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("20,00") && html.contains("Bons santé"),
+            "{html}"
+        );
+        let sale = field_value(&html, "sale");
+        let token = field_value(&html, "card");
+        assert_eq!(token, card.token);
+        let field = format!("amount_{fruits}");
+        let pay = format!("{link}/payer");
+        let res = kiosk
+            .post_form(
+                &pay,
+                &[("card", &token), ("sale", &sale), (field.as_str(), "25,00")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("Le solde ne suffit pas") && html.contains("25,00"),
+            "{html}"
+        );
+        let paid = [
+            ("card", token.as_str()),
+            ("sale", sale.as_str()),
+            (field.as_str(), "5,50"),
+        ];
+        let res = kiosk.post_form(&pay, &paid).await;
+        assert_eq!(res.status(), 200);
+        let first = res.text().await.unwrap();
+        assert!(
+            first.contains("Paiement fait") && first.contains("14,50"),
+            "{first}"
+        );
+        // The same page sent twice spends once and shows the same receipt.
+        let again = kiosk.post_form(&pay, &paid).await.text().await.unwrap();
+        let number = |h: &str| {
+            h.split("Reçu no ").nth(1).map(|r| {
+                r.chars()
+                    .skip_while(|c| !c.is_ascii_digit())
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+        };
+        assert_eq!(number(&first), number(&again), "{again}");
+        assert_eq!(
+            app.store.card_balances(card.id).await.unwrap()[0].balance,
+            Cents(1450)
+        );
+        let res = kiosk
+            .post_form(
+                &pay,
+                &[("card", &token), ("sale", &sale), (field.as_str(), "1,00")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("déjà été traité"));
+
+        // The kiosk's token opens no API route.
+        let secret = link.trim_start_matches("/borne/");
+        let res = reqwest::Client::new()
+            .post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
+            .bearer_auth(secret)
+            .json(&json!({"card_id": card.id.0, "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+
+        // Renewing the link stops the old one; turning the kiosk off stops the new one.
+        let res = admin.post_form(&switch, &[("action", "open")]).await;
+        let renewed = kiosk_link(&res.text().await.unwrap());
+        assert_ne!(renewed, link);
+        assert_eq!(kiosk.get(&link).await.status(), 404);
+        assert_eq!(kiosk.get(&renewed).await.status(), 200);
+        assert_eq!(
+            admin
+                .post_form(&switch, &[("action", "close")])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(kiosk.get(&renewed).await.status(), 404);
+        let (ledger, cached, lots) = app.store.ledger_check(program).await.unwrap();
+        assert_eq!((ledger, cached), (lots, lots));
         app.stop().await;
     }
 }
@@ -813,6 +1032,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                     path: "/o/{org}/caisses",
                     allowed: Allowed::Role(Role::Admin),
                     ok_status: 422,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/caisses/{foreign}/borne",
+                    allowed: Allowed::Role(Role::Admin),
+                    ok_status: 400,
                 },
                 Row {
                     method: "GET",

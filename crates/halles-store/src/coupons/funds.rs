@@ -245,7 +245,7 @@ fn dims_row(r: &sqlx::any::AnyRow) -> StoreResult<CardDims> {
         operator: OrgId(r.try_get("organization_id")?),
         program: ProgramId(r.try_get("program_id")?),
         card: CardId(r.try_get("id")?),
-        status: crate::db::code(&r, "status", "card_status")?,
+        status: crate::db::code(r, "status", "card_status")?,
         partner: r.try_get::<Option<i64>, _>("partner")?.map(OrgId),
         participant: r
             .try_get::<Option<i64>, _>("participant_id")?

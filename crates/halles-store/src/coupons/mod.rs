@@ -9,6 +9,7 @@
 mod cards;
 mod funds;
 mod import;
+mod kiosks;
 mod notices;
 mod participants;
 mod programs;
@@ -18,6 +19,7 @@ mod schedules;
 pub use cards::{Card, CardLookup};
 pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
+pub use kiosks::{Kiosk, RegisterInfo};
 pub use notices::{Contact, ExpiryNotice};
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};

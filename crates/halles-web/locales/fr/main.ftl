@@ -705,6 +705,7 @@ participant-card-number = Numéro de la carte (vide : la prochaine carte libre)
 participant-new-card = Numéro de la nouvelle carte
 participant-new-card-hint = 16 chiffres imprimés sous le code QR. Laissez vide pour prendre la prochaine carte libre.
 participant-give-card = Donner la carte
+participant-balance-page = Page du solde de la carte (le lien du code QR, à donner à la personne)
 participant-card-lost = Carte perdue : transférer le solde
 participant-loads = Versements à venir
 participant-no-loads = Aucun versement à venir.
@@ -893,7 +894,7 @@ mail-expiry-body =
 
     Votre solde : { $link }
 registers-title = Caisses du marché
-registers-intro = Chaque kiosque peut avoir sa caisse : les ventes et les rapports disent à quelle caisse chaque carte a servi.
+registers-intro = Chaque comptoir peut avoir sa caisse : les ventes et les rapports disent à quelle caisse chaque carte a servi.
 registers-name-hint = Par exemple : Kiosque des fruits
 registers-add = Ajouter la caisse
 home-next-registers = Gérer les caisses du marché
@@ -918,3 +919,23 @@ err-pin_invalid = Le NIP a exactement 4 chiffres.
 err-pin_required = Entrez le NIP de la carte.
 err-pin_wrong = Ce NIP n'est pas le bon.
 err-pin_not_set = Cette carte n'a pas encore de NIP : l'organisme qui l'a donnée doit en enregistrer un.
+
+## Self-service kiosk
+kiosk-title = Borne libre-service
+kiosk-step1 = Présentez le code QR de votre carte à la caméra ou à la douchette.
+kiosk-card = Code QR de la carte
+kiosk-card-hint = Touchez « Scanner avec la caméra », ou passez la carte devant la douchette.
+kiosk-continue = Continuer
+kiosk-step2 = inscrivez le montant de vos achats par groupe de produits
+kiosk-done = Paiement fait
+kiosk-next = Terminer
+kiosk-on = Borne libre-service : active
+kiosk-off = Borne libre-service : inactive
+kiosk-open = Activer la borne
+kiosk-renew = Renouveler le lien
+kiosk-close = Désactiver la borne
+kiosk-link-once = Ouvrez ce lien sur la tablette de la borne. Il n'est affiché qu'une fois, et l'ancien lien ne fonctionne plus.
+flash-kiosk-closed = La borne est désactivée : son lien ne fonctionne plus.
+err-kiosk-off = Cette borne n'est pas active. Demandez un nouveau lien au marché.
+err-kiosk-scan = Scannez le code QR de la carte : un numéro tapé n'est pas accepté à la borne.
+err-kiosk-again = Ce paiement a déjà été traité. Recommencez avec votre carte.

@@ -10,6 +10,7 @@ pub mod home;
 pub mod hub;
 pub mod import;
 pub mod invitations;
+pub mod kiosk;
 pub mod members;
 pub mod products;
 pub mod programs;
@@ -202,6 +203,10 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/caisses",
             get(register::registers).post(register::create_register),
         )
+        .route("/o/{org}/caisses/{id}/borne", post(register::kiosk_action))
+        .route("/borne/{secret}", get(kiosk::start))
+        .route("/borne/{secret}/carte", post(kiosk::card))
+        .route("/borne/{secret}/payer", post(kiosk::pay))
         .route("/o/{org}/caisse/carte", get(register::card))
         .route("/o/{org}/caisse/cartes/{card}", post(register::pay))
         .route("/o/{org}/caisse/recus/{id}", get(register::receipt))

@@ -16,13 +16,13 @@ use halles_core::money::Cents;
 use halles_core::{CardId, ProductGroupId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput,
+    Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput, RegisterInfo,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
 
 /// One product group on the register's screen.
-pub struct GroupLine {
+pub(crate) struct GroupLine {
     /// The group.
     pub group: ProductGroup,
     /// Its name in the viewer's language.
@@ -156,7 +156,7 @@ pub async fn start(
 }
 
 /// The balances of a card, by group, in the viewer's language (loyalty apart).
-async fn group_lines(
+pub(crate) async fn group_lines(
     state: &AppState,
     card: &Card,
     lang: &str,
@@ -277,6 +277,45 @@ pub async fn pay(
         .await?;
     let register = form.get("register").and_then(|r| register_param(r));
     let groups = state.store.product_groups(card.program).await?;
+    let lines = match read_amounts(&groups, &form, &i18n) {
+        Ok(l) => l,
+        Err(errors) => return card_page(&state, m, card, register, errors, &form).await,
+    };
+    let input = RedemptionInput {
+        card: card.id.into(),
+        register: register.map(RegisterId),
+        lines,
+        pin: form.get("pin").cloned(),
+    };
+    match state.store.redeem(&m.scope, &input).await {
+        Ok(r) => {
+            // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
+            if let Err(e) =
+                crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
+            {
+                tracing::warn!(error = %e, "could not queue a receipt");
+            }
+            let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
+            Ok(see_other(
+                &format!("/o/{}/caisse/recus/{}", m.org.id, r.id),
+                [f, k],
+            ))
+        }
+        Err(e) => match refusal(e, &i18n)? {
+            SaleRefusal::Card(errors) => start_page(&state, m, errors, CardQuery::default()).await,
+            SaleRefusal::Amounts(errors) => {
+                card_page(&state, m, card, register, errors, &form).await
+            }
+        },
+    }
+}
+
+/// The amounts typed per product group (loyalty apart), or the fields in error.
+pub(crate) fn read_amounts(
+    groups: &[ProductGroup],
+    form: &HashMap<String, String>,
+    i18n: &crate::i18n::I18n,
+) -> Result<Vec<(ProductGroupId, Cents)>, FormErrors> {
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     for g in groups.iter().filter(|g| !g.is_loyalty) {
@@ -298,63 +337,45 @@ pub async fn pay(
             .unwrap_or_default();
         errors.push((first, i18n.t("err-empty_redemption")));
     }
-    if !errors.is_empty() {
-        return card_page(
-            &state,
-            m,
-            card,
-            register,
-            FormErrors { items: errors },
-            &form,
-        )
-        .await;
+    if errors.is_empty() {
+        Ok(lines)
+    } else {
+        Err(FormErrors { items: errors })
     }
-    let input = RedemptionInput {
-        card: card.id.into(),
-        register: register.map(RegisterId),
-        lines,
-        pin: form.get("pin").cloned(),
-    };
-    match state.store.redeem(&m.scope, &input).await {
-        Ok(r) => {
-            // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
-            if let Err(e) =
-                crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
-            {
-                tracing::warn!(error = %e, "could not queue a receipt");
-            }
-            let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
-            Ok(see_other(
-                &format!("/o/{}/caisse/recus/{}", m.org.id, r.id),
-                [f, k],
-            ))
-        }
-        Err(StoreError::Insufficient(g)) => {
-            let errors = FormErrors {
-                items: vec![(format!("amount_{g}"), i18n.t("err-insufficient_funds"))],
-            };
-            card_page(&state, m, card, register, errors, &form).await
-        }
-        Err(StoreError::CardRefused(s)) => {
+}
+
+/// Why a sale was refused, and which page takes the message back.
+pub(crate) enum SaleRefusal {
+    /// The card itself (its state, or unknown): back to the first step.
+    Card(FormErrors),
+    /// An amount or the PIN: back to the amounts, with what was typed.
+    Amounts(FormErrors),
+}
+
+/// The page message of a refused sale; other errors are passed on.
+pub(crate) fn refusal(e: StoreError, i18n: &crate::i18n::I18n) -> Result<SaleRefusal, PageError> {
+    Ok(match e {
+        StoreError::Insufficient(g) => SaleRefusal::Amounts(FormErrors {
+            items: vec![(format!("amount_{g}"), i18n.t("err-insufficient_funds"))],
+        }),
+        StoreError::CardRefused(s) => {
             let key = format!("err-{}", crate::api::coupons::card_refused_code(s));
-            let errors = FormErrors {
+            SaleRefusal::Card(FormErrors {
                 items: vec![("card".into(), i18n.t(&key))],
-            };
-            start_page(&state, m, errors, CardQuery::default()).await
+            })
         }
-        Err(StoreError::Conflict(code)) => {
+        StoreError::Conflict(code) => {
             let field = if code.starts_with("pin_") {
                 "pin"
             } else {
                 "card"
             };
-            let errors = FormErrors {
+            SaleRefusal::Amounts(FormErrors {
                 items: vec![(field.into(), i18n.t(&format!("err-{code}")))],
-            };
-            card_page(&state, m, card, register, errors, &form).await
+            })
         }
-        Err(e) => Err(e.into()),
-    }
+        e => return Err(e.into()),
+    })
 }
 
 async fn receipt_page(
@@ -500,9 +521,20 @@ pub async fn public_card(
 #[template(path = "registers.html")]
 struct RegistersPage {
     page: Ctx,
-    registers: Vec<(RegisterId, String)>,
+    registers: Vec<RegisterInfo>,
     errors: FormErrors,
     name: String,
+    /// A kiosk link just made: shown this once.
+    kiosk_link: Option<(RegisterId, String)>,
+}
+
+impl RegistersPage {
+    fn link_of(&self, id: &RegisterId) -> Option<&str> {
+        self.kiosk_link
+            .as_ref()
+            .filter(|(r, _)| r == id)
+            .map(|(_, l)| l.as_str())
+    }
 }
 
 async fn registers_page(
@@ -510,20 +542,27 @@ async fn registers_page(
     m: Member<crate::ctx::AdminRole>,
     errors: FormErrors,
     name: String,
+    kiosk_link: Option<(RegisterId, String)>,
 ) -> Result<Response, PageError> {
-    let registers = state.store.registers(&m.scope).await?;
+    let registers = state.store.register_list(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
-    Ok(render_form(
+    let mut res = render_form(
         &RegistersPage {
             page: m.ctx,
             registers,
             errors,
             name,
+            kiosk_link,
         },
         lang,
         failed,
-    ))
+    );
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 /// The market's registers (its administrators).
@@ -531,7 +570,7 @@ pub async fn registers(
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
 ) -> Result<Response, PageError> {
-    registers_page(&state, m, FormErrors::none(), String::new()).await
+    registers_page(&state, m, FormErrors::none(), String::new(), None).await
 }
 
 /// A new register's name.
@@ -549,9 +588,54 @@ pub async fn create_register(
 ) -> Result<Response, PageError> {
     if form.name.trim().is_empty() {
         let errors = FormErrors::one("name", "err-required", &m.ctx.i18n);
-        return registers_page(&state, m, errors, form.name).await;
+        return registers_page(&state, m, errors, form.name, None).await;
     }
     state.store.create_register(&m.scope, &form.name).await?;
     let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+}
+
+/// What to do with a register's kiosk mode.
+#[derive(Debug, Deserialize)]
+pub struct KioskForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// Turns a register's kiosk mode on (or renews its link, shown once) or off.
+pub async fn kiosk_action(
+    State(state): State<AppState>,
+    m: Member<crate::ctx::AdminRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<KioskForm>,
+) -> Result<Response, PageError> {
+    let register = RegisterId(id);
+    match form.action.as_str() {
+        "open" => {
+            let secret = state.store.open_kiosk(&m.scope, register).await?;
+            let link = format!(
+                "{}/borne/{secret}",
+                state.config.base_url.trim_end_matches('/')
+            );
+            registers_page(
+                &state,
+                m,
+                FormErrors::none(),
+                String::new(),
+                Some((register, link)),
+            )
+            .await
+        }
+        "close" => {
+            state.store.close_kiosk(&m.scope, register).await?;
+            let [f, k] =
+                flash_headers("success", "flash-kiosk-closed", state.config.secure_cookies);
+            Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+        }
+        _ => Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            m.ctx.i18n.lang,
+            "err-bad-form",
+        )),
+    }
 }
