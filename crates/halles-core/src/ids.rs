@@ -75,6 +75,8 @@ id_type!(
     CardBatchId,
     /// A market's cash register.
     RegisterId,
+    /// A group of a program's markets, with a managing market.
+    MarketGroupId,
     /// A redemption (a sale paid with coupon funds).
     RedemptionId,
     /// A refund of (part of) a redemption.

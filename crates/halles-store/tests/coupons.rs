@@ -816,3 +816,130 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let org = |k, n: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .create_organization(Actor::system(), k, n, Lang::Fr)
+                    .await
+                    .unwrap()
+                    .id
+            }
+        };
+        let north = org(OrgKind::Market, "Marché du Nord").await;
+        let south = org(OrgKind::Market, "Marché du Sud").await;
+        for m in [north, south] {
+            store
+                .add_program_member(&op, w.program, m, ProgramRole::Market)
+                .await
+                .unwrap();
+        }
+        // The manager must be one of the program's markets; names are unique per program.
+        assert!(matches!(
+            store
+                .create_market_group(&op, w.program, "Quartiers", Some(w.partner_a))
+                .await,
+            Err(StoreError::Conflict("manager_not_market"))
+        ));
+        assert!(matches!(
+            store
+                .create_market_group(&scope(w.market), w.program, "Quartiers", None)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let group = store
+            .create_market_group(&op, w.program, "Quartiers", Some(w.market))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .create_market_group(&op, w.program, "Quartiers", None)
+                .await,
+            Err(StoreError::Conflict("name_taken"))
+        ));
+        for m in [w.market, north] {
+            store
+                .set_market_group(&op, w.program, m, Some(group))
+                .await
+                .unwrap();
+        }
+        // A market outside the program cannot be placed.
+        assert!(matches!(
+            store
+                .set_market_group(&op, w.program, w.other_market, Some(group))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let groups = store.market_groups(w.program).await.unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].manager.as_ref().map(|m| m.0), Some(w.market));
+        assert_eq!(groups[0].markets.len(), 2);
+
+        // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
+        let t = store.participant_types(w.program).await.unwrap()[0].id;
+        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        let pa = scope(w.partner_a);
+        let p = store
+            .create_participant(&pa, w.program, &someone(t, "G-1"))
+            .await
+            .unwrap();
+        let card = store
+            .assign_card(&pa, w.program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        store
+            .adjust_funds(&op, card, w.fruits, Cents(1000), "test")
+            .await
+            .unwrap();
+        for (m, c) in [(w.market, 100), (north, 200), (south, 400)] {
+            spend(&store, m, card, &[(w.fruits, c)]).await.unwrap();
+        }
+        let spent_by = |s: TenantScope, by| {
+            let store = store.clone();
+            async move {
+                store
+                    .report(&s, w.program, by, ReportFilter::default())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| (r.label, r.totals.spent.0))
+                    .collect::<Vec<_>>()
+            }
+        };
+        // The manager reads its group's markets; the north its own; the operator every group.
+        assert_eq!(
+            spent_by(scope(w.market), Some(Dimension::Market)).await,
+            vec![
+                ("Marché des Saules".to_owned(), 100),
+                ("Marché du Nord".to_owned(), 200)
+            ]
+        );
+        assert_eq!(
+            spent_by(scope(north), Some(Dimension::Market)).await,
+            vec![("Marché du Nord".to_owned(), 200)]
+        );
+        let by_group = spent_by(op, Some(Dimension::MarketGroup)).await;
+        assert!(
+            by_group.contains(&("Quartiers".to_owned(), 300)),
+            "{by_group:?}"
+        );
+        assert!(by_group.contains(&(String::new(), 400)), "{by_group:?}");
+        // Taken out of the group, the north is no longer the manager's to read.
+        store
+            .set_market_group(&op, w.program, north, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            spent_by(scope(w.market), Some(Dimension::Market)).await,
+            vec![("Marché des Saules".to_owned(), 100)]
+        );
+    })
+    .await;
+}

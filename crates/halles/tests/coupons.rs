@@ -997,12 +997,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 ok_status: 404,
             });
         }
-        rows.push(Row {
-            method: "POST",
-            path: "/o/{org}/programmes/{foreign}/groupes",
-            allowed: Allowed::Role(Role::Staff),
-            ok_status: 404,
-        });
+        for path in [
+            "/o/{org}/programmes/{foreign}/groupes",
+            "/o/{org}/programmes/{foreign}/groupes-marches",
+            "/o/{org}/programmes/{foreign}/groupes-marches/marche",
+        ] {
+            rows.push(Row {
+                method: "POST",
+                path,
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            });
+        }
         rows.push(Row {
             method: "GET",
             path: "/o/{org}/programmes/{foreign}/participants/import",

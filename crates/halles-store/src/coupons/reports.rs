@@ -20,6 +20,8 @@ pub enum Dimension {
     Partner,
     /// Market.
     Market,
+    /// Market group (markets in no group together, without a name).
+    MarketGroup,
     /// Cash register.
     Register,
     /// Participant type.
@@ -28,10 +30,11 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 5] = [
+    pub const ALL: [Dimension; 6] = [
         Dimension::ProductGroup,
         Dimension::Partner,
         Dimension::Market,
+        Dimension::MarketGroup,
         Dimension::Register,
         Dimension::ParticipantType,
     ];
@@ -42,6 +45,7 @@ impl Dimension {
             Dimension::ProductGroup => "product_group",
             Dimension::Partner => "partner",
             Dimension::Market => "market",
+            Dimension::MarketGroup => "market_group",
             Dimension::Register => "register",
             Dimension::ParticipantType => "participant_type",
         }
@@ -57,6 +61,10 @@ impl Dimension {
             Dimension::ProductGroup => "e.product_group_id",
             Dimension::Partner => "e.partner_id",
             Dimension::Market => "e.market_id",
+            Dimension::MarketGroup => {
+                "(SELECT pm.market_group_id FROM program_members pm WHERE pm.program_id = e.program_id \
+                 AND pm.member_id = e.market_id)"
+            }
             Dimension::Register => "e.register_id",
             Dimension::ParticipantType => "e.participant_type_id",
         }
@@ -70,6 +78,7 @@ impl Dimension {
                 "(SELECT name FROM organizations WHERE id = k)"
             }
             Dimension::Register => "(SELECT name FROM registers WHERE id = k)",
+            Dimension::MarketGroup => "(SELECT name FROM market_groups WHERE id = k)",
         }
     }
 }
@@ -155,6 +164,31 @@ pub struct Reach {
     pub repeat: i64,
 }
 
+/// The slice of a program's ledger an organization reads.
+enum Slice {
+    /// All of it (the operator, funders).
+    All,
+    /// A partner's participants.
+    Partner(i64),
+    /// A market's sales, and those of the groups it manages.
+    Markets(i64),
+}
+
+impl Slice {
+    /// The condition on `fund_entries e` (ids are the store's own numbers, never typed text).
+    fn sql(&self) -> String {
+        match self {
+            Slice::All => String::new(),
+            Slice::Partner(p) => format!(" AND e.partner_id = {p}"),
+            Slice::Markets(m) => format!(
+                " AND (e.market_id = {m} OR e.market_id IN (SELECT pm.member_id FROM program_members pm \
+                 JOIN market_groups g ON g.id = pm.market_group_id WHERE g.manager_id = {m} \
+                 AND pm.program_id = e.program_id))"
+            ),
+        }
+    }
+}
+
 /// One envelope in the envelope report.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnvelopeRow {
@@ -174,16 +208,13 @@ pub struct EnvelopeRow {
 
 impl Store {
     /// Which slice of a program's ledger the acting organization may read: the operator and
-    /// funders all of it, a partner its participants' entries, a market its own sales.
-    async fn report_scope(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<(&'static str, i64)> {
+    /// funders all of it, a partner its participants' entries, a market its own sales and those
+    /// of the market groups it manages.
+    async fn report_scope(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<Slice> {
         Ok(match self.program_access(scope, program).await?.1 {
-            Access::Operator | Access::Member(ProgramRole::Funder) => ("", 0),
-            Access::Member(ProgramRole::Partner) => ("e.partner_id", scope.org.0),
-            Access::Member(ProgramRole::Market) => ("e.market_id", scope.org.0),
+            Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
+            Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),
+            Access::Member(ProgramRole::Market) => Slice::Markets(scope.org.0),
         })
     }
 
@@ -195,14 +226,9 @@ impl Store {
         by: Option<Dimension>,
         filter: ReportFilter,
     ) -> StoreResult<Vec<ReportRow>> {
-        let (only_col, only) = self.report_scope(scope, program).await?;
+        let only_sql = self.report_scope(scope, program).await?.sql();
         let key = by.map(|d| d.column()).unwrap_or("e.program_id");
         let label = by.map(|d| d.label_sql()).unwrap_or("''");
-        let only_sql = if only_col.is_empty() {
-            String::new()
-        } else {
-            format!(" AND {only_col} = {only}")
-        };
         let sql = format!(
             "SELECT k, {label} AS label, kind, s FROM (SELECT {key} AS k, e.kind AS kind, \
              CAST(SUM(e.amount_cents) AS BIGINT) AS s FROM fund_entries e WHERE e.program_id = $1 AND e.at >= $2 \
@@ -259,11 +285,11 @@ impl Store {
         program: ProgramId,
         filter: ReportFilter,
     ) -> StoreResult<Reach> {
-        let (only_col, only) = self.report_scope(scope, program).await?;
-        if only_col == "e.market_id" {
-            return Err(StoreError::NotFound);
-        }
-        let partner = if only_col.is_empty() { 0 } else { only };
+        let partner = match self.report_scope(scope, program).await? {
+            Slice::All => 0,
+            Slice::Partner(p) => p,
+            Slice::Markets(_) => return Err(StoreError::NotFound),
+        };
         let from = filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN);
         let until = filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX);
         let count = |sql: &'static str| {
@@ -312,11 +338,10 @@ impl Store {
         scope: &TenantScope,
         program: ProgramId,
     ) -> StoreResult<Vec<EnvelopeRow>> {
-        let (only_col, only) = self.report_scope(scope, program).await?;
-        let partner = match only_col {
-            "" => None,
-            "e.partner_id" => Some(halles_core::OrgId(only)),
-            _ => return Err(StoreError::NotFound),
+        let partner = match self.report_scope(scope, program).await? {
+            Slice::All => None,
+            Slice::Partner(p) => Some(halles_core::OrgId(p)),
+            Slice::Markets(_) => return Err(StoreError::NotFound),
         };
         let schedules = self.schedules(program).await?;
         Ok(self

@@ -1,6 +1,7 @@
 //! The demo coupon program, "Programme Bonne Bouffe": two schedules, two partner organizations
-//! with participants and cards, three markets with registers, and the weeks since the season
-//! began, replayed day by day (loads, expiry and sales at the markets).
+//! with participants and cards, three markets with registers (two of them in a market group that
+//! the first one manages), and the weeks since the season began, replayed day by day (loads,
+//! expiry and sales at the markets).
 
 use super::OPERATOR;
 use crate::coupons::{ParticipantInput, ProgramInput, RedemptionInput, ScheduleInput};
@@ -82,6 +83,15 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
             .await?;
         for n in ["Caisse 1", "Caisse 2"] {
             past.create_register(&scope(*m), n).await?;
+        }
+    }
+    // The first market manages a group of itself and the second one.
+    if let [first, second, ..] = markets.as_slice() {
+        let group = past
+            .create_market_group(&op, program, "Saules et Vieux-Moulin", Some(*first))
+            .await?;
+        for m in [first, second] {
+            past.set_market_group(&op, program, *m, Some(group)).await?;
         }
     }
     past.add_program_member(&op, program, funder, ProgramRole::Funder)

@@ -758,6 +758,7 @@ report-by-product_group = Product group
 report-by-partner = Partner organization
 report-by-market = Market
 report-by-register = Register
+report-by-market_group = Market group
 report-by-participant_type = Participant type
 report-none = (not applicable)
 report-loaded = Loaded
@@ -939,3 +940,18 @@ flash-kiosk-closed = The kiosk is off: its link no longer works.
 err-kiosk-off = This kiosk is off. Ask the market for a new link.
 err-kiosk-scan = Scan the card's QR code: a typed number is not accepted at the kiosk.
 err-kiosk-again = This payment was already handled. Start again with your card.
+
+## Market groups
+market-groups-title = Market groups
+market-groups-none = No market group yet.
+market-group-manager = managed by { $name }
+market-group-empty = No market in this group.
+market-group-no-manager = (no manager)
+market-group-none = (no group)
+market-group-add = Create the group
+market-group-place = Place the market
+field-market-group = Market group
+field-market-group-manager = Market that manages the group
+field-market = Market
+err-manager_not_market = The manager must be one of the program's markets.
+err-name_taken = This name is already used.

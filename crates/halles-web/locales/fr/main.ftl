@@ -758,6 +758,7 @@ report-by-product_group = Groupe de produits
 report-by-partner = Organisme partenaire
 report-by-market = Marché
 report-by-register = Caisse
+report-by-market_group = Groupe de marchés
 report-by-participant_type = Type de participant
 report-none = (sans objet)
 report-loaded = Versé
@@ -939,3 +940,18 @@ flash-kiosk-closed = La borne est désactivée : son lien ne fonctionne plus.
 err-kiosk-off = Cette borne n'est pas active. Demandez un nouveau lien au marché.
 err-kiosk-scan = Scannez le code QR de la carte : un numéro tapé n'est pas accepté à la borne.
 err-kiosk-again = Ce paiement a déjà été traité. Recommencez avec votre carte.
+
+## Market groups
+market-groups-title = Groupes de marchés
+market-groups-none = Aucun groupe de marchés pour l'instant.
+market-group-manager = géré par { $name }
+market-group-empty = Aucun marché dans ce groupe.
+market-group-no-manager = (aucun gestionnaire)
+market-group-none = (aucun groupe)
+market-group-add = Créer le groupe
+market-group-place = Placer le marché
+field-market-group = Groupe de marchés
+field-market-group-manager = Marché gestionnaire du groupe
+field-market = Marché
+err-manager_not_market = Le gestionnaire doit être un des marchés du programme.
+err-name_taken = Ce nom est déjà utilisé.

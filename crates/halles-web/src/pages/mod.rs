@@ -152,6 +152,14 @@ pub fn routes() -> Router<AppState> {
             post(programs::archive),
         )
         .route(
+            "/o/{org}/programmes/{id}/groupes-marches",
+            post(programs::add_market_group),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/groupes-marches/marche",
+            post(programs::place_market),
+        )
+        .route(
             "/o/{org}/programmes/{id}/groupes",
             post(programs::add_group),
         )

@@ -23,9 +23,9 @@ use halles_core::{
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Balance, Card, Dimension, Envelope, Participant, ParticipantInput, ParticipantType,
-    ProductGroup, Program, ProgramInput, ProgramMember, Reach, ReportFilter, ReportRow, Schedule,
-    ScheduleInput, Totals,
+    Access, Balance, Card, Dimension, Envelope, MarketGroup, Participant, ParticipantInput,
+    ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, Reach, ReportFilter,
+    ReportRow, Schedule, ScheduleInput, Totals,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -247,11 +247,19 @@ struct ProgramPage {
     totals: Totals,
     reach: Option<Reach>,
     candidates: Vec<(OrgId, String, &'static str)>,
+    market_groups: Vec<MarketGroup>,
     errors: FormErrors,
     typed: HashMap<String, String>,
 }
 
 impl ProgramPage {
+    /// The program's markets, for the market-group forms.
+    fn markets(&self) -> Vec<&ProgramMember> {
+        self.members
+            .iter()
+            .filter(|x| x.role == ProgramRole::Market)
+            .collect()
+    }
     fn lang(&self) -> &'static str {
         self.page.i18n.lang.code()
     }
@@ -349,6 +357,7 @@ async fn program_page(
     } else {
         Vec::new()
     };
+    let market_groups = state.store.market_groups(v.program.id).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -361,6 +370,7 @@ async fn program_page(
             totals,
             reach,
             candidates,
+            market_groups,
             errors,
             typed,
         },
@@ -550,6 +560,64 @@ pub async fn add_group(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Creates a market group, with one of the program's markets as its manager or none (the
+/// operator).
+pub async fn add_market_group(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let name = form.get("market_group").map(|s| s.trim()).unwrap_or("");
+    let manager = form
+        .get("manager")
+        .and_then(|s| s.trim().parse().ok())
+        .map(OrgId);
+    match state
+        .store
+        .create_market_group(&m.scope, ProgramId(id), name, manager)
+        .await
+    {
+        Ok(_) => Ok(back(&m, id, "flash-saved", &state)),
+        Err(StoreError::Conflict(code)) => {
+            let (field, key) = match code {
+                "name_required" => ("market_group", "err-required".to_owned()),
+                "manager_not_market" => ("manager", format!("err-{code}")),
+                _ => ("market_group", format!("err-{code}")),
+            };
+            let errors = FormErrors {
+                items: vec![(field.to_owned(), i18n.t(&key))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts one of the program's markets in a market group, or out of any (the operator).
+pub async fn place_market(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let market = OrgId(
+        form.get("market")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
+    );
+    let group = form
+        .get("group")
+        .and_then(|s| s.trim().parse().ok())
+        .map(halles_core::MarketGroupId);
+    state
+        .store
+        .set_market_group(&m.scope, ProgramId(id), market, group)
+        .await?;
+    Ok(back(&m, id, "flash-saved", &state))
 }
 
 /// Adds a partner, market or funder (the operator).

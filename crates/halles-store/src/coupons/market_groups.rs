@@ -1,0 +1,188 @@
+//! Market groups: the operator groups a program's markets (by neighbourhood, by the association
+//! that runs them) and may name one of the program's markets their manager. The manager reads the
+//! group's sales and what the program owes each of its markets; it sees no identities.
+
+use crate::TenantScope;
+use crate::audit::{self, Action, Change};
+use crate::db::{Store, ms};
+use crate::error::{StoreError, StoreResult};
+use halles_core::coupons::ProgramRole;
+use halles_core::{MarketGroupId, OrgId, ProgramId};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{AnyConnection, Row};
+
+/// A group of a program's markets.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketGroup {
+    /// Its id.
+    pub id: MarketGroupId,
+    /// Its name.
+    pub name: String,
+    /// The market that manages it, if any, and its name.
+    pub manager: Option<(OrgId, String)>,
+    /// Its markets, by name.
+    pub markets: Vec<(OrgId, String)>,
+}
+
+/// Whether `org` takes part in the program as a market.
+async fn is_market(tx: &mut AnyConnection, program: ProgramId, org: OrgId) -> StoreResult<bool> {
+    let role: Option<String> =
+        sqlx::query("SELECT role FROM program_members WHERE program_id = $1 AND member_id = $2")
+            .bind(program.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("role"))
+            .transpose()?;
+    Ok(role.as_deref() == Some(ProgramRole::Market.code()))
+}
+
+impl Store {
+    /// Creates a market group in a program the acting organization runs. The manager, if any,
+    /// must be one of the program's markets.
+    pub async fn create_market_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        name: &str,
+        manager: Option<OrgId>,
+    ) -> StoreResult<MarketGroupId> {
+        self.operated_program(scope, program).await?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        if let Some(m) = manager
+            && !is_market(&mut tx, program, m).await?
+        {
+            return Err(StoreError::Conflict("manager_not_market"));
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO market_groups (organization_id, program_id, name, manager_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(name)
+        .bind(manager.map(|m| m.0))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("name_taken"),
+            e => e,
+        })?
+        .try_get("id")?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "market_group",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"program": program, "name": name, "manager": manager})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(MarketGroupId(id))
+    }
+
+    /// Puts one of the program's markets in a group, or takes it out (`None`).
+    pub async fn set_market_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        market: OrgId,
+        group: Option<MarketGroupId>,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        if !is_market(&mut tx, program, market).await? {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(g) = group {
+            sqlx::query("SELECT id FROM market_groups WHERE id = $1 AND program_id = $2 AND organization_id = $3")
+                .bind(g.0)
+                .bind(program.0)
+                .bind(scope.org.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        }
+        sqlx::query(
+            "UPDATE program_members SET market_group_id = $1 WHERE organization_id = $2 AND program_id = $3 \
+             AND member_id = $4",
+        )
+        .bind(group.map(|g| g.0))
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(market.0)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "program_member",
+                entity_id: format!("{program}/{market}"),
+                before: None,
+                after: Some(json!({"market_group": group})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A program's market groups, with their manager and markets.
+    pub async fn market_groups(&self, program: ProgramId) -> StoreResult<Vec<MarketGroup>> {
+        let groups = sqlx::query(
+            "SELECT g.id, g.name, g.manager_id, o.name AS manager_name FROM market_groups g \
+             LEFT JOIN organizations o ON o.id = g.manager_id WHERE g.program_id = $1 ORDER BY g.name",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let markets = sqlx::query(
+            "SELECT m.market_group_id, m.member_id, o.name FROM program_members m \
+             JOIN organizations o ON o.id = m.member_id WHERE m.program_id = $1 AND m.market_group_id IS NOT NULL \
+             ORDER BY o.name",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        groups
+            .iter()
+            .map(|g| {
+                let id: i64 = g.try_get("id")?;
+                let manager = match g.try_get::<Option<i64>, _>("manager_id")? {
+                    Some(m) => Some((OrgId(m), g.try_get("manager_name")?)),
+                    None => None,
+                };
+                let mut members = Vec::new();
+                for r in &markets {
+                    if r.try_get::<i64, _>("market_group_id")? == id {
+                        members.push((OrgId(r.try_get("member_id")?), r.try_get("name")?));
+                    }
+                }
+                Ok(MarketGroup {
+                    id: MarketGroupId(id),
+                    name: g.try_get("name")?,
+                    manager,
+                    markets: members,
+                })
+            })
+            .collect()
+    }
+}
