@@ -465,6 +465,26 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             assert_eq!(sum(|x| x.expired), t.expired, "{d:?}");
             assert_eq!(sum(|x| x.refunded), t.refunded, "{d:?}");
         }
+        // The end-of-schedule report: every cent spent and refunded is traced to the schedule
+        // that loaded it, and each schedule ends with nothing left.
+        let by_schedule = store
+            .report(
+                &op,
+                w.program,
+                Some(Dimension::Schedule),
+                ReportFilter::default(),
+            )
+            .await
+            .unwrap();
+        for id in [s1, s2] {
+            let row = by_schedule.iter().find(|r| r.key == Some(id.0)).unwrap();
+            assert!(row.totals.loaded.0 > 0 && row.totals.spent.0 > 0, "{row:?}");
+            assert_eq!(row.totals.remaining(), Cents(0), "{row:?}");
+        }
+        assert!(
+            by_schedule.iter().all(|r| r.key.is_some()),
+            "{by_schedule:?}"
+        );
         let by_market = store
             .report(
                 &op,

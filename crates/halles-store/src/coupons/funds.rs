@@ -346,6 +346,9 @@ async fn take_spendable(
     Ok(n == 1)
 }
 
+/// A lot that still holds money: its id, what is left, and the schedule that loaded it.
+type Lot = (i64, i64, Option<ScheduleId>);
+
 /// The lots of a card's group that still hold money, soonest expiring first. Lots past their
 /// expiry are expired on the way (the job may not have run yet), so they are never spent.
 async fn usable_lots(
@@ -353,9 +356,9 @@ async fn usable_lots(
     card: CardId,
     group: ProductGroupId,
     now: Timestamp,
-) -> StoreResult<Vec<(i64, i64)>> {
+) -> StoreResult<Vec<Lot>> {
     let rows = sqlx::query(
-        "SELECT id, remaining_cents, expires_at FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 \
+        "SELECT id, remaining_cents, expires_at, schedule_id FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 \
          AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id",
     )
     .bind(card.0)
@@ -369,21 +372,21 @@ async fn usable_lots(
         if expires.is_some_and(|e| e <= ms(now)) {
             expire_lot(&mut *tx, id, "expired", now).await?;
         } else {
-            out.push((id, r.try_get("remaining_cents")?));
+            out.push((
+                id,
+                r.try_get("remaining_cents")?,
+                r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId),
+            ));
         }
     }
     Ok(out)
 }
 
 /// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally.
-async fn draw_from(
-    tx: &mut AnyConnection,
-    lots: &[(i64, i64)],
-    amount: Cents,
-) -> StoreResult<Vec<(i64, Cents)>> {
+async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> StoreResult<Vec<Lot>> {
     let mut left = amount.0;
     let mut out = Vec::new();
-    for (id, remaining) in lots {
+    for (id, remaining, schedule) in lots {
         if left == 0 {
             break;
         }
@@ -399,7 +402,7 @@ async fn draw_from(
         if n != 1 {
             return Err(StoreError::Conflict("concurrent_update"));
         }
-        out.push((*id, Cents(take)));
+        out.push((*id, take, *schedule));
         left -= take;
     }
     if left != 0 {
@@ -722,7 +725,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
-        let mut drawn: Vec<(ProductGroupId, ProductGroupId, i64, Cents)> = Vec::new();
+        let mut drawn: Vec<(ProductGroupId, ProductGroupId, Lot)> = Vec::new();
         for (&group, &amount) in &lines {
             let lots = usable_lots(&mut tx, card, group, now).await?;
             let own = if take_spendable(&mut tx, card, group, Cents(amount)).await? {
@@ -738,13 +741,13 @@ impl Store {
                 {
                     return Err(self.refusal(&mut tx, card, group).await);
                 }
-                for (lot, c) in draw_from(&mut tx, &loyal_lots, Cents(amount - have)).await? {
-                    drawn.push((group, loyal, lot, c));
+                for lot in draw_from(&mut tx, &loyal_lots, Cents(amount - have)).await? {
+                    drawn.push((group, loyal, lot));
                 }
                 have
             };
-            for (lot, c) in draw_from(&mut tx, &lots, Cents(own)).await? {
-                drawn.push((group, group, lot, c));
+            for lot in draw_from(&mut tx, &lots, Cents(own)).await? {
+                drawn.push((group, group, lot));
             }
         }
         let id: i64 = sqlx::query(
@@ -775,10 +778,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for (line, from, lot, c) in drawn {
-            let mut e = Entry::new(&dims, from, EntryKind::Spend, Cents(-c.0));
+        for (line, from, (lot, c, schedule)) in drawn {
+            let mut e = Entry::new(&dims, from, EntryKind::Spend, Cents(-c));
             e.line_group = Some(line);
             e.lot = Some(lot);
+            e.schedule = schedule;
             e.market = Some(scope.org);
             e.register = register;
             e.redemption = Some(id);
@@ -996,7 +1000,8 @@ impl Store {
             }
             // Back to the lots the line was drawn from, net of earlier refunds; own group first.
             let lots = sqlx::query(
-                "SELECT lot_id, product_group_id, CAST(-SUM(amount_cents) AS BIGINT) AS open FROM fund_entries \
+                "SELECT lot_id, product_group_id, CAST(-SUM(amount_cents) AS BIGINT) AS open, \
+                 (SELECT l.schedule_id FROM fund_lots l WHERE l.id = lot_id) AS schedule_id FROM fund_entries \
                  WHERE redemption_id = $1 AND line_group_id = $2 AND kind IN ('spend', 'refund') \
                  GROUP BY lot_id, product_group_id HAVING -SUM(amount_cents) > 0 \
                  ORDER BY CASE WHEN product_group_id = $2 THEN 0 ELSE 1 END, lot_id",
@@ -1031,6 +1036,7 @@ impl Store {
                 let mut e = Entry::new(&dims, from, EntryKind::Refund, Cents(give));
                 e.line_group = Some(*group);
                 e.lot = Some(lot);
+                e.schedule = l.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
                 e.market = Some(red.market);
                 e.register = red.register;
                 e.redemption = Some(redemption.0);

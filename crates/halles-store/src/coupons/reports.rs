@@ -26,17 +26,20 @@ pub enum Dimension {
     Register,
     /// Participant type.
     ParticipantType,
+    /// Allocation schedule (the end-of-schedule report; manual funds have none).
+    Schedule,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 6] = [
+    pub const ALL: [Dimension; 7] = [
         Dimension::ProductGroup,
         Dimension::Partner,
         Dimension::Market,
         Dimension::MarketGroup,
         Dimension::Register,
         Dimension::ParticipantType,
+        Dimension::Schedule,
     ];
 
     /// The stable code.
@@ -48,6 +51,7 @@ impl Dimension {
             Dimension::MarketGroup => "market_group",
             Dimension::Register => "register",
             Dimension::ParticipantType => "participant_type",
+            Dimension::Schedule => "schedule",
         }
     }
 
@@ -67,6 +71,7 @@ impl Dimension {
             }
             Dimension::Register => "e.register_id",
             Dimension::ParticipantType => "e.participant_type_id",
+            Dimension::Schedule => "e.schedule_id",
         }
     }
 
@@ -79,6 +84,7 @@ impl Dimension {
             }
             Dimension::Register => "(SELECT name FROM registers WHERE id = k)",
             Dimension::MarketGroup => "(SELECT name FROM market_groups WHERE id = k)",
+            Dimension::Schedule => "(SELECT name FROM allocation_schedules WHERE id = k)",
         }
     }
 }

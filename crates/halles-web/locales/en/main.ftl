@@ -759,6 +759,7 @@ report-by-partner = Partner organization
 report-by-market = Market
 report-by-register = Register
 report-by-market_group = Market group
+report-by-schedule = Allocation schedule (end-of-schedule report)
 report-by-participant_type = Participant type
 report-none = (not applicable)
 report-loaded = Loaded

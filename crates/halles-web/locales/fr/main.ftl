@@ -759,6 +759,7 @@ report-by-partner = Organisme partenaire
 report-by-market = Marché
 report-by-register = Caisse
 report-by-market_group = Groupe de marchés
+report-by-schedule = Versement programmé (bilan de fin de versement)
 report-by-participant_type = Type de participant
 report-none = (sans objet)
 report-loaded = Versé
