@@ -42,6 +42,8 @@ pub struct StandingOrder {
     pub hub: OrgId,
     /// The hub's name.
     pub hub_name: String,
+    /// The buyer's name.
+    pub buyer_name: String,
     /// What was set up.
     #[serde(flatten)]
     pub input: StandingInput,
@@ -96,7 +98,9 @@ fn parse_lines(s: &str) -> Vec<(ProductId, Qty)> {
         .collect()
 }
 
-const COLUMNS: &str = "s.id, s.organization_id, h.name AS hub_name, s.buyer_id, s.every_weeks, s.starts_at, \
+const COLUMNS: &str = "s.id, s.organization_id, h.name AS hub_name, \
+                       (SELECT b.name FROM organizations b WHERE b.id = s.buyer_id) AS buyer_name, \
+                       s.buyer_id, s.every_weeks, s.starts_at, \
                        s.until_at, s.location_name, s.po_number, s.note, s.lines, s.skip_next, s.active";
 
 impl Store {
@@ -105,6 +109,7 @@ impl Store {
             id: StandingOrderId(r.try_get("id")?),
             hub: OrgId(r.try_get("organization_id")?),
             hub_name: r.try_get("hub_name")?,
+            buyer_name: r.try_get("buyer_name")?,
             input: StandingInput {
                 buyer: OrgId(r.try_get("buyer_id")?),
                 every_weeks: r.try_get("every_weeks")?,

@@ -605,6 +605,62 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         "{}",
         mail[0].body
     );
+
+    // The hub, from its cycle page, opens the buyer's order and sets up a standing order for
+    // the buyer; its own list names the buyer, and it can skip a week.
+    let cycle_page = coord
+        .get(&format!("/o/{}/cycles/{next}", hub.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = format!("/o/{}/orders/{}/", hub.id, hub.id);
+    let at = cycle_page
+        .find(&marker)
+        .expect("a link to the buyer's order");
+    let order_path = cycle_page[at..].split('"').next().unwrap().to_owned();
+    let page = coord.get(&order_path).await.text().await.unwrap();
+    assert!(page.contains("Commande de CPE"), "{page}");
+    let res = coord
+        .post_form(
+            &format!("{order_path}/repeat"),
+            &[("every_weeks", "2"), ("until", "2027-03-31")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        support::location(&res),
+        format!("/o/{}/standing-orders", hub.id)
+    );
+    let list = coord
+        .get(&format!("/o/{}/standing-orders", hub.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("CPE — toutes les 2 semaine(s)"),
+        "the hub sees whose standing order it is: {list}"
+    );
+    let held = app.store.standing_orders(&h).await.unwrap();
+    assert_eq!(held.len(), 2);
+    let newest = held.iter().find(|s| s.input.every_weeks == 2).unwrap();
+    assert_eq!(newest.input.buyer, cpe.id);
+    let res = coord
+        .post_form(
+            &format!("/o/{}/standing-orders/{}/skip", hub.id, newest.id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // The buyer sees it too, under the hub's name.
+    let mine = buyer
+        .get(&format!("/o/{}/standing-orders", cpe.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("toutes les 2 semaine(s)"), "{mine}");
     app.stop().await;
 }
 

@@ -570,6 +570,7 @@ orders-title = My orders
 orders-none = No order yet.
 orders-lines = { $count } product(s)
 order-number = Order #{ $number }
+order-for-buyer = Order from { $buyer }
 order-po = Purchase order: { $po }
 order-subtotal = Subtotal
 order-fees = Fees

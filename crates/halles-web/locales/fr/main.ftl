@@ -570,6 +570,7 @@ orders-title = Mes commandes
 orders-none = Aucune commande pour l'instant.
 orders-lines = { $count } produit(s)
 order-number = Commande n° { $number }
+order-for-buyer = Commande de { $buyer }
 order-po = Bon de commande : { $po }
 order-subtotal = Sous-total
 order-fees = Frais

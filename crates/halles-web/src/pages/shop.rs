@@ -577,6 +577,8 @@ struct OrderPage {
     order: Order,
     cycle: Cycle,
     editable: bool,
+    /// The hub looks at a buyer's order: changes go through the hub's own pages.
+    hub_view: bool,
     repeat_until: String,
 }
 
@@ -591,6 +593,7 @@ pub async fn order(
     let editable = order.status.editable(cycle.status)
         && state.store.now() < cycle.closes_at
         && m.role.satisfies(Role::Staff);
+    let hub_view = m.org.id == order.hub;
     let lang = m.ctx.i18n.lang;
     // A standing order runs for three months unless the buyer says otherwise.
     let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -607,6 +610,7 @@ pub async fn order(
             order,
             cycle,
             editable,
+            hub_view,
             repeat_until,
         },
         lang,

@@ -23,6 +23,14 @@ struct StandingPage {
 }
 
 impl StandingPage {
+    /// Whether the viewer is the hub that holds this standing order (it then sees the buyer).
+    fn is_hub(&self, s: &StandingOrder) -> bool {
+        self.page
+            .current
+            .as_ref()
+            .is_some_and(|c| c.org.id == s.hub)
+    }
+
     fn name(&self, p: &ProductId) -> String {
         self.names
             .get(p)
