@@ -963,3 +963,88 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        store
+            .rename_product_group(&op, w.program, w.dairy, "Laitiers", "Dairy")
+            .await
+            .unwrap();
+        let first = |s: Store| async move { s.product_groups(w.program).await.unwrap() };
+        assert!(
+            first(store.clone())
+                .await
+                .iter()
+                .any(|g| g.name_fr == "Laitiers")
+        );
+        let fruits_name = first(store.clone()).await[0].name_fr.clone();
+        assert!(matches!(
+            store
+                .rename_product_group(&op, w.program, w.dairy, &fruits_name, "")
+                .await,
+            Err(StoreError::Conflict("duplicate_name"))
+        ));
+        assert!(matches!(
+            store
+                .rename_product_group(&op, w.program, w.dairy, " ", "")
+                .await,
+            Err(StoreError::Conflict("name_required"))
+        ));
+        // Only the operator changes groups.
+        assert!(matches!(
+            store
+                .rename_product_group(&scope(w.partner_a), w.program, w.dairy, "X", "")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .move_product_group(&op, w.program, w.dairy, true)
+            .await
+            .unwrap();
+        assert_eq!(first(store.clone()).await[0].id, w.dairy);
+        // The first one cannot go higher.
+        store
+            .move_product_group(&op, w.program, w.dairy, true)
+            .await
+            .unwrap();
+        assert_eq!(first(store.clone()).await[0].id, w.dairy);
+        // An unused group goes; the loyalty group and a group with money on a card stay.
+        let bread = store
+            .add_product_group(&op, w.program, "Pain", "Bread", "#795548")
+            .await
+            .unwrap();
+        store
+            .delete_product_group(&op, w.program, bread)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.delete_product_group(&op, w.program, w.loyalty).await,
+            Err(StoreError::Conflict("loyalty_reserved"))
+        ));
+        let t = store.participant_types(w.program).await.unwrap()[0].id;
+        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        let pa = scope(w.partner_a);
+        let p = store
+            .create_participant(&pa, w.program, &someone(t, "D-1"))
+            .await
+            .unwrap();
+        let card = store
+            .assign_card(&pa, w.program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        store
+            .adjust_funds(&op, card, w.fruits, Cents(500), "test")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.delete_product_group(&op, w.program, w.fruits).await,
+            Err(StoreError::Conflict("group_in_use"))
+        ));
+        assert_eq!(first(store.clone()).await.len(), 3);
+    })
+    .await;
+}

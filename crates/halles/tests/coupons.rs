@@ -296,6 +296,40 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             .await
             .unwrap();
         assert!(html.contains("Bonne Bouffe"), "{html}");
+        // The operator renames a group: an empty name comes back with the English one typed;
+        // a group with money on cards cannot be deleted.
+        let rename = format!("/o/{o}/programmes/{program}/groupes/{fruits}/renommer");
+        let (fr, en) = (format!("group_{fruits}_fr"), format!("group_{fruits}_en"));
+        let res = prog
+            .post_form(
+                &rename,
+                &[(fr.as_str(), ""), (en.as_str(), "Fresh produce")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("Fresh produce"));
+        let res = prog
+            .post_form(
+                &rename,
+                &[
+                    (fr.as_str(), "Fruits frais"),
+                    (en.as_str(), "Fresh produce"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let res = prog
+            .post_form(
+                &format!("/o/{o}/programmes/{program}/groupes/{fruits}/supprimer"),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("ne peut pas être supprimé") && html.contains("Fruits frais"),
+            "{html}"
+        );
         assert_eq!(cards, 3);
         app.stop().await;
     }
@@ -1001,6 +1035,8 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/groupes",
             "/o/{org}/programmes/{foreign}/groupes-marches",
             "/o/{org}/programmes/{foreign}/groupes-marches/marche",
+            "/o/{org}/programmes/{foreign}/groupes/{foreign}/renommer",
+            "/o/{org}/programmes/{foreign}/groupes/{foreign}/supprimer",
         ] {
             rows.push(Row {
                 method: "POST",

@@ -8,6 +8,7 @@
 
 mod cards;
 mod funds;
+mod groups;
 mod import;
 mod kiosks;
 mod market_groups;

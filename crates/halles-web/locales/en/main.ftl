@@ -957,3 +957,12 @@ field-market-group-manager = Market that manages the group
 field-market = Market
 err-manager_not_market = The manager must be one of the program's markets.
 err-name_taken = This name is already used.
+
+## Product groups, changed
+program-group-change = Change "{ $name }"
+program-group-rename = Rename
+program-group-up = Move up
+program-group-down = Move down
+program-group-delete = Delete the group
+err-group_in_use = This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
+err-loyalty_reserved = The loyalty group is reserved for the program.

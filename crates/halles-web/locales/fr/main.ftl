@@ -957,3 +957,12 @@ field-market-group-manager = Marché gestionnaire du groupe
 field-market = Marché
 err-manager_not_market = Le gestionnaire doit être un des marchés du programme.
 err-name_taken = Ce nom est déjà utilisé.
+
+## Product groups, changed
+program-group-change = Modifier « { $name } »
+program-group-rename = Renommer
+program-group-up = Monter
+program-group-down = Descendre
+program-group-delete = Supprimer le groupe
+err-group_in_use = Ce groupe sert déjà (un montant dans un versement ou de l'argent sur une carte) : il ne peut pas être supprimé.
+err-loyalty_reserved = Le groupe fidélité est réservé au programme.

@@ -152,6 +152,10 @@ pub fn routes() -> Router<AppState> {
             post(programs::archive),
         )
         .route(
+            "/o/{org}/programmes/{id}/groupes/{group}/{action}",
+            post(programs::group_action),
+        )
+        .route(
             "/o/{org}/programmes/{id}/groupes-marches",
             post(programs::add_market_group),
         )

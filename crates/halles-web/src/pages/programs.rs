@@ -253,6 +253,17 @@ struct ProgramPage {
 }
 
 impl ProgramPage {
+    /// The form field of a group's name in a language (`group_{id}_fr`).
+    fn group_field(&self, id: &ProductGroupId, lang: &str) -> String {
+        format!("group_{id}_{lang}")
+    }
+    /// What was typed in a field, or the value it holds.
+    fn typed_or(&self, k: &str, current: &str) -> String {
+        self.typed
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| current.to_owned())
+    }
     /// The program's markets, for the market-group forms.
     fn markets(&self) -> Vec<&ProgramMember> {
         self.members
@@ -555,6 +566,51 @@ pub async fn add_group(
             };
             let errors = FormErrors {
                 items: vec![("group_fr".to_owned(), i18n.t(&key))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Renames, moves or deletes a product group (the operator): `action` is `renommer`, `monter`,
+/// `descendre` or `supprimer`. A refusal comes back on the program's page, on the group's form.
+pub async fn group_action(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, group, action)): Path<(i64, i64, i64, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let (program, g) = (ProgramId(id), ProductGroupId(group));
+    let field = |lang: &str| format!("group_{group}_{lang}");
+    let get = |k: String| {
+        form.get(&k)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let store = &state.store;
+    let result = match action.as_str() {
+        "renommer" => {
+            store
+                .rename_product_group(&m.scope, program, g, &get(field("fr")), &get(field("en")))
+                .await
+        }
+        "monter" => store.move_product_group(&m.scope, program, g, true).await,
+        "descendre" => store.move_product_group(&m.scope, program, g, false).await,
+        "supprimer" => store.delete_product_group(&m.scope, program, g).await,
+        _ => return Err(StoreError::NotFound.into()),
+    };
+    match result {
+        Ok(()) => Ok(back(&m, id, "flash-saved", &state)),
+        Err(StoreError::Conflict(code)) => {
+            let key = if code == "name_required" {
+                "err-required".to_owned()
+            } else {
+                format!("err-{code}")
+            };
+            let errors = FormErrors {
+                items: vec![(field("fr"), i18n.t(&key))],
             };
             program_page(&state, Member::from_staff(m), id, errors, form).await
         }

@@ -1,0 +1,196 @@
+//! Changing a program's product groups after they were made: rename, reorder, and delete a group
+//! that nothing uses yet (no amount in a schedule, no money ever on a card). The loyalty group is
+//! reserved and stays.
+
+use crate::TenantScope;
+use crate::audit::{self, Action, Change};
+use crate::db::Store;
+use crate::error::{StoreError, StoreResult};
+use halles_core::{ProductGroupId, ProgramId};
+use serde_json::json;
+use sqlx::Row;
+
+impl Store {
+    /// Renames a group of a program the acting organization runs.
+    pub async fn rename_product_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        group: ProductGroupId,
+        name_fr: &str,
+        name_en: &str,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let (fr, en) = (name_fr.trim(), name_en.trim());
+        if fr.is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        let en = if en.is_empty() { fr } else { en };
+        let before = self.group_of(program, group).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE product_groups SET name_fr = $1, name_en = $2 WHERE id = $3 AND program_id = $4 \
+             AND organization_id = $5",
+        )
+        .bind(fr)
+        .bind(en)
+        .bind(group.0)
+        .bind(program.0)
+        .bind(scope.org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict("duplicate_name"),
+            e => e,
+        })?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "product_group",
+                entity_id: group.to_string(),
+                before: Some(json!({"name_fr": before.name_fr, "name_en": before.name_en})),
+                after: Some(json!({"name_fr": fr, "name_en": en})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves a group one place up (`up`) or down in the program's display order.
+    pub async fn move_product_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        group: ProductGroupId,
+        up: bool,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let mut order: Vec<ProductGroupId> = self
+            .product_groups(program)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        let at = order
+            .iter()
+            .position(|g| *g == group)
+            .ok_or(StoreError::NotFound)?;
+        let to = if up {
+            at.checked_sub(1)
+        } else {
+            Some(at + 1).filter(|t| *t < order.len())
+        };
+        let Some(to) = to else {
+            return Ok(());
+        };
+        order.swap(at, to);
+        let mut tx = self.write_tx().await?;
+        for (position, g) in order.iter().enumerate() {
+            sqlx::query(
+                "UPDATE product_groups SET position = $1 WHERE id = $2 AND program_id = $3 AND organization_id = $4",
+            )
+            .bind(i64::try_from(position).map_err(|_| StoreError::Corrupt("position"))?)
+            .bind(g.0)
+            .bind(program.0)
+            .bind(scope.org.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "product_group",
+                entity_id: group.to_string(),
+                before: Some(json!({"position": at})),
+                after: Some(json!({"position": to})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a group nothing uses: refused for the loyalty group (`loyalty_reserved`) and for a
+    /// group with an amount in a schedule or money ever on a card (`group_in_use`). Its zero
+    /// amounts in schedules go with it.
+    pub async fn delete_product_group(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        group: ProductGroupId,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let before = self.group_of(program, group).await?;
+        if before.is_loyalty {
+            return Err(StoreError::Conflict("loyalty_reserved"));
+        }
+        let mut tx = self.write_tx().await?;
+        let used: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM schedule_amounts WHERE product_group_id = $1 AND amount_cents > 0) \
+             + (SELECT COUNT(*) FROM card_funds WHERE product_group_id = $1) \
+             + (SELECT COUNT(*) FROM fund_lots WHERE product_group_id = $1) \
+             + (SELECT COUNT(*) FROM fund_entries WHERE product_group_id = $1 OR line_group_id = $1) \
+             + (SELECT COUNT(*) FROM redemption_lines WHERE product_group_id = $1) AS n",
+        )
+        .bind(group.0)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if used > 0 {
+            return Err(StoreError::Conflict("group_in_use"));
+        }
+        sqlx::query(
+            "DELETE FROM schedule_amounts WHERE organization_id = $1 AND product_group_id = $2",
+        )
+        .bind(scope.org.0)
+        .bind(group.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM product_groups WHERE id = $1 AND program_id = $2 AND organization_id = $3",
+        )
+        .bind(group.0)
+        .bind(program.0)
+        .bind(scope.org.0)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Delete,
+                entity: "product_group",
+                entity_id: group.to_string(),
+                before: Some(json!({"name_fr": before.name_fr, "name_en": before.name_en})),
+                after: None,
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One group of a program, or `NotFound`.
+    async fn group_of(
+        &self,
+        program: ProgramId,
+        group: ProductGroupId,
+    ) -> StoreResult<super::ProductGroup> {
+        self.product_groups(program)
+            .await?
+            .into_iter()
+            .find(|g| g.id == group)
+            .ok_or(StoreError::NotFound)
+    }
+}
