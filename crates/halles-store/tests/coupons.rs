@@ -1048,3 +1048,63 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let big = store
+            .add_participant_type(&op, w.program, "Famille de 5 et plus", "", "5+")
+            .await
+            .unwrap();
+        let types = store.participant_types(w.program).await.unwrap();
+        let added = types.iter().find(|t| t.id == big).unwrap();
+        assert_eq!(
+            (added.name_en.as_str(), added.match_key.as_str()),
+            ("Famille de 5 et plus", "5+")
+        );
+        assert_eq!(types.last().map(|t| t.id), Some(big), "added at the end");
+        assert!(matches!(
+            store
+                .add_participant_type(&op, w.program, "Autre", "", "5+")
+                .await,
+            Err(StoreError::Conflict("duplicate_match_key"))
+        ));
+        assert!(matches!(
+            store
+                .add_participant_type(&scope(w.partner_a), w.program, "X", "", "x")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .update_participant_type(
+                &op,
+                w.program,
+                big,
+                "Grande famille",
+                "Large family",
+                "GRANDE",
+            )
+            .await
+            .unwrap();
+        let t = store
+            .participant_types(w.program)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.id == big)
+            .unwrap();
+        assert_eq!(
+            (t.name_fr.as_str(), t.name_en.as_str(), t.match_key.as_str()),
+            ("Grande famille", "Large family", "grande")
+        );
+        assert!(matches!(
+            store
+                .update_participant_type(&op, w.program, big, "", "", "")
+                .await,
+            Err(StoreError::Conflict("name_required"))
+        ));
+    })
+    .await;
+}

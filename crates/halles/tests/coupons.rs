@@ -330,6 +330,20 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             html.contains("ne peut pas être supprimé") && html.contains("Fruits frais"),
             "{html}"
         );
+        // A new participant type: without a name it comes back with the key typed.
+        let types = format!("/o/{o}/programmes/{program}/types");
+        let res = prog
+            .post_form(&types, &[("type_fr", ""), ("type_key", "cinq-plus")])
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("cinq-plus"));
+        let res = prog
+            .post_form(
+                &types,
+                &[("type_fr", "Cinq et plus"), ("type_key", "cinq-plus")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
         assert_eq!(cards, 3);
         app.stop().await;
     }
@@ -1037,6 +1051,8 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/groupes-marches/marche",
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/renommer",
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/supprimer",
+            "/o/{org}/programmes/{foreign}/types",
+            "/o/{org}/programmes/{foreign}/types/{foreign}",
         ] {
             rows.push(Row {
                 method: "POST",

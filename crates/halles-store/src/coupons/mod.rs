@@ -17,6 +17,7 @@ mod participants;
 mod programs;
 mod reports;
 mod schedules;
+mod types;
 
 pub use cards::{Card, CardLookup};
 pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};

@@ -966,3 +966,12 @@ program-group-down = Move down
 program-group-delete = Delete the group
 err-group_in_use = This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
 err-loyalty_reserved = The loyalty group is reserved for the program.
+
+## Participant types, changed
+program-type-key = import key: { $key }
+program-add-type = Add the type
+field-type-fr = Type name (French)
+field-type-en = Type name (English)
+field-type-key = Import key
+field-type-key-hint = The word an imported list puts in the "type" column (by default, the French name).
+err-duplicate_match_key = Another type already has this import key.

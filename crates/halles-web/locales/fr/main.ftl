@@ -966,3 +966,12 @@ program-group-down = Descendre
 program-group-delete = Supprimer le groupe
 err-group_in_use = Ce groupe sert déjà (un montant dans un versement ou de l'argent sur une carte) : il ne peut pas être supprimé.
 err-loyalty_reserved = Le groupe fidélité est réservé au programme.
+
+## Participant types, changed
+program-type-key = clé d'importation : { $key }
+program-add-type = Ajouter le type
+field-type-fr = Nom du type (français)
+field-type-en = Nom du type (anglais)
+field-type-key = Clé d'importation
+field-type-key-hint = Le mot qu'une liste importée met dans la colonne « type » (par défaut, le nom en français).
+err-duplicate_match_key = Un autre type a déjà cette clé d'importation.

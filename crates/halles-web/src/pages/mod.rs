@@ -155,6 +155,11 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/programmes/{id}/groupes/{group}/{action}",
             post(programs::group_action),
         )
+        .route("/o/{org}/programmes/{id}/types", post(programs::add_type))
+        .route(
+            "/o/{org}/programmes/{id}/types/{ptype}",
+            post(programs::update_type),
+        )
         .route(
             "/o/{org}/programmes/{id}/groupes-marches",
             post(programs::add_market_group),

@@ -257,6 +257,10 @@ impl ProgramPage {
     fn group_field(&self, id: &ProductGroupId, lang: &str) -> String {
         format!("group_{id}_{lang}")
     }
+    /// The form field of a participant type (`type_{id}_fr`, `_en`, `_key`).
+    fn type_field(&self, id: &ParticipantTypeId, what: &str) -> String {
+        format!("type_{id}_{what}")
+    }
     /// What was typed in a field, or the value it holds.
     fn typed_or(&self, k: &str, current: &str) -> String {
         self.typed
@@ -616,6 +620,74 @@ pub async fn group_action(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Adds a participant type (`types`) or changes one (`types/{type}`), for the operator. A refusal
+/// comes back on the program's page with what was typed.
+async fn save_type(
+    state: AppState,
+    m: Member<StaffRole>,
+    id: i64,
+    ptype: Option<ParticipantTypeId>,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let prefix = ptype
+        .map(|t| format!("type_{t}_"))
+        .unwrap_or_else(|| "type_".into());
+    let get = |k: &str| {
+        form.get(&format!("{prefix}{k}"))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let program = ProgramId(id);
+    let result = match ptype {
+        Some(t) => {
+            state
+                .store
+                .update_participant_type(&m.scope, program, t, &get("fr"), &get("en"), &get("key"))
+                .await
+        }
+        None => state
+            .store
+            .add_participant_type(&m.scope, program, &get("fr"), &get("en"), &get("key"))
+            .await
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => Ok(back(&m, id, "flash-saved", &state)),
+        Err(StoreError::Conflict(code)) => {
+            let (field, key) = match code {
+                "name_required" => ("fr", "err-required".to_owned()),
+                _ => ("key", format!("err-{code}")),
+            };
+            let errors = FormErrors {
+                items: vec![(format!("{prefix}{field}"), i18n.t(&key))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a participant type (the operator).
+pub async fn add_type(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    save_type(state, m, id, None, form).await
+}
+
+/// Changes a participant type's names and match key (the operator).
+pub async fn update_type(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, ptype)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    save_type(state, m, id, Some(ParticipantTypeId(ptype)), form).await
 }
 
 /// Creates a market group, with one of the program's markets as its manager or none (the

@@ -1,0 +1,129 @@
+//! A program's participant types (household-size tiers and the like) after the program was
+//! made: add one, or change its names and the match key an import recognizes it by.
+
+use crate::TenantScope;
+use crate::audit::{self, Action, Change};
+use crate::db::Store;
+use crate::error::{StoreError, StoreResult};
+use halles_core::{ParticipantTypeId, ProgramId};
+use serde_json::json;
+use sqlx::Row;
+
+/// Names and match key of a participant type, as typed: the English name and the key default to
+/// the French name.
+fn cleaned<'a>(fr: &'a str, en: &'a str, key: &'a str) -> StoreResult<(&'a str, &'a str, String)> {
+    let fr = fr.trim();
+    if fr.is_empty() {
+        return Err(StoreError::Conflict("name_required"));
+    }
+    let en = Some(en.trim()).filter(|e| !e.is_empty()).unwrap_or(fr);
+    let key = Some(key.trim()).filter(|k| !k.is_empty()).unwrap_or(fr);
+    Ok((fr, en, key.to_lowercase()))
+}
+
+fn duplicate_key(e: sqlx::Error) -> StoreError {
+    match StoreError::from(e) {
+        e if e.is_unique_violation() => StoreError::Conflict("duplicate_match_key"),
+        e => e,
+    }
+}
+
+impl Store {
+    /// Adds a participant type at the end of a program's list (the operator).
+    pub async fn add_participant_type(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        name_fr: &str,
+        name_en: &str,
+        match_key: &str,
+    ) -> StoreResult<ParticipantTypeId> {
+        self.operated_program(scope, program).await?;
+        let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO participant_types (organization_id, program_id, name_fr, name_en, match_key, position) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT COUNT(*) FROM participant_types WHERE program_id = $2)) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(fr)
+        .bind(en)
+        .bind(&key)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(duplicate_key)?
+        .try_get("id")?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "participant_type",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(
+                    json!({"program": program, "name_fr": fr, "name_en": en, "match_key": key}),
+                ),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ParticipantTypeId(id))
+    }
+
+    /// Changes a participant type's names and match key (the operator). Participants and
+    /// schedule amounts keep pointing at it.
+    pub async fn update_participant_type(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: ParticipantTypeId,
+        name_fr: &str,
+        name_en: &str,
+        match_key: &str,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
+        let before = self
+            .participant_types(program)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE participant_types SET name_fr = $1, name_en = $2, match_key = $3 WHERE id = $4 \
+             AND program_id = $5 AND organization_id = $6",
+        )
+        .bind(fr)
+        .bind(en)
+        .bind(&key)
+        .bind(id.0)
+        .bind(program.0)
+        .bind(scope.org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate_key)?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "participant_type",
+                entity_id: id.to_string(),
+                before: Some(
+                    json!({"name_fr": before.name_fr, "name_en": before.name_en, "match_key": before.match_key}),
+                ),
+                after: Some(json!({"name_fr": fr, "name_en": en, "match_key": key})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
