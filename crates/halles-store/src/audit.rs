@@ -50,6 +50,38 @@ pub struct Change<'a> {
     pub after: Option<Value>,
 }
 
+impl<'a> Change<'a> {
+    /// A change made by the scope's actor in its organization, with nothing before or after yet.
+    pub fn by(
+        scope: &crate::TenantScope,
+        action: Action,
+        entity: &'a str,
+        id: impl ToString,
+    ) -> Self {
+        Change {
+            org: Some(scope.org),
+            actor: scope.actor,
+            action,
+            entity,
+            entity_id: id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The entity before the change.
+    pub fn before(mut self, v: Value) -> Self {
+        self.before = Some(v);
+        self
+    }
+
+    /// The entity after the change.
+    pub fn after(mut self, v: Value) -> Self {
+        self.after = Some(v);
+        self
+    }
+}
+
 /// Records a change on the connection (normally inside the change's transaction).
 pub async fn record(
     conn: &mut AnyConnection,

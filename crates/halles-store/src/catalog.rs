@@ -166,20 +166,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let product = Product::from_row(&row)?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "product",
-                entity_id: product.id.to_string(),
-                before: None,
-                after: Some(product_json(p)),
-            },
-            now,
-        )
-        .await?;
+        let change =
+            Change::by(scope, Action::Create, "product", product.id).after(product_json(p));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(product)
     }
@@ -222,20 +211,10 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let product = Product::from_row(&row)?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "product",
-                entity_id: id.to_string(),
-                before: Some(product_json(&before.input)),
-                after: Some(product_json(p)),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "product", id)
+            .before(product_json(&before.input))
+            .after(product_json(p));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(product)
     }
@@ -304,20 +283,9 @@ impl Store {
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "product_photo",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"bytes": jpeg.len()})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "product_photo", id)
+            .after(json!({"bytes": jpeg.len()}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

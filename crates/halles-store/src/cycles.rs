@@ -191,20 +191,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "order_cycle",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::to_value(c).unwrap_or_default()),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "order_cycle", id)
+            .after(serde_json::to_value(c).unwrap_or_default());
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(CycleId(id))
     }
@@ -320,20 +309,10 @@ impl Store {
         if n == 0 {
             return Err(StoreError::Conflict("status_change_not_allowed"));
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "order_cycle",
-                entity_id: id.to_string(),
-                before: Some(json!({"status": c.status})),
-                after: Some(json!({"status": to})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "order_cycle", id)
+            .before(json!({"status": c.status}))
+            .after(json!({"status": to}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -526,23 +505,11 @@ impl Store {
         .bind(producer.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "availability",
-                entity_id: format!("{hub}/{cycle}/{producer}"),
-                before: None,
-                after: Some(json!(entries
+        let change = Change::by(scope, Action::Update, "availability", format!("{hub}/{cycle}/{producer}")).after(json!(entries
                     .iter()
                     .map(|(p, o)| json!({"product_id": p, "quantity": o.map(|x| x.0), "price_cents": o.map(|x| x.1)}))
-                    .collect::<Vec<_>>())),
-            },
-            now,
-        )
-        .await?;
+                    .collect::<Vec<_>>()));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -633,20 +600,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "price_rule",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::to_value(rule).unwrap_or_default()),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "price_rule", id)
+            .after(serde_json::to_value(rule).unwrap_or_default());
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(PriceRuleId(id))
     }
@@ -664,20 +620,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Delete,
-                entity: "price_rule",
-                entity_id: id.to_string(),
-                before: None,
-                after: None,
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Delete, "price_rule", id);
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -225,20 +225,9 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id = insert_membership(&mut tx, scope.org, user, role, now).await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "membership",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"user_id": user, "role": role})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "membership", id)
+            .after(json!({"user_id": user, "role": role}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -304,20 +293,10 @@ impl Store {
         if n == 0 {
             return Err(StoreError::Conflict("last_admin"));
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "membership",
-                entity_id: id.to_string(),
-                before: Some(json!({"role": before})),
-                after: Some(json!({"role": role})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "membership", id)
+            .before(json!({"role": before}))
+            .after(json!({"role": role}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -342,20 +321,9 @@ impl Store {
         if n == 0 {
             return Err(StoreError::Conflict("last_admin"));
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Delete,
-                entity: "membership",
-                entity_id: id.to_string(),
-                before: Some(json!({"user_id": user, "role": role})),
-                after: None,
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Delete, "membership", id)
+            .before(json!({"user_id": user, "role": role}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -395,20 +363,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let inv = Invitation::from_row(&row)?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "invitation",
-                entity_id: inv.id.to_string(),
-                before: None,
-                after: Some(json!({"email": inv.email, "role": role})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "invitation", inv.id)
+            .after(json!({"email": inv.email, "role": role}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok((inv, secret))
     }
@@ -448,20 +405,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Delete,
-                entity: "invitation",
-                entity_id: id.to_string(),
-                before: None,
-                after: None,
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Delete, "invitation", id);
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -84,20 +84,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let token = ApiToken::from_row(&row)?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "api_token",
-                entity_id: token.id.to_string(),
-                before: None,
-                after: Some(json!({"name": token.name, "scopes": token.scopes})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "api_token", token.id)
+            .after(json!({"name": token.name, "scopes": token.scopes}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok((token, secret))
     }
@@ -130,20 +119,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Delete,
-                entity: "api_token",
-                entity_id: id.to_string(),
-                before: None,
-                after: None,
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Delete, "api_token", id);
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -151,20 +151,9 @@ impl Store {
             .rows_affected();
             made += n as u32;
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "card_batch",
-                entity_id: batch.to_string(),
-                before: None,
-                after: Some(json!({"program": program, "size": size})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "card_batch", batch)
+            .after(json!({"program": program, "size": size}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         let sql = format!("SELECT {COLUMNS} FROM cards WHERE batch_id = $1 ORDER BY id");
         let cards = sqlx::query(&sql)
@@ -492,20 +481,10 @@ impl Store {
         let moved = self
             .move_funds(&mut tx, &from, &to, scope.actor, now)
             .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "card",
-                entity_id: id.to_string(),
-                before: Some(json!({"status": old.status.code()})),
-                after: Some(json!({"status": "lost", "replaced_by": new, "moved_cents": moved})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "card", id)
+            .before(json!({"status": old.status.code()}))
+            .after(json!({"status": "lost", "replaced_by": new, "moved_cents": moved}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         self.card(scope, new).await
     }

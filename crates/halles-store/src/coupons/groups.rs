@@ -43,20 +43,10 @@ impl Store {
             e if e.is_unique_violation() => StoreError::Conflict("duplicate_name"),
             e => e,
         })?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "product_group",
-                entity_id: group.to_string(),
-                before: Some(json!({"name_fr": before.name_fr, "name_en": before.name_en})),
-                after: Some(json!({"name_fr": fr, "name_en": en})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "product_group", group)
+            .before(json!({"name_fr": before.name_fr, "name_en": before.name_en}))
+            .after(json!({"name_fr": fr, "name_en": en}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -101,20 +91,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "product_group",
-                entity_id: group.to_string(),
-                before: Some(json!({"position": at})),
-                after: Some(json!({"position": to})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "product_group", group)
+            .before(json!({"position": at}))
+            .after(json!({"position": to}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -163,20 +143,9 @@ impl Store {
         .bind(scope.org.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Delete,
-                entity: "product_group",
-                entity_id: group.to_string(),
-                before: Some(json!({"name_fr": before.name_fr, "name_en": before.name_en})),
-                after: None,
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Delete, "product_group", group)
+            .before(json!({"name_fr": before.name_fr, "name_en": before.name_en}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -199,22 +199,9 @@ impl Store {
             )?;
             outcome.code = Some(code);
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "participant_import",
-                entity_id: program.to_string(),
-                before: None,
-                after: Some(
-                    json!({"rows": rows.len(), "schedule": schedule.as_ref().map(|s| s.id)}),
-                ),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "participant_import", program)
+            .after(json!({"rows": rows.len(), "schedule": schedule.as_ref().map(|s| s.id)}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(ImportReport {
             rows: report,

@@ -144,20 +144,10 @@ impl Store {
         .bind(scope.org.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "register",
-                entity_id: register.to_string(),
-                before: Some(json!({"kiosk": old.is_some()})),
-                after: Some(json!({"kiosk": on, "kiosk_token": token})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "register", register)
+            .before(json!({"kiosk": old.is_some()}))
+            .after(json!({"kiosk": on, "kiosk_token": token}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(secret)
     }

@@ -76,20 +76,9 @@ impl Store {
             e => e,
         })?
         .try_get("id")?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "market_group",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"program": program, "name": name, "manager": manager})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "market_group", id)
+            .after(json!({"program": program, "name": name, "manager": manager}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(MarketGroupId(id))
     }
@@ -127,20 +116,14 @@ impl Store {
         .bind(market.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "program_member",
-                entity_id: format!("{program}/{market}"),
-                before: None,
-                after: Some(json!({"market_group": group})),
-            },
-            now,
+        let change = Change::by(
+            scope,
+            Action::Update,
+            "program_member",
+            format!("{program}/{market}"),
         )
-        .await?;
+        .after(json!({"market_group": group}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -226,20 +226,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "program",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"name": input.name, "starts_on": input.starts_on, "ends_on": input.ends_on})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "program", id).after(
+            json!({"name": input.name, "starts_on": input.starts_on, "ends_on": input.ends_on}),
+        );
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(ProgramId(id))
     }
@@ -339,20 +329,9 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "program",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"archived": archived})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change =
+            Change::by(scope, Action::Update, "program", id).after(json!({"archived": archived}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
 
@@ -409,20 +388,9 @@ impl Store {
             e => e,
         })?
         .try_get("id")?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "product_group",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"program": program, "name_fr": name_fr, "name_en": name_en})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "product_group", id)
+            .after(json!({"program": program, "name_fr": name_fr, "name_en": name_en}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(ProductGroupId(id))
     }
@@ -484,20 +452,14 @@ impl Store {
         .bind(role.code())
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "program_member",
-                entity_id: format!("{program}:{member}"),
-                before: None,
-                after: Some(json!({"role": role.code()})),
-            },
-            self.now(),
+        let change = Change::by(
+            scope,
+            Action::Create,
+            "program_member",
+            format!("{program}:{member}"),
         )
-        .await?;
+        .after(json!({"role": role.code()}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
 
@@ -541,20 +503,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "register",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"name": name.trim()})),
-            },
-            now,
-        )
-        .await?;
+        let change =
+            Change::by(scope, Action::Create, "register", id).after(json!({"name": name.trim()}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(RegisterId(id))
     }

@@ -202,21 +202,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "allocation_schedule",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"program": program, "name": input.name, "moment": input.moment.code(),
-                    "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry})),
-            },
-            now,
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "allocation_schedule", id).after(json!({"program": program, "name": input.name, "moment": input.moment.code(),
+                    "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry}));
+        audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(ScheduleId(id))
     }
@@ -304,20 +292,9 @@ impl Store {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "allocation_schedule",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({"archived": archived})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "allocation_schedule", id)
+            .after(json!({"archived": archived}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
 
@@ -382,22 +359,9 @@ impl Store {
                 .try_get("id")?
             }
         };
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "budget_envelope",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(
-                    json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0}),
-                ),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "budget_envelope", id)
+            .after(json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(EnvelopeId(id))
     }
@@ -444,20 +408,14 @@ impl Store {
         if given != 1 {
             return Err(StoreError::Conflict("no_envelope"));
         }
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "budget_envelope",
-                entity_id: format!("{schedule}:{from}->{to}"),
-                before: None,
-                after: Some(json!({"moved_cents": amount.0})),
-            },
-            self.now(),
+        let change = Change::by(
+            scope,
+            Action::Update,
+            "budget_envelope",
+            format!("{schedule}:{from}->{to}"),
         )
-        .await?;
+        .after(json!({"moved_cents": amount.0}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
 

@@ -54,22 +54,9 @@ impl Store {
         .await
         .map_err(duplicate_key)?
         .try_get("id")?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Create,
-                entity: "participant_type",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(
-                    json!({"program": program, "name_fr": fr, "name_en": en, "match_key": key}),
-                ),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Create, "participant_type", id)
+            .after(json!({"program": program, "name_fr": fr, "name_en": en, "match_key": key}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(ParticipantTypeId(id))
     }
@@ -107,22 +94,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(duplicate_key)?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(scope.org),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "participant_type",
-                entity_id: id.to_string(),
-                before: Some(
-                    json!({"name_fr": before.name_fr, "name_en": before.name_en, "match_key": before.match_key}),
-                ),
-                after: Some(json!({"name_fr": fr, "name_en": en, "match_key": key})),
-            },
-            self.now(),
-        )
-        .await?;
+        let change = Change::by(scope, Action::Update, "participant_type", id)
+            .before(json!({
+                "name_fr": before.name_fr,
+                "name_en": before.name_en,
+                "match_key": before.match_key,
+            }))
+            .after(json!({"name_fr": fr, "name_en": en, "match_key": key}));
+        audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
