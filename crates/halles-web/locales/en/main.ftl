@@ -852,6 +852,7 @@ err-participant_removed = This person was removed from the program.
 err-already_enrolled = This person is already enrolled in this schedule.
 err-schedule_archived = This allocation schedule is archived.
 err-reason_required = Give a reason.
+err-idempotency_key_reused = This operation was just done once already. Start again.
 err-concurrent_update = Another operation just changed this card; try again.
 err-unknown_group_or_type = A product group or participant type does not exist in this program.
 err-wrong_kind = This organization cannot have this role.

@@ -852,6 +852,7 @@ err-participant_removed = Cette personne a été retirée du programme.
 err-already_enrolled = Cette personne est déjà inscrite à ce versement.
 err-schedule_archived = Ce versement programmé est archivé.
 err-reason_required = Indiquez une raison.
+err-idempotency_key_reused = Cette opération vient d'être faite une fois déjà. Recommencez.
 err-concurrent_update = Une autre opération vient de modifier cette carte ; réessayez.
 err-unknown_group_or_type = Un groupe de produits ou un type de participant n'existe pas dans ce programme.
 err-wrong_kind = Cette organisation ne peut pas avoir ce rôle.
