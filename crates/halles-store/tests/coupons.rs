@@ -758,6 +758,27 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .await
                 .is_err()
         );
+        // An envelope with enrolments stays; an unused one can be deleted, by the operator only.
+        assert!(matches!(
+            store.delete_envelope(&op, env[0].id).await,
+            Err(StoreError::Conflict("envelope_in_use"))
+        ));
+        let unused = store
+            .set_envelope(&op, s, w.partner_b, Cents(1000))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.delete_envelope(&scope(w.partner_b), unused).await,
+            Err(StoreError::NotFound)
+        ));
+        store.delete_envelope(&op, unused).await.unwrap();
+        assert!(
+            store
+                .envelopes(w.program, Some(w.partner_b))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }

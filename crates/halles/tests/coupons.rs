@@ -1053,6 +1053,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/types",
             "/o/{org}/programmes/{foreign}/types/{foreign}",
+            "/o/{org}/programmes/{foreign}/enveloppes/{foreign}/supprimer",
         ] {
             rows.push(Row {
                 method: "POST",

@@ -298,6 +298,39 @@ impl Store {
         tx.commit().await
     }
 
+    /// Deletes an envelope nothing has used (the operator): nothing reserved or loaded, no
+    /// participant ever enrolled on it and no funds ever loaded from it (`envelope_in_use`).
+    pub async fn delete_envelope(&self, scope: &TenantScope, id: EnvelopeId) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
+             (SELECT COUNT(*) FROM enrolments n WHERE n.envelope_id = e.id) \
+             + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) AS uses \
+             FROM budget_envelopes e WHERE e.id = $1 AND e.organization_id = $2",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if row.try_get::<i64, _>("held")? != 0 || row.try_get::<i64, _>("uses")? != 0 {
+            return Err(StoreError::Conflict("envelope_in_use"));
+        }
+        sqlx::query("DELETE FROM budget_envelopes WHERE id = $1 AND organization_id = $2")
+            .bind(id.0)
+            .bind(scope.org.0)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change::by(scope, Action::Delete, "budget_envelope", id).before(json!({
+            "schedule": row.try_get::<i64, _>("schedule_id")?,
+            "partner": row.try_get::<i64, _>("partner_id")?,
+            "budget_cents": row.try_get::<i64, _>("budget_cents")?,
+        }));
+        audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Sets a partner organization's envelope for a schedule (creating it). A budget below what
     /// is already reserved and loaded is refused.
     pub async fn set_envelope(

@@ -976,3 +976,9 @@ field-type-en = Type name (English)
 field-type-key = Import key
 field-type-key-hint = The word an imported list puts in the "type" column (by default, the French name).
 err-duplicate_match_key = Another type already has this import key.
+
+## Envelopes, deleted
+envelope-delete = Delete
+envelope-delete-label = Delete { $partner }'s envelope for { $schedule }
+flash-envelope-deleted = The envelope is deleted.
+err-envelope_in_use = This envelope was already used (enrolments or loads): it cannot be deleted.

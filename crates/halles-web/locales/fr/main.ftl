@@ -976,3 +976,9 @@ field-type-en = Nom du type (anglais)
 field-type-key = Clé d'importation
 field-type-key-hint = Le mot qu'une liste importée met dans la colonne « type » (par défaut, le nom en français).
 err-duplicate_match_key = Un autre type a déjà cette clé d'importation.
+
+## Envelopes, deleted
+envelope-delete = Supprimer
+envelope-delete-label = Supprimer l'enveloppe de { $partner } pour { $schedule }
+flash-envelope-deleted = L'enveloppe est supprimée.
+err-envelope_in_use = Cette enveloppe a déjà servi (inscriptions ou versements) : elle ne peut pas être supprimée.

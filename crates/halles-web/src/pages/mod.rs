@@ -161,6 +161,10 @@ pub fn routes() -> Router<AppState> {
             post(programs::update_type),
         )
         .route(
+            "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer",
+            post(programs::delete_envelope),
+        )
+        .route(
             "/o/{org}/programmes/{id}/groupes-marches",
             post(programs::add_market_group),
         )

@@ -777,6 +777,31 @@ pub async fn add_member(
     Ok(back(&m, id, "flash-member-added", &state))
 }
 
+/// Deletes an envelope nothing has used (the operator); one in use stays, with a message.
+pub async fn delete_envelope(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, envelope)): Path<(i64, i64, i64)>,
+    CsrfForm(_): CsrfForm<super::Empty>,
+) -> Result<Response, PageError> {
+    match state
+        .store
+        .delete_envelope(&m.scope, halles_core::EnvelopeId(envelope))
+        .await
+    {
+        Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
+        Err(StoreError::Conflict(code)) => {
+            let [f, k] =
+                flash_headers("error", &format!("err-{code}"), state.config.secure_cookies);
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}", m.org.id),
+                [f, k],
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Sets an envelope (the operator).
 pub async fn set_envelope(
     State(state): State<AppState>,
