@@ -135,14 +135,7 @@ pub(crate) async fn insert_participant(
         .bind(program.0)
         .bind(&code)
         .bind(t.0)
-        .bind(nonempty(&input.id1))
-        .bind(input.id2.trim())
-        .bind(input.name.trim())
-        .bind(input.phone.trim())
-        .bind(input.email.trim())
-        .bind(input.postal_code.trim().to_uppercase())
-        .bind(input.notes.trim())
-        .bind(input.receipts)
+        .bind_identity(input)
         .bind(consent.to_string())
         .bind(input.consent_purpose.trim())
         .bind(ms(now))
@@ -157,6 +150,25 @@ pub(crate) async fn insert_participant(
         }
     }
     Err(StoreError::Conflict("code_collision"))
+}
+
+/// Binds a participant's identity fields, in the order both the insert and the update list
+/// them: id1, id2, name, phone, e-mail, postal code, notes, receipts.
+trait BindIdentity<'q> {
+    fn bind_identity(self, input: &'q ParticipantInput) -> Self;
+}
+
+impl<'q> BindIdentity<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_identity(self, input: &'q ParticipantInput) -> Self {
+        self.bind(nonempty(&input.id1))
+            .bind(input.id2.trim())
+            .bind(input.name.trim())
+            .bind(input.phone.trim())
+            .bind(input.email.trim())
+            .bind(input.postal_code.trim().to_uppercase())
+            .bind(input.notes.trim())
+            .bind(input.receipts)
+    }
 }
 
 fn nonempty(s: &str) -> Option<&str> {
@@ -305,14 +317,7 @@ impl Store {
              postal_code = $7, notes = $8, receipts = $9 WHERE organization_id = $10 AND id = $11",
         )
         .bind(t.0)
-        .bind(nonempty(&input.id1))
-        .bind(input.id2.trim())
-        .bind(input.name.trim())
-        .bind(input.phone.trim())
-        .bind(input.email.trim())
-        .bind(input.postal_code.trim().to_uppercase())
-        .bind(input.notes.trim())
-        .bind(input.receipts)
+        .bind_identity(input)
         .bind(before.partner.0)
         .bind(id.0)
         .execute(&mut *tx)

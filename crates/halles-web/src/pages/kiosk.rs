@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use halles_core::{ProductGroupId, RedemptionId};
 use halles_store::coupons::{
-    CardLookup, CardRef, Kiosk, Once, Program, Redeemed, Redemption, RedemptionInput,
+    Card, CardLookup, CardRef, Kiosk, Once, Program, Redeemed, Redemption, RedemptionInput,
 };
 use halles_store::idempotency::Claim;
 use std::collections::{BTreeMap, HashMap};
@@ -115,15 +115,14 @@ async fn card_page(
     state: &AppState,
     page: Ctx,
     secret: String,
-    card_token: String,
+    card: &Card,
     sale: String,
     program: Program,
     errors: FormErrors,
     typed: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
-    let card = state.store.card_by_token(&card_token).await?;
-    let (lines, loyalty) = group_lines(state, &card, lang.code(), typed).await?;
+    let (lines, loyalty) = group_lines(state, card, lang.code(), typed).await?;
     let program_name = if program.public_name.is_empty() {
         program.name.clone()
     } else {
@@ -136,7 +135,7 @@ async fn card_page(
             errors,
             program,
             program_name,
-            card_token,
+            card_token: card.token.clone(),
             sale,
             lines,
             loyalty,
@@ -192,7 +191,7 @@ pub async fn card(
         &state,
         page,
         secret,
-        token,
+        &card,
         sale,
         program,
         FormErrors::none(),
@@ -231,7 +230,7 @@ pub async fn pay(
     let lines = match read_amounts(&groups, &form, &i18n) {
         Ok(l) => l,
         Err(errors) => {
-            return card_page(&state, page, secret, token, sale, program, errors, &form).await;
+            return card_page(&state, page, secret, &card, sale, program, errors, &form).await;
         }
     };
     if sale.len() < 16 {
@@ -278,7 +277,7 @@ pub async fn pay(
             return match refusal(e, &i18n)? {
                 SaleRefusal::Card(errors) => Ok(start_page(page, kiosk, secret, errors)),
                 SaleRefusal::Amounts(errors) => {
-                    card_page(&state, page, secret, token, sale, program, errors, &form).await
+                    card_page(&state, page, secret, &card, sale, program, errors, &form).await
                 }
             };
         }

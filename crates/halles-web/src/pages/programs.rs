@@ -548,7 +548,6 @@ pub async fn add_group(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let result = state
         .store
@@ -559,9 +558,24 @@ pub async fn add_group(
             &get("group_en"),
             "#2e7d32",
         )
-        .await;
+        .await
+        .map(|_| ());
+    saved_or_refused(&state, m, id, result, form, |_| "group_fr".to_owned()).await
+}
+
+/// After an operator's change on the program page: back to it with "saved" or, for a refusal,
+/// the page again with the message beside the field `field(code)` names and what was typed
+/// kept (`name_required` reads as the usual "required").
+async fn saved_or_refused(
+    state: &AppState,
+    m: Member<StaffRole>,
+    id: i64,
+    result: Result<(), StoreError>,
+    form: HashMap<String, String>,
+    field: impl Fn(&str) -> String,
+) -> Result<Response, PageError> {
     match result {
-        Ok(_) => Ok(back(&m, id, "flash-saved", &state)),
+        Ok(()) => Ok(back(&m, id, "flash-saved", state)),
         Err(StoreError::Conflict(code)) => {
             let key = if code == "name_required" {
                 "err-required".to_owned()
@@ -569,9 +583,9 @@ pub async fn add_group(
                 format!("err-{code}")
             };
             let errors = FormErrors {
-                items: vec![("group_fr".to_owned(), i18n.t(&key))],
+                items: vec![(field(code), m.ctx.i18n.t(&key))],
             };
-            program_page(&state, Member::from_staff(m), id, errors, form).await
+            program_page(state, Member::from_staff(m), id, errors, form).await
         }
         Err(e) => Err(e.into()),
     }
@@ -585,7 +599,6 @@ pub async fn group_action(
     Path((_, id, group, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
     let (program, g) = (ProgramId(id), ProductGroupId(group));
     let field = |lang: &str| format!("group_{group}_{lang}");
     let get = |k: String| {
@@ -605,21 +618,8 @@ pub async fn group_action(
         "supprimer" => store.delete_product_group(&m.scope, program, g).await,
         _ => return Err(StoreError::NotFound.into()),
     };
-    match result {
-        Ok(()) => Ok(back(&m, id, "flash-saved", &state)),
-        Err(StoreError::Conflict(code)) => {
-            let key = if code == "name_required" {
-                "err-required".to_owned()
-            } else {
-                format!("err-{code}")
-            };
-            let errors = FormErrors {
-                items: vec![(field("fr"), i18n.t(&key))],
-            };
-            program_page(&state, Member::from_staff(m), id, errors, form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let at = field("fr");
+    saved_or_refused(&state, m, id, result, form, |_| at.clone()).await
 }
 
 /// Adds a participant type (`types`) or changes one (`types/{type}`), for the operator. A refusal
@@ -631,7 +631,6 @@ async fn save_type(
     ptype: Option<ParticipantTypeId>,
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
     let prefix = ptype
         .map(|t| format!("type_{t}_"))
         .unwrap_or_else(|| "type_".into());
@@ -654,20 +653,11 @@ async fn save_type(
             .await
             .map(|_| ()),
     };
-    match result {
-        Ok(()) => Ok(back(&m, id, "flash-saved", &state)),
-        Err(StoreError::Conflict(code)) => {
-            let (field, key) = match code {
-                "name_required" => ("fr", "err-required".to_owned()),
-                _ => ("key", format!("err-{code}")),
-            };
-            let errors = FormErrors {
-                items: vec![(format!("{prefix}{field}"), i18n.t(&key))],
-            };
-            program_page(&state, Member::from_staff(m), id, errors, form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    saved_or_refused(&state, m, id, result, form, |code| {
+        let field = if code == "name_required" { "fr" } else { "key" };
+        format!("{prefix}{field}")
+    })
+    .await
 }
 
 /// Adds a participant type (the operator).
@@ -698,31 +688,25 @@ pub async fn add_market_group(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
     let name = form.get("market_group").map(|s| s.trim()).unwrap_or("");
     let manager = form
         .get("manager")
         .and_then(|s| s.trim().parse().ok())
         .map(OrgId);
-    match state
+    let result = state
         .store
         .create_market_group(&m.scope, ProgramId(id), name, manager)
         .await
-    {
-        Ok(_) => Ok(back(&m, id, "flash-saved", &state)),
-        Err(StoreError::Conflict(code)) => {
-            let (field, key) = match code {
-                "name_required" => ("market_group", "err-required".to_owned()),
-                "manager_not_market" => ("manager", format!("err-{code}")),
-                _ => ("market_group", format!("err-{code}")),
-            };
-            let errors = FormErrors {
-                items: vec![(field.to_owned(), i18n.t(&key))],
-            };
-            program_page(&state, Member::from_staff(m), id, errors, form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .map(|_| ());
+    saved_or_refused(&state, m, id, result, form, |code| {
+        let field = if code == "manager_not_market" {
+            "manager"
+        } else {
+            "market_group"
+        };
+        field.to_owned()
+    })
+    .await
 }
 
 /// Puts one of the program's markets in a market group, or out of any (the operator).
