@@ -1129,3 +1129,214 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let pa = scope(w.partner_a);
+        let types = store.participant_types(w.program).await.unwrap();
+        let (one, two) = (types[0].id, types[1].id);
+        // Monthly, 10.00 (one person) or 20.00 (two persons), at most 4 loads.
+        let s = store
+            .create_schedule(
+                &op,
+                w.program,
+                &ScheduleInput {
+                    name: "Été".into(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    moment: LoadMoment::FirstOfMonth,
+                    max_loads: 4,
+                    carry_over: true,
+                    usage_based: false,
+                    expiry: Expiry::Never,
+                    amounts: vec![(one, w.fruits, Cents(1000)), (two, w.fruits, Cents(2000))],
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .set_envelope(&op, s, w.partner_a, Cents(8_000))
+            .await
+            .unwrap();
+        let reserved = || async {
+            let e = store.envelopes(w.program, None).await.unwrap();
+            e.iter()
+                .find(|e| e.schedule == s && e.partner == w.partner_a)
+                .map(|e| e.reserved.0)
+                .unwrap()
+        };
+        let p = store
+            .create_participant(&pa, w.program, &someone(one, "M-1"))
+            .await
+            .unwrap();
+        store
+            .enrol_in_schedule(&pa, s, p.id, false, None)
+            .await
+            .unwrap();
+        assert_eq!(reserved().await, 4_000);
+
+        // Fewer loads give money back; more than the schedule's maximum is refused.
+        store.set_max_loads(&pa, s, p.id, 2).await.unwrap();
+        assert_eq!(reserved().await, 2_000);
+        assert_eq!(store.forecast(&pa, s, p.id).await.unwrap().len(), 2);
+        assert!(matches!(
+            store.set_max_loads(&pa, s, p.id, 5).await,
+            Err(StoreError::Conflict("max_loads_above_schedule"))
+        ));
+        assert!(matches!(
+            store.set_max_loads(&pa, s, p.id, 0).await,
+            Err(StoreError::Conflict("max_loads"))
+        ));
+        // Another partner cannot touch them.
+        assert!(
+            store
+                .set_max_loads(&scope(w.partner_b), s, p.id, 3)
+                .await
+                .is_err()
+        );
+
+        // A new type changes what every pending load costs: 2 loads of 20.00.
+        let mut input = someone(two, "M-1");
+        input.name = "Nouveau nom".into();
+        store
+            .update_participant(&pa, w.program, p.id, &input)
+            .await
+            .unwrap();
+        assert_eq!(reserved().await, 4_000);
+        // Back to 4 loads would need 8,000 for them alone: still within the 8,000 budget.
+        store.set_max_loads(&pa, s, p.id, 4).await.unwrap();
+        assert_eq!(reserved().await, 8_000);
+        let q = store
+            .create_participant(&pa, w.program, &someone(one, "M-2"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.enrol_in_schedule(&pa, s, q.id, false, None).await,
+            Err(StoreError::Conflict("over_budget"))
+        ));
+        store.set_max_loads(&pa, s, p.id, 3).await.unwrap();
+        assert_eq!(reserved().await, 6_000);
+
+        // After two loads ran, the maximum cannot go below two.
+        store.create_card_batch(&op, w.program, 2).await.unwrap();
+        store.assign_card(&pa, w.program, p.id, None).await.unwrap();
+        run_until(&store, &clock, date(2026, 7, 2)).await;
+        assert!(matches!(
+            store.set_max_loads(&pa, s, p.id, 1).await,
+            Err(StoreError::Conflict("max_loads_below_loaded"))
+        ));
+        store.set_max_loads(&pa, s, p.id, 2).await.unwrap();
+        assert_eq!(reserved().await, 0, "both loads ran, nothing is pending");
+
+        // Participant types: one in use cannot be deleted, an unused one can.
+        let spare = store
+            .add_participant_type(&op, w.program, "Inutilisé", "", "spare")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.delete_participant_type(&op, w.program, two).await,
+            Err(StoreError::Conflict("type_in_use"))
+        ));
+        assert!(
+            store
+                .delete_participant_type(&pa, w.program, spare)
+                .await
+                .is_err()
+        );
+        store
+            .delete_participant_type(&op, w.program, spare)
+            .await
+            .unwrap();
+        assert!(
+            !store
+                .participant_types(w.program)
+                .await
+                .unwrap()
+                .iter()
+                .any(|t| t.id == spare)
+        );
+        let again = store
+            .add_participant_type(&op, w.program, "Autre", "", "autre")
+            .await
+            .unwrap();
+        let positions: Vec<i64> = store
+            .participant_types(w.program)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.position)
+            .collect();
+        let mut unique = positions.clone();
+        unique.dedup();
+        assert_eq!(
+            positions, unique,
+            "a type added after a deletion gets its own place"
+        );
+        assert_eq!(
+            store
+                .participant_types(w.program)
+                .await
+                .unwrap()
+                .last()
+                .map(|t| t.id),
+            Some(again)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_anonymous_program_never_stores_identities() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let program = store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Anonyme".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: true,
+                    pin_required: false,
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_program_member(&op, program, w.partner_a, ProgramRole::Partner)
+            .await
+            .unwrap();
+        let t = store.participant_types(program).await.unwrap()[0].id;
+        let pa = scope(w.partner_a);
+        let mut input = someone(t, "X-1");
+        input.email = "x@example.org".into();
+        input.phone = "514 555 0000".into();
+        let p = store
+            .create_participant(&pa, program, &input)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                p.name.as_str(),
+                p.email.as_str(),
+                p.phone.as_str(),
+                p.receipts
+            ),
+            ("", "", "", false)
+        );
+        assert_eq!(p.id1, "X-1");
+        store
+            .update_participant(&pa, program, p.id, &input)
+            .await
+            .unwrap();
+        let p = store.participant(&pa, program, p.id).await.unwrap();
+        assert_eq!((p.name.as_str(), p.email.as_str()), ("", ""));
+    })
+    .await;
+}

@@ -344,6 +344,23 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             )
             .await;
         assert_eq!(res.status(), 303);
+        // A type in use cannot be deleted; the one just added can.
+        let ts = app.store.participant_types(program).await.unwrap();
+        let res = prog
+            .post_form(&format!("{types}/{}/supprimer", ts[0].id), &[])
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("ne peut pas être supprimé")
+        );
+        let added = ts.last().unwrap().id;
+        let res = prog
+            .post_form(&format!("{types}/{added}/supprimer"), &[])
+            .await;
+        assert_eq!(res.status(), 303);
         assert_eq!(cards, 3);
         app.stop().await;
     }
@@ -863,6 +880,151 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
 }
 
 #[tokio::test]
+async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
+    for app in TestApp::on_every_db().await {
+        let w = world(
+            &app,
+            "Marché",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+            },
+            "Alex",
+        )
+        .await;
+        let (program, fruits) = (w.program, w.fruits);
+        app.user("accueil@p.example", Some((w.partner.id, Role::Staff)))
+            .await;
+        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
+            .await;
+        let holder = w.card.participant.expect("the card's holder");
+        let t = app.store.participant_types(program).await.unwrap();
+        let staff = app.logged_in("accueil@p.example").await;
+        let page = format!(
+            "/o/{}/programmes/{program}/participants/{holder}",
+            w.partner.id
+        );
+
+        // A wrong e-mail comes back with every typed field; a right one is saved.
+        let ptype = t[1].id.to_string();
+        let edit = [
+            ("participant_type", ptype.as_str()),
+            ("id1", "DOS-7"),
+            ("name", "Alex Tremblay"),
+            ("email", "pas-un-courriel"),
+        ];
+        let res = staff.post_form(&format!("{page}/modifier"), &edit).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("Alex Tremblay")
+                && html.contains("DOS-7")
+                && html.contains("pas-un-courriel"),
+            "{html}"
+        );
+        let mut good = edit;
+        good[3] = ("email", "alex@example.org");
+        let res = staff.post_form(&format!("{page}/modifier"), &good).await;
+        assert_eq!(res.status(), 303);
+        let p = app
+            .store
+            .participant(&scope(w.partner.id), program, holder)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                p.name.as_str(),
+                p.email.as_str(),
+                p.participant_type,
+                p.receipts
+            ),
+            ("Alex Tremblay", "alex@example.org", t[1].id, false)
+        );
+
+        // A card with money on it cannot be taken back.
+        let res = staff.post_form(&format!("{page}/liberer"), &[]).await;
+        assert_eq!(res.status(), 422);
+
+        // The operator's correction: without a reason it comes back with the amount typed; with
+        // one, the money leaves the card.
+        let prog = app.logged_in("prog@o.example").await;
+        let op_page = format!(
+            "/o/{}/programmes/{program}/participants/{holder}",
+            w.operator.id
+        );
+        let group = fruits.to_string();
+        let res = prog
+            .post_form(
+                &format!("{op_page}/ajuster"),
+                &[
+                    ("adjust_group", group.as_str()),
+                    ("adjust_amount", "-20,00"),
+                    ("adjust_reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("-20,00"));
+        let res = prog
+            .post_form(
+                &format!("{op_page}/ajuster"),
+                &[
+                    ("adjust_group", group.as_str()),
+                    ("adjust_amount", "-25,00"),
+                    ("adjust_reason", "erreur"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "more than the balance is refused");
+        let res = prog
+            .post_form(
+                &format!("{op_page}/ajuster"),
+                &[
+                    ("adjust_group", group.as_str()),
+                    ("adjust_amount", "-20,00"),
+                    ("adjust_reason", "erreur de chargement"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert!(
+            app.store
+                .card_balances(w.card.id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|b| b.balance.0 == 0)
+        );
+        // A partner cannot make corrections; an empty card can be taken back.
+        let res = staff
+            .post_form(
+                &format!("{page}/ajuster"),
+                &[
+                    ("adjust_group", group.as_str()),
+                    ("adjust_amount", "5"),
+                    ("adjust_reason", "x"),
+                ],
+            )
+            .await;
+        assert_ne!(res.status(), 303);
+        let res = staff.post_form(&format!("{page}/liberer"), &[]).await;
+        assert_eq!(res.status(), 303);
+        let card = app
+            .store
+            .card(&scope(w.operator.id), w.card.id)
+            .await
+            .unwrap();
+        assert_eq!(card.participant, None);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
@@ -1053,7 +1215,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/types",
             "/o/{org}/programmes/{foreign}/types/{foreign}",
+            "/o/{org}/programmes/{foreign}/types/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/enveloppes/{foreign}/supprimer",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/modifier",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/maximum",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/liberer",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/ajuster",
         ] {
             rows.push(Row {
                 method: "POST",

@@ -181,9 +181,11 @@ impl Store {
                 applied: false,
             });
         }
+        let anonymous = self.program_is_anonymous(program).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         for ((t, consent, input), outcome) in ready.iter().zip(report.iter_mut()) {
+            let input = &input.for_program(anonymous);
             let id =
                 insert_participant(&mut tx, scope.org, program, *t, *consent, input, now).await?;
             if let Some(s) = &schedule {

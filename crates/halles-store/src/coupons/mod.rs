@@ -7,6 +7,7 @@
 //! database, not Rust, refuses to spend the same cent twice.
 
 mod cards;
+mod enrolments;
 mod funds;
 mod groups;
 mod import;

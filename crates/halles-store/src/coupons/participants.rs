@@ -42,6 +42,24 @@ pub struct ParticipantInput {
     pub consent_purpose: String,
 }
 
+impl ParticipantInput {
+    /// The input as a program keeps it: an anonymous program never stores name, phone, e-mail
+    /// or postal code, whatever a form, an import or the API sends.
+    pub(crate) fn for_program(&self, anonymous: bool) -> ParticipantInput {
+        if !anonymous {
+            return self.clone();
+        }
+        ParticipantInput {
+            name: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            postal_code: String::new(),
+            receipts: false,
+            ..self.clone()
+        }
+    }
+}
+
 /// An enrolled participant.
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {
@@ -177,6 +195,16 @@ fn nonempty(s: &str) -> Option<&str> {
 }
 
 impl Store {
+    /// Whether a program keeps no identities (its participants are codes and free identifiers).
+    pub(crate) async fn program_is_anonymous(&self, program: ProgramId) -> StoreResult<bool> {
+        let r = sqlx::query("SELECT anonymous FROM programs WHERE id = $1")
+            .bind(program.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        flag(&r, "anonymous")
+    }
+
     /// Which participants the acting organization may see in a program: a partner only its
     /// own, the operator all; markets and funders none (they never see identities).
     async fn participant_filter(
@@ -219,6 +247,8 @@ impl Store {
         if input.consent_purpose.trim().is_empty() {
             return Err(StoreError::Conflict("consent_required"));
         }
+        let anonymous = self.program_is_anonymous(program).await?;
+        let input = &input.for_program(anonymous);
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id = insert_participant(&mut tx, scope.org, program, t, consent, input, now).await?;
@@ -293,7 +323,9 @@ impl Store {
         rows.iter().map(row).collect()
     }
 
-    /// Changes a participant's identity fields and type.
+    /// Changes a participant's identity fields and type. A new type changes the amount of their
+    /// pending loads, so each enrolment's reservation follows (refused beyond an envelope:
+    /// `over_budget`).
     pub async fn update_participant(
         &self,
         scope: &TenantScope,
@@ -311,7 +343,26 @@ impl Store {
         {
             return Err(StoreError::Conflict("unknown_type"));
         }
+        let anonymous = self.program_is_anonymous(program).await?;
+        let input = &input.for_program(anonymous);
         let mut tx = self.write_tx().await?;
+        if t != before.participant_type {
+            // Their pending loads change amount: each enrolment's reservation follows.
+            let schedules: Vec<i64> = sqlx::query(
+                "SELECT schedule_id FROM enrolments WHERE participant_id = $1 AND active = $2",
+            )
+            .bind(id.0)
+            .bind(true)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("schedule_id"))
+            .collect::<Result<_, _>>()?;
+            for sid in schedules {
+                let s = self.schedule(halles_core::ScheduleId(sid)).await?;
+                super::enrolments::reserve_again(&mut tx, &s, id, t, None).await?;
+            }
+        }
         sqlx::query(
             "UPDATE participants SET participant_type_id = $1, id1 = $2, id2 = $3, name = $4, phone = $5, email = $6, \
              postal_code = $7, notes = $8, receipts = $9 WHERE organization_id = $10 AND id = $11",

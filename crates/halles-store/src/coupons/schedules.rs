@@ -538,6 +538,20 @@ impl Store {
         schedule: ScheduleId,
         participant: ParticipantId,
     ) -> StoreResult<Vec<(Date, Vec<(ProductGroupId, Cents)>)>> {
+        Ok(self
+            .forecast_with_max(scope, schedule, participant)
+            .await?
+            .1)
+    }
+
+    /// [`Store::forecast`], with the participant's maximum number of loads in the schedule.
+    #[allow(clippy::type_complexity)]
+    pub async fn forecast_with_max(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+    ) -> StoreResult<(u32, Vec<(Date, Vec<(ProductGroupId, Cents)>)>)> {
         let s = self.schedule(schedule).await?;
         let p = self.participant(scope, s.program, participant).await?;
         let row = sqlx::query(
@@ -556,12 +570,14 @@ impl Store {
         };
         let through: String = row.try_get("loaded_through")?;
         let amounts = s.load_for(p.participant_type);
-        Ok(s.calendar()
+        let loads = s
+            .calendar()
             .due_dates(e)
             .into_iter()
             .filter(|d| d.to_string() > through)
             .map(|d| (d, amounts.clone()))
-            .collect())
+            .collect();
+        Ok((e.max_loads, loads))
     }
 
     /// Runs every load due on or before `today` that has not run yet: exactly once per

@@ -1,5 +1,6 @@
 //! A program's participant types (household-size tiers and the like) after the program was
-//! made: add one, or change its names and the match key an import recognizes it by.
+//! made: add one, change its names and the match key an import recognizes it by, or delete one
+//! nothing uses.
 
 use crate::TenantScope;
 use crate::audit::{self, Action, Change};
@@ -43,7 +44,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO participant_types (organization_id, program_id, name_fr, name_en, match_key, position) \
-             VALUES ($1, $2, $3, $4, $5, (SELECT COUNT(*) FROM participant_types WHERE program_id = $2)) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position) + 1, 0) FROM participant_types WHERE program_id = $2)) RETURNING id",
         )
         .bind(scope.org.0)
         .bind(program.0)
@@ -101,6 +102,62 @@ impl Store {
                 "match_key": before.match_key,
             }))
             .after(json!({"name_fr": fr, "name_en": en, "match_key": key}));
+        audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a participant type nothing uses (the operator): refused while a participant has
+    /// it, a schedule gives it an amount, or a ledger entry names it (`type_in_use`), and for a
+    /// program's last type (`last_type`). Its zero amounts in schedules go with it.
+    pub async fn delete_participant_type(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: ParticipantTypeId,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let types = self.participant_types(program).await?;
+        let before = types
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or(StoreError::NotFound)?;
+        if types.len() == 1 {
+            return Err(StoreError::Conflict("last_type"));
+        }
+        let mut tx = self.write_tx().await?;
+        let used: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM participants WHERE participant_type_id = $1) \
+             + (SELECT COUNT(*) FROM schedule_amounts WHERE participant_type_id = $1 AND amount_cents > 0) \
+             + (SELECT COUNT(*) FROM fund_entries WHERE participant_type_id = $1) AS n",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if used > 0 {
+            return Err(StoreError::Conflict("type_in_use"));
+        }
+        sqlx::query(
+            "DELETE FROM schedule_amounts WHERE organization_id = $1 AND participant_type_id = $2",
+        )
+        .bind(scope.org.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM participant_types WHERE id = $1 AND program_id = $2 AND organization_id = $3",
+        )
+        .bind(id.0)
+        .bind(program.0)
+        .bind(scope.org.0)
+        .execute(&mut *tx)
+        .await?;
+        let change = Change::by(scope, Action::Delete, "participant_type", id).before(json!({
+            "name_fr": before.name_fr,
+            "name_en": before.name_en,
+            "match_key": before.match_key,
+        }));
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(())

@@ -982,3 +982,19 @@ envelope-delete = Delete
 envelope-delete-label = Delete { $partner }'s envelope for { $schedule }
 flash-envelope-deleted = The envelope is deleted.
 err-envelope_in_use = This envelope was already used (enrolments or loads): it cannot be deleted.
+
+# Participants: edit, card, manual loads, number of loads; participant types
+program-type-delete = Delete the type
+err-type_in_use = This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
+err-last_type = A program keeps at least one participant type.
+err-max_loads_above_schedule = This number is above the schedule's maximum number of loads.
+err-max_loads_below_loaded = This participant has already received more loads than this number.
+participant-edit = Edit the participant
+participant-unassign = Take the card back (empty)
+flash-card-unassigned = The card is taken back: it can be given to someone else.
+participant-adjust = Manual load or correction
+field-group = Product group
+field-adjust-amount = Amount
+field-adjust-amount-hint = A negative amount takes funds off (for example -5.00).
+participant-adjust-submit = Record the movement
+field-max-loads-participant = Number of loads for this participant

@@ -982,3 +982,19 @@ envelope-delete = Supprimer
 envelope-delete-label = Supprimer l'enveloppe de { $partner } pour { $schedule }
 flash-envelope-deleted = L'enveloppe est supprimée.
 err-envelope_in_use = Cette enveloppe a déjà servi (inscriptions ou versements) : elle ne peut pas être supprimée.
+
+# Participants: edit, card, manual loads, number of loads; participant types
+program-type-delete = Supprimer le type
+err-type_in_use = Ce type sert déjà (des participants, un montant dans un versement ou des mouvements) : il ne peut pas être supprimé.
+err-last_type = Un programme garde au moins un type de participant.
+err-max_loads_above_schedule = Ce nombre dépasse le maximum de versements du calendrier.
+err-max_loads_below_loaded = Ce participant a déjà reçu plus de versements que ce nombre.
+participant-edit = Modifier le participant
+participant-unassign = Reprendre la carte (vide)
+flash-card-unassigned = La carte est reprise : elle peut être remise à quelqu'un d'autre.
+participant-adjust = Versement manuel ou correction
+field-group = Groupe de produits
+field-adjust-amount = Montant
+field-adjust-amount-hint = Un montant négatif retire des fonds (par exemple -5,00).
+participant-adjust-submit = Inscrire le mouvement
+field-max-loads-participant = Nombre de versements pour ce participant

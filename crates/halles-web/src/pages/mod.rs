@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod availability;
+pub mod cards;
 pub mod help;
 pub mod home;
 pub mod hub;
@@ -12,9 +13,11 @@ pub mod import;
 pub mod invitations;
 pub mod kiosk;
 pub mod members;
+pub mod participants;
 pub mod products;
 pub mod programs;
 pub mod register;
+pub mod reports;
 pub mod shop;
 pub mod standing;
 pub mod tokens;
@@ -161,6 +164,10 @@ pub fn routes() -> Router<AppState> {
             post(programs::update_type),
         )
         .route(
+            "/o/{org}/programmes/{id}/types/{ptype}/supprimer",
+            post(programs::delete_type),
+        )
+        .route(
             "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer",
             post(programs::delete_envelope),
         )
@@ -182,11 +189,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/o/{org}/programmes/{id}/participants",
-            get(programs::participants).post(programs::enrol),
+            get(participants::participants).post(participants::enrol),
         )
         .route(
             "/o/{org}/programmes/{id}/participants/export",
-            get(programs::export_participants),
+            get(participants::export_participants),
         )
         .route(
             "/o/{org}/programmes/{id}/participants/import",
@@ -200,25 +207,25 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/o/{org}/programmes/{id}/participants/{pid}",
-            get(programs::participant),
+            get(participants::participant),
         )
         .route(
             "/o/{org}/programmes/{id}/participants/{pid}/{action}",
-            post(programs::participant_action),
+            post(participants::participant_action),
         )
         .route(
             "/o/{org}/programmes/{id}/cartes",
-            get(programs::cards).post(programs::create_batch),
+            get(cards::cards).post(cards::create_batch),
         )
         .route(
             "/o/{org}/programmes/{id}/cartes/{card}/{action}",
-            post(programs::card_action),
+            post(cards::card_action),
         )
         .route(
             "/o/{org}/programmes/{id}/lots/{batch}/pdf",
-            get(programs::batch_pdf),
+            get(cards::batch_pdf),
         )
-        .route("/o/{org}/programmes/{id}/rapports", get(programs::report))
+        .route("/o/{org}/programmes/{id}/rapports", get(reports::report))
         .route("/o/{org}/caisse", get(register::start))
         .route(
             "/o/{org}/caisses",

@@ -4,35 +4,30 @@
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
-use crate::errors::{PageError, render, render_form};
+use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
-use crate::pages::{download, see_other};
+use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use halles_core::OrgId;
-use halles_core::coupons::{CardNumber, CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod};
+use halles_core::coupons::{Expiry, LoadMoment, ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
-use halles_core::{
-    CardBatchId, CardId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId,
-};
-use halles_docs::Table;
+use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Balance, Card, Dimension, Envelope, MarketGroup, Participant, ParticipantInput,
-    ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, Reach, ReportFilter,
-    ReportRow, Schedule, ScheduleInput, Totals,
+    Access, Envelope, MarketGroup, ParticipantType, ProductGroup, Program, ProgramInput,
+    ProgramMember, Reach, ReportFilter, Schedule, ScheduleInput, Totals,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
 
 /// What every program page knows.
-pub struct ProgramView {
+pub(crate) struct ProgramView {
     /// The program.
     pub program: Program,
     /// How the viewer's organization takes part.
@@ -63,14 +58,16 @@ impl ProgramView {
             Access::Member(r) => r.code(),
         }
     }
-    fn group_name(&self, lang: &str, id: ProductGroupId) -> String {
+    /// A product group's name in `lang`.
+    pub fn group_name(&self, lang: &str, id: ProductGroupId) -> String {
         self.groups
             .iter()
             .find(|g| g.id == id)
             .map(|g| g.name(lang).to_owned())
             .unwrap_or_default()
     }
-    fn type_name(&self, lang: &str, id: ParticipantTypeId) -> String {
+    /// A participant type's name in `lang`.
+    pub fn type_name(&self, lang: &str, id: ParticipantTypeId) -> String {
         self.types
             .iter()
             .find(|t| t.id == id)
@@ -80,7 +77,7 @@ impl ProgramView {
 }
 
 /// A schedule's name among a program's schedules.
-fn schedule_name(schedules: &[Schedule], id: ScheduleId) -> String {
+pub(crate) fn schedule_name(schedules: &[Schedule], id: ScheduleId) -> String {
     schedules
         .iter()
         .find(|s| s.id == id)
@@ -88,7 +85,7 @@ fn schedule_name(schedules: &[Schedule], id: ScheduleId) -> String {
         .unwrap_or_default()
 }
 
-async fn view(
+pub(crate) async fn view(
     state: &AppState,
     m: &Member<impl crate::ctx::RoleRequirement>,
     id: i64,
@@ -104,7 +101,7 @@ async fn view(
     })
 }
 
-fn forbidden(m: &Ctx) -> PageError {
+pub(crate) fn forbidden(m: &Ctx) -> PageError {
     PageError::new(StatusCode::FORBIDDEN, m.i18n.lang, "err-forbidden")
 }
 
@@ -680,6 +677,20 @@ pub async fn update_type(
     save_type(state, m, id, Some(ParticipantTypeId(ptype)), form).await
 }
 
+/// Deletes a participant type nothing uses (the operator); a refusal comes back beside its form.
+pub async fn delete_type(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, ptype)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let result = state
+        .store
+        .delete_participant_type(&m.scope, ProgramId(id), ParticipantTypeId(ptype))
+        .await;
+    saved_or_refused(&state, m, id, result, form, |_| format!("type_{ptype}_fr")).await
+}
+
 /// Creates a market group, with one of the program's markets as its manager or none (the
 /// operator).
 pub async fn add_market_group(
@@ -833,779 +844,4 @@ pub async fn set_envelope(
             program_page(&state, Member::from_staff(m), id, errors, form).await
         }
     }
-}
-
-// ---------- participants ----------
-
-#[derive(Template)]
-#[template(path = "participants.html")]
-struct ParticipantsPage {
-    page: Ctx,
-    v: ProgramView,
-    participants: Vec<Participant>,
-    q: String,
-    errors: FormErrors,
-    typed: HashMap<String, String>,
-}
-
-impl ParticipantsPage {
-    fn ptype(&self, id: &ParticipantTypeId) -> String {
-        self.v.type_name(self.page.i18n.lang.code(), *id)
-    }
-    fn typed(&self, k: &str) -> String {
-        self.typed.get(k).cloned().unwrap_or_default()
-    }
-}
-
-/// The search of the participants list.
-#[derive(Debug, Deserialize, Default)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
-async fn participants_page(
-    state: &AppState,
-    m: Member,
-    id: i64,
-    q: String,
-    errors: FormErrors,
-    typed: HashMap<String, String>,
-) -> Result<Response, PageError> {
-    let v = view(state, &m, id).await?;
-    let participants = state.store.participants(&m.scope, v.program.id, &q).await?;
-    let lang = m.ctx.i18n.lang;
-    let failed = !errors.is_empty();
-    Ok(render_form(
-        &ParticipantsPage {
-            page: m.ctx,
-            v,
-            participants,
-            q,
-            errors,
-            typed,
-        },
-        lang,
-        failed,
-    ))
-}
-
-/// The participants the organization may see, with a search, and (partners) the enrolment form.
-pub async fn participants(
-    State(state): State<AppState>,
-    m: Member,
-    Path((_, id)): Path<(i64, i64)>,
-    Query(q): Query<SearchQuery>,
-) -> Result<Response, PageError> {
-    participants_page(&state, m, id, q.q, FormErrors::none(), HashMap::new()).await
-}
-
-/// Enrols a participant (a partner organization's staff).
-pub async fn enrol(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let input = ParticipantInput {
-        participant_type: get("participant_type").parse().ok().map(ParticipantTypeId),
-        id1: get("id1"),
-        id2: get("id2"),
-        name: get("name"),
-        phone: get("phone"),
-        email: get("email"),
-        postal_code: get("postal_code"),
-        notes: get("notes"),
-        receipts: form.contains_key("receipts"),
-        consent_on: get("consent_on").parse().ok(),
-        consent_purpose: get("consent_purpose"),
-    };
-    let mut errors = Vec::new();
-    if input.consent_on.is_none() {
-        errors.push(("consent_on".to_owned(), i18n.t("err-date_invalid")));
-    }
-    if input.consent_purpose.is_empty() {
-        errors.push(("consent_purpose".to_owned(), i18n.t("err-required")));
-    }
-    if !input.email.is_empty() && !input.email.contains('@') {
-        errors.push(("email".to_owned(), i18n.t("err-email_invalid")));
-    }
-    if errors.is_empty() {
-        match state
-            .store
-            .create_participant(&m.scope, ProgramId(id), &input)
-            .await
-        {
-            Ok(p) => {
-                let [f, k] = flash_headers(
-                    "success",
-                    "flash-participant-enrolled",
-                    state.config.secure_cookies,
-                );
-                return Ok(see_other(
-                    &format!("/o/{}/programmes/{id}/participants/{}", m.org.id, p.id),
-                    [f, k],
-                ));
-            }
-            Err(StoreError::Conflict(code)) => {
-                let field = match code {
-                    "duplicate_id1" => "id1",
-                    "unknown_type" => "participant_type",
-                    _ => "consent_purpose",
-                };
-                errors.push((field.to_owned(), i18n.t(&format!("err-{code}"))));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    participants_page(
-        &state,
-        Member::from_staff(m),
-        id,
-        String::new(),
-        FormErrors { items: errors },
-        form,
-    )
-    .await
-}
-
-/// Downloads the organization's participants (CSV or XLSX).
-pub async fn export_participants(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    Query(f): Query<FormatQuery>,
-) -> Result<Response, PageError> {
-    let v = view(&state, &m, id).await?;
-    let list = state.store.participants(&m.scope, v.program.id, "").await?;
-    let p = &m.ctx;
-    let lang = p.i18n.lang.code();
-    let mut table = Table::new(
-        [
-            "col-code",
-            "field-participant-type",
-            "field-id1",
-            "field-id2",
-            "field-name",
-            "field-phone",
-            "field-email",
-            "field-postal-code",
-            "field-consent-on",
-            "col-card",
-            "col-active",
-        ]
-        .iter()
-        .map(|k| p.t(k))
-        .collect(),
-    );
-    for x in &list {
-        table.push(vec![
-            x.code.clone(),
-            v.type_name(lang, x.participant_type),
-            x.id1.clone(),
-            x.id2.clone(),
-            x.name.clone(),
-            x.phone.clone(),
-            x.email.clone(),
-            x.postal_code.clone(),
-            x.consent_on.to_string(),
-            x.card.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
-            if x.active { p.t("yes") } else { p.t("no") },
-        ]);
-    }
-    download(
-        p,
-        table,
-        &f.format,
-        &p.t("participants-title"),
-        &format!("participants-{id}"),
-    )
-}
-
-#[derive(Template)]
-#[template(path = "participant.html")]
-struct ParticipantPage {
-    page: Ctx,
-    v: ProgramView,
-    p: Participant,
-    card: Option<Card>,
-    balances: Vec<Balance>,
-    schedules: Vec<Schedule>,
-    forecasts: Vec<(String, Vec<(Date, Cents)>)>,
-    missed: Vec<(ScheduleId, Date)>,
-    errors: FormErrors,
-}
-
-impl ParticipantPage {
-    fn schedule_name(&self, id: &ScheduleId) -> String {
-        schedule_name(&self.schedules, *id)
-    }
-    fn group(&self, id: &ProductGroupId) -> String {
-        self.v.group_name(self.page.i18n.lang.code(), *id)
-    }
-    fn ptype(&self, id: &ParticipantTypeId) -> String {
-        self.v.type_name(self.page.i18n.lang.code(), *id)
-    }
-    fn day(&self, d: &Date) -> String {
-        self.page.i18n.date(&halles_core::coupons::start_of(*d))
-    }
-}
-
-async fn participant_page(
-    state: &AppState,
-    m: Member,
-    id: i64,
-    pid: i64,
-    errors: FormErrors,
-) -> Result<Response, PageError> {
-    let v = view(state, &m, id).await?;
-    let p = state
-        .store
-        .participant(&m.scope, v.program.id, ParticipantId(pid))
-        .await?;
-    let card = match &p.card {
-        Some((cid, _)) => Some(state.store.card(&m.scope, *cid).await?),
-        None => None,
-    };
-    let balances = match &card {
-        Some(c) => state.store.card_balances(c.id).await?,
-        None => Vec::new(),
-    };
-    let schedules = state.store.schedules(v.program.id).await?;
-    let mut forecasts = Vec::new();
-    for s in &schedules {
-        if let Ok(f) = state.store.forecast(&m.scope, s.id, p.id).await {
-            forecasts.push((
-                s.name.clone(),
-                f.into_iter()
-                    .map(|(d, a)| (d, Cents(a.iter().map(|(_, c)| c.0).sum())))
-                    .collect(),
-            ));
-        }
-    }
-    let missed = state
-        .store
-        .missed_loads(&m.scope, v.program.id, p.id)
-        .await?;
-    let lang = m.ctx.i18n.lang;
-    let failed = !errors.is_empty();
-    Ok(render_form(
-        &ParticipantPage {
-            page: m.ctx,
-            v,
-            p,
-            card,
-            balances,
-            schedules,
-            forecasts,
-            missed,
-            errors,
-        },
-        lang,
-        failed,
-    ))
-}
-
-/// A participant: card, balances, schedules and what they will receive.
-pub async fn participant(
-    State(state): State<AppState>,
-    m: Member,
-    Path((_, id, pid)): Path<(i64, i64, i64)>,
-) -> Result<Response, PageError> {
-    participant_page(&state, m, id, pid, FormErrors::none()).await
-}
-
-/// Actions on a participant: `inscrire` (schedule, catch-up), `carte` (give a card),
-/// `perdue` (replace a lost card), `desactiver`, `activer`, `retirer`.
-pub async fn participant_action(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id, pid, action)): Path<(i64, i64, i64, String)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
-    let program = ProgramId(id);
-    let who = ParticipantId(pid);
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let number = get("card");
-    let number = if number.is_empty() {
-        None
-    } else {
-        match CardNumber::parse(&number) {
-            Ok(n) => Some(n),
-            Err(_) => {
-                let errors = FormErrors::one("card", "err-card_check_digit", &i18n);
-                return participant_page(&state, Member::from_staff(m), id, pid, errors).await;
-            }
-        }
-    };
-    let card_of = |p: &Participant| p.card.as_ref().map(|(c, _)| *c).ok_or(StoreError::NotFound);
-    let result: Result<&str, StoreError> = async {
-        match action.as_str() {
-            "inscrire" => {
-                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-                state
-                    .store
-                    .enrol_in_schedule(&m.scope, schedule, who, form.contains_key("catch_up"), None)
-                    .await?;
-                Ok("flash-enrolled")
-            }
-            "carte" => {
-                state
-                    .store
-                    .assign_card(&m.scope, program, who, number.as_ref())
-                    .await?;
-                Ok("flash-card-assigned")
-            }
-            "perdue" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
-                state
-                    .store
-                    .replace_lost_card(&m.scope, card_of(&p)?, number.as_ref())
-                    .await?;
-                Ok("flash-card-replaced")
-            }
-            "desactiver" | "activer" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
-                state
-                    .store
-                    .set_card_enabled(&m.scope, card_of(&p)?, action == "activer")
-                    .await?;
-                Ok("flash-saved")
-            }
-            "nip" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
-                state
-                    .store
-                    .set_card_pin(&m.scope, card_of(&p)?, &get("pin"))
-                    .await?;
-                Ok("flash-pin-set")
-            }
-            "rattraper" => {
-                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-                let due: Date = get("due")
-                    .parse()
-                    .map_err(|_| StoreError::Conflict("no_missed_load"))?;
-                state
-                    .store
-                    .reissue_load(&m.scope, schedule, who, due)
-                    .await?;
-                Ok("flash-load-reissued")
-            }
-            "retirer" => {
-                state
-                    .store
-                    .remove_participant(&m.scope, program, who)
-                    .await?;
-                Ok("flash-participant-removed")
-            }
-            _ => Err(StoreError::NotFound),
-        }
-    }
-    .await;
-    match result {
-        Ok(key) => {
-            let [f, k] = flash_headers("success", key, state.config.secure_cookies);
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}/participants/{pid}", m.org.id),
-                [f, k],
-            ))
-        }
-        Err(StoreError::Conflict(code)) => {
-            let field = match action.as_str() {
-                "inscrire" => "schedule",
-                "nip" => "pin",
-                _ => "card",
-            };
-            let errors = FormErrors {
-                items: vec![(field.to_owned(), i18n.t(&format!("err-{code}")))],
-            };
-            participant_page(&state, Member::from_staff(m), id, pid, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-// ---------- cards ----------
-
-#[derive(Template)]
-#[template(path = "cards.html")]
-struct CardsPage {
-    page: Ctx,
-    v: ProgramView,
-    cards: Vec<Card>,
-    batches: Vec<(CardBatchId, usize)>,
-    status: String,
-    statuses: Vec<CardStatus>,
-    errors: FormErrors,
-}
-
-/// The card filter.
-#[derive(Debug, Deserialize, Default)]
-pub struct CardsQuery {
-    #[serde(default)]
-    status: String,
-}
-
-async fn cards_page(
-    state: &AppState,
-    m: Member,
-    id: i64,
-    status: String,
-    errors: FormErrors,
-) -> Result<Response, PageError> {
-    let v = view(state, &m, id).await?;
-    let filter = status.parse::<CardStatus>().ok();
-    let all = state
-        .store
-        .cards(&m.scope, v.program.id, None, None)
-        .await?;
-    let mut batches: Vec<(CardBatchId, usize)> = Vec::new();
-    for c in &all {
-        if let Some(b) = c.batch {
-            match batches.iter_mut().find(|(x, _)| *x == b) {
-                Some((_, n)) => *n += 1,
-                None => batches.push((b, 1)),
-            }
-        }
-    }
-    let cards = all
-        .into_iter()
-        .filter(|c| filter.is_none_or(|s| c.status == s))
-        .take(500)
-        .collect();
-    let lang = m.ctx.i18n.lang;
-    let failed = !errors.is_empty();
-    Ok(render_form(
-        &CardsPage {
-            page: m.ctx,
-            v,
-            cards,
-            batches,
-            status,
-            statuses: CardStatus::ALL.to_vec(),
-            errors,
-        },
-        lang,
-        failed,
-    ))
-}
-
-/// The program's cards and batches.
-pub async fn cards(
-    State(state): State<AppState>,
-    m: Member,
-    Path((_, id)): Path<(i64, i64)>,
-    Query(q): Query<CardsQuery>,
-) -> Result<Response, PageError> {
-    cards_page(&state, m, id, q.status, FormErrors::none()).await
-}
-
-/// The batch form.
-#[derive(Debug, Deserialize)]
-pub struct BatchForm {
-    #[serde(default)]
-    size: String,
-}
-
-/// Creates a batch of cards (the operator).
-pub async fn create_batch(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(form): CsrfForm<BatchForm>,
-) -> Result<Response, PageError> {
-    let size: u32 = form.size.trim().parse().unwrap_or(0);
-    match state
-        .store
-        .create_card_batch(&m.scope, ProgramId(id), size)
-        .await
-    {
-        Ok(_) => {
-            let [f, k] = flash_headers(
-                "success",
-                "flash-batch-created",
-                state.config.secure_cookies,
-            );
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
-                [f, k],
-            ))
-        }
-        Err(StoreError::Conflict(_)) => {
-            let errors = FormErrors::one("size", "err-batch_size", &m.ctx.i18n);
-            cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The printable sheet of a batch (PDF): numbers and QR codes leading to the balance page.
-pub async fn batch_pdf(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id, batch)): Path<(i64, i64, i64)>,
-) -> Result<Response, PageError> {
-    let program = state
-        .store
-        .operated_program(&m.scope, ProgramId(id))
-        .await?;
-    let cards = state
-        .store
-        .cards(&m.scope, program.id, None, Some(CardBatchId(batch)))
-        .await?;
-    if cards.is_empty() {
-        return Err(StoreError::NotFound.into());
-    }
-    let base = state.config.base_url.trim_end_matches('/');
-    let prints: Vec<halles_docs::CardPrint> = cards
-        .iter()
-        .map(|c| halles_docs::CardPrint {
-            number: c.number.as_str().to_owned(),
-            qr_value: format!("{base}/c/{}", c.token),
-        })
-        .collect();
-    let p = &m.ctx;
-    let text = halles_docs::CardSheetText {
-        program: if program.public_name.is_empty() {
-            program.name.clone()
-        } else {
-            program.public_name.clone()
-        },
-        title: p.ta("cards-sheet-title", [("batch", batch.to_string())]),
-        balance_hint: p.t("cards-sheet-hint"),
-    };
-    let bytes =
-        halles_docs::card_sheet(&prints, &text).map_err(|e| PageError::internal(p.i18n.lang, e))?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("inline; filename=\"cartes-{id}-{batch}.pdf\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// Operator actions on a card: `cadeau` (gift funds), `ajuster` (manual load or correction),
-/// `desactiver`, `activer`, `retrouvee` (unlock a lost card).
-pub async fn card_action(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id, card, action)): Path<(i64, i64, i64, String)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let i18n = m.ctx.i18n;
-    let card = CardId(card);
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let amount = Cents::parse_input(&get("amount"));
-    let result = match action.as_str() {
-        "cadeau" => match amount {
-            Some(a) => {
-                state
-                    .store
-                    .load_gift_card(&m.scope, card, a, &get("reason"))
-                    .await
-            }
-            None => Err(StoreError::Conflict("invalid_amount")),
-        },
-        "ajuster" => match amount {
-            Some(a) => {
-                let group = ProductGroupId(get("group").parse().unwrap_or(0));
-                state
-                    .store
-                    .adjust_funds(&m.scope, card, group, a, &get("reason"))
-                    .await
-            }
-            None => Err(StoreError::Conflict("invalid_amount")),
-        },
-        "desactiver" => state.store.set_card_enabled(&m.scope, card, false).await,
-        "activer" => state.store.set_card_enabled(&m.scope, card, true).await,
-        "retrouvee" => state.store.unlock_lost_card(&m.scope, card).await,
-        _ => Err(StoreError::NotFound),
-    };
-    match result {
-        Ok(()) => {
-            let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
-                [f, k],
-            ))
-        }
-        Err(StoreError::Conflict(code)) | Err(StoreError::CardRefused(code)) => {
-            let errors = FormErrors {
-                items: vec![("size".into(), i18n.t(&format!("err-{code}")))],
-            };
-            cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
-        }
-        Err(StoreError::Insufficient(_)) => {
-            let errors = FormErrors::one("size", "err-insufficient_funds", &i18n);
-            cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-// ---------- reports ----------
-
-#[derive(Template)]
-#[template(path = "report.html")]
-struct ReportPage {
-    page: Ctx,
-    v: ProgramView,
-    by: String,
-    from: String,
-    to: String,
-    dimensions: Vec<Dimension>,
-    rows: Vec<ReportRow>,
-    totals: Totals,
-    reach: Option<Reach>,
-    envelopes: Vec<halles_store::coupons::EnvelopeRow>,
-}
-
-impl ReportPage {
-    fn label(&self, r: &ReportRow) -> String {
-        let lang = self.page.i18n.lang.code();
-        match (self.by.as_str(), r.key) {
-            (_, None) => self.page.t("report-none"),
-            ("product_group", Some(k)) => self.v.group_name(lang, ProductGroupId(k)),
-            ("participant_type", Some(k)) => self.v.type_name(lang, ParticipantTypeId(k)),
-            _ => r.label.clone(),
-        }
-    }
-}
-
-/// The report's query: dimension, period, format.
-#[derive(Debug, Deserialize, Default)]
-pub struct ReportQuery {
-    #[serde(default)]
-    by: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    format: String,
-}
-
-/// A download format.
-#[derive(Debug, Deserialize, Default)]
-pub struct FormatQuery {
-    #[serde(default)]
-    format: String,
-}
-
-fn filter_of(q: &ReportQuery) -> ReportFilter {
-    ReportFilter {
-        from: q
-            .from
-            .parse::<Date>()
-            .ok()
-            .map(halles_core::coupons::start_of),
-        until: q
-            .to
-            .parse::<Date>()
-            .ok()
-            .and_then(|d| d.tomorrow().ok())
-            .map(halles_core::coupons::start_of),
-    }
-}
-
-/// The program's report: totals by a dimension over a period; `format=csv|xlsx` downloads it.
-pub async fn report(
-    State(state): State<AppState>,
-    m: Member,
-    Path((_, id)): Path<(i64, i64)>,
-    Query(q): Query<ReportQuery>,
-) -> Result<Response, PageError> {
-    let v = view(&state, &m, id).await?;
-    let by = Dimension::parse(&q.by).unwrap_or(Dimension::ProductGroup);
-    let filter = filter_of(&q);
-    let rows = state
-        .store
-        .report(&m.scope, v.program.id, Some(by), filter)
-        .await?;
-    let totals = state
-        .store
-        .report_totals(&m.scope, v.program.id, filter)
-        .await?;
-    let reach = if v.is_market() {
-        None
-    } else {
-        Some(state.store.reach(&m.scope, v.program.id, filter).await?)
-    };
-    let envelopes = if v.is_market() {
-        Vec::new()
-    } else {
-        state.store.envelope_report(&m.scope, v.program.id).await?
-    };
-    let page = ReportPage {
-        page: m.ctx,
-        v,
-        by: by.code().to_owned(),
-        from: q.from.clone(),
-        to: q.to.clone(),
-        dimensions: Dimension::ALL.to_vec(),
-        rows,
-        totals,
-        reach,
-        envelopes,
-    };
-    if q.format == "csv" || q.format == "xlsx" {
-        let p = &page.page;
-        let mut table = Table::new(
-            [
-                format!("report-by-{}", page.by).as_str(),
-                "report-loaded",
-                "report-adjusted",
-                "report-spent",
-                "report-refunded",
-                "report-expired",
-                "report-remaining",
-                "report-owed",
-            ]
-            .iter()
-            .map(|k| p.t(k))
-            .collect(),
-        );
-        let cents = |c: Cents| c.plain();
-        for r in page.rows.iter() {
-            let t = &r.totals;
-            table.push(vec![
-                page.label(r),
-                cents(t.loaded),
-                cents(t.adjusted),
-                cents(t.spent),
-                cents(t.refunded),
-                cents(t.expired),
-                cents(t.remaining()),
-                cents(t.net_spent()),
-            ]);
-        }
-        let t = &page.totals;
-        table.push(vec![
-            p.t("report-total"),
-            cents(t.loaded),
-            cents(t.adjusted),
-            cents(t.spent),
-            cents(t.refunded),
-            cents(t.expired),
-            cents(t.remaining()),
-            cents(t.net_spent()),
-        ]);
-        return download(
-            p,
-            table,
-            &q.format,
-            &p.t("report-title"),
-            &format!("rapport-{id}-{}", page.by),
-        );
-    }
-    let lang = page.page.i18n.lang;
-    Ok(render(&page, lang))
 }

@@ -1,0 +1,141 @@
+//! Changes to one participant's enrolment in a schedule after the fact.
+
+use super::date;
+use super::schedules::Schedule;
+use crate::audit::{self, Action, Change};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::Enrolment;
+use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};
+use serde_json::json;
+use sqlx::Row;
+use std::collections::BTreeSet;
+
+impl Store {
+    /// Changes how many loads one participant receives from a schedule (a partner's staff or
+    /// the operator). The envelope's reservation follows: lowering gives back what will no longer
+    /// be loaded, raising reserves more and is refused beyond the envelope (`over_budget`). The
+    /// new maximum may not exceed the schedule's (`max_loads_above_schedule`) nor fall below the loads already
+    /// run (`max_loads_below_loaded`).
+    pub async fn set_max_loads(
+        &self,
+        scope: &TenantScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+        max_loads: u32,
+    ) -> StoreResult<()> {
+        let s = self.schedule(schedule).await?;
+        let p = self.participant(scope, s.program, participant).await?;
+        if max_loads == 0 {
+            return Err(StoreError::Conflict("max_loads"));
+        }
+        if max_loads > s.max_loads {
+            return Err(StoreError::Conflict("max_loads_above_schedule"));
+        }
+        if s.archived {
+            return Err(StoreError::Conflict("schedule_archived"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let (before, reserved, reserve) = reserve_again(
+            &mut tx,
+            &s,
+            participant,
+            p.participant_type,
+            Some(max_loads),
+        )
+        .await?;
+        let change = Change::by(
+            scope,
+            Action::Update,
+            "enrolment",
+            format!("{schedule}:{participant}"),
+        )
+        .before(json!({"max_loads": before, "reserved_cents": reserved}))
+        .after(json!({"max_loads": max_loads, "reserved_cents": reserve}));
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                ..change
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Sets an active enrolment's reservation to what its pending loads will cost, in the caller's
+/// transaction: for a new maximum number of loads (`Some`) or a new participant type. The
+/// envelope gives back or reserves the difference, never beyond its budget (`over_budget`).
+/// Returns the maximum before, and the reservation before and after.
+pub(crate) async fn reserve_again(
+    tx: &mut sqlx::AnyConnection,
+    s: &Schedule,
+    participant: ParticipantId,
+    participant_type: ParticipantTypeId,
+    max_loads: Option<u32>,
+) -> StoreResult<(i64, i64, i64)> {
+    let row = sqlx::query(
+        "SELECT from_on, max_loads, reserved_cents, envelope_id FROM enrolments \
+         WHERE schedule_id = $1 AND participant_id = $2 AND active = $3",
+    )
+    .bind(s.id.0)
+    .bind(participant.0)
+    .bind(true)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let from = date(&row, "from_on")?;
+    let before: i64 = row.try_get("max_loads")?;
+    let reserved: i64 = row.try_get("reserved_cents")?;
+    let envelope: i64 = row.try_get("envelope_id")?;
+    let max_loads = match max_loads {
+        Some(m) => m,
+        None => u32::try_from(before).map_err(|_| StoreError::Corrupt("max_loads"))?,
+    };
+    let done: BTreeSet<String> =
+        sqlx::query("SELECT due_on FROM loads WHERE schedule_id = $1 AND participant_id = $2")
+            .bind(s.id.0)
+            .bind(participant.0)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("due_on"))
+            .collect::<Result<_, _>>()?;
+    if done.len() > max_loads as usize {
+        return Err(StoreError::Conflict("max_loads_below_loaded"));
+    }
+    let pending = s
+        .calendar()
+        .due_dates(Enrolment { from, max_loads })
+        .into_iter()
+        .filter(|d| !done.contains(&d.to_string()))
+        .count() as i64;
+    let reserve = s.per_load(participant_type).0 * pending;
+    let delta = reserve - reserved;
+    let moved = sqlx::query(
+        "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE id = $2 \
+         AND ($1 <= 0 OR reserved_cents + loaded_cents + $1 <= budget_cents)",
+    )
+    .bind(delta)
+    .bind(envelope)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Err(StoreError::Conflict("over_budget"));
+    }
+    sqlx::query(
+        "UPDATE enrolments SET max_loads = $1, reserved_cents = $2 WHERE schedule_id = $3 \
+         AND participant_id = $4",
+    )
+    .bind(i64::from(max_loads))
+    .bind(reserve)
+    .bind(s.id.0)
+    .bind(participant.0)
+    .execute(&mut *tx)
+    .await?;
+    Ok((before, reserved, reserve))
+}
