@@ -321,6 +321,21 @@ coded_enum!(
     }
 );
 
+impl ReportPeriod {
+    /// The first day of the period that holds `d`: the 1st of its month, the Monday of its
+    /// week, or the day itself.
+    pub fn start(self, d: Date) -> Date {
+        match self {
+            ReportPeriod::Month => d.first_of_month(),
+            ReportPeriod::Week => {
+                let back = i64::from(d.weekday().to_monday_zero_offset());
+                d.checked_sub(back.days()).unwrap_or(d)
+            }
+            ReportPeriod::Day => d,
+        }
+    }
+}
+
 coded_enum!(
     /// How an organization takes part in a program.
     ProgramRole {
@@ -348,6 +363,25 @@ pub fn parse_date(s: &str) -> Result<Date, UnknownCode> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn reconciliation_periods_start_on_the_first_the_monday_or_the_day() {
+        let d = date(2026, 3, 1); // a Sunday
+        assert_eq!(
+            ReportPeriod::Month.start(date(2026, 2, 28)),
+            date(2026, 2, 1)
+        );
+        assert_eq!(ReportPeriod::Week.start(d), date(2026, 2, 23));
+        assert_eq!(
+            ReportPeriod::Week.start(date(2026, 2, 23)),
+            date(2026, 2, 23)
+        );
+        assert_eq!(
+            ReportPeriod::Week.start(date(2028, 1, 1)),
+            date(2027, 12, 27)
+        );
+        assert_eq!(ReportPeriod::Day.start(d), d);
+    }
 
     #[test]
     fn card_numbers_carry_a_luhn_check_digit() {

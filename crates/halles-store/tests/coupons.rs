@@ -537,10 +537,43 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         let june = ReportFilter {
             from: Some(halles_core::coupons::start_of(date(2026, 6, 1))),
             until: Some(halles_core::coupons::start_of(date(2026, 7, 1))),
+            ..ReportFilter::default()
         };
         let tj = store.report_totals(&op, w.program, june).await.unwrap();
         assert_eq!(tj.loaded, Cents(1500 * 2 + 2000 + 2000 * 2));
         assert_eq!(tj.spent, Cents(2500));
+        // By the program's reconciliation period (months): June's row is June's totals, the
+        // months come in order, and one market's rows add up to what it is owed.
+        let months = store
+            .report(
+                &op,
+                w.program,
+                Some(Dimension::Period),
+                ReportFilter::default(),
+            )
+            .await
+            .unwrap();
+        let keys: Vec<i64> = months.iter().filter_map(|r| r.key).collect();
+        assert_eq!(keys.first(), Some(&20260601), "{keys:?}");
+        assert!(keys.windows(2).all(|k| k[0] < k[1]) && keys.iter().all(|k| k % 100 == 1));
+        let june_row = months.iter().find(|r| r.key == Some(20260601)).unwrap();
+        assert_eq!(june_row.totals, tj);
+        assert_eq!(june_row.label, "2026-06-01");
+        let one_market = ReportFilter {
+            market: Some(w.market),
+            ..ReportFilter::default()
+        };
+        let owed: i64 = store
+            .report(&op, w.program, Some(Dimension::Period), one_market)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                assert_eq!(r.totals.loaded, Cents(0), "a market's rows hold no loads");
+                r.totals.net_spent().0
+            })
+            .sum();
+        assert_eq!(owed, 2200);
     })
     .await;
 }

@@ -289,6 +289,25 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             csv.contains("Marché,0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
             "{csv}"
         );
+        // The same market's sales by the program's reconciliation period (months here).
+        let csv = prog
+            .get(&format!(
+                "/o/{o}/programmes/{program}/rapports?by=period&market={}&format=csv",
+                market.id
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.starts_with("\u{feff}Période de rapprochement,")
+                || csv.starts_with("Période de rapprochement,"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(",0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
+            "{csv}"
+        );
         let html = prog
             .get(&format!("/o/{o}/programmes/{program}"))
             .await

@@ -3,9 +3,9 @@
 
 use super::Access;
 use crate::{Store, StoreError, StoreResult, TenantScope};
-use halles_core::ProgramId;
 use halles_core::coupons::{EntryKind, ProgramRole};
 use halles_core::money::Cents;
+use halles_core::{OrgId, ProgramId};
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
@@ -28,11 +28,14 @@ pub enum Dimension {
     ParticipantType,
     /// Allocation schedule (the end-of-schedule report; manual funds have none).
     Schedule,
+    /// The program's reconciliation period (month, week or day, in Montréal time): with a
+    /// market filter, what that market is owed period by period.
+    Period,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 7] = [
+    pub const ALL: [Dimension; 8] = [
         Dimension::ProductGroup,
         Dimension::Partner,
         Dimension::Market,
@@ -40,6 +43,7 @@ impl Dimension {
         Dimension::Register,
         Dimension::ParticipantType,
         Dimension::Schedule,
+        Dimension::Period,
     ];
 
     /// The stable code.
@@ -52,6 +56,7 @@ impl Dimension {
             Dimension::Register => "register",
             Dimension::ParticipantType => "participant_type",
             Dimension::Schedule => "schedule",
+            Dimension::Period => "period",
         }
     }
 
@@ -72,6 +77,9 @@ impl Dimension {
             Dimension::Register => "e.register_id",
             Dimension::ParticipantType => "e.participant_type_id",
             Dimension::Schedule => "e.schedule_id",
+            // Hours since the epoch: Montréal's offsets are whole hours, so each hour falls in
+            // one local day, and the store folds hours into periods.
+            Dimension::Period => "(e.at / 3600000)",
         }
     }
 
@@ -85,6 +93,7 @@ impl Dimension {
             Dimension::Register => "(SELECT name FROM registers WHERE id = k)",
             Dimension::MarketGroup => "(SELECT name FROM market_groups WHERE id = k)",
             Dimension::Schedule => "(SELECT name FROM allocation_schedules WHERE id = k)",
+            Dimension::Period => "''",
         }
     }
 }
@@ -96,6 +105,8 @@ pub struct ReportFilter {
     pub from: Option<Timestamp>,
     /// Until this instant, excluded.
     pub until: Option<Timestamp>,
+    /// Only this market's sales and refunds (and no loads, which have no market).
+    pub market: Option<OrgId>,
 }
 
 /// Sums of the ledger, by kind of movement.
@@ -238,20 +249,37 @@ impl Store {
         let sql = format!(
             "SELECT k, {label} AS label, kind, s FROM (SELECT {key} AS k, e.kind AS kind, \
              CAST(SUM(e.amount_cents) AS BIGINT) AS s FROM fund_entries e WHERE e.program_id = $1 AND e.at >= $2 \
-             AND e.at < $3{only_sql} GROUP BY {key}, e.kind) t ORDER BY label, k"
+             AND e.at < $3 AND ($4 = 0 OR e.market_id = $4){only_sql} GROUP BY {key}, e.kind) t ORDER BY label, k"
         );
         let rows = sqlx::query(&sql)
             .bind(program.0)
             .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
             .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
+            .bind(filter.market.map(|m| m.0).unwrap_or(0))
             .fetch_all(&self.pool)
             .await?;
+        let period = match by {
+            Some(Dimension::Period) => Some(self.program_by_id(program).await?.report_period),
+            _ => None,
+        };
         let mut out: Vec<ReportRow> = Vec::new();
         for r in rows {
-            let k: Option<i64> = r.try_get("k")?;
+            let mut k: Option<i64> = r.try_get("k")?;
+            let mut label: Option<String> = r.try_get("label")?;
+            if let (Some(period), Some(hour)) = (period, k) {
+                // The hour's local day, then its period: keyed and labelled by the first day.
+                let at = Timestamp::from_millisecond(hour.saturating_mul(3_600_000))
+                    .map_err(|_| StoreError::Corrupt("fund_entries.at"))?;
+                let start = period.start(halles_core::coupons::local_date(at));
+                k = Some(
+                    i64::from(start.year()) * 10_000
+                        + i64::from(start.month()) * 100
+                        + i64::from(start.day()),
+                );
+                label = Some(start.to_string());
+            }
             let kind: EntryKind = crate::db::code(&r, "kind", "entry_kind")?;
             let s: i64 = r.try_get("s")?;
-            let label: Option<String> = r.try_get("label")?;
             match out.iter_mut().find(|x| x.key == k) {
                 Some(row) => row.totals.add(kind, s),
                 None => {
@@ -264,6 +292,9 @@ impl Store {
                     });
                 }
             }
+        }
+        if period.is_some() {
+            out.sort_by_key(|r| r.key);
         }
         Ok(out)
     }

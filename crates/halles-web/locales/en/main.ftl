@@ -998,3 +998,12 @@ field-adjust-amount = Amount
 field-adjust-amount-hint = A negative amount takes funds off (for example -5.00).
 participant-adjust-submit = Record the movement
 field-max-loads-participant = Number of loads for this participant
+
+# Reports by reconciliation period, for one market
+report-by-period = Reconciliation period
+report-period-month = month
+report-period-week = week
+report-period-day = day
+report-week-of = Week of { $date }
+report-market = Market
+report-period-hint = One line per { $period }, following the program's reconciliation period. Choose a market: the "Owed to markets" column is then what it is owed for each period.

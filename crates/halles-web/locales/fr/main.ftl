@@ -998,3 +998,12 @@ field-adjust-amount = Montant
 field-adjust-amount-hint = Un montant négatif retire des fonds (par exemple -5,00).
 participant-adjust-submit = Inscrire le mouvement
 field-max-loads-participant = Nombre de versements pour ce participant
+
+# Reports by reconciliation period, for one market
+report-by-period = Période de rapprochement
+report-period-month = mois
+report-period-week = semaine
+report-period-day = jour
+report-week-of = Semaine du { $date }
+report-market = Marché
+report-period-hint = Une ligne par { $period }, selon la période de rapprochement du programme. Choisissez un marché : la colonne « Dû aux marchés » est alors ce qu'on lui doit pour chaque période.

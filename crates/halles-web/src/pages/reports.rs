@@ -9,8 +9,9 @@ use crate::pages::download;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
-use halles_core::{ParticipantTypeId, ProductGroupId};
+use halles_core::{OrgId, ParticipantTypeId, ProductGroupId};
 use halles_docs::Table;
 use halles_store::coupons::{Dimension, Reach, ReportFilter, ReportRow, Totals};
 use jiff::civil::Date;
@@ -27,6 +28,9 @@ struct ReportPage {
     from: String,
     to: String,
     dimensions: Vec<Dimension>,
+    /// The program's markets, for the market filter (empty for a market, which sees its own).
+    markets: Vec<(i64, String)>,
+    market: i64,
     rows: Vec<ReportRow>,
     totals: Totals,
     reach: Option<Reach>,
@@ -40,6 +44,11 @@ impl ReportPage {
             (_, None) => self.page.t("report-none"),
             ("product_group", Some(k)) => self.v.group_name(lang, ProductGroupId(k)),
             ("participant_type", Some(k)) => self.v.type_name(lang, ParticipantTypeId(k)),
+            ("period", Some(_)) => match self.v.program.report_period {
+                ReportPeriod::Month => r.label.chars().take(7).collect(),
+                ReportPeriod::Week => self.page.ta("report-week-of", [("date", r.label.clone())]),
+                ReportPeriod::Day => r.label.clone(),
+            },
             _ => r.label.clone(),
         }
     }
@@ -54,6 +63,8 @@ pub struct ReportQuery {
     from: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    market: String,
     #[serde(default)]
     format: String,
 }
@@ -79,7 +90,13 @@ fn filter_of(q: &ReportQuery) -> ReportFilter {
             .ok()
             .and_then(|d| d.tomorrow().ok())
             .map(halles_core::coupons::start_of),
+        market: q.market.parse().ok().filter(|m| *m > 0).map(OrgId),
     }
+}
+
+/// `-marche-{id}` in a download's name when the report is one market's.
+fn market_suffix(market: Option<OrgId>) -> String {
+    market.map(|m| format!("-marche-{m}")).unwrap_or_default()
 }
 
 /// The program's report: totals by a dimension over a period; `format=csv|xlsx` downloads it.
@@ -110,6 +127,18 @@ pub async fn report(
     } else {
         state.store.envelope_report(&m.scope, v.program.id).await?
     };
+    let markets = if v.is_market() {
+        Vec::new()
+    } else {
+        state
+            .store
+            .program_members(v.program.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == ProgramRole::Market)
+            .map(|p| (p.org.0, p.name))
+            .collect()
+    };
     let page = ReportPage {
         page: m.ctx,
         v,
@@ -117,6 +146,8 @@ pub async fn report(
         from: q.from.clone(),
         to: q.to.clone(),
         dimensions: Dimension::ALL.to_vec(),
+        markets,
+        market: filter.market.map(|m| m.0).unwrap_or(0),
         rows,
         totals,
         reach,
@@ -169,7 +200,7 @@ pub async fn report(
             table,
             &q.format,
             &p.t("report-title"),
-            &format!("rapport-{id}-{}", page.by),
+            &format!("rapport-{id}-{}{}", page.by, market_suffix(filter.market)),
         );
     }
     let lang = page.page.i18n.lang;
