@@ -950,10 +950,18 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                 .await,
             Err(StoreError::NotFound)
         ));
+        // The program's default group (where joining markets land) and the new one.
         let groups = store.market_groups(w.program).await.unwrap();
-        assert_eq!(groups.len(), 1);
-        assert_eq!(groups[0].manager.as_ref().map(|m| m.0), Some(w.market));
-        assert_eq!(groups[0].markets.len(), 2);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].name, "Marchés du programme");
+        assert!(groups[0].manager.is_none());
+        assert_eq!(
+            groups[0].markets.len(),
+            1,
+            "the south stayed in the default group"
+        );
+        assert_eq!(groups[1].manager.as_ref().map(|m| m.0), Some(w.market));
+        assert_eq!(groups[1].markets.len(), 2);
 
         // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
         let t = store.participant_types(w.program).await.unwrap()[0].id;
@@ -1004,7 +1012,10 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             by_group.contains(&("Quartiers".to_owned(), 300)),
             "{by_group:?}"
         );
-        assert!(by_group.contains(&(String::new(), 400)), "{by_group:?}");
+        assert!(
+            by_group.contains(&("Marchés du programme".to_owned(), 400)),
+            "{by_group:?}"
+        );
         // Taken out of the group, the north is no longer the manager's to read.
         store
             .set_market_group(&op, w.program, north, None)

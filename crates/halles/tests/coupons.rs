@@ -363,6 +363,47 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             )
             .await;
         assert_eq!(res.status(), 303);
+        // Settings: without a name the form comes back with what was typed; then saved, and
+        // the balance page shows the public address.
+        let settings = format!("/o/{o}/programmes/{program}/reglages");
+        let mut fields = vec![
+            ("set_name", ""),
+            ("set_public_name", "Bons santé"),
+            ("set_public_address", "1234, rue Ontario Est, Montréal"),
+            ("set_starts_on", "2026-01-01"),
+            ("set_ends_on", "2027-12-31"),
+            ("set_report_period", "week"),
+        ];
+        let res = prog.post_form(&settings, &fields).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("1234, rue Ontario Est"));
+        fields[0] = ("set_name", "Bonne Bouffe 2027");
+        fields[4] = ("set_ends_on", "2025-01-01");
+        let res = prog.post_form(&settings, &fields).await;
+        assert_eq!(res.status(), 422, "an end before the start");
+        fields[4] = ("set_ends_on", "2027-12-31");
+        assert_eq!(prog.post_form(&settings, &fields).await.status(), 303);
+        let saved = app.store.program_by_id(program).await.unwrap();
+        assert_eq!(
+            (
+                saved.name.as_str(),
+                saved.report_period,
+                saved.pin_required,
+                saved.partners_assign_cards
+            ),
+            ("Bonne Bouffe 2027", ReportPeriod::Week, false, false)
+        );
+        let html = app
+            .client()
+            .get(&format!("/c/{}", card.token))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Bons santé") && html.contains("1234, rue Ontario Est"),
+            "{html}"
+        );
         // A type in use cannot be deleted; the one just added can.
         let ts = app.store.participant_types(program).await.unwrap();
         let res = prog
@@ -1235,6 +1276,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/types",
             "/o/{org}/programmes/{foreign}/types/{foreign}",
             "/o/{org}/programmes/{foreign}/types/{foreign}/supprimer",
+            "/o/{org}/programmes/{foreign}/reglages",
             "/o/{org}/programmes/{foreign}/enveloppes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/modifier",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/maximum",

@@ -27,7 +27,9 @@ pub use kiosks::{Kiosk, RegisterInfo};
 pub use market_groups::MarketGroup;
 pub use notices::{Contact, ExpiryNotice};
 pub use participants::{Participant, ParticipantInput};
-pub use programs::{Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember};
+pub use programs::{
+    Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramSettings,
+};
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
 

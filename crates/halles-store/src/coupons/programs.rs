@@ -24,6 +24,8 @@ pub struct Program {
     pub name: String,
     /// The name participants see on cards and the balance page.
     pub public_name: String,
+    /// The address participants see on the balance page (where to ask for help).
+    pub public_address: String,
     /// First day.
     pub starts_on: Date,
     /// Last day.
@@ -57,6 +59,43 @@ pub struct ProgramInput {
     pub anonymous: bool,
     /// PIN flag.
     pub pin_required: bool,
+}
+
+/// What an operator may change in a program after creating it (anonymity stays as created:
+/// it is a promise made to participants).
+#[derive(Debug, Clone)]
+pub struct ProgramSettings {
+    /// Name.
+    pub name: String,
+    /// Public name (empty: the name).
+    pub public_name: String,
+    /// Public address.
+    pub public_address: String,
+    /// First day.
+    pub starts_on: Date,
+    /// Last day.
+    pub ends_on: Date,
+    /// Reconciliation period.
+    pub report_period: ReportPeriod,
+    /// Whether partner organizations give cards themselves.
+    pub partners_assign_cards: bool,
+    /// PIN flag.
+    pub pin_required: bool,
+}
+
+impl From<&Program> for ProgramSettings {
+    fn from(p: &Program) -> Self {
+        ProgramSettings {
+            name: p.name.clone(),
+            public_name: p.public_name.clone(),
+            public_address: p.public_address.clone(),
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            report_period: p.report_period,
+            partners_assign_cards: p.partners_assign_cards,
+            pin_required: p.pin_required,
+        }
+    }
 }
 
 /// A product group: what a share of the funds may buy.
@@ -132,7 +171,7 @@ pub enum Access {
     Member(ProgramRole),
 }
 
-const PROGRAM_COLUMNS: &str = "id, organization_id, name, public_name, starts_on, ends_on, report_period, \
+const PROGRAM_COLUMNS: &str = "id, organization_id, name, public_name, public_address, starts_on, ends_on, report_period, \
      partners_assign_cards, anonymous, pin_required, archived";
 
 fn program_row(r: &AnyRow) -> StoreResult<Program> {
@@ -141,6 +180,7 @@ fn program_row(r: &AnyRow) -> StoreResult<Program> {
         operator: OrgId(r.try_get("organization_id")?),
         name: r.try_get("name")?,
         public_name: r.try_get("public_name")?,
+        public_address: r.try_get("public_address")?,
         starts_on: date(r, "starts_on")?,
         ends_on: date(r, "ends_on")?,
         report_period: crate::db::code(r, "report_period", "report_period")?,
@@ -157,6 +197,9 @@ const DEFAULT_GROUPS: &[(&str, &str, &str)] = &[
     ("Produits laitiers et œufs", "Dairy and eggs", "#1565c0"),
 ];
 
+/// The market group a new program starts with, where joining markets are placed.
+const DEFAULT_MARKET_GROUP: &str = "Marchés du programme";
+
 /// The participant types a new program starts with: French, English, match key.
 const DEFAULT_TYPES: &[(&str, &str, &str)] = &[
     ("1 personne", "1 person", "1"),
@@ -166,7 +209,7 @@ const DEFAULT_TYPES: &[(&str, &str, &str)] = &[
 
 impl Store {
     /// Creates a program for the acting operator, with the default product groups (and the
-    /// reserved loyalty group) and participant types.
+    /// reserved loyalty group), participant types and market group.
     pub async fn create_program(
         &self,
         scope: &TenantScope,
@@ -226,6 +269,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // The default market group: markets joining the program land in it.
+        sqlx::query(
+            "INSERT INTO market_groups (organization_id, program_id, name, manager_id, created_at) \
+             VALUES ($1, $2, $3, NULL, $4)",
+        )
+        .bind(scope.org.0)
+        .bind(id)
+        .bind(DEFAULT_MARKET_GROUP)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
         let change = Change::by(scope, Action::Create, "program", id).after(
             json!({"name": input.name, "starts_on": input.starts_on, "ends_on": input.ends_on}),
         );
@@ -312,6 +366,53 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         program_row(&row)
+    }
+
+    /// Changes a program's settings (the operator): refused without a name (`name_required`)
+    /// or with an end before the start (`ends_before_start`).
+    pub async fn update_program(
+        &self,
+        scope: &TenantScope,
+        id: ProgramId,
+        input: &ProgramSettings,
+    ) -> StoreResult<()> {
+        let before = self.operated_program(scope, id).await?;
+        if input.name.trim().is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        if input.ends_on < input.starts_on {
+            return Err(StoreError::Conflict("ends_before_start"));
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE programs SET name = $1, public_name = $2, public_address = $3, starts_on = $4, ends_on = $5, \
+             report_period = $6, partners_assign_cards = $7, pin_required = $8 WHERE organization_id = $9 AND id = $10",
+        )
+        .bind(input.name.trim())
+        .bind(input.public_name.trim())
+        .bind(input.public_address.trim())
+        .bind(input.starts_on.to_string())
+        .bind(input.ends_on.to_string())
+        .bind(input.report_period.code())
+        .bind(input.partners_assign_cards)
+        .bind(input.pin_required)
+        .bind(scope.org.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        let json_of = |s: &ProgramSettings| {
+            json!({
+                "name": s.name.trim(), "public_name": s.public_name.trim(),
+                "public_address": s.public_address.trim(), "starts_on": s.starts_on,
+                "ends_on": s.ends_on, "report_period": s.report_period.code(),
+                "partners_assign_cards": s.partners_assign_cards, "pin_required": s.pin_required,
+            })
+        };
+        let change = Change::by(scope, Action::Update, "program", id)
+            .before(json_of(&ProgramSettings::from(&before)))
+            .after(json_of(input));
+        audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await
     }
 
     /// Archives or restores a program.
@@ -443,8 +544,9 @@ impl Store {
         }
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "INSERT INTO program_members (organization_id, program_id, member_id, role) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO program_members (organization_id, program_id, member_id, role, market_group_id) \
+             VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'market' THEN (SELECT MIN(g.id) FROM market_groups g \
+             WHERE g.program_id = $2) END) ON CONFLICT DO NOTHING",
         )
         .bind(scope.org.0)
         .bind(program.0)

@@ -1007,3 +1007,17 @@ report-period-day = day
 report-week-of = Week of { $date }
 report-market = Market
 report-period-hint = One line per { $period }, following the program's reconciliation period. Choose a market: the "Owed to markets" column is then what it is owed for each period.
+
+# Program settings
+program-settings = Program settings
+field-program-name = Program name
+field-public-name = Public name
+field-public-name-hint = What participants see on cards and the balance page. Empty: the program's name.
+field-public-address = Public address
+field-public-address-hint = Where participants can ask for help; shown on the balance page.
+field-report-period = Reconciliation period
+field-report-period-hint = The period of the reports of what markets are owed.
+field-partners-assign-cards = Partner organizations give out cards themselves
+program-anonymous-fixed = This program is anonymous: it keeps no identities. This choice, made at creation, does not change.
+program-named-fixed = This program may keep the contact details of participants who consent. This choice, made at creation, does not change.
+card-public-address = Help: { $address }

@@ -1007,3 +1007,17 @@ report-period-day = jour
 report-week-of = Semaine du { $date }
 report-market = Marché
 report-period-hint = Une ligne par { $period }, selon la période de rapprochement du programme. Choisissez un marché : la colonne « Dû aux marchés » est alors ce qu'on lui doit pour chaque période.
+
+# Program settings
+program-settings = Réglages du programme
+field-program-name = Nom du programme
+field-public-name = Nom public
+field-public-name-hint = Ce que les participants voient sur les cartes et la page de solde. Vide : le nom du programme.
+field-public-address = Adresse publique
+field-public-address-hint = Où les participants peuvent demander de l'aide ; affichée sur la page de solde.
+field-report-period = Période de rapprochement
+field-report-period-hint = La période des rapports de ce qui est dû aux marchés.
+field-partners-assign-cards = Les organismes partenaires remettent eux-mêmes les cartes
+program-anonymous-fixed = Ce programme est anonyme : il ne garde aucune identité. Ce choix, fait à la création, ne change pas.
+program-named-fixed = Ce programme peut garder les coordonnées des participants qui y consentent. Ce choix, fait à la création, ne change pas.
+card-public-address = Aide : { $address }

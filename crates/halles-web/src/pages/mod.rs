@@ -158,6 +158,10 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/programmes/{id}/groupes/{group}/{action}",
             post(programs::group_action),
         )
+        .route(
+            "/o/{org}/programmes/{id}/reglages",
+            post(programs::settings),
+        )
         .route("/o/{org}/programmes/{id}/types", post(programs::add_type))
         .route(
             "/o/{org}/programmes/{id}/types/{ptype}",

@@ -20,7 +20,7 @@ use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::StoreError;
 use halles_store::coupons::{
     Access, Envelope, MarketGroup, ParticipantType, ProductGroup, Program, ProgramInput,
-    ProgramMember, Reach, ReportFilter, Schedule, ScheduleInput, Totals,
+    ProgramMember, ProgramSettings, Reach, ReportFilter, Schedule, ScheduleInput, Totals,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -264,6 +264,20 @@ impl ProgramPage {
             .get(k)
             .cloned()
             .unwrap_or_else(|| current.to_owned())
+    }
+    /// Whether a settings checkbox is ticked: as sent when the form came back, else as stored.
+    fn setting_checked(&self, k: &str, current: &bool) -> bool {
+        if self.typed.contains_key("set_name") {
+            self.typed.contains_key(k)
+        } else {
+            *current
+        }
+    }
+    /// The reconciliation period selected in the settings form.
+    fn period_selected(&self, code: &str) -> bool {
+        self.typed
+            .get("set_report_period")
+            .map_or(self.v.program.report_period.code() == code, |x| x == code)
     }
     /// The program's markets, for the market-group forms.
     fn markets(&self) -> Vec<&ProgramMember> {
@@ -675,6 +689,57 @@ pub async fn update_type(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     save_type(state, m, id, Some(ParticipantTypeId(ptype)), form).await
+}
+
+/// Changes the program's settings (the operator): names, public address, dates,
+/// reconciliation period, who gives cards, PIN. A refusal comes back with what was typed.
+pub async fn settings(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let dates = (
+        get("set_starts_on").parse::<Date>(),
+        get("set_ends_on").parse::<Date>(),
+    );
+    let result = match dates {
+        (Err(_), _) => Err(("set_starts_on", StoreError::Conflict("date_invalid"))),
+        (_, Err(_)) => Err(("set_ends_on", StoreError::Conflict("date_invalid"))),
+        (Ok(starts_on), Ok(ends_on)) => {
+            let input = ProgramSettings {
+                name: get("set_name"),
+                public_name: get("set_public_name"),
+                public_address: get("set_public_address"),
+                starts_on,
+                ends_on,
+                report_period: get("set_report_period")
+                    .parse()
+                    .unwrap_or(ReportPeriod::Month),
+                partners_assign_cards: form.contains_key("set_partners_assign_cards"),
+                pin_required: form.contains_key("set_pin_required"),
+            };
+            state
+                .store
+                .update_program(&m.scope, ProgramId(id), &input)
+                .await
+                .map_err(|e| ("", e))
+        }
+    };
+    let (field, result) = match result {
+        Ok(()) => ("", Ok(())),
+        Err((field, e)) => (field, Err(e)),
+    };
+    saved_or_refused(&state, m, id, result, form, |code| {
+        match (field, code) {
+            ("", "ends_before_start") => "set_ends_on",
+            ("", _) => "set_name",
+            (f, _) => f,
+        }
+        .to_owned()
+    })
+    .await
 }
 
 /// Deletes a participant type nothing uses (the operator); a refusal comes back beside its form.
