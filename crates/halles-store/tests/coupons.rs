@@ -8,7 +8,7 @@ use halles_core::organizations::OrgKind;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{
     CardLookup, Dimension, ParticipantInput, ProgramInput, RedemptionInput, ReportFilter,
-    ScheduleInput,
+    ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
@@ -1015,6 +1015,87 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(
             by_group.contains(&("Marchés du programme".to_owned(), 400)),
             "{by_group:?}"
+        );
+        // The transaction log: the operator reads every sale with its card's holder, a market
+        // its group's sales without any holder, a partner only its participants' movements.
+        let all = store
+            .transactions(&op, w.program, &TransactionFilter::default(), 100)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 4, "a correction and three sales: {all:?}");
+        assert!(all.windows(2).all(|x| x[0].id > x[1].id), "newest first");
+        assert!(
+            all.iter()
+                .all(|t| t.participant.as_deref() == Some(p.code.as_str()))
+        );
+        let sales = TransactionFilter {
+            kind: Some(halles_core::coupons::EntryKind::Spend),
+            ..TransactionFilter::default()
+        };
+        let seen = store
+            .transactions(&scope(w.market), w.program, &sales, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            seen.iter().map(|t| t.amount.0).collect::<Vec<_>>(),
+            vec![-200, -100]
+        );
+        assert!(seen.iter().all(|t| t.participant.is_none()));
+        let page = store
+            .transactions(
+                &op,
+                w.program,
+                &TransactionFilter {
+                    before: Some(all[1].id),
+                    ..sales.clone()
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.len(), 1);
+        assert_eq!(
+            page[0].id, all[2].id,
+            "the next page starts after the last seen"
+        );
+        assert_eq!(
+            store
+                .transactions(
+                    &scope(w.partner_b),
+                    w.program,
+                    &TransactionFilter::default(),
+                    100
+                )
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        // Card balances: the operator and the card's partner read them, a market cannot.
+        let balances = store.card_balance_report(&op, w.program).await.unwrap();
+        assert_eq!(balances.len(), 1);
+        assert_eq!(balances[0].total(), Cents(300));
+        assert_eq!(balances[0].participant.as_deref(), Some(p.code.as_str()));
+        assert_eq!(
+            store
+                .card_balance_report(&pa, w.program)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .card_balance_report(&scope(w.partner_b), w.program)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .card_balance_report(&scope(w.market), w.program)
+                .await
+                .is_err()
         );
         // Taken out of the group, the north is no longer the manager's to read.
         store

@@ -1060,6 +1060,45 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
                 .iter()
                 .all(|b| b.balance.0 == 0)
         );
+        // The correction is in the transaction log with its reason and who made it, and in its
+        // download; a filter on another kind leaves it out.
+        let log = format!("/o/{}/programmes/{program}/mouvements", w.operator.id);
+        let html = prog.get(&log).await.text().await.unwrap();
+        assert!(
+            html.contains("erreur de chargement")
+                && html.contains("Versement manuel ou correction"),
+            "{html}"
+        );
+        let html = prog
+            .get(&format!("{log}?kind=spend"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("erreur de chargement"), "{html}");
+        let csv = prog
+            .get(&format!("{log}?kind=adjust&format=csv"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.contains("-20.00") && csv.contains("erreur de chargement"),
+            "{csv}"
+        );
+        assert_eq!(
+            csv.lines().count(),
+            3,
+            "the header, the load and the correction: {csv}"
+        );
+        // The card is empty, so the balances page lists no card; the partner reads it too.
+        let html = staff
+            .get(&format!("/o/{}/programmes/{program}/soldes", w.partner.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Aucune carte ne contient de fonds"), "{html}");
         // A partner cannot make corrections; an empty card can be taken back.
         let res = staff
             .post_form(
@@ -1183,6 +1222,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             Row {
                 method: "GET",
                 path: "/o/{org}/programmes/{foreign}/rapports",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/mouvements",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/soldes",
                 allowed: Allowed::Role(Role::Viewer),
                 ok_status: 404,
             },

@@ -18,6 +18,7 @@ mod participants;
 mod programs;
 mod reports;
 mod schedules;
+mod transactions;
 mod types;
 
 pub use cards::{Card, CardLookup};
@@ -32,6 +33,7 @@ pub use programs::{
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
+pub use transactions::{CardBalance, Transaction, TransactionFilter};
 
 use crate::{StoreError, StoreResult};
 use halles_core::coupons::parse_date;

@@ -182,7 +182,7 @@ pub struct Reach {
 }
 
 /// The slice of a program's ledger an organization reads.
-enum Slice {
+pub(super) enum Slice {
     /// All of it (the operator, funders).
     All,
     /// A partner's participants.
@@ -193,7 +193,7 @@ enum Slice {
 
 impl Slice {
     /// The condition on `fund_entries e` (ids are the store's own numbers, never typed text).
-    fn sql(&self) -> String {
+    pub(super) fn sql(&self) -> String {
         match self {
             Slice::All => String::new(),
             Slice::Partner(p) => format!(" AND e.partner_id = {p}"),
@@ -227,7 +227,11 @@ impl Store {
     /// Which slice of a program's ledger the acting organization may read: the operator and
     /// funders all of it, a partner its participants' entries, a market its own sales and those
     /// of the market groups it manages.
-    async fn report_scope(&self, scope: &TenantScope, program: ProgramId) -> StoreResult<Slice> {
+    pub(super) async fn report_scope(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Slice> {
         Ok(match self.program_access(scope, program).await?.1 {
             Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
             Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),

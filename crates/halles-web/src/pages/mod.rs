@@ -21,6 +21,7 @@ pub mod reports;
 pub mod shop;
 pub mod standing;
 pub mod tokens;
+pub mod transactions;
 
 use crate::AppState;
 use axum::Router;
@@ -230,6 +231,14 @@ pub fn routes() -> Router<AppState> {
             get(cards::batch_pdf),
         )
         .route("/o/{org}/programmes/{id}/rapports", get(reports::report))
+        .route(
+            "/o/{org}/programmes/{id}/mouvements",
+            get(transactions::log),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/soldes",
+            get(transactions::balances),
+        )
         .route("/o/{org}/caisse", get(register::start))
         .route(
             "/o/{org}/caisses",

@@ -1,0 +1,198 @@
+//! The transaction log: a program's ledger entries one by one, filtered, for the page and its
+//! downloads; and the balance of every card.
+
+use super::reports::Slice;
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::coupons::{CardStatus, EntryKind};
+use halles_core::money::Cents;
+use halles_core::{OrgId, ProductGroupId, ProgramId};
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::Row;
+
+/// Which entries the log shows.
+#[derive(Debug, Clone, Default)]
+pub struct TransactionFilter {
+    /// From this instant, included.
+    pub from: Option<Timestamp>,
+    /// Until this instant, excluded.
+    pub until: Option<Timestamp>,
+    /// One kind of movement.
+    pub kind: Option<EntryKind>,
+    /// One market's sales and refunds.
+    pub market: Option<OrgId>,
+    /// One partner's participants.
+    pub partner: Option<OrgId>,
+    /// One product group.
+    pub group: Option<ProductGroupId>,
+    /// One card, by its number (digits only).
+    pub card: Option<String>,
+    /// Entries older than this one (the next page).
+    pub before: Option<i64>,
+}
+
+/// One movement of the ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transaction {
+    /// The entry's id.
+    pub id: i64,
+    /// When.
+    pub at: Timestamp,
+    /// What kind of movement.
+    pub kind: EntryKind,
+    /// The product group the money belongs to.
+    pub group: ProductGroupId,
+    /// Signed amount: positive onto the card, negative off it.
+    pub amount: Cents,
+    /// The card's number.
+    pub card: String,
+    /// The holder's participant code (never shown to markets).
+    pub participant: Option<String>,
+    /// The partner organization of the holder.
+    pub partner: Option<String>,
+    /// The market of a sale or refund.
+    pub market: Option<String>,
+    /// The register of a sale.
+    pub register: Option<String>,
+    /// The sale an entry belongs to.
+    pub redemption: Option<i64>,
+    /// The reason of a manual movement, or why funds expired.
+    pub reason: String,
+    /// Who: a person's name, an API token's or kiosk's name, or nothing for the system.
+    pub actor: Option<String>,
+}
+
+/// One card and what it holds, per product group.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardBalance {
+    /// The card's number.
+    pub card: String,
+    /// Its state.
+    pub status: CardStatus,
+    /// The holder's participant code.
+    pub participant: Option<String>,
+    /// The holder's partner organization.
+    pub partner: Option<String>,
+    /// Balance per group (groups without money left out).
+    pub balances: Vec<(ProductGroupId, Cents)>,
+}
+
+impl CardBalance {
+    /// Everything on the card.
+    pub fn total(&self) -> Cents {
+        Cents(self.balances.iter().map(|(_, c)| c.0).sum())
+    }
+}
+
+impl Store {
+    /// The program's movements the acting organization may read (see [`Store::report`]),
+    /// newest first, at most `limit`.
+    pub async fn transactions(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        filter: &TransactionFilter,
+        limit: i64,
+    ) -> StoreResult<Vec<Transaction>> {
+        let slice = self.report_scope(scope, program).await?;
+        let hide_holder = matches!(slice, Slice::Markets(_));
+        let only_sql = slice.sql();
+        let sql = format!(
+            "SELECT e.id, e.at, e.kind, e.product_group_id, e.amount_cents, c.number, e.redemption_id, e.reason, \
+             p.code AS participant, po.name AS partner, mo.name AS market, r.name AS register, \
+             COALESCE(u.name, t.name) AS actor \
+             FROM fund_entries e JOIN cards c ON c.id = e.card_id \
+             LEFT JOIN participants p ON p.id = e.participant_id \
+             LEFT JOIN organizations po ON po.id = e.partner_id \
+             LEFT JOIN organizations mo ON mo.id = e.market_id \
+             LEFT JOIN registers r ON r.id = e.register_id \
+             LEFT JOIN users u ON u.id = e.actor_user_id \
+             LEFT JOIN api_tokens t ON t.id = e.actor_token_id \
+             WHERE e.program_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4 = '' OR e.kind = $4) \
+             AND ($5 = 0 OR e.market_id = $5) AND ($6 = 0 OR e.partner_id = $6) \
+             AND ($7 = 0 OR e.product_group_id = $7) AND ($8 = '' OR c.number = $8) AND e.id < $9{only_sql} \
+             ORDER BY e.id DESC LIMIT $10"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(program.0)
+            .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
+            .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
+            .bind(filter.kind.map(|k| k.code()).unwrap_or(""))
+            .bind(filter.market.map(|m| m.0).unwrap_or(0))
+            .bind(filter.partner.map(|m| m.0).unwrap_or(0))
+            .bind(filter.group.map(|g| g.0).unwrap_or(0))
+            .bind(filter.card.as_deref().unwrap_or(""))
+            .bind(filter.before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Transaction {
+                    id: r.try_get("id")?,
+                    at: crate::db::ts(r, "at")?,
+                    kind: crate::db::code(r, "kind", "entry_kind")?,
+                    group: ProductGroupId(r.try_get("product_group_id")?),
+                    amount: Cents(r.try_get("amount_cents")?),
+                    card: r.try_get("number")?,
+                    participant: if hide_holder {
+                        None
+                    } else {
+                        r.try_get("participant")?
+                    },
+                    partner: r.try_get("partner")?,
+                    market: r.try_get("market")?,
+                    register: r.try_get("register")?,
+                    redemption: r.try_get("redemption_id")?,
+                    reason: r.try_get("reason")?,
+                    actor: r.try_get("actor")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every card of the program that holds money, with its balance per group: for the
+    /// operator, or a partner for its participants' cards. Markets and funders read none.
+    pub async fn card_balance_report(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Vec<CardBalance>> {
+        let partner = match self.program_access(scope, program).await?.1 {
+            super::Access::Operator => 0,
+            super::Access::Member(halles_core::coupons::ProgramRole::Partner) => scope.org.0,
+            super::Access::Member(_) => return Err(StoreError::NotFound),
+        };
+        let rows = sqlx::query(
+            "SELECT c.id, c.number, c.status, p.code, o.name AS partner, f.product_group_id, f.balance_cents \
+             FROM cards c JOIN card_funds f ON f.card_id = c.id \
+             LEFT JOIN participants p ON p.id = c.participant_id \
+             LEFT JOIN organizations o ON o.id = c.partner_id \
+             WHERE c.program_id = $1 AND f.balance_cents > 0 AND ($2 = 0 OR c.partner_id = $2) \
+             ORDER BY c.number, f.product_group_id",
+        )
+        .bind(program.0)
+        .bind(partner)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<CardBalance> = Vec::new();
+        for r in &rows {
+            let number: String = r.try_get("number")?;
+            let line = (
+                ProductGroupId(r.try_get("product_group_id")?),
+                Cents(r.try_get("balance_cents")?),
+            );
+            match out.last_mut() {
+                Some(last) if last.card == number => last.balances.push(line),
+                _ => out.push(CardBalance {
+                    card: number,
+                    status: crate::db::code(r, "status", "card_status")?,
+                    participant: r.try_get("code")?,
+                    partner: r.try_get("partner")?,
+                    balances: vec![line],
+                }),
+            }
+        }
+        Ok(out)
+    }
+}
