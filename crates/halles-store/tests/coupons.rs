@@ -1097,6 +1097,41 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                 .await
                 .is_err()
         );
+        // Partner A sends its participants to the north only: the card is refused elsewhere,
+        // before anything moves; with no market ticked, every market takes it again.
+        store
+            .set_partner_markets(&op, w.program, w.partner_a, &[north])
+            .await
+            .unwrap();
+        assert!(matches!(
+            spend(&store, w.market, card, &[(w.fruits, 50)]).await,
+            Err(StoreError::CardRefused("other_market"))
+        ));
+        spend(&store, north, card, &[(w.fruits, 50)]).await.unwrap();
+        assert_eq!(
+            store.partner_markets(w.program).await.unwrap(),
+            vec![(w.partner_a, north)]
+        );
+        // Only the operator links, and only the program's own partners and markets.
+        assert!(
+            store
+                .set_partner_markets(&pa, w.program, w.partner_a, &[])
+                .await
+                .is_err()
+        );
+        assert!(matches!(
+            store
+                .set_partner_markets(&op, w.program, w.partner_a, &[w.other_market])
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .set_partner_markets(&op, w.program, w.partner_a, &[])
+            .await
+            .unwrap();
+        spend(&store, w.market, card, &[(w.fruits, 50)])
+            .await
+            .unwrap();
         // Taken out of the group, the north is no longer the manager's to read.
         store
             .set_market_group(&op, w.program, north, None)
@@ -1104,7 +1139,8 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             .unwrap();
         assert_eq!(
             spent_by(scope(w.market), Some(Dimension::Market)).await,
-            vec![("Marché des Saules".to_owned(), 100)]
+            vec![("Marché des Saules".to_owned(), 150)],
+            "its first sale and the one after the links were lifted"
         );
     })
     .await;

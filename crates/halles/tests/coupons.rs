@@ -404,6 +404,29 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             html.contains("Bons santé") && html.contains("1234, rue Ontario Est"),
             "{html}"
         );
+        // The partner's participants may spend at this market only; a market that is not the
+        // program's cannot be linked.
+        let links = format!(
+            "/o/{o}/programmes/{program}/partenaires/{}/marches",
+            w.partner.id
+        );
+        let market_id = market.id.to_string();
+        assert_eq!(
+            prog.post_form(&links, &[("market", market_id.as_str())])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            app.store.partner_markets(program).await.unwrap(),
+            vec![(w.partner.id, market.id)]
+        );
+        assert_eq!(
+            prog.post_form(&links, &[("market", o.to_string().as_str())])
+                .await
+                .status(),
+            404
+        );
         // A type in use cannot be deleted; the one just added can.
         let ts = app.store.participant_types(program).await.unwrap();
         let res = prog
@@ -1328,6 +1351,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/types/{foreign}",
             "/o/{org}/programmes/{foreign}/types/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/reglages",
+            "/o/{org}/programmes/{foreign}/partenaires/{foreign}/marches",
             "/o/{org}/programmes/{foreign}/enveloppes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/modifier",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/maximum",

@@ -661,13 +661,17 @@ impl Store {
             "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m WHERE m.program_id = g.program_id \
              AND m.member_id = $2 AND m.role = 'market') AS member, \
              (SELECT p.pin_required FROM programs p WHERE p.id = g.program_id) AS pin_required, \
-             (SELECT 1 FROM registers r WHERE r.id = $3 AND r.organization_id = $2 AND r.active = $4) AS register_ok \
+             (SELECT 1 FROM registers r WHERE r.id = $3 AND r.organization_id = $2 AND r.active = $4) AS register_ok, \
+             (SELECT COUNT(*) FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5) AS links, \
+             (SELECT 1 FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5 \
+             AND pm.market_id = $2) AS linked \
              FROM product_groups g WHERE g.program_id = $1",
         )
         .bind(dims.program.0)
         .bind(scope.org.0)
         .bind(input.register.map(|r| r.0))
         .bind(true)
+        .bind(dims.partner.map(|p| p.0).unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
         let first = groups.first().ok_or(StoreError::NotFound)?;
@@ -676,6 +680,12 @@ impl Store {
         }
         if input.register.is_some() && first.try_get::<Option<i64>, _>("register_ok")?.is_none() {
             return Err(StoreError::Conflict("unknown_register"));
+        }
+        // The holder's partner may send its participants to some markets only.
+        if first.try_get::<i64, _>("links")? > 0
+            && first.try_get::<Option<i64>, _>("linked")?.is_none()
+        {
+            return Err(StoreError::CardRefused("other_market"));
         }
         if crate::db::flag(first, "pin_required")? {
             self.check_pin(dims.card, input.pin.as_deref()).await?;

@@ -15,6 +15,7 @@ mod kiosks;
 mod market_groups;
 mod notices;
 mod participants;
+mod partner_markets;
 mod programs;
 mod reports;
 mod schedules;

@@ -1047,3 +1047,9 @@ log-older = Older transactions
 balances-title = Card balances
 balances-lead = { $n } cards hold funds, { $total } in all.
 balances-none = No card holds funds.
+
+# Markets where a partner's participants may spend
+err-card_other_market = This card cannot be used at this market: the person's organization sends them to other markets.
+program-partner-markets = Markets where its participants may spend
+program-partner-markets-hint = No box ticked: every market of the program.
+program-partner-markets-all = every market

@@ -1047,3 +1047,9 @@ log-older = Mouvements plus anciens
 balances-title = Soldes des cartes
 balances-lead = { $n } cartes contiennent des fonds, { $total } en tout.
 balances-none = Aucune carte ne contient de fonds.
+
+# Markets where a partner's participants may spend
+err-card_other_market = Cette carte ne peut pas servir à ce marché : l'organisme de la personne l'envoie à d'autres marchés.
+program-partner-markets = Marchés où ses participant·e·s peuvent dépenser
+program-partner-markets-hint = Aucune case cochée : tous les marchés du programme.
+program-partner-markets-all = tous les marchés

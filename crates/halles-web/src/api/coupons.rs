@@ -35,6 +35,7 @@ pub fn card_refused_code(status: &str) -> &'static str {
     match status {
         "disabled" => "card_disabled",
         "lost" => "card_lost",
+        "other_market" => "card_other_market",
         _ => "card_unassigned",
     }
 }
@@ -850,9 +851,10 @@ impl From<Redemption> for ApiRedemption {
 
 /// Redeems funds on a card at the caller's market: every line or nothing. Beyond the balance
 /// answers `validation_failed` with `insufficient_funds` on the line; a disabled, lost or
-/// unassigned card answers 409 `card_disabled`, `card_lost` or `card_unassigned`. Send an
-/// `Idempotency-Key` so a retried request never spends twice: the key is kept in the sale's own
-/// transaction; a refused redemption does not use it up.
+/// unassigned card answers 409 `card_disabled`, `card_lost` or `card_unassigned`, and a card
+/// whose partner organization does not send its participants to this market
+/// `card_other_market`. Send an `Idempotency-Key` so a retried request never spends twice: the
+/// key is kept in the sale's own transaction; a refused redemption does not use it up.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/redemptions", tag = "coupons",
     params(("org" = i64, Path, description = "The market"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
     request_body = NewRedemption,

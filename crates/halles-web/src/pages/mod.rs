@@ -163,6 +163,10 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/programmes/{id}/reglages",
             post(programs::settings),
         )
+        .route(
+            "/o/{org}/programmes/{id}/partenaires/{partner}/marches",
+            post(programs::set_partner_markets),
+        )
         .route("/o/{org}/programmes/{id}/types", post(programs::add_type))
         .route(
             "/o/{org}/programmes/{id}/types/{ptype}",

@@ -245,6 +245,8 @@ struct ProgramPage {
     reach: Option<Reach>,
     candidates: Vec<(OrgId, String, &'static str)>,
     market_groups: Vec<MarketGroup>,
+    /// Which markets each partner sends its participants to (none: every market).
+    partner_markets: Vec<(OrgId, OrgId)>,
     errors: FormErrors,
     typed: HashMap<String, String>,
 }
@@ -278,6 +280,19 @@ impl ProgramPage {
         self.typed
             .get("set_report_period")
             .map_or(self.v.program.report_period.code() == code, |x| x == code)
+    }
+    /// Whether a partner sends its participants to a market (by an explicit link).
+    fn links(&self, partner: &OrgId, market: &OrgId) -> bool {
+        self.partner_markets.contains(&(*partner, *market))
+    }
+    /// The names of the markets a partner sends its participants to (empty: every market).
+    fn linked_names(&self, partner: &OrgId) -> String {
+        self.markets()
+            .into_iter()
+            .filter(|x| self.links(partner, &x.org))
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     /// The program's markets, for the market-group forms.
     fn markets(&self) -> Vec<&ProgramMember> {
@@ -384,6 +399,11 @@ async fn program_page(
         Vec::new()
     };
     let market_groups = state.store.market_groups(v.program.id).await?;
+    let partner_markets = if v.is_operator() {
+        state.store.partner_markets(v.program.id).await?
+    } else {
+        Vec::new()
+    };
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -397,6 +417,7 @@ async fn program_page(
             reach,
             candidates,
             market_groups,
+            partner_markets,
             errors,
             typed,
         },
@@ -740,6 +761,26 @@ pub async fn settings(
         .to_owned()
     })
     .await
+}
+
+/// Sets the markets where a partner's participants may spend (the operator): the ticked
+/// `market` boxes, or none for every market.
+pub async fn set_partner_markets(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, partner)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let markets: Vec<OrgId> = form
+        .iter()
+        .filter(|(k, _)| k == "market")
+        .filter_map(|(_, v)| v.parse().ok().map(OrgId))
+        .collect();
+    state
+        .store
+        .set_partner_markets(&m.scope, ProgramId(id), OrgId(partner), &markets)
+        .await?;
+    Ok(back(&m, id, "flash-saved", &state))
 }
 
 /// Deletes a participant type nothing uses (the operator); a refusal comes back beside its form.
