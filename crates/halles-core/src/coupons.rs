@@ -202,6 +202,12 @@ pub enum Expiry {
         /// Number of days.
         days: u16,
     },
+    /// Usable for this many days from the first purchase paid with them (that purchase's day
+    /// is day 1); until then, they do not expire.
+    AfterFirstUse {
+        /// Number of days.
+        days: u16,
+    },
 }
 
 impl Expiry {
@@ -211,7 +217,24 @@ impl Expiry {
             Expiry::Never => None,
             Expiry::OnDate { date } => date.checked_add(1.day()).ok(),
             Expiry::AfterDays { days } => loaded_on.checked_add(i64::from(days).days()).ok(),
+            Expiry::AfterFirstUse { .. } => None,
         }
+    }
+
+    /// For funds that expire after their first use: how many days they last from then.
+    pub fn days_after_first_use(self) -> Option<u16> {
+        match self {
+            Expiry::AfterFirstUse { days } => Some(days),
+            _ => None,
+        }
+    }
+
+    /// The instant funds lasting `days` from a first use on `used_on` expire.
+    pub fn after_use(days: u16, used_on: Date) -> Option<jiff::Timestamp> {
+        used_on
+            .checked_add(i64::from(days).days())
+            .ok()
+            .map(start_of)
     }
 
     /// The instant funds loaded on `loaded_on` expire, if they do.
@@ -363,6 +386,19 @@ pub fn parse_date(s: &str) -> Result<Date, UnknownCode> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn funds_expiring_after_first_use_have_no_date_until_then() {
+        let e = Expiry::AfterFirstUse { days: 30 };
+        assert_eq!(e.expires_at(date(2026, 6, 1)), None);
+        assert_eq!(e.days_after_first_use(), Some(30));
+        assert_eq!(Expiry::AfterDays { days: 30 }.days_after_first_use(), None);
+        // Used on June 10th (day 1): usable through July 9th, gone at midnight in Montréal.
+        assert_eq!(
+            Expiry::after_use(30, date(2026, 6, 10)),
+            Some(start_of(date(2026, 7, 10)))
+        );
+    }
 
     #[test]
     fn reconciliation_periods_start_on_the_first_the_monday_or_the_day() {

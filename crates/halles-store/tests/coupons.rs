@@ -1501,3 +1501,73 @@ async fn an_anonymous_program_never_stores_identities() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let pa = scope(w.partner_a);
+        let t = store.participant_types(w.program).await.unwrap()[0].id;
+        let s = store
+            .create_schedule(
+                &op,
+                w.program,
+                &ScheduleInput {
+                    name: "Une fois".into(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    moment: LoadMoment::FirstOfMonth,
+                    max_loads: 1,
+                    carry_over: true,
+                    usage_based: false,
+                    expiry: Expiry::AfterFirstUse { days: 10 },
+                    amounts: vec![(t, w.fruits, Cents(3000))],
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .set_envelope(&op, s, w.partner_a, Cents(3000))
+            .await
+            .unwrap();
+        store.create_card_batch(&op, w.program, 2).await.unwrap();
+        let p = store
+            .create_participant(&pa, w.program, &someone(t, "U-1"))
+            .await
+            .unwrap();
+        store
+            .enrol_in_schedule(&pa, s, p.id, false, None)
+            .await
+            .unwrap();
+        let card = store
+            .assign_card(&pa, w.program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        // Loaded June 1st and untouched all summer: nothing expires.
+        run_until(&store, &clock, date(2026, 8, 20)).await;
+        assert_eq!(balance(&store, card, w.fruits).await, 3000);
+        // First purchase on August 20th (day 1): the rest lasts through August 29th.
+        spend(&store, w.market, card, &[(w.fruits, 500)])
+            .await
+            .unwrap();
+        run_until(&store, &clock, date(2026, 8, 29)).await;
+        assert_eq!(balance(&store, card, w.fruits).await, 2500);
+        run_until(&store, &clock, date(2026, 8, 30)).await;
+        assert_eq!(balance(&store, card, w.fruits).await, 0);
+        let t = store
+            .report_totals(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            (t.loaded, t.spent, t.expired),
+            (Cents(3000), Cents(500), Cents(2500))
+        );
+        assert_eq!(
+            store.ledger_check(w.program).await.unwrap(),
+            (Cents(0), Cents(0), Cents(0))
+        );
+    })
+    .await;
+}

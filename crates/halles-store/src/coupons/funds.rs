@@ -346,11 +346,23 @@ async fn take_spendable(
     Ok(n == 1)
 }
 
-/// A lot that still holds money: its id, what is left, and the schedule that loaded it.
-type Lot = (i64, i64, Option<ScheduleId>);
+/// A lot that still holds money, as a sale reads it.
+#[derive(Debug, Clone, Copy)]
+struct Lot {
+    /// Its id.
+    id: i64,
+    /// What is left on it.
+    remaining: i64,
+    /// The schedule that loaded it (none for manual and gift funds).
+    schedule: Option<ScheduleId>,
+    /// For funds that expire after their first use and were never used: when they will
+    /// expire if this sale draws on them.
+    expires_if_used: Option<i64>,
+}
 
-/// The lots of a card's group that still hold money, soonest expiring first. Lots past their
-/// expiry are expired on the way (the job may not have run yet), so they are never spent.
+/// The lots of a card's group that still hold money, soonest expiring first (funds waiting for
+/// their first use come with those that never expire). Lots past their expiry are expired on
+/// the way (the job may not have run yet), so they are never spent.
 async fn usable_lots(
     tx: &mut AnyConnection,
     card: CardId,
@@ -358,13 +370,14 @@ async fn usable_lots(
     now: Timestamp,
 ) -> StoreResult<Vec<Lot>> {
     let rows = sqlx::query(
-        "SELECT id, remaining_cents, expires_at, schedule_id FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 \
-         AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id",
+        "SELECT id, remaining_cents, expires_at, schedule_id, use_days FROM fund_lots WHERE card_id = $1 \
+         AND product_group_id = $2 AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id",
     )
     .bind(card.0)
     .bind(group.0)
     .fetch_all(&mut *tx)
     .await?;
+    let today = halles_core::coupons::local_date(now);
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.try_get("id")?;
@@ -372,37 +385,57 @@ async fn usable_lots(
         if expires.is_some_and(|e| e <= ms(now)) {
             expire_lot(&mut *tx, id, "expired", now).await?;
         } else {
-            out.push((
+            let use_days: Option<i64> = r.try_get("use_days")?;
+            let expires_if_used = match (expires, use_days) {
+                (None, Some(d)) => {
+                    let days = u16::try_from(d).map_err(|_| StoreError::Corrupt("use_days"))?;
+                    halles_core::coupons::Expiry::after_use(days, today).map(ms)
+                }
+                _ => None,
+            };
+            out.push(Lot {
                 id,
-                r.try_get("remaining_cents")?,
-                r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId),
-            ));
+                remaining: r.try_get("remaining_cents")?,
+                schedule: r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId),
+                expires_if_used,
+            });
         }
     }
     Ok(out)
 }
 
-/// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally.
-async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> StoreResult<Vec<Lot>> {
+/// What a sale took from one lot: the lot, the cents, and the schedule that loaded it.
+type Drawn = (i64, i64, Option<ScheduleId>);
+
+/// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally; a lot
+/// waiting for its first use gets its expiry in the same statement. Returns what was taken
+/// from each: the lot, the cents, and the schedule that loaded it.
+async fn draw_from(
+    tx: &mut AnyConnection,
+    lots: &[Lot],
+    amount: Cents,
+) -> StoreResult<Vec<Drawn>> {
     let mut left = amount.0;
     let mut out = Vec::new();
-    for (id, remaining, schedule) in lots {
+    for lot in lots {
         if left == 0 {
             break;
         }
-        let take = left.min(*remaining);
+        let take = left.min(lot.remaining);
         let n = sqlx::query(
-            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1 WHERE id = $2 AND remaining_cents >= $1",
+            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1, expires_at = COALESCE(expires_at, $3) \
+             WHERE id = $2 AND remaining_cents >= $1",
         )
         .bind(take)
-        .bind(id)
+        .bind(lot.id)
+        .bind(lot.expires_if_used)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if n != 1 {
             return Err(StoreError::Conflict("concurrent_update"));
         }
-        out.push((*id, take, *schedule));
+        out.push((lot.id, take, lot.schedule));
         left -= take;
     }
     if left != 0 {
@@ -735,7 +768,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
-        let mut drawn: Vec<(ProductGroupId, ProductGroupId, Lot)> = Vec::new();
+        let mut drawn: Vec<(ProductGroupId, ProductGroupId, Drawn)> = Vec::new();
         for (&group, &amount) in &lines {
             let lots = usable_lots(&mut tx, card, group, now).await?;
             let own = if take_spendable(&mut tx, card, group, Cents(amount)).await? {
@@ -744,7 +777,7 @@ impl Store {
                 let Some(loyal) = loyalty.filter(|l| *l != group) else {
                     return Err(self.refusal(&mut tx, card, group).await);
                 };
-                let have: i64 = lots.iter().map(|l| l.1).sum();
+                let have: i64 = lots.iter().map(|l| l.remaining).sum();
                 let loyal_lots = usable_lots(&mut tx, card, loyal, now).await?;
                 if !take_spendable(&mut tx, card, loyal, Cents(amount - have)).await?
                     || !take_balance(&mut tx, card, group, Cents(have)).await?
@@ -1143,7 +1176,7 @@ impl Store {
     ) -> StoreResult<i64> {
         self.expire_card(&mut *tx, from.card, now).await?;
         let lots = sqlx::query(
-            "SELECT id, product_group_id, remaining_cents, load_id, envelope_id, schedule_id, expires_at \
+            "SELECT id, product_group_id, remaining_cents, load_id, envelope_id, schedule_id, expires_at, use_days \
              FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 ORDER BY id",
         )
         .bind(from.card.0)
@@ -1182,6 +1215,14 @@ impl Store {
                 now,
             )
             .await?;
+            // Funds still waiting for their first use keep waiting on the new card.
+            if let Some(days) = l.try_get::<Option<i64>, _>("use_days")? {
+                sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
+                    .bind(days)
+                    .bind(new_lot)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let mut out = Entry::new(from, group, EntryKind::TransferOut, Cents(-left.0));
             out.lot = Some(lot);
             out.schedule = schedule;

@@ -735,6 +735,13 @@ impl Store {
                     now,
                 )
                 .await?;
+                if let Some(days) = s.expiry.days_after_first_use() {
+                    sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
+                        .bind(i64::from(days))
+                        .bind(lot)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
                 e.lot = Some(lot);
                 e.schedule = Some(s.id);

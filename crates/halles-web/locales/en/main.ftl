@@ -1053,3 +1053,7 @@ err-card_other_market = This card cannot be used at this market: the person's or
 program-partner-markets = Markets where its participants may spend
 program-partner-markets-hint = No box ticked: every market of the program.
 program-partner-markets-all = every market
+
+# Expiry after first use
+expiry-kind-use = A number of days after the first purchase
+expiry-after-use = Expires { $days } days after the first purchase

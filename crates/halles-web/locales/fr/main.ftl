@@ -1053,3 +1053,7 @@ err-card_other_market = Cette carte ne peut pas servir à ce marché : l'organis
 program-partner-markets = Marchés où ses participant·e·s peuvent dépenser
 program-partner-markets-hint = Aucune case cochée : tous les marchés du programme.
 program-partner-markets-all = tous les marchés
+
+# Expiry after first use
+expiry-kind-use = Un nombre de jours après le premier achat
+expiry-after-use = Expire { $days } jours après le premier achat

@@ -227,9 +227,13 @@ pub struct ApiSchedule {
     /// Funds expire on this date (included)...
     #[serde(default)]
     pub expires_on: Option<String>,
-    /// ...or this many days after they were loaded. Neither: they do not expire.
+    /// ...or this many days after they were loaded...
     #[serde(default)]
     pub expires_after_days: Option<u16>,
+    /// ...or this many days from the first purchase paid with them. None of the three: they
+    /// do not expire.
+    #[serde(default)]
+    pub expires_after_first_use_days: Option<u16>,
     /// Amounts per load.
     pub amounts: Vec<ApiAmount>,
     /// Archived (ignored on input).
@@ -243,10 +247,11 @@ fn yes() -> bool {
 
 impl From<Schedule> for ApiSchedule {
     fn from(s: Schedule) -> Self {
-        let (expires_on, expires_after_days) = match s.expiry {
-            Expiry::Never => (None, None),
-            Expiry::OnDate { date } => (Some(date.to_string()), None),
-            Expiry::AfterDays { days } => (None, Some(days)),
+        let (expires_on, expires_after_days, expires_after_first_use_days) = match s.expiry {
+            Expiry::Never => (None, None, None),
+            Expiry::OnDate { date } => (Some(date.to_string()), None, None),
+            Expiry::AfterDays { days } => (None, Some(days), None),
+            Expiry::AfterFirstUse { days } => (None, None, Some(days)),
         };
         ApiSchedule {
             id: s.id.0,
@@ -259,6 +264,7 @@ impl From<Schedule> for ApiSchedule {
             usage_based: s.usage_based,
             expires_on,
             expires_after_days,
+            expires_after_first_use_days,
             amounts: s
                 .amounts
                 .into_iter()
@@ -307,12 +313,17 @@ pub async fn create_schedule(
         .moment
         .parse()
         .map_err(|_| field("moment", "choice_invalid"))?;
-    let expiry = match (&body.expires_on, body.expires_after_days) {
-        (Some(d), _) => Expiry::OnDate {
+    let expiry = match (
+        &body.expires_on,
+        body.expires_after_days,
+        body.expires_after_first_use_days,
+    ) {
+        (Some(d), _, _) => Expiry::OnDate {
             date: date("expires_on", d)?,
         },
-        (None, Some(days)) => Expiry::AfterDays { days },
-        (None, None) => Expiry::Never,
+        (None, Some(days), _) => Expiry::AfterDays { days },
+        (None, None, Some(days)) => Expiry::AfterFirstUse { days },
+        (None, None, None) => Expiry::Never,
     };
     let input = ScheduleInput {
         name: body.name.clone(),

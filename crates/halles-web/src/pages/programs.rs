@@ -330,6 +330,9 @@ impl ProgramPage {
         match s.expiry {
             Expiry::Never => self.page.t("expiry-never"),
             Expiry::OnDate { date } => self.page.ta("expiry-on", [("date", date.to_string())]),
+            Expiry::AfterFirstUse { days } => self
+                .page
+                .ta("expiry-after-use", [("days", days.to_string())]),
             Expiry::AfterDays { days } => {
                 self.page.ta("expiry-after", [("days", days.to_string())])
             }
@@ -483,8 +486,9 @@ pub async fn create_schedule(
                 None
             }
         },
-        "days" => match get("expires_days").parse::<u16>() {
-            Ok(days) if days > 0 => Some(Expiry::AfterDays { days }),
+        kind @ ("days" | "use") => match get("expires_days").parse::<u16>() {
+            Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
+            Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
             _ => {
                 err("expires_days", "err-max_loads");
                 None
