@@ -241,3 +241,100 @@ pub async fn expiry_notices(store: &Store, base_url: &str) -> StoreResult<usize>
     }
     Ok(notices.len())
 }
+
+/// Sends this month's balance statement to every card holder who gave an e-mail, wants
+/// receipts and has money on their card; each card gets one per month.
+pub async fn balance_statements(store: &Store, base_url: &str) -> StoreResult<usize> {
+    let today = halles_core::coupons::local_date(store.now());
+    let statements = store.claim_balance_statements(today).await?;
+    let mut groups: Vec<(
+        halles_core::ProgramId,
+        Vec<halles_store::coupons::ProductGroup>,
+    )> = Vec::new();
+    for st in &statements {
+        if !groups.iter().any(|(p, _)| *p == st.program) {
+            groups.push((st.program, store.product_groups(st.program).await?));
+        }
+        let names = groups
+            .iter()
+            .find(|(p, _)| *p == st.program)
+            .map(|(_, g)| g.as_slice())
+            .unwrap_or_default();
+        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), st.contact.token);
+        let body = |i18n: &I18n| {
+            let lang = i18n.lang.code();
+            let lines: Vec<String> = st
+                .balances
+                .iter()
+                .map(|(g, c)| {
+                    let name = names
+                        .iter()
+                        .find(|x| x.id == *g)
+                        .map(|x| x.name(lang).to_owned())
+                        .unwrap_or_default();
+                    format!("- {name} : {}", i18n.money(*c))
+                })
+                .collect();
+            let total = halles_core::money::Cents(st.balances.iter().map(|(_, c)| c.0).sum());
+            i18n.ta(
+                "mail-statement-body",
+                &[
+                    ("program", st.contact.program.clone()),
+                    ("month", st.month.clone()),
+                    ("lines", lines.join("\n")),
+                    ("total", i18n.money(total)),
+                    ("link", link.clone()),
+                ],
+            )
+        };
+        let fr = I18n::new(halles_core::accounts::Lang::Fr);
+        let en = I18n::new(halles_core::accounts::Lang::En);
+        let text = format!("{}\n\n---\n\n{}", body(&fr), body(&en));
+        store
+            .queue_email(
+                Some(st.contact.operator),
+                &st.contact.email,
+                &subject("mail-statement-subject"),
+                &text,
+            )
+            .await?;
+    }
+    Ok(statements.len())
+}
+
+/// Tells each participant of a schedule that just ended (who gave an e-mail and wants receipts)
+/// that no more loads will come, and what is left on their card; once per schedule.
+pub async fn schedule_end_notices(store: &Store, base_url: &str) -> StoreResult<usize> {
+    let today = halles_core::coupons::local_date(store.now());
+    let notices = store.claim_schedule_end_notices(today).await?;
+    for n in &notices {
+        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), n.contact.token);
+        let body = |i18n: &I18n| {
+            i18n.ta(
+                "mail-schedule-end-body",
+                &[
+                    ("program", n.contact.program.clone()),
+                    ("schedule", n.schedule.clone()),
+                    (
+                        "date",
+                        i18n.date(&halles_core::coupons::start_of(n.ended_on)),
+                    ),
+                    ("amount", i18n.money(n.balance)),
+                    ("link", link.clone()),
+                ],
+            )
+        };
+        let fr = I18n::new(halles_core::accounts::Lang::Fr);
+        let en = I18n::new(halles_core::accounts::Lang::En);
+        let text = format!("{}\n\n---\n\n{}", body(&fr), body(&en));
+        store
+            .queue_email(
+                Some(n.contact.operator),
+                &n.contact.email,
+                &subject("mail-schedule-end-subject"),
+                &text,
+            )
+            .await?;
+    }
+    Ok(notices.len())
+}

@@ -110,6 +110,16 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not expire coupon funds"),
     }
+    match halles_web::mail::schedule_end_notices(store, base_url).await {
+        Ok(n) if n > 0 => tracing::info!(n, "schedule end notices queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue schedule end notices"),
+    }
+    match halles_web::mail::balance_statements(store, base_url).await {
+        Ok(n) if n > 0 => tracing::info!(n, "monthly balance statements queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue balance statements"),
+    }
 }
 
 /// Turns the standing orders of a cycle that just opened into orders, and tells the buyers.

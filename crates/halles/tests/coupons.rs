@@ -631,7 +631,7 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
 }
 
 #[tokio::test]
-async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_expire() {
+async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements() {
     use halles_core::coupons::{Expiry, LoadMoment};
     use halles_store::coupons::{RedemptionInput, ScheduleInput};
     for app in TestApp::on_every_db().await {
@@ -809,12 +809,58 @@ async fn holders_who_gave_an_e_mail_get_receipts_and_one_notice_before_funds_exp
             )
             .await;
         assert_eq!(res.status(), 422, "a load is made once");
+        // December's balance statement goes out once; the schedule's end is announced once,
+        // after December 31st.
+        for expected in [1, 0] {
+            assert_eq!(
+                halles_web::mail::balance_statements(&app.store, "https://halles.example")
+                    .await
+                    .unwrap(),
+                expected
+            );
+        }
+        assert_eq!(
+            halles_web::mail::schedule_end_notices(&app.store, "https://halles.example")
+                .await
+                .unwrap(),
+            0,
+            "the schedule has not ended"
+        );
+        app.clock.set("2027-01-02T14:00:00Z".parse().unwrap());
+        for expected in [1, 0] {
+            assert_eq!(
+                halles_web::mail::schedule_end_notices(&app.store, "https://halles.example")
+                    .await
+                    .unwrap(),
+                expected
+            );
+        }
         let mail = app
             .store
             .outbox(Some("elise@example.org"), 10)
             .await
             .unwrap();
-        assert_eq!(mail.len(), 2, "{mail:?}");
+        assert_eq!(mail.len(), 4, "{mail:?}");
+        let statement = mail
+            .iter()
+            .find(|m| m.subject.starts_with("Le solde"))
+            .unwrap();
+        assert!(
+            statement.body.contains("2026-12")
+                && statement.body.contains("Fruits et légumes")
+                && statement.body.contains(&card.token),
+            "{}",
+            statement.body
+        );
+        let end = mail
+            .iter()
+            .find(|m| m.subject.starts_with("Fin des"))
+            .unwrap();
+        assert!(
+            end.body.contains("Hebdo") && end.body.contains("31 décembre 2026"),
+            "{}",
+            end.body
+        );
         let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
         assert!(
             receipt.body.contains("2,50")

@@ -410,11 +410,7 @@ type Drawn = (i64, i64, Option<ScheduleId>);
 /// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally; a lot
 /// waiting for its first use gets its expiry in the same statement. Returns what was taken
 /// from each: the lot, the cents, and the schedule that loaded it.
-async fn draw_from(
-    tx: &mut AnyConnection,
-    lots: &[Lot],
-    amount: Cents,
-) -> StoreResult<Vec<Drawn>> {
+async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> StoreResult<Vec<Drawn>> {
     let mut left = amount.0;
     let mut out = Vec::new();
     for lot in lots {

@@ -27,7 +27,7 @@ pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, R
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use market_groups::MarketGroup;
-pub use notices::{Contact, ExpiryNotice};
+pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramSettings,

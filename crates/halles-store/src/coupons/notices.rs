@@ -1,10 +1,13 @@
-//! Whom to tell: a participant's e-mail for receipts, and funds about to expire.
+//! Whom to tell: a participant's e-mail for receipts, funds about to expire, the monthly balance
+//! statement and the end of a schedule. Each notice is claimed by a unique key before it is
+//! written, so several workers never send the same one twice.
 
 use crate::db::ms;
 use crate::{Store, StoreResult};
 use halles_core::money::Cents;
-use halles_core::{CardId, OrgId};
+use halles_core::{CardId, OrgId, ProductGroupId};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use sqlx::Row;
 
 /// Where and what to tell a card holder.
@@ -31,7 +34,154 @@ pub struct ExpiryNotice {
     pub expires_at: Timestamp,
 }
 
+/// A card holder's balances at the start of a month.
+#[derive(Debug, Clone)]
+pub struct BalanceStatement {
+    /// Whom to tell.
+    pub contact: Contact,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// What can be spent, per product group.
+    pub balances: Vec<(ProductGroupId, Cents)>,
+    /// The card's program, for the groups' names.
+    pub program: halles_core::ProgramId,
+}
+
+/// A schedule that ended, for one of its participants.
+#[derive(Debug, Clone)]
+pub struct ScheduleEndNotice {
+    /// Whom to tell.
+    pub contact: Contact,
+    /// The schedule's name.
+    pub schedule: String,
+    /// Its last day.
+    pub ended_on: Date,
+    /// What is still on the card.
+    pub balance: Cents,
+}
+
+/// Notices of schedules that ended more than this many days ago are not sent any more.
+const SCHEDULE_END_WINDOW_DAYS: i64 = 14;
+
+/// The columns [`contact`] reads, for a card `c`, its holder `p` and program `g`.
+const CONTACT_COLUMNS: &str = "c.organization_id, c.token, p.email, g.name, g.public_name";
+
 impl Store {
+    /// Claims this month's balance statements: one per card whose holder gave an e-mail and
+    /// wants receipts and that holds money, in programs still running. The first run of a month
+    /// sends them, whenever it comes.
+    pub async fn claim_balance_statements(
+        &self,
+        today: Date,
+    ) -> StoreResult<Vec<BalanceStatement>> {
+        let month = format!("{:04}-{:02}", today.year(), today.month());
+        let rows = sqlx::query(&format!(
+            "SELECT c.id AS card_id, c.program_id, {CONTACT_COLUMNS} FROM cards c \
+             JOIN participants p ON p.id = c.participant_id JOIN programs g ON g.id = c.program_id \
+             WHERE c.status = 'assigned' AND p.email <> '' AND p.receipts = $1 AND g.archived = $2 \
+             AND EXISTS (SELECT 1 FROM card_funds f WHERE f.card_id = c.id AND f.balance_cents > 0) \
+             AND NOT EXISTS (SELECT 1 FROM balance_statements b WHERE b.card_id = c.id AND b.month = $3) \
+             ORDER BY c.id"
+        ))
+        .bind(true)
+        .bind(false)
+        .bind(&month)
+        .fetch_all(&self.pool)
+        .await?;
+        let now = ms(self.now());
+        let mut out = Vec::new();
+        for r in rows {
+            let card: i64 = r.try_get("card_id")?;
+            let claimed = sqlx::query(
+                "INSERT INTO balance_statements (organization_id, card_id, month, sent_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(r.try_get::<i64, _>("organization_id")?)
+            .bind(card)
+            .bind(&month)
+            .bind(now)
+            .execute(self.writes())
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                continue;
+            }
+            let balances: Vec<(ProductGroupId, Cents)> = self
+                .card_balances(CardId(card))
+                .await?
+                .into_iter()
+                .filter(|b| b.balance.0 > 0)
+                .map(|b| (b.group, b.balance))
+                .collect();
+            if balances.is_empty() {
+                continue;
+            }
+            out.push(BalanceStatement {
+                contact: contact(&r)?,
+                month: month.clone(),
+                balances,
+                program: halles_core::ProgramId(r.try_get("program_id")?),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Claims the notices of schedules that ended (in the last two weeks) for their enrolled
+    /// participants who gave an e-mail, want receipts and hold a card.
+    pub async fn claim_schedule_end_notices(
+        &self,
+        today: Date,
+    ) -> StoreResult<Vec<ScheduleEndNotice>> {
+        let since = today
+            .checked_sub(jiff::Span::new().days(SCHEDULE_END_WINDOW_DAYS))
+            .unwrap_or(today);
+        let rows = sqlx::query(&format!(
+            "SELECT e.participant_id, s.id AS schedule_id, s.name AS schedule, s.ends_on, c.id AS card_id, \
+             {CONTACT_COLUMNS} FROM enrolments e JOIN allocation_schedules s ON s.id = e.schedule_id \
+             JOIN participants p ON p.id = e.participant_id JOIN programs g ON g.id = s.program_id \
+             JOIN cards c ON c.participant_id = p.id AND c.status = 'assigned' \
+             WHERE s.ends_on < $1 AND s.ends_on >= $2 AND p.email <> '' AND p.receipts = $3 AND p.active = $3 \
+             AND NOT EXISTS (SELECT 1 FROM schedule_end_notices n WHERE n.schedule_id = s.id \
+             AND n.participant_id = e.participant_id) ORDER BY s.id, e.participant_id"
+        ))
+        .bind(today.to_string())
+        .bind(since.to_string())
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        let now = ms(self.now());
+        let mut out = Vec::new();
+        for r in rows {
+            let claimed = sqlx::query(
+                "INSERT INTO schedule_end_notices (organization_id, schedule_id, participant_id, sent_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(r.try_get::<i64, _>("organization_id")?)
+            .bind(r.try_get::<i64, _>("schedule_id")?)
+            .bind(r.try_get::<i64, _>("participant_id")?)
+            .bind(now)
+            .execute(self.writes())
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                continue;
+            }
+            let balance = self
+                .card_balances(CardId(r.try_get("card_id")?))
+                .await?
+                .iter()
+                .map(|b| b.balance.0)
+                .sum();
+            out.push(ScheduleEndNotice {
+                contact: contact(&r)?,
+                schedule: r.try_get("schedule")?,
+                ended_on: super::date(&r, "ends_on")?,
+                balance: Cents(balance),
+            });
+        }
+        Ok(out)
+    }
+
     /// The holder of a card, if they gave an e-mail and want receipts.
     pub async fn receipt_contact(&self, card: CardId) -> StoreResult<Option<Contact>> {
         let row = sqlx::query(

@@ -1057,3 +1057,25 @@ program-partner-markets-all = every market
 # Expiry after first use
 expiry-kind-use = A number of days after the first purchase
 expiry-after-use = Expires { $days } days after the first purchase
+
+# Monthly balance statements and schedule end notices
+mail-statement-subject = Your card's balance this month
+mail-statement-body =
+    Hello,
+
+    Here is what is left on your { $program } card at the start of the month ({ $month }):
+
+    { $lines }
+
+    Total: { $total }
+
+    Your balance at any time: { $link }
+mail-schedule-end-subject = End of the loads on your card
+mail-schedule-end-body =
+    Hello,
+
+    The "{ $schedule }" loads of { $program } ended on { $date }: there will be no more.
+
+    { $amount } is left on your card.
+
+    Your balance: { $link }

@@ -1057,3 +1057,25 @@ program-partner-markets-all = tous les marchés
 # Expiry after first use
 expiry-kind-use = Un nombre de jours après le premier achat
 expiry-after-use = Expire { $days } jours après le premier achat
+
+# Monthly balance statements and schedule end notices
+mail-statement-subject = Le solde de votre carte ce mois-ci
+mail-statement-body =
+    Bonjour,
+
+    Voici ce qui reste sur votre carte { $program } en ce début de mois ({ $month }) :
+
+    { $lines }
+
+    Total : { $total }
+
+    Votre solde en tout temps : { $link }
+mail-schedule-end-subject = Fin des versements sur votre carte
+mail-schedule-end-body =
+    Bonjour,
+
+    Les versements « { $schedule } » de { $program } ont pris fin le { $date } : il n'y en aura plus d'autres.
+
+    Il reste { $amount } sur votre carte.
+
+    Votre solde : { $link }
