@@ -78,6 +78,7 @@ async fn world(store: &Store) -> World {
                 report_period: ReportPeriod::Month,
                 anonymous: false,
                 pin_required: false,
+                off_platform: false,
             },
         )
         .await
@@ -832,6 +833,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                     report_period: ReportPeriod::Month,
                     anonymous: true,
                     pin_required: true,
+                    off_platform: false,
                 },
             )
             .await
@@ -1465,6 +1467,7 @@ async fn an_anonymous_program_never_stores_identities() {
                     report_period: ReportPeriod::Month,
                     anonymous: true,
                     pin_required: false,
+                    off_platform: false,
                 },
             )
             .await
@@ -1568,6 +1571,239 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             store.ledger_check(w.program).await.unwrap(),
             (Cents(0), Cents(0), Cents(0))
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates_and_deactivates() {
+    use halles_store::coupons::ImportRow;
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let pa = scope(w.partner_a);
+        let program = store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Hors plateforme".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 12, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                    off_platform: true,
+                },
+            )
+            .await
+            .unwrap();
+        for (m, r) in [
+            (w.partner_a, ProgramRole::Partner),
+            (w.market, ProgramRole::Market),
+        ] {
+            store.add_program_member(&op, program, m, r).await.unwrap();
+        }
+        let groups = store.product_groups(program).await.unwrap();
+        let (fruits, dairy) = (groups[0].id, groups[1].id);
+        store.create_card_batch(&op, program, 3).await.unwrap();
+        let row =
+            |line, id1: &str, start: &str, end: &str, moment: &str, f: &str, d: &str| ImportRow {
+                line,
+                participant_type: "1".into(),
+                id1: id1.into(),
+                consent_on: "2026-05-20".into(),
+                starts_on: start.into(),
+                ends_on: end.into(),
+                moment: moment.into(),
+                amounts: vec![(fruits, f.into()), (dairy, d.into())],
+                ..ImportRow::default()
+            };
+        let import = |rows: Vec<ImportRow>, apply: bool| {
+            let store = store.clone();
+            async move {
+                store
+                    .import_participants(&pa, program, &rows, "Programme", None, apply)
+                    .await
+                    .unwrap()
+            }
+        };
+        // Each row's problem: no identifier, an unknown frequency, no amount, no load between
+        // the dates.
+        let bad = import(
+            vec![
+                row(
+                    2,
+                    "",
+                    "2026-06-01",
+                    "2026-08-31",
+                    "first_of_month",
+                    "20",
+                    "",
+                ),
+                row(3, "B", "2026-06-01", "2026-08-31", "yearly", "20", ""),
+                row(4, "C", "2026-06-01", "2026-08-31", "weekly", "", "0"),
+                row(
+                    5,
+                    "D",
+                    "2026-06-02",
+                    "2026-06-14",
+                    "first_of_month",
+                    "5",
+                    "",
+                ),
+            ],
+            true,
+        )
+        .await;
+        assert!(!bad.applied);
+        assert_eq!(
+            bad.rows.iter().map(|r| r.problem).collect::<Vec<_>>(),
+            vec![
+                Some("id1_required"),
+                Some("moment_invalid"),
+                Some("amount_invalid"),
+                Some("no_load_in_period")
+            ]
+        );
+        // A: 20 $ of fruits on the 1st, June to August; B: 10 $ of dairy every Monday of June.
+        let first = vec![
+            row(
+                2,
+                "A",
+                "2026-06-01",
+                "2026-08-31",
+                "first_of_month",
+                "20,00",
+                "",
+            ),
+            row(3, "B", "2026-06-01", "2026-06-30", "weekly", "", "10"),
+        ];
+        let report = import(first.clone(), true).await;
+        assert!(report.applied, "{report:?}");
+        assert_eq!(report.deactivated, 0);
+        let people = store.participants(&pa, program, "").await.unwrap();
+        let by = |id1: &str| people.iter().find(|p| p.id1 == id1).unwrap().clone();
+        let (a, b) = (by("A"), by("B"));
+        for p in [&a, &b] {
+            store.assign_card(&pa, program, p.id, None).await.unwrap();
+        }
+        // Their own schedules, not the program's list of schedules.
+        assert!(store.schedules(program).await.unwrap().is_empty());
+        let own = store.schedules_for(program, a.id).await.unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(store.forecast(&pa, own[0].id, a.id).await.unwrap().len(), 3);
+        run_until(&store, &clock, date(2026, 6, 30)).await;
+        let mut cards = Vec::new();
+        for p in [&a, &b] {
+            let p = store.participant(&pa, program, p.id).await.unwrap();
+            cards.push(p.card.unwrap().0);
+        }
+        let (card_a, card_b) = (cards[0], cards[1]);
+        assert_eq!(balance(&store, card_a, fruits).await, 2000);
+        assert_eq!(
+            balance(&store, card_b, dairy).await,
+            5 * 1000,
+            "5 Mondays in June"
+        );
+
+        // July: A now gets 30 $, B is gone from the list.
+        let report = import(
+            vec![row(
+                2,
+                "A",
+                "2026-07-01",
+                "2026-08-31",
+                "first_of_month",
+                "30",
+                "",
+            )],
+            false,
+        )
+        .await;
+        assert_eq!(
+            report.deactivated, 1,
+            "the preview says who will be deactivated"
+        );
+        assert_eq!(report.rows[0].action, Some("updated"));
+        let report = import(
+            vec![row(
+                2,
+                "A",
+                "2026-07-01",
+                "2026-08-31",
+                "first_of_month",
+                "30",
+                "",
+            )],
+            true,
+        )
+        .await;
+        assert!(report.applied);
+        assert!(!store.participant(&pa, program, b.id).await.unwrap().active);
+        run_until(&store, &clock, date(2026, 7, 2)).await;
+        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000);
+        // The same list again changes nothing.
+        let report = import(
+            vec![row(
+                2,
+                "A",
+                "2026-07-01",
+                "2026-08-31",
+                "first_of_month",
+                "30",
+                "",
+            )],
+            true,
+        )
+        .await;
+        assert_eq!(report.rows[0].action, Some("unchanged"));
+        assert_eq!(store.schedules_for(program, a.id).await.unwrap().len(), 2);
+
+        // Past August 31st, A is deactivated by the worker's tick, and no envelope holds a
+        // reservation.
+        run_until(&store, &clock, date(2026, 9, 2)).await;
+        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000 + 3000);
+        assert_eq!(
+            store
+                .deactivate_ended_allowances(date(2026, 9, 2))
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(!store.participant(&pa, program, a.id).await.unwrap().active);
+        assert_eq!(
+            store
+                .deactivate_ended_allowances(date(2026, 9, 2))
+                .await
+                .unwrap(),
+            0
+        );
+        // Ledger, cached balances and lots agree: 80 $ on A's card, 50 $ on B's.
+        assert_eq!(
+            store.ledger_check(program).await.unwrap(),
+            (Cents(13_000), Cents(13_000), Cents(13_000))
+        );
+        for e in store.envelopes(program, None).await.unwrap() {
+            assert_eq!(e.reserved, Cents(0));
+            assert!(e.budget.0 >= e.loaded.0);
+        }
+        // A comes back in a later list: taken back, with a new allocation.
+        let report = import(
+            vec![row(
+                2,
+                "A",
+                "2026-10-01",
+                "2026-10-31",
+                "first_of_month",
+                "15",
+                "",
+            )],
+            true,
+        )
+        .await;
+        assert!(report.applied, "{report:?}");
+        assert!(store.participant(&pa, program, a.id).await.unwrap().active);
     })
     .await;
 }

@@ -100,6 +100,14 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not run coupon loads"),
     }
+    match store.deactivate_ended_allowances(today).await {
+        Ok(n) if n > 0 => tracing::info!(
+            n,
+            "off-platform participants past their end date deactivated"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not deactivate ended allowances"),
+    }
     match halles_web::mail::expiry_notices(store, base_url).await {
         Ok(n) if n > 0 => tracing::info!(n, "expiry notices queued"),
         Ok(_) => {}

@@ -111,6 +111,7 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 report_period: ReportPeriod::Month,
                 anonymous: false,
                 pin_required: false,
+                off_platform: false,
             },
             "Personne Secrète",
         )
@@ -476,6 +477,7 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
                 report_period: ReportPeriod::Month,
                 anonymous: true,
                 pin_required: false,
+                off_platform: false,
             },
             "",
         )
@@ -651,6 +653,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
                     report_period: ReportPeriod::Month,
                     anonymous: false,
                     pin_required: false,
+                    off_platform: false,
                 },
             )
             .await
@@ -881,6 +884,106 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
 }
 
 #[tokio::test]
+async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who_left() {
+    for app in TestApp::on_every_db().await {
+        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
+        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
+        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
+            .await;
+        let op = scope(operator.id);
+        let program = app
+            .store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Hors plateforme".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 1, 1),
+                    ends_on: date(2027, 12, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                    off_platform: true,
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .await
+            .unwrap();
+        let b = app.logged_in("accueil@p.example").await;
+        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let template = b
+            .get(&format!("{path}/modele?format=csv"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            template.contains("début,fin,fréquence,Fruits et légumes,Produits laitiers et œufs"),
+            "{template}"
+        );
+        let upload = |csv: &'static str, action: &'static str| {
+            let b = &b;
+            let path = path.clone();
+            async move {
+                let csrf = b.csrf().await;
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", csrf)
+                    .text("consent_purpose", "Programme")
+                    .text("action", action)
+                    .part(
+                        "file",
+                        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                            .file_name("liste.csv"),
+                    );
+                b.http
+                    .post(format!("{}{path}", b.base))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;A-1;2026-11-01;2026-12-01;2027-05-31;mensuel;25,00\n";
+        let res = upload(first, "preview").await;
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("nouvelle") && html.contains("0 personnes actives"),
+            "{html}"
+        );
+        assert_eq!(upload(first, "apply").await.status(), 303);
+        let people = app
+            .store
+            .participants(&scope(partner.id), program, "")
+            .await
+            .unwrap();
+        assert_eq!(people.len(), 1);
+        let own = app
+            .store
+            .schedules_for(program, people[0].id)
+            .await
+            .unwrap();
+        assert_eq!(
+            own[0].moment,
+            halles_core::coupons::LoadMoment::FirstOfMonth
+        );
+        // A list without A-1: the preview warns, a bad frequency is named on its line.
+        let second = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;B-1;2026-11-01;2026-12-01;2027-05-31;annuel;10\n";
+        let res = upload(second, "preview").await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("1 personnes actives absentes") && html.contains("Fréquence inconnue"),
+            "{html}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() {
     for app in TestApp::on_every_db().await {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
@@ -900,6 +1003,7 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
                     report_period: ReportPeriod::Month,
                     anonymous: false,
                     pin_required: false,
+                    off_platform: false,
                 },
             )
             .await
@@ -1022,6 +1126,7 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
                 report_period: ReportPeriod::Month,
                 anonymous: false,
                 pin_required: false,
+                off_platform: false,
             },
             "Alex",
         )

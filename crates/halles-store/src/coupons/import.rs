@@ -2,17 +2,44 @@
 //! consent date, e-mail, identifiers unique in the file and in the organization, the envelope
 //! when a schedule is chosen), the report lists each row's problem, and the list is applied in
 //! one transaction only when no row has one: nothing is ever half-imported.
+//!
+//! In a program whose allocations are administered off the platform, each row also carries the
+//! participant's dates, load frequency and amounts per group, and the list is the partner's
+//! whole list: a known first identifier updates that participant (a new allocation when its
+//! terms changed), and active participants missing from it are deactivated.
 
-use super::participants::insert_participant;
+use super::off_platform::{Allowance, end_allowance, start_allowance};
+use super::participants::{insert_participant, update_identity};
 use super::schedules::enrol_tx;
 use super::{Access, ParticipantInput};
 use crate::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, local_date};
-use halles_core::{ParticipantId, ProgramId, ScheduleId};
+use halles_core::money::Cents;
+use halles_core::{ParticipantId, ProductGroupId, ProgramId, ScheduleId};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// A row ready to apply off the platform: its type, consent date and identity, and its allocation.
+type Planned<'a> = (
+    &'a (
+        halles_core::ParticipantTypeId,
+        jiff::civil::Date,
+        ParticipantInput,
+    ),
+    &'a Allowance,
+);
+
+/// The partner's participants an off-platform list is matched against.
+struct Known<'a> {
+    /// Every participant with a first identifier (lowercase), active or not.
+    by_id1: &'a HashMap<String, ParticipantId>,
+    /// The active ones.
+    active: &'a HashMap<String, ParticipantId>,
+    /// The first identifiers of the list (lowercase).
+    listed: &'a HashSet<String>,
+}
 
 /// One row of an imported list, as read (text cells).
 #[derive(Debug, Clone, Default)]
@@ -37,6 +64,53 @@ pub struct ImportRow {
     pub notes: String,
     /// Date of consent, `YYYY-MM-DD`.
     pub consent_on: String,
+    /// Off-platform allocations: first day, `YYYY-MM-DD`.
+    pub starts_on: String,
+    /// Off-platform allocations: last day.
+    pub ends_on: String,
+    /// Off-platform allocations: when loads happen (a load moment's code).
+    pub moment: String,
+    /// Off-platform allocations: amount per load, per product group, as typed.
+    pub amounts: Vec<(ProductGroupId, String)>,
+}
+
+impl ImportRow {
+    /// The row's off-platform allocation, or the problem with it.
+    fn allowance(&self) -> Result<Allowance, &'static str> {
+        let starts_on = self.starts_on.trim().parse::<jiff::civil::Date>();
+        let ends_on = self.ends_on.trim().parse::<jiff::civil::Date>();
+        let (Ok(starts_on), Ok(ends_on)) = (starts_on, ends_on) else {
+            return Err("date_invalid");
+        };
+        if ends_on < starts_on {
+            return Err("ends_before_start");
+        }
+        let moment = self.moment.trim().parse().map_err(|_| "moment_invalid")?;
+        let mut amounts = Vec::new();
+        for (g, typed) in &self.amounts {
+            if typed.trim().is_empty() {
+                continue;
+            }
+            match Cents::parse_input(typed) {
+                Some(c) if c.0 > 0 => amounts.push((*g, c)),
+                Some(c) if c.0 == 0 => {}
+                _ => return Err("amount_invalid"),
+            }
+        }
+        if amounts.is_empty() {
+            return Err("amount_invalid");
+        }
+        let a = Allowance {
+            starts_on,
+            ends_on,
+            moment,
+            amounts,
+        };
+        if a.moment.dates(a.starts_on, a.ends_on).is_empty() {
+            return Err("no_load_in_period");
+        }
+        Ok(a)
+    }
 }
 
 /// What happened to a row.
@@ -45,8 +119,12 @@ pub struct RowOutcome {
     /// Its line in the file.
     pub line: usize,
     /// The problem's stable code, if any (`unknown_type`, `date_invalid`, `email_invalid`,
-    /// `duplicate_id1`, `duplicate_id1_in_file`, `over_budget`).
+    /// `duplicate_id1`, `duplicate_id1_in_file`, `over_budget`; off the platform also
+    /// `id1_required`, `ends_before_start`, `moment_invalid`, `amount_invalid`,
+    /// `no_load_in_period`).
     pub problem: Option<&'static str>,
+    /// Off the platform: what the row does (`created`, `updated` for new terms, `unchanged`).
+    pub action: Option<&'static str>,
     /// The participant's code, once imported.
     pub code: Option<String>,
 }
@@ -60,6 +138,8 @@ pub struct ImportReport {
     pub problems: usize,
     /// Whether the list was saved (only when asked and no row has a problem).
     pub applied: bool,
+    /// Off the platform: active participants missing from the list, deactivated on applying.
+    pub deactivated: usize,
 }
 
 impl Store {
@@ -82,6 +162,9 @@ impl Store {
             return Err(StoreError::Conflict("consent_required"));
         }
         let types = self.participant_types(program).await?;
+        let prog = self.program_by_id(program).await?;
+        let off = prog.off_platform;
+        let schedule = if off { None } else { schedule };
         let schedule = match schedule {
             Some(id) => {
                 let s = self.schedule(id).await?;
@@ -102,13 +185,25 @@ impl Store {
                 .unwrap_or(0),
             None => i64::MAX,
         };
-        let existing: HashSet<String> = self
-            .participants(scope, program, "")
-            .await?
-            .into_iter()
+        let known = self.participants(scope, program, "").await?;
+        let existing: HashSet<String> = known
+            .iter()
             .filter(|p| !p.id1.is_empty())
             .map(|p| p.id1.to_lowercase())
             .collect();
+        // Off the platform, a known first identifier is that participant, to update (and take
+        // back if they had been deactivated); the active ones left out are deactivated.
+        let by_id1: HashMap<String, ParticipantId> = known
+            .iter()
+            .filter(|p| !p.id1.is_empty())
+            .map(|p| (p.id1.to_lowercase(), p.id))
+            .collect();
+        let active: HashMap<String, ParticipantId> = known
+            .iter()
+            .filter(|p| p.active && !p.id1.is_empty())
+            .map(|p| (p.id1.to_lowercase(), p.id))
+            .collect();
+        let mut allowances = Vec::with_capacity(rows.len());
         let today = local_date(self.now());
         let mut seen = HashSet::new();
         let mut report = Vec::with_capacity(rows.len());
@@ -122,13 +217,18 @@ impl Store {
             });
             let consent = r.consent_on.trim().parse::<jiff::civil::Date>().ok();
             let id1 = r.id1.trim().to_lowercase();
+            let allowance = if off { Some(r.allowance()) } else { None };
             let problem = if t.is_none() {
                 Some("unknown_type")
             } else if consent.is_none() {
                 Some("date_invalid")
             } else if !r.email.trim().is_empty() && !r.email.contains('@') {
                 Some("email_invalid")
-            } else if !id1.is_empty() && existing.contains(&id1) {
+            } else if off && id1.is_empty() {
+                Some("id1_required")
+            } else if let Some(Err(p)) = &allowance {
+                Some(*p)
+            } else if !id1.is_empty() && existing.contains(&id1) && !off {
                 Some("duplicate_id1")
             } else if !id1.is_empty() && !seen.insert(id1.clone()) {
                 Some("duplicate_id1_in_file")
@@ -167,23 +267,65 @@ impl Store {
                     },
                 ));
             }
+            allowances.push(allowance.and_then(Result::ok));
             report.push(RowOutcome {
                 line: r.line,
                 problem,
+                action: None,
                 code: None,
             });
         }
         let problems = report.iter().filter(|r| r.problem.is_some()).count();
+        let listed: HashSet<String> = rows.iter().map(|r| r.id1.trim().to_lowercase()).collect();
+        let deactivated = if off {
+            active.keys().filter(|k| !listed.contains(*k)).count()
+        } else {
+            0
+        };
+        if off {
+            for (r, outcome) in rows.iter().zip(report.iter_mut()) {
+                if outcome.problem.is_none() {
+                    outcome.action = Some(if by_id1.contains_key(&r.id1.trim().to_lowercase()) {
+                        "updated"
+                    } else {
+                        "created"
+                    });
+                }
+            }
+        }
         if !apply || problems > 0 || rows.is_empty() {
             return Ok(ImportReport {
                 rows: report,
                 problems,
                 applied: false,
+                deactivated,
             });
         }
         let anonymous = self.program_is_anonymous(program).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
+        if off {
+            let known = Known {
+                by_id1: &by_id1,
+                active: &active,
+                listed: &listed,
+            };
+            // With no problem, every row is ready and has its allowance, in file order.
+            let planned: Vec<Planned<'_>> = ready.iter().zip(allowances.iter().flatten()).collect();
+            self.apply_off_platform(&mut tx, scope, &prog, &planned, known, &mut report)
+                .await?;
+            let change = Change::by(scope, Action::Create, "participant_import", program).after(
+                json!({"rows": rows.len(), "off_platform": true, "deactivated": deactivated}),
+            );
+            audit::record(&mut tx, change, now).await?;
+            tx.commit().await?;
+            return Ok(ImportReport {
+                rows: report,
+                problems: 0,
+                applied: true,
+                deactivated,
+            });
+        }
         for ((t, consent, input), outcome) in ready.iter().zip(report.iter_mut()) {
             let input = &input.for_program(anonymous);
             let id =
@@ -209,6 +351,83 @@ impl Store {
             rows: report,
             problems: 0,
             applied: true,
+            deactivated: 0,
         })
+    }
+
+    /// Applies an off-platform list in the caller's transaction: creates or updates each row's
+    /// participant and their allocation, and deactivates the active participants it leaves out.
+    async fn apply_off_platform(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        scope: &TenantScope,
+        program: &super::Program,
+        planned: &[Planned<'_>],
+        known: Known<'_>,
+        report: &mut [RowOutcome],
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let today = local_date(now);
+        let current = self
+            .current_allowances(&mut *tx, program.id, scope.org)
+            .await?;
+        for (((t, consent, input), a), outcome) in planned.iter().zip(report.iter_mut()) {
+            let input = &input.for_program(program.anonymous);
+            let key = input.id1.trim().to_lowercase();
+            let id = match known.by_id1.get(&key) {
+                Some(id) => {
+                    update_identity(&mut *tx, scope.org, *id, *t, input).await?;
+                    sqlx::query("UPDATE participants SET active = $1 WHERE id = $2")
+                        .bind(true)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    *id
+                }
+                None => ParticipantId(
+                    insert_participant(&mut *tx, scope.org, program.id, *t, *consent, input, now)
+                        .await?,
+                ),
+            };
+            let code: String = sqlx::Row::try_get(
+                &sqlx::query("SELECT code FROM participants WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                "code",
+            )?;
+            let running = current.iter().find(|(p, _)| *p == id).map(|(_, c)| c);
+            match running {
+                Some(c) if c.terms == **a && c.participant_type == *t => {
+                    outcome.action = Some("unchanged");
+                }
+                _ => {
+                    if let Some(c) = running {
+                        end_allowance(&mut *tx, c.schedule, id).await?;
+                    }
+                    start_allowance(&mut *tx, program, scope.org, id, &code, *t, a, today, now)
+                        .await?;
+                }
+            }
+            outcome.code = Some(code);
+        }
+        for (key, id) in known.active {
+            if known.listed.contains(key) {
+                continue;
+            }
+            if let Some((_, c)) = current.iter().find(|(p, _)| p == id) {
+                end_allowance(&mut *tx, c.schedule, *id).await?;
+            }
+            Store::release_enrolments(&mut *tx, *id).await?;
+            sqlx::query(
+                "UPDATE participants SET active = $1 WHERE organization_id = $2 AND id = $3",
+            )
+            .bind(false)
+            .bind(scope.org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -14,6 +14,7 @@ mod import;
 mod kiosks;
 mod market_groups;
 mod notices;
+mod off_platform;
 mod participants;
 mod partner_markets;
 mod programs;
@@ -28,6 +29,7 @@ pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use market_groups::MarketGroup;
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
+pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
 pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramSettings,

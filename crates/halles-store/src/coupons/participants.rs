@@ -170,6 +170,31 @@ pub(crate) async fn insert_participant(
     Err(StoreError::Conflict("code_collision"))
 }
 
+/// Changes a participant's type and identity fields in the caller's transaction.
+pub(crate) async fn update_identity(
+    tx: &mut sqlx::AnyConnection,
+    partner: OrgId,
+    id: ParticipantId,
+    t: ParticipantTypeId,
+    input: &ParticipantInput,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE participants SET participant_type_id = $1, id1 = $2, id2 = $3, name = $4, phone = $5, email = $6, \
+         postal_code = $7, notes = $8, receipts = $9 WHERE organization_id = $10 AND id = $11",
+    )
+    .bind(t.0)
+    .bind_identity(input)
+    .bind(partner.0)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+        e => e,
+    })?;
+    Ok(())
+}
+
 /// Binds a participant's identity fields, in the order both the insert and the update list
 /// them: id1, id2, name, phone, e-mail, postal code, notes, receipts.
 trait BindIdentity<'q> {
@@ -363,20 +388,7 @@ impl Store {
                 super::enrolments::reserve_again(&mut tx, &s, id, t, None).await?;
             }
         }
-        sqlx::query(
-            "UPDATE participants SET participant_type_id = $1, id1 = $2, id2 = $3, name = $4, phone = $5, email = $6, \
-             postal_code = $7, notes = $8, receipts = $9 WHERE organization_id = $10 AND id = $11",
-        )
-        .bind(t.0)
-        .bind_identity(input)
-        .bind(before.partner.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
-            e => e,
-        })?;
+        update_identity(&mut tx, before.partner, id, t, input).await?;
         audit::record(
             &mut tx,
             Change {

@@ -40,6 +40,8 @@ pub struct Program {
     pub pin_required: bool,
     /// Archived programs are read-only.
     pub archived: bool,
+    /// Allocations administered off the platform (fixed at creation).
+    pub off_platform: bool,
 }
 
 /// What an operator enters to create a program.
@@ -59,6 +61,9 @@ pub struct ProgramInput {
     pub anonymous: bool,
     /// PIN flag.
     pub pin_required: bool,
+    /// Whether allocations are administered off the platform: each participant's dates,
+    /// frequency and amounts come with the imported list (fixed at creation).
+    pub off_platform: bool,
 }
 
 /// What an operator may change in a program after creating it (anonymity stays as created:
@@ -172,7 +177,7 @@ pub enum Access {
 }
 
 const PROGRAM_COLUMNS: &str = "id, organization_id, name, public_name, public_address, starts_on, ends_on, report_period, \
-     partners_assign_cards, anonymous, pin_required, archived";
+     partners_assign_cards, anonymous, pin_required, archived, off_platform";
 
 fn program_row(r: &AnyRow) -> StoreResult<Program> {
     Ok(Program {
@@ -188,6 +193,7 @@ fn program_row(r: &AnyRow) -> StoreResult<Program> {
         anonymous: flag(r, "anonymous")?,
         pin_required: flag(r, "pin_required")?,
         archived: flag(r, "archived")?,
+        off_platform: flag(r, "off_platform")?,
     })
 }
 
@@ -225,7 +231,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO programs (organization_id, name, public_name, starts_on, ends_on, report_period, \
-             anonymous, pin_required, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             anonymous, pin_required, off_platform, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             RETURNING id",
         )
         .bind(scope.org.0)
         .bind(input.name.trim())
@@ -235,6 +242,7 @@ impl Store {
         .bind(input.report_period.code())
         .bind(input.anonymous)
         .bind(input.pin_required)
+        .bind(input.off_platform)
         .bind(ms(now))
         .fetch_one(&mut *tx)
         .await?

@@ -69,6 +69,8 @@ pub struct Schedule {
     pub archived: bool,
     /// Amount per participant type and product group, per load.
     pub amounts: Vec<(ParticipantTypeId, ProductGroupId, Cents)>,
+    /// A personal schedule: one off-platform participant's own allocation.
+    pub participant: Option<ParticipantId>,
 }
 
 impl Schedule {
@@ -139,7 +141,7 @@ pub struct LoadRun {
 }
 
 const SCHEDULE_COLUMNS: &str = "id, organization_id, program_id, name, starts_on, ends_on, moment, max_loads, \
-     carry_over, usage_based, expiry, archived";
+     carry_over, usage_based, expiry, archived, participant_id";
 
 impl Store {
     /// Creates a schedule in a program the acting organization runs.
@@ -209,13 +211,33 @@ impl Store {
         Ok(ScheduleId(id))
     }
 
-    /// The schedules of a program, oldest first.
+    /// The schedules of a program, oldest first (not the personal schedules of off-platform
+    /// participants).
     pub async fn schedules(&self, program: ProgramId) -> StoreResult<Vec<Schedule>> {
+        self.schedules_where(program, None).await
+    }
+
+    /// The schedules a participant may be in: the program's, and their own personal ones.
+    pub async fn schedules_for(
+        &self,
+        program: ProgramId,
+        participant: ParticipantId,
+    ) -> StoreResult<Vec<Schedule>> {
+        self.schedules_where(program, Some(participant)).await
+    }
+
+    async fn schedules_where(
+        &self,
+        program: ProgramId,
+        participant: Option<ParticipantId>,
+    ) -> StoreResult<Vec<Schedule>> {
         let sql = format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE program_id = $1 ORDER BY id"
+            "SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE program_id = $1 \
+             AND (participant_id IS NULL OR participant_id = $2) ORDER BY id"
         );
         let rows = sqlx::query(&sql)
             .bind(program.0)
+            .bind(participant.map(|p| p.0).unwrap_or(0))
             .fetch_all(&self.pool)
             .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -269,6 +291,9 @@ impl Store {
             expiry: serde_json::from_str(&expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
             archived: flag(r, "archived")?,
             amounts,
+            participant: r
+                .try_get::<Option<i64>, _>("participant_id")?
+                .map(ParticipantId),
         })
     }
 

@@ -71,6 +71,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 report_period: ReportPeriod::Month,
                 anonymous: false,
                 pin_required: false,
+                off_platform: false,
             },
         )
         .await?;

@@ -1079,3 +1079,17 @@ mail-schedule-end-body =
     { $amount } is left on your card.
 
     Your balance: { $link }
+
+# Off-platform participants
+field-off-platform = Loads administered off the platform
+field-off-platform-hint = The list each partner organization imports gives each person's dates, frequency and amounts. This choice cannot change after creation.
+program-off-platform = This program's loads are administered off the platform: each person receives what their organization's list says (their dates, frequency and amounts).
+import-off-platform = This program administers its loads off the platform: the list is your organization's whole list. Each row also carries the start, the end, the frequency (first_of_month, fifteenth, first_and_fifteenth, weekly, or "monthly", "1st and 15th", "weekly") and an amount per product group. A known identifier 1 updates that person; active people missing from the list are deactivated.
+import-deactivated = { $n } active people missing from the list will be deactivated.
+import-action-created = new
+import-action-updated = updated
+import-action-unchanged = unchanged
+err-id1_required = Identifier 1 is required in this program.
+err-moment_invalid = Unknown frequency: first_of_month, fifteenth, first_and_fifteenth or weekly.
+err-amount_invalid = Invalid amount: at least one group needs an amount above zero.
+err-no_load_in_period = No load falls between these dates at this frequency.

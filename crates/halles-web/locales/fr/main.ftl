@@ -1079,3 +1079,17 @@ mail-schedule-end-body =
     Il reste { $amount } sur votre carte.
 
     Votre solde : { $link }
+
+# Off-platform participants
+field-off-platform = Versements gérés hors de la plateforme
+field-off-platform-hint = La liste importée par chaque organisme partenaire donne, pour chaque personne, ses dates, sa fréquence et ses montants. Ce choix ne change plus après la création.
+program-off-platform = Les versements de ce programme sont gérés hors de la plateforme : chaque personne reçoit ce que la liste de son organisme indique (ses dates, sa fréquence, ses montants).
+import-off-platform = Ce programme gère ses versements hors de la plateforme : la liste est la liste complète de votre organisme. Chaque ligne porte aussi le début, la fin, la fréquence (first_of_month, fifteenth, first_and_fifteenth, weekly, ou « mensuel », « 1er et 15 », « hebdomadaire ») et un montant par groupe de produits. Un identifiant 1 déjà connu met la personne à jour ; les personnes actives absentes de la liste sont désactivées.
+import-deactivated = { $n } personnes actives absentes de la liste seront désactivées.
+import-action-created = nouvelle
+import-action-updated = mise à jour
+import-action-unchanged = inchangée
+err-id1_required = L'identifiant 1 est obligatoire dans ce programme.
+err-moment_invalid = Fréquence inconnue : first_of_month, fifteenth, first_and_fifteenth ou weekly.
+err-amount_invalid = Montant invalide : au moins un groupe doit avoir un montant plus grand que zéro.
+err-no_load_in_period = Aucun versement ne tombe entre ces dates à cette fréquence.

@@ -538,6 +538,18 @@ pub struct ApiImportRow {
     pub notes: String,
     /// Date of consent, `YYYY-MM-DD`.
     pub consent_on: String,
+    /// Programs administered off the platform: the allocation's first day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub starts_on: String,
+    /// ...its last day...
+    #[serde(default)]
+    pub ends_on: String,
+    /// ...when loads happen: `first_of_month`, `fifteenth`, `first_and_fifteenth` or `weekly`...
+    #[serde(default)]
+    pub moment: String,
+    /// ...and the amount per load, per product group.
+    #[serde(default)]
+    pub amounts: Vec<ApiGroupAmount>,
 }
 
 /// The outcome of one row.
@@ -546,8 +558,11 @@ pub struct ApiImportOutcome {
     /// Position in `rows`, from 0.
     pub index: usize,
     /// The problem's code: `unknown_type`, `date_invalid`, `email_invalid`, `duplicate_id1`,
-    /// `duplicate_id1_in_file` or `over_budget`.
+    /// `duplicate_id1_in_file` or `over_budget`; off the platform also `id1_required`,
+    /// `ends_before_start`, `moment_invalid`, `amount_invalid` or `no_load_in_period`.
     pub problem: Option<String>,
+    /// Off the platform: `created`, `updated` (new terms) or `unchanged`.
+    pub action: Option<String>,
     /// The participant's code, once imported.
     pub code: Option<String>,
 }
@@ -561,6 +576,8 @@ pub struct ApiImportReport {
     pub problems: usize,
     /// Every row.
     pub rows: Vec<ApiImportOutcome>,
+    /// Off the platform: active participants missing from the list (deactivated when applied).
+    pub deactivated: usize,
 }
 
 /// Checks a list of participants row by row and, when no row has a problem and `dry_run` is
@@ -592,6 +609,19 @@ pub async fn import_participants(
             postal_code: r.postal_code.clone(),
             notes: r.notes.clone(),
             consent_on: r.consent_on.clone(),
+            starts_on: r.starts_on.clone(),
+            ends_on: r.ends_on.clone(),
+            moment: r.moment.clone(),
+            amounts: r
+                .amounts
+                .iter()
+                .map(|x| {
+                    (
+                        halles_core::ProductGroupId(x.product_group_id),
+                        Cents(x.amount_cents).plain(),
+                    )
+                })
+                .collect(),
         })
         .collect();
     let report = state
@@ -614,12 +644,14 @@ pub async fn import_participants(
     Ok(Json(ApiImportReport {
         applied: report.applied,
         problems: report.problems,
+        deactivated: report.deactivated,
         rows: report
             .rows
             .into_iter()
             .map(|r| ApiImportOutcome {
                 index: r.line,
                 problem: r.problem.map(str::to_owned),
+                action: r.action.map(str::to_owned),
                 code: r.code,
             })
             .collect(),

@@ -14,7 +14,7 @@ use axum::response::Response;
 use halles_core::{ProgramId, ScheduleId};
 use halles_docs::Table;
 use halles_store::StoreError;
-use halles_store::coupons::{ImportReport, ImportRow, Program, Schedule};
+use halles_store::coupons::{ImportReport, ImportRow, ProductGroup, Program, Schedule};
 use serde::Deserialize;
 
 /// The columns of the list: field, French title, English title.
@@ -30,6 +30,31 @@ const COLUMNS: [(&str, &str, &str); 9] = [
     ("consent_on", "date du consentement", "consent date"),
 ];
 
+/// Off-platform programs: the allocation's columns, then one amount column per product group
+/// (titled with the group's French or English name).
+const ALLOWANCE_COLUMNS: [(&str, &str, &str); 3] = [
+    ("starts_on", "début", "start"),
+    ("ends_on", "fin", "end"),
+    ("moment", "fréquence", "frequency"),
+];
+
+/// A load frequency as a list may write it: the code, or a French or English word for it.
+fn moment_code(cell: &str) -> String {
+    let c = normalize(cell);
+    let code = match c.as_str() {
+        "mensuel" | "monthly" | "1er du mois" | "1st of the month" | "1" => "first_of_month",
+        "15" | "le 15" | "the 15th" => "fifteenth",
+        "bimensuel" | "twice a month" | "1er et 15" | "1 et 15" | "1st and 15th" => {
+            "first_and_fifteenth"
+        }
+        "hebdomadaire" | "weekly" | "lundi" | "monday" | "chaque lundi" | "every monday" => {
+            "weekly"
+        }
+        _ => return cell.trim().to_owned(),
+    };
+    code.to_owned()
+}
+
 fn normalize(s: &str) -> String {
     s.trim()
         .to_lowercase()
@@ -38,14 +63,43 @@ fn normalize(s: &str) -> String {
 }
 
 /// Turns a read table into rows, by column title (French, English or the field's code).
-/// Unknown columns are ignored; `Err` names a missing required column.
-pub fn rows_of(table: &Table) -> Result<Vec<ImportRow>, &'static str> {
+/// Unknown columns are ignored; `Err` names a missing required column. For a program
+/// administered off the platform (`groups` given), the allocation's columns are required too.
+pub fn rows_of(
+    table: &Table,
+    groups: Option<&[ProductGroup]>,
+) -> Result<Vec<ImportRow>, &'static str> {
     let index = |field: &str| {
-        let (f, fr, en) = COLUMNS.iter().find(|c| c.0 == field)?;
+        let (f, fr, en) = COLUMNS
+            .iter()
+            .chain(ALLOWANCE_COLUMNS.iter())
+            .find(|c| c.0 == field)?;
         table
             .header
             .iter()
             .position(|h| [normalize(f), normalize(fr), normalize(en)].contains(&normalize(h)))
+    };
+    let allowance = match groups {
+        Some(groups) => {
+            let starts = index("starts_on").ok_or("starts_on")?;
+            let ends = index("ends_on").ok_or("ends_on")?;
+            let moment = index("moment").ok_or("moment")?;
+            let amounts: Vec<(halles_core::ProductGroupId, usize)> = groups
+                .iter()
+                .filter(|g| !g.is_loyalty)
+                .filter_map(|g| {
+                    let at = table.header.iter().position(|h| {
+                        [normalize(&g.name_fr), normalize(&g.name_en)].contains(&normalize(h))
+                    })?;
+                    Some((g.id, at))
+                })
+                .collect();
+            if amounts.is_empty() {
+                return Err("amounts");
+            }
+            Some((starts, ends, moment, amounts))
+        }
+        None => None,
     };
     let type_col = index("participant_type").ok_or("participant_type")?;
     let consent_col = index("consent_on").ok_or("consent_on")?;
@@ -70,6 +124,22 @@ pub fn rows_of(table: &Table) -> Result<Vec<ImportRow>, &'static str> {
             postal_code: cell(r, cols[6]),
             notes: cell(r, cols[7]),
             consent_on: cell(r, Some(consent_col)),
+            starts_on: allowance
+                .as_ref()
+                .map(|a| cell(r, Some(a.0)))
+                .unwrap_or_default(),
+            ends_on: allowance
+                .as_ref()
+                .map(|a| cell(r, Some(a.1)))
+                .unwrap_or_default(),
+            moment: allowance
+                .as_ref()
+                .map(|a| moment_code(&cell(r, Some(a.2))))
+                .unwrap_or_default(),
+            amounts: allowance
+                .as_ref()
+                .map(|a| a.3.iter().map(|(g, at)| (*g, cell(r, Some(*at)))).collect())
+                .unwrap_or_default(),
         })
         .collect())
 }
@@ -92,6 +162,9 @@ impl ImportPage {
     fn problem(&self, i: &usize) -> Option<String> {
         let r = self.report.as_ref()?.rows.get(*i)?;
         r.problem.map(|p| self.page.t(&format!("err-{p}")))
+    }
+    fn action(&self, i: &usize) -> Option<&'static str> {
+        self.report.as_ref()?.rows.get(*i)?.action
     }
     fn is_schedule(&self, s: &Schedule) -> bool {
         self.schedule == Some(s.id.0)
@@ -162,35 +235,50 @@ pub struct FormatQuery {
     format: String,
 }
 
-/// The list template, with the columns in the viewer's language and one example row.
+/// The list template, with the columns in the viewer's language and one example row; for a
+/// program administered off the platform, with the allocation's columns and one amount column
+/// per product group.
 pub async fn template(
+    State(state): State<AppState>,
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let en = m.ctx.i18n.lang.code() == "en";
-    let mut table = Table::new(
-        COLUMNS
+    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let title = |c: &(&str, &str, &str)| if en { c.2 } else { c.1 }.to_owned();
+    let mut head: Vec<String> = COLUMNS.iter().map(title).collect();
+    let mut example: Vec<String> = [
+        "1",
+        "DOSSIER-001",
+        "",
+        "Prénom Nom",
+        "514 555-0000",
+        "",
+        "H2X 1Y4",
+        "",
+        "2026-11-28",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    if program.off_platform {
+        head.extend(ALLOWANCE_COLUMNS.iter().map(title));
+        example.extend(["2026-12-01", "2027-05-31", "first_of_month"].map(str::to_owned));
+        for (i, g) in state
+            .store
+            .product_groups(program.id)
+            .await?
             .iter()
-            .map(|c| if en { c.2 } else { c.1 }.to_owned())
-            .collect(),
-    );
-    table.push(
-        [
-            "1",
-            "DOSSIER-001",
-            "",
-            "Prénom Nom",
-            "514 555-0000",
-            "",
-            "H2X 1Y4",
-            "",
-            "2026-11-28",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect(),
-    );
+            .filter(|g| !g.is_loyalty)
+            .enumerate()
+        {
+            head.push(g.name(m.ctx.i18n.lang.code()).to_owned());
+            example.push(if i == 0 { "25,00" } else { "" }.to_owned());
+        }
+    }
+    let mut table = Table::new(head);
+    table.push(example);
     crate::pages::download(
         &m.ctx,
         table,
@@ -250,7 +338,13 @@ pub async fn submit(
             None
         }
     };
-    let rows = match table.as_ref().map(rows_of) {
+    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let groups = if program.off_platform {
+        Some(state.store.product_groups(program.id).await?)
+    } else {
+        None
+    };
+    let rows = match table.as_ref().map(|t| rows_of(t, groups.as_deref())) {
         Some(Ok(rows)) if !rows.is_empty() => rows,
         Some(Ok(_)) => {
             errors.push(("file".to_owned(), i18n.t("err-import_empty")));

@@ -304,7 +304,7 @@ async fn participant_page(
         Some(c) => state.store.card_balances(c.id).await?,
         None => Vec::new(),
     };
-    let schedules = state.store.schedules(v.program.id).await?;
+    let schedules = state.store.schedules_for(v.program.id, p.id).await?;
     let mut forecasts = Vec::new();
     for s in &schedules {
         if let Ok((max, f)) = state.store.forecast_with_max(&m.scope, s.id, p.id).await {

@@ -139,6 +139,8 @@ pub struct ProgramForm {
     anonymous: Option<String>,
     #[serde(default)]
     pin_required: Option<String>,
+    #[serde(default)]
+    off_platform: Option<String>,
 }
 
 async fn programs_page(
@@ -203,6 +205,7 @@ pub async fn create(
             report_period: ReportPeriod::Month,
             anonymous: form.anonymous.is_some(),
             pin_required: form.pin_required.is_some(),
+            off_platform: form.off_platform.is_some(),
         };
         match state.store.create_program(&m.scope, &input).await {
             Ok(id) => {

@@ -81,6 +81,7 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
                 report_period: ReportPeriod::Month,
                 anonymous: true,
                 pin_required: false,
+                off_platform: false,
             },
         )
         .await?;
