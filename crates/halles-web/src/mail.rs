@@ -172,33 +172,53 @@ pub async fn redemption_receipt(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let link = format!("{}/c/{}", base_url.trim_end_matches('/'), to.token);
-    let body = |lang| {
-        let i18n = I18n::new(lang);
+    let link = holder_link(base_url, &to.token);
+    to_holder(store, base_url, &to, "mail-receipt-subject", |i18n| {
         i18n.ta(
             "mail-receipt-body",
             &[
                 ("program", to.program.clone()),
                 ("market", market.clone()),
                 ("when", i18n.datetime(&r.at)),
-                ("lines", lines(lang)),
+                ("lines", lines(i18n.lang)),
                 ("total", i18n.money(r.total)),
                 ("link", link.clone()),
             ],
         )
+    })
+    .await
+}
+
+/// The card holder's balance page.
+fn holder_link(base_url: &str, token: &str) -> String {
+    format!("{}/c/{token}", base_url.trim_end_matches('/'))
+}
+
+/// Queues a message to a card holder, in French then English, each ending with how to stop
+/// these e-mails (from the balance page, which only the card's holder can open).
+async fn to_holder(
+    store: &Store,
+    base_url: &str,
+    to: &halles_store::coupons::Contact,
+    subject_key: &str,
+    body: impl Fn(&I18n) -> String,
+) -> StoreResult<()> {
+    let link = holder_link(base_url, &to.token);
+    let part = |lang| {
+        let i18n = I18n::new(lang);
+        format!(
+            "{}\n\n{}",
+            body(&i18n),
+            i18n.ta("mail-holder-footer", &[("link", link.clone())])
+        )
     };
     let text = format!(
         "{}\n\n---\n\n{}",
-        body(halles_core::accounts::Lang::Fr),
-        body(halles_core::accounts::Lang::En)
+        part(halles_core::accounts::Lang::Fr),
+        part(halles_core::accounts::Lang::En)
     );
     store
-        .queue_email(
-            Some(to.operator),
-            &to.email,
-            &subject("mail-receipt-subject"),
-            &text,
-        )
+        .queue_email(Some(to.operator), &to.email, &subject(subject_key), &text)
         .await?;
     Ok(())
 }
@@ -210,34 +230,23 @@ pub async fn expiry_notices(store: &Store, base_url: &str) -> StoreResult<usize>
         .claim_expiry_notices(jiff::SignedDuration::from_hours(24 * 7))
         .await?;
     for n in &notices {
-        let fr = I18n::new(halles_core::accounts::Lang::Fr);
-        let en = I18n::new(halles_core::accounts::Lang::En);
-        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), n.contact.token);
-        let args = |i18n: &I18n| {
-            vec![
-                ("program", n.contact.program.clone()),
-                ("amount", i18n.money(n.amount)),
-                // The last day they can be used.
-                (
-                    "date",
-                    i18n.date(&(n.expires_at - jiff::SignedDuration::from_millis(1))),
-                ),
-                ("link", link.clone()),
-            ]
-        };
-        let text = format!(
-            "{}\n\n---\n\n{}",
-            fr.ta("mail-expiry-body", &args(&fr)),
-            en.ta("mail-expiry-body", &args(&en))
-        );
-        store
-            .queue_email(
-                Some(n.contact.operator),
-                &n.contact.email,
-                &subject("mail-expiry-subject"),
-                &text,
+        let link = holder_link(base_url, &n.contact.token);
+        to_holder(store, base_url, &n.contact, "mail-expiry-subject", |i18n| {
+            i18n.ta(
+                "mail-expiry-body",
+                &[
+                    ("program", n.contact.program.clone()),
+                    ("amount", i18n.money(n.amount)),
+                    // The last day they can be used.
+                    (
+                        "date",
+                        i18n.date(&(n.expires_at - jiff::SignedDuration::from_millis(1))),
+                    ),
+                    ("link", link.clone()),
+                ],
             )
-            .await?;
+        })
+        .await?;
     }
     Ok(notices.len())
 }
@@ -260,7 +269,7 @@ pub async fn balance_statements(store: &Store, base_url: &str) -> StoreResult<us
             .find(|(p, _)| *p == st.program)
             .map(|(_, g)| g.as_slice())
             .unwrap_or_default();
-        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), st.contact.token);
+        let link = holder_link(base_url, &st.contact.token);
         let body = |i18n: &I18n| {
             let lang = i18n.lang.code();
             let lines: Vec<String> = st
@@ -287,17 +296,7 @@ pub async fn balance_statements(store: &Store, base_url: &str) -> StoreResult<us
                 ],
             )
         };
-        let fr = I18n::new(halles_core::accounts::Lang::Fr);
-        let en = I18n::new(halles_core::accounts::Lang::En);
-        let text = format!("{}\n\n---\n\n{}", body(&fr), body(&en));
-        store
-            .queue_email(
-                Some(st.contact.operator),
-                &st.contact.email,
-                &subject("mail-statement-subject"),
-                &text,
-            )
-            .await?;
+        to_holder(store, base_url, &st.contact, "mail-statement-subject", body).await?;
     }
     Ok(statements.len())
 }
@@ -308,7 +307,7 @@ pub async fn schedule_end_notices(store: &Store, base_url: &str) -> StoreResult<
     let today = halles_core::coupons::local_date(store.now());
     let notices = store.claim_schedule_end_notices(today).await?;
     for n in &notices {
-        let link = format!("{}/c/{}", base_url.trim_end_matches('/'), n.contact.token);
+        let link = holder_link(base_url, &n.contact.token);
         let body = |i18n: &I18n| {
             i18n.ta(
                 "mail-schedule-end-body",
@@ -324,17 +323,14 @@ pub async fn schedule_end_notices(store: &Store, base_url: &str) -> StoreResult<
                 ],
             )
         };
-        let fr = I18n::new(halles_core::accounts::Lang::Fr);
-        let en = I18n::new(halles_core::accounts::Lang::En);
-        let text = format!("{}\n\n---\n\n{}", body(&fr), body(&en));
-        store
-            .queue_email(
-                Some(n.contact.operator),
-                &n.contact.email,
-                &subject("mail-schedule-end-subject"),
-                &text,
-            )
-            .await?;
+        to_holder(
+            store,
+            base_url,
+            &n.contact,
+            "mail-schedule-end-subject",
+            body,
+        )
+        .await?;
     }
     Ok(notices.len())
 }

@@ -864,6 +864,24 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             "{}",
             end.body
         );
+        // Every message says how to stop them; the holder does, from the balance page.
+        assert!(
+            mail.iter()
+                .all(|m| m.body.contains("Ne plus recevoir de courriels"))
+        );
+        let holder = app.client();
+        let page = format!("/c/{}", card.token);
+        let html = holder.get(&page).await.text().await.unwrap();
+        assert!(html.contains("Ne plus recevoir de courriels"), "{html}");
+        let res = holder.post_form(&format!("{page}/courriels"), &[]).await;
+        assert_eq!(res.status(), 303);
+        assert!(!app.store.holder_receives_email(&card.token).await.unwrap());
+        let html = holder.get(&page).await.text().await.unwrap();
+        assert!(!html.contains("Ne plus recevoir de courriels"), "{html}");
+        assert_eq!(
+            holder.post_form("/c/nope/courriels", &[]).await.status(),
+            404
+        );
         let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
         assert!(
             receipt.body.contains("2,50")

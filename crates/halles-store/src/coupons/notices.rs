@@ -182,6 +182,52 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the holder of the card behind a QR token receives e-mails.
+    pub async fn holder_receives_email(&self, token: &str) -> StoreResult<bool> {
+        Ok(sqlx::query(
+            "SELECT 1 AS x FROM cards c JOIN participants p ON p.id = c.participant_id \
+             WHERE c.token = $1 AND c.status = 'assigned' AND p.email <> '' AND p.receipts = $2",
+        )
+        .bind(token)
+        .bind(true)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+
+    /// Stops every e-mail to the holder of the card behind a QR token (asked from the balance
+    /// page, which only someone holding the card can open). Recorded in the audit log of the
+    /// holder's partner organization.
+    pub async fn unsubscribe_holder(&self, token: &str) -> StoreResult<()> {
+        let row = sqlx::query(
+            "SELECT p.id, p.organization_id FROM cards c JOIN participants p ON p.id = c.participant_id \
+             WHERE c.token = $1 AND c.status = 'assigned'",
+        )
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(crate::StoreError::NotFound)?;
+        let id: i64 = row.try_get("id")?;
+        let partner = OrgId(row.try_get("organization_id")?);
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE participants SET receipts = $1 WHERE id = $2")
+            .bind(false)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let change = crate::audit::Change {
+            org: Some(partner),
+            actor: crate::Actor::system(),
+            action: crate::audit::Action::Update,
+            entity: "participant",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({"receipts": true})),
+            after: Some(serde_json::json!({"receipts": false, "by": "holder"})),
+        };
+        crate::audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await
+    }
+
     /// The holder of a card, if they gave an e-mail and want receipts.
     pub async fn receipt_contact(&self, card: CardId) -> StoreResult<Option<Contact>> {
         let row = sqlx::query(

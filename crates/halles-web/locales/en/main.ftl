@@ -1093,3 +1093,9 @@ err-id1_required = Identifier 1 is required in this program.
 err-moment_invalid = Unknown frequency: first_of_month, fifteenth, first_and_fifteenth or weekly.
 err-amount_invalid = Invalid amount: at least one group needs an amount above zero.
 err-no_load_in_period = No load falls between these dates at this frequency.
+
+# Holder e-mails: how to stop them
+mail-holder-footer = To stop these e-mails, open { $link } and tap "Stop e-mails".
+card-public-emails = You get e-mails for this card (receipts, notices, monthly balance).
+card-public-unsubscribe = Stop e-mails
+flash-unsubscribed = Done: you will get no more e-mails for this card.

@@ -1093,3 +1093,9 @@ err-id1_required = L'identifiant 1 est obligatoire dans ce programme.
 err-moment_invalid = Fréquence inconnue : first_of_month, fifteenth, first_and_fifteenth ou weekly.
 err-amount_invalid = Montant invalide : au moins un groupe doit avoir un montant plus grand que zéro.
 err-no_load_in_period = Aucun versement ne tombe entre ces dates à cette fréquence.
+
+# Holder e-mails: how to stop them
+mail-holder-footer = Pour ne plus recevoir ces courriels, ouvrez { $link } et appuyez sur « Ne plus recevoir de courriels ».
+card-public-emails = Vous recevez des courriels pour cette carte (reçus, avis, solde du mois).
+card-public-unsubscribe = Ne plus recevoir de courriels
+flash-unsubscribed = C'est fait : vous ne recevrez plus de courriels pour cette carte.

@@ -260,6 +260,7 @@ pub fn routes() -> Router<AppState> {
             post(register::refund),
         )
         .route("/c/{token}", get(register::public_card))
+        .route("/c/{token}/courriels", post(register::unsubscribe))
         .route("/aide", get(help::index_fr))
         .route("/help", get(help::index_en))
         .route("/aide/{guide}", get(help::guide_fr))

@@ -107,6 +107,8 @@ struct PublicCardPage {
     card: Card,
     lines: Vec<GroupLine>,
     usable: bool,
+    /// Whether the holder receives e-mails (and may stop them here).
+    emails: bool,
 }
 
 /// Step 1 and step 2's query: the card typed or scanned, and the register.
@@ -496,6 +498,7 @@ pub async fn public_card(
     let (mut lines, loyalty) = group_lines(&state, &card, lang.code(), &HashMap::new()).await?;
     lines.extend(loyalty.filter(|l| l.balance.0 > 0));
     let usable = card.status.can_spend();
+    let emails = state.store.holder_receives_email(&token).await?;
     let mut res = render(
         &PublicCardPage {
             page,
@@ -503,6 +506,7 @@ pub async fn public_card(
             card,
             lines,
             usable,
+            emails,
         },
         lang,
     );
@@ -515,6 +519,23 @@ pub async fn public_card(
         axum::http::HeaderValue::from_static("no-referrer"),
     );
     Ok(res)
+}
+
+/// The card holder stops every e-mail, from their balance page.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    page: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = page.i18n.lang;
+    state
+        .store
+        .unsubscribe_holder(&token)
+        .await
+        .map_err(|_| PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found"))?;
+    let [f, k] = flash_headers("success", "flash-unsubscribed", state.config.secure_cookies);
+    Ok(see_other(&format!("/c/{token}"), [f, k]))
 }
 
 #[derive(Template)]
