@@ -463,4 +463,98 @@ impl Store {
         self.set_password(Actor::user(user), user, password).await?;
         Ok(user)
     }
+
+    /// Starts a change of e-mail: returns the secret of the link to send to the new address
+    /// (valid as long as a password reset) and that address as stored. Refused when the
+    /// address is another account's (`email_taken`).
+    pub async fn request_email_change(
+        &self,
+        id: UserId,
+        new_email: &str,
+    ) -> StoreResult<(String, String)> {
+        let email = normalize_email(new_email);
+        if self.user_by_email(&email).await?.is_some() {
+            return Err(StoreError::Conflict("email_taken"));
+        }
+        let secret = new_secret();
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(hash_secret(&secret))
+        .bind(id.0)
+        .bind(&email)
+        .bind(ms(now))
+        .bind(ms(now + SignedDuration::from_mins(PASSWORD_RESET_MINUTES)))
+        .execute(self.writes())
+        .await?;
+        Ok((secret, email))
+    }
+
+    /// The new address a live, unused change secret leads to.
+    pub async fn email_change(&self, secret: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(hash_secret(secret))
+        .bind(ms(self.now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get("new_email")).transpose()?)
+    }
+
+    /// Uses a change secret once: the account's e-mail becomes the new address, and every
+    /// session of the account ends. Refused when used or expired (`email_change_invalid`) or
+    /// when the address was taken meanwhile (`email_taken`).
+    pub async fn confirm_email_change(&self, secret: &str) -> StoreResult<User> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "UPDATE email_changes SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+             AND expires_at > $1 RETURNING user_id, new_email",
+        )
+        .bind(ms(now))
+        .bind(hash_secret(secret))
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::Conflict("email_change_invalid"))?;
+        let id = UserId(row.try_get("user_id")?);
+        let email: String = row.try_get("new_email")?;
+        let before = self.user(id).await?;
+        sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
+            .bind(&email)
+            .bind(ms(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                e if e.is_unique_violation() => StoreError::Conflict("email_taken"),
+                e => e,
+            })?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        let after = User {
+            email,
+            ..before.clone()
+        };
+        audit::record(
+            &mut tx,
+            Change {
+                org: None,
+                actor: Actor::user(id),
+                action: Action::Update,
+                entity: "user",
+                entity_id: id.to_string(),
+                before: Some(before.audit_json()),
+                after: Some(after.audit_json()),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
 }

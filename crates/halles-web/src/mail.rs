@@ -22,6 +22,41 @@ pub async fn password_reset(state: &AppState, user: &User, secret: &str) -> Stor
     Ok(())
 }
 
+/// Sends the link confirming a change of e-mail to the new address, and tells the old one.
+pub async fn email_change(
+    state: &AppState,
+    user: &User,
+    new_email: &str,
+    secret: &str,
+) -> StoreResult<()> {
+    let i18n = I18n::new(user.lang);
+    let link = state.link(&format!("/account/courriel/{secret}"));
+    let args = [
+        ("name", user.name.clone()),
+        ("email", new_email.to_owned()),
+        ("link", link),
+    ];
+    state
+        .store
+        .queue_email(
+            None,
+            new_email,
+            &i18n.t("mail-email-change-subject"),
+            &i18n.ta("mail-email-change-body", &args),
+        )
+        .await?;
+    state
+        .store
+        .queue_email(
+            None,
+            &user.email,
+            &i18n.t("mail-email-change-subject"),
+            &i18n.ta("mail-email-change-notice", &args[..2]),
+        )
+        .await?;
+    Ok(())
+}
+
 /// Sends an invitation link, in the invited person's language when they have an account.
 pub async fn invitation(
     state: &AppState,

@@ -745,3 +745,90 @@ async fn operations_endpoints_and_security_headers() {
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
+    for app in TestApp::on_every_db().await {
+        app.user("ancien@ferme.example", None).await;
+        app.user("pris@ferme.example", None).await;
+        let b = app.logged_in("ancien@ferme.example").await;
+        // A wrong password or an address already used comes back with what was typed.
+        let res = b
+            .post_form(
+                "/account/courriel",
+                &[
+                    ("new_email", "nouveau@ferme.example"),
+                    ("email_password", "non"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("nouveau@ferme.example"));
+        let res = b
+            .post_form(
+                "/account/courriel",
+                &[
+                    ("new_email", "pris@ferme.example"),
+                    ("email_password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("Un compte existe déjà"));
+        let res = b
+            .post_form(
+                "/account/courriel",
+                &[
+                    ("new_email", "Nouveau@Ferme.example"),
+                    ("email_password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        // Nothing changes until the link sent to the new address is used; the old one is told.
+        assert!(
+            app.store
+                .user_by_email("ancien@ferme.example")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let told = app
+            .store
+            .outbox(Some("ancien@ferme.example"), 5)
+            .await
+            .unwrap();
+        assert!(
+            told.iter()
+                .any(|m| m.body.contains("nouveau@ferme.example"))
+        );
+        let mail = app
+            .store
+            .outbox(Some("nouveau@ferme.example"), 5)
+            .await
+            .unwrap();
+        assert_eq!(mail.len(), 1, "{mail:?}");
+        let body = &mail[0].body;
+        let start = body.find("/account/courriel/").unwrap();
+        let path: String = body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let other = app.client();
+        let html = other.get(&path).await.text().await.unwrap();
+        assert!(html.contains("nouveau@ferme.example"), "{html}");
+        assert_eq!(other.post_form(&path, &[]).await.status(), 303);
+        assert_eq!(other.post_form(&path, &[]).await.status(), 422, "once");
+        // The old session ended; the new address logs in.
+        assert_eq!(b.get("/account").await.status(), 303);
+        app.logged_in("nouveau@ferme.example").await;
+        assert!(
+            app.store
+                .user_by_email("ancien@ferme.example")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        app.stop().await;
+    }
+}

@@ -1099,3 +1099,28 @@ mail-holder-footer = To stop these e-mails, open { $link } and tap "Stop e-mails
 card-public-emails = You get e-mails for this card (receipts, notices, monthly balance).
 card-public-unsubscribe = Stop e-mails
 flash-unsubscribed = Done: you will get no more e-mails for this card.
+
+# Changing one's e-mail
+account-email-change = Change e-mail
+account-email-change-hint = A link is sent to the new address: the change happens when you open it. Your password does not change.
+account-email-change-submit = Send the link
+field-new-email = New e-mail
+flash-email-change-sent = A link was sent to the new address. Open it to finish the change.
+flash-email-changed = Your e-mail is changed. Log in with the new address.
+email-change-title = Confirm the new e-mail
+email-change-confirm = Your account will now use { $email } to log in and for e-mails.
+email-change-submit = Confirm
+email-change-invalid = This link is no longer valid (already used or expired). Ask for a new change from your account.
+mail-email-change-subject = E-mail change — Halles
+mail-email-change-body =
+    Hello { $name },
+
+    For your Halles account to use { $email } from now on, open this link (valid 1 hour):
+
+    { $link }
+
+    If you did not ask for this, ignore this message.
+mail-email-change-notice =
+    Hello { $name },
+
+    A change of e-mail to { $email } was asked for your Halles account. If it was not you, change your password and tell your administrator.

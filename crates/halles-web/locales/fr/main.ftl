@@ -1099,3 +1099,28 @@ mail-holder-footer = Pour ne plus recevoir ces courriels, ouvrez { $link } et ap
 card-public-emails = Vous recevez des courriels pour cette carte (reçus, avis, solde du mois).
 card-public-unsubscribe = Ne plus recevoir de courriels
 flash-unsubscribed = C'est fait : vous ne recevrez plus de courriels pour cette carte.
+
+# Changing one's e-mail
+account-email-change = Changer de courriel
+account-email-change-hint = Un lien est envoyé à la nouvelle adresse : le changement se fait quand vous l'ouvrez. Votre mot de passe ne change pas.
+account-email-change-submit = Envoyer le lien
+field-new-email = Nouveau courriel
+flash-email-change-sent = Un lien a été envoyé à la nouvelle adresse. Ouvrez-le pour terminer le changement.
+flash-email-changed = Votre courriel est changé. Connectez-vous avec la nouvelle adresse.
+email-change-title = Confirmer le nouveau courriel
+email-change-confirm = Votre compte utilisera désormais { $email } pour la connexion et les courriels.
+email-change-submit = Confirmer
+email-change-invalid = Ce lien n'est plus valide (déjà utilisé ou expiré). Demandez un nouveau changement depuis votre compte.
+mail-email-change-subject = Changement de courriel — Halles
+mail-email-change-body =
+    Bonjour { $name },
+
+    Pour que votre compte Halles utilise désormais { $email }, ouvrez ce lien (valide 1 heure) :
+
+    { $link }
+
+    Si vous n'avez rien demandé, ignorez ce message.
+mail-email-change-notice =
+    Bonjour { $name },
+
+    Un changement de courriel vers { $email } a été demandé pour votre compte Halles. Si ce n'est pas vous, changez votre mot de passe et prévenez votre administrateur.

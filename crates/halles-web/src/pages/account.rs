@@ -1,4 +1,5 @@
-//! "My account": name, language, password; and the language switcher.
+//! "My account": name, language, password, e-mail (confirmed from the new address); and the
+//! language switcher.
 
 use crate::AppState;
 use crate::ctx::{Ctx, SignedIn};
@@ -26,17 +27,33 @@ struct AccountPage {
     email: String,
     errors: FormErrors,
     pw_errors: FormErrors,
+    /// The e-mail change form: what was typed, and what is wrong with it.
+    new_email: String,
+    mail_errors: FormErrors,
 }
 
-fn account_page(
-    s: SignedIn,
-    name: String,
-    lang: String,
-    errors: FormErrors,
-    pw_errors: FormErrors,
-) -> Response {
+/// Which form of the account page came back, with its errors.
+enum Refused {
+    None,
+    Profile(FormErrors),
+    Password(FormErrors),
+    Email(String, FormErrors),
+}
+
+fn account_page(s: SignedIn, name: String, lang: String, refused: Refused) -> Response {
     let l = s.ctx.i18n.lang;
-    let failed = !errors.is_empty() || !pw_errors.is_empty();
+    let (errors, pw_errors, new_email, mail_errors) = match refused {
+        Refused::None => (
+            FormErrors::none(),
+            FormErrors::none(),
+            String::new(),
+            FormErrors::none(),
+        ),
+        Refused::Profile(e) => (e, FormErrors::none(), String::new(), FormErrors::none()),
+        Refused::Password(e) => (FormErrors::none(), e, String::new(), FormErrors::none()),
+        Refused::Email(typed, e) => (FormErrors::none(), FormErrors::none(), typed, e),
+    };
+    let failed = !errors.is_empty() || !pw_errors.is_empty() || !mail_errors.is_empty();
     let mut res = render(
         &AccountPage {
             email: s.user.email.clone(),
@@ -45,6 +62,8 @@ fn account_page(
             lang,
             errors,
             pw_errors,
+            new_email,
+            mail_errors,
         },
         l,
     );
@@ -57,7 +76,7 @@ fn account_page(
 /// The account page.
 pub async fn show(s: SignedIn) -> Response {
     let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
-    account_page(s, name, lang, FormErrors::none(), FormErrors::none())
+    account_page(s, name, lang, Refused::None)
 }
 
 /// Name and language.
@@ -88,8 +107,7 @@ pub async fn update(
             s,
             form.name,
             form.lang,
-            errors,
-            FormErrors::none(),
+            Refused::Profile(errors),
         ));
     };
     state
@@ -141,7 +159,7 @@ pub async fn change_password(
     if let Err(errs) = v.finish() {
         let pw_errors = FormErrors::from_fields(&errs, &s.ctx.i18n);
         let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
-        return Ok(account_page(s, name, lang, FormErrors::none(), pw_errors));
+        return Ok(account_page(s, name, lang, Refused::Password(pw_errors)));
     }
     state
         .store
@@ -154,6 +172,123 @@ pub async fn change_password(
         state.config.secure_cookies,
     );
     Ok(see_other("/login", [f, k]))
+}
+
+/// A change of e-mail.
+#[derive(Debug, Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    email_password: String,
+}
+
+/// Asks for a change of e-mail: after the password is checked, a link goes to the new address
+/// (and a word to the old one); the change happens only when that link is used.
+pub async fn request_email_change(
+    State(state): State<AppState>,
+    s: SignedIn,
+    crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
+    let mut v = Validator::new();
+    v.required("new_email", &form.new_email);
+    v.email("new_email", &form.new_email);
+    let ok = state
+        .store
+        .verify_login(&s.user.email, &form.email_password, &addr)
+        .await?
+        .is_ok();
+    if !ok {
+        v.add("email_password", "password_wrong");
+    }
+    let refuse = |s: SignedIn, errs: &[halles_core::validation::FieldError]| {
+        let errors = FormErrors::from_fields(errs, &s.ctx.i18n);
+        let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
+        account_page(
+            s,
+            name,
+            lang,
+            Refused::Email(form.new_email.clone(), errors),
+        )
+    };
+    if let Err(errs) = v.finish() {
+        return Ok(refuse(s, &errs));
+    }
+    let (secret, email) = match state
+        .store
+        .request_email_change(s.user.id, &form.new_email)
+        .await
+    {
+        Ok(found) => found,
+        Err(halles_store::StoreError::Conflict(code)) => {
+            let mut v = Validator::new();
+            v.add("new_email", code);
+            let errs = v.into_errors();
+            return Ok(refuse(s, &errs));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::mail::email_change(&state, &s.user, &email, &secret).await?;
+    let [f, k] = flash_headers(
+        "success",
+        "flash-email-change-sent",
+        state.config.secure_cookies,
+    );
+    Ok(see_other("/account", [f, k]))
+}
+
+#[derive(Template)]
+#[template(path = "email_change.html")]
+struct EmailChangePage {
+    page: Ctx,
+    token: String,
+    /// The new address, while the link is live.
+    email: Option<String>,
+}
+
+/// The link sent to the new address: confirms the change with one button.
+pub async fn email_change_form(
+    State(state): State<AppState>,
+    page: Ctx,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let email = state.store.email_change(&token).await?;
+    let lang = page.i18n.lang;
+    Ok(render(&EmailChangePage { page, token, email }, lang))
+}
+
+/// Confirms the change: the account's e-mail is the new one, and every session ends.
+pub async fn confirm_email_change(
+    State(state): State<AppState>,
+    page: Ctx,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    CsrfForm(_): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    match state.store.confirm_email_change(&token).await {
+        Ok(_) => {
+            let [f, k] = flash_headers(
+                "success",
+                "flash-email-changed",
+                state.config.secure_cookies,
+            );
+            Ok(see_other("/login", [f, k]))
+        }
+        Err(halles_store::StoreError::Conflict(_)) => {
+            let lang = page.i18n.lang;
+            let mut res = render(
+                &EmailChangePage {
+                    page,
+                    token,
+                    email: None,
+                },
+                lang,
+            );
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The language switcher.

@@ -51,6 +51,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account", get(account::show).post(account::update))
         .route("/account/password", post(account::change_password))
+        .route("/account/courriel", post(account::request_email_change))
+        .route(
+            "/account/courriel/{token}",
+            get(account::email_change_form).post(account::confirm_email_change),
+        )
         .route("/o/{org}", get(home::org_home))
         .route("/o/{org}/members", get(members::list))
         .route("/o/{org}/members/invite", post(members::invite))
