@@ -523,6 +523,25 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             (reach.enrolled, reach.loaded, reach.used, reach.repeat),
             (2, 2, 1, 1)
         );
+        // The same, per partner organization: all of it is partner A's.
+        let by_partner = store
+            .reach_by_partner(&op, w.program, ReportFilter::default())
+            .await
+            .unwrap();
+        let of = |name: &str| {
+            by_partner
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, r)| (r.enrolled, r.loaded, r.used, r.repeat))
+        };
+        assert_eq!(of("Entraide A"), Some((2, 2, 1, 1)));
+        assert_eq!(of("Maison B"), Some((0, 0, 0, 0)));
+        assert!(
+            store
+                .reach_by_partner(&scope(w.market), w.program, ReportFilter::default())
+                .await
+                .is_err()
+        );
         // Envelopes: nothing left reserved, and what expired went back.
         for e in store.envelope_report(&op, w.program).await.unwrap() {
             assert_eq!(e.reserved, Cents(0), "{}", e.partner);

@@ -319,6 +319,55 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// The program's reach per partner organization over a period (the operator and funders):
+    /// participants enrolled and active, loaded, who used their card, and on two days or more.
+    pub async fn reach_by_partner(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        filter: ReportFilter,
+    ) -> StoreResult<Vec<(String, Reach)>> {
+        if !matches!(self.report_scope(scope, program).await?, Slice::All) {
+            return Err(StoreError::NotFound);
+        }
+        let from = filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN);
+        let until = filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT o.name, \
+             (SELECT COUNT(*) FROM participants p WHERE p.program_id = m.program_id AND p.organization_id = o.id \
+              AND p.active = $2) AS enrolled, \
+             (SELECT COUNT(DISTINCT e.participant_id) FROM fund_entries e WHERE e.program_id = m.program_id \
+              AND e.partner_id = o.id AND e.kind = 'load' AND e.at >= $3 AND e.at < $4) AS loaded, \
+             (SELECT COUNT(DISTINCT e.participant_id) FROM fund_entries e WHERE e.program_id = m.program_id \
+              AND e.partner_id = o.id AND e.kind = 'spend' AND e.at >= $3 AND e.at < $4) AS used, \
+             (SELECT COUNT(*) FROM (SELECT c.participant_id FROM redemptions r JOIN cards c ON c.id = r.card_id \
+              JOIN participants p ON p.id = c.participant_id WHERE r.program_id = m.program_id \
+              AND p.organization_id = o.id AND r.created_at >= $3 AND r.created_at < $4 \
+              GROUP BY c.participant_id HAVING COUNT(DISTINCT r.created_at / 86400000) >= 2) t) AS repeat \
+             FROM program_members m JOIN organizations o ON o.id = m.member_id \
+             WHERE m.program_id = $1 AND m.role = 'partner' ORDER BY o.name",
+        )
+        .bind(program.0)
+        .bind(true)
+        .bind(from)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("name")?,
+                    Reach {
+                        enrolled: r.try_get("enrolled")?,
+                        loaded: r.try_get("loaded")?,
+                        used: r.try_get("used")?,
+                        repeat: r.try_get("repeat")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// How many participants the program reached over a period.
     pub async fn reach(
         &self,

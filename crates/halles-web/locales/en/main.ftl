@@ -1124,3 +1124,10 @@ mail-email-change-notice =
     Hello { $name },
 
     A change of e-mail to { $email } was asked for your Halles account. If it was not you, change your password and tell your administrator.
+
+# Reach per partner organization
+report-reach-by-partner = Reach by partner organization
+reach-enrolled = Enrolled
+reach-loaded = Received funds
+reach-used = Used their card
+reach-repeat = Two days or more

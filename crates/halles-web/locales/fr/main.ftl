@@ -1124,3 +1124,10 @@ mail-email-change-notice =
     Bonjour { $name },
 
     Un changement de courriel vers { $email } a été demandé pour votre compte Halles. Si ce n'est pas vous, changez votre mot de passe et prévenez votre administrateur.
+
+# Reach per partner organization
+report-reach-by-partner = Participation par organisme partenaire
+reach-enrolled = Inscrites
+reach-loaded = Ont reçu des fonds
+reach-used = Ont utilisé leur carte
+reach-repeat = Deux jours ou plus

@@ -34,6 +34,8 @@ struct ReportPage {
     rows: Vec<ReportRow>,
     totals: Totals,
     reach: Option<Reach>,
+    /// Reach per partner organization (the operator and funders).
+    partner_reach: Vec<(String, Reach)>,
     envelopes: Vec<halles_store::coupons::EnvelopeRow>,
 }
 
@@ -127,6 +129,14 @@ pub async fn report(
     } else {
         state.store.envelope_report(&m.scope, v.program.id).await?
     };
+    let partner_reach = if v.is_operator() || v.access_code() == ProgramRole::Funder.code() {
+        state
+            .store
+            .reach_by_partner(&m.scope, v.program.id, filter)
+            .await?
+    } else {
+        Vec::new()
+    };
     let markets = if v.is_market() {
         Vec::new()
     } else {
@@ -151,6 +161,7 @@ pub async fn report(
         rows,
         totals,
         reach,
+        partner_reach,
         envelopes,
     };
     if q.format == "csv" || q.format == "xlsx" {
