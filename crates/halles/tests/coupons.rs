@@ -626,6 +626,38 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             303
         );
         assert_eq!(kiosk.get(&renewed).await.status(), 404);
+        // Retired, the register leaves the list and its sales are refused; a cashier cannot.
+        let retire = format!("/o/{m}/caisses/{register}/retirer");
+        assert_eq!(cashier.post_form(&retire, &[]).await.status(), 403);
+        let res = admin.post_form(&switch, &[("action", "open")]).await;
+        let last_link = kiosk_link(&res.text().await.unwrap());
+        assert_eq!(admin.post_form(&retire, &[]).await.status(), 303);
+        assert!(app.store.register_list(&scope(m)).await.unwrap().is_empty());
+        assert_eq!(
+            kiosk.get(&last_link).await.status(),
+            404,
+            "its kiosk dies with it"
+        );
+        let refused = app
+            .store
+            .redeem(
+                &scope(m),
+                &halles_store::coupons::RedemptionInput {
+                    card: card.id.into(),
+                    register: Some(register),
+                    lines: vec![(fruits, Cents(100))],
+                    pin: None,
+                },
+            )
+            .await;
+        assert!(
+            matches!(
+                refused,
+                Err(halles_store::StoreError::Conflict("unknown_register"))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(admin.post_form(&retire, &[]).await.status(), 404);
         let (ledger, cached, lots) = app.store.ledger_check(program).await.unwrap();
         assert_eq!((ledger, cached), (lots, lots));
         app.stop().await;
@@ -1569,6 +1601,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                     path: "/o/{org}/caisses/{foreign}/borne",
                     allowed: Allowed::Role(Role::Admin),
                     ok_status: 400,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/caisses/{foreign}/retirer",
+                    allowed: Allowed::Role(Role::Admin),
+                    ok_status: 404,
                 },
                 Row {
                     method: "GET",

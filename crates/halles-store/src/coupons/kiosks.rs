@@ -87,6 +87,44 @@ impl Store {
         self.set_kiosk(scope, register, false).await.map(|_| ())
     }
 
+    /// Retires a register (its market's administrator): it leaves the list and takes no more
+    /// sales, its kiosk link dies, and its past sales keep its name in the reports.
+    pub async fn retire_register(
+        &self,
+        scope: &TenantScope,
+        register: RegisterId,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND revoked_at IS NULL \
+             AND id = (SELECT kiosk_token_id FROM registers WHERE id = $3 AND organization_id = $2)",
+        )
+        .bind(ms(now))
+        .bind(scope.org.0)
+        .bind(register.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let retired = sqlx::query(
+            "UPDATE registers SET active = $1 WHERE id = $2 AND organization_id = $3 AND active = $4",
+        )
+        .bind(false)
+        .bind(register.0)
+        .bind(scope.org.0)
+        .bind(true)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if retired != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let change = Change::by(scope, Action::Delete, "register", register)
+            .after(json!({"active": false, "kiosk_closed": n == 1}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+
     async fn set_kiosk(
         &self,
         scope: &TenantScope,

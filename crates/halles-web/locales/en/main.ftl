@@ -1131,3 +1131,7 @@ reach-enrolled = Enrolled
 reach-loaded = Received funds
 reach-used = Used their card
 reach-repeat = Two days or more
+
+# Retiring a register
+register-retire = Retire the register
+flash-register-retired = The register is retired: it takes no more sales, and its kiosk link no longer works. Its past sales stay in the reports.

@@ -1131,3 +1131,7 @@ reach-enrolled = Inscrites
 reach-loaded = Ont reçu des fonds
 reach-used = Ont utilisé leur carte
 reach-repeat = Deux jours ou plus
+
+# Retiring a register
+register-retire = Retirer la caisse
+flash-register-retired = La caisse est retirée : elle ne prend plus de ventes, et son lien de borne ne fonctionne plus. Ses ventes passées restent dans les rapports.

@@ -254,6 +254,10 @@ pub fn routes() -> Router<AppState> {
             get(register::registers).post(register::create_register),
         )
         .route("/o/{org}/caisses/{id}/borne", post(register::kiosk_action))
+        .route(
+            "/o/{org}/caisses/{id}/retirer",
+            post(register::retire_register),
+        )
         .route("/borne/{secret}", get(kiosk::start))
         .route("/borne/{secret}/carte", post(kiosk::card))
         .route("/borne/{secret}/payer", post(kiosk::pay))

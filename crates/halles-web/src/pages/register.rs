@@ -623,6 +623,25 @@ pub struct KioskForm {
     action: String,
 }
 
+/// Retires a register (the market's administrator).
+pub async fn retire_register(
+    State(state): State<AppState>,
+    m: Member<crate::ctx::AdminRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .retire_register(&m.scope, RegisterId(id))
+        .await?;
+    let [f, k] = flash_headers(
+        "success",
+        "flash-register-retired",
+        state.config.secure_cookies,
+    );
+    Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+}
+
 /// Turns a register's kiosk mode on (or renews its link, shown once) or off.
 pub async fn kiosk_action(
     State(state): State<AppState>,
