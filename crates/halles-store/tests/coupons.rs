@@ -1153,6 +1153,24 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         spend(&store, w.market, card, &[(w.fruits, 50)])
             .await
             .unwrap();
+        // A partner with participants cannot leave the program; an empty one can, and a
+        // market taken out redeems no more and manages nothing.
+        assert!(matches!(
+            store
+                .remove_program_member(&op, w.program, w.partner_a)
+                .await,
+            Err(StoreError::Conflict("member_in_use"))
+        ));
+        store
+            .remove_program_member(&op, w.program, w.partner_b)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .remove_program_member(&pa, w.program, w.funder)
+                .await
+                .is_err()
+        );
         // Taken out of the group, the north is no longer the manager's to read.
         store
             .set_market_group(&op, w.program, north, None)
@@ -1162,6 +1180,31 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             spent_by(scope(w.market), Some(Dimension::Market)).await,
             vec![("Marché des Saules".to_owned(), 150)],
             "its first sale and the one after the links were lifted"
+        );
+        store
+            .remove_program_member(&op, w.program, w.market)
+            .await
+            .unwrap();
+        assert!(
+            spend(&store, w.market, card, &[(w.fruits, 10)])
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .market_groups(w.program)
+                .await
+                .unwrap()
+                .iter()
+                .all(|g| g.manager.is_none())
+        );
+        assert!(
+            store
+                .program_members(w.program)
+                .await
+                .unwrap()
+                .iter()
+                .all(|m| m.org != w.market && m.org != w.partner_b)
         );
     })
     .await;

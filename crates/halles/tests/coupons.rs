@@ -428,6 +428,18 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .status(),
             404
         );
+        // The partner still has a participant: it cannot leave the program.
+        let res = prog
+            .post_form(
+                &format!(
+                    "/o/{o}/programmes/{program}/membres/{}/retirer",
+                    w.partner.id
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("encore des participant"));
         // A type in use cannot be deleted; the one just added can.
         let ts = app.store.participant_types(program).await.unwrap();
         let res = prog
@@ -1553,6 +1565,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/types/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/reglages",
             "/o/{org}/programmes/{foreign}/partenaires/{foreign}/marches",
+            "/o/{org}/programmes/{foreign}/membres/{foreign}/retirer",
             "/o/{org}/programmes/{foreign}/enveloppes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/modifier",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/maximum",

@@ -573,6 +573,77 @@ impl Store {
         tx.commit().await
     }
 
+    /// Takes an organization out of a program (the operator). A partner organization is
+    /// refused while it has active participants or money reserved or loaded from its envelopes
+    /// (`member_in_use`); its empty envelopes go with it. A market stops redeeming at once (its
+    /// past sales stay in the ledger) and stops managing any market group.
+    pub async fn remove_program_member(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        member: OrgId,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let role = self
+            .program_members(program)
+            .await?
+            .into_iter()
+            .find(|m| m.org == member)
+            .ok_or(StoreError::NotFound)?
+            .role;
+        let mut tx = self.write_tx().await?;
+        if role == ProgramRole::Partner {
+            let used: i64 = sqlx::query(
+                "SELECT (SELECT COUNT(*) FROM participants WHERE program_id = $1 AND organization_id = $2 \
+                 AND active = $3) + (SELECT COUNT(*) FROM budget_envelopes WHERE program_id = $1 \
+                 AND partner_id = $2 AND reserved_cents + loaded_cents > 0) AS n",
+            )
+            .bind(program.0)
+            .bind(member.0)
+            .bind(true)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if used > 0 {
+                return Err(StoreError::Conflict("member_in_use"));
+            }
+            sqlx::query("DELETE FROM budget_envelopes WHERE program_id = $1 AND partner_id = $2")
+                .bind(program.0)
+                .bind(member.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM partner_markets WHERE program_id = $1 AND (partner_id = $2 OR market_id = $2)")
+            .bind(program.0)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE market_groups SET manager_id = NULL WHERE program_id = $1 AND manager_id = $2",
+        )
+        .bind(program.0)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM program_members WHERE organization_id = $1 AND program_id = $2 AND member_id = $3",
+        )
+        .bind(scope.org.0)
+        .bind(program.0)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await?;
+        let change = Change::by(
+            scope,
+            Action::Delete,
+            "program_member",
+            format!("{program}:{member}"),
+        )
+        .before(json!({"role": role.code()}));
+        audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await
+    }
+
     /// The organizations taking part in a program, by role then name.
     pub async fn program_members(&self, program: ProgramId) -> StoreResult<Vec<ProgramMember>> {
         let rows = sqlx::query(

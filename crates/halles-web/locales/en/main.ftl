@@ -1135,3 +1135,7 @@ reach-repeat = Two days or more
 # Retiring a register
 register-retire = Retire the register
 flash-register-retired = The register is retired: it takes no more sales, and its kiosk link no longer works. Its past sales stay in the reports.
+
+# Taking an organization out of a program
+program-member-remove = Take out of the program
+err-member_in_use = This organization still has active participants or money reserved or loaded from its envelopes: remove its participants first.

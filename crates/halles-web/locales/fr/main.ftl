@@ -1135,3 +1135,7 @@ reach-repeat = Deux jours ou plus
 # Retiring a register
 register-retire = Retirer la caisse
 flash-register-retired = La caisse est retirée : elle ne prend plus de ventes, et son lien de borne ne fonctionne plus. Ses ventes passées restent dans les rapports.
+
+# Taking an organization out of a program
+program-member-remove = Retirer du programme
+err-member_in_use = Cet organisme a encore des participant·e·s actifs ou de l'argent réservé ou versé depuis ses enveloppes : retirez d'abord ses participant·e·s.

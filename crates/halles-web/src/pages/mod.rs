@@ -169,6 +169,10 @@ pub fn routes() -> Router<AppState> {
             post(programs::settings),
         )
         .route(
+            "/o/{org}/programmes/{id}/membres/{member}/retirer",
+            post(programs::remove_member),
+        )
+        .route(
             "/o/{org}/programmes/{id}/partenaires/{partner}/marches",
             post(programs::set_partner_markets),
         )

@@ -770,6 +770,21 @@ pub async fn settings(
     .await
 }
 
+/// Takes an organization out of the program (the operator); a partner still holding people
+/// or money is refused beside the list.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, member)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let result = state
+        .store
+        .remove_program_member(&m.scope, ProgramId(id), OrgId(member))
+        .await;
+    saved_or_refused(&state, m, id, result, form, |_| "member".to_owned()).await
+}
+
 /// Sets the markets where a partner's participants may spend (the operator): the ticked
 /// `market` boxes, or none for every market.
 pub async fn set_partner_markets(
