@@ -149,6 +149,108 @@ impl Store {
         Ok(org)
     }
 
+    /// Renames an organization (platform administration): refused without a name
+    /// (`name_required`).
+    pub async fn rename_organization(
+        &self,
+        actor: Actor,
+        id: OrgId,
+        name: &str,
+    ) -> StoreResult<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Conflict("name_required"));
+        }
+        let before = self.organization_by_id(id).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change {
+            org: Some(id),
+            actor,
+            action: Action::Update,
+            entity: "organization",
+            entity_id: id.to_string(),
+            before: Some(json!({"name": before.name})),
+            after: Some(json!({"name": name})),
+        };
+        audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await
+    }
+
+    /// Archives an organization, which disables it: no one can open it any more, its API tokens
+    /// stop working, and it takes no part in programs. Refused while it enrols active
+    /// participants or holds money in budget envelopes (`org_in_use`). Restoring brings it back.
+    pub async fn set_organization_archived(
+        &self,
+        actor: Actor,
+        id: OrgId,
+        archived: bool,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        if archived {
+            let used: i64 = sqlx::query(
+                "SELECT (SELECT COUNT(*) FROM participants WHERE organization_id = $1 AND active = $2) \
+                 + (SELECT COUNT(*) FROM budget_envelopes WHERE partner_id = $1 AND reserved_cents + loaded_cents > 0) AS n",
+            )
+            .bind(id.0)
+            .bind(true)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if used > 0 {
+                return Err(StoreError::Conflict("org_in_use"));
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE organizations SET archived_at = $1 WHERE id = $2 AND (archived_at IS NULL) = $3",
+        )
+        .bind(archived.then_some(ms(now)))
+        .bind(id.0)
+        .bind(archived)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound);
+        }
+        if archived {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(ms(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change {
+            org: Some(id),
+            actor,
+            action: Action::Update,
+            entity: "organization",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({"archived": archived})),
+        };
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+
+    /// The archived organizations (platform administration, to restore one).
+    pub async fn archived_organizations(&self) -> StoreResult<Vec<Organization>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, name, lang, created_at FROM organizations WHERE archived_at IS NOT NULL \
+             ORDER BY name, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Organization::from_row).collect()
+    }
+
     /// The organization of a scope.
     pub async fn organization(&self, scope: &TenantScope) -> StoreResult<Organization> {
         self.organization_by_id(scope.org).await

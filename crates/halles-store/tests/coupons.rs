@@ -1161,6 +1161,13 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                 .await,
             Err(StoreError::Conflict("member_in_use"))
         ));
+        // Nor can it be archived from the platform.
+        assert!(matches!(
+            store
+                .set_organization_archived(Actor::system(), w.partner_a, true)
+                .await,
+            Err(StoreError::Conflict("org_in_use"))
+        ));
         store
             .remove_program_member(&op, w.program, w.partner_b)
             .await

@@ -832,3 +832,65 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_platform_admin_renames_archives_and_restores_organizations() {
+    use halles_core::organizations::OrgKind;
+    for app in TestApp::on_every_db().await {
+        app.platform_admin("admin@halles.example").await;
+        let market = app.org(OrgKind::Market, "Marché Jarry").await;
+        app.user("gestion@m.example", Some((market.id, Role::Admin)))
+            .await;
+        let admin = app.logged_in("admin@halles.example").await;
+        let m = market.id;
+        let res = admin
+            .post_form(
+                &format!("/admin/organisations/{m}/renommer"),
+                &[("name", " ")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let res = admin
+            .post_form(
+                &format!("/admin/organisations/{m}/renommer"),
+                &[("name", "Marché Jarry Est")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            app.store.organization_by_id(m).await.unwrap().name,
+            "Marché Jarry Est"
+        );
+        // Archived: its people can no longer open it; restored, they can again.
+        let staff = app.logged_in("gestion@m.example").await;
+        assert_eq!(staff.get(&format!("/o/{m}/caisses")).await.status(), 200);
+        let archive = format!("/admin/organisations/{m}/archiver");
+        assert_eq!(
+            admin
+                .post_form(&archive, &[("archived", "1")])
+                .await
+                .status(),
+            303
+        );
+        assert_ne!(staff.get(&format!("/o/{m}/caisses")).await.status(), 200);
+        let html = admin.get("/admin").await.text().await.unwrap();
+        assert!(html.contains("Organisations archivées"), "{html}");
+        assert_eq!(
+            admin
+                .post_form(&archive, &[("archived", "0")])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(staff.get(&format!("/o/{m}/caisses")).await.status(), 200);
+        // Only the platform's administrators.
+        assert_eq!(
+            staff
+                .post_form(&archive, &[("archived", "1")])
+                .await
+                .status(),
+            403
+        );
+        app.stop().await;
+    }
+}

@@ -1139,3 +1139,11 @@ flash-register-retired = The register is retired: it takes no more sales, and it
 # Taking an organization out of a program
 program-member-remove = Take out of the program
 err-member_in_use = This organization still has active participants or money reserved or loaded from its envelopes: remove its participants first.
+
+# Platform administration: renaming and archiving organizations
+admin-org-change = Change or archive
+admin-org-archive = Archive the organization
+admin-org-archive-hint = An archived organization is disabled: no one can open it any more, and its API tokens stop working. Refused while it has active participants or money in its envelopes.
+admin-org-restore = Restore
+admin-orgs-archived = Archived organizations
+err-org_in_use = This organization still has active participants or money in its envelopes: it cannot be archived.

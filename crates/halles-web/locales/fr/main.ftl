@@ -1139,3 +1139,11 @@ flash-register-retired = La caisse est retirée : elle ne prend plus de ventes, 
 # Taking an organization out of a program
 program-member-remove = Retirer du programme
 err-member_in_use = Cet organisme a encore des participant·e·s actifs ou de l'argent réservé ou versé depuis ses enveloppes : retirez d'abord ses participant·e·s.
+
+# Platform administration: renaming and archiving organizations
+admin-org-change = Modifier ou archiver
+admin-org-archive = Archiver l'organisation
+admin-org-archive-hint = Une organisation archivée est désactivée : plus personne ne peut l'ouvrir, ses jetons d'API cessent de fonctionner. Refusé tant qu'elle a des participant·e·s actifs ou de l'argent dans ses enveloppes.
+admin-org-restore = Rétablir
+admin-orgs-archived = Organisations archivées
+err-org_in_use = Cette organisation a encore des participant·e·s actifs ou de l'argent dans ses enveloppes : elle ne peut pas être archivée.

@@ -26,6 +26,7 @@ use serde::Deserialize;
 struct OrgsPage {
     page: Ctx,
     orgs: Vec<Organization>,
+    archived: Vec<Organization>,
     kinds: Vec<OrgKind>,
     errors: FormErrors,
     kind: String,
@@ -42,12 +43,14 @@ async fn orgs_page(
     admin_email: String,
 ) -> Result<Response, PageError> {
     let orgs = state.store.organizations().await?;
+    let archived = state.store.archived_organizations().await?;
     let lang = page.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
         &OrgsPage {
             page,
             orgs,
+            archived,
             kinds: OrgKind::ALL.to_vec(),
             errors,
             kind,
@@ -127,6 +130,66 @@ pub async fn create_organization(
     crate::mail::invitation(&state, &org, &inv, &a.user.name, &secret).await?;
     let [f, k] = flash_headers("success", "flash-org-created", state.config.secure_cookies);
     Ok(see_other("/admin", [f, k]))
+}
+
+/// A rename, or an archive (`archived` = 1) or restore (0).
+#[derive(Debug, Deserialize)]
+pub struct OrgChangeForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    archived: String,
+}
+
+/// Renames (`renommer`), archives or restores (`archiver`) an organization. A refusal comes
+/// back on the organizations page.
+pub async fn change_organization(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Path((id, action)): Path<(i64, String)>,
+    CsrfForm(form): CsrfForm<OrgChangeForm>,
+) -> Result<Response, PageError> {
+    let actor = Actor::user(a.user.id);
+    let org = halles_core::OrgId(id);
+    let result = match action.as_str() {
+        "renommer" => {
+            state
+                .store
+                .rename_organization(actor, org, &form.name)
+                .await
+        }
+        "archiver" => {
+            state
+                .store
+                .set_organization_archived(actor, org, form.archived == "1")
+                .await
+        }
+        _ => return Err(halles_store::StoreError::NotFound.into()),
+    };
+    match result {
+        Ok(()) => {
+            let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
+            Ok(see_other("/admin", [f, k]))
+        }
+        Err(halles_store::StoreError::Conflict(code)) => {
+            let key = if code == "name_required" {
+                "err-required".to_owned()
+            } else {
+                format!("err-{code}")
+            };
+            let errors = FormErrors::one(&format!("org_{id}"), &key, &a.ctx.i18n);
+            orgs_page(
+                &state,
+                a.ctx,
+                errors,
+                "hub".into(),
+                String::new(),
+                String::new(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

@@ -73,6 +73,10 @@ pub fn routes() -> Router<AppState> {
             "/admin",
             get(admin::organizations).post(admin::create_organization),
         )
+        .route(
+            "/admin/organisations/{id}/{action}",
+            post(admin::change_organization),
+        )
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route("/admin/users/{id}/enable", post(admin::enable_user))
