@@ -3,7 +3,8 @@
 //! [`card_sheet`] lays out business-card-sized cards (3.5 × 2 in) two across and five down on
 //! US Letter pages, with light-grey cut lines between them. Each card shows the program name,
 //! a QR code (with its four-module quiet zone), the card number grouped by four digits and a
-//! short hint; each page has the sheet title and its page number in the top margin.
+//! short hint, and the program's artwork when it has one; each page has the sheet title and its
+//! page number in the top margin.
 //!
 //! Crates, chosen to avoid hand-written encoders:
 //! - `krilla` draws the PDF: a maintained high-level writer (from the Typst ecosystem) that
@@ -18,7 +19,8 @@
 
 use krilla::Document;
 use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
@@ -45,6 +47,8 @@ pub struct CardSheetText {
     pub title: String,
     /// Hint printed under the number, e.g. "Solde : scannez le code".
     pub balance_hint: String,
+    /// The program's artwork (a JPEG), printed above the number on every card.
+    pub artwork: Option<Vec<u8>>,
 }
 
 /// Why a card sheet could not be produced.
@@ -69,6 +73,9 @@ pub enum CardSheetError {
     /// The embedded font could not be loaded (a build problem, not a data problem).
     #[error("embedded font could not be loaded")]
     Font,
+    /// The artwork is not a JPEG the PDF writer reads.
+    #[error("artwork is not a readable JPEG: {0}")]
+    Artwork(String),
     /// The PDF writer failed (its message).
     #[error("PDF could not be written: {0}")]
     Pdf(String),
@@ -96,6 +103,9 @@ const QR_SIDE: f32 = 110.0;
 const QUIET_MODULES: usize = 4;
 const COL_X: f32 = QR_X + QR_SIDE + 4.0;
 const COL_W: f32 = CARD_W - COL_X - 10.0;
+/// The artwork's box, in the text column above the number.
+const ART_Y: f32 = 30.0;
+const ART_H: f32 = 28.0;
 
 /// Renders a PDF sheet of `cards`, ten per Letter page, as many pages as needed.
 ///
@@ -115,6 +125,10 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
         prepared.push((number, qr));
     }
 
+    let artwork = match &text.artwork {
+        Some(jpeg) => Some(Artwork::new(jpeg)?),
+        None => None,
+    };
     let fonts = Fonts::load()?;
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(text.title.clone()));
@@ -141,6 +155,9 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
             let x = LEFT + (slot % COLS) as f32 * CARD_W;
             let y = TOP + (slot / COLS) as f32 * CARD_H;
             draw_card(&mut surface, &fonts, text, number, qr, x, y);
+            if let Some(art) = &artwork {
+                art.draw(&mut surface, x + COL_X, y + ART_Y);
+            }
         }
         surface.finish();
         page.finish();
@@ -148,6 +165,33 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
     document
         .finish()
         .map_err(|e| CardSheetError::Pdf(e.to_string()))
+}
+
+/// The artwork, read once and fitted into its box (keeping its proportions).
+struct Artwork {
+    image: Image,
+    size: Size,
+}
+
+impl Artwork {
+    fn new(jpeg: &[u8]) -> Result<Self, CardSheetError> {
+        let image =
+            Image::from_jpeg(jpeg.to_vec().into(), true).map_err(CardSheetError::Artwork)?;
+        let (w, h) = image.size();
+        if w == 0 || h == 0 {
+            return Err(CardSheetError::Artwork("empty image".into()));
+        }
+        let scale = (COL_W / w as f32).min(ART_H / h as f32);
+        let size = Size::from_wh(w as f32 * scale, h as f32 * scale)
+            .ok_or_else(|| CardSheetError::Artwork("invalid size".into()))?;
+        Ok(Artwork { image, size })
+    }
+
+    fn draw(&self, surface: &mut Surface<'_>, x: f32, y: f32) {
+        surface.push_transform(&Transform::from_translate(x, y));
+        surface.draw_image(self.image.clone(), self.size);
+        surface.pop();
+    }
 }
 
 /// "1234567890123456" → "1234 5678 9012 3456"; `None` unless exactly 16 ASCII digits.
@@ -395,6 +439,7 @@ mod tests {
             program: "P".into(),
             title: "T".into(),
             balance_hint: "H".into(),
+            artwork: None,
         };
         assert!(matches!(
             card_sheet(&cards, &text),

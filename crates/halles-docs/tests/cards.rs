@@ -50,6 +50,7 @@ fn text() -> CardSheetText {
         program: "Marché solidaire — Épicerie à Québec".into(),
         title: "Cartes — lot 3".into(),
         balance_hint: "Solde : scannez le code".into(),
+        artwork: None,
     }
 }
 
@@ -168,4 +169,52 @@ fn empty_batch_is_one_page_with_the_title() {
     let text = page_text(pdf, 1);
     assert!(text.contains("Cartes — lot 3"), "{text}");
     assert!(!text.contains("Marché"), "{text}");
+}
+
+#[test]
+fn the_programs_artwork_is_on_every_card_and_the_codes_still_scan() {
+    if !tools_ready() {
+        return;
+    }
+    // A wide green-and-white picture, as an operator would upload it, made a JPEG.
+    let picture = image::RgbImage::from_fn(300, 100, |x, _| {
+        if x < 150 {
+            image::Rgb([46, 125, 50])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    let jpeg = halles_docs::photo::to_jpeg(&png).expect("jpeg");
+    let cards = batch(3);
+    let with_art = CardSheetText {
+        artwork: Some(jpeg),
+        ..text()
+    };
+    let bytes = card_sheet(&cards, &with_art).expect("render");
+    let path = scratch("artwork.pdf");
+    std::fs::write(&path, &bytes).expect("write pdf");
+    let pdf = path.to_str().expect("UTF-8 path");
+    let images = run("pdfimages", &["-list", pdf]);
+    let drawn = images
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .count();
+    assert_eq!(drawn, 3, "one picture per card:\n{images}");
+    let mut expected: Vec<String> = cards.iter().map(|c| c.qr_value.clone()).collect();
+    expected.sort();
+    assert_eq!(qr_values(pdf, 1, "artwork-page1"), expected);
+    // Something that is not a JPEG is refused before anything is drawn.
+    let broken = CardSheetText {
+        artwork: Some(b"not a picture".to_vec()),
+        ..text()
+    };
+    assert!(matches!(
+        card_sheet(&cards, &broken),
+        Err(halles_docs::CardSheetError::Artwork(_))
+    ));
 }

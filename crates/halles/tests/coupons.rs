@@ -277,7 +277,52 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             .get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf"))
             .await;
         assert_eq!(res.status(), 200);
-        assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
+        let plain = res.bytes().await.unwrap();
+        assert!(plain.starts_with(b"%PDF-"));
+        // Card artwork: a picture sent from the program page is printed on every card; a file
+        // that is not a picture is refused and changes nothing.
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(400, 120, |x, _| {
+            image::Rgb([40, (x % 200) as u8, 90])
+        }))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+        let send_artwork = |bytes: Vec<u8>| {
+            let prog = &prog;
+            async move {
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", prog.csrf().await)
+                    .part(
+                        "artwork",
+                        reqwest::multipart::Part::bytes(bytes).file_name("logo.png"),
+                    );
+                prog.http
+                    .post(format!(
+                        "{}/o/{o}/programmes/{program}/illustration",
+                        prog.base
+                    ))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(send_artwork(b"pas une image".to_vec()).await.status(), 303);
+        assert!(app.store.card_artwork(program).await.unwrap().is_none());
+        assert_eq!(send_artwork(png).await.status(), 303);
+        assert!(app.store.card_artwork(program).await.unwrap().is_some());
+        let with_art = prog
+            .get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        assert!(with_art.starts_with(b"%PDF-") && with_art.len() > plain.len());
+        // Read back with poppler: no picture before, one per card after.
+        if let Some(images) = pdf_images(&plain, "plain") {
+            assert_eq!(images, 0);
+            assert_eq!(pdf_images(&with_art, "art"), Some(cards));
+        }
         let csv = prog
             .get(&format!(
                 "/o/{o}/programmes/{program}/rapports?by=market&format=csv"
@@ -459,6 +504,30 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         assert_eq!(res.status(), 303);
         assert_eq!(cards, 3);
         app.stop().await;
+    }
+}
+
+/// How many pictures poppler's `pdfimages` lists in a PDF; `None` when the tool is missing
+/// (required when `HALLES_REQUIRE_TOOLS` is set).
+fn pdf_images(pdf: &[u8], name: &str) -> Option<usize> {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("halles-coupons");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    match std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => Some(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .skip(2)
+                .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+                .count(),
+        ),
+        Err(_) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_none() => None,
+        Err(e) => panic!("pdfimages is required: {e}"),
     }
 }
 
@@ -1579,6 +1648,13 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 ok_status: 404,
             });
         }
+        // An upload: a plain form is not the multipart the page sends.
+        rows.push(Row {
+            method: "POST",
+            path: "/o/{org}/programmes/{foreign}/illustration",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 400,
+        });
         rows.push(Row {
             method: "GET",
             path: "/o/{org}/programmes/{foreign}/participants/import",

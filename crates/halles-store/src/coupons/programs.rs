@@ -423,6 +423,48 @@ impl Store {
         tx.commit().await
     }
 
+    /// Sets (or replaces, or with `None` removes) the artwork printed on the program's cards:
+    /// a JPEG already resized (the operator).
+    pub async fn set_card_artwork(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        jpeg: Option<&[u8]>,
+    ) -> StoreResult<()> {
+        self.operated_program(scope, program).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM card_artwork WHERE program_id = $1 AND organization_id = $2")
+            .bind(program.0)
+            .bind(scope.org.0)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(jpeg) = jpeg {
+            sqlx::query(
+                "INSERT INTO card_artwork (organization_id, program_id, jpeg, updated_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(scope.org.0)
+            .bind(program.0)
+            .bind(jpeg)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change::by(scope, Action::Update, "card_artwork", program)
+            .after(json!({"bytes": jpeg.map(<[u8]>::len)}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+
+    /// The artwork printed on a program's cards, if any (JPEG).
+    pub async fn card_artwork(&self, program: ProgramId) -> StoreResult<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT jpeg FROM card_artwork WHERE program_id = $1")
+            .bind(program.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("jpeg")).transpose()?)
+    }
+
     /// Archives or restores a program.
     pub async fn set_program_archived(
         &self,

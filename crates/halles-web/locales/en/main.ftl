@@ -1147,3 +1147,10 @@ admin-org-archive-hint = An archived organization is disabled: no one can open i
 admin-org-restore = Restore
 admin-orgs-archived = Archived organizations
 err-org_in_use = This organization still has active participants or money in its envelopes: it cannot be archived.
+
+# Card artwork
+field-card-artwork = Card artwork
+field-card-artwork-hint = Your logo or an illustration (JPEG, PNG or WebP), printed on every card of the printable sheets, above the number.
+program-artwork-upload = Send the artwork
+program-artwork-remove = Remove the artwork
+flash-artwork-saved = The artwork is saved: it will be on the cards of the next printed sheets.

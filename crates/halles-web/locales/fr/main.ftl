@@ -1147,3 +1147,10 @@ admin-org-archive-hint = Une organisation archivée est désactivée : plus pers
 admin-org-restore = Rétablir
 admin-orgs-archived = Organisations archivées
 err-org_in_use = Cette organisation a encore des participant·e·s actifs ou de l'argent dans ses enveloppes : elle ne peut pas être archivée.
+
+# Card artwork
+field-card-artwork = Illustration des cartes
+field-card-artwork-hint = Votre logo ou une illustration (JPEG, PNG ou WebP), imprimé sur chaque carte des feuilles à imprimer, au-dessus du numéro.
+program-artwork-upload = Envoyer l'illustration
+program-artwork-remove = Retirer l'illustration
+flash-artwork-saved = L'illustration est enregistrée : elle sera sur les cartes des prochaines feuilles imprimées.

@@ -168,6 +168,7 @@ pub async fn batch_pdf(
         },
         title: p.ta("cards-sheet-title", [("batch", batch.to_string())]),
         balance_hint: p.t("cards-sheet-hint"),
+        artwork: state.store.card_artwork(program.id).await?,
     };
     let bytes =
         halles_docs::card_sheet(&prints, &text).map_err(|e| PageError::internal(p.i18n.lang, e))?;

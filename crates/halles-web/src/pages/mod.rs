@@ -173,6 +173,11 @@ pub fn routes() -> Router<AppState> {
             post(programs::settings),
         )
         .route(
+            "/o/{org}/programmes/{id}/illustration",
+            post(programs::card_artwork)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
             "/o/{org}/programmes/{id}/membres/{member}/retirer",
             post(programs::remove_member),
         )
@@ -372,4 +377,52 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
             forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
         ))
     }
+}
+
+/// A picture sent with a multipart form, after its CSRF field was checked.
+pub(crate) struct PictureUpload {
+    /// The picture made a resized JPEG: `None` when no file came, `Some(Err(()))` when the file
+    /// is not a picture we read.
+    pub picture: Option<Result<Vec<u8>, ()>>,
+    /// The form's other text fields.
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// Reads a multipart form carrying a picture in `file_field` (and `csrf`), refuses a wrong CSRF
+/// token, and resizes the picture off the async threads.
+pub(crate) async fn picture_upload(
+    headers: &axum::http::HeaderMap,
+    token: Option<&crate::security::CsrfToken>,
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    lang: halles_core::accounts::Lang,
+) -> Result<PictureUpload, crate::errors::PageError> {
+    let mut fields = std::collections::HashMap::new();
+    let mut bytes: Option<Vec<u8>> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            bytes = field.bytes().await.ok().map(|b| b.to_vec());
+        } else {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let sent = fields.get("csrf").cloned().unwrap_or_default();
+    if !crate::security::csrf_matches(headers, token, &sent) {
+        return Err(crate::errors::PageError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            lang,
+            "err-csrf",
+        ));
+    }
+    let picture = match bytes.filter(|b| !b.is_empty()) {
+        None => None,
+        Some(bytes) => Some(
+            tokio::task::spawn_blocking(move || halles_docs::photo::to_jpeg(&bytes))
+                .await
+                .map_err(|e| crate::errors::PageError::internal(lang, e))?
+                .map_err(|_| ()),
+        ),
+    };
+    Ok(PictureUpload { picture, fields })
 }

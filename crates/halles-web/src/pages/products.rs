@@ -337,43 +337,28 @@ pub async fn upload_photo(
     Path((_, id)): Path<(i64, i64)>,
     headers: axum::http::HeaderMap,
     token: Option<axum::Extension<crate::security::CsrfToken>>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let back = format!("/o/{}/products/{id}", m.org.id);
-    let mut sent = String::new();
-    let mut photo: Option<Vec<u8>> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("csrf") => sent = field.text().await.unwrap_or_default(),
-            Some("photo") => photo = field.bytes().await.ok().map(|b| b.to_vec()),
-            _ => {}
-        }
-    }
-    if !crate::security::csrf_matches(&headers, token.as_ref().map(|t| &t.0), &sent) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            m.ctx.i18n.lang,
-            "err-csrf",
-        ));
-    }
-    let Some(bytes) = photo.filter(|b| !b.is_empty()) else {
-        let [f, k] = flash_headers("error", "err-photo_missing", secure);
-        return Ok(see_other(&back, [f, k]));
-    };
-    // Decoding and resizing take a moment of CPU: off the async threads.
-    let jpeg = tokio::task::spawn_blocking(move || halles_docs::photo::to_jpeg(&bytes))
-        .await
-        .map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
-    let [f, k] = match jpeg {
-        Ok(jpeg) => {
+    let upload = super::picture_upload(
+        &headers,
+        token.as_ref().map(|t| &t.0),
+        multipart,
+        "photo",
+        m.ctx.i18n.lang,
+    )
+    .await?;
+    let [f, k] = match upload.picture {
+        None => flash_headers("error", "err-photo_missing", secure),
+        Some(Ok(jpeg)) => {
             state
                 .store
                 .set_product_photo(&m.scope, ProductId(id), &jpeg)
                 .await?;
             flash_headers("success", "flash-photo-saved", secure)
         }
-        Err(_) => flash_headers("error", "err-photo_unreadable", secure),
+        Some(Err(())) => flash_headers("error", "err-photo_unreadable", secure),
     };
     Ok(see_other(&back, [f, k]))
 }

@@ -250,6 +250,8 @@ struct ProgramPage {
     market_groups: Vec<MarketGroup>,
     /// Which markets each partner sends its participants to (none: every market).
     partner_markets: Vec<(OrgId, OrgId)>,
+    /// Whether the program has card artwork.
+    has_artwork: bool,
     errors: FormErrors,
     typed: HashMap<String, String>,
 }
@@ -410,6 +412,7 @@ async fn program_page(
     } else {
         Vec::new()
     };
+    let has_artwork = v.is_operator() && state.store.card_artwork(v.program.id).await?.is_some();
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -424,6 +427,7 @@ async fn program_page(
             candidates,
             market_groups,
             partner_markets,
+            has_artwork,
             errors,
             typed,
         },
@@ -768,6 +772,50 @@ pub async fn settings(
         .to_owned()
     })
     .await
+}
+
+/// Receives the program's card artwork (multipart: `csrf`, `artwork`), or removes it
+/// (`remove` = 1), for the operator; printed on every card of the sheets from then on.
+pub async fn card_artwork(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let upload = super::picture_upload(
+        &headers,
+        token.as_ref().map(|t| &t.0),
+        multipart,
+        "artwork",
+        m.ctx.i18n.lang,
+    )
+    .await?;
+    let program = ProgramId(id);
+    let secure = state.config.secure_cookies;
+    let [f, k] = match (upload.fields.contains_key("remove"), upload.picture) {
+        (true, _) => {
+            state
+                .store
+                .set_card_artwork(&m.scope, program, None)
+                .await?;
+            flash_headers("success", "flash-saved", secure)
+        }
+        (false, None) => flash_headers("error", "err-photo_missing", secure),
+        (false, Some(Ok(jpeg))) => {
+            state
+                .store
+                .set_card_artwork(&m.scope, program, Some(&jpeg))
+                .await?;
+            flash_headers("success", "flash-artwork-saved", secure)
+        }
+        (false, Some(Err(()))) => flash_headers("error", "err-photo_unreadable", secure),
+    };
+    Ok(see_other(
+        &format!("/o/{}/programmes/{id}", m.org.id),
+        [f, k],
+    ))
 }
 
 /// Takes an organization out of the program (the operator); a partner still holding people
