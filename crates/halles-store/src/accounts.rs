@@ -310,20 +310,7 @@ impl Store {
             lang,
             ..before.clone()
         };
-        audit::record(
-            &mut tx,
-            Change {
-                org: None,
-                actor,
-                action: Action::Update,
-                entity: "user",
-                entity_id: id.to_string(),
-                before: Some(before.audit_json()),
-                after: Some(after.audit_json()),
-            },
-            now,
-        )
-        .await?;
+        audit::record(&mut tx, user_update(actor, id, &before, &after), now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -394,20 +381,7 @@ impl Store {
             disabled_at: disabled.then_some(now),
             ..before.clone()
         };
-        audit::record(
-            &mut tx,
-            Change {
-                org: None,
-                actor,
-                action: Action::Update,
-                entity: "user",
-                entity_id: id.to_string(),
-                before: Some(before.audit_json()),
-                after: Some(after.audit_json()),
-            },
-            now,
-        )
-        .await?;
+        audit::record(&mut tx, user_update(actor, id, &before, &after), now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -542,19 +516,24 @@ impl Store {
         };
         audit::record(
             &mut tx,
-            Change {
-                org: None,
-                actor: Actor::user(id),
-                action: Action::Update,
-                entity: "user",
-                entity_id: id.to_string(),
-                before: Some(before.audit_json()),
-                after: Some(after.audit_json()),
-            },
+            user_update(Actor::user(id), id, &before, &after),
             now,
         )
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+/// The audit record of a change to an account.
+fn user_update(actor: Actor, id: UserId, before: &User, after: &User) -> Change<'static> {
+    Change {
+        org: None,
+        actor,
+        action: Action::Update,
+        entity: "user",
+        entity_id: id.to_string(),
+        before: Some(before.audit_json()),
+        after: Some(after.audit_json()),
     }
 }

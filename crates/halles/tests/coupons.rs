@@ -507,6 +507,30 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
     }
 }
 
+/// Sends a participant list (CSV) to the import page, to `preview` or `apply` it.
+async fn upload_list(
+    b: &support::Browser,
+    path: &str,
+    csv: &str,
+    purpose: &str,
+    action: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", b.csrf().await)
+        .text("consent_purpose", purpose.to_owned())
+        .text("action", action.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("liste.csv"),
+        );
+    b.http
+        .post(format!("{}{path}", b.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// How many pictures poppler's `pdfimages` lists in a PDF; `None` when the tool is missing
 /// (required when `HALLES_REQUIRE_TOOLS` is set).
 fn pdf_images(pdf: &[u8], name: &str) -> Option<usize> {
@@ -1056,26 +1080,7 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
             "{template}"
         );
         let upload = |csv: &'static str, action: &'static str| {
-            let b = &b;
-            let path = path.clone();
-            async move {
-                let csrf = b.csrf().await;
-                let form = reqwest::multipart::Form::new()
-                    .text("csrf", csrf)
-                    .text("consent_purpose", "Programme")
-                    .text("action", action)
-                    .part(
-                        "file",
-                        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
-                            .file_name("liste.csv"),
-                    );
-                b.http
-                    .post(format!("{}{path}", b.base))
-                    .multipart(form)
-                    .send()
-                    .await
-                    .unwrap()
-            }
+            upload_list(&b, &path, csv, "Programme", action)
         };
         let first = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;A-1;2026-11-01;2026-12-01;2027-05-31;mensuel;25,00\n";
         let res = upload(first, "preview").await;
@@ -1154,26 +1159,7 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .unwrap();
         assert!(template.contains("identifiant 1") && template.contains("date du consentement"));
         let upload = |csv: &'static str, action: &'static str| {
-            let b = &b;
-            let path = path.clone();
-            async move {
-                let csrf = b.csrf().await;
-                let form = reqwest::multipart::Form::new()
-                    .text("csrf", csrf)
-                    .text("consent_purpose", "Programme Bonne Bouffe")
-                    .text("action", action)
-                    .part(
-                        "file",
-                        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
-                            .file_name("liste.csv"),
-                    );
-                b.http
-                    .post(format!("{}{path}", b.base))
-                    .multipart(form)
-                    .send()
-                    .await
-                    .unwrap()
-            }
+            upload_list(&b, &path, csv, "Programme Bonne Bouffe", action)
         };
         // Semicolons, French headers, two bad rows: each is named, nothing is saved.
         let bad = "type;identifiant 1;nom;date du consentement\n1;A-1;Élise;2026-11-01\n9;A-2;Hugo;2026-11-01\n2;A-1;Inès;hier\n";

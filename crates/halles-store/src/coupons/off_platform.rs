@@ -5,7 +5,7 @@
 //! forecasts and the ledger work as for any schedule. A re-import ends the allocation of anyone
 //! missing from the list; the worker deactivates participants whose allocation has ended.
 
-use super::schedules::{Schedule, enrol_tx};
+use super::schedules::{Schedule, enrol_tx, insert_amounts};
 use super::{Program, date};
 use crate::db::ms;
 use crate::{Store, StoreError, StoreResult};
@@ -76,19 +76,12 @@ pub(crate) async fn start_allowance(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    for (g, c) in &a.amounts {
-        sqlx::query(
-            "INSERT INTO schedule_amounts (organization_id, schedule_id, participant_type_id, product_group_id, \
-             amount_cents) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(program.operator.0)
-        .bind(id)
-        .bind(participant_type.0)
-        .bind(g.0)
-        .bind(c.0)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let amounts: Vec<_> = a
+        .amounts
+        .iter()
+        .map(|(g, c)| (participant_type, *g, *c))
+        .collect();
+    insert_amounts(&mut *tx, program.operator, ScheduleId(id), &amounts).await?;
     let schedule = Schedule {
         id: ScheduleId(id),
         program: program.id,
@@ -102,11 +95,7 @@ pub(crate) async fn start_allowance(
         usage_based: false,
         expiry: Expiry::Never,
         archived: false,
-        amounts: a
-            .amounts
-            .iter()
-            .map(|(g, c)| (participant_type, *g, *c))
-            .collect(),
+        amounts,
         participant: Some(participant),
     };
     let e = Enrolment {

@@ -191,19 +191,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        for (t, g, c) in &input.amounts {
-            sqlx::query(
-                "INSERT INTO schedule_amounts (organization_id, schedule_id, participant_type_id, product_group_id, \
-                 amount_cents) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(scope.org.0)
-            .bind(id)
-            .bind(t.0)
-            .bind(g.0)
-            .bind(c.0)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_amounts(&mut tx, scope.org, ScheduleId(id), &input.amounts).await?;
         let change = Change::by(scope, Action::Create, "allocation_schedule", id).after(json!({"program": program, "name": input.name, "moment": input.moment.code(),
                     "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry}));
         audit::record(&mut tx, change, now).await?;
@@ -963,6 +951,30 @@ impl Store {
         .await?;
         Ok(released)
     }
+}
+
+/// Writes a schedule's amounts per participant type and product group, in the caller's
+/// transaction.
+pub(crate) async fn insert_amounts(
+    tx: &mut sqlx::AnyConnection,
+    operator: OrgId,
+    schedule: ScheduleId,
+    amounts: &[(ParticipantTypeId, ProductGroupId, Cents)],
+) -> StoreResult<()> {
+    for (t, g, c) in amounts {
+        sqlx::query(
+            "INSERT INTO schedule_amounts (organization_id, schedule_id, participant_type_id, product_group_id, \
+             amount_cents) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(operator.0)
+        .bind(schedule.0)
+        .bind(t.0)
+        .bind(g.0)
+        .bind(c.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Enrols a participant in a schedule in the caller's transaction: reserves every load they will
