@@ -255,6 +255,65 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         let qr = format!("https://halles.example/c/{}", card.token);
         let replay = redeem("k3", 100, qr).await.unwrap();
         assert_eq!(replay.status(), 201);
+        // The market reads its sales in the transaction log, a page at a time and without
+        // any holder; a wrong kind is a validation problem.
+        let log = app.at(&format!(
+            "/api/v1/organizations/{m}/programs/{program}/transactions"
+        ));
+        let page = http
+            .get(format!("{log}?kind=spend&limit=2"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let next = page
+            .headers()
+            .get("link")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_owned)
+            .expect("a next page");
+        let rows: Value = page.json().await.unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), 2);
+        assert!(rows.as_array().unwrap().iter().all(|r| {
+            r["kind"] == "spend"
+                && r["participant_code"].is_null()
+                && r["amount_cents"].as_i64() < Some(0)
+        }));
+        let url = next
+            .trim_start_matches('<')
+            .split('>')
+            .next()
+            .unwrap()
+            .to_owned();
+        let more: Value = http
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let first_ids: Vec<i64> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert!(
+            more.as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["id"].as_i64().unwrap() < first_ids[1])
+        );
+        let bad = http
+            .get(format!("{log}?kind=gift"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
 
         // The holder's balance page: balances, no identity.
         let html = app
@@ -1555,6 +1614,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             Row {
                 method: "GET",
                 path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/transactions",
                 allowed: Allowed::Token(Some(Scope::CouponsRead)),
                 ok_status: 404,
             },

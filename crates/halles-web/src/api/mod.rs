@@ -63,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         coupons::redeem,
         coupons::redemption,
         coupons::refund,
+        coupons::transactions,
     ),
     components(schemas(
         problem::Problem,
@@ -104,6 +105,7 @@ use utoipa::{Modify, OpenApi};
         coupons::NewRedemption,
         coupons::ApiRedemption,
         coupons::NewRefund,
+        coupons::ApiTransaction,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -222,6 +224,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards",
             get(coupons::cards).post(coupons::create_cards),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/transactions",
+            get(coupons::transactions),
         )
         .route(
             "/api/v1/organizations/{org}/cards/lookup",
