@@ -832,6 +832,35 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .unwrap()
                 .is_empty()
         );
+
+        // A large organization: 600 people in one list. The export has them all (the search
+        // page shows 500), and a later list is checked against every one of them.
+        let pb = scope(w.partner_b);
+        let many: Vec<ImportRow> = (0..600)
+            .map(|i| row(i + 2, "1", &format!("G-{i}"), "2026-05-01", ""))
+            .collect();
+        let report = store
+            .import_participants(&pb, w.program, &many, "Programme", None, true)
+            .await
+            .unwrap();
+        assert!(report.applied);
+        assert_eq!(
+            store.all_participants(&pb, w.program).await.unwrap().len(),
+            600
+        );
+        assert_eq!(
+            store.participants(&pb, w.program, "").await.unwrap().len(),
+            500
+        );
+        let again = store
+            .import_participants(&pb, w.program, &many[..1], "Programme", None, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            again.rows[0].problem,
+            Some("duplicate_id1"),
+            "G-0 is the oldest"
+        );
     })
     .await;
 }

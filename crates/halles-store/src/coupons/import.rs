@@ -185,23 +185,36 @@ impl Store {
                 .unwrap_or(0),
             None => i64::MAX,
         };
-        let known = self.participants(scope, program, "").await?;
-        let existing: HashSet<String> = known
-            .iter()
-            .filter(|p| !p.id1.is_empty())
-            .map(|p| p.id1.to_lowercase())
-            .collect();
+        // Every one of the partner's first identifiers (not a page of them): the list is
+        // checked against all.
+        let known: Vec<(ParticipantId, String, bool)> = sqlx::query(
+            "SELECT id, LOWER(id1) AS id1, active FROM participants WHERE program_id = $1 \
+             AND organization_id = $2 AND id1 IS NOT NULL",
+        )
+        .bind(program.0)
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                ParticipantId(sqlx::Row::try_get(r, "id")?),
+                sqlx::Row::try_get(r, "id1")?,
+                crate::db::flag(r, "active")?,
+            ))
+        })
+        .collect::<StoreResult<_>>()?;
+        let existing: HashSet<String> = known.iter().map(|(_, id1, _)| id1.clone()).collect();
         // Off the platform, a known first identifier is that participant, to update (and take
         // back if they had been deactivated); the active ones left out are deactivated.
         let by_id1: HashMap<String, ParticipantId> = known
             .iter()
-            .filter(|p| !p.id1.is_empty())
-            .map(|p| (p.id1.to_lowercase(), p.id))
+            .map(|(id, id1, _)| (id1.clone(), *id))
             .collect();
         let active: HashMap<String, ParticipantId> = known
             .iter()
-            .filter(|p| p.active && !p.id1.is_empty())
-            .map(|p| (p.id1.to_lowercase(), p.id))
+            .filter(|(_, _, active)| *active)
+            .map(|(id, id1, _)| (id1.clone(), *id))
             .collect();
         let mut allowances = Vec::with_capacity(rows.len());
         let today = local_date(self.now());

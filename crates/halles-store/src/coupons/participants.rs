@@ -318,12 +318,31 @@ impl Store {
     }
 
     /// The participants the acting organization may see, matching a search on code, identifiers,
-    /// name, phone or card number; active first, newest first.
+    /// name, phone or card number; active first, newest first; the first 500 (a page).
     pub async fn participants(
         &self,
         scope: &TenantScope,
         program: ProgramId,
         search: &str,
+    ) -> StoreResult<Vec<Participant>> {
+        self.participants_up_to(scope, program, search, 500).await
+    }
+
+    /// Every participant the acting organization may see (the export).
+    pub async fn all_participants(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Vec<Participant>> {
+        self.participants_up_to(scope, program, "", i64::MAX).await
+    }
+
+    async fn participants_up_to(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        search: &str,
+        limit: i64,
     ) -> StoreResult<Vec<Participant>> {
         let only = self.participant_filter(scope, program).await?;
         let like = format!("%{}%", search.trim().to_lowercase());
@@ -331,7 +350,7 @@ impl Store {
             "SELECT {COLUMNS} FROM participants p WHERE p.program_id = $1 AND ($2 = 0 OR p.organization_id = $2) \
              AND ($3 = '%%' OR LOWER(p.code) LIKE $3 OR LOWER(COALESCE(p.id1, '')) LIKE $3 OR LOWER(p.id2) LIKE $3 \
              OR LOWER(p.name) LIKE $3 OR p.phone LIKE $3 OR EXISTS (SELECT 1 FROM cards c WHERE c.participant_id = p.id \
-             AND c.number LIKE $4)) ORDER BY p.active DESC, p.id DESC LIMIT 500"
+             AND c.number LIKE $4)) ORDER BY p.active DESC, p.id DESC LIMIT $5"
         );
         let digits: String = search.chars().filter(char::is_ascii_digit).collect();
         let rows = sqlx::query(&sql)
@@ -343,6 +362,7 @@ impl Store {
             } else {
                 "-".to_owned()
             })
+            .bind(limit)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(row).collect()

@@ -181,7 +181,7 @@ pub async fn export_participants(
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
-    let list = state.store.participants(&m.scope, v.program.id, "").await?;
+    let list = state.store.all_participants(&m.scope, v.program.id).await?;
     let p = &m.ctx;
     let lang = p.i18n.lang.code();
     let mut table = Table::new(
