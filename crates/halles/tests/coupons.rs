@@ -532,6 +532,31 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .status(),
             404
         );
+        // Sent to another market only, the holder's card is refused at this register before
+        // any amount is typed; with no market ticked, it is taken again.
+        let north = app.org(OrgKind::Market, "Marché du Nord").await;
+        app.store
+            .add_program_member(&scope(o), program, north.id, ProgramRole::Market)
+            .await
+            .unwrap();
+        let north_id = north.id.to_string();
+        assert_eq!(
+            prog.post_form(&links, &[("market", north_id.as_str())])
+                .await
+                .status(),
+            303
+        );
+        let step2 = format!("/o/{m}/caisse/carte?card={}", new_card.number.as_str());
+        let res = cashier.get(&step2).await;
+        assert_eq!(res.status(), 422);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("ne peut pas servir à ce marché")
+        );
+        assert_eq!(prog.post_form(&links, &[]).await.status(), 303);
+        assert_eq!(cashier.get(&step2).await.status(), 200);
         // The partner still has a participant: it cannot leave the program.
         let res = prog
             .post_form(

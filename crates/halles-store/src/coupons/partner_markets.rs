@@ -82,4 +82,22 @@ impl Store {
         })
         .collect()
     }
+
+    /// Whether a card may be spent at a market: gift cards and cards of partners without links
+    /// anywhere, others only at their partner's markets (checked again by the sale itself).
+    pub async fn spends_at(&self, card: &super::Card, market: OrgId) -> StoreResult<bool> {
+        let Some(partner) = card.partner else {
+            return Ok(true);
+        };
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM partner_markets WHERE program_id = $1 AND partner_id = $2) AS links, \
+             (SELECT COUNT(*) FROM partner_markets WHERE program_id = $1 AND partner_id = $2 AND market_id = $3) AS here",
+        )
+        .bind(card.program.0)
+        .bind(partner.0)
+        .bind(market.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("links")? == 0 || row.try_get::<i64, _>("here")? > 0)
+    }
 }

@@ -168,7 +168,13 @@ pub async fn card(
         .find_card(&kiosk.scope(), &CardLookup::Token(token.clone()))
         .await
     {
-        Ok(c) if c.status.can_spend() => c,
+        Ok(c) if c.status.can_spend() => {
+            if !state.store.spends_at(&c, kiosk.scope().org).await? {
+                let errors = FormErrors::one("card", "err-card_other_market", &i18n);
+                return Ok(start_page(page, kiosk, secret, errors));
+            }
+            c
+        }
         Ok(c) => {
             let key = format!(
                 "err-{}",

@@ -253,6 +253,11 @@ pub async fn card(
         };
         return start_page(&state, m, errors, q).await;
     }
+    // Said before any amount is typed: the holder's organization sends them elsewhere.
+    if !state.store.spends_at(&card, m.scope.org).await? {
+        let errors = FormErrors::one("card", "err-card_other_market", &i18n);
+        return start_page(&state, m, errors, q).await;
+    }
     let register = register_param(&q.register);
     card_page(
         &state,
