@@ -1381,6 +1381,38 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
             ("Alex Tremblay", "alex@example.org", t[1].id, false)
         );
 
+        // The same through the API: a PUT changes the participant, the duplicate identifier of
+        // someone else is a field problem, an enrolment that does not exist is 404.
+        let token = app.token(w.partner.id, &[Scope::CouponsWrite]).await;
+        let url = app.at(&format!(
+            "/api/v1/organizations/{}/programs/{program}/participants/{holder}",
+            w.partner.id
+        ));
+        let body = json!({"participant_type_id": t[1].id.0, "id1": "DOS-8", "name": "Alex T.",
+            "email": "alex@example.org", "receipts": true, "consent_on": "2026-11-01",
+            "consent_purpose": "programme"});
+        let res = reqwest::Client::new()
+            .put(&url)
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(
+            (v["name"].as_str(), v["id1"].as_str()),
+            (Some("Alex T."), Some("DOS-8"))
+        );
+        let res = reqwest::Client::new()
+            .put(format!("{url}/allocation-schedules/999999"))
+            .bearer_auth(&token)
+            .json(&json!({"max_loads": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+
         // A card with money on it cannot be taken back.
         let res = staff.post_form(&format!("{page}/liberer"), &[]).await;
         assert_eq!(res.status(), 422);
@@ -1641,6 +1673,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
                 allowed: Allowed::Token(Some(Scope::CouponsRead)),
                 ok_status: 404,
+            },
+            Row {
+                method: "PUT",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "PUT",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/allocation-schedules/{foreign}",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
             },
             Row {
                 method: "GET",

@@ -496,6 +496,63 @@ pub async fn create_participant(
     Ok((StatusCode::CREATED, Json(ApiParticipant::from(p))).into_response())
 }
 
+/// Changes a participant: type, identifiers, contact details, notes and e-mailed receipts (the
+/// consent fields are kept as recorded). A new type moves their envelope reservations, refused
+/// beyond an envelope with `over_budget`.
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id")),
+    request_body = ApiParticipant,
+    responses((status = 200, body = ApiParticipant), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn update_participant(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64, i64)>,
+    ApiJson(body): ApiJson<ApiParticipant>,
+) -> Result<Json<ApiParticipant>, ApiError> {
+    let input = participant_input(&body)?;
+    let (program, who) = (ProgramId(path.1), halles_core::ParticipantId(path.2));
+    state
+        .store
+        .update_participant(&a.scope, program, who, &input)
+        .await
+        .map_err(refusal)?;
+    let p = state.store.participant(&a.scope, program, who).await?;
+    Ok(Json(ApiParticipant::from(p)))
+}
+
+/// A participant's number of loads in a schedule.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewMaxLoads {
+    /// At least the loads already made, at most the schedule's maximum.
+    pub max_loads: u32,
+}
+
+/// Changes how many loads a participant receives from a schedule; their envelope reservation
+/// follows (`max_loads`, `max_loads_above_schedule`, `max_loads_below_loaded`, `over_budget`).
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/allocation-schedules/{sid}", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id"), ("sid" = i64, Path, description = "Schedule id")),
+    request_body = NewMaxLoads,
+    responses((status = 204, description = "Changed"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn set_max_loads(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64, i64, i64)>,
+    ApiJson(body): ApiJson<NewMaxLoads>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .set_max_loads(
+            &a.scope,
+            halles_core::ScheduleId(path.3),
+            halles_core::ParticipantId(path.2),
+            body.max_loads,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A list of participants to check and, unless `dry_run`, import (all or nothing).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewImport {

@@ -12,7 +12,7 @@ pub mod problem;
 
 use crate::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -57,6 +57,8 @@ use utoipa::{Modify, OpenApi};
         coupons::participants,
         coupons::create_participant,
         coupons::import_participants,
+        coupons::update_participant,
+        coupons::set_max_loads,
         coupons::cards,
         coupons::create_cards,
         coupons::card_lookup,
@@ -94,6 +96,7 @@ use utoipa::{Modify, OpenApi};
         coupons::ApiSchedule,
         coupons::ApiParticipant,
         coupons::NewImport,
+        coupons::NewMaxLoads,
         coupons::ApiImportRow,
         coupons::ApiImportOutcome,
         coupons::ApiImportReport,
@@ -220,6 +223,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants/import",
             post(coupons::import_participants),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/participants/{pid}",
+            put(coupons::update_participant),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/allocation-schedules/{sid}",
+            put(coupons::set_max_loads),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards",

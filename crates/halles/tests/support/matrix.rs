@@ -169,6 +169,7 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
                 let call = |token: Option<String>| {
                     let mut req = match row.method {
                         "GET" => http.get(app.at(&path)),
+                        "PUT" => http.put(app.at(&path)).json(&serde_json::json!({})),
                         _ => http.post(app.at(&path)).json(&serde_json::json!({})),
                     };
                     if let Some(t) = token {
