@@ -168,15 +168,12 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        let change = Change {
-            org: Some(id),
+        let change = org_update(
             actor,
-            action: Action::Update,
-            entity: "organization",
-            entity_id: id.to_string(),
-            before: Some(json!({"name": before.name})),
-            after: Some(json!({"name": name})),
-        };
+            id,
+            Some(json!({"name": before.name})),
+            json!({"name": name}),
+        );
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
@@ -192,19 +189,8 @@ impl Store {
     ) -> StoreResult<()> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        if archived {
-            let used: i64 = sqlx::query(
-                "SELECT (SELECT COUNT(*) FROM participants WHERE organization_id = $1 AND active = $2) \
-                 + (SELECT COUNT(*) FROM budget_envelopes WHERE partner_id = $1 AND reserved_cents + loaded_cents > 0) AS n",
-            )
-            .bind(id.0)
-            .bind(true)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-            if used > 0 {
-                return Err(StoreError::Conflict("org_in_use"));
-            }
+        if archived && crate::coupons::partner_holds(&mut tx, id, None).await? {
+            return Err(StoreError::Conflict("org_in_use"));
         }
         let n = sqlx::query(
             "UPDATE organizations SET archived_at = $1 WHERE id = $2 AND (archived_at IS NULL) = $3",
@@ -227,15 +213,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let change = Change {
-            org: Some(id),
-            actor,
-            action: Action::Update,
-            entity: "organization",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(json!({"archived": archived})),
-        };
+        let change = org_update(actor, id, None, json!({"archived": archived}));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }
@@ -617,4 +595,22 @@ async fn fetch_membership(
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// The audit record of a change to an organization, made from the platform.
+fn org_update(
+    actor: Actor,
+    id: OrgId,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Change<'static> {
+    Change {
+        org: Some(id),
+        actor,
+        action: Action::Update,
+        entity: "organization",
+        entity_id: id.to_string(),
+        before,
+        after: Some(after),
+    }
 }

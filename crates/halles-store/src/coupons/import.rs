@@ -154,15 +154,14 @@ impl Store {
         schedule: Option<ScheduleId>,
         apply: bool,
     ) -> StoreResult<ImportReport> {
-        match self.program_access(scope, program).await?.1 {
-            Access::Member(ProgramRole::Partner) => {}
+        let prog = match self.program_access(scope, program).await? {
+            (p, Access::Member(ProgramRole::Partner)) => p,
             _ => return Err(StoreError::NotFound),
-        }
+        };
         if consent_purpose.trim().is_empty() {
             return Err(StoreError::Conflict("consent_required"));
         }
         let types = self.participant_types(program).await?;
-        let prog = self.program_by_id(program).await?;
         let off = prog.off_platform;
         let schedule = if off { None } else { schedule };
         let schedule = match schedule {
@@ -314,7 +313,7 @@ impl Store {
                 deactivated,
             });
         }
-        let anonymous = self.program_is_anonymous(program).await?;
+        let anonymous = prog.anonymous;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         if off {

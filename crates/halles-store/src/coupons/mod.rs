@@ -31,6 +31,7 @@ pub use market_groups::MarketGroup;
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
+pub(crate) use programs::partner_holds;
 pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramSettings,
 };

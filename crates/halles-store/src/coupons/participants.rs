@@ -220,16 +220,6 @@ fn nonempty(s: &str) -> Option<&str> {
 }
 
 impl Store {
-    /// Whether a program keeps no identities (its participants are codes and free identifiers).
-    pub(crate) async fn program_is_anonymous(&self, program: ProgramId) -> StoreResult<bool> {
-        let r = sqlx::query("SELECT anonymous FROM programs WHERE id = $1")
-            .bind(program.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        flag(&r, "anonymous")
-    }
-
     /// Which participants the acting organization may see in a program: a partner only its
     /// own, the operator all; markets and funders none (they never see identities).
     async fn participant_filter(
@@ -251,10 +241,10 @@ impl Store {
         program: ProgramId,
         input: &ParticipantInput,
     ) -> StoreResult<Participant> {
-        match self.program_access(scope, program).await?.1 {
-            Access::Member(ProgramRole::Partner) => {}
+        let prog = match self.program_access(scope, program).await? {
+            (p, Access::Member(ProgramRole::Partner)) => p,
             _ => return Err(StoreError::NotFound),
-        }
+        };
         let t = input
             .participant_type
             .ok_or(StoreError::Conflict("unknown_type"))?;
@@ -272,8 +262,7 @@ impl Store {
         if input.consent_purpose.trim().is_empty() {
             return Err(StoreError::Conflict("consent_required"));
         }
-        let anonymous = self.program_is_anonymous(program).await?;
-        let input = &input.for_program(anonymous);
+        let input = &input.for_program(prog.anonymous);
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id = insert_participant(&mut tx, scope.org, program, t, consent, input, now).await?;
@@ -388,7 +377,7 @@ impl Store {
         {
             return Err(StoreError::Conflict("unknown_type"));
         }
-        let anonymous = self.program_is_anonymous(program).await?;
+        let anonymous = self.program_by_id(program).await?.anonymous;
         let input = &input.for_program(anonymous);
         let mut tx = self.write_tx().await?;
         if t != before.participant_type {

@@ -197,6 +197,27 @@ fn program_row(r: &AnyRow) -> StoreResult<Program> {
     })
 }
 
+/// Whether a partner organization still has active participants, or money reserved or loaded
+/// from its budget envelopes: in one program, or in any (`None`).
+pub(crate) async fn partner_holds(
+    tx: &mut sqlx::AnyConnection,
+    partner: OrgId,
+    program: Option<ProgramId>,
+) -> StoreResult<bool> {
+    let n: i64 = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM participants WHERE ($1 = 0 OR program_id = $1) AND organization_id = $2 \
+         AND active = $3) + (SELECT COUNT(*) FROM budget_envelopes WHERE ($1 = 0 OR program_id = $1) \
+         AND partner_id = $2 AND reserved_cents + loaded_cents > 0) AS n",
+    )
+    .bind(program.map(|p| p.0).unwrap_or(0))
+    .bind(partner.0)
+    .bind(true)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
 /// The groups a new program starts with: French, English, colour. The loyalty group comes last.
 const DEFAULT_GROUPS: &[(&str, &str, &str)] = &[
     ("Fruits et légumes", "Fruits and vegetables", "#2e7d32"),
@@ -635,18 +656,7 @@ impl Store {
             .role;
         let mut tx = self.write_tx().await?;
         if role == ProgramRole::Partner {
-            let used: i64 = sqlx::query(
-                "SELECT (SELECT COUNT(*) FROM participants WHERE program_id = $1 AND organization_id = $2 \
-                 AND active = $3) + (SELECT COUNT(*) FROM budget_envelopes WHERE program_id = $1 \
-                 AND partner_id = $2 AND reserved_cents + loaded_cents > 0) AS n",
-            )
-            .bind(program.0)
-            .bind(member.0)
-            .bind(true)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-            if used > 0 {
+            if partner_holds(&mut tx, member, Some(program)).await? {
                 return Err(StoreError::Conflict("member_in_use"));
             }
             sqlx::query("DELETE FROM budget_envelopes WHERE program_id = $1 AND partner_id = $2")
