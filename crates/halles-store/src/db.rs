@@ -31,6 +31,9 @@ pub struct Store {
     writer: Option<AnyPool>,
     /// SQLite: the thread that runs hot write transactions, see [`Store::on_writer`].
     writer_thread: Option<Arc<WriterThread>>,
+    /// SQLite file: a connection of its own that runs a sale's whole write transaction in place
+    /// on the writer thread, see [`Store::in_place`]. `None` on PostgreSQL.
+    in_place: Option<Arc<std::sync::Mutex<rusqlite::Connection>>>,
 }
 
 /// A thread with its own single-threaded runtime that polls nothing but write transactions, so
@@ -68,6 +71,16 @@ impl Drop for WriterThread {
             let _ = stop.send(());
         }
     }
+}
+
+/// What a transaction run in place answers, see [`Store::in_place`].
+pub(crate) enum InPlace<T> {
+    /// Done and committed.
+    Done(T),
+    /// Another writer holds the lock; nothing was written.
+    Busy,
+    /// A case for the general path; nothing was written.
+    General,
 }
 
 /// A write transaction.
@@ -148,7 +161,7 @@ impl Store {
                     })
                 })
         };
-        let (pool, writer, writer_thread) = match backend {
+        let (pool, writer, writer_thread, in_place) = match backend {
             Backend::Sqlite => {
                 let pool = options(8).connect(&url).await?;
                 let thread =
@@ -157,9 +170,10 @@ impl Store {
                     pool,
                     Some(options(1).connect(&url).await?),
                     Some(Arc::new(thread)),
+                    open_in_place(&url)?.map(|c| Arc::new(std::sync::Mutex::new(c))),
                 )
             }
-            Backend::Postgres => (options(16).connect(&url).await?, None, None),
+            Backend::Postgres => (options(16).connect(&url).await?, None, None, None),
         };
         Ok(Store {
             pool,
@@ -167,6 +181,7 @@ impl Store {
             clock,
             writer,
             writer_thread,
+            in_place,
         })
     }
 
@@ -215,6 +230,43 @@ impl Store {
         }
     }
 
+    /// Runs `work` on the SQLite file's in-place connection, on the writer thread, with no
+    /// round trip to a driver thread between its statements. When a transaction of the writer
+    /// pool holds the write lock, `work` answers [`InPlace::Busy`]; it then queues for the
+    /// writer pool's connection like every other writer and runs again while holding it.
+    /// `None` when there is no such connection (PostgreSQL) or when `work` hands the case back
+    /// to the general path.
+    pub(crate) async fn in_place<T>(
+        &self,
+        work: impl Fn(&mut rusqlite::Connection) -> StoreResult<InPlace<T>>,
+    ) -> StoreResult<Option<T>> {
+        let Some(conn) = &self.in_place else {
+            return Ok(None);
+        };
+        // A panic inside rolled its transaction back as it unwound: the connection is sound.
+        let run = || {
+            work(
+                &mut conn
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            )
+        };
+        let done = match run()? {
+            InPlace::Busy => match &self.writer {
+                Some(w) => {
+                    let _turn = w.acquire().await?;
+                    run()?
+                }
+                None => InPlace::Busy,
+            },
+            other => other,
+        };
+        Ok(match done {
+            InPlace::Done(t) => Some(t),
+            InPlace::Busy | InPlace::General => None,
+        })
+    }
+
     /// The pool for single writes outside a transaction: SQLite's writer, so they queue with the
     /// write transactions instead of meeting them in the busy handler.
     pub(crate) fn writes(&self) -> &AnyPool {
@@ -239,6 +291,7 @@ impl Store {
             clock,
             writer: self.writer.clone(),
             writer_thread: self.writer_thread.clone(),
+            in_place: self.in_place.clone(),
         }
     }
 
@@ -269,6 +322,23 @@ impl Store {
             .try_get("n")?;
         Ok(n == 0)
     }
+}
+
+/// Opens the in-place connection to an SQLite file (none for an in-memory database, which a
+/// second connection would not see). It never waits for the write lock: a sale that finds the
+/// lock taken goes through the writer pool, which queues.
+fn open_in_place(url: &str) -> StoreResult<Option<rusqlite::Connection>> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    if url.contains("mode=memory") || path.as_os_str() == ":memory:" {
+        return Ok(None);
+    }
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(Some(conn))
 }
 
 /// Milliseconds since the epoch, the storage form of every instant.

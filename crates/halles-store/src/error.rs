@@ -6,6 +6,9 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The embedded SQLite connection that runs sales in place refused or failed.
+    #[error("database error: {0}")]
+    Embedded(#[from] rusqlite::Error),
     /// A migration failed.
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),

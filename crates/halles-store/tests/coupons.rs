@@ -675,6 +675,52 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
     .await;
 }
 
+/// On SQLite a sale runs in place on its own connection; when another writer holds the file's
+/// write lock (here another process's transaction), the sale waits its turn and completes.
+#[tokio::test]
+async fn a_sale_waits_for_another_writer_then_completes() {
+    use sqlx::Connection;
+    let db = TestDb::sqlite();
+    let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
+    let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
+    let w = world(&store).await;
+    let op = scope(w.operator);
+    store.create_card_batch(&op, w.program, 1).await.unwrap();
+    let types = store.participant_types(w.program).await.unwrap();
+    let p = store
+        .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "W-1"))
+        .await
+        .unwrap();
+    let card = store
+        .assign_card(&scope(w.partner_a), w.program, p.id, None)
+        .await
+        .unwrap()
+        .id;
+    store
+        .adjust_funds(&op, card, w.fruits, Cents(1_000), "chargement manuel")
+        .await
+        .unwrap();
+    let mut other = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let sale = {
+        let s = store.clone();
+        tokio::spawn(async move { spend(&s, w.market, card, &[(w.fruits, 400)]).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!sale.is_finished(), "the sale went past a held write lock");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    let done = sale.await.unwrap().unwrap();
+    assert_eq!(done.total, Cents(400));
+    assert_eq!(balance(&store, card, w.fruits).await, 600);
+    let (ledger, cached, lots) = store.ledger_check(w.program).await.unwrap();
+    assert_eq!((ledger, cached, lots), (Cents(600), Cents(600), Cents(600)));
+    store.close().await;
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn the_demo_season_reconciles_with_its_ledger() {
     for db in TestDb::all().await {

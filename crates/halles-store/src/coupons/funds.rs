@@ -163,40 +163,99 @@ impl<'a> Entry<'a> {
     }
 }
 
+impl Entry<'_> {
+    /// The values of [`INSERT_ENTRY`], in order.
+    pub(super) fn params(&self, at: Timestamp) -> [Param<'_>; 20] {
+        use Param::{Int, Text};
+        [
+            Int(Some(self.dims.operator.0)),
+            Int(Some(self.dims.program.0)),
+            Int(Some(self.dims.card.0)),
+            Int(Some(self.group.0)),
+            Int(self.line_group.map(|g| g.0)),
+            Int(self.lot),
+            Text(self.kind.code()),
+            Int(Some(self.amount.0)),
+            Int(self.dims.partner.map(|o| o.0)),
+            Int(self.dims.participant.map(|p| p.0)),
+            Int(self.dims.participant_type.map(|t| t.0)),
+            Int(self.schedule.map(|s| s.0)),
+            Int(self.market.map(|m| m.0)),
+            Int(self.register.map(|r| r.0)),
+            Int(self.redemption),
+            Int(self.refund),
+            Text(self.reason),
+            Int(self.actor.user.map(|u| u.0)),
+            Int(self.actor.token.map(|t| t.0)),
+            Int(Some(ms(at))),
+        ]
+    }
+}
+
+/// A value bound to a statement that runs on either driver: through sqlx on both databases,
+/// and through the in-place SQLite connection for a sale (see `in_place`).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Param<'a> {
+    /// An integer, or NULL.
+    Int(Option<i64>),
+    /// Text.
+    Text(&'a str),
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Int(v) => v.to_sql(),
+            Param::Text(t) => t.to_sql(),
+        }
+    }
+}
+
+/// `sql` with `params` bound in order, for sqlx.
+fn bound<'q>(
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    params.iter().fold(sqlx::query(sql), |q, p| match *p {
+        Param::Int(v) => q.bind(v),
+        Param::Text(t) => q.bind(t),
+    })
+}
+
+/// Appends an entry to the ledger.
+pub(super) const INSERT_ENTRY: &str = "INSERT INTO fund_entries (organization_id, program_id, card_id, \
+     product_group_id, line_group_id, lot_id, kind, amount_cents, partner_id, participant_id, participant_type_id, \
+     schedule_id, market_id, register_id, redemption_id, refund_id, reason, actor_user_id, actor_token_id, at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+/// A card's lots of a group that still hold money, soonest expiring first.
+pub(super) const USABLE_LOTS: &str = "SELECT id, remaining_cents, expires_at, schedule_id, use_days FROM fund_lots \
+     WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id";
+/// Takes `$1` off a card's group balance if it is there and the card may spend.
+pub(super) const TAKE_SPENDABLE: &str = "UPDATE card_funds SET balance_cents = balance_cents - $1 WHERE card_id = $2 \
+     AND product_group_id = $3 AND balance_cents >= $1 \
+     AND EXISTS (SELECT 1 FROM cards WHERE id = $2 AND status IN ('assigned', 'gift'))";
+/// Takes `$1` off a lot if it is there; a lot waiting for its first use gets its expiry `$3`.
+pub(super) const DRAW_LOT: &str = "UPDATE fund_lots SET remaining_cents = remaining_cents - $1, \
+     expires_at = COALESCE(expires_at, $3) WHERE id = $2 AND remaining_cents >= $1";
+/// Records a sale.
+pub(super) const INSERT_REDEMPTION: &str = "INSERT INTO redemptions (organization_id, program_id, card_id, market_id, \
+     register_id, total_cents, actor_user_id, actor_token_id, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+/// Records one group of a sale.
+pub(super) const INSERT_LINE: &str = "INSERT INTO redemption_lines (organization_id, redemption_id, product_group_id, \
+     amount_cents) VALUES ($1, $2, $3, $4)";
+/// Keeps an idempotency key with the sale's response; nothing when the key is already used.
+pub(super) const KEEP_KEY: &str = "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, \
+     created_at, status_code, content_type, response_body) VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) \
+     ON CONFLICT DO NOTHING";
+
 /// Appends an entry to the ledger.
 pub(crate) async fn insert_entry(
     tx: &mut AnyConnection,
     e: &Entry<'_>,
     at: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO fund_entries (organization_id, program_id, card_id, product_group_id, line_group_id, lot_id, \
-         kind, amount_cents, partner_id, participant_id, participant_type_id, schedule_id, market_id, register_id, \
-         redemption_id, refund_id, reason, actor_user_id, actor_token_id, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-    )
-    .bind(e.dims.operator.0)
-    .bind(e.dims.program.0)
-    .bind(e.dims.card.0)
-    .bind(e.group.0)
-    .bind(e.line_group.map(|g| g.0))
-    .bind(e.lot)
-    .bind(e.kind.code())
-    .bind(e.amount.0)
-    .bind(e.dims.partner.map(|o| o.0))
-    .bind(e.dims.participant.map(|p| p.0))
-    .bind(e.dims.participant_type.map(|t| t.0))
-    .bind(e.schedule.map(|s| s.0))
-    .bind(e.market.map(|m| m.0))
-    .bind(e.register.map(|r| r.0))
-    .bind(e.redemption)
-    .bind(e.refund)
-    .bind(e.reason)
-    .bind(e.actor.user.map(|u| u.0))
-    .bind(e.actor.token.map(|t| t.0))
-    .bind(ms(at))
-    .execute(tx)
-    .await?;
+    bound(INSERT_ENTRY, &e.params(at)).execute(tx).await?;
     Ok(())
 }
 
@@ -333,13 +392,14 @@ async fn take_spendable(
     group: ProductGroupId,
     amount: Cents,
 ) -> StoreResult<bool> {
-    let n = sqlx::query(
-        "UPDATE card_funds SET balance_cents = balance_cents - $1 WHERE card_id = $2 AND product_group_id = $3 \
-         AND balance_cents >= $1 AND EXISTS (SELECT 1 FROM cards WHERE id = $2 AND status IN ('assigned', 'gift'))",
+    let n = bound(
+        TAKE_SPENDABLE,
+        &[
+            Param::Int(Some(amount.0)),
+            Param::Int(Some(card.0)),
+            Param::Int(Some(group.0)),
+        ],
     )
-    .bind(amount.0)
-    .bind(card.0)
-    .bind(group.0)
     .execute(tx)
     .await?
     .rows_affected();
@@ -348,7 +408,7 @@ async fn take_spendable(
 
 /// A lot that still holds money, as a sale reads it.
 #[derive(Debug, Clone, Copy)]
-struct Lot {
+pub(super) struct Lot {
     /// Its id.
     id: i64,
     /// What is left on it.
@@ -369,48 +429,81 @@ async fn usable_lots(
     group: ProductGroupId,
     now: Timestamp,
 ) -> StoreResult<Vec<Lot>> {
-    let rows = sqlx::query(
-        "SELECT id, remaining_cents, expires_at, schedule_id, use_days FROM fund_lots WHERE card_id = $1 \
-         AND product_group_id = $2 AND remaining_cents > 0 ORDER BY COALESCE(expires_at, 9000000000000000), id",
+    let rows = bound(
+        USABLE_LOTS,
+        &[Param::Int(Some(card.0)), Param::Int(Some(group.0))],
     )
-    .bind(card.0)
-    .bind(group.0)
     .fetch_all(&mut *tx)
     .await?;
-    let today = halles_core::coupons::local_date(now);
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let expires: Option<i64> = r.try_get("expires_at")?;
-        if expires.is_some_and(|e| e <= ms(now)) {
-            expire_lot(&mut *tx, id, "expired", now).await?;
-        } else {
-            let use_days: Option<i64> = r.try_get("use_days")?;
-            let expires_if_used = match (expires, use_days) {
-                (None, Some(d)) => {
-                    let days = u16::try_from(d).map_err(|_| StoreError::Corrupt("use_days"))?;
-                    halles_core::coupons::Expiry::after_use(days, today).map(ms)
-                }
-                _ => None,
-            };
-            out.push(Lot {
-                id,
-                remaining: r.try_get("remaining_cents")?,
-                schedule: r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId),
-                expires_if_used,
-            });
+        let row = LotRow {
+            id: r.try_get("id")?,
+            remaining: r.try_get("remaining_cents")?,
+            expires_at: r.try_get("expires_at")?,
+            schedule: r.try_get("schedule_id")?,
+            use_days: r.try_get("use_days")?,
+        };
+        match row.read(now)? {
+            Found::Usable(lot) => out.push(lot),
+            Found::Expired(id) => {
+                expire_lot(&mut *tx, id, "expired", now).await?;
+            }
         }
     }
     Ok(out)
 }
 
-/// What a sale took from one lot: the lot, the cents, and the schedule that loaded it.
-type Drawn = (i64, i64, Option<ScheduleId>);
+/// A row of [`USABLE_LOTS`].
+pub(super) struct LotRow {
+    pub id: i64,
+    pub remaining: i64,
+    pub expires_at: Option<i64>,
+    pub schedule: Option<i64>,
+    pub use_days: Option<i64>,
+}
 
-/// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally; a lot
-/// waiting for its first use gets its expiry in the same statement. Returns what was taken
-/// from each: the lot, the cents, and the schedule that loaded it.
-async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> StoreResult<Vec<Drawn>> {
+/// What a sale finds in a lot.
+pub(super) enum Found {
+    /// Money it may spend.
+    Usable(Lot),
+    /// Money past its expiry, to expire before the sale goes on.
+    Expired(i64),
+}
+
+impl LotRow {
+    /// Whether the lot may be spent at `now`, and, for funds waiting for their first use, when
+    /// they will expire if this sale draws on them.
+    pub(super) fn read(&self, now: Timestamp) -> StoreResult<Found> {
+        if self.expires_at.is_some_and(|e| e <= ms(now)) {
+            return Ok(Found::Expired(self.id));
+        }
+        let expires_if_used = match (self.expires_at, self.use_days) {
+            (None, Some(d)) => {
+                let days = u16::try_from(d).map_err(|_| StoreError::Corrupt("use_days"))?;
+                let today = halles_core::coupons::local_date(now);
+                halles_core::coupons::Expiry::after_use(days, today).map(ms)
+            }
+            _ => None,
+        };
+        Ok(Found::Usable(Lot {
+            id: self.id,
+            remaining: self.remaining,
+            schedule: self.schedule.map(ScheduleId),
+            expires_if_used,
+        }))
+    }
+}
+
+/// What a sale took from one lot: the lot, the cents, and the schedule that loaded it.
+pub(super) type Drawn = (i64, i64, Option<ScheduleId>);
+
+/// How `amount` is taken from `lots`, in their order: each lot with its cents, and the values
+/// of [`DRAW_LOT`] that take them.
+pub(super) fn portions(
+    lots: &[Lot],
+    amount: Cents,
+) -> StoreResult<Vec<(Drawn, [Param<'static>; 3])>> {
     let mut left = amount.0;
     let mut out = Vec::new();
     for lot in lots {
@@ -418,24 +511,34 @@ async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> Store
             break;
         }
         let take = left.min(lot.remaining);
-        let n = sqlx::query(
-            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1, expires_at = COALESCE(expires_at, $3) \
-             WHERE id = $2 AND remaining_cents >= $1",
-        )
-        .bind(take)
-        .bind(lot.id)
-        .bind(lot.expires_if_used)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict("concurrent_update"));
-        }
-        out.push((lot.id, take, lot.schedule));
+        let params = [
+            Param::Int(Some(take)),
+            Param::Int(Some(lot.id)),
+            Param::Int(lot.expires_if_used),
+        ];
+        out.push(((lot.id, take, lot.schedule), params));
         left -= take;
     }
     if left != 0 {
         return Err(StoreError::Corrupt("fund_lots"));
+    }
+    Ok(out)
+}
+
+/// Takes `amount` from lots read by [`usable_lots`], in their order, each conditionally; a lot
+/// waiting for its first use gets its expiry in the same statement. Returns what was taken
+/// from each: the lot, the cents, and the schedule that loaded it.
+async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> StoreResult<Vec<Drawn>> {
+    let mut out = Vec::new();
+    for (drawn, params) in portions(lots, amount)? {
+        let n = bound(DRAW_LOT, &params)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("concurrent_update"));
+        }
+        out.push(drawn);
     }
     Ok(out)
 }
@@ -535,6 +638,101 @@ pub(crate) async fn expire_lot(
     e.schedule = r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
     insert_entry(tx, &e, now).await?;
     Ok(left)
+}
+
+/// A sale being written: what both of its paths record the same way.
+pub(super) struct Sale<'a> {
+    pub scope: &'a TenantScope,
+    pub dims: &'a CardDims,
+    pub register: Option<RegisterId>,
+    pub lines: &'a BTreeMap<ProductGroupId, i64>,
+    pub now: Timestamp,
+}
+
+impl Sale<'_> {
+    /// The values of [`INSERT_REDEMPTION`].
+    pub(super) fn redemption_params(&self) -> [Param<'static>; 9] {
+        let actor = self.scope.actor;
+        [
+            Param::Int(Some(self.dims.operator.0)),
+            Param::Int(Some(self.dims.program.0)),
+            Param::Int(Some(self.dims.card.0)),
+            Param::Int(Some(self.scope.org.0)),
+            Param::Int(self.register.map(|r| r.0)),
+            Param::Int(Some(self.lines.values().sum())),
+            Param::Int(actor.user.map(|u| u.0)),
+            Param::Int(actor.token.map(|t| t.0)),
+            Param::Int(Some(ms(self.now))),
+        ]
+    }
+
+    /// The values of [`INSERT_LINE`], one set per group.
+    pub(super) fn line_params(&self, id: i64) -> Vec<[Param<'static>; 4]> {
+        self.lines
+            .iter()
+            .map(|(g, amount)| {
+                [
+                    Param::Int(Some(self.dims.operator.0)),
+                    Param::Int(Some(id)),
+                    Param::Int(Some(g.0)),
+                    Param::Int(Some(*amount)),
+                ]
+            })
+            .collect()
+    }
+
+    /// The `spend` entry of what was drawn from one lot for a line.
+    pub(super) fn entry(
+        &self,
+        id: i64,
+        (line, from, (lot, cents, schedule)): (ProductGroupId, ProductGroupId, Drawn),
+    ) -> Entry<'_> {
+        let mut e = Entry::new(self.dims, from, EntryKind::Spend, Cents(-cents));
+        e.line_group = Some(line);
+        e.lot = Some(lot);
+        e.schedule = schedule;
+        e.market = Some(self.scope.org);
+        e.register = self.register;
+        e.redemption = Some(id);
+        e.actor = self.scope.actor;
+        e
+    }
+
+    /// The values of [`KEEP_KEY`].
+    pub(super) fn key_params<'k>(&self, once: &'k Once, body: &'k str) -> [Param<'k>; 6] {
+        [
+            Param::Int(Some(self.scope.org.0)),
+            Param::Int(Some(once.token.0)),
+            Param::Text(&once.key),
+            Param::Text(&once.request_hash),
+            Param::Int(Some(ms(self.now))),
+            Param::Text(body),
+        ]
+    }
+
+    /// The sale as recorded under `id`.
+    pub(super) fn recorded(&self, id: i64) -> Redemption {
+        Redemption {
+            id: RedemptionId(id),
+            program: self.dims.program,
+            card: self.dims.card,
+            market: self.scope.org,
+            register: self.register,
+            total: Cents(self.lines.values().sum()),
+            refunded: Cents(0),
+            lines: self
+                .lines
+                .iter()
+                .map(|(group, amount)| RedemptionLine {
+                    group: *group,
+                    amount: Cents(*amount),
+                    refunded: Cents(0),
+                })
+                .collect(),
+            at: self.now,
+            notify: false,
+        }
+    }
 }
 
 impl Store {
@@ -735,6 +933,22 @@ impl Store {
         let scope = *scope;
         let register = input.register;
         self.on_writer(async move {
+            // The common sale runs in place, refusals included; what it hands back (a lot to
+            // expire first, loyalty funds to draw on, a key used meanwhile) takes the general
+            // path.
+            let sale = Sale {
+                scope: &scope,
+                dims: &dims,
+                register,
+                lines: &lines,
+                now,
+            };
+            let in_place = |c: &mut rusqlite::Connection| {
+                super::in_place::spend(c, &sale, loyalty, once.as_ref())
+            };
+            if let Some(done) = store.in_place(in_place).await? {
+                return Ok(Redeemed::Done(done));
+            }
             store
                 .spend_tx(&scope, dims, register, lines, loyalty, once, now)
                 .await
@@ -759,7 +973,6 @@ impl Store {
         once: Option<Once>,
         now: Timestamp,
     ) -> StoreResult<Redeemed> {
-        let total: i64 = lines.values().sum();
         let card = dims.card;
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
@@ -789,79 +1002,30 @@ impl Store {
                 drawn.push((group, group, lot));
             }
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO redemptions (organization_id, program_id, card_id, market_id, register_id, total_cents, \
-             actor_user_id, actor_token_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(dims.operator.0)
-        .bind(dims.program.0)
-        .bind(card.0)
-        .bind(scope.org.0)
-        .bind(register.map(|r| r.0))
-        .bind(total)
-        .bind(scope.actor.user.map(|u| u.0))
-        .bind(scope.actor.token.map(|t| t.0))
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        for (&group, &amount) in &lines {
-            sqlx::query(
-                "INSERT INTO redemption_lines (organization_id, redemption_id, product_group_id, amount_cents) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(dims.operator.0)
-            .bind(id)
-            .bind(group.0)
-            .bind(amount)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (line, from, (lot, c, schedule)) in drawn {
-            let mut e = Entry::new(&dims, from, EntryKind::Spend, Cents(-c));
-            e.line_group = Some(line);
-            e.lot = Some(lot);
-            e.schedule = schedule;
-            e.market = Some(scope.org);
-            e.register = register;
-            e.redemption = Some(id);
-            e.actor = scope.actor;
-            insert_entry(&mut tx, &e, now).await?;
-        }
-        let done = Redemption {
-            id: RedemptionId(id),
-            program: dims.program,
-            card,
-            market: scope.org,
+        let sale = Sale {
+            scope,
+            dims: &dims,
             register,
-            total: Cents(total),
-            refunded: Cents(0),
-            lines: lines
-                .into_iter()
-                .map(|(group, amount)| RedemptionLine {
-                    group,
-                    amount: Cents(amount),
-                    refunded: Cents(0),
-                })
-                .collect(),
-            at: now,
-            notify: false,
+            lines: &lines,
+            now,
         };
-        if let Some(o) = once {
-            let kept = sqlx::query(
-                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, created_at, \
-                 status_code, content_type, response_body) VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(scope.org.0)
-            .bind(o.token.0)
-            .bind(&o.key)
-            .bind(&o.request_hash)
-            .bind(ms(now))
-            .bind((o.respond)(&done))
-            .execute(&mut *tx)
+        let id: i64 = bound(INSERT_REDEMPTION, &sale.redemption_params())
+            .fetch_one(&mut *tx)
             .await?
-            .rows_affected();
+            .try_get("id")?;
+        for line in sale.line_params(id) {
+            bound(INSERT_LINE, &line).execute(&mut *tx).await?;
+        }
+        for d in drawn {
+            insert_entry(&mut tx, &sale.entry(id, d), now).await?;
+        }
+        let done = sale.recorded(id);
+        if let Some(o) = once {
+            let body = (o.respond)(&done);
+            let kept = bound(KEEP_KEY, &sale.key_params(&o, &body))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if kept != 1 {
                 // Used meanwhile: this sale is rolled back, and the caller replays the first.
                 return Err(StoreError::Conflict("idempotency_key_reused"));

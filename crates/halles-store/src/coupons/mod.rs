@@ -11,6 +11,7 @@ mod enrolments;
 mod funds;
 mod groups;
 mod import;
+mod in_place;
 mod kiosks;
 mod market_groups;
 mod notices;
