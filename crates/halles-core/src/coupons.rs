@@ -357,7 +357,42 @@ impl ReportPeriod {
             ReportPeriod::Day => d,
         }
     }
+
+    /// The first day of the period after the one that holds `d` (where that one ends).
+    pub fn next(self, d: Date) -> Date {
+        let start = self.start(d);
+        let next = match self {
+            ReportPeriod::Month => start.checked_add(1.month()),
+            ReportPeriod::Week => start.checked_add(7.days()),
+            ReportPeriod::Day => start.checked_add(1.day()),
+        };
+        next.unwrap_or(Date::MAX)
+    }
 }
+
+coded_enum!(
+    /// Where a market's reimbursement claim stands.
+    ClaimStatus {
+        /// Filed by the market, waiting for the operator.
+        Submitted => "submitted",
+        /// Approved by the operator, to be paid in a batch.
+        Approved => "approved",
+        /// Refused by the operator, with a reason; the period may be claimed again.
+        Rejected => "rejected",
+        /// Paid in a payment batch.
+        Paid => "paid",
+    }
+);
+
+coded_enum!(
+    /// Where a payment batch stands.
+    BatchStatus {
+        /// Gathered, not paid yet.
+        Open => "open",
+        /// Paid on its date, with its reference.
+        Paid => "paid",
+    }
+);
 
 coded_enum!(
     /// How an organization takes part in a program.
@@ -417,6 +452,11 @@ mod tests {
             date(2027, 12, 27)
         );
         assert_eq!(ReportPeriod::Day.start(d), d);
+        assert_eq!(ReportPeriod::Month.next(date(2028, 2, 29)), date(2028, 3, 1));
+        assert_eq!(ReportPeriod::Month.next(date(2026, 12, 31)), date(2027, 1, 1));
+        assert_eq!(ReportPeriod::Week.next(date(2026, 3, 1)), date(2026, 3, 2));
+        assert_eq!(ReportPeriod::Week.next(date(2026, 3, 2)), date(2026, 3, 9));
+        assert_eq!(ReportPeriod::Day.next(date(2026, 12, 31)), date(2027, 1, 1));
     }
 
     #[test]

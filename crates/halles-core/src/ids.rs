@@ -83,4 +83,8 @@ id_type!(
     RefundId,
     /// One scheduled load of funds for a participant.
     LoadId,
+    /// A market's reimbursement claim for a reconciliation period.
+    ClaimId,
+    /// A payment batch of approved reimbursement claims.
+    PaymentBatchId,
 );

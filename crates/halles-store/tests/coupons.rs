@@ -721,6 +721,184 @@ async fn a_sale_waits_for_another_writer_then_completes() {
     db.cleanup().await;
 }
 
+/// Asserts a refusal with its stable code.
+fn refused<T>(r: Result<T, StoreError>, code: &str) {
+    match r {
+        Err(StoreError::Conflict(c)) => assert_eq!(c, code),
+        Err(e) => panic!("expected {code}, got {e}"),
+        Ok(_) => panic!("expected {code}, got a success"),
+    }
+}
+
+/// A market claims a closed period's redemptions less refunds; the operator refuses, approves,
+/// batches and pays; the claim equals the period report's figure.
+#[tokio::test]
+async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
+    use halles_core::coupons::{BatchStatus, ClaimStatus};
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let market = scope(w.market);
+        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        let types = store.participant_types(w.program).await.unwrap();
+        let p = store
+            .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "C-1"))
+            .await
+            .unwrap();
+        let card = store
+            .assign_card(&scope(w.partner_a), w.program, p.id, None)
+            .await
+            .unwrap()
+            .id;
+        store
+            .adjust_funds(&op, card, w.fruits, Cents(5_000), "chargement manuel")
+            .await
+            .unwrap();
+        // May: 1,000 spent, 200 refunded. June: 300 spent.
+        let sale = spend(&store, w.market, card, &[(w.fruits, 1_000)])
+            .await
+            .unwrap();
+        store
+            .refund(&market, sale.id, &[(w.fruits, Cents(200))], "retour")
+            .await
+            .unwrap();
+        clock.set(noon(date(2026, 6, 2)));
+        spend(&store, w.market, card, &[(w.fruits, 300)])
+            .await
+            .unwrap();
+        let periods = store.owed_periods(&market, w.program).await.unwrap();
+        assert_eq!(periods.len(), 1, "June is not closed yet");
+        assert_eq!(periods[0].start, date(2026, 5, 1));
+        assert_eq!(periods[0].end, date(2026, 6, 1));
+        assert_eq!(periods[0].owed, Cents(800));
+        // The period report says the same.
+        let by_period = store
+            .report(
+                &op,
+                w.program,
+                Some(Dimension::Period),
+                ReportFilter {
+                    market: Some(w.market),
+                    ..ReportFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        let may = &by_period[0].totals;
+        assert_eq!(may.spent.0 - may.refunded.0, 800);
+
+        refused(
+            store.file_claim(&market, w.program, date(2026, 5, 5), "").await,
+            "period_invalid",
+        );
+        refused(
+            store.file_claim(&market, w.program, date(2026, 6, 1), "").await,
+            "period_open",
+        );
+        refused(
+            store.file_claim(&market, w.program, date(2026, 4, 1), "").await,
+            "nothing_owed",
+        );
+        // Only markets of the program claim; only the operator and the market read claims.
+        assert!(matches!(
+            store.file_claim(&scope(w.partner_a), w.program, date(2026, 5, 1), "").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.claims(&scope(w.funder), w.program, None).await,
+            Err(StoreError::NotFound)
+        ));
+        let first = store
+            .file_claim(&market, w.program, date(2026, 5, 1), "  Mai  ")
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.amount, first.status, first.note.as_str()),
+            (Cents(800), ClaimStatus::Submitted, "Mai")
+        );
+        refused(
+            store.file_claim(&market, w.program, date(2026, 5, 1), "").await,
+            "already_claimed",
+        );
+        // A market cannot decide; a refusal needs a reason; a refused period is claimed again.
+        assert!(
+            store
+                .decide_claim(&market, w.program, first.id, true, "")
+                .await
+                .is_err()
+        );
+        refused(
+            store.decide_claim(&op, w.program, first.id, false, " ").await,
+            "reason_required",
+        );
+        let r = store
+            .decide_claim(&op, w.program, first.id, false, "Facture manquante")
+            .await
+            .unwrap();
+        assert_eq!(r.status, ClaimStatus::Rejected);
+        let again = store
+            .file_claim(&market, w.program, date(2026, 5, 1), "Avec facture")
+            .await
+            .unwrap();
+        refused(
+            store.create_payment_batch(&op, w.program, &[again.id]).await,
+            "claim_not_approved",
+        );
+        refused(
+            store.create_payment_batch(&op, w.program, &[]).await,
+            "no_claims",
+        );
+        store
+            .decide_claim(&op, w.program, again.id, true, "")
+            .await
+            .unwrap();
+        refused(
+            store.decide_claim(&op, w.program, again.id, false, "non").await,
+            "claim_decided",
+        );
+        let batch = store
+            .create_payment_batch(&op, w.program, &[again.id, again.id])
+            .await
+            .unwrap();
+        assert_eq!((batch.total, batch.claims), (Cents(800), 1));
+        assert_eq!(batch.status, BatchStatus::Open);
+        refused(
+            store.create_payment_batch(&op, w.program, &[again.id]).await,
+            "claim_not_approved",
+        );
+        let paid = store
+            .mark_batch_paid(&op, w.program, batch.id, date(2026, 6, 10), " VIR-0042 ")
+            .await
+            .unwrap();
+        assert_eq!(paid.len(), 1);
+        assert_eq!(paid[0].status, ClaimStatus::Paid);
+        refused(
+            store
+                .mark_batch_paid(&op, w.program, batch.id, date(2026, 6, 10), "")
+                .await,
+            "batch_paid",
+        );
+        let (b, _) = store.payment_batch(&op, w.program, batch.id).await.unwrap();
+        assert_eq!(b.reference, "VIR-0042");
+        assert_eq!(b.paid_on, Some(date(2026, 6, 10)));
+        let mine = store.claims(&market, w.program, None).await.unwrap();
+        assert_eq!(mine.len(), 2);
+        let periods = store.owed_periods(&market, w.program).await.unwrap();
+        assert_eq!(periods[0].claim, Some((again.id, ClaimStatus::Paid)));
+        assert_eq!(
+            store
+                .claims(&op, w.program, Some(ClaimStatus::Paid))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(store.payment_batches(&op, w.program).await.unwrap().len(), 1);
+        assert!(store.payment_batches(&market, w.program).await.is_err());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_demo_season_reconciles_with_its_ledger() {
     for db in TestDb::all().await {

@@ -7,6 +7,7 @@
 //! database, not Rust, refuses to spend the same cent twice.
 
 mod cards;
+mod claims;
 mod enrolments;
 mod funds;
 mod groups;
@@ -25,6 +26,7 @@ mod transactions;
 mod types;
 
 pub use cards::{Card, CardLookup};
+pub use claims::{Claim, OwedPeriod, PaymentBatch};
 pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
