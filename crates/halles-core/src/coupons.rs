@@ -452,8 +452,14 @@ mod tests {
             date(2027, 12, 27)
         );
         assert_eq!(ReportPeriod::Day.start(d), d);
-        assert_eq!(ReportPeriod::Month.next(date(2028, 2, 29)), date(2028, 3, 1));
-        assert_eq!(ReportPeriod::Month.next(date(2026, 12, 31)), date(2027, 1, 1));
+        assert_eq!(
+            ReportPeriod::Month.next(date(2028, 2, 29)),
+            date(2028, 3, 1)
+        );
+        assert_eq!(
+            ReportPeriod::Month.next(date(2026, 12, 31)),
+            date(2027, 1, 1)
+        );
         assert_eq!(ReportPeriod::Week.next(date(2026, 3, 1)), date(2026, 3, 2));
         assert_eq!(ReportPeriod::Week.next(date(2026, 3, 2)), date(2026, 3, 9));
         assert_eq!(ReportPeriod::Day.next(date(2026, 12, 31)), date(2027, 1, 1));

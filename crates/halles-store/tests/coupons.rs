@@ -788,20 +788,28 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert_eq!(may.spent.0 - may.refunded.0, 800);
 
         refused(
-            store.file_claim(&market, w.program, date(2026, 5, 5), "").await,
+            store
+                .file_claim(&market, w.program, date(2026, 5, 5), "")
+                .await,
             "period_invalid",
         );
         refused(
-            store.file_claim(&market, w.program, date(2026, 6, 1), "").await,
+            store
+                .file_claim(&market, w.program, date(2026, 6, 1), "")
+                .await,
             "period_open",
         );
         refused(
-            store.file_claim(&market, w.program, date(2026, 4, 1), "").await,
+            store
+                .file_claim(&market, w.program, date(2026, 4, 1), "")
+                .await,
             "nothing_owed",
         );
         // Only markets of the program claim; only the operator and the market read claims.
         assert!(matches!(
-            store.file_claim(&scope(w.partner_a), w.program, date(2026, 5, 1), "").await,
+            store
+                .file_claim(&scope(w.partner_a), w.program, date(2026, 5, 1), "")
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
@@ -817,7 +825,9 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             (Cents(800), ClaimStatus::Submitted, "Mai")
         );
         refused(
-            store.file_claim(&market, w.program, date(2026, 5, 1), "").await,
+            store
+                .file_claim(&market, w.program, date(2026, 5, 1), "")
+                .await,
             "already_claimed",
         );
         // A market cannot decide; a refusal needs a reason; a refused period is claimed again.
@@ -828,7 +838,9 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
                 .is_err()
         );
         refused(
-            store.decide_claim(&op, w.program, first.id, false, " ").await,
+            store
+                .decide_claim(&op, w.program, first.id, false, " ")
+                .await,
             "reason_required",
         );
         let r = store
@@ -841,7 +853,9 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .await
             .unwrap();
         refused(
-            store.create_payment_batch(&op, w.program, &[again.id]).await,
+            store
+                .create_payment_batch(&op, w.program, &[again.id])
+                .await,
             "claim_not_approved",
         );
         refused(
@@ -853,7 +867,9 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .await
             .unwrap();
         refused(
-            store.decide_claim(&op, w.program, again.id, false, "non").await,
+            store
+                .decide_claim(&op, w.program, again.id, false, "non")
+                .await,
             "claim_decided",
         );
         let batch = store
@@ -863,7 +879,9 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert_eq!((batch.total, batch.claims), (Cents(800), 1));
         assert_eq!(batch.status, BatchStatus::Open);
         refused(
-            store.create_payment_batch(&op, w.program, &[again.id]).await,
+            store
+                .create_payment_batch(&op, w.program, &[again.id])
+                .await,
             "claim_not_approved",
         );
         let paid = store
@@ -893,7 +911,10 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
                 .len(),
             1
         );
-        assert_eq!(store.payment_batches(&op, w.program).await.unwrap().len(), 1);
+        assert_eq!(
+            store.payment_batches(&op, w.program).await.unwrap().len(),
+            1
+        );
         assert!(store.payment_batches(&market, w.program).await.is_err());
     })
     .await;

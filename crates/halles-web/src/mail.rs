@@ -369,3 +369,78 @@ pub async fn schedule_end_notices(store: &Store, base_url: &str) -> StoreResult<
     }
     Ok(notices.len())
 }
+
+/// Tells each market paid in a batch what it was paid, for which periods, on which day and
+/// under which reference: one e-mail to each of its staff, in their language.
+pub async fn remittance_notices(
+    store: &Store,
+    base_url: &str,
+    program: &halles_store::coupons::Program,
+    batch: halles_core::PaymentBatchId,
+    paid_on: &str,
+    reference: &str,
+    claims: &[halles_store::coupons::Claim],
+) -> StoreResult<usize> {
+    let mut markets: Vec<halles_core::OrgId> = claims.iter().map(|c| c.market).collect();
+    markets.sort_by_key(|m| m.0);
+    markets.dedup();
+    let mut sent = 0;
+    for market in markets {
+        let mine: Vec<_> = claims.iter().filter(|c| c.market == market).collect();
+        let total = halles_core::money::Cents(mine.iter().map(|c| c.amount.0).sum());
+        let scope = TenantScope::checked(market, halles_store::Actor::system());
+        for member in store.members(&scope, None, 200).await? {
+            if member.disabled
+                || !member
+                    .role
+                    .satisfies(halles_core::organizations::Role::Staff)
+            {
+                continue;
+            }
+            let lang = store.user(member.user_id).await?.lang;
+            let i18n = I18n::new(lang);
+            let lines: Vec<String> = mine
+                .iter()
+                .map(|c| {
+                    i18n.ta(
+                        "mail-remittance-line",
+                        &[
+                            ("from", c.period_start.to_string()),
+                            ("until", c.period_end.to_string()),
+                            ("amount", i18n.money(c.amount)),
+                        ],
+                    )
+                })
+                .collect();
+            let body = i18n.ta(
+                "mail-remittance-body",
+                &[
+                    ("name", member.name.clone()),
+                    ("program", program.name.clone()),
+                    ("total", i18n.money(total)),
+                    ("paid_on", paid_on.to_owned()),
+                    ("reference", reference.to_owned()),
+                    ("batch", batch.to_string()),
+                    ("claims", lines.join("\n")),
+                    (
+                        "link",
+                        format!(
+                            "{}/o/{market}/programmes/{}/reclamations",
+                            base_url.trim_end_matches('/'),
+                            program.id
+                        ),
+                    ),
+                ],
+            );
+            let subject = i18n.ta(
+                "mail-remittance-subject",
+                &[("program", program.name.clone())],
+            );
+            store
+                .queue_email(Some(market), &member.email, &subject, &body)
+                .await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}

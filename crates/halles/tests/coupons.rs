@@ -1531,6 +1531,166 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
 }
 
 #[tokio::test]
+async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
+    use halles_store::coupons::RedemptionInput;
+    for app in TestApp::on_every_db().await {
+        let w = world(
+            &app,
+            "Marché Jean-Talon",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+                off_platform: false,
+            },
+            "Personne",
+        )
+        .await;
+        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
+            .await;
+        let (m, o, program) = (w.market.id, w.operator.id, w.program);
+        // A 12.50 $ sale in November; December 2nd, November is closed.
+        app.store
+            .redeem(
+                &scope(m),
+                &RedemptionInput {
+                    card: w.card.id.into(),
+                    register: Some(w.register),
+                    lines: vec![(w.fruits, Cents(1250))],
+                    pin: None,
+                },
+            )
+            .await
+            .unwrap();
+        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+        let market = app.logged_in("gestion@m.example").await;
+        let page = format!("/o/{m}/programmes/{program}/reclamations");
+        let html = market.get(&page).await.text().await.unwrap();
+        assert!(
+            html.contains("Du 2026-11-01 au 2026-12-01") && html.contains("12,50"),
+            "{html}"
+        );
+        // An open period is refused with the message and the page comes back.
+        let res = market
+            .post_form(
+                &page,
+                &[("period", "2026-12-01"), ("note_2026-12-01", "trop tôt")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("pas terminée"));
+        let res = market
+            .post_form(
+                &page,
+                &[("period", "2026-11-01"), ("note_2026-11-01", "Facture 17")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let res = market.post_form(&page, &[("period", "2026-11-01")]).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("déjà réclamée"));
+        // A cashier sees the page but cannot file; the partner cannot see it.
+        let cashier = app.logged_in("caisse@m.example").await;
+        assert_eq!(cashier.get(&page).await.status(), 200);
+        assert_eq!(
+            cashier
+                .post_form(&page, &[("period", "2026-11-01")])
+                .await
+                .status(),
+            403
+        );
+
+        // The operator: a refusal needs a reason (what was typed elsewhere stays), then approves.
+        let op = app.logged_in("prog@o.example").await;
+        let op_page = format!("/o/{o}/programmes/{program}/reclamations");
+        let html = op.get(&op_page).await.text().await.unwrap();
+        assert!(
+            html.contains("Marché Jean-Talon") && html.contains("Facture 17"),
+            "{html}"
+        );
+        let claim = app.store.claims(&scope(o), program, None).await.unwrap()[0].id;
+        let res = op
+            .post_form(
+                &format!("{op_page}/{claim}/refuser"),
+                &[(&format!("reason_{claim}"), " ")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("Indiquez une raison"));
+        let res = op
+            .post_form(&format!("{op_page}/{claim}/approuver"), &[])
+            .await;
+        assert_eq!(res.status(), 303);
+        let res = op
+            .post_form(
+                &format!("/o/{o}/programmes/{program}/paiements"),
+                &[("claim", &claim.to_string())],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let batch_page = location(&res);
+        assert!(batch_page.contains("/paiements/"), "{batch_page}");
+        let csv = op
+            .get(&format!("{batch_page}?format=csv"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.contains("Marché Jean-Talon") && csv.contains("12.50"),
+            "{csv}"
+        );
+        // A bad date comes back with the reference typed; then the batch is paid.
+        let res = op
+            .post_form(
+                &format!("{batch_page}/paye"),
+                &[("paid_on", "le 3"), ("reference", "VIR-77")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("VIR-77"));
+        let res = op
+            .post_form(
+                &format!("{batch_page}/paye"),
+                &[("paid_on", "2026-12-03"), ("reference", "VIR-77")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        // The market's manager gets the remittance notice; its cashier does not.
+        let mail = app
+            .store
+            .outbox(Some("gestion@m.example"), 10)
+            .await
+            .unwrap();
+        let notice = mail
+            .iter()
+            .find(|m| m.subject.starts_with("Avis de paiement"))
+            .expect("a remittance notice");
+        assert!(
+            notice.body.contains("VIR-77")
+                && notice.body.contains("2026-12-03")
+                && notice.body.contains("du 2026-11-01 au 2026-12-01"),
+            "{}",
+            notice.body
+        );
+        assert!(
+            app.store
+                .outbox(Some("caisse@m.example"), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let html = market.get(&page).await.text().await.unwrap();
+        assert!(html.contains("Payée"), "{html}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
@@ -1642,6 +1802,42 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 method: "GET",
                 path: "/o/{org}/programmes/{foreign}/soldes",
                 allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/reclamations",
+                allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/reclamations",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/reclamations/{foreign}/approuver",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/paiements",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "GET",
+                path: "/o/{org}/programmes/{foreign}/paiements/{foreign}",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/paiements/{foreign}/paye",
+                allowed: Allowed::Role(Role::Staff),
                 ok_status: 404,
             },
             Row {

@@ -99,9 +99,7 @@ fn claim_row(r: &AnyRow) -> StoreResult<Claim> {
         status: crate::db::code(r, "status", "claim_status")?,
         note: r.try_get("note")?,
         reason: r.try_get("reason")?,
-        batch: r
-            .try_get::<Option<i64>, _>("batch_id")?
-            .map(PaymentBatchId),
+        batch: r.try_get::<Option<i64>, _>("batch_id")?.map(PaymentBatchId),
         submitted_at: ts(r, "submitted_at")?,
         decided_at: ts_opt(r, "decided_at")?,
     })
@@ -230,7 +228,8 @@ impl Store {
             return Err(StoreError::Conflict("period_open"));
         }
         let mut tx = self.write_tx().await?;
-        let owed = owed_between(&mut tx, program, scope.org, start_of(start), start_of(end)).await?;
+        let owed =
+            owed_between(&mut tx, program, scope.org, start_of(start), start_of(end)).await?;
         if owed.0 <= 0 {
             return Err(StoreError::Conflict("nothing_owed"));
         }

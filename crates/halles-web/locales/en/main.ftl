@@ -1154,3 +1154,67 @@ field-card-artwork-hint = Your logo or an illustration (JPEG, PNG or WebP), prin
 program-artwork-upload = Send the artwork
 program-artwork-remove = Remove the artwork
 flash-artwork-saved = The artwork is saved: it will be on the cards of the next printed sheets.
+
+## Reimbursement claims and payment batches
+claims-title = Claims and payments
+claims-market-lead = Claim what the program owes you for each closed period: the amount is your sales less refunds in that period, as the ledger computes it.
+claims-operator-lead = Approve or refuse the markets' claims, then gather approved claims into a payment batch.
+claims-periods = Closed periods
+claims-no-period = No closed period owes you anything.
+claim-period-range = From { $from } to { $until } (excluded)
+claim-status = Status
+claim-status-submitted = Submitted
+claim-status-approved = Approved
+claim-status-rejected = Refused
+claim-status-paid = Paid
+claim-note = Note (optional)
+claim-file = Claim this amount
+claims-all = All
+claims-list = Claims
+claims-none = No claims.
+claim-in-batch = payment batch no. { $batch }
+claim-reason = Reason
+claim-approve = Approve
+claim-reject = Refuse
+claim-period = Period start
+claim-period-end = Period end (excluded)
+claim-amount = Amount
+batch-new = New payment batch
+batch-pick = Approved claims to pay together
+batch-create = Create the payment batch
+batches-title = Payment batches
+batches-none = No payment batches.
+batch-title = Payment batch
+batch-name = Payment batch no. { $batch }
+batch-number = Batch no.
+batch-claims = { $n } claim(s)
+batch-status-open = To pay
+batch-status-paid = Paid
+batch-paid-on = Paid on
+batch-reference = Reference
+batch-reference-hint = The cheque or transfer number, repeated in the notice sent to the markets.
+batch-pay = Mark this batch paid
+batch-mark-paid = Mark paid and notify the markets
+flash-claim-filed = Your claim is sent to the program's operator.
+flash-payment-batch-created = The payment batch is created.
+flash-batch-paid = The batch is paid; each market was e-mailed a remittance notice.
+err-period_invalid = This date is not the start of one of the program's periods.
+err-period_open = This period is not over: claim it once it is.
+err-nothing_owed = The program owes you nothing for this period.
+err-already_claimed = This period is already claimed.
+err-claim_decided = This claim was already dealt with.
+err-no_claims = Tick at least one approved claim.
+err-claim_not_approved = A ticked claim is not approved, or is already in a batch.
+err-batch_paid = This batch is already paid.
+mail-remittance-subject = Remittance notice: { $program }
+mail-remittance-body =
+    Hello { $name },
+
+    The program { $program } paid you { $total } on { $paid_on } (payment batch no. { $batch }, reference: { $reference }) for:
+    { $claims }
+
+    Your claims:
+    { $link }
+
+    The Halles team
+mail-remittance-line = - from { $from } to { $until } (excluded): { $amount }

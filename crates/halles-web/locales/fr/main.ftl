@@ -1154,3 +1154,67 @@ field-card-artwork-hint = Votre logo ou une illustration (JPEG, PNG ou WebP), im
 program-artwork-upload = Envoyer l'illustration
 program-artwork-remove = Retirer l'illustration
 flash-artwork-saved = L'illustration est enregistrée : elle sera sur les cartes des prochaines feuilles imprimées.
+
+## Reimbursement claims and payment batches
+claims-title = Réclamations et paiements
+claims-market-lead = Réclamez ce que le programme vous doit pour chaque période terminée : le montant est celui de vos ventes moins les remboursements de la période, tel que le registre le calcule.
+claims-operator-lead = Approuvez ou refusez les réclamations des marchés, puis regroupez les réclamations approuvées en un lot de paiement.
+claims-periods = Périodes terminées
+claims-no-period = Aucune période terminée ne vous doit de montant.
+claim-period-range = Du { $from } au { $until } (exclu)
+claim-status = Statut
+claim-status-submitted = Envoyée
+claim-status-approved = Approuvée
+claim-status-rejected = Refusée
+claim-status-paid = Payée
+claim-note = Note (facultative)
+claim-file = Réclamer ce montant
+claims-all = Toutes
+claims-list = Réclamations
+claims-none = Aucune réclamation.
+claim-in-batch = lot de paiement n° { $batch }
+claim-reason = Raison
+claim-approve = Approuver
+claim-reject = Refuser
+claim-period = Début de la période
+claim-period-end = Fin de la période (exclue)
+claim-amount = Montant
+batch-new = Nouveau lot de paiement
+batch-pick = Réclamations approuvées à payer ensemble
+batch-create = Créer le lot de paiement
+batches-title = Lots de paiement
+batches-none = Aucun lot de paiement.
+batch-title = Lot de paiement
+batch-name = Lot de paiement n° { $batch }
+batch-number = Lot n°
+batch-claims = { $n } réclamation(s)
+batch-status-open = À payer
+batch-status-paid = Payé
+batch-paid-on = Payé le
+batch-reference = Référence
+batch-reference-hint = Numéro du chèque ou du virement, repris dans l'avis envoyé aux marchés.
+batch-pay = Marquer ce lot payé
+batch-mark-paid = Marquer payé et aviser les marchés
+flash-claim-filed = Votre réclamation est envoyée à l'opérateur du programme.
+flash-payment-batch-created = Le lot de paiement est créé.
+flash-batch-paid = Le lot est payé ; chaque marché a reçu un avis de paiement par courriel.
+err-period_invalid = Cette date n'est pas le début d'une période du programme.
+err-period_open = Cette période n'est pas terminée : réclamez-la quand elle le sera.
+err-nothing_owed = Le programme ne vous doit rien pour cette période.
+err-already_claimed = Cette période est déjà réclamée.
+err-claim_decided = Cette réclamation a déjà été traitée.
+err-no_claims = Cochez au moins une réclamation approuvée.
+err-claim_not_approved = Une réclamation cochée n'est pas approuvée, ou elle est déjà dans un lot.
+err-batch_paid = Ce lot est déjà payé.
+mail-remittance-subject = Avis de paiement : { $program }
+mail-remittance-body =
+    Bonjour { $name },
+
+    Le programme { $program } vous a payé { $total } le { $paid_on } (lot de paiement n° { $batch }, référence : { $reference }) pour :
+    { $claims }
+
+    Vos réclamations :
+    { $link }
+
+    L'équipe Halles
+mail-remittance-line = - du { $from } au { $until } (exclu) : { $amount }

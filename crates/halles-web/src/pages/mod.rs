@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod cards;
+pub mod claims;
 pub mod help;
 pub mod home;
 pub mod hub;
@@ -260,6 +261,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/o/{org}/programmes/{id}/soldes",
             get(transactions::balances),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/reclamations",
+            get(claims::claims).post(claims::file),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/reclamations/{claim}/{action}",
+            post(claims::decide),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/paiements",
+            post(claims::create_batch),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/paiements/{batch}",
+            get(claims::batch),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/paiements/{batch}/paye",
+            post(claims::pay),
         )
         .route("/o/{org}/caisse", get(register::start))
         .route(
