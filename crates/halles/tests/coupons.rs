@@ -1691,6 +1691,239 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
 }
 
 #[tokio::test]
+async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balances() {
+    use halles_store::coupons::RedemptionInput;
+    for app in TestApp::on_every_db().await {
+        let w = world(
+            &app,
+            "Marché",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+                off_platform: false,
+            },
+            "Personne",
+        )
+        .await;
+        app.user("gestion@o.example", Some((w.operator.id, Role::Admin)))
+            .await;
+        let (m, o, program) = (w.market.id, w.operator.id, w.program);
+        let op_token = app
+            .token(o, &[Scope::CouponsRead, Scope::CouponsWrite])
+            .await;
+        let market_token = app
+            .token(m, &[Scope::CouponsRead, Scope::CouponsWrite])
+            .await;
+        let http = reqwest::Client::new();
+        let url = |org: halles_core::OrgId, rest: &str| {
+            app.at(&format!(
+                "/api/v1/organizations/{org}/programs/{program}{rest}"
+            ))
+        };
+        // A manual correction through the API: a reason is required, the balance never goes
+        // below zero, and the ledger keeps it.
+        let adjust = url(o, &format!("/cards/{}/adjustments", w.card.id));
+        let res = http
+            .post(&adjust)
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": -500, "reason": " "}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "reason_required");
+        let res = http
+            .post(&adjust)
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": -5000, "reason": "erreur"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let res = http
+            .post(&adjust)
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": 500, "reason": "rattrapage"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let balance: i64 = app
+            .store
+            .card_balances(w.card.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| b.balance.0)
+            .sum();
+        assert_eq!(balance, 2500);
+        // The market may not correct balances.
+        let res = http
+            .post(url(m, &format!("/cards/{}/adjustments", w.card.id)))
+            .bearer_auth(&market_token)
+            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": 500, "reason": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+
+        // Settings: a bad period is a validation problem; a good body is saved.
+        let settings = serde_json::json!({
+            "name": "Bonne Bouffe 2026", "public_name": "Bonne Bouffe", "public_address": "1 rue du Marché",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "report_period": "fortnight",
+            "partners_assign_cards": true, "pin_required": false,
+        });
+        let res = http
+            .put(url(o, ""))
+            .bearer_auth(&op_token)
+            .json(&settings)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "report_period");
+        let mut good = settings.clone();
+        good["report_period"] = "month".into();
+        let res = http
+            .put(url(o, ""))
+            .bearer_auth(&op_token)
+            .json(&good)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let p = app.store.program_by_id(program).await.unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.public_address.as_str()),
+            ("Bonne Bouffe 2026", "1 rue du Marché")
+        );
+        // The partner's participants may spend at another market only: this market refuses.
+        let elsewhere = app.org(OrgKind::Market, "Autre marché").await;
+        app.store
+            .add_program_member(&scope(o), program, elsewhere.id, ProgramRole::Market)
+            .await
+            .unwrap();
+        let links = url(o, &format!("/partners/{}/markets", w.partner.id));
+        let res = http
+            .put(&links)
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"market_ids": [elsewhere.id.0]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let sale = |amount: i64| RedemptionInput {
+            card: w.card.id.into(),
+            register: Some(w.register),
+            lines: vec![(w.fruits, Cents(amount))],
+            pin: None,
+        };
+        assert!(matches!(
+            app.store.redeem(&scope(m), &sale(100)).await,
+            Err(halles_store::StoreError::CardRefused("other_market"))
+        ));
+        let res = http
+            .put(&links)
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"market_ids": []}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        app.store.redeem(&scope(m), &sale(1000)).await.unwrap();
+
+        // Claims: the market files November in December; the operator approves, batches, pays.
+        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+        let res = http
+            .post(url(m, "/claims"))
+            .bearer_auth(&market_token)
+            .json(&serde_json::json!({"period_start": "2026-12-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "period_open");
+        let res = http
+            .post(url(m, "/claims"))
+            .bearer_auth(&market_token)
+            .json(&serde_json::json!({"period_start": "2026-11-01", "note": "Novembre"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let claim: Value = res.json().await.unwrap();
+        assert_eq!(
+            (claim["amount_cents"].as_i64(), claim["status"].as_str()),
+            (Some(1000), Some("submitted"))
+        );
+        let cid = claim["id"].as_i64().unwrap();
+        let listed: Value = http
+            .get(url(o, "/claims?status=submitted"))
+            .bearer_auth(&op_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        let res = http
+            .post(url(o, &format!("/claims/{cid}/decision")))
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"approve": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let res = http
+            .post(url(o, "/payment-batches"))
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"claim_ids": [cid]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let batch: Value = res.json().await.unwrap();
+        assert_eq!(batch["total_cents"].as_i64(), Some(1000));
+        let bid = batch["id"].as_i64().unwrap();
+        let res = http
+            .post(url(o, &format!("/payment-batches/{bid}/payment")))
+            .bearer_auth(&op_token)
+            .json(&serde_json::json!({"paid_on": "2026-12-03", "reference": "CHQ-12"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let paid: Value = res.json().await.unwrap();
+        assert_eq!(paid["status"], "paid");
+        assert_eq!(paid["claims"][0]["status"], "paid");
+        let mail = app
+            .store
+            .outbox(Some("gestion@m.example"), 10)
+            .await
+            .unwrap();
+        assert!(mail.iter().any(|m| m.body.contains("CHQ-12")), "{mail:?}");
+        // The market reads its own claims, not the batches.
+        let res = http
+            .get(url(m, "/payment-batches"))
+            .bearer_auth(&market_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
@@ -1887,6 +2120,60 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 path: "/api/v1/organizations/{org}/programs/{foreign}/transactions",
                 allowed: Allowed::Token(Some(Scope::CouponsRead)),
                 ok_status: 404,
+            },
+            Row {
+                method: "PUT",
+                path: "/api/v1/organizations/{org}/programs/{foreign}",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/claims/{foreign}/decision",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "GET",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+                allowed: Allowed::Token(Some(Scope::CouponsRead)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches/{foreign}/payment",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "PUT",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/partners/{foreign}/markets",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
+            },
+            Row {
+                method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/adjustments",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 400,
             },
             Row {
                 method: "POST",

@@ -1218,3 +1218,5 @@ mail-remittance-body =
 
     The Halles team
 mail-remittance-line = - from { $from } to { $until } (excluded): { $amount }
+err-status_invalid = Unknown status.
+err-report_period_invalid = Choose a period: month, week or day.

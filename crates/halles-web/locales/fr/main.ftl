@@ -1218,3 +1218,5 @@ mail-remittance-body =
 
     L'équipe Halles
 mail-remittance-line = - du { $from } au { $until } (exclu) : { $amount }
+err-status_invalid = Statut inconnu.
+err-report_period_invalid = Choisissez une période : mois, semaine ou jour.

@@ -9,6 +9,7 @@ pub mod json;
 pub mod organizations;
 pub mod pagination;
 pub mod problem;
+pub mod program_admin;
 
 use crate::AppState;
 use axum::Router;
@@ -66,8 +67,26 @@ use utoipa::{Modify, OpenApi};
         coupons::redemption,
         coupons::refund,
         coupons::transactions,
+        program_admin::update_program,
+        program_admin::claims,
+        program_admin::file_claim,
+        program_admin::decide_claim,
+        program_admin::payment_batches,
+        program_admin::create_payment_batch,
+        program_admin::pay_batch,
+        program_admin::set_partner_markets,
+        program_admin::adjust,
     ),
     components(schemas(
+        program_admin::ApiClaim,
+        program_admin::NewClaim,
+        program_admin::ClaimDecision,
+        program_admin::ApiPaymentBatch,
+        program_admin::NewPaymentBatch,
+        program_admin::BatchPayment,
+        program_admin::ApiProgramSettings,
+        program_admin::PartnerMarkets,
+        program_admin::NewAdjustment,
         problem::Problem,
         problem::FieldProblem,
         organizations::Me,
@@ -210,7 +229,31 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}",
-            get(coupons::program),
+            get(coupons::program).put(program_admin::update_program),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/claims",
+            get(program_admin::claims).post(program_admin::file_claim),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/claims/{cid}/decision",
+            post(program_admin::decide_claim),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/payment-batches",
+            get(program_admin::payment_batches).post(program_admin::create_payment_batch),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/payment-batches/{bid}/payment",
+            post(program_admin::pay_batch),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/partners/{pid}/markets",
+            put(program_admin::set_partner_markets),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/adjustments",
+            post(program_admin::adjust),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/allocation-schedules",
