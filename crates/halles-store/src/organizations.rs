@@ -8,7 +8,7 @@ use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::{INVITATION_DAYS, Lang};
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::validation::normalize_email;
-use halles_core::{InvitationId, MembershipId, OrgId, UserId};
+use halles_core::{InvitationId, MembershipId, OrgId, ProgramId, UserId};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
@@ -49,6 +49,8 @@ pub struct MyMembership {
     pub org: Organization,
     /// The role held.
     pub role: Role,
+    /// The one program this membership is limited to (a program manager), if any.
+    pub program: Option<ProgramId>,
 }
 
 /// A member as seen from the organization.
@@ -64,6 +66,8 @@ pub struct Member {
     pub email: String,
     /// Their role here.
     pub role: Role,
+    /// The one program they manage, when their membership is limited to it.
+    pub program: Option<ProgramId>,
     /// Whether their account is disabled.
     pub disabled: bool,
     /// Since when.
@@ -81,6 +85,8 @@ pub struct Invitation {
     pub email: String,
     /// The role offered.
     pub role: Role,
+    /// The one program the membership will be limited to, if any.
+    pub program: Option<ProgramId>,
     /// When sent.
     pub created_at: Timestamp,
     /// Until when the link works.
@@ -98,6 +104,7 @@ impl Invitation {
             org: OrgId(r.try_get("organization_id")?),
             email: r.try_get("email")?,
             role: code(r, "role", "role")?,
+            program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
             created_at: ts(r, "created_at")?,
             expires_at: ts(r, "expires_at")?,
             accepted_at: ts_opt(r, "accepted_at")?,
@@ -107,7 +114,7 @@ impl Invitation {
 }
 
 const INVITATION_COLUMNS: &str =
-    "id, organization_id, email, role, created_at, expires_at, accepted_at, revoked_at";
+    "id, organization_id, email, role, program_id, created_at, expires_at, accepted_at, revoked_at";
 
 impl Store {
     /// Creates an organization (platform administration, commands, demo).
@@ -261,7 +268,7 @@ impl Store {
     /// The organizations a user belongs to, with the role held in each.
     pub async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<MyMembership>> {
         let rows = sqlx::query(
-            "SELECT o.id, o.kind, o.name, o.lang, o.created_at, m.role FROM memberships m \
+            "SELECT o.id, o.kind, o.name, o.lang, o.created_at, m.role, m.program_id FROM memberships m \
              JOIN organizations o ON o.id = m.organization_id \
              WHERE m.user_id = $1 AND o.archived_at IS NULL ORDER BY o.name, o.id",
         )
@@ -273,6 +280,7 @@ impl Store {
                 Ok(MyMembership {
                     org: Organization::from_row(r)?,
                     role: code(r, "role", "role")?,
+                    program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
                 })
             })
             .collect()
@@ -304,7 +312,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let id = insert_membership(&mut tx, scope.org, user, role, now).await?;
+        let id = insert_membership(&mut tx, scope.org, user, role, None, now).await?;
         let change = Change::by(scope, Action::Create, "membership", id)
             .after(json!({"user_id": user, "role": role}));
         audit::record(&mut tx, change, now).await?;
@@ -320,7 +328,7 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<Member>> {
         let rows = sqlx::query(
-            "SELECT m.id, m.user_id, u.name, u.email, m.role, u.disabled_at, m.created_at \
+            "SELECT m.id, m.user_id, u.name, u.email, m.role, m.program_id, u.disabled_at, m.created_at \
              FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.organization_id = $1 AND ($2 IS NULL OR m.id > $2) ORDER BY m.id LIMIT $3",
         )
@@ -337,6 +345,7 @@ impl Store {
                     name: r.try_get("name")?,
                     email: r.try_get("email")?,
                     role: code(r, "role", "role")?,
+                    program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
                     disabled: ts_opt(r, "disabled_at")?.is_some(),
                     created_at: ts(r, "created_at")?,
                 })
@@ -415,6 +424,75 @@ impl Store {
         email: &str,
         role: Role,
     ) -> StoreResult<(Invitation, String)> {
+        self.invite(scope, email, role, None).await
+    }
+
+    /// Invites an e-mail address to manage one program of the acting operator: the membership
+    /// it makes reaches that program's pages and nothing else of the organization.
+    pub async fn invite_program_manager(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        email: &str,
+    ) -> StoreResult<(Invitation, String)> {
+        self.operated_program(scope, program).await?;
+        self.invite(scope, email, Role::Staff, Some(program)).await
+    }
+
+    /// A program's managers: memberships of the operator limited to it.
+    pub async fn program_managers(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Vec<Member>> {
+        self.operated_program(scope, program).await?;
+        Ok(self
+            .members(scope, None, 10_000)
+            .await?
+            .into_iter()
+            .filter(|m| m.program == Some(program))
+            .collect())
+    }
+
+    /// A program's pending manager invitations.
+    pub async fn program_invitations(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+    ) -> StoreResult<Vec<Invitation>> {
+        Ok(self
+            .pending_invitations(scope)
+            .await?
+            .into_iter()
+            .filter(|i| i.program == Some(program))
+            .collect())
+    }
+
+    /// Takes a manager off a program (their membership, limited to it, ends).
+    pub async fn remove_program_manager(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: MembershipId,
+    ) -> StoreResult<()> {
+        if !self
+            .program_managers(scope, program)
+            .await?
+            .iter()
+            .any(|m| m.id == id)
+        {
+            return Err(StoreError::NotFound);
+        }
+        self.remove_member(scope, id).await
+    }
+
+    async fn invite(
+        &self,
+        scope: &TenantScope,
+        email: &str,
+        role: Role,
+        program: Option<ProgramId>,
+    ) -> StoreResult<(Invitation, String)> {
         let org = self.organization(scope).await?;
         if !org.kind.roles().contains(&role) {
             return Err(StoreError::Conflict("role_not_allowed"));
@@ -430,7 +508,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO invitations (organization_id, email, role, token_hash, invited_by, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             created_at, expires_at, program_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              RETURNING {INVITATION_COLUMNS}"
         ))
         .bind(scope.org.0)
@@ -440,11 +518,12 @@ impl Store {
         .bind(scope.actor.user.map(|u| u.0))
         .bind(ms(now))
         .bind(ms(now + SignedDuration::from_hours(24 * INVITATION_DAYS)))
+        .bind(program.map(|p| p.0))
         .fetch_one(&mut *tx)
         .await?;
         let inv = Invitation::from_row(&row)?;
         let change = Change::by(scope, Action::Create, "invitation", inv.id)
-            .after(json!({"email": inv.email, "role": role}));
+            .after(json!({"email": inv.email, "role": role, "program_id": program}));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok((inv, secret))
@@ -534,7 +613,8 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if existing.is_none() {
-            let id = insert_membership(&mut tx, inv.org, user.id, inv.role, now).await?;
+            let id =
+                insert_membership(&mut tx, inv.org, user.id, inv.role, inv.program, now).await?;
             audit::record(
                 &mut tx,
                 Change {
@@ -545,7 +625,7 @@ impl Store {
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(json!({"user_id": user.id, "role": inv.role,
-                                       "invitation_id": inv.id})),
+                                       "program_id": inv.program, "invitation_id": inv.id})),
                 },
                 now,
             )
@@ -561,15 +641,17 @@ async fn insert_membership(
     org: OrgId,
     user: UserId,
     role: Role,
+    program: Option<ProgramId>,
     now: Timestamp,
 ) -> StoreResult<MembershipId> {
     let row = sqlx::query(
-        "INSERT INTO memberships (organization_id, user_id, role, created_at) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO memberships (organization_id, user_id, role, program_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(org.0)
     .bind(user.0)
     .bind(role.code())
+    .bind(program.map(|p| p.0))
     .bind(ms(now))
     .fetch_one(conn)
     .await

@@ -10,9 +10,9 @@ use crate::security::{CsrfToken, Flash, LANG_COOKIE, SESSION_COOKIE, cookie};
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use halles_core::OrgId;
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role};
+use halles_core::{OrgId, ProgramId};
 use halles_store::accounts::User;
 use halles_store::organizations::{MyMembership, Organization};
 use halles_store::{Actor, TenantScope};
@@ -57,6 +57,8 @@ pub struct CurrentOrg {
     pub org: Organization,
     /// The viewer's role.
     pub role: Role,
+    /// The one program the viewer manages, when their membership is limited to it.
+    pub program: Option<ProgramId>,
 }
 
 /// Everything the base layout needs, loaded once per request.
@@ -153,7 +155,14 @@ impl Ctx {
 
     /// Whether the viewer is an administrator of the current organization.
     pub fn is_org_admin(&self) -> bool {
-        self.current.as_ref().is_some_and(|c| c.role == Role::Admin)
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.role == Role::Admin && c.program.is_none())
+    }
+
+    /// The one program the viewer manages, when their membership is limited to it.
+    pub fn program_only(&self) -> Option<ProgramId> {
+        self.current.as_ref().and_then(|c| c.program)
     }
 
     /// The other language, for the switcher.
@@ -336,6 +345,8 @@ pub struct Member<R: RoleRequirement = AnyRole> {
     pub org: Organization,
     /// The member's role.
     pub role: Role,
+    /// The one program they manage, when their membership is limited to it.
+    pub program: Option<ProgramId>,
     _role: PhantomData<R>,
 }
 
@@ -348,6 +359,7 @@ impl<R: RoleRequirement> Member<R> {
             scope: m.scope,
             org: m.org,
             role: m.role,
+            program: m.program,
             _role: PhantomData,
         }
     }
@@ -382,15 +394,33 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Member<R> {
         if !mine.role.satisfies(R::ROLE) {
             return Err(PageError::new(StatusCode::FORBIDDEN, lang, "err-forbidden"));
         }
+        // A program manager reaches that program's pages, and lands on it from the
+        // organization's home or its programs list; nothing else of the organization.
+        if let Some(program) = mine.program {
+            let path = parts.uri.path();
+            let base = format!("/o/{org_id}/programmes/{program}");
+            let inside = path == base || path.starts_with(&format!("{base}/"));
+            let landing = parts.method == axum::http::Method::GET
+                && (path == format!("/o/{org_id}") || path == format!("/o/{org_id}/programmes"));
+            if !inside && !landing {
+                return Err(PageError::new(
+                    StatusCode::FORBIDDEN,
+                    lang,
+                    "err-program-only",
+                ));
+            }
+        }
         ctx.current = Some(CurrentOrg {
             org: mine.org.clone(),
             role: mine.role,
+            program: mine.program,
         });
         parts.extensions.insert(ctx.clone());
         Ok(Member {
             scope: TenantScope::checked(org_id, Actor::user(user.id)),
             org: mine.org,
             role: mine.role,
+            program: mine.program,
             ctx,
             user,
             _role: PhantomData,

@@ -71,7 +71,13 @@ pub async fn invitation(
     };
     let i18n = I18n::new(lang);
     let link = state.link(&format!("/invitations/{secret}"));
-    let role = i18n.t(&format!("role-{}", invitation.role.code()));
+    let role = match invitation.program {
+        Some(p) => {
+            let program = state.store.program_by_id(p).await?;
+            i18n.ta("role-program-manager", &[("program", program.name)])
+        }
+        None => i18n.t(&format!("role-{}", invitation.role.code())),
+    };
     let subject = i18n.ta("mail-invite-subject", &[("org", org.name.clone())]);
     let body = i18n.ta(
         "mail-invite-body",

@@ -1924,6 +1924,142 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
 }
 
 #[tokio::test]
+async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_else() {
+    for app in TestApp::on_every_db().await {
+        let w = world(
+            &app,
+            "Marché",
+            ProgramInput {
+                name: "Bonne Bouffe".into(),
+                public_name: String::new(),
+                starts_on: date(2026, 1, 1),
+                ends_on: date(2027, 12, 31),
+                report_period: ReportPeriod::Month,
+                anonymous: false,
+                pin_required: false,
+                off_platform: false,
+            },
+            "Personne",
+        )
+        .await;
+        let o = w.operator.id;
+        app.user("admin@o.example", Some((o, Role::Admin))).await;
+        let other = app
+            .store
+            .create_program(
+                &scope(o),
+                &ProgramInput {
+                    name: "Autre programme".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 1, 1),
+                    ends_on: date(2026, 12, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                    off_platform: false,
+                },
+            )
+            .await
+            .unwrap();
+        let admin = app.logged_in("admin@o.example").await;
+        let page = format!("/o/{o}/programmes/{}", w.program);
+        // A bad address comes back with the message and what was typed.
+        let res = admin
+            .post_form(
+                &format!("{page}/gestionnaires"),
+                &[("manager_email", "pas-un-courriel")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("pas-un-courriel"));
+        let res = admin
+            .post_form(
+                &format!("{page}/gestionnaires"),
+                &[("manager_email", "coord@ailleurs.example")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let html = admin.get(&page).await.text().await.unwrap();
+        assert!(
+            html.contains("coord@ailleurs.example") && html.contains("Invitation envoyée"),
+            "{html}"
+        );
+        let body = &app
+            .store
+            .outbox(Some("coord@ailleurs.example"), 1)
+            .await
+            .unwrap()[0]
+            .body;
+        assert!(body.contains("programme Bonne Bouffe seulement"), "{body}");
+        let start = body.find("/invitations/").unwrap();
+        let link: String = body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let coord = app.client();
+        let res = coord
+            .post_form(
+                &link,
+                &[
+                    ("name", "Coordination"),
+                    ("password", "une-phrase-secrete"),
+                    ("password_confirm", "une-phrase-secrete"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        // Home and the programs list land on the program; its pages work.
+        let res = coord.get(&format!("/o/{o}")).await;
+        assert_eq!((res.status().as_u16(), location(&res)), (303, page.clone()));
+        let res = coord.get(&format!("/o/{o}/programmes")).await;
+        assert_eq!(location(&res), page);
+        assert_eq!(coord.get(&page).await.status(), 200);
+        assert_eq!(
+            coord.get(&format!("{page}/participants")).await.status(),
+            200
+        );
+        assert_eq!(coord.get(&format!("{page}/rapports")).await.status(), 200);
+        // Nothing else of the organization: another program, members, audit, a new program.
+        for path in [
+            format!("/o/{o}/programmes/{other}"),
+            format!("/o/{o}/programmes/{other}/participants"),
+            format!("/o/{o}/members"),
+            format!("/o/{o}/audit"),
+            format!("/o/{o}/tokens"),
+        ] {
+            assert_eq!(coord.get(&path).await.status(), 403, "{path}");
+        }
+        let res = coord
+            .post_form(
+                &format!("/o/{o}/programmes"),
+                &[
+                    ("name", "Le mien"),
+                    ("starts_on", "2026-01-01"),
+                    ("ends_on", "2026-12-31"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+        // The operator takes them off the program: the pages close.
+        let manager = app
+            .store
+            .program_managers(&scope(o), w.program)
+            .await
+            .unwrap();
+        assert_eq!(manager.len(), 1);
+        let res = admin
+            .post_form(
+                &format!("{page}/gestionnaires/{}/retirer", manager[0].id),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(coord.get(&page).await.status(), 404);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
@@ -2035,6 +2171,18 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 method: "GET",
                 path: "/o/{org}/programmes/{foreign}/soldes",
                 allowed: Allowed::Role(Role::Viewer),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/gestionnaires",
+                allowed: Allowed::Role(Role::Staff),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/o/{org}/programmes/{foreign}/gestionnaires/{foreign}/retirer",
+                allowed: Allowed::Role(Role::Staff),
                 ok_status: 404,
             },
             Row {

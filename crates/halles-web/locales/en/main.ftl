@@ -1220,3 +1220,14 @@ mail-remittance-body =
 mail-remittance-line = - from { $from } to { $until } (excluded): { $amount }
 err-status_invalid = Unknown status.
 err-report_period_invalid = Choose a period: month, week or day.
+
+## Program managers
+program-managers = Program managers
+program-managers-hint = Someone invited here manages this program only: they reach nothing else of your organization (no other program, no members, no API tokens).
+program-managers-none = Nobody manages this program only.
+program-manager-email = E-mail of the person to invite
+program-manager-invite = Invite to manage this program
+program-manager-invited = Invitation sent
+program-manager-remove = Take off the program
+err-program-only = Your access is limited to the program you manage.
+role-program-manager = manager of the program { $program } only

@@ -1220,3 +1220,14 @@ mail-remittance-body =
 mail-remittance-line = - du { $from } au { $until } (exclu) : { $amount }
 err-status_invalid = Statut inconnu.
 err-report_period_invalid = Choisissez une période : mois, semaine ou jour.
+
+## Program managers
+program-managers = Gestionnaires du programme
+program-managers-hint = Une personne invitée ici gère ce programme seulement : elle n'a accès à rien d'autre de votre organisation (ni aux autres programmes, ni aux membres, ni aux jetons d'API).
+program-managers-none = Aucune personne ne gère ce programme seulement.
+program-manager-email = Courriel de la personne à inviter
+program-manager-invite = Inviter à gérer ce programme
+program-manager-invited = Invitation envoyée
+program-manager-remove = Retirer du programme
+err-program-only = Votre accès se limite au programme que vous gérez.
+role-program-manager = gestion du programme { $program } seulement

@@ -61,6 +61,12 @@ struct OrgHomePage {
 
 /// An organization's home: who we are here and what to do next.
 pub async fn org_home(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+    if let Some(program) = m.program {
+        return Ok(crate::pages::see_other(
+            &format!("/o/{}/programmes/{program}", m.org.id),
+            [],
+        ));
+    }
     let (member_count, pending_invitations) = if m.role == Role::Admin {
         (
             state.store.members(&m.scope, None, 500).await?.len(),

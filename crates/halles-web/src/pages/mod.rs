@@ -263,6 +263,14 @@ pub fn routes() -> Router<AppState> {
             get(transactions::balances),
         )
         .route(
+            "/o/{org}/programmes/{id}/gestionnaires",
+            post(programs::invite_manager),
+        )
+        .route(
+            "/o/{org}/programmes/{id}/gestionnaires/{member}/retirer",
+            post(programs::remove_manager),
+        )
+        .route(
             "/o/{org}/programmes/{id}/reclamations",
             get(claims::claims).post(claims::file),
         )

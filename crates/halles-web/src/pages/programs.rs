@@ -169,6 +169,12 @@ async fn programs_page(
 
 /// The programs of the organization.
 pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+    if let Some(program) = m.program {
+        return Ok(see_other(
+            &format!("/o/{}/programmes/{program}", m.org.id),
+            [],
+        ));
+    }
     programs_page(&state, m, FormErrors::none(), ProgramForm::default()).await
 }
 
@@ -252,6 +258,9 @@ struct ProgramPage {
     partner_markets: Vec<(OrgId, OrgId)>,
     /// Whether the program has card artwork.
     has_artwork: bool,
+    /// People who manage this program only, and pending invitations to do so (the operator).
+    managers: Vec<halles_store::organizations::Member>,
+    manager_invitations: Vec<halles_store::organizations::Invitation>,
     errors: FormErrors,
     typed: HashMap<String, String>,
 }
@@ -413,6 +422,17 @@ async fn program_page(
         Vec::new()
     };
     let has_artwork = v.is_operator() && state.store.card_artwork(v.program.id).await?.is_some();
+    let (managers, manager_invitations) = if v.is_operator() {
+        (
+            state.store.program_managers(&m.scope, v.program.id).await?,
+            state
+                .store
+                .program_invitations(&m.scope, v.program.id)
+                .await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -428,6 +448,8 @@ async fn program_page(
             market_groups,
             partner_markets,
             has_artwork,
+            managers,
+            manager_invitations,
             errors,
             typed,
         },
@@ -1020,4 +1042,52 @@ pub async fn set_envelope(
             program_page(&state, Member::from_staff(m), id, errors, form).await
         }
     }
+}
+
+/// Invites someone by e-mail to manage this program only (the operator's staff, program
+/// managers included): their membership will reach this program's pages and nothing else.
+pub async fn invite_manager(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let email = form.get("manager_email").map(|s| s.trim()).unwrap_or("");
+    let mut v = halles_core::validation::Validator::new();
+    v.email("manager_email", email);
+    if let Err(errors) = v.finish() {
+        let errors = FormErrors::from_fields(&errors, &m.ctx.i18n);
+        return program_page(&state, Member::from_staff(m), id, errors, form).await;
+    }
+    match state
+        .store
+        .invite_program_manager(&m.scope, ProgramId(id), email)
+        .await
+    {
+        Ok((inv, secret)) => {
+            crate::mail::invitation(&state, &m.org, &inv, &m.user.name, &secret).await?;
+            Ok(back(&m, id, "flash-invitation-sent", &state))
+        }
+        Err(StoreError::Conflict(code)) => {
+            let errors = FormErrors {
+                items: vec![("manager_email".into(), m.ctx.i18n.t(&format!("err-{code}")))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes a manager off this program (their membership, limited to it, ends).
+pub async fn remove_manager(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, member)): Path<(i64, i64, i64)>,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .remove_program_manager(&m.scope, ProgramId(id), halles_core::MembershipId(member))
+        .await?;
+    Ok(back(&m, id, "flash-saved", &state))
 }
