@@ -948,6 +948,22 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         assert_eq!(cached, ledger);
         assert_eq!(lots, ledger);
         assert_eq!(store.schedules(program).await.unwrap().len(), 2);
+        // Markets claimed their closed months; the oldest are paid in one batch.
+        let claims = store.claims(&scope(operator), program, None).await.unwrap();
+        let has = |st| claims.iter().any(|c| c.status == st);
+        use halles_core::coupons::ClaimStatus;
+        assert!(
+            has(ClaimStatus::Paid) && has(ClaimStatus::Approved),
+            "{claims:?}"
+        );
+        assert_eq!(
+            store
+                .payment_batches(&scope(operator), program)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         store.close().await;
         db.cleanup().await;
     }

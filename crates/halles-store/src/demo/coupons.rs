@@ -250,5 +250,31 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         past.load_gift_card(&op, c.id, Cents(2500), "Panier des Fêtes")
             .await?;
     }
+    // The markets claimed their closed months: the operator paid the oldest in a batch,
+    // approved the next, and the latest wait for a decision.
+    let mut paid = Vec::new();
+    for market in &markets {
+        let periods = past.owed_periods(&scope(*market), program).await?;
+        for (i, period) in periods.iter().enumerate() {
+            let claim = past
+                .file_claim(&scope(*market), program, period.start, "")
+                .await?;
+            match i {
+                0 => {
+                    past.decide_claim(&op, program, claim.id, true, "").await?;
+                    paid.push(claim.id);
+                }
+                1 => {
+                    past.decide_claim(&op, program, claim.id, true, "").await?;
+                }
+                _ => {}
+            }
+        }
+    }
+    if !paid.is_empty() {
+        let batch = past.create_payment_batch(&op, program, &paid).await?;
+        past.mark_batch_paid(&op, program, batch.id, today, "VIR-2026-001")
+            .await?;
+    }
     Ok(())
 }

@@ -1231,3 +1231,4 @@ program-manager-invited = Invitation sent
 program-manager-remove = Take off the program
 err-program-only = Your access is limited to the program you manage.
 role-program-manager = manager of the program { $program } only
+members-program-only = One program only

@@ -1231,3 +1231,4 @@ program-manager-invited = Invitation envoyée
 program-manager-remove = Retirer du programme
 err-program-only = Votre accès se limite au programme que vous gérez.
 role-program-manager = gestion du programme { $program } seulement
+members-program-only = Un seul programme
