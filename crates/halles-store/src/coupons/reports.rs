@@ -192,16 +192,23 @@ pub(super) enum Slice {
 }
 
 impl Slice {
-    /// The condition on `fund_entries e` (ids are the store's own numbers, never typed text).
-    pub(super) fn sql(&self) -> String {
+    /// The condition on `fund_entries e`, with the partner bound as `$first` and the market as
+    /// the next parameter (see [`Slice::values`]); zero stands for no limit.
+    pub(super) fn sql(first: usize) -> String {
+        let (p, m) = (first, first + 1);
+        format!(
+            " AND (${p} = 0 OR e.partner_id = ${p}) AND (${m} = 0 OR e.market_id = ${m} OR e.market_id IN \
+             (SELECT pm.member_id FROM program_members pm JOIN market_groups g ON g.id = pm.market_group_id \
+             WHERE g.manager_id = ${m} AND pm.program_id = e.program_id))"
+        )
+    }
+
+    /// The values of the condition [`Slice::sql`]: the partner, then the market.
+    pub(super) fn values(&self) -> [i64; 2] {
         match self {
-            Slice::All => String::new(),
-            Slice::Partner(p) => format!(" AND e.partner_id = {p}"),
-            Slice::Markets(m) => format!(
-                " AND (e.market_id = {m} OR e.market_id IN (SELECT pm.member_id FROM program_members pm \
-                 JOIN market_groups g ON g.id = pm.market_group_id WHERE g.manager_id = {m} \
-                 AND pm.program_id = e.program_id))"
-            ),
+            Slice::All => [0, 0],
+            Slice::Partner(p) => [*p, 0],
+            Slice::Markets(m) => [0, *m],
         }
     }
 }
@@ -247,7 +254,8 @@ impl Store {
         by: Option<Dimension>,
         filter: ReportFilter,
     ) -> StoreResult<Vec<ReportRow>> {
-        let only_sql = self.report_scope(scope, program).await?.sql();
+        let slice = self.report_scope(scope, program).await?.values();
+        let only_sql = Slice::sql(5);
         let key = by.map(|d| d.column()).unwrap_or("e.program_id");
         let label = by.map(|d| d.label_sql()).unwrap_or("''");
         let sql = format!(
@@ -260,6 +268,8 @@ impl Store {
             .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
             .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
             .bind(filter.market.map(|m| m.0).unwrap_or(0))
+            .bind(slice[0])
+            .bind(slice[1])
             .fetch_all(&self.pool)
             .await?;
         let period = match by {

@@ -96,7 +96,7 @@ impl Store {
     ) -> StoreResult<Vec<Transaction>> {
         let slice = self.report_scope(scope, program).await?;
         let hide_holder = matches!(slice, Slice::Markets(_));
-        let only_sql = slice.sql();
+        let only_sql = Slice::sql(11);
         let sql = format!(
             "SELECT e.id, e.at, e.kind, e.product_group_id, e.amount_cents, c.number, e.redemption_id, e.reason, \
              p.code AS participant, po.name AS partner, mo.name AS market, r.name AS register, \
@@ -124,6 +124,8 @@ impl Store {
             .bind(filter.card.as_deref().unwrap_or(""))
             .bind(filter.before.unwrap_or(i64::MAX))
             .bind(limit)
+            .bind(slice.values()[0])
+            .bind(slice.values()[1])
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
