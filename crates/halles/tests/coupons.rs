@@ -18,6 +18,20 @@ fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
 }
 
+/// The program most tests run: two seasons long, reconciled by month, nothing optional.
+fn bonne_bouffe() -> ProgramInput {
+    ProgramInput {
+        name: "Bonne Bouffe".into(),
+        public_name: String::new(),
+        starts_on: date(2026, 1, 1),
+        ends_on: date(2027, 12, 31),
+        report_period: ReportPeriod::Month,
+        anonymous: false,
+        pin_required: false,
+        off_platform: false,
+    }
+}
+
 /// A program run by an operator, with a partner and a market, one participant whose card holds
 /// 20 $ of fruits, and a register at the market; a cashier and an administrator at the market.
 struct World {
@@ -100,22 +114,7 @@ async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str)
 #[tokio::test]
 async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché",
-            ProgramInput {
-                name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-            "Personne Secrète",
-        )
-        .await;
+        let w = world(&app, "Marché", bonne_bouffe(), "Personne Secrète").await;
         app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
             .await;
         let (operator, market, program, batch, fruits, card) =
@@ -659,14 +658,9 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             &app,
             "Marché Jarry",
             ProgramInput {
-                name: "Bonne Bouffe".into(),
                 public_name: "Bons santé".into(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
                 anonymous: true,
-                pin_required: false,
-                off_platform: false,
+                ..bonne_bouffe()
             },
             "",
         )
@@ -864,19 +858,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         let op = scope(operator.id);
         let program = app
             .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Bonne Bouffe".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
-                },
-            )
+            .create_program(&op, &bonne_bouffe())
             .await
             .unwrap();
         app.store
@@ -1136,13 +1118,8 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
                 &op,
                 &ProgramInput {
                     name: "Hors plateforme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
                     off_platform: true,
+                    ..bonne_bouffe()
                 },
             )
             .await
@@ -1213,19 +1190,7 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         let op = scope(operator.id);
         let program = app
             .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Bonne Bouffe".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
-                },
-            )
+            .create_program(&op, &bonne_bouffe())
             .await
             .unwrap();
         app.store
@@ -1316,22 +1281,7 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
 #[tokio::test]
 async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché",
-            ProgramInput {
-                name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-            "Alex",
-        )
-        .await;
+        let w = world(&app, "Marché", bonne_bouffe(), "Alex").await;
         let (program, fruits) = (w.program, w.fruits);
         app.user("accueil@p.example", Some((w.partner.id, Role::Staff)))
             .await;
@@ -1534,22 +1484,7 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
 async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
     use halles_store::coupons::RedemptionInput;
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché Jean-Talon",
-            ProgramInput {
-                name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-            "Personne",
-        )
-        .await;
+        let w = world(&app, "Marché Jean-Talon", bonne_bouffe(), "Personne").await;
         app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
             .await;
         let (m, o, program) = (w.market.id, w.operator.id, w.program);
@@ -1694,22 +1629,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
 async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balances() {
     use halles_store::coupons::RedemptionInput;
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché",
-            ProgramInput {
-                name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-            "Personne",
-        )
-        .await;
+        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
         app.user("gestion@o.example", Some((w.operator.id, Role::Admin)))
             .await;
         let (m, o, program) = (w.market.id, w.operator.id, w.program);
@@ -1926,22 +1846,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
 #[tokio::test]
 async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_else() {
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché",
-            ProgramInput {
-                name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 1, 1),
-                ends_on: date(2027, 12, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-            "Personne",
-        )
-        .await;
+        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
         let o = w.operator.id;
         app.user("admin@o.example", Some((o, Role::Admin))).await;
         let other = app
@@ -1950,13 +1855,8 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
                 &scope(o),
                 &ProgramInput {
                     name: "Autre programme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
                     ends_on: date(2026, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
+                    ..bonne_bouffe()
                 },
             )
             .await
