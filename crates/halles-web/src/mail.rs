@@ -96,6 +96,32 @@ pub async fn invitation(
     Ok(())
 }
 
+/// An organization's active staff and administrators, each with their language.
+async fn staff_of(
+    store: &Store,
+    org: halles_core::OrgId,
+) -> StoreResult<
+    Vec<(
+        halles_store::organizations::Member,
+        halles_core::accounts::Lang,
+    )>,
+> {
+    let scope = TenantScope::checked(org, halles_store::Actor::system());
+    let mut out = Vec::new();
+    for member in store.members(&scope, None, 10_000).await? {
+        if member.disabled
+            || !member
+                .role
+                .satisfies(halles_core::organizations::Role::Staff)
+        {
+            continue;
+        }
+        let lang = store.user(member.user_id).await?.lang;
+        out.push((member, lang));
+    }
+    Ok(out)
+}
+
 /// Tells each buyer's administrators and staff what their standing order became this week:
 /// the order, what was short, or why nothing could be ordered.
 pub async fn standing_order_reports(
@@ -107,16 +133,7 @@ pub async fn standing_order_reports(
         let hub = store.organization_by_id(report.hub).await?;
         let ids: Vec<_> = report.run.shortages.iter().map(|(p, _, _)| *p).collect();
         let names = store.product_names(&ids).await?;
-        let scope = TenantScope::checked(report.buyer, halles_store::Actor::system());
-        for member in store.members(&scope, None, 200).await? {
-            if member.disabled
-                || !member
-                    .role
-                    .satisfies(halles_core::organizations::Role::Staff)
-            {
-                continue;
-            }
-            let lang = store.user(member.user_id).await?.lang;
+        for (member, lang) in staff_of(store, report.buyer).await? {
             let i18n = I18n::new(lang);
             let short: Vec<String> = report
                 .run
@@ -394,16 +411,7 @@ pub async fn remittance_notices(
     for market in markets {
         let mine: Vec<_> = claims.iter().filter(|c| c.market == market).collect();
         let total = halles_core::money::Cents(mine.iter().map(|c| c.amount.0).sum());
-        let scope = TenantScope::checked(market, halles_store::Actor::system());
-        for member in store.members(&scope, None, 200).await? {
-            if member.disabled
-                || !member
-                    .role
-                    .satisfies(halles_core::organizations::Role::Staff)
-            {
-                continue;
-            }
-            let lang = store.user(member.user_id).await?.lang;
+        for (member, lang) in staff_of(store, market).await? {
             let i18n = I18n::new(lang);
             let lines: Vec<String> = mine
                 .iter()
