@@ -1,6 +1,7 @@
 // Food coupons in a real browser: a cashier redeems on a phone-sized window in three steps (card,
 // amounts, receipt), a refused amount comes back with its message and what was typed, a partner
-// moves a lost card's balance to a new card; every page met passes axe and reflows at 320 px.
+// moves a lost card's balance to a new card, a market claims a closed month and the operator pays
+// it; every page met passes axe and reflows at 320 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -190,3 +191,59 @@ test('a card holder pays at a self-service kiosk that the market turns on', asyn
   await tabletCtx.close();
   report(t, 'kiosk', ['registers', 'kiosk'], problems);
 });
+
+test('a market claims a closed month on a phone; the operator approves and pays it', async (t) => {
+  const problems = [];
+  const phone = await newContext(browser, app.url, {
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  });
+  const market = await phone.newPage();
+  await login(market, ACCOUNTS.marketAdmin);
+  await market.click('nav.main-nav a[href$="/programmes"]');
+  await market.locator('main a[href*="/programmes/"]').first().click();
+  await market.waitForLoadState();
+  await market.click('a[href$="/reclamations"]');
+  await market.waitForLoadState();
+  await checkPage(market, 'claims (market)', problems, { narrow: true });
+  // The demo left the market's latest closed month unclaimed: claim it with a note.
+  const form = market.locator('form[action$="/reclamations"]').first();
+  const owed = moneyCents(await form.locator('xpath=..').textContent());
+  assert.ok(owed > 0, 'the month owes the market something');
+  await form.locator('input[id^="f-note_"]').fill('Facture 2026-11');
+  await submitAndWait(market, 'form[action$="/reclamations"] button[type=submit]');
+  assert.match(await market.locator('body').textContent(), /réclamation est envoyée/);
+  const mine = market.locator('li[id^="claim-"]').filter({ hasText: 'Facture 2026-11' });
+  assert.match(await mine.textContent(), /Envoyée/);
+  await checkPage(market, 'claims (filed)', problems, { narrow: true });
+
+  // The operator approves it, gathers it into a batch and marks the batch paid.
+  const opCtx = await newContext(browser, app.url);
+  const op = await opCtx.newPage();
+  await login(op, ACCOUNTS.program);
+  await op.goto(market.url().replace(/\/o\/\d+\//, (await orgOf(op)) ));
+  await op.waitForLoadState();
+  const row = op.locator('li[id^="claim-"]').filter({ hasText: 'Facture 2026-11' });
+  await Promise.all([op.waitForNavigation(), row.locator('form[action$="/approuver"] button').click()]);
+  await checkPage(op, 'claims (operator)', problems, { narrow: true });
+  const box = op.locator('form[action$="/paiements"] input[type=checkbox]');
+  assert.ok(await box.count() >= 1, 'an approved claim to batch');
+  await submitAndWait(op, 'form[action$="/paiements"] button[type=submit]');
+  assert.match(await op.locator('h1').textContent(), /Lot de paiement n°/);
+  await op.fill('#f-reference', 'VIR-BROWSER');
+  await submitAndWait(op, 'form[action$="/paye"] button[type=submit]');
+  assert.match(await op.locator('body').textContent(), /avis de paiement/);
+  await checkPage(op, 'payment batch (paid)', problems, { narrow: true });
+
+  await market.reload();
+  assert.match(await mine.textContent(), /Payée/);
+  await phone.close();
+  await opCtx.close();
+  report(t, 'claims', ['claims (market)', 'claims (operator)', 'payment batch'], problems);
+});
+
+/** The `/o/{id}/` prefix of the signed-in person's organization. */
+async function orgOf(page) {
+  await page.goto('/');
+  const href = await page.locator('nav.main-nav a[href$="/programmes"]').getAttribute('href');
+  return href.replace(/programmes$/, '');
+}

@@ -250,24 +250,24 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         past.load_gift_card(&op, c.id, Cents(2500), "Panier des Fêtes")
             .await?;
     }
-    // The markets claimed their closed months: the operator paid the oldest in a batch,
-    // approved the next, and the latest wait for a decision.
+    // The markets claimed their closed months. The operator paid the oldest in one batch; of the
+    // later months, the first market has not claimed yet, the second waits for a decision and
+    // the third is approved.
     let mut paid = Vec::new();
-    for market in &markets {
+    for (k, market) in markets.iter().enumerate() {
         let periods = past.owed_periods(&scope(*market), program).await?;
         for (i, period) in periods.iter().enumerate() {
+            if i > 0 && k == 0 {
+                continue;
+            }
             let claim = past
                 .file_claim(&scope(*market), program, period.start, "")
                 .await?;
-            match i {
-                0 => {
-                    past.decide_claim(&op, program, claim.id, true, "").await?;
-                    paid.push(claim.id);
-                }
-                1 => {
-                    past.decide_claim(&op, program, claim.id, true, "").await?;
-                }
-                _ => {}
+            if i == 0 || k == 2 {
+                past.decide_claim(&op, program, claim.id, true, "").await?;
+            }
+            if i == 0 {
+                paid.push(claim.id);
             }
         }
     }
