@@ -200,6 +200,8 @@ pub(super) enum Param<'a> {
     Int(Option<i64>),
     /// Text.
     Text(&'a str),
+    /// A flag (an integer on SQLite, a boolean on PostgreSQL).
+    Bool(bool),
 }
 
 impl rusqlite::ToSql for Param<'_> {
@@ -207,6 +209,7 @@ impl rusqlite::ToSql for Param<'_> {
         match self {
             Param::Int(v) => v.to_sql(),
             Param::Text(t) => t.to_sql(),
+            Param::Bool(b) => b.to_sql(),
         }
     }
 }
@@ -219,6 +222,7 @@ fn bound<'q>(
     params.iter().fold(sqlx::query(sql), |q, p| match *p {
         Param::Int(v) => q.bind(v),
         Param::Text(t) => q.bind(t),
+        Param::Bool(b) => q.bind(b),
     })
 }
 
@@ -267,19 +271,7 @@ pub(crate) async fn card_dims(tx: &mut AnyConnection, card: CardId) -> StoreResu
 /// A card's attachments, found by id, number or QR token, and whether its holder wants e-mailed
 /// receipts.
 async fn read_dims(tx: &mut AnyConnection, card: &CardRef) -> StoreResult<(CardDims, bool)> {
-    const SELECT: &str = "SELECT c.id, c.organization_id, c.program_id, c.status, c.participant_id, \
-         p.organization_id AS partner, p.participant_type_id, p.email, p.receipts \
-         FROM cards c LEFT JOIN participants p ON p.id = c.participant_id";
-    let (sql, q) = match card {
-        CardRef::Id(id) => (format!("{SELECT} WHERE c.id = $1"), Key::Id(id.0)),
-        CardRef::Lookup(super::CardLookup::Number(n)) => (
-            format!("{SELECT} WHERE c.number = $1"),
-            Key::Text(n.as_str().to_owned()),
-        ),
-        CardRef::Lookup(super::CardLookup::Token(t)) => {
-            (format!("{SELECT} WHERE c.token = $1"), Key::Text(t.clone()))
-        }
-    };
+    let (sql, q) = dims_query(card);
     let r = match q {
         Key::Id(id) => sqlx::query(&sql).bind(id).fetch_optional(tx).await?,
         Key::Text(t) => sqlx::query(&sql).bind(t).fetch_optional(tx).await?,
@@ -292,9 +284,29 @@ async fn read_dims(tx: &mut AnyConnection, card: &CardRef) -> StoreResult<(CardD
     Ok((dims_row(&r)?, notify))
 }
 
+/// The statement that reads a card's attachments (columns in [`dims_row`]'s order), and what it
+/// looks the card up by.
+pub(super) fn dims_query(card: &CardRef) -> (String, Key) {
+    const SELECT: &str = "SELECT c.id, c.organization_id, c.program_id, c.status, c.participant_id, \
+         p.organization_id AS partner, p.participant_type_id, p.email, p.receipts \
+         FROM cards c LEFT JOIN participants p ON p.id = c.participant_id";
+    match card {
+        CardRef::Id(id) => (format!("{SELECT} WHERE c.id = $1"), Key::Id(id.0)),
+        CardRef::Lookup(super::CardLookup::Number(n)) => (
+            format!("{SELECT} WHERE c.number = $1"),
+            Key::Text(n.as_str().to_owned()),
+        ),
+        CardRef::Lookup(super::CardLookup::Token(t)) => {
+            (format!("{SELECT} WHERE c.token = $1"), Key::Text(t.clone()))
+        }
+    }
+}
+
 /// What [`read_dims`] looks a card up by.
-enum Key {
+pub(super) enum Key {
+    /// Its id.
     Id(i64),
+    /// Its number or QR token.
     Text(String),
 }
 
@@ -640,6 +652,42 @@ pub(crate) async fn expire_lot(
     Ok(left)
 }
 
+/// The program's groups as a sale reads them at the acting market (`$2`), with the market's
+/// membership, the PIN rule, the register (`$3`) and the holder's partner's market links (`$5`).
+pub(super) const SALE_GROUPS: &str = "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m \
+     WHERE m.program_id = g.program_id AND m.member_id = $2 AND m.role = 'market') AS member, \
+     (SELECT p.pin_required FROM programs p WHERE p.id = g.program_id) AS pin_required, \
+     (SELECT 1 FROM registers r WHERE r.id = $3 AND r.organization_id = $2 AND r.active = $4) AS register_ok, \
+     (SELECT COUNT(*) FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5) AS links, \
+     (SELECT 1 FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5 \
+     AND pm.market_id = $2) AS linked FROM product_groups g WHERE g.program_id = $1";
+
+/// The values of [`SALE_GROUPS`].
+pub(super) fn sale_group_params(
+    dims: &CardDims,
+    market: OrgId,
+    register: Option<RegisterId>,
+) -> [Param<'static>; 5] {
+    [
+        Param::Int(Some(dims.program.0)),
+        Param::Int(Some(market.0)),
+        Param::Int(register.map(|r| r.0)),
+        Param::Bool(true),
+        Param::Int(Some(dims.partner.map(|p| p.0).unwrap_or(0))),
+    ]
+}
+
+/// A row of [`SALE_GROUPS`].
+pub(super) struct GroupRow {
+    pub id: i64,
+    pub loyalty: bool,
+    pub member: bool,
+    pub pin_required: bool,
+    pub register_ok: bool,
+    pub links: i64,
+    pub linked: bool,
+}
+
 /// A sale being written: what both of its paths record the same way.
 pub(super) struct Sale<'a> {
     pub scope: &'a TenantScope,
@@ -880,52 +928,57 @@ impl Store {
         // What does not move money is read before the write transaction, on the read pool: the
         // card's attachments, the program's groups and PIN rule, the market's membership and the
         // register. The card's state is checked again inside, by the balance update itself.
-        let (dims, notify) = read_dims(&mut *self.pool.acquire().await?, &input.card).await?;
+        let (dims, notify, groups) = match self.read_in_place(|c| {
+            super::in_place::sale_reads(c, &input.card, scope.org, input.register)
+        }) {
+            Some(read) => read?,
+            None => {
+                let (dims, notify) =
+                    read_dims(&mut *self.pool.acquire().await?, &input.card).await?;
+                let groups = bound(
+                    SALE_GROUPS,
+                    &sale_group_params(&dims, scope.org, input.register),
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(GroupRow {
+                        id: r.try_get("id")?,
+                        loyalty: crate::db::flag(r, "is_loyalty")?,
+                        member: r.try_get::<Option<i64>, _>("member")?.is_some(),
+                        pin_required: crate::db::flag(r, "pin_required")?,
+                        register_ok: r.try_get::<Option<i64>, _>("register_ok")?.is_some(),
+                        links: r.try_get("links")?,
+                        linked: r.try_get::<Option<i64>, _>("linked")?.is_some(),
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+                (dims, notify, groups)
+            }
+        };
         if !dims.status.can_spend() {
             return Err(StoreError::CardRefused(dims.status.code()));
         }
-        let groups = sqlx::query(
-            "SELECT g.id, g.is_loyalty, (SELECT 1 FROM program_members m WHERE m.program_id = g.program_id \
-             AND m.member_id = $2 AND m.role = 'market') AS member, \
-             (SELECT p.pin_required FROM programs p WHERE p.id = g.program_id) AS pin_required, \
-             (SELECT 1 FROM registers r WHERE r.id = $3 AND r.organization_id = $2 AND r.active = $4) AS register_ok, \
-             (SELECT COUNT(*) FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5) AS links, \
-             (SELECT 1 FROM partner_markets pm WHERE pm.program_id = g.program_id AND pm.partner_id = $5 \
-             AND pm.market_id = $2) AS linked \
-             FROM product_groups g WHERE g.program_id = $1",
-        )
-        .bind(dims.program.0)
-        .bind(scope.org.0)
-        .bind(input.register.map(|r| r.0))
-        .bind(true)
-        .bind(dims.partner.map(|p| p.0).unwrap_or(0))
-        .fetch_all(&self.pool)
-        .await?;
         let first = groups.first().ok_or(StoreError::NotFound)?;
-        if first.try_get::<Option<i64>, _>("member")?.is_none() {
+        if !first.member {
             return Err(StoreError::NotFound);
         }
-        if input.register.is_some() && first.try_get::<Option<i64>, _>("register_ok")?.is_none() {
+        if input.register.is_some() && !first.register_ok {
             return Err(StoreError::Conflict("unknown_register"));
         }
         // The holder's partner may send its participants to some markets only.
-        if first.try_get::<i64, _>("links")? > 0
-            && first.try_get::<Option<i64>, _>("linked")?.is_none()
-        {
+        if first.links > 0 && !first.linked {
             return Err(StoreError::CardRefused("other_market"));
         }
-        if crate::db::flag(first, "pin_required")? {
+        if first.pin_required {
             self.check_pin(dims.card, input.pin.as_deref()).await?;
         }
-        let mut loyalty = None;
-        let mut known = Vec::with_capacity(groups.len());
-        for r in &groups {
-            let id = ProductGroupId(r.try_get("id")?);
-            if crate::db::flag(r, "is_loyalty")? {
-                loyalty = Some(id);
-            }
-            known.push(id);
-        }
+        let loyalty = groups
+            .iter()
+            .find(|g| g.loyalty)
+            .map(|g| ProductGroupId(g.id));
+        let known: Vec<ProductGroupId> = groups.iter().map(|g| ProductGroupId(g.id)).collect();
         if let Some(g) = lines.keys().find(|g| !known.contains(g)) {
             return Err(StoreError::Insufficient(*g));
         }

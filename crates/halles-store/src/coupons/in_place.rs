@@ -12,13 +12,16 @@
 //! from the start.
 
 use super::funds::{
-    DRAW_LOT, Found, INSERT_ENTRY, INSERT_LINE, INSERT_REDEMPTION, KEEP_KEY, LotRow, Once, Param,
-    Redemption, Sale, TAKE_SPENDABLE, USABLE_LOTS, portions,
+    CardDims, CardRef, DRAW_LOT, Found, GroupRow, INSERT_ENTRY, INSERT_LINE, INSERT_REDEMPTION,
+    KEEP_KEY, Key, LotRow, Once, Param, Redemption, SALE_GROUPS, Sale, TAKE_SPENDABLE, USABLE_LOTS,
+    dims_query, portions, sale_group_params,
 };
 use crate::db::InPlace;
 use crate::{StoreError, StoreResult};
-use halles_core::ProductGroupId;
 use halles_core::coupons::CardStatus;
+use halles_core::{
+    CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, RegisterId,
+};
 use rusqlite::{CachedStatement, Connection, ErrorCode, Transaction, TransactionBehavior};
 
 /// Spends `sale` in one transaction, or writes nothing and answers why: a refusal (the balance
@@ -119,11 +122,11 @@ fn refusal(
 /// `sql` from the connection's statement cache with `params` bound: `$n` takes the n-th value,
 /// as sqlx binds them.
 fn prepared<'c>(
-    tx: &'c Transaction<'_>,
+    conn: &'c Connection,
     sql: &str,
     params: &[Param<'_>],
 ) -> StoreResult<CachedStatement<'c>> {
-    let mut st = tx.prepare_cached(sql)?;
+    let mut st = conn.prepare_cached(sql)?;
     for (i, p) in params.iter().enumerate() {
         if let Some(at) = st.parameter_index(&format!("${}", i + 1))? {
             st.raw_bind_parameter(at, p)?;
@@ -135,4 +138,57 @@ fn prepared<'c>(
 /// Runs a statement that returns no rows; answers how many rows it changed.
 fn execute(tx: &Transaction<'_>, sql: &str, params: &[Param<'_>]) -> StoreResult<usize> {
     Ok(prepared(tx, sql, params)?.raw_execute()?)
+}
+
+/// What a sale reads before it writes, in place on a reader connection: the card's attachments
+/// (and whether its holder wants e-mailed receipts), and the program's groups as the acting
+/// market sees them ([`SALE_GROUPS`]). The same statements as the general path's.
+pub(crate) fn sale_reads(
+    conn: &Connection,
+    card: &CardRef,
+    market: OrgId,
+    register: Option<RegisterId>,
+) -> StoreResult<(CardDims, bool, Vec<GroupRow>)> {
+    let (sql, key) = dims_query(card);
+    let mut st = conn.prepare_cached(&sql)?;
+    let mut rows = match &key {
+        Key::Id(id) => st.query([id])?,
+        Key::Text(t) => st.query([t])?,
+    };
+    let r = rows.next()?.ok_or(StoreError::NotFound)?;
+    let status: String = r.get(3)?;
+    let dims = CardDims {
+        operator: OrgId(r.get(1)?),
+        program: ProgramId(r.get(2)?),
+        card: CardId(r.get(0)?),
+        status: status
+            .parse()
+            .map_err(|_| StoreError::Corrupt("card_status"))?,
+        participant: r.get::<_, Option<i64>>(4)?.map(ParticipantId),
+        partner: r.get::<_, Option<i64>>(5)?.map(OrgId),
+        participant_type: r.get::<_, Option<i64>>(6)?.map(ParticipantTypeId),
+    };
+    let email: Option<String> = r.get(7)?;
+    let receipts: Option<bool> = r.get(8)?;
+    let notify = email.is_some_and(|e| !e.is_empty()) && receipts.unwrap_or(false);
+    drop(rows);
+    let mut st = prepared(
+        conn,
+        SALE_GROUPS,
+        &sale_group_params(&dims, market, register),
+    )?;
+    let mut groups = Vec::new();
+    let mut rows = st.raw_query();
+    while let Some(r) = rows.next()? {
+        groups.push(GroupRow {
+            id: r.get(0)?,
+            loyalty: r.get(1)?,
+            member: r.get::<_, Option<i64>>(2)?.is_some(),
+            pin_required: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+            register_ok: r.get::<_, Option<i64>>(4)?.is_some(),
+            links: r.get(5)?,
+            linked: r.get::<_, Option<i64>>(6)?.is_some(),
+        });
+    }
+    Ok((dims, notify, groups))
 }
