@@ -420,7 +420,7 @@ pub async fn remittance_notices(
                         "mail-remittance-line",
                         &[
                             ("from", c.period_start.to_string()),
-                            ("until", c.period_end.to_string()),
+                            ("until", c.last_day().to_string()),
                             ("amount", i18n.money(c.amount)),
                         ],
                     )

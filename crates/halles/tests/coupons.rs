@@ -1506,7 +1506,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
         let page = format!("/o/{m}/programmes/{program}/reclamations");
         let html = market.get(&page).await.text().await.unwrap();
         assert!(
-            html.contains("Du 2026-11-01 au 2026-12-01") && html.contains("12,50"),
+            html.contains("Du 2026-11-01 au 2026-11-30") && html.contains("12,50"),
             "{html}"
         );
         // An open period is refused with the message and the page comes back.
@@ -1608,7 +1608,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
         assert!(
             notice.body.contains("VIR-77")
                 && notice.body.contains("2026-12-03")
-                && notice.body.contains("du 2026-11-01 au 2026-12-01"),
+                && notice.body.contains("du 2026-11-01 au 2026-11-30"),
             "{}",
             notice.body
         );

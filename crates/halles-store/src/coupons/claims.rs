@@ -84,6 +84,20 @@ pub struct PaymentBatch {
     pub created_at: Timestamp,
 }
 
+impl Claim {
+    /// The period's last day.
+    pub fn last_day(&self) -> Date {
+        self.period_end.yesterday().unwrap_or(self.period_end)
+    }
+}
+
+impl OwedPeriod {
+    /// The period's last day.
+    pub fn last_day(&self) -> Date {
+        self.end.yesterday().unwrap_or(self.end)
+    }
+}
+
 const CLAIM_COLUMNS: &str = "c.id, c.program_id, c.market_id, o.name AS market_name, c.period_start, \
      c.period_end, c.amount_cents, c.status, c.note, c.reason, c.batch_id, c.submitted_at, c.decided_at";
 

@@ -1161,7 +1161,7 @@ claims-market-lead = Claim what the program owes you for each closed period: the
 claims-operator-lead = Approve or refuse the markets' claims, then gather approved claims into a payment batch.
 claims-periods = Closed periods
 claims-no-period = No closed period owes you anything.
-claim-period-range = From { $from } to { $until } (excluded)
+claim-period-range = From { $from } to { $until }
 claim-status = Status
 claim-status-submitted = Submitted
 claim-status-approved = Approved
@@ -1177,7 +1177,7 @@ claim-reason = Reason
 claim-approve = Approve
 claim-reject = Refuse
 claim-period = Period start
-claim-period-end = Period end (excluded)
+claim-period-end = Last day of the period
 claim-amount = Amount
 batch-new = New payment batch
 batch-pick = Approved claims to pay together
@@ -1217,7 +1217,7 @@ mail-remittance-body =
     { $link }
 
     The Halles team
-mail-remittance-line = - from { $from } to { $until } (excluded): { $amount }
+mail-remittance-line = - from { $from } to { $until }: { $amount }
 err-status_invalid = Unknown status.
 err-report_period_invalid = Choose a period: month, week or day.
 

@@ -1161,7 +1161,7 @@ claims-market-lead = Réclamez ce que le programme vous doit pour chaque périod
 claims-operator-lead = Approuvez ou refusez les réclamations des marchés, puis regroupez les réclamations approuvées en un lot de paiement.
 claims-periods = Périodes terminées
 claims-no-period = Aucune période terminée ne vous doit de montant.
-claim-period-range = Du { $from } au { $until } (exclu)
+claim-period-range = Du { $from } au { $until }
 claim-status = Statut
 claim-status-submitted = Envoyée
 claim-status-approved = Approuvée
@@ -1177,7 +1177,7 @@ claim-reason = Raison
 claim-approve = Approuver
 claim-reject = Refuser
 claim-period = Début de la période
-claim-period-end = Fin de la période (exclue)
+claim-period-end = Dernier jour de la période
 claim-amount = Montant
 batch-new = Nouveau lot de paiement
 batch-pick = Réclamations approuvées à payer ensemble
@@ -1217,7 +1217,7 @@ mail-remittance-body =
     { $link }
 
     L'équipe Halles
-mail-remittance-line = - du { $from } au { $until } (exclu) : { $amount }
+mail-remittance-line = - du { $from } au { $until } : { $amount }
 err-status_invalid = Statut inconnu.
 err-report_period_invalid = Choisissez une période : mois, semaine ou jour.
 

@@ -290,7 +290,7 @@ pub async fn batch(
                 batch.id.to_string(),
                 c.market_name.clone(),
                 c.period_start.to_string(),
-                c.period_end.to_string(),
+                c.last_day().to_string(),
                 c.amount.plain(),
                 p.label("claim-status", c.status.code()),
                 batch.paid_on.map(|d| d.to_string()).unwrap_or_default(),
