@@ -275,14 +275,22 @@ impl Store {
     /// Runs a few point reads on one of the SQLite file's reader connections, right on the
     /// calling thread: a read of a few rows costs microseconds there, less than the two thread
     /// switches of a round trip through sqlx. `None` (the caller reads through the pool) on
-    /// PostgreSQL, or when every reader is busy.
+    /// PostgreSQL, when every reader is in use, or when SQLite answers busy (a reader never
+    /// sleeps long on a thread that serves requests).
     pub(crate) fn read_in_place<T>(
         &self,
         work: impl FnOnce(&rusqlite::Connection) -> StoreResult<T>,
     ) -> Option<StoreResult<T>> {
         let readers = self.readers.as_ref()?;
         let conn = readers.iter().find_map(|r| r.try_lock().ok())?;
-        Some(work(&conn))
+        match work(&conn) {
+            Err(StoreError::Embedded(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
+            {
+                None
+            }
+            done => Some(done),
+        }
     }
 
     /// The pool for single writes outside a transaction: SQLite's writer, so they queue with the
@@ -371,7 +379,7 @@ fn open_readers(
         let Some(conn) = open_in_place(url)? else {
             return Ok(None);
         };
-        conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 10000;")?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 20;")?;
         readers.push(std::sync::Mutex::new(conn));
     }
     Ok(Some(Arc::new(readers)))

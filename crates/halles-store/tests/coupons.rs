@@ -852,6 +852,26 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .file_claim(&market, w.program, date(2026, 5, 1), "Avec facture")
             .await
             .unwrap();
+        // Weeks instead of months: the days of May claimed already cannot be claimed again.
+        let mut settings = halles_store::coupons::ProgramSettings::from(
+            &store.program_by_id(w.program).await.unwrap(),
+        );
+        settings.report_period = ReportPeriod::Week;
+        store
+            .update_program(&op, w.program, &settings)
+            .await
+            .unwrap();
+        refused(
+            store
+                .file_claim(&market, w.program, date(2026, 5, 18), "")
+                .await,
+            "already_claimed",
+        );
+        settings.report_period = ReportPeriod::Month;
+        store
+            .update_program(&op, w.program, &settings)
+            .await
+            .unwrap();
         refused(
             store
                 .create_payment_batch(&op, w.program, &[again.id])
@@ -1074,7 +1094,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         // An envelope with enrolments stays; an unused one can be deleted, by the operator only.
         assert!(matches!(
-            store.delete_envelope(&op, env[0].id).await,
+            store.delete_envelope(&op, w.program, env[0].id).await,
             Err(StoreError::Conflict("envelope_in_use"))
         ));
         let unused = store
@@ -1082,10 +1102,19 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .await
             .unwrap();
         assert!(matches!(
-            store.delete_envelope(&scope(w.partner_b), unused).await,
+            store
+                .delete_envelope(&scope(w.partner_b), w.program, unused)
+                .await,
             Err(StoreError::NotFound)
         ));
-        store.delete_envelope(&op, unused).await.unwrap();
+        // Named under another program, it is not found.
+        assert!(matches!(
+            store
+                .delete_envelope(&op, ProgramId(w.program.0 + 1000), unused)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store.delete_envelope(&op, w.program, unused).await.unwrap();
         assert!(
             store
                 .envelopes(w.program, Some(w.partner_b))

@@ -1919,6 +1919,19 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
             200
         );
         assert_eq!(coord.get(&format!("{page}/rapports")).await.status(), 200);
+        // A card of the other program, named under this one, is not found.
+        let (_, other_cards) = app
+            .store
+            .create_card_batch(&scope(o), other, 1)
+            .await
+            .unwrap();
+        let res = coord
+            .post_form(
+                &format!("{page}/cartes/{}/desactiver", other_cards[0].id),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), 404);
         // Nothing else of the organization: another program, members, audit, a new program.
         for path in [
             format!("/o/{o}/programmes/{other}"),

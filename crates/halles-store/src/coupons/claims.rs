@@ -242,6 +242,21 @@ impl Store {
             return Err(StoreError::Conflict("period_open"));
         }
         let mut tx = self.write_tx().await?;
+        // No day is claimed twice, even after the program's period changed (a month claimed,
+        // then weeks): a live claim overlapping this period refuses it.
+        let overlap = sqlx::query(
+            "SELECT 1 AS x FROM reimbursement_claims WHERE program_id = $1 AND market_id = $2 \
+             AND status <> 'rejected' AND period_start < $3 AND period_end > $4",
+        )
+        .bind(program.0)
+        .bind(scope.org.0)
+        .bind(end.to_string())
+        .bind(start.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if overlap.is_some() {
+            return Err(StoreError::Conflict("already_claimed"));
+        }
         let owed =
             owed_between(&mut tx, program, scope.org, start_of(start), start_of(end)).await?;
         if owed.0 <= 0 {

@@ -313,16 +313,22 @@ impl Store {
 
     /// Deletes an envelope nothing has used (the operator): nothing reserved or loaded, no
     /// participant ever enrolled on it and no funds ever loaded from it (`envelope_in_use`).
-    pub async fn delete_envelope(&self, scope: &TenantScope, id: EnvelopeId) -> StoreResult<()> {
+    pub async fn delete_envelope(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: EnvelopeId,
+    ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
              (SELECT COUNT(*) FROM enrolments n WHERE n.envelope_id = e.id) \
              + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) AS uses \
-             FROM budget_envelopes e WHERE e.id = $1 AND e.organization_id = $2",
+             FROM budget_envelopes e WHERE e.id = $1 AND e.organization_id = $2 AND e.program_id = $3",
         )
         .bind(id.0)
         .bind(scope.org.0)
+        .bind(program.0)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;

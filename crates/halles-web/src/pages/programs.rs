@@ -979,7 +979,7 @@ pub async fn delete_envelope(
 ) -> Result<Response, PageError> {
     match state
         .store
-        .delete_envelope(&m.scope, halles_core::EnvelopeId(envelope))
+        .delete_envelope(&m.scope, ProgramId(id), halles_core::EnvelopeId(envelope))
         .await
     {
         Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
