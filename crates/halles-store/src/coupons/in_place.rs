@@ -1,4 +1,5 @@
-//! A sale's write transaction run in place on an SQLite file.
+//! A sale run in place on an SQLite file: its reads on a reader connection of the calling
+//! thread ([`sale_reads`]), its write transaction on the writer thread ([`spend`]).
 //!
 //! Through sqlx, every statement on SQLite is a round trip to the connection's own thread: two
 //! thread switches per statement, about twenty per sale, all while the sale holds the database's
