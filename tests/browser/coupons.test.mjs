@@ -207,7 +207,7 @@ test('a market claims a closed month on a phone; the operator approves and pays 
   await checkPage(market, 'claims (market)', problems, { narrow: true });
   // The demo left the market's latest closed month unclaimed: claim it with a note.
   const form = market.locator('form[action$="/reclamations"]').first();
-  const owed = moneyCents(await form.locator('xpath=..').textContent());
+  const owed = moneyCents(await form.locator('xpath=..').locator('.amount').textContent());
   assert.ok(owed > 0, 'the month owes the market something');
   await form.locator('input[id^="f-note_"]').fill('Facture 2026-11');
   await submitAndWait(market, 'form[action$="/reclamations"] button[type=submit]');
