@@ -5,7 +5,7 @@
 use super::auth::{ApiAccess, CouponsRead, CouponsWrite, RedemptionsWrite};
 use super::json::ApiJson;
 use super::pagination::PageQuery;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, date_field, field};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::{CardNumberError, CardStatus, Expiry, LoadMoment};
 use halles_core::money::Cents;
-use halles_core::validation::FieldError;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -23,13 +22,6 @@ use halles_store::coupons::{
 use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn field(field: &str, code: &'static str) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        code,
-    }])
-}
 
 /// The stable code of a refused card state.
 pub fn card_refused_code(status: &str) -> &'static str {
@@ -66,10 +58,6 @@ fn lookup(card: &str) -> Result<CardLookup, ApiError> {
             },
         )
     })
-}
-
-fn date(name: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
-    s.parse().map_err(|_| field(name, "date_invalid"))
 }
 
 /// A product group.
@@ -320,7 +308,7 @@ pub async fn create_schedule(
         body.expires_after_first_use_days,
     ) {
         (Some(d), _, _) => Expiry::OnDate {
-            date: date("expires_on", d)?,
+            date: date_field("expires_on", d)?,
         },
         (None, Some(days), _) => Expiry::AfterDays { days },
         (None, None, Some(days)) => Expiry::AfterFirstUse { days },
@@ -328,8 +316,8 @@ pub async fn create_schedule(
     };
     let input = ScheduleInput {
         name: body.name.clone(),
-        starts_on: date("starts_on", &body.starts_on)?,
-        ends_on: date("ends_on", &body.ends_on)?,
+        starts_on: date_field("starts_on", &body.starts_on)?,
+        ends_on: date_field("ends_on", &body.ends_on)?,
         moment,
         max_loads: body.max_loads,
         carry_over: body.carry_over,
@@ -470,7 +458,7 @@ pub(crate) fn participant_input(body: &ApiParticipant) -> Result<ParticipantInpu
         postal_code: body.postal_code.clone(),
         notes: body.notes.clone(),
         receipts: body.receipts,
-        consent_on: Some(date("consent_on", &body.consent_on)?),
+        consent_on: Some(date_field("consent_on", &body.consent_on)?),
         consent_purpose: body.consent_purpose.clone(),
     })
 }
@@ -1171,7 +1159,7 @@ pub async fn transactions(
         |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
             match v.as_deref() {
                 None | Some("") => Ok(None),
-                Some(s) => date(name, s).map(Some),
+                Some(s) => date_field(name, s).map(Some),
             }
         };
     let kind = match f.kind.as_deref() {

@@ -3,7 +3,7 @@
 
 use super::auth::{ApiAccess, CatalogRead, CatalogWrite, CyclesWrite, OrdersRead, OrdersWrite};
 use super::json::ApiJson;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, field};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -19,13 +19,6 @@ use halles_store::cycles::{Cycle, CycleInput, LocationInput};
 use halles_store::orders::{Order, OrderFilter, OrderInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-fn field(field: &str, code: &'static str) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        code,
-    }])
-}
 
 /// Maps store refusals of this module to problems with their field.
 fn refusal(e: StoreError) -> ApiError {

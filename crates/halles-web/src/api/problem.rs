@@ -158,6 +158,19 @@ impl From<halles_store::StoreError> for ApiError {
     }
 }
 
+/// A validation problem on one field, with its stable code.
+pub fn field(field: &str, code: &'static str) -> ApiError {
+    ApiError::Validation(vec![FieldError {
+        field: field.into(),
+        code,
+    }])
+}
+
+/// An ISO date (`YYYY-MM-DD`) of a request field, or a `date_invalid` problem on it.
+pub fn date_field(name: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
+    s.parse().map_err(|_| field(name, "date_invalid"))
+}
+
 /// The language of an API caller: `Accept-Language`, French by default.
 pub fn caller_lang(headers: &HeaderMap) -> Lang {
     headers

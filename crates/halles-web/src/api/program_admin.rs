@@ -4,7 +4,7 @@
 
 use super::auth::{ApiAccess, CouponsRead, CouponsWrite};
 use super::json::ApiJson;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, date_field, field};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -18,17 +18,6 @@ use halles_store::StoreError;
 use halles_store::coupons::{Claim, PaymentBatch, ProgramSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn field(field: &str, code: &'static str) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        code,
-    }])
-}
-
-fn date(name: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
-    s.parse().map_err(|_| field(name, "date_invalid"))
-}
 
 /// A market's reimbursement claim for one reconciliation period.
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,7 +113,7 @@ pub async fn file_claim(
     Path(path): Path<(i64, i64)>,
     ApiJson(body): ApiJson<NewClaim>,
 ) -> Result<Response, ApiError> {
-    let start = date("period_start", &body.period_start)?;
+    let start = date_field("period_start", &body.period_start)?;
     let c = state
         .store
         .file_claim(&a.scope, ProgramId(path.1), start, &body.note)
@@ -268,7 +257,7 @@ pub async fn pay_batch(
     ApiJson(body): ApiJson<BatchPayment>,
 ) -> Result<Json<ApiPaymentBatch>, ApiError> {
     let (program, batch) = (ProgramId(path.1), PaymentBatchId(path.2));
-    let paid_on = date("paid_on", &body.paid_on)?;
+    let paid_on = date_field("paid_on", &body.paid_on)?;
     let claims = state
         .store
         .mark_batch_paid(&a.scope, program, batch, paid_on, &body.reference)
