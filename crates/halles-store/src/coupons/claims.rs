@@ -173,7 +173,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let today = local_date(self.now());
-        // Hour buckets fold into local periods (Montréal's offsets are whole hours).
+        // Hour buckets fold into local periods.
         let rows = sqlx::query(
             "SELECT (at / 3600000) AS h, CAST(SUM(-amount_cents) AS BIGINT) AS s FROM fund_entries \
              WHERE program_id = $1 AND market_id = $2 AND kind IN ('spend', 'refund') GROUP BY (at / 3600000)",
@@ -184,10 +184,7 @@ impl Store {
         .await?;
         let mut out: Vec<OwedPeriod> = Vec::new();
         for r in rows {
-            let hour: i64 = r.try_get("h")?;
-            let at = Timestamp::from_millisecond(hour.saturating_mul(3_600_000))
-                .map_err(|_| StoreError::Corrupt("fund_entries.at"))?;
-            let start = p.report_period.start(local_date(at));
+            let start = super::reports::period_of_hour(p.report_period, r.try_get("h")?)?;
             let s: i64 = r.try_get("s")?;
             match out.iter_mut().find(|o| o.start == start) {
                 Some(o) => o.owed.0 += s,

@@ -213,6 +213,18 @@ impl Slice {
     }
 }
 
+/// The first day of the reconciliation period holding an hour bucket of `fund_entries.at`
+/// (`at / 3600000`): its local day, then its period. Montréal's offsets are whole hours, so an
+/// hour never straddles two local days.
+pub(super) fn period_of_hour(
+    period: halles_core::coupons::ReportPeriod,
+    hour: i64,
+) -> StoreResult<jiff::civil::Date> {
+    let at = Timestamp::from_millisecond(hour.saturating_mul(3_600_000))
+        .map_err(|_| StoreError::Corrupt("fund_entries.at"))?;
+    Ok(period.start(halles_core::coupons::local_date(at)))
+}
+
 /// One envelope in the envelope report.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnvelopeRow {
@@ -281,10 +293,8 @@ impl Store {
             let mut k: Option<i64> = r.try_get("k")?;
             let mut label: Option<String> = r.try_get("label")?;
             if let (Some(period), Some(hour)) = (period, k) {
-                // The hour's local day, then its period: keyed and labelled by the first day.
-                let at = Timestamp::from_millisecond(hour.saturating_mul(3_600_000))
-                    .map_err(|_| StoreError::Corrupt("fund_entries.at"))?;
-                let start = period.start(halles_core::coupons::local_date(at));
+                // Keyed and labelled by the period's first day.
+                let start = period_of_hour(period, hour)?;
                 k = Some(
                     i64::from(start.year()) * 10_000
                         + i64::from(start.month()) * 100
