@@ -258,6 +258,21 @@ impl Store {
         card_row(&r)
     }
 
+    /// [`Store::card`], refused as not found unless the card is of `program`: for routes that
+    /// name both (a program manager reaches one program only).
+    pub async fn program_card(
+        &self,
+        scope: &TenantScope,
+        program: ProgramId,
+        id: CardId,
+    ) -> StoreResult<Card> {
+        let card = self.card(scope, id).await?;
+        if card.program != program {
+            return Err(StoreError::NotFound);
+        }
+        Ok(card)
+    }
+
     /// Checks that the acting organization may give cards to this participant.
     async fn may_assign(
         &self,

@@ -420,15 +420,7 @@ pub async fn adjust(
     }
     let program = ProgramId(path.1);
     let card = CardId(path.2);
-    // The card must belong to this program.
-    let c = state
-        .store
-        .card(&a.scope, card)
-        .await
-        .map_err(ApiError::from)?;
-    if c.program != program {
-        return Err(ApiError::NotFound);
-    }
+    state.store.program_card(&a.scope, program, card).await?;
     state
         .store
         .adjust_funds(

@@ -196,9 +196,10 @@ pub async fn card_action(
     let i18n = m.ctx.i18n;
     let card = CardId(card);
     // The card must be one of this program's (a program manager reaches this program only).
-    if state.store.card(&m.scope, card).await?.program != ProgramId(id) {
-        return Err(StoreError::NotFound.into());
-    }
+    state
+        .store
+        .program_card(&m.scope, ProgramId(id), card)
+        .await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let amount = Cents::parse_input(&get("amount"));
     let result = match action.as_str() {
