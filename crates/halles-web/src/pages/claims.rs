@@ -6,7 +6,7 @@ use super::programs::{ProgramView, view};
 use super::reports::FormatQuery;
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
-use crate::errors::{PageError, render, render_form};
+use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
@@ -306,17 +306,38 @@ pub async fn batch(
         );
     }
     let today = halles_core::coupons::local_date(state.store.now()).to_string();
-    let page = BatchPage {
-        page: m.ctx,
+    let form = (today, String::new());
+    Ok(batch_page(
+        m.ctx,
         v,
         batch,
         claims,
-        errors: FormErrors::none(),
-        paid_on: today,
-        reference: String::new(),
+        FormErrors::none(),
+        form,
+    ))
+}
+
+/// The batch page, with the payment form's errors and what was typed (date, reference).
+fn batch_page(
+    page: Ctx,
+    v: ProgramView,
+    batch: PaymentBatch,
+    claims: Vec<Claim>,
+    errors: FormErrors,
+    (paid_on, reference): (String, String),
+) -> Response {
+    let failed = !errors.is_empty();
+    let page = BatchPage {
+        page,
+        v,
+        batch,
+        claims,
+        errors,
+        paid_on,
+        reference,
     };
     let lang = page.page.i18n.lang;
-    Ok(render(&page, lang))
+    render_form(&page, lang, failed)
 }
 
 /// The operator marks a batch paid on a date with the payment's reference; each market in it
@@ -377,17 +398,8 @@ pub async fn pay(
                 .store
                 .payment_batch(&m.scope, program, PaymentBatchId(batch))
                 .await?;
-            let page = BatchPage {
-                page: m.ctx,
-                v,
-                batch: b,
-                claims,
-                errors,
-                paid_on: paid_on.to_owned(),
-                reference: reference.to_owned(),
-            };
-            let lang = page.page.i18n.lang;
-            Ok(render_form(&page, lang, true))
+            let typed = (paid_on.to_owned(), reference.to_owned());
+            Ok(batch_page(m.ctx, v, b, claims, errors, typed))
         }
         Err(e) => Err(e.into()),
     }
