@@ -904,7 +904,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
                 .await,
             "claim_not_approved",
         );
-        let paid = store
+        let (_, paid) = store
             .mark_batch_paid(&op, w.program, batch.id, date(2026, 6, 10), " VIR-0042 ")
             .await
             .unwrap();

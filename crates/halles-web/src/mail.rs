@@ -399,11 +399,10 @@ pub async fn remittance_notices(
     store: &Store,
     base_url: &str,
     program: &halles_store::coupons::Program,
-    batch: halles_core::PaymentBatchId,
-    paid_on: &str,
-    reference: &str,
+    batch: &halles_store::coupons::PaymentBatch,
     claims: &[halles_store::coupons::Claim],
 ) -> StoreResult<usize> {
+    let paid_on = batch.paid_on.map(|d| d.to_string()).unwrap_or_default();
     let mut markets: Vec<halles_core::OrgId> = claims.iter().map(|c| c.market).collect();
     markets.sort_by_key(|m| m.0);
     markets.dedup();
@@ -432,9 +431,9 @@ pub async fn remittance_notices(
                     ("name", member.name.clone()),
                     ("program", program.name.clone()),
                     ("total", i18n.money(total)),
-                    ("paid_on", paid_on.to_owned()),
-                    ("reference", reference.to_owned()),
-                    ("batch", batch.to_string()),
+                    ("paid_on", paid_on.clone()),
+                    ("reference", batch.reference.clone()),
+                    ("batch", batch.id.to_string()),
                     ("claims", lines.join("\n")),
                     (
                         "link",

@@ -470,7 +470,7 @@ impl Store {
     }
 
     /// The operator marks an open batch paid on `paid_on` with the payment's reference; its
-    /// claims become paid. Returns the batch's claims (for the remittance notices).
+    /// claims become paid. Returns the batch as paid and its claims (for the remittance notices).
     pub async fn mark_batch_paid(
         &self,
         scope: &TenantScope,
@@ -478,7 +478,7 @@ impl Store {
         batch: PaymentBatchId,
         paid_on: Date,
         reference: &str,
-    ) -> StoreResult<Vec<Claim>> {
+    ) -> StoreResult<(PaymentBatch, Vec<Claim>)> {
         self.operated_program(scope, program).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -508,7 +508,7 @@ impl Store {
         );
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
-        Ok(self.payment_batch(scope, program, batch).await?.1)
+        self.payment_batch(scope, program, batch).await
     }
 
     /// A program's payment batches, newest first (the operator).

@@ -258,27 +258,17 @@ pub async fn pay_batch(
 ) -> Result<Json<ApiPaymentBatch>, ApiError> {
     let (program, batch) = (ProgramId(path.1), PaymentBatchId(path.2));
     let paid_on = date_field("paid_on", &body.paid_on)?;
-    let claims = state
+    let (paid, claims) = state
         .store
         .mark_batch_paid(&a.scope, program, batch, paid_on, &body.reference)
         .await?;
     let p = state.store.operated_program(&a.scope, program).await?;
     // The notices are a courtesy: a failure to queue one never undoes the payment.
-    if let Err(e) = crate::mail::remittance_notices(
-        &state.store,
-        &state.config.base_url,
-        &p,
-        batch,
-        &paid_on.to_string(),
-        body.reference.trim(),
-        &claims,
-    )
-    .await
-    {
+    let base = &state.config.base_url;
+    if let Err(e) = crate::mail::remittance_notices(&state.store, base, &p, &paid, &claims).await {
         tracing::warn!(error = %e, "remittance notices not queued");
     }
-    let (b, claims) = state.store.payment_batch(&a.scope, program, batch).await?;
-    Ok(Json(api_batch(b, claims)))
+    Ok(Json(api_batch(paid, claims)))
 }
 
 /// A program's settings, as the operator changes them (anonymity and off-platform allocations

@@ -361,19 +361,13 @@ pub async fn pay(
         Err(_) => Err(StoreError::Conflict("date_invalid")),
     };
     match result {
-        Ok(claims) => {
+        Ok((paid, claims)) => {
             let v = view(&state, &m, id).await?;
             // The notices are a courtesy: a failure to queue one never undoes the payment.
-            if let Err(e) = crate::mail::remittance_notices(
-                &state.store,
-                &state.config.base_url,
-                &v.program,
-                PaymentBatchId(batch),
-                paid_on,
-                reference,
-                &claims,
-            )
-            .await
+            let base = &state.config.base_url;
+            if let Err(e) =
+                crate::mail::remittance_notices(&state.store, base, &v.program, &paid, &claims)
+                    .await
             {
                 tracing::warn!(error = %e, "remittance notices not queued");
             }
