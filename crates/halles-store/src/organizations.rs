@@ -327,14 +327,27 @@ impl Store {
         after: Option<MembershipId>,
         limit: i64,
     ) -> StoreResult<Vec<Member>> {
+        self.member_list(scope, after, limit, None).await
+    }
+
+    /// [`Store::members`], or only those whose membership is limited to `program`.
+    async fn member_list(
+        &self,
+        scope: &TenantScope,
+        after: Option<MembershipId>,
+        limit: i64,
+        program: Option<ProgramId>,
+    ) -> StoreResult<Vec<Member>> {
         let rows = sqlx::query(
             "SELECT m.id, m.user_id, u.name, u.email, m.role, m.program_id, u.disabled_at, m.created_at \
              FROM memberships m JOIN users u ON u.id = m.user_id \
-             WHERE m.organization_id = $1 AND ($2 IS NULL OR m.id > $2) ORDER BY m.id LIMIT $3",
+             WHERE m.organization_id = $1 AND ($2 IS NULL OR m.id > $2) \
+             AND ($4 = 0 OR m.program_id = $4) ORDER BY m.id LIMIT $3",
         )
         .bind(scope.org.0)
         .bind(after.map(|a| a.0))
         .bind(limit)
+        .bind(program.map(|p| p.0).unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -446,12 +459,7 @@ impl Store {
         program: ProgramId,
     ) -> StoreResult<Vec<Member>> {
         self.operated_program(scope, program).await?;
-        Ok(self
-            .members(scope, None, 10_000)
-            .await?
-            .into_iter()
-            .filter(|m| m.program == Some(program))
-            .collect())
+        self.member_list(scope, None, i64::MAX, Some(program)).await
     }
 
     /// A program's pending manager invitations.
