@@ -10,10 +10,12 @@ pub mod organizations;
 pub mod pagination;
 pub mod problem;
 pub mod program_admin;
+pub mod responses;
 
 use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post, put};
+use responses::CommonResponses;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -129,7 +131,7 @@ use utoipa::{Modify, OpenApi};
         coupons::NewRefund,
         coupons::ApiTransaction,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
         (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),

@@ -1,0 +1,133 @@
+//! The error answers every operation can give, added to the OpenAPI document in one place so the
+//! document lists every status the API really answers (checked by schemathesis in CI).
+//!
+//! The rules follow the layers a request crosses: the token (`401`, `403`), the path and query
+//! extractors (`400` when a value cannot be read, `404` when an id is not the caller's, `422` a
+//! query value refused), the body extractor (`400` malformed JSON, `413` too large, `415` not
+//! JSON, `422` failed validation), and
+//! the idempotency middleware on POST (`409` still running, `422` key reused with another body).
+
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
+
+/// `(status, description)` of a problem answer.
+type Answer = (&'static str, &'static str);
+
+const UNAUTHORIZED: Answer = (
+    "401",
+    "No token, or an unknown, revoked or expired one (`unauthorized`).",
+);
+const FORBIDDEN: Answer = (
+    "403",
+    "The token lacks the scope, or the organization's kind or role does not allow this (`insufficient_scope`, `forbidden`).",
+);
+const BAD_REQUEST: Answer = (
+    "400",
+    "A path, query or body value cannot be read (`malformed_body`, `invalid_cursor`).",
+);
+const NOT_FOUND: Answer = (
+    "404",
+    "Nothing with this id in the caller's organization (`not_found`).",
+);
+const TOO_LARGE: Answer = ("413", "The body is larger than the API accepts.");
+const UNSUPPORTED: Answer = ("415", "The body is not `application/json`.");
+const INVALID: Answer = (
+    "422",
+    "Fields failed validation (`validation_failed`, with per-field `errors`), or the idempotency key was used with another body (`idempotency_key_reused`).",
+);
+const IN_PROGRESS: Answer = (
+    "409",
+    "A rule refused the change, or the first request with this idempotency key is still running.",
+);
+
+/// Adds the problem answers an operation can give and does not list yet.
+fn complete(op: &mut Operation, method_has_idempotency: bool) {
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has_path = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let has_query = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let has_body = op.request_body.is_some();
+
+    let mut answers = vec![UNAUTHORIZED, FORBIDDEN];
+    if has_path || has_query || has_body {
+        answers.push(BAD_REQUEST);
+    }
+    if has_path {
+        answers.push(NOT_FOUND);
+    }
+    if has_body {
+        answers.extend([TOO_LARGE, UNSUPPORTED]);
+    }
+    if has_body || has_query {
+        answers.push(INVALID);
+    }
+    if method_has_idempotency {
+        answers.extend([IN_PROGRESS, INVALID]);
+    }
+    for (status, description) in answers {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(problem(description)));
+    }
+}
+
+/// Every POST honours `Idempotency-Key` (the `api::idempotency` middleware): says so where the
+/// operation does not.
+fn idempotency_header(op: &mut Operation) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    if params.iter().any(|p| p.name == "Idempotency-Key") {
+        return;
+    }
+    params.push(
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("A repeat returns the first response"))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build(),
+    );
+}
+
+/// A problem-details answer.
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            super::problem::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// The modifier applied to [`super::ApiDoc`].
+pub struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                complete(op, false);
+            }
+            if let Some(op) = item.post.as_mut() {
+                complete(op, true);
+                idempotency_header(op);
+            }
+        }
+    }
+}
