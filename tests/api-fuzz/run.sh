@@ -38,16 +38,16 @@ orgs=("Pôle nourricier de l'Ouest" "Ferme des Quatre-Vents" "CPE Les Petits Pom
       "Collectif Bonne Bouffe" "Entraide du Parc-Vert" "Marché des Saules" "Fondation des Semences")
 
 failed=0
+cd "$work" # schemathesis keeps its cache in the working directory
 for name in "${orgs[@]}"; do
   org="$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM organizations WHERE name = ?", (sys.argv[2],)).fetchone()[0])' "$HALLES_DATA/halles.db" "$name")"
   token="$("$bin" admin create-token --org "$org" --name fuzz --scopes "$scopes" | tail -n 1)"
   printf '\n==> %s (organization %s), %s s\n' "$name" "$org" "$per_org"
-  if ! HALLES_FUZZ_ORG="$org" SCHEMATHESIS_HOOKS=hooks \
+  if ! HALLES_FUZZ_ORG="$org" HALLES_FUZZ_TOKEN="$token" SCHEMATHESIS_HOOKS=hooks \
       PYTHONPATH="$here" "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run \
       "http://127.0.0.1:$port/api/openapi.json" \
-      --header "Authorization: Bearer $token" \
-      --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,positive_data_acceptance,negative_data_rejection,missing_required_header,unsupported_method \
-      --max-time "$per_org" --workers 2 --no-color --seed 20261204 \
+      --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,positive_data_acceptance,missing_required_header,unsupported_method \
+      --max-time "$per_org" --workers 1 --no-color --seed 20261204 \
       --suppress-health-check all --output-truncate true; then
     failed=1
   fi

@@ -198,14 +198,19 @@ pub struct ApiSchedule {
     #[serde(default)]
     pub id: i64,
     /// Name.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// First day.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub starts_on: String,
     /// Last day.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub ends_on: String,
     /// `first_of_month`, `fifteenth`, `first_and_fifteenth` or `weekly` (Mondays).
+    #[schema(schema_with = super::schemas::moment)]
     pub moment: String,
     /// Maximum loads per participant.
+    #[schema(minimum = 1)]
     pub max_loads: u32,
     /// Unspent funds stay when the next load comes.
     #[serde(default = "yes")]
@@ -215,13 +220,16 @@ pub struct ApiSchedule {
     pub usage_based: bool,
     /// Funds expire on this date (included)...
     #[serde(default)]
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub expires_on: Option<String>,
     /// ...or this many days after they were loaded...
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 65535)]
     pub expires_after_days: Option<u16>,
     /// ...or this many days from the first purchase paid with them. None of the three: they
     /// do not expire.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 65535)]
     pub expires_after_first_use_days: Option<u16>,
     /// Amounts per load.
     pub amounts: Vec<ApiAmount>,
@@ -388,8 +396,10 @@ pub struct ApiParticipant {
     #[serde(default = "yes")]
     pub receipts: bool,
     /// Date consent was given.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub consent_on: String,
     /// What consent was given for.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub consent_purpose: String,
     /// Active (ignored on input).
     #[serde(default = "yes")]
@@ -513,6 +523,7 @@ pub async fn update_participant(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMaxLoads {
     /// At least the loads already made, at most the schedule's maximum.
+    #[schema(minimum = 1)]
     pub max_loads: u32,
 }
 
@@ -548,6 +559,7 @@ pub struct NewImport {
     #[serde(default)]
     pub dry_run: bool,
     /// What consent was given for (the same for the whole list).
+    #[schema(min_length = 1, pattern = r"\S")]
     pub consent_purpose: String,
     /// Also enrol everyone in this schedule (reserving from the envelope).
     #[serde(default)]
@@ -583,6 +595,7 @@ pub struct ApiImportRow {
     #[serde(default)]
     pub notes: String,
     /// Date of consent, `YYYY-MM-DD`.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub consent_on: String,
     /// Programs administered off the platform: the allocation's first day, `YYYY-MM-DD`.
     #[serde(default)]
@@ -739,6 +752,7 @@ impl From<Card> for ApiCard {
 pub struct CardFilter {
     /// Only this status.
     #[serde(default)]
+    #[param(schema_with = super::schemas::card_status)]
     pub status: Option<String>,
 }
 
@@ -771,6 +785,7 @@ pub async fn cards(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewBatch {
     /// How many cards (1 to 5000).
+    #[schema(minimum = 1, maximum = 5000)]
     pub size: u32,
 }
 
@@ -828,6 +843,7 @@ pub struct ApiCardBalance {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CardQuery {
     /// The typed number or the scanned QR value.
+    #[param(min_length = 1, pattern = r"\S")]
     pub card: String,
 }
 
@@ -1089,12 +1105,15 @@ pub async fn refund(
 pub struct TransactionQuery {
     /// From this day (`YYYY-MM-DD`, Montréal time), included.
     #[serde(default)]
+    #[param(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Until this day, included.
     #[serde(default)]
+    #[param(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     /// One kind: `load`, `spend`, `refund`, `expire`, `adjust`, `transfer_out`, `transfer_in`.
     #[serde(default)]
+    #[param(schema_with = super::schemas::entry_kind)]
     pub kind: Option<String>,
     /// One market's sales and refunds.
     #[serde(default)]

@@ -45,16 +45,19 @@ pub struct ApiProduct {
     #[serde(default)]
     pub producer_id: i64,
     /// Name in French.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name_fr: String,
     /// Name in English.
     #[serde(default)]
     pub name_en: String,
     /// `vegetables`, `fruits`, `dairy`, `meat_eggs`, `grains`, `sweet` or `prepared`.
+    #[schema(schema_with = super::schemas::category)]
     pub category: String,
     /// Description.
     #[serde(default)]
     pub description: String,
     /// `kg`, `each`, `bunch` or `case`.
+    #[schema(schema_with = super::schemas::unit)]
     pub unit: String,
     /// What the unit holds ("case of 12 × 500 g").
     #[serde(default)]
@@ -66,14 +69,17 @@ pub struct ApiProduct {
     #[serde(default)]
     pub est_weight_g: Option<i64>,
     /// `zero_rated`, `taxable` or `exempt`.
+    #[schema(schema_with = super::schemas::tax_class)]
     pub tax_class: String,
     /// `quebec_grown`, `quebec_processed` or `outside_quebec`.
+    #[schema(schema_with = super::schemas::origin)]
     pub origin: String,
     /// The producer's region.
     #[serde(default)]
     pub region: String,
     /// `aliments_du_quebec`, `aliments_prepares_au_quebec`, `organic`.
     #[serde(default)]
+    #[schema(schema_with = super::schemas::certifications)]
     pub certifications: Vec<String>,
     /// The organic certifier.
     #[serde(default)]
@@ -252,8 +258,10 @@ pub struct ApiLocation {
     #[serde(default)]
     pub id: i64,
     /// `pickup` or `delivery`.
+    #[schema(schema_with = super::schemas::location_kind)]
     pub kind: String,
     /// Its name.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// Fee in cents.
     #[serde(default)]
@@ -273,13 +281,16 @@ pub struct ApiCycle {
     #[serde(default)]
     pub hub_id: i64,
     /// Its name.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// `draft`, `open`, `closed` or `completed` (ignored on input).
     #[serde(default)]
     pub status: String,
     /// Opening (RFC 3339).
+    #[schema(format = DateTime, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")]
     pub opens_at: String,
     /// Cut-off (RFC 3339).
+    #[schema(format = DateTime, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")]
     pub closes_at: String,
     /// Delivery or pickup days.
     #[serde(default)]
@@ -568,6 +579,7 @@ pub struct ApiLine {
     /// The product.
     pub product_id: i64,
     /// Quantity in the product's unit ("3", "2.5").
+    #[schema(pattern = r"^[0-9]{1,6}([.,][0-9]{1,3})?$")]
     pub quantity: String,
     /// The buyer's unit price in cents (ignored on input).
     #[serde(default)]
@@ -598,6 +610,7 @@ pub struct NewOrder {
     #[serde(default)]
     pub note: String,
     /// Lines.
+    #[schema(min_items = 1)]
     pub lines: Vec<ApiLine>,
 }
 
@@ -936,8 +949,10 @@ pub struct NewStanding {
     #[serde(default)]
     pub buyer_id: Option<i64>,
     /// Every how many weeks (1 to 8).
+    #[schema(minimum = 1, maximum = 8)]
     pub every_weeks: i64,
     /// Last day: `YYYY-MM-DD` (Montréal) or RFC 3339.
+    #[schema(schema_with = super::schemas::day_or_instant)]
     pub until: String,
     /// Pickup point or delivery zone, by name; the first one when absent.
     #[serde(default)]
@@ -949,6 +964,7 @@ pub struct NewStanding {
     #[serde(default)]
     pub note: String,
     /// Lines.
+    #[schema(min_items = 1)]
     pub lines: Vec<ApiLine>,
 }
 

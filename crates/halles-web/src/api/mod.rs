@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod coupons;
 pub mod docs;
+pub mod document;
 pub mod food_hub;
 pub mod idempotency;
 pub mod json;
@@ -10,12 +11,12 @@ pub mod organizations;
 pub mod pagination;
 pub mod problem;
 pub mod program_admin;
-pub mod responses;
+pub mod schemas;
 
 use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post, put};
-use responses::CommonResponses;
+use document::Completion;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -131,7 +132,7 @@ use utoipa::{Modify, OpenApi};
         coupons::NewRefund,
         coupons::ApiTransaction,
     )),
-    modifiers(&BearerAuth, &CommonResponses),
+    modifiers(&BearerAuth, &Completion),
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
         (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),

@@ -165,8 +165,10 @@ pub async fn members(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewInvitation {
     /// The e-mail address to invite.
+    #[schema(format = Email)]
     pub email: String,
     /// The role offered: `admin`, `staff`, `viewer`, or `cashier` for markets.
+    #[schema(schema_with = super::schemas::role)]
     pub role: String,
 }
 
@@ -244,8 +246,10 @@ pub struct AuditQuery {
     /// Only `create`, `update` or `delete`.
     pub action: Option<String>,
     /// Only at or after this instant (RFC 3339).
+    #[param(format = DateTime, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")]
     pub from: Option<String>,
     /// Only before this instant (RFC 3339).
+    #[param(format = DateTime, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")]
     pub until: Option<String>,
 }
 
@@ -267,10 +271,10 @@ pub struct ApiAuditEntry {
     /// Entity id.
     pub entity_id: String,
     /// The entity before.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub before: Option<serde_json::Value>,
     /// The entity after.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<serde_json::Value>,
 }
 

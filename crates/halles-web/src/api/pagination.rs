@@ -29,9 +29,9 @@ impl PageQuery {
         self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
     }
 
-    /// The id the cursor points past.
+    /// The id the cursor points past (an empty `cursor=` is the first page).
     pub fn after(&self) -> Result<Option<i64>, ApiError> {
-        let Some(c) = &self.cursor else {
+        let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(None);
         };
         let bytes = URL_SAFE_NO_PAD

@@ -65,6 +65,7 @@ impl From<Claim> for ApiClaim {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ClaimsQuery {
     /// Only claims in this status.
+    #[param(schema_with = super::schemas::claim_status)]
     pub status: Option<String>,
 }
 
@@ -94,6 +95,7 @@ pub async fn claims(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewClaim {
     /// First day of a closed reconciliation period of the program.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub period_start: String,
     /// A note for the operator.
     #[serde(default)]
@@ -237,6 +239,7 @@ pub async fn create_payment_batch(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BatchPayment {
     /// The day it was paid.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub paid_on: String,
     /// The cheque or transfer reference.
     #[serde(default)]
@@ -276,6 +279,7 @@ pub async fn pay_batch(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ApiProgramSettings {
     /// Name.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// The name participants see (empty: the name).
     #[serde(default)]
@@ -284,10 +288,13 @@ pub struct ApiProgramSettings {
     #[serde(default)]
     pub public_address: String,
     /// First day.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub starts_on: String,
     /// Last day.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub ends_on: String,
     /// Reconciliation period: `month`, `week` or `day`.
+    #[schema(schema_with = super::schemas::report_period)]
     pub report_period: String,
     /// Whether partner organizations give out cards themselves.
     pub partners_assign_cards: bool,
@@ -389,6 +396,7 @@ pub struct NewAdjustment {
     /// Cents to add (positive) or take off (negative, at most the balance).
     pub amount_cents: i64,
     /// Why (required; kept in the ledger).
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -1,5 +1,8 @@
-//! The error answers every operation can give, added to the OpenAPI document in one place so the
-//! document lists every status the API really answers (checked by schemathesis in CI).
+//! What the OpenAPI document says of every operation, added in one place so that it lists every
+//! status the API really answers and every bound it really enforces (checked by schemathesis in
+//! CI): the problem answers, the `Idempotency-Key` header of every POST, and the range of integer
+//! path and query values (ids are 1 to 2^63 − 1; a value out of `i64` cannot be read and answers
+//! `400`).
 //!
 //! The rules follow the layers a request crosses: the token (`401`, `403`), the path and query
 //! extractors (`400` when a value cannot be read, `404` when an id is not the caller's, `422` a
@@ -7,8 +10,9 @@
 //! JSON, `422` failed validation), and
 //! the idempotency middleware on POST (`409` still running, `422` key reused with another body).
 
+use utoipa::Number;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
 
 /// `(status, description)` of a problem answer.
@@ -107,10 +111,27 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-/// The modifier applied to [`super::ApiDoc`].
-pub struct CommonResponses;
+/// Bounds integer path and query values to what the server reads (`i64`; path ids from 1).
+fn bound_integers(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        let in_path = matches!(p.parameter_in, ParameterIn::Path);
+        if let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut()
+            && matches!(o.schema_type, SchemaType::Type(Type::Integer))
+        {
+            if o.minimum.is_none() {
+                o.minimum = Some(Number::Int(if in_path { 1 } else { isize::MIN }));
+            }
+            if o.maximum.is_none() {
+                o.maximum = Some(Number::Int(isize::MAX));
+            }
+        }
+    }
+}
 
-impl utoipa::Modify for CommonResponses {
+/// The modifier applied to [`super::ApiDoc`].
+pub struct Completion;
+
+impl utoipa::Modify for Completion {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
             for op in [
@@ -123,10 +144,12 @@ impl utoipa::Modify for CommonResponses {
             .flatten()
             {
                 complete(op, false);
+                bound_integers(op);
             }
             if let Some(op) = item.post.as_mut() {
                 complete(op, true);
                 idempotency_header(op);
+                bound_integers(op);
             }
         }
     }

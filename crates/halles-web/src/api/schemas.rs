@@ -1,0 +1,95 @@
+//! JSON Schemas of the code lists the API reads, built from the core's own lists, so the OpenAPI
+//! document names exactly the codes the server accepts (used with `#[schema(schema_with = ...)]`
+//! and `#[param(schema_with = ...)]`).
+
+use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::coupons::{CardStatus, ClaimStatus, EntryKind, LoadMoment, ReportPeriod};
+use halles_core::organizations::Role;
+use halles_core::taxes::TaxClass;
+use utoipa::openapi::schema::{
+    AnyOfBuilder, ArrayBuilder, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+
+/// A string that is one of `list`.
+fn codes<'a>(list: impl IntoIterator<Item = &'a str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(list))
+        .build()
+}
+
+/// A product category.
+pub fn category() -> Object {
+    codes(Category::ALL.iter().map(|c| c.code()))
+}
+
+/// A sale unit.
+pub fn unit() -> Object {
+    codes(SaleUnit::ALL.iter().map(|c| c.code()))
+}
+
+/// A tax class.
+pub fn tax_class() -> Object {
+    codes(TaxClass::ALL.iter().map(|c| c.code()))
+}
+
+/// A product's origin.
+pub fn origin() -> Object {
+    codes(Origin::ALL.iter().map(|c| c.code()))
+}
+
+/// A list of certifications.
+pub fn certifications() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(codes(Certification::ALL.iter().map(|c| c.code())))
+        .build()
+}
+
+/// A pickup point or a delivery zone.
+pub fn location_kind() -> Object {
+    codes(["pickup", "delivery"])
+}
+
+/// A role offered in an invitation (each organization kind offers some of them).
+pub fn role() -> Object {
+    codes(Role::ALL.iter().map(|r| r.code()))
+}
+
+/// When a schedule loads funds.
+pub fn moment() -> Object {
+    codes(LoadMoment::ALL.iter().map(|c| c.code()))
+}
+
+/// A reconciliation period.
+pub fn report_period() -> Object {
+    codes(ReportPeriod::ALL.iter().map(|c| c.code()))
+}
+
+/// A card status, as a filter.
+pub fn card_status() -> Object {
+    codes(CardStatus::ALL.iter().map(|c| c.code()))
+}
+
+/// A claim status, as a filter.
+pub fn claim_status() -> Object {
+    codes(ClaimStatus::ALL.iter().map(|c| c.code()))
+}
+
+/// A ledger entry kind, as a filter.
+pub fn entry_kind() -> Object {
+    codes(EntryKind::ALL.iter().map(|c| c.code()))
+}
+
+/// A day (`YYYY-MM-DD`, Montréal) or an instant (RFC 3339).
+pub fn day_or_instant() -> Schema {
+    let string = |f| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(f)))
+    };
+    AnyOfBuilder::new()
+        .item(string(KnownFormat::Date).pattern(Some(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))
+        .item(string(KnownFormat::DateTime).pattern(Some(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")))
+        .build()
+        .into()
+}
