@@ -78,6 +78,18 @@ impl AmountError {
         }
     }
 
+    /// The translation key of the message of a too large or negative amount
+    /// (`err-` and the code), or `invalid` for an unreadable one.
+    pub fn message_key(self, invalid: &'static str) -> &'static str {
+        match self {
+            AmountError::Invalid => invalid,
+            AmountError::Negative => "err-negative_amount",
+            AmountError::TooLarge(Limit::Movement) => "err-amount_too_large",
+            AmountError::TooLarge(Limit::Budget) => "err-budget_too_large",
+            AmountError::QtyTooLarge => "err-qty_too_large",
+        }
+    }
+
     /// The code, with `invalid` replaced by a field's own code for an unreadable value
     /// (`price_invalid`, `qty_invalid`...).
     pub fn code_or(self, invalid: &'static str) -> &'static str {
@@ -195,7 +207,10 @@ mod tests {
         );
         assert_eq!(Cents::parse_within("-1", m), Err(AmountError::Negative));
         assert_eq!(Cents::parse_within("abc", m), Err(AmountError::Invalid));
-        assert_eq!(Cents::parse_within_signed("-100000", m), Ok(Cents(-10_000_000)));
+        assert_eq!(
+            Cents::parse_within_signed("-100000", m),
+            Ok(Cents(-10_000_000))
+        );
         assert_eq!(
             Cents::parse_within_signed("-100000,01", m),
             Err(AmountError::TooLarge(m))

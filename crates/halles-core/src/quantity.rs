@@ -77,7 +77,9 @@ impl Qty {
 
 impl std::iter::Sum for Qty {
     fn sum<I: Iterator<Item = Qty>>(iter: I) -> Qty {
-        iter.fold(Qty::ZERO, |a, q| a.checked_add(q).unwrap_or_else(|| overflow()))
+        iter.fold(Qty::ZERO, |a, q| {
+            a.checked_add(q).unwrap_or_else(|| overflow())
+        })
     }
 }
 
@@ -120,6 +122,8 @@ mod tests {
         assert_eq!(Qty(i64::MAX).checked_add(Qty(1)), None);
         assert_eq!(Qty(i64::MIN).checked_sub(Qty(1)), None);
         assert!(std::panic::catch_unwind(|| Qty::units(i64::MAX)).is_err());
-        assert!(std::panic::catch_unwind(|| [Qty(i64::MAX), Qty(1)].into_iter().sum::<Qty>()).is_err());
+        assert!(
+            std::panic::catch_unwind(|| [Qty(i64::MAX), Qty(1)].into_iter().sum::<Qty>()).is_err()
+        );
     }
 }

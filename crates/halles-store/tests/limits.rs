@@ -103,7 +103,10 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
             .await
             .unwrap();
         let (ledger, cached, lots) = store.ledger_check(program).await.unwrap();
-        assert_eq!((ledger, cached, lots), (Cents(10_001_000), Cents(10_001_000), Cents(10_001_000)));
+        assert_eq!(
+            (ledger, cached, lots),
+            (Cents(10_001_000), Cents(10_001_000), Cents(10_001_000))
+        );
         store.close().await;
         db.cleanup().await;
     }
@@ -157,8 +160,14 @@ async fn every_money_and_quantity_column_is_guarded() {
             }
         }
     }
-    assert!(checked >= 29, "only {checked} money and quantity columns found");
-    assert!(missing.is_empty(), "columns without their guard: {missing:?}");
+    assert!(
+        checked >= 29,
+        "only {checked} money and quantity columns found"
+    );
+    assert!(
+        missing.is_empty(),
+        "columns without their guard: {missing:?}"
+    );
     conn.close().await.unwrap();
     store.close().await;
     db.cleanup().await;
@@ -193,10 +202,7 @@ async fn a_non_integer_never_lands_in_a_money_column() {
                 let Err(e) = r else {
                     panic!("{sql} was accepted");
                 };
-                assert!(
-                    e.to_string().contains("must be integers"),
-                    "{sql}: {e}"
-                );
+                assert!(e.to_string().contains("must be integers"), "{sql}: {e}");
             }
         }
         let kinds = sqlx::query("SELECT balance_cents FROM card_funds WHERE card_id = $1")
@@ -207,7 +213,10 @@ async fn a_non_integer_never_lands_in_a_money_column() {
         assert_eq!(kinds.get::<i64, _>("balance_cents"), 1_000);
         conn.close().await.unwrap();
         let (ledger, cached, lots) = store.ledger_check(program).await.unwrap();
-        assert_eq!((ledger, cached, lots), (Cents(1_000), Cents(1_000), Cents(1_000)));
+        assert_eq!(
+            (ledger, cached, lots),
+            (Cents(1_000), Cents(1_000), Cents(1_000))
+        );
         store.close().await;
         db.cleanup().await;
     }

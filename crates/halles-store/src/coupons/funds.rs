@@ -918,7 +918,11 @@ impl Store {
         for (g, c) in &input.lines {
             c.within(Limit::Movement)?;
             let line = lines.entry(*g).or_default();
-            *line = Cents(*line).checked_add(*c).ok_or(AmountError::TooLarge(Limit::Movement))?.within(Limit::Movement)?.0;
+            *line = Cents(*line)
+                .checked_add(*c)
+                .ok_or(AmountError::TooLarge(Limit::Movement))?
+                .within(Limit::Movement)?
+                .0;
         }
         lines.retain(|_, c| *c > 0);
         if lines.is_empty() {
