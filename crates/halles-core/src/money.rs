@@ -99,7 +99,8 @@ impl Cents {
     /// `12.50` (for inputs and exports; people see [`crate::format`]).
     pub fn plain(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
 
@@ -192,6 +193,7 @@ mod tests {
         assert_eq!(Cents::parse_input("abc"), None);
         assert_eq!(Cents::parse_input(""), None);
         assert_eq!(Cents(123_456).plain(), "1234.56");
+        assert_eq!(Cents(i64::MIN).plain(), "-92233720368547758.08");
     }
 
     #[test]
