@@ -188,7 +188,8 @@ pub struct ApiAmount {
     pub participant_type_id: i64,
     /// Product group.
     pub product_group_id: i64,
-    /// Cents per load.
+    /// Cents per load, at most 10,000,000 ($100,000).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub amount_cents: i64,
 }
 
@@ -871,6 +872,7 @@ pub struct ApiGroupAmount {
     /// Product group.
     pub product_group_id: i64,
     /// Cents, at most 10,000,000 ($100,000) a line (`amount_too_large`).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub amount_cents: i64,
     /// Cents refunded since (ignored on input).
     #[serde(default)]

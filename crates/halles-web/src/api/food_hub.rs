@@ -255,11 +255,13 @@ pub struct ApiLocation {
     pub kind: String,
     /// Its name.
     pub name: String,
-    /// Fee in cents.
+    /// Fee in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub fee_cents: i64,
-    /// Minimum order subtotal in cents.
+    /// Minimum order subtotal in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub min_order_cents: i64,
 }
 
@@ -284,8 +286,9 @@ pub struct ApiCycle {
     /// Delivery or pickup days.
     #[serde(default)]
     pub delivery_note: String,
-    /// Fee added to each order, in cents.
+    /// Fee added to each order, in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub order_fee_cents: i64,
     /// Producers taking part.
     #[serde(default)]
@@ -424,7 +427,8 @@ pub struct ApiOffer {
     pub producer_id: i64,
     /// Quantity offered ("12", "2.5"); absent or null: nothing this week.
     pub quantity: Option<String>,
-    /// The producer's price per unit, in cents.
+    /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub price_cents: Option<i64>,
     /// Quantity already ordered (ignored on input).
     #[serde(default)]

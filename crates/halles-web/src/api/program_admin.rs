@@ -389,6 +389,7 @@ pub struct NewAdjustment {
     pub product_group_id: i64,
     /// Cents to add (positive) or take off (negative, at most the balance); at most
     /// 10,000,000 ($100,000) either way (`amount_too_large`).
+    #[schema(minimum = -10_000_000, maximum = 10_000_000)]
     pub amount_cents: i64,
     /// Why (required; kept in the ledger).
     pub reason: String,
