@@ -124,21 +124,14 @@ impl CycleForm {
                     Cents::parse_within(typed, Limit::Movement)
                 }
             };
-            let (fee, min) = match (bounded(&fee), bounded(&min)) {
-                (Ok(fee), Ok(min)) => (Some(fee), Some(min)),
-                (Err(e), _) | (_, Err(e)) => {
-                    v.add("loc_name", e.code_or("price_invalid"));
-                    (None, None)
-                }
-            };
-            match (fee, min) {
-                (Some(fee), Some(min)) => locations.push(LocationInput {
+            match (bounded(&fee), bounded(&min)) {
+                (Ok(fee), Ok(min)) => locations.push(LocationInput {
                     kind: self.loc(&self.loc_kind, i),
                     name,
                     fee,
                     min_order: min,
                 }),
-                _ => {}
+                (Err(e), _) | (_, Err(e)) => v.add("loc_name", e.code_or("price_invalid")),
             }
         }
         v.finish()?;
