@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod clock;
 pub mod coupons;
 pub mod ids;
+pub mod limits;
 pub mod money;
 pub mod ordering;
 pub mod organizations;

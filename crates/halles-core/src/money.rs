@@ -25,6 +25,15 @@ impl Cents {
         ))
     }
 
+    /// [`Cents::mul_ratio`], or `None` if the result does not fit.
+    pub fn checked_mul_ratio(self, numerator: i64, denominator: i64) -> Option<Cents> {
+        checked_round_div(
+            i128::from(self.0) * i128::from(numerator),
+            i128::from(denominator),
+        )
+        .map(Cents)
+    }
+
     /// Parses what a person types: `12,50`, `12.50`, `12`, `1 234,5 $`. At most two decimals.
     pub fn parse_input(s: &str) -> Option<Cents> {
         let cleaned: String = s
@@ -60,49 +69,88 @@ impl Cents {
         Some(Cents(if neg { -v } else { v }))
     }
 
+    /// `self + o`, or `None` if it would not fit.
+    pub fn checked_add(self, o: Cents) -> Option<Cents> {
+        self.0.checked_add(o.0).map(Cents)
+    }
+
+    /// `self - o`, or `None` if it would not fit.
+    pub fn checked_sub(self, o: Cents) -> Option<Cents> {
+        self.0.checked_sub(o.0).map(Cents)
+    }
+
+    /// `self × k`, or `None` if it would not fit.
+    pub fn checked_mul(self, k: i64) -> Option<Cents> {
+        self.0.checked_mul(k).map(Cents)
+    }
+
+    /// `-self`, or `None` for the one amount without an opposite.
+    pub fn checked_neg(self) -> Option<Cents> {
+        self.0.checked_neg().map(Cents)
+    }
+
+    /// The sum of amounts, or `None` if it would not fit.
+    pub fn checked_sum<I: IntoIterator<Item = Cents>>(items: I) -> Option<Cents> {
+        items
+            .into_iter()
+            .try_fold(Cents::ZERO, |acc, c| acc.checked_add(c))
+    }
+
     /// `12.50` (for inputs and exports; people see [`crate::format`]).
     pub fn plain(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
 
-/// Integer division rounded half away from zero.
+/// Integer division rounded half away from zero. A quotient beyond `i64` stops (it never
+/// saturates: a clamped amount would be wrong money); see [`checked_round_div`].
 pub fn round_div(n: i128, d: i128) -> i64 {
+    checked_round_div(n, d).unwrap_or_else(|| overflow("÷"))
+}
+
+/// Integer division rounded half away from zero, or `None` if the quotient does not fit in
+/// `i64`. Dividing by zero gives zero.
+pub fn checked_round_div(n: i128, d: i128) -> Option<i64> {
     if d == 0 {
-        return 0;
+        return Some(0);
     }
-    let q = n / d;
-    let r = n % d;
-    let adjust = if 2 * r.abs() >= d.abs() {
+    let q = n.checked_div(d)?;
+    let r = n.checked_rem(d)?;
+    let adjust = if r.unsigned_abs() >= d.unsigned_abs() - r.unsigned_abs() {
         if (n < 0) != (d < 0) { -1 } else { 1 }
     } else {
         0
     };
-    i64::try_from(q + adjust).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+    i64::try_from(q.checked_add(adjust)?).ok()
 }
 
+// The operators never wrap: an overflow stops the computation in every build (a wrapped
+// amount would be wrong money written silently). Every amount entering Halles is bounded by
+// [`crate::limits`], far below what `i64` holds, so they cannot overflow on real data; where
+// a figure is not bounded yet, use the `checked_*` methods.
 impl Add for Cents {
     type Output = Cents;
     fn add(self, o: Cents) -> Cents {
-        Cents(self.0 + o.0)
+        self.checked_add(o).unwrap_or_else(|| overflow("+"))
     }
 }
 impl AddAssign for Cents {
     fn add_assign(&mut self, o: Cents) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 impl Sub for Cents {
     type Output = Cents;
     fn sub(self, o: Cents) -> Cents {
-        Cents(self.0 - o.0)
+        self.checked_sub(o).unwrap_or_else(|| overflow("-"))
     }
 }
 impl Mul<i64> for Cents {
     type Output = Cents;
     fn mul(self, k: i64) -> Cents {
-        Cents(self.0 * k)
+        self.checked_mul(k).unwrap_or_else(|| overflow("×"))
     }
 }
 impl Sum for Cents {
@@ -110,6 +158,13 @@ impl Sum for Cents {
         iter.fold(Cents::ZERO, Add::add)
     }
 }
+
+#[cold]
+#[track_caller]
+fn overflow(op: &str) -> ! {
+    panic!("amount overflow in Cents {op}: an unbounded amount reached arithmetic")
+}
+
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.plain())
@@ -138,5 +193,51 @@ mod tests {
         assert_eq!(Cents::parse_input("abc"), None);
         assert_eq!(Cents::parse_input(""), None);
         assert_eq!(Cents(123_456).plain(), "1234.56");
+        assert_eq!(Cents(i64::MIN).plain(), "-92233720368547758.08");
+    }
+
+    #[test]
+    fn arithmetic_never_wraps() {
+        assert_eq!(Cents(i64::MAX).checked_add(Cents(1)), None);
+        assert_eq!(Cents(i64::MIN).checked_sub(Cents(1)), None);
+        assert_eq!(Cents(i64::MAX).checked_mul(2), None);
+        assert_eq!(Cents(i64::MIN).checked_neg(), None);
+        assert_eq!(Cents::checked_sum([Cents(i64::MAX), Cents(1)]), None);
+        assert_eq!(Cents::checked_sum([Cents(2), Cents(3)]), Some(Cents(5)));
+        assert!(std::panic::catch_unwind(|| Cents(i64::MAX) + Cents(1)).is_err());
+        assert!(std::panic::catch_unwind(|| Cents(i64::MIN) - Cents(1)).is_err());
+        assert!(std::panic::catch_unwind(|| Cents(i64::MAX) * 2).is_err());
+        assert!(
+            std::panic::catch_unwind(|| [Cents(i64::MAX), Cents(1)].into_iter().sum::<Cents>())
+                .is_err()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn checked_arithmetic_is_exact_or_refused(a: i64, b: i64) {
+            let wide = i128::from(a) + i128::from(b);
+            match Cents(a).checked_add(Cents(b)) {
+                Some(c) => proptest::prop_assert_eq!(i128::from(c.0), wide),
+                None => proptest::prop_assert!(i64::try_from(wide).is_err()),
+            }
+            let wide = i128::from(a) - i128::from(b);
+            match Cents(a).checked_sub(Cents(b)) {
+                Some(c) => proptest::prop_assert_eq!(i128::from(c.0), wide),
+                None => proptest::prop_assert!(i64::try_from(wide).is_err()),
+            }
+            let wide = i128::from(a) * i128::from(b);
+            match Cents(a).checked_mul(b) {
+                Some(c) => proptest::prop_assert_eq!(i128::from(c.0), wide),
+                None => proptest::prop_assert!(i64::try_from(wide).is_err()),
+            }
+        }
+
+        #[test]
+        fn sums_of_bounded_amounts_never_overflow(
+            v in proptest::collection::vec(0i64..=crate::limits::MAX_BUDGET.0, 0..1000)
+        ) {
+            proptest::prop_assert!(Cents::checked_sum(v.into_iter().map(Cents)).is_some());
+        }
     }
 }

@@ -17,9 +17,19 @@ impl Qty {
     /// Thousandths per unit.
     pub const SCALE: i64 = 1000;
 
-    /// Whole units.
+    /// Whole units (an overflow stops, never wraps: see [`crate::limits`]).
     pub fn units(n: i64) -> Qty {
-        Qty(n * Self::SCALE)
+        Qty(n.checked_mul(Self::SCALE).unwrap_or_else(|| overflow()))
+    }
+
+    /// `self + o`, or `None` if it would not fit.
+    pub fn checked_add(self, o: Qty) -> Option<Qty> {
+        self.0.checked_add(o.0).map(Qty)
+    }
+
+    /// `self - o`, or `None` if it would not fit.
+    pub fn checked_sub(self, o: Qty) -> Option<Qty> {
+        self.0.checked_sub(o.0).map(Qty)
     }
 
     /// Parses `2,5`, `2.5`, `12`: at most three decimals, not negative.
@@ -67,8 +77,16 @@ impl Qty {
 
 impl std::iter::Sum for Qty {
     fn sum<I: Iterator<Item = Qty>>(iter: I) -> Qty {
-        Qty(iter.map(|q| q.0).sum())
+        iter.fold(Qty::ZERO, |a, q| {
+            a.checked_add(q).unwrap_or_else(|| overflow())
+        })
     }
+}
+
+#[cold]
+#[track_caller]
+fn overflow() -> ! {
+    panic!("quantity overflow: an unbounded quantity reached arithmetic")
 }
 
 impl fmt::Display for Qty {
@@ -97,5 +115,15 @@ mod tests {
     fn a_quantity_prices_with_one_rounding() {
         assert_eq!(Qty(2500).price(Cents(399)), Cents(998));
         assert_eq!(Qty::units(3).price(Cents(1250)), Cents(3750));
+    }
+
+    #[test]
+    fn quantity_arithmetic_never_wraps() {
+        assert_eq!(Qty(i64::MAX).checked_add(Qty(1)), None);
+        assert_eq!(Qty(i64::MIN).checked_sub(Qty(1)), None);
+        assert!(std::panic::catch_unwind(|| Qty::units(i64::MAX)).is_err());
+        assert!(
+            std::panic::catch_unwind(|| [Qty(i64::MAX), Qty(1)].into_iter().sum::<Qty>()).is_err()
+        );
     }
 }

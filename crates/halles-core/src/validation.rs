@@ -1,6 +1,9 @@
 //! Field validation shared by the pages and the API: each failure names its field and a stable code.
 
 use crate::accounts::MIN_PASSWORD_LEN;
+use crate::limits::{AmountError, Limit};
+use crate::money::Cents;
+use crate::quantity::Qty;
 use serde::Serialize;
 
 /// One field that failed validation. `code` is stable and doubles as the translation key suffix.
@@ -67,6 +70,39 @@ impl Validator {
             self.add(field, "password_too_short");
         } else if password != confirm {
             self.add(confirm_field, "password_mismatch");
+        }
+    }
+
+    /// A typed amount between zero and the maximum of `limit` ([`crate::limits`]); an
+    /// unreadable one gets the code `invalid` (`invalid_amount`, `price_invalid`...).
+    pub fn cents(
+        &mut self,
+        field: &str,
+        typed: &str,
+        limit: Limit,
+        invalid: &'static str,
+    ) -> Option<Cents> {
+        self.amount(field, Cents::parse_within(typed, limit), invalid)
+    }
+
+    /// A typed quantity between zero and [`crate::limits::MAX_QTY`].
+    pub fn qty(&mut self, field: &str, typed: &str, invalid: &'static str) -> Option<Qty> {
+        self.amount(field, Qty::parse_within(typed), invalid)
+    }
+
+    /// An amount checked by [`crate::limits`]: its value, or its error recorded on `field`.
+    pub fn amount<T>(
+        &mut self,
+        field: &str,
+        checked: Result<T, AmountError>,
+        invalid: &'static str,
+    ) -> Option<T> {
+        match checked {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.code_or(invalid));
+                None
+            }
         }
     }
 

@@ -148,6 +148,11 @@ impl Store {
         if c.closes_at <= c.opens_at {
             return Err(StoreError::Conflict("closes_before_opening"));
         }
+        c.order_fee.within(halles_core::limits::Limit::Movement)?;
+        for l in &c.locations {
+            l.fee.within(halles_core::limits::Limit::Movement)?;
+            l.min_order.within(halles_core::limits::Limit::Movement)?;
+        }
         for p in &c.producers {
             if !self.works_with(scope.org, *p).await? {
                 return Err(StoreError::Conflict("producer_not_linked"));
@@ -437,6 +442,10 @@ impl Store {
         }
         if matches!(c.status, CycleStatus::Closed | CycleStatus::Completed) {
             return Err(StoreError::Conflict("cycle_closed"));
+        }
+        for (q, p) in entries.iter().filter_map(|(_, o)| o.as_ref()) {
+            q.within()?;
+            p.within(halles_core::limits::Limit::Movement)?;
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;

@@ -35,6 +35,14 @@ pub enum StoreError {
     Hashing,
 }
 
+/// An amount or quantity beyond its domain maximum ([`halles_core::limits`]) is refused by the
+/// store too, with the same stable code the pages and the API give (`amount_too_large`...).
+impl From<halles_core::limits::AmountError> for StoreError {
+    fn from(e: halles_core::limits::AmountError) -> Self {
+        StoreError::Conflict(e.code())
+    }
+}
+
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 

@@ -222,13 +222,17 @@ async fn insert_lines(
     Ok(())
 }
 
-fn merge(lines: &[(ProductId, Qty)]) -> Vec<(ProductId, Qty)> {
+fn merge(lines: &[(ProductId, Qty)]) -> StoreResult<Vec<(ProductId, Qty)>> {
     let mut m: BTreeMap<ProductId, Qty> = BTreeMap::new();
     for (p, q) in lines {
+        q.within()?;
         let e = m.entry(*p).or_default();
-        e.0 += q.0;
+        *e = e
+            .checked_add(*q)
+            .ok_or(halles_core::limits::AmountError::QtyTooLarge)?
+            .within()?;
     }
-    m.into_iter().filter(|(_, q)| q.0 > 0).collect()
+    Ok(m.into_iter().filter(|(_, q)| q.0 > 0).collect())
 }
 
 impl Store {
@@ -270,7 +274,7 @@ impl Store {
         input: &OrderInput,
     ) -> StoreResult<OrderId> {
         Self::may_act(scope, hub, input.buyer)?;
-        let lines = merge(&input.lines);
+        let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Conflict("empty_order"));
         }
@@ -507,7 +511,7 @@ impl Store {
         if before.status != OrderStatus::Placed {
             return Err(StoreError::Conflict("order_not_editable"));
         }
-        let lines = merge(&input.lines);
+        let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Conflict("empty_order"));
         }

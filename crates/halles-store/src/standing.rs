@@ -145,6 +145,9 @@ impl Store {
         if s.lines.is_empty() {
             return Err(StoreError::Conflict("empty_order"));
         }
+        for (_, q) in &s.lines {
+            q.within()?;
+        }
         let now = self.now();
         if s.until <= now {
             return Err(StoreError::Conflict("until_in_past"));

@@ -564,6 +564,7 @@ impl Store {
         if amount.0 <= 0 {
             return Err(StoreError::Conflict("invalid_amount"));
         }
+        amount.within(halles_core::limits::Limit::Movement)?;
         let loyalty = self
             .product_groups(card.program)
             .await?

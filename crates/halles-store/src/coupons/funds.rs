@@ -4,6 +4,7 @@ use crate::db::{Backend, ms, ts};
 use crate::idempotency::Claim;
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{CardStatus, EntryKind};
+use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
 use halles_core::{
     CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId,
@@ -915,10 +916,13 @@ impl Store {
     ) -> StoreResult<Redeemed> {
         let mut lines: BTreeMap<ProductGroupId, i64> = BTreeMap::new();
         for (g, c) in &input.lines {
-            if c.0 < 0 {
-                return Err(StoreError::Conflict("negative_amount"));
-            }
-            *lines.entry(*g).or_default() += c.0;
+            c.within(Limit::Movement)?;
+            let line = lines.entry(*g).or_default();
+            *line = Cents(*line)
+                .checked_add(*c)
+                .ok_or(AmountError::TooLarge(Limit::Movement))?
+                .within(Limit::Movement)?
+                .0;
         }
         lines.retain(|_, c| *c > 0);
         if lines.is_empty() {
@@ -1206,8 +1210,17 @@ impl Store {
         reason: &str,
     ) -> StoreResult<RefundId> {
         let red = self.redemption(scope, redemption).await?;
-        let total: i64 = lines.iter().map(|(_, c)| c.0).sum();
-        if total <= 0 || lines.iter().any(|(_, c)| c.0 < 0) {
+        if lines.iter().any(|(_, c)| c.0 < 0) {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        for (_, c) in lines {
+            c.within(Limit::Movement)?;
+        }
+        let total = Cents::checked_sum(lines.iter().map(|(_, c)| *c))
+            .ok_or(AmountError::TooLarge(Limit::Movement))?
+            .within(Limit::Movement)?
+            .0;
+        if total <= 0 {
             return Err(StoreError::Conflict("invalid_amount"));
         }
         let now = self.now();
@@ -1327,6 +1340,7 @@ impl Store {
         if amount.0 == 0 {
             return Err(StoreError::Conflict("invalid_amount"));
         }
+        amount.within_signed(Limit::Movement)?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;

@@ -15,6 +15,7 @@ use super::{Access, ParticipantInput};
 use crate::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, local_date};
+use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
 use halles_core::{ParticipantId, ProductGroupId, ProgramId, ScheduleId};
 use serde::Serialize;
@@ -91,10 +92,11 @@ impl ImportRow {
             if typed.trim().is_empty() {
                 continue;
             }
-            match Cents::parse_input(typed) {
-                Some(c) if c.0 > 0 => amounts.push((*g, c)),
-                Some(c) if c.0 == 0 => {}
-                _ => return Err("amount_invalid"),
+            match Cents::parse_within(typed, Limit::Movement) {
+                Ok(c) if c.0 > 0 => amounts.push((*g, c)),
+                Ok(_) => {}
+                Err(e @ AmountError::TooLarge(_)) => return Err(e.code()),
+                Err(_) => return Err("amount_invalid"),
             }
         }
         if amounts.is_empty() {
@@ -106,8 +108,15 @@ impl ImportRow {
             moment,
             amounts,
         };
-        if a.moment.dates(a.starts_on, a.ends_on).is_empty() {
+        let loads = a.moment.dates(a.starts_on, a.ends_on).len();
+        if loads == 0 {
             return Err("no_load_in_period");
+        }
+        // Its envelope holds every load: a budget, bounded like one.
+        let total = Cents::checked_sum(a.amounts.iter().map(|(_, c)| *c))
+            .and_then(|c| c.checked_mul(i64::try_from(loads).ok()?));
+        if total.is_none_or(|t| t.within(Limit::Budget).is_err()) {
+            return Err(Limit::Budget.too_large_code());
         }
         Ok(a)
     }
@@ -121,6 +130,7 @@ pub struct RowOutcome {
     /// The problem's stable code, if any (`unknown_type`, `date_invalid`, `email_invalid`,
     /// `duplicate_id1`, `duplicate_id1_in_file`, `over_budget`; off the platform also
     /// `id1_required`, `ends_before_start`, `moment_invalid`, `amount_invalid`,
+    /// `amount_too_large` (above $100,000 a load), `budget_too_large` (above $10,000,000 in all),
     /// `no_load_in_period`).
     pub problem: Option<&'static str>,
     /// Off the platform: what the row does (`created`, `updated` for new terms, `unchanged`).

@@ -6,6 +6,7 @@ use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{Calendar, EntryKind, Expiry, LoadMoment, local_date};
+use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
 use halles_core::{
     CardId, EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId,
@@ -167,6 +168,7 @@ impl Store {
             if !types.iter().any(|x| x.id == *t) || !groups.iter().any(|x| x.id == *g) || c.0 < 0 {
                 return Err(StoreError::Conflict("unknown_group_or_type"));
             }
+            c.within(Limit::Movement)?;
         }
         let expiry =
             serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
@@ -374,6 +376,7 @@ impl Store {
         if budget.0 < 0 {
             return Err(StoreError::Conflict("negative_budget"));
         }
+        budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE budget_envelopes SET budget_cents = $1 WHERE schedule_id = $2 AND partner_id = $3 \
@@ -434,6 +437,7 @@ impl Store {
         if amount.0 <= 0 || from == to {
             return Err(StoreError::Conflict("invalid_amount"));
         }
+        amount.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
         let taken = sqlx::query(
             "UPDATE budget_envelopes SET budget_cents = budget_cents - $1 WHERE schedule_id = $2 AND partner_id = $3 \
@@ -449,16 +453,28 @@ impl Store {
             return Err(StoreError::Conflict("over_budget"));
         }
         let given = sqlx::query(
-            "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3",
+            "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND budget_cents <= $4 - $1",
         )
         .bind(amount.0)
         .bind(schedule.0)
         .bind(to.0)
+        .bind(MAX_BUDGET.0)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if given != 1 {
-            return Err(StoreError::Conflict("no_envelope"));
+            let exists = sqlx::query(
+                "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2",
+            )
+            .bind(schedule.0)
+            .bind(to.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Err(StoreError::Conflict(match exists {
+                Some(_) => "budget_too_large",
+                None => "no_envelope",
+            }));
         }
         let change = Change::by(
             scope,

@@ -5,13 +5,14 @@
 use super::auth::{ApiAccess, CouponsRead, CouponsWrite, RedemptionsWrite};
 use super::json::ApiJson;
 use super::pagination::PageQuery;
-use super::problem::{ApiError, Problem, date_field, field};
+use super::problem::{ApiError, Problem, cents_field, date_field, field};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::{CardNumberError, CardStatus, Expiry, LoadMoment};
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
@@ -187,7 +188,8 @@ pub struct ApiAmount {
     pub participant_type_id: i64,
     /// Product group.
     pub product_group_id: i64,
-    /// Cents per load.
+    /// Cents per load, at most 10,000,000 ($100,000).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub amount_cents: i64,
 }
 
@@ -334,14 +336,19 @@ pub async fn create_schedule(
         amounts: body
             .amounts
             .iter()
-            .map(|x| {
-                (
+            .enumerate()
+            .map(|(i, x)| {
+                Ok((
                     ParticipantTypeId(x.participant_type_id),
                     ProductGroupId(x.product_group_id),
-                    Cents(x.amount_cents),
-                )
+                    cents_field(
+                        &format!("amounts[{i}].amount_cents"),
+                        x.amount_cents,
+                        Limit::Movement,
+                    )?,
+                ))
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
     };
     let id = state
         .store
@@ -880,7 +887,8 @@ pub async fn card_lookup(
 pub struct ApiGroupAmount {
     /// Product group.
     pub product_group_id: i64,
-    /// Cents.
+    /// Cents, at most 10,000,000 ($100,000) a line (`amount_too_large`).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub amount_cents: i64,
     /// Cents refunded since (ignored on input).
     #[serde(default)]
@@ -989,11 +997,7 @@ pub async fn redeem(
     let input = RedemptionInput {
         card,
         register: body_json.register_id.map(RegisterId),
-        lines: body_json
-            .lines
-            .iter()
-            .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
-            .collect(),
+        lines: bounded_lines(&body_json.lines)?,
         pin: body_json.pin.clone(),
     };
     let hash = super::idempotency::request_hash("POST", uri.path(), &body);
@@ -1061,6 +1065,22 @@ pub async fn redemption(
     Ok(Json(r.into()))
 }
 
+/// Lines of a redemption or a refund, each within its maximum (`lines[i].amount_cents`).
+fn bounded_lines(lines: &[ApiGroupAmount]) -> Result<Vec<(ProductGroupId, Cents)>, ApiError> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let amount = cents_field(
+                &format!("lines[{i}].amount_cents"),
+                l.amount_cents,
+                Limit::Movement,
+            )?;
+            Ok((ProductGroupId(l.product_group_id), amount))
+        })
+        .collect()
+}
+
 /// A refund to make.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewRefund {
@@ -1084,11 +1104,7 @@ pub async fn refund(
     Path(path): Path<(i64, i64)>,
     ApiJson(body): ApiJson<NewRefund>,
 ) -> Result<Response, ApiError> {
-    let lines: Vec<_> = body
-        .lines
-        .iter()
-        .map(|l| (ProductGroupId(l.product_group_id), Cents(l.amount_cents)))
-        .collect();
+    let lines = bounded_lines(&body.lines)?;
     let id = RedemptionId(path.1);
     state
         .store

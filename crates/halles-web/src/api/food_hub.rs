@@ -3,13 +3,13 @@
 
 use super::auth::{ApiAccess, CatalogRead, CatalogWrite, CyclesWrite, OrdersRead, OrdersWrite};
 use super::json::ApiJson;
-use super::problem::{ApiError, Problem, field};
+use super::problem::{ApiError, Problem, cents_field, field, qty_field};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use halles_core::money::Cents;
+use halles_core::limits::Limit;
 use halles_core::quantity::Qty;
 use halles_core::validation::FieldError;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
@@ -32,7 +32,7 @@ fn refusal(e: StoreError) -> ApiError {
 }
 
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {
-    Qty::parse_input(s).ok_or_else(|| field(field_name, "qty_invalid"))
+    qty_field(field_name, s)
 }
 
 /// A product (the producer's side).
@@ -263,11 +263,13 @@ pub struct ApiLocation {
     /// Its name.
     #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
-    /// Fee in cents.
+    /// Fee in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub fee_cents: i64,
-    /// Minimum order subtotal in cents.
+    /// Minimum order subtotal in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub min_order_cents: i64,
 }
 
@@ -295,8 +297,9 @@ pub struct ApiCycle {
     /// Delivery or pickup days.
     #[serde(default)]
     pub delivery_note: String,
-    /// Fee added to each order, in cents.
+    /// Fee added to each order, in cents, at most 10,000,000 ($100,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub order_fee_cents: i64,
     /// Producers taking part.
     #[serde(default)]
@@ -377,18 +380,29 @@ pub async fn create_cycle(
         opens_at,
         closes_at,
         delivery_note: body.delivery_note,
-        order_fee: Cents(body.order_fee_cents),
+        order_fee: cents_field("order_fee_cents", body.order_fee_cents, Limit::Movement)?,
         producers: body.producer_ids.into_iter().map(OrgId).collect(),
         locations: body
             .locations
             .into_iter()
-            .map(|l| LocationInput {
-                kind: l.kind,
-                name: l.name,
-                fee: Cents(l.fee_cents),
-                min_order: Cents(l.min_order_cents),
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(LocationInput {
+                    fee: cents_field(
+                        &format!("locations[{i}].fee_cents"),
+                        l.fee_cents,
+                        Limit::Movement,
+                    )?,
+                    min_order: cents_field(
+                        &format!("locations[{i}].min_order_cents"),
+                        l.min_order_cents,
+                        Limit::Movement,
+                    )?,
+                    kind: l.kind,
+                    name: l.name,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
     };
     let id = state.store.create_cycle(&a.scope, &input).await?;
     Ok((
@@ -424,7 +438,8 @@ pub struct ApiOffer {
     pub producer_id: i64,
     /// Quantity offered ("12", "2.5"); absent or null: nothing this week.
     pub quantity: Option<String>,
-    /// The producer's price per unit, in cents.
+    /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub price_cents: Option<i64>,
     /// Quantity already ordered (ignored on input).
     #[serde(default)]
@@ -517,7 +532,10 @@ pub async fn set_availability(
     for (i, o) in body.iter().enumerate() {
         let offer = match (&o.quantity, o.price_cents) {
             (None, _) => None,
-            (Some(q), Some(p)) if p > 0 => Some((qty(&format!("[{i}].quantity"), q)?, Cents(p))),
+            (Some(q), Some(p)) if p > 0 => Some((
+                qty(&format!("[{i}].quantity"), q)?,
+                cents_field(&format!("[{i}].price_cents"), p, Limit::Movement)?,
+            )),
             (Some(_), _) => return Err(field(&format!("[{i}].price_cents"), "price_invalid")),
         };
         entries.push((ProductId(o.product_id), offer));

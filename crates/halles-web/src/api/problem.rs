@@ -8,6 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use halles_core::accounts::Lang;
+use halles_core::limits::Limit;
+use halles_core::money::Cents;
+use halles_core::quantity::Qty;
 use halles_core::validation::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -51,6 +54,8 @@ impl ApiError {
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            // An amount beyond its maximum (`halles_core::limits`) refused by the store itself.
+            ApiError::Conflict(c) if c.ends_with("_too_large") => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) | ApiError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -164,6 +169,19 @@ pub fn field(field: &str, code: &'static str) -> ApiError {
         field: field.into(),
         code,
     }])
+}
+
+/// An amount of a request field within its maximum ([`halles_core::limits`]): negative
+/// amounts refused (`negative_amount`), too large ones `amount_too_large`/`budget_too_large`.
+pub fn cents_field(name: &str, cents: i64, limit: Limit) -> Result<Cents, ApiError> {
+    Cents(cents)
+        .within(limit)
+        .map_err(|e| field(name, e.code()))
+}
+
+/// A quantity of a request field (a decimal string) within [`halles_core::limits::MAX_QTY`].
+pub fn qty_field(name: &str, typed: &str) -> Result<Qty, ApiError> {
+    Qty::parse_within(typed).map_err(|e| field(name, e.code_or("qty_invalid")))
 }
 
 /// An ISO date (`YYYY-MM-DD`) of a request field, or a `date_invalid` problem on it.

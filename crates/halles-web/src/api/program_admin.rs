@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::ReportPeriod;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::validation::FieldError;
 use halles_core::{CardId, ClaimId, OrgId, PaymentBatchId, ProductGroupId, ProgramId};
@@ -393,7 +394,9 @@ pub async fn set_partner_markets(
 pub struct NewAdjustment {
     /// The product group.
     pub product_group_id: i64,
-    /// Cents to add (positive) or take off (negative, at most the balance).
+    /// Cents to add (positive) or take off (negative, at most the balance); at most
+    /// 10,000,000 ($100,000) either way (`amount_too_large`).
+    #[schema(minimum = -10_000_000, maximum = 10_000_000)]
     pub amount_cents: i64,
     /// Why (required; kept in the ledger).
     #[schema(min_length = 1, pattern = r"\S")]
@@ -416,6 +419,9 @@ pub async fn adjust(
     if body.amount_cents == 0 {
         return Err(field("amount_cents", "amount_invalid"));
     }
+    let amount = Cents(body.amount_cents)
+        .within_signed(Limit::Movement)
+        .map_err(|e| field("amount_cents", e.code()))?;
     let program = ProgramId(path.1);
     let card = CardId(path.2);
     state.store.program_card(&a.scope, program, card).await?;
@@ -425,7 +431,7 @@ pub async fn adjust(
             &a.scope,
             card,
             ProductGroupId(body.product_group_id),
-            Cents(body.amount_cents),
+            amount,
             &body.reason,
         )
         .await

@@ -11,9 +11,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::quantity::Qty;
+use halles_core::validation::Validator;
 use halles_core::{CycleId, OrgId, ProductId};
 use halles_store::StoreError;
 use halles_store::cycles::{Cycle, GridEntry, GridRow};
@@ -269,20 +271,20 @@ async fn save(
             entries.push((r.id, None));
             continue;
         }
-        let qty = Qty::parse_input(&qty_s);
-        let price = Cents::parse_input(&price_s).filter(|c| c.0 > 0);
-        if qty.is_none() {
-            errs.push(halles_core::validation::FieldError {
-                field: format!("qty_{}", r.id),
-                code: "qty_invalid",
-            });
-        }
-        if price.is_none() {
-            errs.push(halles_core::validation::FieldError {
-                field: format!("price_{}", r.id),
-                code: "price_invalid",
-            });
-        }
+        let mut v = Validator::new();
+        let qty = v.qty(&format!("qty_{}", r.id), &qty_s, "qty_invalid");
+        let price = match Cents::parse_within(&price_s, Limit::Movement) {
+            Ok(c) if c.0 > 0 => Some(c),
+            Ok(_) => {
+                v.add(&format!("price_{}", r.id), "price_invalid");
+                None
+            }
+            Err(e) => {
+                v.add(&format!("price_{}", r.id), e.code_or("price_invalid"));
+                None
+            }
+        };
+        errs.extend(v.into_errors());
         if let (Some(q), Some(p)) = (qty, price) {
             entries.push((r.id, if q.0 == 0 { None } else { Some((q, p)) }));
         }

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::CardStatus;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{CardBatchId, CardId, ProductGroupId, ProgramId};
 use halles_store::StoreError;
@@ -201,26 +202,26 @@ pub async fn card_action(
         .program_card(&m.scope, ProgramId(id), card)
         .await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let amount = Cents::parse_input(&get("amount"));
+    let typed = get("amount");
     let result = match action.as_str() {
-        "cadeau" => match amount {
-            Some(a) => {
+        "cadeau" => match Cents::parse_within(&typed, Limit::Movement) {
+            Ok(a) => {
                 state
                     .store
                     .load_gift_card(&m.scope, card, a, &get("reason"))
                     .await
             }
-            None => Err(StoreError::Conflict("invalid_amount")),
+            Err(e) => Err(e.into()),
         },
-        "ajuster" => match amount {
-            Some(a) => {
+        "ajuster" => match Cents::parse_within_signed(&typed, Limit::Movement) {
+            Ok(a) => {
                 let group = ProductGroupId(get("group").parse().unwrap_or(0));
                 state
                     .store
                     .adjust_funds(&m.scope, card, group, a, &get("reason"))
                     .await
             }
-            None => Err(StoreError::Conflict("invalid_amount")),
+            Err(e) => Err(e.into()),
         },
         "desactiver" => state.store.set_card_enabled(&m.scope, card, false).await,
         "activer" => state.store.set_card_enabled(&m.scope, card, true).await,

@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::{CycleStatus, OrderStatus};
 use halles_core::organizations::OrgKind;
@@ -93,11 +94,13 @@ impl CycleForm {
         let fee = if self.order_fee.trim().is_empty() {
             Some(Cents::ZERO)
         } else {
-            Cents::parse_input(&self.order_fee).filter(|c| c.0 >= 0)
+            v.cents(
+                "order_fee",
+                &self.order_fee,
+                Limit::Movement,
+                "price_invalid",
+            )
         };
-        if fee.is_none() {
-            v.add("order_fee", "price_invalid");
-        }
         let producers: Vec<OrgId> = self
             .producer
             .iter()
@@ -114,24 +117,21 @@ impl CycleForm {
             }
             let fee = self.loc(&self.loc_fee, i);
             let min = self.loc(&self.loc_min, i);
-            let fee = if fee.trim().is_empty() {
-                Some(Cents::ZERO)
-            } else {
-                Cents::parse_input(&fee)
+            let bounded = |typed: &str| {
+                if typed.trim().is_empty() {
+                    Ok(Cents::ZERO)
+                } else {
+                    Cents::parse_within(typed, Limit::Movement)
+                }
             };
-            let min = if min.trim().is_empty() {
-                Some(Cents::ZERO)
-            } else {
-                Cents::parse_input(&min)
-            };
-            match (fee, min) {
-                (Some(fee), Some(min)) => locations.push(LocationInput {
+            match (bounded(&fee), bounded(&min)) {
+                (Ok(fee), Ok(min)) => locations.push(LocationInput {
                     kind: self.loc(&self.loc_kind, i),
                     name,
                     fee,
                     min_order: min,
                 }),
-                _ => v.add("loc_name", "price_invalid"),
+                (Err(e), _) | (_, Err(e)) => v.add("loc_name", e.code_or("price_invalid")),
             }
         }
         v.finish()?;

@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use halles_core::coupons::CardNumber;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_docs::Table;
@@ -431,8 +432,7 @@ pub async fn participant_action(
             }
             "ajuster" => {
                 let p = state.store.participant(&m.scope, program, who).await?;
-                let amount = Cents::parse_input(&get("adjust_amount"))
-                    .ok_or(StoreError::Conflict("invalid_amount"))?;
+                let amount = Cents::parse_within_signed(&get("adjust_amount"), Limit::Movement)?;
                 let group = ProductGroupId(get("adjust_group").parse().unwrap_or(0));
                 state
                     .store

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::OrgId;
 use halles_core::coupons::{Expiry, LoadMoment, ProgramRole, ReportPeriod};
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
@@ -533,9 +534,9 @@ pub async fn create_schedule(
             if s.is_empty() {
                 continue;
             }
-            match Cents::parse_input(&s) {
-                Some(c) if c.0 >= 0 => amounts.push((t.id, g.id, c)),
-                _ => err(&key, "err-price_invalid"),
+            match Cents::parse_within(&s, Limit::Movement) {
+                Ok(c) => amounts.push((t.id, g.id, c)),
+                Err(e) => err(&key, e.message_key("err-price_invalid")),
             }
         }
     }
@@ -1007,9 +1008,9 @@ pub async fn set_envelope(
     let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
     let partner = OrgId(get("partner").parse().unwrap_or(0));
     let from = get("from");
-    let result = match Cents::parse_input(&get("budget")) {
-        None => Err(("budget", "err-price_invalid")),
-        Some(amount) if !from.is_empty() => {
+    let result = match Cents::parse_within(&get("budget"), Limit::Budget) {
+        Err(e) => Err(("budget", e.message_key("err-price_invalid"))),
+        Ok(amount) if !from.is_empty() => {
             let from = OrgId(from.parse().unwrap_or(0));
             match state
                 .store
@@ -1018,11 +1019,14 @@ pub async fn set_envelope(
             {
                 Ok(()) => Ok(()),
                 Err(StoreError::Conflict("over_budget")) => Err(("budget", "err-over_budget")),
+                Err(StoreError::Conflict("budget_too_large")) => {
+                    Err(("budget", "err-budget_too_large"))
+                }
                 Err(StoreError::Conflict(_)) => Err(("budget", "err-no_envelope")),
                 Err(e) => return Err(e.into()),
             }
         }
-        Some(amount) => match state
+        Ok(amount) => match state
             .store
             .set_envelope(&m.scope, schedule, partner, amount)
             .await

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::coupons::CardNumberError;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{CardId, ProductGroupId, RedemptionId, RegisterId};
 use halles_store::StoreError;
@@ -331,9 +332,9 @@ pub(crate) fn read_amounts(
         if typed.is_empty() {
             continue;
         }
-        match Cents::parse_input(typed) {
-            Some(c) if c.0 >= 0 => lines.push((g.id, c)),
-            _ => errors.push((field, i18n.t("err-price_invalid"))),
+        match Cents::parse_within(typed, Limit::Movement) {
+            Ok(c) => lines.push((g.id, c)),
+            Err(e) => errors.push((field, i18n.t(e.message_key("err-price_invalid")))),
         }
     }
     if errors.is_empty() && lines.iter().all(|(_, c)| c.0 == 0) {
@@ -448,13 +449,13 @@ pub async fn refund(
         if typed.is_empty() {
             continue;
         }
-        match Cents::parse_input(typed) {
-            Some(c) if c.0 >= 0 => {
+        match Cents::parse_within(typed, Limit::Movement) {
+            Ok(c) => {
                 if c.0 > 0 {
                     lines.push((l.group, c));
                 }
             }
-            _ => errors.push((field, i18n.t("err-price_invalid"))),
+            Err(e) => errors.push((field, i18n.t(e.message_key("err-price_invalid")))),
         }
     }
     if errors.is_empty() && lines.is_empty() {

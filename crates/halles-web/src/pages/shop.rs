@@ -399,12 +399,12 @@ async fn submit(
         if v.trim().is_empty() {
             continue;
         }
-        match Qty::parse_input(v) {
-            Some(q) if q.0 > 0 => lines.push((ProductId(id), q)),
-            Some(_) => {}
-            None => errs.push(halles_core::validation::FieldError {
+        match Qty::parse_within(v) {
+            Ok(q) if q.0 > 0 => lines.push((ProductId(id), q)),
+            Ok(_) => {}
+            Err(e) => errs.push(halles_core::validation::FieldError {
                 field: k.clone(),
-                code: "qty_invalid",
+                code: e.code_or("qty_invalid"),
             }),
         }
     }
