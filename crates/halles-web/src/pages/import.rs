@@ -333,6 +333,27 @@ pub async fn submit(
     }
     let table = match halles_docs::read_table(&bytes) {
         Ok(t) => Some(t),
+        Err(halles_docs::ReadError::TooLarge) => {
+            let mb = halles_docs::read::MAX_UNCOMPRESSED / (1024 * 1024);
+            errors.push((
+                "file".to_owned(),
+                i18n.ta("err-import_too_large", &[("megabytes", mb.to_string())]),
+            ));
+            None
+        }
+        Err(halles_docs::ReadError::TooManyRows) => {
+            errors.push((
+                "file".to_owned(),
+                i18n.ta(
+                    "err-import_too_many_rows",
+                    &[
+                        ("rows", halles_docs::read::MAX_ROWS.to_string()),
+                        ("columns", halles_docs::read::MAX_COLUMNS.to_string()),
+                    ],
+                ),
+            ));
+            None
+        }
         Err(_) => {
             errors.push(("file".to_owned(), i18n.t("err-import_unreadable")));
             None
@@ -389,7 +410,7 @@ pub async fn submit(
         ]);
     }
     let data = normalized
-        .to_csv()
+        .to_raw_csv()
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_default();
