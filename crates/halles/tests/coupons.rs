@@ -1181,6 +1181,92 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
 }
 
 #[tokio::test]
+async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported_as_text() {
+    for app in TestApp::on_every_db().await {
+        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
+        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
+        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
+            .await;
+        let op = scope(operator.id);
+        let program = app
+            .store
+            .create_program(&op, &bonne_bouffe())
+            .await
+            .unwrap();
+        app.store
+            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .await
+            .unwrap();
+        let b = app.logged_in("accueil@p.example").await;
+        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        // A 5 KB workbook whose far-away cell made the reader allocate 150,001 × 41 cells.
+        let bomb = {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let ws = book.add_worksheet();
+            ws.write_string(0, 0, "type").unwrap();
+            ws.write_string(1, 0, "1").unwrap();
+            ws.write_string(150_000, 40, "x").unwrap();
+            book.save_to_buffer().unwrap()
+        };
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", b.csrf().await)
+            .text("consent_purpose", "Programme Bonne Bouffe")
+            .text("action", "apply")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bomb).file_name("liste.xlsx"),
+            );
+        let res = b
+            .http
+            .post(format!("{}{path}", b.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("trop de lignes ou de colonnes") && html.contains("Programme Bonne Bouffe"),
+            "the message, and what was typed: {html}"
+        );
+        let ps = scope(partner.id);
+        assert!(app.store.participants(&ps, program, "").await.unwrap().is_empty());
+
+        // A name a spreadsheet would run comes out of the CSV export as text.
+        let types = app.store.participant_types(program).await.unwrap();
+        app.store
+            .create_participant(
+                &ps,
+                program,
+                &ParticipantInput {
+                    participant_type: Some(types[0].id),
+                    name: "=cmd|' /C calc'!A0".into(),
+                    phone: "+1 514 555 0101".into(),
+                    notes: "@SUM(A1)".into(),
+                    consent_on: Some(date(2026, 11, 1)),
+                    consent_purpose: "p".into(),
+                    ..ParticipantInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        let csv = b
+            .get(&format!(
+                "/o/{}/programmes/{program}/participants/export?format=csv",
+                partner.id
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+        assert!(!csv.contains(",=cmd"), "{csv}");
+        assert!(csv.contains(",+1 514 555 0101,"), "a phone number stays as it is: {csv}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() {
     for app in TestApp::on_every_db().await {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;

@@ -82,6 +82,7 @@ hint-admin-email = This person will receive an invitation to become the organiza
 ## Form errors
 err-required = This field is required.
 err-too_long = This text is too long.
+err-too_many_rows = Too many rows: at most 20,000 per request. Split the list.
 err-email_invalid = Enter a valid e-mail address, such as name@example.ca.
 err-password_too_short = The password must have at least 10 characters.
 err-password_mismatch = The two passwords are not the same.

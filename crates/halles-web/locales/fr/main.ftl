@@ -82,6 +82,7 @@ hint-admin-email = Cette personne recevra une invitation pour devenir administra
 ## Erreurs de formulaire
 err-required = Ce champ est obligatoire.
 err-too_long = Ce texte est trop long.
+err-too_many_rows = Trop de lignes : au plus 20 000 par envoi. Divisez la liste.
 err-email_invalid = Entrez une adresse courriel valide, comme nom@exemple.ca.
 err-password_too_short = Le mot de passe doit avoir au moins 10 caractères.
 err-password_mismatch = Les deux mots de passe ne sont pas identiques.

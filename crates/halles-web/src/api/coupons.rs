@@ -648,11 +648,13 @@ pub struct ApiImportReport {
 
 /// Checks a list of participants row by row and, when no row has a problem and `dry_run` is
 /// false, enrols them all in one transaction (a partner organization). Nothing is half-applied:
-/// with any problem, `applied` is false and every row says why.
+/// with any problem, `applied` is false and every row says why. At most 20,000 rows
+/// (`too_many_rows` otherwise).
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/participants/import", tag = "coupons",
     params(("org" = i64, Path, description = "The partner organization"), ("id" = i64, Path, description = "Program id")),
     request_body = NewImport,
-    responses((status = 200, body = ApiImportReport), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = ApiImportReport), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["coupons:write"])))]
 pub async fn import_participants(
     State(state): State<AppState>,
@@ -660,6 +662,10 @@ pub async fn import_participants(
     Path(path): Path<(i64, i64)>,
     ApiJson(body): ApiJson<NewImport>,
 ) -> Result<Json<ApiImportReport>, ApiError> {
+    // The same limit as an uploaded file (`err-too_many_rows` says the number).
+    if body.rows.len() > halles_docs::read::MAX_ROWS {
+        return Err(field("rows", "too_many_rows"));
+    }
     let rows: Vec<halles_store::coupons::ImportRow> = body
         .rows
         .iter()
