@@ -1,16 +1,26 @@
 //! Idempotency keys for API POSTs: the first response is kept and replayed for the same key.
+//!
+//! A claimed key without a response is a lease: `created_at` is when it was last claimed. A
+//! server killed while handling the request (or a request cut by the server's timeout) leaves
+//! its key without a response; once [`LEASE`] has passed, a retry of the same request claims it
+//! again, atomically (a conditional `UPDATE`, so two retries never both win), instead of
+//! answering "in progress" forever.
 
 use crate::db::ms;
 use crate::{Store, StoreError, StoreResult};
 use halles_core::{OrgId, TokenId};
 use sqlx::Row;
 
+/// How long a claimed key without a response belongs to the request that claimed it. Longer
+/// than the server's request timeout (30 s), so a key past its lease is held by no live request.
+pub const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
 /// What a key's first use left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// The key is new: the caller handles the request, then calls [`Store::finish_idempotent`].
     Fresh,
-    /// The same request is being handled right now.
+    /// The same request is being handled right now (claimed less than [`LEASE`] ago).
     InProgress,
     /// The key was used with a different request body.
     Mismatch,
@@ -26,7 +36,8 @@ pub enum Claim {
 }
 
 impl Store {
-    /// Claims a key for a token, or tells what its first use left.
+    /// Claims a key for a token (or claims again a key whose lease ran out without a response),
+    /// or tells what its first use left.
     pub async fn claim_idempotency_key(
         &self,
         org: OrgId,
@@ -47,6 +58,24 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 1 {
+            return Ok(Claim::Fresh);
+        }
+        // The same request whose lease ran out (its server died): claim it again.
+        let reclaimed = sqlx::query(
+            "UPDATE idempotency_keys SET created_at = $1 WHERE organization_id = $2 \
+             AND token_id = $3 AND idem_key = $4 AND request_hash = $5 \
+             AND status_code IS NULL AND created_at <= $6",
+        )
+        .bind(ms(self.now()))
+        .bind(org.0)
+        .bind(token.0)
+        .bind(key)
+        .bind(request_hash)
+        .bind(ms(self.now()) - LEASE.as_millis() as i64)
+        .execute(self.writes())
+        .await?
+        .rows_affected();
+        if reclaimed == 1 {
             return Ok(Claim::Fresh);
         }
         let row = sqlx::query(

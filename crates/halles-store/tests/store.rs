@@ -521,3 +521,46 @@ async fn an_idempotency_key_replays_its_first_response_and_refuses_another_body(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_key_left_in_progress_by_a_crash_is_claimed_again_after_its_lease() {
+    on_every_db(|store, clock| async move {
+        let org = store
+            .create_organization(Actor::system(), OrgKind::Hub, "Panne", Lang::Fr)
+            .await
+            .unwrap();
+        let scope = TenantScope::checked(org.id, Actor::system());
+        let (token, _) = store
+            .create_token(&scope, "t", &[Scope::OrgWrite])
+            .await
+            .unwrap();
+        // The server claims the key, then dies (kill -9): no response, no release.
+        let claim = |h: &'static str| store.claim_idempotency_key(org.id, token.id, "k", h);
+        assert_eq!(claim("h").await.unwrap(), Claim::Fresh);
+        clock.advance(jiff::SignedDuration::from_secs(30));
+        assert_eq!(claim("h").await.unwrap(), Claim::InProgress, "within its lease");
+        clock.advance(halles_store::idempotency::LEASE);
+        // Another body under the same key is still refused.
+        assert_eq!(claim("other").await.unwrap(), Claim::Mismatch);
+        // Retries race for the expired lease: exactly one wins.
+        let (a, b) = tokio::join!(claim("h"), claim("h"));
+        let won = [a.unwrap(), b.unwrap()];
+        assert_eq!(
+            won.iter().filter(|c| **c == Claim::Fresh).count(),
+            1,
+            "{won:?}"
+        );
+        assert!(won.contains(&Claim::InProgress), "{won:?}");
+        // The winner completes; the next retry replays its response.
+        store
+            .finish_idempotent(org.id, token.id, "k", 201, "application/json", "{}")
+            .await
+            .unwrap();
+        clock.advance(jiff::SignedDuration::from_secs(3600));
+        assert!(matches!(
+            claim("h").await.unwrap(),
+            Claim::Replay { status: 201, .. }
+        ));
+    })
+    .await;
+}

@@ -329,6 +329,44 @@ async fn an_api_token_reads_its_organization_and_nothing_else() {
 }
 
 #[tokio::test]
+async fn a_key_a_crashed_server_left_in_progress_completes_when_retried_after_its_lease() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Hub, "Pôle").await;
+        let secret = app.token(org.id, &[Scope::OrgWrite, Scope::OrgRead]).await;
+        let token = app.store.token_by_secret(&secret).await.unwrap().unwrap();
+        let path = format!("/api/v1/organizations/{}/invitations", org.id);
+        let body = serde_json::to_vec(&json!({"email": "panne@ferme.example", "role": "staff"}))
+            .unwrap();
+        // What a server killed in the middle of this request leaves: the key claimed, no answer.
+        let hash = halles_web::api::idempotency::request_hash("POST", &path, &body);
+        app.store
+            .claim_idempotency_key(org.id, token.id, "k-crash", &hash)
+            .await
+            .unwrap();
+        let send = || {
+            reqwest::Client::new()
+                .post(app.at(&path))
+                .bearer_auth(&secret)
+                .header("Idempotency-Key", "k-crash")
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+        };
+        let res = send().await.unwrap();
+        assert_eq!(res.status(), 409, "within the lease, another request may hold it");
+        app.clock.advance(halles_store::idempotency::LEASE);
+        let res = send().await.unwrap();
+        assert_eq!(res.status(), 201, "after the lease, the retry completes");
+        let res = send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        assert_eq!(res.headers()["idempotent-replayed"], "true");
+        let scope = halles_store::TenantScope::checked(org.id, halles_store::Actor::system());
+        assert_eq!(app.store.pending_invitations(&scope).await.unwrap().len(), 1);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn an_idempotent_post_replays_its_first_response() {
     for app in TestApp::on_every_db().await {
         let org = app.org(OrgKind::Hub, "Pôle").await;
