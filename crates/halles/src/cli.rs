@@ -1,4 +1,4 @@
-//! The command line: `serve`, `worker`, `migrate`, `demo` and `admin`.
+//! The command line: `serve`, `worker`, `migrate`, `demo`, `admin`, `backup` and `restore`.
 
 use crate::mailer::Mailer;
 use anyhow::{Context, bail};
@@ -62,6 +62,27 @@ pub enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Write a consistent copy of the database to FILE while the server runs (SQLite: a
+    /// snapshot of one instant; PostgreSQL: `pg_dump` of the server's major version).
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        file: PathBuf,
+        /// Folder of `pg_dump` (PostgreSQL only; default: the PATH).
+        #[arg(long, env = "HALLES_PG_BIN_DIR")]
+        pg_bin_dir: Option<PathBuf>,
+    },
+    /// Put a backup made by `halles backup` back in the database (SQLite: the file of the
+    /// database URL; PostgreSQL: `pg_restore`).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace a database that holds data, or that a running server uses.
+        #[arg(long)]
+        force: bool,
+        /// Folder of `pg_restore` (PostgreSQL only; default: the PATH).
+        #[arg(long, env = "HALLES_PG_BIN_DIR")]
+        pg_bin_dir: Option<PathBuf>,
+    },
     /// Benchmarks that print figures (on a fresh temporary database unless --database-url).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -342,6 +363,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = cli.store().await?;
             admin(&store, cmd).await?;
             store.close().await;
+        }
+        Command::Backup { file, pg_bin_dir } => {
+            let url = cli.database_url()?;
+            let tools = halles_store::backup::PgTools {
+                bin_dir: pg_bin_dir.clone(),
+            };
+            halles_store::backup::backup(&url, file, &tools)
+                .await
+                .with_context(|| format!("backup of {} failed", redact(&url)))?;
+            say!("Backup written to {}.", file.display());
+        }
+        Command::Restore {
+            file,
+            force,
+            pg_bin_dir,
+        } => {
+            let url = cli.database_url()?;
+            let tools = halles_store::backup::PgTools {
+                bin_dir: pg_bin_dir.clone(),
+            };
+            halles_store::backup::restore(&url, file, *force, &tools)
+                .await
+                .with_context(|| format!("restore into {} failed", redact(&url)))?;
+            say!(
+                "{} restored into {}; migrations run at the next start.",
+                file.display(),
+                redact(&url)
+            );
         }
     }
     Ok(())

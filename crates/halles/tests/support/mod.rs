@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod load;
 pub mod matrix;
 
 use halles::app::{Running, start};
@@ -61,6 +62,11 @@ impl TestApp {
             apps.push(TestApp::start(db).await);
         }
         apps
+    }
+
+    /// The database URL.
+    pub fn db_url(&self) -> &str {
+        self.db.as_ref().map(|d| d.url.as_str()).unwrap_or("")
     }
 
     /// Which database this app runs on.
