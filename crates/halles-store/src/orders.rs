@@ -273,6 +273,22 @@ impl Store {
         cycle: CycleId,
         input: &OrderInput,
     ) -> StoreResult<OrderId> {
+        self.place_order_keyed(scope, hub, cycle, input, None).await
+    }
+
+    /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
+    /// the order and its key commit together, so a server killed between the two cannot leave
+    /// an order whose retry would place it again. A key already used answers
+    /// `Conflict("idempotency_key_reused")` and nothing is placed; [`Store::order_key`] then
+    /// says what it holds.
+    pub async fn place_order_keyed(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        input: &OrderInput,
+        key: Option<OrderKey>,
+    ) -> StoreResult<OrderId> {
         Self::may_act(scope, hub, input.buyer)?;
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
@@ -288,7 +304,17 @@ impl Store {
         self.on_writer(async move {
             store
                 .place_order_tx(
-                    &scope, hub, cycle, &input, lines, buyer_type, rules, c, taxes, now,
+                    &scope,
+                    hub,
+                    cycle,
+                    &input,
+                    lines,
+                    buyer_type,
+                    rules,
+                    c,
+                    taxes,
+                    now,
+                    key.as_ref(),
                 )
                 .await
         })
@@ -309,6 +335,7 @@ impl Store {
         c: crate::cycles::Cycle,
         taxes: HashMap<ProductId, LineFacts>,
         now: Timestamp,
+        key: Option<&OrderKey>,
     ) -> StoreResult<OrderId> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
@@ -347,6 +374,26 @@ impl Store {
         .await?
         .try_get("id")?;
         insert_lines(&mut tx, hub, order_id, &reserved).await?;
+        if let Some(k) = key {
+            let kept = sqlx::query(
+                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, \
+                 created_at, status_code, content_type, order_id) \
+                 VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(scope.org.0)
+            .bind(k.token.0)
+            .bind(&k.key)
+            .bind(&k.request_hash)
+            .bind(ms(now))
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if kept != 1 {
+                // Used meanwhile: this order rolls back, and the caller answers with the first.
+                return Err(StoreError::Conflict("idempotency_key_reused"));
+            }
+        }
         audit::record(
             &mut tx,
             Change {
@@ -363,6 +410,43 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(OrderId(order_id))
+    }
+
+    /// What an idempotency key of the orders API holds for this request, if it was used.
+    pub async fn order_key(
+        &self,
+        scope: &TenantScope,
+        key: &OrderKey,
+    ) -> StoreResult<Option<KeyedOrder>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status_code, content_type, response_body, order_id \
+             FROM idempotency_keys WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
+        )
+        .bind(scope.org.0)
+        .bind(key.token.0)
+        .bind(&key.key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<String, _>("request_hash")? != key.request_hash {
+            return Ok(Some(KeyedOrder::Mismatch));
+        }
+        if let Some(id) = row.try_get::<Option<i64>, _>("order_id")? {
+            return Ok(Some(KeyedOrder::Placed(OrderId(id))));
+        }
+        Ok(Some(match row.try_get::<Option<i64>, _>("status_code")? {
+            // Kept by the generic middleware before orders kept their own keys.
+            Some(status) => KeyedOrder::Replay {
+                status: u16::try_from(status).map_err(|_| StoreError::Corrupt("status_code"))?,
+                content_type: row
+                    .try_get::<Option<String>, _>("content_type")?
+                    .unwrap_or_default(),
+                body: row
+                    .try_get::<Option<String>, _>("response_body")?
+                    .unwrap_or_default(),
+            },
+            None => KeyedOrder::InProgress,
+        }))
     }
 
     /// The fees of an order at a location, checking the location's minimum.
@@ -889,4 +973,36 @@ pub struct CatalogItem {
     pub price_per_kg: Option<Cents>,
     /// How much is left.
     pub remaining: Qty,
+}
+
+/// An API idempotency key for placing an order (see [`Store::place_order_keyed`]).
+#[derive(Debug, Clone)]
+pub struct OrderKey {
+    /// The API token using the key.
+    pub token: halles_core::TokenId,
+    /// The key.
+    pub key: String,
+    /// A hash of the request (method, path, body), so a key reused for another request is
+    /// refused.
+    pub request_hash: String,
+}
+
+/// What an orders API key holds (see [`Store::order_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyedOrder {
+    /// The order this request placed.
+    Placed(OrderId),
+    /// The key was used for another request.
+    Mismatch,
+    /// A response kept by the generic middleware: replay it.
+    Replay {
+        /// HTTP status.
+        status: u16,
+        /// Content type.
+        content_type: String,
+        /// Body.
+        body: String,
+    },
+    /// Claimed by the generic middleware and not finished (its lease applies).
+    InProgress,
 }

@@ -250,8 +250,16 @@ async fn a_server_killed_under_load_keeps_every_acknowledged_request() {
         // Every request left without an answer completes when retried with its key (a sale
         // the dead server committed is replayed, not spent twice), and again replays.
         let http = reqwest::Client::new();
+        let (mut sale_ids, mut order_ids) = (sales.clone(), orders.clone());
         for s in &unanswered {
-            let (status, _, body) = send(&http, &server.url, s).await.expect("an answer");
+            let (status, id, body) = send(&http, &server.url, s).await.expect("an answer");
+            if let (201, Some(id)) = (status, id) {
+                if s.is_order() {
+                    order_ids.push(id);
+                } else {
+                    sale_ids.push(id);
+                }
+            }
             assert!(
                 status == 201
                     || ((status == 422 || status == 409)
@@ -267,6 +275,15 @@ async fn a_server_killed_under_load_keeps_every_acknowledged_request() {
              answer; {} unanswered requests retried",
             unanswered.len()
         );
+        // Nothing was done twice: every sale and order in the database is one a client was
+        // told about, once.
+        for (table, answered) in [("redemptions", &mut sale_ids), ("orders", &mut order_ids)] {
+            answered.sort_unstable();
+            answered.dedup();
+            let mut in_db = ids(&mut conn, table).await;
+            in_db.sort_unstable();
+            assert_eq!(&in_db, answered, "{label}: {table} in the database = answered");
+        }
 
         // Money: no balance below zero; ledger = balances = lots; each card's ledger is what
         // was loaded less its sales.

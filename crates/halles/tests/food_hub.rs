@@ -898,3 +898,73 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_key_is_retried() {
+    for app in TestApp::on_every_db().await {
+        let w = support::load::seed(&app.store, 1, 1_000, 1, 50).await;
+        let (buyer, secret) = w.buyers[0].clone();
+        let token = app.store.token_by_secret(&secret).await.unwrap().unwrap();
+        let scope = TenantScope::checked(buyer, Actor::token(token.id));
+        let path = support::load::orders_path(buyer);
+        let product = w.products[0];
+        let body = serde_json::to_vec(&support::load::order_body(&w, product, 2)).unwrap();
+        // What a server killed right after the order's commit leaves: the order, its key, and
+        // a client that never heard back.
+        let key = |k: &str, body: &[u8]| halles_store::orders::OrderKey {
+            token: token.id,
+            key: k.into(),
+            request_hash: halles_web::api::idempotency::request_hash("POST", &path, body),
+        };
+        let input = halles_store::orders::OrderInput {
+            buyer,
+            location: Some(halles_core::LocationId(w.location)),
+            lines: vec![(
+                halles_core::ProductId(product),
+                halles_core::quantity::Qty::units(2),
+            )],
+            po_number: String::new(),
+            note: String::new(),
+        };
+        let placed = app
+            .store
+            .place_order_keyed(
+                &scope,
+                w.hub,
+                halles_core::CycleId(w.cycle),
+                &input,
+                Some(key("k-panne", &body)),
+            )
+            .await
+            .unwrap();
+        let send = |k: &'static str, body: Vec<u8>| {
+            reqwest::Client::new()
+                .post(app.at(&path))
+                .bearer_auth(&secret)
+                .header("Idempotency-Key", k)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        let res = send("k-panne", body.clone()).await.unwrap();
+        assert_eq!(res.status(), 201);
+        assert_eq!(res.headers()["idempotent-replayed"], "true");
+        let order: Value = res.json().await.unwrap();
+        assert_eq!(order["id"], placed.0, "the order the dead server placed");
+        // The same key for another order is refused.
+        let other = serde_json::to_vec(&support::load::order_body(&w, product, 3)).unwrap();
+        let res = send("k-panne", other).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "idempotency_key_reused");
+        // Two retries of a new request at once: one order, the same answer to both.
+        let (a, b) = tokio::join!(send("k-double", body.clone()), send("k-double", body.clone()));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+        let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+        assert_eq!(a["id"], b["id"]);
+        let orders = app.store.orders_of_buyer(&scope, 100).await.unwrap();
+        assert_eq!(orders.len(), 2, "two orders, not four");
+        app.stop().await;
+    }
+}

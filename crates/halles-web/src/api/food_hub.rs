@@ -16,7 +16,7 @@ use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::StoreError;
 use halles_store::catalog::{Product, ProductInput};
 use halles_store::cycles::{Cycle, CycleInput, LocationInput};
-use halles_store::orders::{Order, OrderFilter, OrderInput};
+use halles_store::orders::{KeyedOrder, Order, OrderFilter, OrderInput, OrderKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -730,16 +730,96 @@ fn order_input(
 pub async fn place_order(
     State(state): State<AppState>,
     a: ApiAccess<OrdersWrite>,
-    ApiJson(body): ApiJson<NewOrder>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
+    // The key is kept in the order's own transaction (the middleware leaves this route alone),
+    // so the body is read here, as raw bytes for the request's hash.
+    let key = headers
+        .get(super::idempotency::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
+        return Err(field("Idempotency-Key", "idempotency_key_invalid"));
+    }
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .is_some_and(|c| {
+            let c = c.trim();
+            c == "application/json" || c.ends_with("+json")
+        });
+    if !json {
+        return Err(ApiError::MalformedBody(
+            "Expected request with `Content-Type: application/json`".into(),
+        ));
+    }
+    let Json(body) = Json::<NewOrder>::from_bytes(&raw)
+        .map_err(|rejection| ApiError::MalformedBody(rejection.body_text()))?;
     let input = order_input(a.scope.org, &body, None)?;
-    let id = state
+    let hub = OrgId(body.hub_id);
+    let key = match (key, a.scope.actor.token) {
+        (Some(key), Some(token)) => Some(OrderKey {
+            token,
+            key,
+            request_hash: super::idempotency::request_hash("POST", uri.path(), &raw),
+        }),
+        _ => None,
+    };
+    if let Some(k) = &key
+        && let Some(seen) = state.store.order_key(&a.scope, k).await?
+    {
+        return order_again(&state, &a, hub, seen).await;
+    }
+    let placed = state
         .store
-        .place_order(&a.scope, OrgId(body.hub_id), CycleId(body.cycle_id), &input)
-        .await
-        .map_err(refusal)?;
-    let order = state.store.order(&a.scope, OrgId(body.hub_id), id).await?;
+        .place_order_keyed(&a.scope, hub, CycleId(body.cycle_id), &input, key.clone())
+        .await;
+    let id = match (placed, &key) {
+        (Ok(id), _) => id,
+        // The same key committed meanwhile (a concurrent retry): answer with its order.
+        (Err(StoreError::Conflict("idempotency_key_reused")), Some(k)) => {
+            let seen = state
+                .store
+                .order_key(&a.scope, k)
+                .await?
+                .ok_or(ApiError::Internal)?;
+            return order_again(&state, &a, hub, seen).await;
+        }
+        (Err(e), _) => return Err(refusal(e)),
+    };
+    let order = state.store.order(&a.scope, hub, id).await?;
     Ok((StatusCode::CREATED, Json(ApiOrder::from(order))).into_response())
+}
+
+/// The answer to a key already used for an order: the order it placed (as it is now), or the
+/// refusal of a reused or unfinished key.
+async fn order_again(
+    state: &AppState,
+    a: &ApiAccess<OrdersWrite>,
+    hub: OrgId,
+    seen: KeyedOrder,
+) -> Result<Response, ApiError> {
+    match seen {
+        KeyedOrder::Placed(id) => {
+            let order = state.store.order(&a.scope, hub, id).await?;
+            let mut res = (StatusCode::CREATED, Json(ApiOrder::from(order))).into_response();
+            res.headers_mut().insert(
+                "idempotent-replayed",
+                axum::http::HeaderValue::from_static("true"),
+            );
+            Ok(res)
+        }
+        KeyedOrder::Replay {
+            status,
+            content_type,
+            body,
+        } => Ok(super::idempotency::replay(status, &content_type, body)),
+        KeyedOrder::Mismatch => Err(ApiError::IdempotencyKeyReused),
+        KeyedOrder::InProgress => Err(ApiError::IdempotencyKeyInProgress),
+    }
 }
 
 /// The caller's orders: a buyer's own, or every order placed at a hub (newest first).

@@ -18,10 +18,12 @@ pub const HEADER: &str = "idempotency-key";
 /// Largest request or response body kept for replay.
 const MAX_BODY: usize = 1024 * 1024;
 
-/// Routes that keep their key in their own transaction (redemptions: the key, the sale and the
-/// response commit together), so the middleware leaves them alone.
+/// Routes that keep their key in their own transaction (a sale, or an order placed: the key and
+/// what it made commit together, so a crash between the two cannot make a retry do it twice),
+/// so the middleware leaves them alone.
 fn handles_its_own_key(path: &str) -> bool {
-    path.starts_with("/api/v1/organizations/") && path.ends_with("/redemptions")
+    path.starts_with("/api/v1/organizations/")
+        && (path.ends_with("/redemptions") || path.ends_with("/orders"))
 }
 
 /// The hash that ties a key to one request: method, path and body.
