@@ -38,9 +38,7 @@ pub enum BackupError {
     #[error("{0} is not a Halles backup: {1}")]
     NotABackup(PathBuf, String),
     /// The database holds data and the restore was not forced.
-    #[error(
-        "the database already holds data: restoring would replace it; add --force to do so"
-    )]
+    #[error("the database already holds data: restoring would replace it; add --force to do so")]
     NotEmpty,
     /// Other sessions use the database (a running server) and the restore was not forced.
     #[error(
@@ -207,7 +205,11 @@ pub async fn restore(
         if tables > 0 {
             args.extend(["--clean", "--if-exists"].iter().map(std::ffi::OsStr::new));
         }
-        args.extend([std::ffi::OsStr::new("--dbname"), url.as_ref(), file.as_os_str()]);
+        args.extend([
+            std::ffi::OsStr::new("--dbname"),
+            url.as_ref(),
+            file.as_os_str(),
+        ]);
         tools.run("pg_restore", &args)
     } else {
         let target = sqlite_path(url)?;

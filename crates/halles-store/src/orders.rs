@@ -434,19 +434,22 @@ impl Store {
         if let Some(id) = row.try_get::<Option<i64>, _>("order_id")? {
             return Ok(Some(KeyedOrder::Placed(OrderId(id))));
         }
-        Ok(Some(match row.try_get::<Option<i64>, _>("status_code")? {
-            // Kept by the generic middleware before orders kept their own keys.
-            Some(status) => KeyedOrder::Replay {
-                status: u16::try_from(status).map_err(|_| StoreError::Corrupt("status_code"))?,
-                content_type: row
-                    .try_get::<Option<String>, _>("content_type")?
-                    .unwrap_or_default(),
-                body: row
-                    .try_get::<Option<String>, _>("response_body")?
-                    .unwrap_or_default(),
+        Ok(Some(
+            match row.try_get::<Option<i64>, _>("status_code")? {
+                // Kept by the generic middleware before orders kept their own keys.
+                Some(status) => KeyedOrder::Replay {
+                    status: u16::try_from(status)
+                        .map_err(|_| StoreError::Corrupt("status_code"))?,
+                    content_type: row
+                        .try_get::<Option<String>, _>("content_type")?
+                        .unwrap_or_default(),
+                    body: row
+                        .try_get::<Option<String>, _>("response_body")?
+                        .unwrap_or_default(),
+                },
+                None => KeyedOrder::InProgress,
             },
-            None => KeyedOrder::InProgress,
-        }))
+        ))
     }
 
     /// The fees of an order at a location, checking the location's minimum.

@@ -538,7 +538,11 @@ async fn a_key_left_in_progress_by_a_crash_is_claimed_again_after_its_lease() {
         let claim = |h: &'static str| store.claim_idempotency_key(org.id, token.id, "k", h);
         assert_eq!(claim("h").await.unwrap(), Claim::Fresh);
         clock.advance(jiff::SignedDuration::from_secs(30));
-        assert_eq!(claim("h").await.unwrap(), Claim::InProgress, "within its lease");
+        assert_eq!(
+            claim("h").await.unwrap(),
+            Claim::InProgress,
+            "within its lease"
+        );
         clock.advance(halles_store::idempotency::LEASE);
         // Another body under the same key is still refused.
         assert_eq!(claim("other").await.unwrap(), Claim::Mismatch);

@@ -110,7 +110,10 @@ async fn a_backup_under_load_keeps_every_acknowledged_sale_and_restores_identica
             t.await.unwrap();
         }
         assert!(ok(&out).contains("Backup written"));
-        assert!(!before.is_empty() && during > 0, "sales ran during the backup");
+        assert!(
+            !before.is_empty() && during > 0,
+            "sales ran during the backup"
+        );
         let all: Vec<i64> = acked.lock().unwrap().clone();
         eprintln!(
             "{label}: {} sales before the backup, {during} while it ran, {} in all",
@@ -132,17 +135,27 @@ async fn a_backup_under_load_keeps_every_acknowledged_sale_and_restores_identica
         ));
         let ids = redemption_ids(&copy.url).await;
         for id in &before {
-            assert!(ids.contains(id), "{label}: sale {id} acknowledged before the backup");
+            assert!(
+                ids.contains(id),
+                "{label}: sale {id} acknowledged before the backup"
+            );
         }
         for id in &ids {
-            assert!(all.contains(id), "{label}: sale {id} in the copy was acknowledged");
+            assert!(
+                all.contains(id),
+                "{label}: sale {id} in the copy was acknowledged"
+            );
         }
         let store = Store::connect(&copy.url, Arc::new(SystemClock))
             .await
             .unwrap();
         store.migrate().await.unwrap();
         let (ledger, cached, lots) = store.ledger_check(w.program).await.unwrap();
-        assert_eq!((ledger, ledger), (cached, lots), "{label}: the copy's ledger");
+        assert_eq!(
+            (ledger, ledger),
+            (cached, lots),
+            "{label}: the copy's ledger"
+        );
         store.close().await;
         copy.cleanup().await;
 
@@ -157,7 +170,10 @@ async fn a_backup_under_load_keeps_every_acknowledged_sale_and_restores_identica
             source.keys().collect::<Vec<_>>(),
             table_rows(&copy.url).await.keys().collect::<Vec<_>>()
         );
-        assert!(source == table_rows(&copy.url).await, "{label}: identical tables");
+        assert!(
+            source == table_rows(&copy.url).await,
+            "{label}: identical tables"
+        );
 
         // A database that holds data is replaced only with --force; a running server's neither.
         let refused = halles(&copy.url, &["restore", &under_load.to_string_lossy()]);
@@ -171,7 +187,10 @@ async fn a_backup_under_load_keeps_every_acknowledged_sale_and_restores_identica
             &copy.url,
             &["restore", "--force", &quiet.to_string_lossy()],
         ));
-        assert!(source == table_rows(&copy.url).await, "{label}: forced restore");
+        assert!(
+            source == table_rows(&copy.url).await,
+            "{label}: forced restore"
+        );
         let live = halles(app.db_url(), &["restore", &quiet.to_string_lossy()]);
         assert!(!live.status.success());
         assert!(String::from_utf8_lossy(&live.stderr).contains("--force"));

@@ -1226,11 +1226,18 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(
-            html.contains("trop de lignes ou de colonnes") && html.contains("Programme Bonne Bouffe"),
+            html.contains("trop de lignes ou de colonnes")
+                && html.contains("Programme Bonne Bouffe"),
             "the message, and what was typed: {html}"
         );
         let ps = scope(partner.id);
-        assert!(app.store.participants(&ps, program, "").await.unwrap().is_empty());
+        assert!(
+            app.store
+                .participants(&ps, program, "")
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // A name a spreadsheet would run comes out of the CSV export as text.
         let types = app.store.participant_types(program).await.unwrap();
@@ -1261,7 +1268,10 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .unwrap();
         assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
         assert!(!csv.contains(",=cmd"), "{csv}");
-        assert!(csv.contains(",+1 514 555 0101,"), "a phone number stays as it is: {csv}");
+        assert!(
+            csv.contains(",+1 514 555 0101,"),
+            "a phone number stays as it is: {csv}"
+        );
         app.stop().await;
     }
 }

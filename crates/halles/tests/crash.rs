@@ -211,7 +211,10 @@ async fn a_server_killed_under_load_keeps_every_acknowledged_request() {
                 .count(),
             unanswered.len()
         );
-        assert!(errors.is_empty(), "{label}: server errors before the kill: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "{label}: server errors before the kill: {errors:?}"
+        );
         assert!(
             !sales.is_empty() && !orders.is_empty(),
             "{label}: the load ran"
@@ -223,10 +226,16 @@ async fn a_server_killed_under_load_keeps_every_acknowledged_request() {
         let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
         let in_db = ids(&mut conn, "redemptions").await;
         let lost: Vec<_> = sales.iter().filter(|id| !in_db.contains(id)).collect();
-        assert!(lost.is_empty(), "{label}: acknowledged sales lost: {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "{label}: acknowledged sales lost: {lost:?}"
+        );
         let in_db = ids(&mut conn, "orders").await;
         let lost: Vec<_> = orders.iter().filter(|id| !in_db.contains(id)).collect();
-        assert!(lost.is_empty(), "{label}: acknowledged orders lost: {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "{label}: acknowledged orders lost: {lost:?}"
+        );
 
         // Orders the dead server committed without answering (the idempotency middleware
         // stores an order's response after the order's own transaction).

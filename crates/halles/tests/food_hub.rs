@@ -958,7 +958,10 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["code"], "idempotency_key_reused");
         // Two retries of a new request at once: one order, the same answer to both.
-        let (a, b) = tokio::join!(send("k-double", body.clone()), send("k-double", body.clone()));
+        let (a, b) = tokio::join!(
+            send("k-double", body.clone()),
+            send("k-double", body.clone())
+        );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
         let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());

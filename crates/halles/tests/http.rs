@@ -335,8 +335,8 @@ async fn a_key_a_crashed_server_left_in_progress_completes_when_retried_after_it
         let secret = app.token(org.id, &[Scope::OrgWrite, Scope::OrgRead]).await;
         let token = app.store.token_by_secret(&secret).await.unwrap().unwrap();
         let path = format!("/api/v1/organizations/{}/invitations", org.id);
-        let body = serde_json::to_vec(&json!({"email": "panne@ferme.example", "role": "staff"}))
-            .unwrap();
+        let body =
+            serde_json::to_vec(&json!({"email": "panne@ferme.example", "role": "staff"})).unwrap();
         // What a server killed in the middle of this request leaves: the key claimed, no answer.
         let hash = halles_web::api::idempotency::request_hash("POST", &path, &body);
         app.store
@@ -353,7 +353,11 @@ async fn a_key_a_crashed_server_left_in_progress_completes_when_retried_after_it
                 .send()
         };
         let res = send().await.unwrap();
-        assert_eq!(res.status(), 409, "within the lease, another request may hold it");
+        assert_eq!(
+            res.status(),
+            409,
+            "within the lease, another request may hold it"
+        );
         app.clock.advance(halles_store::idempotency::LEASE);
         let res = send().await.unwrap();
         assert_eq!(res.status(), 201, "after the lease, the retry completes");
@@ -361,7 +365,10 @@ async fn a_key_a_crashed_server_left_in_progress_completes_when_retried_after_it
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers()["idempotent-replayed"], "true");
         let scope = halles_store::TenantScope::checked(org.id, halles_store::Actor::system());
-        assert_eq!(app.store.pending_invitations(&scope).await.unwrap().len(), 1);
+        assert_eq!(
+            app.store.pending_invitations(&scope).await.unwrap().len(),
+            1
+        );
         app.stop().await;
     }
 }

@@ -87,7 +87,10 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
         (partner, ProgramRole::Partner),
         (market, ProgramRole::Market),
     ] {
-        store.add_program_member(&op, program, o, role).await.unwrap();
+        store
+            .add_program_member(&op, program, o, role)
+            .await
+            .unwrap();
     }
     let (_, market_token) = store
         .create_token(&scope(market), "charge", &[Scope::RedemptionsWrite])
