@@ -82,8 +82,10 @@ hint-admin-email = This person will receive an invitation to become the organiza
 ## Form errors
 err-required = This field is required.
 err-too_long = This text is too long.
+err-invalid_characters = This text holds a refused invisible character (a null, control or text-direction character). Remove it or type the text again.
 err-email_invalid = Enter a valid e-mail address, such as name@example.ca.
 err-password_too_short = The password must have at least 10 characters.
+err-password_common = This password is too common: it is (or nearly is) in the lists of most used passwords, which attackers try first. Choose another one, such as a phrase of a few words.
 err-password_mismatch = The two passwords are not the same.
 err-password_wrong = The current password is not right.
 err-role_invalid = Choose a role from the list.
@@ -100,7 +102,8 @@ err-reset_invalid = This reset link is no longer valid.
 err-invitation_invalid = This invitation is no longer valid.
 err-login-failed = Wrong e-mail or password.
 err-login-disabled = This account is disabled. Contact the platform administration.
-err-login-throttled = Too many attempts. Wait 15 minutes before trying again.
+err-login-throttled = Too many attempts. Wait a minute before trying again.
+err-reset-throttled = Too many reset requests. Wait a few minutes before trying again.
 err-disable-self = You cannot disable your own account.
 
 ## Error pages
@@ -111,6 +114,10 @@ err-forbidden = Your role does not allow you to open this page.
 err-csrf = The form has expired. Go back, reload the page and try again.
 err-bad-form = The form sent could not be read. Reload the page and try again.
 err-internal = Something unexpected went wrong. Try again in a moment.
+err-busy = The server is very busy. Try again in a few seconds.
+err-bad-request = The request sent cannot be read. Reload the page and try again.
+err-too-large = What you sent is too large.
+err-wrong-kind = This kind of organization does not do this.
 
 ## Messages
 flash-logged-out = You are logged out.
@@ -332,12 +339,18 @@ problem-title-401 = Authentication required
 problem-title-403 = Access refused
 problem-title-404 = Not found
 problem-title-409 = Conflict
+problem-title-413 = Content too large
 problem-title-422 = Data refused
 problem-title-500 = Internal error
+problem-title-503 = Service busy
 problem-unauthorized = Send a valid API token in the Authorization: Bearer header.
 problem-insufficient_scope = This token does not have the permission { $scope }.
 problem-not_found = Nothing matches this id in your organization.
 problem-malformed_body = The request body is not the JSON expected.
+problem-bad_request = The request cannot be read (parameters, path or headers).
+problem-body_too_large = The request body is larger than allowed.
+problem-busy = The server is very busy: try again after the Retry-After delay.
+problem-wrong_kind = This kind of organization does not do this.
 problem-validation_failed = Some fields are invalid: see "errors".
 problem-idempotency_key_reused = This idempotency key was already used for another request.
 problem-idempotency_key_in_progress = The first request with this idempotency key is still running.

@@ -82,8 +82,10 @@ hint-admin-email = Cette personne recevra une invitation pour devenir administra
 ## Erreurs de formulaire
 err-required = Ce champ est obligatoire.
 err-too_long = Ce texte est trop long.
+err-invalid_characters = Ce texte contient un caractère invisible refusé (caractère nul, de contrôle ou qui inverse le sens du texte). Retirez-le ou retapez le texte.
 err-email_invalid = Entrez une adresse courriel valide, comme nom@exemple.ca.
 err-password_too_short = Le mot de passe doit avoir au moins 10 caractères.
+err-password_common = Ce mot de passe est trop courant : il figure (ou presque) dans les listes de mots de passe les plus utilisés, que les pirates essaient en premier. Choisissez-en un autre, par exemple une phrase de quelques mots.
 err-password_mismatch = Les deux mots de passe ne sont pas identiques.
 err-password_wrong = Le mot de passe actuel n'est pas le bon.
 err-role_invalid = Choisissez un rôle dans la liste.
@@ -100,7 +102,8 @@ err-reset_invalid = Ce lien de réinitialisation n'est plus valide.
 err-invitation_invalid = Cette invitation n'est plus valide.
 err-login-failed = Courriel ou mot de passe incorrect.
 err-login-disabled = Ce compte est désactivé. Communiquez avec l'administration de la plateforme.
-err-login-throttled = Trop de tentatives. Attendez 15 minutes avant de réessayer.
+err-login-throttled = Trop de tentatives. Attendez une minute avant de réessayer.
+err-reset-throttled = Trop de demandes de réinitialisation. Attendez quelques minutes avant de réessayer.
 err-disable-self = Vous ne pouvez pas désactiver votre propre compte.
 
 ## Pages d'erreur
@@ -111,6 +114,10 @@ err-forbidden = Votre rôle ne permet pas d'ouvrir cette page.
 err-csrf = Le formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.
 err-bad-form = Le formulaire envoyé est illisible. Rechargez la page et réessayez.
 err-internal = Une erreur inattendue s'est produite. Réessayez dans un moment.
+err-busy = Le serveur est très occupé. Réessayez dans quelques secondes.
+err-bad-request = La requête envoyée est illisible. Rechargez la page et réessayez.
+err-too-large = Ce que vous avez envoyé est trop volumineux.
+err-wrong-kind = Ce type d'organisation ne fait pas cette action.
 
 ## Messages
 flash-logged-out = Vous êtes déconnecté·e.
@@ -332,12 +339,18 @@ problem-title-401 = Authentification requise
 problem-title-403 = Accès refusé
 problem-title-404 = Introuvable
 problem-title-409 = Conflit
+problem-title-413 = Contenu trop volumineux
 problem-title-422 = Données refusées
 problem-title-500 = Erreur interne
+problem-title-503 = Service occupé
 problem-unauthorized = Fournissez un jeton d'API valide dans l'en-tête Authorization: Bearer.
 problem-insufficient_scope = Ce jeton n'a pas la permission { $scope }.
 problem-not_found = Rien ne correspond à cet identifiant dans votre organisation.
 problem-malformed_body = Le corps de la requête n'est pas le JSON attendu.
+problem-bad_request = La requête est illisible (paramètres, chemin ou en-têtes).
+problem-body_too_large = Le corps de la requête dépasse la taille permise.
+problem-busy = Le serveur est très occupé : réessayez après le délai de l'en-tête Retry-After.
+problem-wrong_kind = Ce type d'organisation ne fait pas cette action.
 problem-validation_failed = Certains champs sont invalides : voyez « errors ».
 problem-idempotency_key_reused = Cette clé d'idempotence a déjà servi pour une autre requête.
 problem-idempotency_key_in_progress = La première requête avec cette clé d'idempotence est encore en cours.
