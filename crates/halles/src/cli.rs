@@ -74,6 +74,9 @@ pub enum BenchCommand {
     Orders(crate::bench::OrdersBench),
     /// Many registers redeeming cards at once, through the HTTP API.
     Redemptions(crate::bench::RedemptionsBench),
+    /// Bursts of parallel log-ins against the server run as its own process; prints the
+    /// server's peak memory (VmHWM).
+    Logins(crate::bench::LoginsBench),
 }
 
 /// Options of `serve`.
@@ -350,6 +353,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let outcome = match which {
                 BenchCommand::Orders(cfg) => crate::bench::orders(&url, cfg).await,
                 BenchCommand::Redemptions(cfg) => crate::bench::redemptions(&url, cfg).await,
+                BenchCommand::Logins(cfg) => crate::bench::logins(&url, cfg).await,
             };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);
