@@ -213,8 +213,8 @@ impl Store {
         let ok = match verify_password_bounded(password, hash).await {
             Ok(ok) => ok,
             Err(e) => {
-                for (key, _) in &keys {
-                    self.throttle_undo(key).await?;
+                for (key, limit) in &keys {
+                    self.throttle_undo(key, limit).await?;
                 }
                 return Err(e);
             }
@@ -226,8 +226,8 @@ impl Store {
         };
         if outcome.is_ok() {
             self.throttle_clear(&keys[0].0).await?;
-            for (key, _) in &keys[1..] {
-                self.throttle_undo(key).await?;
+            for (key, limit) in &keys[1..] {
+                self.throttle_undo(key, limit).await?;
             }
         }
         sqlx::query(

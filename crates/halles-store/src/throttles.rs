@@ -47,12 +47,19 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Takes back one attempt on `key` (a log-in that succeeded counts against nobody).
-    pub async fn throttle_undo(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE throttles SET hits = hits - 1 WHERE throttle_key = $1 AND hits > 0")
-            .bind(key)
-            .execute(self.writes())
-            .await?;
+    /// Takes back one attempt on `key` (a log-in that succeeded counts against nobody); back
+    /// under the free attempts, the key waits no more.
+    pub async fn throttle_undo(&self, key: &str, limit: &Throttle) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE throttles SET hits = hits - 1, \
+               delay_ms = CASE WHEN hits - 1 < $2 THEN 0 ELSE delay_ms END, \
+               next_at = CASE WHEN hits - 1 < $2 THEN last_at ELSE next_at END \
+             WHERE throttle_key = $1 AND hits > 0",
+        )
+        .bind(key)
+        .bind(limit.free)
+        .execute(self.writes())
+        .await?;
         Ok(())
     }
 

@@ -169,18 +169,28 @@ pub async fn plain_rejections(req: axum::extract::Request, next: axum::middlewar
     if !plain {
         return res;
     }
-    if api {
-        let code = if code == "request_timeout" { "bad_request" } else { code };
-        return crate::api::problem::ApiError::Status(status, code).into_problem(api_lang);
-    }
-    let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        "err-too-large"
-    } else if status == StatusCode::REQUEST_TIMEOUT {
-        "err-busy"
+    let allow = res.headers().get(axum::http::header::ALLOW).cloned();
+    let mut out = if api {
+        let code = if code == "request_timeout" {
+            "bad_request"
+        } else {
+            code
+        };
+        crate::api::problem::ApiError::Status(status, code).into_problem(api_lang)
     } else {
-        "err-bad-request"
+        let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "err-too-large"
+        } else if status == StatusCode::REQUEST_TIMEOUT {
+            "err-busy"
+        } else {
+            "err-bad-request"
+        };
+        PageError::new(status, page_lang, key).into_response()
     };
-    PageError::new(status, page_lang, key).into_response()
+    if let Some(allow) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    out
 }
 
 /// Unknown paths: problem details under `/api`, a page elsewhere.
