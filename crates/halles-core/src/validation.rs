@@ -37,7 +37,11 @@ impl Validator {
 
     /// Records an error on a field unless the same one is already there.
     fn add_once(&mut self, field: &str, code: &'static str) {
-        if !self.errors.iter().any(|e| e.field == field && e.code == code) {
+        if !self
+            .errors
+            .iter()
+            .any(|e| e.field == field && e.code == code)
+        {
             self.add(field, code);
         }
     }
@@ -217,10 +221,20 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_and_long_rare_ones_pass() {
-        for common in ["password123", "motdepasse1", "azertyuiop", "1234567890", "qwertyuiop"] {
+        for common in [
+            "password123",
+            "motdepasse1",
+            "azertyuiop",
+            "1234567890",
+            "qwertyuiop",
+        ] {
             assert!(is_common_password(common), "{common}");
         }
-        for rare in ["mot-de-passe-de-test", "assez-long-123", "Bonne-bouffe-2026"] {
+        for rare in [
+            "mot-de-passe-de-test",
+            "assez-long-123",
+            "Bonne-bouffe-2026",
+        ] {
             assert!(!is_common_password(rare), "{rare}");
         }
         let mut v = Validator::new();

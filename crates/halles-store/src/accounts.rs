@@ -478,7 +478,8 @@ impl Store {
         .await?
         .ok_or(StoreError::Conflict("reset_invalid"))?;
         let user = UserId(row.try_get("user_id")?);
-        self.set_password_hash(Actor::user(user), user, hash).await?;
+        self.set_password_hash(Actor::user(user), user, hash)
+            .await?;
         Ok(user)
     }
 

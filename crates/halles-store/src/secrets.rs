@@ -153,7 +153,11 @@ mod tests {
     #[tokio::test]
     async fn a_burst_of_hashes_is_queued_then_refused_as_busy() {
         let h = hash_password_bounded("mot-de-passe-long").await.unwrap();
-        assert!(verify_password_bounded("mot-de-passe-long", Some(h)).await.unwrap());
+        assert!(
+            verify_password_bounded("mot-de-passe-long", Some(h))
+                .await
+                .unwrap()
+        );
         assert!(!verify_password_bounded("x", None).await.unwrap());
         let burst = (0..HASH_QUEUE * 3).map(|_| verify_password_bounded("x", None));
         let outcomes = futures_join(burst).await;

@@ -145,7 +145,10 @@ pub fn render_form(t: &impl Template, lang: Lang, failed: bool) -> Response {
 /// Refusals written as plain text before any handler ran (axum's unreadable path, query or
 /// body, the body-size limit, the time limit) become problem details under `/api` and a page
 /// in the visitor's language elsewhere.
-pub async fn plain_rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn plain_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let api_lang = crate::api::problem::caller_lang(req.headers());
     let page_lang = crate::ctx::lang_hint(req.headers());

@@ -39,7 +39,12 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// answers only a bearer token equal to the configured metrics token (`HALLES_METRICS_TOKEN`),
 /// 401 to any other caller, and 404 when no token is configured.
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let Some(expected) = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()) else {
+    let Some(expected) = state
+        .config
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let sent = headers

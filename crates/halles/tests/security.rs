@@ -140,7 +140,11 @@ async fn thirty_forgotten_password_requests_send_a_bounded_number_of_e_mails() {
         }
         app.run_jobs().await;
         let sent = app.store.outbox(Some(OWNER), 100).await.unwrap().len();
-        assert!(sent <= 3, "on {}: {sent} e-mails for 30 requests", app.label());
+        assert!(
+            sent <= 3,
+            "on {}: {sent} e-mails for 30 requests",
+            app.label()
+        );
         assert!(sent >= 1);
         assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 30 - sent);
         let res = b.post_form("/password/forgot", &[("email", OWNER)]).await;
@@ -166,7 +170,10 @@ async fn a_password_change_kills_every_other_reset_link_and_common_passwords_are
         let res = b
             .post_form(
                 &first,
-                &[("password", "password123"), ("password_confirm", "password123")],
+                &[
+                    ("password", "password123"),
+                    ("password_confirm", "password123"),
+                ],
             )
             .await;
         assert_eq!(res.status(), 422);
@@ -230,7 +237,10 @@ async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_a
             let html = res.text().await.unwrap();
             assert!(html.contains("caractère invisible"), "{html}");
         }
-        assert_eq!(app.store.user_by_email(OWNER).await.unwrap().unwrap().name, OWNER);
+        assert_eq!(
+            app.store.user_by_email(OWNER).await.unwrap().unwrap().name,
+            OWNER
+        );
         // The API: a participant with a reversed name, then with a bad e-mail.
         let op = TenantScope::checked(operator.id, Actor::system());
         let program = app
@@ -272,9 +282,17 @@ async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_a
                    "consent_on": "2026-11-01", "consent_purpose": "programme"})
         };
         for (body, field, code) in [
-            (participant("Jean\u{202E}naeJ", ""), "name", "invalid_characters"),
+            (
+                participant("Jean\u{202E}naeJ", ""),
+                "name",
+                "invalid_characters",
+            ),
             (participant("Jean\u{0}", ""), "name", "invalid_characters"),
-            (participant("Jean", "pas-un-courriel"), "email", "email_invalid"),
+            (
+                participant("Jean", "pas-un-courriel"),
+                "email",
+                "email_invalid",
+            ),
         ] {
             let res = post(body).await.unwrap();
             assert_eq!(res.status(), 422, "on {}", app.label());
@@ -393,7 +411,13 @@ async fn pages_and_the_api_are_never_cached_https_sends_hsts_and_metrics_need_th
         .await
         .unwrap();
     assert_eq!(right.status(), 200);
-    assert!(right.text().await.unwrap().contains("halles_http_requests_total"));
+    assert!(
+        right
+            .text()
+            .await
+            .unwrap()
+            .contains("halles_http_requests_total")
+    );
     app.stop().await;
 
     // Served over https: HSTS on every answer; without a metrics token, no /metrics at all.

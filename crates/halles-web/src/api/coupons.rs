@@ -465,9 +465,7 @@ pub async fn participants(
 }
 
 pub(crate) fn participant_input(body: &ApiParticipant) -> Result<ParticipantInput, ApiError> {
-    if !body.email.trim().is_empty()
-        && !halles_core::validation::is_plausible_email(&body.email)
-    {
+    if !body.email.trim().is_empty() && !halles_core::validation::is_plausible_email(&body.email) {
         return Err(field("email", "email_invalid"));
     }
     Ok(ParticipantInput {
