@@ -16,12 +16,8 @@ pub mod schemas;
 use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post, put};
-<<<<<<< HEAD
 use document::Completion;
-=======
 use json::CleanText;
-use responses::CommonResponses;
->>>>>>> 6801fe8 (OpenAPI: free-text strings document the characters the API refuses (a pattern without control or text-direction characters))
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -137,11 +133,7 @@ use utoipa::{Modify, OpenApi};
         coupons::NewRefund,
         coupons::ApiTransaction,
     )),
-<<<<<<< HEAD
-    modifiers(&BearerAuth, &Completion),
-=======
-    modifiers(&BearerAuth, &CommonResponses, &CleanText),
->>>>>>> 6801fe8 (OpenAPI: free-text strings document the characters the API refuses (a pattern without control or text-direction characters))
+    modifiers(&BearerAuth, &Completion, &CleanText),
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
         (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),
