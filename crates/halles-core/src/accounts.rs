@@ -64,12 +64,60 @@ impl FromStr for Lang {
     }
 }
 
-/// Failed log-ins allowed for one e-mail address within [`LOGIN_WINDOW_MINUTES`].
-pub const MAX_FAILED_LOGINS_PER_EMAIL: i64 = 5;
-/// Failed log-ins allowed from one network address within [`LOGIN_WINDOW_MINUTES`].
-pub const MAX_FAILED_LOGINS_PER_ADDRESS: i64 = 30;
-/// The sliding window of the login throttle.
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// How a throttle counts the attempts on one key (an account and address, an account, an
+/// address...): `free` attempts pass, then each one waits a delay that starts at
+/// `first_delay_ms` and doubles up to `max_delay_ms`. A key left alone for `window_ms` starts
+/// over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Attempts that pass without waiting.
+    pub free: i64,
+    /// The first wait, in milliseconds.
+    pub first_delay_ms: i64,
+    /// The longest wait, in milliseconds.
+    pub max_delay_ms: i64,
+    /// How long a key is remembered after its last attempt, in milliseconds.
+    pub window_ms: i64,
+}
+
+const MINUTE_MS: i64 = 60_000;
+
+/// Log-ins of one account from one address: 5, then 1 s, 2 s, 4 s... up to 5 minutes.
+pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Throttle = Throttle {
+    free: 5,
+    first_delay_ms: 1_000,
+    max_delay_ms: 5 * MINUTE_MS,
+    window_ms: 15 * MINUTE_MS,
+};
+/// Log-ins of one account from any address: a generous cap, so someone else's failures
+/// elsewhere slow the owner down a little but never lock them out.
+pub const LOGIN_PER_ACCOUNT: Throttle = Throttle {
+    free: 50,
+    first_delay_ms: 1_000,
+    max_delay_ms: 30_000,
+    window_ms: 15 * MINUTE_MS,
+};
+/// Log-ins from one address to any account (a shared office or a proxy counts as one).
+pub const LOGIN_PER_ADDRESS: Throttle = Throttle {
+    free: 100,
+    first_delay_ms: 1_000,
+    max_delay_ms: 30_000,
+    window_ms: 15 * MINUTE_MS,
+};
+/// "Forgot password" requests for one e-mail address: 3, then 1 minute, doubling up to an hour.
+pub const FORGOT_PER_ACCOUNT: Throttle = Throttle {
+    free: 3,
+    first_delay_ms: MINUTE_MS,
+    max_delay_ms: 60 * MINUTE_MS,
+    window_ms: 60 * MINUTE_MS,
+};
+/// "Forgot password" requests and new-password submissions from one address.
+pub const RESET_PER_ADDRESS: Throttle = Throttle {
+    free: 10,
+    first_delay_ms: 10_000,
+    max_delay_ms: 15 * MINUTE_MS,
+    window_ms: 60 * MINUTE_MS,
+};
 /// How long a password-reset link stays valid.
 pub const PASSWORD_RESET_MINUTES: i64 = 60;
 /// How long an invitation link stays valid.

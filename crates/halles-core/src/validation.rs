@@ -35,20 +35,42 @@ impl Validator {
         });
     }
 
-    /// The field must not be blank.
+    /// Records an error on a field unless the same one is already there.
+    fn add_once(&mut self, field: &str, code: &'static str) {
+        if !self
+            .errors
+            .iter()
+            .any(|e| e.field == field && e.code == code)
+        {
+            self.add(field, code);
+        }
+    }
+
+    /// The field must not be blank, nor hold control or text-direction characters.
     pub fn required(&mut self, field: &str, value: &str) -> bool {
         if value.trim().is_empty() {
             self.add(field, "required");
             return false;
         }
-        true
+        self.text(field, value)
     }
 
-    /// The field must not exceed `max` characters.
+    /// The field must not exceed `max` characters, nor hold control or text-direction characters.
     pub fn max_len(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, "too_long");
         }
+        self.text(field, value);
+    }
+
+    /// Free text: refuses NUL and other control characters (line breaks and tabs excepted)
+    /// and the invisible characters that reorder text (see [`is_clean_text`]).
+    pub fn text(&mut self, field: &str, value: &str) -> bool {
+        if is_clean_text(value) {
+            return true;
+        }
+        self.add_once(field, "invalid_characters");
+        false
     }
 
     /// The field must look like an e-mail address.
@@ -68,6 +90,8 @@ impl Validator {
     ) {
         if password.chars().count() < MIN_PASSWORD_LEN {
             self.add(field, "password_too_short");
+        } else if is_common_password(password) {
+            self.add(field, "password_common");
         } else if password != confirm {
             self.add(confirm_field, "password_mismatch");
         }
@@ -141,6 +165,27 @@ pub fn is_plausible_email(value: &str) -> bool {
         && v.len() <= 254
 }
 
+/// Whether a text holds no NUL or other control character (line breaks and tabs are
+/// allowed) and none of the invisible characters that change the direction of text (the
+/// right-to-left override and its kin, which can make a name read differently from what it
+/// is).
+pub fn is_clean_text(value: &str) -> bool {
+    !value.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(
+                c,
+                '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            )
+    })
+}
+
+/// Whether a password is one of the most common ones or a small variation of one
+/// (`password123`, `azertyuiop`, a keyboard walk, a name and a year): guessed within a
+/// million tries by the zxcvbn estimator and its lists of leaked passwords, words and names.
+pub fn is_common_password(password: &str) -> bool {
+    zxcvbn::zxcvbn(password, &[]).score() <= zxcvbn::Score::One
+}
+
 /// Normalizes an e-mail for lookups: trimmed and lower-cased.
 pub fn normalize_email(value: &str) -> String {
     value.trim().to_lowercase()
@@ -160,6 +205,41 @@ mod tests {
             normalize_email("  Marie@Ferme.Example "),
             "marie@ferme.example"
         );
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_refused() {
+        assert!(is_clean_text("Ferme des Érables\nrang 4\tnord"));
+        assert!(!is_clean_text("Marie\u{0}"));
+        assert!(!is_clean_text("gpj.\u{202E}exe"));
+        assert!(!is_clean_text("\u{2067}nom"));
+        let mut v = Validator::new();
+        v.required("name", "abc\u{202E}def");
+        v.max_len("name", "abc\u{202E}def", 120);
+        assert_eq!(v.into_errors().len(), 1);
+    }
+
+    #[test]
+    fn common_passwords_are_refused_and_long_rare_ones_pass() {
+        for common in [
+            "password123",
+            "motdepasse1",
+            "azertyuiop",
+            "1234567890",
+            "qwertyuiop",
+        ] {
+            assert!(is_common_password(common), "{common}");
+        }
+        for rare in [
+            "mot-de-passe-de-test",
+            "assez-long-123",
+            "Bonne-bouffe-2026",
+        ] {
+            assert!(!is_common_password(rare), "{rare}");
+        }
+        let mut v = Validator::new();
+        v.new_password("password", "password123", "password_confirm", "password123");
+        assert_eq!(v.into_errors()[0].code, "password_common");
     }
 
     #[test]

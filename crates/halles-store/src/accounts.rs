@@ -2,14 +2,12 @@
 
 use crate::audit::{self, Action, Change};
 use crate::db::{code, flag, ms, ts, ts_opt};
-use crate::secrets::{
-    dummy_password_hash, hash_password, hash_secret, new_secret, verify_password,
-};
+use crate::secrets::{hash_password_bounded, hash_secret, new_secret, verify_password_bounded};
 use crate::{Actor, Store, StoreError, StoreResult};
 use halles_core::UserId;
 use halles_core::accounts::{
-    LOGIN_WINDOW_MINUTES, Lang, MAX_FAILED_LOGINS_PER_ADDRESS, MAX_FAILED_LOGINS_PER_EMAIL,
-    PASSWORD_RESET_MINUTES, SESSION_DAYS,
+    FORGOT_PER_ACCOUNT, LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS, LOGIN_PER_ADDRESS, Lang,
+    PASSWORD_RESET_MINUTES, RESET_PER_ADDRESS, SESSION_DAYS,
 };
 use halles_core::validation::normalize_email;
 use jiff::{SignedDuration, Timestamp};
@@ -96,7 +94,7 @@ impl Store {
     /// Creates an account; refuses a duplicate e-mail with `Conflict("email_taken")`.
     pub async fn create_user(&self, actor: Actor, new: NewUser<'_>) -> StoreResult<User> {
         let hash = match new.password {
-            Some(p) => Some(hash_password(p)?),
+            Some(p) => Some(hash_password_bounded(p).await?),
             None => None,
         };
         let now = self.now();
@@ -172,6 +170,13 @@ impl Store {
     }
 
     /// Checks credentials, applying the throttle, and records the attempt.
+    ///
+    /// Each attempt is counted before the password is checked, by one conditional upsert per
+    /// throttle key (the account from this address, the account from anywhere, this address
+    /// for any account), so parallel attempts cannot all pass a count read beforehand. Failures
+    /// from one address slow down that address: the owner elsewhere only meets the generous
+    /// per-account cap. A success takes its attempt back. `Busy` when too many passwords are
+    /// being checked at once (nothing is counted then).
     pub async fn verify_login(
         &self,
         email: &str,
@@ -179,23 +184,18 @@ impl Store {
         address: &str,
     ) -> StoreResult<Result<User, LoginRefusal>> {
         let email = normalize_email(email);
-        let now = self.now();
-        let since = ms(now - SignedDuration::from_mins(LOGIN_WINDOW_MINUTES));
-        let row = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at >= $3 AND succeeded = $4) AS by_email, \
-               (SELECT COUNT(*) FROM login_attempts WHERE address = $2 AND at >= $3 AND succeeded = $4) AS by_address",
-        )
-        .bind(&email)
-        .bind(address)
-        .bind(since)
-        .bind(false)
-        .fetch_one(&self.pool)
-        .await?;
-        let by_email: i64 = row.try_get("by_email")?;
-        let by_address: i64 = row.try_get("by_address")?;
-        if by_email >= MAX_FAILED_LOGINS_PER_EMAIL || by_address >= MAX_FAILED_LOGINS_PER_ADDRESS {
-            return Ok(Err(LoginRefusal::Throttled));
+        let keys = [
+            (
+                format!("login:pair:{email}|{address}"),
+                LOGIN_PER_ACCOUNT_AND_ADDRESS,
+            ),
+            (format!("login:account:{email}"), LOGIN_PER_ACCOUNT),
+            (format!("login:address:{address}"), LOGIN_PER_ADDRESS),
+        ];
+        for (key, limit) in &keys {
+            if !self.throttle_hit(key, limit).await? {
+                return Ok(Err(LoginRefusal::Throttled));
+            }
         }
         let found = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
@@ -210,27 +210,59 @@ impl Store {
             ),
             None => (None, None),
         };
-        let hash_ref = hash.as_deref().unwrap_or(dummy_password_hash()).to_owned();
-        let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash_ref))
-            .await
-            .unwrap_or(false)
-            && hash.is_some();
+        let ok = match verify_password_bounded(password, hash).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                for (key, limit) in &keys {
+                    self.throttle_undo(key, limit).await?;
+                }
+                return Err(e);
+            }
+        };
         let outcome = match user {
             Some(u) if ok && u.disabled_at.is_some() => Err(LoginRefusal::Disabled),
             Some(u) if ok => Ok(u),
             _ => Err(LoginRefusal::BadCredentials),
         };
+        if outcome.is_ok() {
+            self.throttle_clear(&keys[0].0).await?;
+            for (key, limit) in &keys[1..] {
+                self.throttle_undo(key, limit).await?;
+            }
+        }
         sqlx::query(
             "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&email)
         .bind(address)
         .bind(outcome.is_ok())
-        .bind(ms(now))
-        .execute(&self.pool)
+        .bind(ms(self.now()))
+        .execute(self.writes())
         .await?;
         Ok(outcome)
+    }
+
+    /// Counts a "forgot password" request for `email` from `address`: whether it may send a
+    /// link (per account and per address, in the database; counted whether or not the account
+    /// exists, so the answer reveals nothing).
+    pub async fn allow_password_reset_request(
+        &self,
+        email: &str,
+        address: &str,
+    ) -> StoreResult<bool> {
+        let email = normalize_email(email);
+        Ok(self
+            .throttle_hit(&format!("reset:address:{address}"), &RESET_PER_ADDRESS)
+            .await?
+            && self
+                .throttle_hit(&format!("forgot:account:{email}"), &FORGOT_PER_ACCOUNT)
+                .await?)
+    }
+
+    /// Counts a new-password submission from `address`: whether it may be tried.
+    pub async fn allow_password_reset_attempt(&self, address: &str) -> StoreResult<bool> {
+        self.throttle_hit(&format!("reset:address:{address}"), &RESET_PER_ADDRESS)
+            .await
     }
 
     /// Opens a session and returns its secret (for the cookie); only the hash is stored.
@@ -315,12 +347,15 @@ impl Store {
         Ok(after)
     }
 
-    /// Sets a new password and ends every other session of the account.
+    /// Sets a new password, ends every session of the account and voids every reset link
+    /// still outstanding.
     pub async fn set_password(&self, actor: Actor, id: UserId, password: &str) -> StoreResult<()> {
-        let pw = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
-            .await
-            .map_err(|_| StoreError::Hashing)??;
+        let hash = hash_password_bounded(password).await?;
+        self.set_password_hash(actor, id, hash).await
+    }
+
+    /// Stores a password hash: see [`Store::set_password`].
+    async fn set_password_hash(&self, actor: Actor, id: UserId, hash: String) -> StoreResult<()> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
@@ -337,6 +372,13 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut tx,
             Change {
@@ -422,8 +464,10 @@ impl Store {
         secret: &str,
         password: &str,
     ) -> StoreResult<UserId> {
+        // Hash first: a busy server leaves the link unused.
+        let hash = hash_password_bounded(password).await?;
         let now = self.now();
-        // Claim the secret first: a conditional update, so two submissions cannot both use it.
+        // Claim the secret: a conditional update, so two submissions cannot both use it.
         let row = sqlx::query(
             "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
              AND expires_at > $1 RETURNING user_id",
@@ -434,7 +478,8 @@ impl Store {
         .await?
         .ok_or(StoreError::Conflict("reset_invalid"))?;
         let user = UserId(row.try_get("user_id")?);
-        self.set_password(Actor::user(user), user, password).await?;
+        self.set_password_hash(Actor::user(user), user, hash)
+            .await?;
         Ok(user)
     }
 

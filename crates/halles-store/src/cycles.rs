@@ -145,6 +145,8 @@ impl Store {
 
     /// Creates a draft cycle with its producers and locations.
     pub async fn create_cycle(&self, scope: &TenantScope, c: &CycleInput) -> StoreResult<CycleId> {
+        self.require_kind(scope, halles_core::organizations::OrgKind::Hub)
+            .await?;
         if c.closes_at <= c.opens_at {
             return Err(StoreError::Conflict("closes_before_opening"));
         }

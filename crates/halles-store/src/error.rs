@@ -33,6 +33,9 @@ pub enum StoreError {
     /// Password hashing failed.
     #[error("password hashing failed")]
     Hashing,
+    /// Too many passwords are being checked at once: try again in a moment.
+    #[error("too many password checks at once")]
+    Busy,
 }
 
 /// An amount or quantity beyond its domain maximum ([`halles_core::limits`]) is refused by the

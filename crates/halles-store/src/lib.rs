@@ -21,6 +21,7 @@ pub mod organizations;
 pub mod secrets;
 pub mod standing;
 pub mod testing;
+pub mod throttles;
 pub mod tokens;
 
 pub use db::{Backend, Store};

@@ -241,6 +241,16 @@ impl Store {
         self.organization_by_id(scope.org).await
     }
 
+    /// Refuses with `wrong_kind` unless the scope's organization is of `kind` (order cycles
+    /// belong to hubs, registers to markets: another kind never creates them).
+    pub async fn require_kind(&self, scope: &TenantScope, kind: OrgKind) -> StoreResult<()> {
+        if self.organization_by_id(scope.org).await?.kind == kind {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("wrong_kind"))
+        }
+    }
+
     /// An organization by id, for callers that check access themselves (extractors, admin).
     pub async fn organization_by_id(&self, id: OrgId) -> StoreResult<Organization> {
         let row = sqlx::query(

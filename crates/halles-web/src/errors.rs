@@ -49,6 +49,20 @@ impl PageError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, lang, "err-internal")
     }
 
+    /// A failure of the store, seen by a visitor in `lang`: a missing row is 404, a server
+    /// too busy checking passwords is 503 (with `Retry-After`), anything else is logged as 500.
+    pub fn store(lang: Lang, e: halles_store::StoreError) -> Self {
+        match e {
+            halles_store::StoreError::NotFound => {
+                PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found")
+            }
+            halles_store::StoreError::Busy => {
+                PageError::new(StatusCode::SERVICE_UNAVAILABLE, lang, "err-busy")
+            }
+            other => PageError::internal(lang, other),
+        }
+    }
+
     /// The response, without the site layout (used where no context can be loaded).
     pub fn into_response_plain(self) -> Response {
         self.into_response()
@@ -90,20 +104,25 @@ impl IntoResponse for PageError {
         }
         .render()
         .unwrap_or_else(|_| "Erreur / Error".to_owned());
-        (self.status, Html(body)).into_response()
+        let mut res = (self.status, Html(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+        }
+        res
     }
 }
 
 impl From<halles_store::StoreError> for PageError {
     fn from(e: halles_store::StoreError) -> Self {
-        match e {
-            halles_store::StoreError::NotFound => {
-                PageError::new(StatusCode::NOT_FOUND, Lang::Fr, "err-not-found")
-            }
-            other => PageError::internal(Lang::Fr, other),
-        }
+        PageError::store(Lang::Fr, e)
     }
 }
+
+/// How long a visitor told "busy" (503) should wait, in seconds.
+pub const RETRY_AFTER_SECS: &str = "2";
 
 /// Renders a template, or a logged error page.
 pub fn render(t: &impl Template, lang: Lang) -> Response {
@@ -121,6 +140,60 @@ pub fn render_form(t: &impl Template, lang: Lang, failed: bool) -> Response {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     res
+}
+
+/// Refusals written as plain text before any handler ran (axum's unreadable path, query or
+/// body, the body-size limit, the time limit) become problem details under `/api` and a page
+/// in the visitor's language elsewhere.
+pub async fn plain_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let api_lang = crate::api::problem::caller_lang(req.headers());
+    let page_lang = crate::ctx::lang_hint(req.headers());
+    let res = next.run(req).await;
+    let status = res.status();
+    let code = match status {
+        StatusCode::BAD_REQUEST
+        | StatusCode::METHOD_NOT_ALLOWED
+        | StatusCode::LENGTH_REQUIRED
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => "bad_request",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        _ => return res,
+    };
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !plain {
+        return res;
+    }
+    let allow = res.headers().get(axum::http::header::ALLOW).cloned();
+    let mut out = if api {
+        let code = if code == "request_timeout" {
+            "bad_request"
+        } else {
+            code
+        };
+        crate::api::problem::ApiError::Status(status, code).into_problem(api_lang)
+    } else {
+        let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "err-too-large"
+        } else if status == StatusCode::REQUEST_TIMEOUT {
+            "err-busy"
+        } else {
+            "err-bad-request"
+        };
+        PageError::new(status, page_lang, key).into_response()
+    };
+    if let Some(allow) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    out
 }
 
 /// Unknown paths: problem details under `/api`, a page elsewhere.

@@ -37,11 +37,15 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(ops::static_file))
         .fallback(errors::fallback)
         .layer(axum::middleware::from_fn(ops::record_metrics))
-        .layer(axum::middleware::from_fn(security::headers))
         .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn(errors::plain_rejections))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
         ))
         .with_state(state)
 }

@@ -35,8 +35,36 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text format: request counts and durations, and jobs by status.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text format: request counts and durations, and jobs by status. Not public: it
+/// answers only a bearer token equal to the configured metrics token (`HALLES_METRICS_TOKEN`),
+/// 401 to any other caller, and 404 when no token is configured.
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(expected) = state
+        .config
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let sent = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(
+        sent.as_bytes(),
+        expected.as_bytes(),
+    )) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(
+                axum::http::header::WWW_AUTHENTICATE,
+                "Bearer realm=\"metrics\"",
+            )],
+        )
+            .into_response();
+    }
     if let Ok(counts) = state.store.job_counts().await {
         for (status, n) in counts {
             metrics::gauge!("halles_jobs", "status" => status).set(n as f64);

@@ -1,7 +1,7 @@
 //! Security headers, cookies, CSRF tokens and flash messages.
 
 use axum::extract::{FromRequest, Request};
-use axum::http::header::{COOKIE, HeaderValue, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, COOKIE, HeaderValue, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -21,10 +21,25 @@ pub const FLASH_COOKIE: &str = "halles_flash";
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                        object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Adds the security headers to every response.
-pub async fn headers(req: Request, next: Next) -> Response {
+/// HSTS, sent when the base URL is https: a year, this host only.
+pub const HSTS: &str = "max-age=31536000";
+
+/// Adds the security headers to every response. Responses that say nothing about caching
+/// (every page, every API answer; static files say otherwise) get `Cache-Control: no-store`,
+/// so no personal data stays in a shared computer's cache or a proxy.
+pub async fn headers(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.https() {
+        h.insert("strict-transport-security", HeaderValue::from_static(HSTS));
+    }
     h.insert("content-security-policy", HeaderValue::from_static(CSP));
     h.insert(
         "x-content-type-options",

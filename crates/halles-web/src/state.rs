@@ -14,6 +14,16 @@ pub struct WebConfig {
     pub demo: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` answers 404.
+    pub metrics_token: Option<String>,
+}
+
+impl WebConfig {
+    /// Whether the app is served over HTTPS (its base URL says so): cookies are `Secure` and
+    /// browsers are told to come back over HTTPS only (HSTS).
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 /// Shared state of the application.

@@ -95,6 +95,9 @@ pub enum BenchCommand {
     Orders(crate::bench::OrdersBench),
     /// Many registers redeeming cards at once, through the HTTP API.
     Redemptions(crate::bench::RedemptionsBench),
+    /// Bursts of parallel log-ins against the server run as its own process; prints the
+    /// server's peak memory (VmHWM).
+    Logins(crate::bench::LoginsBench),
 }
 
 /// Options of `serve`.
@@ -116,6 +119,9 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     #[arg(long, env = "HALLES_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// The bearer token Prometheus sends to read `/metrics`; without it, `/metrics` answers 404.
+    #[arg(long, env = "HALLES_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// E-mail settings.
     #[command(flatten)]
     pub mail: MailArgs,
@@ -233,6 +239,20 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Refuses a short password, or one of the most common ones.
+fn check_password(password: &str) -> anyhow::Result<()> {
+    if password.chars().count() < halles_core::accounts::MIN_PASSWORD_LEN {
+        bail!(
+            "the password must have at least {} characters",
+            halles_core::accounts::MIN_PASSWORD_LEN
+        );
+    }
+    if halles_core::validation::is_common_password(password) {
+        bail!("this password is among the most common ones (or close to one): choose another");
+    }
+    Ok(())
+}
+
 fn password_or_random(p: Option<String>) -> (String, bool) {
     match p {
         Some(p) if !p.is_empty() => (p, false),
@@ -320,6 +340,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 base_url: base_url.clone(),
                 demo: args.demo,
                 trust_forwarded_for: args.trust_forwarded_for,
+                metrics_token: args.metrics_token.clone(),
             };
             let running = crate::app::start(
                 store.clone(),
@@ -353,6 +374,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let outcome = match which {
                 BenchCommand::Orders(cfg) => crate::bench::orders(&url, cfg).await,
                 BenchCommand::Redemptions(cfg) => crate::bench::redemptions(&url, cfg).await,
+                BenchCommand::Logins(cfg) => crate::bench::logins(&url, cfg).await,
             };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);
@@ -421,12 +443,7 @@ async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
                 })
                 .transpose()?;
             let (password, generated) = password_or_random(password.clone());
-            if password.chars().count() < halles_core::accounts::MIN_PASSWORD_LEN {
-                bail!(
-                    "the password must have at least {} characters",
-                    halles_core::accounts::MIN_PASSWORD_LEN
-                );
-            }
+            check_password(&password)?;
             if let Some(o) = org {
                 store
                     .organization_by_id(OrgId(*o))
@@ -465,12 +482,7 @@ async fn admin(store: &Store, cmd: &AdminCommand) -> anyhow::Result<()> {
                 .await?
                 .context("no account with this e-mail")?;
             let (password, generated) = password_or_random(password.clone());
-            if password.chars().count() < halles_core::accounts::MIN_PASSWORD_LEN {
-                bail!(
-                    "the password must have at least {} characters",
-                    halles_core::accounts::MIN_PASSWORD_LEN
-                );
-            }
+            check_password(&password)?;
             store
                 .set_password(Actor::system(), user.id, &password)
                 .await?;

@@ -86,6 +86,9 @@ pub async fn on_time(store: &Store, base_url: &str) {
         }
         Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
     }
+    if let Err(e) = store.purge_throttles().await {
+        tracing::warn!(error = %e, "could not purge old throttles");
+    }
     // Coupon funds: loads due today (each exactly once, by a unique key), then expiry.
     let today = halles_core::coupons::local_date(store.now());
     match store.run_due_loads(today).await {

@@ -765,7 +765,16 @@ async fn operations_endpoints_and_security_headers() {
     );
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["x-content-type-options"], "nosniff");
-    let metrics = b.get("/metrics").await.text().await.unwrap();
+    let metrics = b
+        .http
+        .get(app.at("/metrics"))
+        .bearer_auth(support::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("halles_http_requests_total"), "{metrics}");
     let doc: Value = b.get("/api/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));

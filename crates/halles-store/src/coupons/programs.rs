@@ -722,6 +722,7 @@ impl Store {
         scope: &TenantScope,
         name: &str,
     ) -> StoreResult<RegisterId> {
+        self.require_kind(scope, OrgKind::Market).await?;
         if name.trim().is_empty() {
             return Err(StoreError::Conflict("name_required"));
         }

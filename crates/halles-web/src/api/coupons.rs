@@ -465,6 +465,9 @@ pub async fn participants(
 }
 
 pub(crate) fn participant_input(body: &ApiParticipant) -> Result<ParticipantInput, ApiError> {
+    if !body.email.trim().is_empty() && !halles_core::validation::is_plausible_email(&body.email) {
+        return Err(field("email", "email_invalid"));
+    }
     Ok(ParticipantInput {
         participant_type: Some(ParticipantTypeId(body.participant_type_id)),
         id1: body.id1.clone(),

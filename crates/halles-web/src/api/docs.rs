@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::errors::render;
 use askama::Template;
 use axum::Json;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 use utoipa::OpenApi;
@@ -226,6 +227,12 @@ fn problems(page: &Ctx) -> Vec<DocProblem> {
                 "idempotency_key_reused" => ApiError::IdempotencyKeyReused,
                 "idempotency_key_in_progress" => ApiError::IdempotencyKeyInProgress,
                 "invalid_cursor" => ApiError::InvalidCursor,
+                "bad_request" => ApiError::Status(StatusCode::BAD_REQUEST, "bad_request"),
+                "body_too_large" => {
+                    ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+                }
+                "busy" => ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy"),
+                "wrong_kind" => ApiError::Forbidden("wrong_kind"),
                 "internal" => ApiError::Internal,
                 other => ApiError::Conflict(other),
             };

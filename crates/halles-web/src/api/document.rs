@@ -24,7 +24,7 @@ const UNAUTHORIZED: Answer = (
 );
 const FORBIDDEN: Answer = (
     "403",
-    "The token lacks the scope, or the organization's kind or role does not allow this (`insufficient_scope`, `forbidden`).",
+    "The token lacks the scope, or the organization's kind or role does not allow this (`insufficient_scope`, `forbidden`, `wrong_kind`).",
 );
 const BAD_REQUEST: Answer = (
     "400",

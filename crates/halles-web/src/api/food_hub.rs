@@ -360,13 +360,19 @@ pub async fn cycles(
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/order-cycles", tag = "food hub",
     params(("org" = i64, Path, description = "The hub"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
     request_body = ApiCycle,
-    responses((status = 201, body = ApiCycle), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, body = ApiCycle), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["cycles:write"])))]
 pub async fn create_cycle(
     State(state): State<AppState>,
     a: ApiAccess<CyclesWrite>,
-    ApiJson(body): ApiJson<ApiCycle>,
+    body: Result<ApiJson<ApiCycle>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Order cycles are a hub's: another kind is refused before its body is read.
+    state
+        .store
+        .require_kind(&a.scope, halles_core::organizations::OrgKind::Hub)
+        .await?;
+    let ApiJson(body) = body?;
     let opens_at = body
         .opens_at
         .parse()

@@ -2,10 +2,13 @@
 
 use super::problem::ApiError;
 use axum::extract::{FromRequest, Request};
+use halles_core::validation::{FieldError, is_clean_text};
 use serde::de::DeserializeOwned;
 use serde_json::{Number, Value};
 
-/// A JSON request body; a malformed one answers `malformed_body`.
+/// A JSON request body; a malformed one answers `malformed_body`, and a text holding NUL,
+/// control or text-direction characters in a field the body type reads answers
+/// `validation_failed` with `invalid_characters` on that field.
 ///
 /// A number with a zero fraction (`12.0`) is an integer in JSON Schema, so it is read as one
 /// wherever an integer is expected; `12.5` is still refused there.
@@ -21,13 +24,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(rejection) => return Err(ApiError::MalformedBody(rejection.body_text())),
         };
         integral_floats(&mut value);
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|e| {
-                ApiError::MalformedBody(format!(
-                    "Failed to deserialize the JSON body into the target type: {e}"
-                ))
-            })
+        // Fields the body type does not read are ignored, whatever they hold.
+        let mut ignored = Vec::new();
+        let parsed: T = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+            value.clone(),
+            &mut |path: serde_ignored::Path| ignored.push(path.to_string()),
+        ))
+        .map_err(|e| {
+            ApiError::MalformedBody(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })?;
+        let mut bad = Vec::new();
+        unclean_fields(&value, "", &mut bad);
+        bad.retain(|f| {
+            !ignored
+                .iter()
+                .any(|i| f.field == *i || f.field.starts_with(&format!("{i}.")))
+        });
+        if !bad.is_empty() {
+            return Err(ApiError::Validation(bad));
+        }
+        Ok(ApiJson(parsed))
     }
 }
 
@@ -45,6 +63,100 @@ fn integral_floats(v: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(integral_floats),
         Value::Object(fields) => fields.values_mut().for_each(integral_floats),
+        _ => {}
+    }
+}
+
+/// The fields (dotted paths, such as `lines.0.note`) whose text is not clean.
+fn unclean_fields(v: &Value, path: &str, out: &mut Vec<FieldError>) {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match v {
+        Value::String(s) if !is_clean_text(s) => out.push(FieldError {
+            field: path.to_owned(),
+            code: "invalid_characters",
+        }),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                unclean_fields(item, &join(&i.to_string()), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                unclean_fields(item, &join(k), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The pattern of a free-text string in the OpenAPI document: no NUL or other control
+/// character (tab and line breaks aside) and no text-direction control, as [`ApiJson`] checks.
+pub const CLEAN_TEXT_PATTERN: &str = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]*$";
+
+/// Documents [`CLEAN_TEXT_PATTERN`] on every free-text string of the schemas (one without a
+/// format, a pattern or a list of values), so the document says what bodies are refused.
+pub struct CleanText;
+
+impl utoipa::Modify for CleanText {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            for schema in c.schemas.values_mut() {
+                clean_text_in(schema);
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                if let Some(body) = op.request_body.as_mut() {
+                    for content in body.content.values_mut() {
+                        if let Some(schema) = content.schema.as_mut() {
+                            clean_text_in(schema);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn clean_text_in(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let is_string = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if is_string && o.format.is_none() && o.pattern.is_none() && o.enum_values.is_none() {
+                o.pattern = Some(CLEAN_TEXT_PATTERN.to_owned());
+            }
+            for p in o.properties.values_mut() {
+                clean_text_in(p);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                clean_text_in(items);
+            }
+        }
+        Schema::OneOf(x) => x.items.iter_mut().for_each(clean_text_in),
+        Schema::AllOf(x) => x.items.iter_mut().for_each(clean_text_in),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(clean_text_in),
         _ => {}
     }
 }

@@ -17,6 +17,7 @@ use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post, put};
 use document::Completion;
+use json::CleanText;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -132,7 +133,7 @@ use utoipa::{Modify, OpenApi};
         coupons::NewRefund,
         coupons::ApiTransaction,
     )),
-    modifiers(&BearerAuth, &Completion),
+    modifiers(&BearerAuth, &Completion, &CleanText),
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
         (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),

@@ -39,6 +39,11 @@ pub enum ApiError {
     IdempotencyKeyInProgress,
     /// The pagination cursor cannot be read.
     InvalidCursor,
+    /// The caller's kind of organization does not do this (403, stable code).
+    Forbidden(&'static str),
+    /// A refusal made before any handler ran (an unreadable path or query, a body too large,
+    /// a server too busy): its status and stable code.
+    Status(StatusCode, &'static str),
     /// An unexpected failure (logged).
     Internal,
 }
@@ -57,6 +62,8 @@ impl ApiError {
             // An amount beyond its maximum (`halles_core::limits`) refused by the store itself.
             ApiError::Conflict(c) if c.ends_with("_too_large") => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) | ApiError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Status(s, _) => *s,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +80,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             ApiError::InvalidCursor => "invalid_cursor",
+            ApiError::Forbidden(c) | ApiError::Status(_, c) => c,
             ApiError::Internal => "internal",
         }
     }
@@ -125,6 +133,12 @@ impl ApiError {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from_static(crate::errors::RETRY_AFTER_SECS),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 "www-authenticate",
@@ -154,7 +168,11 @@ impl From<halles_store::StoreError> for ApiError {
     fn from(e: halles_store::StoreError) -> Self {
         match e {
             halles_store::StoreError::NotFound => ApiError::NotFound,
+            halles_store::StoreError::Conflict("wrong_kind") => ApiError::Forbidden("wrong_kind"),
             halles_store::StoreError::Conflict(c) => ApiError::Conflict(c),
+            halles_store::StoreError::Busy => {
+                ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy")
+            }
             other => {
                 tracing::error!(error = %other, "store failure in API");
                 ApiError::Internal
@@ -248,6 +266,10 @@ pub const CODES: &[&str] = &[
     "idempotency_key_reused",
     "idempotency_key_in_progress",
     "invalid_cursor",
+    "bad_request",
+    "body_too_large",
+    "busy",
+    "wrong_kind",
     "already_member",
     "role_not_allowed",
     "cycle_not_open",

@@ -114,7 +114,7 @@ pub async fn login(
         .store
         .verify_login(&form.email, &form.password, &addr)
         .await
-        .map_err(|e| PageError::internal(page.i18n.lang, e))?;
+        .map_err(|e| PageError::store(page.i18n.lang, e))?;
     match outcome {
         Ok(user) => {
             let secret = state
@@ -142,7 +142,11 @@ pub async fn login(
                 LoginRefusal::Throttled => "err-login-throttled",
             };
             let errors = FormErrors::one("email", key, &page.i18n);
-            Ok(login_page(&state, page, errors, form.email, form.next))
+            let mut res = login_page(&state, page, errors, form.email, form.next);
+            if refusal == LoginRefusal::Throttled {
+                *res.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            }
+            Ok(res)
         }
     }
 }
@@ -198,10 +202,12 @@ pub struct ForgotForm {
     email: String,
 }
 
-/// Sends a reset link when the account exists; answers the same either way.
+/// Sends a reset link when the account exists; answers the same either way. Requests are
+/// throttled per address and per e-mail (whether or not it is an account's).
 pub async fn forgot(
     State(state): State<AppState>,
     page: Ctx,
+    ClientAddr(addr): ClientAddr,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
@@ -219,6 +225,25 @@ pub async fn forgot(
             lang,
         );
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    }
+    if !state
+        .store
+        .allow_password_reset_request(&form.email, &addr)
+        .await
+        .map_err(|e| PageError::store(lang, e))?
+    {
+        let errors = FormErrors::one("email", "err-reset-throttled", &page.i18n);
+        let mut res = render(
+            &ForgotPage {
+                page,
+                errors,
+                email: form.email,
+                sent: false,
+            },
+            lang,
+        );
+        *res.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(res);
     }
     if let Some(user) = state.store.user_by_email(&form.email).await?
@@ -279,10 +304,30 @@ pub struct ResetForm {
 pub async fn reset(
     State(state): State<AppState>,
     page: Ctx,
+    ClientAddr(addr): ClientAddr,
     Path(token): Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
+    if !state
+        .store
+        .allow_password_reset_attempt(&addr)
+        .await
+        .map_err(|e| PageError::store(lang, e))?
+    {
+        let errors = FormErrors::one("password", "err-reset-throttled", &page.i18n);
+        let mut res = render(
+            &ResetPage {
+                page,
+                errors,
+                valid: true,
+                token,
+            },
+            lang,
+        );
+        *res.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(res);
+    }
     let mut v = Validator::new();
     v.new_password(
         "password",
@@ -326,6 +371,6 @@ pub async fn reset(
             },
             lang,
         )),
-        Err(e) => Err(PageError::internal(lang, e)),
+        Err(e) => Err(PageError::store(lang, e)),
     }
 }

@@ -185,6 +185,7 @@ async fn cycles_page(
 
 /// The hub's cycles and the form to create one.
 pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+    hub_only(&m)?;
     let now = state.store.now();
     let monday = now + jiff::SignedDuration::from_hours(48);
     let form = CycleForm {
@@ -199,12 +200,26 @@ pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response
     cycles_page(&state, m, form, FormErrors::none()).await
 }
 
+/// Order cycles are a hub's: any other kind of organization is refused (403).
+fn hub_only<R: crate::ctx::RoleRequirement>(m: &Member<R>) -> Result<(), PageError> {
+    if m.org.kind == OrgKind::Hub {
+        Ok(())
+    } else {
+        Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            m.ctx.i18n.lang,
+            "err-wrong-kind",
+        ))
+    }
+}
+
 /// Creates a cycle.
 pub async fn create_cycle(
     State(state): State<AppState>,
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<CycleForm>,
 ) -> Result<Response, PageError> {
+    hub_only(&m)?;
     let any = Member::<crate::ctx::AnyRole>::from_staff(m);
     match form.parse() {
         Ok(input) => match state.store.create_cycle(&any.scope, &input).await {

@@ -113,7 +113,22 @@ fn participant_input(form: &HashMap<String, String>) -> ParticipantInput {
 /// What the page itself refuses in the identity fields, before the store sees them.
 fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> Vec<(String, String)> {
     let mut errors = Vec::new();
-    if !input.email.is_empty() && !input.email.contains('@') {
+    let texts = [
+        ("id1", &input.id1),
+        ("id2", &input.id2),
+        ("name", &input.name),
+        ("phone", &input.phone),
+        ("email", &input.email),
+        ("postal_code", &input.postal_code),
+        ("notes", &input.notes),
+        ("consent_purpose", &input.consent_purpose),
+    ];
+    for (field, text) in texts {
+        if !halles_core::validation::is_clean_text(text) {
+            errors.push((field.to_owned(), i18n.t("err-invalid_characters")));
+        }
+    }
+    if !input.email.is_empty() && !halles_core::validation::is_plausible_email(&input.email) {
         errors.push(("email".to_owned(), i18n.t("err-email_invalid")));
     }
     errors
@@ -405,6 +420,11 @@ pub async fn participant_action(
         match action.as_str() {
             "modifier" => {
                 let input = participant_input(&form);
+                if !halles_core::validation::is_clean_text(&input.name)
+                    || !halles_core::validation::is_clean_text(&input.notes)
+                {
+                    return Err(StoreError::Conflict("invalid_characters"));
+                }
                 if !input_errors(&input, &i18n).is_empty() {
                     return Err(StoreError::Conflict("email_invalid"));
                 }
@@ -513,6 +533,7 @@ pub async fn participant_action(
             let field = match (action.as_str(), code) {
                 ("modifier", "duplicate_id1") => "id1".to_owned(),
                 ("modifier", "email_invalid") => "email".to_owned(),
+                ("modifier", "invalid_characters") => "name".to_owned(),
                 ("modifier", _) => "participant_type".to_owned(),
                 ("maximum", _) => format!("max_{}", get("schedule")),
                 ("ajuster", "reason_required") => "adjust_reason".to_owned(),

@@ -597,7 +597,21 @@ pub async fn registers(
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
 ) -> Result<Response, PageError> {
+    market_only(&m)?;
     registers_page(&state, m, FormErrors::none(), String::new(), None).await
+}
+
+/// Registers are a market's: any other kind of organization is refused (403).
+fn market_only<R: crate::ctx::RoleRequirement>(m: &Member<R>) -> Result<(), PageError> {
+    if m.org.kind == halles_core::organizations::OrgKind::Market {
+        Ok(())
+    } else {
+        Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            m.ctx.i18n.lang,
+            "err-wrong-kind",
+        ))
+    }
 }
 
 /// A new register's name.
@@ -613,6 +627,14 @@ pub async fn create_register(
     m: Member<crate::ctx::AdminRole>,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<Response, PageError> {
+    market_only(&m)?;
+    let mut v = halles_core::validation::Validator::new();
+    v.required("name", &form.name);
+    v.max_len("name", &form.name, 120);
+    if let Err(errs) = v.finish() {
+        let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
+        return registers_page(&state, m, errors, form.name, None).await;
+    }
     if form.name.trim().is_empty() {
         let errors = FormErrors::one("name", "err-required", &m.ctx.i18n);
         return registers_page(&state, m, errors, form.name, None).await;

@@ -1,9 +1,12 @@
-//! Benchmarks that print figures: `halles bench orders` and `halles bench redemptions`. Each
-//! runs the real server on a fresh database and drives it through the HTTP API.
+//! Benchmarks that print figures: `halles bench orders`, `halles bench redemptions` and
+//! `halles bench logins`. Each runs the real server on a fresh database and drives it through
+//! HTTP.
 
+mod logins;
 mod orders;
 mod redemptions;
 
+pub use logins::{LoginsBench, logins};
 pub use orders::{OrdersBench, orders};
 pub use redemptions::{RedemptionsBench, redemptions};
 

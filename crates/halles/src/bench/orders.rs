@@ -158,6 +158,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
         secure_cookies: false,
         demo: false,
         trust_forwarded_for: false,
+        metrics_token: None,
     };
     let running = start(store.clone(), web, listener, None)?;
     let http = reqwest::Client::builder()

@@ -149,6 +149,7 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
         secure_cookies: false,
         demo: false,
         trust_forwarded_for: false,
+        metrics_token: None,
     };
     let running = start(store.clone(), web, listener, None)?;
     let http = reqwest::Client::builder()

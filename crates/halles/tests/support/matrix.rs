@@ -14,6 +14,11 @@ pub enum Allowed {
     PlatformAdmin,
     /// API tokens carrying this scope (`None`: any valid token).
     Token(Option<Scope>),
+    /// No member of this kind of organization (the action belongs to another kind): every
+    /// role gets 403.
+    NoRole,
+    /// No token of this kind of organization, whatever its scopes: 403.
+    NoToken,
 }
 
 /// One route.
@@ -119,6 +124,60 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
             }
         };
         match row.allowed {
+            Allowed::NoRole => {
+                let res = send(&anon, row.method, &path).await;
+                let to_login = res.status() == 303 && location(&res).starts_with("/login");
+                expect(
+                    "anonymous".into(),
+                    if to_login { 303 } else { res.status().as_u16() },
+                    303,
+                );
+                for (role, b) in &members {
+                    expect(
+                        format!("{role}"),
+                        send(b, row.method, &path).await.status().as_u16(),
+                        403,
+                    );
+                }
+                expect(
+                    "another organization's admin".into(),
+                    send(&foreign_admin, row.method, &path)
+                        .await
+                        .status()
+                        .as_u16(),
+                    404,
+                );
+            }
+            Allowed::NoToken => {
+                let http = reqwest::Client::new();
+                let call = |token: Option<String>| {
+                    let mut req = match row.method {
+                        "GET" => http.get(app.at(&path)),
+                        _ => http.post(app.at(&path)).json(&serde_json::json!({})),
+                    };
+                    if let Some(t) = token {
+                        req = req.bearer_auth(t);
+                    }
+                    req.send()
+                };
+                expect(
+                    "no token".into(),
+                    call(None).await.unwrap().status().as_u16(),
+                    401,
+                );
+                let all = app.token(fx.org, &Scope::ALL).await;
+                expect(
+                    "token with every scope".into(),
+                    call(Some(all)).await.unwrap().status().as_u16(),
+                    403,
+                );
+                let foreign = app.token(fx.foreign, &Scope::ALL).await;
+                expect(
+                    "another organization's token".into(),
+                    call(Some(foreign)).await.unwrap().status().as_u16(),
+                    404,
+                );
+            }
             Allowed::Role(min) => {
                 let res = send(&anon, row.method, &path).await;
                 let to_login = res.status() == 303 && location(&res).starts_with("/login");

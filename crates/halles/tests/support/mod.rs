@@ -22,6 +22,9 @@ use std::sync::Arc;
 /// The password of every test account.
 pub const PASSWORD: &str = "mot-de-passe-de-test";
 
+/// The token `/metrics` asks for in tests.
+pub const METRICS_TOKEN: &str = "jeton-des-mesures";
+
 /// A running app over its own database.
 pub struct TestApp {
     pub store: Store,
@@ -43,6 +46,7 @@ impl TestApp {
             secure_cookies: false,
             demo: false,
             trust_forwarded_for: false,
+            metrics_token: Some(METRICS_TOKEN.to_owned()),
         };
         // No worker task: tests run jobs themselves with `run_jobs`, so nothing races them.
         let running = start(store.clone(), web, listener, None).unwrap();
