@@ -61,19 +61,26 @@ async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str)
         (market.id, ProgramRole::Market),
     ] {
         app.store
-            .add_program_member(&op, program, org, role)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                org,
+                role,
+            )
             .await
             .unwrap();
     }
     let fruits = app.store.product_groups(program).await.unwrap()[0].id;
     let types = app.store.participant_types(program).await.unwrap();
-    let (batch, cards) = app.store.create_card_batch(&op, program, 3).await.unwrap();
+    let (batch, cards) = app
+        .store
+        .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 3)
+        .await
+        .unwrap();
     let ps = scope(partner.id);
     let person = app
         .store
         .create_participant(
-            &ps,
-            program,
+            &app.store.program_access(&ps, program).await.unwrap(),
             &ParticipantInput {
                 participant_type: Some(types[0].id),
                 name: holder.into(),
@@ -86,11 +93,24 @@ async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str)
         .unwrap();
     let card = app
         .store
-        .assign_card(&ps, program, person.id, None)
+        .assign_card(
+            &app.store.program_access(&ps, program).await.unwrap(),
+            person.id,
+            None,
+        )
         .await
         .unwrap();
     app.store
-        .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
+        .adjust_funds(
+            &app.store
+                .program_access(&op, app.store.card(&op, card.id).await.unwrap().program)
+                .await
+                .unwrap(),
+            card.id,
+            fruits,
+            Cents(2000),
+            "chargement",
+        )
         .await
         .unwrap();
     let register = app
@@ -235,7 +255,14 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         assert_eq!(redeem("k3", 100, qr).await.unwrap().status(), 201);
         let new_card = app
             .store
-            .replace_lost_card(&ps, card.id, None)
+            .replace_lost_card(
+                &app.store
+                    .program_access(&ps, app.store.card(&ps, card.id).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card.id,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(new_card.status, CardStatus::Assigned);
@@ -535,7 +562,11 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         // any amount is typed; with no market ticked, it is taken again.
         let north = app.org(OrgKind::Market, "Marché du Nord").await;
         app.store
-            .add_program_member(&scope(o), program, north.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                north.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let north_id = north.id.to_string();
@@ -862,11 +893,19 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, market.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                market.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let types = app.store.participant_types(program).await.unwrap();
@@ -875,8 +914,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         let s = app
             .store
             .create_schedule(
-                &op,
-                program,
+                &app.store.program_access(&op, program).await.unwrap(),
                 &ScheduleInput {
                     name: "Hebdo".into(),
                     starts_on: date(2026, 11, 23),
@@ -892,16 +930,26 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .set_envelope(&op, s, partner.id, Cents(100_000))
+            .set_envelope(
+                &app.store
+                    .program_access(&op, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                partner.id,
+                Cents(100_000),
+            )
             .await
             .unwrap();
-        app.store.create_card_batch(&op, program, 2).await.unwrap();
+        app.store
+            .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 2)
+            .await
+            .unwrap();
         let ps = scope(partner.id);
         let person = app
             .store
             .create_participant(
-                &ps,
-                program,
+                &app.store.program_access(&ps, program).await.unwrap(),
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     email: "elise@example.org".into(),
@@ -915,11 +963,24 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .unwrap();
         let card = app
             .store
-            .assign_card(&ps, program, person.id, None)
+            .assign_card(
+                &app.store.program_access(&ps, program).await.unwrap(),
+                person.id,
+                None,
+            )
             .await
             .unwrap();
         app.store
-            .enrol_in_schedule(&ps, s, person.id, true, None)
+            .enrol_in_schedule(
+                &app.store
+                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                person.id,
+                true,
+                None,
+            )
             .await
             .unwrap();
         app.store.run_due_loads(date(2026, 11, 28)).await.unwrap();
@@ -963,8 +1024,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         let late = app
             .store
             .create_participant(
-                &ps,
-                program,
+                &app.store.program_access(&ps, program).await.unwrap(),
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     consent_on: Some(date(2026, 11, 1)),
@@ -975,7 +1035,16 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .enrol_in_schedule(&ps, s, late.id, false, None)
+            .enrol_in_schedule(
+                &app.store
+                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                late.id,
+                false,
+                None,
+            )
             .await
             .unwrap();
         app.clock.set("2026-12-07T14:00:00Z".parse().unwrap());
@@ -983,7 +1052,11 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         assert_eq!(run.no_card, 2, "November 30th and December 7th");
         let late_card = app
             .store
-            .assign_card(&ps, program, late.id, None)
+            .assign_card(
+                &app.store.program_access(&ps, program).await.unwrap(),
+                late.id,
+                None,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1125,7 +1198,11 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1154,7 +1231,13 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         assert_eq!(upload(first, "apply").await.status(), 303);
         let people = app
             .store
-            .participants(&scope(partner.id), program, "")
+            .participants(
+                &app.store
+                    .program_access(&scope(partner.id), program)
+                    .await
+                    .unwrap(),
+                "",
+            )
             .await
             .unwrap();
         assert_eq!(people.len(), 1);
@@ -1194,7 +1277,11 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1225,7 +1312,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         );
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1238,7 +1331,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         assert!(res.text().await.unwrap().contains("Importer 2 personne"));
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1248,7 +1347,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         assert_eq!(res.status(), 303);
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1318,7 +1423,13 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
         assert_eq!(res.status(), 303);
         let p = app
             .store
-            .participant(&scope(w.partner.id), program, holder)
+            .participant(
+                &app.store
+                    .program_access(&scope(w.partner.id), program)
+                    .await
+                    .unwrap(),
+                holder,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -1547,7 +1658,15 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             html.contains("Marché Jean-Talon") && html.contains("Facture 17"),
             "{html}"
         );
-        let claim = app.store.claims(&scope(o), program, None).await.unwrap()[0].id;
+        let claim = app
+            .store
+            .claims(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                None,
+            )
+            .await
+            .unwrap()[0]
+            .id;
         let res = op
             .post_form(
                 &format!("{op_page}/{claim}/refuser"),
@@ -1727,7 +1846,11 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
         // The partner's participants may spend at another market only: this market refuses.
         let elsewhere = app.org(OrgKind::Market, "Autre marché").await;
         app.store
-            .add_program_member(&scope(o), program, elsewhere.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                elsewhere.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let links = url(o, &format!("/partners/{}/markets", w.partner.id));
@@ -1922,7 +2045,10 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         // A card of the other program, named under this one, is not found.
         let (_, other_cards) = app
             .store
-            .create_card_batch(&scope(o), other, 1)
+            .create_card_batch(
+                &app.store.program_access(&scope(o), other).await.unwrap(),
+                1,
+            )
             .await
             .unwrap();
         let res = coord
@@ -1956,7 +2082,12 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         // The operator takes them off the program: the pages close.
         let manager = app
             .store
-            .program_managers(&scope(o), w.program)
+            .program_managers(
+                &app.store
+                    .program_access(&scope(o), w.program)
+                    .await
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(manager.len(), 1);
