@@ -1567,13 +1567,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // Named under another program, it is not found.
         assert!(matches!(
             store
-                .delete_envelope(
-                    &store
-                        .program_access(&op, ProgramId(w.program.0 + 1000))
-                        .await
-                        .unwrap(),
-                    unused
-                )
+                .program_access(&op, ProgramId(w.program.0 + 1000))
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -3149,6 +3143,206 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap()
                 .active
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_after() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let (op, pa) = (scope(w.operator), scope(w.partner_a));
+        let types = store.participant_types(w.program).await.unwrap();
+        // Program 1 (the world's): a schedule, two envelopes, a participant with a card.
+        let one = store.operated_program(&op, w.program).await.unwrap();
+        let schedule = ScheduleInput {
+            name: "Été".into(),
+            starts_on: date(2026, 6, 1),
+            ends_on: date(2026, 8, 31),
+            moment: LoadMoment::FirstOfMonth,
+            max_loads: 3,
+            carry_over: true,
+            usage_based: false,
+            expiry: Expiry::Never,
+            amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+        };
+        let s1 = store.create_schedule(&one, &schedule).await.unwrap();
+        let envelope = store
+            .set_envelope(&one, s1, w.partner_a, Cents(100_000))
+            .await
+            .unwrap();
+        store
+            .set_envelope(&one, s1, w.partner_b, Cents(50_000))
+            .await
+            .unwrap();
+        let one_pa = store.program_access(&pa, w.program).await.unwrap();
+        let person = store
+            .create_participant(&one_pa, &someone(types[0].id, "P1-1"))
+            .await
+            .unwrap();
+        store.create_card_batch(&one, 2).await.unwrap();
+        let card = store
+            .assign_card(&one_pa, person.id, None)
+            .await
+            .unwrap()
+            .id;
+
+        // Program 2, run by the same operator, with partner A in it.
+        let p2 = store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Programme 2".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                    off_platform: false,
+                },
+            )
+            .await
+            .unwrap();
+        let two = store.operated_program(&op, p2).await.unwrap();
+        store
+            .add_program_member(&two, w.partner_a, ProgramRole::Partner)
+            .await
+            .unwrap();
+        let two_pa = store.program_access(&pa, p2).await.unwrap();
+        let not_found = |r: Result<(), StoreError>, what: &str| {
+            assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
+        };
+
+        // Program 1's envelope, schedule, participant, card and partner, named under program 2.
+        not_found(
+            store
+                .set_envelope(&two, s1, w.partner_a, Cents(99_999_900))
+                .await
+                .map(drop),
+            "set_envelope",
+        );
+        not_found(
+            store
+                .move_envelope(&two, s1, w.partner_a, w.partner_b, Cents(10_000))
+                .await,
+            "move_envelope",
+        );
+        not_found(store.delete_envelope(&two, envelope).await, "delete_envelope");
+        not_found(
+            store.set_schedule_archived(&two, s1, true).await,
+            "set_schedule_archived",
+        );
+        not_found(
+            store
+                .enrol_in_schedule(&two_pa, s1, person.id, false, None)
+                .await
+                .map(drop),
+            "enrol_in_schedule",
+        );
+        not_found(
+            store.participant(&two_pa, person.id).await.map(drop),
+            "participant",
+        );
+        not_found(
+            store
+                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"))
+                .await,
+            "update_participant",
+        );
+        not_found(
+            store.remove_participant(&two_pa, person.id).await.map(drop),
+            "remove_participant",
+        );
+        not_found(
+            store.set_card_enabled(&two, card, false).await,
+            "set_card_enabled",
+        );
+        not_found(
+            store
+                .adjust_funds(&two, card, w.fruits, Cents(500), "test")
+                .await,
+            "adjust_funds",
+        );
+        not_found(
+            store.set_partner_markets(&two, w.partner_b, &[]).await,
+            "set_partner_markets (a partner of program 1 only)",
+        );
+        // Nothing moved.
+        let envelopes = store.envelopes(w.program, None).await.unwrap();
+        let budget = |p: OrgId| {
+            envelopes
+                .iter()
+                .find(|e| e.partner == p)
+                .map(|e| e.budget.0)
+        };
+        assert_eq!(budget(w.partner_a), Some(100_000));
+        assert_eq!(budget(w.partner_b), Some(50_000));
+        assert!(store.envelopes(p2, None).await.unwrap().is_empty());
+        assert!(!store.schedule(s1).await.unwrap().archived);
+        assert_eq!(
+            store.participant(&one_pa, person.id).await.unwrap().id1,
+            "P1-1"
+        );
+        assert_eq!(balance(&store, card, w.fruits).await, 0);
+
+        // Under its own program, the same changes go through and the audit log says what was
+        // there before.
+        store
+            .set_envelope(&one, s1, w.partner_a, Cents(90_000))
+            .await
+            .unwrap();
+        store
+            .move_envelope(&one, s1, w.partner_a, w.partner_b, Cents(10_000))
+            .await
+            .unwrap();
+        let entries = store
+            .audit_entries(
+                &op,
+                &halles_store::audit::Filter {
+                    entity: Some("budget_envelope".into()),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
+        let (moved, set) = (&entries[0], &entries[1]);
+        assert_eq!(set.before.as_ref().unwrap()["budget_cents"], 100_000);
+        assert_eq!(set.after.as_ref().unwrap()["budget_cents"], 90_000);
+        assert_eq!(moved.before.as_ref().unwrap()["from_budget_cents"], 90_000);
+        assert_eq!(moved.before.as_ref().unwrap()["to_budget_cents"], 50_000);
+        assert_eq!(moved.after.as_ref().unwrap()["from_budget_cents"], 80_000);
+        assert_eq!(moved.after.as_ref().unwrap()["to_budget_cents"], 60_000);
+
+        // A participant edit records the fields it changed, before and after.
+        let mut edit = someone(types[1].id, "P1-1");
+        edit.phone = "514 555-0101".into();
+        store
+            .update_participant(&one_pa, person.id, &edit)
+            .await
+            .unwrap();
+        let entries = store
+            .audit_entries(
+                &pa,
+                &halles_store::audit::Filter {
+                    entity: Some("participant".into()),
+                    action: Some("update".into()),
+                    ..Default::default()
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        let (before, after) = (
+            entries[0].before.clone().unwrap(),
+            entries[0].after.clone().unwrap(),
+        );
+        assert_eq!(before["type"], types[0].id.0);
+        assert_eq!(after["type"], types[1].id.0);
+        assert_eq!(before["phone"], "");
+        assert_eq!(after["phone"], "514 555-0101");
+        assert!(before.get("name").is_none() && after.get("name").is_none());
     })
     .await;
 }
