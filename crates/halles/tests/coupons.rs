@@ -2560,3 +2560,370 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         app.stop().await;
     }
 }
+
+/// What the database holds of some programs, as text: compared before and after each
+/// cross-program row.
+async fn programs_state(
+    app: &TestApp,
+    operator: halles_core::OrgId,
+    partner: halles_core::OrgId,
+    programs: &[halles_core::ProgramId],
+) -> String {
+    let s = &app.store;
+    let mut out = String::new();
+    for &p in programs {
+        let op = s.operated_program(&scope(operator), p).await.unwrap();
+        out += &format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
+            s.program_by_id(p).await.unwrap(),
+            s.schedules(p).await.unwrap(),
+            s.envelopes(p, None).await.unwrap(),
+            s.program_members(p).await.unwrap(),
+            s.product_groups(p).await.unwrap(),
+            s.participant_types(p).await.unwrap(),
+            s.market_groups(p).await.unwrap(),
+        );
+        out += &format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
+            s.partner_markets(p).await.unwrap(),
+            s.all_participants(&op).await.unwrap(),
+            s.cards(&op, None, None).await.unwrap(),
+            s.claims(&op, None).await.unwrap(),
+            s.payment_batches(&op).await.unwrap(),
+            s.ledger_check(p).await.unwrap(),
+            s.program_managers(&op).await.unwrap(),
+        );
+    }
+    for org in [operator, partner] {
+        let n = s
+            .audit_entries(
+                &scope(org),
+                &halles_store::audit::Filter::default(),
+                100_000,
+            )
+            .await
+            .unwrap()
+            .len();
+        out += &format!("audit entries of {org}: {n}\n");
+    }
+    out
+}
+
+/// Issue 11, high 3: a manager invited to one program (and the operator's own staff, and its
+/// partner) acting under that program's path with another program's ids. Program "1" (the
+/// victim) is the world's; program "3" (the path) is a second program of the same operator.
+#[tokio::test]
+async fn a_program_limited_member_acting_across_programs_changes_nothing() {
+    use halles_core::coupons::{Expiry, LoadMoment};
+    use halles_store::coupons::{RedemptionInput, ScheduleInput};
+    use support::matrix::{Cross, check_across_programs};
+    for app in TestApp::on_every_db().await {
+        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
+        let (o, partner, market) = (w.operator.id, w.partner.id, w.market.id);
+        let (op, pa) = (scope(o), scope(partner));
+        let s = &app.store;
+        let one = s.operated_program(&op, w.program).await.unwrap();
+        // Program 1: a second partner and a second market of its own, a schedule with both
+        // partners' envelopes, claims from both markets (one approved and in a batch).
+        let q = app.org(OrgKind::PartnerOrg, "Maison Q").await.id;
+        let m2 = app.org(OrgKind::Market, "Marché 2").await.id;
+        s.add_program_member(&one, q, ProgramRole::Partner)
+            .await
+            .unwrap();
+        s.add_program_member(&one, m2, ProgramRole::Market)
+            .await
+            .unwrap();
+        let types = s.participant_types(w.program).await.unwrap();
+        let schedule = ScheduleInput {
+            name: "Hiver".into(),
+            starts_on: date(2026, 12, 1),
+            ends_on: date(2027, 3, 31),
+            moment: LoadMoment::FirstOfMonth,
+            max_loads: 4,
+            carry_over: true,
+            usage_based: false,
+            expiry: Expiry::Never,
+            amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+        };
+        let s1 = s.create_schedule(&one, &schedule).await.unwrap();
+        let envelope = s
+            .set_envelope(&one, s1, partner, Cents(100_000))
+            .await
+            .unwrap();
+        s.set_envelope(&one, s1, q, Cents(50_000)).await.unwrap();
+        let holder = w.card.participant.unwrap();
+        for (m, amount) in [(market, 500), (m2, 300)] {
+            s.redeem(
+                &scope(m),
+                &RedemptionInput {
+                    card: w.card.id.into(),
+                    register: None,
+                    lines: vec![(w.fruits, Cents(amount))],
+                    pin: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+        let november = date(2026, 11, 1);
+        let in_batch = s
+            .file_claim(
+                &s.program_access(&scope(market), w.program).await.unwrap(),
+                november,
+                "",
+            )
+            .await
+            .unwrap()
+            .id;
+        let submitted = s
+            .file_claim(
+                &s.program_access(&scope(m2), w.program).await.unwrap(),
+                november,
+                "",
+            )
+            .await
+            .unwrap()
+            .id;
+        s.decide_claim(&one, in_batch, true, "").await.unwrap();
+        let batch = s.create_payment_batch(&one, &[in_batch]).await.unwrap().id;
+        app.program_manager("coord-1@o.example", o, w.program).await;
+        let manager_of_one = s.program_managers(&one).await.unwrap()[0].id;
+        let market_group = s.market_groups(w.program).await.unwrap()[0].id;
+
+        // Program 3, with the same partner and market, and one participant of its own.
+        let three = s
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Programme 3".into(),
+                    ..bonne_bouffe()
+                },
+            )
+            .await
+            .unwrap();
+        let ps3 = s.operated_program(&op, three).await.unwrap();
+        for (org, role) in [(partner, ProgramRole::Partner), (market, ProgramRole::Market)] {
+            s.add_program_member(&ps3, org, role).await.unwrap();
+        }
+        let types3 = s.participant_types(three).await.unwrap();
+        let mine = s
+            .create_participant(
+                &s.program_access(&pa, three).await.unwrap(),
+                &ParticipantInput {
+                    participant_type: Some(types3[0].id),
+                    name: "Quelqu'un".into(),
+                    consent_on: Some(date(2026, 11, 1)),
+                    consent_purpose: "programme".into(),
+                    ..ParticipantInput::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        app.program_manager("coord-3@o.example", o, three).await;
+        app.user("admin@o.example", Some((o, Role::Admin))).await;
+        app.user("staff@p.example", Some((partner, Role::Staff)))
+            .await;
+
+        // Every program POST naming program 1's things, sent under program 3's path.
+        let page = format!("/o/{o}/programmes/{three}");
+        let (card, group, t) = (w.card.id, w.fruits, types[0].id);
+        let f = |path: String, form: &[(&str, String)]| Cross::form(format!("{page}{path}"), form);
+        let x = |v: &dyn ToString| v.to_string();
+        let mut rows = vec![
+            // The three attacks of the issue: the envelope raised, budget moved between
+            // program 1's partners, program 1's participant enrolled.
+            f(
+                "/enveloppes".into(),
+                &[
+                    ("schedule", x(&s1)),
+                    ("partner", x(&partner)),
+                    ("budget", "999999,00".into()),
+                ],
+            ),
+            f(
+                "/enveloppes".into(),
+                &[
+                    ("schedule", x(&s1)),
+                    ("from", x(&partner)),
+                    ("partner", x(&q)),
+                    ("budget", "100,00".into()),
+                ],
+            ),
+            f(
+                format!("/participants/{holder}/inscrire"),
+                &[("schedule", x(&s1))],
+            ),
+            // Program 3's participant with program 1's schedule.
+            f(
+                format!("/participants/{mine}/inscrire"),
+                &[("schedule", x(&s1))],
+            ),
+            f(
+                format!("/participants/{mine}/maximum"),
+                &[("schedule", x(&s1)), (&format!("max_{s1}"), "1".into())],
+            ),
+            f(
+                format!("/participants/{mine}/rattraper"),
+                &[("schedule", x(&s1)), ("due", "2026-12-01".into())],
+            ),
+            f(
+                format!("/participants/{mine}/carte"),
+                &[("card", w.card.number.as_str().to_owned())],
+            )
+            .refused(&[404, 403, 422]),
+            f(format!("/versements/{s1}/archiver"), &[("archived", "1".into())]),
+            f(format!("/enveloppes/{envelope}/supprimer"), &[]),
+            f(
+                format!("/groupes/{group}/renommer"),
+                &[(&format!("group_{group}_fr"), "Volé".into())],
+            ),
+            f(format!("/groupes/{group}/descendre"), &[]),
+            f(format!("/groupes/{group}/supprimer"), &[]),
+            f(format!("/types/{t}"), &[(&format!("type_{t}_fr"), "Volé".into())]),
+            f(format!("/types/{t}/supprimer"), &[]),
+            f(format!("/membres/{q}/retirer"), &[]),
+            f(format!("/partenaires/{q}/marches"), &[("market", x(&m2))]),
+            f(
+                "/groupes-marches".into(),
+                &[("market_group", "Volé".into()), ("manager", x(&m2))],
+            )
+            .refused(&[404, 403, 422]),
+            f(
+                "/groupes-marches/marche".into(),
+                &[("market", x(&m2)), ("group", x(&market_group))],
+            ),
+            f(format!("/gestionnaires/{manager_of_one}/retirer"), &[]),
+            f(format!("/reclamations/{submitted}/approuver"), &[]),
+            f(
+                format!("/reclamations/{submitted}/refuser"),
+                &[(&format!("reason_{submitted}"), "non".into())],
+            ),
+            f("/paiements".into(), &[("claim", x(&in_batch))]).refused(&[404, 403, 422]),
+            f(
+                format!("/paiements/{batch}/paye"),
+                &[("paid_on", "2026-12-03".into()), ("reference", "VOL".into())],
+            ),
+            f(
+                "/participants".into(),
+                &[
+                    ("participant_type", x(&t)),
+                    ("name", "Volé".into()),
+                    ("consent_on", "2026-11-01".into()),
+                    ("consent_purpose", "programme".into()),
+                ],
+            )
+            .refused(&[404, 403, 422]),
+        ];
+        for action in [
+            "modifier",
+            "retirer",
+            "desactiver",
+            "liberer",
+            "nip",
+            "perdue",
+            "ajuster",
+        ] {
+            rows.push(f(
+                format!("/participants/{holder}/{action}"),
+                &[
+                    ("name", "Volé".into()),
+                    ("participant_type", x(&t)),
+                    ("pin", "1234".into()),
+                    ("adjust_amount", "5,00".into()),
+                    ("adjust_group", x(&group)),
+                    ("adjust_reason", "vol".into()),
+                ],
+            ));
+        }
+        for action in ["desactiver", "activer", "retrouvee", "cadeau", "ajuster"] {
+            rows.push(f(
+                format!("/cartes/{card}/{action}"),
+                &[
+                    ("amount", "5,00".into()),
+                    ("group", x(&group)),
+                    ("reason", "vol".into()),
+                ],
+            ));
+        }
+        // The API, program 3 in the path, program 1's ids in the path or the body.
+        let api = format!("/api/v1/organizations/{o}/programs/{three}");
+        let participant = json!({
+            "participant_type_id": t.0, "id1": "", "id2": "", "name": "Volé", "phone": "",
+            "email": "", "postal_code": "", "notes": "", "receipts": false,
+            "consent_on": "2026-11-01", "consent_purpose": "programme"
+        });
+        rows.extend([
+            Cross::api(
+                "POST",
+                format!("{api}/claims/{submitted}/decision"),
+                json!({"approve": true}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/payment-batches"),
+                json!({"claim_ids": [in_batch.0]}),
+            )
+            .refused(&[404, 403, 409, 422]),
+            Cross::api(
+                "POST",
+                format!("{api}/payment-batches/{batch}/payment"),
+                json!({"paid_on": "2026-12-03", "reference": "VOL"}),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/partners/{q}/markets"),
+                json!({"market_ids": [m2.0]}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/cards/{card}/adjustments"),
+                json!({"product_group_id": group.0, "amount_cents": 500, "reason": "vol"}),
+            ),
+            Cross::api("PUT", format!("{api}/participants/{holder}"), participant.clone()),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{holder}/allocation-schedules/{s1}"),
+                json!({"max_loads": 1}),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{mine}/allocation-schedules/{s1}"),
+                json!({"max_loads": 1}),
+            ),
+            Cross::api("POST", format!("{api}/participants"), participant)
+                .refused(&[404, 403, 422]),
+        ]);
+        let programs = [w.program, three];
+        let state = || programs_state(&app, o, partner, &programs);
+        let op_token = app.token(o, &Scope::ALL).await;
+        let partner_token = app.token(partner, &Scope::ALL).await;
+        for (who, token) in [
+            ("coord-3@o.example", None),
+            ("admin@o.example", Some(op_token.as_str())),
+            ("staff@p.example", Some(partner_token.as_str())),
+        ] {
+            let browser = app.logged_in(who).await;
+            check_across_programs(&app, who, &browser, token, &rows, state).await;
+        }
+        // Under program 1's own path the first attack's form is legitimate for its operator:
+        // the matrix refused it for the path, not the form.
+        let res = app
+            .logged_in("admin@o.example")
+            .await
+            .post_form(
+                &format!("/o/{o}/programmes/{}/enveloppes", w.program),
+                &[
+                    ("schedule", s1.to_string().as_str()),
+                    ("partner", partner.to_string().as_str()),
+                    ("budget", "1500,00"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let budget = s.envelopes(w.program, Some(partner)).await.unwrap()[0].budget;
+        assert_eq!(budget, Cents(150_000));
+        app.stop().await;
+    }
+}
