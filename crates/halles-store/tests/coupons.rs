@@ -3228,7 +3228,10 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
                 .await,
             "move_envelope",
         );
-        not_found(store.delete_envelope(&two, envelope).await, "delete_envelope");
+        not_found(
+            store.delete_envelope(&two, envelope).await,
+            "delete_envelope",
+        );
         not_found(
             store.set_schedule_archived(&two, s1, true).await,
             "set_schedule_archived",

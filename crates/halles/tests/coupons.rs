@@ -2703,7 +2703,10 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             .await
             .unwrap();
         let ps3 = s.operated_program(&op, three).await.unwrap();
-        for (org, role) in [(partner, ProgramRole::Partner), (market, ProgramRole::Market)] {
+        for (org, role) in [
+            (partner, ProgramRole::Partner),
+            (market, ProgramRole::Market),
+        ] {
             s.add_program_member(&ps3, org, role).await.unwrap();
         }
         let types3 = s.participant_types(three).await.unwrap();
@@ -2773,7 +2776,10 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
                 &[("card", w.card.number.as_str().to_owned())],
             )
             .refused(&[404, 403, 422]),
-            f(format!("/versements/{s1}/archiver"), &[("archived", "1".into())]),
+            f(
+                format!("/versements/{s1}/archiver"),
+                &[("archived", "1".into())],
+            ),
             f(format!("/enveloppes/{envelope}/supprimer"), &[]),
             f(
                 format!("/groupes/{group}/renommer"),
@@ -2781,7 +2787,10 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             ),
             f(format!("/groupes/{group}/descendre"), &[]),
             f(format!("/groupes/{group}/supprimer"), &[]),
-            f(format!("/types/{t}"), &[(&format!("type_{t}_fr"), "Volé".into())]),
+            f(
+                format!("/types/{t}"),
+                &[(&format!("type_{t}_fr"), "Volé".into())],
+            ),
             f(format!("/types/{t}/supprimer"), &[]),
             f(format!("/membres/{q}/retirer"), &[]),
             f(format!("/partenaires/{q}/marches"), &[("market", x(&m2))]),
@@ -2803,7 +2812,10 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             f("/paiements".into(), &[("claim", x(&in_batch))]).refused(&[404, 403, 422]),
             f(
                 format!("/paiements/{batch}/paye"),
-                &[("paid_on", "2026-12-03".into()), ("reference", "VOL".into())],
+                &[
+                    ("paid_on", "2026-12-03".into()),
+                    ("reference", "VOL".into()),
+                ],
             ),
             f(
                 "/participants".into(),
@@ -2881,7 +2893,11 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
                 format!("{api}/cards/{card}/adjustments"),
                 json!({"product_group_id": group.0, "amount_cents": 500, "reason": "vol"}),
             ),
-            Cross::api("PUT", format!("{api}/participants/{holder}"), participant.clone()),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{holder}"),
+                participant.clone(),
+            ),
             Cross::api(
                 "PUT",
                 format!("{api}/participants/{holder}/allocation-schedules/{s1}"),

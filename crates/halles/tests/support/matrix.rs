@@ -250,7 +250,10 @@ impl Cross {
         Cross {
             method: "POST",
             path,
-            form: form.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+            form: form
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
             json: None,
             refused: &[404, 403],
         }
