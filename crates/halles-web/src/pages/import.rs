@@ -183,7 +183,7 @@ async fn import_page(
     report: Option<ImportReport>,
     data: String,
 ) -> Result<Response, PageError> {
-    let program = super::programs::program_scope(&state, &m, id)
+    let program = super::programs::program_scope(state, &m, id)
         .await?
         .program()
         .clone();
