@@ -2,6 +2,7 @@
 
 use crate::accounts::User;
 use crate::audit::{self, Action, Change};
+use crate::coupons::ProgramScope;
 use crate::db::{code, ms, ts, ts_opt};
 use crate::secrets::{hash_secret, new_secret};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
@@ -454,30 +455,22 @@ impl Store {
     /// it makes reaches that program's pages and nothing else of the organization.
     pub async fn invite_program_manager(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         email: &str,
     ) -> StoreResult<(Invitation, String)> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         self.invite(scope, email, Role::Staff, Some(program)).await
     }
 
     /// A program's managers: memberships of the operator limited to it.
-    pub async fn program_managers(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<Member>> {
-        self.operated_program(scope, program).await?;
+    pub async fn program_managers(&self, ps: &ProgramScope) -> StoreResult<Vec<Member>> {
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         self.member_list(scope, None, i64::MAX, Some(program)).await
     }
 
     /// A program's pending manager invitations.
-    pub async fn program_invitations(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<Invitation>> {
+    pub async fn program_invitations(&self, ps: &ProgramScope) -> StoreResult<Vec<Invitation>> {
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         Ok(self
             .pending_invitations(scope)
             .await?
@@ -489,19 +482,13 @@ impl Store {
     /// Takes a manager off a program (their membership, limited to it, ends).
     pub async fn remove_program_manager(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: MembershipId,
     ) -> StoreResult<()> {
-        if !self
-            .program_managers(scope, program)
-            .await?
-            .iter()
-            .any(|m| m.id == id)
-        {
+        if !self.program_managers(ps).await?.iter().any(|m| m.id == id) {
             return Err(StoreError::NotFound);
         }
-        self.remove_member(scope, id).await
+        self.remove_member(ps.tenant(), id).await
     }
 
     async fn invite(

@@ -90,7 +90,14 @@ async fn world(store: &Store) -> World {
         (funder, ProgramRole::Funder),
     ] {
         store
-            .add_program_member(&scope(operator), program, m, r)
+            .add_program_member(
+                &store
+                    .program_access(&scope(operator), program)
+                    .await
+                    .unwrap(),
+                m,
+                r,
+            )
             .await
             .unwrap();
     }
@@ -98,8 +105,10 @@ async fn world(store: &Store) -> World {
     assert!(matches!(
         store
             .add_program_member(
-                &scope(operator),
-                program,
+                &store
+                    .program_access(&scope(operator), program)
+                    .await
+                    .unwrap(),
                 other_market,
                 ProgramRole::Partner
             )
@@ -189,8 +198,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Twice a month, 30-day expiry, carry-over: 6 loads from June to August.
         let s1 = store
             .create_schedule(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -213,8 +221,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Monthly, replaced by each load, everything expires after October 31st.
         let s2 = store
             .create_schedule(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 &ScheduleInput {
                     name: "Saison".into(),
                     starts_on: date(2026, 6, 1),
@@ -232,50 +239,95 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .await
             .unwrap();
         store
-            .set_envelope(&op, s1, w.partner_a, Cents(20_000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s1).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s1,
+                w.partner_a,
+                Cents(20_000),
+            )
             .await
             .unwrap();
         store
-            .set_envelope(&op, s2, w.partner_a, Cents(10_000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s2).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s2,
+                w.partner_a,
+                Cents(10_000),
+            )
             .await
             .unwrap();
         store
-            .set_envelope(&op, s1, w.partner_b, Cents(5_000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s1).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s1,
+                w.partner_b,
+                Cents(5_000),
+            )
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         let p1 = store
-            .create_participant(&pa, w.program, &someone(one, "A-1"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(one, "A-1"),
+            )
             .await
             .unwrap();
         let p2 = store
-            .create_participant(&pa, w.program, &someone(two, "A-2"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(two, "A-2"),
+            )
             .await
             .unwrap();
         assert_eq!(p1.code.len(), 8);
         // The first identifier is unique within the organization.
         assert!(matches!(
             store
-                .create_participant(&pa, w.program, &someone(one, "A-1"))
+                .create_participant(
+                    &store.program_access(&pa, w.program).await.unwrap(),
+                    &someone(one, "A-1")
+                )
                 .await,
             Err(StoreError::Conflict("duplicate_id1"))
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(
             store
-                .participant(&scope(w.partner_b), w.program, p1.id)
+                .participant(
+                    &store
+                        .program_access(&scope(w.partner_b), w.program)
+                        .await
+                        .unwrap(),
+                    p1.id
+                )
                 .await
                 .is_err()
         );
         assert!(
             store
-                .participants(&scope(w.market), w.program, "")
+                .participants(
+                    &store
+                        .program_access(&scope(w.market), w.program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .is_err()
         );
         assert_eq!(
             store
-                .participants(&op, w.program, "A-")
+                .participants(&store.program_access(&op, w.program).await.unwrap(), "A-")
                 .await
                 .unwrap()
                 .len(),
@@ -285,31 +337,88 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Enrolling reserves every load from the envelope, and never beyond it.
         assert_eq!(
             store
-                .enrol_in_schedule(&pa, s1, p1.id, false, None)
+                .enrol_in_schedule(
+                    &store
+                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s1,
+                    p1.id,
+                    false,
+                    None
+                )
                 .await
                 .unwrap(),
             Cents(9_000)
         );
         assert!(matches!(
-            store.enrol_in_schedule(&pa, s1, p2.id, false, None).await,
+            store
+                .enrol_in_schedule(
+                    &store
+                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s1,
+                    p2.id,
+                    false,
+                    None
+                )
+                .await,
             Err(StoreError::Conflict("over_budget"))
         ));
         store
-            .move_envelope(&op, s1, w.partner_b, w.partner_a, Cents(1_000))
+            .move_envelope(
+                &store
+                    .program_access(&op, store.schedule(s1).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s1,
+                w.partner_b,
+                w.partner_a,
+                Cents(1_000),
+            )
             .await
             .unwrap();
         assert_eq!(
             store
-                .enrol_in_schedule(&pa, s1, p2.id, false, None)
+                .enrol_in_schedule(
+                    &store
+                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s1,
+                    p2.id,
+                    false,
+                    None
+                )
                 .await
                 .unwrap(),
             Cents(12_000)
         );
         store
-            .enrol_in_schedule(&pa, s2, p1.id, false, None)
+            .enrol_in_schedule(
+                &store
+                    .program_access(&pa, store.schedule(s2).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s2,
+                p1.id,
+                false,
+                None,
+            )
             .await
             .unwrap();
-        let forecast = store.forecast(&pa, s1, p1.id).await.unwrap();
+        let forecast = store
+            .forecast(
+                &store
+                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s1,
+                p1.id,
+            )
+            .await
+            .unwrap();
         assert_eq!(
             forecast.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
             vec![
@@ -322,10 +431,17 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             ]
         );
 
-        let (_, cards) = store.create_card_batch(&op, w.program, 6).await.unwrap();
+        let (_, cards) = store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 6)
+            .await
+            .unwrap();
         assert!(cards.iter().all(|c| c.status == CardStatus::Unassigned));
         let card1 = store
-            .assign_card(&pa, w.program, p1.id, None)
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p1.id,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(card1.id, cards[0].id);
@@ -361,16 +477,38 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // June 10th: P2 gets a card, and a catch-up of the missed June 1st load.
         run_until(&store, &clock, date(2026, 6, 10)).await;
         let card2 = store
-            .assign_card(&pa, w.program, p2.id, None)
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p2.id,
+                None,
+            )
             .await
             .unwrap();
         store
-            .reissue_load(&pa, s1, p2.id, date(2026, 6, 1))
+            .reissue_load(
+                &store
+                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s1,
+                p2.id,
+                date(2026, 6, 1),
+            )
             .await
             .unwrap();
         assert_eq!(balance(&store, card2.id, w.fruits).await, 1500);
         assert!(matches!(
-            store.reissue_load(&pa, s1, p2.id, date(2026, 6, 1)).await,
+            store
+                .reissue_load(
+                    &store
+                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s1,
+                    p2.id,
+                    date(2026, 6, 1)
+                )
+                .await,
             Err(StoreError::Conflict("no_missed_load"))
         ));
 
@@ -421,7 +559,17 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
 
         // July 5th: card 1 is lost; its funds move to a new card, the old one is refused.
         run_until(&store, &clock, date(2026, 7, 5)).await;
-        let card3 = store.replace_lost_card(&pa, card1.id, None).await.unwrap();
+        let card3 = store
+            .replace_lost_card(
+                &store
+                    .program_access(&pa, store.card(&pa, card1.id).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card1.id,
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(balance(&store, card3.id, w.fruits).await, 3000);
         assert_eq!(balance(&store, card3.id, w.dairy).await, 1000);
         assert_eq!(balance(&store, card1.id, w.fruits).await, 0);
@@ -603,28 +751,70 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
     on_every_db(|store, _clock| async move {
         let w = world(&store).await;
         let op = scope(w.operator);
-        let (_, cards) = store.create_card_batch(&op, w.program, 2).await.unwrap();
+        let (_, cards) = store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .await
+            .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
         let p = store
-            .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "R-1"))
+            .create_participant(
+                &store
+                    .program_access(&scope(w.partner_a), w.program)
+                    .await
+                    .unwrap(),
+                &someone(types[0].id, "R-1"),
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&scope(w.partner_a), w.program, p.id, None)
+            .assign_card(
+                &store
+                    .program_access(&scope(w.partner_a), w.program)
+                    .await
+                    .unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
         store
-            .adjust_funds(&op, card, w.fruits, Cents(10_000), "chargement manuel")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                w.fruits,
+                Cents(10_000),
+                "chargement manuel",
+            )
             .await
             .unwrap();
         store
-            .adjust_funds(&op, card, w.loyalty, Cents(1_000), "fidélité")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                w.loyalty,
+                Cents(1_000),
+                "fidélité",
+            )
             .await
             .unwrap();
         // A gift card spends loyalty funds for any group.
         store
-            .load_gift_card(&op, cards[1].id, Cents(500), "cadeau")
+            .load_gift_card(
+                &store
+                    .program_access(&op, store.card(&op, cards[1].id).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                cards[1].id,
+                Cents(500),
+                "cadeau",
+            )
             .await
             .unwrap();
         spend(&store, w.market, cards[1].id, &[(w.dairy, 400)])
@@ -662,12 +852,32 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         assert_eq!(t.spent, Cents(400 + spent));
         assert_eq!(t.remaining(), ledger);
         // A disabled card is refused with its state.
-        store.set_card_enabled(&op, card, false).await.unwrap();
+        store
+            .set_card_enabled(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                false,
+            )
+            .await
+            .unwrap();
         assert!(matches!(
             spend(&store, w.market, card, &[(w.fruits, 100)]).await,
             Err(StoreError::CardRefused("disabled"))
         ));
-        store.set_card_enabled(&op, card, true).await.unwrap();
+        store
+            .set_card_enabled(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                true,
+            )
+            .await
+            .unwrap();
         spend(&store, w.market, card, &[(w.fruits, 100)])
             .await
             .unwrap();
@@ -685,19 +895,44 @@ async fn a_sale_waits_for_another_writer_then_completes() {
     let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
     let w = world(&store).await;
     let op = scope(w.operator);
-    store.create_card_batch(&op, w.program, 1).await.unwrap();
+    store
+        .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+        .await
+        .unwrap();
     let types = store.participant_types(w.program).await.unwrap();
     let p = store
-        .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "W-1"))
+        .create_participant(
+            &store
+                .program_access(&scope(w.partner_a), w.program)
+                .await
+                .unwrap(),
+            &someone(types[0].id, "W-1"),
+        )
         .await
         .unwrap();
     let card = store
-        .assign_card(&scope(w.partner_a), w.program, p.id, None)
+        .assign_card(
+            &store
+                .program_access(&scope(w.partner_a), w.program)
+                .await
+                .unwrap(),
+            p.id,
+            None,
+        )
         .await
         .unwrap()
         .id;
     store
-        .adjust_funds(&op, card, w.fruits, Cents(1_000), "chargement manuel")
+        .adjust_funds(
+            &store
+                .program_access(&op, store.card(&op, card).await.unwrap().program)
+                .await
+                .unwrap(),
+            card,
+            w.fruits,
+            Cents(1_000),
+            "chargement manuel",
+        )
         .await
         .unwrap();
     let mut other = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
@@ -739,19 +974,44 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let market = scope(w.market);
-        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .await
+            .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
         let p = store
-            .create_participant(&scope(w.partner_a), w.program, &someone(types[0].id, "C-1"))
+            .create_participant(
+                &store
+                    .program_access(&scope(w.partner_a), w.program)
+                    .await
+                    .unwrap(),
+                &someone(types[0].id, "C-1"),
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&scope(w.partner_a), w.program, p.id, None)
+            .assign_card(
+                &store
+                    .program_access(&scope(w.partner_a), w.program)
+                    .await
+                    .unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
         store
-            .adjust_funds(&op, card, w.fruits, Cents(5_000), "chargement manuel")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                w.fruits,
+                Cents(5_000),
+                "chargement manuel",
+            )
             .await
             .unwrap();
         // May: 1,000 spent, 200 refunded. June: 300 spent.
@@ -766,7 +1026,10 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         spend(&store, w.market, card, &[(w.fruits, 300)])
             .await
             .unwrap();
-        let periods = store.owed_periods(&market, w.program).await.unwrap();
+        let periods = store
+            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .await
+            .unwrap();
         assert_eq!(periods.len(), 1, "June is not closed yet");
         assert_eq!(periods[0].start, date(2026, 5, 1));
         assert_eq!(periods[0].end, date(2026, 6, 1));
@@ -789,35 +1052,66 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
 
         refused(
             store
-                .file_claim(&market, w.program, date(2026, 5, 5), "")
+                .file_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    date(2026, 5, 5),
+                    "",
+                )
                 .await,
             "period_invalid",
         );
         refused(
             store
-                .file_claim(&market, w.program, date(2026, 6, 1), "")
+                .file_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    date(2026, 6, 1),
+                    "",
+                )
                 .await,
             "period_open",
         );
         refused(
             store
-                .file_claim(&market, w.program, date(2026, 4, 1), "")
+                .file_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    date(2026, 4, 1),
+                    "",
+                )
                 .await,
             "nothing_owed",
         );
         // Only markets of the program claim; only the operator and the market read claims.
         assert!(matches!(
             store
-                .file_claim(&scope(w.partner_a), w.program, date(2026, 5, 1), "")
+                .file_claim(
+                    &store
+                        .program_access(&scope(w.partner_a), w.program)
+                        .await
+                        .unwrap(),
+                    date(2026, 5, 1),
+                    ""
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.claims(&scope(w.funder), w.program, None).await,
+            store
+                .claims(
+                    &store
+                        .program_access(&scope(w.funder), w.program)
+                        .await
+                        .unwrap(),
+                    None
+                )
+                .await,
             Err(StoreError::NotFound)
         ));
         let first = store
-            .file_claim(&market, w.program, date(2026, 5, 1), "  Mai  ")
+            .file_claim(
+                &store.program_access(&market, w.program).await.unwrap(),
+                date(2026, 5, 1),
+                "  Mai  ",
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -826,30 +1120,53 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         refused(
             store
-                .file_claim(&market, w.program, date(2026, 5, 1), "")
+                .file_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    date(2026, 5, 1),
+                    "",
+                )
                 .await,
             "already_claimed",
         );
         // A market cannot decide; a refusal needs a reason; a refused period is claimed again.
         assert!(
             store
-                .decide_claim(&market, w.program, first.id, true, "")
+                .decide_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    first.id,
+                    true,
+                    ""
+                )
                 .await
                 .is_err()
         );
         refused(
             store
-                .decide_claim(&op, w.program, first.id, false, " ")
+                .decide_claim(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    first.id,
+                    false,
+                    " ",
+                )
                 .await,
             "reason_required",
         );
         let r = store
-            .decide_claim(&op, w.program, first.id, false, "Facture manquante")
+            .decide_claim(
+                &store.program_access(&op, w.program).await.unwrap(),
+                first.id,
+                false,
+                "Facture manquante",
+            )
             .await
             .unwrap();
         assert_eq!(r.status, ClaimStatus::Rejected);
         let again = store
-            .file_claim(&market, w.program, date(2026, 5, 1), "Avec facture")
+            .file_claim(
+                &store.program_access(&market, w.program).await.unwrap(),
+                date(2026, 5, 1),
+                "Avec facture",
+            )
             .await
             .unwrap();
         // Weeks instead of months: the days of May claimed already cannot be claimed again.
@@ -858,84 +1175,152 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         settings.report_period = ReportPeriod::Week;
         store
-            .update_program(&op, w.program, &settings)
+            .update_program(
+                &store.program_access(&op, w.program).await.unwrap(),
+                &settings,
+            )
             .await
             .unwrap();
         refused(
             store
-                .file_claim(&market, w.program, date(2026, 5, 18), "")
+                .file_claim(
+                    &store.program_access(&market, w.program).await.unwrap(),
+                    date(2026, 5, 18),
+                    "",
+                )
                 .await,
             "already_claimed",
         );
         settings.report_period = ReportPeriod::Month;
         store
-            .update_program(&op, w.program, &settings)
+            .update_program(
+                &store.program_access(&op, w.program).await.unwrap(),
+                &settings,
+            )
             .await
             .unwrap();
         refused(
             store
-                .create_payment_batch(&op, w.program, &[again.id])
+                .create_payment_batch(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    &[again.id],
+                )
                 .await,
             "claim_not_approved",
         );
         refused(
-            store.create_payment_batch(&op, w.program, &[]).await,
+            store
+                .create_payment_batch(&store.program_access(&op, w.program).await.unwrap(), &[])
+                .await,
             "no_claims",
         );
         store
-            .decide_claim(&op, w.program, again.id, true, "")
+            .decide_claim(
+                &store.program_access(&op, w.program).await.unwrap(),
+                again.id,
+                true,
+                "",
+            )
             .await
             .unwrap();
         refused(
             store
-                .decide_claim(&op, w.program, again.id, false, "non")
+                .decide_claim(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    again.id,
+                    false,
+                    "non",
+                )
                 .await,
             "claim_decided",
         );
         let batch = store
-            .create_payment_batch(&op, w.program, &[again.id, again.id])
+            .create_payment_batch(
+                &store.program_access(&op, w.program).await.unwrap(),
+                &[again.id, again.id],
+            )
             .await
             .unwrap();
         assert_eq!((batch.total, batch.claims), (Cents(800), 1));
         assert_eq!(batch.status, BatchStatus::Open);
         refused(
             store
-                .create_payment_batch(&op, w.program, &[again.id])
+                .create_payment_batch(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    &[again.id],
+                )
                 .await,
             "claim_not_approved",
         );
         let (_, paid) = store
-            .mark_batch_paid(&op, w.program, batch.id, date(2026, 6, 10), " VIR-0042 ")
+            .mark_batch_paid(
+                &store.program_access(&op, w.program).await.unwrap(),
+                batch.id,
+                date(2026, 6, 10),
+                " VIR-0042 ",
+            )
             .await
             .unwrap();
         assert_eq!(paid.len(), 1);
         assert_eq!(paid[0].status, ClaimStatus::Paid);
         refused(
             store
-                .mark_batch_paid(&op, w.program, batch.id, date(2026, 6, 10), "")
+                .mark_batch_paid(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    batch.id,
+                    date(2026, 6, 10),
+                    "",
+                )
                 .await,
             "batch_paid",
         );
-        let (b, _) = store.payment_batch(&op, w.program, batch.id).await.unwrap();
+        let (b, _) = store
+            .payment_batch(
+                &store.program_access(&op, w.program).await.unwrap(),
+                batch.id,
+            )
+            .await
+            .unwrap();
         assert_eq!(b.reference, "VIR-0042");
         assert_eq!(b.paid_on, Some(date(2026, 6, 10)));
-        let mine = store.claims(&market, w.program, None).await.unwrap();
+        let mine = store
+            .claims(
+                &store.program_access(&market, w.program).await.unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(mine.len(), 2);
-        let periods = store.owed_periods(&market, w.program).await.unwrap();
+        let periods = store
+            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .await
+            .unwrap();
         assert_eq!(periods[0].claim, Some((again.id, ClaimStatus::Paid)));
         assert_eq!(
             store
-                .claims(&op, w.program, Some(ClaimStatus::Paid))
+                .claims(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    Some(ClaimStatus::Paid)
+                )
                 .await
                 .unwrap()
                 .len(),
             1
         );
         assert_eq!(
-            store.payment_batches(&op, w.program).await.unwrap().len(),
+            store
+                .payment_batches(&store.program_access(&op, w.program).await.unwrap())
+                .await
+                .unwrap()
+                .len(),
             1
         );
-        assert!(store.payment_batches(&market, w.program).await.is_err());
+        assert!(
+            store
+                .payment_batches(&store.program_access(&market, w.program).await.unwrap())
+                .await
+                .is_err()
+        );
     })
     .await;
 }
@@ -969,7 +1354,16 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         assert_eq!(lots, ledger);
         assert_eq!(store.schedules(program).await.unwrap().len(), 2);
         // Markets claimed their closed months; the oldest are paid in one batch.
-        let claims = store.claims(&scope(operator), program, None).await.unwrap();
+        let claims = store
+            .claims(
+                &store
+                    .program_access(&scope(operator), program)
+                    .await
+                    .unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
         let has = |st| claims.iter().any(|c| c.status == st);
         use halles_core::coupons::ClaimStatus;
         assert!(
@@ -978,7 +1372,12 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         );
         assert_eq!(
             store
-                .payment_batches(&scope(operator), program)
+                .payment_batches(
+                    &store
+                        .program_access(&scope(operator), program)
+                        .await
+                        .unwrap()
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -998,8 +1397,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         let types = store.participant_types(w.program).await.unwrap();
         let s = store
             .create_schedule(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -1016,12 +1414,23 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .unwrap();
         // Room for two people of type 1 (2 loads of 10 $ each).
         store
-            .set_envelope(&op, s, w.partner_a, Cents(4000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                w.partner_a,
+                Cents(4000),
+            )
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         store
-            .create_participant(&pa, w.program, &someone(types[0].id, "X-1"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(types[0].id, "X-1"),
+            )
             .await
             .unwrap();
         let row = |line, t: &str, id1: &str, consent: &str, email: &str| ImportRow {
@@ -1044,7 +1453,13 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             row(9, "1", "N-6", "2026-05-01", ""),
         ];
         let report = store
-            .import_participants(&pa, w.program, &rows, "programme", Some(s), true)
+            .import_participants(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &rows,
+                "programme",
+                Some(s),
+                true,
+            )
             .await
             .unwrap();
         let problems: Vec<_> = report.rows.iter().map(|r| r.problem).collect();
@@ -1063,13 +1478,23 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         assert!(!report.applied);
         assert_eq!(
-            store.participants(&pa, w.program, "").await.unwrap().len(),
+            store
+                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .await
+                .unwrap()
+                .len(),
             1,
             "nothing saved"
         );
         // The two good rows alone go in, enrolled, in one go.
         let report = store
-            .import_participants(&pa, w.program, &rows[..2], "programme", Some(s), true)
+            .import_participants(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &rows[..2],
+                "programme",
+                Some(s),
+                true,
+            )
             .await
             .unwrap();
         assert!(report.applied);
@@ -1080,7 +1505,11 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .all(|r| r.code.as_ref().is_some_and(|c| c.len() == 8))
         );
         assert_eq!(
-            store.participants(&pa, w.program, "").await.unwrap().len(),
+            store
+                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .await
+                .unwrap()
+                .len(),
             3
         );
         let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
@@ -1088,33 +1517,64 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // Another partner cannot import into this program's lists of partner A, nor a market.
         assert!(
             store
-                .import_participants(&scope(w.market), w.program, &rows, "p", None, false)
+                .import_participants(
+                    &store
+                        .program_access(&scope(w.market), w.program)
+                        .await
+                        .unwrap(),
+                    &rows,
+                    "p",
+                    None,
+                    false
+                )
                 .await
                 .is_err()
         );
         // An envelope with enrolments stays; an unused one can be deleted, by the operator only.
         assert!(matches!(
-            store.delete_envelope(&op, w.program, env[0].id).await,
+            store
+                .delete_envelope(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    env[0].id
+                )
+                .await,
             Err(StoreError::Conflict("envelope_in_use"))
         ));
         let unused = store
-            .set_envelope(&op, s, w.partner_b, Cents(1000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                w.partner_b,
+                Cents(1000),
+            )
             .await
             .unwrap();
         assert!(matches!(
             store
-                .delete_envelope(&scope(w.partner_b), w.program, unused)
+                .delete_envelope(
+                    &store
+                        .program_access(&scope(w.partner_b), w.program)
+                        .await
+                        .unwrap(),
+                    unused
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         // Named under another program, it is not found.
         assert!(matches!(
             store
-                .delete_envelope(&op, ProgramId(w.program.0 + 1000), unused)
+                .program_access(&op, ProgramId(w.program.0 + 1000))
                 .await,
             Err(StoreError::NotFound)
         ));
-        store.delete_envelope(&op, w.program, unused).await.unwrap();
+        store
+            .delete_envelope(&store.program_access(&op, w.program).await.unwrap(), unused)
+            .await
+            .unwrap();
         assert!(
             store
                 .envelopes(w.program, Some(w.partner_b))
@@ -1130,20 +1590,40 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .map(|i| row(i + 2, "1", &format!("G-{i}"), "2026-05-01", ""))
             .collect();
         let report = store
-            .import_participants(&pb, w.program, &many, "Programme", None, true)
+            .import_participants(
+                &store.program_access(&pb, w.program).await.unwrap(),
+                &many,
+                "Programme",
+                None,
+                true,
+            )
             .await
             .unwrap();
         assert!(report.applied);
         assert_eq!(
-            store.all_participants(&pb, w.program).await.unwrap().len(),
+            store
+                .all_participants(&store.program_access(&pb, w.program).await.unwrap())
+                .await
+                .unwrap()
+                .len(),
             600
         );
         assert_eq!(
-            store.participants(&pb, w.program, "").await.unwrap().len(),
+            store
+                .participants(&store.program_access(&pb, w.program).await.unwrap(), "")
+                .await
+                .unwrap()
+                .len(),
             500
         );
         let again = store
-            .import_participants(&pb, w.program, &many[..1], "Programme", None, false)
+            .import_participants(
+                &store.program_access(&pb, w.program).await.unwrap(),
+                &many[..1],
+                "Programme",
+                None,
+                false,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -1177,28 +1657,55 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .await
             .unwrap();
         store
-            .add_program_member(&op, program, w.partner_a, ProgramRole::Partner)
+            .add_program_member(
+                &store.program_access(&op, program).await.unwrap(),
+                w.partner_a,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         store
-            .add_program_member(&op, program, w.market, ProgramRole::Market)
+            .add_program_member(
+                &store.program_access(&op, program).await.unwrap(),
+                w.market,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let fruits = store.product_groups(program).await.unwrap()[0].id;
         let t = store.participant_types(program).await.unwrap()[0].id;
-        store.create_card_batch(&op, program, 1).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 1)
+            .await
+            .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(&pa, program, &someone(t, "P-1"))
+            .create_participant(
+                &store.program_access(&pa, program).await.unwrap(),
+                &someone(t, "P-1"),
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&pa, program, p.id, None)
+            .assign_card(
+                &store.program_access(&pa, program).await.unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
         store
-            .adjust_funds(&op, card, fruits, Cents(1000), "test")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                fruits,
+                Cents(1000),
+                "test",
+            )
             .await
             .unwrap();
         let pay = |pin: Option<&str>| RedemptionInput {
@@ -1213,10 +1720,29 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             Err(StoreError::Conflict("pin_not_set"))
         ));
         assert!(matches!(
-            store.set_card_pin(&pa, card, "12a4").await,
+            store
+                .set_card_pin(
+                    &store
+                        .program_access(&pa, store.card(&pa, card).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    card,
+                    "12a4"
+                )
+                .await,
             Err(StoreError::Conflict("pin_invalid"))
         ));
-        store.set_card_pin(&pa, card, "2468").await.unwrap();
+        store
+            .set_card_pin(
+                &store
+                    .program_access(&pa, store.card(&pa, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                "2468",
+            )
+            .await
+            .unwrap();
         assert!(matches!(
             store.redeem(&m, &pay(None)).await,
             Err(StoreError::Conflict("pin_required"))
@@ -1250,43 +1776,74 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         let south = org(OrgKind::Market, "Marché du Sud").await;
         for m in [north, south] {
             store
-                .add_program_member(&op, w.program, m, ProgramRole::Market)
+                .add_program_member(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    m,
+                    ProgramRole::Market,
+                )
                 .await
                 .unwrap();
         }
         // The manager must be one of the program's markets; names are unique per program.
         assert!(matches!(
             store
-                .create_market_group(&op, w.program, "Quartiers", Some(w.partner_a))
+                .create_market_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    "Quartiers",
+                    Some(w.partner_a)
+                )
                 .await,
             Err(StoreError::Conflict("manager_not_market"))
         ));
         assert!(matches!(
             store
-                .create_market_group(&scope(w.market), w.program, "Quartiers", None)
+                .create_market_group(
+                    &store
+                        .program_access(&scope(w.market), w.program)
+                        .await
+                        .unwrap(),
+                    "Quartiers",
+                    None
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         let group = store
-            .create_market_group(&op, w.program, "Quartiers", Some(w.market))
+            .create_market_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                "Quartiers",
+                Some(w.market),
+            )
             .await
             .unwrap();
         assert!(matches!(
             store
-                .create_market_group(&op, w.program, "Quartiers", None)
+                .create_market_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    "Quartiers",
+                    None
+                )
                 .await,
             Err(StoreError::Conflict("name_taken"))
         ));
         for m in [w.market, north] {
             store
-                .set_market_group(&op, w.program, m, Some(group))
+                .set_market_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    m,
+                    Some(group),
+                )
                 .await
                 .unwrap();
         }
         // A market outside the program cannot be placed.
         assert!(matches!(
             store
-                .set_market_group(&op, w.program, w.other_market, Some(group))
+                .set_market_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.other_market,
+                    Some(group)
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -1305,19 +1862,38 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
 
         // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .await
+            .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(&pa, w.program, &someone(t, "G-1"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(t, "G-1"),
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&pa, w.program, p.id, None)
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
         store
-            .adjust_funds(&op, card, w.fruits, Cents(1000), "test")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                w.fruits,
+                Cents(1000),
+                "test",
+            )
             .await
             .unwrap();
         for (m, c) in [(w.market, 100), (north, 200), (south, 400)] {
@@ -1440,7 +2016,11 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Partner A sends its participants to the north only: the card is refused elsewhere,
         // before anything moves; with no market ticked, every market takes it again.
         store
-            .set_partner_markets(&op, w.program, w.partner_a, &[north])
+            .set_partner_markets(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.partner_a,
+                &[north],
+            )
             .await
             .unwrap();
         assert!(matches!(
@@ -1455,18 +2035,30 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Only the operator links, and only the program's own partners and markets.
         assert!(
             store
-                .set_partner_markets(&pa, w.program, w.partner_a, &[])
+                .set_partner_markets(
+                    &store.program_access(&pa, w.program).await.unwrap(),
+                    w.partner_a,
+                    &[]
+                )
                 .await
                 .is_err()
         );
         assert!(matches!(
             store
-                .set_partner_markets(&op, w.program, w.partner_a, &[w.other_market])
+                .set_partner_markets(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.partner_a,
+                    &[w.other_market]
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         store
-            .set_partner_markets(&op, w.program, w.partner_a, &[])
+            .set_partner_markets(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.partner_a,
+                &[],
+            )
             .await
             .unwrap();
         spend(&store, w.market, card, &[(w.fruits, 50)])
@@ -1476,7 +2068,10 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // market taken out redeems no more and manages nothing.
         assert!(matches!(
             store
-                .remove_program_member(&op, w.program, w.partner_a)
+                .remove_program_member(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.partner_a
+                )
                 .await,
             Err(StoreError::Conflict("member_in_use"))
         ));
@@ -1488,18 +2083,28 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             Err(StoreError::Conflict("org_in_use"))
         ));
         store
-            .remove_program_member(&op, w.program, w.partner_b)
+            .remove_program_member(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.partner_b,
+            )
             .await
             .unwrap();
         assert!(
             store
-                .remove_program_member(&pa, w.program, w.funder)
+                .remove_program_member(
+                    &store.program_access(&pa, w.program).await.unwrap(),
+                    w.funder
+                )
                 .await
                 .is_err()
         );
         // Taken out of the group, the north is no longer the manager's to read.
         store
-            .set_market_group(&op, w.program, north, None)
+            .set_market_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                north,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -1508,7 +2113,10 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             "its first sale and the one after the links were lifted"
         );
         store
-            .remove_program_member(&op, w.program, w.market)
+            .remove_program_member(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.market,
+            )
             .await
             .unwrap();
         assert!(
@@ -1542,7 +2150,12 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         let w = world(&store).await;
         let op = scope(w.operator);
         store
-            .rename_product_group(&op, w.program, w.dairy, "Laitiers", "Dairy")
+            .rename_product_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.dairy,
+                "Laitiers",
+                "Dairy",
+            )
             .await
             .unwrap();
         let first = |s: Store| async move { s.product_groups(w.program).await.unwrap() };
@@ -1555,65 +2168,125 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         let fruits_name = first(store.clone()).await[0].name_fr.clone();
         assert!(matches!(
             store
-                .rename_product_group(&op, w.program, w.dairy, &fruits_name, "")
+                .rename_product_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.dairy,
+                    &fruits_name,
+                    ""
+                )
                 .await,
             Err(StoreError::Conflict("duplicate_name"))
         ));
         assert!(matches!(
             store
-                .rename_product_group(&op, w.program, w.dairy, " ", "")
+                .rename_product_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.dairy,
+                    " ",
+                    ""
+                )
                 .await,
             Err(StoreError::Conflict("name_required"))
         ));
         // Only the operator changes groups.
         assert!(matches!(
             store
-                .rename_product_group(&scope(w.partner_a), w.program, w.dairy, "X", "")
+                .rename_product_group(
+                    &store
+                        .program_access(&scope(w.partner_a), w.program)
+                        .await
+                        .unwrap(),
+                    w.dairy,
+                    "X",
+                    ""
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         store
-            .move_product_group(&op, w.program, w.dairy, true)
+            .move_product_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.dairy,
+                true,
+            )
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // The first one cannot go higher.
         store
-            .move_product_group(&op, w.program, w.dairy, true)
+            .move_product_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                w.dairy,
+                true,
+            )
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // An unused group goes; the loyalty group and a group with money on a card stay.
         let bread = store
-            .add_product_group(&op, w.program, "Pain", "Bread", "#795548")
+            .add_product_group(
+                &store.program_access(&op, w.program).await.unwrap(),
+                "Pain",
+                "Bread",
+                "#795548",
+            )
             .await
             .unwrap();
         store
-            .delete_product_group(&op, w.program, bread)
+            .delete_product_group(&store.program_access(&op, w.program).await.unwrap(), bread)
             .await
             .unwrap();
         assert!(matches!(
-            store.delete_product_group(&op, w.program, w.loyalty).await,
+            store
+                .delete_product_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.loyalty
+                )
+                .await,
             Err(StoreError::Conflict("loyalty_reserved"))
         ));
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store.create_card_batch(&op, w.program, 1).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .await
+            .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(&pa, w.program, &someone(t, "D-1"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(t, "D-1"),
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&pa, w.program, p.id, None)
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
         store
-            .adjust_funds(&op, card, w.fruits, Cents(500), "test")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card,
+                w.fruits,
+                Cents(500),
+                "test",
+            )
             .await
             .unwrap();
         assert!(matches!(
-            store.delete_product_group(&op, w.program, w.fruits).await,
+            store
+                .delete_product_group(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    w.fruits
+                )
+                .await,
             Err(StoreError::Conflict("group_in_use"))
         ));
         assert_eq!(first(store.clone()).await.len(), 3);
@@ -1627,7 +2300,12 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let big = store
-            .add_participant_type(&op, w.program, "Famille de 5 et plus", "", "5+")
+            .add_participant_type(
+                &store.program_access(&op, w.program).await.unwrap(),
+                "Famille de 5 et plus",
+                "",
+                "5+",
+            )
             .await
             .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
@@ -1639,20 +2317,32 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         assert_eq!(types.last().map(|t| t.id), Some(big), "added at the end");
         assert!(matches!(
             store
-                .add_participant_type(&op, w.program, "Autre", "", "5+")
+                .add_participant_type(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    "Autre",
+                    "",
+                    "5+"
+                )
                 .await,
             Err(StoreError::Conflict("duplicate_match_key"))
         ));
         assert!(matches!(
             store
-                .add_participant_type(&scope(w.partner_a), w.program, "X", "", "x")
+                .add_participant_type(
+                    &store
+                        .program_access(&scope(w.partner_a), w.program)
+                        .await
+                        .unwrap(),
+                    "X",
+                    "",
+                    "x"
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         store
             .update_participant_type(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 big,
                 "Grande famille",
                 "Large family",
@@ -1673,7 +2363,13 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         );
         assert!(matches!(
             store
-                .update_participant_type(&op, w.program, big, "", "", "")
+                .update_participant_type(
+                    &store.program_access(&op, w.program).await.unwrap(),
+                    big,
+                    "",
+                    "",
+                    ""
+                )
                 .await,
             Err(StoreError::Conflict("name_required"))
         ));
@@ -1692,8 +2388,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Monthly, 10.00 (one person) or 20.00 (two persons), at most 4 loads.
         let s = store
             .create_schedule(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -1709,7 +2404,15 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .await
             .unwrap();
         store
-            .set_envelope(&op, s, w.partner_a, Cents(8_000))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                w.partner_a,
+                Cents(8_000),
+            )
             .await
             .unwrap();
         let reserved = || async {
@@ -1720,31 +2423,99 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .unwrap()
         };
         let p = store
-            .create_participant(&pa, w.program, &someone(one, "M-1"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(one, "M-1"),
+            )
             .await
             .unwrap();
         store
-            .enrol_in_schedule(&pa, s, p.id, false, None)
+            .enrol_in_schedule(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                false,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
 
         // Fewer loads give money back; more than the schedule's maximum is refused.
-        store.set_max_loads(&pa, s, p.id, 2).await.unwrap();
+        store
+            .set_max_loads(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                2,
+            )
+            .await
+            .unwrap();
         assert_eq!(reserved().await, 2_000);
-        assert_eq!(store.forecast(&pa, s, p.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .forecast(
+                    &store
+                        .program_access(&pa, store.schedule(s).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s,
+                    p.id
+                )
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(matches!(
-            store.set_max_loads(&pa, s, p.id, 5).await,
+            store
+                .set_max_loads(
+                    &store
+                        .program_access(&pa, store.schedule(s).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s,
+                    p.id,
+                    5
+                )
+                .await,
             Err(StoreError::Conflict("max_loads_above_schedule"))
         ));
         assert!(matches!(
-            store.set_max_loads(&pa, s, p.id, 0).await,
+            store
+                .set_max_loads(
+                    &store
+                        .program_access(&pa, store.schedule(s).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s,
+                    p.id,
+                    0
+                )
+                .await,
             Err(StoreError::Conflict("max_loads"))
         ));
         // Another partner cannot touch them.
         assert!(
             store
-                .set_max_loads(&scope(w.partner_b), s, p.id, 3)
+                .set_max_loads(
+                    &store
+                        .program_access(
+                            &scope(w.partner_b),
+                            store.schedule(s).await.unwrap().program
+                        )
+                        .await
+                        .unwrap(),
+                    s,
+                    p.id,
+                    3
+                )
                 .await
                 .is_err()
         );
@@ -1753,52 +2524,133 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         let mut input = someone(two, "M-1");
         input.name = "Nouveau nom".into();
         store
-            .update_participant(&pa, w.program, p.id, &input)
+            .update_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p.id,
+                &input,
+            )
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
         // Back to 4 loads would need 8,000 for them alone: still within the 8,000 budget.
-        store.set_max_loads(&pa, s, p.id, 4).await.unwrap();
+        store
+            .set_max_loads(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                4,
+            )
+            .await
+            .unwrap();
         assert_eq!(reserved().await, 8_000);
         let q = store
-            .create_participant(&pa, w.program, &someone(one, "M-2"))
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(one, "M-2"),
+            )
             .await
             .unwrap();
         assert!(matches!(
-            store.enrol_in_schedule(&pa, s, q.id, false, None).await,
+            store
+                .enrol_in_schedule(
+                    &store
+                        .program_access(&pa, store.schedule(s).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s,
+                    q.id,
+                    false,
+                    None
+                )
+                .await,
             Err(StoreError::Conflict("over_budget"))
         ));
-        store.set_max_loads(&pa, s, p.id, 3).await.unwrap();
+        store
+            .set_max_loads(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                3,
+            )
+            .await
+            .unwrap();
         assert_eq!(reserved().await, 6_000);
 
         // After two loads ran, the maximum cannot go below two.
-        store.create_card_batch(&op, w.program, 2).await.unwrap();
-        store.assign_card(&pa, w.program, p.id, None).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .await
+            .unwrap();
+        store
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p.id,
+                None,
+            )
+            .await
+            .unwrap();
         run_until(&store, &clock, date(2026, 7, 2)).await;
         assert!(matches!(
-            store.set_max_loads(&pa, s, p.id, 1).await,
+            store
+                .set_max_loads(
+                    &store
+                        .program_access(&pa, store.schedule(s).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    s,
+                    p.id,
+                    1
+                )
+                .await,
             Err(StoreError::Conflict("max_loads_below_loaded"))
         ));
-        store.set_max_loads(&pa, s, p.id, 2).await.unwrap();
+        store
+            .set_max_loads(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                2,
+            )
+            .await
+            .unwrap();
         assert_eq!(reserved().await, 0, "both loads ran, nothing is pending");
 
         // Participant types: one in use cannot be deleted, an unused one can.
         let spare = store
-            .add_participant_type(&op, w.program, "Inutilisé", "", "spare")
+            .add_participant_type(
+                &store.program_access(&op, w.program).await.unwrap(),
+                "Inutilisé",
+                "",
+                "spare",
+            )
             .await
             .unwrap();
         assert!(matches!(
-            store.delete_participant_type(&op, w.program, two).await,
+            store
+                .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), two)
+                .await,
             Err(StoreError::Conflict("type_in_use"))
         ));
         assert!(
             store
-                .delete_participant_type(&pa, w.program, spare)
+                .delete_participant_type(
+                    &store.program_access(&pa, w.program).await.unwrap(),
+                    spare
+                )
                 .await
                 .is_err()
         );
         store
-            .delete_participant_type(&op, w.program, spare)
+            .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), spare)
             .await
             .unwrap();
         assert!(
@@ -1810,7 +2662,12 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .any(|t| t.id == spare)
         );
         let again = store
-            .add_participant_type(&op, w.program, "Autre", "", "autre")
+            .add_participant_type(
+                &store.program_access(&op, w.program).await.unwrap(),
+                "Autre",
+                "",
+                "autre",
+            )
             .await
             .unwrap();
         let positions: Vec<i64> = store
@@ -1861,7 +2718,11 @@ async fn an_anonymous_program_never_stores_identities() {
             .await
             .unwrap();
         store
-            .add_program_member(&op, program, w.partner_a, ProgramRole::Partner)
+            .add_program_member(
+                &store.program_access(&op, program).await.unwrap(),
+                w.partner_a,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let t = store.participant_types(program).await.unwrap()[0].id;
@@ -1870,7 +2731,7 @@ async fn an_anonymous_program_never_stores_identities() {
         input.email = "x@example.org".into();
         input.phone = "514 555 0000".into();
         let p = store
-            .create_participant(&pa, program, &input)
+            .create_participant(&store.program_access(&pa, program).await.unwrap(), &input)
             .await
             .unwrap();
         assert_eq!(
@@ -1884,10 +2745,17 @@ async fn an_anonymous_program_never_stores_identities() {
         );
         assert_eq!(p.id1, "X-1");
         store
-            .update_participant(&pa, program, p.id, &input)
+            .update_participant(
+                &store.program_access(&pa, program).await.unwrap(),
+                p.id,
+                &input,
+            )
             .await
             .unwrap();
-        let p = store.participant(&pa, program, p.id).await.unwrap();
+        let p = store
+            .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+            .await
+            .unwrap();
         assert_eq!((p.name.as_str(), p.email.as_str()), ("", ""));
     })
     .await;
@@ -1902,8 +2770,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let s = store
             .create_schedule(
-                &op,
-                w.program,
+                &store.program_access(&op, w.program).await.unwrap(),
                 &ScheduleInput {
                     name: "Une fois".into(),
                     starts_on: date(2026, 6, 1),
@@ -1919,20 +2786,47 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .await
             .unwrap();
         store
-            .set_envelope(&op, s, w.partner_a, Cents(3000))
-            .await
-            .unwrap();
-        store.create_card_batch(&op, w.program, 2).await.unwrap();
-        let p = store
-            .create_participant(&pa, w.program, &someone(t, "U-1"))
+            .set_envelope(
+                &store
+                    .program_access(&op, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                w.partner_a,
+                Cents(3000),
+            )
             .await
             .unwrap();
         store
-            .enrol_in_schedule(&pa, s, p.id, false, None)
+            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .await
+            .unwrap();
+        let p = store
+            .create_participant(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                &someone(t, "U-1"),
+            )
+            .await
+            .unwrap();
+        store
+            .enrol_in_schedule(
+                &store
+                    .program_access(&pa, store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                p.id,
+                false,
+                None,
+            )
             .await
             .unwrap();
         let card = store
-            .assign_card(&pa, w.program, p.id, None)
+            .assign_card(
+                &store.program_access(&pa, w.program).await.unwrap(),
+                p.id,
+                None,
+            )
             .await
             .unwrap()
             .id;
@@ -1990,11 +2884,17 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             (w.partner_a, ProgramRole::Partner),
             (w.market, ProgramRole::Market),
         ] {
-            store.add_program_member(&op, program, m, r).await.unwrap();
+            store
+                .add_program_member(&store.program_access(&op, program).await.unwrap(), m, r)
+                .await
+                .unwrap();
         }
         let groups = store.product_groups(program).await.unwrap();
         let (fruits, dairy) = (groups[0].id, groups[1].id);
-        store.create_card_batch(&op, program, 3).await.unwrap();
+        store
+            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 3)
+            .await
+            .unwrap();
         let row =
             |line, id1: &str, start: &str, end: &str, moment: &str, f: &str, d: &str| ImportRow {
                 line,
@@ -2011,7 +2911,13 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             let store = store.clone();
             async move {
                 store
-                    .import_participants(&pa, program, &rows, "Programme", None, apply)
+                    .import_participants(
+                        &store.program_access(&pa, program).await.unwrap(),
+                        &rows,
+                        "Programme",
+                        None,
+                        apply,
+                    )
                     .await
                     .unwrap()
             }
@@ -2070,21 +2976,48 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         let report = import(first.clone(), true).await;
         assert!(report.applied, "{report:?}");
         assert_eq!(report.deactivated, 0);
-        let people = store.participants(&pa, program, "").await.unwrap();
+        let people = store
+            .participants(&store.program_access(&pa, program).await.unwrap(), "")
+            .await
+            .unwrap();
         let by = |id1: &str| people.iter().find(|p| p.id1 == id1).unwrap().clone();
         let (a, b) = (by("A"), by("B"));
         for p in [&a, &b] {
-            store.assign_card(&pa, program, p.id, None).await.unwrap();
+            store
+                .assign_card(
+                    &store.program_access(&pa, program).await.unwrap(),
+                    p.id,
+                    None,
+                )
+                .await
+                .unwrap();
         }
         // Their own schedules, not the program's list of schedules.
         assert!(store.schedules(program).await.unwrap().is_empty());
         let own = store.schedules_for(program, a.id).await.unwrap();
         assert_eq!(own.len(), 1);
-        assert_eq!(store.forecast(&pa, own[0].id, a.id).await.unwrap().len(), 3);
+        assert_eq!(
+            store
+                .forecast(
+                    &store
+                        .program_access(&pa, store.schedule(own[0].id).await.unwrap().program)
+                        .await
+                        .unwrap(),
+                    own[0].id,
+                    a.id
+                )
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
         run_until(&store, &clock, date(2026, 6, 30)).await;
         let mut cards = Vec::new();
         for p in [&a, &b] {
-            let p = store.participant(&pa, program, p.id).await.unwrap();
+            let p = store
+                .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+                .await
+                .unwrap();
             cards.push(p.card.unwrap().0);
         }
         let (card_a, card_b) = (cards[0], cards[1]);
@@ -2128,7 +3061,13 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         )
         .await;
         assert!(report.applied);
-        assert!(!store.participant(&pa, program, b.id).await.unwrap().active);
+        assert!(
+            !store
+                .participant(&store.program_access(&pa, program).await.unwrap(), b.id)
+                .await
+                .unwrap()
+                .active
+        );
         run_until(&store, &clock, date(2026, 7, 2)).await;
         assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000);
         // The same list again changes nothing.
@@ -2159,7 +3098,13 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap(),
             1
         );
-        assert!(!store.participant(&pa, program, a.id).await.unwrap().active);
+        assert!(
+            !store
+                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .await
+                .unwrap()
+                .active
+        );
         assert_eq!(
             store
                 .deactivate_ended_allowances(date(2026, 9, 2))
@@ -2191,7 +3136,216 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         )
         .await;
         assert!(report.applied, "{report:?}");
-        assert!(store.participant(&pa, program, a.id).await.unwrap().active);
+        assert!(
+            store
+                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .await
+                .unwrap()
+                .active
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_after() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let (op, pa) = (scope(w.operator), scope(w.partner_a));
+        let types = store.participant_types(w.program).await.unwrap();
+        // Program 1 (the world's): a schedule, two envelopes, a participant with a card.
+        let one = store.operated_program(&op, w.program).await.unwrap();
+        let schedule = ScheduleInput {
+            name: "Été".into(),
+            starts_on: date(2026, 6, 1),
+            ends_on: date(2026, 8, 31),
+            moment: LoadMoment::FirstOfMonth,
+            max_loads: 3,
+            carry_over: true,
+            usage_based: false,
+            expiry: Expiry::Never,
+            amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+        };
+        let s1 = store.create_schedule(&one, &schedule).await.unwrap();
+        let envelope = store
+            .set_envelope(&one, s1, w.partner_a, Cents(100_000))
+            .await
+            .unwrap();
+        store
+            .set_envelope(&one, s1, w.partner_b, Cents(50_000))
+            .await
+            .unwrap();
+        let one_pa = store.program_access(&pa, w.program).await.unwrap();
+        let person = store
+            .create_participant(&one_pa, &someone(types[0].id, "P1-1"))
+            .await
+            .unwrap();
+        store.create_card_batch(&one, 2).await.unwrap();
+        let card = store
+            .assign_card(&one_pa, person.id, None)
+            .await
+            .unwrap()
+            .id;
+
+        // Program 2, run by the same operator, with partner A in it.
+        let p2 = store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Programme 2".into(),
+                    public_name: String::new(),
+                    starts_on: date(2026, 6, 1),
+                    ends_on: date(2026, 10, 31),
+                    report_period: ReportPeriod::Month,
+                    anonymous: false,
+                    pin_required: false,
+                    off_platform: false,
+                },
+            )
+            .await
+            .unwrap();
+        let two = store.operated_program(&op, p2).await.unwrap();
+        store
+            .add_program_member(&two, w.partner_a, ProgramRole::Partner)
+            .await
+            .unwrap();
+        let two_pa = store.program_access(&pa, p2).await.unwrap();
+        let not_found = |r: Result<(), StoreError>, what: &str| {
+            assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
+        };
+
+        // Program 1's envelope, schedule, participant, card and partner, named under program 2.
+        not_found(
+            store
+                .set_envelope(&two, s1, w.partner_a, Cents(99_999_900))
+                .await
+                .map(drop),
+            "set_envelope",
+        );
+        not_found(
+            store
+                .move_envelope(&two, s1, w.partner_a, w.partner_b, Cents(10_000))
+                .await,
+            "move_envelope",
+        );
+        not_found(
+            store.delete_envelope(&two, envelope).await,
+            "delete_envelope",
+        );
+        not_found(
+            store.set_schedule_archived(&two, s1, true).await,
+            "set_schedule_archived",
+        );
+        not_found(
+            store
+                .enrol_in_schedule(&two_pa, s1, person.id, false, None)
+                .await
+                .map(drop),
+            "enrol_in_schedule",
+        );
+        not_found(
+            store.participant(&two_pa, person.id).await.map(drop),
+            "participant",
+        );
+        not_found(
+            store
+                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"))
+                .await,
+            "update_participant",
+        );
+        not_found(
+            store.remove_participant(&two_pa, person.id).await.map(drop),
+            "remove_participant",
+        );
+        not_found(
+            store.set_card_enabled(&two, card, false).await,
+            "set_card_enabled",
+        );
+        not_found(
+            store
+                .adjust_funds(&two, card, w.fruits, Cents(500), "test")
+                .await,
+            "adjust_funds",
+        );
+        not_found(
+            store.set_partner_markets(&two, w.partner_b, &[]).await,
+            "set_partner_markets (a partner of program 1 only)",
+        );
+        // Nothing moved.
+        let envelopes = store.envelopes(w.program, None).await.unwrap();
+        let budget = |p: OrgId| {
+            envelopes
+                .iter()
+                .find(|e| e.partner == p)
+                .map(|e| e.budget.0)
+        };
+        assert_eq!(budget(w.partner_a), Some(100_000));
+        assert_eq!(budget(w.partner_b), Some(50_000));
+        assert!(store.envelopes(p2, None).await.unwrap().is_empty());
+        assert!(!store.schedule(s1).await.unwrap().archived);
+        assert_eq!(
+            store.participant(&one_pa, person.id).await.unwrap().id1,
+            "P1-1"
+        );
+        assert_eq!(balance(&store, card, w.fruits).await, 0);
+
+        // Under its own program, the same changes go through and the audit log says what was
+        // there before.
+        store
+            .set_envelope(&one, s1, w.partner_a, Cents(90_000))
+            .await
+            .unwrap();
+        store
+            .move_envelope(&one, s1, w.partner_a, w.partner_b, Cents(10_000))
+            .await
+            .unwrap();
+        let entries = store
+            .audit_entries(
+                &op,
+                &halles_store::audit::Filter {
+                    entity: Some("budget_envelope".into()),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
+        let (moved, set) = (&entries[0], &entries[1]);
+        assert_eq!(set.before.as_ref().unwrap()["budget_cents"], 100_000);
+        assert_eq!(set.after.as_ref().unwrap()["budget_cents"], 90_000);
+        assert_eq!(moved.before.as_ref().unwrap()["from_budget_cents"], 90_000);
+        assert_eq!(moved.before.as_ref().unwrap()["to_budget_cents"], 50_000);
+        assert_eq!(moved.after.as_ref().unwrap()["from_budget_cents"], 80_000);
+        assert_eq!(moved.after.as_ref().unwrap()["to_budget_cents"], 60_000);
+
+        // A participant edit records the fields it changed, before and after.
+        let mut edit = someone(types[1].id, "P1-1");
+        edit.phone = "514 555-0101".into();
+        store
+            .update_participant(&one_pa, person.id, &edit)
+            .await
+            .unwrap();
+        let entries = store
+            .audit_entries(
+                &pa,
+                &halles_store::audit::Filter {
+                    entity: Some("participant".into()),
+                    action: Some("update".into()),
+                    ..Default::default()
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        let (before, after) = (
+            entries[0].before.clone().unwrap(),
+            entries[0].after.clone().unwrap(),
+        );
+        assert_eq!(before["type"], types[0].id.0);
+        assert_eq!(after["type"], types[1].id.0);
+        assert_eq!(before["phone"], "");
+        assert_eq!(after["phone"], "514 555-0101");
+        assert!(before.get("name").is_none() && after.get("name").is_none());
     })
     .await;
 }

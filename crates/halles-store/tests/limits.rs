@@ -44,16 +44,23 @@ async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, Ca
         )
         .await
         .unwrap();
+    let opg = store
+        .operated_program(&scope(operator), program)
+        .await
+        .unwrap();
     store
-        .add_program_member(&scope(operator), program, partner, ProgramRole::Partner)
+        .add_program_member(&opg, partner, ProgramRole::Partner)
         .await
         .unwrap();
     let fruits = store.product_groups(program).await.unwrap()[0].id;
     let types = store.participant_types(program).await.unwrap();
+    let ppg = store
+        .program_access(&scope(partner), program)
+        .await
+        .unwrap();
     let p = store
         .create_participant(
-            &scope(partner),
-            program,
+            &ppg,
             &ParticipantInput {
                 participant_type: Some(types[0].id),
                 id1: "L-1".into(),
@@ -65,17 +72,10 @@ async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, Ca
         )
         .await
         .unwrap();
+    store.create_card_batch(&opg, 1).await.unwrap();
+    let card = store.assign_card(&ppg, p.id, None).await.unwrap().id;
     store
-        .create_card_batch(&scope(operator), program, 1)
-        .await
-        .unwrap();
-    let card = store
-        .assign_card(&scope(partner), program, p.id, None)
-        .await
-        .unwrap()
-        .id;
-    store
-        .adjust_funds(&scope(operator), card, fruits, Cents(1_000), "chargement")
+        .adjust_funds(&opg, card, fruits, Cents(1_000), "chargement")
         .await
         .unwrap();
     (operator, program, fruits, card)
@@ -88,9 +88,13 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
         let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
         let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
         let (operator, program, fruits, card) = card_with_funds(&store).await;
+        let opg = store
+            .operated_program(&scope(operator), program)
+            .await
+            .unwrap();
         for amount in [i64::MAX, i64::MIN + 1, 10_000_001, -10_000_001] {
             let r = store
-                .adjust_funds(&scope(operator), card, fruits, Cents(amount), "énorme")
+                .adjust_funds(&opg, card, fruits, Cents(amount), "énorme")
                 .await;
             assert!(
                 matches!(r, Err(StoreError::Conflict("amount_too_large"))),
@@ -99,7 +103,7 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
         }
         // The maximum itself passes.
         store
-            .adjust_funds(&scope(operator), card, fruits, Cents(10_000_000), "max")
+            .adjust_funds(&opg, card, fruits, Cents(10_000_000), "max")
             .await
             .unwrap();
         let (ledger, cached, lots) = store.ledger_check(program).await.unwrap();

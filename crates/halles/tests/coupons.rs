@@ -61,19 +61,26 @@ async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str)
         (market.id, ProgramRole::Market),
     ] {
         app.store
-            .add_program_member(&op, program, org, role)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                org,
+                role,
+            )
             .await
             .unwrap();
     }
     let fruits = app.store.product_groups(program).await.unwrap()[0].id;
     let types = app.store.participant_types(program).await.unwrap();
-    let (batch, cards) = app.store.create_card_batch(&op, program, 3).await.unwrap();
+    let (batch, cards) = app
+        .store
+        .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 3)
+        .await
+        .unwrap();
     let ps = scope(partner.id);
     let person = app
         .store
         .create_participant(
-            &ps,
-            program,
+            &app.store.program_access(&ps, program).await.unwrap(),
             &ParticipantInput {
                 participant_type: Some(types[0].id),
                 name: holder.into(),
@@ -86,11 +93,24 @@ async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str)
         .unwrap();
     let card = app
         .store
-        .assign_card(&ps, program, person.id, None)
+        .assign_card(
+            &app.store.program_access(&ps, program).await.unwrap(),
+            person.id,
+            None,
+        )
         .await
         .unwrap();
     app.store
-        .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
+        .adjust_funds(
+            &app.store
+                .program_access(&op, app.store.card(&op, card.id).await.unwrap().program)
+                .await
+                .unwrap(),
+            card.id,
+            fruits,
+            Cents(2000),
+            "chargement",
+        )
         .await
         .unwrap();
     let register = app
@@ -235,7 +255,14 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         assert_eq!(redeem("k3", 100, qr).await.unwrap().status(), 201);
         let new_card = app
             .store
-            .replace_lost_card(&ps, card.id, None)
+            .replace_lost_card(
+                &app.store
+                    .program_access(&ps, app.store.card(&ps, card.id).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                card.id,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(new_card.status, CardStatus::Assigned);
@@ -535,7 +562,11 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         // any amount is typed; with no market ticked, it is taken again.
         let north = app.org(OrgKind::Market, "Marché du Nord").await;
         app.store
-            .add_program_member(&scope(o), program, north.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                north.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let north_id = north.id.to_string();
@@ -862,11 +893,19 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, market.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                market.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let types = app.store.participant_types(program).await.unwrap();
@@ -875,8 +914,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         let s = app
             .store
             .create_schedule(
-                &op,
-                program,
+                &app.store.program_access(&op, program).await.unwrap(),
                 &ScheduleInput {
                     name: "Hebdo".into(),
                     starts_on: date(2026, 11, 23),
@@ -892,16 +930,26 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .set_envelope(&op, s, partner.id, Cents(100_000))
+            .set_envelope(
+                &app.store
+                    .program_access(&op, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                partner.id,
+                Cents(100_000),
+            )
             .await
             .unwrap();
-        app.store.create_card_batch(&op, program, 2).await.unwrap();
+        app.store
+            .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 2)
+            .await
+            .unwrap();
         let ps = scope(partner.id);
         let person = app
             .store
             .create_participant(
-                &ps,
-                program,
+                &app.store.program_access(&ps, program).await.unwrap(),
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     email: "elise@example.org".into(),
@@ -915,11 +963,24 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .unwrap();
         let card = app
             .store
-            .assign_card(&ps, program, person.id, None)
+            .assign_card(
+                &app.store.program_access(&ps, program).await.unwrap(),
+                person.id,
+                None,
+            )
             .await
             .unwrap();
         app.store
-            .enrol_in_schedule(&ps, s, person.id, true, None)
+            .enrol_in_schedule(
+                &app.store
+                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                person.id,
+                true,
+                None,
+            )
             .await
             .unwrap();
         app.store.run_due_loads(date(2026, 11, 28)).await.unwrap();
@@ -963,8 +1024,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         let late = app
             .store
             .create_participant(
-                &ps,
-                program,
+                &app.store.program_access(&ps, program).await.unwrap(),
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     consent_on: Some(date(2026, 11, 1)),
@@ -975,7 +1035,16 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .await
             .unwrap();
         app.store
-            .enrol_in_schedule(&ps, s, late.id, false, None)
+            .enrol_in_schedule(
+                &app.store
+                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
+                    .await
+                    .unwrap(),
+                s,
+                late.id,
+                false,
+                None,
+            )
             .await
             .unwrap();
         app.clock.set("2026-12-07T14:00:00Z".parse().unwrap());
@@ -983,7 +1052,11 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
         assert_eq!(run.no_card, 2, "November 30th and December 7th");
         let late_card = app
             .store
-            .assign_card(&ps, program, late.id, None)
+            .assign_card(
+                &app.store.program_access(&ps, program).await.unwrap(),
+                late.id,
+                None,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1125,7 +1198,11 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1154,7 +1231,13 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         assert_eq!(upload(first, "apply").await.status(), 303);
         let people = app
             .store
-            .participants(&scope(partner.id), program, "")
+            .participants(
+                &app.store
+                    .program_access(&scope(partner.id), program)
+                    .await
+                    .unwrap(),
+                "",
+            )
             .await
             .unwrap();
         assert_eq!(people.len(), 1);
@@ -1194,7 +1277,11 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.operated_program(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1230,21 +1317,18 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
                 && html.contains("Programme Bonne Bouffe"),
             "the message, and what was typed: {html}"
         );
-        let ps = scope(partner.id);
-        assert!(
-            app.store
-                .participants(&ps, program, "")
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        let ps = app
+            .store
+            .program_access(&scope(partner.id), program)
+            .await
+            .unwrap();
+        assert!(app.store.participants(&ps, "").await.unwrap().is_empty());
 
         // A name a spreadsheet would run comes out of the CSV export as text.
         let types = app.store.participant_types(program).await.unwrap();
         app.store
             .create_participant(
                 &ps,
-                program,
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     name: "=cmd|' /C calc'!A0".into(),
@@ -1290,7 +1374,11 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.program_access(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -1321,7 +1409,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         );
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1334,7 +1428,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         assert!(res.text().await.unwrap().contains("Importer 2 personne"));
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1344,7 +1444,13 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         assert_eq!(res.status(), 303);
         assert_eq!(
             app.store
-                .participants(&scope(partner.id), program, "")
+                .participants(
+                    &app.store
+                        .program_access(&scope(partner.id), program)
+                        .await
+                        .unwrap(),
+                    ""
+                )
                 .await
                 .unwrap()
                 .len(),
@@ -1414,7 +1520,13 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
         assert_eq!(res.status(), 303);
         let p = app
             .store
-            .participant(&scope(w.partner.id), program, holder)
+            .participant(
+                &app.store
+                    .program_access(&scope(w.partner.id), program)
+                    .await
+                    .unwrap(),
+                holder,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -1643,7 +1755,15 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             html.contains("Marché Jean-Talon") && html.contains("Facture 17"),
             "{html}"
         );
-        let claim = app.store.claims(&scope(o), program, None).await.unwrap()[0].id;
+        let claim = app
+            .store
+            .claims(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                None,
+            )
+            .await
+            .unwrap()[0]
+            .id;
         let res = op
             .post_form(
                 &format!("{op_page}/{claim}/refuser"),
@@ -1823,7 +1943,11 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
         // The partner's participants may spend at another market only: this market refuses.
         let elsewhere = app.org(OrgKind::Market, "Autre marché").await;
         app.store
-            .add_program_member(&scope(o), program, elsewhere.id, ProgramRole::Market)
+            .add_program_member(
+                &app.store.program_access(&scope(o), program).await.unwrap(),
+                elsewhere.id,
+                ProgramRole::Market,
+            )
             .await
             .unwrap();
         let links = url(o, &format!("/partners/{}/markets", w.partner.id));
@@ -2018,7 +2142,10 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         // A card of the other program, named under this one, is not found.
         let (_, other_cards) = app
             .store
-            .create_card_batch(&scope(o), other, 1)
+            .create_card_batch(
+                &app.store.program_access(&scope(o), other).await.unwrap(),
+                1,
+            )
             .await
             .unwrap();
         let res = coord
@@ -2052,7 +2179,12 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         // The operator takes them off the program: the pages close.
         let manager = app
             .store
-            .program_managers(&scope(o), w.program)
+            .program_managers(
+                &app.store
+                    .program_access(&scope(o), w.program)
+                    .await
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(manager.len(), 1);
@@ -2522,6 +2654,389 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             ],
         )
         .await;
+        app.stop().await;
+    }
+}
+
+/// What the database holds of some programs, as text: compared before and after each
+/// cross-program row.
+async fn programs_state(
+    app: &TestApp,
+    operator: halles_core::OrgId,
+    partner: halles_core::OrgId,
+    programs: &[halles_core::ProgramId],
+) -> String {
+    let s = &app.store;
+    let mut out = String::new();
+    for &p in programs {
+        let op = s.operated_program(&scope(operator), p).await.unwrap();
+        out += &format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
+            s.program_by_id(p).await.unwrap(),
+            s.schedules(p).await.unwrap(),
+            s.envelopes(p, None).await.unwrap(),
+            s.program_members(p).await.unwrap(),
+            s.product_groups(p).await.unwrap(),
+            s.participant_types(p).await.unwrap(),
+            s.market_groups(p).await.unwrap(),
+        );
+        out += &format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
+            s.partner_markets(p).await.unwrap(),
+            s.all_participants(&op).await.unwrap(),
+            s.cards(&op, None, None).await.unwrap(),
+            s.claims(&op, None).await.unwrap(),
+            s.payment_batches(&op).await.unwrap(),
+            s.ledger_check(p).await.unwrap(),
+            s.program_managers(&op).await.unwrap(),
+        );
+    }
+    for org in [operator, partner] {
+        let n = s
+            .audit_entries(
+                &scope(org),
+                &halles_store::audit::Filter::default(),
+                100_000,
+            )
+            .await
+            .unwrap()
+            .len();
+        out += &format!("audit entries of {org}: {n}\n");
+    }
+    out
+}
+
+/// Issue 11, high 3: a manager invited to one program (and the operator's own staff, and its
+/// partner) acting under that program's path with another program's ids. Program "1" (the
+/// victim) is the world's; program "3" (the path) is a second program of the same operator.
+#[tokio::test]
+async fn a_program_limited_member_acting_across_programs_changes_nothing() {
+    use halles_core::coupons::{Expiry, LoadMoment};
+    use halles_store::coupons::{RedemptionInput, ScheduleInput};
+    use support::matrix::{Cross, check_across_programs};
+    for app in TestApp::on_every_db().await {
+        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
+        let (o, partner, market) = (w.operator.id, w.partner.id, w.market.id);
+        let (op, pa) = (scope(o), scope(partner));
+        let s = &app.store;
+        let one = s.operated_program(&op, w.program).await.unwrap();
+        // Program 1: a second partner and a second market of its own, a schedule with both
+        // partners' envelopes, claims from both markets (one approved and in a batch).
+        let q = app.org(OrgKind::PartnerOrg, "Maison Q").await.id;
+        let m2 = app.org(OrgKind::Market, "Marché 2").await.id;
+        s.add_program_member(&one, q, ProgramRole::Partner)
+            .await
+            .unwrap();
+        s.add_program_member(&one, m2, ProgramRole::Market)
+            .await
+            .unwrap();
+        let types = s.participant_types(w.program).await.unwrap();
+        let schedule = ScheduleInput {
+            name: "Hiver".into(),
+            starts_on: date(2026, 12, 1),
+            ends_on: date(2027, 3, 31),
+            moment: LoadMoment::FirstOfMonth,
+            max_loads: 4,
+            carry_over: true,
+            usage_based: false,
+            expiry: Expiry::Never,
+            amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+        };
+        let s1 = s.create_schedule(&one, &schedule).await.unwrap();
+        let envelope = s
+            .set_envelope(&one, s1, partner, Cents(100_000))
+            .await
+            .unwrap();
+        s.set_envelope(&one, s1, q, Cents(50_000)).await.unwrap();
+        let holder = w.card.participant.unwrap();
+        for (m, amount) in [(market, 500), (m2, 300)] {
+            s.redeem(
+                &scope(m),
+                &RedemptionInput {
+                    card: w.card.id.into(),
+                    register: None,
+                    lines: vec![(w.fruits, Cents(amount))],
+                    pin: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+        let november = date(2026, 11, 1);
+        let in_batch = s
+            .file_claim(
+                &s.program_access(&scope(market), w.program).await.unwrap(),
+                november,
+                "",
+            )
+            .await
+            .unwrap()
+            .id;
+        let submitted = s
+            .file_claim(
+                &s.program_access(&scope(m2), w.program).await.unwrap(),
+                november,
+                "",
+            )
+            .await
+            .unwrap()
+            .id;
+        s.decide_claim(&one, in_batch, true, "").await.unwrap();
+        let batch = s.create_payment_batch(&one, &[in_batch]).await.unwrap().id;
+        app.program_manager("coord-1@o.example", o, w.program).await;
+        let manager_of_one = s.program_managers(&one).await.unwrap()[0].id;
+        let market_group = s.market_groups(w.program).await.unwrap()[0].id;
+
+        // Program 3, with the same partner and market, and one participant of its own.
+        let three = s
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Programme 3".into(),
+                    ..bonne_bouffe()
+                },
+            )
+            .await
+            .unwrap();
+        let ps3 = s.operated_program(&op, three).await.unwrap();
+        for (org, role) in [
+            (partner, ProgramRole::Partner),
+            (market, ProgramRole::Market),
+        ] {
+            s.add_program_member(&ps3, org, role).await.unwrap();
+        }
+        let types3 = s.participant_types(three).await.unwrap();
+        let mine = s
+            .create_participant(
+                &s.program_access(&pa, three).await.unwrap(),
+                &ParticipantInput {
+                    participant_type: Some(types3[0].id),
+                    name: "Quelqu'un".into(),
+                    consent_on: Some(date(2026, 11, 1)),
+                    consent_purpose: "programme".into(),
+                    ..ParticipantInput::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        app.program_manager("coord-3@o.example", o, three).await;
+        app.user("admin@o.example", Some((o, Role::Admin))).await;
+        app.user("staff@p.example", Some((partner, Role::Staff)))
+            .await;
+
+        // Every program POST naming program 1's things, sent under program 3's path.
+        let page = format!("/o/{o}/programmes/{three}");
+        let (card, group, t) = (w.card.id, w.fruits, types[0].id);
+        let f = |path: String, form: &[(&str, String)]| Cross::form(format!("{page}{path}"), form);
+        let x = |v: &dyn ToString| v.to_string();
+        let mut rows = vec![
+            // The three attacks of the issue: the envelope raised, budget moved between
+            // program 1's partners, program 1's participant enrolled.
+            f(
+                "/enveloppes".into(),
+                &[
+                    ("schedule", x(&s1)),
+                    ("partner", x(&partner)),
+                    ("budget", "999999,00".into()),
+                ],
+            ),
+            f(
+                "/enveloppes".into(),
+                &[
+                    ("schedule", x(&s1)),
+                    ("from", x(&partner)),
+                    ("partner", x(&q)),
+                    ("budget", "100,00".into()),
+                ],
+            ),
+            f(
+                format!("/participants/{holder}/inscrire"),
+                &[("schedule", x(&s1))],
+            ),
+            // Program 3's participant with program 1's schedule.
+            f(
+                format!("/participants/{mine}/inscrire"),
+                &[("schedule", x(&s1))],
+            ),
+            f(
+                format!("/participants/{mine}/maximum"),
+                &[("schedule", x(&s1)), (&format!("max_{s1}"), "1".into())],
+            ),
+            f(
+                format!("/participants/{mine}/rattraper"),
+                &[("schedule", x(&s1)), ("due", "2026-12-01".into())],
+            ),
+            f(
+                format!("/participants/{mine}/carte"),
+                &[("card", w.card.number.as_str().to_owned())],
+            )
+            .refused(&[404, 403, 422]),
+            f(
+                format!("/versements/{s1}/archiver"),
+                &[("archived", "1".into())],
+            ),
+            f(format!("/enveloppes/{envelope}/supprimer"), &[]),
+            f(
+                format!("/groupes/{group}/renommer"),
+                &[(&format!("group_{group}_fr"), "Volé".into())],
+            ),
+            f(format!("/groupes/{group}/descendre"), &[]),
+            f(format!("/groupes/{group}/supprimer"), &[]),
+            f(
+                format!("/types/{t}"),
+                &[(&format!("type_{t}_fr"), "Volé".into())],
+            ),
+            f(format!("/types/{t}/supprimer"), &[]),
+            f(format!("/membres/{q}/retirer"), &[]),
+            f(format!("/partenaires/{q}/marches"), &[("market", x(&m2))]),
+            f(
+                "/groupes-marches".into(),
+                &[("market_group", "Volé".into()), ("manager", x(&m2))],
+            )
+            .refused(&[404, 403, 422]),
+            f(
+                "/groupes-marches/marche".into(),
+                &[("market", x(&m2)), ("group", x(&market_group))],
+            ),
+            f(format!("/gestionnaires/{manager_of_one}/retirer"), &[]),
+            f(format!("/reclamations/{submitted}/approuver"), &[]),
+            f(
+                format!("/reclamations/{submitted}/refuser"),
+                &[(&format!("reason_{submitted}"), "non".into())],
+            ),
+            f("/paiements".into(), &[("claim", x(&in_batch))]).refused(&[404, 403, 422]),
+            f(
+                format!("/paiements/{batch}/paye"),
+                &[
+                    ("paid_on", "2026-12-03".into()),
+                    ("reference", "VOL".into()),
+                ],
+            ),
+            f(
+                "/participants".into(),
+                &[
+                    ("participant_type", x(&t)),
+                    ("name", "Volé".into()),
+                    ("consent_on", "2026-11-01".into()),
+                    ("consent_purpose", "programme".into()),
+                ],
+            )
+            .refused(&[404, 403, 422]),
+        ];
+        for action in [
+            "modifier",
+            "retirer",
+            "desactiver",
+            "liberer",
+            "nip",
+            "perdue",
+            "ajuster",
+        ] {
+            rows.push(f(
+                format!("/participants/{holder}/{action}"),
+                &[
+                    ("name", "Volé".into()),
+                    ("participant_type", x(&t)),
+                    ("pin", "1234".into()),
+                    ("adjust_amount", "5,00".into()),
+                    ("adjust_group", x(&group)),
+                    ("adjust_reason", "vol".into()),
+                ],
+            ));
+        }
+        for action in ["desactiver", "activer", "retrouvee", "cadeau", "ajuster"] {
+            rows.push(f(
+                format!("/cartes/{card}/{action}"),
+                &[
+                    ("amount", "5,00".into()),
+                    ("group", x(&group)),
+                    ("reason", "vol".into()),
+                ],
+            ));
+        }
+        // The API, program 3 in the path, program 1's ids in the path or the body.
+        let api = format!("/api/v1/organizations/{o}/programs/{three}");
+        let participant = json!({
+            "participant_type_id": t.0, "id1": "", "id2": "", "name": "Volé", "phone": "",
+            "email": "", "postal_code": "", "notes": "", "receipts": false,
+            "consent_on": "2026-11-01", "consent_purpose": "programme"
+        });
+        rows.extend([
+            Cross::api(
+                "POST",
+                format!("{api}/claims/{submitted}/decision"),
+                json!({"approve": true}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/payment-batches"),
+                json!({"claim_ids": [in_batch.0]}),
+            )
+            .refused(&[404, 403, 409, 422]),
+            Cross::api(
+                "POST",
+                format!("{api}/payment-batches/{batch}/payment"),
+                json!({"paid_on": "2026-12-03", "reference": "VOL"}),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/partners/{q}/markets"),
+                json!({"market_ids": [m2.0]}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/cards/{card}/adjustments"),
+                json!({"product_group_id": group.0, "amount_cents": 500, "reason": "vol"}),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{holder}"),
+                participant.clone(),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{holder}/allocation-schedules/{s1}"),
+                json!({"max_loads": 1}),
+            ),
+            Cross::api(
+                "PUT",
+                format!("{api}/participants/{mine}/allocation-schedules/{s1}"),
+                json!({"max_loads": 1}),
+            ),
+            Cross::api("POST", format!("{api}/participants"), participant)
+                .refused(&[404, 403, 422]),
+        ]);
+        let programs = [w.program, three];
+        let state = || programs_state(&app, o, partner, &programs);
+        let op_token = app.token(o, &Scope::ALL).await;
+        let partner_token = app.token(partner, &Scope::ALL).await;
+        for (who, token) in [
+            ("coord-3@o.example", None),
+            ("admin@o.example", Some(op_token.as_str())),
+            ("staff@p.example", Some(partner_token.as_str())),
+        ] {
+            let browser = app.logged_in(who).await;
+            check_across_programs(&app, who, &browser, token, &rows, state).await;
+        }
+        // Under program 1's own path the first attack's form is legitimate for its operator:
+        // the matrix refused it for the path, not the form.
+        let res = app
+            .logged_in("admin@o.example")
+            .await
+            .post_form(
+                &format!("/o/{o}/programmes/{}/enveloppes", w.program),
+                &[
+                    ("schedule", s1.to_string().as_str()),
+                    ("partner", partner.to_string().as_str()),
+                    ("budget", "1500,00"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let budget = s.envelopes(w.program, Some(partner)).await.unwrap()[0].budget;
+        assert_eq!(budget, Cents(150_000));
         app.stop().await;
     }
 }

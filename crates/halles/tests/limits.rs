@@ -54,23 +54,25 @@ async fn money_beyond_its_maximum_is_refused_everywhere_and_nothing_changes() {
             )
             .await
             .unwrap();
+        let opg = app.store.operated_program(&op, program).await.unwrap();
         for (org, role) in [
             (partner.id, ProgramRole::Partner),
             (market.id, ProgramRole::Market),
         ] {
-            app.store
-                .add_program_member(&op, program, org, role)
-                .await
-                .unwrap();
+            app.store.add_program_member(&opg, org, role).await.unwrap();
         }
         let fruits = app.store.product_groups(program).await.unwrap()[0].id;
         let types = app.store.participant_types(program).await.unwrap();
-        app.store.create_card_batch(&op, program, 1).await.unwrap();
+        app.store.create_card_batch(&opg, 1).await.unwrap();
+        let ppg = app
+            .store
+            .program_access(&scope(partner.id), program)
+            .await
+            .unwrap();
         let person = app
             .store
             .create_participant(
-                &scope(partner.id),
-                program,
+                &ppg,
                 &ParticipantInput {
                     participant_type: Some(types[0].id),
                     name: "Alex".into(),
@@ -81,20 +83,15 @@ async fn money_beyond_its_maximum_is_refused_everywhere_and_nothing_changes() {
             )
             .await
             .unwrap();
-        let card = app
-            .store
-            .assign_card(&scope(partner.id), program, person.id, None)
-            .await
-            .unwrap();
+        let card = app.store.assign_card(&ppg, person.id, None).await.unwrap();
         app.store
-            .adjust_funds(&op, card.id, fruits, Cents(2000), "chargement")
+            .adjust_funds(&opg, card.id, fruits, Cents(2000), "chargement")
             .await
             .unwrap();
         let schedule = app
             .store
             .create_schedule(
-                &op,
-                program,
+                &opg,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -439,7 +436,11 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.operated_program(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
@@ -479,7 +480,13 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
         }
         let people = app
             .store
-            .participants(&scope(partner.id), program, "")
+            .participants(
+                &app.store
+                    .program_access(&scope(partner.id), program)
+                    .await
+                    .unwrap(),
+                "",
+            )
             .await
             .unwrap();
         assert!(people.is_empty());

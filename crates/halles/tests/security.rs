@@ -261,7 +261,11 @@ async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_a
             .await
             .unwrap();
         app.store
-            .add_program_member(&op, program, partner.id, ProgramRole::Partner)
+            .add_program_member(
+                &app.store.operated_program(&op, program).await.unwrap(),
+                partner.id,
+                ProgramRole::Partner,
+            )
             .await
             .unwrap();
         let kind = app.store.participant_types(program).await.unwrap()[0].id;

@@ -2,6 +2,7 @@
 //! disabling, and gift cards.
 
 use super::Access;
+use super::ProgramScope;
 use super::funds::{Entry, add_lot, card_dims, insert_entry};
 use crate::audit::{self, Action, Change};
 use crate::db::ms;
@@ -113,11 +114,10 @@ impl Store {
     /// Creates a batch of `size` unassigned cards in a program the acting organization runs.
     pub async fn create_card_batch(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         size: u32,
     ) -> StoreResult<(CardBatchId, Vec<Card>)> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if size == 0 || size > 5000 {
             return Err(StoreError::Conflict("batch_size"));
         }
@@ -170,15 +170,14 @@ impl Store {
     /// those of its participants (and, if it may assign cards, the unassigned ones).
     pub async fn cards(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         status: Option<CardStatus>,
         batch: Option<CardBatchId>,
     ) -> StoreResult<Vec<Card>> {
-        let (p, access) = self.program_access(scope, program).await?;
-        let partner = match access {
+        let (p, program) = (ps.program(), ps.id());
+        let partner = match ps.access() {
             Access::Operator => 0,
-            Access::Member(ProgramRole::Partner) => scope.org.0,
+            Access::Member(ProgramRole::Partner) => ps.tenant().org.0,
             Access::Member(_) => return Err(StoreError::NotFound),
         };
         let sql = format!(
@@ -258,16 +257,11 @@ impl Store {
         card_row(&r)
     }
 
-    /// [`Store::card`], refused as not found unless the card is of `program`: for routes that
-    /// name both (a program manager reaches one program only).
-    pub async fn program_card(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-        id: CardId,
-    ) -> StoreResult<Card> {
-        let card = self.card(scope, id).await?;
-        if card.program != program {
+    /// [`Store::card`], refused as not found unless the card is of the program in scope: for
+    /// routes that name both (a page under one program never acts on another's cards).
+    pub async fn program_card(&self, ps: &ProgramScope, id: CardId) -> StoreResult<Card> {
+        let card = self.card(ps.tenant(), id).await?;
+        if card.program != ps.id() {
             return Err(StoreError::NotFound);
         }
         Ok(card)
@@ -276,17 +270,15 @@ impl Store {
     /// Checks that the acting organization may give cards to this participant.
     async fn may_assign(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         participant: ParticipantId,
     ) -> StoreResult<OrgId> {
-        let (p, access) = self.program_access(scope, program).await?;
-        if let Access::Member(ProgramRole::Partner) = access
-            && !p.partners_assign_cards
+        if let Access::Member(ProgramRole::Partner) = ps.access()
+            && !ps.program().partners_assign_cards
         {
             return Err(StoreError::Conflict("operator_assigns_cards"));
         }
-        let who = self.participant(scope, program, participant).await?;
+        let who = self.participant(ps, participant).await?;
         if !who.active {
             return Err(StoreError::Conflict("participant_removed"));
         }
@@ -299,12 +291,12 @@ impl Store {
     /// Gives a participant a card: the one named, or the next unassigned one of the program.
     pub async fn assign_card(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         participant: ParticipantId,
         number: Option<&CardNumber>,
     ) -> StoreResult<Card> {
-        let partner = self.may_assign(scope, program, participant).await?;
+        let (scope, program) = (ps.tenant(), ps.id());
+        let partner = self.may_assign(ps, participant).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let target: Option<i64> = match number {
@@ -365,8 +357,8 @@ impl Store {
     }
 
     /// Takes a card back from its holder; refused while it holds funds (replace it instead).
-    pub async fn unassign_card(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
-        let card = self.card(scope, id).await?;
+    pub async fn unassign_card(&self, ps: &ProgramScope, id: CardId) -> StoreResult<()> {
+        let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, id).await?;
@@ -399,11 +391,11 @@ impl Store {
     /// Disables or enables a card (a disabled card is refused at registers).
     pub async fn set_card_enabled(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         id: CardId,
         enabled: bool,
     ) -> StoreResult<()> {
-        let card = self.card(scope, id).await?;
+        let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let (from, to) = if enabled {
             (
                 "disabled",
@@ -440,11 +432,11 @@ impl Store {
     /// named, or the next unassigned). Returns the new card.
     pub async fn replace_lost_card(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         id: CardId,
         number: Option<&CardNumber>,
     ) -> StoreResult<Card> {
-        let old = self.card(scope, id).await?;
+        let (scope, old) = (ps.tenant(), self.program_card(ps, id).await?);
         let participant = old.participant.ok_or(StoreError::Conflict("card_state"))?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -505,13 +497,8 @@ impl Store {
     }
 
     /// Sets a card's 4-digit PIN (stored hashed), for programs that ask for one.
-    pub async fn set_card_pin(
-        &self,
-        scope: &TenantScope,
-        id: CardId,
-        pin: &str,
-    ) -> StoreResult<()> {
-        let card = self.card(scope, id).await?;
+    pub async fn set_card_pin(&self, ps: &ProgramScope, id: CardId, pin: &str) -> StoreResult<()> {
+        let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let pin = pin.trim().to_owned();
         if pin.len() != 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
             return Err(StoreError::Conflict("pin_invalid"));
@@ -531,8 +518,8 @@ impl Store {
     }
 
     /// Unlocks a lost card back to unassigned (found again; its funds stay on the new card).
-    pub async fn unlock_lost_card(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
-        let card = self.card(scope, id).await?;
+    pub async fn unlock_lost_card(&self, ps: &ProgramScope, id: CardId) -> StoreResult<()> {
+        let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(
             "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
@@ -554,13 +541,13 @@ impl Store {
     /// expire), or adds loyalty funds to a gift card.
     pub async fn load_gift_card(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         id: CardId,
         amount: Cents,
         reason: &str,
     ) -> StoreResult<()> {
-        let card = self.card(scope, id).await?;
-        self.operated_program(scope, card.program).await?;
+        let scope = ps.operated()?.tenant();
+        let card = self.program_card(ps, id).await?;
         if amount.0 <= 0 {
             return Err(StoreError::Conflict("invalid_amount"));
         }

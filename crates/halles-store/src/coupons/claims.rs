@@ -5,10 +5,11 @@
 //! The operator approves or refuses each claim (a refused period may be claimed again), gathers
 //! approved claims into a payment batch, and marks the batch paid with its date and reference.
 
+use super::ProgramScope;
 use super::{Access, date};
 use crate::audit::{self, Action, Change};
 use crate::db::{ms, ts, ts_opt};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{BatchStatus, ClaimStatus, ProgramRole, local_date, start_of};
 use halles_core::money::Cents;
 use halles_core::{ClaimId, OrgId, PaymentBatchId, ProgramId};
@@ -163,13 +164,9 @@ async fn owed_between(
 impl Store {
     /// The acting market's closed periods of a program with what each owes it, and the live
     /// claim of each; periods with nothing owed and no claim are left out. Oldest first.
-    pub async fn owed_periods(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<OwedPeriod>> {
-        let (p, access) = self.program_access(scope, program).await?;
-        if access != Access::Member(ProgramRole::Market) {
+    pub async fn owed_periods(&self, ps: &ProgramScope) -> StoreResult<Vec<OwedPeriod>> {
+        let (scope, program, p) = (ps.tenant(), ps.id(), ps.program());
+        if ps.access() != Access::Member(ProgramRole::Market) {
             return Err(StoreError::NotFound);
         }
         let today = local_date(self.now());
@@ -197,7 +194,7 @@ impl Store {
             }
         }
         out.retain(|o| o.end <= today);
-        for c in self.claims(scope, program, None).await? {
+        for c in self.claims(ps, None).await? {
             if c.status == ClaimStatus::Rejected {
                 continue;
             }
@@ -221,13 +218,12 @@ impl Store {
     /// not closed yet, with nothing owed, or already claimed (unless that claim was refused).
     pub async fn file_claim(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         start: Date,
         note: &str,
     ) -> StoreResult<Claim> {
-        let (p, access) = self.program_access(scope, program).await?;
-        if access != Access::Member(ProgramRole::Market) {
+        let (scope, program, p) = (ps.tenant(), ps.id(), ps.program());
+        if ps.access() != Access::Member(ProgramRole::Market) {
             return Err(StoreError::NotFound);
         }
         if p.report_period.start(start) != start {
@@ -290,18 +286,17 @@ impl Store {
         }));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
-        self.claim(scope, program, ClaimId(id)).await
+        self.claim(ps, ClaimId(id)).await
     }
 
     /// A program's claims the acting organization may read: every one for the operator, its
     /// own for a market; newest period first.
     pub async fn claims(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         status: Option<ClaimStatus>,
     ) -> StoreResult<Vec<Claim>> {
-        let market = self.claims_reader(scope, program).await?;
+        let (market, program) = (Self::claims_reader(ps)?, ps.id());
         let sql = format!(
             "SELECT {CLAIM_COLUMNS} FROM reimbursement_claims c JOIN organizations o ON o.id = c.market_id \
              WHERE c.program_id = $1 AND ($2 = 0 OR c.market_id = $2) AND ($3 = '' OR c.status = $3) \
@@ -319,13 +314,8 @@ impl Store {
     }
 
     /// One claim the acting organization may read.
-    pub async fn claim(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-        id: ClaimId,
-    ) -> StoreResult<Claim> {
-        let market = self.claims_reader(scope, program).await?;
+    pub async fn claim(&self, ps: &ProgramScope, id: ClaimId) -> StoreResult<Claim> {
+        let (market, program) = (Self::claims_reader(ps)?, ps.id());
         let sql = format!(
             "SELECT {CLAIM_COLUMNS} FROM reimbursement_claims c JOIN organizations o ON o.id = c.market_id \
              WHERE c.id = $1 AND c.program_id = $2 AND ($3 = 0 OR c.market_id = $3)"
@@ -341,14 +331,10 @@ impl Store {
     }
 
     /// Who reads a program's claims: the operator (every market, `None`) or a market (its own).
-    async fn claims_reader(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Option<OrgId>> {
-        match self.program_access(scope, program).await?.1 {
+    fn claims_reader(ps: &ProgramScope) -> StoreResult<Option<OrgId>> {
+        match ps.access() {
             Access::Operator => Ok(None),
-            Access::Member(ProgramRole::Market) => Ok(Some(scope.org)),
+            Access::Member(ProgramRole::Market) => Ok(Some(ps.tenant().org)),
             Access::Member(_) => Err(StoreError::NotFound),
         }
     }
@@ -356,13 +342,12 @@ impl Store {
     /// The operator approves a submitted claim, or refuses it with a reason.
     pub async fn decide_claim(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ClaimId,
         approve: bool,
         reason: &str,
     ) -> StoreResult<Claim> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let reason = reason.trim();
         if !approve && reason.is_empty() {
             return Err(StoreError::Conflict("reason_required"));
@@ -372,6 +357,7 @@ impl Store {
         } else {
             ClaimStatus::Rejected
         };
+        let was = self.claim(ps, id).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(
@@ -391,24 +377,24 @@ impl Store {
         if n != 1 {
             drop(tx);
             // Exists, so it was decided already; or not found.
-            self.claim(scope, program, id).await?;
+            self.claim(ps, id).await?;
             return Err(StoreError::Conflict("claim_decided"));
         }
         let change = Change::by(scope, Action::Update, "reimbursement_claim", id)
+            .before(json!({ "status": was.status.code(), "reason": was.reason }))
             .after(json!({ "status": status.code(), "reason": reason }));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
-        self.claim(scope, program, id).await
+        self.claim(ps, id).await
     }
 
     /// The operator gathers approved claims not in a batch yet into a new payment batch.
     pub async fn create_payment_batch(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         claims: &[ClaimId],
     ) -> StoreResult<PaymentBatch> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut ids: Vec<ClaimId> = claims.to_vec();
         ids.sort_by_key(|c| c.0);
         ids.dedup();
@@ -463,23 +449,20 @@ impl Store {
             .after(json!({ "program_id": program, "claims": ids, "total_cents": total }));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
-        Ok(self
-            .payment_batch(scope, program, PaymentBatchId(batch))
-            .await?
-            .0)
+        Ok(self.payment_batch(ps, PaymentBatchId(batch)).await?.0)
     }
 
     /// The operator marks an open batch paid on `paid_on` with the payment's reference; its
     /// claims become paid. Returns the batch as paid and its claims (for the remittance notices).
     pub async fn mark_batch_paid(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         batch: PaymentBatchId,
         paid_on: Date,
         reference: &str,
     ) -> StoreResult<(PaymentBatch, Vec<Claim>)> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
+        let (was, _) = self.payment_batch(ps, batch).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(
@@ -496,28 +479,30 @@ impl Store {
         .rows_affected();
         if n != 1 {
             drop(tx);
-            self.payment_batch(scope, program, batch).await?;
+            self.payment_batch(ps, batch).await?;
             return Err(StoreError::Conflict("batch_paid"));
         }
         sqlx::query("UPDATE reimbursement_claims SET status = 'paid' WHERE batch_id = $1")
             .bind(batch.0)
             .execute(&mut *tx)
             .await?;
-        let change = Change::by(scope, Action::Update, "payment_batch", batch).after(
+        let change = Change::by(scope, Action::Update, "payment_batch", batch)
+            .before(json!({
+                "status": was.status.code(),
+                "paid_on": was.paid_on.map(|d| d.to_string()),
+                "reference": was.reference,
+            }))
+            .after(
             json!({ "status": "paid", "paid_on": paid_on.to_string(), "reference": reference.trim() }),
         );
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
-        self.payment_batch(scope, program, batch).await
+        self.payment_batch(ps, batch).await
     }
 
     /// A program's payment batches, newest first (the operator).
-    pub async fn payment_batches(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<PaymentBatch>> {
-        self.operated_program(scope, program).await?;
+    pub async fn payment_batches(&self, ps: &ProgramScope) -> StoreResult<Vec<PaymentBatch>> {
+        let program = ps.operated()?.id();
         let sql = format!(
             "SELECT {BATCH_COLUMNS} FROM payment_batches b WHERE b.program_id = $1 ORDER BY b.id DESC"
         );
@@ -533,11 +518,10 @@ impl Store {
     /// One payment batch with its claims (the operator).
     pub async fn payment_batch(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: PaymentBatchId,
     ) -> StoreResult<(PaymentBatch, Vec<Claim>)> {
-        self.operated_program(scope, program).await?;
+        let program = ps.operated()?.id();
         let sql = format!(
             "SELECT {BATCH_COLUMNS} FROM payment_batches b WHERE b.id = $1 AND b.program_id = $2"
         );

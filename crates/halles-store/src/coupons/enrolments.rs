@@ -1,9 +1,10 @@
 //! Changes to one participant's enrolment in a schedule after the fact.
 
+use super::ProgramScope;
 use super::date;
 use super::schedules::Schedule;
 use crate::audit::{self, Action, Change};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::Enrolment;
 use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};
 use serde_json::json;
@@ -18,13 +19,14 @@ impl Store {
     /// run (`max_loads_below_loaded`).
     pub async fn set_max_loads(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         participant: ParticipantId,
         max_loads: u32,
     ) -> StoreResult<()> {
-        let s = self.schedule(schedule).await?;
-        let p = self.participant(scope, s.program, participant).await?;
+        let scope = ps.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
         if max_loads == 0 {
             return Err(StoreError::Conflict("max_loads"));
         }

@@ -1,5 +1,6 @@
 //! The funds ledger: lots and balances, redemptions, refunds, manual adjustments and expiry.
 
+use super::ProgramScope;
 use crate::db::{Backend, ms, ts};
 use crate::idempotency::Claim;
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
@@ -1328,7 +1329,7 @@ impl Store {
     /// beyond the balance.
     pub async fn adjust_funds(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         card: CardId,
         group: ProductGroupId,
         amount: Cents,
@@ -1345,7 +1346,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
         let dims = card_dims(&mut tx, card).await?;
-        if dims.operator != scope.org {
+        let scope = ps.operated()?.tenant();
+        if dims.operator != scope.org || dims.program != ps.id() {
             return Err(StoreError::NotFound);
         }
         let known =

@@ -2,7 +2,7 @@
 //! that nothing uses yet (no amount in a schedule, no money ever on a card). The loyalty group is
 //! reserved and stays.
 
-use crate::TenantScope;
+use super::ProgramScope;
 use crate::audit::{self, Action, Change};
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
@@ -14,13 +14,12 @@ impl Store {
     /// Renames a group of a program the acting organization runs.
     pub async fn rename_product_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         group: ProductGroupId,
         name_fr: &str,
         name_en: &str,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en) = (name_fr.trim(), name_en.trim());
         if fr.is_empty() {
             return Err(StoreError::Conflict("name_required"));
@@ -54,12 +53,11 @@ impl Store {
     /// Moves a group one place up (`up`) or down in the program's display order.
     pub async fn move_product_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         group: ProductGroupId,
         up: bool,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut order: Vec<ProductGroupId> = self
             .product_groups(program)
             .await?
@@ -104,11 +102,10 @@ impl Store {
     /// amounts in schedules go with it.
     pub async fn delete_product_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         group: ProductGroupId,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let before = self.group_of(program, group).await?;
         if before.is_loyalty {
             return Err(StoreError::Conflict("loyalty_reserved"));

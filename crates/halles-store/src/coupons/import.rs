@@ -8,6 +8,7 @@
 //! whole list: a known first identifier updates that participant (a new allocation when its
 //! terms changed), and active participants missing from it are deactivated.
 
+use super::ProgramScope;
 use super::off_platform::{Allowance, end_allowance, start_allowance};
 use super::participants::{insert_participant, update_identity};
 use super::schedules::enrol_tx;
@@ -17,7 +18,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, local_date};
 use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
-use halles_core::{ParticipantId, ProductGroupId, ProgramId, ScheduleId};
+use halles_core::{ParticipantId, ProductGroupId, ScheduleId};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -157,15 +158,15 @@ impl Store {
     /// (and in `schedule`, if given) in one transaction.
     pub async fn import_participants(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         rows: &[ImportRow],
         consent_purpose: &str,
         schedule: Option<ScheduleId>,
         apply: bool,
     ) -> StoreResult<ImportReport> {
-        let prog = match self.program_access(scope, program).await? {
-            (p, Access::Member(ProgramRole::Partner)) => p,
+        let (scope, program) = (ps.tenant(), ps.id());
+        let prog = match ps.access() {
+            Access::Member(ProgramRole::Partner) => ps.program().clone(),
             _ => return Err(StoreError::NotFound),
         };
         if consent_purpose.trim().is_empty() {
@@ -175,13 +176,7 @@ impl Store {
         let off = prog.off_platform;
         let schedule = if off { None } else { schedule };
         let schedule = match schedule {
-            Some(id) => {
-                let s = self.schedule(id).await?;
-                if s.program != program {
-                    return Err(StoreError::NotFound);
-                }
-                Some(s)
-            }
+            Some(id) => Some(self.program_schedule(ps, id).await?),
             None => None,
         };
         let mut free = match &schedule {

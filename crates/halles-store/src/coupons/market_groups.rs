@@ -2,7 +2,7 @@
 //! that runs them) and may name one of the program's markets their manager. The manager reads the
 //! group's sales and what the program owes each of its markets; it sees no identities.
 
-use crate::TenantScope;
+use super::ProgramScope;
 use crate::audit::{self, Action, Change};
 use crate::db::{Store, ms};
 use crate::error::{StoreError, StoreResult};
@@ -43,12 +43,11 @@ impl Store {
     /// must be one of the program's markets.
     pub async fn create_market_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         name: &str,
         manager: Option<OrgId>,
     ) -> StoreResult<MarketGroupId> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Conflict("name_required"));
@@ -86,12 +85,11 @@ impl Store {
     /// Puts one of the program's markets in a group, or takes it out (`None`).
     pub async fn set_market_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         market: OrgId,
         group: Option<MarketGroupId>,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let now = self.now();
         let mut tx = self.write_tx().await?;
         if !is_market(&mut tx, program, market).await? {

@@ -36,7 +36,8 @@ pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
 pub(crate) use programs::partner_holds;
 pub use programs::{
-    Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramSettings,
+    Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
+    ProgramSettings,
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};

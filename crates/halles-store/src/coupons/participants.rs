@@ -1,8 +1,9 @@
 //! Participants enrolled by partner organizations, with the least personal data.
 
+use super::ProgramScope;
 use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{ProgramRole, participant_code};
 use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProgramId};
 use jiff::civil::Date;
@@ -214,6 +215,41 @@ impl<'q> BindIdentity<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyAr
     }
 }
 
+/// The fields a participant edit changes, as they were and as they are: only those that
+/// differ, for the audit log (the partner's administrators, who read it, see them anyway).
+fn changed_fields(
+    before: &Participant,
+    t: ParticipantTypeId,
+    input: &ParticipantInput,
+) -> (serde_json::Value, serde_json::Value) {
+    let (mut was, mut now) = (serde_json::Map::new(), serde_json::Map::new());
+    let mut field = |name: &str, old: serde_json::Value, new: serde_json::Value| {
+        if old != new {
+            was.insert(name.to_owned(), old);
+            now.insert(name.to_owned(), new);
+        }
+    };
+    field("type", json!(before.participant_type), json!(t));
+    let text = [
+        ("id1", &before.id1, input.id1.trim().to_owned()),
+        ("id2", &before.id2, input.id2.trim().to_owned()),
+        ("name", &before.name, input.name.trim().to_owned()),
+        ("phone", &before.phone, input.phone.trim().to_owned()),
+        ("email", &before.email, input.email.trim().to_owned()),
+        (
+            "postal_code",
+            &before.postal_code,
+            input.postal_code.trim().to_uppercase(),
+        ),
+        ("notes", &before.notes, input.notes.trim().to_owned()),
+    ];
+    for (name, old, new) in text {
+        field(name, json!(old), json!(new));
+    }
+    field("receipts", json!(before.receipts), json!(input.receipts));
+    (was.into(), now.into())
+}
+
 fn nonempty(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
@@ -222,14 +258,10 @@ fn nonempty(s: &str) -> Option<&str> {
 impl Store {
     /// Which participants the acting organization may see in a program: a partner only its
     /// own, the operator all; markets and funders none (they never see identities).
-    async fn participant_filter(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<i64> {
-        match self.program_access(scope, program).await?.1 {
+    fn participant_filter(ps: &ProgramScope) -> StoreResult<i64> {
+        match ps.access() {
             Access::Operator => Ok(0),
-            Access::Member(ProgramRole::Partner) => Ok(scope.org.0),
+            Access::Member(ProgramRole::Partner) => Ok(ps.tenant().org.0),
             Access::Member(_) => Err(StoreError::NotFound),
         }
     }
@@ -237,12 +269,12 @@ impl Store {
     /// Enrols a participant in a program for the acting partner organization.
     pub async fn create_participant(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         input: &ParticipantInput,
     ) -> StoreResult<Participant> {
-        let prog = match self.program_access(scope, program).await? {
-            (p, Access::Member(ProgramRole::Partner)) => p,
+        let (scope, program) = (ps.tenant(), ps.id());
+        let prog = match ps.access() {
+            Access::Member(ProgramRole::Partner) => ps.program(),
             _ => return Err(StoreError::NotFound),
         };
         let t = input
@@ -282,17 +314,16 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.participant(scope, program, ParticipantId(id)).await
+        self.participant(ps, ParticipantId(id)).await
     }
 
     /// One participant the acting organization may see.
     pub async fn participant(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ParticipantId,
     ) -> StoreResult<Participant> {
-        let only = self.participant_filter(scope, program).await?;
+        let (only, program) = (Self::participant_filter(ps)?, ps.id());
         let sql = format!(
             "SELECT {COLUMNS} FROM participants p WHERE p.id = $1 AND p.program_id = $2 AND ($3 = 0 OR p.organization_id = $3)"
         );
@@ -310,30 +341,24 @@ impl Store {
     /// name, phone or card number; active first, newest first; the first 500 (a page).
     pub async fn participants(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         search: &str,
     ) -> StoreResult<Vec<Participant>> {
-        self.participants_up_to(scope, program, search, 500).await
+        self.participants_up_to(ps, search, 500).await
     }
 
     /// Every participant the acting organization may see (the export).
-    pub async fn all_participants(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<Participant>> {
-        self.participants_up_to(scope, program, "", i64::MAX).await
+    pub async fn all_participants(&self, ps: &ProgramScope) -> StoreResult<Vec<Participant>> {
+        self.participants_up_to(ps, "", i64::MAX).await
     }
 
     async fn participants_up_to(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         search: &str,
         limit: i64,
     ) -> StoreResult<Vec<Participant>> {
-        let only = self.participant_filter(scope, program).await?;
+        let (only, program) = (Self::participant_filter(ps)?, ps.id());
         let like = format!("%{}%", search.trim().to_lowercase());
         let sql = format!(
             "SELECT {COLUMNS} FROM participants p WHERE p.program_id = $1 AND ($2 = 0 OR p.organization_id = $2) \
@@ -362,12 +387,12 @@ impl Store {
     /// `over_budget`).
     pub async fn update_participant(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ParticipantId,
         input: &ParticipantInput,
     ) -> StoreResult<()> {
-        let before = self.participant(scope, program, id).await?;
+        let (scope, program) = (ps.tenant(), ps.id());
+        let before = self.participant(ps, id).await?;
         let t = input.participant_type.unwrap_or(before.participant_type);
         if !self
             .participant_types(program)
@@ -377,7 +402,7 @@ impl Store {
         {
             return Err(StoreError::Conflict("unknown_type"));
         }
-        let anonymous = self.program_by_id(program).await?.anonymous;
+        let anonymous = ps.program().anonymous;
         let input = &input.for_program(anonymous);
         let mut tx = self.write_tx().await?;
         if t != before.participant_type {
@@ -398,6 +423,7 @@ impl Store {
             }
         }
         update_identity(&mut tx, before.partner, id, t, input).await?;
+        let (was, now) = changed_fields(&before, t, input);
         audit::record(
             &mut tx,
             Change {
@@ -406,8 +432,8 @@ impl Store {
                 action: Action::Update,
                 entity: "participant",
                 entity_id: id.to_string(),
-                before: Some(json!({"type": before.participant_type})),
-                after: Some(json!({"type": t})),
+                before: Some(was),
+                after: Some(now),
             },
             self.now(),
         )
@@ -419,11 +445,11 @@ impl Store {
     /// envelopes. Funds already on the card stay until they are spent or expire.
     pub async fn remove_participant(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ParticipantId,
     ) -> StoreResult<i64> {
-        let p = self.participant(scope, program, id).await?;
+        let scope = ps.tenant();
+        let p = self.participant(ps, id).await?;
         let mut tx = self.write_tx().await?;
         let released = Store::release_enrolments(&mut tx, id).await?;
         sqlx::query("UPDATE participants SET active = $1 WHERE organization_id = $2 AND id = $3")

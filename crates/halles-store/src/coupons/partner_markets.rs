@@ -1,8 +1,9 @@
 //! The markets where each partner organization's participants may spend. A partner without
 //! links sends its participants to every market of the program; with links, only to those.
 
+use super::ProgramScope;
 use crate::audit::{self, Action, Change};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::ProgramRole;
 use halles_core::{OrgId, ProgramId};
 use serde_json::json;
@@ -14,12 +15,11 @@ impl Store {
     /// part in the program in that role.
     pub async fn set_partner_markets(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         partner: OrgId,
         markets: &[OrgId],
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let members = self.program_members(program).await?;
         let has =
             |org: OrgId, role: ProgramRole| members.iter().any(|m| m.org == org && m.role == role);

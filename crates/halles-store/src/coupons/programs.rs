@@ -176,6 +176,43 @@ pub enum Access {
     Member(ProgramRole),
 }
 
+/// A program the acting organization reaches, as checked by [`Store::program_access`] or
+/// [`Store::operated_program`], the only ways to get one. The store's program functions take
+/// it instead of a bare [`ProgramId`] and filter every id they are given on its program, so an
+/// id of another program (even one the same organization runs) answers `NotFound`.
+#[derive(Debug, Clone)]
+pub struct ProgramScope {
+    tenant: TenantScope,
+    program: Program,
+    access: Access,
+}
+
+impl ProgramScope {
+    /// The tenant scope it was checked with.
+    pub fn tenant(&self) -> &TenantScope {
+        &self.tenant
+    }
+    /// The program's id.
+    pub fn id(&self) -> ProgramId {
+        self.program.id
+    }
+    /// The program as read when the scope was checked.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+    /// How the acting organization reaches the program.
+    pub fn access(&self) -> Access {
+        self.access
+    }
+    /// The scope if the acting organization runs the program, or `NotFound`.
+    pub(crate) fn operated(&self) -> StoreResult<&Self> {
+        match self.access {
+            Access::Operator => Ok(self),
+            Access::Member(_) => Err(StoreError::NotFound),
+        }
+    }
+}
+
 const PROGRAM_COLUMNS: &str = "id, organization_id, name, public_name, public_address, starts_on, ends_on, report_period, \
      partners_assign_cards, anonymous, pin_required, archived, off_platform";
 
@@ -352,7 +389,7 @@ impl Store {
         &self,
         scope: &TenantScope,
         id: ProgramId,
-    ) -> StoreResult<(Program, Access)> {
+    ) -> StoreResult<ProgramScope> {
         let sql = format!(
             "SELECT {PROGRAM_COLUMNS}, (SELECT role FROM program_members m WHERE m.program_id = p.id \
              AND m.member_id = $2) AS member_role FROM programs p WHERE p.id = $1"
@@ -363,15 +400,21 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let p = program_row(&row)?;
-        if p.operator == scope.org {
-            return Ok((p, Access::Operator));
-        }
-        let role: Option<String> = row.try_get("member_role")?;
-        match role.and_then(|r| r.parse::<ProgramRole>().ok()) {
-            Some(r) => Ok((p, Access::Member(r))),
-            None => Err(StoreError::NotFound),
-        }
+        let program = program_row(&row)?;
+        let access = if program.operator == scope.org {
+            Access::Operator
+        } else {
+            let role: Option<String> = row.try_get("member_role")?;
+            match role.and_then(|r| r.parse::<ProgramRole>().ok()) {
+                Some(r) => Access::Member(r),
+                None => return Err(StoreError::NotFound),
+            }
+        };
+        Ok(ProgramScope {
+            tenant: *scope,
+            program,
+            access,
+        })
     }
 
     /// The program if the acting organization runs it, or `NotFound`.
@@ -379,11 +422,10 @@ impl Store {
         &self,
         scope: &TenantScope,
         id: ProgramId,
-    ) -> StoreResult<Program> {
-        match self.program_access(scope, id).await? {
-            (p, Access::Operator) => Ok(p),
-            _ => Err(StoreError::NotFound),
-        }
+    ) -> StoreResult<ProgramScope> {
+        let ps = self.program_access(scope, id).await?;
+        ps.operated()?;
+        Ok(ps)
     }
 
     /// A program by id, for trusted callers (jobs, the public balance page).
@@ -401,11 +443,11 @@ impl Store {
     /// or with an end before the start (`ends_before_start`).
     pub async fn update_program(
         &self,
-        scope: &TenantScope,
-        id: ProgramId,
+        ps: &ProgramScope,
         input: &ProgramSettings,
     ) -> StoreResult<()> {
-        let before = self.operated_program(scope, id).await?;
+        let (scope, id) = (ps.operated()?.tenant(), ps.id());
+        let before = self.program_by_id(id).await?;
         if input.name.trim().is_empty() {
             return Err(StoreError::Conflict("name_required"));
         }
@@ -448,11 +490,10 @@ impl Store {
     /// a JPEG already resized (the operator).
     pub async fn set_card_artwork(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         jpeg: Option<&[u8]>,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let now = self.now();
         let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM card_artwork WHERE program_id = $1 AND organization_id = $2")
@@ -487,13 +528,8 @@ impl Store {
     }
 
     /// Archives or restores a program.
-    pub async fn set_program_archived(
-        &self,
-        scope: &TenantScope,
-        id: ProgramId,
-        archived: bool,
-    ) -> StoreResult<()> {
-        self.operated_program(scope, id).await?;
+    pub async fn set_program_archived(&self, ps: &ProgramScope, archived: bool) -> StoreResult<()> {
+        let (scope, id) = (ps.operated()?.tenant(), ps.id());
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE programs SET archived = $1 WHERE organization_id = $2 AND id = $3")
             .bind(archived)
@@ -533,13 +569,12 @@ impl Store {
     /// Adds a product group to a program the acting organization runs.
     pub async fn add_product_group(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         name_fr: &str,
         name_en: &str,
         colour: &str,
     ) -> StoreResult<ProductGroupId> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if name_fr.trim().is_empty() {
             return Err(StoreError::Conflict("name_required"));
         }
@@ -593,12 +628,11 @@ impl Store {
     /// runs. The organization's kind must match the role.
     pub async fn add_program_member(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         member: OrgId,
         role: ProgramRole,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let kind: String = sqlx::query("SELECT kind FROM organizations WHERE id = $1")
             .bind(member.0)
             .fetch_optional(&self.pool)
@@ -640,13 +674,8 @@ impl Store {
     /// refused while it has active participants or money reserved or loaded from its envelopes
     /// (`member_in_use`); its empty envelopes go with it. A market stops redeeming at once (its
     /// past sales stay in the ledger) and stops managing any market group.
-    pub async fn remove_program_member(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-        member: OrgId,
-    ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+    pub async fn remove_program_member(&self, ps: &ProgramScope, member: OrgId) -> StoreResult<()> {
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let role = self
             .program_members(program)
             .await?

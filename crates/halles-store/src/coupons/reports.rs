@@ -251,7 +251,7 @@ impl Store {
         scope: &TenantScope,
         program: ProgramId,
     ) -> StoreResult<Slice> {
-        Ok(match self.program_access(scope, program).await?.1 {
+        Ok(match self.program_access(scope, program).await?.access() {
             Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
             Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),
             Access::Member(ProgramRole::Market) => Slice::Markets(scope.org.0),

@@ -1,10 +1,11 @@
 //! Allocation schedules, budget envelopes, enrolments and the loads that put funds on cards.
 
+use super::ProgramScope;
 use super::date;
 use super::funds::{CardDims, Entry, add_lot, expire_lot, insert_entry};
 use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{Calendar, EntryKind, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
@@ -148,11 +149,10 @@ impl Store {
     /// Creates a schedule in a program the acting organization runs.
     pub async fn create_schedule(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         input: &ScheduleInput,
     ) -> StoreResult<ScheduleId> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if input.name.trim().is_empty() {
             return Err(StoreError::Conflict("name_required"));
         }
@@ -248,6 +248,24 @@ impl Store {
         self.schedule_from(&row).await
     }
 
+    /// One schedule of the program in scope (not another program's), or `NotFound`.
+    pub async fn program_schedule(
+        &self,
+        ps: &ProgramScope,
+        id: ScheduleId,
+    ) -> StoreResult<Schedule> {
+        let sql = format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM allocation_schedules WHERE id = $1 AND program_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(ps.id().0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.schedule_from(&row).await
+    }
+
     async fn schedule_from(&self, r: &sqlx::any::AnyRow) -> StoreResult<Schedule> {
         let id: i64 = r.try_get("id")?;
         let amounts = sqlx::query(
@@ -290,24 +308,25 @@ impl Store {
     /// Archives or restores a schedule of a program the acting organization runs.
     pub async fn set_schedule_archived(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         id: ScheduleId,
         archived: bool,
     ) -> StoreResult<()> {
-        let s = self.schedule(id).await?;
-        if s.operator != scope.org {
-            return Err(StoreError::NotFound);
-        }
+        let scope = ps.operated()?.tenant();
+        let s = self.program_schedule(ps, id).await?;
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "UPDATE allocation_schedules SET archived = $1 WHERE organization_id = $2 AND id = $3",
+            "UPDATE allocation_schedules SET archived = $1 WHERE organization_id = $2 AND id = $3 \
+             AND program_id = $4",
         )
         .bind(archived)
         .bind(scope.org.0)
         .bind(id.0)
+        .bind(s.program.0)
         .execute(&mut *tx)
         .await?;
         let change = Change::by(scope, Action::Update, "allocation_schedule", id)
+            .before(json!({"archived": s.archived}))
             .after(json!({"archived": archived}));
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
@@ -315,12 +334,8 @@ impl Store {
 
     /// Deletes an envelope nothing has used (the operator): nothing reserved or loaded, no
     /// participant ever enrolled on it and no funds ever loaded from it (`envelope_in_use`).
-    pub async fn delete_envelope(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-        id: EnvelopeId,
-    ) -> StoreResult<()> {
+    pub async fn delete_envelope(&self, ps: &ProgramScope, id: EnvelopeId) -> StoreResult<()> {
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
@@ -356,15 +371,13 @@ impl Store {
     /// is already reserved and loaded is refused.
     pub async fn set_envelope(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         partner: OrgId,
         budget: Cents,
     ) -> StoreResult<EnvelopeId> {
-        let s = self.schedule(schedule).await?;
-        if s.operator != scope.org {
-            return Err(StoreError::NotFound);
-        }
+        let scope = ps.operated()?.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
         let is_partner = self
             .program_members(s.program)
             .await?
@@ -378,13 +391,25 @@ impl Store {
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
+        let before: Option<i64> = sqlx::query(
+            "SELECT budget_cents FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
+             AND program_id = $3",
+        )
+        .bind(schedule.0)
+        .bind(partner.0)
+        .bind(s.program.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("budget_cents"))
+        .transpose()?;
         let updated = sqlx::query(
             "UPDATE budget_envelopes SET budget_cents = $1 WHERE schedule_id = $2 AND partner_id = $3 \
-             AND reserved_cents + loaded_cents <= $1 RETURNING id",
+             AND program_id = $4 AND reserved_cents + loaded_cents <= $1 RETURNING id",
         )
         .bind(budget.0)
         .bind(schedule.0)
         .bind(partner.0)
+        .bind(s.program.0)
         .fetch_optional(&mut *tx)
         .await?;
         let id: i64 = match updated {
@@ -414,8 +439,12 @@ impl Store {
                 .try_get("id")?
             }
         };
-        let change = Change::by(scope, Action::Update, "budget_envelope", id)
-            .after(json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0}));
+        let after = json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0});
+        let mut change = Change::by(scope, Action::Update, "budget_envelope", id).after(after);
+        if let Some(b) = before {
+            change =
+                change.before(json!({"schedule": schedule, "partner": partner, "budget_cents": b}));
+        }
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Ok(EnvelopeId(id))
@@ -424,65 +453,70 @@ impl Store {
     /// Moves part of one partner's free budget to another partner's envelope of the same schedule.
     pub async fn move_envelope(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         from: OrgId,
         to: OrgId,
         amount: Cents,
     ) -> StoreResult<()> {
-        let s = self.schedule(schedule).await?;
-        if s.operator != scope.org {
-            return Err(StoreError::NotFound);
-        }
+        let scope = ps.operated()?.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
         if amount.0 <= 0 || from == to {
             return Err(StoreError::Conflict("invalid_amount"));
         }
         amount.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
-        let taken = sqlx::query(
+        let taken: Option<i64> = sqlx::query(
             "UPDATE budget_envelopes SET budget_cents = budget_cents - $1 WHERE schedule_id = $2 AND partner_id = $3 \
-             AND budget_cents - $1 >= reserved_cents + loaded_cents",
+             AND program_id = $4 AND budget_cents - $1 >= reserved_cents + loaded_cents RETURNING budget_cents",
         )
         .bind(amount.0)
         .bind(schedule.0)
         .bind(from.0)
-        .execute(&mut *tx)
+        .bind(s.program.0)
+        .fetch_optional(&mut *tx)
         .await?
-        .rows_affected();
-        if taken != 1 {
+        .map(|r| r.try_get("budget_cents"))
+        .transpose()?;
+        let Some(from_after) = taken else {
             return Err(StoreError::Conflict("over_budget"));
-        }
-        let given = sqlx::query(
+        };
+        let given: Option<i64> = sqlx::query(
             "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
-             AND budget_cents <= $4 - $1",
+             AND program_id = $4 AND budget_cents <= $5 - $1 RETURNING budget_cents",
         )
         .bind(amount.0)
         .bind(schedule.0)
         .bind(to.0)
+        .bind(s.program.0)
         .bind(MAX_BUDGET.0)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?
-        .rows_affected();
-        if given != 1 {
+        .map(|r| r.try_get("budget_cents"))
+        .transpose()?;
+        let Some(to_after) = given else {
             let exists = sqlx::query(
-                "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2",
+                "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
+                 AND program_id = $3",
             )
             .bind(schedule.0)
             .bind(to.0)
+            .bind(s.program.0)
             .fetch_optional(&mut *tx)
             .await?;
             return Err(StoreError::Conflict(match exists {
                 Some(_) => "budget_too_large",
                 None => "no_envelope",
             }));
-        }
+        };
         let change = Change::by(
             scope,
             Action::Update,
             "budget_envelope",
             format!("{schedule}:{from}->{to}"),
         )
-        .after(json!({"moved_cents": amount.0}));
+        .before(json!({"from_budget_cents": from_after + amount.0, "to_budget_cents": to_after - amount.0}))
+        .after(json!({"moved_cents": amount.0, "from_budget_cents": from_after, "to_budget_cents": to_after}));
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
@@ -522,14 +556,15 @@ impl Store {
     /// beyond the envelope.
     pub async fn enrol_in_schedule(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         participant: ParticipantId,
         catch_up: bool,
         max_loads: Option<u32>,
     ) -> StoreResult<Cents> {
-        let s = self.schedule(schedule).await?;
-        let p = self.participant(scope, s.program, participant).await?;
+        let scope = ps.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
         if s.archived {
             return Err(StoreError::Conflict("schedule_archived"));
         }
@@ -569,26 +604,23 @@ impl Store {
     /// The loads a participant will still receive from a schedule: due date and amounts.
     pub async fn forecast(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         participant: ParticipantId,
     ) -> StoreResult<Vec<(Date, Vec<(ProductGroupId, Cents)>)>> {
-        Ok(self
-            .forecast_with_max(scope, schedule, participant)
-            .await?
-            .1)
+        Ok(self.forecast_with_max(ps, schedule, participant).await?.1)
     }
 
     /// [`Store::forecast`], with the participant's maximum number of loads in the schedule.
     #[allow(clippy::type_complexity)]
     pub async fn forecast_with_max(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         participant: ParticipantId,
     ) -> StoreResult<(u32, Vec<(Date, Vec<(ProductGroupId, Cents)>)>)> {
-        let s = self.schedule(schedule).await?;
-        let p = self.participant(scope, s.program, participant).await?;
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
         let row = sqlx::query(
             "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
              AND active = $3",
@@ -831,13 +863,14 @@ impl Store {
     /// still has room and the schedule has not ended.
     pub async fn reissue_load(
         &self,
-        scope: &TenantScope,
+        ps: &ProgramScope,
         schedule: ScheduleId,
         participant: ParticipantId,
         due: Date,
     ) -> StoreResult<()> {
-        let s = self.schedule(schedule).await?;
-        let p = self.participant(scope, s.program, participant).await?;
+        let scope = ps.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
         if local_date(self.now()) > s.ends_on {
             return Err(StoreError::Conflict("schedule_ended"));
         }
@@ -923,11 +956,10 @@ impl Store {
     /// The loads a participant missed for want of a card: schedule and due date, oldest first.
     pub async fn missed_loads(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         participant: ParticipantId,
     ) -> StoreResult<Vec<(ScheduleId, Date)>> {
-        self.participant(scope, program, participant).await?;
+        self.participant(ps, participant).await?;
         let rows = sqlx::query(
             "SELECT schedule_id, due_on FROM loads WHERE participant_id = $1 AND outcome = 'no_card' ORDER BY due_on",
         )

@@ -160,7 +160,7 @@ impl Store {
         scope: &TenantScope,
         program: ProgramId,
     ) -> StoreResult<Vec<CardBalance>> {
-        let partner = match self.program_access(scope, program).await?.1 {
+        let partner = match self.program_access(scope, program).await?.access() {
             super::Access::Operator => 0,
             super::Access::Member(halles_core::coupons::ProgramRole::Partner) => scope.org.0,
             super::Access::Member(_) => return Err(StoreError::NotFound),

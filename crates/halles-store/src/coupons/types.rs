@@ -2,11 +2,11 @@
 //! made: add one, change its names and the match key an import recognizes it by, or delete one
 //! nothing uses.
 
-use crate::TenantScope;
+use super::ProgramScope;
 use crate::audit::{self, Action, Change};
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
-use halles_core::{ParticipantTypeId, ProgramId};
+use halles_core::ParticipantTypeId;
 use serde_json::json;
 use sqlx::Row;
 
@@ -33,13 +33,12 @@ impl Store {
     /// Adds a participant type at the end of a program's list (the operator).
     pub async fn add_participant_type(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         name_fr: &str,
         name_en: &str,
         match_key: &str,
     ) -> StoreResult<ParticipantTypeId> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -66,14 +65,13 @@ impl Store {
     /// schedule amounts keep pointing at it.
     pub async fn update_participant_type(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ParticipantTypeId,
         name_fr: &str,
         name_en: &str,
         match_key: &str,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
         let before = self
             .participant_types(program)
@@ -112,11 +110,10 @@ impl Store {
     /// program's last type (`last_type`). Its zero amounts in schedules go with it.
     pub async fn delete_participant_type(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         id: ParticipantTypeId,
     ) -> StoreResult<()> {
-        self.operated_program(scope, program).await?;
+        let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let types = self.participant_types(program).await?;
         let before = types
             .iter()

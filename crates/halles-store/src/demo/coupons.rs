@@ -75,12 +75,13 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
             },
         )
         .await?;
+    let opp = past.operated_program(&op, program).await?;
     for p in &partners {
-        past.add_program_member(&op, program, *p, ProgramRole::Partner)
+        past.add_program_member(&opp, *p, ProgramRole::Partner)
             .await?;
     }
     for m in &markets {
-        past.add_program_member(&op, program, *m, ProgramRole::Market)
+        past.add_program_member(&opp, *m, ProgramRole::Market)
             .await?;
         for n in ["Caisse 1", "Caisse 2"] {
             past.create_register(&scope(*m), n).await?;
@@ -89,13 +90,13 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     // The first market manages a group of itself and the second one.
     if let [first, second, ..] = markets.as_slice() {
         let group = past
-            .create_market_group(&op, program, "Saules et Vieux-Moulin", Some(*first))
+            .create_market_group(&opp, "Saules et Vieux-Moulin", Some(*first))
             .await?;
         for m in [first, second] {
-            past.set_market_group(&op, program, *m, Some(group)).await?;
+            past.set_market_group(&opp, *m, Some(group)).await?;
         }
     }
-    past.add_program_member(&op, program, funder, ProgramRole::Funder)
+    past.add_program_member(&opp, funder, ProgramRole::Funder)
         .await?;
     let groups = past.product_groups(program).await?;
     let types = past.participant_types(program).await?;
@@ -108,8 +109,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     }
     let season = past
         .create_schedule(
-            &op,
-            program,
+            &opp,
             &ScheduleInput {
                 name: "Saison automne-hiver".into(),
                 starts_on: start,
@@ -126,8 +126,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     let winter_start = start.checked_add(2.months()).unwrap_or(start);
     let winter = past
         .create_schedule(
-            &op,
-            program,
+            &opp,
             &ScheduleInput {
                 name: "Fruits d'hiver".into(),
                 starts_on: winter_start,
@@ -144,10 +143,11 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         )
         .await?;
     for p in &partners {
-        past.set_envelope(&op, season, *p, Cents(1_500_000)).await?;
-        past.set_envelope(&op, winter, *p, Cents(100_000)).await?;
+        past.set_envelope(&opp, season, *p, Cents(1_500_000))
+            .await?;
+        past.set_envelope(&opp, winter, *p, Cents(100_000)).await?;
     }
-    past.create_card_batch(&op, program, 40).await?;
+    past.create_card_batch(&opp, 40).await?;
     let mut cards = Vec::new();
     for (pi, partner) in partners.iter().enumerate() {
         let ps = scope(*partner);
@@ -155,8 +155,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
             let n = pi * 12 + i;
             let person = past
                 .create_participant(
-                    &ps,
-                    program,
+                    &past.program_access(&ps, program).await?,
                     &ParticipantInput {
                         participant_type: Some(types[n % types.len()].id),
                         id1: format!("{}-{:03}", if pi == 0 { "PV" } else { "LL" }, i + 1),
@@ -176,11 +175,21 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                     },
                 )
                 .await?;
-            past.enrol_in_schedule(&ps, season, person.id, true, None)
-                .await?;
+            past.enrol_in_schedule(
+                &past.program_access(&ps, program).await?,
+                season,
+                person.id,
+                true,
+                None,
+            )
+            .await?;
             // The last two of each organization have no card yet: their loads wait.
             if i < 10 {
-                cards.push(past.assign_card(&ps, program, person.id, None).await?.id);
+                cards.push(
+                    past.assign_card(&past.program_access(&ps, program).await?, person.id, None)
+                        .await?
+                        .id,
+                );
             }
         }
     }
@@ -191,14 +200,20 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         if day == winter_start {
             for (pi, partner) in partners.iter().enumerate() {
                 for p in past
-                    .participants(&scope(*partner), program, "")
+                    .participants(&past.program_access(&scope(*partner), program).await?, "")
                     .await?
                     .iter()
                     .take(6)
                 {
                     let _ = pi;
-                    past.enrol_in_schedule(&scope(*partner), winter, p.id, false, None)
-                        .await?;
+                    past.enrol_in_schedule(
+                        &past.program_access(&scope(*partner), program).await?,
+                        winter,
+                        p.id,
+                        false,
+                        None,
+                    )
+                    .await?;
                 }
             }
         }
@@ -240,14 +255,13 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     // A gift card for the holidays.
     let free = past
         .cards(
-            &op,
-            program,
+            &opp,
             Some(halles_core::coupons::CardStatus::Unassigned),
             None,
         )
         .await?;
     if let Some(c) = free.last() {
-        past.load_gift_card(&op, c.id, Cents(2500), "Panier des Fêtes")
+        past.load_gift_card(&opp, c.id, Cents(2500), "Panier des Fêtes")
             .await?;
     }
     // The markets claimed their closed months. The operator paid the oldest in one batch; of the
@@ -255,16 +269,22 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
     // the third is approved.
     let mut paid = Vec::new();
     for (k, market) in markets.iter().enumerate() {
-        let periods = past.owed_periods(&scope(*market), program).await?;
+        let periods = past
+            .owed_periods(&past.program_access(&scope(*market), program).await?)
+            .await?;
         for (i, period) in periods.iter().enumerate() {
             if i > 0 && k == 0 {
                 continue;
             }
             let claim = past
-                .file_claim(&scope(*market), program, period.start, "")
+                .file_claim(
+                    &past.program_access(&scope(*market), program).await?,
+                    period.start,
+                    "",
+                )
                 .await?;
             if i == 0 || k == 2 {
-                past.decide_claim(&op, program, claim.id, true, "").await?;
+                past.decide_claim(&opp, claim.id, true, "").await?;
             }
             if i == 0 {
                 paid.push(claim.id);
@@ -272,8 +292,8 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         }
     }
     if !paid.is_empty() {
-        let batch = past.create_payment_batch(&op, program, &paid).await?;
-        past.mark_batch_paid(&op, program, batch.id, today, "VIR-2026-001")
+        let batch = past.create_payment_batch(&opp, &paid).await?;
+        past.mark_batch_paid(&opp, batch.id, today, "VIR-2026-001")
             .await?;
     }
     Ok(())

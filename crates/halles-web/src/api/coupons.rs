@@ -17,8 +17,8 @@ use halles_core::money::Cents;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Card, CardLookup, CardRef, Participant, ParticipantInput, Program, Redemption,
-    RedemptionInput, Schedule, ScheduleInput,
+    Access, Card, CardLookup, CardRef, Participant, ParticipantInput, Program, ProgramScope,
+    Redemption, RedemptionInput, Schedule, ScheduleInput,
 };
 use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};
@@ -164,6 +164,17 @@ pub async fn programs(
     Ok(Json(out))
 }
 
+/// The program in the path as the caller's organization reaches it: what the store's program
+/// functions take, so every id a request names is checked against this program (`404` for
+/// another program's).
+pub(crate) async fn program_scope(
+    state: &AppState,
+    scope: &halles_store::TenantScope,
+    id: i64,
+) -> Result<ProgramScope, ApiError> {
+    Ok(state.store.program_access(scope, ProgramId(id)).await?)
+}
+
 /// One program, with its product groups and participant types.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}", tag = "coupons",
     params(("org" = i64, Path, description = "The caller's organization"), ("id" = i64, Path, description = "Program id")),
@@ -174,11 +185,10 @@ pub async fn program(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiProgram>, ApiError> {
-    let (p, access) = state
-        .store
-        .program_access(&a.scope, ProgramId(path.1))
-        .await?;
-    Ok(Json(api_program(&state, p, access).await?))
+    let p = program_scope(&state, &a.scope, path.1).await?;
+    Ok(Json(
+        api_program(&state, p.program().clone(), p.access()).await?,
+    ))
 }
 
 /// An amount of a schedule: per participant type and product group, per load.
@@ -288,11 +298,8 @@ pub async fn schedules(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiSchedule>>, ApiError> {
-    let (p, _) = state
-        .store
-        .program_access(&a.scope, ProgramId(path.1))
-        .await?;
-    let list = state.store.schedules(p.id).await?;
+    let p = program_scope(&state, &a.scope, path.1).await?;
+    let list = state.store.schedules(p.id()).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -352,7 +359,7 @@ pub async fn create_schedule(
     };
     let id = state
         .store
-        .create_schedule(&a.scope, ProgramId(path.1), &input)
+        .create_schedule(&program_scope(&state, &a.scope, path.1).await?, &input)
         .await
         .map_err(|e| match e {
             StoreError::Conflict("name_required") => field("name", "required"),
@@ -459,7 +466,7 @@ pub async fn participants(
 ) -> Result<Json<Vec<ApiParticipant>>, ApiError> {
     let list = state
         .store
-        .participants(&a.scope, ProgramId(path.1), &q.q)
+        .participants(&program_scope(&state, &a.scope, path.1).await?, &q.q)
         .await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -498,7 +505,7 @@ pub async fn create_participant(
     let input = participant_input(&body)?;
     let p = state
         .store
-        .create_participant(&a.scope, ProgramId(path.1), &input)
+        .create_participant(&program_scope(&state, &a.scope, path.1).await?, &input)
         .await
         .map_err(refusal)?;
     Ok((StatusCode::CREATED, Json(ApiParticipant::from(p))).into_response())
@@ -519,13 +526,14 @@ pub async fn update_participant(
     ApiJson(body): ApiJson<ApiParticipant>,
 ) -> Result<Json<ApiParticipant>, ApiError> {
     let input = participant_input(&body)?;
-    let (program, who) = (ProgramId(path.1), halles_core::ParticipantId(path.2));
+    let program = program_scope(&state, &a.scope, path.1).await?;
+    let who = halles_core::ParticipantId(path.2);
     state
         .store
-        .update_participant(&a.scope, program, who, &input)
+        .update_participant(&program, who, &input)
         .await
         .map_err(refusal)?;
-    let p = state.store.participant(&a.scope, program, who).await?;
+    let p = state.store.participant(&program, who).await?;
     Ok(Json(ApiParticipant::from(p)))
 }
 
@@ -553,7 +561,7 @@ pub async fn set_max_loads(
     state
         .store
         .set_max_loads(
-            &a.scope,
+            &program_scope(&state, &a.scope, path.1).await?,
             halles_core::ScheduleId(path.3),
             halles_core::ParticipantId(path.2),
             body.max_loads,
@@ -702,8 +710,7 @@ pub async fn import_participants(
     let report = state
         .store
         .import_participants(
-            &a.scope,
-            ProgramId(path.1),
+            &program_scope(&state, &a.scope, path.1).await?,
             &rows,
             &body.consent_purpose,
             body.schedule_id.map(halles_core::ScheduleId),
@@ -792,7 +799,11 @@ pub async fn cards(
     };
     let list = state
         .store
-        .cards(&a.scope, ProgramId(path.1), status, None)
+        .cards(
+            &program_scope(&state, &a.scope, path.1).await?,
+            status,
+            None,
+        )
         .await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -819,7 +830,7 @@ pub async fn create_cards(
 ) -> Result<Response, ApiError> {
     let (_, cards) = state
         .store
-        .create_card_batch(&a.scope, ProgramId(path.1), body.size)
+        .create_card_batch(&program_scope(&state, &a.scope, path.1).await?, body.size)
         .await
         .map_err(|e| match e {
             StoreError::Conflict("batch_size") => field("size", "batch_size"),

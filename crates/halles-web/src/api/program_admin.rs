@@ -3,6 +3,7 @@
 //! partner's participants may spend, and manual loads or corrections on a card.
 
 use super::auth::{ApiAccess, CouponsRead, CouponsWrite};
+use super::coupons::program_scope;
 use super::json::ApiJson;
 use super::problem::{ApiError, Problem, date_field, field};
 use crate::AppState;
@@ -14,7 +15,7 @@ use halles_core::coupons::ReportPeriod;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::validation::FieldError;
-use halles_core::{CardId, ClaimId, OrgId, PaymentBatchId, ProductGroupId, ProgramId};
+use halles_core::{CardId, ClaimId, OrgId, PaymentBatchId, ProductGroupId};
 use halles_store::StoreError;
 use halles_store::coupons::{Claim, PaymentBatch, ProgramSettings};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ pub async fn claims(
     };
     let claims = state
         .store
-        .claims(&a.scope, ProgramId(path.1), status)
+        .claims(&program_scope(&state, &a.scope, path.1).await?, status)
         .await?;
     Ok(Json(claims.into_iter().map(ApiClaim::from).collect()))
 }
@@ -119,7 +120,11 @@ pub async fn file_claim(
     let start = date_field("period_start", &body.period_start)?;
     let c = state
         .store
-        .file_claim(&a.scope, ProgramId(path.1), start, &body.note)
+        .file_claim(
+            &program_scope(&state, &a.scope, path.1).await?,
+            start,
+            &body.note,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(ApiClaim::from(c))).into_response())
 }
@@ -149,8 +154,7 @@ pub async fn decide_claim(
     let c = state
         .store
         .decide_claim(
-            &a.scope,
-            ProgramId(path.1),
+            &program_scope(&state, &a.scope, path.1).await?,
             ClaimId(path.2),
             body.approve,
             &body.reason,
@@ -197,10 +201,10 @@ pub async fn payment_batches(
     a: ApiAccess<CouponsRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiPaymentBatch>>, ApiError> {
-    let program = ProgramId(path.1);
+    let program = program_scope(&state, &a.scope, path.1).await?;
     let mut out = Vec::new();
-    for b in state.store.payment_batches(&a.scope, program).await? {
-        let (b, claims) = state.store.payment_batch(&a.scope, program, b.id).await?;
+    for b in state.store.payment_batches(&program).await? {
+        let (b, claims) = state.store.payment_batch(&program, b.id).await?;
         out.push(api_batch(b, claims));
     }
     Ok(Json(out))
@@ -226,13 +230,10 @@ pub async fn create_payment_batch(
     Path(path): Path<(i64, i64)>,
     ApiJson(body): ApiJson<NewPaymentBatch>,
 ) -> Result<Response, ApiError> {
-    let program = ProgramId(path.1);
+    let program = program_scope(&state, &a.scope, path.1).await?;
     let ids: Vec<ClaimId> = body.claim_ids.iter().copied().map(ClaimId).collect();
-    let b = state
-        .store
-        .create_payment_batch(&a.scope, program, &ids)
-        .await?;
-    let (b, claims) = state.store.payment_batch(&a.scope, program, b.id).await?;
+    let b = state.store.create_payment_batch(&program, &ids).await?;
+    let (b, claims) = state.store.payment_batch(&program, b.id).await?;
     Ok((StatusCode::CREATED, Json(api_batch(b, claims))).into_response())
 }
 
@@ -260,16 +261,19 @@ pub async fn pay_batch(
     Path(path): Path<(i64, i64, i64)>,
     ApiJson(body): ApiJson<BatchPayment>,
 ) -> Result<Json<ApiPaymentBatch>, ApiError> {
-    let (program, batch) = (ProgramId(path.1), PaymentBatchId(path.2));
+    let (program, batch) = (
+        program_scope(&state, &a.scope, path.1).await?,
+        PaymentBatchId(path.2),
+    );
     let paid_on = date_field("paid_on", &body.paid_on)?;
     let (paid, claims) = state
         .store
-        .mark_batch_paid(&a.scope, program, batch, paid_on, &body.reference)
+        .mark_batch_paid(&program, batch, paid_on, &body.reference)
         .await?;
-    let p = state.store.operated_program(&a.scope, program).await?;
+    let p = program.program();
     // The notices are a courtesy: a failure to queue one never undoes the payment.
     let base = &state.config.base_url;
-    if let Err(e) = crate::mail::remittance_notices(&state.store, base, &p, &paid, &claims).await {
+    if let Err(e) = crate::mail::remittance_notices(&state.store, base, p, &paid, &claims).await {
         tracing::warn!(error = %e, "remittance notices not queued");
     }
     Ok(Json(api_batch(paid, claims)))
@@ -356,7 +360,7 @@ pub async fn update_program(
     };
     state
         .store
-        .update_program(&a.scope, ProgramId(path.1), &settings)
+        .update_program(&program_scope(&state, &a.scope, path.1).await?, &settings)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -384,7 +388,11 @@ pub async fn set_partner_markets(
     let markets: Vec<OrgId> = body.market_ids.iter().copied().map(OrgId).collect();
     state
         .store
-        .set_partner_markets(&a.scope, ProgramId(path.1), OrgId(path.2), &markets)
+        .set_partner_markets(
+            &program_scope(&state, &a.scope, path.1).await?,
+            OrgId(path.2),
+            &markets,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -422,13 +430,13 @@ pub async fn adjust(
     let amount = Cents(body.amount_cents)
         .within_signed(Limit::Movement)
         .map_err(|e| field("amount_cents", e.code()))?;
-    let program = ProgramId(path.1);
+    let program = program_scope(&state, &a.scope, path.1).await?;
     let card = CardId(path.2);
-    state.store.program_card(&a.scope, program, card).await?;
+    state.store.program_card(&program, card).await?;
     state
         .store
         .adjust_funds(
-            &a.scope,
+            &program,
             card,
             ProductGroupId(body.product_group_id),
             amount,

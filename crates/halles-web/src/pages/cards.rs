@@ -51,10 +51,7 @@ async fn cards_page(
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let filter = status.parse::<CardStatus>().ok();
-    let all = state
-        .store
-        .cards(&m.scope, v.program.id, None, None)
-        .await?;
+    let all = state.store.cards(&v.scope, None, None).await?;
     let mut batches: Vec<(CardBatchId, usize)> = Vec::new();
     for c in &all {
         if let Some(b) = c.batch {
@@ -111,11 +108,8 @@ pub async fn create_batch(
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
     let size: u32 = form.size.trim().parse().unwrap_or(0);
-    match state
-        .store
-        .create_card_batch(&m.scope, ProgramId(id), size)
-        .await
-    {
+    let program = super::programs::program_scope(&state, &m, id).await?;
+    match state.store.create_card_batch(&program, size).await {
         Ok(_) => {
             let [f, k] = flash_headers(
                 "success",
@@ -141,14 +135,15 @@ pub async fn batch_pdf(
     m: Member<StaffRole>,
     Path((_, id, batch)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let program = state
+    let scope = state
         .store
         .operated_program(&m.scope, ProgramId(id))
         .await?;
     let cards = state
         .store
-        .cards(&m.scope, program.id, None, Some(CardBatchId(batch)))
+        .cards(&scope, None, Some(CardBatchId(batch)))
         .await?;
+    let program = scope.program();
     if cards.is_empty() {
         return Err(StoreError::NotFound.into());
     }
@@ -196,11 +191,9 @@ pub async fn card_action(
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let card = CardId(card);
-    // The card must be one of this program's (a program manager reaches this program only).
-    state
-        .store
-        .program_card(&m.scope, ProgramId(id), card)
-        .await?;
+    // The card must be one of this program's (a page under one program never acts on another's).
+    let program = super::programs::program_scope(&state, &m, id).await?;
+    state.store.program_card(&program, card).await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let typed = get("amount");
     let result = match action.as_str() {
@@ -208,7 +201,7 @@ pub async fn card_action(
             Ok(a) => {
                 state
                     .store
-                    .load_gift_card(&m.scope, card, a, &get("reason"))
+                    .load_gift_card(&program, card, a, &get("reason"))
                     .await
             }
             Err(e) => Err(e.into()),
@@ -218,14 +211,14 @@ pub async fn card_action(
                 let group = ProductGroupId(get("group").parse().unwrap_or(0));
                 state
                     .store
-                    .adjust_funds(&m.scope, card, group, a, &get("reason"))
+                    .adjust_funds(&program, card, group, a, &get("reason"))
                     .await
             }
             Err(e) => Err(e.into()),
         },
-        "desactiver" => state.store.set_card_enabled(&m.scope, card, false).await,
-        "activer" => state.store.set_card_enabled(&m.scope, card, true).await,
-        "retrouvee" => state.store.unlock_lost_card(&m.scope, card).await,
+        "desactiver" => state.store.set_card_enabled(&program, card, false).await,
+        "activer" => state.store.set_card_enabled(&program, card, true).await,
+        "retrouvee" => state.store.unlock_lost_card(&program, card).await,
         _ => Err(StoreError::NotFound),
     };
     match result {

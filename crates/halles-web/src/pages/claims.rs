@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use halles_core::coupons::ClaimStatus;
-use halles_core::{ClaimId, PaymentBatchId, ProgramId};
+use halles_core::{ClaimId, PaymentBatchId};
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{Claim, OwedPeriod, PaymentBatch};
@@ -86,24 +86,14 @@ async fn claims_page(
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
-    let program = v.program.id;
     let (periods, batches) = if v.is_operator() {
-        (
-            Vec::new(),
-            state.store.payment_batches(&m.scope, program).await?,
-        )
+        (Vec::new(), state.store.payment_batches(&v.scope).await?)
     } else if v.is_market() {
-        (
-            state.store.owed_periods(&m.scope, program).await?,
-            Vec::new(),
-        )
+        (state.store.owed_periods(&v.scope).await?, Vec::new())
     } else {
         return Err(super::programs::forbidden(&m.ctx));
     };
-    let claims = state
-        .store
-        .claims(&m.scope, program, status.parse().ok())
-        .await?;
+    let claims = state.store.claims(&v.scope, status.parse().ok()).await?;
     let failed = !errors.is_empty();
     let page = ClaimsPage {
         page: m.ctx,
@@ -161,11 +151,8 @@ pub async fn file(
         return refused(&state, m, id, "period_invalid", field, form).await;
     };
     let note = form.get(&field).map(String::as_str).unwrap_or("");
-    match state
-        .store
-        .file_claim(&m.scope, ProgramId(id), start, note)
-        .await
-    {
+    let program = super::programs::program_scope(&state, &m, id).await?;
+    match state.store.file_claim(&program, start, note).await {
         Ok(_) => Ok(back(
             &m,
             &format!("{id}/reclamations"),
@@ -197,9 +184,10 @@ pub async fn decide(
     };
     let field = format!("reason_{claim}");
     let reason = form.get(&field).map(String::as_str).unwrap_or("");
+    let program = super::programs::program_scope(&state, &m, id).await?;
     match state
         .store
-        .decide_claim(&m.scope, ProgramId(id), ClaimId(claim), approve, reason)
+        .decide_claim(&program, ClaimId(claim), approve, reason)
         .await
     {
         Ok(_) => Ok(back(
@@ -225,11 +213,8 @@ pub async fn create_batch(
         .filter(|(k, _)| k == "claim")
         .filter_map(|(_, v)| v.parse().ok().map(ClaimId))
         .collect();
-    match state
-        .store
-        .create_payment_batch(&m.scope, ProgramId(id), &claims)
-        .await
-    {
+    let program = super::programs::program_scope(&state, &m, id).await?;
+    match state.store.create_payment_batch(&program, &claims).await {
         Ok(b) => Ok(back(
             &m,
             &format!("{id}/paiements/{}", b.id),
@@ -266,7 +251,7 @@ pub async fn batch(
     let v = view(&state, &m, id).await?;
     let (batch, claims) = state
         .store
-        .payment_batch(&m.scope, ProgramId(id), PaymentBatchId(batch))
+        .payment_batch(&v.scope, PaymentBatchId(batch))
         .await?;
     if f.format == "csv" || f.format == "xlsx" {
         let p = &m.ctx;
@@ -350,12 +335,12 @@ pub async fn pay(
 ) -> Result<Response, PageError> {
     let paid_on = form.get("paid_on").map(|s| s.trim()).unwrap_or("");
     let reference = form.get("reference").map(|s| s.trim()).unwrap_or("");
-    let program = ProgramId(id);
+    let program = super::programs::program_scope(&state, &m, id).await?;
     let result = match paid_on.parse::<Date>() {
         Ok(d) => {
             state
                 .store
-                .mark_batch_paid(&m.scope, program, PaymentBatchId(batch), d, reference)
+                .mark_batch_paid(&program, PaymentBatchId(batch), d, reference)
                 .await
         }
         Err(_) => Err(StoreError::Conflict("date_invalid")),
@@ -390,7 +375,7 @@ pub async fn pay(
             let v = view(&state, &m, id).await?;
             let (b, claims) = state
                 .store
-                .payment_batch(&m.scope, program, PaymentBatchId(batch))
+                .payment_batch(&program, PaymentBatchId(batch))
                 .await?;
             let typed = (paid_on.to_owned(), reference.to_owned());
             Ok(batch_page(m.ctx, v, b, claims, errors, typed))

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use halles_core::{ProgramId, ScheduleId};
+use halles_core::ScheduleId;
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{ImportReport, ImportRow, ProductGroup, Program, Schedule};
@@ -183,7 +183,10 @@ async fn import_page(
     report: Option<ImportReport>,
     data: String,
 ) -> Result<Response, PageError> {
-    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let program = super::programs::program_scope(state, &m, id)
+        .await?
+        .program()
+        .clone();
     let schedules = state.store.schedules(program.id).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
@@ -210,10 +213,8 @@ pub async fn form(
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .participants(&m.scope, ProgramId(id), "-")
-        .await?;
+    let program = super::programs::program_scope(&state, &m, id).await?;
+    state.store.participants(&program, "-").await?;
     import_page(
         &state,
         m,
@@ -245,7 +246,10 @@ pub async fn template(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let en = m.ctx.i18n.lang.code() == "en";
-    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let program = super::programs::program_scope(&state, &m, id)
+        .await?
+        .program()
+        .clone();
     let title = |c: &(&str, &str, &str)| if en { c.2 } else { c.1 }.to_owned();
     let mut head: Vec<String> = COLUMNS.iter().map(title).collect();
     let mut example: Vec<String> = [
@@ -359,7 +363,8 @@ pub async fn submit(
             None
         }
     };
-    let (program, _) = state.store.program_access(&m.scope, ProgramId(id)).await?;
+    let scope = super::programs::program_scope(&state, &m, id).await?;
+    let program = scope.program();
     let groups = if program.off_platform {
         Some(state.store.product_groups(program.id).await?)
     } else {
@@ -417,14 +422,7 @@ pub async fn submit(
     let apply = action == "apply";
     let report = match state
         .store
-        .import_participants(
-            &m.scope,
-            ProgramId(id),
-            &rows,
-            &purpose,
-            schedule_id.map(ScheduleId),
-            apply,
-        )
+        .import_participants(&scope, &rows, &purpose, schedule_id.map(ScheduleId), apply)
         .await
     {
         Ok(r) => r,

@@ -15,7 +15,7 @@ use axum::response::Response;
 use halles_core::coupons::CardNumber;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
+use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{Balance, Card, Participant, ParticipantInput, Schedule};
@@ -65,7 +65,7 @@ async fn participants_page(
     typed: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
-    let participants = state.store.participants(&m.scope, v.program.id, &q).await?;
+    let participants = state.store.participants(&v.scope, &q).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -151,11 +151,8 @@ pub async fn enrol(
         errors.push(("consent_purpose".to_owned(), i18n.t("err-required")));
     }
     if errors.is_empty() {
-        match state
-            .store
-            .create_participant(&m.scope, ProgramId(id), &input)
-            .await
-        {
+        let program = super::programs::program_scope(&state, &m, id).await?;
+        match state.store.create_participant(&program, &input).await {
             Ok(p) => {
                 let [f, k] = flash_headers(
                     "success",
@@ -197,7 +194,7 @@ pub async fn export_participants(
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
-    let list = state.store.all_participants(&m.scope, v.program.id).await?;
+    let list = state.store.all_participants(&v.scope).await?;
     let p = &m.ctx;
     let lang = p.i18n.lang.code();
     let mut table = Table::new(
@@ -296,7 +293,7 @@ async fn participant_page(
     let v = view(state, &m, id).await?;
     let p = state
         .store
-        .participant(&m.scope, v.program.id, ParticipantId(pid))
+        .participant(&v.scope, ParticipantId(pid))
         .await?;
     // The edit form comes back as typed; after another form, the edit form shows the
     // participant and that form's own fields come back as typed.
@@ -323,7 +320,7 @@ async fn participant_page(
     let schedules = state.store.schedules_for(v.program.id, p.id).await?;
     let mut forecasts = Vec::new();
     for s in &schedules {
-        if let Ok((max, f)) = state.store.forecast_with_max(&m.scope, s.id, p.id).await {
+        if let Ok((max, f)) = state.store.forecast_with_max(&v.scope, s.id, p.id).await {
             forecasts.push((
                 s.id,
                 s.name.clone(),
@@ -334,10 +331,7 @@ async fn participant_page(
             ));
         }
     }
-    let missed = state
-        .store
-        .missed_loads(&m.scope, v.program.id, p.id)
-        .await?;
+    let missed = state.store.missed_loads(&v.scope, p.id).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -399,7 +393,7 @@ pub async fn participant_action(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let program = ProgramId(id);
+    let program = super::programs::program_scope(&state, &m, id).await?;
     let who = ParticipantId(pid);
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let number = get("card");
@@ -430,7 +424,7 @@ pub async fn participant_action(
                 }
                 state
                     .store
-                    .update_participant(&m.scope, program, who, &input)
+                    .update_participant(&program, who, &input)
                     .await?;
                 Ok("flash-saved")
             }
@@ -441,22 +435,22 @@ pub async fn participant_action(
                     .map_err(|_| StoreError::Conflict("max_loads"))?;
                 state
                     .store
-                    .set_max_loads(&m.scope, schedule, who, max)
+                    .set_max_loads(&program, schedule, who, max)
                     .await?;
                 Ok("flash-saved")
             }
             "liberer" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
-                state.store.unassign_card(&m.scope, card_of(&p)?).await?;
+                let p = state.store.participant(&program, who).await?;
+                state.store.unassign_card(&program, card_of(&p)?).await?;
                 Ok("flash-card-unassigned")
             }
             "ajuster" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
+                let p = state.store.participant(&program, who).await?;
                 let amount = Cents::parse_within_signed(&get("adjust_amount"), Limit::Movement)?;
                 let group = ProductGroupId(get("adjust_group").parse().unwrap_or(0));
                 state
                     .store
-                    .adjust_funds(&m.scope, card_of(&p)?, group, amount, &get("adjust_reason"))
+                    .adjust_funds(&program, card_of(&p)?, group, amount, &get("adjust_reason"))
                     .await?;
                 Ok("flash-saved")
             }
@@ -464,38 +458,38 @@ pub async fn participant_action(
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
                 state
                     .store
-                    .enrol_in_schedule(&m.scope, schedule, who, form.contains_key("catch_up"), None)
+                    .enrol_in_schedule(&program, schedule, who, form.contains_key("catch_up"), None)
                     .await?;
                 Ok("flash-enrolled")
             }
             "carte" => {
                 state
                     .store
-                    .assign_card(&m.scope, program, who, number.as_ref())
+                    .assign_card(&program, who, number.as_ref())
                     .await?;
                 Ok("flash-card-assigned")
             }
             "perdue" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
+                let p = state.store.participant(&program, who).await?;
                 state
                     .store
-                    .replace_lost_card(&m.scope, card_of(&p)?, number.as_ref())
+                    .replace_lost_card(&program, card_of(&p)?, number.as_ref())
                     .await?;
                 Ok("flash-card-replaced")
             }
             "desactiver" | "activer" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
+                let p = state.store.participant(&program, who).await?;
                 state
                     .store
-                    .set_card_enabled(&m.scope, card_of(&p)?, action == "activer")
+                    .set_card_enabled(&program, card_of(&p)?, action == "activer")
                     .await?;
                 Ok("flash-saved")
             }
             "nip" => {
-                let p = state.store.participant(&m.scope, program, who).await?;
+                let p = state.store.participant(&program, who).await?;
                 state
                     .store
-                    .set_card_pin(&m.scope, card_of(&p)?, &get("pin"))
+                    .set_card_pin(&program, card_of(&p)?, &get("pin"))
                     .await?;
                 Ok("flash-pin-set")
             }
@@ -506,15 +500,12 @@ pub async fn participant_action(
                     .map_err(|_| StoreError::Conflict("no_missed_load"))?;
                 state
                     .store
-                    .reissue_load(&m.scope, schedule, who, due)
+                    .reissue_load(&program, schedule, who, due)
                     .await?;
                 Ok("flash-load-reissued")
             }
             "retirer" => {
-                state
-                    .store
-                    .remove_participant(&m.scope, program, who)
-                    .await?;
+                state.store.remove_participant(&program, who).await?;
                 Ok("flash-participant-removed")
             }
             _ => Err(StoreError::NotFound),

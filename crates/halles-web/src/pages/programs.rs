@@ -21,7 +21,8 @@ use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::StoreError;
 use halles_store::coupons::{
     Access, Envelope, MarketGroup, ParticipantType, ProductGroup, Program, ProgramInput,
-    ProgramMember, ProgramSettings, Reach, ReportFilter, Schedule, ScheduleInput, Totals,
+    ProgramMember, ProgramScope, ProgramSettings, Reach, ReportFilter, Schedule, ScheduleInput,
+    Totals,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -37,6 +38,8 @@ pub(crate) struct ProgramView {
     pub groups: Vec<ProductGroup>,
     /// Participant types.
     pub types: Vec<ParticipantType>,
+    /// The program as a scope for the store's program functions.
+    pub scope: ProgramScope,
 }
 
 impl ProgramView {
@@ -91,15 +94,26 @@ pub(crate) async fn view(
     m: &Member<impl crate::ctx::RoleRequirement>,
     id: i64,
 ) -> Result<ProgramView, PageError> {
-    let (program, access) = state.store.program_access(&m.scope, ProgramId(id)).await?;
-    let groups = state.store.product_groups(program.id).await?;
-    let types = state.store.participant_types(program.id).await?;
+    let scope = program_scope(state, m, id).await?;
+    let groups = state.store.product_groups(scope.id()).await?;
+    let types = state.store.participant_types(scope.id()).await?;
     Ok(ProgramView {
-        program,
-        access,
+        program: scope.program().clone(),
+        access: scope.access(),
         groups,
         types,
+        scope,
     })
+}
+
+/// The program in the path as the viewer's organization reaches it: what the store's program
+/// functions take, so every id a form names is checked against this program.
+pub(crate) async fn program_scope(
+    state: &AppState,
+    m: &Member<impl crate::ctx::RoleRequirement>,
+    id: i64,
+) -> Result<ProgramScope, PageError> {
+    Ok(state.store.program_access(&m.scope, ProgramId(id)).await?)
 }
 
 pub(crate) fn forbidden(m: &Ctx) -> PageError {
@@ -425,11 +439,8 @@ async fn program_page(
     let has_artwork = v.is_operator() && state.store.card_artwork(v.program.id).await?.is_some();
     let (managers, manager_invitations) = if v.is_operator() {
         (
-            state.store.program_managers(&m.scope, v.program.id).await?,
-            state
-                .store
-                .program_invitations(&m.scope, v.program.id)
-                .await?,
+            state.store.program_managers(&v.scope).await?,
+            state.store.program_invitations(&v.scope).await?,
         )
     } else {
         (Vec::new(), Vec::new())
@@ -554,11 +565,7 @@ pub async fn create_schedule(
             expiry,
             amounts,
         };
-        match state
-            .store
-            .create_schedule(&m.scope, v.program.id, &input)
-            .await
-        {
+        match state.store.create_schedule(&v.scope, &input).await {
             Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
             Err(StoreError::Conflict("ends_before_start")) => {
                 errors.push(("ends_on".into(), i18n.t("err-ends_before_start")))
@@ -586,23 +593,15 @@ pub async fn archive(
 ) -> Result<Response, PageError> {
     let id: i64 = params.get("id").and_then(|x| x.parse().ok()).unwrap_or(0);
     let archived = form.get("archived").is_some_and(|v| v == "1");
+    let program = program_scope(&state, &m, id).await?;
     match params.get("sid").and_then(|x| x.parse().ok()) {
         Some(sid) => {
-            let s = state.store.schedule(ScheduleId(sid)).await?;
-            if s.program != ProgramId(id) {
-                return Err(StoreError::NotFound.into());
-            }
             state
                 .store
-                .set_schedule_archived(&m.scope, s.id, archived)
+                .set_schedule_archived(&program, ScheduleId(sid), archived)
                 .await?;
         }
-        None => {
-            state
-                .store
-                .set_program_archived(&m.scope, ProgramId(id), archived)
-                .await?
-        }
+        None => state.store.set_program_archived(&program, archived).await?,
     }
     Ok(back(&m, id, "flash-saved", &state))
 }
@@ -615,15 +614,10 @@ pub async fn add_group(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
-        .add_product_group(
-            &m.scope,
-            ProgramId(id),
-            &get("group_fr"),
-            &get("group_en"),
-            "#2e7d32",
-        )
+        .add_product_group(&program, &get("group_fr"), &get("group_en"), "#2e7d32")
         .await
         .map(|_| ());
     saved_or_refused(&state, m, id, result, form, |_| "group_fr".to_owned()).await
@@ -665,7 +659,7 @@ pub async fn group_action(
     Path((_, id, group, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let (program, g) = (ProgramId(id), ProductGroupId(group));
+    let (program, g) = (program_scope(&state, &m, id).await?, ProductGroupId(group));
     let field = |lang: &str| format!("group_{group}_{lang}");
     let get = |k: String| {
         form.get(&k)
@@ -676,12 +670,12 @@ pub async fn group_action(
     let result = match action.as_str() {
         "renommer" => {
             store
-                .rename_product_group(&m.scope, program, g, &get(field("fr")), &get(field("en")))
+                .rename_product_group(&program, g, &get(field("fr")), &get(field("en")))
                 .await
         }
-        "monter" => store.move_product_group(&m.scope, program, g, true).await,
-        "descendre" => store.move_product_group(&m.scope, program, g, false).await,
-        "supprimer" => store.delete_product_group(&m.scope, program, g).await,
+        "monter" => store.move_product_group(&program, g, true).await,
+        "descendre" => store.move_product_group(&program, g, false).await,
+        "supprimer" => store.delete_product_group(&program, g).await,
         _ => return Err(StoreError::NotFound.into()),
     };
     let at = field("fr");
@@ -705,17 +699,17 @@ async fn save_type(
             .map(|s| s.trim().to_owned())
             .unwrap_or_default()
     };
-    let program = ProgramId(id);
+    let program = program_scope(&state, &m, id).await?;
     let result = match ptype {
         Some(t) => {
             state
                 .store
-                .update_participant_type(&m.scope, program, t, &get("fr"), &get("en"), &get("key"))
+                .update_participant_type(&program, t, &get("fr"), &get("en"), &get("key"))
                 .await
         }
         None => state
             .store
-            .add_participant_type(&m.scope, program, &get("fr"), &get("en"), &get("key"))
+            .add_participant_type(&program, &get("fr"), &get("en"), &get("key"))
             .await
             .map(|_| ()),
     };
@@ -775,9 +769,10 @@ pub async fn settings(
                 partners_assign_cards: form.contains_key("set_partners_assign_cards"),
                 pin_required: form.contains_key("set_pin_required"),
             };
+            let program = program_scope(&state, &m, id).await?;
             state
                 .store
-                .update_program(&m.scope, ProgramId(id), &input)
+                .update_program(&program, &input)
                 .await
                 .map_err(|e| ("", e))
         }
@@ -815,22 +810,16 @@ pub async fn card_artwork(
         m.ctx.i18n.lang,
     )
     .await?;
-    let program = ProgramId(id);
+    let program = program_scope(&state, &m, id).await?;
     let secure = state.config.secure_cookies;
     let [f, k] = match (upload.fields.contains_key("remove"), upload.picture) {
         (true, _) => {
-            state
-                .store
-                .set_card_artwork(&m.scope, program, None)
-                .await?;
+            state.store.set_card_artwork(&program, None).await?;
             flash_headers("success", "flash-saved", secure)
         }
         (false, None) => flash_headers("error", "err-photo_missing", secure),
         (false, Some(Ok(jpeg))) => {
-            state
-                .store
-                .set_card_artwork(&m.scope, program, Some(&jpeg))
-                .await?;
+            state.store.set_card_artwork(&program, Some(&jpeg)).await?;
             flash_headers("success", "flash-artwork-saved", secure)
         }
         (false, Some(Err(()))) => flash_headers("error", "err-photo_unreadable", secure),
@@ -849,9 +838,10 @@ pub async fn remove_member(
     Path((_, id, member)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
-        .remove_program_member(&m.scope, ProgramId(id), OrgId(member))
+        .remove_program_member(&program, OrgId(member))
         .await;
     saved_or_refused(&state, m, id, result, form, |_| "member".to_owned()).await
 }
@@ -869,9 +859,10 @@ pub async fn set_partner_markets(
         .filter(|(k, _)| k == "market")
         .filter_map(|(_, v)| v.parse().ok().map(OrgId))
         .collect();
+    let program = program_scope(&state, &m, id).await?;
     state
         .store
-        .set_partner_markets(&m.scope, ProgramId(id), OrgId(partner), &markets)
+        .set_partner_markets(&program, OrgId(partner), &markets)
         .await?;
     Ok(back(&m, id, "flash-saved", &state))
 }
@@ -883,9 +874,10 @@ pub async fn delete_type(
     Path((_, id, ptype)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
-        .delete_participant_type(&m.scope, ProgramId(id), ParticipantTypeId(ptype))
+        .delete_participant_type(&program, ParticipantTypeId(ptype))
         .await;
     saved_or_refused(&state, m, id, result, form, |_| format!("type_{ptype}_fr")).await
 }
@@ -903,9 +895,10 @@ pub async fn add_market_group(
         .get("manager")
         .and_then(|s| s.trim().parse().ok())
         .map(OrgId);
+    let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
-        .create_market_group(&m.scope, ProgramId(id), name, manager)
+        .create_market_group(&program, name, manager)
         .await
         .map(|_| ());
     saved_or_refused(&state, m, id, result, form, |code| {
@@ -935,9 +928,10 @@ pub async fn place_market(
         .get("group")
         .and_then(|s| s.trim().parse().ok())
         .map(halles_core::MarketGroupId);
+    let program = program_scope(&state, &m, id).await?;
     state
         .store
-        .set_market_group(&m.scope, ProgramId(id), market, group)
+        .set_market_group(&program, market, group)
         .await?;
     Ok(back(&m, id, "flash-saved", &state))
 }
@@ -964,10 +958,8 @@ pub async fn add_member(
         OrgKind::Funder => ProgramRole::Funder,
         _ => return Err(StoreError::NotFound.into()),
     };
-    state
-        .store
-        .add_program_member(&m.scope, ProgramId(id), org, role)
-        .await?;
+    let program = program_scope(&state, &m, id).await?;
+    state.store.add_program_member(&program, org, role).await?;
     Ok(back(&m, id, "flash-member-added", &state))
 }
 
@@ -978,9 +970,10 @@ pub async fn delete_envelope(
     Path((_, id, envelope)): Path<(i64, i64, i64)>,
     CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
     match state
         .store
-        .delete_envelope(&m.scope, ProgramId(id), halles_core::EnvelopeId(envelope))
+        .delete_envelope(&program, halles_core::EnvelopeId(envelope))
         .await
     {
         Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
@@ -1004,6 +997,7 @@ pub async fn set_envelope(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
+    let program = program_scope(&state, &m, id).await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
     let partner = OrgId(get("partner").parse().unwrap_or(0));
@@ -1014,7 +1008,7 @@ pub async fn set_envelope(
             let from = OrgId(from.parse().unwrap_or(0));
             match state
                 .store
-                .move_envelope(&m.scope, schedule, from, partner, amount)
+                .move_envelope(&program, schedule, from, partner, amount)
                 .await
             {
                 Ok(()) => Ok(()),
@@ -1028,7 +1022,7 @@ pub async fn set_envelope(
         }
         Ok(amount) => match state
             .store
-            .set_envelope(&m.scope, schedule, partner, amount)
+            .set_envelope(&program, schedule, partner, amount)
             .await
         {
             Ok(_) => Ok(()),
@@ -1063,11 +1057,8 @@ pub async fn invite_manager(
         let errors = FormErrors::from_fields(&errors, &m.ctx.i18n);
         return program_page(&state, Member::from_staff(m), id, errors, form).await;
     }
-    match state
-        .store
-        .invite_program_manager(&m.scope, ProgramId(id), email)
-        .await
-    {
+    let program = program_scope(&state, &m, id).await?;
+    match state.store.invite_program_manager(&program, email).await {
         Ok((inv, secret)) => {
             crate::mail::invitation(&state, &m.org, &inv, &m.user.name, &secret).await?;
             Ok(back(&m, id, "flash-invitation-sent", &state))
@@ -1089,9 +1080,10 @@ pub async fn remove_manager(
     Path((_, id, member)): Path<(i64, i64, i64)>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
     state
         .store
-        .remove_program_manager(&m.scope, ProgramId(id), halles_core::MembershipId(member))
+        .remove_program_manager(&program, halles_core::MembershipId(member))
         .await?;
     Ok(back(&m, id, "flash-saved", &state))
 }

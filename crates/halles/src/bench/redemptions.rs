@@ -86,13 +86,21 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
         )
         .await?;
     store
-        .add_program_member(&op, program, partner, ProgramRole::Partner)
+        .add_program_member(
+            &store.program_access(&op, program).await?,
+            partner,
+            ProgramRole::Partner,
+        )
         .await?;
     let mut markets = Vec::new();
     for i in 0..MARKETS {
         let m = org(OrgKind::Market, format!("Marché {i}")).await?;
         store
-            .add_program_member(&op, program, m, ProgramRole::Market)
+            .add_program_member(
+                &store.program_access(&op, program).await?,
+                m,
+                ProgramRole::Market,
+            )
             .await?;
         let (_, token) = store
             .create_token(&scope(m), "banc", &[Scope::RedemptionsWrite])
@@ -114,15 +122,16 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
     let mut left = cfg.cards;
     while left > 0 {
         let n = left.min(5000);
-        store.create_card_batch(&op, program, n as u32).await?;
+        store
+            .create_card_batch(&store.program_access(&op, program).await?, n as u32)
+            .await?;
         left -= n;
     }
     let ps = scope(partner);
     for i in 0..cfg.cards {
         let p = store
             .create_participant(
-                &ps,
-                program,
+                &store.program_access(&ps, program).await?,
                 &ParticipantInput {
                     participant_type: Some(types[i % types.len()].id),
                     consent_on: Some(today),
@@ -131,14 +140,24 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
                 },
             )
             .await?;
-        let card = store.assign_card(&ps, program, p.id, None).await?;
+        let card = store
+            .assign_card(&store.program_access(&ps, program).await?, p.id, None)
+            .await?;
         let balance = if i < HOT {
             cfg.hot_balance
         } else {
             cfg.balance
         };
         store
-            .adjust_funds(&op, card.id, fruits, Cents(balance), "banc d'essai")
+            .adjust_funds(
+                &store
+                    .program_access(&op, store.card(&op, card.id).await?.program)
+                    .await?,
+                card.id,
+                fruits,
+                Cents(balance),
+                "banc d'essai",
+            )
             .await?;
         cards.push((card.id, card.number.as_str().to_owned(), balance));
     }

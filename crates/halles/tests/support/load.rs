@@ -83,14 +83,12 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
         )
         .await
         .unwrap();
+    let opg = store.operated_program(&op, program).await.unwrap();
     for (o, role) in [
         (partner, ProgramRole::Partner),
         (market, ProgramRole::Market),
     ] {
-        store
-            .add_program_member(&op, program, o, role)
-            .await
-            .unwrap();
+        store.add_program_member(&opg, o, role).await.unwrap();
     }
     let (_, market_token) = store
         .create_token(&scope(market), "charge", &[Scope::RedemptionsWrite])
@@ -108,17 +106,16 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
     }
     let fruits = store.product_groups(program).await.unwrap()[0].id;
     let types = store.participant_types(program).await.unwrap();
-    store
-        .create_card_batch(&op, program, cards as u32)
+    store.create_card_batch(&opg, cards as u32).await.unwrap();
+    let ps = store
+        .program_access(&scope(partner), program)
         .await
         .unwrap();
-    let ps = scope(partner);
     let mut numbers = Vec::new();
     for i in 0..cards {
         let p = store
             .create_participant(
                 &ps,
-                program,
                 &ParticipantInput {
                     participant_type: Some(types[i % types.len()].id),
                     consent_on: Some(today),
@@ -128,9 +125,9 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
             )
             .await
             .unwrap();
-        let card = store.assign_card(&ps, program, p.id, None).await.unwrap();
+        let card = store.assign_card(&ps, p.id, None).await.unwrap();
         store
-            .adjust_funds(&op, card.id, fruits, Cents(balance), "charge")
+            .adjust_funds(&opg, card.id, fruits, Cents(balance), "charge")
             .await
             .unwrap();
         numbers.push((card.number.as_str().to_owned(), balance));

@@ -285,3 +285,116 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
         failures.join("\n")
     );
 }
+
+/// A program route sent under one program's path with another program's ids in the path, the
+/// form or the body: the cross-program rows.
+#[derive(Debug, Clone)]
+pub struct Cross {
+    /// `POST` (a page's form) or `POST` / `PUT` with a JSON body (the API).
+    pub method: &'static str,
+    /// The path, under the acting program.
+    pub path: String,
+    /// The form's fields (pages).
+    pub form: Vec<(String, String)>,
+    /// The JSON body (API rows; a row with one goes with the token).
+    pub json: Option<serde_json::Value>,
+    /// The statuses that refuse it: 404 (another program's id), 403 (a role below the
+    /// route's), 422 (a form or body refused as a whole because it names such an id).
+    pub refused: &'static [u16],
+}
+
+impl Cross {
+    /// A page's form.
+    pub fn form(path: String, form: &[(&str, String)]) -> Cross {
+        Cross {
+            method: "POST",
+            path,
+            form: form
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            json: None,
+            refused: &[404, 403],
+        }
+    }
+    /// An API call.
+    pub fn api(method: &'static str, path: String, json: serde_json::Value) -> Cross {
+        Cross {
+            method,
+            path,
+            form: Vec::new(),
+            json: Some(json),
+            refused: &[404, 403],
+        }
+    }
+    /// Refused with these statuses instead.
+    pub fn refused(mut self, statuses: &'static [u16]) -> Cross {
+        self.refused = statuses;
+        self
+    }
+}
+
+/// Sends every cross-program row as `who`: page rows with `browser`, API rows with `token`.
+/// Each must be refused, and `state` (what the database holds of both programs) must read the
+/// same after every row as before; panics with the list of every mismatch.
+pub async fn check_across_programs<F, Fut>(
+    app: &TestApp,
+    who: &str,
+    browser: &Browser,
+    token: Option<&str>,
+    rows: &[Cross],
+    state: F,
+) where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let mut failures = Vec::new();
+    let http = reqwest::Client::new();
+    let before = state().await;
+    for row in rows {
+        let status = match (&row.json, token) {
+            (Some(body), Some(token)) => {
+                let req = match row.method {
+                    "PUT" => http.put(app.at(&row.path)),
+                    _ => http.post(app.at(&row.path)),
+                };
+                req.bearer_auth(token)
+                    .json(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+            (Some(_), None) => continue,
+            (None, _) => {
+                let form: Vec<(&str, &str)> = row
+                    .form
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                browser.post_form(&row.path, &form).await.status().as_u16()
+            }
+        };
+        if !row.refused.contains(&status) {
+            failures.push(format!(
+                "{} {} {:?} as {who}: got {status}, want one of {:?}",
+                row.method, row.path, row.form, row.refused
+            ));
+        }
+        let after = state().await;
+        if after != before {
+            failures.push(format!(
+                "{} {} {:?} as {who} changed the database:\nbefore {before}\nafter  {after}",
+                row.method, row.path, row.form
+            ));
+            break;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "cross-program matrix on {}:\n{}",
+        app.label(),
+        failures.join("\n")
+    );
+}

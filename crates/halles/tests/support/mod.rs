@@ -10,7 +10,7 @@ use halles::app::{Running, start};
 use halles::mailer::Mailer;
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role, Scope};
-use halles_core::{Clock, ManualClock, OrgId};
+use halles_core::{Clock, ManualClock, OrgId, ProgramId};
 use halles_store::accounts::{NewUser, User};
 use halles_store::organizations::Organization;
 use halles_store::testing::TestDb;
@@ -129,6 +129,20 @@ impl TestApp {
                 .await
                 .unwrap();
         }
+        u
+    }
+
+    /// An account managing one program of `org` only: invited by e-mail, invitation accepted.
+    pub async fn program_manager(&self, email: &str, org: OrgId, program: ProgramId) -> User {
+        let u = self.user(email, None).await;
+        let scope = TenantScope::checked(org, Actor::system());
+        let program = self.store.operated_program(&scope, program).await.unwrap();
+        let (_, secret) = self
+            .store
+            .invite_program_manager(&program, email)
+            .await
+            .unwrap();
+        self.store.accept_invitation(&secret, &u).await.unwrap();
         u
     }
 
