@@ -180,7 +180,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 .await?;
             // The last two of each organization have no card yet: their loads wait.
             if i < 10 {
-                cards.push(past.assign_card(&ps, program, person.id, None).await?.id);
+                cards.push(past.assign_card(&ps, program, person.id, None).await?.number);
             }
         }
     }
@@ -219,7 +219,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 let market = markets[k % markets.len()];
                 let registers = past.registers(&scope(market)).await?;
                 let input = RedemptionInput {
-                    card: (*card).into(),
+                    card: crate::coupons::CardLookup::Number(card.clone()),
                     register: registers.get(k % 2).map(|r| r.0),
                     lines: vec![
                         (fruits, Cents(700 + 50 * (k as i64 % 7))),

@@ -832,6 +832,7 @@ err-negative_amount = Amounts cannot be negative.
 err-invalid_amount = Enter a valid amount.
 err-unknown_register = This register does not exist or is closed.
 err-refund_exceeds_payment = You cannot refund more than was paid.
+err-refund_selling_market_only = Only the market that made this sale can refund it.
 err-over_budget = The budget envelope is not enough.
 err-below_committed = The budget cannot go below what is already reserved and loaded.
 err-no_envelope = This organization has no envelope for this schedule.
@@ -919,10 +920,15 @@ field-pin-required = Cards have a 4-digit PIN, asked at the register
 field-anonymous = Anonymous program (no name, phone, e-mail or postal code)
 participant-set-pin = Save the PIN
 flash-pin-set = PIN saved.
+participant-pin-locked = The card's PIN is locked after 5 wrong tries. Check that the person knows it, then unlock it.
+participant-unlock-pin = Unlock the PIN
+flash-pin-unlocked = PIN unlocked.
 err-pin_invalid = The PIN has exactly 4 digits.
 err-pin_required = Enter the card's PIN.
 err-pin_wrong = This PIN is not the right one.
 err-pin_not_set = This card has no PIN yet: the organization that gave it must save one.
+err-pin_locked = This card's PIN is locked after 5 wrong tries. The organization that gave the card (or the program's operator) must unlock it.
+err-card_proof_required = A sale needs the card's number or its QR code, never an internal id.
 
 ## Self-service kiosk
 kiosk-title = Self-service kiosk

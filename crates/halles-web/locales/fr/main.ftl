@@ -832,6 +832,7 @@ err-negative_amount = Les montants ne peuvent pas être négatifs.
 err-invalid_amount = Entrez un montant valide.
 err-unknown_register = Cette caisse n'existe pas ou est fermée.
 err-refund_exceeds_payment = On ne peut pas rembourser plus que ce qui a été payé.
+err-refund_selling_market_only = Seul le marché qui a fait la vente peut la rembourser.
 err-over_budget = L'enveloppe budgétaire ne suffit pas.
 err-below_committed = Le budget ne peut pas descendre sous ce qui est déjà réservé et versé.
 err-no_envelope = Cet organisme n'a pas d'enveloppe pour ce versement.
@@ -919,10 +920,15 @@ field-pin-required = Les cartes ont un NIP de 4 chiffres, demandé à la caisse
 field-anonymous = Programme anonyme (aucun nom, téléphone, courriel ni code postal)
 participant-set-pin = Enregistrer le NIP
 flash-pin-set = NIP enregistré.
+participant-pin-locked = Le NIP de la carte est bloqué après 5 essais erronés. Vérifiez que la personne le connaît, puis débloquez-le.
+participant-unlock-pin = Débloquer le NIP
+flash-pin-unlocked = NIP débloqué.
 err-pin_invalid = Le NIP a exactement 4 chiffres.
 err-pin_required = Entrez le NIP de la carte.
 err-pin_wrong = Ce NIP n'est pas le bon.
 err-pin_not_set = Cette carte n'a pas encore de NIP : l'organisme qui l'a donnée doit en enregistrer un.
+err-pin_locked = Le NIP de cette carte est bloqué après 5 essais erronés. L'organisme qui a donné la carte (ou l'opérateur du programme) doit le débloquer.
+err-card_proof_required = Une vente exige le numéro de la carte ou son code QR, jamais un numéro interne.
 
 ## Self-service kiosk
 kiosk-title = Borne libre-service
