@@ -131,31 +131,37 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         let mut typo = card.number.as_str().to_owned();
         let last = typo.pop().unwrap();
         typo.push(if last == '0' { '1' } else { '0' });
-        let res = cashier
-            .get(&format!("/o/{m}/caisse/carte?card={typo}"))
-            .await;
+        let step2 = format!("/o/{m}/caisse/carte");
+        let res = cashier.post_form(&step2, &[("card", typo.as_str())]).await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(
             html.contains("faute de frappe") && html.contains(&typo),
             "{html}"
         );
-        // Step 2: the balance per group.
-        let number = card.number.grouped().replace(' ', "+");
+        // Step 2: the balance per group; the card's number travels in the body, never the URL.
+        let number = card.number.grouped();
         let res = cashier
-            .get(&format!("/o/{m}/caisse/carte?card={number}"))
+            .post_form(&step2, &[("card", number.as_str())])
             .await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
         assert!(html.contains("20,00"), "{html}");
+        assert!(
+            html.contains(&format!("name=\"card\" value=\"{}\"", card.number.as_str())),
+            "the sale's form carries the number: {html}"
+        );
         assert!(
             !html.contains("Personne Secrète"),
             "a market never sees identities"
         );
         // Beyond the balance: refused, nothing spent, the amount typed is kept.
         let field = format!("amount_{fruits}");
-        let pay = format!("/o/{m}/caisse/cartes/{}", card.id);
-        let res = cashier.post_form(&pay, &[(field.as_str(), "25,00")]).await;
+        let pay = format!("/o/{m}/caisse/vente");
+        let proof = card.number.as_str();
+        let res = cashier
+            .post_form(&pay, &[("card", proof), (field.as_str(), "25,00")])
+            .await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(
@@ -163,7 +169,9 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             "{html}"
         );
         // Step 3: confirmed, the receipt.
-        let res = cashier.post_form(&pay, &[(field.as_str(), "5,50")]).await;
+        let res = cashier
+            .post_form(&pay, &[("card", proof), (field.as_str(), "5,50")])
+            .await;
         assert_eq!(res.status(), 303);
         let receipt = location(&res);
         let html = cashier.get(&receipt).await.text().await.unwrap();
@@ -545,8 +553,9 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .status(),
             303
         );
-        let step2 = format!("/o/{m}/caisse/carte?card={}", new_card.number.as_str());
-        let res = cashier.get(&step2).await;
+        let step2 = format!("/o/{m}/caisse/carte");
+        let new_number = new_card.number.as_str();
+        let res = cashier.post_form(&step2, &[("card", new_number)]).await;
         assert_eq!(res.status(), 422);
         assert!(
             res.text()
@@ -555,7 +564,13 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .contains("ne peut pas servir à ce marché")
         );
         assert_eq!(prog.post_form(&links, &[]).await.status(), 303);
-        assert_eq!(cashier.get(&step2).await.status(), 200);
+        assert_eq!(
+            cashier
+                .post_form(&step2, &[("card", new_number)])
+                .await
+                .status(),
+            200
+        );
         // The partner still has a participant: it cannot leave the program.
         let res = prog
             .post_form(
@@ -784,16 +799,25 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
         assert_eq!(res.status(), 422);
         assert!(res.text().await.unwrap().contains("déjà été traité"));
 
-        // The kiosk's token opens no API route.
+        // The kiosk's token opens no API route, not even `me`.
         let secret = link.trim_start_matches("/borne/");
         let res = reqwest::Client::new()
             .post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
             .bearer_auth(secret)
-            .json(&json!({"card_id": card.id.0, "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
+            .json(&json!({"card": card.number.as_str(), "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 403);
+        assert_eq!(res.status(), 401);
+        for path in ["/api/v1/me".to_owned(), format!("/api/v1/organizations/{m}")] {
+            let res = reqwest::Client::new()
+                .get(app.at(&path))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 401, "{path}");
+        }
 
         // Renewing the link stops the old one; turning the kiosk off stops the new one.
         let res = admin.post_form(&switch, &[("action", "open")]).await;
@@ -826,7 +850,7 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             .redeem(
                 &scope(m),
                 &halles_store::coupons::RedemptionInput {
-                    card: card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
                     register: Some(register),
                     lines: vec![(fruits, Cents(100))],
                     pin: None,
@@ -928,7 +952,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .redeem(
                 &scope(market.id),
                 &RedemptionInput {
-                    card: card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
                     register: None,
                     lines: vec![(fruits, Cents(250))],
                     pin: None,
@@ -1493,7 +1517,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             .redeem(
                 &scope(m),
                 &RedemptionInput {
-                    card: w.card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
                     register: Some(w.register),
                     lines: vec![(w.fruits, Cents(1250))],
                     pin: None,
@@ -1740,7 +1764,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
             .unwrap();
         assert_eq!(res.status(), 204);
         let sale = |amount: i64| RedemptionInput {
-            card: w.card.id.into(),
+            card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
             register: Some(w.register),
             lines: vec![(w.fruits, Cents(amount))],
             pin: None,
@@ -2238,6 +2262,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/pin-unlock",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
                 path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
                 allowed: Allowed::Token(Some(Scope::CouponsWrite)),
                 ok_status: 400,
@@ -2279,6 +2309,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/versements/{foreign}/archiver",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/rattraper",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/nip",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/debloquer-nip",
         ] {
             rows.push(Row {
                 method: "POST",
@@ -2368,16 +2399,16 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                     ok_status: 200,
                 },
                 Row {
-                    method: "GET",
-                    path: "/o/{org}/caisse/carte?card=1234",
+                    method: "POST",
+                    path: "/o/{org}/caisse/carte",
                     allowed: Allowed::Role(Role::Cashier),
                     ok_status: 422,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/caisse/cartes/{foreign}",
+                    path: "/o/{org}/caisse/vente",
                     allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 404,
+                    ok_status: 422,
                 },
                 Row {
                     method: "GET",
