@@ -1026,12 +1026,13 @@ impl Store {
                 (dims, notify, groups)
             }
         };
-        if !dims.status.can_spend() {
-            return Err(StoreError::CardRefused(dims.status.code()));
-        }
+        // A card of a program this market is not in is unknown here, whatever its state.
         let first = groups.first().ok_or(StoreError::NotFound)?;
         if !first.member {
             return Err(StoreError::NotFound);
+        }
+        if !dims.status.can_spend() {
+            return Err(StoreError::CardRefused(dims.status.code()));
         }
         if input.register.is_some() && !first.register_ok {
             return Err(StoreError::Conflict("unknown_register"));

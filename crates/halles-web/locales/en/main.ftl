@@ -249,6 +249,7 @@ audit-until = Until
 audit-filter = Filter
 audit-empty = No entry matches.
 audit-details = Before and after
+audit-see-receipt = See the receipt
 audit-older = Older entries
 audit-actor-system = System
 audit-actor-token = API token #{ $id }

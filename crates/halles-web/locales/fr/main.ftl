@@ -249,6 +249,7 @@ audit-until = Au
 audit-filter = Filtrer
 audit-empty = Aucune entrée ne correspond.
 audit-details = Avant et après
+audit-see-receipt = Voir le reçu
 audit-older = Entrées plus anciennes
 audit-actor-system = Système
 audit-actor-token = Jeton d'API n° { $id }
