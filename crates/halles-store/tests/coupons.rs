@@ -1262,13 +1262,26 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                     .await
                     .unwrap()
                     .into_iter()
-                    .filter(|e| e.entity == "card" && e.after.as_ref().is_some_and(|a| a.get("pin_locked").is_some()))
+                    .filter(|e| {
+                        e.entity == "card"
+                            && e.after
+                                .as_ref()
+                                .is_some_and(|a| a.get("pin_locked").is_some())
+                    })
                     .map(|e| e.after.unwrap()["pin_locked"].clone())
                     .collect::<Vec<_>>()
             }
         };
-        assert_eq!(pins(m).await, vec![serde_json::json!(true)], "the lock, by the market");
-        assert_eq!(pins(pa).await, vec![serde_json::json!(false)], "the unlock, by the partner");
+        assert_eq!(
+            pins(m).await,
+            vec![serde_json::json!(true)],
+            "the lock, by the market"
+        );
+        assert_eq!(
+            pins(pa).await,
+            vec![serde_json::json!(false)],
+            "the unlock, by the partner"
+        );
 
         // A right PIN starts the count again; many wrong PINs at once are counted in the
         // database: no more than four of them are ever checked before the lock.
@@ -1449,7 +1462,12 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(seen.iter().all(|t| t.participant.is_none()));
         // A funder reads the money, and only the last 4 digits of cards and codes.
         let funded = store
-            .transactions(&scope(w.funder), w.program, &TransactionFilter::default(), 100)
+            .transactions(
+                &scope(w.funder),
+                w.program,
+                &TransactionFilter::default(),
+                100,
+            )
             .await
             .unwrap();
         assert_eq!(funded.len(), all.len());
@@ -1457,7 +1475,10 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             assert_eq!(f.card, format!("•••• {}", &o.card[o.card.len() - 4..]));
             assert!(!f.card.contains(&o.card[..12]), "{}", f.card);
             let code = o.participant.clone().unwrap_or_default();
-            let tail: String = code.chars().skip(code.chars().count().saturating_sub(4)).collect();
+            let tail: String = code
+                .chars()
+                .skip(code.chars().count().saturating_sub(4))
+                .collect();
             assert_eq!(f.participant, Some(format!("•••• {tail}")));
         }
         let page = store

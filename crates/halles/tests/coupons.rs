@@ -809,7 +809,10 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             .await
             .unwrap();
         assert_eq!(res.status(), 401);
-        for path in ["/api/v1/me".to_owned(), format!("/api/v1/organizations/{m}")] {
+        for path in [
+            "/api/v1/me".to_owned(),
+            format!("/api/v1/organizations/{m}"),
+        ] {
             let res = reqwest::Client::new()
                 .get(app.at(&path))
                 .bearer_auth(secret)
@@ -2485,7 +2488,11 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
                 &[(field.as_str(), "1,00"), ("pin", "2468")],
             )
             .await;
-        assert!(matches!(res.status().as_u16(), 404 | 405), "{}", res.status());
+        assert!(
+            matches!(res.status().as_u16(), 404 | 405),
+            "{}",
+            res.status()
+        );
         let pay = format!("/o/{m}/caisse/vente");
         let res = cashier
             .post_form(
@@ -2553,7 +2560,10 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             let (cashier, pay, field) = (&cashier, &pay, &field);
             async move {
                 let res = cashier
-                    .post_form(pay, &[("card", number), (field.as_str(), "1,00"), ("pin", pin)])
+                    .post_form(
+                        pay,
+                        &[("card", number), (field.as_str(), "1,00"), ("pin", pin)],
+                    )
                     .await;
                 (res.status().as_u16(), res.text().await.unwrap())
             }
@@ -2574,20 +2584,42 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             .await;
         let partner = app.logged_in("accueil@p.example").await;
         let person = card.participant.unwrap();
-        let page = format!("/o/{}/programmes/{}/participants/{person}", w.partner.id, w.program);
-        assert!(partner.get(&page).await.text().await.unwrap().contains("debloquer-nip"));
+        let page = format!(
+            "/o/{}/programmes/{}/participants/{person}",
+            w.partner.id, w.program
+        );
+        assert!(
+            partner
+                .get(&page)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("debloquer-nip")
+        );
         let res = partner
             .post_form(&format!("{page}/debloquer-nip"), &[])
             .await;
         assert_eq!(res.status(), 303);
-        assert!(!partner.get(&page).await.text().await.unwrap().contains("debloquer-nip"));
+        assert!(
+            !partner
+                .get(&page)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("debloquer-nip")
+        );
         assert_eq!(try_pin("2468").await.0, 303);
         assert_eq!(held().await, 1900);
 
         // The kiosk: the same lock.
         let admin = app.logged_in("gestion@m.example").await;
         let res = admin
-            .post_form(&format!("/o/{m}/caisses/{}/borne", w.register), &[("action", "open")])
+            .post_form(
+                &format!("/o/{m}/caisses/{}/borne", w.register),
+                &[("action", "open")],
+            )
             .await;
         let link = kiosk_link(&res.text().await.unwrap());
         let kiosk = app.client();
@@ -2606,14 +2638,24 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
                 let res = kiosk
                     .post_form(
                         &format!("{link}/payer"),
-                        &[("card", &token), ("sale", &sale), (field.as_str(), "1,00"), ("pin", pin)],
+                        &[
+                            ("card", &token),
+                            ("sale", &sale),
+                            (field.as_str(), "1,00"),
+                            ("pin", pin),
+                        ],
                     )
                     .await;
                 (res.status().as_u16(), res.text().await.unwrap())
             }
         };
         for _ in 0..4 {
-            assert!(kiosk_try("1111").await.1.contains("NIP n&#39;est pas le bon"));
+            assert!(
+                kiosk_try("1111")
+                    .await
+                    .1
+                    .contains("NIP n&#39;est pas le bon")
+            );
         }
         for pin in ["1111", "2468"] {
             let (status, html) = kiosk_try(pin).await;
@@ -2651,14 +2693,20 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             ("2468", "pin_locked"),
         ];
         for (pin, expected) in tries {
-            let res = redeem(json!({"card": number, "lines": line, "pin": pin})).await.unwrap();
+            let res = redeem(json!({"card": number, "lines": line, "pin": pin}))
+                .await
+                .unwrap();
             assert_eq!(res.status(), 409);
             let body: Value = res.json().await.unwrap();
             assert_eq!(body["code"], expected, "{body}");
         }
-        let res = redeem(json!({"card": number, "lines": line, "pin": "1111"})).await.unwrap();
+        let res = redeem(json!({"card": number, "lines": line, "pin": "1111"}))
+            .await
+            .unwrap();
         assert_eq!(res.json::<Value>().await.unwrap()["code"], "pin_locked");
-        let op_token = app.token(o, &[Scope::CouponsWrite, Scope::RedemptionsWrite]).await;
+        let op_token = app
+            .token(o, &[Scope::CouponsWrite, Scope::RedemptionsWrite])
+            .await;
         let res = http
             .post(app.at(&unlock.replace("{}", &o.to_string())))
             .bearer_auth(&op_token)
@@ -2666,7 +2714,9 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             .await
             .unwrap();
         assert_eq!(res.status(), 204);
-        let res = redeem(json!({"card": number, "lines": line, "pin": "2468"})).await.unwrap();
+        let res = redeem(json!({"card": number, "lines": line, "pin": "2468"}))
+            .await
+            .unwrap();
         assert_eq!(res.status(), 201);
         let sale: Value = res.json().await.unwrap();
         assert_eq!(held().await, 1800);
@@ -2677,10 +2727,16 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
         let prog = app.logged_in("prog@o.example").await;
         let receipt = format!("/o/{o}/caisse/recus/{}", sale["id"]);
         let html = prog.get(&receipt).await.text().await.unwrap();
-        assert!(!html.contains("/rembourser"), "no refund form for the operator");
+        assert!(
+            !html.contains("/rembourser"),
+            "no refund form for the operator"
+        );
         let refund_field = format!("refund_{fruits}");
         let res = prog
-            .post_form(&format!("{receipt}/rembourser"), &[(refund_field.as_str(), "1,00")])
+            .post_form(
+                &format!("{receipt}/rembourser"),
+                &[(refund_field.as_str(), "1,00")],
+            )
             .await;
         assert_eq!(res.status(), 422);
         assert!(res.text().await.unwrap().contains("Seul le marché"));
@@ -2692,17 +2748,31 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             .await
             .unwrap();
         assert_eq!(res.status(), 409);
-        assert_eq!(res.json::<Value>().await.unwrap()["code"], "refund_selling_market_only");
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["code"],
+            "refund_selling_market_only"
+        );
         assert_eq!(held().await, 1800);
         let res = admin
-            .post_form(&format!("/o/{m}/caisse/recus/{}/rembourser", sale["id"]), &[(refund_field.as_str(), "1,00")])
+            .post_form(
+                &format!("/o/{m}/caisse/recus/{}/rembourser", sale["id"]),
+                &[(refund_field.as_str(), "1,00")],
+            )
             .await;
         assert_eq!(res.status(), 303);
         assert_eq!(held().await, 1900);
 
         // The market's audit log says who made each sale and refund; the page links them.
-        let html = admin.get(&format!("/o/{m}/audit?entity=redemption")).await.text().await.unwrap();
-        assert!(html.contains(&format!("/caisse/recus/{}", sale["id"])), "{html}");
+        let html = admin
+            .get(&format!("/o/{m}/audit?entity=redemption"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!("/caisse/recus/{}", sale["id"])),
+            "{html}"
+        );
         let audit = app
             .store
             .audit_entries(&scope(m), &halles_store::audit::Filter::default(), 100)
@@ -2713,8 +2783,16 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             .find(|e| e.entity == "redemption" && e.actor_user.is_some())
             .map(|e| e.actor_name.clone());
         assert!(cashier_id.is_some(), "{audit:?}");
-        assert!(audit.iter().any(|e| e.entity == "redemption" && e.actor_token.is_some()));
-        assert!(audit.iter().any(|e| e.entity == "refund" && e.actor_user.is_some()));
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.entity == "redemption" && e.actor_token.is_some())
+        );
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.entity == "refund" && e.actor_user.is_some())
+        );
         app.stop().await;
     }
 }

@@ -72,8 +72,7 @@ impl CardLookup {
     }
 }
 
-const COLUMNS: &str =
-    "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by, pin_failures";
+const COLUMNS: &str = "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by, pin_failures";
 
 fn card_row(r: &AnyRow) -> StoreResult<Card> {
     let number: String = r.try_get("number")?;

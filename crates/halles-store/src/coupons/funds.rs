@@ -998,9 +998,9 @@ impl Store {
         // card's attachments, the program's groups and PIN rule, the market's membership and the
         // register. The card's state is checked again inside, by the balance update itself.
         let card = CardRef::Lookup(&input.card);
-        let (dims, notify, groups) = match self.read_in_place(|c| {
-            super::in_place::sale_reads(c, card, scope.org, input.register)
-        }) {
+        let (dims, notify, groups) = match self
+            .read_in_place(|c| super::in_place::sale_reads(c, card, scope.org, input.register))
+        {
             Some(read) => read?,
             None => {
                 let (dims, notify) = read_dims(&mut *self.pool.acquire().await?, card).await?;
@@ -1386,15 +1386,16 @@ impl Store {
                 return Err(StoreError::Corrupt("fund_entries"));
             }
         }
-        let change = crate::audit::Change::by(scope, crate::audit::Action::Create, "refund", refund_id)
-            .after(serde_json::json!({
-                "redemption_id": redemption,
-                "card_id": red.card,
-                "amount_cents": total,
-                "lines": lines.iter().map(|(g, c)| serde_json::json!({
-                    "product_group_id": g, "amount_cents": c.0})).collect::<Vec<_>>(),
-                "reason": reason.trim(),
-            }));
+        let change =
+            crate::audit::Change::by(scope, crate::audit::Action::Create, "refund", refund_id)
+                .after(serde_json::json!({
+                    "redemption_id": redemption,
+                    "card_id": red.card,
+                    "amount_cents": total,
+                    "lines": lines.iter().map(|(g, c)| serde_json::json!({
+                        "product_group_id": g, "amount_cents": c.0})).collect::<Vec<_>>(),
+                    "reason": reason.trim(),
+                }));
         crate::audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(RefundId(refund_id))
@@ -1465,13 +1466,14 @@ impl Store {
             }
         }
         // The ledger holds the money; the audit log says who moved it.
-        let change = crate::audit::Change::by(scope, crate::audit::Action::Create, "fund_adjustment", card)
-            .after(serde_json::json!({
-                "card_id": card,
-                "product_group_id": group,
-                "amount_cents": amount.0,
-                "reason": reason.trim(),
-            }));
+        let change =
+            crate::audit::Change::by(scope, crate::audit::Action::Create, "fund_adjustment", card)
+                .after(serde_json::json!({
+                    "card_id": card,
+                    "product_group_id": group,
+                    "amount_cents": amount.0,
+                    "reason": reason.trim(),
+                }));
         crate::audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }

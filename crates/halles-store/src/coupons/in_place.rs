@@ -13,9 +13,9 @@
 //! from the start.
 
 use super::funds::{
-    AUDIT_SALE, CardDims, CardRef, DRAW_LOT, Found, GroupRow, INSERT_ENTRY, INSERT_LINE, INSERT_REDEMPTION,
-    KEEP_KEY, Key, LotRow, Once, Param, Redemption, SALE_GROUPS, Sale, TAKE_SPENDABLE, USABLE_LOTS,
-    dims_query, portions, sale_group_params,
+    AUDIT_SALE, CardDims, CardRef, DRAW_LOT, Found, GroupRow, INSERT_ENTRY, INSERT_LINE,
+    INSERT_REDEMPTION, KEEP_KEY, Key, LotRow, Once, Param, Redemption, SALE_GROUPS, Sale,
+    TAKE_SPENDABLE, USABLE_LOTS, dims_query, portions, sale_group_params,
 };
 use crate::db::InPlace;
 use crate::{StoreError, StoreResult};

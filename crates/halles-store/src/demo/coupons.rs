@@ -180,7 +180,11 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 .await?;
             // The last two of each organization have no card yet: their loads wait.
             if i < 10 {
-                cards.push(past.assign_card(&ps, program, person.id, None).await?.number);
+                cards.push(
+                    past.assign_card(&ps, program, person.id, None)
+                        .await?
+                        .number,
+                );
             }
         }
     }

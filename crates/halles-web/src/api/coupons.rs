@@ -16,8 +16,8 @@ use halles_core::money::Cents;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption,
-    RedemptionInput, Schedule, ScheduleInput,
+    Access, Card, CardLookup, Participant, ParticipantInput, Program, Redemption, RedemptionInput,
+    Schedule, ScheduleInput,
 };
 use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};

@@ -94,7 +94,12 @@ impl AuditPage {
     fn receipt_link(&self, e: &Entry) -> Option<String> {
         let sale = match e.entity.as_str() {
             "redemption" => e.entity_id.clone(),
-            "refund" => e.after.as_ref()?.get("redemption_id")?.as_i64()?.to_string(),
+            "refund" => e
+                .after
+                .as_ref()?
+                .get("redemption_id")?
+                .as_i64()?
+                .to_string(),
             _ => return None,
         };
         Some(self.page.org_path(&format!("/caisse/recus/{sale}")))

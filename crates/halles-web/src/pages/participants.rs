@@ -482,10 +482,7 @@ pub async fn participant_action(
             }
             "debloquer-nip" => {
                 let p = state.store.participant(&m.scope, program, who).await?;
-                state
-                    .store
-                    .unlock_card_pin(&m.scope, card_of(&p)?)
-                    .await?;
+                state.store.unlock_card_pin(&m.scope, card_of(&p)?).await?;
                 Ok("flash-pin-unlocked")
             }
             "rattraper" => {

@@ -450,8 +450,8 @@ async fn receipt_page(
     balances.extend(loyalty.filter(|l| l.balance.0 > 0));
     let failed = !errors.is_empty();
     // Only the market that made the sale refunds it (the operator reads it, no more).
-    let can_refund = m.role.satisfies(halles_core::organizations::Role::Staff)
-        && redemption.market == m.org.id;
+    let can_refund =
+        m.role.satisfies(halles_core::organizations::Role::Staff) && redemption.market == m.org.id;
     Ok(render_form(
         &ReceiptPage {
             page: m.ctx,
