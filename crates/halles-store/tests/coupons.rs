@@ -150,11 +150,13 @@ async fn spend(
     card: CardId,
     lines: &[(ProductGroupId, i64)],
 ) -> Result<halles_store::coupons::Redemption, StoreError> {
+    // A sale names its card by what the holder shows: here, its number.
+    let number = store.find_card_by_id(&scope(market), card).await?.number;
     store
         .redeem(
             &scope(market),
             &RedemptionInput {
-                card: card.into(),
+                card: CardLookup::Number(number),
                 register: None,
                 lines: lines.iter().map(|(g, c)| (*g, Cents(*c))).collect(),
                 pin: None,
@@ -1708,8 +1710,9 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             )
             .await
             .unwrap();
+        let number = store.card(&pa, card).await.unwrap().number;
         let pay = |pin: Option<&str>| RedemptionInput {
-            card: card.into(),
+            card: CardLookup::Number(number.clone()),
             register: None,
             lines: vec![(fruits, Cents(100))],
             pin: pin.map(str::to_owned),
@@ -1753,6 +1756,82 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         ));
         store.redeem(&m, &pay(Some("2468"))).await.unwrap();
         assert_eq!(balance(&store, card, fruits).await, 900);
+
+        // Five wrong PINs in a row lock it: the right one is refused too, until the partner
+        // unlocks it (a market cannot); both are audited.
+        for n in 1..=5 {
+            let expected = if n < 5 { "pin_wrong" } else { "pin_locked" };
+            let got = store.redeem(&m, &pay(Some("1111"))).await;
+            assert!(
+                matches!(got, Err(StoreError::Conflict(c)) if c == expected),
+                "try {n}: {got:?}"
+            );
+        }
+        assert!(matches!(
+            store.redeem(&m, &pay(Some("2468"))).await,
+            Err(StoreError::Conflict("pin_locked"))
+        ));
+        assert!(store.card(&pa, card).await.unwrap().pin_locked);
+        assert_eq!(balance(&store, card, fruits).await, 900);
+        assert!(matches!(
+            store.unlock_card_pin(&m, card).await,
+            Err(StoreError::NotFound)
+        ));
+        store.unlock_card_pin(&pa, card).await.unwrap();
+        store.redeem(&m, &pay(Some("2468"))).await.unwrap();
+        assert_eq!(balance(&store, card, fruits).await, 800);
+        let pins = |who: TenantScope| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit_entries(&who, &halles_store::audit::Filter::default(), 100)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| {
+                        e.entity == "card"
+                            && e.after
+                                .as_ref()
+                                .is_some_and(|a| a.get("pin_locked").is_some())
+                    })
+                    .map(|e| e.after.unwrap()["pin_locked"].clone())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            pins(m).await,
+            vec![serde_json::json!(true)],
+            "the lock, by the market"
+        );
+        assert_eq!(
+            pins(pa).await,
+            vec![serde_json::json!(false)],
+            "the unlock, by the partner"
+        );
+
+        // A right PIN starts the count again; many wrong PINs at once are counted in the
+        // database: no more than four of them are ever checked before the lock.
+        store.redeem(&m, &pay(Some("1111"))).await.ok();
+        store.redeem(&m, &pay(Some("2468"))).await.unwrap();
+        let mut tries = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (store, input) = (store.clone(), pay(Some("9999")));
+            tries.spawn(async move { store.redeem(&m, &input).await });
+        }
+        let mut wrong = 0;
+        while let Some(r) = tries.join_next().await {
+            match r.unwrap() {
+                Err(StoreError::Conflict("pin_wrong")) => wrong += 1,
+                Err(StoreError::Conflict("pin_locked")) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(wrong <= 4, "{wrong} wrong PINs checked past the limit");
+        assert!(matches!(
+            store.redeem(&m, &pay(Some("2468"))).await,
+            Err(StoreError::Conflict("pin_locked"))
+        ));
+        assert_eq!(balance(&store, card, fruits).await, 700);
     })
     .await;
 }
@@ -1957,6 +2036,27 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             vec![-200, -100]
         );
         assert!(seen.iter().all(|t| t.participant.is_none()));
+        // A funder reads the money, and only the last 4 digits of cards and codes.
+        let funded = store
+            .transactions(
+                &scope(w.funder),
+                w.program,
+                &TransactionFilter::default(),
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(funded.len(), all.len());
+        for (f, o) in funded.iter().zip(&all) {
+            assert_eq!(f.card, format!("•••• {}", &o.card[o.card.len() - 4..]));
+            assert!(!f.card.contains(&o.card[..12]), "{}", f.card);
+            let code = o.participant.clone().unwrap_or_default();
+            let tail: String = code
+                .chars()
+                .skip(code.chars().count().saturating_sub(4))
+                .collect();
+            assert_eq!(f.participant, Some(format!("•••• {tail}")));
+        }
         let page = store
             .transactions(
                 &op,
@@ -3346,6 +3446,79 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         assert_eq!(before["phone"], "");
         assert_eq!(after["phone"], "514 555-0101");
         assert!(before.get("name").is_none() && after.get("name").is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refunds() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let opg = store.operated_program(&op, w.program).await.unwrap();
+        let pa = store
+            .program_access(&scope(w.partner_a), w.program)
+            .await
+            .unwrap();
+        store.create_card_batch(&opg, 1).await.unwrap();
+        let t = store.participant_types(w.program).await.unwrap()[0].id;
+        let p = store
+            .create_participant(&pa, &someone(t, "P-9"))
+            .await
+            .unwrap();
+        let card = store.assign_card(&pa, p.id, None).await.unwrap().id;
+        store
+            .adjust_funds(&opg, card, w.fruits, Cents(1000), "chargement")
+            .await
+            .unwrap();
+        let sale = spend(&store, w.market, card, &[(w.fruits, 300)])
+            .await
+            .unwrap();
+        // The operator reads the sale, but only the market that made it refunds it.
+        assert_eq!(store.redemption(&op, sale.id).await.unwrap().id, sale.id);
+        let back = [(w.fruits, Cents(100))];
+        assert!(matches!(
+            store.refund(&op, sale.id, &back, "erreur").await,
+            Err(StoreError::Conflict("refund_selling_market_only"))
+        ));
+        assert_eq!(balance(&store, card, w.fruits).await, 700);
+        let refund = store
+            .refund(&scope(w.market), sale.id, &back, "erreur")
+            .await
+            .unwrap();
+        assert_eq!(balance(&store, card, w.fruits).await, 800);
+        // Each money movement is in the audit log of the organization that made it, linked
+        // to its sale, refund or card.
+        let audit = |who: TenantScope, entity: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit_entries(&who, &halles_store::audit::Filter::default(), 100)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.entity == entity)
+                    .map(|e| (e.entity_id, e.after.unwrap_or_default()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let adjusted = audit(op, "fund_adjustment").await;
+        assert!(
+            adjusted.iter().any(|(id, a)| *id == card.to_string()
+                && a["amount_cents"] == 1000
+                && a["reason"] == "chargement"),
+            "{adjusted:?}"
+        );
+        let sold = audit(scope(w.market), "redemption").await;
+        assert_eq!(sold.len(), 1, "{sold:?}");
+        assert_eq!(sold[0].0, sale.id.to_string());
+        assert_eq!(sold[0].1["total_cents"], 300);
+        assert_eq!(sold[0].1["card_id"], card.0);
+        let refunded = audit(scope(w.market), "refund").await;
+        assert_eq!(refunded.len(), 1, "{refunded:?}");
+        assert_eq!(refunded[0].0, refund.0.to_string());
+        assert_eq!(refunded[0].1["redemption_id"], sale.id.0);
+        assert_eq!(refunded[0].1["amount_cents"], 100);
     })
     .await;
 }

@@ -151,31 +151,37 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
         let mut typo = card.number.as_str().to_owned();
         let last = typo.pop().unwrap();
         typo.push(if last == '0' { '1' } else { '0' });
-        let res = cashier
-            .get(&format!("/o/{m}/caisse/carte?card={typo}"))
-            .await;
+        let step2 = format!("/o/{m}/caisse/carte");
+        let res = cashier.post_form(&step2, &[("card", typo.as_str())]).await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(
             html.contains("faute de frappe") && html.contains(&typo),
             "{html}"
         );
-        // Step 2: the balance per group.
-        let number = card.number.grouped().replace(' ', "+");
+        // Step 2: the balance per group; the card's number travels in the body, never the URL.
+        let number = card.number.grouped();
         let res = cashier
-            .get(&format!("/o/{m}/caisse/carte?card={number}"))
+            .post_form(&step2, &[("card", number.as_str())])
             .await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
         assert!(html.contains("20,00"), "{html}");
+        assert!(
+            html.contains(&format!("name=\"card\" value=\"{}\"", card.number.as_str())),
+            "the sale's form carries the number: {html}"
+        );
         assert!(
             !html.contains("Personne Secrète"),
             "a market never sees identities"
         );
         // Beyond the balance: refused, nothing spent, the amount typed is kept.
         let field = format!("amount_{fruits}");
-        let pay = format!("/o/{m}/caisse/cartes/{}", card.id);
-        let res = cashier.post_form(&pay, &[(field.as_str(), "25,00")]).await;
+        let pay = format!("/o/{m}/caisse/vente");
+        let proof = card.number.as_str();
+        let res = cashier
+            .post_form(&pay, &[("card", proof), (field.as_str(), "25,00")])
+            .await;
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(
@@ -183,7 +189,9 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
             "{html}"
         );
         // Step 3: confirmed, the receipt.
-        let res = cashier.post_form(&pay, &[(field.as_str(), "5,50")]).await;
+        let res = cashier
+            .post_form(&pay, &[("card", proof), (field.as_str(), "5,50")])
+            .await;
         assert_eq!(res.status(), 303);
         let receipt = location(&res);
         let html = cashier.get(&receipt).await.text().await.unwrap();
@@ -576,8 +584,9 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .status(),
             303
         );
-        let step2 = format!("/o/{m}/caisse/carte?card={}", new_card.number.as_str());
-        let res = cashier.get(&step2).await;
+        let step2 = format!("/o/{m}/caisse/carte");
+        let new_number = new_card.number.as_str();
+        let res = cashier.post_form(&step2, &[("card", new_number)]).await;
         assert_eq!(res.status(), 422);
         assert!(
             res.text()
@@ -586,7 +595,13 @@ async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
                 .contains("ne peut pas servir à ce marché")
         );
         assert_eq!(prog.post_form(&links, &[]).await.status(), 303);
-        assert_eq!(cashier.get(&step2).await.status(), 200);
+        assert_eq!(
+            cashier
+                .post_form(&step2, &[("card", new_number)])
+                .await
+                .status(),
+            200
+        );
         // The partner still has a participant: it cannot leave the program.
         let res = prog
             .post_form(
@@ -815,16 +830,28 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
         assert_eq!(res.status(), 422);
         assert!(res.text().await.unwrap().contains("déjà été traité"));
 
-        // The kiosk's token opens no API route.
+        // The kiosk's token opens no API route, not even `me`.
         let secret = link.trim_start_matches("/borne/");
         let res = reqwest::Client::new()
             .post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
             .bearer_auth(secret)
-            .json(&json!({"card_id": card.id.0, "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
+            .json(&json!({"card": card.number.as_str(), "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 403);
+        assert_eq!(res.status(), 401);
+        for path in [
+            "/api/v1/me".to_owned(),
+            format!("/api/v1/organizations/{m}"),
+        ] {
+            let res = reqwest::Client::new()
+                .get(app.at(&path))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 401, "{path}");
+        }
 
         // Renewing the link stops the old one; turning the kiosk off stops the new one.
         let res = admin.post_form(&switch, &[("action", "open")]).await;
@@ -857,7 +884,7 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             .redeem(
                 &scope(m),
                 &halles_store::coupons::RedemptionInput {
-                    card: card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
                     register: Some(register),
                     lines: vec![(fruits, Cents(100))],
                     pin: None,
@@ -989,7 +1016,7 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             .redeem(
                 &scope(market.id),
                 &RedemptionInput {
-                    card: card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
                     register: None,
                     lines: vec![(fruits, Cents(250))],
                     pin: None,
@@ -1701,7 +1728,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             .redeem(
                 &scope(m),
                 &RedemptionInput {
-                    card: w.card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
                     register: Some(w.register),
                     lines: vec![(w.fruits, Cents(1250))],
                     pin: None,
@@ -1960,7 +1987,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
             .unwrap();
         assert_eq!(res.status(), 204);
         let sale = |amount: i64| RedemptionInput {
-            card: w.card.id.into(),
+            card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
             register: Some(w.register),
             lines: vec![(w.fruits, Cents(amount))],
             pin: None,
@@ -2466,6 +2493,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "POST",
+                path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/pin-unlock",
+                allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
                 path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
                 allowed: Allowed::Token(Some(Scope::CouponsWrite)),
                 ok_status: 400,
@@ -2507,6 +2540,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/versements/{foreign}/archiver",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/rattraper",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/nip",
+            "/o/{org}/programmes/{foreign}/participants/{foreign}/debloquer-nip",
         ] {
             rows.push(Row {
                 method: "POST",
@@ -2596,16 +2630,16 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                     ok_status: 200,
                 },
                 Row {
-                    method: "GET",
-                    path: "/o/{org}/caisse/carte?card=1234",
+                    method: "POST",
+                    path: "/o/{org}/caisse/carte",
                     allowed: Allowed::Role(Role::Cashier),
                     ok_status: 422,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/caisse/cartes/{foreign}",
+                    path: "/o/{org}/caisse/vente",
                     allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 404,
+                    ok_status: 422,
                 },
                 Row {
                     method: "GET",
@@ -2753,7 +2787,7 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             s.redeem(
                 &scope(m),
                 &RedemptionInput {
-                    card: w.card.id.into(),
+                    card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
                     register: None,
                     lines: vec![(w.fruits, Cents(amount))],
                     pin: None,
@@ -3037,6 +3071,344 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
         assert_eq!(res.status(), 303);
         let budget = s.envelopes(w.program, Some(partner)).await.unwrap()[0].budget;
         assert_eq!(budget, Cents(150_000));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unlocked() {
+    for app in TestApp::on_every_db().await {
+        let program = ProgramInput {
+            pin_required: true,
+            ..bonne_bouffe()
+        };
+        let w = world(&app, "Marché", program, "Personne").await;
+        let (m, o, fruits, card) = (w.market.id, w.operator.id, w.fruits, w.card.clone());
+        let ps = scope(w.partner.id);
+        let pps = app.store.program_access(&ps, w.program).await.unwrap();
+        app.store.set_card_pin(&pps, card.id, "2468").await.unwrap();
+        let held = || async { app.store.card_balances(card.id).await.unwrap()[0].balance.0 };
+        let cashier = app.logged_in("caisse@m.example").await;
+        let field = format!("amount_{fruits}");
+        let id = card.id.to_string();
+        let number = card.number.as_str();
+
+        // Pages: an internal id is no card, in the path or in the form.
+        let res = cashier
+            .post_form(
+                &format!("/o/{m}/caisse/cartes/{id}"),
+                &[(field.as_str(), "1,00"), ("pin", "2468")],
+            )
+            .await;
+        assert!(
+            matches!(res.status().as_u16(), 404 | 405),
+            "{}",
+            res.status()
+        );
+        let pay = format!("/o/{m}/caisse/vente");
+        let res = cashier
+            .post_form(
+                &pay,
+                &[("card_id", &id), (field.as_str(), "1,00"), ("pin", "2468")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let res = cashier
+            .post_form(
+                &pay,
+                &[("card", &id), (field.as_str(), "1,00"), ("pin", "2468")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        // The right number of a card of another program (this market is not in it): refused.
+        let op = scope(o);
+        let other = app
+            .store
+            .create_program(
+                &op,
+                &ProgramInput {
+                    name: "Autre".into(),
+                    ..bonne_bouffe()
+                },
+            )
+            .await
+            .unwrap();
+        let (_, others) = app
+            .store
+            .create_card_batch(&app.store.operated_program(&op, other).await.unwrap(), 1)
+            .await
+            .unwrap();
+        let stranger = others[0].number.as_str();
+        let res = cashier
+            .post_form(&pay, &[("card", stranger), (field.as_str(), "1,00")])
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("Aucune carte"));
+        assert_eq!(held().await, 2000, "nothing spent");
+
+        // The API: `card_id` is refused, another program's card is not found.
+        let token = app
+            .token(m, &[Scope::RedemptionsWrite, Scope::CouponsRead])
+            .await;
+        let http = reqwest::Client::new();
+        let redeem = |body: Value| {
+            http.post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+        };
+        let line = json!([{"product_group_id": fruits.0, "amount_cents": 100}]);
+        let res = redeem(json!({"card_id": card.id.0, "lines": line, "pin": "2468"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["code"], "card_proof_required", "{body}");
+        let res = redeem(json!({"card": stranger, "lines": line, "pin": "2468"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        assert_eq!(held().await, 2000, "nothing spent");
+
+        // The register: four wrong PINs are wrong, the fifth locks the card, and then the
+        // right one is refused too, plainly.
+        let try_pin = |pin: &'static str| {
+            let (cashier, pay, field) = (&cashier, &pay, &field);
+            async move {
+                let res = cashier
+                    .post_form(
+                        pay,
+                        &[("card", number), (field.as_str(), "1,00"), ("pin", pin)],
+                    )
+                    .await;
+                (res.status().as_u16(), res.text().await.unwrap())
+            }
+        };
+        for _ in 0..4 {
+            let (status, html) = try_pin("1111").await;
+            assert_eq!(status, 422);
+            assert!(html.contains("NIP n&#39;est pas le bon"), "{html}");
+        }
+        for pin in ["1111", "2468"] {
+            let (status, html) = try_pin(pin).await;
+            assert_eq!(status, 422);
+            assert!(html.contains("bloqué après 5 essais"), "{html}");
+        }
+        assert_eq!(held().await, 2000);
+        // The partner unlocks it from the participant's page; the sale goes through.
+        app.user("accueil@p.example", Some((w.partner.id, Role::Staff)))
+            .await;
+        let partner = app.logged_in("accueil@p.example").await;
+        let person = card.participant.unwrap();
+        let page = format!(
+            "/o/{}/programmes/{}/participants/{person}",
+            w.partner.id, w.program
+        );
+        assert!(
+            partner
+                .get(&page)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("debloquer-nip")
+        );
+        let res = partner
+            .post_form(&format!("{page}/debloquer-nip"), &[])
+            .await;
+        assert_eq!(res.status(), 303);
+        assert!(
+            !partner
+                .get(&page)
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("debloquer-nip")
+        );
+        assert_eq!(try_pin("2468").await.0, 303);
+        assert_eq!(held().await, 1900);
+
+        // The kiosk: the same lock.
+        let admin = app.logged_in("gestion@m.example").await;
+        let res = admin
+            .post_form(
+                &format!("/o/{m}/caisses/{}/borne", w.register),
+                &[("action", "open")],
+            )
+            .await;
+        let link = kiosk_link(&res.text().await.unwrap());
+        let kiosk = app.client();
+        let qr = format!("https://halles.example/c/{}", card.token);
+        let kiosk_try = |pin: &'static str| {
+            let (kiosk, link, qr, field) = (&kiosk, &link, &qr, &field);
+            async move {
+                let html = kiosk
+                    .post_form(&format!("{link}/carte"), &[("card", qr.as_str())])
+                    .await
+                    .text()
+                    .await
+                    .unwrap();
+                let sale = field_value(&html, "sale");
+                let token = field_value(&html, "card");
+                let res = kiosk
+                    .post_form(
+                        &format!("{link}/payer"),
+                        &[
+                            ("card", &token),
+                            ("sale", &sale),
+                            (field.as_str(), "1,00"),
+                            ("pin", pin),
+                        ],
+                    )
+                    .await;
+                (res.status().as_u16(), res.text().await.unwrap())
+            }
+        };
+        for _ in 0..4 {
+            assert!(
+                kiosk_try("1111")
+                    .await
+                    .1
+                    .contains("NIP n&#39;est pas le bon")
+            );
+        }
+        for pin in ["1111", "2468"] {
+            let (status, html) = kiosk_try(pin).await;
+            assert_eq!(status, 422);
+            assert!(html.contains("bloqué après 5 essais"), "{html}");
+        }
+        assert_eq!(held().await, 1900);
+        // The API: the partner unlocks it, four wrong PINs, the fifth locks it, then the
+        // operator unlocks it.
+        let unlock = format!(
+            "/api/v1/organizations/{{}}/programs/{}/cards/{}/pin-unlock",
+            w.program, card.id
+        );
+        let partner_token = app.token(w.partner.id, &[Scope::CouponsWrite]).await;
+        let res = http
+            .post(app.at(&unlock.replace("{}", &w.partner.id.to_string())))
+            .bearer_auth(&partner_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let res = http
+            .post(app.at(&unlock.replace("{}", &m.to_string())))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "a market cannot unlock a PIN");
+        let tries = [
+            ("1111", "pin_wrong"),
+            ("1111", "pin_wrong"),
+            ("1111", "pin_wrong"),
+            ("1111", "pin_wrong"),
+            ("1111", "pin_locked"),
+            ("2468", "pin_locked"),
+        ];
+        for (pin, expected) in tries {
+            let res = redeem(json!({"card": number, "lines": line, "pin": pin}))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 409);
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["code"], expected, "{body}");
+        }
+        let res = redeem(json!({"card": number, "lines": line, "pin": "1111"}))
+            .await
+            .unwrap();
+        assert_eq!(res.json::<Value>().await.unwrap()["code"], "pin_locked");
+        let op_token = app
+            .token(o, &[Scope::CouponsWrite, Scope::RedemptionsWrite])
+            .await;
+        let res = http
+            .post(app.at(&unlock.replace("{}", &o.to_string())))
+            .bearer_auth(&op_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let res = redeem(json!({"card": number, "lines": line, "pin": "2468"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let sale: Value = res.json().await.unwrap();
+        assert_eq!(held().await, 1800);
+
+        // Only the market that made a sale refunds it: not the operator's staff, on the page
+        // or through the API.
+        app.user("prog@o.example", Some((o, Role::Admin))).await;
+        let prog = app.logged_in("prog@o.example").await;
+        let receipt = format!("/o/{o}/caisse/recus/{}", sale["id"]);
+        let html = prog.get(&receipt).await.text().await.unwrap();
+        assert!(
+            !html.contains("/rembourser"),
+            "no refund form for the operator"
+        );
+        let refund_field = format!("refund_{fruits}");
+        let res = prog
+            .post_form(
+                &format!("{receipt}/rembourser"),
+                &[(refund_field.as_str(), "1,00")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("Seul le marché"));
+        let res = http
+            .post(app.at(&format!("/api/v1/organizations/{o}/redemptions/{}/refunds", sale["id"])))
+            .bearer_auth(&op_token)
+            .json(&json!({"lines": [{"product_group_id": fruits.0, "amount_cents": 100}], "reason": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["code"],
+            "refund_selling_market_only"
+        );
+        assert_eq!(held().await, 1800);
+        let res = admin
+            .post_form(
+                &format!("/o/{m}/caisse/recus/{}/rembourser", sale["id"]),
+                &[(refund_field.as_str(), "1,00")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(held().await, 1900);
+
+        // The market's audit log says who made each sale and refund; the page links them.
+        let html = admin
+            .get(&format!("/o/{m}/audit?entity=redemption"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!("/caisse/recus/{}", sale["id"])),
+            "{html}"
+        );
+        let audit = app
+            .store
+            .audit_entries(&scope(m), &halles_store::audit::Filter::default(), 100)
+            .await
+            .unwrap();
+        let cashier_id = audit
+            .iter()
+            .find(|e| e.entity == "redemption" && e.actor_user.is_some())
+            .map(|e| e.actor_name.clone());
+        assert!(cashier_id.is_some(), "{audit:?}");
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.entity == "redemption" && e.actor_token.is_some())
+        );
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.entity == "refund" && e.actor_user.is_some())
+        );
         app.stop().await;
     }
 }

@@ -40,6 +40,9 @@ pub struct Card {
     pub partner: Option<OrgId>,
     /// The card that replaced it, when lost.
     pub replaced_by: Option<CardId>,
+    /// Whether its PIN is locked after too many wrong tries (until its partner or operator
+    /// unlocks it).
+    pub pin_locked: bool,
 }
 
 /// How a register or a person names a card: its typed number or its scanned QR value.
@@ -70,8 +73,7 @@ impl CardLookup {
     }
 }
 
-const COLUMNS: &str =
-    "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by";
+const COLUMNS: &str = "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by, pin_failures";
 
 fn card_row(r: &AnyRow) -> StoreResult<Card> {
     let number: String = r.try_get("number")?;
@@ -87,6 +89,7 @@ fn card_row(r: &AnyRow) -> StoreResult<Card> {
             .map(ParticipantId),
         partner: r.try_get::<Option<i64>, _>("partner_id")?.map(OrgId),
         replaced_by: r.try_get::<Option<i64>, _>("replaced_by")?.map(CardId),
+        pin_locked: r.try_get::<i64, _>("pin_failures")? >= super::funds::PIN_TRIES,
     })
 }
 
@@ -514,6 +517,29 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.audit_card(&mut tx, scope, &card, "pin_set").await?;
+        tx.commit().await
+    }
+
+    /// Unlocks a card's PIN locked after too many wrong tries (the holder's partner or the
+    /// program's operator), audited. A PIN that is not locked is left as it is.
+    pub async fn unlock_card_pin(&self, scope: &TenantScope, id: CardId) -> StoreResult<()> {
+        self.card(scope, id).await?;
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE cards SET pin_failures = 0, updated_at = $1 WHERE id = $2 AND pin_failures >= $3",
+        )
+        .bind(ms(self.now()))
+        .bind(id.0)
+        .bind(super::funds::PIN_TRIES)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            let change = Change::by(scope, Action::Update, "card", id)
+                .before(json!({"pin_locked": true}))
+                .after(json!({"pin_locked": false}));
+            audit::record(&mut tx, change, self.now()).await?;
+        }
         tx.commit().await
     }
 

@@ -48,26 +48,25 @@ pub struct Balance {
     pub next_expiry: Option<Timestamp>,
 }
 
-/// A card as a sale names it: by id, or by what the cashier typed or scanned.
-#[derive(Debug, Clone)]
-pub enum CardRef {
+/// How the store reads a card's attachments: by id inside the store, or by what a register
+/// typed or scanned for a sale. A sale names its card by [`super::CardLookup`] only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CardRef<'a> {
     /// A known card.
     Id(CardId),
     /// A typed number or a scanned QR value, looked up with the sale.
-    Lookup(super::CardLookup),
+    Lookup(&'a super::CardLookup),
 }
 
-impl From<CardId> for CardRef {
-    fn from(id: CardId) -> Self {
-        CardRef::Id(id)
-    }
-}
+/// How many wrong PINs in a row lock a card's PIN.
+pub const PIN_TRIES: i64 = 5;
 
 /// A sale paid with coupon funds, as a register asks for it.
 #[derive(Debug, Clone)]
 pub struct RedemptionInput {
-    /// The card.
-    pub card: CardRef,
+    /// The card, as proven by its holder: the typed number or the scanned QR value, never an
+    /// internal id (ids are sequential, so an id proves nothing).
+    pub card: super::CardLookup,
     /// The register, if known.
     pub register: Option<RegisterId>,
     /// Amount per product group.
@@ -247,6 +246,9 @@ pub(super) const DRAW_LOT: &str = "UPDATE fund_lots SET remaining_cents = remain
 pub(super) const INSERT_REDEMPTION: &str = "INSERT INTO redemptions (organization_id, program_id, card_id, market_id, \
      register_id, total_cents, actor_user_id, actor_token_id, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+/// Says in the audit log who made a sale (the ledger stays the record of the money).
+pub(super) const AUDIT_SALE: &str = "INSERT INTO audit_log (organization_id, actor_user_id, actor_token_id, action, \
+     entity, entity_id, after_json, at) VALUES ($1, $2, $3, 'create', 'redemption', $4, $5, $6)";
 /// Records one group of a sale.
 pub(super) const INSERT_LINE: &str = "INSERT INTO redemption_lines (organization_id, redemption_id, product_group_id, \
      amount_cents) VALUES ($1, $2, $3, $4)";
@@ -267,12 +269,12 @@ pub(crate) async fn insert_entry(
 
 /// Reads what entries of a card are attached to.
 pub(crate) async fn card_dims(tx: &mut AnyConnection, card: CardId) -> StoreResult<CardDims> {
-    Ok(read_dims(tx, &CardRef::Id(card)).await?.0)
+    Ok(read_dims(tx, CardRef::Id(card)).await?.0)
 }
 
 /// A card's attachments, found by id, number or QR token, and whether its holder wants e-mailed
 /// receipts.
-async fn read_dims(tx: &mut AnyConnection, card: &CardRef) -> StoreResult<(CardDims, bool)> {
+async fn read_dims(tx: &mut AnyConnection, card: CardRef<'_>) -> StoreResult<(CardDims, bool)> {
     let (sql, q) = dims_query(card);
     let r = match q {
         Key::Id(id) => sqlx::query(&sql).bind(id).fetch_optional(tx).await?,
@@ -288,7 +290,7 @@ async fn read_dims(tx: &mut AnyConnection, card: &CardRef) -> StoreResult<(CardD
 
 /// The statement that reads a card's attachments (columns in [`dims_row`]'s order), and what it
 /// looks the card up by.
-pub(super) fn dims_query(card: &CardRef) -> (String, Key) {
+pub(super) fn dims_query(card: CardRef<'_>) -> (String, Key) {
     const SELECT: &str = "SELECT c.id, c.organization_id, c.program_id, c.status, c.participant_id, \
          p.organization_id AS partner, p.participant_type_id, p.email, p.receipts \
          FROM cards c LEFT JOIN participants p ON p.id = c.participant_id";
@@ -748,6 +750,32 @@ impl Sale<'_> {
         e
     }
 
+    /// The sale's id and its audit entry's JSON, for [`Sale::audit_params`].
+    pub(super) fn audit_values(&self, id: i64) -> (String, String) {
+        let after = serde_json::json!({
+            "program_id": self.dims.program,
+            "card_id": self.dims.card,
+            "register_id": self.register,
+            "total_cents": self.lines.values().sum::<i64>(),
+            "lines": self.lines.iter().map(|(g, c)| serde_json::json!({
+                "product_group_id": g, "amount_cents": c})).collect::<Vec<_>>(),
+        });
+        (id.to_string(), after.to_string())
+    }
+
+    /// The values of [`AUDIT_SALE`].
+    pub(super) fn audit_params<'k>(&self, (id, after): &'k (String, String)) -> [Param<'k>; 6] {
+        let actor = self.scope.actor;
+        [
+            Param::Int(Some(self.scope.org.0)),
+            Param::Int(actor.user.map(|u| u.0)),
+            Param::Int(actor.token.map(|t| t.0)),
+            Param::Text(id),
+            Param::Text(after),
+            Param::Int(Some(ms(self.now))),
+        ]
+    }
+
     /// The values of [`KEEP_KEY`].
     pub(super) fn key_params<'k>(&self, once: &'k Once, body: &'k str) -> [Param<'k>; 6] {
         [
@@ -823,10 +851,19 @@ impl Store {
         Ok(total)
     }
 
-    /// When the card's program asks for a PIN: refused without it or with a wrong one.
-    async fn check_pin(&self, card: CardId, pin: Option<&str>) -> StoreResult<()> {
+    /// When the card's program asks for a PIN: refused without it, with a wrong one, or when
+    /// [`PIN_TRIES`] wrong ones in a row locked it. Each try is claimed by a conditional update
+    /// before the PIN is checked, so parallel tries never get past the limit; a right PIN
+    /// starts the count again, and the try that locks the PIN is audited.
+    async fn check_pin(
+        &self,
+        scope: &TenantScope,
+        card: CardId,
+        pin: Option<&str>,
+    ) -> StoreResult<()> {
         let row = sqlx::query(
-            "SELECT p.pin_required, c.pin_hash FROM cards c JOIN programs p ON p.id = c.program_id WHERE c.id = $1",
+            "SELECT p.pin_required, c.pin_hash, c.pin_failures FROM cards c JOIN programs p ON p.id = c.program_id \
+             WHERE c.id = $1",
         )
         .bind(card.0)
         .fetch_one(&self.pool)
@@ -837,6 +874,9 @@ impl Store {
         let Some(hash) = row.try_get::<Option<String>, _>("pin_hash")? else {
             return Err(StoreError::Conflict("pin_not_set"));
         };
+        if row.try_get::<i64, _>("pin_failures")? >= PIN_TRIES {
+            return Err(StoreError::Conflict("pin_locked"));
+        }
         let Some(pin) = pin
             .map(str::trim)
             .filter(|p| !p.is_empty())
@@ -844,15 +884,44 @@ impl Store {
         else {
             return Err(StoreError::Conflict("pin_required"));
         };
+        let mut tx = self.write_tx().await?;
+        let tries: Option<i64> = sqlx::query(
+            "UPDATE cards SET pin_failures = pin_failures + 1 WHERE id = $1 AND pin_failures < $2 \
+             RETURNING pin_failures",
+        )
+        .bind(card.0)
+        .bind(PIN_TRIES)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("pin_failures"))
+        .transpose()?;
+        tx.commit().await?;
+        let Some(tries) = tries else {
+            return Err(StoreError::Conflict("pin_locked"));
+        };
         // Argon2 takes a moment of CPU: off the async threads.
         let ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&pin, &hash))
             .await
             .unwrap_or(false);
+        let mut tx = self.write_tx().await?;
         if ok {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("pin_wrong"))
+            sqlx::query("UPDATE cards SET pin_failures = 0 WHERE id = $1 AND pin_failures < $2")
+                .bind(card.0)
+                .bind(PIN_TRIES)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(());
         }
+        if tries < PIN_TRIES {
+            return Err(StoreError::Conflict("pin_wrong"));
+        }
+        let change = crate::audit::Change::by(scope, crate::audit::Action::Update, "card", card)
+            .before(serde_json::json!({"pin_locked": false}))
+            .after(serde_json::json!({"pin_locked": true, "pin_failures": tries}));
+        crate::audit::record(&mut tx, change, self.now()).await?;
+        tx.commit().await?;
+        Err(StoreError::Conflict("pin_locked"))
     }
 
     /// Why a card could not pay for a group: its state changed, or its balance is short.
@@ -933,13 +1002,13 @@ impl Store {
         // What does not move money is read before the write transaction, on the read pool: the
         // card's attachments, the program's groups and PIN rule, the market's membership and the
         // register. The card's state is checked again inside, by the balance update itself.
-        let (dims, notify, groups) = match self.read_in_place(|c| {
-            super::in_place::sale_reads(c, &input.card, scope.org, input.register)
-        }) {
+        let card = CardRef::Lookup(&input.card);
+        let (dims, notify, groups) = match self
+            .read_in_place(|c| super::in_place::sale_reads(c, card, scope.org, input.register))
+        {
             Some(read) => read?,
             None => {
-                let (dims, notify) =
-                    read_dims(&mut *self.pool.acquire().await?, &input.card).await?;
+                let (dims, notify) = read_dims(&mut *self.pool.acquire().await?, card).await?;
                 let groups = bound(
                     SALE_GROUPS,
                     &sale_group_params(&dims, scope.org, input.register),
@@ -962,12 +1031,13 @@ impl Store {
                 (dims, notify, groups)
             }
         };
-        if !dims.status.can_spend() {
-            return Err(StoreError::CardRefused(dims.status.code()));
-        }
+        // A card of a program this market is not in is unknown here, whatever its state.
         let first = groups.first().ok_or(StoreError::NotFound)?;
         if !first.member {
             return Err(StoreError::NotFound);
+        }
+        if !dims.status.can_spend() {
+            return Err(StoreError::CardRefused(dims.status.code()));
         }
         if input.register.is_some() && !first.register_ok {
             return Err(StoreError::Conflict("unknown_register"));
@@ -977,7 +1047,8 @@ impl Store {
             return Err(StoreError::CardRefused("other_market"));
         }
         if first.pin_required {
-            self.check_pin(dims.card, input.pin.as_deref()).await?;
+            self.check_pin(scope, dims.card, input.pin.as_deref())
+                .await?;
         }
         let loyalty = groups
             .iter()
@@ -1077,6 +1148,10 @@ impl Store {
         for d in drawn {
             insert_entry(&mut tx, &sale.entry(id, d), now).await?;
         }
+        let audit = sale.audit_values(id);
+        bound(AUDIT_SALE, &sale.audit_params(&audit))
+            .execute(&mut *tx)
+            .await?;
         let done = sale.recorded(id);
         if let Some(o) = once {
             let body = (o.respond)(&done);
@@ -1211,6 +1286,11 @@ impl Store {
         reason: &str,
     ) -> StoreResult<RefundId> {
         let red = self.redemption(scope, redemption).await?;
+        // The operator reads its programs' sales, but only the market that made one refunds
+        // it: a refund lowers what that market is owed.
+        if red.market != scope.org {
+            return Err(StoreError::Conflict("refund_selling_market_only"));
+        }
         if lines.iter().any(|(_, c)| c.0 < 0) {
             return Err(StoreError::Conflict("invalid_amount"));
         }
@@ -1320,6 +1400,17 @@ impl Store {
                 return Err(StoreError::Corrupt("fund_entries"));
             }
         }
+        let change =
+            crate::audit::Change::by(scope, crate::audit::Action::Create, "refund", refund_id)
+                .after(serde_json::json!({
+                    "redemption_id": redemption,
+                    "card_id": red.card,
+                    "amount_cents": total,
+                    "lines": lines.iter().map(|(g, c)| serde_json::json!({
+                        "product_group_id": g, "amount_cents": c.0})).collect::<Vec<_>>(),
+                    "reason": reason.trim(),
+                }));
+        crate::audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(RefundId(refund_id))
     }
@@ -1390,6 +1481,16 @@ impl Store {
                 insert_entry(&mut tx, &e, now).await?;
             }
         }
+        // The ledger holds the money; the audit log says who moved it.
+        let change =
+            crate::audit::Change::by(scope, crate::audit::Action::Create, "fund_adjustment", card)
+                .after(serde_json::json!({
+                    "card_id": card,
+                    "product_group_id": group,
+                    "amount_cents": amount.0,
+                    "reason": reason.trim(),
+                }));
+        crate::audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }
 

@@ -13,9 +13,9 @@
 //! from the start.
 
 use super::funds::{
-    CardDims, CardRef, DRAW_LOT, Found, GroupRow, INSERT_ENTRY, INSERT_LINE, INSERT_REDEMPTION,
-    KEEP_KEY, Key, LotRow, Once, Param, Redemption, SALE_GROUPS, Sale, TAKE_SPENDABLE, USABLE_LOTS,
-    dims_query, portions, sale_group_params,
+    AUDIT_SALE, CardDims, CardRef, DRAW_LOT, Found, GroupRow, INSERT_ENTRY, INSERT_LINE,
+    INSERT_REDEMPTION, KEEP_KEY, Key, LotRow, Once, Param, Redemption, SALE_GROUPS, Sale,
+    TAKE_SPENDABLE, USABLE_LOTS, dims_query, portions, sale_group_params,
 };
 use crate::db::InPlace;
 use crate::{StoreError, StoreResult};
@@ -89,6 +89,7 @@ pub(crate) fn spend(
     for d in drawn {
         execute(&tx, INSERT_ENTRY, &sale.entry(id, d).params(sale.now))?;
     }
+    execute(&tx, AUDIT_SALE, &sale.audit_params(&sale.audit_values(id)))?;
     let done = sale.recorded(id);
     if let Some(o) = once {
         let body = (o.respond)(&done);
@@ -146,7 +147,7 @@ fn execute(tx: &Transaction<'_>, sql: &str, params: &[Param<'_>]) -> StoreResult
 /// market sees them ([`SALE_GROUPS`]). The same statements as the general path's.
 pub(crate) fn sale_reads(
     conn: &Connection,
-    card: &CardRef,
+    card: CardRef<'_>,
     market: OrgId,
     register: Option<RegisterId>,
 ) -> StoreResult<(CardDims, bool, Vec<GroupRow>)> {

@@ -27,7 +27,7 @@ mod types;
 
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
-pub use funds::{Balance, CardRef, Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
+pub use funds::{Balance, Once, PIN_TRIES, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use market_groups::MarketGroup;

@@ -1,9 +1,10 @@
 //! The transaction log: a program's ledger entries one by one, filtered, for the page and its
 //! downloads; and the balance of every card.
 
+use super::Access;
 use super::reports::Slice;
 use crate::{Store, StoreError, StoreResult, TenantScope};
-use halles_core::coupons::{CardStatus, EntryKind};
+use halles_core::coupons::{CardStatus, EntryKind, ProgramRole};
 use halles_core::money::Cents;
 use halles_core::{OrgId, ProductGroupId, ProgramId};
 use jiff::Timestamp;
@@ -84,6 +85,13 @@ impl CardBalance {
     }
 }
 
+/// A card number or participant code as a funder reads it: its last 4 characters only.
+pub fn masked(s: &str) -> String {
+    let n = s.chars().count();
+    let tail: String = s.chars().skip(n.saturating_sub(4)).collect();
+    format!("•••• {tail}")
+}
+
 impl Store {
     /// The program's movements the acting organization may read (see [`Store::report`]),
     /// newest first, at most `limit`.
@@ -94,8 +102,15 @@ impl Store {
         filter: &TransactionFilter,
         limit: i64,
     ) -> StoreResult<Vec<Transaction>> {
-        let slice = self.report_scope(scope, program).await?;
+        let access = self.program_access(scope, program).await?.access();
+        let slice = match access {
+            Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
+            Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),
+            Access::Member(ProgramRole::Market) => Slice::Markets(scope.org.0),
+        };
         let hide_holder = matches!(slice, Slice::Markets(_));
+        // Funders read the money, not who holds which card.
+        let mask = matches!(access, Access::Member(ProgramRole::Funder));
         let only_sql = Slice::sql(11);
         let sql = format!(
             "SELECT e.id, e.at, e.kind, e.product_group_id, e.amount_cents, c.number, e.redemption_id, e.reason, \
@@ -136,11 +151,15 @@ impl Store {
                     kind: crate::db::code(r, "kind", "entry_kind")?,
                     group: ProductGroupId(r.try_get("product_group_id")?),
                     amount: Cents(r.try_get("amount_cents")?),
-                    card: r.try_get("number")?,
+                    card: {
+                        let number: String = r.try_get("number")?;
+                        if mask { masked(&number) } else { number }
+                    },
                     participant: if hide_holder {
                         None
                     } else {
-                        r.try_get("participant")?
+                        r.try_get::<Option<String>, _>("participant")?
+                            .map(|p| if mask { masked(&p) } else { p })
                     },
                     partner: r.try_get("partner")?,
                     market: r.try_get("market")?,
@@ -196,5 +215,14 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn masked_keeps_the_last_four() {
+        assert_eq!(super::masked("4000123412341234"), "•••• 1234");
+        assert_eq!(super::masked("P-7"), "•••• P-7");
     }
 }

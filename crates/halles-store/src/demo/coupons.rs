@@ -188,7 +188,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 cards.push(
                     past.assign_card(&past.program_access(&ps, program).await?, person.id, None)
                         .await?
-                        .id,
+                        .number,
                 );
             }
         }
@@ -234,7 +234,7 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
                 let market = markets[k % markets.len()];
                 let registers = past.registers(&scope(market)).await?;
                 let input = RedemptionInput {
-                    card: (*card).into(),
+                    card: crate::coupons::CardLookup::Number(card.clone()),
                     register: registers.get(k % 2).map(|r| r.0),
                     lines: vec![
                         (fruits, Cents(700 + 50 * (k as i64 % 7))),

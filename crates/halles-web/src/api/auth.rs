@@ -87,6 +87,10 @@ impl<S: ScopeRequirement> FromRequestParts<AppState> for ApiAccess<S> {
             .token_by_secret(secret)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        // A kiosk's token opens its register's kiosk pages, and no API route at all.
+        if token.has(Scope::Kiosk) {
+            return Err(ApiError::Unauthorized);
+        }
         if let Some(org) = crate::ctx::org_param(parts, state).await
             && org != token.org
         {

@@ -17,8 +17,8 @@ use halles_core::money::Cents;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Access, Card, CardLookup, CardRef, Participant, ParticipantInput, Program, ProgramScope,
-    Redemption, RedemptionInput, Schedule, ScheduleInput,
+    Access, Card, CardLookup, Participant, ParticipantInput, Program, ProgramScope, Redemption,
+    RedemptionInput, Schedule, ScheduleInput,
 };
 use halles_store::idempotency::Claim;
 use serde::{Deserialize, Serialize};
@@ -840,6 +840,24 @@ pub async fn create_cards(
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
+/// Unlocks a card's PIN locked after 5 wrong tries: the partner organization that holds the
+/// card's participant, or the program's operator. Audited; a PIN that is not locked is left
+/// as it is.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/pin-unlock", tag = "coupons",
+    params(("org" = i64, Path, description = "The operator or the card's partner organization"), ("id" = i64, Path, description = "Program id"), ("cid" = i64, Path, description = "Card id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    responses((status = 204, description = "Unlocked"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn unlock_pin(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    let program = program_scope(&state, &a.scope, path.1).await?;
+    let card = state.store.program_card(&program, CardId(path.2)).await?;
+    state.store.unlock_card_pin(&a.scope, card.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A balance in one product group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiBalance {
@@ -915,22 +933,27 @@ pub struct ApiGroupAmount {
     pub refunded_cents: i64,
 }
 
-/// A redemption to make.
+/// A redemption to make. The card is proven by what only its holder has: its typed number or
+/// its scanned QR value (and its PIN where the program asks for one), never an internal id.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewRedemption {
-    /// The card: typed number or scanned QR value. Or give `card_id`.
+    /// The card: its 16-digit number as typed, or its scanned QR value (the `…/c/<token>` link
+    /// or the bare token).
     #[serde(default)]
     pub card: Option<String>,
-    /// The card's id.
+    /// No longer accepted: a card's internal id proves nothing; sending it answers 422
+    /// `card_proof_required`.
     #[serde(default)]
-    pub card_id: Option<i64>,
+    #[schema(ignore)]
+    pub card_id: Option<serde_json::Value>,
     /// The register.
     #[serde(default)]
     pub register_id: Option<i64>,
     /// Amount per product group.
     pub lines: Vec<ApiGroupAmount>,
     /// The card's 4-digit PIN, when its program asks for one (`pin_required`, `pin_wrong` and
-    /// `pin_not_set` answer 409 otherwise).
+    /// `pin_not_set` answer 409 otherwise; after 5 wrong PINs in a row, `pin_locked` until the
+    /// card's partner organization or the program's operator unlocks it).
     #[serde(default)]
     pub pin: Option<String>,
 }
@@ -1009,10 +1032,12 @@ pub async fn redeem(
     }
     let body_json: NewRedemption =
         serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-    let card = match (&body_json.card, body_json.card_id) {
-        (_, Some(id)) => CardRef::Id(CardId(id)),
-        (Some(c), None) => CardRef::Lookup(lookup(c)?),
-        (None, None) => return Err(field("card", "required")),
+    if body_json.card_id.is_some() {
+        return Err(field("card_id", "card_proof_required"));
+    }
+    let card = match body_json.card.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => lookup(c)?,
+        _ => return Err(field("card", "required")),
     };
     let input = RedemptionInput {
         card,
@@ -1112,7 +1137,8 @@ pub struct NewRefund {
 }
 
 /// Refunds part or all of a redemption: the funds go back to the card, to the loads they came
-/// from. More than was paid answers 409 `refund_exceeds_payment`.
+/// from. More than was paid answers 409 `refund_exceeds_payment`; only the market that made the
+/// sale refunds it (the program's operator gets 409 `refund_selling_market_only`).
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/redemptions/{id}/refunds", tag = "coupons",
     params(("org" = i64, Path, description = "The market"), ("id" = i64, Path, description = "Redemption id"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
     request_body = NewRefund,

@@ -80,6 +80,7 @@ use utoipa::{Modify, OpenApi};
         program_admin::pay_batch,
         program_admin::set_partner_markets,
         program_admin::adjust,
+        coupons::unlock_pin,
     ),
     components(schemas(
         program_admin::ApiClaim,
@@ -258,6 +259,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/adjustments",
             post(program_admin::adjust),
+        )
+        .route(
+            "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/pin-unlock",
+            post(coupons::unlock_pin),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/allocation-schedules",

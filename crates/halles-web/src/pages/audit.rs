@@ -89,6 +89,21 @@ impl AuditPage {
     fn actor(&self, e: &Entry) -> String {
         actor_label(&self.page, e)
     }
+
+    /// The receipt a sale or refund entry stands for (the ledger keeps the money itself).
+    fn receipt_link(&self, e: &Entry) -> Option<String> {
+        let sale = match e.entity.as_str() {
+            "redemption" => e.entity_id.clone(),
+            "refund" => e
+                .after
+                .as_ref()?
+                .get("redemption_id")?
+                .as_i64()?
+                .to_string(),
+            _ => return None,
+        };
+        Some(self.page.org_path(&format!("/caisse/recus/{sale}")))
+    }
 }
 
 fn actor_label(page: &Ctx, e: &Entry) -> String {

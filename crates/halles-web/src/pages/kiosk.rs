@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use halles_core::{ProductGroupId, RedemptionId};
 use halles_store::coupons::{
-    Card, CardLookup, CardRef, Kiosk, Once, Program, Redeemed, Redemption, RedemptionInput,
+    Card, CardLookup, Kiosk, Once, Program, Redeemed, Redemption, RedemptionInput,
 };
 use halles_store::idempotency::Claim;
 use std::collections::{BTreeMap, HashMap};
@@ -248,7 +248,7 @@ pub async fn pay(
     let hash =
         crate::api::idempotency::request_hash("POST", "/borne", format!("{asked:?}").as_bytes());
     let input = RedemptionInput {
-        card: CardRef::Lookup(CardLookup::Token(token.clone())),
+        card: CardLookup::Token(token.clone()),
         register: Some(kiosk.register),
         lines,
         pin: form.get("pin").cloned(),

@@ -303,8 +303,8 @@ pub fn routes() -> Router<AppState> {
         .route("/borne/{secret}", get(kiosk::start))
         .route("/borne/{secret}/carte", post(kiosk::card))
         .route("/borne/{secret}/payer", post(kiosk::pay))
-        .route("/o/{org}/caisse/carte", get(register::card))
-        .route("/o/{org}/caisse/cartes/{card}", post(register::pay))
+        .route("/o/{org}/caisse/carte", post(register::card))
+        .route("/o/{org}/caisse/vente", post(register::pay))
         .route("/o/{org}/caisse/recus/{id}", get(register::receipt))
         .route(
             "/o/{org}/caisse/recus/{id}/rembourser",

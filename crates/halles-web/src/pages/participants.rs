@@ -385,6 +385,7 @@ fn typed_from(p: &Participant) -> HashMap<String, String> {
 /// Actions on a participant: `modifier` (identity, type, receipts), `inscrire` (schedule,
 /// catch-up), `maximum` (their number of loads in a schedule), `carte` (give a card), `liberer`
 /// (take back an empty card), `perdue` (replace a lost card), `desactiver`, `activer`, `nip`,
+/// `debloquer-nip` (unlock a PIN locked after wrong tries),
 /// `ajuster` (the operator's manual load or correction, with a reason), `rattraper`, `retirer`.
 pub async fn participant_action(
     State(state): State<AppState>,
@@ -492,6 +493,11 @@ pub async fn participant_action(
                     .set_card_pin(&program, card_of(&p)?, &get("pin"))
                     .await?;
                 Ok("flash-pin-set")
+            }
+            "debloquer-nip" => {
+                let p = state.store.participant(&program, who).await?;
+                state.store.unlock_card_pin(&m.scope, card_of(&p)?).await?;
+                Ok("flash-pin-unlocked")
             }
             "rattraper" => {
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));

@@ -14,7 +14,7 @@ use axum::response::Response;
 use halles_core::coupons::CardNumberError;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::{CardId, ProductGroupId, RedemptionId, RegisterId};
+use halles_core::{ProductGroupId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
     Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput, RegisterInfo,
@@ -57,6 +57,8 @@ struct CardPage {
     page: Ctx,
     errors: FormErrors,
     card: Card,
+    /// What the cashier typed or scanned, sent again with the sale as proof of holding the card.
+    proof: String,
     program: Program,
     lines: Vec<GroupLine>,
     loyalty: Option<GroupLine>,
@@ -112,7 +114,7 @@ struct PublicCardPage {
     emails: bool,
 }
 
-/// Step 1 and step 2's query: the card typed or scanned, and the register.
+/// Step 1's form: the card typed or scanned, and the register (in the body, never the URL).
 #[derive(Debug, Deserialize, Default)]
 pub struct CardQuery {
     #[serde(default)]
@@ -153,9 +155,20 @@ async fn start_page(
 pub async fn start(
     State(state): State<AppState>,
     m: Member<CashierRole>,
-    Query(q): Query<CardQuery>,
+    Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
+    let q = CardQuery {
+        card: String::new(),
+        register: q.register,
+    };
     start_page(&state, m, FormErrors::none(), q).await
+}
+
+/// The register chosen, kept in the first step's link.
+#[derive(Debug, Deserialize, Default)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    register: String,
 }
 
 /// The balances of a card, by group, in the viewer's language (loyalty apart).
@@ -196,6 +209,7 @@ async fn card_page(
     state: &AppState,
     m: Member<CashierRole>,
     card: Card,
+    proof: String,
     register: Option<i64>,
     errors: FormErrors,
     typed: &HashMap<String, String>,
@@ -209,6 +223,7 @@ async fn card_page(
             page: m.ctx,
             errors,
             card,
+            proof,
             program,
             lines,
             loyalty,
@@ -219,22 +234,36 @@ async fn card_page(
     ))
 }
 
-/// Step 2: the card's balances and the amounts to take.
+/// What the cashier typed or scanned, read as a card number or a QR value.
+fn card_lookup(typed: &str, i18n: &crate::i18n::I18n) -> Result<CardLookup, FormErrors> {
+    CardLookup::parse(typed).map_err(|e| {
+        let key = match e {
+            CardNumberError::Length => "err-card_number_length",
+            CardNumberError::CheckDigit => "err-card_check_digit",
+        };
+        FormErrors::one("card", key, i18n)
+    })
+}
+
+/// The proof a sale carries: the number's 16 digits, or the QR token.
+fn proof_of(lookup: &CardLookup) -> String {
+    match lookup {
+        CardLookup::Number(n) => n.as_str().to_owned(),
+        CardLookup::Token(t) => t.clone(),
+    }
+}
+
+/// Step 2: the card's balances and the amounts to take. The card comes in the form's body; the
+/// next form carries it again, so the sale is made with what the cashier typed or scanned.
 pub async fn card(
     State(state): State<AppState>,
     m: Member<CashierRole>,
-    Query(q): Query<CardQuery>,
+    CsrfForm(q): CsrfForm<CardQuery>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let lookup = match CardLookup::parse(&q.card) {
+    let lookup = match card_lookup(&q.card, &i18n) {
         Ok(l) => l,
-        Err(e) => {
-            let key = match e {
-                CardNumberError::Length => "err-card_number_length",
-                CardNumberError::CheckDigit => "err-card_check_digit",
-            };
-            return start_page(&state, m, FormErrors::one("card", key, &i18n), q).await;
-        }
+        Err(errors) => return start_page(&state, m, errors, q).await,
     };
     let card = match state.store.find_card(&m.scope, &lookup).await {
         Ok(c) => c,
@@ -264,6 +293,7 @@ pub async fn card(
         &state,
         m,
         card,
+        proof_of(&lookup),
         register,
         FormErrors::none(),
         &HashMap::new(),
@@ -271,26 +301,40 @@ pub async fn card(
     .await
 }
 
-/// Step 3: takes the amounts in one transaction and shows the receipt.
+/// Step 3: takes the amounts in one transaction and shows the receipt. The card is the number
+/// or QR value in the form (never an id): the store looks it up again with the sale.
 pub async fn pay(
     State(state): State<AppState>,
     m: Member<CashierRole>,
-    Path((_, card_id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let card = state
-        .store
-        .find_card_by_id(&m.scope, CardId(card_id))
-        .await?;
     let register = form.get("register").and_then(|r| register_param(r));
+    let typed = form.get("card").map(String::as_str).unwrap_or("");
+    let again = CardQuery {
+        card: String::new(),
+        register: register.map(|r| r.to_string()).unwrap_or_default(),
+    };
+    let lookup = match card_lookup(typed, &i18n) {
+        Ok(l) => l,
+        Err(errors) => return start_page(&state, m, errors, again).await,
+    };
+    let card = match state.store.find_card(&m.scope, &lookup).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => {
+            let errors = FormErrors::one("card", "err-card_unknown", &i18n);
+            return start_page(&state, m, errors, again).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let proof = proof_of(&lookup);
     let groups = state.store.product_groups(card.program).await?;
     let lines = match read_amounts(&groups, &form, &i18n) {
         Ok(l) => l,
-        Err(errors) => return card_page(&state, m, card, register, errors, &form).await,
+        Err(errors) => return card_page(&state, m, card, proof, register, errors, &form).await,
     };
     let input = RedemptionInput {
-        card: card.id.into(),
+        card: lookup,
         register: register.map(RegisterId),
         lines,
         pin: form.get("pin").cloned(),
@@ -310,9 +354,9 @@ pub async fn pay(
             ))
         }
         Err(e) => match refusal(e, &i18n)? {
-            SaleRefusal::Card(errors) => start_page(&state, m, errors, CardQuery::default()).await,
+            SaleRefusal::Card(errors) => start_page(&state, m, errors, again).await,
             SaleRefusal::Amounts(errors) => {
-                card_page(&state, m, card, register, errors, &form).await
+                card_page(&state, m, card, proof, register, errors, &form).await
             }
         },
     }
@@ -406,7 +450,9 @@ async fn receipt_page(
     let (mut balances, loyalty) = group_lines(state, &card, lang.code(), &HashMap::new()).await?;
     balances.extend(loyalty.filter(|l| l.balance.0 > 0));
     let failed = !errors.is_empty();
-    let can_refund = m.role.satisfies(halles_core::organizations::Role::Staff);
+    // Only the market that made the sale refunds it (the operator reads it, no more).
+    let can_refund =
+        m.role.satisfies(halles_core::organizations::Role::Staff) && redemption.market == m.org.id;
     Ok(render_form(
         &ReceiptPage {
             page: m.ctx,
