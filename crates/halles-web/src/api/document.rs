@@ -128,11 +128,48 @@ fn bound_integers(op: &mut Operation) {
     }
 }
 
+/// What `halles_core::validation::is_clean_text` accepts: no control character but line
+/// breaks and tabs, no invisible character that changes the direction of text.
+const CLEAN_TEXT: &str =
+    r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]*$";
+
+/// Free-text string properties (no format, no code list) declare the characters the API
+/// refuses in them; a non-blank one keeps saying it is non-blank.
+fn clean_text(openapi: &mut OpenApi) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(o)) = schema else {
+            continue;
+        };
+        for prop in o.properties.values_mut() {
+            let RefOr::T(Schema::Object(p)) = prop else {
+                continue;
+            };
+            let is_string = match &p.schema_type {
+                SchemaType::Type(Type::String) => true,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                _ => false,
+            };
+            if !is_string || p.format.is_some() || p.enum_values.is_some() {
+                continue;
+            }
+            p.pattern = match p.pattern.as_deref() {
+                None => Some(format!("^{CLEAN_TEXT}")),
+                Some(r"\S") => Some(format!(r"^(?=[\s\S]*\S){CLEAN_TEXT}")),
+                Some(_) => continue,
+            };
+        }
+    }
+}
+
 /// The modifier applied to [`super::ApiDoc`].
 pub struct Completion;
 
 impl utoipa::Modify for Completion {
     fn modify(&self, openapi: &mut OpenApi) {
+        clean_text(openapi);
         for item in openapi.paths.paths.values_mut() {
             for op in [
                 &mut item.get,
