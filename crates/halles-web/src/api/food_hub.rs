@@ -442,7 +442,7 @@ pub struct ApiOffer {
     /// Its producer (ignored on input).
     #[serde(default)]
     pub producer_id: i64,
-    /// Quantity offered ("12", "2.5"); absent or null: nothing this week.
+    /// Quantity offered ("12", "2.5"); absent, null or empty: nothing this week.
     pub quantity: Option<String>,
     /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
     #[schema(minimum = 1, maximum = 10_000_000)]
@@ -536,7 +536,8 @@ pub async fn set_availability(
     let (hub, cycle) = producer_cycle(&state, &a, hub, id).await?;
     let mut entries = Vec::new();
     for (i, o) in body.iter().enumerate() {
-        let offer = match (&o.quantity, o.price_cents) {
+        let quantity = o.quantity.as_deref().filter(|q| !q.trim().is_empty());
+        let offer = match (quantity, o.price_cents) {
             (None, _) => None,
             (Some(q), Some(p)) if p > 0 => Some((
                 qty(&format!("[{i}].quantity"), q)?,
