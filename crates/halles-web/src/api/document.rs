@@ -66,11 +66,11 @@ fn complete(op: &mut Operation, method_has_idempotency: bool) {
     if has_body {
         answers.extend([TOO_LARGE, UNSUPPORTED]);
     }
-    if has_body || has_query {
+    if has_body || has_query || method_has_idempotency {
         answers.push(INVALID);
     }
     if method_has_idempotency {
-        answers.extend([IN_PROGRESS, INVALID]);
+        answers.push(IN_PROGRESS);
     }
     for (status, description) in answers {
         op.responses
@@ -171,21 +171,19 @@ impl utoipa::Modify for Completion {
     fn modify(&self, openapi: &mut OpenApi) {
         clean_text(openapi);
         for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                complete(op, false);
-                bound_integers(op);
-            }
-            if let Some(op) = item.post.as_mut() {
-                complete(op, true);
-                idempotency_header(op);
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.put, false),
+                (&mut item.delete, false),
+                (&mut item.patch, false),
+                (&mut item.post, true),
+            ];
+            for (op, is_post) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                complete(op, is_post);
+                if is_post {
+                    idempotency_header(op);
+                }
                 bound_integers(op);
             }
         }
