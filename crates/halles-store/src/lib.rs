@@ -4,25 +4,13 @@
 //! Tenant-owned rows are reached through a [`TenantScope`], which only the web layer's
 //! extractors (and trusted commands) create, so a query cannot forget its organization.
 
-pub mod accounts;
-pub mod audit;
-pub mod backup;
-pub mod catalog;
 pub mod coupons;
-pub mod cycles;
 mod db;
 pub mod demo;
-pub mod email;
 mod error;
-pub mod idempotency;
-pub mod jobs;
-pub mod orders;
-pub mod organizations;
-pub mod secrets;
-pub mod standing;
+pub mod hub;
+pub mod platform;
 pub mod testing;
-pub mod throttles;
-pub mod tokens;
 
 pub use db::{Backend, Store};
 pub use error::{StoreError, StoreResult};

@@ -26,7 +26,7 @@ fn unique_name() -> String {
     format!(
         "halles_test_{}_{}",
         std::process::id(),
-        crate::secrets::new_secret()
+        crate::platform::secrets::new_secret()
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .take(10)

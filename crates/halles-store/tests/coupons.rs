@@ -1784,7 +1784,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             let store = store.clone();
             async move {
                 store
-                    .audit_entries(&who, &halles_store::audit::Filter::default(), 100)
+                    .audit_entries(&who, &halles_store::platform::audit::Filter::default(), 100)
                     .await
                     .unwrap()
                     .into_iter()
@@ -3402,7 +3402,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         let entries = store
             .audit_entries(
                 &op,
-                &halles_store::audit::Filter {
+                &halles_store::platform::audit::Filter {
                     entity: Some("budget_envelope".into()),
                     ..Default::default()
                 },
@@ -3428,7 +3428,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         let entries = store
             .audit_entries(
                 &pa,
-                &halles_store::audit::Filter {
+                &halles_store::platform::audit::Filter {
                     entity: Some("participant".into()),
                     action: Some("update".into()),
                     ..Default::default()
@@ -3493,7 +3493,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
             let store = store.clone();
             async move {
                 store
-                    .audit_entries(&who, &halles_store::audit::Filter::default(), 100)
+                    .audit_entries(&who, &halles_store::platform::audit::Filter::default(), 100)
                     .await
                     .unwrap()
                     .into_iter()

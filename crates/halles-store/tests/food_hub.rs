@@ -10,9 +10,9 @@ use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
 use halles_core::taxes::TaxClass;
 use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
-use halles_store::catalog::ProductInput;
-use halles_store::cycles::{CycleInput, LocationInput};
-use halles_store::orders::{OrderFilter, OrderInput};
+use halles_store::hub::catalog::ProductInput;
+use halles_store::hub::cycles::{CycleInput, LocationInput};
+use halles_store::hub::orders::{OrderFilter, OrderInput};
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::{SignedDuration, Timestamp};
@@ -451,7 +451,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
 
 #[tokio::test]
 async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available() {
-    use halles_store::standing::StandingInput;
+    use halles_store::hub::standing::StandingInput;
     on_every_db(|store, clock| async move {
         let w = world(&store).await;
         store

@@ -4,10 +4,10 @@
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_core::{Clock, ManualClock};
-use halles_store::accounts::{LoginRefusal, NewUser};
-use halles_store::audit::Filter;
-use halles_store::idempotency::Claim;
-use halles_store::jobs::NewJob;
+use halles_store::platform::accounts::{LoginRefusal, NewUser};
+use halles_store::platform::audit::Filter;
+use halles_store::platform::idempotency::Claim;
+use halles_store::platform::jobs::NewJob;
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::{SignedDuration, Timestamp};
@@ -33,7 +33,7 @@ where
     }
 }
 
-async fn user(store: &Store, email: &str) -> halles_store::accounts::User {
+async fn user(store: &Store, email: &str) -> halles_store::platform::accounts::User {
     store
         .create_user(
             Actor::system(),
@@ -442,7 +442,7 @@ async fn an_e_mail_is_kept_in_the_outbox_with_its_delivery_job() {
             .await
             .unwrap();
         let job = store.claim_job().await.unwrap().unwrap();
-        assert_eq!(job.kind, halles_store::email::SEND_EMAIL_JOB);
+        assert_eq!(job.kind, halles_store::platform::email::SEND_EMAIL_JOB);
         assert!(job.payload.contains(&id.to_string()));
         store.mark_email(id, "kept", None).await.unwrap();
         let outbox = store.outbox(Some("marie@ferme.example"), 10).await.unwrap();
@@ -543,7 +543,7 @@ async fn a_key_left_in_progress_by_a_crash_is_claimed_again_after_its_lease() {
             Claim::InProgress,
             "within its lease"
         );
-        clock.advance(halles_store::idempotency::LEASE);
+        clock.advance(halles_store::platform::idempotency::LEASE);
         // Another body under the same key is still refused.
         assert_eq!(claim("other").await.unwrap(), Claim::Mismatch);
         // Retries race for the expired lease: exactly one wins.

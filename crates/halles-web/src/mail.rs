@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::i18n::I18n;
-use halles_store::accounts::User;
-use halles_store::organizations::{Invitation, Organization};
-use halles_store::standing::RunReport;
+use halles_store::hub::standing::RunReport;
+use halles_store::platform::accounts::User;
+use halles_store::platform::organizations::{Invitation, Organization};
 use halles_store::{Store, StoreResult, TenantScope};
 
 /// Sends a password-reset link.
@@ -102,7 +102,7 @@ async fn staff_of(
     org: halles_core::OrgId,
 ) -> StoreResult<
     Vec<(
-        halles_store::organizations::Member,
+        halles_store::platform::organizations::Member,
         halles_core::accounts::Lang,
     )>,
 > {

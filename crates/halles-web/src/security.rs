@@ -100,7 +100,7 @@ pub async fn web_cookies(
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() >= 32);
     let token = existing
         .clone()
-        .unwrap_or_else(halles_store::secrets::new_secret);
+        .unwrap_or_else(halles_store::platform::secrets::new_secret);
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let flash = cookie(req.headers(), FLASH_COOKIE).and_then(|v| {
         v.split_once(':').map(|(k, m)| Flash {

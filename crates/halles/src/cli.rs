@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use halles_core::accounts::Lang;
 use halles_core::organizations::{Role, Scope};
 use halles_core::{OrgId, SystemClock};
-use halles_store::accounts::NewUser;
+use halles_store::platform::accounts::NewUser;
 use halles_store::{Actor, Store, TenantScope};
 use halles_web::WebConfig;
 use std::path::PathBuf;
@@ -256,7 +256,10 @@ fn check_password(password: &str) -> anyhow::Result<()> {
 fn password_or_random(p: Option<String>) -> (String, bool) {
     match p {
         Some(p) if !p.is_empty() => (p, false),
-        _ => (halles_store::secrets::new_secret()[..20].to_owned(), true),
+        _ => (
+            halles_store::platform::secrets::new_secret()[..20].to_owned(),
+            true,
+        ),
     }
 }
 
@@ -388,10 +391,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { file, pg_bin_dir } => {
             let url = cli.database_url()?;
-            let tools = halles_store::backup::PgTools {
+            let tools = halles_store::platform::backup::PgTools {
                 bin_dir: pg_bin_dir.clone(),
             };
-            halles_store::backup::backup(&url, file, &tools)
+            halles_store::platform::backup::backup(&url, file, &tools)
                 .await
                 .with_context(|| format!("backup of {} failed", redact(&url)))?;
             say!("Backup written to {}.", file.display());
@@ -402,10 +405,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             pg_bin_dir,
         } => {
             let url = cli.database_url()?;
-            let tools = halles_store::backup::PgTools {
+            let tools = halles_store::platform::backup::PgTools {
                 bin_dir: pg_bin_dir.clone(),
             };
-            halles_store::backup::restore(&url, file, *force, &tools)
+            halles_store::platform::backup::restore(&url, file, *force, &tools)
                 .await
                 .with_context(|| format!("restore into {} failed", redact(&url)))?;
             say!(

@@ -4,8 +4,8 @@
 use crate::mailer::Mailer;
 use halles_core::EmailId;
 use halles_store::Store;
-use halles_store::email::SEND_EMAIL_JOB;
-use halles_store::jobs::Job;
+use halles_store::platform::email::SEND_EMAIL_JOB;
+use halles_store::platform::jobs::Job;
 use std::time::Duration;
 use tokio::sync::watch;
 

@@ -35,9 +35,9 @@ fn bonne_bouffe() -> ProgramInput {
 /// A program run by an operator, with a partner and a market, one participant whose card holds
 /// 20 $ of fruits, and a register at the market; a cashier and an administrator at the market.
 struct World {
-    operator: halles_store::organizations::Organization,
-    partner: halles_store::organizations::Organization,
-    market: halles_store::organizations::Organization,
+    operator: halles_store::platform::organizations::Organization,
+    partner: halles_store::platform::organizations::Organization,
+    market: halles_store::platform::organizations::Organization,
     program: halles_core::ProgramId,
     batch: halles_core::CardBatchId,
     cards: usize,
@@ -2729,7 +2729,7 @@ async fn programs_state(
         let n = s
             .audit_entries(
                 &scope(org),
-                &halles_store::audit::Filter::default(),
+                &halles_store::platform::audit::Filter::default(),
                 100_000,
             )
             .await
@@ -3391,7 +3391,11 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
         );
         let audit = app
             .store
-            .audit_entries(&scope(m), &halles_store::audit::Filter::default(), 100)
+            .audit_entries(
+                &scope(m),
+                &halles_store::platform::audit::Filter::default(),
+                100,
+            )
             .await
             .unwrap();
         let cashier_id = audit

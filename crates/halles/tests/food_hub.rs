@@ -137,7 +137,7 @@ async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_se
         assert_eq!(cycle["status"], "draft");
 
         // Producers post what they have this week.
-        let path = |org: &halles_store::organizations::Organization| {
+        let path = |org: &halles_store::platform::organizations::Organization| {
             api(&format!(
                 "/{}/hubs/{}/order-cycles/{cycle_id}/availability",
                 org.id, hub.id
@@ -184,7 +184,7 @@ async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_se
         halles::worker::on_time(&app.store, &app.url).await;
 
         // Each buyer sees its own price list.
-        let cat = |org: &halles_store::organizations::Organization, token: &str| {
+        let cat = |org: &halles_store::platform::organizations::Organization, token: &str| {
             let url = api(&format!(
                 "/{}/hubs/{}/order-cycles/{cycle_id}/catalog",
                 org.id, hub.id
@@ -465,7 +465,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         .store
         .create_cycle(
             &h,
-            &halles_store::cycles::CycleInput {
+            &halles_store::hub::cycles::CycleInput {
                 name: "Semaine".into(),
                 opens_at: now,
                 closes_at: now + SignedDuration::from_hours(48),
@@ -911,12 +911,12 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let body = serde_json::to_vec(&support::load::order_body(&w, product, 2)).unwrap();
         // What a server killed right after the order's commit leaves: the order, its key, and
         // a client that never heard back.
-        let key = |k: &str, body: &[u8]| halles_store::orders::OrderKey {
+        let key = |k: &str, body: &[u8]| halles_store::hub::orders::OrderKey {
             token: token.id,
             key: k.into(),
             request_hash: halles_web::api::idempotency::request_hash("POST", &path, body),
         };
-        let input = halles_store::orders::OrderInput {
+        let input = halles_store::hub::orders::OrderInput {
             buyer,
             location: Some(halles_core::LocationId(w.location)),
             lines: vec![(

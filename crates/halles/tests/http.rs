@@ -358,7 +358,8 @@ async fn a_key_a_crashed_server_left_in_progress_completes_when_retried_after_it
             409,
             "within the lease, another request may hold it"
         );
-        app.clock.advance(halles_store::idempotency::LEASE);
+        app.clock
+            .advance(halles_store::platform::idempotency::LEASE);
         let res = send().await.unwrap();
         assert_eq!(res.status(), 201, "after the lease, the retry completes");
         let res = send().await.unwrap();

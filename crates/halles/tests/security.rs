@@ -7,8 +7,8 @@ mod support;
 
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::{OrgKind, Role, Scope};
-use halles_store::accounts::LoginRefusal;
 use halles_store::coupons::ProgramInput;
+use halles_store::platform::accounts::LoginRefusal;
 use halles_store::testing::TestDb;
 use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;

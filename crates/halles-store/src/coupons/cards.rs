@@ -4,8 +4,8 @@
 use super::Access;
 use super::ProgramScope;
 use super::funds::{Entry, add_lot, card_dims, insert_entry};
-use crate::audit::{self, Action, Change};
 use crate::db::ms;
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -506,9 +506,7 @@ impl Store {
         if pin.len() != 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
             return Err(StoreError::Conflict("pin_invalid"));
         }
-        let hash = tokio::task::spawn_blocking(move || crate::secrets::hash_password(&pin))
-            .await
-            .map_err(|_| StoreError::Hashing)??;
+        let hash = crate::platform::secrets::hash_password_bounded(&pin).await?;
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE cards SET pin_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)

@@ -7,8 +7,8 @@
 
 use super::ProgramScope;
 use super::{Access, date};
-use crate::audit::{self, Action, Change};
 use crate::db::{ms, ts, ts_opt};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{BatchStatus, ClaimStatus, ProgramRole, local_date, start_of};
 use halles_core::money::Cents;

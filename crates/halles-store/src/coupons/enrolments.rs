@@ -3,7 +3,7 @@
 use super::ProgramScope;
 use super::date;
 use super::schedules::Schedule;
-use crate::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::Enrolment;
 use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};

@@ -2,7 +2,7 @@
 
 use super::ProgramScope;
 use crate::db::{Backend, ms, ts};
-use crate::idempotency::Claim;
+use crate::platform::idempotency::Claim;
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{CardStatus, EntryKind};
 use halles_core::limits::{AmountError, Limit};
@@ -899,10 +899,23 @@ impl Store {
         let Some(tries) = tries else {
             return Err(StoreError::Conflict("pin_locked"));
         };
-        // Argon2 takes a moment of CPU: off the async threads.
-        let ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&pin, &hash))
-            .await
-            .unwrap_or(false);
+        // Argon2 takes a moment of CPU and 19 MiB: on the bounded hashing threads. When they
+        // are all busy the attempt was never checked, so it is given back.
+        let ok = match crate::platform::secrets::verify_password_bounded(&pin, Some(hash)).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                let mut tx = self.write_tx().await?;
+                sqlx::query(
+                    "UPDATE cards SET pin_failures = pin_failures - 1 \
+                     WHERE id = $1 AND pin_failures > 0",
+                )
+                .bind(card.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                return Err(e);
+            }
+        };
         let mut tx = self.write_tx().await?;
         if ok {
             sqlx::query("UPDATE cards SET pin_failures = 0 WHERE id = $1 AND pin_failures < $2")
@@ -916,10 +929,15 @@ impl Store {
         if tries < PIN_TRIES {
             return Err(StoreError::Conflict("pin_wrong"));
         }
-        let change = crate::audit::Change::by(scope, crate::audit::Action::Update, "card", card)
-            .before(serde_json::json!({"pin_locked": false}))
-            .after(serde_json::json!({"pin_locked": true, "pin_failures": tries}));
-        crate::audit::record(&mut tx, change, self.now()).await?;
+        let change = crate::platform::audit::Change::by(
+            scope,
+            crate::platform::audit::Action::Update,
+            "card",
+            card,
+        )
+        .before(serde_json::json!({"pin_locked": false}))
+        .after(serde_json::json!({"pin_locked": true, "pin_failures": tries}));
+        crate::platform::audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
         Err(StoreError::Conflict("pin_locked"))
     }
@@ -1400,17 +1418,21 @@ impl Store {
                 return Err(StoreError::Corrupt("fund_entries"));
             }
         }
-        let change =
-            crate::audit::Change::by(scope, crate::audit::Action::Create, "refund", refund_id)
-                .after(serde_json::json!({
-                    "redemption_id": redemption,
-                    "card_id": red.card,
-                    "amount_cents": total,
-                    "lines": lines.iter().map(|(g, c)| serde_json::json!({
-                        "product_group_id": g, "amount_cents": c.0})).collect::<Vec<_>>(),
-                    "reason": reason.trim(),
-                }));
-        crate::audit::record(&mut tx, change, now).await?;
+        let change = crate::platform::audit::Change::by(
+            scope,
+            crate::platform::audit::Action::Create,
+            "refund",
+            refund_id,
+        )
+        .after(serde_json::json!({
+            "redemption_id": redemption,
+            "card_id": red.card,
+            "amount_cents": total,
+            "lines": lines.iter().map(|(g, c)| serde_json::json!({
+                "product_group_id": g, "amount_cents": c.0})).collect::<Vec<_>>(),
+            "reason": reason.trim(),
+        }));
+        crate::platform::audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(RefundId(refund_id))
     }
@@ -1482,15 +1504,19 @@ impl Store {
             }
         }
         // The ledger holds the money; the audit log says who moved it.
-        let change =
-            crate::audit::Change::by(scope, crate::audit::Action::Create, "fund_adjustment", card)
-                .after(serde_json::json!({
-                    "card_id": card,
-                    "product_group_id": group,
-                    "amount_cents": amount.0,
-                    "reason": reason.trim(),
-                }));
-        crate::audit::record(&mut tx, change, now).await?;
+        let change = crate::platform::audit::Change::by(
+            scope,
+            crate::platform::audit::Action::Create,
+            "fund_adjustment",
+            card,
+        )
+        .after(serde_json::json!({
+            "card_id": card,
+            "product_group_id": group,
+            "amount_cents": amount.0,
+            "reason": reason.trim(),
+        }));
+        crate::platform::audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }
 

@@ -3,9 +3,9 @@
 //! reserved and stays.
 
 use super::ProgramScope;
-use crate::audit::{self, Action, Change};
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
+use crate::platform::audit::{self, Action, Change};
 use halles_core::{ProductGroupId, ProgramId};
 use serde_json::json;
 use sqlx::Row;

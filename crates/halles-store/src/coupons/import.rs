@@ -13,7 +13,7 @@ use super::off_platform::{Allowance, end_allowance, start_allowance};
 use super::participants::{insert_participant, update_identity};
 use super::schedules::enrol_tx;
 use super::{Access, ParticipantInput};
-use crate::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, local_date};
 use halles_core::limits::{AmountError, Limit};

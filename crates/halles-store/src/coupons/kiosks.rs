@@ -3,11 +3,11 @@
 //! turn the kiosk off or renew its link at any time, and the audit log and the ledger name the
 //! kiosk as the actor of its sales.
 
-use crate::audit::{self, Action, Change};
 use crate::db::{Store, ms};
 use crate::error::{StoreError, StoreResult};
-use crate::secrets::{hash_secret, new_secret};
-use crate::tokens::TOKEN_PREFIX;
+use crate::platform::audit::{self, Action, Change};
+use crate::platform::secrets::{hash_secret, new_secret};
+use crate::platform::tokens::TOKEN_PREFIX;
 use crate::{Actor, TenantScope};
 use halles_core::organizations::Scope;
 use halles_core::{OrgId, RegisterId, TokenId};

@@ -3,9 +3,9 @@
 //! group's sales and what the program owes each of its markets; it sees no identities.
 
 use super::ProgramScope;
-use crate::audit::{self, Action, Change};
 use crate::db::{Store, ms};
 use crate::error::{StoreError, StoreResult};
+use crate::platform::audit::{self, Action, Change};
 use halles_core::coupons::ProgramRole;
 use halles_core::{MarketGroupId, OrgId, ProgramId};
 use serde::Serialize;

@@ -215,16 +215,16 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let change = crate::audit::Change {
+        let change = crate::platform::audit::Change {
             org: Some(partner),
             actor: crate::Actor::system(),
-            action: crate::audit::Action::Update,
+            action: crate::platform::audit::Action::Update,
             entity: "participant",
             entity_id: id.to_string(),
             before: Some(serde_json::json!({"receipts": true})),
             after: Some(serde_json::json!({"receipts": false, "by": "holder"})),
         };
-        crate::audit::record(&mut tx, change, self.now()).await?;
+        crate::platform::audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await
     }
 

@@ -1,8 +1,8 @@
 //! Participants enrolled by partner organizations, with the least personal data.
 
 use super::ProgramScope;
-use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{ProgramRole, participant_code};
 use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProgramId};

@@ -2,7 +2,7 @@
 //! links sends its participants to every market of the program; with links, only to those.
 
 use super::ProgramScope;
-use crate::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::ProgramRole;
 use halles_core::{OrgId, ProgramId};

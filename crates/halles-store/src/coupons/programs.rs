@@ -1,8 +1,8 @@
 //! Programs, their product groups and participant types, and the organizations taking part.
 
 use super::date;
-use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::OrgKind;

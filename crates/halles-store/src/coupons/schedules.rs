@@ -3,8 +3,8 @@
 use super::ProgramScope;
 use super::date;
 use super::funds::{CardDims, Entry, add_lot, expire_lot, insert_entry};
-use crate::audit::{self, Action, Change};
 use crate::db::{flag, ms};
+use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{Calendar, EntryKind, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};

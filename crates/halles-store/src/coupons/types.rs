@@ -3,9 +3,9 @@
 //! nothing uses.
 
 use super::ProgramScope;
-use crate::audit::{self, Action, Change};
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
+use crate::platform::audit::{self, Action, Change};
 use halles_core::ParticipantTypeId;
 use serde_json::json;
 use sqlx::Row;

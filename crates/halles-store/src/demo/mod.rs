@@ -3,10 +3,10 @@
 
 mod coupons;
 
-use crate::accounts::NewUser;
-use crate::catalog::ProductInput;
-use crate::cycles::{CycleInput, LocationInput};
-use crate::orders::OrderInput;
+use crate::hub::catalog::ProductInput;
+use crate::hub::cycles::{CycleInput, LocationInput};
+use crate::hub::orders::OrderInput;
+use crate::platform::accounts::NewUser;
 use crate::{Actor, Store, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
 use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
@@ -1051,7 +1051,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
             past.create_standing_order(
                 &TenantScope::checked(cpe, Actor::system()),
                 hub,
-                &crate::standing::StandingInput {
+                &crate::hub::standing::StandingInput {
                     buyer: cpe,
                     every_weeks: 1,
                     until: today + day * 90,

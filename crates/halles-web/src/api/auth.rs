@@ -5,7 +5,7 @@ use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use halles_core::organizations::Scope;
-use halles_store::tokens::ApiToken;
+use halles_store::platform::tokens::ApiToken;
 use halles_store::{Actor, TenantScope};
 use std::marker::PhantomData;
 

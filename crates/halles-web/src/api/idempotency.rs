@@ -10,7 +10,7 @@ use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use halles_store::idempotency::Claim;
+use halles_store::platform::idempotency::Claim;
 use sha2::{Digest, Sha256};
 
 /// The request header.

@@ -4,14 +4,17 @@ pub mod auth;
 pub mod coupons;
 pub mod docs;
 pub mod document;
-pub mod food_hub;
+pub mod hub;
 pub mod idempotency;
 pub mod json;
-pub mod organizations;
 pub mod pagination;
+pub mod platform;
 pub mod problem;
-pub mod program_admin;
 pub mod schemas;
+
+use coupons::{program_admin, programs as coupon_api};
+use hub::food_hub;
+use platform::organizations;
 
 use crate::AppState;
 use axum::Router;
@@ -55,22 +58,22 @@ use utoipa::{Modify, OpenApi};
         food_hub::standing_orders,
         food_hub::create_standing,
         food_hub::change_standing,
-        coupons::programs,
-        coupons::program,
-        coupons::schedules,
-        coupons::create_schedule,
-        coupons::participants,
-        coupons::create_participant,
-        coupons::import_participants,
-        coupons::update_participant,
-        coupons::set_max_loads,
-        coupons::cards,
-        coupons::create_cards,
-        coupons::card_lookup,
-        coupons::redeem,
-        coupons::redemption,
-        coupons::refund,
-        coupons::transactions,
+        coupon_api::programs,
+        coupon_api::program,
+        coupon_api::schedules,
+        coupon_api::create_schedule,
+        coupon_api::participants,
+        coupon_api::create_participant,
+        coupon_api::import_participants,
+        coupon_api::update_participant,
+        coupon_api::set_max_loads,
+        coupon_api::cards,
+        coupon_api::create_cards,
+        coupon_api::card_lookup,
+        coupon_api::redeem,
+        coupon_api::redemption,
+        coupon_api::refund,
+        coupon_api::transactions,
         program_admin::update_program,
         program_admin::claims,
         program_admin::file_claim,
@@ -80,7 +83,7 @@ use utoipa::{Modify, OpenApi};
         program_admin::pay_batch,
         program_admin::set_partner_markets,
         program_admin::adjust,
-        coupons::unlock_pin,
+        coupon_api::unlock_pin,
     ),
     components(schemas(
         program_admin::ApiClaim,
@@ -113,26 +116,26 @@ use utoipa::{Modify, OpenApi};
         food_hub::ApiRun,
         food_hub::ApiShortage,
         food_hub::NewStanding,
-        coupons::ApiProductGroup,
-        coupons::ApiParticipantType,
-        coupons::ApiProgram,
-        coupons::ApiAmount,
-        coupons::ApiSchedule,
-        coupons::ApiParticipant,
-        coupons::NewImport,
-        coupons::NewMaxLoads,
-        coupons::ApiImportRow,
-        coupons::ApiImportOutcome,
-        coupons::ApiImportReport,
-        coupons::ApiCard,
-        coupons::NewBatch,
-        coupons::ApiBalance,
-        coupons::ApiCardBalance,
-        coupons::ApiGroupAmount,
-        coupons::NewRedemption,
-        coupons::ApiRedemption,
-        coupons::NewRefund,
-        coupons::ApiTransaction,
+        coupon_api::ApiProductGroup,
+        coupon_api::ApiParticipantType,
+        coupon_api::ApiProgram,
+        coupon_api::ApiAmount,
+        coupon_api::ApiSchedule,
+        coupon_api::ApiParticipant,
+        coupon_api::NewImport,
+        coupon_api::NewMaxLoads,
+        coupon_api::ApiImportRow,
+        coupon_api::ApiImportOutcome,
+        coupon_api::ApiImportReport,
+        coupon_api::ApiCard,
+        coupon_api::NewBatch,
+        coupon_api::ApiBalance,
+        coupon_api::ApiCardBalance,
+        coupon_api::ApiGroupAmount,
+        coupon_api::NewRedemption,
+        coupon_api::ApiRedemption,
+        coupon_api::NewRefund,
+        coupon_api::ApiTransaction,
     )),
     modifiers(&BearerAuth, &Completion, &CleanText),
     tags(
@@ -230,11 +233,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/api/v1/organizations/{org}/programs",
-            get(coupons::programs),
+            get(coupon_api::programs),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}",
-            get(coupons::program).put(program_admin::update_program),
+            get(coupon_api::program).put(program_admin::update_program),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/claims",
@@ -262,51 +265,51 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/pin-unlock",
-            post(coupons::unlock_pin),
+            post(coupon_api::unlock_pin),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/allocation-schedules",
-            get(coupons::schedules).post(coupons::create_schedule),
+            get(coupon_api::schedules).post(coupon_api::create_schedule),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants",
-            get(coupons::participants).post(coupons::create_participant),
+            get(coupon_api::participants).post(coupon_api::create_participant),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants/import",
-            post(coupons::import_participants),
+            post(coupon_api::import_participants),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants/{pid}",
-            put(coupons::update_participant),
+            put(coupon_api::update_participant),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/allocation-schedules/{sid}",
-            put(coupons::set_max_loads),
+            put(coupon_api::set_max_loads),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/cards",
-            get(coupons::cards).post(coupons::create_cards),
+            get(coupon_api::cards).post(coupon_api::create_cards),
         )
         .route(
             "/api/v1/organizations/{org}/programs/{id}/transactions",
-            get(coupons::transactions),
+            get(coupon_api::transactions),
         )
         .route(
             "/api/v1/organizations/{org}/cards/lookup",
-            get(coupons::card_lookup),
+            get(coupon_api::card_lookup),
         )
         .route(
             "/api/v1/organizations/{org}/redemptions",
-            post(coupons::redeem),
+            post(coupon_api::redeem),
         )
         .route(
             "/api/v1/organizations/{org}/redemptions/{id}",
-            get(coupons::redemption),
+            get(coupon_api::redemption),
         )
         .route(
             "/api/v1/organizations/{org}/redemptions/{id}/refunds",
-            post(coupons::refund),
+            post(coupon_api::refund),
         )
         .layer(axum::middleware::from_fn_with_state(
             state,

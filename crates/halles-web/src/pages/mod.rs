@@ -1,28 +1,10 @@
 //! Server-rendered pages, one module per area.
 
-pub mod account;
-pub mod admin;
-pub mod audit;
-pub mod auth;
-pub mod availability;
-pub mod cards;
-pub mod claims;
+pub mod coupons;
 pub mod help;
 pub mod home;
 pub mod hub;
-pub mod import;
-pub mod invitations;
-pub mod kiosk;
-pub mod members;
-pub mod participants;
-pub mod products;
-pub mod programs;
-pub mod register;
-pub mod reports;
-pub mod shop;
-pub mod standing;
-pub mod tokens;
-pub mod transactions;
+pub mod platform;
 
 use crate::AppState;
 use axum::Router;
@@ -30,6 +12,11 @@ use axum::http::HeaderValue;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use coupons::{
+    cards, claims, import, kiosk, participants, programs, register, reports, transactions,
+};
+use hub::{availability, cycles, products, shop, standing};
+use platform::{account, admin, audit, auth, invitations, members, tokens};
 
 /// Every page route.
 pub fn routes() -> Router<AppState> {
@@ -99,10 +86,13 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/availability/{hub}/{cycle}",
             get(availability::producer_grid).post(availability::producer_save),
         )
-        .route("/o/{org}/cycles", get(hub::cycles).post(hub::create_cycle))
-        .route("/o/{org}/cycles/{id}", get(hub::cycle))
-        .route("/o/{org}/cycles/{id}/status", post(hub::set_status))
-        .route("/o/{org}/cycles/{id}/copy", post(hub::copy))
+        .route(
+            "/o/{org}/cycles",
+            get(cycles::cycles).post(cycles::create_cycle),
+        )
+        .route("/o/{org}/cycles/{id}", get(cycles::cycle))
+        .route("/o/{org}/cycles/{id}/status", post(cycles::set_status))
+        .route("/o/{org}/cycles/{id}/copy", post(cycles::copy))
         .route(
             "/o/{org}/cycles/{id}/availability/{producer}",
             get(availability::hub_grid).post(availability::hub_save),
@@ -111,10 +101,13 @@ pub fn routes() -> Router<AppState> {
             "/o/{org}/cycles/{id}/order-for/{buyer}",
             get(shop::hub_catalog).post(shop::hub_place),
         )
-        .route("/o/{org}/partners", get(hub::partners))
-        .route("/o/{org}/partners/{what}", post(hub::link))
-        .route("/o/{org}/prices", get(hub::prices).post(hub::add_rule))
-        .route("/o/{org}/prices/{id}/delete", post(hub::delete_rule))
+        .route("/o/{org}/partners", get(cycles::partners))
+        .route("/o/{org}/partners/{what}", post(cycles::link))
+        .route(
+            "/o/{org}/prices",
+            get(cycles::prices).post(cycles::add_rule),
+        )
+        .route("/o/{org}/prices/{id}/delete", post(cycles::delete_rule))
         .route("/o/{org}/shop", get(shop::shop))
         .route(
             "/o/{org}/shop/{hub}/{cycle}",

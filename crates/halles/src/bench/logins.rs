@@ -5,7 +5,7 @@
 use anyhow::{Context, bail};
 use halles_core::SystemClock;
 use halles_core::accounts::Lang;
-use halles_store::accounts::NewUser;
+use halles_store::platform::accounts::NewUser;
 use halles_store::{Actor, Store};
 use std::process::Stdio;
 use std::sync::Arc;

@@ -11,9 +11,9 @@ use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
 use halles_core::taxes::TaxClass;
 use halles_core::{OrgId, ProductGroupId, ProgramId};
-use halles_store::catalog::ProductInput;
 use halles_store::coupons::{ParticipantInput, ProgramInput};
-use halles_store::cycles::{CycleInput, LocationInput};
+use halles_store::hub::catalog::ProductInput;
+use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::{Actor, Store, TenantScope};
 use serde_json::{Value, json};
 

@@ -1,0 +1,492 @@
+//! A producer's catalog, and the links between a hub and the producers and buyers it works with.
+
+use crate::db::{code, flag, ms, ts};
+use crate::platform::audit::{self, Action, Change};
+use crate::platform::organizations::Organization;
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::organizations::OrgKind;
+use halles_core::pricing::BuyerType;
+use halles_core::taxes::TaxClass;
+use halles_core::{OrgId, ProductId};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What a producer says about a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductInput {
+    /// Name in French.
+    pub name_fr: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Category.
+    pub category: Category,
+    /// Description.
+    pub description: String,
+    /// Sale unit.
+    pub unit: SaleUnit,
+    /// What the unit holds, such as "case of 12 × 500 g".
+    pub unit_detail: String,
+    /// Sold by weight, with the real weight known only at packing.
+    pub catch_weight: bool,
+    /// Estimated weight of one unit, in grams (catch weight).
+    pub est_weight_g: Option<i64>,
+    /// Tax class.
+    pub tax_class: TaxClass,
+    /// Origin.
+    pub origin: Origin,
+    /// The producer's region.
+    pub region: String,
+    /// Certifications.
+    pub certifications: Vec<Certification>,
+    /// The organic certifier, when organic.
+    pub organic_certifier: String,
+    /// Offered or not.
+    pub active: bool,
+}
+
+/// A product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Product {
+    /// Its id.
+    pub id: ProductId,
+    /// The producer.
+    pub producer: OrgId,
+    /// Everything else.
+    #[serde(flatten)]
+    pub input: ProductInput,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+impl Product {
+    pub(crate) fn from_row(r: &AnyRow) -> StoreResult<Product> {
+        Ok(Product {
+            id: ProductId(r.try_get("id")?),
+            producer: OrgId(r.try_get("organization_id")?),
+            input: ProductInput {
+                name_fr: r.try_get("name_fr")?,
+                name_en: r.try_get("name_en")?,
+                category: code(r, "category", "category")?,
+                description: r.try_get("description")?,
+                unit: code(r, "unit", "unit")?,
+                unit_detail: r.try_get("unit_detail")?,
+                catch_weight: flag(r, "catch_weight")?,
+                est_weight_g: r.try_get("est_weight_g")?,
+                tax_class: code(r, "tax_class", "tax class")?,
+                origin: code(r, "origin", "origin")?,
+                region: r.try_get("region")?,
+                certifications: Certification::parse_list(
+                    &r.try_get::<String, _>("certifications")?,
+                ),
+                organic_certifier: r.try_get("organic_certifier")?,
+                active: flag(r, "active")?,
+            },
+            updated_at: ts(r, "updated_at")?,
+        })
+    }
+
+    /// The name in a language.
+    pub fn name<L: std::borrow::Borrow<halles_core::accounts::Lang>>(&self, lang: L) -> &str {
+        match lang.borrow() {
+            halles_core::accounts::Lang::En if !self.input.name_en.is_empty() => {
+                &self.input.name_en
+            }
+            _ => &self.input.name_fr,
+        }
+    }
+}
+
+/// Columns of `products`, prefixed for joins.
+pub(crate) fn product_columns(prefix: &str) -> String {
+    [
+        "id",
+        "organization_id",
+        "name_fr",
+        "name_en",
+        "category",
+        "description",
+        "unit",
+        "unit_detail",
+        "catch_weight",
+        "est_weight_g",
+        "tax_class",
+        "origin",
+        "region",
+        "certifications",
+        "organic_certifier",
+        "active",
+        "updated_at",
+    ]
+    .iter()
+    .map(|c| format!("{prefix}{c}"))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn product_json(p: &ProductInput) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or_default()
+}
+
+impl Store {
+    /// Adds a product to the scope's (producer's) catalog.
+    pub async fn create_product(
+        &self,
+        scope: &TenantScope,
+        p: &ProductInput,
+    ) -> StoreResult<Product> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO products (organization_id, name_fr, name_en, category, description, unit, \
+             unit_detail, catch_weight, est_weight_g, tax_class, origin, region, certifications, \
+             organic_certifier, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING {}",
+            product_columns("")
+        ))
+        .bind(scope.org.0)
+        .bind(p.name_fr.trim())
+        .bind(p.name_en.trim())
+        .bind(p.category.code())
+        .bind(p.description.trim())
+        .bind(p.unit.code())
+        .bind(p.unit_detail.trim())
+        .bind(p.catch_weight)
+        .bind(p.est_weight_g)
+        .bind(p.tax_class.code())
+        .bind(p.origin.code())
+        .bind(p.region.trim())
+        .bind(Certification::join(&p.certifications))
+        .bind(p.organic_certifier.trim())
+        .bind(p.active)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let product = Product::from_row(&row)?;
+        let change =
+            Change::by(scope, Action::Create, "product", product.id).after(product_json(p));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(product)
+    }
+
+    /// Changes a product of the scope's catalog.
+    pub async fn update_product(
+        &self,
+        scope: &TenantScope,
+        id: ProductId,
+        p: &ProductInput,
+    ) -> StoreResult<Product> {
+        let before = self.product(scope, id).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE products SET name_fr = $1, name_en = $2, category = $3, description = $4, unit = $5, \
+             unit_detail = $6, catch_weight = $7, est_weight_g = $8, tax_class = $9, origin = $10, \
+             region = $11, certifications = $12, organic_certifier = $13, active = $14, updated_at = $15 \
+             WHERE organization_id = $16 AND id = $17 RETURNING {}",
+            product_columns("")
+        ))
+        .bind(p.name_fr.trim())
+        .bind(p.name_en.trim())
+        .bind(p.category.code())
+        .bind(p.description.trim())
+        .bind(p.unit.code())
+        .bind(p.unit_detail.trim())
+        .bind(p.catch_weight)
+        .bind(p.est_weight_g)
+        .bind(p.tax_class.code())
+        .bind(p.origin.code())
+        .bind(p.region.trim())
+        .bind(Certification::join(&p.certifications))
+        .bind(p.organic_certifier.trim())
+        .bind(p.active)
+        .bind(ms(now))
+        .bind(scope.org.0)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let product = Product::from_row(&row)?;
+        let change = Change::by(scope, Action::Update, "product", id)
+            .before(product_json(&before.input))
+            .after(product_json(p));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(product)
+    }
+
+    /// One product of the scope's catalog.
+    pub async fn product(&self, scope: &TenantScope, id: ProductId) -> StoreResult<Product> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM products WHERE organization_id = $1 AND id = $2",
+            product_columns("")
+        ))
+        .bind(scope.org.0)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Product::from_row(&row)
+    }
+
+    /// The scope's catalog, by category and name.
+    pub async fn products(&self, scope: &TenantScope) -> StoreResult<Vec<Product>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM products WHERE organization_id = $1 ORDER BY category, name_fr, id",
+            product_columns("")
+        ))
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Product::from_row).collect()
+    }
+
+    /// Names (French, English) of products by id, for reports and e-mails about them.
+    pub async fn product_names(
+        &self,
+        ids: &[ProductId],
+    ) -> StoreResult<std::collections::HashMap<ProductId, (String, String)>> {
+        let mut out = std::collections::HashMap::new();
+        for id in ids {
+            if let Some(r) = sqlx::query("SELECT name_fr, name_en FROM products WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                out.insert(*id, (r.try_get("name_fr")?, r.try_get("name_en")?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets (or replaces) the photo of one of the scope's products: a JPEG already resized.
+    pub async fn set_product_photo(
+        &self,
+        scope: &TenantScope,
+        id: ProductId,
+        jpeg: &[u8],
+    ) -> StoreResult<()> {
+        self.product(scope, id).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO product_photos (organization_id, product_id, jpeg, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (organization_id, product_id) DO UPDATE SET jpeg = excluded.jpeg, updated_at = excluded.updated_at",
+        )
+        .bind(scope.org.0)
+        .bind(id.0)
+        .bind(jpeg.to_vec())
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        let change = Change::by(scope, Action::Update, "product_photo", id)
+            .after(json!({"bytes": jpeg.len()}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A product's photo (JPEG) and when it changed, by product id. Product photos are catalog
+    /// content shown to buyers, so any signed-in caller may read them.
+    pub async fn product_photo(&self, id: ProductId) -> StoreResult<Option<(Vec<u8>, Timestamp)>> {
+        let row = sqlx::query("SELECT jpeg, updated_at FROM product_photos WHERE product_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("jpeg")?, ts(&r, "updated_at")?)))
+            .transpose()
+    }
+
+    /// The products of these producers that have a photo.
+    pub async fn products_with_photos(
+        &self,
+        producers: &[OrgId],
+    ) -> StoreResult<std::collections::HashSet<ProductId>> {
+        let mut out = std::collections::HashSet::new();
+        for p in producers {
+            for r in sqlx::query("SELECT product_id FROM product_photos WHERE organization_id = $1")
+                .bind(p.0)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                out.insert(ProductId(r.try_get("product_id")?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every product of the producers a hub works with (for its price rules).
+    pub async fn hub_products(&self, scope: &TenantScope) -> StoreResult<Vec<Product>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM products p JOIN hub_producers l ON l.producer_id = p.organization_id \
+             WHERE l.organization_id = $1 ORDER BY p.name_fr, p.id",
+            product_columns("p.")
+        ))
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Product::from_row).collect()
+    }
+
+    /// A hub starts working with a producer.
+    pub async fn link_producer(&self, scope: &TenantScope, producer: OrgId) -> StoreResult<()> {
+        let p = self.organization_by_id(producer).await?;
+        if p.kind != OrgKind::Producer {
+            return Err(StoreError::Conflict("not_a_producer"));
+        }
+        self.link(scope, "hub_producers", "producer_id", producer, None)
+            .await
+    }
+
+    /// A hub starts serving a buyer, with its price-list type.
+    pub async fn link_buyer(
+        &self,
+        scope: &TenantScope,
+        buyer: OrgId,
+        buyer_type: BuyerType,
+    ) -> StoreResult<()> {
+        let b = self.organization_by_id(buyer).await?;
+        if b.kind != OrgKind::Buyer {
+            return Err(StoreError::Conflict("not_a_buyer"));
+        }
+        self.link(scope, "hub_buyers", "buyer_id", buyer, Some(buyer_type))
+            .await
+    }
+
+    async fn link(
+        &self,
+        scope: &TenantScope,
+        table: &str,
+        column: &str,
+        other: OrgId,
+        buyer_type: Option<BuyerType>,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let (cols, vals) = match buyer_type {
+            Some(_) => (", buyer_type", ", $4"),
+            None => ("", ""),
+        };
+        let sql = format!(
+            "INSERT INTO {table} (organization_id, {column}, created_at{cols}) VALUES ($1, $2, $3{vals}) \
+             ON CONFLICT DO NOTHING"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(scope.org.0)
+            .bind(other.0)
+            .bind(ms(now));
+        if let Some(t) = buyer_type {
+            q = q.bind(t.code());
+        }
+        q.execute(&mut *tx).await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(scope.org),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: table.trim_end_matches('s'),
+                entity_id: other.to_string(),
+                before: None,
+                after: Some(json!({ column: other, "buyer_type": buyer_type })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The producers a hub works with.
+    pub async fn hub_producers(&self, scope: &TenantScope) -> StoreResult<Vec<Organization>> {
+        self.linked(scope.org, "SELECT o.id, o.kind, o.name, o.lang, o.created_at FROM hub_producers l \
+             JOIN organizations o ON o.id = l.producer_id WHERE l.organization_id = $1 ORDER BY o.name")
+            .await
+    }
+
+    /// The hubs a producer sells through.
+    pub async fn hubs_of_producer(&self, scope: &TenantScope) -> StoreResult<Vec<Organization>> {
+        self.linked(scope.org, "SELECT o.id, o.kind, o.name, o.lang, o.created_at FROM hub_producers l \
+             JOIN organizations o ON o.id = l.organization_id WHERE l.producer_id = $1 ORDER BY o.name")
+            .await
+    }
+
+    async fn linked(&self, org: OrgId, sql: &str) -> StoreResult<Vec<Organization>> {
+        let rows = sqlx::query(sql).bind(org.0).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Organization {
+                    id: OrgId(r.try_get("id")?),
+                    kind: code(r, "kind", "kind")?,
+                    name: r.try_get("name")?,
+                    lang: code(r, "lang", "lang")?,
+                    created_at: ts(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The buyers a hub serves, with their type.
+    pub async fn hub_buyers(
+        &self,
+        scope: &TenantScope,
+    ) -> StoreResult<Vec<(Organization, BuyerType)>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.kind, o.name, o.lang, o.created_at, l.buyer_type FROM hub_buyers l \
+             JOIN organizations o ON o.id = l.buyer_id WHERE l.organization_id = $1 ORDER BY o.name",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    Organization {
+                        id: OrgId(r.try_get("id")?),
+                        kind: code(r, "kind", "kind")?,
+                        name: r.try_get("name")?,
+                        lang: code(r, "lang", "lang")?,
+                        created_at: ts(r, "created_at")?,
+                    },
+                    code(r, "buyer_type", "buyer type")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The hubs a buyer orders from.
+    pub async fn hubs_of_buyer(&self, scope: &TenantScope) -> StoreResult<Vec<Organization>> {
+        self.linked(scope.org, "SELECT o.id, o.kind, o.name, o.lang, o.created_at FROM hub_buyers l \
+             JOIN organizations o ON o.id = l.organization_id WHERE l.buyer_id = $1 ORDER BY o.name")
+            .await
+    }
+
+    /// A buyer's type at a hub, if the hub serves it.
+    pub async fn buyer_type_at(&self, hub: OrgId, buyer: OrgId) -> StoreResult<Option<BuyerType>> {
+        let row = sqlx::query(
+            "SELECT buyer_type FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2",
+        )
+        .bind(hub.0)
+        .bind(buyer.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| code(&r, "buyer_type", "buyer type"))
+            .transpose()
+    }
+
+    /// Whether a hub works with a producer.
+    pub async fn works_with(&self, hub: OrgId, producer: OrgId) -> StoreResult<bool> {
+        Ok(sqlx::query(
+            "SELECT 1 AS one FROM hub_producers WHERE organization_id = $1 AND producer_id = $2",
+        )
+        .bind(hub.0)
+        .bind(producer.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+}

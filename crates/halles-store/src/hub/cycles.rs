@@ -1,0 +1,681 @@
+//! Order cycles of a hub, their pickup points and delivery zones, the producers' availability,
+//! and the hub's price rules.
+
+use crate::db::{code, ms, ts};
+use crate::hub::catalog::{Product, product_columns};
+use crate::platform::audit::{self, Action, Change};
+use crate::{Backend, Store, StoreError, StoreResult, TenantScope};
+use halles_core::money::Cents;
+use halles_core::ordering::CycleStatus;
+use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
+use halles_core::quantity::Qty;
+use halles_core::{CycleId, LocationId, OrgId, PriceRuleId, ProductId};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A pickup point or a delivery zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationInput {
+    /// `pickup` or `delivery`.
+    pub kind: String,
+    /// Its name ("Entrepôt du Pôle, jeudi 14 h-18 h", "Zone Ouest").
+    pub name: String,
+    /// Fee added to each order.
+    pub fee: Cents,
+    /// Smallest order subtotal accepted.
+    pub min_order: Cents,
+}
+
+/// A location of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Its id.
+    pub id: LocationId,
+    /// The rest.
+    #[serde(flatten)]
+    pub input: LocationInput,
+}
+
+/// What the hub sets when creating a cycle.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CycleInput {
+    /// Its name ("Semaine du 30 novembre").
+    pub name: String,
+    /// When buyers may start ordering.
+    pub opens_at: Timestamp,
+    /// The cut-off.
+    pub closes_at: Timestamp,
+    /// Delivery or pickup days, as told to buyers.
+    pub delivery_note: String,
+    /// A fee added to every order.
+    pub order_fee: Cents,
+    /// Producers taking part.
+    pub producers: Vec<OrgId>,
+    /// Pickup points and delivery zones.
+    pub locations: Vec<LocationInput>,
+}
+
+/// An order cycle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycle {
+    /// Its id.
+    pub id: CycleId,
+    /// The hub.
+    pub hub: OrgId,
+    /// Its name.
+    pub name: String,
+    /// Its state.
+    pub status: CycleStatus,
+    /// Opening.
+    pub opens_at: Timestamp,
+    /// Cut-off.
+    pub closes_at: Timestamp,
+    /// Delivery days.
+    pub delivery_note: String,
+    /// Per-order fee.
+    pub order_fee: Cents,
+    /// Producers taking part.
+    pub producers: Vec<OrgId>,
+    /// Pickup points and delivery zones.
+    pub locations: Vec<Location>,
+}
+
+/// The same local time seven days later in Montréal (a daylight-saving change keeps the hour).
+pub fn one_week_later(t: Timestamp) -> Timestamp {
+    let tz = jiff::tz::TimeZone::get("America/Toronto").unwrap_or(jiff::tz::TimeZone::UTC);
+    t.to_zoned(tz)
+        .checked_add(jiff::Span::new().days(7))
+        .map(|z| z.timestamp())
+        .unwrap_or(t + SignedDuration::from_hours(24 * 7))
+}
+
+/// The name of next week's copy: a trailing number goes up by one ("Semaine 4" → "Semaine 5").
+pub fn next_name(name: &str) -> String {
+    let digits: String = name
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match digits.parse::<u64>() {
+        Ok(n) if !digits.is_empty() => format!("{}{}", &name[..name.len() - digits.len()], n + 1),
+        _ => name.to_owned(),
+    }
+}
+
+/// One row of a producer's availability grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    /// The product.
+    pub product: Product,
+    /// The producer's price this cycle, if offered.
+    pub price: Option<Cents>,
+    /// Quantity offered.
+    pub quantity: Option<Qty>,
+    /// Quantity already ordered.
+    pub reserved: Qty,
+}
+
+/// What a producer enters for one product: `None` offers nothing this week.
+pub type GridEntry = (ProductId, Option<(Qty, Cents)>);
+
+const CYCLE_COLUMNS: &str =
+    "id, organization_id, name, status, opens_at, closes_at, delivery_note, order_fee_cents";
+
+impl Store {
+    fn cycle_from_row(r: &AnyRow) -> StoreResult<Cycle> {
+        Ok(Cycle {
+            id: CycleId(r.try_get("id")?),
+            hub: OrgId(r.try_get("organization_id")?),
+            name: r.try_get("name")?,
+            status: code(r, "status", "cycle status")?,
+            opens_at: ts(r, "opens_at")?,
+            closes_at: ts(r, "closes_at")?,
+            delivery_note: r.try_get("delivery_note")?,
+            order_fee: Cents(r.try_get("order_fee_cents")?),
+            producers: Vec::new(),
+            locations: Vec::new(),
+        })
+    }
+
+    /// Creates a draft cycle with its producers and locations.
+    pub async fn create_cycle(&self, scope: &TenantScope, c: &CycleInput) -> StoreResult<CycleId> {
+        self.require_kind(scope, halles_core::organizations::OrgKind::Hub)
+            .await?;
+        if c.closes_at <= c.opens_at {
+            return Err(StoreError::Conflict("closes_before_opening"));
+        }
+        c.order_fee.within(halles_core::limits::Limit::Movement)?;
+        for l in &c.locations {
+            l.fee.within(halles_core::limits::Limit::Movement)?;
+            l.min_order.within(halles_core::limits::Limit::Movement)?;
+        }
+        for p in &c.producers {
+            if !self.works_with(scope.org, *p).await? {
+                return Err(StoreError::Conflict("producer_not_linked"));
+            }
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO order_cycles (organization_id, name, status, opens_at, closes_at, delivery_note, \
+             order_fee_cents, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(c.name.trim())
+        .bind(ms(c.opens_at))
+        .bind(ms(c.closes_at))
+        .bind(c.delivery_note.trim())
+        .bind(c.order_fee.0)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for p in &c.producers {
+            sqlx::query("INSERT INTO cycle_producers (organization_id, cycle_id, producer_id) VALUES ($1, $2, $3)")
+                .bind(scope.org.0)
+                .bind(id)
+                .bind(p.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for l in &c.locations {
+            sqlx::query(
+                "INSERT INTO cycle_locations (organization_id, cycle_id, kind, name, fee_cents, min_order_cents) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(scope.org.0)
+            .bind(id)
+            .bind(if l.kind == "delivery" { "delivery" } else { "pickup" })
+            .bind(l.name.trim())
+            .bind(l.fee.0)
+            .bind(l.min_order.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change::by(scope, Action::Create, "order_cycle", id)
+            .after(serde_json::to_value(c).unwrap_or_default());
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(CycleId(id))
+    }
+
+    /// A cycle of a hub, with its producers and locations. Callers check access to `hub`.
+    pub async fn cycle(&self, hub: OrgId, id: CycleId) -> StoreResult<Cycle> {
+        let row = sqlx::query(&format!(
+            "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE organization_id = $1 AND id = $2"
+        ))
+        .bind(hub.0)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut c = Self::cycle_from_row(&row)?;
+        let ps = sqlx::query(
+            "SELECT producer_id FROM cycle_producers WHERE organization_id = $1 AND cycle_id = $2",
+        )
+        .bind(hub.0)
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        c.producers = ps
+            .iter()
+            .map(|r| r.try_get("producer_id").map(OrgId))
+            .collect::<Result<_, _>>()?;
+        let ls = sqlx::query(
+            "SELECT id, kind, name, fee_cents, min_order_cents FROM cycle_locations \
+             WHERE organization_id = $1 AND cycle_id = $2 ORDER BY id",
+        )
+        .bind(hub.0)
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        c.locations = ls
+            .iter()
+            .map(|r| {
+                Ok(Location {
+                    id: LocationId(r.try_get("id")?),
+                    input: LocationInput {
+                        kind: r.try_get("kind")?,
+                        name: r.try_get("name")?,
+                        fee: Cents(r.try_get("fee_cents")?),
+                        min_order: Cents(r.try_get("min_order_cents")?),
+                    },
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(c)
+    }
+
+    /// A hub's cycles, newest first (without producers and locations).
+    pub async fn cycles(&self, hub: OrgId) -> StoreResult<Vec<Cycle>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE organization_id = $1 ORDER BY opens_at DESC, id DESC"
+        ))
+        .bind(hub.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Self::cycle_from_row).collect()
+    }
+
+    /// Cycles a producer takes part in, at every hub, newest first.
+    pub async fn cycles_of_producer(&self, scope: &TenantScope) -> StoreResult<Vec<Cycle>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.organization_id, c.name, c.status, c.opens_at, c.closes_at, c.delivery_note, \
+             c.order_fee_cents FROM order_cycles c JOIN cycle_producers p ON p.organization_id = c.organization_id \
+             AND p.cycle_id = c.id WHERE p.producer_id = $1 ORDER BY c.opens_at DESC, c.id DESC",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Self::cycle_from_row).collect()
+    }
+
+    /// Open cycles of the hubs that serve a buyer.
+    pub async fn open_cycles_for_buyer(&self, scope: &TenantScope) -> StoreResult<Vec<Cycle>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.organization_id, c.name, c.status, c.opens_at, c.closes_at, c.delivery_note, \
+             c.order_fee_cents FROM order_cycles c JOIN hub_buyers b ON b.organization_id = c.organization_id \
+             WHERE b.buyer_id = $1 AND c.status = 'open' ORDER BY c.closes_at",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Self::cycle_from_row).collect()
+    }
+
+    /// Opens, closes or completes a cycle by hand.
+    pub async fn set_cycle_status(
+        &self,
+        scope: &TenantScope,
+        id: CycleId,
+        to: CycleStatus,
+    ) -> StoreResult<()> {
+        let c = self.cycle(scope.org, id).await?;
+        if !c.status.can_become(to) {
+            return Err(StoreError::Conflict("status_change_not_allowed"));
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE order_cycles SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = $5",
+        )
+        .bind(to.code())
+        .bind(ms(now))
+        .bind(scope.org.0)
+        .bind(id.0)
+        .bind(c.status.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("status_change_not_allowed"));
+        }
+        let change = Change::by(scope, Action::Update, "order_cycle", id)
+            .before(json!({"status": c.status}))
+            .after(json!({"status": to}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves every cycle whose time has come: drafts open, open cycles close.
+    /// Conditional updates, so running it twice or from two workers changes nothing more.
+    pub async fn advance_cycles(&self) -> StoreResult<Vec<(OrgId, CycleId, CycleStatus)>> {
+        let now = ms(self.now());
+        let rows = sqlx::query(&format!(
+            "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE (status = 'draft' AND opens_at <= $1) \
+             OR (status = 'open' AND closes_at <= $1)"
+        ))
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut moved = Vec::new();
+        for r in &rows {
+            let c = Self::cycle_from_row(r)?;
+            let to = c.status.due(c.opens_at, c.closes_at, self.now());
+            if to == c.status {
+                continue;
+            }
+            let n = sqlx::query(
+                "UPDATE order_cycles SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = $5",
+            )
+            .bind(to.code())
+            .bind(now)
+            .bind(c.hub.0)
+            .bind(c.id.0)
+            .bind(c.status.code())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                let mut conn = self.pool.acquire().await?;
+                audit::record(
+                    &mut conn,
+                    Change {
+                        org: Some(c.hub),
+                        actor: crate::Actor::system(),
+                        action: Action::Update,
+                        entity: "order_cycle",
+                        entity_id: c.id.to_string(),
+                        before: Some(json!({"status": c.status})),
+                        after: Some(json!({"status": to})),
+                    },
+                    self.now(),
+                )
+                .await?;
+                moved.push((c.hub, c.id, to));
+            }
+        }
+        Ok(moved)
+    }
+
+    /// Copies a cycle (producers, locations, fees) one week later, as a draft.
+    pub async fn copy_cycle_next_week(
+        &self,
+        scope: &TenantScope,
+        from: CycleId,
+    ) -> StoreResult<CycleId> {
+        let c = self.cycle(scope.org, from).await?;
+        let input = CycleInput {
+            name: next_name(&c.name),
+            opens_at: one_week_later(c.opens_at),
+            closes_at: one_week_later(c.closes_at),
+            delivery_note: c.delivery_note.clone(),
+            order_fee: c.order_fee,
+            producers: c.producers.clone(),
+            locations: c.locations.iter().map(|l| l.input.clone()).collect(),
+        };
+        self.create_cycle(scope, &input).await
+    }
+
+    /// A producer's grid for a cycle: every active product, with what is offered and ordered.
+    pub async fn availability_grid(
+        &self,
+        hub: OrgId,
+        cycle: CycleId,
+        producer: OrgId,
+    ) -> StoreResult<Vec<GridRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {}, a.price_cents, a.quantity, a.remaining FROM products p LEFT JOIN availability a \
+             ON a.organization_id = $1 AND a.cycle_id = $2 AND a.product_id = p.id \
+             WHERE p.organization_id = $3 AND (p.active = $4 OR a.product_id IS NOT NULL) \
+             ORDER BY p.category, p.name_fr, p.id",
+            product_columns("p.")
+        ))
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(producer.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let qty: Option<i64> = r.try_get("quantity")?;
+                let remaining: Option<i64> = r.try_get("remaining")?;
+                Ok(GridRow {
+                    product: Product::from_row(r)?,
+                    price: r.try_get::<Option<i64>, _>("price_cents")?.map(Cents),
+                    quantity: qty.map(Qty),
+                    reserved: Qty(qty.unwrap_or(0) - remaining.unwrap_or(0)),
+                })
+            })
+            .collect()
+    }
+
+    /// Saves a producer's grid. A quantity below what buyers already ordered is refused
+    /// (`below_reserved`) and nothing is saved.
+    pub async fn save_availability(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        producer: OrgId,
+        entries: &[GridEntry],
+    ) -> StoreResult<()> {
+        let c = self.cycle(hub, cycle).await?;
+        if !c.producers.contains(&producer) {
+            return Err(StoreError::Conflict("producer_not_in_cycle"));
+        }
+        if matches!(c.status, CycleStatus::Closed | CycleStatus::Completed) {
+            return Err(StoreError::Conflict("cycle_closed"));
+        }
+        for (q, p) in entries.iter().filter_map(|(_, o)| o.as_ref()) {
+            q.within()?;
+            p.within(halles_core::limits::Limit::Movement)?;
+        }
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        for (product, offer) in entries {
+            let owned =
+                sqlx::query("SELECT 1 AS one FROM products WHERE organization_id = $1 AND id = $2")
+                    .bind(producer.0)
+                    .bind(product.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owned.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let (qty, price) = offer.unwrap_or((Qty::ZERO, Cents::ZERO));
+            // New remaining = new quantity − already reserved; refused below zero.
+            let n = sqlx::query(
+                "UPDATE availability SET price_cents = CASE WHEN $1 > 0 THEN $2 ELSE price_cents END, \
+                 remaining = $1 - (quantity - remaining), quantity = $1, updated_at = $3 \
+                 WHERE organization_id = $4 AND cycle_id = $5 AND product_id = $6 AND $1 >= quantity - remaining",
+            )
+            .bind(qty.0)
+            .bind(price.0)
+            .bind(ms(now))
+            .bind(hub.0)
+            .bind(cycle.0)
+            .bind(product.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                let exists = sqlx::query(
+                    "SELECT 1 AS one FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND product_id = $3",
+                )
+                .bind(hub.0)
+                .bind(cycle.0)
+                .bind(product.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if exists.is_some() {
+                    return Err(StoreError::Conflict("below_reserved"));
+                }
+                if offer.is_some() && qty.0 > 0 {
+                    sqlx::query(
+                        "INSERT INTO availability (organization_id, cycle_id, product_id, producer_id, price_cents, \
+                         quantity, remaining, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                    )
+                    .bind(hub.0)
+                    .bind(cycle.0)
+                    .bind(product.0)
+                    .bind(producer.0)
+                    .bind(price.0)
+                    .bind(qty.0)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        // Rows emptied and never ordered are removed, so "nothing this week" leaves nothing.
+        sqlx::query(
+            "DELETE FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND producer_id = $3 \
+             AND quantity = 0 AND remaining = 0",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(producer.0)
+        .execute(&mut *tx)
+        .await?;
+        let change = Change::by(scope, Action::Update, "availability", format!("{hub}/{cycle}/{producer}")).after(json!(entries
+                    .iter()
+                    .map(|(p, o)| json!({"product_id": p, "quantity": o.map(|x| x.0), "price_cents": o.map(|x| x.1)}))
+                    .collect::<Vec<_>>()));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What the producer offered in the hub's previous cycle (by opening time) before `cycle`.
+    pub async fn last_week_offer(
+        &self,
+        hub: OrgId,
+        cycle: CycleId,
+        producer: OrgId,
+    ) -> StoreResult<Vec<GridEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.product_id, a.quantity, a.price_cents FROM availability a JOIN products p \
+             ON p.organization_id = a.producer_id AND p.id = a.product_id \
+             WHERE a.organization_id = $1 AND a.producer_id = $2 AND p.active = $4 AND a.cycle_id = ( \
+               SELECT prev.id FROM order_cycles prev JOIN order_cycles cur ON cur.organization_id = prev.organization_id \
+               WHERE cur.organization_id = $1 AND cur.id = $3 AND prev.opens_at < cur.opens_at \
+               AND EXISTS (SELECT 1 FROM availability x WHERE x.organization_id = prev.organization_id \
+                           AND x.cycle_id = prev.id AND x.producer_id = $2) \
+               ORDER BY prev.opens_at DESC LIMIT 1)",
+        )
+        .bind(hub.0)
+        .bind(producer.0)
+        .bind(cycle.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    ProductId(r.try_get("product_id")?),
+                    Some((
+                        Qty(r.try_get("quantity")?),
+                        Cents(r.try_get("price_cents")?),
+                    )),
+                ))
+            })
+            .collect()
+    }
+
+    /// The hub's price rules; the rule with nothing set is the hub's default margin.
+    pub async fn price_rules(&self, hub: OrgId) -> StoreResult<Vec<(PriceRuleId, PriceRule)>> {
+        let rows = sqlx::query(
+            "SELECT id, buyer_type, buyer_id, product_id, margin_bp FROM price_rules WHERE organization_id = $1 ORDER BY id",
+        )
+        .bind(hub.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let t: Option<String> = r.try_get("buyer_type")?;
+                Ok((
+                    PriceRuleId(r.try_get("id")?),
+                    PriceRule {
+                        buyer_type: t
+                            .map(|t| {
+                                t.parse::<BuyerType>()
+                                    .map_err(|_| StoreError::Corrupt("buyer type"))
+                            })
+                            .transpose()?,
+                        buyer: r.try_get::<Option<i64>, _>("buyer_id")?.map(OrgId),
+                        product: r.try_get::<Option<i64>, _>("product_id")?.map(ProductId),
+                        margin: MarginBp(r.try_get("margin_bp")?),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Adds a price rule.
+    pub async fn add_price_rule(
+        &self,
+        scope: &TenantScope,
+        rule: &PriceRule,
+    ) -> StoreResult<PriceRuleId> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO price_rules (organization_id, buyer_type, buyer_id, product_id, margin_bp, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.org.0)
+        .bind(rule.buyer_type.map(|t| t.code()))
+        .bind(rule.buyer.map(|b| b.0))
+        .bind(rule.product.map(|p| p.0))
+        .bind(rule.margin.0)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let change = Change::by(scope, Action::Create, "price_rule", id)
+            .after(serde_json::to_value(rule).unwrap_or_default());
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(PriceRuleId(id))
+    }
+
+    /// Removes a price rule.
+    pub async fn delete_price_rule(&self, scope: &TenantScope, id: PriceRuleId) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query("DELETE FROM price_rules WHERE organization_id = $1 AND id = $2")
+            .bind(scope.org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let change = Change::by(scope, Action::Delete, "price_rule", id);
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Locks the cycle for an order change: it must be open and before its cut-off. On
+    /// PostgreSQL a shared row lock lets orders run side by side while a concurrent close waits.
+    pub(crate) async fn lock_open_cycle(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+    ) -> StoreResult<()> {
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR SHARE",
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE organization_id = $1 AND id = $2{lock}"
+        ))
+        .bind(hub.0)
+        .bind(cycle.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let c = Self::cycle_from_row(&row)?;
+        if c.status != CycleStatus::Open || self.now() >= c.closes_at {
+            return Err(StoreError::Conflict("cycle_not_open"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_weeks_copy_keeps_the_local_hour_and_counts_up() {
+        // 2027-03-09 14:00 EST → 2027-03-16 14:00 EDT (clocks moved forward on 2027-03-14).
+        let t: Timestamp = "2027-03-09T19:00:00Z".parse().unwrap();
+        assert_eq!(one_week_later(t).to_string(), "2027-03-16T18:00:00Z");
+        assert_eq!(next_name("Semaine 4"), "Semaine 5");
+        assert_eq!(next_name("Semaine 49"), "Semaine 50");
+        assert_eq!(next_name("Marché d'hiver"), "Marché d'hiver");
+    }
+}

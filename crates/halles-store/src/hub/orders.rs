@@ -1,0 +1,1011 @@
+//! Orders: placed, changed and cancelled until the cut-off, reserving availability in the same
+//! transaction with conditional updates, so stock is never oversold.
+
+use crate::db::{code, ms, ts};
+use crate::platform::audit::{self, Action, Change};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::money::Cents;
+use halles_core::ordering::OrderStatus;
+use halles_core::pricing::{
+    BuyerType, MarginBp, PriceRule, buyer_price, catch_weight_unit_price, margin_for,
+};
+use halles_core::quantity::Qty;
+use halles_core::taxes::{TaxClass, Taxes};
+use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a buyer (or the hub for a buyer) asks for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderInput {
+    /// The buyer.
+    pub buyer: OrgId,
+    /// Pickup point or delivery zone.
+    pub location: Option<LocationId>,
+    /// The buyer's own purchase-order number.
+    pub po_number: String,
+    /// A note for the hub.
+    pub note: String,
+    /// Products and quantities (merged when a product appears twice).
+    pub lines: Vec<(ProductId, Qty)>,
+}
+
+/// A line as stored, with the prices frozen when ordered.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderLine {
+    /// The product.
+    pub product: ProductId,
+    /// Its name in French and English.
+    pub name_fr: String,
+    /// English name.
+    pub name_en: String,
+    /// Its producer.
+    pub producer: OrgId,
+    /// The producer's name.
+    pub producer_name: String,
+    /// Quantity.
+    pub quantity: Qty,
+    /// The buyer's unit price.
+    pub unit_price: Cents,
+    /// Tax class.
+    pub tax_class: TaxClass,
+}
+
+impl OrderLine {
+    /// The line total.
+    pub fn total(&self) -> Cents {
+        self.quantity.price(self.unit_price)
+    }
+}
+
+/// An order with its lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    /// Its id.
+    pub id: OrderId,
+    /// The hub.
+    pub hub: OrgId,
+    /// The cycle.
+    pub cycle: CycleId,
+    /// The buyer.
+    pub buyer: OrgId,
+    /// The buyer's name.
+    pub buyer_name: String,
+    /// State.
+    pub status: OrderStatus,
+    /// Pickup point or delivery zone.
+    pub location: Option<LocationId>,
+    /// Buyer's PO number.
+    pub po_number: String,
+    /// Note.
+    pub note: String,
+    /// Fees (location and per-order).
+    pub fees: Cents,
+    /// Lines.
+    pub lines: Vec<OrderLine>,
+    /// Placed at.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+impl Order {
+    /// Sum of the lines.
+    pub fn subtotal(&self) -> Cents {
+        self.lines.iter().map(OrderLine::total).sum()
+    }
+
+    /// GST and QST on taxable lines and on fees (fees are taxable).
+    pub fn taxes(&self) -> Taxes {
+        Taxes::on(
+            self.lines
+                .iter()
+                .map(|l| (l.tax_class, l.total()))
+                .chain(std::iter::once((TaxClass::Taxable, self.fees))),
+        )
+    }
+
+    /// Everything due.
+    pub fn total(&self) -> Cents {
+        self.subtotal() + self.fees + self.taxes().total()
+    }
+}
+
+/// Totals of a cycle while it is open.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CycleTotals {
+    /// By product: name, producer name, quantity, buyers' amount.
+    pub by_product: Vec<(ProductId, String, String, Qty, Cents)>,
+    /// By producer: name, amount at the producer's price, amount at buyers' prices.
+    pub by_producer: Vec<(OrgId, String, Cents, Cents)>,
+}
+
+/// Filters of the hub's order list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Only this buyer.
+    pub buyer: Option<OrgId>,
+    /// Only orders with a line from this producer.
+    pub producer: Option<OrgId>,
+    /// Only orders with this product.
+    pub product: Option<ProductId>,
+    /// Only this status.
+    pub status: Option<OrderStatus>,
+}
+
+/// What pricing needs to know of a product.
+struct LineFacts {
+    tax_class: String,
+    /// The estimated weight of a unit, for a catch-weight product.
+    est_weight_g: Option<i64>,
+}
+
+/// A line reserved in the write transaction, priced, not yet written.
+struct Reserved {
+    product: ProductId,
+    producer: i64,
+    quantity: Qty,
+    unit_price: Cents,
+    producer_price: Cents,
+    tax_class: String,
+}
+
+/// Puts the quantities an order reserved back into availability (its lines stay).
+async fn restore_reserved(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    cycle: CycleId,
+    order_id: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE availability SET remaining = remaining + (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
+         WHERE l.organization_id = availability.organization_id AND l.order_id = $1 \
+         AND l.product_id = availability.product_id) \
+         WHERE organization_id = $2 AND cycle_id = $3 AND product_id IN \
+         (SELECT product_id FROM order_lines WHERE organization_id = $2 AND order_id = $1)",
+    )
+    .bind(order_id)
+    .bind(hub.0)
+    .bind(cycle.0)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes an order's lines in one statement.
+async fn insert_lines(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    order_id: i64,
+    lines: &[Reserved],
+) -> StoreResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let b = i * 8;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (organization_id, order_id, product_id, producer_id, quantity, unit_price_cents, \
+         producer_price_cents, tax_class) VALUES {}",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for l in lines {
+        q = q
+            .bind(hub.0)
+            .bind(order_id)
+            .bind(l.product.0)
+            .bind(l.producer)
+            .bind(l.quantity.0)
+            .bind(l.unit_price.0)
+            .bind(l.producer_price.0)
+            .bind(l.tax_class.clone());
+    }
+    q.execute(tx).await?;
+    Ok(())
+}
+
+fn merge(lines: &[(ProductId, Qty)]) -> StoreResult<Vec<(ProductId, Qty)>> {
+    let mut m: BTreeMap<ProductId, Qty> = BTreeMap::new();
+    for (p, q) in lines {
+        q.within()?;
+        let e = m.entry(*p).or_default();
+        *e = e
+            .checked_add(*q)
+            .ok_or(halles_core::limits::AmountError::QtyTooLarge)?
+            .within()?;
+    }
+    Ok(m.into_iter().filter(|(_, q)| q.0 > 0).collect())
+}
+
+impl Store {
+    /// A buyer's price list at a hub: its buyer type and the hub's rules. Not served: not found.
+    async fn price_list(
+        &self,
+        hub: OrgId,
+        buyer: OrgId,
+    ) -> StoreResult<(BuyerType, Vec<PriceRule>)> {
+        let buyer_type = self
+            .buyer_type_at(hub, buyer)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let rules = self
+            .price_rules(hub)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        Ok((buyer_type, rules))
+    }
+
+    /// Who may act on an order of `hub` for `buyer`: the hub itself or that buyer.
+    fn may_act(scope: &TenantScope, hub: OrgId, buyer: OrgId) -> StoreResult<()> {
+        if scope.org == hub || scope.org == buyer {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// Places an order. Every line reserves its quantity with a conditional update in the same
+    /// transaction; a shortage on any line cancels the whole order (`StoreError::Shortage`).
+    pub async fn place_order(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        input: &OrderInput,
+    ) -> StoreResult<OrderId> {
+        self.place_order_keyed(scope, hub, cycle, input, None).await
+    }
+
+    /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
+    /// the order and its key commit together, so a server killed between the two cannot leave
+    /// an order whose retry would place it again. A key already used answers
+    /// `Conflict("idempotency_key_reused")` and nothing is placed; [`Store::order_key`] then
+    /// says what it holds.
+    pub async fn place_order_keyed(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        input: &OrderInput,
+        key: Option<OrderKey>,
+    ) -> StoreResult<OrderId> {
+        Self::may_act(scope, hub, input.buyer)?;
+        let lines = merge(&input.lines)?;
+        if lines.is_empty() {
+            return Err(StoreError::Conflict("empty_order"));
+        }
+        let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
+        let c = self.cycle(hub, cycle).await?;
+        let taxes = self.tax_classes(&lines).await?;
+        let now = self.now();
+        let store = self.clone();
+        let scope = *scope;
+        let input = input.clone();
+        self.on_writer(async move {
+            store
+                .place_order_tx(
+                    &scope,
+                    hub,
+                    cycle,
+                    &input,
+                    lines,
+                    buyer_type,
+                    rules,
+                    c,
+                    taxes,
+                    now,
+                    key.as_ref(),
+                )
+                .await
+        })
+        .await
+    }
+
+    /// The write transaction of [`Store::place_order`].
+    #[allow(clippy::too_many_arguments)]
+    async fn place_order_tx(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        cycle: CycleId,
+        input: &OrderInput,
+        lines: Vec<(ProductId, Qty)>,
+        buyer_type: BuyerType,
+        rules: Vec<PriceRule>,
+        c: crate::hub::cycles::Cycle,
+        taxes: HashMap<ProductId, LineFacts>,
+        now: Timestamp,
+        key: Option<&OrderKey>,
+    ) -> StoreResult<OrderId> {
+        let mut tx = self.write_tx().await?;
+        self.lock_open_cycle(&mut tx, hub, cycle).await?;
+        let reserved = self
+            .reserve_lines(
+                &mut tx,
+                hub,
+                cycle,
+                input.buyer,
+                buyer_type,
+                &rules,
+                &lines,
+                &taxes,
+            )
+            .await?;
+        let subtotal: Cents = reserved
+            .iter()
+            .map(|r| r.quantity.price(r.unit_price))
+            .sum();
+        let fees = self.fees_for(&c, input.location, subtotal)?;
+        let order_id: i64 = sqlx::query(
+            "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
+             fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
+             RETURNING id",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(input.buyer.0)
+        .bind(input.location.map(|l| l.0))
+        .bind(input.po_number.trim())
+        .bind(input.note.trim())
+        .bind(fees.0)
+        .bind(scope.actor.user.map(|u| u.0))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        insert_lines(&mut tx, hub, order_id, &reserved).await?;
+        if let Some(k) = key {
+            let kept = sqlx::query(
+                "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, \
+                 created_at, status_code, content_type, order_id) \
+                 VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(scope.org.0)
+            .bind(k.token.0)
+            .bind(&k.key)
+            .bind(&k.request_hash)
+            .bind(ms(now))
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if kept != 1 {
+                // Used meanwhile: this order rolls back, and the caller answers with the first.
+                return Err(StoreError::Conflict("idempotency_key_reused"));
+            }
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(hub),
+                actor: scope.actor,
+                action: Action::Create,
+                entity: "order",
+                entity_id: order_id.to_string(),
+                before: None,
+                after: Some(json!({"buyer": input.buyer, "cycle": cycle, "lines": lines, "po_number": input.po_number})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(OrderId(order_id))
+    }
+
+    /// What an idempotency key of the orders API holds for this request, if it was used.
+    pub async fn order_key(
+        &self,
+        scope: &TenantScope,
+        key: &OrderKey,
+    ) -> StoreResult<Option<KeyedOrder>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status_code, content_type, response_body, order_id \
+             FROM idempotency_keys WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
+        )
+        .bind(scope.org.0)
+        .bind(key.token.0)
+        .bind(&key.key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<String, _>("request_hash")? != key.request_hash {
+            return Ok(Some(KeyedOrder::Mismatch));
+        }
+        if let Some(id) = row.try_get::<Option<i64>, _>("order_id")? {
+            return Ok(Some(KeyedOrder::Placed(OrderId(id))));
+        }
+        Ok(Some(
+            match row.try_get::<Option<i64>, _>("status_code")? {
+                // Kept by the generic middleware before orders kept their own keys.
+                Some(status) => KeyedOrder::Replay {
+                    status: u16::try_from(status)
+                        .map_err(|_| StoreError::Corrupt("status_code"))?,
+                    content_type: row
+                        .try_get::<Option<String>, _>("content_type")?
+                        .unwrap_or_default(),
+                    body: row
+                        .try_get::<Option<String>, _>("response_body")?
+                        .unwrap_or_default(),
+                },
+                None => KeyedOrder::InProgress,
+            },
+        ))
+    }
+
+    /// The fees of an order at a location, checking the location's minimum.
+    fn fees_for(
+        &self,
+        c: &crate::hub::cycles::Cycle,
+        location: Option<LocationId>,
+        subtotal: Cents,
+    ) -> StoreResult<Cents> {
+        let mut fees = c.order_fee;
+        match location {
+            Some(l) => {
+                let loc = c
+                    .locations
+                    .iter()
+                    .find(|x| x.id == l)
+                    .ok_or(StoreError::Conflict("unknown_location"))?;
+                if subtotal < loc.input.min_order {
+                    return Err(StoreError::Conflict("below_minimum"));
+                }
+                fees += loc.input.fee;
+            }
+            None if !c.locations.is_empty() => {
+                return Err(StoreError::Conflict("location_required"));
+            }
+            None => {}
+        }
+        Ok(fees)
+    }
+
+    /// What pricing needs to know of each product (tax class, catch weight), read before the
+    /// write transaction.
+    async fn tax_classes(
+        &self,
+        lines: &[(ProductId, Qty)],
+    ) -> StoreResult<HashMap<ProductId, LineFacts>> {
+        let marks: Vec<String> = (1..=lines.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, tax_class, catch_weight, est_weight_g FROM products WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (p, _) in lines {
+            q = q.bind(p.0);
+        }
+        let mut out = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            let catch = crate::db::flag(&row, "catch_weight")?;
+            out.insert(
+                ProductId(row.try_get("id")?),
+                LineFacts {
+                    tax_class: row.try_get("tax_class")?,
+                    est_weight_g: if catch {
+                        row.try_get::<Option<i64>, _>("est_weight_g")?
+                    } else {
+                        None
+                    },
+                },
+            );
+        }
+        // An unknown product cannot be offered: the same answer as an empty shelf.
+        if let Some((p, _)) = lines.iter().find(|(p, _)| !out.contains_key(p)) {
+            return Err(StoreError::Shortage(*p));
+        }
+        Ok(out)
+    }
+
+    /// Reserves every line with a conditional update, and prices it for the buyer.
+    #[allow(clippy::too_many_arguments)]
+    async fn reserve_lines(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        buyer: OrgId,
+        buyer_type: BuyerType,
+        rules: &[PriceRule],
+        lines: &[(ProductId, Qty)],
+        taxes: &HashMap<ProductId, LineFacts>,
+    ) -> StoreResult<Vec<Reserved>> {
+        let mut out = Vec::with_capacity(lines.len());
+        for (product, qty) in lines {
+            // The reservation: succeeds only if enough remains, decided by the database.
+            let row = sqlx::query(
+                "UPDATE availability SET remaining = remaining - $1 WHERE organization_id = $2 AND cycle_id = $3 \
+                 AND product_id = $4 AND remaining >= $1 RETURNING price_cents, producer_id",
+            )
+            .bind(qty.0)
+            .bind(hub.0)
+            .bind(cycle.0)
+            .bind(product.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::Shortage(*product))?;
+            let facts = taxes.get(product).ok_or(StoreError::Shortage(*product))?;
+            let offered = Cents(row.try_get("price_cents")?);
+            let mut unit_price = buyer_price(
+                offered,
+                margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
+            );
+            let mut producer_price = offered;
+            // Catch weight: the offer is per kg; a unit is estimated at its usual weight until packing.
+            if let Some(g) = facts.est_weight_g {
+                unit_price = catch_weight_unit_price(unit_price, g);
+                producer_price = catch_weight_unit_price(producer_price, g);
+            }
+            out.push(Reserved {
+                product: *product,
+                producer: row.try_get("producer_id")?,
+                quantity: *qty,
+                unit_price,
+                producer_price,
+                tax_class: facts.tax_class.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Puts an order's reserved quantities back and removes its lines.
+    async fn release_lines(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        order_id: i64,
+    ) -> StoreResult<()> {
+        restore_reserved(tx, hub, cycle, order_id).await?;
+        sqlx::query("DELETE FROM order_lines WHERE organization_id = $1 AND order_id = $2")
+            .bind(hub.0)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes an order's lines and details until the cut-off (releases, then reserves again).
+    pub async fn update_order(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        id: OrderId,
+        input: &OrderInput,
+    ) -> StoreResult<()> {
+        let before = self.order(scope, hub, id).await?;
+        Self::may_act(scope, hub, before.buyer)?;
+        if before.status != OrderStatus::Placed {
+            return Err(StoreError::Conflict("order_not_editable"));
+        }
+        let lines = merge(&input.lines)?;
+        if lines.is_empty() {
+            return Err(StoreError::Conflict("empty_order"));
+        }
+        let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
+        let c = self.cycle(hub, before.cycle).await?;
+        let taxes = self.tax_classes(&lines).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
+        // The status guard makes a concurrent cancel and change exclusive.
+        let n = sqlx::query(
+            "UPDATE orders SET location_id = $1, po_number = $2, note = $3, updated_at = $4 \
+             WHERE organization_id = $5 AND id = $6 AND status = 'placed'",
+        )
+        .bind(input.location.map(|l| l.0))
+        .bind(input.po_number.trim())
+        .bind(input.note.trim())
+        .bind(ms(now))
+        .bind(hub.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("order_not_editable"));
+        }
+        self.release_lines(&mut tx, hub, before.cycle, id.0).await?;
+        let reserved = self
+            .reserve_lines(
+                &mut tx,
+                hub,
+                before.cycle,
+                before.buyer,
+                buyer_type,
+                &rules,
+                &lines,
+                &taxes,
+            )
+            .await?;
+        insert_lines(&mut tx, hub, id.0, &reserved).await?;
+        let subtotal: Cents = reserved
+            .iter()
+            .map(|r| r.quantity.price(r.unit_price))
+            .sum();
+        let fees = self.fees_for(&c, input.location, subtotal)?;
+        sqlx::query("UPDATE orders SET fees_cents = $1 WHERE organization_id = $2 AND id = $3")
+            .bind(fees.0)
+            .bind(hub.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(hub),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "order",
+                entity_id: id.to_string(),
+                before: Some(json!({"lines": before.lines.iter().map(|l| (l.product, l.quantity)).collect::<Vec<_>>(),
+                                    "po_number": before.po_number, "note": before.note})),
+                after: Some(json!({"lines": lines, "po_number": input.po_number, "note": input.note})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels an order until the cut-off; its quantities go back to availability.
+    pub async fn cancel_order(
+        &self,
+        scope: &TenantScope,
+        hub: OrgId,
+        id: OrderId,
+    ) -> StoreResult<()> {
+        let before = self.order(scope, hub, id).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
+        let n = sqlx::query(
+            "UPDATE orders SET status = 'cancelled', updated_at = $1 WHERE organization_id = $2 AND id = $3 AND status = 'placed'",
+        )
+        .bind(ms(now))
+        .bind(hub.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("order_not_editable"));
+        }
+        restore_reserved(&mut tx, hub, before.cycle, id.0).await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(hub),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "order",
+                entity_id: id.to_string(),
+                before: Some(json!({"status": "placed"})),
+                after: Some(json!({"status": "cancelled"})),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One order, seen by its hub or its buyer (anyone else: not found).
+    pub async fn order(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
+        let row = sqlx::query(
+            "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
+             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.id = $2 \
+             AND ($3 = o.organization_id OR $3 = o.buyer_id)",
+        )
+        .bind(hub.0)
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut orders = self.with_lines(vec![row]).await?;
+        orders.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn with_lines(&self, rows: Vec<sqlx::any::AnyRow>) -> StoreResult<Vec<Order>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let hub = OrgId(r.try_get("organization_id")?);
+            let id: i64 = r.try_get("id")?;
+            let lines = sqlx::query(
+                "SELECT l.product_id, p.name_fr, p.name_en, l.producer_id, o.name AS producer_name, l.quantity, \
+                 l.unit_price_cents, l.tax_class FROM order_lines l \
+                 JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
+                 JOIN organizations o ON o.id = l.producer_id \
+                 WHERE l.organization_id = $1 AND l.order_id = $2 ORDER BY o.name, p.name_fr",
+            )
+            .bind(hub.0)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push(Order {
+                id: OrderId(id),
+                hub,
+                cycle: CycleId(r.try_get("cycle_id")?),
+                buyer: OrgId(r.try_get("buyer_id")?),
+                buyer_name: r.try_get("buyer_name")?,
+                status: code(r, "status", "order status")?,
+                location: r.try_get::<Option<i64>, _>("location_id")?.map(LocationId),
+                po_number: r.try_get("po_number")?,
+                note: r.try_get("note")?,
+                fees: Cents(r.try_get("fees_cents")?),
+                created_at: ts(r, "created_at")?,
+                updated_at: ts(r, "updated_at")?,
+                lines: lines
+                    .iter()
+                    .map(|l| {
+                        Ok(OrderLine {
+                            product: ProductId(l.try_get("product_id")?),
+                            name_fr: l.try_get("name_fr")?,
+                            name_en: l.try_get("name_en")?,
+                            producer: OrgId(l.try_get("producer_id")?),
+                            producer_name: l.try_get("producer_name")?,
+                            quantity: Qty(l.try_get("quantity")?),
+                            unit_price: Cents(l.try_get("unit_price_cents")?),
+                            tax_class: code(l, "tax_class", "tax class")?,
+                        })
+                    })
+                    .collect::<StoreResult<_>>()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// An order by id alone, for its hub or its buyer.
+    pub async fn order_by_id(&self, scope: &TenantScope, id: OrderId) -> StoreResult<Order> {
+        let hub: i64 = sqlx::query(
+            "SELECT organization_id FROM orders WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("organization_id")?;
+        self.order(scope, OrgId(hub), id).await
+    }
+
+    /// The amount of a buyer's placed orders from Québec (grown or processed) and in all, at the
+    /// buyer's prices, so institutions can measure their share of Québec food.
+    pub async fn quebec_share(&self, scope: &TenantScope) -> StoreResult<Option<(Cents, Cents)>> {
+        let rows = sqlx::query(
+            "SELECT l.quantity, l.unit_price_cents, p.origin FROM order_lines l \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
+             WHERE o.buyer_id = $1 AND o.status = 'placed'",
+        )
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let (mut qc, mut all) = (Cents::ZERO, Cents::ZERO);
+        for r in &rows {
+            let amount = Qty(r.try_get("quantity")?).price(Cents(r.try_get("unit_price_cents")?));
+            let origin: halles_core::catalog::Origin = code(r, "origin", "origin")?;
+            all += amount;
+            if origin.is_quebec() {
+                qc += amount;
+            }
+        }
+        Ok(Some((qc, all)))
+    }
+
+    /// A buyer's orders at every hub, newest first.
+    pub async fn orders_of_buyer(
+        &self,
+        scope: &TenantScope,
+        limit: i64,
+    ) -> StoreResult<Vec<Order>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
+             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             JOIN organizations b ON b.id = o.buyer_id WHERE o.buyer_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+        )
+        .bind(scope.org.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        self.with_lines(rows).await
+    }
+
+    /// The orders of a hub's cycle, filtered.
+    pub async fn cycle_orders(
+        &self,
+        scope: &TenantScope,
+        cycle: CycleId,
+        f: &OrderFilter,
+    ) -> StoreResult<Vec<Order>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
+             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.cycle_id = $2 \
+             AND ($3 IS NULL OR o.buyer_id = $3) AND ($4 IS NULL OR o.status = $4) \
+             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.organization_id = o.organization_id \
+                  AND l.order_id = o.id AND l.producer_id = $5)) \
+             AND ($6 IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.organization_id = o.organization_id \
+                  AND l.order_id = o.id AND l.product_id = $6)) \
+             ORDER BY b.name, o.id",
+        )
+        .bind(scope.org.0)
+        .bind(cycle.0)
+        .bind(f.buyer.map(|b| b.0))
+        .bind(f.status.map(|s| s.code()))
+        .bind(f.producer.map(|p| p.0))
+        .bind(f.product.map(|p| p.0))
+        .fetch_all(&self.pool)
+        .await?;
+        self.with_lines(rows).await
+    }
+
+    /// Totals of a hub's cycle by product and by producer (placed orders only).
+    pub async fn cycle_totals(
+        &self,
+        scope: &TenantScope,
+        cycle: CycleId,
+    ) -> StoreResult<CycleTotals> {
+        let rows = sqlx::query(
+            "SELECT l.product_id, p.name_fr, o2.name AS producer_name, l.producer_id, l.quantity, \
+             l.unit_price_cents, l.producer_price_cents FROM order_lines l \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
+             JOIN organizations o2 ON o2.id = l.producer_id \
+             WHERE l.organization_id = $1 AND o.cycle_id = $2 AND o.status = 'placed'",
+        )
+        .bind(scope.org.0)
+        .bind(cycle.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_product: BTreeMap<i64, (String, String, Qty, Cents)> = BTreeMap::new();
+        let mut by_producer: BTreeMap<i64, (String, Cents, Cents)> = BTreeMap::new();
+        for r in &rows {
+            let q = Qty(r.try_get("quantity")?);
+            let buyer_amount = q.price(Cents(r.try_get("unit_price_cents")?));
+            let producer_amount = q.price(Cents(r.try_get("producer_price_cents")?));
+            let producer_name: String = r.try_get("producer_name")?;
+            let e = by_product
+                .entry(r.try_get("product_id")?)
+                .or_insert_with(|| (String::new(), producer_name.clone(), Qty::ZERO, Cents::ZERO));
+            e.0 = r.try_get("name_fr")?;
+            e.2.0 += q.0;
+            e.3 += buyer_amount;
+            let p = by_producer
+                .entry(r.try_get("producer_id")?)
+                .or_insert_with(|| (producer_name, Cents::ZERO, Cents::ZERO));
+            p.1 += producer_amount;
+            p.2 += buyer_amount;
+        }
+        let mut t = CycleTotals {
+            by_product: by_product
+                .into_iter()
+                .map(|(id, (n, pn, q, a))| (ProductId(id), n, pn, q, a))
+                .collect(),
+            by_producer: by_producer
+                .into_iter()
+                .map(|(id, (n, p, b))| (OrgId(id), n, p, b))
+                .collect(),
+        };
+        t.by_product
+            .sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
+        t.by_producer.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(t)
+    }
+
+    /// What a buyer sees of a cycle: each available product with the buyer's own price.
+    pub async fn buyer_catalog(
+        &self,
+        hub: OrgId,
+        cycle: CycleId,
+        buyer: OrgId,
+    ) -> StoreResult<Vec<CatalogItem>> {
+        let (buyer_type, rules) = self.price_list(hub, buyer).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \
+             JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \
+             JOIN organizations o ON o.id = a.producer_id \
+             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 \
+             ORDER BY p.category, p.name_fr, p.id",
+            crate::hub::catalog::product_columns("p.")
+        ))
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let product = crate::hub::catalog::Product::from_row(r)?;
+                let margin = margin_for(&rules, MarginBp(0), buyer, buyer_type, product.id);
+                let offered = buyer_price(Cents(r.try_get("price_cents")?), margin);
+                let catch = product
+                    .input
+                    .est_weight_g
+                    .filter(|_| product.input.catch_weight);
+                Ok(CatalogItem {
+                    price: catch
+                        .map(|g| catch_weight_unit_price(offered, g))
+                        .unwrap_or(offered),
+                    price_per_kg: catch.map(|_| offered),
+                    remaining: Qty(r.try_get("remaining")?),
+                    producer_name: r.try_get("producer_name")?,
+                    product,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A product as a buyer sees it in a cycle.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogItem {
+    /// The product.
+    pub product: crate::hub::catalog::Product,
+    /// Its producer's name.
+    pub producer_name: String,
+    /// The buyer's own price for one unit (estimated for a catch-weight product).
+    pub price: Cents,
+    /// For a catch-weight product, the buyer's price per kilogram.
+    pub price_per_kg: Option<Cents>,
+    /// How much is left.
+    pub remaining: Qty,
+}
+
+/// An API idempotency key for placing an order (see [`Store::place_order_keyed`]).
+#[derive(Debug, Clone)]
+pub struct OrderKey {
+    /// The API token using the key.
+    pub token: halles_core::TokenId,
+    /// The key.
+    pub key: String,
+    /// A hash of the request (method, path, body), so a key reused for another request is
+    /// refused.
+    pub request_hash: String,
+}
+
+/// What an orders API key holds (see [`Store::order_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyedOrder {
+    /// The order this request placed.
+    Placed(OrderId),
+    /// The key was used for another request.
+    Mismatch,
+    /// A response kept by the generic middleware: replay it.
+    Replay {
+        /// HTTP status.
+        status: u16,
+        /// Content type.
+        content_type: String,
+        /// Body.
+        body: String,
+    },
+    /// Claimed by the generic middleware and not finished (its lease applies).
+    InProgress,
+}

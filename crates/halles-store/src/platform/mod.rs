@@ -1,0 +1,14 @@
+//! What every organization shares: accounts and sessions, organizations and memberships, API
+//! tokens, the audit log, background jobs, the e-mail outbox, idempotency keys, throttles,
+//! secrets, and backups.
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod email;
+pub mod idempotency;
+pub mod jobs;
+pub mod organizations;
+pub mod secrets;
+pub mod throttles;
+pub mod tokens;

@@ -1,0 +1,385 @@
+//! Reimbursement claims and payment batches: a market claims what a program owes it for a
+//! closed period; the operator approves or refuses, gathers approved claims into a payment
+//! batch, downloads it for the bank and marks it paid, which e-mails a remittance notice.
+
+use crate::AppState;
+use crate::ctx::{Ctx, Member, StaffRole};
+use crate::errors::{PageError, render_form};
+use crate::forms::FormErrors;
+use crate::pages::programs::{ProgramView, view};
+use crate::pages::reports::FormatQuery;
+use crate::pages::{download, see_other};
+use crate::security::{CsrfForm, flash_headers};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use halles_core::coupons::ClaimStatus;
+use halles_core::{ClaimId, PaymentBatchId};
+use halles_docs::Table;
+use halles_store::StoreError;
+use halles_store::coupons::{Claim, OwedPeriod, PaymentBatch};
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Every claim status, in the filter's order.
+const STATUSES: [ClaimStatus; 4] = [
+    ClaimStatus::Submitted,
+    ClaimStatus::Approved,
+    ClaimStatus::Rejected,
+    ClaimStatus::Paid,
+];
+
+/// The claims list's filter.
+#[derive(Debug, Deserialize, Default)]
+pub struct ClaimsQuery {
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "claims.html")]
+struct ClaimsPage {
+    page: Ctx,
+    v: ProgramView,
+    /// The market's closed periods and what they owe it.
+    periods: Vec<OwedPeriod>,
+    claims: Vec<Claim>,
+    batches: Vec<PaymentBatch>,
+    statuses: Vec<ClaimStatus>,
+    status: String,
+    errors: FormErrors,
+    form: HashMap<String, String>,
+}
+
+impl ClaimsPage {
+    /// What was typed in a field when the form came back.
+    fn typed(&self, field: &str) -> String {
+        self.form.get(field).cloned().unwrap_or_default()
+    }
+    /// Claims the operator may put in a new batch.
+    fn batchable(&self) -> Vec<&Claim> {
+        self.claims
+            .iter()
+            .filter(|c| c.status == ClaimStatus::Approved && c.batch.is_none())
+            .collect()
+    }
+}
+
+/// The claims page: for a market, its closed periods (claim one) and its claims; for the
+/// operator, every claim (approve, refuse, batch) and the payment batches.
+pub async fn claims(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, id)): Path<(i64, i64)>,
+    Query(q): Query<ClaimsQuery>,
+) -> Result<Response, PageError> {
+    claims_page(&state, m, id, q.status, FormErrors::none(), HashMap::new()).await
+}
+
+async fn claims_page(
+    state: &AppState,
+    m: Member,
+    id: i64,
+    status: String,
+    errors: FormErrors,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let v = view(state, &m, id).await?;
+    let (periods, batches) = if v.is_operator() {
+        (Vec::new(), state.store.payment_batches(&v.scope).await?)
+    } else if v.is_market() {
+        (state.store.owed_periods(&v.scope).await?, Vec::new())
+    } else {
+        return Err(crate::pages::programs::forbidden(&m.ctx));
+    };
+    let claims = state.store.claims(&v.scope, status.parse().ok()).await?;
+    let failed = !errors.is_empty();
+    let page = ClaimsPage {
+        page: m.ctx,
+        v,
+        periods,
+        claims,
+        batches,
+        statuses: STATUSES.to_vec(),
+        status,
+        errors,
+        form,
+    };
+    let lang = page.page.i18n.lang;
+    Ok(render_form(&page, lang, failed))
+}
+
+/// A refusal of the store shown beside `field`, with what was typed.
+async fn refused(
+    state: &AppState,
+    m: Member<StaffRole>,
+    id: i64,
+    code: &str,
+    field: String,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let errors = FormErrors {
+        items: vec![(field, m.ctx.i18n.t(&format!("err-{code}")))],
+    };
+    claims_page(
+        state,
+        Member::from_staff(m),
+        id,
+        String::new(),
+        errors,
+        form,
+    )
+    .await
+}
+
+fn back(m: &Member<StaffRole>, to: &str, flash: &str, state: &AppState) -> Response {
+    let [f, k] = flash_headers("success", flash, state.config.secure_cookies);
+    see_other(&format!("/o/{}/programmes/{to}", m.org.id), [f, k])
+}
+
+/// The market files a claim for the period starting on `period`, with an optional note.
+pub async fn file(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let raw = form.get("period").map(|s| s.trim()).unwrap_or("");
+    let field = format!("note_{raw}");
+    let Ok(start) = raw.parse::<Date>() else {
+        return refused(&state, m, id, "period_invalid", field, form).await;
+    };
+    let note = form.get(&field).map(String::as_str).unwrap_or("");
+    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    match state.store.file_claim(&program, start, note).await {
+        Ok(_) => Ok(back(
+            &m,
+            &format!("{id}/reclamations"),
+            "flash-claim-filed",
+            &state,
+        )),
+        Err(StoreError::Conflict(code)) => refused(&state, m, id, code, field, form).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The operator approves (`approuver`) or refuses (`refuser`, with a reason) a claim.
+pub async fn decide(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, claim, action)): Path<(i64, i64, i64, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let approve = match action.as_str() {
+        "approuver" => true,
+        "refuser" => false,
+        _ => {
+            return Err(PageError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                m.ctx.i18n.lang,
+                "err-not-found",
+            ));
+        }
+    };
+    let field = format!("reason_{claim}");
+    let reason = form.get(&field).map(String::as_str).unwrap_or("");
+    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    match state
+        .store
+        .decide_claim(&program, ClaimId(claim), approve, reason)
+        .await
+    {
+        Ok(_) => Ok(back(
+            &m,
+            &format!("{id}/reclamations"),
+            "flash-saved",
+            &state,
+        )),
+        Err(StoreError::Conflict(code)) => refused(&state, m, id, code, field, form).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The operator gathers the ticked approved claims (`claim` boxes) into a payment batch.
+pub async fn create_batch(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let claims: Vec<ClaimId> = form
+        .iter()
+        .filter(|(k, _)| k == "claim")
+        .filter_map(|(_, v)| v.parse().ok().map(ClaimId))
+        .collect();
+    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    match state.store.create_payment_batch(&program, &claims).await {
+        Ok(b) => Ok(back(
+            &m,
+            &format!("{id}/paiements/{}", b.id),
+            "flash-payment-batch-created",
+            &state,
+        )),
+        Err(StoreError::Conflict(code)) => {
+            refused(&state, m, id, code, "batch".into(), HashMap::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "payment_batch.html")]
+struct BatchPage {
+    page: Ctx,
+    v: ProgramView,
+    batch: PaymentBatch,
+    claims: Vec<Claim>,
+    errors: FormErrors,
+    paid_on: String,
+    reference: String,
+}
+
+/// A payment batch with its claims and the form that marks it paid; `format=csv|xlsx`
+/// downloads it (one line per claim, for the bank or the books).
+pub async fn batch(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, batch)): Path<(i64, i64, i64)>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, PageError> {
+    let v = view(&state, &m, id).await?;
+    let (batch, claims) = state
+        .store
+        .payment_batch(&v.scope, PaymentBatchId(batch))
+        .await?;
+    if f.format == "csv" || f.format == "xlsx" {
+        let p = &m.ctx;
+        let mut table = Table::new(
+            [
+                "batch-number",
+                "report-market",
+                "claim-period",
+                "claim-period-end",
+                "claim-amount",
+                "claim-status",
+                "batch-paid-on",
+                "batch-reference",
+            ]
+            .iter()
+            .map(|k| p.t(k))
+            .collect(),
+        );
+        for c in &claims {
+            table.push(vec![
+                batch.id.to_string(),
+                c.market_name.clone(),
+                c.period_start.to_string(),
+                c.last_day().to_string(),
+                c.amount.plain(),
+                p.label("claim-status", c.status.code()),
+                batch.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                batch.reference.clone(),
+            ]);
+        }
+        return download(
+            p,
+            table,
+            &f.format,
+            &p.t("batch-title"),
+            &format!("paiement-{}", batch.id),
+        );
+    }
+    let today = halles_core::coupons::local_date(state.store.now()).to_string();
+    let form = (today, String::new());
+    Ok(batch_page(
+        m.ctx,
+        v,
+        batch,
+        claims,
+        FormErrors::none(),
+        form,
+    ))
+}
+
+/// The batch page, with the payment form's errors and what was typed (date, reference).
+fn batch_page(
+    page: Ctx,
+    v: ProgramView,
+    batch: PaymentBatch,
+    claims: Vec<Claim>,
+    errors: FormErrors,
+    (paid_on, reference): (String, String),
+) -> Response {
+    let failed = !errors.is_empty();
+    let page = BatchPage {
+        page,
+        v,
+        batch,
+        claims,
+        errors,
+        paid_on,
+        reference,
+    };
+    let lang = page.page.i18n.lang;
+    render_form(&page, lang, failed)
+}
+
+/// The operator marks a batch paid on a date with the payment's reference; each market in it
+/// gets a remittance notice by e-mail.
+pub async fn pay(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, batch)): Path<(i64, i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let paid_on = form.get("paid_on").map(|s| s.trim()).unwrap_or("");
+    let reference = form.get("reference").map(|s| s.trim()).unwrap_or("");
+    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let result = match paid_on.parse::<Date>() {
+        Ok(d) => {
+            state
+                .store
+                .mark_batch_paid(&program, PaymentBatchId(batch), d, reference)
+                .await
+        }
+        Err(_) => Err(StoreError::Conflict("date_invalid")),
+    };
+    match result {
+        Ok((paid, claims)) => {
+            let v = view(&state, &m, id).await?;
+            // The notices are a courtesy: a failure to queue one never undoes the payment.
+            let base = &state.config.base_url;
+            if let Err(e) =
+                crate::mail::remittance_notices(&state.store, base, &v.program, &paid, &claims)
+                    .await
+            {
+                tracing::warn!(error = %e, "remittance notices not queued");
+            }
+            Ok(back(
+                &m,
+                &format!("{id}/paiements/{batch}"),
+                "flash-batch-paid",
+                &state,
+            ))
+        }
+        Err(StoreError::Conflict(code)) => {
+            let field = if code == "date_invalid" {
+                "paid_on"
+            } else {
+                "reference"
+            };
+            let errors = FormErrors {
+                items: vec![(field.into(), m.ctx.i18n.t(&format!("err-{code}")))],
+            };
+            let v = view(&state, &m, id).await?;
+            let (b, claims) = state
+                .store
+                .payment_batch(&program, PaymentBatchId(batch))
+                .await?;
+            let typed = (paid_on.to_owned(), reference.to_owned());
+            Ok(batch_page(m.ctx, v, b, claims, errors, typed))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,553 @@
+//! Participants of a food-coupon program in the web UI: the list with its search and export,
+//! enrolment, a participant's page (card, balances, loads) and the actions on it.
+
+use crate::AppState;
+use crate::ctx::{Ctx, Member, StaffRole};
+use crate::errors::{PageError, render_form};
+use crate::forms::FormErrors;
+use crate::pages::programs::{ProgramView, schedule_name, view};
+use crate::pages::reports::FormatQuery;
+use crate::pages::{download, see_other};
+use crate::security::{CsrfForm, flash_headers};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use halles_core::coupons::CardNumber;
+use halles_core::limits::Limit;
+use halles_core::money::Cents;
+use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
+use halles_docs::Table;
+use halles_store::StoreError;
+use halles_store::coupons::{Balance, Card, Participant, ParticipantInput, Schedule};
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+// ---------- participants ----------
+
+#[derive(Template)]
+#[template(path = "participants.html")]
+struct ParticipantsPage {
+    page: Ctx,
+    v: ProgramView,
+    participants: Vec<Participant>,
+    q: String,
+    errors: FormErrors,
+    typed: HashMap<String, String>,
+}
+
+impl ParticipantsPage {
+    fn ptype(&self, id: &ParticipantTypeId) -> String {
+        self.v.type_name(self.page.i18n.lang.code(), *id)
+    }
+    fn typed(&self, k: &str) -> String {
+        self.typed.get(k).cloned().unwrap_or_default()
+    }
+    /// Receipts are wanted by default, until a form comes back without them.
+    fn receipts_checked(&self) -> bool {
+        self.typed.is_empty() || self.typed.contains_key("receipts")
+    }
+}
+
+/// The search of the participants list.
+#[derive(Debug, Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn participants_page(
+    state: &AppState,
+    m: Member,
+    id: i64,
+    q: String,
+    errors: FormErrors,
+    typed: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let v = view(state, &m, id).await?;
+    let participants = state.store.participants(&v.scope, &q).await?;
+    let lang = m.ctx.i18n.lang;
+    let failed = !errors.is_empty();
+    Ok(render_form(
+        &ParticipantsPage {
+            page: m.ctx,
+            v,
+            participants,
+            q,
+            errors,
+            typed,
+        },
+        lang,
+        failed,
+    ))
+}
+
+/// The participants the organization may see, with a search, and (partners) the enrolment form.
+pub async fn participants(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, id)): Path<(i64, i64)>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    participants_page(&state, m, id, q.q, FormErrors::none(), HashMap::new()).await
+}
+
+/// The identity fields of the enrolment and edit forms.
+fn participant_input(form: &HashMap<String, String>) -> ParticipantInput {
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    ParticipantInput {
+        participant_type: get("participant_type").parse().ok().map(ParticipantTypeId),
+        id1: get("id1"),
+        id2: get("id2"),
+        name: get("name"),
+        phone: get("phone"),
+        email: get("email"),
+        postal_code: get("postal_code"),
+        notes: get("notes"),
+        receipts: form.contains_key("receipts"),
+        consent_on: get("consent_on").parse().ok(),
+        consent_purpose: get("consent_purpose"),
+    }
+}
+
+/// What the page itself refuses in the identity fields, before the store sees them.
+fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    let texts = [
+        ("id1", &input.id1),
+        ("id2", &input.id2),
+        ("name", &input.name),
+        ("phone", &input.phone),
+        ("email", &input.email),
+        ("postal_code", &input.postal_code),
+        ("notes", &input.notes),
+        ("consent_purpose", &input.consent_purpose),
+    ];
+    for (field, text) in texts {
+        if !halles_core::validation::is_clean_text(text) {
+            errors.push((field.to_owned(), i18n.t("err-invalid_characters")));
+        }
+    }
+    if !input.email.is_empty() && !halles_core::validation::is_plausible_email(&input.email) {
+        errors.push(("email".to_owned(), i18n.t("err-email_invalid")));
+    }
+    errors
+}
+
+/// Enrols a participant (a partner organization's staff).
+pub async fn enrol(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let input = participant_input(&form);
+    let mut errors = input_errors(&input, &i18n);
+    if input.consent_on.is_none() {
+        errors.push(("consent_on".to_owned(), i18n.t("err-date_invalid")));
+    }
+    if input.consent_purpose.is_empty() {
+        errors.push(("consent_purpose".to_owned(), i18n.t("err-required")));
+    }
+    if errors.is_empty() {
+        let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+        match state.store.create_participant(&program, &input).await {
+            Ok(p) => {
+                let [f, k] = flash_headers(
+                    "success",
+                    "flash-participant-enrolled",
+                    state.config.secure_cookies,
+                );
+                return Ok(see_other(
+                    &format!("/o/{}/programmes/{id}/participants/{}", m.org.id, p.id),
+                    [f, k],
+                ));
+            }
+            Err(StoreError::Conflict(code)) => {
+                let field = match code {
+                    "duplicate_id1" => "id1",
+                    "unknown_type" => "participant_type",
+                    _ => "consent_purpose",
+                };
+                errors.push((field.to_owned(), i18n.t(&format!("err-{code}"))));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    participants_page(
+        &state,
+        Member::from_staff(m),
+        id,
+        String::new(),
+        FormErrors { items: errors },
+        form,
+    )
+    .await
+}
+
+/// Downloads the organization's participants (CSV or XLSX).
+pub async fn export_participants(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, PageError> {
+    let v = view(&state, &m, id).await?;
+    let list = state.store.all_participants(&v.scope).await?;
+    let p = &m.ctx;
+    let lang = p.i18n.lang.code();
+    let mut table = Table::new(
+        [
+            "col-code",
+            "field-participant-type",
+            "field-id1",
+            "field-id2",
+            "field-name",
+            "field-phone",
+            "field-email",
+            "field-postal-code",
+            "field-consent-on",
+            "col-card",
+            "col-active",
+        ]
+        .iter()
+        .map(|k| p.t(k))
+        .collect(),
+    );
+    for x in &list {
+        table.push(vec![
+            x.code.clone(),
+            v.type_name(lang, x.participant_type),
+            x.id1.clone(),
+            x.id2.clone(),
+            x.name.clone(),
+            x.phone.clone(),
+            x.email.clone(),
+            x.postal_code.clone(),
+            x.consent_on.to_string(),
+            x.card.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+            if x.active { p.t("yes") } else { p.t("no") },
+        ]);
+    }
+    download(
+        p,
+        table,
+        &f.format,
+        &p.t("participants-title"),
+        &format!("participants-{id}"),
+    )
+}
+
+/// A schedule the participant is enrolled in: its id and name, their maximum number of loads,
+/// and the loads still to come (due date and total).
+type Forecast = (ScheduleId, String, u32, Vec<(Date, Cents)>);
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+struct ParticipantPage {
+    page: Ctx,
+    v: ProgramView,
+    p: Participant,
+    card: Option<Card>,
+    balances: Vec<Balance>,
+    schedules: Vec<Schedule>,
+    forecasts: Vec<Forecast>,
+    missed: Vec<(ScheduleId, Date)>,
+    errors: FormErrors,
+    typed: HashMap<String, String>,
+}
+
+impl ParticipantPage {
+    fn typed(&self, k: &str) -> String {
+        self.typed.get(k).cloned().unwrap_or_default()
+    }
+    fn receipts_checked(&self) -> bool {
+        self.typed.contains_key("receipts")
+    }
+    fn typed_or(&self, k: &str, default: String) -> String {
+        self.typed.get(k).cloned().unwrap_or(default)
+    }
+    fn schedule_name(&self, id: &ScheduleId) -> String {
+        schedule_name(&self.schedules, *id)
+    }
+    fn group(&self, id: &ProductGroupId) -> String {
+        self.v.group_name(self.page.i18n.lang.code(), *id)
+    }
+    fn ptype(&self, id: &ParticipantTypeId) -> String {
+        self.v.type_name(self.page.i18n.lang.code(), *id)
+    }
+    fn day(&self, d: &Date) -> String {
+        self.page.i18n.date(&halles_core::coupons::start_of(*d))
+    }
+}
+
+async fn participant_page(
+    state: &AppState,
+    m: Member,
+    id: i64,
+    pid: i64,
+    errors: FormErrors,
+    typed: Option<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let v = view(state, &m, id).await?;
+    let p = state
+        .store
+        .participant(&v.scope, ParticipantId(pid))
+        .await?;
+    // The edit form comes back as typed; after another form, the edit form shows the
+    // participant and that form's own fields come back as typed.
+    let typed = match typed {
+        Some(form) if form.contains_key("participant_type") => form,
+        Some(form) => {
+            let mut t = typed_from(&p);
+            t.extend(
+                form.into_iter()
+                    .filter(|(k, _)| k.starts_with("adjust_") || k.starts_with("max_")),
+            );
+            t
+        }
+        None => typed_from(&p),
+    };
+    let card = match &p.card {
+        Some((cid, _)) => Some(state.store.card(&m.scope, *cid).await?),
+        None => None,
+    };
+    let balances = match &card {
+        Some(c) => state.store.card_balances(c.id).await?,
+        None => Vec::new(),
+    };
+    let schedules = state.store.schedules_for(v.program.id, p.id).await?;
+    let mut forecasts = Vec::new();
+    for s in &schedules {
+        if let Ok((max, f)) = state.store.forecast_with_max(&v.scope, s.id, p.id).await {
+            forecasts.push((
+                s.id,
+                s.name.clone(),
+                max,
+                f.into_iter()
+                    .map(|(d, a)| (d, Cents(a.iter().map(|(_, c)| c.0).sum())))
+                    .collect(),
+            ));
+        }
+    }
+    let missed = state.store.missed_loads(&v.scope, p.id).await?;
+    let lang = m.ctx.i18n.lang;
+    let failed = !errors.is_empty();
+    Ok(render_form(
+        &ParticipantPage {
+            page: m.ctx,
+            v,
+            p,
+            card,
+            balances,
+            schedules,
+            forecasts,
+            missed,
+            errors,
+            typed,
+        },
+        lang,
+        failed,
+    ))
+}
+
+/// A participant: card, balances, schedules and what they will receive.
+pub async fn participant(
+    State(state): State<AppState>,
+    m: Member,
+    Path((_, id, pid)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
+    participant_page(&state, m, id, pid, FormErrors::none(), None).await
+}
+
+/// The edit form's fields as the participant has them now.
+fn typed_from(p: &Participant) -> HashMap<String, String> {
+    let mut t: HashMap<String, String> = [
+        ("participant_type", p.participant_type.to_string()),
+        ("id1", p.id1.clone()),
+        ("id2", p.id2.clone()),
+        ("name", p.name.clone()),
+        ("phone", p.phone.clone()),
+        ("email", p.email.clone()),
+        ("postal_code", p.postal_code.clone()),
+        ("notes", p.notes.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    if p.receipts {
+        t.insert("receipts".into(), "1".into());
+    }
+    t
+}
+
+/// Actions on a participant: `modifier` (identity, type, receipts), `inscrire` (schedule,
+/// catch-up), `maximum` (their number of loads in a schedule), `carte` (give a card), `liberer`
+/// (take back an empty card), `perdue` (replace a lost card), `desactiver`, `activer`, `nip`,
+/// `debloquer-nip` (unlock a PIN locked after wrong tries),
+/// `ajuster` (the operator's manual load or correction, with a reason), `rattraper`, `retirer`.
+pub async fn participant_action(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, pid, action)): Path<(i64, i64, i64, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let who = ParticipantId(pid);
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let number = get("card");
+    let number = if number.is_empty() {
+        None
+    } else {
+        match CardNumber::parse(&number) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let errors = FormErrors::one("card", "err-card_check_digit", &i18n);
+                return participant_page(&state, Member::from_staff(m), id, pid, errors, None)
+                    .await;
+            }
+        }
+    };
+    let card_of = |p: &Participant| p.card.as_ref().map(|(c, _)| *c).ok_or(StoreError::NotFound);
+    let result: Result<&str, StoreError> = async {
+        match action.as_str() {
+            "modifier" => {
+                let input = participant_input(&form);
+                if !halles_core::validation::is_clean_text(&input.name)
+                    || !halles_core::validation::is_clean_text(&input.notes)
+                {
+                    return Err(StoreError::Conflict("invalid_characters"));
+                }
+                if !input_errors(&input, &i18n).is_empty() {
+                    return Err(StoreError::Conflict("email_invalid"));
+                }
+                state
+                    .store
+                    .update_participant(&program, who, &input)
+                    .await?;
+                Ok("flash-saved")
+            }
+            "maximum" => {
+                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+                let max = get(&format!("max_{}", schedule.0))
+                    .parse()
+                    .map_err(|_| StoreError::Conflict("max_loads"))?;
+                state
+                    .store
+                    .set_max_loads(&program, schedule, who, max)
+                    .await?;
+                Ok("flash-saved")
+            }
+            "liberer" => {
+                let p = state.store.participant(&program, who).await?;
+                state.store.unassign_card(&program, card_of(&p)?).await?;
+                Ok("flash-card-unassigned")
+            }
+            "ajuster" => {
+                let p = state.store.participant(&program, who).await?;
+                let amount = Cents::parse_within_signed(&get("adjust_amount"), Limit::Movement)?;
+                let group = ProductGroupId(get("adjust_group").parse().unwrap_or(0));
+                state
+                    .store
+                    .adjust_funds(&program, card_of(&p)?, group, amount, &get("adjust_reason"))
+                    .await?;
+                Ok("flash-saved")
+            }
+            "inscrire" => {
+                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+                state
+                    .store
+                    .enrol_in_schedule(&program, schedule, who, form.contains_key("catch_up"), None)
+                    .await?;
+                Ok("flash-enrolled")
+            }
+            "carte" => {
+                state
+                    .store
+                    .assign_card(&program, who, number.as_ref())
+                    .await?;
+                Ok("flash-card-assigned")
+            }
+            "perdue" => {
+                let p = state.store.participant(&program, who).await?;
+                state
+                    .store
+                    .replace_lost_card(&program, card_of(&p)?, number.as_ref())
+                    .await?;
+                Ok("flash-card-replaced")
+            }
+            "desactiver" | "activer" => {
+                let p = state.store.participant(&program, who).await?;
+                state
+                    .store
+                    .set_card_enabled(&program, card_of(&p)?, action == "activer")
+                    .await?;
+                Ok("flash-saved")
+            }
+            "nip" => {
+                let p = state.store.participant(&program, who).await?;
+                state
+                    .store
+                    .set_card_pin(&program, card_of(&p)?, &get("pin"))
+                    .await?;
+                Ok("flash-pin-set")
+            }
+            "debloquer-nip" => {
+                let p = state.store.participant(&program, who).await?;
+                state.store.unlock_card_pin(&m.scope, card_of(&p)?).await?;
+                Ok("flash-pin-unlocked")
+            }
+            "rattraper" => {
+                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+                let due: Date = get("due")
+                    .parse()
+                    .map_err(|_| StoreError::Conflict("no_missed_load"))?;
+                state
+                    .store
+                    .reissue_load(&program, schedule, who, due)
+                    .await?;
+                Ok("flash-load-reissued")
+            }
+            "retirer" => {
+                state.store.remove_participant(&program, who).await?;
+                Ok("flash-participant-removed")
+            }
+            _ => Err(StoreError::NotFound),
+        }
+    }
+    .await;
+    match result {
+        Ok(key) => {
+            let [f, k] = flash_headers("success", key, state.config.secure_cookies);
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}/participants/{pid}", m.org.id),
+                [f, k],
+            ))
+        }
+        Err(StoreError::Conflict(code)) => {
+            let field = match (action.as_str(), code) {
+                ("modifier", "duplicate_id1") => "id1".to_owned(),
+                ("modifier", "email_invalid") => "email".to_owned(),
+                ("modifier", "invalid_characters") => "name".to_owned(),
+                ("modifier", _) => "participant_type".to_owned(),
+                ("maximum", _) => format!("max_{}", get("schedule")),
+                ("ajuster", "reason_required") => "adjust_reason".to_owned(),
+                ("ajuster", _) => "adjust_amount".to_owned(),
+                ("inscrire", _) => "schedule".to_owned(),
+                ("nip", _) => "pin".to_owned(),
+                _ => "card".to_owned(),
+            };
+            let errors = FormErrors {
+                items: vec![(field, i18n.t(&format!("err-{code}")))],
+            };
+            participant_page(&state, Member::from_staff(m), id, pid, errors, Some(form)).await
+        }
+        Err(StoreError::Insufficient(_)) => {
+            let errors = FormErrors::one("adjust_amount", "err-insufficient_funds", &i18n);
+            participant_page(&state, Member::from_staff(m), id, pid, errors, Some(form)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

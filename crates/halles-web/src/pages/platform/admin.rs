@@ -1,0 +1,351 @@
+//! Platform administration: organizations, accounts, the e-mail outbox and background jobs.
+
+use crate::AppState;
+use crate::ctx::{Ctx, PlatformAdmin};
+use crate::errors::{PageError, render};
+use crate::forms::FormErrors;
+use crate::pages::see_other;
+use crate::security::{CsrfForm, flash_headers};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use halles_core::accounts::Lang;
+use halles_core::organizations::{OrgKind, Role};
+use halles_core::validation::Validator;
+use halles_core::{JobId, UserId};
+use halles_store::platform::accounts::User;
+use halles_store::platform::email::Email;
+use halles_store::platform::jobs::Job;
+use halles_store::platform::organizations::Organization;
+use halles_store::{Actor, TenantScope};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "admin_orgs.html")]
+struct OrgsPage {
+    page: Ctx,
+    orgs: Vec<Organization>,
+    archived: Vec<Organization>,
+    kinds: Vec<OrgKind>,
+    errors: FormErrors,
+    kind: String,
+    name: String,
+    admin_email: String,
+}
+
+async fn orgs_page(
+    state: &AppState,
+    page: Ctx,
+    errors: FormErrors,
+    kind: String,
+    name: String,
+    admin_email: String,
+) -> Result<Response, PageError> {
+    let orgs = state.store.organizations().await?;
+    let archived = state.store.archived_organizations().await?;
+    let lang = page.i18n.lang;
+    let failed = !errors.is_empty();
+    let mut res = render(
+        &OrgsPage {
+            page,
+            orgs,
+            archived,
+            kinds: OrgKind::ALL.to_vec(),
+            errors,
+            kind,
+            name,
+            admin_email,
+        },
+        lang,
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// Organizations of the platform.
+pub async fn organizations(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+) -> Result<Response, PageError> {
+    orgs_page(
+        &state,
+        a.ctx,
+        FormErrors::none(),
+        "hub".into(),
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+/// A new organization and the e-mail of its first administrator.
+#[derive(Debug, Deserialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    admin_email: String,
+}
+
+/// Creates an organization and invites its first administrator.
+pub async fn create_organization(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    CsrfForm(form): CsrfForm<OrgForm>,
+) -> Result<Response, PageError> {
+    let mut v = Validator::new();
+    let kind = form.kind.parse::<OrgKind>();
+    if kind.is_err() {
+        v.add("kind", "kind_invalid");
+    }
+    v.required("name", &form.name);
+    v.max_len("name", &form.name, 160);
+    v.email("admin_email", &form.admin_email);
+    let (Ok(()), Ok(kind)) = (v.clone().finish(), kind) else {
+        let errors = FormErrors::from_fields(&v.into_errors(), &a.ctx.i18n);
+        return orgs_page(
+            &state,
+            a.ctx,
+            errors,
+            form.kind,
+            form.name,
+            form.admin_email,
+        )
+        .await;
+    };
+    let org = state
+        .store
+        .create_organization(Actor::user(a.user.id), kind, &form.name, Lang::Fr)
+        .await?;
+    let scope = TenantScope::checked(org.id, Actor::user(a.user.id));
+    let (inv, secret) = state
+        .store
+        .create_invitation(&scope, &form.admin_email, Role::Admin)
+        .await?;
+    crate::mail::invitation(&state, &org, &inv, &a.user.name, &secret).await?;
+    let [f, k] = flash_headers("success", "flash-org-created", state.config.secure_cookies);
+    Ok(see_other("/admin", [f, k]))
+}
+
+/// A rename, or an archive (`archived` = 1) or restore (0).
+#[derive(Debug, Deserialize)]
+pub struct OrgChangeForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    archived: String,
+}
+
+/// Renames (`renommer`), archives or restores (`archiver`) an organization. A refusal comes
+/// back on the organizations page.
+pub async fn change_organization(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Path((id, action)): Path<(i64, String)>,
+    CsrfForm(form): CsrfForm<OrgChangeForm>,
+) -> Result<Response, PageError> {
+    let actor = Actor::user(a.user.id);
+    let org = halles_core::OrgId(id);
+    let result = match action.as_str() {
+        "renommer" => {
+            state
+                .store
+                .rename_organization(actor, org, &form.name)
+                .await
+        }
+        "archiver" => {
+            state
+                .store
+                .set_organization_archived(actor, org, form.archived == "1")
+                .await
+        }
+        _ => return Err(halles_store::StoreError::NotFound.into()),
+    };
+    match result {
+        Ok(()) => {
+            let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
+            Ok(see_other("/admin", [f, k]))
+        }
+        Err(halles_store::StoreError::Conflict(code)) => {
+            let key = if code == "name_required" {
+                "err-required".to_owned()
+            } else {
+                format!("err-{code}")
+            };
+            let errors = FormErrors::one(&format!("org_{id}"), &key, &a.ctx.i18n);
+            orgs_page(
+                &state,
+                a.ctx,
+                errors,
+                "hub".into(),
+                String::new(),
+                String::new(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    page: Ctx,
+    users: Vec<User>,
+}
+
+/// Every account.
+pub async fn users(State(state): State<AppState>, a: PlatformAdmin) -> Result<Response, PageError> {
+    let users = state.store.users().await?;
+    let lang = a.ctx.i18n.lang;
+    Ok(render(&UsersPage { page: a.ctx, users }, lang))
+}
+
+async fn set_disabled(
+    state: &AppState,
+    a: &PlatformAdmin,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, PageError> {
+    let secure = state.config.secure_cookies;
+    if id == a.user.id.0 {
+        let [f, k] = flash_headers("error", "err-disable-self", secure);
+        return Ok(see_other("/admin/users", [f, k]));
+    }
+    state
+        .store
+        .set_user_disabled(Actor::user(a.user.id), UserId(id), disabled)
+        .await?;
+    let key = if disabled {
+        "flash-user-disabled"
+    } else {
+        "flash-user-enabled"
+    };
+    let [f, k] = flash_headers("success", key, secure);
+    Ok(see_other("/admin/users", [f, k]))
+}
+
+/// Disables an account: it can no longer log in, its sessions end.
+pub async fn disable_user(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    set_disabled(&state, &a, id, true).await
+}
+
+/// Re-enables an account.
+pub async fn enable_user(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    set_disabled(&state, &a, id, false).await
+}
+
+/// Filter of the outbox.
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    #[serde(default)]
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_outbox.html")]
+struct OutboxPage {
+    page: Ctx,
+    emails: Vec<Email>,
+    to: String,
+}
+
+impl OutboxPage {
+    fn status_key(&self, status: &str) -> &'static str {
+        match status {
+            "sent" => "admin-outbox-sent",
+            "kept" => "admin-outbox-kept",
+            "failed" => "admin-outbox-failed",
+            _ => "admin-outbox-queued",
+        }
+    }
+}
+
+/// The e-mail outbox: what was sent, or kept when no mail server is configured.
+pub async fn outbox(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Query(q): Query<OutboxQuery>,
+) -> Result<Response, PageError> {
+    let to = q.to.trim().to_lowercase();
+    let emails = state
+        .store
+        .outbox((!to.is_empty()).then_some(to.as_str()), 200)
+        .await?;
+    let lang = a.ctx.i18n.lang;
+    Ok(render(
+        &OutboxPage {
+            page: a.ctx,
+            emails,
+            to,
+        },
+        lang,
+    ))
+}
+
+/// Filter of the jobs page.
+#[derive(Debug, Deserialize)]
+pub struct JobsQuery {
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_jobs.html")]
+struct JobsPage {
+    page: Ctx,
+    jobs: Vec<Job>,
+    status: String,
+    counts: Vec<(String, i64)>,
+}
+
+/// Background jobs, failures first in mind.
+pub async fn jobs(
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    Query(q): Query<JobsQuery>,
+) -> Result<Response, PageError> {
+    let status = q.status.clone();
+    let jobs = state
+        .store
+        .jobs((!status.is_empty()).then_some(status.as_str()), 200)
+        .await?;
+    let counts = state.store.job_counts().await?;
+    let lang = a.ctx.i18n.lang;
+    Ok(render(
+        &JobsPage {
+            page: a.ctx,
+            jobs,
+            status,
+            counts,
+        },
+        lang,
+    ))
+}
+
+/// Puts a failed job back in the queue.
+pub async fn retry_job(
+    State(state): State<AppState>,
+    _a: PlatformAdmin,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    state.store.retry_job(JobId(id)).await?;
+    let [f, k] = flash_headers("success", "flash-job-retried", state.config.secure_cookies);
+    Ok(see_other("/admin/jobs?status=failed", [f, k]))
+}
