@@ -1030,8 +1030,7 @@ pub async fn redeem(
     if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
         return Err(field("Idempotency-Key", "idempotency_key_invalid"));
     }
-    let body_json: NewRedemption =
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let body_json: NewRedemption = crate::api::json::from_bytes(&headers, &body)?;
     if body_json.card_id.is_some() {
         return Err(field("card_id", "card_proof_required"));
     }

@@ -752,21 +752,7 @@ pub async fn place_order(
     if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
         return Err(field("Idempotency-Key", "idempotency_key_invalid"));
     }
-    let json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .is_some_and(|c| {
-            let c = c.trim();
-            c == "application/json" || c.ends_with("+json")
-        });
-    if !json {
-        return Err(ApiError::MalformedBody(
-            "Expected request with `Content-Type: application/json`".into(),
-        ));
-    }
-    let Json(body) = Json::<NewOrder>::from_bytes(&raw)
-        .map_err(|rejection| ApiError::MalformedBody(rejection.body_text()))?;
+    let body: NewOrder = crate::api::json::from_bytes(&headers, &raw)?;
     let input = order_input(a.scope.org, &body, None)?;
     let hub = OrgId(body.hub_id);
     let key = match (key, a.scope.actor.token) {

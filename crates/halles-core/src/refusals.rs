@@ -1,0 +1,270 @@
+//! Refusals: every rule that can refuse a change, with its stable machine code.
+//!
+//! The store answers `StoreError::Refused(Refusal)`; the pages show the message `err-{code}` of
+//! the translation files and the API a problem document whose `code` is [`Refusal::code`]. The
+//! API documentation lists [`Refusal::ALL`], so the documented codes are exactly these.
+
+/// How a refusal is answered over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// A rule of the domain or a state refused it (409 in the API).
+    Rule,
+    /// A value is beyond what the domain accepts (422).
+    Invalid,
+    /// The caller's kind of organization does not do this (403).
+    Forbidden,
+}
+
+macro_rules! refusals {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $kind:ident; )*) => {
+        /// A refusal with a stable code (see the module documentation).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Refusal {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Refusal {
+            /// Every refusal, in code order.
+            pub const ALL: &'static [Refusal] = &[$(Refusal::$variant),*];
+
+            /// The stable machine code (`snake_case`), also the suffix of its message key.
+            pub const fn code(self) -> &'static str {
+                match self { $(Refusal::$variant => $code,)* }
+            }
+
+            /// How it is answered over HTTP.
+            pub const fn kind(self) -> RefusalKind {
+                match self { $(Refusal::$variant => RefusalKind::$kind,)* }
+            }
+
+            /// The refusal with this code.
+            pub fn from_code(code: &str) -> Option<Refusal> {
+                match code { $($code => Some(Refusal::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+refusals! {
+    /// This period is already claimed.
+    AlreadyClaimed = "already_claimed", Rule;
+    /// This person is already enrolled in this schedule.
+    AlreadyEnrolled = "already_enrolled", Rule;
+    /// This person already has a card.
+    AlreadyHasCard = "already_has_card", Rule;
+    /// This person is already a member of the organization.
+    AlreadyMember = "already_member", Rule;
+    /// This amount is above the maximum allowed: $100,000.00 per movement, line or price.
+    AmountTooLarge = "amount_too_large", Invalid;
+    /// This batch is already paid.
+    BatchPaid = "batch_paid", Rule;
+    /// Enter a number of cards between 1 and 5,000.
+    BatchSize = "batch_size", Rule;
+    /// The budget cannot go below what is already reserved and loaded.
+    BelowCommitted = "below_committed", Rule;
+    /// The order does not reach the minimum of this pickup point or zone.
+    BelowMinimum = "below_minimum", Rule;
+    /// A quantity is smaller than what has already been ordered.
+    BelowReserved = "below_reserved", Rule;
+    /// This amount is above the maximum allowed: $10,000,000.00 per budget, envelope or program.
+    BudgetTooLarge = "budget_too_large", Invalid;
+    /// This card is disabled.
+    CardDisabled = "card_disabled", Rule;
+    /// The card still holds funds: report it lost to move them.
+    CardHasFunds = "card_has_funds", Rule;
+    /// This card was reported lost.
+    CardLost = "card_lost", Rule;
+    /// This card is already given.
+    CardNotFree = "card_not_free", Rule;
+    /// This card cannot be used at this market: the person's organization sends them to other markets.
+    CardOtherMarket = "card_other_market", Rule;
+    /// This action is not possible in the card's current state.
+    CardState = "card_state", Rule;
+    /// This card has not been given to anyone yet.
+    CardUnassigned = "card_unassigned", Rule;
+    /// Choose a value from the list.
+    ChoiceInvalid = "choice_invalid", Rule;
+    /// This claim was already dealt with.
+    ClaimDecided = "claim_decided", Rule;
+    /// A ticked claim is not approved, or is already in a batch.
+    ClaimNotApproved = "claim_not_approved", Rule;
+    /// The cut-off must come after the opening.
+    ClosesBeforeOpening = "closes_before_opening", Rule;
+    /// Try again.
+    CodeCollision = "code_collision", Rule;
+    /// Another operation just changed this card; try again.
+    ConcurrentUpdate = "concurrent_update", Rule;
+    /// Give the date and purpose of consent.
+    ConsentRequired = "consent_required", Rule;
+    /// This cycle is closed.
+    CycleClosed = "cycle_closed", Rule;
+    /// Ordering is closed for this cycle.
+    CycleNotOpen = "cycle_not_open", Rule;
+    /// Enter a valid date (YYYY-MM-DD).
+    DateInvalid = "date_invalid", Rule;
+    /// Someone else in your organization already has this identifier.
+    DuplicateId1 = "duplicate_id1", Rule;
+    /// Another type already has this import key.
+    DuplicateMatchKey = "duplicate_match_key", Rule;
+    /// This name already exists.
+    DuplicateName = "duplicate_name", Rule;
+    /// email change invalid
+    EmailChangeInvalid = "email_change_invalid", Rule;
+    /// Enter a valid e-mail address, such as name@example.ca.
+    EmailInvalid = "email_invalid", Rule;
+    /// An account already exists with this e-mail address.
+    EmailTaken = "email_taken", Rule;
+    /// Give a quantity for at least one product.
+    EmptyOrder = "empty_order", Rule;
+    /// Enter at least one amount.
+    EmptyRedemption = "empty_redemption", Rule;
+    /// The end must come after the start.
+    EndsBeforeStart = "ends_before_start", Rule;
+    /// This envelope was already used (enrolments or loads): it cannot be deleted.
+    EnvelopeInUse = "envelope_in_use", Rule;
+    /// Choose a frequency of 1 to 8 weeks.
+    EveryWeeksInvalid = "every_weeks_invalid", Rule;
+    /// This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
+    GroupInUse = "group_in_use", Rule;
+    /// This idempotency key was already used for another request.
+    IdempotencyKeyReused = "idempotency_key_reused", Rule;
+    /// Enter a valid amount.
+    InvalidAmount = "invalid_amount", Rule;
+    /// This text holds a refused invisible character (a null, control or text-direction character). Remove it or type the text again.
+    InvalidCharacters = "invalid_characters", Rule;
+    /// This invitation is no longer valid.
+    InvitationInvalid = "invitation_invalid", Rule;
+    /// The organization must keep at least one administrator.
+    LastAdmin = "last_admin", Rule;
+    /// A program keeps at least one participant type.
+    LastType = "last_type", Rule;
+    /// Choose a pickup point or a delivery zone.
+    LocationRequired = "location_required", Rule;
+    /// The loyalty group is reserved for the program.
+    LoyaltyReserved = "loyalty_reserved", Rule;
+    /// The manager must be one of the program's markets.
+    ManagerNotMarket = "manager_not_market", Rule;
+    /// Enter a whole number greater than zero.
+    MaxLoads = "max_loads", Rule;
+    /// This number is above the schedule's maximum number of loads.
+    MaxLoadsAboveSchedule = "max_loads_above_schedule", Rule;
+    /// This participant has already received more loads than this number.
+    MaxLoadsBelowLoaded = "max_loads_below_loaded", Rule;
+    /// This organization still has active participants or money reserved or loaded from its envelopes: remove its participants first.
+    MemberInUse = "member_in_use", Rule;
+    /// The name is required.
+    NameRequired = "name_required", Rule;
+    /// This name is already used.
+    NameTaken = "name_taken", Rule;
+    /// Amounts cannot be negative.
+    NegativeAmount = "negative_amount", Rule;
+    /// The budget cannot be negative.
+    NegativeBudget = "negative_budget", Rule;
+    /// Tick at least one approved claim.
+    NoClaims = "no_claims", Rule;
+    /// This organization has no envelope for this schedule.
+    NoEnvelope = "no_envelope", Rule;
+    /// There is no free card left: ask for a new batch.
+    NoFreeCard = "no_free_card", Rule;
+    /// No load falls between these dates at this frequency.
+    NoLoadInPeriod = "no_load_in_period", Rule;
+    /// No missed load on that date.
+    NoMissedLoad = "no_missed_load", Rule;
+    /// This organization is not a buyer.
+    NotABuyer = "not_a_buyer", Rule;
+    /// This organization is not a partner of the program.
+    NotAPartner = "not_a_partner", Rule;
+    /// This organization is not a producer.
+    NotAProducer = "not_a_producer", Rule;
+    /// The program owes you nothing for this period.
+    NothingOwed = "nothing_owed", Rule;
+    /// In this program, the operator gives the cards.
+    OperatorAssignsCards = "operator_assigns_cards", Rule;
+    /// This order can no longer change.
+    OrderNotEditable = "order_not_editable", Rule;
+    /// This organization still has active participants or money in its envelopes: it cannot be archived.
+    OrgInUse = "org_in_use", Rule;
+    /// The budget envelope is not enough.
+    OverBudget = "over_budget", Rule;
+    /// This person was removed from the program.
+    ParticipantRemoved = "participant_removed", Rule;
+    /// This date is not the start of one of the program's periods.
+    PeriodInvalid = "period_invalid", Rule;
+    /// This period is not over: claim it once it is.
+    PeriodOpen = "period_open", Rule;
+    /// The PIN has exactly 4 digits.
+    PinInvalid = "pin_invalid", Rule;
+    /// This card's PIN is locked after 5 wrong tries. The organization that gave the card (or the program's operator) must unlock it.
+    PinLocked = "pin_locked", Rule;
+    /// This card has no PIN yet: the organization that gave it must save one.
+    PinNotSet = "pin_not_set", Rule;
+    /// Enter the card's PIN.
+    PinRequired = "pin_required", Rule;
+    /// This PIN is not the right one.
+    PinWrong = "pin_wrong", Rule;
+    /// This producer does not take part in this cycle.
+    ProducerNotInCycle = "producer_not_in_cycle", Rule;
+    /// This producer does not work with your hub.
+    ProducerNotLinked = "producer_not_linked", Rule;
+    /// This quantity is above the maximum allowed: 100,000 units.
+    QtyTooLarge = "qty_too_large", Invalid;
+    /// Give a reason.
+    ReasonRequired = "reason_required", Rule;
+    /// You cannot refund more than was paid.
+    RefundExceedsPayment = "refund_exceeds_payment", Rule;
+    /// Only the market that made this sale can refund it.
+    RefundSellingMarketOnly = "refund_selling_market_only", Rule;
+    /// This reset link is no longer valid.
+    ResetInvalid = "reset_invalid", Rule;
+    /// This role does not exist for this kind of organization.
+    RoleNotAllowed = "role_not_allowed", Rule;
+    /// This allocation schedule is archived.
+    ScheduleArchived = "schedule_archived", Rule;
+    /// This allocation schedule has ended.
+    ScheduleEnded = "schedule_ended", Rule;
+    /// This status change is not possible.
+    StatusChangeNotAllowed = "status_change_not_allowed", Rule;
+    /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
+    TypeInUse = "type_in_use", Rule;
+    /// A product group or participant type does not exist in this program.
+    UnknownGroupOrType = "unknown_group_or_type", Rule;
+    /// Choose a pickup point or a delivery zone from the list.
+    UnknownLocation = "unknown_location", Rule;
+    /// This register does not exist or is closed.
+    UnknownRegister = "unknown_register", Rule;
+    /// Choose a participant type of the program.
+    UnknownType = "unknown_type", Rule;
+    /// The end date must be in the future.
+    UntilInPast = "until_in_past", Rule;
+    /// This kind of organization does not do this.
+    WrongKind = "wrong_kind", Forbidden;
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_round_trip() {
+        let codes: Vec<&str> = Refusal::ALL.iter().map(|r| r.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes are unique and listed in order");
+        for r in Refusal::ALL {
+            assert_eq!(Refusal::from_code(r.code()), Some(*r));
+            assert!(
+                r.code()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            );
+        }
+        assert_eq!(Refusal::from_code("no_such_code"), None);
+    }
+}
