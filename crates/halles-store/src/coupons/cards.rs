@@ -3,7 +3,7 @@
 
 use super::Access;
 use super::ProgramScope;
-use super::funds::{Entry, add_lot, card_dims, insert_entry};
+use super::ledger::{Entry, add_lot, card_dims, insert_entry};
 use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
@@ -89,7 +89,7 @@ fn card_row(r: &AnyRow) -> StoreResult<Card> {
             .map(ParticipantId),
         partner: r.try_get::<Option<i64>, _>("partner_id")?.map(OrgId),
         replaced_by: r.try_get::<Option<i64>, _>("replaced_by")?.map(CardId),
-        pin_locked: r.try_get::<i64, _>("pin_failures")? >= super::funds::PIN_TRIES,
+        pin_locked: r.try_get::<i64, _>("pin_failures")? >= super::pin::PIN_TRIES,
     })
 }
 
@@ -528,7 +528,7 @@ impl Store {
         )
         .bind(ms(self.now()))
         .bind(id.0)
-        .bind(super::funds::PIN_TRIES)
+        .bind(super::pin::PIN_TRIES)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -6,40 +6,46 @@
 //! updates (`... AND balance_cents >= $n`) inside the transaction that writes the entries, so the
 //! database, not Rust, refuses to spend the same cent twice.
 
+mod adjustments;
 mod cards;
 mod claims;
 mod enrolments;
-mod funds;
 mod groups;
 mod import;
-mod in_place;
+pub(crate) mod in_place;
 mod kiosks;
+mod ledger;
 mod market_groups;
 mod notices;
 mod off_platform;
 mod participants;
 mod partner_markets;
+mod pin;
 mod programs;
+mod refunds;
 mod reports;
+mod sale;
 mod schedules;
 mod transactions;
 mod types;
 
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
-pub use funds::{Balance, Once, PIN_TRIES, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
+pub use ledger::Balance;
 pub use market_groups::MarketGroup;
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
+pub use pin::PIN_TRIES;
 pub(crate) use programs::partner_holds;
 pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
     ProgramSettings,
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
+pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
 pub use transactions::{CardBalance, Transaction, TransactionFilter};
 

@@ -2,7 +2,7 @@
 
 use super::ProgramScope;
 use super::date;
-use super::funds::{CardDims, Entry, add_lot, expire_lot, insert_entry};
+use super::ledger::{CardDims, Entry, add_lot, expire_lot, insert_entry};
 use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
