@@ -15,6 +15,7 @@ mod import;
 pub(crate) mod in_place;
 mod kiosks;
 mod ledger;
+mod loads;
 mod market_groups;
 mod notices;
 mod off_platform;
@@ -34,6 +35,7 @@ pub use claims::{Claim, OwedPeriod, PaymentBatch};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
+pub use loads::LoadRun;
 pub use market_groups::MarketGroup;
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
@@ -46,7 +48,7 @@ pub use programs::{
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
-pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
+pub use schedules::{Envelope, Schedule, ScheduleInput};
 pub use transactions::{CardBalance, Transaction, TransactionFilter};
 
 use crate::{StoreError, StoreResult};
