@@ -7,7 +7,7 @@ use halles_core::coupons::EntryKind;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{CardId, ProductGroupId};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// Draws `amount` from a card's lots of a group, soonest expiring first. The balance has already
 /// been taken; each lot is decremented conditionally too.
@@ -22,7 +22,7 @@ async fn draw_lots(
     if left == 0 {
         return Ok(out);
     }
-    let lots = sqlx::query(
+    let lots = sqlx::query_as::<_, (i64, i64)>(
         "SELECT id, remaining_cents FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 \
          ORDER BY COALESCE(expires_at, 9000000000000000), id",
     )
@@ -30,12 +30,11 @@ async fn draw_lots(
     .bind(group.0)
     .fetch_all(&mut *tx)
     .await?;
-    for l in lots {
+    for (id, remaining) in lots {
         if left == 0 {
             break;
         }
-        let id: i64 = l.try_get("id")?;
-        let take = left.min(l.try_get::<i64, _>("remaining_cents")?);
+        let take = left.min(remaining);
         let n = sqlx::query(
             "UPDATE fund_lots SET remaining_cents = remaining_cents - $1 WHERE id = $2 AND remaining_cents >= $1",
         )

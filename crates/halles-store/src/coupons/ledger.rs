@@ -1,6 +1,7 @@
 //! The funds ledger: entries, lots and balances, the helpers every movement shares, expiry and
 //! transfers between cards.
 
+use super::instant_opt;
 use crate::db::{Backend, ms};
 use crate::{Actor, Store, StoreError, StoreResult};
 use halles_core::coupons::{CardStatus, EntryKind};
@@ -11,7 +12,7 @@ use halles_core::{
 };
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 
 /// A card's balance in one product group.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -171,15 +172,17 @@ pub(super) async fn read_dims(
         Key::Text(t) => sqlx::query(&sql).bind(t).fetch_optional(tx).await?,
     }
     .ok_or(StoreError::NotFound)?;
-    let notify = match r.try_get::<Option<String>, _>("email")? {
+    let dims = DimsRow::from_row(&r)?;
+    // `receipts` is a flag (INTEGER on SQLite, BOOLEAN on PostgreSQL), read apart.
+    let notify = match &dims.email {
         Some(e) if !e.is_empty() => crate::db::flag(&r, "receipts")?,
         _ => false,
     };
-    Ok((dims_row(&r)?, notify))
+    Ok((dims.try_into()?, notify))
 }
 
-/// The statement that reads a card's attachments (columns in [`dims_row`]'s order), and what it
-/// looks the card up by.
+/// The statement that reads a card's attachments (columns in [`DimsRow`]'s order, then
+/// `receipts`), and what it looks the card up by.
 pub(super) fn dims_query(card: CardRef<'_>) -> (String, Key) {
     const SELECT: &str = "SELECT c.id, c.organization_id, c.program_id, c.status, c.participant_id, \
          p.organization_id AS partner, p.participant_type_id, p.email, p.receipts \
@@ -204,21 +207,35 @@ pub(super) enum Key {
     Text(String),
 }
 
-/// A [`CardDims`] from a row of [`read_dims`].
-fn dims_row(r: &sqlx::any::AnyRow) -> StoreResult<CardDims> {
-    Ok(CardDims {
-        operator: OrgId(r.try_get("organization_id")?),
-        program: ProgramId(r.try_get("program_id")?),
-        card: CardId(r.try_get("id")?),
-        status: crate::db::code(r, "status", "card_status")?,
-        partner: r.try_get::<Option<i64>, _>("partner")?.map(OrgId),
-        participant: r
-            .try_get::<Option<i64>, _>("participant_id")?
-            .map(ParticipantId),
-        participant_type: r
-            .try_get::<Option<i64>, _>("participant_type_id")?
-            .map(ParticipantTypeId),
-    })
+/// A row of [`dims_query`]'s statement.
+#[derive(FromRow)]
+struct DimsRow {
+    id: i64,
+    organization_id: i64,
+    program_id: i64,
+    status: String,
+    participant_id: Option<i64>,
+    partner: Option<i64>,
+    participant_type_id: Option<i64>,
+    email: Option<String>,
+}
+
+impl TryFrom<DimsRow> for CardDims {
+    type Error = StoreError;
+    fn try_from(r: DimsRow) -> StoreResult<CardDims> {
+        Ok(CardDims {
+            operator: OrgId(r.organization_id),
+            program: ProgramId(r.program_id),
+            card: CardId(r.id),
+            status: r
+                .status
+                .parse()
+                .map_err(|_| StoreError::Corrupt("card_status"))?,
+            partner: r.partner.map(OrgId),
+            participant: r.participant_id.map(ParticipantId),
+            participant_type: r.participant_type_id.map(ParticipantTypeId),
+        })
+    }
 }
 
 /// Adds a lot of funds to a card and its balance.
@@ -246,7 +263,7 @@ pub(crate) async fn add_lot(
     .bind(amount.0)
     .execute(&mut *tx)
     .await?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO fund_lots (organization_id, card_id, product_group_id, load_id, envelope_id, schedule_id, \
          amount_cents, remaining_cents, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
     )
@@ -260,8 +277,7 @@ pub(crate) async fn add_lot(
     .bind(expires_at.map(ms))
     .bind(ms(now))
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     Ok(id)
 }
 
@@ -297,18 +313,18 @@ pub(crate) async fn expire_lot(
     reason: &str,
     now: Timestamp,
 ) -> StoreResult<i64> {
-    let r = sqlx::query(
+    let r = sqlx::query_as::<_, LotLeft>(
         "SELECT card_id, product_group_id, remaining_cents, envelope_id, schedule_id FROM fund_lots WHERE id = $1",
     )
     .bind(lot)
     .fetch_one(&mut *tx)
     .await?;
-    let left: i64 = r.try_get("remaining_cents")?;
+    let left = r.remaining_cents;
     if left <= 0 {
         return Ok(0);
     }
-    let card = CardId(r.try_get("card_id")?);
-    let group = ProductGroupId(r.try_get("product_group_id")?);
+    let card = CardId(r.card_id);
+    let group = ProductGroupId(r.product_group_id);
     if !take_balance(&mut *tx, card, group, Cents(left)).await? {
         return Err(StoreError::Corrupt("card_funds"));
     }
@@ -323,7 +339,7 @@ pub(crate) async fn expire_lot(
     if n != 1 {
         return Err(StoreError::Conflict("concurrent_update"));
     }
-    if let Some(env) = r.try_get::<Option<i64>, _>("envelope_id")? {
+    if let Some(env) = r.envelope_id {
         sqlx::query("UPDATE budget_envelopes SET loaded_cents = loaded_cents - $1 WHERE id = $2")
             .bind(left)
             .bind(env)
@@ -334,9 +350,40 @@ pub(crate) async fn expire_lot(
     let mut e = Entry::new(&dims, group, EntryKind::Expire, Cents(-left));
     e.lot = Some(lot);
     e.reason = reason;
-    e.schedule = r.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
+    e.schedule = r.schedule_id.map(ScheduleId);
     insert_entry(tx, &e, now).await?;
     Ok(left)
+}
+
+/// A lot's row, as expiry reads it.
+#[derive(FromRow)]
+struct LotLeft {
+    card_id: i64,
+    product_group_id: i64,
+    remaining_cents: i64,
+    envelope_id: Option<i64>,
+    schedule_id: Option<i64>,
+}
+
+/// A lot's row, as a transfer to a new card reads it.
+#[derive(FromRow)]
+struct LotToMove {
+    id: i64,
+    product_group_id: i64,
+    remaining_cents: i64,
+    load_id: Option<i64>,
+    envelope_id: Option<i64>,
+    schedule_id: Option<i64>,
+    expires_at: Option<i64>,
+    use_days: Option<i64>,
+}
+
+/// A card's balance in one group, as summed from its lots.
+#[derive(FromRow)]
+struct BalanceRow {
+    product_group_id: i64,
+    balance: i64,
+    next_expiry: Option<i64>,
 }
 
 impl Store {
@@ -362,7 +409,7 @@ impl Store {
         card: CardId,
         now: Timestamp,
     ) -> StoreResult<i64> {
-        let lots = sqlx::query(
+        let lots: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 AND expires_at IS NOT NULL \
              AND expires_at <= $2",
         )
@@ -372,7 +419,7 @@ impl Store {
         .await?;
         let mut total = 0;
         for l in lots {
-            total += expire_lot(&mut *tx, l.try_get("id")?, "expired", now).await?;
+            total += expire_lot(&mut *tx, l, "expired", now).await?;
         }
         Ok(total)
     }
@@ -388,7 +435,7 @@ impl Store {
         now: Timestamp,
     ) -> StoreResult<i64> {
         self.expire_card(&mut *tx, from.card, now).await?;
-        let lots = sqlx::query(
+        let lots = sqlx::query_as::<_, LotToMove>(
             "SELECT id, product_group_id, remaining_cents, load_id, envelope_id, schedule_id, expires_at, use_days \
              FROM fund_lots WHERE card_id = $1 AND remaining_cents > 0 ORDER BY id",
         )
@@ -397,9 +444,9 @@ impl Store {
         .await?;
         let mut moved = 0;
         for l in lots {
-            let lot: i64 = l.try_get("id")?;
-            let group = ProductGroupId(l.try_get("product_group_id")?);
-            let left = Cents(l.try_get("remaining_cents")?);
+            let lot = l.id;
+            let group = ProductGroupId(l.product_group_id);
+            let left = Cents(l.remaining_cents);
             if !take_balance(&mut *tx, from.card, group, left).await? {
                 return Err(StoreError::Corrupt("card_funds"));
             }
@@ -414,22 +461,22 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::Conflict("concurrent_update"));
             }
-            let schedule = l.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
+            let schedule = l.schedule_id.map(ScheduleId);
             let new_lot = add_lot(
                 &mut *tx,
                 to.operator,
                 to.card,
                 group,
                 left,
-                l.try_get("load_id")?,
-                l.try_get("envelope_id")?,
+                l.load_id,
+                l.envelope_id,
                 schedule,
-                crate::db::ts_opt(&l, "expires_at")?,
+                instant_opt(l.expires_at)?,
                 now,
             )
             .await?;
             // Funds still waiting for their first use keep waiting on the new card.
-            if let Some(days) = l.try_get::<Option<i64>, _>("use_days")? {
+            if let Some(days) = l.use_days {
                 sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
                     .bind(days)
                     .bind(new_lot)
@@ -454,7 +501,7 @@ impl Store {
     /// A card's balances per group (expired lots not counted even if the job has not run yet).
     pub async fn card_balances(&self, card: CardId) -> StoreResult<Vec<Balance>> {
         let now = ms(self.now());
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, BalanceRow>(
             "SELECT product_group_id, CAST(SUM(remaining_cents) AS BIGINT) AS balance, MIN(expires_at) AS next_expiry FROM fund_lots \
              WHERE card_id = $1 AND remaining_cents > 0 AND (expires_at IS NULL OR expires_at > $2) \
              GROUP BY product_group_id ORDER BY product_group_id",
@@ -463,12 +510,12 @@ impl Store {
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(Balance {
-                    group: ProductGroupId(r.try_get("product_group_id")?),
-                    balance: Cents(r.try_get("balance")?),
-                    next_expiry: crate::db::ts_opt(r, "next_expiry")?,
+                    group: ProductGroupId(r.product_group_id),
+                    balance: Cents(r.balance),
+                    next_expiry: instant_opt(r.next_expiry)?,
                 })
             })
             .collect()
@@ -478,16 +525,13 @@ impl Store {
     /// Returns the cents expired.
     pub async fn run_expiry(&self) -> StoreResult<i64> {
         let now = self.now();
-        let cards: Vec<i64> = sqlx::query(
+        let cards: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT card_id FROM fund_lots WHERE expires_at IS NOT NULL AND expires_at <= $1 \
              AND remaining_cents > 0",
         )
         .bind(ms(now))
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("card_id"))
-        .collect::<Result<_, _>>()?;
+        .await?;
         let mut total = 0;
         for card in cards {
             let mut tx = self.write_tx().await?;
@@ -500,27 +544,24 @@ impl Store {
 
     /// The sum of a program's ledger, and of its cached balances: they must be equal.
     pub async fn ledger_check(&self, program: ProgramId) -> StoreResult<(Cents, Cents, Cents)> {
-        let ledger: Option<i64> = sqlx::query(
+        let ledger: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1",
         )
         .bind(program.0)
         .fetch_one(&self.pool)
-        .await?
-        .try_get("s")?;
-        let cached: Option<i64> = sqlx::query(
+        .await?;
+        let cached: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(f.balance_cents) AS BIGINT) AS s FROM card_funds f JOIN cards c ON c.id = f.card_id WHERE c.program_id = $1",
         )
         .bind(program.0)
         .fetch_one(&self.pool)
-        .await?
-        .try_get("s")?;
-        let lots: Option<i64> = sqlx::query(
+        .await?;
+        let lots: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(l.remaining_cents) AS BIGINT) AS s FROM fund_lots l JOIN cards c ON c.id = l.card_id WHERE c.program_id = $1",
         )
         .bind(program.0)
         .fetch_one(&self.pool)
-        .await?
-        .try_get("s")?;
+        .await?;
         Ok((
             Cents(ledger.unwrap_or(0)),
             Cents(cached.unwrap_or(0)),

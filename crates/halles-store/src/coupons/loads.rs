@@ -2,7 +2,7 @@
 //! once per participant, schedule and due date), missed loads re-issued, and forecasts.
 
 use super::ProgramScope;
-use super::date;
+use super::day;
 use super::ledger::{CardDims, Entry, add_lot, expire_lot, insert_entry};
 use super::schedules::Schedule;
 use crate::db::ms;
@@ -14,7 +14,7 @@ use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupI
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// What a run of the load job did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -52,7 +52,7 @@ impl Store {
     ) -> StoreResult<(u32, Vec<(Date, Vec<(ProductGroupId, Cents)>)>)> {
         let s = self.program_schedule(ps, schedule).await?;
         let p = self.participant(ps, participant).await?;
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, EnrolmentRow>(
             "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
              AND active = $3",
         )
@@ -62,11 +62,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let e = halles_core::coupons::Enrolment {
-            from: date(&row, "from_on")?,
-            max_loads: u32::try_from(row.try_get::<i64, _>("max_loads")?).unwrap_or(0),
-        };
-        let through: String = row.try_get("loaded_through")?;
+        let e = row.enrolment()?;
+        let through = row.loaded_through;
         let amounts = s.load_for(p.participant_type);
         let loads = s
             .calendar()
@@ -83,20 +80,17 @@ impl Store {
     /// concurrently the job runs.
     pub async fn run_due_loads(&self, today: Date) -> StoreResult<LoadRun> {
         let mut run = LoadRun::default();
-        let schedule_ids: Vec<i64> = sqlx::query(
+        let schedule_ids: Vec<i64> = sqlx::query_scalar(
             "SELECT s.id FROM allocation_schedules s JOIN programs p ON p.id = s.program_id \
              WHERE s.archived = $1 AND p.archived = $1 AND s.starts_on <= $2 ORDER BY s.id",
         )
         .bind(false)
         .bind(today.to_string())
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        .await?;
         for sid in schedule_ids {
             let s = self.schedule(ScheduleId(sid)).await?;
-            let rows = sqlx::query(
+            let rows = sqlx::query_as::<_, DueRow>(
                 "SELECT e.organization_id, e.participant_id, e.envelope_id, e.from_on, e.max_loads, e.loaded_through, \
                  p.participant_type_id FROM enrolments e JOIN participants p ON p.id = e.participant_id \
                  WHERE e.schedule_id = $1 AND e.active = $2 AND e.loaded_through < $3",
@@ -107,16 +101,13 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             for r in rows {
-                let e = halles_core::coupons::Enrolment {
-                    from: date(&r, "from_on")?,
-                    max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
-                };
-                let through: String = r.try_get("loaded_through")?;
+                let e = r.enrolment.enrolment()?;
+                let through = r.enrolment.loaded_through;
                 let due = LoadTarget {
-                    partner: OrgId(r.try_get("organization_id")?),
-                    participant: ParticipantId(r.try_get("participant_id")?),
-                    participant_type: ParticipantTypeId(r.try_get("participant_type_id")?),
-                    envelope: r.try_get("envelope_id")?,
+                    partner: OrgId(r.organization_id),
+                    participant: ParticipantId(r.participant_id),
+                    participant_type: ParticipantTypeId(r.participant_type_id),
+                    envelope: r.envelope_id,
                 };
                 for d in s.calendar().due_dates(e) {
                     if d > today || d.to_string() <= through {
@@ -141,7 +132,7 @@ impl Store {
         let amounts = s.load_for(t.participant_type);
         let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
         let mut tx = self.write_tx().await?;
-        let claimed = sqlx::query(
+        let claimed: Option<i64> = sqlx::query_scalar(
             "INSERT INTO loads (organization_id, schedule_id, participant_id, due_on, outcome, created_at) \
              VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT DO NOTHING RETURNING id",
         )
@@ -152,32 +143,28 @@ impl Store {
         .bind(ms(now))
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(claimed) = claimed else {
+        let Some(load_id) = claimed else {
             // Another run did it.
             return Ok(());
         };
-        let load_id: i64 = claimed.try_get("id")?;
-        let card: Option<i64> = sqlx::query(
+        let card: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' ORDER BY id DESC LIMIT 1",
         )
         .bind(t.participant.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
+        .await?;
         let outcome = match card {
             None => "no_card",
             Some(card) if s.usage_based => {
                 // Used since the previous load of this schedule (or never loaded yet)?
-                let prev: Option<i64> = sqlx::query(
+                let prev: Option<i64> = sqlx::query_scalar(
                     "SELECT MAX(created_at) AS at FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
                      AND outcome = 'loaded'",
                 )
                 .bind(s.id.0)
                 .bind(t.participant.0)
                 .fetch_one(&mut *tx)
-                .await?
-                .try_get("at")?;
+                .await?;
                 let used = match prev {
                     None => true,
                     Some(at) => sqlx::query(
@@ -197,7 +184,7 @@ impl Store {
             let card = CardId(card.unwrap_or_default());
             if !s.carry_over {
                 // Replaced: what is left of this schedule's earlier loads leaves the card.
-                let lots = sqlx::query(
+                let lots: Vec<i64> = sqlx::query_scalar(
                     "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
                 )
                 .bind(card.0)
@@ -205,8 +192,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 for l in lots {
-                    run.replaced_cents +=
-                        expire_lot(&mut tx, l.try_get("id")?, "replaced", now).await?;
+                    run.replaced_cents += expire_lot(&mut tx, l, "replaced", now).await?;
                 }
             }
             let expires = s.expiry.expires_at(due);
@@ -391,14 +377,14 @@ impl Store {
         participant: ParticipantId,
     ) -> StoreResult<Vec<(ScheduleId, Date)>> {
         self.participant(ps, participant).await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, String)>(
             "SELECT schedule_id, due_on FROM loads WHERE participant_id = $1 AND outcome = 'no_card' ORDER BY due_on",
         )
         .bind(participant.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok((ScheduleId(r.try_get("schedule_id")?), date(r, "due_on")?)))
+        rows.into_iter()
+            .map(|(schedule, due)| Ok((ScheduleId(schedule), day(&due)?)))
             .collect()
     }
 }
@@ -409,4 +395,33 @@ struct LoadTarget {
     participant: ParticipantId,
     participant_type: ParticipantTypeId,
     envelope: i64,
+}
+
+/// An enrolment's progress: from when, how many loads, and the last due date loaded.
+#[derive(FromRow)]
+struct EnrolmentRow {
+    from_on: String,
+    max_loads: i64,
+    loaded_through: String,
+}
+
+impl EnrolmentRow {
+    /// The enrolment's terms.
+    fn enrolment(&self) -> StoreResult<halles_core::coupons::Enrolment> {
+        Ok(halles_core::coupons::Enrolment {
+            from: day(&self.from_on)?,
+            max_loads: u32::try_from(self.max_loads).unwrap_or(0),
+        })
+    }
+}
+
+/// An active enrolment with loads still due, and its participant's type.
+#[derive(FromRow)]
+struct DueRow {
+    organization_id: i64,
+    participant_id: i64,
+    envelope_id: i64,
+    participant_type_id: i64,
+    #[sqlx(flatten)]
+    enrolment: EnrolmentRow,
 }

@@ -53,6 +53,7 @@ pub use transactions::{CardBalance, Transaction, TransactionFilter};
 
 use crate::{StoreError, StoreResult};
 use halles_core::coupons::parse_date;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -60,5 +61,20 @@ use sqlx::any::AnyRow;
 /// Reads an ISO date column.
 pub(crate) fn date(row: &AnyRow, col: &str) -> StoreResult<Date> {
     let s: String = row.try_get(col)?;
-    parse_date(&s).map_err(|_| StoreError::Corrupt("date"))
+    day(&s)
+}
+
+/// An ISO date stored as text, from a row struct's field.
+pub(crate) fn day(s: &str) -> StoreResult<Date> {
+    parse_date(s).map_err(|_| StoreError::Corrupt("date"))
+}
+
+/// An instant stored as UTC milliseconds, from a row struct's field.
+pub(crate) fn instant(ms: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|_| StoreError::Corrupt("timestamp"))
+}
+
+/// An optional instant stored as UTC milliseconds, from a row struct's field.
+pub(crate) fn instant_opt(ms: Option<i64>) -> StoreResult<Option<Timestamp>> {
+    ms.map(instant).transpose()
 }

@@ -42,16 +42,14 @@ impl Store {
             return Err(StoreError::Conflict("pin_required"));
         };
         let mut tx = self.write_tx().await?;
-        let tries: Option<i64> = sqlx::query(
+        let tries: Option<i64> = sqlx::query_scalar(
             "UPDATE cards SET pin_failures = pin_failures + 1 WHERE id = $1 AND pin_failures < $2 \
              RETURNING pin_failures",
         )
         .bind(card.0)
         .bind(PIN_TRIES)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("pin_failures"))
-        .transpose()?;
+        .await?;
         tx.commit().await?;
         let Some(tries) = tries else {
             return Err(StoreError::Conflict("pin_locked"));

@@ -7,7 +7,7 @@ use halles_core::coupons::EntryKind;
 use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
 use halles_core::{ProductGroupId, RedemptionId, RefundId, ScheduleId};
-use sqlx::Row;
+use sqlx::FromRow;
 
 impl Store {
     /// Refunds part or all of a redemption, per product group: bounded by what was paid and not
@@ -54,7 +54,7 @@ impl Store {
         if n != 1 {
             return Err(StoreError::Conflict("refund_exceeds_payment"));
         }
-        let refund_id: i64 = sqlx::query(
+        let refund_id: i64 = sqlx::query_scalar(
             "INSERT INTO refunds (organization_id, redemption_id, amount_cents, reason, actor_user_id, actor_token_id, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -66,8 +66,7 @@ impl Store {
         .bind(scope.actor.token.map(|t| t.0))
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         for (group, amount) in lines.iter().filter(|(_, c)| c.0 > 0) {
             let n = sqlx::query(
                 "UPDATE redemption_lines SET refunded_cents = refunded_cents + $1 WHERE redemption_id = $2 \
@@ -83,7 +82,7 @@ impl Store {
                 return Err(StoreError::Conflict("refund_exceeds_payment"));
             }
             // Back to the lots the line was drawn from, net of earlier refunds; own group first.
-            let lots = sqlx::query(
+            let lots = sqlx::query_as::<_, OpenLot>(
                 "SELECT lot_id, product_group_id, CAST(-SUM(amount_cents) AS BIGINT) AS open, \
                  (SELECT l.schedule_id FROM fund_lots l WHERE l.id = lot_id) AS schedule_id FROM fund_entries \
                  WHERE redemption_id = $1 AND line_group_id = $2 AND kind IN ('spend', 'refund') \
@@ -99,9 +98,9 @@ impl Store {
                 if left == 0 {
                     break;
                 }
-                let lot: i64 = l.try_get("lot_id")?;
-                let from = ProductGroupId(l.try_get("product_group_id")?);
-                let give = left.min(l.try_get::<i64, _>("open")?);
+                let lot = l.lot_id;
+                let from = ProductGroupId(l.product_group_id);
+                let give = left.min(l.open);
                 sqlx::query(
                     "UPDATE card_funds SET balance_cents = balance_cents + $1 WHERE card_id = $2 AND product_group_id = $3",
                 )
@@ -120,7 +119,7 @@ impl Store {
                 let mut e = Entry::new(&dims, from, EntryKind::Refund, Cents(give));
                 e.line_group = Some(*group);
                 e.lot = Some(lot);
-                e.schedule = l.try_get::<Option<i64>, _>("schedule_id")?.map(ScheduleId);
+                e.schedule = l.schedule_id.map(ScheduleId);
                 e.market = Some(red.market);
                 e.register = red.register;
                 e.redemption = Some(redemption.0);
@@ -152,4 +151,13 @@ impl Store {
         tx.commit().await?;
         Ok(RefundId(refund_id))
     }
+}
+
+/// What a line drew from one lot and has not had back yet.
+#[derive(FromRow)]
+struct OpenLot {
+    lot_id: i64,
+    product_group_id: i64,
+    open: i64,
+    schedule_id: Option<i64>,
 }

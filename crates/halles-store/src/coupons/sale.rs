@@ -1,11 +1,12 @@
 //! A sale paid with coupon funds: its checks, its write transaction (the general path, on both
 //! databases) and the redemptions it records.
 
+use super::instant;
 use super::ledger::{
     CardDims, CardRef, Entry, Param, bound, card_dims, expire_lot, insert_entry, read_dims,
     take_balance,
 };
-use crate::db::{ms, ts};
+use crate::db::ms;
 use crate::platform::idempotency::Claim;
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::EntryKind;
@@ -14,7 +15,7 @@ use halles_core::money::Cents;
 use halles_core::{CardId, OrgId, ProductGroupId, ProgramId, RedemptionId, RegisterId, ScheduleId};
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow, Row};
 use std::collections::BTreeMap;
 
 /// An idempotency key for a redemption, and how to render the response kept with it.
@@ -169,14 +170,7 @@ async fn usable_lots(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let row = LotRow {
-            id: r.try_get("id")?,
-            remaining: r.try_get("remaining_cents")?,
-            expires_at: r.try_get("expires_at")?,
-            schedule: r.try_get("schedule_id")?,
-            use_days: r.try_get("use_days")?,
-        };
-        match row.read(now)? {
+        match LotRow::from_row(&r)?.read(now)? {
             Found::Usable(lot) => out.push(lot),
             Found::Expired(id) => {
                 expire_lot(&mut *tx, id, "expired", now).await?;
@@ -187,10 +181,13 @@ async fn usable_lots(
 }
 
 /// A row of [`USABLE_LOTS`].
+#[derive(FromRow)]
 pub(super) struct LotRow {
     pub id: i64,
+    #[sqlx(rename = "remaining_cents")]
     pub remaining: i64,
     pub expires_at: Option<i64>,
+    #[sqlx(rename = "schedule_id")]
     pub schedule: Option<i64>,
     pub use_days: Option<i64>,
 }
@@ -643,10 +640,12 @@ impl Store {
             lines: &lines,
             now,
         };
-        let id: i64 = bound(INSERT_REDEMPTION, &sale.redemption_params())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+        let id = Inserted::from_row(
+            &bound(INSERT_REDEMPTION, &sale.redemption_params())
+                .fetch_one(&mut *tx)
+                .await?,
+        )?
+        .id;
         for line in sale.line_params(id) {
             bound(INSERT_LINE, &line).execute(&mut *tx).await?;
         }
@@ -681,7 +680,7 @@ impl Store {
         key: &str,
         request_hash: &str,
     ) -> StoreResult<Option<Claim>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, KeyRow>(
             "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
              WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
         )
@@ -693,24 +692,17 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        if row.try_get::<String, _>("request_hash")? != request_hash {
+        if row.request_hash != request_hash {
             return Ok(Some(Claim::Mismatch));
         }
-        Ok(Some(
-            match row.try_get::<Option<i64>, _>("status_code")? {
-                None => Claim::InProgress,
-                Some(status) => Claim::Replay {
-                    status: u16::try_from(status)
-                        .map_err(|_| StoreError::Corrupt("status_code"))?,
-                    content_type: row
-                        .try_get::<Option<String>, _>("content_type")?
-                        .unwrap_or_default(),
-                    body: row
-                        .try_get::<Option<String>, _>("response_body")?
-                        .unwrap_or_default(),
-                },
+        Ok(Some(match row.status_code {
+            None => Claim::InProgress,
+            Some(status) => Claim::Replay {
+                status: u16::try_from(status).map_err(|_| StoreError::Corrupt("status_code"))?,
+                content_type: row.content_type.unwrap_or_default(),
+                body: row.response_body.unwrap_or_default(),
             },
-        ))
+        }))
     }
 
     /// A redemption seen by its market or by the program's operator.
@@ -719,7 +711,7 @@ impl Store {
         scope: &TenantScope,
         id: RedemptionId,
     ) -> StoreResult<Redemption> {
-        let r = sqlx::query(
+        let r = sqlx::query_as::<_, RedemptionRow>(
             "SELECT id, program_id, card_id, market_id, register_id, total_cents, refunded_cents, created_at \
              FROM redemptions WHERE id = $1 AND (market_id = $2 OR organization_id = $2)",
         )
@@ -728,32 +720,30 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let lines = sqlx::query(
+        let lines = sqlx::query_as::<_, LineRow>(
             "SELECT product_group_id, amount_cents, refunded_cents FROM redemption_lines WHERE redemption_id = $1 \
              ORDER BY product_group_id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|l| {
-            Ok(RedemptionLine {
-                group: ProductGroupId(l.try_get("product_group_id")?),
-                amount: Cents(l.try_get("amount_cents")?),
-                refunded: Cents(l.try_get("refunded_cents")?),
-            })
+        .into_iter()
+        .map(|l| RedemptionLine {
+            group: ProductGroupId(l.product_group_id),
+            amount: Cents(l.amount_cents),
+            refunded: Cents(l.refunded_cents),
         })
-        .collect::<StoreResult<Vec<_>>>()?;
+        .collect();
         Ok(Redemption {
             id,
-            program: ProgramId(r.try_get("program_id")?),
-            card: CardId(r.try_get("card_id")?),
-            market: OrgId(r.try_get("market_id")?),
-            register: r.try_get::<Option<i64>, _>("register_id")?.map(RegisterId),
-            total: Cents(r.try_get("total_cents")?),
-            refunded: Cents(r.try_get("refunded_cents")?),
+            program: ProgramId(r.program_id),
+            card: CardId(r.card_id),
+            market: OrgId(r.market_id),
+            register: r.register_id.map(RegisterId),
+            total: Cents(r.total_cents),
+            refunded: Cents(r.refunded_cents),
             lines,
-            at: ts(&r, "created_at")?,
+            at: instant(r.created_at)?,
             notify: false,
         })
     }
@@ -764,20 +754,52 @@ impl Store {
         scope: &TenantScope,
         limit: i64,
     ) -> StoreResult<Vec<Redemption>> {
-        let ids: Vec<i64> = sqlx::query(
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM redemptions WHERE market_id = $1 OR organization_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(scope.org.0)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        .await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.redemption(scope, RedemptionId(id)).await?);
         }
         Ok(out)
     }
+}
+
+/// A row that reports the id it inserted.
+#[derive(FromRow)]
+struct Inserted {
+    id: i64,
+}
+
+/// A row of `idempotency_keys`, as a sale's retry reads it.
+#[derive(FromRow)]
+struct KeyRow {
+    request_hash: String,
+    status_code: Option<i64>,
+    content_type: Option<String>,
+    response_body: Option<String>,
+}
+
+/// A row of `redemptions`.
+#[derive(FromRow)]
+struct RedemptionRow {
+    program_id: i64,
+    card_id: i64,
+    market_id: i64,
+    register_id: Option<i64>,
+    total_cents: i64,
+    refunded_cents: i64,
+    created_at: i64,
+}
+
+/// A row of `redemption_lines`.
+#[derive(FromRow)]
+struct LineRow {
+    product_group_id: i64,
+    amount_cents: i64,
+    refunded_cents: i64,
 }
