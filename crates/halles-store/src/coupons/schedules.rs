@@ -2,7 +2,7 @@
 //! make are in `loads`.
 
 use super::ProgramScope;
-use super::date;
+use super::day;
 use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
@@ -15,7 +15,7 @@ use halles_core::{
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// What an operator enters to create a schedule.
 #[derive(Debug, Clone)]
@@ -158,7 +158,7 @@ impl Store {
             serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO allocation_schedules (organization_id, program_id, name, starts_on, ends_on, moment, \
              max_loads, carry_over, usage_based, expiry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              RETURNING id",
@@ -175,8 +175,7 @@ impl Store {
         .bind(&expiry)
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         insert_amounts(&mut tx, scope.org, ScheduleId(id), &input.amounts).await?;
         let change = Change::by(scope, Action::Create, "allocation_schedule", id).after(json!({"program": program, "name": input.name, "moment": input.moment.code(),
                     "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry}));
@@ -251,41 +250,36 @@ impl Store {
     }
 
     async fn schedule_from(&self, r: &sqlx::any::AnyRow) -> StoreResult<Schedule> {
-        let id: i64 = r.try_get("id")?;
-        let amounts = sqlx::query(
+        let row = ScheduleRow::from_row(r)?;
+        let id = row.id;
+        let amounts = sqlx::query_as::<_, (i64, i64, i64)>(
             "SELECT participant_type_id, product_group_id, amount_cents FROM schedule_amounts WHERE schedule_id = $1 \
              ORDER BY participant_type_id, product_group_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|a| {
-            Ok((
-                ParticipantTypeId(a.try_get("participant_type_id")?),
-                ProductGroupId(a.try_get("product_group_id")?),
-                Cents(a.try_get("amount_cents")?),
-            ))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        let expiry: String = r.try_get("expiry")?;
+        .into_iter()
+        .map(|(t, g, c)| (ParticipantTypeId(t), ProductGroupId(g), Cents(c)))
+        .collect();
         Ok(Schedule {
             id: ScheduleId(id),
-            program: ProgramId(r.try_get("program_id")?),
-            operator: OrgId(r.try_get("organization_id")?),
-            name: r.try_get("name")?,
-            starts_on: date(r, "starts_on")?,
-            ends_on: date(r, "ends_on")?,
-            moment: crate::db::code(r, "moment", "moment")?,
-            max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
+            program: ProgramId(row.program_id),
+            operator: OrgId(row.organization_id),
+            name: row.name,
+            starts_on: day(&row.starts_on)?,
+            ends_on: day(&row.ends_on)?,
+            moment: row
+                .moment
+                .parse()
+                .map_err(|_| StoreError::Corrupt("moment"))?,
+            max_loads: u32::try_from(row.max_loads).unwrap_or(0),
             carry_over: flag(r, "carry_over")?,
             usage_based: flag(r, "usage_based")?,
-            expiry: serde_json::from_str(&expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
+            expiry: serde_json::from_str(&row.expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
             archived: flag(r, "archived")?,
             amounts,
-            participant: r
-                .try_get::<Option<i64>, _>("participant_id")?
-                .map(ParticipantId),
+            participant: row.participant_id.map(ParticipantId),
         })
     }
 
@@ -321,7 +315,7 @@ impl Store {
     pub async fn delete_envelope(&self, ps: &ProgramScope, id: EnvelopeId) -> StoreResult<()> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
+        let (held, budget, schedule, partner, uses) = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
             "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
              (SELECT COUNT(*) FROM enrolments n WHERE n.envelope_id = e.id) \
              + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) AS uses \
@@ -333,7 +327,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        if row.try_get::<i64, _>("held")? != 0 || row.try_get::<i64, _>("uses")? != 0 {
+        if held != 0 || uses != 0 {
             return Err(StoreError::Conflict("envelope_in_use"));
         }
         sqlx::query("DELETE FROM budget_envelopes WHERE id = $1 AND organization_id = $2")
@@ -342,9 +336,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let change = Change::by(scope, Action::Delete, "budget_envelope", id).before(json!({
-            "schedule": row.try_get::<i64, _>("schedule_id")?,
-            "partner": row.try_get::<i64, _>("partner_id")?,
-            "budget_cents": row.try_get::<i64, _>("budget_cents")?,
+            "schedule": schedule,
+            "partner": partner,
+            "budget_cents": budget,
         }));
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
@@ -375,7 +369,7 @@ impl Store {
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
-        let before: Option<i64> = sqlx::query(
+        let before: Option<i64> = sqlx::query_scalar(
             "SELECT budget_cents FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
              AND program_id = $3",
         )
@@ -383,10 +377,8 @@ impl Store {
         .bind(partner.0)
         .bind(s.program.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
-        let updated = sqlx::query(
+        .await?;
+        let updated: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND reserved_cents + loaded_cents <= $1 RETURNING id",
         )
@@ -397,7 +389,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let id: i64 = match updated {
-            Some(r) => r.try_get("id")?,
+            Some(id) => id,
             None => {
                 let exists = sqlx::query(
                     "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2",
@@ -409,7 +401,7 @@ impl Store {
                 if exists.is_some() {
                     return Err(StoreError::Conflict("below_committed"));
                 }
-                sqlx::query(
+                sqlx::query_scalar(
                     "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
@@ -420,7 +412,6 @@ impl Store {
                 .bind(budget.0)
                 .fetch_one(&mut *tx)
                 .await?
-                .try_get("id")?
             }
         };
         let after = json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0});
@@ -450,7 +441,7 @@ impl Store {
         }
         amount.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
-        let taken: Option<i64> = sqlx::query(
+        let taken: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = budget_cents - $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND budget_cents - $1 >= reserved_cents + loaded_cents RETURNING budget_cents",
         )
@@ -459,13 +450,11 @@ impl Store {
         .bind(from.0)
         .bind(s.program.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
+        .await?;
         let Some(from_after) = taken else {
             return Err(StoreError::Conflict("over_budget"));
         };
-        let given: Option<i64> = sqlx::query(
+        let given: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND budget_cents <= $5 - $1 RETURNING budget_cents",
         )
@@ -475,9 +464,7 @@ impl Store {
         .bind(s.program.0)
         .bind(MAX_BUDGET.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
+        .await?;
         let Some(to_after) = given else {
             let exists = sqlx::query(
                 "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
@@ -511,7 +498,7 @@ impl Store {
         program: ProgramId,
         partner: Option<OrgId>,
     ) -> StoreResult<Vec<Envelope>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, EnvelopeRow>(
             "SELECT e.id, e.schedule_id, e.partner_id, o.name, e.budget_cents, e.reserved_cents, e.loaded_cents \
              FROM budget_envelopes e JOIN organizations o ON o.id = e.partner_id \
              WHERE e.program_id = $1 AND ($2 = 0 OR e.partner_id = $2) ORDER BY e.schedule_id, o.name",
@@ -520,19 +507,18 @@ impl Store {
         .bind(partner.map(|p| p.0).unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Envelope {
-                    id: EnvelopeId(r.try_get("id")?),
-                    schedule: ScheduleId(r.try_get("schedule_id")?),
-                    partner: OrgId(r.try_get("partner_id")?),
-                    partner_name: r.try_get("name")?,
-                    budget: Cents(r.try_get("budget_cents")?),
-                    reserved: Cents(r.try_get("reserved_cents")?),
-                    loaded: Cents(r.try_get("loaded_cents")?),
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| Envelope {
+                id: EnvelopeId(r.id),
+                schedule: ScheduleId(r.schedule_id),
+                partner: OrgId(r.partner_id),
+                partner_name: r.name,
+                budget: Cents(r.budget_cents),
+                reserved: Cents(r.reserved_cents),
+                loaded: Cents(r.loaded_cents),
             })
-            .collect()
+            .collect())
     }
 
     /// Assigns a participant to a schedule: reserves, from the partner's envelope, the money for
@@ -590,7 +576,7 @@ impl Store {
         tx: &mut sqlx::AnyConnection,
         participant: ParticipantId,
     ) -> StoreResult<i64> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, i64)>(
             "SELECT envelope_id, reserved_cents FROM enrolments WHERE participant_id = $1 AND active = $2",
         )
         .bind(participant.0)
@@ -598,9 +584,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let mut released = 0;
-        for r in rows {
-            let env: i64 = r.try_get("envelope_id")?;
-            let amount: i64 = r.try_get("reserved_cents")?;
+        for (env, amount) in rows {
             sqlx::query(
                 "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
             )
@@ -659,7 +643,7 @@ pub(crate) async fn enrol_tx(
 ) -> StoreResult<Cents> {
     let loads = s.calendar().due_dates(e).len() as i64;
     let reserve = Cents(s.per_load(participant_type).0 * loads);
-    let envelope = sqlx::query(
+    let envelope: Option<i64> = sqlx::query_scalar(
         "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
          AND reserved_cents + loaded_cents + $1 <= budget_cents RETURNING id",
     )
@@ -671,7 +655,6 @@ pub(crate) async fn enrol_tx(
     let Some(envelope) = envelope else {
         return Err(StoreError::Conflict("over_budget"));
     };
-    let envelope: i64 = envelope.try_get("id")?;
     sqlx::query(
         "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
          reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -691,4 +674,32 @@ pub(crate) async fn enrol_tx(
         e => e,
     })?;
     Ok(reserve)
+}
+
+/// A row of [`SCHEDULE_COLUMNS`], but its flags (`carry_over`, `usage_based`, `archived`:
+/// INTEGER on SQLite, BOOLEAN on PostgreSQL), read apart.
+#[derive(FromRow)]
+struct ScheduleRow {
+    id: i64,
+    organization_id: i64,
+    program_id: i64,
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    moment: String,
+    max_loads: i64,
+    expiry: String,
+    participant_id: Option<i64>,
+}
+
+/// A row of `budget_envelopes` with its partner's name.
+#[derive(FromRow)]
+struct EnvelopeRow {
+    id: i64,
+    schedule_id: i64,
+    partner_id: i64,
+    name: String,
+    budget_cents: i64,
+    reserved_cents: i64,
+    loaded_cents: i64,
 }
