@@ -1,3 +1,4 @@
+use crate::coupons::in_place::Connections;
 use crate::error::{StoreError, StoreResult};
 use halles_core::Clock;
 use jiff::Timestamp;
@@ -28,15 +29,29 @@ pub struct Store {
     /// SQLite has one writer: write transactions go through a one-connection pool, so they queue
     /// in order in the process instead of sleeping in SQLite's busy handler, and never wait
     /// behind readers for a connection. `None` on PostgreSQL.
-    writer: Option<AnyPool>,
+    pub(crate) writer: Option<AnyPool>,
     /// SQLite: the thread that runs hot write transactions, see [`Store::on_writer`].
     writer_thread: Option<Arc<WriterThread>>,
-    /// SQLite file: a connection of its own that runs a sale's whole write transaction in place
-    /// on the writer thread, see [`Store::in_place`]. `None` on PostgreSQL.
-    in_place: Option<Arc<std::sync::Mutex<rusqlite::Connection>>>,
-    /// SQLite file: connections for a sale's point reads, run on the calling thread (see
-    /// [`Store::read_in_place`]). `None` on PostgreSQL.
-    readers: Option<Arc<Vec<std::sync::Mutex<rusqlite::Connection>>>>,
+    /// SQLite file: the `rusqlite` connections of a sale run in place (`coupons::in_place`).
+    /// `None` on PostgreSQL, in memory, or with [`StoreOptions::sqlite_in_place`] off.
+    pub(crate) in_place: Option<Arc<Connections>>,
+}
+
+/// How the store uses its database, besides its URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// On an SQLite file, run a sale's reads and write transaction in place on `rusqlite`
+    /// connections of their own (`coupons::in_place`); off, every sale goes through sqlx, as on
+    /// PostgreSQL. On by default; no effect on PostgreSQL.
+    pub sqlite_in_place: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            sqlite_in_place: true,
+        }
+    }
 }
 
 /// A thread with its own single-threaded runtime that polls nothing but write transactions, so
@@ -76,16 +91,6 @@ impl Drop for WriterThread {
     }
 }
 
-/// What a transaction run in place answers, see [`Store::in_place`].
-pub(crate) enum InPlace<T> {
-    /// Done and committed.
-    Done(T),
-    /// Another writer holds the lock; nothing was written.
-    Busy,
-    /// A case for the general path; nothing was written.
-    General,
-}
-
 /// A write transaction.
 pub(crate) struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -121,8 +126,18 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Connects to `url` (`sqlite://path` or `postgres://...`) and configures the connections.
+    /// Connects to `url` (`sqlite://path` or `postgres://...`) and configures the connections,
+    /// with the default [`StoreOptions`].
     pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> StoreResult<Store> {
+        Store::connect_with(url, clock, StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with `options`.
+    pub async fn connect_with(
+        url: &str,
+        clock: Arc<dyn Clock>,
+        options: StoreOptions,
+    ) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
@@ -144,7 +159,7 @@ impl Store {
             }
             _ => url.to_owned(),
         };
-        let options = |max: u32| {
+        let pool_options = |max: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(30))
@@ -164,20 +179,24 @@ impl Store {
                     })
                 })
         };
-        let (pool, writer, writer_thread, in_place, readers) = match backend {
+        let (pool, writer, writer_thread, in_place) = match backend {
             Backend::Sqlite => {
-                let pool = options(8).connect(&url).await?;
+                let pool = pool_options(8).connect(&url).await?;
                 let thread =
                     WriterThread::start().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                let in_place = if options.sqlite_in_place {
+                    Connections::open(&url)?.map(Arc::new)
+                } else {
+                    None
+                };
                 (
                     pool,
-                    Some(options(1).connect(&url).await?),
+                    Some(pool_options(1).connect(&url).await?),
                     Some(Arc::new(thread)),
-                    open_in_place(&url)?.map(|c| Arc::new(std::sync::Mutex::new(c))),
-                    open_readers(&url)?,
+                    in_place,
                 )
             }
-            Backend::Postgres => (options(16).connect(&url).await?, None, None, None, None),
+            Backend::Postgres => (pool_options(16).connect(&url).await?, None, None, None),
         };
         Ok(Store {
             pool,
@@ -186,7 +205,6 @@ impl Store {
             writer,
             writer_thread,
             in_place,
-            readers,
         })
     }
 
@@ -235,64 +253,6 @@ impl Store {
         }
     }
 
-    /// Runs `work` on the SQLite file's in-place connection, on the writer thread, with no
-    /// round trip to a driver thread between its statements. When a transaction of the writer
-    /// pool holds the write lock, `work` answers [`InPlace::Busy`]; it then queues for the
-    /// writer pool's connection like every other writer and runs again while holding it.
-    /// `None` when there is no such connection (PostgreSQL) or when `work` hands the case back
-    /// to the general path.
-    pub(crate) async fn in_place<T>(
-        &self,
-        work: impl Fn(&mut rusqlite::Connection) -> StoreResult<InPlace<T>>,
-    ) -> StoreResult<Option<T>> {
-        let Some(conn) = &self.in_place else {
-            return Ok(None);
-        };
-        // A panic inside rolled its transaction back as it unwound: the connection is sound.
-        let run = || {
-            work(
-                &mut conn
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-            )
-        };
-        let done = match run()? {
-            InPlace::Busy => match &self.writer {
-                Some(w) => {
-                    let _turn = w.acquire().await?;
-                    run()?
-                }
-                None => InPlace::Busy,
-            },
-            other => other,
-        };
-        Ok(match done {
-            InPlace::Done(t) => Some(t),
-            InPlace::Busy | InPlace::General => None,
-        })
-    }
-
-    /// Runs a few point reads on one of the SQLite file's reader connections, right on the
-    /// calling thread: a read of a few rows costs microseconds there, less than the two thread
-    /// switches of a round trip through sqlx. `None` (the caller reads through the pool) on
-    /// PostgreSQL, when every reader is in use, or when SQLite answers busy (a reader never
-    /// sleeps long on a thread that serves requests).
-    pub(crate) fn read_in_place<T>(
-        &self,
-        work: impl FnOnce(&rusqlite::Connection) -> StoreResult<T>,
-    ) -> Option<StoreResult<T>> {
-        let readers = self.readers.as_ref()?;
-        let conn = readers.iter().find_map(|r| r.try_lock().ok())?;
-        match work(&conn) {
-            Err(StoreError::Embedded(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
-            {
-                None
-            }
-            done => Some(done),
-        }
-    }
-
     /// The pool for single writes outside a transaction: SQLite's writer, so they queue with the
     /// write transactions instead of meeting them in the busy handler.
     pub(crate) fn writes(&self) -> &AnyPool {
@@ -302,6 +262,11 @@ impl Store {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Whether sales run in place on this store's SQLite file (see [`StoreOptions`]).
+    pub fn sells_in_place(&self) -> bool {
+        self.in_place.is_some()
     }
 
     /// The injected clock's current time.
@@ -318,7 +283,6 @@ impl Store {
             writer: self.writer.clone(),
             writer_thread: self.writer_thread.clone(),
             in_place: self.in_place.clone(),
-            readers: self.readers.clone(),
         }
     }
 
@@ -349,40 +313,6 @@ impl Store {
             .try_get("n")?;
         Ok(n == 0)
     }
-}
-
-/// Opens the in-place connection to an SQLite file (none for an in-memory database, which a
-/// second connection would not see). It never waits for the write lock: a sale that finds the
-/// lock taken goes through the writer pool, which queues.
-fn open_in_place(url: &str) -> StoreResult<Option<rusqlite::Connection>> {
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
-    let path = options.get_filename();
-    if url.contains("mode=memory") || path.as_os_str() == ":memory:" {
-        return Ok(None);
-    }
-    let conn = rusqlite::Connection::open(path)?;
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL;",
-    )?;
-    conn.set_prepared_statement_cache_capacity(32);
-    Ok(Some(conn))
-}
-
-/// Opens the reader connections of an SQLite file (none for an in-memory database). They only
-/// read; in WAL mode a reader never waits for the writer.
-fn open_readers(
-    url: &str,
-) -> StoreResult<Option<Arc<Vec<std::sync::Mutex<rusqlite::Connection>>>>> {
-    const READERS: usize = 4;
-    let mut readers = Vec::with_capacity(READERS);
-    for _ in 0..READERS {
-        let Some(conn) = open_in_place(url)? else {
-            return Ok(None);
-        };
-        conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 20;")?;
-        readers.push(std::sync::Mutex::new(conn));
-    }
-    Ok(Some(Arc::new(readers)))
 }
 
 /// Milliseconds since the epoch, the storage form of every instant.

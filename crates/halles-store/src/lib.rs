@@ -12,7 +12,7 @@ pub mod hub;
 pub mod platform;
 pub mod testing;
 
-pub use db::{Backend, Store};
+pub use db::{Backend, Store, StoreOptions};
 pub use error::{StoreError, StoreResult};
 
 use halles_core::{OrgId, TokenId, UserId};

@@ -1,7 +1,10 @@
 //! Test databases: a fresh SQLite file, and a fresh PostgreSQL database when
 //! `HALLES_TEST_POSTGRES_URL` names a server. Used by the tests of every crate.
+//!
+//! [`TestDb::all`] gives one database per backend; [`TestDb::every_sale_path`] adds an SQLite
+//! file whose sales take the general path (in place off), for the tests of the coupon store.
 
-use crate::{Store, StoreResult};
+use crate::{Store, StoreOptions, StoreResult};
 use halles_core::Clock;
 use sqlx::Connection;
 use std::path::PathBuf;
@@ -16,8 +19,10 @@ pub const POSTGRES_ENV: &str = "HALLES_TEST_POSTGRES_URL";
 pub struct TestDb {
     /// The database URL.
     pub url: String,
-    /// A label for messages: `sqlite` or `postgres`.
+    /// A label for messages: `sqlite`, `sqlite, in place off` or `postgres`.
     pub label: &'static str,
+    /// The options its store is opened with.
+    pub options: StoreOptions,
     dir: Option<PathBuf>,
     pg_admin: Option<(String, String)>,
 }
@@ -43,8 +48,21 @@ impl TestDb {
         TestDb {
             url: format!("sqlite://{}", dir.join("halles.db").display()),
             label: "sqlite",
+            options: StoreOptions::default(),
             dir: Some(dir),
             pg_admin: None,
+        }
+    }
+
+    /// A fresh SQLite file whose store runs every sale on the general path (no in-place
+    /// connections, [`StoreOptions::sqlite_in_place`] off).
+    pub fn sqlite_general() -> TestDb {
+        TestDb {
+            label: "sqlite, in place off",
+            options: StoreOptions {
+                sqlite_in_place: false,
+            },
+            ..TestDb::sqlite()
         }
     }
 
@@ -74,6 +92,7 @@ impl TestDb {
         Some(TestDb {
             url: format!("{base}/{name}"),
             label: "postgres",
+            options: StoreOptions::default(),
             dir: None,
             pg_admin: Some((admin_url, name)),
         })
@@ -88,9 +107,19 @@ impl TestDb {
         v
     }
 
-    /// Connects and migrates.
+    /// Every path a sale can take: SQLite with the in-place path, SQLite without it, and
+    /// PostgreSQL when configured.
+    pub async fn every_sale_path() -> Vec<TestDb> {
+        let mut v = vec![TestDb::sqlite(), TestDb::sqlite_general()];
+        if let Some(pg) = TestDb::postgres().await {
+            v.push(pg);
+        }
+        v
+    }
+
+    /// Connects with its options and migrates.
     pub async fn store(&self, clock: Arc<dyn Clock>) -> StoreResult<Store> {
-        let store = Store::connect(&self.url, clock).await?;
+        let store = Store::connect_with(&self.url, clock, self.options).await?;
         store.migrate().await?;
         Ok(store)
     }

@@ -1,5 +1,6 @@
-//! Food-coupon store tests on SQLite and (when configured) PostgreSQL: a whole season with a
-//! moving clock, and registers racing to spend the same card.
+//! Food-coupon store tests on every path a sale can take: SQLite with the in-place sale path,
+//! SQLite without it, and (when configured) PostgreSQL: a whole season with a moving clock, and
+//! registers racing to spend the same card.
 
 use halles_core::accounts::Lang;
 use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod, local_date};
@@ -11,7 +12,7 @@ use halles_store::coupons::{
     ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
-use halles_store::{Actor, Store, StoreError, TenantScope};
+use halles_store::{Actor, Backend, Store, StoreError, TenantScope};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
@@ -30,10 +31,12 @@ where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::all().await {
+    for db in TestDb::every_sale_path().await {
         let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
         let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
         eprintln!("running on {}", db.label);
+        let in_place = db.options.sqlite_in_place && store.backend() == Backend::Sqlite;
+        assert_eq!(store.sells_in_place(), in_place, "on {}", db.label);
         body(store.clone(), clock).await;
         store.close().await;
         db.cleanup().await;
@@ -887,12 +890,19 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
     .await;
 }
 
-/// On SQLite a sale runs in place on its own connection; when another writer holds the file's
-/// write lock (here another process's transaction), the sale waits its turn and completes.
+/// On SQLite a sale runs in place on its own connection (or through the writer pool, with the
+/// in-place path off); when another writer holds the file's write lock (here another process's
+/// transaction), the sale waits its turn and completes.
 #[tokio::test]
 async fn a_sale_waits_for_another_writer_then_completes() {
+    for db in [TestDb::sqlite(), TestDb::sqlite_general()] {
+        eprintln!("running on {}", db.label);
+        a_sale_waits_for_another_writer(db).await;
+    }
+}
+
+async fn a_sale_waits_for_another_writer(db: TestDb) {
     use sqlx::Connection;
-    let db = TestDb::sqlite();
     let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
     let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
     let w = world(&store).await;
@@ -1329,7 +1339,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
 
 #[tokio::test]
 async fn the_demo_season_reconciles_with_its_ledger() {
-    for db in TestDb::all().await {
+    for db in TestDb::every_sale_path().await {
         let store = db
             .store(Arc::new(halles_core::SystemClock) as Arc<dyn Clock>)
             .await

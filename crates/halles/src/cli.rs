@@ -7,7 +7,7 @@ use halles_core::accounts::Lang;
 use halles_core::organizations::{Role, Scope};
 use halles_core::{OrgId, SystemClock};
 use halles_store::platform::accounts::NewUser;
-use halles_store::{Actor, Store, TenantScope};
+use halles_store::{Actor, Store, StoreOptions, TenantScope};
 use halles_web::WebConfig;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -122,9 +122,31 @@ pub struct ServeArgs {
     /// The bearer token Prometheus sends to read `/metrics`; without it, `/metrics` answers 404.
     #[arg(long, env = "HALLES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// On an SQLite file, run each sale's reads and write transaction in place on connections of
+    /// their own (`on`), or every sale through the general path, as on PostgreSQL (`off`).
+    #[arg(long, env = "HALLES_SQLITE_IN_PLACE", value_enum, default_value_t = Switch::On)]
+    pub sqlite_in_place: Switch,
     /// E-mail settings.
     #[command(flatten)]
     pub mail: MailArgs,
+}
+
+/// A setting turned on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+impl ServeArgs {
+    /// The store's options from these settings.
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            sqlite_in_place: self.sqlite_in_place == Switch::On,
+        }
+    }
 }
 
 /// E-mail settings.
@@ -219,8 +241,12 @@ impl Cli {
     }
 
     async fn store(&self) -> anyhow::Result<Store> {
+        self.store_with(StoreOptions::default()).await
+    }
+
+    async fn store_with(&self, options: StoreOptions) -> anyhow::Result<Store> {
         let url = self.database_url()?;
-        let store = Store::connect(&url, Arc::new(SystemClock))
+        let store = Store::connect_with(&url, Arc::new(SystemClock), options)
             .await
             .with_context(|| format!("cannot open the database {}", redact(&url)))?;
         store.migrate().await.context("migrations failed")?;
@@ -318,7 +344,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
         }
         Command::Serve(args) => {
-            let store = cli.store().await?;
+            let store = cli.store_with(args.store_options()).await?;
             if args.demo && store.is_empty().await? {
                 halles_store::demo::load(&store)
                     .await

@@ -3,7 +3,7 @@
 
 use super::Access;
 use super::ProgramScope;
-use super::funds::{Entry, add_lot, card_dims, insert_entry};
+use super::ledger::{Entry, add_lot, card_dims, insert_entry};
 use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
@@ -15,7 +15,7 @@ use halles_core::{CardBatchId, CardId, OrgId, ParticipantId, ProgramId};
 use rand::{Rng, RngCore};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// A card.
@@ -75,22 +75,44 @@ impl CardLookup {
 
 const COLUMNS: &str = "id, program_id, batch_id, number, token, status, participant_id, partner_id, replaced_by, pin_failures";
 
+/// A row of `cards` ([`COLUMNS`]).
+#[derive(FromRow)]
+struct CardRow {
+    id: i64,
+    program_id: i64,
+    batch_id: Option<i64>,
+    number: String,
+    token: String,
+    status: String,
+    participant_id: Option<i64>,
+    partner_id: Option<i64>,
+    replaced_by: Option<i64>,
+    pin_failures: i64,
+}
+
+impl TryFrom<CardRow> for Card {
+    type Error = StoreError;
+    fn try_from(r: CardRow) -> StoreResult<Card> {
+        Ok(Card {
+            id: CardId(r.id),
+            program: ProgramId(r.program_id),
+            batch: r.batch_id.map(CardBatchId),
+            number: CardNumber::parse(&r.number).map_err(|_| StoreError::Corrupt("card_number"))?,
+            token: r.token,
+            status: r
+                .status
+                .parse()
+                .map_err(|_| StoreError::Corrupt("card_status"))?,
+            participant: r.participant_id.map(ParticipantId),
+            partner: r.partner_id.map(OrgId),
+            replaced_by: r.replaced_by.map(CardId),
+            pin_locked: r.pin_failures >= super::pin::PIN_TRIES,
+        })
+    }
+}
+
 fn card_row(r: &AnyRow) -> StoreResult<Card> {
-    let number: String = r.try_get("number")?;
-    Ok(Card {
-        id: CardId(r.try_get("id")?),
-        program: ProgramId(r.try_get("program_id")?),
-        batch: r.try_get::<Option<i64>, _>("batch_id")?.map(CardBatchId),
-        number: CardNumber::parse(&number).map_err(|_| StoreError::Corrupt("card_number"))?,
-        token: r.try_get("token")?,
-        status: crate::db::code(r, "status", "card_status")?,
-        participant: r
-            .try_get::<Option<i64>, _>("participant_id")?
-            .map(ParticipantId),
-        partner: r.try_get::<Option<i64>, _>("partner_id")?.map(OrgId),
-        replaced_by: r.try_get::<Option<i64>, _>("replaced_by")?.map(CardId),
-        pin_locked: r.try_get::<i64, _>("pin_failures")? >= super::funds::PIN_TRIES,
-    })
+    CardRow::from_row(r)?.try_into()
 }
 
 /// A fresh card number from the operating system's random source (through `ThreadRng`, a
@@ -126,7 +148,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let batch: i64 = sqlx::query(
+        let batch: i64 = sqlx::query_scalar(
             "INSERT INTO card_batches (organization_id, program_id, size, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(scope.org.0)
@@ -134,8 +156,7 @@ impl Store {
         .bind(i64::from(size))
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         let mut made = 0;
         while made < size {
             // A collision with an existing number (1 in 10^14 per card) is skipped and redrawn.
@@ -303,21 +324,17 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let target: Option<i64> = match number {
-            Some(n) => sqlx::query("SELECT id FROM cards WHERE program_id = $1 AND number = $2")
+            Some(n) => sqlx::query_scalar("SELECT id FROM cards WHERE program_id = $1 AND number = $2")
                 .bind(program.0)
                 .bind(n.as_str())
                 .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?,
-            None => sqlx::query(
+                .await?,
+            None => sqlx::query_scalar(
                 "SELECT id FROM cards WHERE program_id = $1 AND status = 'unassigned' ORDER BY id LIMIT 1",
             )
             .bind(program.0)
             .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("id"))
-            .transpose()?,
+            .await?,
         };
         let Some(card) = target else {
             return Err(StoreError::Conflict(if number.is_some() {
@@ -365,13 +382,12 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, id).await?;
-        let funds: Option<i64> = sqlx::query(
+        let funds: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(balance_cents) AS BIGINT) AS s FROM card_funds WHERE card_id = $1",
         )
         .bind(id.0)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("s")?;
+        .await?;
         if funds.unwrap_or(0) > 0 {
             return Err(StoreError::Conflict("card_has_funds"));
         }
@@ -444,21 +460,17 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let target: Option<i64> = match number {
-            Some(n) => sqlx::query("SELECT id FROM cards WHERE program_id = $1 AND number = $2 AND status = 'unassigned'")
+            Some(n) => sqlx::query_scalar("SELECT id FROM cards WHERE program_id = $1 AND number = $2 AND status = 'unassigned'")
                 .bind(old.program.0)
                 .bind(n.as_str())
                 .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?,
-            None => sqlx::query(
+                .await?,
+            None => sqlx::query_scalar(
                 "SELECT id FROM cards WHERE program_id = $1 AND status = 'unassigned' ORDER BY id LIMIT 1",
             )
             .bind(old.program.0)
             .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("id"))
-            .transpose()?,
+            .await?,
         };
         let new = CardId(target.ok_or(StoreError::Conflict("no_free_card"))?);
         self.lock_card(&mut tx, id).await?;
@@ -528,7 +540,7 @@ impl Store {
         )
         .bind(ms(self.now()))
         .bind(id.0)
-        .bind(super::funds::PIN_TRIES)
+        .bind(super::pin::PIN_TRIES)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -1,14 +1,13 @@
 //! Changes to one participant's enrolment in a schedule after the fact.
 
 use super::ProgramScope;
-use super::date;
+use super::day;
 use super::schedules::Schedule;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::Enrolment;
 use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};
 use serde_json::json;
-use sqlx::Row;
 use std::collections::BTreeSet;
 
 impl Store {
@@ -79,7 +78,7 @@ pub(crate) async fn reserve_again(
     participant_type: ParticipantTypeId,
     max_loads: Option<u32>,
 ) -> StoreResult<(i64, i64, i64)> {
-    let row = sqlx::query(
+    let (from, before, reserved, envelope) = sqlx::query_as::<_, (String, i64, i64, i64)>(
         "SELECT from_on, max_loads, reserved_cents, envelope_id FROM enrolments \
          WHERE schedule_id = $1 AND participant_id = $2 AND active = $3",
     )
@@ -89,23 +88,20 @@ pub(crate) async fn reserve_again(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let from = date(&row, "from_on")?;
-    let before: i64 = row.try_get("max_loads")?;
-    let reserved: i64 = row.try_get("reserved_cents")?;
-    let envelope: i64 = row.try_get("envelope_id")?;
+    let from = day(&from)?;
     let max_loads = match max_loads {
         Some(m) => m,
         None => u32::try_from(before).map_err(|_| StoreError::Corrupt("max_loads"))?,
     };
-    let done: BTreeSet<String> =
-        sqlx::query("SELECT due_on FROM loads WHERE schedule_id = $1 AND participant_id = $2")
-            .bind(s.id.0)
-            .bind(participant.0)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("due_on"))
-            .collect::<Result<_, _>>()?;
+    let done: BTreeSet<String> = sqlx::query_scalar::<_, String>(
+        "SELECT due_on FROM loads WHERE schedule_id = $1 AND participant_id = $2",
+    )
+    .bind(s.id.0)
+    .bind(participant.0)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
     if done.len() > max_loads as usize {
         return Err(StoreError::Conflict("max_loads_below_loaded"));
     }

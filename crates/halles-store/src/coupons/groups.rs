@@ -8,7 +8,6 @@ use crate::error::{StoreError, StoreResult};
 use crate::platform::audit::{self, Action, Change};
 use halles_core::{ProductGroupId, ProgramId};
 use serde_json::json;
-use sqlx::Row;
 
 impl Store {
     /// Renames a group of a program the acting organization runs.
@@ -111,7 +110,7 @@ impl Store {
             return Err(StoreError::Conflict("loyalty_reserved"));
         }
         let mut tx = self.write_tx().await?;
-        let used: i64 = sqlx::query(
+        let used: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM schedule_amounts WHERE product_group_id = $1 AND amount_cents > 0) \
              + (SELECT COUNT(*) FROM card_funds WHERE product_group_id = $1) \
              + (SELECT COUNT(*) FROM fund_lots WHERE product_group_id = $1) \
@@ -120,8 +119,7 @@ impl Store {
         )
         .bind(group.0)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        .await?;
         if used > 0 {
             return Err(StoreError::Conflict("group_in_use"));
         }

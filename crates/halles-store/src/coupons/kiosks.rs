@@ -12,7 +12,6 @@ use crate::{Actor, TenantScope};
 use halles_core::organizations::Scope;
 use halles_core::{OrgId, RegisterId, TokenId};
 use serde_json::json;
-use sqlx::Row;
 
 /// A register of a market, with whether its kiosk mode is on.
 #[derive(Debug, Clone)]
@@ -50,7 +49,7 @@ impl Kiosk {
 impl Store {
     /// The market's active registers, with their kiosk state.
     pub async fn register_list(&self, scope: &TenantScope) -> StoreResult<Vec<RegisterInfo>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(
             "SELECT r.id, r.name, (SELECT t.id FROM api_tokens t WHERE t.organization_id = r.organization_id \
              AND t.id = r.kiosk_token_id AND t.revoked_at IS NULL) AS kiosk_token_id \
              FROM registers r WHERE r.organization_id = $1 AND r.active = $2 ORDER BY r.id",
@@ -59,15 +58,14 @@ impl Store {
         .bind(true)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RegisterInfo {
-                    id: RegisterId(r.try_get("id")?),
-                    name: r.try_get("name")?,
-                    kiosk: r.try_get::<Option<i64>, _>("kiosk_token_id")?.is_some(),
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, kiosk)| RegisterInfo {
+                id: RegisterId(id),
+                name,
+                kiosk: kiosk.is_some(),
             })
-            .collect()
+            .collect())
     }
 
     /// Turns a register's kiosk mode on, or renews its link: a new secret, and the previous
@@ -133,7 +131,7 @@ impl Store {
     ) -> StoreResult<Option<String>> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
+        let (name, old) = sqlx::query_as::<_, (String, Option<i64>)>(
             "SELECT name, kiosk_token_id FROM registers WHERE id = $1 AND organization_id = $2 AND active = $3",
         )
         .bind(register.0)
@@ -142,8 +140,6 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let name: String = row.try_get("name")?;
-        let old: Option<i64> = row.try_get("kiosk_token_id")?;
         if let Some(old) = old {
             sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 AND revoked_at IS NULL",
@@ -157,7 +153,7 @@ impl Store {
         let secret = on.then(|| format!("{TOKEN_PREFIX}{}", new_secret()));
         let token: Option<i64> = match &secret {
             Some(secret) => Some(
-                sqlx::query(
+                sqlx::query_scalar(
                     "INSERT INTO api_tokens (organization_id, name, prefix, token_hash, scopes, created_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
@@ -169,8 +165,7 @@ impl Store {
                 .bind(scope.actor.user.map(|u| u.0))
                 .bind(ms(now))
                 .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?,
+                .await?,
             ),
             None => None,
         };
@@ -198,7 +193,7 @@ impl Store {
         if !token.scopes.contains(&Scope::Kiosk) {
             return Ok(None);
         }
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT r.id, r.name, o.name AS market_name FROM registers r JOIN organizations o ON o.id = r.organization_id \
              WHERE r.organization_id = $1 AND r.kiosk_token_id = $2 AND r.active = $3",
         )
@@ -207,15 +202,12 @@ impl Store {
         .bind(true)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(Kiosk {
-                register: RegisterId(r.try_get("id")?),
-                register_name: r.try_get("name")?,
-                market: token.org,
-                market_name: r.try_get("market_name")?,
-                token: token.id,
-            })
-        })
-        .transpose()
+        Ok(row.map(|(id, register_name, market_name)| Kiosk {
+            register: RegisterId(id),
+            register_name,
+            market: token.org,
+            market_name,
+            token: token.id,
+        }))
     }
 }

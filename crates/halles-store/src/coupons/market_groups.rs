@@ -10,7 +10,7 @@ use halles_core::coupons::ProgramRole;
 use halles_core::{MarketGroupId, OrgId, ProgramId};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A group of a program's markets.
 #[derive(Debug, Clone, Serialize)]
@@ -27,14 +27,13 @@ pub struct MarketGroup {
 
 /// Whether `org` takes part in the program as a market.
 async fn is_market(tx: &mut AnyConnection, program: ProgramId, org: OrgId) -> StoreResult<bool> {
-    let role: Option<String> =
-        sqlx::query("SELECT role FROM program_members WHERE program_id = $1 AND member_id = $2")
-            .bind(program.0)
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("role"))
-            .transpose()?;
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM program_members WHERE program_id = $1 AND member_id = $2",
+    )
+    .bind(program.0)
+    .bind(org.0)
+    .fetch_optional(&mut *tx)
+    .await?;
     Ok(role.as_deref() == Some(ProgramRole::Market.code()))
 }
 
@@ -59,7 +58,7 @@ impl Store {
         {
             return Err(StoreError::Conflict("manager_not_market"));
         }
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO market_groups (organization_id, program_id, name, manager_id, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -73,8 +72,7 @@ impl Store {
         .map_err(|e| match StoreError::from(e) {
             e if e.is_unique_violation() => StoreError::Conflict("name_taken"),
             e => e,
-        })?
-        .try_get("id")?;
+        })?;
         let change = Change::by(scope, Action::Create, "market_group", id)
             .after(json!({"program": program, "name": name, "manager": manager}));
         audit::record(&mut tx, change, now).await?;
@@ -128,14 +126,14 @@ impl Store {
 
     /// A program's market groups, with their manager and markets.
     pub async fn market_groups(&self, program: ProgramId) -> StoreResult<Vec<MarketGroup>> {
-        let groups = sqlx::query(
+        let groups = sqlx::query_as::<_, (i64, String, Option<i64>, Option<String>)>(
             "SELECT g.id, g.name, g.manager_id, o.name AS manager_name FROM market_groups g \
              LEFT JOIN organizations o ON o.id = g.manager_id WHERE g.program_id = $1 ORDER BY g.name",
         )
         .bind(program.0)
         .fetch_all(&self.pool)
         .await?;
-        let markets = sqlx::query(
+        let markets = sqlx::query_as::<_, (i64, i64, String)>(
             "SELECT m.market_group_id, m.member_id, o.name FROM program_members m \
              JOIN organizations o ON o.id = m.member_id WHERE m.program_id = $1 AND m.market_group_id IS NOT NULL \
              ORDER BY o.name",
@@ -144,22 +142,23 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         groups
-            .iter()
-            .map(|g| {
-                let id: i64 = g.try_get("id")?;
-                let manager = match g.try_get::<Option<i64>, _>("manager_id")? {
-                    Some(m) => Some((OrgId(m), g.try_get("manager_name")?)),
+            .into_iter()
+            .map(|(id, name, manager_id, manager_name)| {
+                let manager = match manager_id {
+                    Some(m) => Some((
+                        OrgId(m),
+                        manager_name.ok_or(StoreError::Corrupt("manager_name"))?,
+                    )),
                     None => None,
                 };
-                let mut members = Vec::new();
-                for r in &markets {
-                    if r.try_get::<i64, _>("market_group_id")? == id {
-                        members.push((OrgId(r.try_get("member_id")?), r.try_get("name")?));
-                    }
-                }
+                let members = markets
+                    .iter()
+                    .filter(|(group, _, _)| *group == id)
+                    .map(|(_, member, name)| (OrgId(*member), name.clone()))
+                    .collect();
                 Ok(MarketGroup {
                     id: MarketGroupId(id),
-                    name: g.try_get("name")?,
+                    name,
                     manager,
                     markets: members,
                 })

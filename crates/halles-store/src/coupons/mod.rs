@@ -6,45 +6,54 @@
 //! updates (`... AND balance_cents >= $n`) inside the transaction that writes the entries, so the
 //! database, not Rust, refuses to spend the same cent twice.
 
+mod adjustments;
 mod cards;
 mod claims;
 mod enrolments;
-mod funds;
 mod groups;
 mod import;
-mod in_place;
+pub(crate) mod in_place;
 mod kiosks;
+mod ledger;
+mod loads;
 mod market_groups;
 mod notices;
 mod off_platform;
 mod participants;
 mod partner_markets;
+mod pin;
 mod programs;
+mod refunds;
 mod reports;
+mod sale;
 mod schedules;
 mod transactions;
 mod types;
 
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
-pub use funds::{Balance, Once, PIN_TRIES, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
+pub use ledger::Balance;
+pub use loads::LoadRun;
 pub use market_groups::MarketGroup;
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
+pub use pin::PIN_TRIES;
 pub(crate) use programs::partner_holds;
 pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
     ProgramSettings,
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
-pub use schedules::{Envelope, LoadRun, Schedule, ScheduleInput};
+pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
+pub use schedules::{Envelope, Schedule, ScheduleInput};
 pub use transactions::{CardBalance, Transaction, TransactionFilter};
 
 use crate::{StoreError, StoreResult};
 use halles_core::coupons::parse_date;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -52,5 +61,20 @@ use sqlx::any::AnyRow;
 /// Reads an ISO date column.
 pub(crate) fn date(row: &AnyRow, col: &str) -> StoreResult<Date> {
     let s: String = row.try_get(col)?;
-    parse_date(&s).map_err(|_| StoreError::Corrupt("date"))
+    day(&s)
+}
+
+/// An ISO date stored as text, from a row struct's field.
+pub(crate) fn day(s: &str) -> StoreResult<Date> {
+    parse_date(s).map_err(|_| StoreError::Corrupt("date"))
+}
+
+/// An instant stored as UTC milliseconds, from a row struct's field.
+pub(crate) fn instant(ms: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|_| StoreError::Corrupt("timestamp"))
+}
+
+/// An optional instant stored as UTC milliseconds, from a row struct's field.
+pub(crate) fn instant_opt(ms: Option<i64>) -> StoreResult<Option<Timestamp>> {
+    ms.map(instant).transpose()
 }

@@ -8,7 +8,7 @@ use halles_core::money::Cents;
 use halles_core::{CardId, OrgId, ProductGroupId};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// Where and what to tell a card holder.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ impl Store {
         today: Date,
     ) -> StoreResult<Vec<BalanceStatement>> {
         let month = format!("{:04}-{:02}", today.year(), today.month());
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, StatementRow>(&format!(
             "SELECT c.id AS card_id, c.program_id, {CONTACT_COLUMNS} FROM cards c \
              JOIN participants p ON p.id = c.participant_id JOIN programs g ON g.id = c.program_id \
              WHERE c.status = 'assigned' AND p.email <> '' AND p.receipts = $1 AND g.archived = $2 \
@@ -91,12 +91,12 @@ impl Store {
         let now = ms(self.now());
         let mut out = Vec::new();
         for r in rows {
-            let card: i64 = r.try_get("card_id")?;
+            let card = r.card_id;
             let claimed = sqlx::query(
                 "INSERT INTO balance_statements (organization_id, card_id, month, sent_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT DO NOTHING",
             )
-            .bind(r.try_get::<i64, _>("organization_id")?)
+            .bind(r.contact.organization_id)
             .bind(card)
             .bind(&month)
             .bind(now)
@@ -117,10 +117,10 @@ impl Store {
                 continue;
             }
             out.push(BalanceStatement {
-                contact: contact(&r)?,
+                contact: r.contact.into(),
                 month: month.clone(),
                 balances,
-                program: halles_core::ProgramId(r.try_get("program_id")?),
+                program: halles_core::ProgramId(r.program_id),
             });
         }
         Ok(out)
@@ -135,7 +135,7 @@ impl Store {
         let since = today
             .checked_sub(jiff::Span::new().days(SCHEDULE_END_WINDOW_DAYS))
             .unwrap_or(today);
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, EndRow>(&format!(
             "SELECT e.participant_id, s.id AS schedule_id, s.name AS schedule, s.ends_on, c.id AS card_id, \
              {CONTACT_COLUMNS} FROM enrolments e JOIN allocation_schedules s ON s.id = e.schedule_id \
              JOIN participants p ON p.id = e.participant_id JOIN programs g ON g.id = s.program_id \
@@ -156,9 +156,9 @@ impl Store {
                 "INSERT INTO schedule_end_notices (organization_id, schedule_id, participant_id, sent_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             )
-            .bind(r.try_get::<i64, _>("organization_id")?)
-            .bind(r.try_get::<i64, _>("schedule_id")?)
-            .bind(r.try_get::<i64, _>("participant_id")?)
+            .bind(r.contact.organization_id)
+            .bind(r.schedule_id)
+            .bind(r.participant_id)
             .bind(now)
             .execute(self.writes())
             .await?
@@ -167,15 +167,15 @@ impl Store {
                 continue;
             }
             let balance = self
-                .card_balances(CardId(r.try_get("card_id")?))
+                .card_balances(CardId(r.card_id))
                 .await?
                 .iter()
                 .map(|b| b.balance.0)
                 .sum();
             out.push(ScheduleEndNotice {
-                contact: contact(&r)?,
-                schedule: r.try_get("schedule")?,
-                ended_on: super::date(&r, "ends_on")?,
+                ended_on: super::day(&r.ends_on)?,
+                contact: r.contact.into(),
+                schedule: r.schedule,
                 balance: Cents(balance),
             });
         }
@@ -199,7 +199,7 @@ impl Store {
     /// page, which only someone holding the card can open). Recorded in the audit log of the
     /// holder's partner organization.
     pub async fn unsubscribe_holder(&self, token: &str) -> StoreResult<()> {
-        let row = sqlx::query(
+        let (id, partner) = sqlx::query_as::<_, (i64, i64)>(
             "SELECT p.id, p.organization_id FROM cards c JOIN participants p ON p.id = c.participant_id \
              WHERE c.token = $1 AND c.status = 'assigned'",
         )
@@ -207,8 +207,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(crate::StoreError::NotFound)?;
-        let id: i64 = row.try_get("id")?;
-        let partner = OrgId(row.try_get("organization_id")?);
+        let partner = OrgId(partner);
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE participants SET receipts = $1 WHERE id = $2")
             .bind(false)
@@ -230,7 +229,7 @@ impl Store {
 
     /// The holder of a card, if they gave an e-mail and want receipts.
     pub async fn receipt_contact(&self, card: CardId) -> StoreResult<Option<Contact>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, ContactRow>(
             "SELECT c.organization_id, c.token, p.email, g.name, g.public_name FROM cards c \
              JOIN participants p ON p.id = c.participant_id JOIN programs g ON g.id = c.program_id \
              WHERE c.id = $1 AND p.email <> '' AND p.receipts = $2",
@@ -239,7 +238,7 @@ impl Store {
         .bind(true)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| contact(&r)).transpose()
+        Ok(row.map(Contact::from))
     }
 
     /// Claims the notices to send: funds on cards of holders with an e-mail that expire within
@@ -250,7 +249,7 @@ impl Store {
         within: jiff::SignedDuration,
     ) -> StoreResult<Vec<ExpiryNotice>> {
         let now = self.now();
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ExpiringRow>(
             "SELECT l.id, l.organization_id, l.card_id, l.remaining_cents, l.expires_at, c.token, p.email, \
              g.name, g.public_name FROM fund_lots l JOIN cards c ON c.id = l.card_id \
              JOIN participants p ON p.id = c.participant_id JOIN programs g ON g.id = c.program_id \
@@ -268,8 +267,8 @@ impl Store {
             let claimed = sqlx::query(
                 "INSERT INTO expiry_notices (organization_id, lot_id, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             )
-            .bind(r.try_get::<i64, _>("organization_id")?)
-            .bind(r.try_get::<i64, _>("id")?)
+            .bind(r.contact.organization_id)
+            .bind(r.id)
             .bind(ms(now))
             .execute(self.writes())
             .await?
@@ -277,16 +276,15 @@ impl Store {
             if claimed != 1 {
                 continue;
             }
-            let card: i64 = r.try_get("card_id")?;
-            let amount: i64 = r.try_get("remaining_cents")?;
+            let (card, amount) = (r.card_id, r.remaining_cents);
             match out.iter_mut().find(|(c, _)| *c == card) {
                 Some((_, n)) => n.amount.0 += amount,
                 None => out.push((
                     card,
                     ExpiryNotice {
-                        contact: contact(&r)?,
+                        expires_at: super::instant(r.expires_at)?,
+                        contact: r.contact.into(),
                         amount: Cents(amount),
-                        expires_at: crate::db::ts(&r, "expires_at")?,
                     },
                 )),
             }
@@ -295,16 +293,59 @@ impl Store {
     }
 }
 
-fn contact(r: &sqlx::any::AnyRow) -> StoreResult<Contact> {
-    let public: String = r.try_get("public_name")?;
-    Ok(Contact {
-        operator: OrgId(r.try_get("organization_id")?),
-        email: r.try_get("email")?,
-        program: if public.is_empty() {
-            r.try_get("name")?
-        } else {
-            public
-        },
-        token: r.try_get("token")?,
-    })
+/// The columns of [`CONTACT_COLUMNS`].
+#[derive(FromRow)]
+struct ContactRow {
+    organization_id: i64,
+    token: String,
+    email: String,
+    name: String,
+    public_name: String,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Contact {
+        Contact {
+            operator: OrgId(r.organization_id),
+            email: r.email,
+            program: if r.public_name.is_empty() {
+                r.name
+            } else {
+                r.public_name
+            },
+            token: r.token,
+        }
+    }
+}
+
+/// A card due a balance statement, with its holder.
+#[derive(FromRow)]
+struct StatementRow {
+    card_id: i64,
+    program_id: i64,
+    #[sqlx(flatten)]
+    contact: ContactRow,
+}
+
+/// An ended schedule's participant due a notice, with their card.
+#[derive(FromRow)]
+struct EndRow {
+    participant_id: i64,
+    schedule_id: i64,
+    schedule: String,
+    ends_on: String,
+    card_id: i64,
+    #[sqlx(flatten)]
+    contact: ContactRow,
+}
+
+/// A lot about to expire, with its card's holder.
+#[derive(FromRow)]
+struct ExpiringRow {
+    id: i64,
+    card_id: i64,
+    remaining_cents: i64,
+    expires_at: i64,
+    #[sqlx(flatten)]
+    contact: ContactRow,
 }

@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use rand::RngCore;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 use super::Access;
 
@@ -105,27 +105,48 @@ const COLUMNS: &str = "p.id, p.organization_id, p.program_id, p.code, p.particip
      (SELECT c.id FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_id, \
      (SELECT c.number FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_number";
 
+/// A row of [`COLUMNS`], but its flags (`receipts`, `active`: INTEGER on SQLite, BOOLEAN on
+/// PostgreSQL), read apart.
+#[derive(FromRow)]
+struct ParticipantRow {
+    id: i64,
+    organization_id: i64,
+    program_id: i64,
+    code: String,
+    participant_type_id: i64,
+    id1: Option<String>,
+    id2: String,
+    name: String,
+    phone: String,
+    email: String,
+    postal_code: String,
+    notes: String,
+    consent_on: String,
+    consent_purpose: String,
+    card_id: Option<i64>,
+    card_number: Option<String>,
+}
+
 fn row(r: &AnyRow) -> StoreResult<Participant> {
-    let card_id: Option<i64> = r.try_get("card_id")?;
-    let card_number: Option<String> = r.try_get("card_number")?;
+    let p = ParticipantRow::from_row(r)?;
     Ok(Participant {
-        id: ParticipantId(r.try_get("id")?),
-        partner: OrgId(r.try_get("organization_id")?),
-        program: ProgramId(r.try_get("program_id")?),
-        code: r.try_get("code")?,
-        participant_type: ParticipantTypeId(r.try_get("participant_type_id")?),
-        id1: r.try_get::<Option<String>, _>("id1")?.unwrap_or_default(),
-        id2: r.try_get("id2")?,
-        name: r.try_get("name")?,
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        postal_code: r.try_get("postal_code")?,
-        notes: r.try_get("notes")?,
+        id: ParticipantId(p.id),
+        partner: OrgId(p.organization_id),
+        program: ProgramId(p.program_id),
+        code: p.code,
+        participant_type: ParticipantTypeId(p.participant_type_id),
+        id1: p.id1.unwrap_or_default(),
+        id2: p.id2,
+        name: p.name,
+        phone: p.phone,
+        email: p.email,
+        postal_code: p.postal_code,
+        notes: p.notes,
         receipts: flag(r, "receipts")?,
-        consent_on: super::date(r, "consent_on")?,
-        consent_purpose: r.try_get("consent_purpose")?,
+        consent_on: super::day(&p.consent_on)?,
+        consent_purpose: p.consent_purpose,
         active: flag(r, "active")?,
-        card: card_id.zip(card_number).map(|(i, n)| (CardId(i), n)),
+        card: p.card_id.zip(p.card_number).map(|(i, n)| (CardId(i), n)),
     })
 }
 
@@ -407,16 +428,13 @@ impl Store {
         let mut tx = self.write_tx().await?;
         if t != before.participant_type {
             // Their pending loads change amount: each enrolment's reservation follows.
-            let schedules: Vec<i64> = sqlx::query(
+            let schedules: Vec<i64> = sqlx::query_scalar(
                 "SELECT schedule_id FROM enrolments WHERE participant_id = $1 AND active = $2",
             )
             .bind(id.0)
             .bind(true)
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("schedule_id"))
-            .collect::<Result<_, _>>()?;
+            .await?;
             for sid in schedules {
                 let s = self.schedule(halles_core::ScheduleId(sid)).await?;
                 super::enrolments::reserve_again(&mut tx, &s, id, t, None).await?;

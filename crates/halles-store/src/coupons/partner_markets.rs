@@ -7,7 +7,6 @@ use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::ProgramRole;
 use halles_core::{OrgId, ProgramId};
 use serde_json::json;
-use sqlx::Row;
 
 impl Store {
     /// Sets the markets a partner's participants may spend at (the operator); an empty list
@@ -66,20 +65,15 @@ impl Store {
 
     /// Every (partner, market) link of a program.
     pub async fn partner_markets(&self, program: ProgramId) -> StoreResult<Vec<(OrgId, OrgId)>> {
-        sqlx::query(
+        sqlx::query_as::<_, (i64, i64)>(
             "SELECT partner_id, market_id FROM partner_markets WHERE program_id = $1 \
              ORDER BY partner_id, market_id",
         )
         .bind(program.0)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                OrgId(r.try_get("partner_id")?),
-                OrgId(r.try_get("market_id")?),
-            ))
-        })
+        .into_iter()
+        .map(|(partner, market)| Ok((OrgId(partner), OrgId(market))))
         .collect()
     }
 
@@ -89,7 +83,7 @@ impl Store {
         let Some(partner) = card.partner else {
             return Ok(true);
         };
-        let row = sqlx::query(
+        let (links, here) = sqlx::query_as::<_, (i64, i64)>(
             "SELECT (SELECT COUNT(*) FROM partner_markets WHERE program_id = $1 AND partner_id = $2) AS links, \
              (SELECT COUNT(*) FROM partner_markets WHERE program_id = $1 AND partner_id = $2 AND market_id = $3) AS here",
         )
@@ -98,6 +92,6 @@ impl Store {
         .bind(market.0)
         .fetch_one(&self.pool)
         .await?;
-        Ok(row.try_get::<i64, _>("links")? == 0 || row.try_get::<i64, _>("here")? > 0)
+        Ok(links == 0 || here > 0)
     }
 }

@@ -1,22 +1,21 @@
-//! Allocation schedules, budget envelopes, enrolments and the loads that put funds on cards.
+//! Allocation schedules (their configuration), budget envelopes and enrolments; the loads they
+//! make are in `loads`.
 
 use super::ProgramScope;
-use super::date;
-use super::funds::{CardDims, Entry, add_lot, expire_lot, insert_entry};
+use super::day;
 use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
-use halles_core::coupons::{Calendar, EntryKind, Expiry, LoadMoment, local_date};
+use halles_core::coupons::{Calendar, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
 use halles_core::{
-    CardId, EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId,
-    ScheduleId,
+    EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId,
 };
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// What an operator enters to create a schedule.
 #[derive(Debug, Clone)]
@@ -127,21 +126,6 @@ impl Envelope {
     }
 }
 
-/// What a run of the load job did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct LoadRun {
-    /// Loads put on cards.
-    pub loaded: u32,
-    /// Their total.
-    pub loaded_cents: i64,
-    /// Due loads of participants without a card (the money stays in the envelope).
-    pub no_card: u32,
-    /// Due loads skipped by usage-based schedules (card unused since the previous load).
-    pub unused: u32,
-    /// Unspent funds replaced by a new load (schedules without carry-over).
-    pub replaced_cents: i64,
-}
-
 const SCHEDULE_COLUMNS: &str = "id, organization_id, program_id, name, starts_on, ends_on, moment, max_loads, \
      carry_over, usage_based, expiry, archived, participant_id";
 
@@ -174,7 +158,7 @@ impl Store {
             serde_json::to_string(&input.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO allocation_schedules (organization_id, program_id, name, starts_on, ends_on, moment, \
              max_loads, carry_over, usage_based, expiry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              RETURNING id",
@@ -191,8 +175,7 @@ impl Store {
         .bind(&expiry)
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         insert_amounts(&mut tx, scope.org, ScheduleId(id), &input.amounts).await?;
         let change = Change::by(scope, Action::Create, "allocation_schedule", id).after(json!({"program": program, "name": input.name, "moment": input.moment.code(),
                     "max_loads": input.max_loads, "carry_over": input.carry_over, "expiry": input.expiry}));
@@ -267,41 +250,36 @@ impl Store {
     }
 
     async fn schedule_from(&self, r: &sqlx::any::AnyRow) -> StoreResult<Schedule> {
-        let id: i64 = r.try_get("id")?;
-        let amounts = sqlx::query(
+        let row = ScheduleRow::from_row(r)?;
+        let id = row.id;
+        let amounts = sqlx::query_as::<_, (i64, i64, i64)>(
             "SELECT participant_type_id, product_group_id, amount_cents FROM schedule_amounts WHERE schedule_id = $1 \
              ORDER BY participant_type_id, product_group_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|a| {
-            Ok((
-                ParticipantTypeId(a.try_get("participant_type_id")?),
-                ProductGroupId(a.try_get("product_group_id")?),
-                Cents(a.try_get("amount_cents")?),
-            ))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        let expiry: String = r.try_get("expiry")?;
+        .into_iter()
+        .map(|(t, g, c)| (ParticipantTypeId(t), ProductGroupId(g), Cents(c)))
+        .collect();
         Ok(Schedule {
             id: ScheduleId(id),
-            program: ProgramId(r.try_get("program_id")?),
-            operator: OrgId(r.try_get("organization_id")?),
-            name: r.try_get("name")?,
-            starts_on: date(r, "starts_on")?,
-            ends_on: date(r, "ends_on")?,
-            moment: crate::db::code(r, "moment", "moment")?,
-            max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
+            program: ProgramId(row.program_id),
+            operator: OrgId(row.organization_id),
+            name: row.name,
+            starts_on: day(&row.starts_on)?,
+            ends_on: day(&row.ends_on)?,
+            moment: row
+                .moment
+                .parse()
+                .map_err(|_| StoreError::Corrupt("moment"))?,
+            max_loads: u32::try_from(row.max_loads).unwrap_or(0),
             carry_over: flag(r, "carry_over")?,
             usage_based: flag(r, "usage_based")?,
-            expiry: serde_json::from_str(&expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
+            expiry: serde_json::from_str(&row.expiry).map_err(|_| StoreError::Corrupt("expiry"))?,
             archived: flag(r, "archived")?,
             amounts,
-            participant: r
-                .try_get::<Option<i64>, _>("participant_id")?
-                .map(ParticipantId),
+            participant: row.participant_id.map(ParticipantId),
         })
     }
 
@@ -337,7 +315,7 @@ impl Store {
     pub async fn delete_envelope(&self, ps: &ProgramScope, id: EnvelopeId) -> StoreResult<()> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
+        let (held, budget, schedule, partner, uses) = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
             "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
              (SELECT COUNT(*) FROM enrolments n WHERE n.envelope_id = e.id) \
              + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) AS uses \
@@ -349,7 +327,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        if row.try_get::<i64, _>("held")? != 0 || row.try_get::<i64, _>("uses")? != 0 {
+        if held != 0 || uses != 0 {
             return Err(StoreError::Conflict("envelope_in_use"));
         }
         sqlx::query("DELETE FROM budget_envelopes WHERE id = $1 AND organization_id = $2")
@@ -358,9 +336,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let change = Change::by(scope, Action::Delete, "budget_envelope", id).before(json!({
-            "schedule": row.try_get::<i64, _>("schedule_id")?,
-            "partner": row.try_get::<i64, _>("partner_id")?,
-            "budget_cents": row.try_get::<i64, _>("budget_cents")?,
+            "schedule": schedule,
+            "partner": partner,
+            "budget_cents": budget,
         }));
         audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
@@ -391,7 +369,7 @@ impl Store {
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
-        let before: Option<i64> = sqlx::query(
+        let before: Option<i64> = sqlx::query_scalar(
             "SELECT budget_cents FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
              AND program_id = $3",
         )
@@ -399,10 +377,8 @@ impl Store {
         .bind(partner.0)
         .bind(s.program.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
-        let updated = sqlx::query(
+        .await?;
+        let updated: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND reserved_cents + loaded_cents <= $1 RETURNING id",
         )
@@ -413,7 +389,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let id: i64 = match updated {
-            Some(r) => r.try_get("id")?,
+            Some(id) => id,
             None => {
                 let exists = sqlx::query(
                     "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2",
@@ -425,7 +401,7 @@ impl Store {
                 if exists.is_some() {
                     return Err(StoreError::Conflict("below_committed"));
                 }
-                sqlx::query(
+                sqlx::query_scalar(
                     "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
@@ -436,7 +412,6 @@ impl Store {
                 .bind(budget.0)
                 .fetch_one(&mut *tx)
                 .await?
-                .try_get("id")?
             }
         };
         let after = json!({"schedule": schedule, "partner": partner, "budget_cents": budget.0});
@@ -466,7 +441,7 @@ impl Store {
         }
         amount.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
-        let taken: Option<i64> = sqlx::query(
+        let taken: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = budget_cents - $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND budget_cents - $1 >= reserved_cents + loaded_cents RETURNING budget_cents",
         )
@@ -475,13 +450,11 @@ impl Store {
         .bind(from.0)
         .bind(s.program.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
+        .await?;
         let Some(from_after) = taken else {
             return Err(StoreError::Conflict("over_budget"));
         };
-        let given: Option<i64> = sqlx::query(
+        let given: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
              AND program_id = $4 AND budget_cents <= $5 - $1 RETURNING budget_cents",
         )
@@ -491,9 +464,7 @@ impl Store {
         .bind(s.program.0)
         .bind(MAX_BUDGET.0)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("budget_cents"))
-        .transpose()?;
+        .await?;
         let Some(to_after) = given else {
             let exists = sqlx::query(
                 "SELECT id FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \
@@ -527,7 +498,7 @@ impl Store {
         program: ProgramId,
         partner: Option<OrgId>,
     ) -> StoreResult<Vec<Envelope>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, EnvelopeRow>(
             "SELECT e.id, e.schedule_id, e.partner_id, o.name, e.budget_cents, e.reserved_cents, e.loaded_cents \
              FROM budget_envelopes e JOIN organizations o ON o.id = e.partner_id \
              WHERE e.program_id = $1 AND ($2 = 0 OR e.partner_id = $2) ORDER BY e.schedule_id, o.name",
@@ -536,19 +507,18 @@ impl Store {
         .bind(partner.map(|p| p.0).unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Envelope {
-                    id: EnvelopeId(r.try_get("id")?),
-                    schedule: ScheduleId(r.try_get("schedule_id")?),
-                    partner: OrgId(r.try_get("partner_id")?),
-                    partner_name: r.try_get("name")?,
-                    budget: Cents(r.try_get("budget_cents")?),
-                    reserved: Cents(r.try_get("reserved_cents")?),
-                    loaded: Cents(r.try_get("loaded_cents")?),
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| Envelope {
+                id: EnvelopeId(r.id),
+                schedule: ScheduleId(r.schedule_id),
+                partner: OrgId(r.partner_id),
+                partner_name: r.name,
+                budget: Cents(r.budget_cents),
+                reserved: Cents(r.reserved_cents),
+                loaded: Cents(r.loaded_cents),
             })
-            .collect()
+            .collect())
     }
 
     /// Assigns a participant to a schedule: reserves, from the partner's envelope, the money for
@@ -601,382 +571,12 @@ impl Store {
         Ok(reserve)
     }
 
-    /// The loads a participant will still receive from a schedule: due date and amounts.
-    pub async fn forecast(
-        &self,
-        ps: &ProgramScope,
-        schedule: ScheduleId,
-        participant: ParticipantId,
-    ) -> StoreResult<Vec<(Date, Vec<(ProductGroupId, Cents)>)>> {
-        Ok(self.forecast_with_max(ps, schedule, participant).await?.1)
-    }
-
-    /// [`Store::forecast`], with the participant's maximum number of loads in the schedule.
-    #[allow(clippy::type_complexity)]
-    pub async fn forecast_with_max(
-        &self,
-        ps: &ProgramScope,
-        schedule: ScheduleId,
-        participant: ParticipantId,
-    ) -> StoreResult<(u32, Vec<(Date, Vec<(ProductGroupId, Cents)>)>)> {
-        let s = self.program_schedule(ps, schedule).await?;
-        let p = self.participant(ps, participant).await?;
-        let row = sqlx::query(
-            "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
-             AND active = $3",
-        )
-        .bind(schedule.0)
-        .bind(participant.0)
-        .bind(true)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let e = halles_core::coupons::Enrolment {
-            from: date(&row, "from_on")?,
-            max_loads: u32::try_from(row.try_get::<i64, _>("max_loads")?).unwrap_or(0),
-        };
-        let through: String = row.try_get("loaded_through")?;
-        let amounts = s.load_for(p.participant_type);
-        let loads = s
-            .calendar()
-            .due_dates(e)
-            .into_iter()
-            .filter(|d| d.to_string() > through)
-            .map(|d| (d, amounts.clone()))
-            .collect();
-        Ok((e.max_loads, loads))
-    }
-
-    /// Runs every load due on or before `today` that has not run yet: exactly once per
-    /// participant, schedule and due date (a unique key on `loads`), whatever how often or
-    /// concurrently the job runs.
-    pub async fn run_due_loads(&self, today: Date) -> StoreResult<LoadRun> {
-        let mut run = LoadRun::default();
-        let schedule_ids: Vec<i64> = sqlx::query(
-            "SELECT s.id FROM allocation_schedules s JOIN programs p ON p.id = s.program_id \
-             WHERE s.archived = $1 AND p.archived = $1 AND s.starts_on <= $2 ORDER BY s.id",
-        )
-        .bind(false)
-        .bind(today.to_string())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
-        for sid in schedule_ids {
-            let s = self.schedule(ScheduleId(sid)).await?;
-            let rows = sqlx::query(
-                "SELECT e.organization_id, e.participant_id, e.envelope_id, e.from_on, e.max_loads, e.loaded_through, \
-                 p.participant_type_id FROM enrolments e JOIN participants p ON p.id = e.participant_id \
-                 WHERE e.schedule_id = $1 AND e.active = $2 AND e.loaded_through < $3",
-            )
-            .bind(sid)
-            .bind(true)
-            .bind(today.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-            for r in rows {
-                let e = halles_core::coupons::Enrolment {
-                    from: date(&r, "from_on")?,
-                    max_loads: u32::try_from(r.try_get::<i64, _>("max_loads")?).unwrap_or(0),
-                };
-                let through: String = r.try_get("loaded_through")?;
-                let due = LoadTarget {
-                    partner: OrgId(r.try_get("organization_id")?),
-                    participant: ParticipantId(r.try_get("participant_id")?),
-                    participant_type: ParticipantTypeId(r.try_get("participant_type_id")?),
-                    envelope: r.try_get("envelope_id")?,
-                };
-                for d in s.calendar().due_dates(e) {
-                    if d > today || d.to_string() <= through {
-                        continue;
-                    }
-                    self.load_one(&s, &due, d, &mut run).await?;
-                }
-            }
-        }
-        Ok(run)
-    }
-
-    /// One due load, in its own transaction.
-    async fn load_one(
-        &self,
-        s: &Schedule,
-        t: &LoadTarget,
-        due: Date,
-        run: &mut LoadRun,
-    ) -> StoreResult<()> {
-        let now = self.now();
-        let amounts = s.load_for(t.participant_type);
-        let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
-        let mut tx = self.write_tx().await?;
-        let claimed = sqlx::query(
-            "INSERT INTO loads (organization_id, schedule_id, participant_id, due_on, outcome, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(s.operator.0)
-        .bind(s.id.0)
-        .bind(t.participant.0)
-        .bind(due.to_string())
-        .bind(ms(now))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(claimed) = claimed else {
-            // Another run did it.
-            return Ok(());
-        };
-        let load_id: i64 = claimed.try_get("id")?;
-        let card: Option<i64> = sqlx::query(
-            "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' ORDER BY id DESC LIMIT 1",
-        )
-        .bind(t.participant.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
-        let outcome = match card {
-            None => "no_card",
-            Some(card) if s.usage_based => {
-                // Used since the previous load of this schedule (or never loaded yet)?
-                let prev: Option<i64> = sqlx::query(
-                    "SELECT MAX(created_at) AS at FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
-                     AND outcome = 'loaded'",
-                )
-                .bind(s.id.0)
-                .bind(t.participant.0)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("at")?;
-                let used = match prev {
-                    None => true,
-                    Some(at) => sqlx::query(
-                        "SELECT 1 AS x FROM fund_entries WHERE card_id = $1 AND kind = 'spend' AND at >= $2 LIMIT 1",
-                    )
-                    .bind(card)
-                    .bind(at)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .is_some(),
-                };
-                if used { "loaded" } else { "unused" }
-            }
-            Some(_) => "loaded",
-        };
-        if outcome == "loaded" {
-            let card = CardId(card.unwrap_or_default());
-            if !s.carry_over {
-                // Replaced: what is left of this schedule's earlier loads leaves the card.
-                let lots = sqlx::query(
-                    "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
-                )
-                .bind(card.0)
-                .bind(s.id.0)
-                .fetch_all(&mut *tx)
-                .await?;
-                for l in lots {
-                    run.replaced_cents +=
-                        expire_lot(&mut tx, l.try_get("id")?, "replaced", now).await?;
-                }
-            }
-            let expires = s.expiry.expires_at(due);
-            let dims = CardDims {
-                operator: s.operator,
-                program: s.program,
-                card,
-                status: halles_core::coupons::CardStatus::Assigned,
-                partner: Some(t.partner),
-                participant: Some(t.participant),
-                participant_type: Some(t.participant_type),
-            };
-            for (group, amount) in &amounts {
-                let lot = add_lot(
-                    &mut tx,
-                    s.operator,
-                    card,
-                    *group,
-                    *amount,
-                    Some(load_id),
-                    Some(t.envelope),
-                    Some(s.id),
-                    expires,
-                    now,
-                )
-                .await?;
-                if let Some(days) = s.expiry.days_after_first_use() {
-                    sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
-                        .bind(i64::from(days))
-                        .bind(lot)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
-                e.lot = Some(lot);
-                e.schedule = Some(s.id);
-                insert_entry(&mut tx, &e, now).await?;
-            }
-            sqlx::query(
-                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1, loaded_cents = loaded_cents + $1 \
-                 WHERE id = $2",
-            )
-            .bind(total)
-            .bind(t.envelope)
-            .execute(&mut *tx)
-            .await?;
-            run.loaded += 1;
-            run.loaded_cents += total;
-        } else {
-            // Nothing loaded: the promise goes back to the envelope.
-            sqlx::query(
-                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
-            )
-            .bind(total)
-            .bind(t.envelope)
-            .execute(&mut *tx)
-            .await?;
-            if outcome == "no_card" {
-                run.no_card += 1;
-            } else {
-                run.unused += 1;
-            }
-        }
-        sqlx::query("UPDATE loads SET outcome = $1, card_id = $2, amount_cents = $3 WHERE id = $4")
-            .bind(outcome)
-            .bind(card)
-            .bind(if outcome == "loaded" { total } else { 0 })
-            .bind(load_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE enrolments SET reserved_cents = reserved_cents - $1, loaded_through = $2 \
-             WHERE schedule_id = $3 AND participant_id = $4",
-        )
-        .bind(total)
-        .bind(due.to_string())
-        .bind(s.id.0)
-        .bind(t.participant.0)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    }
-
-    /// Re-issues a load a participant missed for want of a card (a catch-up), if the envelope
-    /// still has room and the schedule has not ended.
-    pub async fn reissue_load(
-        &self,
-        ps: &ProgramScope,
-        schedule: ScheduleId,
-        participant: ParticipantId,
-        due: Date,
-    ) -> StoreResult<()> {
-        let scope = ps.tenant();
-        let s = self.program_schedule(ps, schedule).await?;
-        let p = self.participant(ps, participant).await?;
-        if local_date(self.now()) > s.ends_on {
-            return Err(StoreError::Conflict("schedule_ended"));
-        }
-        let total = s.per_load(p.participant_type);
-        let mut tx = self.write_tx().await?;
-        // The missed load goes back to pending, and its money is reserved again.
-        let reopened = sqlx::query(
-            "DELETE FROM loads WHERE schedule_id = $1 AND participant_id = $2 AND due_on = $3 AND outcome = 'no_card'",
-        )
-        .bind(schedule.0)
-        .bind(participant.0)
-        .bind(due.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if reopened != 1 {
-            return Err(StoreError::Conflict("no_missed_load"));
-        }
-        let reserved = sqlx::query(
-            "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
-             AND reserved_cents + loaded_cents + $1 <= budget_cents",
-        )
-        .bind(total.0)
-        .bind(schedule.0)
-        .bind(p.partner.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if reserved != 1 {
-            return Err(StoreError::Conflict("over_budget"));
-        }
-        sqlx::query(
-            "UPDATE enrolments SET reserved_cents = reserved_cents + $1, loaded_through = '' \
-             WHERE schedule_id = $2 AND participant_id = $3",
-        )
-        .bind(total.0)
-        .bind(schedule.0)
-        .bind(participant.0)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                org: Some(p.partner),
-                actor: scope.actor,
-                action: Action::Update,
-                entity: "load",
-                entity_id: format!("{schedule}:{participant}:{due}"),
-                before: Some(json!({"outcome": "no_card"})),
-                after: Some(json!({"outcome": "reissued"})),
-            },
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        // Loads already made are skipped by their unique key; only the missed one runs again.
-        let t = LoadTarget {
-            partner: p.partner,
-            participant,
-            participant_type: p.participant_type,
-            envelope: self
-                .envelopes(s.program, Some(p.partner))
-                .await?
-                .iter()
-                .find(|e| e.schedule == schedule)
-                .map(|e| e.id.0)
-                .ok_or(StoreError::Conflict("no_envelope"))?,
-        };
-        let mut run = LoadRun::default();
-        self.load_one(&s, &t, due, &mut run).await?;
-        // Put the enrolment's cursor back after the latest load made.
-        sqlx::query(
-            "UPDATE enrolments SET loaded_through = COALESCE((SELECT MAX(due_on) FROM loads WHERE schedule_id = $1 \
-             AND participant_id = $2), '') WHERE schedule_id = $1 AND participant_id = $2",
-        )
-        .bind(schedule.0)
-        .bind(participant.0)
-        .execute(self.writes())
-        .await?;
-        Ok(())
-    }
-
-    /// The loads a participant missed for want of a card: schedule and due date, oldest first.
-    pub async fn missed_loads(
-        &self,
-        ps: &ProgramScope,
-        participant: ParticipantId,
-    ) -> StoreResult<Vec<(ScheduleId, Date)>> {
-        self.participant(ps, participant).await?;
-        let rows = sqlx::query(
-            "SELECT schedule_id, due_on FROM loads WHERE participant_id = $1 AND outcome = 'no_card' ORDER BY due_on",
-        )
-        .bind(participant.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((ScheduleId(r.try_get("schedule_id")?), date(r, "due_on")?)))
-            .collect()
-    }
-
     /// Releases the unused reservations of a participant's enrolments (removal).
     pub(crate) async fn release_enrolments(
         tx: &mut sqlx::AnyConnection,
         participant: ParticipantId,
     ) -> StoreResult<i64> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, i64)>(
             "SELECT envelope_id, reserved_cents FROM enrolments WHERE participant_id = $1 AND active = $2",
         )
         .bind(participant.0)
@@ -984,9 +584,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let mut released = 0;
-        for r in rows {
-            let env: i64 = r.try_get("envelope_id")?;
-            let amount: i64 = r.try_get("reserved_cents")?;
+        for (env, amount) in rows {
             sqlx::query(
                 "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
             )
@@ -1045,7 +643,7 @@ pub(crate) async fn enrol_tx(
 ) -> StoreResult<Cents> {
     let loads = s.calendar().due_dates(e).len() as i64;
     let reserve = Cents(s.per_load(participant_type).0 * loads);
-    let envelope = sqlx::query(
+    let envelope: Option<i64> = sqlx::query_scalar(
         "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
          AND reserved_cents + loaded_cents + $1 <= budget_cents RETURNING id",
     )
@@ -1057,7 +655,6 @@ pub(crate) async fn enrol_tx(
     let Some(envelope) = envelope else {
         return Err(StoreError::Conflict("over_budget"));
     };
-    let envelope: i64 = envelope.try_get("id")?;
     sqlx::query(
         "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
          reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -1079,10 +676,30 @@ pub(crate) async fn enrol_tx(
     Ok(reserve)
 }
 
-/// Who a load is for.
-struct LoadTarget {
-    partner: OrgId,
-    participant: ParticipantId,
-    participant_type: ParticipantTypeId,
-    envelope: i64,
+/// A row of [`SCHEDULE_COLUMNS`], but its flags (`carry_over`, `usage_based`, `archived`:
+/// INTEGER on SQLite, BOOLEAN on PostgreSQL), read apart.
+#[derive(FromRow)]
+struct ScheduleRow {
+    id: i64,
+    organization_id: i64,
+    program_id: i64,
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    moment: String,
+    max_loads: i64,
+    expiry: String,
+    participant_id: Option<i64>,
+}
+
+/// A row of `budget_envelopes` with its partner's name.
+#[derive(FromRow)]
+struct EnvelopeRow {
+    id: i64,
+    schedule_id: i64,
+    partner_id: i64,
+    name: String,
+    budget_cents: i64,
+    reserved_cents: i64,
+    loaded_cents: i64,
 }

@@ -9,7 +9,7 @@ use halles_core::money::Cents;
 use halles_core::{OrgId, ProductGroupId, ProgramId};
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// Which entries the log shows.
 #[derive(Debug, Clone, Default)]
@@ -128,7 +128,7 @@ impl Store {
              AND ($7 = 0 OR e.product_group_id = $7) AND ($8 = '' OR c.number = $8) AND e.id < $9{only_sql} \
              ORDER BY e.id DESC LIMIT $10"
         );
-        let rows = sqlx::query(&sql)
+        let rows = sqlx::query_as::<_, EntryRow>(&sql)
             .bind(program.0)
             .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
             .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
@@ -143,30 +143,29 @@ impl Store {
             .bind(slice.values()[1])
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(Transaction {
-                    id: r.try_get("id")?,
-                    at: crate::db::ts(r, "at")?,
-                    kind: crate::db::code(r, "kind", "entry_kind")?,
-                    group: ProductGroupId(r.try_get("product_group_id")?),
-                    amount: Cents(r.try_get("amount_cents")?),
-                    card: {
-                        let number: String = r.try_get("number")?;
-                        if mask { masked(&number) } else { number }
-                    },
+                    id: r.id,
+                    at: super::instant(r.at)?,
+                    kind: r
+                        .kind
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("entry_kind"))?,
+                    group: ProductGroupId(r.product_group_id),
+                    amount: Cents(r.amount_cents),
+                    card: if mask { masked(&r.number) } else { r.number },
                     participant: if hide_holder {
                         None
                     } else {
-                        r.try_get::<Option<String>, _>("participant")?
-                            .map(|p| if mask { masked(&p) } else { p })
+                        r.participant.map(|p| if mask { masked(&p) } else { p })
                     },
-                    partner: r.try_get("partner")?,
-                    market: r.try_get("market")?,
-                    register: r.try_get("register")?,
-                    redemption: r.try_get("redemption_id")?,
-                    reason: r.try_get("reason")?,
-                    actor: r.try_get("actor")?,
+                    partner: r.partner,
+                    market: r.market,
+                    register: r.register,
+                    redemption: r.redemption_id,
+                    reason: r.reason,
+                    actor: r.actor,
                 })
             })
             .collect()
@@ -184,7 +183,7 @@ impl Store {
             super::Access::Member(halles_core::coupons::ProgramRole::Partner) => scope.org.0,
             super::Access::Member(_) => return Err(StoreError::NotFound),
         };
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, CardFundsRow>(
             "SELECT c.id, c.number, c.status, p.code, o.name AS partner, f.product_group_id, f.balance_cents \
              FROM cards c JOIN card_funds f ON f.card_id = c.id \
              LEFT JOIN participants p ON p.id = c.participant_id \
@@ -197,25 +196,53 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out: Vec<CardBalance> = Vec::new();
-        for r in &rows {
-            let number: String = r.try_get("number")?;
-            let line = (
-                ProductGroupId(r.try_get("product_group_id")?),
-                Cents(r.try_get("balance_cents")?),
-            );
+        for r in rows {
+            let line = (ProductGroupId(r.product_group_id), Cents(r.balance_cents));
             match out.last_mut() {
-                Some(last) if last.card == number => last.balances.push(line),
+                Some(last) if last.card == r.number => last.balances.push(line),
                 _ => out.push(CardBalance {
-                    card: number,
-                    status: crate::db::code(r, "status", "card_status")?,
-                    participant: r.try_get("code")?,
-                    partner: r.try_get("partner")?,
+                    card: r.number,
+                    status: r
+                        .status
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("card_status"))?,
+                    participant: r.code,
+                    partner: r.partner,
                     balances: vec![line],
                 }),
             }
         }
         Ok(out)
     }
+}
+
+/// A ledger entry as the transaction log lists it.
+#[derive(FromRow)]
+struct EntryRow {
+    id: i64,
+    at: i64,
+    kind: String,
+    product_group_id: i64,
+    amount_cents: i64,
+    number: String,
+    redemption_id: Option<i64>,
+    reason: String,
+    participant: Option<String>,
+    partner: Option<String>,
+    market: Option<String>,
+    register: Option<String>,
+    actor: Option<String>,
+}
+
+/// One group's balance of a card, with the card and its holder.
+#[derive(FromRow)]
+struct CardFundsRow {
+    number: String,
+    status: String,
+    code: Option<String>,
+    partner: Option<String>,
+    product_group_id: i64,
+    balance_cents: i64,
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use crate::error::{StoreError, StoreResult};
 use crate::platform::audit::{self, Action, Change};
 use halles_core::ParticipantTypeId;
 use serde_json::json;
-use sqlx::Row;
 
 /// Names and match key of a participant type, as typed: the English name and the key default to
 /// the French name.
@@ -41,7 +40,7 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO participant_types (organization_id, program_id, name_fr, name_en, match_key, position) \
              VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position) + 1, 0) FROM participant_types WHERE program_id = $2)) RETURNING id",
         )
@@ -52,8 +51,7 @@ impl Store {
         .bind(&key)
         .fetch_one(&mut *tx)
         .await
-        .map_err(duplicate_key)?
-        .try_get("id")?;
+        .map_err(duplicate_key)?;
         let change = Change::by(scope, Action::Create, "participant_type", id)
             .after(json!({"program": program, "name_fr": fr, "name_en": en, "match_key": key}));
         audit::record(&mut tx, change, self.now()).await?;
@@ -123,15 +121,14 @@ impl Store {
             return Err(StoreError::Conflict("last_type"));
         }
         let mut tx = self.write_tx().await?;
-        let used: i64 = sqlx::query(
+        let used: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM participants WHERE participant_type_id = $1) \
              + (SELECT COUNT(*) FROM schedule_amounts WHERE participant_type_id = $1 AND amount_cents > 0) \
              + (SELECT COUNT(*) FROM fund_entries WHERE participant_type_id = $1) AS n",
         )
         .bind(id.0)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        .await?;
         if used > 0 {
             return Err(StoreError::Conflict("type_in_use"));
         }

@@ -1,0 +1,141 @@
+//! Manual loads and corrections of a card's funds by the program's operator.
+
+use super::ProgramScope;
+use super::ledger::{Entry, add_lot, card_dims, insert_entry, take_balance};
+use crate::{Store, StoreError, StoreResult};
+use halles_core::coupons::EntryKind;
+use halles_core::limits::Limit;
+use halles_core::money::Cents;
+use halles_core::{CardId, ProductGroupId};
+use sqlx::AnyConnection;
+
+/// Draws `amount` from a card's lots of a group, soonest expiring first. The balance has already
+/// been taken; each lot is decremented conditionally too.
+async fn draw_lots(
+    tx: &mut AnyConnection,
+    card: CardId,
+    group: ProductGroupId,
+    amount: Cents,
+) -> StoreResult<Vec<(i64, Cents)>> {
+    let mut left = amount.0;
+    let mut out = Vec::new();
+    if left == 0 {
+        return Ok(out);
+    }
+    let lots = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT id, remaining_cents FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 \
+         ORDER BY COALESCE(expires_at, 9000000000000000), id",
+    )
+    .bind(card.0)
+    .bind(group.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, remaining) in lots {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(remaining);
+        let n = sqlx::query(
+            "UPDATE fund_lots SET remaining_cents = remaining_cents - $1 WHERE id = $2 AND remaining_cents >= $1",
+        )
+        .bind(take)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("concurrent_update"));
+        }
+        out.push((id, Cents(take)));
+        left -= take;
+    }
+    if left != 0 {
+        return Err(StoreError::Corrupt("fund_lots"));
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// A manual load (positive) or correction (negative) on a card, with a reason, by the
+    /// operator. Positive amounts make a lot that never expires; negative ones are refused
+    /// beyond the balance.
+    pub async fn adjust_funds(
+        &self,
+        ps: &ProgramScope,
+        card: CardId,
+        group: ProductGroupId,
+        amount: Cents,
+        reason: &str,
+    ) -> StoreResult<()> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Conflict("reason_required"));
+        }
+        if amount.0 == 0 {
+            return Err(StoreError::Conflict("invalid_amount"));
+        }
+        amount.within_signed(Limit::Movement)?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        self.lock_card(&mut tx, card).await?;
+        let dims = card_dims(&mut tx, card).await?;
+        let scope = ps.operated()?.tenant();
+        if dims.operator != scope.org || dims.program != ps.id() {
+            return Err(StoreError::NotFound);
+        }
+        let known =
+            sqlx::query("SELECT 1 AS x FROM product_groups WHERE id = $1 AND program_id = $2")
+                .bind(group.0)
+                .bind(dims.program.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        if amount.0 > 0 {
+            let lot = add_lot(
+                &mut tx,
+                dims.operator,
+                card,
+                group,
+                amount,
+                None,
+                None,
+                None,
+                None,
+                now,
+            )
+            .await?;
+            let mut e = Entry::new(&dims, group, EntryKind::Adjust, amount);
+            e.lot = Some(lot);
+            e.reason = reason.trim();
+            e.actor = scope.actor;
+            insert_entry(&mut tx, &e, now).await?;
+        } else {
+            if !take_balance(&mut tx, card, group, Cents(-amount.0)).await? {
+                return Err(StoreError::Insufficient(group));
+            }
+            for (lot, c) in draw_lots(&mut tx, card, group, Cents(-amount.0)).await? {
+                let mut e = Entry::new(&dims, group, EntryKind::Adjust, Cents(-c.0));
+                e.lot = Some(lot);
+                e.reason = reason.trim();
+                e.actor = scope.actor;
+                insert_entry(&mut tx, &e, now).await?;
+            }
+        }
+        // The ledger holds the money; the audit log says who moved it.
+        let change = crate::platform::audit::Change::by(
+            scope,
+            crate::platform::audit::Action::Create,
+            "fund_adjustment",
+            card,
+        )
+        .after(serde_json::json!({
+            "card_id": card,
+            "product_group_id": group,
+            "amount_cents": amount.0,
+            "reason": reason.trim(),
+        }));
+        crate::platform::audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+}

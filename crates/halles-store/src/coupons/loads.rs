@@ -1,0 +1,427 @@
+//! The load engine: loads due by a schedule put on each enrolled participant's card (exactly
+//! once per participant, schedule and due date), missed loads re-issued, and forecasts.
+
+use super::ProgramScope;
+use super::day;
+use super::ledger::{CardDims, Entry, add_lot, expire_lot, insert_entry};
+use super::schedules::Schedule;
+use crate::db::ms;
+use crate::platform::audit::{self, Action, Change};
+use crate::{Store, StoreError, StoreResult};
+use halles_core::coupons::{EntryKind, local_date};
+use halles_core::money::Cents;
+use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::FromRow;
+
+/// What a run of the load job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LoadRun {
+    /// Loads put on cards.
+    pub loaded: u32,
+    /// Their total.
+    pub loaded_cents: i64,
+    /// Due loads of participants without a card (the money stays in the envelope).
+    pub no_card: u32,
+    /// Due loads skipped by usage-based schedules (card unused since the previous load).
+    pub unused: u32,
+    /// Unspent funds replaced by a new load (schedules without carry-over).
+    pub replaced_cents: i64,
+}
+
+impl Store {
+    /// The loads a participant will still receive from a schedule: due date and amounts.
+    pub async fn forecast(
+        &self,
+        ps: &ProgramScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+    ) -> StoreResult<Vec<(Date, Vec<(ProductGroupId, Cents)>)>> {
+        Ok(self.forecast_with_max(ps, schedule, participant).await?.1)
+    }
+
+    /// [`Store::forecast`], with the participant's maximum number of loads in the schedule.
+    #[allow(clippy::type_complexity)]
+    pub async fn forecast_with_max(
+        &self,
+        ps: &ProgramScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+    ) -> StoreResult<(u32, Vec<(Date, Vec<(ProductGroupId, Cents)>)>)> {
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
+        let row = sqlx::query_as::<_, EnrolmentRow>(
+            "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
+             AND active = $3",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(true)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let e = row.enrolment()?;
+        let through = row.loaded_through;
+        let amounts = s.load_for(p.participant_type);
+        let loads = s
+            .calendar()
+            .due_dates(e)
+            .into_iter()
+            .filter(|d| d.to_string() > through)
+            .map(|d| (d, amounts.clone()))
+            .collect();
+        Ok((e.max_loads, loads))
+    }
+
+    /// Runs every load due on or before `today` that has not run yet: exactly once per
+    /// participant, schedule and due date (a unique key on `loads`), whatever how often or
+    /// concurrently the job runs.
+    pub async fn run_due_loads(&self, today: Date) -> StoreResult<LoadRun> {
+        let mut run = LoadRun::default();
+        let schedule_ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT s.id FROM allocation_schedules s JOIN programs p ON p.id = s.program_id \
+             WHERE s.archived = $1 AND p.archived = $1 AND s.starts_on <= $2 ORDER BY s.id",
+        )
+        .bind(false)
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        for sid in schedule_ids {
+            let s = self.schedule(ScheduleId(sid)).await?;
+            let rows = sqlx::query_as::<_, DueRow>(
+                "SELECT e.organization_id, e.participant_id, e.envelope_id, e.from_on, e.max_loads, e.loaded_through, \
+                 p.participant_type_id FROM enrolments e JOIN participants p ON p.id = e.participant_id \
+                 WHERE e.schedule_id = $1 AND e.active = $2 AND e.loaded_through < $3",
+            )
+            .bind(sid)
+            .bind(true)
+            .bind(today.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            for r in rows {
+                let e = r.enrolment.enrolment()?;
+                let through = r.enrolment.loaded_through;
+                let due = LoadTarget {
+                    partner: OrgId(r.organization_id),
+                    participant: ParticipantId(r.participant_id),
+                    participant_type: ParticipantTypeId(r.participant_type_id),
+                    envelope: r.envelope_id,
+                };
+                for d in s.calendar().due_dates(e) {
+                    if d > today || d.to_string() <= through {
+                        continue;
+                    }
+                    self.load_one(&s, &due, d, &mut run).await?;
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// One due load, in its own transaction.
+    async fn load_one(
+        &self,
+        s: &Schedule,
+        t: &LoadTarget,
+        due: Date,
+        run: &mut LoadRun,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let amounts = s.load_for(t.participant_type);
+        let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
+        let mut tx = self.write_tx().await?;
+        let claimed: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO loads (organization_id, schedule_id, participant_id, due_on, outcome, created_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(s.operator.0)
+        .bind(s.id.0)
+        .bind(t.participant.0)
+        .bind(due.to_string())
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(load_id) = claimed else {
+            // Another run did it.
+            return Ok(());
+        };
+        let card: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(t.participant.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = match card {
+            None => "no_card",
+            Some(card) if s.usage_based => {
+                // Used since the previous load of this schedule (or never loaded yet)?
+                let prev: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(created_at) AS at FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
+                     AND outcome = 'loaded'",
+                )
+                .bind(s.id.0)
+                .bind(t.participant.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                let used = match prev {
+                    None => true,
+                    Some(at) => sqlx::query(
+                        "SELECT 1 AS x FROM fund_entries WHERE card_id = $1 AND kind = 'spend' AND at >= $2 LIMIT 1",
+                    )
+                    .bind(card)
+                    .bind(at)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some(),
+                };
+                if used { "loaded" } else { "unused" }
+            }
+            Some(_) => "loaded",
+        };
+        if outcome == "loaded" {
+            let card = CardId(card.unwrap_or_default());
+            if !s.carry_over {
+                // Replaced: what is left of this schedule's earlier loads leaves the card.
+                let lots: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
+                )
+                .bind(card.0)
+                .bind(s.id.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                for l in lots {
+                    run.replaced_cents += expire_lot(&mut tx, l, "replaced", now).await?;
+                }
+            }
+            let expires = s.expiry.expires_at(due);
+            let dims = CardDims {
+                operator: s.operator,
+                program: s.program,
+                card,
+                status: halles_core::coupons::CardStatus::Assigned,
+                partner: Some(t.partner),
+                participant: Some(t.participant),
+                participant_type: Some(t.participant_type),
+            };
+            for (group, amount) in &amounts {
+                let lot = add_lot(
+                    &mut tx,
+                    s.operator,
+                    card,
+                    *group,
+                    *amount,
+                    Some(load_id),
+                    Some(t.envelope),
+                    Some(s.id),
+                    expires,
+                    now,
+                )
+                .await?;
+                if let Some(days) = s.expiry.days_after_first_use() {
+                    sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
+                        .bind(i64::from(days))
+                        .bind(lot)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
+                e.lot = Some(lot);
+                e.schedule = Some(s.id);
+                insert_entry(&mut tx, &e, now).await?;
+            }
+            sqlx::query(
+                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1, loaded_cents = loaded_cents + $1 \
+                 WHERE id = $2",
+            )
+            .bind(total)
+            .bind(t.envelope)
+            .execute(&mut *tx)
+            .await?;
+            run.loaded += 1;
+            run.loaded_cents += total;
+        } else {
+            // Nothing loaded: the promise goes back to the envelope.
+            sqlx::query(
+                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
+            )
+            .bind(total)
+            .bind(t.envelope)
+            .execute(&mut *tx)
+            .await?;
+            if outcome == "no_card" {
+                run.no_card += 1;
+            } else {
+                run.unused += 1;
+            }
+        }
+        sqlx::query("UPDATE loads SET outcome = $1, card_id = $2, amount_cents = $3 WHERE id = $4")
+            .bind(outcome)
+            .bind(card)
+            .bind(if outcome == "loaded" { total } else { 0 })
+            .bind(load_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE enrolments SET reserved_cents = reserved_cents - $1, loaded_through = $2 \
+             WHERE schedule_id = $3 AND participant_id = $4",
+        )
+        .bind(total)
+        .bind(due.to_string())
+        .bind(s.id.0)
+        .bind(t.participant.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// Re-issues a load a participant missed for want of a card (a catch-up), if the envelope
+    /// still has room and the schedule has not ended.
+    pub async fn reissue_load(
+        &self,
+        ps: &ProgramScope,
+        schedule: ScheduleId,
+        participant: ParticipantId,
+        due: Date,
+    ) -> StoreResult<()> {
+        let scope = ps.tenant();
+        let s = self.program_schedule(ps, schedule).await?;
+        let p = self.participant(ps, participant).await?;
+        if local_date(self.now()) > s.ends_on {
+            return Err(StoreError::Conflict("schedule_ended"));
+        }
+        let total = s.per_load(p.participant_type);
+        let mut tx = self.write_tx().await?;
+        // The missed load goes back to pending, and its money is reserved again.
+        let reopened = sqlx::query(
+            "DELETE FROM loads WHERE schedule_id = $1 AND participant_id = $2 AND due_on = $3 AND outcome = 'no_card'",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(due.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reopened != 1 {
+            return Err(StoreError::Conflict("no_missed_load"));
+        }
+        let reserved = sqlx::query(
+            "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
+             AND reserved_cents + loaded_cents + $1 <= budget_cents",
+        )
+        .bind(total.0)
+        .bind(schedule.0)
+        .bind(p.partner.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reserved != 1 {
+            return Err(StoreError::Conflict("over_budget"));
+        }
+        sqlx::query(
+            "UPDATE enrolments SET reserved_cents = reserved_cents + $1, loaded_through = '' \
+             WHERE schedule_id = $2 AND participant_id = $3",
+        )
+        .bind(total.0)
+        .bind(schedule.0)
+        .bind(participant.0)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "load",
+                entity_id: format!("{schedule}:{participant}:{due}"),
+                before: Some(json!({"outcome": "no_card"})),
+                after: Some(json!({"outcome": "reissued"})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        // Loads already made are skipped by their unique key; only the missed one runs again.
+        let t = LoadTarget {
+            partner: p.partner,
+            participant,
+            participant_type: p.participant_type,
+            envelope: self
+                .envelopes(s.program, Some(p.partner))
+                .await?
+                .iter()
+                .find(|e| e.schedule == schedule)
+                .map(|e| e.id.0)
+                .ok_or(StoreError::Conflict("no_envelope"))?,
+        };
+        let mut run = LoadRun::default();
+        self.load_one(&s, &t, due, &mut run).await?;
+        // Put the enrolment's cursor back after the latest load made.
+        sqlx::query(
+            "UPDATE enrolments SET loaded_through = COALESCE((SELECT MAX(due_on) FROM loads WHERE schedule_id = $1 \
+             AND participant_id = $2), '') WHERE schedule_id = $1 AND participant_id = $2",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .execute(self.writes())
+        .await?;
+        Ok(())
+    }
+
+    /// The loads a participant missed for want of a card: schedule and due date, oldest first.
+    pub async fn missed_loads(
+        &self,
+        ps: &ProgramScope,
+        participant: ParticipantId,
+    ) -> StoreResult<Vec<(ScheduleId, Date)>> {
+        self.participant(ps, participant).await?;
+        let rows = sqlx::query_as::<_, (i64, String)>(
+            "SELECT schedule_id, due_on FROM loads WHERE participant_id = $1 AND outcome = 'no_card' ORDER BY due_on",
+        )
+        .bind(participant.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(schedule, due)| Ok((ScheduleId(schedule), day(&due)?)))
+            .collect()
+    }
+}
+
+/// Who a load is for.
+struct LoadTarget {
+    partner: OrgId,
+    participant: ParticipantId,
+    participant_type: ParticipantTypeId,
+    envelope: i64,
+}
+
+/// An enrolment's progress: from when, how many loads, and the last due date loaded.
+#[derive(FromRow)]
+struct EnrolmentRow {
+    from_on: String,
+    max_loads: i64,
+    loaded_through: String,
+}
+
+impl EnrolmentRow {
+    /// The enrolment's terms.
+    fn enrolment(&self) -> StoreResult<halles_core::coupons::Enrolment> {
+        Ok(halles_core::coupons::Enrolment {
+            from: day(&self.from_on)?,
+            max_loads: u32::try_from(self.max_loads).unwrap_or(0),
+        })
+    }
+}
+
+/// An active enrolment with loads still due, and its participant's type.
+#[derive(FromRow)]
+struct DueRow {
+    organization_id: i64,
+    participant_id: i64,
+    envelope_id: i64,
+    participant_type_id: i64,
+    #[sqlx(flatten)]
+    enrolment: EnrolmentRow,
+}
