@@ -310,6 +310,17 @@ impl CardStatus {
     pub fn can_spend(self) -> bool {
         matches!(self, CardStatus::Assigned | CardStatus::Gift)
     }
+
+    /// Why a register refuses a card in this state (`card_unassigned` for the states it
+    /// accepts, which never ask).
+    pub fn refusal(self) -> crate::refusals::Refusal {
+        use crate::refusals::Refusal;
+        match self {
+            CardStatus::Disabled => Refusal::CardDisabled,
+            CardStatus::Lost => Refusal::CardLost,
+            _ => Refusal::CardUnassigned,
+        }
+    }
 }
 
 coded_enum!(

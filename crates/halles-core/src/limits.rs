@@ -78,6 +78,18 @@ impl AmountError {
         }
     }
 
+    /// The refusal of the same code.
+    pub fn refusal(self) -> crate::refusals::Refusal {
+        use crate::refusals::Refusal;
+        match self {
+            AmountError::Invalid => Refusal::InvalidAmount,
+            AmountError::Negative => Refusal::NegativeAmount,
+            AmountError::TooLarge(Limit::Movement) => Refusal::AmountTooLarge,
+            AmountError::TooLarge(Limit::Budget) => Refusal::BudgetTooLarge,
+            AmountError::QtyTooLarge => Refusal::QtyTooLarge,
+        }
+    }
+
     /// The translation key of the message of a too large or negative amount
     /// (`err-` and the code), or `invalid` for an unreadable one.
     pub fn message_key(self, invalid: &'static str) -> &'static str {

@@ -226,6 +226,8 @@ refusals! {
     StatusChangeNotAllowed = "status_change_not_allowed", Rule;
     /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
     TypeInUse = "type_in_use", Rule;
+    /// No free card of the program has this number.
+    UnknownCard = "unknown_card", Rule;
     /// A product group or participant type does not exist in this program.
     UnknownGroupOrType = "unknown_group_or_type", Rule;
     /// Choose a pickup point or a delivery zone from the list.

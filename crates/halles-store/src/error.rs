@@ -1,3 +1,4 @@
+use halles_core::refusals::Refusal;
 use thiserror::Error;
 
 /// What can go wrong in the store.
@@ -15,18 +16,15 @@ pub enum StoreError {
     /// The row does not exist in this scope.
     #[error("not found")]
     NotFound,
-    /// A uniqueness or state rule refused the change; the code is stable.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    /// A rule of the domain refused the change (a stable code: [`Refusal`]).
+    #[error("refused: {0}")]
+    Refused(Refusal),
     /// Not enough of a product is left to reserve.
     #[error("not enough left of product {0}")]
     Shortage(halles_core::ProductId),
     /// A card has not enough funds in a product group (loyalty funds included).
     #[error("not enough funds in product group {0}")]
     Insufficient(halles_core::ProductGroupId),
-    /// A card cannot be used in its state (`disabled`, `lost`, `unassigned`).
-    #[error("card refused: {0}")]
-    CardRefused(&'static str),
     /// A stored value could not be read back.
     #[error("corrupt value in {0}")]
     Corrupt(&'static str),
@@ -42,7 +40,7 @@ pub enum StoreError {
 /// store too, with the same stable code the pages and the API give (`amount_too_large`...).
 impl From<halles_core::limits::AmountError> for StoreError {
     fn from(e: halles_core::limits::AmountError) -> Self {
-        StoreError::Conflict(e.code())
+        StoreError::Refused(e.refusal())
     }
 }
 

@@ -6,6 +6,7 @@ use halles_core::accounts::Lang;
 use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod, local_date};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{
     CardLookup, Dimension, ParticipantInput, ProgramInput, RedemptionInput, ReportFilter,
@@ -116,7 +117,7 @@ async fn world(store: &Store) -> World {
                 ProgramRole::Partner
             )
             .await,
-        Err(StoreError::Conflict("wrong_kind"))
+        Err(StoreError::Refused(Refusal::WrongKind))
     ));
     let groups = store.product_groups(program).await.unwrap();
     assert_eq!(groups.len(), 3);
@@ -303,7 +304,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
                     &someone(one, "A-1")
                 )
                 .await,
-            Err(StoreError::Conflict("duplicate_id1"))
+            Err(StoreError::Refused(Refusal::DuplicateId1))
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(
@@ -369,7 +370,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
                     None
                 )
                 .await,
-            Err(StoreError::Conflict("over_budget"))
+            Err(StoreError::Refused(Refusal::OverBudget))
         ));
         store
             .move_envelope(
@@ -514,7 +515,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
                     date(2026, 6, 1)
                 )
                 .await,
-            Err(StoreError::Conflict("no_missed_load"))
+            Err(StoreError::Refused(Refusal::NoMissedLoad))
         ));
 
         // June 20th: a sale over two groups, refused beyond the balance, then a partial refund.
@@ -545,7 +546,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             store
                 .refund(&scope(w.market), sale.id, &[(w.dairy, Cents(201))], "trop")
                 .await,
-            Err(StoreError::Conflict("refund_exceeds_payment"))
+            Err(StoreError::Refused(Refusal::RefundExceedsPayment))
         ));
 
         // July 2nd: June 1st's summer load expired (30 days), June's monthly load was replaced.
@@ -580,7 +581,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(balance(&store, card1.id, w.fruits).await, 0);
         assert!(matches!(
             spend(&store, w.market, card1.id, &[(w.fruits, 1)]).await,
-            Err(StoreError::CardRefused("lost"))
+            Err(StoreError::Refused(Refusal::CardLost))
         ));
 
         // August 20th: P2 never spends; only the two loads of the last 30 days are left.
@@ -870,7 +871,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .unwrap();
         assert!(matches!(
             spend(&store, w.market, card, &[(w.fruits, 100)]).await,
-            Err(StoreError::CardRefused("disabled"))
+            Err(StoreError::Refused(Refusal::CardDisabled))
         ));
         store
             .set_card_enabled(
@@ -971,7 +972,7 @@ async fn a_sale_waits_for_another_writer(db: TestDb) {
 /// Asserts a refusal with its stable code.
 fn refused<T>(r: Result<T, StoreError>, code: &str) {
     match r {
-        Err(StoreError::Conflict(c)) => assert_eq!(c, code),
+        Err(StoreError::Refused(c)) => assert_eq!(c.code(), code),
         Err(e) => panic!("expected {code}, got {e}"),
         Ok(_) => panic!("expected {code}, got a success"),
     }
@@ -1550,7 +1551,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                     env[0].id
                 )
                 .await,
-            Err(StoreError::Conflict("envelope_in_use"))
+            Err(StoreError::Refused(Refusal::EnvelopeInUse))
         ));
         let unused = store
             .set_envelope(
@@ -1730,7 +1731,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let m = scope(w.market);
         assert!(matches!(
             store.redeem(&m, &pay(Some("1234"))).await,
-            Err(StoreError::Conflict("pin_not_set"))
+            Err(StoreError::Refused(Refusal::PinNotSet))
         ));
         assert!(matches!(
             store
@@ -1743,7 +1744,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                     "12a4"
                 )
                 .await,
-            Err(StoreError::Conflict("pin_invalid"))
+            Err(StoreError::Refused(Refusal::PinInvalid))
         ));
         store
             .set_card_pin(
@@ -1758,11 +1759,11 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .unwrap();
         assert!(matches!(
             store.redeem(&m, &pay(None)).await,
-            Err(StoreError::Conflict("pin_required"))
+            Err(StoreError::Refused(Refusal::PinRequired))
         ));
         assert!(matches!(
             store.redeem(&m, &pay(Some("1357"))).await,
-            Err(StoreError::Conflict("pin_wrong"))
+            Err(StoreError::Refused(Refusal::PinWrong))
         ));
         store.redeem(&m, &pay(Some("2468"))).await.unwrap();
         assert_eq!(balance(&store, card, fruits).await, 900);
@@ -1773,13 +1774,13 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             let expected = if n < 5 { "pin_wrong" } else { "pin_locked" };
             let got = store.redeem(&m, &pay(Some("1111"))).await;
             assert!(
-                matches!(got, Err(StoreError::Conflict(c)) if c == expected),
+                matches!(got, Err(StoreError::Refused(c)) if c.code() == expected),
                 "try {n}: {got:?}"
             );
         }
         assert!(matches!(
             store.redeem(&m, &pay(Some("2468"))).await,
-            Err(StoreError::Conflict("pin_locked"))
+            Err(StoreError::Refused(Refusal::PinLocked))
         ));
         assert!(store.card(&pa, card).await.unwrap().pin_locked);
         assert_eq!(balance(&store, card, fruits).await, 900);
@@ -1831,15 +1832,15 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let mut wrong = 0;
         while let Some(r) = tries.join_next().await {
             match r.unwrap() {
-                Err(StoreError::Conflict("pin_wrong")) => wrong += 1,
-                Err(StoreError::Conflict("pin_locked")) => {}
+                Err(StoreError::Refused(Refusal::PinWrong)) => wrong += 1,
+                Err(StoreError::Refused(Refusal::PinLocked)) => {}
                 other => panic!("{other:?}"),
             }
         }
         assert!(wrong <= 4, "{wrong} wrong PINs checked past the limit");
         assert!(matches!(
             store.redeem(&m, &pay(Some("2468"))).await,
-            Err(StoreError::Conflict("pin_locked"))
+            Err(StoreError::Refused(Refusal::PinLocked))
         ));
         assert_eq!(balance(&store, card, fruits).await, 700);
     })
@@ -1882,7 +1883,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                     Some(w.partner_a)
                 )
                 .await,
-            Err(StoreError::Conflict("manager_not_market"))
+            Err(StoreError::Refused(Refusal::ManagerNotMarket))
         ));
         assert!(matches!(
             store
@@ -1913,7 +1914,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                     None
                 )
                 .await,
-            Err(StoreError::Conflict("name_taken"))
+            Err(StoreError::Refused(Refusal::NameTaken))
         ));
         for m in [w.market, north] {
             store
@@ -2135,7 +2136,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             .unwrap();
         assert!(matches!(
             spend(&store, w.market, card, &[(w.fruits, 50)]).await,
-            Err(StoreError::CardRefused("other_market"))
+            Err(StoreError::Refused(Refusal::CardOtherMarket))
         ));
         spend(&store, north, card, &[(w.fruits, 50)]).await.unwrap();
         assert_eq!(
@@ -2183,14 +2184,14 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
                     w.partner_a
                 )
                 .await,
-            Err(StoreError::Conflict("member_in_use"))
+            Err(StoreError::Refused(Refusal::MemberInUse))
         ));
         // Nor can it be archived from the platform.
         assert!(matches!(
             store
                 .set_organization_archived(Actor::system(), w.partner_a, true)
                 .await,
-            Err(StoreError::Conflict("org_in_use"))
+            Err(StoreError::Refused(Refusal::OrgInUse))
         ));
         store
             .remove_program_member(
@@ -2285,7 +2286,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
                     ""
                 )
                 .await,
-            Err(StoreError::Conflict("duplicate_name"))
+            Err(StoreError::Refused(Refusal::DuplicateName))
         ));
         assert!(matches!(
             store
@@ -2296,7 +2297,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
                     ""
                 )
                 .await,
-            Err(StoreError::Conflict("name_required"))
+            Err(StoreError::Refused(Refusal::NameRequired))
         ));
         // Only the operator changes groups.
         assert!(matches!(
@@ -2353,7 +2354,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
                     w.loyalty
                 )
                 .await,
-            Err(StoreError::Conflict("loyalty_reserved"))
+            Err(StoreError::Refused(Refusal::LoyaltyReserved))
         ));
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         store
@@ -2397,7 +2398,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
                     w.fruits
                 )
                 .await,
-            Err(StoreError::Conflict("group_in_use"))
+            Err(StoreError::Refused(Refusal::GroupInUse))
         ));
         assert_eq!(first(store.clone()).await.len(), 3);
     })
@@ -2434,7 +2435,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
                     "5+"
                 )
                 .await,
-            Err(StoreError::Conflict("duplicate_match_key"))
+            Err(StoreError::Refused(Refusal::DuplicateMatchKey))
         ));
         assert!(matches!(
             store
@@ -2481,7 +2482,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
                     ""
                 )
                 .await,
-            Err(StoreError::Conflict("name_required"))
+            Err(StoreError::Refused(Refusal::NameRequired))
         ));
     })
     .await;
@@ -2595,7 +2596,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     5
                 )
                 .await,
-            Err(StoreError::Conflict("max_loads_above_schedule"))
+            Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule))
         ));
         assert!(matches!(
             store
@@ -2609,7 +2610,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     0
                 )
                 .await,
-            Err(StoreError::Conflict("max_loads"))
+            Err(StoreError::Refused(Refusal::MaxLoads))
         ));
         // Another partner cannot touch them.
         assert!(
@@ -2676,7 +2677,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     None
                 )
                 .await,
-            Err(StoreError::Conflict("over_budget"))
+            Err(StoreError::Refused(Refusal::OverBudget))
         ));
         store
             .set_max_loads(
@@ -2718,7 +2719,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     1
                 )
                 .await,
-            Err(StoreError::Conflict("max_loads_below_loaded"))
+            Err(StoreError::Refused(Refusal::MaxLoadsBelowLoaded))
         ));
         store
             .set_max_loads(
@@ -2748,7 +2749,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             store
                 .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), two)
                 .await,
-            Err(StoreError::Conflict("type_in_use"))
+            Err(StoreError::Refused(Refusal::TypeInUse))
         ));
         assert!(
             store
@@ -3489,7 +3490,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
         let back = [(w.fruits, Cents(100))];
         assert!(matches!(
             store.refund(&op, sale.id, &back, "erreur").await,
-            Err(StoreError::Conflict("refund_selling_market_only"))
+            Err(StoreError::Refused(Refusal::RefundSellingMarketOnly))
         ));
         assert_eq!(balance(&store, card, w.fruits).await, 700);
         let refund = store

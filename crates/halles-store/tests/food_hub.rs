@@ -8,6 +8,7 @@ use halles_core::ordering::CycleStatus;
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::taxes::TaxClass;
 use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
@@ -223,7 +224,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             store
                 .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
                 .await,
-            Err(StoreError::Conflict("cycle_not_open"))
+            Err(StoreError::Refused(Refusal::CycleNotOpen))
         ));
         clock.set(at("2026-11-30T13:00:01Z"));
         let moved = store.advance_cycles().await.unwrap();
@@ -280,7 +281,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
                     }
                 )
                 .await,
-            Err(StoreError::Conflict("below_minimum"))
+            Err(StoreError::Refused(Refusal::BelowMinimum))
         ));
 
         // Change, then totals by producer.
@@ -331,7 +332,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
                     &[(w.carrots, Some((Qty::units(5), Cents(300))))]
                 )
                 .await,
-            Err(StoreError::Conflict("below_reserved"))
+            Err(StoreError::Refused(Refusal::BelowReserved))
         ));
         // Cancel gives everything back.
         store

@@ -5,6 +5,7 @@ use halles_core::accounts::Lang;
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{ParticipantInput, ProgramInput};
 use halles_store::testing::TestDb;
@@ -97,7 +98,7 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
                 .adjust_funds(&opg, card, fruits, Cents(amount), "énorme")
                 .await;
             assert!(
-                matches!(r, Err(StoreError::Conflict("amount_too_large"))),
+                matches!(r, Err(StoreError::Refused(Refusal::AmountTooLarge))),
                 "{amount}: {r:?}"
             );
         }

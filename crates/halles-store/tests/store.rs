@@ -3,6 +3,7 @@
 
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role, Scope};
+use halles_core::refusals::Refusal;
 use halles_core::{Clock, ManualClock};
 use halles_store::platform::accounts::{LoginRefusal, NewUser};
 use halles_store::platform::audit::Filter;
@@ -98,7 +99,7 @@ async fn a_person_logs_in_and_is_throttled_after_repeated_failures() {
                 },
             )
             .await;
-        assert!(matches!(dup, Err(StoreError::Conflict("email_taken"))));
+        assert!(matches!(dup, Err(StoreError::Refused(Refusal::EmailTaken))));
     })
     .await;
 }
@@ -148,7 +149,7 @@ async fn a_password_reset_link_works_once_and_expires() {
             store
                 .complete_password_reset(&secret, "encore-un-autre")
                 .await,
-            Err(StoreError::Conflict("reset_invalid"))
+            Err(StoreError::Refused(Refusal::ResetInvalid))
         ));
         assert!(
             store
@@ -189,19 +190,19 @@ async fn an_organization_keeps_at_least_one_admin_and_audits_every_change() {
             .unwrap();
         assert!(matches!(
             store.add_member(&scope, staff.id, Role::Viewer).await,
-            Err(StoreError::Conflict("already_member"))
+            Err(StoreError::Refused(Refusal::AlreadyMember))
         ));
         assert!(matches!(
             store.add_member(&scope, staff.id, Role::Cashier).await,
-            Err(StoreError::Conflict("role_not_allowed"))
+            Err(StoreError::Refused(Refusal::RoleNotAllowed))
         ));
         assert!(matches!(
             store.change_member_role(&scope, m_admin, Role::Staff).await,
-            Err(StoreError::Conflict("last_admin"))
+            Err(StoreError::Refused(Refusal::LastAdmin))
         ));
         assert!(matches!(
             store.remove_member(&scope, m_admin).await,
-            Err(StoreError::Conflict("last_admin"))
+            Err(StoreError::Refused(Refusal::LastAdmin))
         ));
         store
             .change_member_role(&scope, m_staff, Role::Admin)
@@ -293,13 +294,13 @@ async fn an_invitation_is_accepted_once_and_expires() {
         );
         assert!(matches!(
             store.accept_invitation(&secret, &cashier).await,
-            Err(StoreError::Conflict("invitation_invalid"))
+            Err(StoreError::Refused(Refusal::InvitationInvalid))
         ));
         assert!(matches!(
             store
                 .create_invitation(&scope, "caisse@marche.example", Role::Staff)
                 .await,
-            Err(StoreError::Conflict("already_member"))
+            Err(StoreError::Refused(Refusal::AlreadyMember))
         ));
         let (_, late) = store
             .create_invitation(&scope, "tard@marche.example", Role::Staff)

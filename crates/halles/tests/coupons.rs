@@ -7,6 +7,7 @@ mod support;
 use halles_core::coupons::{CardStatus, ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role, Scope};
+use halles_core::refusals::Refusal;
 use halles_store::coupons::{ParticipantInput, ProgramInput};
 use halles_store::{Actor, TenantScope};
 use jiff::civil::date;
@@ -894,7 +895,7 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
         assert!(
             matches!(
                 refused,
-                Err(halles_store::StoreError::Conflict("unknown_register"))
+                Err(halles_store::StoreError::Refused(Refusal::UnknownRegister))
             ),
             "{refused:?}"
         );
@@ -1994,7 +1995,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
         };
         assert!(matches!(
             app.store.redeem(&scope(m), &sale(100)).await,
-            Err(halles_store::StoreError::CardRefused("other_market"))
+            Err(halles_store::StoreError::Refused(Refusal::CardOtherMarket))
         ));
         let res = http
             .put(&links)

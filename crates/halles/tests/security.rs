@@ -7,6 +7,7 @@ mod support;
 
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::{OrgKind, Role, Scope};
+use halles_core::refusals::Refusal;
 use halles_store::coupons::ProgramInput;
 use halles_store::platform::accounts::LoginRefusal;
 use halles_store::testing::TestDb;
@@ -515,7 +516,7 @@ async fn only_hubs_create_order_cycles_and_only_markets_create_registers() {
         let scope = TenantScope::checked(farm.id, Actor::system());
         assert!(matches!(
             app.store.create_register(&scope, "Comptoir").await,
-            Err(halles_store::StoreError::Conflict("wrong_kind"))
+            Err(halles_store::StoreError::Refused(Refusal::WrongKind))
         ));
         app.stop().await;
     }

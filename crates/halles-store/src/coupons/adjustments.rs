@@ -6,6 +6,7 @@ use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::EntryKind;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, ProductGroupId};
 use sqlx::AnyConnection;
 
@@ -44,7 +45,7 @@ async fn draw_lots(
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("concurrent_update"));
+            return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
         }
         out.push((id, Cents(take)));
         left -= take;
@@ -68,10 +69,10 @@ impl Store {
         reason: &str,
     ) -> StoreResult<()> {
         if reason.trim().is_empty() {
-            return Err(StoreError::Conflict("reason_required"));
+            return Err(StoreError::Refused(Refusal::ReasonRequired));
         }
         if amount.0 == 0 {
-            return Err(StoreError::Conflict("invalid_amount"));
+            return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         amount.within_signed(Limit::Movement)?;
         let now = self.now();

@@ -11,6 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use halles_core::coupons::{CardNumber, CardStatus, EntryKind, ProgramRole};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{CardBatchId, CardId, OrgId, ParticipantId, ProgramId};
 use rand::{Rng, RngCore};
 use serde::Serialize;
@@ -144,7 +145,7 @@ impl Store {
     ) -> StoreResult<(CardBatchId, Vec<Card>)> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if size == 0 || size > 5000 {
-            return Err(StoreError::Conflict("batch_size"));
+            return Err(StoreError::Refused(Refusal::BatchSize));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -300,14 +301,14 @@ impl Store {
         if let Access::Member(ProgramRole::Partner) = ps.access()
             && !ps.program().partners_assign_cards
         {
-            return Err(StoreError::Conflict("operator_assigns_cards"));
+            return Err(StoreError::Refused(Refusal::OperatorAssignsCards));
         }
         let who = self.participant(ps, participant).await?;
         if !who.active {
-            return Err(StoreError::Conflict("participant_removed"));
+            return Err(StoreError::Refused(Refusal::ParticipantRemoved));
         }
         if who.card.is_some() {
-            return Err(StoreError::Conflict("already_has_card"));
+            return Err(StoreError::Refused(Refusal::AlreadyHasCard));
         }
         Ok(who.partner)
     }
@@ -337,10 +338,10 @@ impl Store {
             .await?,
         };
         let Some(card) = target else {
-            return Err(StoreError::Conflict(if number.is_some() {
-                "unknown_card"
+            return Err(StoreError::Refused(if number.is_some() {
+                Refusal::UnknownCard
             } else {
-                "no_free_card"
+                Refusal::NoFreeCard
             }));
         };
         // Only an unassigned card can be given: decided by the update itself.
@@ -356,7 +357,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("card_not_free"));
+            return Err(StoreError::Refused(Refusal::CardNotFree));
         }
         audit::record(
             &mut tx,
@@ -389,7 +390,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if funds.unwrap_or(0) > 0 {
-            return Err(StoreError::Conflict("card_has_funds"));
+            return Err(StoreError::Refused(Refusal::CardHasFunds));
         }
         let n = sqlx::query(
             "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
@@ -401,7 +402,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("card_state"));
+            return Err(StoreError::Refused(Refusal::CardState));
         }
         self.audit_card(&mut tx, scope, &card, "unassigned").await?;
         tx.commit().await
@@ -441,7 +442,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("card_state"));
+            return Err(StoreError::Refused(Refusal::CardState));
         }
         self.audit_card(&mut tx, scope, &card, to).await?;
         tx.commit().await
@@ -456,7 +457,9 @@ impl Store {
         number: Option<&CardNumber>,
     ) -> StoreResult<Card> {
         let (scope, old) = (ps.tenant(), self.program_card(ps, id).await?);
-        let participant = old.participant.ok_or(StoreError::Conflict("card_state"))?;
+        let participant = old
+            .participant
+            .ok_or(StoreError::Refused(Refusal::CardState))?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let target: Option<i64> = match number {
@@ -472,7 +475,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?,
         };
-        let new = CardId(target.ok_or(StoreError::Conflict("no_free_card"))?);
+        let new = CardId(target.ok_or(StoreError::Refused(Refusal::NoFreeCard))?);
         self.lock_card(&mut tx, id).await?;
         let lost = sqlx::query(
             "UPDATE cards SET status = 'lost', replaced_by = $1, updated_at = $2 WHERE id = $3 \
@@ -496,7 +499,7 @@ impl Store {
         .await?
         .rows_affected();
         if lost != 1 || given != 1 {
-            return Err(StoreError::Conflict("card_state"));
+            return Err(StoreError::Refused(Refusal::CardState));
         }
         let from = card_dims(&mut tx, id).await?;
         let to = card_dims(&mut tx, new).await?;
@@ -516,7 +519,7 @@ impl Store {
         let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let pin = pin.trim().to_owned();
         if pin.len() != 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
-            return Err(StoreError::Conflict("pin_invalid"));
+            return Err(StoreError::Refused(Refusal::PinInvalid));
         }
         let hash = crate::platform::secrets::hash_password_bounded(&pin).await?;
         let mut tx = self.write_tx().await?;
@@ -567,7 +570,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("card_state"));
+            return Err(StoreError::Refused(Refusal::CardState));
         }
         self.audit_card(&mut tx, scope, &card, "unassigned").await?;
         tx.commit().await
@@ -585,7 +588,7 @@ impl Store {
         let scope = ps.operated()?.tenant();
         let card = self.program_card(ps, id).await?;
         if amount.0 <= 0 {
-            return Err(StoreError::Conflict("invalid_amount"));
+            return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         amount.within(halles_core::limits::Limit::Movement)?;
         let loyalty = self
@@ -606,7 +609,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("card_state"));
+            return Err(StoreError::Refused(Refusal::CardState));
         }
         let dims = card_dims(&mut tx, id).await?;
         let lot = add_lot(

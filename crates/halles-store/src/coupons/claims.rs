@@ -12,6 +12,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{BatchStatus, ClaimStatus, ProgramRole, local_date, start_of};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{ClaimId, OrgId, PaymentBatchId, ProgramId};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -227,12 +228,12 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if p.report_period.start(start) != start {
-            return Err(StoreError::Conflict("period_invalid"));
+            return Err(StoreError::Refused(Refusal::PeriodInvalid));
         }
         let end = p.report_period.next(start);
         let now = self.now();
         if end > local_date(now) {
-            return Err(StoreError::Conflict("period_open"));
+            return Err(StoreError::Refused(Refusal::PeriodOpen));
         }
         let mut tx = self.write_tx().await?;
         // No day is claimed twice, even after the program's period changed (a month claimed,
@@ -248,12 +249,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if overlap.is_some() {
-            return Err(StoreError::Conflict("already_claimed"));
+            return Err(StoreError::Refused(Refusal::AlreadyClaimed));
         }
         let owed =
             owed_between(&mut tx, program, scope.org, start_of(start), start_of(end)).await?;
         if owed.0 <= 0 {
-            return Err(StoreError::Conflict("nothing_owed"));
+            return Err(StoreError::Refused(Refusal::NothingOwed));
         }
         let inserted = sqlx::query(
             "INSERT INTO reimbursement_claims (organization_id, program_id, market_id, period_start, period_end, \
@@ -275,7 +276,7 @@ impl Store {
             Err(e) => {
                 let e = StoreError::from(e);
                 return Err(if e.is_unique_violation() {
-                    StoreError::Conflict("already_claimed")
+                    StoreError::Refused(Refusal::AlreadyClaimed)
                 } else {
                     e
                 });
@@ -350,7 +351,7 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let reason = reason.trim();
         if !approve && reason.is_empty() {
-            return Err(StoreError::Conflict("reason_required"));
+            return Err(StoreError::Refused(Refusal::ReasonRequired));
         }
         let status = if approve {
             ClaimStatus::Approved
@@ -378,7 +379,7 @@ impl Store {
             drop(tx);
             // Exists, so it was decided already; or not found.
             self.claim(ps, id).await?;
-            return Err(StoreError::Conflict("claim_decided"));
+            return Err(StoreError::Refused(Refusal::ClaimDecided));
         }
         let change = Change::by(scope, Action::Update, "reimbursement_claim", id)
             .before(json!({ "status": was.status.code(), "reason": was.reason }))
@@ -399,7 +400,7 @@ impl Store {
         ids.sort_by_key(|c| c.0);
         ids.dedup();
         if ids.is_empty() {
-            return Err(StoreError::Conflict("no_claims"));
+            return Err(StoreError::Refused(Refusal::NoClaims));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -416,7 +417,7 @@ impl Store {
             .await?
             .map(|r| r.try_get("amount_cents"))
             .transpose()?;
-            total += amount.ok_or(StoreError::Conflict("claim_not_approved"))?;
+            total += amount.ok_or(StoreError::Refused(Refusal::ClaimNotApproved))?;
         }
         let batch: i64 = sqlx::query(
             "INSERT INTO payment_batches (organization_id, program_id, total_cents, created_by, created_at) \
@@ -442,7 +443,7 @@ impl Store {
             .await?
             .rows_affected();
             if n != 1 {
-                return Err(StoreError::Conflict("claim_not_approved"));
+                return Err(StoreError::Refused(Refusal::ClaimNotApproved));
             }
         }
         let change = Change::by(scope, Action::Create, "payment_batch", batch)
@@ -480,7 +481,7 @@ impl Store {
         if n != 1 {
             drop(tx);
             self.payment_batch(ps, batch).await?;
-            return Err(StoreError::Conflict("batch_paid"));
+            return Err(StoreError::Refused(Refusal::BatchPaid));
         }
         sqlx::query("UPDATE reimbursement_claims SET status = 'paid' WHERE batch_id = $1")
             .bind(batch.0)

@@ -6,6 +6,7 @@ use super::schedules::Schedule;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::Enrolment;
+use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -27,13 +28,13 @@ impl Store {
         let s = self.program_schedule(ps, schedule).await?;
         let p = self.participant(ps, participant).await?;
         if max_loads == 0 {
-            return Err(StoreError::Conflict("max_loads"));
+            return Err(StoreError::Refused(Refusal::MaxLoads));
         }
         if max_loads > s.max_loads {
-            return Err(StoreError::Conflict("max_loads_above_schedule"));
+            return Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule));
         }
         if s.archived {
-            return Err(StoreError::Conflict("schedule_archived"));
+            return Err(StoreError::Refused(Refusal::ScheduleArchived));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -103,7 +104,7 @@ pub(crate) async fn reserve_again(
     .into_iter()
     .collect();
     if done.len() > max_loads as usize {
-        return Err(StoreError::Conflict("max_loads_below_loaded"));
+        return Err(StoreError::Refused(Refusal::MaxLoadsBelowLoaded));
     }
     let pending = s
         .calendar()
@@ -123,7 +124,7 @@ pub(crate) async fn reserve_again(
     .await?
     .rows_affected();
     if moved != 1 {
-        return Err(StoreError::Conflict("over_budget"));
+        return Err(StoreError::Refused(Refusal::OverBudget));
     }
     sqlx::query(
         "UPDATE enrolments SET max_loads = $1, reserved_cents = $2 WHERE schedule_id = $3 \

@@ -6,6 +6,7 @@ use super::ProgramScope;
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::platform::audit::{self, Action, Change};
+use halles_core::refusals::Refusal;
 use halles_core::{ProductGroupId, ProgramId};
 use serde_json::json;
 
@@ -21,7 +22,7 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en) = (name_fr.trim(), name_en.trim());
         if fr.is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         let en = if en.is_empty() { fr } else { en };
         let before = self.group_of(program, group).await?;
@@ -38,7 +39,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("duplicate_name"),
+            e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateName),
             e => e,
         })?;
         let change = Change::by(scope, Action::Update, "product_group", group)
@@ -107,7 +108,7 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let before = self.group_of(program, group).await?;
         if before.is_loyalty {
-            return Err(StoreError::Conflict("loyalty_reserved"));
+            return Err(StoreError::Refused(Refusal::LoyaltyReserved));
         }
         let mut tx = self.write_tx().await?;
         let used: i64 = sqlx::query_scalar(
@@ -121,7 +122,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if used > 0 {
-            return Err(StoreError::Conflict("group_in_use"));
+            return Err(StoreError::Refused(Refusal::GroupInUse));
         }
         sqlx::query(
             "DELETE FROM schedule_amounts WHERE organization_id = $1 AND product_group_id = $2",

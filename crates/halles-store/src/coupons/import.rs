@@ -18,6 +18,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, local_date};
 use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ProductGroupId, ScheduleId};
 use serde::Serialize;
 use serde_json::json;
@@ -170,7 +171,7 @@ impl Store {
             _ => return Err(StoreError::NotFound),
         };
         if consent_purpose.trim().is_empty() {
-            return Err(StoreError::Conflict("consent_required"));
+            return Err(StoreError::Refused(Refusal::ConsentRequired));
         }
         let types = self.participant_types(program).await?;
         let off = prog.off_platform;

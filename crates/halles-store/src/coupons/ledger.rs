@@ -6,6 +6,7 @@ use crate::db::{Backend, ms};
 use crate::{Actor, Store, StoreError, StoreResult};
 use halles_core::coupons::{CardStatus, EntryKind};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{
     CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, RegisterId,
     ScheduleId,
@@ -337,7 +338,7 @@ pub(crate) async fn expire_lot(
     .await?
     .rows_affected();
     if n != 1 {
-        return Err(StoreError::Conflict("concurrent_update"));
+        return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
     }
     if let Some(env) = r.envelope_id {
         sqlx::query("UPDATE budget_envelopes SET loaded_cents = loaded_cents - $1 WHERE id = $2")
@@ -459,7 +460,7 @@ impl Store {
             .await?
             .rows_affected();
             if n != 1 {
-                return Err(StoreError::Conflict("concurrent_update"));
+                return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
             }
             let schedule = l.schedule_id.map(ScheduleId);
             let new_lot = add_lot(

@@ -10,6 +10,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{EntryKind, local_date};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -289,7 +290,7 @@ impl Store {
         let s = self.program_schedule(ps, schedule).await?;
         let p = self.participant(ps, participant).await?;
         if local_date(self.now()) > s.ends_on {
-            return Err(StoreError::Conflict("schedule_ended"));
+            return Err(StoreError::Refused(Refusal::ScheduleEnded));
         }
         let total = s.per_load(p.participant_type);
         let mut tx = self.write_tx().await?;
@@ -304,7 +305,7 @@ impl Store {
         .await?
         .rows_affected();
         if reopened != 1 {
-            return Err(StoreError::Conflict("no_missed_load"));
+            return Err(StoreError::Refused(Refusal::NoMissedLoad));
         }
         let reserved = sqlx::query(
             "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
@@ -317,7 +318,7 @@ impl Store {
         .await?
         .rows_affected();
         if reserved != 1 {
-            return Err(StoreError::Conflict("over_budget"));
+            return Err(StoreError::Refused(Refusal::OverBudget));
         }
         sqlx::query(
             "UPDATE enrolments SET reserved_cents = reserved_cents + $1, loaded_through = '' \
@@ -354,7 +355,7 @@ impl Store {
                 .iter()
                 .find(|e| e.schedule == schedule)
                 .map(|e| e.id.0)
-                .ok_or(StoreError::Conflict("no_envelope"))?,
+                .ok_or(StoreError::Refused(Refusal::NoEnvelope))?,
         };
         let mut run = LoadRun::default();
         self.load_one(&s, &t, due, &mut run).await?;

@@ -7,6 +7,7 @@ use crate::db::{Store, ms};
 use crate::error::{StoreError, StoreResult};
 use crate::platform::audit::{self, Action, Change};
 use halles_core::coupons::ProgramRole;
+use halles_core::refusals::Refusal;
 use halles_core::{MarketGroupId, OrgId, ProgramId};
 use serde::Serialize;
 use serde_json::json;
@@ -49,14 +50,14 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
         if let Some(m) = manager
             && !is_market(&mut tx, program, m).await?
         {
-            return Err(StoreError::Conflict("manager_not_market"));
+            return Err(StoreError::Refused(Refusal::ManagerNotMarket));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO market_groups (organization_id, program_id, name, manager_id, created_at) \
@@ -70,7 +71,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("name_taken"),
+            e if e.is_unique_violation() => StoreError::Refused(Refusal::NameTaken),
             e => e,
         })?;
         let change = Change::by(scope, Action::Create, "market_group", id)

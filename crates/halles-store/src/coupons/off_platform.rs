@@ -11,6 +11,7 @@ use crate::db::ms;
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{Enrolment, Expiry, LoadMoment};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
 use jiff::civil::Date;
 use sqlx::{AnyConnection, Row};
@@ -50,9 +51,9 @@ pub(crate) async fn start_allowance(
     now: jiff::Timestamp,
 ) -> StoreResult<ScheduleId> {
     let all = a.moment.dates(a.starts_on, a.ends_on).len();
-    let max_loads = u32::try_from(all).map_err(|_| StoreError::Conflict("no_load_in_period"))?;
+    let max_loads = u32::try_from(all).map_err(|_| StoreError::Refused(Refusal::NoLoadInPeriod))?;
     if max_loads == 0 {
-        return Err(StoreError::Conflict("no_load_in_period"));
+        return Err(StoreError::Refused(Refusal::NoLoadInPeriod));
     }
     let expiry =
         serde_json::to_string(&Expiry::Never).map_err(|_| StoreError::Corrupt("expiry"))?;

@@ -5,6 +5,7 @@ use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{ProgramRole, participant_code};
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProgramId};
 use jiff::civil::Date;
 use rand::RngCore;
@@ -182,14 +183,14 @@ pub(crate) async fn insert_participant(
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+            e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateId1),
             e => e,
         })?;
         if let Some(r) = inserted {
             return Ok(r.try_get::<i64, _>("id")?);
         }
     }
-    Err(StoreError::Conflict("code_collision"))
+    Err(StoreError::Refused(Refusal::CodeCollision))
 }
 
 /// Changes a participant's type and identity fields in the caller's transaction.
@@ -211,7 +212,7 @@ pub(crate) async fn update_identity(
     .execute(&mut *tx)
     .await
     .map_err(|e| match StoreError::from(e) {
-        e if e.is_unique_violation() => StoreError::Conflict("duplicate_id1"),
+        e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateId1),
         e => e,
     })?;
     Ok(())
@@ -300,20 +301,20 @@ impl Store {
         };
         let t = input
             .participant_type
-            .ok_or(StoreError::Conflict("unknown_type"))?;
+            .ok_or(StoreError::Refused(Refusal::UnknownType))?;
         if !self
             .participant_types(program)
             .await?
             .iter()
             .any(|x| x.id == t)
         {
-            return Err(StoreError::Conflict("unknown_type"));
+            return Err(StoreError::Refused(Refusal::UnknownType));
         }
         let consent = input
             .consent_on
-            .ok_or(StoreError::Conflict("consent_required"))?;
+            .ok_or(StoreError::Refused(Refusal::ConsentRequired))?;
         if input.consent_purpose.trim().is_empty() {
-            return Err(StoreError::Conflict("consent_required"));
+            return Err(StoreError::Refused(Refusal::ConsentRequired));
         }
         let input = &input.for_program(prog.anonymous);
         let now = self.now();
@@ -421,7 +422,7 @@ impl Store {
             .iter()
             .any(|x| x.id == t)
         {
-            return Err(StoreError::Conflict("unknown_type"));
+            return Err(StoreError::Refused(Refusal::UnknownType));
         }
         let anonymous = ps.program().anonymous;
         let input = &input.for_program(anonymous);

@@ -2,6 +2,7 @@
 
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::CardId;
+use halles_core::refusals::Refusal;
 use sqlx::Row;
 
 /// How many wrong PINs in a row lock a card's PIN.
@@ -29,17 +30,17 @@ impl Store {
             return Ok(());
         }
         let Some(hash) = row.try_get::<Option<String>, _>("pin_hash")? else {
-            return Err(StoreError::Conflict("pin_not_set"));
+            return Err(StoreError::Refused(Refusal::PinNotSet));
         };
         if row.try_get::<i64, _>("pin_failures")? >= PIN_TRIES {
-            return Err(StoreError::Conflict("pin_locked"));
+            return Err(StoreError::Refused(Refusal::PinLocked));
         }
         let Some(pin) = pin
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(str::to_owned)
         else {
-            return Err(StoreError::Conflict("pin_required"));
+            return Err(StoreError::Refused(Refusal::PinRequired));
         };
         let mut tx = self.write_tx().await?;
         let tries: Option<i64> = sqlx::query_scalar(
@@ -52,7 +53,7 @@ impl Store {
         .await?;
         tx.commit().await?;
         let Some(tries) = tries else {
-            return Err(StoreError::Conflict("pin_locked"));
+            return Err(StoreError::Refused(Refusal::PinLocked));
         };
         // Argon2 takes a moment of CPU and 19 MiB: on the bounded hashing threads. When they
         // are all busy the attempt was never checked, so it is given back.
@@ -82,7 +83,7 @@ impl Store {
             return Ok(());
         }
         if tries < PIN_TRIES {
-            return Err(StoreError::Conflict("pin_wrong"));
+            return Err(StoreError::Refused(Refusal::PinWrong));
         }
         let change = crate::platform::audit::Change::by(
             scope,
@@ -94,6 +95,6 @@ impl Store {
         .after(serde_json::json!({"pin_locked": true, "pin_failures": tries}));
         crate::platform::audit::record(&mut tx, change, self.now()).await?;
         tx.commit().await?;
-        Err(StoreError::Conflict("pin_locked"))
+        Err(StoreError::Refused(Refusal::PinLocked))
     }
 }

@@ -6,6 +6,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::OrgKind;
+use halles_core::refusals::Refusal;
 use halles_core::{OrgId, ParticipantTypeId, ProductGroupId, ProgramId, RegisterId};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -280,10 +281,10 @@ impl Store {
         input: &ProgramInput,
     ) -> StoreResult<ProgramId> {
         if input.name.trim().is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         if input.ends_on < input.starts_on {
-            return Err(StoreError::Conflict("ends_before_start"));
+            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -449,10 +450,10 @@ impl Store {
         let (scope, id) = (ps.operated()?.tenant(), ps.id());
         let before = self.program_by_id(id).await?;
         if input.name.trim().is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         if input.ends_on < input.starts_on {
-            return Err(StoreError::Conflict("ends_before_start"));
+            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
         }
         let mut tx = self.write_tx().await?;
         sqlx::query(
@@ -576,7 +577,7 @@ impl Store {
     ) -> StoreResult<ProductGroupId> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if name_fr.trim().is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -591,7 +592,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict("duplicate_name"),
+            e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateName),
             e => e,
         })?
         .try_get("id")?;
@@ -645,7 +646,7 @@ impl Store {
             ProgramRole::Funder => OrgKind::Funder,
         };
         if kind != expected.code() {
-            return Err(StoreError::Conflict("wrong_kind"));
+            return Err(StoreError::Refused(Refusal::WrongKind));
         }
         let mut tx = self.write_tx().await?;
         sqlx::query(
@@ -686,7 +687,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         if role == ProgramRole::Partner {
             if partner_holds(&mut tx, member, Some(program)).await? {
-                return Err(StoreError::Conflict("member_in_use"));
+                return Err(StoreError::Refused(Refusal::MemberInUse));
             }
             sqlx::query("DELETE FROM budget_envelopes WHERE program_id = $1 AND partner_id = $2")
                 .bind(program.0)
@@ -753,7 +754,7 @@ impl Store {
     ) -> StoreResult<RegisterId> {
         self.require_kind(scope, OrgKind::Market).await?;
         if name.trim().is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;

@@ -6,6 +6,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::EntryKind;
 use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{ProductGroupId, RedemptionId, RefundId, ScheduleId};
 use sqlx::FromRow;
 
@@ -23,10 +24,10 @@ impl Store {
         // The operator reads its programs' sales, but only the market that made one refunds
         // it: a refund lowers what that market is owed.
         if red.market != scope.org {
-            return Err(StoreError::Conflict("refund_selling_market_only"));
+            return Err(StoreError::Refused(Refusal::RefundSellingMarketOnly));
         }
         if lines.iter().any(|(_, c)| c.0 < 0) {
-            return Err(StoreError::Conflict("invalid_amount"));
+            return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         for (_, c) in lines {
             c.within(Limit::Movement)?;
@@ -36,7 +37,7 @@ impl Store {
             .within(Limit::Movement)?
             .0;
         if total <= 0 {
-            return Err(StoreError::Conflict("invalid_amount"));
+            return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -52,7 +53,7 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("refund_exceeds_payment"));
+            return Err(StoreError::Refused(Refusal::RefundExceedsPayment));
         }
         let refund_id: i64 = sqlx::query_scalar(
             "INSERT INTO refunds (organization_id, redemption_id, amount_cents, reason, actor_user_id, actor_token_id, \
@@ -79,7 +80,7 @@ impl Store {
             .await?
             .rows_affected();
             if n != 1 {
-                return Err(StoreError::Conflict("refund_exceeds_payment"));
+                return Err(StoreError::Refused(Refusal::RefundExceedsPayment));
             }
             // Back to the lots the line was drawn from, net of earlier refunds; own group first.
             let lots = sqlx::query_as::<_, OpenLot>(

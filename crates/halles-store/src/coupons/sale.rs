@@ -12,6 +12,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::EntryKind;
 use halles_core::limits::{AmountError, Limit};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, OrgId, ProductGroupId, ProgramId, RedemptionId, RegisterId, ScheduleId};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -265,7 +266,7 @@ async fn draw_from(tx: &mut AnyConnection, lots: &[Lot], amount: Cents) -> Store
             .await?
             .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("concurrent_update"));
+            return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
         }
         out.push(drawn);
     }
@@ -438,7 +439,7 @@ impl Store {
         group: ProductGroupId,
     ) -> StoreError {
         match card_dims(tx, card).await {
-            Ok(d) if !d.status.can_spend() => StoreError::CardRefused(d.status.code()),
+            Ok(d) if !d.status.can_spend() => StoreError::Refused(d.status.refusal()),
             Ok(_) => StoreError::Insufficient(group),
             Err(e) => e,
         }
@@ -454,7 +455,7 @@ impl Store {
     ) -> StoreResult<Redemption> {
         match self.redeem_once(scope, input, None).await? {
             Redeemed::Done(r) => Ok(r),
-            Redeemed::Replay(_) => Err(StoreError::Conflict("idempotency_key_reused")),
+            Redeemed::Replay(_) => Err(StoreError::Refused(Refusal::IdempotencyKeyReused)),
         }
     }
 
@@ -502,7 +503,7 @@ impl Store {
         }
         lines.retain(|_, c| *c > 0);
         if lines.is_empty() {
-            return Err(StoreError::Conflict("empty_redemption"));
+            return Err(StoreError::Refused(Refusal::EmptyRedemption));
         }
         let now = self.now();
         // What does not move money is read before the write transaction, on the read pool: the
@@ -542,14 +543,14 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if !dims.status.can_spend() {
-            return Err(StoreError::CardRefused(dims.status.code()));
+            return Err(StoreError::Refused(dims.status.refusal()));
         }
         if input.register.is_some() && !first.register_ok {
-            return Err(StoreError::Conflict("unknown_register"));
+            return Err(StoreError::Refused(Refusal::UnknownRegister));
         }
         // The holder's partner may send its participants to some markets only.
         if first.links > 0 && !first.linked {
-            return Err(StoreError::CardRefused("other_market"));
+            return Err(StoreError::Refused(Refusal::CardOtherMarket));
         }
         if first.pin_required {
             self.check_pin(scope, dims.card, input.pin.as_deref())
@@ -665,7 +666,7 @@ impl Store {
                 .rows_affected();
             if kept != 1 {
                 // Used meanwhile: this sale is rolled back, and the caller replays the first.
-                return Err(StoreError::Conflict("idempotency_key_reused"));
+                return Err(StoreError::Refused(Refusal::IdempotencyKeyReused));
             }
         }
         tx.commit().await?;

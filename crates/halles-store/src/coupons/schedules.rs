@@ -9,6 +9,7 @@ use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{Calendar, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{
     EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId,
 };
@@ -138,19 +139,19 @@ impl Store {
     ) -> StoreResult<ScheduleId> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if input.name.trim().is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         if input.ends_on < input.starts_on {
-            return Err(StoreError::Conflict("ends_before_start"));
+            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
         }
         if input.max_loads == 0 {
-            return Err(StoreError::Conflict("max_loads"));
+            return Err(StoreError::Refused(Refusal::MaxLoads));
         }
         let groups = self.product_groups(program).await?;
         let types = self.participant_types(program).await?;
         for (t, g, c) in &input.amounts {
             if !types.iter().any(|x| x.id == *t) || !groups.iter().any(|x| x.id == *g) || c.0 < 0 {
-                return Err(StoreError::Conflict("unknown_group_or_type"));
+                return Err(StoreError::Refused(Refusal::UnknownGroupOrType));
             }
             c.within(Limit::Movement)?;
         }
@@ -328,7 +329,7 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         if held != 0 || uses != 0 {
-            return Err(StoreError::Conflict("envelope_in_use"));
+            return Err(StoreError::Refused(Refusal::EnvelopeInUse));
         }
         sqlx::query("DELETE FROM budget_envelopes WHERE id = $1 AND organization_id = $2")
             .bind(id.0)
@@ -362,10 +363,10 @@ impl Store {
             .iter()
             .any(|m| m.org == partner && m.role == halles_core::coupons::ProgramRole::Partner);
         if !is_partner {
-            return Err(StoreError::Conflict("not_a_partner"));
+            return Err(StoreError::Refused(Refusal::NotAPartner));
         }
         if budget.0 < 0 {
-            return Err(StoreError::Conflict("negative_budget"));
+            return Err(StoreError::Refused(Refusal::NegativeBudget));
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
@@ -399,7 +400,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if exists.is_some() {
-                    return Err(StoreError::Conflict("below_committed"));
+                    return Err(StoreError::Refused(Refusal::BelowCommitted));
                 }
                 sqlx::query_scalar(
                     "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
@@ -437,7 +438,7 @@ impl Store {
         let scope = ps.operated()?.tenant();
         let s = self.program_schedule(ps, schedule).await?;
         if amount.0 <= 0 || from == to {
-            return Err(StoreError::Conflict("invalid_amount"));
+            return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         amount.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
@@ -452,7 +453,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(from_after) = taken else {
-            return Err(StoreError::Conflict("over_budget"));
+            return Err(StoreError::Refused(Refusal::OverBudget));
         };
         let given: Option<i64> = sqlx::query_scalar(
             "UPDATE budget_envelopes SET budget_cents = budget_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
@@ -475,9 +476,9 @@ impl Store {
             .bind(s.program.0)
             .fetch_optional(&mut *tx)
             .await?;
-            return Err(StoreError::Conflict(match exists {
-                Some(_) => "budget_too_large",
-                None => "no_envelope",
+            return Err(StoreError::Refused(match exists {
+                Some(_) => Refusal::BudgetTooLarge,
+                None => Refusal::NoEnvelope,
             }));
         };
         let change = Change::by(
@@ -536,7 +537,7 @@ impl Store {
         let s = self.program_schedule(ps, schedule).await?;
         let p = self.participant(ps, participant).await?;
         if s.archived {
-            return Err(StoreError::Conflict("schedule_archived"));
+            return Err(StoreError::Refused(Refusal::ScheduleArchived));
         }
         let today = local_date(self.now());
         let e = s.calendar().enrolment(today, catch_up, max_loads);
@@ -653,7 +654,7 @@ pub(crate) async fn enrol_tx(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(envelope) = envelope else {
-        return Err(StoreError::Conflict("over_budget"));
+        return Err(StoreError::Refused(Refusal::OverBudget));
     };
     sqlx::query(
         "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
@@ -670,7 +671,7 @@ pub(crate) async fn enrol_tx(
     .execute(&mut *tx)
     .await
     .map_err(|e| match StoreError::from(e) {
-        e if e.is_unique_violation() => StoreError::Conflict("already_enrolled"),
+        e if e.is_unique_violation() => StoreError::Refused(Refusal::AlreadyEnrolled),
         e => e,
     })?;
     Ok(reserve)

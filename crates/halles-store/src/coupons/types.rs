@@ -7,6 +7,7 @@ use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::platform::audit::{self, Action, Change};
 use halles_core::ParticipantTypeId;
+use halles_core::refusals::Refusal;
 use serde_json::json;
 
 /// Names and match key of a participant type, as typed: the English name and the key default to
@@ -14,7 +15,7 @@ use serde_json::json;
 fn cleaned<'a>(fr: &'a str, en: &'a str, key: &'a str) -> StoreResult<(&'a str, &'a str, String)> {
     let fr = fr.trim();
     if fr.is_empty() {
-        return Err(StoreError::Conflict("name_required"));
+        return Err(StoreError::Refused(Refusal::NameRequired));
     }
     let en = Some(en.trim()).filter(|e| !e.is_empty()).unwrap_or(fr);
     let key = Some(key.trim()).filter(|k| !k.is_empty()).unwrap_or(fr);
@@ -23,7 +24,7 @@ fn cleaned<'a>(fr: &'a str, en: &'a str, key: &'a str) -> StoreResult<(&'a str, 
 
 fn duplicate_key(e: sqlx::Error) -> StoreError {
     match StoreError::from(e) {
-        e if e.is_unique_violation() => StoreError::Conflict("duplicate_match_key"),
+        e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateMatchKey),
         e => e,
     }
 }
@@ -118,7 +119,7 @@ impl Store {
             .find(|t| t.id == id)
             .ok_or(StoreError::NotFound)?;
         if types.len() == 1 {
-            return Err(StoreError::Conflict("last_type"));
+            return Err(StoreError::Refused(Refusal::LastType));
         }
         let mut tx = self.write_tx().await?;
         let used: i64 = sqlx::query_scalar(
@@ -130,7 +131,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if used > 0 {
-            return Err(StoreError::Conflict("type_in_use"));
+            return Err(StoreError::Refused(Refusal::TypeInUse));
         }
         sqlx::query(
             "DELETE FROM schedule_amounts WHERE organization_id = $1 AND participant_type_id = $2",

@@ -7,6 +7,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
+use halles_core::refusals::Refusal;
 use halles_core::taxes::TaxClass;
 use halles_core::{OrgId, ProductId};
 use jiff::Timestamp;
@@ -336,7 +337,7 @@ impl Store {
     pub async fn link_producer(&self, scope: &TenantScope, producer: OrgId) -> StoreResult<()> {
         let p = self.organization_by_id(producer).await?;
         if p.kind != OrgKind::Producer {
-            return Err(StoreError::Conflict("not_a_producer"));
+            return Err(StoreError::Refused(Refusal::NotAProducer));
         }
         self.link(scope, "hub_producers", "producer_id", producer, None)
             .await
@@ -351,7 +352,7 @@ impl Store {
     ) -> StoreResult<()> {
         let b = self.organization_by_id(buyer).await?;
         if b.kind != OrgKind::Buyer {
-            return Err(StoreError::Conflict("not_a_buyer"));
+            return Err(StoreError::Refused(Refusal::NotABuyer));
         }
         self.link(scope, "hub_buyers", "buyer_id", buyer, Some(buyer_type))
             .await

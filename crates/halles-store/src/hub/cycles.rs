@@ -9,6 +9,7 @@ use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrgId, PriceRuleId, ProductId};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -148,7 +149,7 @@ impl Store {
         self.require_kind(scope, halles_core::organizations::OrgKind::Hub)
             .await?;
         if c.closes_at <= c.opens_at {
-            return Err(StoreError::Conflict("closes_before_opening"));
+            return Err(StoreError::Refused(Refusal::ClosesBeforeOpening));
         }
         c.order_fee.within(halles_core::limits::Limit::Movement)?;
         for l in &c.locations {
@@ -157,7 +158,7 @@ impl Store {
         }
         for p in &c.producers {
             if !self.works_with(scope.org, *p).await? {
-                return Err(StoreError::Conflict("producer_not_linked"));
+                return Err(StoreError::Refused(Refusal::ProducerNotLinked));
             }
         }
         let now = self.now();
@@ -298,7 +299,7 @@ impl Store {
     ) -> StoreResult<()> {
         let c = self.cycle(scope.org, id).await?;
         if !c.status.can_become(to) {
-            return Err(StoreError::Conflict("status_change_not_allowed"));
+            return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -314,7 +315,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("status_change_not_allowed"));
+            return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
         let change = Change::by(scope, Action::Update, "order_cycle", id)
             .before(json!({"status": c.status}))
@@ -440,10 +441,10 @@ impl Store {
     ) -> StoreResult<()> {
         let c = self.cycle(hub, cycle).await?;
         if !c.producers.contains(&producer) {
-            return Err(StoreError::Conflict("producer_not_in_cycle"));
+            return Err(StoreError::Refused(Refusal::ProducerNotInCycle));
         }
         if matches!(c.status, CycleStatus::Closed | CycleStatus::Completed) {
-            return Err(StoreError::Conflict("cycle_closed"));
+            return Err(StoreError::Refused(Refusal::CycleClosed));
         }
         for (q, p) in entries.iter().filter_map(|(_, o)| o.as_ref()) {
             q.within()?;
@@ -487,7 +488,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if exists.is_some() {
-                    return Err(StoreError::Conflict("below_reserved"));
+                    return Err(StoreError::Refused(Refusal::BelowReserved));
                 }
                 if offer.is_some() && qty.0 > 0 {
                     sqlx::query(
@@ -659,7 +660,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let c = Self::cycle_from_row(&row)?;
         if c.status != CycleStatus::Open || self.now() >= c.closes_at {
-            return Err(StoreError::Conflict("cycle_not_open"));
+            return Err(StoreError::Refused(Refusal::CycleNotOpen));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use halles_core::pricing::{
     BuyerType, MarginBp, PriceRule, buyer_price, catch_weight_unit_price, margin_for,
 };
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::taxes::{TaxClass, Taxes};
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use jiff::Timestamp;
@@ -279,7 +280,7 @@ impl Store {
     /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
     /// the order and its key commit together, so a server killed between the two cannot leave
     /// an order whose retry would place it again. A key already used answers
-    /// `Conflict("idempotency_key_reused")` and nothing is placed; [`Store::order_key`] then
+    /// `Refused(Refusal::IdempotencyKeyReused)` and nothing is placed; [`Store::order_key`] then
     /// says what it holds.
     pub async fn place_order_keyed(
         &self,
@@ -292,7 +293,7 @@ impl Store {
         Self::may_act(scope, hub, input.buyer)?;
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
-            return Err(StoreError::Conflict("empty_order"));
+            return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
         let c = self.cycle(hub, cycle).await?;
@@ -391,7 +392,7 @@ impl Store {
             .rows_affected();
             if kept != 1 {
                 // Used meanwhile: this order rolls back, and the caller answers with the first.
-                return Err(StoreError::Conflict("idempotency_key_reused"));
+                return Err(StoreError::Refused(Refusal::IdempotencyKeyReused));
             }
         }
         audit::record(
@@ -466,14 +467,14 @@ impl Store {
                     .locations
                     .iter()
                     .find(|x| x.id == l)
-                    .ok_or(StoreError::Conflict("unknown_location"))?;
+                    .ok_or(StoreError::Refused(Refusal::UnknownLocation))?;
                 if subtotal < loc.input.min_order {
-                    return Err(StoreError::Conflict("below_minimum"));
+                    return Err(StoreError::Refused(Refusal::BelowMinimum));
                 }
                 fees += loc.input.fee;
             }
             None if !c.locations.is_empty() => {
-                return Err(StoreError::Conflict("location_required"));
+                return Err(StoreError::Refused(Refusal::LocationRequired));
             }
             None => {}
         }
@@ -596,11 +597,11 @@ impl Store {
         let before = self.order(scope, hub, id).await?;
         Self::may_act(scope, hub, before.buyer)?;
         if before.status != OrderStatus::Placed {
-            return Err(StoreError::Conflict("order_not_editable"));
+            return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
-            return Err(StoreError::Conflict("empty_order"));
+            return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle(hub, before.cycle).await?;
@@ -623,7 +624,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("order_not_editable"));
+            return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
         self.release_lines(&mut tx, hub, before.cycle, id.0).await?;
         let reserved = self
@@ -690,7 +691,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("order_not_editable"));
+            return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
         restore_reserved(&mut tx, hub, before.cycle, id.0).await?;
         audit::record(

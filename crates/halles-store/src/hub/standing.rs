@@ -7,6 +7,7 @@ use crate::hub::orders::OrderInput;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrderId, OrgId, ProductId, StandingOrderId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -140,17 +141,17 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if !(1..=8).contains(&s.every_weeks) {
-            return Err(StoreError::Conflict("every_weeks_invalid"));
+            return Err(StoreError::Refused(Refusal::EveryWeeksInvalid));
         }
         if s.lines.is_empty() {
-            return Err(StoreError::Conflict("empty_order"));
+            return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         for (_, q) in &s.lines {
             q.within()?;
         }
         let now = self.now();
         if s.until <= now {
-            return Err(StoreError::Conflict("until_in_past"));
+            return Err(StoreError::Refused(Refusal::UntilInPast));
         }
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -416,7 +417,7 @@ impl Store {
                         lines.push((p, Qty(left)));
                     }
                 }
-                Err(StoreError::Conflict(code)) => {
+                Err(StoreError::Refused(code)) => {
                     return Ok(Run {
                         cycle: c.id,
                         order: None,

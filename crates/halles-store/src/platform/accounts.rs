@@ -11,6 +11,7 @@ use halles_core::accounts::{
     FORGOT_PER_ACCOUNT, LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS, LOGIN_PER_ADDRESS, Lang,
     PASSWORD_RESET_MINUTES, RESET_PER_ADDRESS, SESSION_DAYS,
 };
+use halles_core::refusals::Refusal;
 use halles_core::validation::normalize_email;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -93,7 +94,7 @@ pub struct SessionUser {
 }
 
 impl Store {
-    /// Creates an account; refuses a duplicate e-mail with `Conflict("email_taken")`.
+    /// Creates an account; refuses a duplicate e-mail with `Refused(Refusal::EmailTaken)`.
     pub async fn create_user(&self, actor: Actor, new: NewUser<'_>) -> StoreResult<User> {
         let hash = match new.password {
             Some(p) => Some(hash_password_bounded(p).await?),
@@ -116,7 +117,7 @@ impl Store {
         .map_err(StoreError::from)
         .map_err(|e| {
             if e.is_unique_violation() {
-                StoreError::Conflict("email_taken")
+                StoreError::Refused(Refusal::EmailTaken)
             } else {
                 e
             }
@@ -478,7 +479,7 @@ impl Store {
         .bind(hash_secret(secret))
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::Conflict("reset_invalid"))?;
+        .ok_or(StoreError::Refused(Refusal::ResetInvalid))?;
         let user = UserId(row.try_get("user_id")?);
         self.set_password_hash(Actor::user(user), user, hash)
             .await?;
@@ -495,7 +496,7 @@ impl Store {
     ) -> StoreResult<(String, String)> {
         let email = normalize_email(new_email);
         if self.user_by_email(&email).await?.is_some() {
-            return Err(StoreError::Conflict("email_taken"));
+            return Err(StoreError::Refused(Refusal::EmailTaken));
         }
         let secret = new_secret();
         let now = self.now();
@@ -539,7 +540,7 @@ impl Store {
         .bind(hash_secret(secret))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::Conflict("email_change_invalid"))?;
+        .ok_or(StoreError::Refused(Refusal::EmailChangeInvalid))?;
         let id = UserId(row.try_get("user_id")?);
         let email: String = row.try_get("new_email")?;
         let before = self.user(id).await?;
@@ -550,7 +551,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| match StoreError::from(e) {
-                e if e.is_unique_violation() => StoreError::Conflict("email_taken"),
+                e if e.is_unique_violation() => StoreError::Refused(Refusal::EmailTaken),
                 e => e,
             })?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")

@@ -8,6 +8,7 @@ use crate::platform::secrets::{hash_secret, new_secret};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::{INVITATION_DAYS, Lang};
 use halles_core::organizations::{OrgKind, Role};
+use halles_core::refusals::Refusal;
 use halles_core::validation::normalize_email;
 use halles_core::{InvitationId, MembershipId, OrgId, ProgramId, UserId};
 use jiff::{SignedDuration, Timestamp};
@@ -167,7 +168,7 @@ impl Store {
     ) -> StoreResult<()> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Conflict("name_required"));
+            return Err(StoreError::Refused(Refusal::NameRequired));
         }
         let before = self.organization_by_id(id).await?;
         let mut tx = self.write_tx().await?;
@@ -198,7 +199,7 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         if archived && crate::coupons::partner_holds(&mut tx, id, None).await? {
-            return Err(StoreError::Conflict("org_in_use"));
+            return Err(StoreError::Refused(Refusal::OrgInUse));
         }
         let n = sqlx::query(
             "UPDATE organizations SET archived_at = $1 WHERE id = $2 AND (archived_at IS NULL) = $3",
@@ -248,7 +249,7 @@ impl Store {
         if self.organization_by_id(scope.org).await?.kind == kind {
             Ok(())
         } else {
-            Err(StoreError::Conflict("wrong_kind"))
+            Err(StoreError::Refused(Refusal::WrongKind))
         }
     }
 
@@ -319,7 +320,7 @@ impl Store {
     ) -> StoreResult<MembershipId> {
         let org = self.organization(scope).await?;
         if !org.kind.roles().contains(&role) {
-            return Err(StoreError::Conflict("role_not_allowed"));
+            return Err(StoreError::Refused(Refusal::RoleNotAllowed));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -386,7 +387,7 @@ impl Store {
     ) -> StoreResult<()> {
         let org = self.organization(scope).await?;
         if !org.kind.roles().contains(&role) {
-            return Err(StoreError::Conflict("role_not_allowed"));
+            return Err(StoreError::Refused(Refusal::RoleNotAllowed));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -404,7 +405,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("last_admin"));
+            return Err(StoreError::Refused(Refusal::LastAdmin));
         }
         let change = Change::by(scope, Action::Update, "membership", id)
             .before(json!({"role": before}))
@@ -432,7 +433,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("last_admin"));
+            return Err(StoreError::Refused(Refusal::LastAdmin));
         }
         let change = Change::by(scope, Action::Delete, "membership", id)
             .before(json!({"user_id": user, "role": role}));
@@ -500,13 +501,13 @@ impl Store {
     ) -> StoreResult<(Invitation, String)> {
         let org = self.organization(scope).await?;
         if !org.kind.roles().contains(&role) {
-            return Err(StoreError::Conflict("role_not_allowed"));
+            return Err(StoreError::Refused(Refusal::RoleNotAllowed));
         }
         let email = normalize_email(email);
         if let Some(u) = self.user_by_email(&email).await?
             && self.role_in(u.id, scope.org).await?.is_some()
         {
-            return Err(StoreError::Conflict("already_member"));
+            return Err(StoreError::Refused(Refusal::AlreadyMember));
         }
         let secret = new_secret();
         let now = self.now();
@@ -609,7 +610,7 @@ impl Store {
         .bind(hash_secret(secret))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::Conflict("invitation_invalid"))?;
+        .ok_or(StoreError::Refused(Refusal::InvitationInvalid))?;
         let inv = Invitation::from_row(&row)?;
         let existing =
             sqlx::query("SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2")
@@ -663,7 +664,7 @@ async fn insert_membership(
     .map_err(StoreError::from)
     .map_err(|e| {
         if e.is_unique_violation() {
-            StoreError::Conflict("already_member")
+            StoreError::Refused(Refusal::AlreadyMember)
         } else {
             e
         }

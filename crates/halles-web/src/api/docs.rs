@@ -2,12 +2,11 @@
 //! (no script, nothing fetched from elsewhere).
 
 use super::ApiDoc;
-use super::problem::{ApiError, CODES};
+use super::problem::every_problem;
 use crate::ctx::Ctx;
 use crate::errors::render;
 use askama::Template;
 use axum::Json;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 use utoipa::OpenApi;
@@ -215,30 +214,12 @@ fn schemas(doc: &Value) -> Vec<DocSchema> {
 }
 
 fn problems(page: &Ctx) -> Vec<DocProblem> {
-    CODES
-        .iter()
-        .map(|code| {
-            let e = match *code {
-                "unauthorized" => ApiError::Unauthorized,
-                "insufficient_scope" => ApiError::InsufficientScope("org:read"),
-                "not_found" => ApiError::NotFound,
-                "malformed_body" => ApiError::MalformedBody("…".into()),
-                "validation_failed" => ApiError::Validation(Vec::new()),
-                "idempotency_key_reused" => ApiError::IdempotencyKeyReused,
-                "idempotency_key_in_progress" => ApiError::IdempotencyKeyInProgress,
-                "invalid_cursor" => ApiError::InvalidCursor,
-                "bad_request" => ApiError::Status(StatusCode::BAD_REQUEST, "bad_request"),
-                "body_too_large" => {
-                    ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
-                }
-                "busy" => ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy"),
-                "wrong_kind" => ApiError::Forbidden("wrong_kind"),
-                "internal" => ApiError::Internal,
-                other => ApiError::Conflict(other),
-            };
+    every_problem()
+        .into_iter()
+        .map(|e| {
             let p = e.to_problem(page.i18n.lang);
             DocProblem {
-                code,
+                code: e.code(),
                 status: p.status,
                 detail: p.detail,
             }

@@ -11,6 +11,7 @@ use halles_core::accounts::Lang;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::quantity::Qty;
+use halles_core::refusals::{Refusal, RefusalKind};
 use halles_core::validation::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -32,7 +33,7 @@ pub enum ApiError {
     /// Fields failed validation.
     Validation(Vec<FieldError>),
     /// A rule refused the change (stable code from the store).
-    Conflict(&'static str),
+    Refused(Refusal),
     /// The idempotency key was used with another body.
     IdempotencyKeyReused,
     /// The first request with this idempotency key is still running.
@@ -59,9 +60,13 @@ impl ApiError {
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            // An amount beyond its maximum (`halles_core::limits`) refused by the store itself.
-            ApiError::Conflict(c) if c.ends_with("_too_large") => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict(_) | ApiError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+            ApiError::Refused(r) => match r.kind() {
+                // An amount beyond its maximum (`halles_core::limits`) refused by the store.
+                RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+                RefusalKind::Rule => StatusCode::CONFLICT,
+            },
+            ApiError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Status(s, _) => *s,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -76,7 +81,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MalformedBody(_) => "malformed_body",
             ApiError::Validation(_) => "validation_failed",
-            ApiError::Conflict(c) => c,
+            ApiError::Refused(r) => r.code(),
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             ApiError::InvalidCursor => "invalid_cursor",
@@ -168,8 +173,7 @@ impl From<halles_store::StoreError> for ApiError {
     fn from(e: halles_store::StoreError) -> Self {
         match e {
             halles_store::StoreError::NotFound => ApiError::NotFound,
-            halles_store::StoreError::Conflict("wrong_kind") => ApiError::Forbidden("wrong_kind"),
-            halles_store::StoreError::Conflict(c) => ApiError::Conflict(c),
+            halles_store::StoreError::Refused(r) => ApiError::Refused(r),
             halles_store::StoreError::Busy => {
                 ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy")
             }
@@ -256,38 +260,24 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-/// Every stable code, for the documentation page.
-pub const CODES: &[&str] = &[
-    "unauthorized",
-    "insufficient_scope",
-    "not_found",
-    "malformed_body",
-    "validation_failed",
-    "idempotency_key_reused",
-    "idempotency_key_in_progress",
-    "invalid_cursor",
-    "bad_request",
-    "body_too_large",
-    "busy",
-    "wrong_kind",
-    "card_proof_required",
-    "pin_locked",
-    "refund_selling_market_only",
-    "already_member",
-    "role_not_allowed",
-    "cycle_not_open",
-    "below_minimum",
-    "location_required",
-    "order_not_editable",
-    "below_reserved",
-    "period_invalid",
-    "period_open",
-    "nothing_owed",
-    "already_claimed",
-    "reason_required",
-    "claim_decided",
-    "no_claims",
-    "claim_not_approved",
-    "batch_paid",
-    "internal",
-];
+/// Every problem the API can answer, for its documentation: the API's own, then every
+/// refusal of [`Refusal::ALL`], so the documented codes are exactly the codes answered.
+pub fn every_problem() -> Vec<ApiError> {
+    let own = [
+        ApiError::Unauthorized,
+        ApiError::InsufficientScope("org:read"),
+        ApiError::NotFound,
+        ApiError::MalformedBody("…".into()),
+        ApiError::Validation(Vec::new()),
+        ApiError::IdempotencyKeyReused,
+        ApiError::IdempotencyKeyInProgress,
+        ApiError::InvalidCursor,
+        ApiError::Status(StatusCode::BAD_REQUEST, "bad_request"),
+        ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+        ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy"),
+        ApiError::Internal,
+    ];
+    own.into_iter()
+        .chain(Refusal::ALL.iter().map(|r| ApiError::Refused(*r)))
+        .collect()
+}

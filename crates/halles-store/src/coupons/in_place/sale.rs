@@ -14,6 +14,7 @@ use crate::coupons::sale::{
 use crate::{StoreError, StoreResult};
 use halles_core::ProductGroupId;
 use halles_core::coupons::CardStatus;
+use halles_core::refusals::Refusal;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
 /// Spends `sale` in one transaction, or writes nothing and answers why: a refusal (the balance
@@ -63,7 +64,7 @@ pub(crate) fn spend(
         }
         for (d, params) in portions(&lots, halles_core::money::Cents(amount))? {
             if execute(&tx, DRAW_LOT, &params)? != 1 {
-                return Err(StoreError::Conflict("concurrent_update"));
+                return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
             }
             drawn.push((group, group, d));
         }
@@ -108,6 +109,6 @@ fn refusal(
     Ok(if status.can_spend() {
         StoreError::Insufficient(group)
     } else {
-        StoreError::CardRefused(status.code())
+        StoreError::Refused(status.refusal())
     })
 }

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use halles_core::coupons::{CardNumberError, CardStatus, Expiry, LoadMoment};
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{CardId, ParticipantTypeId, ProductGroupId, ProgramId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -41,10 +42,9 @@ fn refusal(e: StoreError) -> ApiError {
             &format!("lines[product_group_id={g}]"),
             "insufficient_funds",
         ),
-        StoreError::CardRefused(s) => ApiError::Conflict(card_refused_code(s)),
-        StoreError::Conflict("duplicate_id1") => field("id1", "duplicate_id1"),
-        StoreError::Conflict("unknown_type") => field("participant_type_id", "unknown_type"),
-        StoreError::Conflict("consent_required") => field("consent_on", "consent_required"),
+        StoreError::Refused(Refusal::DuplicateId1) => field("id1", "duplicate_id1"),
+        StoreError::Refused(Refusal::UnknownType) => field("participant_type_id", "unknown_type"),
+        StoreError::Refused(Refusal::ConsentRequired) => field("consent_on", "consent_required"),
         other => other.into(),
     }
 }
@@ -362,10 +362,10 @@ pub async fn create_schedule(
         .create_schedule(&program_scope(&state, &a.scope, path.1).await?, &input)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict("name_required") => field("name", "required"),
-            StoreError::Conflict("ends_before_start") => field("ends_on", "ends_before_start"),
-            StoreError::Conflict("max_loads") => field("max_loads", "max_loads"),
-            StoreError::Conflict("unknown_group_or_type") => {
+            StoreError::Refused(Refusal::NameRequired) => field("name", "required"),
+            StoreError::Refused(Refusal::EndsBeforeStart) => field("ends_on", "ends_before_start"),
+            StoreError::Refused(Refusal::MaxLoads) => field("max_loads", "max_loads"),
+            StoreError::Refused(Refusal::UnknownGroupOrType) => {
                 field("amounts", "unknown_group_or_type")
             }
             other => other.into(),
@@ -718,7 +718,7 @@ pub async fn import_participants(
         )
         .await
         .map_err(|e| match e {
-            StoreError::Conflict("consent_required") => {
+            StoreError::Refused(Refusal::ConsentRequired) => {
                 field("consent_purpose", "consent_required")
             }
             other => other.into(),
@@ -833,7 +833,7 @@ pub async fn create_cards(
         .create_card_batch(&program_scope(&state, &a.scope, path.1).await?, body.size)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict("batch_size") => field("size", "batch_size"),
+            StoreError::Refused(Refusal::BatchSize) => field("size", "batch_size"),
             other => other.into(),
         })?;
     let out: Vec<ApiCard> = cards.into_iter().map(Into::into).collect();

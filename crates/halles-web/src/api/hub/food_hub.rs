@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::limits::Limit;
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::validation::FieldError;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::StoreError;
@@ -775,7 +776,7 @@ pub async fn place_order(
     let id = match (placed, &key) {
         (Ok(id), _) => id,
         // The same key committed meanwhile (a concurrent retry): answer with its order.
-        (Err(StoreError::Conflict("idempotency_key_reused")), Some(k)) => {
+        (Err(StoreError::Refused(Refusal::IdempotencyKeyReused)), Some(k)) => {
             let seen = state
                 .store
                 .order_key(&a.scope, k)

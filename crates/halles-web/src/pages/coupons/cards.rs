@@ -121,7 +121,7 @@ pub async fn create_batch(
                 [f, k],
             ))
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Refused(_)) => {
             let errors = FormErrors::one("size", "err-batch_size", &m.ctx.i18n);
             cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
         }
@@ -229,7 +229,7 @@ pub async fn card_action(
                 [f, k],
             ))
         }
-        Err(StoreError::Conflict(code)) | Err(StoreError::CardRefused(code)) => {
+        Err(StoreError::Refused(code)) => {
             let errors = FormErrors {
                 items: vec![("size".into(), i18n.t(&format!("err-{code}")))],
             };

@@ -14,6 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use halles_core::coupons::ClaimStatus;
+use halles_core::refusals::Refusal;
 use halles_core::{ClaimId, PaymentBatchId};
 use halles_docs::Table;
 use halles_store::StoreError;
@@ -115,7 +116,7 @@ async fn refused(
     state: &AppState,
     m: Member<StaffRole>,
     id: i64,
-    code: &str,
+    code: Refusal,
     field: String,
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
@@ -148,7 +149,7 @@ pub async fn file(
     let raw = form.get("period").map(|s| s.trim()).unwrap_or("");
     let field = format!("note_{raw}");
     let Ok(start) = raw.parse::<Date>() else {
-        return refused(&state, m, id, "period_invalid", field, form).await;
+        return refused(&state, m, id, Refusal::PeriodInvalid, field, form).await;
     };
     let note = form.get(&field).map(String::as_str).unwrap_or("");
     let program = crate::pages::programs::program_scope(&state, &m, id).await?;
@@ -159,7 +160,7 @@ pub async fn file(
             "flash-claim-filed",
             &state,
         )),
-        Err(StoreError::Conflict(code)) => refused(&state, m, id, code, field, form).await,
+        Err(StoreError::Refused(code)) => refused(&state, m, id, code, field, form).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -196,7 +197,7 @@ pub async fn decide(
             "flash-saved",
             &state,
         )),
-        Err(StoreError::Conflict(code)) => refused(&state, m, id, code, field, form).await,
+        Err(StoreError::Refused(code)) => refused(&state, m, id, code, field, form).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -221,7 +222,7 @@ pub async fn create_batch(
             "flash-payment-batch-created",
             &state,
         )),
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             refused(&state, m, id, code, "batch".into(), HashMap::new()).await
         }
         Err(e) => Err(e.into()),
@@ -343,7 +344,7 @@ pub async fn pay(
                 .mark_batch_paid(&program, PaymentBatchId(batch), d, reference)
                 .await
         }
-        Err(_) => Err(StoreError::Conflict("date_invalid")),
+        Err(_) => Err(StoreError::Refused(Refusal::DateInvalid)),
     };
     match result {
         Ok((paid, claims)) => {
@@ -363,8 +364,8 @@ pub async fn pay(
                 &state,
             ))
         }
-        Err(StoreError::Conflict(code)) => {
-            let field = if code == "date_invalid" {
+        Err(StoreError::Refused(code)) => {
+            let field = if code == Refusal::DateInvalid {
                 "paid_on"
             } else {
                 "reference"

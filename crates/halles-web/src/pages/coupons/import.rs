@@ -426,7 +426,7 @@ pub async fn submit(
         .await
     {
         Ok(r) => r,
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let errors = FormErrors {
                 items: vec![("file".to_owned(), i18n.t(&format!("err-{code}")))],
             };

@@ -15,6 +15,7 @@ use axum::response::Response;
 use halles_core::coupons::CardNumber;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
 use halles_docs::Table;
 use halles_store::StoreError;
@@ -164,10 +165,10 @@ pub async fn enrol(
                     [f, k],
                 ));
             }
-            Err(StoreError::Conflict(code)) => {
+            Err(StoreError::Refused(code)) => {
                 let field = match code {
-                    "duplicate_id1" => "id1",
-                    "unknown_type" => "participant_type",
+                    Refusal::DuplicateId1 => "id1",
+                    Refusal::UnknownType => "participant_type",
                     _ => "consent_purpose",
                 };
                 errors.push((field.to_owned(), i18n.t(&format!("err-{code}"))));
@@ -418,10 +419,10 @@ pub async fn participant_action(
                 if !halles_core::validation::is_clean_text(&input.name)
                     || !halles_core::validation::is_clean_text(&input.notes)
                 {
-                    return Err(StoreError::Conflict("invalid_characters"));
+                    return Err(StoreError::Refused(Refusal::InvalidCharacters));
                 }
                 if !input_errors(&input, &i18n).is_empty() {
-                    return Err(StoreError::Conflict("email_invalid"));
+                    return Err(StoreError::Refused(Refusal::EmailInvalid));
                 }
                 state
                     .store
@@ -433,7 +434,7 @@ pub async fn participant_action(
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
                 let max = get(&format!("max_{}", schedule.0))
                     .parse()
-                    .map_err(|_| StoreError::Conflict("max_loads"))?;
+                    .map_err(|_| StoreError::Refused(Refusal::MaxLoads))?;
                 state
                     .store
                     .set_max_loads(&program, schedule, who, max)
@@ -503,7 +504,7 @@ pub async fn participant_action(
                 let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
                 let due: Date = get("due")
                     .parse()
-                    .map_err(|_| StoreError::Conflict("no_missed_load"))?;
+                    .map_err(|_| StoreError::Refused(Refusal::NoMissedLoad))?;
                 state
                     .store
                     .reissue_load(&program, schedule, who, due)
@@ -526,14 +527,14 @@ pub async fn participant_action(
                 [f, k],
             ))
         }
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let field = match (action.as_str(), code) {
-                ("modifier", "duplicate_id1") => "id1".to_owned(),
-                ("modifier", "email_invalid") => "email".to_owned(),
-                ("modifier", "invalid_characters") => "name".to_owned(),
+                ("modifier", Refusal::DuplicateId1) => "id1".to_owned(),
+                ("modifier", Refusal::EmailInvalid) => "email".to_owned(),
+                ("modifier", Refusal::InvalidCharacters) => "name".to_owned(),
                 ("modifier", _) => "participant_type".to_owned(),
                 ("maximum", _) => format!("max_{}", get("schedule")),
-                ("ajuster", "reason_required") => "adjust_reason".to_owned(),
+                ("ajuster", Refusal::ReasonRequired) => "adjust_reason".to_owned(),
                 ("ajuster", _) => "adjust_amount".to_owned(),
                 ("inscrire", _) => "schedule".to_owned(),
                 ("nip", _) => "pin".to_owned(),

@@ -17,6 +17,7 @@ use halles_core::coupons::{Expiry, LoadMoment, ProgramRole, ReportPeriod};
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
+use halles_core::refusals::Refusal;
 use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -240,7 +241,7 @@ pub async fn create(
                     [f, k],
                 ));
             }
-            Err(StoreError::Conflict("ends_before_start")) => {
+            Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
                 errors.push(("ends_on".to_owned(), i18n.t("err-ends_before_start")));
             }
             Err(e) => return Err(e.into()),
@@ -567,7 +568,7 @@ pub async fn create_schedule(
         };
         match state.store.create_schedule(&v.scope, &input).await {
             Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
-            Err(StoreError::Conflict("ends_before_start")) => {
+            Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
                 errors.push(("ends_on".into(), i18n.t("err-ends_before_start")))
             }
             Err(e) => return Err(e.into()),
@@ -636,14 +637,14 @@ async fn saved_or_refused(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(back(&m, id, "flash-saved", state)),
-        Err(StoreError::Conflict(code)) => {
-            let key = if code == "name_required" {
+        Err(StoreError::Refused(code)) => {
+            let key = if code == Refusal::NameRequired {
                 "err-required".to_owned()
             } else {
                 format!("err-{code}")
             };
             let errors = FormErrors {
-                items: vec![(field(code), m.ctx.i18n.t(&key))],
+                items: vec![(field(code.code()), m.ctx.i18n.t(&key))],
             };
             program_page(state, Member::from_staff(m), id, errors, form).await
         }
@@ -754,8 +755,8 @@ pub async fn settings(
         get("set_ends_on").parse::<Date>(),
     );
     let result = match dates {
-        (Err(_), _) => Err(("set_starts_on", StoreError::Conflict("date_invalid"))),
-        (_, Err(_)) => Err(("set_ends_on", StoreError::Conflict("date_invalid"))),
+        (Err(_), _) => Err(("set_starts_on", StoreError::Refused(Refusal::DateInvalid))),
+        (_, Err(_)) => Err(("set_ends_on", StoreError::Refused(Refusal::DateInvalid))),
         (Ok(starts_on), Ok(ends_on)) => {
             let input = ProgramSettings {
                 name: get("set_name"),
@@ -977,7 +978,7 @@ pub async fn delete_envelope(
         .await
     {
         Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let [f, k] =
                 flash_headers("error", &format!("err-{code}"), state.config.secure_cookies);
             Ok(see_other(
@@ -1012,11 +1013,11 @@ pub async fn set_envelope(
                 .await
             {
                 Ok(()) => Ok(()),
-                Err(StoreError::Conflict("over_budget")) => Err(("budget", "err-over_budget")),
-                Err(StoreError::Conflict("budget_too_large")) => {
+                Err(StoreError::Refused(Refusal::OverBudget)) => Err(("budget", "err-over_budget")),
+                Err(StoreError::Refused(Refusal::BudgetTooLarge)) => {
                     Err(("budget", "err-budget_too_large"))
                 }
-                Err(StoreError::Conflict(_)) => Err(("budget", "err-no_envelope")),
+                Err(StoreError::Refused(_)) => Err(("budget", "err-no_envelope")),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -1026,8 +1027,10 @@ pub async fn set_envelope(
             .await
         {
             Ok(_) => Ok(()),
-            Err(StoreError::Conflict("below_committed")) => Err(("budget", "err-below_committed")),
-            Err(StoreError::Conflict(_)) => Err(("partner", "err-not_a_partner")),
+            Err(StoreError::Refused(Refusal::BelowCommitted)) => {
+                Err(("budget", "err-below_committed"))
+            }
+            Err(StoreError::Refused(_)) => Err(("partner", "err-not_a_partner")),
             Err(e) => return Err(e.into()),
         },
     };
@@ -1063,7 +1066,7 @@ pub async fn invite_manager(
             crate::mail::invitation(&state, &m.org, &inv, &m.user.name, &secret).await?;
             Ok(back(&m, id, "flash-invitation-sent", &state))
         }
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let errors = FormErrors {
                 items: vec![("manager_email".into(), m.ctx.i18n.t(&format!("err-{code}")))],
             };

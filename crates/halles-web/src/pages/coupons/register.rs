@@ -14,6 +14,7 @@ use axum::response::Response;
 use halles_core::coupons::CardNumberError;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
 use halles_core::{ProductGroupId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -410,17 +411,16 @@ pub(crate) fn refusal(e: StoreError, i18n: &crate::i18n::I18n) -> Result<SaleRef
         StoreError::Insufficient(g) => SaleRefusal::Amounts(FormErrors {
             items: vec![(format!("amount_{g}"), i18n.t("err-insufficient_funds"))],
         }),
-        StoreError::CardRefused(s) => {
-            let key = format!(
-                "err-{}",
-                crate::api::coupons::programs::card_refused_code(s)
-            );
-            SaleRefusal::Card(FormErrors {
-                items: vec![("card".into(), i18n.t(&key))],
-            })
-        }
-        StoreError::Conflict(code) => {
-            let field = if code.starts_with("pin_") {
+        StoreError::Refused(
+            code @ (Refusal::CardDisabled
+            | Refusal::CardLost
+            | Refusal::CardOtherMarket
+            | Refusal::CardUnassigned),
+        ) => SaleRefusal::Card(FormErrors {
+            items: vec![("card".into(), i18n.t(&format!("err-{code}")))],
+        }),
+        StoreError::Refused(code) => {
+            let field = if code.code().starts_with("pin_") {
                 "pin"
             } else {
                 "card"
@@ -521,7 +521,7 @@ pub async fn refund(
                     [f, k],
                 ));
             }
-            Err(StoreError::Conflict(code)) => {
+            Err(StoreError::Refused(code)) => {
                 errors.push(("refund_reason".into(), i18n.t(&format!("err-{code}"))));
             }
             Err(e) => return Err(e.into()),

@@ -314,7 +314,7 @@ async fn save(
             let [f, k] = flash_headers("success", key, secure);
             Ok(see_other(&t.action, [f, k]))
         }
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let errors = FormErrors::one("grid", &format!("err-{code}"), &m.ctx.i18n);
             show(&state, m, t, Some(rows), errors, false).await
         }

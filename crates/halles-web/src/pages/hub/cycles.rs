@@ -16,6 +16,7 @@ use halles_core::money::Cents;
 use halles_core::ordering::{CycleStatus, OrderStatus};
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
+use halles_core::refusals::Refusal;
 use halles_core::validation::{FieldError, Validator};
 use halles_core::{CycleId, OrgId, PriceRuleId};
 use halles_store::StoreError;
@@ -234,7 +235,7 @@ pub async fn create_cycle(
                     [f, k],
                 ))
             }
-            Err(StoreError::Conflict(code)) => {
+            Err(StoreError::Refused(code)) => {
                 let errors = FormErrors::one("name", &format!("err-{code}"), &any.ctx.i18n);
                 cycles_page(&state, any, form, errors).await
             }
@@ -354,7 +355,7 @@ pub async fn set_status(
             }
             flash_headers("success", "flash-cycle-status", secure)
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Refused(_)) => {
             flash_headers("error", "err-status_change_not_allowed", secure)
         }
         Err(e) => return Err(e.into()),
@@ -446,13 +447,13 @@ pub async fn link(
         "producers" => state.store.link_producer(&m.scope, other).await,
         "buyers" => match form.buyer_type.parse::<BuyerType>() {
             Ok(t) => state.store.link_buyer(&m.scope, other, t).await,
-            Err(_) => Err(StoreError::Conflict("choice_invalid")),
+            Err(_) => Err(StoreError::Refused(Refusal::ChoiceInvalid)),
         },
         _ => Err(StoreError::NotFound),
     };
     let [f, k] = match result {
         Ok(()) => flash_headers("success", "flash-partner-linked", secure),
-        Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {
+        Err(StoreError::Refused(_)) | Err(StoreError::NotFound) => {
             flash_headers("error", "err-choice_invalid", secure)
         }
         Err(e) => return Err(e.into()),

@@ -15,6 +15,7 @@ use halles_core::catalog::{Category, Certification};
 use halles_core::ordering::OrderStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::{CatalogItem, Order, OrderInput};
@@ -207,7 +208,7 @@ pub async fn hub_cancel(
         .await
     {
         Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
-        Err(StoreError::Conflict(_)) => flash_headers("error", "err-order_not_editable", secure),
+        Err(StoreError::Refused(_)) => flash_headers("error", "err-order_not_editable", secure),
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(
@@ -464,8 +465,11 @@ async fn submit(
             let errors = FormErrors::one(&format!("qty_{p}"), "err-shortage", &m.ctx.i18n);
             catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
         }
-        Err(StoreError::Conflict(code)) => {
-            let field = if code.contains("location") || code == "below_minimum" {
+        Err(StoreError::Refused(code)) => {
+            let field = if matches!(
+                code,
+                Refusal::LocationRequired | Refusal::UnknownLocation | Refusal::BelowMinimum
+            ) {
                 "location"
             } else {
                 "order"
@@ -650,7 +654,7 @@ pub async fn cancel(
         .await
     {
         Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
-        Err(StoreError::Conflict(_)) => flash_headers("error", "err-order_not_editable", secure),
+        Err(StoreError::Refused(_)) => flash_headers("error", "err-order_not_editable", secure),
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(

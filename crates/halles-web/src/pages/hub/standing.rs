@@ -8,6 +8,7 @@ use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use halles_core::refusals::Refusal;
 use halles_core::{OrderId, OrgId, ProductId, StandingOrderId};
 use halles_store::StoreError;
 use halles_store::hub::standing::{StandingInput, StandingOrder};
@@ -126,10 +127,10 @@ pub async fn repeat(
                 [f, k],
             ))
         }
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let key = match code {
-                "every_weeks_invalid" => "err-every_weeks_invalid",
-                "until_in_past" => "err-until_in_past",
+                Refusal::EveryWeeksInvalid => "err-every_weeks_invalid",
+                Refusal::UntilInPast => "err-until_in_past",
                 _ => "err-empty_order",
             };
             let [f, k] = flash_headers("error", key, secure);

@@ -221,9 +221,9 @@ pub async fn request_email_change(
         .await
     {
         Ok(found) => found,
-        Err(halles_store::StoreError::Conflict(code)) => {
+        Err(halles_store::StoreError::Refused(code)) => {
             let mut v = Validator::new();
-            v.add("new_email", code);
+            v.add("new_email", code.code());
             let errs = v.into_errors();
             return Ok(refuse(s, &errs));
         }
@@ -274,7 +274,7 @@ pub async fn confirm_email_change(
             );
             Ok(see_other("/login", [f, k]))
         }
-        Err(halles_store::StoreError::Conflict(_)) => {
+        Err(halles_store::StoreError::Refused(_)) => {
             let lang = page.i18n.lang;
             let mut res = render(
                 &EmailChangePage {

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role};
+use halles_core::refusals::Refusal;
 use halles_core::validation::Validator;
 use halles_core::{JobId, UserId};
 use halles_store::platform::accounts::User;
@@ -171,8 +172,8 @@ pub async fn change_organization(
             let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
             Ok(see_other("/admin", [f, k]))
         }
-        Err(halles_store::StoreError::Conflict(code)) => {
-            let key = if code == "name_required" {
+        Err(halles_store::StoreError::Refused(code)) => {
+            let key = if code == Refusal::NameRequired {
                 "err-required".to_owned()
             } else {
                 format!("err-{code}")

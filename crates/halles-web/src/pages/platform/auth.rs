@@ -362,7 +362,7 @@ pub async fn reset(
             );
             Ok(see_other("/login", [flash, mark]))
         }
-        Err(halles_store::StoreError::Conflict(_)) => Ok(render(
+        Err(halles_store::StoreError::Refused(_)) => Ok(render(
             &ResetPage {
                 page,
                 errors: FormErrors::none(),

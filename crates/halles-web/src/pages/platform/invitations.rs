@@ -198,7 +198,7 @@ pub async fn accept(
             ));
             Ok(see_other(&format!("/o/{org}"), cookies))
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Refused(_)) => {
             page_for(&state, page, token, None, FormErrors::none(), String::new()).await
         }
         Err(e) => Err(e.into()),

@@ -109,7 +109,7 @@ pub async fn invite(
             );
             Ok(see_other(&format!("/o/{}/members", m.org.id), [f, k]))
         }
-        Err(StoreError::Conflict(code)) => {
+        Err(StoreError::Refused(code)) => {
             let errors = FormErrors::one("email", &format!("err-{code}"), &m.ctx.i18n);
             members_page(&state, m, errors, form.email, form.role).await
         }
@@ -143,7 +143,7 @@ pub async fn change_role(
         .await
     {
         Ok(()) => flash_headers("success", "flash-role-changed", secure),
-        Err(StoreError::Conflict(code)) => flash_headers("error", flash_key(code), secure),
+        Err(StoreError::Refused(code)) => flash_headers("error", flash_key(code.code()), secure),
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(&back, [f, k]))
@@ -167,7 +167,7 @@ pub async fn remove(
     let secure = state.config.secure_cookies;
     let [f, k] = match state.store.remove_member(&m.scope, MembershipId(id)).await {
         Ok(()) => flash_headers("success", "flash-member-removed", secure),
-        Err(StoreError::Conflict(code)) => flash_headers("error", flash_key(code), secure),
+        Err(StoreError::Refused(code)) => flash_headers("error", flash_key(code.code()), secure),
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(&format!("/o/{}/members", m.org.id), [f, k]))
