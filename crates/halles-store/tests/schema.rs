@@ -476,8 +476,9 @@ async fn read_sqlite(url: &str) -> Schema {
             .collect();
             let sql: Option<String> = i.get("sql");
             let predicate = sql.as_deref().and_then(|sql| {
-                let upper = sql.to_uppercase();
-                upper.rfind(" WHERE ").map(|at| predicate(&sql[at + 7..]))
+                let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                let at = flat.to_uppercase().rfind(" WHERE ")?;
+                Some(predicate(&flat[at + 7..]))
             });
             let key = match origin.as_str() {
                 // The primary key is compared as such.
