@@ -1,8 +1,9 @@
 //! A producer's catalog, and the links between a hub and the producers and buyers it works with.
 
-use crate::db::{code, flag, ms, ts};
+use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
-use crate::platform::organizations::Organization;
+use crate::platform::organizations::{Organization, OrganizationRow};
+use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
 use halles_core::organizations::OrgKind;
@@ -13,7 +14,7 @@ use halles_core::{OrgId, ProductId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// What a producer says about a product.
@@ -63,31 +64,58 @@ pub struct Product {
     pub updated_at: Timestamp,
 }
 
+/// A `products` row ([`product_columns`]).
+#[derive(FromRow)]
+pub(crate) struct ProductRow {
+    id: i64,
+    organization_id: i64,
+    name_fr: String,
+    name_en: String,
+    category: String,
+    description: String,
+    unit: String,
+    unit_detail: String,
+    catch_weight: Flag,
+    est_weight_g: Option<i64>,
+    tax_class: String,
+    origin: String,
+    region: String,
+    certifications: String,
+    organic_certifier: String,
+    active: Flag,
+    updated_at: i64,
+}
+
+impl TryFrom<ProductRow> for Product {
+    type Error = StoreError;
+    fn try_from(r: ProductRow) -> StoreResult<Product> {
+        Ok(Product {
+            id: ProductId(r.id),
+            producer: OrgId(r.organization_id),
+            input: ProductInput {
+                name_fr: r.name_fr,
+                name_en: r.name_en,
+                category: parsed(&r.category, "category")?,
+                description: r.description,
+                unit: parsed(&r.unit, "unit")?,
+                unit_detail: r.unit_detail,
+                catch_weight: r.catch_weight.into(),
+                est_weight_g: r.est_weight_g,
+                tax_class: parsed(&r.tax_class, "tax class")?,
+                origin: parsed(&r.origin, "origin")?,
+                region: r.region,
+                certifications: Certification::parse_list(&r.certifications),
+                organic_certifier: r.organic_certifier,
+                active: r.active.into(),
+            },
+            updated_at: instant(r.updated_at)?,
+        })
+    }
+}
+
 impl Product {
     pub(crate) fn from_row(r: &AnyRow) -> StoreResult<Product> {
-        Ok(Product {
-            id: ProductId(r.try_get("id")?),
-            producer: OrgId(r.try_get("organization_id")?),
-            input: ProductInput {
-                name_fr: r.try_get("name_fr")?,
-                name_en: r.try_get("name_en")?,
-                category: code(r, "category", "category")?,
-                description: r.try_get("description")?,
-                unit: code(r, "unit", "unit")?,
-                unit_detail: r.try_get("unit_detail")?,
-                catch_weight: flag(r, "catch_weight")?,
-                est_weight_g: r.try_get("est_weight_g")?,
-                tax_class: code(r, "tax_class", "tax class")?,
-                origin: code(r, "origin", "origin")?,
-                region: r.try_get("region")?,
-                certifications: Certification::parse_list(
-                    &r.try_get::<String, _>("certifications")?,
-                ),
-                organic_certifier: r.try_get("organic_certifier")?,
-                active: flag(r, "active")?,
-            },
-            updated_at: ts(r, "updated_at")?,
-        })
+        ProductRow::from_row(r)?.try_into()
     }
 
     /// The name in a language.
@@ -253,12 +281,13 @@ impl Store {
     ) -> StoreResult<std::collections::HashMap<ProductId, (String, String)>> {
         let mut out = std::collections::HashMap::new();
         for id in ids {
-            if let Some(r) = sqlx::query("SELECT name_fr, name_en FROM products WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&self.pool)
-                .await?
+            if let Some(names) =
+                sqlx::query_as("SELECT name_fr, name_en FROM products WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?
             {
-                out.insert(*id, (r.try_get("name_fr")?, r.try_get("name_en")?));
+                out.insert(*id, names);
             }
         }
         Ok(out)
@@ -294,12 +323,12 @@ impl Store {
     /// A product's photo (JPEG) and when it changed, by product id. Product photos are catalog
     /// content shown to buyers, so any signed-in caller may read them.
     pub async fn product_photo(&self, id: ProductId) -> StoreResult<Option<(Vec<u8>, Timestamp)>> {
-        let row = sqlx::query("SELECT jpeg, updated_at FROM product_photos WHERE product_id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((r.try_get("jpeg")?, ts(&r, "updated_at")?)))
-            .transpose()
+        let row: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT jpeg, updated_at FROM product_photos WHERE product_id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(jpeg, at)| Ok((jpeg, instant(at)?))).transpose()
     }
 
     /// The products of these producers that have a photo.
@@ -309,13 +338,13 @@ impl Store {
     ) -> StoreResult<std::collections::HashSet<ProductId>> {
         let mut out = std::collections::HashSet::new();
         for p in producers {
-            for r in sqlx::query("SELECT product_id FROM product_photos WHERE organization_id = $1")
-                .bind(p.0)
-                .fetch_all(&self.pool)
-                .await?
-            {
-                out.insert(ProductId(r.try_get("product_id")?));
-            }
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT product_id FROM product_photos WHERE organization_id = $1",
+            )
+            .bind(p.0)
+            .fetch_all(&self.pool)
+            .await?;
+            out.extend(ids.into_iter().map(ProductId));
         }
         Ok(out)
     }
@@ -417,18 +446,11 @@ impl Store {
     }
 
     async fn linked(&self, org: OrgId, sql: &str) -> StoreResult<Vec<Organization>> {
-        let rows = sqlx::query(sql).bind(org.0).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Organization {
-                    id: OrgId(r.try_get("id")?),
-                    kind: code(r, "kind", "kind")?,
-                    name: r.try_get("name")?,
-                    lang: code(r, "lang", "lang")?,
-                    created_at: ts(r, "created_at")?,
-                })
-            })
-            .collect()
+        let rows: Vec<OrganizationRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(Organization::try_from).collect()
     }
 
     /// The buyers a hub serves, with their type.
@@ -436,26 +458,15 @@ impl Store {
         &self,
         scope: &TenantScope,
     ) -> StoreResult<Vec<(Organization, BuyerType)>> {
-        let rows = sqlx::query(
+        let rows: Vec<BuyerRow> = sqlx::query_as(
             "SELECT o.id, o.kind, o.name, o.lang, o.created_at, l.buyer_type FROM hub_buyers l \
              JOIN organizations o ON o.id = l.buyer_id WHERE l.organization_id = $1 ORDER BY o.name",
         )
         .bind(scope.org.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    Organization {
-                        id: OrgId(r.try_get("id")?),
-                        kind: code(r, "kind", "kind")?,
-                        name: r.try_get("name")?,
-                        lang: code(r, "lang", "lang")?,
-                        created_at: ts(r, "created_at")?,
-                    },
-                    code(r, "buyer_type", "buyer type")?,
-                ))
-            })
+        rows.into_iter()
+            .map(|r| Ok((r.org.try_into()?, parsed(&r.buyer_type, "buyer type")?)))
             .collect()
     }
 
@@ -468,15 +479,14 @@ impl Store {
 
     /// A buyer's type at a hub, if the hub serves it.
     pub async fn buyer_type_at(&self, hub: OrgId, buyer: OrgId) -> StoreResult<Option<BuyerType>> {
-        let row = sqlx::query(
+        let row: Option<String> = sqlx::query_scalar(
             "SELECT buyer_type FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2",
         )
         .bind(hub.0)
         .bind(buyer.0)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| code(&r, "buyer_type", "buyer type"))
-            .transpose()
+        row.map(|t| parsed(&t, "buyer type")).transpose()
     }
 
     /// Whether a hub works with a producer.
@@ -490,4 +500,12 @@ impl Store {
         .await?
         .is_some())
     }
+}
+
+/// A buyer a hub serves, with its type.
+#[derive(FromRow)]
+struct BuyerRow {
+    #[sqlx(flatten)]
+    org: OrganizationRow,
+    buyer_type: String,
 }

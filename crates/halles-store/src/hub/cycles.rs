@@ -1,9 +1,10 @@
 //! Order cycles of a hub, their pickup points and delivery zones, the producers' availability,
 //! and the hub's price rules.
 
-use crate::db::{code, ms, ts};
-use crate::hub::catalog::{Product, product_columns};
+use crate::db::ms;
+use crate::hub::catalog::{Product, ProductRow, product_columns};
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::rows::{instant, parsed};
 use crate::{Backend, Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
@@ -14,7 +15,7 @@ use halles_core::{CycleId, LocationId, OrgId, PriceRuleId, ProductId};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// A pickup point or a delivery zone.
@@ -125,20 +126,64 @@ pub struct GridRow {
 /// What a producer enters for one product: `None` offers nothing this week.
 pub type GridEntry = (ProductId, Option<(Qty, Cents)>);
 
+/// An `order_cycles` row ([`CYCLE_COLUMNS`]).
+#[derive(FromRow)]
+struct CycleRow {
+    id: i64,
+    organization_id: i64,
+    name: String,
+    status: String,
+    opens_at: i64,
+    closes_at: i64,
+    delivery_note: String,
+    order_fee_cents: i64,
+}
+
+/// A `cycle_locations` row.
+#[derive(FromRow)]
+struct LocationRow {
+    id: i64,
+    kind: String,
+    name: String,
+    fee_cents: i64,
+    min_order_cents: i64,
+}
+
+/// A product with what a cycle offers of it.
+#[derive(FromRow)]
+struct GridProductRow {
+    #[sqlx(flatten)]
+    product: ProductRow,
+    price_cents: Option<i64>,
+    quantity: Option<i64>,
+    remaining: Option<i64>,
+}
+
+/// A `price_rules` row.
+#[derive(FromRow)]
+struct PriceRuleRow {
+    id: i64,
+    buyer_type: Option<String>,
+    buyer_id: Option<i64>,
+    product_id: Option<i64>,
+    margin_bp: i64,
+}
+
 const CYCLE_COLUMNS: &str =
     "id, organization_id, name, status, opens_at, closes_at, delivery_note, order_fee_cents";
 
 impl Store {
     fn cycle_from_row(r: &AnyRow) -> StoreResult<Cycle> {
+        let r = CycleRow::from_row(r)?;
         Ok(Cycle {
-            id: CycleId(r.try_get("id")?),
-            hub: OrgId(r.try_get("organization_id")?),
-            name: r.try_get("name")?,
-            status: code(r, "status", "cycle status")?,
-            opens_at: ts(r, "opens_at")?,
-            closes_at: ts(r, "closes_at")?,
-            delivery_note: r.try_get("delivery_note")?,
-            order_fee: Cents(r.try_get("order_fee_cents")?),
+            id: CycleId(r.id),
+            hub: OrgId(r.organization_id),
+            name: r.name,
+            status: parsed(&r.status, "cycle status")?,
+            opens_at: instant(r.opens_at)?,
+            closes_at: instant(r.closes_at)?,
+            delivery_note: r.delivery_note,
+            order_fee: Cents(r.order_fee_cents),
             producers: Vec::new(),
             locations: Vec::new(),
         })
@@ -163,7 +208,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO order_cycles (organization_id, name, status, opens_at, closes_at, delivery_note, \
              order_fee_cents, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7) RETURNING id",
         )
@@ -175,8 +220,7 @@ impl Store {
         .bind(c.order_fee.0)
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         for p in &c.producers {
             sqlx::query("INSERT INTO cycle_producers (organization_id, cycle_id, producer_id) VALUES ($1, $2, $3)")
                 .bind(scope.org.0)
@@ -217,18 +261,15 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut c = Self::cycle_from_row(&row)?;
-        let ps = sqlx::query(
+        let ps: Vec<i64> = sqlx::query_scalar(
             "SELECT producer_id FROM cycle_producers WHERE organization_id = $1 AND cycle_id = $2",
         )
         .bind(hub.0)
         .bind(id.0)
         .fetch_all(&self.pool)
         .await?;
-        c.producers = ps
-            .iter()
-            .map(|r| r.try_get("producer_id").map(OrgId))
-            .collect::<Result<_, _>>()?;
-        let ls = sqlx::query(
+        c.producers = ps.into_iter().map(OrgId).collect();
+        let ls: Vec<LocationRow> = sqlx::query_as(
             "SELECT id, kind, name, fee_cents, min_order_cents FROM cycle_locations \
              WHERE organization_id = $1 AND cycle_id = $2 ORDER BY id",
         )
@@ -237,19 +278,17 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         c.locations = ls
-            .iter()
-            .map(|r| {
-                Ok(Location {
-                    id: LocationId(r.try_get("id")?),
-                    input: LocationInput {
-                        kind: r.try_get("kind")?,
-                        name: r.try_get("name")?,
-                        fee: Cents(r.try_get("fee_cents")?),
-                        min_order: Cents(r.try_get("min_order_cents")?),
-                    },
-                })
+            .into_iter()
+            .map(|r| Location {
+                id: LocationId(r.id),
+                input: LocationInput {
+                    kind: r.kind,
+                    name: r.name,
+                    fee: Cents(r.fee_cents),
+                    min_order: Cents(r.min_order_cents),
+                },
             })
-            .collect::<StoreResult<_>>()?;
+            .collect();
         Ok(c)
     }
 
@@ -402,7 +441,7 @@ impl Store {
         cycle: CycleId,
         producer: OrgId,
     ) -> StoreResult<Vec<GridRow>> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<GridProductRow> = sqlx::query_as(&format!(
             "SELECT {}, a.price_cents, a.quantity, a.remaining FROM products p LEFT JOIN availability a \
              ON a.organization_id = $1 AND a.cycle_id = $2 AND a.product_id = p.id \
              WHERE p.organization_id = $3 AND (p.active = $4 OR a.product_id IS NOT NULL) \
@@ -415,15 +454,13 @@ impl Store {
         .bind(true)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
-                let qty: Option<i64> = r.try_get("quantity")?;
-                let remaining: Option<i64> = r.try_get("remaining")?;
                 Ok(GridRow {
-                    product: Product::from_row(r)?,
-                    price: r.try_get::<Option<i64>, _>("price_cents")?.map(Cents),
-                    quantity: qty.map(Qty),
-                    reserved: Qty(qty.unwrap_or(0) - remaining.unwrap_or(0)),
+                    product: Product::try_from(r.product)?,
+                    price: r.price_cents.map(Cents),
+                    quantity: r.quantity.map(Qty),
+                    reserved: Qty(r.quantity.unwrap_or(0) - r.remaining.unwrap_or(0)),
                 })
             })
             .collect()
@@ -533,7 +570,7 @@ impl Store {
         cycle: CycleId,
         producer: OrgId,
     ) -> StoreResult<Vec<GridEntry>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT a.product_id, a.quantity, a.price_cents FROM availability a JOIN products p \
              ON p.organization_id = a.producer_id AND p.id = a.product_id \
              WHERE a.organization_id = $1 AND a.producer_id = $2 AND p.active = $4 AND a.cycle_id = ( \
@@ -549,42 +586,34 @@ impl Store {
         .bind(true)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    ProductId(r.try_get("product_id")?),
-                    Some((
-                        Qty(r.try_get("quantity")?),
-                        Cents(r.try_get("price_cents")?),
-                    )),
-                ))
+        Ok(rows
+            .into_iter()
+            .map(|(product, quantity, price)| {
+                (ProductId(product), Some((Qty(quantity), Cents(price))))
             })
-            .collect()
+            .collect())
     }
 
     /// The hub's price rules; the rule with nothing set is the hub's default margin.
     pub async fn price_rules(&self, hub: OrgId) -> StoreResult<Vec<(PriceRuleId, PriceRule)>> {
-        let rows = sqlx::query(
+        let rows: Vec<PriceRuleRow> = sqlx::query_as(
             "SELECT id, buyer_type, buyer_id, product_id, margin_bp FROM price_rules WHERE organization_id = $1 ORDER BY id",
         )
         .bind(hub.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
-                let t: Option<String> = r.try_get("buyer_type")?;
                 Ok((
-                    PriceRuleId(r.try_get("id")?),
+                    PriceRuleId(r.id),
                     PriceRule {
-                        buyer_type: t
-                            .map(|t| {
-                                t.parse::<BuyerType>()
-                                    .map_err(|_| StoreError::Corrupt("buyer type"))
-                            })
+                        buyer_type: r
+                            .buyer_type
+                            .map(|t| parsed::<BuyerType>(&t, "buyer type"))
                             .transpose()?,
-                        buyer: r.try_get::<Option<i64>, _>("buyer_id")?.map(OrgId),
-                        product: r.try_get::<Option<i64>, _>("product_id")?.map(ProductId),
-                        margin: MarginBp(r.try_get("margin_bp")?),
+                        buyer: r.buyer_id.map(OrgId),
+                        product: r.product_id.map(ProductId),
+                        margin: MarginBp(r.margin_bp),
                     },
                 ))
             })
@@ -599,7 +628,7 @@ impl Store {
     ) -> StoreResult<PriceRuleId> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO price_rules (organization_id, buyer_type, buyer_id, product_id, margin_bp, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -610,8 +639,7 @@ impl Store {
         .bind(rule.margin.0)
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         let change = Change::by(scope, Action::Create, "price_rule", id)
             .after(serde_json::to_value(rule).unwrap_or_default());
         audit::record(&mut tx, change, now).await?;

@@ -1,8 +1,11 @@
 //! Orders: placed, changed and cancelled until the cut-off, reserving availability in the same
 //! transaction with conditional updates, so stock is never oversold.
 
-use crate::db::{code, ms, ts};
+use crate::db::ms;
+use crate::hub::catalog::ProductRow;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::idempotency::KeyRow;
+use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
@@ -16,7 +19,7 @@ use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a buyer (or the hub for a buyer) asks for.
@@ -357,7 +360,7 @@ impl Store {
             .map(|r| r.quantity.price(r.unit_price))
             .sum();
         let fees = self.fees_for(&c, input.location, subtotal)?;
-        let order_id: i64 = sqlx::query(
+        let order_id: i64 = sqlx::query_scalar(
             "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
              fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
              RETURNING id",
@@ -372,8 +375,7 @@ impl Store {
         .bind(scope.actor.user.map(|u| u.0))
         .bind(ms(now))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         insert_lines(&mut tx, hub, order_id, &reserved).await?;
         if let Some(k) = key {
             let kept = sqlx::query(
@@ -419,7 +421,7 @@ impl Store {
         scope: &TenantScope,
         key: &OrderKey,
     ) -> StoreResult<Option<KeyedOrder>> {
-        let row = sqlx::query(
+        let row: Option<OrderKeyRow> = sqlx::query_as(
             "SELECT request_hash, status_code, content_type, response_body, order_id \
              FROM idempotency_keys WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
         )
@@ -429,28 +431,25 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        if row.try_get::<String, _>("request_hash")? != key.request_hash {
+        let OrderKeyRow {
+            key: stored,
+            order_id,
+        } = row;
+        if stored.request_hash != key.request_hash {
             return Ok(Some(KeyedOrder::Mismatch));
         }
-        if let Some(id) = row.try_get::<Option<i64>, _>("order_id")? {
+        if let Some(id) = order_id {
             return Ok(Some(KeyedOrder::Placed(OrderId(id))));
         }
-        Ok(Some(
-            match row.try_get::<Option<i64>, _>("status_code")? {
-                // Kept by the generic middleware before orders kept their own keys.
-                Some(status) => KeyedOrder::Replay {
-                    status: u16::try_from(status)
-                        .map_err(|_| StoreError::Corrupt("status_code"))?,
-                    content_type: row
-                        .try_get::<Option<String>, _>("content_type")?
-                        .unwrap_or_default(),
-                    body: row
-                        .try_get::<Option<String>, _>("response_body")?
-                        .unwrap_or_default(),
-                },
-                None => KeyedOrder::InProgress,
+        Ok(Some(match stored.status_code {
+            // Kept by the generic middleware before orders kept their own keys.
+            Some(status) => KeyedOrder::Replay {
+                status: u16::try_from(status).map_err(|_| StoreError::Corrupt("status_code"))?,
+                content_type: stored.content_type.unwrap_or_default(),
+                body: stored.response_body.unwrap_or_default(),
             },
-        ))
+            None => KeyedOrder::InProgress,
+        }))
     }
 
     /// The fees of an order at a location, checking the location's minimum.
@@ -492,22 +491,17 @@ impl Store {
             "SELECT id, tax_class, catch_weight, est_weight_g FROM products WHERE id IN ({})",
             marks.join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query_as::<_, (i64, String, Flag, Option<i64>)>(&sql);
         for (p, _) in lines {
             q = q.bind(p.0);
         }
         let mut out = HashMap::new();
-        for row in q.fetch_all(&self.pool).await? {
-            let catch = crate::db::flag(&row, "catch_weight")?;
+        for (id, tax_class, catch, est_weight_g) in q.fetch_all(&self.pool).await? {
             out.insert(
-                ProductId(row.try_get("id")?),
+                ProductId(id),
                 LineFacts {
-                    tax_class: row.try_get("tax_class")?,
-                    est_weight_g: if catch {
-                        row.try_get::<Option<i64>, _>("est_weight_g")?
-                    } else {
-                        None
-                    },
+                    tax_class,
+                    est_weight_g: if catch.0 { est_weight_g } else { None },
                 },
             );
         }
@@ -534,7 +528,7 @@ impl Store {
         let mut out = Vec::with_capacity(lines.len());
         for (product, qty) in lines {
             // The reservation: succeeds only if enough remains, decided by the database.
-            let row = sqlx::query(
+            let (price_cents, producer): (i64, i64) = sqlx::query_as(
                 "UPDATE availability SET remaining = remaining - $1 WHERE organization_id = $2 AND cycle_id = $3 \
                  AND product_id = $4 AND remaining >= $1 RETURNING price_cents, producer_id",
             )
@@ -546,7 +540,7 @@ impl Store {
             .await?
             .ok_or(StoreError::Shortage(*product))?;
             let facts = taxes.get(product).ok_or(StoreError::Shortage(*product))?;
-            let offered = Cents(row.try_get("price_cents")?);
+            let offered = Cents(price_cents);
             let mut unit_price = buyer_price(
                 offered,
                 margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
@@ -559,7 +553,7 @@ impl Store {
             }
             out.push(Reserved {
                 product: *product,
-                producer: row.try_get("producer_id")?,
+                producer,
                 quantity: *qty,
                 unit_price,
                 producer_price,
@@ -714,7 +708,7 @@ impl Store {
 
     /// One order, seen by its hub or its buyer (anyone else: not found).
     pub async fn order(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
-        let row = sqlx::query(
+        let row: OrderRow = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.id = $2 \
@@ -730,12 +724,12 @@ impl Store {
         orders.pop().ok_or(StoreError::NotFound)
     }
 
-    async fn with_lines(&self, rows: Vec<sqlx::any::AnyRow>) -> StoreResult<Vec<Order>> {
+    async fn with_lines(&self, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>> {
         let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let hub = OrgId(r.try_get("organization_id")?);
-            let id: i64 = r.try_get("id")?;
-            let lines = sqlx::query(
+        for r in rows {
+            let hub = OrgId(r.organization_id);
+            let id: i64 = r.id;
+            let lines: Vec<OrderLineRow> = sqlx::query_as(
                 "SELECT l.product_id, p.name_fr, p.name_en, l.producer_id, o.name AS producer_name, l.quantity, \
                  l.unit_price_cents, l.tax_class FROM order_lines l \
                  JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
@@ -749,28 +743,28 @@ impl Store {
             out.push(Order {
                 id: OrderId(id),
                 hub,
-                cycle: CycleId(r.try_get("cycle_id")?),
-                buyer: OrgId(r.try_get("buyer_id")?),
-                buyer_name: r.try_get("buyer_name")?,
-                status: code(r, "status", "order status")?,
-                location: r.try_get::<Option<i64>, _>("location_id")?.map(LocationId),
-                po_number: r.try_get("po_number")?,
-                note: r.try_get("note")?,
-                fees: Cents(r.try_get("fees_cents")?),
-                created_at: ts(r, "created_at")?,
-                updated_at: ts(r, "updated_at")?,
+                cycle: CycleId(r.cycle_id),
+                buyer: OrgId(r.buyer_id),
+                buyer_name: r.buyer_name,
+                status: parsed(&r.status, "order status")?,
+                location: r.location_id.map(LocationId),
+                po_number: r.po_number,
+                note: r.note,
+                fees: Cents(r.fees_cents),
+                created_at: instant(r.created_at)?,
+                updated_at: instant(r.updated_at)?,
                 lines: lines
-                    .iter()
+                    .into_iter()
                     .map(|l| {
                         Ok(OrderLine {
-                            product: ProductId(l.try_get("product_id")?),
-                            name_fr: l.try_get("name_fr")?,
-                            name_en: l.try_get("name_en")?,
-                            producer: OrgId(l.try_get("producer_id")?),
-                            producer_name: l.try_get("producer_name")?,
-                            quantity: Qty(l.try_get("quantity")?),
-                            unit_price: Cents(l.try_get("unit_price_cents")?),
-                            tax_class: code(l, "tax_class", "tax class")?,
+                            product: ProductId(l.product_id),
+                            name_fr: l.name_fr,
+                            name_en: l.name_en,
+                            producer: OrgId(l.producer_id),
+                            producer_name: l.producer_name,
+                            quantity: Qty(l.quantity),
+                            unit_price: Cents(l.unit_price_cents),
+                            tax_class: parsed(&l.tax_class, "tax class")?,
                         })
                     })
                     .collect::<StoreResult<_>>()?,
@@ -781,22 +775,21 @@ impl Store {
 
     /// An order by id alone, for its hub or its buyer.
     pub async fn order_by_id(&self, scope: &TenantScope, id: OrderId) -> StoreResult<Order> {
-        let hub: i64 = sqlx::query(
+        let hub: i64 = sqlx::query_scalar(
             "SELECT organization_id FROM orders WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)",
         )
         .bind(id.0)
         .bind(scope.org.0)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get("organization_id")?;
+        .ok_or(StoreError::NotFound)?;
         self.order(scope, OrgId(hub), id).await
     }
 
     /// The amount of a buyer's placed orders from Québec (grown or processed) and in all, at the
     /// buyer's prices, so institutions can measure their share of Québec food.
     pub async fn quebec_share(&self, scope: &TenantScope) -> StoreResult<Option<(Cents, Cents)>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
             "SELECT l.quantity, l.unit_price_cents, p.origin FROM order_lines l \
              JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
              JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
@@ -809,9 +802,9 @@ impl Store {
             return Ok(None);
         }
         let (mut qc, mut all) = (Cents::ZERO, Cents::ZERO);
-        for r in &rows {
-            let amount = Qty(r.try_get("quantity")?).price(Cents(r.try_get("unit_price_cents")?));
-            let origin: halles_core::catalog::Origin = code(r, "origin", "origin")?;
+        for (quantity, unit_price, origin) in &rows {
+            let amount = Qty(*quantity).price(Cents(*unit_price));
+            let origin: halles_core::catalog::Origin = parsed(origin, "origin")?;
             all += amount;
             if origin.is_quebec() {
                 qc += amount;
@@ -826,7 +819,7 @@ impl Store {
         scope: &TenantScope,
         limit: i64,
     ) -> StoreResult<Vec<Order>> {
-        let rows = sqlx::query(
+        let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.buyer_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
@@ -845,7 +838,7 @@ impl Store {
         cycle: CycleId,
         f: &OrderFilter,
     ) -> StoreResult<Vec<Order>> {
-        let rows = sqlx::query(
+        let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.cycle_id = $2 \
@@ -873,7 +866,7 @@ impl Store {
         scope: &TenantScope,
         cycle: CycleId,
     ) -> StoreResult<CycleTotals> {
-        let rows = sqlx::query(
+        let rows: Vec<TotalsRow> = sqlx::query_as(
             "SELECT l.product_id, p.name_fr, o2.name AS producer_name, l.producer_id, l.quantity, \
              l.unit_price_cents, l.producer_price_cents FROM order_lines l \
              JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
@@ -887,19 +880,19 @@ impl Store {
         .await?;
         let mut by_product: BTreeMap<i64, (String, String, Qty, Cents)> = BTreeMap::new();
         let mut by_producer: BTreeMap<i64, (String, Cents, Cents)> = BTreeMap::new();
-        for r in &rows {
-            let q = Qty(r.try_get("quantity")?);
-            let buyer_amount = q.price(Cents(r.try_get("unit_price_cents")?));
-            let producer_amount = q.price(Cents(r.try_get("producer_price_cents")?));
-            let producer_name: String = r.try_get("producer_name")?;
+        for r in rows {
+            let q = Qty(r.quantity);
+            let buyer_amount = q.price(Cents(r.unit_price_cents));
+            let producer_amount = q.price(Cents(r.producer_price_cents));
+            let producer_name = r.producer_name;
             let e = by_product
-                .entry(r.try_get("product_id")?)
+                .entry(r.product_id)
                 .or_insert_with(|| (String::new(), producer_name.clone(), Qty::ZERO, Cents::ZERO));
-            e.0 = r.try_get("name_fr")?;
+            e.0 = r.name_fr;
             e.2.0 += q.0;
             e.3 += buyer_amount;
             let p = by_producer
-                .entry(r.try_get("producer_id")?)
+                .entry(r.producer_id)
                 .or_insert_with(|| (producer_name, Cents::ZERO, Cents::ZERO));
             p.1 += producer_amount;
             p.2 += buyer_amount;
@@ -928,7 +921,7 @@ impl Store {
         buyer: OrgId,
     ) -> StoreResult<Vec<CatalogItem>> {
         let (buyer_type, rules) = self.price_list(hub, buyer).await?;
-        let rows = sqlx::query(&format!(
+        let rows: Vec<CatalogRow> = sqlx::query_as(&format!(
             "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \
              JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \
              JOIN organizations o ON o.id = a.producer_id \
@@ -941,11 +934,11 @@ impl Store {
         .bind(true)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
-                let product = crate::hub::catalog::Product::from_row(r)?;
+                let product = crate::hub::catalog::Product::try_from(r.product)?;
                 let margin = margin_for(&rules, MarginBp(0), buyer, buyer_type, product.id);
-                let offered = buyer_price(Cents(r.try_get("price_cents")?), margin);
+                let offered = buyer_price(Cents(r.price_cents), margin);
                 let catch = product
                     .input
                     .est_weight_g
@@ -955,8 +948,8 @@ impl Store {
                         .map(|g| catch_weight_unit_price(offered, g))
                         .unwrap_or(offered),
                     price_per_kg: catch.map(|_| offered),
-                    remaining: Qty(r.try_get("remaining")?),
-                    producer_name: r.try_get("producer_name")?,
+                    remaining: Qty(r.remaining),
+                    producer_name: r.producer_name,
                     product,
                 })
             })
@@ -1009,4 +1002,64 @@ pub enum KeyedOrder {
     },
     /// Claimed by the generic middleware and not finished (its lease applies).
     InProgress,
+}
+
+/// An `orders` row with its buyer's name.
+#[derive(FromRow)]
+struct OrderRow {
+    id: i64,
+    organization_id: i64,
+    cycle_id: i64,
+    buyer_id: i64,
+    buyer_name: String,
+    status: String,
+    location_id: Option<i64>,
+    po_number: String,
+    note: String,
+    fees_cents: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// An `order_lines` row with its product's and producer's names.
+#[derive(FromRow)]
+struct OrderLineRow {
+    product_id: i64,
+    name_fr: String,
+    name_en: String,
+    producer_id: i64,
+    producer_name: String,
+    quantity: i64,
+    unit_price_cents: i64,
+    tax_class: String,
+}
+
+/// What an idempotency key of the orders API holds.
+#[derive(FromRow)]
+struct OrderKeyRow {
+    #[sqlx(flatten)]
+    key: KeyRow,
+    order_id: Option<i64>,
+}
+
+/// A placed order line, for a cycle's totals.
+#[derive(FromRow)]
+struct TotalsRow {
+    product_id: i64,
+    name_fr: String,
+    producer_name: String,
+    producer_id: i64,
+    quantity: i64,
+    unit_price_cents: i64,
+    producer_price_cents: i64,
+}
+
+/// A product a buyer may order in a cycle.
+#[derive(FromRow)]
+struct CatalogRow {
+    #[sqlx(flatten)]
+    product: ProductRow,
+    producer_name: String,
+    price_cents: i64,
+    remaining: i64,
 }

@@ -2,9 +2,10 @@
 //! due standing order becomes a real order with what is available; shortages are recorded for
 //! the buyer. A run row per (standing order, cycle), claimed by an insert, makes it exactly once.
 
-use crate::db::{flag, ms, ts};
+use crate::db::ms;
 use crate::hub::orders::OrderInput;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::rows::{Flag, instant};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
@@ -12,7 +13,7 @@ use halles_core::{CycleId, OrderId, OrgId, ProductId, StandingOrderId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// What a buyer (or its hub) sets up.
@@ -104,25 +105,55 @@ const COLUMNS: &str = "s.id, s.organization_id, h.name AS hub_name, \
                        s.buyer_id, s.every_weeks, s.starts_at, \
                        s.until_at, s.location_name, s.po_number, s.note, s.lines, s.skip_next, s.active";
 
+/// A `standing_orders` row ([`COLUMNS`]).
+#[derive(FromRow)]
+struct StandingRow {
+    id: i64,
+    organization_id: i64,
+    hub_name: String,
+    buyer_name: String,
+    buyer_id: i64,
+    every_weeks: i64,
+    starts_at: i64,
+    until_at: i64,
+    location_name: String,
+    po_number: String,
+    note: String,
+    lines: String,
+    skip_next: Flag,
+    active: Flag,
+}
+
+/// A `standing_order_runs` row.
+#[derive(FromRow)]
+struct RunRow {
+    cycle_id: i64,
+    order_id: Option<i64>,
+    outcome: String,
+    shortages: String,
+    created_at: i64,
+}
+
 impl Store {
     fn standing_from_row(r: &AnyRow) -> StoreResult<StandingOrder> {
+        let r = StandingRow::from_row(r)?;
         Ok(StandingOrder {
-            id: StandingOrderId(r.try_get("id")?),
-            hub: OrgId(r.try_get("organization_id")?),
-            hub_name: r.try_get("hub_name")?,
-            buyer_name: r.try_get("buyer_name")?,
+            id: StandingOrderId(r.id),
+            hub: OrgId(r.organization_id),
+            hub_name: r.hub_name,
+            buyer_name: r.buyer_name,
             input: StandingInput {
-                buyer: OrgId(r.try_get("buyer_id")?),
-                every_weeks: r.try_get("every_weeks")?,
-                until: ts(r, "until_at")?,
-                location_name: r.try_get("location_name")?,
-                po_number: r.try_get("po_number")?,
-                note: r.try_get("note")?,
-                lines: parse_lines(&r.try_get::<String, _>("lines")?),
+                buyer: OrgId(r.buyer_id),
+                every_weeks: r.every_weeks,
+                until: instant(r.until_at)?,
+                location_name: r.location_name,
+                po_number: r.po_number,
+                note: r.note,
+                lines: parse_lines(&r.lines),
             },
-            starts_at: ts(r, "starts_at")?,
-            skip_next: flag(r, "skip_next")?,
-            active: flag(r, "active")?,
+            starts_at: instant(r.starts_at)?,
+            skip_next: r.skip_next.into(),
+            active: r.active.into(),
             runs: Vec::new(),
         })
     }
@@ -154,7 +185,7 @@ impl Store {
             return Err(StoreError::Refused(Refusal::UntilInPast));
         }
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO standing_orders (organization_id, buyer_id, every_weeks, starts_at, until_at, location_name, \
              po_number, note, lines, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4) RETURNING id",
         )
@@ -168,8 +199,7 @@ impl Store {
         .bind(s.note.trim())
         .bind(lines_json(&s.lines))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await?;
         audit::record(
             &mut tx,
             Change {
@@ -200,7 +230,7 @@ impl Store {
         let mut out = Vec::new();
         for r in &rows {
             let mut s = Self::standing_from_row(r)?;
-            let runs = sqlx::query(
+            let runs: Vec<RunRow> = sqlx::query_as(
                 "SELECT cycle_id, order_id, outcome, shortages, created_at FROM standing_order_runs \
                  WHERE organization_id = $1 AND standing_order_id = $2 ORDER BY created_at DESC LIMIT 10",
             )
@@ -209,20 +239,18 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             s.runs = runs
-                .iter()
+                .into_iter()
                 .map(|r| {
                     Ok(Run {
-                        cycle: CycleId(r.try_get("cycle_id")?),
-                        order: r.try_get::<Option<i64>, _>("order_id")?.map(OrderId),
-                        outcome: r.try_get("outcome")?,
-                        shortages: serde_json::from_str::<Vec<(i64, i64, i64)>>(
-                            &r.try_get::<String, _>("shortages")?,
-                        )
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(p, w, g)| (ProductId(p), Qty(w), Qty(g)))
-                        .collect(),
-                        at: ts(r, "created_at")?,
+                        cycle: CycleId(r.cycle_id),
+                        order: r.order_id.map(OrderId),
+                        outcome: r.outcome,
+                        shortages: serde_json::from_str::<Vec<(i64, i64, i64)>>(&r.shortages)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(p, w, g)| (ProductId(p), Qty(w), Qty(g)))
+                            .collect(),
+                        at: instant(r.created_at)?,
                     })
                 })
                 .collect::<StoreResult<_>>()?;
@@ -394,14 +422,12 @@ impl Store {
                     });
                 }
                 Err(StoreError::Shortage(p)) => {
-                    let left = sqlx::query("SELECT remaining FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND product_id = $3")
+                    let left: i64 = sqlx::query_scalar("SELECT remaining FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND product_id = $3")
                         .bind(s.hub.0)
                         .bind(c.id.0)
                         .bind(p.0)
                         .fetch_optional(&self.pool)
                         .await?
-                        .map(|r| r.try_get::<i64, _>("remaining"))
-                        .transpose()?
                         .unwrap_or(0);
                     let wanted = s
                         .input

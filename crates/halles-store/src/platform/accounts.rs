@@ -1,7 +1,8 @@
 //! User accounts, sessions, password resets and the login throttle.
 
-use crate::db::{code, flag, ms, ts, ts_opt};
+use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::rows::{Flag, instant, instant_opt, parsed};
 use crate::platform::secrets::{
     hash_password_bounded, hash_secret, new_secret, verify_password_bounded,
 };
@@ -16,7 +17,7 @@ use halles_core::validation::normalize_email;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// A user account.
@@ -38,17 +39,44 @@ pub struct User {
     pub created_at: Timestamp,
 }
 
+/// A `users` row as stored ([`USER_COLUMNS`]).
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    lang: String,
+    is_platform_admin: Flag,
+    disabled_at: Option<i64>,
+    created_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> StoreResult<User> {
+        Ok(User {
+            id: UserId(r.id),
+            email: r.email,
+            name: r.name,
+            lang: parsed(&r.lang, "lang")?,
+            is_platform_admin: r.is_platform_admin.into(),
+            disabled_at: instant_opt(r.disabled_at)?,
+            created_at: instant(r.created_at)?,
+        })
+    }
+}
+
+/// A user with the password hash, for logging in.
+#[derive(FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: Option<String>,
+}
+
 impl User {
     fn from_row(r: &AnyRow) -> StoreResult<User> {
-        Ok(User {
-            id: UserId(r.try_get("id")?),
-            email: r.try_get("email")?,
-            name: r.try_get("name")?,
-            lang: code(r, "lang", "lang")?,
-            is_platform_admin: flag(r, "is_platform_admin")?,
-            disabled_at: ts_opt(r, "disabled_at")?,
-            created_at: ts(r, "created_at")?,
-        })
+        UserRow::from_row(r)?.try_into()
     }
 
     fn audit_json(&self) -> serde_json::Value {
@@ -200,17 +228,14 @@ impl Store {
                 return Ok(Err(LoginRefusal::Throttled));
             }
         }
-        let found = sqlx::query(&format!(
+        let found: Option<LoginRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
         ))
         .bind(&email)
         .fetch_optional(&self.pool)
         .await?;
-        let (user, hash) = match &found {
-            Some(r) => (
-                Some(User::from_row(r)?),
-                r.try_get::<Option<String>, _>("password_hash")?,
-            ),
+        let (user, hash) = match found {
+            Some(r) => (Some(User::try_from(r.user)?), r.password_hash),
             None => (None, None),
         };
         let ok = match verify_password_bounded(password, hash).await {
@@ -450,7 +475,7 @@ impl Store {
 
     /// The account a live, unused reset secret belongs to.
     pub async fn password_reset_user(&self, secret: &str) -> StoreResult<Option<UserId>> {
-        let row = sqlx::query(
+        let user: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL \
              AND expires_at > $2",
         )
@@ -458,7 +483,7 @@ impl Store {
         .bind(ms(self.now()))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| r.try_get("user_id").map(UserId)).transpose()?)
+        Ok(user.map(UserId))
     }
 
     /// Uses a reset secret once to set a new password. Refuses a used or expired one.
@@ -471,16 +496,17 @@ impl Store {
         let hash = hash_password_bounded(password).await?;
         let now = self.now();
         // Claim the secret: a conditional update, so two submissions cannot both use it.
-        let row = sqlx::query(
-            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
-             AND expires_at > $1 RETURNING user_id",
-        )
-        .bind(ms(now))
-        .bind(hash_secret(secret))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::Refused(Refusal::ResetInvalid))?;
-        let user = UserId(row.try_get("user_id")?);
+        let user = UserId(
+            sqlx::query_scalar(
+                "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 \
+                 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+            )
+            .bind(ms(now))
+            .bind(hash_secret(secret))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::Refused(Refusal::ResetInvalid))?,
+        );
         self.set_password_hash(Actor::user(user), user, hash)
             .await?;
         Ok(user)
@@ -516,14 +542,13 @@ impl Store {
 
     /// The new address a live, unused change secret leads to.
     pub async fn email_change(&self, secret: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(hash_secret(secret))
         .bind(ms(self.now()))
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| r.try_get("new_email")).transpose()?)
+        .await?)
     }
 
     /// Uses a change secret once: the account's e-mail becomes the new address, and every
@@ -532,7 +557,7 @@ impl Store {
     pub async fn confirm_email_change(&self, secret: &str) -> StoreResult<User> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
+        let (id, email): (i64, String) = sqlx::query_as(
             "UPDATE email_changes SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
              AND expires_at > $1 RETURNING user_id, new_email",
         )
@@ -541,8 +566,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::Refused(Refusal::EmailChangeInvalid))?;
-        let id = UserId(row.try_get("user_id")?);
-        let email: String = row.try_get("new_email")?;
+        let id = UserId(id);
         let before = self.user(id).await?;
         sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
             .bind(&email)

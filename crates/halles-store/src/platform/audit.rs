@@ -1,12 +1,13 @@
 //! The audit log: who changed what, in which organization, before and after, when.
 
-use crate::db::{ms, ts};
+use crate::db::ms;
+use crate::platform::rows::instant;
 use crate::{Actor, StoreResult, TenantScope};
 use halles_core::{AuditId, OrgId, TokenId, UserId};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 
 /// What kind of change an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,6 +132,40 @@ pub struct Entry {
     pub at: Timestamp,
 }
 
+/// An `audit_log` row with its actor's name.
+#[derive(FromRow)]
+struct EntryRow {
+    id: i64,
+    actor_user_id: Option<i64>,
+    actor_name: Option<String>,
+    actor_token_id: Option<i64>,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    at: i64,
+}
+
+impl TryFrom<EntryRow> for Entry {
+    type Error = crate::StoreError;
+    fn try_from(r: EntryRow) -> StoreResult<Entry> {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        Ok(Entry {
+            id: AuditId(r.id),
+            actor_user: r.actor_user_id.map(UserId),
+            actor_name: r.actor_name,
+            actor_token: r.actor_token_id.map(TokenId),
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: parse(r.before_json),
+            after: parse(r.after_json),
+            at: instant(r.at)?,
+        })
+    }
+}
+
 /// Filters of the audit page and API.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
@@ -154,7 +189,7 @@ impl crate::Store {
         filter: &Filter,
         limit: i64,
     ) -> StoreResult<Vec<Entry>> {
-        let rows = sqlx::query(
+        let rows: Vec<EntryRow> = sqlx::query_as(
             "SELECT a.id, a.actor_user_id, u.name AS actor_name, a.actor_token_id, a.action, \
              a.entity, a.entity_id, a.before_json, a.after_json, a.at \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
@@ -173,36 +208,16 @@ impl crate::Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let parse = |c: &str| -> StoreResult<Option<Value>> {
-                    let s: Option<String> = r.try_get(c)?;
-                    Ok(s.and_then(|s| serde_json::from_str(&s).ok()))
-                };
-                Ok(Entry {
-                    id: AuditId(r.try_get("id")?),
-                    actor_user: r.try_get::<Option<i64>, _>("actor_user_id")?.map(UserId),
-                    actor_name: r.try_get("actor_name")?,
-                    actor_token: r.try_get::<Option<i64>, _>("actor_token_id")?.map(TokenId),
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    before: parse("before_json")?,
-                    after: parse("after_json")?,
-                    at: ts(r, "at")?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(Entry::try_from).collect()
     }
 
     /// The entity types that appear in the organization's log (for the filter list).
     pub async fn audit_entities(&self, scope: &TenantScope) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT DISTINCT entity FROM audit_log WHERE organization_id = $1 ORDER BY entity",
         )
         .bind(scope.org.0)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("entity")?)).collect()
+        .await?)
     }
 }

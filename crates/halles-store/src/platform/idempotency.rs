@@ -9,11 +9,20 @@
 use crate::db::ms;
 use crate::{Store, StoreError, StoreResult};
 use halles_core::{OrgId, TokenId};
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// How long a claimed key without a response belongs to the request that claimed it. Longer
 /// than the server's request timeout (30 s), so a key past its lease is held by no live request.
 pub const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
+/// What is stored for a claimed key.
+#[derive(FromRow)]
+pub(crate) struct KeyRow {
+    pub(crate) request_hash: String,
+    pub(crate) status_code: Option<i64>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) response_body: Option<String>,
+}
 
 /// What a key's first use left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +87,7 @@ impl Store {
         if reclaimed == 1 {
             return Ok(Claim::Fresh);
         }
-        let row = sqlx::query(
+        let row: KeyRow = sqlx::query_as(
             "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
              WHERE organization_id = $1 AND token_id = $2 AND idem_key = $3",
         )
@@ -88,21 +97,15 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let stored_hash: String = row.try_get("request_hash")?;
-        if stored_hash != request_hash {
+        if row.request_hash != request_hash {
             return Ok(Claim::Mismatch);
         }
-        let status: Option<i64> = row.try_get("status_code")?;
-        Ok(match status {
+        Ok(match row.status_code {
             None => Claim::InProgress,
             Some(s) => Claim::Replay {
                 status: u16::try_from(s).map_err(|_| StoreError::Corrupt("status_code"))?,
-                content_type: row
-                    .try_get::<Option<String>, _>("content_type")?
-                    .unwrap_or_default(),
-                body: row
-                    .try_get::<Option<String>, _>("response_body")?
-                    .unwrap_or_default(),
+                content_type: row.content_type.unwrap_or_default(),
+                body: row.response_body.unwrap_or_default(),
             },
         })
     }

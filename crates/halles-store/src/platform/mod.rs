@@ -9,6 +9,7 @@ pub mod email;
 pub mod idempotency;
 pub mod jobs;
 pub mod organizations;
+pub(crate) mod rows;
 pub mod secrets;
 pub mod throttles;
 pub mod tokens;

@@ -1,9 +1,10 @@
 //! Organizations (tenants), memberships with roles, and invitations to join.
 
 use crate::coupons::ProgramScope;
-use crate::db::{code, ms, ts, ts_opt};
+use crate::db::ms;
 use crate::platform::accounts::User;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::rows::{instant, instant_opt, parsed};
 use crate::platform::secrets::{hash_secret, new_secret};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::{INVITATION_DAYS, Lang};
@@ -14,7 +15,7 @@ use halles_core::{InvitationId, MembershipId, OrgId, ProgramId, UserId};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// An organization: the unit of tenancy.
@@ -32,15 +33,32 @@ pub struct Organization {
     pub created_at: Timestamp,
 }
 
+/// An `organizations` row: `id, kind, name, lang, created_at`.
+#[derive(FromRow)]
+pub(crate) struct OrganizationRow {
+    id: i64,
+    kind: String,
+    name: String,
+    lang: String,
+    created_at: i64,
+}
+
+impl TryFrom<OrganizationRow> for Organization {
+    type Error = StoreError;
+    fn try_from(r: OrganizationRow) -> StoreResult<Self> {
+        Ok(Organization {
+            id: OrgId(r.id),
+            kind: parsed(&r.kind, "organization kind")?,
+            name: r.name,
+            lang: parsed(&r.lang, "lang")?,
+            created_at: instant(r.created_at)?,
+        })
+    }
+}
+
 impl Organization {
     fn from_row(r: &AnyRow) -> StoreResult<Self> {
-        Ok(Organization {
-            id: OrgId(r.try_get("id")?),
-            kind: code(r, "kind", "organization kind")?,
-            name: r.try_get("name")?,
-            lang: code(r, "lang", "lang")?,
-            created_at: ts(r, "created_at")?,
-        })
+        OrganizationRow::from_row(r)?.try_into()
     }
 }
 
@@ -99,20 +117,64 @@ pub struct Invitation {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// An `invitations` row as listed.
+#[derive(FromRow)]
+struct InvitationRow {
+    id: i64,
+    organization_id: i64,
+    email: String,
+    role: String,
+    program_id: Option<i64>,
+    created_at: i64,
+    expires_at: i64,
+    accepted_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
 impl Invitation {
     fn from_row(r: &AnyRow) -> StoreResult<Self> {
+        let r = InvitationRow::from_row(r)?;
         Ok(Invitation {
-            id: InvitationId(r.try_get("id")?),
-            org: OrgId(r.try_get("organization_id")?),
-            email: r.try_get("email")?,
-            role: code(r, "role", "role")?,
-            program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
-            created_at: ts(r, "created_at")?,
-            expires_at: ts(r, "expires_at")?,
-            accepted_at: ts_opt(r, "accepted_at")?,
-            revoked_at: ts_opt(r, "revoked_at")?,
+            id: InvitationId(r.id),
+            org: OrgId(r.organization_id),
+            email: r.email,
+            role: parsed(&r.role, "role")?,
+            program: r.program_id.map(ProgramId),
+            created_at: instant(r.created_at)?,
+            expires_at: instant(r.expires_at)?,
+            accepted_at: instant_opt(r.accepted_at)?,
+            revoked_at: instant_opt(r.revoked_at)?,
         })
     }
+}
+
+/// An organization joined with a membership's role and program.
+#[derive(FromRow)]
+struct MyMembershipRow {
+    #[sqlx(flatten)]
+    org: OrganizationRow,
+    role: String,
+    program_id: Option<i64>,
+}
+
+/// A membership with its person, as listed.
+#[derive(FromRow)]
+struct MemberRow {
+    id: i64,
+    user_id: i64,
+    name: String,
+    email: String,
+    role: String,
+    program_id: Option<i64>,
+    disabled_at: Option<i64>,
+    created_at: i64,
+}
+
+/// What a membership change needs to know of it.
+#[derive(FromRow)]
+struct MembershipRow {
+    user_id: i64,
+    role: String,
 }
 
 const INVITATION_COLUMNS: &str =
@@ -279,7 +341,7 @@ impl Store {
 
     /// The organizations a user belongs to, with the role held in each.
     pub async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<MyMembership>> {
-        let rows = sqlx::query(
+        let rows: Vec<MyMembershipRow> = sqlx::query_as(
             "SELECT o.id, o.kind, o.name, o.lang, o.created_at, m.role, m.program_id FROM memberships m \
              JOIN organizations o ON o.id = m.organization_id \
              WHERE m.user_id = $1 AND o.archived_at IS NULL ORDER BY o.name, o.id",
@@ -287,12 +349,12 @@ impl Store {
         .bind(user.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(MyMembership {
-                    org: Organization::from_row(r)?,
-                    role: code(r, "role", "role")?,
-                    program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
+                    org: r.org.try_into()?,
+                    role: parsed(&r.role, "role")?,
+                    program: r.program_id.map(ProgramId),
                 })
             })
             .collect()
@@ -300,7 +362,7 @@ impl Store {
 
     /// The role a user holds in an organization, if any.
     pub async fn role_in(&self, user: UserId, org: OrgId) -> StoreResult<Option<Role>> {
-        let row = sqlx::query(
+        let role: Option<String> = sqlx::query_scalar(
             "SELECT m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id \
              WHERE m.organization_id = $1 AND m.user_id = $2 AND o.archived_at IS NULL",
         )
@@ -308,7 +370,7 @@ impl Store {
         .bind(user.0)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| code(&r, "role", "role")).transpose()
+        role.map(|r| parsed(&r, "role")).transpose()
     }
 
     /// Adds a user to the scope's organization; refuses a role the kind does not have.
@@ -350,7 +412,7 @@ impl Store {
         limit: i64,
         program: Option<ProgramId>,
     ) -> StoreResult<Vec<Member>> {
-        let rows = sqlx::query(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT m.id, m.user_id, u.name, u.email, m.role, m.program_id, u.disabled_at, m.created_at \
              FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.organization_id = $1 AND ($2 IS NULL OR m.id > $2) \
@@ -362,17 +424,17 @@ impl Store {
         .bind(program.map(|p| p.0).unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(Member {
-                    id: MembershipId(r.try_get("id")?),
-                    user_id: UserId(r.try_get("user_id")?),
-                    name: r.try_get("name")?,
-                    email: r.try_get("email")?,
-                    role: code(r, "role", "role")?,
-                    program: r.try_get::<Option<i64>, _>("program_id")?.map(ProgramId),
-                    disabled: ts_opt(r, "disabled_at")?.is_some(),
-                    created_at: ts(r, "created_at")?,
+                    id: MembershipId(r.id),
+                    user_id: UserId(r.user_id),
+                    name: r.name,
+                    email: r.email,
+                    role: parsed(&r.role, "role")?,
+                    program: r.program_id.map(ProgramId),
+                    disabled: instant_opt(r.disabled_at)?.is_some(),
+                    created_at: instant(r.created_at)?,
                 })
             })
             .collect()
@@ -391,7 +453,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let before: Role = code(&fetch_membership(&mut tx, scope, id).await?, "role", "role")?;
+        let before: Role = parsed(&fetch_membership(&mut tx, scope, id).await?.role, "role")?;
         // The guard is in the statement: the row changes only if an admin remains afterwards.
         let n = sqlx::query(
             "UPDATE memberships SET role = $1 WHERE organization_id = $2 AND id = $3 AND \
@@ -420,8 +482,8 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let row = fetch_membership(&mut tx, scope, id).await?;
-        let user: i64 = row.try_get("user_id")?;
-        let role: Role = code(&row, "role", "role")?;
+        let user: i64 = row.user_id;
+        let role: Role = parsed(&row.role, "role")?;
         let n = sqlx::query(
             "DELETE FROM memberships WHERE organization_id = $1 AND id = $2 AND \
              (role <> 'admin' OR (SELECT COUNT(*) FROM memberships WHERE organization_id = $1 \
@@ -650,7 +712,7 @@ async fn insert_membership(
     program: Option<ProgramId>,
     now: Timestamp,
 ) -> StoreResult<MembershipId> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO memberships (organization_id, user_id, role, program_id, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -669,15 +731,15 @@ async fn insert_membership(
             e
         }
     })?;
-    Ok(MembershipId(row.try_get("id")?))
+    Ok(MembershipId(id))
 }
 
 async fn fetch_membership(
     conn: &mut sqlx::AnyConnection,
     scope: &TenantScope,
     id: MembershipId,
-) -> StoreResult<AnyRow> {
-    sqlx::query("SELECT user_id, role FROM memberships WHERE organization_id = $1 AND id = $2")
+) -> StoreResult<MembershipRow> {
+    sqlx::query_as("SELECT user_id, role FROM memberships WHERE organization_id = $1 AND id = $2")
         .bind(scope.org.0)
         .bind(id.0)
         .fetch_optional(conn)

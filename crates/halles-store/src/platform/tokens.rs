@@ -1,7 +1,8 @@
 //! API tokens: created by an organization's administrator, stored hashed, with scopes.
 
-use crate::db::{ms, ts, ts_opt};
+use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::rows::{instant, instant_opt};
 use crate::platform::secrets::{hash_secret, new_secret};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::organizations::Scope;
@@ -9,7 +10,7 @@ use halles_core::{OrgId, TokenId};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
 /// The visible prefix of every token, so a leaked one is recognizable.
@@ -36,17 +37,31 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// An `api_tokens` row as listed.
+#[derive(FromRow)]
+struct TokenRow {
+    id: i64,
+    organization_id: i64,
+    name: String,
+    prefix: String,
+    scopes: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
 impl ApiToken {
     fn from_row(r: &AnyRow) -> StoreResult<Self> {
+        let r = TokenRow::from_row(r)?;
         Ok(ApiToken {
-            id: TokenId(r.try_get("id")?),
-            org: OrgId(r.try_get("organization_id")?),
-            name: r.try_get("name")?,
-            prefix: r.try_get("prefix")?,
-            scopes: Scope::parse_list(&r.try_get::<String, _>("scopes")?),
-            created_at: ts(r, "created_at")?,
-            last_used_at: ts_opt(r, "last_used_at")?,
-            revoked_at: ts_opt(r, "revoked_at")?,
+            id: TokenId(r.id),
+            org: OrgId(r.organization_id),
+            name: r.name,
+            prefix: r.prefix,
+            scopes: Scope::parse_list(&r.scopes),
+            created_at: instant(r.created_at)?,
+            last_used_at: instant_opt(r.last_used_at)?,
+            revoked_at: instant_opt(r.revoked_at)?,
         })
     }
 
