@@ -354,3 +354,31 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Event;
+    use halles_core::ordering::CycleStatus;
+    use halles_core::{CycleId, OrgId, UserId};
+
+    #[test]
+    fn the_stored_kind_is_the_serde_tag_and_the_payload_reads_back() {
+        let events = [
+            Event::cycle_moved(OrgId(1), CycleId(2), CycleStatus::Open),
+            Event::cycle_moved(OrgId(1), CycleId(2), CycleStatus::Closed),
+            Some(Event::PasswordResetAsked {
+                user: UserId(3),
+                secret: "s".into(),
+            }),
+        ];
+        for event in events.into_iter().flatten() {
+            let json: serde_json::Value = serde_json::to_value(&event).unwrap();
+            assert_eq!(json["kind"], event.kind());
+            assert_eq!(serde_json::from_value::<Event>(json).unwrap(), event);
+        }
+        assert_eq!(
+            Event::cycle_moved(OrgId(1), CycleId(2), CycleStatus::Completed),
+            None
+        );
+    }
+}
