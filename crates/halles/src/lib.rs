@@ -3,5 +3,6 @@
 pub mod app;
 pub mod bench;
 pub mod cli;
+pub mod jobs;
 pub mod mailer;
 pub mod worker;

@@ -1,16 +1,14 @@
 //! The background worker: claims due jobs and runs them. Runs inside `serve`, or alone as
 //! `halles worker` for larger deployments; several workers can share one database.
 
+use crate::jobs::{self, JobContext};
 use crate::mailer::Mailer;
-use halles_core::EmailId;
 use halles_store::Store;
-use halles_store::platform::email::SEND_EMAIL_JOB;
-use halles_store::platform::jobs::Job;
 use std::time::Duration;
 use tokio::sync::watch;
 
 /// Runs one due job, if any. Returns whether a job was found.
-pub async fn tick(store: &Store, mailer: &Mailer) -> bool {
+pub async fn tick(store: &Store, mailer: &Mailer, base_url: &str) -> bool {
     let job = match store.claim_job().await {
         Ok(Some(job)) => job,
         Ok(None) => return false,
@@ -19,56 +17,25 @@ pub async fn tick(store: &Store, mailer: &Mailer) -> bool {
             return false;
         }
     };
-    let outcome = run(store, mailer, &job).await;
+    let ctx = JobContext {
+        store,
+        mailer,
+        base_url,
+        job: &job,
+    };
+    let outcome = jobs::run(&ctx).await;
     let recorded = match &outcome {
         Ok(()) => store.complete_job(job.id).await,
-        Err(message) => {
+        Err(e) => {
+            let message = e.to_string();
             tracing::warn!(job = %job.id, kind = %job.kind, error = %message, "job failed");
-            store.fail_job(&job, message).await
+            store.fail_job(&job, &message).await
         }
     };
     if let Err(e) = recorded {
         tracing::error!(job = %job.id, error = %e, "could not record a job's outcome");
     }
     true
-}
-
-async fn run(store: &Store, mailer: &Mailer, job: &Job) -> Result<(), String> {
-    match job.kind.as_str() {
-        SEND_EMAIL_JOB => {
-            let payload: serde_json::Value =
-                serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-            let id = payload
-                .get("email_id")
-                .and_then(serde_json::Value::as_i64)
-                .map(EmailId)
-                .ok_or("payload without email_id")?;
-            let email = store.email(id).await.map_err(|e| e.to_string())?;
-            if !mailer.sends() {
-                return store
-                    .mark_email(id, "kept", None)
-                    .await
-                    .map_err(|e| e.to_string());
-            }
-            match mailer.send(&email.to, &email.subject, &email.body).await {
-                Ok(()) => store
-                    .mark_email(id, "sent", None)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => {
-                    let message = e.to_string();
-                    let status = if job.attempts >= job.max_attempts {
-                        "failed"
-                    } else {
-                        "queued"
-                    };
-                    let _ = store.mark_email(id, status, Some(&message)).await;
-                    Err(message)
-                }
-            }
-        }
-        other => Err(format!("unknown job kind: {other}")),
-    }
 }
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time,
@@ -80,7 +47,7 @@ pub async fn on_time(store: &Store, base_url: &str) {
             for (hub, cycle, status) in moved {
                 tracing::info!(%hub, %cycle, status = status.code(), "order cycle moved on time");
                 if status == halles_core::ordering::CycleStatus::Open {
-                    standing_orders(store, base_url, hub, cycle).await;
+                    standing_orders(store, hub, cycle).await;
                 }
             }
         }
@@ -133,22 +100,11 @@ pub async fn on_time(store: &Store, base_url: &str) {
     }
 }
 
-/// Turns the standing orders of a cycle that just opened into orders, and tells the buyers.
-pub async fn standing_orders(
-    store: &Store,
-    base_url: &str,
-    hub: halles_core::OrgId,
-    cycle: halles_core::CycleId,
-) {
-    match store.run_standing_orders(hub, cycle).await {
-        Ok(reports) => {
-            if let Err(e) =
-                halles_web::mail::standing_order_reports(store, base_url, &reports).await
-            {
-                tracing::warn!(error = %e, "could not write standing-order reports");
-            }
-        }
-        Err(e) => tracing::warn!(%hub, %cycle, error = %e, "could not run standing orders"),
+/// Turns the standing orders of a cycle that just opened into orders; the store records each
+/// run's event, whose delivery tells the buyer.
+pub async fn standing_orders(store: &Store, hub: halles_core::OrgId, cycle: halles_core::CycleId) {
+    if let Err(e) = store.run_standing_orders(hub, cycle).await {
+        tracing::warn!(%hub, %cycle, error = %e, "could not run standing orders");
     }
 }
 
@@ -172,7 +128,7 @@ pub async fn run_until(
             on_time(&store, &base_url).await;
             last_on_time = Some(std::time::Instant::now());
         }
-        if tick(&store, &mailer).await {
+        if tick(&store, &mailer, &base_url).await {
             continue;
         }
         tokio::select! {

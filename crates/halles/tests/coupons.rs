@@ -1840,6 +1840,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             .await;
         assert_eq!(res.status(), 303);
         // The market's manager gets the remittance notice; its cashier does not.
+        app.run_jobs().await;
         let mail = app
             .store
             .outbox(Some("gestion@m.example"), 10)
@@ -2073,6 +2074,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
         let paid: Value = res.json().await.unwrap();
         assert_eq!(paid["status"], "paid");
         assert_eq!(paid["claims"][0]["status"], "paid");
+        app.run_jobs().await;
         let mail = app
             .store
             .outbox(Some("gestion@m.example"), 10)
@@ -2132,6 +2134,7 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
             html.contains("coord@ailleurs.example") && html.contains("Invitation envoyée"),
             "{html}"
         );
+        app.run_jobs().await;
         let body = &app
             .store
             .outbox(Some("coord@ailleurs.example"), 1)

@@ -848,6 +848,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
                 .unwrap()
                 .is_some()
         );
+        app.run_jobs().await;
         let told = app
             .store
             .outbox(Some("ancien@ferme.example"), 5)

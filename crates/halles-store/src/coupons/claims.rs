@@ -385,6 +385,14 @@ impl Store {
             .before(json!({ "status": was.status.code(), "reason": was.reason }))
             .after(json!({ "status": status.code(), "reason": reason }));
         audit::record(&mut tx, change, now).await?;
+        let decided = crate::platform::events::Event::ClaimDecided {
+            operator: scope.org,
+            program,
+            claim: id,
+            market: was.market,
+            approved: approve,
+        };
+        crate::platform::events::record(&mut tx, decided, now).await?;
         tx.commit().await?;
         self.claim(ps, id).await
     }
@@ -497,6 +505,12 @@ impl Store {
             json!({ "status": "paid", "paid_on": paid_on.to_string(), "reference": reference.trim() }),
         );
         audit::record(&mut tx, change, now).await?;
+        let paid = crate::platform::events::Event::BatchPaid {
+            operator: scope.org,
+            program,
+            batch,
+        };
+        crate::platform::events::record(&mut tx, paid, now).await?;
         tx.commit().await?;
         self.payment_batch(ps, batch).await
     }

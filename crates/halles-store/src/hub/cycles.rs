@@ -360,6 +360,9 @@ impl Store {
             .before(json!({"status": c.status}))
             .after(json!({"status": to}));
         audit::record(&mut tx, change, now).await?;
+        if let Some(event) = crate::platform::events::Event::cycle_moved(scope.org, id, to) {
+            crate::platform::events::record(&mut tx, event, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -382,6 +385,8 @@ impl Store {
             if to == c.status {
                 continue;
             }
+            // The move, its audit record and its event commit together.
+            let mut conn = self.write_tx().await?;
             let n = sqlx::query(
                 "UPDATE order_cycles SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = $5",
             )
@@ -390,11 +395,10 @@ impl Store {
             .bind(c.hub.0)
             .bind(c.id.0)
             .bind(c.status.code())
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
             if n == 1 {
-                let mut conn = self.pool.acquire().await?;
                 audit::record(
                     &mut conn,
                     Change {
@@ -409,6 +413,10 @@ impl Store {
                     self.now(),
                 )
                 .await?;
+                if let Some(event) = crate::platform::events::Event::cycle_moved(c.hub, c.id, to) {
+                    crate::platform::events::record(&mut conn, event, self.now()).await?;
+                }
+                conn.commit().await?;
                 moved.push((c.hub, c.id, to));
             }
         }

@@ -411,6 +411,14 @@ impl Store {
             now,
         )
         .await?;
+        let placed = crate::platform::events::Event::OrderPlaced {
+            hub,
+            buyer: input.buyer,
+            cycle,
+            order: OrderId(order_id),
+            placed_by: scope.actor.user,
+        };
+        crate::platform::events::record(&mut tx, placed, now).await?;
         tx.commit().await?;
         Ok(OrderId(order_id))
     }
@@ -660,6 +668,12 @@ impl Store {
             now,
         )
         .await?;
+        let changed = crate::platform::events::Event::OrderChanged {
+            hub,
+            buyer: before.buyer,
+            order: id,
+        };
+        crate::platform::events::record(&mut tx, changed, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -702,6 +716,12 @@ impl Store {
             now,
         )
         .await?;
+        let cancelled = crate::platform::events::Event::OrderCancelled {
+            hub,
+            buyer: before.buyer,
+            order: id,
+        };
+        crate::platform::events::record(&mut tx, cancelled, now).await?;
         tx.commit().await?;
         Ok(())
     }

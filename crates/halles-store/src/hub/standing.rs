@@ -358,6 +358,8 @@ impl Store {
             } else {
                 self.run_one(&s, &c).await?
             };
+            // The run's outcome and its event commit together.
+            let mut tx = self.write_tx().await?;
             sqlx::query(
                 "UPDATE standing_order_runs SET order_id = $1, outcome = $2, shortages = $3 \
                  WHERE organization_id = $4 AND standing_order_id = $5 AND cycle_id = $6",
@@ -376,8 +378,19 @@ impl Store {
             .bind(hub.0)
             .bind(s.id.0)
             .bind(cycle.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+            let ran = crate::platform::events::Event::StandingOrderRan {
+                hub,
+                buyer: s.input.buyer,
+                standing: s.id,
+                cycle,
+                order: run.order,
+                outcome: run.outcome.clone(),
+                shortages: run.shortages.clone(),
+            };
+            crate::platform::events::record(&mut tx, ran, self.now()).await?;
+            tx.commit().await?;
             reports.push(RunReport {
                 hub,
                 buyer: s.input.buyer,

@@ -460,6 +460,7 @@ impl Store {
     pub async fn create_password_reset(&self, id: UserId) -> StoreResult<String> {
         let secret = new_secret();
         let now = self.now();
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
@@ -468,8 +469,14 @@ impl Store {
         .bind(id.0)
         .bind(ms(now))
         .bind(ms(now + SignedDuration::from_mins(PASSWORD_RESET_MINUTES)))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let asked = crate::platform::events::Event::PasswordResetAsked {
+            user: id,
+            secret: secret.clone(),
+        };
+        crate::platform::events::record(&mut tx, asked, now).await?;
+        tx.commit().await?;
         Ok(secret)
     }
 
@@ -526,6 +533,7 @@ impl Store {
         }
         let secret = new_secret();
         let now = self.now();
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -535,8 +543,15 @@ impl Store {
         .bind(&email)
         .bind(ms(now))
         .bind(ms(now + SignedDuration::from_mins(PASSWORD_RESET_MINUTES)))
-        .execute(self.writes())
+        .execute(&mut *tx)
         .await?;
+        let asked = crate::platform::events::Event::EmailChangeAsked {
+            user: id,
+            new_email: email.clone(),
+            secret: secret.clone(),
+        };
+        crate::platform::events::record(&mut tx, asked, now).await?;
+        tx.commit().await?;
         Ok((secret, email))
     }
 

@@ -2,12 +2,12 @@
 //! without SMTP (and in demo mode) it stays in the outbox, readable by platform administrators.
 
 use crate::db::{ms, ts, ts_opt};
-use crate::platform::jobs::NewJob;
+use crate::platform::events::{self, EventId};
+use crate::platform::jobs::{NewJob, enqueue_on};
 use crate::{Store, StoreResult};
 use halles_core::{EmailId, OrgId};
 use jiff::Timestamp;
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -56,6 +56,61 @@ impl Email {
 const COLUMNS: &str =
     "id, organization_id, to_address, subject, body_text, status, error, created_at, sent_at";
 
+/// The payload of the [`SEND_EMAIL_JOB`] job: the outbox message to deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendEmail {
+    /// The message.
+    pub email_id: EmailId,
+}
+
+/// A message to write to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// The organization it concerns.
+    pub org: Option<OrgId>,
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Writes one message and its delivery job on the caller's transaction.
+async fn insert_email(
+    conn: &mut sqlx::AnyConnection,
+    email: &OutgoingEmail,
+    now: Timestamp,
+) -> StoreResult<EmailId> {
+    let row = sqlx::query(
+        "INSERT INTO emails (organization_id, to_address, subject, body_text, status, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id",
+    )
+    .bind(email.org.map(|o| o.0))
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .bind(ms(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = EmailId(row.try_get("id")?);
+    enqueue_on(
+        conn,
+        NewJob {
+            kind: SEND_EMAIL_JOB,
+            payload: serde_json::to_string(&SendEmail { email_id: id })
+                .map_err(|_| crate::StoreError::Corrupt("jobs.payload"))?,
+            org: email.org,
+            run_at: now,
+            max_attempts: 8,
+            dedupe_key: Some(format!("email:{id}")),
+        },
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Writes a message to the outbox and enqueues its delivery, in one transaction.
     pub async fn queue_email(
@@ -65,34 +120,37 @@ impl Store {
         subject: &str,
         body: &str,
     ) -> StoreResult<EmailId> {
-        let now = self.now();
+        let email = OutgoingEmail {
+            org,
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+        };
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO emails (organization_id, to_address, subject, body_text, status, created_at) \
-             VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id",
-        )
-        .bind(org.map(|o| o.0))
-        .bind(to)
-        .bind(subject)
-        .bind(body)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = EmailId(row.try_get("id")?);
-        self.enqueue_job_on(
-            &mut tx,
-            NewJob {
-                kind: SEND_EMAIL_JOB,
-                payload: json!({"email_id": id}).to_string(),
-                org,
-                run_at: now,
-                max_attempts: 8,
-                dedupe_key: Some(format!("email:{id}")),
-            },
-        )
-        .await?;
+        let id = insert_email(&mut tx, &email, self.now()).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Writes the messages a subscriber made of an event, once: the subscriber's delivery of
+    /// the event is claimed in the same transaction, so a retried delivery queues nothing
+    /// twice. Returns whether they were written (false: delivered before).
+    pub async fn queue_event_emails(
+        &self,
+        event: EventId,
+        subscriber: &str,
+        emails: &[OutgoingEmail],
+    ) -> StoreResult<bool> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        if !events::claim_delivery(&mut tx, event, subscriber, now).await? {
+            return Ok(false);
+        }
+        for email in emails {
+            insert_email(&mut tx, email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// One message.

@@ -21,7 +21,7 @@ pub const LEASE_SECONDS: i64 = 300;
 pub struct Job {
     /// Its id.
     pub id: JobId,
-    /// What to do, such as `send_email`.
+    /// What to do: the name of a typed job, such as `send_email`.
     pub kind: String,
     /// Its arguments, JSON.
     pub payload: String,
@@ -87,6 +87,30 @@ pub fn backoff(attempt: i64) -> SignedDuration {
     SignedDuration::from_secs(secs.min(6 * 3600))
 }
 
+/// Enqueues a job on a connection (inside the caller's transaction), created at `now`.
+/// Returns `None` when a job with the same de-duplication key exists.
+pub async fn enqueue_on(
+    conn: &mut sqlx::AnyConnection,
+    job: NewJob<'_>,
+    now: Timestamp,
+) -> StoreResult<Option<JobId>> {
+    let row = sqlx::query(
+        "INSERT INTO jobs (kind, payload, organization_id, status, max_attempts, run_at, \
+         dedupe_key, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7) \
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind(job.kind)
+    .bind(job.payload)
+    .bind(job.org.map(|o| o.0))
+    .bind(job.max_attempts)
+    .bind(ms(job.run_at))
+    .bind(job.dedupe_key)
+    .bind(ms(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.try_get("id").map(JobId)).transpose()?)
+}
+
 impl Store {
     /// Enqueues a job on a connection (inside the caller's transaction).
     /// Returns `None` when a job with the same de-duplication key exists.
@@ -95,21 +119,7 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         job: NewJob<'_>,
     ) -> StoreResult<Option<JobId>> {
-        let row = sqlx::query(
-            "INSERT INTO jobs (kind, payload, organization_id, status, max_attempts, run_at, \
-             dedupe_key, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7) \
-             ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-        )
-        .bind(job.kind)
-        .bind(job.payload)
-        .bind(job.org.map(|o| o.0))
-        .bind(job.max_attempts)
-        .bind(ms(job.run_at))
-        .bind(job.dedupe_key)
-        .bind(ms(self.now()))
-        .fetch_optional(conn)
-        .await?;
-        Ok(row.map(|r| r.try_get("id").map(JobId)).transpose()?)
+        enqueue_on(conn, job, self.now()).await
     }
 
     /// Enqueues a job.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod email;
+pub mod events;
 pub mod idempotency;
 pub mod jobs;
 pub mod organizations;

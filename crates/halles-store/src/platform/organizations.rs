@@ -593,6 +593,17 @@ impl Store {
         let change = Change::by(scope, Action::Create, "invitation", inv.id)
             .after(json!({"email": inv.email, "role": role, "program_id": program}));
         audit::record(&mut tx, change, now).await?;
+        let sent = crate::platform::events::Event::InvitationSent {
+            org: scope.org,
+            invitation: inv.id,
+            email: inv.email.clone(),
+            role,
+            program,
+            expires_at: inv.expires_at,
+            inviter: crate::platform::events::actor_name(&mut tx, scope.actor).await?,
+            secret: secret.clone(),
+        };
+        crate::platform::events::record(&mut tx, sent, now).await?;
         tx.commit().await?;
         Ok((inv, secret))
     }

@@ -96,7 +96,7 @@ impl TestApp {
 
     /// Runs every due job (e-mails end up `kept` in the outbox).
     pub async fn run_jobs(&self) {
-        while halles::worker::tick(&self.store, &Mailer::Keep).await {}
+        while halles::worker::tick(&self.store, &Mailer::Keep, &self.url).await {}
     }
 
     /// Creates an organization.

@@ -220,11 +220,10 @@ pub async fn invite(
     let (Ok(()), Some(role)) = (v.clone().finish(), role) else {
         return Err(ApiError::Validation(v.into_errors()));
     };
-    let (inv, secret) = state
+    let (inv, _) = state
         .store
         .create_invitation(&a.scope, &body.email, role)
         .await?;
-    crate::mail::invitation(&state, &org, &inv, &a.token.name, &secret).await?;
     Ok((
         StatusCode::CREATED,
         Json(ApiInvitation {

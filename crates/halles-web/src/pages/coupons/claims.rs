@@ -347,23 +347,13 @@ pub async fn pay(
         Err(_) => Err(StoreError::Refused(Refusal::DateInvalid)),
     };
     match result {
-        Ok((paid, claims)) => {
-            let v = view(&state, &m, id).await?;
-            // The notices are a courtesy: a failure to queue one never undoes the payment.
-            let base = &state.config.base_url;
-            if let Err(e) =
-                crate::mail::remittance_notices(&state.store, base, &v.program, &paid, &claims)
-                    .await
-            {
-                tracing::warn!(error = %e, "remittance notices not queued");
-            }
-            Ok(back(
-                &m,
-                &format!("{id}/paiements/{batch}"),
-                "flash-batch-paid",
-                &state,
-            ))
-        }
+        // The store records the event; the worker e-mails the remittance notices.
+        Ok(_) => Ok(back(
+            &m,
+            &format!("{id}/paiements/{batch}"),
+            "flash-batch-paid",
+            &state,
+        )),
         Err(StoreError::Refused(code)) => {
             let field = if code == Refusal::DateInvalid {
                 "paid_on"

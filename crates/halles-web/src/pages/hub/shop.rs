@@ -445,9 +445,7 @@ async fn submit(
     };
     match result {
         Ok(id) => {
-            if t.editing.is_none() {
-                send_confirmation(&state, t.hub, t.buyer, id).await?;
-            }
+            // A new order's confirmation is e-mailed by the worker, from the store's event.
             let key = if t.editing.is_some() {
                 "flash-order-changed"
             } else {
@@ -479,62 +477,6 @@ async fn submit(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// E-mails the order to the buyer's administrators and staff, in each one's language.
-async fn send_confirmation(
-    state: &AppState,
-    hub: OrgId,
-    buyer: OrgId,
-    id: OrderId,
-) -> Result<(), PageError> {
-    let scope = TenantScope::checked(buyer, halles_store::Actor::system());
-    let order = state.store.order(&scope, hub, id).await?;
-    let hub_name = state.store.organization_by_id(hub).await?.name;
-    for member in state.store.members(&scope, None, 200).await? {
-        if member.disabled || !member.role.satisfies(Role::Staff) {
-            continue;
-        }
-        let lang = state.store.user(member.user_id).await?.lang;
-        let i18n = crate::i18n::I18n::new(lang);
-        let lines: Vec<String> = order
-            .lines
-            .iter()
-            .map(|l| {
-                format!(
-                    "- {} × {} ({}) : {}",
-                    i18n.qty(l.quantity),
-                    if lang == halles_core::accounts::Lang::En && !l.name_en.is_empty() {
-                        &l.name_en
-                    } else {
-                        &l.name_fr
-                    },
-                    l.producer_name,
-                    i18n.money(l.total())
-                )
-            })
-            .collect();
-        let body = i18n.ta(
-            "mail-order-body",
-            &[
-                ("name", member.name.clone()),
-                ("hub", hub_name.clone()),
-                ("number", order.id.to_string()),
-                ("lines", lines.join("\n")),
-                ("total", i18n.money(order.total())),
-                ("link", state.link(&format!("/o/{buyer}/orders/{hub}/{id}"))),
-            ],
-        );
-        let subject = i18n.ta(
-            "mail-order-subject",
-            &[("number", order.id.to_string()), ("hub", hub_name.clone())],
-        );
-        state
-            .store
-            .queue_email(Some(buyer), &member.email, &subject, &body)
-            .await?;
-    }
-    Ok(())
 }
 
 #[derive(Template)]

@@ -215,12 +215,13 @@ pub async fn request_email_change(
     if let Err(errs) = v.finish() {
         return Ok(refuse(s, &errs));
     }
-    let (secret, email) = match state
+    match state
         .store
         .request_email_change(s.user.id, &form.new_email)
         .await
     {
-        Ok(found) => found,
+        // The store records the event; the worker e-mails the link.
+        Ok(_) => {}
         Err(halles_store::StoreError::Refused(code)) => {
             let mut v = Validator::new();
             v.add("new_email", code.code());
@@ -228,8 +229,7 @@ pub async fn request_email_change(
             return Ok(refuse(s, &errs));
         }
         Err(e) => return Err(e.into()),
-    };
-    crate::mail::email_change(&state, &s.user, &email, &secret).await?;
+    }
     let [f, k] = flash_headers(
         "success",
         "flash-email-change-sent",

@@ -124,11 +124,10 @@ pub async fn create_organization(
         .create_organization(Actor::user(a.user.id), kind, &form.name, Lang::Fr)
         .await?;
     let scope = TenantScope::checked(org.id, Actor::user(a.user.id));
-    let (inv, secret) = state
+    state
         .store
         .create_invitation(&scope, &form.admin_email, Role::Admin)
         .await?;
-    crate::mail::invitation(&state, &org, &inv, &a.user.name, &secret).await?;
     let [f, k] = flash_headers("success", "flash-org-created", state.config.secure_cookies);
     Ok(see_other("/admin", [f, k]))
 }

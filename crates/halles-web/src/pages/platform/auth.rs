@@ -249,8 +249,8 @@ pub async fn forgot(
     if let Some(user) = state.store.user_by_email(&form.email).await?
         && user.disabled_at.is_none()
     {
-        let secret = state.store.create_password_reset(user.id).await?;
-        crate::mail::password_reset(&state, &user, &secret).await?;
+        // The store records the event; the worker e-mails the link.
+        state.store.create_password_reset(user.id).await?;
     }
     Ok(render(
         &ForgotPage {

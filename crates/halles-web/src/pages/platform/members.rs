@@ -100,8 +100,7 @@ pub async fn invite(
         .create_invitation(&m.scope, &form.email, role)
         .await
     {
-        Ok((inv, secret)) => {
-            crate::mail::invitation(&state, &m.org, &inv, &m.user.name, &secret).await?;
+        Ok(_) => {
             let [f, k] = flash_headers(
                 "success",
                 "flash-invitation-sent",
