@@ -79,6 +79,7 @@ fn refusal(e: StoreError) -> ApiError {
     }
 }
 
+/// The card a request names by its number or QR value (`card` field problems otherwise).
 fn lookup(card: &str) -> Result<CardLookup, ApiError> {
     CardLookup::parse(card).map_err(|e| {
         field(
@@ -102,6 +103,7 @@ pub(crate) async fn program_scope(
     Ok(state.store.program_access(scope, ProgramId(id)).await?)
 }
 
+/// `true`: the default of flags that are on unless the body says otherwise.
 fn yes() -> bool {
     true
 }
