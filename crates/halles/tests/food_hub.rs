@@ -10,7 +10,7 @@ use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
-use support::matrix::{Allowed, Fixture, Row, check};
+use support::matrix::{Allowed, Fixture, Row, api_rows, check};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
@@ -708,21 +708,10 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
-                Row {
-                    method: "GET",
-                    path: "/api/v1/organizations/{org}/products",
-                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/api/v1/organizations/{org}/products",
-                    allowed: Allowed::Token(Some(Scope::CatalogWrite)),
-                    ok_status: 400,
-                },
             ],
         )
         .await;
+        check(&app, &producer, api_rows::PRODUCER).await;
         let hub = Fixture::new(&app, OrgKind::Hub, "hubf").await;
         check(
             &app,
@@ -782,27 +771,10 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
-                Row {
-                    method: "GET",
-                    path: "/api/v1/organizations/{org}/order-cycles",
-                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/api/v1/organizations/{org}/order-cycles",
-                    allowed: Allowed::Token(Some(Scope::CyclesWrite)),
-                    ok_status: 400,
-                },
-                Row {
-                    method: "GET",
-                    path: "/api/v1/organizations/{org}/order-cycles/{foreign}",
-                    allowed: Allowed::Token(Some(Scope::CatalogRead)),
-                    ok_status: 404,
-                },
             ],
         )
         .await;
+        check(&app, &hub, api_rows::HUB).await;
         let buyer = Fixture::new(&app, OrgKind::Buyer, "buy").await;
         check(
             &app,
@@ -840,24 +812,6 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 },
                 Row {
                     method: "GET",
-                    path: "/api/v1/organizations/{org}/orders",
-                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/api/v1/organizations/{org}/orders",
-                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-                    ok_status: 400,
-                },
-                Row {
-                    method: "GET",
-                    path: "/api/v1/organizations/{org}/orders/{foreign}",
-                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
                     path: "/o/{org}/standing-orders",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
@@ -874,27 +828,10 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
-                Row {
-                    method: "GET",
-                    path: "/api/v1/organizations/{org}/standing-orders",
-                    allowed: Allowed::Token(Some(Scope::OrdersRead)),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/api/v1/organizations/{org}/standing-orders",
-                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-                    ok_status: 400,
-                },
-                Row {
-                    method: "POST",
-                    path: "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
-                    allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-                    ok_status: 404,
-                },
             ],
         )
         .await;
+        check(&app, &buyer, api_rows::BUYER).await;
         app.stop().await;
     }
 }

@@ -5,7 +5,7 @@ mod support;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
-use support::matrix::{Allowed, Fixture, Row, check};
+use support::matrix::{Allowed, Fixture, Row, api_rows, check};
 use support::{PASSWORD, TestApp, location};
 
 #[tokio::test]
@@ -227,38 +227,9 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
                 allowed: Allowed::PlatformAdmin,
                 ok_status: 422,
             },
-            Row {
-                method: "GET",
-                path: "/api/v1/me",
-                allowed: Allowed::Token(None),
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/api/v1/organizations/{org}",
-                allowed: Allowed::Token(Some(Scope::OrgRead)),
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/api/v1/organizations/{org}/members",
-                allowed: Allowed::Token(Some(Scope::OrgRead)),
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/api/v1/organizations/{org}/invitations",
-                allowed: Allowed::Token(Some(Scope::OrgWrite)),
-                ok_status: 400,
-            },
-            Row {
-                method: "GET",
-                path: "/api/v1/organizations/{org}/audit",
-                allowed: Allowed::Token(Some(Scope::AuditRead)),
-                ok_status: 200,
-            },
         ];
         check(&app, &hub, &rows).await;
+        check(&app, &hub, api_rows::PLATFORM).await;
         // Markets have cashiers: the same rows hold with one more role.
         let market = Fixture::new(&app, OrgKind::Market, "market").await;
         check(&app, &market, &rows[..3]).await;
@@ -949,4 +920,31 @@ async fn the_platform_admin_renames_archives_and_restores_organizations() {
         );
         app.stop().await;
     }
+}
+
+#[test]
+fn every_api_route_has_a_permission_row() {
+    let routes = support::matrix::api_routes();
+    assert!(routes.len() >= 50, "{routes:?}");
+    let rows = api_rows::ALL.concat();
+    let missing = support::matrix::routes_without_rows(&routes, &rows);
+    assert!(
+        missing.is_empty(),
+        "API routes without a matrix row: {missing:#?}"
+    );
+}
+
+#[test]
+fn a_route_whose_row_is_removed_is_reported() {
+    let routes = support::matrix::api_routes();
+    let gone = "/api/v1/organizations/{org}/products/{foreign}";
+    let rows: Vec<Row> = api_rows::ALL
+        .concat()
+        .into_iter()
+        .filter(|r| !(r.method == "PUT" && r.path == gone))
+        .collect();
+    assert_eq!(
+        support::matrix::routes_without_rows(&routes, &rows),
+        ["PUT /api/v1/organizations/{org}/products/{id}"]
+    );
 }

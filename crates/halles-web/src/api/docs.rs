@@ -1,7 +1,6 @@
 //! `/api/openapi.json` and `/api/docs`: the document, and a readable page rendered from it here
 //! (no script, nothing fetched from elsewhere).
 
-use super::ApiDoc;
 use super::problem::every_problem;
 use crate::ctx::Ctx;
 use crate::errors::render;
@@ -9,11 +8,10 @@ use askama::Template;
 use axum::Json;
 use axum::response::Response;
 use serde_json::Value;
-use utoipa::OpenApi;
 
 /// The OpenAPI 3.1 document.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(super::openapi())
 }
 
 /// One parameter of an operation.
@@ -229,7 +227,7 @@ fn problems(page: &Ctx) -> Vec<DocProblem> {
 
 /// The readable API reference.
 pub async fn page(page: Ctx) -> Response {
-    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
     let lang = page.i18n.lang;
     let docs = DocsPage {
         intro: doc

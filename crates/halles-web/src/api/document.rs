@@ -164,7 +164,7 @@ fn clean_text(openapi: &mut OpenApi) {
     }
 }
 
-/// The modifier applied to [`super::ApiDoc`].
+/// The modifier applied to the document ([`super::openapi`]).
 pub struct Completion;
 
 impl utoipa::Modify for Completion {

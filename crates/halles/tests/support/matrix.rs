@@ -398,3 +398,365 @@ pub async fn check_across_programs<F, Fut>(
         failures.join("\n")
     );
 }
+
+/// The API's rows, one list per kind of organization they are checked as. Every API route has
+/// one ([`routes_without_rows`] over [`api_routes`] is empty, checked in `http.rs`).
+pub mod api_rows {
+    use super::{Allowed, Row};
+    use halles_core::organizations::Scope;
+
+    /// The caller and its organization, checked as a hub (`http.rs`).
+    pub const PLATFORM: &[Row] = &[
+        Row {
+            method: "GET",
+            path: "/api/v1/me",
+            allowed: Allowed::Token(None),
+            ok_status: 200,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}",
+            allowed: Allowed::Token(Some(Scope::OrgRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/members",
+            allowed: Allowed::Token(Some(Scope::OrgRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/invitations",
+            allowed: Allowed::Token(Some(Scope::OrgWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/audit",
+            allowed: Allowed::Token(Some(Scope::AuditRead)),
+            ok_status: 200,
+        },
+    ];
+
+    /// A producer's products and availability (`food_hub.rs`).
+    pub const PRODUCER: &[Row] = &[
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/products",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/products",
+            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/products/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/products/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
+            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
+            ok_status: 400,
+        },
+    ];
+
+    /// A hub's order cycles (`food_hub.rs`).
+    pub const HUB: &[Row] = &[
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/order-cycles",
+            allowed: Allowed::Token(Some(Scope::CyclesWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/availability",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/orders",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 404,
+        },
+    ];
+
+    /// A buyer's catalog, orders and standing orders (`food_hub.rs`).
+    pub const BUYER: &[Row] = &[
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/orders",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/orders",
+            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/orders/{foreign}",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/orders/{foreign}",
+            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/orders/{foreign}/cancel",
+            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/catalog",
+            allowed: Allowed::Token(Some(Scope::CatalogRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/standing-orders",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/standing-orders",
+            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
+            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
+            ok_status: 404,
+        },
+    ];
+
+    /// A program's operator: every program route (`coupons.rs`).
+    pub const OPERATOR: &[Row] = &[
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 200,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/allocation-schedules/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/transactions",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/programs/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/claims/{foreign}/decision",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches/{foreign}/payment",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/partners/{foreign}/markets",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/adjustments",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/pin-unlock",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/redemptions/{foreign}",
+            allowed: Allowed::Token(Some(Scope::CouponsRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/redemptions",
+            allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/redemptions/{foreign}/refunds",
+            allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+            ok_status: 400,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/import",
+            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
+            ok_status: 400,
+        },
+    ];
+
+    /// A market's card lookup (`coupons.rs`).
+    pub const MARKET: &[Row] = &[Row {
+        method: "GET",
+        path: "/api/v1/organizations/{org}/cards/lookup?card=1234",
+        allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
+        ok_status: 422,
+    }];
+
+    /// Every list.
+    pub const ALL: &[&[Row]] = &[PLATFORM, PRODUCER, HUB, BUYER, OPERATOR, MARKET];
+}
+
+/// The API's routes as `(method, path)`, read from the server's own routers.
+pub fn api_routes() -> Vec<(String, String)> {
+    halles_web::api::operations()
+}
+
+/// The routes no row reaches, as `METHOD path`. A row reaches a route when the methods are the
+/// same and the paths have the same segments, where a route's `{name}` takes any segment; the
+/// row's query string is left aside.
+pub fn routes_without_rows(routes: &[(String, String)], rows: &[Row]) -> Vec<String> {
+    let reaches = |row: &Row, method: &str, path: &str| {
+        let row_path = row.path.split('?').next().unwrap_or_default();
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (row_path.split('/').collect(), path.split('/').collect());
+        row.method == method
+            && a.len() == b.len()
+            && a.iter().zip(&b).all(|(r, p)| r == p || p.starts_with('{'))
+    };
+    routes
+        .iter()
+        .filter(|(method, path)| !rows.iter().any(|row| reaches(row, method, path)))
+        .map(|(method, path)| format!("{method} {path}"))
+        .collect()
+}

@@ -1,0 +1,178 @@
+//! What producers offer in a hub's cycle, and a buyer's catalog at its own prices.
+
+use super::products::ApiProduct;
+use super::qty;
+use crate::AppState;
+use crate::api::auth::{ApiAccess, CatalogRead, CatalogWrite};
+use crate::api::json::ApiJson;
+use crate::api::problem::{ApiError, Problem, cents_field, field};
+use axum::Json;
+use axum::extract::{Path, State};
+use halles_core::limits::Limit;
+use halles_core::{CycleId, OrgId, ProductId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// One product's offer in a cycle.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiOffer {
+    /// The product.
+    pub product_id: i64,
+    /// Its producer (ignored on input).
+    #[serde(default)]
+    pub producer_id: i64,
+    /// Quantity offered ("12", "2.5"); absent, null or empty: nothing this week.
+    pub quantity: Option<String>,
+    /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
+    pub price_cents: Option<i64>,
+    /// Quantity already ordered (ignored on input).
+    #[serde(default)]
+    pub reserved: String,
+}
+
+async fn grid(
+    state: &AppState,
+    hub: OrgId,
+    cycle: CycleId,
+    producer: OrgId,
+) -> Result<Vec<ApiOffer>, ApiError> {
+    Ok(state
+        .store
+        .availability_grid(hub, cycle, producer)
+        .await?
+        .into_iter()
+        .map(|g| ApiOffer {
+            product_id: g.product.id.0,
+            producer_id: producer.0,
+            quantity: g.quantity.map(|q| q.plain()),
+            price_cents: g.price.map(|p| p.0),
+            reserved: g.reserved.plain(),
+        })
+        .collect())
+}
+
+/// The availability of every producer of a hub's cycle.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/order-cycles/{id}/availability", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
+    responses((status = 200, body = [ApiOffer]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["catalog:read"])))]
+pub async fn hub_availability(
+    State(state): State<AppState>,
+    a: ApiAccess<CatalogRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Json<Vec<ApiOffer>>, ApiError> {
+    let id = path.1;
+    let c = state.store.cycle(a.scope.org, CycleId(id)).await?;
+    let mut all = Vec::new();
+    for p in c.producers {
+        all.extend(grid(&state, c.hub, c.id, p).await?);
+    }
+    Ok(Json(all))
+}
+
+async fn producer_cycle(
+    state: &AppState,
+    a: &ApiAccess<impl crate::api::auth::ScopeRequirement>,
+    hub: i64,
+    cycle: i64,
+) -> Result<(OrgId, CycleId), ApiError> {
+    let c = state.store.cycle(OrgId(hub), CycleId(cycle)).await?;
+    if !c.producers.contains(&a.scope.org) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((c.hub, c.id))
+}
+
+/// A producer's own availability in a hub's cycle.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/availability", tag = "food hub",
+    params(("org" = i64, Path, description = "The producer"), ("hub" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
+    responses((status = 200, body = [ApiOffer]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["catalog:read"])))]
+pub async fn producer_availability(
+    State(state): State<AppState>,
+    a: ApiAccess<CatalogRead>,
+    Path(path): Path<(i64, i64, i64)>,
+) -> Result<Json<Vec<ApiOffer>>, ApiError> {
+    let (hub, id) = (path.1, path.2);
+    let (hub, cycle) = producer_cycle(&state, &a, hub, id).await?;
+    Ok(Json(grid(&state, hub, cycle, a.scope.org).await?))
+}
+
+/// Sets a producer's availability; products left out keep their offer, `quantity: null` withdraws one.
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/availability", tag = "food hub",
+    params(("org" = i64, Path, description = "The producer"), ("hub" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
+    request_body = [ApiOffer],
+    responses((status = 200, body = [ApiOffer]), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["catalog:write"])))]
+pub async fn set_availability(
+    State(state): State<AppState>,
+    a: ApiAccess<CatalogWrite>,
+    Path(path): Path<(i64, i64, i64)>,
+    ApiJson(body): ApiJson<Vec<ApiOffer>>,
+) -> Result<Json<Vec<ApiOffer>>, ApiError> {
+    let (hub, id) = (path.1, path.2);
+    let (hub, cycle) = producer_cycle(&state, &a, hub, id).await?;
+    let mut entries = Vec::new();
+    for (i, o) in body.iter().enumerate() {
+        let quantity = o.quantity.as_deref().filter(|q| !q.trim().is_empty());
+        let offer = match (quantity, o.price_cents) {
+            (None, _) => None,
+            (Some(q), Some(p)) if p > 0 => Some((
+                qty(&format!("[{i}].quantity"), q)?,
+                cents_field(&format!("[{i}].price_cents"), p, Limit::Movement)?,
+            )),
+            (Some(_), _) => return Err(field(&format!("[{i}].price_cents"), "price_invalid")),
+        };
+        entries.push((ProductId(o.product_id), offer));
+    }
+    state
+        .store
+        .save_availability(&a.scope, hub, cycle, a.scope.org, &entries)
+        .await?;
+    Ok(Json(grid(&state, hub, cycle, a.scope.org).await?))
+}
+
+/// A product as a buyer sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCatalogItem {
+    /// The product.
+    pub product: ApiProduct,
+    /// The producer's name.
+    pub producer_name: String,
+    /// The buyer's own price per unit, in cents (estimated for a catch-weight product).
+    pub price_cents: i64,
+    /// For a catch-weight product, the buyer's price per kilogram, in cents.
+    pub price_per_kg_cents: Option<i64>,
+    /// Quantity left.
+    pub remaining: String,
+}
+
+/// What a buyer sees of a hub's cycle, at its own prices.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/catalog", tag = "food hub",
+    params(("org" = i64, Path, description = "The buyer"), ("hub" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
+    responses((status = 200, body = [ApiCatalogItem]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["catalog:read"])))]
+pub async fn catalog(
+    State(state): State<AppState>,
+    a: ApiAccess<CatalogRead>,
+    Path(path): Path<(i64, i64, i64)>,
+) -> Result<Json<Vec<ApiCatalogItem>>, ApiError> {
+    let (hub, id) = (path.1, path.2);
+    let items = state
+        .store
+        .buyer_catalog(OrgId(hub), CycleId(id), a.scope.org)
+        .await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| ApiCatalogItem {
+                producer_name: i.producer_name,
+                price_cents: i.price.0,
+                price_per_kg_cents: i.price_per_kg.map(|c| c.0),
+                remaining: i.remaining.plain(),
+                product: i.product.into(),
+            })
+            .collect(),
+    ))
+}
