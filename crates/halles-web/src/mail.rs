@@ -10,7 +10,7 @@ use halles_store::{Store, StoreResult, TenantScope};
 /// Sends a password-reset link.
 pub async fn password_reset(state: &AppState, user: &User, secret: &str) -> StoreResult<()> {
     let i18n = I18n::new(user.lang);
-    let link = state.link(&format!("/password/reset/{secret}"));
+    let link = state.link(&format!("/mot-de-passe/nouveau/{secret}"));
     let body = i18n.ta(
         "mail-reset-body",
         &[("name", user.name.clone()), ("link", link)],
@@ -30,7 +30,7 @@ pub async fn email_change(
     secret: &str,
 ) -> StoreResult<()> {
     let i18n = I18n::new(user.lang);
-    let link = state.link(&format!("/account/courriel/{secret}"));
+    let link = state.link(&format!("/compte/courriel/{secret}"));
     let args = [
         ("name", user.name.clone()),
         ("email", new_email.to_owned()),
@@ -178,7 +178,7 @@ pub async fn standing_order_reports(
                     (
                         "link",
                         format!(
-                            "{}/o/{}/standing-orders",
+                            "{}/o/{}/commandes-recurrentes",
                             base_url.trim_end_matches('/'),
                             report.buyer
                         ),
