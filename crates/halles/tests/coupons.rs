@@ -11,7 +11,7 @@ use halles_store::coupons::{ParticipantInput, ProgramInput};
 use halles_store::{Actor, TenantScope};
 use jiff::civil::date;
 use serde_json::{Value, json};
-use support::matrix::{Allowed, Fixture, Row, check};
+use support::matrix::{Allowed, Fixture, Row, check, page_routes_without_rows};
 use support::{TestApp, location};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
@@ -1233,7 +1233,10 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         let template = b
             .get(&format!("{path}/modele?format=csv"))
             .await
@@ -1312,7 +1315,10 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         // A 5 KB workbook whose far-away cell made the reader allocate 150,001 × 41 cells.
         let bomb = {
             let mut book = rust_xlsxwriter::Workbook::new();
@@ -1370,7 +1376,7 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .unwrap();
         let csv = b
             .get(&format!(
-                "/o/{}/programmes/{program}/participants/export?format=csv",
+                "/o/{}/programmes/{program}/participants/exporter?format=csv",
                 partner.id
             ))
             .await
@@ -1409,7 +1415,10 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         assert_eq!(b.get(&path).await.status(), 200);
         let template = b
             .get(&format!("{path}/modele?format=csv"))
@@ -2186,9 +2195,9 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         for path in [
             format!("/o/{o}/programmes/{other}"),
             format!("/o/{o}/programmes/{other}/participants"),
-            format!("/o/{o}/members"),
+            format!("/o/{o}/membres"),
             format!("/o/{o}/audit"),
-            format!("/o/{o}/tokens"),
+            format!("/o/{o}/jetons"),
         ] {
             assert_eq!(coord.get(&path).await.status(), 403, "{path}");
         }
@@ -2283,7 +2292,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "GET",
-                path: "/o/{org}/programmes/{foreign}/participants/export",
+                path: "/o/{org}/programmes/{foreign}/participants/exporter",
                 allowed: Allowed::Role(Role::Staff),
                 ok_status: 404,
             },
@@ -2583,7 +2592,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         });
         rows.push(Row {
             method: "GET",
-            path: "/o/{org}/programmes/{foreign}/participants/import",
+            path: "/o/{org}/programmes/{foreign}/participants/importer",
             allowed: Allowed::Role(Role::Staff),
             ok_status: 404,
         });
@@ -2593,9 +2602,52 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             allowed: Allowed::Token(Some(Scope::CouponsWrite)),
             ok_status: 400,
         });
-        check(&app, &operator, &rows).await;
+        rows.push(Row {
+            method: "POST",
+            path: "/o/{org}/programmes/{foreign}/participants/importer",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 400,
+        });
+        rows.push(Row {
+            method: "GET",
+            path: "/o/{org}/programmes/{foreign}/participants/importer/modele",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 404,
+        });
+        // Kiosks and card holders' pages answer their secret link only.
+        rows.push(Row {
+            method: "GET",
+            path: "/borne/nope",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/borne/nope/carte",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/borne/nope/payer",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "GET",
+            path: "/c/nope",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/c/nope/courriels",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        let operator_rows = check(&app, &operator, &rows).await;
         let market = Fixture::new(&app, OrgKind::Market, "markf").await;
-        check(
+        let market_rows = check(
             &app,
             &market,
             &[
@@ -2663,7 +2715,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         )
         .await;
         let partner = Fixture::new(&app, OrgKind::PartnerOrg, "partf").await;
-        check(
+        let partner_rows = check(
             &app,
             &partner,
             &[
@@ -2688,6 +2740,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             ],
         )
         .await;
+        let rows = [operator_rows, market_rows, partner_rows].concat();
+        assert_eq!(
+            page_routes_without_rows(halles_web::pages::coupons::routes().list(), &rows),
+            Vec::<(&str, &str)>::new(),
+            "coupon page routes without a row in the permission matrix"
+        );
         app.stop().await;
     }
 }

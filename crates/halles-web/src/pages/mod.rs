@@ -156,8 +156,8 @@ fn moved_to(old: &str, new: &str, uri: &Uri) -> String {
     to
 }
 
-/// Every page route: the three domains' and the root pages (home, help, the API's page).
-pub fn all() -> Routes {
+/// The root pages: home, help, the API's page.
+pub fn root() -> Routes {
     Routes::new()
         .get("/", home::root)
         .get("/api/docs", crate::api::docs::page)
@@ -165,6 +165,11 @@ pub fn all() -> Routes {
         .get("/help", help::index_en)
         .get("/aide/{guide}", help::guide_fr)
         .get("/help/{guide}", help::guide_en)
+}
+
+/// Every page route: the root pages' and the three domains'.
+pub fn all() -> Routes {
+    root()
         .merge(platform::routes())
         .merge(hub::routes())
         .merge(coupons::routes())
