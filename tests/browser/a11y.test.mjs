@@ -35,21 +35,21 @@ test('every page passes axe with 0 violations', async (t) => {
       const visited = await crawl(page, starts, problems, isMainAnon);
 
       // The login page with its errors showing.
-      await page.goto('/login');
+      await page.goto('/connexion');
       await page.fill('#f-email', ACCOUNTS.hubAdmin);
       await page.fill('#f-password', 'pas-le-bon-mot-de-passe');
       await submitAndWait(page, 'button[type=submit].primary');
       assert.ok(await page.locator('.error-summary').isVisible(), 'login errors are shown');
-      await checkErrorMessages(page, '/login (wrong password)', problems);
-      await checkPage(page, '/login (wrong password)', problems, { narrow: true });
-      visited.push('/login (errors)');
+      await checkErrorMessages(page, '/connexion (wrong password)', problems);
+      await checkPage(page, '/connexion (wrong password)', problems, { narrow: true });
+      visited.push('/connexion (errors)');
 
       // The forgotten-password form with its errors showing.
-      await page.goto('/password/forgot');
+      await page.goto('/mot-de-passe/oublie');
       await submitAndWait(page, 'main form button[type=submit]');
-      await checkErrorMessages(page, '/password/forgot (empty)', problems);
-      await checkPage(page, '/password/forgot (empty)', problems, { narrow: true });
-      visited.push('/password/forgot (errors)');
+      await checkErrorMessages(page, '/mot-de-passe/oublie (empty)', problems);
+      await checkPage(page, '/mot-de-passe/oublie (empty)', problems, { narrow: true });
+      visited.push('/mot-de-passe/oublie (errors)');
 
       // The error page.
       const missing = await page.goto('/cette-page-n-existe-pas');
@@ -63,11 +63,11 @@ test('every page passes axe with 0 violations', async (t) => {
       visited.push('/invitations/<invalid>');
 
       // The English login page.
-      await page.goto('/login');
+      await page.goto('/connexion');
       await submitAndWait(page, 'form.lang-switch button[type=submit]');
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
-      await checkPage(page, '/login (English)', problems, { narrow: true });
-      visited.push('/login (en)');
+      await checkPage(page, '/connexion (English)', problems, { narrow: true });
+      visited.push('/connexion (en)');
 
       report(t, 'anonymous visitor', visited, problems);
     } finally {
@@ -82,17 +82,17 @@ test('every page passes axe with 0 violations', async (t) => {
     try {
       await login(page, ACCOUNTS.hubAdmin);
       const hub = await orgPathByName(page, HUB_NAME);
-      const main = new Set([hub, `${hub}/members`, `${hub}/audit`, `${hub}/tokens`, '/account', '/aide']);
-      const visited = await crawl(page, ['/', hub, `${hub}/members`, `${hub}/audit`, `${hub}/tokens`, '/account'],
+      const main = new Set([hub, `${hub}/membres`, `${hub}/audit`, `${hub}/jetons`, '/compte', '/aide']);
+      const visited = await crawl(page, ['/', hub, `${hub}/membres`, `${hub}/audit`, `${hub}/jetons`, '/compte'],
         problems, (p) => main.has(p));
 
       // The invite form with its errors showing (submitted empty).
-      await page.goto(`${hub}/members`);
+      await page.goto(`${hub}/membres`);
       const response = await submitAndWait(page, '#invite-form button[type=submit]');
       assert.equal(response.status(), 422, 'an empty invitation is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'invite errors are shown');
-      await checkErrorMessages(page, `${hub}/members (empty invite)`, problems);
-      await checkPage(page, `${hub}/members (empty invite)`, problems, { narrow: true });
+      await checkErrorMessages(page, `${hub}/membres (empty invite)`, problems);
+      await checkPage(page, `${hub}/membres (empty invite)`, problems, { narrow: true });
       visited.push('members (errors)');
 
       // Error pages seen while logged in: forbidden and not found.
@@ -105,13 +105,13 @@ test('every page passes axe with 0 violations', async (t) => {
       visited.push('403', '404');
 
       // The password-change form with its errors showing (submitted empty).
-      await page.goto('/account');
-      const changed = await submitAndWait(page, 'main form[action="/account/password"] button[type=submit]');
+      await page.goto('/compte');
+      const changed = await submitAndWait(page, 'main form[action="/compte/mot-de-passe"] button[type=submit]');
       assert.equal(changed.status(), 422, 'an empty password change is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'password-change errors are shown');
-      await checkErrorMessages(page, '/account (empty password change)', problems);
-      await checkPage(page, '/account (empty password change)', problems, { narrow: true });
-      visited.push('/account (errors)');
+      await checkErrorMessages(page, '/compte (empty password change)', problems);
+      await checkPage(page, '/compte (empty password change)', problems, { narrow: true });
+      visited.push('/compte (errors)');
 
       // The home page in English.
       await page.goto(hub);
@@ -132,8 +132,8 @@ test('every page passes axe with 0 violations', async (t) => {
     const problems = [];
     try {
       await login(page, ACCOUNTS.platformAdmin);
-      const main = new Set(['/admin', '/admin/users', '/admin/outbox', '/admin/jobs', '/account']);
-      const visited = await crawl(page, ['/', '/admin', '/admin/users', '/admin/outbox', '/admin/jobs', '/account'],
+      const main = new Set(['/admin', '/admin/utilisateurs', '/admin/envois', '/admin/taches', '/compte']);
+      const visited = await crawl(page, ['/', '/admin', '/admin/utilisateurs', '/admin/envois', '/admin/taches', '/compte'],
         problems, (p) => main.has(p));
 
       // The create-organization form with its errors showing (submitted empty).
@@ -158,8 +158,8 @@ test('every page passes axe with 0 violations', async (t) => {
     try {
       await login(page, ACCOUNTS.cashier);
       const home = new URL(page.url()).pathname;
-      const main = new Set([home, '/account']);
-      const visited = await crawl(page, [home, '/account'], problems, (p) => main.has(p));
+      const main = new Set([home, '/compte']);
+      const visited = await crawl(page, [home, '/compte'], problems, (p) => main.has(p));
       report(t, 'market cashier', visited, problems);
     } finally {
       await ctx.close();

@@ -26,7 +26,7 @@ test('hub admin logs in, sees the French home, switches to English, logs out', a
   try {
     // Anonymous visitors are sent to the login page, in French.
     await page.goto('/');
-    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(new URL(page.url()).pathname, '/connexion');
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
     assert.equal((await page.locator('button[type=submit].primary').innerText()).trim(), 'Se connecter');
 
@@ -51,7 +51,7 @@ test('hub admin logs in, sees the French home, switches to English, logs out', a
       assert.ok(nav.includes(label), `French nav has "${label}": ${nav}`);
     }
     const hrefs = await page.locator('nav.main-nav > ul a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    for (const href of [`/o/${hubId}`, `/o/${hubId}/members`, `/o/${hubId}/audit`, `/o/${hubId}/tokens`, '/account', '/aide']) {
+    for (const href of [`/o/${hubId}`, `/o/${hubId}/membres`, `/o/${hubId}/audit`, `/o/${hubId}/jetons`, '/compte', '/aide']) {
       assert.ok(hrefs.includes(href), `nav links to ${href}: ${hrefs.join(' ')}`);
     }
 
@@ -72,7 +72,7 @@ test('hub admin logs in, sees the French home, switches to English, logs out', a
 
     // Log out: back on the login page with a message.
     await submitAndWait(page, 'button#logout');
-    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(new URL(page.url()).pathname, '/connexion');
     const flash = page.locator('.flash');
     assert.ok(await flash.isVisible(), 'a flash message is shown after logging out');
     assert.ok((await flash.innerText()).trim().length > 0);
@@ -80,7 +80,7 @@ test('hub admin logs in, sees the French home, switches to English, logs out', a
 
     // The session is really gone.
     await page.goto(hubPath);
-    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(new URL(page.url()).pathname, '/connexion');
   } finally {
     await ctx.close();
   }
@@ -90,13 +90,13 @@ test('a wrong password keeps what was typed and says what is wrong', async () =>
   const ctx = await newContext(browser, app.url);
   const page = await ctx.newPage();
   try {
-    await page.goto('/login');
+    await page.goto('/connexion');
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
     await page.fill('#f-email', ACCOUNTS.hubAdmin);
     await page.fill('#f-password', `${PASSWORD}-pas-le-bon`);
     const response = await submitAndWait(page, 'button[type=submit].primary');
     assert.equal(response.status(), 422);
-    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(new URL(page.url()).pathname, '/connexion');
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
 
     const summary = page.locator('.error-summary');
@@ -148,11 +148,11 @@ test('every page a logged-in person sees has working forms, so logging out works
     for (const path of ['/aide', '/api/docs']) {
       await page.goto(path);
       const response = await submitAndWait(page, 'button#logout');
-      if (new URL(page.url()).pathname !== '/login') {
-        problems.push(`logging out from ${path} answered ${response?.status()} at ${page.url()} instead of /login`);
+      if (new URL(page.url()).pathname !== '/connexion') {
+        problems.push(`logging out from ${path} answered ${response?.status()} at ${page.url()} instead of /connexion`);
         await page.goto('/');
       }
-      if (new URL(page.url()).pathname === '/login') await login(page, ACCOUNTS.hubAdmin);
+      if (new URL(page.url()).pathname === '/connexion') await login(page, ACCOUNTS.hubAdmin);
     }
     assert.deepEqual(problems, []);
   } finally {

@@ -151,7 +151,7 @@ test('a producer fills this week\'s grid by copying last week', async () => {
     const openHref = await openHubCycle(admin, hub, OPEN_CYCLE, 'Ouvert');
     const openDates = frDates(await admin.locator('main p.lead').innerText());
     assert.equal(openDates.length, 2, 'the open cycle shows its opening and closing times');
-    await submitAndWait(admin, `main form[action$="/copy"] button[type=submit]`);
+    await submitAndWait(admin, `main form[action$="/copier"] button[type=submit]`);
     const copyPath = new URL(admin.url()).pathname;
     assert.match(copyPath, new RegExp(`^${hub}/cycles/\\d+$`), 'lands on the new cycle');
     assert.notEqual(copyPath, openHref, 'a new cycle, not the open one');
@@ -172,7 +172,7 @@ test('a producer fills this week\'s grid by copying last week', async () => {
     // The producer reads this week's grid, then opens the newest cycle's grid.
     const page = farm.page;
     const me = await myOrg(page, PRODUCER_NAME);
-    await page.goto(`${me}/availability`);
+    await page.goto(`${me}/disponibilites`);
     const cycles = await page.locator('main ul.rows > li').evaluateAll((lis) => lis.map((li) => ({
       text: li.textContent.replace(/\s+/g, ' '),
       href: li.querySelector('a')?.getAttribute('href') ?? null,
@@ -217,7 +217,7 @@ test('a producer fills this week\'s grid by copying last week', async () => {
 
     // The hub sees the same grid for this producer.
     const producerId = me.split('/').pop();
-    await admin.goto(`${copyPath}/availability/${producerId}`);
+    await admin.goto(`${copyPath}/disponibilites/${producerId}`);
     assert.deepEqual(offered(await gridValues(admin)), expected, 'the hub sees what the producer saved');
   } finally {
     await hubSide.ctx.close();
@@ -236,7 +236,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     const hub = await orgPathByName(admin, HUB_NAME);
     const cyclePath = await openHubCycle(admin, hub, OPEN_CYCLE, 'Ouvert');
     const before = await producerTotals(admin);
-    const producerLinks = await admin.locator('main a[href*="/availability/"]').evaluateAll((as) => as.map((a) => ({
+    const producerLinks = await admin.locator('main a[href*="/disponibilites/"]').evaluateAll((as) => as.map((a) => ({
       href: a.getAttribute('href'),
       name: a.closest('li')?.querySelector('.row-main')?.textContent.trim() ?? '',
     })));
@@ -244,9 +244,9 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     // The buyer opens the open cycle's catalog from "Commander".
     const page = cpe.page;
     const buyer = await myOrg(page, BUYER_NAME);
-    await page.goto(`${buyer}/shop`);
+    await page.goto(`${buyer}/boutique`);
     const shopRow = page.locator('main ul.rows > li').filter({ hasText: OPEN_CYCLE }).filter({ hasText: HUB_NAME });
-    await Promise.all([page.waitForURL(/\/shop\/\d+\/\d+$/), shopRow.getByRole('link', { name: 'Commander' }).click()]);
+    await Promise.all([page.waitForURL(/\/boutique\/\d+\/\d+$/), shopRow.getByRole('link', { name: 'Commander' }).click()]);
     assert.match(await page.locator('main p.lead').innerText(), new RegExp(BUYER_NAME), 'the catalog shows the buyer\'s prices');
     const lines = await catalogLines(page);
     assert.ok(lines.length > 0, 'the catalog lists products');
@@ -285,7 +285,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     const placed = await submitAndWait(page, 'main form[method=post] button.primary');
     assert.ok(placed.status() < 400, `placing the order answers ${placed.status()}: ${await page.locator('.error-summary').allInnerTexts()}`);
     const orderPath = new URL(page.url()).pathname;
-    assert.match(orderPath, new RegExp(`^${buyer}/orders/\\d+/\\d+$`), 'lands on the order page');
+    assert.match(orderPath, new RegExp(`^${buyer}/commandes/\\d+/\\d+$`), 'lands on the order page');
     assert.match(await page.locator('.flash').innerText(), /Commande passée/);
     assert.match(await page.locator('main').innerText(), new RegExp(po));
 
@@ -315,7 +315,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     assert.ok(await page.getByRole('button', { name: 'Annuler la commande' }).isVisible());
 
     // "Mes commandes" lists it.
-    await page.goto(`${buyer}/orders`);
+    await page.goto(`${buyer}/commandes`);
     assert.equal(await page.locator(`main a[href="${orderPath}"]`).count(), 1, 'the order is in "Mes commandes"');
 
     // The hub: both producers in the totals, each up by exactly this order's lines.
@@ -330,7 +330,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
       assert.equal(now.buyers - was, line.total, `${line.producer}: buyers' total grew by this order (${now.text})`);
     }
     const [, , , , hubId, orderId] = orderPath.split('/');
-    const orderRow = admin.locator('main ul.rows > li').filter({ has: admin.locator(`a[href$="/orders/${hubId}/${orderId}"]`) });
+    const orderRow = admin.locator('main ul.rows > li').filter({ has: admin.locator(`a[href$="/commandes/${hubId}/${orderId}"]`) });
     assert.equal(await orderRow.count(), 1, 'the hub sees the order in the cycle');
     assert.match(await orderRow.innerText(), new RegExp(BUYER_NAME));
   } finally {
@@ -342,7 +342,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
 // ---- 3. Accessibility of the food-hub pages ----
 
 /** Stay on one organization's pages and the account page; the help and API pages are crawled by a11y.test.mjs. */
-const within = (org) => (p) => p === org || p.startsWith(`${org}/`) || p === '/account';
+const within = (org) => (p) => p === org || p.startsWith(`${org}/`) || p === '/compte';
 
 test('food-hub pages pass axe with 0 violations and reflow at 320 px', async (t) => {
   await t.test('producer', async (t) => {
@@ -350,21 +350,21 @@ test('food-hub pages pass axe with 0 violations and reflow at 320 px', async (t)
     const problems = [];
     try {
       const me = await myOrg(page, PRODUCER_NAME);
-      const main = new Set([`${me}/products`, `${me}/products/new`, `${me}/availability`]);
-      const visited = await crawl(page, [me, `${me}/products`, `${me}/products/new`, `${me}/availability`], problems,
+      const main = new Set([`${me}/produits`, `${me}/produits/nouveau`, `${me}/disponibilites`]);
+      const visited = await crawl(page, [me, `${me}/produits`, `${me}/produits/nouveau`, `${me}/disponibilites`], problems,
         (p) => main.has(p), { maxPages: 40, follow: within(me) });
 
       // The product form with its errors showing (no name).
-      await page.goto(`${me}/products/new`);
+      await page.goto(`${me}/produits/nouveau`);
       const refused = await submitAndWait(page, 'main form button.primary');
       assert.equal(refused.status(), 422, 'a product without a name is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'product errors are shown');
-      await checkErrorMessages(page, `${me}/products/new (no name)`, problems);
-      await checkPage(page, `${me}/products/new (no name)`, problems, { narrow: true });
+      await checkErrorMessages(page, `${me}/produits/nouveau (no name)`, problems);
+      await checkPage(page, `${me}/produits/nouveau (no name)`, problems, { narrow: true });
       visited.push('products/new (errors)');
 
       // The open cycle's grid with a bad quantity: refused, the typed value kept.
-      await page.goto(`${me}/availability`);
+      await page.goto(`${me}/disponibilites`);
       const gridHref = await page.locator('main ul.rows > li').filter({ hasText: 'Ouvert' }).first()
         .locator('a').getAttribute('href');
       await page.goto(gridHref);
@@ -395,16 +395,16 @@ test('food-hub pages pass axe with 0 violations and reflow at 320 px', async (t)
     const problems = [];
     try {
       const me = await myOrg(page, BUYER_NAME);
-      const isMain = (p) => p === `${me}/shop` || p === `${me}/orders` || /\/shop\/\d+\/\d+$/.test(p)
-        || /\/orders\/\d+\/\d+$/.test(p);
+      const isMain = (p) => p === `${me}/boutique` || p === `${me}/commandes` || /\/boutique\/\d+\/\d+$/.test(p)
+        || /\/commandes\/\d+\/\d+$/.test(p);
       let narrowOrders = 0;
-      const visited = await crawl(page, [me, `${me}/shop`, `${me}/orders`], problems,
+      const visited = await crawl(page, [me, `${me}/boutique`, `${me}/commandes`], problems,
         // One order page and the catalog at 320 px are enough: the other orders share the template.
-        (p) => isMain(p) && (!/\/orders\/\d+\/\d+$/.test(p) || narrowOrders++ === 0),
+        (p) => isMain(p) && (!/\/commandes\/\d+\/\d+$/.test(p) || narrowOrders++ === 0),
         { maxPages: 40, follow: within(me) });
 
       // The catalog with a shortage: an error next to that product.
-      await page.goto(`${me}/shop`);
+      await page.goto(`${me}/boutique`);
       const catalog = await page.locator('main a.button', { hasText: 'Commander' }).first().getAttribute('href');
       await page.goto(catalog);
       const qty = page.locator('ul.catalog input[id^="f-qty_"]').first();
@@ -434,10 +434,10 @@ test('food-hub pages pass axe with 0 violations and reflow at 320 px', async (t)
       const food = (p) => /\/(cycles|partners|prices)(\/|$)/.test(p);
       // The grids entered on behalf of producers all share one template: a few are enough.
       let grids = 0;
-      const follow = (p) => p.startsWith(`${hub}/`) && food(p) && (!p.includes('/availability/') || grids++ < 3);
-      const main = new Set([`${hub}/cycles`, `${hub}/partners`, `${hub}/prices`]);
+      const follow = (p) => p.startsWith(`${hub}/`) && food(p) && (!p.includes('/disponibilites/') || grids++ < 3);
+      const main = new Set([`${hub}/cycles`, `${hub}/partenaires`, `${hub}/prix`]);
       let narrowCycles = 0;
-      const visited = await crawl(page, [`${hub}/cycles`, `${hub}/partners`, `${hub}/prices`], problems,
+      const visited = await crawl(page, [`${hub}/cycles`, `${hub}/partenaires`, `${hub}/prix`], problems,
         (p) => main.has(p) || (/\/cycles\/\d+$/.test(p) && narrowCycles++ === 0),
         { maxPages: 30, follow });
 
@@ -453,12 +453,12 @@ test('food-hub pages pass axe with 0 violations and reflow at 320 px', async (t)
       visited.push('cycles (errors)');
 
       // The price-rule form with its errors showing (no margin).
-      await page.goto(`${hub}/prices`);
-      const noMargin = await submitAndWait(page, `main form[action="${hub}/prices"] button.primary`);
+      await page.goto(`${hub}/prix`);
+      const noMargin = await submitAndWait(page, `main form[action="${hub}/prix"] button.primary`);
       assert.equal(noMargin.status(), 422, 'a rule without a margin is refused');
       assert.ok(await page.locator('.error-summary').isVisible(), 'price-rule errors are shown');
-      await checkErrorMessages(page, `${hub}/prices (no margin)`, problems);
-      await checkPage(page, `${hub}/prices (no margin)`, problems, { narrow: true });
+      await checkErrorMessages(page, `${hub}/prix (no margin)`, problems);
+      await checkPage(page, `${hub}/prix (no margin)`, problems, { narrow: true });
       visited.push('prices (errors)');
 
       report(t, 'hub admin', visited, problems);

@@ -114,11 +114,11 @@ export async function newContext(browser, base, opts = {}) {
 
 /** Log in through the real form; resolves once the post-login page has loaded. */
 export async function login(page, email, password = PASSWORD) {
-  await page.goto('/login');
+  await page.goto('/connexion');
   await page.fill('#f-email', email);
   await page.fill('#f-password', password);
   await Promise.all([
-    page.waitForURL((u) => u.pathname !== '/login'),
+    page.waitForURL((u) => u.pathname !== '/connexion'),
     page.click('button[type=submit].primary'),
   ]);
 }

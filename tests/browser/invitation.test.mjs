@@ -28,12 +28,12 @@ test('an invited person accepts the invitation', async () => {
     const admin = await adminCtx.newPage();
     await login(admin, ACCOUNTS.hubAdmin);
     const hubPath = await orgPathByName(admin, HUB_NAME);
-    await admin.goto(`${hubPath}/members`);
-    assert.equal(new URL(admin.url()).pathname, `${hubPath}/members`);
+    await admin.goto(`${hubPath}/membres`);
+    assert.equal(new URL(admin.url()).pathname, `${hubPath}/membres`);
     await admin.fill('#invite-form #f-email', email);
     await admin.selectOption('#invite-form #f-role', 'staff');
     await submitAndWait(admin, '#invite-form button[type=submit]');
-    assert.equal(new URL(admin.url()).pathname, `${hubPath}/members`, 'back on the members page');
+    assert.equal(new URL(admin.url()).pathname, `${hubPath}/membres`, 'back on the members page');
     const flash = admin.locator('.flash');
     assert.ok(await flash.isVisible(), 'a success message is shown');
     assert.match(await flash.innerText(), /Invitation envoyée/);
@@ -41,7 +41,7 @@ test('an invited person accepts the invitation', async () => {
     const pending = admin.locator('ul.rows li.row', { hasText: email });
     assert.equal(await pending.count(), 1, 'the invitation is listed as pending');
     assert.match(await pending.innerText(), /Équipe/, 'invited with the staff role');
-    assert.equal(await admin.locator(`form[action$="/revoke"] button[aria-label*="${email}"]`).count(), 1,
+    assert.equal(await admin.locator(`form[action$="/revoquer"] button[aria-label*="${email}"]`).count(), 1,
       'the pending invitation can be revoked');
 
     // 2. The platform admin reads the e-mail in the outbox.
@@ -51,7 +51,7 @@ test('an invited person accepts the invitation', async () => {
     let link = null;
     const deadline = Date.now() + 20_000;
     while (!link && Date.now() < deadline) {
-      await platform.goto(`/admin/outbox?to=${encodeURIComponent(email)}`);
+      await platform.goto(`/admin/envois?to=${encodeURIComponent(email)}`);
       const messages = platform.locator('article.message').filter({
         has: platform.locator('.mail-to', { hasText: email }),
       });
@@ -88,10 +88,10 @@ test('an invited person accepts the invitation', async () => {
     assert.equal(await reuse.locator('#f-password').count(), 0, 'a used link shows no sign-up form');
     await reuse.context().close();
 
-    await admin.goto(`${hubPath}/members`);
+    await admin.goto(`${hubPath}/membres`);
     const rows = admin.locator('ul.rows li.row', { hasText: email });
     assert.ok((await rows.count()) >= 1);
-    assert.equal(await admin.locator(`form[action$="/revoke"] button[aria-label*="${email}"]`).count(), 0,
+    assert.equal(await admin.locator(`form[action$="/revoquer"] button[aria-label*="${email}"]`).count(), 0,
       'no pending invitation left for that address');
   } finally {
     await adminCtx.close();

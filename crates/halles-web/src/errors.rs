@@ -30,7 +30,7 @@ impl PageError {
     /// Send an anonymous visitor to the login page, coming back here afterwards.
     pub fn login(next: &str) -> Self {
         let target = format!(
-            "/login?next={}",
+            "/connexion?next={}",
             serde_urlencoded::to_string([("n", next)])
                 .unwrap_or_default()
                 .trim_start_matches("n=")

@@ -2,16 +2,13 @@
 //! domain event into its messages ([`for_event`]); the card holders' notices are queued by the
 //! worker's on-time tick and the sales.
 
-use crate::AppState;
 use crate::i18n::I18n;
 use halles_core::accounts::Lang;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{OrderId, OrgId, PaymentBatchId, ProductId, ProgramId, UserId};
-use halles_store::hub::standing::RunReport;
 use halles_store::platform::email::OutgoingEmail;
 use halles_store::platform::events::Event;
-use halles_store::platform::organizations::{Invitation, Organization};
 use halles_store::{Actor, Store, StoreResult, TenantScope};
 use jiff::Timestamp;
 
@@ -94,7 +91,7 @@ async fn password_reset(
         "mail-reset-body",
         &[
             ("name", user.name.clone()),
-            ("link", link(&format!("/password/reset/{secret}"))),
+            ("link", link(&format!("/mot-de-passe/nouveau/{secret}"))),
         ],
     );
     Ok(vec![OutgoingEmail {
@@ -118,7 +115,7 @@ async fn email_change(
     let args = [
         ("name", user.name.clone()),
         ("email", new_email.to_owned()),
-        ("link", link(&format!("/account/courriel/{secret}"))),
+        ("link", link(&format!("/compte/courriel/{secret}"))),
     ];
     Ok(vec![
         OutgoingEmail {
@@ -185,18 +182,6 @@ async fn invitation_email(
     }])
 }
 
-/// Kept for the callers not yet moved to events (issue 12): does nothing, because the store
-/// records the invitation's event and the e-mail subscriber sends it.
-pub async fn invitation(
-    _state: &AppState,
-    _org: &Organization,
-    _invitation: &Invitation,
-    _inviter: &str,
-    _secret: &str,
-) -> StoreResult<()> {
-    Ok(())
-}
-
 /// An organization's active staff and administrators, each with their language.
 async fn staff_of(
     store: &Store,
@@ -253,7 +238,7 @@ async fn order_confirmation(
                 ("number", order.id.to_string()),
                 ("lines", lines.join("\n")),
                 ("total", i18n.money(order.total())),
-                ("link", link(&format!("/o/{buyer}/orders/{hub}/{id}"))),
+                ("link", link(&format!("/o/{buyer}/commandes/{hub}/{id}"))),
             ],
         );
         let subject = i18n.ta(
@@ -325,7 +310,7 @@ async fn standing_order_report(
                         short.join("\n")
                     },
                 ),
-                ("link", link(&format!("/o/{buyer}/standing-orders"))),
+                ("link", link(&format!("/o/{buyer}/commandes-recurrentes"))),
             ],
         );
         let subject = i18n.ta("mail-standing-subject", &[("hub", hub.name.clone())]);
@@ -337,16 +322,6 @@ async fn standing_order_report(
         });
     }
     Ok(out)
-}
-
-/// Kept for the callers not yet moved to events (issue 12): does nothing, because the store
-/// records each run's event and the e-mail subscriber sends the reports.
-pub async fn standing_order_reports(
-    _store: &Store,
-    _base_url: &str,
-    _reports: &[RunReport],
-) -> StoreResult<()> {
-    Ok(())
 }
 
 fn subject(key: &str) -> String {
@@ -616,16 +591,4 @@ async fn remittance(
         }
     }
     Ok(out)
-}
-
-/// Kept for the callers not yet moved to events (issue 12): does nothing, because the store
-/// records the batch's event and the e-mail subscriber sends the notices.
-pub async fn remittance_notices(
-    _store: &Store,
-    _base_url: &str,
-    _program: &halles_store::coupons::Program,
-    _batch: &halles_store::coupons::PaymentBatch,
-    _claims: &[halles_store::coupons::Claim],
-) -> StoreResult<usize> {
-    Ok(0)
 }

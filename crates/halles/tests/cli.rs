@@ -77,7 +77,7 @@ async fn demo_logins_work(served: &Served) {
         .build()
         .unwrap();
     let page = http
-        .get(format!("{}/login", served.url))
+        .get(format!("{}/connexion", served.url))
         .send()
         .await
         .unwrap()
@@ -91,7 +91,7 @@ async fn demo_logins_work(served: &Served) {
     };
     for login in halles_store::demo::LOGINS {
         let res = http
-            .post(format!("{}/login", served.url))
+            .post(format!("{}/connexion", served.url))
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("email", login.email),
@@ -114,7 +114,7 @@ async fn demo_logins_work(served: &Served) {
             let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
             html[at..at + html[at..].find('"').unwrap()].to_owned()
         };
-        http.post(format!("{}/logout", served.url))
+        http.post(format!("{}/deconnexion", served.url))
             .form(&[("csrf", form_csrf.as_str())])
             .send()
             .await

@@ -12,7 +12,7 @@ use halles_store::coupons::{ParticipantInput, ProgramInput};
 use halles_store::{Actor, TenantScope};
 use jiff::civil::date;
 use serde_json::{Value, json};
-use support::matrix::{Allowed, Fixture, Row, api_rows, check};
+use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::{TestApp, location};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
@@ -1234,7 +1234,10 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         let template = b
             .get(&format!("{path}/modele?format=csv"))
             .await
@@ -1313,7 +1316,10 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         // A 5 KB workbook whose far-away cell made the reader allocate 150,001 × 41 cells.
         let bomb = {
             let mut book = rust_xlsxwriter::Workbook::new();
@@ -1371,7 +1377,7 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             .unwrap();
         let csv = b
             .get(&format!(
-                "/o/{}/programmes/{program}/participants/export?format=csv",
+                "/o/{}/programmes/{program}/participants/exporter?format=csv",
                 partner.id
             ))
             .await
@@ -1410,7 +1416,10 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         assert_eq!(b.get(&path).await.status(), 200);
         let template = b
             .get(&format!("{path}/modele?format=csv"))
@@ -2190,9 +2199,9 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         for path in [
             format!("/o/{o}/programmes/{other}"),
             format!("/o/{o}/programmes/{other}/participants"),
-            format!("/o/{o}/members"),
+            format!("/o/{o}/membres"),
             format!("/o/{o}/audit"),
-            format!("/o/{o}/tokens"),
+            format!("/o/{o}/jetons"),
         ] {
             assert_eq!(coord.get(&path).await.status(), 403, "{path}");
         }
@@ -2287,7 +2296,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "GET",
-                path: "/o/{org}/programmes/{foreign}/participants/export",
+                path: "/o/{org}/programmes/{foreign}/participants/exporter",
                 allowed: Allowed::Role(Role::Staff),
                 ok_status: 404,
             },
@@ -2443,14 +2452,57 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         });
         rows.push(Row {
             method: "GET",
-            path: "/o/{org}/programmes/{foreign}/participants/import",
+            path: "/o/{org}/programmes/{foreign}/participants/importer",
             allowed: Allowed::Role(Role::Staff),
             ok_status: 404,
         });
-        check(&app, &operator, &rows).await;
         check(&app, &operator, api_rows::OPERATOR).await;
+        rows.push(Row {
+            method: "POST",
+            path: "/o/{org}/programmes/{foreign}/participants/importer",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 400,
+        });
+        rows.push(Row {
+            method: "GET",
+            path: "/o/{org}/programmes/{foreign}/participants/importer/modele",
+            allowed: Allowed::Role(Role::Staff),
+            ok_status: 404,
+        });
+        // Kiosks and card holders' pages answer their secret link only.
+        rows.push(Row {
+            method: "GET",
+            path: "/borne/nope",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/borne/nope/carte",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/borne/nope/payer",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "GET",
+            path: "/c/nope",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        rows.push(Row {
+            method: "POST",
+            path: "/c/nope/courriels",
+            allowed: Allowed::Anyone,
+            ok_status: 404,
+        });
+        let operator_rows = check(&app, &operator, &rows).await;
         let market = Fixture::new(&app, OrgKind::Market, "markf").await;
-        check(
+        let market_rows = check(
             &app,
             &market,
             &[
@@ -2513,7 +2565,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         .await;
         check(&app, &market, api_rows::MARKET).await;
         let partner = Fixture::new(&app, OrgKind::PartnerOrg, "partf").await;
-        check(
+        let partner_rows = check(
             &app,
             &partner,
             &[
@@ -2538,6 +2590,12 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             ],
         )
         .await;
+        let rows = [operator_rows, market_rows, partner_rows].concat();
+        assert_eq!(
+            page_routes_without_rows(halles_web::pages::coupons::routes().list(), &rows),
+            Vec::<(&str, &str)>::new(),
+            "coupon page routes without a row in the permission matrix"
+        );
         app.stop().await;
     }
 }

@@ -10,7 +10,7 @@ use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
-use support::matrix::{Allowed, Fixture, Row, api_rows, check};
+use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
@@ -381,7 +381,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     let producer = app.logged_in("ferme@x.example").await;
     let res = producer
         .post_form(
-            &format!("/o/{}/products/new", farm.id),
+            &format!("/o/{}/produits/nouveau", farm.id),
             &[
                 ("name_fr", ""),
                 ("category", "vegetables"),
@@ -394,7 +394,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     assert_eq!(res.status(), 422);
     let res = producer
         .post_form(
-            &format!("/o/{}/products/new", farm.id),
+            &format!("/o/{}/produits/nouveau", farm.id),
             &[
                 ("name_fr", "Carottes"),
                 ("category", "vegetables"),
@@ -423,7 +423,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         );
         producer
             .http
-            .post(app.at(&format!("/o/{}/products/{carrots}/photo", farm.id)))
+            .post(app.at(&format!("/o/{}/produits/{carrots}/photo", farm.id)))
             .multipart(form)
             .send()
     };
@@ -477,7 +477,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         )
         .await
         .unwrap();
-    let grid = format!("/o/{}/availability/{}/{}", farm.id, hub.id, cycle);
+    let grid = format!("/o/{}/disponibilites/{}/{}", farm.id, hub.id, cycle);
     let res = producer
         .post_form(
             &grid,
@@ -504,7 +504,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     assert_eq!(res.status(), 303);
     halles::worker::on_time(&app.store, &app.url).await;
     let buyer = app.logged_in("cuisine@x.example").await;
-    let shop = format!("/o/{}/shop/{}/{}", cpe.id, hub.id, cycle);
+    let shop = format!("/o/{}/boutique/{}/{}", cpe.id, hub.id, cycle);
     let page = buyer.get(&shop).await.text().await.unwrap();
     assert!(
         page.contains("Carottes") && page.contains("2,50\u{a0}$"),
@@ -524,7 +524,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     let to = support::location(&res);
     assert!(buyer.get(&to).await.text().await.unwrap().contains("BC-1"));
     let orders_page = buyer
-        .get(&format!("/o/{}/orders", cpe.id))
+        .get(&format!("/o/{}/commandes", cpe.id))
         .await
         .text()
         .await
@@ -545,14 +545,14 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     // Repeat it every week; when the hub opens next week's cycle by hand, it becomes an order.
     let res = buyer
         .post_form(
-            &format!("{to}/repeat"),
+            &format!("{to}/refaire"),
             &[("every_weeks", "1"), ("until", "2027-03-31")],
         )
         .await;
     assert_eq!(res.status(), 303);
     assert!(
         buyer
-            .get(&format!("/o/{}/standing-orders", cpe.id))
+            .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
             .await
             .text()
             .await
@@ -581,13 +581,13 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     let coord = app.logged_in("coord@x.example").await;
     let res = coord
         .post_form(
-            &format!("/o/{}/cycles/{next}/status", hub.id),
+            &format!("/o/{}/cycles/{next}/statut", hub.id),
             &[("status", "open")],
         )
         .await;
     assert_eq!(res.status(), 303);
     let page = buyer
-        .get(&format!("/o/{}/standing-orders", cpe.id))
+        .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
         .await
         .text()
         .await
@@ -614,7 +614,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         .text()
         .await
         .unwrap();
-    let marker = format!("/o/{}/orders/{}/", hub.id, hub.id);
+    let marker = format!("/o/{}/commandes/{}/", hub.id, hub.id);
     let at = cycle_page
         .find(&marker)
         .expect("a link to the buyer's order");
@@ -623,17 +623,17 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     assert!(page.contains("Commande de CPE"), "{page}");
     let res = coord
         .post_form(
-            &format!("{order_path}/repeat"),
+            &format!("{order_path}/refaire"),
             &[("every_weeks", "2"), ("until", "2027-03-31")],
         )
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(
         support::location(&res),
-        format!("/o/{}/standing-orders", hub.id)
+        format!("/o/{}/commandes-recurrentes", hub.id)
     );
     let list = coord
-        .get(&format!("/o/{}/standing-orders", hub.id))
+        .get(&format!("/o/{}/commandes-recurrentes", hub.id))
         .await
         .text()
         .await
@@ -648,14 +648,14 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     assert_eq!(newest.input.buyer, cpe.id);
     let res = coord
         .post_form(
-            &format!("/o/{}/standing-orders/{}/skip", hub.id, newest.id),
+            &format!("/o/{}/commandes-recurrentes/{}/sauter", hub.id, newest.id),
             &[],
         )
         .await;
     assert_eq!(res.status(), 303);
     // The buyer sees it too, under the hub's name.
     let mine = buyer
-        .get(&format!("/o/{}/standing-orders", cpe.id))
+        .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
         .await
         .text()
         .await
@@ -668,43 +668,67 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
 async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let producer = Fixture::new(&app, OrgKind::Producer, "prod").await;
-        check(
+        let producer_rows = check(
             &app,
             &producer,
             &[
                 Row {
                     method: "GET",
-                    path: "/o/{org}/products",
+                    path: "/o/{org}/produits",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/products/new",
+                    path: "/o/{org}/produits/nouveau",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 200,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/products/new",
+                    path: "/o/{org}/produits/nouveau",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 422,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/products/{foreign}",
+                    path: "/o/{org}/produits/{foreign}",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/availability",
+                    path: "/o/{org}/disponibilites",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/availability/{foreign}/{foreign}",
+                    path: "/o/{org}/disponibilites/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/produits/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 422,
+                },
+                Row {
+                    method: "GET",
+                    path: "/photos/1.jpg",
+                    allowed: Allowed::Anyone,
+                    ok_status: 303,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/produits/{foreign}/photo",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 400,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/disponibilites/{foreign}/{foreign}",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
@@ -713,7 +737,7 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
         .await;
         check(&app, &producer, api_rows::PRODUCER).await;
         let hub = Fixture::new(&app, OrgKind::Hub, "hubf").await;
-        check(
+        let hub_rows = check(
             &app,
             &hub,
             &[
@@ -737,37 +761,85 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/partners",
+                    path: "/o/{org}/partenaires",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 200,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/prices",
+                    path: "/o/{org}/prix",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 200,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/prices",
+                    path: "/o/{org}/prix",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 422,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/cycles/{foreign}/orders/{foreign}",
+                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/orders/{foreign}/cancel",
+                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}/annuler",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/cycles/{foreign}/order-for/{foreign}",
+                    path: "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/statut",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 303,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/copier",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/partenaires/producteurs",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 303,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/prix/{foreign}/supprimer",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
@@ -776,55 +848,73 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
         .await;
         check(&app, &hub, api_rows::HUB).await;
         let buyer = Fixture::new(&app, OrgKind::Buyer, "buy").await;
-        check(
+        let buyer_rows = check(
             &app,
             &buyer,
             &[
                 Row {
                     method: "GET",
-                    path: "/o/{org}/shop",
+                    path: "/o/{org}/boutique",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/orders",
+                    path: "/o/{org}/commandes",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/shop/{foreign}/{foreign}",
+                    path: "/o/{org}/boutique/{foreign}/{foreign}",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/orders/{foreign}/{foreign}",
+                    path: "/o/{org}/commandes/{foreign}/{foreign}",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 404,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/orders/{foreign}/{foreign}/cancel",
+                    path: "/o/{org}/commandes/{foreign}/{foreign}/annuler",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "GET",
-                    path: "/o/{org}/standing-orders",
+                    path: "/o/{org}/commandes-recurrentes",
                     allowed: Allowed::Role(Role::Viewer),
                     ok_status: 200,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/standing-orders/{foreign}/stop",
+                    path: "/o/{org}/commandes-recurrentes/{foreign}/arreter",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
                 Row {
                     method: "POST",
-                    path: "/o/{org}/orders/{foreign}/{foreign}/repeat",
+                    path: "/o/{org}/commandes/{foreign}/{foreign}/refaire",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/boutique/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "POST",
+                    path: "/o/{org}/commandes/{foreign}/{foreign}",
+                    allowed: Allowed::Role(Role::Staff),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
+                    path: "/o/{org}/commandes/{foreign}/{foreign}/modifier",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 404,
                 },
@@ -832,6 +922,13 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
         )
         .await;
         check(&app, &buyer, api_rows::BUYER).await;
+        let rows = [producer_rows, hub_rows, buyer_rows].concat();
+        let routes = halles_web::pages::hub::routes();
+        assert_eq!(
+            page_routes_without_rows(routes.list(), &rows),
+            Vec::<(&str, &str)>::new(),
+            "food hub page routes without a row in the permission matrix"
+        );
         app.stop().await;
     }
 }

@@ -5,7 +5,7 @@ mod support;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
-use support::matrix::{Allowed, Fixture, Row, api_rows, check};
+use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::{PASSWORD, TestApp, location};
 
 #[tokio::test]
@@ -17,14 +17,14 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
         let b = app.client();
         let res = b.get("/").await;
         assert_eq!(res.status(), 303);
-        assert_eq!(location(&res), "/login");
-        let html = b.get("/login").await.text().await.unwrap();
+        assert_eq!(location(&res), "/connexion");
+        let html = b.get("/connexion").await.text().await.unwrap();
         assert!(html.contains("<html lang=\"fr\">"));
         assert!(html.contains("Connexion"));
 
         let res = b
             .post_form(
-                "/login",
+                "/connexion",
                 &[("email", "marie@pole.example"), ("password", "mauvais")],
             )
             .await;
@@ -39,7 +39,7 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
 
         let res = b
             .post_form(
-                "/login",
+                "/connexion",
                 &[("email", "marie@pole.example"), ("password", PASSWORD)],
             )
             .await;
@@ -64,7 +64,7 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
         // English, remembered on the account.
         let res = b
             .post_form(
-                "/lang",
+                "/langue",
                 &[("lang", "en"), ("next", &format!("/o/{}", org.id))],
             )
             .await;
@@ -72,8 +72,8 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
         let home = b.get(&format!("/o/{}", org.id)).await.text().await.unwrap();
         assert!(home.contains("<html lang=\"en\">") && home.contains("Members"));
 
-        let res = b.post_form("/logout", &[]).await;
-        assert_eq!(location(&res), "/login");
+        let res = b.post_form("/deconnexion", &[]).await;
+        assert_eq!(location(&res), "/connexion");
         assert_eq!(b.get(&format!("/o/{}", org.id)).await.status(), 303);
         app.stop().await;
     }
@@ -86,17 +86,17 @@ async fn a_form_without_the_csrf_token_is_refused() {
         app.user("a@pole.example", Some((org.id, Role::Admin)))
             .await;
         let b = app.client();
-        let _ = b.get("/login").await; // receives the CSRF cookie
+        let _ = b.get("/connexion").await; // receives the CSRF cookie
         let res = b
             .post_raw(
-                "/login",
+                "/connexion",
                 &[("email", "a@pole.example"), ("password", PASSWORD)],
             )
             .await;
         assert_eq!(res.status(), 403);
         let res = b
             .post_raw(
-                "/login",
+                "/connexion",
                 &[
                     ("csrf", "forged-value-forged-value-forged-value"),
                     ("email", "a@pole.example"),
@@ -107,7 +107,7 @@ async fn a_form_without_the_csrf_token_is_refused() {
         assert_eq!(res.status(), 403);
         // A signed-in person's form too.
         let b = app.logged_in("a@pole.example").await;
-        let path = format!("/o/{}/members/invite", org.id);
+        let path = format!("/o/{}/membres/inviter", org.id);
         let res = b
             .post_raw(&path, &[("email", "x@y.example"), ("role", "staff")])
             .await;
@@ -139,31 +139,31 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "GET",
-                path: "/o/{org}/members",
+                path: "/o/{org}/membres",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 200,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/members/invite",
+                path: "/o/{org}/membres/inviter",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 422,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/members/{foreign}/role",
+                path: "/o/{org}/membres/{foreign}/role",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 303,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/members/{foreign}/remove",
+                path: "/o/{org}/membres/{foreign}/retirer",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 404,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/invitations/{foreign}/revoke",
+                path: "/o/{org}/invitations/{foreign}/revoquer",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 404,
             },
@@ -175,25 +175,25 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "GET",
-                path: "/o/{org}/audit/export",
+                path: "/o/{org}/audit/exporter",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 200,
             },
             Row {
                 method: "GET",
-                path: "/o/{org}/tokens",
+                path: "/o/{org}/jetons",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 200,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/tokens",
+                path: "/o/{org}/jetons",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 422,
             },
             Row {
                 method: "POST",
-                path: "/o/{org}/tokens/{foreign}/revoke",
+                path: "/o/{org}/jetons/{foreign}/revoquer",
                 allowed: Allowed::Role(Role::Admin),
                 ok_status: 404,
             },
@@ -205,19 +205,19 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
             },
             Row {
                 method: "GET",
-                path: "/admin/users",
+                path: "/admin/utilisateurs",
                 allowed: Allowed::PlatformAdmin,
                 ok_status: 200,
             },
             Row {
                 method: "GET",
-                path: "/admin/outbox",
+                path: "/admin/envois",
                 allowed: Allowed::PlatformAdmin,
                 ok_status: 200,
             },
             Row {
                 method: "GET",
-                path: "/admin/jobs",
+                path: "/admin/taches",
                 allowed: Allowed::PlatformAdmin,
                 ok_status: 200,
             },
@@ -230,6 +230,171 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
         ];
         check(&app, &hub, &rows).await;
         check(&app, &hub, api_rows::PLATFORM).await;
+        let beyond = [
+            Row {
+                method: "GET",
+                path: "/",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "GET",
+                path: "/aide",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/help",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/aide/hub",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/help/hub",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/api/docs",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/connexion",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/connexion",
+                allowed: Allowed::Anyone,
+                ok_status: 422,
+            },
+            Row {
+                method: "POST",
+                path: "/deconnexion",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "POST",
+                path: "/langue",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "GET",
+                path: "/mot-de-passe/oublie",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/mot-de-passe/oublie",
+                allowed: Allowed::Anyone,
+                ok_status: 422,
+            },
+            Row {
+                method: "GET",
+                path: "/mot-de-passe/nouveau/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/mot-de-passe/nouveau/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 422,
+            },
+            Row {
+                method: "GET",
+                path: "/invitations/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/invitations/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "GET",
+                path: "/compte",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "POST",
+                path: "/compte",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "POST",
+                path: "/compte/mot-de-passe",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "POST",
+                path: "/compte/courriel",
+                allowed: Allowed::Anyone,
+                ok_status: 303,
+            },
+            Row {
+                method: "GET",
+                path: "/compte/courriel/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 200,
+            },
+            Row {
+                method: "POST",
+                path: "/compte/courriel/nope",
+                allowed: Allowed::Anyone,
+                ok_status: 422,
+            },
+            Row {
+                method: "POST",
+                path: "/admin/organisations/999999/renommer",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 422,
+            },
+            Row {
+                method: "POST",
+                path: "/admin/utilisateurs/999999/desactiver",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/admin/utilisateurs/999999/activer",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 404,
+            },
+            Row {
+                method: "POST",
+                path: "/admin/taches/999999/relancer",
+                allowed: Allowed::PlatformAdmin,
+                ok_status: 303,
+            },
+        ];
+        check(&app, &hub, &beyond).await;
+        let routes = halles_web::pages::root().merge(halles_web::pages::platform::routes());
+        assert_eq!(
+            page_routes_without_rows(routes.list(), &[&rows[..], &beyond[..]].concat()),
+            Vec::<(&str, &str)>::new(),
+            "platform page routes without a row in the permission matrix"
+        );
         // Markets have cashiers: the same rows hold with one more role.
         let market = Fixture::new(&app, OrgKind::Market, "market").await;
         check(&app, &market, &rows[..3]).await;
@@ -491,12 +656,15 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
         app.user("oubli@ferme.example", None).await;
         let b = app.client();
         let res = b
-            .post_form("/password/forgot", &[("email", "oubli@ferme.example")])
+            .post_form("/mot-de-passe/oublie", &[("email", "oubli@ferme.example")])
             .await;
         assert_eq!(res.status(), 200);
         // Unknown addresses get the same answer.
         let res = b
-            .post_form("/password/forgot", &[("email", "personne@ferme.example")])
+            .post_form(
+                "/mot-de-passe/oublie",
+                &[("email", "personne@ferme.example")],
+            )
             .await;
         assert_eq!(res.status(), 200);
         app.run_jobs().await;
@@ -507,7 +675,7 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .unwrap();
         assert_eq!(mail.len(), 1);
         let body = &mail[0].body;
-        let start = body.find("/password/reset/").unwrap();
+        let start = body.find("/mot-de-passe/nouveau/").unwrap();
         let path: String = body[start..]
             .chars()
             .take_while(|c| !c.is_whitespace())
@@ -542,7 +710,7 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
         assert!(res.text().await.unwrap().contains("plus valide"));
         let res = b
             .post_form(
-                "/login",
+                "/connexion",
                 &[
                     ("email", "oubli@ferme.example"),
                     ("password", "un-tout-nouveau"),
@@ -552,7 +720,7 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
         assert_eq!(res.status(), 303);
         // Links expire after an hour.
         let _ = b
-            .post_form("/password/forgot", &[("email", "oubli@ferme.example")])
+            .post_form("/mot-de-passe/oublie", &[("email", "oubli@ferme.example")])
             .await;
         app.clock.advance(SignedDuration::from_mins(61));
         app.run_jobs().await;
@@ -562,7 +730,7 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .await
             .unwrap()[0]
             .body;
-        let start = late.find("/password/reset/").unwrap();
+        let start = late.find("/mot-de-passe/nouveau/").unwrap();
         let path: String = late[start..]
             .chars()
             .take_while(|c| !c.is_whitespace())
@@ -590,7 +758,7 @@ async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_o
         for _ in 0..5 {
             let res = b
                 .post_form(
-                    "/login",
+                    "/connexion",
                     &[("email", "caisse@marche.example"), ("password", "non")],
                 )
                 .await;
@@ -598,7 +766,7 @@ async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_o
         }
         let res = b
             .post_form(
-                "/login",
+                "/connexion",
                 &[("email", "caisse@marche.example"), ("password", PASSWORD)],
             )
             .await;
@@ -618,7 +786,7 @@ async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_o
         let res = app
             .client()
             .post_form(
-                "/login",
+                "/connexion",
                 &[("email", "caisse@marche.example"), ("password", PASSWORD)],
             )
             .await;
@@ -636,7 +804,7 @@ async fn an_invited_person_creates_an_account_and_joins() {
         let admin = app.logged_in("resp@entraide.example").await;
         let res = admin
             .post_form(
-                &format!("/o/{}/members/invite", org.id),
+                &format!("/o/{}/membres/inviter", org.id),
                 &[("email", "pas-un-courriel"), ("role", "staff")],
             )
             .await;
@@ -648,7 +816,7 @@ async fn an_invited_person_creates_an_account_and_joins() {
         );
         let res = admin
             .post_form(
-                &format!("/o/{}/members/invite", org.id),
+                &format!("/o/{}/membres/inviter", org.id),
                 &[("email", "benevole@entraide.example"), ("role", "staff")],
             )
             .await;
@@ -707,7 +875,7 @@ async fn an_invited_person_creates_an_account_and_joins() {
             .unwrap();
         assert!(audit.contains("Bénévole"));
         let csv = admin
-            .get(&format!("/o/{}/audit/export?format=csv", org.id))
+            .get(&format!("/o/{}/audit/exporter?format=csv", org.id))
             .await;
         assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
         assert!(csv.text().await.unwrap().contains("invitation"));
@@ -721,7 +889,7 @@ async fn operations_endpoints_and_security_headers() {
     let b = app.client();
     assert_eq!(b.get("/healthz").await.text().await.unwrap(), "ok");
     assert_eq!(b.get("/readyz").await.status(), 200);
-    let res = b.get("/login").await;
+    let res = b.get("/connexion").await;
     let h = res.headers();
     assert!(
         h["content-security-policy"]
@@ -761,7 +929,7 @@ async fn operations_endpoints_and_security_headers() {
         "/help",
         "/aide/hub",
         "/help/market",
-        "/password/forgot",
+        "/mot-de-passe/oublie",
     ] {
         assert_eq!(b.get(path).await.status(), 200, "{path}");
     }
@@ -781,7 +949,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
         // A wrong password or an address already used comes back with what was typed.
         let res = b
             .post_form(
-                "/account/courriel",
+                "/compte/courriel",
                 &[
                     ("new_email", "nouveau@ferme.example"),
                     ("email_password", "non"),
@@ -792,7 +960,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
         assert!(res.text().await.unwrap().contains("nouveau@ferme.example"));
         let res = b
             .post_form(
-                "/account/courriel",
+                "/compte/courriel",
                 &[
                     ("new_email", "pris@ferme.example"),
                     ("email_password", PASSWORD),
@@ -803,7 +971,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
         assert!(res.text().await.unwrap().contains("Un compte existe déjà"));
         let res = b
             .post_form(
-                "/account/courriel",
+                "/compte/courriel",
                 &[
                     ("new_email", "Nouveau@Ferme.example"),
                     ("email_password", PASSWORD),
@@ -836,7 +1004,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
             .unwrap();
         assert_eq!(mail.len(), 1, "{mail:?}");
         let body = &mail[0].body;
-        let start = body.find("/account/courriel/").unwrap();
+        let start = body.find("/compte/courriel/").unwrap();
         let path: String = body[start..]
             .chars()
             .take_while(|c| !c.is_whitespace())
@@ -847,7 +1015,7 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
         assert_eq!(other.post_form(&path, &[]).await.status(), 303);
         assert_eq!(other.post_form(&path, &[]).await.status(), 422, "once");
         // The old session ended; the new address logs in.
-        assert_eq!(b.get("/account").await.status(), 303);
+        assert_eq!(b.get("/compte").await.status(), 303);
         app.logged_in("nouveau@ferme.example").await;
         assert!(
             app.store
@@ -947,4 +1115,104 @@ fn a_route_whose_row_is_removed_is_reported() {
         support::matrix::routes_without_rows(&routes, &rows),
         ["PUT /api/v1/organizations/{org}/products/{id}"]
     );
+}
+
+/// The matrix reads the real page route list: take one row away and its route is reported.
+#[test]
+fn a_page_route_without_a_row_is_reported() {
+    let routes = halles_web::pages::all();
+    let rows: Vec<Row> = routes
+        .list()
+        .iter()
+        .map(|(method, path)| Row {
+            method,
+            path,
+            allowed: Allowed::Anyone,
+            ok_status: 200,
+        })
+        .collect();
+    assert_eq!(
+        page_routes_without_rows(routes.list(), &rows),
+        Vec::<(&str, &str)>::new()
+    );
+    for removed in [0, rows.len() / 2, rows.len() - 1] {
+        let mut fewer = rows.clone();
+        let row = fewer.remove(removed);
+        assert_eq!(
+            page_routes_without_rows(routes.list(), &fewer),
+            [(row.method, row.path)],
+            "{} {} has no row",
+            row.method,
+            row.path
+        );
+    }
+}
+
+/// Every old English page path answers a permanent redirect (308: a POST keeps its method and
+/// body) to its French path, parameters and query string kept; and a POST sent to an old
+/// path with its body still lands where it used to.
+#[tokio::test]
+async fn old_page_paths_redirect_permanently_to_the_french_ones() {
+    for app in TestApp::on_every_db().await {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let routes = halles_web::pages::all();
+        assert!(routes.moved_paths().len() >= 40);
+        let fill = |path: &str| {
+            path.split('/')
+                .map(|s| match s {
+                    "{what}" if path.contains("partners") => "buyers",
+                    "{what}" => "skip",
+                    s if s.starts_with('{') => "12",
+                    s => s,
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for (old, new) in routes.moved_paths() {
+            let want = fill(new)
+                .replace("/partenaires/skip", "/partenaires/acheteurs")
+                .replace("/12/skip", "/12/sauter");
+            for method in [reqwest::Method::GET, reqwest::Method::POST] {
+                let res = http
+                    .request(
+                        method.clone(),
+                        app.at(&format!("{}?a=1&b=%C3%A9", fill(old))),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 308, "{method} {old}");
+                assert_eq!(
+                    location(&res),
+                    format!("{want}?a=1&b=%C3%A9"),
+                    "{method} {old}"
+                );
+            }
+        }
+        // A browser following it sends the same POST: logging in at the old path works.
+        app.user("ancien@ferme.example", None).await;
+        let follows = support::Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: app.at(""),
+        };
+        let res = follows
+            .post_form(
+                "/login",
+                &[
+                    ("email", "ancien@ferme.example"),
+                    ("password", PASSWORD),
+                    ("next", "/compte"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.url().path(), "/compte");
+        app.stop().await;
+    }
 }

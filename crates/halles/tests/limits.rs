@@ -444,7 +444,10 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
             .await
             .unwrap();
         let b = app.logged_in("accueil@p.example").await;
-        let path = format!("/o/{}/programmes/{program}/participants/import", partner.id);
+        let path = format!(
+            "/o/{}/programmes/{program}/participants/importer",
+            partner.id
+        );
         let head =
             "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n";
         // One load above $100,000; then loads that add up to more than $10,000,000.

@@ -29,7 +29,7 @@ async fn twenty_parallel_wrong_passwords_are_checked_at_most_five_times() {
         let mut tasks = Vec::new();
         for _ in 0..20 {
             let http = b.http.clone();
-            let url = app.at("/login");
+            let url = app.at("/connexion");
             let csrf = csrf.clone();
             tasks.push(tokio::spawn(async move {
                 http.post(url)
@@ -118,7 +118,7 @@ async fn the_owner_logs_in_from_elsewhere_and_waits_seconds_not_minutes_at_the_a
 
 /// The reset link of an e-mail in the outbox.
 fn reset_path(body: &str) -> String {
-    let start = body.find("/password/reset/").unwrap();
+    let start = body.find("/mot-de-passe/nouveau/").unwrap();
     body[start..]
         .chars()
         .take_while(|c| !c.is_whitespace())
@@ -133,7 +133,7 @@ async fn thirty_forgotten_password_requests_send_a_bounded_number_of_e_mails() {
         let mut statuses = Vec::new();
         for _ in 0..30 {
             statuses.push(
-                b.post_form("/password/forgot", &[("email", OWNER)])
+                b.post_form("/mot-de-passe/oublie", &[("email", OWNER)])
                     .await
                     .status()
                     .as_u16(),
@@ -148,7 +148,9 @@ async fn thirty_forgotten_password_requests_send_a_bounded_number_of_e_mails() {
         );
         assert!(sent >= 1);
         assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 30 - sent);
-        let res = b.post_form("/password/forgot", &[("email", OWNER)]).await;
+        let res = b
+            .post_form("/mot-de-passe/oublie", &[("email", OWNER)])
+            .await;
         assert!(res.text().await.unwrap().contains("Trop de demandes"));
         app.stop().await;
     }
@@ -160,7 +162,8 @@ async fn a_password_change_kills_every_other_reset_link_and_common_passwords_are
         app.user(OWNER, None).await;
         let b = app.client();
         for _ in 0..2 {
-            b.post_form("/password/forgot", &[("email", OWNER)]).await;
+            b.post_form("/mot-de-passe/oublie", &[("email", OWNER)])
+                .await;
         }
         app.run_jobs().await;
         let mail = app.store.outbox(Some(OWNER), 5).await.unwrap();
@@ -232,7 +235,7 @@ async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_a
         let b = app.logged_in(OWNER).await;
         for name in ["Marie\u{202E}eiraM", "Marie\u{0}"] {
             let res = b
-                .post_form("/account", &[("name", name), ("lang", "fr")])
+                .post_form("/compte", &[("name", name), ("lang", "fr")])
                 .await;
             assert_eq!(res.status(), 422, "{name:?}");
             let html = res.text().await.unwrap();
@@ -355,7 +358,7 @@ async fn unreadable_and_too_large_requests_answer_problem_details_or_a_page() {
     assert!(answer.contains("\"code\":\"body_too_large\""), "{answer}");
     // Pages: a form too large gets a page in the visitor's language.
     let head = "Content-Type: application/x-www-form-urlencoded\r\n";
-    let answer = announce_large_body(&app, "/login", head).await;
+    let answer = announce_large_body(&app, "/connexion", head).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("text/html"), "{answer}");
     assert!(answer.contains("trop volumineux"), "{answer}");
@@ -392,7 +395,7 @@ async fn pages_and_the_api_are_never_cached_https_sends_hsts_and_metrics_need_th
         .send()
         .await
         .unwrap();
-    let login = app.client().get("/login").await;
+    let login = app.client().get("/connexion").await;
     for res in [&page, &api, &login] {
         assert_eq!(res.headers()["cache-control"], "no-store", "{}", res.url());
         assert!(

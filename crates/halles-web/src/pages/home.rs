@@ -31,7 +31,7 @@ struct NoOrgPage {
 /// `/`: the first organization of a signed-in person, else the login page.
 pub async fn root(signed: Result<SignedIn, PageError>) -> Response {
     let Ok(SignedIn { ctx, user }) = signed else {
-        return see_other("/login", []);
+        return see_other("/connexion", []);
     };
     // Land where the person does the most: the strongest role, then the name.
     let best = ctx

@@ -8,307 +8,176 @@ pub mod platform;
 
 use crate::AppState;
 use axum::Router;
-use axum::http::HeaderValue;
+use axum::handler::Handler;
 use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use coupons::{
-    cards, claims, import, kiosk, participants, programs, register, reports, transactions,
-};
-use hub::{availability, cycles, products, shop, standing};
-use platform::{account, admin, audit, auth, invitations, members, tokens};
+use axum::http::{HeaderValue, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, get, post};
 
-/// Every page route.
+/// The largest upload a page takes (photos, card artwork, participant lists).
+const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A router and the list of its routes, built by the same calls so the list is the real one
+/// (the permission matrix reads it), plus the old paths that now redirect.
+pub struct Routes {
+    router: Router<AppState>,
+    list: Vec<(&'static str, &'static str)>,
+    moved: Vec<(&'static str, &'static str)>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes::new()
+    }
+}
+
+impl Routes {
+    /// No route yet.
+    pub fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            list: Vec::new(),
+            moved: Vec::new(),
+        }
+    }
+
+    /// `GET path`.
+    pub fn get<H, T>(mut self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, get(handler));
+        self.list.push(("GET", path));
+        self
+    }
+
+    /// `POST path`.
+    pub fn post<H, T>(mut self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, post(handler));
+        self.list.push(("POST", path));
+        self
+    }
+
+    /// `POST path` taking an upload of up to 8 MiB.
+    pub fn post_upload<H, T>(mut self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(
+            path,
+            post(handler).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        );
+        self.list.push(("POST", path));
+        self
+    }
+
+    /// An old path that answers, whatever the method, a permanent redirect (308: a POST keeps
+    /// its method and body) to `new`, with its parameters and query string. A `{what}`
+    /// parameter's English word is put in French.
+    pub fn moved(mut self, old: &'static str, new: &'static str) -> Routes {
+        self.router = self.router.route(
+            old,
+            any(move |uri: Uri| async move { Redirect::permanent(&moved_to(old, new, &uri)) }),
+        );
+        self.moved.push((old, new));
+        self
+    }
+
+    /// Both routers and lists together.
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.list.extend(other.list);
+        self.moved.extend(other.moved);
+        self
+    }
+
+    /// Every (method, path) served, in the order declared (old paths that redirect aside).
+    pub fn list(&self) -> &[(&'static str, &'static str)] {
+        &self.list
+    }
+
+    /// Every (old path, new path) that redirects.
+    pub fn moved_paths(&self) -> &[(&'static str, &'static str)] {
+        &self.moved
+    }
+
+    /// The router.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
+
+/// English words once used as a `{what}` path parameter, and their French replacement.
+const MOVED_WORDS: &[(&str, &str)] = &[
+    ("producers", "producteurs"),
+    ("buyers", "acheteurs"),
+    ("stop", "arreter"),
+    ("skip", "sauter"),
+];
+
+/// Where a request to the old path pattern `old` goes: `new` with the request's parameters
+/// (still percent-encoded) and its query string.
+fn moved_to(old: &str, new: &str, uri: &Uri) -> String {
+    let names: Vec<&str> = old.split('/').collect();
+    let values: Vec<&str> = uri.path().split('/').collect();
+    let mut to = new
+        .split('/')
+        .map(|segment| {
+            if !segment.starts_with('{') {
+                return segment;
+            }
+            let value = names
+                .iter()
+                .position(|name| *name == segment)
+                .and_then(|i| values.get(i))
+                .copied()
+                .unwrap_or_default();
+            if segment == "{what}" {
+                MOVED_WORDS
+                    .iter()
+                    .find(|(en, _)| *en == value)
+                    .map_or(value, |(_, fr)| fr)
+            } else {
+                value
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    if let Some(query) = uri.query() {
+        to.push('?');
+        to.push_str(query);
+    }
+    to
+}
+
+/// The root pages: home, help, the API's page.
+pub fn root() -> Routes {
+    Routes::new()
+        .get("/", home::root)
+        .get("/api/docs", crate::api::docs::page)
+        .get("/aide", help::index_fr)
+        .get("/help", help::index_en)
+        .get("/aide/{guide}", help::guide_fr)
+        .get("/help/{guide}", help::guide_en)
+}
+
+/// Every page route: the root pages' and the three domains'.
+pub fn all() -> Routes {
+    root()
+        .merge(platform::routes())
+        .merge(hub::routes())
+        .merge(coupons::routes())
+}
+
+/// Every page route, as a router.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::root))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/lang", post(account::switch_language))
-        .route(
-            "/password/forgot",
-            get(auth::forgot_form).post(auth::forgot),
-        )
-        .route(
-            "/password/reset/{token}",
-            get(auth::reset_form).post(auth::reset),
-        )
-        .route(
-            "/invitations/{token}",
-            get(invitations::show).post(invitations::accept),
-        )
-        .route("/account", get(account::show).post(account::update))
-        .route("/account/password", post(account::change_password))
-        .route("/account/courriel", post(account::request_email_change))
-        .route(
-            "/account/courriel/{token}",
-            get(account::email_change_form).post(account::confirm_email_change),
-        )
-        .route("/o/{org}", get(home::org_home))
-        .route("/o/{org}/members", get(members::list))
-        .route("/o/{org}/members/invite", post(members::invite))
-        .route("/o/{org}/members/{id}/role", post(members::change_role))
-        .route("/o/{org}/members/{id}/remove", post(members::remove))
-        .route(
-            "/o/{org}/invitations/{id}/revoke",
-            post(members::revoke_invitation),
-        )
-        .route("/o/{org}/audit", get(audit::list))
-        .route("/o/{org}/audit/export", get(audit::export))
-        .route("/o/{org}/tokens", get(tokens::list).post(tokens::create))
-        .route("/o/{org}/tokens/{id}/revoke", post(tokens::revoke))
-        .route(
-            "/admin",
-            get(admin::organizations).post(admin::create_organization),
-        )
-        .route(
-            "/admin/organisations/{id}/{action}",
-            post(admin::change_organization),
-        )
-        .route("/admin/users", get(admin::users))
-        .route("/admin/users/{id}/disable", post(admin::disable_user))
-        .route("/admin/users/{id}/enable", post(admin::enable_user))
-        .route("/admin/outbox", get(admin::outbox))
-        .route("/admin/jobs", get(admin::jobs))
-        .route("/admin/jobs/{id}/retry", post(admin::retry_job))
-        .route("/api/docs", get(crate::api::docs::page))
-        .route("/o/{org}/products", get(products::list))
-        .route(
-            "/o/{org}/products/new",
-            get(products::new_form).post(products::create),
-        )
-        .route(
-            "/o/{org}/products/{id}",
-            get(products::edit_form).post(products::update),
-        )
-        .route("/o/{org}/availability", get(availability::cycles))
-        .route(
-            "/o/{org}/availability/{hub}/{cycle}",
-            get(availability::producer_grid).post(availability::producer_save),
-        )
-        .route(
-            "/o/{org}/cycles",
-            get(cycles::cycles).post(cycles::create_cycle),
-        )
-        .route("/o/{org}/cycles/{id}", get(cycles::cycle))
-        .route("/o/{org}/cycles/{id}/status", post(cycles::set_status))
-        .route("/o/{org}/cycles/{id}/copy", post(cycles::copy))
-        .route(
-            "/o/{org}/cycles/{id}/availability/{producer}",
-            get(availability::hub_grid).post(availability::hub_save),
-        )
-        .route(
-            "/o/{org}/cycles/{id}/order-for/{buyer}",
-            get(shop::hub_catalog).post(shop::hub_place),
-        )
-        .route("/o/{org}/partners", get(cycles::partners))
-        .route("/o/{org}/partners/{what}", post(cycles::link))
-        .route(
-            "/o/{org}/prices",
-            get(cycles::prices).post(cycles::add_rule),
-        )
-        .route("/o/{org}/prices/{id}/delete", post(cycles::delete_rule))
-        .route("/o/{org}/shop", get(shop::shop))
-        .route(
-            "/o/{org}/shop/{hub}/{cycle}",
-            get(shop::catalog).post(shop::place),
-        )
-        .route("/o/{org}/orders", get(shop::orders))
-        .route(
-            "/o/{org}/orders/{hub}/{id}",
-            get(shop::order).post(shop::update),
-        )
-        .route("/o/{org}/orders/{hub}/{id}/edit", get(shop::edit))
-        .route("/o/{org}/orders/{hub}/{id}/cancel", post(shop::cancel))
-        .route("/o/{org}/orders/{hub}/{id}/repeat", post(standing::repeat))
-        .route("/o/{org}/standing-orders", get(standing::list))
-        .route(
-            "/o/{org}/standing-orders/{id}/{what}",
-            post(standing::change),
-        )
-        .route(
-            "/o/{org}/cycles/{id}/orders/{order}",
-            get(shop::hub_edit).post(shop::hub_update),
-        )
-        .route(
-            "/o/{org}/cycles/{id}/orders/{order}/cancel",
-            post(shop::hub_cancel),
-        )
-        .route(
-            "/o/{org}/products/{id}/photo",
-            post(products::upload_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
-        )
-        .route("/photos/{file}", get(products::photo))
-        .route(
-            "/o/{org}/programmes",
-            get(programs::list).post(programs::create),
-        )
-        .route("/o/{org}/programmes/{id}", get(programs::show))
-        .route(
-            "/o/{org}/programmes/{id}/versements",
-            post(programs::create_schedule),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/membres",
-            post(programs::add_member),
-        )
-        .route("/o/{org}/programmes/{id}/archiver", post(programs::archive))
-        .route(
-            "/o/{org}/programmes/{id}/versements/{sid}/archiver",
-            post(programs::archive),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/groupes/{group}/{action}",
-            post(programs::group_action),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/reglages",
-            post(programs::settings),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/illustration",
-            post(programs::card_artwork)
-                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/membres/{member}/retirer",
-            post(programs::remove_member),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/partenaires/{partner}/marches",
-            post(programs::set_partner_markets),
-        )
-        .route("/o/{org}/programmes/{id}/types", post(programs::add_type))
-        .route(
-            "/o/{org}/programmes/{id}/types/{ptype}",
-            post(programs::update_type),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/types/{ptype}/supprimer",
-            post(programs::delete_type),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer",
-            post(programs::delete_envelope),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/groupes-marches",
-            post(programs::add_market_group),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/groupes-marches/marche",
-            post(programs::place_market),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/groupes",
-            post(programs::add_group),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/enveloppes",
-            post(programs::set_envelope),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants",
-            get(participants::participants).post(participants::enrol),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants/export",
-            get(participants::export_participants),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants/import",
-            get(import::form)
-                .post(import::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants/import/modele",
-            get(import::template),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants/{pid}",
-            get(participants::participant),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/participants/{pid}/{action}",
-            post(participants::participant_action),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/cartes",
-            get(cards::cards).post(cards::create_batch),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/cartes/{card}/{action}",
-            post(cards::card_action),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/lots/{batch}/pdf",
-            get(cards::batch_pdf),
-        )
-        .route("/o/{org}/programmes/{id}/rapports", get(reports::report))
-        .route(
-            "/o/{org}/programmes/{id}/mouvements",
-            get(transactions::log),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/soldes",
-            get(transactions::balances),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/gestionnaires",
-            post(programs::invite_manager),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/gestionnaires/{member}/retirer",
-            post(programs::remove_manager),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/reclamations",
-            get(claims::claims).post(claims::file),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/reclamations/{claim}/{action}",
-            post(claims::decide),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/paiements",
-            post(claims::create_batch),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/paiements/{batch}",
-            get(claims::batch),
-        )
-        .route(
-            "/o/{org}/programmes/{id}/paiements/{batch}/paye",
-            post(claims::pay),
-        )
-        .route("/o/{org}/caisse", get(register::start))
-        .route(
-            "/o/{org}/caisses",
-            get(register::registers).post(register::create_register),
-        )
-        .route("/o/{org}/caisses/{id}/borne", post(register::kiosk_action))
-        .route(
-            "/o/{org}/caisses/{id}/retirer",
-            post(register::retire_register),
-        )
-        .route("/borne/{secret}", get(kiosk::start))
-        .route("/borne/{secret}/carte", post(kiosk::card))
-        .route("/borne/{secret}/payer", post(kiosk::pay))
-        .route("/o/{org}/caisse/carte", post(register::card))
-        .route("/o/{org}/caisse/vente", post(register::pay))
-        .route("/o/{org}/caisse/recus/{id}", get(register::receipt))
-        .route(
-            "/o/{org}/caisse/recus/{id}/rembourser",
-            post(register::refund),
-        )
-        .route("/c/{token}", get(register::public_card))
-        .route("/c/{token}/courriels", post(register::unsubscribe))
-        .route("/aide", get(help::index_fr))
-        .route("/help", get(help::index_en))
-        .route("/aide/{guide}", get(help::guide_fr))
-        .route("/help/{guide}", get(help::guide_en))
+    all().into_router()
 }
 
 /// A table as a download: XLSX when `format` is `xlsx`, CSV otherwise, named `{name}.{ext}`.
@@ -447,4 +316,55 @@ pub(crate) async fn picture_upload(
         ),
     };
     Ok(PictureUpload { picture, fields })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_path_keeps_its_parameters_and_query() {
+        let uri: Uri = "/o/7/orders/3/42/edit?x=1&y=%C3%A9".parse().unwrap();
+        assert_eq!(
+            moved_to(
+                "/o/{org}/orders/{hub}/{id}/edit",
+                "/o/{org}/commandes/{hub}/{id}/modifier",
+                &uri
+            ),
+            "/o/7/commandes/3/42/modifier?x=1&y=%C3%A9"
+        );
+        let uri: Uri = "/o/7/partners/buyers".parse().unwrap();
+        assert_eq!(
+            moved_to(
+                "/o/{org}/partners/{what}",
+                "/o/{org}/partenaires/{what}",
+                &uri
+            ),
+            "/o/7/partenaires/acheteurs"
+        );
+    }
+
+    #[test]
+    fn every_old_path_leads_to_a_served_path_and_is_not_served_itself() {
+        let routes = all();
+        let served: std::collections::HashSet<&str> =
+            routes.list().iter().map(|(_, path)| *path).collect();
+        assert!(!routes.moved_paths().is_empty());
+        for (old, new) in routes.moved_paths() {
+            assert!(
+                served.contains(new),
+                "{old} moves to {new}, which is not served"
+            );
+            assert!(!served.contains(old), "{old} is both served and moved");
+        }
+    }
+
+    #[test]
+    fn each_route_is_declared_once() {
+        let routes = all();
+        let mut seen = std::collections::HashSet::new();
+        for route in routes.list() {
+            assert!(seen.insert(route), "{route:?} is declared twice");
+        }
+    }
 }

@@ -19,6 +19,10 @@ pub enum Allowed {
     NoRole,
     /// No token of this kind of organization, whatever its scopes: 403.
     NoToken,
+    /// A page tied to no organization (public pages, one's own account, kiosks, card
+    /// holders' pages): an anonymous visitor gets `ok_status` (303 where signing in comes
+    /// first).
+    Anyone,
 }
 
 /// One route.
@@ -95,8 +99,9 @@ async fn send(b: &Browser, method: &str, path: &str) -> reqwest::Response {
     }
 }
 
-/// Checks every row; panics with the list of every mismatch.
-pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
+/// Checks every row; panics with the list of every mismatch. Gives the rows back, so a test
+/// can check they cover every route ([`page_routes_without_rows`]).
+pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) -> Vec<Row> {
     let mut failures = Vec::new();
     let anon = app.client();
     let foreign_admin = app
@@ -124,9 +129,13 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
             }
         };
         match row.allowed {
+            Allowed::Anyone => {
+                let got = send(&anon, row.method, &path).await.status().as_u16();
+                expect("anonymous".into(), got, row.ok_status);
+            }
             Allowed::NoRole => {
                 let res = send(&anon, row.method, &path).await;
-                let to_login = res.status() == 303 && location(&res).starts_with("/login");
+                let to_login = res.status() == 303 && location(&res).starts_with("/connexion");
                 expect(
                     "anonymous".into(),
                     if to_login { 303 } else { res.status().as_u16() },
@@ -180,7 +189,7 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
             }
             Allowed::Role(min) => {
                 let res = send(&anon, row.method, &path).await;
-                let to_login = res.status() == 303 && location(&res).starts_with("/login");
+                let to_login = res.status() == 303 && location(&res).starts_with("/connexion");
                 expect(
                     "anonymous".into(),
                     if to_login { 303 } else { res.status().as_u16() },
@@ -284,6 +293,37 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) {
         app.label(),
         failures.join("\n")
     );
+    rows.to_vec()
+}
+
+/// The page routes (method, path) that no row covers. A row covers the route the server
+/// would send it to: same method, same segments, a route's `{parameter}` standing for any
+/// segment, and among several the one with the most fixed segments.
+pub fn page_routes_without_rows(
+    routes: &[(&'static str, &'static str)],
+    rows: &[Row],
+) -> Vec<(&'static str, &'static str)> {
+    let fixed = |path: &str| path.split('/').filter(|s| !s.starts_with('{')).count();
+    let matches = |row: &Row, path: &str| {
+        let a: Vec<&str> = row.path.split('/').collect();
+        let b: Vec<&str> = path.split('/').collect();
+        a.len() == b.len() && a.iter().zip(&b).all(|(r, p)| p.starts_with('{') || r == p)
+    };
+    let covered: Vec<(&str, &str)> = rows
+        .iter()
+        .filter_map(|row| {
+            routes
+                .iter()
+                .filter(|(method, path)| *method == row.method && matches(row, path))
+                .max_by_key(|(_, path)| fixed(path))
+                .copied()
+        })
+        .collect();
+    routes
+        .iter()
+        .filter(|route| !covered.contains(route))
+        .copied()
+        .collect()
 }
 
 /// A program route sent under one program's path with another program's ids in the path, the

@@ -188,7 +188,7 @@ impl TestApp {
     pub async fn logged_in(&self, email: &str) -> Browser {
         let b = self.client();
         let res = b
-            .post_form("/login", &[("email", email), ("password", PASSWORD)])
+            .post_form("/connexion", &[("email", email), ("password", PASSWORD)])
             .await;
         assert_eq!(res.status(), 303, "login of {email} failed");
         b
@@ -214,7 +214,7 @@ impl Browser {
 
     /// The CSRF token the site gave this client, read from a page's form.
     pub async fn csrf(&self) -> String {
-        let html = self.get("/login").await.text().await.unwrap();
+        let html = self.get("/connexion").await.text().await.unwrap();
         let html = if html.contains("name=\"csrf\"") {
             html
         } else {

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
-use crate::pages::programs::{ProgramView, view};
+use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
@@ -108,7 +108,7 @@ pub async fn create_batch(
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
     let size: u32 = form.size.trim().parse().unwrap_or(0);
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.create_card_batch(&program, size).await {
         Ok(_) => {
             let [f, k] = flash_headers(
@@ -192,7 +192,7 @@ pub async fn card_action(
     let i18n = m.ctx.i18n;
     let card = CardId(card);
     // The card must be one of this program's (a page under one program never acts on another's).
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     state.store.program_card(&program, card).await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let typed = get("amount");

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
-use crate::pages::programs::{ProgramView, view};
-use crate::pages::reports::FormatQuery;
+use crate::pages::coupons::programs::{ProgramView, view};
+use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
@@ -92,7 +92,7 @@ async fn claims_page(
     } else if v.is_market() {
         (state.store.owed_periods(&v.scope).await?, Vec::new())
     } else {
-        return Err(crate::pages::programs::forbidden(&m.ctx));
+        return Err(crate::pages::coupons::programs::forbidden(&m.ctx));
     };
     let claims = state.store.claims(&v.scope, status.parse().ok()).await?;
     let failed = !errors.is_empty();
@@ -152,7 +152,7 @@ pub async fn file(
         return refused(&state, m, id, Refusal::PeriodInvalid, field, form).await;
     };
     let note = form.get(&field).map(String::as_str).unwrap_or("");
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.file_claim(&program, start, note).await {
         Ok(_) => Ok(back(
             &m,
@@ -185,7 +185,7 @@ pub async fn decide(
     };
     let field = format!("reason_{claim}");
     let reason = form.get(&field).map(String::as_str).unwrap_or("");
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state
         .store
         .decide_claim(&program, ClaimId(claim), approve, reason)
@@ -214,7 +214,7 @@ pub async fn create_batch(
         .filter(|(k, _)| k == "claim")
         .filter_map(|(_, v)| v.parse().ok().map(ClaimId))
         .collect();
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.create_payment_batch(&program, &claims).await {
         Ok(b) => Ok(back(
             &m,
@@ -336,7 +336,7 @@ pub async fn pay(
 ) -> Result<Response, PageError> {
     let paid_on = form.get("paid_on").map(|s| s.trim()).unwrap_or("");
     let reference = form.get("reference").map(|s| s.trim()).unwrap_or("");
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let result = match paid_on.parse::<Date>() {
         Ok(d) => {
             state

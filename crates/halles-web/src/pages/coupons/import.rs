@@ -183,7 +183,7 @@ async fn import_page(
     report: Option<ImportReport>,
     data: String,
 ) -> Result<Response, PageError> {
-    let program = crate::pages::programs::program_scope(state, &m, id)
+    let program = crate::pages::coupons::programs::program_scope(state, &m, id)
         .await?
         .program()
         .clone();
@@ -213,7 +213,7 @@ pub async fn form(
     m: Member<StaffRole>,
     Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     state.store.participants(&program, "-").await?;
     import_page(
         &state,
@@ -246,7 +246,7 @@ pub async fn template(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let en = m.ctx.i18n.lang.code() == "en";
-    let program = crate::pages::programs::program_scope(&state, &m, id)
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id)
         .await?
         .program()
         .clone();
@@ -363,7 +363,7 @@ pub async fn submit(
             None
         }
     };
-    let scope = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let scope = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let program = scope.program();
     let groups = if program.off_platform {
         Some(state.store.product_groups(program.id).await?)

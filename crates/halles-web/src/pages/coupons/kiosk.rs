@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
-use crate::pages::register::{GroupLine, SaleRefusal, group_lines, read_amounts, refusal};
+use crate::pages::coupons::register::{GroupLine, SaleRefusal, group_lines, read_amounts, refusal};
 use crate::security::CsrfForm;
 use askama::Template;
 use axum::extract::{Path, State};

@@ -5,8 +5,8 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
-use crate::pages::programs::{ProgramView, schedule_name, view};
-use crate::pages::reports::FormatQuery;
+use crate::pages::coupons::programs::{ProgramView, schedule_name, view};
+use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
@@ -152,7 +152,7 @@ pub async fn enrol(
         errors.push(("consent_purpose".to_owned(), i18n.t("err-required")));
     }
     if errors.is_empty() {
-        let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+        let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
         match state.store.create_participant(&program, &input).await {
             Ok(p) => {
                 let [f, k] = flash_headers(
@@ -395,7 +395,7 @@ pub async fn participant_action(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let program = crate::pages::programs::program_scope(&state, &m, id).await?;
+    let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let who = ParticipantId(pid);
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let number = get("card");

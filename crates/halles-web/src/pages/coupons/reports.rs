@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member};
 use crate::errors::{PageError, render};
+use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::download;
-use crate::pages::programs::{ProgramView, view};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;

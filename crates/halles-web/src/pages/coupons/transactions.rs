@@ -4,9 +4,9 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member};
 use crate::errors::{PageError, render};
+use crate::pages::coupons::programs::{ProgramView, view};
+use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::download;
-use crate::pages::programs::{ProgramView, view};
-use crate::pages::reports::FormatQuery;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;

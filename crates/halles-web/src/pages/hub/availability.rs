@@ -121,9 +121,12 @@ async fn target_for(
         return Err(StoreError::NotFound.into());
     }
     let action = if producer == m.org.id {
-        format!("/o/{}/availability/{}/{}", m.org.id, hub, cycle)
+        format!("/o/{}/disponibilites/{}/{}", m.org.id, hub, cycle)
     } else {
-        format!("/o/{}/cycles/{}/availability/{}", m.org.id, cycle, producer)
+        format!(
+            "/o/{}/cycles/{}/disponibilites/{}",
+            m.org.id, cycle, producer
+        )
     };
     Ok(Target {
         hub,

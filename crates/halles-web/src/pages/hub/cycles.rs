@@ -1,5 +1,5 @@
-//! The hub's pages: order cycles, partners (producers and buyers), price rules, and a cycle's
-//! orders with totals by product and by producer.
+//! The hub's order cycles: the list, creating, opening, closing and copying one, and a
+//! cycle's orders with totals by product and by producer.
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -15,10 +15,9 @@ use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::{CycleStatus, OrderStatus};
 use halles_core::organizations::OrgKind;
-use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
-use halles_core::refusals::Refusal;
+use halles_core::pricing::BuyerType;
 use halles_core::validation::{FieldError, Validator};
-use halles_core::{CycleId, OrgId, PriceRuleId};
+use halles_core::{CycleId, OrgId};
 use halles_store::StoreError;
 use halles_store::hub::cycles::{Cycle, CycleInput, LocationInput};
 use halles_store::hub::orders::{CycleTotals, Order, OrderFilter};
@@ -202,7 +201,7 @@ pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response
 }
 
 /// Order cycles are a hub's: any other kind of organization is refused (403).
-fn hub_only<R: crate::ctx::RoleRequirement>(m: &Member<R>) -> Result<(), PageError> {
+pub(super) fn hub_only<R: crate::ctx::RoleRequirement>(m: &Member<R>) -> Result<(), PageError> {
     if m.org.kind == OrgKind::Hub {
         Ok(())
     } else {
@@ -345,12 +344,11 @@ pub async fn set_status(
     {
         Ok(()) => {
             if to == CycleStatus::Open {
-                // Opening by hand turns the standing orders into orders, as opening on time does.
-                let reports = state
+                // Opening by hand turns the standing orders into orders, as opening on time does;
+                // the store records each run's event, and the worker e-mails the reports.
+                state
                     .store
                     .run_standing_orders(m.org.id, CycleId(id))
-                    .await?;
-                crate::mail::standing_order_reports(&state.store, &state.config.base_url, &reports)
                     .await?;
             }
             flash_headers("success", "flash-cycle-status", secure)
@@ -376,217 +374,4 @@ pub async fn copy(
         .await?;
     let [f, k] = flash_headers("success", "flash-cycle-copied", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/cycles/{new}", m.org.id), [f, k]))
-}
-
-#[derive(Template)]
-#[template(path = "partners.html")]
-struct PartnersPage {
-    page: Ctx,
-    producers: Vec<Organization>,
-    buyers: Vec<(Organization, BuyerType)>,
-    other_producers: Vec<Organization>,
-    other_buyers: Vec<Organization>,
-    buyer_types: Vec<&'static str>,
-}
-
-/// The producers and buyers the hub works with.
-pub async fn partners(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-) -> Result<Response, PageError> {
-    let producers = state.store.hub_producers(&m.scope).await?;
-    let buyers = state.store.hub_buyers(&m.scope).await?;
-    let all = state.store.organizations().await?;
-    let other_producers = all
-        .iter()
-        .filter(|o| o.kind == OrgKind::Producer && !producers.iter().any(|p| p.id == o.id))
-        .cloned()
-        .collect();
-    let other_buyers = all
-        .iter()
-        .filter(|o| o.kind == OrgKind::Buyer && !buyers.iter().any(|(b, _)| b.id == o.id))
-        .cloned()
-        .collect();
-    let lang = m.ctx.i18n.lang;
-    Ok(render(
-        &PartnersPage {
-            page: m.ctx,
-            producers,
-            buyers,
-            other_producers,
-            other_buyers,
-            buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(),
-        },
-        lang,
-    ))
-}
-
-/// A partner to link.
-#[derive(Debug, Deserialize)]
-pub struct LinkForm {
-    #[serde(default)]
-    org: String,
-    #[serde(default)]
-    buyer_type: String,
-}
-
-/// Starts working with a producer or serving a buyer.
-pub async fn link(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, what)): Path<(i64, String)>,
-    CsrfForm(form): CsrfForm<LinkForm>,
-) -> Result<Response, PageError> {
-    let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/partners", m.org.id);
-    let Ok(other) = form.org.parse::<i64>().map(OrgId) else {
-        let [f, k] = flash_headers("error", "err-choice_invalid", secure);
-        return Ok(see_other(&back, [f, k]));
-    };
-    let result = match what.as_str() {
-        "producers" => state.store.link_producer(&m.scope, other).await,
-        "buyers" => match form.buyer_type.parse::<BuyerType>() {
-            Ok(t) => state.store.link_buyer(&m.scope, other, t).await,
-            Err(_) => Err(StoreError::Refused(Refusal::ChoiceInvalid)),
-        },
-        _ => Err(StoreError::NotFound),
-    };
-    let [f, k] = match result {
-        Ok(()) => flash_headers("success", "flash-partner-linked", secure),
-        Err(StoreError::Refused(_)) | Err(StoreError::NotFound) => {
-            flash_headers("error", "err-choice_invalid", secure)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(see_other(&back, [f, k]))
-}
-
-#[derive(Template)]
-#[template(path = "prices.html")]
-struct PricesPage {
-    page: Ctx,
-    products: Vec<halles_store::hub::catalog::Product>,
-    rules: Vec<(PriceRuleId, PriceRule)>,
-    buyers: Vec<(Organization, BuyerType)>,
-    buyer_types: Vec<&'static str>,
-    errors: FormErrors,
-    margin: String,
-}
-
-impl PricesPage {
-    fn buyer_name(&self, id: &OrgId) -> String {
-        self.buyers
-            .iter()
-            .find(|(b, _)| b.id == *id)
-            .map(|(b, _)| b.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    }
-    fn product_name(&self, id: &halles_core::ProductId) -> String {
-        self.products
-            .iter()
-            .find(|p| p.id == *id)
-            .map(|p| p.name(self.page.i18n.lang).to_owned())
-            .unwrap_or_else(|| id.to_string())
-    }
-    fn percent(&self, m: &MarginBp) -> String {
-        let s = format!("{}.{:02}", m.0 / 100, (m.0 % 100).abs());
-        let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-        if self.page.i18n.lang == halles_core::accounts::Lang::Fr {
-            format!("{} %", s.replace('.', ","))
-        } else {
-            format!("{s}%")
-        }
-    }
-}
-
-async fn prices_page(
-    state: &AppState,
-    m: Member<StaffRole>,
-    errors: FormErrors,
-    margin: String,
-) -> Result<Response, PageError> {
-    let rules = state.store.price_rules(m.org.id).await?;
-    let products = state.store.hub_products(&m.scope).await?;
-    let buyers = state.store.hub_buyers(&m.scope).await?;
-    let lang = m.ctx.i18n.lang;
-    let failed = !errors.is_empty();
-    let mut res = render(
-        &PricesPage {
-            page: m.ctx,
-            products,
-            rules,
-            buyers,
-            buyer_types: BuyerType::ALL.iter().map(|t| t.code()).collect(),
-            errors,
-            margin,
-        },
-        lang,
-    );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
-}
-
-/// The hub's price rules.
-pub async fn prices(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-) -> Result<Response, PageError> {
-    prices_page(&state, m, FormErrors::none(), String::new()).await
-}
-
-/// A new rule.
-#[derive(Debug, Deserialize)]
-pub struct RuleForm {
-    #[serde(default)]
-    buyer_type: String,
-    #[serde(default)]
-    buyer: String,
-    #[serde(default)]
-    product: String,
-    #[serde(default)]
-    margin: String,
-}
-
-/// Parses a margin typed as a percentage (`15`, `12,5`).
-pub fn parse_percent(s: &str) -> Option<MarginBp> {
-    let c = Cents::parse_input(s.trim().trim_end_matches('%').trim())?;
-    (0..=100_000).contains(&c.0).then_some(MarginBp(c.0))
-}
-
-/// Adds a rule.
-pub async fn add_rule(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<RuleForm>,
-) -> Result<Response, PageError> {
-    let Some(margin) = parse_percent(&form.margin) else {
-        let errors = FormErrors::one("margin", "err-margin_invalid", &m.ctx.i18n);
-        return prices_page(&state, m, errors, form.margin).await;
-    };
-    let rule = PriceRule {
-        buyer_type: form.buyer_type.parse().ok(),
-        buyer: form.buyer.parse().ok().map(OrgId),
-        product: form.product.parse().ok().map(halles_core::ProductId),
-        margin,
-    };
-    state.store.add_price_rule(&m.scope, &rule).await?;
-    let [f, k] = flash_headers("success", "flash-rule-added", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/prices", m.org.id), [f, k]))
-}
-
-/// Removes a rule.
-pub async fn delete_rule(
-    State(state): State<AppState>,
-    m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<crate::pages::Empty>,
-) -> Result<Response, PageError> {
-    state
-        .store
-        .delete_price_rule(&m.scope, PriceRuleId(id))
-        .await?;
-    let [f, k] = flash_headers("success", "flash-rule-removed", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/prices", m.org.id), [f, k]))
 }

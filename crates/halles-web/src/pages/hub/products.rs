@@ -241,7 +241,7 @@ fn form_page(
 
 /// The new-product form.
 pub async fn new_form(m: Member<StaffRole>) -> Response {
-    let action = format!("/o/{}/products/new", m.org.id);
+    let action = format!("/o/{}/produits/nouveau", m.org.id);
     form_page(
         m,
         ProductForm::new_product(),
@@ -266,11 +266,11 @@ pub async fn create(
                 "flash-product-saved",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/products", m.org.id), [f, k]))
+            Ok(see_other(&format!("/o/{}/produits", m.org.id), [f, k]))
         }
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
-            let action = format!("/o/{}/products/new", m.org.id);
+            let action = format!("/o/{}/produits/nouveau", m.org.id);
             Ok(form_page(m, form, errors, action, true, None))
         }
     }
@@ -283,7 +283,7 @@ pub async fn edit_form(
     Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let p = state.store.product(&m.scope, ProductId(id)).await?;
-    let action = format!("/o/{}/products/{id}", m.org.id);
+    let action = format!("/o/{}/produits/{id}", m.org.id);
     let has_photo = state.store.product_photo(p.id).await?.is_some();
     Ok(form_page(
         m,
@@ -313,11 +313,11 @@ pub async fn update(
                 "flash-product-saved",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/products", m.org.id), [f, k]))
+            Ok(see_other(&format!("/o/{}/produits", m.org.id), [f, k]))
         }
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
-            let action = format!("/o/{}/products/{id}", m.org.id);
+            let action = format!("/o/{}/produits/{id}", m.org.id);
             Ok(form_page(
                 m,
                 form,
@@ -340,7 +340,7 @@ pub async fn upload_photo(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/products/{id}", m.org.id);
+    let back = format!("/o/{}/produits/{id}", m.org.id);
     let upload = crate::pages::picture_upload(
         &headers,
         token.as_ref().map(|t| &t.0),

@@ -124,13 +124,13 @@ struct Target {
 }
 
 fn buyer_target(m: &Member<StaffRole>, hub: i64, cycle: i64, editing: Option<OrderId>) -> Target {
-    let base = format!("/o/{}/shop/{hub}/{cycle}", m.org.id);
+    let base = format!("/o/{}/boutique/{hub}/{cycle}", m.org.id);
     Target {
         hub: OrgId(hub),
         cycle: CycleId(cycle),
         buyer: m.org.id,
         action: match editing {
-            Some(id) => format!("/o/{}/orders/{hub}/{id}", m.org.id),
+            Some(id) => format!("/o/{}/commandes/{hub}/{id}", m.org.id),
             None => base.clone(),
         },
         filter_action: base,
@@ -139,7 +139,7 @@ fn buyer_target(m: &Member<StaffRole>, hub: i64, cycle: i64, editing: Option<Ord
 }
 
 fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
-    let base = format!("/o/{}/cycles/{cycle}/order-for/{buyer}", m.org.id);
+    let base = format!("/o/{}/cycles/{cycle}/commander-pour/{buyer}", m.org.id);
     Target {
         hub: m.org.id,
         cycle: CycleId(cycle),
@@ -152,7 +152,7 @@ fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
 
 /// The hub changing a buyer's order (with audit, as every change).
 fn hub_edit_target(m: &Member<StaffRole>, o: &Order) -> Target {
-    let base = format!("/o/{}/cycles/{}/orders/{}", m.org.id, o.cycle, o.id);
+    let base = format!("/o/{}/cycles/{}/commandes/{}", m.org.id, o.cycle, o.id);
     Target {
         hub: m.org.id,
         cycle: o.cycle,
@@ -455,7 +455,7 @@ async fn submit(
             let to = if m.org.id == t.hub {
                 format!("/o/{}/cycles/{}", t.hub, t.cycle)
             } else {
-                format!("/o/{}/orders/{}/{}", t.buyer, t.hub, id)
+                format!("/o/{}/commandes/{}/{}", t.buyer, t.hub, id)
             };
             Ok(see_other(&to, [f, k]))
         }
@@ -600,7 +600,7 @@ pub async fn cancel(
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(
-        &format!("/o/{}/orders/{hub}/{id}", m.org.id),
+        &format!("/o/{}/commandes/{hub}/{id}", m.org.id),
         [f, k],
     ))
 }

@@ -89,7 +89,7 @@ pub async fn repeat(
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let order = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
-    let back = format!("/o/{}/orders/{hub}/{id}", m.org.id);
+    let back = format!("/o/{}/commandes/{hub}/{id}", m.org.id);
     let cycle = state.store.cycle(order.hub, order.cycle).await?;
     let until = crate::api::hub::food_hub::end_of_day(&form.until);
     let every = form.every_weeks.parse::<i64>().unwrap_or(0);
@@ -123,7 +123,7 @@ pub async fn repeat(
         Ok(_) => {
             let [f, k] = flash_headers("success", "flash-standing-created", secure);
             Ok(see_other(
-                &format!("/o/{}/standing-orders", m.org.id),
+                &format!("/o/{}/commandes-recurrentes", m.org.id),
                 [f, k],
             ))
         }
@@ -140,7 +140,7 @@ pub async fn repeat(
     }
 }
 
-/// Skips the next week, or stops (`what` is `skip` or `stop`).
+/// Skips the next week, or stops (`what` is `sauter` or `arreter`).
 pub async fn change(
     State(state): State<AppState>,
     m: Member<StaffRole>,
@@ -148,8 +148,8 @@ pub async fn change(
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let stop = match what.as_str() {
-        "stop" => true,
-        "skip" => false,
+        "arreter" => true,
+        "sauter" => false,
         _ => return Err(StoreError::NotFound.into()),
     };
     state
@@ -163,7 +163,7 @@ pub async fn change(
     };
     let [f, k] = flash_headers("success", key, state.config.secure_cookies);
     Ok(see_other(
-        &format!("/o/{}/standing-orders", m.org.id),
+        &format!("/o/{}/commandes-recurrentes", m.org.id),
         [f, k],
     ))
 }

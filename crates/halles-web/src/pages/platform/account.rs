@@ -119,7 +119,7 @@ pub async fn update(
         "flash-account-saved",
         state.config.secure_cookies,
     );
-    Ok(see_other("/account", [f, k]))
+    Ok(see_other("/compte", [f, k]))
 }
 
 /// A password change.
@@ -171,7 +171,7 @@ pub async fn change_password(
         "flash-password-changed",
         state.config.secure_cookies,
     );
-    Ok(see_other("/login", [f, k]))
+    Ok(see_other("/connexion", [f, k]))
 }
 
 /// A change of e-mail.
@@ -235,7 +235,7 @@ pub async fn request_email_change(
         "flash-email-change-sent",
         state.config.secure_cookies,
     );
-    Ok(see_other("/account", [f, k]))
+    Ok(see_other("/compte", [f, k]))
 }
 
 #[derive(Template)]
@@ -272,7 +272,7 @@ pub async fn confirm_email_change(
                 "flash-email-changed",
                 state.config.secure_cookies,
             );
-            Ok(see_other("/login", [f, k]))
+            Ok(see_other("/connexion", [f, k]))
         }
         Err(halles_store::StoreError::Refused(_)) => {
             let lang = page.i18n.lang;

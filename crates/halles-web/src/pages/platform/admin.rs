@@ -215,7 +215,7 @@ async fn set_disabled(
     let secure = state.config.secure_cookies;
     if id == a.user.id.0 {
         let [f, k] = flash_headers("error", "err-disable-self", secure);
-        return Ok(see_other("/admin/users", [f, k]));
+        return Ok(see_other("/admin/utilisateurs", [f, k]));
     }
     state
         .store
@@ -227,7 +227,7 @@ async fn set_disabled(
         "flash-user-enabled"
     };
     let [f, k] = flash_headers("success", key, secure);
-    Ok(see_other("/admin/users", [f, k]))
+    Ok(see_other("/admin/utilisateurs", [f, k]))
 }
 
 /// Disables an account: it can no longer log in, its sessions end.
@@ -347,5 +347,5 @@ pub async fn retry_job(
 ) -> Result<Response, PageError> {
     state.store.retry_job(JobId(id)).await?;
     let [f, k] = flash_headers("success", "flash-job-retried", state.config.secure_cookies);
-    Ok(see_other("/admin/jobs?status=failed", [f, k]))
+    Ok(see_other("/admin/taches?status=failed", [f, k]))
 }

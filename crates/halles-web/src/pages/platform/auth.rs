@@ -163,7 +163,7 @@ pub async fn logout(
     let secure = state.config.secure_cookies;
     let [flash, mark] = flash_headers("success", "flash-logged-out", secure);
     Ok(see_other(
-        "/login",
+        "/connexion",
         [
             (SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure)),
             flash,
@@ -360,7 +360,7 @@ pub async fn reset(
                 "flash-password-reset",
                 state.config.secure_cookies,
             );
-            Ok(see_other("/login", [flash, mark]))
+            Ok(see_other("/connexion", [flash, mark]))
         }
         Err(halles_store::StoreError::Refused(_)) => Ok(render(
             &ResetPage {

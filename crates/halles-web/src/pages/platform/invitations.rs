@@ -74,7 +74,7 @@ async fn page_for(
         }
     };
     let failed = !errors.is_empty();
-    let login_link = format!("/login?next=/invitations/{token}");
+    let login_link = format!("/connexion?next=/invitations/{token}");
     let mut res = render(
         &InvitationPage {
             page,
@@ -152,7 +152,10 @@ pub async fn accept(
         }
         None => {
             if state.store.user_by_email(&inv.email).await?.is_some() {
-                return Ok(see_other(&format!("/login?next=/invitations/{token}"), []));
+                return Ok(see_other(
+                    &format!("/connexion?next=/invitations/{token}"),
+                    [],
+                ));
             }
             let mut v = Validator::new();
             v.required("name", &form.name);

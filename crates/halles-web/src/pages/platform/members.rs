@@ -106,7 +106,7 @@ pub async fn invite(
                 "flash-invitation-sent",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/members", m.org.id), [f, k]))
+            Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
         }
         Err(StoreError::Refused(code)) => {
             let errors = FormErrors::one("email", &format!("err-{code}"), &m.ctx.i18n);
@@ -131,7 +131,7 @@ pub async fn change_role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/members", m.org.id);
+    let back = format!("/o/{}/membres", m.org.id);
     let Ok(role) = form.role.parse::<Role>() else {
         let [f, k] = flash_headers("error", "err-role_invalid", secure);
         return Ok(see_other(&back, [f, k]));
@@ -169,7 +169,7 @@ pub async fn remove(
         Err(StoreError::Refused(code)) => flash_headers("error", flash_key(code.code()), secure),
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!("/o/{}/members", m.org.id), [f, k]))
+    Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
 }
 
 /// Revokes a pending invitation.
@@ -188,5 +188,5 @@ pub async fn revoke_invitation(
         "flash-invitation-revoked",
         state.config.secure_cookies,
     );
-    Ok(see_other(&format!("/o/{}/members", m.org.id), [f, k]))
+    Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
 }

@@ -134,5 +134,5 @@ pub async fn revoke(
         "flash-token-revoked",
         state.config.secure_cookies,
     );
-    Ok(see_other(&format!("/o/{}/tokens", m.org.id), [f, k]))
+    Ok(see_other(&format!("/o/{}/jetons", m.org.id), [f, k]))
 }

@@ -1,0 +1,99 @@
+//! A program's envelopes: budgets per partner and schedule.
+
+use super::programs::{back, program_page, program_scope};
+use crate::AppState;
+use crate::ctx::{Member, StaffRole};
+use crate::errors::PageError;
+use crate::forms::FormErrors;
+use crate::pages::see_other;
+use crate::security::{CsrfForm, flash_headers};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use halles_core::OrgId;
+use halles_core::ScheduleId;
+use halles_core::limits::Limit;
+use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
+use halles_store::StoreError;
+use std::collections::HashMap;
+
+/// Deletes an envelope nothing has used (the operator); one in use stays, with a message.
+pub async fn delete_envelope(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id, envelope)): Path<(i64, i64, i64)>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
+    match state
+        .store
+        .delete_envelope(&program, halles_core::EnvelopeId(envelope))
+        .await
+    {
+        Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
+        Err(StoreError::Refused(code)) => {
+            let [f, k] =
+                flash_headers("error", &format!("err-{code}"), state.config.secure_cookies);
+            Ok(see_other(
+                &format!("/o/{}/programmes/{id}", m.org.id),
+                [f, k],
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sets an envelope (the operator).
+pub async fn set_envelope(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let program = program_scope(&state, &m, id).await?;
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+    let partner = OrgId(get("partner").parse().unwrap_or(0));
+    let from = get("from");
+    let result = match Cents::parse_within(&get("budget"), Limit::Budget) {
+        Err(e) => Err(("budget", e.message_key("err-price_invalid"))),
+        Ok(amount) if !from.is_empty() => {
+            let from = OrgId(from.parse().unwrap_or(0));
+            match state
+                .store
+                .move_envelope(&program, schedule, from, partner, amount)
+                .await
+            {
+                Ok(()) => Ok(()),
+                Err(StoreError::Refused(Refusal::OverBudget)) => Err(("budget", "err-over_budget")),
+                Err(StoreError::Refused(Refusal::BudgetTooLarge)) => {
+                    Err(("budget", "err-budget_too_large"))
+                }
+                Err(StoreError::Refused(_)) => Err(("budget", "err-no_envelope")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(amount) => match state
+            .store
+            .set_envelope(&program, schedule, partner, amount)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(StoreError::Refused(Refusal::BelowCommitted)) => {
+                Err(("budget", "err-below_committed"))
+            }
+            Err(StoreError::Refused(_)) => Err(("partner", "err-not_a_partner")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match result {
+        Ok(()) => Ok(back(&m, id, "flash-envelope-saved", &state)),
+        Err((f, key)) => {
+            let errors = FormErrors {
+                items: vec![(f.to_owned(), i18n.t(key))],
+            };
+            program_page(&state, Member::from_staff(m), id, errors, form).await
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! A program's allocation schedules: adding one with its amounts by type and group.
+
+use super::programs::{back, forbidden, program_page, view};
+use crate::AppState;
+use crate::ctx::{Member, StaffRole};
+use crate::errors::PageError;
+use crate::forms::FormErrors;
+use crate::security::CsrfForm;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use halles_core::coupons::{Expiry, LoadMoment};
+use halles_core::limits::Limit;
+use halles_core::money::Cents;
+use halles_core::refusals::Refusal;
+use halles_store::StoreError;
+use halles_store::coupons::ScheduleInput;
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// Adds a schedule (the operator). Amounts come as `amount_{type}_{group}`.
+pub async fn create_schedule(
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Path((_, id)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let v = view(&state, &m, id).await?;
+    if !v.is_operator() {
+        return Err(forbidden(&m.ctx));
+    }
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut err = |f: &str, key: &str| errors.push((f.to_owned(), i18n.t(key)));
+    let name = get("name");
+    if name.is_empty() {
+        err("name", "err-required");
+    }
+    let starts: Option<Date> = get("starts_on").parse().ok();
+    let ends: Option<Date> = get("ends_on").parse().ok();
+    if starts.is_none() {
+        err("starts_on", "err-date_invalid");
+    }
+    if ends.is_none() {
+        err("ends_on", "err-date_invalid");
+    }
+    let moment: Option<LoadMoment> = get("moment").parse().ok();
+    if moment.is_none() {
+        err("moment", "err-choice_invalid");
+    }
+    let max_loads: u32 = get("max_loads").parse().unwrap_or(0);
+    if max_loads == 0 {
+        err("max_loads", "err-max_loads");
+    }
+    let expiry = match get("expiry").as_str() {
+        "date" => match get("expires_on").parse() {
+            Ok(date) => Some(Expiry::OnDate { date }),
+            Err(_) => {
+                err("expires_on", "err-date_invalid");
+                None
+            }
+        },
+        kind @ ("days" | "use") => match get("expires_days").parse::<u16>() {
+            Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
+            Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
+            _ => {
+                err("expires_days", "err-max_loads");
+                None
+            }
+        },
+        _ => Some(Expiry::Never),
+    };
+    let mut amounts = Vec::new();
+    for t in &v.types {
+        for g in v.groups.iter().filter(|g| !g.is_loyalty) {
+            let key = format!("amount_{}_{}", t.id, g.id);
+            let s = get(&key);
+            if s.is_empty() {
+                continue;
+            }
+            match Cents::parse_within(&s, Limit::Movement) {
+                Ok(c) => amounts.push((t.id, g.id, c)),
+                Err(e) => err(&key, e.message_key("err-price_invalid")),
+            }
+        }
+    }
+    if let (true, Some(starts), Some(ends), Some(moment), Some(expiry)) =
+        (errors.is_empty(), starts, ends, moment, expiry)
+    {
+        let input = ScheduleInput {
+            name,
+            starts_on: starts,
+            ends_on: ends,
+            moment,
+            max_loads,
+            carry_over: form.contains_key("carry_over"),
+            usage_based: form.contains_key("usage_based"),
+            expiry,
+            amounts,
+        };
+        match state.store.create_schedule(&v.scope, &input).await {
+            Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
+            Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
+                errors.push(("ends_on".into(), i18n.t("err-ends_before_start")))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    program_page(
+        &state,
+        Member::from_staff(m),
+        id,
+        FormErrors { items: errors },
+        form,
+    )
+    .await
+}
