@@ -4,7 +4,8 @@
 //!
 //! - problem documents: every stable code, in French and English (status, code, title, detail);
 //! - e-mails: each builder of `halles_web::mail`, in French and English, with fixed inputs
-//!   (a stopped clock, fixed secrets), so nothing random reaches a snapshot;
+//!   (a stopped clock, fixed secrets, the card token of the holders' links replaced), so
+//!   nothing random reaches a snapshot;
 //! - the OpenAPI document served at `/api/openapi.json`.
 //!
 //! A changed snapshot fails the test (under CI, `CI=true`, insta never writes files). To accept
@@ -16,7 +17,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use halles_core::accounts::Lang;
 use halles_core::catalog::{Category, Origin, SaleUnit};
-use halles_core::coupons::{BatchStatus, ClaimStatus, ReportPeriod};
+use halles_core::coupons::{BatchStatus, CardStatus, ClaimStatus, ReportPeriod};
 use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::quantity::Qty;
@@ -24,9 +25,11 @@ use halles_core::refusals::{Refusal, RefusalKind};
 use halles_core::taxes::TaxClass;
 use halles_core::{
     ClaimId, CycleId, InvitationId, ManualClock, OrderId, OrgId, PaymentBatchId, ProgramId,
-    StandingOrderId,
+    RedemptionId, StandingOrderId,
 };
-use halles_store::coupons::{Claim, PaymentBatch, Program};
+use halles_store::coupons::{
+    Claim, ParticipantInput, PaymentBatch, Program, Redemption, RedemptionLine,
+};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::standing::{Run, RunReport};
 use halles_store::platform::accounts::{NewUser, User};
@@ -404,6 +407,141 @@ async fn emails() {
         .expect("remittance");
     assert_eq!(sent, 2, "one e-mail to each of the market's staff");
     insta::assert_yaml_snapshot!("mail_remittance", outbox.take(&store).await);
+
+    store.close().await;
+    db.cleanup().await;
+}
+
+/// The card holders' e-mails (bilingual, one part per language), over the demo world with the
+/// clock stopped: a receipt, this month's statement, the expiry notices and the end of a
+/// schedule. The card's token
+/// (random) is the only thing replaced, in the balance-page link.
+#[tokio::test]
+async fn card_holder_emails() {
+    let db = TestDb::sqlite();
+    let clock = Arc::new(ManualClock::new(now()));
+    let store = db.store(clock.clone()).await.expect("store");
+    halles_store::demo::load(&store).await.expect("demo world");
+    let orgs = store.organizations().await.expect("organizations");
+    let id = |name: &str| {
+        orgs.iter()
+            .find(|o| o.name == name)
+            .map(|o| o.id)
+            .expect("a demo organization")
+    };
+    let operator = TenantScope::checked(id("Collectif Bonne Bouffe"), Actor::system());
+    let partner = TenantScope::checked(id("Entraide du Parc-Vert"), Actor::system());
+    let (program, _) = store
+        .programs(&operator)
+        .await
+        .expect("programs")
+        .into_iter()
+        .next()
+        .expect("the demo program");
+    let operated = store
+        .operated_program(&operator, program.id)
+        .await
+        .expect("operated");
+    let through_partner = store
+        .program_access(&partner, program.id)
+        .await
+        .expect("partner access");
+
+    // The partner's first participant with a card (of the six the demo enrolled in its winter
+    // schedule too) gives an e-mail and asks for receipts.
+    let people = store
+        .participants(&through_partner, "")
+        .await
+        .expect("participants");
+    let cards = store
+        .cards(&operated, Some(CardStatus::Assigned), None)
+        .await
+        .expect("cards");
+    let (card, person) = people
+        .iter()
+        .take(6)
+        .find_map(|p| {
+            let c = cards.iter().find(|c| c.participant == Some(p.id))?;
+            Some((c.clone(), p.clone()))
+        })
+        .expect("a participant with a card");
+    store
+        .update_participant(
+            &through_partner,
+            person.id,
+            &ParticipantInput {
+                participant_type: Some(person.participant_type),
+                id1: person.id1.clone(),
+                id2: person.id2.clone(),
+                name: person.name.clone(),
+                phone: person.phone.clone(),
+                email: "recus@exemple.test".into(),
+                postal_code: person.postal_code.clone(),
+                notes: person.notes.clone(),
+                receipts: true,
+                consent_on: Some(person.consent_on),
+                consent_purpose: person.consent_purpose.clone(),
+            },
+        )
+        .await
+        .expect("participant");
+    let mut outbox = Outbox { seen: 0 };
+    let redacted = |mut mails: Vec<MailSnapshot>| {
+        for line in mails.iter_mut().flat_map(|m| m.body.iter_mut()) {
+            *line = line.replace(&card.token, "[token]");
+        }
+        mails
+    };
+
+    let groups = store.product_groups(program.id).await.expect("groups");
+    let sale = Redemption {
+        id: RedemptionId(1),
+        program: program.id,
+        card: card.id,
+        market: id("Marché des Saules"),
+        register: None,
+        total: Cents(1_250),
+        refunded: Cents(0),
+        lines: groups
+            .iter()
+            .take(2)
+            .zip([750, 500])
+            .map(|(g, cents)| RedemptionLine {
+                group: g.id,
+                amount: Cents(cents),
+                refunded: Cents(0),
+            })
+            .collect(),
+        at: now(),
+        notify: true,
+    };
+    mail::redemption_receipt(&store, BASE_URL, &sale)
+        .await
+        .expect("receipt");
+    insta::assert_yaml_snapshot!(
+        "mail_redemption_receipt",
+        redacted(outbox.take(&store).await)
+    );
+
+    mail::balance_statements(&store, BASE_URL)
+        .await
+        .expect("statements");
+    insta::assert_yaml_snapshot!(
+        "mail_balance_statement",
+        redacted(outbox.take(&store).await)
+    );
+
+    mail::expiry_notices(&store, BASE_URL)
+        .await
+        .expect("expiry notices");
+    insta::assert_yaml_snapshot!("mail_expiry_notices", redacted(outbox.take(&store).await));
+
+    // The demo's winter schedule ends twelve weeks after November 1st: two days later.
+    clock.set("2027-01-26T15:30:00Z".parse().expect("an instant"));
+    mail::schedule_end_notices(&store, BASE_URL)
+        .await
+        .expect("schedule end notices");
+    insta::assert_yaml_snapshot!("mail_schedule_end", redacted(outbox.take(&store).await));
 
     store.close().await;
     db.cleanup().await;
