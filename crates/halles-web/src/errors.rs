@@ -90,12 +90,9 @@ pub fn anonymous_ctx(lang: Lang, path: &str) -> Ctx {
     }
 }
 
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        if let Some(to) = self.redirect {
-            return Redirect::to(&to).into_response();
-        }
-        let page = anonymous_ctx(self.lang, "/");
+impl PageError {
+    /// The error page in `page`'s language and layout (with `Retry-After` when busy).
+    fn render_with(&self, page: Ctx) -> Response {
         let message = page.t(self.key);
         let body = ErrorPage {
             page,
@@ -113,6 +110,68 @@ impl IntoResponse for PageError {
         }
         res
     }
+}
+
+/// A page error rendered without the viewer's context, for [`render_in_context`] to render
+/// again in the viewer's language and signed-in layout.
+#[derive(Debug, Clone, Copy)]
+struct Unrendered {
+    status: StatusCode,
+    key: &'static str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let Some(to) = &self.redirect {
+            return Redirect::to(to).into_response();
+        }
+        let mut res = self.render_with(anonymous_ctx(self.lang, "/"));
+        res.extensions_mut().insert(Unrendered {
+            status: self.status,
+            key: self.key,
+        });
+        res
+    }
+}
+
+/// Renders the pages' errors in the viewer's language, inside the signed-in layout: an error
+/// is raised where the viewer is not known yet (a store refusal, an extractor), so it is
+/// rendered here again with the context of the request that met it.
+pub async fn render_in_context(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    let (parts, body) = req.into_parts();
+    let kept = (
+        parts.uri.clone(),
+        parts.headers.clone(),
+        parts.extensions.clone(),
+    );
+    let res = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    let Some(error) = res.extensions().get::<Unrendered>().copied() else {
+        return res;
+    };
+    let (uri, headers, extensions) = kept;
+    let mut again = axum::http::Request::new(());
+    *again.uri_mut() = uri;
+    *again.headers_mut() = headers;
+    *again.extensions_mut() = extensions;
+    let (mut parts, ()) = again.into_parts();
+    let Ok(page) = Ctx::from_request_parts(&mut parts, &state).await else {
+        return res;
+    };
+    let lang = page.i18n.lang;
+    let mut out = PageError::new(error.status, lang, error.key).render_with(page);
+    for (name, value) in res.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
 }
 
 impl From<halles_store::StoreError> for PageError {

@@ -24,10 +24,18 @@ use tower_http::timeout::TimeoutLayer;
 
 /// The whole application: pages, API, static files and operations endpoints.
 pub fn router(state: AppState) -> Router {
-    let pages = pages::routes().layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        security::web_cookies,
-    ));
+    // Unknown paths go through the pages' layers too, so their 404 is rendered in context
+    // (the fallback answers problem details under `/api`).
+    let pages = pages::routes()
+        .fallback(errors::fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            errors::render_in_context,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::web_cookies,
+        ));
     Router::new()
         .merge(pages)
         .merge(api::routes(state.clone()))
@@ -35,7 +43,6 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(ops::static_file))
-        .fallback(errors::fallback)
         .layer(axum::middleware::from_fn(ops::record_metrics))
         .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(

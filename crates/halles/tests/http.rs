@@ -79,6 +79,34 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
     }
 }
 
+/// Errors are pages like the others: in the viewer's language, inside the signed-in layout,
+/// whether a handler met them (a missing product) or no route matched.
+#[tokio::test]
+async fn an_english_user_gets_errors_in_english_inside_the_signed_in_layout() {
+    for app in TestApp::on_every_db().await {
+        let org = app.org(OrgKind::Producer, "Ferme anglaise").await;
+        app.user("en@ferme.example", Some((org.id, Role::Admin)))
+            .await;
+        let b = app.logged_in("en@ferme.example").await;
+        let res = b
+            .post_form("/langue", &[("lang", "en"), ("next", "/")])
+            .await;
+        assert_eq!(res.status(), 303);
+        for path in [
+            format!("/o/{}/produits/999999", org.id),
+            format!("/o/{}/no-such-page", org.id),
+        ] {
+            let res = b.get(&path).await;
+            assert_eq!(res.status(), 404, "{path}");
+            let html = res.text().await.unwrap();
+            assert!(html.contains("<html lang=\"en\">"), "{path}: {html}");
+            assert!(html.contains("This page does not exist"), "{path}");
+            assert!(html.contains("/deconnexion"), "{path}: signed-in layout");
+        }
+        app.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn a_form_without_the_csrf_token_is_refused() {
     for app in TestApp::on_every_db().await {
