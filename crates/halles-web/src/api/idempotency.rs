@@ -145,3 +145,19 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         }
     }
 }
+
+/// The `Idempotency-Key` of a request whose handler keeps the key in its own transaction (an
+/// order, a sale): none, or 1 to 255 characters (`idempotency_key_invalid` otherwise).
+pub fn key_of(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let key = headers
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
+        return Err(crate::api::problem::field(
+            "Idempotency-Key",
+            "idempotency_key_invalid",
+        ));
+    }
+    Ok(key)
+}

@@ -120,13 +120,7 @@ pub async fn redeem(
     uri: axum::http::Uri,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let key = headers
-        .get(crate::api::idempotency::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
-        return Err(field("Idempotency-Key", "idempotency_key_invalid"));
-    }
+    let key = crate::api::idempotency::key_of(&headers)?;
     let body_json: NewRedemption = crate::api::json::from_bytes(&headers, &body)?;
     if body_json.card_id.is_some() {
         return Err(field("card_id", "card_proof_required"));

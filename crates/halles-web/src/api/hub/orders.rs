@@ -161,13 +161,7 @@ pub async fn place_order(
 ) -> Result<Response, ApiError> {
     // The key is kept in the order's own transaction (the middleware leaves this route alone),
     // so the body is read here, as raw bytes for the request's hash.
-    let key = headers
-        .get(crate::api::idempotency::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
-        return Err(field("Idempotency-Key", "idempotency_key_invalid"));
-    }
+    let key = crate::api::idempotency::key_of(&headers)?;
     let body: NewOrder = crate::api::json::from_bytes(&headers, &raw)?;
     let input = order_input(a.scope.org, &body, None)?;
     let hub = OrgId(body.hub_id);
