@@ -241,9 +241,17 @@ impl FromRequestParts<AppState> for Ctx {
         }
         let ctx = Ctx::load(parts, state).await?;
         parts.extensions.insert(ctx.clone());
+        if let Some(slot) = parts.extensions.get::<CtxSlot>() {
+            let _ = slot.0.set(ctx.clone());
+        }
         Ok(ctx)
     }
 }
+
+/// Where the context a handler loaded is kept for the error middleware
+/// ([`crate::errors::render_in_context`]), so an error page does not load it again.
+#[derive(Debug, Clone, Default)]
+pub struct CtxSlot(pub std::sync::Arc<std::sync::OnceLock<Ctx>>);
 
 /// A signed-in person; anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]

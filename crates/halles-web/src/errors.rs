@@ -139,36 +139,58 @@ impl IntoResponse for PageError {
 /// rendered here again with the context of the request that met it.
 pub async fn render_in_context(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
-    req: axum::extract::Request,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     use axum::extract::FromRequestParts;
-    let (parts, body) = req.into_parts();
-    let kept = (
-        parts.uri.clone(),
-        parts.headers.clone(),
-        parts.extensions.clone(),
-    );
-    let res = next
-        .run(axum::extract::Request::from_parts(parts, body))
-        .await;
+    let slot = crate::ctx::CtxSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    // What loading the context reads, should the handler not have loaded it.
+    let uri = req.uri().clone();
+    let cookies: Vec<_> = req
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    let csrf = req
+        .extensions()
+        .get::<crate::security::CsrfToken>()
+        .cloned();
+    let flash = req.extensions().get::<crate::security::Flash>().cloned();
+    let res = next.run(req).await;
     let Some(error) = res.extensions().get::<Unrendered>().copied() else {
         return res;
     };
-    let (uri, headers, extensions) = kept;
-    let mut again = axum::http::Request::new(());
-    *again.uri_mut() = uri;
-    *again.headers_mut() = headers;
-    *again.extensions_mut() = extensions;
-    let (mut parts, ()) = again.into_parts();
-    let Ok(page) = Ctx::from_request_parts(&mut parts, &state).await else {
-        return res;
+    let page = match slot.0.get() {
+        Some(page) => page.clone(),
+        None => {
+            let mut again = axum::http::Request::new(());
+            *again.uri_mut() = uri;
+            for c in cookies {
+                again.headers_mut().append(axum::http::header::COOKIE, c);
+            }
+            if let Some(t) = csrf {
+                again.extensions_mut().insert(t);
+            }
+            if let Some(f) = flash {
+                again.extensions_mut().insert(f);
+            }
+            let (mut parts, ()) = again.into_parts();
+            match Ctx::from_request_parts(&mut parts, &state).await {
+                Ok(page) => page,
+                Err(_) => return res,
+            }
+        }
     };
     let lang = page.i18n.lang;
     let mut out = PageError::new(error.status, lang, error.key).render_with(page);
     for (name, value) in res.headers() {
-        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
-            out.headers_mut().insert(name.clone(), value.clone());
+        if name != axum::http::header::CONTENT_TYPE
+            && name != axum::http::header::CONTENT_LENGTH
+            && name != axum::http::header::RETRY_AFTER
+        {
+            out.headers_mut().append(name.clone(), value.clone());
         }
     }
     out

@@ -56,16 +56,18 @@ impl Store {
             return Err(StoreError::Refused(Refusal::PinLocked));
         };
         // Argon2 takes a moment of CPU and 19 MiB: on the bounded hashing threads. When they
-        // are all busy the attempt was never checked, so it is given back.
+        // are all busy the attempt was never checked, so it is given back (not once the card
+        // is locked: the lock stands, and was audited).
         let ok = match crate::platform::secrets::verify_password_bounded(&pin, Some(hash)).await {
             Ok(ok) => ok,
             Err(e) => {
                 let mut tx = self.write_tx().await?;
                 sqlx::query(
                     "UPDATE cards SET pin_failures = pin_failures - 1 \
-                     WHERE id = $1 AND pin_failures > 0",
+                     WHERE id = $1 AND pin_failures > 0 AND pin_failures < $2",
                 )
                 .bind(card.0)
+                .bind(PIN_TRIES)
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;

@@ -163,6 +163,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event with its link secrets blanked: what is kept once every subscriber had it
+    /// (the database otherwise keeps only the secrets' hashes).
+    pub fn without_secrets(mut self) -> Event {
+        match &mut self {
+            Event::InvitationSent { secret, .. }
+            | Event::PasswordResetAsked { secret, .. }
+            | Event::EmailChangeAsked { secret, .. } => secret.clear(),
+            _ => {}
+        }
+        self
+    }
+
     /// The stable kind, as stored (the serde tag).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -346,11 +358,18 @@ impl Store {
 
     /// Marks an event delivered to every subscriber.
     pub async fn mark_event_delivered(&self, id: EventId) -> StoreResult<()> {
-        sqlx::query("UPDATE events SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL")
-            .bind(ms(self.now()))
-            .bind(id.0)
-            .execute(self.writes())
-            .await?;
+        // A delivered event keeps no link secret: the e-mail that carried it is sent.
+        let payload = serde_json::to_string(&self.event(id).await?.event.without_secrets())
+            .map_err(|_| StoreError::Corrupt("events.payload"))?;
+        sqlx::query(
+            "UPDATE events SET delivered_at = $1, payload = $2 WHERE id = $3 \
+             AND delivered_at IS NULL",
+        )
+        .bind(ms(self.now()))
+        .bind(payload)
+        .bind(id.0)
+        .execute(self.writes())
+        .await?;
         Ok(())
     }
 }

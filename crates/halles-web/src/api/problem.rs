@@ -277,7 +277,10 @@ pub fn every_problem() -> Vec<ApiError> {
         ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy"),
         ApiError::Internal,
     ];
-    own.into_iter()
-        .chain(Refusal::ALL.iter().map(|r| ApiError::Refused(*r)))
-        .collect()
+    let own_codes: Vec<&str> = own.iter().map(ApiError::code).collect();
+    let refusals = Refusal::ALL
+        .iter()
+        .filter(|r| !own_codes.contains(&r.code()))
+        .map(|r| ApiError::Refused(*r));
+    own.into_iter().chain(refusals).collect()
 }

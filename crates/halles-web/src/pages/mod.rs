@@ -233,7 +233,13 @@ pub fn see_other(
 
 /// A redirect target from a form, accepted only when it is a path of this site.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // Browsers drop tabs and line breaks from a URL, so `/\t/evil.example` would become
+    // `//evil.example`: no control character is allowed at all.
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
         next
     } else {
         "/"
@@ -365,6 +371,29 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for route in routes.list() {
             assert!(seen.insert(route), "{route:?} is declared twice");
+        }
+    }
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next;
+
+    /// Only a path of this site comes back; anything a browser could read as another site,
+    /// once it drops tabs and line breaks, is home instead.
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/o/1/produits?x=1"), "/o/1/produits?x=1");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "https://evil.example",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
     }
 }
