@@ -346,3 +346,28 @@ pub(crate) fn code<T: FromStr>(row: &AnyRow, col: &str, what: &'static str) -> S
     let s: String = row.try_get(col)?;
     s.parse().map_err(|_| StoreError::Corrupt(what))
 }
+
+/// A value bound to a statement that runs on either driver: through sqlx on both databases,
+/// and through the in-place SQLite connection for a sale (`coupons::in_place` binds it for
+/// `rusqlite`): a sale's statements and its event's.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Param<'a> {
+    /// An integer, or NULL.
+    Int(Option<i64>),
+    /// Text.
+    Text(&'a str),
+    /// A flag (an integer on SQLite, a boolean on PostgreSQL).
+    Bool(bool),
+}
+
+/// `sql` with `params` bound in order, for sqlx.
+pub(crate) fn bound<'q>(
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    params.iter().fold(sqlx::query(sql), |q, p| match *p {
+        Param::Int(v) => q.bind(v),
+        Param::Text(t) => q.bind(t),
+        Param::Bool(b) => q.bind(b),
+    })
+}

@@ -3533,3 +3533,155 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_sale_records_one_event_in_its_transaction_and_a_refused_sale_none() {
+    use halles_core::organizations::Scope;
+    use halles_store::coupons::{Once, Redeemed};
+    use halles_store::platform::events::{DELIVER_EVENT_JOB, DeliverEvent, Event};
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let opg = store
+            .operated_program(&scope(w.operator), w.program)
+            .await
+            .unwrap();
+        let pa = store
+            .program_access(&scope(w.partner_a), w.program)
+            .await
+            .unwrap();
+        store.create_card_batch(&opg, 1).await.unwrap();
+        let t = store.participant_types(w.program).await.unwrap()[0].id;
+        let p = store
+            .create_participant(
+                &pa,
+                &ParticipantInput {
+                    email: "p7@example.org".into(),
+                    ..someone(t, "P-7")
+                },
+            )
+            .await
+            .unwrap();
+        let card = store.assign_card(&pa, p.id, None).await.unwrap();
+        store
+            .adjust_funds(&opg, card.id, w.fruits, Cents(1000), "chargement")
+            .await
+            .unwrap();
+        let sales = || async { store.events(Some("sale_made"), 10).await.unwrap() };
+        // Each event has exactly one delivery job, written with it.
+        let deliveries = |event| {
+            let store = store.clone();
+            async move {
+                store
+                    .jobs(None, 1000)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|j| j.kind == DELIVER_EVENT_JOB)
+                    .filter(|j| {
+                        serde_json::from_str::<DeliverEvent>(&j.payload)
+                            .unwrap()
+                            .event_id
+                            == event
+                    })
+                    .count()
+            }
+        };
+
+        // Refused sales (balance short, empty) record nothing.
+        assert!(matches!(
+            spend(&store, w.market, card.id, &[(w.fruits, 5000)]).await,
+            Err(StoreError::Insufficient(_))
+        ));
+        assert!(matches!(
+            spend(&store, w.market, card.id, &[(w.fruits, 0)]).await,
+            Err(StoreError::Refused(Refusal::EmptyRedemption))
+        ));
+        assert!(sales().await.is_empty());
+
+        // A sale records one event, with what the receipt needs and the holder's wish.
+        let sale = spend(&store, w.market, card.id, &[(w.fruits, 300)])
+            .await
+            .unwrap();
+        assert!(sale.notify, "the holder gave an e-mail and wants receipts");
+        let made = sales().await;
+        assert_eq!(made.len(), 1);
+        assert_eq!(
+            made[0].event,
+            Event::SaleMade {
+                operator: w.operator,
+                program: w.program,
+                market: w.market,
+                register: None,
+                card: card.id,
+                redemption: sale.id,
+                lines: vec![(w.fruits, Cents(300))],
+                total: Cents(300),
+                at: sale.at,
+                receipt: true,
+            }
+        );
+        assert_eq!(made[0].created_at, sale.at);
+        assert_eq!(deliveries(made[0].id).await, 1);
+
+        // Under an idempotency key: a repeat replays the first sale, and its transaction, event
+        // included, is rolled back.
+        let (token, _) = store
+            .create_token(&scope(w.market), "caisse", &[Scope::RedemptionsWrite])
+            .await
+            .unwrap();
+        let input = RedemptionInput {
+            card: CardLookup::Number(card.number.clone()),
+            register: None,
+            lines: vec![(w.fruits, Cents(200))],
+            pin: None,
+        };
+        let once = || Once {
+            token: token.id,
+            key: "k-1".into(),
+            request_hash: "h".into(),
+            respond: |r| r.id.0.to_string(),
+        };
+        let first = store
+            .redeem_once(&scope(w.market), &input, Some(once()))
+            .await
+            .unwrap();
+        assert!(matches!(first, Redeemed::Done(_)), "{first:?}");
+        let again = store
+            .redeem_once(&scope(w.market), &input, Some(once()))
+            .await
+            .unwrap();
+        assert!(matches!(again, Redeemed::Replay(_)), "{again:?}");
+        assert_eq!(sales().await.len(), 2);
+        assert_eq!(balance(&store, card.id, w.fruits).await, 500);
+
+        // A refund records its own event; one refused records none.
+        let back = [(w.fruits, Cents(100))];
+        let refund = store
+            .refund(&scope(w.market), sale.id, &back, "erreur")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .refund(&scope(w.market), sale.id, &[(w.fruits, Cents(500))], "trop")
+                .await,
+            Err(StoreError::Refused(Refusal::RefundExceedsPayment))
+        ));
+        let refunds = store.events(Some("refund_made"), 10).await.unwrap();
+        assert_eq!(refunds.len(), 1);
+        assert_eq!(
+            refunds[0].event,
+            Event::RefundMade {
+                operator: w.operator,
+                program: w.program,
+                market: w.market,
+                card: card.id,
+                redemption: sale.id,
+                refund,
+                lines: vec![(w.fruits, Cents(100))],
+                total: Cents(100),
+            }
+        );
+        assert_eq!(deliveries(refunds[0].id).await, 1);
+    })
+    .await;
+}

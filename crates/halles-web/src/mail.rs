@@ -1,12 +1,15 @@
 //! E-mails, written in the recipient's language. The worker's e-mail subscriber turns each
-//! domain event into its messages ([`for_event`]); the card holders' notices are queued by the
-//! worker's on-time tick and the sales.
+//! domain event into its messages ([`for_event`]), sales' receipts included; the card holders'
+//! other notices are queued by the worker's on-time tick.
 
 use crate::i18n::I18n;
 use halles_core::accounts::Lang;
+use halles_core::money::Cents;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
-use halles_core::{OrderId, OrgId, PaymentBatchId, ProductId, ProgramId, UserId};
+use halles_core::{
+    CardId, OrderId, OrgId, PaymentBatchId, ProductGroupId, ProductId, ProgramId, UserId,
+};
 use halles_store::platform::email::OutgoingEmail;
 use halles_store::platform::events::Event;
 use halles_store::{Actor, Store, StoreResult, TenantScope};
@@ -69,7 +72,30 @@ pub async fn for_event(
             new_email,
             secret,
         } => email_change(store, &link, *user, new_email, secret).await,
-        Event::OrderPlaced { .. }
+        // The holder's receipt, if they gave an e-mail and wanted receipts when they paid.
+        Event::SaleMade {
+            program,
+            market,
+            card,
+            lines,
+            total,
+            at,
+            receipt: true,
+            ..
+        } => {
+            let sale = Sold {
+                program: *program,
+                market: *market,
+                card: *card,
+                lines,
+                total: *total,
+                at,
+            };
+            sale_receipt(store, base_url, &sale).await
+        }
+        Event::SaleMade { .. }
+        | Event::RefundMade { .. }
+        | Event::OrderPlaced { .. }
         | Event::OrderChanged { .. }
         | Event::OrderCancelled { .. }
         | Event::CycleOpened { .. }
@@ -330,18 +356,25 @@ fn subject(key: &str) -> String {
     format!("{fr} / {en}")
 }
 
-/// E-mails the receipt of a redemption to the card holder, if they gave an e-mail and want
-/// receipts.
-pub async fn redemption_receipt(
+/// A sale as its event tells it.
+struct Sold<'a> {
+    program: ProgramId,
+    market: OrgId,
+    card: CardId,
+    lines: &'a [(ProductGroupId, Cents)],
+    total: Cents,
+    at: &'a Timestamp,
+}
+
+/// The receipt of a sale, to the card's holder if they (still) have an e-mail and want
+/// receipts: none otherwise.
+async fn sale_receipt(
     store: &Store,
     base_url: &str,
-    r: &halles_store::coupons::Redemption,
-) -> StoreResult<()> {
-    if !r.notify {
-        return Ok(());
-    }
+    r: &Sold<'_>,
+) -> StoreResult<Vec<OutgoingEmail>> {
     let Some(to) = store.receipt_contact(r.card).await? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let groups = store.product_groups(r.program).await?;
     let market = store.organization_by_id(r.market).await?.name;
@@ -349,32 +382,36 @@ pub async fn redemption_receipt(
         let i18n = I18n::new(lang);
         r.lines
             .iter()
-            .map(|l| {
+            .map(|(group, amount)| {
                 let name = groups
                     .iter()
-                    .find(|g| g.id == l.group)
+                    .find(|g| g.id == *group)
                     .map(|g| g.name(i18n.code()).to_owned())
                     .unwrap_or_default();
-                format!("{name} : {}", i18n.money(l.amount))
+                format!("{name} : {}", i18n.money(*amount))
             })
             .collect::<Vec<_>>()
             .join("\n")
     };
     let link = holder_link(base_url, &to.token);
-    to_holder(store, base_url, &to, "mail-receipt-subject", |i18n| {
-        i18n.ta(
-            "mail-receipt-body",
-            &[
-                ("program", to.program.clone()),
-                ("market", market.clone()),
-                ("when", i18n.datetime(&r.at)),
-                ("lines", lines(i18n.lang)),
-                ("total", i18n.money(r.total)),
-                ("link", link.clone()),
-            ],
-        )
-    })
-    .await
+    Ok(vec![holder_email(
+        base_url,
+        &to,
+        "mail-receipt-subject",
+        |i18n| {
+            i18n.ta(
+                "mail-receipt-body",
+                &[
+                    ("program", to.program.clone()),
+                    ("market", market.clone()),
+                    ("when", i18n.datetime(r.at)),
+                    ("lines", lines(i18n.lang)),
+                    ("total", i18n.money(r.total)),
+                    ("link", link.clone()),
+                ],
+            )
+        },
+    )])
 }
 
 /// The card holder's balance page.
@@ -382,15 +419,14 @@ fn holder_link(base_url: &str, token: &str) -> String {
     format!("{}/c/{token}", base_url.trim_end_matches('/'))
 }
 
-/// Queues a message to a card holder, in French then English, each ending with how to stop
-/// these e-mails (from the balance page, which only the card's holder can open).
-async fn to_holder(
-    store: &Store,
+/// A message to a card holder, in French then English, each ending with how to stop these
+/// e-mails (from the balance page, which only the card's holder can open).
+fn holder_email(
     base_url: &str,
     to: &halles_store::coupons::Contact,
     subject_key: &str,
     body: impl Fn(&I18n) -> String,
-) -> StoreResult<()> {
+) -> OutgoingEmail {
     let link = holder_link(base_url, &to.token);
     let part = |lang| {
         let i18n = I18n::new(lang);
@@ -400,13 +436,29 @@ async fn to_holder(
             i18n.ta("mail-holder-footer", &[("link", link.clone())])
         )
     };
-    let text = format!(
-        "{}\n\n---\n\n{}",
-        part(halles_core::accounts::Lang::Fr),
-        part(halles_core::accounts::Lang::En)
-    );
+    OutgoingEmail {
+        org: Some(to.operator),
+        to: to.email.clone(),
+        subject: subject(subject_key),
+        body: format!(
+            "{}\n\n---\n\n{}",
+            part(halles_core::accounts::Lang::Fr),
+            part(halles_core::accounts::Lang::En)
+        ),
+    }
+}
+
+/// Queues a message to a card holder (see [`holder_email`]).
+async fn to_holder(
+    store: &Store,
+    base_url: &str,
+    to: &halles_store::coupons::Contact,
+    subject_key: &str,
+    body: impl Fn(&I18n) -> String,
+) -> StoreResult<()> {
+    let email = holder_email(base_url, to, subject_key, body);
     store
-        .queue_email(Some(to.operator), &to.email, &subject(subject_key), &text)
+        .queue_email(email.org, &email.to, &email.subject, &email.body)
         .await?;
     Ok(())
 }

@@ -24,7 +24,7 @@ use halles_core::organizations::{OrgKind, Role};
 use halles_core::quantity::Qty;
 use halles_core::taxes::TaxClass;
 use halles_core::{CycleId, InvitationId, ManualClock, OrderId, RedemptionId, StandingOrderId};
-use halles_store::coupons::{ParticipantInput, Redemption, RedemptionLine};
+use halles_store::coupons::ParticipantInput;
 use halles_store::hub::catalog::ProductInput;
 use halles_store::platform::accounts::{NewUser, User};
 use halles_store::platform::email::OutgoingEmail;
@@ -491,33 +491,26 @@ async fn card_holder_emails() {
     };
 
     let groups = store.product_groups(program.id).await.expect("groups");
-    let sale = Redemption {
-        id: RedemptionId(1),
+    let sale = Event::SaleMade {
+        operator: operated.program().operator,
         program: program.id,
-        card: card.id,
         market: id("Marché des Saules"),
         register: None,
-        total: Cents(1_250),
-        refunded: Cents(0),
+        card: card.id,
+        redemption: RedemptionId(1),
         lines: groups
             .iter()
             .take(2)
             .zip([750, 500])
-            .map(|(g, cents)| RedemptionLine {
-                group: g.id,
-                amount: Cents(cents),
-                refunded: Cents(0),
-            })
+            .map(|(g, cents)| (g.id, Cents(cents)))
             .collect(),
+        total: Cents(1_250),
         at: now(),
-        notify: true,
+        receipt: true,
     };
-    mail::redemption_receipt(&store, BASE_URL, &sale)
-        .await
-        .expect("receipt");
     insta::assert_yaml_snapshot!(
         "mail_redemption_receipt",
-        redacted(outbox.take(&store).await)
+        redacted(mails_for(&store, &[sale]).await)
     );
 
     mail::balance_statements(&store, BASE_URL)

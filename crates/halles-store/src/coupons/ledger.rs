@@ -116,29 +116,8 @@ impl Entry<'_> {
     }
 }
 
-/// A value bound to a statement that runs on either driver: through sqlx on both databases,
-/// and through the in-place SQLite connection for a sale (`in_place` binds it for `rusqlite`).
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Param<'a> {
-    /// An integer, or NULL.
-    Int(Option<i64>),
-    /// Text.
-    Text(&'a str),
-    /// A flag (an integer on SQLite, a boolean on PostgreSQL).
-    Bool(bool),
-}
-
-/// `sql` with `params` bound in order, for sqlx.
-pub(super) fn bound<'q>(
-    sql: &'q str,
-    params: &[Param<'q>],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    params.iter().fold(sqlx::query(sql), |q, p| match *p {
-        Param::Int(v) => q.bind(v),
-        Param::Text(t) => q.bind(t),
-        Param::Bool(b) => q.bind(b),
-    })
-}
+/// The values bound by either driver (kept in `db`, which the platform's events share).
+pub(super) use crate::db::{Param, bound};
 
 /// Appends an entry to the ledger.
 pub(super) const INSERT_ENTRY: &str = "INSERT INTO fund_entries (organization_id, program_id, card_id, \

@@ -2,6 +2,7 @@
 
 use super::ledger::{Entry, card_dims, insert_entry};
 use crate::db::ms;
+use crate::platform::events::{self, Event};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::EntryKind;
 use halles_core::limits::{AmountError, Limit};
@@ -149,6 +150,17 @@ impl Store {
             "reason": reason.trim(),
         }));
         crate::platform::audit::record(&mut tx, change, now).await?;
+        let event = Event::RefundMade {
+            operator: dims.operator,
+            program: dims.program,
+            market: red.market,
+            card: red.card,
+            redemption,
+            refund: RefundId(refund_id),
+            lines: lines.iter().filter(|(_, c)| c.0 > 0).copied().collect(),
+            total: Cents(total),
+        };
+        events::record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(RefundId(refund_id))
     }

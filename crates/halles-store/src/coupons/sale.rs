@@ -7,6 +7,7 @@ use super::ledger::{
     take_balance,
 };
 use crate::db::ms;
+use crate::platform::events::{self, Event, Recording};
 use crate::platform::idempotency::Claim;
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::EntryKind;
@@ -316,6 +317,8 @@ pub(super) struct Sale<'a> {
     pub register: Option<RegisterId>,
     pub lines: &'a BTreeMap<ProductGroupId, i64>,
     pub now: Timestamp,
+    /// Whether the card's holder wants an e-mailed receipt (read with the card).
+    pub notify: bool,
 }
 
 impl Sale<'_> {
@@ -405,6 +408,24 @@ impl Sale<'_> {
         ]
     }
 
+    /// The values of the sale's event recorded under `id` (its [`Event::SaleMade`] and that
+    /// event's delivery job), bound by both paths.
+    pub(super) fn recording(&self, id: i64) -> StoreResult<Recording> {
+        let event = Event::SaleMade {
+            operator: self.dims.operator,
+            program: self.dims.program,
+            market: self.scope.org,
+            register: self.register,
+            card: self.dims.card,
+            redemption: RedemptionId(id),
+            lines: self.lines.iter().map(|(g, c)| (*g, Cents(*c))).collect(),
+            total: Cents(self.lines.values().sum()),
+            at: self.now,
+            receipt: self.notify,
+        };
+        Recording::new(&event, self.now)
+    }
+
     /// The sale as recorded under `id`.
     pub(super) fn recorded(&self, id: i64) -> Redemption {
         Redemption {
@@ -425,7 +446,7 @@ impl Sale<'_> {
                 })
                 .collect(),
             at: self.now,
-            notify: false,
+            notify: self.notify,
         }
     }
 }
@@ -577,40 +598,31 @@ impl Store {
                 register,
                 lines: &lines,
                 now,
+                notify,
             };
             if let Some(done) = store.spend_in_place(&sale, loyalty, once.as_ref()).await? {
                 return Ok(Redeemed::Done(done));
             }
-            store
-                .spend_tx(&scope, dims, register, lines, loyalty, once, now)
-                .await
+            store.spend_tx(&sale, loyalty, once).await
         })
         .await
-        .map(|done| match done {
-            Redeemed::Done(r) => Redeemed::Done(Redemption { notify, ..r }),
-            replay => replay,
-        })
     }
 
     /// The write transaction of a sale. With a key, the key and its response are inserted last:
-    /// if the key was used meanwhile, nothing of this sale is kept and the first one is replayed.
-    #[allow(clippy::too_many_arguments)]
+    /// if the key was used meanwhile, nothing of this sale is kept (its event neither) and the
+    /// first one is replayed.
     async fn spend_tx(
         &self,
-        scope: &TenantScope,
-        dims: CardDims,
-        register: Option<RegisterId>,
-        lines: BTreeMap<ProductGroupId, i64>,
+        sale: &Sale<'_>,
         loyalty: Option<ProductGroupId>,
         once: Option<Once>,
-        now: Timestamp,
     ) -> StoreResult<Redeemed> {
-        let card = dims.card;
+        let (card, lines, now) = (sale.dims.card, sale.lines, sale.now);
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
         // Take every line: the group's balance, then loyalty funds for the rest.
         let mut drawn: Vec<(ProductGroupId, ProductGroupId, Drawn)> = Vec::new();
-        for (&group, &amount) in &lines {
+        for (&group, &amount) in lines {
             let lots = usable_lots(&mut tx, card, group, now).await?;
             let own = if take_spendable(&mut tx, card, group, Cents(amount)).await? {
                 amount
@@ -634,13 +646,6 @@ impl Store {
                 drawn.push((group, group, lot));
             }
         }
-        let sale = Sale {
-            scope,
-            dims: &dims,
-            register,
-            lines: &lines,
-            now,
-        };
         let id = Inserted::from_row(
             &bound(INSERT_REDEMPTION, &sale.redemption_params())
                 .fetch_one(&mut *tx)
@@ -657,6 +662,7 @@ impl Store {
         bound(AUDIT_SALE, &sale.audit_params(&audit))
             .execute(&mut *tx)
             .await?;
+        events::insert(&mut tx, &sale.recording(id)?).await?;
         let done = sale.recorded(id);
         if let Some(o) = once {
             let body = (o.respond)(&done);

@@ -7,15 +7,15 @@
 //! the payload, as they already travelled in the outbox body; the database keeps only their
 //! hashes elsewhere.
 
-use crate::db::{ms, ts, ts_opt};
-use crate::platform::jobs::{NewJob, enqueue_on};
+use crate::db::{Param, bound, ms, ts, ts_opt};
 use crate::{Store, StoreError, StoreResult};
+use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{
-    ClaimId, CycleId, InvitationId, OrderId, OrgId, PaymentBatchId, ProductId, ProgramId,
-    StandingOrderId, UserId,
+    CardId, ClaimId, CycleId, InvitationId, OrderId, OrgId, PaymentBatchId, ProductGroupId,
+    ProductId, ProgramId, RedemptionId, RefundId, RegisterId, StandingOrderId, UserId,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ impl std::fmt::Display for EventId {
 }
 
 /// Something that happened, one variant per kind; its serde tag is the stored `kind`.
-/// Adding an event (a sale, a refund, a load run) is one variant here and one `record` call.
+/// Adding an event (a load run next) is one variant here and one `record` call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
@@ -160,6 +160,49 @@ pub enum Event {
         /// The link's secret (only its hash is kept with the change).
         secret: String,
     },
+    /// A market sold for coupon funds (a register, a kiosk or the API); recorded in the sale's
+    /// transaction on both of its paths.
+    SaleMade {
+        /// The program's operator.
+        operator: OrgId,
+        /// The program.
+        program: ProgramId,
+        /// The market that sold.
+        market: OrgId,
+        /// The register, if known.
+        register: Option<RegisterId>,
+        /// The card.
+        card: CardId,
+        /// The sale.
+        redemption: RedemptionId,
+        /// Amount per product group.
+        lines: Vec<(ProductGroupId, Cents)>,
+        /// Total paid.
+        total: Cents,
+        /// When.
+        at: Timestamp,
+        /// Whether the card's holder gave an e-mail and wanted receipts when the sale was made.
+        receipt: bool,
+    },
+    /// A market refunded part or all of one of its sales.
+    RefundMade {
+        /// The program's operator.
+        operator: OrgId,
+        /// The program.
+        program: ProgramId,
+        /// The market that refunded (the one that sold).
+        market: OrgId,
+        /// The card.
+        card: CardId,
+        /// The sale refunded.
+        redemption: RedemptionId,
+        /// The refund.
+        refund: RefundId,
+        /// Amount per product group.
+        lines: Vec<(ProductGroupId, Cents)>,
+        /// Total refunded.
+        total: Cents,
+    },
 }
 
 impl Event {
@@ -189,6 +232,8 @@ impl Event {
             Event::InvitationSent { .. } => "invitation_sent",
             Event::PasswordResetAsked { .. } => "password_reset_asked",
             Event::EmailChangeAsked { .. } => "email_change_asked",
+            Event::SaleMade { .. } => "sale_made",
+            Event::RefundMade { .. } => "refund_made",
         }
     }
 
@@ -210,9 +255,10 @@ impl Event {
             | Event::CycleOpened { hub, .. }
             | Event::CycleClosed { hub, .. }
             | Event::StandingOrderRan { hub, .. } => Some(*hub),
-            Event::ClaimDecided { operator, .. } | Event::BatchPaid { operator, .. } => {
-                Some(*operator)
-            }
+            Event::ClaimDecided { operator, .. }
+            | Event::BatchPaid { operator, .. }
+            | Event::SaleMade { operator, .. }
+            | Event::RefundMade { operator, .. } => Some(*operator),
             Event::InvitationSent { org, .. } => Some(*org),
             Event::PasswordResetAsked { .. } | Event::EmailChangeAsked { .. } => None,
         }
@@ -254,37 +300,97 @@ impl StoredEvent {
 
 const COLUMNS: &str = "id, payload, created_at, delivered_at";
 
+/// Writes an event (the values of [`Recording::params`]); returns its id.
+pub(crate) const INSERT_EVENT: &str = "INSERT INTO events (organization_id, kind, payload, created_at) \
+     VALUES ($1, $2, $3, $4) RETURNING id";
+/// Enqueues an event's delivery job (the values of [`Delivery::params`]), as
+/// `jobs::enqueue_on` would: nothing when its de-duplication key is there.
+pub(crate) const ENQUEUE_DELIVERY: &str = "INSERT INTO jobs (kind, payload, organization_id, status, \
+     max_attempts, run_at, dedupe_key, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $5) \
+     ON CONFLICT (dedupe_key) DO NOTHING";
+
+/// An event ready to be written in its change's transaction: the values of [`INSERT_EVENT`],
+/// then of [`ENQUEUE_DELIVERY`], built once and bound by either driver (sqlx here and for
+/// every change; `rusqlite` for the SQLite sale in place).
+pub(crate) struct Recording {
+    org: Option<i64>,
+    kind: &'static str,
+    payload: String,
+    at: i64,
+}
+
+impl Recording {
+    /// The values that record `event` at `at`.
+    pub(crate) fn new(event: &Event, at: Timestamp) -> StoreResult<Recording> {
+        Ok(Recording {
+            org: event.organization().map(|o| o.0),
+            kind: event.kind(),
+            payload: serde_json::to_string(event)
+                .map_err(|_| StoreError::Corrupt("events.payload"))?,
+            at: ms(at),
+        })
+    }
+
+    /// The values of [`INSERT_EVENT`].
+    pub(crate) fn params(&self) -> [Param<'_>; 4] {
+        [
+            Param::Int(self.org),
+            Param::Text(self.kind),
+            Param::Text(&self.payload),
+            Param::Int(Some(self.at)),
+        ]
+    }
+
+    /// The delivery job of the event once written under `id`.
+    pub(crate) fn delivery(&self, id: EventId) -> StoreResult<Delivery> {
+        Ok(Delivery {
+            payload: serde_json::to_string(&DeliverEvent { event_id: id })
+                .map_err(|_| StoreError::Corrupt("jobs.payload"))?,
+            org: self.org,
+            dedupe_key: format!("event:{id}"),
+            at: self.at,
+        })
+    }
+}
+
+/// The values of an event's delivery job (a [`DELIVER_EVENT_JOB`], de-duplicated by the
+/// event's id, due at once).
+pub(crate) struct Delivery {
+    payload: String,
+    org: Option<i64>,
+    dedupe_key: String,
+    at: i64,
+}
+
+impl Delivery {
+    /// The values of [`ENQUEUE_DELIVERY`].
+    pub(crate) fn params(&self) -> [Param<'_>; 6] {
+        [
+            Param::Text(DELIVER_EVENT_JOB),
+            Param::Text(&self.payload),
+            Param::Int(self.org),
+            Param::Int(Some(8)),
+            Param::Int(Some(self.at)),
+            Param::Text(&self.dedupe_key),
+        ]
+    }
+}
+
 /// Records an event on the connection (inside the change's transaction) and enqueues its
 /// delivery there too.
 pub async fn record(conn: &mut AnyConnection, event: Event, at: Timestamp) -> StoreResult<EventId> {
-    let org = event.organization();
-    let payload =
-        serde_json::to_string(&event).map_err(|_| StoreError::Corrupt("events.payload"))?;
-    let row = sqlx::query(
-        "INSERT INTO events (organization_id, kind, payload, created_at) VALUES ($1, $2, $3, $4) \
-         RETURNING id",
-    )
-    .bind(org.map(|o| o.0))
-    .bind(event.kind())
-    .bind(payload)
-    .bind(ms(at))
-    .fetch_one(&mut *conn)
-    .await?;
+    insert(conn, &Recording::new(&event, at)?).await
+}
+
+/// Writes an event whose values are built, and its delivery job, on the caller's transaction.
+pub(crate) async fn insert(conn: &mut AnyConnection, rec: &Recording) -> StoreResult<EventId> {
+    let row = bound(INSERT_EVENT, &rec.params())
+        .fetch_one(&mut *conn)
+        .await?;
     let id = EventId(row.try_get("id")?);
-    enqueue_on(
-        conn,
-        NewJob {
-            kind: DELIVER_EVENT_JOB,
-            payload: serde_json::to_string(&DeliverEvent { event_id: id })
-                .map_err(|_| StoreError::Corrupt("jobs.payload"))?,
-            org,
-            run_at: at,
-            max_attempts: 8,
-            dedupe_key: Some(format!("event:{id}")),
-        },
-        at,
-    )
-    .await?;
+    bound(ENQUEUE_DELIVERY, &rec.delivery(id)?.params())
+        .execute(conn)
+        .await?;
     Ok(id)
 }
 

@@ -4,9 +4,9 @@
 //!
 //! Through sqlx, every statement on SQLite is a round trip to the connection's own thread: two
 //! thread switches per statement, about twenty per sale, all while the sale holds the database's
-//! only write lock. Here the same statements (`coupons::sale` and `coupons::ledger` hold their
-//! SQL and their values) run on the writer thread itself, through a connection of its own, so
-//! the lock is held only as long as SQLite needs.
+//! only write lock. Here the same statements (`coupons::sale`, `coupons::ledger` and, for the
+//! sale's event, `platform::events` hold their SQL and their values) run on the writer thread
+//! itself, through a connection of its own, so the lock is held only as long as SQLite needs.
 //!
 //! This is a measured exception for the one hot path, not a pattern: new modules must not copy
 //! it, and go through sqlx on both databases. It can be turned off

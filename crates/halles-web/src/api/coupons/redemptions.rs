@@ -164,11 +164,7 @@ pub async fn redeem(
             return Err(ApiError::IdempotencyKeyInProgress);
         }
     };
-    // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
-    if let Err(e) = crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
-    {
-        tracing::warn!(error = %e, "could not queue a receipt");
-    }
+    // The holder's receipt is written by the worker, from the sale's event.
     let body = redemption_json(&r);
     Ok((
         StatusCode::CREATED,

@@ -260,15 +260,9 @@ pub async fn pay(
         respond: |r| r.id.0.to_string(),
     };
     let redemption = match state.store.redeem_once(&scope, &input, Some(once)).await {
-        Ok(Redeemed::Done(r)) => {
-            // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
-            if let Err(e) =
-                crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
-            {
-                tracing::warn!(error = %e, "could not queue a receipt");
-            }
-            r
-        }
+        // The holder's receipt is written by the worker, from the sale's event; a replay
+        // made no sale, so no event and no second receipt.
+        Ok(Redeemed::Done(r)) => r,
         Ok(Redeemed::Replay(Claim::Replay { body, .. })) => {
             let id = body
                 .parse()

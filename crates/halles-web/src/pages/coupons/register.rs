@@ -342,12 +342,7 @@ pub async fn pay(
     };
     match state.store.redeem(&m.scope, &input).await {
         Ok(r) => {
-            // The receipt e-mail is a courtesy: a failure to queue it never undoes the sale.
-            if let Err(e) =
-                crate::mail::redemption_receipt(&state.store, &state.config.base_url, &r).await
-            {
-                tracing::warn!(error = %e, "could not queue a receipt");
-            }
+            // The holder's receipt is written by the worker, from the sale's event.
             let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
             Ok(see_other(
                 &format!("/o/{}/caisse/recus/{}", m.org.id, r.id),
