@@ -55,16 +55,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partner_markets::set_partner_markets))
 }
 
-/// The stable code of a refused card state.
-pub fn card_refused_code(status: &str) -> &'static str {
-    match status {
-        "disabled" => "card_disabled",
-        "lost" => "card_lost",
-        "other_market" => "card_other_market",
-        _ => "card_unassigned",
-    }
-}
-
 /// Maps coupon refusals to problems with their field.
 fn refusal(e: StoreError) -> ApiError {
     match e {

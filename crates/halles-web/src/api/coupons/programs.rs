@@ -15,10 +15,6 @@ use halles_store::coupons::{Access, Program, ProgramSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Where the pages still find [`super::card_refused_code`] (before the split); to go once they
-/// import it from `api::coupons`.
-pub use super::card_refused_code;
-
 /// A product group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiProductGroup {

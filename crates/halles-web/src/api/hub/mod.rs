@@ -54,9 +54,3 @@ fn refusal(e: StoreError) -> ApiError {
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {
     qty_field(field_name, s)
 }
-
-/// Where the pages still find [`standing::end_of_day`] (before the split); to go once they
-/// import it from `standing`.
-pub mod food_hub {
-    pub use super::standing::end_of_day;
-}

@@ -176,10 +176,7 @@ pub async fn card(
             c
         }
         Ok(c) => {
-            let key = format!(
-                "err-{}",
-                crate::api::coupons::programs::card_refused_code(c.status.code())
-            );
+            let key = format!("err-{}", c.status.refusal());
             let errors = FormErrors {
                 items: vec![("card".into(), i18n.t(&key))],
             };

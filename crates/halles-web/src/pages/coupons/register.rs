@@ -275,10 +275,7 @@ pub async fn card(
         Err(e) => return Err(e.into()),
     };
     if !card.status.can_spend() {
-        let key = format!(
-            "err-{}",
-            crate::api::coupons::programs::card_refused_code(card.status.code())
-        );
+        let key = format!("err-{}", card.status.refusal());
         let errors = FormErrors {
             items: vec![("card".into(), i18n.t(&key))],
         };

@@ -91,7 +91,7 @@ pub async fn repeat(
     let order = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
     let back = format!("/o/{}/commandes/{hub}/{id}", m.org.id);
     let cycle = state.store.cycle(order.hub, order.cycle).await?;
-    let until = crate::api::hub::food_hub::end_of_day(&form.until);
+    let until = crate::api::hub::standing::end_of_day(&form.until);
     let every = form.every_weeks.parse::<i64>().unwrap_or(0);
     let Some(until) = until else {
         let [f, k] = flash_headers("error", "err-until_invalid", secure);
