@@ -21,7 +21,8 @@ pub struct ApiOffer {
     /// Its producer (ignored on input).
     #[serde(default)]
     pub producer_id: i64,
-    /// Quantity offered ("12", "2.5"); absent, null or empty: nothing this week.
+    /// Quantity offered ("12", "2.5"), at most 100,000; absent, null or empty: nothing this week.
+    #[schema(pattern = r"^(([0-9]{1,5}([.,][0-9]{1,3})?)|(100000([.,]0{1,3})?))?$")]
     pub quantity: Option<String>,
     /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
     #[schema(minimum = 1, maximum = 10_000_000)]

@@ -21,8 +21,8 @@ use utoipa::ToSchema;
 pub struct ApiLine {
     /// The product.
     pub product_id: i64,
-    /// Quantity in the product's unit ("3", "2.5").
-    #[schema(pattern = r"^[0-9]{1,6}([.,][0-9]{1,3})?$")]
+    /// Quantity in the product's unit ("3", "2.5"), at most 100,000.
+    #[schema(pattern = r"^([0-9]{1,5}([.,][0-9]{1,3})?|100000([.,]0{1,3})?)$")]
     pub quantity: String,
     /// The buyer's unit price in cents (ignored on input).
     #[serde(default)]
