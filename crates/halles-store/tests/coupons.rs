@@ -370,7 +370,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
                     &someone(one, "A-1")
                 )
                 .await,
-            Err(StoreError::Refused(Refusal::DuplicateId1))
+            Err(StoreError::Invalid(f)) if f == [FieldError::refused("id1", Refusal::DuplicateId1)]
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(

@@ -524,6 +524,39 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
             let html = res.text().await.unwrap();
             assert!(html.contains(message), "{html}");
         }
+        // A type of no program: the store names the field, the page shows it on its select
+        // and the API in its problem.
+        let res = b
+            .post_form(
+                &format!("/o/{}/programmes/{program}/participants", partner.id),
+                &[
+                    ("participant_type", "999999"),
+                    ("consent_on", "2026-11-01"),
+                    ("consent_purpose", "Programme"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("f-participant_type_id-error"), "{html}");
+        let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
+        let res = reqwest::Client::new()
+            .post(app.at(&format!(
+                "/api/v1/organizations/{}/programs/{program}/participants",
+                partner.id
+            )))
+            .bearer_auth(&token)
+            .json(
+                &json!({"participant_type_id": 999_999, "consent_on": "2026-11-01",
+                "consent_purpose": "Programme"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            field_error(res).await,
+            ("participant_type_id".into(), "unknown_type".into())
+        );
         let people = app
             .store
             .participants(

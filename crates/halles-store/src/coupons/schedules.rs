@@ -366,10 +366,10 @@ impl Store {
             .iter()
             .any(|m| m.org == partner && m.role == halles_core::coupons::ProgramRole::Partner);
         if !is_partner {
-            return Err(StoreError::Refused(Refusal::NotAPartner));
+            return Err(StoreError::field("partner", Refusal::NotAPartner));
         }
         if budget.0 < 0 {
-            return Err(StoreError::Refused(Refusal::NegativeBudget));
+            return Err(StoreError::field("budget", Refusal::NegativeBudget));
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
@@ -403,7 +403,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if exists.is_some() {
-                    return Err(StoreError::Refused(Refusal::BelowCommitted));
+                    return Err(StoreError::field("budget", Refusal::BelowCommitted));
                 }
                 sqlx::query_scalar(
                     "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
