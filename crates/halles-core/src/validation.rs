@@ -4,6 +4,7 @@ use crate::accounts::MIN_PASSWORD_LEN;
 use crate::limits::{AmountError, Limit};
 use crate::money::Cents;
 use crate::quantity::Qty;
+use crate::refusals::Refusal;
 use serde::Serialize;
 
 /// One field that failed validation. `code` is stable and doubles as the translation key suffix.
@@ -13,6 +14,21 @@ pub struct FieldError {
     pub field: String,
     /// A stable machine code such as `required` or `email_invalid`.
     pub code: &'static str,
+}
+
+impl FieldError {
+    /// A field refused with a stable code.
+    pub fn new(field: &str, code: &'static str) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            code,
+        }
+    }
+
+    /// A field refused by a rule of the domain, with the refusal's code.
+    pub fn refused(field: &str, refusal: Refusal) -> Self {
+        Self::new(field, refusal.code())
+    }
 }
 
 /// Collects field errors while checking a submission.
@@ -29,10 +45,12 @@ impl Validator {
 
     /// Records an error on a field.
     pub fn add(&mut self, field: &str, code: &'static str) {
-        self.errors.push(FieldError {
-            field: field.to_owned(),
-            code,
-        });
+        self.errors.push(FieldError::new(field, code));
+    }
+
+    /// Records a refusal of the domain on a field, with the refusal's code.
+    pub fn refuse(&mut self, field: &str, refusal: Refusal) {
+        self.errors.push(FieldError::refused(field, refusal));
     }
 
     /// Records an error on a field unless the same one is already there.

@@ -1,4 +1,5 @@
 use halles_core::refusals::Refusal;
+use halles_core::validation::FieldError;
 use thiserror::Error;
 
 /// What can go wrong in the store.
@@ -19,6 +20,11 @@ pub enum StoreError {
     /// A rule of the domain refused the change (a stable code: [`Refusal`]).
     #[error("refused: {0}")]
     Refused(Refusal),
+    /// Input refused field by field: each error names its field once (as the API's request
+    /// body names it) and a stable code; pages show them on their form, the API as the
+    /// `errors` of a `validation_failed` problem.
+    #[error("invalid: {}", fields(.0))]
+    Invalid(Vec<FieldError>),
     /// Not enough of a product is left to reserve.
     #[error("not enough left of product {0}")]
     Shortage(halles_core::ProductId),
@@ -44,10 +50,31 @@ impl From<halles_core::limits::AmountError> for StoreError {
     }
 }
 
+/// The refusals of a submission, checked by a [`halles_core::validation::Validator`].
+impl From<Vec<FieldError>> for StoreError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        StoreError::Invalid(errors)
+    }
+}
+
+/// `field: code` pairs, for the error's message.
+fn fields(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
+    /// A refusal of the domain on one field of the input.
+    pub fn field(field: &str, refusal: Refusal) -> Self {
+        StoreError::Invalid(vec![FieldError::refused(field, refusal)])
+    }
+
     /// Whether this is a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
         match self {

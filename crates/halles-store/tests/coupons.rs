@@ -7,10 +7,11 @@ use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPe
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
+use halles_core::validation::FieldError;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{
-    CardLookup, Dimension, ParticipantInput, ProgramInput, RedemptionInput, ReportFilter,
-    ScheduleInput, TransactionFilter,
+    CardLookup, Dimension, ParticipantInput, ProgramInput, ProgramScope, RedemptionInput,
+    ReportFilter, ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Backend, Store, StoreError, TenantScope};
@@ -20,6 +21,20 @@ use std::sync::Arc;
 
 fn scope(org: OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
+}
+
+/// The program as its operator reaches it.
+async fn op_program(store: &Store, program: ProgramId) -> ProgramScope {
+    let operator = store.program_by_id(program).await.unwrap().operator;
+    store
+        .operated_program(&scope(operator), program)
+        .await
+        .unwrap()
+}
+
+/// The program as an organization reaches it.
+async fn reach_as(store: &Store, scope: &TenantScope, program: ProgramId) -> ProgramScope {
+    store.program_access(scope, program).await.unwrap()
 }
 
 /// Noon in Montréal on a date.
@@ -195,6 +210,57 @@ async fn run_until(store: &Store, clock: &ManualClock, d: Date) {
 }
 
 #[tokio::test]
+async fn a_refused_schedule_or_batch_names_each_field_once_and_creates_nothing() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let ps = op_program(&store, w.program).await;
+        let types = store.participant_types(w.program).await.unwrap();
+        let before = store.schedules(&ps).await.unwrap().len();
+        let input = ScheduleInput {
+            name: " ".into(),
+            starts_on: date(2026, 8, 31),
+            ends_on: date(2026, 6, 1),
+            moment: LoadMoment::FirstAndFifteenth,
+            max_loads: 0,
+            carry_over: false,
+            usage_based: false,
+            expiry: Expiry::Never,
+            amounts: Vec::new(),
+        };
+        let Err(StoreError::Invalid(fields)) = store.create_schedule(&ps, &input).await else {
+            panic!("a schedule refused field by field");
+        };
+        let named: Vec<(&str, &str)> = fields.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(
+            named,
+            [
+                ("name", "required"),
+                ("ends_on", "ends_before_start"),
+                ("max_loads", "max_loads")
+            ]
+        );
+        let stray = ScheduleInput {
+            name: "Été".into(),
+            starts_on: date(2026, 6, 1),
+            ends_on: date(2026, 8, 31),
+            max_loads: 3,
+            amounts: vec![(types[0].id, ProductGroupId(w.fruits.0 + 999), Cents(100))],
+            ..input
+        };
+        assert!(matches!(
+            store.create_schedule(&ps, &stray).await,
+            Err(StoreError::Invalid(f)) if f == [FieldError::refused("amounts", Refusal::UnknownGroupOrType)]
+        ));
+        assert_eq!(store.schedules(&ps).await.unwrap().len(), before);
+        assert!(matches!(
+            store.create_card_batch(&ps, 0).await,
+            Err(StoreError::Invalid(f)) if f == [FieldError::refused("size", Refusal::BatchSize)]
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() {
     on_every_db(|store, clock| async move {
         let w = world(&store).await;
@@ -304,7 +370,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
                     &someone(one, "A-1")
                 )
                 .await,
-            Err(StoreError::Refused(Refusal::DuplicateId1))
+            Err(StoreError::Invalid(f)) if f == [FieldError::refused("id1", Refusal::DuplicateId1)]
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(
@@ -456,7 +522,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         run_until(&store, &clock, date(2026, 6, 1)).await;
         assert_eq!(balance(&store, card1.id, w.fruits).await, 3000);
         assert_eq!(balance(&store, card1.id, w.dairy).await, 500);
-        let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        let env = store
+            .envelopes(&op_program(&store, w.program).await, Some(w.partner_a))
+            .await
+            .unwrap();
         let env_s1 = env.iter().find(|e| e.schedule == s1).unwrap();
         assert_eq!(env_s1.loaded, Cents(1500));
         assert_eq!(env_s1.reserved, Cents(9_000 - 1_500 + 12_000 - 2_000));
@@ -594,7 +663,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(balance(&store, card1.id, w.fruits).await, 1000 + 2000);
         assert_eq!(balance(&store, card1.id, w.dairy).await, 500 + 500);
         let t = store
-            .report_totals(&op, w.program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         // P2's caught-up June 1st load (1,500 + 500) expired on July 1st too.
@@ -631,7 +703,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         run_until(&store, &clock, date(2026, 11, 5)).await;
         let loaded = 6 * 1500 + 5 * 2000 + 6 * 2000;
         let t = store
-            .report_totals(&op, w.program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert_eq!(t.loaded, Cents(loaded));
@@ -646,7 +721,11 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
         for d in Dimension::ALL {
             let rows = store
-                .report(&op, w.program, Some(d), ReportFilter::default())
+                .report(
+                    &reach_as(&store, &op, w.program).await,
+                    Some(d),
+                    ReportFilter::default(),
+                )
                 .await
                 .unwrap();
             let sum = |f: fn(&halles_store::coupons::Totals) -> Cents| {
@@ -661,8 +740,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // that loaded it, and each schedule ends with nothing left.
         let by_schedule = store
             .report(
-                &op,
-                w.program,
+                &reach_as(&store, &op, w.program).await,
                 Some(Dimension::Schedule),
                 ReportFilter::default(),
             )
@@ -679,8 +757,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
         let by_market = store
             .report(
-                &op,
-                w.program,
+                &reach_as(&store, &op, w.program).await,
                 Some(Dimension::Market),
                 ReportFilter::default(),
             )
@@ -693,21 +770,30 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(owed.totals.net_spent(), Cents(2200));
         // The market reads only what it is owed; the funder reads everything.
         let market_view = store
-            .report_totals(&scope(w.market), w.program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &scope(w.market), w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert_eq!(market_view.loaded, Cents(0));
         assert_eq!(market_view.net_spent(), Cents(2200));
         assert_eq!(
             store
-                .report_totals(&scope(w.funder), w.program, ReportFilter::default())
+                .report_totals(
+                    &reach_as(&store, &scope(w.funder), w.program).await,
+                    ReportFilter::default()
+                )
                 .await
                 .unwrap(),
             t
         );
         // Each load ran exactly once, though the jobs ran twice a day.
         let reach = store
-            .reach(&op, w.program, ReportFilter::default())
+            .reach(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -716,7 +802,10 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
         // The same, per partner organization: all of it is partner A's.
         let by_partner = store
-            .reach_by_partner(&op, w.program, ReportFilter::default())
+            .reach_by_partner(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         let of = |name: &str| {
@@ -729,15 +818,25 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(of("Maison B"), Some((0, 0, 0, 0)));
         assert!(
             store
-                .reach_by_partner(&scope(w.market), w.program, ReportFilter::default())
+                .reach_by_partner(
+                    &reach_as(&store, &scope(w.market), w.program).await,
+                    ReportFilter::default()
+                )
                 .await
                 .is_err()
         );
         // Envelopes: nothing left reserved, and what expired went back.
-        for e in store.envelope_report(&op, w.program).await.unwrap() {
+        for e in store
+            .envelope_report(&reach_as(&store, &op, w.program).await)
+            .await
+            .unwrap()
+        {
             assert_eq!(e.reserved, Cents(0), "{}", e.partner);
         }
-        let a = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        let a = store
+            .envelopes(&op_program(&store, w.program).await, Some(w.partner_a))
+            .await
+            .unwrap();
         let loaded_left: i64 = a.iter().map(|e| e.loaded.0).sum();
         assert_eq!(
             loaded_left,
@@ -750,15 +849,17 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             until: Some(halles_core::coupons::start_of(date(2026, 7, 1))),
             ..ReportFilter::default()
         };
-        let tj = store.report_totals(&op, w.program, june).await.unwrap();
+        let tj = store
+            .report_totals(&reach_as(&store, &op, w.program).await, june)
+            .await
+            .unwrap();
         assert_eq!(tj.loaded, Cents(1500 * 2 + 2000 + 2000 * 2));
         assert_eq!(tj.spent, Cents(2500));
         // By the program's reconciliation period (months): June's row is June's totals, the
         // months come in order, and one market's rows add up to what it is owed.
         let months = store
             .report(
-                &op,
-                w.program,
+                &reach_as(&store, &op, w.program).await,
                 Some(Dimension::Period),
                 ReportFilter::default(),
             )
@@ -775,7 +876,11 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             ..ReportFilter::default()
         };
         let owed: i64 = store
-            .report(&op, w.program, Some(Dimension::Period), one_market)
+            .report(
+                &reach_as(&store, &op, w.program).await,
+                Some(Dimension::Period),
+                one_market,
+            )
             .await
             .unwrap()
             .iter()
@@ -888,7 +993,10 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         assert_eq!(cached, ledger);
         assert_eq!(lots, ledger);
         let t = store
-            .report_totals(&op, w.program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert_eq!(t.adjusted, Cents(11_500));
@@ -1087,8 +1195,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         // The period report says the same.
         let by_period = store
             .report(
-                &op,
-                w.program,
+                &reach_as(&store, &op, w.program).await,
                 Some(Dimension::Period),
                 ReportFilter {
                     market: Some(w.market),
@@ -1394,7 +1501,10 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         let programs = store.programs(&scope(operator)).await.unwrap();
         let program = programs[0].0.id;
         let t = store
-            .report_totals(&scope(operator), program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &scope(operator), program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert!(t.loaded.0 > 0 && t.spent.0 > 0, "{t:?}");
@@ -1402,7 +1512,14 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         assert_eq!(ledger, t.remaining());
         assert_eq!(cached, ledger);
         assert_eq!(lots, ledger);
-        assert_eq!(store.schedules(program).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .schedules(&op_program(&store, program).await)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         // Markets claimed their closed months; the oldest are paid in one batch.
         let claims = store
             .claims(
@@ -1562,7 +1679,10 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .len(),
             3
         );
-        let env = store.envelopes(w.program, Some(w.partner_a)).await.unwrap();
+        let env = store
+            .envelopes(&op_program(&store, w.program).await, Some(w.partner_a))
+            .await
+            .unwrap();
         assert_eq!(env[0].reserved, Cents(4000));
         // Another partner cannot import into this program's lists of partner A, nor a market.
         assert!(
@@ -1627,7 +1747,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .unwrap();
         assert!(
             store
-                .envelopes(w.program, Some(w.partner_b))
+                .envelopes(&op_program(&store, w.program).await, Some(w.partner_b))
                 .await
                 .unwrap()
                 .is_empty()
@@ -2030,7 +2150,11 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             let store = store.clone();
             async move {
                 store
-                    .report(&s, w.program, by, ReportFilter::default())
+                    .report(
+                        &reach_as(&store, &s, w.program).await,
+                        by,
+                        ReportFilter::default(),
+                    )
                     .await
                     .unwrap()
                     .into_iter()
@@ -2062,7 +2186,11 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // The transaction log: the operator reads every sale with its card's holder, a market
         // its group's sales without any holder, a partner only its participants' movements.
         let all = store
-            .transactions(&op, w.program, &TransactionFilter::default(), 100)
+            .transactions(
+                &reach_as(&store, &op, w.program).await,
+                &TransactionFilter::default(),
+                100,
+            )
             .await
             .unwrap();
         assert_eq!(all.len(), 4, "a correction and three sales: {all:?}");
@@ -2076,7 +2204,11 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             ..TransactionFilter::default()
         };
         let seen = store
-            .transactions(&scope(w.market), w.program, &sales, 100)
+            .transactions(
+                &reach_as(&store, &scope(w.market), w.program).await,
+                &sales,
+                100,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -2087,8 +2219,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // A funder reads the money, and only the last 4 digits of cards and codes.
         let funded = store
             .transactions(
-                &scope(w.funder),
-                w.program,
+                &reach_as(&store, &scope(w.funder), w.program).await,
                 &TransactionFilter::default(),
                 100,
             )
@@ -2107,8 +2238,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         }
         let page = store
             .transactions(
-                &op,
-                w.program,
+                &reach_as(&store, &op, w.program).await,
                 &TransactionFilter {
                     before: Some(all[1].id),
                     ..sales.clone()
@@ -2125,8 +2255,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert_eq!(
             store
                 .transactions(
-                    &scope(w.partner_b),
-                    w.program,
+                    &reach_as(&store, &scope(w.partner_b), w.program).await,
                     &TransactionFilter::default(),
                     100
                 )
@@ -2564,7 +2693,10 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .await
             .unwrap();
         let reserved = || async {
-            let e = store.envelopes(w.program, None).await.unwrap();
+            let e = store
+                .envelopes(&op_program(&store, w.program).await, None)
+                .await
+                .unwrap();
             e.iter()
                 .find(|e| e.schedule == s && e.partner == w.partner_a)
                 .map(|e| e.reserved.0)
@@ -2990,7 +3122,10 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
         run_until(&store, &clock, date(2026, 8, 30)).await;
         assert_eq!(balance(&store, card, w.fruits).await, 0);
         let t = store
-            .report_totals(&op, w.program, ReportFilter::default())
+            .report_totals(
+                &reach_as(&store, &op, w.program).await,
+                ReportFilter::default(),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -3141,7 +3276,13 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap();
         }
         // Their own schedules, not the program's list of schedules.
-        assert!(store.schedules(program).await.unwrap().is_empty());
+        assert!(
+            store
+                .schedules(&op_program(&store, program).await)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let own = store.schedules_for(program, a.id).await.unwrap();
         assert_eq!(own.len(), 1);
         assert_eq!(
@@ -3265,7 +3406,11 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             store.ledger_check(program).await.unwrap(),
             (Cents(13_000), Cents(13_000), Cents(13_000))
         );
-        for e in store.envelopes(program, None).await.unwrap() {
+        for e in store
+            .envelopes(&op_program(&store, program).await, None)
+            .await
+            .unwrap()
+        {
             assert_eq!(e.reserved, Cents(0));
             assert!(e.budget.0 >= e.loaded.0);
         }
@@ -3420,7 +3565,10 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
             "set_partner_markets (a partner of program 1 only)",
         );
         // Nothing moved.
-        let envelopes = store.envelopes(w.program, None).await.unwrap();
+        let envelopes = store
+            .envelopes(&op_program(&store, w.program).await, None)
+            .await
+            .unwrap();
         let budget = |p: OrgId| {
             envelopes
                 .iter()
@@ -3429,7 +3577,13 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         };
         assert_eq!(budget(w.partner_a), Some(100_000));
         assert_eq!(budget(w.partner_b), Some(50_000));
-        assert!(store.envelopes(p2, None).await.unwrap().is_empty());
+        assert!(
+            store
+                .envelopes(&op_program(&store, p2).await, None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(!store.schedule(s1).await.unwrap().archived);
         assert_eq!(
             store.participant(&one_pa, person.id).await.unwrap().id1,

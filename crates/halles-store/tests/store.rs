@@ -4,7 +4,7 @@
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_core::refusals::Refusal;
-use halles_core::{Clock, ManualClock};
+use halles_core::{Clock, ManualClock, OrgId};
 use halles_store::platform::accounts::{LoginRefusal, NewUser};
 use halles_store::platform::audit::Filter;
 use halles_store::platform::idempotency::Claim;
@@ -302,12 +302,30 @@ async fn an_invitation_is_accepted_once_and_expires() {
                 .await,
             Err(StoreError::Refused(Refusal::AlreadyMember))
         ));
-        let (_, late) = store
+        let (late_invitation, late) = store
             .create_invitation(&scope, "tard@marche.example", Role::Staff)
             .await
             .unwrap();
         clock.advance(SignedDuration::from_hours(24 * 8));
         assert!(store.invitation_by_secret(&late).await.unwrap().is_none());
+        // Revoked once: a second time, or another organization, finds nothing.
+        let other = TenantScope::checked(OrgId(org.id.0 + 1000), Actor::system());
+        assert!(matches!(
+            store.revoke_invitation(&other, late_invitation.id).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .revoke_invitation(&scope, late_invitation.id)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.revoke_invitation(&scope, inv.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.revoke_invitation(&scope, late_invitation.id).await,
+            Err(StoreError::NotFound)
+        ));
     })
     .await;
 }
@@ -330,8 +348,18 @@ async fn api_tokens_are_stored_hashed_scoped_and_revocable() {
         assert_eq!(found.id, token.id);
         assert!(found.has(Scope::OrgRead));
         assert!(!found.has(Scope::OrgWrite));
+        let other = TenantScope::checked(OrgId(org.id.0 + 1000), Actor::system());
+        assert!(matches!(
+            store.revoke_token(&other, token.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.token_by_secret(&secret).await.unwrap().is_some());
         store.revoke_token(&scope, token.id).await.unwrap();
         assert!(store.token_by_secret(&secret).await.unwrap().is_none());
+        assert!(matches!(
+            store.revoke_token(&scope, token.id).await,
+            Err(StoreError::NotFound)
+        ));
     })
     .await;
 }

@@ -59,6 +59,10 @@ impl PageError {
             halles_store::StoreError::Busy => {
                 PageError::new(StatusCode::SERVICE_UNAVAILABLE, lang, "err-busy")
             }
+            // A form that did not show these on its fields.
+            halles_store::StoreError::Invalid(_) => {
+                PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "form-error-summary")
+            }
             other => PageError::internal(lang, other),
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::i18n::I18n;
 use halles_core::validation::FieldError;
+use halles_store::StoreError;
 
 /// Errors of a submitted form, translated.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,17 @@ impl FormErrors {
                 .iter()
                 .map(|e| (e.field.clone(), i18n.t(&format!("err-{}", e.code))))
                 .collect(),
+        }
+    }
+
+    /// What a refused store call shows on a form: field errors ([`StoreError::Invalid`]) on
+    /// the fields they name, a refusal of the domain on `field`; any other failure is given
+    /// back.
+    pub fn from_store(e: StoreError, field: &str, i18n: &I18n) -> Result<Self, StoreError> {
+        match e {
+            StoreError::Invalid(fields) => Ok(Self::from_fields(&fields, i18n)),
+            StoreError::Refused(r) => Ok(Self::one(field, &format!("err-{r}"), i18n)),
+            other => Err(other),
         }
     }
 

@@ -2623,8 +2623,8 @@ async fn programs_state(
         out += &format!(
             "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
             s.program_by_id(p).await.unwrap(),
-            s.schedules(p).await.unwrap(),
-            s.envelopes(p, None).await.unwrap(),
+            s.schedules(&op).await.unwrap(),
+            s.envelopes(&op, None).await.unwrap(),
             s.program_members(p).await.unwrap(),
             s.product_groups(p).await.unwrap(),
             s.participant_types(p).await.unwrap(),
@@ -2985,7 +2985,8 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             )
             .await;
         assert_eq!(res.status(), 303);
-        let budget = s.envelopes(w.program, Some(partner)).await.unwrap()[0].budget;
+        let op = s.operated_program(&scope(o), w.program).await.unwrap();
+        let budget = s.envelopes(&op, Some(partner)).await.unwrap()[0].budget;
         assert_eq!(budget, Cents(150_000));
         app.stop().await;
     }

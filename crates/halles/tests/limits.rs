@@ -161,25 +161,63 @@ async fn money_beyond_its_maximum_is_refused_everywhere_and_nothing_changes() {
         );
 
         // A schedule amount, through the API.
-        let res = http
-            .post(api(
-                operator.id,
-                &format!("/programs/{program}/allocation-schedules"),
-            ))
-            .bearer_auth(&op_token)
-            .json(
-                &json!({"name": "Trop", "starts_on": "2026-06-01", "ends_on": "2026-08-31",
-                "moment": "first_of_month", "max_loads": 3,
-                "amounts": [{"participant_type_id": types[0].id.0, "product_group_id": fruits.0,
-                    "amount_cents": 10_000_001}]}),
-            )
-            .send()
-            .await
-            .unwrap();
+        let post = |path: String, body: Value| {
+            http.post(api(operator.id, &format!("/programs/{program}{path}")))
+                .bearer_auth(&op_token)
+                .json(&body)
+                .send()
+        };
+        let res = post(
+            "/allocation-schedules".into(),
+            json!({"name": "Trop", "starts_on": "2026-06-01", "ends_on": "2026-08-31",
+            "moment": "first_of_month", "max_loads": 3,
+            "amounts": [{"participant_type_id": types[0].id.0, "product_group_id": fruits.0,
+                "amount_cents": 10_000_001}]}),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             field_error(res).await,
             ("amounts[0].amount_cents".into(), "amount_too_large".into())
         );
+
+        // Fields the store refuses name themselves, all at once: the API's problem lists
+        // them, the page shows them on its form.
+        let res = post(
+            "/allocation-schedules".into(),
+            json!({"name": " ", "starts_on": "2026-08-31", "ends_on": "2026-06-01",
+            "moment": "first_of_month", "max_loads": 0, "amounts": []}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 422);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["code"], "validation_failed");
+        let fields: Vec<(&str, &str)> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("ends_on", "ends_before_start"),
+                ("max_loads", "max_loads")
+            ]
+        );
+        let res = post("/cards".into(), json!({"size": 0})).await.unwrap();
+        assert_eq!(field_error(res).await, ("size".into(), "batch_size".into()));
+        let res = prog
+            .post_form(
+                &format!("/o/{}/programmes/{program}/cartes", operator.id),
+                &[("size", "0")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("f-size-error"), "{html}");
 
         // An envelope, through the page: above $10,000,000 comes back with the message.
         let (sid, pid) = (schedule.to_string(), partner.id.to_string());
@@ -237,7 +275,12 @@ async fn money_beyond_its_maximum_is_refused_everywhere_and_nothing_changes() {
             (ledger, cached, lots),
             (Cents(1500), Cents(1500), Cents(1500))
         );
-        let envelopes = app.store.envelopes(program, None).await.unwrap();
+        let op = app
+            .store
+            .operated_program(&scope(operator.id), program)
+            .await
+            .unwrap();
+        let envelopes = app.store.envelopes(&op, None).await.unwrap();
         assert!(envelopes.is_empty(), "{envelopes:?}");
         for page in [
             "",
@@ -481,6 +524,39 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
             let html = res.text().await.unwrap();
             assert!(html.contains(message), "{html}");
         }
+        // A type of no program: the store names the field, the page shows it on its select
+        // and the API in its problem.
+        let res = b
+            .post_form(
+                &format!("/o/{}/programmes/{program}/participants", partner.id),
+                &[
+                    ("participant_type", "999999"),
+                    ("consent_on", "2026-11-01"),
+                    ("consent_purpose", "Programme"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("f-participant_type_id-error"), "{html}");
+        let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
+        let res = reqwest::Client::new()
+            .post(app.at(&format!(
+                "/api/v1/organizations/{}/programs/{program}/participants",
+                partner.id
+            )))
+            .bearer_auth(&token)
+            .json(
+                &json!({"participant_type_id": 999_999, "consent_on": "2026-11-01",
+                "consent_purpose": "Programme"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            field_error(res).await,
+            ("participant_type_id".into(), "unknown_type".into())
+        );
         let people = app
             .store
             .participants(

@@ -145,7 +145,7 @@ impl Store {
     ) -> StoreResult<(CardBatchId, Vec<Card>)> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if size == 0 || size > 5000 {
-            return Err(StoreError::Refused(Refusal::BatchSize));
+            return Err(StoreError::field("size", Refusal::BatchSize));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;

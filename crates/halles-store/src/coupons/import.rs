@@ -171,7 +171,10 @@ impl Store {
             _ => return Err(StoreError::NotFound),
         };
         if consent_purpose.trim().is_empty() {
-            return Err(StoreError::Refused(Refusal::ConsentRequired));
+            return Err(StoreError::field(
+                "consent_purpose",
+                Refusal::ConsentRequired,
+            ));
         }
         let types = self.participant_types(program).await?;
         let off = prog.off_platform;
@@ -182,7 +185,7 @@ impl Store {
         };
         let mut free = match &schedule {
             Some(s) => self
-                .envelopes(program, Some(scope.org))
+                .program_envelopes(program, Some(scope.org))
                 .await?
                 .iter()
                 .find(|e| e.schedule == s.id)

@@ -366,7 +366,7 @@ impl Store {
             participant,
             participant_type: p.participant_type,
             envelope: self
-                .envelopes(s.program, Some(p.partner))
+                .program_envelopes(s.program, Some(p.partner))
                 .await?
                 .iter()
                 .find(|e| e.schedule == schedule)

@@ -183,7 +183,7 @@ pub(crate) async fn insert_participant(
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateId1),
+            e if e.is_unique_violation() => StoreError::field("id1", Refusal::DuplicateId1),
             e => e,
         })?;
         if let Some(r) = inserted {
@@ -212,7 +212,7 @@ pub(crate) async fn update_identity(
     .execute(&mut *tx)
     .await
     .map_err(|e| match StoreError::from(e) {
-        e if e.is_unique_violation() => StoreError::Refused(Refusal::DuplicateId1),
+        e if e.is_unique_violation() => StoreError::field("id1", Refusal::DuplicateId1),
         e => e,
     })?;
     Ok(())
@@ -299,22 +299,24 @@ impl Store {
             Access::Member(ProgramRole::Partner) => ps.program(),
             _ => return Err(StoreError::NotFound),
         };
-        let t = input
-            .participant_type
-            .ok_or(StoreError::Refused(Refusal::UnknownType))?;
+        let unknown_type = || StoreError::field("participant_type_id", Refusal::UnknownType);
+        let t = input.participant_type.ok_or_else(unknown_type)?;
         if !self
             .participant_types(program)
             .await?
             .iter()
             .any(|x| x.id == t)
         {
-            return Err(StoreError::Refused(Refusal::UnknownType));
+            return Err(unknown_type());
         }
         let consent = input
             .consent_on
-            .ok_or(StoreError::Refused(Refusal::ConsentRequired))?;
+            .ok_or_else(|| StoreError::field("consent_on", Refusal::ConsentRequired))?;
         if input.consent_purpose.trim().is_empty() {
-            return Err(StoreError::Refused(Refusal::ConsentRequired));
+            return Err(StoreError::field(
+                "consent_purpose",
+                Refusal::ConsentRequired,
+            ));
         }
         let input = &input.for_program(prog.anonymous);
         let now = self.now();
@@ -422,7 +424,10 @@ impl Store {
             .iter()
             .any(|x| x.id == t)
         {
-            return Err(StoreError::Refused(Refusal::UnknownType));
+            return Err(StoreError::field(
+                "participant_type_id",
+                Refusal::UnknownType,
+            ));
         }
         let anonymous = ps.program().anonymous;
         let input = &input.for_program(anonymous);

@@ -2,10 +2,11 @@
 //! Every figure is a sum of `fund_entries`, so reports reconcile with the ledger by construction.
 
 use super::Access;
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use super::ProgramScope;
+use crate::{Store, StoreError, StoreResult};
+use halles_core::OrgId;
 use halles_core::coupons::{EntryKind, ProgramRole};
 use halles_core::money::Cents;
-use halles_core::{OrgId, ProgramId};
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
@@ -246,27 +247,24 @@ impl Store {
     /// Which slice of a program's ledger the acting organization may read: the operator and
     /// funders all of it, a partner its participants' entries, a market its own sales and those
     /// of the market groups it manages.
-    pub(super) async fn report_scope(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Slice> {
-        Ok(match self.program_access(scope, program).await?.access() {
+    pub(super) fn report_scope(ps: &ProgramScope) -> Slice {
+        let org = ps.tenant().org.0;
+        match ps.access() {
             Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
-            Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),
-            Access::Member(ProgramRole::Market) => Slice::Markets(scope.org.0),
-        })
+            Access::Member(ProgramRole::Partner) => Slice::Partner(org),
+            Access::Member(ProgramRole::Market) => Slice::Markets(org),
+        }
     }
 
     /// The program's totals, overall or by a dimension, over a period.
     pub async fn report(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         by: Option<Dimension>,
         filter: ReportFilter,
     ) -> StoreResult<Vec<ReportRow>> {
-        let slice = self.report_scope(scope, program).await?.values();
+        let program = ps.id();
+        let slice = Self::report_scope(ps).values();
         let only_sql = Slice::sql(5);
         let key = by.map(|d| d.column()).unwrap_or("e.program_id");
         let label = by.map(|d| d.label_sql()).unwrap_or("''");
@@ -285,7 +283,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let period = match by {
-            Some(Dimension::Period) => Some(self.program_by_id(program).await?.report_period),
+            Some(Dimension::Period) => Some(ps.program().report_period),
             _ => None,
         };
         let mut out: Vec<ReportRow> = Vec::new();
@@ -326,12 +324,11 @@ impl Store {
     /// Totals of the whole program (or the acting organization's slice of it) over a period.
     pub async fn report_totals(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         filter: ReportFilter,
     ) -> StoreResult<Totals> {
         Ok(self
-            .report(scope, program, None, filter)
+            .report(ps, None, filter)
             .await?
             .into_iter()
             .next()
@@ -343,11 +340,11 @@ impl Store {
     /// participants enrolled and active, loaded, who used their card, and on two days or more.
     pub async fn reach_by_partner(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         filter: ReportFilter,
     ) -> StoreResult<Vec<(String, Reach)>> {
-        if !matches!(self.report_scope(scope, program).await?, Slice::All) {
+        let program = ps.id();
+        if !matches!(Self::report_scope(ps), Slice::All) {
             return Err(StoreError::NotFound);
         }
         let from = filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN);
@@ -389,13 +386,9 @@ impl Store {
     }
 
     /// How many participants the program reached over a period.
-    pub async fn reach(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-        filter: ReportFilter,
-    ) -> StoreResult<Reach> {
-        let partner = match self.report_scope(scope, program).await? {
+    pub async fn reach(&self, ps: &ProgramScope, filter: ReportFilter) -> StoreResult<Reach> {
+        let program = ps.id();
+        let partner = match Self::report_scope(ps) {
             Slice::All => 0,
             Slice::Partner(p) => p,
             Slice::Markets(_) => return Err(StoreError::NotFound),
@@ -443,19 +436,15 @@ impl Store {
     }
 
     /// The envelope report: budget, reserved, loaded and free per schedule and partner.
-    pub async fn envelope_report(
-        &self,
-        scope: &TenantScope,
-        program: ProgramId,
-    ) -> StoreResult<Vec<EnvelopeRow>> {
-        let partner = match self.report_scope(scope, program).await? {
+    pub async fn envelope_report(&self, ps: &ProgramScope) -> StoreResult<Vec<EnvelopeRow>> {
+        let partner = match Self::report_scope(ps) {
             Slice::All => None,
             Slice::Partner(p) => Some(halles_core::OrgId(p)),
             Slice::Markets(_) => return Err(StoreError::NotFound),
         };
-        let schedules = self.schedules(program).await?;
+        let schedules = self.schedules(ps).await?;
         Ok(self
-            .envelopes(program, partner)
+            .envelopes(ps, partner)
             .await?
             .into_iter()
             .map(|e| EnvelopeRow {

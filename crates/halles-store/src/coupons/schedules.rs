@@ -10,6 +10,7 @@ use halles_core::coupons::{Calendar, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
+use halles_core::validation::Validator;
 use halles_core::{
     EnvelopeId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId,
 };
@@ -138,20 +139,22 @@ impl Store {
         input: &ScheduleInput,
     ) -> StoreResult<ScheduleId> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
+        let mut v = Validator::new();
         if input.name.trim().is_empty() {
-            return Err(StoreError::Refused(Refusal::NameRequired));
+            v.add("name", "required");
         }
         if input.ends_on < input.starts_on {
-            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
+            v.refuse("ends_on", Refusal::EndsBeforeStart);
         }
         if input.max_loads == 0 {
-            return Err(StoreError::Refused(Refusal::MaxLoads));
+            v.refuse("max_loads", Refusal::MaxLoads);
         }
+        v.finish()?;
         let groups = self.product_groups(program).await?;
         let types = self.participant_types(program).await?;
         for (t, g, c) in &input.amounts {
             if !types.iter().any(|x| x.id == *t) || !groups.iter().any(|x| x.id == *g) || c.0 < 0 {
-                return Err(StoreError::Refused(Refusal::UnknownGroupOrType));
+                return Err(StoreError::field("amounts", Refusal::UnknownGroupOrType));
             }
             c.within(Limit::Movement)?;
         }
@@ -187,8 +190,8 @@ impl Store {
 
     /// The schedules of a program, oldest first (not the personal schedules of off-platform
     /// participants).
-    pub async fn schedules(&self, program: ProgramId) -> StoreResult<Vec<Schedule>> {
-        self.schedules_where(program, None).await
+    pub async fn schedules(&self, ps: &ProgramScope) -> StoreResult<Vec<Schedule>> {
+        self.schedules_where(ps.id(), None).await
     }
 
     /// The schedules a participant may be in: the program's, and their own personal ones.
@@ -363,10 +366,10 @@ impl Store {
             .iter()
             .any(|m| m.org == partner && m.role == halles_core::coupons::ProgramRole::Partner);
         if !is_partner {
-            return Err(StoreError::Refused(Refusal::NotAPartner));
+            return Err(StoreError::field("partner", Refusal::NotAPartner));
         }
         if budget.0 < 0 {
-            return Err(StoreError::Refused(Refusal::NegativeBudget));
+            return Err(StoreError::field("budget", Refusal::NegativeBudget));
         }
         budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
@@ -400,7 +403,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if exists.is_some() {
-                    return Err(StoreError::Refused(Refusal::BelowCommitted));
+                    return Err(StoreError::field("budget", Refusal::BelowCommitted));
                 }
                 sqlx::query_scalar(
                     "INSERT INTO budget_envelopes (organization_id, program_id, schedule_id, partner_id, budget_cents) \
@@ -495,6 +498,15 @@ impl Store {
 
     /// The envelopes of a program, optionally of one partner.
     pub async fn envelopes(
+        &self,
+        ps: &ProgramScope,
+        partner: Option<OrgId>,
+    ) -> StoreResult<Vec<Envelope>> {
+        self.program_envelopes(ps.id(), partner).await
+    }
+
+    /// The envelopes of a program the caller has already checked, optionally of one partner.
+    pub(crate) async fn program_envelopes(
         &self,
         program: ProgramId,
         partner: Option<OrgId>,

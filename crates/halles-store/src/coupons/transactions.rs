@@ -1,8 +1,8 @@
 //! The transaction log: a program's ledger entries one by one, filtered, for the page and its
 //! downloads; and the balance of every card.
 
-use super::Access;
 use super::reports::Slice;
+use super::{Access, ProgramScope};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{CardStatus, EntryKind, ProgramRole};
 use halles_core::money::Cents;
@@ -97,17 +97,12 @@ impl Store {
     /// newest first, at most `limit`.
     pub async fn transactions(
         &self,
-        scope: &TenantScope,
-        program: ProgramId,
+        ps: &ProgramScope,
         filter: &TransactionFilter,
         limit: i64,
     ) -> StoreResult<Vec<Transaction>> {
-        let access = self.program_access(scope, program).await?.access();
-        let slice = match access {
-            Access::Operator | Access::Member(ProgramRole::Funder) => Slice::All,
-            Access::Member(ProgramRole::Partner) => Slice::Partner(scope.org.0),
-            Access::Member(ProgramRole::Market) => Slice::Markets(scope.org.0),
-        };
+        let (program, access) = (ps.id(), ps.access());
+        let slice = Store::report_scope(ps);
         let hide_holder = matches!(slice, Slice::Markets(_));
         // Funders read the money, not who holds which card.
         let mask = matches!(access, Access::Member(ProgramRole::Funder));

@@ -4,7 +4,7 @@
 use crate::db::ms;
 use crate::hub::HubScope;
 use crate::hub::catalog::{Product, ProductRow, product_columns};
-use crate::platform::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change, Removal};
 use crate::platform::rows::{instant, parsed};
 use crate::{Backend, Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
@@ -675,21 +675,8 @@ impl Store {
     /// Removes a price rule.
     pub async fn delete_price_rule(&self, hs: &HubScope, id: PriceRuleId) -> StoreResult<()> {
         let scope = hs.own()?.tenant();
-        let now = self.now();
-        let mut tx = self.write_tx().await?;
-        let n = sqlx::query("DELETE FROM price_rules WHERE organization_id = $1 AND id = $2")
-            .bind(scope.org.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let change = Change::by(scope, Action::Delete, "price_rule", id);
-        audit::record(&mut tx, change, now).await?;
-        tx.commit().await?;
-        Ok(())
+        self.remove_owned(scope, "price_rules", Removal::Delete, "price_rule", id.0)
+            .await
     }
 
     /// Locks the cycle for an order change: it must be open and before its cut-off. On

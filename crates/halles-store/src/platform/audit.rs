@@ -2,12 +2,64 @@
 
 use crate::db::ms;
 use crate::platform::rows::instant;
-use crate::{Actor, StoreResult, TenantScope};
+use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
 use halles_core::{AuditId, OrgId, TokenId, UserId};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
+
+/// How [`Store::remove_owned`] takes a tenant's row away.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Removal {
+    /// Sets `revoked_at` on a row not revoked yet; `live` adds SQL conditions the row must
+    /// also meet (such as `AND accepted_at IS NULL`).
+    Revoke { live: &'static str },
+    /// Deletes the row.
+    Delete,
+}
+
+impl Store {
+    /// Revokes or deletes one row of `table` owned by the scope's organization and records the
+    /// deletion of `entity` in the audit log, in one transaction: `NotFound` when no row of the
+    /// organization (or, to revoke, no live one) has this id.
+    pub(crate) async fn remove_owned(
+        &self,
+        scope: &TenantScope,
+        table: &'static str,
+        removal: Removal,
+        entity: &'static str,
+        id: i64,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let sql = match removal {
+            Removal::Revoke { live } => format!(
+                "UPDATE {table} SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 \
+                 AND revoked_at IS NULL {live}"
+            ),
+            Removal::Delete => {
+                format!("DELETE FROM {table} WHERE organization_id = $1 AND id = $2")
+            }
+        };
+        let query = match removal {
+            Removal::Revoke { .. } => sqlx::query(&sql).bind(ms(now)),
+            Removal::Delete => sqlx::query(&sql),
+        };
+        let n = query
+            .bind(scope.org.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record(&mut tx, Change::by(scope, Action::Delete, entity, id), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
 
 /// What kind of change an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 use crate::coupons::ProgramScope;
 use crate::db::ms;
 use crate::platform::accounts::User;
-use crate::platform::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change, Removal};
 use crate::platform::rows::{instant, instant_opt, parsed};
 use crate::platform::secrets::{hash_secret, new_secret};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
@@ -628,25 +628,11 @@ impl Store {
         scope: &TenantScope,
         id: InvitationId,
     ) -> StoreResult<()> {
-        let now = self.now();
-        let mut tx = self.write_tx().await?;
-        let n = sqlx::query(
-            "UPDATE invitations SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 \
-             AND accepted_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(ms(now))
-        .bind(scope.org.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let change = Change::by(scope, Action::Delete, "invitation", id);
-        audit::record(&mut tx, change, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let live = Removal::Revoke {
+            live: "AND accepted_at IS NULL",
+        };
+        self.remove_owned(scope, "invitations", live, "invitation", id.0)
+            .await
     }
 
     /// A live invitation by its link secret, with its organization.

@@ -1,10 +1,10 @@
 //! API tokens: created by an organization's administrator, stored hashed, with scopes.
 
 use crate::db::ms;
-use crate::platform::audit::{self, Action, Change};
+use crate::platform::audit::{self, Action, Change, Removal};
 use crate::platform::rows::{instant, instant_opt};
 use crate::platform::secrets::{hash_secret, new_secret};
-use crate::{Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreResult, TenantScope};
 use halles_core::organizations::Scope;
 use halles_core::{OrgId, TokenId};
 use jiff::Timestamp;
@@ -119,25 +119,9 @@ impl Store {
 
     /// Revokes a token.
     pub async fn revoke_token(&self, scope: &TenantScope, id: TokenId) -> StoreResult<()> {
-        let now = self.now();
-        let mut tx = self.write_tx().await?;
-        let n = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND id = $3 \
-             AND revoked_at IS NULL",
-        )
-        .bind(ms(now))
-        .bind(scope.org.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let change = Change::by(scope, Action::Delete, "api_token", id);
-        audit::record(&mut tx, change, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let revoke = Removal::Revoke { live: "" };
+        self.remove_owned(scope, "api_tokens", revoke, "api_token", id.0)
+            .await
     }
 
     /// The live token behind a secret presented in an `Authorization` header.

@@ -174,6 +174,7 @@ impl From<halles_store::StoreError> for ApiError {
         match e {
             halles_store::StoreError::NotFound => ApiError::NotFound,
             halles_store::StoreError::Refused(r) => ApiError::Refused(r),
+            halles_store::StoreError::Invalid(fields) => ApiError::Validation(fields),
             halles_store::StoreError::Busy => {
                 ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy")
             }
@@ -187,10 +188,7 @@ impl From<halles_store::StoreError> for ApiError {
 
 /// A validation problem on one field, with its stable code.
 pub fn field(field: &str, code: &'static str) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        code,
-    }])
+    ApiError::Validation(vec![FieldError::new(field, code)])
 }
 
 /// An amount of a request field within its maximum ([`halles_core::limits`]): negative

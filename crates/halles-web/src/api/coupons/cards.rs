@@ -11,8 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::CardId;
 use halles_core::coupons::CardStatus;
-use halles_core::refusals::Refusal;
-use halles_store::StoreError;
 use halles_store::coupons::Card;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -108,11 +106,7 @@ pub async fn create_cards(
     let (_, cards) = state
         .store
         .create_card_batch(&program_scope(&state, &a.scope, path.1).await?, body.size)
-        .await
-        .map_err(|e| match e {
-            StoreError::Refused(Refusal::BatchSize) => field("size", "batch_size"),
-            other => other.into(),
-        })?;
+        .await?;
     let out: Vec<ApiCard> = cards.into_iter().map(Into::into).collect();
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }

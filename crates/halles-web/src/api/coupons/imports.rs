@@ -9,8 +9,6 @@ use crate::api::problem::{ApiError, Problem, field};
 use axum::Json;
 use axum::extract::{Path, State};
 use halles_core::money::Cents;
-use halles_core::refusals::Refusal;
-use halles_store::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -160,13 +158,7 @@ pub async fn import_participants(
             body.schedule_id.map(halles_core::ScheduleId),
             !body.dry_run,
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Refused(Refusal::ConsentRequired) => {
-                field("consent_purpose", "consent_required")
-            }
-            other => other.into(),
-        })?;
+        .await?;
     Ok(Json(ApiImportReport {
         applied: report.applied,
         problems: report.problems,

@@ -18,7 +18,6 @@ use crate::AppState;
 use crate::api::problem::{ApiError, field};
 use halles_core::ProgramId;
 use halles_core::coupons::CardNumberError;
-use halles_core::refusals::Refusal;
 use halles_store::StoreError;
 use halles_store::coupons::{CardLookup, ProgramScope};
 use utoipa_axum::router::OpenApiRouter;
@@ -55,16 +54,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partner_markets::set_partner_markets))
 }
 
-/// Maps coupon refusals to problems with their field.
+/// A sale short of funds in a product group: a problem on that line.
 fn refusal(e: StoreError) -> ApiError {
     match e {
         StoreError::Insufficient(g) => field(
             &format!("lines[product_group_id={g}]"),
             "insufficient_funds",
         ),
-        StoreError::Refused(Refusal::DuplicateId1) => field("id1", "duplicate_id1"),
-        StoreError::Refused(Refusal::UnknownType) => field("participant_type_id", "unknown_type"),
-        StoreError::Refused(Refusal::ConsentRequired) => field("consent_on", "consent_required"),
         other => other.into(),
     }
 }

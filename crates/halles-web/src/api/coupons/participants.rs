@@ -1,6 +1,6 @@
 //! A program's participants: the list, enrolment, changes, and loads per schedule.
 
-use super::{program_scope, refusal, yes};
+use super::{program_scope, yes};
 use crate::AppState;
 use crate::api::auth::{ApiAccess, CouponsRead, CouponsWrite};
 use crate::api::json::ApiJson;
@@ -146,8 +146,7 @@ pub async fn create_participant(
     let p = state
         .store
         .create_participant(&program_scope(&state, &a.scope, path.1).await?, &input)
-        .await
-        .map_err(refusal)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(ApiParticipant::from(p))).into_response())
 }
 
@@ -171,8 +170,7 @@ pub async fn update_participant(
     state
         .store
         .update_participant(&program, who, &input)
-        .await
-        .map_err(refusal)?;
+        .await?;
     let p = state.store.participant(&program, who).await?;
     Ok(Json(ApiParticipant::from(p)))
 }

@@ -11,9 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::{Expiry, LoadMoment};
 use halles_core::limits::Limit;
-use halles_core::refusals::Refusal;
 use halles_core::{ParticipantTypeId, ProductGroupId};
-use halles_store::StoreError;
 use halles_store::coupons::{Schedule, ScheduleInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -122,7 +120,7 @@ pub async fn schedules(
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiSchedule>>, ApiError> {
     let p = program_scope(&state, &a.scope, path.1).await?;
-    let list = state.store.schedules(p.id()).await?;
+    let list = state.store.schedules(&p).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -183,16 +181,7 @@ pub async fn create_schedule(
     let id = state
         .store
         .create_schedule(&program_scope(&state, &a.scope, path.1).await?, &input)
-        .await
-        .map_err(|e| match e {
-            StoreError::Refused(Refusal::NameRequired) => field("name", "required"),
-            StoreError::Refused(Refusal::EndsBeforeStart) => field("ends_on", "ends_before_start"),
-            StoreError::Refused(Refusal::MaxLoads) => field("max_loads", "max_loads"),
-            StoreError::Refused(Refusal::UnknownGroupOrType) => {
-                field("amounts", "unknown_group_or_type")
-            }
-            other => other.into(),
-        })?;
+        .await?;
     let s = state.store.schedule(id).await?;
     Ok((StatusCode::CREATED, Json(ApiSchedule::from(s))).into_response())
 }

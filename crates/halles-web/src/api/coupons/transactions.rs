@@ -2,12 +2,13 @@
 
 use crate::AppState;
 use crate::api::auth::{ApiAccess, CouponsRead};
+use crate::api::coupons::program_scope;
 use crate::api::pagination::PageQuery;
 use crate::api::problem::{ApiError, Problem, date_field, field};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use halles_core::{ProductGroupId, ProgramId};
+use halles_core::ProductGroupId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -119,7 +120,11 @@ pub async fn transactions(
     };
     let mut rows = state
         .store
-        .transactions(&a.scope, ProgramId(path.1), &filter, limit + 1)
+        .transactions(
+            &program_scope(&state, &a.scope, path.1).await?,
+            &filter,
+            limit + 1,
+        )
         .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);

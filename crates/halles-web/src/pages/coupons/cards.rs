@@ -121,8 +121,8 @@ pub async fn create_batch(
                 [f, k],
             ))
         }
-        Err(StoreError::Refused(_)) => {
-            let errors = FormErrors::one("size", "err-batch_size", &m.ctx.i18n);
+        Err(StoreError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(&fields, &m.ctx.i18n);
             cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
         }
         Err(e) => Err(e.into()),

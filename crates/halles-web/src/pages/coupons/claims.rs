@@ -344,7 +344,7 @@ pub async fn pay(
                 .mark_batch_paid(&program, PaymentBatchId(batch), d, reference)
                 .await
         }
-        Err(_) => Err(StoreError::Refused(Refusal::DateInvalid)),
+        Err(_) => Err(StoreError::field("paid_on", Refusal::DateInvalid)),
     };
     match result {
         // The store records the event; the worker e-mails the remittance notices.
@@ -354,15 +354,8 @@ pub async fn pay(
             "flash-batch-paid",
             &state,
         )),
-        Err(StoreError::Refused(code)) => {
-            let field = if code == Refusal::DateInvalid {
-                "paid_on"
-            } else {
-                "reference"
-            };
-            let errors = FormErrors {
-                items: vec![(field.into(), m.ctx.i18n.t(&format!("err-{code}")))],
-            };
+        Err(e) => {
+            let errors = FormErrors::from_store(e, "reference", &m.ctx.i18n)?;
             let v = view(&state, &m, id).await?;
             let (b, claims) = state
                 .store
@@ -371,6 +364,5 @@ pub async fn pay(
             let typed = (paid_on.to_owned(), reference.to_owned());
             Ok(batch_page(m.ctx, v, b, claims, errors, typed))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -13,7 +13,7 @@ use halles_core::OrgId;
 use halles_core::ScheduleId;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::refusals::Refusal;
+use halles_core::validation::FieldError;
 use halles_store::StoreError;
 use std::collections::HashMap;
 
@@ -56,43 +56,29 @@ pub async fn set_envelope(
     let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
     let partner = OrgId(get("partner").parse().unwrap_or(0));
     let from = get("from");
-    let result = match Cents::parse_within(&get("budget"), Limit::Budget) {
-        Err(e) => Err(("budget", e.message_key("err-price_invalid"))),
+    let saved = match Cents::parse_within(&get("budget"), Limit::Budget) {
+        Err(e) => Err(StoreError::Invalid(vec![FieldError::new(
+            "budget",
+            e.code_or("price_invalid"),
+        )])),
         Ok(amount) if !from.is_empty() => {
             let from = OrgId(from.parse().unwrap_or(0));
-            match state
+            state
                 .store
                 .move_envelope(&program, schedule, from, partner, amount)
                 .await
-            {
-                Ok(()) => Ok(()),
-                Err(StoreError::Refused(Refusal::OverBudget)) => Err(("budget", "err-over_budget")),
-                Err(StoreError::Refused(Refusal::BudgetTooLarge)) => {
-                    Err(("budget", "err-budget_too_large"))
-                }
-                Err(StoreError::Refused(_)) => Err(("budget", "err-no_envelope")),
-                Err(e) => return Err(e.into()),
-            }
         }
-        Ok(amount) => match state
+        Ok(amount) => state
             .store
             .set_envelope(&program, schedule, partner, amount)
             .await
-        {
-            Ok(_) => Ok(()),
-            Err(StoreError::Refused(Refusal::BelowCommitted)) => {
-                Err(("budget", "err-below_committed"))
-            }
-            Err(StoreError::Refused(_)) => Err(("partner", "err-not_a_partner")),
-            Err(e) => return Err(e.into()),
-        },
+            .map(drop),
     };
-    match result {
+    match saved {
         Ok(()) => Ok(back(&m, id, "flash-envelope-saved", &state)),
-        Err((f, key)) => {
-            let errors = FormErrors {
-                items: vec![(f.to_owned(), i18n.t(key))],
-            };
+        Err(e) => {
+            // A refusal that names no field is the budget's.
+            let errors = FormErrors::from_store(e, "budget", &i18n)?;
             program_page(&state, Member::from_staff(m), id, errors, form).await
         }
     }

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::ScheduleId;
 use halles_docs::Table;
-use halles_store::StoreError;
 use halles_store::coupons::{ImportReport, ImportRow, ProductGroup, Program, Schedule};
 use serde::Deserialize;
 
@@ -183,11 +182,9 @@ async fn import_page(
     report: Option<ImportReport>,
     data: String,
 ) -> Result<Response, PageError> {
-    let program = crate::pages::coupons::programs::program_scope(state, &m, id)
-        .await?
-        .program()
-        .clone();
-    let schedules = state.store.schedules(program.id).await?;
+    let scope = crate::pages::coupons::programs::program_scope(state, &m, id).await?;
+    let schedules = state.store.schedules(&scope).await?;
+    let program = scope.program().clone();
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
     Ok(render_form(
@@ -426,10 +423,8 @@ pub async fn submit(
         .await
     {
         Ok(r) => r,
-        Err(StoreError::Refused(code)) => {
-            let errors = FormErrors {
-                items: vec![("file".to_owned(), i18n.t(&format!("err-{code}")))],
-            };
+        Err(e) => {
+            let errors = FormErrors::from_store(e, "file", &i18n)?;
             return import_page(
                 &state,
                 m,
@@ -443,7 +438,6 @@ pub async fn submit(
             )
             .await;
         }
-        Err(e) => return Err(e.into()),
     };
     if report.applied {
         let [f, k] = flash_headers("success", "flash-imported", state.config.secure_cookies);

@@ -165,15 +165,7 @@ pub async fn enrol(
                     [f, k],
                 ));
             }
-            Err(StoreError::Refused(code)) => {
-                let field = match code {
-                    Refusal::DuplicateId1 => "id1",
-                    Refusal::UnknownType => "participant_type",
-                    _ => "consent_purpose",
-                };
-                errors.push((field.to_owned(), i18n.t(&format!("err-{code}"))));
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => errors.extend(FormErrors::from_store(e, "consent_purpose", &i18n)?.items),
         }
     }
     participants_page(
@@ -419,10 +411,10 @@ pub async fn participant_action(
                 if !halles_core::validation::is_clean_text(&input.name)
                     || !halles_core::validation::is_clean_text(&input.notes)
                 {
-                    return Err(StoreError::Refused(Refusal::InvalidCharacters));
+                    return Err(StoreError::field("name", Refusal::InvalidCharacters));
                 }
                 if !input_errors(&input, &i18n).is_empty() {
-                    return Err(StoreError::Refused(Refusal::EmailInvalid));
+                    return Err(StoreError::field("email", Refusal::EmailInvalid));
                 }
                 state
                     .store
@@ -527,28 +519,26 @@ pub async fn participant_action(
                 [f, k],
             ))
         }
-        Err(StoreError::Refused(code)) => {
-            let field = match (action.as_str(), code) {
-                ("modifier", Refusal::DuplicateId1) => "id1".to_owned(),
-                ("modifier", Refusal::EmailInvalid) => "email".to_owned(),
-                ("modifier", Refusal::InvalidCharacters) => "name".to_owned(),
-                ("modifier", _) => "participant_type".to_owned(),
+        Err(e) => {
+            // A refusal of the domain goes on the field of the action's form.
+            let field = match (action.as_str(), &e) {
+                ("modifier", _) => "participant_type_id".to_owned(),
                 ("maximum", _) => format!("max_{}", get("schedule")),
-                ("ajuster", Refusal::ReasonRequired) => "adjust_reason".to_owned(),
+                ("ajuster", StoreError::Refused(Refusal::ReasonRequired)) => {
+                    "adjust_reason".to_owned()
+                }
                 ("ajuster", _) => "adjust_amount".to_owned(),
                 ("inscrire", _) => "schedule".to_owned(),
                 ("nip", _) => "pin".to_owned(),
                 _ => "card".to_owned(),
             };
-            let errors = FormErrors {
-                items: vec![(field, i18n.t(&format!("err-{code}")))],
+            let errors = match e {
+                StoreError::Insufficient(_) => {
+                    FormErrors::one("adjust_amount", "err-insufficient_funds", &i18n)
+                }
+                e => FormErrors::from_store(e, &field, &i18n)?,
             };
             participant_page(&state, Member::from_staff(m), id, pid, errors, Some(form)).await
         }
-        Err(StoreError::Insufficient(_)) => {
-            let errors = FormErrors::one("adjust_amount", "err-insufficient_funds", &i18n);
-            participant_page(&state, Member::from_staff(m), id, pid, errors, Some(form)).await
-        }
-        Err(e) => Err(e.into()),
     }
 }

@@ -384,30 +384,25 @@ pub(super) async fn program_page(
     typed: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
-    let schedules = state.store.schedules(v.program.id).await?;
+    let schedules = state.store.schedules(&v.scope).await?;
     let members = state.store.program_members(v.program.id).await?;
     let envelopes = match v.access {
         Access::Operator | Access::Member(ProgramRole::Funder) => {
-            state.store.envelopes(v.program.id, None).await?
+            state.store.envelopes(&v.scope, None).await?
         }
         Access::Member(ProgramRole::Partner) => {
-            state.store.envelopes(v.program.id, Some(m.org.id)).await?
+            state.store.envelopes(&v.scope, Some(m.org.id)).await?
         }
         Access::Member(ProgramRole::Market) => Vec::new(),
     };
     let totals = state
         .store
-        .report_totals(&m.scope, v.program.id, ReportFilter::default())
+        .report_totals(&v.scope, ReportFilter::default())
         .await?;
     let reach = if v.is_market() {
         None
     } else {
-        Some(
-            state
-                .store
-                .reach(&m.scope, v.program.id, ReportFilter::default())
-                .await?,
-        )
+        Some(state.store.reach(&v.scope, ReportFilter::default()).await?)
     };
     let candidates = if v.is_operator() {
         state

@@ -111,29 +111,20 @@ pub async fn report(
     let v = view(&state, &m, id).await?;
     let by = Dimension::parse(&q.by).unwrap_or(Dimension::ProductGroup);
     let filter = filter_of(&q);
-    let rows = state
-        .store
-        .report(&m.scope, v.program.id, Some(by), filter)
-        .await?;
-    let totals = state
-        .store
-        .report_totals(&m.scope, v.program.id, filter)
-        .await?;
+    let rows = state.store.report(&v.scope, Some(by), filter).await?;
+    let totals = state.store.report_totals(&v.scope, filter).await?;
     let reach = if v.is_market() {
         None
     } else {
-        Some(state.store.reach(&m.scope, v.program.id, filter).await?)
+        Some(state.store.reach(&v.scope, filter).await?)
     };
     let envelopes = if v.is_market() {
         Vec::new()
     } else {
-        state.store.envelope_report(&m.scope, v.program.id).await?
+        state.store.envelope_report(&v.scope).await?
     };
     let partner_reach = if v.is_operator() || v.access_code() == ProgramRole::Funder.code() {
-        state
-            .store
-            .reach_by_partner(&m.scope, v.program.id, filter)
-            .await?
+        state.store.reach_by_partner(&v.scope, filter).await?
     } else {
         Vec::new()
     };

@@ -11,7 +11,6 @@ use axum::response::Response;
 use halles_core::coupons::{Expiry, LoadMoment};
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::refusals::Refusal;
 use halles_store::StoreError;
 use halles_store::coupons::ScheduleInput;
 use jiff::civil::Date;
@@ -100,8 +99,8 @@ pub async fn create_schedule(
         };
         match state.store.create_schedule(&v.scope, &input).await {
             Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
-            Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
-                errors.push(("ends_on".into(), i18n.t("err-ends_before_start")))
+            Err(StoreError::Invalid(fields)) => {
+                errors.extend(FormErrors::from_fields(&fields, &i18n).items)
             }
             Err(e) => return Err(e.into()),
         }

@@ -143,7 +143,7 @@ pub async fn log(
     let limit = if download_it { DOWNLOAD } else { PAGE + 1 };
     let mut rows = state
         .store
-        .transactions(&m.scope, v.program.id, &q.filter(), limit)
+        .transactions(&v.scope, &q.filter(), limit)
         .await?;
     if download_it {
         return log_download(&m.ctx, &v, &q, &rows, id);
