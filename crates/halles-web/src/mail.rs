@@ -100,7 +100,9 @@ pub async fn for_event(
         | Event::OrderCancelled { .. }
         | Event::CycleOpened { .. }
         | Event::CycleClosed { .. }
-        | Event::ClaimDecided { .. } => Ok(Vec::new()),
+        | Event::ClaimDecided { .. }
+        // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
+        | Event::LoadRun { .. } => Ok(Vec::new()),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The background worker: claims due jobs and runs them. Runs inside `serve`, or alone as
+//! The background worker: claims due jobs and runs them, and delivers domain events when no
+//! job is due. Runs inside `serve`, or alone as
 //! `halles worker` for larger deployments; several workers can share one database.
 
 use crate::jobs::{self, JobContext};
@@ -7,11 +8,12 @@ use halles_store::Store;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Runs one due job, if any. Returns whether a job was found.
+/// Runs one due job or, when none is due, delivers a batch of undelivered domain events.
+/// Returns whether there was anything to do.
 pub async fn tick(store: &Store, mailer: &Mailer, base_url: &str) -> bool {
     let job = match store.claim_job().await {
         Ok(Some(job)) => job,
-        Ok(None) => return false,
+        Ok(None) => return deliver_events(store, base_url).await,
         Err(e) => {
             tracing::warn!(error = %e, "could not claim a job");
             return false;
@@ -36,6 +38,17 @@ pub async fn tick(store: &Store, mailer: &Mailer, base_url: &str) -> bool {
         tracing::error!(job = %job.id, error = %e, "could not record a job's outcome");
     }
     true
+}
+
+/// Delivers a batch of the oldest undelivered domain events; whether there was one.
+async fn deliver_events(store: &Store, base_url: &str) -> bool {
+    match jobs::deliver_event::deliver_pending(store, base_url).await {
+        Ok(taken) => taken > 0,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not deliver events");
+            false
+        }
+    }
 }
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time,
