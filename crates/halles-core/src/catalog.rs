@@ -48,6 +48,18 @@ coded_enum!(
     }
 );
 
+impl SaleUnit {
+    /// Whether the unit divides (weight; volume when it comes): other units are counted whole.
+    pub fn divisible(self) -> bool {
+        matches!(self, SaleUnit::Kg)
+    }
+
+    /// Whether a quantity can be sold in this unit: whole numbers of pieces, bunches and cases.
+    pub fn accepts(self, q: crate::quantity::Qty) -> bool {
+        self.divisible() || q.0 % crate::quantity::Qty::SCALE == 0
+    }
+}
+
 coded_enum!(
     /// Where a product comes from (Québec institutions measure their share of Québec food).
     Origin {

@@ -20,6 +20,14 @@ coded_enum!(
     }
 );
 
+/// The rule for an order cycle's name, one for the page and the API: required, at most 120
+/// characters of clean text.
+pub fn check_cycle_name(v: &mut crate::validation::Validator, field: &str, name: &str) {
+    if v.required(field, name) {
+        v.max_len(field, name, 120);
+    }
+}
+
 impl CycleStatus {
     /// Whether a move to `to` is allowed (by hand or on time).
     pub fn can_become(self, to: CycleStatus) -> bool {

@@ -176,6 +176,8 @@ refusals! {
     NotAPartner = "not_a_partner", Rule;
     /// This organization is not a producer.
     NotAProducer = "not_a_producer", Rule;
+    /// This product is not offered in this cycle.
+    NotOffered = "not_offered", Invalid;
     /// The program owes you nothing for this period.
     NothingOwed = "nothing_owed", Rule;
     /// In this program, the operator gives the cards.
@@ -206,8 +208,12 @@ refusals! {
     ProducerNotInCycle = "producer_not_in_cycle", Rule;
     /// This producer does not work with your hub.
     ProducerNotLinked = "producer_not_linked", Rule;
+    /// This product is sold by the unit, the bunch or the case: give a whole number.
+    QtyNotWhole = "qty_not_whole", Invalid;
     /// This quantity is above the maximum allowed: 100,000 units.
     QtyTooLarge = "qty_too_large", Invalid;
+    /// Give a quantity above zero.
+    QtyZero = "qty_zero", Invalid;
     /// Give a reason.
     ReasonRequired = "reason_required", Rule;
     /// You cannot refund more than was paid.
@@ -232,6 +238,8 @@ refusals! {
     UnknownGroupOrType = "unknown_group_or_type", Rule;
     /// Choose a pickup point or a delivery zone from the list.
     UnknownLocation = "unknown_location", Rule;
+    /// This product is not in the catalog of the hub's producers.
+    UnknownProduct = "unknown_product", Invalid;
     /// This register does not exist or is closed.
     UnknownRegister = "unknown_register", Rule;
     /// Choose a participant type of the program.

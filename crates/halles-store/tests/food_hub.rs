@@ -735,3 +735,182 @@ async fn a_hub_is_reached_by_itself_its_producers_and_its_buyers_only() {
     })
     .await;
 }
+
+/// Expects a refusal with this code.
+fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, code: Refusal) {
+    match r {
+        Err(StoreError::Refused(c)) if c == code => {}
+        other => panic!("expected {code}, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn only_what_the_cycle_offers_is_ordered_in_whole_units_where_units_are_whole() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let (farm, daycare) = (
+            hs(&store, w.farm_a, w.hub).await,
+            hs(&store, w.daycare, w.hub).await,
+        );
+        // A case, a piece or a bunch is offered whole; a kilogram divides.
+        refused(
+            store
+                .save_availability(
+                    &farm,
+                    w.cycle,
+                    w.farm_a,
+                    &[(w.jam, Some((Qty(2_500), Cents(600))))],
+                )
+                .await,
+            Refusal::QtyNotWhole,
+        );
+        store
+            .save_availability(
+                &farm,
+                w.cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some((Qty(50_500), Cents(300)))),
+                    (w.jam, Some((Qty::units(10), Cents(600)))),
+                ],
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let loc = pickup(&store, &w).await;
+        let order = |lines: Vec<(ProductId, Qty)>| OrderInput {
+            buyer: w.daycare,
+            location: Some(loc),
+            po_number: String::new(),
+            note: String::new(),
+            lines,
+        };
+        // Cheese has no availability this week; an unknown id is not offered either.
+        for p in [w.cheese, ProductId(999_999)] {
+            refused(
+                store
+                    .place_order(&daycare, w.cycle, &order(vec![(p, Qty::units(1))]))
+                    .await,
+                Refusal::NotOffered,
+            );
+        }
+        refused(
+            store
+                .place_order(&daycare, w.cycle, &order(vec![(w.jam, Qty(2_500))]))
+                .await,
+            Refusal::QtyNotWhole,
+        );
+        let id = store
+            .place_order(
+                &daycare,
+                w.cycle,
+                &order(vec![(w.carrots, Qty(12_500)), (w.jam, Qty::units(2))]),
+            )
+            .await
+            .unwrap();
+        // The producer withdraws the jam: it is no longer offered, though its row remains.
+        let mut jam = store.product(&scope(w.farm_a), w.jam).await.unwrap().input;
+        jam.active = false;
+        store
+            .update_product(&scope(w.farm_a), w.jam, &jam)
+            .await
+            .unwrap();
+        refused(
+            store
+                .place_order(&daycare, w.cycle, &order(vec![(w.jam, Qty::units(1))]))
+                .await,
+            Refusal::NotOffered,
+        );
+        refused(
+            store
+                .update_order(&daycare, id, &order(vec![(w.jam, Qty::units(3))]))
+                .await,
+            Refusal::NotOffered,
+        );
+        // Nothing of the refused attempts was reserved.
+        let grid = store
+            .availability_grid(&farm, w.cycle, w.farm_a)
+            .await
+            .unwrap();
+        let jam_row = grid.iter().find(|g| g.product.id == w.jam).unwrap();
+        assert_eq!(jam_row.reserved, Qty::units(2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
+    on_every_db(|store, _| async move {
+        let w = world(&store).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let standing = |lines: Vec<(ProductId, Qty)>, place: &str| {
+            halles_store::hub::standing::StandingInput {
+                buyer: w.daycare,
+                every_weeks: 1,
+                until: at("2027-03-01T00:00:00Z"),
+                location_name: place.into(),
+                po_number: String::new(),
+                note: String::new(),
+                lines,
+            }
+        };
+        let outsider = new_org(&store, OrgKind::Producer, "Ferme hors pôle").await;
+        let foreign = store
+            .create_product(
+                &scope(outsider),
+                &product("Poireaux", SaleUnit::Each, TaxClass::ZeroRated),
+            )
+            .await
+            .unwrap()
+            .id;
+        for (lines, place, code) in [
+            (
+                vec![(ProductId(999_999), Qty::units(1))],
+                "Entrepôt",
+                Refusal::UnknownProduct,
+            ),
+            (
+                vec![(foreign, Qty::units(1))],
+                "Entrepôt",
+                Refusal::UnknownProduct,
+            ),
+            (vec![(w.carrots, Qty::ZERO)], "Entrepôt", Refusal::QtyZero),
+            (vec![(w.jam, Qty(1_500))], "Entrepôt", Refusal::QtyNotWhole),
+            (
+                vec![(w.carrots, Qty(1_500))],
+                "Quai inconnu",
+                Refusal::UnknownLocation,
+            ),
+        ] {
+            refused(
+                store
+                    .create_standing_order(&daycare, &standing(lines, place))
+                    .await,
+                code,
+            );
+        }
+        store
+            .create_standing_order(
+                &daycare,
+                &standing(vec![(w.carrots, Qty(1_500))], "Entrepôt"),
+            )
+            .await
+            .unwrap();
+        // A cycle needs a name, whoever asks.
+        let h = hs(&store, w.hub, w.hub).await;
+        let mut input = CycleInput {
+            name: "   ".into(),
+            opens_at: at("2026-12-07T13:00:00Z"),
+            closes_at: at("2026-12-10T22:00:00Z"),
+            delivery_note: String::new(),
+            order_fee: Cents(0),
+            producers: vec![w.farm_a],
+            locations: vec![],
+        };
+        refused(store.create_cycle(&h, &input).await, Refusal::NameRequired);
+        input.name = "Semaine 2".into();
+        store.create_cycle(&h, &input).await.unwrap();
+    })
+    .await;
+}

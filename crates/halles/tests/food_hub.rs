@@ -1003,3 +1003,89 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn what_the_cycle_does_not_offer_is_refused_and_sold_out_products_come_last_without_a_box() {
+    for app in TestApp::on_every_db().await {
+        let w = support::load::seed(&app.store, 1, 1_000, 1, 5).await;
+        let (buyer, secret) = w.buyers[0].clone();
+        let hub = app.store.own_hub(&scope(w.hub)).await.unwrap();
+        let cycle = halles_core::CycleId(w.cycle);
+        let farm = app.store.cycle(&hub, cycle).await.unwrap().producers[0];
+        // The producer withdraws its first product; its availability row stays.
+        let withdrawn = halles_core::ProductId(w.products[0]);
+        let mut p = app
+            .store
+            .product(&scope(farm), withdrawn)
+            .await
+            .unwrap()
+            .input;
+        p.active = false;
+        app.store
+            .update_product(&scope(farm), withdrawn, &p)
+            .await
+            .unwrap();
+        let order = |product: i64, quantity: &str| {
+            let mut body = support::load::order_body(&w, product, 1);
+            body["lines"][0]["quantity"] = json!(quantity);
+            reqwest::Client::new()
+                .post(app.at(&support::load::orders_path(buyer)))
+                .bearer_auth(&secret)
+                .json(&body)
+                .send()
+        };
+        for (product, quantity, code) in [
+            (w.products[0], "1", "not_offered"),
+            (999_999, "1", "not_offered"),
+            (w.products[1], "1.5", "qty_not_whole"),
+        ] {
+            let res = order(product, quantity).await.unwrap();
+            assert_eq!(res.status(), 422, "{product} × {quantity}");
+            let p: Value = res.json().await.unwrap();
+            assert_eq!(p["code"], code, "{p}");
+        }
+        // The last units of a product sell out.
+        let res = order(w.products[2], "5").await.unwrap();
+        assert_eq!(res.status(), 201);
+
+        // The shop page: the form comes back with the message, the sold-out product is last
+        // and has no quantity box.
+        app.user("achat@x.example", Some((buyer, Role::Staff)))
+            .await;
+        let b = app.logged_in("achat@x.example").await;
+        let shop = format!("/o/{buyer}/boutique/{}/{}", w.hub, w.cycle);
+        let page = b.get(&shop).await.text().await.unwrap();
+        let sold_out = w.products[2];
+        assert!(page.contains("Épuisé"), "{page}");
+        assert!(!page.contains(&format!("name=\"qty_{sold_out}\"")));
+        assert!(
+            page.find(&format!("p-{sold_out}\"")) > page.find(&format!("p-{}\"", w.products[4])),
+            "sold out after the available ones"
+        );
+        let field = format!("qty_{}", w.products[0]);
+        let location = w.location.to_string();
+        let res = b
+            .post_form(&shop, &[(&field, "1"), ("location", &location)])
+            .await;
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("pas offert dans ce cycle"), "{page}");
+
+        // A blank cycle name: the API refuses it on its field, as the page does.
+        let token = app.token(w.hub, &[Scope::CyclesWrite]).await;
+        let now = app.store.now();
+        let res = reqwest::Client::new()
+            .post(app.at(&format!("/api/v1/organizations/{}/order-cycles", w.hub)))
+            .bearer_auth(&token)
+            .json(&json!({"name": "  ", "opens_at": now.to_string(),
+                "closes_at": (now + SignedDuration::from_hours(48)).to_string()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "name", "{p}");
+        assert_eq!(p["errors"][0]["code"], "required", "{p}");
+        app.stop().await;
+    }
+}

@@ -193,6 +193,11 @@ impl Store {
     /// Creates a draft cycle with its producers and locations.
     pub async fn create_cycle(&self, hs: &HubScope, c: &CycleInput) -> StoreResult<CycleId> {
         let scope = hs.own()?.tenant();
+        let mut v = halles_core::validation::Validator::new();
+        halles_core::ordering::check_cycle_name(&mut v, "name", &c.name);
+        if v.finish().is_err() {
+            return Err(StoreError::Refused(Refusal::NameRequired));
+        }
         if c.closes_at <= c.opens_at {
             return Err(StoreError::Refused(Refusal::ClosesBeforeOpening));
         }
@@ -508,14 +513,19 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         for (product, offer) in entries {
-            let owned =
-                sqlx::query("SELECT 1 AS one FROM products WHERE organization_id = $1 AND id = $2")
-                    .bind(producer.0)
-                    .bind(product.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if owned.is_none() {
-                return Err(StoreError::NotFound);
+            let unit: String = sqlx::query_scalar(
+                "SELECT unit FROM products WHERE organization_id = $1 AND id = $2",
+            )
+            .bind(producer.0)
+            .bind(product.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let unit: halles_core::catalog::SaleUnit = parsed(&unit, "unit")?;
+            if let Some((q, _)) = offer
+                && !unit.accepts(*q)
+            {
+                return Err(StoreError::Refused(Refusal::QtyNotWhole));
             }
             let (qty, price) = offer.unwrap_or((Qty::ZERO, Cents::ZERO));
             // New remaining = new quantity − already reserved; refused below zero.

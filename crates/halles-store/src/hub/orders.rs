@@ -8,6 +8,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::platform::idempotency::KeyRow;
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::catalog::SaleUnit;
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
 use halles_core::pricing::{
@@ -290,7 +291,7 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
         let c = self.cycle_of(hub, cycle).await?;
-        let taxes = self.tax_classes(&lines).await?;
+        let taxes = self.tax_classes(hub, cycle, &lines).await?;
         let now = self.now();
         let store = self.clone();
         let scope = *hs.tenant();
@@ -479,22 +480,32 @@ impl Store {
     }
 
     /// What pricing needs to know of each product (tax class, catch weight), read before the
-    /// write transaction.
+    /// write transaction. A product the cycle does not offer (no availability, or withdrawn by
+    /// its producer) is refused (`not_offered`), as is a part of a unit counted whole
+    /// (`qty_not_whole`).
     async fn tax_classes(
         &self,
+        hub: OrgId,
+        cycle: CycleId,
         lines: &[(ProductId, Qty)],
     ) -> StoreResult<HashMap<ProductId, LineFacts>> {
-        let marks: Vec<String> = (1..=lines.len()).map(|i| format!("${i}")).collect();
+        let marks: Vec<String> = (4..lines.len() + 4).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT id, tax_class, catch_weight, est_weight_g FROM products WHERE id IN ({})",
+            "SELECT p.id, p.tax_class, p.catch_weight, p.est_weight_g, p.unit FROM products p \
+             JOIN availability a ON a.producer_id = p.organization_id AND a.product_id = p.id \
+             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND p.id IN ({})",
             marks.join(", ")
         );
-        let mut q = sqlx::query_as::<_, (i64, String, Flag, Option<i64>)>(&sql);
+        let mut q = sqlx::query_as::<_, (i64, String, Flag, Option<i64>, String)>(&sql)
+            .bind(hub.0)
+            .bind(cycle.0)
+            .bind(true);
         for (p, _) in lines {
             q = q.bind(p.0);
         }
         let mut out = HashMap::new();
-        for (id, tax_class, catch, est_weight_g) in q.fetch_all(&self.pool).await? {
+        let mut units = HashMap::new();
+        for (id, tax_class, catch, est_weight_g, unit) in q.fetch_all(&self.pool).await? {
             out.insert(
                 ProductId(id),
                 LineFacts {
@@ -502,10 +513,16 @@ impl Store {
                     est_weight_g: if catch.0 { est_weight_g } else { None },
                 },
             );
+            units.insert(ProductId(id), parsed::<SaleUnit>(&unit, "unit")?);
         }
-        // An unknown product cannot be offered: the same answer as an empty shelf.
-        if let Some((p, _)) = lines.iter().find(|(p, _)| !out.contains_key(p)) {
-            return Err(StoreError::Shortage(*p));
+        for (p, q) in lines {
+            match units.get(p) {
+                None => return Err(StoreError::Refused(Refusal::NotOffered)),
+                Some(u) if !u.accepts(*q) => {
+                    return Err(StoreError::Refused(Refusal::QtyNotWhole));
+                }
+                Some(_) => {}
+            }
         }
         Ok(out)
     }
@@ -596,7 +613,7 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle_of(hub, before.cycle).await?;
-        let taxes = self.tax_classes(&lines).await?;
+        let taxes = self.tax_classes(hub, before.cycle, &lines).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;

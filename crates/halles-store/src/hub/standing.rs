@@ -6,8 +6,9 @@ use crate::db::ms;
 use crate::hub::HubScope;
 use crate::hub::orders::OrderInput;
 use crate::platform::audit::{self, Action, Change};
-use crate::platform::rows::{Flag, instant};
+use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::catalog::SaleUnit;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrderId, OrgId, ProductId, StandingOrderId};
@@ -175,8 +176,38 @@ impl Store {
         if s.lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
-        for (_, q) in &s.lines {
+        for (p, q) in &s.lines {
             q.within()?;
+            if q.0 <= 0 {
+                return Err(StoreError::Refused(Refusal::QtyZero));
+            }
+            // A product of a producer the hub works with, in its own unit.
+            let unit: String = sqlx::query_scalar(
+                "SELECT p.unit FROM products p JOIN hub_producers l ON l.producer_id = p.organization_id \
+                 WHERE l.organization_id = $1 AND p.id = $2",
+            )
+            .bind(hub.0)
+            .bind(p.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::Refused(Refusal::UnknownProduct))?;
+            if !parsed::<SaleUnit>(&unit, "unit")?.accepts(*q) {
+                return Err(StoreError::Refused(Refusal::QtyNotWhole));
+            }
+        }
+        // A pickup point or zone is named as the hub's cycles name it; none means the first.
+        let place = s.location_name.trim();
+        if !place.is_empty() {
+            let known = sqlx::query(
+                "SELECT 1 AS one FROM cycle_locations WHERE organization_id = $1 AND name = $2 LIMIT 1",
+            )
+            .bind(hub.0)
+            .bind(place)
+            .fetch_optional(&self.pool)
+            .await?;
+            if known.is_none() {
+                return Err(StoreError::Refused(Refusal::UnknownLocation));
+            }
         }
         let now = self.now();
         if s.until <= now {
@@ -403,14 +434,46 @@ impl Store {
     /// Places one standing order with what is available: a line short of stock is lowered to
     /// what remains (or dropped), and the order is tried again.
     async fn run_one(&self, s: &StandingOrder, c: &crate::hub::cycles::Cycle) -> StoreResult<Run> {
-        let location = c
-            .locations
+        // The named pickup point or zone, never another one in its place; none named: the first.
+        let location = if s.input.location_name.trim().is_empty() {
+            c.locations.first()
+        } else {
+            let found = c
+                .locations
+                .iter()
+                .find(|l| l.input.name == s.input.location_name.trim());
+            if found.is_none() && !c.locations.is_empty() {
+                return Ok(Run {
+                    cycle: c.id,
+                    order: None,
+                    outcome: format!("failed:{}", Refusal::UnknownLocation),
+                    shortages: Vec::new(),
+                    at: self.now(),
+                });
+            }
+            found
+        }
+        .map(|l| l.id);
+        // A product this cycle does not offer is short of all of it.
+        let offered: Vec<i64> = sqlx::query_scalar(
+            "SELECT a.product_id FROM availability a JOIN products p ON p.organization_id = a.producer_id \
+             AND p.id = a.product_id WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3",
+        )
+        .bind(s.hub.0)
+        .bind(c.id.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        let (mut lines, missing): (Vec<_>, Vec<_>) = s
+            .input
+            .lines
             .iter()
-            .find(|l| l.input.name == s.input.location_name)
-            .or(c.locations.first())
-            .map(|l| l.id);
-        let mut lines = s.input.lines.clone();
-        let mut shortages: Vec<(ProductId, Qty, Qty)> = Vec::new();
+            .copied()
+            .partition(|(p, _)| offered.contains(&p.0));
+        let mut shortages: Vec<(ProductId, Qty, Qty)> = missing
+            .into_iter()
+            .map(|(p, q)| (p, q, Qty::ZERO))
+            .collect();
         let scope = HubScope::system(s.hub);
         for _ in 0..=s.input.lines.len() {
             if lines.is_empty() {

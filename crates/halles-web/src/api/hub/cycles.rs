@@ -134,6 +134,9 @@ pub async fn create_cycle(
     // Order cycles are a hub's: another kind is refused before its body is read.
     let hs = state.store.own_hub(&a.scope).await?;
     let ApiJson(body) = body?;
+    let mut v = halles_core::validation::Validator::new();
+    halles_core::ordering::check_cycle_name(&mut v, "name", &body.name);
+    v.finish().map_err(ApiError::Validation)?;
     let opens_at = body
         .opens_at
         .parse()

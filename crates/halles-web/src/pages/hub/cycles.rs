@@ -76,8 +76,7 @@ impl CycleForm {
 
     fn parse(&self) -> Result<CycleInput, Vec<FieldError>> {
         let mut v = Validator::new();
-        v.required("name", &self.name);
-        v.max_len("name", &self.name, 120);
+        halles_core::ordering::check_cycle_name(&mut v, "name", &self.name);
         let opens = local_time(&self.opens_at);
         if opens.is_none() {
             v.add("opens_at", "datetime_invalid");

@@ -68,6 +68,8 @@ pub struct CatalogQuery {
 pub struct Line {
     item: CatalogItem,
     qty: String,
+    /// Nothing left and nothing of it in this order: shown without a quantity box.
+    sold_out: bool,
 }
 
 #[derive(Template)]
@@ -289,9 +291,17 @@ async fn catalog_page(
                     .map(|q| m.ctx.i18n.qty(*q))
                     .unwrap_or_default(),
             };
-            Line { item, qty }
+            let sold_out = item.remaining.0 <= 0 && qty.trim().is_empty();
+            Line {
+                item,
+                qty,
+                sold_out,
+            }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Sold-out products come after the available ones, in the same order.
+    let mut lines = lines;
+    lines.sort_by_key(|l| l.sold_out);
     let editing = t.editing.is_some();
     let (location, po_number, note) = match (t.editing, typed.is_empty()) {
         (Some(id), true) => {

@@ -8,7 +8,6 @@ use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use halles_core::refusals::Refusal;
 use halles_core::{OrderId, OrgId, ProductId, StandingOrderId};
 use halles_store::StoreError;
 use halles_store::hub::standing::{StandingInput, StandingOrder};
@@ -125,12 +124,7 @@ pub async fn repeat(
             ))
         }
         Err(StoreError::Refused(code)) => {
-            let key = match code {
-                Refusal::EveryWeeksInvalid => "err-every_weeks_invalid",
-                Refusal::UntilInPast => "err-until_in_past",
-                _ => "err-empty_order",
-            };
-            let [f, k] = flash_headers("error", key, secure);
+            let [f, k] = flash_headers("error", &format!("err-{code}"), secure);
             Ok(see_other(&back, [f, k]))
         }
         Err(e) => Err(e.into()),
