@@ -2,8 +2,8 @@
 
 use crate::ctx::Ctx;
 use crate::errors::{PageError, render};
+use crate::pages::paths;
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::accounts::Lang;
@@ -112,22 +112,28 @@ fn help(mut page: Ctx, lang: Lang, slug: &str) -> Result<Response, PageError> {
 }
 
 /// `/aide`.
-pub async fn index_fr(page: Ctx) -> Result<Response, PageError> {
+pub async fn index_fr(_: paths::HelpFr, page: Ctx) -> Result<Response, PageError> {
     help(page, Lang::Fr, "index")
 }
 
 /// `/help`.
-pub async fn index_en(page: Ctx) -> Result<Response, PageError> {
+pub async fn index_en(_: paths::HelpEn, page: Ctx) -> Result<Response, PageError> {
     help(page, Lang::En, "index")
 }
 
 /// `/aide/{guide}`.
-pub async fn guide_fr(page: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
+pub async fn guide_fr(
+    paths::GuideFr(slug): paths::GuideFr,
+    page: Ctx,
+) -> Result<Response, PageError> {
     help(page, Lang::Fr, &slug)
 }
 
 /// `/help/{guide}`.
-pub async fn guide_en(page: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
+pub async fn guide_en(
+    paths::GuideEn(slug): paths::GuideEn,
+    page: Ctx,
+) -> Result<Response, PageError> {
     help(page, Lang::En, &slug)
 }
 

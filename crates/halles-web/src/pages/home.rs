@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, SignedIn};
 use crate::errors::{PageError, render};
+use crate::pages::paths;
 use crate::pages::see_other;
 use askama::Template;
 use axum::extract::State;
@@ -29,9 +30,9 @@ struct NoOrgPage {
 }
 
 /// `/`: the first organization of a signed-in person, else the login page.
-pub async fn root(signed: Result<SignedIn, PageError>) -> Response {
+pub async fn root(_: paths::Root, signed: Result<SignedIn, PageError>) -> Response {
     let Ok(SignedIn { ctx, user }) = signed else {
-        return see_other("/connexion", []);
+        return see_other(&paths::Login.to_string(), []);
     };
     // Land where the person does the most: the strongest role, then the name.
     let best = ctx
@@ -39,10 +40,10 @@ pub async fn root(signed: Result<SignedIn, PageError>) -> Response {
         .iter()
         .min_by_key(|m| std::cmp::Reverse(m.role));
     if let Some(first) = best {
-        return see_other(&format!("/o/{}", first.org.id), []);
+        return see_other(&paths::OrgHome(first.org.id).to_string(), []);
     }
     if user.is_platform_admin {
-        return see_other("/admin", []);
+        return see_other(&paths::Admin.to_string(), []);
     }
     let lang = ctx.i18n.lang;
     render(&NoOrgPage { page: ctx }, lang)
@@ -60,10 +61,14 @@ struct OrgHomePage {
 }
 
 /// An organization's home: who we are here and what to do next.
-pub async fn org_home(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn org_home(
+    _: paths::OrgHome,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     if let Some(program) = m.program {
         return Ok(crate::pages::see_other(
-            &format!("/o/{}/programmes/{program}", m.org.id),
+            &paths::Program(m.org.id, program).to_string(),
             [],
         ));
     }

@@ -4,6 +4,7 @@ pub mod coupons;
 pub mod help;
 pub mod home;
 pub mod hub;
+pub mod paths;
 pub mod platform;
 
 use crate::AppState;
@@ -13,6 +14,7 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
+use axum_extra::routing::{SecondElementIs, TypedPath};
 
 /// The largest upload a page takes (photos, card artwork, participant lists).
 const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
@@ -75,6 +77,36 @@ impl Routes {
         );
         self.list.push(("POST", path));
         self
+    }
+
+    /// `GET` at the typed path the handler takes first ([`paths`]).
+    pub fn typed_get<H, T, P>(self, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.get(P::PATH, handler)
+    }
+
+    /// `POST` at the typed path the handler takes first ([`paths`]).
+    pub fn typed_post<H, T, P>(self, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.post(P::PATH, handler)
+    }
+
+    /// `POST` at the typed path the handler takes first, taking an upload of up to 8 MiB.
+    pub fn typed_post_upload<H, T, P>(self, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.post_upload(P::PATH, handler)
     }
 
     /// An old path that answers, whatever the method, a permanent redirect (308: a POST keeps
@@ -159,12 +191,12 @@ fn moved_to(old: &str, new: &str, uri: &Uri) -> String {
 /// The root pages: home, help, the API's page.
 pub fn root() -> Routes {
     Routes::new()
-        .get("/", home::root)
-        .get("/api/docs", crate::api::docs::page)
-        .get("/aide", help::index_fr)
-        .get("/help", help::index_en)
-        .get("/aide/{guide}", help::guide_fr)
-        .get("/help/{guide}", help::guide_en)
+        .typed_get(home::root)
+        .get(paths::ApiDocs::PATH, crate::api::docs::page)
+        .typed_get(help::index_fr)
+        .typed_get(help::index_en)
+        .typed_get(help::guide_fr)
+        .typed_get(help::guide_en)
 }
 
 /// Every page route: the root pages' and the three domains'.
@@ -210,6 +242,16 @@ pub fn download(
         bytes,
     )
         .into_response())
+}
+
+impl crate::ctx::Ctx {
+    /// The organization of this page, to build its links from [`paths`]; outside an
+    /// organization, `OrgId(0)`, which is no one's.
+    pub fn org(&self) -> halles_core::OrgId {
+        self.current
+            .as_ref()
+            .map_or(halles_core::OrgId(0), |c| c.org.id)
+    }
 }
 
 /// A form with nothing but its CSRF token (buttons that act).

@@ -6,16 +6,17 @@ use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::coupons::programs::{ProgramView, view};
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::coupons::CardStatus;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::{CardBatchId, CardId, ProductGroupId, ProgramId};
+use halles_core::{CardBatchId, ProductGroupId, ProgramId};
 use halles_store::StoreError;
 use halles_store::coupons::Card;
 use serde::Deserialize;
@@ -45,7 +46,7 @@ pub struct CardsQuery {
 async fn cards_page(
     state: &AppState,
     m: Member,
-    id: i64,
+    id: ProgramId,
     status: String,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
@@ -85,9 +86,9 @@ async fn cards_page(
 
 /// The program's cards and batches.
 pub async fn cards(
+    paths::Cards(_, id): paths::Cards,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<CardsQuery>,
 ) -> Result<Response, PageError> {
     cards_page(&state, m, id, q.status, FormErrors::none()).await
@@ -102,9 +103,9 @@ pub struct BatchForm {
 
 /// Creates a batch of cards (the operator).
 pub async fn create_batch(
+    paths::Cards(_, id): paths::Cards,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
     let size: u32 = form.size.trim().parse().unwrap_or(0);
@@ -116,10 +117,7 @@ pub async fn create_batch(
                 "flash-batch-created",
                 state.config.secure_cookies,
             );
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
-                [f, k],
-            ))
+            Ok(see_other(&paths::Cards(m.org.id, id).to_string(), [f, k]))
         }
         Err(StoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&fields, &m.ctx.i18n);
@@ -131,18 +129,12 @@ pub async fn create_batch(
 
 /// The printable sheet of a batch (PDF): numbers and QR codes leading to the balance page.
 pub async fn batch_pdf(
+    paths::CardBatchPdf(_, id, batch): paths::CardBatchPdf,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, batch)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let scope = state
-        .store
-        .operated_program(&m.scope, ProgramId(id))
-        .await?;
-    let cards = state
-        .store
-        .cards(&scope, None, Some(CardBatchId(batch)))
-        .await?;
+    let scope = state.store.operated_program(&m.scope, id).await?;
+    let cards = state.store.cards(&scope, None, Some(batch)).await?;
     let program = scope.program();
     if cards.is_empty() {
         return Err(StoreError::NotFound.into());
@@ -184,13 +176,12 @@ pub async fn batch_pdf(
 /// Operator actions on a card: `cadeau` (gift funds), `ajuster` (manual load or correction),
 /// `desactiver`, `activer`, `retrouvee` (unlock a lost card).
 pub async fn card_action(
+    paths::CardAction(_, id, card, action): paths::CardAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, card, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let card = CardId(card);
     // The card must be one of this program's (a page under one program never acts on another's).
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     state.store.program_card(&program, card).await?;
@@ -224,10 +215,7 @@ pub async fn card_action(
     match result {
         Ok(()) => {
             let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}/cartes", m.org.id),
-                [f, k],
-            ))
+            Ok(see_other(&paths::Cards(m.org.id, id).to_string(), [f, k]))
         }
         Err(StoreError::Refused(code)) => {
             let errors = FormErrors {

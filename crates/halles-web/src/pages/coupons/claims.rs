@@ -8,14 +8,16 @@ use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::coupons::reports::FormatQuery;
+use crate::pages::paths;
 use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
+use halles_core::ClaimId;
+use halles_core::ProgramId;
 use halles_core::coupons::ClaimStatus;
 use halles_core::refusals::Refusal;
-use halles_core::{ClaimId, PaymentBatchId};
 use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{Claim, OwedPeriod, PaymentBatch};
@@ -70,9 +72,9 @@ impl ClaimsPage {
 /// The claims page: for a market, its closed periods (claim one) and its claims; for the
 /// operator, every claim (approve, refuse, batch) and the payment batches.
 pub async fn claims(
+    paths::Claims(_, id): paths::Claims,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<ClaimsQuery>,
 ) -> Result<Response, PageError> {
     claims_page(&state, m, id, q.status, FormErrors::none(), HashMap::new()).await
@@ -81,7 +83,7 @@ pub async fn claims(
 async fn claims_page(
     state: &AppState,
     m: Member,
-    id: i64,
+    id: ProgramId,
     status: String,
     errors: FormErrors,
     form: HashMap<String, String>,
@@ -115,7 +117,7 @@ async fn claims_page(
 async fn refused(
     state: &AppState,
     m: Member<StaffRole>,
-    id: i64,
+    id: ProgramId,
     code: Refusal,
     field: String,
     form: HashMap<String, String>,
@@ -134,16 +136,16 @@ async fn refused(
     .await
 }
 
-fn back(m: &Member<StaffRole>, to: &str, flash: &str, state: &AppState) -> Response {
+fn back(to: impl std::fmt::Display, flash: &str, state: &AppState) -> Response {
     let [f, k] = flash_headers("success", flash, state.config.secure_cookies);
-    see_other(&format!("/o/{}/programmes/{to}", m.org.id), [f, k])
+    see_other(&to.to_string(), [f, k])
 }
 
 /// The market files a claim for the period starting on `period`, with an optional note.
 pub async fn file(
+    paths::Claims(_, id): paths::Claims,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let raw = form.get("period").map(|s| s.trim()).unwrap_or("");
@@ -155,8 +157,7 @@ pub async fn file(
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.file_claim(&program, start, note).await {
         Ok(_) => Ok(back(
-            &m,
-            &format!("{id}/reclamations"),
+            paths::Claims(m.org.id, id),
             "flash-claim-filed",
             &state,
         )),
@@ -167,9 +168,9 @@ pub async fn file(
 
 /// The operator approves (`approuver`) or refuses (`refuser`, with a reason) a claim.
 pub async fn decide(
+    paths::ClaimDecide(_, id, claim, action): paths::ClaimDecide,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, claim, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let approve = match action.as_str() {
@@ -188,15 +189,10 @@ pub async fn decide(
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state
         .store
-        .decide_claim(&program, ClaimId(claim), approve, reason)
+        .decide_claim(&program, claim, approve, reason)
         .await
     {
-        Ok(_) => Ok(back(
-            &m,
-            &format!("{id}/reclamations"),
-            "flash-saved",
-            &state,
-        )),
+        Ok(_) => Ok(back(paths::Claims(m.org.id, id), "flash-saved", &state)),
         Err(StoreError::Refused(code)) => refused(&state, m, id, code, field, form).await,
         Err(e) => Err(e.into()),
     }
@@ -204,9 +200,9 @@ pub async fn decide(
 
 /// The operator gathers the ticked approved claims (`claim` boxes) into a payment batch.
 pub async fn create_batch(
+    paths::Payments(_, id): paths::Payments,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let claims: Vec<ClaimId> = form
@@ -217,8 +213,7 @@ pub async fn create_batch(
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.create_payment_batch(&program, &claims).await {
         Ok(b) => Ok(back(
-            &m,
-            &format!("{id}/paiements/{}", b.id),
+            paths::PaymentBatch(m.org.id, id, b.id),
             "flash-payment-batch-created",
             &state,
         )),
@@ -244,16 +239,13 @@ struct BatchPage {
 /// A payment batch with its claims and the form that marks it paid; `format=csv|xlsx`
 /// downloads it (one line per claim, for the bank or the books).
 pub async fn batch(
+    paths::PaymentBatch(_, id, batch): paths::PaymentBatch,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, batch)): Path<(i64, i64, i64)>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
-    let (batch, claims) = state
-        .store
-        .payment_batch(&v.scope, PaymentBatchId(batch))
-        .await?;
+    let (batch, claims) = state.store.payment_batch(&v.scope, batch).await?;
     if f.format == "csv" || f.format == "xlsx" {
         let p = &m.ctx;
         let mut table = Table::new(
@@ -326,22 +318,31 @@ fn batch_page(
     render_form(&page, lang, failed)
 }
 
+/// The date a batch was paid on and the payment's reference.
+#[derive(Debug, Deserialize)]
+pub struct PaidForm {
+    #[serde(default)]
+    paid_on: String,
+    #[serde(default)]
+    reference: String,
+}
+
 /// The operator marks a batch paid on a date with the payment's reference; each market in it
 /// gets a remittance notice by e-mail.
 pub async fn pay(
+    paths::PaymentBatchPaid(_, id, batch): paths::PaymentBatchPaid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, batch)): Path<(i64, i64, i64)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<PaidForm>,
 ) -> Result<Response, PageError> {
-    let paid_on = form.get("paid_on").map(|s| s.trim()).unwrap_or("");
-    let reference = form.get("reference").map(|s| s.trim()).unwrap_or("");
+    let paid_on = form.paid_on.trim();
+    let reference = form.reference.trim();
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let result = match paid_on.parse::<Date>() {
         Ok(d) => {
             state
                 .store
-                .mark_batch_paid(&program, PaymentBatchId(batch), d, reference)
+                .mark_batch_paid(&program, batch, d, reference)
                 .await
         }
         Err(_) => Err(StoreError::field("paid_on", Refusal::DateInvalid)),
@@ -349,18 +350,14 @@ pub async fn pay(
     match result {
         // The store records the event; the worker e-mails the remittance notices.
         Ok(_) => Ok(back(
-            &m,
-            &format!("{id}/paiements/{batch}"),
+            paths::PaymentBatch(m.org.id, id, batch),
             "flash-batch-paid",
             &state,
         )),
         Err(e) => {
             let errors = FormErrors::from_store(e, "reference", &m.ctx.i18n)?;
             let v = view(&state, &m, id).await?;
-            let (b, claims) = state
-                .store
-                .payment_batch(&program, PaymentBatchId(batch))
-                .await?;
+            let (b, claims) = state.store.payment_batch(&program, batch).await?;
             let typed = (paid_on.to_owned(), reference.to_owned());
             Ok(batch_page(m.ctx, v, b, claims, errors, typed))
         }

@@ -5,9 +5,10 @@ use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::OrgId;
 use halles_core::ScheduleId;
@@ -19,25 +20,18 @@ use std::collections::HashMap;
 
 /// Deletes an envelope nothing has used (the operator); one in use stays, with a message.
 pub async fn delete_envelope(
+    paths::EnvelopeDelete(_, id, envelope): paths::EnvelopeDelete,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, envelope)): Path<(i64, i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
-    match state
-        .store
-        .delete_envelope(&program, halles_core::EnvelopeId(envelope))
-        .await
-    {
+    match state.store.delete_envelope(&program, envelope).await {
         Ok(()) => Ok(back(&m, id, "flash-envelope-deleted", &state)),
         Err(StoreError::Refused(code)) => {
             let [f, k] =
                 flash_headers("error", &format!("err-{code}"), state.config.secure_cookies);
-            Ok(see_other(
-                &format!("/o/{}/programmes/{id}", m.org.id),
-                [f, k],
-            ))
+            Ok(see_other(&paths::Program(m.org.id, id).to_string(), [f, k]))
         }
         Err(e) => Err(e.into()),
     }
@@ -45,9 +39,9 @@ pub async fn delete_envelope(
 
 /// Sets an envelope (the operator).
 pub async fn set_envelope(
+    paths::Envelopes(_, id): paths::Envelopes,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;

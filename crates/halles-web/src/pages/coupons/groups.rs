@@ -4,19 +4,20 @@ use super::programs::{back, program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::pages::paths;
 use crate::security::CsrfForm;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::OrgId;
-use halles_core::ProductGroupId;
 use halles_store::StoreError;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Adds a product group (the operator): names in French and English.
 pub async fn add_group(
+    paths::Groups(_, id): paths::Groups,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -32,12 +33,12 @@ pub async fn add_group(
 /// Renames, moves or deletes a product group (the operator): `action` is `renommer`, `monter`,
 /// `descendre` or `supprimer`. A refusal comes back on the program's page, on the group's form.
 pub async fn group_action(
+    paths::GroupAction(_, id, group, action): paths::GroupAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, group, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let (program, g) = (program_scope(&state, &m, id).await?, ProductGroupId(group));
+    let program = program_scope(&state, &m, id).await?;
     let field = |lang: &str| format!("group_{group}_{lang}");
     let get = |k: String| {
         form.get(&k)
@@ -48,12 +49,12 @@ pub async fn group_action(
     let result = match action.as_str() {
         "renommer" => {
             store
-                .rename_product_group(&program, g, &get(field("fr")), &get(field("en")))
+                .rename_product_group(&program, group, &get(field("fr")), &get(field("en")))
                 .await
         }
-        "monter" => store.move_product_group(&program, g, true).await,
-        "descendre" => store.move_product_group(&program, g, false).await,
-        "supprimer" => store.delete_product_group(&program, g).await,
+        "monter" => store.move_product_group(&program, group, true).await,
+        "descendre" => store.move_product_group(&program, group, false).await,
+        "supprimer" => store.delete_product_group(&program, group).await,
         _ => return Err(StoreError::NotFound.into()),
     };
     let at = field("fr");
@@ -63,9 +64,9 @@ pub async fn group_action(
 /// Creates a market group, with one of the program's markets as its manager or none (the
 /// operator).
 pub async fn add_market_group(
+    paths::MarketGroups(_, id): paths::MarketGroups,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let name = form.get("market_group").map(|s| s.trim()).unwrap_or("");
@@ -90,21 +91,28 @@ pub async fn add_market_group(
     .await
 }
 
+/// The market to place and its group (none: out of any).
+#[derive(Debug, Deserialize)]
+pub struct PlaceMarketForm {
+    #[serde(default)]
+    market: String,
+    #[serde(default)]
+    group: String,
+}
+
 /// Puts one of the program's markets in a market group, or out of any (the operator).
 pub async fn place_market(
+    paths::MarketGroupPlace(_, id): paths::MarketGroupPlace,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<PlaceMarketForm>,
 ) -> Result<Response, PageError> {
-    let market = OrgId(
-        form.get("market")
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0),
-    );
+    let market = OrgId(form.market.trim().parse().unwrap_or(0));
     let group = form
-        .get("group")
-        .and_then(|s| s.trim().parse().ok())
+        .group
+        .trim()
+        .parse()
+        .ok()
         .map(halles_core::MarketGroupId);
     let program = program_scope(&state, &m, id).await?;
     state

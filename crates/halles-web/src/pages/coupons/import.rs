@@ -5,12 +5,14 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::flash_headers;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::ProgramId;
 use halles_core::ScheduleId;
 use halles_docs::Table;
 use halles_store::coupons::{ImportReport, ImportRow, ProductGroup, Program, Schedule};
@@ -174,7 +176,7 @@ impl ImportPage {
 async fn import_page(
     state: &AppState,
     m: Member<StaffRole>,
-    id: i64,
+    id: ProgramId,
     errors: FormErrors,
     consent_purpose: String,
     schedule: Option<i64>,
@@ -206,9 +208,9 @@ async fn import_page(
 
 /// The import page.
 pub async fn form(
+    paths::ParticipantsImport(_, id): paths::ParticipantsImport,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     state.store.participants(&program, "-").await?;
@@ -237,9 +239,9 @@ pub struct FormatQuery {
 /// program administered off the platform, with the allocation's columns and one amount column
 /// per product group.
 pub async fn template(
+    paths::ParticipantsImportTemplate(_, id): paths::ParticipantsImportTemplate,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let en = m.ctx.i18n.lang.code() == "en";
@@ -292,9 +294,9 @@ pub async fn template(
 /// Receives the list (multipart: `csrf`, `file` or `data`, `consent_purpose`, `schedule`,
 /// `action` = `preview` or `apply`): checks every row, and imports when asked and all are fine.
 pub async fn submit(
+    paths::ParticipantsImport(_, id): paths::ParticipantsImport,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     headers: axum::http::HeaderMap,
     token: Option<axum::Extension<crate::security::CsrfToken>>,
     mut multipart: Multipart,
@@ -442,7 +444,7 @@ pub async fn submit(
     if report.applied {
         let [f, k] = flash_headers("success", "flash-imported", state.config.secure_cookies);
         return Ok(see_other(
-            &format!("/o/{}/programmes/{id}/participants", m.org.id),
+            &paths::Participants(m.org.id, id).to_string(),
             [f, k],
         ));
     }

@@ -8,9 +8,10 @@ use crate::ctx::Ctx;
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::coupons::register::{GroupLine, SaleRefusal, group_lines, read_amounts, refusal};
+use crate::pages::paths;
 use crate::security::CsrfForm;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use halles_core::{ProductGroupId, RedemptionId};
@@ -102,9 +103,9 @@ fn start_page(page: Ctx, kiosk: Kiosk, secret: String, errors: FormErrors) -> Re
 
 /// Step 1: "scan your card".
 pub async fn start(
+    paths::Kiosk(secret): paths::Kiosk,
     State(state): State<AppState>,
     page: Ctx,
-    Path(secret): Path<String>,
 ) -> Result<Response, PageError> {
     let kiosk = kiosk_of(&state, &page, &secret).await?;
     Ok(start_page(page, kiosk, secret, FormErrors::none()))
@@ -146,16 +147,23 @@ async fn card_page(
     )))
 }
 
+/// The scanned card's QR value.
+#[derive(Debug, serde::Deserialize)]
+pub struct CardForm {
+    #[serde(default)]
+    card: String,
+}
+
 /// Step 2: the scanned card's balances, and the amounts to pay.
 pub async fn card(
+    paths::KioskCard(secret): paths::KioskCard,
     State(state): State<AppState>,
     page: Ctx,
-    Path(secret): Path<String>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, PageError> {
     let kiosk = kiosk_of(&state, &page, &secret).await?;
     let i18n = page.i18n;
-    let typed = form.get("card").map(|s| s.trim()).unwrap_or("");
+    let typed = form.card.trim();
     let token = match CardLookup::parse(typed) {
         Ok(CardLookup::Token(t)) => t,
         Ok(CardLookup::Number(_)) | Err(_) => {
@@ -206,9 +214,9 @@ pub async fn card(
 /// Step 3: pays, and shows what was paid and what is left. The form's one-time sale number is
 /// the idempotency key: the same page sent again shows the same receipt and spends nothing.
 pub async fn pay(
+    paths::KioskPay(secret): paths::KioskPay,
     State(state): State<AppState>,
     page: Ctx,
-    Path(secret): Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let kiosk = kiosk_of(&state, &page, &secret).await?;

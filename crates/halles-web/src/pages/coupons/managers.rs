@@ -5,8 +5,9 @@ use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::security::CsrfForm;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_store::StoreError;
 use std::collections::HashMap;
@@ -14,9 +15,9 @@ use std::collections::HashMap;
 /// Invites someone by e-mail to manage this program only (the operator's staff, program
 /// managers included): their membership will reach this program's pages and nothing else.
 pub async fn invite_manager(
+    paths::Managers(_, id): paths::Managers,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let email = form.get("manager_email").map(|s| s.trim()).unwrap_or("");
@@ -42,15 +43,12 @@ pub async fn invite_manager(
 
 /// Takes a manager off this program (their membership, limited to it, ends).
 pub async fn remove_manager(
+    paths::ManagerRemove(_, id, member): paths::ManagerRemove,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, member)): Path<(i64, i64, i64)>,
-    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
-    state
-        .store
-        .remove_program_manager(&program, halles_core::MembershipId(member))
-        .await?;
+    state.store.remove_program_manager(&program, member).await?;
     Ok(back(&m, id, "flash-saved", &state))
 }

@@ -5,8 +5,9 @@ use super::programs::{back, program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::pages::paths;
 use crate::security::CsrfForm;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::OrgId;
 use halles_core::coupons::ProgramRole;
@@ -18,25 +19,22 @@ use std::collections::HashMap;
 /// Takes an organization out of the program (the operator); a partner still holding people
 /// or money is refused beside the list.
 pub async fn remove_member(
+    paths::ProgramMemberRemove(_, id, member): paths::ProgramMemberRemove,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, member)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
-    let result = state
-        .store
-        .remove_program_member(&program, OrgId(member))
-        .await;
+    let result = state.store.remove_program_member(&program, member).await;
     saved_or_refused(&state, m, id, result, form, |_| "member".to_owned()).await
 }
 
 /// Sets the markets where a partner's participants may spend (the operator): the ticked
 /// `market` boxes, or none for every market.
 pub async fn set_partner_markets(
+    paths::PartnerMarkets(_, id, partner): paths::PartnerMarkets,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, partner)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let markets: Vec<OrgId> = form
@@ -47,7 +45,7 @@ pub async fn set_partner_markets(
     let program = program_scope(&state, &m, id).await?;
     state
         .store
-        .set_partner_markets(&program, OrgId(partner), &markets)
+        .set_partner_markets(&program, partner, &markets)
         .await?;
     Ok(back(&m, id, "flash-saved", &state))
 }
@@ -61,9 +59,9 @@ pub struct MemberForm {
 
 /// Adds an organization to the program, its role given by its kind.
 pub async fn add_member(
+    paths::ProgramMembers(_, id): paths::ProgramMembers,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
     let org = OrgId(form.member.parse().unwrap_or(0));

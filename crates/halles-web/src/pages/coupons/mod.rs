@@ -18,160 +18,83 @@ pub mod schedules;
 pub mod settings;
 pub mod transactions;
 
-use super::Routes;
+use super::{Routes, paths};
+use axum_extra::routing::TypedPath;
 
 /// The food-coupon pages, and the old English paths that redirect to them.
 pub fn routes() -> Routes {
     let program = Routes::new()
-        .get("/o/{org}/programmes", programs::list)
-        .post("/o/{org}/programmes", programs::create)
-        .get("/o/{org}/programmes/{id}", programs::show)
-        .post("/o/{org}/programmes/{id}/archiver", programs::archive)
-        .post(
-            "/o/{org}/programmes/{id}/versements/{sid}/archiver",
-            programs::archive,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/versements",
-            schedules::create_schedule,
-        )
-        .post("/o/{org}/programmes/{id}/reglages", settings::settings)
-        .post_upload(
-            "/o/{org}/programmes/{id}/illustration",
-            settings::card_artwork,
-        )
-        .post("/o/{org}/programmes/{id}/membres", members::add_member)
-        .post(
-            "/o/{org}/programmes/{id}/membres/{member}/retirer",
-            members::remove_member,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/partenaires/{partner}/marches",
-            members::set_partner_markets,
-        )
-        .post("/o/{org}/programmes/{id}/groupes", groups::add_group)
-        .post(
-            "/o/{org}/programmes/{id}/groupes/{group}/{action}",
-            groups::group_action,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/groupes-marches",
-            groups::add_market_group,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/groupes-marches/marche",
-            groups::place_market,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/types",
-            participant_types::add_type,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/types/{ptype}",
-            participant_types::update_type,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/types/{ptype}/supprimer",
-            participant_types::delete_type,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/enveloppes",
-            envelopes::set_envelope,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer",
-            envelopes::delete_envelope,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/gestionnaires",
-            managers::invite_manager,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/gestionnaires/{member}/retirer",
-            managers::remove_manager,
-        );
+        .typed_get(programs::list)
+        .typed_post(programs::create)
+        .typed_get(programs::show)
+        .typed_post(programs::archive)
+        .typed_post(programs::archive_schedule)
+        .typed_post(schedules::create_schedule)
+        .typed_post(settings::settings)
+        .typed_post_upload(settings::card_artwork)
+        .typed_post(members::add_member)
+        .typed_post(members::remove_member)
+        .typed_post(members::set_partner_markets)
+        .typed_post(groups::add_group)
+        .typed_post(groups::group_action)
+        .typed_post(groups::add_market_group)
+        .typed_post(groups::place_market)
+        .typed_post(participant_types::add_type)
+        .typed_post(participant_types::update_type)
+        .typed_post(participant_types::delete_type)
+        .typed_post(envelopes::set_envelope)
+        .typed_post(envelopes::delete_envelope)
+        .typed_post(managers::invite_manager)
+        .typed_post(managers::remove_manager);
     let people = Routes::new()
-        .get(
-            "/o/{org}/programmes/{id}/participants",
-            participants::participants,
-        )
-        .post("/o/{org}/programmes/{id}/participants", participants::enrol)
-        .get(
-            "/o/{org}/programmes/{id}/participants/exporter",
-            participants::export_participants,
-        )
-        .get(
-            "/o/{org}/programmes/{id}/participants/importer",
-            import::form,
-        )
-        .post_upload(
-            "/o/{org}/programmes/{id}/participants/importer",
-            import::submit,
-        )
-        .get(
-            "/o/{org}/programmes/{id}/participants/importer/modele",
-            import::template,
-        )
-        .get(
-            "/o/{org}/programmes/{id}/participants/{pid}",
-            participants::participant,
-        )
-        .post(
-            "/o/{org}/programmes/{id}/participants/{pid}/{action}",
-            participants::participant_action,
-        )
-        .get("/o/{org}/programmes/{id}/cartes", cards::cards)
-        .post("/o/{org}/programmes/{id}/cartes", cards::create_batch)
-        .post(
-            "/o/{org}/programmes/{id}/cartes/{card}/{action}",
-            cards::card_action,
-        )
-        .get(
-            "/o/{org}/programmes/{id}/lots/{batch}/pdf",
-            cards::batch_pdf,
-        )
+        .typed_get(participants::participants)
+        .typed_post(participants::enrol)
+        .typed_get(participants::export_participants)
+        .typed_get(import::form)
+        .typed_post_upload(import::submit)
+        .typed_get(import::template)
+        .typed_get(participants::participant)
+        .typed_post(participants::participant_action)
+        .typed_get(cards::cards)
+        .typed_post(cards::create_batch)
+        .typed_post(cards::card_action)
+        .typed_get(cards::batch_pdf)
         .moved(
             "/o/{org}/programmes/{id}/participants/export",
-            "/o/{org}/programmes/{id}/participants/exporter",
+            paths::ParticipantsExport::PATH,
         )
         .moved(
             "/o/{org}/programmes/{id}/participants/import",
-            "/o/{org}/programmes/{id}/participants/importer",
+            paths::ParticipantsImport::PATH,
         )
         .moved(
             "/o/{org}/programmes/{id}/participants/import/modele",
-            "/o/{org}/programmes/{id}/participants/importer/modele",
+            paths::ParticipantsImportTemplate::PATH,
         );
     let money = Routes::new()
-        .get("/o/{org}/programmes/{id}/rapports", reports::report)
-        .get("/o/{org}/programmes/{id}/mouvements", transactions::log)
-        .get("/o/{org}/programmes/{id}/soldes", transactions::balances)
-        .get("/o/{org}/programmes/{id}/reclamations", claims::claims)
-        .post("/o/{org}/programmes/{id}/reclamations", claims::file)
-        .post(
-            "/o/{org}/programmes/{id}/reclamations/{claim}/{action}",
-            claims::decide,
-        )
-        .post("/o/{org}/programmes/{id}/paiements", claims::create_batch)
-        .get("/o/{org}/programmes/{id}/paiements/{batch}", claims::batch)
-        .post(
-            "/o/{org}/programmes/{id}/paiements/{batch}/paye",
-            claims::pay,
-        );
+        .typed_get(reports::report)
+        .typed_get(transactions::log)
+        .typed_get(transactions::balances)
+        .typed_get(claims::claims)
+        .typed_post(claims::file)
+        .typed_post(claims::decide)
+        .typed_post(claims::create_batch)
+        .typed_get(claims::batch)
+        .typed_post(claims::pay);
     let markets = Routes::new()
-        .get("/o/{org}/caisse", register::start)
-        .post("/o/{org}/caisse/carte", register::card)
-        .post("/o/{org}/caisse/vente", register::pay)
-        .get("/o/{org}/caisse/recus/{id}", register::receipt)
-        .post("/o/{org}/caisse/recus/{id}/rembourser", register::refund)
-        .get("/o/{org}/caisses", register::registers)
-        .post("/o/{org}/caisses", register::create_register)
-        .post("/o/{org}/caisses/{id}/borne", register::kiosk_action)
-        .post("/o/{org}/caisses/{id}/retirer", register::retire_register)
-        .get("/borne/{secret}", kiosk::start)
-        .post("/borne/{secret}/carte", kiosk::card)
-        .post("/borne/{secret}/payer", kiosk::pay)
-        .get("/c/{token}", register::public_card)
-        .post("/c/{token}/courriels", register::unsubscribe);
+        .typed_get(register::start)
+        .typed_post(register::card)
+        .typed_post(register::pay)
+        .typed_get(register::receipt)
+        .typed_post(register::refund)
+        .typed_get(register::registers)
+        .typed_post(register::create_register)
+        .typed_post(register::kiosk_action)
+        .typed_post(register::retire_register)
+        .typed_get(kiosk::start)
+        .typed_post(kiosk::card)
+        .typed_post(kiosk::pay)
+        .typed_get(register::public_card)
+        .typed_post(register::unsubscribe);
     program.merge(people).merge(money).merge(markets)
 }

@@ -4,10 +4,12 @@ use super::programs::{program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::pages::paths;
 use crate::security::CsrfForm;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::ParticipantTypeId;
+use halles_core::ProgramId;
 use std::collections::HashMap;
 
 /// Adds a participant type (`types`) or changes one (`types/{type}`), for the operator. A refusal
@@ -15,7 +17,7 @@ use std::collections::HashMap;
 async fn save_type(
     state: AppState,
     m: Member<StaffRole>,
-    id: i64,
+    id: ProgramId,
     ptype: Option<ParticipantTypeId>,
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
@@ -50,9 +52,9 @@ async fn save_type(
 
 /// Adds a participant type (the operator).
 pub async fn add_type(
+    paths::ParticipantTypes(_, id): paths::ParticipantTypes,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     save_type(state, m, id, None, form).await
@@ -60,25 +62,22 @@ pub async fn add_type(
 
 /// Changes a participant type's names and match key (the operator).
 pub async fn update_type(
+    paths::ParticipantType(_, id, ptype): paths::ParticipantType,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, ptype)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    save_type(state, m, id, Some(ParticipantTypeId(ptype)), form).await
+    save_type(state, m, id, Some(ptype), form).await
 }
 
 /// Deletes a participant type nothing uses (the operator); a refusal comes back beside its form.
 pub async fn delete_type(
+    paths::ParticipantTypeDelete(_, id, ptype): paths::ParticipantTypeDelete,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, ptype)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
-    let result = state
-        .store
-        .delete_participant_type(&program, ParticipantTypeId(ptype))
-        .await;
+    let result = state.store.delete_participant_type(&program, ptype).await;
     saved_or_refused(&state, m, id, result, form, |_| format!("type_{ptype}_fr")).await
 }

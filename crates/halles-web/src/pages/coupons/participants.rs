@@ -7,11 +7,13 @@ use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
 use crate::pages::coupons::programs::{ProgramView, schedule_name, view};
 use crate::pages::coupons::reports::FormatQuery;
+use crate::pages::paths;
 use crate::pages::{download, see_other};
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
+use halles_core::ProgramId;
 use halles_core::coupons::CardNumber;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
@@ -60,7 +62,7 @@ pub struct SearchQuery {
 async fn participants_page(
     state: &AppState,
     m: Member,
-    id: i64,
+    id: ProgramId,
     q: String,
     errors: FormErrors,
     typed: HashMap<String, String>,
@@ -85,9 +87,9 @@ async fn participants_page(
 
 /// The participants the organization may see, with a search, and (partners) the enrolment form.
 pub async fn participants(
+    paths::Participants(_, id): paths::Participants,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
     participants_page(&state, m, id, q.q, FormErrors::none(), HashMap::new()).await
@@ -137,9 +139,9 @@ fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> Vec<(Stri
 
 /// Enrols a participant (a partner organization's staff).
 pub async fn enrol(
+    paths::Participants(_, id): paths::Participants,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
@@ -161,7 +163,7 @@ pub async fn enrol(
                     state.config.secure_cookies,
                 );
                 return Ok(see_other(
-                    &format!("/o/{}/programmes/{id}/participants/{}", m.org.id, p.id),
+                    &paths::Participant(m.org.id, id, p.id).to_string(),
                     [f, k],
                 ));
             }
@@ -181,9 +183,9 @@ pub async fn enrol(
 
 /// Downloads the organization's participants (CSV or XLSX).
 pub async fn export_participants(
+    paths::ParticipantsExport(_, id): paths::ParticipantsExport,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
@@ -278,16 +280,13 @@ impl ParticipantPage {
 async fn participant_page(
     state: &AppState,
     m: Member,
-    id: i64,
-    pid: i64,
+    id: ProgramId,
+    pid: ParticipantId,
     errors: FormErrors,
     typed: Option<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
-    let p = state
-        .store
-        .participant(&v.scope, ParticipantId(pid))
-        .await?;
+    let p = state.store.participant(&v.scope, pid).await?;
     // The edit form comes back as typed; after another form, the edit form shows the
     // participant and that form's own fields come back as typed.
     let typed = match typed {
@@ -347,9 +346,9 @@ async fn participant_page(
 
 /// A participant: card, balances, schedules and what they will receive.
 pub async fn participant(
+    paths::Participant(_, id, pid): paths::Participant,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id, pid)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     participant_page(&state, m, id, pid, FormErrors::none(), None).await
 }
@@ -381,14 +380,14 @@ fn typed_from(p: &Participant) -> HashMap<String, String> {
 /// `debloquer-nip` (unlock a PIN locked after wrong tries),
 /// `ajuster` (the operator's manual load or correction, with a reason), `rattraper`, `retirer`.
 pub async fn participant_action(
+    paths::ParticipantAction(_, id, pid, action): paths::ParticipantAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, pid, action)): Path<(i64, i64, i64, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
-    let who = ParticipantId(pid);
+    let who = pid;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let number = get("card");
     let number = if number.is_empty() {
@@ -515,7 +514,7 @@ pub async fn participant_action(
         Ok(key) => {
             let [f, k] = flash_headers("success", key, state.config.secure_cookies);
             Ok(see_other(
-                &format!("/o/{}/programmes/{id}/participants/{pid}", m.org.id),
+                &paths::Participant(m.org.id, id, pid).to_string(),
                 [f, k],
             ))
         }

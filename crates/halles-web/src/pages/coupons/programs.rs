@@ -6,10 +6,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::OrgId;
@@ -90,7 +91,7 @@ pub(crate) fn schedule_name(schedules: &[Schedule], id: ScheduleId) -> String {
 pub(crate) async fn view(
     state: &AppState,
     m: &Member<impl crate::ctx::RoleRequirement>,
-    id: i64,
+    id: ProgramId,
 ) -> Result<ProgramView, PageError> {
     let scope = program_scope(state, m, id).await?;
     let groups = state.store.product_groups(scope.id()).await?;
@@ -109,9 +110,9 @@ pub(crate) async fn view(
 pub(crate) async fn program_scope(
     state: &AppState,
     m: &Member<impl crate::ctx::RoleRequirement>,
-    id: i64,
+    id: ProgramId,
 ) -> Result<ProgramScope, PageError> {
-    Ok(state.store.program_access(&m.scope, ProgramId(id)).await?)
+    Ok(state.store.program_access(&m.scope, id).await?)
 }
 
 pub(crate) fn forbidden(m: &Ctx) -> PageError {
@@ -181,10 +182,14 @@ async fn programs_page(
 }
 
 /// The programs of the organization.
-pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn list(
+    _: paths::Programs,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     if let Some(program) = m.program {
         return Ok(see_other(
-            &format!("/o/{}/programmes/{program}", m.org.id),
+            &paths::Program(m.org.id, program).to_string(),
             [],
         ));
     }
@@ -193,6 +198,7 @@ pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, 
 
 /// Creates a program (an operator's staff).
 pub async fn create(
+    _: paths::Programs,
     State(state): State<AppState>,
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<ProgramForm>,
@@ -233,10 +239,7 @@ pub async fn create(
                     "flash-program-created",
                     state.config.secure_cookies,
                 );
-                return Ok(see_other(
-                    &format!("/o/{}/programmes/{id}", m.org.id),
-                    [f, k],
-                ));
+                return Ok(see_other(&paths::Program(m.org.id, id).to_string(), [f, k]));
             }
             Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
                 errors.push(("ends_on".to_owned(), i18n.t("err-ends_before_start")));
@@ -379,7 +382,7 @@ impl ProgramPage {
 pub(super) async fn program_page(
     state: &AppState,
     m: Member,
-    id: i64,
+    id: ProgramId,
     errors: FormErrors,
     typed: HashMap<String, String>,
 ) -> Result<Response, PageError> {
@@ -465,39 +468,69 @@ pub(super) async fn program_page(
 
 /// A program's page.
 pub async fn show(
+    paths::Program(_, id): paths::Program,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     program_page(&state, m, id, FormErrors::none(), HashMap::new()).await
 }
 
-pub(super) fn back(m: &Member<StaffRole>, id: i64, flash: &str, state: &AppState) -> Response {
+pub(super) fn back(
+    m: &Member<StaffRole>,
+    id: ProgramId,
+    flash: &str,
+    state: &AppState,
+) -> Response {
     let [f, k] = flash_headers("success", flash, state.config.secure_cookies);
-    see_other(&format!("/o/{}/programmes/{id}", m.org.id), [f, k])
+    see_other(&paths::Program(m.org.id, id).to_string(), [f, k])
 }
 
-/// Archives or restores the program (`archived` = 1 or 0), or one of its schedules when the
-/// path names one.
+/// An archive (`archived` = 1) or a restore (anything else).
+#[derive(Debug, Deserialize)]
+pub struct ArchiveForm {
+    #[serde(default)]
+    archived: String,
+}
+
+/// Archives or restores the program.
 pub async fn archive(
+    paths::ProgramArchive(_, id): paths::ProgramArchive,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path(params): Path<HashMap<String, String>>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ArchiveForm>,
 ) -> Result<Response, PageError> {
-    let id: i64 = params.get("id").and_then(|x| x.parse().ok()).unwrap_or(0);
-    let archived = form.get("archived").is_some_and(|v| v == "1");
-    let program = program_scope(&state, &m, id).await?;
-    match params.get("sid").and_then(|x| x.parse().ok()) {
-        Some(sid) => {
+    set_archived(&state, &m, id, None, form.archived == "1").await
+}
+
+/// Archives or restores one of the program's schedules.
+pub async fn archive_schedule(
+    paths::ScheduleArchive(_, id, schedule): paths::ScheduleArchive,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<ArchiveForm>,
+) -> Result<Response, PageError> {
+    set_archived(&state, &m, id, Some(schedule), form.archived == "1").await
+}
+
+/// Archives or restores the program, or the schedule when one is named.
+async fn set_archived(
+    state: &AppState,
+    m: &Member<StaffRole>,
+    id: ProgramId,
+    schedule: Option<ScheduleId>,
+    archived: bool,
+) -> Result<Response, PageError> {
+    let program = program_scope(state, m, id).await?;
+    match schedule {
+        Some(schedule) => {
             state
                 .store
-                .set_schedule_archived(&program, ScheduleId(sid), archived)
-                .await?;
+                .set_schedule_archived(&program, schedule, archived)
+                .await?
         }
         None => state.store.set_program_archived(&program, archived).await?,
     }
-    Ok(back(&m, id, "flash-saved", &state))
+    Ok(back(m, id, "flash-saved", state))
 }
 
 /// After an operator's change on the program page: back to it with "saved" or, for a refusal,
@@ -506,7 +539,7 @@ pub async fn archive(
 pub(super) async fn saved_or_refused(
     state: &AppState,
     m: Member<StaffRole>,
-    id: i64,
+    id: ProgramId,
     result: Result<(), StoreError>,
     form: HashMap<String, String>,
     field: impl Fn(&str) -> String,

@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::ctx::{CashierRole, Ctx, Member, StaffRole};
 use crate::errors::{PageError, render, render_form};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::coupons::CardNumberError;
@@ -154,6 +155,7 @@ async fn start_page(
 
 /// Step 1: scan or type the card.
 pub async fn start(
+    _: paths::Register,
     State(state): State<AppState>,
     m: Member<CashierRole>,
     Query(q): Query<RegisterQuery>,
@@ -257,6 +259,7 @@ fn proof_of(lookup: &CardLookup) -> String {
 /// Step 2: the card's balances and the amounts to take. The card comes in the form's body; the
 /// next form carries it again, so the sale is made with what the cashier typed or scanned.
 pub async fn card(
+    _: paths::RegisterCard,
     State(state): State<AppState>,
     m: Member<CashierRole>,
     CsrfForm(q): CsrfForm<CardQuery>,
@@ -302,6 +305,7 @@ pub async fn card(
 /// Step 3: takes the amounts in one transaction and shows the receipt. The card is the number
 /// or QR value in the form (never an id): the store looks it up again with the sale.
 pub async fn pay(
+    _: paths::RegisterSale,
     State(state): State<AppState>,
     m: Member<CashierRole>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
@@ -342,7 +346,7 @@ pub async fn pay(
             // The holder's receipt is written by the worker, from the sale's event.
             let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
             Ok(see_other(
-                &format!("/o/{}/caisse/recus/{}", m.org.id, r.id),
+                &paths::Receipt(m.org.id, r.id).to_string(),
                 [f, k],
             ))
         }
@@ -465,22 +469,21 @@ async fn receipt_page(
 
 /// The receipt of a redemption.
 pub async fn receipt(
+    paths::Receipt(_, id): paths::Receipt,
     State(state): State<AppState>,
     m: Member<CashierRole>,
-    Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    receipt_page(&state, m, RedemptionId(id), FormErrors::none()).await
+    receipt_page(&state, m, id, FormErrors::none()).await
 }
 
 /// Refunds part of a redemption (market staff and administrators).
 pub async fn refund(
+    paths::ReceiptRefund(_, id): paths::ReceiptRefund,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let id = RedemptionId(id);
     let r = state.store.redemption(&m.scope, id).await?;
     let mut lines = Vec::new();
     let mut errors = Vec::new();
@@ -508,10 +511,7 @@ pub async fn refund(
             Ok(_) => {
                 let [f, k] =
                     flash_headers("success", "flash-refunded", state.config.secure_cookies);
-                return Ok(see_other(
-                    &format!("/o/{}/caisse/recus/{}", m.org.id, id),
-                    [f, k],
-                ));
+                return Ok(see_other(&paths::Receipt(m.org.id, id).to_string(), [f, k]));
             }
             Err(StoreError::Refused(code)) => {
                 errors.push(("refund_reason".into(), i18n.t(&format!("err-{code}"))));
@@ -531,9 +531,9 @@ pub async fn refund(
 /// The card holder's balance page, reached from the card's QR code: no sign-in, no identity,
 /// only the balances and when they expire.
 pub async fn public_card(
+    paths::PublicCard(token): paths::PublicCard,
     State(state): State<AppState>,
     page: Ctx,
-    Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
     let card = state
@@ -570,10 +570,10 @@ pub async fn public_card(
 
 /// The card holder stops every e-mail, from their balance page.
 pub async fn unsubscribe(
+    paths::PublicCardEmails(token): paths::PublicCardEmails,
     State(state): State<AppState>,
     page: Ctx,
-    Path(token): Path<String>,
-    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
     state
@@ -582,7 +582,7 @@ pub async fn unsubscribe(
         .await
         .map_err(|_| PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found"))?;
     let [f, k] = flash_headers("success", "flash-unsubscribed", state.config.secure_cookies);
-    Ok(see_other(&format!("/c/{token}"), [f, k]))
+    Ok(see_other(&paths::PublicCard(token).to_string(), [f, k]))
 }
 
 #[derive(Template)]
@@ -635,6 +635,7 @@ async fn registers_page(
 
 /// The market's registers (its administrators).
 pub async fn registers(
+    _: paths::Registers,
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
 ) -> Result<Response, PageError> {
@@ -664,6 +665,7 @@ pub struct RegisterForm {
 
 /// Adds a register to the market.
 pub async fn create_register(
+    _: paths::Registers,
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
     CsrfForm(form): CsrfForm<RegisterForm>,
@@ -682,7 +684,7 @@ pub async fn create_register(
     }
     state.store.create_register(&m.scope, &form.name).await?;
     let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+    Ok(see_other(&paths::Registers(m.org.id).to_string(), [f, k]))
 }
 
 /// What to do with a register's kiosk mode.
@@ -694,31 +696,28 @@ pub struct KioskForm {
 
 /// Retires a register (the market's administrator).
 pub async fn retire_register(
+    paths::RegisterRetire(_, id): paths::RegisterRetire,
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .retire_register(&m.scope, RegisterId(id))
-        .await?;
+    state.store.retire_register(&m.scope, id).await?;
     let [f, k] = flash_headers(
         "success",
         "flash-register-retired",
         state.config.secure_cookies,
     );
-    Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+    Ok(see_other(&paths::Registers(m.org.id).to_string(), [f, k]))
 }
 
 /// Turns a register's kiosk mode on (or renews its link, shown once) or off.
 pub async fn kiosk_action(
+    paths::RegisterKiosk(_, id): paths::RegisterKiosk,
     State(state): State<AppState>,
     m: Member<crate::ctx::AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<KioskForm>,
 ) -> Result<Response, PageError> {
-    let register = RegisterId(id);
+    let register = id;
     match form.action.as_str() {
         "open" => {
             let secret = state.store.open_kiosk(&m.scope, register).await?;
@@ -739,7 +738,7 @@ pub async fn kiosk_action(
             state.store.close_kiosk(&m.scope, register).await?;
             let [f, k] =
                 flash_headers("success", "flash-kiosk-closed", state.config.secure_cookies);
-            Ok(see_other(&format!("/o/{}/caisses", m.org.id), [f, k]))
+            Ok(see_other(&paths::Registers(m.org.id).to_string(), [f, k]))
         }
         _ => Err(PageError::new(
             StatusCode::BAD_REQUEST,

@@ -6,8 +6,9 @@ use crate::ctx::{Ctx, Member};
 use crate::errors::{PageError, render};
 use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::download;
+use crate::pages::paths;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::money::Cents;
@@ -103,9 +104,9 @@ fn market_suffix(market: Option<OrgId>) -> String {
 
 /// The program's report: totals by a dimension over a period; `format=csv|xlsx` downloads it.
 pub async fn report(
+    paths::Report(_, id): paths::Report,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;

@@ -5,8 +5,9 @@ use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::security::CsrfForm;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::coupons::{Expiry, LoadMoment};
 use halles_core::limits::Limit;
@@ -18,9 +19,9 @@ use std::collections::HashMap;
 
 /// Adds a schedule (the operator). Amounts come as `amount_{type}_{group}`.
 pub async fn create_schedule(
+    paths::Schedules(_, id): paths::Schedules,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;

@@ -4,9 +4,10 @@ use super::programs::{program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::coupons::ReportPeriod;
 use halles_core::refusals::Refusal;
@@ -18,9 +19,9 @@ use std::collections::HashMap;
 /// Changes the program's settings (the operator): names, public address, dates,
 /// reconciliation period, who gives cards, PIN. A refusal comes back with what was typed.
 pub async fn settings(
+    paths::ProgramSettings(_, id): paths::ProgramSettings,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -70,9 +71,9 @@ pub async fn settings(
 /// Receives the program's card artwork (multipart: `csrf`, `artwork`), or removes it
 /// (`remove` = 1), for the operator; printed on every card of the sheets from then on.
 pub async fn card_artwork(
+    paths::ProgramArtwork(_, id): paths::ProgramArtwork,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     headers: axum::http::HeaderMap,
     token: Option<axum::Extension<crate::security::CsrfToken>>,
     multipart: axum::extract::Multipart,
@@ -99,8 +100,5 @@ pub async fn card_artwork(
         }
         (false, Some(Err(()))) => flash_headers("error", "err-photo_unreadable", secure),
     };
-    Ok(see_other(
-        &format!("/o/{}/programmes/{id}", m.org.id),
-        [f, k],
-    ))
+    Ok(see_other(&paths::Program(m.org.id, id).to_string(), [f, k]))
 }

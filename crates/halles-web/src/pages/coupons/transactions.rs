@@ -7,9 +7,11 @@ use crate::errors::{PageError, render};
 use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::download;
+use crate::pages::paths;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
+use halles_core::ProgramId;
 use halles_core::coupons::{EntryKind, ProgramRole};
 use halles_core::money::Cents;
 use halles_core::{OrgId, ProductGroupId};
@@ -133,9 +135,9 @@ impl LogPage {
 /// The transaction log: every movement the organization may read, newest first, with filters;
 /// `format=csv|xlsx` downloads every matching row.
 pub async fn log(
+    paths::Transactions(_, id): paths::Transactions,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
@@ -191,7 +193,7 @@ fn log_download(
     v: &ProgramView,
     q: &LogQuery,
     rows: &[Transaction],
-    id: i64,
+    id: ProgramId,
 ) -> Result<Response, PageError> {
     let lang = p.i18n.lang.code();
     let mut table = Table::new(
@@ -256,9 +258,9 @@ impl BalancesPage {
 /// The balance of every card that holds money (the operator; a partner for its participants'
 /// cards); `format=csv|xlsx` downloads it, one column per product group.
 pub async fn balances(
+    paths::Balances(_, id): paths::Balances,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;

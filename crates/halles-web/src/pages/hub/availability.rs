@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::limits::Limit;
@@ -30,7 +31,11 @@ struct CyclesPage {
 }
 
 /// The cycles a producer takes part in.
-pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn cycles(
+    _: paths::Availability,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     let cycles = state.store.cycles_of_producer(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     Ok(render(
@@ -123,12 +128,9 @@ async fn target_for(
         return Err(StoreError::NotFound.into());
     }
     let action = if producer == m.org.id {
-        format!("/o/{}/disponibilites/{}/{}", m.org.id, hub, cycle)
+        paths::ProducerGrid(m.org.id, hub, CycleId(cycle)).to_string()
     } else {
-        format!(
-            "/o/{}/cycles/{}/disponibilites/{}",
-            m.org.id, cycle, producer
-        )
+        paths::HubGrid(m.org.id, CycleId(cycle), producer).to_string()
     };
     Ok(Target {
         hs,
@@ -182,9 +184,9 @@ async fn show(
 
 /// The producer's grid.
 pub async fn producer_grid(
+    paths::ProducerGrid(_, OrgId(hub), CycleId(cycle)): paths::ProducerGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, hub, cycle, None).await?;
     show(&state, m, t, None, FormErrors::none(), false).await
@@ -192,9 +194,9 @@ pub async fn producer_grid(
 
 /// The grid the hub fills for a producer.
 pub async fn hub_grid(
+    paths::HubGrid(_, CycleId(cycle), OrgId(producer)): paths::HubGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, cycle, producer)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, 0, cycle, Some(producer)).await?;
     show(&state, m, t, None, FormErrors::none(), false).await
@@ -202,9 +204,9 @@ pub async fn hub_grid(
 
 /// Saves the producer's grid.
 pub async fn producer_save(
+    paths::ProducerGrid(_, OrgId(hub), CycleId(cycle)): paths::ProducerGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, hub, cycle, None).await?;
@@ -213,9 +215,9 @@ pub async fn producer_save(
 
 /// Saves the grid the hub fills for a producer.
 pub async fn hub_save(
+    paths::HubGrid(_, CycleId(cycle), OrgId(producer)): paths::HubGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, cycle, producer)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, 0, cycle, Some(producer)).await?;

@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::limits::Limit;
@@ -184,7 +185,11 @@ async fn cycles_page(
 }
 
 /// The hub's cycles and the form to create one.
-pub async fn cycles(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn cycles(
+    _: paths::Cycles,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     hub_only(&m)?;
     let now = state.store.now();
     let monday = now + jiff::SignedDuration::from_hours(48);
@@ -215,6 +220,7 @@ pub(super) fn hub_only<R: crate::ctx::RoleRequirement>(m: &Member<R>) -> Result<
 
 /// Creates a cycle.
 pub async fn create_cycle(
+    _: paths::Cycles,
     State(state): State<AppState>,
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<CycleForm>,
@@ -229,10 +235,7 @@ pub async fn create_cycle(
                     "flash-cycle-created",
                     state.config.secure_cookies,
                 );
-                Ok(see_other(
-                    &format!("/o/{}/cycles/{}", any.org.id, id),
-                    [f, k],
-                ))
+                Ok(see_other(&paths::Cycle(any.org.id, id).to_string(), [f, k]))
             }
             Err(StoreError::Refused(code)) => {
                 let errors = FormErrors::one("name", &format!("err-{code}"), &any.ctx.i18n);
@@ -273,9 +276,9 @@ struct CyclePage {
 
 /// A cycle: its state, producers, orders and totals.
 pub async fn cycle(
+    paths::Cycle(_, CycleId(id)): paths::Cycle,
     State(state): State<AppState>,
     m: Member,
-    Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
@@ -324,12 +327,12 @@ pub struct StatusForm {
 
 /// Opens, closes or completes a cycle by hand.
 pub async fn set_status(
+    paths::CycleStatus(_, CycleId(id)): paths::CycleStatus,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<Response, PageError> {
-    let back = format!("/o/{}/cycles/{id}", m.org.id);
+    let back = paths::Cycle(m.org.id, CycleId(id)).to_string();
     let secure = state.config.secure_cookies;
     let Ok(to) = form.status.parse::<CycleStatus>() else {
         let [f, k] = flash_headers("error", "err-status_change_not_allowed", secure);
@@ -355,13 +358,13 @@ pub async fn set_status(
 
 /// "Copy last week's cycle": the same cycle one week later, as a draft.
 pub async fn copy(
+    paths::CycleCopy(_, CycleId(id)): paths::CycleCopy,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     let new = state.store.copy_cycle_next_week(&hs, CycleId(id)).await?;
     let [f, k] = flash_headers("success", "flash-cycle-copied", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/cycles/{new}", m.org.id), [f, k]))
+    Ok(see_other(&paths::Cycle(m.org.id, new).to_string(), [f, k]))
 }

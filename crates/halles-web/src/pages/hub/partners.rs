@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::OrgId;
 use halles_core::organizations::OrgKind;
@@ -29,6 +30,7 @@ struct PartnersPage {
 
 /// The producers and buyers the hub works with.
 pub async fn partners(
+    _: paths::Partners,
     State(state): State<AppState>,
     m: Member<StaffRole>,
 ) -> Result<Response, PageError> {
@@ -71,13 +73,13 @@ pub struct LinkForm {
 
 /// Starts working with a producer or serving a buyer.
 pub async fn link(
+    paths::PartnerLink(_, what): paths::PartnerLink,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, what)): Path<(i64, String)>,
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/partenaires", m.org.id);
+    let back = paths::Partners(m.org.id).to_string();
     let Ok(other) = form.org.parse::<i64>().map(OrgId) else {
         let [f, k] = flash_headers("error", "err-choice_invalid", secure);
         return Ok(see_other(&back, [f, k]));

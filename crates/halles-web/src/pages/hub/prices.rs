@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::money::Cents;
@@ -86,6 +87,7 @@ async fn prices_page(
 
 /// The hub's price rules.
 pub async fn prices(
+    _: paths::Prices,
     State(state): State<AppState>,
     m: Member<StaffRole>,
 ) -> Result<Response, PageError> {
@@ -113,6 +115,7 @@ pub fn parse_percent(s: &str) -> Option<MarginBp> {
 
 /// Adds a rule.
 pub async fn add_rule(
+    _: paths::Prices,
     State(state): State<AppState>,
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<RuleForm>,
@@ -130,18 +133,18 @@ pub async fn add_rule(
     let hs = super::own_hub(&state, &m).await?;
     state.store.add_price_rule(&hs, &rule).await?;
     let [f, k] = flash_headers("success", "flash-rule-added", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/prix", m.org.id), [f, k]))
+    Ok(see_other(&paths::Prices(m.org.id).to_string(), [f, k]))
 }
 
 /// Removes a rule.
 pub async fn delete_rule(
+    paths::PriceDelete(_, PriceRuleId(id)): paths::PriceDelete,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     state.store.delete_price_rule(&hs, PriceRuleId(id)).await?;
     let [f, k] = flash_headers("success", "flash-rule-removed", state.config.secure_cookies);
-    Ok(see_other(&format!("/o/{}/prix", m.org.id), [f, k]))
+    Ok(see_other(&paths::Prices(m.org.id).to_string(), [f, k]))
 }

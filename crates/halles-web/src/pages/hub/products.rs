@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::ProductId;
@@ -25,7 +26,11 @@ struct ProductsPage {
 }
 
 /// The producer's catalog.
-pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn list(
+    _: paths::Products,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     let products = state.store.products(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
     Ok(render(
@@ -240,8 +245,8 @@ fn form_page(
 }
 
 /// The new-product form.
-pub async fn new_form(m: Member<StaffRole>) -> Response {
-    let action = format!("/o/{}/produits/nouveau", m.org.id);
+pub async fn new_form(_: paths::ProductNew, m: Member<StaffRole>) -> Response {
+    let action = paths::ProductNew(m.org.id).to_string();
     form_page(
         m,
         ProductForm::new_product(),
@@ -254,6 +259,7 @@ pub async fn new_form(m: Member<StaffRole>) -> Response {
 
 /// Adds a product.
 pub async fn create(
+    _: paths::ProductNew,
     State(state): State<AppState>,
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<ProductForm>,
@@ -266,11 +272,11 @@ pub async fn create(
                 "flash-product-saved",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/produits", m.org.id), [f, k]))
+            Ok(see_other(&paths::Products(m.org.id).to_string(), [f, k]))
         }
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
-            let action = format!("/o/{}/produits/nouveau", m.org.id);
+            let action = paths::ProductNew(m.org.id).to_string();
             Ok(form_page(m, form, errors, action, true, None))
         }
     }
@@ -278,12 +284,12 @@ pub async fn create(
 
 /// A product's form.
 pub async fn edit_form(
+    paths::Product(_, ProductId(id)): paths::Product,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let p = state.store.product(&m.scope, ProductId(id)).await?;
-    let action = format!("/o/{}/produits/{id}", m.org.id);
+    let action = paths::Product(m.org.id, ProductId(id)).to_string();
     let has_photo = state.store.product_photo(p.id).await?.is_some();
     Ok(form_page(
         m,
@@ -297,9 +303,9 @@ pub async fn edit_form(
 
 /// Saves a product.
 pub async fn update(
+    paths::Product(_, ProductId(id)): paths::Product,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<ProductForm>,
 ) -> Result<Response, PageError> {
     match form.parse() {
@@ -313,11 +319,11 @@ pub async fn update(
                 "flash-product-saved",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/produits", m.org.id), [f, k]))
+            Ok(see_other(&paths::Products(m.org.id).to_string(), [f, k]))
         }
         Err(errs) => {
             let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
-            let action = format!("/o/{}/produits/{id}", m.org.id);
+            let action = paths::Product(m.org.id, ProductId(id)).to_string();
             Ok(form_page(
                 m,
                 form,
@@ -332,15 +338,15 @@ pub async fn update(
 
 /// Receives a product photo (multipart form with `csrf` and `photo`), resizes it and stores it.
 pub async fn upload_photo(
+    paths::ProductPhoto(_, ProductId(id)): paths::ProductPhoto,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id)): Path<(i64, i64)>,
     headers: axum::http::HeaderMap,
     token: Option<axum::Extension<crate::security::CsrfToken>>,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/produits/{id}", m.org.id);
+    let back = paths::Product(m.org.id, ProductId(id)).to_string();
     let upload = crate::pages::picture_upload(
         &headers,
         token.as_ref().map(|t| &t.0),
@@ -365,9 +371,9 @@ pub async fn upload_photo(
 
 /// A product photo, for signed-in people (catalog content, not tenant data).
 pub async fn photo(
+    paths::Photo(file): paths::Photo,
     State(state): State<AppState>,
     _signed: crate::ctx::SignedIn,
-    Path(file): Path<String>,
 ) -> Result<Response, PageError> {
     use axum::response::IntoResponse;
     let id: i64 = file

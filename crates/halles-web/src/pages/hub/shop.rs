@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::catalog::{Category, Certification};
@@ -31,7 +32,11 @@ struct ShopPage {
 }
 
 /// The open cycles of the buyer's hubs.
-pub async fn shop(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn shop(
+    _: paths::Shop,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     let mut cycles = Vec::new();
     for c in state.store.open_cycles_for_buyer(&m.scope).await? {
         let hub = state.store.organization_by_id(c.hub).await?.name;
@@ -133,13 +138,13 @@ fn buyer_target(
     editing: Option<OrderId>,
 ) -> Target {
     let hub = hs.hub();
-    let base = format!("/o/{}/boutique/{hub}/{cycle}", m.org.id);
+    let base = paths::Catalog(m.org.id, hub, CycleId(cycle)).to_string();
     Target {
         hs,
         cycle: CycleId(cycle),
         buyer: m.org.id,
         action: match editing {
-            Some(id) => format!("/o/{}/commandes/{hub}/{id}", m.org.id),
+            Some(id) => paths::Order(m.org.id, hub, id).to_string(),
             None => base.clone(),
         },
         filter_action: base,
@@ -148,7 +153,7 @@ fn buyer_target(
 }
 
 fn hub_target(m: &Member<StaffRole>, hs: HubScope, cycle: i64, buyer: i64) -> Target {
-    let base = format!("/o/{}/cycles/{cycle}/commander-pour/{buyer}", m.org.id);
+    let base = paths::OrderFor(m.org.id, CycleId(cycle), OrgId(buyer)).to_string();
     Target {
         hs,
         cycle: CycleId(cycle),
@@ -161,7 +166,7 @@ fn hub_target(m: &Member<StaffRole>, hs: HubScope, cycle: i64, buyer: i64) -> Ta
 
 /// The hub changing a buyer's order (with audit, as every change).
 fn hub_edit_target(m: &Member<StaffRole>, hs: HubScope, o: &Order) -> Target {
-    let base = format!("/o/{}/cycles/{}/commandes/{}", m.org.id, o.cycle, o.id);
+    let base = paths::HubOrder(m.org.id, o.cycle, o.id).to_string();
     Target {
         hs,
         cycle: o.cycle,
@@ -174,9 +179,9 @@ fn hub_edit_target(m: &Member<StaffRole>, hs: HubScope, o: &Order) -> Target {
 
 /// The hub's form to change a buyer's order.
 pub async fn hub_edit(
+    paths::HubOrder(_, _, OrderId(id)): paths::HubOrder,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, _, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     let o = state.store.order(&hs, OrderId(id)).await?;
@@ -194,9 +199,9 @@ pub async fn hub_edit(
 
 /// Saves the hub's change to a buyer's order.
 pub async fn hub_update(
+    paths::HubOrder(_, _, OrderId(id)): paths::HubOrder,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, _, id)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
@@ -207,9 +212,9 @@ pub async fn hub_update(
 
 /// The hub cancels a buyer's order until the cut-off.
 pub async fn hub_cancel(
+    paths::HubOrderCancel(_, CycleId(cycle), OrderId(id)): paths::HubOrderCancel,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, cycle, id)): Path<(i64, i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
@@ -220,7 +225,7 @@ pub async fn hub_cancel(
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(
-        &format!("/o/{}/cycles/{cycle}", m.org.id),
+        &paths::Cycle(m.org.id, CycleId(cycle)).to_string(),
         [f, k],
     ))
 }
@@ -347,9 +352,9 @@ async fn catalog_page(
 
 /// The catalog of a cycle, as the buyer sees it.
 pub async fn catalog(
+    paths::Catalog(_, OrgId(hub), CycleId(cycle)): paths::Catalog,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
@@ -359,9 +364,9 @@ pub async fn catalog(
 
 /// The hub's order form for a buyer (an order taken by phone).
 pub async fn hub_catalog(
+    paths::OrderFor(_, CycleId(cycle), OrgId(buyer)): paths::OrderFor,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
@@ -371,9 +376,9 @@ pub async fn hub_catalog(
 
 /// Places the buyer's order.
 pub async fn place(
+    paths::Catalog(_, OrgId(hub), CycleId(cycle)): paths::Catalog,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, cycle)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
@@ -383,9 +388,9 @@ pub async fn place(
 
 /// Places an order for a buyer (hub).
 pub async fn hub_place(
+    paths::OrderFor(_, CycleId(cycle), OrgId(buyer)): paths::OrderFor,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
@@ -395,9 +400,9 @@ pub async fn hub_place(
 
 /// Changes a placed order.
 pub async fn update(
+    paths::Order(_, OrgId(hub), OrderId(id)): paths::Order,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, id)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
@@ -470,9 +475,9 @@ async fn submit(
             let [f, k] = flash_headers("success", key, state.config.secure_cookies);
             let hub = t.hs.hub();
             let to = if t.hs.is_hub() {
-                format!("/o/{hub}/cycles/{}", t.cycle)
+                paths::Cycle(hub, t.cycle).to_string()
             } else {
-                format!("/o/{}/commandes/{hub}/{id}", t.buyer)
+                paths::Order(t.buyer, hub, id).to_string()
             };
             Ok(see_other(&to, [f, k]))
         }
@@ -506,7 +511,11 @@ struct OrdersPage {
 }
 
 /// The buyer's orders.
-pub async fn orders(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn orders(
+    _: paths::Orders,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     let orders = state.store.orders_of_buyer(&m.scope, 100).await?;
     let share = state.store.quebec_share(&m.scope).await?;
     let quebec_share = share.map(|(qc, all)| {
@@ -547,9 +556,9 @@ struct OrderPage {
 
 /// One order of the buyer.
 pub async fn order(
+    paths::Order(_, OrgId(hub), OrderId(id)): paths::Order,
     State(state): State<AppState>,
     m: Member,
-    Path((_, hub, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let order = state.store.order(&hs, OrderId(id)).await?;
@@ -583,9 +592,9 @@ pub async fn order(
 
 /// The form to change an order.
 pub async fn edit(
+    paths::OrderEdit(_, OrgId(hub), OrderId(id)): paths::OrderEdit,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let o = state.store.order(&hs, OrderId(id)).await?;
@@ -603,9 +612,9 @@ pub async fn edit(
 
 /// Cancels an order until the cut-off.
 pub async fn cancel(
+    paths::OrderCancel(_, OrgId(hub), OrderId(id)): paths::OrderCancel,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, id)): Path<(i64, i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
@@ -616,7 +625,7 @@ pub async fn cancel(
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(
-        &format!("/o/{}/commandes/{hub}/{id}", m.org.id),
+        &paths::Order(m.org.id, OrgId(hub), OrderId(id)).to_string(),
         [f, k],
     ))
 }

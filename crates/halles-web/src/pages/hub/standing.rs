@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use halles_core::{OrderId, OrgId, ProductId, StandingOrderId};
 use halles_store::StoreError;
@@ -46,7 +47,11 @@ impl StandingPage {
 }
 
 /// The buyer's standing orders and what each became.
-pub async fn list(State(state): State<AppState>, m: Member) -> Result<Response, PageError> {
+pub async fn list(
+    _: paths::StandingOrders,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
     let orders = state.store.standing_orders(&m.scope).await?;
     let ids: Vec<ProductId> = orders
         .iter()
@@ -81,15 +86,15 @@ pub struct RepeatForm {
 
 /// Sets up a standing order from an order.
 pub async fn repeat(
+    paths::OrderRepeat(_, OrgId(hub), OrderId(id)): paths::OrderRepeat,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, hub, id)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<RepeatForm>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let order = state.store.order(&hs, OrderId(id)).await?;
-    let back = format!("/o/{}/commandes/{hub}/{id}", m.org.id);
+    let back = paths::Order(m.org.id, OrgId(hub), OrderId(id)).to_string();
     let cycle = state.store.cycle(&hs, order.cycle).await?;
     let until = crate::api::hub::standing::end_of_day(&form.until);
     let every = form.every_weeks.parse::<i64>().unwrap_or(0);
@@ -119,7 +124,7 @@ pub async fn repeat(
         Ok(_) => {
             let [f, k] = flash_headers("success", "flash-standing-created", secure);
             Ok(see_other(
-                &format!("/o/{}/commandes-recurrentes", m.org.id),
+                &paths::StandingOrders(m.org.id).to_string(),
                 [f, k],
             ))
         }
@@ -133,9 +138,9 @@ pub async fn repeat(
 
 /// Skips the next week, or stops (`what` is `sauter` or `arreter`).
 pub async fn change(
+    paths::StandingChange(_, StandingOrderId(id), what): paths::StandingChange,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    Path((_, id, what)): Path<(i64, i64, String)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let stop = match what.as_str() {
@@ -154,7 +159,7 @@ pub async fn change(
     };
     let [f, k] = flash_headers("success", key, state.config.secure_cookies);
     Ok(see_other(
-        &format!("/o/{}/commandes-recurrentes", m.org.id),
+        &paths::StandingOrders(m.org.id).to_string(),
         [f, k],
     ))
 }

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, SignedIn};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::{safe_next, see_other};
 use crate::security::{CsrfForm, LANG_COOKIE, flash_headers, set_cookie};
 use askama::Template;
@@ -74,7 +75,7 @@ fn account_page(s: SignedIn, name: String, lang: String, refused: Refused) -> Re
 }
 
 /// The account page.
-pub async fn show(s: SignedIn) -> Response {
+pub async fn show(_: paths::Account, s: SignedIn) -> Response {
     let (name, lang) = (s.user.name.clone(), s.user.lang.code().to_owned());
     account_page(s, name, lang, Refused::None)
 }
@@ -90,6 +91,7 @@ pub struct ProfileForm {
 
 /// Saves name and language.
 pub async fn update(
+    _: paths::Account,
     State(state): State<AppState>,
     s: SignedIn,
     CsrfForm(form): CsrfForm<ProfileForm>,
@@ -119,7 +121,7 @@ pub async fn update(
         "flash-account-saved",
         state.config.secure_cookies,
     );
-    Ok(see_other("/compte", [f, k]))
+    Ok(see_other(&paths::Account.to_string(), [f, k]))
 }
 
 /// A password change.
@@ -135,6 +137,7 @@ pub struct PasswordForm {
 
 /// Changes the password after checking the current one; other sessions end.
 pub async fn change_password(
+    _: paths::AccountPassword,
     State(state): State<AppState>,
     s: SignedIn,
     crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
@@ -171,7 +174,7 @@ pub async fn change_password(
         "flash-password-changed",
         state.config.secure_cookies,
     );
-    Ok(see_other("/connexion", [f, k]))
+    Ok(see_other(&paths::Login.to_string(), [f, k]))
 }
 
 /// A change of e-mail.
@@ -186,6 +189,7 @@ pub struct EmailForm {
 /// Asks for a change of e-mail: after the password is checked, a link goes to the new address
 /// (and a word to the old one); the change happens only when that link is used.
 pub async fn request_email_change(
+    _: paths::AccountEmail,
     State(state): State<AppState>,
     s: SignedIn,
     crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
@@ -235,7 +239,7 @@ pub async fn request_email_change(
         "flash-email-change-sent",
         state.config.secure_cookies,
     );
-    Ok(see_other("/compte", [f, k]))
+    Ok(see_other(&paths::Account.to_string(), [f, k]))
 }
 
 #[derive(Template)]
@@ -249,9 +253,9 @@ struct EmailChangePage {
 
 /// The link sent to the new address: confirms the change with one button.
 pub async fn email_change_form(
+    paths::AccountEmailConfirm(token): paths::AccountEmailConfirm,
     State(state): State<AppState>,
     page: Ctx,
-    axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Result<Response, PageError> {
     let email = state.store.email_change(&token).await?;
     let lang = page.i18n.lang;
@@ -260,10 +264,10 @@ pub async fn email_change_form(
 
 /// Confirms the change: the account's e-mail is the new one, and every session ends.
 pub async fn confirm_email_change(
+    paths::AccountEmailConfirm(token): paths::AccountEmailConfirm,
     State(state): State<AppState>,
     page: Ctx,
-    axum::extract::Path(token): axum::extract::Path<String>,
-    CsrfForm(_): CsrfForm<std::collections::HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     match state.store.confirm_email_change(&token).await {
         Ok(_) => {
@@ -272,7 +276,7 @@ pub async fn confirm_email_change(
                 "flash-email-changed",
                 state.config.secure_cookies,
             );
-            Ok(see_other("/connexion", [f, k]))
+            Ok(see_other(&paths::Login.to_string(), [f, k]))
         }
         Err(halles_store::StoreError::Refused(_)) => {
             let lang = page.i18n.lang;
@@ -302,6 +306,7 @@ pub struct LangForm {
 
 /// Switches language: remembered in a cookie, and on the account when signed in.
 pub async fn switch_language(
+    _: paths::Language,
     State(state): State<AppState>,
     page: Ctx,
     CsrfForm(form): CsrfForm<LangForm>,

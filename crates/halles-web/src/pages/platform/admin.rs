@@ -4,17 +4,18 @@ use crate::AppState;
 use crate::ctx::{Ctx, PlatformAdmin};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::UserId;
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::refusals::Refusal;
 use halles_core::validation::Validator;
-use halles_core::{JobId, UserId};
 use halles_store::platform::accounts::User;
 use halles_store::platform::email::Email;
 use halles_store::platform::jobs::Job;
@@ -68,6 +69,7 @@ async fn orgs_page(
 
 /// Organizations of the platform.
 pub async fn organizations(
+    _: paths::Admin,
     State(state): State<AppState>,
     a: PlatformAdmin,
 ) -> Result<Response, PageError> {
@@ -95,6 +97,7 @@ pub struct OrgForm {
 
 /// Creates an organization and invites its first administrator.
 pub async fn create_organization(
+    _: paths::Admin,
     State(state): State<AppState>,
     a: PlatformAdmin,
     CsrfForm(form): CsrfForm<OrgForm>,
@@ -129,7 +132,7 @@ pub async fn create_organization(
         .create_invitation(&scope, &form.admin_email, Role::Admin)
         .await?;
     let [f, k] = flash_headers("success", "flash-org-created", state.config.secure_cookies);
-    Ok(see_other("/admin", [f, k]))
+    Ok(see_other(&paths::Admin.to_string(), [f, k]))
 }
 
 /// A rename, or an archive (`archived` = 1) or restore (0).
@@ -144,13 +147,12 @@ pub struct OrgChangeForm {
 /// Renames (`renommer`), archives or restores (`archiver`) an organization. A refusal comes
 /// back on the organizations page.
 pub async fn change_organization(
+    paths::AdminOrganization(org, action): paths::AdminOrganization,
     State(state): State<AppState>,
     a: PlatformAdmin,
-    Path((id, action)): Path<(i64, String)>,
     CsrfForm(form): CsrfForm<OrgChangeForm>,
 ) -> Result<Response, PageError> {
     let actor = Actor::user(a.user.id);
-    let org = halles_core::OrgId(id);
     let result = match action.as_str() {
         "renommer" => {
             state
@@ -169,7 +171,7 @@ pub async fn change_organization(
     match result {
         Ok(()) => {
             let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
-            Ok(see_other("/admin", [f, k]))
+            Ok(see_other(&paths::Admin.to_string(), [f, k]))
         }
         Err(halles_store::StoreError::Refused(code)) => {
             let key = if code == Refusal::NameRequired {
@@ -177,7 +179,7 @@ pub async fn change_organization(
             } else {
                 format!("err-{code}")
             };
-            let errors = FormErrors::one(&format!("org_{id}"), &key, &a.ctx.i18n);
+            let errors = FormErrors::one(&format!("org_{org}"), &key, &a.ctx.i18n);
             orgs_page(
                 &state,
                 a.ctx,
@@ -200,7 +202,11 @@ struct UsersPage {
 }
 
 /// Every account.
-pub async fn users(State(state): State<AppState>, a: PlatformAdmin) -> Result<Response, PageError> {
+pub async fn users(
+    _: paths::AdminUsers,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+) -> Result<Response, PageError> {
     let users = state.store.users().await?;
     let lang = a.ctx.i18n.lang;
     Ok(render(&UsersPage { page: a.ctx, users }, lang))
@@ -209,17 +215,17 @@ pub async fn users(State(state): State<AppState>, a: PlatformAdmin) -> Result<Re
 async fn set_disabled(
     state: &AppState,
     a: &PlatformAdmin,
-    id: i64,
+    id: UserId,
     disabled: bool,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    if id == a.user.id.0 {
+    if id == a.user.id {
         let [f, k] = flash_headers("error", "err-disable-self", secure);
-        return Ok(see_other("/admin/utilisateurs", [f, k]));
+        return Ok(see_other(&paths::AdminUsers.to_string(), [f, k]));
     }
     state
         .store
-        .set_user_disabled(Actor::user(a.user.id), UserId(id), disabled)
+        .set_user_disabled(Actor::user(a.user.id), id, disabled)
         .await?;
     let key = if disabled {
         "flash-user-disabled"
@@ -227,14 +233,14 @@ async fn set_disabled(
         "flash-user-enabled"
     };
     let [f, k] = flash_headers("success", key, secure);
-    Ok(see_other("/admin/utilisateurs", [f, k]))
+    Ok(see_other(&paths::AdminUsers.to_string(), [f, k]))
 }
 
 /// Disables an account: it can no longer log in, its sessions end.
 pub async fn disable_user(
+    paths::AdminUserDisable(id): paths::AdminUserDisable,
     State(state): State<AppState>,
     a: PlatformAdmin,
-    Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, &a, id, true).await
@@ -242,9 +248,9 @@ pub async fn disable_user(
 
 /// Re-enables an account.
 pub async fn enable_user(
+    paths::AdminUserEnable(id): paths::AdminUserEnable,
     State(state): State<AppState>,
     a: PlatformAdmin,
-    Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, &a, id, false).await
@@ -278,6 +284,7 @@ impl OutboxPage {
 
 /// The e-mail outbox: what was sent, or kept when no mail server is configured.
 pub async fn outbox(
+    _: paths::AdminOutbox,
     State(state): State<AppState>,
     a: PlatformAdmin,
     Query(q): Query<OutboxQuery>,
@@ -316,6 +323,7 @@ struct JobsPage {
 
 /// Background jobs, failures first in mind.
 pub async fn jobs(
+    _: paths::AdminJobs,
     State(state): State<AppState>,
     a: PlatformAdmin,
     Query(q): Query<JobsQuery>,
@@ -340,12 +348,15 @@ pub async fn jobs(
 
 /// Puts a failed job back in the queue.
 pub async fn retry_job(
+    paths::AdminJobRetry(id): paths::AdminJobRetry,
     State(state): State<AppState>,
     _a: PlatformAdmin,
-    Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    state.store.retry_job(JobId(id)).await?;
+    state.store.retry_job(id).await?;
     let [f, k] = flash_headers("success", "flash-job-retried", state.config.secure_cookies);
-    Ok(see_other("/admin/taches?status=failed", [f, k]))
+    Ok(see_other(
+        &format!("{}?status=failed", paths::AdminJobs),
+        [f, k],
+    ))
 }

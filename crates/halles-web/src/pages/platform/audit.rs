@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::ctx::{AdminRole, Ctx, Member};
 use crate::errors::{PageError, render};
+use crate::pages::paths;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -93,16 +94,13 @@ impl AuditPage {
     /// The receipt a sale or refund entry stands for (the ledger keeps the money itself).
     fn receipt_link(&self, e: &Entry) -> Option<String> {
         let sale = match e.entity.as_str() {
-            "redemption" => e.entity_id.clone(),
-            "refund" => e
-                .after
-                .as_ref()?
-                .get("redemption_id")?
-                .as_i64()?
-                .to_string(),
+            "redemption" => e.entity_id.parse().ok()?,
+            "refund" => {
+                halles_core::RedemptionId(e.after.as_ref()?.get("redemption_id")?.as_i64()?)
+            }
             _ => return None,
         };
-        Some(self.page.org_path(&format!("/caisse/recus/{sale}")))
+        Some(paths::Receipt(self.page.org(), sale).to_string())
     }
 }
 
@@ -116,6 +114,7 @@ fn actor_label(page: &Ctx, e: &Entry) -> String {
 
 /// The audit log, newest first, filtered.
 pub async fn list(
+    _: paths::Audit,
     State(state): State<AppState>,
     m: Member<AdminRole>,
     Query(q): Query<AuditQuery>,
@@ -150,6 +149,7 @@ pub async fn list(
 
 /// The filtered log as CSV (`format=csv`, the default) or XLSX (`format=xlsx`).
 pub async fn export(
+    _: paths::AuditExport,
     State(state): State<AppState>,
     m: Member<AdminRole>,
     Query(q): Query<AuditQuery>,

@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::{ClientAddr, safe_next, see_other};
 use crate::security::{CsrfForm, SESSION_COOKIE, flash_headers, set_cookie};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use halles_core::accounts::SESSION_DAYS;
@@ -74,12 +75,13 @@ pub struct NextQuery {
 
 /// The login form (or home, when already signed in).
 pub async fn login_form(
+    _: paths::Login,
     State(state): State<AppState>,
     page: Ctx,
     Query(q): Query<NextQuery>,
 ) -> Response {
     if page.user.is_some() {
-        return see_other("/", []);
+        return see_other(&paths::Root.to_string(), []);
     }
     let next = q.next.unwrap_or_default();
     login_page(&state, page, FormErrors::none(), String::new(), next)
@@ -98,6 +100,7 @@ pub struct LoginForm {
 
 /// Checks credentials, opens a session.
 pub async fn login(
+    _: paths::Login,
     State(state): State<AppState>,
     page: Ctx,
     ClientAddr(addr): ClientAddr,
@@ -153,6 +156,7 @@ pub async fn login(
 
 /// Ends the session.
 pub async fn logout(
+    _: paths::Logout,
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
@@ -182,7 +186,7 @@ struct ForgotPage {
 }
 
 /// The "forgot password" form.
-pub async fn forgot_form(page: Ctx) -> Response {
+pub async fn forgot_form(_: paths::ForgotPassword, page: Ctx) -> Response {
     let lang = page.i18n.lang;
     render(
         &ForgotPage {
@@ -205,6 +209,7 @@ pub struct ForgotForm {
 /// Sends a reset link when the account exists; answers the same either way. Requests are
 /// throttled per address and per e-mail (whether or not it is an account's).
 pub async fn forgot(
+    _: paths::ForgotPassword,
     State(state): State<AppState>,
     page: Ctx,
     ClientAddr(addr): ClientAddr,
@@ -274,9 +279,9 @@ struct ResetPage {
 
 /// The new-password form behind an e-mailed link.
 pub async fn reset_form(
+    paths::ResetPassword(token): paths::ResetPassword,
     State(state): State<AppState>,
     page: Ctx,
-    Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let valid = state.store.password_reset_user(&token).await?.is_some();
     let lang = page.i18n.lang;
@@ -302,10 +307,10 @@ pub struct ResetForm {
 
 /// Sets the new password, then asks the person to log in with it.
 pub async fn reset(
+    paths::ResetPassword(token): paths::ResetPassword,
     State(state): State<AppState>,
     page: Ctx,
     ClientAddr(addr): ClientAddr,
-    Path(token): Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
@@ -360,7 +365,7 @@ pub async fn reset(
                 "flash-password-reset",
                 state.config.secure_cookies,
             );
-            Ok(see_other("/connexion", [flash, mark]))
+            Ok(see_other(&paths::Login.to_string(), [flash, mark]))
         }
         Err(halles_store::StoreError::Refused(_)) => Ok(render(
             &ResetPage {

@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, SESSION_COOKIE, flash_headers, set_cookie};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
@@ -74,7 +75,7 @@ async fn page_for(
         }
     };
     let failed = !errors.is_empty();
-    let login_link = format!("/connexion?next=/invitations/{token}");
+    let login_link = format!("{}?next={}", paths::Login, paths::Invitation(token.clone()));
     let mut res = render(
         &InvitationPage {
             page,
@@ -97,9 +98,9 @@ async fn page_for(
 
 /// The invitation page.
 pub async fn show(
+    paths::Invitation(token): paths::Invitation,
     State(state): State<AppState>,
     page: Ctx,
-    Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let found = state.store.invitation_by_secret(&token).await?;
     page_for(
@@ -126,9 +127,9 @@ pub struct AcceptForm {
 
 /// Accepts: joins the organization, creating the account first when needed.
 pub async fn accept(
+    paths::Invitation(token): paths::Invitation,
     State(state): State<AppState>,
     page: Ctx,
-    Path(token): Path<String>,
     CsrfForm(form): CsrfForm<AcceptForm>,
 ) -> Result<Response, PageError> {
     let Some((inv, _org)) = state.store.invitation_by_secret(&token).await? else {
@@ -153,7 +154,7 @@ pub async fn accept(
         None => {
             if state.store.user_by_email(&inv.email).await?.is_some() {
                 return Ok(see_other(
-                    &format!("/connexion?next=/invitations/{token}"),
+                    &format!("{}?next={}", paths::Login, paths::Invitation(token.clone())),
                     [],
                 ));
             }
@@ -199,7 +200,7 @@ pub async fn accept(
                 "flash-invitation-accepted",
                 secure,
             ));
-            Ok(see_other(&format!("/o/{org}"), cookies))
+            Ok(see_other(&paths::OrgHome(org).to_string(), cookies))
         }
         Err(StoreError::Refused(_)) => {
             page_for(&state, page, token, None, FormErrors::none(), String::new()).await

@@ -4,15 +4,16 @@ use crate::AppState;
 use crate::ctx::{AdminRole, Ctx, Member};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::organizations::Role;
 use halles_core::validation::Validator;
-use halles_core::{InvitationId, MembershipId};
+
 use halles_store::StoreError;
 use halles_store::platform::organizations::{Invitation, Member as OrgMember};
 use serde::Deserialize;
@@ -60,6 +61,7 @@ async fn members_page(
 
 /// The members page.
 pub async fn list(
+    _: paths::Members,
     State(state): State<AppState>,
     m: Member<AdminRole>,
 ) -> Result<Response, PageError> {
@@ -77,6 +79,7 @@ pub struct InviteForm {
 
 /// Invites someone by e-mail.
 pub async fn invite(
+    _: paths::MembersInvite,
     State(state): State<AppState>,
     m: Member<AdminRole>,
     CsrfForm(form): CsrfForm<InviteForm>,
@@ -106,7 +109,7 @@ pub async fn invite(
                 "flash-invitation-sent",
                 state.config.secure_cookies,
             );
-            Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
+            Ok(see_other(&paths::Members(m.org.id).to_string(), [f, k]))
         }
         Err(StoreError::Refused(code)) => {
             let errors = FormErrors::one("email", &format!("err-{code}"), &m.ctx.i18n);
@@ -125,22 +128,18 @@ pub struct RoleForm {
 
 /// Changes a member's role.
 pub async fn change_role(
+    paths::MemberRole(_, id): paths::MemberRole,
     State(state): State<AppState>,
     m: Member<AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let back = format!("/o/{}/membres", m.org.id);
+    let back = paths::Members(m.org.id).to_string();
     let Ok(role) = form.role.parse::<Role>() else {
         let [f, k] = flash_headers("error", "err-role_invalid", secure);
         return Ok(see_other(&back, [f, k]));
     };
-    let [f, k] = match state
-        .store
-        .change_member_role(&m.scope, MembershipId(id), role)
-        .await
-    {
+    let [f, k] = match state.store.change_member_role(&m.scope, id, role).await {
         Ok(()) => flash_headers("success", "flash-role-changed", secure),
         Err(StoreError::Refused(code)) => flash_headers("error", flash_key(code.code()), secure),
         Err(e) => return Err(e.into()),
@@ -158,35 +157,32 @@ fn flash_key(code: &str) -> &'static str {
 
 /// Removes a member.
 pub async fn remove(
+    paths::MemberRemove(_, id): paths::MemberRemove,
     State(state): State<AppState>,
     m: Member<AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let [f, k] = match state.store.remove_member(&m.scope, MembershipId(id)).await {
+    let [f, k] = match state.store.remove_member(&m.scope, id).await {
         Ok(()) => flash_headers("success", "flash-member-removed", secure),
         Err(StoreError::Refused(code)) => flash_headers("error", flash_key(code.code()), secure),
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
+    Ok(see_other(&paths::Members(m.org.id).to_string(), [f, k]))
 }
 
 /// Revokes a pending invitation.
 pub async fn revoke_invitation(
+    paths::InvitationRevoke(_, id): paths::InvitationRevoke,
     State(state): State<AppState>,
     m: Member<AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .revoke_invitation(&m.scope, InvitationId(id))
-        .await?;
+    state.store.revoke_invitation(&m.scope, id).await?;
     let [f, k] = flash_headers(
         "success",
         "flash-invitation-revoked",
         state.config.secure_cookies,
     );
-    Ok(see_other(&format!("/o/{}/membres", m.org.id), [f, k]))
+    Ok(see_other(&paths::Members(m.org.id).to_string(), [f, k]))
 }

@@ -9,89 +9,75 @@ pub mod invitations;
 pub mod members;
 pub mod tokens;
 
-use super::Routes;
+use super::{Routes, paths};
+use axum_extra::routing::TypedPath;
 
 /// The platform's pages, and the old English paths that redirect to them.
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/connexion", auth::login_form)
-        .post("/connexion", auth::login)
-        .post("/deconnexion", auth::logout)
-        .post("/langue", account::switch_language)
-        .get("/mot-de-passe/oublie", auth::forgot_form)
-        .post("/mot-de-passe/oublie", auth::forgot)
-        .get("/mot-de-passe/nouveau/{token}", auth::reset_form)
-        .post("/mot-de-passe/nouveau/{token}", auth::reset)
-        .get("/invitations/{token}", invitations::show)
-        .post("/invitations/{token}", invitations::accept)
-        .get("/compte", account::show)
-        .post("/compte", account::update)
-        .post("/compte/mot-de-passe", account::change_password)
-        .post("/compte/courriel", account::request_email_change)
-        .get("/compte/courriel/{token}", account::email_change_form)
-        .post("/compte/courriel/{token}", account::confirm_email_change)
-        .get("/o/{org}", super::home::org_home)
-        .get("/o/{org}/membres", members::list)
-        .post("/o/{org}/membres/inviter", members::invite)
-        .post("/o/{org}/membres/{id}/role", members::change_role)
-        .post("/o/{org}/membres/{id}/retirer", members::remove)
-        .post(
-            "/o/{org}/invitations/{id}/revoquer",
-            members::revoke_invitation,
-        )
-        .get("/o/{org}/audit", audit::list)
-        .get("/o/{org}/audit/exporter", audit::export)
-        .get("/o/{org}/jetons", tokens::list)
-        .post("/o/{org}/jetons", tokens::create)
-        .post("/o/{org}/jetons/{id}/revoquer", tokens::revoke)
-        .get("/admin", admin::organizations)
-        .post("/admin", admin::create_organization)
-        .post(
-            "/admin/organisations/{id}/{action}",
-            admin::change_organization,
-        )
-        .get("/admin/utilisateurs", admin::users)
-        .post("/admin/utilisateurs/{id}/desactiver", admin::disable_user)
-        .post("/admin/utilisateurs/{id}/activer", admin::enable_user)
-        .get("/admin/envois", admin::outbox)
-        .get("/admin/taches", admin::jobs)
-        .post("/admin/taches/{id}/relancer", admin::retry_job)
-        .moved("/login", "/connexion")
-        .moved("/logout", "/deconnexion")
-        .moved("/lang", "/langue")
-        .moved("/password/forgot", "/mot-de-passe/oublie")
-        .moved("/password/reset/{token}", "/mot-de-passe/nouveau/{token}")
-        .moved("/account", "/compte")
-        .moved("/account/password", "/compte/mot-de-passe")
-        .moved("/account/courriel", "/compte/courriel")
-        .moved("/account/courriel/{token}", "/compte/courriel/{token}")
-        .moved("/o/{org}/members", "/o/{org}/membres")
-        .moved("/o/{org}/members/invite", "/o/{org}/membres/inviter")
-        .moved("/o/{org}/members/{id}/role", "/o/{org}/membres/{id}/role")
+        .typed_get(auth::login_form)
+        .typed_post(auth::login)
+        .typed_post(auth::logout)
+        .typed_post(account::switch_language)
+        .typed_get(auth::forgot_form)
+        .typed_post(auth::forgot)
+        .typed_get(auth::reset_form)
+        .typed_post(auth::reset)
+        .typed_get(invitations::show)
+        .typed_post(invitations::accept)
+        .typed_get(account::show)
+        .typed_post(account::update)
+        .typed_post(account::change_password)
+        .typed_post(account::request_email_change)
+        .typed_get(account::email_change_form)
+        .typed_post(account::confirm_email_change)
+        .typed_get(super::home::org_home)
+        .typed_get(members::list)
+        .typed_post(members::invite)
+        .typed_post(members::change_role)
+        .typed_post(members::remove)
+        .typed_post(members::revoke_invitation)
+        .typed_get(audit::list)
+        .typed_get(audit::export)
+        .typed_get(tokens::list)
+        .typed_post(tokens::create)
+        .typed_post(tokens::revoke)
+        .typed_get(admin::organizations)
+        .typed_post(admin::create_organization)
+        .typed_post(admin::change_organization)
+        .typed_get(admin::users)
+        .typed_post(admin::disable_user)
+        .typed_post(admin::enable_user)
+        .typed_get(admin::outbox)
+        .typed_get(admin::jobs)
+        .typed_post(admin::retry_job)
+        .moved("/login", paths::Login::PATH)
+        .moved("/logout", paths::Logout::PATH)
+        .moved("/lang", paths::Language::PATH)
+        .moved("/password/forgot", paths::ForgotPassword::PATH)
+        .moved("/password/reset/{token}", paths::ResetPassword::PATH)
+        .moved("/account", paths::Account::PATH)
+        .moved("/account/password", paths::AccountPassword::PATH)
+        .moved("/account/courriel", paths::AccountEmail::PATH)
         .moved(
-            "/o/{org}/members/{id}/remove",
-            "/o/{org}/membres/{id}/retirer",
+            "/account/courriel/{token}",
+            paths::AccountEmailConfirm::PATH,
         )
+        .moved("/o/{org}/members", paths::Members::PATH)
+        .moved("/o/{org}/members/invite", paths::MembersInvite::PATH)
+        .moved("/o/{org}/members/{id}/role", paths::MemberRole::PATH)
+        .moved("/o/{org}/members/{id}/remove", paths::MemberRemove::PATH)
         .moved(
             "/o/{org}/invitations/{id}/revoke",
-            "/o/{org}/invitations/{id}/revoquer",
+            paths::InvitationRevoke::PATH,
         )
-        .moved("/o/{org}/audit/export", "/o/{org}/audit/exporter")
-        .moved("/o/{org}/tokens", "/o/{org}/jetons")
-        .moved(
-            "/o/{org}/tokens/{id}/revoke",
-            "/o/{org}/jetons/{id}/revoquer",
-        )
-        .moved("/admin/users", "/admin/utilisateurs")
-        .moved(
-            "/admin/users/{id}/disable",
-            "/admin/utilisateurs/{id}/desactiver",
-        )
-        .moved(
-            "/admin/users/{id}/enable",
-            "/admin/utilisateurs/{id}/activer",
-        )
-        .moved("/admin/outbox", "/admin/envois")
-        .moved("/admin/jobs", "/admin/taches")
-        .moved("/admin/jobs/{id}/retry", "/admin/taches/{id}/relancer")
+        .moved("/o/{org}/audit/export", paths::AuditExport::PATH)
+        .moved("/o/{org}/tokens", paths::Tokens::PATH)
+        .moved("/o/{org}/tokens/{id}/revoke", paths::TokenRevoke::PATH)
+        .moved("/admin/users", paths::AdminUsers::PATH)
+        .moved("/admin/users/{id}/disable", paths::AdminUserDisable::PATH)
+        .moved("/admin/users/{id}/enable", paths::AdminUserEnable::PATH)
+        .moved("/admin/outbox", paths::AdminOutbox::PATH)
+        .moved("/admin/jobs", paths::AdminJobs::PATH)
+        .moved("/admin/jobs/{id}/retry", paths::AdminJobRetry::PATH)
 }

@@ -4,13 +4,13 @@ use crate::AppState;
 use crate::ctx::{AdminRole, Ctx, Member};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use halles_core::TokenId;
 use halles_core::organizations::Scope;
 use halles_core::validation::Validator;
 use halles_store::platform::tokens::ApiToken;
@@ -66,6 +66,7 @@ async fn tokens_page(
 
 /// The tokens page.
 pub async fn list(
+    _: paths::Tokens,
     State(state): State<AppState>,
     m: Member<AdminRole>,
 ) -> Result<Response, PageError> {
@@ -91,6 +92,7 @@ pub struct TokenForm {
 
 /// Creates a token and shows its secret once.
 pub async fn create(
+    _: paths::Tokens,
     State(state): State<AppState>,
     m: Member<AdminRole>,
     CsrfForm(form): CsrfForm<TokenForm>,
@@ -123,16 +125,16 @@ pub async fn create(
 
 /// Revokes a token.
 pub async fn revoke(
+    paths::TokenRevoke(_, id): paths::TokenRevoke,
     State(state): State<AppState>,
     m: Member<AdminRole>,
-    Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    state.store.revoke_token(&m.scope, TokenId(id)).await?;
+    state.store.revoke_token(&m.scope, id).await?;
     let [f, k] = flash_headers(
         "success",
         "flash-token-revoked",
         state.config.secure_cookies,
     );
-    Ok(see_other(&format!("/o/{}/jetons", m.org.id), [f, k]))
+    Ok(see_other(&paths::Tokens(m.org.id).to_string(), [f, k]))
 }

@@ -1,0 +1,317 @@
+//! One typed path per page: the route it is served at ([`super::Routes::typed_get`] and the
+//! others read [`TypedPath::PATH`] from the handler's first argument), the extractor of its
+//! parameters (typed ids), and the link to it (`Display` gives the URL, parameters
+//! percent-encoded). Templates write `crate::pages::paths::Members::new(org)` instead of a
+//! `format!`-built string; handlers redirect to `paths::Members(org).to_string()`.
+//!
+//! The structs are tuple structs; a template builds one with `new`, which takes its
+//! parameters by value or by reference. A value
+//! that does not parse (`/o/abc`) is refused by axum's path rejection, a 400 page.
+
+use axum_extra::routing::TypedPath;
+use halles_core::{
+    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, JobId, MembershipId, OrderId,
+    OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId,
+    ProductId, ProgramId, RedemptionId, RegisterId, ScheduleId, StandingOrderId, TokenId, UserId,
+};
+use serde::Deserialize;
+
+/// A value a template passes to a path's `new`: askama passes arguments by reference, and a
+/// loop's variables are references already.
+pub trait PathArg<T> {
+    /// The value itself.
+    fn arg(self) -> T;
+}
+
+impl<T> PathArg<T> for T {
+    fn arg(self) -> T {
+        self
+    }
+}
+
+impl<T: Clone> PathArg<T> for &T {
+    fn arg(self) -> T {
+        self.clone()
+    }
+}
+
+impl<T: Clone> PathArg<T> for &&T {
+    fn arg(self) -> T {
+        T::clone(self)
+    }
+}
+
+/// Declares unit paths (no parameter) and tuple paths (typed parameters, in path order, named
+/// for `new`).
+macro_rules! paths {
+    ($($(#[$doc:meta])* $name:ident $(( $($arg:ident: $field:ty),+ ))? = $path:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(TypedPath, Deserialize, Debug, Clone, PartialEq, Eq)]
+        #[typed_path($path)]
+        pub struct $name $(( $(pub $field),+ ))?;
+
+        $(
+            impl $name {
+                /// The path with these parameters (for templates).
+                #[allow(clippy::new_ret_no_self, clippy::too_many_arguments)]
+                pub fn new($($arg: impl PathArg<$field>),+) -> Self {
+                    $name($($arg.arg()),+)
+                }
+            }
+        )?
+    )*};
+}
+
+paths! {
+    /// The home page: the viewer's organization, or the login page.
+    Root = "/";
+    /// The API's documentation page.
+    ApiDocs = "/api/docs";
+    /// The help index in French.
+    HelpFr = "/aide";
+    /// The help index in English.
+    HelpEn = "/help";
+    /// A guide in French.
+    GuideFr(guide: String) = "/aide/{guide}";
+    /// A guide in English.
+    GuideEn(guide: String) = "/help/{guide}";
+
+    /// The login form.
+    Login = "/connexion";
+    /// Signing out.
+    Logout = "/deconnexion";
+    /// The language switch.
+    Language = "/langue";
+    /// The forgotten-password form.
+    ForgotPassword = "/mot-de-passe/oublie";
+    /// The new-password form of a reset link.
+    ResetPassword(token: String) = "/mot-de-passe/nouveau/{token}";
+    /// An invitation, by its secret.
+    Invitation(token: String) = "/invitations/{token}";
+    /// The viewer's account.
+    Account = "/compte";
+    /// The viewer's password change.
+    AccountPassword = "/compte/mot-de-passe";
+    /// The viewer's e-mail change request.
+    AccountEmail = "/compte/courriel";
+    /// The confirmation of an e-mail change, by its secret.
+    AccountEmailConfirm(token: String) = "/compte/courriel/{token}";
+
+    /// An organization's home.
+    OrgHome(org: OrgId) = "/o/{org}";
+    /// An organization's members and pending invitations.
+    Members(org: OrgId) = "/o/{org}/membres";
+    /// Inviting someone.
+    MembersInvite(org: OrgId) = "/o/{org}/membres/inviter";
+    /// A member's role.
+    MemberRole(org: OrgId, id: MembershipId) = "/o/{org}/membres/{id}/role";
+    /// Removing a member.
+    MemberRemove(org: OrgId, id: MembershipId) = "/o/{org}/membres/{id}/retirer";
+    /// Revoking a pending invitation.
+    InvitationRevoke(org: OrgId, id: InvitationId) = "/o/{org}/invitations/{id}/revoquer";
+    /// The audit log.
+    Audit(org: OrgId) = "/o/{org}/audit";
+    /// The audit log as a download.
+    AuditExport(org: OrgId) = "/o/{org}/audit/exporter";
+    /// The API tokens.
+    Tokens(org: OrgId) = "/o/{org}/jetons";
+    /// Revoking an API token.
+    TokenRevoke(org: OrgId, id: TokenId) = "/o/{org}/jetons/{id}/revoquer";
+
+    /// The platform's organizations.
+    Admin = "/admin";
+    /// Renaming (`renommer`) or archiving (`archiver`) an organization.
+    AdminOrganization(id: OrgId, action: String) = "/admin/organisations/{id}/{action}";
+    /// Every account.
+    AdminUsers = "/admin/utilisateurs";
+    /// Disabling an account.
+    AdminUserDisable(id: UserId) = "/admin/utilisateurs/{id}/desactiver";
+    /// Enabling an account.
+    AdminUserEnable(id: UserId) = "/admin/utilisateurs/{id}/activer";
+    /// The outbox.
+    AdminOutbox = "/admin/envois";
+    /// The background jobs.
+    AdminJobs = "/admin/taches";
+    /// Retrying a failed job.
+    AdminJobRetry(id: JobId) = "/admin/taches/{id}/relancer";
+
+    /// The food-coupon programs.
+    Programs(org: OrgId) = "/o/{org}/programmes";
+    /// A program's page.
+    Program(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}";
+    /// Archiving or restoring a program.
+    ProgramArchive(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/archiver";
+    /// Archiving or restoring a schedule.
+    ScheduleArchive(org: OrgId, id: ProgramId, sid: ScheduleId) = "/o/{org}/programmes/{id}/versements/{sid}/archiver";
+    /// A program's schedules.
+    Schedules(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/versements";
+    /// A program's settings.
+    ProgramSettings(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/reglages";
+    /// A program's card artwork.
+    ProgramArtwork(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/illustration";
+    /// A program's member organizations.
+    ProgramMembers(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/membres";
+    /// Taking an organization out of a program.
+    ProgramMemberRemove(org: OrgId, id: ProgramId, member: OrgId) = "/o/{org}/programmes/{id}/membres/{member}/retirer";
+    /// The markets where a partner's participants spend.
+    PartnerMarkets(org: OrgId, id: ProgramId, partner: OrgId) = "/o/{org}/programmes/{id}/partenaires/{partner}/marches";
+    /// A program's product groups.
+    Groups(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/groupes";
+    /// Renaming, moving or deleting a product group (`renommer`, `monter`, `descendre`,
+    /// `supprimer`).
+    GroupAction(org: OrgId, id: ProgramId, group: ProductGroupId, action: String) = "/o/{org}/programmes/{id}/groupes/{group}/{action}";
+    /// A program's market groups.
+    MarketGroups(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/groupes-marches";
+    /// Placing a market in a market group.
+    MarketGroupPlace(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/groupes-marches/marche";
+    /// A program's participant types.
+    ParticipantTypes(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/types";
+    /// A participant type.
+    ParticipantType(org: OrgId, id: ProgramId, ptype: ParticipantTypeId) = "/o/{org}/programmes/{id}/types/{ptype}";
+    /// Deleting a participant type.
+    ParticipantTypeDelete(org: OrgId, id: ProgramId, ptype: ParticipantTypeId) = "/o/{org}/programmes/{id}/types/{ptype}/supprimer";
+    /// A program's budget envelopes.
+    Envelopes(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/enveloppes";
+    /// Deleting a budget envelope.
+    EnvelopeDelete(org: OrgId, id: ProgramId, envelope: EnvelopeId) = "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer";
+    /// A program's managers.
+    Managers(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/gestionnaires";
+    /// Taking a manager off a program.
+    ManagerRemove(org: OrgId, id: ProgramId, member: MembershipId) = "/o/{org}/programmes/{id}/gestionnaires/{member}/retirer";
+    /// A program's participants.
+    Participants(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/participants";
+    /// The participants as a download.
+    ParticipantsExport(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/participants/exporter";
+    /// Importing participants.
+    ParticipantsImport(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/participants/importer";
+    /// The import's spreadsheet template.
+    ParticipantsImportTemplate(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/participants/importer/modele";
+    /// A participant.
+    Participant(org: OrgId, id: ProgramId, pid: ParticipantId) = "/o/{org}/programmes/{id}/participants/{pid}";
+    /// An action on a participant.
+    ParticipantAction(org: OrgId, id: ProgramId, pid: ParticipantId, action: String) = "/o/{org}/programmes/{id}/participants/{pid}/{action}";
+    /// A program's cards.
+    Cards(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/cartes";
+    /// An action on a card.
+    CardAction(org: OrgId, id: ProgramId, card: CardId, action: String) = "/o/{org}/programmes/{id}/cartes/{card}/{action}";
+    /// A batch of cards as a PDF.
+    CardBatchPdf(org: OrgId, id: ProgramId, batch: CardBatchId) = "/o/{org}/programmes/{id}/lots/{batch}/pdf";
+    /// A program's report.
+    Report(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/rapports";
+    /// A program's transactions.
+    Transactions(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/mouvements";
+    /// A program's balances.
+    Balances(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/soldes";
+    /// A program's reimbursement claims.
+    Claims(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/reclamations";
+    /// Deciding on a claim.
+    ClaimDecide(org: OrgId, id: ProgramId, claim: ClaimId, action: String) = "/o/{org}/programmes/{id}/reclamations/{claim}/{action}";
+    /// A program's payment batches.
+    Payments(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/paiements";
+    /// A payment batch.
+    PaymentBatch(org: OrgId, id: ProgramId, batch: PaymentBatchId) = "/o/{org}/programmes/{id}/paiements/{batch}";
+    /// Marking a payment batch paid.
+    PaymentBatchPaid(org: OrgId, id: ProgramId, batch: PaymentBatchId) = "/o/{org}/programmes/{id}/paiements/{batch}/paye";
+    /// The register.
+    Register(org: OrgId) = "/o/{org}/caisse";
+    /// The register's card look-up.
+    RegisterCard(org: OrgId) = "/o/{org}/caisse/carte";
+    /// The register's sale.
+    RegisterSale(org: OrgId) = "/o/{org}/caisse/vente";
+    /// A sale's receipt.
+    Receipt(org: OrgId, id: RedemptionId) = "/o/{org}/caisse/recus/{id}";
+    /// Refunding a sale.
+    ReceiptRefund(org: OrgId, id: RedemptionId) = "/o/{org}/caisse/recus/{id}/rembourser";
+    /// A market's registers.
+    Registers(org: OrgId) = "/o/{org}/caisses";
+    /// A register's kiosk.
+    RegisterKiosk(org: OrgId, id: RegisterId) = "/o/{org}/caisses/{id}/borne";
+    /// Retiring a register.
+    RegisterRetire(org: OrgId, id: RegisterId) = "/o/{org}/caisses/{id}/retirer";
+    /// A kiosk, by its secret.
+    Kiosk(secret: String) = "/borne/{secret}";
+    /// A kiosk's card look-up.
+    KioskCard(secret: String) = "/borne/{secret}/carte";
+    /// A kiosk's payment.
+    KioskPay(secret: String) = "/borne/{secret}/payer";
+    /// A card's public page, by its token.
+    PublicCard(token: String) = "/c/{token}";
+    /// A card holder's e-mail choice.
+    PublicCardEmails(token: String) = "/c/{token}/courriels";
+
+    /// A producer's products.
+    Products(org: OrgId) = "/o/{org}/produits";
+    /// A new product.
+    ProductNew(org: OrgId) = "/o/{org}/produits/nouveau";
+    /// A product.
+    Product(org: OrgId, id: ProductId) = "/o/{org}/produits/{id}";
+    /// A product's photo upload.
+    ProductPhoto(org: OrgId, id: ProductId) = "/o/{org}/produits/{id}/photo";
+    /// A product photo's file.
+    Photo(file: String) = "/photos/{file}";
+    /// A producer's cycles to fill availability for.
+    Availability(org: OrgId) = "/o/{org}/disponibilites";
+    /// A producer's availability in a hub's cycle.
+    ProducerGrid(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/disponibilites/{hub}/{cycle}";
+    /// A hub's order cycles.
+    Cycles(org: OrgId) = "/o/{org}/cycles";
+    /// An order cycle.
+    Cycle(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}";
+    /// A cycle's status.
+    CycleStatus(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/statut";
+    /// Copying a cycle.
+    CycleCopy(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/copier";
+    /// A producer's availability, filled by the hub.
+    HubGrid(org: OrgId, id: CycleId, producer: OrgId) = "/o/{org}/cycles/{id}/disponibilites/{producer}";
+    /// Ordering for a buyer.
+    OrderFor(org: OrgId, id: CycleId, buyer: OrgId) = "/o/{org}/cycles/{id}/commander-pour/{buyer}";
+    /// An order of the cycle, edited by the hub.
+    HubOrder(org: OrgId, id: CycleId, order: OrderId) = "/o/{org}/cycles/{id}/commandes/{order}";
+    /// Cancelling an order of the cycle.
+    HubOrderCancel(org: OrgId, id: CycleId, order: OrderId) = "/o/{org}/cycles/{id}/commandes/{order}/annuler";
+    /// A hub's producers and buyers.
+    Partners(org: OrgId) = "/o/{org}/partenaires";
+    /// Linking a producer or a buyer (`producteurs`, `acheteurs`).
+    PartnerLink(org: OrgId, what: String) = "/o/{org}/partenaires/{what}";
+    /// A hub's pricing rules.
+    Prices(org: OrgId) = "/o/{org}/prix";
+    /// Deleting a pricing rule.
+    PriceDelete(org: OrgId, id: PriceRuleId) = "/o/{org}/prix/{id}/supprimer";
+    /// A buyer's open cycles.
+    Shop(org: OrgId) = "/o/{org}/boutique";
+    /// A hub's catalog in a cycle.
+    Catalog(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/boutique/{hub}/{cycle}";
+    /// A buyer's orders.
+    Orders(org: OrgId) = "/o/{org}/commandes";
+    /// A buyer's order.
+    Order(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}";
+    /// Editing a buyer's order.
+    OrderEdit(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}/modifier";
+    /// Cancelling a buyer's order.
+    OrderCancel(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}/annuler";
+    /// Making an order a standing order.
+    OrderRepeat(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}/refaire";
+    /// A buyer's standing orders.
+    StandingOrders(org: OrgId) = "/o/{org}/commandes-recurrentes";
+    /// Stopping or skipping a standing order (`arreter`, `sauter`).
+    StandingChange(org: OrgId, id: StandingOrderId, what: String) = "/o/{org}/commandes-recurrentes/{id}/{what}";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_its_pattern_with_its_parameters() {
+        assert_eq!(Members::PATH, "/o/{org}/membres");
+        assert_eq!(
+            MemberRole(OrgId(7), MembershipId(42)).to_string(),
+            "/o/7/membres/42/role"
+        );
+        assert_eq!(Login.to_string(), "/connexion");
+        assert_eq!(
+            Invitation("a b/c".into()).to_string(),
+            "/invitations/a%20b%2Fc"
+        );
+    }
+}
