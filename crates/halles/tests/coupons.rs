@@ -1,6 +1,7 @@
 //! Food coupons through the real pages and API, on SQLite and (when configured) PostgreSQL: a
 //! cashier redeems in three steps, mistakes come back with the message and what was typed, the
-//! API redeems once per idempotency key, and every coupon route's permissions.
+//! API redeems once per idempotency key, and every coupon route's permissions. Each story starts
+//! from [`World::coupon_program`].
 
 mod support;
 
@@ -9,664 +10,239 @@ use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_core::refusals::Refusal;
 use halles_store::coupons::{ParticipantInput, ProgramInput};
-use halles_store::{Actor, TenantScope};
 use jiff::civil::date;
 use serde_json::{Value, json};
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
+use support::requests::Page;
+use support::world::{
+    CouponProgram, CouponSetup, PartnerProgram, World, balance_of, bonne_bouffe, people, scope,
+};
 use support::{TestApp, location};
 
-fn scope(org: halles_core::OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
-
-/// The program most tests run: two seasons long, reconciled by month, nothing optional.
-fn bonne_bouffe() -> ProgramInput {
-    ProgramInput {
-        name: "Bonne Bouffe".into(),
-        public_name: String::new(),
-        starts_on: date(2026, 1, 1),
-        ends_on: date(2027, 12, 31),
-        report_period: ReportPeriod::Month,
-        anonymous: false,
-        pin_required: false,
-        off_platform: false,
-    }
-}
-
-/// A program run by an operator, with a partner and a market, one participant whose card holds
-/// 20 $ of fruits, and a register at the market; a cashier and an administrator at the market.
-struct World {
-    operator: halles_store::platform::organizations::Organization,
-    partner: halles_store::platform::organizations::Organization,
-    market: halles_store::platform::organizations::Organization,
-    program: halles_core::ProgramId,
-    batch: halles_core::CardBatchId,
-    cards: usize,
-    fruits: halles_core::ProductGroupId,
-    card: halles_store::coupons::Card,
-    register: halles_core::RegisterId,
-}
-
-async fn world(app: &TestApp, market: &str, program: ProgramInput, holder: &str) -> World {
-    let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-    let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-    let market = app.org(OrgKind::Market, market).await;
-    app.user("caisse@m.example", Some((market.id, Role::Cashier)))
-        .await;
-    app.user("gestion@m.example", Some((market.id, Role::Admin)))
-        .await;
-    let op = scope(operator.id);
-    let program = app.store.create_program(&op, &program).await.unwrap();
-    for (org, role) in [
-        (partner.id, ProgramRole::Partner),
-        (market.id, ProgramRole::Market),
-    ] {
-        app.store
-            .add_program_member(
-                &app.store.program_access(&op, program).await.unwrap(),
-                org,
-                role,
-            )
-            .await
-            .unwrap();
-    }
-    let fruits = app.store.product_groups(program).await.unwrap()[0].id;
-    let types = app.store.participant_types(program).await.unwrap();
-    let (batch, cards) = app
-        .store
-        .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 3)
-        .await
-        .unwrap();
-    let ps = scope(partner.id);
-    let person = app
-        .store
-        .create_participant(
-            &app.store.program_access(&ps, program).await.unwrap(),
-            &ParticipantInput {
-                participant_type: Some(types[0].id),
-                name: holder.into(),
-                consent_on: Some(date(2026, 11, 1)),
-                consent_purpose: "programme".into(),
-                ..ParticipantInput::default()
-            },
-        )
-        .await
-        .unwrap();
-    let card = app
-        .store
-        .assign_card(
-            &app.store.program_access(&ps, program).await.unwrap(),
-            person.id,
-            None,
-        )
-        .await
-        .unwrap();
-    app.store
-        .adjust_funds(
-            &app.store
-                .program_access(&op, app.store.card(&op, card.id).await.unwrap().program)
-                .await
-                .unwrap(),
-            card.id,
-            fruits,
-            Cents(2000),
-            "chargement",
-        )
-        .await
-        .unwrap();
-    let register = app
-        .store
-        .create_register(&scope(market.id), "Comptoir 1")
-        .await
-        .unwrap();
-    World {
-        operator,
-        partner,
-        market,
-        program,
-        batch,
-        cards: cards.len(),
-        fruits,
-        card,
-        register,
-    }
+/// The card's number with its last digit changed: a typo the check digit catches.
+fn typo_of(number: &str) -> String {
+    let mut typo = number.to_owned();
+    let last = typo.pop().unwrap_or('0');
+    typo.push(if last == '0' { '1' } else { '0' });
+    typo
 }
 
 #[tokio::test]
-async fn a_cashier_redeems_in_three_steps_and_the_api_never_spends_twice() {
+async fn a_mistyped_card_number_comes_back_with_the_message_and_what_was_typed() {
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché", bonne_bouffe(), "Personne Secrète").await;
-        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
-            .await;
-        let (operator, market, program, batch, fruits, card) =
-            (w.operator, w.market, w.program, w.batch, w.fruits, w.card);
-        let ps = scope(w.partner.id);
-        let cards = w.cards;
-
-        // Step 1: the register page; a typo in the number comes back with the message and
-        // what was typed.
-        let cashier = app.logged_in("caisse@m.example").await;
-        let m = market.id;
-        let res = cashier.get(&format!("/o/{m}/caisse")).await;
-        assert_eq!(res.status(), 200);
-        let mut typo = card.number.as_str().to_owned();
-        let last = typo.pop().unwrap();
-        typo.push(if last == '0' { '1' } else { '0' });
-        let step2 = format!("/o/{m}/caisse/carte");
-        let res = cashier.post_form(&step2, &[("card", typo.as_str())]).await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("faute de frappe") && html.contains(&typo),
-            "{html}"
-        );
-        // Step 2: the balance per group; the card's number travels in the body, never the URL.
-        let number = card.number.grouped();
-        let res = cashier
-            .post_form(&step2, &[("card", number.as_str())])
-            .await;
-        assert_eq!(res.status(), 200);
-        let html = res.text().await.unwrap();
-        assert!(html.contains("20,00"), "{html}");
-        assert!(
-            html.contains(&format!("name=\"card\" value=\"{}\"", card.number.as_str())),
-            "the sale's form carries the number: {html}"
-        );
-        assert!(
-            !html.contains("Personne Secrète"),
-            "a market never sees identities"
-        );
-        // Beyond the balance: refused, nothing spent, the amount typed is kept.
-        let field = format!("amount_{fruits}");
-        let pay = format!("/o/{m}/caisse/vente");
-        let proof = card.number.as_str();
-        let res = cashier
-            .post_form(&pay, &[("card", proof), (field.as_str(), "25,00")])
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("Le solde ne suffit pas") && html.contains("25,00"),
-            "{html}"
-        );
-        // Step 3: confirmed, the receipt.
-        let res = cashier
-            .post_form(&pay, &[("card", proof), (field.as_str(), "5,50")])
-            .await;
-        assert_eq!(res.status(), 303);
-        let receipt = location(&res);
-        let html = cashier.get(&receipt).await.text().await.unwrap();
-        assert!(html.contains("5,50") && html.contains("14,50"), "{html}");
-        // A cashier cannot refund; the market's administrator can, once.
-        let refund = format!("{receipt}/rembourser");
-        let refund_field = format!("refund_{fruits}");
-        assert_eq!(
-            cashier
-                .post_form(&refund, &[(refund_field.as_str(), "1,50")])
-                .await
-                .status(),
-            403
-        );
-        let admin = app.logged_in("gestion@m.example").await;
-        assert_eq!(
-            admin
-                .post_form(&refund, &[(refund_field.as_str(), "1,50")])
-                .await
-                .status(),
-            303
-        );
-        let res = admin
-            .post_form(&refund, &[(refund_field.as_str(), "5,00")])
-            .await;
-        assert_eq!(res.status(), 422);
-
-        // The API: one redemption per idempotency key, refusals with stable codes.
-        let token = app
-            .token(m, &[Scope::RedemptionsWrite, Scope::CouponsRead])
-            .await;
-        let http = reqwest::Client::new();
-        let redeem = |key: &'static str, cents: i64, card: String| {
-            http.post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
-                .bearer_auth(&token)
-                .header("Idempotency-Key", key)
-                .json(&json!({"card": card, "lines": [{"product_group_id": fruits.0, "amount_cents": cents}]}))
-                .send()
-        };
-        let first: Value = redeem("k1", 300, card.number.as_str().to_owned())
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let again = redeem("k1", 300, card.number.as_str().to_owned())
-            .await
-            .unwrap();
-        assert_eq!(again.status(), 201);
-        let again: Value = again.json().await.unwrap();
-        assert_eq!(first["id"], again["id"]);
-        // The same key for another request is refused; the first stays the only one.
-        let other = redeem("k1", 400, card.number.as_str().to_owned())
-            .await
-            .unwrap();
-        assert_eq!(other.status(), 422);
-        let p: Value = other.json().await.unwrap();
-        assert_eq!(p["code"], "idempotency_key_reused");
-        let balance = app.store.card_balances(card.id).await.unwrap();
-        assert_eq!(balance[0].balance, Cents(2000 - 550 + 150 - 300));
-        let res = redeem("k2", 99_999, card.number.as_str().to_owned())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let p: Value = res.json().await.unwrap();
-        assert_eq!(p["errors"][0]["code"], "insufficient_funds");
-        // The QR value works as well as the number; a lost card is refused with its code.
-        let qr = format!("https://halles.example/c/{}", card.token);
-        assert_eq!(redeem("k3", 100, qr).await.unwrap().status(), 201);
-        let new_card = app
-            .store
-            .replace_lost_card(
-                &app.store
-                    .program_access(&ps, app.store.card(&ps, card.id).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                card.id,
-                None,
-            )
-            .await
-            .unwrap();
-        assert_eq!(new_card.status, CardStatus::Assigned);
-        let res = redeem("k4", 100, card.number.as_str().to_owned())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 409);
-        let p: Value = res.json().await.unwrap();
-        assert_eq!(p["code"], "card_lost");
-        assert_eq!(
-            app.store.card_balances(new_card.id).await.unwrap()[0].balance,
-            Cents(2000 - 550 + 150 - 300 - 100)
-        );
-        // A repeat of a key still answers its first response, even though the card it paid
-        // with is now lost and could not pay again.
-        let qr = format!("https://halles.example/c/{}", card.token);
-        let replay = redeem("k3", 100, qr).await.unwrap();
-        assert_eq!(replay.status(), 201);
-        // One event per sale made (the register's, k1's and k3's): no replay nor refusal records
-        // one, so none sends a second receipt; one for the refund.
-        let events = |kind| {
-            let store = app.store.clone();
-            async move { store.events(Some(kind), 100).await.unwrap().len() }
-        };
-        assert_eq!(events("sale_made").await, 3);
-        assert_eq!(events("refund_made").await, 1);
-        // The market reads its sales in the transaction log, a page at a time and without
-        // any holder; a wrong kind is a validation problem.
-        let log = app.at(&format!(
-            "/api/v1/organizations/{m}/programs/{program}/transactions"
-        ));
-        let page = http
-            .get(format!("{log}?kind=spend&limit=2"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(page.status(), 200);
-        let next = page
-            .headers()
-            .get("link")
-            .and_then(|l| l.to_str().ok())
-            .map(str::to_owned)
-            .expect("a next page");
-        let rows: Value = page.json().await.unwrap();
-        assert_eq!(rows.as_array().unwrap().len(), 2);
-        assert!(rows.as_array().unwrap().iter().all(|r| {
-            r["kind"] == "spend"
-                && r["participant_code"].is_null()
-                && r["amount_cents"].as_i64() < Some(0)
-        }));
-        let url = next
-            .trim_start_matches('<')
-            .split('>')
-            .next()
-            .unwrap()
-            .to_owned();
-        let more: Value = http
-            .get(url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let first_ids: Vec<i64> = rows
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_i64().unwrap())
-            .collect();
-        assert!(
-            more.as_array()
-                .unwrap()
-                .iter()
-                .all(|r| r["id"].as_i64().unwrap() < first_ids[1])
-        );
-        let bad = http
-            .get(format!("{log}?kind=gift"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bad.status(), 422);
-
-        // The holder's balance page: balances, no identity.
-        let html = app
-            .client()
-            .get(&format!("/c/{}", new_card.token))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            html.contains("12,00") && !html.contains("Personne Secrète"),
-            "{html}"
-        );
-        assert_eq!(app.client().get("/c/nope").await.status(), 404);
-
-        // The operator prints the batch and downloads the report.
-        let prog = app.logged_in("prog@o.example").await;
-        let o = operator.id;
-        let res = prog
-            .get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf"))
-            .await;
-        assert_eq!(res.status(), 200);
-        let plain = res.bytes().await.unwrap();
-        assert!(plain.starts_with(b"%PDF-"));
-        // Card artwork: a picture sent from the program page is printed on every card; a file
-        // that is not a picture is refused and changes nothing.
-        let mut png = Vec::new();
-        image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(400, 120, |x, _| {
-            image::Rgb([40, (x % 200) as u8, 90])
-        }))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-        let send_artwork = |bytes: Vec<u8>| {
-            let prog = &prog;
-            async move {
-                let form = reqwest::multipart::Form::new()
-                    .text("csrf", prog.csrf().await)
-                    .part(
-                        "artwork",
-                        reqwest::multipart::Part::bytes(bytes).file_name("logo.png"),
-                    );
-                prog.http
-                    .post(format!(
-                        "{}/o/{o}/programmes/{program}/illustration",
-                        prog.base
-                    ))
-                    .multipart(form)
-                    .send()
-                    .await
-                    .unwrap()
-            }
-        };
-        assert_eq!(send_artwork(b"pas une image".to_vec()).await.status(), 303);
-        assert!(app.store.card_artwork(program).await.unwrap().is_none());
-        assert_eq!(send_artwork(png).await.status(), 303);
-        assert!(app.store.card_artwork(program).await.unwrap().is_some());
-        let with_art = prog
-            .get(&format!("/o/{o}/programmes/{program}/lots/{batch}/pdf"))
-            .await
-            .bytes()
-            .await
-            .unwrap();
-        assert!(with_art.starts_with(b"%PDF-") && with_art.len() > plain.len());
-        // Read back with poppler: no picture before, one per card after.
-        if let Some(images) = pdf_images(&plain, "plain") {
-            assert_eq!(images, 0);
-            assert_eq!(pdf_images(&with_art, "art"), Some(cards));
-        }
-        let csv = prog
-            .get(&format!(
-                "/o/{o}/programmes/{program}/rapports?by=market&format=csv"
-            ))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            csv.contains("Marché,0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
-            "{csv}"
-        );
-        // The same market's sales by the program's reconciliation period (months here).
-        let csv = prog
-            .get(&format!(
-                "/o/{o}/programmes/{program}/rapports?by=period&market={}&format=csv",
-                market.id
-            ))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            csv.starts_with("\u{feff}Période de rapprochement,")
-                || csv.starts_with("Période de rapprochement,"),
-            "{csv}"
-        );
-        assert!(
-            csv.contains(",0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
-            "{csv}"
-        );
-        let html = prog
-            .get(&format!("/o/{o}/programmes/{program}"))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(html.contains("Bonne Bouffe"), "{html}");
-        // The operator renames a group: an empty name comes back with the English one typed;
-        // a group with money on cards cannot be deleted.
-        let rename = format!("/o/{o}/programmes/{program}/groupes/{fruits}/renommer");
-        let (fr, en) = (format!("group_{fruits}_fr"), format!("group_{fruits}_en"));
-        let res = prog
-            .post_form(
-                &rename,
-                &[(fr.as_str(), ""), (en.as_str(), "Fresh produce")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Fresh produce"));
-        let res = prog
-            .post_form(
-                &rename,
-                &[
-                    (fr.as_str(), "Fruits frais"),
-                    (en.as_str(), "Fresh produce"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        let res = prog
-            .post_form(
-                &format!("/o/{o}/programmes/{program}/groupes/{fruits}/supprimer"),
-                &[],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("ne peut pas être supprimé") && html.contains("Fruits frais"),
-            "{html}"
-        );
-        // A new participant type: without a name it comes back with the key typed.
-        let types = format!("/o/{o}/programmes/{program}/types");
-        let res = prog
-            .post_form(&types, &[("type_fr", ""), ("type_key", "cinq-plus")])
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("cinq-plus"));
-        let res = prog
-            .post_form(
-                &types,
-                &[("type_fr", "Cinq et plus"), ("type_key", "cinq-plus")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        // Settings: without a name the form comes back with what was typed; then saved, and
-        // the balance page shows the public address.
-        let settings = format!("/o/{o}/programmes/{program}/reglages");
-        let mut fields = vec![
-            ("set_name", ""),
-            ("set_public_name", "Bons santé"),
-            ("set_public_address", "1234, rue Ontario Est, Montréal"),
-            ("set_starts_on", "2026-01-01"),
-            ("set_ends_on", "2027-12-31"),
-            ("set_report_period", "week"),
-        ];
-        let res = prog.post_form(&settings, &fields).await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("1234, rue Ontario Est"));
-        fields[0] = ("set_name", "Bonne Bouffe 2027");
-        fields[4] = ("set_ends_on", "2025-01-01");
-        let res = prog.post_form(&settings, &fields).await;
-        assert_eq!(res.status(), 422, "an end before the start");
-        fields[4] = ("set_ends_on", "2027-12-31");
-        assert_eq!(prog.post_form(&settings, &fields).await.status(), 303);
-        let saved = app.store.program_by_id(program).await.unwrap();
-        assert_eq!(
-            (
-                saved.name.as_str(),
-                saved.report_period,
-                saved.pin_required,
-                saved.partners_assign_cards
-            ),
-            ("Bonne Bouffe 2027", ReportPeriod::Week, false, false)
-        );
-        let html = app
-            .client()
-            .get(&format!("/c/{}", card.token))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            html.contains("Bons santé") && html.contains("1234, rue Ontario Est"),
-            "{html}"
-        );
-        // The partner's participants may spend at this market only; a market that is not the
-        // program's cannot be linked.
-        let links = format!(
-            "/o/{o}/programmes/{program}/partenaires/{}/marches",
-            w.partner.id
-        );
-        let market_id = market.id.to_string();
-        assert_eq!(
-            prog.post_form(&links, &[("market", market_id.as_str())])
-                .await
-                .status(),
-            303
-        );
-        assert_eq!(
-            app.store.partner_markets(program).await.unwrap(),
-            vec![(w.partner.id, market.id)]
-        );
-        assert_eq!(
-            prog.post_form(&links, &[("market", o.to_string().as_str())])
-                .await
-                .status(),
-            404
-        );
-        // Sent to another market only, the holder's card is refused at this register before
-        // any amount is typed; with no market ticked, it is taken again.
-        let north = app.org(OrgKind::Market, "Marché du Nord").await;
-        app.store
-            .add_program_member(
-                &app.store.program_access(&scope(o), program).await.unwrap(),
-                north.id,
-                ProgramRole::Market,
-            )
-            .await
-            .unwrap();
-        let north_id = north.id.to_string();
-        assert_eq!(
-            prog.post_form(&links, &[("market", north_id.as_str())])
-                .await
-                .status(),
-            303
-        );
-        let step2 = format!("/o/{m}/caisse/carte");
-        let new_number = new_card.number.as_str();
-        let res = cashier.post_form(&step2, &[("card", new_number)]).await;
-        assert_eq!(res.status(), 422);
-        assert!(
-            res.text()
-                .await
-                .unwrap()
-                .contains("ne peut pas servir à ce marché")
-        );
-        assert_eq!(prog.post_form(&links, &[]).await.status(), 303);
-        assert_eq!(
-            cashier
-                .post_form(&step2, &[("card", new_number)])
-                .await
-                .status(),
-            200
-        );
-        // The partner still has a participant: it cannot leave the program.
-        let res = prog
-            .post_form(
-                &format!(
-                    "/o/{o}/programmes/{program}/membres/{}/retirer",
-                    w.partner.id
-                ),
-                &[],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("encore des participant"));
-        // A type in use cannot be deleted; the one just added can.
-        let ts = app.store.participant_types(program).await.unwrap();
-        let res = prog
-            .post_form(&format!("{types}/{}/supprimer", ts[0].id), &[])
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(
-            res.text()
-                .await
-                .unwrap()
-                .contains("ne peut pas être supprimé")
-        );
-        let added = ts.last().unwrap().id;
-        let res = prog
-            .post_form(&format!("{types}/{added}/supprimer"), &[])
-            .await;
-        assert_eq!(res.status(), 303);
-        assert_eq!(cards, 3);
+        let w = World::coupon_program(&app).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let m = w.market.id;
+        assert_eq!(cashier.page(&format!("/o/{m}/caisse")).await.status, 200);
+        let typo = typo_of(w.card.number.as_str());
+        let page = w.scan(&cashier, &typo).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["card"]);
+        assert!(page.has("faute de frappe") && page.has(&typo), "{page:?}");
         app.stop().await;
     }
 }
 
-/// Sends a participant list (CSV) to the import page, to `preview` or `apply` it.
-async fn upload_list(
-    b: &support::Browser,
-    path: &str,
-    csv: &str,
-    purpose: &str,
-    action: &str,
-) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", b.csrf().await)
-        .text("consent_purpose", purpose.to_owned())
-        .text("action", action.to_owned())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("liste.csv"),
+#[tokio::test]
+async fn the_register_shows_balances_but_no_identity_and_keeps_the_number_out_of_the_url() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program_with(&app, CouponSetup::holder("Personne Secrète")).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let page = w.scan(&cashier, &w.card.number.grouped()).await;
+        assert_eq!(page.status, 200);
+        assert!(page.has("20,00"), "{page:?}");
+        let carried = format!("name=\"card\" value=\"{}\"", w.card.number.as_str());
+        assert!(
+            page.has(&carried),
+            "the sale's form carries the number: {page:?}"
         );
-    b.http
-        .post(format!("{}{path}", b.base))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+        assert!(
+            !page.has("Personne Secrète"),
+            "a market never sees identities"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sale_beyond_the_balance_is_refused_keeps_the_amount_and_spends_nothing() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let page = w.sell(&cashier, w.card.number.as_str(), "25,00").await;
+        assert_eq!(page.status, 422);
+        assert!(
+            page.has("Le solde ne suffit pas") && page.has("25,00"),
+            "{page:?}"
+        );
+        assert_eq!(w.balance(&app).await, 2000);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_confirmed_sale_leads_to_its_receipt() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let sale = w.sell(&cashier, w.card.number.as_str(), "5,50").await;
+        assert_eq!(sale.status, 303);
+        let receipt = cashier.page(&sale.location).await;
+        assert!(receipt.has("5,50") && receipt.has("14,50"), "{receipt:?}");
+        assert_eq!(w.balance(&app).await, 1450);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn only_the_market_administrator_refunds_and_never_more_than_was_paid() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let sale = w.sell(&cashier, w.card.number.as_str(), "5,50").await;
+        let refund = format!("{}/rembourser", sale.location);
+        let field = format!("refund_{}", w.fruits);
+        let amount = |a: &'static str| [(field.as_str(), a)];
+        assert_eq!(cashier.send(&refund, &amount("1,50")).await.status, 403);
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        assert_eq!(admin.send(&refund, &amount("1,50")).await.status, 303);
+        assert_eq!(admin.send(&refund, &amount("5,00")).await.status, 422);
+        assert_eq!(w.balance(&app).await, 2000 - 550 + 150);
+        assert_eq!(
+            app.store
+                .events(Some("refund_made"), 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_redeems_once_per_idempotency_key() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let number = w.card.number.as_str();
+        let first = w.redeem(&app, "k1", number, 300).await;
+        assert_eq!(first.status, 201);
+        let again = w.redeem(&app, "k1", number, 300).await;
+        assert_eq!((again.status, again.id()), (201, first.id()));
+        // The same key for another request is refused; the first stays the only one.
+        let other = w.redeem(&app, "k1", number, 400).await;
+        assert_eq!(
+            (other.status, other.code()),
+            (422, "idempotency_key_reused")
+        );
+        assert_eq!(w.balance(&app).await, 2000 - 300);
+        let greedy = w.redeem(&app, "k2", number, 99_999).await;
+        assert_eq!((greedy.status, greedy.code()), (422, "insufficient_funds"));
+        // One event per sale made: no replay nor refusal records one (nor sends a receipt).
+        assert_eq!(
+            app.store.events(Some("sale_made"), 10).await.unwrap().len(),
+            1
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_takes_the_qr_value_refuses_a_lost_card_and_still_replays_a_kept_key() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let qr = format!("https://halles.example/c/{}", w.card.token);
+        assert_eq!(w.redeem(&app, "k3", &qr, 100).await.status, 201);
+        let partner = w.access(&app, w.partner.id).await;
+        let new_card = app
+            .store
+            .replace_lost_card(&partner, w.card.id, None)
+            .await
+            .unwrap();
+        assert_eq!(new_card.status, CardStatus::Assigned);
+        let lost = w.redeem(&app, "k4", w.card.number.as_str(), 100).await;
+        assert_eq!((lost.status, lost.code()), (409, "card_lost"));
+        assert_eq!(balance_of(&app, &new_card).await, 2000 - 100);
+        // A repeat of a key answers its first response, though the card could not pay again.
+        assert_eq!(w.redeem(&app, "k3", &qr, 100).await.status, 201);
+        assert_eq!(
+            app.store.events(Some("sale_made"), 10).await.unwrap().len(),
+            1
+        );
+        app.stop().await;
+    }
+}
+
+/// The sales the report stories start from: 5,50 $ at the register with 1,50 $ of it refunded
+/// by the market's administrator, then 3,00 $ and 1,00 $ through the API (9,50 $ spent in all).
+async fn a_month_of_sales(app: &TestApp, w: &CouponProgram) {
+    let cashier = app.logged_in(people::CASHIER).await;
+    let sale = w.sell(&cashier, w.card.number.as_str(), "5,50").await;
+    assert_eq!(sale.status, 303);
+    let admin = app.logged_in(people::MARKET_ADMIN).await;
+    let field = format!("refund_{}", w.fruits);
+    let refund = format!("{}/rembourser", sale.location);
+    assert_eq!(
+        admin
+            .send(&refund, &[(field.as_str(), "1,50")])
+            .await
+            .status,
+        303
+    );
+    for (key, cents) in [("k1", 300), ("k2", 100)] {
+        assert_eq!(
+            w.redeem(app, key, w.card.number.as_str(), cents)
+                .await
+                .status,
+            201
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_market_pages_through_its_sales_without_any_holder() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        a_month_of_sales(&app, &w).await;
+        let api = w.market_api(&app);
+        let log = format!(
+            "/organizations/{}/programs/{}/transactions",
+            w.market.id, w.program
+        );
+        let page = api.get(&format!("{log}?kind=spend&limit=2")).await;
+        assert_eq!((page.status, page.list().len()), (200, 2));
+        assert!(page.list().iter().all(|r| {
+            r["kind"] == "spend"
+                && r["participant_code"].is_null()
+                && r["amount_cents"].as_i64() < Some(0)
+        }));
+        let more = api.get(&page.next().expect("a next page")).await;
+        let last_id = page.list()[1]["id"].as_i64();
+        assert!(!more.list().is_empty());
+        assert!(more.list().iter().all(|r| r["id"].as_i64() < last_id));
+        assert_eq!(api.get(&format!("{log}?kind=gift")).await.status, 422);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_holders_balance_page_shows_balances_and_no_identity() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program_with(&app, CouponSetup::holder("Personne Secrète")).await;
+        assert_eq!(
+            w.redeem(&app, "k1", w.card.number.as_str(), 800)
+                .await
+                .status,
+            201
+        );
+        let page = app.client().page(&format!("/c/{}", w.card.token)).await;
+        assert!(
+            page.has("12,00") && !page.has("Personne Secrète"),
+            "{page:?}"
+        );
+        assert_eq!(app.client().get("/c/nope").await.status(), 404);
+        app.stop().await;
+    }
 }
 
 /// How many pictures poppler's `pdfimages` lists in a PDF; `None` when the tool is missing
@@ -693,195 +269,406 @@ fn pdf_images(pdf: &[u8], name: &str) -> Option<usize> {
     }
 }
 
-/// The value of `name="{name}"` in a page.
-fn field_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).expect("the field") + marker.len();
-    html[at..].split('"').next().unwrap_or_default().to_owned()
-}
-
-/// The kiosk link shown once on the registers page.
-fn kiosk_link(html: &str) -> String {
-    let at = html.find("/borne/hal_").expect("a kiosk link");
-    html[at..].split('"').next().unwrap_or_default().to_owned()
+/// A PNG of `width` × `height` pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
+        image::Rgb([40, (x % 200) as u8, 90])
+    }))
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    png
 }
 
 #[tokio::test]
-async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_controls() {
+async fn the_operator_prints_the_batch_with_the_artwork_it_sent_and_only_a_picture_is_taken() {
     for app in TestApp::on_every_db().await {
-        let w = world(
-            &app,
-            "Marché Jarry",
-            ProgramInput {
-                public_name: "Bons santé".into(),
-                anonymous: true,
-                ..bonne_bouffe()
-            },
-            "",
-        )
-        .await;
-        let (program, fruits, card, register) = (w.program, w.fruits, w.card, w.register);
-        let m = w.market.id;
-
-        // The market's administrator turns the kiosk on: its link is shown once.
-        let admin = app.logged_in("gestion@m.example").await;
-        let html = admin
-            .get(&format!("/o/{m}/caisses"))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(html.contains("Borne libre-service : inactive"), "{html}");
-        let switch = format!("/o/{m}/caisses/{register}/borne");
-        let cashier = app.logged_in("caisse@m.example").await;
-        assert_eq!(
-            cashier
-                .post_form(&switch, &[("action", "open")])
-                .await
-                .status(),
-            403,
-            "a cashier cannot open a kiosk"
-        );
-        let res = admin.post_form(&switch, &[("action", "open")]).await;
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let pdf = w.program_page(&format!("/lots/{}/pdf", w.batch));
+        let res = op.get(&pdf).await;
         assert_eq!(res.status(), 200);
-        let link = kiosk_link(&res.text().await.unwrap());
-        let html = admin
-            .get(&format!("/o/{m}/caisses"))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            html.contains("Borne libre-service : active") && !html.contains("/borne/hal_"),
-            "the link is shown only once: {html}"
-        );
+        let plain = res.bytes().await.unwrap();
+        assert!(plain.starts_with(b"%PDF-"));
+        let artwork = w.program_page("/illustration");
+        let send = |bytes: Vec<u8>| op.upload(&artwork, &[], ("artwork", "logo.png", bytes));
+        assert_eq!(send(b"pas une image".to_vec()).await.status, 303);
+        assert!(app.store.card_artwork(w.program).await.unwrap().is_none());
+        assert_eq!(send(png(400, 120)).await.status, 303);
+        assert!(app.store.card_artwork(w.program).await.unwrap().is_some());
+        let with_art = op.get(&pdf).await.bytes().await.unwrap();
+        assert!(with_art.starts_with(b"%PDF-") && with_art.len() > plain.len());
+        // Read back with poppler: no picture before, one per card after.
+        if let Some(images) = pdf_images(&plain, "plain") {
+            assert_eq!(images, 0);
+            assert_eq!(pdf_images(&with_art, "art"), Some(3));
+        }
+        assert_eq!(w.cards, 3);
+        app.stop().await;
+    }
+}
 
-        // Anyone at the kiosk: scan, amounts, paid. A made-up link opens nothing.
-        let kiosk = app.client();
-        assert_eq!(kiosk.get("/borne/hal_nope").await.status(), 404);
+#[tokio::test]
+async fn the_reports_sum_each_markets_sales_and_refunds_by_market_and_by_period() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        a_month_of_sales(&app, &w).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let report = |q: String| {
+            let op = &op;
+            let path = w.program_page(&format!("/rapports?{q}&format=csv"));
+            async move { op.page(&path).await.html }
+        };
+        let csv = report("by=market".into()).await;
+        assert!(
+            csv.contains("Marché,0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
+            "{csv}"
+        );
+        // By the program's reconciliation period (months here).
+        let csv = report(format!("by=period&market={}", w.market.id)).await;
+        assert!(
+            csv.trim_start_matches('\u{feff}')
+                .starts_with("Période de rapprochement,"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(",0.00,0.00,9.50,1.50,0.00,-8.00,8.00"),
+            "{csv}"
+        );
+        assert!(op.page(&w.program_page("")).await.has("Bonne Bouffe"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_group_renamed_without_a_french_name_keeps_the_english_and_one_holding_money_stays() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let f = w.fruits;
+        let rename = w.program_page(&format!("/groupes/{f}/renommer"));
+        let (fr, en) = (format!("group_{f}_fr"), format!("group_{f}_en"));
+        let page = op
+            .send(
+                &rename,
+                &[(fr.as_str(), ""), (en.as_str(), "Fresh produce")],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("Fresh produce"));
+        let page = op
+            .send(
+                &rename,
+                &[
+                    (fr.as_str(), "Fruits frais"),
+                    (en.as_str(), "Fresh produce"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303);
+        let page = op
+            .send(&w.program_page(&format!("/groupes/{f}/supprimer")), &[])
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(
+            page.has("ne peut pas être supprimé") && page.has("Fruits frais"),
+            "{page:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_participant_type_needs_a_name_and_one_in_use_cannot_be_deleted() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let types = w.program_page("/types");
+        let page = op
+            .send(&types, &[("type_fr", ""), ("type_key", "cinq-plus")])
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("cinq-plus"));
+        let page = op
+            .send(
+                &types,
+                &[("type_fr", "Cinq et plus"), ("type_key", "cinq-plus")],
+            )
+            .await;
+        assert_eq!(page.status, 303);
+        let ts = app.store.participant_types(w.program).await.unwrap();
+        let page = op
+            .send(&format!("{types}/{}/supprimer", ts[0].id), &[])
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("ne peut pas être supprimé"));
+        let added = ts.last().map(|t| t.id).unwrap();
+        let page = op.send(&format!("{types}/{added}/supprimer"), &[]).await;
+        assert_eq!(page.status, 303);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn program_settings_keep_what_was_typed_and_the_balance_page_shows_the_public_address() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let settings = w.program_page("/reglages");
+        let mut fields = vec![
+            ("set_name", ""),
+            ("set_public_name", "Bons santé"),
+            ("set_public_address", "1234, rue Ontario Est, Montréal"),
+            ("set_starts_on", "2026-01-01"),
+            ("set_ends_on", "2027-12-31"),
+            ("set_report_period", "week"),
+        ];
+        let page = op.send(&settings, &fields).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("1234, rue Ontario Est"));
+        fields[0] = ("set_name", "Bonne Bouffe 2027");
+        fields[4] = ("set_ends_on", "2025-01-01");
         assert_eq!(
-            kiosk
-                .post_form("/borne/hal_nope/payer", &[("card", card.token.as_str())])
+            op.send(&settings, &fields).await.status,
+            422,
+            "an end before the start"
+        );
+        fields[4] = ("set_ends_on", "2027-12-31");
+        assert_eq!(op.send(&settings, &fields).await.status, 303);
+        let saved = app.store.program_by_id(w.program).await.unwrap();
+        assert_eq!(
+            (
+                saved.name.as_str(),
+                saved.report_period,
+                saved.pin_required,
+                saved.partners_assign_cards
+            ),
+            ("Bonne Bouffe 2027", ReportPeriod::Week, false, false)
+        );
+        let page = app.client().page(&format!("/c/{}", w.card.token)).await;
+        assert!(
+            page.has("Bons santé") && page.has("1234, rue Ontario Est"),
+            "{page:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_card_sent_to_another_market_is_refused_at_this_register_until_unticked() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let links = w.program_page(&format!("/partenaires/{}/marches", w.partner.id));
+        let market = w.market.id.to_string();
+        assert_eq!(
+            op.send(&links, &[("market", market.as_str())]).await.status,
+            303
+        );
+        assert_eq!(
+            app.store.partner_markets(w.program).await.unwrap(),
+            vec![(w.partner.id, w.market.id)]
+        );
+        // An organization that is not one of the program's markets cannot be linked.
+        let operator = w.operator.id.to_string();
+        assert_eq!(
+            op.send(&links, &[("market", operator.as_str())])
                 .await
-                .status(),
+                .status,
             404
         );
+        let north = app.org(OrgKind::Market, "Marché du Nord").await;
+        app.store
+            .add_program_member(&w.operated(&app).await, north.id, ProgramRole::Market)
+            .await
+            .unwrap();
+        let north = north.id.to_string();
+        assert_eq!(
+            op.send(&links, &[("market", north.as_str())]).await.status,
+            303
+        );
+        let cashier = app.logged_in(people::CASHIER).await;
+        let page = w.scan(&cashier, w.card.number.as_str()).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("ne peut pas servir à ce marché"), "{page:?}");
+        assert_eq!(op.send(&links, &[]).await.status, 303);
+        assert_eq!(w.scan(&cashier, w.card.number.as_str()).await.status, 200);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_partner_that_still_has_participants_cannot_leave_the_program() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let leave = w.program_page(&format!("/membres/{}/retirer", w.partner.id));
+        let page = op.send(&leave, &[]).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("encore des participant"));
+        app.stop().await;
+    }
+}
+
+/// The market's administrator opens the register's kiosk; the link it is shown once.
+async fn open_kiosk(admin: &support::Browser, w: &CouponProgram) -> String {
+    let switch = format!("/o/{}/caisses/{}/borne", w.market.id, w.register);
+    let page = admin.send(&switch, &[("action", "open")]).await;
+    assert_eq!(page.status, 200);
+    page.link("/borne/hal_")
+}
+
+/// A kiosk world: an anonymous program with a public name.
+async fn kiosk_world(app: &TestApp) -> CouponProgram {
+    let setup = CouponSetup {
+        market: "Marché Jarry",
+        program: ProgramInput {
+            public_name: "Bons santé".into(),
+            anonymous: true,
+            ..bonne_bouffe()
+        },
+        holder: Some(""),
+    };
+    World::coupon_program_with(app, setup).await
+}
+
+#[tokio::test]
+async fn the_market_administrator_opens_a_kiosk_whose_link_is_shown_once() {
+    for app in TestApp::on_every_db().await {
+        let w = kiosk_world(&app).await;
+        let m = w.market.id;
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let registers = format!("/o/{m}/caisses");
+        assert!(
+            admin
+                .page(&registers)
+                .await
+                .has("Borne libre-service : inactive")
+        );
+        let switch = format!("/o/{m}/caisses/{}/borne", w.register);
+        let cashier = app.logged_in(people::CASHIER).await;
+        let page = cashier.send(&switch, &[("action", "open")]).await;
+        assert_eq!(page.status, 403, "a cashier cannot open a kiosk");
+        open_kiosk(&admin, &w).await;
+        let page = admin.page(&registers).await;
+        assert!(
+            page.has("Borne libre-service : active") && !page.has("/borne/hal_"),
+            "the link is shown only once: {page:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_holder_pays_at_the_kiosk_with_the_qr_code_once_per_page() {
+    for app in TestApp::on_every_db().await {
+        let w = kiosk_world(&app).await;
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let link = open_kiosk(&admin, &w).await;
+        let kiosk = app.client();
+        assert_eq!(kiosk.get("/borne/hal_nope").await.status(), 404);
+        let token = w.card.token.as_str();
+        let page = kiosk
+            .send("/borne/hal_nope/payer", &[("card", token)])
+            .await;
+        assert_eq!(page.status, 404);
         let res = kiosk.get(&link).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["cache-control"], "no-store");
         assert!(res.text().await.unwrap().contains("Comptoir 1"));
         // A typed number is not proof of holding the card.
-        let res = kiosk
-            .post_form(&format!("{link}/carte"), &[("card", card.number.as_str())])
+        let card_step = format!("{link}/carte");
+        let page = kiosk
+            .send(&card_step, &[("card", w.card.number.as_str())])
             .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("numéro tapé"));
-        let qr = format!("https://halles.example/c/{}", card.token);
-        let res = kiosk
-            .post_form(&format!("{link}/carte"), &[("card", qr.as_str())])
-            .await;
-        assert_eq!(res.status(), 200);
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("20,00") && html.contains("Bons santé"),
-            "{html}"
-        );
-        let sale = field_value(&html, "sale");
-        let token = field_value(&html, "card");
-        assert_eq!(token, card.token);
-        let field = format!("amount_{fruits}");
+        assert_eq!(page.status, 422);
+        assert!(page.has("numéro tapé"));
+        let qr = format!("https://halles.example/c/{token}");
+        let page = kiosk.send(&card_step, &[("card", qr.as_str())]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.has("20,00") && page.has("Bons santé"), "{page:?}");
+        let sale = page.value_of("sale");
+        assert_eq!(page.value_of("card"), token);
+        let field = format!("amount_{}", w.fruits);
         let pay = format!("{link}/payer");
-        let res = kiosk
-            .post_form(
-                &pay,
-                &[("card", &token), ("sale", &sale), (field.as_str(), "25,00")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        let paying = |amount: &'static str| [("card", token), ("sale", &sale), (&field, amount)];
+        let page = kiosk.send(&pay, &paying("25,00")).await;
+        assert_eq!(page.status, 422);
         assert!(
-            html.contains("Le solde ne suffit pas") && html.contains("25,00"),
-            "{html}"
+            page.has("Le solde ne suffit pas") && page.has("25,00"),
+            "{page:?}"
         );
-        let paid = [
-            ("card", token.as_str()),
-            ("sale", sale.as_str()),
-            (field.as_str(), "5,50"),
-        ];
-        let res = kiosk.post_form(&pay, &paid).await;
-        assert_eq!(res.status(), 200);
-        let first = res.text().await.unwrap();
+        let first = kiosk.send(&pay, &paying("5,50")).await;
+        assert_eq!(first.status, 200);
         assert!(
-            first.contains("Paiement fait") && first.contains("14,50"),
-            "{first}"
+            first.has("Paiement fait") && first.has("14,50"),
+            "{first:?}"
         );
         // The same page sent twice spends once and shows the same receipt.
-        let again = kiosk.post_form(&pay, &paid).await.text().await.unwrap();
-        let number = |h: &str| {
-            h.split("Reçu no ").nth(1).map(|r| {
+        let again = kiosk.send(&pay, &paying("5,50")).await;
+        let number = |p: &Page| {
+            p.html.split("Reçu no ").nth(1).map(|r| {
                 r.chars()
                     .skip_while(|c| !c.is_ascii_digit())
                     .take_while(char::is_ascii_digit)
                     .collect::<String>()
             })
         };
-        assert_eq!(number(&first), number(&again), "{again}");
-        assert_eq!(
-            app.store.card_balances(card.id).await.unwrap()[0].balance,
-            Cents(1450)
-        );
-        let res = kiosk
-            .post_form(
-                &pay,
-                &[("card", &token), ("sale", &sale), (field.as_str(), "1,00")],
-            )
+        assert_eq!(number(&first), number(&again), "{again:?}");
+        assert_eq!(w.balance(&app).await, 1450);
+        let page = kiosk.send(&pay, &paying("1,00")).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("déjà été traité"));
+        let (ledger, cached, lots) = app.store.ledger_check(w.program).await.unwrap();
+        assert_eq!((ledger, cached), (lots, lots));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_kiosk_link_opens_no_api_route() {
+    for app in TestApp::on_every_db().await {
+        let w = kiosk_world(&app).await;
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let link = open_kiosk(&admin, &w).await;
+        let kiosk_api = app.api(link.trim_start_matches("/borne/"));
+        let m = w.market.id;
+        let sale = json!({"card": w.card.number.as_str(), "lines": [{"product_group_id": w.fruits.0, "amount_cents": 100}]});
+        let res = kiosk_api
+            .post_json(&format!("/organizations/{m}/redemptions"), &sale)
             .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("déjà été traité"));
-
-        // The kiosk's token opens no API route, not even `me`.
-        let secret = link.trim_start_matches("/borne/");
-        let res = reqwest::Client::new()
-            .post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
-            .bearer_auth(secret)
-            .json(&json!({"card": card.number.as_str(), "lines": [{"product_group_id": fruits.0, "amount_cents": 100}]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 401);
-        for path in [
-            "/api/v1/me".to_owned(),
-            format!("/api/v1/organizations/{m}"),
-        ] {
-            let res = reqwest::Client::new()
-                .get(app.at(&path))
-                .bearer_auth(secret)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 401, "{path}");
+        assert_eq!(res.status, 401);
+        for path in ["/me".to_owned(), format!("/organizations/{m}")] {
+            assert_eq!(kiosk_api.get(&path).await.status, 401, "{path}");
         }
+        app.stop().await;
+    }
+}
 
-        // Renewing the link stops the old one; turning the kiosk off stops the new one.
-        let res = admin.post_form(&switch, &[("action", "open")]).await;
-        let renewed = kiosk_link(&res.text().await.unwrap());
+#[tokio::test]
+async fn renewing_closing_or_retiring_stops_a_kiosk_and_a_retired_register_sells_nothing() {
+    for app in TestApp::on_every_db().await {
+        let w = kiosk_world(&app).await;
+        let m = w.market.id;
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let kiosk = app.client();
+        let link = open_kiosk(&admin, &w).await;
+        let renewed = open_kiosk(&admin, &w).await;
         assert_ne!(renewed, link);
         assert_eq!(kiosk.get(&link).await.status(), 404);
         assert_eq!(kiosk.get(&renewed).await.status(), 200);
+        let switch = format!("/o/{m}/caisses/{}/borne", w.register);
         assert_eq!(
-            admin
-                .post_form(&switch, &[("action", "close")])
-                .await
-                .status(),
+            admin.send(&switch, &[("action", "close")]).await.status,
             303
         );
         assert_eq!(kiosk.get(&renewed).await.status(), 404);
         // Retired, the register leaves the list and its sales are refused; a cashier cannot.
-        let retire = format!("/o/{m}/caisses/{register}/retirer");
-        assert_eq!(cashier.post_form(&retire, &[]).await.status(), 403);
-        let res = admin.post_form(&switch, &[("action", "open")]).await;
-        let last_link = kiosk_link(&res.text().await.unwrap());
-        assert_eq!(admin.post_form(&retire, &[]).await.status(), 303);
+        let retire = format!("/o/{m}/caisses/{}/retirer", w.register);
+        assert_eq!(cashier.send(&retire, &[]).await.status, 403);
+        let last_link = open_kiosk(&admin, &w).await;
+        assert_eq!(admin.send(&retire, &[]).await.status, 303);
         assert!(app.store.register_list(&scope(m)).await.unwrap().is_empty());
         assert_eq!(
             kiosk.get(&last_link).await.status(),
@@ -893,9 +680,9 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             .redeem(
                 &scope(m),
                 &halles_store::coupons::RedemptionInput {
-                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
-                    register: Some(register),
-                    lines: vec![(fruits, Cents(100))],
+                    card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
+                    register: Some(w.register),
+                    lines: vec![(w.fruits, Cents(100))],
                     pin: None,
                 },
             )
@@ -907,255 +694,200 @@ async fn a_card_holder_pays_at_a_self_service_kiosk_opened_by_a_link_the_market_
             ),
             "{refused:?}"
         );
-        assert_eq!(admin.post_form(&retire, &[]).await.status(), 404);
-        let (ledger, cached, lots) = app.store.ledger_check(program).await.unwrap();
-        assert_eq!((ledger, cached), (lots, lots));
+        assert_eq!(admin.send(&retire, &[]).await.status, 404);
+        app.stop().await;
+    }
+}
+
+/// Sends a participant list (CSV) to the import page, to `preview` or `apply` it.
+async fn upload_list(
+    b: &support::Browser,
+    path: &str,
+    csv: &str,
+    purpose: &str,
+    action: &str,
+) -> Page {
+    let fields = [("consent_purpose", purpose), ("action", action)];
+    let file = ("file", "liste.csv", csv.as_bytes().to_vec());
+    b.upload(path, &fields, file).await
+}
+
+/// How many participants the partner has in the program.
+async fn participant_count(
+    app: &TestApp,
+    partner: halles_core::OrgId,
+    program: halles_core::ProgramId,
+) -> usize {
+    let access = app
+        .store
+        .program_access(&scope(partner), program)
+        .await
+        .unwrap();
+    app.store.participants(&access, "").await.unwrap().len()
+}
+
+/// A program with weekly loads of 10 $ of fruits on Mondays from November 23rd, usable for 7
+/// days, and Élise, who gave her e-mail for receipts: enrolled with her card, loaded on
+/// Saturday November 28th, she pays 2,50 $ (the worker writes the receipt); then Monday the
+/// 30th, the 23rd's load has expired and a new one is made.
+struct Weekly {
+    w: CouponProgram,
+    schedule: halles_core::ScheduleId,
+    card: halles_store::coupons::Card,
+}
+
+async fn weekly(app: &TestApp) -> Weekly {
+    use halles_core::coupons::{Expiry, LoadMoment};
+    use halles_store::coupons::ScheduleInput;
+    let setup = CouponSetup {
+        holder: None,
+        ..CouponSetup::default()
+    };
+    let w = World::coupon_program_with(app, setup).await;
+    let types = app.store.participant_types(w.program).await.unwrap();
+    let operated = w.operated(app).await;
+    let schedule = ScheduleInput {
+        name: "Hebdo".into(),
+        starts_on: date(2026, 11, 23),
+        ends_on: date(2026, 12, 31),
+        moment: LoadMoment::Weekly,
+        max_loads: 6,
+        carry_over: true,
+        usage_based: false,
+        expiry: Expiry::AfterDays { days: 7 },
+        amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+    };
+    let s = app
+        .store
+        .create_schedule(&operated, &schedule)
+        .await
+        .unwrap();
+    app.store
+        .set_envelope(&operated, s, w.partner.id, Cents(100_000))
+        .await
+        .unwrap();
+    let elise = ParticipantInput {
+        email: "elise@example.org".into(),
+        receipts: true,
+        ..ParticipantInput::default()
+    };
+    let person = w.participant_from(app, elise).await;
+    let card = w.card_for(app, person, 0).await;
+    let partner = w.access(app, w.partner.id).await;
+    app.store
+        .enrol_in_schedule(&partner, s, person, true, None)
+        .await
+        .unwrap();
+    app.store.run_due_loads(date(2026, 11, 28)).await.unwrap();
+    let number = card.number.as_str().to_owned();
+    assert_eq!(w.redeem(app, "r1", &number, 250).await.status, 201);
+    app.run_jobs().await;
+    app.clock.set("2026-11-30T14:00:00Z".parse().unwrap());
+    app.store.run_due_loads(date(2026, 11, 30)).await.unwrap();
+    app.store.run_expiry().await.unwrap();
+    Weekly {
+        w,
+        schedule: s,
+        card,
+    }
+}
+
+/// The mails sent to Élise.
+async fn elises_mail(app: &TestApp) -> Vec<halles_store::platform::email::Email> {
+    app.store
+        .outbox(Some("elise@example.org"), 10)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_holder_who_gave_an_e_mail_gets_a_receipt_and_one_notice_of_expiring_funds() {
+    for app in TestApp::on_every_db().await {
+        let Weekly { card, .. } = weekly(&app).await;
+        let notices = || halles_web::mail::expiry_notices(&app.store, "https://halles.example");
+        assert_eq!(notices().await.unwrap(), 1);
+        assert_eq!(notices().await.unwrap(), 0);
+        let mail = elises_mail(&app).await;
+        assert_eq!(mail.len(), 2, "{mail:?}");
+        let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
+        assert!(
+            receipt.body.contains("2,50")
+                && receipt.body.contains("$2.50")
+                && receipt.body.contains(&card.token)
+        );
+        // The new load, usable through December 6th, is announced.
+        let notice = mail
+            .iter()
+            .find(|m| m.subject.contains("expirent"))
+            .unwrap();
+        assert!(
+            notice.body.contains("10,00") && notice.body.contains("6 décembre 2026"),
+            "{}",
+            notice.body
+        );
+        assert!(
+            mail.iter()
+                .all(|m| m.body.contains("Ne plus recevoir de courriels"))
+        );
         app.stop().await;
     }
 }
 
 #[tokio::test]
-async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements() {
-    use halles_core::coupons::{Expiry, LoadMoment};
-    use halles_store::coupons::{RedemptionInput, ScheduleInput};
+async fn the_partner_makes_a_load_missed_for_want_of_a_card_once_from_the_persons_page() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        let market = app.org(OrgKind::Market, "Marché").await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(&op, &bonne_bouffe())
-            .await
-            .unwrap();
+        let Weekly { w, schedule, .. } = weekly(&app).await;
+        let late = w.participant(&app, "").await;
+        let partner = w.access(&app, w.partner.id).await;
         app.store
-            .add_program_member(
-                &app.store.program_access(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.program_access(&op, program).await.unwrap(),
-                market.id,
-                ProgramRole::Market,
-            )
-            .await
-            .unwrap();
-        let types = app.store.participant_types(program).await.unwrap();
-        let fruits = app.store.product_groups(program).await.unwrap()[0].id;
-        // Weekly loads on Mondays, usable for 7 days; today is Saturday, November 28th.
-        let s = app
-            .store
-            .create_schedule(
-                &app.store.program_access(&op, program).await.unwrap(),
-                &ScheduleInput {
-                    name: "Hebdo".into(),
-                    starts_on: date(2026, 11, 23),
-                    ends_on: date(2026, 12, 31),
-                    moment: LoadMoment::Weekly,
-                    max_loads: 6,
-                    carry_over: true,
-                    usage_based: false,
-                    expiry: Expiry::AfterDays { days: 7 },
-                    amounts: vec![(types[0].id, fruits, Cents(1000))],
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .set_envelope(
-                &app.store
-                    .program_access(&op, app.store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                s,
-                partner.id,
-                Cents(100_000),
-            )
-            .await
-            .unwrap();
-        app.store
-            .create_card_batch(&app.store.program_access(&op, program).await.unwrap(), 2)
-            .await
-            .unwrap();
-        let ps = scope(partner.id);
-        let person = app
-            .store
-            .create_participant(
-                &app.store.program_access(&ps, program).await.unwrap(),
-                &ParticipantInput {
-                    participant_type: Some(types[0].id),
-                    email: "elise@example.org".into(),
-                    receipts: true,
-                    consent_on: Some(date(2026, 11, 1)),
-                    consent_purpose: "programme".into(),
-                    ..ParticipantInput::default()
-                },
-            )
-            .await
-            .unwrap();
-        let card = app
-            .store
-            .assign_card(
-                &app.store.program_access(&ps, program).await.unwrap(),
-                person.id,
-                None,
-            )
-            .await
-            .unwrap();
-        app.store
-            .enrol_in_schedule(
-                &app.store
-                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                s,
-                person.id,
-                true,
-                None,
-            )
-            .await
-            .unwrap();
-        app.store.run_due_loads(date(2026, 11, 28)).await.unwrap();
-        let r = app
-            .store
-            .redeem(
-                &scope(market.id),
-                &RedemptionInput {
-                    card: halles_store::coupons::CardLookup::Number(card.number.clone()),
-                    register: None,
-                    lines: vec![(fruits, Cents(250))],
-                    pin: None,
-                },
-            )
-            .await
-            .unwrap();
-        assert!(r.notify);
-        // The receipt is written by the worker, from the sale's event.
-        app.run_jobs().await;
-        // Monday the 30th: November 23rd's load has expired; the new one, usable through
-        // December 6th, is announced once.
-        app.clock.set("2026-11-30T14:00:00Z".parse().unwrap());
-        app.store.run_due_loads(date(2026, 11, 30)).await.unwrap();
-        app.store.run_expiry().await.unwrap();
-        assert_eq!(
-            halles_web::mail::expiry_notices(&app.store, "https://halles.example")
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            halles_web::mail::expiry_notices(&app.store, "https://halles.example")
-                .await
-                .unwrap(),
-            0
-        );
-        // A person without a card on a due date misses it; once given a card, the partner makes
-        // the missed load from the person's page.
-        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
-            .await;
-        let late = app
-            .store
-            .create_participant(
-                &app.store.program_access(&ps, program).await.unwrap(),
-                &ParticipantInput {
-                    participant_type: Some(types[0].id),
-                    consent_on: Some(date(2026, 11, 1)),
-                    consent_purpose: "programme".into(),
-                    ..ParticipantInput::default()
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .enrol_in_schedule(
-                &app.store
-                    .program_access(&ps, app.store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                s,
-                late.id,
-                false,
-                None,
-            )
+            .enrol_in_schedule(&partner, schedule, late, false, None)
             .await
             .unwrap();
         app.clock.set("2026-12-07T14:00:00Z".parse().unwrap());
         let run = app.store.run_due_loads(date(2026, 12, 7)).await.unwrap();
         assert_eq!(run.no_card, 2, "November 30th and December 7th");
-        let late_card = app
-            .store
-            .assign_card(
-                &app.store.program_access(&ps, program).await.unwrap(),
-                late.id,
-                None,
-            )
-            .await
-            .unwrap();
-        let b = app.logged_in("accueil@p.example").await;
+        let late_card = w.card_for(&app, late, 0).await;
+        let staff = app.logged_in(people::PARTNER_STAFF).await;
         let page = format!(
-            "/o/{}/programmes/{program}/participants/{}",
-            partner.id, late.id
+            "/o/{}/programmes/{}/participants/{late}",
+            w.partner.id, w.program
         );
-        let html = b.get(&page).await.text().await.unwrap();
+        let html = staff.page(&page).await;
         assert!(
-            html.contains("Versements manqués") && html.contains("7 décembre 2026"),
-            "{html}"
+            html.has("Versements manqués") && html.has("7 décembre 2026"),
+            "{html:?}"
         );
-        let sid = s.to_string();
-        let res = b
-            .post_form(
-                &format!("{page}/rattraper"),
-                &[("schedule", sid.as_str()), ("due", "2026-12-07")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
+        let sid = schedule.to_string();
+        let catch_up = [("schedule", sid.as_str()), ("due", "2026-12-07")];
+        let again = format!("{page}/rattraper");
+        assert_eq!(staff.send(&again, &catch_up).await.status, 303);
+        assert_eq!(balance_of(&app, &late_card).await, 1000);
         assert_eq!(
-            app.store.card_balances(late_card.id).await.unwrap()[0].balance,
-            Cents(1000)
+            staff.send(&again, &catch_up).await.status,
+            422,
+            "a load is made once"
         );
-        let res = b
-            .post_form(
-                &format!("{page}/rattraper"),
-                &[("schedule", sid.as_str()), ("due", "2026-12-07")],
-            )
-            .await;
-        assert_eq!(res.status(), 422, "a load is made once");
-        // December's balance statement goes out once; the schedule's end is announced once,
-        // after December 31st.
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_monthly_statement_and_the_schedules_end_are_each_sent_once() {
+    for app in TestApp::on_every_db().await {
+        let Weekly { card, .. } = weekly(&app).await;
+        app.clock.set("2026-12-07T14:00:00Z".parse().unwrap());
+        app.store.run_due_loads(date(2026, 12, 7)).await.unwrap();
+        let base = "https://halles.example";
         for expected in [1, 0] {
-            assert_eq!(
-                halles_web::mail::balance_statements(&app.store, "https://halles.example")
-                    .await
-                    .unwrap(),
-                expected
-            );
+            let sent = halles_web::mail::balance_statements(&app.store, base).await;
+            assert_eq!(sent.unwrap(), expected);
         }
-        assert_eq!(
-            halles_web::mail::schedule_end_notices(&app.store, "https://halles.example")
-                .await
-                .unwrap(),
-            0,
-            "the schedule has not ended"
-        );
+        let ends = || halles_web::mail::schedule_end_notices(&app.store, base);
+        assert_eq!(ends().await.unwrap(), 0, "the schedule has not ended");
         app.clock.set("2027-01-02T14:00:00Z".parse().unwrap());
-        for expected in [1, 0] {
-            assert_eq!(
-                halles_web::mail::schedule_end_notices(&app.store, "https://halles.example")
-                    .await
-                    .unwrap(),
-                expected
-            );
-        }
-        let mail = app
-            .store
-            .outbox(Some("elise@example.org"), 10)
-            .await
-            .unwrap();
-        assert_eq!(mail.len(), 4, "{mail:?}");
+        assert_eq!(ends().await.unwrap(), 1);
+        assert_eq!(ends().await.unwrap(), 0);
+        let mail = elises_mail(&app).await;
         let statement = mail
             .iter()
             .find(|m| m.subject.starts_with("Le solde"))
@@ -1176,39 +908,38 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
             "{}",
             end.body
         );
-        // Every message says how to stop them; the holder does, from the balance page.
         assert!(
             mail.iter()
                 .all(|m| m.body.contains("Ne plus recevoir de courriels"))
         );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_holder_stops_e_mails_from_the_balance_page() {
+    for app in TestApp::on_every_db().await {
+        let Weekly { card, .. } = weekly(&app).await;
         let holder = app.client();
         let page = format!("/c/{}", card.token);
-        let html = holder.get(&page).await.text().await.unwrap();
-        assert!(html.contains("Ne plus recevoir de courriels"), "{html}");
-        let res = holder.post_form(&format!("{page}/courriels"), &[]).await;
-        assert_eq!(res.status(), 303);
-        assert!(!app.store.holder_receives_email(&card.token).await.unwrap());
-        let html = holder.get(&page).await.text().await.unwrap();
-        assert!(!html.contains("Ne plus recevoir de courriels"), "{html}");
+        assert!(
+            holder
+                .page(&page)
+                .await
+                .has("Ne plus recevoir de courriels")
+        );
         assert_eq!(
-            holder.post_form("/c/nope/courriels", &[]).await.status(),
-            404
+            holder.send(&format!("{page}/courriels"), &[]).await.status,
+            303
         );
-        let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
+        assert!(!app.store.holder_receives_email(&card.token).await.unwrap());
         assert!(
-            receipt.body.contains("2,50")
-                && receipt.body.contains("$2.50")
-                && receipt.body.contains(&card.token)
+            !holder
+                .page(&page)
+                .await
+                .has("Ne plus recevoir de courriels")
         );
-        let notice = mail
-            .iter()
-            .find(|m| m.subject.contains("expirent"))
-            .unwrap();
-        assert!(
-            notice.body.contains("10,00") && notice.body.contains("6 décembre 2026"),
-            "{}",
-            notice.body
-        );
+        assert_eq!(holder.send("/c/nope/courriels", &[]).await.status, 404);
         app.stop().await;
     }
 }
@@ -1216,31 +947,17 @@ async fn holders_who_gave_an_e_mail_get_receipts_notices_and_monthly_statements(
 #[tokio::test]
 async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who_left() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Hors plateforme".into(),
-                    off_platform: true,
-                    ..bonne_bouffe()
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.program_access(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
+        let PartnerProgram {
+            partner, program, ..
+        } = World::partner_program(
+            &app,
+            ProgramInput {
+                name: "Hors plateforme".into(),
+                off_platform: true,
+                ..bonne_bouffe()
+            },
+        )
+        .await;
         let b = app.logged_in("accueil@p.example").await;
         let path = format!(
             "/o/{}/programmes/{program}/participants/importer",
@@ -1261,13 +978,13 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         };
         let first = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;A-1;2026-11-01;2026-12-01;2027-05-31;mensuel;25,00\n";
         let res = upload(first, "preview").await;
-        assert_eq!(res.status(), 200);
-        let html = res.text().await.unwrap();
+        assert_eq!(res.status, 200);
+        let html = res.html;
         assert!(
             html.contains("nouvelle") && html.contains("0 personnes actives"),
             "{html}"
         );
-        assert_eq!(upload(first, "apply").await.status(), 303);
+        assert_eq!(upload(first, "apply").await.status, 303);
         let people = app
             .store
             .participants(
@@ -1292,8 +1009,8 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         // A list without A-1: the preview warns, a bad frequency is named on its line.
         let second = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;B-1;2026-11-01;2026-12-01;2027-05-31;annuel;10\n";
         let res = upload(second, "preview").await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        assert_eq!(res.status, 422);
+        let html = res.html;
         assert!(
             html.contains("1 personnes actives absentes") && html.contains("Fréquence inconnue"),
             "{html}"
@@ -1305,24 +1022,9 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
 #[tokio::test]
 async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported_as_text() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(&op, &bonne_bouffe())
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.operated_program(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
+        let PartnerProgram {
+            partner, program, ..
+        } = World::partner_program(&app, bonne_bouffe()).await;
         let b = app.logged_in("accueil@p.example").await;
         let path = format!(
             "/o/{}/programmes/{program}/participants/importer",
@@ -1337,23 +1039,13 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
             ws.write_string(150_000, 40, "x").unwrap();
             book.save_to_buffer().unwrap()
         };
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", b.csrf().await)
-            .text("consent_purpose", "Programme Bonne Bouffe")
-            .text("action", "apply")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bomb).file_name("liste.xlsx"),
-            );
-        let res = b
-            .http
-            .post(format!("{}{path}", b.base))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        let fields = [
+            ("consent_purpose", "Programme Bonne Bouffe"),
+            ("action", "apply"),
+        ];
+        let res = b.upload(&path, &fields, ("file", "liste.xlsx", bomb)).await;
+        assert_eq!(res.status, 422);
+        let html = res.html;
         assert!(
             html.contains("trop de lignes ou de colonnes")
                 && html.contains("Programme Bonne Bouffe"),
@@ -1405,24 +1097,9 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
 #[tokio::test]
 async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(&op, &bonne_bouffe())
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.program_access(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
+        let PartnerProgram {
+            partner, program, ..
+        } = World::partner_program(&app, bonne_bouffe()).await;
         let b = app.logged_in("accueil@p.example").await;
         let path = format!(
             "/o/{}/programmes/{program}/participants/importer",
@@ -1442,8 +1119,8 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         // Semicolons, French headers, two bad rows: each is named, nothing is saved.
         let bad = "type;identifiant 1;nom;date du consentement\n1;A-1;Élise;2026-11-01\n9;A-2;Hugo;2026-11-01\n2;A-1;Inès;hier\n";
         let res = upload(bad, "apply").await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        assert_eq!(res.status, 422);
+        let html = res.html;
         assert!(
             html.contains("Ligne 3") && html.contains("type de participant"),
             "{html}"
@@ -1452,55 +1129,16 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             html.contains("Ligne 4") && html.contains("date valide"),
             "{html}"
         );
-        assert_eq!(
-            app.store
-                .participants(
-                    &app.store
-                        .program_access(&scope(partner.id), program)
-                        .await
-                        .unwrap(),
-                    ""
-                )
-                .await
-                .unwrap()
-                .len(),
-            0
-        );
+        assert_eq!(participant_count(&app, partner.id, program).await, 0);
         // Fixed: the preview says ready, then the import saves both at once.
         let good = "type,identifiant 1,nom,date du consentement\n1,A-1,Élise,2026-11-01\n2 personnes,A-2,Hugo,2026-11-01\n";
         let res = upload(good, "preview").await;
-        assert_eq!(res.status(), 200);
-        assert!(res.text().await.unwrap().contains("Importer 2 personne"));
-        assert_eq!(
-            app.store
-                .participants(
-                    &app.store
-                        .program_access(&scope(partner.id), program)
-                        .await
-                        .unwrap(),
-                    ""
-                )
-                .await
-                .unwrap()
-                .len(),
-            0
-        );
+        assert_eq!(res.status, 200);
+        assert!(res.has("Importer 2 personne"));
+        assert_eq!(participant_count(&app, partner.id, program).await, 0);
         let res = upload(good, "apply").await;
-        assert_eq!(res.status(), 303);
-        assert_eq!(
-            app.store
-                .participants(
-                    &app.store
-                        .program_access(&scope(partner.id), program)
-                        .await
-                        .unwrap(),
-                    ""
-                )
-                .await
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(res.status, 303);
+        assert_eq!(participant_count(&app, partner.id, program).await, 2);
         // The API: a dry run reports row by row.
         let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
         let report: Value = reqwest::Client::new()
@@ -1528,12 +1166,8 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
 #[tokio::test]
 async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché", bonne_bouffe(), "Alex").await;
+        let w = World::coupon_program_with(&app, CouponSetup::holder("Alex")).await;
         let (program, fruits) = (w.program, w.fruits);
-        app.user("accueil@p.example", Some((w.partner.id, Role::Staff)))
-            .await;
-        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
-            .await;
         let holder = w.card.participant.expect("the card's holder");
         let t = app.store.participant_types(program).await.unwrap();
         let staff = app.logged_in("accueil@p.example").await;
@@ -1737,9 +1371,11 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
 async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
     use halles_store::coupons::RedemptionInput;
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché Jean-Talon", bonne_bouffe(), "Personne").await;
-        app.user("prog@o.example", Some((w.operator.id, Role::Admin)))
-            .await;
+        let setup = CouponSetup {
+            market: "Marché Jean-Talon",
+            ..CouponSetup::default()
+        };
+        let w = World::coupon_program_with(&app, setup).await;
         let (m, o, program) = (w.market.id, w.operator.id, w.program);
         // A 12.50 $ sale in November; December 2nd, November is closed.
         app.store
@@ -1891,7 +1527,7 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
 async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balances() {
     use halles_store::coupons::RedemptionInput;
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
+        let w = World::coupon_program(&app).await;
         app.user("gestion@o.example", Some((w.operator.id, Role::Admin)))
             .await;
         let (m, o, program) = (w.market.id, w.operator.id, w.program);
@@ -2113,7 +1749,7 @@ async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balance
 #[tokio::test]
 async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_else() {
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
+        let w = World::coupon_program(&app).await;
         let o = w.operator.id;
         app.user("admin@o.example", Some((o, Role::Admin))).await;
         let other = app
@@ -2665,7 +2301,7 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
     use halles_store::coupons::{RedemptionInput, ScheduleInput};
     use support::matrix::{Cross, check_across_programs};
     for app in TestApp::on_every_db().await {
-        let w = world(&app, "Marché", bonne_bouffe(), "Personne").await;
+        let w = World::coupon_program(&app).await;
         let (o, partner, market) = (w.operator.id, w.partner.id, w.market.id);
         let (op, pa) = (scope(o), scope(partner));
         let s = &app.store;
@@ -2998,7 +2634,11 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             pin_required: true,
             ..bonne_bouffe()
         };
-        let w = world(&app, "Marché", program, "Personne").await;
+        let setup = CouponSetup {
+            program,
+            ..CouponSetup::default()
+        };
+        let w = World::coupon_program_with(&app, setup).await;
         let (m, o, fruits, card) = (w.market.id, w.operator.id, w.fruits, w.card.clone());
         let ps = scope(w.partner.id);
         let pps = app.store.program_access(&ps, w.program).await.unwrap();
@@ -3112,8 +2752,6 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
         }
         assert_eq!(held().await, 2000);
         // The partner unlocks it from the participant's page; the sale goes through.
-        app.user("accueil@p.example", Some((w.partner.id, Role::Staff)))
-            .await;
         let partner = app.logged_in("accueil@p.example").await;
         let person = card.participant.unwrap();
         let page = format!(
@@ -3146,27 +2784,17 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
         assert_eq!(held().await, 1900);
 
         // The kiosk: the same lock.
-        let admin = app.logged_in("gestion@m.example").await;
-        let res = admin
-            .post_form(
-                &format!("/o/{m}/caisses/{}/borne", w.register),
-                &[("action", "open")],
-            )
-            .await;
-        let link = kiosk_link(&res.text().await.unwrap());
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let link = open_kiosk(&admin, &w).await;
         let kiosk = app.client();
         let qr = format!("https://halles.example/c/{}", card.token);
         let kiosk_try = |pin: &'static str| {
             let (kiosk, link, qr, field) = (&kiosk, &link, &qr, &field);
             async move {
-                let html = kiosk
-                    .post_form(&format!("{link}/carte"), &[("card", qr.as_str())])
-                    .await
-                    .text()
-                    .await
-                    .unwrap();
-                let sale = field_value(&html, "sale");
-                let token = field_value(&html, "card");
+                let page = kiosk
+                    .send(&format!("{link}/carte"), &[("card", qr.as_str())])
+                    .await;
+                let (sale, token) = (page.value_of("sale"), page.value_of("card"));
                 let res = kiosk
                     .post_form(
                         &format!("{link}/payer"),
@@ -3255,7 +2883,6 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
 
         // Only the market that made a sale refunds it: not the operator's staff, on the page
         // or through the API.
-        app.user("prog@o.example", Some((o, Role::Admin))).await;
         let prog = app.logged_in("prog@o.example").await;
         let receipt = format!("/o/{o}/caisse/recus/{}", sale["id"]);
         let html = prog.get(&receipt).await.text().await.unwrap();

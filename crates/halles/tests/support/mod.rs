@@ -5,6 +5,8 @@
 
 pub mod load;
 pub mod matrix;
+pub mod requests;
+pub mod world;
 
 use halles::app::{Running, start};
 use halles::mailer::Mailer;
