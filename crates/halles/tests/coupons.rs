@@ -1163,51 +1163,56 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
     }
 }
 
+/// The participant page of the world's holder, below `org`'s pages.
+fn holder_page(w: &CouponProgram, org: halles_core::OrgId) -> String {
+    let holder = w.card.participant.expect("the card's holder");
+    format!("/o/{org}/programmes/{}/participants/{holder}", w.program)
+}
+
+/// A correction of the holder's fruits by `amount` (as typed), sent from `org`'s page.
+async fn correct(
+    b: &support::Browser,
+    w: &CouponProgram,
+    org: halles_core::OrgId,
+    amount: &str,
+    reason: &str,
+) -> Page {
+    let group = w.fruits.to_string();
+    let fields = [
+        ("adjust_group", group.as_str()),
+        ("adjust_amount", amount),
+        ("adjust_reason", reason),
+    ];
+    b.send(&format!("{}/ajuster", holder_page(w, org)), &fields)
+        .await
+}
+
 #[tokio::test]
-async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
+async fn a_participant_edited_with_a_wrong_e_mail_comes_back_with_every_field_typed() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program_with(&app, CouponSetup::holder("Alex")).await;
-        let (program, fruits) = (w.program, w.fruits);
-        let holder = w.card.participant.expect("the card's holder");
-        let t = app.store.participant_types(program).await.unwrap();
-        let staff = app.logged_in("accueil@p.example").await;
-        let page = format!(
-            "/o/{}/programmes/{program}/participants/{holder}",
-            w.partner.id
-        );
-
-        // A wrong e-mail comes back with every typed field; a right one is saved.
+        let t = app.store.participant_types(w.program).await.unwrap();
+        let staff = app.logged_in(people::PARTNER_STAFF).await;
+        let edit = format!("{}/modifier", holder_page(&w, w.partner.id));
         let ptype = t[1].id.to_string();
-        let edit = [
+        let mut fields = [
             ("participant_type", ptype.as_str()),
             ("id1", "DOS-7"),
             ("name", "Alex Tremblay"),
             ("email", "pas-un-courriel"),
         ];
-        let res = staff.post_form(&format!("{page}/modifier"), &edit).await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        let page = staff.send(&edit, &fields).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["email"]);
         assert!(
-            html.contains("Alex Tremblay")
-                && html.contains("DOS-7")
-                && html.contains("pas-un-courriel"),
-            "{html}"
+            page.has("Alex Tremblay") && page.has("DOS-7") && page.has("pas-un-courriel"),
+            "{page:?}"
         );
-        let mut good = edit;
-        good[3] = ("email", "alex@example.org");
-        let res = staff.post_form(&format!("{page}/modifier"), &good).await;
-        assert_eq!(res.status(), 303);
-        let p = app
-            .store
-            .participant(
-                &app.store
-                    .program_access(&scope(w.partner.id), program)
-                    .await
-                    .unwrap(),
-                holder,
-            )
-            .await
-            .unwrap();
+        fields[3] = ("email", "alex@example.org");
+        assert_eq!(staff.send(&edit, &fields).await.status, 303);
+        let holder = w.card.participant.expect("the card's holder");
+        let partner = w.access(&app, w.partner.id).await;
+        let p = app.store.participant(&partner, holder).await.unwrap();
         assert_eq!(
             (
                 p.name.as_str(),
@@ -1217,115 +1222,78 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
             ),
             ("Alex Tremblay", "alex@example.org", t[1].id, false)
         );
+        app.stop().await;
+    }
+}
 
-        // The same through the API: a PUT changes the participant, the duplicate identifier of
-        // someone else is a field problem, an enrolment that does not exist is 404.
-        let token = app.token(w.partner.id, &[Scope::CouponsWrite]).await;
-        let url = app.at(&format!(
-            "/api/v1/organizations/{}/programs/{program}/participants/{holder}",
-            w.partner.id
-        ));
+#[tokio::test]
+async fn the_api_edits_a_participant_and_an_enrolment_that_does_not_exist_is_not_found() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let t = app.store.participant_types(w.program).await.unwrap();
+        let holder = w.card.participant.expect("the card's holder");
+        let api = app.api(&app.token(w.partner.id, &[Scope::CouponsWrite]).await);
+        let path = format!(
+            "/organizations/{}/programs/{}/participants/{holder}",
+            w.partner.id, w.program
+        );
         let body = json!({"participant_type_id": t[1].id.0, "id1": "DOS-8", "name": "Alex T.",
             "email": "alex@example.org", "receipts": true, "consent_on": "2026-11-01",
             "consent_purpose": "programme"});
-        let res = reqwest::Client::new()
-            .put(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let v: Value = res.json().await.unwrap();
+        let res = api.put_json(&path, &body).await;
+        assert_eq!(res.status, 200);
         assert_eq!(
-            (v["name"].as_str(), v["id1"].as_str()),
+            (res.body["name"].as_str(), res.body["id1"].as_str()),
             (Some("Alex T."), Some("DOS-8"))
         );
-        let res = reqwest::Client::new()
-            .put(format!("{url}/allocation-schedules/999999"))
-            .bearer_auth(&token)
-            .json(&json!({"max_loads": 2}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
+        let schedule = format!("{path}/allocation-schedules/999999");
+        let res = api.put_json(&schedule, &json!({"max_loads": 2})).await;
+        assert_eq!(res.status, 404);
+        app.stop().await;
+    }
+}
 
-        // A card with money on it cannot be taken back.
-        let res = staff.post_form(&format!("{page}/liberer"), &[]).await;
-        assert_eq!(res.status(), 422);
+#[tokio::test]
+async fn an_operators_correction_needs_a_reason_and_never_exceeds_the_balance() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let o = w.operator.id;
+        let page = correct(&op, &w, o, "-20,00", "").await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("-20,00"), "what was typed comes back");
+        let page = correct(&op, &w, o, "-25,00", "erreur").await;
+        assert_eq!(page.status, 422, "more than the balance is refused");
+        let page = correct(&op, &w, o, "-20,00", "erreur de chargement").await;
+        assert_eq!(page.status, 303);
+        assert_eq!(w.balance(&app).await, 0);
+        // A partner cannot make corrections.
+        let staff = app.logged_in(people::PARTNER_STAFF).await;
+        assert_ne!(
+            correct(&staff, &w, w.partner.id, "5", "x").await.status,
+            303
+        );
+        app.stop().await;
+    }
+}
 
-        // The operator's correction: without a reason it comes back with the amount typed; with
-        // one, the money leaves the card.
-        let prog = app.logged_in("prog@o.example").await;
-        let op_page = format!(
-            "/o/{}/programmes/{program}/participants/{holder}",
-            w.operator.id
-        );
-        let group = fruits.to_string();
-        let res = prog
-            .post_form(
-                &format!("{op_page}/ajuster"),
-                &[
-                    ("adjust_group", group.as_str()),
-                    ("adjust_amount", "-20,00"),
-                    ("adjust_reason", ""),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("-20,00"));
-        let res = prog
-            .post_form(
-                &format!("{op_page}/ajuster"),
-                &[
-                    ("adjust_group", group.as_str()),
-                    ("adjust_amount", "-25,00"),
-                    ("adjust_reason", "erreur"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422, "more than the balance is refused");
-        let res = prog
-            .post_form(
-                &format!("{op_page}/ajuster"),
-                &[
-                    ("adjust_group", group.as_str()),
-                    ("adjust_amount", "-20,00"),
-                    ("adjust_reason", "erreur de chargement"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
+#[tokio::test]
+async fn a_correction_is_in_the_transaction_log_and_its_download_with_its_reason() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let page = correct(&op, &w, w.operator.id, "-20,00", "erreur de chargement").await;
+        assert_eq!(page.status, 303);
+        let log = w.program_page("/mouvements");
+        let page = op.page(&log).await;
         assert!(
-            app.store
-                .card_balances(w.card.id)
-                .await
-                .unwrap()
-                .iter()
-                .all(|b| b.balance.0 == 0)
+            page.has("erreur de chargement") && page.has("Versement manuel ou correction"),
+            "{page:?}"
         );
-        // The correction is in the transaction log with its reason and who made it, and in its
-        // download; a filter on another kind leaves it out.
-        let log = format!("/o/{}/programmes/{program}/mouvements", w.operator.id);
-        let html = prog.get(&log).await.text().await.unwrap();
-        assert!(
-            html.contains("erreur de chargement")
-                && html.contains("Versement manuel ou correction"),
-            "{html}"
-        );
-        let html = prog
-            .get(&format!("{log}?kind=spend"))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(!html.contains("erreur de chargement"), "{html}");
-        let csv = prog
-            .get(&format!("{log}?kind=adjust&format=csv"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        // A filter on another kind leaves it out.
+        let page = op.page(&format!("{log}?kind=spend")).await;
+        assert!(!page.has("erreur de chargement"), "{page:?}");
+        let csv = op.page(&format!("{log}?kind=adjust&format=csv")).await.html;
         assert!(
             csv.contains("-20.00") && csv.contains("erreur de chargement"),
             "{csv}"
@@ -1335,28 +1303,25 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
             3,
             "the header, the load and the correction: {csv}"
         );
-        // The card is empty, so the balances page lists no card; the partner reads it too.
-        let html = staff
-            .get(&format!("/o/{}/programmes/{program}/soldes", w.partner.id))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(html.contains("Aucune carte ne contient de fonds"), "{html}");
-        // A partner cannot make corrections; an empty card can be taken back.
-        let res = staff
-            .post_form(
-                &format!("{page}/ajuster"),
-                &[
-                    ("adjust_group", group.as_str()),
-                    ("adjust_amount", "5"),
-                    ("adjust_reason", "x"),
-                ],
-            )
-            .await;
-        assert_ne!(res.status(), 303);
-        let res = staff.post_form(&format!("{page}/liberer"), &[]).await;
-        assert_eq!(res.status(), 303);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_card_is_taken_back_only_once_emptied_and_the_balances_page_then_lists_none() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let staff = app.logged_in(people::PARTNER_STAFF).await;
+        let release = format!("{}/liberer", holder_page(&w, w.partner.id));
+        assert_eq!(staff.send(&release, &[]).await.status, 422, "money on it");
+        let op = app.logged_in(people::OPERATOR).await;
+        let page = correct(&op, &w, w.operator.id, "-20,00", "vidée").await;
+        assert_eq!(page.status, 303);
+        // The partner reads the balances page too.
+        let balances = format!("/o/{}/programmes/{}/soldes", w.partner.id, w.program);
+        let page = staff.page(&balances).await;
+        assert!(page.has("Aucune carte ne contient de fonds"), "{page:?}");
+        assert_eq!(staff.send(&release, &[]).await.status, 303);
         let card = app
             .store
             .card(&scope(w.operator.id), w.card.id)
@@ -1367,136 +1332,126 @@ async fn a_participants_page_edits_them_and_refusals_keep_what_was_typed() {
     }
 }
 
-#[tokio::test]
-async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
-    use halles_store::coupons::RedemptionInput;
-    for app in TestApp::on_every_db().await {
-        let setup = CouponSetup {
-            market: "Marché Jean-Talon",
-            ..CouponSetup::default()
-        };
-        let w = World::coupon_program_with(&app, setup).await;
-        let (m, o, program) = (w.market.id, w.operator.id, w.program);
-        // A 12.50 $ sale in November; December 2nd, November is closed.
-        app.store
-            .redeem(
-                &scope(m),
-                &RedemptionInput {
-                    card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
-                    register: Some(w.register),
-                    lines: vec![(w.fruits, Cents(1250))],
-                    pin: None,
-                },
-            )
+/// A 12,50 $ sale at the Jean-Talon market in November; on December 2nd, November is closed.
+async fn a_closed_november(app: &TestApp) -> CouponProgram {
+    let setup = CouponSetup {
+        market: "Marché Jean-Talon",
+        ..CouponSetup::default()
+    };
+    let w = World::coupon_program_with(app, setup).await;
+    let cashier = app.logged_in(people::CASHIER).await;
+    assert_eq!(
+        w.sell(&cashier, w.card.number.as_str(), "12,50")
             .await
-            .unwrap();
-        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
-        let market = app.logged_in("gestion@m.example").await;
-        let page = format!("/o/{m}/programmes/{program}/reclamations");
-        let html = market.get(&page).await.text().await.unwrap();
+            .status,
+        303
+    );
+    app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+    w
+}
+
+/// The market's claims page.
+fn market_claims(w: &CouponProgram) -> String {
+    format!("/o/{}/programmes/{}/reclamations", w.market.id, w.program)
+}
+
+/// The market claims November with the note "Facture 17"; the claim's id.
+async fn claim_november(app: &TestApp, w: &CouponProgram) -> halles_core::ClaimId {
+    let market = app.logged_in(people::MARKET_ADMIN).await;
+    let fields = [("period", "2026-11-01"), ("note_2026-11-01", "Facture 17")];
+    assert_eq!(market.send(&market_claims(w), &fields).await.status, 303);
+    let claims = app
+        .store
+        .claims(&w.operated(app).await, None)
+        .await
+        .unwrap();
+    claims[0].id
+}
+
+#[tokio::test]
+async fn a_market_claims_a_closed_month_once_and_never_an_open_one() {
+    for app in TestApp::on_every_db().await {
+        let w = a_closed_november(&app).await;
+        let market = app.logged_in(people::MARKET_ADMIN).await;
+        let claims = market_claims(&w);
+        let page = market.page(&claims).await;
         assert!(
-            html.contains("Du 2026-11-01 au 2026-11-30") && html.contains("12,50"),
-            "{html}"
+            page.has("Du 2026-11-01 au 2026-11-30") && page.has("12,50"),
+            "{page:?}"
         );
         // An open period is refused with the message and the page comes back.
-        let res = market
-            .post_form(
-                &page,
-                &[("period", "2026-12-01"), ("note_2026-12-01", "trop tôt")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("pas terminée"));
-        let res = market
-            .post_form(
-                &page,
-                &[("period", "2026-11-01"), ("note_2026-11-01", "Facture 17")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        let res = market.post_form(&page, &[("period", "2026-11-01")]).await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("déjà réclamée"));
-        // A cashier sees the page but cannot file; the partner cannot see it.
-        let cashier = app.logged_in("caisse@m.example").await;
-        assert_eq!(cashier.get(&page).await.status(), 200);
-        assert_eq!(
-            cashier
-                .post_form(&page, &[("period", "2026-11-01")])
-                .await
-                .status(),
-            403
-        );
+        let early = [("period", "2026-12-01"), ("note_2026-12-01", "trop tôt")];
+        let page = market.send(&claims, &early).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("pas terminée"));
+        claim_november(&app, &w).await;
+        let page = market.send(&claims, &[("period", "2026-11-01")]).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("déjà réclamée"));
+        // A cashier sees the page but cannot file.
+        let cashier = app.logged_in(people::CASHIER).await;
+        assert_eq!(cashier.page(&claims).await.status, 200);
+        let page = cashier.send(&claims, &[("period", "2026-11-01")]).await;
+        assert_eq!(page.status, 403);
+        app.stop().await;
+    }
+}
 
-        // The operator: a refusal needs a reason (what was typed elsewhere stays), then approves.
-        let op = app.logged_in("prog@o.example").await;
-        let op_page = format!("/o/{o}/programmes/{program}/reclamations");
-        let html = op.get(&op_page).await.text().await.unwrap();
+#[tokio::test]
+async fn the_operator_refuses_a_claim_only_with_a_reason() {
+    for app in TestApp::on_every_db().await {
+        let w = a_closed_november(&app).await;
+        let claim = claim_november(&app, &w).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let claims = w.program_page("/reclamations");
+        let page = op.page(&claims).await;
         assert!(
-            html.contains("Marché Jean-Talon") && html.contains("Facture 17"),
-            "{html}"
+            page.has("Marché Jean-Talon") && page.has("Facture 17"),
+            "{page:?}"
         );
-        let claim = app
-            .store
-            .claims(
-                &app.store.program_access(&scope(o), program).await.unwrap(),
-                None,
-            )
-            .await
-            .unwrap()[0]
-            .id;
-        let res = op
-            .post_form(
-                &format!("{op_page}/{claim}/refuser"),
-                &[(&format!("reason_{claim}"), " ")],
-            )
+        let reason = format!("reason_{claim}");
+        let refuse = format!("{claims}/{claim}/refuser");
+        let page = op.send(&refuse, &[(reason.as_str(), " ")]).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("Indiquez une raison"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_operator_pays_an_approved_claim_in_a_batch_and_the_market_manager_is_told() {
+    for app in TestApp::on_every_db().await {
+        let w = a_closed_november(&app).await;
+        let claim = claim_november(&app, &w).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let approve = w.program_page(&format!("/reclamations/{claim}/approuver"));
+        assert_eq!(op.send(&approve, &[]).await.status, 303);
+        let claim = claim.to_string();
+        let page = op
+            .send(&w.program_page("/paiements"), &[("claim", &claim)])
             .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Indiquez une raison"));
-        let res = op
-            .post_form(&format!("{op_page}/{claim}/approuver"), &[])
-            .await;
-        assert_eq!(res.status(), 303);
-        let res = op
-            .post_form(
-                &format!("/o/{o}/programmes/{program}/paiements"),
-                &[("claim", &claim.to_string())],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        let batch_page = location(&res);
-        assert!(batch_page.contains("/paiements/"), "{batch_page}");
-        let csv = op
-            .get(&format!("{batch_page}?format=csv"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        assert_eq!(page.status, 303);
+        let batch = page.location;
+        assert!(batch.contains("/paiements/"), "{batch}");
+        let csv = op.page(&format!("{batch}?format=csv")).await.html;
         assert!(
             csv.contains("Marché Jean-Talon") && csv.contains("12.50"),
             "{csv}"
         );
         // A bad date comes back with the reference typed; then the batch is paid.
-        let res = op
-            .post_form(
-                &format!("{batch_page}/paye"),
-                &[("paid_on", "le 3"), ("reference", "VIR-77")],
-            )
+        let paid = format!("{batch}/paye");
+        let page = op
+            .send(&paid, &[("paid_on", "le 3"), ("reference", "VIR-77")])
             .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("VIR-77"));
-        let res = op
-            .post_form(
-                &format!("{batch_page}/paye"),
-                &[("paid_on", "2026-12-03"), ("reference", "VIR-77")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
+        assert_eq!(page.status, 422);
+        assert!(page.has("VIR-77"));
+        let fields = [("paid_on", "2026-12-03"), ("reference", "VIR-77")];
+        assert_eq!(op.send(&paid, &fields).await.status, 303);
         // The market's manager gets the remittance notice; its cashier does not.
         app.run_jobs().await;
         let mail = app
             .store
-            .outbox(Some("gestion@m.example"), 10)
+            .outbox(Some(people::MARKET_ADMIN), 10)
             .await
             .unwrap();
         let notice = mail
@@ -1510,15 +1465,10 @@ async fn a_market_claims_a_closed_month_and_the_operator_pays_it_in_a_batch() {
             "{}",
             notice.body
         );
-        assert!(
-            app.store
-                .outbox(Some("caisse@m.example"), 10)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        let html = market.get(&page).await.text().await.unwrap();
-        assert!(html.contains("Payée"), "{html}");
+        let cashiers = app.store.outbox(Some(people::CASHIER), 10).await.unwrap();
+        assert!(cashiers.is_empty());
+        let market = app.logged_in(people::MARKET_ADMIN).await;
+        assert!(market.page(&market_claims(&w)).await.has("Payée"));
         app.stop().await;
     }
 }
