@@ -12,12 +12,12 @@ use halles_core::refusals::Refusal;
 use halles_store::coupons::{ParticipantInput, ProgramInput};
 use jiff::civil::date;
 use serde_json::{Value, json};
+use support::TestApp;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::requests::Page;
 use support::world::{
     CouponProgram, CouponSetup, PartnerProgram, World, balance_of, bonne_bouffe, people, scope,
 };
-use support::{TestApp, location};
 
 /// The card's number with its last digit changed: a typo the check digit catches.
 fn typo_of(number: &str) -> String {
@@ -1473,322 +1473,244 @@ async fn the_operator_pays_an_approved_claim_in_a_batch_and_the_market_manager_i
     }
 }
 
+/// `org`'s API client with the coupon scopes, and the program's API path for `org`.
+async fn program_api(
+    app: &TestApp,
+    w: &CouponProgram,
+    org: halles_core::OrgId,
+) -> (support::requests::Api, String) {
+    let token = app
+        .token(org, &[Scope::CouponsRead, Scope::CouponsWrite])
+        .await;
+    let path = format!("/organizations/{org}/programs/{}", w.program);
+    (app.api(&token), path)
+}
+
 #[tokio::test]
-async fn the_api_settles_claims_and_changes_settings_partner_markets_and_balances() {
-    use halles_store::coupons::RedemptionInput;
+async fn the_api_corrects_a_balance_only_with_a_reason_and_never_below_zero() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        app.user("gestion@o.example", Some((w.operator.id, Role::Admin)))
-            .await;
-        let (m, o, program) = (w.market.id, w.operator.id, w.program);
-        let op_token = app
-            .token(o, &[Scope::CouponsRead, Scope::CouponsWrite])
-            .await;
-        let market_token = app
-            .token(m, &[Scope::CouponsRead, Scope::CouponsWrite])
-            .await;
-        let http = reqwest::Client::new();
-        let url = |org: halles_core::OrgId, rest: &str| {
-            app.at(&format!(
-                "/api/v1/organizations/{org}/programs/{program}{rest}"
-            ))
-        };
-        // A manual correction through the API: a reason is required, the balance never goes
-        // below zero, and the ledger keeps it.
-        let adjust = url(o, &format!("/cards/{}/adjustments", w.card.id));
-        let res = http
-            .post(&adjust)
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": -500, "reason": " "}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 409);
-        let problem: Value = res.json().await.unwrap();
-        assert_eq!(problem["code"], "reason_required");
-        let res = http
-            .post(&adjust)
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": -5000, "reason": "erreur"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let res = http
-            .post(&adjust)
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": 500, "reason": "rattrapage"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let balance: i64 = app
-            .store
-            .card_balances(w.card.id)
-            .await
-            .unwrap()
-            .iter()
-            .map(|b| b.balance.0)
-            .sum();
-        assert_eq!(balance, 2500);
+        let (op, program) = program_api(&app, &w, w.operator.id).await;
+        let adjust = format!("{program}/cards/{}/adjustments", w.card.id);
+        let body = |cents: i64, reason: &str| json!({"product_group_id": w.fruits.0, "amount_cents": cents, "reason": reason});
+        let res = op.post_json(&adjust, &body(-500, " ")).await;
+        assert_eq!((res.status, res.code()), (409, "reason_required"));
+        assert_eq!(
+            op.post_json(&adjust, &body(-5000, "erreur")).await.status,
+            422
+        );
+        assert_eq!(
+            op.post_json(&adjust, &body(500, "rattrapage")).await.status,
+            204
+        );
+        assert_eq!(w.balance(&app).await, 2500);
         // The market may not correct balances.
-        let res = http
-            .post(url(m, &format!("/cards/{}/adjustments", w.card.id)))
-            .bearer_auth(&market_token)
-            .json(&serde_json::json!({"product_group_id": w.fruits.0, "amount_cents": 500, "reason": "x"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-
-        // Settings: a bad period is a validation problem; a good body is saved.
-        let settings = serde_json::json!({
-            "name": "Bonne Bouffe 2026", "public_name": "Bonne Bouffe", "public_address": "1 rue du Marché",
-            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "report_period": "fortnight",
-            "partners_assign_cards": true, "pin_required": false,
-        });
-        let res = http
-            .put(url(o, ""))
-            .bearer_auth(&op_token)
-            .json(&settings)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let problem: Value = res.json().await.unwrap();
-        assert_eq!(problem["errors"][0]["field"], "report_period");
-        let mut good = settings.clone();
-        good["report_period"] = "month".into();
-        let res = http
-            .put(url(o, ""))
-            .bearer_auth(&op_token)
-            .json(&good)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let p = app.store.program_by_id(program).await.unwrap();
-        assert_eq!(
-            (p.name.as_str(), p.public_address.as_str()),
-            ("Bonne Bouffe 2026", "1 rue du Marché")
-        );
-        // The partner's participants may spend at another market only: this market refuses.
-        let elsewhere = app.org(OrgKind::Market, "Autre marché").await;
-        app.store
-            .add_program_member(
-                &app.store.program_access(&scope(o), program).await.unwrap(),
-                elsewhere.id,
-                ProgramRole::Market,
-            )
-            .await
-            .unwrap();
-        let links = url(o, &format!("/partners/{}/markets", w.partner.id));
-        let res = http
-            .put(&links)
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"market_ids": [elsewhere.id.0]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let sale = |amount: i64| RedemptionInput {
-            card: halles_store::coupons::CardLookup::Number(w.card.number.clone()),
-            register: Some(w.register),
-            lines: vec![(w.fruits, Cents(amount))],
-            pin: None,
-        };
-        assert!(matches!(
-            app.store.redeem(&scope(m), &sale(100)).await,
-            Err(halles_store::StoreError::Refused(Refusal::CardOtherMarket))
-        ));
-        let res = http
-            .put(&links)
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"market_ids": []}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        app.store.redeem(&scope(m), &sale(1000)).await.unwrap();
-
-        // Claims: the market files November in December; the operator approves, batches, pays.
-        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
-        let res = http
-            .post(url(m, "/claims"))
-            .bearer_auth(&market_token)
-            .json(&serde_json::json!({"period_start": "2026-12-01"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 409);
-        let problem: Value = res.json().await.unwrap();
-        assert_eq!(problem["code"], "period_open");
-        let res = http
-            .post(url(m, "/claims"))
-            .bearer_auth(&market_token)
-            .json(&serde_json::json!({"period_start": "2026-11-01", "note": "Novembre"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let claim: Value = res.json().await.unwrap();
-        assert_eq!(
-            (claim["amount_cents"].as_i64(), claim["status"].as_str()),
-            (Some(1000), Some("submitted"))
-        );
-        let cid = claim["id"].as_i64().unwrap();
-        let listed: Value = http
-            .get(url(o, "/claims?status=submitted"))
-            .bearer_auth(&op_token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(listed.as_array().unwrap().len(), 1);
-        let res = http
-            .post(url(o, &format!("/claims/{cid}/decision")))
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"approve": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let res = http
-            .post(url(o, "/payment-batches"))
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"claim_ids": [cid]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let batch: Value = res.json().await.unwrap();
-        assert_eq!(batch["total_cents"].as_i64(), Some(1000));
-        let bid = batch["id"].as_i64().unwrap();
-        let res = http
-            .post(url(o, &format!("/payment-batches/{bid}/payment")))
-            .bearer_auth(&op_token)
-            .json(&serde_json::json!({"paid_on": "2026-12-03", "reference": "CHQ-12"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let paid: Value = res.json().await.unwrap();
-        assert_eq!(paid["status"], "paid");
-        assert_eq!(paid["claims"][0]["status"], "paid");
-        app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some("gestion@m.example"), 10)
-            .await
-            .unwrap();
-        assert!(mail.iter().any(|m| m.body.contains("CHQ-12")), "{mail:?}");
-        // The market reads its own claims, not the batches.
-        let res = http
-            .get(url(m, "/payment-batches"))
-            .bearer_auth(&market_token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
+        let (market, program) = program_api(&app, &w, w.market.id).await;
+        let adjust = format!("{program}/cards/{}/adjustments", w.card.id);
+        assert_eq!(market.post_json(&adjust, &body(500, "x")).await.status, 404);
         app.stop().await;
     }
 }
 
 #[tokio::test]
-async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_else() {
+async fn the_api_saves_program_settings_and_names_a_bad_period() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let (op, program) = program_api(&app, &w, w.operator.id).await;
+        let mut settings = json!({
+            "name": "Bonne Bouffe 2026", "public_name": "Bonne Bouffe", "public_address": "1 rue du Marché",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "report_period": "fortnight",
+            "partners_assign_cards": true, "pin_required": false,
+        });
+        let res = op.put_json(&program, &settings).await;
+        assert_eq!(
+            (res.status, res.fields()),
+            (422, vec!["report_period".to_owned()])
+        );
+        settings["report_period"] = "month".into();
+        assert_eq!(op.put_json(&program, &settings).await.status, 204);
+        let p = app.store.program_by_id(w.program).await.unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.public_address.as_str()),
+            ("Bonne Bouffe 2026", "1 rue du Marché")
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_sends_a_partners_cards_to_another_market_and_this_one_refuses_them() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let (op, program) = program_api(&app, &w, w.operator.id).await;
+        let elsewhere = app.org(OrgKind::Market, "Autre marché").await;
+        app.store
+            .add_program_member(&w.operated(&app).await, elsewhere.id, ProgramRole::Market)
+            .await
+            .unwrap();
+        let links = format!("{program}/partners/{}/markets", w.partner.id);
+        let res = op
+            .put_json(&links, &json!({"market_ids": [elsewhere.id.0]}))
+            .await;
+        assert_eq!(res.status, 204);
+        let number = w.card.number.as_str();
+        let refused = w.redeem(&app, "k1", number, 100).await;
+        assert_eq!((refused.status, refused.code()), (409, "card_other_market"));
+        let res = op.put_json(&links, &json!({"market_ids": []})).await;
+        assert_eq!(res.status, 204);
+        assert_eq!(w.redeem(&app, "k2", number, 1000).await.status, 201);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn through_the_api_a_market_files_a_claim_the_operator_approves_batches_and_pays_it() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        assert_eq!(
+            w.redeem(&app, "k1", w.card.number.as_str(), 1000)
+                .await
+                .status,
+            201
+        );
+        app.clock.set("2026-12-02T14:00:00Z".parse().unwrap());
+        let (market, at_market) = program_api(&app, &w, w.market.id).await;
+        let claims = format!("{at_market}/claims");
+        let res = market
+            .post_json(&claims, &json!({"period_start": "2026-12-01"}))
+            .await;
+        assert_eq!((res.status, res.code()), (409, "period_open"));
+        let november = json!({"period_start": "2026-11-01", "note": "Novembre"});
+        let claim = market.post_json(&claims, &november).await;
+        assert_eq!(claim.status, 201);
+        assert_eq!(
+            (
+                claim.body["amount_cents"].as_i64(),
+                claim.body["status"].as_str()
+            ),
+            (Some(1000), Some("submitted"))
+        );
+        let cid = claim.id();
+        let (op, program) = program_api(&app, &w, w.operator.id).await;
+        let listed = op.get(&format!("{program}/claims?status=submitted")).await;
+        assert_eq!(listed.list().len(), 1);
+        let decision = format!("{program}/claims/{cid}/decision");
+        assert_eq!(
+            op.post_json(&decision, &json!({"approve": true}))
+                .await
+                .status,
+            200
+        );
+        let batches = format!("{program}/payment-batches");
+        let batch = op.post_json(&batches, &json!({"claim_ids": [cid]})).await;
+        assert_eq!(batch.status, 201);
+        assert_eq!(batch.body["total_cents"].as_i64(), Some(1000));
+        let payment = format!("{batches}/{}/payment", batch.id());
+        let paid = json!({"paid_on": "2026-12-03", "reference": "CHQ-12"});
+        let paid = op.post_json(&payment, &paid).await;
+        assert_eq!(paid.status, 200);
+        assert_eq!(paid.body["status"], "paid");
+        assert_eq!(paid.body["claims"][0]["status"], "paid");
+        app.run_jobs().await;
+        let mail = app
+            .store
+            .outbox(Some(people::MARKET_ADMIN), 10)
+            .await
+            .unwrap();
+        assert!(mail.iter().any(|m| m.body.contains("CHQ-12")), "{mail:?}");
+        // The market reads its own claims, not the batches.
+        let res = market.get(&format!("{at_market}/payment-batches")).await;
+        assert_eq!(res.status, 404);
+        app.stop().await;
+    }
+}
+
+/// The operator invites coord@ailleurs.example to manage the world's program from its page.
+async fn invite_manager(app: &TestApp, w: &CouponProgram) {
+    let op = app.logged_in(people::OPERATOR).await;
+    let email = [("manager_email", "coord@ailleurs.example")];
+    let page = op.send(&w.program_page("/gestionnaires"), &email).await;
+    assert_eq!(page.status, 303);
+}
+
+/// [`invite_manager`], then the invitation accepted from the e-mailed link: the manager's
+/// browser.
+async fn invited_manager(app: &TestApp, w: &CouponProgram) -> support::Browser {
+    invite_manager(app, w).await;
+    app.run_jobs().await;
+    let mail = app
+        .store
+        .outbox(Some("coord@ailleurs.example"), 1)
+        .await
+        .unwrap();
+    let body = &mail[0].body;
+    assert!(body.contains("programme Bonne Bouffe seulement"), "{body}");
+    let start = body.find("/invitations/").expect("an invitation link");
+    let link: String = body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let coord = app.client();
+    let fields = [
+        ("name", "Coordination"),
+        ("password", "une-phrase-secrete"),
+        ("password_confirm", "une-phrase-secrete"),
+    ];
+    assert_eq!(coord.send(&link, &fields).await.status, 303);
+    coord
+}
+
+#[tokio::test]
+async fn an_invitation_to_manage_a_program_needs_a_valid_address_and_is_listed_once_sent() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let invite = w.program_page("/gestionnaires");
+        let page = op
+            .send(&invite, &[("manager_email", "pas-un-courriel")])
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("pas-un-courriel"));
+        invite_manager(&app, &w).await;
+        let page = op.page(&w.program_page("")).await;
+        assert!(
+            page.has("coord@ailleurs.example") && page.has("Invitation envoyée"),
+            "{page:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invited_manager_lands_on_the_program_and_reaches_nothing_else() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
         let o = w.operator.id;
-        app.user("admin@o.example", Some((o, Role::Admin))).await;
-        let other = app
-            .store
-            .create_program(
-                &scope(o),
-                &ProgramInput {
-                    name: "Autre programme".into(),
-                    ends_on: date(2026, 12, 31),
-                    ..bonne_bouffe()
-                },
-            )
-            .await
-            .unwrap();
-        let admin = app.logged_in("admin@o.example").await;
-        let page = format!("/o/{o}/programmes/{}", w.program);
-        // A bad address comes back with the message and what was typed.
-        let res = admin
-            .post_form(
-                &format!("{page}/gestionnaires"),
-                &[("manager_email", "pas-un-courriel")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("pas-un-courriel"));
-        let res = admin
-            .post_form(
-                &format!("{page}/gestionnaires"),
-                &[("manager_email", "coord@ailleurs.example")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        let html = admin.get(&page).await.text().await.unwrap();
-        assert!(
-            html.contains("coord@ailleurs.example") && html.contains("Invitation envoyée"),
-            "{html}"
-        );
-        app.run_jobs().await;
-        let body = &app
-            .store
-            .outbox(Some("coord@ailleurs.example"), 1)
-            .await
-            .unwrap()[0]
-            .body;
-        assert!(body.contains("programme Bonne Bouffe seulement"), "{body}");
-        let start = body.find("/invitations/").unwrap();
-        let link: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let coord = app.client();
-        let res = coord
-            .post_form(
-                &link,
-                &[
-                    ("name", "Coordination"),
-                    ("password", "une-phrase-secrete"),
-                    ("password_confirm", "une-phrase-secrete"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
+        let input = ProgramInput {
+            name: "Autre programme".into(),
+            ends_on: date(2026, 12, 31),
+            ..bonne_bouffe()
+        };
+        let other = app.store.create_program(&scope(o), &input).await.unwrap();
+        let coord = invited_manager(&app, &w).await;
         // Home and the programs list land on the program; its pages work.
-        let res = coord.get(&format!("/o/{o}")).await;
-        assert_eq!((res.status().as_u16(), location(&res)), (303, page.clone()));
-        let res = coord.get(&format!("/o/{o}/programmes")).await;
-        assert_eq!(location(&res), page);
-        assert_eq!(coord.get(&page).await.status(), 200);
-        assert_eq!(
-            coord.get(&format!("{page}/participants")).await.status(),
-            200
-        );
-        assert_eq!(coord.get(&format!("{page}/rapports")).await.status(), 200);
+        let page = w.program_page("");
+        for landing in [format!("/o/{o}"), format!("/o/{o}/programmes")] {
+            let res = coord.page(&landing).await;
+            assert_eq!((res.status, res.location), (303, page.clone()), "{landing}");
+        }
+        for rest in ["", "/participants", "/rapports"] {
+            assert_eq!(
+                coord.page(&w.program_page(rest)).await.status,
+                200,
+                "{rest}"
+            );
+        }
         // A card of the other program, named under this one, is not found.
-        let (_, other_cards) = app
-            .store
-            .create_card_batch(
-                &app.store.program_access(&scope(o), other).await.unwrap(),
-                1,
-            )
-            .await
-            .unwrap();
-        let res = coord
-            .post_form(
-                &format!("{page}/cartes/{}/desactiver", other_cards[0].id),
-                &[],
-            )
-            .await;
-        assert_eq!(res.status(), 404);
+        let other_access = app.store.program_access(&scope(o), other).await.unwrap();
+        let (_, cards) = app.store.create_card_batch(&other_access, 1).await.unwrap();
+        let disable = w.program_page(&format!("/cartes/{}/desactiver", cards[0].id));
+        assert_eq!(coord.send(&disable, &[]).await.status, 404);
         // Nothing else of the organization: another program, members, audit, a new program.
         for path in [
             format!("/o/{o}/programmes/{other}"),
@@ -1799,37 +1721,32 @@ async fn a_program_manager_invited_by_e_mail_reaches_that_program_and_nothing_el
         ] {
             assert_eq!(coord.get(&path).await.status(), 403, "{path}");
         }
-        let res = coord
-            .post_form(
-                &format!("/o/{o}/programmes"),
-                &[
-                    ("name", "Le mien"),
-                    ("starts_on", "2026-01-01"),
-                    ("ends_on", "2026-12-31"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 403);
-        // The operator takes them off the program: the pages close.
-        let manager = app
+        let mine = [
+            ("name", "Le mien"),
+            ("starts_on", "2026-01-01"),
+            ("ends_on", "2026-12-31"),
+        ];
+        let res = coord.send(&format!("/o/{o}/programmes"), &mine).await;
+        assert_eq!(res.status, 403);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_manager_taken_off_the_program_no_longer_reaches_it() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let coord = invited_manager(&app, &w).await;
+        let managers = app
             .store
-            .program_managers(
-                &app.store
-                    .program_access(&scope(o), w.program)
-                    .await
-                    .unwrap(),
-            )
+            .program_managers(&w.operated(&app).await)
             .await
             .unwrap();
-        assert_eq!(manager.len(), 1);
-        let res = admin
-            .post_form(
-                &format!("{page}/gestionnaires/{}/retirer", manager[0].id),
-                &[],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        assert_eq!(coord.get(&page).await.status(), 404);
+        assert_eq!(managers.len(), 1);
+        let op = app.logged_in(people::OPERATOR).await;
+        let remove = w.program_page(&format!("/gestionnaires/{}/retirer", managers[0].id));
+        assert_eq!(op.send(&remove, &[]).await.status, 303);
+        assert_eq!(coord.page(&w.program_page("")).await.status, 404);
         app.stop().await;
     }
 }

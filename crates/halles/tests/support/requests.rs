@@ -5,11 +5,24 @@ use super::{Browser, TestApp, csrf_in, location};
 use serde_json::Value;
 
 /// A page or form answer: its status, where it redirects, and its HTML.
-#[derive(Debug)]
 pub struct Page {
     pub status: u16,
     pub location: String,
     pub html: String,
+}
+
+/// Shows the status, the redirect and only the `<main>` part of the HTML (what a failing
+/// assertion needs).
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let main = self
+            .html
+            .find("<main")
+            .map(|at| &self.html[at..])
+            .unwrap_or(&self.html);
+        let main = &main[..main.find("</main>").unwrap_or(main.len())];
+        write!(f, "{} {} {main}", self.status, self.location)
+    }
 }
 
 impl Page {
