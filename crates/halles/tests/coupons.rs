@@ -2494,167 +2494,146 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unlocked() {
-    for app in TestApp::on_every_db().await {
-        let program = ProgramInput {
+/// A world whose program asks for a PIN; the holder's card's PIN is 2468.
+async fn pin_world(app: &TestApp) -> CouponProgram {
+    let setup = CouponSetup {
+        program: ProgramInput {
             pin_required: true,
             ..bonne_bouffe()
-        };
-        let setup = CouponSetup {
-            program,
-            ..CouponSetup::default()
-        };
-        let w = World::coupon_program_with(&app, setup).await;
-        let (m, o, fruits, card) = (w.market.id, w.operator.id, w.fruits, w.card.clone());
-        let ps = scope(w.partner.id);
-        let pps = app.store.program_access(&ps, w.program).await.unwrap();
-        app.store.set_card_pin(&pps, card.id, "2468").await.unwrap();
-        let held = || async { app.store.card_balances(card.id).await.unwrap()[0].balance.0 };
-        let cashier = app.logged_in("caisse@m.example").await;
-        let field = format!("amount_{fruits}");
-        let id = card.id.to_string();
-        let number = card.number.as_str();
+        },
+        ..CouponSetup::default()
+    };
+    let w = World::coupon_program_with(app, setup).await;
+    let partner = w.access(app, w.partner.id).await;
+    app.store
+        .set_card_pin(&partner, w.card.id, "2468")
+        .await
+        .unwrap();
+    w
+}
 
+/// A 1,00 $ sale at the register with the card's number and `pin`.
+async fn pay_with_pin(cashier: &support::Browser, w: &CouponProgram, pin: &str) -> Page {
+    let field = format!("amount_{}", w.fruits);
+    let fields = [
+        ("card", w.card.number.as_str()),
+        (field.as_str(), "1,00"),
+        ("pin", pin),
+    ];
+    cashier
+        .send(&format!("/o/{}/caisse/vente", w.market.id), &fields)
+        .await
+}
+
+/// A 1,00 $ redemption through the market's API with `card` (a JSON object's fields).
+async fn redeem_json(app: &TestApp, w: &CouponProgram, card: Value) -> support::requests::Reply {
+    let mut body = card;
+    body["lines"] = json!([{"product_group_id": w.fruits.0, "amount_cents": 100}]);
+    w.market_api(app)
+        .post_json(
+            &format!("/organizations/{}/redemptions", w.market.id),
+            &body,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_internal_card_id_or_another_programs_card_pays_nothing() {
+    for app in TestApp::on_every_db().await {
+        let w = pin_world(&app).await;
+        let m = w.market.id;
+        let cashier = app.logged_in(people::CASHIER).await;
+        let field = format!("amount_{}", w.fruits);
+        let id = w.card.id.to_string();
         // Pages: an internal id is no card, in the path or in the form.
+        let by_path = format!("/o/{m}/caisse/cartes/{id}");
         let res = cashier
-            .post_form(
-                &format!("/o/{m}/caisse/cartes/{id}"),
-                &[(field.as_str(), "1,00"), ("pin", "2468")],
-            )
+            .send(&by_path, &[(field.as_str(), "1,00"), ("pin", "2468")])
             .await;
-        assert!(
-            matches!(res.status().as_u16(), 404 | 405),
-            "{}",
-            res.status()
-        );
+        assert!(matches!(res.status, 404 | 405), "{res:?}");
         let pay = format!("/o/{m}/caisse/vente");
-        let res = cashier
-            .post_form(
-                &pay,
-                &[("card_id", &id), (field.as_str(), "1,00"), ("pin", "2468")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let res = cashier
-            .post_form(
-                &pay,
-                &[("card", &id), (field.as_str(), "1,00"), ("pin", "2468")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
+        for name in ["card_id", "card"] {
+            let fields = [
+                (name, id.as_str()),
+                (field.as_str(), "1,00"),
+                ("pin", "2468"),
+            ];
+            assert_eq!(cashier.send(&pay, &fields).await.status, 422, "{name}");
+        }
         // The right number of a card of another program (this market is not in it): refused.
-        let op = scope(o);
+        let other = ProgramInput {
+            name: "Autre".into(),
+            ..bonne_bouffe()
+        };
         let other = app
             .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Autre".into(),
-                    ..bonne_bouffe()
-                },
-            )
+            .create_program(&scope(w.operator.id), &other)
             .await
             .unwrap();
-        let (_, others) = app
+        let other = app
             .store
-            .create_card_batch(&app.store.operated_program(&op, other).await.unwrap(), 1)
+            .program_access(&scope(w.operator.id), other)
             .await
             .unwrap();
+        let (_, others) = app.store.create_card_batch(&other, 1).await.unwrap();
         let stranger = others[0].number.as_str();
-        let res = cashier
-            .post_form(&pay, &[("card", stranger), (field.as_str(), "1,00")])
+        let page = cashier
+            .send(&pay, &[("card", stranger), (field.as_str(), "1,00")])
             .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Aucune carte"));
-        assert_eq!(held().await, 2000, "nothing spent");
-
+        assert_eq!(page.status, 422);
+        assert!(page.has("Aucune carte"));
         // The API: `card_id` is refused, another program's card is not found.
-        let token = app
-            .token(m, &[Scope::RedemptionsWrite, Scope::CouponsRead])
-            .await;
-        let http = reqwest::Client::new();
-        let redeem = |body: Value| {
-            http.post(app.at(&format!("/api/v1/organizations/{m}/redemptions")))
-                .bearer_auth(&token)
-                .json(&body)
-                .send()
-        };
-        let line = json!([{"product_group_id": fruits.0, "amount_cents": 100}]);
-        let res = redeem(json!({"card_id": card.id.0, "lines": line, "pin": "2468"}))
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let body: Value = res.json().await.unwrap();
-        assert_eq!(body["errors"][0]["code"], "card_proof_required", "{body}");
-        let res = redeem(json!({"card": stranger, "lines": line, "pin": "2468"}))
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-        assert_eq!(held().await, 2000, "nothing spent");
+        let res = redeem_json(&app, &w, json!({"card_id": w.card.id.0, "pin": "2468"})).await;
+        assert_eq!((res.status, res.code()), (422, "card_proof_required"));
+        let res = redeem_json(&app, &w, json!({"card": stranger, "pin": "2468"})).await;
+        assert_eq!(res.status, 404);
+        assert_eq!(w.balance(&app).await, 2000, "nothing spent");
+        app.stop().await;
+    }
+}
 
-        // The register: four wrong PINs are wrong, the fifth locks the card, and then the
-        // right one is refused too, plainly.
-        let try_pin = |pin: &'static str| {
-            let (cashier, pay, field) = (&cashier, &pay, &field);
-            async move {
-                let res = cashier
-                    .post_form(
-                        pay,
-                        &[("card", number), (field.as_str(), "1,00"), ("pin", pin)],
-                    )
-                    .await;
-                (res.status().as_u16(), res.text().await.unwrap())
-            }
-        };
+#[tokio::test]
+async fn five_wrong_pins_at_the_register_lock_the_card_until_the_partner_unlocks_it() {
+    for app in TestApp::on_every_db().await {
+        let w = pin_world(&app).await;
+        let cashier = app.logged_in(people::CASHIER).await;
         for _ in 0..4 {
-            let (status, html) = try_pin("1111").await;
-            assert_eq!(status, 422);
-            assert!(html.contains("NIP n&#39;est pas le bon"), "{html}");
+            let page = pay_with_pin(&cashier, &w, "1111").await;
+            assert_eq!(page.status, 422);
+            assert!(page.has("NIP n&#39;est pas le bon"), "{page:?}");
         }
+        // The fifth locks the card, and then the right one is refused too, plainly.
         for pin in ["1111", "2468"] {
-            let (status, html) = try_pin(pin).await;
-            assert_eq!(status, 422);
-            assert!(html.contains("bloqué après 5 essais"), "{html}");
+            let page = pay_with_pin(&cashier, &w, pin).await;
+            assert_eq!(page.status, 422);
+            assert!(page.has("bloqué après 5 essais"), "{page:?}");
         }
-        assert_eq!(held().await, 2000);
-        // The partner unlocks it from the participant's page; the sale goes through.
-        let partner = app.logged_in("accueil@p.example").await;
-        let person = card.participant.unwrap();
+        assert_eq!(w.balance(&app).await, 2000);
+        let partner = app.logged_in(people::PARTNER_STAFF).await;
+        let person = w.card.participant.expect("the card's holder");
         let page = format!(
             "/o/{}/programmes/{}/participants/{person}",
             w.partner.id, w.program
         );
-        assert!(
-            partner
-                .get(&page)
-                .await
-                .text()
-                .await
-                .unwrap()
-                .contains("debloquer-nip")
-        );
-        let res = partner
-            .post_form(&format!("{page}/debloquer-nip"), &[])
-            .await;
-        assert_eq!(res.status(), 303);
-        assert!(
-            !partner
-                .get(&page)
-                .await
-                .text()
-                .await
-                .unwrap()
-                .contains("debloquer-nip")
-        );
-        assert_eq!(try_pin("2468").await.0, 303);
-        assert_eq!(held().await, 1900);
+        assert!(partner.page(&page).await.has("debloquer-nip"));
+        let unlock = format!("{page}/debloquer-nip");
+        assert_eq!(partner.send(&unlock, &[]).await.status, 303);
+        assert!(!partner.page(&page).await.has("debloquer-nip"));
+        assert_eq!(pay_with_pin(&cashier, &w, "2468").await.status, 303);
+        assert_eq!(w.balance(&app).await, 1900);
+        app.stop().await;
+    }
+}
 
-        // The kiosk: the same lock.
+#[tokio::test]
+async fn five_wrong_pins_at_the_kiosk_lock_the_card_too() {
+    for app in TestApp::on_every_db().await {
+        let w = pin_world(&app).await;
         let admin = app.logged_in(people::MARKET_ADMIN).await;
         let link = open_kiosk(&admin, &w).await;
         let kiosk = app.client();
-        let qr = format!("https://halles.example/c/{}", card.token);
+        let qr = format!("https://halles.example/c/{}", w.card.token);
+        let field = format!("amount_{}", w.fruits);
         let kiosk_try = |pin: &'static str| {
             let (kiosk, link, qr, field) = (&kiosk, &link, &qr, &field);
             async move {
@@ -2662,55 +2641,50 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
                     .send(&format!("{link}/carte"), &[("card", qr.as_str())])
                     .await;
                 let (sale, token) = (page.value_of("sale"), page.value_of("card"));
-                let res = kiosk
-                    .post_form(
-                        &format!("{link}/payer"),
-                        &[
-                            ("card", &token),
-                            ("sale", &sale),
-                            (field.as_str(), "1,00"),
-                            ("pin", pin),
-                        ],
-                    )
-                    .await;
-                (res.status().as_u16(), res.text().await.unwrap())
+                let fields = [
+                    ("card", token.as_str()),
+                    ("sale", sale.as_str()),
+                    (field.as_str(), "1,00"),
+                    ("pin", pin),
+                ];
+                kiosk.send(&format!("{link}/payer"), &fields).await
             }
         };
         for _ in 0..4 {
-            assert!(
-                kiosk_try("1111")
-                    .await
-                    .1
-                    .contains("NIP n&#39;est pas le bon")
-            );
+            assert!(kiosk_try("1111").await.has("NIP n&#39;est pas le bon"));
         }
         for pin in ["1111", "2468"] {
-            let (status, html) = kiosk_try(pin).await;
-            assert_eq!(status, 422);
-            assert!(html.contains("bloqué après 5 essais"), "{html}");
+            let page = kiosk_try(pin).await;
+            assert_eq!(page.status, 422);
+            assert!(page.has("bloqué après 5 essais"), "{page:?}");
         }
-        assert_eq!(held().await, 1900);
-        // The API: the partner unlocks it, four wrong PINs, the fifth locks it, then the
-        // operator unlocks it.
-        let unlock = format!(
-            "/api/v1/organizations/{{}}/programs/{}/cards/{}/pin-unlock",
-            w.program, card.id
+        assert_eq!(w.balance(&app).await, 2000);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn through_the_api_wrong_pins_lock_a_card_that_the_partner_or_operator_unlocks() {
+    for app in TestApp::on_every_db().await {
+        let w = pin_world(&app).await;
+        let unlock = |org: halles_core::OrgId| {
+            format!(
+                "/organizations/{org}/programs/{}/cards/{}/pin-unlock",
+                w.program, w.card.id
+            )
+        };
+        let partner = app.api(&app.token(w.partner.id, &[Scope::CouponsWrite]).await);
+        assert_eq!(
+            partner
+                .post_json(&unlock(w.partner.id), &Value::Null)
+                .await
+                .status,
+            204
         );
-        let partner_token = app.token(w.partner.id, &[Scope::CouponsWrite]).await;
-        let res = http
-            .post(app.at(&unlock.replace("{}", &w.partner.id.to_string())))
-            .bearer_auth(&partner_token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let res = http
-            .post(app.at(&unlock.replace("{}", &m.to_string())))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 403, "a market cannot unlock a PIN");
+        let market = w.market_api(&app);
+        let res = market.post_json(&unlock(w.market.id), &Value::Null).await;
+        assert_eq!(res.status, 403, "a market cannot unlock a PIN");
+        let number = w.card.number.as_str();
         let tries = [
             ("1111", "pin_wrong"),
             ("1111", "pin_wrong"),
@@ -2718,111 +2692,101 @@ async fn a_sale_needs_the_card_and_its_pin_and_five_wrong_pins_lock_it_until_unl
             ("1111", "pin_wrong"),
             ("1111", "pin_locked"),
             ("2468", "pin_locked"),
+            ("1111", "pin_locked"),
         ];
         for (pin, expected) in tries {
-            let res = redeem(json!({"card": number, "lines": line, "pin": pin}))
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 409);
-            let body: Value = res.json().await.unwrap();
-            assert_eq!(body["code"], expected, "{body}");
+            let res = redeem_json(&app, &w, json!({"card": number, "pin": pin})).await;
+            assert_eq!((res.status, res.code()), (409, expected));
         }
-        let res = redeem(json!({"card": number, "lines": line, "pin": "1111"}))
-            .await
-            .unwrap();
-        assert_eq!(res.json::<Value>().await.unwrap()["code"], "pin_locked");
-        let op_token = app
-            .token(o, &[Scope::CouponsWrite, Scope::RedemptionsWrite])
-            .await;
-        let res = http
-            .post(app.at(&unlock.replace("{}", &o.to_string())))
-            .bearer_auth(&op_token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let res = redeem(json!({"card": number, "lines": line, "pin": "2468"}))
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let sale: Value = res.json().await.unwrap();
-        assert_eq!(held().await, 1800);
+        let op = app.api(&app.token(w.operator.id, &[Scope::CouponsWrite]).await);
+        assert_eq!(
+            op.post_json(&unlock(w.operator.id), &Value::Null)
+                .await
+                .status,
+            204
+        );
+        let res = redeem_json(&app, &w, json!({"card": number, "pin": "2468"})).await;
+        assert_eq!(res.status, 201);
+        assert_eq!(w.balance(&app).await, 1900);
+        app.stop().await;
+    }
+}
 
-        // Only the market that made a sale refunds it: not the operator's staff, on the page
-        // or through the API.
-        let prog = app.logged_in("prog@o.example").await;
-        let receipt = format!("/o/{o}/caisse/recus/{}", sale["id"]);
-        let html = prog.get(&receipt).await.text().await.unwrap();
+#[tokio::test]
+async fn only_the_market_that_made_a_sale_refunds_it() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let sale = w.redeem(&app, "k1", w.card.number.as_str(), 200).await.id();
+        // Not the operator's staff, on the page or through the API.
+        let op = app.logged_in(people::OPERATOR).await;
+        let receipt = format!("/o/{}/caisse/recus/{sale}", w.operator.id);
         assert!(
-            !html.contains("/rembourser"),
+            !op.page(&receipt).await.has("/rembourser"),
             "no refund form for the operator"
         );
-        let refund_field = format!("refund_{fruits}");
-        let res = prog
-            .post_form(
-                &format!("{receipt}/rembourser"),
-                &[(refund_field.as_str(), "1,00")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Seul le marché"));
-        let res = http
-            .post(app.at(&format!("/api/v1/organizations/{o}/redemptions/{}/refunds", sale["id"])))
-            .bearer_auth(&op_token)
-            .json(&json!({"lines": [{"product_group_id": fruits.0, "amount_cents": 100}], "reason": "x"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 409);
+        let field = format!("refund_{}", w.fruits);
+        let refund = format!("{receipt}/rembourser");
+        let page = op.send(&refund, &[(field.as_str(), "1,00")]).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("Seul le marché"));
+        let op_api = app.api(&app.token(w.operator.id, &[Scope::RedemptionsWrite]).await);
+        let body = json!({"lines": [{"product_group_id": w.fruits.0, "amount_cents": 100}], "reason": "x"});
+        let path = format!(
+            "/organizations/{}/redemptions/{sale}/refunds",
+            w.operator.id
+        );
+        let res = op_api.post_json(&path, &body).await;
         assert_eq!(
-            res.json::<Value>().await.unwrap()["code"],
-            "refund_selling_market_only"
+            (res.status, res.code()),
+            (409, "refund_selling_market_only")
         );
-        assert_eq!(held().await, 1800);
-        let res = admin
-            .post_form(
-                &format!("/o/{m}/caisse/recus/{}/rembourser", sale["id"]),
-                &[(refund_field.as_str(), "1,00")],
-            )
-            .await;
-        assert_eq!(res.status(), 303);
-        assert_eq!(held().await, 1900);
+        assert_eq!(w.balance(&app).await, 1800);
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let refund = format!("/o/{}/caisse/recus/{sale}/rembourser", w.market.id);
+        assert_eq!(
+            admin
+                .send(&refund, &[(field.as_str(), "1,00")])
+                .await
+                .status,
+            303
+        );
+        assert_eq!(w.balance(&app).await, 1900);
+        app.stop().await;
+    }
+}
 
-        // The market's audit log says who made each sale and refund; the page links them.
-        let html = admin
-            .get(&format!("/o/{m}/audit?entity=redemption"))
+#[tokio::test]
+async fn the_markets_audit_log_names_who_made_each_sale_and_refund() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let sale = w
+            .redeem(&app, "audit", w.card.number.as_str(), 200)
             .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            html.contains(&format!("/caisse/recus/{}", sale["id"])),
-            "{html}"
-        );
+            .id();
+        a_month_of_sales(&app, &w).await;
+        let m = w.market.id;
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let page = admin.page(&format!("/o/{m}/audit?entity=redemption")).await;
+        assert!(page.has(&format!("/caisse/recus/{sale}")), "{page:?}");
+        let filter = halles_store::platform::audit::Filter::default();
         let audit = app
             .store
-            .audit_entries(
-                &scope(m),
-                &halles_store::platform::audit::Filter::default(),
-                100,
-            )
+            .audit_entries(&scope(m), &filter, 100)
             .await
             .unwrap();
-        let cashier_id = audit
-            .iter()
-            .find(|e| e.entity == "redemption" && e.actor_user.is_some())
-            .map(|e| e.actor_name.clone());
-        assert!(cashier_id.is_some(), "{audit:?}");
-        assert!(
-            audit
-                .iter()
-                .any(|e| e.entity == "redemption" && e.actor_token.is_some())
-        );
-        assert!(
-            audit
-                .iter()
-                .any(|e| e.entity == "refund" && e.actor_user.is_some())
-        );
+        let by = |entity: &str, user: bool| {
+            audit.iter().any(|e| {
+                e.entity == entity
+                    && (if user {
+                        e.actor_user.is_some()
+                    } else {
+                        e.actor_token.is_some()
+                    })
+            })
+        };
+        assert!(by("redemption", true), "the cashier's sale: {audit:?}");
+        assert!(by("redemption", false), "the token's sale: {audit:?}");
+        assert!(by("refund", true), "the administrator's refund: {audit:?}");
         app.stop().await;
     }
 }
