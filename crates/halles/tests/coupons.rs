@@ -1757,162 +1757,108 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         let operator = Fixture::new(&app, OrgKind::ProgramOperator, "progf").await;
         let p = "/o/{org}/programmes/{foreign}";
         let rows: Vec<Row> = vec![
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 422,
-            },
-            Row {
-                method: "GET",
-                path: p,
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/versements",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/membres",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/enveloppes",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/participants",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/participants",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/participants/exporter",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/participants/{foreign}",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/participants/{foreign}/retirer",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/cartes",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/cartes",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/cartes/{foreign}/desactiver",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/lots/{foreign}/pdf",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/rapports",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/mouvements",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/soldes",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/gestionnaires",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/gestionnaires/{foreign}/retirer",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/reclamations",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/reclamations",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/reclamations/{foreign}/approuver",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/paiements",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/programmes/{foreign}/paiements/{foreign}",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/programmes/{foreign}/paiements/{foreign}/paye",
-                allowed: Allowed::Role(Role::Staff),
-                ok_status: 404,
-            },
+            Row::get("/o/{org}/programmes", Allowed::VIEWER, 200),
+            Row::post("/o/{org}/programmes", Allowed::STAFF, 422),
+            Row::get(p, Allowed::VIEWER, 404),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/versements",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post("/o/{org}/programmes/{foreign}/membres", Allowed::STAFF, 404),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/enveloppes",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/participants",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/participants",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/participants/exporter",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/participants/{foreign}",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/participants/{foreign}/retirer",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get("/o/{org}/programmes/{foreign}/cartes", Allowed::VIEWER, 404),
+            Row::post("/o/{org}/programmes/{foreign}/cartes", Allowed::STAFF, 404),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/cartes/{foreign}/desactiver",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/lots/{foreign}/pdf",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/rapports",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/mouvements",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::get("/o/{org}/programmes/{foreign}/soldes", Allowed::VIEWER, 404),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/gestionnaires",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/gestionnaires/{foreign}/retirer",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/reclamations",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/reclamations",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/reclamations/{foreign}/approuver",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/paiements",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/paiements/{foreign}",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/paiements/{foreign}/paye",
+                Allowed::STAFF,
+                404,
+            ),
         ];
         let mut rows = rows;
         for path in [
@@ -1925,7 +1871,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             rows.push(Row {
                 method: "POST",
                 path,
-                allowed: Allowed::Role(Role::Staff),
+                allowed: Allowed::STAFF,
                 ok_status: 404,
             });
         }
@@ -1950,127 +1896,57 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             rows.push(Row {
                 method: "POST",
                 path,
-                allowed: Allowed::Role(Role::Staff),
+                allowed: Allowed::STAFF,
                 ok_status: 404,
             });
         }
         // An upload: a plain form is not the multipart the page sends.
-        rows.push(Row {
-            method: "POST",
-            path: "/o/{org}/programmes/{foreign}/illustration",
-            allowed: Allowed::Role(Role::Staff),
-            ok_status: 400,
-        });
-        rows.push(Row {
-            method: "GET",
-            path: "/o/{org}/programmes/{foreign}/participants/importer",
-            allowed: Allowed::Role(Role::Staff),
-            ok_status: 404,
-        });
+        rows.push(Row::post(
+            "/o/{org}/programmes/{foreign}/illustration",
+            Allowed::STAFF,
+            400,
+        ));
+        rows.push(Row::get(
+            "/o/{org}/programmes/{foreign}/participants/importer",
+            Allowed::STAFF,
+            404,
+        ));
         check(&app, &operator, api_rows::OPERATOR).await;
-        rows.push(Row {
-            method: "POST",
-            path: "/o/{org}/programmes/{foreign}/participants/importer",
-            allowed: Allowed::Role(Role::Staff),
-            ok_status: 400,
-        });
-        rows.push(Row {
-            method: "GET",
-            path: "/o/{org}/programmes/{foreign}/participants/importer/modele",
-            allowed: Allowed::Role(Role::Staff),
-            ok_status: 404,
-        });
+        rows.push(Row::post(
+            "/o/{org}/programmes/{foreign}/participants/importer",
+            Allowed::STAFF,
+            400,
+        ));
+        rows.push(Row::get(
+            "/o/{org}/programmes/{foreign}/participants/importer/modele",
+            Allowed::STAFF,
+            404,
+        ));
         // Kiosks and card holders' pages answer their secret link only.
-        rows.push(Row {
-            method: "GET",
-            path: "/borne/nope",
-            allowed: Allowed::Anyone,
-            ok_status: 404,
-        });
-        rows.push(Row {
-            method: "POST",
-            path: "/borne/nope/carte",
-            allowed: Allowed::Anyone,
-            ok_status: 404,
-        });
-        rows.push(Row {
-            method: "POST",
-            path: "/borne/nope/payer",
-            allowed: Allowed::Anyone,
-            ok_status: 404,
-        });
-        rows.push(Row {
-            method: "GET",
-            path: "/c/nope",
-            allowed: Allowed::Anyone,
-            ok_status: 404,
-        });
-        rows.push(Row {
-            method: "POST",
-            path: "/c/nope/courriels",
-            allowed: Allowed::Anyone,
-            ok_status: 404,
-        });
+        rows.push(Row::get("/borne/nope", Allowed::Anyone, 404));
+        rows.push(Row::post("/borne/nope/carte", Allowed::Anyone, 404));
+        rows.push(Row::post("/borne/nope/payer", Allowed::Anyone, 404));
+        rows.push(Row::get("/c/nope", Allowed::Anyone, 404));
+        rows.push(Row::post("/c/nope/courriels", Allowed::Anyone, 404));
         let operator_rows = check(&app, &operator, &rows).await;
         let market = Fixture::new(&app, OrgKind::Market, "markf").await;
         let market_rows = check(
             &app,
             &market,
             &[
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/caisses",
-                    allowed: Allowed::Role(Role::Admin),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisses",
-                    allowed: Allowed::Role(Role::Admin),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisses/{foreign}/borne",
-                    allowed: Allowed::Role(Role::Admin),
-                    ok_status: 400,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisses/{foreign}/retirer",
-                    allowed: Allowed::Role(Role::Admin),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/caisse",
-                    allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisse/carte",
-                    allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisse/vente",
-                    allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/caisse/recus/{foreign}",
-                    allowed: Allowed::Role(Role::Cashier),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/caisse/recus/{foreign}/rembourser",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
+                Row::get("/o/{org}/caisses", Allowed::ADMIN, 200),
+                Row::post("/o/{org}/caisses", Allowed::ADMIN, 422),
+                Row::post("/o/{org}/caisses/{foreign}/borne", Allowed::ADMIN, 400),
+                Row::post("/o/{org}/caisses/{foreign}/retirer", Allowed::ADMIN, 404),
+                Row::get("/o/{org}/caisse", Allowed::CASHIER, 200),
+                Row::post("/o/{org}/caisse/carte", Allowed::CASHIER, 422),
+                Row::post("/o/{org}/caisse/vente", Allowed::CASHIER, 422),
+                Row::get("/o/{org}/caisse/recus/{foreign}", Allowed::CASHIER, 404),
+                Row::post(
+                    "/o/{org}/caisse/recus/{foreign}/rembourser",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;
@@ -2080,24 +1956,13 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &partner,
             &[
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/programmes",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/programmes",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 403,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/programmes/{foreign}/participants",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 404,
-                },
+                Row::get("/o/{org}/programmes", Allowed::VIEWER, 200),
+                Row::post("/o/{org}/programmes", Allowed::STAFF, 403),
+                Row::get(
+                    "/o/{org}/programmes/{foreign}/participants",
+                    Allowed::VIEWER,
+                    404,
+                ),
             ],
         )
         .await;

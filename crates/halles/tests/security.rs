@@ -470,38 +470,17 @@ async fn pages_and_the_api_are_never_cached_https_sends_hsts_and_metrics_need_th
 async fn only_hubs_create_order_cycles_and_only_markets_create_registers() {
     for app in TestApp::on_every_db().await {
         let cycles = [
-            Row {
-                method: "GET",
-                path: "/o/{org}/cycles",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/cycles",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/api/v1/organizations/{org}/order-cycles",
-                allowed: Allowed::NoToken,
-                ok_status: 403,
-            },
+            Row::get("/o/{org}/cycles", Allowed::NoRole, 403),
+            Row::post("/o/{org}/cycles", Allowed::NoRole, 403),
+            Row::post(
+                "/api/v1/organizations/{org}/order-cycles",
+                Allowed::NoToken,
+                403,
+            ),
         ];
         let registers = [
-            Row {
-                method: "GET",
-                path: "/o/{org}/caisses",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/caisses",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
+            Row::get("/o/{org}/caisses", Allowed::NoRole, 403),
+            Row::post("/o/{org}/caisses", Allowed::NoRole, 403),
         ];
         for (kind, prefix) in [
             (OrgKind::Producer, "prod"),
