@@ -487,21 +487,23 @@ impl HubWeek {
     /// Puts a producer's availability grid for the cycle.
     pub async fn post_availability(&self, app: &TestApp, who: Who, grid: &Value) -> Reply {
         self.api(app, who)
-            .put_json(&self.availability_path(who), grid)
+            .put_json(&self.availability_path(who, self.cycle), grid)
             .await
     }
 
     /// A producer's grid for the cycle, as the producer reads it.
     pub async fn availability(&self, app: &TestApp, who: Who) -> Reply {
-        self.api(app, who).get(&self.availability_path(who)).await
+        self.api(app, who)
+            .get(&self.availability_path(who, self.cycle))
+            .await
     }
 
-    fn availability_path(&self, who: Who) -> String {
+    /// The API path of `who`'s availability grid for `cycle`.
+    pub fn availability_path(&self, who: Who, cycle: i64) -> String {
         format!(
-            "/organizations/{}/hubs/{}/order-cycles/{}/availability",
+            "/organizations/{}/hubs/{}/order-cycles/{cycle}/availability",
             self.of(who).0.id,
             self.hub.id,
-            self.cycle
         )
     }
 
