@@ -149,6 +149,16 @@ impl Reply {
             .unwrap_or("")
     }
 
+    /// The status with the first field error's field and code: what a refused value answers.
+    pub fn field_error(&self) -> (u16, &str, &str) {
+        let e = &self.body["errors"][0];
+        (
+            self.status,
+            e["field"].as_str().unwrap_or(""),
+            e["code"].as_str().unwrap_or(""),
+        )
+    }
+
     /// The fields a validation problem names, in order.
     pub fn fields(&self) -> Vec<String> {
         self.body["errors"]
