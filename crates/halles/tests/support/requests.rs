@@ -121,24 +121,33 @@ impl Browser {
     }
 }
 
-/// An API answer: its status, `Link` header and JSON body (`Null` when there is none).
+/// An API answer: its status, `Link` and `Content-Type` headers and JSON body (`Null` when
+/// there is none).
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub link: Option<String>,
+    pub content_type: String,
     pub body: Value,
 }
 
 impl Reply {
     async fn read(res: reqwest::Response) -> Reply {
         let status = res.status().as_u16();
-        let link = res
-            .headers()
-            .get("link")
-            .and_then(|l| l.to_str().ok())
-            .map(str::to_owned);
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (link, content_type) = (header("link"), header("content-type").unwrap_or_default());
         let body = res.json().await.unwrap_or(Value::Null);
-        Reply { status, link, body }
+        Reply {
+            status,
+            link,
+            content_type,
+            body,
+        }
     }
 
     /// The problem's code: the first field error's code, or else the document's own.
