@@ -13,6 +13,7 @@ use halles_store::coupons::{ParticipantInput, ProgramInput};
 use jiff::civil::date;
 use serde_json::{Value, json};
 use support::TestApp;
+use support::mail::{about, link_in};
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::requests::Page;
 use support::world::{
@@ -792,14 +793,6 @@ async fn weekly(app: &TestApp) -> Weekly {
     }
 }
 
-/// The mails sent to Élise.
-async fn elises_mail(app: &TestApp) -> Vec<halles_store::platform::email::Email> {
-    app.store
-        .outbox(Some("elise@example.org"), 10)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_holder_who_gave_an_e_mail_gets_a_receipt_and_one_notice_of_expiring_funds() {
     for app in TestApp::on_every_db().await {
@@ -807,19 +800,16 @@ async fn a_holder_who_gave_an_e_mail_gets_a_receipt_and_one_notice_of_expiring_f
         let notices = || halles_web::mail::expiry_notices(&app.store, "https://halles.example");
         assert_eq!(notices().await.unwrap(), 1);
         assert_eq!(notices().await.unwrap(), 0);
-        let mail = elises_mail(&app).await;
+        let mail = app.mail_to("elise@example.org").await;
         assert_eq!(mail.len(), 2, "{mail:?}");
-        let receipt = mail.iter().find(|m| m.subject.starts_with("Reçu")).unwrap();
+        let receipt = about(&mail, "Reçu");
         assert!(
             receipt.body.contains("2,50")
                 && receipt.body.contains("$2.50")
                 && receipt.body.contains(&card.token)
         );
         // The new load, usable through December 6th, is announced.
-        let notice = mail
-            .iter()
-            .find(|m| m.subject.contains("expirent"))
-            .unwrap();
+        let notice = about(&mail, "expirent");
         assert!(
             notice.body.contains("10,00") && notice.body.contains("6 décembre 2026"),
             "{}",
@@ -887,11 +877,8 @@ async fn the_monthly_statement_and_the_schedules_end_are_each_sent_once() {
         app.clock.set("2027-01-02T14:00:00Z".parse().unwrap());
         assert_eq!(ends().await.unwrap(), 1);
         assert_eq!(ends().await.unwrap(), 0);
-        let mail = elises_mail(&app).await;
-        let statement = mail
-            .iter()
-            .find(|m| m.subject.starts_with("Le solde"))
-            .unwrap();
+        let mail = app.mail_to("elise@example.org").await;
+        let statement = about(&mail, "Le solde");
         assert!(
             statement.body.contains("2026-12")
                 && statement.body.contains("Fruits et légumes")
@@ -899,10 +886,7 @@ async fn the_monthly_statement_and_the_schedules_end_are_each_sent_once() {
             "{}",
             statement.body
         );
-        let end = mail
-            .iter()
-            .find(|m| m.subject.starts_with("Fin des"))
-            .unwrap();
+        let end = about(&mail, "Fin des");
         assert!(
             end.body.contains("Hebdo") && end.body.contains("31 décembre 2026"),
             "{}",
@@ -1449,15 +1433,8 @@ async fn the_operator_pays_an_approved_claim_in_a_batch_and_the_market_manager_i
         assert_eq!(op.send(&paid, &fields).await.status, 303);
         // The market's manager gets the remittance notice; its cashier does not.
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some(people::MARKET_ADMIN), 10)
-            .await
-            .unwrap();
-        let notice = mail
-            .iter()
-            .find(|m| m.subject.starts_with("Avis de paiement"))
-            .expect("a remittance notice");
+        let mail = app.mail_to(people::MARKET_ADMIN).await;
+        let notice = about(&mail, "Avis de paiement");
         assert!(
             notice.body.contains("VIR-77")
                 && notice.body.contains("2026-12-03")
@@ -1465,7 +1442,7 @@ async fn the_operator_pays_an_approved_claim_in_a_batch_and_the_market_manager_i
             "{}",
             notice.body
         );
-        let cashiers = app.store.outbox(Some(people::CASHIER), 10).await.unwrap();
+        let cashiers = app.mail_to(people::CASHIER).await;
         assert!(cashiers.is_empty());
         let market = app.logged_in(people::MARKET_ADMIN).await;
         assert!(market.page(&market_claims(&w)).await.has("Payée"));
@@ -1612,11 +1589,7 @@ async fn through_the_api_a_market_files_a_claim_the_operator_approves_batches_an
         assert_eq!(paid.body["status"], "paid");
         assert_eq!(paid.body["claims"][0]["status"], "paid");
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some(people::MARKET_ADMIN), 10)
-            .await
-            .unwrap();
+        let mail = app.mail_to(people::MARKET_ADMIN).await;
         assert!(mail.iter().any(|m| m.body.contains("CHQ-12")), "{mail:?}");
         // The market reads its own claims, not the batches.
         let res = market.get(&format!("{at_market}/payment-batches")).await;
@@ -1638,18 +1611,9 @@ async fn invite_manager(app: &TestApp, w: &CouponProgram) {
 async fn invited_manager(app: &TestApp, w: &CouponProgram) -> support::Browser {
     invite_manager(app, w).await;
     app.run_jobs().await;
-    let mail = app
-        .store
-        .outbox(Some("coord@ailleurs.example"), 1)
-        .await
-        .unwrap();
-    let body = &mail[0].body;
+    let body = app.last_mail_to("coord@ailleurs.example").await.body;
     assert!(body.contains("programme Bonne Bouffe seulement"), "{body}");
-    let start = body.find("/invitations/").expect("an invitation link");
-    let link: String = body[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    let link = link_in(&body, "/invitations/");
     let coord = app.client();
     let fields = [
         ("name", "Coordination"),

@@ -357,7 +357,7 @@ async fn a_buyer_orders_from_the_shop_page_at_its_price_and_gets_a_confirmation(
         let orders = kitchen.page(&format!("/o/{}/commandes", w.cpe.id)).await;
         assert!(orders.has("100,0"), "the share of Québec food is measured");
         app.run_jobs().await;
-        let mail = app.store.outbox(Some(people::KITCHEN), 5).await.unwrap();
+        let mail = app.mail_to(people::KITCHEN).await;
         assert_eq!(mail.len(), 1);
         assert!(mail[0].subject.contains("confirmée") && mail[0].body.contains("Carottes"));
         app.stop().await;
@@ -409,7 +409,7 @@ async fn a_weekly_standing_order_becomes_an_order_when_the_hub_opens_next_week()
         let page = kitchen.page(&standing).await;
         assert!(page.has("2 sur 4"), "the shortage is reported: {page:?}");
         app.run_jobs().await;
-        let mail = app.store.outbox(Some(people::KITCHEN), 1).await.unwrap();
+        let mail = app.mail_to(people::KITCHEN).await;
         assert!(
             mail[0].subject.contains("commande récurrente")
                 && mail[0].body.contains("Carottes : 2 sur 4"),

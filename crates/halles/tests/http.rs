@@ -5,6 +5,7 @@ mod support;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
+use support::mail::link_in;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::{PASSWORD, TestApp, location};
 
@@ -427,11 +428,7 @@ async fn an_idempotent_post_replays_its_first_response() {
 
         // The invitation went to the outbox.
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some("nouvelle@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("nouvelle@ferme.example").await;
         assert_eq!(mail.len(), 1);
         assert_eq!(mail[0].status, "kept");
         assert!(mail[0].body.contains(&format!("{}/invitations/", app.url)));
@@ -502,18 +499,10 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .await;
         assert_eq!(res.status(), 200);
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some("oubli@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("oubli@ferme.example").await;
         assert_eq!(mail.len(), 1);
         let body = &mail[0].body;
-        let start = body.find("/mot-de-passe/nouveau/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let path = link_in(body, "/mot-de-passe/nouveau/");
         let res = b
             .post_form(
                 &path,
@@ -558,17 +547,8 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .await;
         app.clock.advance(SignedDuration::from_mins(61));
         app.run_jobs().await;
-        let late = &app
-            .store
-            .outbox(Some("oubli@ferme.example"), 1)
-            .await
-            .unwrap()[0]
-            .body;
-        let start = late.find("/mot-de-passe/nouveau/").unwrap();
-        let path: String = late[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let late = &app.mail_to("oubli@ferme.example").await[0].body;
+        let path = link_in(late, "/mot-de-passe/nouveau/");
         assert!(
             b.get(&path)
                 .await
@@ -656,17 +636,8 @@ async fn an_invited_person_creates_an_account_and_joins() {
             .await;
         assert_eq!(res.status(), 303);
         app.run_jobs().await;
-        let body = &app
-            .store
-            .outbox(Some("benevole@entraide.example"), 1)
-            .await
-            .unwrap()[0]
-            .body;
-        let start = body.find("/invitations/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let body = &app.mail_to("benevole@entraide.example").await[0].body;
+        let path = link_in(body, "/invitations/");
         let newcomer = app.client();
         assert!(
             newcomer
@@ -822,27 +793,15 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
                 .is_some()
         );
         app.run_jobs().await;
-        let told = app
-            .store
-            .outbox(Some("ancien@ferme.example"), 5)
-            .await
-            .unwrap();
+        let told = app.mail_to("ancien@ferme.example").await;
         assert!(
             told.iter()
                 .any(|m| m.body.contains("nouveau@ferme.example"))
         );
-        let mail = app
-            .store
-            .outbox(Some("nouveau@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("nouveau@ferme.example").await;
         assert_eq!(mail.len(), 1, "{mail:?}");
         let body = &mail[0].body;
-        let start = body.find("/compte/courriel/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let path = link_in(body, "/compte/courriel/");
         let other = app.client();
         let html = other.get(&path).await.text().await.unwrap();
         assert!(html.contains("nouveau@ferme.example"), "{html}");

@@ -12,6 +12,7 @@ use halles_store::testing::TestDb;
 use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
+use support::mail::link_in;
 use support::matrix::{Allowed, Fixture, Row, check};
 use support::world::{World, bonne_bouffe};
 use support::{PASSWORD, TestApp};
@@ -116,11 +117,7 @@ async fn the_owner_logs_in_from_elsewhere_and_waits_seconds_not_minutes_at_the_a
 
 /// The reset link of an e-mail in the outbox.
 fn reset_path(body: &str) -> String {
-    let start = body.find("/mot-de-passe/nouveau/").unwrap();
-    body[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
+    link_in(body, "/mot-de-passe/nouveau/")
 }
 
 #[tokio::test]
@@ -138,7 +135,7 @@ async fn thirty_forgotten_password_requests_send_a_bounded_number_of_e_mails() {
             );
         }
         app.run_jobs().await;
-        let sent = app.store.outbox(Some(OWNER), 100).await.unwrap().len();
+        let sent = app.mail_to(OWNER).await.len();
         assert!(
             sent <= 3,
             "on {}: {sent} e-mails for 30 requests",
@@ -164,7 +161,7 @@ async fn a_password_change_kills_every_other_reset_link_and_common_passwords_are
                 .await;
         }
         app.run_jobs().await;
-        let mail = app.store.outbox(Some(OWNER), 5).await.unwrap();
+        let mail = app.mail_to(OWNER).await;
         assert_eq!(mail.len(), 2);
         let (first, second) = (reset_path(&mail[0].body), reset_path(&mail[1].body));
         assert_ne!(first, second);

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod mail;
 pub mod matrix;
 pub mod requests;
 pub mod world;
