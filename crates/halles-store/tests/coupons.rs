@@ -9,8 +9,8 @@ use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{
-    CardLookup, Dimension, ParticipantInput, ProgramInput, RedemptionInput, ReportFilter,
-    ScheduleInput, TransactionFilter,
+    CardLookup, Dimension, ParticipantInput, ProgramInput, ProgramScope, RedemptionInput,
+    ReportFilter, ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Backend, Store, StoreError, TenantScope};
@@ -20,6 +20,11 @@ use std::sync::Arc;
 
 fn scope(org: OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
+}
+
+/// The program `id` as `scope`'s organization reaches it.
+async fn access(store: &Store, scope: &TenantScope, id: ProgramId) -> ProgramScope {
+    store.program_access(scope, id).await.unwrap()
 }
 
 /// Noon in Montréal on a date.
@@ -94,14 +99,7 @@ async fn world(store: &Store) -> World {
         (funder, ProgramRole::Funder),
     ] {
         store
-            .add_program_member(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
-                m,
-                r,
-            )
+            .add_program_member(&access(&store, &scope(operator), program).await, m, r)
             .await
             .unwrap();
     }
@@ -109,10 +107,7 @@ async fn world(store: &Store) -> World {
     assert!(matches!(
         store
             .add_program_member(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(operator), program).await,
                 other_market,
                 ProgramRole::Partner
             )
@@ -204,7 +199,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Twice a month, 30-day expiry, carry-over: 6 loads from June to August.
         let s1 = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -227,7 +222,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Monthly, replaced by each load, everything expires after October 31st.
         let s2 = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Saison".into(),
                     starts_on: date(2026, 6, 1),
@@ -246,10 +241,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_a,
                 Cents(20_000),
@@ -258,10 +250,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s2).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s2).await.unwrap().program).await,
                 s2,
                 w.partner_a,
                 Cents(10_000),
@@ -270,10 +259,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_b,
                 Cents(5_000),
@@ -282,58 +268,37 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         let pa = scope(w.partner_a);
         let p1 = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "A-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "A-1"))
             .await
             .unwrap();
         let p2 = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(two, "A-2"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(two, "A-2"))
             .await
             .unwrap();
         assert_eq!(p1.code.len(), 8);
         // The first identifier is unique within the organization.
         assert!(matches!(
             store
-                .create_participant(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    &someone(one, "A-1")
-                )
+                .create_participant(&access(&store, &pa, w.program).await, &someone(one, "A-1"))
                 .await,
             Err(StoreError::Refused(Refusal::DuplicateId1))
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(
             store
-                .participant(
-                    &store
-                        .program_access(&scope(w.partner_b), w.program)
-                        .await
-                        .unwrap(),
-                    p1.id
-                )
+                .participant(&access(&store, &scope(w.partner_b), w.program).await, p1.id)
                 .await
                 .is_err()
         );
         assert!(
             store
-                .participants(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
-                    ""
-                )
+                .participants(&access(&store, &scope(w.market), w.program).await, "")
                 .await
                 .is_err()
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&op, w.program).await.unwrap(), "A-")
+                .participants(&access(&store, &op, w.program).await, "A-")
                 .await
                 .unwrap()
                 .len(),
@@ -344,10 +309,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p1.id,
                     false,
@@ -360,10 +322,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert!(matches!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     false,
@@ -374,10 +333,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         ));
         store
             .move_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_b,
                 w.partner_a,
@@ -388,10 +344,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     false,
@@ -403,10 +356,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s2).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s2).await.unwrap().program).await,
                 s2,
                 p1.id,
                 false,
@@ -416,10 +366,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         let forecast = store
             .forecast(
-                &store
-                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 p1.id,
             )
@@ -438,16 +385,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
 
         let (_, cards) = store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 6)
+            .create_card_batch(&access(&store, &op, w.program).await, 6)
             .await
             .unwrap();
         assert!(cards.iter().all(|c| c.status == CardStatus::Unassigned));
         let card1 = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p1.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p1.id, None)
             .await
             .unwrap();
         assert_eq!(card1.id, cards[0].id);
@@ -483,19 +426,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // June 10th: P2 gets a card, and a catch-up of the missed June 1st load.
         run_until(&store, &clock, date(2026, 6, 10)).await;
         let card2 = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p2.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p2.id, None)
             .await
             .unwrap();
         store
             .reissue_load(
-                &store
-                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 p2.id,
                 date(2026, 6, 1),
@@ -506,10 +442,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert!(matches!(
             store
                 .reissue_load(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     date(2026, 6, 1)
@@ -567,10 +500,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         run_until(&store, &clock, date(2026, 7, 5)).await;
         let card3 = store
             .replace_lost_card(
-                &store
-                    .program_access(&pa, store.card(&pa, card1.id).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(
+                    &store,
+                    &pa,
+                    store.card(&pa, card1.id).await.unwrap().program,
+                )
+                .await,
                 card1.id,
                 None,
             )
@@ -758,26 +693,20 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let (_, cards) = store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
         let p = store
             .create_participant(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 &someone(types[0].id, "R-1"),
             )
             .await
             .unwrap();
         let card = store
             .assign_card(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 p.id,
                 None,
             )
@@ -786,10 +715,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
                 Cents(10_000),
@@ -799,10 +725,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .unwrap();
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.loyalty,
                 Cents(1_000),
@@ -813,10 +736,12 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         // A gift card spends loyalty funds for any group.
         store
             .load_gift_card(
-                &store
-                    .program_access(&op, store.card(&op, cards[1].id).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(
+                    &store,
+                    &op,
+                    store.card(&op, cards[1].id).await.unwrap().program,
+                )
+                .await,
                 cards[1].id,
                 Cents(500),
                 "cadeau",
@@ -860,10 +785,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         // A disabled card is refused with its state.
         store
             .set_card_enabled(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 false,
             )
@@ -875,10 +797,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         ));
         store
             .set_card_enabled(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 true,
             )
@@ -909,26 +828,20 @@ async fn a_sale_waits_for_another_writer(db: TestDb) {
     let w = world(&store).await;
     let op = scope(w.operator);
     store
-        .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+        .create_card_batch(&access(&store, &op, w.program).await, 1)
         .await
         .unwrap();
     let types = store.participant_types(w.program).await.unwrap();
     let p = store
         .create_participant(
-            &store
-                .program_access(&scope(w.partner_a), w.program)
-                .await
-                .unwrap(),
+            &access(&store, &scope(w.partner_a), w.program).await,
             &someone(types[0].id, "W-1"),
         )
         .await
         .unwrap();
     let card = store
         .assign_card(
-            &store
-                .program_access(&scope(w.partner_a), w.program)
-                .await
-                .unwrap(),
+            &access(&store, &scope(w.partner_a), w.program).await,
             p.id,
             None,
         )
@@ -937,10 +850,7 @@ async fn a_sale_waits_for_another_writer(db: TestDb) {
         .id;
     store
         .adjust_funds(
-            &store
-                .program_access(&op, store.card(&op, card).await.unwrap().program)
-                .await
-                .unwrap(),
+            &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
             card,
             w.fruits,
             Cents(1_000),
@@ -988,26 +898,20 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         let op = scope(w.operator);
         let market = scope(w.market);
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .create_card_batch(&access(&store, &op, w.program).await, 1)
             .await
             .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
         let p = store
             .create_participant(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 &someone(types[0].id, "C-1"),
             )
             .await
             .unwrap();
         let card = store
             .assign_card(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 p.id,
                 None,
             )
@@ -1016,10 +920,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
                 Cents(5_000),
@@ -1040,7 +941,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .await
             .unwrap();
         let periods = store
-            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .owed_periods(&access(&store, &market, w.program).await)
             .await
             .unwrap();
         assert_eq!(periods.len(), 1, "June is not closed yet");
@@ -1066,7 +967,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 5),
                     "",
                 )
@@ -1076,7 +977,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 6, 1),
                     "",
                 )
@@ -1086,7 +987,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 4, 1),
                     "",
                 )
@@ -1097,10 +998,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert!(matches!(
             store
                 .file_claim(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     date(2026, 5, 1),
                     ""
                 )
@@ -1109,19 +1007,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         ));
         assert!(matches!(
             store
-                .claims(
-                    &store
-                        .program_access(&scope(w.funder), w.program)
-                        .await
-                        .unwrap(),
-                    None
-                )
+                .claims(&access(&store, &scope(w.funder), w.program).await, None)
                 .await,
             Err(StoreError::NotFound)
         ));
         let first = store
             .file_claim(
-                &store.program_access(&market, w.program).await.unwrap(),
+                &access(&store, &market, w.program).await,
                 date(2026, 5, 1),
                 "  Mai  ",
             )
@@ -1134,7 +1026,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 1),
                     "",
                 )
@@ -1145,7 +1037,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert!(
             store
                 .decide_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     first.id,
                     true,
                     ""
@@ -1155,18 +1047,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         refused(
             store
-                .decide_claim(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    first.id,
-                    false,
-                    " ",
-                )
+                .decide_claim(&access(&store, &op, w.program).await, first.id, false, " ")
                 .await,
             "reason_required",
         );
         let r = store
             .decide_claim(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 first.id,
                 false,
                 "Facture manquante",
@@ -1176,7 +1063,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert_eq!(r.status, ClaimStatus::Rejected);
         let again = store
             .file_claim(
-                &store.program_access(&market, w.program).await.unwrap(),
+                &access(&store, &market, w.program).await,
                 date(2026, 5, 1),
                 "Avec facture",
             )
@@ -1188,16 +1075,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         settings.report_period = ReportPeriod::Week;
         store
-            .update_program(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &settings,
-            )
+            .update_program(&access(&store, &op, w.program).await, &settings)
             .await
             .unwrap();
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 18),
                     "",
                 )
@@ -1206,40 +1090,29 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         settings.report_period = ReportPeriod::Month;
         store
-            .update_program(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &settings,
-            )
+            .update_program(&access(&store, &op, w.program).await, &settings)
             .await
             .unwrap();
         refused(
             store
-                .create_payment_batch(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    &[again.id],
-                )
+                .create_payment_batch(&access(&store, &op, w.program).await, &[again.id])
                 .await,
             "claim_not_approved",
         );
         refused(
             store
-                .create_payment_batch(&store.program_access(&op, w.program).await.unwrap(), &[])
+                .create_payment_batch(&access(&store, &op, w.program).await, &[])
                 .await,
             "no_claims",
         );
         store
-            .decide_claim(
-                &store.program_access(&op, w.program).await.unwrap(),
-                again.id,
-                true,
-                "",
-            )
+            .decide_claim(&access(&store, &op, w.program).await, again.id, true, "")
             .await
             .unwrap();
         refused(
             store
                 .decide_claim(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     again.id,
                     false,
                     "non",
@@ -1248,26 +1121,20 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             "claim_decided",
         );
         let batch = store
-            .create_payment_batch(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &[again.id, again.id],
-            )
+            .create_payment_batch(&access(&store, &op, w.program).await, &[again.id, again.id])
             .await
             .unwrap();
         assert_eq!((batch.total, batch.claims), (Cents(800), 1));
         assert_eq!(batch.status, BatchStatus::Open);
         refused(
             store
-                .create_payment_batch(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    &[again.id],
-                )
+                .create_payment_batch(&access(&store, &op, w.program).await, &[again.id])
                 .await,
             "claim_not_approved",
         );
         let (_, paid) = store
             .mark_batch_paid(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 batch.id,
                 date(2026, 6, 10),
                 " VIR-0042 ",
@@ -1279,7 +1146,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .mark_batch_paid(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     batch.id,
                     date(2026, 6, 10),
                     "",
@@ -1288,31 +1155,25 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             "batch_paid",
         );
         let (b, _) = store
-            .payment_batch(
-                &store.program_access(&op, w.program).await.unwrap(),
-                batch.id,
-            )
+            .payment_batch(&access(&store, &op, w.program).await, batch.id)
             .await
             .unwrap();
         assert_eq!(b.reference, "VIR-0042");
         assert_eq!(b.paid_on, Some(date(2026, 6, 10)));
         let mine = store
-            .claims(
-                &store.program_access(&market, w.program).await.unwrap(),
-                None,
-            )
+            .claims(&access(&store, &market, w.program).await, None)
             .await
             .unwrap();
         assert_eq!(mine.len(), 2);
         let periods = store
-            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .owed_periods(&access(&store, &market, w.program).await)
             .await
             .unwrap();
         assert_eq!(periods[0].claim, Some((again.id, ClaimStatus::Paid)));
         assert_eq!(
             store
                 .claims(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     Some(ClaimStatus::Paid)
                 )
                 .await
@@ -1322,7 +1183,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         assert_eq!(
             store
-                .payment_batches(&store.program_access(&op, w.program).await.unwrap())
+                .payment_batches(&access(&store, &op, w.program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1330,7 +1191,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         assert!(
             store
-                .payment_batches(&store.program_access(&market, w.program).await.unwrap())
+                .payment_batches(&access(&store, &market, w.program).await)
                 .await
                 .is_err()
         );
@@ -1368,13 +1229,7 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         assert_eq!(store.schedules(program).await.unwrap().len(), 2);
         // Markets claimed their closed months; the oldest are paid in one batch.
         let claims = store
-            .claims(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
-                None,
-            )
+            .claims(&access(&store, &scope(operator), program).await, None)
             .await
             .unwrap();
         let has = |st| claims.iter().any(|c| c.status == st);
@@ -1385,12 +1240,7 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         );
         assert_eq!(
             store
-                .payment_batches(
-                    &store
-                        .program_access(&scope(operator), program)
-                        .await
-                        .unwrap()
-                )
+                .payment_batches(&access(&store, &scope(operator), program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1410,7 +1260,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         let types = store.participant_types(w.program).await.unwrap();
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -1428,10 +1278,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // Room for two people of type 1 (2 loads of 10 $ each).
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(4000),
@@ -1441,7 +1288,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         let pa = scope(w.partner_a);
         store
             .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &someone(types[0].id, "X-1"),
             )
             .await
@@ -1467,7 +1314,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         ];
         let report = store
             .import_participants(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &rows,
                 "programme",
                 Some(s),
@@ -1492,7 +1339,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(!report.applied);
         assert_eq!(
             store
-                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pa, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1502,7 +1349,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // The two good rows alone go in, enrolled, in one go.
         let report = store
             .import_participants(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &rows[..2],
                 "programme",
                 Some(s),
@@ -1519,7 +1366,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pa, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1531,10 +1378,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(
             store
                 .import_participants(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.market), w.program).await,
                     &rows,
                     "p",
                     None,
@@ -1546,19 +1390,13 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // An envelope with enrolments stays; an unused one can be deleted, by the operator only.
         assert!(matches!(
             store
-                .delete_envelope(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    env[0].id
-                )
+                .delete_envelope(&access(&store, &op, w.program).await, env[0].id)
                 .await,
             Err(StoreError::Refused(Refusal::EnvelopeInUse))
         ));
         let unused = store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_b,
                 Cents(1000),
@@ -1568,10 +1406,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(matches!(
             store
                 .delete_envelope(
-                    &store
-                        .program_access(&scope(w.partner_b), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_b), w.program).await,
                     unused
                 )
                 .await,
@@ -1585,7 +1420,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             Err(StoreError::NotFound)
         ));
         store
-            .delete_envelope(&store.program_access(&op, w.program).await.unwrap(), unused)
+            .delete_envelope(&access(&store, &op, w.program).await, unused)
             .await
             .unwrap();
         assert!(
@@ -1604,7 +1439,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .collect();
         let report = store
             .import_participants(
-                &store.program_access(&pb, w.program).await.unwrap(),
+                &access(&store, &pb, w.program).await,
                 &many,
                 "Programme",
                 None,
@@ -1615,7 +1450,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(report.applied);
         assert_eq!(
             store
-                .all_participants(&store.program_access(&pb, w.program).await.unwrap())
+                .all_participants(&access(&store, &pb, w.program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1623,7 +1458,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&pb, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pb, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1631,7 +1466,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         let again = store
             .import_participants(
-                &store.program_access(&pb, w.program).await.unwrap(),
+                &access(&store, &pb, w.program).await,
                 &many[..1],
                 "Programme",
                 None,
@@ -1671,7 +1506,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.partner_a,
                 ProgramRole::Partner,
             )
@@ -1679,7 +1514,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.market,
                 ProgramRole::Market,
             )
@@ -1688,32 +1523,22 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let fruits = store.product_groups(program).await.unwrap()[0].id;
         let t = store.participant_types(program).await.unwrap()[0].id;
         store
-            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 1)
+            .create_card_batch(&access(&store, &op, program).await, 1)
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(
-                &store.program_access(&pa, program).await.unwrap(),
-                &someone(t, "P-1"),
-            )
+            .create_participant(&access(&store, &pa, program).await, &someone(t, "P-1"))
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, program).await, p.id, None)
             .await
             .unwrap()
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 fruits,
                 Cents(1000),
@@ -1736,10 +1561,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         assert!(matches!(
             store
                 .set_card_pin(
-                    &store
-                        .program_access(&pa, store.card(&pa, card).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.card(&pa, card).await.unwrap().program).await,
                     card,
                     "12a4"
                 )
@@ -1748,10 +1570,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         ));
         store
             .set_card_pin(
-                &store
-                    .program_access(&pa, store.card(&pa, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.card(&pa, card).await.unwrap().program).await,
                 card,
                 "2468",
             )
@@ -1867,7 +1686,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         for m in [north, south] {
             store
                 .add_program_member(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     m,
                     ProgramRole::Market,
                 )
@@ -1878,7 +1697,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .create_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     "Quartiers",
                     Some(w.partner_a)
                 )
@@ -1888,10 +1707,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .create_market_group(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.market), w.program).await,
                     "Quartiers",
                     None
                 )
@@ -1900,7 +1716,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         ));
         let group = store
             .create_market_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Quartiers",
                 Some(w.market),
             )
@@ -1908,21 +1724,13 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             .unwrap();
         assert!(matches!(
             store
-                .create_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    "Quartiers",
-                    None
-                )
+                .create_market_group(&access(&store, &op, w.program).await, "Quartiers", None)
                 .await,
             Err(StoreError::Refused(Refusal::NameTaken))
         ));
         for m in [w.market, north] {
             store
-                .set_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    m,
-                    Some(group),
-                )
+                .set_market_group(&access(&store, &op, w.program).await, m, Some(group))
                 .await
                 .unwrap();
         }
@@ -1930,7 +1738,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .set_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.other_market,
                     Some(group)
                 )
@@ -1953,32 +1761,22 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .create_card_batch(&access(&store, &op, w.program).await, 1)
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "G-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "G-1"))
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap()
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
                 Cents(1000),
@@ -2127,11 +1925,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Partner A sends its participants to the north only: the card is refused elsewhere,
         // before anything moves; with no market ticked, every market takes it again.
         store
-            .set_partner_markets(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_a,
-                &[north],
-            )
+            .set_partner_markets(&access(&store, &op, w.program).await, w.partner_a, &[north])
             .await
             .unwrap();
         assert!(matches!(
@@ -2146,18 +1940,14 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Only the operator links, and only the program's own partners and markets.
         assert!(
             store
-                .set_partner_markets(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    w.partner_a,
-                    &[]
-                )
+                .set_partner_markets(&access(&store, &pa, w.program).await, w.partner_a, &[])
                 .await
                 .is_err()
         );
         assert!(matches!(
             store
                 .set_partner_markets(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.partner_a,
                     &[w.other_market]
                 )
@@ -2165,11 +1955,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             Err(StoreError::NotFound)
         ));
         store
-            .set_partner_markets(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_a,
-                &[],
-            )
+            .set_partner_markets(&access(&store, &op, w.program).await, w.partner_a, &[])
             .await
             .unwrap();
         spend(&store, w.market, card, &[(w.fruits, 50)])
@@ -2179,10 +1965,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // market taken out redeems no more and manages nothing.
         assert!(matches!(
             store
-                .remove_program_member(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.partner_a
-                )
+                .remove_program_member(&access(&store, &op, w.program).await, w.partner_a)
                 .await,
             Err(StoreError::Refused(Refusal::MemberInUse))
         ));
@@ -2194,28 +1977,18 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             Err(StoreError::Refused(Refusal::OrgInUse))
         ));
         store
-            .remove_program_member(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_b,
-            )
+            .remove_program_member(&access(&store, &op, w.program).await, w.partner_b)
             .await
             .unwrap();
         assert!(
             store
-                .remove_program_member(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    w.funder
-                )
+                .remove_program_member(&access(&store, &pa, w.program).await, w.funder)
                 .await
                 .is_err()
         );
         // Taken out of the group, the north is no longer the manager's to read.
         store
-            .set_market_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                north,
-                None,
-            )
+            .set_market_group(&access(&store, &op, w.program).await, north, None)
             .await
             .unwrap();
         assert_eq!(
@@ -2224,10 +1997,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             "its first sale and the one after the links were lifted"
         );
         store
-            .remove_program_member(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.market,
-            )
+            .remove_program_member(&access(&store, &op, w.program).await, w.market)
             .await
             .unwrap();
         assert!(
@@ -2262,7 +2032,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         let op = scope(w.operator);
         store
             .rename_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 w.dairy,
                 "Laitiers",
                 "Dairy",
@@ -2280,7 +2050,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         assert!(matches!(
             store
                 .rename_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.dairy,
                     &fruits_name,
                     ""
@@ -2290,12 +2060,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         ));
         assert!(matches!(
             store
-                .rename_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.dairy,
-                    " ",
-                    ""
-                )
+                .rename_product_group(&access(&store, &op, w.program).await, w.dairy, " ", "")
                 .await,
             Err(StoreError::Refused(Refusal::NameRequired))
         ));
@@ -2303,10 +2068,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         assert!(matches!(
             store
                 .rename_product_group(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     w.dairy,
                     "X",
                     ""
@@ -2315,28 +2077,20 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             Err(StoreError::NotFound)
         ));
         store
-            .move_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.dairy,
-                true,
-            )
+            .move_product_group(&access(&store, &op, w.program).await, w.dairy, true)
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // The first one cannot go higher.
         store
-            .move_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.dairy,
-                true,
-            )
+            .move_product_group(&access(&store, &op, w.program).await, w.dairy, true)
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // An unused group goes; the loyalty group and a group with money on a card stay.
         let bread = store
             .add_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Pain",
                 "Bread",
                 "#795548",
@@ -2344,46 +2098,33 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             .await
             .unwrap();
         store
-            .delete_product_group(&store.program_access(&op, w.program).await.unwrap(), bread)
+            .delete_product_group(&access(&store, &op, w.program).await, bread)
             .await
             .unwrap();
         assert!(matches!(
             store
-                .delete_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.loyalty
-                )
+                .delete_product_group(&access(&store, &op, w.program).await, w.loyalty)
                 .await,
             Err(StoreError::Refused(Refusal::LoyaltyReserved))
         ));
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
+            .create_card_batch(&access(&store, &op, w.program).await, 1)
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "D-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "D-1"))
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap()
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
                 Cents(500),
@@ -2393,10 +2134,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             .unwrap();
         assert!(matches!(
             store
-                .delete_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.fruits
-                )
+                .delete_product_group(&access(&store, &op, w.program).await, w.fruits)
                 .await,
             Err(StoreError::Refused(Refusal::GroupInUse))
         ));
@@ -2412,7 +2150,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         let op = scope(w.operator);
         let big = store
             .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Famille de 5 et plus",
                 "",
                 "5+",
@@ -2428,22 +2166,14 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         assert_eq!(types.last().map(|t| t.id), Some(big), "added at the end");
         assert!(matches!(
             store
-                .add_participant_type(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    "Autre",
-                    "",
-                    "5+"
-                )
+                .add_participant_type(&access(&store, &op, w.program).await, "Autre", "", "5+")
                 .await,
             Err(StoreError::Refused(Refusal::DuplicateMatchKey))
         ));
         assert!(matches!(
             store
                 .add_participant_type(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     "X",
                     "",
                     "x"
@@ -2453,7 +2183,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         ));
         store
             .update_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 big,
                 "Grande famille",
                 "Large family",
@@ -2474,13 +2204,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         );
         assert!(matches!(
             store
-                .update_participant_type(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    big,
-                    "",
-                    "",
-                    ""
-                )
+                .update_participant_type(&access(&store, &op, w.program).await, big, "", "", "")
                 .await,
             Err(StoreError::Refused(Refusal::NameRequired))
         ));
@@ -2499,7 +2223,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Monthly, 10.00 (one person) or 20.00 (two persons), at most 4 loads.
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -2516,10 +2240,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(8_000),
@@ -2534,18 +2255,12 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .unwrap()
         };
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "M-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "M-1"))
             .await
             .unwrap();
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 false,
@@ -2558,10 +2273,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Fewer loads give money back; more than the schedule's maximum is refused.
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 2,
@@ -2572,10 +2284,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert_eq!(
             store
                 .forecast(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id
                 )
@@ -2587,10 +2296,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     5
@@ -2601,10 +2307,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     0
@@ -2616,13 +2319,12 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(
-                            &scope(w.partner_b),
-                            store.schedule(s).await.unwrap().program
-                        )
-                        .await
-                        .unwrap(),
+                    &access(
+                        &store,
+                        &scope(w.partner_b),
+                        store.schedule(s).await.unwrap().program
+                    )
+                    .await,
                     s,
                     p.id,
                     3
@@ -2635,21 +2337,14 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         let mut input = someone(two, "M-1");
         input.name = "Nouveau nom".into();
         store
-            .update_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                &input,
-            )
+            .update_participant(&access(&store, &pa, w.program).await, p.id, &input)
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
         // Back to 4 loads would need 8,000 for them alone: still within the 8,000 budget.
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 4,
@@ -2658,19 +2353,13 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert_eq!(reserved().await, 8_000);
         let q = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "M-2"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "M-2"))
             .await
             .unwrap();
         assert!(matches!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     q.id,
                     false,
@@ -2681,10 +2370,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         ));
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 3,
@@ -2695,25 +2381,18 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
 
         // After two loads ran, the maximum cannot go below two.
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap();
         run_until(&store, &clock, date(2026, 7, 2)).await;
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     1
@@ -2723,10 +2402,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         ));
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 2,
@@ -2738,7 +2414,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Participant types: one in use cannot be deleted, an unused one can.
         let spare = store
             .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Inutilisé",
                 "",
                 "spare",
@@ -2747,21 +2423,18 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert!(matches!(
             store
-                .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), two)
+                .delete_participant_type(&access(&store, &op, w.program).await, two)
                 .await,
             Err(StoreError::Refused(Refusal::TypeInUse))
         ));
         assert!(
             store
-                .delete_participant_type(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    spare
-                )
+                .delete_participant_type(&access(&store, &pa, w.program).await, spare)
                 .await
                 .is_err()
         );
         store
-            .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), spare)
+            .delete_participant_type(&access(&store, &op, w.program).await, spare)
             .await
             .unwrap();
         assert!(
@@ -2773,12 +2446,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .any(|t| t.id == spare)
         );
         let again = store
-            .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
-                "Autre",
-                "",
-                "autre",
-            )
+            .add_participant_type(&access(&store, &op, w.program).await, "Autre", "", "autre")
             .await
             .unwrap();
         let positions: Vec<i64> = store
@@ -2830,7 +2498,7 @@ async fn an_anonymous_program_never_stores_identities() {
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.partner_a,
                 ProgramRole::Partner,
             )
@@ -2842,7 +2510,7 @@ async fn an_anonymous_program_never_stores_identities() {
         input.email = "x@example.org".into();
         input.phone = "514 555 0000".into();
         let p = store
-            .create_participant(&store.program_access(&pa, program).await.unwrap(), &input)
+            .create_participant(&access(&store, &pa, program).await, &input)
             .await
             .unwrap();
         assert_eq!(
@@ -2856,15 +2524,11 @@ async fn an_anonymous_program_never_stores_identities() {
         );
         assert_eq!(p.id1, "X-1");
         store
-            .update_participant(
-                &store.program_access(&pa, program).await.unwrap(),
-                p.id,
-                &input,
-            )
+            .update_participant(&access(&store, &pa, program).await, p.id, &input)
             .await
             .unwrap();
         let p = store
-            .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+            .participant(&access(&store, &pa, program).await, p.id)
             .await
             .unwrap();
         assert_eq!((p.name.as_str(), p.email.as_str()), ("", ""));
@@ -2881,7 +2545,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Une fois".into(),
                     starts_on: date(2026, 6, 1),
@@ -2898,10 +2562,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(3000),
@@ -2909,22 +2570,16 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .await
             .unwrap();
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "U-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "U-1"))
             .await
             .unwrap();
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 false,
@@ -2933,11 +2588,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap()
             .id;
@@ -2996,14 +2647,14 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             (w.market, ProgramRole::Market),
         ] {
             store
-                .add_program_member(&store.program_access(&op, program).await.unwrap(), m, r)
+                .add_program_member(&access(&store, &op, program).await, m, r)
                 .await
                 .unwrap();
         }
         let groups = store.product_groups(program).await.unwrap();
         let (fruits, dairy) = (groups[0].id, groups[1].id);
         store
-            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 3)
+            .create_card_batch(&access(&store, &op, program).await, 3)
             .await
             .unwrap();
         let row =
@@ -3023,7 +2674,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             async move {
                 store
                     .import_participants(
-                        &store.program_access(&pa, program).await.unwrap(),
+                        &access(&store, &pa, program).await,
                         &rows,
                         "Programme",
                         None,
@@ -3088,18 +2739,14 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied, "{report:?}");
         assert_eq!(report.deactivated, 0);
         let people = store
-            .participants(&store.program_access(&pa, program).await.unwrap(), "")
+            .participants(&access(&store, &pa, program).await, "")
             .await
             .unwrap();
         let by = |id1: &str| people.iter().find(|p| p.id1 == id1).unwrap().clone();
         let (a, b) = (by("A"), by("B"));
         for p in [&a, &b] {
             store
-                .assign_card(
-                    &store.program_access(&pa, program).await.unwrap(),
-                    p.id,
-                    None,
-                )
+                .assign_card(&access(&store, &pa, program).await, p.id, None)
                 .await
                 .unwrap();
         }
@@ -3110,10 +2757,12 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert_eq!(
             store
                 .forecast(
-                    &store
-                        .program_access(&pa, store.schedule(own[0].id).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(
+                        &store,
+                        &pa,
+                        store.schedule(own[0].id).await.unwrap().program
+                    )
+                    .await,
                     own[0].id,
                     a.id
                 )
@@ -3126,7 +2775,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         let mut cards = Vec::new();
         for p in [&a, &b] {
             let p = store
-                .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+                .participant(&access(&store, &pa, program).await, p.id)
                 .await
                 .unwrap();
             cards.push(p.card.unwrap().0);
@@ -3174,7 +2823,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied);
         assert!(
             !store
-                .participant(&store.program_access(&pa, program).await.unwrap(), b.id)
+                .participant(&access(&store, &pa, program).await, b.id)
                 .await
                 .unwrap()
                 .active
@@ -3211,7 +2860,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         );
         assert!(
             !store
-                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .participant(&access(&store, &pa, program).await, a.id)
                 .await
                 .unwrap()
                 .active
@@ -3249,7 +2898,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied, "{report:?}");
         assert!(
             store
-                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .participant(&access(&store, &pa, program).await, a.id)
                 .await
                 .unwrap()
                 .active
@@ -3286,7 +2935,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
             .set_envelope(&one, s1, w.partner_b, Cents(50_000))
             .await
             .unwrap();
-        let one_pa = store.program_access(&pa, w.program).await.unwrap();
+        let one_pa = access(&store, &pa, w.program).await;
         let person = store
             .create_participant(&one_pa, &someone(types[0].id, "P1-1"))
             .await
@@ -3320,7 +2969,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
             .add_program_member(&two, w.partner_a, ProgramRole::Partner)
             .await
             .unwrap();
-        let two_pa = store.program_access(&pa, p2).await.unwrap();
+        let two_pa = access(&store, &pa, p2).await;
         let not_found = |r: Result<(), StoreError>, what: &str| {
             assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
         };
@@ -3467,10 +3116,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
         let w = world(&store).await;
         let op = scope(w.operator);
         let opg = store.operated_program(&op, w.program).await.unwrap();
-        let pa = store
-            .program_access(&scope(w.partner_a), w.program)
-            .await
-            .unwrap();
+        let pa = access(&store, &scope(w.partner_a), w.program).await;
         store.create_card_batch(&opg, 1).await.unwrap();
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let p = store
@@ -3545,10 +3191,7 @@ async fn a_sale_records_one_event_in_its_transaction_and_a_refused_sale_none() {
             .operated_program(&scope(w.operator), w.program)
             .await
             .unwrap();
-        let pa = store
-            .program_access(&scope(w.partner_a), w.program)
-            .await
-            .unwrap();
+        let pa = access(&store, &scope(w.partner_a), w.program).await;
         store.create_card_batch(&opg, 1).await.unwrap();
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let p = store
