@@ -131,6 +131,29 @@ async fn world(store: &Store) -> World {
     }
 }
 
+impl World {
+    /// A batch of `batch` cards; `who` becomes a participant of partner A and gets the batch's
+    /// first card, loaded by the operator with `cents` of fruits.
+    async fn loaded_card(
+        &self,
+        store: &Store,
+        batch: u32,
+        who: &ParticipantInput,
+        cents: i64,
+    ) -> (halles_store::coupons::Participant, CardId) {
+        let op = access(store, &scope(self.operator), self.program).await;
+        let partner = access(store, &scope(self.partner_a), self.program).await;
+        store.create_card_batch(&op, batch).await.unwrap();
+        let p = store.create_participant(&partner, who).await.unwrap();
+        let card = store.assign_card(&partner, p.id, None).await.unwrap().id;
+        store
+            .adjust_funds(&op, card, self.fruits, Cents(cents), "chargement manuel")
+            .await
+            .unwrap();
+        (p, card)
+    }
+}
+
 fn someone(t: halles_core::ParticipantTypeId, id1: &str) -> ParticipantInput {
     ParticipantInput {
         participant_type: Some(t),
@@ -826,38 +849,10 @@ async fn a_sale_waits_for_another_writer(db: TestDb) {
     let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
     let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
     let w = world(&store).await;
-    let op = scope(w.operator);
-    store
-        .create_card_batch(&access(&store, &op, w.program).await, 1)
-        .await
-        .unwrap();
     let types = store.participant_types(w.program).await.unwrap();
-    let p = store
-        .create_participant(
-            &access(&store, &scope(w.partner_a), w.program).await,
-            &someone(types[0].id, "W-1"),
-        )
-        .await
-        .unwrap();
-    let card = store
-        .assign_card(
-            &access(&store, &scope(w.partner_a), w.program).await,
-            p.id,
-            None,
-        )
-        .await
-        .unwrap()
-        .id;
-    store
-        .adjust_funds(
-            &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
-            card,
-            w.fruits,
-            Cents(1_000),
-            "chargement manuel",
-        )
-        .await
-        .unwrap();
+    let (_, card) = w
+        .loaded_card(&store, 1, &someone(types[0].id, "W-1"), 1_000)
+        .await;
     let mut other = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut other)
@@ -897,37 +892,10 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let market = scope(w.market);
-        store
-            .create_card_batch(&access(&store, &op, w.program).await, 1)
-            .await
-            .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
-        let p = store
-            .create_participant(
-                &access(&store, &scope(w.partner_a), w.program).await,
-                &someone(types[0].id, "C-1"),
-            )
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(
-                &access(&store, &scope(w.partner_a), w.program).await,
-                p.id,
-                None,
-            )
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
-                card,
-                w.fruits,
-                Cents(5_000),
-                "chargement manuel",
-            )
-            .await
-            .unwrap();
+        let (_, card) = w
+            .loaded_card(&store, 1, &someone(types[0].id, "C-1"), 5_000)
+            .await;
         // May: 1,000 spent, 200 refunded. June: 300 spent.
         let sale = spend(&store, w.market, card, &[(w.fruits, 1_000)])
             .await
