@@ -1728,30 +1728,8 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
 
         // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store
-            .create_card_batch(&access(&store, &op, w.program).await, 1)
-            .await
-            .unwrap();
         let pa = scope(w.partner_a);
-        let p = store
-            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "G-1"))
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
-                card,
-                w.fruits,
-                Cents(1000),
-                "test",
-            )
-            .await
-            .unwrap();
+        let (p, card) = w.loaded_card(&store, 1, &someone(t, "G-1"), 1000).await;
         for (m, c) in [(w.market, 100), (north, 200), (south, 400)] {
             spend(&store, m, card, &[(w.fruits, c)]).await.unwrap();
         }
@@ -2076,30 +2054,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             Err(StoreError::Refused(Refusal::LoyaltyReserved))
         ));
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store
-            .create_card_batch(&access(&store, &op, w.program).await, 1)
-            .await
-            .unwrap();
-        let pa = scope(w.partner_a);
-        let p = store
-            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "D-1"))
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
-                card,
-                w.fruits,
-                Cents(500),
-                "test",
-            )
-            .await
-            .unwrap();
+        w.loaded_card(&store, 1, &someone(t, "D-1"), 500).await;
         assert!(matches!(
             store
                 .delete_product_group(&access(&store, &op, w.program).await, w.fruits)
