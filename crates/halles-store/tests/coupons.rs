@@ -2,7 +2,8 @@
 //! SQLite without it, and (when configured) PostgreSQL: a whole season with a moving clock, and
 //! registers racing to spend the same card.
 
-use halles_core::accounts::Lang;
+mod support;
+
 use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod, local_date};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
@@ -13,14 +14,11 @@ use halles_store::coupons::{
     ReportFilter, ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
-use halles_store::{Actor, Backend, Store, StoreError, TenantScope};
+use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
-
-fn scope(org: OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
+use support::{scope, season};
 
 /// The program `id` as `scope`'s organization reaches it.
 async fn access(store: &Store, scope: &TenantScope, id: ProgramId) -> ProgramScope {
@@ -32,21 +30,13 @@ fn noon(d: Date) -> Timestamp {
     halles_core::coupons::start_of(d) + SignedDuration::from_hours(12)
 }
 
+/// Runs `body` on every sale path, the clock at noon on May 20th, 2026.
 async fn on_every_db<F, Fut>(body: F)
 where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::every_sale_path().await {
-        let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
-        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        let in_place = db.options.sqlite_in_place && store.backend() == Backend::Sqlite;
-        assert_eq!(store.sells_in_place(), in_place, "on {}", db.label);
-        body(store.clone(), clock).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_sale_path(noon(date(2026, 5, 20)), body).await;
 }
 
 struct World {
@@ -63,13 +53,7 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| support::org(store, k, n);
     let operator = org(OrgKind::ProgramOperator, "Collectif").await;
     let partner_a = org(OrgKind::PartnerOrg, "Entraide A").await;
     let partner_b = org(OrgKind::PartnerOrg, "Maison B").await;
@@ -77,19 +61,7 @@ async fn world(store: &Store) -> World {
     let other_market = org(OrgKind::Market, "Marché hors programme").await;
     let funder = org(OrgKind::Funder, "Fondation").await;
     let program = store
-        .create_program(
-            &scope(operator),
-            &ProgramInput {
-                name: "Bonne Bouffe 2026".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 6, 1),
-                ends_on: date(2026, 10, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-        )
+        .create_program(&scope(operator), &season())
         .await
         .unwrap();
     for (m, r) in [
@@ -1461,13 +1433,9 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                 &op,
                 &ProgramInput {
                     name: "Avec NIP".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
                     anonymous: true,
                     pin_required: true,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await
@@ -1639,18 +1607,8 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
     on_every_db(|store, _clock| async move {
         let w = world(&store).await;
         let op = scope(w.operator);
-        let org = |k, n: &'static str| {
-            let store = store.clone();
-            async move {
-                store
-                    .create_organization(Actor::system(), k, n, Lang::Fr)
-                    .await
-                    .unwrap()
-                    .id
-            }
-        };
-        let north = org(OrgKind::Market, "Marché du Nord").await;
-        let south = org(OrgKind::Market, "Marché du Sud").await;
+        let north = support::org(&store, OrgKind::Market, "Marché du Nord").await;
+        let south = support::org(&store, OrgKind::Market, "Marché du Sud").await;
         for m in [north, south] {
             store
                 .add_program_member(
@@ -2408,13 +2366,8 @@ async fn an_anonymous_program_never_stores_identities() {
                 &op,
                 &ProgramInput {
                     name: "Anonyme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
                     anonymous: true,
-                    pin_required: false,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await
@@ -2554,13 +2507,9 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 &op,
                 &ProgramInput {
                     name: "Hors plateforme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
                     ends_on: date(2026, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
                     off_platform: true,
+                    ..season()
                 },
             )
             .await
@@ -2876,13 +2825,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
                 &op,
                 &ProgramInput {
                     name: "Programme 2".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await

@@ -1,7 +1,8 @@
 //! Food hub store tests on SQLite and (when configured) PostgreSQL: catalog, cycles,
 //! availability, price lists, orders, and the race for the last units.
 
-use halles_core::accounts::Lang;
+mod support;
+
 use halles_core::catalog::{Category, Origin, SaleUnit};
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
@@ -10,22 +11,14 @@ use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::TaxClass;
-use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
+use halles_core::{CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::{OrderFilter, OrderInput};
-use halles_store::testing::TestDb;
-use halles_store::{Actor, Store, StoreError, TenantScope};
-use jiff::{SignedDuration, Timestamp};
+use halles_store::{Store, StoreError};
+use jiff::SignedDuration;
 use std::sync::Arc;
-
-fn at(s: &str) -> Timestamp {
-    s.parse().unwrap()
-}
-
-fn scope(org: OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
+use support::{at, scope};
 
 fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
     ProductInput {
@@ -59,13 +52,7 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| support::org(store, k, n);
     let hub = org(OrgKind::Hub, "Pôle").await;
     let farm_a = org(OrgKind::Producer, "Ferme A").await;
     let farm_b = org(OrgKind::Producer, "Fromagerie B").await;
@@ -163,19 +150,13 @@ async fn world(store: &Store) -> World {
     }
 }
 
+/// Runs `body` on every database, the clock on Saturday, November 28th, 2026.
 async fn on_every_db<F, Fut>(body: F)
 where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::all().await {
-        let clock = Arc::new(ManualClock::new(at("2026-11-28T14:00:00Z")));
-        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        body(store.clone(), clock).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_db(at("2026-11-28T14:00:00Z"), body).await;
 }
 
 #[tokio::test]
