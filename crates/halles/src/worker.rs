@@ -103,7 +103,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
 /// Turns the standing orders of a cycle that just opened into orders; the store records each
 /// run's event, whose delivery tells the buyer.
 pub async fn standing_orders(store: &Store, hub: halles_core::OrgId, cycle: halles_core::CycleId) {
-    if let Err(e) = store.run_standing_orders(hub, cycle).await {
+    let scope = halles_store::TenantScope::checked(hub, halles_store::Actor::system());
+    let ran = match store.own_hub(&scope).await {
+        Ok(hs) => store.run_standing_orders(&hs, cycle).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = ran {
         tracing::warn!(%hub, %cycle, error = %e, "could not run standing orders");
     }
 }

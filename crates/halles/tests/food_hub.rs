@@ -625,8 +625,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let placed = app
             .store
             .place_order_keyed(
-                &scope,
-                w.hub,
+                &app.store.hub_scope(&scope, w.hub).await.unwrap(),
                 halles_core::CycleId(w.cycle),
                 &input,
                 Some(key("k-panne", &body)),

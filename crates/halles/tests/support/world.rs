@@ -387,7 +387,7 @@ impl HubWeek {
             .await;
         app.user(people::KITCHEN, Some((cpe.id, Role::Admin))).await;
         app.user(people::FARMER, Some((farm.id, Role::Admin))).await;
-        let h = scope(hub.id);
+        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
         for p in [farm.id, dairy.id] {
             app.store.link_producer(&h, p).await.unwrap();
         }
