@@ -71,7 +71,7 @@ async fn world(store: &Store) -> World {
         (funder, ProgramRole::Funder),
     ] {
         store
-            .add_program_member(&access(&store, &scope(operator), program).await, m, r)
+            .add_program_member(&access(store, &scope(operator), program).await, m, r)
             .await
             .unwrap();
     }
@@ -79,7 +79,7 @@ async fn world(store: &Store) -> World {
     assert!(matches!(
         store
             .add_program_member(
-                &access(&store, &scope(operator), program).await,
+                &access(store, &scope(operator), program).await,
                 other_market,
                 ProgramRole::Partner
             )
