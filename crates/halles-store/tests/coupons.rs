@@ -2,7 +2,8 @@
 //! SQLite without it, and (when configured) PostgreSQL: a whole season with a moving clock, and
 //! registers racing to spend the same card.
 
-use halles_core::accounts::Lang;
+mod support;
+
 use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, ReportPeriod, local_date};
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
@@ -14,13 +15,15 @@ use halles_store::coupons::{
     ReportFilter, ScheduleInput, TransactionFilter,
 };
 use halles_store::testing::TestDb;
-use halles_store::{Actor, Backend, Store, StoreError, TenantScope};
+use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
+use support::{scope, season};
 
-fn scope(org: OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
+/// The program `id` as `scope`'s organization reaches it.
+async fn access(store: &Store, scope: &TenantScope, id: ProgramId) -> ProgramScope {
+    store.program_access(scope, id).await.unwrap()
 }
 
 /// The program as its operator reaches it.
@@ -42,21 +45,13 @@ fn noon(d: Date) -> Timestamp {
     halles_core::coupons::start_of(d) + SignedDuration::from_hours(12)
 }
 
+/// Runs `body` on every sale path, the clock at noon on May 20th, 2026.
 async fn on_every_db<F, Fut>(body: F)
 where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::every_sale_path().await {
-        let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
-        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        let in_place = db.options.sqlite_in_place && store.backend() == Backend::Sqlite;
-        assert_eq!(store.sells_in_place(), in_place, "on {}", db.label);
-        body(store.clone(), clock).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_sale_path(noon(date(2026, 5, 20)), body).await;
 }
 
 struct World {
@@ -73,13 +68,7 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| support::org(store, k, n);
     let operator = org(OrgKind::ProgramOperator, "Collectif").await;
     let partner_a = org(OrgKind::PartnerOrg, "Entraide A").await;
     let partner_b = org(OrgKind::PartnerOrg, "Maison B").await;
@@ -87,19 +76,7 @@ async fn world(store: &Store) -> World {
     let other_market = org(OrgKind::Market, "Marché hors programme").await;
     let funder = org(OrgKind::Funder, "Fondation").await;
     let program = store
-        .create_program(
-            &scope(operator),
-            &ProgramInput {
-                name: "Bonne Bouffe 2026".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 6, 1),
-                ends_on: date(2026, 10, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
-            },
-        )
+        .create_program(&scope(operator), &season())
         .await
         .unwrap();
     for (m, r) in [
@@ -109,14 +86,7 @@ async fn world(store: &Store) -> World {
         (funder, ProgramRole::Funder),
     ] {
         store
-            .add_program_member(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
-                m,
-                r,
-            )
+            .add_program_member(&access(store, &scope(operator), program).await, m, r)
             .await
             .unwrap();
     }
@@ -124,10 +94,7 @@ async fn world(store: &Store) -> World {
     assert!(matches!(
         store
             .add_program_member(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
+                &access(store, &scope(operator), program).await,
                 other_market,
                 ProgramRole::Partner
             )
@@ -148,6 +115,29 @@ async fn world(store: &Store) -> World {
         fruits: groups[0].id,
         dairy: groups[1].id,
         loyalty: groups[2].id,
+    }
+}
+
+impl World {
+    /// A batch of `batch` cards; `who` becomes a participant of partner A and gets the batch's
+    /// first card, loaded by the operator with `cents` of fruits.
+    async fn loaded_card(
+        &self,
+        store: &Store,
+        batch: u32,
+        who: &ParticipantInput,
+        cents: i64,
+    ) -> (halles_store::coupons::Participant, CardId) {
+        let op = access(store, &scope(self.operator), self.program).await;
+        let partner = access(store, &scope(self.partner_a), self.program).await;
+        store.create_card_batch(&op, batch).await.unwrap();
+        let p = store.create_participant(&partner, who).await.unwrap();
+        let card = store.assign_card(&partner, p.id, None).await.unwrap().id;
+        store
+            .adjust_funds(&op, card, self.fruits, Cents(cents), "chargement manuel")
+            .await
+            .unwrap();
+        (p, card)
     }
 }
 
@@ -270,7 +260,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Twice a month, 30-day expiry, carry-over: 6 loads from June to August.
         let s1 = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -293,7 +283,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // Monthly, replaced by each load, everything expires after October 31st.
         let s2 = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Saison".into(),
                     starts_on: date(2026, 6, 1),
@@ -312,10 +302,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_a,
                 Cents(20_000),
@@ -324,10 +311,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s2).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s2).await.unwrap().program).await,
                 s2,
                 w.partner_a,
                 Cents(10_000),
@@ -336,10 +320,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_b,
                 Cents(5_000),
@@ -348,58 +329,37 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         let pa = scope(w.partner_a);
         let p1 = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "A-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "A-1"))
             .await
             .unwrap();
         let p2 = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(two, "A-2"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(two, "A-2"))
             .await
             .unwrap();
         assert_eq!(p1.code.len(), 8);
         // The first identifier is unique within the organization.
         assert!(matches!(
             store
-                .create_participant(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    &someone(one, "A-1")
-                )
+                .create_participant(&access(&store, &pa, w.program).await, &someone(one, "A-1"))
                 .await,
             Err(StoreError::Invalid(f)) if f == [FieldError::refused("id1", Refusal::DuplicateId1)]
         ));
         // Partner B never sees partner A's participants; a market sees none at all.
         assert!(
             store
-                .participant(
-                    &store
-                        .program_access(&scope(w.partner_b), w.program)
-                        .await
-                        .unwrap(),
-                    p1.id
-                )
+                .participant(&access(&store, &scope(w.partner_b), w.program).await, p1.id)
                 .await
                 .is_err()
         );
         assert!(
             store
-                .participants(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
-                    ""
-                )
+                .participants(&access(&store, &scope(w.market), w.program).await, "")
                 .await
                 .is_err()
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&op, w.program).await.unwrap(), "A-")
+                .participants(&access(&store, &op, w.program).await, "A-")
                 .await
                 .unwrap()
                 .len(),
@@ -410,10 +370,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p1.id,
                     false,
@@ -426,10 +383,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert!(matches!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     false,
@@ -440,10 +394,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         ));
         store
             .move_envelope(
-                &store
-                    .program_access(&op, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 w.partner_b,
                 w.partner_a,
@@ -454,10 +405,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert_eq!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     false,
@@ -469,10 +417,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s2).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s2).await.unwrap().program).await,
                 s2,
                 p1.id,
                 false,
@@ -482,10 +427,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             .unwrap();
         let forecast = store
             .forecast(
-                &store
-                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 p1.id,
             )
@@ -504,16 +446,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         );
 
         let (_, cards) = store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 6)
+            .create_card_batch(&access(&store, &op, w.program).await, 6)
             .await
             .unwrap();
         assert!(cards.iter().all(|c| c.status == CardStatus::Unassigned));
         let card1 = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p1.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p1.id, None)
             .await
             .unwrap();
         assert_eq!(card1.id, cards[0].id);
@@ -589,19 +527,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         // June 10th: P2 gets a card, and a catch-up of the missed June 1st load.
         run_until(&store, &clock, date(2026, 6, 10)).await;
         let card2 = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p2.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p2.id, None)
             .await
             .unwrap();
         store
             .reissue_load(
-                &store
-                    .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                 s1,
                 p2.id,
                 date(2026, 6, 1),
@@ -612,10 +543,7 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         assert!(matches!(
             store
                 .reissue_load(
-                    &store
-                        .program_access(&pa, store.schedule(s1).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s1).await.unwrap().program).await,
                     s1,
                     p2.id,
                     date(2026, 6, 1)
@@ -676,10 +604,12 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
         run_until(&store, &clock, date(2026, 7, 5)).await;
         let card3 = store
             .replace_lost_card(
-                &store
-                    .program_access(&pa, store.card(&pa, card1.id).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(
+                    &store,
+                    &pa,
+                    store.card(&pa, card1.id).await.unwrap().program,
+                )
+                .await,
                 card1.id,
                 None,
             )
@@ -900,26 +830,20 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let (_, cards) = store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
         let p = store
             .create_participant(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 &someone(types[0].id, "R-1"),
             )
             .await
             .unwrap();
         let card = store
             .assign_card(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
+                &access(&store, &scope(w.partner_a), w.program).await,
                 p.id,
                 None,
             )
@@ -928,10 +852,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
                 Cents(10_000),
@@ -941,10 +862,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
             .unwrap();
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.loyalty,
                 Cents(1_000),
@@ -955,10 +873,12 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         // A gift card spends loyalty funds for any group.
         store
             .load_gift_card(
-                &store
-                    .program_access(&op, store.card(&op, cards[1].id).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(
+                    &store,
+                    &op,
+                    store.card(&op, cards[1].id).await.unwrap().program,
+                )
+                .await,
                 cards[1].id,
                 Cents(500),
                 "cadeau",
@@ -1005,10 +925,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         // A disabled card is refused with its state.
         store
             .set_card_enabled(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 false,
             )
@@ -1020,10 +937,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
         ));
         store
             .set_card_enabled(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 true,
             )
@@ -1052,47 +966,10 @@ async fn a_sale_waits_for_another_writer(db: TestDb) {
     let clock = Arc::new(ManualClock::new(noon(date(2026, 5, 20))));
     let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
     let w = world(&store).await;
-    let op = scope(w.operator);
-    store
-        .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
-        .await
-        .unwrap();
     let types = store.participant_types(w.program).await.unwrap();
-    let p = store
-        .create_participant(
-            &store
-                .program_access(&scope(w.partner_a), w.program)
-                .await
-                .unwrap(),
-            &someone(types[0].id, "W-1"),
-        )
-        .await
-        .unwrap();
-    let card = store
-        .assign_card(
-            &store
-                .program_access(&scope(w.partner_a), w.program)
-                .await
-                .unwrap(),
-            p.id,
-            None,
-        )
-        .await
-        .unwrap()
-        .id;
-    store
-        .adjust_funds(
-            &store
-                .program_access(&op, store.card(&op, card).await.unwrap().program)
-                .await
-                .unwrap(),
-            card,
-            w.fruits,
-            Cents(1_000),
-            "chargement manuel",
-        )
-        .await
-        .unwrap();
+    let (_, card) = w
+        .loaded_card(&store, 1, &someone(types[0].id, "W-1"), 1_000)
+        .await;
     let mut other = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut other)
@@ -1132,46 +1009,10 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         let w = world(&store).await;
         let op = scope(w.operator);
         let market = scope(w.market);
-        store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
-            .await
-            .unwrap();
         let types = store.participant_types(w.program).await.unwrap();
-        let p = store
-            .create_participant(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
-                &someone(types[0].id, "C-1"),
-            )
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(
-                &store
-                    .program_access(&scope(w.partner_a), w.program)
-                    .await
-                    .unwrap(),
-                p.id,
-                None,
-            )
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                card,
-                w.fruits,
-                Cents(5_000),
-                "chargement manuel",
-            )
-            .await
-            .unwrap();
+        let (_, card) = w
+            .loaded_card(&store, 1, &someone(types[0].id, "C-1"), 5_000)
+            .await;
         // May: 1,000 spent, 200 refunded. June: 300 spent.
         let sale = spend(&store, w.market, card, &[(w.fruits, 1_000)])
             .await
@@ -1185,7 +1026,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             .await
             .unwrap();
         let periods = store
-            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .owed_periods(&access(&store, &market, w.program).await)
             .await
             .unwrap();
         assert_eq!(periods.len(), 1, "June is not closed yet");
@@ -1210,7 +1051,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 5),
                     "",
                 )
@@ -1220,7 +1061,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 6, 1),
                     "",
                 )
@@ -1230,7 +1071,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 4, 1),
                     "",
                 )
@@ -1241,10 +1082,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert!(matches!(
             store
                 .file_claim(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     date(2026, 5, 1),
                     ""
                 )
@@ -1253,19 +1091,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         ));
         assert!(matches!(
             store
-                .claims(
-                    &store
-                        .program_access(&scope(w.funder), w.program)
-                        .await
-                        .unwrap(),
-                    None
-                )
+                .claims(&access(&store, &scope(w.funder), w.program).await, None)
                 .await,
             Err(StoreError::NotFound)
         ));
         let first = store
             .file_claim(
-                &store.program_access(&market, w.program).await.unwrap(),
+                &access(&store, &market, w.program).await,
                 date(2026, 5, 1),
                 "  Mai  ",
             )
@@ -1278,7 +1110,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 1),
                     "",
                 )
@@ -1289,7 +1121,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert!(
             store
                 .decide_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     first.id,
                     true,
                     ""
@@ -1299,18 +1131,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         refused(
             store
-                .decide_claim(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    first.id,
-                    false,
-                    " ",
-                )
+                .decide_claim(&access(&store, &op, w.program).await, first.id, false, " ")
                 .await,
             "reason_required",
         );
         let r = store
             .decide_claim(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 first.id,
                 false,
                 "Facture manquante",
@@ -1320,7 +1147,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         assert_eq!(r.status, ClaimStatus::Rejected);
         let again = store
             .file_claim(
-                &store.program_access(&market, w.program).await.unwrap(),
+                &access(&store, &market, w.program).await,
                 date(2026, 5, 1),
                 "Avec facture",
             )
@@ -1332,16 +1159,13 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         settings.report_period = ReportPeriod::Week;
         store
-            .update_program(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &settings,
-            )
+            .update_program(&access(&store, &op, w.program).await, &settings)
             .await
             .unwrap();
         refused(
             store
                 .file_claim(
-                    &store.program_access(&market, w.program).await.unwrap(),
+                    &access(&store, &market, w.program).await,
                     date(2026, 5, 18),
                     "",
                 )
@@ -1350,40 +1174,29 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         settings.report_period = ReportPeriod::Month;
         store
-            .update_program(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &settings,
-            )
+            .update_program(&access(&store, &op, w.program).await, &settings)
             .await
             .unwrap();
         refused(
             store
-                .create_payment_batch(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    &[again.id],
-                )
+                .create_payment_batch(&access(&store, &op, w.program).await, &[again.id])
                 .await,
             "claim_not_approved",
         );
         refused(
             store
-                .create_payment_batch(&store.program_access(&op, w.program).await.unwrap(), &[])
+                .create_payment_batch(&access(&store, &op, w.program).await, &[])
                 .await,
             "no_claims",
         );
         store
-            .decide_claim(
-                &store.program_access(&op, w.program).await.unwrap(),
-                again.id,
-                true,
-                "",
-            )
+            .decide_claim(&access(&store, &op, w.program).await, again.id, true, "")
             .await
             .unwrap();
         refused(
             store
                 .decide_claim(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     again.id,
                     false,
                     "non",
@@ -1392,26 +1205,20 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             "claim_decided",
         );
         let batch = store
-            .create_payment_batch(
-                &store.program_access(&op, w.program).await.unwrap(),
-                &[again.id, again.id],
-            )
+            .create_payment_batch(&access(&store, &op, w.program).await, &[again.id, again.id])
             .await
             .unwrap();
         assert_eq!((batch.total, batch.claims), (Cents(800), 1));
         assert_eq!(batch.status, BatchStatus::Open);
         refused(
             store
-                .create_payment_batch(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    &[again.id],
-                )
+                .create_payment_batch(&access(&store, &op, w.program).await, &[again.id])
                 .await,
             "claim_not_approved",
         );
         let (_, paid) = store
             .mark_batch_paid(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 batch.id,
                 date(2026, 6, 10),
                 " VIR-0042 ",
@@ -1423,7 +1230,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         refused(
             store
                 .mark_batch_paid(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     batch.id,
                     date(2026, 6, 10),
                     "",
@@ -1432,31 +1239,25 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
             "batch_paid",
         );
         let (b, _) = store
-            .payment_batch(
-                &store.program_access(&op, w.program).await.unwrap(),
-                batch.id,
-            )
+            .payment_batch(&access(&store, &op, w.program).await, batch.id)
             .await
             .unwrap();
         assert_eq!(b.reference, "VIR-0042");
         assert_eq!(b.paid_on, Some(date(2026, 6, 10)));
         let mine = store
-            .claims(
-                &store.program_access(&market, w.program).await.unwrap(),
-                None,
-            )
+            .claims(&access(&store, &market, w.program).await, None)
             .await
             .unwrap();
         assert_eq!(mine.len(), 2);
         let periods = store
-            .owed_periods(&store.program_access(&market, w.program).await.unwrap())
+            .owed_periods(&access(&store, &market, w.program).await)
             .await
             .unwrap();
         assert_eq!(periods[0].claim, Some((again.id, ClaimStatus::Paid)));
         assert_eq!(
             store
                 .claims(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     Some(ClaimStatus::Paid)
                 )
                 .await
@@ -1466,7 +1267,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         assert_eq!(
             store
-                .payment_batches(&store.program_access(&op, w.program).await.unwrap())
+                .payment_batches(&access(&store, &op, w.program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1474,7 +1275,7 @@ async fn a_market_claims_a_closed_period_and_the_operator_pays_it_in_a_batch() {
         );
         assert!(
             store
-                .payment_batches(&store.program_access(&market, w.program).await.unwrap())
+                .payment_batches(&access(&store, &market, w.program).await)
                 .await
                 .is_err()
         );
@@ -1522,13 +1323,7 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         );
         // Markets claimed their closed months; the oldest are paid in one batch.
         let claims = store
-            .claims(
-                &store
-                    .program_access(&scope(operator), program)
-                    .await
-                    .unwrap(),
-                None,
-            )
+            .claims(&access(&store, &scope(operator), program).await, None)
             .await
             .unwrap();
         let has = |st| claims.iter().any(|c| c.status == st);
@@ -1539,12 +1334,7 @@ async fn the_demo_season_reconciles_with_its_ledger() {
         );
         assert_eq!(
             store
-                .payment_batches(
-                    &store
-                        .program_access(&scope(operator), program)
-                        .await
-                        .unwrap()
-                )
+                .payment_batches(&access(&store, &scope(operator), program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1564,7 +1354,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         let types = store.participant_types(w.program).await.unwrap();
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -1582,10 +1372,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // Room for two people of type 1 (2 loads of 10 $ each).
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(4000),
@@ -1595,7 +1382,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         let pa = scope(w.partner_a);
         store
             .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &someone(types[0].id, "X-1"),
             )
             .await
@@ -1621,7 +1408,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         ];
         let report = store
             .import_participants(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &rows,
                 "programme",
                 Some(s),
@@ -1646,7 +1433,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(!report.applied);
         assert_eq!(
             store
-                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pa, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1656,7 +1443,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // The two good rows alone go in, enrolled, in one go.
         let report = store
             .import_participants(
-                &store.program_access(&pa, w.program).await.unwrap(),
+                &access(&store, &pa, w.program).await,
                 &rows[..2],
                 "programme",
                 Some(s),
@@ -1673,7 +1460,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&pa, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pa, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1688,10 +1475,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(
             store
                 .import_participants(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.market), w.program).await,
                     &rows,
                     "p",
                     None,
@@ -1703,19 +1487,13 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         // An envelope with enrolments stays; an unused one can be deleted, by the operator only.
         assert!(matches!(
             store
-                .delete_envelope(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    env[0].id
-                )
+                .delete_envelope(&access(&store, &op, w.program).await, env[0].id)
                 .await,
             Err(StoreError::Refused(Refusal::EnvelopeInUse))
         ));
         let unused = store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_b,
                 Cents(1000),
@@ -1725,10 +1503,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(matches!(
             store
                 .delete_envelope(
-                    &store
-                        .program_access(&scope(w.partner_b), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_b), w.program).await,
                     unused
                 )
                 .await,
@@ -1742,7 +1517,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             Err(StoreError::NotFound)
         ));
         store
-            .delete_envelope(&store.program_access(&op, w.program).await.unwrap(), unused)
+            .delete_envelope(&access(&store, &op, w.program).await, unused)
             .await
             .unwrap();
         assert!(
@@ -1761,7 +1536,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
             .collect();
         let report = store
             .import_participants(
-                &store.program_access(&pb, w.program).await.unwrap(),
+                &access(&store, &pb, w.program).await,
                 &many,
                 "Programme",
                 None,
@@ -1772,7 +1547,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         assert!(report.applied);
         assert_eq!(
             store
-                .all_participants(&store.program_access(&pb, w.program).await.unwrap())
+                .all_participants(&access(&store, &pb, w.program).await)
                 .await
                 .unwrap()
                 .len(),
@@ -1780,7 +1555,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         assert_eq!(
             store
-                .participants(&store.program_access(&pb, w.program).await.unwrap(), "")
+                .participants(&access(&store, &pb, w.program).await, "")
                 .await
                 .unwrap()
                 .len(),
@@ -1788,7 +1563,7 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
         );
         let again = store
             .import_participants(
-                &store.program_access(&pb, w.program).await.unwrap(),
+                &access(&store, &pb, w.program).await,
                 &many[..1],
                 "Programme",
                 None,
@@ -1815,20 +1590,16 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                 &op,
                 &ProgramInput {
                     name: "Avec NIP".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
                     anonymous: true,
                     pin_required: true,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.partner_a,
                 ProgramRole::Partner,
             )
@@ -1836,7 +1607,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.market,
                 ProgramRole::Market,
             )
@@ -1845,32 +1616,22 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let fruits = store.product_groups(program).await.unwrap()[0].id;
         let t = store.participant_types(program).await.unwrap()[0].id;
         store
-            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 1)
+            .create_card_batch(&access(&store, &op, program).await, 1)
             .await
             .unwrap();
         let pa = scope(w.partner_a);
         let p = store
-            .create_participant(
-                &store.program_access(&pa, program).await.unwrap(),
-                &someone(t, "P-1"),
-            )
+            .create_participant(&access(&store, &pa, program).await, &someone(t, "P-1"))
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, program).await, p.id, None)
             .await
             .unwrap()
             .id;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 fruits,
                 Cents(1000),
@@ -1893,10 +1654,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         assert!(matches!(
             store
                 .set_card_pin(
-                    &store
-                        .program_access(&pa, store.card(&pa, card).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.card(&pa, card).await.unwrap().program).await,
                     card,
                     "12a4"
                 )
@@ -1905,10 +1663,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         ));
         store
             .set_card_pin(
-                &store
-                    .program_access(&pa, store.card(&pa, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.card(&pa, card).await.unwrap().program).await,
                 card,
                 "2468",
             )
@@ -2009,22 +1764,12 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
     on_every_db(|store, _clock| async move {
         let w = world(&store).await;
         let op = scope(w.operator);
-        let org = |k, n: &'static str| {
-            let store = store.clone();
-            async move {
-                store
-                    .create_organization(Actor::system(), k, n, Lang::Fr)
-                    .await
-                    .unwrap()
-                    .id
-            }
-        };
-        let north = org(OrgKind::Market, "Marché du Nord").await;
-        let south = org(OrgKind::Market, "Marché du Sud").await;
+        let north = support::org(&store, OrgKind::Market, "Marché du Nord").await;
+        let south = support::org(&store, OrgKind::Market, "Marché du Sud").await;
         for m in [north, south] {
             store
                 .add_program_member(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     m,
                     ProgramRole::Market,
                 )
@@ -2035,7 +1780,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .create_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     "Quartiers",
                     Some(w.partner_a)
                 )
@@ -2045,10 +1790,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .create_market_group(
-                    &store
-                        .program_access(&scope(w.market), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.market), w.program).await,
                     "Quartiers",
                     None
                 )
@@ -2057,7 +1799,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         ));
         let group = store
             .create_market_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Quartiers",
                 Some(w.market),
             )
@@ -2065,21 +1807,13 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             .unwrap();
         assert!(matches!(
             store
-                .create_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    "Quartiers",
-                    None
-                )
+                .create_market_group(&access(&store, &op, w.program).await, "Quartiers", None)
                 .await,
             Err(StoreError::Refused(Refusal::NameTaken))
         ));
         for m in [w.market, north] {
             store
-                .set_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    m,
-                    Some(group),
-                )
+                .set_market_group(&access(&store, &op, w.program).await, m, Some(group))
                 .await
                 .unwrap();
         }
@@ -2087,7 +1821,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         assert!(matches!(
             store
                 .set_market_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.other_market,
                     Some(group)
                 )
@@ -2109,40 +1843,8 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
 
         // One card spends 1 $ at the manager's market, 2 $ at the north, 4 $ at the south.
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
-            .await
-            .unwrap();
         let pa = scope(w.partner_a);
-        let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "G-1"),
-            )
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                card,
-                w.fruits,
-                Cents(1000),
-                "test",
-            )
-            .await
-            .unwrap();
+        let (p, card) = w.loaded_card(&store, 1, &someone(t, "G-1"), 1000).await;
         for (m, c) in [(w.market, 100), (north, 200), (south, 400)] {
             spend(&store, m, card, &[(w.fruits, c)]).await.unwrap();
         }
@@ -2293,11 +1995,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Partner A sends its participants to the north only: the card is refused elsewhere,
         // before anything moves; with no market ticked, every market takes it again.
         store
-            .set_partner_markets(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_a,
-                &[north],
-            )
+            .set_partner_markets(&access(&store, &op, w.program).await, w.partner_a, &[north])
             .await
             .unwrap();
         assert!(matches!(
@@ -2312,18 +2010,14 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // Only the operator links, and only the program's own partners and markets.
         assert!(
             store
-                .set_partner_markets(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    w.partner_a,
-                    &[]
-                )
+                .set_partner_markets(&access(&store, &pa, w.program).await, w.partner_a, &[])
                 .await
                 .is_err()
         );
         assert!(matches!(
             store
                 .set_partner_markets(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.partner_a,
                     &[w.other_market]
                 )
@@ -2331,11 +2025,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             Err(StoreError::NotFound)
         ));
         store
-            .set_partner_markets(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_a,
-                &[],
-            )
+            .set_partner_markets(&access(&store, &op, w.program).await, w.partner_a, &[])
             .await
             .unwrap();
         spend(&store, w.market, card, &[(w.fruits, 50)])
@@ -2345,10 +2035,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
         // market taken out redeems no more and manages nothing.
         assert!(matches!(
             store
-                .remove_program_member(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.partner_a
-                )
+                .remove_program_member(&access(&store, &op, w.program).await, w.partner_a)
                 .await,
             Err(StoreError::Refused(Refusal::MemberInUse))
         ));
@@ -2360,28 +2047,18 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             Err(StoreError::Refused(Refusal::OrgInUse))
         ));
         store
-            .remove_program_member(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.partner_b,
-            )
+            .remove_program_member(&access(&store, &op, w.program).await, w.partner_b)
             .await
             .unwrap();
         assert!(
             store
-                .remove_program_member(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    w.funder
-                )
+                .remove_program_member(&access(&store, &pa, w.program).await, w.funder)
                 .await
                 .is_err()
         );
         // Taken out of the group, the north is no longer the manager's to read.
         store
-            .set_market_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                north,
-                None,
-            )
+            .set_market_group(&access(&store, &op, w.program).await, north, None)
             .await
             .unwrap();
         assert_eq!(
@@ -2390,10 +2067,7 @@ async fn a_market_group_manager_reads_its_markets_sales_and_no_one_elses() {
             "its first sale and the one after the links were lifted"
         );
         store
-            .remove_program_member(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.market,
-            )
+            .remove_program_member(&access(&store, &op, w.program).await, w.market)
             .await
             .unwrap();
         assert!(
@@ -2428,7 +2102,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         let op = scope(w.operator);
         store
             .rename_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 w.dairy,
                 "Laitiers",
                 "Dairy",
@@ -2446,7 +2120,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         assert!(matches!(
             store
                 .rename_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
+                    &access(&store, &op, w.program).await,
                     w.dairy,
                     &fruits_name,
                     ""
@@ -2456,12 +2130,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         ));
         assert!(matches!(
             store
-                .rename_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.dairy,
-                    " ",
-                    ""
-                )
+                .rename_product_group(&access(&store, &op, w.program).await, w.dairy, " ", "")
                 .await,
             Err(StoreError::Refused(Refusal::NameRequired))
         ));
@@ -2469,10 +2138,7 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
         assert!(matches!(
             store
                 .rename_product_group(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     w.dairy,
                     "X",
                     ""
@@ -2481,28 +2147,20 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             Err(StoreError::NotFound)
         ));
         store
-            .move_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.dairy,
-                true,
-            )
+            .move_product_group(&access(&store, &op, w.program).await, w.dairy, true)
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // The first one cannot go higher.
         store
-            .move_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
-                w.dairy,
-                true,
-            )
+            .move_product_group(&access(&store, &op, w.program).await, w.dairy, true)
             .await
             .unwrap();
         assert_eq!(first(store.clone()).await[0].id, w.dairy);
         // An unused group goes; the loyalty group and a group with money on a card stay.
         let bread = store
             .add_product_group(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Pain",
                 "Bread",
                 "#795548",
@@ -2510,59 +2168,20 @@ async fn product_groups_are_renamed_reordered_and_deleted_only_when_unused() {
             .await
             .unwrap();
         store
-            .delete_product_group(&store.program_access(&op, w.program).await.unwrap(), bread)
+            .delete_product_group(&access(&store, &op, w.program).await, bread)
             .await
             .unwrap();
         assert!(matches!(
             store
-                .delete_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.loyalty
-                )
+                .delete_product_group(&access(&store, &op, w.program).await, w.loyalty)
                 .await,
             Err(StoreError::Refused(Refusal::LoyaltyReserved))
         ));
         let t = store.participant_types(w.program).await.unwrap()[0].id;
-        store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 1)
-            .await
-            .unwrap();
-        let pa = scope(w.partner_a);
-        let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "D-1"),
-            )
-            .await
-            .unwrap();
-        let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
-            .await
-            .unwrap()
-            .id;
-        store
-            .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card).await.unwrap().program)
-                    .await
-                    .unwrap(),
-                card,
-                w.fruits,
-                Cents(500),
-                "test",
-            )
-            .await
-            .unwrap();
+        w.loaded_card(&store, 1, &someone(t, "D-1"), 500).await;
         assert!(matches!(
             store
-                .delete_product_group(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    w.fruits
-                )
+                .delete_product_group(&access(&store, &op, w.program).await, w.fruits)
                 .await,
             Err(StoreError::Refused(Refusal::GroupInUse))
         ));
@@ -2578,7 +2197,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         let op = scope(w.operator);
         let big = store
             .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Famille de 5 et plus",
                 "",
                 "5+",
@@ -2594,22 +2213,14 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         assert_eq!(types.last().map(|t| t.id), Some(big), "added at the end");
         assert!(matches!(
             store
-                .add_participant_type(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    "Autre",
-                    "",
-                    "5+"
-                )
+                .add_participant_type(&access(&store, &op, w.program).await, "Autre", "", "5+")
                 .await,
             Err(StoreError::Refused(Refusal::DuplicateMatchKey))
         ));
         assert!(matches!(
             store
                 .add_participant_type(
-                    &store
-                        .program_access(&scope(w.partner_a), w.program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &scope(w.partner_a), w.program).await,
                     "X",
                     "",
                     "x"
@@ -2619,7 +2230,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         ));
         store
             .update_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 big,
                 "Grande famille",
                 "Large family",
@@ -2640,13 +2251,7 @@ async fn participant_types_are_added_and_renamed_with_unique_import_keys() {
         );
         assert!(matches!(
             store
-                .update_participant_type(
-                    &store.program_access(&op, w.program).await.unwrap(),
-                    big,
-                    "",
-                    "",
-                    ""
-                )
+                .update_participant_type(&access(&store, &op, w.program).await, big, "", "", "")
                 .await,
             Err(StoreError::Refused(Refusal::NameRequired))
         ));
@@ -2665,7 +2270,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Monthly, 10.00 (one person) or 20.00 (two persons), at most 4 loads.
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Été".into(),
                     starts_on: date(2026, 6, 1),
@@ -2682,10 +2287,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(8_000),
@@ -2703,18 +2305,12 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .unwrap()
         };
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "M-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "M-1"))
             .await
             .unwrap();
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 false,
@@ -2727,10 +2323,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Fewer loads give money back; more than the schedule's maximum is refused.
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 2,
@@ -2741,10 +2334,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert_eq!(
             store
                 .forecast(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id
                 )
@@ -2756,10 +2346,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     5
@@ -2770,10 +2357,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     0
@@ -2785,13 +2369,12 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         assert!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(
-                            &scope(w.partner_b),
-                            store.schedule(s).await.unwrap().program
-                        )
-                        .await
-                        .unwrap(),
+                    &access(
+                        &store,
+                        &scope(w.partner_b),
+                        store.schedule(s).await.unwrap().program
+                    )
+                    .await,
                     s,
                     p.id,
                     3
@@ -2804,21 +2387,14 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         let mut input = someone(two, "M-1");
         input.name = "Nouveau nom".into();
         store
-            .update_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                &input,
-            )
+            .update_participant(&access(&store, &pa, w.program).await, p.id, &input)
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
         // Back to 4 loads would need 8,000 for them alone: still within the 8,000 budget.
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 4,
@@ -2827,19 +2403,13 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert_eq!(reserved().await, 8_000);
         let q = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(one, "M-2"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(one, "M-2"))
             .await
             .unwrap();
         assert!(matches!(
             store
                 .enrol_in_schedule(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     q.id,
                     false,
@@ -2850,10 +2420,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         ));
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 3,
@@ -2864,25 +2431,18 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
 
         // After two loads ran, the maximum cannot go below two.
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap();
         run_until(&store, &clock, date(2026, 7, 2)).await;
         assert!(matches!(
             store
                 .set_max_loads(
-                    &store
-                        .program_access(&pa, store.schedule(s).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
                     1
@@ -2892,10 +2452,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         ));
         store
             .set_max_loads(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 2,
@@ -2907,7 +2464,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         // Participant types: one in use cannot be deleted, an unused one can.
         let spare = store
             .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 "Inutilisé",
                 "",
                 "spare",
@@ -2916,21 +2473,18 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert!(matches!(
             store
-                .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), two)
+                .delete_participant_type(&access(&store, &op, w.program).await, two)
                 .await,
             Err(StoreError::Refused(Refusal::TypeInUse))
         ));
         assert!(
             store
-                .delete_participant_type(
-                    &store.program_access(&pa, w.program).await.unwrap(),
-                    spare
-                )
+                .delete_participant_type(&access(&store, &pa, w.program).await, spare)
                 .await
                 .is_err()
         );
         store
-            .delete_participant_type(&store.program_access(&op, w.program).await.unwrap(), spare)
+            .delete_participant_type(&access(&store, &op, w.program).await, spare)
             .await
             .unwrap();
         assert!(
@@ -2942,12 +2496,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                 .any(|t| t.id == spare)
         );
         let again = store
-            .add_participant_type(
-                &store.program_access(&op, w.program).await.unwrap(),
-                "Autre",
-                "",
-                "autre",
-            )
+            .add_participant_type(&access(&store, &op, w.program).await, "Autre", "", "autre")
             .await
             .unwrap();
         let positions: Vec<i64> = store
@@ -2986,20 +2535,15 @@ async fn an_anonymous_program_never_stores_identities() {
                 &op,
                 &ProgramInput {
                     name: "Anonyme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
                     anonymous: true,
-                    pin_required: false,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await
             .unwrap();
         store
             .add_program_member(
-                &store.program_access(&op, program).await.unwrap(),
+                &access(&store, &op, program).await,
                 w.partner_a,
                 ProgramRole::Partner,
             )
@@ -3011,7 +2555,7 @@ async fn an_anonymous_program_never_stores_identities() {
         input.email = "x@example.org".into();
         input.phone = "514 555 0000".into();
         let p = store
-            .create_participant(&store.program_access(&pa, program).await.unwrap(), &input)
+            .create_participant(&access(&store, &pa, program).await, &input)
             .await
             .unwrap();
         assert_eq!(
@@ -3025,15 +2569,11 @@ async fn an_anonymous_program_never_stores_identities() {
         );
         assert_eq!(p.id1, "X-1");
         store
-            .update_participant(
-                &store.program_access(&pa, program).await.unwrap(),
-                p.id,
-                &input,
-            )
+            .update_participant(&access(&store, &pa, program).await, p.id, &input)
             .await
             .unwrap();
         let p = store
-            .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+            .participant(&access(&store, &pa, program).await, p.id)
             .await
             .unwrap();
         assert_eq!((p.name.as_str(), p.email.as_str()), ("", ""));
@@ -3050,7 +2590,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let s = store
             .create_schedule(
-                &store.program_access(&op, w.program).await.unwrap(),
+                &access(&store, &op, w.program).await,
                 &ScheduleInput {
                     name: "Une fois".into(),
                     starts_on: date(2026, 6, 1),
@@ -3067,10 +2607,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .unwrap();
         store
             .set_envelope(
-                &store
-                    .program_access(&op, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &op, store.schedule(s).await.unwrap().program).await,
                 s,
                 w.partner_a,
                 Cents(3000),
@@ -3078,22 +2615,16 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .await
             .unwrap();
         store
-            .create_card_batch(&store.program_access(&op, w.program).await.unwrap(), 2)
+            .create_card_batch(&access(&store, &op, w.program).await, 2)
             .await
             .unwrap();
         let p = store
-            .create_participant(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                &someone(t, "U-1"),
-            )
+            .create_participant(&access(&store, &pa, w.program).await, &someone(t, "U-1"))
             .await
             .unwrap();
         store
             .enrol_in_schedule(
-                &store
-                    .program_access(&pa, store.schedule(s).await.unwrap().program)
-                    .await
-                    .unwrap(),
+                &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                 s,
                 p.id,
                 false,
@@ -3102,11 +2633,7 @@ async fn funds_expiring_after_first_use_wait_for_it_then_last_their_days() {
             .await
             .unwrap();
         let card = store
-            .assign_card(
-                &store.program_access(&pa, w.program).await.unwrap(),
-                p.id,
-                None,
-            )
+            .assign_card(&access(&store, &pa, w.program).await, p.id, None)
             .await
             .unwrap()
             .id;
@@ -3152,13 +2679,9 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 &op,
                 &ProgramInput {
                     name: "Hors plateforme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
                     ends_on: date(2026, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
                     off_platform: true,
+                    ..season()
                 },
             )
             .await
@@ -3168,14 +2691,14 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             (w.market, ProgramRole::Market),
         ] {
             store
-                .add_program_member(&store.program_access(&op, program).await.unwrap(), m, r)
+                .add_program_member(&access(&store, &op, program).await, m, r)
                 .await
                 .unwrap();
         }
         let groups = store.product_groups(program).await.unwrap();
         let (fruits, dairy) = (groups[0].id, groups[1].id);
         store
-            .create_card_batch(&store.program_access(&op, program).await.unwrap(), 3)
+            .create_card_batch(&access(&store, &op, program).await, 3)
             .await
             .unwrap();
         let row =
@@ -3195,7 +2718,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             async move {
                 store
                     .import_participants(
-                        &store.program_access(&pa, program).await.unwrap(),
+                        &access(&store, &pa, program).await,
                         &rows,
                         "Programme",
                         None,
@@ -3260,18 +2783,14 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied, "{report:?}");
         assert_eq!(report.deactivated, 0);
         let people = store
-            .participants(&store.program_access(&pa, program).await.unwrap(), "")
+            .participants(&access(&store, &pa, program).await, "")
             .await
             .unwrap();
         let by = |id1: &str| people.iter().find(|p| p.id1 == id1).unwrap().clone();
         let (a, b) = (by("A"), by("B"));
         for p in [&a, &b] {
             store
-                .assign_card(
-                    &store.program_access(&pa, program).await.unwrap(),
-                    p.id,
-                    None,
-                )
+                .assign_card(&access(&store, &pa, program).await, p.id, None)
                 .await
                 .unwrap();
         }
@@ -3288,10 +2807,12 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert_eq!(
             store
                 .forecast(
-                    &store
-                        .program_access(&pa, store.schedule(own[0].id).await.unwrap().program)
-                        .await
-                        .unwrap(),
+                    &access(
+                        &store,
+                        &pa,
+                        store.schedule(own[0].id).await.unwrap().program
+                    )
+                    .await,
                     own[0].id,
                     a.id
                 )
@@ -3304,7 +2825,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         let mut cards = Vec::new();
         for p in [&a, &b] {
             let p = store
-                .participant(&store.program_access(&pa, program).await.unwrap(), p.id)
+                .participant(&access(&store, &pa, program).await, p.id)
                 .await
                 .unwrap();
             cards.push(p.card.unwrap().0);
@@ -3352,7 +2873,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied);
         assert!(
             !store
-                .participant(&store.program_access(&pa, program).await.unwrap(), b.id)
+                .participant(&access(&store, &pa, program).await, b.id)
                 .await
                 .unwrap()
                 .active
@@ -3389,7 +2910,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         );
         assert!(
             !store
-                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .participant(&access(&store, &pa, program).await, a.id)
                 .await
                 .unwrap()
                 .active
@@ -3431,7 +2952,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         assert!(report.applied, "{report:?}");
         assert!(
             store
-                .participant(&store.program_access(&pa, program).await.unwrap(), a.id)
+                .participant(&access(&store, &pa, program).await, a.id)
                 .await
                 .unwrap()
                 .active
@@ -3468,7 +2989,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
             .set_envelope(&one, s1, w.partner_b, Cents(50_000))
             .await
             .unwrap();
-        let one_pa = store.program_access(&pa, w.program).await.unwrap();
+        let one_pa = access(&store, &pa, w.program).await;
         let person = store
             .create_participant(&one_pa, &someone(types[0].id, "P1-1"))
             .await
@@ -3486,13 +3007,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
                 &op,
                 &ProgramInput {
                     name: "Programme 2".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 10, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
+                    ..season()
                 },
             )
             .await
@@ -3502,7 +3017,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
             .add_program_member(&two, w.partner_a, ProgramRole::Partner)
             .await
             .unwrap();
-        let two_pa = store.program_access(&pa, p2).await.unwrap();
+        let two_pa = access(&store, &pa, p2).await;
         let not_found = |r: Result<(), StoreError>, what: &str| {
             assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
         };
@@ -3658,10 +3173,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
         let w = world(&store).await;
         let op = scope(w.operator);
         let opg = store.operated_program(&op, w.program).await.unwrap();
-        let pa = store
-            .program_access(&scope(w.partner_a), w.program)
-            .await
-            .unwrap();
+        let pa = access(&store, &scope(w.partner_a), w.program).await;
         store.create_card_batch(&opg, 1).await.unwrap();
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let p = store
@@ -3736,10 +3248,7 @@ async fn a_sale_records_one_event_in_its_transaction_and_a_refused_sale_none() {
             .operated_program(&scope(w.operator), w.program)
             .await
             .unwrap();
-        let pa = store
-            .program_access(&scope(w.partner_a), w.program)
-            .await
-            .unwrap();
+        let pa = access(&store, &scope(w.partner_a), w.program).await;
         store.create_card_batch(&opg, 1).await.unwrap();
         let t = store.participant_types(w.program).await.unwrap()[0].id;
         let p = store

@@ -2,30 +2,23 @@
 //! in batches; a subscriber's e-mails are written once. Each test runs on SQLite and, when
 //! configured, PostgreSQL.
 
+mod support;
+
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role};
-use halles_core::{Clock, ManualClock};
 use halles_store::platform::accounts::{NewUser, User};
 use halles_store::platform::email::OutgoingEmail;
 use halles_store::platform::events::{DELIVER_EVENT_JOB, DeliverEvent, Event};
 use halles_store::platform::jobs::backoff;
-use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, TenantScope};
-use std::sync::Arc;
 
+/// Runs `body` once per configured database, the clock on Saturday, November 28th, 2026.
 async fn on_every_db<F, Fut>(body: F)
 where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::all().await {
-        let clock = Arc::new(ManualClock::new("2026-11-28T14:00:00Z".parse().unwrap()));
-        let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        body(store.clone()).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_db(support::at("2026-11-28T14:00:00Z"), |store, _| body(store)).await;
 }
 
 /// An account, as a person who signs up.

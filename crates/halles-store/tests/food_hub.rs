@@ -1,7 +1,8 @@
 //! Food hub store tests on SQLite and (when configured) PostgreSQL: catalog, cycles,
 //! availability, price lists, orders, and the race for the last units.
 
-use halles_core::accounts::Lang;
+mod support;
+
 use halles_core::catalog::{Category, Origin, SaleUnit};
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
@@ -10,23 +11,15 @@ use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::TaxClass;
-use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
+use halles_core::{CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::{OrderFilter, OrderInput};
 use halles_store::hub::{HubRole, HubScope};
-use halles_store::testing::TestDb;
-use halles_store::{Actor, Store, StoreError, TenantScope};
-use jiff::{SignedDuration, Timestamp};
+use halles_store::{Store, StoreError};
+use jiff::SignedDuration;
 use std::sync::Arc;
-
-fn at(s: &str) -> Timestamp {
-    s.parse().unwrap()
-}
-
-fn scope(org: OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
+use support::{at, scope};
 
 /// The hub as `org` reaches it.
 async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
@@ -71,16 +64,8 @@ async fn pickup(store: &Store, w: &World) -> halles_core::LocationId {
 }
 
 /// A new organization of this kind.
-async fn new_org(store: &Store, kind: OrgKind, name: &str) -> OrgId {
-    store
-        .create_organization(Actor::system(), kind, name, Lang::Fr)
-        .await
-        .unwrap()
-        .id
-}
-
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| new_org(store, k, n);
+    let org = |k, n: &'static str| support::org(store, k, n);
     let hub = org(OrgKind::Hub, "Pôle").await;
     let farm_a = org(OrgKind::Producer, "Ferme A").await;
     let farm_b = org(OrgKind::Producer, "Fromagerie B").await;
@@ -178,19 +163,13 @@ async fn world(store: &Store) -> World {
     }
 }
 
+/// Runs `body` on every database, the clock on Saturday, November 28th, 2026.
 async fn on_every_db<F, Fut>(body: F)
 where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::all().await {
-        let clock = Arc::new(ManualClock::new(at("2026-11-28T14:00:00Z")));
-        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        body(store.clone(), clock).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_db(at("2026-11-28T14:00:00Z"), body).await;
 }
 
 #[tokio::test]
@@ -667,9 +646,9 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
 async fn a_hub_is_reached_by_itself_its_producers_and_its_buyers_only() {
     on_every_db(|store, _| async move {
         let w = world(&store).await;
-        let stranger = new_org(&store, OrgKind::Buyer, "Épicerie").await;
-        let other_farm = new_org(&store, OrgKind::Producer, "Ferme C").await;
-        let other_hub = new_org(&store, OrgKind::Hub, "Autre pôle").await;
+        let stranger = support::org(&store, OrgKind::Buyer, "Épicerie").await;
+        let other_farm = support::org(&store, OrgKind::Producer, "Ferme C").await;
+        let other_hub = support::org(&store, OrgKind::Hub, "Autre pôle").await;
         // Each link gives its role; no link, or a hub id that is no hub, is not found.
         assert_eq!(hs(&store, w.hub, w.hub).await.role(), HubRole::Hub);
         assert_eq!(hs(&store, w.farm_a, w.hub).await.role(), HubRole::Producer);
@@ -855,7 +834,7 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
                 lines,
             }
         };
-        let outsider = new_org(&store, OrgKind::Producer, "Ferme hors pôle").await;
+        let outsider = support::org(&store, OrgKind::Producer, "Ferme hors pôle").await;
         let foreign = store
             .create_product(
                 &scope(outsider),

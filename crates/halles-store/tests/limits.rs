@@ -1,32 +1,24 @@
 //! Amounts beyond their maximum never reach the ledger, and on SQLite no money or quantity
 //! column can hold anything but an integer (migration 0017).
 
-use halles_core::accounts::Lang;
-use halles_core::coupons::{ProgramRole, ReportPeriod};
+mod support;
+
+use halles_core::coupons::ProgramRole;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId};
 use halles_store::coupons::{ParticipantInput, ProgramInput};
 use halles_store::testing::TestDb;
-use halles_store::{Actor, Store, StoreError, TenantScope};
+use halles_store::{Store, StoreError};
 use jiff::civil::date;
 use sqlx::{Connection, Row};
 use std::sync::Arc;
-
-fn scope(org: OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
+use support::scope;
 
 /// A program with one partner and a card holding $10 of fruits.
 async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, CardId) {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| support::org(store, k, n);
     let operator = org(OrgKind::ProgramOperator, "Collectif").await;
     let partner = org(OrgKind::PartnerOrg, "Entraide").await;
     let program = store
@@ -34,13 +26,7 @@ async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, Ca
             &scope(operator),
             &ProgramInput {
                 name: "Bonne Bouffe".into(),
-                public_name: String::new(),
-                starts_on: date(2026, 6, 1),
-                ends_on: date(2026, 10, 31),
-                report_period: ReportPeriod::Month,
-                anonymous: false,
-                pin_required: false,
-                off_platform: false,
+                ..support::season()
             },
         )
         .await

@@ -1,15 +1,17 @@
 //! Store tests: each runs on a fresh SQLite file and, when `HALLES_TEST_POSTGRES_URL` is set,
 //! on a fresh PostgreSQL database.
 
+mod support;
+
+use halles_core::ManualClock;
+use halles_core::OrgId;
 use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_core::refusals::Refusal;
-use halles_core::{Clock, ManualClock, OrgId};
 use halles_store::platform::accounts::{LoginRefusal, NewUser};
 use halles_store::platform::audit::Filter;
 use halles_store::platform::idempotency::Claim;
 use halles_store::platform::jobs::NewJob;
-use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
@@ -24,14 +26,7 @@ where
     F: Fn(Store, Arc<ManualClock>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for db in TestDb::all().await {
-        let clock = Arc::new(ManualClock::new(start()));
-        let store = db.store(clock.clone() as Arc<dyn Clock>).await.unwrap();
-        eprintln!("running on {}", db.label);
-        body(store.clone(), clock).await;
-        store.close().await;
-        db.cleanup().await;
-    }
+    support::on_every_db(start(), body).await;
 }
 
 async fn user(store: &Store, email: &str) -> halles_store::platform::accounts::User {

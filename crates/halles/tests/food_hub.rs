@@ -1,666 +1,460 @@
 //! The food hub through the real HTTP API and pages, on SQLite and (when configured) PostgreSQL:
 //! a producer posts availability, buyers order at their own prices, the hub sees totals;
-//! and every new route's permissions.
+//! and every new route's permissions. Each story starts from [`World::hub_week`].
 
 mod support;
 
 use halles_core::organizations::{OrgKind, Role, Scope};
-use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
-
-fn scope(org: halles_core::OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
+use support::world::{HubWeek, Who, World, cycle_body, people, product_body, scope};
 
 #[tokio::test]
-async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_sees_totals() {
+async fn a_product_missing_its_name_and_category_names_both_fields() {
     for app in TestApp::on_every_db().await {
-        let hub = app.org(OrgKind::Hub, "Pôle").await;
-        let farm = app.org(OrgKind::Producer, "Ferme").await;
-        let dairy = app.org(OrgKind::Producer, "Laiterie").await;
-        let cpe = app.org(OrgKind::Buyer, "CPE").await;
-        let bistro = app.org(OrgKind::Buyer, "Bistro").await;
-        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
-        app.store.link_producer(&h, farm.id).await.unwrap();
-        app.store.link_producer(&h, dairy.id).await.unwrap();
-        app.store
-            .link_buyer(&h, cpe.id, BuyerType::Institution)
-            .await
-            .unwrap();
-        app.store
-            .link_buyer(&h, bistro.id, BuyerType::Restaurant)
-            .await
-            .unwrap();
-        app.store
-            .add_price_rule(
-                &h,
-                &PriceRule {
-                    buyer_type: None,
-                    buyer: None,
-                    product: None,
-                    margin: MarginBp(2500),
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_price_rule(
-                &h,
-                &PriceRule {
-                    buyer_type: Some(BuyerType::Institution),
-                    buyer: None,
-                    product: None,
-                    margin: MarginBp(1500),
-                },
-            )
-            .await
-            .unwrap();
-        let all = Scope::ALL;
-        let (t_hub, t_farm, t_dairy, t_cpe, t_bistro) = (
-            app.token(hub.id, &all).await,
-            app.token(farm.id, &all).await,
-            app.token(dairy.id, &all).await,
-            app.token(cpe.id, &all).await,
-            app.token(bistro.id, &all).await,
-        );
-        let http = reqwest::Client::new();
-        let api = |path: &str| app.at(&format!("/api/v1/organizations{path}"));
-
-        // Producers describe their products.
-        let product = |name: &str, unit: &str, tax: &str| json!({"name_fr": name, "category": "vegetables", "unit": unit, "tax_class": tax, "origin": "quebec_grown", "certifications": ["aliments_du_quebec"]});
-        let res = http
-            .post(api(&format!("/{}/products", farm.id)))
-            .bearer_auth(&t_farm)
-            .json(&product("Carottes", "kg", "zero_rated"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let carrots = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-        let cheese: Value = http
-            .post(api(&format!("/{}/products", dairy.id)))
-            .bearer_auth(&t_dairy)
-            .json(&product("Cheddar", "each", "zero_rated"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let cheese = cheese["id"].as_i64().unwrap();
-        let bad = http.post(api(&format!("/{}/products", farm.id))).bearer_auth(&t_farm).json(&json!({"name_fr": "", "category": "nope", "unit": "kg", "tax_class": "zero_rated", "origin": "quebec_grown"})).send().await.unwrap();
-        assert_eq!(bad.status(), 422);
-        let fields: Vec<String> = bad.json::<Value>().await.unwrap()["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_owned())
-            .collect();
-        assert_eq!(fields, ["category", "name_fr"]);
-
-        // The hub opens a cycle (idempotently).
-        let now = app.store.now();
-        let cycle_body = json!({
-            "name": "Semaine 49", "opens_at": (now + SignedDuration::from_hours(1)).to_string(),
-            "closes_at": (now + SignedDuration::from_hours(72)).to_string(), "order_fee_cents": 300,
-            "producer_ids": [farm.id.0, dairy.id.0],
-            "locations": [{"kind": "pickup", "name": "Entrepôt", "fee_cents": 0, "min_order_cents": 1000}]
-        });
-        let res = http
-            .post(api(&format!("/{}/order-cycles", hub.id)))
-            .bearer_auth(&t_hub)
-            .header("Idempotency-Key", "cycle-49")
-            .json(&cycle_body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let cycle: Value = res.json().await.unwrap();
-        let again: Value = http
-            .post(api(&format!("/{}/order-cycles", hub.id)))
-            .bearer_auth(&t_hub)
-            .header("Idempotency-Key", "cycle-49")
-            .json(&cycle_body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(cycle, again, "a replay creates no second cycle");
-        let cycle_id = cycle["id"].as_i64().unwrap();
-        let location = cycle["locations"][0]["id"].as_i64().unwrap();
-        assert_eq!(cycle["status"], "draft");
-
-        // Producers post what they have this week.
-        let path = |org: &halles_store::platform::organizations::Organization| {
-            api(&format!(
-                "/{}/hubs/{}/order-cycles/{cycle_id}/availability",
-                org.id, hub.id
-            ))
-        };
-        let res = http
-            .put(path(&farm))
-            .bearer_auth(&t_farm)
-            .json(&json!([{"product_id": carrots, "quantity": "40", "price_cents": 250}]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let res = http
-            .put(path(&dairy))
-            .bearer_auth(&t_dairy)
-            .json(&json!([{"product_id": cheese, "quantity": "10", "price_cents": 800}]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        // A producer cannot post for another's product, nor read another producer's grid through the hub's path.
-        let res = http
-            .put(path(&farm))
-            .bearer_auth(&t_farm)
-            .json(&json!([{"product_id": cheese, "quantity": "10", "price_cents": 1}]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-        let res = http
-            .get(api(&format!(
-                "/{}/order-cycles/{cycle_id}/availability",
-                hub.id
-            )))
-            .bearer_auth(&t_farm)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-
-        // The cycle opens on time, by the worker.
-        app.clock.advance(SignedDuration::from_hours(2));
-        halles::worker::on_time(&app.store, &app.url).await;
-
-        // Each buyer sees its own price list.
-        let cat = |org: &halles_store::platform::organizations::Organization, token: &str| {
-            let url = api(&format!(
-                "/{}/hubs/{}/order-cycles/{cycle_id}/catalog",
-                org.id, hub.id
-            ));
-            let req = http.get(url).bearer_auth(token.to_owned());
-            async move {
-                req.send()
-                    .await
-                    .unwrap()
-                    .json::<Vec<Value>>()
-                    .await
-                    .unwrap()
-            }
-        };
-        let cpe_cat = cat(&cpe, &t_cpe).await;
-        let price_of = |c: &[Value], id: i64| {
-            c.iter().find(|i| i["product"]["id"] == id).unwrap()["price_cents"]
-                .as_i64()
-                .unwrap()
-        };
-        assert_eq!(price_of(&cpe_cat, carrots), 288, "2.50 $ + 15 %");
-        assert_eq!(
-            price_of(&cat(&bistro, &t_bistro).await, carrots),
-            313,
-            "2.50 $ + 25 %"
-        );
-
-        // One cart, two producers.
-        let order = json!({"hub_id": hub.id.0, "cycle_id": cycle_id, "location_id": location, "po_number": "BC-77",
-                           "lines": [{"product_id": carrots, "quantity": "12.5"}, {"product_id": cheese, "quantity": "2"}]});
-        let res = http
-            .post(api(&format!("/{}/orders", cpe.id)))
-            .bearer_auth(&t_cpe)
-            .header("Idempotency-Key", "o-1")
-            .json(&order)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let placed: Value = res.json().await.unwrap();
-        assert_eq!(placed["lines"].as_array().unwrap().len(), 2);
-        assert_eq!(placed["subtotal_cents"], 12_500 * 288 / 1000 + 2 * 920);
-        assert_eq!(placed["fees_cents"], 300);
-        let order_id = placed["id"].as_i64().unwrap();
-        let replay: Value = http
-            .post(api(&format!("/{}/orders", cpe.id)))
-            .bearer_auth(&t_cpe)
-            .header("Idempotency-Key", "o-1")
-            .json(&order)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(replay["id"], order_id);
-
-        // Nobody else reads it.
-        let res = http
-            .get(api(&format!("/{}/orders/{order_id}", bistro.id)))
-            .bearer_auth(&t_bistro)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-        let res = http
-            .get(api(&format!("/{}/orders/{order_id}", cpe.id)))
-            .bearer_auth(&t_bistro)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-
-        // A shortage names the line; nothing of the order is kept.
-        let greedy = json!({"hub_id": hub.id.0, "cycle_id": cycle_id, "location_id": location,
-                            "lines": [{"product_id": carrots, "quantity": "5"}, {"product_id": cheese, "quantity": "9"}]});
-        let res = http
-            .post(api(&format!("/{}/orders", bistro.id)))
-            .bearer_auth(&t_bistro)
-            .json(&greedy)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let problem: Value = res.json().await.unwrap();
-        assert_eq!(problem["errors"][0]["code"], "shortage");
-        let grid: Vec<Value> = http
-            .get(path(&farm))
-            .bearer_auth(&t_farm)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            grid[0]["reserved"], "12.5",
-            "the failed order reserved nothing"
-        );
-
-        // The hub sees the orders and the totals by producer on its page.
-        let orders: Vec<Value> = http
-            .get(api(&format!("/{}/order-cycles/{cycle_id}/orders", hub.id)))
-            .bearer_auth(&t_hub)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(orders.len(), 1);
-        app.user("coord@pole.example", Some((hub.id, Role::Admin)))
+        let w = World::hub_week(&app).await;
+        let bad = json!({"name_fr": "", "category": "nope", "unit": "kg", "tax_class": "zero_rated", "origin": "quebec_grown"});
+        let res = w
+            .api(&app, Who::Farm)
+            .post_json(&format!("/organizations/{}/products", w.farm.id), &bad)
             .await;
-        let b = app.logged_in("coord@pole.example").await;
-        let page = b
-            .get(&format!("/o/{}/cycles/{cycle_id}", hub.id))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            page.contains("Totaux par producteur")
-                && page.contains("Ferme")
-                && page.contains("Laiterie")
+        assert_eq!(
+            (res.status, res.fields()),
+            (422, vec!["category".to_owned(), "name_fr".to_owned()])
         );
-
-        // Change, then cancel through the API.
-        let change =
-            json!({"location_id": location, "lines": [{"product_id": carrots, "quantity": "20"}]});
-        let res = http
-            .put(api(&format!("/{}/orders/{order_id}", cpe.id)))
-            .bearer_auth(&t_cpe)
-            .json(&change)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let res = http
-            .post(api(&format!("/{}/orders/{order_id}/cancel", cpe.id)))
-            .bearer_auth(&t_cpe)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.json::<Value>().await.unwrap()["status"], "cancelled");
-        let grid: Vec<Value> = http
-            .get(path(&farm))
-            .bearer_auth(&t_farm)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(grid[0]["reserved"], "0");
-
-        // The confirmation e-mail went to the buyer's team.
-        app.user("cuisine@cpe.example", Some((cpe.id, Role::Admin)))
+        let good = w
+            .api(&app, Who::Farm)
+            .post_json(
+                &format!("/organizations/{}/products", w.farm.id),
+                &product_body("Navets", "kg"),
+            )
             .await;
-        let res = http
-            .post(api(&format!("/{}/orders", cpe.id)))
-            .bearer_auth(&t_cpe)
-            .json(&order)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        app.run_jobs().await;
-        // The API does not e-mail (the page does); the page path is tested by the browser tests.
-        let _ = app
-            .store
-            .outbox(Some("cuisine@cpe.example"), 5)
-            .await
-            .unwrap();
+        assert_eq!(good.status, 201);
         app.stop().await;
     }
 }
 
 #[tokio::test]
-async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
-    let app = TestApp::start(halles_store::testing::TestDb::sqlite()).await;
-    let hub = app.org(OrgKind::Hub, "Pôle").await;
-    let farm = app.org(OrgKind::Producer, "Ferme").await;
-    let cpe = app.org(OrgKind::Buyer, "CPE").await;
-    let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
-    app.store.link_producer(&h, farm.id).await.unwrap();
-    app.store
-        .link_buyer(&h, cpe.id, BuyerType::Institution)
-        .await
-        .unwrap();
-    app.user("ferme@x.example", Some((farm.id, Role::Admin)))
-        .await;
-    app.user("cuisine@x.example", Some((cpe.id, Role::Admin)))
-        .await;
-    let producer = app.logged_in("ferme@x.example").await;
-    let res = producer
-        .post_form(
-            &format!("/o/{}/produits/nouveau", farm.id),
-            &[
-                ("name_fr", ""),
-                ("category", "vegetables"),
-                ("unit", "kg"),
-                ("tax_class", "zero_rated"),
-                ("origin", "quebec_grown"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
-    let res = producer
-        .post_form(
-            &format!("/o/{}/produits/nouveau", farm.id),
-            &[
-                ("name_fr", "Carottes"),
-                ("category", "vegetables"),
-                ("unit", "kg"),
-                ("tax_class", "zero_rated"),
-                ("origin", "quebec_grown"),
-                ("active", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    let carrots = app.store.products(&scope(farm.id)).await.unwrap()[0].id;
+async fn the_hub_creates_a_cycle_once_per_idempotency_key_as_a_draft() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let path = format!("/organizations/{}/order-cycles", w.hub.id);
+        let body = cycle_body(&app, &[w.farm.id, w.dairy.id]);
+        let cycle = hub.post_keyed(&path, "cycle-50", &body).await;
+        assert_eq!(cycle.status, 201);
+        assert_eq!(cycle.body["status"], "draft");
+        let again = hub.post_keyed(&path, "cycle-50", &body).await;
+        assert_eq!(cycle.body, again.body, "a replay creates no second cycle");
+        app.stop().await;
+    }
+}
 
-    // A photo: any picture in, a resized JPEG stored, shown to signed-in people.
+#[tokio::test]
+async fn a_producer_posts_only_its_own_products_and_reads_no_other_grid() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let theirs = json!([{"product_id": w.cheese, "quantity": "10", "price_cents": 1}]);
+        assert_eq!(
+            w.post_availability(&app, Who::Farm, &theirs).await.status,
+            404
+        );
+        let through_the_hub = format!(
+            "/organizations/{}/order-cycles/{}/availability",
+            w.hub.id, w.cycle
+        );
+        assert_eq!(
+            w.api(&app, Who::Farm).get(&through_the_hub).await.status,
+            404
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn each_buyer_sees_its_own_price_list() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let price_of = |catalog: &support::requests::Reply, id: i64| {
+            let item = catalog
+                .list()
+                .iter()
+                .find(|i| i["product"]["id"] == id)
+                .cloned();
+            item.and_then(|i| i["price_cents"].as_i64())
+        };
+        let cpe = w.catalog(&app, Who::Cpe).await;
+        assert_eq!(price_of(&cpe, w.carrots), Some(288), "2.50 $ + 15 %");
+        let bistro = w.catalog(&app, Who::Bistro).await;
+        assert_eq!(price_of(&bistro, w.carrots), Some(313), "2.50 $ + 25 %");
+        app.stop().await;
+    }
+}
+
+/// The CPE's order: 12,5 kg of carrots and 2 cheddars, with a PO number.
+fn cpe_order(w: &HubWeek) -> Value {
+    let mut body = w.order_body(&[(w.carrots, "12.5"), (w.cheese, "2")]);
+    body["po_number"] = "BC-77".into();
+    body
+}
+
+#[tokio::test]
+async fn a_buyer_orders_from_two_producers_in_one_cart_once_per_key() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let placed = w.order(&app, Who::Cpe, Some("o-1"), &cpe_order(&w)).await;
+        assert_eq!(placed.status, 201);
+        assert_eq!(placed.body["lines"].as_array().map(Vec::len), Some(2));
+        assert_eq!(placed.body["subtotal_cents"], 12_500 * 288 / 1000 + 2 * 920);
+        assert_eq!(placed.body["fees_cents"], 300);
+        let replay = w.order(&app, Who::Cpe, Some("o-1"), &cpe_order(&w)).await;
+        assert_eq!(replay.id(), placed.id());
+        // Nobody else reads it.
+        let id = placed.id();
+        let bistro = w.api(&app, Who::Bistro);
+        assert_eq!(
+            bistro
+                .get(&format!("/organizations/{}/orders/{id}", w.bistro.id))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            bistro
+                .get(&format!("/organizations/{}/orders/{id}", w.cpe.id))
+                .await
+                .status,
+            404
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_shortage_names_its_line_and_keeps_nothing_of_the_order() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        assert_eq!(
+            w.order(&app, Who::Cpe, None, &cpe_order(&w)).await.status,
+            201
+        );
+        let greedy = w.order_body(&[(w.carrots, "5"), (w.cheese, "9")]);
+        let res = w.order(&app, Who::Bistro, None, &greedy).await;
+        assert_eq!((res.status, res.code()), (422, "shortage"));
+        let grid = w.availability(&app, Who::Farm).await;
+        assert_eq!(
+            grid.list()[0]["reserved"],
+            "12.5",
+            "the failed order reserved nothing"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_hub_sees_the_cycles_orders_and_its_totals_by_producer() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        assert_eq!(
+            w.order(&app, Who::Cpe, None, &cpe_order(&w)).await.status,
+            201
+        );
+        let orders = format!(
+            "/organizations/{}/order-cycles/{}/orders",
+            w.hub.id, w.cycle
+        );
+        assert_eq!(w.api(&app, Who::Hub).get(&orders).await.list().len(), 1);
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let page = coord
+            .page(&format!("/o/{}/cycles/{}", w.hub.id, w.cycle))
+            .await;
+        assert!(
+            page.has("Totaux par producteur") && page.has("Ferme") && page.has("Laiterie"),
+            "{page:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_buyer_changes_then_cancels_an_order_and_the_stock_comes_back() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let id = w.order(&app, Who::Cpe, None, &cpe_order(&w)).await.id();
+        let cpe = w.api(&app, Who::Cpe);
+        let order = format!("/organizations/{}/orders/{id}", w.cpe.id);
+        let change = json!({"location_id": w.location, "lines": [{"product_id": w.carrots, "quantity": "20"}]});
+        assert_eq!(cpe.put_json(&order, &change).await.status, 200);
+        assert_eq!(
+            w.availability(&app, Who::Farm).await.list()[0]["reserved"],
+            "20"
+        );
+        let cancelled = cpe
+            .post_json(&format!("{order}/cancel"), &Value::Null)
+            .await;
+        assert_eq!(cancelled.body["status"], "cancelled");
+        assert_eq!(
+            w.availability(&app, Who::Farm).await.list()[0]["reserved"],
+            "0"
+        );
+        // What was freed can be ordered again.
+        assert_eq!(
+            w.order(&app, Who::Cpe, None, &cpe_order(&w)).await.status,
+            201
+        );
+        app.stop().await;
+    }
+}
+
+/// A PNG of `width` × `height` pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
     let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1600, 1200, |x, _| {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
         image::Rgb([(x % 255) as u8, 120, 40])
     }))
     .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
     .unwrap();
-    let csrf = producer.csrf().await;
-    let upload = |bytes: Vec<u8>, csrf: String| {
-        let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
-            "photo",
-            reqwest::multipart::Part::bytes(bytes).file_name("carottes.png"),
+    png
+}
+
+#[tokio::test]
+async fn a_producer_adds_a_product_from_its_page_and_a_nameless_one_comes_back() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let farmer = app.logged_in(people::FARMER).await;
+        let new = format!("/o/{}/produits/nouveau", w.farm.id);
+        let mut fields = vec![
+            ("name_fr", ""),
+            ("category", "vegetables"),
+            ("unit", "kg"),
+            ("tax_class", "zero_rated"),
+            ("origin", "quebec_grown"),
+            ("active", "on"),
+        ];
+        let page = farmer.send(&new, &fields).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["name_fr"]);
+        fields[0] = ("name_fr", "Panais");
+        assert_eq!(farmer.send(&new, &fields).await.status, 303);
+        let products = w
+            .api(&app, Who::Farm)
+            .get(&format!("/organizations/{}/products", w.farm.id))
+            .await;
+        assert!(
+            products.list().iter().any(|p| p["name_fr"] == "Panais"),
+            "{}",
+            products.body
         );
-        producer
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_product_photo_is_resized_to_a_jpeg_shown_to_signed_in_people_only() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let farmer = app.logged_in(people::FARMER).await;
+        let photo = format!("/o/{}/produits/{}/photo", w.farm.id, w.carrots);
+        let carrots = halles_core::ProductId(w.carrots);
+        // The CSRF token is checked on uploads too.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", "forged-forged-forged-forged-forged-forged")
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(png(16, 12)).file_name("carottes.png"),
+            );
+        let res = farmer
             .http
-            .post(app.at(&format!("/o/{}/produits/{carrots}/photo", farm.id)))
+            .post(app.at(&photo))
             .multipart(form)
             .send()
-    };
-    let res = upload(
-        png.clone(),
-        "forged-forged-forged-forged-forged-forged".into(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        res.status(),
-        403,
-        "the CSRF token is checked on uploads too"
-    );
-    let res = upload(b"pas une photo".to_vec(), csrf.clone())
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    assert!(
-        app.store.product_photo(carrots).await.unwrap().is_none(),
-        "garbage is refused"
-    );
-    let res = upload(png, csrf).await.unwrap();
-    assert_eq!(res.status(), 303);
-    let photo = producer.get(&format!("/photos/{carrots}.jpg")).await;
-    assert_eq!(photo.headers()["content-type"], "image/jpeg");
-    let jpeg = image::load_from_memory(&photo.bytes().await.unwrap()).unwrap();
-    assert_eq!((jpeg.width(), jpeg.height()), (800, 600));
-    assert_eq!(
-        app.client()
-            .get(&format!("/photos/{carrots}.jpg"))
             .await
-            .status(),
-        303,
-        "signed-in people only"
-    );
-    let now = app.store.now();
-    let cycle = app
-        .store
-        .create_cycle(
-            &h,
-            &halles_store::hub::cycles::CycleInput {
-                name: "Semaine".into(),
-                opens_at: now,
-                closes_at: now + SignedDuration::from_hours(48),
-                delivery_note: String::new(),
-                order_fee: halles_core::money::Cents(0),
-                producers: vec![farm.id],
-                locations: vec![],
-            },
-        )
-        .await
-        .unwrap();
-    let grid = format!("/o/{}/disponibilites/{}/{}", farm.id, hub.id, cycle);
-    let res = producer
-        .post_form(
-            &grid,
-            &[
-                ("action", "save"),
-                (&format!("qty_{carrots}"), "abc"),
-                (&format!("price_{carrots}"), "2,50"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
-    let html = res.text().await.unwrap();
-    assert!(html.contains("value=\"abc\""), "what was typed comes back");
-    let res = producer
-        .post_form(
-            &grid,
-            &[
-                ("action", "save"),
-                (&format!("qty_{carrots}"), "30"),
-                (&format!("price_{carrots}"), "2,50"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    halles::worker::on_time(&app.store, &app.url).await;
-    let buyer = app.logged_in("cuisine@x.example").await;
-    let shop = format!("/o/{}/boutique/{}/{}", cpe.id, hub.id, cycle);
-    let page = buyer.get(&shop).await.text().await.unwrap();
-    assert!(
-        page.contains("Carottes") && page.contains("2,50\u{a0}$"),
-        "no margin rule: the producer's price"
-    );
-    let res = buyer
-        .post_form(&shop, &[(&format!("qty_{carrots}"), "31")])
-        .await;
-    assert_eq!(res.status(), 422, "more than is left");
-    let res = buyer
-        .post_form(
-            &shop,
-            &[(&format!("qty_{carrots}"), "4"), ("po_number", "BC-1")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    let to = support::location(&res);
-    assert!(buyer.get(&to).await.text().await.unwrap().contains("BC-1"));
-    let orders_page = buyer
-        .get(&format!("/o/{}/commandes", cpe.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        orders_page.contains("100,0"),
-        "the share of Québec food is measured"
-    );
-    app.run_jobs().await;
-    let mail = app
-        .store
-        .outbox(Some("cuisine@x.example"), 5)
-        .await
-        .unwrap();
-    assert_eq!(mail.len(), 1);
-    assert!(mail[0].subject.contains("confirmée") && mail[0].body.contains("Carottes"));
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let garbage = ("photo", "carottes.png", b"pas une photo".to_vec());
+        assert_eq!(farmer.upload(&photo, &[], garbage).await.status, 303);
+        assert!(
+            app.store.product_photo(carrots).await.unwrap().is_none(),
+            "garbage is refused"
+        );
+        let picture = ("photo", "carottes.png", png(1600, 1200));
+        assert_eq!(farmer.upload(&photo, &[], picture).await.status, 303);
+        let jpeg_path = format!("/photos/{}.jpg", w.carrots);
+        let res = farmer.get(&jpeg_path).await;
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        let jpeg = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();
+        assert_eq!((jpeg.width(), jpeg.height()), (800, 600));
+        assert_eq!(
+            app.client().get(&jpeg_path).await.status(),
+            303,
+            "signed-in people only"
+        );
+        app.stop().await;
+    }
+}
 
-    // Repeat it every week; when the hub opens next week's cycle by hand, it becomes an order.
-    let res = buyer
-        .post_form(
-            &format!("{to}/refaire"),
-            &[("every_weeks", "1"), ("until", "2027-03-31")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    assert!(
-        buyer
-            .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("Carottes")
-    );
-    let next = app.store.copy_cycle_next_week(&h, cycle).await.unwrap();
-    app.store
-        .save_availability(
-            &app.store.hub_scope(&scope(farm.id), hub.id).await.unwrap(),
-            next,
-            farm.id,
-            &[(
-                carrots,
-                Some((
-                    halles_core::quantity::Qty::units(2),
-                    halles_core::money::Cents(250),
-                )),
-            )],
-        )
-        .await
-        .unwrap();
-    app.user("coord@x.example", Some((hub.id, Role::Admin)))
-        .await;
-    let coord = app.logged_in("coord@x.example").await;
-    let res = coord
-        .post_form(
-            &format!("/o/{}/cycles/{next}/statut", hub.id),
-            &[("status", "open")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    let page = buyer
-        .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("2 sur 4"), "the shortage is reported: {page}");
-    app.run_jobs().await;
-    let mail = app
-        .store
-        .outbox(Some("cuisine@x.example"), 1)
-        .await
-        .unwrap();
-    assert!(
-        mail[0].subject.contains("commande récurrente")
-            && mail[0].body.contains("Carottes : 2 sur 4"),
-        "{}",
-        mail[0].body
-    );
+#[tokio::test]
+async fn a_producers_grid_keeps_a_bad_quantity_as_typed() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let farmer = app.logged_in(people::FARMER).await;
+        let grid = format!("/o/{}/disponibilites/{}/{}", w.farm.id, w.hub.id, w.cycle);
+        let (qty, price) = (format!("qty_{}", w.carrots), format!("price_{}", w.carrots));
+        let fields = |q: &'static str| {
+            [
+                ("action", "save"),
+                (qty.as_str(), q),
+                (price.as_str(), "2,50"),
+            ]
+        };
+        let page = farmer.send(&grid, &fields("abc")).await;
+        assert_eq!(page.status, 422);
+        assert!(page.has("value=\"abc\""), "what was typed comes back");
+        assert_eq!(farmer.send(&grid, &fields("30")).await.status, 303);
+        assert_eq!(
+            w.availability(&app, Who::Farm).await.list()[0]["quantity"],
+            "30"
+        );
+        app.stop().await;
+    }
+}
 
-    // The hub, from its cycle page, opens the buyer's order and sets up a standing order for
-    // the buyer; its own list names the buyer, and it can skip a week.
-    let cycle_page = coord
-        .get(&format!("/o/{}/cycles/{next}", hub.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let marker = format!("/o/{}/commandes/{}/", hub.id, hub.id);
-    let at = cycle_page
-        .find(&marker)
-        .expect("a link to the buyer's order");
-    let order_path = cycle_page[at..].split('"').next().unwrap().to_owned();
-    let page = coord.get(&order_path).await.text().await.unwrap();
-    assert!(page.contains("Commande de CPE"), "{page}");
-    let res = coord
-        .post_form(
-            &format!("{order_path}/refaire"),
-            &[("every_weeks", "2"), ("until", "2027-03-31")],
-        )
+/// The kitchen orders 4 kg of carrots from the shop page with the PO number BC-1; the order's
+/// page.
+async fn order_from_the_shop(app: &TestApp, w: &HubWeek) -> String {
+    let kitchen = app.logged_in(people::KITCHEN).await;
+    let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
+    let qty = format!("qty_{}", w.carrots);
+    let location = w.location.to_string();
+    let fields = [
+        (qty.as_str(), "4"),
+        ("po_number", "BC-1"),
+        ("location", location.as_str()),
+    ];
+    let page = kitchen.send(&shop, &fields).await;
+    assert_eq!(page.status, 303, "{page:?}");
+    page.location
+}
+
+#[tokio::test]
+async fn a_buyer_orders_from_the_shop_page_at_its_price_and_gets_a_confirmation() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
+        let page = kitchen.page(&shop).await;
+        assert!(
+            page.has("Carottes") && page.has("2,88\u{a0}$"),
+            "the CPE's price: {page:?}"
+        );
+        let qty = format!("qty_{}", w.carrots);
+        let page = kitchen.send(&shop, &[(qty.as_str(), "41")]).await;
+        assert_eq!(page.status, 422, "more than is left");
+        let order = order_from_the_shop(&app, &w).await;
+        assert!(kitchen.page(&order).await.has("BC-1"));
+        let orders = kitchen.page(&format!("/o/{}/commandes", w.cpe.id)).await;
+        assert!(orders.has("100,0"), "the share of Québec food is measured");
+        app.run_jobs().await;
+        let mail = app.mail_to(people::KITCHEN).await;
+        assert_eq!(mail.len(), 1);
+        assert!(mail[0].subject.contains("confirmée") && mail[0].body.contains("Carottes"));
+        app.stop().await;
+    }
+}
+
+/// The coordinator copies the cycle to next week (a draft); the next cycle's id.
+async fn copy_to_next_week(app: &TestApp, w: &HubWeek) -> i64 {
+    let coord = app.logged_in(people::COORDINATOR).await;
+    let page = coord
+        .send(&format!("/o/{}/cycles/{}/copier", w.hub.id, w.cycle), &[])
         .await;
-    assert_eq!(res.status(), 303);
-    assert_eq!(
-        support::location(&res),
-        format!("/o/{}/commandes-recurrentes", hub.id)
-    );
-    let list = coord
-        .get(&format!("/o/{}/commandes-recurrentes", hub.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        list.contains("CPE — toutes les 2 semaine(s)"),
-        "the hub sees whose standing order it is: {list}"
-    );
-    let held = app.store.standing_orders(h.tenant()).await.unwrap();
-    assert_eq!(held.len(), 2);
-    let newest = held.iter().find(|s| s.input.every_weeks == 2).unwrap();
-    assert_eq!(newest.input.buyer, cpe.id);
-    let res = coord
-        .post_form(
-            &format!("/o/{}/commandes-recurrentes/{}/sauter", hub.id, newest.id),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    // The buyer sees it too, under the hub's name.
-    let mine = buyer
-        .get(&format!("/o/{}/commandes-recurrentes", cpe.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(mine.contains("toutes les 2 semaine(s)"), "{mine}");
-    app.stop().await;
+    assert_eq!(page.status, 303);
+    let id = page
+        .location
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok());
+    id.unwrap_or_else(|| panic!("a new cycle: {page:?}"))
+}
+
+#[tokio::test]
+async fn a_weekly_standing_order_becomes_an_order_when_the_hub_opens_next_week() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let order = order_from_the_shop(&app, &w).await;
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let repeat = [("every_weeks", "1"), ("until", "2027-03-31")];
+        assert_eq!(
+            kitchen
+                .send(&format!("{order}/refaire"), &repeat)
+                .await
+                .status,
+            303
+        );
+        let standing = format!("/o/{}/commandes-recurrentes", w.cpe.id);
+        assert!(kitchen.page(&standing).await.has("Carottes"));
+        app.run_jobs().await;
+        let next = copy_to_next_week(&app, &w).await;
+        let only_two = json!([{"product_id": w.carrots, "quantity": "2", "price_cents": 250}]);
+        let res = w
+            .api(&app, Who::Farm)
+            .put_json(&w.availability_path(Who::Farm, next), &only_two)
+            .await;
+        assert_eq!(res.status, 200);
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let status = format!("/o/{}/cycles/{next}/statut", w.hub.id);
+        assert_eq!(coord.send(&status, &[("status", "open")]).await.status, 303);
+        let page = kitchen.page(&standing).await;
+        assert!(page.has("2 sur 4"), "the shortage is reported: {page:?}");
+        app.run_jobs().await;
+        let mail = app.mail_to(people::KITCHEN).await;
+        assert!(
+            mail[0].subject.contains("commande récurrente")
+                && mail[0].body.contains("Carottes : 2 sur 4"),
+            "{}",
+            mail[0].body
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_hub_sets_up_a_standing_order_for_a_buyer_from_its_order_and_skips_a_week() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        order_from_the_shop(&app, &w).await;
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let cycle_page = coord
+            .page(&format!("/o/{}/cycles/{}", w.hub.id, w.cycle))
+            .await;
+        let order = cycle_page.link(&format!("/o/{}/commandes/{}/", w.hub.id, w.hub.id));
+        assert!(coord.page(&order).await.has("Commande de CPE"));
+        let repeat = [("every_weeks", "2"), ("until", "2027-03-31")];
+        let page = coord.send(&format!("{order}/refaire"), &repeat).await;
+        let list = format!("/o/{}/commandes-recurrentes", w.hub.id);
+        assert_eq!((page.status, page.location.as_str()), (303, list.as_str()));
+        let page = coord.page(&list).await;
+        assert!(
+            page.has("CPE — toutes les 2 semaine(s)"),
+            "the hub sees whose it is: {page:?}"
+        );
+        let h = TenantScope::checked(w.hub.id, Actor::system());
+        let held = app.store.standing_orders(&h).await.unwrap();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].input.buyer, w.cpe.id);
+        let skip = format!("{list}/{}/sauter", held[0].id);
+        assert_eq!(coord.send(&skip, &[]).await.status, 303);
+        // The buyer sees it too.
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let mine = kitchen
+            .page(&format!("/o/{}/commandes-recurrentes", w.cpe.id))
+            .await;
+        assert!(mine.has("toutes les 2 semaine(s)"), "{mine:?}");
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
@@ -671,66 +465,24 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &producer,
             &[
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/produits",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/produits/nouveau",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/produits/nouveau",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/produits/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/disponibilites",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/disponibilites/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/produits/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "GET",
-                    path: "/photos/1.jpg",
-                    allowed: Allowed::Anyone,
-                    ok_status: 303,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/produits/{foreign}/photo",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 400,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/disponibilites/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
+                Row::get("/o/{org}/produits", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/produits/nouveau", Allowed::STAFF, 200),
+                Row::post("/o/{org}/produits/nouveau", Allowed::STAFF, 422),
+                Row::get("/o/{org}/produits/{foreign}", Allowed::STAFF, 404),
+                Row::get("/o/{org}/disponibilites", Allowed::VIEWER, 200),
+                Row::get(
+                    "/o/{org}/disponibilites/{foreign}/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post("/o/{org}/produits/{foreign}", Allowed::STAFF, 422),
+                Row::get("/photos/1.jpg", Allowed::Anyone, 303),
+                Row::post("/o/{org}/produits/{foreign}/photo", Allowed::STAFF, 400),
+                Row::post(
+                    "/o/{org}/disponibilites/{foreign}/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;
@@ -740,108 +492,51 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &hub,
             &[
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/cycles",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/cycles/{foreign}",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/partenaires",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/prix",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/prix",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 422,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}/annuler",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/statut",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 303,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/copier",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/cycles/{foreign}/commandes/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/partenaires/producteurs",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 303,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/prix/{foreign}/supprimer",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
+                Row::get("/o/{org}/cycles", Allowed::VIEWER, 200),
+                Row::post("/o/{org}/cycles", Allowed::STAFF, 422),
+                Row::get("/o/{org}/cycles/{foreign}", Allowed::VIEWER, 404),
+                Row::get("/o/{org}/partenaires", Allowed::STAFF, 200),
+                Row::get("/o/{org}/prix", Allowed::STAFF, 200),
+                Row::post("/o/{org}/prix", Allowed::STAFF, 422),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/commandes/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/commandes/{foreign}/annuler",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post("/o/{org}/cycles/{foreign}/statut", Allowed::STAFF, 303),
+                Row::post("/o/{org}/cycles/{foreign}/copier", Allowed::STAFF, 404),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/disponibilites/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/commander-pour/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/commandes/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post("/o/{org}/partenaires/producteurs", Allowed::STAFF, 303),
+                Row::post("/o/{org}/prix/{foreign}/supprimer", Allowed::STAFF, 404),
             ],
         )
         .await;
@@ -851,72 +546,41 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
             &app,
             &buyer,
             &[
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/boutique",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/commandes",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/boutique/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/commandes/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/commandes/{foreign}/{foreign}/annuler",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/commandes-recurrentes",
-                    allowed: Allowed::Role(Role::Viewer),
-                    ok_status: 200,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/commandes-recurrentes/{foreign}/arreter",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/commandes/{foreign}/{foreign}/refaire",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/boutique/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "POST",
-                    path: "/o/{org}/commandes/{foreign}/{foreign}",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
-                Row {
-                    method: "GET",
-                    path: "/o/{org}/commandes/{foreign}/{foreign}/modifier",
-                    allowed: Allowed::Role(Role::Staff),
-                    ok_status: 404,
-                },
+                Row::get("/o/{org}/boutique", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/commandes", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/boutique/{foreign}/{foreign}", Allowed::STAFF, 404),
+                Row::get(
+                    "/o/{org}/commandes/{foreign}/{foreign}",
+                    Allowed::VIEWER,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/commandes/{foreign}/{foreign}/annuler",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get("/o/{org}/commandes-recurrentes", Allowed::VIEWER, 200),
+                Row::post(
+                    "/o/{org}/commandes-recurrentes/{foreign}/arreter",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/commandes/{foreign}/{foreign}/refaire",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post("/o/{org}/boutique/{foreign}/{foreign}", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/commandes/{foreign}/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/commandes/{foreign}/{foreign}/modifier",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;

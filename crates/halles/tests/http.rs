@@ -5,6 +5,7 @@ mod support;
 use halles_core::organizations::{OrgKind, Role, Scope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
+use support::mail::link_in;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::{PASSWORD, TestApp, location};
 
@@ -159,262 +160,68 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
     for app in TestApp::on_every_db().await {
         let hub = Fixture::new(&app, OrgKind::Hub, "hub").await;
         let rows = [
-            Row {
-                method: "GET",
-                path: "/o/{org}",
-                allowed: Allowed::Role(Role::Viewer),
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/membres",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/membres/inviter",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 422,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/membres/{foreign}/role",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 303,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/membres/{foreign}/retirer",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/invitations/{foreign}/revoquer",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/audit",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/audit/exporter",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/o/{org}/jetons",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/jetons",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 422,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/jetons/{foreign}/revoquer",
-                allowed: Allowed::Role(Role::Admin),
-                ok_status: 404,
-            },
-            Row {
-                method: "GET",
-                path: "/admin",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/admin/utilisateurs",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/admin/envois",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/admin/taches",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/admin",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 422,
-            },
+            Row::get("/o/{org}", Allowed::VIEWER, 200),
+            Row::get("/o/{org}/membres", Allowed::ADMIN, 200),
+            Row::post("/o/{org}/membres/inviter", Allowed::ADMIN, 422),
+            Row::post("/o/{org}/membres/{foreign}/role", Allowed::ADMIN, 303),
+            Row::post("/o/{org}/membres/{foreign}/retirer", Allowed::ADMIN, 404),
+            Row::post(
+                "/o/{org}/invitations/{foreign}/revoquer",
+                Allowed::ADMIN,
+                404,
+            ),
+            Row::get("/o/{org}/audit", Allowed::ADMIN, 200),
+            Row::get("/o/{org}/audit/exporter", Allowed::ADMIN, 200),
+            Row::get("/o/{org}/jetons", Allowed::ADMIN, 200),
+            Row::post("/o/{org}/jetons", Allowed::ADMIN, 422),
+            Row::post("/o/{org}/jetons/{foreign}/revoquer", Allowed::ADMIN, 404),
+            Row::get("/admin", Allowed::PlatformAdmin, 200),
+            Row::get("/admin/utilisateurs", Allowed::PlatformAdmin, 200),
+            Row::get("/admin/envois", Allowed::PlatformAdmin, 200),
+            Row::get("/admin/taches", Allowed::PlatformAdmin, 200),
+            Row::post("/admin", Allowed::PlatformAdmin, 422),
         ];
         check(&app, &hub, &rows).await;
         check(&app, &hub, api_rows::PLATFORM).await;
         let beyond = [
-            Row {
-                method: "GET",
-                path: "/",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "GET",
-                path: "/aide",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/help",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/aide/hub",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/help/hub",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/api/docs",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/connexion",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/connexion",
-                allowed: Allowed::Anyone,
-                ok_status: 422,
-            },
-            Row {
-                method: "POST",
-                path: "/deconnexion",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "POST",
-                path: "/langue",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "GET",
-                path: "/mot-de-passe/oublie",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/mot-de-passe/oublie",
-                allowed: Allowed::Anyone,
-                ok_status: 422,
-            },
-            Row {
-                method: "GET",
-                path: "/mot-de-passe/nouveau/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/mot-de-passe/nouveau/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 422,
-            },
-            Row {
-                method: "GET",
-                path: "/invitations/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/invitations/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "GET",
-                path: "/compte",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "POST",
-                path: "/compte",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "POST",
-                path: "/compte/mot-de-passe",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "POST",
-                path: "/compte/courriel",
-                allowed: Allowed::Anyone,
-                ok_status: 303,
-            },
-            Row {
-                method: "GET",
-                path: "/compte/courriel/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 200,
-            },
-            Row {
-                method: "POST",
-                path: "/compte/courriel/nope",
-                allowed: Allowed::Anyone,
-                ok_status: 422,
-            },
-            Row {
-                method: "POST",
-                path: "/admin/organisations/999999/renommer",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 422,
-            },
-            Row {
-                method: "POST",
-                path: "/admin/utilisateurs/999999/desactiver",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/admin/utilisateurs/999999/activer",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 404,
-            },
-            Row {
-                method: "POST",
-                path: "/admin/taches/999999/relancer",
-                allowed: Allowed::PlatformAdmin,
-                ok_status: 303,
-            },
+            Row::get("/", Allowed::Anyone, 303),
+            Row::get("/aide", Allowed::Anyone, 200),
+            Row::get("/help", Allowed::Anyone, 200),
+            Row::get("/aide/hub", Allowed::Anyone, 200),
+            Row::get("/help/hub", Allowed::Anyone, 200),
+            Row::get("/api/docs", Allowed::Anyone, 200),
+            Row::get("/connexion", Allowed::Anyone, 200),
+            Row::post("/connexion", Allowed::Anyone, 422),
+            Row::post("/deconnexion", Allowed::Anyone, 303),
+            Row::post("/langue", Allowed::Anyone, 303),
+            Row::get("/mot-de-passe/oublie", Allowed::Anyone, 200),
+            Row::post("/mot-de-passe/oublie", Allowed::Anyone, 422),
+            Row::get("/mot-de-passe/nouveau/nope", Allowed::Anyone, 200),
+            Row::post("/mot-de-passe/nouveau/nope", Allowed::Anyone, 422),
+            Row::get("/invitations/nope", Allowed::Anyone, 200),
+            Row::post("/invitations/nope", Allowed::Anyone, 200),
+            Row::get("/compte", Allowed::Anyone, 303),
+            Row::post("/compte", Allowed::Anyone, 303),
+            Row::post("/compte/mot-de-passe", Allowed::Anyone, 303),
+            Row::post("/compte/courriel", Allowed::Anyone, 303),
+            Row::get("/compte/courriel/nope", Allowed::Anyone, 200),
+            Row::post("/compte/courriel/nope", Allowed::Anyone, 422),
+            Row::post(
+                "/admin/organisations/999999/renommer",
+                Allowed::PlatformAdmin,
+                422,
+            ),
+            Row::post(
+                "/admin/utilisateurs/999999/desactiver",
+                Allowed::PlatformAdmin,
+                404,
+            ),
+            Row::post(
+                "/admin/utilisateurs/999999/activer",
+                Allowed::PlatformAdmin,
+                404,
+            ),
+            Row::post("/admin/taches/999999/relancer", Allowed::PlatformAdmin, 303),
         ];
         check(&app, &hub, &beyond).await;
         let routes = halles_web::pages::root().merge(halles_web::pages::platform::routes());
@@ -621,11 +428,7 @@ async fn an_idempotent_post_replays_its_first_response() {
 
         // The invitation went to the outbox.
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some("nouvelle@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("nouvelle@ferme.example").await;
         assert_eq!(mail.len(), 1);
         assert_eq!(mail[0].status, "kept");
         assert!(mail[0].body.contains(&format!("{}/invitations/", app.url)));
@@ -696,18 +499,10 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .await;
         assert_eq!(res.status(), 200);
         app.run_jobs().await;
-        let mail = app
-            .store
-            .outbox(Some("oubli@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("oubli@ferme.example").await;
         assert_eq!(mail.len(), 1);
         let body = &mail[0].body;
-        let start = body.find("/mot-de-passe/nouveau/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let path = link_in(body, "/mot-de-passe/nouveau/");
         let res = b
             .post_form(
                 &path,
@@ -752,17 +547,8 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             .await;
         app.clock.advance(SignedDuration::from_mins(61));
         app.run_jobs().await;
-        let late = &app
-            .store
-            .outbox(Some("oubli@ferme.example"), 1)
-            .await
-            .unwrap()[0]
-            .body;
-        let start = late.find("/mot-de-passe/nouveau/").unwrap();
-        let path: String = late[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let late = &app.mail_to("oubli@ferme.example").await[0].body;
+        let path = link_in(late, "/mot-de-passe/nouveau/");
         assert!(
             b.get(&path)
                 .await
@@ -850,17 +636,8 @@ async fn an_invited_person_creates_an_account_and_joins() {
             .await;
         assert_eq!(res.status(), 303);
         app.run_jobs().await;
-        let body = &app
-            .store
-            .outbox(Some("benevole@entraide.example"), 1)
-            .await
-            .unwrap()[0]
-            .body;
-        let start = body.find("/invitations/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let body = &app.mail_to("benevole@entraide.example").await[0].body;
+        let path = link_in(body, "/invitations/");
         let newcomer = app.client();
         assert!(
             newcomer
@@ -1016,27 +793,15 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
                 .is_some()
         );
         app.run_jobs().await;
-        let told = app
-            .store
-            .outbox(Some("ancien@ferme.example"), 5)
-            .await
-            .unwrap();
+        let told = app.mail_to("ancien@ferme.example").await;
         assert!(
             told.iter()
                 .any(|m| m.body.contains("nouveau@ferme.example"))
         );
-        let mail = app
-            .store
-            .outbox(Some("nouveau@ferme.example"), 5)
-            .await
-            .unwrap();
+        let mail = app.mail_to("nouveau@ferme.example").await;
         assert_eq!(mail.len(), 1, "{mail:?}");
         let body = &mail[0].body;
-        let start = body.find("/compte/courriel/").unwrap();
-        let path: String = body[start..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let path = link_in(body, "/compte/courriel/");
         let other = app.client();
         let html = other.get(&path).await.text().await.unwrap();
         assert!(html.contains("nouveau@ferme.example"), "{html}");

@@ -4,450 +4,265 @@
 
 mod support;
 
-use halles_core::coupons::{Expiry, LoadMoment, ProgramRole, ReportPeriod};
+use halles_core::coupons::{Expiry, LoadMoment};
 use halles_core::money::Cents;
-use halles_core::organizations::{OrgKind, Role, Scope};
-use halles_store::coupons::{ParticipantInput, ProgramInput, ScheduleInput};
-use halles_store::{Actor, TenantScope};
+use halles_core::organizations::Scope;
+use halles_store::coupons::{ProgramInput, ScheduleInput};
 use jiff::civil::date;
-use serde_json::{Value, json};
+use serde_json::json;
 use support::TestApp;
+use support::requests::Api;
+use support::world::{CouponProgram, PartnerProgram, Who, World, bonne_bouffe, cycle_body, people};
 
-fn scope(org: halles_core::OrgId) -> TenantScope {
-    TenantScope::checked(org, Actor::system())
-}
-
-/// The first field error of a 422 problem: (field, code).
-async fn field_error(res: reqwest::Response) -> (String, String) {
-    assert_eq!(res.status(), 422);
-    let p: Value = res.json().await.unwrap();
-    (
-        p["errors"][0]["field"].as_str().unwrap_or_default().into(),
-        p["errors"][0]["code"].as_str().unwrap_or_default().into(),
+/// The operator's API client with the coupon scopes.
+async fn operator_api(app: &TestApp, w: &CouponProgram) -> Api {
+    app.api(
+        &app.token(w.operator.id, &[Scope::CouponsRead, Scope::CouponsWrite])
+            .await,
     )
 }
 
-#[tokio::test]
-async fn money_beyond_its_maximum_is_refused_everywhere_and_nothing_changes() {
-    for app in TestApp::on_every_db().await {
-        eprintln!("running on {}", app.label());
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        let market = app.org(OrgKind::Market, "Marché").await;
-        app.user("prog@o.example", Some((operator.id, Role::Admin)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Bonne Bouffe".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
-                },
-            )
-            .await
-            .unwrap();
-        let opg = app.store.operated_program(&op, program).await.unwrap();
-        for (org, role) in [
-            (partner.id, ProgramRole::Partner),
-            (market.id, ProgramRole::Market),
-        ] {
-            app.store.add_program_member(&opg, org, role).await.unwrap();
-        }
-        let fruits = app.store.product_groups(program).await.unwrap()[0].id;
-        let types = app.store.participant_types(program).await.unwrap();
-        app.store.create_card_batch(&opg, 1).await.unwrap();
-        let ppg = app
-            .store
-            .program_access(&scope(partner.id), program)
-            .await
-            .unwrap();
-        let person = app
-            .store
-            .create_participant(
-                &ppg,
-                &ParticipantInput {
-                    participant_type: Some(types[0].id),
-                    name: "Alex".into(),
-                    consent_on: Some(date(2026, 11, 1)),
-                    consent_purpose: "programme".into(),
-                    ..ParticipantInput::default()
-                },
-            )
-            .await
-            .unwrap();
-        let card = app.store.assign_card(&ppg, person.id, None).await.unwrap();
-        app.store
-            .adjust_funds(&opg, card.id, fruits, Cents(2000), "chargement")
-            .await
-            .unwrap();
-        let schedule = app
-            .store
-            .create_schedule(
-                &opg,
-                &ScheduleInput {
-                    name: "Été".into(),
-                    starts_on: date(2026, 6, 1),
-                    ends_on: date(2026, 8, 31),
-                    moment: LoadMoment::FirstOfMonth,
-                    max_loads: 3,
-                    carry_over: true,
-                    usage_based: false,
-                    expiry: Expiry::Never,
-                    amounts: vec![(types[0].id, fruits, Cents(1000))],
-                },
-            )
-            .await
-            .unwrap();
-        let op_token = app
-            .token(operator.id, &[Scope::CouponsRead, Scope::CouponsWrite])
-            .await;
-        let market_token = app
-            .token(market.id, &[Scope::RedemptionsWrite, Scope::CouponsRead])
-            .await;
-        let http = reqwest::Client::new();
-        let api = |org: halles_core::OrgId, rest: &str| {
-            app.at(&format!("/api/v1/organizations/{org}{rest}"))
-        };
+/// The ledger still holds `cents` in all, its lots agree, and the program's pages answer.
+async fn nothing_changed(app: &TestApp, w: &CouponProgram, cents: i64) {
+    let (ledger, cached, lots) = app.store.ledger_check(w.program).await.unwrap();
+    assert_eq!(
+        (ledger, cached, lots),
+        (Cents(cents), Cents(cents), Cents(cents))
+    );
+    let op = app.logged_in(people::OPERATOR).await;
+    for page in [
+        "",
+        "/participants",
+        "/cartes",
+        "/rapports",
+        "/soldes",
+        "/mouvements",
+    ] {
+        assert_eq!(op.page(&w.program_page(page)).await.status, 200, "{page}");
+    }
+}
 
-        // The attack of the report: i64::MAX as a manual adjustment answers 422, either sign.
-        let adjust = api(
-            operator.id,
-            &format!("/programs/{program}/cards/{}/adjustments", card.id),
+#[tokio::test]
+async fn an_adjustment_beyond_the_maximum_is_refused_by_the_api_and_the_page() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let api = operator_api(&app, &w).await;
+        let adjust = format!(
+            "/organizations/{}/programs/{}/cards/{}/adjustments",
+            w.operator.id, w.program, w.card.id
         );
+        // The attack of the report: i64::MAX as a manual adjustment answers 422, either sign.
         for cents in [i64::MAX, i64::MIN, 10_000_001, -10_000_001] {
-            let res = http
-                .post(&adjust)
-                .bearer_auth(&op_token)
-                .json(&json!({"product_group_id": fruits.0, "amount_cents": cents, "reason": "x"}))
-                .send()
-                .await
-                .unwrap();
+            let body =
+                json!({"product_group_id": w.fruits.0, "amount_cents": cents, "reason": "x"});
+            let res = api.post_json(&adjust, &body).await;
             assert_eq!(
-                field_error(res).await,
-                ("amount_cents".into(), "amount_too_large".into()),
+                res.field_error(),
+                (422, "amount_cents", "amount_too_large"),
                 "{cents}"
             );
         }
-
         // The page form: 1 000 000 000,00 comes back with the message and what was typed.
-        let prog = app.logged_in("prog@o.example").await;
-        let group = fruits.to_string();
-        let res = prog
-            .post_form(
-                &format!(
-                    "/o/{}/programmes/{program}/participants/{}/ajuster",
-                    operator.id, person.id
-                ),
-                &[
-                    ("adjust_group", group.as_str()),
-                    ("adjust_amount", "1000000000,00"),
-                    ("adjust_reason", "erreur"),
-                ],
+        let op = app.logged_in(people::OPERATOR).await;
+        let holder = w.card.participant.expect("the card's holder");
+        let group = w.fruits.to_string();
+        let fields = [
+            ("adjust_group", group.as_str()),
+            ("adjust_amount", "1000000000,00"),
+            ("adjust_reason", "erreur"),
+        ];
+        let page = op
+            .send(
+                &w.program_page(&format!("/participants/{holder}/ajuster")),
+                &fields,
             )
             .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["adjust_amount"]);
         assert!(
-            html.contains("1000000000,00") && html.contains("dépasse le maximum permis"),
-            "{html}"
+            page.has("1000000000,00") && page.has("dépasse le maximum permis"),
+            "{page:?}"
         );
+        nothing_changed(&app, &w, 2000).await;
+        app.stop().await;
+    }
+}
 
-        // A schedule amount, through the API.
-        let post = |path: String, body: Value| {
-            http.post(api(operator.id, &format!("/programs/{program}{path}")))
-                .bearer_auth(&op_token)
-                .json(&body)
-                .send()
-        };
-        let res = post(
-            "/allocation-schedules".into(),
-            json!({"name": "Trop", "starts_on": "2026-06-01", "ends_on": "2026-08-31",
+/// The summer schedule: 10 $ of fruits on the first of June, July and August.
+async fn summer(app: &TestApp, w: &CouponProgram) -> halles_core::ScheduleId {
+    let types = app.store.participant_types(w.program).await.unwrap();
+    let input = ScheduleInput {
+        name: "Été".into(),
+        starts_on: date(2026, 6, 1),
+        ends_on: date(2026, 8, 31),
+        moment: LoadMoment::FirstOfMonth,
+        max_loads: 3,
+        carry_over: true,
+        usage_based: false,
+        expiry: Expiry::Never,
+        amounts: vec![(types[0].id, w.fruits, Cents(1000))],
+    };
+    app.store
+        .create_schedule(&w.operated(app).await, &input)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_schedule_amount_beyond_the_maximum_is_refused() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let types = app.store.participant_types(w.program).await.unwrap();
+        let body = json!({"name": "Trop", "starts_on": "2026-06-01", "ends_on": "2026-08-31",
             "moment": "first_of_month", "max_loads": 3,
-            "amounts": [{"participant_type_id": types[0].id.0, "product_group_id": fruits.0,
-                "amount_cents": 10_000_001}]}),
-        )
-        .await
-        .unwrap();
+            "amounts": [{"participant_type_id": types[0].id.0, "product_group_id": w.fruits.0,
+                "amount_cents": 10_000_001}]});
+        let path = format!(
+            "/organizations/{}/programs/{}/allocation-schedules",
+            w.operator.id, w.program
+        );
+        let res = operator_api(&app, &w).await.post_json(&path, &body).await;
         assert_eq!(
-            field_error(res).await,
-            ("amounts[0].amount_cents".into(), "amount_too_large".into())
+            res.field_error(),
+            (422, "amounts[0].amount_cents", "amount_too_large")
         );
-
-        // Fields the store refuses name themselves, all at once: the API's problem lists
-        // them, the page shows them on its form.
-        let res = post(
-            "/allocation-schedules".into(),
-            json!({"name": " ", "starts_on": "2026-08-31", "ends_on": "2026-06-01",
-            "moment": "first_of_month", "max_loads": 0, "amounts": []}),
-        )
-        .await
-        .unwrap();
-        assert_eq!(res.status(), 422);
-        let p: Value = res.json().await.unwrap();
-        assert_eq!(p["code"], "validation_failed");
-        let fields: Vec<(&str, &str)> = p["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                ("name", "required"),
-                ("ends_on", "ends_before_start"),
-                ("max_loads", "max_loads")
-            ]
-        );
-        let res = post("/cards".into(), json!({"size": 0})).await.unwrap();
-        assert_eq!(field_error(res).await, ("size".into(), "batch_size".into()));
-        let res = prog
-            .post_form(
-                &format!("/o/{}/programmes/{program}/cartes", operator.id),
-                &[("size", "0")],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(html.contains("f-size-error"), "{html}");
-
-        // An envelope, through the page: above $10,000,000 comes back with the message.
-        let (sid, pid) = (schedule.to_string(), partner.id.to_string());
-        let res = prog
-            .post_form(
-                &format!("/o/{}/programmes/{program}/enveloppes", operator.id),
-                &[
-                    ("schedule", sid.as_str()),
-                    ("partner", pid.as_str()),
-                    ("budget", "10 000 000,01"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("10 000 000,01") && html.contains("10 000 000,00 $ par budget"),
-            "{html}"
-        );
-
-        // A redemption line, and a refund line, through the market's API.
-        let number = card.number.as_str().to_owned();
-        let redeem = |cents: i64| {
-            http.post(api(market.id, "/redemptions"))
-                .bearer_auth(&market_token)
-                .json(&json!({"card": number, "lines": [{"product_group_id": fruits.0, "amount_cents": cents}]}))
-                .send()
-        };
-        for cents in [i64::MAX, 10_000_001] {
-            assert_eq!(
-                field_error(redeem(cents).await.unwrap()).await,
-                ("lines[0].amount_cents".into(), "amount_too_large".into())
-            );
-        }
-        let sale: Value = redeem(500).await.unwrap().json().await.unwrap();
-        let res = http
-            .post(api(
-                market.id,
-                &format!("/redemptions/{}/refunds", sale["id"]),
-            ))
-            .bearer_auth(&market_token)
-            .json(&json!({"lines": [{"product_group_id": fruits.0, "amount_cents": i64::MAX}]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            field_error(res).await,
-            ("lines[0].amount_cents".into(), "amount_too_large".into())
-        );
-
-        // Nothing changed but the one honest sale: balances, ledger and lots agree, and the
-        // program's pages still answer.
-        let (ledger, cached, lots) = app.store.ledger_check(program).await.unwrap();
-        assert_eq!(
-            (ledger, cached, lots),
-            (Cents(1500), Cents(1500), Cents(1500))
-        );
-        let op = app
-            .store
-            .operated_program(&scope(operator.id), program)
-            .await
-            .unwrap();
-        let envelopes = app.store.envelopes(&op, None).await.unwrap();
-        assert!(envelopes.is_empty(), "{envelopes:?}");
-        for page in [
-            "",
-            "/participants",
-            "/cartes",
-            "/rapports",
-            "/soldes",
-            "/mouvements",
-        ] {
-            let res = prog
-                .get(&format!("/o/{}/programmes/{program}{page}", operator.id))
-                .await;
-            assert_eq!(res.status(), 200, "{page}");
-        }
+        nothing_changed(&app, &w, 2000).await;
         app.stop().await;
     }
 }
 
 #[tokio::test]
-async fn prices_fees_and_quantities_beyond_their_maximum_are_refused() {
-    use halles_core::pricing::BuyerType;
-    use jiff::SignedDuration;
+async fn an_envelope_beyond_the_maximum_comes_back_with_what_was_typed_and_none_is_kept() {
     for app in TestApp::on_every_db().await {
-        eprintln!("running on {}", app.label());
-        let hub = app.org(OrgKind::Hub, "Pôle").await;
-        let farm = app.org(OrgKind::Producer, "Ferme").await;
-        let cpe = app.org(OrgKind::Buyer, "CPE").await;
-        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
-        app.store.link_producer(&h, farm.id).await.unwrap();
-        app.store
-            .link_buyer(&h, cpe.id, BuyerType::Institution)
-            .await
-            .unwrap();
-        let all = Scope::ALL;
-        let (t_hub, t_farm, t_cpe) = (
-            app.token(hub.id, &all).await,
-            app.token(farm.id, &all).await,
-            app.token(cpe.id, &all).await,
+        let w = World::coupon_program(&app).await;
+        let (sid, pid) = (summer(&app, &w).await.to_string(), w.partner.id.to_string());
+        let op = app.logged_in(people::OPERATOR).await;
+        let fields = [
+            ("schedule", sid.as_str()),
+            ("partner", pid.as_str()),
+            ("budget", "10 000 000,01"),
+        ];
+        let page = op.send(&w.program_page("/enveloppes"), &fields).await;
+        assert_eq!(page.status, 422);
+        assert!(
+            page.has("10 000 000,01") && page.has("10 000 000,00 $ par budget"),
+            "{page:?}"
         );
-        let http = reqwest::Client::new();
-        let api = |path: &str| app.at(&format!("/api/v1/organizations{path}"));
-        let carrots: Value = http
-            .post(api(&format!("/{}/products", farm.id)))
-            .bearer_auth(&t_farm)
-            .json(
-                &json!({"name_fr": "Carottes", "category": "vegetables", "unit": "kg",
-                "tax_class": "zero_rated", "origin": "quebec_grown"}),
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
+        let envelopes = app
+            .store
+            .envelopes(&w.operated(&app).await, None)
             .await
             .unwrap();
-        let carrots = carrots["id"].as_i64().unwrap();
+        assert!(envelopes.is_empty(), "{envelopes:?}");
+        nothing_changed(&app, &w, 2000).await;
+        app.stop().await;
+    }
+}
 
-        // A cycle's fee above $100,000 is refused; a sane one is created.
-        let now = app.store.now();
-        let cycle = |fee: i64, min: i64| {
-            json!({"name": "Semaine 49", "opens_at": (now + SignedDuration::from_hours(1)).to_string(),
-                "closes_at": (now + SignedDuration::from_hours(72)).to_string(), "order_fee_cents": fee,
-                "producer_ids": [farm.id.0],
-                "locations": [{"kind": "pickup", "name": "Entrepôt", "fee_cents": 0, "min_order_cents": min}]})
-        };
-        for (body, field) in [
-            (cycle(i64::MAX, 0), "order_fee_cents"),
-            (cycle(0, 10_000_001), "locations[0].min_order_cents"),
-        ] {
-            let res = http
-                .post(api(&format!("/{}/order-cycles", hub.id)))
-                .bearer_auth(&t_hub)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
+#[tokio::test]
+async fn a_sale_or_refund_line_beyond_the_maximum_is_refused_and_only_honest_sales_count() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let number = w.card.number.as_str();
+        for cents in [i64::MAX, 10_000_001] {
+            let res = w.redeem(&app, &format!("big-{cents}"), number, cents).await;
             assert_eq!(
-                field_error(res).await,
-                (field.into(), "amount_too_large".into())
+                res.field_error(),
+                (422, "lines[0].amount_cents", "amount_too_large")
             );
         }
-        let res = http
-            .post(api(&format!("/{}/order-cycles", hub.id)))
-            .bearer_auth(&t_hub)
-            .json(&cycle(300, 0))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let c: Value = res.json().await.unwrap();
-        let (cycle_id, location) = (c["id"].as_i64().unwrap(), c["locations"][0]["id"].clone());
+        let sale = w.redeem(&app, "honest", number, 500).await.id();
+        let refund = format!("/organizations/{}/redemptions/{sale}/refunds", w.market.id);
+        let body = json!({"lines": [{"product_group_id": w.fruits.0, "amount_cents": i64::MAX}]});
+        let res = w.market_api(&app).post_json(&refund, &body).await;
+        assert_eq!(
+            res.field_error(),
+            (422, "lines[0].amount_cents", "amount_too_large")
+        );
+        nothing_changed(&app, &w, 1500).await;
+        app.stop().await;
+    }
+}
 
-        // A price above $100,000 or a quantity above 100,000 units is refused.
-        let grid = api(&format!(
-            "/{}/hubs/{}/order-cycles/{cycle_id}/availability",
-            farm.id, hub.id
-        ));
-        for (offer, field, code) in [
-            (
-                json!({"quantity": "40", "price_cents": 10_000_001}),
-                "[0].price_cents",
-                "amount_too_large",
-            ),
-            (
-                json!({"quantity": "100000.001", "price_cents": 250}),
-                "[0].quantity",
-                "qty_too_large",
-            ),
-            (
-                json!({"quantity": "99999999999999999999", "price_cents": 250}),
-                "[0].quantity",
-                "qty_too_large",
-            ),
+#[tokio::test]
+async fn a_cycles_fee_or_minimum_order_beyond_the_maximum_is_refused() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let path = format!("/organizations/{}/order-cycles", w.hub.id);
+        let body = cycle_body(&app, &[w.farm.id]);
+        let mut fee = body.clone();
+        fee["order_fee_cents"] = json!(i64::MAX);
+        let mut minimum = body.clone();
+        minimum["locations"][0]["min_order_cents"] = json!(10_000_001);
+        for (body, field) in [
+            (fee, "order_fee_cents"),
+            (minimum, "locations[0].min_order_cents"),
         ] {
-            let mut offer = offer;
-            offer["product_id"] = json!(carrots);
-            let res = http
-                .put(&grid)
-                .bearer_auth(&t_farm)
-                .json(&json!([offer]))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(field_error(res).await, (field.into(), code.into()));
+            let res = hub.post_json(&path, &body).await;
+            assert_eq!(res.field_error(), (422, field, "amount_too_large"));
         }
-        let res = http
-            .put(&grid)
-            .bearer_auth(&t_farm)
-            .json(&json!([{"product_id": carrots, "quantity": "40", "price_cents": 250}]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        assert_eq!(
+            hub.post_json(&path, &body).await.status,
+            201,
+            "a sane one is created"
+        );
+        app.stop().await;
+    }
+}
 
-        // An order quantity above 100,000 units is refused as such, not as a shortage.
-        app.clock.advance(SignedDuration::from_hours(2));
-        halles::worker::on_time(&app.store, &app.url).await;
-        for q in ["100001", "9223372036854775.807"] {
-            let res = http
-                .post(api(&format!("/{}/orders", cpe.id)))
-                .bearer_auth(&t_cpe)
-                .json(
-                    &json!({"hub_id": hub.id.0, "cycle_id": cycle_id, "location_id": location,
-                    "lines": [{"product_id": carrots, "quantity": q}]}),
-                )
-                .send()
-                .await
-                .unwrap();
+#[tokio::test]
+async fn a_price_or_quantity_beyond_the_maximum_is_refused_on_the_grid() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        for (quantity, price, field, code) in [
+            ("40", 10_000_001, "[0].price_cents", "amount_too_large"),
+            ("100000.001", 250, "[0].quantity", "qty_too_large"),
+            ("99999999999999999999", 250, "[0].quantity", "qty_too_large"),
+        ] {
+            let offer =
+                json!([{"product_id": w.carrots, "quantity": quantity, "price_cents": price}]);
+            let res = w.post_availability(&app, Who::Farm, &offer).await;
             assert_eq!(
-                field_error(res).await,
-                ("lines[0].quantity".into(), "qty_too_large".into()),
+                res.field_error(),
+                (422, field, code),
+                "{quantity} at {price}"
+            );
+        }
+        assert_eq!(
+            w.availability(&app, Who::Farm).await.list()[0]["quantity"],
+            "40"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_order_quantity_beyond_the_maximum_is_refused_as_such_and_reserves_nothing() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        for q in ["100001", "9223372036854775.807"] {
+            let res = w
+                .order(&app, Who::Cpe, None, &w.order_body(&[(w.carrots, q)]))
+                .await;
+            assert_eq!(
+                res.field_error(),
+                (422, "lines[0].quantity", "qty_too_large"),
                 "{q}"
             );
         }
-        // Nothing was reserved.
-        let offered: Vec<Value> = http
-            .get(api(&format!(
-                "/{}/hubs/{}/order-cycles/{cycle_id}/catalog",
-                cpe.id, hub.id
-            )))
-            .bearer_auth(&t_cpe)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(offered[0]["remaining"], "40", "{offered:?}");
+        let offered = w.catalog(&app, Who::Cpe).await;
+        let carrots = offered
+            .list()
+            .iter()
+            .find(|i| i["product"]["id"] == w.carrots)
+            .cloned();
+        assert_eq!(
+            carrots.map(|c| c["remaining"].clone()),
+            Some(json!("40")),
+            "{}",
+            offered.body
+        );
         app.stop().await;
     }
 }
@@ -455,42 +270,13 @@ async fn prices_fees_and_quantities_beyond_their_maximum_are_refused() {
 #[tokio::test]
 async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() {
     for app in TestApp::on_every_db().await {
-        eprintln!("running on {}", app.label());
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
-        let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
-        app.user("accueil@p.example", Some((partner.id, Role::Staff)))
-            .await;
-        let op = scope(operator.id);
-        let program = app
-            .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Hors plateforme".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: true,
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.operated_program(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
-        let b = app.logged_in("accueil@p.example").await;
-        let path = format!(
-            "/o/{}/programmes/{program}/participants/importer",
-            partner.id
-        );
+        let program = ProgramInput {
+            name: "Hors plateforme".into(),
+            off_platform: true,
+            ..bonne_bouffe()
+        };
+        let pp: PartnerProgram = World::partner_program(&app, program).await;
+        let staff = app.logged_in(people::PARTNER_STAFF).await;
         let head =
             "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n";
         // One load above $100,000; then loads that add up to more than $10,000,000.
@@ -504,71 +290,70 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
                 "10 000 000,00 $ par budget",
             ),
         ] {
-            let form = reqwest::multipart::Form::new()
-                .text("csrf", b.csrf().await)
-                .text("consent_purpose", "Programme")
-                .text("action", "apply")
-                .part(
-                    "file",
-                    reqwest::multipart::Part::bytes(format!("{head}{row}").into_bytes())
-                        .file_name("liste.csv"),
-                );
-            let res = b
-                .http
-                .post(format!("{}{path}", b.base))
-                .multipart(form)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 422);
-            let html = res.text().await.unwrap();
-            assert!(html.contains(message), "{html}");
+            let fields = [("consent_purpose", "Programme"), ("action", "apply")];
+            let file = ("file", "liste.csv", format!("{head}{row}").into_bytes());
+            let page = staff.upload(&pp.import_page(), &fields, file).await;
+            assert_eq!(page.status, 422);
+            assert!(page.has(message), "{page:?}");
         }
         // A type of no program: the store names the field, the page shows it on its select
         // and the API in its problem.
-        let res = b
-            .post_form(
-                &format!("/o/{}/programmes/{program}/participants", partner.id),
-                &[
-                    ("participant_type", "999999"),
-                    ("consent_on", "2026-11-01"),
-                    ("consent_purpose", "Programme"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
-        assert!(html.contains("f-participant_type_id-error"), "{html}");
-        let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
-        let res = reqwest::Client::new()
-            .post(app.at(&format!(
-                "/api/v1/organizations/{}/programs/{program}/participants",
-                partner.id
-            )))
-            .bearer_auth(&token)
-            .json(
-                &json!({"participant_type_id": 999_999, "consent_on": "2026-11-01",
-                "consent_purpose": "Programme"}),
-            )
-            .send()
-            .await
-            .unwrap();
+        let participants = format!(
+            "/o/{}/programmes/{}/participants",
+            pp.partner.id, pp.program
+        );
+        let fields = [
+            ("participant_type", "999999"),
+            ("consent_on", "2026-11-01"),
+            ("consent_purpose", "Programme"),
+        ];
+        let page = staff.send(&participants, &fields).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["participant_type_id"]);
+        let token = app.token(pp.partner.id, &[Scope::CouponsWrite]).await;
+        let path = format!(
+            "/organizations/{}/programs/{}/participants",
+            pp.partner.id, pp.program
+        );
+        let body = json!({"participant_type_id": 999_999, "consent_on": "2026-11-01",
+            "consent_purpose": "Programme"});
+        let res = app.api(&token).post_json(&path, &body).await;
         assert_eq!(
-            field_error(res).await,
-            ("participant_type_id".into(), "unknown_type".into())
+            res.field_error(),
+            (422, "participant_type_id", "unknown_type")
         );
         let people = app
             .store
-            .participants(
-                &app.store
-                    .program_access(&scope(partner.id), program)
-                    .await
-                    .unwrap(),
-                "",
-            )
+            .participants(&pp.as_partner(&app).await, "")
             .await
             .unwrap();
         assert!(people.is_empty());
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn fields_the_store_refuses_name_themselves_all_at_once() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let api = operator_api(&app, &w).await;
+        let programs = format!("/organizations/{}/programs/{}", w.operator.id, w.program);
+        let body = json!({"name": " ", "starts_on": "2026-08-31", "ends_on": "2026-06-01",
+            "moment": "first_of_month", "max_loads": 0, "amounts": []});
+        let res = api
+            .post_json(&format!("{programs}/allocation-schedules"), &body)
+            .await;
+        assert_eq!((res.status, res.code()), (422, "validation_failed"));
+        assert_eq!(res.fields(), ["name", "ends_on", "max_loads"]);
+        let res = api
+            .post_json(&format!("{programs}/cards"), &json!({"size": 0}))
+            .await;
+        assert_eq!(res.field_error(), (422, "size", "batch_size"));
+        let op = app.logged_in(people::OPERATOR).await;
+        let page = op.send(&w.program_page("/cartes"), &[("size", "0")]).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["size"]);
+        nothing_changed(&app, &w, 2000).await;
         app.stop().await;
     }
 }

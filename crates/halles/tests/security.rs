@@ -5,17 +5,16 @@
 
 mod support;
 
-use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_core::refusals::Refusal;
-use halles_store::coupons::ProgramInput;
 use halles_store::platform::accounts::LoginRefusal;
 use halles_store::testing::TestDb;
 use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
-use jiff::civil::date;
 use serde_json::{Value, json};
+use support::mail::link_in;
 use support::matrix::{Allowed, Fixture, Row, check};
+use support::world::{World, bonne_bouffe};
 use support::{PASSWORD, TestApp};
 
 const OWNER: &str = "proprietaire@ferme.example";
@@ -118,11 +117,7 @@ async fn the_owner_logs_in_from_elsewhere_and_waits_seconds_not_minutes_at_the_a
 
 /// The reset link of an e-mail in the outbox.
 fn reset_path(body: &str) -> String {
-    let start = body.find("/mot-de-passe/nouveau/").unwrap();
-    body[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
+    link_in(body, "/mot-de-passe/nouveau/")
 }
 
 #[tokio::test]
@@ -140,7 +135,7 @@ async fn thirty_forgotten_password_requests_send_a_bounded_number_of_e_mails() {
             );
         }
         app.run_jobs().await;
-        let sent = app.store.outbox(Some(OWNER), 100).await.unwrap().len();
+        let sent = app.mail_to(OWNER).await.len();
         assert!(
             sent <= 3,
             "on {}: {sent} e-mails for 30 requests",
@@ -166,7 +161,7 @@ async fn a_password_change_kills_every_other_reset_link_and_common_passwords_are
                 .await;
         }
         app.run_jobs().await;
-        let mail = app.store.outbox(Some(OWNER), 5).await.unwrap();
+        let mail = app.mail_to(OWNER).await;
         assert_eq!(mail.len(), 2);
         let (first, second) = (reset_path(&mail[0].body), reset_path(&mail[1].body));
         assert_ne!(first, second);
@@ -226,65 +221,33 @@ async fn a_password_change_kills_every_other_reset_link_and_common_passwords_are
 }
 
 #[tokio::test]
-async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_and_the_api() {
+async fn a_name_with_control_or_direction_characters_comes_back_with_the_message() {
     for app in TestApp::on_every_db().await {
-        let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
         let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;
         app.user(OWNER, Some((partner.id, Role::Staff))).await;
-        // A page: the form comes back with the message and what was typed.
         let b = app.logged_in(OWNER).await;
         for name in ["Marie\u{202E}eiraM", "Marie\u{0}"] {
-            let res = b
-                .post_form("/compte", &[("name", name), ("lang", "fr")])
-                .await;
-            assert_eq!(res.status(), 422, "{name:?}");
-            let html = res.text().await.unwrap();
-            assert!(html.contains("caractère invisible"), "{html}");
+            let page = b.send("/compte", &[("name", name), ("lang", "fr")]).await;
+            assert_eq!(page.status, 422, "{name:?}");
+            assert_eq!(page.field_errors(), ["name"], "{name:?}");
+            assert!(page.has("caractère invisible"), "{page:?}");
         }
-        assert_eq!(
-            app.store.user_by_email(OWNER).await.unwrap().unwrap().name,
-            OWNER
+        let saved = app.store.user_by_email(OWNER).await.unwrap().unwrap();
+        assert_eq!(saved.name, OWNER);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_refuses_such_characters_and_bad_e_mails_and_ignores_fields_it_does_not_read() {
+    for app in TestApp::on_every_db().await {
+        let pp = World::partner_program(&app, bonne_bouffe()).await;
+        let kind = app.store.participant_types(pp.program).await.unwrap()[0].id;
+        let api = app.api(&app.token(pp.partner.id, &[Scope::CouponsWrite]).await);
+        let path = format!(
+            "/organizations/{}/programs/{}/participants",
+            pp.partner.id, pp.program
         );
-        // The API: a participant with a reversed name, then with a bad e-mail.
-        let op = TenantScope::checked(operator.id, Actor::system());
-        let program = app
-            .store
-            .create_program(
-                &op,
-                &ProgramInput {
-                    name: "Bonne Bouffe".into(),
-                    public_name: String::new(),
-                    starts_on: date(2026, 1, 1),
-                    ends_on: date(2027, 12, 31),
-                    report_period: ReportPeriod::Month,
-                    anonymous: false,
-                    pin_required: false,
-                    off_platform: false,
-                },
-            )
-            .await
-            .unwrap();
-        app.store
-            .add_program_member(
-                &app.store.operated_program(&op, program).await.unwrap(),
-                partner.id,
-                ProgramRole::Partner,
-            )
-            .await
-            .unwrap();
-        let kind = app.store.participant_types(program).await.unwrap()[0].id;
-        let token = app.token(partner.id, &[Scope::CouponsWrite]).await;
-        let url = app.at(&format!(
-            "/api/v1/organizations/{}/programs/{program}/participants",
-            partner.id
-        ));
-        let post = |body: Value| {
-            reqwest::Client::new()
-                .post(&url)
-                .bearer_auth(&token)
-                .json(&body)
-                .send()
-        };
         let participant = |name: &str, email: &str| {
             json!({"participant_type_id": kind.0, "name": name, "email": email,
                    "consent_on": "2026-11-01", "consent_purpose": "programme"})
@@ -302,18 +265,14 @@ async fn control_and_direction_characters_and_bad_e_mails_are_refused_on_pages_a
                 "email_invalid",
             ),
         ] {
-            let res = post(body).await.unwrap();
-            assert_eq!(res.status(), 422, "on {}", app.label());
-            assert_eq!(res.headers()["content-type"], "application/problem+json");
-            let problem: Value = res.json().await.unwrap();
-            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
-            assert_eq!(problem["errors"][0]["code"], code, "{problem}");
+            let res = api.post_json(&path, &body).await;
+            assert_eq!(res.field_error(), (422, field, code), "on {}", app.label());
+            assert_eq!(res.content_type, "application/problem+json");
         }
         // A field the API does not read is ignored, whatever it holds.
         let mut body = participant("Jean", "jean@exemple.ca");
         body["inconnu\u{6}"] = json!("x\u{202E}\u{0}");
-        let res = post(body).await.unwrap();
-        assert_eq!(res.status(), 201);
+        assert_eq!(api.post_json(&path, &body).await.status, 201);
         app.stop().await;
     }
 }
@@ -470,38 +429,17 @@ async fn pages_and_the_api_are_never_cached_https_sends_hsts_and_metrics_need_th
 async fn only_hubs_create_order_cycles_and_only_markets_create_registers() {
     for app in TestApp::on_every_db().await {
         let cycles = [
-            Row {
-                method: "GET",
-                path: "/o/{org}/cycles",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/cycles",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/api/v1/organizations/{org}/order-cycles",
-                allowed: Allowed::NoToken,
-                ok_status: 403,
-            },
+            Row::get("/o/{org}/cycles", Allowed::NoRole, 403),
+            Row::post("/o/{org}/cycles", Allowed::NoRole, 403),
+            Row::post(
+                "/api/v1/organizations/{org}/order-cycles",
+                Allowed::NoToken,
+                403,
+            ),
         ];
         let registers = [
-            Row {
-                method: "GET",
-                path: "/o/{org}/caisses",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
-            Row {
-                method: "POST",
-                path: "/o/{org}/caisses",
-                allowed: Allowed::NoRole,
-                ok_status: 403,
-            },
+            Row::get("/o/{org}/caisses", Allowed::NoRole, 403),
+            Row::post("/o/{org}/caisses", Allowed::NoRole, 403),
         ];
         for (kind, prefix) in [
             (OrgKind::Producer, "prod"),

@@ -38,6 +38,54 @@ pub struct Row {
     pub ok_status: u16,
 }
 
+impl Allowed {
+    /// Viewers and above.
+    pub const VIEWER: Allowed = Allowed::Role(Role::Viewer);
+    /// Cashiers and above.
+    pub const CASHIER: Allowed = Allowed::Role(Role::Cashier);
+    /// Staff and administrators.
+    pub const STAFF: Allowed = Allowed::Role(Role::Staff);
+    /// Administrators.
+    pub const ADMIN: Allowed = Allowed::Role(Role::Admin);
+
+    /// Tokens carrying `scope`.
+    pub const fn token(scope: Scope) -> Allowed {
+        Allowed::Token(Some(scope))
+    }
+}
+
+impl Row {
+    /// A `GET` row.
+    pub const fn get(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
+        Row {
+            method: "GET",
+            path,
+            allowed,
+            ok_status,
+        }
+    }
+
+    /// A `POST` row.
+    pub const fn post(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
+        Row {
+            method: "POST",
+            path,
+            allowed,
+            ok_status,
+        }
+    }
+
+    /// A `PUT` row.
+    pub const fn put(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
+        Row {
+            method: "PUT",
+            path,
+            allowed,
+            ok_status,
+        }
+    }
+}
+
 /// The tenants and people a matrix run uses.
 pub struct Fixture {
     pub org: OrgId,
@@ -447,331 +495,276 @@ pub mod api_rows {
 
     /// The caller and its organization, checked as a hub (`http.rs`).
     pub const PLATFORM: &[Row] = &[
-        Row {
-            method: "GET",
-            path: "/api/v1/me",
-            allowed: Allowed::Token(None),
-            ok_status: 200,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}",
-            allowed: Allowed::Token(Some(Scope::OrgRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/members",
-            allowed: Allowed::Token(Some(Scope::OrgRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/invitations",
-            allowed: Allowed::Token(Some(Scope::OrgWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/audit",
-            allowed: Allowed::Token(Some(Scope::AuditRead)),
-            ok_status: 200,
-        },
+        Row::get("/api/v1/me", Allowed::Token(None), 200),
+        Row::get(
+            "/api/v1/organizations/{org}",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/members",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/invitations",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/audit",
+            Allowed::token(Scope::AuditRead),
+            200,
+        ),
     ];
 
     /// A producer's products and availability (`food_hub.rs`).
     pub const PRODUCER: &[Row] = &[
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/products",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/products",
-            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/products/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/products/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
-            allowed: Allowed::Token(Some(Scope::CatalogWrite)),
-            ok_status: 400,
-        },
+        Row::get(
+            "/api/v1/organizations/{org}/products",
+            Allowed::token(Scope::CatalogRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/products",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/products/{foreign}",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/products/{foreign}",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
     ];
 
     /// A hub's order cycles (`food_hub.rs`).
     pub const HUB: &[Row] = &[
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/order-cycles",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/order-cycles",
-            allowed: Allowed::Token(Some(Scope::CyclesWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/order-cycles/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/availability",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/orders",
-            allowed: Allowed::Token(Some(Scope::OrdersRead)),
-            ok_status: 404,
-        },
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles",
+            Allowed::token(Scope::CatalogRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles",
+            Allowed::token(Scope::CyclesWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/availability",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/orders",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).
     pub const BUYER: &[Row] = &[
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/orders",
-            allowed: Allowed::Token(Some(Scope::OrdersRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/orders",
-            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/orders/{foreign}",
-            allowed: Allowed::Token(Some(Scope::OrdersRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/orders/{foreign}",
-            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/orders/{foreign}/cancel",
-            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-            ok_status: 404,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/catalog",
-            allowed: Allowed::Token(Some(Scope::CatalogRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/standing-orders",
-            allowed: Allowed::Token(Some(Scope::OrdersRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/standing-orders",
-            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
-            allowed: Allowed::Token(Some(Scope::OrdersWrite)),
-            ok_status: 404,
-        },
+        Row::get(
+            "/api/v1/organizations/{org}/orders",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/orders",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/orders/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/orders/{foreign}",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/orders/{foreign}/cancel",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/catalog",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/standing-orders",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/standing-orders",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
     ];
 
     /// A program's operator: every program route (`coupons.rs`).
     pub const OPERATOR: &[Row] = &[
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 200,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/participants",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/allocation-schedules/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/transactions",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/programs/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/claims",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/claims/{foreign}/decision",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/payment-batches/{foreign}/payment",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "PUT",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/partners/{foreign}/markets",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/adjustments",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/pin-unlock",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/cards",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "GET",
-            path: "/api/v1/organizations/{org}/redemptions/{foreign}",
-            allowed: Allowed::Token(Some(Scope::CouponsRead)),
-            ok_status: 404,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/redemptions",
-            allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/redemptions/{foreign}/refunds",
-            allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
-            ok_status: 400,
-        },
-        Row {
-            method: "POST",
-            path: "/api/v1/organizations/{org}/programs/{foreign}/participants/import",
-            allowed: Allowed::Token(Some(Scope::CouponsWrite)),
-            ok_status: 400,
-        },
+        Row::get(
+            "/api/v1/organizations/{org}/programs",
+            Allowed::token(Scope::CouponsRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/cards",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/allocation-schedules/{foreign}",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/transactions",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/programs/{foreign}",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/claims",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/claims",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/claims/{foreign}/decision",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/payment-batches",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/payment-batches/{foreign}/payment",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/programs/{foreign}/partners/{foreign}/markets",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/adjustments",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/cards/{foreign}/pin-unlock",
+            Allowed::token(Scope::CouponsWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/cards",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/redemptions/{foreign}",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/redemptions",
+            Allowed::token(Scope::RedemptionsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/redemptions/{foreign}/refunds",
+            Allowed::token(Scope::RedemptionsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/import",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
     ];
 
     /// A market's card lookup (`coupons.rs`).
-    pub const MARKET: &[Row] = &[Row {
-        method: "GET",
-        path: "/api/v1/organizations/{org}/cards/lookup?card=1234",
-        allowed: Allowed::Token(Some(Scope::RedemptionsWrite)),
-        ok_status: 422,
-    }];
+    pub const MARKET: &[Row] = &[Row::get(
+        "/api/v1/organizations/{org}/cards/lookup?card=1234",
+        Allowed::token(Scope::RedemptionsWrite),
+        422,
+    )];
 
     /// Every list.
     pub const ALL: &[&[Row]] = &[PLATFORM, PRODUCER, HUB, BUYER, OPERATOR, MARKET];

@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod mail;
 pub mod matrix;
+pub mod requests;
+pub mod world;
 
 use halles::app::{Running, start};
 use halles::mailer::Mailer;
