@@ -761,6 +761,12 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 },
                 Row {
                     method: "GET",
+                    path: "/o/{org}/cycles/{foreign}/exporter/orders",
+                    allowed: Allowed::Role(Role::Viewer),
+                    ok_status: 404,
+                },
+                Row {
+                    method: "GET",
                     path: "/o/{org}/partenaires",
                     allowed: Allowed::Role(Role::Staff),
                     ok_status: 200,
@@ -1000,7 +1006,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
         let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
         assert_eq!(a["id"], b["id"]);
-        let orders = app.store.orders_of_buyer(&scope, 100).await.unwrap();
+        let orders = app.store.orders_of_org(&scope, 100).await.unwrap();
         assert_eq!(orders.len(), 2, "two orders, not four");
         app.stop().await;
     }

@@ -551,6 +551,36 @@ pub mod api_rows {
             allowed: Allowed::Token(Some(Scope::OrdersRead)),
             ok_status: 404,
         },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/totals",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/export/orders",
+            allowed: Allowed::Token(Some(Scope::OrdersRead)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/open",
+            allowed: Allowed::Token(Some(Scope::CyclesWrite)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/close",
+            allowed: Allowed::Token(Some(Scope::CyclesWrite)),
+            ok_status: 404,
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/organizations/{org}/order-cycles/{foreign}/copy",
+            allowed: Allowed::Token(Some(Scope::CyclesWrite)),
+            ok_status: 404,
+        },
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).

@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod cycles;
+pub mod exports;
 pub mod partners;
 pub mod prices;
 pub mod products;
@@ -35,6 +36,7 @@ pub fn routes() -> Routes {
         .get("/o/{org}/cycles/{id}", cycles::cycle)
         .post("/o/{org}/cycles/{id}/statut", cycles::set_status)
         .post("/o/{org}/cycles/{id}/copier", cycles::copy)
+        .get("/o/{org}/cycles/{id}/exporter/{list}", exports::download)
         .get(
             "/o/{org}/cycles/{id}/disponibilites/{producer}",
             availability::hub_grid,
