@@ -14,6 +14,7 @@ use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::{OrderFilter, OrderInput};
+use halles_store::hub::{HubRole, HubScope};
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::{SignedDuration, Timestamp};
@@ -25,6 +26,11 @@ fn at(s: &str) -> Timestamp {
 
 fn scope(org: OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
+}
+
+/// The hub as `org` reaches it.
+async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
+    store.hub_scope(&scope(org), hub).await.unwrap()
 }
 
 fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
@@ -58,14 +64,23 @@ struct World {
     cycle: CycleId,
 }
 
+/// The first location of the world's cycle.
+async fn pickup(store: &Store, w: &World) -> halles_core::LocationId {
+    let c = store.cycle(&hs(store, w.hub, w.hub).await, w.cycle).await;
+    c.unwrap().locations[0].id
+}
+
+/// A new organization of this kind.
+async fn new_org(store: &Store, kind: OrgKind, name: &str) -> OrgId {
+    store
+        .create_organization(Actor::system(), kind, name, Lang::Fr)
+        .await
+        .unwrap()
+        .id
+}
+
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| new_org(store, k, n);
     let hub = org(OrgKind::Hub, "Pôle").await;
     let farm_a = org(OrgKind::Producer, "Ferme A").await;
     let farm_b = org(OrgKind::Producer, "Fromagerie B").await;
@@ -95,7 +110,7 @@ async fn world(store: &Store) -> World {
         .await
         .unwrap()
         .id;
-    let h = scope(hub);
+    let h = store.own_hub(&scope(hub)).await.unwrap();
     store.link_producer(&h, farm_a).await.unwrap();
     store.link_producer(&h, farm_b).await.unwrap();
     store
@@ -182,12 +197,11 @@ where
 async fn a_week_of_the_hub_availability_orders_and_totals() {
     on_every_db(|store, clock| async move {
         let w = world(&store).await;
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         // Producers post availability while the cycle is a draft.
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[
@@ -199,8 +213,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .unwrap();
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(20), Cents(900))))],
@@ -208,7 +221,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_a)
             .await
             .unwrap();
         assert_eq!(grid.len(), 2);
@@ -222,7 +235,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         };
         assert!(matches!(
             store
-                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
                 .await,
             Err(StoreError::Refused(Refusal::CycleNotOpen))
         ));
@@ -236,12 +249,15 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
 
         // Each buyer sees its own prices: institution +10 %, restaurant +20 % (default).
         let cat = store
-            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .buyer_catalog(&hs(&store, w.daycare, w.hub).await, w.cycle, w.daycare)
             .await
             .unwrap();
         let carrots = cat.iter().find(|c| c.product.id == w.carrots).unwrap();
         assert_eq!(carrots.price, Cents(330));
-        let cat = store.buyer_catalog(w.hub, w.cycle, w.bistro).await.unwrap();
+        let cat = store
+            .buyer_catalog(&hs(&store, w.bistro, w.hub).await, w.cycle, w.bistro)
+            .await
+            .unwrap();
         assert_eq!(
             cat.iter()
                 .find(|c| c.product.id == w.carrots)
@@ -252,16 +268,19 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
 
         // One cart, two producers.
         let id = store
-            .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+            .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
             .await
             .unwrap();
-        let placed = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        let placed = store
+            .order(&hs(&store, w.daycare, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(placed.lines.len(), 2);
         assert_eq!(placed.subtotal(), Cents(12_500 * 330 / 1000 + 2 * 990));
         assert_eq!(placed.fees, Cents(200));
         // Another buyer cannot read it.
         assert!(matches!(
-            store.order(&scope(w.bistro), w.hub, id).await,
+            store.order(&hs(&store, w.bistro, w.hub).await, id).await,
             Err(StoreError::NotFound)
         ));
         // Below the pickup point's minimum.
@@ -272,8 +291,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         assert!(matches!(
             store
                 .place_order(
-                    &scope(w.bistro),
-                    w.hub,
+                    &hs(&store, w.bistro, w.hub).await,
                     w.cycle,
                     &OrderInput {
                         buyer: w.bistro,
@@ -290,21 +308,27 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             ..order.clone()
         };
         store
-            .update_order(&scope(w.daycare), w.hub, id, &changed)
+            .update_order(&hs(&store, w.daycare, w.hub).await, id, &changed)
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_b)
             .await
             .unwrap();
         assert_eq!(grid[0].reserved, Qty::ZERO, "the cheese went back");
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(totals.by_producer.len(), 1);
         assert_eq!(
             totals.by_producer[0].producer_amount,
             Cents(20 * 300 + 2 * 600)
         );
-        let o = store.order(&scope(w.hub), w.hub, id).await.unwrap();
+        let o = store
+            .order(&hs(&store, w.hub, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(
             o.taxes().taxable,
             Cents(2 * 660 + 200),
@@ -314,7 +338,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         // Filters.
         let by_b = store
             .cycle_orders(
-                &scope(w.hub),
+                &hs(&store, w.hub, w.hub).await,
                 w.cycle,
                 &OrderFilter {
                     producer: Some(w.farm_b),
@@ -328,8 +352,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         assert!(matches!(
             store
                 .save_availability(
-                    &scope(w.farm_a),
-                    w.hub,
+                    &hs(&store, w.farm_a, w.hub).await,
                     w.cycle,
                     w.farm_a,
                     &[(w.carrots, Some((Qty::units(5), Cents(300))))]
@@ -339,11 +362,11 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         ));
         // Cancel gives everything back.
         store
-            .cancel_order(&scope(w.daycare), w.hub, id)
+            .cancel_order(&hs(&store, w.daycare, w.hub).await, id)
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_a)
             .await
             .unwrap();
         assert!(grid.iter().all(|g| g.reserved == Qty::ZERO));
@@ -355,25 +378,28 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         );
         assert!(
             store
-                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
                 .await
                 .is_err()
         );
 
         // Next week: copy the cycle, then copy last week's availability.
         let next = store
-            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .copy_cycle_next_week(&hs(&store, w.hub, w.hub).await, w.cycle)
             .await
             .unwrap();
-        let offer = store.last_week_offer(w.hub, next, w.farm_a).await.unwrap();
+        let offer = store
+            .last_week_offer(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
+            .await
+            .unwrap();
         assert_eq!(offer.len(), 2);
         store
-            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &offer)
+            .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &offer)
             .await
             .unwrap();
         assert_eq!(
             store
-                .availability_grid(w.hub, next, w.farm_a)
+                .availability_grid(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
                 .await
                 .unwrap()
                 .iter()
@@ -384,12 +410,12 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         // "Nothing this week".
         let none: Vec<_> = offer.iter().map(|(p, _)| (*p, None)).collect();
         store
-            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &none)
+            .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &none)
             .await
             .unwrap();
         assert!(
             store
-                .availability_grid(w.hub, next, w.farm_a)
+                .availability_grid(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
                 .await
                 .unwrap()
                 .iter()
@@ -406,8 +432,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
         let w = world(&store).await;
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(25), Cents(900))))],
@@ -416,7 +441,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
             .unwrap();
         clock.set(at("2026-12-01T12:00:00Z"));
         store.advance_cycles().await.unwrap();
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         let mut handles = Vec::new();
         for i in 0..40 {
             let s = store.clone();
@@ -430,7 +455,10 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
                     note: String::new(),
                     lines: vec![(cheese, Qty::units(2))],
                 };
-                match s.place_order(&scope(buyer), hub, cycle, &input).await {
+                match s
+                    .place_order(&hs(&s, buyer, hub).await, cycle, &input)
+                    .await
+                {
                     Ok(_) => 2,
                     Err(StoreError::Shortage(_)) => 0,
                     Err(e) => panic!("unexpected: {e}"),
@@ -442,10 +470,13 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
             sold += h.await.unwrap();
         }
         assert_eq!(sold, 24, "12 orders of 2 fit in 25, never more");
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(totals.by_product[0].quantity, Qty::units(24));
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_b)
             .await
             .unwrap();
         assert_eq!(grid[0].reserved, Qty::units(24));
@@ -460,8 +491,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         let w = world(&store).await;
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[(w.carrots, Some((Qty::units(50), Cents(300))))],
@@ -470,8 +500,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .unwrap();
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(3), Cents(900))))],
@@ -480,8 +509,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .unwrap();
         let id = store
             .create_standing_order(
-                &scope(w.daycare),
-                w.hub,
+                &hs(&store, w.daycare, w.hub).await,
                 &StandingInput {
                     buyer: w.daycare,
                     every_weeks: 1,
@@ -511,7 +539,10 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
 
         clock.set(at("2026-11-30T13:00:01Z"));
         store.advance_cycles().await.unwrap();
-        let reports = store.run_standing_orders(w.hub, w.cycle).await.unwrap();
+        let reports = store
+            .run_standing_orders(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(reports.len(), 1);
         let run = &reports[0].run;
         assert_eq!(run.outcome, "placed");
@@ -521,7 +552,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             "only 3 cheeses were left"
         );
         let order = store
-            .order(&scope(w.daycare), w.hub, run.order.unwrap())
+            .order(&hs(&store, w.daycare, w.hub).await, run.order.unwrap())
             .await
             .unwrap();
         assert_eq!(order.po_number, "BC-REC");
@@ -532,7 +563,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         // Exactly once per cycle, however often it runs.
         assert!(
             store
-                .run_standing_orders(w.hub, w.cycle)
+                .run_standing_orders(&hs(&store, w.hub, w.hub).await, w.cycle)
                 .await
                 .unwrap()
                 .is_empty()
@@ -544,12 +575,15 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .await
             .unwrap();
         let next = store
-            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .copy_cycle_next_week(&hs(&store, w.hub, w.hub).await, w.cycle)
             .await
             .unwrap();
         clock.set(at("2026-12-07T13:00:01Z"));
         store.advance_cycles().await.unwrap();
-        let reports = store.run_standing_orders(w.hub, next).await.unwrap();
+        let reports = store
+            .run_standing_orders(&hs(&store, w.hub, w.hub).await, next)
+            .await
+            .unwrap();
         assert_eq!(reports[0].run.outcome, "skipped");
         let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
         assert!(!listed[0].skip_next, "the skip was used");
@@ -582,8 +616,7 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
         // The producer's price is per kg.
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[(chicken, Some((Qty::units(10), Cents(1300))))],
@@ -593,17 +626,16 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
         clock.set(at("2026-12-01T12:00:00Z"));
         store.advance_cycles().await.unwrap();
         let cat = store
-            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .buyer_catalog(&hs(&store, w.daycare, w.hub).await, w.cycle, w.daycare)
             .await
             .unwrap();
         let item = cat.iter().find(|c| c.product.id == chicken).unwrap();
         assert_eq!(item.price_per_kg, Some(Cents(1430)), "13,00 $/kg + 10 %");
         assert_eq!(item.price, Cents(2860), "about 2 kg a unit");
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         let id = store
             .place_order(
-                &scope(w.daycare),
-                w.hub,
+                &hs(&store, w.daycare, w.hub).await,
                 w.cycle,
                 &OrderInput {
                     buyer: w.daycare,
@@ -615,15 +647,94 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
             )
             .await
             .unwrap();
-        let o = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        let o = store
+            .order(&hs(&store, w.daycare, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(o.lines[0].quantity, Qty::units(2), "ordered in units");
         assert_eq!(o.subtotal(), Cents(5720));
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(
             totals.by_producer[0].producer_amount,
             Cents(5200),
             "the producer's estimated amount: 2 × 2 kg × 13,00 $"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hub_is_reached_by_itself_its_producers_and_its_buyers_only() {
+    on_every_db(|store, _| async move {
+        let w = world(&store).await;
+        let stranger = new_org(&store, OrgKind::Buyer, "Épicerie").await;
+        let other_farm = new_org(&store, OrgKind::Producer, "Ferme C").await;
+        let other_hub = new_org(&store, OrgKind::Hub, "Autre pôle").await;
+        // Each link gives its role; no link, or a hub id that is no hub, is not found.
+        assert_eq!(hs(&store, w.hub, w.hub).await.role(), HubRole::Hub);
+        assert_eq!(hs(&store, w.farm_a, w.hub).await.role(), HubRole::Producer);
+        assert_eq!(
+            hs(&store, w.daycare, w.hub).await.role(),
+            HubRole::Buyer(BuyerType::Institution)
+        );
+        for (org, hub) in [
+            (stranger, w.hub),
+            (other_farm, w.hub),
+            (other_hub, w.hub),
+            (w.daycare, w.farm_a),
+            (w.farm_a, w.farm_a),
+        ] {
+            assert!(matches!(
+                store.hub_scope(&scope(org), hub).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        // A hub's own work needs a hub.
+        assert!(matches!(
+            store.own_hub(&scope(w.farm_a)).await,
+            Err(StoreError::Refused(Refusal::WrongKind))
+        ));
+        // The hub's own reads and writes answer not found to its producers and buyers.
+        let farm = hs(&store, w.farm_a, w.hub).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        for s in [&farm, &daycare] {
+            assert!(matches!(store.cycles(s).await, Err(StoreError::NotFound)));
+            assert!(matches!(
+                store.cycle_totals(s, w.cycle).await,
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                store.link_producer(s, other_farm).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        // A producer reads its own grid, not another's; a buyer orders for itself only.
+        assert!(
+            store
+                .availability_grid(&farm, w.cycle, w.farm_a)
+                .await
+                .is_ok()
+        );
+        assert!(matches!(
+            store.availability_grid(&farm, w.cycle, w.farm_b).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.buyer_catalog(&daycare, w.cycle, w.bistro).await,
+            Err(StoreError::NotFound)
+        ));
+        // A producer of the hub outside this cycle does not reach it.
+        let h = hs(&store, w.hub, w.hub).await;
+        store.link_producer(&h, other_farm).await.unwrap();
+        let outside = hs(&store, other_farm, w.hub).await;
+        assert!(matches!(
+            store.cycle(&outside, w.cycle).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.cycle(&farm, w.cycle).await.is_ok());
     })
     .await;
 }

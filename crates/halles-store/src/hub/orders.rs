@@ -2,6 +2,7 @@
 //! transaction with conditional updates, so stock is never oversold.
 
 use crate::db::ms;
+use crate::hub::HubScope;
 use crate::hub::catalog::ProductRow;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::idempotency::KeyRow;
@@ -328,7 +329,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let rules = self
-            .price_rules(hub)
+            .rules_of(hub)
             .await?
             .into_iter()
             .map(|(_, r)| r)
@@ -336,25 +337,15 @@ impl Store {
         Ok((buyer_type, rules))
     }
 
-    /// Who may act on an order of `hub` for `buyer`: the hub itself or that buyer.
-    fn may_act(scope: &TenantScope, hub: OrgId, buyer: OrgId) -> StoreResult<()> {
-        if scope.org == hub || scope.org == buyer {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
-    }
-
     /// Places an order. Every line reserves its quantity with a conditional update in the same
     /// transaction; a shortage on any line cancels the whole order (`StoreError::Shortage`).
     pub async fn place_order(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         input: &OrderInput,
     ) -> StoreResult<OrderId> {
-        self.place_order_keyed(scope, hub, cycle, input, None).await
+        self.place_order_keyed(hs, cycle, input, None).await
     }
 
     /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
@@ -364,23 +355,22 @@ impl Store {
     /// says what it holds.
     pub async fn place_order_keyed(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         input: &OrderInput,
         key: Option<OrderKey>,
     ) -> StoreResult<OrderId> {
-        Self::may_act(scope, hub, input.buyer)?;
+        let hub = hs.for_buyer(input.buyer)?.hub();
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
-        let c = self.cycle(hub, cycle).await?;
+        let c = self.cycle_of(hub, cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let store = self.clone();
-        let scope = *scope;
+        let scope = *hs.tenant();
         let input = input.clone();
         self.on_writer(async move {
             store
@@ -668,13 +658,12 @@ impl Store {
     /// Changes an order's lines and details until the cut-off (releases, then reserves again).
     pub async fn update_order(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         id: OrderId,
         input: &OrderInput,
     ) -> StoreResult<()> {
-        let before = self.order(scope, hub, id).await?;
-        Self::may_act(scope, hub, before.buyer)?;
+        let before = self.order(hs, id).await?;
+        let (scope, hub) = (hs.for_buyer(before.buyer)?.tenant(), hs.hub());
         if before.status != OrderStatus::Placed {
             return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
@@ -683,7 +672,7 @@ impl Store {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
-        let c = self.cycle(hub, before.cycle).await?;
+        let c = self.cycle_of(hub, before.cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -756,13 +745,9 @@ impl Store {
     }
 
     /// Cancels an order until the cut-off; its quantities go back to availability.
-    pub async fn cancel_order(
-        &self,
-        scope: &TenantScope,
-        hub: OrgId,
-        id: OrderId,
-    ) -> StoreResult<()> {
-        let before = self.order(scope, hub, id).await?;
+    pub async fn cancel_order(&self, hs: &HubScope, id: OrderId) -> StoreResult<()> {
+        let before = self.order(hs, id).await?;
+        let (scope, hub) = (hs.tenant(), hs.hub());
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
@@ -804,7 +789,12 @@ impl Store {
     }
 
     /// One order, seen by its hub or its buyer (anyone else: not found).
-    pub async fn order(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
+    pub async fn order(&self, hs: &HubScope, id: OrderId) -> StoreResult<Order> {
+        self.order_at(hs.tenant(), hs.hub(), id).await
+    }
+
+    /// One order of `hub`, if `scope` is its hub or its buyer.
+    async fn order_at(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
         let row: OrderRow = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
@@ -881,7 +871,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        self.order(scope, OrgId(hub), id).await
+        self.order_at(scope, OrgId(hub), id).await
     }
 
     /// The amount of a buyer's placed orders from Québec (grown or processed) and in all, at the
@@ -930,10 +920,11 @@ impl Store {
     /// The orders of a hub's cycle, filtered.
     pub async fn cycle_orders(
         &self,
-        scope: &TenantScope,
+        hs: &HubScope,
         cycle: CycleId,
         f: &OrderFilter,
     ) -> StoreResult<Vec<Order>> {
+        let scope = hs.own()?.tenant();
         let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
@@ -958,12 +949,9 @@ impl Store {
 
     /// Totals of a hub's cycle by product, by producer, and by buyer and location (placed
     /// orders only).
-    pub async fn cycle_totals(
-        &self,
-        scope: &TenantScope,
-        cycle: CycleId,
-    ) -> StoreResult<CycleTotals> {
-        let c = self.cycle(scope.org, cycle).await?;
+    pub async fn cycle_totals(&self, hs: &HubScope, cycle: CycleId) -> StoreResult<CycleTotals> {
+        let scope = hs.own()?.tenant();
+        let c = self.cycle(hs, cycle).await?;
         let rows: Vec<TotalsRow> = sqlx::query_as(
             "SELECT l.product_id, p.name_fr, p.name_en, p.unit, o2.name AS producer_name, l.producer_id, \
              l.quantity, l.unit_price_cents, l.producer_price_cents FROM order_lines l \
@@ -1015,7 +1003,7 @@ impl Store {
             ..OrderFilter::default()
         };
         let mut by_buyer: BTreeMap<(OrgId, Option<LocationId>), BuyerTotal> = BTreeMap::new();
-        for o in self.cycle_orders(scope, cycle, &placed).await? {
+        for o in self.cycle_orders(hs, cycle, &placed).await? {
             let location_name = o
                 .location
                 .and_then(|id| c.locations.iter().find(|l| l.id == id))
@@ -1060,13 +1048,15 @@ impl Store {
         Ok(t)
     }
 
-    /// What a buyer sees of a cycle: each available product with the buyer's own price.
+    /// What a buyer sees of a cycle: each available product with the buyer's own price (read
+    /// by that buyer, or by the hub taking its order).
     pub async fn buyer_catalog(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         buyer: OrgId,
     ) -> StoreResult<Vec<CatalogItem>> {
+        let hub = hs.for_buyer(buyer)?.hub();
         let (buyer_type, rules) = self.price_list(hub, buyer).await?;
         let rows: Vec<CatalogRow> = sqlx::query_as(&format!(
             "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \

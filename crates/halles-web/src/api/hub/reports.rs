@@ -13,7 +13,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use halles_core::CycleId;
 use halles_core::ordering::CycleStatus;
-use halles_core::organizations::OrgKind;
 use halles_store::hub::orders::{BuyerTotal, CycleTotals, ProducerTotal, ProductTotal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -151,10 +150,9 @@ pub async fn totals(
     a: ApiAccess<OrdersRead>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiTotals>, ApiError> {
-    let cycle = state.store.cycle(a.scope.org, CycleId(path.1)).await?;
-    Ok(Json(
-        state.store.cycle_totals(&a.scope, cycle.id).await?.into(),
-    ))
+    let hs = state.store.own_hub(&a.scope).await?;
+    let cycle = state.store.cycle(&hs, CycleId(path.1)).await?;
+    Ok(Json(state.store.cycle_totals(&hs, cycle.id).await?.into()))
 }
 
 /// The format of an export.
@@ -195,12 +193,13 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let (_, id, list) = path;
     let i18n = I18n::new(caller_lang(&headers));
-    let cycle = state.store.cycle(a.scope.org, CycleId(id)).await?;
+    let hs = state.store.own_hub(&a.scope).await?;
+    let cycle = state.store.cycle(&hs, CycleId(id)).await?;
     let orders = state
         .store
-        .cycle_orders(&a.scope, cycle.id, &Default::default())
+        .cycle_orders(&hs, cycle.id, &Default::default())
         .await?;
-    let totals = state.store.cycle_totals(&a.scope, cycle.id).await?;
+    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
     let table = cycle_table(&i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&i18n, &cycle);
     let xlsx = matches!(q.format, ExportFormat::Xlsx);
@@ -216,21 +215,13 @@ async fn move_cycle(
     id: i64,
     to: CycleStatus,
 ) -> Result<Json<ApiCycle>, ApiError> {
-    state.store.require_kind(&a.scope, OrgKind::Hub).await?;
-    state
-        .store
-        .set_cycle_status(&a.scope, CycleId(id), to)
-        .await?;
+    let hs = state.store.own_hub(&a.scope).await?;
+    state.store.set_cycle_status(&hs, CycleId(id), to).await?;
     if to == CycleStatus::Open {
         // As on the page: opening by hand turns the standing orders into orders.
-        state
-            .store
-            .run_standing_orders(a.scope.org, CycleId(id))
-            .await?;
+        state.store.run_standing_orders(&hs, CycleId(id)).await?;
     }
-    Ok(Json(
-        state.store.cycle(a.scope.org, CycleId(id)).await?.into(),
-    ))
+    Ok(Json(state.store.cycle(&hs, CycleId(id)).await?.into()))
 }
 
 /// Opens a draft cycle to orders now (standing orders are placed); another state answers
@@ -274,14 +265,14 @@ pub async fn copy(
     a: ApiAccess<CyclesWrite>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
-    state.store.require_kind(&a.scope, OrgKind::Hub).await?;
+    let hs = state.store.own_hub(&a.scope).await?;
     let new = state
         .store
-        .copy_cycle_next_week(&a.scope, CycleId(path.1))
+        .copy_cycle_next_week(&hs, CycleId(path.1))
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(ApiCycle::from(state.store.cycle(a.scope.org, new).await?)),
+        Json(ApiCycle::from(state.store.cycle(&hs, new).await?)),
     )
         .into_response())
 }

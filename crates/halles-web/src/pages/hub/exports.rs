@@ -218,7 +218,6 @@ pub async fn download(
     axum::extract::Path((_, id, list)): axum::extract::Path<(i64, i64, String)>,
     axum::extract::Query(q): axum::extract::Query<FormatQuery>,
 ) -> Result<axum::response::Response, crate::errors::PageError> {
-    super::cycles::hub_only(&m)?;
     let list = CycleList::from_code(&list).ok_or_else(|| {
         crate::errors::PageError::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -226,15 +225,13 @@ pub async fn download(
             "err-not-found",
         )
     })?;
-    let cycle = state
-        .store
-        .cycle(m.org.id, halles_core::CycleId(id))
-        .await?;
+    let hs = super::own_hub(&state, &m).await?;
+    let cycle = state.store.cycle(&hs, halles_core::CycleId(id)).await?;
     let orders = state
         .store
-        .cycle_orders(&m.scope, cycle.id, &Default::default())
+        .cycle_orders(&hs, cycle.id, &Default::default())
         .await?;
-    let totals = state.store.cycle_totals(&m.scope, cycle.id).await?;
+    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
     let table = cycle_table(&m.ctx.i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&m.ctx.i18n, &cycle);
     crate::pages::download(&m.ctx, table, &q.format, &sheet, &name)
