@@ -27,6 +27,15 @@ impl Lang {
         }
     }
 
+    /// A name kept in both languages, in this one: English when asked and there is one, the
+    /// French name otherwise.
+    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En if !en.trim().is_empty() => en,
+            _ => fr,
+        }
+    }
+
     /// Picks a language from an `Accept-Language` header: English only when preferred over French.
     pub fn from_accept_language(header: &str) -> Lang {
         for part in header.split(',') {

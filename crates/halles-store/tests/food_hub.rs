@@ -300,7 +300,10 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .await
             .unwrap();
         assert_eq!(totals.by_producer.len(), 1);
-        assert_eq!(totals.by_producer[0].2, Cents(20 * 300 + 2 * 600));
+        assert_eq!(
+            totals.by_producer[0].producer_amount,
+            Cents(20 * 300 + 2 * 600)
+        );
         let o = store
             .order(&hs(&store, w.hub, w.hub).await, id)
             .await
@@ -450,7 +453,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
             .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
             .await
             .unwrap();
-        assert_eq!(totals.by_product[0].3, Qty::units(24));
+        assert_eq!(totals.by_product[0].quantity, Qty::units(24));
         let grid = store
             .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_b)
             .await
@@ -634,7 +637,7 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
             .await
             .unwrap();
         assert_eq!(
-            totals.by_producer[0].2,
+            totals.by_producer[0].producer_amount,
             Cents(5200),
             "the producer's estimated amount: 2 × 2 kg × 13,00 $"
         );

@@ -111,6 +111,15 @@ impl Ctx {
         self.i18n.qty(q.value())
     }
 
+    /// A quantity with its sale unit in the viewer's language: `5 kg`, `12 unités`.
+    pub fn qty_unit<Q: AsValue<halles_core::quantity::Qty>>(
+        &self,
+        q: Q,
+        unit: &halles_core::catalog::SaleUnit,
+    ) -> String {
+        self.i18n.qty_unit(q.value(), *unit)
+    }
+
     /// Whether the current organization is of this kind (`hub`, `producer`, `buyer`...).
     pub fn kind_is(&self, kind: &str) -> bool {
         self.current

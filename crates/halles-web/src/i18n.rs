@@ -123,6 +123,29 @@ impl I18n {
         }
     }
 
+    /// A quantity with its sale unit: `5 kg`, `12 unités`, `2,5 kg`.
+    pub fn qty_unit(
+        &self,
+        q: halles_core::quantity::Qty,
+        unit: halles_core::catalog::SaleUnit,
+    ) -> String {
+        // French counts below two as singular (1,5 kg), English only exactly one.
+        let one = halles_core::quantity::Qty::SCALE;
+        let plural = match self.lang {
+            Lang::Fr if q.0 < 2 * one => "one",
+            Lang::En if q.0 == one => "one",
+            _ => "other",
+        };
+        self.ta(
+            "qty-unit",
+            &[
+                ("qty", self.qty(q)),
+                ("unit", unit.code().to_owned()),
+                ("count", plural.to_owned()),
+            ],
+        )
+    }
+
     /// An input value for an amount: `12,50` or `12.50`.
     pub fn money_input(&self, c: halles_core::money::Cents) -> String {
         let plain = c.plain();

@@ -250,11 +250,7 @@ async fn order_confirmation(
                 format!(
                     "- {} × {} ({}) : {}",
                     i18n.qty(l.quantity),
-                    if lang == Lang::En && !l.name_en.is_empty() {
-                        &l.name_en
-                    } else {
-                        &l.name_fr
-                    },
+                    l.name(lang),
                     l.producer_name,
                     i18n.money(l.total())
                 )

@@ -495,6 +495,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/cycles", Allowed::VIEWER, 200),
                 Row::post("/o/{org}/cycles", Allowed::STAFF, 422),
                 Row::get("/o/{org}/cycles/{foreign}", Allowed::VIEWER, 404),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/exporter/orders",
+                    Allowed::VIEWER,
+                    404,
+                ),
                 Row::get("/o/{org}/partenaires", Allowed::STAFF, 200),
                 Row::get("/o/{org}/prix", Allowed::STAFF, 200),
                 Row::post("/o/{org}/prix", Allowed::STAFF, 422),
@@ -662,7 +667,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
         let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
         assert_eq!(a["id"], b["id"]);
-        let orders = app.store.orders_of_buyer(&scope, 100).await.unwrap();
+        let orders = app.store.orders_of_org(&scope, 100).await.unwrap();
         assert_eq!(orders.len(), 2, "two orders, not four");
         app.stop().await;
     }

@@ -121,12 +121,7 @@ impl Product {
 
     /// The name in a language.
     pub fn name<L: std::borrow::Borrow<halles_core::accounts::Lang>>(&self, lang: L) -> &str {
-        match lang.borrow() {
-            halles_core::accounts::Lang::En if !self.input.name_en.is_empty() => {
-                &self.input.name_en
-            }
-            _ => &self.input.name_fr,
-        }
+        lang.borrow().pick(&self.input.name_fr, &self.input.name_en)
     }
 }
 

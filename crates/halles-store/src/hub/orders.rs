@@ -8,6 +8,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::platform::idempotency::KeyRow;
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::accounts::Lang;
 use halles_core::catalog::SaleUnit;
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
@@ -46,8 +47,10 @@ pub struct OrderLine {
     pub product: ProductId,
     /// Its name in French and English.
     pub name_fr: String,
-    /// English name.
+    /// English name (empty: the French one is shown).
     pub name_en: String,
+    /// Its sale unit.
+    pub unit: SaleUnit,
     /// Its producer.
     pub producer: OrgId,
     /// The producer's name.
@@ -61,6 +64,11 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
+    /// The product's name in a language, French when it has no English name.
+    pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
+        lang.borrow().pick(&self.name_fr, &self.name_en)
+    }
+
     /// The line total.
     pub fn total(&self) -> Cents {
         self.quantity.price(self.unit_price)
@@ -120,13 +128,81 @@ impl Order {
     }
 }
 
-/// Totals of a cycle while it is open.
+/// What a cycle's placed orders hold of one product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductTotal {
+    /// The product.
+    pub product: ProductId,
+    /// Its French name.
+    pub name_fr: String,
+    /// Its English name (empty: the French one is shown).
+    pub name_en: String,
+    /// Its sale unit.
+    pub unit: SaleUnit,
+    /// Its producer.
+    pub producer: OrgId,
+    /// The producer's name.
+    pub producer_name: String,
+    /// Quantity ordered, in the sale unit.
+    pub quantity: Qty,
+    /// Amount at the producer's prices.
+    pub producer_amount: Cents,
+    /// Amount at the buyers' prices.
+    pub buyer_amount: Cents,
+}
+
+impl ProductTotal {
+    /// The name in a language, French when it has no English name.
+    pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
+        lang.borrow().pick(&self.name_fr, &self.name_en)
+    }
+}
+
+/// What a cycle's placed orders hold of one producer's products.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProducerTotal {
+    /// The producer.
+    pub producer: OrgId,
+    /// Its name.
+    pub name: String,
+    /// Amount at the producer's prices (what the hub owes it).
+    pub producer_amount: Cents,
+    /// Amount at the buyers' prices.
+    pub buyer_amount: Cents,
+}
+
+/// A buyer's placed orders of a cycle at one pickup point or delivery zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuyerTotal {
+    /// The buyer.
+    pub buyer: OrgId,
+    /// Its name.
+    pub name: String,
+    /// The pickup point or delivery zone, if the orders chose one.
+    pub location: Option<LocationId>,
+    /// Its name (empty without one).
+    pub location_name: String,
+    /// How many orders.
+    pub orders: u32,
+    /// Sum of the lines.
+    pub subtotal: Cents,
+    /// Fees.
+    pub fees: Cents,
+    /// GST and QST.
+    pub taxes: Cents,
+    /// Everything due.
+    pub total: Cents,
+}
+
+/// Totals of a cycle's placed orders.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CycleTotals {
-    /// By product: name, producer name, quantity, buyers' amount.
-    pub by_product: Vec<(ProductId, String, String, Qty, Cents)>,
-    /// By producer: name, amount at the producer's price, amount at buyers' prices.
-    pub by_producer: Vec<(OrgId, String, Cents, Cents)>,
+    /// By product, by producer name then product name.
+    pub by_product: Vec<ProductTotal>,
+    /// By producer, by name.
+    pub by_producer: Vec<ProducerTotal>,
+    /// By buyer and pickup point or delivery zone, by buyer name then location name.
+    pub by_buyer: Vec<BuyerTotal>,
 }
 
 /// Filters of the hub's order list.
@@ -757,7 +833,7 @@ impl Store {
             let hub = OrgId(r.organization_id);
             let id: i64 = r.id;
             let lines: Vec<OrderLineRow> = sqlx::query_as(
-                "SELECT l.product_id, p.name_fr, p.name_en, l.producer_id, o.name AS producer_name, l.quantity, \
+                "SELECT l.product_id, p.name_fr, p.name_en, p.unit, l.producer_id, o.name AS producer_name, l.quantity, \
                  l.unit_price_cents, l.tax_class FROM order_lines l \
                  JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
                  JOIN organizations o ON o.id = l.producer_id \
@@ -787,6 +863,7 @@ impl Store {
                             product: ProductId(l.product_id),
                             name_fr: l.name_fr,
                             name_en: l.name_en,
+                            unit: parsed(&l.unit, "unit")?,
                             producer: OrgId(l.producer_id),
                             producer_name: l.producer_name,
                             quantity: Qty(l.quantity),
@@ -840,16 +917,14 @@ impl Store {
         Ok(Some((qc, all)))
     }
 
-    /// A buyer's orders at every hub, newest first.
-    pub async fn orders_of_buyer(
-        &self,
-        scope: &TenantScope,
-        limit: i64,
-    ) -> StoreResult<Vec<Order>> {
+    /// The orders of an organization, newest first: a buyer's own at every hub, or every order
+    /// placed at a hub.
+    pub async fn orders_of_org(&self, scope: &TenantScope, limit: i64) -> StoreResult<Vec<Order>> {
         let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
-             JOIN organizations b ON b.id = o.buyer_id WHERE o.buyer_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+             JOIN organizations b ON b.id = o.buyer_id WHERE o.buyer_id = $1 OR o.organization_id = $1 \
+             ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
         )
         .bind(scope.org.0)
         .bind(limit)
@@ -888,12 +963,14 @@ impl Store {
         self.with_lines(rows).await
     }
 
-    /// Totals of a hub's cycle by product and by producer (placed orders only).
+    /// Totals of a hub's cycle by product, by producer, and by buyer and location (placed
+    /// orders only).
     pub async fn cycle_totals(&self, hs: &HubScope, cycle: CycleId) -> StoreResult<CycleTotals> {
         let scope = hs.own()?.tenant();
+        let c = self.cycle(hs, cycle).await?;
         let rows: Vec<TotalsRow> = sqlx::query_as(
-            "SELECT l.product_id, p.name_fr, o2.name AS producer_name, l.producer_id, l.quantity, \
-             l.unit_price_cents, l.producer_price_cents FROM order_lines l \
+            "SELECT l.product_id, p.name_fr, p.name_en, p.unit, o2.name AS producer_name, l.producer_id, \
+             l.quantity, l.unit_price_cents, l.producer_price_cents FROM order_lines l \
              JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
              JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
              JOIN organizations o2 ON o2.id = l.producer_id \
@@ -903,38 +980,87 @@ impl Store {
         .bind(cycle.0)
         .fetch_all(&self.pool)
         .await?;
-        let mut by_product: BTreeMap<i64, (String, String, Qty, Cents)> = BTreeMap::new();
-        let mut by_producer: BTreeMap<i64, (String, Cents, Cents)> = BTreeMap::new();
+        let mut by_product: BTreeMap<i64, ProductTotal> = BTreeMap::new();
+        let mut by_producer: BTreeMap<i64, ProducerTotal> = BTreeMap::new();
         for r in rows {
             let q = Qty(r.quantity);
             let buyer_amount = q.price(Cents(r.unit_price_cents));
             let producer_amount = q.price(Cents(r.producer_price_cents));
-            let producer_name = r.producer_name;
+            let unit: SaleUnit = parsed(&r.unit, "unit")?;
             let e = by_product
                 .entry(r.product_id)
-                .or_insert_with(|| (String::new(), producer_name.clone(), Qty::ZERO, Cents::ZERO));
-            e.0 = r.name_fr;
-            e.2.0 += q.0;
-            e.3 += buyer_amount;
+                .or_insert_with(|| ProductTotal {
+                    product: ProductId(r.product_id),
+                    name_fr: r.name_fr,
+                    name_en: r.name_en,
+                    unit,
+                    producer: OrgId(r.producer_id),
+                    producer_name: r.producer_name.clone(),
+                    quantity: Qty::ZERO,
+                    producer_amount: Cents::ZERO,
+                    buyer_amount: Cents::ZERO,
+                });
+            e.quantity.0 += q.0;
+            e.producer_amount += producer_amount;
+            e.buyer_amount += buyer_amount;
             let p = by_producer
                 .entry(r.producer_id)
-                .or_insert_with(|| (producer_name, Cents::ZERO, Cents::ZERO));
-            p.1 += producer_amount;
-            p.2 += buyer_amount;
+                .or_insert_with(|| ProducerTotal {
+                    producer: OrgId(r.producer_id),
+                    name: r.producer_name,
+                    producer_amount: Cents::ZERO,
+                    buyer_amount: Cents::ZERO,
+                });
+            p.producer_amount += producer_amount;
+            p.buyer_amount += buyer_amount;
+        }
+        let placed = OrderFilter {
+            status: Some(OrderStatus::Placed),
+            ..OrderFilter::default()
+        };
+        let mut by_buyer: BTreeMap<(OrgId, Option<LocationId>), BuyerTotal> = BTreeMap::new();
+        for o in self.cycle_orders(hs, cycle, &placed).await? {
+            let location_name = o
+                .location
+                .and_then(|id| c.locations.iter().find(|l| l.id == id))
+                .map(|l| l.input.name.clone())
+                .unwrap_or_default();
+            let b = by_buyer
+                .entry((o.buyer, o.location))
+                .or_insert_with(|| BuyerTotal {
+                    buyer: o.buyer,
+                    name: o.buyer_name.clone(),
+                    location: o.location,
+                    location_name,
+                    orders: 0,
+                    subtotal: Cents::ZERO,
+                    fees: Cents::ZERO,
+                    taxes: Cents::ZERO,
+                    total: Cents::ZERO,
+                });
+            b.orders += 1;
+            b.subtotal += o.subtotal();
+            b.fees += o.fees;
+            b.taxes += o.taxes().total();
+            b.total += o.total();
         }
         let mut t = CycleTotals {
-            by_product: by_product
-                .into_iter()
-                .map(|(id, (n, pn, q, a))| (ProductId(id), n, pn, q, a))
-                .collect(),
-            by_producer: by_producer
-                .into_iter()
-                .map(|(id, (n, p, b))| (OrgId(id), n, p, b))
-                .collect(),
+            by_product: by_product.into_values().collect(),
+            by_producer: by_producer.into_values().collect(),
+            by_buyer: by_buyer.into_values().collect(),
         };
-        t.by_product
-            .sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
-        t.by_producer.sort_by(|a, b| a.1.cmp(&b.1));
+        t.by_product.sort_by(|a, b| {
+            (&a.producer_name, &a.name_fr, a.product).cmp(&(
+                &b.producer_name,
+                &b.name_fr,
+                b.product,
+            ))
+        });
+        t.by_producer
+            .sort_by(|a, b| (&a.name, a.producer).cmp(&(&b.name, b.producer)));
+        t.by_buyer.sort_by(|a, b| {
+            (&a.name, a.buyer, &a.location_name).cmp(&(&b.name, b.buyer, &b.location_name))
+        });
         Ok(t)
     }
 
@@ -1054,6 +1180,7 @@ struct OrderLineRow {
     product_id: i64,
     name_fr: String,
     name_en: String,
+    unit: String,
     producer_id: i64,
     producer_name: String,
     quantity: i64,
@@ -1074,6 +1201,8 @@ struct OrderKeyRow {
 struct TotalsRow {
     product_id: i64,
     name_fr: String,
+    name_en: String,
+    unit: String,
     producer_name: String,
     producer_id: i64,
     quantity: i64,

@@ -1263,3 +1263,56 @@ program-manager-remove = Take off the program
 err-program-only = Your access is limited to the program you manage.
 role-program-manager = manager of the program { $program } only
 members-program-only = One program only
+
+# Issue 13: what the hub sees and exports
+qty-unit = { $qty } { $unit ->
+    [kg] kg
+    [bunch] { $count ->
+        [one] bunch
+       *[other] bunches
+    }
+    [case] { $count ->
+        [one] case
+       *[other] cases
+    }
+   *[each] { $count ->
+        [one] unit
+       *[other] units
+    }
+}
+unit-short-kg = kg
+unit-short-each = unit
+unit-short-bunch = bunch
+unit-short-case = case
+cycle-totals-buyer = Totals by buyer and location
+cycle-buyer-amounts = { $orders } order(s) · subtotal { $subtotal } · total { $total }
+cycle-no-location = No location chosen
+cycle-downloads = Download the lists
+cycle-export-orders = Orders
+cycle-export-lines = Order lines
+cycle-export-products = Totals by product
+cycle-export-producers = Totals by producer
+cycle-export-buyers = Totals by buyer
+cycle-col-order = Order
+cycle-col-buyer = Buyer
+cycle-col-status = Status
+cycle-col-location = Pickup or delivery
+cycle-col-po = Purchase order
+cycle-col-note = Note
+cycle-col-subtotal = Subtotal
+cycle-col-fees = Fees
+cycle-col-gst = GST
+cycle-col-qst = QST
+cycle-col-taxes = Taxes
+cycle-col-total = Total
+cycle-col-placed = Placed on
+cycle-col-product = Product
+cycle-col-producer = Producer
+cycle-col-quantity = Quantity
+cycle-col-unit = Unit
+cycle-col-unit_price = Unit price
+cycle-col-line_total = Line total
+cycle-col-tax_class = Tax class
+cycle-col-producer_amount = Amount to the producer
+cycle-col-buyer_amount = Amount from buyers
+cycle-col-orders = Orders

@@ -1263,3 +1263,56 @@ program-manager-remove = Retirer du programme
 err-program-only = Votre accès se limite au programme que vous gérez.
 role-program-manager = gestion du programme { $program } seulement
 members-program-only = Un seul programme
+
+# Issue 13: what the hub sees and exports
+qty-unit = { $qty } { $unit ->
+    [kg] kg
+    [bunch] { $count ->
+        [one] botte
+       *[other] bottes
+    }
+    [case] { $count ->
+        [one] caisse
+       *[other] caisses
+    }
+   *[each] { $count ->
+        [one] unité
+       *[other] unités
+    }
+}
+unit-short-kg = kg
+unit-short-each = unité
+unit-short-bunch = botte
+unit-short-case = caisse
+cycle-totals-buyer = Totaux par acheteur et lieu
+cycle-buyer-amounts = { $orders } commande(s) · sous-total { $subtotal } · total { $total }
+cycle-no-location = Sans lieu choisi
+cycle-downloads = Télécharger les listes
+cycle-export-orders = Commandes
+cycle-export-lines = Lignes de commande
+cycle-export-products = Totaux par produit
+cycle-export-producers = Totaux par producteur
+cycle-export-buyers = Totaux par acheteur
+cycle-col-order = Commande
+cycle-col-buyer = Acheteur
+cycle-col-status = État
+cycle-col-location = Cueillette ou livraison
+cycle-col-po = Bon de commande
+cycle-col-note = Note
+cycle-col-subtotal = Sous-total
+cycle-col-fees = Frais
+cycle-col-gst = TPS
+cycle-col-qst = TVQ
+cycle-col-taxes = Taxes
+cycle-col-total = Total
+cycle-col-placed = Passée le
+cycle-col-product = Produit
+cycle-col-producer = Producteur
+cycle-col-quantity = Quantité
+cycle-col-unit = Unité
+cycle-col-unit_price = Prix unitaire
+cycle-col-line_total = Total de la ligne
+cycle-col-tax_class = Taxes applicables
+cycle-col-producer_amount = Montant au producteur
+cycle-col-buyer_amount = Montant aux acheteurs
+cycle-col-orders = Commandes

@@ -220,17 +220,28 @@ pub fn download(
     sheet: &str,
     name: &str,
 ) -> Result<Response, crate::errors::PageError> {
+    table_file(&table, format == "xlsx", sheet, name)
+        .map_err(|e| crate::errors::PageError::internal(p.i18n.lang, e))
+}
+
+/// A table as a file response (pages and API): an XLSX workbook with one sheet named `sheet`,
+/// or CSV, as an attachment named `{name}.{ext}`.
+pub fn table_file(
+    table: &halles_docs::Table,
+    xlsx: bool,
+    sheet: &str,
+    name: &str,
+) -> Result<Response, halles_docs::TableError> {
     use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-    let (bytes, mime, ext) = if format == "xlsx" {
+    let (bytes, mime, ext) = if xlsx {
         (
-            table.to_xlsx(sheet),
+            table.to_xlsx(sheet)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     } else {
-        (table.to_csv(), "text/csv; charset=utf-8", "csv")
+        (table.to_csv()?, "text/csv; charset=utf-8", "csv")
     };
-    let bytes = bytes.map_err(|e| crate::errors::PageError::internal(p.i18n.lang, e))?;
     Ok((
         [
             (CONTENT_TYPE, mime.to_owned()),

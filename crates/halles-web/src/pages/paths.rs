@@ -261,6 +261,8 @@ paths! {
     CycleStatus(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/statut";
     /// Copying a cycle.
     CycleCopy(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/copier";
+    /// One list of a cycle, downloaded (`?format=csv|xlsx`).
+    CycleExport(org: OrgId, id: CycleId, list: String) = "/o/{org}/cycles/{id}/exporter/{list}";
     /// A producer's availability, filled by the hub.
     HubGrid(org: OrgId, id: CycleId, producer: OrgId) = "/o/{org}/cycles/{id}/disponibilites/{producer}";
     /// Ordering for a buyer.

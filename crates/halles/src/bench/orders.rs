@@ -228,8 +228,8 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
         let ordered = totals
             .by_product
             .iter()
-            .find(|t| t.0 == g.product.id)
-            .map(|t| t.3.0)
+            .find(|t| t.product == g.product.id)
+            .map(|t| t.quantity.0)
             .unwrap_or(0);
         let offered = g.quantity.map(|q| q.0).unwrap_or(0);
         sold += ordered;

@@ -579,6 +579,31 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersRead),
             404,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/totals",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/export/orders",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/open",
+            Allowed::token(Scope::CyclesWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/close",
+            Allowed::token(Scope::CyclesWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/copy",
+            Allowed::token(Scope::CyclesWrite),
+            404,
+        ),
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).

@@ -6,6 +6,7 @@ pub mod availability;
 pub mod cycles;
 pub mod orders;
 pub mod products;
+pub mod reports;
 pub mod standing;
 
 use crate::AppState;
@@ -33,6 +34,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::order, orders::update_order))
         .routes(routes!(orders::cancel_order))
         .routes(routes!(orders::cycle_orders))
+        .routes(routes!(reports::totals))
+        .routes(routes!(reports::export))
+        .routes(routes!(reports::open))
+        .routes(routes!(reports::close))
+        .routes(routes!(reports::copy))
         .routes(routes!(
             standing::standing_orders,
             standing::create_standing

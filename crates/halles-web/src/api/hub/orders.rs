@@ -33,6 +33,31 @@ pub struct ApiLine {
     pub producer_id: i64,
 }
 
+/// An order line as stored: what the buyer ordered, at which price, from whom.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiOrderLine {
+    /// The product.
+    pub product_id: i64,
+    /// Its French name.
+    pub name_fr: String,
+    /// Its English name (empty when it has none).
+    pub name_en: String,
+    /// Its sale unit: `kg`, `each`, `bunch` or `case`.
+    pub unit: String,
+    /// Quantity in the sale unit ("3", "2.5").
+    pub quantity: String,
+    /// The buyer's unit price in cents.
+    pub unit_price_cents: i64,
+    /// The line's amount in cents (quantity × unit price).
+    pub line_total_cents: i64,
+    /// Tax class: `zero_rated`, `taxable` or `exempt`.
+    pub tax_class: String,
+    /// The producer.
+    pub producer_id: i64,
+    /// The producer's name.
+    pub producer_name: String,
+}
+
 /// An order to place or change.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrder {
@@ -69,6 +94,8 @@ pub struct ApiOrder {
     pub cycle_id: i64,
     /// The buyer.
     pub buyer_id: i64,
+    /// The buyer's name.
+    pub buyer_name: String,
     /// `placed` or `cancelled`.
     pub status: String,
     /// Pickup point or delivery zone.
@@ -78,7 +105,7 @@ pub struct ApiOrder {
     /// Note.
     pub note: String,
     /// Lines.
-    pub lines: Vec<ApiLine>,
+    pub lines: Vec<ApiOrderLine>,
     /// Subtotal in cents.
     pub subtotal_cents: i64,
     /// Fees in cents.
@@ -109,13 +136,20 @@ impl From<Order> for ApiOrder {
             lines: o
                 .lines
                 .iter()
-                .map(|l| ApiLine {
+                .map(|l| ApiOrderLine {
                     product_id: l.product.0,
+                    name_fr: l.name_fr.clone(),
+                    name_en: l.name_en.clone(),
+                    unit: l.unit.code().into(),
                     quantity: l.quantity.plain(),
                     unit_price_cents: l.unit_price.0,
+                    line_total_cents: l.total().0,
+                    tax_class: l.tax_class.code().into(),
                     producer_id: l.producer.0,
+                    producer_name: l.producer_name.clone(),
                 })
                 .collect(),
+            buyer_name: o.buyer_name,
             po_number: o.po_number,
             note: o.note,
         }
@@ -229,7 +263,7 @@ async fn order_again(
 
 /// The caller's orders: a buyer's own, or every order placed at a hub (newest first).
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/orders", tag = "food hub",
-    params(("org" = i64, Path, description = "The buyer")),
+    params(("org" = i64, Path, description = "The buyer or the hub")),
     responses((status = 200, body = [ApiOrder])),
     security(("bearer" = ["orders:read"])))]
 pub async fn orders(
@@ -239,7 +273,7 @@ pub async fn orders(
     Ok(Json(
         state
             .store
-            .orders_of_buyer(&a.scope, 200)
+            .orders_of_org(&a.scope, 200)
             .await?
             .into_iter()
             .map(Into::into)

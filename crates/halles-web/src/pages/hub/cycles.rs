@@ -259,6 +259,8 @@ pub struct OrdersQuery {
     producer: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    product: String,
 }
 
 #[derive(Template)]
@@ -272,6 +274,7 @@ struct CyclePage {
     totals: CycleTotals,
     q: OrdersQuery,
     next: Vec<&'static str>,
+    lists: [super::exports::CycleList; 5],
 }
 
 /// A cycle: its state, producers, orders and totals.
@@ -292,7 +295,7 @@ pub async fn cycle(
     let filter = OrderFilter {
         buyer: q.buyer.parse().ok().map(OrgId),
         producer: q.producer.parse().ok().map(OrgId),
-        product: None,
+        product: q.product.parse().ok().map(halles_core::ProductId),
         status: q.status.parse::<OrderStatus>().ok(),
     };
     let orders = state.store.cycle_orders(&hs, cycle.id, &filter).await?;
@@ -313,6 +316,7 @@ pub async fn cycle(
             totals,
             q,
             next,
+            lists: super::exports::CycleList::ALL,
         },
         lang,
     ))

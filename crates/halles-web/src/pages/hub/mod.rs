@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod cycles;
+pub mod exports;
 pub mod partners;
 pub mod prices;
 pub mod products;
@@ -44,6 +45,7 @@ pub fn routes() -> Routes {
         .typed_get(cycles::cycle)
         .typed_post(cycles::set_status)
         .typed_post(cycles::copy)
+        .typed_get(exports::download)
         .typed_get(availability::hub_grid)
         .typed_post(availability::hub_save)
         .typed_get(shop::hub_catalog)

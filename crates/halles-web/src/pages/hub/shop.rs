@@ -257,7 +257,7 @@ async fn catalog_page(
     } else if q.reorder == "last"
         && let Some(o) = state
             .store
-            .orders_of_buyer(&buyer_scope, 50)
+            .orders_of_org(&buyer_scope, 50)
             .await?
             .into_iter()
             .find(|o| o.hub == t.hs.hub() && o.status == OrderStatus::Placed)
@@ -516,7 +516,7 @@ pub async fn orders(
     State(state): State<AppState>,
     m: Member,
 ) -> Result<Response, PageError> {
-    let orders = state.store.orders_of_buyer(&m.scope, 100).await?;
+    let orders = state.store.orders_of_org(&m.scope, 100).await?;
     let share = state.store.quebec_share(&m.scope).await?;
     let quebec_share = share.map(|(qc, all)| {
         let tenths = if all.0 > 0 {
