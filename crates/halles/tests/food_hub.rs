@@ -559,6 +559,30 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
             .unwrap()
             .contains("Carottes")
     );
+    // A second checkout in the cycle goes into the open order: the catalog says what is
+    // already ordered, the buyer is told which order got the lines.
+    let page = buyer.get(&shop).await.text().await.unwrap();
+    assert!(
+        page.contains("Déjà commandé dans ce cycle : 4"),
+        "the catalog shows what was ordered"
+    );
+    let res = buyer
+        .post_form(&shop, &[(&format!("qty_{carrots}"), "2")])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(support::location(&res), to, "the same order");
+    let id = to.rsplit('/').next().unwrap();
+    let page = buyer.get(&to).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Ajouté à votre commande n° {id}.")),
+        "{page}"
+    );
+    let orders = app.store.orders_of_buyer(&scope(cpe.id), 10).await.unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(
+        orders[0].lines[0].quantity,
+        halles_core::quantity::Qty::units(6)
+    );
     let next = app.store.copy_cycle_next_week(&h, cycle).await.unwrap();
     app.store
         .save_availability(
@@ -984,24 +1008,34 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers()["idempotent-replayed"], "true");
         let order: Value = res.json().await.unwrap();
-        assert_eq!(order["id"], placed.0, "the order the dead server placed");
+        assert_eq!(
+            order["id"], placed.order.0,
+            "the order the dead server placed"
+        );
         // The same key for another order is refused.
         let other = serde_json::to_vec(&support::load::order_body(&w, product, 3)).unwrap();
         let res = send("k-panne", other).await.unwrap();
         assert_eq!(res.status(), 422);
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["code"], "idempotency_key_reused");
-        // Two retries of a new request at once: one order, the same answer to both.
+        // Two retries of a new request at once: its lines go once into the buyer's open order
+        // of the cycle (the one the dead server placed), the same answer (200) to both.
         let (a, b) = tokio::join!(
             send("k-double", body.clone()),
             send("k-double", body.clone())
         );
         let (a, b) = (a.unwrap(), b.unwrap());
-        assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
         let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
         assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["id"], placed.order.0, "added to the open order");
         let orders = app.store.orders_of_buyer(&scope, 100).await.unwrap();
-        assert_eq!(orders.len(), 2, "two orders, not four");
+        assert_eq!(orders.len(), 1, "one order per buyer, cycle and location");
+        assert_eq!(
+            orders[0].lines[0].quantity,
+            halles_core::quantity::Qty::units(4),
+            "2 + 2: the retry added nothing"
+        );
         app.stop().await;
     }
 }

@@ -1258,3 +1258,7 @@ program-manager-remove = Take off the program
 err-program-only = Your access is limited to the program you manage.
 role-program-manager = manager of the program { $program } only
 members-program-only = One program only
+
+# Issue 13: one order per buyer per cycle and delivery
+flash-order-added = Added to your order no. { $n }.
+catalog-already-ordered = Already ordered in this cycle: { $qty }

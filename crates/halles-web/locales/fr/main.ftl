@@ -1258,3 +1258,7 @@ program-manager-remove = Retirer du programme
 err-program-only = Votre accès se limite au programme que vous gérez.
 role-program-manager = gestion du programme { $program } seulement
 members-program-only = Un seul programme
+
+# Issue 13: one order per buyer per cycle and delivery
+flash-order-added = Ajouté à votre commande n° { $n }.
+catalog-already-ordered = Déjà commandé dans ce cycle : { $qty }

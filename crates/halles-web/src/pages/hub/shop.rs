@@ -18,7 +18,7 @@ use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::hub::cycles::Cycle;
-use halles_store::hub::orders::{CatalogItem, Order, OrderInput};
+use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement};
 use halles_store::{StoreError, TenantScope};
 use std::collections::HashMap;
 
@@ -67,6 +67,8 @@ pub struct CatalogQuery {
 pub struct Line {
     item: CatalogItem,
     qty: String,
+    /// What the buyer already ordered of it in this cycle (other orders), formatted.
+    ordered: Option<String>,
 }
 
 #[derive(Template)]
@@ -251,6 +253,10 @@ async fn catalog_page(
     {
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     }
+    let ordered = state
+        .store
+        .ordered_in_cycle(t.hub, t.cycle, t.buyer, t.editing)
+        .await?;
     let lang = m.ctx.i18n.lang;
     let search = q.q.trim().to_lowercase();
     let lines = items
@@ -283,7 +289,8 @@ async fn catalog_page(
                     .map(|q| m.ctx.i18n.qty(*q))
                     .unwrap_or_default(),
             };
-            Line { item, qty }
+            let ordered = ordered.get(&item.product.id).map(|q| m.ctx.i18n.qty(*q));
+            Line { item, qty, ordered }
         })
         .collect();
     let editing = t.editing.is_some();
@@ -435,23 +442,29 @@ async fn submit(
             .store
             .update_order(&m.scope, t.hub, id, &input)
             .await
-            .map(|()| id),
+            .map(|()| Placement {
+                order: id,
+                added: false,
+            }),
         None => {
             state
                 .store
-                .place_order(&m.scope, t.hub, t.cycle, &input)
+                .place_order_keyed(&m.scope, t.hub, t.cycle, &input, None)
                 .await
         }
     };
     match result {
-        Ok(id) => {
+        Ok(Placement { order: id, added }) => {
             // A new order's confirmation is e-mailed by the worker, from the store's event.
             let key = if t.editing.is_some() {
-                "flash-order-changed"
+                "flash-order-changed".to_owned()
+            } else if added {
+                // A second checkout of the cycle went into the buyer's open order.
+                format!("flash-order-added#{id}")
             } else {
-                "flash-order-placed"
+                "flash-order-placed".to_owned()
             };
-            let [f, k] = flash_headers("success", key, state.config.secure_cookies);
+            let [f, k] = flash_headers("success", &key, state.config.secure_cookies);
             let to = if m.org.id == t.hub {
                 format!("/o/{}/cycles/{}", t.hub, t.cycle)
             } else {
