@@ -14,6 +14,7 @@ use halles_core::{Clock, CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::{OrderFilter, OrderInput};
+use halles_store::hub::{HubRole, HubScope};
 use halles_store::testing::TestDb;
 use halles_store::{Actor, Store, StoreError, TenantScope};
 use jiff::{SignedDuration, Timestamp};
@@ -25,6 +26,11 @@ fn at(s: &str) -> Timestamp {
 
 fn scope(org: OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
+}
+
+/// The hub as `org` reaches it.
+async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
+    store.hub_scope(&scope(org), hub).await.unwrap()
 }
 
 fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
@@ -58,14 +64,23 @@ struct World {
     cycle: CycleId,
 }
 
+/// The first location of the world's cycle.
+async fn pickup(store: &Store, w: &World) -> halles_core::LocationId {
+    let c = store.cycle(&hs(store, w.hub, w.hub).await, w.cycle).await;
+    c.unwrap().locations[0].id
+}
+
+/// A new organization of this kind.
+async fn new_org(store: &Store, kind: OrgKind, name: &str) -> OrgId {
+    store
+        .create_organization(Actor::system(), kind, name, Lang::Fr)
+        .await
+        .unwrap()
+        .id
+}
+
 async fn world(store: &Store) -> World {
-    let org = |k, n: &'static str| async move {
-        store
-            .create_organization(Actor::system(), k, n, Lang::Fr)
-            .await
-            .unwrap()
-            .id
-    };
+    let org = |k, n: &'static str| new_org(store, k, n);
     let hub = org(OrgKind::Hub, "Pôle").await;
     let farm_a = org(OrgKind::Producer, "Ferme A").await;
     let farm_b = org(OrgKind::Producer, "Fromagerie B").await;
@@ -95,7 +110,7 @@ async fn world(store: &Store) -> World {
         .await
         .unwrap()
         .id;
-    let h = scope(hub);
+    let h = store.own_hub(&scope(hub)).await.unwrap();
     store.link_producer(&h, farm_a).await.unwrap();
     store.link_producer(&h, farm_b).await.unwrap();
     store
@@ -182,12 +197,11 @@ where
 async fn a_week_of_the_hub_availability_orders_and_totals() {
     on_every_db(|store, clock| async move {
         let w = world(&store).await;
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         // Producers post availability while the cycle is a draft.
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[
@@ -199,8 +213,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .unwrap();
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(20), Cents(900))))],
@@ -208,7 +221,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_a)
             .await
             .unwrap();
         assert_eq!(grid.len(), 2);
@@ -222,7 +235,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         };
         assert!(matches!(
             store
-                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
                 .await,
             Err(StoreError::Refused(Refusal::CycleNotOpen))
         ));
@@ -236,12 +249,15 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
 
         // Each buyer sees its own prices: institution +10 %, restaurant +20 % (default).
         let cat = store
-            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .buyer_catalog(&hs(&store, w.daycare, w.hub).await, w.cycle, w.daycare)
             .await
             .unwrap();
         let carrots = cat.iter().find(|c| c.product.id == w.carrots).unwrap();
         assert_eq!(carrots.price, Cents(330));
-        let cat = store.buyer_catalog(w.hub, w.cycle, w.bistro).await.unwrap();
+        let cat = store
+            .buyer_catalog(&hs(&store, w.bistro, w.hub).await, w.cycle, w.bistro)
+            .await
+            .unwrap();
         assert_eq!(
             cat.iter()
                 .find(|c| c.product.id == w.carrots)
@@ -252,16 +268,19 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
 
         // One cart, two producers.
         let id = store
-            .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+            .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
             .await
             .unwrap();
-        let placed = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        let placed = store
+            .order(&hs(&store, w.daycare, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(placed.lines.len(), 2);
         assert_eq!(placed.subtotal(), Cents(12_500 * 330 / 1000 + 2 * 990));
         assert_eq!(placed.fees, Cents(200));
         // Another buyer cannot read it.
         assert!(matches!(
-            store.order(&scope(w.bistro), w.hub, id).await,
+            store.order(&hs(&store, w.bistro, w.hub).await, id).await,
             Err(StoreError::NotFound)
         ));
         // Below the pickup point's minimum.
@@ -272,8 +291,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         assert!(matches!(
             store
                 .place_order(
-                    &scope(w.bistro),
-                    w.hub,
+                    &hs(&store, w.bistro, w.hub).await,
                     w.cycle,
                     &OrderInput {
                         buyer: w.bistro,
@@ -290,18 +308,24 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             ..order.clone()
         };
         store
-            .update_order(&scope(w.daycare), w.hub, id, &changed)
+            .update_order(&hs(&store, w.daycare, w.hub).await, id, &changed)
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_b)
             .await
             .unwrap();
         assert_eq!(grid[0].reserved, Qty::ZERO, "the cheese went back");
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(totals.by_producer.len(), 1);
         assert_eq!(totals.by_producer[0].2, Cents(20 * 300 + 2 * 600));
-        let o = store.order(&scope(w.hub), w.hub, id).await.unwrap();
+        let o = store
+            .order(&hs(&store, w.hub, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(
             o.taxes().taxable,
             Cents(2 * 660 + 200),
@@ -311,7 +335,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         // Filters.
         let by_b = store
             .cycle_orders(
-                &scope(w.hub),
+                &hs(&store, w.hub, w.hub).await,
                 w.cycle,
                 &OrderFilter {
                     producer: Some(w.farm_b),
@@ -325,8 +349,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         assert!(matches!(
             store
                 .save_availability(
-                    &scope(w.farm_a),
-                    w.hub,
+                    &hs(&store, w.farm_a, w.hub).await,
                     w.cycle,
                     w.farm_a,
                     &[(w.carrots, Some((Qty::units(5), Cents(300))))]
@@ -336,11 +359,11 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         ));
         // Cancel gives everything back.
         store
-            .cancel_order(&scope(w.daycare), w.hub, id)
+            .cancel_order(&hs(&store, w.daycare, w.hub).await, id)
             .await
             .unwrap();
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_a)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_a)
             .await
             .unwrap();
         assert!(grid.iter().all(|g| g.reserved == Qty::ZERO));
@@ -352,25 +375,28 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         );
         assert!(
             store
-                .place_order(&scope(w.daycare), w.hub, w.cycle, &order)
+                .place_order(&hs(&store, w.daycare, w.hub).await, w.cycle, &order)
                 .await
                 .is_err()
         );
 
         // Next week: copy the cycle, then copy last week's availability.
         let next = store
-            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .copy_cycle_next_week(&hs(&store, w.hub, w.hub).await, w.cycle)
             .await
             .unwrap();
-        let offer = store.last_week_offer(w.hub, next, w.farm_a).await.unwrap();
+        let offer = store
+            .last_week_offer(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
+            .await
+            .unwrap();
         assert_eq!(offer.len(), 2);
         store
-            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &offer)
+            .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &offer)
             .await
             .unwrap();
         assert_eq!(
             store
-                .availability_grid(w.hub, next, w.farm_a)
+                .availability_grid(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
                 .await
                 .unwrap()
                 .iter()
@@ -381,12 +407,12 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         // "Nothing this week".
         let none: Vec<_> = offer.iter().map(|(p, _)| (*p, None)).collect();
         store
-            .save_availability(&scope(w.farm_a), w.hub, next, w.farm_a, &none)
+            .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &none)
             .await
             .unwrap();
         assert!(
             store
-                .availability_grid(w.hub, next, w.farm_a)
+                .availability_grid(&hs(&store, w.hub, w.hub).await, next, w.farm_a)
                 .await
                 .unwrap()
                 .iter()
@@ -403,8 +429,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
         let w = world(&store).await;
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(25), Cents(900))))],
@@ -413,7 +438,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
             .unwrap();
         clock.set(at("2026-12-01T12:00:00Z"));
         store.advance_cycles().await.unwrap();
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         let mut handles = Vec::new();
         for i in 0..40 {
             let s = store.clone();
@@ -427,7 +452,10 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
                     note: String::new(),
                     lines: vec![(cheese, Qty::units(2))],
                 };
-                match s.place_order(&scope(buyer), hub, cycle, &input).await {
+                match s
+                    .place_order(&hs(&s, buyer, hub).await, cycle, &input)
+                    .await
+                {
                     Ok(_) => 2,
                     Err(StoreError::Shortage(_)) => 0,
                     Err(e) => panic!("unexpected: {e}"),
@@ -439,10 +467,13 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
             sold += h.await.unwrap();
         }
         assert_eq!(sold, 24, "12 orders of 2 fit in 25, never more");
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(totals.by_product[0].3, Qty::units(24));
         let grid = store
-            .availability_grid(w.hub, w.cycle, w.farm_b)
+            .availability_grid(&hs(&store, w.hub, w.hub).await, w.cycle, w.farm_b)
             .await
             .unwrap();
         assert_eq!(grid[0].reserved, Qty::units(24));
@@ -457,8 +488,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         let w = world(&store).await;
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[(w.carrots, Some((Qty::units(50), Cents(300))))],
@@ -467,8 +497,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .unwrap();
         store
             .save_availability(
-                &scope(w.farm_b),
-                w.hub,
+                &hs(&store, w.farm_b, w.hub).await,
                 w.cycle,
                 w.farm_b,
                 &[(w.cheese, Some((Qty::units(3), Cents(900))))],
@@ -477,8 +506,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .unwrap();
         let id = store
             .create_standing_order(
-                &scope(w.daycare),
-                w.hub,
+                &hs(&store, w.daycare, w.hub).await,
                 &StandingInput {
                     buyer: w.daycare,
                     every_weeks: 1,
@@ -508,7 +536,10 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
 
         clock.set(at("2026-11-30T13:00:01Z"));
         store.advance_cycles().await.unwrap();
-        let reports = store.run_standing_orders(w.hub, w.cycle).await.unwrap();
+        let reports = store
+            .run_standing_orders(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(reports.len(), 1);
         let run = &reports[0].run;
         assert_eq!(run.outcome, "placed");
@@ -518,7 +549,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             "only 3 cheeses were left"
         );
         let order = store
-            .order(&scope(w.daycare), w.hub, run.order.unwrap())
+            .order(&hs(&store, w.daycare, w.hub).await, run.order.unwrap())
             .await
             .unwrap();
         assert_eq!(order.po_number, "BC-REC");
@@ -529,7 +560,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         // Exactly once per cycle, however often it runs.
         assert!(
             store
-                .run_standing_orders(w.hub, w.cycle)
+                .run_standing_orders(&hs(&store, w.hub, w.hub).await, w.cycle)
                 .await
                 .unwrap()
                 .is_empty()
@@ -541,12 +572,15 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
             .await
             .unwrap();
         let next = store
-            .copy_cycle_next_week(&scope(w.hub), w.cycle)
+            .copy_cycle_next_week(&hs(&store, w.hub, w.hub).await, w.cycle)
             .await
             .unwrap();
         clock.set(at("2026-12-07T13:00:01Z"));
         store.advance_cycles().await.unwrap();
-        let reports = store.run_standing_orders(w.hub, next).await.unwrap();
+        let reports = store
+            .run_standing_orders(&hs(&store, w.hub, w.hub).await, next)
+            .await
+            .unwrap();
         assert_eq!(reports[0].run.outcome, "skipped");
         let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
         assert!(!listed[0].skip_next, "the skip was used");
@@ -579,8 +613,7 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
         // The producer's price is per kg.
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 w.cycle,
                 w.farm_a,
                 &[(chicken, Some((Qty::units(10), Cents(1300))))],
@@ -590,17 +623,16 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
         clock.set(at("2026-12-01T12:00:00Z"));
         store.advance_cycles().await.unwrap();
         let cat = store
-            .buyer_catalog(w.hub, w.cycle, w.daycare)
+            .buyer_catalog(&hs(&store, w.daycare, w.hub).await, w.cycle, w.daycare)
             .await
             .unwrap();
         let item = cat.iter().find(|c| c.product.id == chicken).unwrap();
         assert_eq!(item.price_per_kg, Some(Cents(1430)), "13,00 $/kg + 10 %");
         assert_eq!(item.price, Cents(2860), "about 2 kg a unit");
-        let loc = store.cycle(w.hub, w.cycle).await.unwrap().locations[0].id;
+        let loc = pickup(&store, &w).await;
         let id = store
             .place_order(
-                &scope(w.daycare),
-                w.hub,
+                &hs(&store, w.daycare, w.hub).await,
                 w.cycle,
                 &OrderInput {
                     buyer: w.daycare,
@@ -612,15 +644,94 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
             )
             .await
             .unwrap();
-        let o = store.order(&scope(w.daycare), w.hub, id).await.unwrap();
+        let o = store
+            .order(&hs(&store, w.daycare, w.hub).await, id)
+            .await
+            .unwrap();
         assert_eq!(o.lines[0].quantity, Qty::units(2), "ordered in units");
         assert_eq!(o.subtotal(), Cents(5720));
-        let totals = store.cycle_totals(&scope(w.hub), w.cycle).await.unwrap();
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
         assert_eq!(
             totals.by_producer[0].2,
             Cents(5200),
             "the producer's estimated amount: 2 × 2 kg × 13,00 $"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hub_is_reached_by_itself_its_producers_and_its_buyers_only() {
+    on_every_db(|store, _| async move {
+        let w = world(&store).await;
+        let stranger = new_org(&store, OrgKind::Buyer, "Épicerie").await;
+        let other_farm = new_org(&store, OrgKind::Producer, "Ferme C").await;
+        let other_hub = new_org(&store, OrgKind::Hub, "Autre pôle").await;
+        // Each link gives its role; no link, or a hub id that is no hub, is not found.
+        assert_eq!(hs(&store, w.hub, w.hub).await.role(), HubRole::Hub);
+        assert_eq!(hs(&store, w.farm_a, w.hub).await.role(), HubRole::Producer);
+        assert_eq!(
+            hs(&store, w.daycare, w.hub).await.role(),
+            HubRole::Buyer(BuyerType::Institution)
+        );
+        for (org, hub) in [
+            (stranger, w.hub),
+            (other_farm, w.hub),
+            (other_hub, w.hub),
+            (w.daycare, w.farm_a),
+            (w.farm_a, w.farm_a),
+        ] {
+            assert!(matches!(
+                store.hub_scope(&scope(org), hub).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        // A hub's own work needs a hub.
+        assert!(matches!(
+            store.own_hub(&scope(w.farm_a)).await,
+            Err(StoreError::Refused(Refusal::WrongKind))
+        ));
+        // The hub's own reads and writes answer not found to its producers and buyers.
+        let farm = hs(&store, w.farm_a, w.hub).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        for s in [&farm, &daycare] {
+            assert!(matches!(store.cycles(s).await, Err(StoreError::NotFound)));
+            assert!(matches!(
+                store.cycle_totals(s, w.cycle).await,
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                store.link_producer(s, other_farm).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        // A producer reads its own grid, not another's; a buyer orders for itself only.
+        assert!(
+            store
+                .availability_grid(&farm, w.cycle, w.farm_a)
+                .await
+                .is_ok()
+        );
+        assert!(matches!(
+            store.availability_grid(&farm, w.cycle, w.farm_b).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.buyer_catalog(&daycare, w.cycle, w.bistro).await,
+            Err(StoreError::NotFound)
+        ));
+        // A producer of the hub outside this cycle does not reach it.
+        let h = hs(&store, w.hub, w.hub).await;
+        store.link_producer(&h, other_farm).await.unwrap();
+        let outside = hs(&store, other_farm, w.hub).await;
+        assert!(matches!(
+            store.cycle(&outside, w.cycle).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.cycle(&farm, w.cycle).await.is_ok());
     })
     .await;
 }
@@ -632,16 +743,15 @@ async fn place(
     cycle: CycleId,
     input: &OrderInput,
 ) -> Result<halles_store::hub::orders::Placement, StoreError> {
-    store
-        .place_order_keyed(&scope(input.buyer), hub, cycle, input, None)
-        .await
+    let buyer = hs(store, input.buyer, hub).await;
+    store.place_order_keyed(&buyer, cycle, input, None).await
 }
 
 #[tokio::test]
 async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fee() {
     on_every_db(|store, clock| async move {
         let w = world(&store).await;
-        let h = scope(w.hub);
+        let h = hs(&store, w.hub, w.hub).await;
         // A cycle with a pickup point and a delivery zone that charges $15 with a $50 minimum.
         let cycle = store
             .create_cycle(
@@ -673,8 +783,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             .unwrap();
         store
             .save_availability(
-                &scope(w.farm_a),
-                w.hub,
+                &hs(&store, w.farm_a, w.hub).await,
                 cycle,
                 w.farm_a,
                 &[
@@ -686,9 +795,9 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             .unwrap();
         clock.set(at("2026-12-01T12:00:00Z"));
         store.advance_cycles().await.unwrap();
-        let c = store.cycle(w.hub, cycle).await.unwrap();
+        let c = store.cycle(&h, cycle).await.unwrap();
         let (zone, pickup) = (c.locations[0].id, c.locations[1].id);
-        let daycare = scope(w.daycare);
+        let daycare = hs(&store, w.daycare, w.hub).await;
         let checkout = |location, lines: Vec<(ProductId, Qty)>| OrderInput {
             buyer: w.daycare,
             location: Some(location),
@@ -719,7 +828,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             "one order per buyer, cycle and delivery"
         );
         assert!(again.added);
-        let o = store.order(&daycare, w.hub, first.order).await.unwrap();
+        let o = store.order(&daycare, first.order).await.unwrap();
         assert_eq!(o.fees, Cents(1500), "the delivery fee is charged once");
         assert_eq!(o.po_number, "BC-7");
         assert_eq!(o.note, "Livrer à la cuisine");
@@ -728,21 +837,18 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
         assert_eq!(qty(w.carrots), Qty::units(25));
         assert_eq!(qty(w.jam), Qty::units(2));
         assert_eq!(o.subtotal(), Cents(25 * 330 + 2 * 660));
-        let grid = store
-            .availability_grid(w.hub, cycle, w.farm_a)
-            .await
-            .unwrap();
+        let grid = store.availability_grid(&h, cycle, w.farm_a).await.unwrap();
         let reserved = |p| grid.iter().find(|g| g.product.id == p).unwrap().reserved;
         assert_eq!(reserved(w.carrots), Qty::units(25));
         // The catalog knows what the buyer already ordered in this cycle.
         let ordered = store
-            .ordered_in_cycle(w.hub, cycle, w.daycare, None)
+            .ordered_in_cycle(&daycare, cycle, w.daycare, None)
             .await
             .unwrap();
         assert_eq!(ordered.get(&w.carrots), Some(&Qty::units(25)));
         assert!(
             store
-                .ordered_in_cycle(w.hub, cycle, w.daycare, Some(first.order))
+                .ordered_in_cycle(&daycare, cycle, w.daycare, Some(first.order))
                 .await
                 .unwrap()
                 .is_empty()
@@ -782,10 +888,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             .unwrap();
         assert_eq!(all.len(), 2);
         // Once the order is cancelled, the next checkout starts a new one.
-        store
-            .cancel_order(&daycare, w.hub, first.order)
-            .await
-            .unwrap();
+        store.cancel_order(&daycare, first.order).await.unwrap();
         let fresh = place(
             &store,
             w.hub,

@@ -100,7 +100,9 @@ pub async fn for_event(
         | Event::OrderCancelled { .. }
         | Event::CycleOpened { .. }
         | Event::CycleClosed { .. }
-        | Event::ClaimDecided { .. } => Ok(Vec::new()),
+        | Event::ClaimDecided { .. }
+        // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
+        | Event::LoadRun { .. } => Ok(Vec::new()),
     }
 }
 
@@ -234,7 +236,9 @@ async fn order_confirmation(
     id: OrderId,
 ) -> StoreResult<Vec<OutgoingEmail>> {
     let scope = TenantScope::checked(buyer, Actor::system());
-    let order = store.order(&scope, hub, id).await?;
+    let order = store
+        .order(&store.hub_scope(&scope, hub).await?, id)
+        .await?;
     let hub_name = store.organization_by_id(hub).await?.name;
     let mut out = Vec::new();
     for (member, lang) in staff_of(store, buyer).await? {

@@ -1,4 +1,5 @@
-//! The background worker: claims due jobs and runs them. Runs inside `serve`, or alone as
+//! The background worker: claims due jobs and runs them, and delivers domain events when no
+//! job is due. Runs inside `serve`, or alone as
 //! `halles worker` for larger deployments; several workers can share one database.
 
 use crate::jobs::{self, JobContext};
@@ -7,11 +8,12 @@ use halles_store::Store;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Runs one due job, if any. Returns whether a job was found.
+/// Runs one due job or, when none is due, delivers a batch of undelivered domain events.
+/// Returns whether there was anything to do.
 pub async fn tick(store: &Store, mailer: &Mailer, base_url: &str) -> bool {
     let job = match store.claim_job().await {
         Ok(Some(job)) => job,
-        Ok(None) => return false,
+        Ok(None) => return deliver_events(store, base_url).await,
         Err(e) => {
             tracing::warn!(error = %e, "could not claim a job");
             return false;
@@ -36,6 +38,17 @@ pub async fn tick(store: &Store, mailer: &Mailer, base_url: &str) -> bool {
         tracing::error!(job = %job.id, error = %e, "could not record a job's outcome");
     }
     true
+}
+
+/// Delivers a batch of the oldest undelivered domain events; whether there was one.
+async fn deliver_events(store: &Store, base_url: &str) -> bool {
+    match jobs::deliver_event::deliver_pending(store, base_url).await {
+        Ok(taken) => taken > 0,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not deliver events");
+            false
+        }
+    }
 }
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time,
@@ -103,7 +116,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
 /// Turns the standing orders of a cycle that just opened into orders; the store records each
 /// run's event, whose delivery tells the buyer.
 pub async fn standing_orders(store: &Store, hub: halles_core::OrgId, cycle: halles_core::CycleId) {
-    if let Err(e) = store.run_standing_orders(hub, cycle).await {
+    let scope = halles_store::TenantScope::checked(hub, halles_store::Actor::system());
+    let ran = match store.own_hub(&scope).await {
+        Ok(hs) => store.run_standing_orders(&hs, cycle).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = ran {
         tracing::warn!(%hub, %cycle, error = %e, "could not run standing orders");
     }
 }

@@ -24,7 +24,7 @@ async fn producers_post_availability_buyers_order_at_their_prices_and_the_hub_se
         let dairy = app.org(OrgKind::Producer, "Laiterie").await;
         let cpe = app.org(OrgKind::Buyer, "CPE").await;
         let bistro = app.org(OrgKind::Buyer, "Bistro").await;
-        let h = scope(hub.id);
+        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
         app.store.link_producer(&h, farm.id).await.unwrap();
         app.store.link_producer(&h, dairy.id).await.unwrap();
         app.store
@@ -368,7 +368,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     let hub = app.org(OrgKind::Hub, "Pôle").await;
     let farm = app.org(OrgKind::Producer, "Ferme").await;
     let cpe = app.org(OrgKind::Buyer, "CPE").await;
-    let h = scope(hub.id);
+    let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
     app.store.link_producer(&h, farm.id).await.unwrap();
     app.store
         .link_buyer(&h, cpe.id, BuyerType::Institution)
@@ -586,8 +586,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
     let next = app.store.copy_cycle_next_week(&h, cycle).await.unwrap();
     app.store
         .save_availability(
-            &scope(farm.id),
-            hub.id,
+            &app.store.hub_scope(&scope(farm.id), hub.id).await.unwrap(),
             next,
             farm.id,
             &[(
@@ -666,7 +665,7 @@ async fn a_buyer_orders_through_the_pages_and_gets_a_confirmation() {
         list.contains("CPE — toutes les 2 semaine(s)"),
         "the hub sees whose standing order it is: {list}"
     );
-    let held = app.store.standing_orders(&h).await.unwrap();
+    let held = app.store.standing_orders(h.tenant()).await.unwrap();
     assert_eq!(held.len(), 2);
     let newest = held.iter().find(|s| s.input.every_weeks == 2).unwrap();
     assert_eq!(newest.input.buyer, cpe.id);
@@ -987,8 +986,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let placed = app
             .store
             .place_order_keyed(
-                &scope,
-                w.hub,
+                &app.store.hub_scope(&scope, w.hub).await.unwrap(),
                 halles_core::CycleId(w.cycle),
                 &input,
                 Some(key("k-panne", &body)),

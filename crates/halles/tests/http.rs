@@ -1244,3 +1244,62 @@ async fn old_page_paths_redirect_permanently_to_the_french_ones() {
         app.stop().await;
     }
 }
+
+/// A crash between a change's commit and its delivery loses nothing: the events wait,
+/// undelivered, and the next run of the worker delivers each once; a delivery repeated (two
+/// workers, or a crash before the batch was marked) writes nothing twice; an event whose
+/// delivery fails goes to its own job and holds up no other.
+#[tokio::test]
+async fn events_recorded_while_no_worker_ran_are_delivered_once_later() {
+    use halles_store::platform::events::{self, Event};
+    use sqlx::Connection;
+    for app in TestApp::on_every_db().await {
+        let user = app.user("reprise@ferme.example", None).await;
+        for _ in 0..2 {
+            app.store.create_password_reset(user.id).await.unwrap();
+        }
+        // An event no subscriber can deliver: its account does not exist.
+        let mut conn = sqlx::AnyConnection::connect(app.db_url()).await.unwrap();
+        let lost = Event::PasswordResetAsked {
+            user: halles_core::UserId(i64::from(i32::MAX)),
+            secret: "perdu".into(),
+        };
+        let lost = events::record(&mut conn, lost, app.store.now())
+            .await
+            .unwrap();
+        app.store.create_password_reset(user.id).await.unwrap();
+        let outbox = || async {
+            app.store
+                .outbox(Some("reprise@ferme.example"), 10)
+                .await
+                .unwrap()
+                .len()
+        };
+        assert_eq!(app.store.undelivered_events(100).await.unwrap().len(), 4);
+        assert_eq!(outbox().await, 0, "nothing delivered while no worker ran");
+
+        app.run_jobs().await;
+        assert_eq!(outbox().await, 3, "one e-mail per event");
+        let left = app.store.undelivered_events(100).await.unwrap();
+        assert!(left.is_empty(), "{left:?}");
+        let failed = app.store.event(lost).await.unwrap();
+        assert!(failed.delivered_at.is_none(), "left to its job");
+        let jobs = app.store.jobs(Some("pending"), 10).await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].kind, events::DELIVER_EVENT_JOB);
+
+        app.run_jobs().await;
+        assert_eq!(outbox().await, 3, "not delivered twice");
+        // As if the worker died before marking its batch: delivered again, sent once.
+        sqlx::query("UPDATE events SET delivered_at = NULL WHERE id <> $1")
+            .bind(lost.0)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        app.run_jobs().await;
+        assert_eq!(outbox().await, 3, "a repeated delivery sends nothing");
+        assert!(app.store.undelivered_events(100).await.unwrap().is_empty());
+        conn.close().await.unwrap();
+        app.stop().await;
+    }
+}

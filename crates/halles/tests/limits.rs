@@ -265,7 +265,7 @@ async fn prices_fees_and_quantities_beyond_their_maximum_are_refused() {
         let hub = app.org(OrgKind::Hub, "Pôle").await;
         let farm = app.org(OrgKind::Producer, "Ferme").await;
         let cpe = app.org(OrgKind::Buyer, "CPE").await;
-        let h = scope(hub.id);
+        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
         app.store.link_producer(&h, farm.id).await.unwrap();
         app.store
             .link_buyer(&h, cpe.id, BuyerType::Institution)

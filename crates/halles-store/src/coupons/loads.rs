@@ -7,11 +7,14 @@ use super::ledger::{CardDims, Entry, add_lot, expire_lot, insert_entry};
 use super::schedules::Schedule;
 use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
+use crate::platform::events::{self, Event};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{EntryKind, local_date};
 use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
-use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
+use halles_core::{
+    CardId, LoadId, OrgId, ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
@@ -274,6 +277,19 @@ impl Store {
         .bind(t.participant.0)
         .execute(&mut *tx)
         .await?;
+        let loaded = outcome == "loaded";
+        let ran = Event::LoadRun {
+            operator: s.operator,
+            program: s.program,
+            schedule: s.id,
+            load: LoadId(load_id),
+            participant: t.participant,
+            due_on: due,
+            outcome: outcome.to_owned(),
+            card: card.filter(|_| loaded).map(CardId),
+            total: Cents(if loaded { total } else { 0 }),
+        };
+        events::record(&mut tx, ran, now).await?;
         tx.commit().await
     }
 

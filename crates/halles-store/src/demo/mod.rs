@@ -874,7 +874,9 @@ fn region(producer: &str) -> &'static str {
 /// The hub's catalog, partners, price lists, three past weeks with orders and an open cycle.
 async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> StoreResult<()> {
     let Some(hub) = id_of(HUB) else { return Ok(()) };
-    let h = TenantScope::checked(hub, Actor::system());
+    let h = store
+        .own_hub(&TenantScope::checked(hub, Actor::system()))
+        .await?;
     let producers = [FARM, GARDENS, ORCHARD, DAIRY, MAPLE, BECHE];
     let mut producer_ids = Vec::new();
     for p in producers {
@@ -995,20 +997,17 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                 .filter(|(p, ..)| p == producer)
                 .map(|(_, id, price, qty)| (*id, Some((Qty::units(*qty), Cents(*price)))))
                 .collect();
-            past.save_availability(
-                &TenantScope::checked(*producer, Actor::system()),
-                hub,
-                cycle,
-                *producer,
-                &entries,
-            )
-            .await?;
+            let as_producer = past
+                .hub_scope(&TenantScope::checked(*producer, Actor::system()), hub)
+                .await?;
+            past.save_availability(&as_producer, cycle, *producer, &entries)
+                .await?;
         }
         clock.set(opens + SignedDuration::from_hours(2));
         past.advance_cycles().await?;
         // The daycare's standing order (set up the first week) runs as each later cycle opens.
-        past.run_standing_orders(hub, cycle).await?;
-        let c = past.cycle(hub, cycle).await?;
+        past.run_standing_orders(&h, cycle).await?;
+        let c = past.cycle(&h, cycle).await?;
         let (pickup, delivery) = (c.locations[0].id, c.locations[1].id);
         // The current week has fewer orders yet; past weeks are complete.
         let n_buyers = if week == 0 { 3 } else { buyers.len() };
@@ -1026,15 +1025,10 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                 note: String::new(),
                 lines,
             };
-            if let Err(e) = past
-                .place_order(
-                    &TenantScope::checked(*buyer, Actor::system()),
-                    hub,
-                    cycle,
-                    &input,
-                )
-                .await
-            {
+            let as_buyer = past
+                .hub_scope(&TenantScope::checked(*buyer, Actor::system()), hub)
+                .await?;
+            if let Err(e) = past.place_order(&as_buyer, cycle, &input).await {
                 // A demo order under a minimum is simply not placed.
                 tracing::debug!(error = %e, "demo order skipped");
             }
@@ -1048,9 +1042,11 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                 .step_by(10)
                 .map(|(_, id, ..)| (*id, Qty::units(4)))
                 .collect();
+            let as_cpe = past
+                .hub_scope(&TenantScope::checked(cpe, Actor::system()), hub)
+                .await?;
             past.create_standing_order(
-                &TenantScope::checked(cpe, Actor::system()),
-                hub,
+                &as_cpe,
                 &crate::hub::standing::StandingInput {
                     buyer: cpe,
                     every_weeks: 1,

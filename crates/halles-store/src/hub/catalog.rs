@@ -1,6 +1,7 @@
 //! A producer's catalog, and the links between a hub and the producers and buyers it works with.
 
 use crate::db::ms;
+use crate::hub::HubScope;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::organizations::{Organization, OrganizationRow};
 use crate::platform::rows::{Flag, instant, parsed};
@@ -350,7 +351,8 @@ impl Store {
     }
 
     /// Every product of the producers a hub works with (for its price rules).
-    pub async fn hub_products(&self, scope: &TenantScope) -> StoreResult<Vec<Product>> {
+    pub async fn hub_products(&self, hs: &HubScope) -> StoreResult<Vec<Product>> {
+        let scope = hs.own()?.tenant();
         let rows = sqlx::query(&format!(
             "SELECT {} FROM products p JOIN hub_producers l ON l.producer_id = p.organization_id \
              WHERE l.organization_id = $1 ORDER BY p.name_fr, p.id",
@@ -363,7 +365,8 @@ impl Store {
     }
 
     /// A hub starts working with a producer.
-    pub async fn link_producer(&self, scope: &TenantScope, producer: OrgId) -> StoreResult<()> {
+    pub async fn link_producer(&self, hs: &HubScope, producer: OrgId) -> StoreResult<()> {
+        let scope = hs.own()?.tenant();
         let p = self.organization_by_id(producer).await?;
         if p.kind != OrgKind::Producer {
             return Err(StoreError::Refused(Refusal::NotAProducer));
@@ -375,10 +378,11 @@ impl Store {
     /// A hub starts serving a buyer, with its price-list type.
     pub async fn link_buyer(
         &self,
-        scope: &TenantScope,
+        hs: &HubScope,
         buyer: OrgId,
         buyer_type: BuyerType,
     ) -> StoreResult<()> {
+        let scope = hs.own()?.tenant();
         let b = self.organization_by_id(buyer).await?;
         if b.kind != OrgKind::Buyer {
             return Err(StoreError::Refused(Refusal::NotABuyer));
@@ -432,8 +436,8 @@ impl Store {
     }
 
     /// The producers a hub works with.
-    pub async fn hub_producers(&self, scope: &TenantScope) -> StoreResult<Vec<Organization>> {
-        self.linked(scope.org, "SELECT o.id, o.kind, o.name, o.lang, o.created_at FROM hub_producers l \
+    pub async fn hub_producers(&self, hs: &HubScope) -> StoreResult<Vec<Organization>> {
+        self.linked(hs.own()?.hub(), "SELECT o.id, o.kind, o.name, o.lang, o.created_at FROM hub_producers l \
              JOIN organizations o ON o.id = l.producer_id WHERE l.organization_id = $1 ORDER BY o.name")
             .await
     }
@@ -454,10 +458,8 @@ impl Store {
     }
 
     /// The buyers a hub serves, with their type.
-    pub async fn hub_buyers(
-        &self,
-        scope: &TenantScope,
-    ) -> StoreResult<Vec<(Organization, BuyerType)>> {
+    pub async fn hub_buyers(&self, hs: &HubScope) -> StoreResult<Vec<(Organization, BuyerType)>> {
+        let scope = hs.own()?.tenant();
         let rows: Vec<BuyerRow> = sqlx::query_as(
             "SELECT o.id, o.kind, o.name, o.lang, o.created_at, l.buyer_type FROM hub_buyers l \
              JOIN organizations o ON o.id = l.buyer_id WHERE l.organization_id = $1 ORDER BY o.name",
@@ -478,7 +480,11 @@ impl Store {
     }
 
     /// A buyer's type at a hub, if the hub serves it.
-    pub async fn buyer_type_at(&self, hub: OrgId, buyer: OrgId) -> StoreResult<Option<BuyerType>> {
+    pub(crate) async fn buyer_type_at(
+        &self,
+        hub: OrgId,
+        buyer: OrgId,
+    ) -> StoreResult<Option<BuyerType>> {
         let row: Option<String> = sqlx::query_scalar(
             "SELECT buyer_type FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2",
         )
@@ -490,7 +496,7 @@ impl Store {
     }
 
     /// Whether a hub works with a producer.
-    pub async fn works_with(&self, hub: OrgId, producer: OrgId) -> StoreResult<bool> {
+    pub(crate) async fn works_with(&self, hub: OrgId, producer: OrgId) -> StoreResult<bool> {
         Ok(sqlx::query(
             "SELECT 1 AS one FROM hub_producers WHERE organization_id = $1 AND producer_id = $2",
         )

@@ -2,6 +2,7 @@
 //! and the hub's price rules.
 
 use crate::db::ms;
+use crate::hub::HubScope;
 use crate::hub::catalog::{Product, ProductRow, product_columns};
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::rows::{instant, parsed};
@@ -190,9 +191,8 @@ impl Store {
     }
 
     /// Creates a draft cycle with its producers and locations.
-    pub async fn create_cycle(&self, scope: &TenantScope, c: &CycleInput) -> StoreResult<CycleId> {
-        self.require_kind(scope, halles_core::organizations::OrgKind::Hub)
-            .await?;
+    pub async fn create_cycle(&self, hs: &HubScope, c: &CycleInput) -> StoreResult<CycleId> {
+        let scope = hs.own()?.tenant();
         if c.closes_at <= c.opens_at {
             return Err(StoreError::Refused(Refusal::ClosesBeforeOpening));
         }
@@ -250,8 +250,18 @@ impl Store {
         Ok(CycleId(id))
     }
 
-    /// A cycle of a hub, with its producers and locations. Callers check access to `hub`.
-    pub async fn cycle(&self, hub: OrgId, id: CycleId) -> StoreResult<Cycle> {
+    /// A cycle of the hub, with its producers and locations. A producer reaches only the
+    /// cycles it takes part in.
+    pub async fn cycle(&self, hs: &HubScope, id: CycleId) -> StoreResult<Cycle> {
+        let c = self.cycle_of(hs.hub(), id).await?;
+        if hs.role() == crate::hub::HubRole::Producer && !c.producers.contains(&hs.tenant().org) {
+            return Err(StoreError::NotFound);
+        }
+        Ok(c)
+    }
+
+    /// A cycle of a hub, for callers that hold its scope.
+    pub(crate) async fn cycle_of(&self, hub: OrgId, id: CycleId) -> StoreResult<Cycle> {
         let row = sqlx::query(&format!(
             "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE organization_id = $1 AND id = $2"
         ))
@@ -292,8 +302,9 @@ impl Store {
         Ok(c)
     }
 
-    /// A hub's cycles, newest first (without producers and locations).
-    pub async fn cycles(&self, hub: OrgId) -> StoreResult<Vec<Cycle>> {
+    /// The hub's cycles, newest first (without producers and locations).
+    pub async fn cycles(&self, hs: &HubScope) -> StoreResult<Vec<Cycle>> {
+        let hub = hs.own()?.hub();
         let rows = sqlx::query(&format!(
             "SELECT {CYCLE_COLUMNS} FROM order_cycles WHERE organization_id = $1 ORDER BY opens_at DESC, id DESC"
         ))
@@ -332,11 +343,12 @@ impl Store {
     /// Opens, closes or completes a cycle by hand.
     pub async fn set_cycle_status(
         &self,
-        scope: &TenantScope,
+        hs: &HubScope,
         id: CycleId,
         to: CycleStatus,
     ) -> StoreResult<()> {
-        let c = self.cycle(scope.org, id).await?;
+        let scope = hs.own()?.tenant();
+        let c = self.cycle_of(scope.org, id).await?;
         if !c.status.can_become(to) {
             return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
@@ -424,12 +436,8 @@ impl Store {
     }
 
     /// Copies a cycle (producers, locations, fees) one week later, as a draft.
-    pub async fn copy_cycle_next_week(
-        &self,
-        scope: &TenantScope,
-        from: CycleId,
-    ) -> StoreResult<CycleId> {
-        let c = self.cycle(scope.org, from).await?;
+    pub async fn copy_cycle_next_week(&self, hs: &HubScope, from: CycleId) -> StoreResult<CycleId> {
+        let c = self.cycle_of(hs.own()?.hub(), from).await?;
         let input = CycleInput {
             name: next_name(&c.name),
             opens_at: one_week_later(c.opens_at),
@@ -439,16 +447,18 @@ impl Store {
             producers: c.producers.clone(),
             locations: c.locations.iter().map(|l| l.input.clone()).collect(),
         };
-        self.create_cycle(scope, &input).await
+        self.create_cycle(hs, &input).await
     }
 
     /// A producer's grid for a cycle: every active product, with what is offered and ordered.
+    /// The hub reads any producer's, a producer its own.
     pub async fn availability_grid(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         producer: OrgId,
     ) -> StoreResult<Vec<GridRow>> {
+        let hub = hs.for_producer(producer)?.hub();
         let rows: Vec<GridProductRow> = sqlx::query_as(&format!(
             "SELECT {}, a.price_cents, a.quantity, a.remaining FROM products p LEFT JOIN availability a \
              ON a.organization_id = $1 AND a.cycle_id = $2 AND a.product_id = p.id \
@@ -478,13 +488,13 @@ impl Store {
     /// (`below_reserved`) and nothing is saved.
     pub async fn save_availability(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         producer: OrgId,
         entries: &[GridEntry],
     ) -> StoreResult<()> {
-        let c = self.cycle(hub, cycle).await?;
+        let (scope, hub) = (hs.for_producer(producer)?.tenant(), hs.hub());
+        let c = self.cycle_of(hub, cycle).await?;
         if !c.producers.contains(&producer) {
             return Err(StoreError::Refused(Refusal::ProducerNotInCycle));
         }
@@ -574,10 +584,11 @@ impl Store {
     /// What the producer offered in the hub's previous cycle (by opening time) before `cycle`.
     pub async fn last_week_offer(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         producer: OrgId,
     ) -> StoreResult<Vec<GridEntry>> {
+        let hub = hs.for_producer(producer)?.hub();
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT a.product_id, a.quantity, a.price_cents FROM availability a JOIN products p \
              ON p.organization_id = a.producer_id AND p.id = a.product_id \
@@ -603,7 +614,12 @@ impl Store {
     }
 
     /// The hub's price rules; the rule with nothing set is the hub's default margin.
-    pub async fn price_rules(&self, hub: OrgId) -> StoreResult<Vec<(PriceRuleId, PriceRule)>> {
+    pub async fn price_rules(&self, hs: &HubScope) -> StoreResult<Vec<(PriceRuleId, PriceRule)>> {
+        self.rules_of(hs.own()?.hub()).await
+    }
+
+    /// A hub's price rules, for callers that hold its scope.
+    pub(crate) async fn rules_of(&self, hub: OrgId) -> StoreResult<Vec<(PriceRuleId, PriceRule)>> {
         let rows: Vec<PriceRuleRow> = sqlx::query_as(
             "SELECT id, buyer_type, buyer_id, product_id, margin_bp FROM price_rules WHERE organization_id = $1 ORDER BY id",
         )
@@ -631,9 +647,10 @@ impl Store {
     /// Adds a price rule.
     pub async fn add_price_rule(
         &self,
-        scope: &TenantScope,
+        hs: &HubScope,
         rule: &PriceRule,
     ) -> StoreResult<PriceRuleId> {
+        let scope = hs.own()?.tenant();
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
@@ -656,7 +673,8 @@ impl Store {
     }
 
     /// Removes a price rule.
-    pub async fn delete_price_rule(&self, scope: &TenantScope, id: PriceRuleId) -> StoreResult<()> {
+    pub async fn delete_price_rule(&self, hs: &HubScope, id: PriceRuleId) -> StoreResult<()> {
+        let scope = hs.own()?.tenant();
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let n = sqlx::query("DELETE FROM price_rules WHERE organization_id = $1 AND id = $2")

@@ -2,6 +2,7 @@
 //! transaction with conditional updates, so stock is never oversold.
 
 use crate::db::ms;
+use crate::hub::HubScope;
 use crate::hub::catalog::ProductRow;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::idempotency::KeyRow;
@@ -276,21 +277,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let rules = self
-            .price_rules(hub)
+            .rules_of(hub)
             .await?
             .into_iter()
             .map(|(_, r)| r)
             .collect();
         Ok((buyer_type, rules))
-    }
-
-    /// Who may act on an order of `hub` for `buyer`: the hub itself or that buyer.
-    fn may_act(scope: &TenantScope, hub: OrgId, buyer: OrgId) -> StoreResult<()> {
-        if scope.org == hub || scope.org == buyer {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
     }
 
     /// Places an order. Every line reserves its quantity with a conditional update in the same
@@ -299,15 +291,11 @@ impl Store {
     /// it (see [`Store::place_order_keyed`], which says which happened).
     pub async fn place_order(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         input: &OrderInput,
     ) -> StoreResult<OrderId> {
-        Ok(self
-            .place_order_keyed(scope, hub, cycle, input, None)
-            .await?
-            .order)
+        Ok(self.place_order_keyed(hs, cycle, input, None).await?.order)
     }
 
     /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
@@ -317,23 +305,22 @@ impl Store {
     /// says what it holds.
     pub async fn place_order_keyed(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         input: &OrderInput,
         key: Option<OrderKey>,
     ) -> StoreResult<Placement> {
-        Self::may_act(scope, hub, input.buyer)?;
+        let hub = hs.for_buyer(input.buyer)?.hub();
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
-        let c = self.cycle(hub, cycle).await?;
+        let c = self.cycle_of(hub, cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let store = self.clone();
-        let scope = *scope;
+        let scope = *hs.tenant();
         let input = input.clone();
         self.on_writer(async move {
             store
@@ -771,13 +758,12 @@ impl Store {
     /// Changes an order's lines and details until the cut-off (releases, then reserves again).
     pub async fn update_order(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         id: OrderId,
         input: &OrderInput,
     ) -> StoreResult<()> {
-        let before = self.order(scope, hub, id).await?;
-        Self::may_act(scope, hub, before.buyer)?;
+        let before = self.order(hs, id).await?;
+        let (scope, hub) = (hs.for_buyer(before.buyer)?.tenant(), hs.hub());
         if before.status != OrderStatus::Placed {
             return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
@@ -786,7 +772,7 @@ impl Store {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
-        let c = self.cycle(hub, before.cycle).await?;
+        let c = self.cycle_of(hub, before.cycle).await?;
         let taxes = self.tax_classes(&lines).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
@@ -859,13 +845,9 @@ impl Store {
     }
 
     /// Cancels an order until the cut-off; its quantities go back to availability.
-    pub async fn cancel_order(
-        &self,
-        scope: &TenantScope,
-        hub: OrgId,
-        id: OrderId,
-    ) -> StoreResult<()> {
-        let before = self.order(scope, hub, id).await?;
+    pub async fn cancel_order(&self, hs: &HubScope, id: OrderId) -> StoreResult<()> {
+        let before = self.order(hs, id).await?;
+        let (scope, hub) = (hs.tenant(), hs.hub());
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
@@ -907,7 +889,12 @@ impl Store {
     }
 
     /// One order, seen by its hub or its buyer (anyone else: not found).
-    pub async fn order(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
+    pub async fn order(&self, hs: &HubScope, id: OrderId) -> StoreResult<Order> {
+        self.order_at(hs.tenant(), hs.hub(), id).await
+    }
+
+    /// One order of `hub`, if `scope` is its hub or its buyer.
+    async fn order_at(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
         let row: OrderRow = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
@@ -983,7 +970,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        self.order(scope, OrgId(hub), id).await
+        self.order_at(scope, OrgId(hub), id).await
     }
 
     /// The amount of a buyer's placed orders from Québec (grown or processed) and in all, at the
@@ -1034,10 +1021,11 @@ impl Store {
     /// The orders of a hub's cycle, filtered.
     pub async fn cycle_orders(
         &self,
-        scope: &TenantScope,
+        hs: &HubScope,
         cycle: CycleId,
         f: &OrderFilter,
     ) -> StoreResult<Vec<Order>> {
+        let scope = hs.own()?.tenant();
         let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
              o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
@@ -1061,11 +1049,8 @@ impl Store {
     }
 
     /// Totals of a hub's cycle by product and by producer (placed orders only).
-    pub async fn cycle_totals(
-        &self,
-        scope: &TenantScope,
-        cycle: CycleId,
-    ) -> StoreResult<CycleTotals> {
+    pub async fn cycle_totals(&self, hs: &HubScope, cycle: CycleId) -> StoreResult<CycleTotals> {
+        let scope = hs.own()?.tenant();
         let rows: Vec<TotalsRow> = sqlx::query_as(
             "SELECT l.product_id, p.name_fr, o2.name AS producer_name, l.producer_id, l.quantity, \
              l.unit_price_cents, l.producer_price_cents FROM order_lines l \
@@ -1114,14 +1099,15 @@ impl Store {
     }
 
     /// How much of each product a buyer has already ordered in a cycle (placed orders, every
-    /// location), leaving out `except` (the order being changed).
+    /// location), leaving out `except` (the order being changed); read by that buyer or the hub.
     pub async fn ordered_in_cycle(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         buyer: OrgId,
         except: Option<OrderId>,
     ) -> StoreResult<HashMap<ProductId, Qty>> {
+        let hub = hs.for_buyer(buyer)?.hub();
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT l.product_id, l.quantity FROM order_lines l \
              JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
@@ -1141,13 +1127,15 @@ impl Store {
         Ok(out)
     }
 
-    /// What a buyer sees of a cycle: each available product with the buyer's own price.
+    /// What a buyer sees of a cycle: each available product with the buyer's own price (read
+    /// by that buyer, or by the hub taking its order).
     pub async fn buyer_catalog(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
         buyer: OrgId,
     ) -> StoreResult<Vec<CatalogItem>> {
+        let hub = hs.for_buyer(buyer)?.hub();
         let (buyer_type, rules) = self.price_list(hub, buyer).await?;
         let rows: Vec<CatalogRow> = sqlx::query_as(&format!(
             "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \

@@ -3,10 +3,11 @@
 //! the buyer. A run row per (standing order, cycle), claimed by an insert, makes it exactly once.
 
 use crate::db::ms;
+use crate::hub::HubScope;
 use crate::hub::orders::OrderInput;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::rows::{Flag, instant};
-use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
+use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrderId, OrgId, ProductId, StandingOrderId};
@@ -161,13 +162,10 @@ impl Store {
     /// Sets up a standing order at `hub` (by the buyer, or by the hub for a buyer).
     pub async fn create_standing_order(
         &self,
-        scope: &TenantScope,
-        hub: OrgId,
+        hs: &HubScope,
         s: &StandingInput,
     ) -> StoreResult<StandingOrderId> {
-        if scope.org != hub && scope.org != s.buyer {
-            return Err(StoreError::NotFound);
-        }
+        let (scope, hub) = (hs.for_buyer(s.buyer)?.tenant(), hs.hub());
         self.buyer_type_at(hub, s.buyer)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -305,10 +303,11 @@ impl Store {
     /// standing order runs at most once per cycle, whoever calls this and however often.
     pub async fn run_standing_orders(
         &self,
-        hub: OrgId,
+        hs: &HubScope,
         cycle: CycleId,
     ) -> StoreResult<Vec<RunReport>> {
-        let c = self.cycle(hub, cycle).await?;
+        let hub = hs.own()?.hub();
+        let c = self.cycle_of(hub, cycle).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM standing_orders s JOIN organizations h ON h.id = s.organization_id \
              WHERE s.organization_id = $1 AND s.active = $2 AND s.until_at >= $3 AND s.starts_at <= $4"
@@ -412,7 +411,7 @@ impl Store {
             .map(|l| l.id);
         let mut lines = s.input.lines.clone();
         let mut shortages: Vec<(ProductId, Qty, Qty)> = Vec::new();
-        let scope = TenantScope::checked(s.hub, Actor::system());
+        let scope = HubScope::system(s.hub);
         for _ in 0..=s.input.lines.len() {
             if lines.is_empty() {
                 break;
@@ -424,7 +423,7 @@ impl Store {
                 note: s.input.note.clone(),
                 lines: lines.clone(),
             };
-            match self.place_order(&scope, s.hub, c.id, &input).await {
+            match self.place_order(&scope, c.id, &input).await {
                 Ok(id) => {
                     return Ok(Run {
                         cycle: c.id,

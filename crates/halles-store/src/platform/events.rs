@@ -1,29 +1,44 @@
 //! Domain events: what happened, written by the store in the same transaction as the change,
-//! beside its audit record ([`record`]). Recording an event also enqueues, in that transaction,
-//! the [`DELIVER_EVENT_JOB`] job that hands it to its subscribers (e-mail today, webhooks
-//! next), so an event is delivered if and only if its change committed.
+//! beside its audit record ([`record`]), so an event exists if and only if its change
+//! committed. Recording writes the event row and nothing else: no job per event.
+//!
+//! The worker delivers them: when no job is due it reads the oldest undelivered events
+//! ([`Store::undelivered_events`], in id order, [`DELIVERY_BATCH`] at a time, through a partial
+//! index on the undelivered ones), hands each to its subscribers, and marks the batch delivered
+//! ([`Store::mark_events_delivered`]). A crash between the change's commit and delivery loses
+//! nothing: the event is still undelivered and the next poll takes it. Each subscriber's output
+//! is written once (`event_deliveries`), so two workers taking the same batch, or a delivery
+//! repeated after a crash, send nothing twice. An event whose delivery fails is handed to its
+//! own [`DELIVER_EVENT_JOB`] job ([`Store::defer_event_delivery`]): the job queue's retries with
+//! back-off, failed list and retry by hand; the poll skips it from then on.
 //!
 //! Secrets an e-mail must carry (invitation, password reset and e-mail change links) travel in
 //! the payload, as they already travelled in the outbox body; the database keeps only their
-//! hashes elsewhere.
+//! hashes elsewhere, and a delivered event keeps none.
 
 use crate::db::{Param, bound, ms, ts, ts_opt};
+use crate::platform::jobs::{NewJob, backoff, enqueue_on};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{
-    CardId, ClaimId, CycleId, InvitationId, OrderId, OrgId, PaymentBatchId, ProductGroupId,
-    ProductId, ProgramId, RedemptionId, RefundId, RegisterId, StandingOrderId, UserId,
+    CardId, ClaimId, CycleId, InvitationId, LoadId, OrderId, OrgId, ParticipantId, PaymentBatchId,
+    ProductGroupId, ProductId, ProgramId, RedemptionId, RefundId, RegisterId, ScheduleId,
+    StandingOrderId, UserId,
 };
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-/// The job that delivers one event to every subscriber.
+/// The job that delivers one event whose delivery by the worker's poll failed.
 pub const DELIVER_EVENT_JOB: &str = "deliver_event";
+
+/// How many events the worker delivers at a time.
+pub const DELIVERY_BATCH: i64 = 100;
 
 /// An event's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,7 +52,7 @@ impl std::fmt::Display for EventId {
 }
 
 /// Something that happened, one variant per kind; its serde tag is the stored `kind`.
-/// Adding an event (a load run next) is one variant here and one `record` call.
+/// Adding an event is one variant here and one `record` call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
@@ -203,6 +218,28 @@ pub enum Event {
         /// Total refunded.
         total: Cents,
     },
+    /// A schedule's load due on a date ran for one participant, in the load's transaction:
+    /// funds put on their card, or none (no card, or the card unused since the last load).
+    LoadRun {
+        /// The program's operator.
+        operator: OrgId,
+        /// The program.
+        program: ProgramId,
+        /// The allocation schedule.
+        schedule: ScheduleId,
+        /// The load.
+        load: LoadId,
+        /// The participant.
+        participant: ParticipantId,
+        /// The date it was due.
+        due_on: Date,
+        /// `loaded`, `no_card` or `unused`.
+        outcome: String,
+        /// The card credited, when funds were loaded.
+        card: Option<CardId>,
+        /// Total credited (zero when nothing was loaded).
+        total: Cents,
+    },
 }
 
 impl Event {
@@ -234,6 +271,7 @@ impl Event {
             Event::EmailChangeAsked { .. } => "email_change_asked",
             Event::SaleMade { .. } => "sale_made",
             Event::RefundMade { .. } => "refund_made",
+            Event::LoadRun { .. } => "load_run",
         }
     }
 
@@ -258,7 +296,8 @@ impl Event {
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }
-            | Event::RefundMade { operator, .. } => Some(*operator),
+            | Event::RefundMade { operator, .. }
+            | Event::LoadRun { operator, .. } => Some(*operator),
             Event::InvitationSent { org, .. } => Some(*org),
             Event::PasswordResetAsked { .. } | Event::EmailChangeAsked { .. } => None,
         }
@@ -303,15 +342,9 @@ const COLUMNS: &str = "id, payload, created_at, delivered_at";
 /// Writes an event (the values of [`Recording::params`]); returns its id.
 pub(crate) const INSERT_EVENT: &str = "INSERT INTO events (organization_id, kind, payload, created_at) \
      VALUES ($1, $2, $3, $4) RETURNING id";
-/// Enqueues an event's delivery job (the values of [`Delivery::params`]), as
-/// `jobs::enqueue_on` would: nothing when its de-duplication key is there.
-pub(crate) const ENQUEUE_DELIVERY: &str = "INSERT INTO jobs (kind, payload, organization_id, status, \
-     max_attempts, run_at, dedupe_key, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $5) \
-     ON CONFLICT (dedupe_key) DO NOTHING";
-
 /// An event ready to be written in its change's transaction: the values of [`INSERT_EVENT`],
-/// then of [`ENQUEUE_DELIVERY`], built once and bound by either driver (sqlx here and for
-/// every change; `rusqlite` for the SQLite sale in place).
+/// built once and bound by either driver (sqlx here and for every change; `rusqlite` for the
+/// SQLite sale in place).
 pub(crate) struct Recording {
     org: Option<i64>,
     kind: &'static str,
@@ -340,58 +373,17 @@ impl Recording {
             Param::Int(Some(self.at)),
         ]
     }
-
-    /// The delivery job of the event once written under `id`.
-    pub(crate) fn delivery(&self, id: EventId) -> StoreResult<Delivery> {
-        Ok(Delivery {
-            payload: serde_json::to_string(&DeliverEvent { event_id: id })
-                .map_err(|_| StoreError::Corrupt("jobs.payload"))?,
-            org: self.org,
-            dedupe_key: format!("event:{id}"),
-            at: self.at,
-        })
-    }
 }
 
-/// The values of an event's delivery job (a [`DELIVER_EVENT_JOB`], de-duplicated by the
-/// event's id, due at once).
-pub(crate) struct Delivery {
-    payload: String,
-    org: Option<i64>,
-    dedupe_key: String,
-    at: i64,
-}
-
-impl Delivery {
-    /// The values of [`ENQUEUE_DELIVERY`].
-    pub(crate) fn params(&self) -> [Param<'_>; 6] {
-        [
-            Param::Text(DELIVER_EVENT_JOB),
-            Param::Text(&self.payload),
-            Param::Int(self.org),
-            Param::Int(Some(8)),
-            Param::Int(Some(self.at)),
-            Param::Text(&self.dedupe_key),
-        ]
-    }
-}
-
-/// Records an event on the connection (inside the change's transaction) and enqueues its
-/// delivery there too.
+/// Records an event on the connection, inside the change's transaction.
 pub async fn record(conn: &mut AnyConnection, event: Event, at: Timestamp) -> StoreResult<EventId> {
     insert(conn, &Recording::new(&event, at)?).await
 }
 
-/// Writes an event whose values are built, and its delivery job, on the caller's transaction.
+/// Writes an event whose values are built, on the caller's transaction.
 pub(crate) async fn insert(conn: &mut AnyConnection, rec: &Recording) -> StoreResult<EventId> {
-    let row = bound(INSERT_EVENT, &rec.params())
-        .fetch_one(&mut *conn)
-        .await?;
-    let id = EventId(row.try_get("id")?);
-    bound(ENQUEUE_DELIVERY, &rec.delivery(id)?.params())
-        .execute(conn)
-        .await?;
-    Ok(id)
+    let row = bound(INSERT_EVENT, &rec.params()).fetch_one(conn).await?;
+    Ok(EventId(row.try_get("id")?))
 }
 
 /// The name an e-mail gives the actor of a change: the person's, the API token's, or the
@@ -464,18 +456,72 @@ impl Store {
 
     /// Marks an event delivered to every subscriber.
     pub async fn mark_event_delivered(&self, id: EventId) -> StoreResult<()> {
-        // A delivered event keeps no link secret: the e-mail that carried it is sent.
-        let payload = serde_json::to_string(&self.event(id).await?.event.without_secrets())
-            .map_err(|_| StoreError::Corrupt("events.payload"))?;
-        sqlx::query(
-            "UPDATE events SET delivered_at = $1, payload = $2 WHERE id = $3 \
-             AND delivered_at IS NULL",
-        )
-        .bind(ms(self.now()))
-        .bind(payload)
-        .bind(id.0)
-        .execute(self.writes())
+        self.mark_events_delivered(&[self.event(id).await?]).await
+    }
+
+    /// The oldest undelivered events, in id order, at most `limit`: those the worker's poll
+    /// delivers. An event handed to its own delivery job is left to that job.
+    pub async fn undelivered_events(&self, limit: i64) -> StoreResult<Vec<StoredEvent>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM events e WHERE delivered_at IS NULL AND NOT EXISTS \
+             (SELECT 1 FROM jobs j WHERE j.dedupe_key = 'event:' || CAST(e.id AS TEXT)) \
+             ORDER BY id LIMIT $1"
+        ))
+        .bind(limit.clamp(1, DELIVERY_BATCH))
+        .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(StoredEvent::from_row).collect()
+    }
+
+    /// Marks events delivered to every subscriber, in one transaction. A delivered event
+    /// keeps no link secret: the e-mail that carried it is sent.
+    pub async fn mark_events_delivered(&self, events: &[StoredEvent]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let at = ms(self.now());
+        let mut tx = self.write_tx().await?;
+        for e in events {
+            let kept = e.event.clone().without_secrets();
+            if kept != e.event {
+                let payload = serde_json::to_string(&kept)
+                    .map_err(|_| StoreError::Corrupt("events.payload"))?;
+                sqlx::query(
+                    "UPDATE events SET payload = $1 WHERE id = $2 AND delivered_at IS NULL",
+                )
+                .bind(payload)
+                .bind(e.id.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let ids: Vec<String> = (0..events.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE events SET delivered_at = $1 WHERE delivered_at IS NULL AND id IN ({})",
+            ids.join(", ")
+        );
+        let update = events
+            .iter()
+            .fold(sqlx::query(&sql).bind(at), |q, e| q.bind(e.id.0));
+        update.execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    /// Hands an event whose delivery failed to its own [`DELIVER_EVENT_JOB`] job, due after
+    /// the queue's first back-off; the poll skips it from then on. Nothing when it has one.
+    pub async fn defer_event_delivery(&self, event: &StoredEvent) -> StoreResult<()> {
+        let payload = serde_json::to_string(&DeliverEvent { event_id: event.id })
+            .map_err(|_| StoreError::Corrupt("jobs.payload"))?;
+        let now = self.now();
+        let job = NewJob {
+            kind: DELIVER_EVENT_JOB,
+            payload,
+            org: event.event.organization(),
+            run_at: now + backoff(1),
+            max_attempts: 8,
+            dedupe_key: Some(format!("event:{}", event.id)),
+        };
+        enqueue_on(&mut *self.writes().acquire().await?, job, now).await?;
         Ok(())
     }
 }

@@ -66,10 +66,11 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
         )
         .await?
         .id;
-    store.link_producer(&scope(hub), farm).await?;
+    let hs = store.own_hub(&scope(hub)).await?;
+    store.link_producer(&hs, farm).await?;
     store
         .add_price_rule(
-            &scope(hub),
+            &hs,
             &PriceRule {
                 buyer_type: None,
                 buyer: None,
@@ -106,7 +107,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     let now = store.now();
     let cycle = store
         .create_cycle(
-            &scope(hub),
+            &hs,
             &CycleInput {
                 name: "Banc d'essai".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
@@ -128,10 +129,15 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
         .map(|p| (*p, Some((Qty::units(cfg.stock), Cents(500)))))
         .collect();
     store
-        .save_availability(&scope(farm), hub, cycle, farm, &entries)
+        .save_availability(
+            &store.hub_scope(&scope(farm), hub).await?,
+            cycle,
+            farm,
+            &entries,
+        )
         .await?;
     store.advance_cycles().await?;
-    let location = store.cycle(hub, cycle).await?.locations[0].id;
+    let location = store.cycle(&hs, cycle).await?.locations[0].id;
     let mut buyers = Vec::new();
     for i in 0..cfg.buyers {
         let b = store
@@ -143,9 +149,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
             )
             .await?
             .id;
-        store
-            .link_buyer(&scope(hub), b, BuyerType::Institution)
-            .await?;
+        store.link_buyer(&hs, b, BuyerType::Institution).await?;
         let (_, token) = store
             .create_token(&scope(b), "banc", &[Scope::OrdersWrite])
             .await?;
@@ -216,8 +220,8 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     lat.sort();
     let pct = |p: f64| super::percentile(&lat, p);
     // Oversold: for every product, units in placed orders beyond what was offered.
-    let totals = store.cycle_totals(&scope(hub), cycle).await?;
-    let grid = store.availability_grid(hub, cycle, farm).await?;
+    let totals = store.cycle_totals(&hs, cycle).await?;
+    let grid = store.availability_grid(&hs, cycle, farm).await?;
     let mut oversold = 0i64;
     let mut sold = 0i64;
     for g in &grid {

@@ -135,10 +135,11 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
 
     let hub = org(OrgKind::Hub, "Pôle".into()).await;
     let farm = org(OrgKind::Producer, "Ferme".into()).await;
-    store.link_producer(&scope(hub), farm).await.unwrap();
+    let hs = store.own_hub(&scope(hub)).await.unwrap();
+    store.link_producer(&hs, farm).await.unwrap();
     store
         .add_price_rule(
-            &scope(hub),
+            &hs,
             &PriceRule {
                 buyer_type: None,
                 buyer: None,
@@ -177,7 +178,7 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
     let now = store.now();
     let cycle = store
         .create_cycle(
-            &scope(hub),
+            &hs,
             &CycleInput {
                 name: "Semaine".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
@@ -200,16 +201,21 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
         .map(|p| (*p, Some((Qty::units(stock), Cents(500)))))
         .collect();
     store
-        .save_availability(&scope(farm), hub, cycle, farm, &entries)
+        .save_availability(
+            &store.hub_scope(&scope(farm), hub).await.unwrap(),
+            cycle,
+            farm,
+            &entries,
+        )
         .await
         .unwrap();
     store.advance_cycles().await.unwrap();
-    let location = store.cycle(hub, cycle).await.unwrap().locations[0].id;
+    let location = store.cycle(&hs, cycle).await.unwrap().locations[0].id;
     let mut buyer_tokens = Vec::new();
     for i in 0..buyers {
         let b = org(OrgKind::Buyer, format!("Acheteur {i}")).await;
         store
-            .link_buyer(&scope(hub), b, BuyerType::Institution)
+            .link_buyer(&hs, b, BuyerType::Institution)
             .await
             .unwrap();
         let (_, token) = store

@@ -11,7 +11,7 @@ use crate::coupons::sale::{
     AUDIT_SALE, DRAW_LOT, Found, INSERT_LINE, INSERT_REDEMPTION, KEEP_KEY, LotRow, Once,
     Redemption, Sale, TAKE_SPENDABLE, USABLE_LOTS, portions,
 };
-use crate::platform::events::{ENQUEUE_DELIVERY, EventId, INSERT_EVENT};
+use crate::platform::events::INSERT_EVENT;
 use crate::{StoreError, StoreResult};
 use halles_core::ProductGroupId;
 use halles_core::coupons::CardStatus;
@@ -83,19 +83,12 @@ pub(crate) fn spend(
         execute(&tx, INSERT_ENTRY, &sale.entry(id, d).params(sale.now))?;
     }
     execute(&tx, AUDIT_SALE, &sale.audit_params(&sale.audit_values(id)))?;
-    // The sale's event and its delivery job: the general path's statements and values.
+    // The sale's event: the general path's statement and values.
     let event = sale.recording(id)?;
-    let event_id: i64 = {
-        let mut st = prepared(&tx, INSERT_EVENT, &event.params())?;
-        let mut rows = st.raw_query();
-        let row = rows.next()?.ok_or(StoreError::Corrupt("events"))?;
-        row.get(0)?
-    };
-    execute(
-        &tx,
-        ENQUEUE_DELIVERY,
-        &event.delivery(EventId(event_id))?.params(),
-    )?;
+    prepared(&tx, INSERT_EVENT, &event.params())?
+        .raw_query()
+        .next()?
+        .ok_or(StoreError::Corrupt("events"))?;
     let done = sale.recorded(id);
     if let Some(o) = once {
         let body = (o.respond)(&done);

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use halles_core::limits::Limit;
 use halles_core::{CycleId, OrgId, ProductId};
+use halles_store::hub::HubScope;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -34,13 +35,13 @@ pub struct ApiOffer {
 
 async fn grid(
     state: &AppState,
-    hub: OrgId,
+    hs: &HubScope,
     cycle: CycleId,
     producer: OrgId,
 ) -> Result<Vec<ApiOffer>, ApiError> {
     Ok(state
         .store
-        .availability_grid(hub, cycle, producer)
+        .availability_grid(hs, cycle, producer)
         .await?
         .into_iter()
         .map(|g| ApiOffer {
@@ -64,10 +65,11 @@ pub async fn hub_availability(
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiOffer>>, ApiError> {
     let id = path.1;
-    let c = state.store.cycle(a.scope.org, CycleId(id)).await?;
+    let hs = state.store.own_hub(&a.scope).await?;
+    let c = state.store.cycle(&hs, CycleId(id)).await?;
     let mut all = Vec::new();
     for p in c.producers {
-        all.extend(grid(&state, c.hub, c.id, p).await?);
+        all.extend(grid(&state, &hs, c.id, p).await?);
     }
     Ok(Json(all))
 }
@@ -77,12 +79,13 @@ async fn producer_cycle(
     a: &ApiAccess<impl crate::api::auth::ScopeRequirement>,
     hub: i64,
     cycle: i64,
-) -> Result<(OrgId, CycleId), ApiError> {
-    let c = state.store.cycle(OrgId(hub), CycleId(cycle)).await?;
+) -> Result<(HubScope, CycleId), ApiError> {
+    let hs = state.store.hub_scope(&a.scope, OrgId(hub)).await?;
+    let c = state.store.cycle(&hs, CycleId(cycle)).await?;
     if !c.producers.contains(&a.scope.org) {
         return Err(ApiError::NotFound);
     }
-    Ok((c.hub, c.id))
+    Ok((hs, c.id))
 }
 
 /// A producer's own availability in a hub's cycle.
@@ -96,8 +99,8 @@ pub async fn producer_availability(
     Path(path): Path<(i64, i64, i64)>,
 ) -> Result<Json<Vec<ApiOffer>>, ApiError> {
     let (hub, id) = (path.1, path.2);
-    let (hub, cycle) = producer_cycle(&state, &a, hub, id).await?;
-    Ok(Json(grid(&state, hub, cycle, a.scope.org).await?))
+    let (hs, cycle) = producer_cycle(&state, &a, hub, id).await?;
+    Ok(Json(grid(&state, &hs, cycle, a.scope.org).await?))
 }
 
 /// Sets a producer's availability; products left out keep their offer, `quantity: null` withdraws one.
@@ -113,7 +116,7 @@ pub async fn set_availability(
     ApiJson(body): ApiJson<Vec<ApiOffer>>,
 ) -> Result<Json<Vec<ApiOffer>>, ApiError> {
     let (hub, id) = (path.1, path.2);
-    let (hub, cycle) = producer_cycle(&state, &a, hub, id).await?;
+    let (hs, cycle) = producer_cycle(&state, &a, hub, id).await?;
     let mut entries = Vec::new();
     for (i, o) in body.iter().enumerate() {
         let quantity = o.quantity.as_deref().filter(|q| !q.trim().is_empty());
@@ -129,9 +132,9 @@ pub async fn set_availability(
     }
     state
         .store
-        .save_availability(&a.scope, hub, cycle, a.scope.org, &entries)
+        .save_availability(&hs, cycle, a.scope.org, &entries)
         .await?;
-    Ok(Json(grid(&state, hub, cycle, a.scope.org).await?))
+    Ok(Json(grid(&state, &hs, cycle, a.scope.org).await?))
 }
 
 /// A product as a buyer sees it.
@@ -160,9 +163,10 @@ pub async fn catalog(
     Path(path): Path<(i64, i64, i64)>,
 ) -> Result<Json<Vec<ApiCatalogItem>>, ApiError> {
     let (hub, id) = (path.1, path.2);
+    let hs = state.store.hub_scope(&a.scope, OrgId(hub)).await?;
     let items = state
         .store
-        .buyer_catalog(OrgId(hub), CycleId(id), a.scope.org)
+        .buyer_catalog(&hs, CycleId(id), a.scope.org)
         .await?;
     Ok(Json(
         items

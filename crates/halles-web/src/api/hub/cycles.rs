@@ -108,10 +108,11 @@ pub async fn cycles(
     State(state): State<AppState>,
     a: ApiAccess<CatalogRead>,
 ) -> Result<Json<Vec<ApiCycle>>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
     Ok(Json(
         state
             .store
-            .cycles(a.scope.org)
+            .cycles(&hs)
             .await?
             .into_iter()
             .map(Into::into)
@@ -131,10 +132,7 @@ pub async fn create_cycle(
     body: Result<ApiJson<ApiCycle>, ApiError>,
 ) -> Result<Response, ApiError> {
     // Order cycles are a hub's: another kind is refused before its body is read.
-    state
-        .store
-        .require_kind(&a.scope, halles_core::organizations::OrgKind::Hub)
-        .await?;
+    let hs = state.store.own_hub(&a.scope).await?;
     let ApiJson(body) = body?;
     let opens_at = body
         .opens_at
@@ -173,10 +171,10 @@ pub async fn create_cycle(
             })
             .collect::<Result<_, ApiError>>()?,
     };
-    let id = state.store.create_cycle(&a.scope, &input).await?;
+    let id = state.store.create_cycle(&hs, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(ApiCycle::from(state.store.cycle(a.scope.org, id).await?)),
+        Json(ApiCycle::from(state.store.cycle(&hs, id).await?)),
     )
         .into_response())
 }
@@ -192,7 +190,6 @@ pub async fn cycle(
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiCycle>, ApiError> {
     let id = path.1;
-    Ok(Json(
-        state.store.cycle(a.scope.org, CycleId(id)).await?.into(),
-    ))
+    let hs = state.store.own_hub(&a.scope).await?;
+    Ok(Json(state.store.cycle(&hs, CycleId(id)).await?.into()))
 }

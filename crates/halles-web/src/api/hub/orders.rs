@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::StoreError;
+use halles_store::hub::HubScope;
 use halles_store::hub::orders::{KeyedOrder, Order, OrderFilter, OrderInput, OrderKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -168,7 +169,7 @@ pub async fn place_order(
     let key = crate::api::idempotency::key_of(&headers)?;
     let body: NewOrder = crate::api::json::from_bytes(&headers, &raw)?;
     let input = order_input(a.scope.org, &body, None)?;
-    let hub = OrgId(body.hub_id);
+    let hs = state.store.hub_scope(&a.scope, OrgId(body.hub_id)).await?;
     let key = match (key, a.scope.actor.token) {
         (Some(key), Some(token)) => Some(OrderKey {
             token,
@@ -180,11 +181,11 @@ pub async fn place_order(
     if let Some(k) = &key
         && let Some(seen) = state.store.order_key(&a.scope, k).await?
     {
-        return order_again(&state, &a, hub, seen).await;
+        return order_again(&state, &hs, seen).await;
     }
     let placed = state
         .store
-        .place_order_keyed(&a.scope, hub, CycleId(body.cycle_id), &input, key.clone())
+        .place_order_keyed(&hs, CycleId(body.cycle_id), &input, key.clone())
         .await;
     let placed = match (placed, &key) {
         (Ok(placed), _) => placed,
@@ -195,11 +196,11 @@ pub async fn place_order(
                 .order_key(&a.scope, k)
                 .await?
                 .ok_or(ApiError::Internal)?;
-            return order_again(&state, &a, hub, seen).await;
+            return order_again(&state, &hs, seen).await;
         }
         (Err(e), _) => return Err(refusal(e)),
     };
-    let order = state.store.order(&a.scope, hub, placed.order).await?;
+    let order = state.store.order(&hs, placed.order).await?;
     Ok((placed_status(placed.added), Json(ApiOrder::from(order))).into_response())
 }
 
@@ -216,13 +217,12 @@ fn placed_status(added: bool) -> StatusCode {
 /// refusal of a reused or unfinished key.
 async fn order_again(
     state: &AppState,
-    a: &ApiAccess<OrdersWrite>,
-    hub: OrgId,
+    hs: &HubScope,
     seen: KeyedOrder,
 ) -> Result<Response, ApiError> {
     match seen {
         KeyedOrder::Placed { order, added } => {
-            let order = state.store.order(&a.scope, hub, order).await?;
+            let order = state.store.order(hs, order).await?;
             let mut res = (placed_status(added), Json(ApiOrder::from(order))).into_response();
             res.headers_mut().insert(
                 "idempotent-replayed",
@@ -271,11 +271,12 @@ pub async fn cycle_orders(
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiOrder>>, ApiError> {
     let id = path.1;
-    state.store.cycle(a.scope.org, CycleId(id)).await?;
+    let hs = state.store.own_hub(&a.scope).await?;
+    state.store.cycle(&hs, CycleId(id)).await?;
     Ok(Json(
         state
             .store
-            .cycle_orders(&a.scope, CycleId(id), &OrderFilter::default())
+            .cycle_orders(&hs, CycleId(id), &OrderFilter::default())
             .await?
             .into_iter()
             .map(Into::into)
@@ -314,18 +315,13 @@ pub async fn update_order(
     let id = path.1;
     let before = state.store.order_by_id(&a.scope, OrderId(id)).await?;
     let input = order_input(a.scope.org, &body, Some(before.buyer))?;
+    let hs = state.store.hub_scope(&a.scope, before.hub).await?;
     state
         .store
-        .update_order(&a.scope, before.hub, before.id, &input)
+        .update_order(&hs, before.id, &input)
         .await
         .map_err(refusal)?;
-    Ok(Json(
-        state
-            .store
-            .order(&a.scope, before.hub, before.id)
-            .await?
-            .into(),
-    ))
+    Ok(Json(state.store.order(&hs, before.id).await?.into()))
 }
 
 /// Cancels an order until the cut-off.
@@ -340,15 +336,7 @@ pub async fn cancel_order(
 ) -> Result<Json<ApiOrder>, ApiError> {
     let id = path.1;
     let before = state.store.order_by_id(&a.scope, OrderId(id)).await?;
-    state
-        .store
-        .cancel_order(&a.scope, before.hub, before.id)
-        .await?;
-    Ok(Json(
-        state
-            .store
-            .order(&a.scope, before.hub, before.id)
-            .await?
-            .into(),
-    ))
+    let hs = state.store.hub_scope(&a.scope, before.hub).await?;
+    state.store.cancel_order(&hs, before.id).await?;
+    Ok(Json(state.store.order(&hs, before.id).await?.into()))
 }

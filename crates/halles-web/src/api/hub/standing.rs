@@ -194,10 +194,8 @@ pub async fn create_standing(
         note: body.note,
         lines,
     };
-    let id = state
-        .store
-        .create_standing_order(&a.scope, OrgId(body.hub_id), &input)
-        .await?;
+    let hs = state.store.hub_scope(&a.scope, OrgId(body.hub_id)).await?;
+    let id = state.store.create_standing_order(&hs, &input).await?;
     let created = state
         .store
         .standing_orders(&a.scope)

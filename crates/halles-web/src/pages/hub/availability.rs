@@ -18,6 +18,7 @@ use halles_core::quantity::Qty;
 use halles_core::validation::Validator;
 use halles_core::{CycleId, OrgId, ProductId};
 use halles_store::StoreError;
+use halles_store::hub::HubScope;
 use halles_store::hub::cycles::{Cycle, GridEntry, GridRow};
 use std::collections::HashMap;
 
@@ -97,7 +98,7 @@ fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
 
 /// Who is entering the grid: the producer itself, or the hub for one of its producers.
 struct Target {
-    hub: OrgId,
+    hs: HubScope,
     cycle: CycleId,
     producer: OrgId,
     action: String,
@@ -110,13 +111,14 @@ async fn target_for(
     cycle: i64,
     producer: Option<i64>,
 ) -> Result<Target, PageError> {
-    let (hub, producer) = match producer {
+    let (hs, producer) = match producer {
         // The hub enters for a producer of the cycle.
-        Some(p) => (m.org.id, OrgId(p)),
+        Some(p) => (super::own_hub(state, m).await?, OrgId(p)),
         // A producer enters its own, for a hub that works with it.
-        None => (OrgId(hub), m.org.id),
+        None => (state.store.hub_scope(&m.scope, OrgId(hub)).await?, m.org.id),
     };
-    let c = state.store.cycle(hub, CycleId(cycle)).await?;
+    let hub = hs.hub();
+    let c = state.store.cycle(&hs, CycleId(cycle)).await?;
     if !c.producers.contains(&producer) || (hub != m.org.id && producer != m.org.id) {
         return Err(StoreError::NotFound.into());
     }
@@ -129,7 +131,7 @@ async fn target_for(
         )
     };
     Ok(Target {
-        hub,
+        hs,
         cycle: CycleId(cycle),
         producer,
         action,
@@ -144,7 +146,7 @@ async fn show(
     errors: FormErrors,
     copied: bool,
 ) -> Result<Response, PageError> {
-    let cycle = state.store.cycle(t.hub, t.cycle).await?;
+    let cycle = state.store.cycle(&t.hs, t.cycle).await?;
     let producer_name = state.store.organization_by_id(t.producer).await?.name;
     let rows = match rows {
         Some(r) => r,
@@ -152,7 +154,7 @@ async fn show(
             &m.ctx,
             &state
                 .store
-                .availability_grid(t.hub, t.cycle, t.producer)
+                .availability_grid(&t.hs, t.cycle, t.producer)
                 .await?,
         ),
     };
@@ -228,7 +230,7 @@ async fn save(
 ) -> Result<Response, PageError> {
     let grid = state
         .store
-        .availability_grid(t.hub, t.cycle, t.producer)
+        .availability_grid(&t.hs, t.cycle, t.producer)
         .await?;
     let action = form.get("action").map(String::as_str).unwrap_or("save");
     let secure = state.config.secure_cookies;
@@ -236,7 +238,7 @@ async fn save(
         // Prefill with last week's offer; nothing is saved until the producer checks it.
         let last: HashMap<ProductId, (Qty, Cents)> = state
             .store
-            .last_week_offer(t.hub, t.cycle, t.producer)
+            .last_week_offer(&t.hs, t.cycle, t.producer)
             .await?
             .into_iter()
             .filter_map(|(p, o)| o.map(|o| (p, o)))
@@ -305,7 +307,7 @@ async fn save(
     }
     match state
         .store
-        .save_availability(&m.scope, t.hub, t.cycle, t.producer, &entries)
+        .save_availability(&t.hs, t.cycle, t.producer, &entries)
         .await
     {
         Ok(()) => {

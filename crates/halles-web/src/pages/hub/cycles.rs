@@ -163,8 +163,9 @@ async fn cycles_page(
     form: CycleForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let cycles = state.store.cycles(m.org.id).await?;
-    let producers = state.store.hub_producers(&m.scope).await?;
+    let hs = super::own_hub(state, &m).await?;
+    let cycles = state.store.cycles(&hs).await?;
+    let producers = state.store.hub_producers(&hs).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
@@ -219,10 +220,10 @@ pub async fn create_cycle(
     m: Member<StaffRole>,
     CsrfForm(form): CsrfForm<CycleForm>,
 ) -> Result<Response, PageError> {
-    hub_only(&m)?;
+    let hs = super::own_hub(&state, &m).await?;
     let any = Member::<crate::ctx::AnyRole>::from_staff(m);
     match form.parse() {
-        Ok(input) => match state.store.create_cycle(&any.scope, &input).await {
+        Ok(input) => match state.store.create_cycle(&hs, &input).await {
             Ok(id) => {
                 let [f, k] = flash_headers(
                     "success",
@@ -278,24 +279,22 @@ pub async fn cycle(
     Path((_, id)): Path<(i64, i64)>,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, PageError> {
-    let cycle = state.store.cycle(m.org.id, CycleId(id)).await?;
-    let all = state.store.hub_producers(&m.scope).await?;
+    let hs = super::own_hub(&state, &m).await?;
+    let cycle = state.store.cycle(&hs, CycleId(id)).await?;
+    let all = state.store.hub_producers(&hs).await?;
     let producers = all
         .into_iter()
         .filter(|p| cycle.producers.contains(&p.id))
         .collect();
-    let buyers = state.store.hub_buyers(&m.scope).await?;
+    let buyers = state.store.hub_buyers(&hs).await?;
     let filter = OrderFilter {
         buyer: q.buyer.parse().ok().map(OrgId),
         producer: q.producer.parse().ok().map(OrgId),
         product: None,
         status: q.status.parse::<OrderStatus>().ok(),
     };
-    let orders = state
-        .store
-        .cycle_orders(&m.scope, cycle.id, &filter)
-        .await?;
-    let totals = state.store.cycle_totals(&m.scope, cycle.id).await?;
+    let orders = state.store.cycle_orders(&hs, cycle.id, &filter).await?;
+    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
     let next = CycleStatus::ALL
         .iter()
         .filter(|s| cycle.status.can_become(**s))
@@ -337,19 +336,13 @@ pub async fn set_status(
         let [f, k] = flash_headers("error", "err-status_change_not_allowed", secure);
         return Ok(see_other(&back, [f, k]));
     };
-    let [f, k] = match state
-        .store
-        .set_cycle_status(&m.scope, CycleId(id), to)
-        .await
-    {
+    let hs = super::own_hub(&state, &m).await?;
+    let [f, k] = match state.store.set_cycle_status(&hs, CycleId(id), to).await {
         Ok(()) => {
             if to == CycleStatus::Open {
                 // Opening by hand turns the standing orders into orders, as opening on time does;
                 // the store records each run's event, and the worker e-mails the reports.
-                state
-                    .store
-                    .run_standing_orders(m.org.id, CycleId(id))
-                    .await?;
+                state.store.run_standing_orders(&hs, CycleId(id)).await?;
             }
             flash_headers("success", "flash-cycle-status", secure)
         }
@@ -368,10 +361,8 @@ pub async fn copy(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    let new = state
-        .store
-        .copy_cycle_next_week(&m.scope, CycleId(id))
-        .await?;
+    let hs = super::own_hub(&state, &m).await?;
+    let new = state.store.copy_cycle_next_week(&hs, CycleId(id)).await?;
     let [f, k] = flash_headers("success", "flash-cycle-copied", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/cycles/{new}", m.org.id), [f, k]))
 }

@@ -10,6 +10,20 @@ pub mod shop;
 pub mod standing;
 
 use super::Routes;
+use crate::AppState;
+use crate::ctx::{Member, RoleRequirement};
+use crate::errors::PageError;
+use halles_store::hub::HubScope;
+
+/// The signed-in organization as a hub, for the hub's own pages: another kind of organization
+/// gets 403.
+pub(crate) async fn own_hub<R: RoleRequirement>(
+    state: &AppState,
+    m: &Member<R>,
+) -> Result<HubScope, PageError> {
+    cycles::hub_only(m)?;
+    Ok(state.store.own_hub(&m.scope).await?)
+}
 
 /// The food hub's pages, and the old English paths that redirect to them.
 pub fn routes() -> Routes {

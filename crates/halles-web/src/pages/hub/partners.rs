@@ -32,8 +32,9 @@ pub async fn partners(
     State(state): State<AppState>,
     m: Member<StaffRole>,
 ) -> Result<Response, PageError> {
-    let producers = state.store.hub_producers(&m.scope).await?;
-    let buyers = state.store.hub_buyers(&m.scope).await?;
+    let hs = super::own_hub(&state, &m).await?;
+    let producers = state.store.hub_producers(&hs).await?;
+    let buyers = state.store.hub_buyers(&hs).await?;
     let all = state.store.organizations().await?;
     let other_producers = all
         .iter()
@@ -81,10 +82,11 @@ pub async fn link(
         let [f, k] = flash_headers("error", "err-choice_invalid", secure);
         return Ok(see_other(&back, [f, k]));
     };
+    let hs = super::own_hub(&state, &m).await?;
     let result = match what.as_str() {
-        "producteurs" => state.store.link_producer(&m.scope, other).await,
+        "producteurs" => state.store.link_producer(&hs, other).await,
         "acheteurs" => match form.buyer_type.parse::<BuyerType>() {
-            Ok(t) => state.store.link_buyer(&m.scope, other, t).await,
+            Ok(t) => state.store.link_buyer(&hs, other, t).await,
             Err(_) => Err(StoreError::Refused(Refusal::ChoiceInvalid)),
         },
         _ => Err(StoreError::NotFound),

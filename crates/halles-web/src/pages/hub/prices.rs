@@ -60,9 +60,10 @@ async fn prices_page(
     errors: FormErrors,
     margin: String,
 ) -> Result<Response, PageError> {
-    let rules = state.store.price_rules(m.org.id).await?;
-    let products = state.store.hub_products(&m.scope).await?;
-    let buyers = state.store.hub_buyers(&m.scope).await?;
+    let hs = super::own_hub(state, &m).await?;
+    let rules = state.store.price_rules(&hs).await?;
+    let products = state.store.hub_products(&hs).await?;
+    let buyers = state.store.hub_buyers(&hs).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
@@ -126,7 +127,8 @@ pub async fn add_rule(
         product: form.product.parse().ok().map(halles_core::ProductId),
         margin,
     };
-    state.store.add_price_rule(&m.scope, &rule).await?;
+    let hs = super::own_hub(&state, &m).await?;
+    state.store.add_price_rule(&hs, &rule).await?;
     let [f, k] = flash_headers("success", "flash-rule-added", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/prix", m.org.id), [f, k]))
 }
@@ -138,10 +140,8 @@ pub async fn delete_rule(
     Path((_, id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .delete_price_rule(&m.scope, PriceRuleId(id))
-        .await?;
+    let hs = super::own_hub(&state, &m).await?;
+    state.store.delete_price_rule(&hs, PriceRuleId(id)).await?;
     let [f, k] = flash_headers("success", "flash-rule-removed", state.config.secure_cookies);
     Ok(see_other(&format!("/o/{}/prix", m.org.id), [f, k]))
 }

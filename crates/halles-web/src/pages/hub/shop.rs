@@ -17,6 +17,7 @@ use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
+use halles_store::hub::HubScope;
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement};
 use halles_store::{StoreError, TenantScope};
@@ -117,7 +118,7 @@ impl CatalogPage {
 
 /// Who orders for whom.
 struct Target {
-    hub: OrgId,
+    hs: HubScope,
     cycle: CycleId,
     buyer: OrgId,
     action: String,
@@ -125,10 +126,16 @@ struct Target {
     editing: Option<OrderId>,
 }
 
-fn buyer_target(m: &Member<StaffRole>, hub: i64, cycle: i64, editing: Option<OrderId>) -> Target {
+fn buyer_target(
+    m: &Member<StaffRole>,
+    hs: HubScope,
+    cycle: i64,
+    editing: Option<OrderId>,
+) -> Target {
+    let hub = hs.hub();
     let base = format!("/o/{}/boutique/{hub}/{cycle}", m.org.id);
     Target {
-        hub: OrgId(hub),
+        hs,
         cycle: CycleId(cycle),
         buyer: m.org.id,
         action: match editing {
@@ -140,10 +147,10 @@ fn buyer_target(m: &Member<StaffRole>, hub: i64, cycle: i64, editing: Option<Ord
     }
 }
 
-fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
+fn hub_target(m: &Member<StaffRole>, hs: HubScope, cycle: i64, buyer: i64) -> Target {
     let base = format!("/o/{}/cycles/{cycle}/commander-pour/{buyer}", m.org.id);
     Target {
-        hub: m.org.id,
+        hs,
         cycle: CycleId(cycle),
         buyer: OrgId(buyer),
         action: base.clone(),
@@ -153,10 +160,10 @@ fn hub_target(m: &Member<StaffRole>, cycle: i64, buyer: i64) -> Target {
 }
 
 /// The hub changing a buyer's order (with audit, as every change).
-fn hub_edit_target(m: &Member<StaffRole>, o: &Order) -> Target {
+fn hub_edit_target(m: &Member<StaffRole>, hs: HubScope, o: &Order) -> Target {
     let base = format!("/o/{}/cycles/{}/commandes/{}", m.org.id, o.cycle, o.id);
     Target {
-        hub: m.org.id,
+        hs,
         cycle: o.cycle,
         buyer: o.buyer,
         action: base.clone(),
@@ -171,8 +178,9 @@ pub async fn hub_edit(
     m: Member<StaffRole>,
     Path((_, _, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let o = state.store.order(&m.scope, m.org.id, OrderId(id)).await?;
-    let t = hub_edit_target(&m, &o);
+    let hs = super::own_hub(&state, &m).await?;
+    let o = state.store.order(&hs, OrderId(id)).await?;
+    let t = hub_edit_target(&m, hs, &o);
     catalog_page(
         &state,
         m,
@@ -191,8 +199,9 @@ pub async fn hub_update(
     Path((_, _, id)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let o = state.store.order(&m.scope, m.org.id, OrderId(id)).await?;
-    let t = hub_edit_target(&m, &o);
+    let hs = super::own_hub(&state, &m).await?;
+    let o = state.store.order(&hs, OrderId(id)).await?;
+    let t = hub_edit_target(&m, hs, &o);
     submit(state, m, t, form).await
 }
 
@@ -204,11 +213,8 @@ pub async fn hub_cancel(
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let [f, k] = match state
-        .store
-        .cancel_order(&m.scope, m.org.id, OrderId(id))
-        .await
-    {
+    let hs = super::own_hub(&state, &m).await?;
+    let [f, k] = match state.store.cancel_order(&hs, OrderId(id)).await {
         Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
         Err(StoreError::Refused(_)) => flash_headers("error", "err-order_not_editable", secure),
         Err(e) => return Err(e.into()),
@@ -228,9 +234,9 @@ async fn catalog_page(
     typed: HashMap<String, String>,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let cycle = state.store.cycle(t.hub, t.cycle).await?;
-    let items = state.store.buyer_catalog(t.hub, t.cycle, t.buyer).await?;
-    let hub_name = state.store.organization_by_id(t.hub).await?.name;
+    let cycle = state.store.cycle(&t.hs, t.cycle).await?;
+    let items = state.store.buyer_catalog(&t.hs, t.cycle, t.buyer).await?;
+    let hub_name = state.store.organization_by_id(t.hs.hub()).await?.name;
     let buyer_name = state.store.organization_by_id(t.buyer).await?.name;
     let producer_ids: Vec<OrgId> = cycle.producers.clone();
     let photos = state.store.products_with_photos(&producer_ids).await?;
@@ -241,7 +247,7 @@ async fn catalog_page(
     let mut prefill: HashMap<ProductId, Qty> = HashMap::new();
     let buyer_scope = TenantScope::checked(t.buyer, m.scope.actor);
     if let Some(id) = t.editing {
-        let o = state.store.order(&buyer_scope, t.hub, id).await?;
+        let o = state.store.order(&t.hs, id).await?;
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     } else if q.reorder == "last"
         && let Some(o) = state
@@ -249,13 +255,13 @@ async fn catalog_page(
             .orders_of_buyer(&buyer_scope, 50)
             .await?
             .into_iter()
-            .find(|o| o.hub == t.hub && o.status == OrderStatus::Placed)
+            .find(|o| o.hub == t.hs.hub() && o.status == OrderStatus::Placed)
     {
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     }
     let ordered = state
         .store
-        .ordered_in_cycle(t.hub, t.cycle, t.buyer, t.editing)
+        .ordered_in_cycle(&t.hs, t.cycle, t.buyer, t.editing)
         .await?;
     let lang = m.ctx.i18n.lang;
     let search = q.q.trim().to_lowercase();
@@ -296,7 +302,7 @@ async fn catalog_page(
     let editing = t.editing.is_some();
     let (location, po_number, note) = match (t.editing, typed.is_empty()) {
         (Some(id), true) => {
-            let o = state.store.order(&buyer_scope, t.hub, id).await?;
+            let o = state.store.order(&t.hs, id).await?;
             (
                 o.location.map(|l| l.to_string()).unwrap_or_default(),
                 o.po_number,
@@ -343,7 +349,8 @@ pub async fn catalog(
     Path((_, hub, cycle)): Path<(i64, i64, i64)>,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, PageError> {
-    let t = buyer_target(&m, hub, cycle, None);
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let t = buyer_target(&m, hs, cycle, None);
     catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
 }
 
@@ -354,7 +361,8 @@ pub async fn hub_catalog(
     Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, PageError> {
-    let t = hub_target(&m, cycle, buyer);
+    let hs = super::own_hub(&state, &m).await?;
+    let t = hub_target(&m, hs, cycle, buyer);
     catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
 }
 
@@ -365,7 +373,8 @@ pub async fn place(
     Path((_, hub, cycle)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let t = buyer_target(&m, hub, cycle, None);
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let t = buyer_target(&m, hs, cycle, None);
     submit(state, m, t, form).await
 }
 
@@ -376,7 +385,8 @@ pub async fn hub_place(
     Path((_, cycle, buyer)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let t = hub_target(&m, cycle, buyer);
+    let hs = super::own_hub(&state, &m).await?;
+    let t = hub_target(&m, hs, cycle, buyer);
     submit(state, m, t, form).await
 }
 
@@ -387,8 +397,9 @@ pub async fn update(
     Path((_, hub, id)): Path<(i64, i64, i64)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let o = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
-    let t = buyer_target(&m, hub, o.cycle.0, Some(o.id));
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let o = state.store.order(&hs, OrderId(id)).await?;
+    let t = buyer_target(&m, hs, o.cycle.0, Some(o.id));
     submit(state, m, t, form).await
 }
 
@@ -440,7 +451,7 @@ async fn submit(
     let result = match t.editing {
         Some(id) => state
             .store
-            .update_order(&m.scope, t.hub, id, &input)
+            .update_order(&t.hs, id, &input)
             .await
             .map(|()| Placement {
                 order: id,
@@ -449,7 +460,7 @@ async fn submit(
         None => {
             state
                 .store
-                .place_order_keyed(&m.scope, t.hub, t.cycle, &input, None)
+                .place_order_keyed(&t.hs, t.cycle, &input, None)
                 .await
         }
     };
@@ -465,10 +476,11 @@ async fn submit(
                 "flash-order-placed".to_owned()
             };
             let [f, k] = flash_headers("success", &key, state.config.secure_cookies);
-            let to = if m.org.id == t.hub {
-                format!("/o/{}/cycles/{}", t.hub, t.cycle)
+            let hub = t.hs.hub();
+            let to = if t.hs.is_hub() {
+                format!("/o/{hub}/cycles/{}", t.cycle)
             } else {
-                format!("/o/{}/commandes/{}/{}", t.buyer, t.hub, id)
+                format!("/o/{}/commandes/{hub}/{id}", t.buyer)
             };
             Ok(see_other(&to, [f, k]))
         }
@@ -547,8 +559,9 @@ pub async fn order(
     m: Member,
     Path((_, hub, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let order = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
-    let cycle = state.store.cycle(order.hub, order.cycle).await?;
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let order = state.store.order(&hs, OrderId(id)).await?;
+    let cycle = state.store.cycle(&hs, order.cycle).await?;
     let editable = order.status.editable(cycle.status)
         && state.store.now() < cycle.closes_at
         && m.role.satisfies(Role::Staff);
@@ -582,8 +595,9 @@ pub async fn edit(
     m: Member<StaffRole>,
     Path((_, hub, id)): Path<(i64, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let o = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
-    let t = buyer_target(&m, hub, o.cycle.0, Some(o.id));
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let o = state.store.order(&hs, OrderId(id)).await?;
+    let t = buyer_target(&m, hs, o.cycle.0, Some(o.id));
     catalog_page(
         &state,
         m,
@@ -603,11 +617,8 @@ pub async fn cancel(
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let [f, k] = match state
-        .store
-        .cancel_order(&m.scope, OrgId(hub), OrderId(id))
-        .await
-    {
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let [f, k] = match state.store.cancel_order(&hs, OrderId(id)).await {
         Ok(()) => flash_headers("success", "flash-order-cancelled", secure),
         Err(StoreError::Refused(_)) => flash_headers("error", "err-order_not_editable", secure),
         Err(e) => return Err(e.into()),

@@ -88,9 +88,10 @@ pub async fn repeat(
     CsrfForm(form): CsrfForm<RepeatForm>,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
-    let order = state.store.order(&m.scope, OrgId(hub), OrderId(id)).await?;
+    let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
+    let order = state.store.order(&hs, OrderId(id)).await?;
     let back = format!("/o/{}/commandes/{hub}/{id}", m.org.id);
-    let cycle = state.store.cycle(order.hub, order.cycle).await?;
+    let cycle = state.store.cycle(&hs, order.cycle).await?;
     let until = crate::api::hub::standing::end_of_day(&form.until);
     let every = form.every_weeks.parse::<i64>().unwrap_or(0);
     let Some(until) = until else {
@@ -115,11 +116,7 @@ pub async fn repeat(
             .map(|l| (l.product, l.quantity))
             .collect(),
     };
-    match state
-        .store
-        .create_standing_order(&m.scope, order.hub, &input)
-        .await
-    {
+    match state.store.create_standing_order(&hs, &input).await {
         Ok(_) => {
             let [f, k] = flash_headers("success", "flash-standing-created", secure);
             Ok(see_other(
