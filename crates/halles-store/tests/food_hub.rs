@@ -896,3 +896,170 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
     })
     .await;
 }
+
+/// A checkout placed by its buyer.
+async fn place(
+    store: &Store,
+    hub: OrgId,
+    cycle: CycleId,
+    input: &OrderInput,
+) -> Result<halles_store::hub::orders::Placement, StoreError> {
+    let buyer = hs(store, input.buyer, hub).await;
+    store.place_order_keyed(&buyer, cycle, input, None).await
+}
+
+#[tokio::test]
+async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fee() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        // A cycle with a pickup point and a delivery zone that charges $15 with a $50 minimum.
+        let cycle = store
+            .create_cycle(
+                &h,
+                &CycleInput {
+                    name: "Semaine 1 bis".into(),
+                    opens_at: at("2026-11-30T13:00:00Z"),
+                    closes_at: at("2026-12-03T22:00:00Z"),
+                    delivery_note: "Jeudi".into(),
+                    order_fee: Cents(0),
+                    producers: vec![w.farm_a],
+                    locations: vec![
+                        LocationInput {
+                            kind: "delivery".into(),
+                            name: "Zone Est".into(),
+                            fee: Cents(1500),
+                            min_order: Cents(5000),
+                        },
+                        LocationInput {
+                            kind: "pickup".into(),
+                            name: "Entrepôt".into(),
+                            fee: Cents(0),
+                            min_order: Cents(0),
+                        },
+                    ],
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .save_availability(
+                &hs(&store, w.farm_a, w.hub).await,
+                cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some((Qty::units(50), Cents(300)))),
+                    (w.jam, Some((Qty::units(10), Cents(600)))),
+                ],
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let c = store.cycle(&h, cycle).await.unwrap();
+        let (zone, pickup) = (c.locations[0].id, c.locations[1].id);
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let checkout = |location, lines: Vec<(ProductId, Qty)>| OrderInput {
+            buyer: w.daycare,
+            location: Some(location),
+            po_number: "BC-7".into(),
+            note: String::new(),
+            lines,
+        };
+        // Monday: 20 kg of carrots delivered ($66 at the institution's price, over the minimum).
+        let first = place(
+            &store,
+            w.hub,
+            cycle,
+            &checkout(zone, vec![(w.carrots, Qty::units(20))]),
+        )
+        .await
+        .unwrap();
+        assert!(!first.added);
+        // Wednesday: two jars of jam ($13.20 alone, under the zone's minimum) and 5 kg more.
+        let mut second = checkout(
+            zone,
+            vec![(w.jam, Qty::units(2)), (w.carrots, Qty::units(5))],
+        );
+        second.note = "Livrer à la cuisine".into();
+        second.po_number = String::new();
+        let again = place(&store, w.hub, cycle, &second).await.unwrap();
+        assert_eq!(
+            again.order, first.order,
+            "one order per buyer, cycle and delivery"
+        );
+        assert!(again.added);
+        let o = store.order(&daycare, first.order).await.unwrap();
+        assert_eq!(o.fees, Cents(1500), "the delivery fee is charged once");
+        assert_eq!(o.po_number, "BC-7");
+        assert_eq!(o.note, "Livrer à la cuisine");
+        let qty = |p| o.lines.iter().find(|l| l.product == p).unwrap().quantity;
+        assert_eq!(o.lines.len(), 2);
+        assert_eq!(qty(w.carrots), Qty::units(25));
+        assert_eq!(qty(w.jam), Qty::units(2));
+        assert_eq!(o.subtotal(), Cents(25 * 330 + 2 * 660));
+        let grid = store.availability_grid(&h, cycle, w.farm_a).await.unwrap();
+        let reserved = |p| grid.iter().find(|g| g.product.id == p).unwrap().reserved;
+        assert_eq!(reserved(w.carrots), Qty::units(25));
+        // The catalog knows what the buyer already ordered in this cycle.
+        let ordered = store
+            .ordered_in_cycle(&daycare, cycle, w.daycare, None)
+            .await
+            .unwrap();
+        assert_eq!(ordered.get(&w.carrots), Some(&Qty::units(25)));
+        assert!(
+            store
+                .ordered_in_cycle(&daycare, cycle, w.daycare, Some(first.order))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // A checkout that cannot be served changes nothing.
+        assert!(
+            place(
+                &store,
+                w.hub,
+                cycle,
+                &checkout(zone, vec![(w.carrots, halles_core::limits::MAX_QTY)])
+            )
+            .await
+            .is_err()
+        );
+        // Another pickup point makes a separate order; another buyer has its own.
+        let elsewhere = place(
+            &store,
+            w.hub,
+            cycle,
+            &checkout(pickup, vec![(w.jam, Qty::units(1))]),
+        )
+        .await
+        .unwrap();
+        assert!(!elsewhere.added);
+        assert_ne!(elsewhere.order, first.order);
+        let all = store
+            .cycle_orders(
+                &h,
+                cycle,
+                &OrderFilter {
+                    buyer: Some(w.daycare),
+                    ..OrderFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2);
+        // Once the order is cancelled, the next checkout starts a new one.
+        store.cancel_order(&daycare, first.order).await.unwrap();
+        let fresh = place(
+            &store,
+            w.hub,
+            cycle,
+            &checkout(zone, vec![(w.carrots, Qty::units(20))]),
+        )
+        .await
+        .unwrap();
+        assert!(!fresh.added);
+        assert_ne!(fresh.order, first.order);
+    })
+    .await;
+}

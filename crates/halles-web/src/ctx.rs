@@ -149,12 +149,20 @@ impl Ctx {
         self.i18n.datetime(t)
     }
 
-    /// The flash message, translated.
+    /// The flash message, translated; a key written `key#42` gives the message the number
+    /// 42 as `$n`.
     pub fn flash_text(&self) -> Option<(String, String)> {
-        self.flash
-            .as_ref()
-            .filter(|f| self.i18n.has(&f.key))
-            .map(|f| (f.kind.clone(), self.t(&f.key)))
+        let f = self.flash.as_ref()?;
+        let (key, n) = match f.key.split_once('#') {
+            Some((key, n)) => (key, n.parse::<i64>().ok()),
+            None => (f.key.as_str(), None),
+        };
+        let text = match n {
+            // A message with an argument is only found when given it.
+            Some(n) => Some(self.i18n.ta(key, &[("n", n.to_string())])).filter(|t| t != key),
+            None => self.i18n.has(key).then(|| self.t(key)),
+        }?;
+        Some((f.kind.clone(), text))
     }
 
     /// Whether the viewer administers the whole platform.

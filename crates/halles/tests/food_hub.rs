@@ -365,6 +365,40 @@ async fn a_buyer_orders_from_the_shop_page_at_its_price_and_gets_a_confirmation(
     }
 }
 
+#[tokio::test]
+async fn a_second_checkout_in_the_cycle_goes_into_the_buyers_open_order() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let order = order_from_the_shop(&app, &w).await;
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
+        let page = kitchen.page(&shop).await;
+        assert!(
+            page.has("Déjà commandé dans ce cycle : 4"),
+            "the catalog shows what was ordered: {page:?}"
+        );
+        let qty = format!("qty_{}", w.carrots);
+        let location = w.location.to_string();
+        let fields = [(qty.as_str(), "2"), ("location", location.as_str())];
+        let page = kitchen.send(&shop, &fields).await;
+        assert_eq!((page.status, page.location.as_str()), (303, order.as_str()));
+        let id = order.rsplit('/').next().unwrap_or_default();
+        let page = kitchen.page(&order).await;
+        assert!(
+            page.has(&format!("Ajouté à votre commande n° {id}.")),
+            "{page:?}"
+        );
+        let buyer = support::world::scope(w.cpe.id);
+        let orders = app.store.orders_of_org(&buyer, 10).await.unwrap();
+        assert_eq!(orders.len(), 1, "one order per buyer, cycle and location");
+        assert_eq!(
+            orders[0].lines[0].quantity,
+            halles_core::quantity::Qty::units(6)
+        );
+        app.stop().await;
+    }
+}
+
 /// The coordinator copies the cycle to next week (a draft); the next cycle's id.
 async fn copy_to_next_week(app: &TestApp, w: &HubWeek) -> i64 {
     let coord = app.logged_in(people::COORDINATOR).await;
@@ -651,24 +685,34 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers()["idempotent-replayed"], "true");
         let order: Value = res.json().await.unwrap();
-        assert_eq!(order["id"], placed.0, "the order the dead server placed");
+        assert_eq!(
+            order["id"], placed.order.0,
+            "the order the dead server placed"
+        );
         // The same key for another order is refused.
         let other = serde_json::to_vec(&support::load::order_body(&w, product, 3)).unwrap();
         let res = send("k-panne", other).await.unwrap();
         assert_eq!(res.status(), 422);
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["code"], "idempotency_key_reused");
-        // Two retries of a new request at once: one order, the same answer to both.
+        // Two retries of a new request at once: its lines go once into the buyer's open order
+        // of the cycle (the one the dead server placed), the same answer (200) to both.
         let (a, b) = tokio::join!(
             send("k-double", body.clone()),
             send("k-double", body.clone())
         );
         let (a, b) = (a.unwrap(), b.unwrap());
-        assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
         let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
         assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["id"], placed.order.0, "added to the open order");
         let orders = app.store.orders_of_org(&scope, 100).await.unwrap();
-        assert_eq!(orders.len(), 2, "two orders, not four");
+        assert_eq!(orders.len(), 1, "one order per buyer, cycle and location");
+        assert_eq!(
+            orders[0].lines[0].quantity,
+            halles_core::quantity::Qty::units(4),
+            "2 + 2: the retry added nothing"
+        );
         app.stop().await;
     }
 }

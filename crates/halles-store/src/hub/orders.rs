@@ -25,6 +25,31 @@ use serde_json::json;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap};
 
+/// What a checkout did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The order holding the lines.
+    pub order: OrderId,
+    /// Whether the lines were added to the buyer's open order of the same cycle and location
+    /// (else the order is new).
+    pub added: bool,
+}
+
+/// The buyer's open order of a cycle and location, with its lines (product, quantity, unit
+/// price).
+struct OpenOrder {
+    row: OpenOrderRow,
+    lines: Vec<(ProductId, Qty, Cents)>,
+}
+
+/// What a checkout keeps of an open order.
+#[derive(FromRow)]
+struct OpenOrderRow {
+    id: i64,
+    po_number: String,
+    note: String,
+}
+
 /// What a buyer (or the hub for a buyer) asks for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrderInput {
@@ -339,13 +364,15 @@ impl Store {
 
     /// Places an order. Every line reserves its quantity with a conditional update in the same
     /// transaction; a shortage on any line cancels the whole order (`StoreError::Shortage`).
+    /// A buyer has one open order per cycle and location: a second checkout adds its lines to
+    /// it (see [`Store::place_order_keyed`], which says which happened).
     pub async fn place_order(
         &self,
         hs: &HubScope,
         cycle: CycleId,
         input: &OrderInput,
     ) -> StoreResult<OrderId> {
-        self.place_order_keyed(hs, cycle, input, None).await
+        Ok(self.place_order_keyed(hs, cycle, input, None).await?.order)
     }
 
     /// [`Store::place_order`] under an API idempotency key kept in the order's own transaction:
@@ -359,7 +386,7 @@ impl Store {
         cycle: CycleId,
         input: &OrderInput,
         key: Option<OrderKey>,
-    ) -> StoreResult<OrderId> {
+    ) -> StoreResult<Placement> {
         let hub = hs.for_buyer(input.buyer)?.hub();
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
@@ -392,7 +419,8 @@ impl Store {
         .await
     }
 
-    /// The write transaction of [`Store::place_order`].
+    /// The write transaction of [`Store::place_order`]: a new order, or the lines added to the
+    /// buyer's open order for the same cycle and location (one order, one fee, one minimum).
     #[allow(clippy::too_many_arguments)]
     async fn place_order_tx(
         &self,
@@ -407,9 +435,12 @@ impl Store {
         taxes: HashMap<ProductId, LineFacts>,
         now: Timestamp,
         key: Option<&OrderKey>,
-    ) -> StoreResult<OrderId> {
+    ) -> StoreResult<Placement> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
+        let open = self
+            .lock_open_order(&mut tx, hub, cycle, input.buyer, input.location)
+            .await?;
         let reserved = self
             .reserve_lines(
                 &mut tx,
@@ -422,39 +453,51 @@ impl Store {
                 &taxes,
             )
             .await?;
-        let subtotal: Cents = reserved
-            .iter()
-            .map(|r| r.quantity.price(r.unit_price))
-            .sum();
-        let fees = self.fees_for(&c, input.location, subtotal)?;
-        let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
-             fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
-             RETURNING id",
-        )
-        .bind(hub.0)
-        .bind(cycle.0)
-        .bind(input.buyer.0)
-        .bind(input.location.map(|l| l.0))
-        .bind(input.po_number.trim())
-        .bind(input.note.trim())
-        .bind(fees.0)
-        .bind(scope.actor.user.map(|u| u.0))
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        insert_lines(&mut tx, hub, order_id, &reserved).await?;
+        let added = open.is_some();
+        let order_id = match open {
+            Some(open) => {
+                self.add_to_open_order(&mut tx, hub, &c, input, &open, reserved, now)
+                    .await?
+            }
+            None => {
+                let subtotal: Cents = reserved
+                    .iter()
+                    .map(|r| r.quantity.price(r.unit_price))
+                    .sum();
+                let fees = self.fees_for(&c, input.location, subtotal)?;
+                let order_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
+                     fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
+                     RETURNING id",
+                )
+                .bind(hub.0)
+                .bind(cycle.0)
+                .bind(input.buyer.0)
+                .bind(input.location.map(|l| l.0))
+                .bind(input.po_number.trim())
+                .bind(input.note.trim())
+                .bind(fees.0)
+                .bind(scope.actor.user.map(|u| u.0))
+                .bind(ms(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                insert_lines(&mut tx, hub, order_id, &reserved).await?;
+                order_id
+            }
+        };
         if let Some(k) = key {
+            // The status says whether the first answer created the order (201) or added to it.
             let kept = sqlx::query(
                 "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, \
                  created_at, status_code, content_type, order_id) \
-                 VALUES ($1, $2, $3, $4, $5, 201, 'application/json', $6) ON CONFLICT DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6, 'application/json', $7) ON CONFLICT DO NOTHING",
             )
             .bind(scope.org.0)
             .bind(k.token.0)
             .bind(&k.key)
             .bind(&k.request_hash)
             .bind(ms(now))
+            .bind(if added { 200_i64 } else { 201 })
             .bind(order_id)
             .execute(&mut *tx)
             .await?
@@ -469,25 +512,156 @@ impl Store {
             Change {
                 org: Some(hub),
                 actor: scope.actor,
-                action: Action::Create,
+                action: if added { Action::Update } else { Action::Create },
                 entity: "order",
                 entity_id: order_id.to_string(),
                 before: None,
-                after: Some(json!({"buyer": input.buyer, "cycle": cycle, "lines": lines, "po_number": input.po_number})),
+                after: Some(json!({"buyer": input.buyer, "cycle": cycle, "lines": lines, "po_number": input.po_number, "added": added})),
             },
             now,
         )
         .await?;
-        let placed = crate::platform::events::Event::OrderPlaced {
-            hub,
-            buyer: input.buyer,
-            cycle,
-            order: OrderId(order_id),
-            placed_by: scope.actor.user,
+        let event = if added {
+            crate::platform::events::Event::OrderChanged {
+                hub,
+                buyer: input.buyer,
+                order: OrderId(order_id),
+            }
+        } else {
+            crate::platform::events::Event::OrderPlaced {
+                hub,
+                buyer: input.buyer,
+                cycle,
+                order: OrderId(order_id),
+                placed_by: scope.actor.user,
+            }
         };
-        crate::platform::events::record(&mut tx, placed, now).await?;
+        crate::platform::events::record(&mut tx, event, now).await?;
         tx.commit().await?;
-        Ok(OrderId(order_id))
+        Ok(Placement {
+            order: OrderId(order_id),
+            added,
+        })
+    }
+
+    /// The buyer's open order in a cycle for a location, locked for this transaction: on
+    /// PostgreSQL the buyer's link to the hub is locked first, so two checkouts of one buyer
+    /// cannot both start an order (SQLite has a single writer).
+    async fn lock_open_order(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        buyer: OrgId,
+        location: Option<LocationId>,
+    ) -> StoreResult<Option<OpenOrder>> {
+        if self.backend() == crate::db::Backend::Postgres {
+            sqlx::query(
+                "SELECT 1 AS one FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2 FOR UPDATE",
+            )
+            .bind(hub.0)
+            .bind(buyer.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        }
+        let open: Option<OpenOrderRow> = sqlx::query_as(
+            "SELECT id, po_number, note FROM orders WHERE organization_id = $1 AND cycle_id = $2 \
+             AND buyer_id = $3 AND status = 'placed' \
+             AND (location_id = $4 OR (location_id IS NULL AND $4 IS NULL)) ORDER BY id LIMIT 1",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(buyer.0)
+        .bind(location.map(|l| l.0))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(open) = open else { return Ok(None) };
+        let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT product_id, quantity, unit_price_cents FROM order_lines \
+             WHERE organization_id = $1 AND order_id = $2",
+        )
+        .bind(hub.0)
+        .bind(open.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(Some(OpenOrder {
+            row: open,
+            lines: lines
+                .into_iter()
+                .map(|(p, q, u)| (ProductId(p), Qty(q), Cents(u)))
+                .collect(),
+        }))
+    }
+
+    /// Adds reserved lines to an open order: a product already ordered gets the new quantity on
+    /// its line (at the price it was ordered at), the fee and the minimum apply to the whole.
+    #[allow(clippy::too_many_arguments)]
+    async fn add_to_open_order(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        c: &crate::hub::cycles::Cycle,
+        input: &OrderInput,
+        open: &OpenOrder,
+        reserved: Vec<Reserved>,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
+        let mut subtotal: Cents = open.lines.iter().map(|(_, q, u)| q.price(*u)).sum();
+        let mut fresh = Vec::new();
+        for r in reserved {
+            match open.lines.iter().find(|(p, _, _)| *p == r.product) {
+                Some((_, had, unit)) => {
+                    let total = had
+                        .checked_add(r.quantity)
+                        .ok_or(halles_core::limits::AmountError::QtyTooLarge)?
+                        .within()?;
+                    subtotal += r.quantity.price(*unit);
+                    sqlx::query(
+                        "UPDATE order_lines SET quantity = $1 WHERE organization_id = $2 \
+                         AND order_id = $3 AND product_id = $4",
+                    )
+                    .bind(total.0)
+                    .bind(hub.0)
+                    .bind(open.row.id)
+                    .bind(r.product.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    subtotal += r.quantity.price(r.unit_price);
+                    fresh.push(r);
+                }
+            }
+        }
+        insert_lines(tx, hub, open.row.id, &fresh).await?;
+        let fees = self.fees_for(c, input.location, subtotal)?;
+        // The first PO number stays; a new note is added under the one already there.
+        let po_number = if open.row.po_number.is_empty() {
+            input.po_number.trim()
+        } else {
+            open.row.po_number.as_str()
+        };
+        let new_note = input.note.trim();
+        let note = if new_note.is_empty() || open.row.note.contains(new_note) {
+            open.row.note.clone()
+        } else if open.row.note.is_empty() {
+            new_note.to_owned()
+        } else {
+            format!("{}\n{new_note}", open.row.note)
+        };
+        sqlx::query(
+            "UPDATE orders SET fees_cents = $1, po_number = $2, note = $3, updated_at = $4 \
+             WHERE organization_id = $5 AND id = $6",
+        )
+        .bind(fees.0)
+        .bind(po_number)
+        .bind(&note)
+        .bind(ms(now))
+        .bind(hub.0)
+        .bind(open.row.id)
+        .execute(&mut *tx)
+        .await?;
+        Ok(open.row.id)
     }
 
     /// What an idempotency key of the orders API holds for this request, if it was used.
@@ -514,7 +688,10 @@ impl Store {
             return Ok(Some(KeyedOrder::Mismatch));
         }
         if let Some(id) = order_id {
-            return Ok(Some(KeyedOrder::Placed(OrderId(id))));
+            return Ok(Some(KeyedOrder::Placed {
+                order: OrderId(id),
+                added: stored.status_code == Some(200),
+            }));
         }
         Ok(Some(match stored.status_code {
             // Kept by the generic middleware before orders kept their own keys.
@@ -1064,6 +1241,35 @@ impl Store {
         Ok(t)
     }
 
+    /// How much of each product a buyer has already ordered in a cycle (placed orders, every
+    /// location), leaving out `except` (the order being changed); read by that buyer or the hub.
+    pub async fn ordered_in_cycle(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+        buyer: OrgId,
+        except: Option<OrderId>,
+    ) -> StoreResult<HashMap<ProductId, Qty>> {
+        let hub = hs.for_buyer(buyer)?.hub();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT l.product_id, l.quantity FROM order_lines l \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             WHERE o.organization_id = $1 AND o.cycle_id = $2 AND o.buyer_id = $3 \
+             AND o.status = 'placed' AND o.id <> $4",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(buyer.0)
+        .bind(except.map_or(0, |o| o.0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<ProductId, Qty> = HashMap::new();
+        for (p, q) in rows {
+            out.entry(ProductId(p)).or_default().0 += q;
+        }
+        Ok(out)
+    }
+
     /// What a buyer sees of a cycle: each available product with the buyer's own price (read
     /// by that buyer, or by the hub taking its order).
     pub async fn buyer_catalog(
@@ -1140,8 +1346,13 @@ pub struct OrderKey {
 /// What an orders API key holds (see [`Store::order_key`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyedOrder {
-    /// The order this request placed.
-    Placed(OrderId),
+    /// The order this request placed, or added its lines to.
+    Placed {
+        /// The order.
+        order: OrderId,
+        /// Whether the lines were added to an open order (answered 200, not 201).
+        added: bool,
+    },
     /// The key was used for another request.
     Mismatch,
     /// A response kept by the generic middleware: replay it.

@@ -1316,3 +1316,6 @@ cycle-col-tax_class = Tax class
 cycle-col-producer_amount = Amount to the producer
 cycle-col-buyer_amount = Amount from buyers
 cycle-col-orders = Orders
+# Issue 13: one order per buyer per cycle and delivery
+flash-order-added = Added to your order no. { $n }.
+catalog-already-ordered = Already ordered in this cycle: { $qty }

@@ -1316,3 +1316,6 @@ cycle-col-tax_class = Taxes applicables
 cycle-col-producer_amount = Montant au producteur
 cycle-col-buyer_amount = Montant aux acheteurs
 cycle-col-orders = Commandes
+# Issue 13: one order per buyer per cycle and delivery
+flash-order-added = Ajouté à votre commande n° { $n }.
+catalog-already-ordered = Déjà commandé dans ce cycle : { $qty }

@@ -181,11 +181,15 @@ fn order_input(
 }
 
 /// Places an order (a buyer's token, or the hub's for a buyer). Stock is reserved at once; a
-/// shortage answers `validation_failed` naming the line. Send an `Idempotency-Key`.
+/// shortage answers `validation_failed` naming the line. A buyer has one order per cycle and
+/// pickup point or zone: when it already has an open one there, the lines are added to it (a
+/// product already ordered gets the new quantity on top), the fee is charged once and the
+/// minimum applies to the whole order; the answer is then 200 with that order instead of 201.
+/// Send an `Idempotency-Key`: a retry answers the first response and adds nothing again.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/orders", tag = "food hub",
     params(("org" = i64, Path, description = "The buyer, or the hub"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
     request_body = NewOrder,
-    responses((status = 201, body = ApiOrder), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, description = "A new order", body = ApiOrder), (status = 200, description = "The lines were added to the buyer's open order of this cycle and location", body = ApiOrder), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["orders:write"])))]
 pub async fn place_order(
     State(state): State<AppState>,
@@ -217,8 +221,8 @@ pub async fn place_order(
         .store
         .place_order_keyed(&hs, CycleId(body.cycle_id), &input, key.clone())
         .await;
-    let id = match (placed, &key) {
-        (Ok(id), _) => id,
+    let placed = match (placed, &key) {
+        (Ok(placed), _) => placed,
         // The same key committed meanwhile (a concurrent retry): answer with its order.
         (Err(StoreError::Refused(Refusal::IdempotencyKeyReused)), Some(k)) => {
             let seen = state
@@ -230,8 +234,17 @@ pub async fn place_order(
         }
         (Err(e), _) => return Err(refusal(e)),
     };
-    let order = state.store.order(&hs, id).await?;
-    Ok((StatusCode::CREATED, Json(ApiOrder::from(order))).into_response())
+    let order = state.store.order(&hs, placed.order).await?;
+    Ok((placed_status(placed.added), Json(ApiOrder::from(order))).into_response())
+}
+
+/// 201 for a new order, 200 when the lines went into the buyer's open order.
+fn placed_status(added: bool) -> StatusCode {
+    if added {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    }
 }
 
 /// The answer to a key already used for an order: the order it placed (as it is now), or the
@@ -242,9 +255,9 @@ async fn order_again(
     seen: KeyedOrder,
 ) -> Result<Response, ApiError> {
     match seen {
-        KeyedOrder::Placed(id) => {
-            let order = state.store.order(hs, id).await?;
-            let mut res = (StatusCode::CREATED, Json(ApiOrder::from(order))).into_response();
+        KeyedOrder::Placed { order, added } => {
+            let order = state.store.order(hs, order).await?;
+            let mut res = (placed_status(added), Json(ApiOrder::from(order))).into_response();
             res.headers_mut().insert(
                 "idempotent-replayed",
                 axum::http::HeaderValue::from_static("true"),

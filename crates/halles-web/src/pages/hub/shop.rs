@@ -20,7 +20,7 @@ use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::hub::HubScope;
 use halles_store::hub::cycles::Cycle;
-use halles_store::hub::orders::{CatalogItem, Order, OrderInput};
+use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement};
 use halles_store::{StoreError, TenantScope};
 use std::collections::HashMap;
 
@@ -75,6 +75,8 @@ pub struct Line {
     qty: String,
     /// Nothing left and nothing of it in this order: shown without a quantity box.
     sold_out: bool,
+    /// What the buyer already ordered of it in this cycle (other orders), formatted.
+    ordered: Option<String>,
 }
 
 #[derive(Template)]
@@ -264,6 +266,10 @@ async fn catalog_page(
     {
         prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
     }
+    let ordered = state
+        .store
+        .ordered_in_cycle(&t.hs, t.cycle, t.buyer, t.editing)
+        .await?;
     let lang = m.ctx.i18n.lang;
     let search = q.q.trim().to_lowercase();
     let lines = items
@@ -297,10 +303,12 @@ async fn catalog_page(
                     .unwrap_or_default(),
             };
             let sold_out = item.remaining.0 <= 0 && qty.trim().is_empty();
+            let ordered = ordered.get(&item.product.id).map(|q| m.ctx.i18n.qty(*q));
             Line {
                 item,
                 qty,
                 sold_out,
+                ordered,
             }
         })
         .collect::<Vec<_>>();
@@ -461,18 +469,29 @@ async fn submit(
             .store
             .update_order(&t.hs, id, &input)
             .await
-            .map(|()| id),
-        None => state.store.place_order(&t.hs, t.cycle, &input).await,
+            .map(|()| Placement {
+                order: id,
+                added: false,
+            }),
+        None => {
+            state
+                .store
+                .place_order_keyed(&t.hs, t.cycle, &input, None)
+                .await
+        }
     };
     match result {
-        Ok(id) => {
+        Ok(Placement { order: id, added }) => {
             // A new order's confirmation is e-mailed by the worker, from the store's event.
             let key = if t.editing.is_some() {
-                "flash-order-changed"
+                "flash-order-changed".to_owned()
+            } else if added {
+                // A second checkout of the cycle went into the buyer's open order.
+                format!("flash-order-added#{id}")
             } else {
-                "flash-order-placed"
+                "flash-order-placed".to_owned()
             };
-            let [f, k] = flash_headers("success", key, state.config.secure_cookies);
+            let [f, k] = flash_headers("success", &key, state.config.secure_cookies);
             let hub = t.hs.hub();
             let to = if t.hs.is_hub() {
                 paths::Cycle(hub, t.cycle).to_string()
