@@ -1528,6 +1528,13 @@ async fn an_import_reports_every_row_and_applies_all_or_nothing() {
                 .is_empty()
         );
 
+        // A partner reads its own envelopes only, whatever it asks for.
+        let own = access(&store, &scope(w.partner_a), w.program).await;
+        for asked in [None, Some(w.partner_a), Some(w.partner_b)] {
+            let seen = store.envelopes(&own, asked).await.unwrap();
+            assert!(seen.iter().all(|e| e.partner == w.partner_a), "{seen:?}");
+        }
+
         // A large organization: 600 people in one list. The export has them all (the search
         // page shows 500), and a later list is checked against every one of them.
         let pb = scope(w.partner_b);

@@ -1,5 +1,5 @@
 //! The background worker: claims due jobs and runs them, and delivers domain events when no
-//! job is due. Runs inside `serve`, or alone as
+//! job is due and at least every half second while jobs are queued. Runs inside `serve`, or alone as
 //! `halles worker` for larger deployments; several workers can share one database.
 
 use crate::jobs::{self, JobContext};
@@ -129,6 +129,9 @@ pub async fn standing_orders(store: &Store, hub: halles_core::OrgId, cycle: hall
 /// How often [`on_time`] runs.
 const ON_TIME_EVERY: Duration = Duration::from_secs(20);
 
+/// How long a backlog of jobs may hold back the delivery of domain events at most.
+const EVENTS_EVERY: Duration = Duration::from_millis(500);
+
 /// Runs jobs until `shutdown` turns true, pausing when the queue is empty.
 pub async fn run_until(
     store: Store,
@@ -138,6 +141,7 @@ pub async fn run_until(
 ) {
     tracing::info!(smtp = mailer.sends(), "worker started");
     let mut last_on_time: Option<std::time::Instant> = None;
+    let mut last_events = std::time::Instant::now();
     loop {
         if *shutdown.borrow() {
             break;
@@ -145,6 +149,11 @@ pub async fn run_until(
         if last_on_time.is_none_or(|t| t.elapsed() >= ON_TIME_EVERY) {
             on_time(&store, &base_url).await;
             last_on_time = Some(std::time::Instant::now());
+        }
+        // A long queue of jobs (a month of statements) must not hold back order confirmations.
+        if last_events.elapsed() >= EVENTS_EVERY {
+            deliver_events(&store, &base_url).await;
+            last_events = std::time::Instant::now();
         }
         if tick(&store, &mailer, &base_url).await {
             continue;

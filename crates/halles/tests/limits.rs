@@ -343,8 +343,24 @@ async fn fields_the_store_refuses_name_themselves_all_at_once() {
         let res = api
             .post_json(&format!("{programs}/allocation-schedules"), &body)
             .await;
-        assert_eq!((res.status, res.code()), (422, "validation_failed"));
-        assert_eq!(res.fields(), ["name", "ends_on", "max_loads"]);
+        assert_eq!(
+            (res.status, &res.body["code"]),
+            (422, &json!("validation_failed"))
+        );
+        let codes: Vec<_> = res.body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| (e["field"].clone(), e["code"].clone()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (json!("name"), json!("required")),
+                (json!("ends_on"), json!("ends_before_start")),
+                (json!("max_loads"), json!("max_loads")),
+            ]
+        );
         let res = api
             .post_json(&format!("{programs}/cards"), &json!({"size": 0}))
             .await;

@@ -496,12 +496,21 @@ impl Store {
         tx.commit().await
     }
 
-    /// The envelopes of a program, optionally of one partner.
+    /// The envelopes of a program, optionally of one partner, within what the caller may read:
+    /// the operator and funders every partner's, a partner only its own, a market none.
     pub async fn envelopes(
         &self,
         ps: &ProgramScope,
         partner: Option<OrgId>,
     ) -> StoreResult<Vec<Envelope>> {
+        let partner = match Self::report_scope(ps) {
+            super::reports::Slice::All => partner,
+            super::reports::Slice::Partner(own) => match partner {
+                Some(p) if p.0 != own => return Ok(Vec::new()),
+                _ => Some(OrgId(own)),
+            },
+            super::reports::Slice::Markets(_) => return Err(StoreError::NotFound),
+        };
         self.program_envelopes(ps.id(), partner).await
     }
 
