@@ -171,6 +171,7 @@ pub enum ExportFormat {
 pub struct ExportQuery {
     /// `csv` (the default) or `xlsx`.
     #[serde(default)]
+    #[param(inline)]
     pub format: ExportFormat,
 }
 
@@ -178,7 +179,7 @@ pub struct ExportQuery {
 /// request (French by default): `orders`, `lines`, `products`, `producers` or `buyers`.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/order-cycles/{id}/export/{list}", tag = "food hub",
     params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id"),
-           ("list" = CycleList, Path, description = "Which list"), ExportQuery),
+           ("list" = inline(CycleList), Path, description = "Which list"), ExportQuery),
     responses((status = 200, description = "The list", content(
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
