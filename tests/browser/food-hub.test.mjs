@@ -286,8 +286,12 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     assert.ok(placed.status() < 400, `placing the order answers ${placed.status()}: ${await page.locator('.error-summary').allInnerTexts()}`);
     const orderPath = new URL(page.url()).pathname;
     assert.match(orderPath, new RegExp(`^${buyer}/commandes/\\d+/\\d+$`), 'lands on the order page');
-    assert.match(await page.locator('.flash').innerText(), /Commande passée/);
-    assert.match(await page.locator('main').innerText(), new RegExp(po));
+    // A buyer's second checkout in a cycle goes into its open order for the same place (the
+    // demo daycare's standing order already placed one): then the first PO number stays.
+    const flash = await page.locator('.flash').innerText();
+    assert.match(flash, /Commande passée|Ajouté à votre commande n° \d+/);
+    const added = /Ajouté/.test(flash);
+    if (!added) assert.match(await page.locator('main').innerText(), new RegExp(po));
 
     // The order page: both producers, the same unit prices, consistent line totals.
     const orderLines = await page.locator('main ul.rows > li').evaluateAll((lis) => lis.map((li) => ({
@@ -300,15 +304,17 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
       const shown = orderLines.find((l) => l.name === line.name);
       assert.ok(shown, `the order lists ${line.name}: ${JSON.stringify(orderLines)}`);
       assert.ok(shown.detail.includes(line.producer), `${line.name} is from ${line.producer}: ${shown.detail}`);
-      const m = shown.detail.match(/([\d,]+)\s*×\s*(.+\$)/);
+      const m = shown.detail.match(/([\d,]+)[^×\d]*×\s*(.+\$)/); // \"14 unités × 1,44 $\"
       assert.ok(m, `quantity × price on the line: ${shown.detail}`);
-      assert.equal(frNumber(m[1]), line.qty, `${line.name}: quantity`);
+      const shownQty = frNumber(m[1]);
+      if (added) assert.ok(shownQty >= line.qty, `${line.name}: quantity ${shownQty} includes ${line.qty}`);
+      else assert.equal(shownQty, line.qty, `${line.name}: quantity`);
       assert.equal(moneyCents(m[2]), line.price, `${line.name}: the catalog price is charged`);
-      line.total = moneyCents(shown.total);
-      assert.equal(line.total, line.qty * line.price, `${line.name}: line total`);
-      subtotal += line.total;
+      assert.equal(moneyCents(shown.total), shownQty * line.price, `${line.name}: line total`);
+      line.total = line.qty * line.price;
     }
-    assert.equal(orderLines.length, chosen.length, 'only the two products are in the order');
+    for (const l of orderLines) subtotal += moneyCents(l.total);
+    if (!added) assert.equal(orderLines.length, chosen.length, 'only the two products are in the order');
     const totals = await page.locator('dl.totals').innerText();
     assert.equal(moneyCents(totals.split('Sous-total')[1]), subtotal, `subtotal: ${totals}`);
     assert.ok(await page.getByRole('link', { name: 'Modifier la commande' }).isVisible());
@@ -321,7 +327,7 @@ test('a buyer orders from two producers in one cart at its own prices, and the h
     // The hub: both producers in the totals, each up by exactly this order's lines.
     await admin.goto(cyclePath);
     assert.ok(await admin.locator('h2#totals').isVisible());
-    assert.match(await admin.locator('h2#totals').innerText(), /Totaux par producteur/);
+    assert.match(await admin.locator('h2#totals').innerText(), /Totaux par produit/);
     const afterTotals = await producerTotals(admin);
     for (const line of chosen) {
       const now = afterTotals[line.producer];
