@@ -3,7 +3,7 @@
 
 mod support;
 
-use halles_core::catalog::{Category, Origin, SaleUnit};
+use halles_core::catalog::SaleUnit;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
@@ -13,35 +13,15 @@ use halles_core::taxes::TaxClass;
 use halles_core::{CycleId, OrgId, ProductId};
 use halles_store::hub::HubScope;
 use halles_store::hub::availability::{DueReminder, Offer, Stock};
-use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::OrderInput;
 use halles_store::platform::email::OutgoingEmail;
 use halles_store::{Store, StoreError};
 use jiff::SignedDuration;
-use support::{at, org, scope};
+use support::{at, org, product, scope};
 
 async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
     store.hub_scope(&scope(org), hub).await.unwrap()
-}
-
-fn product(name: &str, unit: SaleUnit) -> ProductInput {
-    ProductInput {
-        name_fr: name.into(),
-        name_en: String::new(),
-        category: Category::Vegetables,
-        description: String::new(),
-        unit,
-        unit_detail: String::new(),
-        catch_weight: false,
-        est_weight_g: None,
-        tax_class: TaxClass::ZeroRated,
-        origin: Origin::QuebecGrown,
-        region: String::new(),
-        certifications: vec![],
-        organic_certifier: String::new(),
-        active: true,
-    }
 }
 
 /// A hub, producers each with one product, buyers, and a draft cycle with every producer,
@@ -62,7 +42,10 @@ async fn week(store: &Store, producers: usize, buyers: usize) -> Week {
         let p = org(store, OrgKind::Producer, &format!("Ferme {i}")).await;
         let unit = if i == 0 { SaleUnit::Kg } else { SaleUnit::Each };
         let id = store
-            .create_product(&scope(p), &product(&format!("Produit {i}"), unit))
+            .create_product(
+                &scope(p),
+                &product(&format!("Produit {i}"), unit, TaxClass::ZeroRated),
+            )
             .await
             .unwrap()
             .id;
