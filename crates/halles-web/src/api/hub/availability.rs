@@ -23,8 +23,7 @@ pub struct ApiOffer {
     /// Its producer (ignored on input).
     #[serde(default)]
     pub producer_id: i64,
-    /// Quantity offered ("12", "2.5"), at most 100,000; absent, null or empty: nothing this
-    /// week, or on demand.
+    /// Quantity offered ("12", "2.5"), at most 100,000; absent, null or empty: none, or on demand.
     #[schema(pattern = r"^(([0-9]{1,5}([.,][0-9]{1,3})?)|(100000([.,]0{1,3})?))?$")]
     pub quantity: Option<String>,
     /// Offered without a stock limit (`quantity` absent): orders never run short of it.
@@ -109,8 +108,9 @@ pub async fn producer_availability(
     Ok(Json(grid(&state, &hs, cycle, a.scope.org).await?))
 }
 
-/// Sets a producer's availability; products left out keep their offer, `quantity: null` withdraws
-/// one, `on_demand: true` (without `quantity`) offers one without a stock limit.
+/// Sets a producer's availability; products left out keep their offer, `quantity: null` withdraws one.
+///
+/// `on_demand: true` (without `quantity`) offers a product without a stock limit.
 #[utoipa::path(put, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/availability", tag = "food hub",
     params(("org" = i64, Path, description = "The producer"), ("hub" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
     request_body = [ApiOffer],
