@@ -368,7 +368,10 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             2
         );
         // "Nothing this week".
-        let none: Vec<_> = offer.iter().map(|(p, _)| (*p, None)).collect();
+        let none: Vec<_> = offer
+            .iter()
+            .map(|(p, _)| (*p, None::<(Qty, Cents)>))
+            .collect();
         store
             .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &none)
             .await
