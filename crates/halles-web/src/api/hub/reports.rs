@@ -6,7 +6,7 @@ use crate::api::auth::{ApiAccess, CyclesWrite, OrdersRead};
 use crate::api::hub::cycles::ApiCycle;
 use crate::api::problem::{ApiError, Problem, caller_lang};
 use crate::i18n::I18n;
-use crate::pages::hub::exports::{CycleList, cycle_table};
+use crate::pages::hub::exports::{CycleList, cycle_lists, cycle_table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -196,11 +196,7 @@ pub async fn export(
     let i18n = I18n::new(caller_lang(&headers));
     let hs = state.store.own_hub(&a.scope).await?;
     let cycle = state.store.cycle(&hs, CycleId(id)).await?;
-    let orders = state
-        .store
-        .cycle_orders(&hs, cycle.id, &Default::default())
-        .await?;
-    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
+    let (orders, totals) = cycle_lists(&state.store, &hs, &cycle).await?;
     let table = cycle_table(&i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&i18n, &cycle);
     let xlsx = matches!(q.format, ExportFormat::Xlsx);

@@ -6,7 +6,9 @@
 use crate::i18n::I18n;
 use halles_docs::Table;
 use halles_store::hub::cycles::Cycle;
+use halles_store::hub::HubScope;
 use halles_store::hub::orders::{CycleTotals, Order};
+use halles_store::{Store, StoreResult};
 use serde::Deserialize;
 
 /// A list of a cycle that downloads.
@@ -71,6 +73,17 @@ fn location_name(cycle: &Cycle, o: &Order) -> String {
         .and_then(|id| cycle.locations.iter().find(|l| l.id == id))
         .map(|l| l.input.name.clone())
         .unwrap_or_default()
+}
+
+/// What every list of a cycle is built from: its orders (every status) and their totals.
+pub async fn cycle_lists(
+    store: &Store,
+    hs: &HubScope,
+    cycle: &Cycle,
+) -> StoreResult<(Vec<Order>, CycleTotals)> {
+    let orders = store.cycle_orders(hs, cycle.id, &Default::default()).await?;
+    let totals = store.cycle_totals(hs, cycle.id).await?;
+    Ok((orders, totals))
 }
 
 /// The table of one list of a cycle, from its orders (every status) and its totals.
@@ -227,11 +240,7 @@ pub async fn download(
     })?;
     let hs = super::own_hub(&state, &m).await?;
     let cycle = state.store.cycle(&hs, halles_core::CycleId(id)).await?;
-    let orders = state
-        .store
-        .cycle_orders(&hs, cycle.id, &Default::default())
-        .await?;
-    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
+    let (orders, totals) = cycle_lists(&state.store, &hs, &cycle).await?;
     let table = cycle_table(&m.ctx.i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&m.ctx.i18n, &cycle);
     crate::pages::download(&m.ctx, table, &q.format, &sheet, &name)
