@@ -1319,3 +1319,6 @@ cycle-col-orders = Orders
 # Issue 13: one order per buyer per cycle and delivery
 flash-order-added = Added to your order no. { $n }.
 catalog-already-ordered = Already ordered in this cycle: { $qty }
+# Issue 13: order-line snapshots, every short line named
+err-shortage-left = { $left } left: lower the quantity.
+err-shortage-none = None left: remove this product.

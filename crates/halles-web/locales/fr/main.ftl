@@ -1319,3 +1319,6 @@ cycle-col-orders = Commandes
 # Issue 13: one order per buyer per cycle and delivery
 flash-order-added = Ajouté à votre commande n° { $n }.
 catalog-already-ordered = Déjà commandé dans ce cycle : { $qty }
+# Issue 13: order-line snapshots, every short line named
+err-shortage-left = Il reste { $left } : réduisez la quantité.
+err-shortage-none = Il n'en reste plus : retirez ce produit.

@@ -90,12 +90,12 @@ pub struct ApiTotals {
 impl From<ProductTotal> for ApiProductTotal {
     fn from(t: ProductTotal) -> Self {
         ApiProductTotal {
-            product_id: t.product.0,
-            name_fr: t.name_fr,
-            name_en: t.name_en,
-            unit: t.unit.code().into(),
-            producer_id: t.producer.0,
-            producer_name: t.producer_name,
+            product_id: t.product.id.0,
+            name_fr: t.product.name_fr,
+            name_en: t.product.name_en,
+            unit: t.product.unit.code().into(),
+            producer_id: t.product.producer.0,
+            producer_name: t.product.producer_name,
             quantity: t.quantity.plain(),
             producer_amount_cents: t.producer_amount.0,
             buyer_amount_cents: t.buyer_amount.0,

@@ -5,8 +5,8 @@
 
 use crate::i18n::I18n;
 use halles_docs::Table;
-use halles_store::hub::cycles::Cycle;
 use halles_store::hub::HubScope;
+use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::{CycleTotals, Order};
 use halles_store::{Store, StoreResult};
 use serde::Deserialize;
@@ -75,14 +75,17 @@ fn location_name(cycle: &Cycle, o: &Order) -> String {
         .unwrap_or_default()
 }
 
-/// What every list of a cycle is built from: its orders (every status) and their totals.
+/// What every list of a cycle is built from: its orders (every status) with their lines, read
+/// once, and the totals of the placed ones computed from that one load.
 pub async fn cycle_lists(
     store: &Store,
     hs: &HubScope,
     cycle: &Cycle,
 ) -> StoreResult<(Vec<Order>, CycleTotals)> {
-    let orders = store.cycle_orders(hs, cycle.id, &Default::default()).await?;
-    let totals = store.cycle_totals(hs, cycle.id).await?;
+    let orders = store
+        .cycle_orders(hs, cycle.id, &Default::default())
+        .await?;
+    let totals = CycleTotals::of(cycle, &orders);
     Ok((orders, totals))
 }
 
@@ -148,9 +151,9 @@ pub fn cycle_table(
                         label("order-status", o.status.code()),
                         location_name(cycle, o),
                         l.name(i18n.lang).to_owned(),
-                        l.producer_name.clone(),
+                        l.product.producer_name.clone(),
                         l.quantity.plain(),
-                        label("unit-short", l.unit.code()),
+                        label("unit-short", l.product.unit.code()),
                         l.unit_price.plain(),
                         l.total().plain(),
                         label("tax", l.tax_class.code()),
@@ -174,9 +177,9 @@ pub fn cycle_table(
             for p in &totals.by_product {
                 t.push(vec![
                     p.name(i18n.lang).to_owned(),
-                    p.producer_name.clone(),
+                    p.product.producer_name.clone(),
                     p.quantity.plain(),
-                    label("unit-short", p.unit.code()),
+                    label("unit-short", p.product.unit.code()),
                     p.producer_amount.plain(),
                     p.buyer_amount.plain(),
                 ]);
