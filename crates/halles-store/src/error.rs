@@ -25,9 +25,10 @@ pub enum StoreError {
     /// `errors` of a `validation_failed` problem.
     #[error("invalid: {}", fields(.0))]
     Invalid(Vec<FieldError>),
-    /// Not enough of a product is left to reserve.
-    #[error("not enough left of product {0}")]
-    Shortage(halles_core::ProductId),
+    /// Not enough is left to reserve of these products: every short line of the request, each
+    /// with what is left.
+    #[error("not enough left of products {}", short(.0))]
+    Shortage(Vec<crate::hub::orders::ShortLine>),
     /// A card has not enough funds in a product group (loyalty funds included).
     #[error("not enough funds in product group {0}")]
     Insufficient(halles_core::ProductGroupId),
@@ -62,6 +63,15 @@ fn fields(errors: &[FieldError]) -> String {
     errors
         .iter()
         .map(|e| format!("{}: {}", e.field, e.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The short products' ids, for the error's message.
+fn short(lines: &[crate::hub::orders::ShortLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.product.id.to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }

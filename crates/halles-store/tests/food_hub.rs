@@ -14,7 +14,7 @@ use halles_core::taxes::TaxClass;
 use halles_core::{CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
-use halles_store::hub::orders::{OrderFilter, OrderInput};
+use halles_store::hub::orders::{CycleTotals, OrderFilter, OrderInput, line_field};
 use halles_store::hub::{HubRole, HubScope};
 use halles_store::{Store, StoreError};
 use jiff::SignedDuration;
@@ -710,6 +710,24 @@ fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, code: Refusal) {
     }
 }
 
+/// Expects order lines refused as such: each line's product and code, all of them.
+fn refused_lines<T: std::fmt::Debug>(r: Result<T, StoreError>, lines: &[(ProductId, Refusal)]) {
+    let mut expected: Vec<(String, &str)> = lines
+        .iter()
+        .map(|(p, code)| (line_field(*p), code.code()))
+        .collect();
+    expected.sort();
+    match r {
+        Err(StoreError::Invalid(fields)) => {
+            let mut got: Vec<(String, &str)> =
+                fields.into_iter().map(|f| (f.field, f.code)).collect();
+            got.sort();
+            assert_eq!(got, expected);
+        }
+        other => panic!("expected {expected:?}, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn only_what_the_cycle_offers_is_ordered_in_whole_units_where_units_are_whole() {
     on_every_db(|store, clock| async move {
@@ -752,20 +770,26 @@ async fn only_what_the_cycle_offers_is_ordered_in_whole_units_where_units_are_wh
             note: String::new(),
             lines,
         };
-        // Cheese has no availability this week; an unknown id is not offered either.
-        for p in [w.cheese, ProductId(999_999)] {
-            refused(
-                store
-                    .place_order(&daycare, w.cycle, &order(vec![(p, Qty::units(1))]))
-                    .await,
-                Refusal::NotOffered,
-            );
-        }
-        refused(
+        // Cheese has no availability this week; an unknown id is not offered either; half a
+        // jar is not whole: every bad line is named at once, on its own field.
+        refused_lines(
             store
-                .place_order(&daycare, w.cycle, &order(vec![(w.jam, Qty(2_500))]))
+                .place_order(
+                    &daycare,
+                    w.cycle,
+                    &order(vec![
+                        (w.cheese, Qty::units(1)),
+                        (ProductId(999_999), Qty::units(1)),
+                        (w.jam, Qty(2_500)),
+                        (w.carrots, Qty(1_500)),
+                    ]),
+                )
                 .await,
-            Refusal::QtyNotWhole,
+            &[
+                (w.cheese, Refusal::NotOffered),
+                (w.jam, Refusal::QtyNotWhole),
+                (ProductId(999_999), Refusal::NotOffered),
+            ],
         );
         let id = store
             .place_order(
@@ -782,17 +806,17 @@ async fn only_what_the_cycle_offers_is_ordered_in_whole_units_where_units_are_wh
             .update_product(&scope(w.farm_a), w.jam, &jam)
             .await
             .unwrap();
-        refused(
+        refused_lines(
             store
                 .place_order(&daycare, w.cycle, &order(vec![(w.jam, Qty::units(1))]))
                 .await,
-            Refusal::NotOffered,
+            &[(w.jam, Refusal::NotOffered)],
         );
-        refused(
+        refused_lines(
             store
                 .update_order(&daycare, id, &order(vec![(w.jam, Qty::units(3))]))
                 .await,
-            Refusal::NotOffered,
+            &[(w.jam, Refusal::NotOffered)],
         );
         // Nothing of the refused attempts was reserved.
         let grid = store
@@ -977,7 +1001,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
         assert_eq!(o.fees, Cents(1500), "the delivery fee is charged once");
         assert_eq!(o.po_number, "BC-7");
         assert_eq!(o.note, "Livrer à la cuisine");
-        let qty = |p| o.lines.iter().find(|l| l.product == p).unwrap().quantity;
+        let qty = |p| o.lines.iter().find(|l| l.product.id == p).unwrap().quantity;
         assert_eq!(o.lines.len(), 2);
         assert_eq!(qty(w.carrots), Qty::units(25));
         assert_eq!(qty(w.jam), Qty::units(2));
@@ -1044,6 +1068,301 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
         .unwrap();
         assert!(!fresh.added);
         assert_ne!(fresh.order, first.order);
+    })
+    .await;
+}
+
+/// The world's cycle open, with carrots (kg, $3), jam ($6) and cheese ($9) on offer.
+async fn open_with_stock(store: &Store, clock: &ManualClock, w: &World, stock: [i64; 3]) {
+    let farm = hs(store, w.farm_a, w.hub).await;
+    let entries = [
+        (w.carrots, Some((Qty::units(stock[0]), Cents(300)))),
+        (w.jam, Some((Qty::units(stock[1]), Cents(600)))),
+    ];
+    store
+        .save_availability(&farm, w.cycle, w.farm_a, &entries)
+        .await
+        .unwrap();
+    let cheese = [(w.cheese, Some((Qty::units(stock[2]), Cents(900))))];
+    store
+        .save_availability(
+            &hs(store, w.farm_b, w.hub).await,
+            w.cycle,
+            w.farm_b,
+            &cheese,
+        )
+        .await
+        .unwrap();
+    clock.set(at("2026-12-01T12:00:00Z"));
+    store.advance_cycles().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_order_line_keeps_the_product_its_unit_and_price_as_they_were_when_ordered() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        open_with_stock(&store, &clock, &w, [100, 20, 20]).await;
+        let (h, daycare) = (
+            hs(&store, w.hub, w.hub).await,
+            hs(&store, w.daycare, w.hub).await,
+        );
+        let loc = pickup(&store, &w).await;
+        let checkout = |buyer, lines| OrderInput {
+            buyer,
+            location: Some(loc),
+            po_number: String::new(),
+            note: String::new(),
+            lines,
+        };
+        // The daycare orders 10 kg of carrots and 2 jars of jam (institution: +10 %).
+        let first = store
+            .place_order(
+                &daycare,
+                w.cycle,
+                &checkout(
+                    w.daycare,
+                    vec![(w.carrots, Qty::units(10)), (w.jam, Qty::units(2))],
+                ),
+            )
+            .await
+            .unwrap();
+        let before = store.order(&daycare, first).await.unwrap();
+        let totals_before = store.cycle_totals(&h, w.cycle).await.unwrap();
+        // The farm renames the carrots, sells them by the bag from now on, and reprices
+        // carrots, jam and cheese; the jam becomes zero-rated.
+        let mut carrots = store
+            .product(&scope(w.farm_a), w.carrots)
+            .await
+            .unwrap()
+            .input;
+        carrots.name_fr = "Carottes nantaises".into();
+        carrots.name_en = "Nantes carrots".into();
+        carrots.unit = SaleUnit::Each;
+        carrots.unit_detail = "sac de 2 kg".into();
+        store
+            .update_product(&scope(w.farm_a), w.carrots, &carrots)
+            .await
+            .unwrap();
+        let mut jam = store.product(&scope(w.farm_a), w.jam).await.unwrap().input;
+        jam.tax_class = TaxClass::ZeroRated;
+        store
+            .update_product(&scope(w.farm_a), w.jam, &jam)
+            .await
+            .unwrap();
+        let farm = hs(&store, w.farm_a, w.hub).await;
+        let repriced = [
+            (w.carrots, Some((Qty::units(100), Cents(500)))),
+            (w.jam, Some((Qty::units(20), Cents(800)))),
+        ];
+        store
+            .save_availability(&farm, w.cycle, w.farm_a, &repriced)
+            .await
+            .unwrap();
+        let cheese = [(w.cheese, Some((Qty::units(20), Cents(1000))))];
+        store
+            .save_availability(
+                &hs(&store, w.farm_b, w.hub).await,
+                w.cycle,
+                w.farm_b,
+                &cheese,
+            )
+            .await
+            .unwrap();
+
+        // The past order, its totals and its lines as the export reads them are unchanged.
+        let after = store.order(&daycare, first).await.unwrap();
+        let line = |o: &halles_store::hub::orders::Order, p| {
+            o.lines.iter().find(|l| l.product.id == p).unwrap().clone()
+        };
+        let old_carrots = line(&after, w.carrots);
+        assert_eq!(old_carrots.product.name_fr, "Carottes");
+        assert_eq!(old_carrots.product.name_en, "");
+        assert_eq!(old_carrots.product.unit, SaleUnit::Kg);
+        assert_eq!(old_carrots.product.unit_detail, "");
+        assert_eq!(old_carrots.unit_price, Cents(330));
+        assert_eq!(line(&after, w.jam).tax_class, TaxClass::Taxable);
+        assert_eq!(after.total(), before.total());
+        assert_eq!(after.taxes(), before.taxes());
+        let totals_after = store.cycle_totals(&h, w.cycle).await.unwrap();
+        assert_eq!(totals_after.by_product, totals_before.by_product);
+        assert_eq!(totals_after.by_buyer, totals_before.by_buyer);
+        let orders = store
+            .cycle_orders(&h, w.cycle, &OrderFilter::default())
+            .await
+            .unwrap();
+        let c = store.cycle(&h, w.cycle).await.unwrap();
+        let exported = CycleTotals::of(&c, &orders);
+        assert_eq!(exported.by_product, totals_before.by_product);
+        let carrots_total = &exported.by_product[0];
+        assert_eq!(
+            (
+                carrots_total.product.name_fr.as_str(),
+                carrots_total.product.unit
+            ),
+            ("Carottes", SaleUnit::Kg)
+        );
+
+        // A new order takes today's name, unit and price (restaurant: +20 %).
+        let bistro = hs(&store, w.bistro, w.hub).await;
+        let second = store
+            .place_order(
+                &bistro,
+                w.cycle,
+                &checkout(w.bistro, vec![(w.carrots, Qty::units(3))]),
+            )
+            .await
+            .unwrap();
+        let new_line = line(&store.order(&bistro, second).await.unwrap(), w.carrots);
+        assert_eq!(new_line.product.name_fr, "Carottes nantaises");
+        assert_eq!(new_line.product.unit, SaleUnit::Each);
+        assert_eq!(new_line.product.unit_detail, "sac de 2 kg");
+        assert_eq!(new_line.unit_price, Cents(600));
+        // The totals count the carrots once per unit they were ordered in.
+        let totals = store.cycle_totals(&h, w.cycle).await.unwrap();
+        let carrots_rows: Vec<_> = totals
+            .by_product
+            .iter()
+            .filter(|t| t.product.id == w.carrots)
+            .map(|t| (t.product.unit, t.quantity))
+            .collect();
+        assert_eq!(carrots_rows.len(), 2);
+        assert!(carrots_rows.contains(&(SaleUnit::Kg, Qty::units(10))));
+        assert!(carrots_rows.contains(&(SaleUnit::Each, Qty::units(3))));
+
+        // The daycare changes its order before the cut-off: the lines it had keep what they
+        // were ordered at, the cheese it adds takes today's price.
+        store
+            .update_order(
+                &daycare,
+                first,
+                &checkout(
+                    w.daycare,
+                    vec![
+                        (w.carrots, Qty::units(12)),
+                        (w.jam, Qty::units(2)),
+                        (w.cheese, Qty::units(1)),
+                    ],
+                ),
+            )
+            .await
+            .unwrap();
+        let edited = store.order(&daycare, first).await.unwrap();
+        let kept = line(&edited, w.carrots);
+        assert_eq!(kept.quantity, Qty::units(12));
+        assert_eq!(kept.product, old_carrots.product);
+        assert_eq!(kept.unit_price, Cents(330));
+        let jam_line = line(&edited, w.jam);
+        assert_eq!(
+            (jam_line.unit_price, jam_line.tax_class),
+            (Cents(660), TaxClass::Taxable)
+        );
+        assert_eq!(line(&edited, w.cheese).unit_price, Cents(1100));
+        // The producer's price is kept too: the hub owes the farm $3 a kilogram for these.
+        let totals = store.cycle_totals(&h, w.cycle).await.unwrap();
+        let farm_a = totals
+            .by_producer
+            .iter()
+            .find(|p| p.producer == w.farm_a)
+            .unwrap();
+        assert_eq!(farm_a.producer_amount, Cents(12 * 300 + 2 * 600 + 3 * 500));
+    })
+    .await;
+}
+
+/// The short lines of a refused checkout: product, name, unit and what is left.
+fn short<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<(ProductId, String, SaleUnit, Qty)> {
+    match r {
+        Err(StoreError::Shortage(lines)) => lines
+            .into_iter()
+            .map(|l| (l.product.id, l.product.name_fr, l.product.unit, l.left))
+            .collect(),
+        other => panic!("expected a shortage, got {other:?}"),
+    }
+}
+
+/// What each product of the world's cycle has reserved.
+async fn reserved(store: &Store, h: &HubScope, w: &World) -> Vec<(ProductId, Qty)> {
+    let mut all = Vec::new();
+    for farm in [w.farm_a, w.farm_b] {
+        for g in store.availability_grid(h, w.cycle, farm).await.unwrap() {
+            all.push((g.product.id, g.reserved));
+        }
+    }
+    all.sort();
+    all
+}
+
+#[tokio::test]
+async fn a_checkout_with_several_short_lines_names_each_with_what_is_left_and_reserves_nothing() {
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        open_with_stock(&store, &clock, &w, [5, 3, 10]).await;
+        let (h, daycare) = (
+            hs(&store, w.hub, w.hub).await,
+            hs(&store, w.daycare, w.hub).await,
+        );
+        let loc = pickup(&store, &w).await;
+        let checkout = |lines| OrderInput {
+            buyer: w.daycare,
+            location: Some(loc),
+            po_number: String::new(),
+            note: String::new(),
+            lines,
+        };
+        let nothing = reserved(&store, &h, &w).await;
+        // 8 kg of carrots (5 left), 5 jars (3 left), 2 cheeses (enough).
+        let asked = checkout(vec![
+            (w.carrots, Qty::units(8)),
+            (w.jam, Qty::units(5)),
+            (w.cheese, Qty::units(2)),
+        ]);
+        let got = short(store.place_order(&daycare, w.cycle, &asked).await);
+        assert_eq!(
+            got,
+            [
+                (
+                    w.carrots,
+                    "Carottes".to_owned(),
+                    SaleUnit::Kg,
+                    Qty::units(5)
+                ),
+                (w.jam, "Confiture".to_owned(), SaleUnit::Each, Qty::units(3)),
+            ]
+        );
+        assert_eq!(
+            reserved(&store, &h, &w).await,
+            nothing,
+            "nothing is reserved"
+        );
+        // Changing an order: what is left counts what the order already holds.
+        let id = store
+            .place_order(
+                &daycare,
+                w.cycle,
+                &checkout(vec![(w.carrots, Qty::units(4)), (w.cheese, Qty::units(2))]),
+            )
+            .await
+            .unwrap();
+        let held = reserved(&store, &h, &w).await;
+        let got = short(
+            store
+                .update_order(
+                    &daycare,
+                    id,
+                    &checkout(vec![(w.carrots, Qty::units(6)), (w.jam, Qty::units(4))]),
+                )
+                .await,
+        );
+        assert_eq!(got.len(), 2);
+        assert!(got.contains(&(w.carrots, "Carottes".into(), SaleUnit::Kg, Qty::units(5))));
+        assert!(got.contains(&(w.jam, "Confiture".into(), SaleUnit::Each, Qty::units(3))));
+        assert_eq!(
+            reserved(&store, &h, &w).await,
+            held,
+            "the order is as it was"
+        );
+        let o = store.order(&daycare, id).await.unwrap();
+        assert_eq!(o.lines.len(), 2);
     })
     .await;
 }

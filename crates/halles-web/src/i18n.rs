@@ -146,6 +146,17 @@ impl I18n {
         )
     }
 
+    /// What a short order line is told: "Il reste 3 kg : ...", or that nothing is left.
+    pub fn shortage(&self, l: &halles_store::hub::orders::ShortLine) -> String {
+        if l.left.0 <= 0 {
+            return self.t("err-shortage-none");
+        }
+        self.ta(
+            "err-shortage-left",
+            &[("left", self.qty_unit(l.left, l.product.unit))],
+        )
+    }
+
     /// An input value for an amount: `12,50` or `12.50`.
     pub fn money_input(&self, c: halles_core::money::Cents) -> String {
         let plain = c.plain();

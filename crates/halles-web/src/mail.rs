@@ -250,9 +250,9 @@ async fn order_confirmation(
             .map(|l| {
                 format!(
                     "- {} × {} ({}) : {}",
-                    i18n.qty(l.quantity),
+                    i18n.qty_unit(l.quantity, l.product.unit),
                     l.name(lang),
-                    l.producer_name,
+                    l.product.producer_name,
                     i18n.money(l.total())
                 )
             })

@@ -98,6 +98,8 @@ pub enum BenchCommand {
     /// Bursts of parallel log-ins against the server run as its own process; prints the
     /// server's peak memory (VmHWM).
     Logins(crate::bench::LoginsBench),
+    /// The export of a cycle of many orders with many lines (orders, lines and totals read).
+    Export(crate::bench::ExportBench),
 }
 
 /// Options of `serve`.
@@ -404,6 +406,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 BenchCommand::Orders(cfg) => crate::bench::orders(&url, cfg).await,
                 BenchCommand::Redemptions(cfg) => crate::bench::redemptions(&url, cfg).await,
                 BenchCommand::Logins(cfg) => crate::bench::logins(&url, cfg).await,
+                BenchCommand::Export(cfg) => crate::bench::export(&url, cfg).await,
             };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);

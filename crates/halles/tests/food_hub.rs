@@ -134,21 +134,205 @@ async fn a_buyer_orders_from_two_producers_in_one_cart_once_per_key() {
 }
 
 #[tokio::test]
-async fn a_shortage_names_its_line_and_keeps_nothing_of_the_order() {
+async fn a_checkout_with_two_short_lines_names_both_with_what_is_left_and_keeps_nothing() {
     for app in TestApp::on_every_db().await {
         let w = World::hub_week(&app).await;
         assert_eq!(
             w.order(&app, Who::Cpe, None, &cpe_order(&w)).await.status,
             201
         );
-        let greedy = w.order_body(&[(w.carrots, "5"), (w.cheese, "9")]);
+        // 27.5 kg of carrots and 8 cheddars are left; the bistro asks for 30 and 9.
+        let greedy = w.order_body(&[(w.carrots, "30"), (w.cheese, "9")]);
         let res = w.order(&app, Who::Bistro, None, &greedy).await;
-        assert_eq!((res.status, res.code()), (422, "shortage"));
+        assert_eq!(
+            (res.status, res.body["code"].as_str()),
+            (422, Some("validation_failed"))
+        );
+        let entry = |p: i64| {
+            res.body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["field"] == format!("lines[product_id={p}]"))
+                .unwrap_or_else(|| panic!("no entry for {p}: {}", res.body))
+                .clone()
+        };
+        assert_eq!(res.body["errors"].as_array().unwrap().len(), 2);
+        let (carrots, cheese) = (entry(w.carrots), entry(w.cheese));
+        assert_eq!(
+            (
+                &carrots["code"],
+                &carrots["product_name"],
+                &carrots["left"],
+                &carrots["unit"]
+            ),
+            (
+                &json!("shortage"),
+                &json!("Carottes"),
+                &json!("27.5"),
+                &json!("kg")
+            )
+        );
+        assert_eq!(
+            (
+                &cheese["code"],
+                &cheese["product_name"],
+                &cheese["left"],
+                &cheese["unit"]
+            ),
+            (
+                &json!("shortage"),
+                &json!("Cheddar"),
+                &json!("8"),
+                &json!("each")
+            )
+        );
+        assert!(
+            carrots["message"].as_str().unwrap().contains("27,5 kg"),
+            "{carrots}"
+        );
         let grid = w.availability(&app, Who::Farm).await;
         assert_eq!(
             grid.list()[0]["reserved"],
             "12.5",
             "the failed order reserved nothing"
+        );
+        // The shop page: the form comes back with what was typed and what is left beside
+        // each short product.
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
+        let (qc, qe) = (format!("qty_{}", w.carrots), format!("qty_{}", w.cheese));
+        let location = w.location.to_string();
+        let page = kitchen
+            .send(
+                &shop,
+                &[
+                    (qc.as_str(), "30"),
+                    (qe.as_str(), "9"),
+                    ("location", location.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{page:?}");
+        assert_eq!(page.field_errors(), [qc.clone(), qe.clone()]);
+        for (field, typed) in [(&qc, "30"), (&qe, "9")] {
+            // The quantity box keeps what was typed.
+            let at = page.html.find(&format!("name=\"{field}\"")).unwrap();
+            let input = &page.html[at..at + page.html[at..].find('>').unwrap()];
+            assert!(input.contains(&format!("value=\"{typed}\"")), "{input}");
+        }
+        for (product, left) in [
+            (w.carrots, "Il reste 27,5 kg"),
+            (w.cheese, "Il reste 8 unités"),
+        ] {
+            let beside = format!("id=\"f-qty_{product}-error\">{left}");
+            assert!(page.has(&beside), "{beside} in {page:?}");
+        }
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_past_order_keeps_the_name_unit_and_price_it_was_ordered_at() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        // The kitchen orders 4 kg of carrots at 2,88 $ from the shop.
+        let order_page = order_from_the_shop(&app, &w).await;
+        let id = order_page.rsplit('/').next().unwrap().to_owned();
+        // The farm renames its carrots, sells them by the bag from now on, and reprices them.
+        let farm = w.api(&app, Who::Farm);
+        let mut renamed = product_body("Carottes nantaises", "each");
+        renamed["unit_detail"] = json!("sac de 2 kg");
+        let path = format!("/organizations/{}/products/{}", w.farm.id, w.carrots);
+        assert_eq!(farm.put_json(&path, &renamed).await.status, 200);
+        let grid = format!(
+            "/organizations/{}/hubs/{}/order-cycles/{}/availability",
+            w.farm.id, w.hub.id, w.cycle
+        );
+        let repriced = json!([{"product_id": w.carrots, "quantity": "40", "price_cents": 400}]);
+        assert_eq!(farm.put_json(&grid, &repriced).await.status, 200);
+
+        // The order through the API, its page, its e-mail and the hub's export are unchanged.
+        let cpe = w.api(&app, Who::Cpe);
+        let o = cpe
+            .get(&format!("/organizations/{}/orders/{id}", w.cpe.id))
+            .await;
+        let line = &o.body["lines"][0];
+        assert_eq!(
+            (
+                &line["name_fr"],
+                &line["unit"],
+                &line["unit_price_cents"],
+                &line["unit_detail"]
+            ),
+            (&json!("Carottes"), &json!("kg"), &json!(288), &json!(""))
+        );
+        assert_eq!(o.body["subtotal_cents"], 4 * 288);
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let page = kitchen.page(&order_page).await;
+        assert!(page.has("Carottes") && page.has("4 kg × 2,88"), "{page:?}");
+        assert!(
+            !page.has("nantaises") && !page.has("sac de 2 kg"),
+            "{page:?}"
+        );
+        app.run_jobs().await;
+        let mail = app.mail_to(people::KITCHEN).await;
+        assert_eq!(mail.len(), 1);
+        assert!(
+            mail[0].body.contains("4 kg × Carottes (Ferme)"),
+            "{}",
+            mail[0].body
+        );
+        assert!(!mail[0].body.contains("nantaises"));
+        let export = |list: &str| {
+            let url = app.at(&format!(
+                "/api/v1/organizations/{}/order-cycles/{}/export/{list}",
+                w.hub.id, w.cycle
+            ));
+            let token = w.tokens.hub.clone();
+            async move {
+                let res = reqwest::Client::new()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200);
+                halles_docs::read_table(&res.bytes().await.unwrap())
+                    .unwrap()
+                    .rows
+            }
+        };
+        let lines = export("lines").await;
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].iter().any(|c| c == "Carottes")
+                && lines[0].iter().any(|c| c == "kg")
+                && lines[0].iter().any(|c| c == "2.88"),
+            "{lines:?}"
+        );
+        let products = export("products").await;
+        assert!(products[0].iter().any(|c| c == "Carottes"), "{products:?}");
+
+        // A new order takes today's name, unit and price (restaurant: +25 %).
+        let res = w
+            .order(&app, Who::Bistro, None, &w.order_body(&[(w.carrots, "3")]))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let line = &res.body["lines"][0];
+        assert_eq!(
+            (
+                &line["name_fr"],
+                &line["unit"],
+                &line["unit_price_cents"],
+                &line["unit_detail"]
+            ),
+            (
+                &json!("Carottes nantaises"),
+                &json!("each"),
+                &json!(500),
+                &json!("sac de 2 kg")
+            )
         );
         app.stop().await;
     }
@@ -758,8 +942,52 @@ async fn what_the_cycle_does_not_offer_is_refused_and_sold_out_products_come_las
             let res = order(product, quantity).await.unwrap();
             assert_eq!(res.status(), 422, "{product} × {quantity}");
             let p: Value = res.json().await.unwrap();
-            assert_eq!(p["code"], code, "{p}");
+            assert_eq!(
+                (&p["errors"][0]["field"], &p["errors"][0]["code"]),
+                (&json!(format!("lines[product_id={product}]")), &json!(code)),
+                "{p}"
+            );
         }
+        // All bad lines of one checkout are named at once.
+        let mut body = support::load::order_body(&w, w.products[0], 1);
+        body["lines"] = json!([
+            {"product_id": w.products[0], "quantity": "1"},
+            {"product_id": w.products[1], "quantity": "1.5"},
+            {"product_id": w.products[3], "quantity": "1"},
+        ]);
+        let res = reqwest::Client::new()
+            .post(app.at(&support::load::orders_path(buyer)))
+            .bearer_auth(&secret)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let p: Value = res.json().await.unwrap();
+        let mut named: Vec<(String, String)> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().into(),
+                    e["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                (
+                    format!("lines[product_id={}]", w.products[0]),
+                    "not_offered".into()
+                ),
+                (
+                    format!("lines[product_id={}]", w.products[1]),
+                    "qty_not_whole".into()
+                ),
+            ]
+        );
         // The last units of a product sell out.
         let res = order(w.products[2], "5").await.unwrap();
         assert_eq!(res.status(), 201);

@@ -65,33 +65,54 @@ pub struct OrderInput {
     pub lines: Vec<(ProductId, Qty)>,
 }
 
-/// A line as stored, with the prices frozen when ordered.
-#[derive(Debug, Clone, Serialize)]
-pub struct OrderLine {
+/// A product as an order line and a cycle's totals name it: its names, sale unit and unit
+/// detail as they were when the line was ordered (kept on the line), and its producer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductRef {
     /// The product.
-    pub product: ProductId,
-    /// Its name in French and English.
+    pub id: ProductId,
+    /// Its French name.
     pub name_fr: String,
-    /// English name (empty: the French one is shown).
+    /// Its English name (empty: the French one is shown).
     pub name_en: String,
     /// Its sale unit.
     pub unit: SaleUnit,
+    /// What a unit holds ("sac de 10 lb"), empty when the product says nothing.
+    pub unit_detail: String,
     /// Its producer.
     pub producer: OrgId,
     /// The producer's name.
     pub producer_name: String,
+}
+
+impl ProductRef {
+    /// The name in a language, French when it has no English name.
+    pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
+        lang.borrow().pick(&self.name_fr, &self.name_en)
+    }
+}
+
+/// A line as stored: the product, prices and tax class as they were when the line was ordered
+/// (a later rename, new price or new unit of the product does not change it).
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderLine {
+    /// The product as ordered.
+    pub product: ProductRef,
     /// Quantity.
     pub quantity: Qty,
     /// The buyer's unit price.
     pub unit_price: Cents,
-    /// Tax class.
+    /// The producer's unit price (what the hub owes the producer), never shown to the buyer.
+    #[serde(skip)]
+    pub producer_price: Cents,
+    /// Tax class, for the order-time estimate of taxes.
     pub tax_class: TaxClass,
 }
 
 impl OrderLine {
     /// The product's name in a language, French when it has no English name.
     pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
-        lang.borrow().pick(&self.name_fr, &self.name_en)
+        self.product.name(lang)
     }
 
     /// The line total.
@@ -153,21 +174,11 @@ impl Order {
     }
 }
 
-/// What a cycle's placed orders hold of one product.
+/// What a cycle's placed orders hold of one product (in one sale unit).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProductTotal {
-    /// The product.
-    pub product: ProductId,
-    /// Its French name.
-    pub name_fr: String,
-    /// Its English name (empty: the French one is shown).
-    pub name_en: String,
-    /// Its sale unit.
-    pub unit: SaleUnit,
-    /// Its producer.
-    pub producer: OrgId,
-    /// The producer's name.
-    pub producer_name: String,
+    /// The product, as its first line in the cycle names it.
+    pub product: ProductRef,
     /// Quantity ordered, in the sale unit.
     pub quantity: Qty,
     /// Amount at the producer's prices.
@@ -179,8 +190,33 @@ pub struct ProductTotal {
 impl ProductTotal {
     /// The name in a language, French when it has no English name.
     pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
-        lang.borrow().pick(&self.name_fr, &self.name_en)
+        self.product.name(lang)
     }
+}
+
+/// A line of a checkout that asks for more than is left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortLine {
+    /// The product as it is offered now.
+    pub product: ProductRef,
+    /// How much of it is left to order (in its sale unit).
+    pub left: Qty,
+}
+
+/// The field naming an order line in refusals, as the API's request body names it:
+/// `lines[product_id=N]`.
+pub fn line_field(product: ProductId) -> String {
+    format!("lines[product_id={product}]")
+}
+
+/// The product an order-line field ([`line_field`]) names.
+pub fn line_of_field(field: &str) -> Option<ProductId> {
+    field
+        .strip_prefix("lines[product_id=")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
+        .map(ProductId)
 }
 
 /// What a cycle's placed orders hold of one producer's products.
@@ -230,6 +266,87 @@ pub struct CycleTotals {
     pub by_buyer: Vec<BuyerTotal>,
 }
 
+impl CycleTotals {
+    /// The totals of a cycle's placed orders among `orders` (loaded with their lines; other
+    /// statuses are left out), at the prices and in the units the lines were ordered at. A
+    /// product counts once per sale unit, named as its first line names it.
+    pub fn of(cycle: &crate::hub::cycles::Cycle, orders: &[Order]) -> CycleTotals {
+        let mut by_product: BTreeMap<(ProductId, &'static str), ProductTotal> = BTreeMap::new();
+        let mut by_producer: BTreeMap<OrgId, ProducerTotal> = BTreeMap::new();
+        let mut by_buyer: BTreeMap<(OrgId, Option<LocationId>), BuyerTotal> = BTreeMap::new();
+        for o in orders.iter().filter(|o| o.status == OrderStatus::Placed) {
+            for l in &o.lines {
+                let buyer_amount = l.total();
+                let producer_amount = l.quantity.price(l.producer_price);
+                let e = by_product
+                    .entry((l.product.id, l.product.unit.code()))
+                    .or_insert_with(|| ProductTotal {
+                        product: l.product.clone(),
+                        quantity: Qty::ZERO,
+                        producer_amount: Cents::ZERO,
+                        buyer_amount: Cents::ZERO,
+                    });
+                e.quantity.0 += l.quantity.0;
+                e.producer_amount += producer_amount;
+                e.buyer_amount += buyer_amount;
+                let p = by_producer
+                    .entry(l.product.producer)
+                    .or_insert_with(|| ProducerTotal {
+                        producer: l.product.producer,
+                        name: l.product.producer_name.clone(),
+                        producer_amount: Cents::ZERO,
+                        buyer_amount: Cents::ZERO,
+                    });
+                p.producer_amount += producer_amount;
+                p.buyer_amount += buyer_amount;
+            }
+            let b = by_buyer
+                .entry((o.buyer, o.location))
+                .or_insert_with(|| BuyerTotal {
+                    buyer: o.buyer,
+                    name: o.buyer_name.clone(),
+                    location: o.location,
+                    location_name: o
+                        .location
+                        .and_then(|id| cycle.locations.iter().find(|l| l.id == id))
+                        .map(|l| l.input.name.clone())
+                        .unwrap_or_default(),
+                    orders: 0,
+                    subtotal: Cents::ZERO,
+                    fees: Cents::ZERO,
+                    taxes: Cents::ZERO,
+                    total: Cents::ZERO,
+                });
+            b.orders += 1;
+            b.subtotal += o.subtotal();
+            b.fees += o.fees;
+            b.taxes += o.taxes().total();
+            b.total += o.total();
+        }
+        let mut t = CycleTotals {
+            by_product: by_product.into_values().collect(),
+            by_producer: by_producer.into_values().collect(),
+            by_buyer: by_buyer.into_values().collect(),
+        };
+        t.by_product.sort_by(|a, b| {
+            let key = |t: &ProductTotal| {
+                (
+                    t.product.producer_name.clone(),
+                    t.product.name_fr.clone(),
+                    t.product.id,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        t.by_producer
+            .sort_by(|a, b| (&a.name, a.producer).cmp(&(&b.name, b.producer)));
+        t.by_buyer.sort_by(|a, b| {
+            (&a.name, a.buyer, &a.location_name).cmp(&(&b.name, b.buyer, &b.location_name))
+        });
+        t
+    }
+}
+
 /// Filters of the hub's order list.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
@@ -243,11 +360,23 @@ pub struct OrderFilter {
     pub status: Option<OrderStatus>,
 }
 
-/// What pricing needs to know of a product.
+/// What a line keeps of its product when ordered, and what pricing needs to know of it.
+#[derive(Clone)]
 struct LineFacts {
     tax_class: String,
     /// The estimated weight of a unit, for a catch-weight product.
     est_weight_g: Option<i64>,
+    name_fr: String,
+    name_en: String,
+    unit: String,
+    unit_detail: String,
+}
+
+/// What an edited order keeps of a line it already had: its snapshot and its prices.
+struct Kept {
+    facts: LineFacts,
+    unit_price: Cents,
+    producer_price: Cents,
 }
 
 /// A line reserved in the write transaction, priced, not yet written.
@@ -257,7 +386,7 @@ struct Reserved {
     quantity: Qty,
     unit_price: Cents,
     producer_price: Cents,
-    tax_class: String,
+    facts: LineFacts,
 }
 
 /// Puts the quantities an order reserved back into availability (its lines stay).
@@ -295,25 +424,18 @@ async fn insert_lines(
     if lines.is_empty() {
         return Ok(());
     }
+    const COLUMNS: usize = 12;
     let values: Vec<String> = (0..lines.len())
         .map(|i| {
-            let b = i * 8;
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            )
+            let marks: Vec<String> = (1..=COLUMNS)
+                .map(|c| format!("${}", i * COLUMNS + c))
+                .collect();
+            format!("({})", marks.join(", "))
         })
         .collect();
     let sql = format!(
         "INSERT INTO order_lines (organization_id, order_id, product_id, producer_id, quantity, unit_price_cents, \
-         producer_price_cents, tax_class) VALUES {}",
+         producer_price_cents, tax_class, name_fr, name_en, unit, unit_detail) VALUES {}",
         values.join(", ")
     );
     let mut q = sqlx::query(&sql);
@@ -326,7 +448,11 @@ async fn insert_lines(
             .bind(l.quantity.0)
             .bind(l.unit_price.0)
             .bind(l.producer_price.0)
-            .bind(l.tax_class.clone());
+            .bind(l.facts.tax_class.clone())
+            .bind(l.facts.name_fr.clone())
+            .bind(l.facts.name_en.clone())
+            .bind(l.facts.unit.clone())
+            .bind(l.facts.unit_detail.clone());
     }
     q.execute(tx).await?;
     Ok(())
@@ -397,7 +523,7 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
         let c = self.cycle_of(hub, cycle).await?;
-        let taxes = self.tax_classes(hub, cycle, &lines).await?;
+        let facts = self.line_facts(hub, cycle, &lines).await?;
         let now = self.now();
         let store = self.clone();
         let scope = *hs.tenant();
@@ -413,7 +539,7 @@ impl Store {
                     buyer_type,
                     rules,
                     c,
-                    taxes,
+                    facts,
                     now,
                     key.as_ref(),
                 )
@@ -435,7 +561,7 @@ impl Store {
         buyer_type: BuyerType,
         rules: Vec<PriceRule>,
         c: crate::hub::cycles::Cycle,
-        taxes: HashMap<ProductId, LineFacts>,
+        facts: HashMap<ProductId, LineFacts>,
         now: Timestamp,
         key: Option<&OrderKey>,
     ) -> StoreResult<Placement> {
@@ -453,7 +579,8 @@ impl Store {
                 buyer_type,
                 &rules,
                 &lines,
-                &taxes,
+                &facts,
+                &HashMap::new(),
             )
             .await?;
         let added = open.is_some();
@@ -735,11 +862,12 @@ impl Store {
         Ok(fees)
     }
 
-    /// What pricing needs to know of each product (tax class, catch weight), read before the
-    /// write transaction. A product the cycle does not offer (no availability, or withdrawn by
-    /// its producer) is refused (`not_offered`), as is a part of a unit counted whole
-    /// (`qty_not_whole`).
-    async fn tax_classes(
+    /// What each line keeps of its product (names, unit, tax class) and what pricing needs
+    /// (catch weight), read before the write transaction. Every product the cycle does not offer
+    /// (no availability, or withdrawn by its producer: `not_offered`) and every part of a unit
+    /// counted whole (`qty_not_whole`) is refused at once, each on its line's field
+    /// ([`line_field`]).
+    async fn line_facts(
         &self,
         hub: OrgId,
         cycle: CycleId,
@@ -747,12 +875,12 @@ impl Store {
     ) -> StoreResult<HashMap<ProductId, LineFacts>> {
         let marks: Vec<String> = (4..lines.len() + 4).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT p.id, p.tax_class, p.catch_weight, p.est_weight_g, p.unit FROM products p \
-             JOIN availability a ON a.producer_id = p.organization_id AND a.product_id = p.id \
+            "SELECT p.id, p.tax_class, p.catch_weight, p.est_weight_g, p.unit, p.name_fr, p.name_en, p.unit_detail \
+             FROM products p JOIN availability a ON a.producer_id = p.organization_id AND a.product_id = p.id \
              WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND p.id IN ({})",
             marks.join(", ")
         );
-        let mut q = sqlx::query_as::<_, (i64, String, Flag, Option<i64>, String)>(&sql)
+        let mut q = sqlx::query_as::<_, FactsRow>(&sql)
             .bind(hub.0)
             .bind(cycle.0)
             .bind(true);
@@ -760,30 +888,47 @@ impl Store {
             q = q.bind(p.0);
         }
         let mut out = HashMap::new();
-        let mut units = HashMap::new();
-        for (id, tax_class, catch, est_weight_g, unit) in q.fetch_all(&self.pool).await? {
+        for r in q.fetch_all(&self.pool).await? {
             out.insert(
-                ProductId(id),
+                ProductId(r.id),
                 LineFacts {
-                    tax_class,
-                    est_weight_g: if catch.0 { est_weight_g } else { None },
+                    tax_class: r.tax_class,
+                    est_weight_g: if r.catch_weight.0 {
+                        r.est_weight_g
+                    } else {
+                        None
+                    },
+                    name_fr: r.name_fr,
+                    name_en: r.name_en,
+                    unit: r.unit,
+                    unit_detail: r.unit_detail,
                 },
             );
-            units.insert(ProductId(id), parsed::<SaleUnit>(&unit, "unit")?);
         }
+        let mut refused = Vec::new();
         for (p, q) in lines {
-            match units.get(p) {
-                None => return Err(StoreError::Refused(Refusal::NotOffered)),
-                Some(u) if !u.accepts(*q) => {
-                    return Err(StoreError::Refused(Refusal::QtyNotWhole));
+            let refusal = match out.get(p) {
+                None => Refusal::NotOffered,
+                Some(f) if !parsed::<SaleUnit>(&f.unit, "unit")?.accepts(*q) => {
+                    Refusal::QtyNotWhole
                 }
-                Some(_) => {}
-            }
+                Some(_) => continue,
+            };
+            refused.push(halles_core::validation::FieldError::refused(
+                &line_field(*p),
+                refusal,
+            ));
+        }
+        if !refused.is_empty() {
+            return Err(StoreError::Invalid(refused));
         }
         Ok(out)
     }
 
-    /// Reserves every line with a conditional update, and prices it for the buyer.
+    /// Reserves every line with a conditional update, and prices it for the buyer. A line of
+    /// `kept` (an edited order's line for the same product) keeps its ordered snapshot and
+    /// prices; any other line takes today's. When any line is short, every short line is
+    /// reported ([`StoreError::Shortage`]) and the caller's transaction rolls back.
     #[allow(clippy::too_many_arguments)]
     async fn reserve_lines(
         &self,
@@ -794,13 +939,15 @@ impl Store {
         buyer_type: BuyerType,
         rules: &[PriceRule],
         lines: &[(ProductId, Qty)],
-        taxes: &HashMap<ProductId, LineFacts>,
+        facts: &HashMap<ProductId, LineFacts>,
+        kept: &HashMap<ProductId, Kept>,
     ) -> StoreResult<Vec<Reserved>> {
         let mut out = Vec::with_capacity(lines.len());
+        let mut short = Vec::new();
         for (product, qty) in lines {
             // The reservation: succeeds only if enough remains, decided by the database. An
             // on-demand offer has no limit: it counts what was ordered instead.
-            let (price_cents, producer): (i64, i64) = sqlx::query_as(
+            let reserved: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE availability SET remaining = remaining - CASE WHEN on_demand THEN 0 ELSE $1 END, \
                  quantity = quantity + CASE WHEN on_demand THEN $1 ELSE 0 END \
                  WHERE organization_id = $2 AND cycle_id = $3 AND product_id = $4 \
@@ -811,9 +958,23 @@ impl Store {
             .bind(cycle.0)
             .bind(product.0)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::Shortage(*product))?;
-            let facts = taxes.get(product).ok_or(StoreError::Shortage(*product))?;
+            .await?;
+            let Some((price_cents, producer)) = reserved else {
+                short.push(*product);
+                continue;
+            };
+            if let Some(k) = kept.get(product) {
+                out.push(Reserved {
+                    product: *product,
+                    producer,
+                    quantity: *qty,
+                    unit_price: k.unit_price,
+                    producer_price: k.producer_price,
+                    facts: k.facts.clone(),
+                });
+                continue;
+            }
+            let facts = facts.get(product).ok_or(StoreError::NotFound)?;
             let offered = Cents(price_cents);
             let mut unit_price = buyer_price(
                 offered,
@@ -831,10 +992,61 @@ impl Store {
                 quantity: *qty,
                 unit_price,
                 producer_price,
-                tax_class: facts.tax_class.clone(),
+                facts: facts.clone(),
             });
         }
+        if !short.is_empty() {
+            return Err(StoreError::Shortage(
+                self.short_lines(tx, hub, cycle, &short).await?,
+            ));
+        }
         Ok(out)
+    }
+
+    /// What is left of each short product, with its name and unit, read in the transaction
+    /// that found it short.
+    async fn short_lines(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        products: &[ProductId],
+    ) -> StoreResult<Vec<ShortLine>> {
+        let marks: Vec<String> = (3..products.len() + 3).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT p.id, p.name_fr, p.name_en, p.unit, p.unit_detail, a.producer_id, o.name AS producer_name, \
+             a.remaining FROM availability a \
+             JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \
+             JOIN organizations o ON o.id = a.producer_id \
+             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND a.product_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, ShortRow>(&sql)
+            .bind(hub.0)
+            .bind(cycle.0);
+        for p in products {
+            q = q.bind(p.0);
+        }
+        let rows = q.fetch_all(&mut *tx).await?;
+        // In the order the checkout named them.
+        products
+            .iter()
+            .filter_map(|p| rows.iter().find(|r| r.id == p.0))
+            .map(|r| {
+                Ok(ShortLine {
+                    product: ProductRef {
+                        id: ProductId(r.id),
+                        name_fr: r.name_fr.clone(),
+                        name_en: r.name_en.clone(),
+                        unit: parsed(&r.unit, "unit")?,
+                        unit_detail: r.unit_detail.clone(),
+                        producer: OrgId(r.producer_id),
+                        producer_name: r.producer_name.clone(),
+                    },
+                    left: Qty(r.remaining),
+                })
+            })
+            .collect()
     }
 
     /// Puts an order's reserved quantities back and removes its lines.
@@ -872,7 +1084,27 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle_of(hub, before.cycle).await?;
-        let taxes = self.tax_classes(hub, before.cycle, &lines).await?;
+        let facts = self.line_facts(hub, before.cycle, &lines).await?;
+        // A line the order already had keeps what it was ordered at; a new line takes today's.
+        let kept: HashMap<ProductId, Kept> = before
+            .lines
+            .iter()
+            .map(|l| {
+                let k = Kept {
+                    facts: LineFacts {
+                        tax_class: l.tax_class.code().to_owned(),
+                        est_weight_g: None,
+                        name_fr: l.product.name_fr.clone(),
+                        name_en: l.product.name_en.clone(),
+                        unit: l.product.unit.code().to_owned(),
+                        unit_detail: l.product.unit_detail.clone(),
+                    },
+                    unit_price: l.unit_price,
+                    producer_price: l.producer_price,
+                };
+                (l.product.id, k)
+            })
+            .collect();
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
@@ -903,7 +1135,8 @@ impl Store {
                 buyer_type,
                 &rules,
                 &lines,
-                &taxes,
+                &facts,
+                &kept,
             )
             .await?;
         insert_lines(&mut tx, hub, id.0, &reserved).await?;
@@ -926,7 +1159,7 @@ impl Store {
                 action: Action::Update,
                 entity: "order",
                 entity_id: id.to_string(),
-                before: Some(json!({"lines": before.lines.iter().map(|l| (l.product, l.quantity)).collect::<Vec<_>>(),
+                before: Some(json!({"lines": before.lines.iter().map(|l| (l.product.id, l.quantity)).collect::<Vec<_>>(),
                                     "po_number": before.po_number, "note": before.note})),
                 after: Some(json!({"lines": lines, "po_number": input.po_number, "note": input.note})),
             },
@@ -1010,54 +1243,67 @@ impl Store {
         orders.pop().ok_or(StoreError::NotFound)
     }
 
+    /// Orders with their lines, the lines read in one query per hub (and per 500 orders), never
+    /// one per order. A line names its product as it was ordered (its snapshot).
     async fn with_lines(&self, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>> {
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let hub = OrgId(r.organization_id);
-            let id: i64 = r.id;
-            let lines: Vec<OrderLineRow> = sqlx::query_as(
-                "SELECT l.product_id, p.name_fr, p.name_en, p.unit, l.producer_id, o.name AS producer_name, l.quantity, \
-                 l.unit_price_cents, l.tax_class FROM order_lines l \
-                 JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
-                 JOIN organizations o ON o.id = l.producer_id \
-                 WHERE l.organization_id = $1 AND l.order_id = $2 ORDER BY o.name, p.name_fr",
-            )
-            .bind(hub.0)
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(Order {
-                id: OrderId(id),
-                hub,
-                cycle: CycleId(r.cycle_id),
-                buyer: OrgId(r.buyer_id),
-                buyer_name: r.buyer_name,
-                status: parsed(&r.status, "order status")?,
-                location: r.location_id.map(LocationId),
-                po_number: r.po_number,
-                note: r.note,
-                fees: Cents(r.fees_cents),
-                created_at: instant(r.created_at)?,
-                updated_at: instant(r.updated_at)?,
-                lines: lines
-                    .into_iter()
-                    .map(|l| {
-                        Ok(OrderLine {
-                            product: ProductId(l.product_id),
+        const CHUNK: usize = 500;
+        let mut by_order: HashMap<i64, Vec<OrderLine>> = HashMap::new();
+        let mut hubs: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for r in &rows {
+            hubs.entry(r.organization_id).or_default().push(r.id);
+        }
+        for (hub, ids) in hubs {
+            for chunk in ids.chunks(CHUNK) {
+                let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT l.order_id, l.product_id, l.name_fr, l.name_en, l.unit, l.unit_detail, l.producer_id, \
+                     o.name AS producer_name, l.quantity, l.unit_price_cents, l.producer_price_cents, l.tax_class \
+                     FROM order_lines l JOIN organizations o ON o.id = l.producer_id \
+                     WHERE l.organization_id = $1 AND l.order_id IN ({}) ORDER BY l.order_id, o.name, l.name_fr, l.id",
+                    marks.join(", ")
+                );
+                let mut q = sqlx::query_as::<_, OrderLineRow>(&sql).bind(hub);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for l in q.fetch_all(&self.pool).await? {
+                    by_order.entry(l.order_id).or_default().push(OrderLine {
+                        product: ProductRef {
+                            id: ProductId(l.product_id),
                             name_fr: l.name_fr,
                             name_en: l.name_en,
                             unit: parsed(&l.unit, "unit")?,
+                            unit_detail: l.unit_detail,
                             producer: OrgId(l.producer_id),
                             producer_name: l.producer_name,
-                            quantity: Qty(l.quantity),
-                            unit_price: Cents(l.unit_price_cents),
-                            tax_class: parsed(&l.tax_class, "tax class")?,
-                        })
-                    })
-                    .collect::<StoreResult<_>>()?,
-            });
+                        },
+                        quantity: Qty(l.quantity),
+                        unit_price: Cents(l.unit_price_cents),
+                        producer_price: Cents(l.producer_price_cents),
+                        tax_class: parsed(&l.tax_class, "tax class")?,
+                    });
+                }
+            }
         }
-        Ok(out)
+        rows.into_iter()
+            .map(|r| {
+                Ok(Order {
+                    id: OrderId(r.id),
+                    hub: OrgId(r.organization_id),
+                    cycle: CycleId(r.cycle_id),
+                    buyer: OrgId(r.buyer_id),
+                    buyer_name: r.buyer_name,
+                    status: parsed(&r.status, "order status")?,
+                    location: r.location_id.map(LocationId),
+                    po_number: r.po_number,
+                    note: r.note,
+                    fees: Cents(r.fees_cents),
+                    created_at: instant(r.created_at)?,
+                    updated_at: instant(r.updated_at)?,
+                    lines: by_order.remove(&r.id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     /// An order by id alone, for its hub or its buyer.
@@ -1147,104 +1393,15 @@ impl Store {
     }
 
     /// Totals of a hub's cycle by product, by producer, and by buyer and location (placed
-    /// orders only).
+    /// orders only), from one load of its orders with their lines ([`CycleTotals::of`]).
     pub async fn cycle_totals(&self, hs: &HubScope, cycle: CycleId) -> StoreResult<CycleTotals> {
-        let scope = hs.own()?.tenant();
         let c = self.cycle(hs, cycle).await?;
-        let rows: Vec<TotalsRow> = sqlx::query_as(
-            "SELECT l.product_id, p.name_fr, p.name_en, p.unit, o2.name AS producer_name, l.producer_id, \
-             l.quantity, l.unit_price_cents, l.producer_price_cents FROM order_lines l \
-             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
-             JOIN products p ON p.organization_id = l.producer_id AND p.id = l.product_id \
-             JOIN organizations o2 ON o2.id = l.producer_id \
-             WHERE l.organization_id = $1 AND o.cycle_id = $2 AND o.status = 'placed'",
-        )
-        .bind(scope.org.0)
-        .bind(cycle.0)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut by_product: BTreeMap<i64, ProductTotal> = BTreeMap::new();
-        let mut by_producer: BTreeMap<i64, ProducerTotal> = BTreeMap::new();
-        for r in rows {
-            let q = Qty(r.quantity);
-            let buyer_amount = q.price(Cents(r.unit_price_cents));
-            let producer_amount = q.price(Cents(r.producer_price_cents));
-            let unit: SaleUnit = parsed(&r.unit, "unit")?;
-            let e = by_product
-                .entry(r.product_id)
-                .or_insert_with(|| ProductTotal {
-                    product: ProductId(r.product_id),
-                    name_fr: r.name_fr,
-                    name_en: r.name_en,
-                    unit,
-                    producer: OrgId(r.producer_id),
-                    producer_name: r.producer_name.clone(),
-                    quantity: Qty::ZERO,
-                    producer_amount: Cents::ZERO,
-                    buyer_amount: Cents::ZERO,
-                });
-            e.quantity.0 += q.0;
-            e.producer_amount += producer_amount;
-            e.buyer_amount += buyer_amount;
-            let p = by_producer
-                .entry(r.producer_id)
-                .or_insert_with(|| ProducerTotal {
-                    producer: OrgId(r.producer_id),
-                    name: r.producer_name,
-                    producer_amount: Cents::ZERO,
-                    buyer_amount: Cents::ZERO,
-                });
-            p.producer_amount += producer_amount;
-            p.buyer_amount += buyer_amount;
-        }
         let placed = OrderFilter {
             status: Some(OrderStatus::Placed),
             ..OrderFilter::default()
         };
-        let mut by_buyer: BTreeMap<(OrgId, Option<LocationId>), BuyerTotal> = BTreeMap::new();
-        for o in self.cycle_orders(hs, cycle, &placed).await? {
-            let location_name = o
-                .location
-                .and_then(|id| c.locations.iter().find(|l| l.id == id))
-                .map(|l| l.input.name.clone())
-                .unwrap_or_default();
-            let b = by_buyer
-                .entry((o.buyer, o.location))
-                .or_insert_with(|| BuyerTotal {
-                    buyer: o.buyer,
-                    name: o.buyer_name.clone(),
-                    location: o.location,
-                    location_name,
-                    orders: 0,
-                    subtotal: Cents::ZERO,
-                    fees: Cents::ZERO,
-                    taxes: Cents::ZERO,
-                    total: Cents::ZERO,
-                });
-            b.orders += 1;
-            b.subtotal += o.subtotal();
-            b.fees += o.fees;
-            b.taxes += o.taxes().total();
-            b.total += o.total();
-        }
-        let mut t = CycleTotals {
-            by_product: by_product.into_values().collect(),
-            by_producer: by_producer.into_values().collect(),
-            by_buyer: by_buyer.into_values().collect(),
-        };
-        t.by_product.sort_by(|a, b| {
-            (&a.producer_name, &a.name_fr, a.product).cmp(&(
-                &b.producer_name,
-                &b.name_fr,
-                b.product,
-            ))
-        });
-        t.by_producer
-            .sort_by(|a, b| (&a.name, a.producer).cmp(&(&b.name, b.producer)));
-        t.by_buyer.sort_by(|a, b| {
-            (&a.name, a.buyer, &a.location_name).cmp(&(&b.name, b.buyer, &b.location_name))
-        });
-        Ok(t)
+        let orders = self.cycle_orders(hs, cycle, &placed).await?;
+        Ok(CycleTotals::of(&c, &orders))
     }
 
     /// How much of each product a buyer has already ordered in a cycle (placed orders, every
@@ -1394,18 +1551,47 @@ struct OrderRow {
     updated_at: i64,
 }
 
-/// An `order_lines` row with its product's and producer's names.
+/// An `order_lines` row (its product's snapshot) with its producer's name.
 #[derive(FromRow)]
 struct OrderLineRow {
+    order_id: i64,
     product_id: i64,
     name_fr: String,
     name_en: String,
     unit: String,
+    unit_detail: String,
     producer_id: i64,
     producer_name: String,
     quantity: i64,
     unit_price_cents: i64,
+    producer_price_cents: i64,
     tax_class: String,
+}
+
+/// What a line takes of its product when ordered.
+#[derive(FromRow)]
+struct FactsRow {
+    id: i64,
+    tax_class: String,
+    catch_weight: Flag,
+    est_weight_g: Option<i64>,
+    unit: String,
+    name_fr: String,
+    name_en: String,
+    unit_detail: String,
+}
+
+/// A short product with what is left of it.
+#[derive(FromRow)]
+struct ShortRow {
+    id: i64,
+    name_fr: String,
+    name_en: String,
+    unit: String,
+    unit_detail: String,
+    producer_id: i64,
+    producer_name: String,
+    remaining: i64,
 }
 
 /// What an idempotency key of the orders API holds.
@@ -1414,20 +1600,6 @@ struct OrderKeyRow {
     #[sqlx(flatten)]
     key: KeyRow,
     order_id: Option<i64>,
-}
-
-/// A placed order line, for a cycle's totals.
-#[derive(FromRow)]
-struct TotalsRow {
-    product_id: i64,
-    name_fr: String,
-    name_en: String,
-    unit: String,
-    producer_name: String,
-    producer_id: i64,
-    quantity: i64,
-    unit_price_cents: i64,
-    producer_price_cents: i64,
 }
 
 /// A product a buyer may order in a cycle.

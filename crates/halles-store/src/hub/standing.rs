@@ -475,6 +475,13 @@ impl Store {
             .map(|(p, q)| (p, q, Qty::ZERO))
             .collect();
         let scope = HubScope::system(s.hub);
+        let failed = |code: &str, shortages| Run {
+            cycle: c.id,
+            order: None,
+            outcome: format!("failed:{code}"),
+            shortages,
+            at: self.now(),
+        };
         for _ in 0..=s.input.lines.len() {
             if lines.is_empty() {
                 break;
@@ -496,37 +503,30 @@ impl Store {
                         at: self.now(),
                     });
                 }
-                Err(StoreError::Shortage(p)) => {
-                    let left: i64 = sqlx::query_scalar("SELECT remaining FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND product_id = $3")
-                        .bind(s.hub.0)
-                        .bind(c.id.0)
-                        .bind(p.0)
-                        .fetch_optional(&self.pool)
-                        .await?
-                        .unwrap_or(0);
-                    let wanted = s
-                        .input
-                        .lines
-                        .iter()
-                        .find(|(x, _)| *x == p)
-                        .map(|(_, q)| *q)
-                        .unwrap_or_default();
-                    shortages.retain(|(x, _, _)| *x != p);
-                    shortages.push((p, wanted, Qty(left)));
-                    lines.retain(|(x, _)| *x != p);
-                    if left > 0 {
-                        lines.push((p, Qty(left)));
+                Err(StoreError::Shortage(short)) => {
+                    for l in short {
+                        let p = l.product.id;
+                        let wanted = s
+                            .input
+                            .lines
+                            .iter()
+                            .find(|(x, _)| *x == p)
+                            .map(|(_, q)| *q)
+                            .unwrap_or_default();
+                        shortages.retain(|(x, _, _)| *x != p);
+                        shortages.push((p, wanted, l.left));
+                        lines.retain(|(x, _)| *x != p);
+                        if l.left.0 > 0 {
+                            lines.push((p, l.left));
+                        }
                     }
                 }
-                Err(StoreError::Refused(code)) => {
-                    return Ok(Run {
-                        cycle: c.id,
-                        order: None,
-                        outcome: format!("failed:{code}"),
-                        shortages,
-                        at: self.now(),
-                    });
+                // A refusal of the order, or of a line as such (its unit changed since).
+                Err(StoreError::Invalid(fields)) => {
+                    let code = fields.first().map_or("invalid", |f| f.code);
+                    return Ok(failed(code, shortages));
                 }
+                Err(StoreError::Refused(r)) => return Ok(failed(r.code(), shortages)),
                 Err(e) => return Err(e),
             }
         }

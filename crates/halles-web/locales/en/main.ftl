@@ -1352,3 +1352,6 @@ mail-grid-reminder-body =
     Nothing to offer this week? The "Nothing this week" button says so in one click.
 
     The Halles team
+# Issue 13: order-line snapshots, every short line named
+err-shortage-left = { $left } left: lower the quantity.
+err-shortage-none = None left: remove this product.

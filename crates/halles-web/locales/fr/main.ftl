@@ -1352,3 +1352,6 @@ mail-grid-reminder-body =
     Rien à offrir cette semaine ? Le bouton « Rien cette semaine » le dit en un clic.
 
     L'équipe Halles
+# Issue 13: order-line snapshots, every short line named
+err-shortage-left = Il reste { $left } : réduisez la quantité.
+err-shortage-none = Il n'en reste plus : retirez ce produit.

@@ -32,6 +32,9 @@ pub enum ApiError {
     MalformedBody(String),
     /// Fields failed validation.
     Validation(Vec<FieldError>),
+    /// Order lines ask for more than is left: a `validation_failed` problem with one entry
+    /// per short line, naming its product and what is left.
+    Shortage(Vec<halles_store::hub::orders::ShortLine>),
     /// A rule refused the change (stable code from the store).
     Refused(Refusal),
     /// The idempotency key was used with another body.
@@ -57,7 +60,7 @@ impl ApiError {
             ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MalformedBody(_) | ApiError::InvalidCursor => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
+            ApiError::Validation(_) | ApiError::Shortage(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Refused(r) => match r.kind() {
@@ -80,7 +83,7 @@ impl ApiError {
             ApiError::InsufficientScope(_) => "insufficient_scope",
             ApiError::NotFound => "not_found",
             ApiError::MalformedBody(_) => "malformed_body",
-            ApiError::Validation(_) => "validation_failed",
+            ApiError::Validation(_) | ApiError::Shortage(_) => "validation_failed",
             ApiError::Refused(r) => r.code(),
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
@@ -117,6 +120,20 @@ impl ApiError {
                     field: f.field.clone(),
                     code: f.code.to_owned(),
                     message: i18n.t(&format!("err-{}", f.code)),
+                    product_name: None,
+                    left: None,
+                    unit: None,
+                })
+                .collect(),
+            ApiError::Shortage(lines) => lines
+                .iter()
+                .map(|l| FieldProblem {
+                    field: halles_store::hub::orders::line_field(l.product.id),
+                    code: "shortage".to_owned(),
+                    message: i18n.shortage(l),
+                    product_name: Some(l.product.name(lang).to_owned()),
+                    left: Some(l.left.plain()),
+                    unit: Some(l.product.unit.code().to_owned()),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -175,6 +192,7 @@ impl From<halles_store::StoreError> for ApiError {
             halles_store::StoreError::NotFound => ApiError::NotFound,
             halles_store::StoreError::Refused(r) => ApiError::Refused(r),
             halles_store::StoreError::Invalid(fields) => ApiError::Validation(fields),
+            halles_store::StoreError::Shortage(lines) => ApiError::Shortage(lines),
             halles_store::StoreError::Busy => {
                 ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "busy")
             }
@@ -256,6 +274,17 @@ pub struct FieldProblem {
     pub code: String,
     /// What to fix, in the caller's language.
     pub message: String,
+    /// For a `shortage` on an order line: the product's name in the caller's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// For a `shortage` on an order line: the quantity left to order, in the sale unit ("3",
+    /// "2.5"; "0" when nothing is left).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<String>,
+    /// For a `shortage` on an order line: the sale unit of `left` (`kg`, `each`, `bunch`,
+    /// `case`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// Every problem the API can answer, for its documentation: the API's own, then every

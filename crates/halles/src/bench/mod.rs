@@ -1,11 +1,13 @@
 //! Benchmarks that print figures: `halles bench orders`, `halles bench redemptions` and
-//! `halles bench logins`. Each runs the real server on a fresh database and drives it through
-//! HTTP.
+//! `halles bench logins` run the real server on a fresh database and drive it through HTTP;
+//! `halles bench export` times a large cycle's export as the export builds it.
 
+mod export;
 mod logins;
 mod orders;
 mod redemptions;
 
+pub use export::{ExportBench, export};
 pub use logins::{LoginsBench, logins};
 pub use orders::{OrdersBench, orders};
 pub use redemptions::{RedemptionsBench, redemptions};

@@ -231,7 +231,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
         let ordered = totals
             .by_product
             .iter()
-            .find(|t| t.product == g.product.id)
+            .find(|t| t.product.id == g.product.id)
             .map(|t| t.quantity.0)
             .unwrap_or(0);
         let offered = g.quantity.map(|q| q.0).unwrap_or(0);

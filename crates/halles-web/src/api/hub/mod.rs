@@ -12,8 +12,6 @@ pub mod standing;
 use crate::AppState;
 use crate::api::problem::{ApiError, qty_field};
 use halles_core::quantity::Qty;
-use halles_core::validation::FieldError;
-use halles_store::StoreError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -44,17 +42,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             standing::create_standing
         ))
         .routes(routes!(standing::change_standing))
-}
-
-/// Maps store refusals of this module to problems with their field.
-fn refusal(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Shortage(p) => ApiError::Validation(vec![FieldError {
-            field: format!("lines[product_id={p}]"),
-            code: "shortage",
-        }]),
-        other => other.into(),
-    }
 }
 
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {

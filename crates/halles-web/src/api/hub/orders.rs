@@ -1,6 +1,6 @@
 //! Orders: placing, reading, changing and cancelling them.
 
-use super::{qty, refusal};
+use super::qty;
 use crate::AppState;
 use crate::api::auth::{ApiAccess, OrdersRead, OrdersWrite};
 use crate::api::json::ApiJson;
@@ -33,17 +33,20 @@ pub struct ApiLine {
     pub producer_id: i64,
 }
 
-/// An order line as stored: what the buyer ordered, at which price, from whom.
+/// An order line as stored: what the buyer ordered, at which price, from whom. The product's
+/// names, unit, price and tax class are those of the day it was ordered.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiOrderLine {
     /// The product.
     pub product_id: i64,
-    /// Its French name.
+    /// Its French name when ordered.
     pub name_fr: String,
-    /// Its English name (empty when it has none).
+    /// Its English name when ordered (empty when it had none).
     pub name_en: String,
-    /// Its sale unit: `kg`, `each`, `bunch` or `case`.
+    /// Its sale unit when ordered: `kg`, `each`, `bunch` or `case`.
     pub unit: String,
+    /// What a unit held when ordered ("sac de 10 lb"), empty when the product said nothing.
+    pub unit_detail: String,
     /// Quantity in the sale unit ("3", "2.5").
     pub quantity: String,
     /// The buyer's unit price in cents.
@@ -137,16 +140,17 @@ impl From<Order> for ApiOrder {
                 .lines
                 .iter()
                 .map(|l| ApiOrderLine {
-                    product_id: l.product.0,
-                    name_fr: l.name_fr.clone(),
-                    name_en: l.name_en.clone(),
-                    unit: l.unit.code().into(),
+                    product_id: l.product.id.0,
+                    name_fr: l.product.name_fr.clone(),
+                    name_en: l.product.name_en.clone(),
+                    unit: l.product.unit.code().into(),
+                    unit_detail: l.product.unit_detail.clone(),
                     quantity: l.quantity.plain(),
                     unit_price_cents: l.unit_price.0,
                     line_total_cents: l.total().0,
                     tax_class: l.tax_class.code().into(),
-                    producer_id: l.producer.0,
-                    producer_name: l.producer_name.clone(),
+                    producer_id: l.product.producer.0,
+                    producer_name: l.product.producer_name.clone(),
                 })
                 .collect(),
             buyer_name: o.buyer_name,
@@ -232,7 +236,7 @@ pub async fn place_order(
                 .ok_or(ApiError::Internal)?;
             return order_again(&state, &hs, seen).await;
         }
-        (Err(e), _) => return Err(refusal(e)),
+        (Err(e), _) => return Err(e.into()),
     };
     let order = state.store.order(&hs, placed.order).await?;
     Ok((placed_status(placed.added), Json(ApiOrder::from(order))).into_response())
@@ -354,7 +358,7 @@ pub async fn update_order(
         .store
         .update_order(&hs, before.id, &input)
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     Ok(Json(state.store.order(&hs, before.id).await?.into()))
 }
 

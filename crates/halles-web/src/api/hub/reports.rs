@@ -6,7 +6,7 @@ use crate::api::auth::{ApiAccess, CyclesWrite, OrdersRead};
 use crate::api::hub::cycles::ApiCycle;
 use crate::api::problem::{ApiError, Problem, caller_lang};
 use crate::i18n::I18n;
-use crate::pages::hub::exports::{CycleList, cycle_table};
+use crate::pages::hub::exports::{CycleList, cycle_lists, cycle_table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -90,12 +90,12 @@ pub struct ApiTotals {
 impl From<ProductTotal> for ApiProductTotal {
     fn from(t: ProductTotal) -> Self {
         ApiProductTotal {
-            product_id: t.product.0,
-            name_fr: t.name_fr,
-            name_en: t.name_en,
-            unit: t.unit.code().into(),
-            producer_id: t.producer.0,
-            producer_name: t.producer_name,
+            product_id: t.product.id.0,
+            name_fr: t.product.name_fr,
+            name_en: t.product.name_en,
+            unit: t.product.unit.code().into(),
+            producer_id: t.product.producer.0,
+            producer_name: t.product.producer_name,
             quantity: t.quantity.plain(),
             producer_amount_cents: t.producer_amount.0,
             buyer_amount_cents: t.buyer_amount.0,
@@ -196,11 +196,7 @@ pub async fn export(
     let i18n = I18n::new(caller_lang(&headers));
     let hs = state.store.own_hub(&a.scope).await?;
     let cycle = state.store.cycle(&hs, CycleId(id)).await?;
-    let orders = state
-        .store
-        .cycle_orders(&hs, cycle.id, &Default::default())
-        .await?;
-    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
+    let (orders, totals) = cycle_lists(&state.store, &hs, &cycle).await?;
     let table = cycle_table(&i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&i18n, &cycle);
     let xlsx = matches!(q.format, ExportFormat::Xlsx);

@@ -5,8 +5,10 @@
 
 use crate::i18n::I18n;
 use halles_docs::Table;
+use halles_store::hub::HubScope;
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::{CycleTotals, Order};
+use halles_store::{Store, StoreResult};
 use serde::Deserialize;
 
 /// A list of a cycle that downloads.
@@ -73,6 +75,20 @@ fn location_name(cycle: &Cycle, o: &Order) -> String {
         .unwrap_or_default()
 }
 
+/// What every list of a cycle is built from: its orders (every status) with their lines, read
+/// once, and the totals of the placed ones computed from that one load.
+pub async fn cycle_lists(
+    store: &Store,
+    hs: &HubScope,
+    cycle: &Cycle,
+) -> StoreResult<(Vec<Order>, CycleTotals)> {
+    let orders = store
+        .cycle_orders(hs, cycle.id, &Default::default())
+        .await?;
+    let totals = CycleTotals::of(cycle, &orders);
+    Ok((orders, totals))
+}
+
 /// The table of one list of a cycle, from its orders (every status) and its totals.
 pub fn cycle_table(
     i18n: &I18n,
@@ -135,9 +151,9 @@ pub fn cycle_table(
                         label("order-status", o.status.code()),
                         location_name(cycle, o),
                         l.name(i18n.lang).to_owned(),
-                        l.producer_name.clone(),
+                        l.product.producer_name.clone(),
                         l.quantity.plain(),
-                        label("unit-short", l.unit.code()),
+                        label("unit-short", l.product.unit.code()),
                         l.unit_price.plain(),
                         l.total().plain(),
                         label("tax", l.tax_class.code()),
@@ -161,9 +177,9 @@ pub fn cycle_table(
             for p in &totals.by_product {
                 t.push(vec![
                     p.name(i18n.lang).to_owned(),
-                    p.producer_name.clone(),
+                    p.product.producer_name.clone(),
                     p.quantity.plain(),
-                    label("unit-short", p.unit.code()),
+                    label("unit-short", p.product.unit.code()),
                     p.producer_amount.plain(),
                     p.buyer_amount.plain(),
                 ]);
@@ -227,11 +243,7 @@ pub async fn download(
     })?;
     let hs = super::own_hub(&state, &m).await?;
     let cycle = state.store.cycle(&hs, halles_core::CycleId(id)).await?;
-    let orders = state
-        .store
-        .cycle_orders(&hs, cycle.id, &Default::default())
-        .await?;
-    let totals = state.store.cycle_totals(&hs, cycle.id).await?;
+    let (orders, totals) = cycle_lists(&state.store, &hs, &cycle).await?;
     let table = cycle_table(&m.ctx.i18n, list, &cycle, &orders, &totals);
     let (sheet, name) = list.file_name(&m.ctx.i18n, &cycle);
     crate::pages::download(&m.ctx, table, &q.format, &sheet, &name)

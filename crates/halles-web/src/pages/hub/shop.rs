@@ -20,7 +20,7 @@ use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::hub::HubScope;
 use halles_store::hub::cycles::Cycle;
-use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement};
+use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement, line_of_field};
 use halles_store::{StoreError, TenantScope};
 use std::collections::HashMap;
 
@@ -255,7 +255,7 @@ async fn catalog_page(
     let buyer_scope = TenantScope::checked(t.buyer, m.scope.actor);
     if let Some(id) = t.editing {
         let o = state.store.order(&t.hs, id).await?;
-        prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
+        prefill = o.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
     } else if q.reorder == "last"
         && let Some(o) = state
             .store
@@ -264,7 +264,7 @@ async fn catalog_page(
             .into_iter()
             .find(|o| o.hub == t.hs.hub() && o.status == OrderStatus::Placed)
     {
-        prefill = o.lines.iter().map(|l| (l.product, l.quantity)).collect();
+        prefill = o.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
     }
     let ordered = state
         .store
@@ -500,8 +500,27 @@ async fn submit(
             };
             Ok(see_other(&to, [f, k]))
         }
-        Err(StoreError::Shortage(p)) => {
-            let errors = FormErrors::one(&format!("qty_{p}"), "err-shortage", &m.ctx.i18n);
+        Err(StoreError::Shortage(short)) => {
+            // Every short product, with what is left, beside its quantity.
+            let items = short
+                .iter()
+                .map(|l| (format!("qty_{}", l.product.id), m.ctx.i18n.shortage(l)))
+                .collect();
+            let errors = FormErrors { items };
+            catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
+        }
+        Err(StoreError::Invalid(fields)) => {
+            // Lines refused as such (not offered, not whole) go beside their quantity.
+            let fields: Vec<_> = fields
+                .into_iter()
+                .map(|mut f| {
+                    if let Some(p) = line_of_field(&f.field) {
+                        f.field = format!("qty_{p}");
+                    }
+                    f
+                })
+                .collect();
+            let errors = FormErrors::from_fields(&fields, &m.ctx.i18n);
             catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
         }
         Err(StoreError::Refused(code)) => {

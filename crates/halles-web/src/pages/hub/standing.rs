@@ -117,7 +117,7 @@ pub async fn repeat(
         lines: order
             .lines
             .iter()
-            .map(|l| (l.product, l.quantity))
+            .map(|l| (l.product.id, l.quantity))
             .collect(),
     };
     match state.store.create_standing_order(&hs, &input).await {
