@@ -1,12 +1,17 @@
 //! The food hub: products and prices (`catalog`), order cycles and availability (`cycles`),
-//! orders (`orders`) and standing orders (`standing`). A hub's rows are reached through a
+//! orders (`orders`) and standing orders (`standing`); a cycle's pickup points and zones one by
+//! one (`locations`), ending partner links (`partners`), checking and changing price rules
+//! (`prices`). A hub's rows are reached through a
 //! [`HubScope`] (`scope`), the proof that the acting organization acts for that hub.
 //! Fulfilment and billing join as sibling modules of this folder (`hub::fulfilment`,
 //! `hub::billing`).
 
 pub mod catalog;
 pub mod cycles;
+pub mod locations;
 pub mod orders;
+pub mod partners;
+pub mod prices;
 mod scope;
 pub mod standing;
 
