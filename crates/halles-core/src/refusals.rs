@@ -204,6 +204,8 @@ refusals! {
     PinRequired = "pin_required", Rule;
     /// This PIN is not the right one.
     PinWrong = "pin_wrong", Rule;
+    /// This producer takes part in a cycle that is not closed yet.
+    ProducerInOpenCycle = "producer_in_open_cycle", Rule;
     /// This producer does not take part in this cycle.
     ProducerNotInCycle = "producer_not_in_cycle", Rule;
     /// This producer does not work with your hub.

@@ -15,6 +15,7 @@ use halles_core::{CycleId, ManualClock, OrgId, ProductId};
 use halles_store::hub::catalog::ProductInput;
 use halles_store::hub::cycles::{CycleInput, LocationInput};
 use halles_store::hub::orders::{CycleTotals, OrderFilter, OrderInput, line_field};
+use halles_store::hub::standing::StandingChange;
 use halles_store::hub::{HubRole, HubScope};
 use halles_store::{Store, StoreError};
 use jiff::SignedDuration;
@@ -481,6 +482,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
                     po_number: "BC-REC".into(),
                     note: String::new(),
                     lines: vec![(w.carrots, Qty::units(10)), (w.cheese, Qty::units(5))],
+                    starts_at: None,
                 },
             )
             .await
@@ -495,7 +497,11 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         );
         assert!(matches!(
             store
-                .change_standing_order(&scope(w.bistro), id, true)
+                .change_standing_order(
+                    &scope(w.bistro),
+                    id,
+                    StandingChange::Stop { take_back: false }
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -534,7 +540,7 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
 
         // Skip next week, then stop.
         store
-            .change_standing_order(&scope(w.daycare), id, false)
+            .change_standing_order(&scope(w.daycare), id, StandingChange::Skip)
             .await
             .unwrap();
         let next = store
@@ -552,7 +558,11 @@ async fn a_standing_order_becomes_an_order_once_per_cycle_with_what_is_available
         assert!(!listed[0].skip_next, "the skip was used");
         assert_eq!(listed[0].runs.len(), 2);
         store
-            .change_standing_order(&scope(w.daycare), id, true)
+            .change_standing_order(
+                &scope(w.daycare),
+                id,
+                StandingChange::Stop { take_back: false },
+            )
             .await
             .unwrap();
         assert!(!store.standing_orders(&scope(w.daycare)).await.unwrap()[0].active);
@@ -843,6 +853,7 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
                 po_number: String::new(),
                 note: String::new(),
                 lines,
+                starts_at: None,
             }
         };
         let outsider = support::org(&store, OrgKind::Producer, "Ferme hors pôle").await;
@@ -1363,6 +1374,168 @@ async fn a_checkout_with_several_short_lines_names_each_with_what_is_left_and_re
         );
         let o = store.order(&daycare, id).await.unwrap();
         assert_eq!(o.lines.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stopped_standing_order_takes_back_only_what_it_placed_before_the_cut_off() {
+    use halles_store::hub::standing::StandingInput;
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let hub = hs(&store, w.hub, w.hub).await;
+        for (farm, product, qty, price) in [
+            (w.farm_a, w.carrots, 50, 300),
+            (w.farm_a, w.jam, 10, 500),
+            (w.farm_b, w.cheese, 10, 900),
+        ] {
+            store
+                .save_availability(
+                    &hs(&store, farm, w.hub).await,
+                    w.cycle,
+                    farm,
+                    &[(product, Some((Qty::units(qty), Cents(price))))],
+                )
+                .await
+                .unwrap();
+        }
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let input = |buyer, starts: Option<&str>| StandingInput {
+            buyer,
+            every_weeks: 1,
+            until: at("2027-02-28T00:00:00Z"),
+            location_name: "Entrepôt".into(),
+            po_number: String::new(),
+            note: String::new(),
+            lines: vec![(w.carrots, Qty::units(10)), (w.cheese, Qty::units(4))],
+            starts_at: starts.map(at),
+        };
+        let id = store
+            .create_standing_order(&daycare, &input(w.daycare, None))
+            .await
+            .unwrap();
+        // One paused, one starting after this cycle's cut-off: neither runs now.
+        let paused = store
+            .create_standing_order(&daycare, &input(w.daycare, None))
+            .await
+            .unwrap();
+        store
+            .change_standing_order(&scope(w.daycare), paused, StandingChange::Pause)
+            .await
+            .unwrap();
+        let later = store
+            .create_standing_order(&daycare, &input(w.daycare, Some("2026-12-05T05:00:00Z")))
+            .await
+            .unwrap();
+        let bistro = store
+            .create_standing_order(&hs(&store, w.bistro, w.hub).await, &input(w.bistro, None))
+            .await
+            .unwrap();
+        clock.set(at("2026-11-30T13:00:01Z"));
+        store.advance_cycles().await.unwrap();
+        let reports = store.run_standing_orders(&hub, w.cycle).await.unwrap();
+        let mut ran: Vec<_> = reports.iter().map(|r| r.standing).collect();
+        ran.sort();
+        assert_eq!(
+            ran,
+            vec![id, bistro],
+            "the paused one and the later one did not run"
+        );
+        let run_of = |s| {
+            reports
+                .iter()
+                .find(|r| r.standing == s)
+                .unwrap()
+                .run
+                .order
+                .unwrap()
+        };
+        let (order, bistro_order) = (run_of(id), run_of(bistro));
+        // The buyer adds carrots and jam by hand to the same order.
+        let typed = OrderInput {
+            buyer: w.daycare,
+            location: Some(pickup(&store, &w).await),
+            po_number: String::new(),
+            note: String::new(),
+            lines: vec![(w.carrots, Qty::units(2)), (w.jam, Qty::units(1))],
+        };
+        assert_eq!(
+            store.place_order(&daycare, w.cycle, &typed).await.unwrap(),
+            order
+        );
+        let placed = store.placed_this_week(&scope(w.daycare), id).await.unwrap();
+        assert_eq!(placed.len(), 1);
+        assert_eq!(
+            placed[0].lines,
+            vec![(w.carrots, Qty::units(10)), (w.cheese, Qty::units(4))]
+        );
+        let taken = store
+            .change_standing_order(
+                &scope(w.daycare),
+                id,
+                StandingChange::Stop { take_back: true },
+            )
+            .await
+            .unwrap();
+        assert_eq!(taken, placed);
+        let after = store.order(&daycare, order).await.unwrap();
+        let lines: Vec<_> = after
+            .lines
+            .iter()
+            .map(|l| (l.product.id, l.quantity))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![(w.carrots, Qty::units(2)), (w.jam, Qty::units(1))],
+            "what the buyer typed stays"
+        );
+        let grid = store
+            .availability_grid(&hs(&store, w.farm_b, w.hub).await, w.cycle, w.farm_b)
+            .await
+            .unwrap();
+        assert_eq!(
+            grid[0].reserved,
+            Qty::units(4),
+            "the daycare's 4 cheeses went back on offer, the bistro's stay reserved"
+        );
+        let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
+        assert!(!listed.iter().find(|s| s.id == id).unwrap().active);
+
+        store
+            .change_standing_order(&scope(w.daycare), paused, StandingChange::Resume)
+            .await
+            .unwrap();
+        let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
+        assert!(!listed.iter().find(|s| s.id == paused).unwrap().paused);
+        assert!(
+            listed.iter().find(|s| s.id == later).unwrap().starts_at == at("2026-12-05T05:00:00Z")
+        );
+
+        // After the cut-off, stopping takes nothing back.
+        clock.set(at("2026-12-03T22:00:01Z"));
+        assert!(
+            store
+                .change_standing_order(
+                    &scope(w.bistro),
+                    bistro,
+                    StandingChange::Stop { take_back: true },
+                )
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let kept = store
+            .order(&hs(&store, w.bistro, w.hub).await, bistro_order)
+            .await
+            .unwrap();
+        assert_eq!(kept.lines.len(), 2, "the bistro's order is as it was");
+        // A stopped standing order cannot be paused again.
+        assert!(matches!(
+            store
+                .change_standing_order(&scope(w.daycare), id, StandingChange::Pause)
+                .await,
+            Err(StoreError::Refused(Refusal::StatusChangeNotAllowed))
+        ));
     })
     .await;
 }

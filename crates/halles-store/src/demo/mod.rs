@@ -1055,6 +1055,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                     po_number: "BC-HEBDO".into(),
                     note: "Commande de la semaine pour les dîners".into(),
                     lines,
+                    starts_at: None,
                 },
             )
             .await?;

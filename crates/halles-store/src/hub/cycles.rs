@@ -466,6 +466,7 @@ impl Store {
         rule: &PriceRule,
     ) -> StoreResult<PriceRuleId> {
         let scope = hs.own()?.tenant();
+        self.check_price_rule(hs, rule).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(

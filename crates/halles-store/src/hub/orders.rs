@@ -685,15 +685,7 @@ impl Store {
         buyer: OrgId,
         location: Option<LocationId>,
     ) -> StoreResult<Option<OpenOrder>> {
-        if self.backend() == crate::db::Backend::Postgres {
-            sqlx::query(
-                "SELECT 1 AS one FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2 FOR UPDATE",
-            )
-            .bind(hub.0)
-            .bind(buyer.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        }
+        self.lock_buyer_link(tx, hub, buyer).await?;
         let open: Option<OpenOrderRow> = sqlx::query_as(
             "SELECT id, po_number, note FROM orders WHERE organization_id = $1 AND cycle_id = $2 \
              AND buyer_id = $3 AND status = 'placed' \

@@ -134,3 +134,26 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Locks a buyer's link to a hub for a transaction that changes the buyer's orders (on
+    /// PostgreSQL; SQLite has a single writer), so two such transactions of one buyer at one
+    /// hub run one after the other.
+    pub(crate) async fn lock_buyer_link(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        buyer: OrgId,
+    ) -> StoreResult<()> {
+        if self.backend() == crate::db::Backend::Postgres {
+            sqlx::query(
+                "SELECT 1 AS one FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2 FOR UPDATE",
+            )
+            .bind(hub.0)
+            .bind(buyer.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+}

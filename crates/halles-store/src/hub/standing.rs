@@ -35,6 +35,9 @@ pub struct StandingInput {
     pub note: String,
     /// Products and quantities.
     pub lines: Vec<(ProductId, Qty)>,
+    /// The first day it may run (a cycle whose cut-off is on or after it); none: at once.
+    #[serde(default)]
+    pub starts_at: Option<Timestamp>,
 }
 
 /// A standing order.
@@ -55,6 +58,8 @@ pub struct StandingOrder {
     pub starts_at: Timestamp,
     /// The next due cycle is skipped.
     pub skip_next: bool,
+    /// Paused: no cycle runs it until it is resumed.
+    pub paused: bool,
     /// Still running.
     pub active: bool,
     /// Its runs, newest first.
@@ -72,8 +77,48 @@ pub struct Run {
     pub outcome: String,
     /// Products short: id, wanted, got.
     pub shortages: Vec<(ProductId, Qty, Qty)>,
+    /// What it put in the order (kept so that stopping can take it back out).
+    #[serde(skip)]
+    pub placed: Vec<(ProductId, Qty)>,
     /// When.
     pub at: Timestamp,
+}
+
+/// A change to a standing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandingChange {
+    /// Skip the next due cycle.
+    Skip,
+    /// No cycle runs it until it is resumed.
+    Pause,
+    /// Runs again from the next cycle that opens.
+    Resume,
+    /// Stops for good; with `take_back`, what it placed this week leaves the open order.
+    Stop {
+        /// Take what it placed back out of orders still open to changes.
+        take_back: bool,
+    },
+}
+
+/// What a standing order placed in one order still open to changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlacedThisWeek {
+    /// The cycle.
+    pub cycle: CycleId,
+    /// The order.
+    pub order: OrderId,
+    /// Products and the quantities it placed that the order still holds.
+    pub lines: Vec<(ProductId, Qty)>,
+}
+
+/// A `standing_order_placed` row with its order line's quantity.
+#[derive(FromRow)]
+struct PlacedRow {
+    cycle_id: i64,
+    order_id: i64,
+    product_id: i64,
+    quantity: i64,
+    line_quantity: i64,
 }
 
 /// A run that just happened, to report to the buyer.
@@ -105,7 +150,7 @@ fn parse_lines(s: &str) -> Vec<(ProductId, Qty)> {
 const COLUMNS: &str = "s.id, s.organization_id, h.name AS hub_name, \
                        (SELECT b.name FROM organizations b WHERE b.id = s.buyer_id) AS buyer_name, \
                        s.buyer_id, s.every_weeks, s.starts_at, \
-                       s.until_at, s.location_name, s.po_number, s.note, s.lines, s.skip_next, s.active";
+                       s.until_at, s.location_name, s.po_number, s.note, s.lines, s.skip_next, s.paused, s.active";
 
 /// A `standing_orders` row ([`COLUMNS`]).
 #[derive(FromRow)]
@@ -123,6 +168,7 @@ struct StandingRow {
     note: String,
     lines: String,
     skip_next: Flag,
+    paused: Flag,
     active: Flag,
 }
 
@@ -152,9 +198,11 @@ impl Store {
                 po_number: r.po_number,
                 note: r.note,
                 lines: parse_lines(&r.lines),
+                starts_at: Some(instant(r.starts_at)?),
             },
             starts_at: instant(r.starts_at)?,
             skip_next: r.skip_next.into(),
+            paused: r.paused.into(),
             active: r.active.into(),
             runs: Vec::new(),
         })
@@ -213,20 +261,25 @@ impl Store {
         if s.until <= now {
             return Err(StoreError::Refused(Refusal::UntilInPast));
         }
+        let starts_at = s.starts_at.unwrap_or(now);
+        if starts_at >= s.until {
+            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
+        }
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO standing_orders (organization_id, buyer_id, every_weeks, starts_at, until_at, location_name, \
-             po_number, note, lines, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4) RETURNING id",
+             po_number, note, lines, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(hub.0)
         .bind(s.buyer.0)
         .bind(s.every_weeks)
-        .bind(ms(now))
+        .bind(ms(starts_at))
         .bind(ms(s.until))
         .bind(s.location_name.trim())
         .bind(s.po_number.trim())
         .bind(s.note.trim())
         .bind(lines_json(&s.lines))
+        .bind(ms(now))
         .fetch_one(&mut *tx)
         .await?;
         audit::record(
@@ -279,6 +332,7 @@ impl Store {
                             .into_iter()
                             .map(|(p, w, g)| (ProductId(p), Qty(w), Qty(g)))
                             .collect(),
+                        placed: Vec::new(),
                         at: instant(r.created_at)?,
                     })
                 })
@@ -288,46 +342,253 @@ impl Store {
         Ok(out)
     }
 
-    /// Skips the next due cycle, or stops the standing order for good.
+    /// Skips the next due cycle, pauses or resumes the standing order, or stops it for good.
+    /// Stopping with `take_back` also takes what its runs placed out of orders still open to
+    /// changes (cycle open, before its cut-off), and answers what was taken back; the buyer's
+    /// own quantities stay, an order left empty is cancelled.
     pub async fn change_standing_order(
         &self,
         scope: &TenantScope,
         id: StandingOrderId,
-        stop: bool,
-    ) -> StoreResult<()> {
+        change: StandingChange,
+    ) -> StoreResult<Vec<PlacedThisWeek>> {
         let now = self.now();
-        let mut tx = self.write_tx().await?;
-        let sql = if stop {
-            "UPDATE standing_orders SET active = $1 WHERE id = $2 AND (buyer_id = $3 OR organization_id = $3)"
-        } else {
-            "UPDATE standing_orders SET skip_next = $1 WHERE id = $2 AND (buyer_id = $3 OR organization_id = $3)"
+        let (hub, buyer): (i64, i64) = sqlx::query_as(
+            "SELECT organization_id, buyer_id FROM standing_orders WHERE id = $1 \
+             AND (buyer_id = $2 OR organization_id = $2)",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let (hub, buyer) = (OrgId(hub), OrgId(buyer));
+        let (column, value, action) = match change {
+            StandingChange::Skip => ("skip_next", true, Action::Update),
+            StandingChange::Pause => ("paused", true, Action::Update),
+            StandingChange::Resume => ("paused", false, Action::Update),
+            StandingChange::Stop { .. } => ("active", false, Action::Delete),
         };
-        let n = sqlx::query(sql)
-            .bind(!stop)
-            .bind(id.0)
-            .bind(scope.org.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let mut tx = self.write_tx().await?;
+        let taken = match change {
+            StandingChange::Stop { take_back: true } => {
+                self.take_back_placed(&mut tx, scope, hub, buyer, id, now)
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        // Only a running standing order changes; a stopped one stays as it is.
+        let n = sqlx::query(&format!(
+            "UPDATE standing_orders SET {column} = $1 WHERE organization_id = $2 AND id = $3 AND active = $4"
+        ))
+        .bind(value)
+        .bind(hub.0)
+        .bind(id.0)
+        .bind(true)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
+        let taken_json: Vec<_> = taken
+            .iter()
+            .map(|t| json!({"order": t.order, "lines": t.lines}))
+            .collect();
         audit::record(
             &mut tx,
             Change {
-                org: Some(scope.org),
+                org: Some(hub),
                 actor: scope.actor,
-                action: if stop { Action::Delete } else { Action::Update },
+                action,
                 entity: "standing_order",
                 entity_id: id.to_string(),
                 before: None,
-                after: Some(json!({ if stop { "active" } else { "skip_next" }: !stop })),
+                after: Some(json!({ column: value, "taken_back": taken_json })),
             },
             now,
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(taken)
+    }
+
+    /// What a standing order placed in orders still open to changes (their cycle open and
+    /// before its cut-off, the order not cancelled), as much of it as the lines still hold:
+    /// what stopping it with `take_back` would take out.
+    pub async fn placed_this_week(
+        &self,
+        scope: &TenantScope,
+        id: StandingOrderId,
+    ) -> StoreResult<Vec<PlacedThisWeek>> {
+        let hub: i64 = sqlx::query_scalar(
+            "SELECT organization_id FROM standing_orders WHERE id = $1 AND (buyer_id = $2 OR organization_id = $2)",
+        )
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut conn = self.pool.acquire().await?;
+        self.placed_rows(&mut conn, OrgId(hub), id).await
+    }
+
+    /// The placed rows of [`Store::placed_this_week`], read on `conn` (a write transaction's
+    /// own when taking them back).
+    async fn placed_rows(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        id: StandingOrderId,
+    ) -> StoreResult<Vec<PlacedThisWeek>> {
+        let rows: Vec<PlacedRow> = sqlx::query_as(
+            "SELECT sp.cycle_id, sp.order_id, sp.product_id, sp.quantity, l.quantity AS line_quantity \
+             FROM standing_order_placed sp \
+             JOIN order_cycles c ON c.organization_id = sp.organization_id AND c.id = sp.cycle_id \
+             JOIN orders o ON o.organization_id = sp.organization_id AND o.id = sp.order_id \
+             JOIN order_lines l ON l.organization_id = sp.organization_id AND l.order_id = sp.order_id \
+                  AND l.product_id = sp.product_id \
+             WHERE sp.organization_id = $1 AND sp.standing_order_id = $2 AND c.status = 'open' \
+             AND c.closes_at > $3 AND o.status = 'placed' ORDER BY sp.order_id, sp.product_id",
+        )
+        .bind(hub.0)
+        .bind(id.0)
+        .bind(ms(self.now()))
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out: Vec<PlacedThisWeek> = Vec::new();
+        for r in rows {
+            let line = (
+                ProductId(r.product_id),
+                Qty(r.quantity.min(r.line_quantity)),
+            );
+            match out.last_mut() {
+                Some(last) if last.order.0 == r.order_id => last.lines.push(line),
+                _ => out.push(PlacedThisWeek {
+                    cycle: CycleId(r.cycle_id),
+                    order: OrderId(r.order_id),
+                    lines: vec![line],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Takes what a standing order placed back out of orders still open to changes, in the
+    /// caller's transaction: each line loses at most what the run put in it, the quantities go
+    /// back to availability, an order left without lines is cancelled.
+    async fn take_back_placed(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        scope: &TenantScope,
+        hub: OrgId,
+        buyer: OrgId,
+        id: StandingOrderId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<PlacedThisWeek>> {
+        // The buyer's checkouts take this lock too, so they cannot change the order meanwhile.
+        self.lock_buyer_link(tx, hub, buyer).await?;
+        let mut taken = Vec::new();
+        for placed in self.placed_rows(tx, hub, id).await? {
+            match self.lock_open_cycle(tx, hub, placed.cycle).await {
+                Err(StoreError::Refused(Refusal::CycleNotOpen)) => continue,
+                other => other?,
+            }
+            for (product, q) in &placed.lines {
+                // The line goes when the run placed all of it, else it keeps what the buyer added.
+                sqlx::query(
+                    "DELETE FROM order_lines WHERE organization_id = $1 AND order_id = $2 \
+                     AND product_id = $3 AND quantity <= $4",
+                )
+                .bind(hub.0)
+                .bind(placed.order.0)
+                .bind(product.0)
+                .bind(q.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE order_lines SET quantity = quantity - $1 WHERE organization_id = $2 \
+                     AND order_id = $3 AND product_id = $4 AND quantity > $1",
+                )
+                .bind(q.0)
+                .bind(hub.0)
+                .bind(placed.order.0)
+                .bind(product.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE availability SET remaining = remaining + $1 WHERE organization_id = $2 \
+                     AND cycle_id = $3 AND product_id = $4",
+                )
+                .bind(q.0)
+                .bind(hub.0)
+                .bind(placed.cycle.0)
+                .bind(product.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "DELETE FROM standing_order_placed WHERE organization_id = $1 AND standing_order_id = $2 \
+                 AND cycle_id = $3",
+            )
+            .bind(hub.0)
+            .bind(id.0)
+            .bind(placed.cycle.0)
+            .execute(&mut *tx)
+            .await?;
+            let emptied = sqlx::query(
+                "UPDATE orders SET status = 'cancelled', updated_at = $1 WHERE organization_id = $2 \
+                 AND id = $3 AND status = 'placed' AND NOT EXISTS (SELECT 1 FROM order_lines l \
+                 WHERE l.organization_id = $2 AND l.order_id = $3)",
+            )
+            .bind(ms(now))
+            .bind(hub.0)
+            .bind(placed.order.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !emptied {
+                sqlx::query(
+                    "UPDATE orders SET updated_at = $1 WHERE organization_id = $2 AND id = $3",
+                )
+                .bind(ms(now))
+                .bind(hub.0)
+                .bind(placed.order.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            audit::record(
+                &mut *tx,
+                Change {
+                    org: Some(hub),
+                    actor: scope.actor,
+                    action: Action::Update,
+                    entity: "order",
+                    entity_id: placed.order.to_string(),
+                    before: None,
+                    after: Some(json!({"standing_order": id, "taken_back": placed.lines, "cancelled": emptied})),
+                },
+                now,
+            )
+            .await?;
+            let event = if emptied {
+                crate::platform::events::Event::OrderCancelled {
+                    hub,
+                    buyer,
+                    order: placed.order,
+                }
+            } else {
+                crate::platform::events::Event::OrderChanged {
+                    hub,
+                    buyer,
+                    order: placed.order,
+                }
+            };
+            crate::platform::events::record(&mut *tx, event, now).await?;
+            taken.push(placed);
+        }
+        Ok(taken)
     }
 
     /// Turns the hub's due standing orders into orders for a cycle that just opened. Each
@@ -341,12 +602,14 @@ impl Store {
         let c = self.cycle_of(hub, cycle).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM standing_orders s JOIN organizations h ON h.id = s.organization_id \
-             WHERE s.organization_id = $1 AND s.active = $2 AND s.until_at >= $3 AND s.starts_at <= $4"
+             WHERE s.organization_id = $1 AND s.active = $2 AND s.until_at >= $3 AND s.starts_at <= $4 \
+             AND s.paused = $5"
         ))
         .bind(hub.0)
         .bind(true)
         .bind(ms(c.opens_at))
         .bind(ms(c.closes_at))
+        .bind(false)
         .fetch_all(&self.pool)
         .await?;
         let mut reports = Vec::new();
@@ -383,6 +646,7 @@ impl Store {
                     order: None,
                     outcome: "skipped".into(),
                     shortages: Vec::new(),
+                    placed: Vec::new(),
                     at: self.now(),
                 }
             } else {
@@ -410,6 +674,22 @@ impl Store {
             .bind(cycle.0)
             .execute(&mut *tx)
             .await?;
+            if let Some(order) = run.order {
+                for (p, q) in &run.placed {
+                    sqlx::query(
+                        "INSERT INTO standing_order_placed (organization_id, standing_order_id, cycle_id, \
+                         order_id, product_id, quantity) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(hub.0)
+                    .bind(s.id.0)
+                    .bind(cycle.0)
+                    .bind(order.0)
+                    .bind(p.0)
+                    .bind(q.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             let ran = crate::platform::events::Event::StandingOrderRan {
                 hub,
                 buyer: s.input.buyer,
@@ -448,6 +728,7 @@ impl Store {
                     order: None,
                     outcome: format!("failed:{}", Refusal::UnknownLocation),
                     shortages: Vec::new(),
+                    placed: Vec::new(),
                     at: self.now(),
                 });
             }
@@ -476,6 +757,7 @@ impl Store {
             .collect();
         let scope = HubScope::system(s.hub);
         let failed = |code: &str, shortages| Run {
+            placed: Vec::new(),
             cycle: c.id,
             order: None,
             outcome: format!("failed:{code}"),
@@ -500,6 +782,7 @@ impl Store {
                         order: Some(id),
                         outcome: "placed".into(),
                         shortages,
+                        placed: lines,
                         at: self.now(),
                     });
                 }
@@ -535,6 +818,7 @@ impl Store {
             order: None,
             outcome: "failed:nothing_available".into(),
             shortages,
+            placed: Vec::new(),
             at: self.now(),
         })
     }

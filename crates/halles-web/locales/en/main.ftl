@@ -1355,3 +1355,20 @@ mail-grid-reminder-body =
 # Issue 13: order-line snapshots, every short line named
 err-shortage-left = { $left } left: lower the quantity.
 err-shortage-none = None left: remove this product.
+# Issue 13: the hub API (partners) and standing orders paused, started later, stopped
+err-producer_in_open_cycle = This producer takes part in a cycle that is not closed yet: wait until it closes to stop working with them.
+standing-field-starts-on = Starting on
+standing-starts-hint = The first cycle whose cut-off falls on that day or later. Leave empty to start at once.
+standing-from = from { $date }
+standing-paused = paused
+standing-pause = Pause
+standing-resume = Resume
+flash-standing-paused = Standing order paused: no cycle will place it until it is resumed.
+flash-standing-resumed = Standing order resumed: it will be placed in the next cycle that opens.
+flash-standing-stopped-taken-back = Standing order stopped, and its lines of this week taken out of your order.
+standing-stop-title = Stop the standing order
+standing-stop-intro = This week, the standing order at { $hub } already put these products in your order, which can still be changed:
+standing-stop-question = Do you also want to take these quantities out of the order? Products you added yourself stay.
+standing-stop-take-back = Stop and take these lines out
+standing-stop-keep = Stop, keep this week's order
+standing-stop-cancel = Stop nothing

@@ -1355,3 +1355,20 @@ mail-grid-reminder-body =
 # Issue 13: order-line snapshots, every short line named
 err-shortage-left = Il reste { $left } : réduisez la quantité.
 err-shortage-none = Il n'en reste plus : retirez ce produit.
+# Issue 13: the hub API (partners) and standing orders paused, started later, stopped
+err-producer_in_open_cycle = Ce producteur participe à un cycle qui n'est pas encore fermé : attendez sa fermeture pour cesser de travailler avec lui.
+standing-field-starts-on = À partir du
+standing-starts-hint = Premier cycle dont la date limite tombe ce jour-là ou après. Laissez vide pour commencer tout de suite.
+standing-from = à partir du { $date }
+standing-paused = en pause
+standing-pause = Mettre en pause
+standing-resume = Reprendre
+flash-standing-paused = Commande récurrente en pause : aucun cycle ne la passera avant sa reprise.
+flash-standing-resumed = Commande récurrente reprise : elle sera passée au prochain cycle qui ouvre.
+flash-standing-stopped-taken-back = Commande récurrente arrêtée, et ses lignes de cette semaine retirées de votre commande.
+standing-stop-title = Arrêter la commande récurrente
+standing-stop-intro = Cette semaine, la commande récurrente chez { $hub } a déjà mis ces produits dans votre commande, qui peut encore être modifiée :
+standing-stop-question = Voulez-vous aussi retirer ces quantités de la commande ? Les produits que vous avez ajoutés vous-même restent.
+standing-stop-take-back = Arrêter et retirer ces lignes
+standing-stop-keep = Arrêter, garder la commande de cette semaine
+standing-stop-cancel = Ne rien arrêter

@@ -93,3 +93,21 @@ pub fn day_or_instant() -> Schema {
         .build()
         .into()
 }
+
+/// A buyer type: the price list a buyer orders at.
+pub fn buyer_type() -> Object {
+    codes(
+        halles_core::pricing::BuyerType::ALL
+            .iter()
+            .map(|c| c.code()),
+    )
+}
+
+/// A buyer type, or `null` for a price rule that applies to every buyer type.
+pub fn buyer_type_or_null() -> Schema {
+    AnyOfBuilder::new()
+        .item(buyer_type())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}

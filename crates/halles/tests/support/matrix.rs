@@ -84,6 +84,16 @@ impl Row {
             ok_status,
         }
     }
+
+    /// A `DELETE` row.
+    pub const fn delete(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
+        Row {
+            method: "DELETE",
+            path,
+            allowed,
+            ok_status,
+        }
+    }
 }
 
 /// The tenants and people a matrix run uses.
@@ -286,6 +296,7 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) -> Vec<Row> {
                     let mut req = match row.method {
                         "GET" => http.get(app.at(&path)),
                         "PUT" => http.put(app.at(&path)).json(&serde_json::json!({})),
+                        "DELETE" => http.delete(app.at(&path)),
                         _ => http.post(app.at(&path)).json(&serde_json::json!({})),
                     };
                     if let Some(t) = token {
@@ -604,6 +615,77 @@ pub mod api_rows {
             Allowed::token(Scope::CyclesWrite),
             404,
         ),
+        // The hub API (issue 13): pickup points, price rules, partners (`hub_api.rs`).
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/locations",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/locations",
+            Allowed::token(Scope::CyclesWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/locations/{foreign}",
+            Allowed::token(Scope::CyclesWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/price-rules",
+            Allowed::token(Scope::CatalogRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/price-rules",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/price-rules/{foreign}",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::delete(
+            "/api/v1/organizations/{org}/price-rules/{foreign}",
+            Allowed::token(Scope::CatalogWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producers",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producers",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::delete(
+            "/api/v1/organizations/{org}/producers/{foreign}",
+            Allowed::token(Scope::OrgWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/buyers",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/buyers",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/buyers/{foreign}",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::delete(
+            "/api/v1/organizations/{org}/buyers/{foreign}",
+            Allowed::token(Scope::OrgWrite),
+            404,
+        ),
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).
@@ -652,6 +734,11 @@ pub mod api_rows {
             "/api/v1/organizations/{org}/standing-orders/{foreign}/skip",
             Allowed::token(Scope::OrdersWrite),
             404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/standing-orders/{foreign}/stop",
+            Allowed::token(Scope::OrdersWrite),
+            400,
         ),
     ];
 

@@ -1,10 +1,14 @@
-//! The food hub's API: products, order cycles, availability, catalogs, orders, standing orders.
+//! The food hub's API: products, order cycles and their pickup points, availability, catalogs,
+//! orders, standing orders, price rules and partners.
 //! Quantities are decimal strings in the product's sale unit ("2.5"); money is integer cents.
 //! Each concept has its module; this one holds what they share and the domain's router.
 
 pub mod availability;
 pub mod cycles;
+pub mod locations;
 pub mod orders;
+pub mod partners;
+pub mod prices;
 pub mod products;
 pub mod reports;
 pub mod standing;
@@ -42,6 +46,18 @@ pub fn router() -> OpenApiRouter<AppState> {
             standing::create_standing
         ))
         .routes(routes!(standing::change_standing))
+        .routes(routes!(standing::stop_standing))
+        .routes(routes!(locations::locations, locations::add_location))
+        .routes(routes!(locations::change_location))
+        .routes(routes!(prices::price_rules, prices::add_price_rule))
+        .routes(routes!(
+            prices::change_price_rule,
+            prices::delete_price_rule
+        ))
+        .routes(routes!(partners::producers, partners::link_producer))
+        .routes(routes!(partners::unlink_producer))
+        .routes(routes!(partners::buyers, partners::link_buyer))
+        .routes(routes!(partners::change_buyer, partners::unlink_buyer))
 }
 
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {

@@ -10,7 +10,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use halles_core::{OrgId, ProductId};
+use halles_core::{OrgId, ProductId, StandingOrderId};
+use halles_store::TenantScope;
+use halles_store::hub::standing::{PlacedThisWeek, StandingChange, StandingOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -24,6 +26,13 @@ pub fn end_of_day(s: &str) -> Option<jiff::Timestamp> {
     d.at(23, 59, 59, 0).to_zoned(tz).ok().map(|z| z.timestamp())
 }
 
+/// The start of a day given as `YYYY-MM-DD`, Montréal time.
+pub fn start_of_day(s: &str) -> Option<jiff::Timestamp> {
+    let d: jiff::civil::Date = s.trim().parse().ok()?;
+    let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).ok()?;
+    d.to_zoned(tz).ok().map(|z| z.timestamp())
+}
+
 /// A standing order.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiStanding {
@@ -35,6 +44,8 @@ pub struct ApiStanding {
     pub buyer_id: i64,
     /// Every how many weeks.
     pub every_weeks: i64,
+    /// From when it may run (RFC 3339): the first cycle whose cut-off is after it.
+    pub starts_at: String,
     /// Last day (RFC 3339).
     pub until: String,
     /// Pickup point or delivery zone, by name.
@@ -43,10 +54,52 @@ pub struct ApiStanding {
     pub lines: Vec<ApiLine>,
     /// The next due cycle will be skipped.
     pub skip_next: bool,
+    /// Paused: no cycle runs it until it is resumed.
+    pub paused: bool,
     /// Still running.
     pub active: bool,
     /// Runs: cycle, order, outcome (`placed`, `skipped`, `failed:…`).
     pub runs: Vec<ApiRun>,
+    /// What it placed in orders still open to changes (cycle open, before its cut-off): what
+    /// stopping it with `take_back: true` takes out.
+    pub placed_this_week: Vec<ApiPlaced>,
+}
+
+/// What a standing order placed in one order still open to changes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiPlaced {
+    /// The cycle.
+    pub cycle_id: i64,
+    /// The order.
+    pub order_id: i64,
+    /// Products and the quantities it placed that the order still holds.
+    pub lines: Vec<ApiPlacedLine>,
+}
+
+/// A product and a quantity a standing order placed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiPlacedLine {
+    /// The product.
+    pub product_id: i64,
+    /// Quantity in the product's unit ("3", "2.5").
+    pub quantity: String,
+}
+
+impl From<PlacedThisWeek> for ApiPlaced {
+    fn from(p: PlacedThisWeek) -> Self {
+        ApiPlaced {
+            cycle_id: p.cycle.0,
+            order_id: p.order.0,
+            lines: p
+                .lines
+                .into_iter()
+                .map(|(product, q)| ApiPlacedLine {
+                    product_id: product.0,
+                    quantity: q.plain(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One run of a standing order.
@@ -80,6 +133,7 @@ impl From<halles_store::hub::standing::StandingOrder> for ApiStanding {
             hub_id: s.hub.0,
             buyer_id: s.input.buyer.0,
             every_weeks: s.input.every_weeks,
+            starts_at: s.starts_at.to_string(),
             until: s.input.until.to_string(),
             location_name: s.input.location_name,
             lines: s
@@ -94,7 +148,9 @@ impl From<halles_store::hub::standing::StandingOrder> for ApiStanding {
                 })
                 .collect(),
             skip_next: s.skip_next,
+            paused: s.paused,
             active: s.active,
+            placed_this_week: Vec::new(),
             runs: s
                 .runs
                 .into_iter()
@@ -131,6 +187,11 @@ pub struct NewStanding {
     /// Last day: `YYYY-MM-DD` (Montréal) or RFC 3339.
     #[schema(schema_with = crate::api::schemas::day_or_instant)]
     pub until: String,
+    /// First day it may run, `YYYY-MM-DD` (Montréal): the first cycle whose cut-off is on or
+    /// after it. Absent: from now.
+    #[serde(default)]
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub starts_on: Option<String>,
     /// Pickup point or delivery zone, by name; the first one when absent.
     #[serde(default)]
     pub location_name: String,
@@ -154,15 +215,43 @@ pub async fn standing_orders(
     State(state): State<AppState>,
     a: ApiAccess<OrdersRead>,
 ) -> Result<Json<Vec<ApiStanding>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .standing_orders(&a.scope)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    for s in state.store.standing_orders(&a.scope).await? {
+        out.push(with_placed(&state, &a.scope, s).await?);
+    }
+    Ok(Json(out))
+}
+
+/// A standing order with what it placed this week.
+async fn with_placed(
+    state: &AppState,
+    scope: &TenantScope,
+    s: StandingOrder,
+) -> Result<ApiStanding, ApiError> {
+    let placed = if s.active {
+        state.store.placed_this_week(scope, s.id).await?
+    } else {
+        Vec::new()
+    };
+    let mut api = ApiStanding::from(s);
+    api.placed_this_week = placed.into_iter().map(Into::into).collect();
+    Ok(api)
+}
+
+/// One of the caller's standing orders.
+async fn one(
+    state: &AppState,
+    scope: &TenantScope,
+    id: StandingOrderId,
+) -> Result<ApiStanding, ApiError> {
+    let s = state
+        .store
+        .standing_orders(scope)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or(ApiError::NotFound)?;
+    with_placed(state, scope, s).await
 }
 
 /// Sets up a standing order; each time a cycle of the hub opens, it becomes an order with what is
@@ -178,6 +267,10 @@ pub async fn create_standing(
     ApiJson(body): ApiJson<NewStanding>,
 ) -> Result<Response, ApiError> {
     let until = end_of_day(&body.until).ok_or_else(|| field("until", "instant_invalid"))?;
+    let starts_at = match body.starts_on.as_deref() {
+        Some(day) => Some(start_of_day(day).ok_or_else(|| field("starts_on", "date_invalid"))?),
+        None => None,
+    };
     let mut lines = Vec::new();
     for (i, l) in body.lines.iter().enumerate() {
         lines.push((
@@ -193,45 +286,97 @@ pub async fn create_standing(
         po_number: body.po_number,
         note: body.note,
         lines,
+        starts_at,
     };
     let hs = state.store.hub_scope(&a.scope, OrgId(body.hub_id)).await?;
     let id = state.store.create_standing_order(&hs, &input).await?;
-    let created = state
-        .store
-        .standing_orders(&a.scope)
-        .await?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(ApiStanding::from(created))).into_response())
+    let created = one(&state, &a.scope, id).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-/// Skips the next due cycle (`skip`) or stops the standing order (`stop`).
+/// Skips the next due cycle (`skip`), pauses the standing order (`pause`: no cycle runs it) or
+/// resumes it (`resume`: from the next cycle that opens). A stopped one answers
+/// `status_change_not_allowed`.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/standing-orders/{id}/{action}", tag = "food hub",
-    params(("org" = i64, Path, description = "The buyer or the hub"), ("id" = i64, Path, description = "Standing order id"), ("action" = String, Path, description = "`skip` or `stop`")),
-    responses((status = 200, body = ApiStanding), (status = 404, body = Problem, content_type = "application/problem+json")),
+    params(("org" = i64, Path, description = "The buyer or the hub"), ("id" = i64, Path, description = "Standing order id"),
+           ("action" = inline(StandingAction), Path, description = "What to do")),
+    responses((status = 200, body = ApiStanding), (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 409, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["orders:write"])))]
 pub async fn change_standing(
     State(state): State<AppState>,
     a: ApiAccess<OrdersWrite>,
-    Path(path): Path<(i64, i64, String)>,
+    Path(path): Path<(i64, i64, StandingAction)>,
 ) -> Result<Json<ApiStanding>, ApiError> {
-    let (id, action) = (halles_core::StandingOrderId(path.1), path.2);
-    let stop = match action.as_str() {
-        "stop" => true,
-        "skip" => false,
-        _ => return Err(ApiError::NotFound),
+    let id = StandingOrderId(path.1);
+    let change = match path.2 {
+        StandingAction::Skip => StandingChange::Skip,
+        StandingAction::Pause => StandingChange::Pause,
+        StandingAction::Resume => StandingChange::Resume,
     };
     state
         .store
-        .change_standing_order(&a.scope, id, stop)
+        .change_standing_order(&a.scope, id, change)
         .await?;
-    let s = state
+    Ok(Json(one(&state, &a.scope, id).await?))
+}
+
+/// What can be done to a running standing order besides stopping it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StandingAction {
+    /// Skip the next due cycle.
+    Skip,
+    /// No cycle runs it until it is resumed.
+    Pause,
+    /// Runs again from the next cycle that opens.
+    Resume,
+}
+
+/// How to stop a standing order.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StopStanding {
+    /// Also take what it placed this week out of orders still open to changes (see
+    /// `placed_this_week`); the buyer's own quantities stay, an order left empty is cancelled.
+    pub take_back: bool,
+}
+
+/// A stopped standing order and what was taken back out of open orders.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiStopped {
+    /// The standing order, now stopped.
+    pub standing_order: ApiStanding,
+    /// What was taken out of each order (empty without `take_back`, or once cut-offs passed).
+    pub taken_back: Vec<ApiPlaced>,
+}
+
+/// Stops a standing order for good. `take_back` says, explicitly, whether what it placed this
+/// week leaves the open order (read `placed_this_week` first to ask).
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/standing-orders/{id}/stop", tag = "food hub",
+    params(("org" = i64, Path, description = "The buyer or the hub"), ("id" = i64, Path, description = "Standing order id")),
+    request_body = StopStanding,
+    responses((status = 200, body = ApiStopped), (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:write"])))]
+pub async fn stop_standing(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersWrite>,
+    Path(path): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<StopStanding>,
+) -> Result<Json<ApiStopped>, ApiError> {
+    let id = StandingOrderId(path.1);
+    let taken = state
         .store
-        .standing_orders(&a.scope)
-        .await?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(s.into()))
+        .change_standing_order(
+            &a.scope,
+            id,
+            StandingChange::Stop {
+                take_back: body.take_back,
+            },
+        )
+        .await?;
+    Ok(Json(ApiStopped {
+        standing_order: one(&state, &a.scope, id).await?,
+        taken_back: taken.into_iter().map(Into::into).collect(),
+    }))
 }

@@ -1,4 +1,5 @@
-//! Standing orders of a buyer: set up from an order, skip a week, stop.
+//! Standing orders of a buyer: set up from an order (from a start day), skip a week, pause and
+//! resume, stop (asking first whether what it placed this week leaves the open order).
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -11,7 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use halles_core::{OrderId, OrgId, ProductId, StandingOrderId};
 use halles_store::StoreError;
-use halles_store::hub::standing::{StandingInput, StandingOrder};
+use halles_store::hub::standing::{PlacedThisWeek, StandingChange, StandingInput, StandingOrder};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -33,16 +34,7 @@ impl StandingPage {
     }
 
     fn name(&self, p: &ProductId) -> String {
-        self.names
-            .get(p)
-            .map(|(fr, en)| {
-                if self.page.i18n.lang == halles_core::accounts::Lang::En && !en.is_empty() {
-                    en.clone()
-                } else {
-                    fr.clone()
-                }
-            })
-            .unwrap_or_else(|| p.to_string())
+        product_name(&self.names, self.page.i18n.lang, p)
     }
 }
 
@@ -82,6 +74,9 @@ pub struct RepeatForm {
     every_weeks: String,
     #[serde(default)]
     until: String,
+    /// The first day it may run (empty: at once).
+    #[serde(default)]
+    starts_on: String,
 }
 
 /// Sets up a standing order from an order.
@@ -102,6 +97,16 @@ pub async fn repeat(
         let [f, k] = flash_headers("error", "err-until_invalid", secure);
         return Ok(see_other(&back, [f, k]));
     };
+    let starts_at = match form.starts_on.trim() {
+        "" => None,
+        day => match crate::api::hub::standing::start_of_day(day) {
+            Some(t) => Some(t),
+            None => {
+                let [f, k] = flash_headers("error", "err-date_invalid", secure);
+                return Ok(see_other(&back, [f, k]));
+            }
+        },
+    };
     let input = StandingInput {
         buyer: order.buyer,
         every_weeks: every,
@@ -119,6 +124,7 @@ pub async fn repeat(
             .iter()
             .map(|l| (l.product.id, l.quantity))
             .collect(),
+        starts_at,
     };
     match state.store.create_standing_order(&hs, &input).await {
         Ok(_) => {
@@ -136,30 +142,121 @@ pub async fn repeat(
     }
 }
 
-/// Skips the next week, or stops (`what` is `sauter` or `arreter`).
+/// A change to a standing order; stopping one that placed lines this week asks first
+/// whether they leave the open order (`retirer`: `oui` or `non`).
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    retirer: Option<String>,
+}
+
+/// The question asked before stopping a standing order that placed lines this week.
+#[derive(Template)]
+#[template(path = "standing_stop.html")]
+struct StopPage {
+    page: Ctx,
+    standing: StandingOrder,
+    placed: Vec<PlacedThisWeek>,
+    names: HashMap<ProductId, (String, String)>,
+}
+
+impl StopPage {
+    fn name(&self, p: &ProductId) -> String {
+        product_name(&self.names, self.page.i18n.lang, p)
+    }
+}
+
+/// A product's name in a language (French when it has no English one), else its id.
+fn product_name(
+    names: &HashMap<ProductId, (String, String)>,
+    lang: halles_core::accounts::Lang,
+    p: &ProductId,
+) -> String {
+    names
+        .get(p)
+        .map(|(fr, en)| lang.pick(fr, en).to_owned())
+        .unwrap_or_else(|| p.to_string())
+}
+
+/// Skips the next week, pauses, resumes or stops (`what` is `sauter`, `pause`, `reprendre` or
+/// `arreter`).
 pub async fn change(
     paths::StandingChange(_, StandingOrderId(id), what): paths::StandingChange,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+    CsrfForm(form): CsrfForm<ChangeForm>,
 ) -> Result<Response, PageError> {
-    let stop = match what.as_str() {
-        "arreter" => true,
-        "sauter" => false,
+    let id = StandingOrderId(id);
+    let (change, key) = match what.as_str() {
+        "sauter" => (StandingChange::Skip, "flash-standing-skipped"),
+        "pause" => (StandingChange::Pause, "flash-standing-paused"),
+        "reprendre" => (StandingChange::Resume, "flash-standing-resumed"),
+        "arreter" => match form.retirer.as_deref() {
+            Some("oui") => (
+                StandingChange::Stop { take_back: true },
+                "flash-standing-stopped-taken-back",
+            ),
+            Some("non") => (
+                StandingChange::Stop { take_back: false },
+                "flash-standing-stopped",
+            ),
+            _ => {
+                let placed = state.store.placed_this_week(&m.scope, id).await?;
+                if placed.is_empty() {
+                    (
+                        StandingChange::Stop { take_back: false },
+                        "flash-standing-stopped",
+                    )
+                } else {
+                    return stop_question(&state, m, id, placed).await;
+                }
+            }
+        },
         _ => return Err(StoreError::NotFound.into()),
     };
-    state
+    let secure = state.config.secure_cookies;
+    let [f, k] = match state
         .store
-        .change_standing_order(&m.scope, StandingOrderId(id), stop)
-        .await?;
-    let key = if stop {
-        "flash-standing-stopped"
-    } else {
-        "flash-standing-skipped"
+        .change_standing_order(&m.scope, id, change)
+        .await
+    {
+        Ok(_) => flash_headers("success", key, secure),
+        Err(StoreError::Refused(code)) => flash_headers("error", &format!("err-{code}"), secure),
+        Err(e) => return Err(e.into()),
     };
-    let [f, k] = flash_headers("success", key, state.config.secure_cookies);
     Ok(see_other(
         &paths::StandingOrders(m.org.id).to_string(),
         [f, k],
+    ))
+}
+
+/// Asks whether what a standing order placed this week leaves the open order.
+async fn stop_question(
+    state: &AppState,
+    m: Member<StaffRole>,
+    id: StandingOrderId,
+    placed: Vec<PlacedThisWeek>,
+) -> Result<Response, PageError> {
+    let standing = state
+        .store
+        .standing_orders(&m.scope)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or(StoreError::NotFound)?;
+    let ids: Vec<ProductId> = placed
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|(p, _)| *p))
+        .collect();
+    let names = state.store.product_names(&ids).await?;
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &StopPage {
+            page: m.ctx,
+            standing,
+            placed,
+            names,
+        },
+        lang,
     ))
 }
