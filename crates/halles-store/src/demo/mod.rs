@@ -949,6 +949,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                         String::new()
                     },
                     active: true,
+                    details: demo_details(fr, *category),
                 },
             )
             .await?;
@@ -1067,4 +1068,35 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
         }
     }
     Ok(())
+}
+
+/// Allergens and storage of a demo product, from its name and category.
+fn demo_details(name_fr: &str, category: Category) -> crate::hub::catalog::ProductDetails {
+    use halles_core::catalog::{Allergen, Storage};
+    let storage = if name_fr.contains("surgel") {
+        Storage::Frozen
+    } else if matches!(category, Category::Dairy | Category::MeatEggs)
+        || name_fr.starts_with("Laitue")
+        || name_fr.starts_with("Mesclun")
+        || name_fr.starts_with("Épinards")
+    {
+        Storage::Refrigerated
+    } else {
+        Storage::Ambient
+    };
+    let mut allergens = Vec::new();
+    if category == Category::Dairy {
+        allergens.push(Allergen::Milk);
+    }
+    if name_fr.starts_with("Œufs") {
+        allergens.push(Allergen::Eggs);
+    }
+    if name_fr.contains("Farine") || name_fr.starts_with("Pain") {
+        allergens.push(Allergen::Wheat);
+    }
+    crate::hub::catalog::ProductDetails {
+        allergens,
+        storage: Some(storage),
+        ..Default::default()
+    }
 }

@@ -297,6 +297,15 @@ paths! {
     StandingOrders(org: OrgId) = "/o/{org}/commandes-recurrentes";
     /// Stopping or skipping a standing order (`arreter`, `sauter`).
     StandingChange(org: OrgId, id: StandingOrderId, what: String) = "/o/{org}/commandes-recurrentes/{id}/{what}";
+
+    /// A served buyer's tags and weight unit.
+    PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
+    /// Who sees which products and cycles.
+    Visibility(org: OrgId) = "/o/{org}/visibilite";
+    /// A product's visibility rule.
+    VisibilityProduct(org: OrgId, id: ProductId) = "/o/{org}/visibilite/produits/{id}";
+    /// A cycle's visibility rule.
+    VisibilityCycle(org: OrgId, id: CycleId) = "/o/{org}/visibilite/cycles/{id}";
 }
 
 #[cfg(test)]
