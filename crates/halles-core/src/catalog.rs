@@ -1,6 +1,9 @@
 //! Products as producers describe them: sale units, catch weight, origin and certifications.
 
+use crate::gtin::Gtin;
+use crate::money::Cents;
 use crate::organizations::UnknownCode;
+use crate::validation::Validator;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -39,6 +42,8 @@ coded_enum!(
     SaleUnit {
         /// By the kilogram.
         Kg => "kg",
+        /// By the pound (0.453 592 37 kg).
+        Lb => "lb",
         /// By the piece.
         Each => "each",
         /// By the bunch.
@@ -51,7 +56,16 @@ coded_enum!(
 impl SaleUnit {
     /// Whether the unit divides (weight; volume when it comes): other units are counted whole.
     pub fn divisible(self) -> bool {
-        matches!(self, SaleUnit::Kg)
+        matches!(self, SaleUnit::Kg | SaleUnit::Lb)
+    }
+
+    /// The weight unit a price in this unit is per, if it is one.
+    pub fn weight(self) -> Option<WeightUnit> {
+        match self {
+            SaleUnit::Kg => Some(WeightUnit::Kg),
+            SaleUnit::Lb => Some(WeightUnit::Lb),
+            _ => None,
+        }
     }
 
     /// Whether a quantity can be sold in this unit: whole numbers of pieces, bunches and cases.
@@ -125,6 +139,197 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// Canada's priority food allergens (Health Canada), declared on a product.
+    Allergen {
+        /// Eggs.
+        Eggs => "eggs",
+        /// Milk.
+        Milk => "milk",
+        /// Mustard.
+        Mustard => "mustard",
+        /// Peanuts.
+        Peanuts => "peanuts",
+        /// Crustaceans and molluscs.
+        Shellfish => "crustaceans_molluscs",
+        /// Fish.
+        Fish => "fish",
+        /// Sesame seeds.
+        Sesame => "sesame",
+        /// Soy.
+        Soy => "soy",
+        /// Sulphites.
+        Sulphites => "sulphites",
+        /// Tree nuts.
+        TreeNuts => "tree_nuts",
+        /// Wheat and triticale.
+        Wheat => "wheat_triticale",
+    }
+);
+
+impl Allergen {
+    /// Parses a space-separated list as stored, ignoring unknown codes, in display order.
+    pub fn parse_list(s: &str) -> Vec<Allergen> {
+        let found: Vec<Allergen> = s
+            .split_whitespace()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|a| found.contains(a))
+            .collect()
+    }
+
+    /// Joins into a space-separated list, in display order, each once.
+    pub fn join(list: &[Allergen]) -> String {
+        Self::ALL
+            .iter()
+            .filter(|a| list.contains(a))
+            .map(|a| a.code())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+coded_enum!(
+    /// How a product is kept from the farm to the kitchen.
+    Storage {
+        /// Frozen.
+        Frozen => "frozen",
+        /// Refrigerated.
+        Refrigerated => "refrigerated",
+        /// At room temperature.
+        Ambient => "ambient",
+    }
+);
+
+coded_enum!(
+    /// The weight unit a buyer reads prices in first.
+    WeightUnit {
+        /// Kilograms.
+        Kg => "kg",
+        /// Pounds.
+        Lb => "lb",
+    }
+);
+
+/// Micrograms in a pound: the international pound is exactly 0.453 592 37 kg.
+const MICROGRAMS_PER_LB: i64 = 453_592_370;
+/// Micrograms in a kilogram.
+const MICROGRAMS_PER_KG: i64 = 1_000_000_000;
+
+/// A price by weight, per kilogram and per pound, and the unit the buyer reads first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WeightPrices {
+    /// Price of one kilogram.
+    pub per_kg: Cents,
+    /// Price of one pound.
+    pub per_lb: Cents,
+    /// The unit shown first.
+    pub first: WeightUnit,
+}
+
+impl WeightPrices {
+    /// Both prices of a price given per `unit`. The price in the other unit is converted
+    /// exactly (in micrograms) and rounded once to the cent, half away from zero
+    /// (`Cents::mul_ratio`): 12,00 $/kg is 5,44 $/lb, and 5,44 $/lb is 11,99 $/kg. The price
+    /// given is kept as it is.
+    pub fn of(price: Cents, unit: WeightUnit, first: WeightUnit) -> WeightPrices {
+        let (per_kg, per_lb) = match unit {
+            WeightUnit::Kg => (price, price.mul_ratio(MICROGRAMS_PER_LB, MICROGRAMS_PER_KG)),
+            WeightUnit::Lb => (price.mul_ratio(MICROGRAMS_PER_KG, MICROGRAMS_PER_LB), price),
+        };
+        WeightPrices {
+            per_kg,
+            per_lb,
+            first,
+        }
+    }
+}
+
+/// The most tags a buyer, a product rule or a cycle rule may carry.
+pub const MAX_TAGS: usize = 10;
+/// The longest tag, in characters.
+pub const MAX_TAG_LEN: usize = 30;
+
+/// Reads tags as typed ("hôpital, CPE  écoles"): words separated by spaces or commas, in lower
+/// case, each once, sorted. Refused (`tags_invalid`) past [`MAX_TAGS`] tags, a tag longer than
+/// [`MAX_TAG_LEN`], or a character other than a letter, a digit, `-` or `_`.
+pub fn parse_tags(typed: &str) -> Result<Vec<String>, &'static str> {
+    let mut tags: Vec<String> = typed
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    let bad = |t: &String| {
+        t.chars().count() > MAX_TAG_LEN
+            || !t
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    };
+    if tags.len() > MAX_TAGS || tags.iter().any(bad) {
+        return Err("tags_invalid");
+    }
+    Ok(tags)
+}
+
+/// The longest SKU (the producer's own product code), in characters.
+pub const MAX_SKU_LEN: usize = 40;
+/// The most units a case may hold.
+pub const MAX_CASE_SIZE: i64 = 10_000;
+
+/// What identifies and packs a product, checked the same way by the pages and the API.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Packaging {
+    /// The producer's own code.
+    pub sku: String,
+    /// The GS1 trade item number.
+    pub gtin: Option<Gtin>,
+    /// Units per case.
+    pub case_size: Option<i64>,
+}
+
+/// Checks a SKU (at most [`MAX_SKU_LEN`] characters, `sku_too_long`), a GTIN (empty, or valid:
+/// `gtin_invalid`, `gtin_check`) and a case size (1 to [`MAX_CASE_SIZE`], `case_size_invalid`),
+/// each error on its field; `None` when any failed.
+pub fn check_packaging(
+    v: &mut Validator,
+    sku: &str,
+    gtin: &str,
+    case_size: Option<i64>,
+) -> Option<Packaging> {
+    let sku = sku.trim();
+    let mut ok = true;
+    if sku.chars().count() > MAX_SKU_LEN {
+        v.add("sku", "sku_too_long");
+        ok = false;
+    }
+    let gtin = if gtin.trim().is_empty() {
+        None
+    } else {
+        match gtin.parse::<Gtin>() {
+            Ok(g) => Some(g),
+            Err(e) => {
+                v.add("gtin", e.code());
+                ok = false;
+                None
+            }
+        }
+    };
+    if case_size.is_some_and(|n| !(1..=MAX_CASE_SIZE).contains(&n)) {
+        v.add("case_size", "case_size_invalid");
+        ok = false;
+    }
+    ok.then(|| Packaging {
+        sku: sku.to_owned(),
+        gtin,
+        case_size,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +345,58 @@ mod tests {
             Certification::parse_list("organic nope aliments_du_quebec"),
             vec![Certification::Organic, Certification::AlimentsDuQuebec]
         );
+    }
+
+    #[test]
+    fn prices_by_weight_convert_exactly_and_round_once() {
+        let kg = WeightPrices::of(Cents(1200), WeightUnit::Kg, WeightUnit::Kg);
+        assert_eq!((kg.per_kg, kg.per_lb), (Cents(1200), Cents(544)));
+        let lb = WeightPrices::of(Cents(544), WeightUnit::Lb, WeightUnit::Lb);
+        assert_eq!((lb.per_kg, lb.per_lb), (Cents(1199), Cents(544)));
+        // 1 $/lb is 2.204 622 6 $/kg: to the nearest cent.
+        assert_eq!(
+            WeightPrices::of(Cents(100), WeightUnit::Lb, WeightUnit::Kg).per_kg,
+            Cents(220)
+        );
+        assert_eq!(SaleUnit::Lb.weight(), Some(WeightUnit::Lb));
+        assert!(SaleUnit::Lb.accepts(crate::quantity::Qty(2_500)));
+    }
+
+    #[test]
+    fn allergens_keep_display_order_and_tags_are_bounded() {
+        assert_eq!(
+            Allergen::parse_list("soy nope eggs soy"),
+            vec![Allergen::Eggs, Allergen::Soy]
+        );
+        assert_eq!(Allergen::join(&[Allergen::Soy, Allergen::Eggs]), "eggs soy");
+        assert_eq!(
+            parse_tags(" Hôpital, cpe  cpe,écoles").unwrap(),
+            vec!["cpe", "hôpital", "écoles"]
+        );
+        assert_eq!(parse_tags("a;b"), Err("tags_invalid"));
+        assert_eq!(parse_tags(&"x".repeat(31)), Err("tags_invalid"));
+        let eleven: Vec<String> = (0..11).map(|i| format!("t{i}")).collect();
+        assert_eq!(parse_tags(&eleven.join(" ")), Err("tags_invalid"));
+    }
+
+    #[test]
+    fn packaging_names_each_field_in_error() {
+        let mut v = Validator::new();
+        assert!(check_packaging(&mut v, "CAR-01", "4006381333932", Some(0)).is_none());
+        let codes: Vec<_> = v
+            .into_errors()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("gtin".to_owned(), "gtin_check"),
+                ("case_size".to_owned(), "case_size_invalid")
+            ]
+        );
+        let mut v = Validator::new();
+        let p = check_packaging(&mut v, " CAR-01 ", "4006381333931", Some(12)).unwrap();
+        assert_eq!((p.sku.as_str(), p.case_size), ("CAR-01", Some(12)));
     }
 }

@@ -1539,3 +1539,291 @@ async fn a_stopped_standing_order_takes_back_only_what_it_placed_before_the_cut_
     })
     .await;
 }
+
+#[tokio::test]
+async fn product_data_round_trips_and_pounds_show_in_the_buyers_unit() {
+    use halles_core::catalog::{Allergen, Storage, WeightUnit};
+    use halles_store::hub::catalog::ProductDetails;
+    use halles_store::hub::visibility::BuyerSettings;
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let details = ProductDetails {
+            allergens: vec![Allergen::Milk, Allergen::Wheat],
+            storage: Some(Storage::Refrigerated),
+            sku: "BEU-250".into(),
+            gtin: Some("4006381333931".parse().unwrap()),
+            case_size: Some(24),
+        };
+        let mut butter = product("Beurre", SaleUnit::Lb, TaxClass::ZeroRated);
+        butter.details = details.clone();
+        let created = store
+            .create_product(&scope(w.farm_a), &butter)
+            .await
+            .unwrap();
+        let read = store.product(&scope(w.farm_a), created.id).await.unwrap();
+        assert_eq!(read.input.details, details);
+        assert_eq!(read.input.unit, SaleUnit::Lb);
+        // Changed and read back, every field of the details follows.
+        butter.details.storage = Some(Storage::Frozen);
+        butter.details.gtin = None;
+        butter.details.allergens = vec![Allergen::Milk];
+        store
+            .update_product(&scope(w.farm_a), created.id, &butter)
+            .await
+            .unwrap();
+        let read = store.product(&scope(w.farm_a), created.id).await.unwrap();
+        assert_eq!(read.input.details, butter.details);
+
+        // Carrots at 12.00 $/kg, butter at 5.44 $/lb (no margin for these numbers: the
+        // bistro's rule is 20 %, so 10.00 $/kg and 4.53 $/lb from the producer).
+        store
+            .save_availability(
+                &hs(&store, w.farm_a, w.hub).await,
+                w.cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some((Qty::units(50), Cents(1000)))),
+                    (created.id, Some((Qty(2_500), Cents(453)))),
+                ],
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let h = store.own_hub(&scope(w.hub)).await.unwrap();
+        store
+            .set_buyer_settings(
+                &h,
+                w.bistro,
+                &BuyerSettings {
+                    tags: vec![],
+                    weight_unit: WeightUnit::Lb,
+                },
+            )
+            .await
+            .unwrap();
+        let bistro = hs(&store, w.bistro, w.hub).await;
+        let items = store
+            .buyer_catalog(&bistro, w.cycle, w.bistro)
+            .await
+            .unwrap();
+        let by = |id| {
+            items
+                .iter()
+                .find(|i| i.product.id == id)
+                .and_then(|i| i.by_weight)
+                .unwrap()
+        };
+        let carrots = by(w.carrots);
+        assert_eq!(
+            (carrots.per_kg, carrots.per_lb, carrots.first),
+            (Cents(1200), Cents(544), WeightUnit::Lb)
+        );
+        let b = by(created.id);
+        // 4.53 $/lb + 20 % = 5.44 $/lb, which is 11.99 $/kg (rounded once, from the pound).
+        assert_eq!((b.per_lb, b.per_kg), (Cents(544), Cents(1199)));
+        assert_eq!(
+            items
+                .iter()
+                .find(|i| i.product.id == created.id)
+                .unwrap()
+                .product
+                .input
+                .details,
+            butter.details
+        );
+        // The daycare keeps kilograms first.
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let items = store
+            .buyer_catalog(&daycare, w.cycle, w.daycare)
+            .await
+            .unwrap();
+        let c = items.iter().find(|i| i.product.id == w.carrots).unwrap();
+        assert_eq!(c.by_weight.unwrap().first, WeightUnit::Kg);
+        // Two of the two and a half pounds of butter, ordered like kilograms.
+        let loc = pickup(&store, &w).await;
+        store
+            .place_order(
+                &bistro,
+                w.cycle,
+                &OrderInput {
+                    buyer: w.bistro,
+                    location: Some(loc),
+                    po_number: String::new(),
+                    note: String::new(),
+                    lines: vec![(created.id, Qty(2_000))],
+                },
+            )
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_visibility_rule_hides_a_product_and_a_cycle_from_buyers_without_the_tag() {
+    use halles_core::catalog::WeightUnit;
+    use halles_store::hub::standing::StandingInput;
+    use halles_store::hub::visibility::{BuyerSettings, Rule};
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        store
+            .save_availability(
+                &hs(&store, w.farm_a, w.hub).await,
+                w.cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some((Qty::units(50), Cents(300)))),
+                    (w.jam, Some((Qty::units(10), Cents(600)))),
+                ],
+            )
+            .await
+            .unwrap();
+        let h = store.own_hub(&scope(w.hub)).await.unwrap();
+        store
+            .set_buyer_settings(
+                &h,
+                w.daycare,
+                &BuyerSettings {
+                    tags: vec!["cpe".into()],
+                    weight_unit: WeightUnit::Kg,
+                },
+            )
+            .await
+            .unwrap();
+        // The bistro sets up a standing order for jam before the rule exists.
+        store
+            .create_standing_order(
+                &hs(&store, w.bistro, w.hub).await,
+                &StandingInput {
+                    buyer: w.bistro,
+                    every_weeks: 1,
+                    starts_at: None,
+                    until: at("2027-02-28T00:00:00Z"),
+                    location_name: "Entrepôt".into(),
+                    po_number: String::new(),
+                    note: String::new(),
+                    lines: vec![(w.carrots, Qty::units(5)), (w.jam, Qty::units(1))],
+                },
+            )
+            .await
+            .unwrap();
+        // Jam is kept for daycares.
+        store
+            .set_visibility(&h, Rule::Product(w.jam), &["cpe".into()])
+            .await
+            .unwrap();
+        clock.set(at("2026-12-01T12:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let ids = |items: Vec<halles_store::hub::orders::CatalogItem>| {
+            items.into_iter().map(|i| i.product.id).collect::<Vec<_>>()
+        };
+        let (daycare, bistro) = (
+            hs(&store, w.daycare, w.hub).await,
+            hs(&store, w.bistro, w.hub).await,
+        );
+        let seen = ids(store
+            .buyer_catalog(&daycare, w.cycle, w.daycare)
+            .await
+            .unwrap());
+        assert!(seen.contains(&w.jam) && seen.contains(&w.carrots));
+        let seen = ids(store
+            .buyer_catalog(&bistro, w.cycle, w.bistro)
+            .await
+            .unwrap());
+        assert_eq!(seen, vec![w.carrots], "the bistro does not see the jam");
+        let loc = pickup(&store, &w).await;
+        let order = |buyer, p| OrderInput {
+            buyer,
+            location: Some(loc),
+            po_number: String::new(),
+            note: String::new(),
+            lines: vec![(p, Qty::units(4))],
+        };
+        refused(
+            store
+                .place_order(&bistro, w.cycle, &order(w.bistro, w.jam))
+                .await,
+            Refusal::NotOffered,
+        );
+        // Not even the hub can order it for the bistro.
+        refused(
+            store
+                .place_order(&h, w.cycle, &order(w.bistro, w.jam))
+                .await,
+            Refusal::NotOffered,
+        );
+        store
+            .place_order(&daycare, w.cycle, &order(w.daycare, w.jam))
+            .await
+            .unwrap();
+        // The bistro's standing order reports the jam as not offered (short of all of it).
+        let reports = store.run_standing_orders(&h, w.cycle).await.unwrap();
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].run.outcome, "placed");
+        assert_eq!(
+            reports[0].run.shortages,
+            vec![(w.jam, Qty::units(1), Qty::ZERO)]
+        );
+        let rules = store.visibility_rules(&h).await.unwrap();
+        assert_eq!(rules.products[&w.jam], vec!["cpe".to_owned()]);
+
+        // The whole cycle kept for daycares: the bistro neither sees it nor orders in it.
+        store
+            .set_visibility(&h, Rule::Cycle(w.cycle), &["cpe".into()])
+            .await
+            .unwrap();
+        let open = |org| {
+            let store = store.clone();
+            async move {
+                store
+                    .open_cycles_for_buyer(&scope(org))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(open(w.daycare).await, vec![w.cycle]);
+        assert!(open(w.bistro).await.is_empty());
+        assert!(matches!(
+            store.buyer_catalog(&bistro, w.cycle, w.bistro).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.cycle(&bistro, w.cycle).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .place_order(&bistro, w.cycle, &order(w.bistro, w.carrots))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .place_order(&daycare, w.cycle, &order(w.daycare, w.carrots))
+            .await
+            .unwrap();
+        // No tags: shown to everyone again.
+        store
+            .set_visibility(&h, Rule::Cycle(w.cycle), &[])
+            .await
+            .unwrap();
+        assert_eq!(open(w.bistro).await, vec![w.cycle]);
+        // Only the hub sets rules, and only on its own producers' products.
+        assert!(matches!(
+            store
+                .set_visibility(&bistro, Rule::Product(w.jam), &[])
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .set_visibility(&h, Rule::Product(ProductId(999_999)), &[])
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}

@@ -120,6 +120,11 @@ impl Ctx {
         self.i18n.qty_unit(q.value(), *unit)
     }
 
+    /// A price by weight in both units, the buyer's first: `12,00 $/kg (5,44 $/lb)`.
+    pub fn by_weight(&self, w: &halles_core::catalog::WeightPrices) -> String {
+        self.i18n.by_weight(w)
+    }
+
     /// Whether the current organization is of this kind (`hub`, `producer`, `buyer`...).
     pub fn kind_is(&self, kind: &str) -> bool {
         self.current

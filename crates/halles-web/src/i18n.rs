@@ -157,6 +157,18 @@ impl I18n {
         )
     }
 
+    /// A price by weight in both units, the buyer's first: `12,00 $/kg (5,44 $/lb)`.
+    pub fn by_weight(&self, w: &halles_core::catalog::WeightPrices) -> String {
+        use halles_core::catalog::WeightUnit;
+        let kg = format!("{}/kg", self.money(w.per_kg));
+        let lb = format!("{}/lb", self.money(w.per_lb));
+        let (first, second) = match w.first {
+            WeightUnit::Kg => (kg, lb),
+            WeightUnit::Lb => (lb, kg),
+        };
+        self.ta("price-by-weight", &[("first", first), ("second", second)])
+    }
+
     /// An input value for an amount: `12,50` or `12.50`.
     pub fn money_input(&self, c: halles_core::money::Cents) -> String {
         let plain = c.plain();

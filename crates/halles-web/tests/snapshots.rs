@@ -338,6 +338,7 @@ async fn emails() {
                 certifications: Vec::new(),
                 organic_certifier: String::new(),
                 active: true,
+                details: Default::default(),
             },
         )
         .await

@@ -761,6 +761,18 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 ),
                 Row::post("/o/{org}/partenaires/producteurs", Allowed::STAFF, 303),
                 Row::post("/o/{org}/prix/{foreign}/supprimer", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/partenaires/acheteurs/{foreign}",
+                    Allowed::STAFF,
+                    422,
+                ),
+                Row::get("/o/{org}/visibilite", Allowed::STAFF, 200),
+                Row::post(
+                    "/o/{org}/visibilite/produits/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post("/o/{org}/visibilite/cycles/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/rappel-disponibilites", Allowed::STAFF, 200),
                 Row::post("/o/{org}/rappel-disponibilites", Allowed::STAFF, 422),
             ],

@@ -264,6 +264,7 @@ fn vegetable(name: &str) -> ProductInput {
         certifications: vec![],
         organic_certifier: String::new(),
         active: true,
+        details: Default::default(),
     }
 }
 

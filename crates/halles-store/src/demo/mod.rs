@@ -9,7 +9,7 @@ use crate::hub::orders::OrderInput;
 use crate::platform::accounts::NewUser;
 use crate::{Actor, Store, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
-use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::catalog::{Category, Certification, Origin, SaleUnit, WeightUnit};
 use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
@@ -890,6 +890,15 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
         if let Some(id) = id_of(name) {
             store.link_buyer(&h, id, *t).await?;
             buyers.push(id);
+            // Tags for visibility rules; the hospital's kitchen reads prices in pounds first.
+            let (tag, weight_unit) = match *name {
+                n if n.starts_with("CPE") => ("cpe", WeightUnit::Kg),
+                n if n.starts_with("Centre hospitalier") => ("hôpital", WeightUnit::Lb),
+                _ => ("", WeightUnit::Kg),
+            };
+            let tags = halles_core::catalog::parse_tags(tag).unwrap_or_default();
+            let settings = crate::hub::visibility::BuyerSettings { tags, weight_unit };
+            store.set_buyer_settings(&h, id, &settings).await?;
         }
     }
     for (t, m) in [
@@ -949,6 +958,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                         String::new()
                     },
                     active: true,
+                    details: demo_details(fr, *category),
                 },
             )
             .await?;
@@ -1068,4 +1078,35 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
         }
     }
     Ok(())
+}
+
+/// Allergens and storage of a demo product, from its name and category.
+fn demo_details(name_fr: &str, category: Category) -> crate::hub::catalog::ProductDetails {
+    use halles_core::catalog::{Allergen, Storage};
+    let storage = if name_fr.contains("surgel") {
+        Storage::Frozen
+    } else if matches!(category, Category::Dairy | Category::MeatEggs)
+        || name_fr.starts_with("Laitue")
+        || name_fr.starts_with("Mesclun")
+        || name_fr.starts_with("Épinards")
+    {
+        Storage::Refrigerated
+    } else {
+        Storage::Ambient
+    };
+    let mut allergens = Vec::new();
+    if category == Category::Dairy {
+        allergens.push(Allergen::Milk);
+    }
+    if name_fr.starts_with("Œufs") {
+        allergens.push(Allergen::Eggs);
+    }
+    if name_fr.contains("Farine") || name_fr.starts_with("Pain") {
+        allergens.push(Allergen::Wheat);
+    }
+    crate::hub::catalog::ProductDetails {
+        allergens,
+        storage: Some(storage),
+        ..Default::default()
+    }
 }

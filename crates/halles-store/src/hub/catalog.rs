@@ -6,7 +6,10 @@ use crate::platform::audit::{self, Action, Change};
 use crate::platform::organizations::{Organization, OrganizationRow};
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
-use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::catalog::{
+    Allergen, Category, Certification, Origin, Packaging, SaleUnit, Storage,
+};
+use halles_core::gtin::Gtin;
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
 use halles_core::refusals::Refusal;
@@ -49,6 +52,38 @@ pub struct ProductInput {
     pub organic_certifier: String,
     /// Offered or not.
     pub active: bool,
+    /// Allergens, storage and packaging.
+    #[serde(flatten)]
+    pub details: ProductDetails,
+}
+
+/// What institutions ask of a product beyond its name and price: allergens, how it is kept,
+/// its codes and its case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProductDetails {
+    /// Priority allergens it contains.
+    pub allergens: Vec<Allergen>,
+    /// How it is kept; `None` when not said.
+    pub storage: Option<Storage>,
+    /// The producer's own code (at most `MAX_SKU_LEN` characters).
+    pub sku: String,
+    /// The GS1 trade item number, check digit verified.
+    pub gtin: Option<Gtin>,
+    /// Units per case (1 to `MAX_CASE_SIZE`).
+    pub case_size: Option<i64>,
+}
+
+impl ProductDetails {
+    /// The details of checked allergens, storage and packaging.
+    pub fn new(allergens: Vec<Allergen>, storage: Option<Storage>, packaging: Packaging) -> Self {
+        ProductDetails {
+            allergens,
+            storage,
+            sku: packaging.sku,
+            gtin: packaging.gtin,
+            case_size: packaging.case_size,
+        }
+    }
 }
 
 /// A product.
@@ -85,6 +120,11 @@ pub(crate) struct ProductRow {
     organic_certifier: String,
     active: Flag,
     updated_at: i64,
+    allergens: String,
+    storage: Option<String>,
+    sku: String,
+    gtin: Option<String>,
+    case_size: Option<i64>,
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -108,6 +148,13 @@ impl TryFrom<ProductRow> for Product {
                 certifications: Certification::parse_list(&r.certifications),
                 organic_certifier: r.organic_certifier,
                 active: r.active.into(),
+                details: ProductDetails {
+                    allergens: Allergen::parse_list(&r.allergens),
+                    storage: r.storage.map(|s| parsed(&s, "storage")).transpose()?,
+                    sku: r.sku,
+                    gtin: r.gtin.map(|g| parsed(&g, "gtin")).transpose()?,
+                    case_size: r.case_size,
+                },
             },
             updated_at: instant(r.updated_at)?,
         })
@@ -145,11 +192,48 @@ pub(crate) fn product_columns(prefix: &str) -> String {
         "organic_certifier",
         "active",
         "updated_at",
+        "allergens",
+        "storage",
+        "sku",
+        "gtin",
+        "case_size",
     ]
     .iter()
     .map(|c| format!("{prefix}{c}"))
     .collect::<Vec<_>>()
     .join(", ")
+}
+
+/// The columns a producer writes, in the order [`bind_input`] binds them.
+const INPUT_COLUMNS: &str = "name_fr, name_en, category, description, unit, unit_detail, \
+    catch_weight, est_weight_g, tax_class, origin, region, certifications, organic_certifier, \
+    active, allergens, storage, sku, gtin, case_size";
+
+/// Binds what a producer says about a product to `$1`..`$19` ([`INPUT_COLUMNS`]).
+fn bind_input<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &'q ProductInput,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let d = &p.details;
+    q.bind(p.name_fr.trim())
+        .bind(p.name_en.trim())
+        .bind(p.category.code())
+        .bind(p.description.trim())
+        .bind(p.unit.code())
+        .bind(p.unit_detail.trim())
+        .bind(p.catch_weight)
+        .bind(p.est_weight_g)
+        .bind(p.tax_class.code())
+        .bind(p.origin.code())
+        .bind(p.region.trim())
+        .bind(Certification::join(&p.certifications))
+        .bind(p.organic_certifier.trim())
+        .bind(p.active)
+        .bind(Allergen::join(&d.allergens))
+        .bind(d.storage.map(|s| s.code()))
+        .bind(d.sku.trim())
+        .bind(d.gtin.as_ref().map(|g| g.as_str()))
+        .bind(d.case_size)
 }
 
 fn product_json(p: &ProductInput) -> serde_json::Value {
@@ -165,31 +249,17 @@ impl Store {
     ) -> StoreResult<Product> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(&format!(
-            "INSERT INTO products (organization_id, name_fr, name_en, category, description, unit, \
-             unit_detail, catch_weight, est_weight_g, tax_class, origin, region, certifications, \
-             organic_certifier, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING {}",
+        let sql = format!(
+            "INSERT INTO products ({INPUT_COLUMNS}, organization_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $21) RETURNING {}",
             product_columns("")
-        ))
-        .bind(scope.org.0)
-        .bind(p.name_fr.trim())
-        .bind(p.name_en.trim())
-        .bind(p.category.code())
-        .bind(p.description.trim())
-        .bind(p.unit.code())
-        .bind(p.unit_detail.trim())
-        .bind(p.catch_weight)
-        .bind(p.est_weight_g)
-        .bind(p.tax_class.code())
-        .bind(p.origin.code())
-        .bind(p.region.trim())
-        .bind(Certification::join(&p.certifications))
-        .bind(p.organic_certifier.trim())
-        .bind(p.active)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await?;
+        );
+        let row = bind_input(sqlx::query(&sql), p)
+            .bind(scope.org.0)
+            .bind(ms(now))
+            .fetch_one(&mut *tx)
+            .await?;
         let product = Product::from_row(&row)?;
         let change =
             Change::by(scope, Action::Create, "product", product.id).after(product_json(p));
@@ -208,33 +278,19 @@ impl Store {
         let before = self.product(scope, id).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(&format!(
-            "UPDATE products SET name_fr = $1, name_en = $2, category = $3, description = $4, unit = $5, \
-             unit_detail = $6, catch_weight = $7, est_weight_g = $8, tax_class = $9, origin = $10, \
-             region = $11, certifications = $12, organic_certifier = $13, active = $14, updated_at = $15 \
-             WHERE organization_id = $16 AND id = $17 RETURNING {}",
+        let sql = format!(
+            "UPDATE products SET ({INPUT_COLUMNS}, updated_at) = ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             WHERE organization_id = $21 AND id = $22 RETURNING {}",
             product_columns("")
-        ))
-        .bind(p.name_fr.trim())
-        .bind(p.name_en.trim())
-        .bind(p.category.code())
-        .bind(p.description.trim())
-        .bind(p.unit.code())
-        .bind(p.unit_detail.trim())
-        .bind(p.catch_weight)
-        .bind(p.est_weight_g)
-        .bind(p.tax_class.code())
-        .bind(p.origin.code())
-        .bind(p.region.trim())
-        .bind(Certification::join(&p.certifications))
-        .bind(p.organic_certifier.trim())
-        .bind(p.active)
-        .bind(ms(now))
-        .bind(scope.org.0)
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        );
+        let row = bind_input(sqlx::query(&sql), p)
+            .bind(ms(now))
+            .bind(scope.org.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let product = Product::from_row(&row)?;
         let change = Change::by(scope, Action::Update, "product", id)
             .before(product_json(&before.input))

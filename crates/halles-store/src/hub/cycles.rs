@@ -235,6 +235,12 @@ impl Store {
         if hs.role() == crate::hub::HubRole::Producer && !c.producers.contains(&hs.tenant().org) {
             return Err(StoreError::NotFound);
         }
+        // A cycle the hub shows only to other buyers does not exist for this one.
+        if matches!(hs.role(), crate::hub::HubRole::Buyer(_))
+            && !self.cycle_shown_to(hs.hub(), id, hs.tenant().org).await?
+        {
+            return Err(StoreError::NotFound);
+        }
         Ok(c)
     }
 
@@ -305,13 +311,14 @@ impl Store {
         rows.iter().map(Self::cycle_from_row).collect()
     }
 
-    /// Open cycles of the hubs that serve a buyer.
+    /// Open cycles of the hubs that serve a buyer, but those shown only to other buyers.
     pub async fn open_cycles_for_buyer(&self, scope: &TenantScope) -> StoreResult<Vec<Cycle>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT c.id, c.organization_id, c.name, c.status, c.opens_at, c.closes_at, c.delivery_note, \
              c.order_fee_cents FROM order_cycles c JOIN hub_buyers b ON b.organization_id = c.organization_id \
-             WHERE b.buyer_id = $1 AND c.status = 'open' ORDER BY c.closes_at",
-        )
+             WHERE b.buyer_id = $1 AND c.status = 'open' AND {} ORDER BY c.closes_at",
+            crate::hub::visibility::cycle_visible_to_buyer("c.id", "c.organization_id", "$1")
+        ))
         .bind(scope.org.0)
         .fetch_all(&self.pool)
         .await?;

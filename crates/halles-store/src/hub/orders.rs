@@ -9,7 +9,7 @@ use crate::platform::idempotency::KeyRow;
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
-use halles_core::catalog::SaleUnit;
+use halles_core::catalog::{SaleUnit, WeightPrices};
 use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
 use halles_core::pricing::{
@@ -523,7 +523,10 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, input.buyer).await?;
         let c = self.cycle_of(hub, cycle).await?;
-        let facts = self.line_facts(hub, cycle, &lines).await?;
+        if !self.cycle_shown_to(hub, cycle, input.buyer).await? {
+            return Err(StoreError::NotFound);
+        }
+        let facts = self.line_facts(hub, cycle, input.buyer, &lines).await?;
         let now = self.now();
         let store = self.clone();
         let scope = *hs.tenant();
@@ -858,24 +861,28 @@ impl Store {
     /// (catch weight), read before the write transaction. Every product the cycle does not offer
     /// (no availability, or withdrawn by its producer: `not_offered`) and every part of a unit
     /// counted whole (`qty_not_whole`) is refused at once, each on its line's field
-    /// ([`line_field`]).
+    /// ([`line_field`]). A product or cycle the hub shows only to other buyers is not offered
+    /// to this one.
     async fn line_facts(
         &self,
         hub: OrgId,
         cycle: CycleId,
+        buyer: OrgId,
         lines: &[(ProductId, Qty)],
     ) -> StoreResult<HashMap<ProductId, LineFacts>> {
-        let marks: Vec<String> = (4..lines.len() + 4).map(|i| format!("${i}")).collect();
+        let marks: Vec<String> = (5..lines.len() + 5).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT p.id, p.tax_class, p.catch_weight, p.est_weight_g, p.unit, p.name_fr, p.name_en, p.unit_detail \
              FROM products p JOIN availability a ON a.producer_id = p.organization_id AND a.product_id = p.id \
-             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND p.id IN ({})",
-            marks.join(", ")
+             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND p.id IN ({}) AND {}",
+            marks.join(", "),
+            crate::hub::visibility::visible_to_buyer("p.id", "$2", "$1", "$4")
         );
         let mut q = sqlx::query_as::<_, FactsRow>(&sql)
             .bind(hub.0)
             .bind(cycle.0)
-            .bind(true);
+            .bind(true)
+            .bind(buyer.0);
         for (p, _) in lines {
             q = q.bind(p.0);
         }
@@ -1076,7 +1083,7 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle_of(hub, before.cycle).await?;
-        let facts = self.line_facts(hub, before.cycle, &lines).await?;
+        let facts = self.line_facts(hub, before.cycle, before.buyer, &lines).await?;
         // A line the order already had keeps what it was ordered at; a new line takes today's.
         let kept: HashMap<ProductId, Kept> = before
             .lines
@@ -1426,7 +1433,8 @@ impl Store {
     }
 
     /// What a buyer sees of a cycle: each available product with the buyer's own price (read
-    /// by that buyer, or by the hub taking its order).
+    /// by that buyer, or by the hub taking its order). Products and cycles the hub shows only
+    /// to other buyers are left out (a hidden cycle is `NotFound`).
     pub async fn buyer_catalog(
         &self,
         hs: &HubScope,
@@ -1435,17 +1443,23 @@ impl Store {
     ) -> StoreResult<Vec<CatalogItem>> {
         let hub = hs.for_buyer(buyer)?.hub();
         let (buyer_type, rules) = self.price_list(hub, buyer).await?;
+        if !self.cycle_shown_to(hub, cycle, buyer).await? {
+            return Err(StoreError::NotFound);
+        }
+        let weight_unit = self.weight_unit_of(hub, buyer).await?;
         let rows: Vec<CatalogRow> = sqlx::query_as(&format!(
             "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining, a.on_demand FROM availability a \
              JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \
              JOIN organizations o ON o.id = a.producer_id \
-             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 \
+             WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND {} \
              ORDER BY p.category, p.name_fr, p.id",
-            crate::hub::catalog::product_columns("p.")
+            crate::hub::catalog::product_columns("p."),
+            crate::hub::visibility::visible_to_buyer("p.id", "$2", "$1", "$4")
         ))
         .bind(hub.0)
         .bind(cycle.0)
         .bind(true)
+        .bind(buyer.0)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -1457,7 +1471,13 @@ impl Store {
                     .input
                     .est_weight_g
                     .filter(|_| product.input.catch_weight);
+                let by_weight = product
+                    .input
+                    .unit
+                    .weight()
+                    .map(|unit| WeightPrices::of(offered, unit, weight_unit));
                 Ok(CatalogItem {
+                    by_weight,
                     price: catch
                         .map(|g| catch_weight_unit_price(offered, g))
                         .unwrap_or(offered),
@@ -1483,6 +1503,9 @@ pub struct CatalogItem {
     pub price: Cents,
     /// For a catch-weight product, the buyer's price per kilogram.
     pub price_per_kg: Option<Cents>,
+    /// For a product sold by weight, its price per kilogram and per pound, in the buyer's
+    /// preferred order.
+    pub by_weight: Option<WeightPrices>,
     /// How much is left (nothing to count when on demand).
     pub remaining: Qty,
     /// Offered without a stock limit.

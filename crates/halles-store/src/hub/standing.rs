@@ -735,14 +735,16 @@ impl Store {
             found
         }
         .map(|l| l.id);
-        // A product this cycle does not offer is short of all of it.
-        let offered: Vec<i64> = sqlx::query_scalar(
+        // A product this cycle does not offer, or no longer shows this buyer, is short of all of it.
+        let offered: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT a.product_id FROM availability a JOIN products p ON p.organization_id = a.producer_id \
-             AND p.id = a.product_id WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3",
-        )
+             AND p.id = a.product_id WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 AND {}",
+            crate::hub::visibility::visible_to_buyer("p.id", "$2", "$1", "$4")
+        ))
         .bind(s.hub.0)
         .bind(c.id.0)
         .bind(true)
+        .bind(s.input.buyer.0)
         .fetch_all(&self.pool)
         .await?;
         let (mut lines, missing): (Vec<_>, Vec<_>) = s

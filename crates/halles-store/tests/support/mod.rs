@@ -106,5 +106,6 @@ pub fn product(
         certifications: vec![],
         organic_certifier: String::new(),
         active: true,
+        details: Default::default(),
     }
 }

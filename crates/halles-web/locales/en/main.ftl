@@ -1267,6 +1267,7 @@ members-program-only = One program only
 # Issue 13: what the hub sees and exports
 qty-unit = { $qty } { $unit ->
     [kg] kg
+    [lb] lb
     [bunch] { $count ->
         [one] bunch
        *[other] bunches
@@ -1372,3 +1373,58 @@ standing-stop-question = Do you also want to take these quantities out of the or
 standing-stop-take-back = Stop and take these lines out
 standing-stop-keep = Stop, keep this week's order
 standing-stop-cancel = Stop nothing
+
+## Product data and visibility (allergens, storage, codes, cases, pounds, tags)
+unit-lb = by the pound
+unit-short-lb = lb
+weight-unit-kg = Kilograms first
+weight-unit-lb = Pounds first
+field-weight-unit = Prices by weight
+allergen-eggs = Eggs
+allergen-milk = Milk
+allergen-mustard = Mustard
+allergen-peanuts = Peanuts
+allergen-crustaceans_molluscs = Crustaceans and molluscs
+allergen-fish = Fish
+allergen-sesame = Sesame seeds
+allergen-soy = Soy
+allergen-sulphites = Sulphites
+allergen-tree_nuts = Tree nuts
+allergen-wheat_triticale = Wheat and triticale
+storage-frozen = Frozen
+storage-refrigerated = Refrigerated
+storage-ambient = Room temperature
+storage-unsaid = Not specified
+field-allergens = Priority allergens
+hint-allergens = Tick each allergen the product contains (Health Canada's list).
+field-storage = Storage
+field-sku = Product code (SKU)
+field-gtin = GTIN (barcode)
+hint-gtin = 8, 12, 13 or 14 digits, optional.
+field-case-size = Units per case
+hint-case-size = Optional, from 1 to 10,000.
+err-gtin_check = The last digit of this GTIN does not match: check the barcode.
+err-gtin_invalid = A GTIN has 8, 12, 13 or 14 digits.
+err-case_size_invalid = Enter a whole number of units, from 1 to 10,000.
+err-sku_too_long = The product code has at most 40 characters.
+err-tags_invalid = Enter at most 10 tags of at most 30 characters (letters, digits, - or _), separated by spaces or commas.
+price-by-weight = { $first } ({ $second })
+product-case-size = case of { $n }
+product-sku = SKU { $sku }
+product-gtin = GTIN { $gtin }
+product-contains = Contains:
+partners-tags-intro = Tags serve visibility rules: a product or cycle kept for a tag is shown only to the buyers carrying it.
+partners-tags-of = Tags of { $buyer }
+hint-tags = For example: hospital daycare. Separate them with spaces or commas.
+partners-save-buyer = Save for { $buyer }
+flash-buyer-settings-saved = Buyer settings saved.
+flash-visibility-saved = Visibility rule saved.
+nav-visibility = Visibility
+visibility-title = Who sees what
+visibility-intro = Without tags, a product or cycle is shown to every buyer. With tags, only the buyers carrying one of them see it and can order it.
+visibility-no-tags = No buyer has a tag yet: add some on the partners page.
+visibility-known-tags = Your buyers' tags: { $tags }
+visibility-cycles = Cycles
+visibility-products = Products
+visibility-cycle-tags = Cycle { $name }: kept for tags
+visibility-product-tags = { $name }: kept for tags

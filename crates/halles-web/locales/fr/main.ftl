@@ -1267,6 +1267,7 @@ members-program-only = Un seul programme
 # Issue 13: what the hub sees and exports
 qty-unit = { $qty } { $unit ->
     [kg] kg
+    [lb] lb
     [bunch] { $count ->
         [one] botte
        *[other] bottes
@@ -1372,3 +1373,58 @@ standing-stop-question = Voulez-vous aussi retirer ces quantités de la commande
 standing-stop-take-back = Arrêter et retirer ces lignes
 standing-stop-keep = Arrêter, garder la commande de cette semaine
 standing-stop-cancel = Ne rien arrêter
+
+## Product data and visibility (allergens, storage, codes, cases, pounds, tags)
+unit-lb = à la livre
+unit-short-lb = lb
+weight-unit-kg = Kilogrammes d'abord
+weight-unit-lb = Livres d'abord
+field-weight-unit = Prix au poids
+allergen-eggs = Œufs
+allergen-milk = Lait
+allergen-mustard = Moutarde
+allergen-peanuts = Arachides
+allergen-crustaceans_molluscs = Crustacés et mollusques
+allergen-fish = Poisson
+allergen-sesame = Graines de sésame
+allergen-soy = Soja
+allergen-sulphites = Sulfites
+allergen-tree_nuts = Noix
+allergen-wheat_triticale = Blé et triticale
+storage-frozen = Congelé
+storage-refrigerated = Réfrigéré
+storage-ambient = Température ambiante
+storage-unsaid = Non précisé
+field-allergens = Allergènes prioritaires
+hint-allergens = Cochez chaque allergène que le produit contient (liste de Santé Canada).
+field-storage = Conservation
+field-sku = Code du produit (UGS)
+field-gtin = GTIN (code-barres)
+hint-gtin = 8, 12, 13 ou 14 chiffres, facultatif.
+field-case-size = Unités par caisse
+hint-case-size = Facultatif, de 1 à 10 000.
+err-gtin_check = Le dernier chiffre de ce GTIN ne correspond pas : vérifiez le code-barres.
+err-gtin_invalid = Un GTIN a 8, 12, 13 ou 14 chiffres.
+err-case_size_invalid = Entrez un nombre entier d'unités, de 1 à 10 000.
+err-sku_too_long = Le code du produit a au plus 40 caractères.
+err-tags_invalid = Entrez au plus 10 étiquettes de 30 caractères au plus (lettres, chiffres, - ou _), séparées par des espaces ou des virgules.
+price-by-weight = { $first } ({ $second })
+product-case-size = caisse de { $n }
+product-sku = UGS { $sku }
+product-gtin = GTIN { $gtin }
+product-contains = Contient :
+partners-tags-intro = Les étiquettes servent aux règles de visibilité : un produit ou un cycle réservé à une étiquette n'est montré qu'aux acheteurs qui la portent.
+partners-tags-of = Étiquettes de { $buyer }
+hint-tags = Par exemple : hôpital cpe. Séparez-les par des espaces ou des virgules.
+partners-save-buyer = Enregistrer pour { $buyer }
+flash-buyer-settings-saved = Réglages de l'acheteur enregistrés.
+flash-visibility-saved = Règle de visibilité enregistrée.
+nav-visibility = Visibilité
+visibility-title = Qui voit quoi
+visibility-intro = Sans étiquette, un produit ou un cycle est montré à tous les acheteurs. Avec des étiquettes, seuls les acheteurs qui portent l'une d'elles le voient et peuvent le commander.
+visibility-no-tags = Aucun acheteur n'a encore d'étiquette : ajoutez-en sur la page des partenaires.
+visibility-known-tags = Étiquettes de vos acheteurs : { $tags }
+visibility-cycles = Cycles
+visibility-products = Produits
+visibility-cycle-tags = Cycle { $name } : réservé aux étiquettes
+visibility-product-tags = { $name } : réservé aux étiquettes

@@ -2,7 +2,7 @@
 //! document names exactly the codes the server accepts (used with `#[schema(schema_with = ...)]`
 //! and `#[param(schema_with = ...)]`).
 
-use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::catalog::{Allergen, Category, Certification, Origin, SaleUnit, Storage};
 use halles_core::coupons::{CardStatus, ClaimStatus, EntryKind, LoadMoment, ReportPeriod};
 use halles_core::organizations::Role;
 use halles_core::taxes::TaxClass;
@@ -26,6 +26,22 @@ pub fn category() -> Object {
 /// A sale unit.
 pub fn unit() -> Object {
     codes(SaleUnit::ALL.iter().map(|c| c.code()))
+}
+
+/// A list of priority allergens.
+pub fn allergens() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(codes(Allergen::ALL.iter().map(|c| c.code())))
+        .build()
+}
+
+/// How a product is kept, or null when not said.
+pub fn storage() -> Schema {
+    AnyOfBuilder::new()
+        .item(codes(Storage::ALL.iter().map(|c| c.code())))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 /// A tax class.

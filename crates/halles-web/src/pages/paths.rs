@@ -300,6 +300,14 @@ paths! {
 
     /// When a hub reminds producers that posted nothing before a cut-off.
     ReminderHours(org: OrgId) = "/o/{org}/rappel-disponibilites";
+    /// A served buyer's tags and weight unit.
+    PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
+    /// Who sees which products and cycles.
+    Visibility(org: OrgId) = "/o/{org}/visibilite";
+    /// A product's visibility rule.
+    VisibilityProduct(org: OrgId, id: ProductId) = "/o/{org}/visibilite/produits/{id}";
+    /// A cycle's visibility rule.
+    VisibilityCycle(org: OrgId, id: CycleId) = "/o/{org}/visibilite/cycles/{id}";
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ pub async fn export(url: &str, cfg: &ExportBench) -> anyhow::Result<()> {
             certifications: vec![],
             organic_certifier: String::new(),
             active: true,
+            details: Default::default(),
         };
         products.push(store.create_product(&scope(farm), &input).await?.id);
     }

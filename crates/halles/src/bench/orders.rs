@@ -99,6 +99,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
                     certifications: vec![],
                     organic_certifier: String::new(),
                     active: true,
+                    details: Default::default(),
                 },
             )
             .await?;

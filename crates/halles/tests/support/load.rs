@@ -169,6 +169,7 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
                     certifications: vec![],
                     organic_certifier: String::new(),
                     active: true,
+                    details: Default::default(),
                 },
             )
             .await

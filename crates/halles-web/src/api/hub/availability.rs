@@ -163,6 +163,11 @@ pub struct ApiCatalogItem {
     pub price_cents: i64,
     /// For a catch-weight product, the buyer's price per kilogram, in cents.
     pub price_per_kg_cents: Option<i64>,
+    /// For a product sold by the kilogram or the pound, the buyer's price per kilogram, in
+    /// cents (converted exactly from a price per pound, rounded once to the cent).
+    pub weight_price_per_kg_cents: Option<i64>,
+    /// For a product sold by the kilogram or the pound, the buyer's price per pound, in cents.
+    pub weight_price_per_lb_cents: Option<i64>,
     /// Quantity left (none to count when on demand).
     pub remaining: String,
     /// Offered without a stock limit: orders never run short of it.
@@ -192,6 +197,8 @@ pub async fn catalog(
                 producer_name: i.producer_name,
                 price_cents: i.price.0,
                 price_per_kg_cents: i.price_per_kg.map(|c| c.0),
+                weight_price_per_kg_cents: i.by_weight.map(|w| w.per_kg.0),
+                weight_price_per_lb_cents: i.by_weight.map(|w| w.per_lb.0),
                 remaining: i.remaining.plain(),
                 on_demand: i.on_demand,
                 product: i.product.into(),

@@ -9,8 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::ProductId;
+use halles_core::catalog::{Allergen, Storage, check_packaging};
 use halles_core::validation::FieldError;
-use halles_store::hub::catalog::{Product, ProductInput};
+use halles_core::validation::Validator;
+use halles_store::hub::catalog::{Product, ProductDetails, ProductInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -66,6 +68,29 @@ pub struct ApiProduct {
     /// Offered or not.
     #[serde(default = "yes")]
     pub active: bool,
+    /// Canada's priority allergens it contains: `eggs`, `milk`, `mustard`, `peanuts`,
+    /// `crustaceans_molluscs`, `fish`, `sesame`, `soy`, `sulphites`, `tree_nuts`,
+    /// `wheat_triticale`.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schemas::allergens)]
+    pub allergens: Vec<String>,
+    /// `frozen`, `refrigerated` or `ambient`; absent when not said.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schemas::storage)]
+    pub storage: Option<String>,
+    /// The producer's own code.
+    #[serde(default)]
+    #[schema(max_length = 40)]
+    pub sku: String,
+    /// GS1 trade item number: 8, 12, 13 or 14 digits, the last being the mod-10 check digit
+    /// (a wrong one is refused `gtin_check`).
+    #[serde(default)]
+    #[schema(pattern = r"^([0-9]{8}|[0-9]{12,14})$")]
+    pub gtin: Option<String>,
+    /// Units per case.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub case_size: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -92,6 +117,16 @@ impl From<Product> for ApiProduct {
             certifications: i.certifications.iter().map(|c| c.code().into()).collect(),
             organic_certifier: i.organic_certifier,
             active: i.active,
+            allergens: i
+                .details
+                .allergens
+                .iter()
+                .map(|a| a.code().into())
+                .collect(),
+            storage: i.details.storage.map(|s| s.code().into()),
+            sku: i.details.sku,
+            gtin: i.details.gtin.map(String::from),
+            case_size: i.details.case_size,
         }
     }
 }
@@ -118,6 +153,20 @@ impl ApiProduct {
         let certifications: Result<Vec<_>, _> =
             self.certifications.iter().map(|c| c.parse()).collect();
         code("certifications", certifications.is_ok());
+        let allergens: Result<Vec<Allergen>, _> =
+            self.allergens.iter().map(|c| c.parse()).collect();
+        code("allergens", allergens.is_ok());
+        let storage: Result<Option<Storage>, _> =
+            self.storage.as_deref().map(str::parse).transpose();
+        code("storage", storage.is_ok());
+        let mut v = Validator::new();
+        let packaging = check_packaging(
+            &mut v,
+            &self.sku,
+            self.gtin.as_deref().unwrap_or_default(),
+            self.case_size,
+        );
+        errs.extend(v.into_errors());
         if self.name_fr.trim().is_empty() {
             errs.push(FieldError {
                 field: "name_fr".into(),
@@ -130,27 +179,30 @@ impl ApiProduct {
                 code: "weight_required",
             });
         }
-        match (category, unit, tax, origin, certifications) {
-            (Ok(category), Ok(unit), Ok(tax_class), Ok(origin), Ok(certifications))
-                if errs.is_empty() =>
-            {
-                Ok(ProductInput {
-                    name_fr: self.name_fr.clone(),
-                    name_en: self.name_en.clone(),
-                    category,
-                    description: self.description.clone(),
-                    unit,
-                    unit_detail: self.unit_detail.clone(),
-                    catch_weight: self.catch_weight,
-                    est_weight_g: self.est_weight_g,
-                    tax_class,
-                    origin,
-                    region: self.region.clone(),
-                    certifications,
-                    organic_certifier: self.organic_certifier.clone(),
-                    active: self.active,
-                })
-            }
+        match (
+            (category, unit, tax, origin, certifications),
+            (allergens, storage, packaging),
+        ) {
+            (
+                (Ok(category), Ok(unit), Ok(tax_class), Ok(origin), Ok(certifications)),
+                (Ok(allergens), Ok(storage), Some(packaging)),
+            ) if errs.is_empty() => Ok(ProductInput {
+                name_fr: self.name_fr.clone(),
+                name_en: self.name_en.clone(),
+                category,
+                description: self.description.clone(),
+                unit,
+                unit_detail: self.unit_detail.clone(),
+                catch_weight: self.catch_weight,
+                est_weight_g: self.est_weight_g,
+                tax_class,
+                origin,
+                region: self.region.clone(),
+                certifications,
+                organic_certifier: self.organic_certifier.clone(),
+                active: self.active,
+                details: ProductDetails::new(allergens, storage, packaging),
+            }),
             _ => Err(ApiError::Validation(errs)),
         }
     }

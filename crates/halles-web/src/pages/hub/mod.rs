@@ -9,6 +9,7 @@ pub mod prices;
 pub mod products;
 pub mod shop;
 pub mod standing;
+pub mod visibility;
 
 use super::{Routes, paths};
 use crate::AppState;
@@ -71,6 +72,10 @@ pub fn routes() -> Routes {
         .typed_post(standing::repeat)
         .typed_get(standing::list)
         .typed_post(standing::change)
+        .typed_post(partners::buyer_settings)
+        .typed_get(visibility::rules)
+        .typed_post(visibility::set_product)
+        .typed_post(visibility::set_cycle)
         .moved("/o/{org}/products", paths::Products::PATH)
         .moved("/o/{org}/products/new", paths::ProductNew::PATH)
         .moved("/o/{org}/products/{id}", paths::Product::PATH)

@@ -12,10 +12,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::ProductId;
-use halles_core::catalog::{Category, Certification, Origin, SaleUnit};
+use halles_core::catalog::{
+    Allergen, Category, Certification, Origin, SaleUnit, Storage, check_packaging,
+};
 use halles_core::taxes::TaxClass;
 use halles_core::validation::Validator;
-use halles_store::hub::catalog::{Product, ProductInput};
+use halles_store::hub::catalog::{Product, ProductDetails, ProductInput};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -73,6 +75,16 @@ pub struct ProductForm {
     organic_certifier: String,
     #[serde(default)]
     active: Option<String>,
+    #[serde(default)]
+    allergen: Vec<String>,
+    #[serde(default)]
+    storage: String,
+    #[serde(default)]
+    sku: String,
+    #[serde(default)]
+    gtin: String,
+    #[serde(default)]
+    case_size: String,
 }
 
 impl ProductForm {
@@ -96,6 +108,29 @@ impl ProductForm {
                 .collect(),
             organic_certifier: p.organic_certifier.clone(),
             active: p.active.then(|| "on".into()),
+            allergen: p
+                .details
+                .allergens
+                .iter()
+                .map(|a| a.code().to_owned())
+                .collect(),
+            storage: p
+                .details
+                .storage
+                .map(|s| s.code().into())
+                .unwrap_or_default(),
+            sku: p.details.sku.clone(),
+            gtin: p
+                .details
+                .gtin
+                .as_ref()
+                .map(|g| g.to_string())
+                .unwrap_or_default(),
+            case_size: p
+                .details
+                .case_size
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -159,8 +194,29 @@ impl ProductForm {
         {
             v.add("organic_certifier", "certifier_required");
         }
+        let allergens: Vec<Allergen> = self
+            .allergen
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        let storage = match self.storage.trim() {
+            "" => Ok(None),
+            code => code.parse::<Storage>().map(Some),
+        };
+        if storage.is_err() {
+            v.add("storage", "choice_invalid");
+        }
+        let case = self.case_size.trim();
+        let case_size = if case.is_empty() {
+            None
+        } else {
+            // Not a whole number: out of range, so the same message as a bound.
+            Some(case.parse::<i64>().unwrap_or(0))
+        };
+        let packaging = check_packaging(&mut v, &self.sku, &self.gtin, case_size);
         v.finish()?;
-        let (Ok(category), Ok(unit), Ok(tax_class), Ok(origin)) = (category, unit, tax, origin)
+        let (Ok(category), Ok(unit), Ok(tax_class), Ok(origin), Ok(storage), Some(packaging)) =
+            (category, unit, tax, origin, storage, packaging)
         else {
             return Err(Vec::new());
         };
@@ -179,11 +235,16 @@ impl ProductForm {
             certifications,
             organic_certifier: self.organic_certifier.trim().into(),
             active: self.active.is_some(),
+            details: ProductDetails::new(allergens, storage, packaging),
         })
     }
 
     fn has_cert(&self, code: &str) -> bool {
         self.certification.iter().any(|c| c == code)
+    }
+
+    fn has_allergen(&self, code: &str) -> bool {
+        self.allergen.iter().any(|c| c == code)
     }
 }
 
@@ -214,6 +275,12 @@ impl ProductFormPage {
     }
     fn certifications(&self) -> &'static [Certification] {
         Certification::ALL
+    }
+    fn allergens(&self) -> &'static [Allergen] {
+        Allergen::ALL
+    }
+    fn storages(&self) -> Vec<&'static str> {
+        Storage::ALL.iter().map(|c| c.code()).collect()
     }
 }
 
