@@ -1,5 +1,6 @@
 //! The food hub: products and prices (`catalog`), order cycles and availability (`cycles`),
-//! orders (`orders`) and standing orders (`standing`). A hub's rows are reached through a
+//! orders (`orders`), what the quick order form reads (`quick_order`) and standing orders
+//! (`standing`). A hub's rows are reached through a
 //! [`HubScope`] (`scope`), the proof that the acting organization acts for that hub.
 //! Fulfilment and billing join as sibling modules of this folder (`hub::fulfilment`,
 //! `hub::billing`).
@@ -7,6 +8,7 @@
 pub mod catalog;
 pub mod cycles;
 pub mod orders;
+pub mod quick_order;
 mod scope;
 pub mod standing;
 
