@@ -80,6 +80,12 @@
       : say("reached", { min: money(min) }));
     minimum.classList.toggle("below", missing > 0 && min > 0);
     box.hidden = false;
+    var bar = document.getElementById("cart-bar");
+    if (bar) {
+      var total = box.querySelector('[data-cart="total"]').textContent;
+      bar.textContent = minimum.textContent ? total + " · " + minimum.textContent : total;
+      bar.hidden = false;
+    }
   }
 
   form.addEventListener("input", update);
