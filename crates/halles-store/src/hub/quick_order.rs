@@ -86,7 +86,7 @@ impl Store {
             })
             .collect();
         // Stable: among equals, the order of first sight (newest order first) stays.
-        out.sort_by(|a, b| b.cycles.cmp(&a.cycles));
+        out.sort_by_key(|u| std::cmp::Reverse(u.cycles));
         Ok(out)
     }
 
