@@ -419,3 +419,40 @@ async fn the_quick_order_form_lists_the_usual_products_first_and_orders_only_wha
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_hub_taking_an_order_by_phone_filters_without_losing_quantities() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let form = format!(
+            "/o/{}/cycles/{}/commander-pour/{}",
+            w.hub.id, w.cycle, w.cpe.id
+        );
+        let (carrots, cheese) = (qty(w.carrots), qty(w.cheese));
+        let location = w.location.to_string();
+        let page = coord
+            .send(
+                &form,
+                &[(&carrots, "5"), ("q", "ched"), ("filter", "apply")],
+            )
+            .await;
+        assert_eq!(page.status, 200, "{page:?}");
+        assert!(page.has(&format!("action=\"{form}\"")), "{page:?}");
+        assert_eq!(kept(&page, w.carrots).as_deref(), Some("5"));
+        let page = coord
+            .send(
+                &form,
+                &[(&carrots, "5"), (&cheese, "1"), ("location", &location)],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{page:?}");
+        let placed = orders(&app, &w).await;
+        assert_eq!(placed.len(), 1);
+        assert_eq!(
+            lines_of(&placed[0]),
+            vec![(w.carrots, units(5)), (w.cheese, units(1))]
+        );
+        app.stop().await;
+    }
+}
