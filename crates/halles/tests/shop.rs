@@ -9,9 +9,9 @@ mod support;
 use halles_core::quantity::Qty;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
-use support::TestApp;
 use support::requests::Page;
 use support::world::{HubWeek, Who, World, cycle_body, people, scope};
+use support::{Browser, TestApp};
 
 /// The kitchen's catalog of the week's cycle.
 fn catalog(w: &HubWeek) -> String {
@@ -55,6 +55,22 @@ fn lines_of(o: &halles_store::hub::orders::Order) -> Vec<(i64, Qty)> {
     l
 }
 
+/// Posts `carrots` kg typed and a search for the cheddar to the order form at `form`: the
+/// catalog comes back without the carrots, their quantity kept in a hidden field.
+async fn search_cheddar(who: &Browser, form: &str, w: &HubWeek, carrots: &str) -> Page {
+    let field = qty(w.carrots);
+    let page = who
+        .send(
+            form,
+            &[(&field, carrots), ("q", "ched"), ("filter", "apply")],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(!lists(&page, w.carrots), "{page:?}");
+    assert_eq!(kept(&page, w.carrots).as_deref(), Some(carrots), "{page:?}");
+    page
+}
+
 #[tokio::test]
 async fn filters_keep_the_typed_quantities_without_javascript_and_the_order_holds_them() {
     for app in TestApp::on_every_db().await {
@@ -69,18 +85,8 @@ async fn filters_keep_the_typed_quantities_without_javascript_and_the_order_hold
             (cheese.as_str(), "2"),
         );
         // Carrots typed, then a search for the cheddar: the carrots are hidden, kept.
-        let page = kitchen
-            .send(
-                &shop,
-                &[(&carrots, "4"), ("q", "ched"), ("filter", "apply")],
-            )
-            .await;
-        assert_eq!(page.status, 200, "{page:?}");
-        assert!(
-            lists(&page, w.cheese) && !lists(&page, w.carrots),
-            "{page:?}"
-        );
-        assert_eq!(kept(&page, w.carrots).as_deref(), Some("4"), "{page:?}");
+        let page = search_cheddar(&kitchen, &shop, &w, "4").await;
+        assert!(lists(&page, w.cheese), "{page:?}");
         assert_eq!(page.value_of("q"), "ched", "the search stays in its box");
         // Cheddar typed, the filters cleared: both are shown with what was typed.
         let page = kitchen
@@ -431,15 +437,8 @@ async fn the_hub_taking_an_order_by_phone_filters_without_losing_quantities() {
         );
         let (carrots, cheese) = (qty(w.carrots), qty(w.cheese));
         let location = w.location.to_string();
-        let page = coord
-            .send(
-                &form,
-                &[(&carrots, "5"), ("q", "ched"), ("filter", "apply")],
-            )
-            .await;
-        assert_eq!(page.status, 200, "{page:?}");
+        let page = search_cheddar(&coord, &form, &w, "5").await;
         assert!(page.has(&format!("action=\"{form}\"")), "{page:?}");
-        assert_eq!(kept(&page, w.carrots).as_deref(), Some("5"));
         let page = coord
             .send(
                 &form,
