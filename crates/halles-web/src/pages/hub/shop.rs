@@ -453,7 +453,7 @@ impl Sheet {
     ) -> Line {
         let id = item.product.id;
         Line {
-            sold_out: item.remaining.0 <= 0 && qty.trim().is_empty(),
+            sold_out: !item.on_demand && item.remaining.0 <= 0 && qty.trim().is_empty(),
             ordered: self.ordered.get(&id).map(|q| i18n.qty(*q)),
             last: None,
             error: errors.get(&format!("qty_{id}")).map(str::to_owned),
