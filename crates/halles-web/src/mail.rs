@@ -10,6 +10,8 @@ use halles_core::quantity::Qty;
 use halles_core::{
     CardId, OrderId, OrgId, PaymentBatchId, ProductGroupId, ProductId, ProgramId, UserId,
 };
+use halles_store::hub::cycles::Cycle;
+use halles_store::hub::orders::Order;
 use halles_store::platform::email::OutgoingEmail;
 use halles_store::platform::events::Event;
 use halles_store::{Actor, Store, StoreResult, TenantScope};
@@ -237,9 +239,9 @@ async fn order_confirmation(
     id: OrderId,
 ) -> StoreResult<Vec<OutgoingEmail>> {
     let scope = TenantScope::checked(buyer, Actor::system());
-    let order = store
-        .order(&store.hub_scope(&scope, hub).await?, id)
-        .await?;
+    let hs = store.hub_scope(&scope, hub).await?;
+    let order = store.order(&hs, id).await?;
+    let cycle = store.cycle(&hs, order.cycle).await?;
     let hub_name = store.organization_by_id(hub).await?.name;
     let mut out = Vec::new();
     for (member, lang) in staff_of(store, buyer).await? {
@@ -265,6 +267,7 @@ async fn order_confirmation(
                 ("number", order.id.to_string()),
                 ("lines", lines.join("\n")),
                 ("total", i18n.money(order.total())),
+                ("delivery", delivery_details(&i18n, &order, &cycle)),
                 ("link", link(&format!("/o/{buyer}/commandes/{hub}/{id}"))),
             ],
         );
@@ -280,6 +283,40 @@ async fn order_confirmation(
         });
     }
     Ok(out)
+}
+
+/// Where and when an order is delivered, one line each: the pickup point or zone with its fee,
+/// the cycle's delivery note, the buyer's note.
+fn delivery_details(i18n: &I18n, order: &Order, cycle: &Cycle) -> String {
+    let detail = |label: String, value: String| {
+        i18n.ta("mail-order-detail", &[("label", label), ("value", value)])
+    };
+    let mut out = Vec::new();
+    if let Some(loc) = cycle
+        .locations
+        .iter()
+        .find(|l| Some(l.id) == order.location)
+    {
+        let mut value = loc.input.name.clone();
+        if loc.input.fee.0 > 0 {
+            let fee = i18n.ta("order-location-fee", &[("fee", i18n.money(loc.input.fee))]);
+            value = format!("{value} — {fee}");
+        }
+        out.push(detail(
+            i18n.t(&format!("location-{}", loc.input.kind)),
+            value,
+        ));
+    }
+    if !cycle.delivery_note.is_empty() {
+        out.push(detail(
+            i18n.t("field-delivery-note"),
+            cycle.delivery_note.clone(),
+        ));
+    }
+    if !order.note.is_empty() {
+        out.push(detail(i18n.t("field-note"), order.note.clone()));
+    }
+    out.join("\n")
 }
 
 /// What a buyer's standing order became this week, to its administrators and staff: the

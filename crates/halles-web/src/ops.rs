@@ -98,6 +98,10 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime): (&'static str, &str) = match file.as_str() {
         "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
         "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
+        "cart.js" => (
+            include_str!("../static/cart.js"),
+            "text/javascript; charset=utf-8",
+        ),
         "scan.js" => (
             include_str!("../static/scan.js"),
             "text/javascript; charset=utf-8",

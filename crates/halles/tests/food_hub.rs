@@ -819,6 +819,16 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                Row::get(
+                    "/o/{org}/boutique/{foreign}/{foreign}/commande-rapide",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/boutique/{foreign}/{foreign}/commande-rapide",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;

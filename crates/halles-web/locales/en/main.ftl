@@ -608,6 +608,8 @@ mail-order-body =
 
     Total with fees and taxes: { $total }
 
+    { $delivery }
+
     To see it or change it before the cut-off:
     { $link }
 
@@ -1320,6 +1322,28 @@ cycle-col-orders = Orders
 # Issue 13: one order per buyer per cycle and delivery
 flash-order-added = Added to your order no. { $n }.
 catalog-already-ordered = Already ordered in this cycle: { $qty }
+# Issue 13: ordering for institutions (filters that keep quantities, running total, quick order form, delivery details)
+catalog-show-all = Show all
+catalog-kept = Typed quantities hidden by the filter: { $count } (they stay in the order).
+cart-title = Your order
+cart-lines = Products: { $amount }
+cart-open = Already in your order this cycle: { $amount }
+cart-fees = Fees: { $amount }
+cart-total = Total before taxes: { $amount }
+cart-below-minimum = { $missing } more to reach the { $min } minimum.
+cart-minimum-reached = { $min } minimum reached.
+quick-title = Quick order
+quick-intro = Your usual products first, with the quantity of your last order. Only the quantities you type are ordered.
+quick-catalog = See the full catalog and its filters
+quick-usual = Your usual products
+quick-no-usual = No orders in your last cycles: every product is below.
+quick-others = Other products
+quick-last = Last time: { $qty }
+order-delivery = Delivery
+order-delivery-note = Delivery or pickup: { $note }
+order-location-fee = fee { $fee }
+order-no-note = None
+mail-order-detail = { $label }: { $value }
 # Issue 13: producers told when a grid waits for them; on-demand offers
 availability-on-demand = On demand (no quantity limit)
 catalog-on-demand = On demand

@@ -608,6 +608,8 @@ mail-order-body =
 
     Total avec frais et taxes : { $total }
 
+    { $delivery }
+
     Pour la voir ou la modifier avant l'heure limite :
     { $link }
 
@@ -1320,6 +1322,28 @@ cycle-col-orders = Commandes
 # Issue 13: one order per buyer per cycle and delivery
 flash-order-added = Ajouté à votre commande n° { $n }.
 catalog-already-ordered = Déjà commandé dans ce cycle : { $qty }
+# Issue 13: ordering for institutions (filters that keep quantities, running total, quick order form, delivery details)
+catalog-show-all = Tout afficher
+catalog-kept = Quantités tapées masquées par le filtre : { $count } (elles restent dans la commande).
+cart-title = Votre commande
+cart-lines = Produits : { $amount }
+cart-open = Déjà dans votre commande de ce cycle : { $amount }
+cart-fees = Frais : { $amount }
+cart-total = Total avant taxes : { $amount }
+cart-below-minimum = Encore { $missing } pour atteindre le minimum de { $min }.
+cart-minimum-reached = Minimum de { $min } atteint.
+quick-title = Commande rapide
+quick-intro = Vos produits habituels d'abord, avec la quantité de votre dernière commande. Seules les quantités que vous tapez sont commandées.
+quick-catalog = Voir le catalogue complet et ses filtres
+quick-usual = Vos produits habituels
+quick-no-usual = Aucune commande dans vos derniers cycles : tous les produits sont plus bas.
+quick-others = Autres produits
+quick-last = La dernière fois : { $qty }
+order-delivery = Livraison
+order-delivery-note = Livraison ou cueillette : { $note }
+order-location-fee = frais { $fee }
+order-no-note = Aucune
+mail-order-detail = { $label } : { $value }
 # Issue 13: producers told when a grid waits for them; on-demand offers
 availability-on-demand = Sur demande (sans limite de quantité)
 catalog-on-demand = Sur demande

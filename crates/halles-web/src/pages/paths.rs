@@ -283,6 +283,8 @@ paths! {
     Shop(org: OrgId) = "/o/{org}/boutique";
     /// A hub's catalog in a cycle.
     Catalog(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/boutique/{hub}/{cycle}";
+    /// A buyer's quick order form for a hub's cycle.
+    QuickOrder(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/boutique/{hub}/{cycle}/commande-rapide";
     /// A buyer's orders.
     Orders(org: OrgId) = "/o/{org}/commandes";
     /// A buyer's order.

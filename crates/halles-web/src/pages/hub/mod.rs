@@ -1,5 +1,5 @@
 //! The food hub's pages: products and prices, order cycles and partners, producers'
-//! availability, the buyers' shop and orders, standing orders.
+//! availability, the buyers' shop, quick order form and orders, standing orders.
 
 pub mod availability;
 pub mod cycles;
@@ -7,6 +7,7 @@ pub mod exports;
 pub mod partners;
 pub mod prices;
 pub mod products;
+pub mod quick_order;
 pub mod shop;
 pub mod standing;
 pub mod visibility;
@@ -69,6 +70,8 @@ pub fn routes() -> Routes {
         .typed_post(shop::update)
         .typed_get(shop::edit)
         .typed_post(shop::cancel)
+        .typed_get(quick_order::form)
+        .typed_post(quick_order::place)
         .typed_post(standing::repeat)
         .typed_get(standing::list)
         .typed_post(standing::change)

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
 use crate::forms::FormErrors;
+use crate::i18n::I18n;
 use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -12,17 +13,20 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::accounts::Lang;
 use halles_core::catalog::{Category, Certification};
+use halles_core::money::Cents;
 use halles_core::ordering::OrderStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use halles_store::hub::HubScope;
-use halles_store::hub::cycles::Cycle;
+use halles_store::hub::cycles::{Cycle, Location};
 use halles_store::hub::orders::{CatalogItem, Order, OrderInput, Placement, line_of_field};
+use halles_store::hub::quick_order::OpenOrder;
 use halles_store::{StoreError, TenantScope};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Template)]
 #[template(path = "shop.html")]
@@ -52,8 +56,9 @@ pub async fn shop(
     ))
 }
 
-/// Filters and pre-fills of the catalog page.
-#[derive(Debug, Default, serde::Deserialize)]
+/// Filters of the catalog: in the query string of a link, or in the order form itself when a
+/// filter button is pressed (so the typed quantities travel with them).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct CatalogQuery {
     #[serde(default)]
     category: String,
@@ -69,34 +74,157 @@ pub struct CatalogQuery {
     reorder: String,
 }
 
-/// One product line of the order form.
+impl CatalogQuery {
+    /// Whether any filter narrows the list.
+    fn is_active(&self) -> bool {
+        [
+            &self.category,
+            &self.producer,
+            &self.cert,
+            &self.origin,
+            &self.q,
+        ]
+        .iter()
+        .any(|f| !f.trim().is_empty())
+    }
+
+    /// Whether `item` passes the filters (the search on its name in `lang` and its producer).
+    fn keeps(&self, item: &CatalogItem, lang: Lang) -> bool {
+        let p = &item.product.input;
+        let search = self.q.trim().to_lowercase();
+        (self.category.is_empty() || p.category.code() == self.category)
+            && (self.producer.is_empty() || item.producer_name == self.producer)
+            && (self.cert.is_empty() || p.certifications.iter().any(|c| c.code() == self.cert))
+            && (self.origin.is_empty()
+                || p.origin.code() == self.origin
+                || (self.origin == "quebec" && p.origin.is_quebec()))
+            && (search.is_empty()
+                || item.product.name(lang).to_lowercase().contains(&search)
+                || item.producer_name.to_lowercase().contains(&search))
+    }
+}
+
+/// The quantities of an order form as typed, by product (its `qty_{product}` fields).
+#[derive(Debug, Default, Clone)]
+pub struct Quantities(BTreeMap<ProductId, String>);
+
+impl<'de> serde::Deserialize<'de> for Quantities {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Quantities;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("form fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Quantities, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key
+                        .strip_prefix("qty_")
+                        .and_then(|id| id.parse::<i64>().ok())
+                    {
+                        Some(id) => {
+                            out.insert(ProductId(id), map.next_value::<String>()?);
+                        }
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Quantities(out))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// The order form of the catalog and of the quick order form.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct OrderForm {
+    /// The pickup point or delivery zone (its id).
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    po_number: String,
+    #[serde(default)]
+    note: String,
+    /// The filter button pressed (`apply`, `clear`): the catalog comes back filtered with
+    /// everything typed, and nothing is ordered.
+    #[serde(default)]
+    filter: String,
+    #[serde(flatten)]
+    filters: CatalogQuery,
+    #[serde(flatten)]
+    quantities: Quantities,
+}
+
+/// One product line of an order form.
 pub struct Line {
-    item: CatalogItem,
-    qty: String,
+    pub(super) item: CatalogItem,
+    pub(super) qty: String,
     /// Nothing left and nothing of it in this order: shown without a quantity box.
-    sold_out: bool,
+    pub(super) sold_out: bool,
     /// What the buyer already ordered of it in this cycle (other orders), formatted.
-    ordered: Option<String>,
+    pub(super) ordered: Option<String>,
+    /// The quick order form: what the buyer ordered of it last time, with its unit.
+    pub(super) last: Option<String>,
+    /// The message of its quantity's error.
+    pub(super) error: Option<String>,
+    /// Whether it has a photo.
+    pub(super) photo: bool,
+}
+
+/// A quantity typed for a product the filters hide, kept in a hidden field.
+pub struct Kept {
+    product: ProductId,
+    qty: String,
+    /// Its unit price, for the running total.
+    price: Cents,
+}
+
+/// The checkout part of an order form: pickup point or zone, PO number, note, and what the
+/// running total needs.
+pub struct Checkout {
+    pub(super) cycle: Cycle,
+    pub(super) location: String,
+    pub(super) po_number: String,
+    pub(super) note: String,
+    pub(super) editing: bool,
+    /// The subtotal of the buyer's open order at each location (a new checkout adds to it,
+    /// and the minimum applies to the whole); empty when changing an order.
+    pub(super) open: Vec<OpenOrder>,
+}
+
+impl Checkout {
+    /// The subtotal already ordered at `location` in this cycle, in cents.
+    pub(super) fn open_at(&self, location: Option<&LocationId>) -> i64 {
+        self.open
+            .iter()
+            .filter(|o| o.location.as_ref() == location)
+            .map(|o| o.subtotal.0)
+            .sum()
+    }
 }
 
 #[derive(Template)]
 #[template(path = "catalog.html")]
 struct CatalogPage {
     page: Ctx,
-    cycle: Cycle,
     hub_name: String,
     buyer_name: String,
     lines: Vec<Line>,
+    kept: Vec<Kept>,
     producers: Vec<String>,
-    photos: std::collections::HashSet<ProductId>,
     q: CatalogQuery,
     action: String,
-    filter_action: String,
-    location: String,
-    po_number: String,
-    note: String,
+    base: String,
+    checkout: Checkout,
     errors: FormErrors,
-    editing: bool,
+    /// The buyer's quick order form, for a buyer's new order.
+    quick: Option<String>,
 }
 
 impl CatalogPage {
@@ -112,25 +240,31 @@ impl CatalogPage {
     fn certs(&self) -> Vec<&'static str> {
         Certification::ALL.iter().map(|c| c.code()).collect()
     }
-    fn bad(&self, id: &ProductId) -> bool {
-        self.errors.has(&format!("qty_{id}"))
-    }
-    fn qty_error(&self, id: &ProductId) -> String {
-        self.errors
-            .get(&format!("qty_{id}"))
-            .unwrap_or_default()
-            .to_owned()
-    }
 }
 
-/// Who orders for whom.
-struct Target {
+/// Which form a checkout came from, to show it again when refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum View {
+    Catalog,
+    QuickOrder,
+}
+
+/// Who orders for whom, from which form.
+pub(super) struct Target {
     hs: HubScope,
     cycle: CycleId,
     buyer: OrgId,
-    action: String,
-    filter_action: String,
+    pub(super) action: String,
+    base: String,
     editing: Option<OrderId>,
+    view: View,
+}
+
+impl Target {
+    /// The hub, the cycle and the buyer.
+    pub(super) fn parts(&self) -> (&HubScope, CycleId, OrgId) {
+        (&self.hs, self.cycle, self.buyer)
+    }
 }
 
 fn buyer_target(
@@ -149,8 +283,19 @@ fn buyer_target(
             Some(id) => paths::Order(m.org.id, hub, id).to_string(),
             None => base.clone(),
         },
-        filter_action: base,
+        base,
         editing,
+        view: View::Catalog,
+    }
+}
+
+/// The buyer's quick order form of a cycle.
+pub(super) fn quick_target(m: &Member<StaffRole>, hs: HubScope, cycle: CycleId) -> Target {
+    let action = paths::QuickOrder(m.org.id, hs.hub(), cycle).to_string();
+    Target {
+        action,
+        view: View::QuickOrder,
+        ..buyer_target(m, hs, cycle.0, None)
     }
 }
 
@@ -161,8 +306,9 @@ fn hub_target(m: &Member<StaffRole>, hs: HubScope, cycle: i64, buyer: i64) -> Ta
         cycle: CycleId(cycle),
         buyer: OrgId(buyer),
         action: base.clone(),
-        filter_action: base,
+        base,
         editing: None,
+        view: View::Catalog,
     }
 }
 
@@ -174,8 +320,9 @@ fn hub_edit_target(m: &Member<StaffRole>, hs: HubScope, o: &Order) -> Target {
         cycle: o.cycle,
         buyer: o.buyer,
         action: base.clone(),
-        filter_action: base,
+        base,
         editing: Some(o.id),
+        view: View::Catalog,
     }
 }
 
@@ -193,7 +340,7 @@ pub async fn hub_edit(
         m,
         &t,
         CatalogQuery::default(),
-        HashMap::new(),
+        None,
         FormErrors::none(),
     )
     .await
@@ -204,7 +351,7 @@ pub async fn hub_update(
     paths::HubOrder(_, _, OrderId(id)): paths::HubOrder,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<OrderForm>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     let o = state.store.order(&hs, OrderId(id)).await?;
@@ -232,123 +379,176 @@ pub async fn hub_cancel(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What both order forms show of a cycle for a buyer.
+pub(super) struct Sheet {
+    pub(super) hub_name: String,
+    pub(super) buyer_name: String,
+    pub(super) items: Vec<CatalogItem>,
+    photos: HashSet<ProductId>,
+    /// What the buyer ordered of each product in the cycle (other orders than the one changed).
+    ordered: HashMap<ProductId, Qty>,
+    /// The order being changed.
+    editing: Option<Order>,
+    pub(super) checkout: Checkout,
+}
+
+impl Sheet {
+    /// Reads the cycle for `t`; the checkout fields from `typed`, else from the order changed.
+    pub(super) async fn read(
+        state: &AppState,
+        t: &Target,
+        typed: Option<&OrderForm>,
+    ) -> Result<Sheet, PageError> {
+        let store = &state.store;
+        let cycle = store.cycle(&t.hs, t.cycle).await?;
+        let items = store.buyer_catalog(&t.hs, t.cycle, t.buyer).await?;
+        let hub_name = store.organization_by_id(t.hs.hub()).await?.name;
+        let buyer_name = store.organization_by_id(t.buyer).await?.name;
+        let photos = store.products_with_photos(&cycle.producers).await?;
+        let ordered = store
+            .ordered_in_cycle(&t.hs, t.cycle, t.buyer, t.editing)
+            .await?;
+        let editing = match t.editing {
+            Some(id) => Some(store.order(&t.hs, id).await?),
+            None => None,
+        };
+        let open = match editing {
+            Some(_) => Vec::new(),
+            None => store.open_orders(&t.hs, t.cycle, t.buyer).await?,
+        };
+        let (location, po_number, note) = match (typed, &editing) {
+            (Some(f), _) => (f.location.clone(), f.po_number.clone(), f.note.clone()),
+            (None, Some(o)) => (
+                o.location.map(|l| l.to_string()).unwrap_or_default(),
+                o.po_number.clone(),
+                o.note.clone(),
+            ),
+            (None, None) => Default::default(),
+        };
+        Ok(Sheet {
+            hub_name,
+            buyer_name,
+            items,
+            photos,
+            ordered,
+            checkout: Checkout {
+                cycle,
+                location,
+                po_number,
+                note,
+                editing: editing.is_some(),
+                open,
+            },
+            editing,
+        })
+    }
+
+    /// The line of `item` with the quantity `qty`.
+    pub(super) fn line(
+        &self,
+        i18n: &I18n,
+        errors: &FormErrors,
+        item: CatalogItem,
+        qty: String,
+    ) -> Line {
+        let id = item.product.id;
+        Line {
+            sold_out: !item.on_demand && item.remaining.0 <= 0 && qty.trim().is_empty(),
+            ordered: self.ordered.get(&id).map(|q| i18n.qty(*q)),
+            last: None,
+            error: errors.get(&format!("qty_{id}")).map(str::to_owned),
+            photo: self.photos.contains(&id),
+            item,
+            qty,
+        }
+    }
+
+    /// The quantity a product's box starts with: as typed when the form was sent, else the
+    /// order being changed, else `reorder` (the last order's).
+    pub(super) fn start_qty(
+        &self,
+        i18n: &I18n,
+        typed: Option<&OrderForm>,
+        reorder: &HashMap<ProductId, Qty>,
+        id: ProductId,
+    ) -> String {
+        if let Some(f) = typed {
+            return f.quantities.0.get(&id).cloned().unwrap_or_default();
+        }
+        let prefill = match &self.editing {
+            Some(o) => o.lines.iter().find(|l| l.product.id == id).map(|l| l.quantity),
+            None => reorder.get(&id).copied(),
+        };
+        prefill.map(|q| i18n.qty(q)).unwrap_or_default()
+    }
+}
+
 async fn catalog_page(
     state: &AppState,
     m: Member<StaffRole>,
     t: &Target,
     q: CatalogQuery,
-    typed: HashMap<String, String>,
+    typed: Option<&OrderForm>,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let cycle = state.store.cycle(&t.hs, t.cycle).await?;
-    let items = state.store.buyer_catalog(&t.hs, t.cycle, t.buyer).await?;
-    let hub_name = state.store.organization_by_id(t.hs.hub()).await?.name;
-    let buyer_name = state.store.organization_by_id(t.buyer).await?.name;
-    let producer_ids: Vec<OrgId> = cycle.producers.clone();
-    let photos = state.store.products_with_photos(&producer_ids).await?;
-    let mut producers: Vec<String> = items.iter().map(|i| i.producer_name.clone()).collect();
+    let mut sheet = Sheet::read(state, t, typed).await?;
+    let mut producers: Vec<String> = sheet
+        .items
+        .iter()
+        .map(|i| i.producer_name.clone())
+        .collect();
     producers.sort();
     producers.dedup();
-    // Pre-fill: what was typed, else the order being changed, else the last order ("reorder").
-    let mut prefill: HashMap<ProductId, Qty> = HashMap::new();
-    let buyer_scope = TenantScope::checked(t.buyer, m.scope.actor);
-    if let Some(id) = t.editing {
-        let o = state.store.order(&t.hs, id).await?;
-        prefill = o.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
-    } else if q.reorder == "last"
-        && let Some(o) = state
+    // "Reorder": the quantities of the buyer's last placed order at this hub.
+    let mut reorder: HashMap<ProductId, Qty> = HashMap::new();
+    if typed.is_none() && t.editing.is_none() && q.reorder == "last" {
+        let buyer_scope = TenantScope::checked(t.buyer, m.scope.actor);
+        if let Some(o) = state
             .store
             .orders_of_org(&buyer_scope, 50)
             .await?
             .into_iter()
             .find(|o| o.hub == t.hs.hub() && o.status == OrderStatus::Placed)
-    {
-        prefill = o.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
-    }
-    let ordered = state
-        .store
-        .ordered_in_cycle(&t.hs, t.cycle, t.buyer, t.editing)
-        .await?;
-    let lang = m.ctx.i18n.lang;
-    let search = q.q.trim().to_lowercase();
-    let lines = items
-        .into_iter()
-        .filter(|i| q.category.is_empty() || i.product.input.category.code() == q.category)
-        .filter(|i| q.producer.is_empty() || i.producer_name == q.producer)
-        .filter(|i| {
-            q.cert.is_empty()
-                || i.product
-                    .input
-                    .certifications
-                    .iter()
-                    .any(|c| c.code() == q.cert)
-        })
-        .filter(|i| {
-            let o = i.product.input.origin;
-            q.origin.is_empty() || o.code() == q.origin || (q.origin == "quebec" && o.is_quebec())
-        })
-        .filter(|i| {
-            search.is_empty()
-                || i.product.name(lang).to_lowercase().contains(&search)
-                || i.producer_name.to_lowercase().contains(&search)
-        })
-        .map(|item| {
-            let key = format!("qty_{}", item.product.id);
-            let qty = match typed.get(&key) {
-                Some(v) => v.clone(),
-                None => prefill
-                    .get(&item.product.id)
-                    .map(|q| m.ctx.i18n.qty(*q))
-                    .unwrap_or_default(),
-            };
-            let sold_out = !item.on_demand && item.remaining.0 <= 0 && qty.trim().is_empty();
-            let ordered = ordered.get(&item.product.id).map(|q| m.ctx.i18n.qty(*q));
-            Line {
-                item,
-                qty,
-                sold_out,
-                ordered,
-            }
-        })
-        .collect::<Vec<_>>();
-    // Sold-out products come after the available ones, in the same order.
-    let mut lines = lines;
-    lines.sort_by_key(|l| l.sold_out);
-    let editing = t.editing.is_some();
-    let (location, po_number, note) = match (t.editing, typed.is_empty()) {
-        (Some(id), true) => {
-            let o = state.store.order(&t.hs, id).await?;
-            (
-                o.location.map(|l| l.to_string()).unwrap_or_default(),
-                o.po_number,
-                o.note,
-            )
+        {
+            reorder = o.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
         }
-        _ => (
-            typed.get("location").cloned().unwrap_or_default(),
-            typed.get("po_number").cloned().unwrap_or_default(),
-            typed.get("note").cloned().unwrap_or_default(),
-        ),
-    };
+    }
+    let lang = m.ctx.i18n.lang;
+    let i18n = m.ctx.i18n;
+    let mut lines = Vec::new();
+    let mut kept = Vec::new();
+    for item in std::mem::take(&mut sheet.items) {
+        let qty = sheet.start_qty(&i18n, typed, &reorder, item.product.id);
+        if q.keeps(&item, lang) {
+            lines.push(sheet.line(&i18n, &errors, item, qty));
+        } else if !qty.trim().is_empty() {
+            // Hidden by the filters, kept in the form.
+            kept.push(Kept {
+                product: item.product.id,
+                qty,
+                price: item.price,
+            });
+        }
+    }
+    // Sold-out products come after the available ones, in the same order.
+    lines.sort_by_key(|l| l.sold_out);
+    let quick = (t.editing.is_none() && !t.hs.is_hub())
+        .then(|| paths::QuickOrder(t.buyer, t.hs.hub(), t.cycle).to_string());
     let failed = !errors.is_empty();
     let mut res = render(
         &CatalogPage {
             page: m.ctx,
-            cycle,
-            hub_name,
-            buyer_name,
+            hub_name: sheet.hub_name,
+            buyer_name: sheet.buyer_name,
             lines,
+            kept,
             producers,
-            photos,
             q,
             action: t.action.clone(),
-            filter_action: t.filter_action.clone(),
-            location,
-            po_number,
-            note,
+            base: t.base.clone(),
+            checkout: sheet.checkout,
             errors,
-            editing,
+            quick,
         },
         lang,
     );
@@ -367,7 +567,7 @@ pub async fn catalog(
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let t = buyer_target(&m, hs, cycle, None);
-    catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
+    catalog_page(&state, m, &t, q, None, FormErrors::none()).await
 }
 
 /// The hub's order form for a buyer (an order taken by phone).
@@ -379,39 +579,39 @@ pub async fn hub_catalog(
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     let t = hub_target(&m, hs, cycle, buyer);
-    catalog_page(&state, m, &t, q, HashMap::new(), FormErrors::none()).await
+    catalog_page(&state, m, &t, q, None, FormErrors::none()).await
 }
 
-/// Places the buyer's order.
+/// Places the buyer's order, or filters the catalog.
 pub async fn place(
     paths::Catalog(_, OrgId(hub), CycleId(cycle)): paths::Catalog,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<OrderForm>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let t = buyer_target(&m, hs, cycle, None);
     submit(state, m, t, form).await
 }
 
-/// Places an order for a buyer (hub).
+/// Places an order for a buyer (hub), or filters the catalog.
 pub async fn hub_place(
     paths::OrderFor(_, CycleId(cycle), OrgId(buyer)): paths::OrderFor,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<OrderForm>,
 ) -> Result<Response, PageError> {
     let hs = super::own_hub(&state, &m).await?;
     let t = hub_target(&m, hs, cycle, buyer);
     submit(state, m, t, form).await
 }
 
-/// Changes a placed order.
+/// Changes a placed order, or filters the catalog while changing it.
 pub async fn update(
     paths::Order(_, OrgId(hub), OrderId(id)): paths::Order,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<OrderForm>,
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, OrgId(hub)).await?;
     let o = state.store.order(&hs, OrderId(id)).await?;
@@ -419,26 +619,47 @@ pub async fn update(
     submit(state, m, t, form).await
 }
 
-async fn submit(
+/// The form `t` came from again, with what was typed and `errors`.
+async fn form_again(
+    state: &AppState,
+    m: Member<StaffRole>,
+    t: &Target,
+    form: &OrderForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    match t.view {
+        View::Catalog => {
+            catalog_page(state, m, t, CatalogQuery::default(), Some(form), errors).await
+        }
+        View::QuickOrder => super::quick_order::page(state, m, t, Some(form), errors).await,
+    }
+}
+
+pub(super) async fn submit(
     state: AppState,
     m: Member<StaffRole>,
     t: Target,
-    form: HashMap<String, String>,
+    form: OrderForm,
 ) -> Result<Response, PageError> {
+    if !form.filter.is_empty() && t.view == View::Catalog {
+        // A filter button: the same form again, filtered, with everything typed kept.
+        let q = match form.filter.as_str() {
+            "clear" => CatalogQuery::default(),
+            _ => form.filters.clone(),
+        };
+        return catalog_page(&state, m, &t, q, Some(&form), FormErrors::none()).await;
+    }
     let mut lines = Vec::new();
     let mut errs = Vec::new();
-    for (k, v) in &form {
-        let Some(id) = k.strip_prefix("qty_").and_then(|i| i.parse::<i64>().ok()) else {
-            continue;
-        };
+    for (id, v) in &form.quantities.0 {
         if v.trim().is_empty() {
             continue;
         }
         match Qty::parse_within(v) {
-            Ok(q) if q.0 > 0 => lines.push((ProductId(id), q)),
+            Ok(q) if q.0 > 0 => lines.push((*id, q)),
             Ok(_) => {}
             Err(e) => errs.push(halles_core::validation::FieldError {
-                field: k.clone(),
+                field: format!("qty_{id}"),
                 code: e.code_or("qty_invalid"),
             }),
         }
@@ -449,19 +670,16 @@ async fn submit(
             code: "empty_order",
         });
     }
-    let location = form
-        .get("location")
-        .and_then(|l| l.parse::<i64>().ok())
-        .map(LocationId);
+    let location = form.location.parse::<i64>().ok().map(LocationId);
     if !errs.is_empty() {
         let errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
-        return catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await;
+        return form_again(&state, m, &t, &form, errors).await;
     }
     let input = OrderInput {
         buyer: t.buyer,
         location,
-        po_number: form.get("po_number").cloned().unwrap_or_default(),
-        note: form.get("note").cloned().unwrap_or_default(),
+        po_number: form.po_number.clone(),
+        note: form.note.clone(),
         lines,
     };
     let result = match t.editing {
@@ -507,7 +725,7 @@ async fn submit(
                 .map(|l| (format!("qty_{}", l.product.id), m.ctx.i18n.shortage(l)))
                 .collect();
             let errors = FormErrors { items };
-            catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
+            form_again(&state, m, &t, &form, errors).await
         }
         Err(StoreError::Invalid(fields)) => {
             // Lines refused as such (not offered, not whole) go beside their quantity.
@@ -521,7 +739,7 @@ async fn submit(
                 })
                 .collect();
             let errors = FormErrors::from_fields(&fields, &m.ctx.i18n);
-            catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
+            form_again(&state, m, &t, &form, errors).await
         }
         Err(StoreError::Refused(code)) => {
             let field = if matches!(
@@ -533,7 +751,7 @@ async fn submit(
                 "order"
             };
             let errors = FormErrors::one(field, &format!("err-{code}"), &m.ctx.i18n);
-            catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
+            form_again(&state, m, &t, &form, errors).await
         }
         Err(e) => Err(e.into()),
     }
@@ -592,6 +810,14 @@ struct OrderPage {
     repeat_until: String,
 }
 
+impl OrderPage {
+    /// The order's pickup point or delivery zone.
+    fn location(&self) -> Option<&Location> {
+        let id = self.order.location?;
+        self.cycle.locations.iter().find(|l| l.id == id)
+    }
+}
+
 /// One order of the buyer.
 pub async fn order(
     paths::Order(_, OrgId(hub), OrderId(id)): paths::Order,
@@ -642,7 +868,7 @@ pub async fn edit(
         m,
         &t,
         CatalogQuery::default(),
-        HashMap::new(),
+        None,
         FormErrors::none(),
     )
     .await
