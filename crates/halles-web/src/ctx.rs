@@ -165,6 +165,13 @@ impl Ctx {
         Some((f.kind.clone(), text))
     }
 
+    /// The flash message's key (`flash-saved`, `err-photo_missing`), without its number.
+    pub fn flash_key(&self) -> &str {
+        self.flash
+            .as_ref()
+            .map_or("", |f| f.key.split('#').next().unwrap_or_default())
+    }
+
     /// Whether the viewer administers the whole platform.
     pub fn is_platform_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.is_platform_admin)
@@ -195,14 +202,6 @@ impl Ctx {
         match self.i18n.lang {
             Lang::Fr => "/aide",
             Lang::En => "/help",
-        }
-    }
-
-    /// A path inside the current organization.
-    pub fn org_path(&self, rest: &str) -> String {
-        match &self.current {
-            Some(c) => format!("/o/{}{}", c.org.id, rest),
-            None => "/".to_owned(),
         }
     }
 
