@@ -184,11 +184,6 @@ impl Ctx {
             .is_some_and(|c| c.role == Role::Admin && c.program.is_none())
     }
 
-    /// The one program the viewer manages, when their membership is limited to it.
-    pub fn program_only(&self) -> Option<ProgramId> {
-        self.current.as_ref().and_then(|c| c.program)
-    }
-
     /// The other language, for the switcher.
     pub fn other_lang(&self) -> Lang {
         match self.i18n.lang {
