@@ -11,6 +11,7 @@
 //! | a money movement (a load, an adjustment, a redemption or refund line), an order line, a price, a fee | $100,000 | [`Limit::Movement`] |
 //! | a budget, an envelope, a program's total | $10,000,000 | [`Limit::Budget`] |
 //! | a quantity (offered, ordered, standing) | 100,000 units | [`MAX_QTY`] |
+//! | hours before a cut-off when producers are reminded | 1 to 168 (a week) | [`REMINDER_HOURS`] |
 
 use crate::money::Cents;
 use crate::quantity::Qty;
@@ -21,6 +22,9 @@ pub const MAX_MOVEMENT: Cents = Cents(10_000_000);
 pub const MAX_BUDGET: Cents = Cents(1_000_000_000);
 /// 100,000 units: the most a quantity may be.
 pub const MAX_QTY: Qty = Qty(100_000 * Qty::SCALE);
+
+/// Hours before a cycle's cut-off when a hub reminds producers that posted nothing.
+pub const REMINDER_HOURS: std::ops::RangeInclusive<i64> = 1..=168;
 
 /// Which maximum applies to an amount of money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
