@@ -251,6 +251,43 @@ async fn a_refused_schedule_or_batch_names_each_field_once_and_creates_nothing()
 }
 
 #[tokio::test]
+async fn a_refused_program_names_each_field_and_changes_nothing() {
+    on_every_db(|store, _clock| async move {
+        let w = world(&store).await;
+        let op = scope(w.operator);
+        let named = |r: Result<(), StoreError>| match r {
+            Err(StoreError::Invalid(fields)) => fields
+                .iter()
+                .map(|f| (f.field.clone(), f.code))
+                .collect::<Vec<_>>(),
+            other => panic!("a program refused field by field, not {other:?}"),
+        };
+        let both = [
+            ("name".to_owned(), "required"),
+            ("ends_on".to_owned(), "ends_before_start"),
+        ];
+        let before = store.programs(&op).await.unwrap().len();
+        let bad = ProgramInput {
+            name: " ".into(),
+            starts_on: date(2026, 8, 31),
+            ends_on: date(2026, 6, 1),
+            ..season()
+        };
+        assert_eq!(named(store.create_program(&op, &bad).await.map(drop)), both);
+        assert_eq!(store.programs(&op).await.unwrap().len(), before);
+        let ps = op_program(&store, w.program).await;
+        let kept = store.program_by_id(w.program).await.unwrap();
+        let mut settings = halles_store::coupons::ProgramSettings::from(&kept);
+        settings.name = String::new();
+        settings.ends_on = date(2020, 1, 1);
+        assert_eq!(named(store.update_program(&ps, &settings).await), both);
+        let after = store.program_by_id(w.program).await.unwrap();
+        assert_eq!((after.name, after.ends_on), (kept.name, kept.ends_on));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() {
     on_every_db(|store, clock| async move {
         let w = world(&store).await;

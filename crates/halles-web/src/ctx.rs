@@ -170,6 +170,13 @@ impl Ctx {
         Some((f.kind.clone(), text))
     }
 
+    /// The flash message's key (`flash-saved`, `err-photo_missing`), without its number.
+    pub fn flash_key(&self) -> &str {
+        self.flash
+            .as_ref()
+            .map_or("", |f| f.key.split('#').next().unwrap_or_default())
+    }
+
     /// Whether the viewer administers the whole platform.
     pub fn is_platform_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.is_platform_admin)
@@ -180,11 +187,6 @@ impl Ctx {
         self.current
             .as_ref()
             .is_some_and(|c| c.role == Role::Admin && c.program.is_none())
-    }
-
-    /// The one program the viewer manages, when their membership is limited to it.
-    pub fn program_only(&self) -> Option<ProgramId> {
-        self.current.as_ref().and_then(|c| c.program)
     }
 
     /// The other language, for the switcher.
@@ -200,14 +202,6 @@ impl Ctx {
         match self.i18n.lang {
             Lang::Fr => "/aide",
             Lang::En => "/help",
-        }
-    }
-
-    /// A path inside the current organization.
-    pub fn org_path(&self, rest: &str) -> String {
-        match &self.current {
-            Some(c) => format!("/o/{}{}", c.org.id, rest),
-            None => "/".to_owned(),
         }
     }
 

@@ -79,6 +79,8 @@ struct ErrorPage {
     page: Ctx,
     status: u16,
     message: String,
+    /// The message's code (its key without `err-`), as `data-error`.
+    code: &'static str,
 }
 
 /// A context for pages rendered without a signed-in person (errors, fallbacks).
@@ -102,6 +104,7 @@ impl PageError {
             page,
             status: self.status.as_u16(),
             message,
+            code: self.key.strip_prefix("err-").unwrap_or(self.key),
         }
         .render()
         .unwrap_or_else(|_| "Erreur / Error".to_owned());

@@ -39,6 +39,8 @@ async fn a_mistyped_card_number_comes_back_with_the_message_and_what_was_typed()
         let page = w.scan(&cashier, &typo).await;
         assert_eq!(page.status, 422);
         assert_eq!(page.field_errors(), ["card"]);
+        assert_eq!(page.errors(), ["card_check_digit"]);
+        // The wording itself, once: the cashier reads it in French, with what was typed.
         assert!(page.has("faute de frappe") && page.has(&typo), "{page:?}");
         app.stop().await;
     }
@@ -73,7 +75,7 @@ async fn a_sale_beyond_the_balance_is_refused_keeps_the_amount_and_spends_nothin
         let page = w.sell(&cashier, w.card.number.as_str(), "25,00").await;
         assert_eq!(page.status, 422);
         assert!(
-            page.has("Le solde ne suffit pas") && page.has("25,00"),
+            page.has_error("insufficient_funds") && page.has("25,00"),
             "{page:?}"
         );
         assert_eq!(w.balance(&app).await, 2000);
@@ -372,7 +374,7 @@ async fn a_group_renamed_without_a_french_name_keeps_the_english_and_one_holding
             .await;
         assert_eq!(page.status, 422);
         assert!(
-            page.has("ne peut pas être supprimé") && page.has("Fruits frais"),
+            page.has_error("group_in_use") && page.has("Fruits frais"),
             "{page:?}"
         );
         app.stop().await;
@@ -402,7 +404,7 @@ async fn a_participant_type_needs_a_name_and_one_in_use_cannot_be_deleted() {
             .send(&format!("{types}/{}/supprimer", ts[0].id), &[])
             .await;
         assert_eq!(page.status, 422);
-        assert!(page.has("ne peut pas être supprimé"));
+        assert_eq!(page.errors(), ["type_in_use"]);
         let added = ts.last().map(|t| t.id).unwrap();
         let page = op.send(&format!("{types}/{added}/supprimer"), &[]).await;
         assert_eq!(page.status, 303);
@@ -456,6 +458,41 @@ async fn program_settings_keep_what_was_typed_and_the_balance_page_shows_the_pub
 }
 
 #[tokio::test]
+async fn a_refused_program_shows_each_field_the_store_names_with_what_was_typed() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        // The settings: no name and an end before the start, both named at once.
+        let settings = w.program_page("/reglages");
+        let fields = [
+            ("set_name", " "),
+            ("set_public_name", "Bons santé"),
+            ("set_starts_on", "2026-06-01"),
+            ("set_ends_on", "2026-05-01"),
+            ("set_report_period", "month"),
+        ];
+        let page = op.send(&settings, &fields).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["set_name", "set_ends_on"]);
+        assert_eq!(page.errors(), ["required", "ends_before_start"]);
+        assert!(page.has("value=\"2026-05-01\""), "what was typed: {page:?}");
+        // A new program: the end before the start, beside its field.
+        let programs = format!("/o/{}/programmes", w.operator.id);
+        let fields = [
+            ("name", "Hiver"),
+            ("starts_on", "2027-03-01"),
+            ("ends_on", "2027-01-01"),
+        ];
+        let page = op.send(&programs, &fields).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["ends_on"]);
+        assert_eq!(page.errors(), ["ends_before_start"]);
+        assert!(page.has("value=\"Hiver\""), "what was typed: {page:?}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_card_sent_to_another_market_is_refused_at_this_register_until_unticked() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
@@ -491,7 +528,7 @@ async fn a_card_sent_to_another_market_is_refused_at_this_register_until_unticke
         let cashier = app.logged_in(people::CASHIER).await;
         let page = w.scan(&cashier, w.card.number.as_str()).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("ne peut pas servir à ce marché"), "{page:?}");
+        assert_eq!(page.errors(), ["card_other_market"], "{page:?}");
         assert_eq!(op.send(&links, &[]).await.status, 303);
         assert_eq!(w.scan(&cashier, w.card.number.as_str()).await.status, 200);
         app.stop().await;
@@ -506,7 +543,7 @@ async fn a_partner_that_still_has_participants_cannot_leave_the_program() {
         let leave = w.program_page(&format!("/membres/{}/retirer", w.partner.id));
         let page = op.send(&leave, &[]).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("encore des participant"));
+        assert_eq!(page.errors(), ["member_in_use"]);
         app.stop().await;
     }
 }
@@ -540,12 +577,7 @@ async fn the_market_administrator_opens_a_kiosk_whose_link_is_shown_once() {
         let m = w.market.id;
         let admin = app.logged_in(people::MARKET_ADMIN).await;
         let registers = format!("/o/{m}/caisses");
-        assert!(
-            admin
-                .page(&registers)
-                .await
-                .has("Borne libre-service : inactive")
-        );
+        assert!(admin.page(&registers).await.has_status("kiosk-off"));
         let switch = format!("/o/{m}/caisses/{}/borne", w.register);
         let cashier = app.logged_in(people::CASHIER).await;
         let page = cashier.send(&switch, &[("action", "open")]).await;
@@ -553,7 +585,7 @@ async fn the_market_administrator_opens_a_kiosk_whose_link_is_shown_once() {
         open_kiosk(&admin, &w).await;
         let page = admin.page(&registers).await;
         assert!(
-            page.has("Borne libre-service : active") && !page.has("/borne/hal_"),
+            page.has_status("kiosk-on") && !page.has("/borne/hal_"),
             "the link is shown only once: {page:?}"
         );
         app.stop().await;
@@ -583,7 +615,7 @@ async fn a_holder_pays_at_the_kiosk_with_the_qr_code_once_per_page() {
             .send(&card_step, &[("card", w.card.number.as_str())])
             .await;
         assert_eq!(page.status, 422);
-        assert!(page.has("numéro tapé"));
+        assert_eq!(page.errors(), ["kiosk-scan"]);
         let qr = format!("https://halles.example/c/{token}");
         let page = kiosk.send(&card_step, &[("card", qr.as_str())]).await;
         assert_eq!(page.status, 200);
@@ -596,15 +628,12 @@ async fn a_holder_pays_at_the_kiosk_with_the_qr_code_once_per_page() {
         let page = kiosk.send(&pay, &paying("25,00")).await;
         assert_eq!(page.status, 422);
         assert!(
-            page.has("Le solde ne suffit pas") && page.has("25,00"),
+            page.has_error("insufficient_funds") && page.has("25,00"),
             "{page:?}"
         );
         let first = kiosk.send(&pay, &paying("5,50")).await;
         assert_eq!(first.status, 200);
-        assert!(
-            first.has("Paiement fait") && first.has("14,50"),
-            "{first:?}"
-        );
+        assert!(first.has_status("paid") && first.has("14,50"), "{first:?}");
         // The same page sent twice spends once and shows the same receipt.
         let again = kiosk.send(&pay, &paying("5,50")).await;
         let number = |p: &Page| {
@@ -619,7 +648,7 @@ async fn a_holder_pays_at_the_kiosk_with_the_qr_code_once_per_page() {
         assert_eq!(w.balance(&app).await, 1450);
         let page = kiosk.send(&pay, &paying("1,00")).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("déjà été traité"));
+        assert_eq!(page.errors(), ["kiosk-again"]);
         let (ledger, cached, lots) = app.store.ledger_check(w.program).await.unwrap();
         assert_eq!((ledger, cached), (lots, lots));
         app.stop().await;
@@ -963,10 +992,9 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         let first = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;A-1;2026-11-01;2026-12-01;2027-05-31;mensuel;25,00\n";
         let res = upload(first, "preview").await;
         assert_eq!(res.status, 200);
-        let html = res.html;
         assert!(
-            html.contains("nouvelle") && html.contains("0 personnes actives"),
-            "{html}"
+            res.has_status("created") && res.has("data-deactivated=\"0\""),
+            "{res:?}"
         );
         assert_eq!(upload(first, "apply").await.status, 303);
         let people = app
@@ -994,11 +1022,8 @@ async fn an_off_platform_list_carries_allocations_and_a_new_list_deactivates_who
         let second = "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n1;B-1;2026-11-01;2026-12-01;2027-05-31;annuel;10\n";
         let res = upload(second, "preview").await;
         assert_eq!(res.status, 422);
-        let html = res.html;
-        assert!(
-            html.contains("1 personnes actives absentes") && html.contains("Fréquence inconnue"),
-            "{html}"
-        );
+        assert_eq!(res.errors(), ["moment_invalid"]);
+        assert!(res.has("data-deactivated=\"1\""), "{res:?}");
         app.stop().await;
     }
 }
@@ -1029,11 +1054,10 @@ async fn an_import_bomb_is_refused_with_a_message_and_a_formula_name_is_exported
         ];
         let res = b.upload(&path, &fields, ("file", "liste.xlsx", bomb)).await;
         assert_eq!(res.status, 422);
-        let html = res.html;
+        assert_eq!(res.errors(), ["import_too_many_rows"]);
         assert!(
-            html.contains("trop de lignes ou de colonnes")
-                && html.contains("Programme Bonne Bouffe"),
-            "the message, and what was typed: {html}"
+            res.has("Programme Bonne Bouffe"),
+            "what was typed comes back: {res:?}"
         );
         let ps = app
             .store
@@ -1104,21 +1128,17 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         let bad = "type;identifiant 1;nom;date du consentement\n1;A-1;Élise;2026-11-01\n9;A-2;Hugo;2026-11-01\n2;A-1;Inès;hier\n";
         let res = upload(bad, "apply").await;
         assert_eq!(res.status, 422);
-        let html = res.html;
-        assert!(
-            html.contains("Ligne 3") && html.contains("type de participant"),
-            "{html}"
-        );
-        assert!(
-            html.contains("Ligne 4") && html.contains("date valide"),
-            "{html}"
-        );
+        assert_eq!(res.errors(), ["unknown_type", "date_invalid"]);
+        assert!(res.has("data-line=\"3\"") && res.has("data-line=\"4\""));
         assert_eq!(participant_count(&app, partner.id, program).await, 0);
         // Fixed: the preview says ready, then the import saves both at once.
         let good = "type,identifiant 1,nom,date du consentement\n1,A-1,Élise,2026-11-01\n2 personnes,A-2,Hugo,2026-11-01\n";
         let res = upload(good, "preview").await;
         assert_eq!(res.status, 200);
-        assert!(res.has("Importer 2 personne"));
+        assert!(
+            res.has_status("ready") && res.errors().is_empty(),
+            "{res:?}"
+        );
         assert_eq!(participant_count(&app, partner.id, program).await, 0);
         let res = upload(good, "apply").await;
         assert_eq!(res.status, 303);
@@ -1304,7 +1324,7 @@ async fn a_card_is_taken_back_only_once_emptied_and_the_balances_page_then_lists
         // The partner reads the balances page too.
         let balances = format!("/o/{}/programmes/{}/soldes", w.partner.id, w.program);
         let page = staff.page(&balances).await;
-        assert!(page.has("Aucune carte ne contient de fonds"), "{page:?}");
+        assert!(page.has_status("no-balances"), "{page:?}");
         assert_eq!(staff.send(&release, &[]).await.status, 303);
         let card = app
             .store
@@ -1367,11 +1387,11 @@ async fn a_market_claims_a_closed_month_once_and_never_an_open_one() {
         let early = [("period", "2026-12-01"), ("note_2026-12-01", "trop tôt")];
         let page = market.send(&claims, &early).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("pas terminée"));
+        assert_eq!(page.errors(), ["period_open"]);
         claim_november(&app, &w).await;
         let page = market.send(&claims, &[("period", "2026-11-01")]).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("déjà réclamée"));
+        assert_eq!(page.errors(), ["already_claimed"]);
         // A cashier sees the page but cannot file.
         let cashier = app.logged_in(people::CASHIER).await;
         assert_eq!(cashier.page(&claims).await.status, 200);
@@ -1397,7 +1417,7 @@ async fn the_operator_refuses_a_claim_only_with_a_reason() {
         let refuse = format!("{claims}/{claim}/refuser");
         let page = op.send(&refuse, &[(reason.as_str(), " ")]).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("Indiquez une raison"));
+        assert_eq!(page.errors(), ["reason_required"]);
         app.stop().await;
     }
 }
@@ -1445,7 +1465,7 @@ async fn the_operator_pays_an_approved_claim_in_a_batch_and_the_market_manager_i
         let cashiers = app.mail_to(people::CASHIER).await;
         assert!(cashiers.is_empty());
         let market = app.logged_in(people::MARKET_ADMIN).await;
-        assert!(market.page(&market_claims(&w)).await.has("Payée"));
+        assert!(market.page(&market_claims(&w)).await.has_status("paid"));
         app.stop().await;
     }
 }
@@ -1634,11 +1654,12 @@ async fn an_invitation_to_manage_a_program_needs_a_valid_address_and_is_listed_o
             .send(&invite, &[("manager_email", "pas-un-courriel")])
             .await;
         assert_eq!(page.status, 422);
+        assert_eq!(page.errors(), ["email_invalid"]);
         assert!(page.has("pas-un-courriel"));
         invite_manager(&app, &w).await;
         let page = op.page(&w.program_page("")).await;
         assert!(
-            page.has("coord@ailleurs.example") && page.has("Invitation envoyée"),
+            page.has("coord@ailleurs.example") && page.has_status("invited"),
             "{page:?}"
         );
         app.stop().await;
@@ -2411,7 +2432,7 @@ async fn an_internal_card_id_or_another_programs_card_pays_nothing() {
             .send(&pay, &[("card", stranger), (field.as_str(), "1,00")])
             .await;
         assert_eq!(page.status, 422);
-        assert!(page.has("Aucune carte"));
+        assert_eq!(page.errors(), ["card_unknown"]);
         // The API: `card_id` is refused, another program's card is not found.
         let res = redeem_json(&app, &w, json!({"card_id": w.card.id.0, "pin": "2468"})).await;
         assert_eq!((res.status, res.code()), (422, "card_proof_required"));
@@ -2430,13 +2451,13 @@ async fn five_wrong_pins_at_the_register_lock_the_card_until_the_partner_unlocks
         for _ in 0..4 {
             let page = pay_with_pin(&cashier, &w, "1111").await;
             assert_eq!(page.status, 422);
-            assert!(page.has("NIP n&#39;est pas le bon"), "{page:?}");
+            assert_eq!(page.errors(), ["pin_wrong"], "{page:?}");
         }
         // The fifth locks the card, and then the right one is refused too, plainly.
         for pin in ["1111", "2468"] {
             let page = pay_with_pin(&cashier, &w, pin).await;
             assert_eq!(page.status, 422);
-            assert!(page.has("bloqué après 5 essais"), "{page:?}");
+            assert_eq!(page.errors(), ["pin_locked"], "{page:?}");
         }
         assert_eq!(w.balance(&app).await, 2000);
         let partner = app.logged_in(people::PARTNER_STAFF).await;
@@ -2481,12 +2502,12 @@ async fn five_wrong_pins_at_the_kiosk_lock_the_card_too() {
             }
         };
         for _ in 0..4 {
-            assert!(kiosk_try("1111").await.has("NIP n&#39;est pas le bon"));
+            assert_eq!(kiosk_try("1111").await.errors(), ["pin_wrong"]);
         }
         for pin in ["1111", "2468"] {
             let page = kiosk_try(pin).await;
             assert_eq!(page.status, 422);
-            assert!(page.has("bloqué après 5 essais"), "{page:?}");
+            assert_eq!(page.errors(), ["pin_locked"], "{page:?}");
         }
         assert_eq!(w.balance(&app).await, 2000);
         app.stop().await;
@@ -2558,7 +2579,7 @@ async fn only_the_market_that_made_a_sale_refunds_it() {
         let refund = format!("{receipt}/rembourser");
         let page = op.send(&refund, &[(field.as_str(), "1,00")]).await;
         assert_eq!(page.status, 422);
-        assert!(page.has("Seul le marché"));
+        assert_eq!(page.errors(), ["refund_selling_market_only"]);
         let op_api = app.api(&app.token(w.operator.id, &[Scope::RedemptionsWrite]).await);
         let body = json!({"lines": [{"product_group_id": w.fruits.0, "amount_cents": 100}], "reason": "x"});
         let path = format!(

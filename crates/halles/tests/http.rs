@@ -32,6 +32,8 @@ async fn a_person_logs_in_in_french_and_a_wrong_password_keeps_what_was_typed() 
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
         assert!(html.contains("error-summary"));
+        assert!(html.contains("data-error=\"login-failed\""));
+        // The wording itself, once: the sign-in page speaks French by default.
         assert!(html.contains("Courriel ou mot de passe incorrect."));
         assert!(
             html.contains("value=\"marie@pole.example\""),
@@ -510,7 +512,12 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
             )
             .await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("au moins 10 caractères"));
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-error=\"password_too_short\"")
+        );
         let res = b
             .post_form(
                 &path,
@@ -530,7 +537,12 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
                 ],
             )
             .await;
-        assert!(res.text().await.unwrap().contains("plus valide"));
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-error=\"reset_invalid\"")
+        );
         let res = b
             .post_form(
                 "/connexion",
@@ -555,7 +567,7 @@ async fn a_forgotten_password_is_reset_by_an_e_mailed_link_once() {
                 .text()
                 .await
                 .unwrap()
-                .contains("plus valide")
+                .contains("data-error=\"reset_invalid\"")
         );
         app.stop().await;
     }
@@ -584,7 +596,12 @@ async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_o
                 &[("email", "caisse@marche.example"), ("password", PASSWORD)],
             )
             .await;
-        assert!(res.text().await.unwrap().contains("Trop de tentatives"));
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-error=\"login-throttled\"")
+        );
         app.clock.advance(SignedDuration::from_mins(16));
         let b = app.logged_in("caisse@marche.example").await;
         assert_eq!(b.get(&format!("/o/{}", org.id)).await.status(), 200);
@@ -604,7 +621,12 @@ async fn repeated_failed_logins_are_throttled_and_a_disabled_account_is_locked_o
                 &[("email", "caisse@marche.example"), ("password", PASSWORD)],
             )
             .await;
-        assert!(res.text().await.unwrap().contains("désactivé"));
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-error=\"login-disabled\"")
+        );
         app.stop().await;
     }
 }
@@ -626,7 +648,7 @@ async fn an_invited_person_creates_an_account_and_joins() {
         let html = res.text().await.unwrap();
         assert!(
             html.contains("value=\"pas-un-courriel\"")
-                && html.contains("Entrez une adresse courriel valide")
+                && html.contains("data-error=\"email_invalid\"")
         );
         let res = admin
             .post_form(
@@ -669,7 +691,7 @@ async fn an_invited_person_creates_an_account_and_joins() {
                 .text()
                 .await
                 .unwrap()
-                .contains("plus valide")
+                .contains("data-error=\"invitation_invalid\"")
         );
         // The audit log shows who did what.
         let audit = admin
@@ -773,7 +795,12 @@ async fn a_new_e_mail_is_confirmed_from_the_new_address_before_it_counts() {
             )
             .await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Un compte existe déjà"));
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-error=\"email_taken\"")
+        );
         let res = b
             .post_form(
                 "/compte/courriel",

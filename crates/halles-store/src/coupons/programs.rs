@@ -272,20 +272,29 @@ const DEFAULT_TYPES: &[(&str, &str, &str)] = &[
     ("3 personnes et plus", "3 persons or more", "3+"),
 ];
 
+/// What a program needs, field by field: a name (`required`) and an end on or after its
+/// start (`ends_on`: `ends_before_start`).
+fn check_program(name: &str, starts_on: Date, ends_on: Date) -> StoreResult<()> {
+    let mut v = halles_core::validation::Validator::new();
+    if name.trim().is_empty() {
+        v.add("name", "required");
+    }
+    if ends_on < starts_on {
+        v.refuse("ends_on", Refusal::EndsBeforeStart);
+    }
+    Ok(v.finish()?)
+}
+
 impl Store {
     /// Creates a program for the acting operator, with the default product groups (and the
-    /// reserved loyalty group), participant types and market group.
+    /// reserved loyalty group), participant types and market group; refused field by field as
+    /// [`check_program`] says.
     pub async fn create_program(
         &self,
         scope: &TenantScope,
         input: &ProgramInput,
     ) -> StoreResult<ProgramId> {
-        if input.name.trim().is_empty() {
-            return Err(StoreError::Refused(Refusal::NameRequired));
-        }
-        if input.ends_on < input.starts_on {
-            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
-        }
+        check_program(&input.name, input.starts_on, input.ends_on)?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -440,8 +449,8 @@ impl Store {
         program_row(&row)
     }
 
-    /// Changes a program's settings (the operator): refused without a name (`name_required`)
-    /// or with an end before the start (`ends_before_start`).
+    /// Changes a program's settings (the operator): refused, field by field, without a name
+    /// (`name`: `required`) or with an end before the start (`ends_on`: `ends_before_start`).
     pub async fn update_program(
         &self,
         ps: &ProgramScope,
@@ -449,12 +458,7 @@ impl Store {
     ) -> StoreResult<()> {
         let (scope, id) = (ps.operated()?.tenant(), ps.id());
         let before = self.program_by_id(id).await?;
-        if input.name.trim().is_empty() {
-            return Err(StoreError::Refused(Refusal::NameRequired));
-        }
-        if input.ends_on < input.starts_on {
-            return Err(StoreError::Refused(Refusal::EndsBeforeStart));
-        }
+        check_program(&input.name, input.starts_on, input.ends_on)?;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE programs SET name = $1, public_name = $2, public_address = $3, starts_on = $4, ends_on = $5, \

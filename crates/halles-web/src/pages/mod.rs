@@ -334,8 +334,23 @@ pub(crate) struct PictureUpload {
     /// The picture made a resized JPEG: `None` when no file came, `Some(Err(()))` when the file
     /// is not a picture we read.
     pub picture: Option<Result<Vec<u8>, ()>>,
-    /// The form's other text fields.
-    pub fields: std::collections::HashMap<String, String>,
+    /// The form's other text fields, in the order sent.
+    fields: Vec<(String, String)>,
+}
+
+impl PictureUpload {
+    /// The form's other fields as a typed form (a field sent twice, or one that does not read
+    /// as its type, is a 400 page, as for URL-encoded forms).
+    pub fn form<T: serde::de::DeserializeOwned>(
+        &self,
+        lang: halles_core::accounts::Lang,
+    ) -> Result<T, crate::errors::PageError> {
+        let bad = || {
+            crate::errors::PageError::new(axum::http::StatusCode::BAD_REQUEST, lang, "err-bad-form")
+        };
+        let encoded = serde_html_form::to_string(&self.fields).map_err(|_| bad())?;
+        serde_html_form::from_str(&encoded).map_err(|_| bad())
+    }
 }
 
 /// Reads a multipart form carrying a picture in `file_field` (and `csrf`), refuses a wrong CSRF
@@ -347,17 +362,21 @@ pub(crate) async fn picture_upload(
     file_field: &str,
     lang: halles_core::accounts::Lang,
 ) -> Result<PictureUpload, crate::errors::PageError> {
-    let mut fields = std::collections::HashMap::new();
+    let mut fields = Vec::new();
     let mut bytes: Option<Vec<u8>> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
             bytes = field.bytes().await.ok().map(|b| b.to_vec());
         } else {
-            fields.insert(name, field.text().await.unwrap_or_default());
+            fields.push((name, field.text().await.unwrap_or_default()));
         }
     }
-    let sent = fields.get("csrf").cloned().unwrap_or_default();
+    let sent = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     if !crate::security::csrf_matches(headers, token, &sent) {
         return Err(crate::errors::PageError::new(
             axum::http::StatusCode::FORBIDDEN,

@@ -54,6 +54,36 @@ impl Page {
             .collect()
     }
 
+    /// The codes of the errors shown (`data-error`: the form's summary, or an error page), in
+    /// order: `required`, `pin_wrong`...
+    pub fn errors(&self) -> Vec<&str> {
+        self.html
+            .split("data-error=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect()
+    }
+
+    /// Whether the page shows the error `code` (see [`Page::errors`]).
+    pub fn has_error(&self, code: &str) -> bool {
+        self.errors().contains(&code)
+    }
+
+    /// Whether something on the page is in the state `code` (`data-status`: a claim `paid`, a
+    /// register's `kiosk-off`...).
+    pub fn has_status(&self, code: &str) -> bool {
+        self.has(&format!("data-status=\"{code}\""))
+    }
+
+    /// The key of the flash message shown (`data-flash`), or empty.
+    pub fn flash(&self) -> &str {
+        self.html
+            .split("data-flash=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+    }
+
     /// The value of the first `name="{name}"` field.
     pub fn value_of(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");

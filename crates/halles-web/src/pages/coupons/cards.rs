@@ -20,7 +20,6 @@ use halles_core::{CardBatchId, ProductGroupId, ProgramId};
 use halles_store::StoreError;
 use halles_store::coupons::Card;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 // ---------- cards ----------
 
@@ -173,36 +172,41 @@ pub async fn batch_pdf(
         .into_response())
 }
 
+/// What a card action sends: the amount, group and reason of a gift or an adjustment (the
+/// other actions send nothing).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CardActionForm {
+    amount: String,
+    group: String,
+    reason: String,
+}
+
 /// Operator actions on a card: `cadeau` (gift funds), `ajuster` (manual load or correction),
 /// `desactiver`, `activer`, `retrouvee` (unlock a lost card).
 pub async fn card_action(
     paths::CardAction(_, id, card, action): paths::CardAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CardActionForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     // The card must be one of this program's (a page under one program never acts on another's).
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     state.store.program_card(&program, card).await?;
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let typed = get("amount");
+    let typed = form.amount.trim();
+    let reason = form.reason.trim();
     let result = match action.as_str() {
-        "cadeau" => match Cents::parse_within(&typed, Limit::Movement) {
-            Ok(a) => {
-                state
-                    .store
-                    .load_gift_card(&program, card, a, &get("reason"))
-                    .await
-            }
+        "cadeau" => match Cents::parse_within(typed, Limit::Movement) {
+            Ok(a) => state.store.load_gift_card(&program, card, a, reason).await,
             Err(e) => Err(e.into()),
         },
-        "ajuster" => match Cents::parse_within_signed(&typed, Limit::Movement) {
+        "ajuster" => match Cents::parse_within_signed(typed, Limit::Movement) {
             Ok(a) => {
-                let group = ProductGroupId(get("group").parse().unwrap_or(0));
+                let group = ProductGroupId(form.group.trim().parse().unwrap_or(0));
                 state
                     .store
-                    .adjust_funds(&program, card, group, a, &get("reason"))
+                    .adjust_funds(&program, card, group, a, reason)
                     .await
             }
             Err(e) => Err(e.into()),
@@ -218,9 +222,7 @@ pub async fn card_action(
             Ok(see_other(&paths::Cards(m.org.id, id).to_string(), [f, k]))
         }
         Err(StoreError::Refused(code)) => {
-            let errors = FormErrors {
-                items: vec![("size".into(), i18n.t(&format!("err-{code}")))],
-            };
+            let errors = FormErrors::one("size", &format!("err-{code}"), &i18n);
             cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
         }
         Err(StoreError::Insufficient(_)) => {

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, PerRow, Typed};
 use crate::pages::coupons::programs::{ProgramView, view};
 use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::paths;
@@ -22,8 +22,7 @@ use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{Claim, OwedPeriod, PaymentBatch};
 use jiff::civil::Date;
-use serde::Deserialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 /// Every claim status, in the filter's order.
 const STATUSES: [ClaimStatus; 4] = [
@@ -52,13 +51,13 @@ struct ClaimsPage {
     statuses: Vec<ClaimStatus>,
     status: String,
     errors: FormErrors,
-    form: HashMap<String, String>,
+    typed: Typed,
 }
 
 impl ClaimsPage {
     /// What was typed in a field when the form came back.
     fn typed(&self, field: &str) -> String {
-        self.form.get(field).cloned().unwrap_or_default()
+        self.typed.get(field).unwrap_or_default().to_owned()
     }
     /// Claims the operator may put in a new batch.
     fn batchable(&self) -> Vec<&Claim> {
@@ -77,7 +76,7 @@ pub async fn claims(
     m: Member,
     Query(q): Query<ClaimsQuery>,
 ) -> Result<Response, PageError> {
-    claims_page(&state, m, id, q.status, FormErrors::none(), HashMap::new()).await
+    claims_page(&state, m, id, q.status, FormErrors::none(), Typed::none()).await
 }
 
 async fn claims_page(
@@ -86,7 +85,7 @@ async fn claims_page(
     id: ProgramId,
     status: String,
     errors: FormErrors,
-    form: HashMap<String, String>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let (periods, batches) = if v.is_operator() {
@@ -107,7 +106,7 @@ async fn claims_page(
         statuses: STATUSES.to_vec(),
         status,
         errors,
-        form,
+        typed,
     };
     let lang = page.page.i18n.lang;
     Ok(render_form(&page, lang, failed))
@@ -120,18 +119,16 @@ async fn refused(
     id: ProgramId,
     code: Refusal,
     field: String,
-    form: HashMap<String, String>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
-    let errors = FormErrors {
-        items: vec![(field, m.ctx.i18n.t(&format!("err-{code}")))],
-    };
+    let errors = FormErrors::one(&field, &format!("err-{code}"), &m.ctx.i18n);
     claims_page(
         state,
         Member::from_staff(m),
         id,
         String::new(),
         errors,
-        form,
+        typed,
     )
     .await
 }
@@ -141,29 +138,61 @@ fn back(to: impl std::fmt::Display, flash: &str, state: &AppState) -> Response {
     see_other(&to.to_string(), [f, k])
 }
 
+/// A claim for one closed period: the period's first day, and the notes, in fields named
+/// after each period on the page (`note_{period}`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ClaimForm {
+    period: String,
+    #[serde(flatten)]
+    notes: PerRow,
+}
+
 /// The market files a claim for the period starting on `period`, with an optional note.
 pub async fn file(
     paths::Claims(_, id): paths::Claims,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ClaimForm>,
 ) -> Result<Response, PageError> {
-    let raw = form.get("period").map(|s| s.trim()).unwrap_or("");
+    let raw = form.period.trim();
     let field = format!("note_{raw}");
     let Ok(start) = raw.parse::<Date>() else {
-        return refused(&state, m, id, Refusal::PeriodInvalid, field, form).await;
+        return refused(
+            &state,
+            m,
+            id,
+            Refusal::PeriodInvalid,
+            field,
+            Typed::of(&form),
+        )
+        .await;
     };
-    let note = form.get(&field).map(String::as_str).unwrap_or("");
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
-    match state.store.file_claim(&program, start, note).await {
+    match state
+        .store
+        .file_claim(&program, start, form.notes.get(&field))
+        .await
+    {
         Ok(_) => Ok(back(
             paths::Claims(m.org.id, id),
             "flash-claim-filed",
             &state,
         )),
-        Err(StoreError::Refused(code)) => refused(&state, m, id, code, field, form).await,
+        Err(StoreError::Refused(code)) => {
+            refused(&state, m, id, code, field, Typed::of(&form)).await
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A decision's reason, in a field named after the claim (`reason_{claim}`), since every
+/// claim's form is on the same page.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    #[serde(flatten)]
+    reasons: PerRow,
 }
 
 /// The operator approves (`approuver`) or refuses (`refuser`, with a reason) a claim.
@@ -171,7 +200,7 @@ pub async fn decide(
     paths::ClaimDecide(_, id, claim, action): paths::ClaimDecide,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     let approve = match action.as_str() {
         "approuver" => true,
@@ -185,30 +214,38 @@ pub async fn decide(
         }
     };
     let field = format!("reason_{claim}");
-    let reason = form.get(&field).map(String::as_str).unwrap_or("");
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state
         .store
-        .decide_claim(&program, claim, approve, reason)
+        .decide_claim(&program, claim, approve, form.reasons.get(&field))
         .await
     {
         Ok(_) => Ok(back(paths::Claims(m.org.id, id), "flash-saved", &state)),
-        Err(StoreError::Refused(code)) => refused(&state, m, id, code, field, form).await,
+        Err(StoreError::Refused(code)) => {
+            refused(&state, m, id, code, field, Typed::of(&form)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-/// The operator gathers the ticked approved claims (`claim` boxes) into a payment batch.
+/// The approved claims ticked for a new payment batch (`claim` boxes).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BatchForm {
+    claim: Vec<String>,
+}
+
+/// The operator gathers the ticked approved claims into a payment batch.
 pub async fn create_batch(
     paths::Payments(_, id): paths::Payments,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
     let claims: Vec<ClaimId> = form
+        .claim
         .iter()
-        .filter(|(k, _)| k == "claim")
-        .filter_map(|(_, v)| v.parse().ok().map(ClaimId))
+        .filter_map(|v| v.parse().ok().map(ClaimId))
         .collect();
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     match state.store.create_payment_batch(&program, &claims).await {
@@ -218,7 +255,7 @@ pub async fn create_batch(
             &state,
         )),
         Err(StoreError::Refused(code)) => {
-            refused(&state, m, id, code, "batch".into(), HashMap::new()).await
+            refused(&state, m, id, code, "batch".into(), Typed::none()).await
         }
         Err(e) => Err(e.into()),
     }

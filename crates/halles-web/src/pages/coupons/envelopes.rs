@@ -4,7 +4,7 @@ use super::programs::{back, program_page, program_scope};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, Typed};
 use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -16,7 +16,7 @@ use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::validation::FieldError;
 use halles_store::StoreError;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 /// Deletes an envelope nothing has used (the operator); one in use stays, with a message.
 pub async fn delete_envelope(
@@ -37,20 +37,30 @@ pub async fn delete_envelope(
     }
 }
 
+/// An envelope's schedule, partner and budget, and the partner it is moved from (empty: set
+/// the budget, nothing moved).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct EnvelopeForm {
+    schedule: String,
+    partner: String,
+    from: String,
+    budget: String,
+}
+
 /// Sets an envelope (the operator).
 pub async fn set_envelope(
     paths::Envelopes(_, id): paths::Envelopes,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<EnvelopeForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let program = program_scope(&state, &m, id).await?;
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-    let partner = OrgId(get("partner").parse().unwrap_or(0));
-    let from = get("from");
-    let saved = match Cents::parse_within(&get("budget"), Limit::Budget) {
+    let schedule = ScheduleId(form.schedule.trim().parse().unwrap_or(0));
+    let partner = OrgId(form.partner.trim().parse().unwrap_or(0));
+    let from = form.from.trim();
+    let saved = match Cents::parse_within(form.budget.trim(), Limit::Budget) {
         Err(e) => Err(StoreError::Invalid(vec![FieldError::new(
             "budget",
             e.code_or("price_invalid"),
@@ -73,7 +83,7 @@ pub async fn set_envelope(
         Err(e) => {
             // A refusal that names no field is the budget's.
             let errors = FormErrors::from_store(e, "budget", &i18n)?;
-            program_page(&state, Member::from_staff(m), id, errors, form).await
+            program_page(&state, Member::from_staff(m), id, errors, Typed::of(&form)).await
         }
     }
 }

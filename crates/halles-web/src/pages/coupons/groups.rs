@@ -4,30 +4,54 @@ use super::programs::{back, program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::forms::{PerRow, Typed};
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use axum::extract::State;
 use axum::response::Response;
 use halles_core::OrgId;
 use halles_store::StoreError;
-use serde::Deserialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// A new product group's names.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct GroupForm {
+    group_fr: String,
+    group_en: String,
+}
 
 /// Adds a product group (the operator): names in French and English.
 pub async fn add_group(
     paths::Groups(_, id): paths::Groups,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<GroupForm>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
-        .add_product_group(&program, &get("group_fr"), &get("group_en"), "#2e7d32")
+        .add_product_group(
+            &program,
+            form.group_fr.trim(),
+            form.group_en.trim(),
+            "#2e7d32",
+        )
         .await
         .map(|_| ());
-    saved_or_refused(&state, m, id, result, form, |_| "group_fr".to_owned()).await
+    saved_or_refused(&state, m, id, result, Typed::of(&form), |_| {
+        "group_fr".to_owned()
+    })
+    .await
+}
+
+/// A group's new names, in fields named after it (`group_{id}_fr`, `group_{id}_en`), since
+/// every group's form is on the same page; the other actions send nothing.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct GroupActionForm {
+    #[serde(flatten)]
+    names: PerRow,
 }
 
 /// Renames, moves or deletes a product group (the operator): `action` is `renommer`, `monter`,
@@ -36,15 +60,11 @@ pub async fn group_action(
     paths::GroupAction(_, id, group, action): paths::GroupAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<GroupActionForm>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
     let field = |lang: &str| format!("group_{group}_{lang}");
-    let get = |k: String| {
-        form.get(&k)
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |k: String| form.names.get(&k).to_owned();
     let store = &state.store;
     let result = match action.as_str() {
         "renommer" => {
@@ -58,7 +78,15 @@ pub async fn group_action(
         _ => return Err(StoreError::NotFound.into()),
     };
     let at = field("fr");
-    saved_or_refused(&state, m, id, result, form, |_| at.clone()).await
+    saved_or_refused(&state, m, id, result, Typed::of(&form), |_| at.clone()).await
+}
+
+/// A new market group: its name and the market managing it (empty: none).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MarketGroupForm {
+    market_group: String,
+    manager: String,
 }
 
 /// Creates a market group, with one of the program's markets as its manager or none (the
@@ -67,20 +95,17 @@ pub async fn add_market_group(
     paths::MarketGroups(_, id): paths::MarketGroups,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<MarketGroupForm>,
 ) -> Result<Response, PageError> {
-    let name = form.get("market_group").map(|s| s.trim()).unwrap_or("");
-    let manager = form
-        .get("manager")
-        .and_then(|s| s.trim().parse().ok())
-        .map(OrgId);
+    let name = form.market_group.trim();
+    let manager = form.manager.trim().parse().ok().map(OrgId);
     let program = program_scope(&state, &m, id).await?;
     let result = state
         .store
         .create_market_group(&program, name, manager)
         .await
         .map(|_| ());
-    saved_or_refused(&state, m, id, result, form, |code| {
+    saved_or_refused(&state, m, id, result, Typed::of(&form), |code| {
         let field = if code == "manager_not_market" {
             "manager"
         } else {

@@ -161,8 +161,11 @@ struct ImportPage {
 
 impl ImportPage {
     fn problem(&self, i: &usize) -> Option<String> {
-        let r = self.report.as_ref()?.rows.get(*i)?;
-        r.problem.map(|p| self.page.t(&format!("err-{p}")))
+        self.problem_code(i)
+            .map(|p| self.page.t(&format!("err-{p}")))
+    }
+    fn problem_code(&self, i: &usize) -> Option<&'static str> {
+        self.report.as_ref()?.rows.get(*i)?.problem
     }
     fn action(&self, i: &usize) -> Option<&'static str> {
         self.report.as_ref()?.rows.get(*i)?.action
@@ -330,35 +333,33 @@ pub async fn submit(
     } else {
         file
     };
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::none();
     if purpose.trim().is_empty() {
-        errors.push(("consent_purpose".to_owned(), i18n.t("err-consent_required")));
+        errors.push("consent_purpose", "err-consent_required", &i18n);
     }
     let table = match halles_docs::read_table(&bytes) {
         Ok(t) => Some(t),
         Err(halles_docs::ReadError::TooLarge) => {
             let mb = halles_docs::read::MAX_UNCOMPRESSED / (1024 * 1024);
-            errors.push((
-                "file".to_owned(),
-                i18n.ta("err-import_too_large", &[("megabytes", mb.to_string())]),
-            ));
+            let key = "err-import_too_large";
+            let text = i18n.ta(key, &[("megabytes", mb.to_string())]);
+            errors.push_text("file", key, text);
             None
         }
         Err(halles_docs::ReadError::TooManyRows) => {
-            errors.push((
-                "file".to_owned(),
-                i18n.ta(
-                    "err-import_too_many_rows",
-                    &[
-                        ("rows", halles_docs::read::MAX_ROWS.to_string()),
-                        ("columns", halles_docs::read::MAX_COLUMNS.to_string()),
-                    ],
-                ),
-            ));
+            let key = "err-import_too_many_rows";
+            let text = i18n.ta(
+                key,
+                &[
+                    ("rows", halles_docs::read::MAX_ROWS.to_string()),
+                    ("columns", halles_docs::read::MAX_COLUMNS.to_string()),
+                ],
+            );
+            errors.push_text("file", key, text);
             None
         }
         Err(_) => {
-            errors.push(("file".to_owned(), i18n.t("err-import_unreadable")));
+            errors.push("file", "err-import_unreadable", &i18n);
             None
         }
     };
@@ -372,14 +373,13 @@ pub async fn submit(
     let rows = match table.as_ref().map(|t| rows_of(t, groups.as_deref())) {
         Some(Ok(rows)) if !rows.is_empty() => rows,
         Some(Ok(_)) => {
-            errors.push(("file".to_owned(), i18n.t("err-import_empty")));
+            errors.push("file", "err-import_empty", &i18n);
             Vec::new()
         }
         Some(Err(col)) => {
-            errors.push((
-                "file".to_owned(),
-                i18n.ta("err-import_column", &[("column", col.to_owned())]),
-            ));
+            let key = "err-import_column";
+            let text = i18n.ta(key, &[("column", col.to_owned())]);
+            errors.push_text("file", key, text);
             Vec::new()
         }
         None => Vec::new(),
@@ -389,7 +389,7 @@ pub async fn submit(
             &state,
             m,
             id,
-            FormErrors { items: errors },
+            errors,
             purpose,
             schedule_id,
             Vec::new(),

@@ -6,8 +6,10 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::errors::{PageError, render_form};
-use crate::forms::FormErrors;
-use crate::pages::coupons::register::{GroupLine, SaleRefusal, group_lines, read_amounts, refusal};
+use crate::forms::{FormErrors, Typed};
+use crate::pages::coupons::register::{
+    GroupLine, SaleForm, SaleRefusal, group_lines, read_amounts, refusal,
+};
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use askama::Template;
@@ -19,7 +21,7 @@ use halles_store::coupons::{
     Card, CardLookup, Kiosk, Once, Program, Redeemed, Redemption, RedemptionInput,
 };
 use halles_store::platform::idempotency::Claim;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "kiosk.html")]
@@ -120,7 +122,7 @@ async fn card_page(
     sale: String,
     program: Program,
     errors: FormErrors,
-    typed: &HashMap<String, String>,
+    typed: &Typed,
 ) -> Result<Response, PageError> {
     let lang = page.i18n.lang;
     let (lines, loyalty) = group_lines(state, card, lang.code(), typed).await?;
@@ -185,9 +187,7 @@ pub async fn card(
         }
         Ok(c) => {
             let key = format!("err-{}", c.status.refusal());
-            let errors = FormErrors {
-                items: vec![("card".into(), i18n.t(&key))],
-            };
+            let errors = FormErrors::one("card", &key, &i18n);
             return Ok(start_page(page, kiosk, secret, errors));
         }
         Err(halles_store::StoreError::NotFound) => {
@@ -206,7 +206,7 @@ pub async fn card(
         sale,
         program,
         FormErrors::none(),
-        &HashMap::new(),
+        &Typed::none(),
     )
     .await
 }
@@ -217,13 +217,14 @@ pub async fn pay(
     paths::KioskPay(secret): paths::KioskPay,
     State(state): State<AppState>,
     page: Ctx,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<SaleForm>,
 ) -> Result<Response, PageError> {
     let kiosk = kiosk_of(&state, &page, &secret).await?;
     let i18n = page.i18n;
     let scope = kiosk.scope();
-    let token = form.get("card").cloned().unwrap_or_default();
-    let sale = form.get("sale").cloned().unwrap_or_default();
+    let token = form.card.clone();
+    let sale = form.sale.clone();
+    let typed = Typed::of(&form);
     let card = match state
         .store
         .find_card(&scope, &CardLookup::Token(token.clone()))
@@ -238,25 +239,25 @@ pub async fn pay(
     };
     let program = state.store.program_by_id(card.program).await?;
     let groups = state.store.product_groups(card.program).await?;
-    let lines = match read_amounts(&groups, &form, &i18n) {
+    let lines = match read_amounts(&groups, &form.amounts, &i18n) {
         Ok(l) => l,
         Err(errors) => {
-            return card_page(&state, page, secret, &card, sale, program, errors, &form).await;
+            return card_page(&state, page, secret, &card, sale, program, errors, &typed).await;
         }
     };
     if sale.len() < 16 {
         let errors = FormErrors::one("card", "err-kiosk-again", &i18n);
         return Ok(start_page(page, kiosk, secret, errors));
     }
-    // What the form asked for, so the same sale number with other amounts is refused.
-    let asked: BTreeMap<&String, &String> = form.iter().filter(|(k, _)| *k != "csrf").collect();
+    // What the form asked for (every field but the CSRF token), so the same sale number with
+    // other amounts is refused.
     let hash =
-        crate::api::idempotency::request_hash("POST", "/borne", format!("{asked:?}").as_bytes());
+        crate::api::idempotency::request_hash("POST", "/borne", format!("{typed:?}").as_bytes());
     let input = RedemptionInput {
         card: CardLookup::Token(token.clone()),
         register: Some(kiosk.register),
         lines,
-        pin: form.get("pin").cloned(),
+        pin: form.pin,
     };
     let once = Once {
         token: kiosk.token,
@@ -282,7 +283,7 @@ pub async fn pay(
             return match refusal(e, &i18n)? {
                 SaleRefusal::Card(errors) => Ok(start_page(page, kiosk, secret, errors)),
                 SaleRefusal::Amounts(errors) => {
-                    card_page(&state, page, secret, &card, sale, program, errors, &form).await
+                    card_page(&state, page, secret, &card, sale, program, errors, &typed).await
                 }
             };
         }
@@ -292,7 +293,7 @@ pub async fn pay(
         .iter()
         .map(|g| (g.id, g.name(lang.code()).to_owned()))
         .collect();
-    let (mut balances, loyalty) = group_lines(&state, &card, lang.code(), &HashMap::new()).await?;
+    let (mut balances, loyalty) = group_lines(&state, &card, lang.code(), &Typed::none()).await?;
     balances.extend(loyalty.filter(|l| l.balance.0 > 0));
     Ok(private(render_form(
         &ReceiptPage {

@@ -5,6 +5,7 @@ use super::programs::{back, program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::forms::Typed;
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use axum::extract::State;
@@ -14,7 +15,6 @@ use halles_core::coupons::ProgramRole;
 use halles_core::organizations::OrgKind;
 use halles_store::StoreError;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// Takes an organization out of the program (the operator); a partner still holding people
 /// or money is refused beside the list.
@@ -22,11 +22,21 @@ pub async fn remove_member(
     paths::ProgramMemberRemove(_, id, member): paths::ProgramMemberRemove,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     let program = program_scope(&state, &m, id).await?;
     let result = state.store.remove_program_member(&program, member).await;
-    saved_or_refused(&state, m, id, result, form, |_| "member".to_owned()).await
+    saved_or_refused(&state, m, id, result, Typed::none(), |_| {
+        "member".to_owned()
+    })
+    .await
+}
+
+/// The markets ticked for a partner (`market` boxes).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PartnerMarketsForm {
+    market: Vec<String>,
 }
 
 /// Sets the markets where a partner's participants may spend (the operator): the ticked
@@ -35,12 +45,12 @@ pub async fn set_partner_markets(
     paths::PartnerMarkets(_, id, partner): paths::PartnerMarkets,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<PartnerMarketsForm>,
 ) -> Result<Response, PageError> {
     let markets: Vec<OrgId> = form
+        .market
         .iter()
-        .filter(|(k, _)| k == "market")
-        .filter_map(|(_, v)| v.parse().ok().map(OrgId))
+        .filter_map(|v| v.parse().ok().map(OrgId))
         .collect();
     let program = program_scope(&state, &m, id).await?;
     state

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, PerRow, Typed};
 use crate::pages::coupons::programs::{ProgramView, schedule_name, view};
 use crate::pages::coupons::reports::FormatQuery;
 use crate::pages::paths;
@@ -23,8 +23,7 @@ use halles_docs::Table;
 use halles_store::StoreError;
 use halles_store::coupons::{Balance, Card, Participant, ParticipantInput, Schedule};
 use jiff::civil::Date;
-use serde::Deserialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 // ---------- participants ----------
 
@@ -36,7 +35,7 @@ struct ParticipantsPage {
     participants: Vec<Participant>,
     q: String,
     errors: FormErrors,
-    typed: HashMap<String, String>,
+    typed: Typed,
 }
 
 impl ParticipantsPage {
@@ -44,11 +43,11 @@ impl ParticipantsPage {
         self.v.type_name(self.page.i18n.lang.code(), *id)
     }
     fn typed(&self, k: &str) -> String {
-        self.typed.get(k).cloned().unwrap_or_default()
+        self.typed.get(k).unwrap_or_default().to_owned()
     }
     /// Receipts are wanted by default, until a form comes back without them.
     fn receipts_checked(&self) -> bool {
-        self.typed.is_empty() || self.typed.contains_key("receipts")
+        self.typed.is_empty() || self.typed.has("receipts")
     }
 }
 
@@ -65,7 +64,7 @@ async fn participants_page(
     id: ProgramId,
     q: String,
     errors: FormErrors,
-    typed: HashMap<String, String>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let participants = state.store.participants(&v.scope, &q).await?;
@@ -92,30 +91,72 @@ pub async fn participants(
     m: Member,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    participants_page(&state, m, id, q.q, FormErrors::none(), HashMap::new()).await
+    participants_page(&state, m, id, q.q, FormErrors::none(), Typed::none()).await
 }
 
-/// The identity fields of the enrolment and edit forms.
-fn participant_input(form: &HashMap<String, String>) -> ParticipantInput {
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+/// The identity fields of the enrolment and edit forms (`participant_fields.html`), and the
+/// enrolment's consent.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ParticipantForm {
+    participant_type: String,
+    id1: String,
+    id2: String,
+    name: String,
+    phone: String,
+    email: String,
+    postal_code: String,
+    notes: String,
+    receipts: Option<String>,
+    consent_on: String,
+    consent_purpose: String,
+}
+
+impl From<&Participant> for ParticipantForm {
+    /// The edit form as the participant is now.
+    fn from(p: &Participant) -> Self {
+        ParticipantForm {
+            participant_type: p.participant_type.to_string(),
+            id1: p.id1.clone(),
+            id2: p.id2.clone(),
+            name: p.name.clone(),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            postal_code: p.postal_code.clone(),
+            notes: p.notes.clone(),
+            receipts: p.receipts.then(|| "1".to_owned()),
+            consent_on: String::new(),
+            consent_purpose: String::new(),
+        }
+    }
+}
+
+/// What the store takes from the enrolment or edit form, trimmed.
+fn participant_input(form: &ParticipantForm) -> ParticipantInput {
+    let get = |s: &String| s.trim().to_owned();
     ParticipantInput {
-        participant_type: get("participant_type").parse().ok().map(ParticipantTypeId),
-        id1: get("id1"),
-        id2: get("id2"),
-        name: get("name"),
-        phone: get("phone"),
-        email: get("email"),
-        postal_code: get("postal_code"),
-        notes: get("notes"),
-        receipts: form.contains_key("receipts"),
-        consent_on: get("consent_on").parse().ok(),
-        consent_purpose: get("consent_purpose"),
+        participant_type: form
+            .participant_type
+            .trim()
+            .parse()
+            .ok()
+            .map(ParticipantTypeId),
+        id1: get(&form.id1),
+        id2: get(&form.id2),
+        name: get(&form.name),
+        phone: get(&form.phone),
+        email: get(&form.email),
+        postal_code: get(&form.postal_code),
+        notes: get(&form.notes),
+        receipts: form.receipts.is_some(),
+        consent_on: form.consent_on.trim().parse().ok(),
+        consent_purpose: get(&form.consent_purpose),
     }
 }
 
 /// What the page itself refuses in the identity fields, before the store sees them.
-fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> Vec<(String, String)> {
-    let mut errors = Vec::new();
+fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> FormErrors {
+    let mut errors = FormErrors::none();
     let texts = [
         ("id1", &input.id1),
         ("id2", &input.id2),
@@ -128,11 +169,11 @@ fn input_errors(input: &ParticipantInput, i18n: &crate::i18n::I18n) -> Vec<(Stri
     ];
     for (field, text) in texts {
         if !halles_core::validation::is_clean_text(text) {
-            errors.push((field.to_owned(), i18n.t("err-invalid_characters")));
+            errors.push(field, "err-invalid_characters", i18n);
         }
     }
     if !input.email.is_empty() && !halles_core::validation::is_plausible_email(&input.email) {
-        errors.push(("email".to_owned(), i18n.t("err-email_invalid")));
+        errors.push("email", "err-email_invalid", i18n);
     }
     errors
 }
@@ -142,16 +183,16 @@ pub async fn enrol(
     paths::Participants(_, id): paths::Participants,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ParticipantForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let input = participant_input(&form);
     let mut errors = input_errors(&input, &i18n);
     if input.consent_on.is_none() {
-        errors.push(("consent_on".to_owned(), i18n.t("err-date_invalid")));
+        errors.push("consent_on", "err-date_invalid", &i18n);
     }
     if input.consent_purpose.is_empty() {
-        errors.push(("consent_purpose".to_owned(), i18n.t("err-required")));
+        errors.push("consent_purpose", "err-required", &i18n);
     }
     if errors.is_empty() {
         let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
@@ -167,7 +208,7 @@ pub async fn enrol(
                     [f, k],
                 ));
             }
-            Err(e) => errors.extend(FormErrors::from_store(e, "consent_purpose", &i18n)?.items),
+            Err(e) => errors.extend(FormErrors::from_store(e, "consent_purpose", &i18n)?),
         }
     }
     participants_page(
@@ -175,8 +216,8 @@ pub async fn enrol(
         Member::from_staff(m),
         id,
         String::new(),
-        FormErrors { items: errors },
-        form,
+        errors,
+        Typed::of(&form),
     )
     .await
 }
@@ -250,18 +291,18 @@ struct ParticipantPage {
     forecasts: Vec<Forecast>,
     missed: Vec<(ScheduleId, Date)>,
     errors: FormErrors,
-    typed: HashMap<String, String>,
+    typed: Typed,
 }
 
 impl ParticipantPage {
     fn typed(&self, k: &str) -> String {
-        self.typed.get(k).cloned().unwrap_or_default()
+        self.typed.get(k).unwrap_or_default().to_owned()
     }
     fn receipts_checked(&self) -> bool {
-        self.typed.contains_key("receipts")
+        self.typed.has("receipts")
     }
     fn typed_or(&self, k: &str, default: String) -> String {
-        self.typed.get(k).cloned().unwrap_or(default)
+        self.typed.get(k).map_or(default, str::to_owned)
     }
     fn schedule_name(&self, id: &ScheduleId) -> String {
         schedule_name(&self.schedules, *id)
@@ -283,23 +324,20 @@ async fn participant_page(
     id: ProgramId,
     pid: ParticipantId,
     errors: FormErrors,
-    typed: Option<HashMap<String, String>>,
+    sent: Sent<'_>,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let p = state.store.participant(&v.scope, pid).await?;
     // The edit form comes back as typed; after another form, the edit form shows the
     // participant and that form's own fields come back as typed.
-    let typed = match typed {
-        Some(form) if form.contains_key("participant_type") => form,
-        Some(form) => {
-            let mut t = typed_from(&p);
-            t.extend(
-                form.into_iter()
-                    .filter(|(k, _)| k.starts_with("adjust_") || k.starts_with("max_")),
-            );
+    let typed = match sent {
+        Sent::Edit(form) => Typed::of(form),
+        Sent::Other(form) => {
+            let mut t = Typed::of(&ParticipantForm::from(&p));
+            t.take_from(&Typed::of(form), &["adjust_", "max_"]);
             t
         }
-        None => typed_from(&p),
+        Sent::Nothing => Typed::of(&ParticipantForm::from(&p)),
     };
     let card = match &p.card {
         Some((cid, _)) => Some(state.store.card(&m.scope, *cid).await?),
@@ -350,28 +388,37 @@ pub async fn participant(
     State(state): State<AppState>,
     m: Member,
 ) -> Result<Response, PageError> {
-    participant_page(&state, m, id, pid, FormErrors::none(), None).await
+    participant_page(&state, m, id, pid, FormErrors::none(), Sent::Nothing).await
 }
 
-/// The edit form's fields as the participant has them now.
-fn typed_from(p: &Participant) -> HashMap<String, String> {
-    let mut t: HashMap<String, String> = [
-        ("participant_type", p.participant_type.to_string()),
-        ("id1", p.id1.clone()),
-        ("id2", p.id2.clone()),
-        ("name", p.name.clone()),
-        ("phone", p.phone.clone()),
-        ("email", p.email.clone()),
-        ("postal_code", p.postal_code.clone()),
-        ("notes", p.notes.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    if p.receipts {
-        t.insert("receipts".into(), "1".into());
-    }
-    t
+/// Which of the participant page's forms came back, to show it as it was sent.
+enum Sent<'a> {
+    /// None: the page shows the participant.
+    Nothing,
+    /// The edit form.
+    Edit(&'a ParticipantActionForm),
+    /// Another action's form: its own fields come back, the edit form shows the participant.
+    Other(&'a ParticipantActionForm),
+}
+
+/// What the actions on a participant send: the edit form's fields, a card number, a schedule
+/// (with its catch-up box or a missed load's `due` date), a PIN, an adjustment, and the
+/// maximum number of loads in a field named after its schedule (`max_{schedule}`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ParticipantActionForm {
+    #[serde(flatten)]
+    identity: ParticipantForm,
+    card: String,
+    schedule: String,
+    catch_up: Option<String>,
+    due: String,
+    pin: String,
+    adjust_amount: String,
+    adjust_group: String,
+    adjust_reason: String,
+    #[serde(flatten)]
+    max: PerRow,
 }
 
 /// Actions on a participant: `modifier` (identity, type, receipts), `inscrire` (schedule,
@@ -383,30 +430,30 @@ pub async fn participant_action(
     paths::ParticipantAction(_, id, pid, action): paths::ParticipantAction,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ParticipantActionForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let program = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let who = pid;
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let number = get("card");
+    let number = form.card.trim();
     let number = if number.is_empty() {
         None
     } else {
-        match CardNumber::parse(&number) {
+        match CardNumber::parse(number) {
             Ok(n) => Some(n),
             Err(_) => {
                 let errors = FormErrors::one("card", "err-card_check_digit", &i18n);
-                return participant_page(&state, Member::from_staff(m), id, pid, errors, None)
-                    .await;
+                let m = Member::from_staff(m);
+                return participant_page(&state, m, id, pid, errors, Sent::Nothing).await;
             }
         }
     };
+    let schedule = ScheduleId(form.schedule.trim().parse().unwrap_or(0));
     let card_of = |p: &Participant| p.card.as_ref().map(|(c, _)| *c).ok_or(StoreError::NotFound);
     let result: Result<&str, StoreError> = async {
         match action.as_str() {
             "modifier" => {
-                let input = participant_input(&form);
+                let input = participant_input(&form.identity);
                 if !halles_core::validation::is_clean_text(&input.name)
                     || !halles_core::validation::is_clean_text(&input.notes)
                 {
@@ -422,8 +469,9 @@ pub async fn participant_action(
                 Ok("flash-saved")
             }
             "maximum" => {
-                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-                let max = get(&format!("max_{}", schedule.0))
+                let max = form
+                    .max
+                    .get(&format!("max_{}", schedule.0))
                     .parse()
                     .map_err(|_| StoreError::Refused(Refusal::MaxLoads))?;
                 state
@@ -439,19 +487,21 @@ pub async fn participant_action(
             }
             "ajuster" => {
                 let p = state.store.participant(&program, who).await?;
-                let amount = Cents::parse_within_signed(&get("adjust_amount"), Limit::Movement)?;
-                let group = ProductGroupId(get("adjust_group").parse().unwrap_or(0));
+                let amount =
+                    Cents::parse_within_signed(form.adjust_amount.trim(), Limit::Movement)?;
+                let group = ProductGroupId(form.adjust_group.trim().parse().unwrap_or(0));
+                let reason = form.adjust_reason.trim();
                 state
                     .store
-                    .adjust_funds(&program, card_of(&p)?, group, amount, &get("adjust_reason"))
+                    .adjust_funds(&program, card_of(&p)?, group, amount, reason)
                     .await?;
                 Ok("flash-saved")
             }
             "inscrire" => {
-                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
+                let catch_up = form.catch_up.is_some();
                 state
                     .store
-                    .enrol_in_schedule(&program, schedule, who, form.contains_key("catch_up"), None)
+                    .enrol_in_schedule(&program, schedule, who, catch_up, None)
                     .await?;
                 Ok("flash-enrolled")
             }
@@ -482,7 +532,7 @@ pub async fn participant_action(
                 let p = state.store.participant(&program, who).await?;
                 state
                     .store
-                    .set_card_pin(&program, card_of(&p)?, &get("pin"))
+                    .set_card_pin(&program, card_of(&p)?, form.pin.trim())
                     .await?;
                 Ok("flash-pin-set")
             }
@@ -492,8 +542,9 @@ pub async fn participant_action(
                 Ok("flash-pin-unlocked")
             }
             "rattraper" => {
-                let schedule = ScheduleId(get("schedule").parse().unwrap_or(0));
-                let due: Date = get("due")
+                let due: Date = form
+                    .due
+                    .trim()
                     .parse()
                     .map_err(|_| StoreError::Refused(Refusal::NoMissedLoad))?;
                 state
@@ -522,7 +573,7 @@ pub async fn participant_action(
             // A refusal of the domain goes on the field of the action's form.
             let field = match (action.as_str(), &e) {
                 ("modifier", _) => "participant_type_id".to_owned(),
-                ("maximum", _) => format!("max_{}", get("schedule")),
+                ("maximum", _) => format!("max_{}", form.schedule.trim()),
                 ("ajuster", StoreError::Refused(Refusal::ReasonRequired)) => {
                     "adjust_reason".to_owned()
                 }
@@ -537,7 +588,12 @@ pub async fn participant_action(
                 }
                 e => FormErrors::from_store(e, &field, &i18n)?,
             };
-            participant_page(&state, Member::from_staff(m), id, pid, errors, Some(form)).await
+            let sent = if action == "modifier" {
+                Sent::Edit(&form)
+            } else {
+                Sent::Other(&form)
+            };
+            participant_page(&state, Member::from_staff(m), id, pid, errors, sent).await
         }
     }
 }

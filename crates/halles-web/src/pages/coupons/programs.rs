@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, Typed};
 use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -17,6 +17,7 @@ use halles_core::OrgId;
 use halles_core::coupons::{Expiry, ProgramRole, ReportPeriod};
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
+use halles_core::validation::Validator;
 use halles_core::{ParticipantTypeId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::StoreError;
 use halles_store::coupons::{
@@ -25,7 +26,6 @@ use halles_store::coupons::{
 };
 use jiff::civil::Date;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// What every program page knows.
 pub(crate) struct ProgramView {
@@ -207,53 +207,48 @@ pub async fn create(
     if m.org.kind != OrgKind::ProgramOperator {
         return Err(forbidden(&m.ctx));
     }
-    let mut errors = Vec::new();
-    let starts: Option<Date> = form.starts_on.parse().ok();
-    let ends: Option<Date> = form.ends_on.parse().ok();
+    // The page reads the dates; the store refuses a missing name or an end before the start
+    // (`StoreError::Invalid`, naming the field).
+    let mut v = Validator::new();
     if form.name.trim().is_empty() {
-        errors.push(("name".to_owned(), i18n.t("err-required")));
+        v.add("name", "required");
     }
+    let starts: Option<Date> = form.starts_on.trim().parse().ok();
+    let ends: Option<Date> = form.ends_on.trim().parse().ok();
     if starts.is_none() {
-        errors.push(("starts_on".to_owned(), i18n.t("err-date_invalid")));
+        v.refuse("starts_on", Refusal::DateInvalid);
     }
     if ends.is_none() {
-        errors.push(("ends_on".to_owned(), i18n.t("err-date_invalid")));
+        v.refuse("ends_on", Refusal::DateInvalid);
     }
-    if let (Some(s), Some(e)) = (starts, ends)
-        && errors.is_empty()
-    {
-        let input = ProgramInput {
-            name: form.name.clone(),
-            public_name: String::new(),
-            starts_on: s,
-            ends_on: e,
-            report_period: ReportPeriod::Month,
-            anonymous: form.anonymous.is_some(),
-            pin_required: form.pin_required.is_some(),
-            off_platform: form.off_platform.is_some(),
-        };
-        match state.store.create_program(&m.scope, &input).await {
-            Ok(id) => {
-                let [f, k] = flash_headers(
-                    "success",
-                    "flash-program-created",
-                    state.config.secure_cookies,
-                );
-                return Ok(see_other(&paths::Program(m.org.id, id).to_string(), [f, k]));
+    let errors = match (v.finish(), starts, ends) {
+        (Ok(()), Some(starts_on), Some(ends_on)) => {
+            let input = ProgramInput {
+                name: form.name.clone(),
+                public_name: String::new(),
+                starts_on,
+                ends_on,
+                report_period: ReportPeriod::Month,
+                anonymous: form.anonymous.is_some(),
+                pin_required: form.pin_required.is_some(),
+                off_platform: form.off_platform.is_some(),
+            };
+            match state.store.create_program(&m.scope, &input).await {
+                Ok(id) => {
+                    let [f, k] = flash_headers(
+                        "success",
+                        "flash-program-created",
+                        state.config.secure_cookies,
+                    );
+                    return Ok(see_other(&paths::Program(m.org.id, id).to_string(), [f, k]));
+                }
+                Err(e) => FormErrors::from_store(e, "name", &i18n)?,
             }
-            Err(StoreError::Refused(Refusal::EndsBeforeStart)) => {
-                errors.push(("ends_on".to_owned(), i18n.t("err-ends_before_start")));
-            }
-            Err(e) => return Err(e.into()),
         }
-    }
-    programs_page(
-        &state,
-        Member::from_staff(m),
-        FormErrors { items: errors },
-        form,
-    )
-    .await
+        (Err(fields), _, _) => FormErrors::from_fields(&fields, &i18n),
+        _ => FormErrors::none(),
+    };
+    programs_page(&state, Member::from_staff(m), errors, form).await
 }
 
 // ---------- the program page ----------
@@ -278,7 +273,8 @@ struct ProgramPage {
     managers: Vec<halles_store::platform::organizations::Member>,
     manager_invitations: Vec<halles_store::platform::organizations::Invitation>,
     errors: FormErrors,
-    typed: HashMap<String, String>,
+    /// What was typed in the form that came back.
+    typed: Typed,
 }
 
 impl ProgramPage {
@@ -292,15 +288,12 @@ impl ProgramPage {
     }
     /// What was typed in a field, or the value it holds.
     fn typed_or(&self, k: &str, current: &str) -> String {
-        self.typed
-            .get(k)
-            .cloned()
-            .unwrap_or_else(|| current.to_owned())
+        self.typed.get(k).unwrap_or(current).to_owned()
     }
     /// Whether a settings checkbox is ticked: as sent when the form came back, else as stored.
     fn setting_checked(&self, k: &str, current: &bool) -> bool {
-        if self.typed.contains_key("set_name") {
-            self.typed.contains_key(k)
+        if self.typed.has("set_name") {
+            self.typed.has(k)
         } else {
             *current
         }
@@ -344,7 +337,7 @@ impl ProgramPage {
         schedule_name(&self.schedules, *id)
     }
     fn typed(&self, k: &str) -> String {
-        self.typed.get(k).cloned().unwrap_or_default()
+        self.typed.get(k).unwrap_or_default().to_owned()
     }
     fn typed_is(&self, k: &str, v: &str) -> bool {
         self.typed.get(k).is_some_and(|x| x == v)
@@ -384,7 +377,7 @@ pub(super) async fn program_page(
     m: Member,
     id: ProgramId,
     errors: FormErrors,
-    typed: HashMap<String, String>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let schedules = state.store.schedules(&v.scope).await?;
@@ -472,7 +465,7 @@ pub async fn show(
     State(state): State<AppState>,
     m: Member,
 ) -> Result<Response, PageError> {
-    program_page(&state, m, id, FormErrors::none(), HashMap::new()).await
+    program_page(&state, m, id, FormErrors::none(), Typed::none()).await
 }
 
 pub(super) fn back(
@@ -534,29 +527,28 @@ async fn set_archived(
 }
 
 /// After an operator's change on the program page: back to it with "saved" or, for a refusal,
-/// the page again with the message beside the field `field(code)` names and what was typed
-/// kept (`name_required` reads as the usual "required").
+/// the page again with what was typed kept and the message beside the field the store names
+/// ([`StoreError::Invalid`]) or, for a refusal of the domain, the field `field(code)` names
+/// (`name_required` reads as the usual "required").
 pub(super) async fn saved_or_refused(
     state: &AppState,
     m: Member<StaffRole>,
     id: ProgramId,
     result: Result<(), StoreError>,
-    form: HashMap<String, String>,
+    typed: Typed,
     field: impl Fn(&str) -> String,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(back(&m, id, "flash-saved", state)),
+    let errors = match result {
+        Ok(()) => return Ok(back(&m, id, "flash-saved", state)),
         Err(StoreError::Refused(code)) => {
             let key = if code == Refusal::NameRequired {
                 "err-required".to_owned()
             } else {
                 format!("err-{code}")
             };
-            let errors = FormErrors {
-                items: vec![(field(code.code()), m.ctx.i18n.t(&key))],
-            };
-            program_page(state, Member::from_staff(m), id, errors, form).await
+            FormErrors::one(&field(code.code()), &key, &m.ctx.i18n)
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => FormErrors::from_store(e, "", &m.ctx.i18n)?,
+    };
+    program_page(state, Member::from_staff(m), id, errors, typed).await
 }

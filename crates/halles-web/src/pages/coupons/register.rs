@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::ctx::{CashierRole, Ctx, Member, StaffRole};
 use crate::errors::{PageError, render, render_form};
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, PerRow, Typed};
 use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -21,7 +21,7 @@ use halles_store::StoreError;
 use halles_store::coupons::{
     Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput, RegisterInfo,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One product group on the register's screen.
@@ -179,7 +179,7 @@ pub(crate) async fn group_lines(
     state: &AppState,
     card: &Card,
     lang: &str,
-    typed: &HashMap<String, String>,
+    typed: &Typed,
 ) -> Result<(Vec<GroupLine>, Option<GroupLine>), PageError> {
     let groups = state.store.product_groups(card.program).await?;
     let balances: Vec<Balance> = state.store.card_balances(card.id).await?;
@@ -195,8 +195,8 @@ pub(crate) async fn group_lines(
                 .unwrap_or(Cents(0)),
             typed: typed
                 .get(&format!("amount_{}", g.id))
-                .cloned()
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .to_owned(),
             group: g,
         };
         if line.group.is_loyalty {
@@ -215,7 +215,7 @@ async fn card_page(
     proof: String,
     register: Option<i64>,
     errors: FormErrors,
-    typed: &HashMap<String, String>,
+    typed: &Typed,
 ) -> Result<Response, PageError> {
     let program = state.store.program_by_id(card.program).await?;
     let lang = m.ctx.i18n.lang;
@@ -279,9 +279,7 @@ pub async fn card(
     };
     if !card.status.can_spend() {
         let key = format!("err-{}", card.status.refusal());
-        let errors = FormErrors {
-            items: vec![("card".into(), i18n.t(&key))],
-        };
+        let errors = FormErrors::one("card", &key, &i18n);
         return start_page(&state, m, errors, q).await;
     }
     // Said before any amount is typed: the holder's organization sends them elsewhere.
@@ -297,9 +295,23 @@ pub async fn card(
         proof_of(&lookup),
         register,
         FormErrors::none(),
-        &HashMap::new(),
+        &Typed::none(),
     )
     .await
+}
+
+/// A sale: the card as typed or scanned (the proof of holding it), the register, the PIN when
+/// the program asks for one, and the amounts in fields named after the program's product
+/// groups (`amount_{group}`). The kiosk sends the same, with its one-time sale number.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SaleForm {
+    pub card: String,
+    pub register: String,
+    pub sale: String,
+    pub pin: Option<String>,
+    #[serde(flatten)]
+    pub amounts: PerRow,
 }
 
 /// Step 3: takes the amounts in one transaction and shows the receipt. The card is the number
@@ -308,16 +320,15 @@ pub async fn pay(
     _: paths::RegisterSale,
     State(state): State<AppState>,
     m: Member<CashierRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<SaleForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
-    let register = form.get("register").and_then(|r| register_param(r));
-    let typed = form.get("card").map(String::as_str).unwrap_or("");
+    let register = register_param(&form.register);
     let again = CardQuery {
         card: String::new(),
         register: register.map(|r| r.to_string()).unwrap_or_default(),
     };
-    let lookup = match card_lookup(typed, &i18n) {
+    let lookup = match card_lookup(&form.card, &i18n) {
         Ok(l) => l,
         Err(errors) => return start_page(&state, m, errors, again).await,
     };
@@ -331,15 +342,16 @@ pub async fn pay(
     };
     let proof = proof_of(&lookup);
     let groups = state.store.product_groups(card.program).await?;
-    let lines = match read_amounts(&groups, &form, &i18n) {
+    let typed = Typed::of(&form);
+    let lines = match read_amounts(&groups, &form.amounts, &i18n) {
         Ok(l) => l,
-        Err(errors) => return card_page(&state, m, card, proof, register, errors, &form).await,
+        Err(errors) => return card_page(&state, m, card, proof, register, errors, &typed).await,
     };
     let input = RedemptionInput {
         card: lookup,
         register: register.map(RegisterId),
         lines,
-        pin: form.get("pin").cloned(),
+        pin: form.pin,
     };
     match state.store.redeem(&m.scope, &input).await {
         Ok(r) => {
@@ -353,7 +365,7 @@ pub async fn pay(
         Err(e) => match refusal(e, &i18n)? {
             SaleRefusal::Card(errors) => start_page(&state, m, errors, again).await,
             SaleRefusal::Amounts(errors) => {
-                card_page(&state, m, card, proof, register, errors, &form).await
+                card_page(&state, m, card, proof, register, errors, &typed).await
             }
         },
     }
@@ -362,20 +374,20 @@ pub async fn pay(
 /// The amounts typed per product group (loyalty apart), or the fields in error.
 pub(crate) fn read_amounts(
     groups: &[ProductGroup],
-    form: &HashMap<String, String>,
+    amounts: &PerRow,
     i18n: &crate::i18n::I18n,
 ) -> Result<Vec<(ProductGroupId, Cents)>, FormErrors> {
     let mut lines = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::none();
     for g in groups.iter().filter(|g| !g.is_loyalty) {
         let field = format!("amount_{}", g.id);
-        let typed = form.get(&field).map(|s| s.trim()).unwrap_or("");
+        let typed = amounts.get(&field);
         if typed.is_empty() {
             continue;
         }
         match Cents::parse_within(typed, Limit::Movement) {
             Ok(c) => lines.push((g.id, c)),
-            Err(e) => errors.push((field, i18n.t(e.message_key("err-price_invalid")))),
+            Err(e) => errors.push(&field, e.message_key("err-price_invalid"), i18n),
         }
     }
     if errors.is_empty() && lines.iter().all(|(_, c)| c.0 == 0) {
@@ -384,12 +396,12 @@ pub(crate) fn read_amounts(
             .find(|g| !g.is_loyalty)
             .map(|g| format!("amount_{}", g.id))
             .unwrap_or_default();
-        errors.push((first, i18n.t("err-empty_redemption")));
+        errors.push(&first, "err-empty_redemption", i18n);
     }
     if errors.is_empty() {
         Ok(lines)
     } else {
-        Err(FormErrors { items: errors })
+        Err(errors)
     }
 }
 
@@ -404,26 +416,24 @@ pub(crate) enum SaleRefusal {
 /// The page message of a refused sale; other errors are passed on.
 pub(crate) fn refusal(e: StoreError, i18n: &crate::i18n::I18n) -> Result<SaleRefusal, PageError> {
     Ok(match e {
-        StoreError::Insufficient(g) => SaleRefusal::Amounts(FormErrors {
-            items: vec![(format!("amount_{g}"), i18n.t("err-insufficient_funds"))],
-        }),
+        StoreError::Insufficient(g) => SaleRefusal::Amounts(FormErrors::one(
+            &format!("amount_{g}"),
+            "err-insufficient_funds",
+            i18n,
+        )),
         StoreError::Refused(
             code @ (Refusal::CardDisabled
             | Refusal::CardLost
             | Refusal::CardOtherMarket
             | Refusal::CardUnassigned),
-        ) => SaleRefusal::Card(FormErrors {
-            items: vec![("card".into(), i18n.t(&format!("err-{code}")))],
-        }),
+        ) => SaleRefusal::Card(FormErrors::one("card", &format!("err-{code}"), i18n)),
         StoreError::Refused(code) => {
             let field = if code.code().starts_with("pin_") {
                 "pin"
             } else {
                 "card"
             };
-            SaleRefusal::Amounts(FormErrors {
-                items: vec![(field.into(), i18n.t(&format!("err-{code}")))],
-            })
+            SaleRefusal::Amounts(FormErrors::one(field, &format!("err-{code}"), i18n))
         }
         e => return Err(e.into()),
     })
@@ -446,7 +456,7 @@ async fn receipt_page(
         .iter()
         .map(|g| (g.id, g.name(lang.code()).to_owned()))
         .collect();
-    let (mut balances, loyalty) = group_lines(state, &card, lang.code(), &HashMap::new()).await?;
+    let (mut balances, loyalty) = group_lines(state, &card, lang.code(), &Typed::none()).await?;
     balances.extend(loyalty.filter(|l| l.balance.0 > 0));
     let failed = !errors.is_empty();
     // Only the market that made the sale refunds it (the operator reads it, no more).
@@ -476,20 +486,30 @@ pub async fn receipt(
     receipt_page(&state, m, id, FormErrors::none()).await
 }
 
+/// A refund: the amounts in fields named after the sale's product groups (`refund_{group}`)
+/// and the reason.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RefundForm {
+    refund_reason: String,
+    #[serde(flatten)]
+    amounts: PerRow,
+}
+
 /// Refunds part of a redemption (market staff and administrators).
 pub async fn refund(
     paths::ReceiptRefund(_, id): paths::ReceiptRefund,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<RefundForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let r = state.store.redemption(&m.scope, id).await?;
     let mut lines = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::none();
     for l in &r.lines {
         let field = format!("refund_{}", l.group);
-        let typed = form.get(&field).map(|s| s.trim()).unwrap_or("");
+        let typed = form.amounts.get(&field);
         if typed.is_empty() {
             continue;
         }
@@ -499,33 +519,30 @@ pub async fn refund(
                     lines.push((l.group, c));
                 }
             }
-            Err(e) => errors.push((field, i18n.t(e.message_key("err-price_invalid")))),
+            Err(e) => errors.push(&field, e.message_key("err-price_invalid"), &i18n),
         }
     }
     if errors.is_empty() && lines.is_empty() {
-        errors.push(("refund_reason".into(), i18n.t("err-invalid_amount")));
+        errors.push("refund_reason", "err-invalid_amount", &i18n);
     }
     if errors.is_empty() {
-        let reason = form.get("refund_reason").cloned().unwrap_or_default();
-        match state.store.refund(&m.scope, id, &lines, &reason).await {
+        match state
+            .store
+            .refund(&m.scope, id, &lines, &form.refund_reason)
+            .await
+        {
             Ok(_) => {
                 let [f, k] =
                     flash_headers("success", "flash-refunded", state.config.secure_cookies);
                 return Ok(see_other(&paths::Receipt(m.org.id, id).to_string(), [f, k]));
             }
             Err(StoreError::Refused(code)) => {
-                errors.push(("refund_reason".into(), i18n.t(&format!("err-{code}"))));
+                errors.push("refund_reason", &format!("err-{code}"), &i18n);
             }
             Err(e) => return Err(e.into()),
         }
     }
-    receipt_page(
-        &state,
-        Member::from_staff(m),
-        id,
-        FormErrors { items: errors },
-    )
-    .await
+    receipt_page(&state, Member::from_staff(m), id, errors).await
 }
 
 /// The card holder's balance page, reached from the card's QR code: no sign-in, no identity,
@@ -542,7 +559,7 @@ pub async fn public_card(
         .await
         .map_err(|_| PageError::new(StatusCode::NOT_FOUND, lang, "err-not-found"))?;
     let program = state.store.program_by_id(card.program).await?;
-    let (mut lines, loyalty) = group_lines(&state, &card, lang.code(), &HashMap::new()).await?;
+    let (mut lines, loyalty) = group_lines(&state, &card, lang.code(), &Typed::none()).await?;
     lines.extend(loyalty.filter(|l| l.balance.0 > 0));
     let usable = card.status.can_spend();
     let emails = state.store.holder_receives_email(&token).await?;

@@ -4,7 +4,7 @@ use super::programs::{back, forbidden, program_page, view};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, PerRow, Typed};
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use axum::extract::State;
@@ -15,52 +15,72 @@ use halles_core::money::Cents;
 use halles_store::StoreError;
 use halles_store::coupons::ScheduleInput;
 use jiff::civil::Date;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
-/// Adds a schedule (the operator). Amounts come as `amount_{type}_{group}`.
+/// A new schedule; its amounts come in fields named after a participant type and a product
+/// group (`amount_{type}_{group}`), as many as the program has.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScheduleForm {
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    moment: String,
+    max_loads: String,
+    carry_over: Option<String>,
+    usage_based: Option<String>,
+    /// `never`, `date` (on `expires_on`), `days` or `use` (`expires_days` after the load or
+    /// the first use).
+    expiry: String,
+    expires_on: String,
+    expires_days: String,
+    #[serde(flatten)]
+    amounts: PerRow,
+}
+
+/// Adds a schedule (the operator).
 pub async fn create_schedule(
     paths::Schedules(_, id): paths::Schedules,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ScheduleForm>,
 ) -> Result<Response, PageError> {
     let i18n = m.ctx.i18n;
     let v = view(&state, &m, id).await?;
     if !v.is_operator() {
         return Err(forbidden(&m.ctx));
     }
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let mut errors: Vec<(String, String)> = Vec::new();
-    let mut err = |f: &str, key: &str| errors.push((f.to_owned(), i18n.t(key)));
-    let name = get("name");
+    let mut errors = FormErrors::none();
+    let mut err = |f: &str, key: &str| errors.push(f, key, &i18n);
+    let name = form.name.trim().to_owned();
     if name.is_empty() {
         err("name", "err-required");
     }
-    let starts: Option<Date> = get("starts_on").parse().ok();
-    let ends: Option<Date> = get("ends_on").parse().ok();
+    let starts: Option<Date> = form.starts_on.trim().parse().ok();
+    let ends: Option<Date> = form.ends_on.trim().parse().ok();
     if starts.is_none() {
         err("starts_on", "err-date_invalid");
     }
     if ends.is_none() {
         err("ends_on", "err-date_invalid");
     }
-    let moment: Option<LoadMoment> = get("moment").parse().ok();
+    let moment: Option<LoadMoment> = form.moment.trim().parse().ok();
     if moment.is_none() {
         err("moment", "err-choice_invalid");
     }
-    let max_loads: u32 = get("max_loads").parse().unwrap_or(0);
+    let max_loads: u32 = form.max_loads.trim().parse().unwrap_or(0);
     if max_loads == 0 {
         err("max_loads", "err-max_loads");
     }
-    let expiry = match get("expiry").as_str() {
-        "date" => match get("expires_on").parse() {
+    let expiry = match form.expiry.trim() {
+        "date" => match form.expires_on.trim().parse() {
             Ok(date) => Some(Expiry::OnDate { date }),
             Err(_) => {
                 err("expires_on", "err-date_invalid");
                 None
             }
         },
-        kind @ ("days" | "use") => match get("expires_days").parse::<u16>() {
+        kind @ ("days" | "use") => match form.expires_days.trim().parse::<u16>() {
             Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
             Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
             _ => {
@@ -74,11 +94,11 @@ pub async fn create_schedule(
     for t in &v.types {
         for g in v.groups.iter().filter(|g| !g.is_loyalty) {
             let key = format!("amount_{}_{}", t.id, g.id);
-            let s = get(&key);
+            let s = form.amounts.get(&key);
             if s.is_empty() {
                 continue;
             }
-            match Cents::parse_within(&s, Limit::Movement) {
+            match Cents::parse_within(s, Limit::Movement) {
                 Ok(c) => amounts.push((t.id, g.id, c)),
                 Err(e) => err(&key, e.message_key("err-price_invalid")),
             }
@@ -93,25 +113,18 @@ pub async fn create_schedule(
             ends_on: ends,
             moment,
             max_loads,
-            carry_over: form.contains_key("carry_over"),
-            usage_based: form.contains_key("usage_based"),
+            carry_over: form.carry_over.is_some(),
+            usage_based: form.usage_based.is_some(),
             expiry,
             amounts,
         };
         match state.store.create_schedule(&v.scope, &input).await {
             Ok(_) => return Ok(back(&m, id, "flash-schedule-created", &state)),
             Err(StoreError::Invalid(fields)) => {
-                errors.extend(FormErrors::from_fields(&fields, &i18n).items)
+                errors.extend(FormErrors::from_fields(&fields, &i18n))
             }
             Err(e) => return Err(e.into()),
         }
     }
-    program_page(
-        &state,
-        Member::from_staff(m),
-        id,
-        FormErrors { items: errors },
-        form,
-    )
-    .await
+    program_page(&state, Member::from_staff(m), id, errors, Typed::of(&form)).await
 }

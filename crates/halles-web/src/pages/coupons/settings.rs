@@ -4,6 +4,7 @@ use super::programs::{program_scope, saved_or_refused};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
+use crate::forms::Typed;
 use crate::pages::paths;
 use crate::pages::see_other;
 use crate::security::{CsrfForm, flash_headers};
@@ -11,10 +12,26 @@ use axum::extract::State;
 use axum::response::Response;
 use halles_core::coupons::ReportPeriod;
 use halles_core::refusals::Refusal;
+use halles_core::validation::{FieldError, Validator};
 use halles_store::StoreError;
 use halles_store::coupons::ProgramSettings;
 use jiff::civil::Date;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// The settings form; its fields are named `set_*` on the program page, beside the new
+/// schedule's.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    set_name: String,
+    set_public_name: String,
+    set_public_address: String,
+    set_starts_on: String,
+    set_ends_on: String,
+    set_report_period: String,
+    set_partners_assign_cards: Option<String>,
+    set_pin_required: Option<String>,
+}
 
 /// Changes the program's settings (the operator): names, public address, dates,
 /// reconciliation period, who gives cards, PIN. A refusal comes back with what was typed.
@@ -22,50 +39,62 @@ pub async fn settings(
     paths::ProgramSettings(_, id): paths::ProgramSettings,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let dates = (
-        get("set_starts_on").parse::<Date>(),
-        get("set_ends_on").parse::<Date>(),
-    );
-    let result = match dates {
-        (Err(_), _) => Err(("set_starts_on", StoreError::Refused(Refusal::DateInvalid))),
-        (_, Err(_)) => Err(("set_ends_on", StoreError::Refused(Refusal::DateInvalid))),
-        (Ok(starts_on), Ok(ends_on)) => {
+    let mut v = Validator::new();
+    let starts_on = form.set_starts_on.trim().parse::<Date>();
+    let ends_on = form.set_ends_on.trim().parse::<Date>();
+    if starts_on.is_err() {
+        v.refuse("starts_on", Refusal::DateInvalid);
+    } else if ends_on.is_err() {
+        v.refuse("ends_on", Refusal::DateInvalid);
+    }
+    let result = match (v.finish(), starts_on, ends_on) {
+        (Ok(()), Ok(starts_on), Ok(ends_on)) => {
             let input = ProgramSettings {
-                name: get("set_name"),
-                public_name: get("set_public_name"),
-                public_address: get("set_public_address"),
+                name: form.set_name.trim().to_owned(),
+                public_name: form.set_public_name.trim().to_owned(),
+                public_address: form.set_public_address.trim().to_owned(),
                 starts_on,
                 ends_on,
-                report_period: get("set_report_period")
+                report_period: form
+                    .set_report_period
+                    .trim()
                     .parse()
                     .unwrap_or(ReportPeriod::Month),
-                partners_assign_cards: form.contains_key("set_partners_assign_cards"),
-                pin_required: form.contains_key("set_pin_required"),
+                partners_assign_cards: form.set_partners_assign_cards.is_some(),
+                pin_required: form.set_pin_required.is_some(),
             };
             let program = program_scope(&state, &m, id).await?;
-            state
-                .store
-                .update_program(&program, &input)
-                .await
-                .map_err(|e| ("", e))
+            state.store.update_program(&program, &input).await
         }
+        (Err(fields), _, _) => Err(StoreError::Invalid(fields)),
+        _ => Ok(()),
     };
-    let (field, result) = match result {
-        Ok(()) => ("", Ok(())),
-        Err((field, e)) => (field, Err(e)),
-    };
-    saved_or_refused(&state, m, id, result, form, |code| {
-        match (field, code) {
-            ("", "ends_before_start") => "set_ends_on",
-            ("", _) => "set_name",
-            (f, _) => f,
-        }
-        .to_owned()
+    // The store names the program's fields (`name`, `ends_on`); on this page they are `set_*`.
+    let result = result.map_err(|e| match e {
+        StoreError::Invalid(fields) => StoreError::Invalid(
+            fields
+                .into_iter()
+                .map(|f| FieldError {
+                    field: format!("set_{}", f.field),
+                    ..f
+                })
+                .collect(),
+        ),
+        e => e,
+    });
+    saved_or_refused(&state, m, id, result, Typed::of(&form), |_| {
+        "set_name".to_owned()
     })
     .await
+}
+
+/// What the artwork form sends besides its picture: `remove` = 1 takes the artwork away.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ArtworkForm {
+    remove: Option<String>,
 }
 
 /// Receives the program's card artwork (multipart: `csrf`, `artwork`), or removes it
@@ -88,7 +117,8 @@ pub async fn card_artwork(
     .await?;
     let program = program_scope(&state, &m, id).await?;
     let secure = state.config.secure_cookies;
-    let [f, k] = match (upload.fields.contains_key("remove"), upload.picture) {
+    let form: ArtworkForm = upload.form(m.ctx.i18n.lang)?;
+    let [f, k] = match (form.remove.is_some(), upload.picture) {
         (true, _) => {
             state.store.set_card_artwork(&program, None).await?;
             flash_headers("success", "flash-saved", secure)
