@@ -11,6 +11,7 @@
 //! | a money movement (a load, an adjustment, a redemption or refund line), an order line, a price, a fee | $100,000 | [`Limit::Movement`] |
 //! | a budget, an envelope, a program's total | $10,000,000 | [`Limit::Budget`] |
 //! | a quantity (offered, ordered, standing) | 100,000 units | [`MAX_QTY`] |
+//! | an order cycle's delivery days | 14 days, the last not before the cut-off's day, none a year after it | [`MAX_DELIVERY_DAYS`], [`MAX_DELIVERY_DAYS_AHEAD`] |
 
 use crate::money::Cents;
 use crate::quantity::Qty;
@@ -21,6 +22,10 @@ pub const MAX_MOVEMENT: Cents = Cents(10_000_000);
 pub const MAX_BUDGET: Cents = Cents(1_000_000_000);
 /// 100,000 units: the most a quantity may be.
 pub const MAX_QTY: Qty = Qty(100_000 * Qty::SCALE);
+/// The most delivery days one order cycle may have.
+pub const MAX_DELIVERY_DAYS: usize = 14;
+/// How many days after its cut-off's day a cycle's last delivery day may be.
+pub const MAX_DELIVERY_DAYS_AHEAD: i32 = 366;
 
 /// Which maximum applies to an amount of money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -100,6 +100,7 @@ pub async fn for_event(
         | Event::OrderCancelled { .. }
         | Event::CycleOpened { .. }
         | Event::CycleClosed { .. }
+        | Event::CycleChanged { .. }
         | Event::ClaimDecided { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),

@@ -655,6 +655,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let input = halles_store::hub::orders::OrderInput {
             buyer,
             location: Some(halles_core::LocationId(w.location)),
+            delivery_day: None,
             lines: vec![(
                 halles_core::ProductId(product),
                 halles_core::quantity::Qty::units(2),

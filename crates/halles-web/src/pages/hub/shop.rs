@@ -93,6 +93,8 @@ struct CatalogPage {
     action: String,
     filter_action: String,
     location: String,
+    /// The delivery day chosen (a new order of a cycle with several).
+    delivery_day: String,
     po_number: String,
     note: String,
     errors: FormErrors,
@@ -331,9 +333,11 @@ async fn catalog_page(
             typed.get("note").cloned().unwrap_or_default(),
         ),
     };
+    let delivery_day = typed.get("delivery_day").cloned().unwrap_or_default();
     let failed = !errors.is_empty();
     let mut res = render(
         &CatalogPage {
+            delivery_day,
             page: m.ctx,
             cycle,
             hub_name,
@@ -460,6 +464,7 @@ async fn submit(
     let input = OrderInput {
         buyer: t.buyer,
         location,
+        delivery_day: form.get("delivery_day").and_then(|d| d.parse().ok()),
         po_number: form.get("po_number").cloned().unwrap_or_default(),
         note: form.get("note").cloned().unwrap_or_default(),
         lines,
@@ -514,6 +519,10 @@ async fn submit(
                 "order"
             };
             let errors = FormErrors::one(field, &format!("err-{code}"), &m.ctx.i18n);
+            catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
+        }
+        Err(StoreError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(&fields, &m.ctx.i18n);
             catalog_page(&state, m, &t, CatalogQuery::default(), form, errors).await
         }
         Err(e) => Err(e.into()),
