@@ -92,7 +92,10 @@ pub fn check_cycle(
 
 /// The delivery day of an order: the one asked for, which must be one of the cycle's, or the
 /// cycle's only one. `None` when the cycle has none (a cycle made before delivery days).
-pub fn order_delivery_day(cycle_days: &[Date], asked: Option<Date>) -> Result<Option<Date>, Refusal> {
+pub fn order_delivery_day(
+    cycle_days: &[Date],
+    asked: Option<Date>,
+) -> Result<Option<Date>, Refusal> {
     match (asked, cycle_days) {
         (Some(d), days) if days.contains(&d) => Ok(Some(d)),
         (Some(_), _) => Err(Refusal::UnknownDeliveryDay),

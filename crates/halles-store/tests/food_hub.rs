@@ -901,7 +901,10 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
             producers: vec![w.farm_a],
             locations: vec![],
         };
-        invalid(store.create_cycle(&h, &input).await, &[("name", "required")]);
+        invalid(
+            store.create_cycle(&h, &input).await,
+            &[("name", "required")],
+        );
         input.name = "Semaine 2".into();
         store.create_cycle(&h, &input).await.unwrap();
     })
@@ -1093,7 +1096,10 @@ fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>, fields: &[(&str, &str)]
 
 /// The world's cycle as its hub changes it: the same terms, its one pickup point kept.
 async fn change_of(store: &Store, w: &World) -> halles_store::hub::cycles::CycleChange {
-    let c = store.cycle(&hs(store, w.hub, w.hub).await, w.cycle).await.unwrap();
+    let c = store
+        .cycle(&hs(store, w.hub, w.hub).await, w.cycle)
+        .await
+        .unwrap();
     halles_store::hub::cycles::CycleChange {
         name: c.name,
         opens_at: c.opens_at,
@@ -1101,7 +1107,11 @@ async fn change_of(store: &Store, w: &World) -> halles_store::hub::cycles::Cycle
         delivery_days: c.delivery_days,
         delivery_note: c.delivery_note,
         order_fee: c.order_fee,
-        locations: c.locations.into_iter().map(|l| (Some(l.id), l.input)).collect(),
+        locations: c
+            .locations
+            .into_iter()
+            .map(|l| (Some(l.id), l.input))
+            .collect(),
     }
 }
 
@@ -1194,7 +1204,10 @@ async fn a_hub_edits_a_cycle_extends_its_cut_off_and_buyers_order_after_the_old_
         assert_eq!(c.closes_at, at("2026-12-05T22:00:00Z"));
         assert_eq!(c.delivery_days, vec![day("2026-12-04"), day("2026-12-06")]);
         assert_eq!(c.locations.len(), 2);
-        assert_eq!(c.locations[0].id, loc, "the point keeps its id and its orders");
+        assert_eq!(
+            c.locations[0].id, loc,
+            "the point keeps its id and its orders"
+        );
         assert_eq!(c.locations[0].input.name, "Entrepôt du Pôle");
         assert_eq!(c.locations[0].input.min_order, Cents(500));
         assert_eq!(c.locations[1].input.fee, Cents(1500));
@@ -1228,7 +1241,9 @@ async fn a_hub_edits_a_cycle_extends_its_cut_off_and_buyers_order_after_the_old_
             .await
             .unwrap();
         refused(
-            store.update_cycle(&h, w.cycle, &change_of(&store, &w).await).await,
+            store
+                .update_cycle(&h, w.cycle, &change_of(&store, &w).await)
+                .await,
             Refusal::CycleCompleted,
         );
     })
@@ -1269,7 +1284,10 @@ async fn reopening_a_cycle_after_its_cut_off_needs_a_new_cut_off_in_the_future()
             .await
             .unwrap();
         let c = store.cycle(&h, w.cycle).await.unwrap();
-        assert_eq!((c.status, c.closes_at), (CycleStatus::Open, at("2026-12-04T03:00:00Z")));
+        assert_eq!(
+            (c.status, c.closes_at),
+            (CycleStatus::Open, at("2026-12-04T03:00:00Z"))
+        );
         // The worker leaves it open, and it takes orders until the new cut-off.
         clock.set(at("2026-12-04T01:00:00Z"));
         assert!(store.advance_cycles().await.unwrap().is_empty());
@@ -1320,9 +1338,15 @@ async fn an_order_is_kept_per_delivery_day_each_with_its_fee_and_minimum() {
         assert_ne!(saturday.order, friday.order);
         let f = store.order(&daycare, friday.order).await.unwrap();
         let s = store.order(&daycare, saturday.order).await.unwrap();
-        assert_eq!((f.delivery_day, f.fees), (Some(day("2026-12-04")), Cents(1700)));
+        assert_eq!(
+            (f.delivery_day, f.fees),
+            (Some(day("2026-12-04")), Cents(1700))
+        );
         assert_eq!(f.lines[0].quantity, Qty::units(20));
-        assert_eq!((s.delivery_day, s.fees), (Some(day("2026-12-05")), Cents(1700)));
+        assert_eq!(
+            (s.delivery_day, s.fees),
+            (Some(day("2026-12-05")), Cents(1700))
+        );
         let all = store
             .cycle_orders(&h, w.cycle, &OrderFilter::default())
             .await

@@ -281,10 +281,18 @@ fn check_terms(
     use halles_core::limits::Limit;
     let mut v = halles_core::validation::Validator::new();
     halles_core::ordering::check_cycle(&mut v, name, opens_at, closes_at, delivery_days);
-    v.amount("order_fee", order_fee.within(Limit::Movement), "price_invalid");
+    v.amount(
+        "order_fee",
+        order_fee.within(Limit::Movement),
+        "price_invalid",
+    );
     for (i, l) in locations.iter().enumerate() {
         v.required(&format!("locations[{i}].name"), &l.name);
-        v.amount(&format!("locations[{i}].fee"), l.fee.within(Limit::Movement), "price_invalid");
+        v.amount(
+            &format!("locations[{i}].fee"),
+            l.fee.within(Limit::Movement),
+            "price_invalid",
+        );
         v.amount(
             &format!("locations[{i}].min_order"),
             l.min_order.within(Limit::Movement),
@@ -497,7 +505,14 @@ impl Store {
                     Refusal::CutOffPassed,
                 )]));
             }
-            check_terms(&c.name, c.opens_at, closes_at, &c.delivery_days, c.order_fee, &[])?;
+            check_terms(
+                &c.name,
+                c.opens_at,
+                closes_at,
+                &c.delivery_days,
+                c.order_fee,
+                &[],
+            )?;
         }
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(
@@ -572,11 +587,13 @@ impl Store {
         let mut tx = self.write_tx().await?;
         if self.backend() == Backend::Postgres {
             // Orders read the cycle FOR SHARE: none is placed between the checks and the change.
-            sqlx::query("SELECT id FROM order_cycles WHERE organization_id = $1 AND id = $2 FOR UPDATE")
-                .bind(scope.org.0)
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await?;
+            sqlx::query(
+                "SELECT id FROM order_cycles WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+            )
+            .bind(scope.org.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
         }
         let in_use: Vec<(Option<i64>, String)> = sqlx::query_as(
             "SELECT DISTINCT location_id, delivery_day FROM orders \
@@ -597,7 +614,10 @@ impl Store {
             .iter()
             .any(|(_, d)| !d.is_empty() && !days.iter().any(|x| x.to_string() == *d))
         {
-            errors.push(FieldError::refused("delivery_days", Refusal::DeliveryDayInUse));
+            errors.push(FieldError::refused(
+                "delivery_days",
+                Refusal::DeliveryDayInUse,
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));

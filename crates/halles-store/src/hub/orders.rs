@@ -449,9 +449,7 @@ impl Store {
     ) -> StoreResult<Placement> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
-        let open = self
-            .lock_open_order(&mut tx, hub, cycle, input)
-            .await?;
+        let open = self.lock_open_order(&mut tx, hub, cycle, input).await?;
         let reserved = self
             .reserve_lines(
                 &mut tx,

@@ -134,8 +134,9 @@ pub async fn cycles(
     ))
 }
 
-/// A cycle's terms read from a body, every unreadable field named at once; the store applies
-/// the rest of the rule (`ordering::check_cycle`). No delivery day given: `default_days`.
+/// A cycle's terms read from a body by the rule the store applies again
+/// (`ordering::check_cycle`), every failing field named at once. No delivery day given:
+/// `default_days`.
 fn terms(
     body: ApiCycle,
     default_days: impl FnOnce(Timestamp) -> Vec<Date>,
@@ -161,10 +162,18 @@ fn terms(
         }
     }
     let within = |c: i64| Cents(c).within(Limit::Movement);
-    let order_fee = v.amount("order_fee_cents", within(body.order_fee_cents), "price_invalid");
+    let order_fee = v.amount(
+        "order_fee_cents",
+        within(body.order_fee_cents),
+        "price_invalid",
+    );
     let mut locations = Vec::new();
     for (i, l) in body.locations.into_iter().enumerate() {
-        let fee = v.amount(&format!("locations[{i}].fee_cents"), within(l.fee_cents), "price_invalid");
+        let fee = v.amount(
+            &format!("locations[{i}].fee_cents"),
+            within(l.fee_cents),
+            "price_invalid",
+        );
         let min = v.amount(
             &format!("locations[{i}].min_order_cents"),
             within(l.min_order_cents),
@@ -172,16 +181,32 @@ fn terms(
         );
         if let (Some(fee), Some(min_order)) = (fee, min) {
             let id = (l.id > 0).then_some(LocationId(l.id));
-            locations.push((id, LocationInput { kind: l.kind, name: l.name, fee, min_order }));
+            locations.push((
+                id,
+                LocationInput {
+                    kind: l.kind,
+                    name: l.name,
+                    fee,
+                    min_order,
+                },
+            ));
+        }
+    }
+    let day_unreadable = days.len() < body.delivery_days.len();
+    if let (Some(o), Some(c)) = (opens_at, closes_at) {
+        if body.delivery_days.is_empty() {
+            days = default_days(c);
+        }
+        halles_core::ordering::check_cycle_times(&mut v, o, c);
+        if !day_unreadable {
+            halles_core::ordering::check_delivery_days(&mut v, "delivery_days", c, &days);
         }
     }
     v.finish().map_err(ApiError::Validation)?;
-    let (Some(opens_at), Some(closes_at), Some(order_fee)) = (opens_at, closes_at, order_fee) else {
+    let (Some(opens_at), Some(closes_at), Some(order_fee)) = (opens_at, closes_at, order_fee)
+    else {
         return Err(ApiError::Internal);
     };
-    if days.is_empty() {
-        days = default_days(closes_at);
-    }
     let change = CycleChange {
         name: body.name,
         opens_at,

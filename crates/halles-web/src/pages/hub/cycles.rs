@@ -13,13 +13,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::accounts::Lang;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::{CycleStatus, OrderStatus};
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
 use halles_core::validation::{FieldError, Validator};
-use halles_core::accounts::Lang;
 use halles_core::{CycleId, LocationId, OrgId};
 use halles_store::StoreError;
 use halles_store::hub::cycles::{Cycle, CycleChange, CycleInput, LocationInput};
@@ -211,7 +211,12 @@ impl CycleForm {
             form.loc_fee.push(i18n.money_input(l.input.fee));
             form.loc_min.push(i18n.money_input(l.input.min_order));
         }
-        for v in [&mut form.loc_id, &mut form.loc_name, &mut form.loc_fee, &mut form.loc_min] {
+        for v in [
+            &mut form.loc_id,
+            &mut form.loc_name,
+            &mut form.loc_fee,
+            &mut form.loc_min,
+        ] {
             v.push(String::new());
         }
         form.loc_kind.push("pickup".into());
