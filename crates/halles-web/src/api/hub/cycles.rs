@@ -290,8 +290,8 @@ impl OpenCycle {
         if raw.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        let body: OpenCycle = crate::api::json::from_bytes(headers, raw)?;
-        body.closes_at
+        let body: Option<OpenCycle> = crate::api::json::from_bytes(headers, raw)?;
+        body.and_then(|b| b.closes_at)
             .map(|t| t.parse().map_err(|_| field("closes_at", "instant_invalid")))
             .transpose()
     }
