@@ -238,6 +238,8 @@ refusals! {
     RefundExceedsPayment = "refund_exceeds_payment", Rule;
     /// Only the market that made this sale can refund it.
     RefundSellingMarketOnly = "refund_selling_market_only", Rule;
+    /// Producers are reminded between 1 and 168 hours (a week) before the cut-off.
+    ReminderHoursOutOfRange = "reminder_hours_out_of_range", Invalid;
     /// This reset link is no longer valid.
     ResetInvalid = "reset_invalid", Rule;
     /// This role does not exist for this kind of organization.

@@ -3,7 +3,7 @@
 
 mod support;
 
-use halles_core::catalog::{Category, Origin, SaleUnit};
+use halles_core::catalog::SaleUnit;
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::organizations::OrgKind;
@@ -19,7 +19,7 @@ use halles_store::hub::{HubRole, HubScope};
 use halles_store::{Store, StoreError};
 use jiff::SignedDuration;
 use std::sync::Arc;
-use support::{at, scope};
+use support::{at, product, scope};
 
 /// A date.
 fn day(s: &str) -> jiff::civil::Date {
@@ -29,25 +29,6 @@ fn day(s: &str) -> jiff::civil::Date {
 /// The hub as `org` reaches it.
 async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
     store.hub_scope(&scope(org), hub).await.unwrap()
-}
-
-fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
-    ProductInput {
-        name_fr: name.into(),
-        name_en: String::new(),
-        category: Category::Vegetables,
-        description: String::new(),
-        unit,
-        unit_detail: String::new(),
-        catch_weight: false,
-        est_weight_g: None,
-        tax_class: tax,
-        origin: Origin::QuebecGrown,
-        region: "Montérégie".into(),
-        certifications: vec![],
-        organic_certifier: String::new(),
-        active: true,
-    }
 }
 
 struct World {
@@ -394,7 +375,10 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             2
         );
         // "Nothing this week".
-        let none: Vec<_> = offer.iter().map(|(p, _)| (*p, None)).collect();
+        let none: Vec<_> = offer
+            .iter()
+            .map(|(p, _)| (*p, None::<(Qty, Cents)>))
+            .collect();
         store
             .save_availability(&hs(&store, w.farm_a, w.hub).await, next, w.farm_a, &none)
             .await

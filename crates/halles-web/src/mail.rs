@@ -40,6 +40,8 @@ pub async fn for_event(
             shortages,
             ..
         } => standing_order_report(store, &link, *hub, *buyer, *order, outcome, shortages).await,
+        // Every producer of a cycle that opens is told its grid waits for it.
+        Event::CycleOpened { hub, cycle } => grid_open(store, &link, *hub, *cycle).await,
         Event::BatchPaid {
             operator,
             program,
@@ -98,7 +100,6 @@ pub async fn for_event(
         | Event::OrderPlaced { .. }
         | Event::OrderChanged { .. }
         | Event::OrderCancelled { .. }
-        | Event::CycleOpened { .. }
         | Event::CycleClosed { .. }
         | Event::CycleChanged { .. }
         | Event::ClaimDecided { .. }
@@ -644,4 +645,73 @@ async fn remittance(
         }
     }
     Ok(out)
+}
+
+/// To each producer's staff, in their language: a cycle's grid waits for it, until the
+/// cut-off. `kind` is `open` (the cycle opened) or `reminder` (the cut-off is near and it
+/// posted nothing).
+async fn grid_mail(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    (hub, cycle): (OrgId, halles_core::CycleId),
+    producers: &[OrgId],
+    kind: &str,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let hs = store
+        .own_hub(&TenantScope::checked(hub, Actor::system()))
+        .await?;
+    let c = store.cycle(&hs, cycle).await?;
+    let hub_name = store.organization_by_id(hub).await?.name;
+    let mut out = Vec::new();
+    for producer in producers {
+        let grid = crate::pages::paths::ProducerGrid(*producer, hub, cycle).to_string();
+        for (member, lang) in staff_of(store, *producer).await? {
+            let i18n = I18n::new(lang);
+            let args = [
+                ("name", member.name.clone()),
+                ("hub", hub_name.clone()),
+                ("cycle", c.name.clone()),
+                ("closes", i18n.datetime(&c.closes_at)),
+                ("link", link(&grid)),
+            ];
+            out.push(OutgoingEmail {
+                org: Some(*producer),
+                to: member.email,
+                subject: i18n.ta(&format!("mail-grid-{kind}-subject"), &args[1..3]),
+                body: i18n.ta(&format!("mail-grid-{kind}-body"), &args),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A cycle opened: every producer of it is told its grid waits.
+async fn grid_open(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    hub: OrgId,
+    cycle: halles_core::CycleId,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let hs = store
+        .own_hub(&TenantScope::checked(hub, Actor::system()))
+        .await?;
+    let producers = store.cycle(&hs, cycle).await?.producers;
+    grid_mail(store, link, (hub, cycle), &producers, "open").await
+}
+
+/// The reminder to a producer that posted nothing as the cut-off nears.
+pub async fn availability_reminder(
+    store: &Store,
+    base_url: &str,
+    due: halles_store::hub::availability::DueReminder,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let link = |path: &str| format!("{}{path}", base_url.trim_end_matches('/'));
+    grid_mail(
+        store,
+        &link,
+        (due.hub, due.cycle),
+        &[due.producer],
+        "reminder",
+    )
+    .await
 }

@@ -52,7 +52,7 @@ async fn deliver_events(store: &Store, base_url: &str) -> bool {
 }
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time,
-/// coupon funds load and expire.
+/// producers that posted nothing are reminded before the cut-off, coupon funds load and expire.
 /// Every step is a conditional update, so several workers running it at once change nothing twice.
 pub async fn on_time(store: &Store, base_url: &str) {
     match store.advance_cycles().await {
@@ -65,6 +65,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
+    }
+    // Producers that posted nothing as a cut-off nears: one reminder job each, once.
+    match crate::jobs::availability_reminder::enqueue_due(store).await {
+        Ok(n) if n > 0 => tracing::info!(n, "availability reminders queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue availability reminders"),
     }
     if let Err(e) = store.purge_throttles().await {
         tracing::warn!(error = %e, "could not purge old throttles");

@@ -302,12 +302,13 @@ async fn a_producers_grid_keeps_a_bad_quantity_as_typed() {
         let w = World::hub_week(&app).await;
         let farmer = app.logged_in(people::FARMER).await;
         let grid = format!("/o/{}/disponibilites/{}/{}", w.farm.id, w.hub.id, w.cycle);
-        let (qty, price) = (format!("qty_{}", w.carrots), format!("price_{}", w.carrots));
+        let product = w.carrots.to_string();
         let fields = |q: &'static str| {
             [
                 ("action", "save"),
-                (qty.as_str(), q),
-                (price.as_str(), "2,50"),
+                ("product", product.as_str()),
+                ("qty", q),
+                ("price", "2,50"),
             ]
         };
         let page = farmer.send(&grid, &fields("abc")).await;
@@ -580,6 +581,8 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::post("/o/{org}/cycles/{foreign}/modifier", Allowed::STAFF, 404),
                 Row::get("/o/{org}/cycles/{foreign}/ouvrir", Allowed::STAFF, 404),
                 Row::post("/o/{org}/cycles/{foreign}/ouvrir", Allowed::STAFF, 404),
+                Row::get("/o/{org}/rappel-disponibilites", Allowed::STAFF, 200),
+                Row::post("/o/{org}/rappel-disponibilites", Allowed::STAFF, 422),
             ],
         )
         .await;

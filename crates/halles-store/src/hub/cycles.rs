@@ -1,16 +1,15 @@
-//! Order cycles of a hub, their pickup points and delivery zones, the producers' availability,
-//! and the hub's price rules.
+//! Order cycles of a hub, their pickup points and delivery zones, and the hub's price rules
+//! (the producers' availability is in `availability`).
 
 use crate::db::ms;
 use crate::hub::HubScope;
-use crate::hub::catalog::{Product, ProductRow, product_columns};
+pub use crate::hub::availability::{GridEntry, GridRow};
 use crate::platform::audit::{self, Action, Change, Removal};
 use crate::platform::rows::{instant, parsed};
 use crate::{Backend, Store, StoreError, StoreResult, TenantScope};
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
-use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::validation::FieldError;
 use halles_core::{CycleId, LocationId, OrgId, PriceRuleId, ProductId};
@@ -129,22 +128,6 @@ pub fn next_name(name: &str) -> String {
     }
 }
 
-/// One row of a producer's availability grid.
-#[derive(Debug, Clone, Serialize)]
-pub struct GridRow {
-    /// The product.
-    pub product: Product,
-    /// The producer's price this cycle, if offered.
-    pub price: Option<Cents>,
-    /// Quantity offered.
-    pub quantity: Option<Qty>,
-    /// Quantity already ordered.
-    pub reserved: Qty,
-}
-
-/// What a producer enters for one product: `None` offers nothing this week.
-pub type GridEntry = (ProductId, Option<(Qty, Cents)>);
-
 /// An `order_cycles` row ([`CYCLE_COLUMNS`]).
 #[derive(FromRow)]
 struct CycleRow {
@@ -167,16 +150,6 @@ struct LocationRow {
     name: String,
     fee_cents: i64,
     min_order_cents: i64,
-}
-
-/// A product with what a cycle offers of it.
-#[derive(FromRow)]
-struct GridProductRow {
-    #[sqlx(flatten)]
-    product: ProductRow,
-    price_cents: Option<i64>,
-    quantity: Option<i64>,
-    remaining: Option<i64>,
 }
 
 /// A `price_rules` row.
@@ -761,174 +734,6 @@ impl Store {
             locations: c.locations.iter().map(|l| l.input.clone()).collect(),
         };
         self.create_cycle(hs, &input).await
-    }
-
-    /// A producer's grid for a cycle: every active product, with what is offered and ordered.
-    /// The hub reads any producer's, a producer its own.
-    pub async fn availability_grid(
-        &self,
-        hs: &HubScope,
-        cycle: CycleId,
-        producer: OrgId,
-    ) -> StoreResult<Vec<GridRow>> {
-        let hub = hs.for_producer(producer)?.hub();
-        let rows: Vec<GridProductRow> = sqlx::query_as(&format!(
-            "SELECT {}, a.price_cents, a.quantity, a.remaining FROM products p LEFT JOIN availability a \
-             ON a.organization_id = $1 AND a.cycle_id = $2 AND a.product_id = p.id \
-             WHERE p.organization_id = $3 AND (p.active = $4 OR a.product_id IS NOT NULL) \
-             ORDER BY p.category, p.name_fr, p.id",
-            product_columns("p.")
-        ))
-        .bind(hub.0)
-        .bind(cycle.0)
-        .bind(producer.0)
-        .bind(true)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(GridRow {
-                    product: Product::try_from(r.product)?,
-                    price: r.price_cents.map(Cents),
-                    quantity: r.quantity.map(Qty),
-                    reserved: Qty(r.quantity.unwrap_or(0) - r.remaining.unwrap_or(0)),
-                })
-            })
-            .collect()
-    }
-
-    /// Saves a producer's grid. A quantity below what buyers already ordered is refused
-    /// (`below_reserved`) and nothing is saved.
-    pub async fn save_availability(
-        &self,
-        hs: &HubScope,
-        cycle: CycleId,
-        producer: OrgId,
-        entries: &[GridEntry],
-    ) -> StoreResult<()> {
-        let (scope, hub) = (hs.for_producer(producer)?.tenant(), hs.hub());
-        let c = self.cycle_of(hub, cycle).await?;
-        if !c.producers.contains(&producer) {
-            return Err(StoreError::Refused(Refusal::ProducerNotInCycle));
-        }
-        if matches!(c.status, CycleStatus::Closed | CycleStatus::Completed) {
-            return Err(StoreError::Refused(Refusal::CycleClosed));
-        }
-        for (q, p) in entries.iter().filter_map(|(_, o)| o.as_ref()) {
-            q.within()?;
-            p.within(halles_core::limits::Limit::Movement)?;
-        }
-        let now = self.now();
-        let mut tx = self.write_tx().await?;
-        for (product, offer) in entries {
-            let unit: String = sqlx::query_scalar(
-                "SELECT unit FROM products WHERE organization_id = $1 AND id = $2",
-            )
-            .bind(producer.0)
-            .bind(product.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-            let unit: halles_core::catalog::SaleUnit = parsed(&unit, "unit")?;
-            if let Some((q, _)) = offer
-                && !unit.accepts(*q)
-            {
-                return Err(StoreError::Refused(Refusal::QtyNotWhole));
-            }
-            let (qty, price) = offer.unwrap_or((Qty::ZERO, Cents::ZERO));
-            // New remaining = new quantity − already reserved; refused below zero.
-            let n = sqlx::query(
-                "UPDATE availability SET price_cents = CASE WHEN $1 > 0 THEN $2 ELSE price_cents END, \
-                 remaining = $1 - (quantity - remaining), quantity = $1, updated_at = $3 \
-                 WHERE organization_id = $4 AND cycle_id = $5 AND product_id = $6 AND $1 >= quantity - remaining",
-            )
-            .bind(qty.0)
-            .bind(price.0)
-            .bind(ms(now))
-            .bind(hub.0)
-            .bind(cycle.0)
-            .bind(product.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                let exists = sqlx::query(
-                    "SELECT 1 AS one FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND product_id = $3",
-                )
-                .bind(hub.0)
-                .bind(cycle.0)
-                .bind(product.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if exists.is_some() {
-                    return Err(StoreError::Refused(Refusal::BelowReserved));
-                }
-                if offer.is_some() && qty.0 > 0 {
-                    sqlx::query(
-                        "INSERT INTO availability (organization_id, cycle_id, product_id, producer_id, price_cents, \
-                         quantity, remaining, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
-                    )
-                    .bind(hub.0)
-                    .bind(cycle.0)
-                    .bind(product.0)
-                    .bind(producer.0)
-                    .bind(price.0)
-                    .bind(qty.0)
-                    .bind(ms(now))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-        }
-        // Rows emptied and never ordered are removed, so "nothing this week" leaves nothing.
-        sqlx::query(
-            "DELETE FROM availability WHERE organization_id = $1 AND cycle_id = $2 AND producer_id = $3 \
-             AND quantity = 0 AND remaining = 0",
-        )
-        .bind(hub.0)
-        .bind(cycle.0)
-        .bind(producer.0)
-        .execute(&mut *tx)
-        .await?;
-        let change = Change::by(scope, Action::Update, "availability", format!("{hub}/{cycle}/{producer}")).after(json!(entries
-                    .iter()
-                    .map(|(p, o)| json!({"product_id": p, "quantity": o.map(|x| x.0), "price_cents": o.map(|x| x.1)}))
-                    .collect::<Vec<_>>()));
-        audit::record(&mut tx, change, now).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// What the producer offered in the hub's previous cycle (by opening time) before `cycle`.
-    pub async fn last_week_offer(
-        &self,
-        hs: &HubScope,
-        cycle: CycleId,
-        producer: OrgId,
-    ) -> StoreResult<Vec<GridEntry>> {
-        let hub = hs.for_producer(producer)?.hub();
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT a.product_id, a.quantity, a.price_cents FROM availability a JOIN products p \
-             ON p.organization_id = a.producer_id AND p.id = a.product_id \
-             WHERE a.organization_id = $1 AND a.producer_id = $2 AND p.active = $4 AND a.cycle_id = ( \
-               SELECT prev.id FROM order_cycles prev JOIN order_cycles cur ON cur.organization_id = prev.organization_id \
-               WHERE cur.organization_id = $1 AND cur.id = $3 AND prev.opens_at < cur.opens_at \
-               AND EXISTS (SELECT 1 FROM availability x WHERE x.organization_id = prev.organization_id \
-                           AND x.cycle_id = prev.id AND x.producer_id = $2) \
-               ORDER BY prev.opens_at DESC LIMIT 1)",
-        )
-        .bind(hub.0)
-        .bind(producer.0)
-        .bind(cycle.0)
-        .bind(true)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(product, quantity, price)| {
-                (ProductId(product), Some((Qty(quantity), Cents(price))))
-            })
-            .collect())
     }
 
     /// The hub's price rules; the rule with nothing set is the hub's default margin.

@@ -275,13 +275,16 @@ async fn restore_reserved(
     cycle: CycleId,
     order_id: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE availability SET remaining = remaining + (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
+    // An on-demand offer counts what was ordered in `quantity` instead.
+    const ORDERED: &str = "(SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
          WHERE l.organization_id = availability.organization_id AND l.order_id = $1 \
-         AND l.product_id = availability.product_id) \
+         AND l.product_id = availability.product_id)";
+    sqlx::query(&format!(
+        "UPDATE availability SET remaining = remaining + CASE WHEN on_demand THEN 0 ELSE {ORDERED} END, \
+         quantity = quantity - CASE WHEN on_demand THEN {ORDERED} ELSE 0 END \
          WHERE organization_id = $2 AND cycle_id = $3 AND product_id IN \
          (SELECT product_id FROM order_lines WHERE organization_id = $2 AND order_id = $1)",
-    )
+    ))
     .bind(order_id)
     .bind(hub.0)
     .bind(cycle.0)
@@ -808,10 +811,13 @@ impl Store {
     ) -> StoreResult<Vec<Reserved>> {
         let mut out = Vec::with_capacity(lines.len());
         for (product, qty) in lines {
-            // The reservation: succeeds only if enough remains, decided by the database.
+            // The reservation: succeeds only if enough remains, decided by the database. An
+            // on-demand offer has no limit: it counts what was ordered instead.
             let (price_cents, producer): (i64, i64) = sqlx::query_as(
-                "UPDATE availability SET remaining = remaining - $1 WHERE organization_id = $2 AND cycle_id = $3 \
-                 AND product_id = $4 AND remaining >= $1 RETURNING price_cents, producer_id",
+                "UPDATE availability SET remaining = remaining - CASE WHEN on_demand THEN 0 ELSE $1 END, \
+                 quantity = quantity + CASE WHEN on_demand THEN $1 ELSE 0 END \
+                 WHERE organization_id = $2 AND cycle_id = $3 AND product_id = $4 \
+                 AND (on_demand OR remaining >= $1) RETURNING price_cents, producer_id",
             )
             .bind(qty.0)
             .bind(hub.0)
@@ -1298,7 +1304,7 @@ impl Store {
         let hub = hs.for_buyer(buyer)?.hub();
         let (buyer_type, rules) = self.price_list(hub, buyer).await?;
         let rows: Vec<CatalogRow> = sqlx::query_as(&format!(
-            "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining FROM availability a \
+            "SELECT {}, o.name AS producer_name, a.price_cents, a.remaining, a.on_demand FROM availability a \
              JOIN products p ON p.organization_id = a.producer_id AND p.id = a.product_id \
              JOIN organizations o ON o.id = a.producer_id \
              WHERE a.organization_id = $1 AND a.cycle_id = $2 AND p.active = $3 \
@@ -1325,6 +1331,7 @@ impl Store {
                         .unwrap_or(offered),
                     price_per_kg: catch.map(|_| offered),
                     remaining: Qty(r.remaining),
+                    on_demand: r.on_demand.into(),
                     producer_name: r.producer_name,
                     product,
                 })
@@ -1344,8 +1351,10 @@ pub struct CatalogItem {
     pub price: Cents,
     /// For a catch-weight product, the buyer's price per kilogram.
     pub price_per_kg: Option<Cents>,
-    /// How much is left.
+    /// How much is left (nothing to count when on demand).
     pub remaining: Qty,
+    /// Offered without a stock limit.
+    pub on_demand: bool,
 }
 
 /// An API idempotency key for placing an order (see [`Store::place_order_keyed`]).
@@ -1452,4 +1461,5 @@ struct CatalogRow {
     producer_name: String,
     price_cents: i64,
     remaining: i64,
+    on_demand: Flag,
 }

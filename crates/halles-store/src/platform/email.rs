@@ -77,7 +77,7 @@ pub struct OutgoingEmail {
 }
 
 /// Writes one message and its delivery job on the caller's transaction.
-async fn insert_email(
+pub(crate) async fn insert_email(
     conn: &mut sqlx::AnyConnection,
     email: &OutgoingEmail,
     now: Timestamp,

@@ -84,3 +84,27 @@ where
         db.cleanup().await;
     }
 }
+
+/// A vegetable grown in Québec in the Montérégie, sold in `unit`, of tax class `tax`.
+pub fn product(
+    name: &str,
+    unit: halles_core::catalog::SaleUnit,
+    tax: halles_core::taxes::TaxClass,
+) -> halles_store::hub::catalog::ProductInput {
+    halles_store::hub::catalog::ProductInput {
+        name_fr: name.into(),
+        name_en: String::new(),
+        category: halles_core::catalog::Category::Vegetables,
+        description: String::new(),
+        unit,
+        unit_detail: String::new(),
+        catch_weight: false,
+        est_weight_g: None,
+        tax_class: tax,
+        origin: halles_core::catalog::Origin::QuebecGrown,
+        region: "Montérégie".into(),
+        certifications: vec![],
+        organic_certifier: String::new(),
+        active: true,
+    }
+}

@@ -454,7 +454,7 @@ availability-intro = For each order cycle, say what you can deliver and at what 
 availability-no-cycle = No order cycle is waiting for you yet.
 availability-open-grid = Fill in the grid
 availability-open-grid-label = Fill in the grid of { $name } (cut-off: { $date })
-availability-help = Leave empty what you do not offer this week. Quantity in the sale unit, price in dollars per unit.
+availability-help = Leave empty what you do not offer this week. Quantity in the sale unit, price in dollars per unit. Tick "On demand" for a product without a quantity limit: give only its price.
 availability-no-products = First add products to your catalog.
 availability-reserved = already ordered: { $qty }
 availability-copy = Copy last week
@@ -1353,3 +1353,36 @@ weekday-4 = Thursday
 weekday-5 = Friday
 weekday-6 = Saturday
 weekday-7 = Sunday
+# Issue 13: producers told when a grid waits for them; on-demand offers
+availability-on-demand = On demand (no quantity limit)
+catalog-on-demand = On demand
+home-grids-waiting-title = Grids waiting for you
+home-grid-waiting = The availability grid of cycle { $cycle } is waiting for you (until { $date })
+reminder-title = Reminder to producers
+reminder-intro = Producers of an open cycle who have not posted anything yet get a reminder by e-mail before the cut-off, once per cycle.
+partners-reminder-link = Reminder to producers before the cut-off
+field-reminder-hours = Hours before the cut-off
+field-reminder-hours-hint = Between 1 and 168 hours (one week). Default: 24.
+flash-reminder-saved = Reminder saved.
+err-reminder_hours_out_of_range = Enter a whole number of hours between 1 and 168.
+err-on_demand_quantity = A product offered on demand has no quantity: leave it empty.
+mail-grid-open-subject = { $hub }: the grid of cycle { $cycle } is waiting for you
+mail-grid-open-body =
+    Hello { $name },
+
+    The order cycle { $cycle } of { $hub } is open. Tell us what you can deliver this week, and at what price, by { $closes }:
+    { $link }
+
+    Nothing to offer this week? The "Nothing this week" button says so in one click.
+
+    The Halles team
+mail-grid-reminder-subject = Reminder — { $hub }: the grid of cycle { $cycle } is waiting for you
+mail-grid-reminder-body =
+    Hello { $name },
+
+    You have not posted anything yet for the order cycle { $cycle } of { $hub }. Orders close on { $closes }.
+    { $link }
+
+    Nothing to offer this week? The "Nothing this week" button says so in one click.
+
+    The Halles team

@@ -454,7 +454,7 @@ availability-intro = Pour chaque cycle de commande, indiquez ce que vous pouvez 
 availability-no-cycle = Aucun cycle de commande ne vous attend pour l'instant.
 availability-open-grid = Remplir la grille
 availability-open-grid-label = Remplir la grille de { $name } (heure limite : { $date })
-availability-help = Laissez vide ce que vous n'offrez pas cette semaine. Quantité dans l'unité de vente, prix en dollars par unité.
+availability-help = Laissez vide ce que vous n'offrez pas cette semaine. Quantité dans l'unité de vente, prix en dollars par unité. Cochez « Sur demande » pour un produit sans limite de quantité : indiquez seulement son prix.
 availability-no-products = Ajoutez d'abord des produits à votre catalogue.
 availability-reserved = déjà commandé : { $qty }
 availability-copy = Copier la semaine dernière
@@ -1353,3 +1353,36 @@ weekday-4 = jeudi
 weekday-5 = vendredi
 weekday-6 = samedi
 weekday-7 = dimanche
+# Issue 13: producers told when a grid waits for them; on-demand offers
+availability-on-demand = Sur demande (sans limite de quantité)
+catalog-on-demand = Sur demande
+home-grids-waiting-title = Des grilles vous attendent
+home-grid-waiting = La grille de disponibilités du cycle { $cycle } vous attend (jusqu'au { $date })
+reminder-title = Rappel aux producteurs
+reminder-intro = Les producteurs d'un cycle ouvert qui n'ont encore rien indiqué reçoivent un rappel par courriel avant l'heure limite, une seule fois par cycle.
+partners-reminder-link = Rappel aux producteurs avant l'heure limite
+field-reminder-hours = Heures avant l'heure limite
+field-reminder-hours-hint = Entre 1 et 168 heures (une semaine). Par défaut : 24.
+flash-reminder-saved = Rappel enregistré.
+err-reminder_hours_out_of_range = Entrez un nombre d'heures entier entre 1 et 168.
+err-on_demand_quantity = Un produit offert sur demande n'a pas de quantité : laissez-la vide.
+mail-grid-open-subject = { $hub } : la grille du cycle { $cycle } vous attend
+mail-grid-open-body =
+    Bonjour { $name },
+
+    Le cycle de commande { $cycle } de { $hub } est ouvert. Indiquez ce que vous pouvez livrer cette semaine, et à quel prix, d'ici le { $closes } :
+    { $link }
+
+    Rien à offrir cette semaine ? Le bouton « Rien cette semaine » le dit en un clic.
+
+    L'équipe Halles
+mail-grid-reminder-subject = Rappel — { $hub } : la grille du cycle { $cycle } vous attend
+mail-grid-reminder-body =
+    Bonjour { $name },
+
+    Vous n'avez encore rien indiqué pour le cycle de commande { $cycle } de { $hub }. Les commandes ferment le { $closes }.
+    { $link }
+
+    Rien à offrir cette semaine ? Le bouton « Rien cette semaine » le dit en un clic.
+
+    L'équipe Halles

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use halles_core::organizations::{OrgKind, Role};
+use halles_store::hub::availability::WaitingGrid;
 
 /// The guide written for each kind of organization.
 pub fn guide_for(kind: OrgKind) -> &'static str {
@@ -58,6 +59,8 @@ struct OrgHomePage {
     coming: String,
     member_count: usize,
     pending_invitations: usize,
+    /// A producer's grids waiting for it: open cycles where it posted nothing.
+    waiting: Vec<WaitingGrid>,
 }
 
 /// An organization's home: who we are here and what to do next.
@@ -80,8 +83,14 @@ pub async fn org_home(
     } else {
         (0, 0)
     };
+    let waiting = if m.org.kind == OrgKind::Producer {
+        state.store.grids_waiting(&m.scope).await?
+    } else {
+        Vec::new()
+    };
     let kind = m.org.kind.code();
     let page = OrgHomePage {
+        waiting,
         kind_intro: m.ctx.t(&format!("home-intro-{kind}")),
         coming: m.ctx.t(&format!("home-coming-{kind}")),
         guide: format!("{}/{}", m.ctx.help_path(), guide_for(m.org.kind)),

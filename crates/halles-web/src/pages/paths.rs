@@ -301,6 +301,9 @@ paths! {
     StandingOrders(org: OrgId) = "/o/{org}/commandes-recurrentes";
     /// Stopping or skipping a standing order (`arreter`, `sauter`).
     StandingChange(org: OrgId, id: StandingOrderId, what: String) = "/o/{org}/commandes-recurrentes/{id}/{what}";
+
+    /// When a hub reminds producers that posted nothing before a cut-off.
+    ReminderHours(org: OrgId) = "/o/{org}/rappel-disponibilites";
 }
 
 #[cfg(test)]

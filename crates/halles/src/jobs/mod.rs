@@ -2,6 +2,7 @@
 //! registered in [`registry`]. The `jobs` table stores the name (`kind`) and the payload as
 //! JSON; the worker claims a row, finds its job by name and runs it.
 
+pub mod availability_reminder;
 pub mod deliver_event;
 pub mod send_email;
 
@@ -77,10 +78,11 @@ fn register<J: BackgroundJob>() -> Registered {
 }
 
 /// Every job the worker runs. A new job is a file in this folder and a line here.
-pub fn registry() -> [Registered; 2] {
+pub fn registry() -> [Registered; 3] {
     [
         register::<halles_store::platform::email::SendEmail>(),
         register::<halles_store::platform::events::DeliverEvent>(),
+        register::<availability_reminder::RemindProducer>(),
     ]
 }
 

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use halles_core::limits::Limit;
 use halles_core::{CycleId, OrgId, ProductId};
 use halles_store::hub::HubScope;
+use halles_store::hub::availability::{Offer, Stock};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,9 +23,12 @@ pub struct ApiOffer {
     /// Its producer (ignored on input).
     #[serde(default)]
     pub producer_id: i64,
-    /// Quantity offered ("12", "2.5"), at most 100,000; absent, null or empty: nothing this week.
+    /// Quantity offered ("12", "2.5"), at most 100,000; absent, null or empty: none, or on demand.
     #[schema(pattern = r"^(([0-9]{1,5}([.,][0-9]{1,3})?)|(100000([.,]0{1,3})?))?$")]
     pub quantity: Option<String>,
+    /// Offered without a stock limit (`quantity` absent): orders never run short of it.
+    #[serde(default)]
+    pub on_demand: bool,
     /// The producer's price per unit, in cents, at most 10,000,000 ($100,000).
     #[schema(minimum = 1, maximum = 10_000_000)]
     pub price_cents: Option<i64>,
@@ -48,6 +52,7 @@ async fn grid(
             product_id: g.product.id.0,
             producer_id: producer.0,
             quantity: g.quantity.map(|q| q.plain()),
+            on_demand: g.on_demand,
             price_cents: g.price.map(|p| p.0),
             reserved: g.reserved.plain(),
         })
@@ -104,6 +109,8 @@ pub async fn producer_availability(
 }
 
 /// Sets a producer's availability; products left out keep their offer, `quantity: null` withdraws one.
+///
+/// `on_demand: true` (without `quantity`) offers a product without a stock limit.
 #[utoipa::path(put, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/availability", tag = "food hub",
     params(("org" = i64, Path, description = "The producer"), ("hub" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
     request_body = [ApiOffer],
@@ -120,13 +127,21 @@ pub async fn set_availability(
     let mut entries = Vec::new();
     for (i, o) in body.iter().enumerate() {
         let quantity = o.quantity.as_deref().filter(|q| !q.trim().is_empty());
-        let offer = match (quantity, o.price_cents) {
-            (None, _) => None,
-            (Some(q), Some(p)) if p > 0 => Some((
+        let price = |p: Option<i64>| match p {
+            Some(p) if p > 0 => cents_field(&format!("[{i}].price_cents"), p, Limit::Movement),
+            _ => Err(field(&format!("[{i}].price_cents"), "price_invalid")),
+        };
+        let offer = match (quantity, o.on_demand) {
+            (Some(_), true) => return Err(field(&format!("[{i}].quantity"), "on_demand_quantity")),
+            (None, true) => Some(Offer {
+                stock: Stock::OnDemand,
+                price: price(o.price_cents)?,
+            }),
+            (None, false) => None,
+            (Some(q), false) => Some(Offer::from((
                 qty(&format!("[{i}].quantity"), q)?,
-                cents_field(&format!("[{i}].price_cents"), p, Limit::Movement)?,
-            )),
-            (Some(_), _) => return Err(field(&format!("[{i}].price_cents"), "price_invalid")),
+                price(o.price_cents)?,
+            ))),
         };
         entries.push((ProductId(o.product_id), offer));
     }
@@ -148,8 +163,10 @@ pub struct ApiCatalogItem {
     pub price_cents: i64,
     /// For a catch-weight product, the buyer's price per kilogram, in cents.
     pub price_per_kg_cents: Option<i64>,
-    /// Quantity left.
+    /// Quantity left (none to count when on demand).
     pub remaining: String,
+    /// Offered without a stock limit: orders never run short of it.
+    pub on_demand: bool,
 }
 
 /// What a buyer sees of a hub's cycle, at its own prices.
@@ -176,6 +193,7 @@ pub async fn catalog(
                 price_cents: i.price.0,
                 price_per_kg_cents: i.price_per_kg.map(|c| c.0),
                 remaining: i.remaining.plain(),
+                on_demand: i.on_demand,
                 product: i.product.into(),
             })
             .collect(),

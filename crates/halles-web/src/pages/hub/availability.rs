@@ -1,5 +1,6 @@
 //! The weekly availability grid ("arrivage"): a producer, or the hub on its behalf, enters the
-//! quantity and price of each product for a cycle; "copy last week" and "nothing this week".
+//! quantity (or "on demand") and price of each product for a cycle; "copy last week" and
+//! "nothing this week" at the top. Also when the hub reminds producers that posted nothing.
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -20,7 +21,9 @@ use halles_core::validation::Validator;
 use halles_core::{CycleId, OrgId, ProductId};
 use halles_store::StoreError;
 use halles_store::hub::HubScope;
-use halles_store::hub::cycles::{Cycle, GridEntry, GridRow};
+use halles_store::hub::availability::{GridEntry, GridRow, Offer, Stock};
+use halles_store::hub::cycles::Cycle;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -54,6 +57,7 @@ pub struct Row {
     unit: String,
     qty: String,
     price: String,
+    on_demand: bool,
     reserved: Qty,
     /// A catch-weight product: the price is per kilogram.
     per_kg: bool,
@@ -84,6 +88,16 @@ impl GridPage {
     }
 }
 
+/// What a row shows of an offer.
+fn show_offer(page: &Ctx, r: &mut Row, offer: &Offer) {
+    r.on_demand = offer.stock == Stock::OnDemand;
+    r.qty = match offer.stock {
+        Stock::Limited(q) => page.i18n.qty(q),
+        Stock::OnDemand => String::new(),
+    };
+    r.price = page.i18n.money_input(offer.price);
+}
+
 fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
     grid.iter()
         .map(|g| Row {
@@ -95,6 +109,7 @@ fn rows_from(page: &Ctx, grid: &[GridRow]) -> Vec<Row> {
                 .price
                 .map(|p| page.i18n.money_input(p))
                 .unwrap_or_default(),
+            on_demand: g.on_demand,
             reserved: g.reserved,
             per_kg: g.product.input.catch_weight,
         })
@@ -202,12 +217,55 @@ pub async fn hub_grid(
     show(&state, m, t, None, FormErrors::none(), false).await
 }
 
+/// What the grid's buttons ask.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridAction {
+    /// Save the grid as typed.
+    #[default]
+    Save,
+    /// Fill the grid with last week's offer, saving nothing.
+    Copy,
+    /// Offer nothing this week.
+    None,
+}
+
+/// The grid as sent: one `product`, `qty` and `price` per row, in the rows' order, and the
+/// products ticked "on demand".
+#[derive(Debug, Default, Deserialize)]
+pub struct GridForm {
+    #[serde(default)]
+    action: GridAction,
+    #[serde(default)]
+    product: Vec<String>,
+    #[serde(default)]
+    qty: Vec<String>,
+    #[serde(default)]
+    price: Vec<String>,
+    #[serde(default)]
+    on_demand: Vec<String>,
+}
+
+impl GridForm {
+    /// What was typed for a product: quantity, price, on demand.
+    fn typed(&self, id: ProductId) -> (String, String, bool) {
+        let id = id.to_string();
+        let at = self.product.iter().position(|p| p.trim() == id);
+        let cell = |v: &[String]| at.and_then(|i| v.get(i)).cloned().unwrap_or_default();
+        (
+            cell(&self.qty),
+            cell(&self.price),
+            self.on_demand.iter().any(|p| p.trim() == id),
+        )
+    }
+}
+
 /// Saves the producer's grid.
 pub async fn producer_save(
     paths::ProducerGrid(_, OrgId(hub), CycleId(cycle)): paths::ProducerGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<GridForm>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, hub, cycle, None).await?;
     save(state, m, t, form).await
@@ -218,27 +276,63 @@ pub async fn hub_save(
     paths::HubGrid(_, CycleId(cycle), OrgId(producer)): paths::HubGrid,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<GridForm>,
 ) -> Result<Response, PageError> {
     let t = target_for(&state, &m, 0, cycle, Some(producer)).await?;
     save(state, m, t, form).await
+}
+
+/// A row's offer as typed: `None` offers nothing; field errors go to `v`.
+fn offer_typed(
+    v: &mut Validator,
+    id: ProductId,
+    qty: &str,
+    price: &str,
+    on_demand: bool,
+) -> Option<Offer> {
+    if !on_demand && qty.trim().is_empty() && price.trim().is_empty() {
+        return None;
+    }
+    let qty = if on_demand {
+        None
+    } else {
+        v.qty(&format!("qty_{id}"), qty, "qty_invalid")
+    };
+    let price = match Cents::parse_within(price, Limit::Movement) {
+        Ok(c) if c.0 > 0 => Some(c),
+        Ok(_) => {
+            v.add(&format!("price_{id}"), "price_invalid");
+            None
+        }
+        Err(e) => {
+            v.add(&format!("price_{id}"), e.code_or("price_invalid"));
+            None
+        }
+    }?;
+    match qty {
+        _ if on_demand => Some(Offer {
+            stock: Stock::OnDemand,
+            price,
+        }),
+        Some(q) if q.0 > 0 => Some((q, price).into()),
+        _ => None,
+    }
 }
 
 async fn save(
     state: AppState,
     m: Member<StaffRole>,
     t: Target,
-    form: HashMap<String, String>,
+    form: GridForm,
 ) -> Result<Response, PageError> {
     let grid = state
         .store
         .availability_grid(&t.hs, t.cycle, t.producer)
         .await?;
-    let action = form.get("action").map(String::as_str).unwrap_or("save");
     let secure = state.config.secure_cookies;
-    if action == "copy" {
+    if form.action == GridAction::Copy {
         // Prefill with last week's offer; nothing is saved until the producer checks it.
-        let last: HashMap<ProductId, (Qty, Cents)> = state
+        let last: HashMap<ProductId, Offer> = state
             .store
             .last_week_offer(&t.hs, t.cycle, t.producer)
             .await?
@@ -247,9 +341,8 @@ async fn save(
             .collect();
         let mut rows = rows_from(&m.ctx, &grid);
         for r in &mut rows {
-            if let Some((q, p)) = last.get(&r.id) {
-                r.qty = m.ctx.i18n.qty(*q);
-                r.price = m.ctx.i18n.money_input(*p);
+            if let Some(offer) = last.get(&r.id) {
+                show_offer(&m.ctx, r, offer);
             }
         }
         let copied = !last.is_empty();
@@ -261,41 +354,19 @@ async fn save(
         return show(&state, m, t, Some(rows), errors, copied).await;
     }
     let mut entries: Vec<GridEntry> = Vec::new();
-    let mut errs = Vec::new();
+    let mut v = Validator::new();
     let mut rows = rows_from(&m.ctx, &grid);
     for r in &mut rows {
-        let qty_s = form
-            .get(&format!("qty_{}", r.id))
-            .cloned()
-            .unwrap_or_default();
-        let price_s = form
-            .get(&format!("price_{}", r.id))
-            .cloned()
-            .unwrap_or_default();
-        r.qty = qty_s.clone();
-        r.price = price_s.clone();
-        if action == "none" || (qty_s.trim().is_empty() && price_s.trim().is_empty()) {
+        if form.action == GridAction::None {
             entries.push((r.id, None));
             continue;
         }
-        let mut v = Validator::new();
-        let qty = v.qty(&format!("qty_{}", r.id), &qty_s, "qty_invalid");
-        let price = match Cents::parse_within(&price_s, Limit::Movement) {
-            Ok(c) if c.0 > 0 => Some(c),
-            Ok(_) => {
-                v.add(&format!("price_{}", r.id), "price_invalid");
-                None
-            }
-            Err(e) => {
-                v.add(&format!("price_{}", r.id), e.code_or("price_invalid"));
-                None
-            }
-        };
-        errs.extend(v.into_errors());
-        if let (Some(q), Some(p)) = (qty, price) {
-            entries.push((r.id, if q.0 == 0 { None } else { Some((q, p)) }));
-        }
+        let (qty, price, on_demand) = form.typed(r.id);
+        let offer = offer_typed(&mut v, r.id, &qty, &price, on_demand);
+        (r.qty, r.price, r.on_demand) = (qty, price, on_demand);
+        entries.push((r.id, offer));
     }
+    let errs = v.into_errors();
     if !errs.is_empty() {
         let mut errors = FormErrors::from_fields(&errs, &m.ctx.i18n);
         // Each message says which product it is about, so the summary reads on its own.
@@ -313,7 +384,7 @@ async fn save(
         .await
     {
         Ok(()) => {
-            let key = if action == "none" {
+            let key = if form.action == GridAction::None {
                 "flash-availability-none"
             } else {
                 "flash-availability-saved"
@@ -327,4 +398,76 @@ async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "reminder_hours.html")]
+struct ReminderPage {
+    page: Ctx,
+    hours: String,
+    errors: FormErrors,
+}
+
+/// When the hub reminds producers that posted nothing.
+pub async fn reminder_hours(
+    _: paths::ReminderHours,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+) -> Result<Response, PageError> {
+    let hs = super::own_hub(&state, &m).await?;
+    let hours = state.store.reminder_hours(&hs).await?.to_string();
+    let lang = m.ctx.i18n.lang;
+    let page = ReminderPage {
+        page: m.ctx,
+        hours,
+        errors: FormErrors::none(),
+    };
+    Ok(render(&page, lang))
+}
+
+/// The reminder's time, as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReminderForm {
+    #[serde(default)]
+    hours: String,
+}
+
+/// Sets when the hub reminds producers that posted nothing.
+pub async fn set_reminder_hours(
+    paths::ReminderHours(org): paths::ReminderHours,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<ReminderForm>,
+) -> Result<Response, PageError> {
+    let hs = super::own_hub(&state, &m).await?;
+    let saved = match form.hours.trim().parse::<i64>() {
+        Ok(hours) => state.store.set_reminder_hours(&hs, hours).await,
+        Err(_) => Err(StoreError::field(
+            "hours",
+            halles_core::refusals::Refusal::ReminderHoursOutOfRange,
+        )),
+    };
+    let errors = match saved {
+        Ok(()) => {
+            let [f, k] = flash_headers(
+                "success",
+                "flash-reminder-saved",
+                state.config.secure_cookies,
+            );
+            return Ok(see_other(&paths::ReminderHours(org).to_string(), [f, k]));
+        }
+        Err(StoreError::Invalid(_)) | Err(StoreError::Refused(_)) => {
+            FormErrors::one("hours", "err-reminder_hours_out_of_range", &m.ctx.i18n)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let lang = m.ctx.i18n.lang;
+    let page = ReminderPage {
+        page: m.ctx,
+        hours: form.hours,
+        errors,
+    };
+    let mut res = render(&page, lang);
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
 }

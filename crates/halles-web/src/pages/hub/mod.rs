@@ -52,6 +52,8 @@ pub fn routes() -> Routes {
         .typed_get(exports::download)
         .typed_get(availability::hub_grid)
         .typed_post(availability::hub_save)
+        .typed_get(availability::reminder_hours)
+        .typed_post(availability::set_reminder_hours)
         .typed_get(shop::hub_catalog)
         .typed_post(shop::hub_place)
         .typed_get(shop::hub_edit)

@@ -304,7 +304,7 @@ async fn catalog_page(
                     .map(|q| m.ctx.i18n.qty(*q))
                     .unwrap_or_default(),
             };
-            let sold_out = item.remaining.0 <= 0 && qty.trim().is_empty();
+            let sold_out = !item.on_demand && item.remaining.0 <= 0 && qty.trim().is_empty();
             let ordered = ordered.get(&item.product.id).map(|q| m.ctx.i18n.qty(*q));
             Line {
                 item,
