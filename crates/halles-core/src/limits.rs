@@ -11,6 +11,7 @@
 //! | a money movement (a load, an adjustment, a redemption or refund line), an order line, a price, a fee | $100,000 | [`Limit::Movement`] |
 //! | a budget, an envelope, a program's total | $10,000,000 | [`Limit::Budget`] |
 //! | a quantity (offered, ordered, standing) | 100,000 units | [`MAX_QTY`] |
+//! | an order cycle's delivery days | 14 days, the last not before the cut-off's day, none a year after it | [`MAX_DELIVERY_DAYS`], [`MAX_DELIVERY_DAYS_AHEAD`] |
 //! | hours before a cut-off when producers are reminded | 1 to 168 (a week) | [`REMINDER_HOURS`] |
 
 use crate::money::Cents;
@@ -22,6 +23,10 @@ pub const MAX_MOVEMENT: Cents = Cents(10_000_000);
 pub const MAX_BUDGET: Cents = Cents(1_000_000_000);
 /// 100,000 units: the most a quantity may be.
 pub const MAX_QTY: Qty = Qty(100_000 * Qty::SCALE);
+/// The most delivery days one order cycle may have.
+pub const MAX_DELIVERY_DAYS: usize = 14;
+/// How many days after its cut-off's day a cycle's last delivery day may be.
+pub const MAX_DELIVERY_DAYS_AHEAD: i32 = 366;
 
 /// Hours before a cycle's cut-off when a hub reminds producers that posted nothing.
 pub const REMINDER_HOURS: std::ops::RangeInclusive<i64> = 1..=168;

@@ -96,12 +96,28 @@ refusals! {
     ConcurrentUpdate = "concurrent_update", Rule;
     /// Give the date and purpose of consent.
     ConsentRequired = "consent_required", Rule;
+    /// The cut-off has passed: give a new cut-off in the future to open ordering again.
+    CutOffPassed = "cut_off_passed", Rule;
     /// This cycle is closed.
     CycleClosed = "cycle_closed", Rule;
+    /// A completed cycle can no longer be changed.
+    CycleCompleted = "cycle_completed", Rule;
     /// Ordering is closed for this cycle.
     CycleNotOpen = "cycle_not_open", Rule;
     /// Enter a valid date (YYYY-MM-DD).
     DateInvalid = "date_invalid", Rule;
+    /// The last delivery day cannot come before the day of the cut-off.
+    DeliveryDayBeforeCutOff = "delivery_day_before_cut_off", Invalid;
+    /// Orders are delivered on this day: it cannot be removed.
+    DeliveryDayInUse = "delivery_day_in_use", Rule;
+    /// Choose the delivery day.
+    DeliveryDayRequired = "delivery_day_required", Invalid;
+    /// A delivery day cannot be more than a year after the cut-off.
+    DeliveryDayTooFar = "delivery_day_too_far", Invalid;
+    /// Give at least one delivery day.
+    DeliveryDaysRequired = "delivery_days_required", Invalid;
+    /// A cycle can have at most 14 delivery days.
+    DeliveryDaysTooMany = "delivery_days_too_many", Invalid;
     /// Someone else in your organization already has this identifier.
     DuplicateId1 = "duplicate_id1", Rule;
     /// Another type already has this import key.
@@ -138,6 +154,8 @@ refusals! {
     LastAdmin = "last_admin", Rule;
     /// A program keeps at least one participant type.
     LastType = "last_type", Rule;
+    /// Orders use this pickup point or zone: it cannot be removed (rename it instead).
+    LocationInUse = "location_in_use", Rule;
     /// Choose a pickup point or a delivery zone.
     LocationRequired = "location_required", Rule;
     /// The loyalty group is reserved for the program.
@@ -238,6 +256,8 @@ refusals! {
     TypeInUse = "type_in_use", Rule;
     /// No free card of the program has this number.
     UnknownCard = "unknown_card", Rule;
+    /// This cycle does not deliver on that day.
+    UnknownDeliveryDay = "unknown_delivery_day", Invalid;
     /// A product group or participant type does not exist in this program.
     UnknownGroupOrType = "unknown_group_or_type", Rule;
     /// Choose a pickup point or a delivery zone from the list.

@@ -119,6 +119,7 @@ async fn world(store: &Store) -> World {
                 name: "Semaine 1".into(),
                 opens_at: at("2026-11-30T13:00:00Z"),
                 closes_at: at("2026-12-03T22:00:00Z"),
+                delivery_days: vec![day("2026-12-04")],
                 delivery_note: "Jeudi".into(),
                 order_fee: Cents(200),
                 producers: vec![farm_a, farm_b],
@@ -190,6 +191,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
         let order = OrderInput {
             buyer: w.daycare,
             location: Some(loc),
+            delivery_day: None,
             po_number: "BC-1".into(),
             note: String::new(),
             lines: vec![(w.carrots, Qty(12_500)), (w.cheese, Qty::units(2))],
@@ -415,6 +417,7 @@ async fn buyers_racing_for_the_last_units_never_get_more_than_was_available() {
                 let input = OrderInput {
                     buyer,
                     location: Some(loc),
+                    delivery_day: None,
                     po_number: String::new(),
                     note: String::new(),
                     lines: vec![(cheese, Qty::units(2))],
@@ -613,6 +616,7 @@ async fn a_catch_weight_product_is_ordered_by_the_unit_and_priced_by_its_estimat
                 &OrderInput {
                     buyer: w.daycare,
                     location: Some(loc),
+                    delivery_day: None,
                     po_number: String::new(),
                     note: String::new(),
                     lines: vec![(chicken, Qty::units(2))],
@@ -774,6 +778,7 @@ async fn only_what_the_cycle_offers_is_ordered_in_whole_units_where_units_are_wh
         store.advance_cycles().await.unwrap();
         let loc = pickup(&store, &w).await;
         let order = |lines: Vec<(ProductId, Qty)>| OrderInput {
+            delivery_day: None,
             buyer: w.daycare,
             location: Some(loc),
             po_number: String::new(),
@@ -901,6 +906,7 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
         // A cycle needs a name, whoever asks.
         let h = hs(&store, w.hub, w.hub).await;
         let mut input = CycleInput {
+            delivery_days: vec![halles_core::ordering::local_day(at("2026-12-10T22:00:00Z") + jiff::SignedDuration::from_hours(24))],
             name: "   ".into(),
             opens_at: at("2026-12-07T13:00:00Z"),
             closes_at: at("2026-12-10T22:00:00Z"),
@@ -909,7 +915,10 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
             producers: vec![w.farm_a],
             locations: vec![],
         };
-        refused(store.create_cycle(&h, &input).await, Refusal::NameRequired);
+        invalid(
+            store.create_cycle(&h, &input).await,
+            &[("name", "required")],
+        );
         input.name = "Semaine 2".into();
         store.create_cycle(&h, &input).await.unwrap();
     })
@@ -937,6 +946,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             .create_cycle(
                 &h,
                 &CycleInput {
+                    delivery_days: vec![halles_core::ordering::local_day(at("2026-12-03T22:00:00Z") + jiff::SignedDuration::from_hours(24))],
                     name: "Semaine 1 bis".into(),
                     opens_at: at("2026-11-30T13:00:00Z"),
                     closes_at: at("2026-12-03T22:00:00Z"),
@@ -979,6 +989,7 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
         let (zone, pickup) = (c.locations[0].id, c.locations[1].id);
         let daycare = hs(&store, w.daycare, w.hub).await;
         let checkout = |location, lines: Vec<(ProductId, Qty)>| OrderInput {
+            delivery_day: None,
             buyer: w.daycare,
             location: Some(location),
             po_number: "BC-7".into(),
@@ -1119,6 +1130,7 @@ async fn an_order_line_keeps_the_product_its_unit_and_price_as_they_were_when_or
         );
         let loc = pickup(&store, &w).await;
         let checkout = |buyer, lines| OrderInput {
+            delivery_day: None,
             buyer,
             location: Some(loc),
             po_number: String::new(),
@@ -1314,6 +1326,7 @@ async fn a_checkout_with_several_short_lines_names_each_with_what_is_left_and_re
         );
         let loc = pickup(&store, &w).await;
         let checkout = |lines| OrderInput {
+            delivery_day: None,
             buyer: w.daycare,
             location: Some(loc),
             po_number: String::new(),
@@ -1453,6 +1466,7 @@ async fn a_stopped_standing_order_takes_back_only_what_it_placed_before_the_cut_
         let (order, bistro_order) = (run_of(id), run_of(bistro));
         // The buyer adds carrots and jam by hand to the same order.
         let typed = OrderInput {
+            delivery_day: None,
             buyer: w.daycare,
             location: Some(pickup(&store, &w).await),
             po_number: String::new(),
@@ -1647,6 +1661,7 @@ async fn product_data_round_trips_and_pounds_show_in_the_buyers_unit() {
                 &bistro,
                 w.cycle,
                 &OrderInput {
+                    delivery_day: None,
                     buyer: w.bistro,
                     location: Some(loc),
                     po_number: String::new(),
@@ -1734,6 +1749,7 @@ async fn a_visibility_rule_hides_a_product_and_a_cycle_from_buyers_without_the_t
         assert_eq!(seen, vec![w.carrots], "the bistro does not see the jam");
         let loc = pickup(&store, &w).await;
         let order = |buyer, p| OrderInput {
+            delivery_day: None,
             buyer,
             location: Some(loc),
             po_number: String::new(),
@@ -1824,6 +1840,287 @@ async fn a_visibility_rule_hides_a_product_and_a_cycle_from_buyers_without_the_t
                 .await,
             Err(StoreError::NotFound)
         ));
+    })
+    .await;
+}
+
+/// A date.
+fn day(s: &str) -> jiff::civil::Date {
+    s.parse().unwrap()
+}
+
+/// Expects field errors with these codes.
+fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>, fields: &[(&str, &str)]) {
+    match r {
+        Err(StoreError::Invalid(errors)) => assert_eq!(
+            errors
+                .iter()
+                .map(|e| (e.field.as_str(), e.code))
+                .collect::<Vec<_>>(),
+            fields
+        ),
+        other => panic!("expected {fields:?}, got {other:?}"),
+    }
+}
+
+/// The world's cycle as its hub changes it: the same terms, its one pickup point kept.
+async fn change_of(store: &Store, w: &World) -> halles_store::hub::cycles::CycleChange {
+    let c = store
+        .cycle(&hs(store, w.hub, w.hub).await, w.cycle)
+        .await
+        .unwrap();
+    halles_store::hub::cycles::CycleChange {
+        name: c.name,
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+        delivery_days: c.delivery_days,
+        delivery_note: c.delivery_note,
+        order_fee: c.order_fee,
+        locations: c
+            .locations
+            .into_iter()
+            .map(|l| (Some(l.id), l.input))
+            .collect(),
+    }
+}
+
+/// The world's cycle open on Tuesday with carrots and jam on offer.
+async fn open_world(store: &Store, clock: &ManualClock) -> World {
+    let w = world(store).await;
+    store
+        .save_availability(
+            &hs(store, w.farm_a, w.hub).await,
+            w.cycle,
+            w.farm_a,
+            &[
+                (w.carrots, Some((Qty::units(50), Cents(300)))),
+                (w.jam, Some((Qty::units(10), Cents(600)))),
+            ],
+        )
+        .await
+        .unwrap();
+    clock.set(at("2026-12-01T12:00:00Z"));
+    store.advance_cycles().await.unwrap();
+    w
+}
+
+/// An order of carrots at the world's pickup point.
+fn carrots(w: &World, buyer: OrgId, loc: halles_core::LocationId, kg: i64) -> OrderInput {
+    OrderInput {
+        buyer,
+        location: Some(loc),
+        delivery_day: None,
+        po_number: String::new(),
+        note: String::new(),
+        lines: vec![(w.carrots, Qty::units(kg))],
+    }
+}
+
+#[tokio::test]
+async fn a_hub_edits_a_cycle_extends_its_cut_off_and_buyers_order_after_the_old_one() {
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        let loc = pickup(&store, &w).await;
+        place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 10))
+            .await
+            .unwrap();
+        let before = change_of(&store, &w).await;
+        // One rule, each field named: blank name, cut-off before the opening, no delivery day.
+        let mut bad = before.clone();
+        bad.name = " ".into();
+        bad.closes_at = at("2026-11-29T12:00:00Z");
+        bad.delivery_days = vec![];
+        invalid(
+            store.update_cycle(&h, w.cycle, &bad).await,
+            &[
+                ("name", "required"),
+                ("closes_at", "closes_before_opening"),
+                ("delivery_days", "delivery_days_required"),
+            ],
+        );
+        // What the daycare's order relies on stays: its pickup point and its delivery day.
+        let mut gone = before.clone();
+        gone.locations.clear();
+        gone.delivery_days = vec![day("2026-12-05")];
+        invalid(
+            store.update_cycle(&h, w.cycle, &gone).await,
+            &[
+                ("locations", "location_in_use"),
+                ("delivery_days", "delivery_day_in_use"),
+            ],
+        );
+        // Renamed, cut-off two days later, a second delivery day, the point renamed with a
+        // lower minimum, and a new zone.
+        let mut ch = before.clone();
+        ch.name = "Semaine 1 (prolongée)".into();
+        ch.closes_at = at("2026-12-05T22:00:00Z");
+        ch.delivery_days = vec![day("2026-12-06"), day("2026-12-04")];
+        ch.locations[0].1.name = "Entrepôt du Pôle".into();
+        ch.locations[0].1.min_order = Cents(500);
+        ch.locations.push((
+            None,
+            LocationInput {
+                kind: "delivery".into(),
+                name: "Zone Est".into(),
+                fee: Cents(1500),
+                min_order: Cents(5000),
+            },
+        ));
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        let c = store.cycle(&h, w.cycle).await.unwrap();
+        assert_eq!(c.name, "Semaine 1 (prolongée)");
+        assert_eq!(c.closes_at, at("2026-12-05T22:00:00Z"));
+        assert_eq!(c.delivery_days, vec![day("2026-12-04"), day("2026-12-06")]);
+        assert_eq!(c.locations.len(), 2);
+        assert_eq!(
+            c.locations[0].id, loc,
+            "the point keeps its id and its orders"
+        );
+        assert_eq!(c.locations[0].input.name, "Entrepôt du Pôle");
+        assert_eq!(c.locations[0].input.min_order, Cents(500));
+        assert_eq!(c.locations[1].input.fee, Cents(1500));
+        let changed = store.undelivered_events(100).await.unwrap();
+        assert!(changed.iter().any(|e| matches!(
+            e.event,
+            halles_store::platform::events::Event::CycleChanged { cycle, .. } if cycle == w.cycle
+        )));
+        // Friday, after the old cut-off: the worker leaves the cycle open, and the bistro orders.
+        clock.set(at("2026-12-04T12:00:00Z"));
+        assert!(store.advance_cycles().await.unwrap().is_empty());
+        let mut late = carrots(&w, w.bistro, loc, 2);
+        late.delivery_day = Some(day("2026-12-06"));
+        let o = place(&store, w.hub, w.cycle, &late).await.unwrap();
+        let o = store.order(&h, o.order).await.unwrap();
+        assert_eq!(o.delivery_day, Some(day("2026-12-06")));
+        // A zone no order uses goes; a location of another cycle is not this one's.
+        ch.locations.pop();
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        assert_eq!(store.cycle(&h, w.cycle).await.unwrap().locations.len(), 1);
+        ch.locations[0].0 = Some(halles_core::LocationId(loc.0 + 1000));
+        invalid(
+            store.update_cycle(&h, w.cycle, &ch).await,
+            &[("locations[0]", "unknown_location")],
+        );
+        // The new cut-off closes it; completed, it no longer changes.
+        clock.set(at("2026-12-05T22:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        store
+            .set_cycle_status(&h, w.cycle, CycleStatus::Completed)
+            .await
+            .unwrap();
+        refused(
+            store
+                .update_cycle(&h, w.cycle, &change_of(&store, &w).await)
+                .await,
+            Refusal::CycleCompleted,
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reopening_a_cycle_after_its_cut_off_needs_a_new_cut_off_in_the_future() {
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        let loc = pickup(&store, &w).await;
+        clock.set(at("2026-12-03T23:00:00Z"));
+        store.advance_cycles().await.unwrap();
+        let status = |store: Store| async move { store.cycle(&h, w.cycle).await.unwrap().status };
+        assert_eq!(status(store.clone()).await, CycleStatus::Closed);
+        // Without a new cut-off, or with one already passed, it stays closed.
+        invalid(
+            store.set_cycle_status(&h, w.cycle, CycleStatus::Open).await,
+            &[("closes_at", "cut_off_passed")],
+        );
+        invalid(
+            store
+                .open_cycle(&h, w.cycle, Some(at("2026-12-03T22:30:00Z")))
+                .await,
+            &[("closes_at", "cut_off_passed")],
+        );
+        // A cut-off after the delivery day is refused on the delivery days.
+        invalid(
+            store
+                .open_cycle(&h, w.cycle, Some(at("2026-12-05T22:00:00Z")))
+                .await,
+            &[("delivery_days", "delivery_day_before_cut_off")],
+        );
+        assert_eq!(status(store.clone()).await, CycleStatus::Closed);
+        store
+            .open_cycle(&h, w.cycle, Some(at("2026-12-04T03:00:00Z")))
+            .await
+            .unwrap();
+        let c = store.cycle(&h, w.cycle).await.unwrap();
+        assert_eq!(
+            (c.status, c.closes_at),
+            (CycleStatus::Open, at("2026-12-04T03:00:00Z"))
+        );
+        // The worker leaves it open, and it takes orders until the new cut-off.
+        clock.set(at("2026-12-04T01:00:00Z"));
+        assert!(store.advance_cycles().await.unwrap().is_empty());
+        place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 10))
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_order_is_kept_per_delivery_day_each_with_its_fee_and_minimum() {
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        let mut ch = change_of(&store, &w).await;
+        ch.delivery_days = vec![day("2026-12-04"), day("2026-12-05")];
+        ch.locations[0].1.fee = Cents(1500);
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        let loc = pickup(&store, &w).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        // With two days, the buyer says which; a day the cycle does not deliver is refused.
+        let mut order = carrots(&w, w.daycare, loc, 10);
+        invalid(
+            place(&store, w.hub, w.cycle, &order).await,
+            &[("delivery_day", "delivery_day_required")],
+        );
+        order.delivery_day = Some(day("2026-12-07"));
+        invalid(
+            place(&store, w.hub, w.cycle, &order).await,
+            &[("delivery_day", "unknown_delivery_day")],
+        );
+        // Two checkouts for Friday: one order, one fee.
+        order.delivery_day = Some(day("2026-12-04"));
+        let friday = place(&store, w.hub, w.cycle, &order).await.unwrap();
+        let again = place(&store, w.hub, w.cycle, &order).await.unwrap();
+        assert_eq!((again.order, again.added), (friday.order, true));
+        // Saturday: a separate order with its own fee, and its own minimum ($10 at this point).
+        order.delivery_day = Some(day("2026-12-05"));
+        order.lines = vec![(w.carrots, Qty::units(2))];
+        refused(
+            place(&store, w.hub, w.cycle, &order).await,
+            Refusal::BelowMinimum,
+        );
+        order.lines = vec![(w.carrots, Qty::units(4))];
+        let saturday = place(&store, w.hub, w.cycle, &order).await.unwrap();
+        assert!(!saturday.added);
+        assert_ne!(saturday.order, friday.order);
+        let f = store.order(&daycare, friday.order).await.unwrap();
+        let s = store.order(&daycare, saturday.order).await.unwrap();
+        assert_eq!(
+            (f.delivery_day, f.fees),
+            (Some(day("2026-12-04")), Cents(1700))
+        );
+        assert_eq!(f.lines[0].quantity, Qty::units(20));
+        assert_eq!(
+            (s.delivery_day, s.fees),
+            (Some(day("2026-12-05")), Cents(1700))
+        );
+        let all = store
+            .cycle_orders(&h, w.cycle, &OrderFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2);
     })
     .await;
 }

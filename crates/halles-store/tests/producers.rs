@@ -68,6 +68,7 @@ async fn week(store: &Store, producers: usize, buyers: usize) -> Week {
                 name: "Semaine 1".into(),
                 opens_at: at("2026-11-30T13:00:00Z"),
                 closes_at: at("2026-12-03T22:00:00Z"),
+                delivery_days: vec!["2026-12-04".parse().unwrap()],
                 delivery_note: String::new(),
                 order_fee: Cents(0),
                 producers: ps.iter().map(|(p, _)| *p).collect(),
@@ -137,6 +138,7 @@ async fn an_offer_on_demand_never_runs_short_while_a_limited_one_sells_exactly_w
                 let two = OrderInput {
                     buyer,
                     location: Some(location),
+                    delivery_day: None,
                     po_number: String::new(),
                     note: String::new(),
                     lines,
@@ -236,6 +238,7 @@ async fn an_offer_on_demand_never_runs_short_while_a_limited_one_sells_exactly_w
         let six = OrderInput {
             buyer,
             location: Some(w.location),
+            delivery_day: None,
             po_number: String::new(),
             note: String::new(),
             lines: vec![(carrots, Qty::units(6))],

@@ -44,6 +44,12 @@ impl AsValue<halles_core::quantity::Qty> for halles_core::quantity::Qty {
     }
 }
 
+impl AsValue<jiff::civil::Date> for jiff::civil::Date {
+    fn value(&self) -> jiff::civil::Date {
+        *self
+    }
+}
+
 impl<T, V: AsValue<T> + ?Sized> AsValue<T> for &V {
     fn value(&self) -> T {
         (**self).value()
@@ -152,6 +158,11 @@ impl Ctx {
     /// A date and time in the viewer's language.
     pub fn dt(&self, t: &Timestamp) -> String {
         self.i18n.datetime(t)
+    }
+
+    /// A delivery day in the viewer's language.
+    pub fn day<D: AsValue<jiff::civil::Date>>(&self, d: D) -> String {
+        self.i18n.day(&d.value())
     }
 
     /// The flash message, translated; a key written `key#42` gives the message the number

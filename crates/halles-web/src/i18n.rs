@@ -178,6 +178,16 @@ impl I18n {
         }
     }
 
+    /// A delivery day with its weekday: `jeudi 4 décembre 2026` or `Thursday, December 4, 2026`.
+    pub fn day(&self, d: &jiff::civil::Date) -> String {
+        let weekday = self.t(&format!("weekday-{}", d.weekday().to_monday_one_offset()));
+        let month = self.t(&format!("month-{}", d.month()));
+        match self.lang {
+            Lang::Fr => format!("{weekday} {} {month} {}", d.day(), d.year()),
+            Lang::En => format!("{weekday}, {month} {}, {}", d.day(), d.year()),
+        }
+    }
+
     /// A date in Montréal: `28 novembre 2026` or `November 28, 2026`.
     pub fn date(&self, t: &Timestamp) -> String {
         let z = t.to_zoned(TimeZone::get(TIME_ZONE).unwrap_or(TimeZone::UTC));

@@ -103,6 +103,7 @@ pub async fn for_event(
         | Event::OrderChanged { .. }
         | Event::OrderCancelled { .. }
         | Event::CycleClosed { .. }
+        | Event::CycleChanged { .. }
         | Event::ClaimDecided { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),

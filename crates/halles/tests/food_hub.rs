@@ -773,6 +773,10 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     404,
                 ),
                 Row::post("/o/{org}/visibilite/cycles/{foreign}", Allowed::STAFF, 404),
+                Row::get("/o/{org}/cycles/{foreign}/modifier", Allowed::STAFF, 404),
+                Row::post("/o/{org}/cycles/{foreign}/modifier", Allowed::STAFF, 404),
+                Row::get("/o/{org}/cycles/{foreign}/ouvrir", Allowed::STAFF, 404),
+                Row::post("/o/{org}/cycles/{foreign}/ouvrir", Allowed::STAFF, 404),
                 Row::get("/o/{org}/rappel-disponibilites", Allowed::STAFF, 200),
                 Row::post("/o/{org}/rappel-disponibilites", Allowed::STAFF, 422),
             ],
@@ -864,6 +868,7 @@ async fn an_order_a_crashed_server_placed_is_answered_not_placed_again_when_its_
         let input = halles_store::hub::orders::OrderInput {
             buyer,
             location: Some(halles_core::LocationId(w.location)),
+            delivery_day: None,
             lines: vec![(
                 halles_core::ProductId(product),
                 halles_core::quantity::Qty::units(2),
@@ -1052,6 +1057,339 @@ async fn what_the_cycle_does_not_offer_is_refused_and_sold_out_products_come_las
         let p: Value = res.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "name", "{p}");
         assert_eq!(p["errors"][0]["code"], "required", "{p}");
+        app.stop().await;
+    }
+}
+
+/// The week's cycle as the API answers it, and its path.
+async fn hub_cycle(app: &TestApp, w: &HubWeek) -> (String, Value) {
+    let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
+    let cycle = w.api(app, Who::Hub).get(&path).await;
+    assert_eq!(cycle.status, 200);
+    (path, cycle.body)
+}
+
+/// The day `days` after today in Montréal, as the API writes it.
+fn day_in(app: &TestApp, days: i64) -> String {
+    let today = halles_core::ordering::local_day(app.store.now());
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .to_string()
+}
+
+/// An order of `kg` carrots at the week's pickup point, delivered on `day`.
+fn carrots_on(w: &HubWeek, kg: &str, day: Option<&str>) -> Value {
+    let mut body = w.order_body(&[(w.carrots, kg)]);
+    if let Some(day) = day {
+        body["delivery_day"] = day.into();
+    }
+    body
+}
+
+#[tokio::test]
+async fn the_hub_edits_a_cycle_through_the_api_and_buyers_order_after_the_old_cut_off() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let (path, mut cycle) = hub_cycle(&app, &w).await;
+        assert_eq!(
+            cycle["delivery_days"],
+            json!([day_in(&app, 4)]),
+            "the day after the cut-off"
+        );
+        // One rule, each field named.
+        let mut bad = cycle.clone();
+        bad["name"] = " ".into();
+        bad["closes_at"] = cycle["opens_at"].clone();
+        bad["delivery_days"] = json!(["2026-13-01"]);
+        let res = hub.put_json(&path, &bad).await;
+        assert_eq!(
+            (res.status, res.fields()),
+            (
+                422,
+                vec![
+                    "name".to_owned(),
+                    "delivery_days[0]".to_owned(),
+                    "closes_at".to_owned()
+                ]
+            )
+        );
+        bad["delivery_days"] = json!([]);
+        let res = hub.put_json(&path, &bad).await;
+        assert_eq!(
+            (res.status, res.fields()),
+            (422, vec!["name".to_owned(), "closes_at".to_owned()])
+        );
+        // Two days later, two delivery days, the point renamed, a new zone.
+        let old_cut_off: jiff::Timestamp = cycle["closes_at"].as_str().unwrap().parse().unwrap();
+        cycle["closes_at"] = (old_cut_off + SignedDuration::from_hours(48))
+            .to_string()
+            .into();
+        cycle["delivery_days"] = json!([day_in(&app, 5), day_in(&app, 6)]);
+        cycle["locations"][0]["name"] = "Entrepôt du Pôle".into();
+        let zone = json!({"kind": "delivery", "name": "Zone Est", "fee_cents": 1500});
+        cycle["locations"].as_array_mut().unwrap().push(zone);
+        let res = hub.put_json(&path, &cycle).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(res.body["locations"][0]["id"], w.location);
+        assert_eq!(res.body["locations"][0]["name"], "Entrepôt du Pôle");
+        assert_eq!(res.body["locations"][1]["fee_cents"], 1500);
+        assert_eq!(
+            res.body["delivery_days"],
+            json!([day_in(&app, 5), day_in(&app, 6)])
+        );
+        // After the old cut-off the cycle stays open and takes orders.
+        app.clock.advance(SignedDuration::from_hours(80));
+        halles::worker::on_time(&app.store, &app.url).await;
+        assert_eq!(hub.get(&path).await.body["status"], "open");
+        let body = carrots_on(&w, "8", None);
+        let res = w.order(&app, Who::Bistro, None, &body).await;
+        assert_eq!(
+            res.field_error(),
+            (422, "delivery_day", "delivery_day_required")
+        );
+        let day = day_in(&app, 2);
+        let res = w
+            .order(&app, Who::Bistro, None, &carrots_on(&w, "8", Some(&day)))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        assert_eq!(res.body["delivery_day"], day);
+        // The point an order uses stays.
+        let without = json!({"name": cycle["name"], "opens_at": cycle["opens_at"],
+                         "closes_at": cycle["closes_at"], "locations": [], "delivery_days": []});
+        let res = hub.put_json(&path, &without).await;
+        assert_eq!(res.field_error(), (422, "locations", "location_in_use"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn two_checkouts_for_one_delivery_day_make_one_order_and_another_day_a_second() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let (path, mut cycle) = hub_cycle(&app, &w).await;
+        let (thursday, friday) = (day_in(&app, 4), day_in(&app, 5));
+        cycle["delivery_days"] = json!([thursday, friday]);
+        assert_eq!(hub.put_json(&path, &cycle).await.status, 200);
+        let unknown = carrots_on(&w, "5", Some(&day_in(&app, 9)));
+        let res = w.order(&app, Who::Cpe, None, &unknown).await;
+        assert_eq!(
+            res.field_error(),
+            (422, "delivery_day", "unknown_delivery_day")
+        );
+        let first = w
+            .order(&app, Who::Cpe, None, &carrots_on(&w, "5", Some(&thursday)))
+            .await;
+        let again = w
+            .order(&app, Who::Cpe, None, &carrots_on(&w, "3", Some(&thursday)))
+            .await;
+        let other = w
+            .order(&app, Who::Cpe, None, &carrots_on(&w, "4", Some(&friday)))
+            .await;
+        assert_eq!((first.status, again.status, other.status), (201, 200, 201));
+        assert_eq!(
+            again.id(),
+            first.id(),
+            "the same day and point: the open order"
+        );
+        assert_ne!(other.id(), first.id(), "another day: its own order");
+        assert_eq!(again.body["fees_cents"], 300, "one fee for Thursday");
+        assert_eq!(again.body["lines"][0]["quantity"], "8");
+        assert_eq!(
+            (
+                other.body["fees_cents"].clone(),
+                other.body["delivery_day"].clone()
+            ),
+            (json!(300), json!(friday))
+        );
+        // The hub's list and the cycle page show each order's day.
+        let orders = hub.get(&format!("{path}/orders")).await;
+        let days: Vec<&Value> = orders.list().iter().map(|o| &o["delivery_day"]).collect();
+        assert_eq!(days.len(), 2);
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let page = coord
+            .page(&format!("/o/{}/cycles/{}", w.hub.id, w.cycle))
+            .await;
+        let long = |d: &str| {
+            let d: jiff::civil::Date = d.parse().unwrap();
+            halles_web::i18n::I18n::new(halles_core::accounts::Lang::Fr).day(&d)
+        };
+        assert!(
+            page.has(&long(&thursday)) && page.has(&long(&friday)),
+            "{page:?}"
+        );
+        // The buyer picks the day on the shop page; an unknown one comes back with the form.
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
+        assert!(kitchen.page(&shop).await.has("name=\"delivery_day\""));
+        let qty = format!("qty_{}", w.carrots);
+        let location = w.location.to_string();
+        let bad = [
+            (qty.as_str(), "2"),
+            ("location", location.as_str()),
+            ("delivery_day", "2030-01-01"),
+        ];
+        let page = kitchen.send(&shop, &bad).await;
+        assert_eq!(
+            (page.status, page.field_errors()),
+            (422, vec!["delivery_day".to_owned()])
+        );
+        let good = [
+            (qty.as_str(), "2"),
+            ("location", location.as_str()),
+            ("delivery_day", friday.as_str()),
+        ];
+        let page = kitchen.send(&shop, &good).await;
+        assert_eq!(page.status, 303, "{page:?}");
+        assert!(
+            page.location.ends_with(&format!("/{}", other.id())),
+            "into Friday's order"
+        );
+        assert!(kitchen.page(&page.location).await.has(&long(&friday)));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn reopening_a_cycle_after_its_cut_off_asks_for_a_new_one_on_the_page_and_the_api() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let (path, _) = hub_cycle(&app, &w).await;
+        app.clock.advance(SignedDuration::from_hours(72));
+        halles::worker::on_time(&app.store, &app.url).await;
+        assert_eq!(hub.get(&path).await.body["status"], "closed");
+        let open = format!("{path}/open");
+        let res = hub.post_json(&open, &json!({})).await;
+        assert_eq!(res.field_error(), (422, "closes_at", "cut_off_passed"));
+        let past = (app.store.now() - SignedDuration::from_hours(1)).to_string();
+        let res = hub.post_json(&open, &json!({"closes_at": past})).await;
+        assert_eq!(res.field_error(), (422, "closes_at", "cut_off_passed"));
+        assert_eq!(hub.get(&path).await.body["status"], "closed");
+        // On the page, "Ouvrir" leads to the form asking for the new cut-off.
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let cycle_page = format!("/o/{}/cycles/{}", w.hub.id, w.cycle);
+        let reopen = format!("{cycle_page}/ouvrir");
+        assert!(
+            coord
+                .page(&cycle_page)
+                .await
+                .has(&format!("href=\"{reopen}\""))
+        );
+        let page = coord
+            .send(&format!("{cycle_page}/statut"), &[("status", "open")])
+            .await;
+        assert_eq!(
+            (page.status, page.location.as_str()),
+            (303, reopen.as_str())
+        );
+        let page = coord
+            .send(&reopen, &[("closes_at", "2020-01-01T10:00")])
+            .await;
+        assert_eq!(
+            (page.status, page.field_errors()),
+            (422, vec!["closes_at".to_owned()])
+        );
+        assert_eq!(
+            page.value_of("closes_at"),
+            "2020-01-01T10:00",
+            "what was typed stays"
+        );
+        assert!(page.has("nouvelle heure limite"), "{page:?}");
+        let tomorrow = cycles_local(app.store.now() + SignedDuration::from_hours(20));
+        let page = coord
+            .send(&reopen, &[("closes_at", tomorrow.as_str())])
+            .await;
+        assert_eq!(page.status, 303, "{page:?}");
+        let cycle = hub.get(&path).await.body;
+        assert_eq!(cycle["status"], "open");
+        // It stays open past the worker's tick and takes the CPE's order.
+        app.clock.advance(SignedDuration::from_hours(1));
+        halles::worker::on_time(&app.store, &app.url).await;
+        let res = w
+            .order(&app, Who::Cpe, None, &carrots_on(&w, "5", None))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        // Closed again, the API opens it with a new cut-off in its body.
+        assert_eq!(
+            hub.post_json(&format!("{path}/close"), &json!({}))
+                .await
+                .status,
+            200
+        );
+        let later = (app.store.now() + SignedDuration::from_hours(15)).to_string();
+        let res = hub.post_json(&open, &json!({"closes_at": later})).await;
+        assert_eq!(
+            (res.status, res.body["status"].as_str()),
+            (200, Some("open"))
+        );
+        app.stop().await;
+    }
+}
+
+/// A `datetime-local` value in Montréal.
+fn cycles_local(t: jiff::Timestamp) -> String {
+    halles_web::pages::hub::cycles::local_input(&t)
+}
+
+#[tokio::test]
+async fn the_cycle_page_edits_a_cycle_with_each_error_beside_its_field() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let edit = format!("/o/{}/cycles/{}/modifier", w.hub.id, w.cycle);
+        assert!(
+            coord
+                .page(&format!("/o/{}/cycles/{}", w.hub.id, w.cycle))
+                .await
+                .has(&format!("href=\"{edit}\""))
+        );
+        let form = coord.page(&edit).await;
+        assert_eq!(form.status, 200);
+        assert_eq!(form.value_of("name"), "Semaine 49");
+        let opens = form.value_of("opens_at");
+        let closes = form.value_of("closes_at");
+        let location = w.location.to_string();
+        let friday = day_in(&app, 5);
+        let fields = |name: &'static str, closes: &str, day: &str| {
+            vec![
+                ("name".to_owned(), name.to_owned()),
+                ("opens_at".to_owned(), opens.clone()),
+                ("closes_at".to_owned(), closes.to_owned()),
+                ("delivery_day".to_owned(), day.to_owned()),
+                ("loc_id".to_owned(), location.clone()),
+                ("loc_kind".to_owned(), "pickup".to_owned()),
+                ("loc_name".to_owned(), "Entrepôt".to_owned()),
+                ("loc_fee".to_owned(), String::new()),
+                ("loc_min".to_owned(), "10".to_owned()),
+            ]
+        };
+        let send = |f: Vec<(String, String)>| {
+            let coord = &coord;
+            let edit = &edit;
+            async move {
+                let f: Vec<(&str, &str)> =
+                    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                coord.send(edit, &f).await
+            }
+        };
+        let page = send(fields("", &opens, "")).await;
+        assert_eq!(page.status, 422);
+        assert_eq!(
+            page.field_errors(),
+            vec!["name", "closes_at", "delivery_days"]
+        );
+        assert!(
+            page.has("Donnez au moins un jour de livraison."),
+            "{page:?}"
+        );
+        let page = send(fields("Semaine 49 bis", &closes, &friday)).await;
+        assert_eq!(page.status, 303, "{page:?}");
+        let (_, cycle) = hub_cycle(&app, &w).await;
+        assert_eq!(cycle["name"], "Semaine 49 bis");
+        assert_eq!(cycle["delivery_days"], json!([friday]));
         app.stop().await;
     }
 }

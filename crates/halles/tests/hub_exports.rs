@@ -293,10 +293,18 @@ async fn a_hub_runs_a_whole_cycle_through_the_api_and_sees_and_exports_it_on_its
             .await
             .unwrap();
         let (header, rows) = read_back(&lines);
-        assert_eq!(header[4], "Produit");
+        assert_eq!(
+            (header[4].as_str(), header[5].as_str()),
+            ("Jour de livraison", "Produit")
+        );
         assert!(
             rows.iter()
-                .any(|r| r[4] == "Carottes" && r[6] == "12.5" && r[7] == "kg")
+                .all(|r| r[4].parse::<jiff::civil::Date>().is_ok()),
+            "each line's delivery day"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r[5] == "Carottes" && r[7] == "12.5" && r[8] == "kg")
         );
         let res = b
             .get(&format!("{page_path}/exporter/nope?format=csv"))
@@ -348,9 +356,12 @@ async fn a_hub_runs_a_whole_cycle_through_the_api_and_sees_and_exports_it_on_its
                 .unwrap();
             assert_eq!(res.status(), 200);
             let (header, rows) = read_back(&res.bytes().await.unwrap());
-            assert_eq!(header[4], "Product");
+            assert_eq!(
+                (header[4].as_str(), header[5].as_str()),
+                ("Delivery day", "Product")
+            );
             assert_eq!(rows.len(), 4);
-            assert!(rows.iter().any(|r| r[4] == "Carrots"));
+            assert!(rows.iter().any(|r| r[5] == "Carrots"));
         }
         let res = http
             .get(api(&format!(

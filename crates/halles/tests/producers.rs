@@ -274,6 +274,9 @@ fn week(now: jiff::Timestamp, closes: jiff::Timestamp, producers: &[OrgId]) -> C
         name: "Semaine 49".into(),
         opens_at: now + SignedDuration::from_hours(1),
         closes_at: closes,
+        delivery_days: vec![halles_core::ordering::local_day(
+            closes + SignedDuration::from_hours(24),
+        )],
         delivery_note: String::new(),
         order_fee: halles_core::money::Cents(0),
         producers: producers.to_vec(),

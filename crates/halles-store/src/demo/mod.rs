@@ -972,6 +972,14 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
     for week in (0..4).rev() {
         let opens = today - day * (7 * week + 1);
         let closes = opens + day * 3;
+        // Deliveries the day after the cut-off; this week's cycle also delivers the day after.
+        let next = |d: jiff::civil::Date| d.tomorrow().unwrap_or(d);
+        let first_day = next(halles_core::ordering::local_day(closes));
+        let delivery_days = if week == 0 {
+            vec![first_day, next(first_day)]
+        } else {
+            vec![first_day]
+        };
         clock.set(opens - day);
         let cycle = past
             .create_cycle(
@@ -982,6 +990,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                     closes_at: closes,
                     delivery_note: "Livraison jeudi; cueillette au Pôle jeudi de 14 h à 18 h"
                         .into(),
+                    delivery_days: delivery_days.clone(),
                     order_fee: Cents(0),
                     producers: producer_ids.clone(),
                     locations: vec![
@@ -1031,6 +1040,11 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
             let input = OrderInput {
                 buyer: *buyer,
                 location: Some(if i % 2 == 0 { delivery } else { pickup }),
+                // One buyer in three takes this week's second day.
+                delivery_day: delivery_days
+                    .get(i % 3 / 2)
+                    .or(delivery_days.first())
+                    .copied(),
                 po_number: format!("BC-{}-{}", 4 - week, i + 1),
                 note: String::new(),
                 lines,

@@ -11,7 +11,9 @@ use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::refusals::Refusal;
+use halles_core::validation::FieldError;
 use halles_core::{CycleId, LocationId, OrgId, PriceRuleId, ProductId};
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -29,6 +31,17 @@ pub struct LocationInput {
     pub fee: Cents,
     /// Smallest order subtotal accepted.
     pub min_order: Cents,
+}
+
+impl LocationInput {
+    /// The kind as stored: `delivery`, or else `pickup`.
+    fn stored_kind(&self) -> &'static str {
+        if self.kind == "delivery" {
+            "delivery"
+        } else {
+            "pickup"
+        }
+    }
 }
 
 /// A location of a cycle.
@@ -50,7 +63,10 @@ pub struct CycleInput {
     pub opens_at: Timestamp,
     /// The cut-off.
     pub closes_at: Timestamp,
-    /// Delivery or pickup days, as told to buyers.
+    /// The days goods are delivered or picked up (at least one).
+    #[serde(default)]
+    pub delivery_days: Vec<Date>,
+    /// Delivery or pickup details, as told to buyers.
     pub delivery_note: String,
     /// A fee added to every order.
     pub order_fee: Cents,
@@ -75,7 +91,9 @@ pub struct Cycle {
     pub opens_at: Timestamp,
     /// Cut-off.
     pub closes_at: Timestamp,
-    /// Delivery days.
+    /// The days goods are delivered or picked up, in order.
+    pub delivery_days: Vec<Date>,
+    /// Delivery or pickup details.
     pub delivery_note: String,
     /// Per-order fee.
     pub order_fee: Cents,
@@ -121,6 +139,7 @@ struct CycleRow {
     closes_at: i64,
     delivery_note: String,
     order_fee_cents: i64,
+    delivery_days: String,
 }
 
 /// A `cycle_locations` row.
@@ -143,8 +162,118 @@ struct PriceRuleRow {
     margin_bp: i64,
 }
 
-const CYCLE_COLUMNS: &str =
-    "id, organization_id, name, status, opens_at, closes_at, delivery_note, order_fee_cents";
+const CYCLE_COLUMNS: &str = "id, organization_id, name, status, opens_at, closes_at, delivery_note, \
+     order_fee_cents, delivery_days";
+
+/// What the hub changes on a cycle after creating it; its producers stay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CycleChange {
+    /// Its name.
+    pub name: String,
+    /// When buyers may start ordering.
+    pub opens_at: Timestamp,
+    /// The cut-off (it may move later, or earlier).
+    pub closes_at: Timestamp,
+    /// The delivery days; a day orders are delivered on cannot go (`delivery_day_in_use`).
+    pub delivery_days: Vec<Date>,
+    /// Delivery or pickup details.
+    pub delivery_note: String,
+    /// A fee added to every order.
+    pub order_fee: Cents,
+    /// Every pickup point and zone the cycle keeps: with the id of one it has (renamed, new
+    /// fee or minimum), or without for a new one. One left out is removed, unless an order
+    /// uses it (`location_in_use`).
+    pub locations: Vec<(Option<LocationId>, LocationInput)>,
+}
+
+impl CycleChange {
+    /// A new cycle of these terms with these producers (a location's id is ignored).
+    pub fn into_input(self, producers: Vec<OrgId>) -> CycleInput {
+        CycleInput {
+            name: self.name,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            delivery_days: self.delivery_days,
+            delivery_note: self.delivery_note,
+            order_fee: self.order_fee,
+            producers,
+            locations: self.locations.into_iter().map(|(_, l)| l).collect(),
+        }
+    }
+}
+
+/// Adds a pickup point or zone to a cycle.
+async fn insert_location(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    cycle: CycleId,
+    l: &LocationInput,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO cycle_locations (organization_id, cycle_id, kind, name, fee_cents, min_order_cents) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(hub.0)
+    .bind(cycle.0)
+    .bind(l.stored_kind())
+    .bind(l.name.trim())
+    .bind(l.fee.0)
+    .bind(l.min_order.0)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Delivery days as stored: ISO dates, comma-separated, in order.
+fn days_text(days: &[Date]) -> String {
+    halles_core::ordering::delivery_days(days.to_vec())
+        .iter()
+        .map(Date::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads stored delivery days.
+fn parse_days(s: &str) -> StoreResult<Vec<Date>> {
+    s.split(',')
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse().map_err(|_| StoreError::Corrupt("delivery_days")))
+        .collect()
+}
+
+/// The one rule of a cycle's terms (name, times, delivery days, fees and location names),
+/// each failure on the field it names.
+fn check_terms(
+    name: &str,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    delivery_days: &[Date],
+    order_fee: Cents,
+    locations: &[&LocationInput],
+) -> StoreResult<()> {
+    use halles_core::limits::Limit;
+    let mut v = halles_core::validation::Validator::new();
+    halles_core::ordering::check_cycle(&mut v, name, opens_at, closes_at, delivery_days);
+    v.amount(
+        "order_fee",
+        order_fee.within(Limit::Movement),
+        "price_invalid",
+    );
+    for (i, l) in locations.iter().enumerate() {
+        v.required(&format!("locations[{i}].name"), &l.name);
+        v.amount(
+            &format!("locations[{i}].fee"),
+            l.fee.within(Limit::Movement),
+            "price_invalid",
+        );
+        v.amount(
+            &format!("locations[{i}].min_order"),
+            l.min_order.within(Limit::Movement),
+            "price_invalid",
+        );
+    }
+    v.finish().map_err(StoreError::Invalid)
+}
 
 impl Store {
     fn cycle_from_row(r: &AnyRow) -> StoreResult<Cycle> {
@@ -156,6 +285,7 @@ impl Store {
             status: parsed(&r.status, "cycle status")?,
             opens_at: instant(r.opens_at)?,
             closes_at: instant(r.closes_at)?,
+            delivery_days: parse_days(&r.delivery_days)?,
             delivery_note: r.delivery_note,
             order_fee: Cents(r.order_fee_cents),
             producers: Vec::new(),
@@ -166,19 +296,14 @@ impl Store {
     /// Creates a draft cycle with its producers and locations.
     pub async fn create_cycle(&self, hs: &HubScope, c: &CycleInput) -> StoreResult<CycleId> {
         let scope = hs.own()?.tenant();
-        let mut v = halles_core::validation::Validator::new();
-        halles_core::ordering::check_cycle_name(&mut v, "name", &c.name);
-        if v.finish().is_err() {
-            return Err(StoreError::Refused(Refusal::NameRequired));
-        }
-        if c.closes_at <= c.opens_at {
-            return Err(StoreError::Refused(Refusal::ClosesBeforeOpening));
-        }
-        c.order_fee.within(halles_core::limits::Limit::Movement)?;
-        for l in &c.locations {
-            l.fee.within(halles_core::limits::Limit::Movement)?;
-            l.min_order.within(halles_core::limits::Limit::Movement)?;
-        }
+        check_terms(
+            &c.name,
+            c.opens_at,
+            c.closes_at,
+            &c.delivery_days,
+            c.order_fee,
+            &c.locations.iter().collect::<Vec<_>>(),
+        )?;
         for p in &c.producers {
             if !self.works_with(scope.org, *p).await? {
                 return Err(StoreError::Refused(Refusal::ProducerNotLinked));
@@ -188,7 +313,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO order_cycles (organization_id, name, status, opens_at, closes_at, delivery_note, \
-             order_fee_cents, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7) RETURNING id",
+             order_fee_cents, created_at, updated_at, delivery_days) \
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7, $8) RETURNING id",
         )
         .bind(scope.org.0)
         .bind(c.name.trim())
@@ -197,6 +323,7 @@ impl Store {
         .bind(c.delivery_note.trim())
         .bind(c.order_fee.0)
         .bind(ms(now))
+        .bind(days_text(&c.delivery_days))
         .fetch_one(&mut *tx)
         .await?;
         for p in &c.producers {
@@ -208,18 +335,7 @@ impl Store {
                 .await?;
         }
         for l in &c.locations {
-            sqlx::query(
-                "INSERT INTO cycle_locations (organization_id, cycle_id, kind, name, fee_cents, min_order_cents) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(scope.org.0)
-            .bind(id)
-            .bind(if l.kind == "delivery" { "delivery" } else { "pickup" })
-            .bind(l.name.trim())
-            .bind(l.fee.0)
-            .bind(l.min_order.0)
-            .execute(&mut *tx)
-            .await?;
+            insert_location(&mut tx, scope.org, CycleId(id), l).await?;
         }
         let change = Change::by(scope, Action::Create, "order_cycle", id)
             .after(serde_json::to_value(c).unwrap_or_default());
@@ -302,7 +418,7 @@ impl Store {
     pub async fn cycles_of_producer(&self, scope: &TenantScope) -> StoreResult<Vec<Cycle>> {
         let rows = sqlx::query(
             "SELECT c.id, c.organization_id, c.name, c.status, c.opens_at, c.closes_at, c.delivery_note, \
-             c.order_fee_cents FROM order_cycles c JOIN cycle_producers p ON p.organization_id = c.organization_id \
+             c.order_fee_cents, c.delivery_days FROM order_cycles c JOIN cycle_producers p ON p.organization_id = c.organization_id \
              AND p.cycle_id = c.id WHERE p.producer_id = $1 ORDER BY c.opens_at DESC, c.id DESC",
         )
         .bind(scope.org.0)
@@ -315,7 +431,7 @@ impl Store {
     pub async fn open_cycles_for_buyer(&self, scope: &TenantScope) -> StoreResult<Vec<Cycle>> {
         let rows = sqlx::query(&format!(
             "SELECT c.id, c.organization_id, c.name, c.status, c.opens_at, c.closes_at, c.delivery_note, \
-             c.order_fee_cents FROM order_cycles c JOIN hub_buyers b ON b.organization_id = c.organization_id \
+             c.order_fee_cents, c.delivery_days FROM order_cycles c JOIN hub_buyers b ON b.organization_id = c.organization_id \
              WHERE b.buyer_id = $1 AND c.status = 'open' AND {} ORDER BY c.closes_at",
             crate::hub::visibility::cycle_visible_to_buyer("c.id", "c.organization_id", "$1")
         ))
@@ -325,12 +441,35 @@ impl Store {
         rows.iter().map(Self::cycle_from_row).collect()
     }
 
-    /// Opens, closes or completes a cycle by hand.
+    /// Opens, closes or completes a cycle by hand. Opening one whose cut-off has passed needs a
+    /// new cut-off: see [`Store::open_cycle`].
     pub async fn set_cycle_status(
         &self,
         hs: &HubScope,
         id: CycleId,
         to: CycleStatus,
+    ) -> StoreResult<()> {
+        self.move_cycle(hs, id, to, None).await
+    }
+
+    /// Opens a cycle by hand, with a new cut-off when one is given. A cut-off already passed
+    /// (the cycle's own, or the one given) is refused on `closes_at` (`cut_off_passed`):
+    /// otherwise the cycle would show open, refuse every order and close again on time.
+    pub async fn open_cycle(
+        &self,
+        hs: &HubScope,
+        id: CycleId,
+        closes_at: Option<Timestamp>,
+    ) -> StoreResult<()> {
+        self.move_cycle(hs, id, CycleStatus::Open, closes_at).await
+    }
+
+    async fn move_cycle(
+        &self,
+        hs: &HubScope,
+        id: CycleId,
+        to: CycleStatus,
+        new_cut_off: Option<Timestamp>,
     ) -> StoreResult<()> {
         let scope = hs.own()?.tenant();
         let c = self.cycle_of(scope.org, id).await?;
@@ -338,15 +477,34 @@ impl Store {
             return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
         let now = self.now();
+        let closes_at = new_cut_off.unwrap_or(c.closes_at);
+        if to == CycleStatus::Open {
+            if closes_at <= now {
+                return Err(StoreError::Invalid(vec![FieldError::refused(
+                    "closes_at",
+                    Refusal::CutOffPassed,
+                )]));
+            }
+            check_terms(
+                &c.name,
+                c.opens_at,
+                closes_at,
+                &c.delivery_days,
+                c.order_fee,
+                &[],
+            )?;
+        }
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(
-            "UPDATE order_cycles SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = $5",
+            "UPDATE order_cycles SET status = $1, updated_at = $2, closes_at = $6 \
+             WHERE organization_id = $3 AND id = $4 AND status = $5",
         )
         .bind(to.code())
         .bind(ms(now))
         .bind(scope.org.0)
         .bind(id.0)
         .bind(c.status.code())
+        .bind(ms(closes_at))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -354,12 +512,157 @@ impl Store {
             return Err(StoreError::Refused(Refusal::StatusChangeNotAllowed));
         }
         let change = Change::by(scope, Action::Update, "order_cycle", id)
-            .before(json!({"status": c.status}))
-            .after(json!({"status": to}));
+            .before(json!({"status": c.status, "closes_at": c.closes_at}))
+            .after(json!({"status": to, "closes_at": closes_at}));
         audit::record(&mut tx, change, now).await?;
         if let Some(event) = crate::platform::events::Event::cycle_moved(scope.org, id, to) {
             crate::platform::events::record(&mut tx, event, now).await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a cycle's terms ([`CycleChange`]) until it is completed, by the rule that
+    /// creating one follows; nothing a placed order relies on goes (a pickup point, zone or
+    /// delivery day in use is refused on its field). Placed orders keep the fees they were
+    /// placed with until they change. The cycle's status stays: an open cycle whose cut-off
+    /// moves later takes orders until the new one.
+    pub async fn update_cycle(
+        &self,
+        hs: &HubScope,
+        id: CycleId,
+        ch: &CycleChange,
+    ) -> StoreResult<()> {
+        let scope = hs.own()?.tenant();
+        let before = self.cycle_of(scope.org, id).await?;
+        if before.status == CycleStatus::Completed {
+            return Err(StoreError::Refused(Refusal::CycleCompleted));
+        }
+        check_terms(
+            &ch.name,
+            ch.opens_at,
+            ch.closes_at,
+            &ch.delivery_days,
+            ch.order_fee,
+            &ch.locations.iter().map(|(_, l)| l).collect::<Vec<_>>(),
+        )?;
+        let unknown: Vec<FieldError> = ch
+            .locations
+            .iter()
+            .enumerate()
+            .filter(|(_, (l, _))| l.is_some_and(|l| !before.locations.iter().any(|x| x.id == l)))
+            .map(|(i, _)| FieldError::refused(&format!("locations[{i}]"), Refusal::UnknownLocation))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(StoreError::Invalid(unknown));
+        }
+        let removed: Vec<LocationId> = before
+            .locations
+            .iter()
+            .map(|l| l.id)
+            .filter(|l| !ch.locations.iter().any(|(k, _)| *k == Some(*l)))
+            .collect();
+        let days = halles_core::ordering::delivery_days(ch.delivery_days.clone());
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        if self.backend() == Backend::Postgres {
+            // Orders read the cycle FOR SHARE: none is placed between the checks and the change.
+            sqlx::query(
+                "SELECT id FROM order_cycles WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+            )
+            .bind(scope.org.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        }
+        let in_use: Vec<(Option<i64>, String)> = sqlx::query_as(
+            "SELECT DISTINCT location_id, delivery_day FROM orders \
+             WHERE organization_id = $1 AND cycle_id = $2 AND status = 'placed'",
+        )
+        .bind(scope.org.0)
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut errors = Vec::new();
+        if in_use
+            .iter()
+            .any(|(l, _)| l.is_some_and(|l| removed.contains(&LocationId(l))))
+        {
+            errors.push(FieldError::refused("locations", Refusal::LocationInUse));
+        }
+        if in_use
+            .iter()
+            .any(|(_, d)| !d.is_empty() && !days.iter().any(|x| x.to_string() == *d))
+        {
+            errors.push(FieldError::refused(
+                "delivery_days",
+                Refusal::DeliveryDayInUse,
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let n = sqlx::query(
+            "UPDATE order_cycles SET name = $1, opens_at = $2, closes_at = $3, delivery_days = $4, \
+             delivery_note = $5, order_fee_cents = $6, updated_at = $7 \
+             WHERE organization_id = $8 AND id = $9 AND status <> 'completed'",
+        )
+        .bind(ch.name.trim())
+        .bind(ms(ch.opens_at))
+        .bind(ms(ch.closes_at))
+        .bind(days_text(&days))
+        .bind(ch.delivery_note.trim())
+        .bind(ch.order_fee.0)
+        .bind(ms(now))
+        .bind(scope.org.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Refused(Refusal::CycleCompleted));
+        }
+        for (lid, l) in &ch.locations {
+            match lid {
+                Some(lid) => {
+                    sqlx::query(
+                        "UPDATE cycle_locations SET kind = $1, name = $2, fee_cents = $3, min_order_cents = $4 \
+                         WHERE organization_id = $5 AND cycle_id = $6 AND id = $7",
+                    )
+                    .bind(l.stored_kind())
+                    .bind(l.name.trim())
+                    .bind(l.fee.0)
+                    .bind(l.min_order.0)
+                    .bind(scope.org.0)
+                    .bind(id.0)
+                    .bind(lid.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    insert_location(&mut tx, scope.org, id, l).await?;
+                }
+            }
+        }
+        for l in &removed {
+            sqlx::query(
+                "DELETE FROM cycle_locations WHERE organization_id = $1 AND cycle_id = $2 AND id = $3",
+            )
+            .bind(scope.org.0)
+            .bind(id.0)
+            .bind(l.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change::by(scope, Action::Update, "order_cycle", id)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::to_value(ch).unwrap_or_default());
+        audit::record(&mut tx, change, now).await?;
+        let changed = crate::platform::events::Event::CycleChanged {
+            hub: scope.org,
+            cycle: id,
+        };
+        crate::platform::events::record(&mut tx, changed, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -427,6 +730,11 @@ impl Store {
             name: next_name(&c.name),
             opens_at: one_week_later(c.opens_at),
             closes_at: one_week_later(c.closes_at),
+            delivery_days: c
+                .delivery_days
+                .iter()
+                .map(|d| d.checked_add(jiff::Span::new().days(7)).unwrap_or(*d))
+                .collect(),
             delivery_note: c.delivery_note.clone(),
             order_fee: c.order_fee,
             producers: c.producers.clone(),

@@ -18,8 +18,10 @@ use halles_core::pricing::{
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::{TaxClass, Taxes};
+use halles_core::validation::FieldError;
 use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
@@ -57,6 +59,10 @@ pub struct OrderInput {
     pub buyer: OrgId,
     /// Pickup point or delivery zone.
     pub location: Option<LocationId>,
+    /// The delivery day, one of the cycle's; none takes the cycle's only one (with several,
+    /// `delivery_day_required`). A change keeps the order's day.
+    #[serde(default)]
+    pub delivery_day: Option<Date>,
     /// The buyer's own purchase-order number.
     pub po_number: String,
     /// A note for the hub.
@@ -138,6 +144,8 @@ pub struct Order {
     pub status: OrderStatus,
     /// Pickup point or delivery zone.
     pub location: Option<LocationId>,
+    /// The delivery day (none only for an order kept from before delivery days).
+    pub delivery_day: Option<Date>,
     /// Buyer's PO number.
     pub po_number: String,
     /// Note.
@@ -526,11 +534,14 @@ impl Store {
         if !self.cycle_shown_to(hub, cycle, input.buyer).await? {
             return Err(StoreError::NotFound);
         }
+        let mut input = input.clone();
+        input.delivery_day =
+            halles_core::ordering::order_delivery_day(&c.delivery_days, input.delivery_day)
+                .map_err(|r| StoreError::Invalid(vec![FieldError::refused("delivery_day", r)]))?;
         let facts = self.line_facts(hub, cycle, input.buyer, &lines).await?;
         let now = self.now();
         let store = self.clone();
         let scope = *hs.tenant();
-        let input = input.clone();
         self.on_writer(async move {
             store
                 .place_order_tx(
@@ -570,9 +581,7 @@ impl Store {
     ) -> StoreResult<Placement> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
-        let open = self
-            .lock_open_order(&mut tx, hub, cycle, input.buyer, input.location)
-            .await?;
+        let open = self.lock_open_order(&mut tx, hub, cycle, input).await?;
         let reserved = self
             .reserve_lines(
                 &mut tx,
@@ -600,8 +609,8 @@ impl Store {
                 let fees = self.fees_for(&c, input.location, subtotal)?;
                 let order_id: i64 = sqlx::query_scalar(
                     "INSERT INTO orders (organization_id, cycle_id, buyer_id, status, location_id, po_number, note, \
-                     fees_cents, placed_by, created_at, updated_at) VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9) \
-                     RETURNING id",
+                     fees_cents, placed_by, created_at, updated_at, delivery_day) \
+                     VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
                 )
                 .bind(hub.0)
                 .bind(cycle.0)
@@ -612,6 +621,7 @@ impl Store {
                 .bind(fees.0)
                 .bind(scope.actor.user.map(|u| u.0))
                 .bind(ms(now))
+                .bind(day_text(input.delivery_day))
                 .fetch_one(&mut *tx)
                 .await?;
                 insert_lines(&mut tx, hub, order_id, &reserved).await?;
@@ -677,7 +687,8 @@ impl Store {
         })
     }
 
-    /// The buyer's open order in a cycle for a location, locked for this transaction: on
+    /// The buyer's open order in a cycle for a delivery day and location, locked for this
+    /// transaction: on
     /// PostgreSQL the buyer's link to the hub is locked first, so two checkouts of one buyer
     /// cannot both start an order (SQLite has a single writer).
     async fn lock_open_order(
@@ -685,19 +696,21 @@ impl Store {
         tx: &mut sqlx::AnyConnection,
         hub: OrgId,
         cycle: CycleId,
-        buyer: OrgId,
-        location: Option<LocationId>,
+        input: &OrderInput,
     ) -> StoreResult<Option<OpenOrder>> {
+        let (buyer, location) = (input.buyer, input.location);
         self.lock_buyer_link(tx, hub, buyer).await?;
         let open: Option<OpenOrderRow> = sqlx::query_as(
             "SELECT id, po_number, note FROM orders WHERE organization_id = $1 AND cycle_id = $2 \
              AND buyer_id = $3 AND status = 'placed' \
-             AND (location_id = $4 OR (location_id IS NULL AND $4 IS NULL)) ORDER BY id LIMIT 1",
+             AND (location_id = $4 OR (location_id IS NULL AND $4 IS NULL)) AND delivery_day = $5 \
+             ORDER BY id LIMIT 1",
         )
         .bind(hub.0)
         .bind(cycle.0)
         .bind(buyer.0)
         .bind(location.map(|l| l.0))
+        .bind(day_text(input.delivery_day))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(open) = open else { return Ok(None) };
@@ -1228,7 +1241,7 @@ impl Store {
     async fn order_at(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
         let row: OrderRow = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
-             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             o.delivery_day, o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.id = $2 \
              AND ($3 = o.organization_id OR $3 = o.buyer_id)",
         )
@@ -1294,6 +1307,10 @@ impl Store {
                     buyer_name: r.buyer_name,
                     status: parsed(&r.status, "order status")?,
                     location: r.location_id.map(LocationId),
+                    delivery_day: (!r.delivery_day.is_empty())
+                        .then(|| r.delivery_day.parse())
+                        .transpose()
+                        .map_err(|_| StoreError::Corrupt("delivery_day"))?,
                     po_number: r.po_number,
                     note: r.note,
                     fees: Cents(r.fees_cents),
@@ -1350,7 +1367,7 @@ impl Store {
     pub async fn orders_of_org(&self, scope: &TenantScope, limit: i64) -> StoreResult<Vec<Order>> {
         let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
-             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             o.delivery_day, o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.buyer_id = $1 OR o.organization_id = $1 \
              ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
         )
@@ -1371,7 +1388,7 @@ impl Store {
         let scope = hs.own()?.tenant();
         let rows: Vec<OrderRow> = sqlx::query_as(
             "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
-             o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+             o.delivery_day, o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
              JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 AND o.cycle_id = $2 \
              AND ($3 IS NULL OR o.buyer_id = $3) AND ($4 IS NULL OR o.status = $4) \
              AND ($5 IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.organization_id = o.organization_id \
@@ -1549,6 +1566,11 @@ pub enum KeyedOrder {
     InProgress,
 }
 
+/// A delivery day as stored (empty for none).
+fn day_text(day: Option<Date>) -> String {
+    day.map(|d| d.to_string()).unwrap_or_default()
+}
+
 /// An `orders` row with its buyer's name.
 #[derive(FromRow)]
 struct OrderRow {
@@ -1559,6 +1581,7 @@ struct OrderRow {
     buyer_name: String,
     status: String,
     location_id: Option<i64>,
+    delivery_day: String,
     po_number: String,
     note: String,
     fees_cents: i64,

@@ -773,6 +773,8 @@ impl Store {
             let input = OrderInput {
                 buyer: s.input.buyer,
                 location,
+                // A cycle with several delivery days delivers standing orders on its first.
+                delivery_day: c.delivery_days.first().copied(),
                 po_number: s.input.po_number.clone(),
                 note: s.input.note.clone(),
                 lines: lines.clone(),

@@ -101,6 +101,13 @@ pub enum Event {
         /// The cycle.
         cycle: CycleId,
     },
+    /// The hub changed an order cycle's terms (name, dates, delivery days, locations, fees).
+    CycleChanged {
+        /// The hub.
+        hub: OrgId,
+        /// The cycle.
+        cycle: CycleId,
+    },
     /// A standing order ran in a cycle that opened: placed, skipped or failed.
     StandingOrderRan {
         /// The hub.
@@ -263,6 +270,7 @@ impl Event {
             Event::OrderCancelled { .. } => "order_cancelled",
             Event::CycleOpened { .. } => "cycle_opened",
             Event::CycleClosed { .. } => "cycle_closed",
+            Event::CycleChanged { .. } => "cycle_changed",
             Event::StandingOrderRan { .. } => "standing_order_ran",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
@@ -292,6 +300,7 @@ impl Event {
             | Event::OrderCancelled { hub, .. }
             | Event::CycleOpened { hub, .. }
             | Event::CycleClosed { hub, .. }
+            | Event::CycleChanged { hub, .. }
             | Event::StandingOrderRan { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }

@@ -261,6 +261,10 @@ paths! {
     CycleStatus(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/statut";
     /// Copying a cycle.
     CycleCopy(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/copier";
+    /// Changing a cycle's terms.
+    CycleEdit(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/modifier";
+    /// Opening a cycle with a new cut-off.
+    CycleOpen(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/ouvrir";
     /// One list of a cycle, downloaded (`?format=csv|xlsx`).
     CycleExport(org: OrgId, id: CycleId, list: String) = "/o/{org}/cycles/{id}/exporter/{list}";
     /// A producer's availability, filled by the hub.

@@ -80,6 +80,7 @@ pub async fn export(url: &str, cfg: &ExportBench) -> anyhow::Result<()> {
         .create_cycle(
             &hs,
             &CycleInput {
+                delivery_days: vec![halles_core::ordering::local_day(now + jiff::SignedDuration::from_hours(24) + jiff::SignedDuration::from_hours(24))],
                 name: "Banc d'essai".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
                 closes_at: now + jiff::SignedDuration::from_hours(24),
@@ -107,6 +108,7 @@ pub async fn export(url: &str, cfg: &ExportBench) -> anyhow::Result<()> {
         let buyer = org(&store, OrgKind::Buyer, &format!("Acheteur {i}")).await?;
         store.link_buyer(&hs, buyer, BuyerType::Institution).await?;
         let input = OrderInput {
+            delivery_day: None,
             buyer,
             location: Some(location),
             po_number: String::new(),

@@ -113,6 +113,9 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
                 name: "Banc d'essai".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
                 closes_at: now + jiff::SignedDuration::from_hours(24),
+                delivery_days: vec![halles_core::ordering::local_day(
+                    now + jiff::SignedDuration::from_hours(48),
+                )],
                 delivery_note: String::new(),
                 order_fee: Cents(0),
                 producers: vec![farm],

@@ -184,6 +184,9 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
                 name: "Semaine".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
                 closes_at: now + jiff::SignedDuration::from_hours(24),
+                delivery_days: vec![halles_core::ordering::local_day(
+                    now + jiff::SignedDuration::from_hours(48),
+                )],
                 delivery_note: String::new(),
                 order_fee: Cents(0),
                 producers: vec![farm],

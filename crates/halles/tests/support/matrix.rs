@@ -686,6 +686,11 @@ pub mod api_rows {
             Allowed::token(Scope::OrgWrite),
             404,
         ),
+        Row::put(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}",
+            Allowed::token(Scope::CyclesWrite),
+            404,
+        ),
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).

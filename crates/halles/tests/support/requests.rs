@@ -84,14 +84,20 @@ impl Page {
             .unwrap_or_default()
     }
 
-    /// The value of the first `name="{name}"` field.
+    /// The value of the first `name="{name}"` field (its `value` attribute, wherever it stands
+    /// in the tag).
     pub fn value_of(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
+        let marker = format!("name=\"{name}\"");
         let Some(at) = self.html.find(&marker) else {
             panic!("no field {name} in {}", self.html);
         };
-        let rest = &self.html[at + marker.len()..];
-        rest.split('"').next().unwrap_or_default().to_owned()
+        let tag = &self.html[at + marker.len()..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        tag.split("value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The first `href`/`action` target that starts with `prefix`.

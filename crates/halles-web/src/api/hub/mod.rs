@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(products::products, products::create_product))
         .routes(routes!(products::product, products::update_product))
         .routes(routes!(cycles::cycles, cycles::create_cycle))
-        .routes(routes!(cycles::cycle))
+        .routes(routes!(cycles::cycle, cycles::update_cycle))
         .routes(routes!(availability::hub_availability))
         .routes(routes!(
             availability::producer_availability,

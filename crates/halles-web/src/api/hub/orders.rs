@@ -75,6 +75,12 @@ pub struct NewOrder {
     pub buyer_id: Option<i64>,
     /// Pickup point or delivery zone.
     pub location_id: Option<i64>,
+    /// The delivery day (YYYY-MM-DD), one of the cycle's `delivery_days`; it may be left out
+    /// when the cycle has only one. A second order for the same day and location goes into
+    /// the open one. Ignored when changing.
+    #[serde(default)]
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub delivery_day: Option<String>,
     /// The buyer's purchase-order number.
     #[serde(default)]
     pub po_number: String,
@@ -103,6 +109,9 @@ pub struct ApiOrder {
     pub status: String,
     /// Pickup point or delivery zone.
     pub location_id: Option<i64>,
+    /// The delivery day (YYYY-MM-DD); null only for an order kept from before delivery days.
+    #[schema(format = Date)]
+    pub delivery_day: Option<String>,
     /// PO number.
     pub po_number: String,
     /// Note.
@@ -131,6 +140,7 @@ impl From<Order> for ApiOrder {
             buyer_id: o.buyer.0,
             status: o.status.code().into(),
             location_id: o.location.map(|l| l.0),
+            delivery_day: o.delivery_day.map(|d| d.to_string()),
             subtotal_cents: o.subtotal().0,
             fees_cents: o.fees.0,
             gst_cents: taxes.gst.0,
@@ -175,9 +185,15 @@ fn order_input(
     if lines.is_empty() {
         return Err(field("lines", "empty_order"));
     }
+    let delivery_day = body
+        .delivery_day
+        .as_deref()
+        .map(|d| d.parse().map_err(|_| field("delivery_day", "date_invalid")))
+        .transpose()?;
     Ok(OrderInput {
         buyer: buyer.or(body.buyer_id.map(OrgId)).unwrap_or(a_org),
         location: body.location_id.map(LocationId),
+        delivery_day,
         po_number: body.po_number.clone(),
         note: body.note.clone(),
         lines,
@@ -185,15 +201,15 @@ fn order_input(
 }
 
 /// Places an order (a buyer's token, or the hub's for a buyer). Stock is reserved at once; a
-/// shortage answers `validation_failed` naming the line. A buyer has one order per cycle and
-/// pickup point or zone: when it already has an open one there, the lines are added to it (a
+/// shortage answers `validation_failed` naming the line. A buyer has one order per cycle,
+/// delivery day and pickup point or zone: when it already has an open one there, the lines are added to it (a
 /// product already ordered gets the new quantity on top), the fee is charged once and the
 /// minimum applies to the whole order; the answer is then 200 with that order instead of 201.
 /// Send an `Idempotency-Key`: a retry answers the first response and adds nothing again.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/orders", tag = "food hub",
     params(("org" = i64, Path, description = "The buyer, or the hub"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
     request_body = NewOrder,
-    responses((status = 201, description = "A new order", body = ApiOrder), (status = 200, description = "The lines were added to the buyer's open order of this cycle and location", body = ApiOrder), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, description = "A new order", body = ApiOrder), (status = 200, description = "The lines were added to the buyer's open order of this cycle, delivery day and location", body = ApiOrder), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["orders:write"])))]
 pub async fn place_order(
     State(state): State<AppState>,

@@ -211,20 +211,25 @@ async fn move_cycle(
     a: &ApiAccess<CyclesWrite>,
     id: i64,
     to: CycleStatus,
+    closes_at: Option<jiff::Timestamp>,
 ) -> Result<Json<ApiCycle>, ApiError> {
     let hs = state.store.own_hub(&a.scope).await?;
-    state.store.set_cycle_status(&hs, CycleId(id), to).await?;
     if to == CycleStatus::Open {
+        state.store.open_cycle(&hs, CycleId(id), closes_at).await?;
         // As on the page: opening by hand turns the standing orders into orders.
         state.store.run_standing_orders(&hs, CycleId(id)).await?;
+    } else {
+        state.store.set_cycle_status(&hs, CycleId(id), to).await?;
     }
     Ok(Json(state.store.cycle(&hs, CycleId(id)).await?.into()))
 }
 
-/// Opens a draft cycle to orders now (standing orders are placed); another state answers
-/// `status_change_not_allowed`.
+/// Opens a draft or closed cycle to orders now (standing orders are placed); another state
+/// answers `status_change_not_allowed`. A cycle whose cut-off has passed needs a new one in
+/// the body (`closes_at`), else `cut_off_passed` on `closes_at`.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/order-cycles/{id}/open", tag = "food hub",
     params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id")),
+    request_body(content = Option<super::cycles::OpenCycle>, description = "A new cut-off; may be left out while the cycle's own is ahead"),
     responses((status = 200, body = ApiCycle), (status = 404, body = Problem, content_type = "application/problem+json"),
       (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["cycles:write"])))]
@@ -232,8 +237,11 @@ pub async fn open(
     State(state): State<AppState>,
     a: ApiAccess<CyclesWrite>,
     Path(path): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+    raw: axum::body::Bytes,
 ) -> Result<Json<ApiCycle>, ApiError> {
-    move_cycle(&state, &a, path.1, CycleStatus::Open).await
+    let closes_at = super::cycles::OpenCycle::read(&headers, &raw)?;
+    move_cycle(&state, &a, path.1, CycleStatus::Open, closes_at).await
 }
 
 /// Closes an open cycle to orders now; another state answers `status_change_not_allowed`.
@@ -247,7 +255,7 @@ pub async fn close(
     a: ApiAccess<CyclesWrite>,
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<ApiCycle>, ApiError> {
-    move_cycle(&state, &a, path.1, CycleStatus::Closed).await
+    move_cycle(&state, &a, path.1, CycleStatus::Closed, None).await
 }
 
 /// Copies a cycle one week later as a draft (producers, locations, fees; a trailing number in

@@ -89,6 +89,11 @@ pub async fn cycle_lists(
     Ok((orders, totals))
 }
 
+/// An order's delivery day as a spreadsheet reads it (YYYY-MM-DD).
+fn delivery_day(o: &Order) -> String {
+    o.delivery_day.map(|d| d.to_string()).unwrap_or_default()
+}
+
 /// The table of one list of a cycle, from its orders (every status) and its totals.
 pub fn cycle_table(
     i18n: &I18n,
@@ -103,8 +108,19 @@ pub fn cycle_table(
             let mut t = header(
                 i18n,
                 &[
-                    "order", "buyer", "status", "location", "po", "note", "subtotal", "fees",
-                    "gst", "qst", "total", "placed",
+                    "order",
+                    "buyer",
+                    "status",
+                    "location",
+                    "delivery_day",
+                    "po",
+                    "note",
+                    "subtotal",
+                    "fees",
+                    "gst",
+                    "qst",
+                    "total",
+                    "placed",
                 ],
             );
             for o in orders {
@@ -114,6 +130,7 @@ pub fn cycle_table(
                     o.buyer_name.clone(),
                     label("order-status", o.status.code()),
                     location_name(cycle, o),
+                    delivery_day(o),
                     o.po_number.clone(),
                     o.note.clone(),
                     o.subtotal().plain(),
@@ -134,6 +151,7 @@ pub fn cycle_table(
                     "buyer",
                     "status",
                     "location",
+                    "delivery_day",
                     "product",
                     "producer",
                     "quantity",
@@ -150,6 +168,7 @@ pub fn cycle_table(
                         o.buyer_name.clone(),
                         label("order-status", o.status.code()),
                         location_name(cycle, o),
+                        delivery_day(o),
                         l.name(i18n.lang).to_owned(),
                         l.product.producer_name.clone(),
                         l.quantity.plain(),

@@ -147,6 +147,9 @@ pub struct OrderForm {
     /// The pickup point or delivery zone (its id).
     #[serde(default)]
     location: String,
+    /// The delivery day chosen (YYYY-MM-DD), for a new order of a cycle with several.
+    #[serde(default)]
+    delivery_day: String,
     #[serde(default)]
     po_number: String,
     #[serde(default)]
@@ -190,6 +193,8 @@ pub struct Kept {
 pub struct Checkout {
     pub(super) cycle: Cycle,
     pub(super) location: String,
+    /// The delivery day chosen (YYYY-MM-DD): what was typed, the order's, else the first.
+    pub(super) delivery_day: String,
     pub(super) po_number: String,
     pub(super) note: String,
     pub(super) editing: bool,
@@ -425,6 +430,15 @@ impl Sheet {
             ),
             (None, None) => Default::default(),
         };
+        let delivery_day = match (typed, &editing) {
+            (Some(f), _) if !f.delivery_day.is_empty() => f.delivery_day.clone(),
+            (_, Some(o)) => o.delivery_day.map(|d| d.to_string()).unwrap_or_default(),
+            _ => cycle
+                .delivery_days
+                .first()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        };
         Ok(Sheet {
             hub_name,
             buyer_name,
@@ -434,6 +448,7 @@ impl Sheet {
             checkout: Checkout {
                 cycle,
                 location,
+                delivery_day,
                 po_number,
                 note,
                 editing: editing.is_some(),
@@ -678,6 +693,7 @@ pub(super) async fn submit(
     let input = OrderInput {
         buyer: t.buyer,
         location,
+        delivery_day: form.delivery_day.parse().ok(),
         po_number: form.po_number.clone(),
         note: form.note.clone(),
         lines,
@@ -720,11 +736,11 @@ pub(super) async fn submit(
         }
         Err(StoreError::Shortage(short)) => {
             // Every short product, with what is left, beside its quantity.
-            let items = short
-                .iter()
-                .map(|l| (format!("qty_{}", l.product.id), m.ctx.i18n.shortage(l)))
-                .collect();
-            let errors = FormErrors { items };
+            let mut errors = FormErrors::none();
+            for l in &short {
+                let field = format!("qty_{}", l.product.id);
+                errors.push_text(&field, "err-shortage", m.ctx.i18n.shortage(l));
+            }
             form_again(&state, m, &t, &form, errors).await
         }
         Err(StoreError::Invalid(fields)) => {
