@@ -906,7 +906,9 @@ async fn a_standing_order_or_a_cycle_with_bad_values_is_refused_when_set_up() {
         // A cycle needs a name, whoever asks.
         let h = hs(&store, w.hub, w.hub).await;
         let mut input = CycleInput {
-            delivery_days: vec![halles_core::ordering::local_day(at("2026-12-10T22:00:00Z") + jiff::SignedDuration::from_hours(24))],
+            delivery_days: vec![halles_core::ordering::local_day(
+                at("2026-12-10T22:00:00Z") + jiff::SignedDuration::from_hours(24),
+            )],
             name: "   ".into(),
             opens_at: at("2026-12-07T13:00:00Z"),
             closes_at: at("2026-12-10T22:00:00Z"),
@@ -946,7 +948,9 @@ async fn a_second_checkout_in_a_cycle_lands_in_the_buyers_open_order_with_one_fe
             .create_cycle(
                 &h,
                 &CycleInput {
-                    delivery_days: vec![halles_core::ordering::local_day(at("2026-12-03T22:00:00Z") + jiff::SignedDuration::from_hours(24))],
+                    delivery_days: vec![halles_core::ordering::local_day(
+                        at("2026-12-03T22:00:00Z") + jiff::SignedDuration::from_hours(24),
+                    )],
                     name: "Semaine 1 bis".into(),
                     opens_at: at("2026-11-30T13:00:00Z"),
                     closes_at: at("2026-12-03T22:00:00Z"),
@@ -1756,18 +1760,18 @@ async fn a_visibility_rule_hides_a_product_and_a_cycle_from_buyers_without_the_t
             note: String::new(),
             lines: vec![(p, Qty::units(4))],
         };
-        refused(
+        invalid(
             store
                 .place_order(&bistro, w.cycle, &order(w.bistro, w.jam))
                 .await,
-            Refusal::NotOffered,
+            &[(&line_field(w.jam), "not_offered")],
         );
         // Not even the hub can order it for the bistro.
-        refused(
+        invalid(
             store
                 .place_order(&h, w.cycle, &order(w.bistro, w.jam))
                 .await,
-            Refusal::NotOffered,
+            &[(&line_field(w.jam), "not_offered")],
         );
         store
             .place_order(&daycare, w.cycle, &order(w.daycare, w.jam))

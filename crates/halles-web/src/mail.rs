@@ -293,6 +293,9 @@ fn delivery_details(i18n: &I18n, order: &Order, cycle: &Cycle) -> String {
         i18n.ta("mail-order-detail", &[("label", label), ("value", value)])
     };
     let mut out = Vec::new();
+    if let Some(d) = &order.delivery_day {
+        out.push(detail(i18n.t("field-delivery-day"), i18n.day(d)));
+    }
     if let Some(loc) = cycle
         .locations
         .iter()

@@ -295,11 +295,11 @@ async fn a_whole_cycle_runs_through_the_api_alone() {
                 .unwrap();
             assert_eq!(res.status(), 200, "{format}");
             let (header, rows) = read_back(&res.bytes().await.unwrap());
-            assert_eq!(header[4], "Produit", "{format}");
+            assert_eq!(header[5], "Produit", "{format}");
             assert_eq!(rows.len(), 3, "{format}");
             assert!(
                 rows.iter()
-                    .any(|r| r[4] == "Carottes" && r[6] == "12.5" && r[7] == "kg"),
+                    .any(|r| r[5] == "Carottes" && r[7] == "12.5" && r[8] == "kg"),
                 "{format}: {rows:?}"
             );
         }

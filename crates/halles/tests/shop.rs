@@ -50,7 +50,11 @@ fn units(n: i64) -> Qty {
 
 /// `(product, quantity)` of an order's lines, sorted.
 fn lines_of(o: &halles_store::hub::orders::Order) -> Vec<(i64, Qty)> {
-    let mut l: Vec<(i64, Qty)> = o.lines.iter().map(|l| (l.product.id.0, l.quantity)).collect();
+    let mut l: Vec<(i64, Qty)> = o
+        .lines
+        .iter()
+        .map(|l| (l.product.id.0, l.quantity))
+        .collect();
     l.sort();
     l
 }
@@ -309,7 +313,8 @@ async fn the_order_page_and_its_confirmation_show_the_delivery_details() {
         assert_eq!(mail.len(), 1);
         for shown in [
             "Zone de livraison : Zone Ouest — frais 15,00\u{a0}$",
-            "Jours de livraison ou de cueillette : Livraison jeudi matin",
+            "Jour de livraison ou de cueillette : ",
+            "Précisions sur la livraison ou la cueillette : Livraison jeudi matin",
             "Note pour le pôle : Sonner à la cuisine",
         ] {
             assert!(mail[0].body.contains(shown), "{shown}: {}", mail[0].body);

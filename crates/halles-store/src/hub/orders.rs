@@ -1096,7 +1096,9 @@ impl Store {
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle_of(hub, before.cycle).await?;
-        let facts = self.line_facts(hub, before.cycle, before.buyer, &lines).await?;
+        let facts = self
+            .line_facts(hub, before.cycle, before.buyer, &lines)
+            .await?;
         // A line the order already had keeps what it was ordered at; a new line takes today's.
         let kept: HashMap<ProductId, Kept> = before
             .lines

@@ -80,7 +80,10 @@ pub async fn export(url: &str, cfg: &ExportBench) -> anyhow::Result<()> {
         .create_cycle(
             &hs,
             &CycleInput {
-                delivery_days: vec![halles_core::ordering::local_day(now + jiff::SignedDuration::from_hours(24) + jiff::SignedDuration::from_hours(24))],
+                delivery_days: vec![halles_core::ordering::local_day(
+                    now + jiff::SignedDuration::from_hours(24)
+                        + jiff::SignedDuration::from_hours(24),
+                )],
                 name: "Banc d'essai".into(),
                 opens_at: now - jiff::SignedDuration::from_mins(1),
                 closes_at: now + jiff::SignedDuration::from_hours(24),

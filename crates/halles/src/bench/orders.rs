@@ -266,10 +266,7 @@ pub async fn orders(url: &str, cfg: &OrdersBench) -> anyhow::Result<()> {
     println!("other failures       {other}");
     println!("elapsed              {secs:.2} s");
     println!("requests per second  {:.0}", results.len() as f64 / secs);
-    println!(
-        "checkouts per second {:.0}",
-        (placed + added) as f64 / secs
-    );
+    println!("checkouts per second {:.0}", (placed + added) as f64 / secs);
     println!(
         "latency p50          {:.1} ms",
         pct(0.50).as_secs_f64() * 1000.0

@@ -491,7 +491,11 @@ impl Sheet {
             return f.quantities.0.get(&id).cloned().unwrap_or_default();
         }
         let prefill = match &self.editing {
-            Some(o) => o.lines.iter().find(|l| l.product.id == id).map(|l| l.quantity),
+            Some(o) => o
+                .lines
+                .iter()
+                .find(|l| l.product.id == id)
+                .map(|l| l.quantity),
             None => reorder.get(&id).copied(),
         };
         prefill.map(|q| i18n.qty(q)).unwrap_or_default()
