@@ -57,6 +57,18 @@ id_type!(
     PriceRuleId,
     /// A standing order.
     StandingOrderId,
+    /// A revision of a producer's purchase order.
+    PurchaseOrderId,
+    /// A lot received at a hub.
+    LotId,
+    /// An entry of a hub's stock ledger.
+    MovementId,
+    /// A packed case of an order.
+    CaseId,
+    /// A delivery route of a hub.
+    RouteId,
+    /// A stop of a route: one order delivered.
+    StopId,
     /// A food-coupon program.
     ProgramId,
     /// A product group of a program (fruits and vegetables, dairy...).

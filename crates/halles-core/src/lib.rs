@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod clock;
 pub mod coupons;
+pub mod fulfilment;
 pub mod gtin;
 pub mod ids;
 pub mod limits;

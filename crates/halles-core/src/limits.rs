@@ -13,6 +13,9 @@
 //! | a quantity (offered, ordered, standing) | 100,000 units | [`MAX_QTY`] |
 //! | an order cycle's delivery days | 14 days, the last not before the cut-off's day, none a year after it | [`MAX_DELIVERY_DAYS`], [`MAX_DELIVERY_DAYS_AHEAD`] |
 //! | hours before a cut-off when producers are reminded | 1 to 168 (a week) | [`REMINDER_HOURS`] |
+//! | lines in one order or standing order | 500 | [`MAX_ORDER_LINES`] |
+//! | a buyer's purchase-order number; an order's note | 64; 2,000 characters | [`MAX_PO_NUMBER`], [`MAX_ORDER_NOTE`] |
+//! | how long a standing order runs | 2 years from when it is set or changed | [`MAX_STANDING_DAYS`] |
 
 use crate::money::Cents;
 use crate::quantity::Qty;
@@ -27,6 +30,15 @@ pub const MAX_QTY: Qty = Qty(100_000 * Qty::SCALE);
 pub const MAX_DELIVERY_DAYS: usize = 14;
 /// How many days after its cut-off's day a cycle's last delivery day may be.
 pub const MAX_DELIVERY_DAYS_AHEAD: i32 = 366;
+
+/// The most lines one order or standing order may have (a hub's whole catalog fits).
+pub const MAX_ORDER_LINES: usize = 500;
+/// The most characters of a buyer's own purchase-order number.
+pub const MAX_PO_NUMBER: usize = 64;
+/// The most characters of an order's or a standing order's note.
+pub const MAX_ORDER_NOTE: usize = 2_000;
+/// How many days ahead a standing order's end may be.
+pub const MAX_STANDING_DAYS: i64 = 731;
 
 /// Hours before a cycle's cut-off when a hub reminds producers that posted nothing.
 pub const REMINDER_HOURS: std::ops::RangeInclusive<i64> = 1..=168;

@@ -1,7 +1,9 @@
 //! Order cycles and orders: their states and what may change when.
 
 use crate::catalog::coded_enum;
-use crate::limits::{MAX_DELIVERY_DAYS, MAX_DELIVERY_DAYS_AHEAD};
+use crate::limits::{
+    MAX_DELIVERY_DAYS, MAX_DELIVERY_DAYS_AHEAD, MAX_ORDER_LINES, MAX_ORDER_NOTE, MAX_PO_NUMBER,
+};
 use crate::organizations::UnknownCode;
 use crate::refusals::Refusal;
 use crate::validation::Validator;
@@ -88,6 +90,17 @@ pub fn check_cycle(
     check_cycle_name(v, "name", name);
     check_cycle_times(v, opens_at, closes_at);
     check_delivery_days(v, "delivery_days", closes_at, delivery_days);
+}
+
+/// The rule for what a buyer types around an order's lines, one for orders and standing
+/// orders, pages and API: the purchase-order number and the note within their lengths, at most
+/// [`MAX_ORDER_LINES`] lines (`lines` counts them as submitted, repeats included).
+pub fn check_order_details(v: &mut Validator, po_number: &str, note: &str, lines: usize) {
+    v.max_len("po_number", po_number, MAX_PO_NUMBER);
+    v.max_len("note", note, MAX_ORDER_NOTE);
+    if lines > MAX_ORDER_LINES {
+        v.refuse("lines", Refusal::TooManyLines);
+    }
 }
 
 /// The delivery day of an order: the one asked for, which must be one of the cycle's, or the

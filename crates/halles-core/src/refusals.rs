@@ -82,6 +82,8 @@ refusals! {
     CardState = "card_state", Rule;
     /// This card has not been given to anyone yet.
     CardUnassigned = "card_unassigned", Rule;
+    /// Give each line a case number from 1 to the number of cases (at most 200).
+    CasesInvalid = "cases_invalid", Invalid;
     /// Choose a value from the list.
     ChoiceInvalid = "choice_invalid", Rule;
     /// This claim was already dealt with.
@@ -104,6 +106,8 @@ refusals! {
     CycleCompleted = "cycle_completed", Rule;
     /// Ordering is closed for this cycle.
     CycleNotOpen = "cycle_not_open", Rule;
+    /// Orders are still being taken: this comes after the cut-off.
+    CycleStillOpen = "cycle_still_open", Rule;
     /// Enter a valid date (YYYY-MM-DD).
     DateInvalid = "date_invalid", Rule;
     /// The last delivery day cannot come before the day of the cut-off.
@@ -158,6 +162,10 @@ refusals! {
     LocationInUse = "location_in_use", Rule;
     /// Choose a pickup point or a delivery zone.
     LocationRequired = "location_required", Rule;
+    /// A lot code has 1 to 20 letters, digits, dashes, dots or slashes.
+    LotCodeInvalid = "lot_code_invalid", Invalid;
+    /// Another lot already has this code.
+    LotCodeTaken = "lot_code_taken", Rule;
     /// The loyalty group is reserved for the program.
     LoyaltyReserved = "loyalty_reserved", Rule;
     /// The manager must be one of the program's markets.
@@ -194,12 +202,20 @@ refusals! {
     NotAPartner = "not_a_partner", Rule;
     /// This organization is not a producer.
     NotAProducer = "not_a_producer", Rule;
+    /// There is not that much in stock (free of orders).
+    NotEnoughStock = "not_enough_stock", Rule;
     /// This product is not offered in this cycle.
     NotOffered = "not_offered", Invalid;
+    /// This product is not on the producer's purchase order for this delivery.
+    NotOnPurchaseOrder = "not_on_purchase_order", Rule;
     /// The program owes you nothing for this period.
     NothingOwed = "nothing_owed", Rule;
     /// In this program, the operator gives the cards.
     OperatorAssignsCards = "operator_assigns_cards", Rule;
+    /// This order was delivered: it no longer changes.
+    OrderDelivered = "order_delivered", Rule;
+    /// You already have an order for this delivery: change that one.
+    OrderExistsForDelivery = "order_exists_for_delivery", Rule;
     /// This order can no longer change.
     OrderNotEditable = "order_not_editable", Rule;
     /// This organization still has active participants or money in its envelopes: it cannot be archived.
@@ -236,6 +252,8 @@ refusals! {
     QtyZero = "qty_zero", Invalid;
     /// Give a reason.
     ReasonRequired = "reason_required", Rule;
+    /// Give the name of the person who received the delivery.
+    RecipientRequired = "recipient_required", Invalid;
     /// You cannot refund more than was paid.
     RefundExceedsPayment = "refund_exceeds_payment", Rule;
     /// Only the market that made this sale can refund it.
@@ -252,8 +270,14 @@ refusals! {
     ScheduleEnded = "schedule_ended", Rule;
     /// This status change is not possible.
     StatusChangeNotAllowed = "status_change_not_allowed", Rule;
+    /// Choose the product that replaces it, and how much.
+    SubstituteRequired = "substitute_required", Invalid;
+    /// An order can have at most 500 lines.
+    TooManyLines = "too_many_lines", Invalid;
     /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
     TypeInUse = "type_in_use", Rule;
+    /// This product is now sold in another unit: order it again rather than add to this line.
+    UnitChanged = "unit_changed", Invalid;
     /// No free card of the program has this number.
     UnknownCard = "unknown_card", Rule;
     /// This cycle does not deliver on that day.
@@ -262,6 +286,8 @@ refusals! {
     UnknownGroupOrType = "unknown_group_or_type", Rule;
     /// Choose a pickup point or a delivery zone from the list.
     UnknownLocation = "unknown_location", Rule;
+    /// No lot has this code.
+    UnknownLot = "unknown_lot", Rule;
     /// This product is not in the catalog of the hub's producers.
     UnknownProduct = "unknown_product", Invalid;
     /// This register does not exist or is closed.
@@ -270,6 +296,14 @@ refusals! {
     UnknownType = "unknown_type", Rule;
     /// The end date must be in the future.
     UntilInPast = "until_in_past", Rule;
+    /// The end date can be at most two years ahead.
+    UntilTooFar = "until_too_far", Invalid;
+    /// Give one weight in grams per unit, each from 1 g to 100 kg.
+    WeightInvalid = "weight_invalid", Invalid;
+    /// These weights are more than 15 % away from the estimate: check them and confirm.
+    WeightOutOfTolerance = "weight_out_of_tolerance", Rule;
+    /// Weigh this product's units before packing the order.
+    WeightsMissing = "weights_missing", Rule;
     /// This kind of organization does not do this.
     WrongKind = "wrong_kind", Forbidden;
 }

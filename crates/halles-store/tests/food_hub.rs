@@ -1256,26 +1256,31 @@ async fn an_order_line_keeps_the_product_its_unit_and_price_as_they_were_when_or
         assert!(carrots_rows.contains(&(SaleUnit::Kg, Qty::units(10))));
         assert!(carrots_rows.contains(&(SaleUnit::Each, Qty::units(3))));
 
-        // The daycare changes its order before the cut-off: the lines it had keep what they
-        // were ordered at, the cheese it adds takes today's price.
-        store
-            .update_order(
-                &daycare,
-                first,
-                &checkout(
-                    w.daycare,
-                    vec![
-                        (w.carrots, Qty::units(12)),
-                        (w.jam, Qty::units(2)),
-                        (w.cheese, Qty::units(1)),
-                    ],
-                ),
+        // The daycare changes its order before the cut-off. Its carrots were ordered by the
+        // kilogram and are now sold by the bag: that line cannot grow.
+        let edit = |carrots_kg, jam| {
+            checkout(
+                w.daycare,
+                vec![
+                    (w.carrots, Qty::units(carrots_kg)),
+                    (w.jam, Qty::units(jam)),
+                    (w.cheese, Qty::units(1)),
+                ],
             )
+        };
+        refused_lines(
+            store.update_order(&daycare, first, &edit(12, 2)).await,
+            &[(w.carrots, Refusal::UnitChanged)],
+        );
+        // Lines kept as they are keep what they were ordered at, the cheese it adds takes
+        // today's price.
+        store
+            .update_order(&daycare, first, &edit(10, 2))
             .await
             .unwrap();
         let edited = store.order(&daycare, first).await.unwrap();
         let kept = line(&edited, w.carrots);
-        assert_eq!(kept.quantity, Qty::units(12));
+        assert_eq!(kept.quantity, Qty::units(10));
         assert_eq!(kept.product, old_carrots.product);
         assert_eq!(kept.unit_price, Cents(330));
         let jam_line = line(&edited, w.jam);
@@ -1291,7 +1296,17 @@ async fn an_order_line_keeps_the_product_its_unit_and_price_as_they_were_when_or
             .iter()
             .find(|p| p.producer == w.farm_a)
             .unwrap();
-        assert_eq!(farm_a.producer_amount, Cents(12 * 300 + 2 * 600 + 3 * 500));
+        assert_eq!(farm_a.producer_amount, Cents(10 * 300 + 2 * 600 + 3 * 500));
+        // The jam grows: all of it takes today's price and tax class.
+        store
+            .update_order(&daycare, first, &edit(10, 3))
+            .await
+            .unwrap();
+        let jam_line = line(&store.order(&daycare, first).await.unwrap(), w.jam);
+        assert_eq!(
+            (jam_line.quantity, jam_line.unit_price, jam_line.tax_class),
+            (Qty::units(3), Cents(880), TaxClass::ZeroRated)
+        );
     })
     .await;
 }
@@ -2125,6 +2140,426 @@ async fn an_order_is_kept_per_delivery_day_each_with_its_fee_and_minimum() {
             .await
             .unwrap();
         assert_eq!(all.len(), 2);
+    })
+    .await;
+}
+
+/// The daycare's carrots in its order: quantity and unit price.
+async fn carrot_line(store: &Store, w: &World, order: halles_core::OrderId) -> (Qty, Cents) {
+    let o = store
+        .order(&hs(store, w.daycare, w.hub).await, order)
+        .await
+        .unwrap();
+    let l = o.lines.iter().find(|l| l.product.id == w.carrots).unwrap();
+    (l.quantity, l.unit_price)
+}
+
+/// The farm offers carrots at a new price per kilogram (50 kg in all).
+async fn reprice_carrots(store: &Store, w: &World, cents: i64) {
+    store
+        .save_availability(
+            &hs(store, w.farm_a, w.hub).await,
+            w.cycle,
+            w.farm_a,
+            &[(w.carrots, Some((Qty::units(50), Cents(cents))))],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_line_that_grows_takes_todays_price_in_an_edit_and_in_a_second_checkout() {
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let loc = pickup(&store, &w).await;
+        // 10 kg at $3.00 + 10 % = $3.30.
+        let order = place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 10))
+            .await
+            .unwrap()
+            .order;
+        reprice_carrots(&store, &w, 400).await;
+        // Lowered, the line keeps what it was ordered at.
+        store
+            .update_order(&daycare, order, &carrots(&w, w.daycare, loc, 8))
+            .await
+            .unwrap();
+        assert_eq!(
+            carrot_line(&store, &w, order).await,
+            (Qty::units(8), Cents(330))
+        );
+        // Grown, all of it takes today's price: not 12 kg at the old one.
+        store
+            .update_order(&daycare, order, &carrots(&w, w.daycare, loc, 12))
+            .await
+            .unwrap();
+        assert_eq!(
+            carrot_line(&store, &w, order).await,
+            (Qty::units(12), Cents(440))
+        );
+        // A second checkout adding to the line does the same, with the fee counted on the whole.
+        reprice_carrots(&store, &w, 500).await;
+        let again = place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 3))
+            .await
+            .unwrap();
+        assert_eq!((again.order, again.added), (order, true));
+        assert_eq!(
+            carrot_line(&store, &w, order).await,
+            (Qty::units(15), Cents(550))
+        );
+        let o = store.order(&daycare, order).await.unwrap();
+        assert_eq!(o.subtotal(), Cents(15 * 550));
+        assert_eq!(o.fees, Cents(200));
+        // The farm is owed today's price on the whole line too.
+        let totals = store
+            .cycle_totals(&hs(&store, w.hub, w.hub).await, w.cycle)
+            .await
+            .unwrap();
+        let farm_a = totals
+            .by_producer
+            .iter()
+            .find(|p| p.producer == w.farm_a)
+            .unwrap();
+        assert_eq!(farm_a.producer_amount, Cents(15 * 500));
+        // Sold in another unit since, a line cannot grow; lowering it still works.
+        let mut bags = store
+            .product(&scope(w.farm_a), w.carrots)
+            .await
+            .unwrap()
+            .input;
+        bags.unit = SaleUnit::Each;
+        store
+            .update_product(&scope(w.farm_a), w.carrots, &bags)
+            .await
+            .unwrap();
+        refused_lines(
+            store
+                .update_order(&daycare, order, &carrots(&w, w.daycare, loc, 16))
+                .await,
+            &[(w.carrots, Refusal::UnitChanged)],
+        );
+        refused_lines(
+            place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 1)).await,
+            &[(w.carrots, Refusal::UnitChanged)],
+        );
+        store
+            .update_order(&daycare, order, &carrots(&w, w.daycare, loc, 14))
+            .await
+            .unwrap();
+        assert_eq!(
+            carrot_line(&store, &w, order).await,
+            (Qty::units(14), Cents(550))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_order_moves_to_another_delivery_day_unless_the_buyer_has_one_there() {
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        let mut ch = change_of(&store, &w).await;
+        ch.delivery_days = vec![day("2026-12-04"), day("2026-12-05")];
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let loc = pickup(&store, &w).await;
+        let mut friday = carrots(&w, w.daycare, loc, 10);
+        friday.delivery_day = Some(day("2026-12-04"));
+        let first = place(&store, w.hub, w.cycle, &friday).await.unwrap().order;
+        // Moved to Saturday: the change is kept, not answered OK and dropped.
+        let mut saturday = friday.clone();
+        saturday.delivery_day = Some(day("2026-12-05"));
+        store
+            .update_order(&daycare, first, &saturday)
+            .await
+            .unwrap();
+        let o = store.order(&daycare, first).await.unwrap();
+        assert_eq!(o.delivery_day, Some(day("2026-12-05")));
+        // A change that names no day keeps the order's.
+        let mut same = friday.clone();
+        same.delivery_day = None;
+        same.lines = vec![(w.carrots, Qty::units(11))];
+        store.update_order(&daycare, first, &same).await.unwrap();
+        let o = store.order(&daycare, first).await.unwrap();
+        assert_eq!(o.delivery_day, Some(day("2026-12-05")));
+        // A new Friday order; moving either onto the other's delivery is refused, so the buyer
+        // keeps one order per delivery.
+        let second = place(&store, w.hub, w.cycle, &friday).await.unwrap();
+        assert!(!second.added);
+        refused(
+            store.update_order(&daycare, second.order, &saturday).await,
+            Refusal::OrderExistsForDelivery,
+        );
+        refused(
+            store.update_order(&daycare, first, &friday).await,
+            Refusal::OrderExistsForDelivery,
+        );
+        let mut unknown = friday.clone();
+        unknown.delivery_day = Some(day("2026-12-09"));
+        invalid(
+            store.update_order(&daycare, first, &unknown).await,
+            &[("delivery_day", "unknown_delivery_day")],
+        );
+        let all = store
+            .cycle_orders(&h, w.cycle, &OrderFilter::default())
+            .await
+            .unwrap();
+        let mut days: Vec<_> = all.iter().map(|o| o.delivery_day).collect();
+        days.sort();
+        assert_eq!(days, vec![Some(day("2026-12-04")), Some(day("2026-12-05"))]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn what_a_buyer_types_around_an_order_has_bounds() {
+    use halles_store::hub::standing::StandingInput;
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let loc = pickup(&store, &w).await;
+        let mut o = carrots(&w, w.daycare, loc, 10);
+        o.po_number = "P".repeat(65);
+        o.note = "n".repeat(2_001);
+        o.lines = vec![(w.carrots, Qty::units(1)); 501];
+        invalid(
+            place(&store, w.hub, w.cycle, &o).await,
+            &[
+                ("po_number", "too_long"),
+                ("note", "too_long"),
+                ("lines", "too_many_lines"),
+            ],
+        );
+        // As many distinct products as the bound allows is a clear refusal, not a failure.
+        o.po_number = "P".repeat(64);
+        o.note = "n".repeat(2_000);
+        o.lines = (0..500)
+            .map(|i| (ProductId(1_000_000 + i), Qty::units(1)))
+            .collect();
+        assert!(matches!(
+            place(&store, w.hub, w.cycle, &o).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let placed = place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 10))
+            .await
+            .unwrap();
+        let mut long = carrots(&w, w.daycare, loc, 10);
+        long.note = "é".repeat(2_001);
+        invalid(
+            store.update_order(&daycare, placed.order, &long).await,
+            &[("note", "too_long")],
+        );
+        // A second checkout whose note would take the order's past the bound.
+        let mut first_note = carrots(&w, w.daycare, loc, 1);
+        first_note.note = "a".repeat(1_500);
+        place(&store, w.hub, w.cycle, &first_note).await.unwrap();
+        let mut second_note = carrots(&w, w.daycare, loc, 1);
+        second_note.note = "b".repeat(1_000);
+        invalid(
+            place(&store, w.hub, w.cycle, &second_note).await,
+            &[("note", "too_long")],
+        );
+        // A standing order: the same bounds, and it ends within two years.
+        let standing = |until: &str, po: usize| StandingInput {
+            buyer: w.daycare,
+            every_weeks: 1,
+            until: at(until),
+            location_name: String::new(),
+            po_number: "P".repeat(po),
+            note: String::new(),
+            lines: vec![(w.carrots, Qty::units(10))],
+            starts_at: None,
+        };
+        invalid(
+            store
+                .create_standing_order(&daycare, &standing("2027-06-01T00:00:00Z", 65))
+                .await,
+            &[("po_number", "too_long")],
+        );
+        refused(
+            store
+                .create_standing_order(&daycare, &standing("2029-12-01T00:00:00Z", 1))
+                .await,
+            Refusal::UntilTooFar,
+        );
+        store
+            .create_standing_order(&daycare, &standing("2028-11-30T00:00:00Z", 64))
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_renamed_point_keeps_its_standing_orders_and_two_points_cannot_share_a_name() {
+    use halles_store::hub::standing::StandingInput;
+    on_every_db(|store, clock| async move {
+        let w = open_world(&store, &clock).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let mut ch = change_of(&store, &w).await;
+        ch.locations.push((
+            None,
+            LocationInput {
+                kind: "delivery".into(),
+                name: "Zone Est".into(),
+                fee: Cents(0),
+                min_order: Cents(0),
+            },
+        ));
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        let standing = |place: &str| StandingInput {
+            buyer: w.daycare,
+            every_weeks: 1,
+            until: at("2027-06-01T00:00:00Z"),
+            location_name: place.into(),
+            po_number: String::new(),
+            note: String::new(),
+            lines: vec![(w.carrots, Qty::units(10))],
+            starts_at: None,
+        };
+        let at_warehouse = store
+            .create_standing_order(&daycare, &standing("Entrepôt"))
+            .await
+            .unwrap();
+        let in_zone = store
+            .create_standing_order(&daycare, &standing("Zone Est"))
+            .await
+            .unwrap();
+        // Two points named alike (even by case and spaces) are refused on the second.
+        let ch = change_of(&store, &w).await;
+        let mut twins = ch.clone();
+        twins.locations[1].1.name = " entrepôt ".into();
+        invalid(
+            store.update_cycle(&h, w.cycle, &twins).await,
+            &[("locations[1].name", "duplicate_name")],
+        );
+        // The two points swap names: each standing order follows its own point.
+        let mut swapped = ch.clone();
+        swapped.locations[0].1.name = "Zone Est".into();
+        swapped.locations[1].1.name = "Entrepôt".into();
+        store.update_cycle(&h, w.cycle, &swapped).await.unwrap();
+        let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
+        let place_of = |id| {
+            listed
+                .iter()
+                .find(|s| s.id == id)
+                .unwrap()
+                .input
+                .location_name
+                .clone()
+        };
+        assert_eq!(place_of(at_warehouse), "Zone Est");
+        assert_eq!(place_of(in_zone), "Entrepôt");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn taking_back_a_standing_orders_lines_counts_on_demand_offers_and_fees_again() {
+    use halles_store::hub::availability::{Offer, Stock};
+    use halles_store::hub::standing::StandingInput;
+    on_every_db(|store, clock| async move {
+        let w = world(&store).await;
+        let h = hs(&store, w.hub, w.hub).await;
+        // Jam on demand; carrots limited.
+        let farm = hs(&store, w.farm_a, w.hub).await;
+        store
+            .save_availability(
+                &farm,
+                w.cycle,
+                w.farm_a,
+                &[
+                    (w.carrots, Some(Offer::from((Qty::units(50), Cents(300))))),
+                    (
+                        w.jam,
+                        Some(Offer {
+                            stock: Stock::OnDemand,
+                            price: Cents(600),
+                        }),
+                    ),
+                ],
+            )
+            .await
+            .unwrap();
+        // The point's fee is $15 under its minimum.
+        let mut ch = change_of(&store, &w).await;
+        ch.locations[0].1.fee = Cents(1500);
+        ch.locations[0].1.min_order = Cents(1000);
+        store.update_cycle(&h, w.cycle, &ch).await.unwrap();
+        let daycare = hs(&store, w.daycare, w.hub).await;
+        let standing = store
+            .create_standing_order(
+                &daycare,
+                &StandingInput {
+                    buyer: w.daycare,
+                    every_weeks: 1,
+                    until: at("2027-06-01T00:00:00Z"),
+                    location_name: "Entrepôt".into(),
+                    po_number: String::new(),
+                    note: String::new(),
+                    lines: vec![(w.jam, Qty::units(5))],
+                    starts_at: None,
+                },
+            )
+            .await
+            .unwrap();
+        clock.set(at("2026-11-30T13:00:01Z"));
+        store.advance_cycles().await.unwrap();
+        let reports = store.run_standing_orders(&h, w.cycle).await.unwrap();
+        let order = reports[0].run.order.unwrap();
+        // The buyer adds 2 kg of carrots by hand ($6.60): without the jam, the order would be
+        // under the point's $10 minimum, so taking the jam back is refused and nothing changes.
+        let loc = pickup(&store, &w).await;
+        place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 2))
+            .await
+            .unwrap();
+        refused(
+            store
+                .change_standing_order(
+                    &scope(w.daycare),
+                    standing,
+                    StandingChange::Stop { take_back: true },
+                )
+                .await,
+            Refusal::BelowMinimum,
+        );
+        let o = store.order(&daycare, order).await.unwrap();
+        assert_eq!(o.lines.len(), 2);
+        let listed = store.standing_orders(&scope(w.daycare)).await.unwrap();
+        assert!(listed[0].active, "the standing order still runs");
+        // With 4 kg ($13.20) the jam goes.
+        place(&store, w.hub, w.cycle, &carrots(&w, w.daycare, loc, 2))
+            .await
+            .unwrap();
+        let jam_offer = |store: Store| async move {
+            let grid = store
+                .availability_grid(&hs(&store, w.farm_a, w.hub).await, w.cycle, w.farm_a)
+                .await
+                .unwrap();
+            grid.into_iter().find(|g| g.product.id == w.jam).unwrap()
+        };
+        assert_eq!(jam_offer(store.clone()).await.reserved, Qty::units(5));
+        store
+            .change_standing_order(
+                &scope(w.daycare),
+                standing,
+                StandingChange::Stop { take_back: true },
+            )
+            .await
+            .unwrap();
+        let jam = jam_offer(store.clone()).await;
+        assert_eq!(jam.reserved, Qty::units(0), "the on-demand count went down");
+        assert!(
+            jam.on_demand,
+            "and the offer stays on demand, with no stock"
+        );
+        assert_eq!(jam.quantity, None);
+        let o = store.order(&daycare, order).await.unwrap();
+        assert_eq!(o.lines.len(), 1);
+        assert_eq!(o.subtotal(), Cents(4 * 330));
+        assert_eq!(o.fees, Cents(200 + 1500), "fees counted on what stays");
     })
     .await;
 }

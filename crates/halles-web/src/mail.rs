@@ -104,6 +104,9 @@ pub async fn for_event(
         | Event::OrderCancelled { .. }
         | Event::CycleClosed { .. }
         | Event::CycleChanged { .. }
+        | Event::PurchaseOrderIssued { .. }
+        | Event::OrderAdjusted { .. }
+        | Event::OrderDelivered { .. }
         | Event::ClaimDecided { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),

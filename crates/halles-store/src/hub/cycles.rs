@@ -259,8 +259,16 @@ fn check_terms(
         order_fee.within(Limit::Movement),
         "price_invalid",
     );
+    let mut names = std::collections::HashSet::new();
     for (i, l) in locations.iter().enumerate() {
-        v.required(&format!("locations[{i}].name"), &l.name);
+        let field = format!("locations[{i}].name");
+        if v.required(&field, &l.name) {
+            v.max_len(&field, &l.name, crate::hub::locations::NAME_MAX);
+        }
+        // Buyers and standing orders tell the points apart by name.
+        if !names.insert(l.name.trim().to_lowercase()) {
+            v.refuse(&field, Refusal::DuplicateName);
+        }
         v.amount(
             &format!("locations[{i}].fee"),
             l.fee.within(Limit::Movement),
@@ -621,6 +629,35 @@ impl Store {
         .rows_affected();
         if n == 0 {
             return Err(StoreError::Refused(Refusal::CycleCompleted));
+        }
+        // A new name follows into the standing orders that named the old one (in one
+        // statement, so two points that swap names stay apart).
+        let renamed: Vec<(&str, &str)> = ch
+            .locations
+            .iter()
+            .filter_map(|(lid, l)| {
+                let old = before.locations.iter().find(|x| Some(x.id) == *lid)?;
+                (old.input.name != l.name.trim()).then(|| (old.input.name.as_str(), l.name.trim()))
+            })
+            .collect();
+        if !renamed.is_empty() {
+            let whens: Vec<String> = (0..renamed.len())
+                .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 2, 2 * i + 3))
+                .collect();
+            let olds: Vec<String> = (0..renamed.len())
+                .map(|i| format!("${}", 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "UPDATE standing_orders SET location_name = CASE location_name {} END \
+                 WHERE organization_id = $1 AND location_name IN ({})",
+                whens.join(" "),
+                olds.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(scope.org.0);
+            for (old, new) in &renamed {
+                q = q.bind(*old).bind(*new);
+            }
+            q.execute(&mut *tx).await?;
         }
         for (lid, l) in &ch.locations {
             match lid {

@@ -14,7 +14,7 @@ use halles_core::{CycleId, LocationId};
 use serde_json::json;
 
 /// The longest name of a pickup point or zone.
-const NAME_MAX: usize = 120;
+pub(crate) const NAME_MAX: usize = 120;
 
 /// Checks a pickup point or zone, each refusal on its field: a name, a known kind, a fee and a
 /// minimum within the movement limit.

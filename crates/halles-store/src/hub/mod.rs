@@ -4,12 +4,13 @@
 //! links (`partners`), checking and changing price rules (`prices`), who sees what
 //! (`visibility`), what the quick order form reads (`quick_order`). A hub's rows are reached through a
 //! [`HubScope`] (`scope`), the proof that the acting organization acts for that hub.
-//! Fulfilment and billing join as sibling modules of this folder (`hub::fulfilment`,
-//! `hub::billing`).
+//! After the cut-off, `fulfilment` (purchase orders, receiving, stock, packing, routes);
+//! billing joins as a sibling module (`hub::billing`).
 
 pub mod availability;
 pub mod catalog;
 pub mod cycles;
+pub mod fulfilment;
 pub mod locations;
 pub mod orders;
 pub mod partners;

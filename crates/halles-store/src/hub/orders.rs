@@ -18,8 +18,8 @@ use halles_core::pricing::{
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::{TaxClass, Taxes};
-use halles_core::validation::FieldError;
-use halles_core::{CycleId, LocationId, OrderId, OrgId, ProductId};
+use halles_core::validation::{FieldError, Validator};
+use halles_core::{CycleId, LocationId, OrderId, OrderLineId, OrgId, ProductId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,8 @@ pub struct Placement {
 /// price).
 struct OpenOrder {
     row: OpenOrderRow,
-    lines: Vec<(ProductId, Qty, Cents)>,
+    /// Product, quantity, unit price and the sale unit it was ordered in.
+    lines: Vec<(ProductId, Qty, Cents, String)>,
 }
 
 /// What a checkout keeps of an open order.
@@ -50,6 +51,71 @@ struct OpenOrderRow {
     id: i64,
     po_number: String,
     note: String,
+}
+
+/// A standing order's run placing its order: recorded in the order's transaction.
+pub(crate) struct StandingPlacement {
+    /// The standing order.
+    pub id: halles_core::StandingOrderId,
+    /// Lines lowered or dropped for want of stock: product, wanted, left.
+    pub shortages: Vec<(ProductId, Qty, Qty)>,
+}
+
+impl StandingPlacement {
+    /// Records what the run placed (for a later take-back), its outcome and its event.
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        buyer: OrgId,
+        order: OrderId,
+        lines: &[(ProductId, Qty)],
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        for (p, q) in lines {
+            sqlx::query(
+                "INSERT INTO standing_order_placed (organization_id, standing_order_id, cycle_id, \
+                 order_id, product_id, quantity) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(hub.0)
+            .bind(self.id.0)
+            .bind(cycle.0)
+            .bind(order.0)
+            .bind(p.0)
+            .bind(q.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let shortages: Vec<(i64, i64, i64)> = self
+            .shortages
+            .iter()
+            .map(|(p, w, g)| (p.0, w.0, g.0))
+            .collect();
+        sqlx::query(
+            "UPDATE standing_order_runs SET order_id = $1, outcome = 'placed', shortages = $2 \
+             WHERE organization_id = $3 AND standing_order_id = $4 AND cycle_id = $5",
+        )
+        .bind(order.0)
+        .bind(serde_json::to_string(&shortages).unwrap_or_default())
+        .bind(hub.0)
+        .bind(self.id.0)
+        .bind(cycle.0)
+        .execute(&mut *tx)
+        .await?;
+        let ran = crate::platform::events::Event::StandingOrderRan {
+            hub,
+            buyer,
+            standing: self.id,
+            cycle,
+            order: Some(order),
+            outcome: "placed".into(),
+            shortages: self.shortages.clone(),
+        };
+        crate::platform::events::record(&mut *tx, ran, now).await?;
+        Ok(())
+    }
 }
 
 /// What a buyer (or the hub for a buyer) asks for.
@@ -102,6 +168,8 @@ impl ProductRef {
 /// (a later rename, new price or new unit of the product does not change it).
 #[derive(Debug, Clone, Serialize)]
 pub struct OrderLine {
+    /// Its id.
+    pub id: OrderLineId,
     /// The product as ordered.
     pub product: ProductRef,
     /// Quantity.
@@ -113,17 +181,67 @@ pub struct OrderLine {
     pub producer_price: Cents,
     /// Tax class, for the order-time estimate of taxes.
     pub tax_class: TaxClass,
+    /// For a product sold by the unit and priced by weight: its prices per kilogram, the
+    /// estimated weight of a unit and, once packed, the real weight.
+    pub catch_weight: Option<CatchWeight>,
+    /// What was ordered, when a shortage at receiving lowered the line since.
+    pub ordered_quantity: Option<Qty>,
+    /// The line it replaces, when the hub put it in for a product it could not deliver.
+    pub substitute_for: Option<OrderLineId>,
+}
+
+/// A catch-weight line's weights and prices per kilogram (see [`OrderLine::total`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CatchWeight {
+    /// The estimated weight of one unit, in grams.
+    pub est_weight_g: i64,
+    /// The buyer's price per kilogram.
+    pub kg_price: Cents,
+    /// The producer's price per kilogram.
+    #[serde(skip)]
+    pub producer_kg_price: Cents,
+    /// The real weight of all its units, once weighed.
+    pub packed_weight_g: Option<i64>,
 }
 
 impl OrderLine {
+    /// The weight this line is priced at: the real one once weighed, else the estimate (a
+    /// catch-weight line only).
+    pub fn priced_weight_g(&self) -> Option<i64> {
+        self.catch_weight.map(|c| {
+            c.packed_weight_g
+                .unwrap_or_else(|| self.quantity.price(Cents(c.est_weight_g)).0)
+        })
+    }
+
+    /// What the hub owes the producer for this line: at the real weight once weighed.
+    pub fn producer_total(&self) -> Cents {
+        match self.catch_weight {
+            Some(CatchWeight {
+                producer_kg_price,
+                packed_weight_g: Some(g),
+                ..
+            }) => halles_core::fulfilment::catch_weight_amount(producer_kg_price, g),
+            _ => self.quantity.price(self.producer_price),
+        }
+    }
+
     /// The product's name in a language, French when it has no English name.
     pub fn name<L: std::borrow::Borrow<Lang>>(&self, lang: L) -> &str {
         self.product.name(lang)
     }
 
-    /// The line total.
+    /// The line total: the quantity at the unit price, or for a weighed catch-weight line the
+    /// price per kilogram times the real weight.
     pub fn total(&self) -> Cents {
-        self.quantity.price(self.unit_price)
+        match self.catch_weight {
+            Some(CatchWeight {
+                kg_price,
+                packed_weight_g: Some(g),
+                ..
+            }) => halles_core::fulfilment::catch_weight_amount(kg_price, g),
+            _ => self.quantity.price(self.unit_price),
+        }
     }
 }
 
@@ -285,7 +403,7 @@ impl CycleTotals {
         for o in orders.iter().filter(|o| o.status == OrderStatus::Placed) {
             for l in &o.lines {
                 let buyer_amount = l.total();
-                let producer_amount = l.quantity.price(l.producer_price);
+                let producer_amount = l.producer_total();
                 let e = by_product
                     .entry((l.product.id, l.product.unit.code()))
                     .or_insert_with(|| ProductTotal {
@@ -382,9 +500,11 @@ struct LineFacts {
 
 /// What an edited order keeps of a line it already had: its snapshot and its prices.
 struct Kept {
+    quantity: Qty,
     facts: LineFacts,
     unit_price: Cents,
     producer_price: Cents,
+    catch_weight: Option<CatchWeight>,
 }
 
 /// A line reserved in the write transaction, priced, not yet written.
@@ -395,6 +515,7 @@ struct Reserved {
     unit_price: Cents,
     producer_price: Cents,
     facts: LineFacts,
+    catch_weight: Option<CatchWeight>,
 }
 
 /// Puts the quantities an order reserved back into availability (its lines stay).
@@ -432,7 +553,7 @@ async fn insert_lines(
     if lines.is_empty() {
         return Ok(());
     }
-    const COLUMNS: usize = 12;
+    const COLUMNS: usize = 15;
     let values: Vec<String> = (0..lines.len())
         .map(|i| {
             let marks: Vec<String> = (1..=COLUMNS)
@@ -443,7 +564,8 @@ async fn insert_lines(
         .collect();
     let sql = format!(
         "INSERT INTO order_lines (organization_id, order_id, product_id, producer_id, quantity, unit_price_cents, \
-         producer_price_cents, tax_class, name_fr, name_en, unit, unit_detail) VALUES {}",
+         producer_price_cents, tax_class, name_fr, name_en, unit, unit_detail, est_weight_g, kg_price_cents, \
+         producer_kg_price_cents) VALUES {}",
         values.join(", ")
     );
     let mut q = sqlx::query(&sql);
@@ -460,10 +582,25 @@ async fn insert_lines(
             .bind(l.facts.name_fr.clone())
             .bind(l.facts.name_en.clone())
             .bind(l.facts.unit.clone())
-            .bind(l.facts.unit_detail.clone());
+            .bind(l.facts.unit_detail.clone())
+            .bind(l.catch_weight.map(|c| c.est_weight_g))
+            .bind(l.catch_weight.map(|c| c.kg_price.0))
+            .bind(l.catch_weight.map(|c| c.producer_kg_price.0));
     }
     q.execute(tx).await?;
     Ok(())
+}
+
+/// What the buyer typed around the lines, within its bounds (`check_order_details`).
+fn check_details(input: &OrderInput) -> StoreResult<()> {
+    let mut v = Validator::new();
+    halles_core::ordering::check_order_details(
+        &mut v,
+        &input.po_number,
+        &input.note,
+        input.lines.len(),
+    );
+    v.finish().map_err(StoreError::Invalid)
 }
 
 fn merge(lines: &[(ProductId, Qty)]) -> StoreResult<Vec<(ProductId, Qty)>> {
@@ -524,7 +661,22 @@ impl Store {
         input: &OrderInput,
         key: Option<OrderKey>,
     ) -> StoreResult<Placement> {
+        self.place_order_as(hs, cycle, input, key, None).await
+    }
+
+    /// [`Store::place_order_keyed`], for a standing order's run when `standing` is given: what
+    /// it placed and the run's outcome commit with the order, so a crash cannot keep the one
+    /// without the other.
+    pub(crate) async fn place_order_as(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+        input: &OrderInput,
+        key: Option<OrderKey>,
+        standing: Option<StandingPlacement>,
+    ) -> StoreResult<Placement> {
         let hub = hs.for_buyer(input.buyer)?.hub();
+        check_details(input)?;
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
@@ -556,6 +708,7 @@ impl Store {
                     facts,
                     now,
                     key.as_ref(),
+                    standing.as_ref(),
                 )
                 .await
         })
@@ -578,6 +731,7 @@ impl Store {
         facts: HashMap<ProductId, LineFacts>,
         now: Timestamp,
         key: Option<&OrderKey>,
+        standing: Option<&StandingPlacement>,
     ) -> StoreResult<Placement> {
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, cycle).await?;
@@ -680,6 +834,18 @@ impl Store {
             }
         };
         crate::platform::events::record(&mut tx, event, now).await?;
+        if let Some(st) = standing {
+            st.record(
+                &mut tx,
+                hub,
+                cycle,
+                input.buyer,
+                OrderId(order_id),
+                &lines,
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(Placement {
             order: OrderId(order_id),
@@ -714,8 +880,8 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(open) = open else { return Ok(None) };
-        let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT product_id, quantity, unit_price_cents FROM order_lines \
+        let lines: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT product_id, quantity, unit_price_cents, unit FROM order_lines \
              WHERE organization_id = $1 AND order_id = $2",
         )
         .bind(hub.0)
@@ -726,13 +892,14 @@ impl Store {
             row: open,
             lines: lines
                 .into_iter()
-                .map(|(p, q, u)| (ProductId(p), Qty(q), Cents(u)))
+                .map(|(p, q, u, unit)| (ProductId(p), Qty(q), Cents(u), unit))
                 .collect(),
         }))
     }
 
     /// Adds reserved lines to an open order: a product already ordered gets the new quantity on
-    /// its line (at the price it was ordered at), the fee and the minimum apply to the whole.
+    /// its line, all of it at today's price (as [`Store::update_order`] prices a grown line);
+    /// the fee and the minimum apply to the whole.
     #[allow(clippy::too_many_arguments)]
     async fn add_to_open_order(
         &self,
@@ -744,24 +911,50 @@ impl Store {
         reserved: Vec<Reserved>,
         now: Timestamp,
     ) -> StoreResult<i64> {
-        let mut subtotal: Cents = open.lines.iter().map(|(_, q, u)| q.price(*u)).sum();
+        let mut subtotal: Cents = open.lines.iter().map(|(_, q, u, _)| q.price(*u)).sum();
         let mut fresh = Vec::new();
+        let changed: Vec<FieldError> = reserved
+            .iter()
+            .filter(|r| {
+                open.lines
+                    .iter()
+                    .any(|(p, _, _, unit)| *p == r.product && *unit != r.facts.unit)
+            })
+            .map(|r| FieldError::refused(&line_field(r.product), Refusal::UnitChanged))
+            .collect();
+        if !changed.is_empty() {
+            return Err(StoreError::Invalid(changed));
+        }
         for r in reserved {
-            match open.lines.iter().find(|(p, _, _)| *p == r.product) {
-                Some((_, had, unit)) => {
+            match open.lines.iter().find(|(p, _, _, _)| *p == r.product) {
+                Some((_, had, unit, _)) => {
+                    // The line grows: all of it takes today's price and product details.
                     let total = had
                         .checked_add(r.quantity)
                         .ok_or(halles_core::limits::AmountError::QtyTooLarge)?
                         .within()?;
-                    subtotal += r.quantity.price(*unit);
+                    subtotal = subtotal - had.price(*unit) + total.price(r.unit_price);
                     sqlx::query(
-                        "UPDATE order_lines SET quantity = $1 WHERE organization_id = $2 \
-                         AND order_id = $3 AND product_id = $4",
+                        "UPDATE order_lines SET quantity = $1, unit_price_cents = $2, \
+                         producer_price_cents = $3, tax_class = $4, name_fr = $5, name_en = $6, \
+                         unit = $7, unit_detail = $8, est_weight_g = $12, kg_price_cents = $13, \
+                         producer_kg_price_cents = $14 WHERE organization_id = $9 \
+                         AND order_id = $10 AND product_id = $11",
                     )
                     .bind(total.0)
+                    .bind(r.unit_price.0)
+                    .bind(r.producer_price.0)
+                    .bind(&r.facts.tax_class)
+                    .bind(&r.facts.name_fr)
+                    .bind(&r.facts.name_en)
+                    .bind(&r.facts.unit)
+                    .bind(&r.facts.unit_detail)
                     .bind(hub.0)
                     .bind(open.row.id)
                     .bind(r.product.0)
+                    .bind(r.catch_weight.map(|c| c.est_weight_g))
+                    .bind(r.catch_weight.map(|c| c.kg_price.0))
+                    .bind(r.catch_weight.map(|c| c.producer_kg_price.0))
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -787,6 +980,11 @@ impl Store {
         } else {
             format!("{}\n{new_note}", open.row.note)
         };
+        if note.chars().count() > halles_core::limits::MAX_ORDER_NOTE {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "note", "too_long",
+            )]));
+        }
         sqlx::query(
             "UPDATE orders SET fees_cents = $1, po_number = $2, note = $3, updated_at = $4 \
              WHERE organization_id = $5 AND id = $6",
@@ -840,6 +1038,31 @@ impl Store {
             },
             None => KeyedOrder::InProgress,
         }))
+    }
+
+    /// The fees of an order as its lines now stand in `tx`, checking its point's minimum.
+    pub(crate) async fn fees_after_change(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        c: &crate::hub::cycles::Cycle,
+        order: OrderId,
+    ) -> StoreResult<Cents> {
+        let location: Option<i64> = sqlx::query_scalar(
+            "SELECT location_id FROM orders WHERE organization_id = $1 AND id = $2",
+        )
+        .bind(c.hub.0)
+        .bind(order.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let lines: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT quantity, unit_price_cents FROM order_lines WHERE organization_id = $1 AND order_id = $2",
+        )
+        .bind(c.hub.0)
+        .bind(order.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let subtotal: Cents = lines.iter().map(|(q, u)| Qty(*q).price(Cents(*u))).sum();
+        self.fees_for(c, location.map(LocationId), subtotal)
     }
 
     /// The fees of an order at a location, checking the location's minimum.
@@ -939,7 +1162,8 @@ impl Store {
 
     /// Reserves every line with a conditional update, and prices it for the buyer. A line of
     /// `kept` (an edited order's line for the same product) keeps its ordered snapshot and
-    /// prices; any other line takes today's. When any line is short, every short line is
+    /// prices when its quantity stays or goes down; a line that grows, and any new line, takes
+    /// today's for all of it (the buyer orders more at the price shown now). When any line is short, every short line is
     /// reported ([`StoreError::Shortage`]) and the caller's transaction rolls back.
     #[allow(clippy::too_many_arguments)]
     async fn reserve_lines(
@@ -975,7 +1199,8 @@ impl Store {
                 short.push(*product);
                 continue;
             };
-            if let Some(k) = kept.get(product) {
+            // Kept or lowered, a line keeps what it was ordered at; grown, it takes today's.
+            if let Some(k) = kept.get(product).filter(|k| *qty <= k.quantity) {
                 out.push(Reserved {
                     product: *product,
                     producer,
@@ -983,6 +1208,7 @@ impl Store {
                     unit_price: k.unit_price,
                     producer_price: k.producer_price,
                     facts: k.facts.clone(),
+                    catch_weight: k.catch_weight,
                 });
                 continue;
             }
@@ -994,7 +1220,14 @@ impl Store {
             );
             let mut producer_price = offered;
             // Catch weight: the offer is per kg; a unit is estimated at its usual weight until packing.
+            let mut catch_weight = None;
             if let Some(g) = facts.est_weight_g {
+                catch_weight = Some(CatchWeight {
+                    est_weight_g: g,
+                    kg_price: unit_price,
+                    producer_kg_price: producer_price,
+                    packed_weight_g: None,
+                });
                 unit_price = catch_weight_unit_price(unit_price, g);
                 producer_price = catch_weight_unit_price(producer_price, g);
             }
@@ -1005,6 +1238,7 @@ impl Store {
                 unit_price,
                 producer_price,
                 facts: facts.clone(),
+                catch_weight,
             });
         }
         if !short.is_empty() {
@@ -1090,12 +1324,20 @@ impl Store {
         if before.status != OrderStatus::Placed {
             return Err(StoreError::Refused(Refusal::OrderNotEditable));
         }
+        check_details(input)?;
         let lines = merge(&input.lines)?;
         if lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
         let (buyer_type, rules) = self.price_list(hub, before.buyer).await?;
         let c = self.cycle_of(hub, before.cycle).await?;
+        // A change names another day, or keeps the order's (an order from before delivery
+        // days keeps none).
+        let day = match input.delivery_day.or(before.delivery_day) {
+            None => None,
+            asked => halles_core::ordering::order_delivery_day(&c.delivery_days, asked)
+                .map_err(|r| StoreError::Invalid(vec![FieldError::refused("delivery_day", r)]))?,
+        };
         let facts = self
             .line_facts(hub, before.cycle, before.buyer, &lines)
             .await?;
@@ -1105,6 +1347,7 @@ impl Store {
             .iter()
             .map(|l| {
                 let k = Kept {
+                    quantity: l.quantity,
                     facts: LineFacts {
                         tax_class: l.tax_class.code().to_owned(),
                         est_weight_g: None,
@@ -1115,17 +1358,52 @@ impl Store {
                     },
                     unit_price: l.unit_price,
                     producer_price: l.producer_price,
+                    catch_weight: l.catch_weight,
                 };
                 (l.product.id, k)
             })
             .collect();
+        // A line that grows takes today's price, which is only meaningful in its own unit.
+        let changed: Vec<FieldError> = lines
+            .iter()
+            .filter(|(p, q)| {
+                kept.get(p).is_some_and(|k| {
+                    *q > k.quantity && facts.get(p).is_some_and(|f| f.unit != k.facts.unit)
+                })
+            })
+            .map(|(p, _)| FieldError::refused(&line_field(*p), Refusal::UnitChanged))
+            .collect();
+        if !changed.is_empty() {
+            return Err(StoreError::Invalid(changed));
+        }
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_open_cycle(&mut tx, hub, before.cycle).await?;
+        if (input.location, day) != (before.location, before.delivery_day) {
+            // One open order per buyer and delivery: moving onto another one's is refused.
+            self.lock_buyer_link(&mut tx, hub, before.buyer).await?;
+            let other: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM orders WHERE organization_id = $1 AND cycle_id = $2 \
+                 AND buyer_id = $3 AND status = 'placed' AND id <> $4 \
+                 AND (location_id = $5 OR (location_id IS NULL AND $5 IS NULL)) \
+                 AND delivery_day = $6 LIMIT 1",
+            )
+            .bind(hub.0)
+            .bind(before.cycle.0)
+            .bind(before.buyer.0)
+            .bind(id.0)
+            .bind(input.location.map(|l| l.0))
+            .bind(day_text(day))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if other.is_some() {
+                return Err(StoreError::Refused(Refusal::OrderExistsForDelivery));
+            }
+        }
         // The status guard makes a concurrent cancel and change exclusive.
         let n = sqlx::query(
-            "UPDATE orders SET location_id = $1, po_number = $2, note = $3, updated_at = $4 \
-             WHERE organization_id = $5 AND id = $6 AND status = 'placed'",
+            "UPDATE orders SET location_id = $1, po_number = $2, note = $3, updated_at = $4, \
+             delivery_day = $7 WHERE organization_id = $5 AND id = $6 AND status = 'placed'",
         )
         .bind(input.location.map(|l| l.0))
         .bind(input.po_number.trim())
@@ -1133,6 +1411,7 @@ impl Store {
         .bind(ms(now))
         .bind(hub.0)
         .bind(id.0)
+        .bind(day_text(day))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -1174,8 +1453,10 @@ impl Store {
                 entity: "order",
                 entity_id: id.to_string(),
                 before: Some(json!({"lines": before.lines.iter().map(|l| (l.product.id, l.quantity)).collect::<Vec<_>>(),
-                                    "po_number": before.po_number, "note": before.note})),
-                after: Some(json!({"lines": lines, "po_number": input.po_number, "note": input.note})),
+                                    "po_number": before.po_number, "note": before.note,
+                                    "location": before.location, "delivery_day": before.delivery_day})),
+                after: Some(json!({"lines": lines, "po_number": input.po_number, "note": input.note,
+                                   "location": input.location, "delivery_day": day})),
             },
             now,
         )
@@ -1270,8 +1551,10 @@ impl Store {
             for chunk in ids.chunks(CHUNK) {
                 let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
                 let sql = format!(
-                    "SELECT l.order_id, l.product_id, l.name_fr, l.name_en, l.unit, l.unit_detail, l.producer_id, \
-                     o.name AS producer_name, l.quantity, l.unit_price_cents, l.producer_price_cents, l.tax_class \
+                    "SELECT l.id, l.order_id, l.product_id, l.name_fr, l.name_en, l.unit, l.unit_detail, l.producer_id, \
+                     o.name AS producer_name, l.quantity, l.unit_price_cents, l.producer_price_cents, l.tax_class, \
+                     l.est_weight_g, l.kg_price_cents, l.producer_kg_price_cents, l.packed_weight_g, \
+                     l.ordered_quantity, l.substitute_for \
                      FROM order_lines l JOIN organizations o ON o.id = l.producer_id \
                      WHERE l.organization_id = $1 AND l.order_id IN ({}) ORDER BY l.order_id, o.name, l.name_fr, l.id",
                     marks.join(", ")
@@ -1281,7 +1564,21 @@ impl Store {
                     q = q.bind(*id);
                 }
                 for l in q.fetch_all(&self.pool).await? {
+                    let catch_weight =
+                        match (l.est_weight_g, l.kg_price_cents, l.producer_kg_price_cents) {
+                            (Some(g), Some(k), Some(pk)) => Some(CatchWeight {
+                                est_weight_g: g,
+                                kg_price: Cents(k),
+                                producer_kg_price: Cents(pk),
+                                packed_weight_g: l.packed_weight_g,
+                            }),
+                            _ => None,
+                        };
                     by_order.entry(l.order_id).or_default().push(OrderLine {
+                        id: OrderLineId(l.id),
+                        catch_weight,
+                        ordered_quantity: l.ordered_quantity.map(Qty),
+                        substitute_for: l.substitute_for.map(OrderLineId),
                         product: ProductRef {
                             id: ProductId(l.product_id),
                             name_fr: l.name_fr,
@@ -1594,6 +1891,13 @@ struct OrderRow {
 /// An `order_lines` row (its product's snapshot) with its producer's name.
 #[derive(FromRow)]
 struct OrderLineRow {
+    id: i64,
+    est_weight_g: Option<i64>,
+    kg_price_cents: Option<i64>,
+    producer_kg_price_cents: Option<i64>,
+    packed_weight_g: Option<i64>,
+    ordered_quantity: Option<i64>,
+    substitute_for: Option<i64>,
     order_id: i64,
     product_id: i64,
     name_fr: String,

@@ -4,7 +4,7 @@
 
 use crate::db::ms;
 use crate::hub::HubScope;
-use crate::hub::orders::OrderInput;
+use crate::hub::orders::{OrderInput, StandingPlacement};
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
@@ -134,6 +134,9 @@ pub struct RunReport {
     pub run: Run,
 }
 
+/// How long after it began a run still `running` counts as cut off (10 minutes).
+const RUN_CUT_OFF_MS: i64 = 10 * 60 * 1000;
+
 fn lines_json(lines: &[(ProductId, Qty)]) -> String {
     serde_json::to_string(&lines.iter().map(|(p, q)| (p.0, q.0)).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -221,6 +224,9 @@ impl Store {
         if !(1..=8).contains(&s.every_weeks) {
             return Err(StoreError::Refused(Refusal::EveryWeeksInvalid));
         }
+        let mut v = halles_core::validation::Validator::new();
+        halles_core::ordering::check_order_details(&mut v, &s.po_number, &s.note, s.lines.len());
+        v.finish().map_err(StoreError::Invalid)?;
         if s.lines.is_empty() {
             return Err(StoreError::Refused(Refusal::EmptyOrder));
         }
@@ -260,6 +266,14 @@ impl Store {
         let now = self.now();
         if s.until <= now {
             return Err(StoreError::Refused(Refusal::UntilInPast));
+        }
+        let farthest = now
+            .checked_add(jiff::SignedDuration::from_hours(
+                24 * halles_core::limits::MAX_STANDING_DAYS,
+            ))
+            .unwrap_or(Timestamp::MAX);
+        if s.until > farthest {
+            return Err(StoreError::Refused(Refusal::UntilTooFar));
         }
         let starts_at = s.starts_at.unwrap_or(now);
         if starts_at >= s.until {
@@ -476,7 +490,9 @@ impl Store {
 
     /// Takes what a standing order placed back out of orders still open to changes, in the
     /// caller's transaction: each line loses at most what the run put in it, the quantities go
-    /// back to availability, an order left without lines is cancelled.
+    /// back to availability, an order left without lines is cancelled, and one that keeps lines
+    /// of the buyer's own has its fees counted again; left below its point's minimum, the stop
+    /// is refused (`below_minimum`) and nothing changes.
     async fn take_back_placed(
         &self,
         tx: &mut sqlx::AnyConnection,
@@ -516,9 +532,11 @@ impl Store {
                 .bind(product.0)
                 .execute(&mut *tx)
                 .await?;
+                // An on-demand offer counts what was ordered instead of what remains.
                 sqlx::query(
-                    "UPDATE availability SET remaining = remaining + $1 WHERE organization_id = $2 \
-                     AND cycle_id = $3 AND product_id = $4",
+                    "UPDATE availability SET remaining = remaining + CASE WHEN on_demand THEN 0 ELSE $1 END, \
+                     quantity = quantity - CASE WHEN on_demand THEN $1 ELSE 0 END \
+                     WHERE organization_id = $2 AND cycle_id = $3 AND product_id = $4",
                 )
                 .bind(q.0)
                 .bind(hub.0)
@@ -549,12 +567,16 @@ impl Store {
             .rows_affected()
                 == 1;
             if !emptied {
+                // What stays is the buyer's own order: its fees again, and its minimum.
+                let c = self.cycle_of(hub, placed.cycle).await?;
+                let fees = self.fees_after_change(tx, &c, placed.order).await?;
                 sqlx::query(
-                    "UPDATE orders SET updated_at = $1 WHERE organization_id = $2 AND id = $3",
+                    "UPDATE orders SET updated_at = $1, fees_cents = $4 WHERE organization_id = $2 AND id = $3",
                 )
                 .bind(ms(now))
                 .bind(hub.0)
                 .bind(placed.order.0)
+                .bind(fees.0)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -620,17 +642,36 @@ impl Store {
             if weeks % s.input.every_weeks != 0 {
                 continue;
             }
-            let claimed = sqlx::query(
+            let now = self.now();
+            let mut claimed = sqlx::query(
                 "INSERT INTO standing_order_runs (organization_id, standing_order_id, cycle_id, outcome, created_at) \
                  VALUES ($1, $2, $3, 'running', $4) ON CONFLICT DO NOTHING",
             )
             .bind(hub.0)
             .bind(s.id.0)
             .bind(cycle.0)
-            .bind(ms(self.now()))
+            .bind(ms(now))
             .execute(&self.pool)
             .await?
             .rows_affected();
+            if claimed == 0 {
+                // A run still `running` long after it began was cut off (a stop or a crash)
+                // before its order committed: the order and the outcome commit together, so
+                // it placed nothing, and it runs again.
+                claimed = sqlx::query(
+                    "UPDATE standing_order_runs SET created_at = $1 WHERE organization_id = $2 \
+                     AND standing_order_id = $3 AND cycle_id = $4 AND outcome = 'running' \
+                     AND created_at < $5",
+                )
+                .bind(ms(now))
+                .bind(hub.0)
+                .bind(s.id.0)
+                .bind(cycle.0)
+                .bind(ms(now) - RUN_CUT_OFF_MS)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            }
             if claimed == 0 {
                 continue;
             }
@@ -652,6 +693,16 @@ impl Store {
             } else {
                 self.run_one(&s, &c).await?
             };
+            if run.outcome == "placed" {
+                // Recorded with its order.
+                reports.push(RunReport {
+                    hub,
+                    buyer: s.input.buyer,
+                    standing: s.id,
+                    run,
+                });
+                continue;
+            }
             // The run's outcome and its event commit together.
             let mut tx = self.write_tx().await?;
             sqlx::query(
@@ -674,22 +725,6 @@ impl Store {
             .bind(cycle.0)
             .execute(&mut *tx)
             .await?;
-            if let Some(order) = run.order {
-                for (p, q) in &run.placed {
-                    sqlx::query(
-                        "INSERT INTO standing_order_placed (organization_id, standing_order_id, cycle_id, \
-                         order_id, product_id, quantity) VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(hub.0)
-                    .bind(s.id.0)
-                    .bind(cycle.0)
-                    .bind(order.0)
-                    .bind(p.0)
-                    .bind(q.0)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
             let ran = crate::platform::events::Event::StandingOrderRan {
                 hub,
                 buyer: s.input.buyer,
@@ -779,7 +814,15 @@ impl Store {
                 note: s.input.note.clone(),
                 lines: lines.clone(),
             };
-            match self.place_order(&scope, c.id, &input).await {
+            let record = StandingPlacement {
+                id: s.id,
+                shortages: shortages.clone(),
+            };
+            match self
+                .place_order_as(&scope, c.id, &input, None, Some(record))
+                .await
+                .map(|p| p.order)
+            {
                 Ok(id) => {
                     return Ok(Run {
                         cycle: c.id,

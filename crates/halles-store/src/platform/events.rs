@@ -25,8 +25,8 @@ use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{
     CardId, ClaimId, CycleId, InvitationId, LoadId, OrderId, OrgId, ParticipantId, PaymentBatchId,
-    ProductGroupId, ProductId, ProgramId, RedemptionId, RefundId, RegisterId, ScheduleId,
-    StandingOrderId, UserId,
+    ProductGroupId, ProductId, ProgramId, PurchaseOrderId, RedemptionId, RefundId, RegisterId,
+    ScheduleId, StandingOrderId, UserId,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -124,6 +124,40 @@ pub enum Event {
         outcome: String,
         /// Products short: id, wanted, got.
         shortages: Vec<(ProductId, Qty, Qty)>,
+    },
+    /// A revision of a producer's purchase order was issued (at the cut-off, or after a change).
+    PurchaseOrderIssued {
+        /// The hub.
+        hub: OrgId,
+        /// The cycle.
+        cycle: CycleId,
+        /// The producer.
+        producer: OrgId,
+        /// The revision.
+        purchase_order: PurchaseOrderId,
+        /// Its number: 1 for the first.
+        revision: i64,
+        /// The delivery day.
+        delivery_day: Option<Date>,
+    },
+    /// After the cut-off the hub lowered, replaced or took out lines of an order it could not
+    /// fill as ordered.
+    OrderAdjusted {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The order.
+        order: OrderId,
+    },
+    /// An order was delivered (its stop marked delivered, with who received it).
+    OrderDelivered {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The order.
+        order: OrderId,
     },
     /// The operator approved or refused a market's reimbursement claim.
     ClaimDecided {
@@ -272,6 +306,9 @@ impl Event {
             Event::CycleClosed { .. } => "cycle_closed",
             Event::CycleChanged { .. } => "cycle_changed",
             Event::StandingOrderRan { .. } => "standing_order_ran",
+            Event::PurchaseOrderIssued { .. } => "purchase_order_issued",
+            Event::OrderAdjusted { .. } => "order_adjusted",
+            Event::OrderDelivered { .. } => "order_delivered",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
             Event::InvitationSent { .. } => "invitation_sent",
@@ -301,7 +338,10 @@ impl Event {
             | Event::CycleOpened { hub, .. }
             | Event::CycleClosed { hub, .. }
             | Event::CycleChanged { hub, .. }
-            | Event::StandingOrderRan { hub, .. } => Some(*hub),
+            | Event::StandingOrderRan { hub, .. }
+            | Event::PurchaseOrderIssued { hub, .. }
+            | Event::OrderAdjusted { hub, .. }
+            | Event::OrderDelivered { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }
