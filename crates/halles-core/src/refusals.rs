@@ -54,6 +54,8 @@ refusals! {
     AlreadyHasCard = "already_has_card", Rule;
     /// This person is already a member of the organization.
     AlreadyMember = "already_member", Rule;
+    /// This order already has this product.
+    AlreadyOrdered = "already_ordered", Rule;
     /// This amount is above the maximum allowed: $100,000.00 per movement, line or price.
     AmountTooLarge = "amount_too_large", Invalid;
     /// This batch is already paid.

@@ -518,6 +518,40 @@ struct Reserved {
     catch_weight: Option<CatchWeight>,
 }
 
+/// A new line priced for a buyer: the offer's price with the buyer's margin; a catch-weight
+/// product's offer is per kg, and a unit is estimated at its usual weight until packing.
+fn priced(
+    product: ProductId,
+    producer: i64,
+    quantity: Qty,
+    offered: Cents,
+    margin: MarginBp,
+    facts: &LineFacts,
+) -> Reserved {
+    let mut unit_price = buyer_price(offered, margin);
+    let mut producer_price = offered;
+    let mut catch_weight = None;
+    if let Some(g) = facts.est_weight_g {
+        catch_weight = Some(CatchWeight {
+            est_weight_g: g,
+            kg_price: unit_price,
+            producer_kg_price: producer_price,
+            packed_weight_g: None,
+        });
+        unit_price = catch_weight_unit_price(unit_price, g);
+        producer_price = catch_weight_unit_price(producer_price, g);
+    }
+    Reserved {
+        product,
+        producer,
+        quantity,
+        unit_price,
+        producer_price,
+        facts: facts.clone(),
+        catch_weight,
+    }
+}
+
 /// Puts the quantities an order reserved back into availability (its lines stay).
 async fn restore_reserved(
     tx: &mut sqlx::AnyConnection,
@@ -1040,6 +1074,63 @@ impl Store {
         }))
     }
 
+    /// Adds to an order, after the cut-off, a line of `product` replacing `replaces` (a
+    /// substitution at receiving), priced for the buyer from the cycle's offer; nothing is
+    /// reserved (what the hub holds is in its stock ledger). Answers the new line.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn add_substitute_line(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        cycle: CycleId,
+        buyer: OrgId,
+        order: OrderId,
+        product: ProductId,
+        quantity: Qty,
+        replaces: OrderLineId,
+    ) -> StoreResult<OrderLineId> {
+        let facts = self
+            .line_facts(hub, cycle, buyer, &[(product, quantity)])
+            .await?;
+        let facts = facts.get(&product).ok_or(StoreError::NotFound)?;
+        let (buyer_type, rules) = self.price_list(hub, buyer).await?;
+        let (price, producer): (i64, i64) = sqlx::query_as(
+            "SELECT price_cents, producer_id FROM availability WHERE organization_id = $1 \
+             AND cycle_id = $2 AND product_id = $3",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(product.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let margin = margin_for(&rules, MarginBp(0), buyer, buyer_type, product);
+        let line = priced(product, producer, quantity, Cents(price), margin, facts);
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM order_lines WHERE organization_id = $1 AND order_id = $2 AND product_id = $3",
+        )
+        .bind(hub.0)
+        .bind(order.0)
+        .bind(product.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if existing.is_some() {
+            // One line per product: the order already has it.
+            return Err(StoreError::field("substitute", Refusal::AlreadyOrdered));
+        }
+        insert_lines(tx, hub, order.0, std::slice::from_ref(&line)).await?;
+        let id: i64 = sqlx::query_scalar(
+            "UPDATE order_lines SET substitute_for = $1 WHERE organization_id = $2 AND order_id = $3 \
+             AND product_id = $4 RETURNING id",
+        )
+        .bind(replaces.0)
+        .bind(hub.0)
+        .bind(order.0)
+        .bind(product.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(OrderLineId(id))
+    }
+
     /// The fees of an order as its lines now stand in `tx`, checking its point's minimum.
     pub(crate) async fn fees_after_change(
         &self,
@@ -1213,33 +1304,15 @@ impl Store {
                 continue;
             }
             let facts = facts.get(product).ok_or(StoreError::NotFound)?;
-            let offered = Cents(price_cents);
-            let mut unit_price = buyer_price(
-                offered,
-                margin_for(rules, MarginBp(0), buyer, buyer_type, *product),
-            );
-            let mut producer_price = offered;
-            // Catch weight: the offer is per kg; a unit is estimated at its usual weight until packing.
-            let mut catch_weight = None;
-            if let Some(g) = facts.est_weight_g {
-                catch_weight = Some(CatchWeight {
-                    est_weight_g: g,
-                    kg_price: unit_price,
-                    producer_kg_price: producer_price,
-                    packed_weight_g: None,
-                });
-                unit_price = catch_weight_unit_price(unit_price, g);
-                producer_price = catch_weight_unit_price(producer_price, g);
-            }
-            out.push(Reserved {
-                product: *product,
+            let margin = margin_for(rules, MarginBp(0), buyer, buyer_type, *product);
+            out.push(priced(
+                *product,
                 producer,
-                quantity: *qty,
-                unit_price,
-                producer_price,
-                facts: facts.clone(),
-                catch_weight,
-            });
+                *qty,
+                Cents(price_cents),
+                margin,
+                facts,
+            ));
         }
         if !short.is_empty() {
             return Err(StoreError::Shortage(

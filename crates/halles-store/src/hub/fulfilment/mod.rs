@@ -4,7 +4,11 @@
 //! proof of delivery (`routes`). Everything here is the hub's work, after the cut-off; a
 //! producer reads its own purchase orders and weighs its own products' units.
 
+pub mod packing;
 pub mod purchase_orders;
+pub mod receiving;
+pub mod routes;
+pub mod stock;
 
 use crate::hub::cycles::Cycle;
 use crate::{Store, StoreError, StoreResult};
