@@ -426,6 +426,14 @@ impl Builder<'_> {
         self.line(x, baseline, size, bold, width, &text);
     }
 
+    /// A line centred on the label.
+    fn centered(&mut self, baseline: f32, size: f32, width: f32, text: &str) {
+        let face = &self.fonts.regular;
+        let text = face.truncate(&clip(text), size, width);
+        let x = (LABEL_W - face.width(&text, size)) / 2.0;
+        self.line(x, baseline, size, false, width, &text);
+    }
+
     /// A line ending at `right`.
     fn right(&mut self, right: f32, baseline: f32, size: f32, bold: bool, width: f32, text: &str) {
         let face = self.fonts.face(bold);
@@ -507,7 +515,7 @@ fn case_layout(label: &CaseLabel, p: &Prepared, stock: LabelStock, fonts: &Fonts
                 y: 86.0,
                 height: 38.0,
             });
-            b.line(pad, 133.0, 7.0, false, LABEL_W - 2.0 * pad, &p.hri);
+            b.centered(133.0, 7.0, LABEL_W - 2.0 * pad, &p.hri);
         }
         LabelStock::Thermal4x6 => {
             let pad = 14.0;
@@ -545,7 +553,7 @@ fn case_layout(label: &CaseLabel, p: &Prepared, stock: LabelStock, fonts: &Fonts
                 y: 346.0,
                 height: 54.0,
             });
-            b.line(pad, 414.0, 9.0, false, w, &p.hri);
+            b.centered(414.0, 9.0, w, &p.hri);
         }
     }
     b.ops
@@ -599,7 +607,7 @@ fn product_layout(
                     y: 77.0,
                     height: 45.0,
                 });
-                b.line(pad, 132.0, 7.0, false, LABEL_W - 2.0 * pad, &p.hri);
+                b.centered(132.0, 7.0, LABEL_W - 2.0 * pad, &p.hri);
             }
         }
         LabelStock::Thermal4x6 => {
@@ -643,7 +651,7 @@ fn product_layout(
                     y: 300.0,
                     height: 84.0,
                 });
-                b.line(pad, 402.0, 9.0, false, w, &p.hri);
+                b.centered(402.0, 9.0, w, &p.hri);
             }
         }
     }
