@@ -319,6 +319,109 @@ mod tests {
         assert_eq!(code.zpl_data(), ">;>800106141411234567897");
     }
 
+    /// Runs a tool; `None` when it is not installed (then the test is skipped, unless
+    /// `HALLES_REQUIRE_TOOLS` is set).
+    fn tool(program: &str, args: &[&str]) -> Option<String> {
+        match std::process::Command::new(program).args(args).output() {
+            Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+            Err(e) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_some() => panic!(
+                "cannot run {program} ({e}): apt-get install -y poppler-utils zbar-tools zxing-cpp-tools"
+            ),
+            Err(_) => None,
+        }
+    }
+
+    /// Every data value of sets B and C, FNC1 first and as a separator: drawn, rasterized
+    /// at 300 dpi and read back by zbar and ZXing.
+    #[test]
+    fn every_symbol_value_scans_with_zbar_and_zxing() {
+        let ascii: Vec<u8> = (32..=126).collect();
+        let mut texts: Vec<String> = ascii
+            .chunks(16)
+            .map(|c| format!("x{}x", String::from_utf8_lossy(c)))
+            .collect();
+        let pairs: String = (0..100).map(|n| format!("{n:02}")).collect();
+        texts.extend(
+            pairs
+                .as_bytes()
+                .chunks(40)
+                .map(|c| String::from_utf8_lossy(c).into_owned()),
+        );
+        let mut symbols: Vec<(Code128, String)> = texts
+            .iter()
+            .map(|t| (Code128::plain(t).expect("encode"), t.clone()))
+            .collect();
+        let mut gs1: Vec<Code128Char> = vec![Code128Char::Fnc1];
+        gs1.extend(b"10A1".iter().map(|b| Code128Char::Ascii(*b)));
+        gs1.push(Code128Char::Fnc1);
+        gs1.extend(b"13260102".iter().map(|b| Code128Char::Ascii(*b)));
+        symbols.push((
+            Code128::encode(&gs1).expect("encode"),
+            "10A1\u{1d}13260102".into(),
+        ));
+
+        let mut document = krilla::Document::new();
+        let Some(settings) = krilla::page::PageSettings::from_wh(612.0, 792.0) else {
+            panic!("page size");
+        };
+        let mut page = document.start_page_with(settings);
+        let mut surface = page.surface();
+        for (i, (symbol, _)) in symbols.iter().enumerate() {
+            let module = 1.2;
+            let x = (612.0 - symbol.modules() as f32 * module) / 2.0;
+            let x = (x / 0.24).round() * 0.24;
+            let y = 30.0 + i as f32 * 62.0;
+            crate::draw::draw_bars(&mut surface, &symbol.widths(), x, y, module, 40.0);
+        }
+        surface.finish();
+        page.finish();
+        let pdf = document.finish().expect("pdf");
+        let dir = std::env::temp_dir().join(format!("halles-docs-barcode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let pdf_path = dir.join("symbols.pdf");
+        std::fs::write(&pdf_path, pdf).expect("write");
+        let prefix = dir.join("symbols");
+        let (pdf_path, prefix) = (pdf_path.to_string_lossy(), prefix.to_string_lossy());
+        if tool(
+            "pdftoppm",
+            &["-r", "300", "-png", "-singlefile", &pdf_path, &prefix],
+        )
+        .is_none()
+        {
+            eprintln!("Code 128 read-back skipped: poppler-utils is not installed");
+            return;
+        }
+        let png = format!("{prefix}.png");
+        let mut want: Vec<String> = symbols.iter().map(|(_, t)| t.clone()).collect();
+        want.sort();
+        let Some(zbar) = tool("zbarimg", &["-q", "--raw", &png]) else {
+            eprintln!("Code 128 read-back skipped: zbar-tools is not installed");
+            return;
+        };
+        // zbar returns the GS1 symbol's data without its leading FNC1.
+        let mut by_zbar: Vec<String> = zbar.lines().map(str::to_owned).collect();
+        by_zbar.sort();
+        assert_eq!(by_zbar, want, "zbar");
+        let Some(zxing) = tool("ZXingReader", &["-noscale", "-format", "Code128", &png]) else {
+            eprintln!("Code 128 read-back skipped: zxing-cpp-tools is not installed");
+            return;
+        };
+        let mut by_zxing: Vec<String> = zxing
+            .lines()
+            .filter_map(|l| l.strip_prefix("Text:"))
+            .map(|t| {
+                let t = t.trim_start();
+                t.strip_prefix('"')
+                    .and_then(|t| t.strip_suffix('"'))
+                    .unwrap_or(t)
+                    .to_owned()
+            })
+            .collect();
+        by_zxing.sort();
+        assert_eq!(by_zxing, want, "ZXing:\n{zxing}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn bad_data_is_refused() {
         assert_eq!(Code128::plain(""), Err(BarcodeError::Empty));

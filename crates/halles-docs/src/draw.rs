@@ -4,6 +4,9 @@
 //!
 //! Coordinates are PDF points (1/72 in) with krilla's top-left origin, y growing downward.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point, Rect};
 use krilla::paint::{Fill, Stroke};
@@ -28,7 +31,12 @@ pub(crate) struct Face {
     font: Font,
     shaper: rustybuzz::Face<'static>,
     space: f32,
+    /// Widths already measured, at size 1 (a width scales with the size: no hinting).
+    widths: RefCell<HashMap<String, f32>>,
 }
+
+/// Texts measured are remembered up to this many per face (a batch repeats its words).
+const WIDTH_CACHE: usize = 50_000;
 
 impl Fonts {
     /// Loads DejaVu Sans and DejaVu Sans Bold; `None` only if the embedded data is unreadable.
@@ -53,6 +61,7 @@ impl Face {
             font,
             shaper,
             space: 0.0,
+            widths: RefCell::new(HashMap::new()),
         };
         face.space = face.width(" ", 1.0);
         Some(face)
@@ -63,12 +72,26 @@ impl Face {
         if text.is_empty() {
             return 0.0;
         }
+        if let Some(w) = self.widths.borrow().get(text) {
+            return w * size;
+        }
+        let w = self.shaped_width(text);
+        let mut cache = self.widths.borrow_mut();
+        if cache.len() >= WIDTH_CACHE {
+            cache.clear();
+        }
+        cache.insert(text.to_owned(), w);
+        w * size
+    }
+
+    /// Width of `text` at size 1, shaped.
+    fn shaped_width(&self, text: &str) -> f32 {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
         let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / self.shaper.units_per_em() as f32 * size
+        units as f32 / self.shaper.units_per_em() as f32
     }
 
     /// The largest size from `preferred` down to `min` (half-point steps) at which `text` fits.
