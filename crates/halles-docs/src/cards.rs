@@ -19,14 +19,15 @@
 
 use krilla::Document;
 use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::geom::{Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::{EcLevel, QrCode};
+
+use crate::draw::{Face, Fonts, draw_qr, rect_path};
 
 /// One card to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,8 +100,6 @@ const PAD: f32 = 14.0;
 const QR_X: f32 = 6.0;
 const QR_Y: f32 = 28.0;
 const QR_SIDE: f32 = 110.0;
-/// The quiet zone, in modules, kept light around the code (the standard's minimum).
-const QUIET_MODULES: usize = 4;
 const COL_X: f32 = QR_X + QR_SIDE + 4.0;
 const COL_W: f32 = CARD_W - COL_X - 10.0;
 /// The artwork's box, in the text column above the number.
@@ -129,7 +128,7 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
         Some(jpeg) => Some(Artwork::new(jpeg)?),
         None => None,
     };
-    let fonts = Fonts::load()?;
+    let fonts = Fonts::load().ok_or(CardSheetError::Font)?;
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(text.title.clone()));
 
@@ -203,64 +202,6 @@ fn group_number(number: &str) -> Option<String> {
     Some(groups.join(" "))
 }
 
-/// The embedded faces, for drawing (krilla) and measuring (rustybuzz).
-struct Fonts {
-    regular: Face,
-    bold: Face,
-}
-
-struct Face {
-    font: Font,
-    shaper: rustybuzz::Face<'static>,
-}
-
-impl Fonts {
-    fn load() -> Result<Self, CardSheetError> {
-        Ok(Fonts {
-            regular: Face::load(dejavu::sans::regular())?,
-            bold: Face::load(dejavu::sans::bold())?,
-        })
-    }
-}
-
-impl Face {
-    fn load(data: &'static [u8]) -> Result<Self, CardSheetError> {
-        let font = Font::new(data.into(), 0).ok_or(CardSheetError::Font)?;
-        let shaper = rustybuzz::Face::from_slice(data, 0).ok_or(CardSheetError::Font)?;
-        Ok(Face { font, shaper })
-    }
-
-    /// Width of `text` at `size`, shaped as krilla's `draw_text` shapes it.
-    fn width(&self, text: &str, size: f32) -> f32 {
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        buffer.guess_segment_properties();
-        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
-        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / self.shaper.units_per_em() as f32 * size
-    }
-
-    /// The largest size from `preferred` down to `min` (half-point steps) at which `text` fits.
-    fn fit(&self, text: &str, preferred: f32, min: f32, max_width: f32) -> f32 {
-        let mut size = preferred;
-        while size > min && self.width(text, size) > max_width {
-            size -= 0.5;
-        }
-        size.max(min)
-    }
-
-    fn draw(&self, surface: &mut Surface<'_>, x: f32, baseline: f32, size: f32, text: &str) {
-        surface.draw_text(
-            Point::from_xy(x, baseline),
-            self.font.clone(),
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
-    }
-}
-
 fn draw_header(surface: &mut Surface<'_>, fonts: &Fonts, title: &str, page: usize, pages: usize) {
     let baseline = TOP - 12.0;
     let right = LEFT + CARD_W * COLS as f32;
@@ -318,47 +259,6 @@ fn draw_card(
     }
 }
 
-/// Draws the QR code in a `side`-point square at (`x`, `y`), the quiet zone included: dark
-/// modules become filled rectangles, one per horizontal run so rows have no seams.
-fn draw_qr(surface: &mut Surface<'_>, qr: &QrCode, x: f32, y: f32, side: f32) {
-    let width = qr.width();
-    let module = side / (width + 2 * QUIET_MODULES) as f32;
-    let origin_x = x + QUIET_MODULES as f32 * module;
-    let origin_y = y + QUIET_MODULES as f32 * module;
-    let mut builder = PathBuilder::new();
-    for row in 0..width {
-        let mut col = 0;
-        while col < width {
-            if qr[(col, row)] != Color::Dark {
-                col += 1;
-                continue;
-            }
-            let start = col;
-            while col < width && qr[(col, row)] == Color::Dark {
-                col += 1;
-            }
-            if let Some(rect) = Rect::from_xywh(
-                origin_x + start as f32 * module,
-                origin_y + row as f32 * module,
-                (col - start) as f32 * module,
-                module,
-            ) {
-                builder.push_rect(rect);
-            }
-        }
-    }
-    if let Some(path) = builder.finish() {
-        surface.set_fill(Some(Fill::default()));
-        surface.draw_path(&path);
-    }
-}
-
-fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<krilla::geom::Path> {
-    let mut builder = PathBuilder::new();
-    builder.push_rect(Rect::from_xywh(x, y, w, h)?);
-    builder.finish()
-}
-
 /// Greedy word wrap of `text` into at most `max_lines` lines of `max_width`, shrinking from
 /// `preferred` to `min` size until it fits; at `min` the lines past `max_lines` are dropped.
 fn wrap(
@@ -409,7 +309,7 @@ mod tests {
 
     #[test]
     fn long_hints_wrap_then_shrink() -> Result<(), CardSheetError> {
-        let fonts = Fonts::load()?;
+        let fonts = Fonts::load().ok_or(CardSheetError::Font)?;
         let (size, lines) = wrap(
             &fonts.regular,
             "Solde : scannez le code",

@@ -1,12 +1,36 @@
-//! Documents produced by Halles. Today: tabular exports (CSV and XLSX) shared by every list,
-//! product photos, and printable PDF sheets of food-coupon cards (`cards`); other PDF documents,
-//! labels and UBL invoices arrive with the modules that need them.
+//! Documents produced by Halles: tabular exports (CSV and XLSX) shared by every list, product
+//! photos, and printable PDFs drawn with krilla and the embedded DejaVu faces:
+//! - `cards`: sheets of food-coupon cards with QR codes;
+//! - `document`: fulfilment documents (purchase orders, pick lists, packing lists, drivers'
+//!   manifests): title, sections, tables that wrap, repeat their header and never split a row,
+//!   "Page n de N" per document;
+//! - `labels`: case labels (GS1-128 SSCC or a plain Code 128 case number, with a QR code of the
+//!   same data) and product labels (GS1-128 GTIN, pack date and lot, with the PTI voice pick
+//!   code), as PDF sheets (Avery 5163 layout or 4 × 6 in) and as ZPL for thermal printers;
+//! - `barcode`: a Code 128 encoder (code sets B and C, FNC1); `gs1`: check digits, SSCC,
+//!   GTIN-14, element strings and the voice pick code.
+//!
+//! UBL invoices arrive with the module that needs them.
 
+pub mod barcode;
 pub mod cards;
+pub mod document;
+mod draw;
+pub mod gs1;
+pub mod labels;
 pub mod photo;
 pub mod read;
 pub mod table;
 
+pub use barcode::{BarcodeError, Code128, Code128Char};
 pub use cards::{CardPrint, CardSheetError, CardSheetText, card_sheet};
+pub use document::{
+    Align, Column, DocTable, Document, DocumentError, Section, document_pdf, documents_pdf,
+};
+pub use gs1::{Element, Gs1Error, VoicePickCode};
+pub use labels::{
+    CaseCode, CaseLabel, LabelError, LabelStock, LabelText, ProductLabel, case_labels_pdf,
+    case_labels_zpl, product_labels_pdf, product_labels_zpl,
+};
 pub use read::{ReadError, read_table};
 pub use table::{Table, TableError};
