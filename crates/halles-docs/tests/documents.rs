@@ -35,6 +35,8 @@ fn pick_list(rows: usize) -> Document {
         lines: vec![
             "Halles de Québec · Entrepôt Saint-Roch".into(),
             "Livraison : « Route Nord », départ à 7 h".into(),
+            // Amounts as a French formatter writes them: no-break spaces.
+            "Crédit : 1\u{a0}234,56\u{a0}$ · solde 2\u{202f}345,00\u{a0}$".into(),
         ],
         sections: vec![
             Section {
@@ -102,6 +104,8 @@ fn a_pick_list_reads_back_with_accents_page_numbers_and_repeated_headers() {
         "Produit n° 000 — carottes à l'érable",
         "Halles — liste imprimée le 9 décembre 2026",
         "Page 1 de 2",
+        // pdftotext prints a no-break space as a space.
+        "Crédit : 1 234,56 $ · solde 2 345,00 $",
     ] {
         assert!(first.contains(needle), "{needle:?} on page 1:\n{first}");
     }
