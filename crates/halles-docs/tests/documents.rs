@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{page_count, page_text, tools_ready, write};
+use common::{TEXT_TOOLS, page_count, page_text, tools_ready, write};
 use halles_docs::document::{
     Align, Column, DocTable, Document, Section, document_pdf, documents_pdf,
 };
@@ -35,6 +35,8 @@ fn pick_list(rows: usize) -> Document {
         lines: vec![
             "Halles de Québec · Entrepôt Saint-Roch".into(),
             "Livraison : « Route Nord », départ à 7 h".into(),
+            // Amounts as a French formatter writes them: no-break spaces.
+            "Crédit : 1\u{a0}234,56\u{a0}$ · solde 2\u{202f}345,00\u{a0}$".into(),
         ],
         sections: vec![
             Section {
@@ -85,7 +87,7 @@ fn pick_list(rows: usize) -> Document {
 
 #[test]
 fn a_pick_list_reads_back_with_accents_page_numbers_and_repeated_headers() {
-    if !tools_ready("document read-back") {
+    if !tools_ready("document read-back", TEXT_TOOLS) {
         return;
     }
     let pdf = document_pdf(&pick_list(50)).expect("render");
@@ -102,6 +104,8 @@ fn a_pick_list_reads_back_with_accents_page_numbers_and_repeated_headers() {
         "Produit n° 000 — carottes à l'érable",
         "Halles — liste imprimée le 9 décembre 2026",
         "Page 1 de 2",
+        // pdftotext prints a no-break space as a space.
+        "Crédit : 1 234,56 $ · solde 2 345,00 $",
     ] {
         assert!(first.contains(needle), "{needle:?} on page 1:\n{first}");
     }
@@ -148,7 +152,7 @@ fn a_pick_list_reads_back_with_accents_page_numbers_and_repeated_headers() {
 
 #[test]
 fn long_cells_wrap_and_a_row_never_splits_nor_a_heading_orphans() {
-    if !tools_ready("document read-back") {
+    if !tools_ready("document read-back", TEXT_TOOLS) {
         return;
     }
     // Sizes the first section so that its table ends near the bottom of page 1, then checks
@@ -191,7 +195,7 @@ fn long_cells_wrap_and_a_row_never_splits_nor_a_heading_orphans() {
 
 #[test]
 fn several_documents_number_their_pages_separately() {
-    if !tools_ready("document read-back") {
+    if !tools_ready("document read-back", TEXT_TOOLS) {
         return;
     }
     let mut short = pick_list(3);

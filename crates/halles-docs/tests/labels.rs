@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{Decoded, page_count, page_text, rasterize, tools_ready, write, zbar, zxing};
+use common::{
+    Decoded, LABEL_TOOLS, page_count, page_text, rasterize, tools_ready, write, zbar, zxing,
+};
 use halles_docs::gs1::{self, Element, GS};
 use halles_docs::labels::{
     CaseCode, CaseLabel, LabelStock, LabelText, ProductLabel, case_labels_pdf, case_labels_zpl,
@@ -237,7 +239,7 @@ fn assert_zpl_matches(zpl: &str, expected: &[Expected]) {
 
 #[test]
 fn ten_case_labels_on_a_letter_sheet_scan_with_zbar_and_zxing() {
-    if !tools_ready("label read-back") {
+    if !tools_ready("label read-back", LABEL_TOOLS) {
         return;
     }
     let labels = case_labels();
@@ -272,7 +274,7 @@ fn ten_case_labels_on_a_letter_sheet_scan_with_zbar_and_zxing() {
 
 #[test]
 fn case_labels_on_4x6_scan_one_per_page() {
-    if !tools_ready("label read-back") {
+    if !tools_ready("label read-back", LABEL_TOOLS) {
         return;
     }
     let labels: Vec<CaseLabel> = case_labels().into_iter().take(2).collect();
@@ -297,7 +299,7 @@ fn case_labels_on_4x6_scan_one_per_page() {
 
 #[test]
 fn product_labels_carry_gs1_128_and_the_voice_pick_code() {
-    if !tools_ready("label read-back") {
+    if !tools_ready("label read-back", LABEL_TOOLS) {
         return;
     }
     let mut labels = product_labels();

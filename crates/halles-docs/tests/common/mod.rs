@@ -28,18 +28,20 @@ pub fn run(program: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("tool output is UTF-8")
 }
 
-/// Whether `pdfinfo`, `pdftotext`, `pdftoppm`, `zbarimg` and `ZXingReader` are here; with
-/// `HALLES_REQUIRE_TOOLS` set, their absence fails the test.
-pub fn tools_ready(what: &str) -> bool {
+/// The tools the label tests use.
+pub const LABEL_TOOLS: &[&str] = &["pdfinfo", "pdftotext", "pdftoppm", "zbarimg", "ZXingReader"];
+/// The tools the document tests use.
+pub const TEXT_TOOLS: &[&str] = &["pdfinfo", "pdftotext"];
+
+/// Whether `tools` are on the PATH; with `HALLES_REQUIRE_TOOLS` set, their absence fails the
+/// test.
+pub fn tools_ready(what: &str, tools: &[&str]) -> bool {
     let found = |t: &str| {
         std::env::var_os("PATH")
             .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(t).is_file()))
             .unwrap_or(false)
     };
-    let missing: Vec<&str> = ["pdfinfo", "pdftotext", "pdftoppm", "zbarimg", "ZXingReader"]
-        .into_iter()
-        .filter(|t| !found(t))
-        .collect();
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| !found(t)).collect();
     if missing.is_empty() {
         return true;
     }
