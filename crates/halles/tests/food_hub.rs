@@ -702,6 +702,17 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                Row::get("/o/{org}/bons-de-commande", Allowed::VIEWER, 200),
+                Row::get(
+                    "/o/{org}/bons-de-commande/{foreign}/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/bons-de-commande/{foreign}/pesees/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;
@@ -779,6 +790,91 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::post("/o/{org}/cycles/{foreign}/ouvrir", Allowed::STAFF, 404),
                 Row::get("/o/{org}/rappel-disponibilites", Allowed::STAFF, 200),
                 Row::post("/o/{org}/rappel-disponibilites", Allowed::STAFF, 422),
+                // Fulfilment (issue 14): every step after the cut-off is the hub staff's.
+                Row::get("/o/{org}/cycles/{foreign}/preparation", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/bons-de-commande",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/bons-de-commande/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/reception/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/reception/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/manques/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/emballage/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/emballage/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/pesees/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/caisse",
+                    Allowed::STAFF,
+                    303,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/documents/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/tournees",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/tournees/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/livraison",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get("/o/{org}/tournees", Allowed::STAFF, 200),
+                Row::post("/o/{org}/tournees", Allowed::STAFF, 422),
+                Row::post("/o/{org}/tournees/{foreign}", Allowed::STAFF, 404),
+                Row::post("/o/{org}/tournees/acheteurs/{foreign}", Allowed::STAFF, 404),
+                Row::post("/o/{org}/tournees/gs1", Allowed::STAFF, 303),
+                Row::get("/o/{org}/stock", Allowed::STAFF, 200),
+                Row::get("/o/{org}/stock/lots/{foreign}", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/stock/lots/{foreign}/mouvements",
+                    Allowed::STAFF,
+                    404,
+                ),
+                Row::get("/o/{org}/stock/rappel", Allowed::STAFF, 303),
             ],
         )
         .await;

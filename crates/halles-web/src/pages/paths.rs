@@ -10,9 +10,10 @@
 
 use axum_extra::routing::TypedPath;
 use halles_core::{
-    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, JobId, MembershipId, OrderId,
-    OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId,
-    ProductId, ProgramId, RedemptionId, RegisterId, ScheduleId, StandingOrderId, TokenId, UserId,
+    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, JobId, LotId, MembershipId,
+    OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId,
+    ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId, RouteId, ScheduleId,
+    StandingOrderId, StopId, TokenId, UserId,
 };
 use serde::Deserialize;
 
@@ -314,6 +315,57 @@ paths! {
     VisibilityProduct(org: OrgId, id: ProductId) = "/o/{org}/visibilite/produits/{id}";
     /// A cycle's visibility rule.
     VisibilityCycle(org: OrgId, id: CycleId) = "/o/{org}/visibilite/cycles/{id}";
+
+    /// A cycle's fulfilment after the cut-off: purchase orders, receiving, shortages, packing,
+    /// delivery, labels.
+    Fulfilment(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/preparation";
+    /// Issuing the cycle's purchase orders that changed.
+    PurchaseOrdersIssue(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/preparation/bons-de-commande";
+    /// A producer's purchase order (`?jour=`, `?format=pdf`).
+    PurchaseOrder(org: OrgId, id: CycleId, producer: OrgId) = "/o/{org}/cycles/{id}/preparation/bons-de-commande/{producer}";
+    /// Receiving what a producer brought (`?jour=`).
+    Receive(org: OrgId, id: CycleId, producer: OrgId) = "/o/{org}/cycles/{id}/preparation/reception/{producer}";
+    /// Settling a short line.
+    Shortage(org: OrgId, id: CycleId, line: OrderLineId) = "/o/{org}/cycles/{id}/preparation/manques/{line}";
+    /// Packing an order: its lots, weights and cases.
+    PackOrder(org: OrgId, id: CycleId, order: OrderId) = "/o/{org}/cycles/{id}/preparation/emballage/{order}";
+    /// Weighing a line's units.
+    WeighLine(org: OrgId, id: CycleId, line: OrderLineId) = "/o/{org}/cycles/{id}/preparation/pesees/{line}";
+    /// Finding a case by its scanned or typed code (`?code=`).
+    CaseScan(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/preparation/caisse";
+    /// A document of the cycle (`cueillette`, `emballage`, `etiquettes`, `etiquettes-zpl`;
+    /// `?jour=`, `?stock=lettre|thermique`).
+    FulfilmentDocument(org: OrgId, id: CycleId, doc: String) = "/o/{org}/cycles/{id}/preparation/documents/{doc}";
+    /// Making the stops of a delivery day.
+    PlanRoutes(org: OrgId, id: CycleId) = "/o/{org}/cycles/{id}/preparation/tournees";
+    /// A route's manifest on a delivery day (`?jour=`, `?format=pdf`).
+    Manifest(org: OrgId, id: CycleId, route: RouteId) = "/o/{org}/cycles/{id}/preparation/tournees/{route}";
+    /// Putting an order at a place on a route.
+    StopPlace(org: OrgId, id: CycleId, order: OrderId) = "/o/{org}/cycles/{id}/preparation/arrets/{order}";
+    /// Marking a stop delivered or not.
+    StopMark(org: OrgId, id: CycleId, stop: StopId) = "/o/{org}/cycles/{id}/preparation/arrets/{stop}/livraison";
+    /// The hub's delivery routes.
+    DeliveryRoutes(org: OrgId) = "/o/{org}/tournees";
+    /// A route's buyers in their usual order.
+    RouteBuyers(org: OrgId, route: RouteId) = "/o/{org}/tournees/{route}";
+    /// A buyer's delivery address, contact and instructions.
+    BuyerDelivery(org: OrgId, buyer: OrgId) = "/o/{org}/tournees/acheteurs/{buyer}";
+    /// The hub's GS1 company prefix.
+    Gs1Prefix(org: OrgId) = "/o/{org}/tournees/gs1";
+    /// What the hub holds: lots, best-before, recall search.
+    Stock(org: OrgId) = "/o/{org}/stock";
+    /// A lot: its ledger and recall report (`?format=csv`).
+    Lot(org: OrgId, lot: LotId) = "/o/{org}/stock/lots/{lot}";
+    /// Recording a loss, a donation or a count.
+    LotMovement(org: OrgId, lot: LotId) = "/o/{org}/stock/lots/{lot}/mouvements";
+    /// Finding a lot by its code (`?lot=`).
+    Recall(org: OrgId) = "/o/{org}/stock/rappel";
+    /// A producer's purchase orders.
+    ProducerPurchaseOrders(org: OrgId) = "/o/{org}/bons-de-commande";
+    /// A producer's purchase order in a hub's cycle (`?jour=`, `?format=pdf`).
+    ProducerPurchaseOrder(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/bons-de-commande/{hub}/{cycle}";
+    /// A producer weighing its own line's units.
+    ProducerWeigh(org: OrgId, hub: OrgId, line: OrderLineId) = "/o/{org}/bons-de-commande/{hub}/pesees/{line}";
 }
 
 #[cfg(test)]

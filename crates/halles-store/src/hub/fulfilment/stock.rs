@@ -64,8 +64,8 @@ impl Lot {
     }
 
     /// The product's name in a language, French when it has no English name.
-    pub fn name(&self, lang: halles_core::accounts::Lang) -> &str {
-        match lang {
+    pub fn name<L: std::borrow::Borrow<halles_core::accounts::Lang>>(&self, lang: L) -> &str {
+        match lang.borrow() {
             halles_core::accounts::Lang::En if !self.name_en.is_empty() => &self.name_en,
             _ => &self.name_fr,
         }

@@ -1,9 +1,11 @@
 //! The food hub's pages: products and prices, order cycles and partners, producers'
-//! availability, the buyers' shop, quick order form and orders, standing orders.
+//! availability, the buyers' shop, quick order form and orders, standing orders, and the
+//! week after the cut-off (`fulfilment`).
 
 pub mod availability;
 pub mod cycles;
 pub mod exports;
+pub mod fulfilment;
 pub mod partners;
 pub mod prices;
 pub mod products;
@@ -31,7 +33,7 @@ pub(crate) async fn own_hub<R: RoleRequirement>(
 
 /// The food hub's pages, and the old English paths that redirect to them.
 pub fn routes() -> Routes {
-    Routes::new()
+    fulfilment::routes(Routes::new())
         .typed_get(products::list)
         .typed_get(products::new_form)
         .typed_post(products::create)

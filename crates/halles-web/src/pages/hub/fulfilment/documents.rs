@@ -1,0 +1,436 @@
+//! The fulfilment documents in the reader's language, built from the store's records and drawn
+//! by `halles-docs`: purchase orders, pick lists (by producer, by product), packing lists (by
+//! buyer), drivers' manifests, case labels. The pages and the API print the same documents.
+
+use crate::i18n::I18n;
+use halles_docs::{Align, CaseCode, CaseLabel, Column, DocTable, Document, Section};
+use halles_store::hub::cycles::Cycle;
+use halles_store::hub::fulfilment::packing::PackingOrder;
+use halles_store::hub::fulfilment::purchase_orders::PurchaseOrder;
+use halles_store::hub::fulfilment::routes::Stop;
+use jiff::civil::Date;
+
+fn col(title: String, width: f32, align: Align, checkbox: bool) -> Column {
+    Column {
+        title,
+        width,
+        align,
+        checkbox,
+    }
+}
+
+/// The day as the documents print it, or "—" for a cycle without delivery days.
+fn day_text(i18n: &I18n, day: Option<Date>) -> String {
+    day.map_or_else(|| "—".to_owned(), |d| i18n.day(&d))
+}
+
+/// Page numbers and footer, the same on every document.
+fn frame(i18n: &I18n, hub: &str, title: String, lines: Vec<String>) -> Document {
+    Document {
+        title,
+        lines,
+        sections: Vec::new(),
+        footer: hub.to_owned(),
+        page_label: i18n.t("doc-page-of"),
+    }
+}
+
+/// A producer's purchase order: what to harvest and bring, for which day.
+pub fn purchase_order(i18n: &I18n, hub: &str, cycle: &Cycle, po: &PurchaseOrder) -> Document {
+    let prefix = i18n.t("po-prefix");
+    let mut doc = frame(
+        i18n,
+        hub,
+        i18n.ta("po-doc-title", &[("number", po.number(&prefix))]),
+        vec![
+            i18n.ta("po-doc-producer", &[("producer", po.producer_name.clone())]),
+            i18n.ta("po-doc-hub", &[("hub", hub.to_owned())]),
+            i18n.ta(
+                "po-doc-cycle",
+                &[
+                    ("cycle", cycle.name.clone()),
+                    ("day", day_text(i18n, po.delivery_day)),
+                ],
+            ),
+            match &po.issued {
+                Some(i) => i18n.ta(
+                    "po-doc-revision",
+                    &[
+                        ("revision", i.revision.to_string()),
+                        ("at", i18n.datetime(&i.issued_at)),
+                    ],
+                ),
+                None => i18n.t("po-doc-not-issued"),
+            },
+        ],
+    );
+    let rows = po
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                String::new(),
+                l.name(i18n.lang).to_owned(),
+                l.unit_detail.clone(),
+                i18n.qty_unit(l.quantity, l.unit),
+                i18n.money(l.amount),
+            ]
+        })
+        .collect();
+    doc.sections.push(Section {
+        heading: i18n.t("po-doc-lines"),
+        lines: Vec::new(),
+        table: Some(DocTable {
+            columns: vec![
+                col(String::new(), 0.5, Align::Left, true),
+                col(i18n.t("col-product"), 4.0, Align::Left, false),
+                col(i18n.t("col-unit-detail"), 2.5, Align::Left, false),
+                col(i18n.t("col-quantity"), 2.0, Align::Right, false),
+                col(i18n.t("col-producer-amount"), 2.0, Align::Right, false),
+            ],
+            rows,
+            totals: Some(vec![
+                String::new(),
+                i18n.t("col-total"),
+                String::new(),
+                String::new(),
+                i18n.money(po.total()),
+            ]),
+        }),
+    });
+    doc
+}
+
+/// The pick list of a day: what each producer brings, then each product's total split by
+/// buyer.
+pub fn pick_list(
+    i18n: &I18n,
+    hub: &str,
+    cycle: &Cycle,
+    day: Option<Date>,
+    pos: &[PurchaseOrder],
+    orders: &[PackingOrder],
+) -> Document {
+    let mut doc = frame(
+        i18n,
+        hub,
+        i18n.t("pick-doc-title"),
+        vec![
+            hub.to_owned(),
+            i18n.ta(
+                "po-doc-cycle",
+                &[("cycle", cycle.name.clone()), ("day", day_text(i18n, day))],
+            ),
+        ],
+    );
+    for po in pos.iter().filter(|p| p.delivery_day == day) {
+        doc.sections.push(Section {
+            heading: i18n.ta(
+                "pick-doc-producer",
+                &[("producer", po.producer_name.clone())],
+            ),
+            lines: Vec::new(),
+            table: Some(DocTable {
+                columns: vec![
+                    col(String::new(), 0.5, Align::Left, true),
+                    col(i18n.t("col-product"), 5.0, Align::Left, false),
+                    col(i18n.t("col-quantity"), 2.0, Align::Right, false),
+                ],
+                rows: po
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        vec![
+                            String::new(),
+                            l.name(i18n.lang).to_owned(),
+                            i18n.qty_unit(l.quantity, l.unit),
+                        ]
+                    })
+                    .collect(),
+                totals: None,
+            }),
+        });
+    }
+    // By product: the total, then how it splits between the orders.
+    let mut products: Vec<(String, halles_core::catalog::SaleUnit)> = Vec::new();
+    for o in orders {
+        for l in &o.order.lines {
+            let key = (l.name(i18n.lang).to_owned(), l.product.unit);
+            if !products.contains(&key) {
+                products.push(key);
+            }
+        }
+    }
+    products.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    for (name, unit) in products {
+        let mut rows = Vec::new();
+        let mut total = halles_core::quantity::Qty::ZERO;
+        for o in orders {
+            for l in o
+                .order
+                .lines
+                .iter()
+                .filter(|l| l.name(i18n.lang) == name && l.product.unit == unit)
+            {
+                total = total.checked_add(l.quantity).unwrap_or(total);
+                rows.push(vec![
+                    String::new(),
+                    o.order.buyer_name.clone(),
+                    i18n.qty_unit(l.quantity, unit),
+                ]);
+            }
+        }
+        doc.sections.push(Section {
+            heading: i18n.ta(
+                "pick-doc-product",
+                &[("product", name), ("total", i18n.qty_unit(total, unit))],
+            ),
+            lines: Vec::new(),
+            table: Some(DocTable {
+                columns: vec![
+                    col(String::new(), 0.5, Align::Left, true),
+                    col(i18n.t("col-buyer"), 5.0, Align::Left, false),
+                    col(i18n.t("col-quantity"), 2.0, Align::Right, false),
+                ],
+                rows,
+                totals: None,
+            }),
+        });
+    }
+    doc
+}
+
+/// The packing list of a day: one document per order, by buyer, with each line's lots and
+/// weights.
+pub fn packing_list(
+    i18n: &I18n,
+    hub: &str,
+    cycle: &Cycle,
+    orders: &[PackingOrder],
+) -> Vec<Document> {
+    orders
+        .iter()
+        .map(|o| {
+            let mut doc = frame(
+                i18n,
+                hub,
+                i18n.ta(
+                    "pack-doc-title",
+                    &[
+                        ("buyer", o.order.buyer_name.clone()),
+                        ("number", o.order.id.to_string()),
+                    ],
+                ),
+                vec![
+                    hub.to_owned(),
+                    i18n.ta(
+                        "po-doc-cycle",
+                        &[
+                            ("cycle", cycle.name.clone()),
+                            ("day", day_text(i18n, o.order.delivery_day)),
+                        ],
+                    ),
+                ],
+            );
+            if !o.order.note.is_empty() {
+                doc.lines
+                    .push(i18n.ta("pack-doc-note", &[("note", o.order.note.clone())]));
+            }
+            let rows = o
+                .order
+                .lines
+                .iter()
+                .map(|l| {
+                    let lots = o
+                        .lots
+                        .get(&l.id)
+                        .map(|v| {
+                            v.iter()
+                                .map(|(code, _)| code.clone())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default();
+                    let weight = o
+                        .weights
+                        .get(&l.id)
+                        .map(|(w, _)| {
+                            w.iter()
+                                .map(|g| format!("{g} g"))
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        })
+                        .unwrap_or_default();
+                    let case = o
+                        .cases
+                        .iter()
+                        .find(|c| c.lines.contains(&l.id))
+                        .map(|c| c.number.to_string())
+                        .unwrap_or_default();
+                    vec![
+                        String::new(),
+                        l.name(i18n.lang).to_owned(),
+                        l.product.producer_name.clone(),
+                        i18n.qty_unit(l.quantity, l.product.unit),
+                        lots,
+                        weight,
+                        case,
+                    ]
+                })
+                .collect();
+            doc.sections.push(Section {
+                heading: i18n.t("pack-doc-lines"),
+                lines: Vec::new(),
+                table: Some(DocTable {
+                    columns: vec![
+                        col(String::new(), 0.5, Align::Left, true),
+                        col(i18n.t("col-product"), 3.5, Align::Left, false),
+                        col(i18n.t("col-producer"), 2.5, Align::Left, false),
+                        col(i18n.t("col-quantity"), 1.6, Align::Right, false),
+                        col(i18n.t("col-lots"), 2.0, Align::Left, false),
+                        col(i18n.t("col-weights"), 2.2, Align::Left, false),
+                        col(i18n.t("col-case"), 0.9, Align::Right, false),
+                    ],
+                    rows,
+                    totals: None,
+                }),
+            });
+            doc
+        })
+        .collect()
+}
+
+/// A driver's manifest: the stops in order, with cases, contact and instructions.
+pub fn manifest(
+    i18n: &I18n,
+    hub: &str,
+    cycle: &Cycle,
+    route: &str,
+    day: Option<Date>,
+    stops: &[Stop],
+) -> Document {
+    let mut doc = frame(
+        i18n,
+        hub,
+        i18n.ta("manifest-doc-title", &[("route", route.to_owned())]),
+        vec![
+            hub.to_owned(),
+            i18n.ta(
+                "po-doc-cycle",
+                &[("cycle", cycle.name.clone()), ("day", day_text(i18n, day))],
+            ),
+        ],
+    );
+    let rows = stops
+        .iter()
+        .map(|s| {
+            let mut details = vec![s.details.address.clone()];
+            if !s.details.contact.is_empty() {
+                details.push(s.details.contact.clone());
+            }
+            if !s.details.instructions.is_empty() {
+                details.push(s.details.instructions.clone());
+            }
+            if !s.order_note.is_empty() {
+                details.push(s.order_note.clone());
+            }
+            vec![
+                s.number.to_string(),
+                s.buyer_name.clone(),
+                details.join(" — "),
+                s.cases.to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
+    doc.sections.push(Section {
+        heading: i18n.t("manifest-doc-stops"),
+        lines: Vec::new(),
+        table: Some(DocTable {
+            columns: vec![
+                col(i18n.t("col-stop"), 0.7, Align::Right, false),
+                col(i18n.t("col-buyer"), 3.0, Align::Left, false),
+                col(i18n.t("col-delivery-details"), 5.0, Align::Left, false),
+                col(i18n.t("col-cases"), 1.0, Align::Right, false),
+                col(i18n.t("col-received-by"), 2.5, Align::Left, true),
+            ],
+            rows,
+            totals: Some(vec![
+                String::new(),
+                i18n.t("col-total"),
+                String::new(),
+                stops.iter().map(|s| s.cases).sum::<i64>().to_string(),
+                String::new(),
+            ]),
+        }),
+    });
+    doc
+}
+
+/// Where an order stops, for its labels: "Route Nord · arrêt 3".
+pub type StopOf = std::collections::HashMap<halles_core::OrderId, (String, i64)>;
+
+/// The labels of every packed case of these orders.
+pub fn case_labels(
+    i18n: &I18n,
+    hub: &str,
+    orders: &[PackingOrder],
+    stops: &StopOf,
+) -> Vec<CaseLabel> {
+    let mut out = Vec::new();
+    for o in orders {
+        for c in &o.cases {
+            let lines = o
+                .order
+                .lines
+                .iter()
+                .filter(|l| c.lines.contains(&l.id))
+                .map(|l| {
+                    let lots = o
+                        .lots
+                        .get(&l.id)
+                        .map(|v| {
+                            v.iter()
+                                .map(|(code, _)| code.clone())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default();
+                    let mut text = format!(
+                        "{} {}",
+                        i18n.qty_unit(l.quantity, l.product.unit),
+                        l.name(i18n.lang)
+                    );
+                    if !lots.is_empty() {
+                        text.push_str(&format!(" ({} {lots})", i18n.t("label-lot")));
+                    }
+                    text
+                })
+                .collect();
+            out.push(CaseLabel {
+                hub: hub.to_owned(),
+                buyer: o.order.buyer_name.clone(),
+                delivery_day: day_text(i18n, o.order.delivery_day),
+                route_stop: stops
+                    .get(&o.order.id)
+                    .map(|(route, n)| {
+                        i18n.ta(
+                            "label-route-stop",
+                            &[("route", route.clone()), ("stop", n.to_string())],
+                        )
+                    })
+                    .unwrap_or_default(),
+                case_of: i18n.ta(
+                    "label-case-of",
+                    &[("n", c.number.to_string()), ("of", c.of.to_string())],
+                ),
+                lines,
+                code: match &c.sscc {
+                    Some(s) => CaseCode::Sscc(s.clone()),
+                    None => CaseCode::Plain(c.code.clone()),
+                },
+            });
+        }
+    }
+    out
+}

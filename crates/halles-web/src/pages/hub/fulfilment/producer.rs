@@ -1,0 +1,221 @@
+//! The producer's side of fulfilment: its purchase orders from every hub it sells through (page
+//! and PDF), and, for its catch-weight products, a weight box per unit of each order line, to
+//! fill on its phone before delivery.
+
+use super::{DayQuery, documents, pdf};
+use crate::AppState;
+use crate::ctx::{Ctx, Member, StaffRole};
+use crate::errors::{PageError, render, render_form};
+use crate::forms::FormErrors;
+use crate::pages::{paths, see_other};
+use crate::security::{CsrfForm, flash_headers};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use halles_core::ordering::CycleStatus;
+use halles_core::{CycleId, OrderLineId, OrgId};
+use halles_store::StoreError;
+use halles_store::hub::cycles::Cycle;
+use halles_store::hub::fulfilment::purchase_orders::PurchaseOrder;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "producer_purchase_orders.html")]
+struct ListPage {
+    page: Ctx,
+    cycles: Vec<(Cycle, String)>,
+}
+
+/// The cycles past their cut-off that the producer takes part in, newest first.
+pub async fn list(
+    _: paths::ProducerPurchaseOrders,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let mut cycles = Vec::new();
+    for c in state.store.cycles_of_producer(&m.scope).await? {
+        if matches!(c.status, CycleStatus::Closed | CycleStatus::Completed) {
+            let hub = state.store.organization_by_id(c.hub).await?.name;
+            cycles.push((c, hub));
+        }
+    }
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &ListPage {
+            page: m.ctx,
+            cycles,
+        },
+        lang,
+    ))
+}
+
+/// A catch-weight line of the producer's to weigh.
+pub struct ToWeigh {
+    line: OrderLineId,
+    buyer: String,
+    product: String,
+    units: usize,
+    est: i64,
+    weights: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "producer_purchase_order.html")]
+struct PoPage {
+    page: Ctx,
+    hub: OrgId,
+    hub_name: String,
+    cycle: Cycle,
+    pos: Vec<PurchaseOrder>,
+    weigh: Vec<ToWeigh>,
+    errors: FormErrors,
+}
+
+impl PoPage {
+    fn pdf(&self, po: &PurchaseOrder) -> String {
+        format!(
+            "{}?jour={}&format=pdf",
+            paths::ProducerPurchaseOrder(self.page_org(), self.hub, self.cycle.id),
+            po.delivery_day.map(|d| d.to_string()).unwrap_or_default()
+        )
+    }
+
+    fn page_org(&self) -> OrgId {
+        self.page.current.as_ref().map_or(OrgId(0), |c| c.org.id)
+    }
+}
+
+async fn po_page(
+    state: &AppState,
+    m: Member<StaffRole>,
+    hub: OrgId,
+    cycle: CycleId,
+    q: DayQuery,
+    errors: FormErrors,
+    typed: Option<(OrderLineId, Vec<String>)>,
+) -> Result<Response, PageError> {
+    let hs = state.store.hub_scope(&m.scope, hub).await?;
+    let c = state.store.cycle(&hs, cycle).await?;
+    let pos = state.store.purchase_orders(&hs, cycle).await?;
+    let hub_name = state.store.organization_by_id(hub).await?.name;
+    if q.format == "pdf" {
+        let po = pos
+            .iter()
+            .find(|p| p.delivery_day == q.day())
+            .ok_or(StoreError::NotFound)?;
+        let doc = documents::purchase_order(&m.ctx.i18n, &hub_name, &c, po);
+        let bytes =
+            halles_docs::document_pdf(&doc).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+        return Ok(pdf(bytes, &format!("bon-{}-{}", c.id, m.org.id)));
+    }
+    let mut weigh = Vec::new();
+    for line in state.store.lines_to_weigh(&hs, cycle).await? {
+        let units = usize::try_from(line.quantity.0 / halles_core::quantity::Qty::SCALE)
+            .unwrap_or(0)
+            .min(200);
+        let weights = match &typed {
+            Some((l, w)) if *l == line.line => w.clone(),
+            _ if !line.weights_g.is_empty() => {
+                line.weights_g.iter().map(|g| g.to_string()).collect()
+            }
+            _ => vec![String::new(); units],
+        };
+        weigh.push(ToWeigh {
+            line: line.line,
+            product: line.name(m.ctx.i18n.lang).to_owned(),
+            buyer: line.buyer_name,
+            units,
+            est: line.est_weight_g,
+            weights,
+        });
+    }
+    let failed = !errors.is_empty();
+    let page = PoPage {
+        page: m.ctx,
+        hub,
+        hub_name,
+        cycle: c,
+        pos,
+        weigh,
+        errors,
+    };
+    let lang = page.page.i18n.lang;
+    Ok(render_form(&page, lang, failed))
+}
+
+/// The producer's purchase orders in a hub's cycle and the units it weighs.
+pub async fn purchase_order(
+    paths::ProducerPurchaseOrder(_, hub, cycle): paths::ProducerPurchaseOrder,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, PageError> {
+    po_page(&state, m, hub, cycle, q, FormErrors::none(), None).await
+}
+
+/// The weights of one line, as the producer typed them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WeighForm {
+    weights: Vec<String>,
+    confirm: String,
+    cycle: String,
+}
+
+/// The producer records the weights of a line of its own product.
+pub async fn weigh(
+    paths::ProducerWeigh(org, hub, line): paths::ProducerWeigh,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<WeighForm>,
+) -> Result<Response, PageError> {
+    let hs = state.store.hub_scope(&m.scope, hub).await?;
+    let cycle = CycleId(form.cycle.trim().parse().unwrap_or(0));
+    let saved = match super::packing::grams(&form.weights) {
+        Some(w) => {
+            state
+                .store
+                .record_weights(&hs, line, &w, form.confirm == "oui")
+                .await
+        }
+        None => Err(StoreError::field(
+            "weights",
+            halles_core::refusals::Refusal::WeightInvalid,
+        )),
+    };
+    match saved {
+        Ok(()) => {
+            let headers = flash_headers("success", "flash-weighed", state.config.secure_cookies);
+            Ok(see_other(
+                &format!(
+                    "{}#ligne-{line}",
+                    paths::ProducerPurchaseOrder(org, hub, cycle)
+                ),
+                headers,
+            ))
+        }
+        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
+            let code = match &e {
+                StoreError::Invalid(f) => f.first().map_or("invalid", |f| f.code).to_owned(),
+                StoreError::Refused(r) => r.code().to_owned(),
+                _ => "invalid".to_owned(),
+            };
+            let errors = FormErrors::one(
+                &format!("weights[{line}]"),
+                &format!("err-{code}"),
+                &m.ctx.i18n,
+            );
+            po_page(
+                &state,
+                m,
+                hub,
+                cycle,
+                DayQuery::default(),
+                errors,
+                Some((line, form.weights)),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
