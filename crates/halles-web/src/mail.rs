@@ -44,6 +44,21 @@ pub async fn for_event(
         } => standing_order_report(store, &link, *hub, *buyer, *order, outcome, shortages).await,
         // Every producer of a cycle that opens is told its grid waits for it.
         Event::CycleOpened { hub, cycle } => grid_open(store, &link, *hub, *cycle).await,
+        // After the cut-off: the producer gets its purchase order, the buyer hears of a line
+        // the hub could not fill as ordered, and of its delivery.
+        Event::PurchaseOrderIssued {
+            hub,
+            cycle,
+            producer,
+            delivery_day,
+            ..
+        } => purchase_order(store, &link, *hub, *cycle, *producer, *delivery_day).await,
+        Event::OrderAdjusted { hub, buyer, order } => {
+            order_news(store, &link, *hub, *buyer, *order, "adjusted").await
+        }
+        Event::OrderDelivered { hub, buyer, order } => {
+            order_news(store, &link, *hub, *buyer, *order, "delivered").await
+        }
         Event::BatchPaid {
             operator,
             program,
@@ -104,9 +119,6 @@ pub async fn for_event(
         | Event::OrderCancelled { .. }
         | Event::CycleClosed { .. }
         | Event::CycleChanged { .. }
-        | Event::PurchaseOrderIssued { .. }
-        | Event::OrderAdjusted { .. }
-        | Event::OrderDelivered { .. }
         | Event::ClaimDecided { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),
@@ -230,6 +242,126 @@ async fn staff_of(
         }
         let lang = store.user(member.user_id).await?.lang;
         out.push((member, lang));
+    }
+    Ok(out)
+}
+
+/// A producer's purchase order, as issued, to its staff in each one's language, with the link
+/// to its page (and PDF).
+async fn purchase_order(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    hub: OrgId,
+    cycle: halles_core::CycleId,
+    producer: OrgId,
+    day: Option<jiff::civil::Date>,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let hs = store
+        .own_hub(&TenantScope::checked(hub, Actor::system()))
+        .await?;
+    let c = store.cycle(&hs, cycle).await?;
+    let (po, _) = store.purchase_order(&hs, cycle, producer, day).await?;
+    let hub_name = store.organization_by_id(hub).await?.name;
+    let path = crate::pages::paths::ProducerPurchaseOrder(producer, hub, cycle).to_string();
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, producer).await? {
+        let i18n = I18n::new(lang);
+        let lines: Vec<String> = po
+            .lines
+            .iter()
+            .map(|l| format!("- {} {}", i18n.qty_unit(l.quantity, l.unit), l.name(lang)))
+            .collect();
+        let revision = po.issued.as_ref().map_or(1, |i| i.revision);
+        let args = [
+            ("hub", hub_name.clone()),
+            ("cycle", c.name.clone()),
+            ("revision", revision.to_string()),
+            ("name", member.name.clone()),
+            (
+                "day",
+                day.map_or_else(|| c.name.clone(), |d| i18n.day(&d)),
+            ),
+            (
+                "lines",
+                if lines.is_empty() {
+                    i18n.t("mail-po-nothing")
+                } else {
+                    lines.join("\n")
+                },
+            ),
+            ("link", link(&path)),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(producer),
+            to: member.email,
+            subject: i18n.ta("mail-po-subject", &args[..3]),
+            body: i18n.ta("mail-po-body", &args),
+        });
+    }
+    Ok(out)
+}
+
+/// News of an order after the cut-off (`adjusted`: a line lowered, replaced or taken out;
+/// `delivered`: who received it), to the buyer's staff, with the order as it now stands.
+async fn order_news(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    hub: OrgId,
+    buyer: OrgId,
+    id: OrderId,
+    kind: &str,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let hs = store
+        .hub_scope(&TenantScope::checked(buyer, Actor::system()), hub)
+        .await?;
+    let order = store.order(&hs, id).await?;
+    let hub_name = store.organization_by_id(hub).await?.name;
+    let delivery = store.order_delivery(&hs, id).await?;
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, buyer).await? {
+        let i18n = I18n::new(lang);
+        let lines: Vec<String> = order
+            .lines
+            .iter()
+            .map(|l| {
+                let mut line = format!(
+                    "- {} {} : {}",
+                    i18n.qty_unit(l.quantity, l.product.unit),
+                    l.name(lang),
+                    i18n.money(l.total())
+                );
+                if let Some(q) = l.ordered_quantity {
+                    line.push_str(&format!(
+                        " ({})",
+                        i18n.ta("mail-line-ordered", &[("qty", i18n.qty_unit(q, l.product.unit))])
+                    ));
+                }
+                if l.substitute_for.is_some() {
+                    line.push_str(&format!(" ({})", i18n.t("mail-line-substitute")));
+                }
+                line
+            })
+            .collect();
+        let (recipient, at) = match &delivery {
+            Some(d) => (d.recipient.clone(), d.done_at.map(|t| i18n.datetime(&t)).unwrap_or_default()),
+            None => (String::new(), String::new()),
+        };
+        let args = [
+            ("number", order.id.to_string()),
+            ("hub", hub_name.clone()),
+            ("name", member.name.clone()),
+            ("lines", lines.join("\n")),
+            ("total", i18n.money(order.total())),
+            ("recipient", recipient),
+            ("at", at),
+            ("link", link(&format!("/o/{buyer}/commandes/{hub}/{id}"))),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(buyer),
+            to: member.email,
+            subject: i18n.ta(&format!("mail-order-{kind}-subject"), &args[..2]),
+            body: i18n.ta(&format!("mail-order-{kind}-body"), &args),
+        });
     }
     Ok(out)
 }

@@ -59,37 +59,6 @@ pub struct PackingOrder {
     pub packed_at: Option<Timestamp>,
 }
 
-/// A catch-weight line a producer weighs before delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineToWeigh {
-    /// The line.
-    pub line: OrderLineId,
-    /// Its order.
-    pub order: OrderId,
-    /// The buyer's name.
-    pub buyer_name: String,
-    /// The product's French name as ordered.
-    pub name_fr: String,
-    /// Its English name (may be empty).
-    pub name_en: String,
-    /// Units ordered.
-    pub quantity: Qty,
-    /// Estimated weight of a unit.
-    pub est_weight_g: i64,
-    /// The weights recorded so far, one per unit.
-    pub weights_g: Vec<i64>,
-}
-
-impl LineToWeigh {
-    /// The product's name in a language, French when it has no English name.
-    pub fn name<L: std::borrow::Borrow<halles_core::accounts::Lang>>(&self, lang: L) -> &str {
-        match lang.borrow() {
-            halles_core::accounts::Lang::En if !self.name_en.is_empty() => &self.name_en,
-            _ => &self.name_fr,
-        }
-    }
-}
-
 /// A case row with its order's count.
 #[derive(FromRow)]
 struct CaseRow {
@@ -217,65 +186,6 @@ impl Store {
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// The catch-weight lines of a cycle's placed orders for the acting producer's products
-    /// (for the hub: every producer's), by buyer, with the weights recorded so far. After the
-    /// cut-off only.
-    pub async fn lines_to_weigh(
-        &self,
-        hs: &HubScope,
-        cycle: CycleId,
-    ) -> StoreResult<Vec<LineToWeigh>> {
-        let hub = hs.hub();
-        let only = if hs.is_hub() {
-            0
-        } else {
-            hs.for_producer(hs.tenant().org)?;
-            hs.tenant().org.0
-        };
-        if self.cycle_past_cut_off(hub, cycle).await.is_err() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(i64, i64, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT l.id, l.order_id, b.name, l.name_fr, l.name_en, l.quantity, l.est_weight_g FROM order_lines l \
-             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
-             JOIN organizations b ON b.id = o.buyer_id \
-             WHERE l.organization_id = $1 AND o.cycle_id = $2 AND o.status = 'placed' \
-             AND l.est_weight_g IS NOT NULL AND ($3 = 0 OR l.producer_id = $3) ORDER BY b.name, l.name_fr, l.id",
-        )
-        .bind(hub.0)
-        .bind(cycle.0)
-        .bind(only)
-        .fetch_all(&self.pool)
-        .await?;
-        let units: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT u.order_line_id, u.weight_g FROM packed_units u \
-             JOIN order_lines l ON l.organization_id = u.organization_id AND l.id = u.order_line_id \
-             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
-             WHERE u.organization_id = $1 AND o.cycle_id = $2 ORDER BY u.order_line_id, u.unit_no",
-        )
-        .bind(hub.0)
-        .bind(cycle.0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, order, buyer, fr, en, q, est)| LineToWeigh {
-                line: OrderLineId(id),
-                order: OrderId(order),
-                buyer_name: buyer,
-                name_fr: fr,
-                name_en: en,
-                quantity: Qty(q),
-                est_weight_g: est,
-                weights_g: units
-                    .iter()
-                    .filter(|(l, _)| *l == id)
-                    .map(|(_, g)| *g)
-                    .collect(),
-            })
-            .collect())
     }
 
     /// Packs an order in cases: `cases` gives each line its case number (a line not named goes

@@ -122,7 +122,11 @@ async fn po_page(
         };
         weigh.push(ToWeigh {
             line: line.line,
-            product: line.name(m.ctx.i18n.lang).to_owned(),
+            product: if m.ctx.i18n.lang == halles_core::accounts::Lang::En && !line.name_en.is_empty() {
+                line.name_en.clone()
+            } else {
+                line.name_fr.clone()
+            },
             buyer: line.buyer_name,
             units,
             est: line.est_weight_g,
