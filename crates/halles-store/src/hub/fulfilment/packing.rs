@@ -103,6 +103,9 @@ struct WeighRow {
     est_weight_g: i64,
 }
 
+/// A line to weigh as read: order, cycle, producer, quantity, estimated unit weight, packed at.
+type LineToWeigh = (i64, i64, i64, i64, Option<i64>, Option<i64>);
+
 /// A case row with its order's count.
 #[derive(FromRow)]
 struct CaseRow {
@@ -154,7 +157,7 @@ impl Store {
         confirmed: bool,
     ) -> StoreResult<()> {
         let hub = hs.hub();
-        let row: Option<(i64, i64, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let row: Option<LineToWeigh> = sqlx::query_as(
             "SELECT l.order_id, o.cycle_id, l.producer_id, l.quantity, l.est_weight_g, o.packed_at \
              FROM order_lines l JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
              WHERE l.organization_id = $1 AND l.id = $2 AND o.status = 'placed'",
@@ -578,7 +581,7 @@ impl Store {
         let hub = hs.own()?.hub();
         let value: String = scanned
             .trim()
-            .trim_start_matches(|c: char| c == '(' || c == ']')
+            .trim_start_matches(['(', ']'])
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
             .collect();
@@ -625,9 +628,9 @@ impl Store {
     pub async fn set_gs1_prefix(&self, hs: &HubScope, prefix: &str) -> StoreResult<()> {
         let hub = hs.own()?.hub();
         let prefix = prefix.trim();
-        if !prefix.is_empty()
-            && !((6..=12).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let valid = prefix.is_empty()
+            || ((6..=12).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit()));
+        if !valid {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "gs1_prefix",
                 "gs1_prefix_invalid",

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::catalog::SaleUnit;
 use halles_core::fulfilment::ShortageChoice;
-use halles_core::limits::AmountError;
 use halles_core::quantity::Qty;
 use halles_core::validation::FieldError;
 use halles_core::{CycleId, OrderLineId, OrgId, ProductId};
@@ -166,17 +165,6 @@ pub struct ApiResolution {
     pub substitute: Option<ApiSubstitute>,
 }
 
-/// A quantity the store refuses with the same code as the API would: the unreadable one as
-/// negative (`qty_invalid`), the one too large beyond the maximum (`qty_too_large`). So a
-/// receipt with an unreadable quantity still gets every other problem of every line checked by
-/// the store, which records nothing when any line is refused.
-fn refused_qty(e: AmountError) -> Qty {
-    match e {
-        AmountError::QtyTooLarge | AmountError::TooLarge(_) => Qty(i64::MAX),
-        _ => Qty(-1),
-    }
-}
-
 /// Records what a producer brought after the cut-off: a lot per line, each set aside for the
 /// orders that asked for it, oldest order first. Every problem of every line is answered at
 /// once (`validation_failed`, fields such as `lines[0].lot_code`) and nothing is recorded.
@@ -196,16 +184,12 @@ pub async fn receive(
     ApiJson(body): ApiJson<ApiReceipt>,
 ) -> Result<Response, ApiError> {
     let hs = state.store.own_hub(&a.scope).await?;
+    let delivery_day = optional_date("delivery_day", body.delivery_day.as_deref())?;
+    // What cannot be read here (a quantity, a unit, a date) is answered with everything the
+    // store finds wrong in the other fields: the line's quantity is then sent refused (negative),
+    // so the store records nothing, and its own word on that quantity is left out.
     let mut errors: Vec<FieldError> = Vec::new();
-    let delivery_day = match optional_date("delivery_day", body.delivery_day.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            if let ApiError::Validation(mut fs) = e {
-                errors.append(&mut fs);
-            }
-            None
-        }
-    };
+    let mut refused: Vec<usize> = Vec::new();
     let mut lines = Vec::with_capacity(body.lines.len());
     for (i, l) in body.lines.iter().enumerate() {
         let f = |name: &str| format!("lines[{i}].{name}");
@@ -213,7 +197,11 @@ pub async fn receive(
             errors.push(FieldError::new(&f("unit"), "choice_invalid"));
             SaleUnit::Each
         });
-        let quantity = Qty::parse_within(&l.quantity).unwrap_or_else(refused_qty);
+        let quantity = Qty::parse_within(&l.quantity).unwrap_or_else(|e| {
+            errors.push(FieldError::new(&f("quantity"), e.code_or("qty_invalid")));
+            refused.push(i);
+            Qty(-1)
+        });
         let mut date = |name: &str, v: &Option<String>| {
             optional_date(&f(name), v.as_deref()).unwrap_or_else(|e| {
                 if let ApiError::Validation(mut fs) = e {
@@ -233,43 +221,31 @@ pub async fn receive(
             best_before,
         });
     }
+    if !errors.is_empty()
+        && refused.is_empty()
+        && let Some(first) = lines.first_mut()
+    {
+        first.quantity = Qty(-1);
+        refused.push(0);
+    }
     let receipt = Receipt {
         producer: OrgId(body.producer_id),
         delivery_day,
         lines,
     };
-    let lots = if errors.is_empty() {
-        state.store.receive(&hs, CycleId(path.1), &receipt).await
-    } else {
-        // A date or unit unreadable: nothing is recorded, but the store's checks of the
-        // other fields are still wanted. Receive with a refused quantity forces the refusal.
-        let mut checked = receipt.clone();
-        if let Some(first) = checked.lines.first_mut() {
-            first.quantity = Qty(-1);
-        }
-        match state.store.receive(&hs, CycleId(path.1), &checked).await {
-            Err(StoreError::Invalid(fs)) => {
-                errors.extend(fs.into_iter().filter(|e| {
-                    !(e.field == "lines[0].quantity"
-                        && e.code == "qty_invalid"
-                        && receipt
-                            .lines
-                            .first()
-                            .is_some_and(|l| l.quantity.within().is_ok()))
-                }));
-                Err(StoreError::Invalid(Vec::new()))
-            }
-            Err(other) => return Err(other.into()),
-            // Not reached: the refused quantity fails the store's validation.
-            Ok(_) => return Err(ApiError::Internal),
-        }
-    };
-    let lots = match lots {
-        Ok(lots) => lots,
-        Err(StoreError::Invalid(mut fs)) => {
-            fs.append(&mut errors);
-            fs.sort_by(|a, b| field_order(&a.field).cmp(&field_order(&b.field)));
-            return Err(ApiError::Validation(fs));
+    let lots = match state.store.receive(&hs, CycleId(path.1), &receipt).await {
+        Ok(lots) if errors.is_empty() => lots,
+        // Not reached: a refused quantity fails the store's checks.
+        Ok(_) => return Err(ApiError::Internal),
+        Err(StoreError::Invalid(found)) => {
+            let quantity_of = |i: &usize| format!("lines[{i}].quantity");
+            errors.extend(
+                found
+                    .into_iter()
+                    .filter(|e| !refused.iter().any(|i| e.field == quantity_of(i))),
+            );
+            errors.sort_by_key(|e| field_order(&e.field));
+            return Err(ApiError::Validation(errors));
         }
         Err(e) => return Err(e.into()),
     };
