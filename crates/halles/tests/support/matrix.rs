@@ -884,7 +884,201 @@ pub mod api_rows {
     )];
 
     /// Every list.
-    pub const ALL: &[&[Row]] = &[PLATFORM, PRODUCER, HUB, BUYER, OPERATOR, MARKET];
+    /// A hub's fulfilment (issue 14): purchase orders, receiving, stock, packing, routes
+    /// (`fulfilment_api.rs`).
+    pub const FULFILMENT_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/purchase-orders",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/purchase-orders/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/purchase-orders/issue",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/receipts",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/shortages",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/shortages/{foreign}",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/lots",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/lots/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/lots/{foreign}/movements",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/recalls/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/order-lines/{foreign}/weights",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/packing",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/orders/{foreign}/pack",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/cases/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/routes",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/routes",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/routes/{foreign}/buyers",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/buyers/{foreign}/delivery-details",
+            Allowed::token(Scope::OrgRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/buyers/{foreign}/delivery-details",
+            Allowed::token(Scope::OrgWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/routes/plan",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/routes/{foreign}/stops",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/orders/{foreign}/stop",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/stops/{foreign}/delivered",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/stops/{foreign}/undelivered",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+    ];
+
+    /// A producer's side of fulfilment: its purchase orders and the units it weighs
+    /// (`fulfilment_api.rs`).
+    pub const FULFILMENT_PRODUCER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/purchase-orders",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/purchase-orders/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/weighing",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-lines/{foreign}/weights",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+    ];
+
+    /// A buyer's side of fulfilment: its order's delivery (`fulfilment_api.rs`).
+    pub const FULFILMENT_BUYER: &[Row] = &[Row::get(
+        "/api/v1/organizations/{org}/orders/{foreign}/delivery",
+        Allowed::token(Scope::OrdersRead),
+        404,
+    )];
+
+    /// The hub's fulfilment lists asked by a buyer or a producer with every scope: not their
+    /// kind of work (`wrong_kind`, 403; `fulfilment_api.rs`).
+    pub const FULFILMENT_NOT_A_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/purchase-orders",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get("/api/v1/organizations/{org}/lots", Allowed::NoToken, 403),
+        Row::get("/api/v1/organizations/{org}/routes", Allowed::NoToken, 403),
+        Row::get(
+            "/api/v1/organizations/{org}/recalls/{foreign}",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/packing",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/purchase-orders/issue",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
+    pub const ALL: &[&[Row]] = &[
+        PLATFORM,
+        PRODUCER,
+        HUB,
+        BUYER,
+        OPERATOR,
+        MARKET,
+        FULFILMENT_HUB,
+        FULFILMENT_PRODUCER,
+        FULFILMENT_BUYER,
+    ];
 }
 
 /// The API's routes as `(method, path)`, read from the server's own routers.

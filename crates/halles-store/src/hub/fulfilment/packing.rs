@@ -16,7 +16,7 @@ use halles_core::fulfilment::{
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::validation::FieldError;
-use halles_core::{CaseId, CycleId, LotId, OrderId, OrderLineId, OrgId};
+use halles_core::{CaseId, CycleId, LotId, OrderId, OrderLineId, OrgId, ProductId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -58,6 +58,53 @@ pub struct PackingOrder {
     /// When it was packed.
     pub packed_at: Option<Timestamp>,
 }
+
+/// A catch-weight line to weigh: one product of one order, with the weights typed so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeighLine {
+    /// The line.
+    pub line: OrderLineId,
+    /// Its order.
+    pub order: OrderId,
+    /// The order's buyer.
+    pub buyer_name: String,
+    /// The order's delivery day.
+    pub delivery_day: Option<Date>,
+    /// The product.
+    pub product: ProductId,
+    /// Its French name as ordered.
+    pub name_fr: String,
+    /// Its English name (may be empty).
+    pub name_en: String,
+    /// The producer.
+    pub producer: OrgId,
+    /// How many units (one weight each).
+    pub quantity: Qty,
+    /// The estimated weight of one unit, in grams.
+    pub est_weight_g: i64,
+    /// The weights typed so far, one per unit, in grams (empty: not weighed).
+    pub weights_g: Vec<i64>,
+    /// Whether the producer typed them.
+    pub by_producer: bool,
+}
+
+/// A catch-weight line as read for [`WeighLine`].
+#[derive(FromRow)]
+struct WeighRow {
+    id: i64,
+    order_id: i64,
+    buyer_name: String,
+    delivery_day: String,
+    product_id: i64,
+    name_fr: String,
+    name_en: String,
+    producer_id: i64,
+    quantity: i64,
+    est_weight_g: i64,
+}
+
+/// A line to weigh as read: order, cycle, producer, quantity, estimated unit weight, packed at.
+type LineToWeigh = (i64, i64, i64, i64, Option<i64>, Option<i64>);
 
 /// A case row with its order's count.
 #[derive(FromRow)]
@@ -110,7 +157,7 @@ impl Store {
         confirmed: bool,
     ) -> StoreResult<()> {
         let hub = hs.hub();
-        let row: Option<(i64, i64, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let row: Option<LineToWeigh> = sqlx::query_as(
             "SELECT l.order_id, o.cycle_id, l.producer_id, l.quantity, l.est_weight_g, o.packed_at \
              FROM order_lines l JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
              WHERE l.organization_id = $1 AND l.id = $2 AND o.status = 'placed'",
@@ -186,6 +233,63 @@ impl Store {
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The catch-weight lines of a cycle's placed orders to weigh: every one for the hub, a
+    /// producer's own products for a producer (what it weighs before delivery).
+    pub async fn lines_to_weigh(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+    ) -> StoreResult<Vec<WeighLine>> {
+        let hub = hs.hub();
+        let only = (!hs.is_hub()).then_some(hs.tenant().org);
+        if let Some(p) = only {
+            hs.for_producer(p)?;
+        }
+        self.cycle(hs, cycle).await?;
+        let rows: Vec<WeighRow> = sqlx::query_as(
+            "SELECT l.id, l.order_id, b.name AS buyer_name, o.delivery_day, l.product_id, l.name_fr, l.name_en, \
+             l.producer_id, l.quantity, l.est_weight_g FROM order_lines l \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             JOIN organizations b ON b.id = o.buyer_id \
+             WHERE l.organization_id = $1 AND o.cycle_id = $2 AND o.status = 'placed' AND l.est_weight_g IS NOT NULL \
+             AND ($3 = 0 OR l.producer_id = $3) ORDER BY o.delivery_day, l.name_fr, b.name, l.id",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .bind(only.map_or(0, |o| o.0))
+        .fetch_all(&self.pool)
+        .await?;
+        let units: Vec<(i64, i64, Flag)> = sqlx::query_as(
+            "SELECT u.order_line_id, u.weight_g, u.by_producer FROM packed_units u \
+             JOIN order_lines l ON l.organization_id = u.organization_id AND l.id = u.order_line_id \
+             JOIN orders o ON o.organization_id = l.organization_id AND o.id = l.order_id \
+             WHERE u.organization_id = $1 AND o.cycle_id = $2 ORDER BY u.order_line_id, u.unit_no",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let mine: Vec<&(i64, i64, Flag)> = units.iter().filter(|u| u.0 == r.id).collect();
+                Ok(WeighLine {
+                    line: OrderLineId(r.id),
+                    order: OrderId(r.order_id),
+                    buyer_name: r.buyer_name,
+                    delivery_day: day_of(&r.delivery_day)?,
+                    product: ProductId(r.product_id),
+                    name_fr: r.name_fr,
+                    name_en: r.name_en,
+                    producer: OrgId(r.producer_id),
+                    quantity: Qty(r.quantity),
+                    est_weight_g: r.est_weight_g,
+                    weights_g: mine.iter().map(|u| u.1).collect(),
+                    by_producer: mine.iter().any(|u| u.2.0),
+                })
+            })
+            .collect()
     }
 
     /// Packs an order in cases: `cases` gives each line its case number (a line not named goes
@@ -477,7 +581,7 @@ impl Store {
         let hub = hs.own()?.hub();
         let value: String = scanned
             .trim()
-            .trim_start_matches(|c: char| c == '(' || c == ']')
+            .trim_start_matches(['(', ']'])
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
             .collect();
@@ -524,9 +628,9 @@ impl Store {
     pub async fn set_gs1_prefix(&self, hs: &HubScope, prefix: &str) -> StoreResult<()> {
         let hub = hs.own()?.hub();
         let prefix = prefix.trim();
-        if !prefix.is_empty()
-            && !((6..=12).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let valid = prefix.is_empty()
+            || ((6..=12).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit()));
+        if !valid {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "gs1_prefix",
                 "gs1_prefix_invalid",

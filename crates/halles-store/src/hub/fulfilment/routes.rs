@@ -413,22 +413,61 @@ impl Store {
         route: RouteId,
     ) -> StoreResult<Vec<Stop>> {
         let hub = hs.own()?.hub();
-        let rows: Vec<StopRow> = sqlx::query_as(
+        self.stop_rows(
+            hub,
+            "s.route_id = $2 AND o.cycle_id = $3 AND o.delivery_day = $4",
+            &[route.0, cycle.0],
+            Some(day_text(day)),
+        )
+        .await
+    }
+
+    /// One stop of the hub.
+    pub async fn stop(&self, hs: &HubScope, stop: StopId) -> StoreResult<Stop> {
+        let hub = hs.own()?.hub();
+        self.stop_rows(hub, "s.id = $2", &[stop.0], None)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The delivery of an order as its hub or its buyer reads it: its stop, if it has one
+    /// (status, who received it and when, how many cases).
+    pub async fn order_delivery(&self, hs: &HubScope, order: OrderId) -> StoreResult<Option<Stop>> {
+        let o = self.order(hs, order).await?;
+        hs.for_buyer(o.buyer)?;
+        Ok(self
+            .stop_rows(hs.hub(), "s.order_id = $2", &[order.0], None)
+            .await?
+            .pop())
+    }
+
+    /// The stops of the hub matching `filter` (over `stops s` and `orders o`, its binds from
+    /// `$2`: the ids, then the delivery day), in order.
+    async fn stop_rows(
+        &self,
+        hub: OrgId,
+        filter: &str,
+        ids: &[i64],
+        day: Option<String>,
+    ) -> StoreResult<Vec<Stop>> {
+        let sql = format!(
             "SELECT s.id, s.route_id, s.order_id, o.buyer_id, b.name AS buyer_name, s.seq, s.status, s.recipient, \
              s.note, s.done_at, hb.delivery_address, hb.delivery_contact, hb.delivery_instructions, o.note AS order_note, \
              (SELECT COUNT(*) FROM cases c WHERE c.organization_id = s.organization_id AND c.order_id = s.order_id) AS cases \
              FROM stops s JOIN orders o ON o.organization_id = s.organization_id AND o.id = s.order_id \
              JOIN organizations b ON b.id = o.buyer_id \
              LEFT JOIN hub_buyers hb ON hb.organization_id = s.organization_id AND hb.buyer_id = o.buyer_id \
-             WHERE s.organization_id = $1 AND s.route_id = $2 AND o.cycle_id = $3 AND o.delivery_day = $4 \
-             ORDER BY s.seq, s.id",
-        )
-        .bind(hub.0)
-        .bind(route.0)
-        .bind(cycle.0)
-        .bind(day_text(day))
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE s.organization_id = $1 AND {filter} ORDER BY s.seq, s.id"
+        );
+        let mut q = sqlx::query_as::<_, StopRow>(&sql).bind(hub.0);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        if let Some(d) = day {
+            q = q.bind(d);
+        }
+        let rows: Vec<StopRow> = q.fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(Stop {

@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod cycles;
+pub mod fulfilment;
 pub mod locations;
 pub mod orders;
 pub mod partners;
@@ -58,6 +59,40 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partners::unlink_producer))
         .routes(routes!(partners::buyers, partners::link_buyer))
         .routes(routes!(partners::change_buyer, partners::unlink_buyer))
+        .merge(fulfilment_router())
+}
+
+/// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.
+fn fulfilment_router() -> OpenApiRouter<AppState> {
+    use fulfilment::{packing, purchase_orders as po, receiving, routes as r, stock};
+    OpenApiRouter::default()
+        .routes(routes!(po::purchase_orders))
+        .routes(routes!(po::purchase_order))
+        .routes(routes!(po::issue))
+        .routes(routes!(po::producer_purchase_orders))
+        .routes(routes!(po::producer_purchase_order))
+        .routes(routes!(receiving::receive))
+        .routes(routes!(receiving::shortages))
+        .routes(routes!(receiving::resolve_shortage))
+        .routes(routes!(stock::lots))
+        .routes(routes!(stock::lot))
+        .routes(routes!(stock::record_movement))
+        .routes(routes!(stock::recall))
+        .routes(routes!(packing::record_weights))
+        .routes(routes!(packing::producer_weights))
+        .routes(routes!(packing::producer_weighing))
+        .routes(routes!(packing::packing_list))
+        .routes(routes!(packing::pack))
+        .routes(routes!(packing::scan))
+        .routes(routes!(r::routes, r::create_route))
+        .routes(routes!(r::set_route_buyers))
+        .routes(routes!(r::delivery_details, r::set_delivery_details))
+        .routes(routes!(r::plan))
+        .routes(routes!(r::stops))
+        .routes(routes!(r::place_stop))
+        .routes(routes!(r::delivered))
+        .routes(routes!(r::undelivered))
+        .routes(routes!(r::delivery))
 }
 
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {
