@@ -277,10 +277,7 @@ async fn purchase_order(
             ("cycle", c.name.clone()),
             ("revision", revision.to_string()),
             ("name", member.name.clone()),
-            (
-                "day",
-                day.map_or_else(|| c.name.clone(), |d| i18n.day(&d)),
-            ),
+            ("day", day.map_or_else(|| c.name.clone(), |d| i18n.day(&d))),
             (
                 "lines",
                 if lines.is_empty() {
@@ -333,7 +330,10 @@ async fn order_news(
                 if let Some(q) = l.ordered_quantity {
                     line.push_str(&format!(
                         " ({})",
-                        i18n.ta("mail-line-ordered", &[("qty", i18n.qty_unit(q, l.product.unit))])
+                        i18n.ta(
+                            "mail-line-ordered",
+                            &[("qty", i18n.qty_unit(q, l.product.unit))]
+                        )
                     ));
                 }
                 if l.substitute_for.is_some() {
@@ -343,7 +343,10 @@ async fn order_news(
             })
             .collect();
         let (recipient, at) = match &delivery {
-            Some(d) => (d.recipient.clone(), d.done_at.map(|t| i18n.datetime(&t)).unwrap_or_default()),
+            Some(d) => (
+                d.recipient.clone(),
+                d.done_at.map(|t| i18n.datetime(&t)).unwrap_or_default(),
+            ),
             None => (String::new(), String::new()),
         };
         let args = [

@@ -52,7 +52,8 @@ async fn deliver_events(store: &Store, base_url: &str) -> bool {
 }
 
 /// Work that falls due with time rather than by a job: order cycles open and close on time,
-/// producers that posted nothing are reminded before the cut-off, coupon funds load and expire.
+/// purchase orders go out after the cut-off, producers that posted nothing are reminded before
+/// it, coupon funds load and expire.
 /// Every step is a conditional update, so several workers running it at once change nothing twice.
 pub async fn on_time(store: &Store, base_url: &str) {
     match store.advance_cycles().await {
@@ -65,6 +66,16 @@ pub async fn on_time(store: &Store, base_url: &str) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not advance order cycles"),
+    }
+    // Past the cut-off, each producer gets its purchase order (each cycle once, and again if
+    // its cut-off moves later); the events tell them.
+    match store.issue_due_purchase_orders().await {
+        Ok(issued) => {
+            for (hub, cycle, pos) in issued.iter().filter(|(_, _, p)| !p.is_empty()) {
+                tracing::info!(%hub, %cycle, n = pos.len(), "purchase orders issued");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not issue purchase orders"),
     }
     // Producers that posted nothing as a cut-off nears: one reminder job each, once.
     match crate::jobs::availability_reminder::enqueue_due(store).await {

@@ -1087,8 +1087,119 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
         if week > 0 {
             clock.set(closes + SignedDuration::from_hours(1));
             past.advance_cycles().await?;
+            // Last week's is closed, its purchase orders sent, ready to receive and pack; the
+            // week before was received, packed and delivered.
+            past.issue_purchase_orders(&h, cycle).await?;
+            if week == 1 {
+                continue;
+            }
+            if week == 2 {
+                clock.set(closes + day);
+                fulfil(&past, &h, cycle, &buyers, &delivery_days).await?;
+            }
             past.set_cycle_status(&h, cycle, halles_core::ordering::CycleStatus::Completed)
                 .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A demo week after its cut-off: everything received (one line short, reduced), weighed,
+/// packed in one case per order, put on two routes (deliveries in the west, pickups at the
+/// hub) and delivered.
+async fn fulfil(
+    past: &Store,
+    h: &crate::hub::HubScope,
+    cycle: halles_core::CycleId,
+    buyers: &[OrgId],
+    days: &[jiff::civil::Date],
+) -> StoreResult<()> {
+    use crate::hub::fulfilment::receiving::{Receipt, ReceiptLine, Resolution};
+    use crate::hub::fulfilment::routes::{DeliveryDetails, StopOutcome};
+    let mut first = true;
+    for po in past.purchase_orders(h, cycle).await? {
+        let lines = po
+            .lines
+            .iter()
+            .map(|l| {
+                // The first producer brings one unit less of its first product.
+                let short = first && l.quantity.0 >= 2 * Qty::SCALE;
+                first = false;
+                ReceiptLine {
+                    product: l.product,
+                    unit: l.unit,
+                    quantity: if short {
+                        Qty(l.quantity.0 - Qty::SCALE)
+                    } else {
+                        l.quantity
+                    },
+                    lot_code: String::new(),
+                    packed_on: po.delivery_day.and_then(|d| d.yesterday().ok()),
+                    best_before: po
+                        .delivery_day
+                        .and_then(|d| d.checked_add(jiff::Span::new().days(10)).ok()),
+                }
+            })
+            .collect();
+        let receipt = Receipt {
+            producer: po.producer,
+            delivery_day: po.delivery_day,
+            lines,
+        };
+        past.receive(h, cycle, &receipt).await?;
+    }
+    for s in past.shortages(h, cycle).await? {
+        let reduce = Resolution {
+            choice: halles_core::fulfilment::ShortageChoice::Reduce,
+            substitute: None,
+        };
+        past.resolve_shortage(h, cycle, s.line, &reduce).await?;
+    }
+    for w in past.lines_to_weigh(h, cycle).await? {
+        let units = w.quantity.0 / Qty::SCALE;
+        let weights: Vec<i64> = (0..units)
+            .map(|i| w.est_weight_g + 40 * (i % 3) - 40)
+            .collect();
+        past.record_weights(h, w.line, &weights, true).await?;
+    }
+    let west = past.create_route(h, "Ouest").await?;
+    let pickup = past.create_route(h, "Cueillette au Pôle").await?;
+    let (even, odd): (Vec<(usize, &OrgId)>, Vec<(usize, &OrgId)>) =
+        buyers.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let ids = |v: Vec<(usize, &OrgId)>| v.into_iter().map(|(_, b)| *b).collect::<Vec<_>>();
+    past.set_route_buyers(h, west, &ids(even)).await?;
+    past.set_route_buyers(h, pickup, &ids(odd)).await?;
+    for (i, b) in buyers.iter().enumerate() {
+        let details = DeliveryDetails {
+            address: format!("{} rue Sherbrooke Ouest, Montréal", 1000 + 120 * i),
+            contact: format!("Réception, 514 555-01{:02}", i + 10),
+            instructions: if i % 2 == 0 {
+                "Quai de livraison à l’arrière, avant 10 h".into()
+            } else {
+                "Cueillette au Pôle, jeudi de 14 h à 18 h".into()
+            },
+        };
+        past.set_delivery_details(h, *b, &details).await?;
+    }
+    let placed = past
+        .cycle_orders(h, cycle, &crate::hub::orders::OrderFilter::default())
+        .await?;
+    for o in placed
+        .iter()
+        .filter(|o| o.status == halles_core::ordering::OrderStatus::Placed)
+    {
+        past.pack_order(h, o.id, &[]).await?;
+    }
+    for d in days {
+        past.plan_routes(h, cycle, Some(*d)).await?;
+        for route in [west, pickup] {
+            for stop in past.stops(h, cycle, Some(*d), route).await? {
+                let delivered = StopOutcome::Delivered {
+                    recipient: "Réception".into(),
+                    note: String::new(),
+                };
+                past.mark_stop(h, stop.id, &delivered).await?;
+            }
         }
     }
     Ok(())

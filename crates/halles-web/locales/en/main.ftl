@@ -1700,3 +1700,35 @@ flash-stop-marked = Stop recorded.
 flash-movement-saved = Movement saved.
 err-case_unknown = No case has this code.
 err-no_cases = No order is packed yet for this day.
+mail-po-subject = Purchase order from { $hub } — { $cycle } (version { $revision })
+mail-po-body =
+    Hello { $name },
+
+    Here is what { $hub } asks you to bring for the delivery of { $day }:
+    { $lines }
+
+    The purchase order (page and PDF), and weighing the products sold by weight:
+    { $link }
+mail-po-nothing = - Nothing any more: the orders on this purchase order were taken out.
+mail-line-ordered = { $qty } ordered
+mail-line-substitute = as a replacement
+mail-order-adjusted-subject = Order no. { $number } adjusted ({ $hub })
+mail-order-adjusted-body =
+    Hello { $name },
+
+    { $hub } could not fill your order no. { $number } quite as ordered. Here it is as it will be delivered:
+    { $lines }
+
+    New total with fees and taxes: { $total }
+
+    { $link }
+mail-order-delivered-subject = Order no. { $number } delivered ({ $hub })
+mail-order-delivered-body =
+    Hello { $name },
+
+    Your order no. { $number } from { $hub } was delivered on { $at }, received by { $recipient }.
+    { $lines }
+
+    Total with fees and taxes: { $total }
+
+    { $link }

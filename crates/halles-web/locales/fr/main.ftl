@@ -1700,3 +1700,35 @@ flash-stop-marked = Arrêt enregistré.
 flash-movement-saved = Mouvement enregistré.
 err-case_unknown = Aucune caisse ne porte ce code.
 err-no_cases = Aucune commande n’est encore emballée pour cette journée.
+mail-po-subject = Bon de commande de { $hub } — { $cycle } (version { $revision })
+mail-po-body =
+    Bonjour { $name },
+
+    Voici ce que { $hub } vous demande d'apporter pour la livraison du { $day } :
+    { $lines }
+
+    Le bon de commande (page et PDF), et la pesée des produits vendus au poids :
+    { $link }
+mail-po-nothing = - Plus rien : les commandes de ce bon ont été retirées.
+mail-line-ordered = { $qty } commandé
+mail-line-substitute = en remplacement
+mail-order-adjusted-subject = Commande n° { $number } ajustée ({ $hub })
+mail-order-adjusted-body =
+    Bonjour { $name },
+
+    { $hub } n'a pas pu remplir votre commande n° { $number } tout à fait comme commandée. La voici telle qu'elle sera livrée :
+    { $lines }
+
+    Nouveau total avec frais et taxes : { $total }
+
+    { $link }
+mail-order-delivered-subject = Commande n° { $number } livrée ({ $hub })
+mail-order-delivered-body =
+    Bonjour { $name },
+
+    Votre commande n° { $number } de { $hub } a été livrée le { $at }, reçue par { $recipient }.
+    { $lines }
+
+    Total avec frais et taxes : { $total }
+
+    { $link }

@@ -137,53 +137,10 @@ impl Store {
         receipt: &Receipt,
     ) -> StoreResult<Vec<LotId>> {
         let hub = hs.own()?.hub();
-        self.cycle_past_cut_off(hub, cycle).await?;
-        let pos = self.purchase_orders(hs, cycle).await?;
-        let po = pos
-            .iter()
-            .find(|p| p.producer == receipt.producer && p.delivery_day == receipt.delivery_day);
-        let mut v = Validator::new();
-        if receipt.lines.is_empty() {
-            v.refuse("lines", Refusal::EmptyOrder);
+        let (errors, names) = self.receipt_problems(hs, cycle, receipt).await?;
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
         }
-        if receipt.lines.len() > halles_core::limits::MAX_ORDER_LINES {
-            v.refuse("lines", Refusal::TooManyLines);
-        }
-        let mut names = Vec::with_capacity(receipt.lines.len());
-        for (i, l) in receipt.lines.iter().enumerate() {
-            let f = |name: &str| format!("lines[{i}].{name}");
-            let on_po = po.and_then(|p| {
-                p.lines
-                    .iter()
-                    .find(|x| x.product == l.product && x.unit == l.unit)
-            });
-            match on_po {
-                Some(x) => names.push((x.name_fr.clone(), x.name_en.clone())),
-                None => {
-                    v.refuse(&f("product"), Refusal::NotOnPurchaseOrder);
-                    names.push(Default::default());
-                }
-            }
-            match l.quantity.within() {
-                Err(e) => v.add(&f("quantity"), e.code()),
-                Ok(q) if q.0 < 0 => v.add(&f("quantity"), "qty_invalid"),
-                Ok(q) if !l.unit.accepts(q) => v.refuse(&f("quantity"), Refusal::QtyNotWhole),
-                Ok(_) => {}
-            }
-            let code = l.lot_code.trim();
-            if !code.is_empty() {
-                if !is_lot_code(code) {
-                    v.refuse(&f("lot_code"), Refusal::LotCodeInvalid);
-                } else if receipt.lines[..i]
-                    .iter()
-                    .any(|o| o.lot_code.trim().eq_ignore_ascii_case(code))
-                    || self.lot_code_used(hub, code).await?
-                {
-                    v.refuse(&f("lot_code"), Refusal::LotCodeTaken);
-                }
-            }
-        }
-        v.finish().map_err(StoreError::Invalid)?;
         let now = self.now();
         let today = halles_core::ordering::local_day(now);
         let by = hs.tenant().actor.user;
@@ -241,6 +198,74 @@ impl Store {
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(lots)
+    }
+
+    /// Every problem of every line of a receipt, on the line's fields, without recording
+    /// anything (the pages add theirs to these); with the names each line takes from the
+    /// purchase order. See [`Store::receive`].
+    pub async fn check_receipt(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+        receipt: &Receipt,
+    ) -> StoreResult<Vec<FieldError>> {
+        Ok(self.receipt_problems(hs, cycle, receipt).await?.0)
+    }
+
+    async fn receipt_problems(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+        receipt: &Receipt,
+    ) -> StoreResult<(Vec<FieldError>, Vec<(String, String)>)> {
+        let hub = hs.own()?.hub();
+        self.cycle_past_cut_off(hub, cycle).await?;
+        let pos = self.purchase_orders(hs, cycle).await?;
+        let po = pos
+            .iter()
+            .find(|p| p.producer == receipt.producer && p.delivery_day == receipt.delivery_day);
+        let mut v = Validator::new();
+        if receipt.lines.is_empty() {
+            v.refuse("lines", Refusal::EmptyOrder);
+        }
+        if receipt.lines.len() > halles_core::limits::MAX_ORDER_LINES {
+            v.refuse("lines", Refusal::TooManyLines);
+        }
+        let mut names = Vec::with_capacity(receipt.lines.len());
+        for (i, l) in receipt.lines.iter().enumerate() {
+            let f = |name: &str| format!("lines[{i}].{name}");
+            let on_po = po.and_then(|p| {
+                p.lines
+                    .iter()
+                    .find(|x| x.product == l.product && x.unit == l.unit)
+            });
+            match on_po {
+                Some(x) => names.push((x.name_fr.clone(), x.name_en.clone())),
+                None => {
+                    v.refuse(&f("product"), Refusal::NotOnPurchaseOrder);
+                    names.push(Default::default());
+                }
+            }
+            match l.quantity.within() {
+                Err(e) => v.add(&f("quantity"), e.code()),
+                Ok(q) if q.0 < 0 => v.add(&f("quantity"), "qty_invalid"),
+                Ok(q) if !l.unit.accepts(q) => v.refuse(&f("quantity"), Refusal::QtyNotWhole),
+                Ok(_) => {}
+            }
+            let code = l.lot_code.trim();
+            if !code.is_empty() {
+                if !is_lot_code(code) {
+                    v.refuse(&f("lot_code"), Refusal::LotCodeInvalid);
+                } else if receipt.lines[..i]
+                    .iter()
+                    .any(|o| o.lot_code.trim().eq_ignore_ascii_case(code))
+                    || self.lot_code_used(hub, code).await?
+                {
+                    v.refuse(&f("lot_code"), Refusal::LotCodeTaken);
+                }
+            }
+        }
+        Ok((v.into_errors(), names))
     }
 
     /// Whether a lot of the hub already has this code (letters compared without case).

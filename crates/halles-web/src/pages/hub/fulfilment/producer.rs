@@ -122,7 +122,9 @@ async fn po_page(
         };
         weigh.push(ToWeigh {
             line: line.line,
-            product: if m.ctx.i18n.lang == halles_core::accounts::Lang::En && !line.name_en.is_empty() {
+            product: if m.ctx.i18n.lang == halles_core::accounts::Lang::En
+                && !line.name_en.is_empty()
+            {
                 line.name_en.clone()
             } else {
                 line.name_fr.clone()

@@ -245,12 +245,18 @@ pub async fn receive(
         });
         rows.push(row);
     }
-    if errors.is_empty() {
-        let receipt = Receipt {
-            producer,
-            delivery_day: q.day(),
-            lines,
-        };
+    let receipt = Receipt {
+        producer,
+        delivery_day: q.day(),
+        lines,
+    };
+    if !errors.is_empty() {
+        // What the store would refuse too, so every row's problem shows at once.
+        let more = state.store.check_receipt(&hs, cycle.id, &receipt).await?;
+        let mut all = FormErrors::from_fields(&more, i18n);
+        all.extend(errors);
+        errors = all;
+    } else {
         match state.store.receive(&hs, cycle.id, &receipt).await {
             Ok(lots) => {
                 let headers = flash_headers(
