@@ -418,9 +418,9 @@ pub async fn pack(
     ))
 }
 
-/// The case a scanned or typed code names: its code (`C000123`), its SSCC (18 digits, with
-/// or without the `00` application identifier), or its id; with its order as packed. An
-/// unknown code answers 404.
+/// The case a scanned or typed code names: its code (`C000123`) or its SSCC (18 digits, with
+/// or without the `00` application identifier); with its order as packed. An unknown code
+/// answers 404.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/cases/{code}", tag = "food hub",
     params(("org" = i64, Path, description = "The hub"), ("code" = String, Path, description = "The scanned code")),
     responses((status = 200, body = ApiScan), (status = 404, body = Problem, content_type = "application/problem+json")),

@@ -57,8 +57,8 @@ pub struct ApiReceipt {
     #[serde(default)]
     #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub delivery_day: Option<String>,
-    /// The products, at least one.
-    #[schema(min_items = 1)]
+    /// The products, at least one and at most 500.
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<ApiReceiptLine>,
 }
 
@@ -184,6 +184,12 @@ pub async fn receive(
     ApiJson(body): ApiJson<ApiReceipt>,
 ) -> Result<Response, ApiError> {
     let hs = state.store.own_hub(&a.scope).await?;
+    if body.lines.len() > halles_core::limits::MAX_ORDER_LINES {
+        return Err(ApiError::Validation(vec![FieldError::refused(
+            "lines",
+            halles_core::refusals::Refusal::TooManyLines,
+        )]));
+    }
     let delivery_day = optional_date("delivery_day", body.delivery_day.as_deref())?;
     // What cannot be read here (a quantity, a unit, a date) is answered with everything the
     // store finds wrong in the other fields: the line's quantity is then sent refused (negative),
