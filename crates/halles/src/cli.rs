@@ -100,6 +100,8 @@ pub enum BenchCommand {
     Logins(crate::bench::LoginsBench),
     /// The export of a cycle of many orders with many lines (orders, lines and totals read).
     Export(crate::bench::ExportBench),
+    /// A closed cycle's purchase orders, pick list, packing lists and case labels (PDF, ZPL).
+    Fulfilment(crate::bench::FulfilmentBench),
 }
 
 /// Options of `serve`.
@@ -407,6 +409,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 BenchCommand::Redemptions(cfg) => crate::bench::redemptions(&url, cfg).await,
                 BenchCommand::Logins(cfg) => crate::bench::logins(&url, cfg).await,
                 BenchCommand::Export(cfg) => crate::bench::export(&url, cfg).await,
+                BenchCommand::Fulfilment(cfg) => crate::bench::fulfilment(&url, cfg).await,
             };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);

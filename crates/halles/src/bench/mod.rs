@@ -1,13 +1,17 @@
 //! Benchmarks that print figures: `halles bench orders`, `halles bench redemptions` and
 //! `halles bench logins` run the real server on a fresh database and drive it through HTTP;
-//! `halles bench export` times a large cycle's export as the export builds it.
+//! `halles bench export` times a large cycle's export as the export builds it;
+//! `halles bench fulfilment` times a large cycle's purchase orders, pick and packing lists and
+//! labels.
 
 mod export;
+mod fulfilment;
 mod logins;
 mod orders;
 mod redemptions;
 
 pub use export::{ExportBench, export};
+pub use fulfilment::{FulfilmentBench, fulfilment};
 pub use logins::{LoginsBench, logins};
 pub use orders::{OrdersBench, orders};
 pub use redemptions::{RedemptionsBench, redemptions};
