@@ -82,13 +82,13 @@ pub enum Align {
 }
 
 /// Most table rows (totals included) in one call, all documents together.
-pub const MAX_ROWS: usize = 20_000;
+pub const MAX_ROWS: usize = 100_000;
 /// Most text lines (under titles and in sections) in one call.
-pub const MAX_LINES: usize = 20_000;
+pub const MAX_LINES: usize = 100_000;
 /// Most sections in one call.
-pub const MAX_SECTIONS: usize = 5_000;
+pub const MAX_SECTIONS: usize = 20_000;
 /// Most documents in one call.
-pub const MAX_DOCUMENTS: usize = 2_000;
+pub const MAX_DOCUMENTS: usize = 10_000;
 /// Most columns in one table.
 pub const MAX_COLUMNS: usize = 16;
 /// Longer texts (cells, lines, headings, titles) are cut to this many characters, with "…".

@@ -694,6 +694,58 @@ async fn a_hub_runs_its_week_from_the_cut_off_to_the_delivery_and_every_unit_is_
         assert_eq!(recall.lot.free(), Qty::units(10));
         refused(store.recall(&h, "NOPE").await, Refusal::UnknownLot);
 
+        // The daycare's order goes out again the next day: what came back is set aside again,
+        // and comes back once more when the daycare is still closed.
+        let free_before: Vec<_> = store
+            .lots(&h, Some(w.cycle))
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| (l.code.clone(), l.free()))
+            .collect();
+        store
+            .place_stop(&h, w.daycare_order, route, 1)
+            .await
+            .unwrap();
+        let cheese = store
+            .lots(&h, Some(w.cycle))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.product == w.cheese)
+            .unwrap();
+        assert_eq!(
+            (cheese.allocated, cheese.free()),
+            (Qty::units(4), Qty::ZERO)
+        );
+        let again = store
+            .stops(&h, w.cycle, Some(day("2026-12-05")), route)
+            .await
+            .unwrap();
+        let daycare_stop = again.iter().find(|s| s.buyer == w.daycare).unwrap();
+        assert_eq!(
+            (daycare_stop.number, daycare_stop.status),
+            (1, StopStatus::Pending)
+        );
+        store
+            .mark_stop(
+                &h,
+                daycare_stop.id,
+                &StopOutcome::Undelivered {
+                    note: "Encore fermé".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let free_after: Vec<_> = store
+            .lots(&h, Some(w.cycle))
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| (l.code.clone(), l.free()))
+            .collect();
+        assert_eq!(free_after, free_before);
+
         // Leftovers: the daycare's returned goods are donated, a lettuce was lost; a loss needs
         // a reason and cannot take more than is free.
         let lots = store.lots(&h, Some(w.cycle)).await.unwrap();

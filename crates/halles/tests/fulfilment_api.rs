@@ -453,6 +453,37 @@ async fn a_whole_week_of_fulfilment_runs_through_the_api() {
             Some(hospital_order)
         );
         assert_eq!(h.get(&at(hub.id, "/cases/C999999")).await.status, 404);
+        // The day's labels, pick list and packing lists, as the pages print them.
+        for (doc, query, kind) in [
+            ("labels", "", "application/pdf"),
+            ("labels", "&stock=thermal", "application/pdf"),
+            ("labels", "&format=zpl", "text/plain; charset=utf-8"),
+            ("pick-list", "", "application/pdf"),
+            ("packing-lists", "", "application/pdf"),
+        ] {
+            let r = h
+                .get(&at(
+                    hub.id,
+                    &format!("/order-cycles/{c}/documents/{doc}?delivery_day={day}{query}"),
+                ))
+                .await;
+            assert_eq!(
+                (r.status, r.content_type.as_str()),
+                (200, kind),
+                "{doc}{query}"
+            );
+        }
+        let r = h
+            .get(&at(hub.id, &format!("/order-cycles/{c}/documents/nope")))
+            .await;
+        assert_eq!(r.status, 404);
+        let r = h
+            .get(&at(
+                hub.id,
+                &format!("/order-cycles/{c}/documents/labels?delivery_day=demain"),
+            ))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
         let r = f
             .put_json(&weights(farm.id), &json!({"weights_g": [2000, 2000]}))
             .await;

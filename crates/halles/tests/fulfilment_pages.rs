@@ -267,7 +267,7 @@ async fn a_hub_runs_its_week_after_the_cut_off_from_its_pages() {
             adjusted.body
         );
         assert!(
-            adjusted.body.contains("30 kg commandé"),
+            adjusted.body.contains("commandé : 30 kg"),
             "{}",
             adjusted.body
         );

@@ -16,6 +16,9 @@
 --   instructions are the hub's (on `hub_buyers`); a hub with a GS1 company prefix
 --   (`organizations.gs1_prefix`) numbers its cases with SSCCs.
 ALTER TABLE order_cycles ADD COLUMN purchase_orders_at BIGINT;
+-- Cycles already past their cut-off were handled before purchase orders existed: the worker
+-- does not send theirs now.
+UPDATE order_cycles SET purchase_orders_at = closes_at WHERE status IN ('closed', 'completed');
 ALTER TABLE organizations ADD COLUMN gs1_prefix TEXT NOT NULL DEFAULT '';
 ALTER TABLE hub_buyers ADD COLUMN delivery_address TEXT NOT NULL DEFAULT '';
 ALTER TABLE hub_buyers ADD COLUMN delivery_contact TEXT NOT NULL DEFAULT '';

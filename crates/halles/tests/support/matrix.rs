@@ -947,6 +947,11 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersRead),
             404,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/documents/labels",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
         Row::post(
             "/api/v1/organizations/{org}/orders/{foreign}/pack",
             Allowed::token(Scope::OrdersWrite),
@@ -1058,6 +1063,11 @@ pub mod api_rows {
         ),
         Row::get(
             "/api/v1/organizations/{org}/order-cycles/{foreign}/packing",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/order-cycles/{foreign}/documents/labels",
             Allowed::NoToken,
             403,
         ),

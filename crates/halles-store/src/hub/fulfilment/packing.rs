@@ -492,32 +492,36 @@ impl Store {
             e.0.push(g);
             e.1 |= by_producer.0;
         }
+        // Each order takes its own from maps keyed by line and order: one pass, not a scan per order.
+        let packed: std::collections::HashMap<i64, Option<i64>> = packed.into_iter().collect();
+        let mut cases_by: std::collections::HashMap<OrderId, Vec<Case>> =
+            std::collections::HashMap::new();
+        for c in cases {
+            cases_by.entry(c.order).or_default().push(c);
+        }
         orders
             .into_iter()
             .map(|order| {
-                let ids: Vec<OrderLineId> = order.lines.iter().map(|l| l.id).collect();
                 let packed_at = packed
-                    .iter()
-                    .find(|(id, _)| *id == order.id.0)
-                    .and_then(|(_, at)| *at)
+                    .get(&order.id.0)
+                    .copied()
+                    .flatten()
                     .map(instant)
                     .transpose()?;
+                let lots = order
+                    .lines
+                    .iter()
+                    .filter_map(|l| lots_by.remove(&l.id).map(|v| (l.id, v)))
+                    .collect();
+                let weighed = order
+                    .lines
+                    .iter()
+                    .filter_map(|l| weights.remove(&l.id).map(|v| (l.id, v)))
+                    .collect();
                 Ok(PackingOrder {
-                    lots: lots_by
-                        .iter()
-                        .filter(|(l, _)| ids.contains(l))
-                        .map(|(l, v)| (*l, v.clone()))
-                        .collect(),
-                    weights: weights
-                        .iter()
-                        .filter(|(l, _)| ids.contains(l))
-                        .map(|(l, v)| (*l, v.clone()))
-                        .collect(),
-                    cases: cases
-                        .iter()
-                        .filter(|c| c.order == order.id)
-                        .cloned()
-                        .collect(),
+                    lots,
+                    weights: weighed,
+                    cases: cases_by.remove(&order.id).unwrap_or_default(),
                     packed_at,
                     order,
                 })

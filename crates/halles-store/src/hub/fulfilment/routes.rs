@@ -13,6 +13,7 @@ use crate::platform::events::{self, Event};
 use crate::platform::rows::{instant_opt, parsed};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::fulfilment::{MovementKind, StopStatus};
+use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::validation::Validator;
 use halles_core::{CycleId, OrderId, OrgId, RouteId, StopId};
@@ -359,6 +360,19 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
+        let was: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM stops WHERE organization_id = $1 AND order_id = $2",
+        )
+        .bind(hub.0)
+        .bind(order.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if was.as_deref() == Some(StopStatus::Undelivered.code()) {
+            // Brought back undelivered, it goes out again: what came back is set aside again,
+            // as far as it is still free.
+            self.set_aside_again(&mut tx, hub, &o, hs.tenant().actor.user, now)
+                .await?;
+        }
         sqlx::query("DELETE FROM stops WHERE organization_id = $1 AND order_id = $2")
             .bind(hub.0)
             .bind(order.0)
@@ -401,6 +415,39 @@ impl Store {
             .after(serde_json::json!({"route": route, "number": at + 1}));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets aside again, for each line of an order that came back undelivered, what each lot
+    /// took back (`returned`), as far as the lot still holds it free.
+    async fn set_aside_again(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        hub: OrgId,
+        o: &crate::hub::orders::Order,
+        by: Option<halles_core::UserId>,
+        now: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        for l in &o.lines {
+            let back: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT lot_id, CAST(SUM(quantity) AS BIGINT) FROM stock_movements WHERE organization_id = $1 \
+                 AND order_line_id = $2 AND kind = 'returned' GROUP BY lot_id ORDER BY lot_id",
+            )
+            .bind(hub.0)
+            .bind(l.id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (lot, q) in back {
+                let lot = halles_core::LotId(lot);
+                let (on_hand, allocated) = stock::held(tx, hub, lot).await?;
+                let take = q.min(on_hand - allocated);
+                if take > 0 {
+                    let m = NewMovement::of(lot, MovementKind::Allocated, Qty(take))
+                        .for_line(o.id, l.id);
+                    stock::record(tx, hub, &m, by, now).await?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -499,7 +546,7 @@ impl Store {
         hs: &HubScope,
         order: OrderId,
     ) -> StoreResult<Option<(RouteId, String, i64)>> {
-        let hub = hs.hub();
+        let hub = hs.own()?.hub();
         let row: Option<(i64, String, i64)> = sqlx::query_as(
             "SELECT s.route_id, r.name, s.seq FROM stops s JOIN routes r ON r.organization_id = s.organization_id \
              AND r.id = s.route_id WHERE s.organization_id = $1 AND s.order_id = $2",

@@ -82,6 +82,7 @@ fn fulfilment_router() -> OpenApiRouter<AppState> {
         .routes(routes!(packing::producer_weights))
         .routes(routes!(packing::producer_weighing))
         .routes(routes!(packing::packing_list))
+        .routes(routes!(packing::document))
         .routes(routes!(packing::pack))
         .routes(routes!(packing::scan))
         .routes(routes!(r::routes, r::create_route))

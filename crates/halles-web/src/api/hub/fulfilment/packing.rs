@@ -444,3 +444,98 @@ pub async fn scan(
         order: packed.into(),
     }))
 }
+
+/// Which document of a day, and how.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct DocumentQuery {
+    /// The delivery day (`YYYY-MM-DD`), one of the cycle's; left out for a cycle from before
+    /// delivery days.
+    #[param(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub delivery_day: Option<String>,
+    /// Labels only: `zpl` for Zebra printers, else a PDF.
+    #[serde(default)]
+    #[param(pattern = r"^(pdf|zpl)$")]
+    pub format: Option<String>,
+    /// Labels only, as PDF: `thermal` for one 4 × 6 in label a page, else letter sheets of
+    /// 2 × 5.
+    #[serde(default)]
+    #[param(pattern = r"^(letter|thermal)$")]
+    pub stock: Option<String>,
+}
+
+/// A day's fulfilment document, in the `Accept-Language` of the request (French by default):
+/// `labels` (every packed case's label: PDF, or ZPL with `format=zpl`), `pick-list` or
+/// `packing-lists` (PDF). The same documents as the pages print.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/order-cycles/{id}/documents/{document}", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id"),
+           ("document" = String, Path, description = "`labels`, `pick-list` or `packing-lists`",
+            pattern = r"^(labels|pick-list|packing-lists)$"), DocumentQuery),
+    responses((status = 200, description = "The document", content(
+        (Vec<u8> = "application/pdf"), (String = "text/plain"))),
+      (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:read"])))]
+pub async fn document(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersRead>,
+    headers: axum::http::HeaderMap,
+    Path(path): Path<(i64, i64, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::pages::hub::fulfilment::documents;
+    use axum::http::header::CONTENT_TYPE;
+    use axum::response::IntoResponse;
+    let (_, id, which) = path;
+    let hs = state.store.own_hub(&a.scope).await?;
+    let day = super::optional_date("delivery_day", q.delivery_day.as_deref())?;
+    let cycle = state.store.cycle(&hs, CycleId(id)).await?;
+    let i18n = crate::i18n::I18n::new(crate::api::problem::caller_lang(&headers));
+    let hub = state.store.organization_by_id(hs.hub()).await?.name;
+    let orders = state.store.packing_list(&hs, cycle.id, day).await?;
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "fulfilment document");
+        ApiError::Internal
+    };
+    let pdf = |bytes: Vec<u8>| ([(CONTENT_TYPE, "application/pdf")], bytes).into_response();
+    match which.as_str() {
+        "pick-list" => {
+            let pos = state.store.purchase_orders(&hs, cycle.id).await?;
+            let doc = documents::pick_list(&i18n, &hub, &cycle, day, &pos, &orders);
+            Ok(pdf(halles_docs::document_pdf(&doc).map_err(|e| failed(&e))?))
+        }
+        "packing-lists" => {
+            let docs = documents::packing_list(&i18n, &hub, &cycle, &orders);
+            if docs.is_empty() {
+                return Err(halles_store::StoreError::NotFound.into());
+            }
+            Ok(pdf(
+                halles_docs::documents_pdf(&docs).map_err(|e| failed(&e))?
+            ))
+        }
+        "labels" => {
+            let mut stops = documents::StopOf::new();
+            for o in &orders {
+                if let Some((_, name, n)) = state.store.stop_of(&hs, o.order.id).await? {
+                    stops.insert(o.order.id, (name, n));
+                }
+            }
+            let labels = documents::case_labels(&i18n, &hub, &orders, &stops);
+            if labels.is_empty() {
+                return Err(halles_store::StoreError::NotFound.into());
+            }
+            if q.format.as_deref() == Some("zpl") {
+                let zpl = halles_docs::case_labels_zpl(&labels).map_err(|e| failed(&e))?;
+                return Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8")], zpl).into_response());
+            }
+            let stock = if q.stock.as_deref() == Some("thermal") {
+                halles_docs::LabelStock::Thermal4x6
+            } else {
+                halles_docs::LabelStock::Letter2x5
+            };
+            Ok(pdf(
+                halles_docs::case_labels_pdf(&labels, stock).map_err(|e| failed(&e))?
+            ))
+        }
+        _ => Err(halles_store::StoreError::NotFound.into()),
+    }
+}

@@ -151,35 +151,38 @@ pub fn pick_list(
             }),
         });
     }
-    // By product: the total, then how it splits between the orders.
-    let mut products: Vec<(String, halles_core::catalog::SaleUnit)> = Vec::new();
+    // By product: the total, then how it splits between the orders (grouped in one pass).
+    let mut by_product: std::collections::BTreeMap<
+        (String, &'static str),
+        (
+            String,
+            halles_core::catalog::SaleUnit,
+            halles_core::quantity::Qty,
+            Vec<Vec<String>>,
+        ),
+    > = std::collections::BTreeMap::new();
     for o in orders {
         for l in &o.order.lines {
-            let key = (l.name(i18n.lang).to_owned(), l.product.unit);
-            if !products.contains(&key) {
-                products.push(key);
-            }
+            let name = l.name(i18n.lang);
+            let e = by_product
+                .entry((name.to_lowercase(), l.product.unit.code()))
+                .or_insert_with(|| {
+                    (
+                        name.to_owned(),
+                        l.product.unit,
+                        halles_core::quantity::Qty::ZERO,
+                        Vec::new(),
+                    )
+                });
+            e.2 = e.2.checked_add(l.quantity).unwrap_or(e.2);
+            e.3.push(vec![
+                String::new(),
+                o.order.buyer_name.clone(),
+                i18n.qty_unit(l.quantity, l.product.unit),
+            ]);
         }
     }
-    products.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
-    for (name, unit) in products {
-        let mut rows = Vec::new();
-        let mut total = halles_core::quantity::Qty::ZERO;
-        for o in orders {
-            for l in o
-                .order
-                .lines
-                .iter()
-                .filter(|l| l.name(i18n.lang) == name && l.product.unit == unit)
-            {
-                total = total.checked_add(l.quantity).unwrap_or(total);
-                rows.push(vec![
-                    String::new(),
-                    o.order.buyer_name.clone(),
-                    i18n.qty_unit(l.quantity, unit),
-                ]);
-            }
-        }
+    for (_, (name, unit, total, rows)) in by_product {
         doc.sections.push(Section {
             heading: i18n.ta(
                 "pick-doc-product",
