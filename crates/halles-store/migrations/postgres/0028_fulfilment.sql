@@ -93,6 +93,9 @@ CREATE TABLE stock_movements (
 );
 CREATE INDEX stock_movements_lot ON stock_movements (organization_id, lot_id);
 CREATE INDEX stock_movements_order ON stock_movements (organization_id, order_id);
+CREATE INDEX stock_movements_line ON stock_movements (organization_id, order_line_id);
+-- Receiving finds the lines waiting for a product.
+CREATE INDEX order_lines_product ON order_lines (organization_id, product_id);
 
 CREATE TABLE packed_units (
     organization_id BIGINT NOT NULL,
