@@ -1164,11 +1164,16 @@ async fn fulfil(
     }
     let west = past.create_route(h, "Ouest").await?;
     let pickup = past.create_route(h, "Cueillette au Pôle").await?;
-    let (even, odd): (Vec<(usize, &OrgId)>, Vec<(usize, &OrgId)>) =
-        buyers.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-    let ids = |v: Vec<(usize, &OrgId)>| v.into_iter().map(|(_, b)| *b).collect::<Vec<_>>();
-    past.set_route_buyers(h, west, &ids(even)).await?;
-    past.set_route_buyers(h, pickup, &ids(odd)).await?;
+    let on = |parity: usize| -> Vec<OrgId> {
+        buyers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == parity)
+            .map(|(_, b)| *b)
+            .collect()
+    };
+    past.set_route_buyers(h, west, &on(0)).await?;
+    past.set_route_buyers(h, pickup, &on(1)).await?;
     for (i, b) in buyers.iter().enumerate() {
         let details = DeliveryDetails {
             address: format!("{} rue Sherbrooke Ouest, Montréal", 1000 + 120 * i),

@@ -101,6 +101,14 @@ pub fn purchase_order(i18n: &I18n, hub: &str, cycle: &Cycle, po: &PurchaseOrder)
     doc
 }
 
+/// A product of the pick list: its name, unit, total and one row per order.
+type ProductSplit = (
+    String,
+    halles_core::catalog::SaleUnit,
+    halles_core::quantity::Qty,
+    Vec<Vec<String>>,
+);
+
 /// The pick list of a day: what each producer brings, then each product's total split by
 /// buyer.
 pub fn pick_list(
@@ -152,15 +160,8 @@ pub fn pick_list(
         });
     }
     // By product: the total, then how it splits between the orders (grouped in one pass).
-    let mut by_product: std::collections::BTreeMap<
-        (String, &'static str),
-        (
-            String,
-            halles_core::catalog::SaleUnit,
-            halles_core::quantity::Qty,
-            Vec<Vec<String>>,
-        ),
-    > = std::collections::BTreeMap::new();
+    let mut by_product: std::collections::BTreeMap<(String, &'static str), ProductSplit> =
+        std::collections::BTreeMap::new();
     for o in orders {
         for l in &o.order.lines {
             let name = l.name(i18n.lang);
