@@ -783,10 +783,10 @@ mod tests {
             Err(DocumentError::ColumnWidth { column: 0, .. })
         ));
         assert!(matches!(
-            documents_pdf(&[doc(10_000), doc(10_001)]),
+            documents_pdf(&[doc(50_000), doc(50_001)]),
             Err(DocumentError::TooLarge {
                 what: "rows",
-                count: 20_001,
+                count: 100_001,
                 ..
             })
         ));
