@@ -193,6 +193,8 @@ function crawlable(href, base) {
   const key = u.pathname + u.search;
   if (u.pathname === '/api/openapi.json') return null;
   if (key.includes('/export')) return null;
+  // Files, not pages: PDFs, ZPL and CSV downloads (their tests read them back).
+  if (/[?&]format=(pdf|csv|xlsx)/.test(u.search) || u.pathname.includes('/preparation/documents/')) return null;
   if (u.pathname.startsWith('/static/')) return null;
   return key;
 }
