@@ -35,21 +35,16 @@ pub async fn plan(
 ) -> Result<Response, PageError> {
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
     let day = form.jour.trim().parse().ok();
-    let key = match state.store.plan_routes(&hs, id, day).await {
-        Ok(n) => format!("flash-stops-planned#{n}"),
-        Err(StoreError::Refused(r)) => format!("err-{r}"),
-        Err(e) => return Err(e.into()),
-    };
-    let kind = if key.starts_with("err-") {
-        "error"
-    } else {
-        "success"
-    };
-    let headers = flash_headers(kind, &key, state.config.secure_cookies);
-    Ok(see_other(
+    let outcome = state
+        .store
+        .plan_routes(&hs, id, day)
+        .await
+        .map(|n| format!("flash-stops-planned#{n}"));
+    super::back_with(
+        &state,
+        outcome,
         &format!("{}#livraison", paths::Fulfilment(org, id)),
-        headers,
-    ))
+    )
 }
 
 #[derive(Template)]
@@ -155,21 +150,16 @@ pub async fn place(
         .parse::<i64>()
         .unwrap_or(1)
         .clamp(1, 10_000);
-    let key = match state.store.place_stop(&hs, order, route, number).await {
-        Ok(()) => "flash-stop-placed".to_owned(),
-        Err(StoreError::Refused(r)) => format!("err-{r}"),
-        Err(e) => return Err(e.into()),
-    };
-    let kind = if key.starts_with("err-") {
-        "error"
-    } else {
-        "success"
-    };
-    let headers = flash_headers(kind, &key, state.config.secure_cookies);
-    Ok(see_other(
+    let outcome = state
+        .store
+        .place_stop(&hs, order, route, number)
+        .await
+        .map(|()| "flash-stop-placed".to_owned());
+    super::back_with(
+        &state,
+        outcome,
         &format!("{}?jour={}", paths::Manifest(org, id, route), form.jour),
-        headers,
-    ))
+    )
 }
 
 /// What the driver says of a stop.

@@ -92,6 +92,27 @@ pub(crate) fn pdf(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
+/// Back to `to` with the outcome of an action as a one-time message: the success key, or the
+/// refusal's message (a field's refusal by its code).
+pub(crate) fn back_with(
+    state: &AppState,
+    outcome: Result<String, halles_store::StoreError>,
+    to: &str,
+) -> Result<Response, PageError> {
+    use halles_store::StoreError;
+    let (kind, key) = match outcome {
+        Ok(key) => ("success", key),
+        Err(StoreError::Refused(r)) => ("error", format!("err-{r}")),
+        Err(StoreError::Invalid(f)) => (
+            "error",
+            format!("err-{}", f.first().map_or("invalid", |e| e.code)),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let headers = crate::security::flash_headers(kind, &key, state.config.secure_cookies);
+    Ok(crate::pages::see_other(to, headers))
+}
+
 /// The hub's name, as its documents print it.
 pub(crate) async fn hub_name(state: &AppState, hs: &HubScope) -> Result<String, PageError> {
     Ok(state.store.organization_by_id(hs.hub()).await?.name)

@@ -14,7 +14,6 @@ use axum::response::Response;
 use halles_core::fulfilment::ShortageChoice;
 use halles_core::quantity::Qty;
 use halles_core::{CycleId, OrderLineId, ProductId};
-use halles_store::StoreError;
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::fulfilment::purchase_orders::{Issued, PoLine, PurchaseOrder};
 use halles_store::hub::fulfilment::receiving::{Receipt, ReceiptLine, Resolution};
@@ -31,19 +30,15 @@ pub async fn issue(
 ) -> Result<Response, PageError> {
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
     let back = paths::Fulfilment(org, CycleId(id)).to_string();
-    let key = match state.store.issue_purchase_orders(&hs, CycleId(id)).await {
-        Ok(issued) if issued.is_empty() => "flash-po-none".to_owned(),
-        Ok(issued) => format!("flash-po-issued#{}", issued.len()),
-        Err(StoreError::Refused(r)) => format!("err-{r}"),
-        Err(e) => return Err(e.into()),
-    };
-    let kind = if key.starts_with("err-") {
-        "error"
-    } else {
-        "success"
-    };
-    let headers = flash_headers(kind, &key, state.config.secure_cookies);
-    Ok(see_other(&back, headers))
+    let outcome = state
+        .store
+        .issue_purchase_orders(&hs, CycleId(id))
+        .await
+        .map(|issued| match issued.len() {
+            0 => "flash-po-none".to_owned(),
+            n => format!("flash-po-issued#{n}"),
+        });
+    super::back_with(&state, outcome, &back)
 }
 
 #[derive(Template)]
@@ -321,24 +316,14 @@ pub async fn resolve(
         _ => None,
     };
     let resolution = Resolution { choice, substitute };
-    let key = match state
+    let outcome = state
         .store
         .resolve_shortage(&hs, CycleId(id), OrderLineId(line.0), &resolution)
         .await
-    {
-        Ok(()) => "flash-shortage-settled".to_owned(),
-        Err(StoreError::Refused(r)) => format!("err-{r}"),
-        Err(StoreError::Invalid(f)) => format!("err-{}", f.first().map_or("invalid", |e| e.code)),
-        Err(e) => return Err(e.into()),
-    };
-    let kind = if key.starts_with("err-") {
-        "error"
-    } else {
-        "success"
-    };
-    let headers = flash_headers(kind, &key, state.config.secure_cookies);
-    Ok(see_other(
+        .map(|()| "flash-shortage-settled".to_owned());
+    super::back_with(
+        &state,
+        outcome,
         &format!("{}#manques", paths::Fulfilment(org, CycleId(id))),
-        headers,
-    ))
+    )
 }
