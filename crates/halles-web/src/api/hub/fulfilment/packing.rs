@@ -513,12 +513,7 @@ pub async fn document(
             ))
         }
         "labels" => {
-            let mut stops = documents::StopOf::new();
-            for o in &orders {
-                if let Some((_, name, n)) = state.store.stop_of(&hs, o.order.id).await? {
-                    stops.insert(o.order.id, (name, n));
-                }
-            }
+            let stops = documents::stops_of(&state.store, &hs, &orders).await?;
             let labels = documents::case_labels(&i18n, &hub, &orders, &stops);
             if labels.is_empty() {
                 return Err(halles_store::StoreError::NotFound.into());

@@ -245,16 +245,7 @@ pub fn packing_list(
                 .lines
                 .iter()
                 .map(|l| {
-                    let lots = o
-                        .lots
-                        .get(&l.id)
-                        .map(|v| {
-                            v.iter()
-                                .map(|(code, _)| code.clone())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default();
+                    let lots = lot_codes(o, l.id);
                     let weight = o
                         .weights
                         .get(&l.id)
@@ -371,8 +362,36 @@ pub fn manifest(
     doc
 }
 
+/// The lot codes set aside for a line, as printed: "CAR-49, L261204-57".
+fn lot_codes(o: &PackingOrder, line: halles_core::OrderLineId) -> String {
+    o.lots
+        .get(&line)
+        .map(|v| {
+            v.iter()
+                .map(|(code, _)| code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 /// Where an order stops, for its labels: "Route Nord · arrêt 3".
 pub type StopOf = std::collections::HashMap<halles_core::OrderId, (String, i64)>;
+
+/// The route and stop of each of these orders that has one, for their labels (pages and API).
+pub async fn stops_of(
+    store: &halles_store::Store,
+    hs: &halles_store::hub::HubScope,
+    orders: &[PackingOrder],
+) -> halles_store::StoreResult<StopOf> {
+    let mut stops = StopOf::new();
+    for o in orders {
+        if let Some((_, name, n)) = store.stop_of(hs, o.order.id).await? {
+            stops.insert(o.order.id, (name, n));
+        }
+    }
+    Ok(stops)
+}
 
 /// The labels of every packed case of these orders.
 pub fn case_labels(
@@ -390,16 +409,7 @@ pub fn case_labels(
                 .iter()
                 .filter(|l| c.lines.contains(&l.id))
                 .map(|l| {
-                    let lots = o
-                        .lots
-                        .get(&l.id)
-                        .map(|v| {
-                            v.iter()
-                                .map(|(code, _)| code.clone())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default();
+                    let lots = lot_codes(o, l.id);
                     let mut text = format!(
                         "{} {}",
                         i18n.qty_unit(l.quantity, l.product.unit),

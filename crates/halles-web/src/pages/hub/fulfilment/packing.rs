@@ -352,12 +352,7 @@ pub async fn document(
             Ok(pdf(bytes, &format!("emballage-{}-{suffix}", cycle.id)))
         }
         "etiquettes" | "etiquettes-zpl" => {
-            let mut stops = documents::StopOf::new();
-            for o in &orders {
-                if let Some((_, name, n)) = state.store.stop_of(&hs, o.order.id).await? {
-                    stops.insert(o.order.id, (name, n));
-                }
-            }
+            let stops = documents::stops_of(&state.store, &hs, &orders).await?;
             let labels = documents::case_labels(i18n, &hub, &orders, &stops);
             if labels.is_empty() {
                 return Err(PageError::new(
