@@ -16,6 +16,7 @@
 //! | lines in one order or standing order | 500 | [`MAX_ORDER_LINES`] |
 //! | a buyer's purchase-order number; an order's note | 64; 2,000 characters | [`MAX_PO_NUMBER`], [`MAX_ORDER_NOTE`] |
 //! | how long a standing order runs | 2 years from when it is set or changed | [`MAX_STANDING_DAYS`] |
+//! | a unit's weight (a product's estimate, a weighed unit) | 1 g to 100 kg | [`crate::fulfilment::MAX_UNIT_WEIGHT_G`] |
 
 use crate::money::Cents;
 use crate::quantity::Qty;

@@ -6,12 +6,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point, Rect};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use qrcode::{Color, QrCode};
 
 /// The ellipsis put at the end of a shortened text.
@@ -26,17 +27,24 @@ pub(crate) struct Fonts {
     pub(crate) bold: Face,
 }
 
-/// One face: krilla's font and the rustybuzz face that measures it.
+/// One face: krilla's font and the rustybuzz face that shapes its texts.
 pub(crate) struct Face {
     font: Font,
     shaper: rustybuzz::Face<'static>,
     space: f32,
-    /// Widths already measured, at size 1 (a width scales with the size: no hinting).
-    widths: RefCell<HashMap<String, f32>>,
+    /// Texts already shaped (a batch of documents repeats its words, names and headings).
+    shaped: RefCell<HashMap<String, Rc<Shaped>>>,
 }
 
-/// Texts measured are remembered up to this many per face (a batch repeats its words).
-const WIDTH_CACHE: usize = 50_000;
+/// A text shaped once: its glyphs at size 1, for krilla to draw, and its width at size 1
+/// (a width scales with the size: no hinting).
+struct Shaped {
+    glyphs: Vec<KrillaGlyph>,
+    width: f32,
+}
+
+/// Texts shaped are remembered up to this many per face; the cache starts over beyond.
+const SHAPE_CACHE: usize = 50_000;
 
 impl Fonts {
     /// Loads DejaVu Sans and DejaVu Sans Bold; `None` only if the embedded data is unreadable.
@@ -61,37 +69,71 @@ impl Face {
             font,
             shaper,
             space: 0.0,
-            widths: RefCell::new(HashMap::new()),
+            shaped: RefCell::new(HashMap::new()),
         };
         face.space = face.width(" ", 1.0);
         Some(face)
     }
 
-    /// Width of `text` at `size`, shaped as krilla's `draw_text` shapes it.
+    /// Width of `text` at `size`, as it is drawn.
     pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
         if text.is_empty() {
             return 0.0;
         }
-        if let Some(w) = self.widths.borrow().get(text) {
-            return w * size;
-        }
-        let w = self.shaped_width(text);
-        let mut cache = self.widths.borrow_mut();
-        if cache.len() >= WIDTH_CACHE {
-            cache.clear();
-        }
-        cache.insert(text.to_owned(), w);
-        w * size
+        self.shape(text).width * size
     }
 
-    /// Width of `text` at size 1, shaped.
-    fn shaped_width(&self, text: &str) -> f32 {
+    /// `text` shaped, from the cache or shaped now and remembered. Shaping (and reading the
+    /// face's tables for it) is most of what a text costs to draw, so a text is shaped once
+    /// per batch, for its width and its glyphs alike.
+    fn shape(&self, text: &str) -> Rc<Shaped> {
+        if let Some(s) = self.shaped.borrow().get(text) {
+            return Rc::clone(s);
+        }
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
-        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / self.shaper.units_per_em() as f32
+        let backward = matches!(
+            buffer.direction(),
+            rustybuzz::Direction::RightToLeft | rustybuzz::Direction::BottomToTop
+        );
+        let out = rustybuzz::shape(&self.shaper, &[], buffer);
+        let em = self.shaper.units_per_em() as f32;
+        let infos = out.glyph_infos();
+        let positions = out.glyph_positions();
+        // A glyph's text is its cluster up to the next cluster in reading order (the glyphs
+        // of a right-to-left run come last character first).
+        let cluster_end = |i: usize| -> usize {
+            let start = infos[i].cluster;
+            let next = if backward {
+                infos[..i].iter().rev().find(|g| g.cluster != start)
+            } else {
+                infos[i + 1..].iter().find(|g| g.cluster != start)
+            };
+            next.map_or(text.len(), |g| g.cluster as usize)
+        };
+        let glyphs: Vec<KrillaGlyph> = (0..infos.len())
+            .map(|i| {
+                let p = positions[i];
+                KrillaGlyph::new(
+                    GlyphId::new(infos[i].glyph_id),
+                    p.x_advance as f32 / em,
+                    p.x_offset as f32 / em,
+                    p.y_offset as f32 / em,
+                    p.y_advance as f32 / em,
+                    infos[i].cluster as usize..cluster_end(i),
+                    None,
+                )
+            })
+            .collect();
+        let width = positions.iter().map(|p| p.x_advance).sum::<i32>() as f32 / em;
+        let shaped = Rc::new(Shaped { glyphs, width });
+        let mut cache = self.shaped.borrow_mut();
+        if cache.len() >= SHAPE_CACHE {
+            cache.clear();
+        }
+        cache.insert(text.to_owned(), Rc::clone(&shaped));
+        shaped
     }
 
     /// The largest size from `preferred` down to `min` (half-point steps) at which `text` fits.
@@ -189,13 +231,14 @@ impl Face {
         if text.is_empty() {
             return;
         }
-        surface.draw_text(
+        let shaped = self.shape(text);
+        surface.draw_glyphs(
             Point::from_xy(x, baseline),
+            &shaped.glyphs,
             self.font.clone(),
-            size,
             text,
+            size,
             false,
-            TextDirection::Auto,
         );
     }
 }

@@ -212,3 +212,50 @@ async fn a_non_integer_never_lands_in_a_money_column() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_unit_weight_beyond_100_kg_is_refused_by_the_store_and_the_database() {
+    for db in TestDb::all().await {
+        eprintln!("running on {}", db.label);
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+        let store = db.store(clock as Arc<dyn Clock>).await.unwrap();
+        let farm = support::org(&store, OrgKind::Producer, "Ferme").await;
+        let mut lamb = support::product(
+            "Agneau",
+            halles_core::catalog::SaleUnit::Each,
+            halles_core::taxes::TaxClass::ZeroRated,
+        );
+        lamb.catch_weight = true;
+        // The attack of the audit: i64::MAX as a unit's weight broke every buyer's catalog.
+        for grams in [i64::MAX, 100_001, 0, -1] {
+            lamb.est_weight_g = Some(grams);
+            let r = store.create_product(&scope(farm), &lamb).await;
+            assert!(
+                matches!(r, Err(StoreError::Refused(Refusal::WeightInvalid))),
+                "{grams}: {r:?}"
+            );
+        }
+        lamb.est_weight_g = Some(100_000);
+        let id = store.create_product(&scope(farm), &lamb).await.unwrap().id;
+        lamb.est_weight_g = Some(100_001);
+        let r = store.update_product(&scope(farm), id, &lamb).await;
+        assert!(matches!(
+            r,
+            Err(StoreError::Refused(Refusal::WeightInvalid))
+        ));
+        // Below the store, the database refuses it too (trigger on SQLite, CHECK on PostgreSQL).
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        for grams in [100_001_i64, 0] {
+            let r = sqlx::query("UPDATE products SET est_weight_g = $1 WHERE id = $2")
+                .bind(grams)
+                .bind(id.0)
+                .execute(&mut conn)
+                .await;
+            assert!(r.is_err(), "{grams} g was stored");
+        }
+        conn.close().await.unwrap();
+        store.close().await;
+        db.cleanup().await;
+    }
+}

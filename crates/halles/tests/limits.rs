@@ -373,3 +373,71 @@ async fn fields_the_store_refuses_name_themselves_all_at_once() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_unit_weight_beyond_100_kg_is_refused_and_every_catalog_keeps_answering() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let api = w.api(&app, Who::Farm);
+        let products = format!("/organizations/{}/products", w.farm.id);
+        let mut lamb = support::world::product_body("Agneau", "each");
+        lamb["catch_weight"] = json!(true);
+        // The attack of the audit: i64::MAX as the estimated weight of a unit was kept, and
+        // once offered it broke every buyer's catalog of the cycle (API and shop page).
+        for grams in [json!(i64::MAX), json!(100_001), json!(0)] {
+            lamb["est_weight_g"] = grams.clone();
+            let res = api.post_json(&products, &lamb).await;
+            assert_eq!(
+                res.field_error(),
+                (422, "est_weight_g", "weight_invalid"),
+                "{grams}"
+            );
+        }
+        // The producer's form: the weight comes back with the message and what was typed.
+        let farmer = app.logged_in(people::FARMER).await;
+        let fields = [
+            ("name_fr", "Agneau"),
+            ("category", "meat_eggs"),
+            ("unit", "each"),
+            ("catch_weight", "on"),
+            ("est_weight_g", "100001"),
+            ("tax_class", "zero_rated"),
+            ("origin", "quebec_grown"),
+            ("active", "on"),
+        ];
+        let page = farmer
+            .send(&format!("/o/{}/produits/nouveau", w.farm.id), &fields)
+            .await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.field_errors(), ["est_weight_g"]);
+        assert!(page.has_error("grams_invalid"));
+        assert!(page.has("value=\"100001\""), "typed value kept");
+        // 100 kg is the bound: kept, offered, and the catalogs answer.
+        lamb["est_weight_g"] = json!(100_000);
+        let created = api.post_json(&products, &lamb).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let mut grid = w.availability(&app, Who::Farm).await.list().to_vec();
+        grid.push(json!({"product_id": created.id(), "quantity": "5", "price_cents": 10_000_000}));
+        let grid: Vec<_> = grid
+            .iter()
+            .map(|o| {
+                json!({"product_id": o["product_id"], "quantity": o["quantity"],
+                            "price_cents": o["price_cents"]})
+            })
+            .collect();
+        let res = w.post_availability(&app, Who::Farm, &json!(grid)).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let catalog = w.catalog(&app, Who::Cpe).await;
+        assert_eq!(catalog.status, 200, "{}", catalog.body);
+        assert!(catalog.body.to_string().contains("Agneau"));
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let shop = kitchen
+            .page(&format!(
+                "/o/{}/boutique/{}/{}",
+                w.cpe.id, w.hub.id, w.cycle
+            ))
+            .await;
+        assert_eq!(shop.status, 200);
+        app.stop().await;
+    }
+}

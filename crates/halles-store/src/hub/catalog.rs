@@ -240,6 +240,21 @@ fn product_json(p: &ProductInput) -> serde_json::Value {
     serde_json::to_value(p).unwrap_or_default()
 }
 
+impl ProductInput {
+    /// What the store itself refuses whatever the form or body said: an estimated unit
+    /// weight beyond 1 g to 100 kg (prices are computed from it: unbounded, it broke every
+    /// buyer's catalog of the cycle).
+    fn check(&self) -> StoreResult<()> {
+        if self
+            .est_weight_g
+            .is_some_and(|g| !(1..=halles_core::fulfilment::MAX_UNIT_WEIGHT_G).contains(&g))
+        {
+            return Err(StoreError::Refused(Refusal::WeightInvalid));
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Adds a product to the scope's (producer's) catalog.
     pub async fn create_product(
@@ -247,6 +262,7 @@ impl Store {
         scope: &TenantScope,
         p: &ProductInput,
     ) -> StoreResult<Product> {
+        p.check()?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let sql = format!(
@@ -275,6 +291,7 @@ impl Store {
         id: ProductId,
         p: &ProductInput,
     ) -> StoreResult<Product> {
+        p.check()?;
         let before = self.product(scope, id).await?;
         let now = self.now();
         let mut tx = self.write_tx().await?;

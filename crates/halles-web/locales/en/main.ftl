@@ -444,7 +444,7 @@ flash-photo-saved = Photo saved.
 err-photo_missing = First choose a photo.
 err-photo_unreadable = This file is not a readable picture (JPEG, PNG or WebP).
 err-choice_invalid = Choose a value from the list.
-err-grams_invalid = Enter a whole number of grams, for example 450.
+err-grams_invalid = Enter a whole number of grams, from 1 to 100,000 (100 kg), for example 450.
 err-weight_required = Give the estimated weight of one unit.
 err-certifier_required = Name the body that certifies the organic product.
 

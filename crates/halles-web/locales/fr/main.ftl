@@ -444,7 +444,7 @@ flash-photo-saved = Photo enregistrée.
 err-photo_missing = Choisissez d'abord une photo.
 err-photo_unreadable = Ce fichier n'est pas une photo lisible (JPEG, PNG ou WebP).
 err-choice_invalid = Choisissez une valeur dans la liste.
-err-grams_invalid = Entrez un nombre entier de grammes, par exemple 450.
+err-grams_invalid = Entrez un nombre entier de grammes, de 1 à 100 000 (100 kg), par exemple 450.
 err-weight_required = Indiquez le poids estimé d'une unité.
 err-certifier_required = Nommez l'organisme qui certifie le produit biologique.
 

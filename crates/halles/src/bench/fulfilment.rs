@@ -1,8 +1,9 @@
 //! `halles bench fulfilment`: a closed cycle of many orders from many producers, received and
-//! packed (one case per order), then its documents made as the pages make them: every
-//! producer's purchase order, the pick list, the packing lists and the case labels (PDF and
-//! ZPL). Prints the time of each and the peak memory of that part (the peak is reset after
-//! seeding, on Linux), so runs of 500, 1,000 and 2,000 orders show how it grows.
+//! packed (one case per order), every order a stop on one of ten routes; then its documents
+//! made as the pages make them: every producer's purchase order, the pick list, the packing
+//! lists and the case labels (PDF and ZPL). Prints the time of each and the peak memory of that
+//! part (the peak is reset after seeding, on Linux), so runs of 500, 1,000 and 2,000 orders
+//! show how it grows.
 
 use anyhow::Context;
 use halles_core::accounts::Lang;
@@ -140,9 +141,11 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
     store.advance_cycles().await?;
     let location = store.cycle(&hs, cycle).await?.locations[0].id;
     let lines = cfg.lines.min(products.len()).max(1);
+    let mut buyers = Vec::with_capacity(cfg.orders);
     for i in 0..cfg.orders {
         let buyer = org(&store, OrgKind::Buyer, &format!("Acheteur {i}")).await?;
         store.link_buyer(&hs, buyer, BuyerType::Institution).await?;
+        buyers.push(buyer);
         // Each order takes `lines` products spread over the producers.
         let picked: Vec<_> = (0..lines)
             .map(|j| products[(i * 7 + j * 13) % products.len()])
@@ -191,6 +194,12 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
     for o in &orders {
         store.pack_order(&hs, o.order.id, &[]).await?;
     }
+    // Ten routes share the buyers, so every label prints its route and stop.
+    for (r, chunk) in buyers.chunks(buyers.len().div_ceil(10).max(1)).enumerate() {
+        let route = store.create_route(&hs, &format!("Route {}", r + 1)).await?;
+        store.set_route_buyers(&hs, route, chunk).await?;
+    }
+    store.plan_routes(&hs, cycle, Some(day)).await?;
     eprintln!("seeded in {:.1} s", seeded.elapsed().as_secs_f64());
 
     let c = store.cycle(&hs, cycle).await?;
@@ -225,7 +234,8 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
         halles_docs::documents_pdf(&documents::packing_list(&i18n, hub_name, &c, &packing))?;
     let lists_time = t.elapsed();
     let t = Instant::now();
-    let labels = documents::case_labels(&i18n, hub_name, &packing, &documents::StopOf::new());
+    let stops = documents::stops_of(&store, &hs, &packing).await?;
+    let labels = documents::case_labels(&i18n, hub_name, &packing, &stops);
     let labels_pdf = halles_docs::case_labels_pdf(&labels, halles_docs::LabelStock::Letter2x5)?;
     let labels_time = t.elapsed();
     let t = Instant::now();

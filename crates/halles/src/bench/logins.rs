@@ -1,12 +1,14 @@
 //! `halles bench logins`: starts the server as a separate process on a fresh database, fires
 //! bursts of parallel log-ins at it and prints the server's peak memory (`VmHWM` of
-//! `/proc/PID/status`), to check that password hashing stays bounded.
+//! `/proc/PID/status`), to check that password hashing stays bounded. It fails (exit status 1)
+//! when no log-in succeeded, or when the peak passes `--max-mib`.
 
 use anyhow::{Context, bail};
 use halles_core::SystemClock;
 use halles_core::accounts::Lang;
 use halles_store::platform::accounts::NewUser;
 use halles_store::{Actor, Store};
+use halles_web::pages::paths::Login;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +26,9 @@ pub struct LoginsBench {
     /// The server binary to measure (default: this one; run a release build).
     #[arg(long)]
     pub server: Option<std::path::PathBuf>,
+    /// The most the server's peak memory may reach, in MiB, before the benchmark fails.
+    #[arg(long, default_value_t = 300.0)]
+    pub max_mib: f64,
 }
 
 const PASSWORD: &str = "banc-d-essai-des-connexions";
@@ -95,6 +100,7 @@ pub async fn logins(url: &str, cfg: &LoginsBench) -> anyhow::Result<()> {
         "server memory before the bursts: {idle:.0} MiB (peak so far {:.0} MiB)",
         memory_mib(pid, "VmHWM:").unwrap_or(0.0)
     );
+    let mut signed_in = 0;
     for round in 1..=cfg.rounds {
         // Every client first fetches the form (and its CSRF token), then all post at once.
         let barrier = Arc::new(tokio::sync::Barrier::new(cfg.parallel));
@@ -108,13 +114,13 @@ pub async fn logins(url: &str, cfg: &LoginsBench) -> anyhow::Result<()> {
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .ok()?;
-                let page = http.get(format!("{base}/login")).send().await.ok()?;
+                let page = http.get(format!("{base}{Login}")).send().await.ok()?;
                 let csrf = csrf_in(&page.text().await.ok()?);
                 barrier.wait().await;
                 let email = format!("connexion-{i}@banc.example");
                 let started = Instant::now();
                 let res = http
-                    .post(format!("{base}/login"))
+                    .post(format!("{base}{Login}"))
                     .form(&[
                         ("csrf", csrf?.as_str()),
                         ("email", &email),
@@ -138,6 +144,7 @@ pub async fn logins(url: &str, cfg: &LoginsBench) -> anyhow::Result<()> {
                 _ => other += 1,
             }
         }
+        signed_in += ok;
         println!(
             "burst {round}: {} log-ins in {:.2} s: {ok} signed in (slowest {:.2} s), {busy} told \
              to retry (503), {other} other; server memory now {:.0} MiB, peak {:.0} MiB",
@@ -149,7 +156,19 @@ pub async fn logins(url: &str, cfg: &LoginsBench) -> anyhow::Result<()> {
         );
     }
     let peak = memory_mib(pid, "VmHWM:").unwrap_or(0.0);
-    println!("peak RSS of the server (VmHWM): {peak:.0} MiB");
+    println!(
+        "peak RSS of the server (VmHWM): {peak:.0} MiB (at most {:.0} MiB allowed)",
+        cfg.max_mib
+    );
     let _ = child.kill().await;
+    if signed_in == 0 {
+        bail!("no log-in succeeded: the benchmark measured nothing");
+    }
+    if peak > cfg.max_mib {
+        bail!(
+            "the server's peak memory, {peak:.0} MiB, is over {:.0} MiB",
+            cfg.max_mib
+        );
+    }
     Ok(())
 }

@@ -558,6 +558,30 @@ impl Store {
         Ok(row.map(|(r, n, s)| (RouteId(r), n, s)))
     }
 
+    /// The route name and stop number of every order of a cycle that has a stop, in one
+    /// read (labels print them for thousands of orders).
+    pub async fn stops_of_cycle(
+        &self,
+        hs: &HubScope,
+        cycle: CycleId,
+    ) -> StoreResult<std::collections::HashMap<OrderId, (String, i64)>> {
+        let hub = hs.own()?.hub();
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT s.order_id, r.name, s.seq FROM stops s \
+             JOIN routes r ON r.organization_id = s.organization_id AND r.id = s.route_id \
+             JOIN orders o ON o.organization_id = s.organization_id AND o.id = s.order_id \
+             WHERE s.organization_id = $1 AND o.cycle_id = $2",
+        )
+        .bind(hub.0)
+        .bind(cycle.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, name, seq)| (OrderId(o), (name, seq)))
+            .collect())
+    }
+
     /// Marks a stop delivered (with who received it: `recipient_required`) or not delivered.
     /// Delivered, what its lines hold of each lot leaves the stock; not delivered, it is set
     /// aside no more and stays on hand. A stop is marked once.

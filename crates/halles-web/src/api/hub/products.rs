@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::ProductId;
 use halles_core::catalog::{Allergen, Storage, check_packaging};
+use halles_core::fulfilment::MAX_UNIT_WEIGHT_G;
 use halles_core::validation::FieldError;
 use halles_core::validation::Validator;
 use halles_store::hub::catalog::{Product, ProductDetails, ProductInput};
@@ -46,8 +47,9 @@ pub struct ApiProduct {
     /// Sold by real weight, known at packing.
     #[serde(default)]
     pub catch_weight: bool,
-    /// Estimated weight of one unit, in grams.
+    /// Estimated weight of one unit, in grams (1 g to 100 kg).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub est_weight_g: Option<i64>,
     /// `zero_rated`, `taxable` or `exempt`.
     #[schema(schema_with = crate::api::schemas::tax_class)]
@@ -173,7 +175,15 @@ impl ApiProduct {
                 code: "required",
             });
         }
-        if self.catch_weight && self.est_weight_g.is_none_or(|g| g <= 0) {
+        if self
+            .est_weight_g
+            .is_some_and(|g| !(1..=MAX_UNIT_WEIGHT_G).contains(&g))
+        {
+            errs.push(FieldError {
+                field: "est_weight_g".into(),
+                code: "weight_invalid",
+            });
+        } else if self.catch_weight && self.est_weight_g.is_none() {
             errs.push(FieldError {
                 field: "est_weight_g".into(),
                 code: "weight_required",

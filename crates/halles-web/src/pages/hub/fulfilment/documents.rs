@@ -378,17 +378,20 @@ fn lot_codes(o: &PackingOrder, line: halles_core::OrderLineId) -> String {
 /// Where an order stops, for its labels: "Route Nord · arrêt 3".
 pub type StopOf = std::collections::HashMap<halles_core::OrderId, (String, i64)>;
 
-/// The route and stop of each of these orders that has one, for their labels (pages and API).
+/// The route and stop of each of these orders that has one, for their labels (pages and API):
+/// one read per cycle (they are of one cycle), whatever the number of orders.
 pub async fn stops_of(
     store: &halles_store::Store,
     hs: &halles_store::hub::HubScope,
     orders: &[PackingOrder],
 ) -> halles_store::StoreResult<StopOf> {
+    let cycles: std::collections::BTreeSet<_> = orders.iter().map(|o| o.order.cycle).collect();
+    let wanted: std::collections::HashSet<_> = orders.iter().map(|o| o.order.id).collect();
     let mut stops = StopOf::new();
-    for o in orders {
-        if let Some((_, name, n)) = store.stop_of(hs, o.order.id).await? {
-            stops.insert(o.order.id, (name, n));
-        }
+    for cycle in cycles {
+        let mut of_cycle = store.stops_of_cycle(hs, cycle).await?;
+        of_cycle.retain(|order, _| wanted.contains(order));
+        stops.extend(of_cycle);
     }
     Ok(stops)
 }
