@@ -12,7 +12,7 @@ use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point, Rect};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::{Font, Glyph, GlyphId};
 use qrcode::{Color, QrCode};
 
 /// The ellipsis put at the end of a shortened text.
@@ -39,12 +39,59 @@ pub(crate) struct Face {
 /// A text shaped once: its glyphs at size 1, for krilla to draw, and its width at size 1
 /// (a width scales with the size: no hinting).
 struct Shaped {
-    glyphs: Vec<KrillaGlyph>,
+    glyphs: Vec<ShapedGlyph>,
     width: f32,
 }
 
-/// Texts shaped are remembered up to this many per face; the cache starts over beyond.
-const SHAPE_CACHE: usize = 50_000;
+/// One glyph of a shaped text, at size 1: what krilla needs to draw it, in 24 bytes (its own
+/// `KrillaGlyph` takes twice that, and a batch keeps thousands of texts).
+#[derive(Debug, Clone, Copy)]
+struct ShapedGlyph {
+    id: u32,
+    /// The bytes of the text the glyph's cluster covers.
+    start: u32,
+    end: u32,
+    x_advance: f32,
+    x_offset: f32,
+    y_offset: f32,
+}
+
+impl Glyph for ShapedGlyph {
+    fn glyph_id(&self) -> GlyphId {
+        GlyphId::new(self.id)
+    }
+
+    fn text_range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn x_advance(&self, size: f32) -> f32 {
+        self.x_advance * size
+    }
+
+    fn x_offset(&self, size: f32) -> f32 {
+        self.x_offset * size
+    }
+
+    fn y_offset(&self, size: f32) -> f32 {
+        self.y_offset * size
+    }
+
+    fn y_advance(&self, _size: f32) -> f32 {
+        // Horizontal text only.
+        0.0
+    }
+
+    fn location(&self) -> Option<krilla::surface::Location> {
+        None
+    }
+}
+
+/// Texts shaped are remembered up to this many per face; the cache starts over beyond. What
+/// repeats in a batch (headings, column titles, products, producers, units) is far fewer;
+/// the rest (a buyer's name, an order number) is drawn once or twice, so keeping all of it
+/// would only grow memory with the batch.
+const SHAPE_CACHE: usize = 4_096;
 
 impl Fonts {
     /// Loads DejaVu Sans and DejaVu Sans Bold; `None` only if the embedded data is unreadable.
@@ -112,18 +159,17 @@ impl Face {
             };
             next.map_or(text.len(), |g| g.cluster as usize)
         };
-        let glyphs: Vec<KrillaGlyph> = (0..infos.len())
+        let glyphs: Vec<ShapedGlyph> = (0..infos.len())
             .map(|i| {
                 let p = positions[i];
-                KrillaGlyph::new(
-                    GlyphId::new(infos[i].glyph_id),
-                    p.x_advance as f32 / em,
-                    p.x_offset as f32 / em,
-                    p.y_offset as f32 / em,
-                    p.y_advance as f32 / em,
-                    infos[i].cluster as usize..cluster_end(i),
-                    None,
-                )
+                ShapedGlyph {
+                    id: infos[i].glyph_id,
+                    start: infos[i].cluster,
+                    end: u32::try_from(cluster_end(i)).unwrap_or(u32::MAX),
+                    x_advance: p.x_advance as f32 / em,
+                    x_offset: p.x_offset as f32 / em,
+                    y_offset: p.y_offset as f32 / em,
+                }
             })
             .collect();
         let width = positions.iter().map(|p| p.x_advance).sum::<i32>() as f32 / em;

@@ -219,6 +219,21 @@ async fn the_market_pages_through_its_sales_without_any_holder() {
                 && r["participant_code"].is_null()
                 && r["amount_cents"].as_i64() < Some(0)
         }));
+        // A card's number is what a sale asks for: the market's log shows its last 4 digits
+        // only, so a leaked market token does not hand out the cards it saw.
+        let number = w.card.number.as_str();
+        let last4 = format!("•••• {}", &number[number.len() - 4..]);
+        assert!(
+            page.list().iter().all(|r| r["card"] == last4.as_str()),
+            "{}",
+            page.body
+        );
+        let found = api.get(&format!("{log}?card={number}")).await;
+        assert!(
+            !found.list().is_empty(),
+            "the full number still finds its sales"
+        );
+        assert!(!found.body.to_string().contains(number));
         let more = api.get(&page.next().expect("a next page")).await;
         let last_id = page.list()[1]["id"].as_i64();
         assert!(!more.list().is_empty());
@@ -2559,6 +2574,29 @@ async fn through_the_api_wrong_pins_lock_a_card_that_the_partner_or_operator_unl
         let res = redeem_json(&app, &w, json!({"card": number, "pin": "2468"})).await;
         assert_eq!(res.status, 201);
         assert_eq!(w.balance(&app).await, 1900);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_right_pin_on_the_last_try_allowed_pays_and_starts_the_count_again() {
+    for app in TestApp::on_every_db().await {
+        let w = pin_world(&app).await;
+        let number = w.card.number.as_str();
+        for _ in 0..4 {
+            let res = redeem_json(&app, &w, json!({"card": number, "pin": "1111"})).await;
+            assert_eq!((res.status, res.code()), (409, "pin_wrong"));
+        }
+        // The fifth try is right: it pays, and the card is not left locked (it was).
+        for _ in 0..2 {
+            let res = redeem_json(&app, &w, json!({"card": number, "pin": "2468"})).await;
+            assert_eq!(res.status, 201, "{}", res.body);
+        }
+        // The count started again: four wrong tries are allowed once more.
+        for _ in 0..4 {
+            let res = redeem_json(&app, &w, json!({"card": number, "pin": "1111"})).await;
+            assert_eq!((res.status, res.code()), (409, "pin_wrong"));
+        }
         app.stop().await;
     }
 }

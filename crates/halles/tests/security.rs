@@ -473,3 +473,69 @@ async fn only_hubs_create_order_cycles_and_only_markets_create_registers() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn program_group_and_type_names_with_control_or_direction_characters_are_refused() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let before = app.store.program_by_id(w.program).await.unwrap();
+        let op = app.logged_in(support::world::people::OPERATOR).await;
+        for bad in ["Prog\u{202E}exe.gpj", "Programme\u{0}nul"] {
+            // A new program.
+            let page = op
+                .send(
+                    &format!("/o/{}/programmes", w.operator.id),
+                    &[
+                        ("name", bad),
+                        ("starts_on", "2027-01-01"),
+                        ("ends_on", "2027-12-31"),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, 422, "{bad:?}");
+            assert_eq!(page.field_errors(), ["name"], "{bad:?}");
+            assert!(page.has_error("invalid_characters"), "{page:?}");
+            // The program's settings: its name, public name and public address.
+            for field in ["set_name", "set_public_name", "set_public_address"] {
+                let mut fields = vec![
+                    ("set_name", "Bonne Bouffe"),
+                    ("set_public_name", "Bons santé"),
+                    ("set_public_address", "1234, rue Ontario Est"),
+                    ("set_starts_on", "2026-01-01"),
+                    ("set_ends_on", "2027-12-31"),
+                    ("set_report_period", "month"),
+                ];
+                for f in fields.iter_mut().filter(|f| f.0 == field) {
+                    f.1 = bad;
+                }
+                let page = op.send(&w.program_page("/reglages"), &fields).await;
+                assert_eq!(page.status, 422, "{field} {bad:?}");
+                assert!(page.has_error("invalid_characters"), "{field}: {page:?}");
+            }
+            // A product group, and a participant type.
+            let page = op
+                .send(
+                    &w.program_page("/groupes"),
+                    &[("group_fr", bad), ("group_en", "")],
+                )
+                .await;
+            assert_eq!(page.status, 422, "{bad:?}");
+            assert!(page.has_error("invalid_characters"), "{page:?}");
+            let page = op
+                .send(
+                    &w.program_page("/types"),
+                    &[("type_fr", bad), ("type_key", "x")],
+                )
+                .await;
+            assert_eq!(page.status, 422, "{bad:?}");
+            assert!(page.has_error("invalid_characters"), "{page:?}");
+        }
+        // Nothing was kept.
+        let after = app.store.program_by_id(w.program).await.unwrap();
+        assert_eq!(
+            (after.name, after.public_name, after.public_address),
+            (before.name, before.public_name, before.public_address)
+        );
+        app.stop().await;
+    }
+}

@@ -24,6 +24,11 @@ impl Store {
         if fr.is_empty() {
             return Err(StoreError::Refused(Refusal::NameRequired));
         }
+        if !halles_core::validation::is_clean_text(fr)
+            || !halles_core::validation::is_clean_text(en)
+        {
+            return Err(StoreError::Refused(Refusal::InvalidCharacters));
+        }
         let en = if en.is_empty() { fr } else { en };
         let before = self.group_of(program, group).await?;
         let mut tx = self.write_tx().await?;

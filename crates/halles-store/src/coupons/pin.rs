@@ -12,7 +12,8 @@ impl Store {
     /// When the card's program asks for a PIN: refused without it, with a wrong one, or when
     /// [`PIN_TRIES`] wrong ones in a row locked it. Each try is claimed by a conditional update
     /// before the PIN is checked, so parallel tries never get past the limit; a right PIN
-    /// starts the count again, and the try that locks the PIN is audited.
+    /// starts the count again (the last try allowed too), and the try that locks the PIN is
+    /// audited.
     pub(super) async fn check_pin(
         &self,
         scope: &TenantScope,
@@ -76,11 +77,17 @@ impl Store {
         };
         let mut tx = self.write_tx().await?;
         if ok {
-            sqlx::query("UPDATE cards SET pin_failures = 0 WHERE id = $1 AND pin_failures < $2")
-                .bind(card.0)
-                .bind(PIN_TRIES)
-                .execute(&mut *tx)
-                .await?;
+            // A right PIN starts the count again. Not when parallel wrong tries claimed after
+            // this one locked the card meanwhile (that lock stands); but when this try was the
+            // last one allowed, no try came after it, and it clears the count it made.
+            sqlx::query(
+                "UPDATE cards SET pin_failures = 0 WHERE id = $1 AND (pin_failures < $2 OR $3)",
+            )
+            .bind(card.0)
+            .bind(PIN_TRIES)
+            .bind(tries >= PIN_TRIES)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             return Ok(());
         }

@@ -7,6 +7,7 @@ use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::coupons::{ProgramRole, ReportPeriod};
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
+use halles_core::validation::is_clean_text;
 use halles_core::{OrgId, ParticipantTypeId, ProductGroupId, ProgramId, RegisterId};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -272,12 +273,19 @@ const DEFAULT_TYPES: &[(&str, &str, &str)] = &[
     ("3 personnes et plus", "3 persons or more", "3+"),
 ];
 
-/// What a program needs, field by field: a name (`required`) and an end on or after its
-/// start (`ends_on`: `ends_before_start`).
-fn check_program(name: &str, starts_on: Date, ends_on: Date) -> StoreResult<()> {
+/// What a program needs, field by field: a name (`required`), names without control or
+/// text-direction characters (`invalid_characters`) and an end on or after its start
+/// (`ends_on`: `ends_before_start`).
+fn check_program(
+    name: &str,
+    texts: &[(&str, &str)],
+    starts_on: Date,
+    ends_on: Date,
+) -> StoreResult<()> {
     let mut v = halles_core::validation::Validator::new();
-    if name.trim().is_empty() {
-        v.add("name", "required");
+    v.required("name", name);
+    for (field, text) in texts {
+        v.text(field, text);
     }
     if ends_on < starts_on {
         v.refuse("ends_on", Refusal::EndsBeforeStart);
@@ -294,7 +302,12 @@ impl Store {
         scope: &TenantScope,
         input: &ProgramInput,
     ) -> StoreResult<ProgramId> {
-        check_program(&input.name, input.starts_on, input.ends_on)?;
+        check_program(
+            &input.name,
+            &[("public_name", &input.public_name)],
+            input.starts_on,
+            input.ends_on,
+        )?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -458,7 +471,15 @@ impl Store {
     ) -> StoreResult<()> {
         let (scope, id) = (ps.operated()?.tenant(), ps.id());
         let before = self.program_by_id(id).await?;
-        check_program(&input.name, input.starts_on, input.ends_on)?;
+        check_program(
+            &input.name,
+            &[
+                ("public_name", &input.public_name),
+                ("public_address", &input.public_address),
+            ],
+            input.starts_on,
+            input.ends_on,
+        )?;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE programs SET name = $1, public_name = $2, public_address = $3, starts_on = $4, ends_on = $5, \
@@ -582,6 +603,9 @@ impl Store {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         if name_fr.trim().is_empty() {
             return Err(StoreError::Refused(Refusal::NameRequired));
+        }
+        if !is_clean_text(name_fr) || !is_clean_text(name_en) {
+            return Err(StoreError::Refused(Refusal::InvalidCharacters));
         }
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
@@ -759,6 +783,9 @@ impl Store {
         self.require_kind(scope, OrgKind::Market).await?;
         if name.trim().is_empty() {
             return Err(StoreError::Refused(Refusal::NameRequired));
+        }
+        if !is_clean_text(name) {
+            return Err(StoreError::Refused(Refusal::InvalidCharacters));
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;

@@ -85,7 +85,8 @@ impl CardBalance {
     }
 }
 
-/// A card number or participant code as a funder reads it: its last 4 characters only.
+/// A card number or participant code as a funder or market reads it: its last 4 characters
+/// only.
 pub fn masked(s: &str) -> String {
     let n = s.chars().count();
     let tail: String = s.chars().skip(n.saturating_sub(4)).collect();
@@ -104,8 +105,10 @@ impl Store {
         let (program, access) = (ps.id(), ps.access());
         let slice = Store::report_scope(ps);
         let hide_holder = matches!(slice, Slice::Markets(_));
-        // Funders read the money, not who holds which card.
-        let mask = matches!(access, Access::Member(ProgramRole::Funder));
+        // Funders read the money, not who holds which card; markets read their sales, not
+        // the numbers of the cards (a number is what a sale asks for: a leaked market token
+        // must not hand out every card its log shows).
+        let mask = hide_holder || matches!(access, Access::Member(ProgramRole::Funder));
         let only_sql = Slice::sql(11);
         let sql = format!(
             "SELECT e.id, e.at, e.kind, e.product_group_id, e.amount_cents, c.number, e.redemption_id, e.reason, \

@@ -17,6 +17,12 @@ fn cleaned<'a>(fr: &'a str, en: &'a str, key: &'a str) -> StoreResult<(&'a str, 
     if fr.is_empty() {
         return Err(StoreError::Refused(Refusal::NameRequired));
     }
+    if [fr, en, key]
+        .iter()
+        .any(|t| !halles_core::validation::is_clean_text(t))
+    {
+        return Err(StoreError::Refused(Refusal::InvalidCharacters));
+    }
     let en = Some(en.trim()).filter(|e| !e.is_empty()).unwrap_or(fr);
     let key = Some(key.trim()).filter(|k| !k.is_empty()).unwrap_or(fr);
     Ok((fr, en, key.to_lowercase()))
