@@ -276,6 +276,18 @@ pub fn parse_tags(typed: &str) -> Result<Vec<String>, &'static str> {
     Ok(tags)
 }
 
+/// Reads tags given one by one (the API's list): each one word as [`parse_tags`] reads it, at
+/// most [`MAX_TAGS`] given; in lower case, each once, sorted. Refused (`tags_invalid`) like
+/// [`parse_tags`], and for an empty tag or one holding a space or a comma.
+pub fn check_tags(list: &[String]) -> Result<Vec<String>, &'static str> {
+    let not_one_word =
+        |t: &String| t.is_empty() || t.chars().any(|c| c.is_whitespace() || c == ',');
+    if list.len() > MAX_TAGS || list.iter().any(not_one_word) {
+        return Err("tags_invalid");
+    }
+    parse_tags(&list.join(" "))
+}
+
 /// The longest SKU (the producer's own product code), in characters.
 pub const MAX_SKU_LEN: usize = 40;
 /// The most units a case may hold.
@@ -377,6 +389,16 @@ mod tests {
         assert_eq!(parse_tags(&"x".repeat(31)), Err("tags_invalid"));
         let eleven: Vec<String> = (0..11).map(|i| format!("t{i}")).collect();
         assert_eq!(parse_tags(&eleven.join(" ")), Err("tags_invalid"));
+        let list = |l: &[&str]| l.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            check_tags(&list(&["CPE", "hôpital", "cpe"])).unwrap(),
+            ["cpe", "hôpital"]
+        );
+        assert_eq!(check_tags(&list(&["a b"])), Err("tags_invalid"));
+        assert_eq!(check_tags(&list(&[""])), Err("tags_invalid"));
+        assert_eq!(check_tags(&list(&["a,b"])), Err("tags_invalid"));
+        assert_eq!(check_tags(&eleven), Err("tags_invalid"));
+        assert_eq!(check_tags(&[]), Ok(vec![]));
     }
 
     #[test]
