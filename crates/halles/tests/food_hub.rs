@@ -10,7 +10,9 @@ use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
-use support::world::{HubWeek, Who, World, cycle_body, people, product_body, scope};
+use support::world::{
+    HubWeek, Who, World, cycle_body, day_in, hub_cycle, people, product_body, scope,
+};
 
 #[tokio::test]
 async fn a_product_missing_its_name_and_category_names_both_fields() {
@@ -1155,23 +1157,6 @@ async fn what_the_cycle_does_not_offer_is_refused_and_sold_out_products_come_las
         assert_eq!(p["errors"][0]["code"], "required", "{p}");
         app.stop().await;
     }
-}
-
-/// The week's cycle as the API answers it, and its path.
-async fn hub_cycle(app: &TestApp, w: &HubWeek) -> (String, Value) {
-    let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
-    let cycle = w.api(app, Who::Hub).get(&path).await;
-    assert_eq!(cycle.status, 200);
-    (path, cycle.body)
-}
-
-/// The day `days` after today in Montréal, as the API writes it.
-fn day_in(app: &TestApp, days: i64) -> String {
-    let today = halles_core::ordering::local_day(app.store.now());
-    today
-        .checked_add(jiff::Span::new().days(days))
-        .unwrap()
-        .to_string()
 }
 
 /// An order of `kg` carrots at the week's pickup point, delivered on `day`.

@@ -539,6 +539,23 @@ impl HubWeek {
     }
 }
 
+/// The week's cycle as the API answers it, and its path.
+pub async fn hub_cycle(app: &TestApp, w: &HubWeek) -> (String, Value) {
+    let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
+    let cycle = w.api(app, Who::Hub).get(&path).await;
+    assert_eq!(cycle.status, 200);
+    (path, cycle.body)
+}
+
+/// The day `days` after today in Montréal, as the API writes it.
+pub fn day_in(app: &TestApp, days: i64) -> String {
+    let today = halles_core::ordering::local_day(app.store.now());
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .to_string()
+}
+
 /// The organizations of a [`HubWeek`].
 #[derive(Clone, Copy, Debug)]
 pub enum Who {
