@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use support::TestApp;
 use support::matrix::{Allowed, Fixture, Row, api_rows, check, page_routes_without_rows};
 use support::world::{
-    HubWeek, Who, World, cycle_body, day_in, hub_cycle, people, product_body, scope,
+    HubWeek, Who, World, carrots_on, cycle_body, day_in, hub_cycle, people, product_body, scope,
+    two_delivery_days,
 };
 
 #[tokio::test]
@@ -1165,15 +1166,6 @@ async fn what_the_cycle_does_not_offer_is_refused_and_sold_out_products_come_las
     }
 }
 
-/// An order of `kg` carrots at the week's pickup point, delivered on `day`.
-fn carrots_on(w: &HubWeek, kg: &str, day: Option<&str>) -> Value {
-    let mut body = w.order_body(&[(w.carrots, kg)]);
-    if let Some(day) = day {
-        body["delivery_day"] = day.into();
-    }
-    body
-}
-
 #[tokio::test]
 async fn the_hub_edits_a_cycle_through_the_api_and_buyers_order_after_the_old_cut_off() {
     for app in TestApp::on_every_db().await {
@@ -1255,11 +1247,8 @@ async fn the_hub_edits_a_cycle_through_the_api_and_buyers_order_after_the_old_cu
 async fn two_checkouts_for_one_delivery_day_make_one_order_and_another_day_a_second() {
     for app in TestApp::on_every_db().await {
         let w = World::hub_week(&app).await;
-        let hub = w.api(&app, Who::Hub);
-        let (path, mut cycle) = hub_cycle(&app, &w).await;
-        let (thursday, friday) = (day_in(&app, 4), day_in(&app, 5));
-        cycle["delivery_days"] = json!([thursday, friday]);
-        assert_eq!(hub.put_json(&path, &cycle).await.status, 200);
+        let (thursday, friday) = two_delivery_days(&app, &w).await;
+        let (hub, (path, _)) = (w.api(&app, Who::Hub), hub_cycle(&app, &w).await);
         let unknown = carrots_on(&w, "5", Some(&day_in(&app, 9)));
         let res = w.order(&app, Who::Cpe, None, &unknown).await;
         assert_eq!(

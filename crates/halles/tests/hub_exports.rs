@@ -11,7 +11,7 @@ use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
-use support::world::{Who, World, day_in, hub_cycle, people};
+use support::world::{Who, World, carrots_on, people, two_delivery_days};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
@@ -413,17 +413,14 @@ async fn totals_by_buyer_are_split_by_delivery_day_on_the_page_in_the_exports_an
     for app in TestApp::on_every_db().await {
         let w = World::hub_week(&app).await;
         let hub = w.api(&app, Who::Hub);
-        let (path, mut cycle) = hub_cycle(&app, &w).await;
-        let (thursday, friday) = (day_in(&app, 4), day_in(&app, 5));
-        cycle["delivery_days"] = json!([thursday, friday]);
-        assert_eq!(hub.put_json(&path, &cycle).await.status, 200);
+        let (thursday, friday) = two_delivery_days(&app, &w).await;
         // The daycare, at the same pickup point: 5 kg for Thursday, 4 kg for Friday.
         for (kg, day) in [("5", &thursday), ("4", &friday)] {
-            let mut body = w.order_body(&[(w.carrots, kg)]);
-            body["delivery_day"] = json!(day);
+            let body = carrots_on(&w, kg, Some(day));
             let r = w.order(&app, Who::Cpe, None, &body).await;
             assert_eq!(r.status, 201, "{}", r.body);
         }
+        let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
         let totals = hub.get(&format!("{path}/totals")).await;
         let rows: Vec<(&str, &str, i64)> = totals.body["by_buyer"]
             .as_array()

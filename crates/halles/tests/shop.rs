@@ -10,7 +10,9 @@ use halles_core::quantity::Qty;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::requests::Page;
-use support::world::{HubWeek, Who, World, cycle_body, day_in, hub_cycle, people, scope};
+use support::world::{
+    HubWeek, Who, World, cycle_body, hub_cycle, people, scope, two_delivery_days,
+};
 use support::{Browser, TestApp};
 
 /// The kitchen's catalog of the week's cycle.
@@ -248,11 +250,7 @@ async fn below_the_minimum_the_form_comes_back_with_what_was_typed_and_the_runni
 async fn the_running_total_counts_the_open_order_of_the_same_delivery_day_only() {
     for app in TestApp::on_every_db().await {
         let w = World::hub_week(&app).await;
-        let (path, mut cycle) = hub_cycle(&app, &w).await;
-        let (thursday, friday) = (day_in(&app, 4), day_in(&app, 5));
-        cycle["delivery_days"] = json!([thursday, friday]);
-        let r = w.api(&app, Who::Hub).put_json(&path, &cycle).await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        let (thursday, friday) = two_delivery_days(&app, &w).await;
         let kitchen = app.logged_in(people::KITCHEN).await;
         let (carrots, location) = (qty(w.carrots), w.location.to_string());
         // 4 kg × 2,88 $ = 11,52 $ for Friday.

@@ -101,14 +101,8 @@ pub async fn set_product_rule(
     Path(path): Path<(i64, i64)>,
     body: Result<ApiJson<Tags>, ApiError>,
 ) -> Result<Json<ProductRule>, ApiError> {
-    let hs = state.store.own_hub(&a.scope).await?;
-    let ApiJson(body) = body?;
-    let tags = read_tags(&body.tags)?;
     let id = ProductId(path.1);
-    state
-        .store
-        .set_visibility(&hs, Rule::Product(id), &tags)
-        .await?;
+    let tags = save(&state, &a.scope, Rule::Product(id), body).await?;
     Ok(Json(ProductRule {
         product_id: id.0,
         tags,
@@ -129,16 +123,24 @@ pub async fn set_cycle_rule(
     Path(path): Path<(i64, i64)>,
     body: Result<ApiJson<Tags>, ApiError>,
 ) -> Result<Json<CycleRule>, ApiError> {
-    let hs = state.store.own_hub(&a.scope).await?;
-    let ApiJson(body) = body?;
-    let tags = read_tags(&body.tags)?;
     let id = CycleId(path.1);
-    state
-        .store
-        .set_visibility(&hs, Rule::Cycle(id), &tags)
-        .await?;
+    let tags = save(&state, &a.scope, Rule::Cycle(id), body).await?;
     Ok(Json(CycleRule {
         cycle_id: id.0,
         tags,
     }))
+}
+
+/// Sets a rule's tags as the body names them; the tags kept.
+async fn save(
+    state: &AppState,
+    scope: &halles_store::TenantScope,
+    rule: Rule,
+    body: Result<ApiJson<Tags>, ApiError>,
+) -> Result<Vec<String>, ApiError> {
+    let hs = state.store.own_hub(scope).await?;
+    let ApiJson(body) = body?;
+    let tags = read_tags(&body.tags)?;
+    state.store.set_visibility(&hs, rule, &tags).await?;
+    Ok(tags)
 }
