@@ -26,7 +26,7 @@ pub struct ApiProductTotal {
     pub name_fr: String,
     /// Its English name (empty when it has none).
     pub name_en: String,
-    /// Its sale unit: `kg`, `each`, `bunch` or `case`.
+    /// Its sale unit: `kg`, `lb`, `each`, `bunch` or `case`.
     pub unit: String,
     /// Its producer.
     pub producer_id: i64,
