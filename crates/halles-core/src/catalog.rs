@@ -255,22 +255,26 @@ pub const MAX_TAG_LEN: usize = 30;
 
 /// Reads tags as typed ("hôpital, CPE  écoles"): words separated by spaces or commas, in lower
 /// case, each once, sorted. Refused (`tags_invalid`) past [`MAX_TAGS`] tags, a tag longer than
-/// [`MAX_TAG_LEN`], or a character other than a letter, a digit, `-` or `_`.
+/// [`MAX_TAG_LEN`] as typed, or a character other than a letter, a digit, `-` or `_`.
 pub fn parse_tags(typed: &str) -> Result<Vec<String>, &'static str> {
-    let mut tags: Vec<String> = typed
+    let words: Vec<&str> = typed
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase())
         .collect();
-    tags.sort();
-    tags.dedup();
-    let bad = |t: &String| {
+    // Checked as typed: lower case may lengthen a word ("İ" is two characters in lower case).
+    let bad = |t: &&str| {
         t.chars().count() > MAX_TAG_LEN
             || !t
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
-    if tags.len() > MAX_TAGS || tags.iter().any(bad) {
+    if words.iter().any(bad) {
+        return Err("tags_invalid");
+    }
+    let mut tags: Vec<String> = words.into_iter().map(str::to_lowercase).collect();
+    tags.sort();
+    tags.dedup();
+    if tags.len() > MAX_TAGS {
         return Err("tags_invalid");
     }
     Ok(tags)
@@ -399,6 +403,11 @@ mod tests {
         assert_eq!(check_tags(&list(&["a,b"])), Err("tags_invalid"));
         assert_eq!(check_tags(&eleven), Err("tags_invalid"));
         assert_eq!(check_tags(&[]), Ok(vec![]));
+        assert_eq!(
+            check_tags(&list(&[&"İ".repeat(30)])).map(|t| t[0].chars().count()),
+            Ok(60),
+            "checked as typed"
+        );
     }
 
     #[test]
