@@ -1,6 +1,7 @@
 // A daycare's kitchen orders on a phone (390 × 844): it searches, types a quantity, filters by
 // category, types another, watches the running total and the minimum, and places the order,
-// which holds every typed line. The catalog (filtered, quantities typed) and the quick order
+// which holds every typed line; back in the catalog, the running total counts the open order of
+// the chosen delivery day only. The catalog (filtered, quantities typed) and the quick order
 // form pass axe at that size. The same flow without JavaScript is tested in Rust
 // (crates/halles/tests/shop.rs).
 import { test, before, after } from 'node:test';
@@ -165,6 +166,23 @@ test('on a phone, a buyer filters, types, filters again, types more and orders e
       assert.equal(frNumber(shown.detail.match(/([\d,]+)[^×\d]*×/)[1]), qty, `${line.name}: the quantity typed`);
     }
     assert.match(await page.locator('dl.delivery').innerText(), new RegExp(ZONE), 'the order says where it goes');
+
+    // 5. Back in the catalog, the running total counts the open order of the chosen day only.
+    await page.goto(catalogPath);
+    await page.selectOption('#f-location', await zone.getAttribute('value'));
+    const shownOpen = async () => {
+      const text = (await box.locator('[data-cart=open]').innerText()).trim();
+      return text ? moneyCents(text) : 0;
+    };
+    assert.equal(await shownOpen(), open + lines, 'the first day holds what was just ordered');
+    const days = await page.locator('#f-delivery_day option').evaluateAll((os) => os.map((o) => o.value));
+    if (days.length > 1) {
+      const perDay = Object.fromEntries((await zone.getAttribute('data-open')).split(' ')
+        .map((pair) => pair.split(':')).map(([day, cents]) => [day, Number(cents)]));
+      assert.equal(perDay[days[0]], open + lines, `the zone's open orders by day: ${JSON.stringify(perDay)}`);
+      await page.selectOption('#f-delivery_day', days[1]);
+      assert.equal(await shownOpen(), perDay[days[1]], 'another day: its own open order');
+    }
   } finally {
     await ctx.close();
   }

@@ -255,25 +255,41 @@ pub const MAX_TAG_LEN: usize = 30;
 
 /// Reads tags as typed ("hôpital, CPE  écoles"): words separated by spaces or commas, in lower
 /// case, each once, sorted. Refused (`tags_invalid`) past [`MAX_TAGS`] tags, a tag longer than
-/// [`MAX_TAG_LEN`], or a character other than a letter, a digit, `-` or `_`.
+/// [`MAX_TAG_LEN`] as typed, or a character other than a letter, a digit, `-` or `_`.
 pub fn parse_tags(typed: &str) -> Result<Vec<String>, &'static str> {
-    let mut tags: Vec<String> = typed
+    let words: Vec<&str> = typed
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase())
         .collect();
-    tags.sort();
-    tags.dedup();
-    let bad = |t: &String| {
+    // Checked as typed: lower case may lengthen a word ("İ" is two characters in lower case).
+    let bad = |t: &&str| {
         t.chars().count() > MAX_TAG_LEN
             || !t
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
-    if tags.len() > MAX_TAGS || tags.iter().any(bad) {
+    if words.iter().any(bad) {
+        return Err("tags_invalid");
+    }
+    let mut tags: Vec<String> = words.into_iter().map(str::to_lowercase).collect();
+    tags.sort();
+    tags.dedup();
+    if tags.len() > MAX_TAGS {
         return Err("tags_invalid");
     }
     Ok(tags)
+}
+
+/// Reads tags given one by one (the API's list): each one word as [`parse_tags`] reads it, at
+/// most [`MAX_TAGS`] given; in lower case, each once, sorted. Refused (`tags_invalid`) like
+/// [`parse_tags`], and for an empty tag or one holding a space or a comma.
+pub fn check_tags(list: &[String]) -> Result<Vec<String>, &'static str> {
+    let not_one_word =
+        |t: &String| t.is_empty() || t.chars().any(|c| c.is_whitespace() || c == ',');
+    if list.len() > MAX_TAGS || list.iter().any(not_one_word) {
+        return Err("tags_invalid");
+    }
+    parse_tags(&list.join(" "))
 }
 
 /// The longest SKU (the producer's own product code), in characters.
@@ -377,6 +393,21 @@ mod tests {
         assert_eq!(parse_tags(&"x".repeat(31)), Err("tags_invalid"));
         let eleven: Vec<String> = (0..11).map(|i| format!("t{i}")).collect();
         assert_eq!(parse_tags(&eleven.join(" ")), Err("tags_invalid"));
+        let list = |l: &[&str]| l.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            check_tags(&list(&["CPE", "hôpital", "cpe"])).unwrap(),
+            ["cpe", "hôpital"]
+        );
+        assert_eq!(check_tags(&list(&["a b"])), Err("tags_invalid"));
+        assert_eq!(check_tags(&list(&[""])), Err("tags_invalid"));
+        assert_eq!(check_tags(&list(&["a,b"])), Err("tags_invalid"));
+        assert_eq!(check_tags(&eleven), Err("tags_invalid"));
+        assert_eq!(check_tags(&[]), Ok(vec![]));
+        assert_eq!(
+            check_tags(&list(&[&"İ".repeat(30)])).map(|t| t[0].chars().count()),
+            Ok(60),
+            "checked as typed"
+        );
     }
 
     #[test]

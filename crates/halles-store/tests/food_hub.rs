@@ -2563,3 +2563,31 @@ async fn taking_back_a_standing_orders_lines_counts_on_demand_offers_and_fees_ag
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_offers_one_product_on_demand_in_this_weeks_cycle() {
+    on_every_db(|store, _clock| async move {
+        halles_store::demo::load(&store).await.unwrap();
+        let orgs = store.organizations().await.unwrap();
+        let cpe = orgs
+            .iter()
+            .find(|o| o.name == "CPE Les Petits Pommiers")
+            .unwrap()
+            .id;
+        let cycles = store.open_cycles_for_buyer(&scope(cpe)).await.unwrap();
+        assert_eq!(cycles.len(), 1, "this week's cycle is open");
+        let as_cpe = hs(&store, cpe, cycles[0].hub).await;
+        let items = store
+            .buyer_catalog(&as_cpe, cycles[0].id, cpe)
+            .await
+            .unwrap();
+        let on_demand: Vec<&str> = items
+            .iter()
+            .filter(|i| i.on_demand)
+            .map(|i| i.product.input.name_fr.as_str())
+            .collect();
+        assert_eq!(on_demand, vec![halles_store::demo::ON_DEMAND]);
+        assert!(items.iter().any(|i| !i.on_demand), "the rest has a stock");
+    })
+    .await;
+}

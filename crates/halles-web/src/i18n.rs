@@ -287,6 +287,49 @@ mod tests {
     }
 
     #[test]
+    fn allergens_are_health_canadas_priority_list_in_both_languages() {
+        use halles_core::catalog::Allergen;
+        let names = |lang| -> Vec<String> {
+            Allergen::ALL
+                .iter()
+                .map(|a| I18n::new(lang).t(&format!("allergen-{}", a.code())))
+                .collect()
+        };
+        assert_eq!(
+            names(Lang::Fr),
+            [
+                "Œufs",
+                "Lait",
+                "Moutarde",
+                "Arachides",
+                "Crustacés et mollusques",
+                "Poisson",
+                "Graines de sésame",
+                "Soja",
+                "Sulfites",
+                "Noix",
+                "Blé et triticale"
+            ]
+        );
+        assert_eq!(
+            names(Lang::En),
+            [
+                "Eggs",
+                "Milk",
+                "Mustard",
+                "Peanuts",
+                "Crustaceans and molluscs",
+                "Fish",
+                "Sesame seeds",
+                "Soy",
+                "Sulphites",
+                "Tree nuts",
+                "Wheat and triticale"
+            ]
+        );
+    }
+
+    #[test]
     fn dates_follow_each_language() {
         let t: Timestamp = "2026-11-28T19:05:00Z".parse().unwrap();
         assert_eq!(

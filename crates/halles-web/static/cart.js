@@ -1,6 +1,7 @@
 // The running total of an order form: the typed quantities times the unit prices the server
-// rendered (data-price, in cents), the fees of the chosen pickup point or zone, and what is
-// missing to reach its minimum. Amounts are written like the server writes them (fr-CA, en-CA).
+// rendered (data-price, in cents), the fees of the chosen pickup point or zone, what the buyer's
+// open order for that delivery (point or zone, and day) holds, and what is missing to reach its
+// minimum. Amounts are written like the server writes them (fr-CA, en-CA).
 // Without JavaScript the box stays hidden and the server still checks everything.
 (function () {
   "use strict";
@@ -39,6 +40,19 @@
     return Number((el && el.getAttribute(name)) || "0");
   }
 
+  // What the buyer's open order for the chosen delivery already holds: `el`'s data-open lists
+  // each delivery day's amount ("2026-12-10:1152 2026-12-11:0").
+  function openOn(el, day) {
+    var cents = 0;
+    ((el && el.getAttribute("data-open")) || "").split(" ").forEach(function (pair) {
+      var p = pair.split(":");
+      if (p[0] === day) {
+        cents = Number(p[1]) || 0;
+      }
+    });
+    return cents;
+  }
+
   function say(key, values) {
     var text = box.getAttribute("data-t-" + key) || "";
     Object.keys(values).forEach(function (k) {
@@ -67,7 +81,9 @@
     });
     var select = form.querySelector("#f-location");
     var place = select ? select.options[select.selectedIndex] : null;
-    var open = place ? attr(place, "data-open") : attr(box, "data-open");
+    var days = form.querySelector("#f-delivery_day");
+    var day = days ? days.value : box.getAttribute("data-day");
+    var open = openOn(place || box, day);
     var fees = attr(box, "data-order-fee") + attr(place, "data-fee");
     var min = attr(place, "data-min");
     show("lines", say("lines", { amount: money(lines) }));

@@ -1,5 +1,6 @@
 //! The hub's API as a hub's own system uses it, on SQLite and (when configured) PostgreSQL:
-//! partners, price rules, a cycle's pickup points and zones, a whole cycle run with API tokens
+//! partners, buyers' tags, visibility rules and the producers' reminder, price rules, a cycle's
+//! pickup points and zones, a whole cycle run with API tokens
 //! alone, and standing orders paused, started later and stopped (API and page).
 
 mod support;
@@ -488,6 +489,178 @@ async fn partners_are_linked_changed_and_removed_through_the_api() {
                 .status,
             404
         );
+        app.stop().await;
+    }
+}
+
+/// Whether `who`'s catalog of the week's cycle lists `product` (`None`: no catalog, 404).
+async fn sees(w: &HubWeek, app: &TestApp, who: Who, product: i64) -> Option<bool> {
+    let c = w.catalog(app, who).await;
+    if c.status == 404 {
+        return None;
+    }
+    assert_eq!(c.status, 200, "{}", c.body);
+    Some(
+        c.list()
+            .iter()
+            .any(|i| i["product"]["id"].as_i64() == Some(product)),
+    )
+}
+
+#[tokio::test]
+async fn buyer_tags_visibility_rules_and_the_producers_reminder_are_set_through_the_api() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let h = w.api(&app, Who::Hub);
+        let buyers = h.get(&at(w.hub.id, "/buyers")).await;
+        assert!(
+            buyers
+                .list()
+                .iter()
+                .all(|b| b["tags"] == json!([]) && b["weight_unit"] == "kg"),
+            "{}",
+            buyers.body
+        );
+
+        // The daycare's tags (kept in lower case, each once, sorted) and pounds first.
+        let settings = at(w.hub.id, &format!("/buyers/{}/settings", w.cpe.id));
+        let r = h
+            .put_json(
+                &settings,
+                &json!({"tags": ["Petite-enfance", "CPE", "cpe"], "weight_unit": "lb"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            (&r.body["tags"], r.body["weight_unit"].as_str()),
+            (&json!(["cpe", "petite-enfance"]), Some("lb"))
+        );
+        // Tags alone keep the weight unit.
+        let r = h.put_json(&settings, &json!({"tags": ["cpe"]})).await;
+        assert_eq!(
+            (&r.body["tags"], r.body["weight_unit"].as_str()),
+            (&json!(["cpe"]), Some("lb"))
+        );
+        let listed = h.get(&at(w.hub.id, "/buyers")).await;
+        let cpe = listed
+            .list()
+            .iter()
+            .find(|b| b["id"].as_i64() == Some(w.cpe.id.0))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(cpe["tags"], json!(["cpe"]), "{}", listed.body);
+        for (body, field, code) in [
+            (json!({"tags": ["deux mots"]}), "tags", "tags_invalid"),
+            (json!({"tags": ["a;b"]}), "tags", "tags_invalid"),
+            (json!({"tags": [""]}), "tags", "tags_invalid"),
+            (json!({"tags": ["x".repeat(31)]}), "tags", "tags_invalid"),
+            (
+                json!({"tags": (0..11).map(|i| format!("t{i}")).collect::<Vec<_>>()}),
+                "tags",
+                "tags_invalid",
+            ),
+            (
+                json!({"tags": [], "weight_unit": "oz"}),
+                "weight_unit",
+                "choice_invalid",
+            ),
+        ] {
+            assert_eq!(
+                h.put_json(&settings, &body).await.field_error(),
+                (422, field, code)
+            );
+        }
+        let outsider = app.org(OrgKind::Buyer, "Épicerie hors pôle").await;
+        let r = h
+            .put_json(
+                &at(w.hub.id, &format!("/buyers/{}/settings", outsider.id)),
+                &json!({"tags": ["cpe"]}),
+            )
+            .await;
+        assert_eq!(r.status, 404, "a buyer the hub does not serve");
+
+        // The cheese kept for daycares: the bistro no longer sees it nor can order it.
+        assert_eq!(sees(&w, &app, Who::Bistro, w.cheese).await, Some(true));
+        let rule = at(
+            w.hub.id,
+            &format!("/visibility-rules/products/{}", w.cheese),
+        );
+        let r = h.put_json(&rule, &json!({"tags": ["CPE"]})).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body, json!({"product_id": w.cheese, "tags": ["cpe"]}));
+        assert_eq!(sees(&w, &app, Who::Bistro, w.cheese).await, Some(false));
+        assert_eq!(sees(&w, &app, Who::Cpe, w.cheese).await, Some(true));
+        let refused = w
+            .order(&app, Who::Bistro, None, &w.order_body(&[(w.cheese, "1")]))
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.code(), "not_offered");
+        let r = h.put_json(&rule, &json!({"tags": ["a b"]})).await;
+        assert_eq!(r.field_error(), (422, "tags", "tags_invalid"));
+        let r = h
+            .put_json(
+                &at(w.hub.id, "/visibility-rules/products/999999"),
+                &json!({"tags": ["cpe"]}),
+            )
+            .await;
+        assert_eq!(r.status, 404);
+
+        // The whole cycle kept for hospitals: no buyer here carries the tag.
+        let cycle_rule = at(
+            w.hub.id,
+            &format!("/visibility-rules/order-cycles/{}", w.cycle),
+        );
+        let r = h.put_json(&cycle_rule, &json!({"tags": ["hôpital"]})).await;
+        assert_eq!(r.body, json!({"cycle_id": w.cycle, "tags": ["hôpital"]}));
+        assert_eq!(sees(&w, &app, Who::Cpe, w.carrots).await, None);
+        assert_eq!(sees(&w, &app, Who::Bistro, w.carrots).await, None);
+        let rules = h.get(&at(w.hub.id, "/visibility-rules")).await;
+        assert_eq!(
+            rules.body,
+            json!({"products": [{"product_id": w.cheese, "tags": ["cpe"]}],
+                   "cycles": [{"cycle_id": w.cycle, "tags": ["hôpital"]}]})
+        );
+        h.put_json(&cycle_rule, &json!({"tags": ["cpe"]})).await;
+        assert_eq!(sees(&w, &app, Who::Cpe, w.carrots).await, Some(true));
+        assert_eq!(sees(&w, &app, Who::Bistro, w.carrots).await, None);
+        // Empty lists show both to everyone again.
+        h.put_json(&cycle_rule, &json!({"tags": []})).await;
+        h.put_json(&rule, &json!({"tags": []})).await;
+        assert_eq!(sees(&w, &app, Who::Bistro, w.cheese).await, Some(true));
+        assert_eq!(
+            h.get(&at(w.hub.id, "/visibility-rules")).await.body,
+            json!({"products": [], "cycles": []})
+        );
+        let r = h
+            .put_json(
+                &at(w.hub.id, "/visibility-rules/order-cycles/999999"),
+                &json!({"tags": []}),
+            )
+            .await;
+        assert_eq!(r.status, 404);
+
+        // When producers that posted nothing are reminded.
+        let reminders = at(w.hub.id, "/producer-reminders");
+        assert_eq!(h.get(&reminders).await.body, json!({"reminder_hours": 24}));
+        let r = h.put_json(&reminders, &json!({"reminder_hours": 48})).await;
+        assert_eq!((r.status, &r.body), (200, &json!({"reminder_hours": 48})));
+        assert_eq!(h.get(&reminders).await.body["reminder_hours"], 48);
+        for hours in [0, 169, -1] {
+            let r = h
+                .put_json(&reminders, &json!({"reminder_hours": hours}))
+                .await;
+            assert_eq!(
+                r.field_error(),
+                (422, "reminder_hours", "reminder_hours_out_of_range")
+            );
+        }
+        assert_eq!(h.get(&reminders).await.body["reminder_hours"], 48);
+        // A buyer has neither reminders nor rules of its own.
+        let b = w.api(&app, Who::Bistro);
+        let r = b.get(&at(w.bistro.id, "/producer-reminders")).await;
+        assert_eq!((r.status, r.code()), (403, "wrong_kind"));
+        let r = b.get(&at(w.bistro.id, "/visibility-rules")).await;
+        assert_eq!((r.status, r.code()), (403, "wrong_kind"));
         app.stop().await;
     }
 }

@@ -1,7 +1,7 @@
 //! What a hub sees and exports of a cycle, and a whole cycle run through the API alone as a
 //! hub's own system would, on SQLite and (when configured) PostgreSQL: totals by product with
-//! their unit, by producer, by buyer and location, in the viewer's language; orders filtered by
-//! product; every list downloaded as CSV and XLSX and read back.
+//! their unit, by producer, by buyer and delivery (day and location), in the viewer's
+//! language; orders filtered by product; every list downloaded as CSV and XLSX and read back.
 
 mod support;
 
@@ -11,6 +11,7 @@ use halles_store::{Actor, TenantScope};
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::TestApp;
+use support::world::{Who, World, carrots_on, people, two_delivery_days};
 
 fn scope(org: halles_core::OrgId) -> TenantScope {
     TenantScope::checked(org, Actor::system())
@@ -246,7 +247,7 @@ async fn a_hub_runs_a_whole_cycle_through_the_api_and_sees_and_exports_it_on_its
         let page = b.get(&page_path).await.text().await.unwrap();
         assert!(page.contains("Carottes 17,5 kg"), "{page}");
         assert!(page.contains("Confiture de fraises 3 unités"));
-        assert!(page.contains("Totaux par acheteur et lieu") && page.contains("Zone Ouest"));
+        assert!(page.contains("Totaux par acheteur et livraison") && page.contains("Zone Ouest"));
         // Filtered by product: the bistro ordered no carrots.
         let filtered = b
             .get(&format!("{page_path}?product={carrots}"))
@@ -403,6 +404,79 @@ async fn a_hub_runs_a_whole_cycle_through_the_api_and_sees_and_exports_it_on_its
         )
         .await;
         assert!(s == 403 || s == 404, "{s}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn totals_by_buyer_are_split_by_delivery_day_on_the_page_in_the_exports_and_the_api() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let hub = w.api(&app, Who::Hub);
+        let (thursday, friday) = two_delivery_days(&app, &w).await;
+        // The daycare, at the same pickup point: 5 kg for Thursday, 4 kg for Friday.
+        for (kg, day) in [("5", &thursday), ("4", &friday)] {
+            let body = carrots_on(&w, kg, Some(day));
+            let r = w.order(&app, Who::Cpe, None, &body).await;
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+        let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
+        let totals = hub.get(&format!("{path}/totals")).await;
+        let rows: Vec<(&str, &str, i64)> = totals.body["by_buyer"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|b| {
+                (
+                    b["name"].as_str().unwrap_or_default(),
+                    b["delivery_day"].as_str().unwrap_or_default(),
+                    b["subtotal_cents"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("CPE", thursday.as_str(), 1440),
+                ("CPE", friday.as_str(), 1152)
+            ],
+            "{}",
+            totals.body
+        );
+        // The page names each day of the daycare's totals.
+        let coord = app.logged_in(people::COORDINATOR).await;
+        let page_path = format!("/o/{}/cycles/{}", w.hub.id, w.cycle);
+        let page = coord.page(&page_path).await;
+        let by_buyer = page
+            .html
+            .split("class=\"rows totals-buyer\"")
+            .nth(1)
+            .unwrap_or_default();
+        let by_buyer = &by_buyer[..by_buyer.find("</ul>").unwrap_or(by_buyer.len())];
+        assert!(
+            by_buyer.contains(&format!("data-day=\"{thursday}\""))
+                && by_buyer.contains(&format!("data-day=\"{friday}\"")),
+            "{by_buyer}"
+        );
+        // The buyers' list, downloaded: one row per day, with the day.
+        for format in ["csv", "xlsx"] {
+            let res = coord
+                .get(&format!("{page_path}/exporter/buyers?format={format}"))
+                .await;
+            assert_eq!(res.status(), 200);
+            let (header, rows) = read_back(&res.bytes().await.unwrap_or_default());
+            assert_eq!(header[1], "Jour de livraison", "{format}");
+            let days: Vec<(&str, &str)> = rows
+                .iter()
+                .map(|r| (r[0].as_str(), r[1].as_str()))
+                .collect();
+            assert_eq!(
+                days,
+                vec![("CPE", thursday.as_str()), ("CPE", friday.as_str())],
+                "{format}"
+            );
+        }
         app.stop().await;
     }
 }

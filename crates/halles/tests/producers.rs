@@ -184,7 +184,8 @@ async fn a_product_on_demand_is_never_short_and_its_producer_sees_what_was_order
         let ticked = format!(
             "name=\"on_demand\" type=\"checkbox\" value=\"{product}\" aria-describedby=\"p-{product}\" checked"
         );
-        assert!(page.has(&ticked) && page.has("Entrez un prix"), "{page:?}");
+        assert!(page.has(&ticked), "{page:?}");
+        assert_eq!(page.errors(), vec!["price_invalid"], "{page:?}");
         fields[3] = ("price", "2,50");
         assert_eq!(farmer.send(&grid, &fields).await.status, 303);
         let offer = &w.availability(&app, Who::Farm).await.body[0];
@@ -197,7 +198,11 @@ async fn a_product_on_demand_is_never_short_and_its_producer_sees_what_was_order
         let kitchen = app.logged_in(people::KITCHEN).await;
         let shop = format!("/o/{}/boutique/{}/{}", w.cpe.id, w.hub.id, w.cycle);
         let page = kitchen.page(&shop).await;
-        assert!(page.has("Sur demande") && !page.has("reste 0"), "{page:?}");
+        assert!(
+            page.has(&format!("id=\"p-{product}\" data-status=\"on_demand\"")),
+            "{page:?}"
+        );
+        assert!(!page.has("reste 0"), "never a quantity left: {page:?}");
         let catalog = w.catalog(&app, Who::Cpe).await;
         let carrots = catalog
             .list()

@@ -10,7 +10,9 @@ use halles_core::quantity::Qty;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use support::requests::Page;
-use support::world::{HubWeek, Who, World, cycle_body, people, scope};
+use support::world::{
+    HubWeek, Who, World, cycle_body, hub_cycle, people, scope, two_delivery_days,
+};
 use support::{Browser, TestApp};
 
 /// The kitchen's catalog of the week's cycle.
@@ -198,9 +200,16 @@ async fn below_the_minimum_the_form_comes_back_with_what_was_typed_and_the_runni
         let location = w.location.to_string();
         // The data the running total reads: unit prices in cents, the unit, fee and minimum.
         let page = kitchen.page(&catalog(&w)).await;
+        let (_, cycle) = hub_cycle(&app, &w).await;
+        let day = cycle["delivery_days"][0]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(page.has("data-price=\"288\" data-unit=\"kg\""), "{page:?}");
         assert!(page.has("data-price=\"920\" data-unit=\"each\""));
-        assert!(page.has("data-fee=\"0\" data-min=\"1000\" data-open=\"0\""));
+        assert!(page.has(&format!(
+            "data-fee=\"0\" data-min=\"1000\" data-open=\"{day}:0\""
+        )));
         assert!(page.has("data-order-fee=\"300\""));
         assert!(page.has("src=\"/static/cart.js\""));
         // 2 kg × 2,88 $ = 5,76 $, below the 10 $ minimum: refused on the location, kept.
@@ -225,11 +234,47 @@ async fn below_the_minimum_the_form_comes_back_with_what_was_typed_and_the_runni
             .await;
         assert_eq!(page.status, 303);
         let page = kitchen.page(&catalog(&w)).await;
-        assert!(page.has("data-min=\"1000\" data-open=\"1152\""), "{page:?}");
+        assert!(
+            page.has(&format!("data-min=\"1000\" data-open=\"{day}:1152\"")),
+            "{page:?}"
+        );
         // The script is served.
         let js = kitchen.get("/static/cart.js").await;
         assert_eq!(js.status(), 200);
         assert!(js.text().await.unwrap().contains("data-price"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_running_total_counts_the_open_order_of_the_same_delivery_day_only() {
+    for app in TestApp::on_every_db().await {
+        let w = World::hub_week(&app).await;
+        let (thursday, friday) = two_delivery_days(&app, &w).await;
+        let kitchen = app.logged_in(people::KITCHEN).await;
+        let (carrots, location) = (qty(w.carrots), w.location.to_string());
+        // 4 kg × 2,88 $ = 11,52 $ for Friday.
+        let page = kitchen
+            .send(
+                &catalog(&w),
+                &[
+                    (&carrots, "4"),
+                    ("location", &location),
+                    ("delivery_day", &friday),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{page:?}");
+        // The next checkout: the open order counts for Friday at that point, not Thursday.
+        let page = kitchen.page(&catalog(&w)).await;
+        assert!(
+            page.has(&format!("data-open=\"{thursday}:0 {friday}:1152\"")),
+            "{page:?}"
+        );
+        assert!(
+            page.has(&format!("data-day=\"{thursday}\"")),
+            "the day preselected"
+        );
         app.stop().await;
     }
 }

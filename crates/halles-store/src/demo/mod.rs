@@ -3,6 +3,7 @@
 
 mod coupons;
 
+use crate::hub::availability::{Offer, Stock};
 use crate::hub::catalog::ProductInput;
 use crate::hub::cycles::{CycleInput, LocationInput};
 use crate::hub::orders::OrderInput;
@@ -197,6 +198,9 @@ type DemoProduct = (
     TaxClass,
     bool,
 );
+
+/// The product the demo offers on demand (its producer presses it to order).
+pub const ON_DEMAND: &str = "Jus de pomme";
 
 const FARM: &str = "Ferme des Quatre-Vents";
 const GARDENS: &str = "Les Jardins du Coteau";
@@ -919,6 +923,8 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
             .await?;
     }
     let mut offer: Vec<(OrgId, ProductId, i64, i64)> = Vec::new();
+    // The orchard presses its juice to order: offered on demand, without a stock limit.
+    let mut on_demand = None;
     for (producer, fr, en, category, unit, detail, price, qty, tax, organic) in PRODUCTS {
         let Some(pid) = id_of(producer) else { continue };
         // Sold by the piece, priced per kg, weighed at packing: the whole chicken and the cheddar wheel.
@@ -962,6 +968,9 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
                 },
             )
             .await?;
+        if *fr == ON_DEMAND {
+            on_demand = Some(p.id);
+        }
         offer.push((pid, p.id, *price, *qty));
     }
     // Weeks are written at their own time, through a clock that walks from the past to today.
@@ -1014,7 +1023,15 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
             let entries: Vec<_> = offer
                 .iter()
                 .filter(|(p, ..)| p == producer)
-                .map(|(_, id, price, qty)| (*id, Some((Qty::units(*qty), Cents(*price)))))
+                .map(|(_, id, price, qty)| {
+                    let stock = if on_demand == Some(*id) {
+                        Stock::OnDemand
+                    } else {
+                        Stock::Limited(Qty::units(*qty))
+                    };
+                    let price = Cents(*price);
+                    (*id, Some(Offer { stock, price }))
+                })
                 .collect();
             let as_producer = past
                 .hub_scope(&TenantScope::checked(*producer, Actor::system()), hub)

@@ -358,13 +358,16 @@ pub struct ProducerTotal {
     pub buyer_amount: Cents,
 }
 
-/// A buyer's placed orders of a cycle at one pickup point or delivery zone.
+/// A buyer's placed orders of a cycle for one delivery: a delivery day, at one pickup point or
+/// delivery zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BuyerTotal {
     /// The buyer.
     pub buyer: OrgId,
     /// Its name.
     pub name: String,
+    /// The delivery day (none only for orders kept from before delivery days).
+    pub delivery_day: Option<Date>,
     /// The pickup point or delivery zone, if the orders chose one.
     pub location: Option<LocationId>,
     /// Its name (empty without one).
@@ -388,7 +391,8 @@ pub struct CycleTotals {
     pub by_product: Vec<ProductTotal>,
     /// By producer, by name.
     pub by_producer: Vec<ProducerTotal>,
-    /// By buyer and pickup point or delivery zone, by buyer name then location name.
+    /// By buyer and delivery (day, and pickup point or delivery zone), by buyer name, then day,
+    /// then location name.
     pub by_buyer: Vec<BuyerTotal>,
 }
 
@@ -399,7 +403,8 @@ impl CycleTotals {
     pub fn of(cycle: &crate::hub::cycles::Cycle, orders: &[Order]) -> CycleTotals {
         let mut by_product: BTreeMap<(ProductId, &'static str), ProductTotal> = BTreeMap::new();
         let mut by_producer: BTreeMap<OrgId, ProducerTotal> = BTreeMap::new();
-        let mut by_buyer: BTreeMap<(OrgId, Option<LocationId>), BuyerTotal> = BTreeMap::new();
+        let mut by_buyer: BTreeMap<(OrgId, Option<Date>, Option<LocationId>), BuyerTotal> =
+            BTreeMap::new();
         for o in orders.iter().filter(|o| o.status == OrderStatus::Placed) {
             for l in &o.lines {
                 let buyer_amount = l.total();
@@ -427,10 +432,11 @@ impl CycleTotals {
                 p.buyer_amount += buyer_amount;
             }
             let b = by_buyer
-                .entry((o.buyer, o.location))
+                .entry((o.buyer, o.delivery_day, o.location))
                 .or_insert_with(|| BuyerTotal {
                     buyer: o.buyer,
                     name: o.buyer_name.clone(),
+                    delivery_day: o.delivery_day,
                     location: o.location,
                     location_name: o
                         .location
@@ -467,7 +473,12 @@ impl CycleTotals {
         t.by_producer
             .sort_by(|a, b| (&a.name, a.producer).cmp(&(&b.name, b.producer)));
         t.by_buyer.sort_by(|a, b| {
-            (&a.name, a.buyer, &a.location_name).cmp(&(&b.name, b.buyer, &b.location_name))
+            (&a.name, a.buyer, a.delivery_day, &a.location_name).cmp(&(
+                &b.name,
+                b.buyer,
+                b.delivery_day,
+                &b.location_name,
+            ))
         });
         t
     }
@@ -1679,10 +1690,7 @@ impl Store {
                     buyer_name: r.buyer_name,
                     status: parsed(&r.status, "order status")?,
                     location: r.location_id.map(LocationId),
-                    delivery_day: (!r.delivery_day.is_empty())
-                        .then(|| r.delivery_day.parse())
-                        .transpose()
-                        .map_err(|_| StoreError::Corrupt("delivery_day"))?,
+                    delivery_day: day_of(&r.delivery_day)?,
                     po_number: r.po_number,
                     note: r.note,
                     fees: Cents(r.fees_cents),
@@ -1941,6 +1949,15 @@ pub enum KeyedOrder {
 /// A delivery day as stored (empty for none).
 fn day_text(day: Option<Date>) -> String {
     day.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// An order's delivery day as stored (ISO, or empty for an order kept from before delivery
+/// days).
+pub(crate) fn day_of(text: &str) -> StoreResult<Option<Date>> {
+    (!text.is_empty())
+        .then(|| text.parse())
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("delivery_day"))
 }
 
 /// An `orders` row with its buyer's name.

@@ -26,6 +26,8 @@ pub struct OpenOrder {
     pub id: OrderId,
     /// Its pickup point or delivery zone.
     pub location: Option<LocationId>,
+    /// Its delivery day (none only for an order kept from before delivery days).
+    pub delivery_day: Option<jiff::civil::Date>,
     /// The sum of its lines.
     pub subtotal: Cents,
 }
@@ -98,8 +100,8 @@ impl Store {
         buyer: OrgId,
     ) -> StoreResult<Vec<OpenOrder>> {
         let hub = hs.for_buyer(buyer)?.hub();
-        let rows: Vec<(i64, Option<i64>, i64, i64)> = sqlx::query_as(
-            "SELECT o.id, o.location_id, l.quantity, l.unit_price_cents FROM orders o \
+        let rows: Vec<(i64, Option<i64>, String, i64, i64)> = sqlx::query_as(
+            "SELECT o.id, o.location_id, o.delivery_day, l.quantity, l.unit_price_cents FROM orders o \
              JOIN order_lines l ON l.organization_id = o.organization_id AND l.order_id = o.id \
              WHERE o.organization_id = $1 AND o.cycle_id = $2 AND o.buyer_id = $3 \
              AND o.status = 'placed' ORDER BY o.id",
@@ -110,13 +112,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out: Vec<OpenOrder> = Vec::new();
-        for (id, location, qty, price) in rows {
+        for (id, location, day, qty, price) in rows {
             let line = Qty(qty).price(Cents(price));
             match out.last_mut() {
                 Some(o) if o.id.0 == id => o.subtotal += line,
                 _ => out.push(OpenOrder {
                     id: OrderId(id),
                     location: location.map(LocationId),
+                    delivery_day: crate::hub::orders::day_of(&day)?,
                     subtotal: line,
                 }),
             }

@@ -281,8 +281,8 @@ pub struct FieldProblem {
     /// "2.5"; "0" when nothing is left).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<String>,
-    /// For a `shortage` on an order line: the sale unit of `left` (`kg`, `each`, `bunch`,
-    /// `case`).
+    /// For a `shortage` on an order line: the sale unit of `left` (`kg`, `lb`, `each`,
+    /// `bunch`, `case`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }

@@ -61,6 +61,31 @@ pub fn certifications() -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// A list of a hub's tags: at most [`MAX_TAGS`](halles_core::catalog::MAX_TAGS), each one
+/// word of letters, digits, `-` or `_`.
+pub fn tags() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(halles_core::catalog::MAX_TAG_LEN))
+                .pattern(Some(r"^[\w-]+$"))
+                .build(),
+        )
+        .max_items(Some(halles_core::catalog::MAX_TAGS))
+        .build()
+}
+
+/// A weight unit a buyer reads prices in first.
+pub fn weight_unit() -> Object {
+    codes(
+        halles_core::catalog::WeightUnit::ALL
+            .iter()
+            .map(|c| c.code()),
+    )
+}
+
 /// A pickup point or a delivery zone.
 pub fn location_kind() -> Object {
     codes(["pickup", "delivery"])

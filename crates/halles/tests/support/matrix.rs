@@ -691,6 +691,37 @@ pub mod api_rows {
             Allowed::token(Scope::CyclesWrite),
             404,
         ),
+        // Buyers' tags, visibility rules and the producers' reminder (`hub_api.rs`).
+        Row::put(
+            "/api/v1/organizations/{org}/buyers/{foreign}/settings",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/visibility-rules",
+            Allowed::token(Scope::CatalogRead),
+            200,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/visibility-rules/products/{foreign}",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/visibility-rules/order-cycles/{foreign}",
+            Allowed::token(Scope::CyclesWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-reminders",
+            Allowed::token(Scope::CatalogRead),
+            200,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/producer-reminders",
+            Allowed::token(Scope::CyclesWrite),
+            400,
+        ),
     ];
 
     /// A buyer's catalog, orders and standing orders (`food_hub.rs`).

@@ -539,6 +539,43 @@ impl HubWeek {
     }
 }
 
+/// The week's cycle as the API answers it, and its path.
+pub async fn hub_cycle(app: &TestApp, w: &HubWeek) -> (String, Value) {
+    let path = format!("/organizations/{}/order-cycles/{}", w.hub.id, w.cycle);
+    let cycle = w.api(app, Who::Hub).get(&path).await;
+    assert_eq!(cycle.status, 200);
+    (path, cycle.body)
+}
+
+/// The day `days` after today in Montréal, as the API writes it.
+pub fn day_in(app: &TestApp, days: i64) -> String {
+    let today = halles_core::ordering::local_day(app.store.now());
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .to_string()
+}
+
+/// Gives the week's cycle two delivery days, four and five days from today (after its
+/// cut-off), through the hub's API; the two days as the API writes them.
+pub async fn two_delivery_days(app: &TestApp, w: &HubWeek) -> (String, String) {
+    let (path, mut cycle) = hub_cycle(app, w).await;
+    let (thursday, friday) = (day_in(app, 4), day_in(app, 5));
+    cycle["delivery_days"] = json!([thursday, friday]);
+    let r = w.api(app, Who::Hub).put_json(&path, &cycle).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    (thursday, friday)
+}
+
+/// An order of `kg` carrots at the week's pickup point, delivered on `day`.
+pub fn carrots_on(w: &HubWeek, kg: &str, day: Option<&str>) -> Value {
+    let mut body = w.order_body(&[(w.carrots, kg)]);
+    if let Some(day) = day {
+        body["delivery_day"] = day.into();
+    }
+    body
+}
+
 /// The organizations of a [`HubWeek`].
 #[derive(Clone, Copy, Debug)]
 pub enum Who {

@@ -3,7 +3,7 @@
 use super::products::ApiProduct;
 use super::qty;
 use crate::AppState;
-use crate::api::auth::{ApiAccess, CatalogRead, CatalogWrite};
+use crate::api::auth::{ApiAccess, CatalogRead, CatalogWrite, CyclesWrite};
 use crate::api::json::ApiJson;
 use crate::api::problem::{ApiError, Problem, cents_field, field};
 use axum::Json;
@@ -205,4 +205,52 @@ pub async fn catalog(
             })
             .collect(),
     ))
+}
+
+/// When the hub reminds producers that posted nothing for an open cycle.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReminderSettings {
+    /// Hours before a cycle's cut-off, 1 to 168 (a week); `reminder_hours_out_of_range`
+    /// otherwise. The default is 24.
+    #[schema(minimum = 1, maximum = 168)]
+    pub reminder_hours: i64,
+}
+
+/// How many hours before a cycle's cut-off the hub reminds producers that posted nothing
+/// (once per producer and cycle, by e-mail).
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/producer-reminders", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub")),
+    responses((status = 200, body = ReminderSettings), (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["catalog:read"])))]
+pub async fn reminders(
+    State(state): State<AppState>,
+    a: ApiAccess<CatalogRead>,
+) -> Result<Json<ReminderSettings>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    Ok(Json(ReminderSettings {
+        reminder_hours: state.store.reminder_hours(&hs).await?,
+    }))
+}
+
+/// Sets how many hours before a cycle's cut-off the hub reminds producers that posted nothing.
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/producer-reminders", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub")),
+    request_body = ReminderSettings,
+    responses((status = 200, body = ReminderSettings), (status = 403, body = Problem, content_type = "application/problem+json"),
+      (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["cycles:write"])))]
+pub async fn set_reminders(
+    State(state): State<AppState>,
+    a: ApiAccess<CyclesWrite>,
+    body: Result<ApiJson<ReminderSettings>, ApiError>,
+) -> Result<Json<ReminderSettings>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    let ApiJson(body) = body?;
+    state
+        .store
+        .set_reminder_hours(&hs, body.reminder_hours)
+        .await?;
+    Ok(Json(ReminderSettings {
+        reminder_hours: state.store.reminder_hours(&hs).await?,
+    }))
 }

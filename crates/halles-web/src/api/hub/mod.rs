@@ -1,5 +1,6 @@
 //! The food hub's API: products, order cycles and their pickup points, availability, catalogs,
-//! orders, standing orders, price rules and partners.
+//! orders, standing orders, price rules, partners (with buyers' tags), visibility rules and the
+//! producers' reminder.
 //! Quantities are decimal strings in the product's sale unit ("2.5"); money is integer cents.
 //! Each concept has its module; this one holds what they share and the domain's router.
 
@@ -13,6 +14,7 @@ pub mod prices;
 pub mod products;
 pub mod reports;
 pub mod standing;
+pub mod visibility;
 
 use crate::AppState;
 use crate::api::problem::{ApiError, qty_field};
@@ -59,6 +61,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partners::unlink_producer))
         .routes(routes!(partners::buyers, partners::link_buyer))
         .routes(routes!(partners::change_buyer, partners::unlink_buyer))
+        .routes(routes!(partners::set_buyer_settings))
+        .routes(routes!(
+            availability::reminders,
+            availability::set_reminders
+        ))
+        .routes(routes!(visibility::rules))
+        .routes(routes!(visibility::set_product_rule))
+        .routes(routes!(visibility::set_cycle_rule))
         .merge(fulfilment_router())
 }
 

@@ -43,7 +43,7 @@ pub struct ApiOrderLine {
     pub name_fr: String,
     /// Its English name when ordered (empty when it had none).
     pub name_en: String,
-    /// Its sale unit when ordered: `kg`, `each`, `bunch` or `case`.
+    /// Its sale unit when ordered: `kg`, `lb`, `each`, `bunch` or `case`.
     pub unit: String,
     /// What a unit held when ordered ("sac de 10 lb"), empty when the product said nothing.
     pub unit_detail: String,

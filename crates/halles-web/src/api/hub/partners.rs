@@ -10,9 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::OrgId;
+use halles_core::catalog::WeightUnit;
 use halles_core::pricing::BuyerType;
 use halles_core::refusals::Refusal;
 use halles_store::StoreError;
+use halles_store::hub::visibility::BuyerSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -35,6 +37,24 @@ pub struct ApiBuyer {
     /// Its price list: `institution`, `restaurant`...
     #[schema(schema_with = crate::api::schemas::buyer_type)]
     pub buyer_type: String,
+    /// Its tags at the hub, for visibility rules (sorted).
+    pub tags: Vec<String>,
+    /// The weight unit it reads prices in first: `kg` or `lb`.
+    #[schema(schema_with = crate::api::schemas::weight_unit)]
+    pub weight_unit: String,
+}
+
+/// A buyer's settings at the hub.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BuyerSettingsBody {
+    /// Its tags (replacing the ones it had; empty: none). At most 10, each one word of at most
+    /// 30 letters, digits, `-` or `_`, kept in lower case (`tags_invalid` otherwise).
+    #[schema(schema_with = crate::api::schemas::tags)]
+    pub tags: Vec<String>,
+    /// The weight unit it reads prices in first, `kg` or `lb`; absent: unchanged.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schemas::weight_unit)]
+    pub weight_unit: Option<String>,
 }
 
 /// A producer to work with.
@@ -158,22 +178,42 @@ pub async fn unlink_producer(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The buyers the hub serves with their price lists and settings, by name.
+async fn served(
+    state: &AppState,
+    hs: &halles_store::hub::HubScope,
+) -> Result<Vec<ApiBuyer>, ApiError> {
+    let mut settings = state.store.buyer_settings(hs).await?;
+    Ok(state
+        .store
+        .hub_buyers(hs)
+        .await?
+        .into_iter()
+        .map(|(o, t)| {
+            let s = settings.remove(&o.id);
+            ApiBuyer {
+                id: o.id.0,
+                name: o.name,
+                buyer_type: t.code().to_owned(),
+                tags: s.as_ref().map(|s| s.tags.clone()).unwrap_or_default(),
+                weight_unit: s
+                    .map_or(WeightUnit::Kg, |s| s.weight_unit)
+                    .code()
+                    .to_owned(),
+            }
+        })
+        .collect())
+}
+
 async fn buyer(
     state: &AppState,
     hs: &halles_store::hub::HubScope,
     id: OrgId,
 ) -> Result<ApiBuyer, ApiError> {
-    state
-        .store
-        .hub_buyers(hs)
+    served(state, hs)
         .await?
         .into_iter()
-        .find(|(o, _)| o.id == id)
-        .map(|(o, t)| ApiBuyer {
-            id: o.id.0,
-            name: o.name,
-            buyer_type: t.code().to_owned(),
-        })
+        .find(|b| b.id == id.0)
         .ok_or(ApiError::NotFound)
 }
 
@@ -187,19 +227,7 @@ pub async fn buyers(
     a: ApiAccess<OrgRead>,
 ) -> Result<Json<Vec<ApiBuyer>>, ApiError> {
     let hs = state.store.own_hub(&a.scope).await?;
-    Ok(Json(
-        state
-            .store
-            .hub_buyers(&hs)
-            .await?
-            .into_iter()
-            .map(|(o, t)| ApiBuyer {
-                id: o.id.0,
-                name: o.name,
-                buyer_type: t.code().to_owned(),
-            })
-            .collect(),
-    ))
+    Ok(Json(served(&state, &hs).await?))
 }
 
 /// Starts serving a buyer at a price list (a buyer already served keeps its own: change it
@@ -246,6 +274,35 @@ pub async fn change_buyer(
         .store
         .set_buyer_type(&hs, id, buyer_type(&body.buyer_type)?)
         .await?;
+    Ok(Json(buyer(&state, &hs, id).await?))
+}
+
+/// Sets a buyer's tags (for visibility rules) and the weight unit it reads prices in first.
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/buyers/{id}/settings", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "The buyer's organization")),
+    request_body = BuyerSettingsBody,
+    responses((status = 200, body = ApiBuyer), (status = 403, body = Problem, content_type = "application/problem+json"),
+      (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["org:write"])))]
+pub async fn set_buyer_settings(
+    State(state): State<AppState>,
+    a: ApiAccess<OrgWrite>,
+    Path(path): Path<(i64, i64)>,
+    body: Result<ApiJson<BuyerSettingsBody>, ApiError>,
+) -> Result<Json<ApiBuyer>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    let ApiJson(body) = body?;
+    let id = OrgId(path.1);
+    let before = buyer(&state, &hs, id).await?;
+    let tags = super::visibility::read_tags(&body.tags)?;
+    let weight_unit: WeightUnit = body
+        .weight_unit
+        .as_deref()
+        .unwrap_or(&before.weight_unit)
+        .parse()
+        .map_err(|_| field("weight_unit", "choice_invalid"))?;
+    let settings = BuyerSettings { tags, weight_unit };
+    state.store.set_buyer_settings(&hs, id, &settings).await?;
     Ok(Json(buyer(&state, &hs, id).await?))
 }
 

@@ -38,7 +38,7 @@ pub struct ApiProduct {
     /// Description.
     #[serde(default)]
     pub description: String,
-    /// `kg`, `each`, `bunch` or `case`.
+    /// `kg`, `lb`, `each`, `bunch` or `case`.
     #[schema(schema_with = crate::api::schemas::unit)]
     pub unit: String,
     /// What the unit holds ("case of 12 × 500 g").

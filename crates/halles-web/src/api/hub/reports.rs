@@ -26,7 +26,7 @@ pub struct ApiProductTotal {
     pub name_fr: String,
     /// Its English name (empty when it has none).
     pub name_en: String,
-    /// Its sale unit: `kg`, `each`, `bunch` or `case`.
+    /// Its sale unit: `kg`, `lb`, `each`, `bunch` or `case`.
     pub unit: String,
     /// Its producer.
     pub producer_id: i64,
@@ -53,13 +53,17 @@ pub struct ApiProducerTotal {
     pub buyer_amount_cents: i64,
 }
 
-/// A buyer's placed orders of a cycle at one pickup point or delivery zone.
+/// A buyer's placed orders of a cycle for one delivery: a delivery day, at one pickup point or
+/// delivery zone.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiBuyerTotal {
     /// The buyer.
     pub buyer_id: i64,
     /// Its name.
     pub name: String,
+    /// The delivery day (YYYY-MM-DD); null only for orders kept from before delivery days.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub delivery_day: Option<String>,
     /// The pickup point or delivery zone, if chosen.
     pub location_id: Option<i64>,
     /// Its name (empty without one).
@@ -83,7 +87,7 @@ pub struct ApiTotals {
     pub by_product: Vec<ApiProductTotal>,
     /// By producer.
     pub by_producer: Vec<ApiProducerTotal>,
-    /// By buyer and pickup point or delivery zone.
+    /// By buyer and delivery (day, and pickup point or delivery zone).
     pub by_buyer: Vec<ApiBuyerTotal>,
 }
 
@@ -119,6 +123,7 @@ impl From<BuyerTotal> for ApiBuyerTotal {
         ApiBuyerTotal {
             buyer_id: t.buyer.0,
             name: t.name,
+            delivery_day: t.delivery_day.map(|d| d.to_string()),
             location_id: t.location.map(|l| l.0),
             location_name: t.location_name,
             orders: t.orders,

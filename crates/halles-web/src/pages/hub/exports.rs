@@ -89,9 +89,10 @@ pub async fn cycle_lists(
     Ok((orders, totals))
 }
 
-/// An order's delivery day as a spreadsheet reads it (YYYY-MM-DD).
-fn delivery_day(o: &Order) -> String {
-    o.delivery_day.map(|d| d.to_string()).unwrap_or_default()
+/// A delivery day as a spreadsheet reads it (YYYY-MM-DD; empty for orders kept from before
+/// delivery days).
+fn day_cell(day: Option<jiff::civil::Date>) -> String {
+    day.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// The table of one list of a cycle, from its orders (every status) and its totals.
@@ -130,7 +131,7 @@ pub fn cycle_table(
                     o.buyer_name.clone(),
                     label("order-status", o.status.code()),
                     location_name(cycle, o),
-                    delivery_day(o),
+                    day_cell(o.delivery_day),
                     o.po_number.clone(),
                     o.note.clone(),
                     o.subtotal().plain(),
@@ -168,7 +169,7 @@ pub fn cycle_table(
                         o.buyer_name.clone(),
                         label("order-status", o.status.code()),
                         location_name(cycle, o),
-                        delivery_day(o),
+                        day_cell(o.delivery_day),
                         l.name(i18n.lang).to_owned(),
                         l.product.producer_name.clone(),
                         l.quantity.plain(),
@@ -220,12 +221,20 @@ pub fn cycle_table(
             let mut t = header(
                 i18n,
                 &[
-                    "buyer", "location", "orders", "subtotal", "fees", "taxes", "total",
+                    "buyer",
+                    "delivery_day",
+                    "location",
+                    "orders",
+                    "subtotal",
+                    "fees",
+                    "taxes",
+                    "total",
                 ],
             );
             for b in &totals.by_buyer {
                 t.push(vec![
                     b.name.clone(),
+                    day_cell(b.delivery_day),
                     b.location_name.clone(),
                     b.orders.to_string(),
                     b.subtotal.plain(),

@@ -198,19 +198,30 @@ pub struct Checkout {
     pub(super) po_number: String,
     pub(super) note: String,
     pub(super) editing: bool,
-    /// The subtotal of the buyer's open order at each location (a new checkout adds to it,
-    /// and the minimum applies to the whole); empty when changing an order.
+    /// The subtotal of the buyer's open order for each delivery, a location on a day (a new
+    /// checkout for the same delivery adds to it, and the minimum applies to the whole); empty
+    /// when changing an order.
     pub(super) open: Vec<OpenOrder>,
 }
 
 impl Checkout {
-    /// The subtotal already ordered at `location` in this cycle, in cents.
-    pub(super) fn open_at(&self, location: Option<&LocationId>) -> i64 {
-        self.open
+    /// What the buyer's open orders at `location` already hold, for each of the cycle's
+    /// delivery days, as the running total reads it: `YYYY-MM-DD:cents`, space-separated.
+    pub(super) fn open_by_day(&self, location: Option<&LocationId>) -> String {
+        self.cycle
+            .delivery_days
             .iter()
-            .filter(|o| o.location.as_ref() == location)
-            .map(|o| o.subtotal.0)
-            .sum()
+            .map(|day| {
+                let cents: i64 = self
+                    .open
+                    .iter()
+                    .filter(|o| o.location.as_ref() == location && o.delivery_day == Some(*day))
+                    .map(|o| o.subtotal.0)
+                    .sum();
+                format!("{day}:{cents}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

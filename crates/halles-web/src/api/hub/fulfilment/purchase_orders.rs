@@ -22,7 +22,7 @@ pub struct ApiPoLine {
     pub name_fr: String,
     /// Its English name (empty when it has none).
     pub name_en: String,
-    /// The sale unit: `kg`, `each`, `bunch` or `case`.
+    /// The sale unit: `kg`, `lb`, `each`, `bunch` or `case`.
     pub unit: String,
     /// What one unit holds ("sac de 2 kg"), possibly empty.
     pub unit_detail: String,
