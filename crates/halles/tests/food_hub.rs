@@ -713,6 +713,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                Row::get(
+                    "/o/{org}/bons-de-commande/{foreign}/{foreign}/etiquettes",
+                    Allowed::VIEWER,
+                    404,
+                ),
             ],
         )
         .await;
@@ -857,8 +862,14 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                // A multipart form (the driver's photo): a plain form is refused first.
                 Row::post(
                     "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/livraison",
+                    Allowed::STAFF,
+                    400,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/photo",
                     Allowed::STAFF,
                     404,
                 ),
@@ -889,6 +900,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/boutique/{foreign}/{foreign}", Allowed::STAFF, 404),
                 Row::get(
                     "/o/{org}/commandes/{foreign}/{foreign}",
+                    Allowed::VIEWER,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/commandes/{foreign}/{foreign}/livraison/photo",
                     Allowed::VIEWER,
                     404,
                 ),
