@@ -355,8 +355,10 @@ pub async fn receive(
             .collect::<Vec<_>>()
     };
     if !errors.is_empty() {
-        // What the store would refuse too, so every row's problem shows at once.
-        let more = on_rows(state.store.check_receipt(&hs, r.cycle.id, &receipt).await?);
+        // What the store would refuse too, so every row's problem shows at once (a value the
+        // page could not read is sent as 0: the store's word on it is left out).
+        let mut more = on_rows(state.store.check_receipt(&hs, r.cycle.id, &receipt).await?);
+        more.retain(|e| !errors.has(&e.field));
         let mut all = FormErrors::from_fields(&more, i18n);
         all.extend(errors);
         errors = all;
