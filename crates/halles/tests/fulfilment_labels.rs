@@ -10,7 +10,6 @@
 mod support;
 
 #[path = "../../halles-docs/tests/common/mod.rs"]
-#[allow(dead_code)]
 mod docs_common;
 
 use docs_common::{Decoded, LABEL_TOOLS, page_count, rasterize, tools_ready, write, zbar, zxing};
