@@ -230,6 +230,10 @@ refusals! {
     PeriodInvalid = "period_invalid", Rule;
     /// This period is not over: claim it once it is.
     PeriodOpen = "period_open", Rule;
+    /// A photo is at most 8 MB.
+    PhotoTooLarge = "photo_too_large", Invalid;
+    /// This file is not a readable photo (JPEG, PNG or WebP).
+    PhotoUnreadable = "photo_unreadable", Invalid;
     /// The PIN has exactly 4 digits.
     PinInvalid = "pin_invalid", Rule;
     /// This card's PIN is locked after 5 wrong tries. The organization that gave the card (or the program's operator) must unlock it.
@@ -274,6 +278,8 @@ refusals! {
     StatusChangeNotAllowed = "status_change_not_allowed", Rule;
     /// Choose the product that replaces it, and how much.
     SubstituteRequired = "substitute_required", Invalid;
+    /// At most 10,000 labels at a time: print one delivery day or one producer at a time.
+    TooManyLabels = "too_many_labels", Invalid;
     /// An order can have at most 500 lines.
     TooManyLines = "too_many_lines", Invalid;
     /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.

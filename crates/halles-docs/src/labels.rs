@@ -89,10 +89,14 @@ pub struct ProductLabel {
     pub packed_on: String,
     /// Best-before date, formatted.
     pub best_before: Option<String>,
-    /// The lot. With a GTIN it is GS1's AI (10): 1 to 20 characters of GS1's set.
+    /// The lot, empty when not known yet (a unit weighed before its lot was received). With a
+    /// GTIN it is GS1's AI (10): 1 to 20 characters of GS1's set; without one, its code is the
+    /// label's plain Code 128 (1 to 40 letters, digits, `-`, `.` or `/`).
     pub lot: String,
     /// A GTIN-8/12/13/14. With it the label has a GS1-128 symbol, (01) GTIN, (13) pack date
-    /// when given, (10) lot, and the PTI voice pick code; without it, no linear barcode.
+    /// when given, (10) lot when known, and, with a lot, the PTI voice pick code; without it,
+    /// a plain Code 128 of the lot when it is 1 to 40 letters, digits, `-`, `.` or `/` (else
+    /// no barcode).
     pub gtin: Option<String>,
     /// The packing date for AI (13) and the voice pick code.
     pub pack_date: Option<jiff::civil::Date>,
@@ -270,21 +274,7 @@ fn prepare_case(index: usize, label: &CaseLabel) -> Result<Prepared, LabelError>
                 gs1::gs1_128(&elements).map_err(|source| LabelError::Gs1 { index, source })?;
             (symbol, gs1::human_readable(&elements))
         }
-        CaseCode::Plain(code) => {
-            let ok = (1..=40).contains(&code.len())
-                && code
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'));
-            if !ok {
-                return Err(LabelError::PlainCode {
-                    index,
-                    code: code.clone(),
-                });
-            }
-            let symbol =
-                Code128::plain(code).map_err(|source| LabelError::Barcode { index, source })?;
-            (symbol, code.clone())
-        }
+        CaseCode::Plain(code) => (plain_symbol(index, code)?, code.clone()),
     };
     check_width(index, &symbol)?;
     let data = label.code.scan_data();
@@ -298,12 +288,44 @@ fn prepare_case(index: usize, label: &CaseLabel) -> Result<Prepared, LabelError>
     })
 }
 
+/// Whether a code is 1 to 40 letters, digits, `-`, `.` or `/`.
+fn is_plain_code(code: &str) -> bool {
+    (1..=40).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
+}
+
+/// A plain Code 128 of a code of 1 to 40 letters, digits, `-`, `.` or `/` (a case number, a
+/// lot code).
+fn plain_symbol(index: usize, code: &str) -> Result<Code128, LabelError> {
+    if !is_plain_code(code) {
+        return Err(LabelError::PlainCode {
+            index,
+            code: code.to_owned(),
+        });
+    }
+    let symbol = Code128::plain(code).map_err(|source| LabelError::Barcode { index, source })?;
+    check_width(index, &symbol)?;
+    Ok(symbol)
+}
+
 fn prepare_product(index: usize, label: &ProductLabel) -> Result<Prepared, LabelError> {
+    let lot = label.lot.trim();
     let Some(gtin) = &label.gtin else {
+        // No GTIN: the lot's code as a plain Code 128, which the hub's scanners look up (a
+        // GS1-128 needs a GTIN); no lot, or one outside the plain code's set, no barcode.
+        let symbol = is_plain_code(lot)
+            .then(|| plain_symbol(index, lot))
+            .transpose()?;
         return Ok(Prepared {
-            symbol: None,
+            hri: if symbol.is_some() {
+                lot.to_owned()
+            } else {
+                String::new()
+            },
+            symbol,
             qr: None,
-            hri: String::new(),
             voice: None,
         });
     };
@@ -312,15 +334,20 @@ fn prepare_product(index: usize, label: &ProductLabel) -> Result<Prepared, Label
     if let Some(date) = label.pack_date {
         elements.push(Element::pack_date(date).map_err(gs1_err)?);
     }
-    elements.push(Element::lot(&label.lot).map_err(gs1_err)?);
+    // The voice pick code hashes GTIN and lot: without a lot there is none.
+    let voice = if lot.is_empty() {
+        None
+    } else {
+        elements.push(Element::lot(lot).map_err(gs1_err)?);
+        Some(VoicePickCode::new(gtin, lot, label.pack_date).map_err(gs1_err)?)
+    };
     let symbol = gs1::gs1_128(&elements).map_err(gs1_err)?;
     check_width(index, &symbol)?;
-    let voice = VoicePickCode::new(gtin, &label.lot, label.pack_date).map_err(gs1_err)?;
     Ok(Prepared {
         symbol: Some(symbol),
         qr: None,
         hri: gs1::human_readable(&elements),
-        voice: Some(voice),
+        voice,
     })
 }
 
@@ -591,7 +618,9 @@ fn product_layout(
             if let Some(v) = &label.best_before {
                 b.field(pad, 58.0, 7.5, left_w, &t.best_before, v);
             }
-            b.field(pad, 68.0, 7.5, left_w, &t.lot, &label.lot);
+            if !label.lot.trim().is_empty() {
+                b.field(pad, 68.0, 7.5, left_w, &t.lot, &label.lot);
+            }
             if let Some(v) = &label.weight {
                 b.field(right_x, 48.0, 7.5, right_w, &t.weight, v);
             }
@@ -635,7 +664,9 @@ fn product_layout(
             if let Some(v) = &label.best_before {
                 field(&mut b, &t.best_before, v);
             }
-            field(&mut b, &t.lot, &label.lot);
+            if !label.lot.trim().is_empty() {
+                field(&mut b, &t.lot, &label.lot);
+            }
             if let Some(v) = &label.weight {
                 field(&mut b, &t.weight, v);
             }

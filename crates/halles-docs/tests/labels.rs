@@ -110,13 +110,30 @@ fn product_expected(labels: &[ProductLabel]) -> Vec<Expected> {
     labels
         .iter()
         .filter_map(|l| {
-            let gtin = gs1::gtin14(l.gtin.as_deref()?).expect("gtin");
+            let Some(gtin) = l.gtin.as_deref() else {
+                // Without a GTIN, the lot's code as a plain Code 128 when it fits one.
+                let plain = !l.lot.is_empty()
+                    && l.lot
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'));
+                return plain.then(|| Expected {
+                    linear: l.lot.clone(),
+                    gs1: false,
+                    qr: None,
+                });
+            };
+            let gtin = gs1::gtin14(gtin).expect("gtin");
             let date = l
                 .pack_date
                 .map(|d| format!("13{:02}{:02}{:02}", d.year() % 100, d.month(), d.day()))
                 .unwrap_or_default();
+            let lot = if l.lot.is_empty() {
+                String::new()
+            } else {
+                format!("10{}", l.lot)
+            };
             Some(Expected {
-                linear: format!("01{gtin}{date}10{}", l.lot),
+                linear: format!("01{gtin}{date}{lot}"),
                 gs1: true,
                 qr: None,
             })
@@ -303,14 +320,24 @@ fn product_labels_carry_gs1_128_and_the_voice_pick_code() {
         return;
     }
     let mut labels = product_labels();
-    // A label without a GTIN has no linear code.
+    // Without a GTIN: the lot's code as a plain Code 128, or no linear code for a lot outside
+    // its set; with a GTIN and no lot yet, GS1-128 without (10) and no voice pick code.
     labels.push(ProductLabel {
         gtin: None,
         lot: "lot libre 7".into(),
         ..product_labels()[0].clone()
     });
+    labels.push(ProductLabel {
+        gtin: None,
+        lot: "L261207-12".into(),
+        ..product_labels()[0].clone()
+    });
+    labels.push(ProductLabel {
+        lot: String::new(),
+        ..product_labels()[0].clone()
+    });
     let expected = product_expected(&labels);
-    assert_eq!(expected.len(), 4);
+    assert_eq!(expected.len(), 6);
     for (stock, name) in [
         (LabelStock::Letter2x5, "product-letter"),
         (LabelStock::Thermal4x6, "product-4x6"),
@@ -323,12 +350,14 @@ fn product_labels_carry_gs1_128_and_the_voice_pick_code() {
                 assert_page_scans(&path, 1, &format!("{name}-1"), &expected);
             }
             LabelStock::Thermal4x6 => {
-                assert_eq!(page_count(&path), 5);
-                for (i, e) in expected.iter().enumerate() {
+                assert_eq!(page_count(&path), 7);
+                // Page 5 is the label without any code.
+                let pages = [1, 2, 3, 4, 6, 7];
+                for (page, e) in pages.into_iter().zip(&expected) {
                     assert_page_scans(
                         &path,
-                        i + 1,
-                        &format!("{name}-{}", i + 1),
+                        page,
+                        &format!("{name}-{page}"),
                         std::slice::from_ref(e),
                     );
                 }
@@ -338,7 +367,7 @@ fn product_labels_carry_gs1_128_and_the_voice_pick_code() {
         let text = (1..=page_count(&path))
             .map(|p| page_text(&path, p))
             .collect::<String>();
-        for label in &labels {
+        for label in labels.iter().filter(|l| !l.lot.is_empty()) {
             assert!(text.contains(&format!("Lot : {}", label.lot)), "{text}");
             if let Some(gtin) = &label.gtin {
                 let voice =
@@ -365,11 +394,11 @@ fn product_labels_carry_gs1_128_and_the_voice_pick_code() {
         }
     }
     let zpl = product_labels_zpl(&labels).expect("zpl");
-    // The label without a GTIN has no ^BC; the others carry the PDF's data.
+    // The label without any code has no ^BC; the others carry the PDF's data.
     let with_code: String = zpl
         .split_inclusive("^XZ\n")
         .filter(|l| l.contains("^BC"))
         .collect();
     assert_zpl_matches(&with_code, &expected);
-    assert_eq!(zpl.matches("^XA").count(), 5);
+    assert_eq!(zpl.matches("^XA").count(), 7);
 }

@@ -210,6 +210,7 @@ async fn week(store: &Store, clock: &ManualClock) -> Week {
 fn receipt_line(product: ProductId, unit: SaleUnit, q: i64, code: &str) -> ReceiptLine {
     ReceiptLine {
         product,
+        extra: false,
         unit,
         quantity: Qty::units(q),
         lot_code: code.into(),

@@ -716,6 +716,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                Row::get(
+                    "/o/{org}/bons-de-commande/{foreign}/{foreign}/etiquettes",
+                    Allowed::VIEWER,
+                    404,
+                ),
             ],
         )
         .await;
@@ -860,8 +865,14 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     Allowed::STAFF,
                     404,
                 ),
+                // A multipart form (the driver's photo): a plain form is refused first.
                 Row::post(
                     "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/livraison",
+                    Allowed::STAFF,
+                    400,
+                ),
+                Row::get(
+                    "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/photo",
                     Allowed::STAFF,
                     404,
                 ),
@@ -892,6 +903,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/boutique/{foreign}/{foreign}", Allowed::STAFF, 404),
                 Row::get(
                     "/o/{org}/commandes/{foreign}/{foreign}",
+                    Allowed::VIEWER,
+                    404,
+                ),
+                Row::get(
+                    "/o/{org}/commandes/{foreign}/{foreign}/livraison/photo",
                     Allowed::VIEWER,
                     404,
                 ),

@@ -417,7 +417,9 @@ async fn a_hub_runs_its_week_after_the_cut_off_from_its_pages() {
         let day_s = day.to_string();
         blank[2].1 = &route_s;
         blank[3].1 = &day_s;
-        let refused = coord.send(&mark, &blank).await;
+        // The driver's form is multipart (it may carry a photo); none is chosen here.
+        let no_photo = || ("photo", "", Vec::new());
+        let refused = coord.upload(&mark, &blank, no_photo()).await;
         assert_eq!(refused.status, 422);
         assert!(
             refused.html.contains("data-error=\"recipient_required\""),
@@ -427,7 +429,7 @@ async fn a_hub_runs_its_week_after_the_cut_off_from_its_pages() {
         let mut named = fields("Mme Tremblay");
         named[2].1 = &route_s;
         named[3].1 = &day_s;
-        assert_eq!(coord.send(&mark, &named).await.status, 303);
+        assert_eq!(coord.upload(&mark, &named, no_photo()).await.status, 303);
         halles::worker::on_time(&app.store, &app.url).await;
         app.run_jobs().await;
         let mail = app.mail_to(HOSPITAL).await;

@@ -1144,6 +1144,7 @@ async fn fulfil(
                 first = false;
                 ReceiptLine {
                     product: l.product,
+                    extra: false,
                     unit: l.unit,
                     quantity: if short {
                         Qty(l.quantity.0 - Qty::SCALE)

@@ -1732,3 +1732,28 @@ mail-order-delivered-body =
     Total with fees and taxes: { $total }
 
     { $link }
+
+# Fulfilment, part 3: product labels, receiving beyond the purchase order, delivery photos
+plabel-lot = Lot:
+plabel-packed-on = Packed on:
+plabel-best-before = Best before:
+plabel-price-per-kg = Price/kg:
+plabel-weight = Weight:
+plabel-price = Price:
+ful-doc-products-letter = Product labels, 2 × 5 letter sheet (PDF)
+ful-doc-products-thermal = Product labels 4 × 6 in (PDF)
+ful-doc-products-zpl = Product labels for Zebra printers (ZPL)
+ppo-labels-intro = One label per lot the hub received and one per weighed unit, with the GS1 barcode when the product has a GTIN, otherwise the lot’s code.
+receive-extra-title = Products brought in addition
+receive-extra-intro = Did the producer bring a product that is not on the purchase order (extra, or as a replacement)? Enter it here: it goes into stock as a lot, free for substitutions.
+receive-extra = Additional product
+receive-extra-product = Product
+receive-extra-none = — None —
+manifest-photo = Photo (optional)
+manifest-photo-hint = A photo of the delivery or of the signed slip. JPEG, PNG or WebP, at most 8 MB.
+manifest-photo-alt = Photo of the delivery at { $buyer }
+order-delivery-title = Delivery
+order-delivery-photo = Photo taken at delivery
+err-no_product_labels = No product labels for this day: nothing has been received or weighed yet.
+err-photo_too_large = A photo is at most 8 MB.
+err-too_many_labels = At most 10,000 labels at a time: print one delivery day or one producer at a time.

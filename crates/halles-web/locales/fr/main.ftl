@@ -1732,3 +1732,28 @@ mail-order-delivered-body =
     Total avec frais et taxes : { $total }
 
     { $link }
+
+# Fulfilment, part 3: product labels, receiving beyond the purchase order, delivery photos
+plabel-lot = Lot :
+plabel-packed-on = Emballé le :
+plabel-best-before = Meilleur avant :
+plabel-price-per-kg = Prix/kg :
+plabel-weight = Poids :
+plabel-price = Prix :
+ful-doc-products-letter = Étiquettes de produits, feuille lettre 2 × 5 (PDF)
+ful-doc-products-thermal = Étiquettes de produits 4 × 6 po (PDF)
+ful-doc-products-zpl = Étiquettes de produits pour imprimante Zebra (ZPL)
+ppo-labels-intro = Une étiquette par lot reçu par le carrefour et une par unité pesée, avec le code GS1 si le produit a un GTIN, sinon le code du lot.
+receive-extra-title = Produits apportés en plus
+receive-extra-intro = Le producteur a apporté un produit qui n’est pas sur le bon de commande (en surplus ou en remplacement) ? Inscrivez-le ici : il entre en stock comme un lot, libre pour les remplacements.
+receive-extra = Produit en plus
+receive-extra-product = Produit
+receive-extra-none = — Aucun —
+manifest-photo = Photo (facultatif)
+manifest-photo-hint = Une photo de la livraison ou du bon signé. JPEG, PNG ou WebP, 8 Mo au plus.
+manifest-photo-alt = Photo de la livraison chez { $buyer }
+order-delivery-title = Livraison
+order-delivery-photo = Photo prise à la livraison
+err-no_product_labels = Aucune étiquette de produit pour cette journée : rien n’a encore été reçu ni pesé.
+err-photo_too_large = Une photo fait au plus 8 Mo.
+err-too_many_labels = Au plus 10 000 étiquettes à la fois : imprimez une journée de livraison ou un producteur à la fois.

@@ -294,6 +294,8 @@ paths! {
     Orders(org: OrgId) = "/o/{org}/commandes";
     /// A buyer's order.
     Order(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}";
+    /// The photo the driver took when delivering an order (JPEG), for its buyer and hub.
+    OrderDeliveryPhoto(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}/livraison/photo";
     /// Editing a buyer's order.
     OrderEdit(org: OrgId, hub: OrgId, id: OrderId) = "/o/{org}/commandes/{hub}/{id}/modifier";
     /// Cancelling a buyer's order.
@@ -344,6 +346,8 @@ paths! {
     StopPlace(org: OrgId, id: CycleId, order: OrderId) = "/o/{org}/cycles/{id}/preparation/arrets/{order}";
     /// Marking a stop delivered or not.
     StopMark(org: OrgId, id: CycleId, stop: StopId) = "/o/{org}/cycles/{id}/preparation/arrets/{stop}/livraison";
+    /// A stop's proof-of-delivery photo (JPEG), for the hub.
+    StopPhoto(org: OrgId, id: CycleId, stop: StopId) = "/o/{org}/cycles/{id}/preparation/arrets/{stop}/photo";
     /// The hub's delivery routes.
     DeliveryRoutes(org: OrgId) = "/o/{org}/tournees";
     /// A route's buyers in their usual order.
@@ -364,6 +368,9 @@ paths! {
     ProducerPurchaseOrders(org: OrgId) = "/o/{org}/bons-de-commande";
     /// A producer's purchase order in a hub's cycle (`?jour=`, `?format=pdf`).
     ProducerPurchaseOrder(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/bons-de-commande/{hub}/{cycle}";
+    /// A producer's own product labels for a hub's cycle (`?jour=`, `?stock=thermique`,
+    /// `?format=zpl`).
+    ProducerProductLabels(org: OrgId, hub: OrgId, cycle: CycleId) = "/o/{org}/bons-de-commande/{hub}/{cycle}/etiquettes";
     /// A producer weighing its own line's units.
     ProducerWeigh(org: OrgId, hub: OrgId, line: OrderLineId) = "/o/{org}/bons-de-commande/{hub}/pesees/{line}";
 }

@@ -180,6 +180,7 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
                 .iter()
                 .map(|l| ReceiptLine {
                     product: l.product,
+                    extra: false,
                     unit: l.unit,
                     quantity: l.quantity,
                     lot_code: String::new(),

@@ -1043,10 +1043,20 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersWrite),
             404,
         ),
+        Row::put(
+            "/api/v1/organizations/{org}/stops/{foreign}/photo",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/stops/{foreign}/photo",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
     ];
 
-    /// A producer's side of fulfilment: its purchase orders and the units it weighs
-    /// (`fulfilment_api.rs`).
+    /// A producer's side of fulfilment: its purchase orders, the units it weighs and its
+    /// product labels (`fulfilment_api.rs`).
     pub const FULFILMENT_PRODUCER: &[Row] = &[
         Row::get(
             "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/purchase-orders",
@@ -1068,14 +1078,26 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersWrite),
             400,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/product-labels",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
     ];
 
-    /// A buyer's side of fulfilment: its order's delivery (`fulfilment_api.rs`).
-    pub const FULFILMENT_BUYER: &[Row] = &[Row::get(
-        "/api/v1/organizations/{org}/orders/{foreign}/delivery",
-        Allowed::token(Scope::OrdersRead),
-        404,
-    )];
+    /// A buyer's side of fulfilment: its order's delivery and its photo (`fulfilment_api.rs`).
+    pub const FULFILMENT_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/orders/{foreign}/delivery",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/orders/{foreign}/delivery/photo",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+    ];
 
     /// The hub's fulfilment lists asked by a buyer or a producer with every scope: not their
     /// kind of work (`wrong_kind`, 403; `fulfilment_api.rs`).

@@ -1,9 +1,11 @@
 //! Fulfilment: what happens between a cycle's cut-off and its delivery. Purchase orders to
 //! producers (`purchase_orders`), receiving lots and shortages (`receiving`), the stock ledger
-//! and recalls (`stock`), weighing and packing into cases (`packing`), delivery routes and
-//! proof of delivery (`routes`). Everything here is the hub's work, after the cut-off; a
-//! producer reads its own purchase orders and weighs its own products' units.
+//! and recalls (`stock`), weighing and packing into cases (`packing`), what producers' product
+//! labels print (`labels`), delivery routes and proof of delivery with its photo (`routes`).
+//! Everything here is the hub's work, after the cut-off; a producer reads its own purchase
+//! orders, weighs its own products' units and prints their labels.
 
+pub mod labels;
 pub mod packing;
 pub mod purchase_orders;
 pub mod receiving;

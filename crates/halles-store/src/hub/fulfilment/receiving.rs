@@ -25,8 +25,14 @@ use sqlx::FromRow;
 /// One product received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptLine {
-    /// The product (on the producer's purchase order for the day).
+    /// The product: on the producer's purchase order for the day, or, for a line `extra`,
+    /// any product of the producer's own catalog.
     pub product: ProductId,
+    /// A product the producer brought beyond its purchase order (extra or a replacement): it
+    /// enters stock as a lot like the others, free for substitutions (or set aside for the
+    /// lines still waiting for that product).
+    #[serde(default)]
+    pub extra: bool,
     /// The unit it was ordered in.
     pub unit: SaleUnit,
     /// How much arrived (0: nothing came, a shortage of all of it).
@@ -128,8 +134,10 @@ impl Store {
     /// Records what a producer brought after the cut-off: a lot per line, each set aside for
     /// the orders that asked for it (oldest first). Every problem of every line is reported at
     /// once and nothing is recorded: a product not on the producer's purchase order for that
-    /// day (`not_on_purchase_order`), a quantity out of bounds or in parts of a whole unit, a
-    /// lot code malformed or already used. Answers the lots, in the receipt's order.
+    /// day (`not_on_purchase_order`) unless the line says it is `extra` (then it must be one of
+    /// the producer's products, `unknown_product`, in its sale unit, and more than nothing), a
+    /// quantity out of bounds or in parts of a whole unit, a lot code malformed or already
+    /// used. Answers the lots, in the receipt's order.
     pub async fn receive(
         &self,
         hs: &HubScope,
@@ -231,6 +239,16 @@ impl Store {
         if receipt.lines.len() > halles_core::limits::MAX_ORDER_LINES {
             v.refuse("lines", Refusal::TooManyLines);
         }
+        // The producer's own products, for the lines it brought beyond its purchase order.
+        let catalog = if receipt.lines.iter().any(|l| l.extra) {
+            self.hub_products(hs)
+                .await?
+                .into_iter()
+                .filter(|p| p.producer == receipt.producer)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut names = Vec::with_capacity(receipt.lines.len());
         for (i, l) in receipt.lines.iter().enumerate() {
             let f = |name: &str| format!("lines[{i}].{name}");
@@ -239,9 +257,20 @@ impl Store {
                     .iter()
                     .find(|x| x.product == l.product && x.unit == l.unit)
             });
-            match on_po {
-                Some(x) => names.push((x.name_fr.clone(), x.name_en.clone())),
-                None => {
+            let own = catalog.iter().find(|p| p.id == l.product);
+            match (on_po, own) {
+                (Some(x), _) => names.push((x.name_fr.clone(), x.name_en.clone())),
+                (None, Some(p)) if l.extra => {
+                    if p.input.unit != l.unit {
+                        v.add(&f("unit"), "choice_invalid");
+                    }
+                    names.push((p.input.name_fr.clone(), p.input.name_en.clone()));
+                }
+                (None, None) if l.extra => {
+                    v.refuse(&f("product"), Refusal::UnknownProduct);
+                    names.push(Default::default());
+                }
+                (None, _) => {
                     v.refuse(&f("product"), Refusal::NotOnPurchaseOrder);
                     names.push(Default::default());
                 }
@@ -249,6 +278,7 @@ impl Store {
             match l.quantity.within() {
                 Err(e) => v.add(&f("quantity"), e.code()),
                 Ok(q) if q.0 < 0 => v.add(&f("quantity"), "qty_invalid"),
+                Ok(q) if q.0 == 0 && l.extra => v.refuse(&f("quantity"), Refusal::QtyZero),
                 Ok(q) if !l.unit.accepts(q) => v.refuse(&f("quantity"), Refusal::QtyNotWhole),
                 Ok(_) => {}
             }

@@ -76,7 +76,13 @@ pub struct Stop {
     pub order_note: String,
     /// How many cases it has.
     pub cases: i64,
+    /// Whether the driver left a photo as proof of delivery.
+    pub photo: bool,
 }
+
+/// The largest photo stored with a stop, in bytes: the pages and the API make every photo a
+/// JPEG of at most 800 × 800 pixels first (`halles_docs::photo`), far below this.
+pub const MAX_STOP_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 
 #[derive(FromRow)]
 struct StopRow {
@@ -95,6 +101,7 @@ struct StopRow {
     delivery_instructions: Option<String>,
     order_note: String,
     cases: i64,
+    photo: i64,
 }
 
 /// What the driver says of a stop.
@@ -501,7 +508,8 @@ impl Store {
         let sql = format!(
             "SELECT s.id, s.route_id, s.order_id, o.buyer_id, b.name AS buyer_name, s.seq, s.status, s.recipient, \
              s.note, s.done_at, hb.delivery_address, hb.delivery_contact, hb.delivery_instructions, o.note AS order_note, \
-             (SELECT COUNT(*) FROM cases c WHERE c.organization_id = s.organization_id AND c.order_id = s.order_id) AS cases \
+             (SELECT COUNT(*) FROM cases c WHERE c.organization_id = s.organization_id AND c.order_id = s.order_id) AS cases, \
+             (SELECT COUNT(*) FROM stop_photos p WHERE p.organization_id = s.organization_id AND p.stop_id = s.id) AS photo \
              FROM stops s JOIN orders o ON o.organization_id = s.organization_id AND o.id = s.order_id \
              JOIN organizations b ON b.id = o.buyer_id \
              LEFT JOIN hub_buyers hb ON hb.organization_id = s.organization_id AND hb.buyer_id = o.buyer_id \
@@ -535,6 +543,7 @@ impl Store {
                     },
                     order_note: r.order_note,
                     cases: r.cases,
+                    photo: r.photo > 0,
                 })
             })
             .collect()
@@ -591,6 +600,19 @@ impl Store {
         stop: StopId,
         outcome: &StopOutcome,
     ) -> StoreResult<()> {
+        self.mark_stop_with_photo(hs, stop, outcome, None).await
+    }
+
+    /// [`Store::mark_stop`] with the driver's photo (a JPEG), kept with the stop in the same
+    /// transaction: `photo_too_large` past [`MAX_STOP_PHOTO_BYTES`], `photo_unreadable` for
+    /// anything but a JPEG, checked with the other fields.
+    pub async fn mark_stop_with_photo(
+        &self,
+        hs: &HubScope,
+        stop: StopId,
+        outcome: &StopOutcome,
+        photo: Option<&[u8]>,
+    ) -> StoreResult<()> {
         let hub = hs.own()?.hub();
         let row: Option<(i64, String, i64)> = sqlx::query_as(
             "SELECT s.order_id, s.status, o.buyer_id FROM stops s JOIN orders o ON o.organization_id = s.organization_id \
@@ -626,6 +648,11 @@ impl Store {
             ),
         };
         v.max_len("note", note, 500);
+        if let Some(jpeg) = photo
+            && let Err(r) = check_photo(jpeg)
+        {
+            v.refuse("photo", r);
+        }
         if let Err(mut errors) = v.finish() {
             for e in &mut errors {
                 if e.field == "recipient" && e.code == "required" {
@@ -661,8 +688,12 @@ impl Store {
                 stock::record(&mut tx, hub, &m, by, now).await?;
             }
         }
+        if let Some(jpeg) = photo {
+            put_photo(&mut tx, hub, stop, jpeg, by, now).await?;
+        }
         let change = Change::by(hs.tenant(), Action::Update, "stop", stop).after(
-            serde_json::json!({"status": status.code(), "recipient": recipient, "note": note}),
+            serde_json::json!({"status": status.code(), "recipient": recipient, "note": note,
+                "photo": photo.map(<[u8]>::len)}),
         );
         audit::record(&mut tx, change, now).await?;
         if status == StopStatus::Delivered {
@@ -672,4 +703,103 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Adds or replaces a stop's photo (a JPEG) after it was marked, or before: the driver who
+    /// marked it from a phone without a signal sends it later. Audited with its size.
+    pub async fn set_stop_photo(
+        &self,
+        hs: &HubScope,
+        stop: StopId,
+        jpeg: &[u8],
+    ) -> StoreResult<()> {
+        let hub = hs.own()?.hub();
+        check_photo(jpeg).map_err(|r| StoreError::field("photo", r))?;
+        let now = self.now();
+        let by = hs.tenant().actor.user;
+        let mut tx = self.write_tx().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM stops WHERE organization_id = $1 AND id = $2")
+                .bind(hub.0)
+                .bind(stop.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        exists.ok_or(StoreError::NotFound)?;
+        let before: Option<i64> = sqlx::query_scalar(
+            "SELECT taken_at FROM stop_photos WHERE organization_id = $1 AND stop_id = $2",
+        )
+        .bind(hub.0)
+        .bind(stop.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        put_photo(&mut tx, hub, stop, jpeg, by, now).await?;
+        let change = Change::by(hs.tenant(), Action::Update, "stop_photo", stop)
+            .before(serde_json::json!({"photo": before.is_some()}))
+            .after(serde_json::json!({"photo": jpeg.len()}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A stop's photo (JPEG), for its hub.
+    pub async fn stop_photo(&self, hs: &HubScope, stop: StopId) -> StoreResult<Option<Vec<u8>>> {
+        let hub = hs.own()?.hub();
+        self.photo_of(hub, "s.id = $2", stop.0).await
+    }
+
+    /// The photo of an order's delivery (JPEG), as its buyer or its hub reads it (another
+    /// buyer's order answers `NotFound`, as [`Store::order_delivery`]).
+    pub async fn order_delivery_photo(
+        &self,
+        hs: &HubScope,
+        order: OrderId,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        let o = self.order(hs, order).await?;
+        hs.for_buyer(o.buyer)?;
+        self.photo_of(hs.hub(), "s.order_id = $2", order.0).await
+    }
+
+    async fn photo_of(&self, hub: OrgId, filter: &str, id: i64) -> StoreResult<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT p.jpeg FROM stop_photos p JOIN stops s ON s.organization_id = p.organization_id \
+             AND s.id = p.stop_id WHERE p.organization_id = $1 AND {filter}"
+        ))
+        .bind(hub.0)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}
+
+/// A stop's photo is a JPEG (its first bytes) of at most [`MAX_STOP_PHOTO_BYTES`].
+fn check_photo(jpeg: &[u8]) -> Result<(), Refusal> {
+    if jpeg.len() > MAX_STOP_PHOTO_BYTES {
+        Err(Refusal::PhotoTooLarge)
+    } else if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Err(Refusal::PhotoUnreadable)
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes a stop's photo, replacing any, in the caller's transaction.
+async fn put_photo(
+    tx: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    stop: StopId,
+    jpeg: &[u8],
+    by: Option<halles_core::UserId>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO stop_photos (organization_id, stop_id, jpeg, taken_at, taken_by) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (organization_id, stop_id) DO UPDATE SET jpeg = $3, taken_at = $4, taken_by = $5",
+    )
+    .bind(hub.0)
+    .bind(stop.0)
+    .bind(jpeg)
+    .bind(ms(now))
+    .bind(by.map(|u| u.0))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -93,6 +93,7 @@ fn fulfilment_router() -> OpenApiRouter<AppState> {
         .routes(routes!(packing::producer_weighing))
         .routes(routes!(packing::packing_list))
         .routes(routes!(packing::document))
+        .routes(routes!(packing::producer_product_labels))
         .routes(routes!(packing::pack))
         .routes(routes!(packing::scan))
         .routes(routes!(r::routes, r::create_route))
@@ -104,6 +105,8 @@ fn fulfilment_router() -> OpenApiRouter<AppState> {
         .routes(routes!(r::delivered))
         .routes(routes!(r::undelivered))
         .routes(routes!(r::delivery))
+        .routes(routes!(r::stop_photo, r::set_stop_photo))
+        .routes(routes!(r::delivery_photo))
 }
 
 fn qty(field_name: &str, s: &str) -> Result<Qty, ApiError> {

@@ -73,6 +73,7 @@ pub fn routes() -> Routes {
         .typed_post(shop::place)
         .typed_get(shop::orders)
         .typed_get(shop::order)
+        .typed_get(shop::delivery_photo)
         .typed_post(shop::update)
         .typed_get(shop::edit)
         .typed_post(shop::cancel)

@@ -839,9 +839,15 @@ struct OrderPage {
     /// The hub looks at a buyer's order: changes go through the hub's own pages.
     hub_view: bool,
     repeat_until: String,
+    /// The order's stop once on a route: its state, who received it, the driver's photo.
+    delivery: Option<halles_store::hub::fulfilment::routes::Stop>,
 }
 
 impl OrderPage {
+    fn stop_status(&self, s: &halles_store::hub::fulfilment::routes::Stop) -> String {
+        self.page.label("stop-status", s.status.code())
+    }
+
     /// The order's pickup point or delivery zone.
     fn location(&self) -> Option<&Location> {
         let id = self.order.location?;
@@ -862,6 +868,7 @@ pub async fn order(
         && state.store.now() < cycle.closes_at
         && m.role.satisfies(Role::Staff);
     let hub_view = m.org.id == order.hub;
+    let delivery = state.store.order_delivery(&hs, order.id).await?;
     let lang = m.ctx.i18n.lang;
     // A standing order runs for three months unless the buyer says otherwise.
     let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -880,9 +887,25 @@ pub async fn order(
             editable,
             hub_view,
             repeat_until,
+            delivery,
         },
         lang,
     ))
+}
+
+/// The photo the driver took when delivering an order, for its buyer (or its hub).
+pub async fn delivery_photo(
+    paths::OrderDeliveryPhoto(_, hub, order): paths::OrderDeliveryPhoto,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let hs = state.store.hub_scope(&m.scope, hub).await?;
+    let jpeg = state
+        .store
+        .order_delivery_photo(&hs, order)
+        .await?
+        .ok_or(halles_store::StoreError::NotFound)?;
+    Ok(super::fulfilment::delivery::jpeg_file(jpeg))
 }
 
 /// The form to change an order.

@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::api::auth::{ApiAccess, OrdersRead, OrdersWrite};
 use crate::api::json::ApiJson;
 use crate::api::problem::{ApiError, Problem};
+use crate::pages::hub::fulfilment::documents;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use halles_core::fulfilment::{MAX_CASES, MAX_UNIT_WEIGHT_G, MAX_WEIGHED_UNITS};
@@ -452,7 +453,7 @@ pub struct DocumentQuery {
     /// delivery days.
     #[param(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub delivery_day: Option<String>,
-    /// Labels only: `zpl` for Zebra printers, else a PDF.
+    /// Labels only (`labels`, `product-labels`): `zpl` for Zebra printers, else a PDF.
     #[serde(default)]
     #[param(pattern = r"^(pdf|zpl)$")]
     pub format: Option<String>,
@@ -464,12 +465,15 @@ pub struct DocumentQuery {
 }
 
 /// A day's fulfilment document, in the `Accept-Language` of the request (French by default):
-/// `labels` (every packed case's label: PDF, or ZPL with `format=zpl`), `pick-list` or
-/// `packing-lists` (PDF). The same documents as the pages print.
+/// `labels` (every packed case's label: PDF, or ZPL with `format=zpl`), `product-labels`
+/// (producers' product labels: one per lot received and one per weighed unit, with GS1-128
+/// of (01) GTIN, (13) packing day and (10) lot where the product has a GTIN, else a Code 128
+/// of the lot; PDF or ZPL; 404 when there are none, `too_many_labels` past 10,000),
+/// `pick-list` or `packing-lists` (PDF). The same documents as the pages print.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/order-cycles/{id}/documents/{document}", tag = "food hub",
     params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Cycle id"),
-           ("document" = String, Path, description = "`labels`, `pick-list` or `packing-lists`",
-            pattern = r"^(labels|pick-list|packing-lists)$"), DocumentQuery),
+           ("document" = String, Path, description = "`labels`, `product-labels`, `pick-list` or `packing-lists`",
+            pattern = r"^(labels|product-labels|pick-list|packing-lists)$"), DocumentQuery),
     responses((status = 200, description = "The document", content(
         (Vec<u8> = "application/pdf"), (String = "text/plain"))),
       (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -482,7 +486,6 @@ pub async fn document(
     Path(path): Path<(i64, i64, String)>,
     Query(q): Query<DocumentQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use crate::pages::hub::fulfilment::documents;
     use axum::http::header::CONTENT_TYPE;
     use axum::response::IntoResponse;
     let (_, id, which) = path;
@@ -518,19 +521,76 @@ pub async fn document(
             if labels.is_empty() {
                 return Err(halles_store::StoreError::NotFound.into());
             }
-            if q.format.as_deref() == Some("zpl") {
-                let zpl = halles_docs::case_labels_zpl(&labels).map_err(|e| failed(&e))?;
-                return Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8")], zpl).into_response());
-            }
-            let stock = if q.stock.as_deref() == Some("thermal") {
-                halles_docs::LabelStock::Thermal4x6
-            } else {
-                halles_docs::LabelStock::Letter2x5
-            };
-            Ok(pdf(
-                halles_docs::case_labels_pdf(&labels, stock).map_err(|e| failed(&e))?
+            let out = q.output();
+            Ok(labels_answer(
+                documents::draw_case_labels(&labels, out).map_err(|e| failed(&e))?,
             ))
         }
+        "product-labels" => product_labels(&state, &hs, &i18n, cycle.id, day, q.output()).await,
         _ => Err(halles_store::StoreError::NotFound.into()),
     }
+}
+
+impl DocumentQuery {
+    /// How labels come out.
+    fn output(&self) -> documents::LabelOutput {
+        documents::LabelOutput::of(
+            self.format.as_deref().unwrap_or_default(),
+            self.stock.as_deref().unwrap_or_default(),
+        )
+    }
+}
+
+/// Labels as drawn, with their content type.
+fn labels_answer(d: documents::Drawn) -> axum::response::Response {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::response::IntoResponse;
+    ([(CONTENT_TYPE, d.content_type)], d.bytes).into_response()
+}
+
+/// The product labels of a cycle's day, for the hub (with prices) or a producer (its own,
+/// without).
+async fn product_labels(
+    state: &AppState,
+    hs: &halles_store::hub::HubScope,
+    i18n: &crate::i18n::I18n,
+    cycle: CycleId,
+    day: Option<jiff::civil::Date>,
+    out: documents::LabelOutput,
+) -> Result<axum::response::Response, ApiError> {
+    let found = state.store.product_labels(hs, cycle, day).await?;
+    if found.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    let labels = documents::product_labels(i18n, &found);
+    let drawn = documents::draw_product_labels(&labels, out).map_err(|e| {
+        tracing::error!(error = %e, "product labels");
+        ApiError::Internal
+    })?;
+    Ok(labels_answer(drawn))
+}
+
+/// A producer's own product labels for a hub's cycle and delivery day, in the
+/// `Accept-Language` of the request: one per lot the hub received from it and one per unit it
+/// weighed, without prices (what the buyer pays is the hub's to print); PDF (letter sheets of
+/// 2 × 5, or `stock=thermal`) or ZPL (`format=zpl`). 404 when there are none.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/hubs/{hub}/order-cycles/{id}/product-labels", tag = "food hub",
+    params(("org" = i64, Path, description = "The producer"), ("hub" = i64, Path, description = "The hub"),
+           ("id" = i64, Path, description = "Cycle id"), DocumentQuery),
+    responses((status = 200, description = "The labels", content(
+        (Vec<u8> = "application/pdf"), (String = "text/plain"))),
+      (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:read"])))]
+pub async fn producer_product_labels(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersRead>,
+    headers: axum::http::HeaderMap,
+    Path(path): Path<(i64, i64, i64)>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let hs = linked_hub(&state, &a, path.1).await?;
+    let day = super::optional_date("delivery_day", q.delivery_day.as_deref())?;
+    let i18n = crate::i18n::I18n::new(crate::api::problem::caller_lang(&headers));
+    product_labels(&state, &hs, &i18n, CycleId(path.2), day, q.output()).await
 }

@@ -24,8 +24,15 @@ use utoipa::ToSchema;
 /// One product received.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ApiReceiptLine {
-    /// The product, on the producer's purchase order for the day (`not_on_purchase_order`).
+    /// The product, on the producer's purchase order for the day (`not_on_purchase_order`);
+    /// with `extra`, any of the producer's own products (`unknown_product`).
     pub product_id: i64,
+    /// A product the producer brought beyond its purchase order (extra, or in place of
+    /// another): it enters stock as a lot, free for substitutions (or set aside for lines
+    /// still waiting for that product). Its unit must be the product's (`choice_invalid`) and
+    /// its quantity more than 0 (`qty_zero`).
+    #[serde(default)]
+    pub extra: bool,
     /// The sale unit it was ordered in.
     #[schema(schema_with = crate::api::schemas::unit)]
     pub unit: String,
@@ -220,6 +227,7 @@ pub async fn receive(
         let best_before = date("best_before", &l.best_before);
         lines.push(ReceiptLine {
             product: ProductId(l.product_id),
+            extra: l.extra,
             unit,
             quantity,
             lot_code: l.lot_code.clone(),

@@ -1,6 +1,7 @@
 //! Delivery routes: each with its usual order of buyers; a delivery day's stops planned from
 //! them and renumbered by hand; the driver's manifest; each stop delivered (with who received
-//! it) or not; and what a buyer reads of its own order's delivery.
+//! it) or not, with the driver's photo; and what a buyer reads of its own order's delivery
+//! and photo.
 
 use super::DayQuery;
 use crate::AppState;
@@ -11,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrderId, OrgId, RouteId, StopId};
 use halles_store::hub::HubScope;
 use halles_store::hub::fulfilment::routes::{DeliveryDetails, Route, Stop, StopOutcome};
@@ -127,6 +129,8 @@ pub struct ApiStop {
     pub order_note: String,
     /// How many cases it has.
     pub cases: i64,
+    /// Whether the driver left a photo (`GET .../stops/{id}/photo`).
+    pub photo: bool,
 }
 
 impl From<Stop> for ApiStop {
@@ -145,6 +149,7 @@ impl From<Stop> for ApiStop {
             details: s.details.into(),
             order_note: s.order_note,
             cases: s.cases,
+            photo: s.photo,
         }
     }
 }
@@ -204,6 +209,8 @@ pub struct ApiDelivery {
     pub done_at: Option<String>,
     /// How many cases it was packed in (0 until it is on a route).
     pub cases: i64,
+    /// Whether the driver left a photo (`GET .../orders/{id}/delivery/photo`).
+    pub photo: bool,
 }
 
 async fn route_of(state: &AppState, hs: &HubScope, id: RouteId) -> Result<ApiRoute, ApiError> {
@@ -485,6 +492,7 @@ pub async fn delivery(
             note: s.note,
             done_at: s.done_at.map(|t| t.to_string()),
             cases: s.cases,
+            photo: s.photo,
         },
         None => ApiDelivery {
             order_id: order.id.0,
@@ -494,6 +502,81 @@ pub async fn delivery(
             note: String::new(),
             done_at: None,
             cases: 0,
+            photo: false,
         },
     }))
+}
+
+/// The largest photo the API takes, in bytes (as the pages).
+const PHOTO_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A JPEG answer.
+fn jpeg(bytes: Vec<u8>) -> Response {
+    use axum::http::header::CONTENT_TYPE;
+    ([(CONTENT_TYPE, "image/jpeg")], bytes).into_response()
+}
+
+/// Adds (or replaces) a stop's proof-of-delivery photo: the body is the picture itself
+/// (JPEG, PNG or WebP, at most 8 MB), kept as a JPEG of at most 800 × 800 pixels. A body that
+/// is not a picture answers `photo_unreadable`. Answers the stop.
+#[utoipa::path(put, path = "/api/v1/organizations/{org}/stops/{id}/photo", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Stop id")),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+    responses((status = 200, body = ApiStop), (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 413, body = Problem, content_type = "application/problem+json"),
+      (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:write"])))]
+pub async fn set_stop_photo(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersWrite>,
+    Path(path): Path<(i64, i64)>,
+    body: axum::body::Body,
+) -> Result<Json<ApiStop>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    let stop = StopId(path.1);
+    // The stop first: another hub's id is 404 before its body is read.
+    state.store.stop(&hs, stop).await?;
+    let bytes = axum::body::to_bytes(body, PHOTO_LIMIT)
+        .await
+        .map_err(|_| ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
+    let jpeg = tokio::task::spawn_blocking(move || halles_docs::photo::to_jpeg(&bytes))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| halles_store::StoreError::field("photo", Refusal::PhotoUnreadable))?;
+    state.store.set_stop_photo(&hs, stop, &jpeg).await?;
+    Ok(Json(state.store.stop(&hs, stop).await?.into()))
+}
+
+/// A stop's proof-of-delivery photo (JPEG), for the hub; 404 when there is none.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/stops/{id}/photo", tag = "food hub",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Stop id")),
+    responses((status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>),
+      (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:read"])))]
+pub async fn stop_photo(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    let photo = state.store.stop_photo(&hs, StopId(path.1)).await?;
+    Ok(jpeg(photo.ok_or(ApiError::NotFound)?))
+}
+
+/// The photo the driver took when delivering an order (JPEG), for the order's buyer and hub
+/// only (another's order is 404, as is an order without a photo).
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/orders/{id}/delivery/photo", tag = "food hub",
+    params(("org" = i64, Path, description = "The buyer or the hub"), ("id" = i64, Path, description = "Order id")),
+    responses((status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>),
+      (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:read"])))]
+pub async fn delivery_photo(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let order = state.store.order_by_id(&a.scope, OrderId(path.1)).await?;
+    let hs = state.store.hub_scope(&a.scope, order.hub).await?;
+    let photo = state.store.order_delivery_photo(&hs, order.id).await?;
+    Ok(jpeg(photo.ok_or(ApiError::NotFound)?))
 }

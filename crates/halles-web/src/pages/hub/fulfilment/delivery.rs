@@ -1,6 +1,7 @@
 //! Delivery: the hub's routes with their usual order of buyers and each buyer's delivery
 //! details (`/tournees`), the stops of a day made from the orders, a route's manifest (a phone
-//! page for the driver, and a PDF), stops renumbered, and proof of delivery.
+//! page for the driver, and a PDF), stops renumbered, and proof of delivery with an optional
+//! photo.
 
 use super::{DayQuery, documents, hub_name, pdf};
 use crate::AppState;
@@ -12,6 +13,7 @@ use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrgId, RouteId};
 use halles_store::StoreError;
 use halles_store::hub::cycles::Cycle;
@@ -65,6 +67,13 @@ impl ManifestPage {
     fn recipient(&self, s: &Stop) -> String {
         match &self.typed {
             Some((id, r, _)) if *id == s.id => r.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn note(&self, s: &Stop) -> String {
+        match &self.typed {
+            Some((id, _, n)) if *id == s.id => n.clone(),
             _ => String::new(),
         }
     }
@@ -173,13 +182,27 @@ pub struct MarkForm {
     jour: String,
 }
 
-/// Marks a stop delivered (with who received it) or not delivered.
+/// Marks a stop delivered (with who received it) or not delivered, with the driver's
+/// optional photo (a multipart form, so that a phone's camera can fill it without any script;
+/// at most 8 MB, read as a picture and kept as a JPEG of at most 800 pixels).
 pub async fn mark(
     paths::StopMark(org, id, stop): paths::StopMark,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<MarkForm>,
+    headers: axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
+    let lang = m.ctx.i18n.lang;
+    let upload = crate::pages::picture_upload(
+        &headers,
+        token.as_ref().map(|t| &t.0),
+        multipart,
+        "photo",
+        lang,
+    )
+    .await?;
+    let form: MarkForm = upload.form(lang)?;
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
     let route = RouteId(form.route.trim().parse().unwrap_or(0));
     let outcome = if form.outcome == "non-livre" {
@@ -197,7 +220,17 @@ pub async fn mark(
         paths::Manifest(org, id, route),
         form.jour
     );
-    match state.store.mark_stop(&hs, stop, &outcome).await {
+    let saved = match &upload.picture {
+        Some(Err(())) => Err(StoreError::field("photo", Refusal::PhotoUnreadable)),
+        Some(Ok(jpeg)) => {
+            state
+                .store
+                .mark_stop_with_photo(&hs, stop, &outcome, Some(jpeg))
+                .await
+        }
+        None => state.store.mark_stop(&hs, stop, &outcome).await,
+    };
+    match saved {
         Ok(()) => {
             let headers =
                 flash_headers("success", "flash-stop-marked", state.config.secure_cookies);
@@ -233,6 +266,35 @@ pub async fn mark(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A stop's proof-of-delivery photo, for the hub.
+pub async fn photo(
+    paths::StopPhoto(_, _, stop): paths::StopPhoto,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let jpeg = state
+        .store
+        .stop_photo(&hs, stop)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(jpeg_file(jpeg))
+}
+
+/// A photo answer: a private JPEG the browser may keep a few minutes.
+pub(crate) fn jpeg_file(jpeg: Vec<u8>) -> Response {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CACHE_CONTROL, "private, max-age=300"),
+        ],
+        jpeg,
+    )
+        .into_response()
 }
 
 #[derive(Template)]

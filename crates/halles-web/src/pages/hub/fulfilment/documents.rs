@@ -1,10 +1,17 @@
 //! The fulfilment documents in the reader's language, built from the store's records and drawn
 //! by `halles-docs`: purchase orders, pick lists (by producer, by product), packing lists (by
-//! buyer), drivers' manifests, case labels. The pages and the API print the same documents.
+//! buyer), drivers' manifests, case labels, producers' product labels, and how labels come out
+//! (PDF on letter or 4 × 6 in stock, or ZPL). The pages and the API print the same documents.
 
 use crate::i18n::I18n;
-use halles_docs::{Align, CaseCode, CaseLabel, Column, DocTable, Document, Section};
+use halles_core::catalog::SaleUnit;
+use halles_core::quantity::Qty;
+use halles_docs::{
+    Align, CaseCode, CaseLabel, Column, DocTable, Document, LabelError, LabelStock, LabelText,
+    ProductLabel, Section,
+};
 use halles_store::hub::cycles::Cycle;
+use halles_store::hub::fulfilment::labels::LabelledProduct;
 use halles_store::hub::fulfilment::packing::PackingOrder;
 use halles_store::hub::fulfilment::purchase_orders::PurchaseOrder;
 use halles_store::hub::fulfilment::routes::Stop;
@@ -450,4 +457,111 @@ pub fn case_labels(
         }
     }
     out
+}
+
+/// Producers' product labels in the reader's language: one per lot received and one per
+/// weighed unit (see `halles_store::hub::fulfilment::labels`). The packing day is GS1's (13).
+pub fn product_labels(i18n: &I18n, labels: &[LabelledProduct]) -> Vec<ProductLabel> {
+    let text = LabelText {
+        lot: i18n.t("plabel-lot"),
+        packed_on: i18n.t("plabel-packed-on"),
+        best_before: i18n.t("plabel-best-before"),
+        price_per_kg: i18n.t("plabel-price-per-kg"),
+        weight: i18n.t("plabel-weight"),
+        price: i18n.t("plabel-price"),
+    };
+    labels
+        .iter()
+        .map(|l| ProductLabel {
+            name: l.name(i18n.lang).to_owned(),
+            producer: l.producer_name.clone(),
+            weight: match (l.weight_g, l.quantity) {
+                (Some(g), _) => Some(i18n.qty_unit(Qty(g), SaleUnit::Kg)),
+                (None, Some((q, unit))) => Some(i18n.qty_unit(q, unit)),
+                (None, None) => None,
+            },
+            price_per_kg: l.kg_price.map(|c| i18n.money(c)),
+            price: l.price.map(|c| i18n.money(c)),
+            packed_on: i18n.day(&l.packed_on),
+            best_before: l.best_before.map(|d| i18n.day(&d)),
+            lot: l.lot.clone().unwrap_or_default(),
+            gtin: l.gtin.clone(),
+            pack_date: Some(l.packed_on),
+            labels_text: text.clone(),
+        })
+        .collect()
+}
+
+/// How labels come out: PDF on letter sheets of 2 × 5, PDF of one 4 × 6 in label a page, or
+/// ZPL for Zebra printers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelOutput {
+    /// PDF, letter sheets of 2 × 5.
+    Letter,
+    /// PDF, 4 × 6 in.
+    Thermal,
+    /// ZPL, 4 × 6 in at 203 dpi.
+    Zpl,
+}
+
+impl LabelOutput {
+    /// From a query's `format` (`zpl`) and `stock` (`thermal`, or the pages' `thermique`).
+    pub fn of(format: &str, stock: &str) -> LabelOutput {
+        match (format, stock) {
+            ("zpl", _) => LabelOutput::Zpl,
+            (_, "thermal" | "thermique") => LabelOutput::Thermal,
+            _ => LabelOutput::Letter,
+        }
+    }
+}
+
+/// Labels drawn: their bytes, content type and file extension.
+pub struct Drawn {
+    /// `application/pdf` or `text/plain; charset=utf-8` (ZPL).
+    pub content_type: &'static str,
+    /// The document.
+    pub bytes: Vec<u8>,
+    /// `pdf` or `zpl`.
+    pub extension: &'static str,
+}
+
+fn drawn(
+    out: LabelOutput,
+    pdf: impl FnOnce(LabelStock) -> Result<Vec<u8>, LabelError>,
+    zpl: impl FnOnce() -> Result<String, LabelError>,
+) -> Result<Drawn, LabelError> {
+    Ok(match out {
+        LabelOutput::Zpl => Drawn {
+            content_type: "text/plain; charset=utf-8",
+            bytes: zpl()?.into_bytes(),
+            extension: "zpl",
+        },
+        LabelOutput::Letter | LabelOutput::Thermal => Drawn {
+            content_type: "application/pdf",
+            bytes: pdf(if out == LabelOutput::Thermal {
+                LabelStock::Thermal4x6
+            } else {
+                LabelStock::Letter2x5
+            })?,
+            extension: "pdf",
+        },
+    })
+}
+
+/// Case labels as the pages and the API print them.
+pub fn draw_case_labels(labels: &[CaseLabel], out: LabelOutput) -> Result<Drawn, LabelError> {
+    drawn(
+        out,
+        |stock| halles_docs::case_labels_pdf(labels, stock),
+        || halles_docs::case_labels_zpl(labels),
+    )
+}
+
+/// Product labels as the pages and the API print them.
+pub fn draw_product_labels(labels: &[ProductLabel], out: LabelOutput) -> Result<Drawn, LabelError> {
+    drawn(
+        out,
+        |stock| halles_docs::product_labels_pdf(labels, stock),
+        || halles_docs::product_labels_zpl(labels),
+    )
 }

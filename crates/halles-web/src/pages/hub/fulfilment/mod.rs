@@ -21,8 +21,10 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::CycleId;
+use halles_core::refusals::Refusal;
 use halles_store::hub::HubScope;
 use halles_store::hub::cycles::Cycle;
+use halles_store::hub::fulfilment::labels::LabelledProduct;
 use halles_store::hub::fulfilment::packing::PackingOrder;
 use halles_store::hub::fulfilment::purchase_orders::PurchaseOrder;
 use halles_store::hub::fulfilment::receiving::Shortage;
@@ -46,7 +48,8 @@ pub fn routes(r: Routes) -> Routes {
         .typed_post(delivery::plan)
         .typed_get(delivery::manifest)
         .typed_post(delivery::place)
-        .typed_post(delivery::mark)
+        .typed_post_upload(delivery::mark)
+        .typed_get(delivery::photo)
         .typed_get(delivery::routes_page)
         .typed_post(delivery::create_route)
         .typed_post(delivery::set_buyers)
@@ -58,6 +61,7 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(stock::recall)
         .typed_get(producer::list)
         .typed_get(producer::purchase_order)
+        .typed_get(producer::product_labels)
         .typed_post(producer::weigh)
 }
 
@@ -90,6 +94,49 @@ pub(crate) fn pdf(bytes: Vec<u8>, name: &str) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// Labels as drawn: a PDF shown in the browser, ZPL downloaded, named for saving.
+pub(crate) fn labels_file(d: documents::Drawn, name: &str) -> Response {
+    let disposition = if d.extension == "pdf" {
+        "inline"
+    } else {
+        "attachment"
+    };
+    (
+        [
+            (CONTENT_TYPE, d.content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{name}.{}\"", d.extension),
+            ),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}
+
+/// The product labels of a day found, or the page that says why none print: none yet (404,
+/// `no_product_labels`), too many at once (422, `too_many_labels`).
+pub(crate) fn labels_or_message(
+    found: Result<Vec<LabelledProduct>, halles_store::StoreError>,
+    i18n: &crate::i18n::I18n,
+) -> Result<Vec<LabelledProduct>, PageError> {
+    use axum::http::StatusCode;
+    match found {
+        Ok(labels) if labels.is_empty() => Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            i18n.lang,
+            "err-no_product_labels",
+        )),
+        Ok(labels) => Ok(labels),
+        Err(halles_store::StoreError::Refused(Refusal::TooManyLabels)) => Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            i18n.lang,
+            "err-too_many_labels",
+        )),
+        Err(e) => Err(PageError::store(i18n.lang, e)),
+    }
 }
 
 /// Back to `to` with the outcome of an action as a one-time message: the success key, or the

@@ -2,7 +2,8 @@
 //! each catch-weight line, a case number per line; a case found by scanning its label; the
 //! cycle's pick list, packing list and labels as PDF or ZPL.
 
-use super::{DayQuery, documents, hub_name, pdf};
+use super::documents::LabelOutput;
+use super::{DayQuery, documents, hub_name, labels_file, pdf};
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render_form};
@@ -12,8 +13,7 @@ use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use halles_core::{CycleId, OrderLineId};
 use halles_store::StoreError;
 use halles_store::hub::cycles::Cycle;
@@ -137,14 +137,16 @@ pub async fn pack_form(
     pack_page(&state, m, id, order, None, FormErrors::none()).await
 }
 
-/// The weights of one line, as typed (grams, one box per unit), and whether the person
-/// confirmed weights far from the estimate.
+/// The weights of one line, as typed (grams, one box per unit), whether the person confirmed
+/// weights far from the estimate, and the page to come back to: the hub's order, or the
+/// producer's cycle.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WeighForm {
-    weights: Vec<String>,
+    pub(super) weights: Vec<String>,
     confirm: String,
     order: String,
+    pub(super) cycle: String,
 }
 
 /// Parses typed weights in grams ("1 950", "1950"): `None` for any that is not a whole number.
@@ -161,6 +163,41 @@ pub(crate) fn grams(typed: &[String]) -> Option<Vec<i64>> {
         .collect()
 }
 
+/// Records a line's typed weights, for the hub or the line's producer: `None` once saved, or
+/// the refusal as the form's message on `weights[{line}]` (the hub's packing page and the
+/// producer's page show it the same way).
+pub(super) async fn save_weights(
+    state: &AppState,
+    hs: &halles_store::hub::HubScope,
+    line: OrderLineId,
+    form: &WeighForm,
+    i18n: &crate::i18n::I18n,
+) -> Result<Option<FormErrors>, PageError> {
+    let saved = match grams(&form.weights) {
+        Some(w) => {
+            state
+                .store
+                .record_weights(hs, line, &w, form.confirm == "oui")
+                .await
+        }
+        None => Err(StoreError::field(
+            "weights",
+            halles_core::refusals::Refusal::WeightInvalid,
+        )),
+    };
+    let code = match saved {
+        Ok(()) => return Ok(None),
+        Err(StoreError::Invalid(f)) => f.first().map_or("invalid", |f| f.code),
+        Err(StoreError::Refused(r)) => r.code(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Some(FormErrors::one(
+        &format!("weights[{line}]"),
+        &format!("err-{code}"),
+        i18n,
+    )))
+}
+
 /// Records a line's weights; back to the order's packing page.
 pub async fn weigh(
     paths::WeighLine(org, id, line): paths::WeighLine,
@@ -173,35 +210,15 @@ pub async fn weigh(
         .order
         .parse()
         .map_err(|_| PageError::from(StoreError::NotFound))?;
-    let field = format!("weights[{line}]");
-    let saved = match grams(&form.weights) {
-        Some(w) => {
-            state
-                .store
-                .record_weights(&hs, line, &w, form.confirm == "oui")
-                .await
-        }
-        None => Err(StoreError::field(
-            "weights",
-            halles_core::refusals::Refusal::WeightInvalid,
-        )),
-    };
-    match saved {
-        Ok(()) => {
+    match save_weights(&state, &hs, line, &form, &m.ctx.i18n).await? {
+        None => {
             let headers = flash_headers("success", "flash-weighed", state.config.secure_cookies);
             Ok(see_other(
                 &format!("{}#ligne-{line}", paths::PackOrder(org, id, order)),
                 headers,
             ))
         }
-        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
-            let mut errors = FormErrors::none();
-            let code = match &e {
-                StoreError::Invalid(f) => f.first().map_or("invalid", |f| f.code),
-                StoreError::Refused(r) => r.code(),
-                _ => "invalid",
-            };
-            errors.push(&field, &format!("err-{code}"), &m.ctx.i18n);
+        Some(errors) => {
             let p = state.store.packing_order(&hs, order).await?;
             let mut typed = typed_of(&p);
             if let Some(t) = typed.get_mut(&line) {
@@ -209,7 +226,6 @@ pub async fn weigh(
             }
             pack_page(&state, m, id, order, Some(typed), errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -317,7 +333,8 @@ pub struct DocQuery {
 
 /// The cycle's documents for a day: `cueillette` (pick list, PDF), `emballage` (packing list,
 /// PDF), `etiquettes` (case labels, PDF on a letter sheet of 2 × 5 or `?stock=thermique` 4 ×
-/// 6 in), `etiquettes-zpl` (the same labels for Zebra printers).
+/// 6 in), `etiquettes-zpl` (the same labels for Zebra printers), `produits` and
+/// `produits-zpl` (producers' product labels: one per lot received, one per weighed unit).
 pub async fn document(
     paths::FulfilmentDocument(_, id, doc): paths::FulfilmentDocument,
     State(state): State<AppState>,
@@ -361,30 +378,22 @@ pub async fn document(
                     "err-no_cases",
                 ));
             }
-            if doc == "etiquettes-zpl" {
-                let zpl = halles_docs::case_labels_zpl(&labels).map_err(|e| internal(&e))?;
-                return Ok((
-                    [
-                        (CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
-                        (
-                            CONTENT_DISPOSITION,
-                            format!(
-                                "attachment; filename=\"etiquettes-{}-{suffix}.zpl\"",
-                                cycle.id
-                            ),
-                        ),
-                    ],
-                    zpl,
-                )
-                    .into_response());
-            }
-            let stock = if q.stock == "thermique" {
-                halles_docs::LabelStock::Thermal4x6
-            } else {
-                halles_docs::LabelStock::Letter2x5
-            };
-            let bytes = halles_docs::case_labels_pdf(&labels, stock).map_err(|e| internal(&e))?;
-            Ok(pdf(bytes, &format!("etiquettes-{}-{suffix}", cycle.id)))
+            let out = LabelOutput::of(if doc == "etiquettes-zpl" { "zpl" } else { "" }, &q.stock);
+            let drawn = documents::draw_case_labels(&labels, out).map_err(|e| internal(&e))?;
+            Ok(labels_file(
+                drawn,
+                &format!("etiquettes-{}-{suffix}", cycle.id),
+            ))
+        }
+        "produits" | "produits-zpl" => {
+            let found = state.store.product_labels(&hs, cycle.id, day).await;
+            let labels = documents::product_labels(i18n, &super::labels_or_message(found, i18n)?);
+            let out = LabelOutput::of(if doc == "produits-zpl" { "zpl" } else { "" }, &q.stock);
+            let drawn = documents::draw_product_labels(&labels, out).map_err(|e| internal(&e))?;
+            Ok(labels_file(
+                drawn,
+                &format!("produits-{}-{suffix}", cycle.id),
+            ))
         }
         _ => Err(StoreError::NotFound.into()),
     }

@@ -1,7 +1,8 @@
 //! The producer's side of fulfilment: its purchase orders from every hub it sells through (page
 //! and PDF), and, for its catch-weight products, a weight box per unit of each order line, to
-//! fill on its phone before delivery.
+//! fill on its phone before delivery; and the product labels of its own products.
 
+use super::packing::{WeighForm, save_weights};
 use super::{DayQuery, documents, pdf};
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -76,6 +77,16 @@ impl PoPage {
         format!(
             "{}?jour={}&format=pdf",
             paths::ProducerPurchaseOrder(self.page_org(), self.hub, self.cycle.id),
+            po.delivery_day.map(|d| d.to_string()).unwrap_or_default()
+        )
+    }
+
+    /// The producer's product labels of a purchase order's day: `extra` is `""` (letter
+    /// sheet), `&stock=thermique` or `&format=zpl`.
+    fn labels(&self, po: &PurchaseOrder, extra: &str) -> String {
+        format!(
+            "{}?jour={}{extra}",
+            paths::ProducerProductLabels(self.page_org(), self.hub, self.cycle.id),
             po.delivery_day.map(|d| d.to_string()).unwrap_or_default()
         )
     }
@@ -159,15 +170,6 @@ pub async fn purchase_order(
     po_page(&state, m, hub, cycle, q, FormErrors::none(), None).await
 }
 
-/// The weights of one line, as the producer typed them.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WeighForm {
-    weights: Vec<String>,
-    confirm: String,
-    cycle: String,
-}
-
 /// The producer records the weights of a line of its own product.
 pub async fn weigh(
     paths::ProducerWeigh(org, hub, line): paths::ProducerWeigh,
@@ -177,20 +179,8 @@ pub async fn weigh(
 ) -> Result<Response, PageError> {
     let hs = state.store.hub_scope(&m.scope, hub).await?;
     let cycle = CycleId(form.cycle.trim().parse().unwrap_or(0));
-    let saved = match super::packing::grams(&form.weights) {
-        Some(w) => {
-            state
-                .store
-                .record_weights(&hs, line, &w, form.confirm == "oui")
-                .await
-        }
-        None => Err(StoreError::field(
-            "weights",
-            halles_core::refusals::Refusal::WeightInvalid,
-        )),
-    };
-    match saved {
-        Ok(()) => {
+    match save_weights(&state, &hs, line, &form, &m.ctx.i18n).await? {
+        None => {
             let headers = flash_headers("success", "flash-weighed", state.config.secure_cookies);
             Ok(see_other(
                 &format!(
@@ -200,28 +190,44 @@ pub async fn weigh(
                 headers,
             ))
         }
-        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
-            let code = match &e {
-                StoreError::Invalid(f) => f.first().map_or("invalid", |f| f.code).to_owned(),
-                StoreError::Refused(r) => r.code().to_owned(),
-                _ => "invalid".to_owned(),
-            };
-            let errors = FormErrors::one(
-                &format!("weights[{line}]"),
-                &format!("err-{code}"),
-                &m.ctx.i18n,
-            );
-            po_page(
-                &state,
-                m,
-                hub,
-                cycle,
-                DayQuery::default(),
-                errors,
-                Some((line, form.weights)),
-            )
-            .await
+        Some(errors) => {
+            let typed = Some((line, form.weights));
+            po_page(&state, m, hub, cycle, DayQuery::default(), errors, typed).await
         }
-        Err(e) => Err(e.into()),
     }
+}
+
+/// Which product labels, on which stock.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LabelsQuery {
+    jour: String,
+    format: String,
+    stock: String,
+}
+
+/// The producer's own product labels for a delivery day (`?jour=`): one per lot the hub
+/// received from it and one per unit it weighed, without prices; PDF on a letter sheet of
+/// 2 × 5, `?stock=thermique` 4 × 6 in, or `?format=zpl`.
+pub async fn product_labels(
+    paths::ProducerProductLabels(_, hub, cycle): paths::ProducerProductLabels,
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<LabelsQuery>,
+) -> Result<Response, PageError> {
+    let hs = state.store.hub_scope(&m.scope, hub).await?;
+    let day = q.jour.trim().parse().ok();
+    let i18n = &m.ctx.i18n;
+    let found = state.store.product_labels(&hs, cycle, day).await;
+    let labels = documents::product_labels(i18n, &super::labels_or_message(found, i18n)?);
+    let out = documents::LabelOutput::of(&q.format, &q.stock);
+    let drawn = documents::draw_product_labels(&labels, out)
+        .map_err(|e| PageError::internal(i18n.lang, e))?;
+    let suffix = day
+        .map(|d: jiff::civil::Date| d.to_string())
+        .unwrap_or_default();
+    Ok(super::labels_file(
+        drawn,
+        &format!("produits-{cycle}-{suffix}"),
+    ))
 }
