@@ -194,7 +194,9 @@ function crawlable(href, base) {
   if (u.pathname === '/api/openapi.json') return null;
   if (key.includes('/export')) return null;
   // Files, not pages: PDFs, ZPL and CSV downloads (their tests read them back).
-  if (/[?&]format=(pdf|csv|xlsx)/.test(u.search) || u.pathname.includes('/preparation/documents/')) return null;
+  if (/[?&]format=(pdf|csv|xlsx|zpl)/.test(u.search) || u.pathname.includes('/preparation/documents/')) return null;
+  // A producer's product labels are a PDF or ZPL download, whatever the format.
+  if (/\/bons-de-commande\/\d+\/\d+\/etiquettes$/.test(u.pathname)) return null;
   if (u.pathname.startsWith('/static/')) return null;
   return key;
 }
