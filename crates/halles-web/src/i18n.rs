@@ -49,11 +49,19 @@ impl I18n {
             .unwrap_or_else(|| key.to_owned())
     }
 
-    /// The message for `key` with named arguments.
+    /// The message for `key` with named arguments. An argument written as a whole number
+    /// ("1", "12", not "012") goes to Fluent as a number, so its plural forms apply ("1
+    /// caisse", "2 caisses"); anything else stays text.
     pub fn ta(&self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .map(|(k, v)| {
+                let value = match v.parse::<i64>() {
+                    Ok(n) if n.to_string() == *v => FluentValue::from(n),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (Cow::Borrowed(*k), value)
+            })
             .collect();
         LOCALES
             .try_lookup_with_args(self.id(), key, &map)
@@ -215,6 +223,22 @@ fn group(n: u64, sep: &str) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn whole_numbers_choose_the_plural_form_and_other_text_stays_as_typed() {
+        let fr = I18n::new(Lang::Fr);
+        let en = I18n::new(Lang::En);
+        let n = |v: &str| [("n", v.to_owned())];
+        assert_eq!(fr.ta("ful-cases", &n("1")), "1 caisse");
+        assert_eq!(fr.ta("ful-cases", &n("2")), "2 caisses");
+        assert_eq!(en.ta("ful-cases", &n("1")), "1 case");
+        assert_eq!(en.ta("ful-cases", &n("12")), "12 cases");
+        // Not a whole number as written (a leading zero): passed as text, unchanged.
+        assert!(
+            fr.ta("po-doc-title", &[("number", "007".to_owned())])
+                .contains("007")
+        );
+    }
 
     #[test]
     fn amounts_and_quantities_follow_each_language() {

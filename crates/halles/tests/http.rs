@@ -191,6 +191,7 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
             Row::get("/help", Allowed::Anyone, 200),
             Row::get("/aide/hub", Allowed::Anyone, 200),
             Row::get("/help/hub", Allowed::Anyone, 200),
+            Row::get("/aide/img/manifeste-telephone.png", Allowed::Anyone, 200),
             Row::get("/api/docs", Allowed::Anyone, 200),
             Row::get("/connexion", Allowed::Anyone, 200),
             Row::post("/connexion", Allowed::Anyone, 422),
@@ -761,6 +762,19 @@ async fn operations_endpoints_and_security_headers() {
         assert_eq!(b.get(path).await.status(), 200, "{path}");
     }
     assert_eq!(b.get("/aide/nope").await.status(), 404);
+    // The guides' screenshots: shown with their description, served as PNG, nothing else.
+    let guide = b.get("/aide/hub").await.text().await.unwrap();
+    assert!(
+        guide.contains(
+            "<img src=\"/aide/img/preparation-telephone.png\" alt=\"La page de préparation"
+        ),
+        "{guide}"
+    );
+    let img = b.get("/aide/img/preparation-telephone.png").await;
+    assert_eq!(img.status(), 200);
+    assert_eq!(img.headers()["content-type"], "image/png");
+    assert_eq!(b.get("/aide/img/nope.png").await.status(), 404);
+    assert_eq!(b.get("/aide/img/..%2FCargo.toml").await.status(), 404);
     let res = b.get("/api/v1/nothing-here").await;
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["content-type"], "application/problem+json");

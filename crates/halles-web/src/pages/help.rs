@@ -38,6 +38,35 @@ fn text(slug: &str, lang: Lang) -> Option<&'static str> {
         .map(|(_, fr, en)| if lang == Lang::En { *en } else { *fr })
 }
 
+macro_rules! image {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../../../../docs/guide/img/", $name)).as_slice(),
+        )
+    };
+}
+
+/// The guides' pictures (PNG screenshots taken by `tests/browser/screenshots.mjs`). A guide
+/// shows one as `![what it shows](../img/NAME)`, which also works when reading the Markdown
+/// files in the repository.
+const IMAGES: &[(&str, &[u8])] = &[
+    image!("preparation-telephone.png"),
+    image!("emballage-telephone.png"),
+    image!("manifeste-telephone.png"),
+    image!("catalogue-telephone.png"),
+    image!("bon-de-commande-telephone.png"),
+];
+
+/// Where the help pages serve a guide's picture written `../img/NAME` in its Markdown.
+fn image_url(dest: &str) -> Option<String> {
+    let name = dest.strip_prefix("../img/")?;
+    IMAGES
+        .iter()
+        .any(|(n, _)| *n == name)
+        .then(|| paths::GuideImage(name.to_owned()).to_string())
+}
+
 fn title(md: &str) -> String {
     md.lines()
         .find_map(|l| l.strip_prefix("# "))
@@ -52,6 +81,17 @@ fn to_html(md: &str) -> String {
         pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
             pulldown_cmark::Event::Text(h)
         }
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url: image_url(&dest_url).map_or(dest_url, Into::into),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::new();
@@ -111,6 +151,22 @@ fn help(mut page: Ctx, lang: Lang, slug: &str) -> Result<Response, PageError> {
     ))
 }
 
+/// `/aide/img/{name}`: a picture of the guides.
+pub async fn image(paths::GuideImage(name): paths::GuideImage) -> Response {
+    use axum::response::IntoResponse;
+    match IMAGES.iter().find(|(n, _)| *n == name) {
+        Some((_, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "image/png"),
+                (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// `/aide`.
 pub async fn index_fr(_: paths::HelpFr, page: Ctx) -> Result<Response, PageError> {
     help(page, Lang::Fr, "index")
@@ -146,6 +202,29 @@ mod tests {
         for (slug, fr, en) in GUIDES {
             assert!(!title(fr).is_empty(), "{slug} (fr) has no title");
             assert!(!title(en).is_empty(), "{slug} (en) has no title");
+        }
+    }
+
+    #[test]
+    fn every_picture_a_guide_shows_is_served_with_its_description_and_none_is_unused() {
+        let mut shown = std::collections::BTreeSet::new();
+        for (slug, fr, en) in GUIDES {
+            for md in [fr, en] {
+                for (i, _) in md.match_indices("](../img/") {
+                    let alt_start = md[..i].rfind("![").expect("an image's alt text");
+                    assert!(i - alt_start > 2, "{slug}: a picture without a description");
+                    let rest = &md[i + 2..];
+                    let dest = &rest[..rest.find(')').expect("a closed link")];
+                    let url =
+                        image_url(dest).unwrap_or_else(|| panic!("{slug}: {dest} is not served"));
+                    assert!(to_html(&format!("![x]({dest})")).contains(&format!("src=\"{url}\"")));
+                    shown.insert(dest.trim_start_matches("../img/").to_owned());
+                }
+            }
+        }
+        for (name, bytes) in IMAGES {
+            assert!(shown.contains(*name), "{name} is shown by no guide");
+            assert!(bytes.starts_with(b"\x89PNG"), "{name} is a PNG");
         }
     }
 

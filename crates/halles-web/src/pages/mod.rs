@@ -197,6 +197,7 @@ pub fn root() -> Routes {
         .typed_get(help::index_en)
         .typed_get(help::guide_fr)
         .typed_get(help::guide_en)
+        .typed_get(help::image)
 }
 
 /// Every page route: the root pages' and the three domains'.

@@ -76,6 +76,8 @@ paths! {
     GuideFr(guide: String) = "/aide/{guide}";
     /// A guide in English.
     GuideEn(guide: String) = "/help/{guide}";
+    /// A picture of the guides (the same in both languages).
+    GuideImage(name: String) = "/aide/img/{name}";
 
     /// The login form.
     Login = "/connexion";
