@@ -1732,3 +1732,53 @@ mail-order-delivered-body =
     Total with fees and taxes: { $total }
 
     { $link }
+
+## Billing (issue 15, first part): settings and invoices
+err-billing_not_set_up = Save the hub’s billing settings before issuing invoices.
+err-gst_number_invalid = A GST number is 9 digits, RT and 4 digits (123456789RT0001).
+err-invoice_exists = This order already has its invoice.
+err-invoice_prefix_invalid = An invoice prefix is at most 10 letters, digits or dashes.
+err-order_not_delivered = Only a delivered order is invoiced.
+err-qst_number_invalid = A QST number is 10 digits, TQ and 4 digits (1234567890TQ0001).
+err-tax_numbers_required = A hub registered for the taxes gives its GST and QST numbers.
+col-weight = Real weight
+col-unit-price = Unit price
+col-amount = Amount
+col-tax-code = Taxes
+terms-on_receipt = Due on receipt
+terms-net_15 = Net 15 days
+terms-net_30 = Net 30 days
+terms-hub = The hub’s terms
+fee-taxation-follows_goods = The delivery fee follows the goods it delivers (prorated by value)
+fee-taxation-taxable = The delivery fee is always taxable
+invoice-doc-title = Invoice { $number }
+invoice-gst-number = GST No.: { $number }
+invoice-qst-number = QST No.: { $number }
+invoice-not-registered = Seller not registered for GST and QST: no tax is charged.
+invoice-dates = Dates
+invoice-date-line = Invoice date: { $date }
+invoice-delivery-line = Delivered: { $date }
+invoice-due-line = Due: { $date }
+invoice-po-line = Your purchase order: { $po }
+invoice-billed-to = Billed to
+invoice-delivered-to = Delivered to: { $address }
+invoice-lines = Products delivered
+invoice-goods = Goods: { $amount }
+invoice-discount = Discount: − { $amount }
+invoice-delivery = Delivery fee: { $amount }
+invoice-subtotal = Subtotal: { $amount }
+invoice-gst = GST 5% on { $base }: { $amount }
+invoice-qst = QST 9.975% on { $base }: { $amount }
+invoice-total = Total: { $amount }
+invoice-totals = Totals
+invoice-payment = Payment
+invoice-tax-codes = Taxes: the 1st letter for GST, the 2nd for QST. T taxable, Z zero-rated, E exempt.
+invoice-substitute-for = replaces { $product }
+invoice-short = short { $qty }
+mail-invoice-subject = Invoice { $number } ({ $hub })
+mail-invoice-body =
+    Hello { $name },
+
+    { $hub } issued you invoice { $number }: { $total }, due by { $due }.
+
+    Download it: { $link }

@@ -1732,3 +1732,53 @@ mail-order-delivered-body =
     Total avec frais et taxes : { $total }
 
     { $link }
+
+## Billing (issue 15, first part): settings and invoices
+err-billing_not_set_up = Enregistrez les paramètres de facturation du pôle avant d’émettre des factures.
+err-gst_number_invalid = Un numéro de TPS compte 9 chiffres, RT et 4 chiffres (123456789RT0001).
+err-invoice_exists = Cette commande a déjà sa facture.
+err-invoice_prefix_invalid = Un préfixe de facture compte au plus 10 lettres, chiffres ou tirets.
+err-order_not_delivered = Seule une commande livrée est facturée.
+err-qst_number_invalid = Un numéro de TVQ compte 10 chiffres, TQ et 4 chiffres (1234567890TQ0001).
+err-tax_numbers_required = Un pôle inscrit aux taxes donne ses numéros de TPS et de TVQ.
+col-weight = Poids réel
+col-unit-price = Prix unitaire
+col-amount = Montant
+col-tax-code = Taxes
+terms-on_receipt = Payable sur réception
+terms-net_15 = Net 15 jours
+terms-net_30 = Net 30 jours
+terms-hub = Conditions du pôle
+fee-taxation-follows_goods = Les frais de livraison suivent les marchandises livrées (au prorata de leur valeur)
+fee-taxation-taxable = Les frais de livraison sont toujours taxables
+invoice-doc-title = Facture { $number }
+invoice-gst-number = No de TPS : { $number }
+invoice-qst-number = No de TVQ : { $number }
+invoice-not-registered = Vendeur non inscrit aux fichiers de la TPS et de la TVQ : aucune taxe n’est facturée.
+invoice-dates = Dates
+invoice-date-line = Date de la facture : { $date }
+invoice-delivery-line = Livraison : { $date }
+invoice-due-line = Échéance : { $date }
+invoice-po-line = Votre bon de commande : { $po }
+invoice-billed-to = Facturé à
+invoice-delivered-to = Livré à : { $address }
+invoice-lines = Produits livrés
+invoice-goods = Marchandises : { $amount }
+invoice-discount = Rabais : − { $amount }
+invoice-delivery = Frais de livraison : { $amount }
+invoice-subtotal = Sous-total : { $amount }
+invoice-gst = TPS 5 % sur { $base } : { $amount }
+invoice-qst = TVQ 9,975 % sur { $base } : { $amount }
+invoice-total = Total : { $amount }
+invoice-totals = Totaux
+invoice-payment = Paiement
+invoice-tax-codes = Taxes : la 1re lettre pour la TPS, la 2e pour la TVQ. T taxable, Z détaxé, E exonéré.
+invoice-substitute-for = remplace { $product }
+invoice-short = manque { $qty }
+mail-invoice-subject = Facture { $number } ({ $hub })
+mail-invoice-body =
+    Bonjour { $name },
+
+    { $hub } vous a émis la facture { $number } : { $total }, à payer au plus tard le { $due }.
+
+    Téléchargez-la : { $link }

@@ -3,6 +3,7 @@
 //! week after the cut-off (`fulfilment`).
 
 pub mod availability;
+pub mod billing;
 pub mod cycles;
 pub mod exports;
 pub mod fulfilment;

@@ -1,0 +1,12 @@
+//! Billing pages: the hub's billing settings (`settings`), the invoices a hub issued or a
+//! buyer received, each downloadable as a PDF (`invoices`), and the printed invoice itself
+//! (`document`), which the API prints too.
+
+pub mod document;
+
+use halles_store::hub::billing::invoices::IssuedInvoice;
+
+/// The invoice as a PDF, in the buyer's language.
+pub fn invoice_pdf(inv: &IssuedInvoice) -> Result<Vec<u8>, halles_docs::DocumentError> {
+    halles_docs::document_pdf(&document::invoice_document(inv))
+}
