@@ -5,25 +5,19 @@
 mod support;
 
 use halles_core::billing::PaymentTerms;
-use halles_core::catalog::SaleUnit;
-use halles_core::fulfilment::ShortageChoice;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::{FeeTaxation, TaxClass, TaxCodes};
-use halles_core::{CycleId, ManualClock, OrderId, OrgId, ProductId, RouteId};
+use halles_core::{ManualClock, OrgId};
 use halles_store::hub::HubScope;
 use halles_store::hub::billing::settings::BillingSettings;
-use halles_store::hub::catalog::ProductInput;
-use halles_store::hub::cycles::{CycleInput, LocationInput};
-use halles_store::hub::fulfilment::receiving::{Receipt, ReceiptLine, Resolution};
-use halles_store::hub::fulfilment::routes::StopOutcome;
-use halles_store::hub::orders::OrderInput;
 use halles_store::platform::events::Event;
+use halles_store::testing::billing_week::{self, TZ, Week, registered};
 use halles_store::{Actor, Store, StoreError};
-use support::{at, product, scope};
+use support::{at, scope};
 
 fn day(s: &str) -> jiff::civil::Date {
     s.parse().unwrap()
@@ -33,264 +27,21 @@ const TT: TaxCodes = TaxCodes {
     gst: TaxClass::Taxable,
     qst: TaxClass::Taxable,
 };
-const TZ: TaxCodes = TaxCodes {
-    gst: TaxClass::Taxable,
-    qst: TaxClass::ZeroRated,
-};
 const ZZ: TaxCodes = TaxCodes {
     gst: TaxClass::ZeroRated,
     qst: TaxClass::ZeroRated,
 };
 
-/// The settings of a registered hub whose delivery fee follows the goods.
-fn registered() -> BillingSettings {
-    BillingSettings {
-        legal_name: "Coopérative Pôle Nord".into(),
-        address: "10, rue du Marché\nMontréal QC H2X 1A1".into(),
-        registered: true,
-        gst_number: "123456789 RT 0001".into(),
-        qst_number: "1234567890TQ0001".into(),
-        invoice_prefix: "FAC-".into(),
-        yearly_reset: true,
-        fee_taxation: FeeTaxation::FollowsGoods,
-        payment_terms: PaymentTerms::Net15,
-        how_to_pay: "Virement Interac : factures@polenord.ca".into(),
-        auto_issue: true,
-    }
-}
-
-struct Week {
-    hub: OrgId,
-    farm: OrgId,
-    buyers: Vec<OrgId>,
-    orders: Vec<OrderId>,
-    carrots: ProductId,
-    soap: ProductId,
-    muffins: ProductId,
-    chicken: ProductId,
-    cycle: CycleId,
-    route: RouteId,
-}
-
 async fn hub_scope(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
     store.hub_scope(&scope(org), hub).await.unwrap()
 }
 
-/// A hub, a farm (carrots by the kg, zero-rated; soap, taxable; muffins, taxable until
-/// 2026-07-15 and zero-rated for QST from then; whole chickens weighed at packing) and
-/// `buyers` buyers each ordering 30 kg of carrots, 3 bars of soap and 2 chickens, with a
-/// 10.00 $ delivery fee, and a café off the route ordering muffins. The cycle is closed,
-/// everything received but 2 kg of the last buyer's carrots (4 muffins go in their place),
-/// the chickens weighed, the route planned.
 async fn week(store: &Store, clock: &ManualClock, buyers: usize) -> Week {
-    let hub = support::org(store, OrgKind::Hub, "Pôle Nord").await;
-    let farm = support::org(store, OrgKind::Producer, "Ferme Lavoie").await;
-    let mut bs = Vec::new();
-    for i in 0..buyers {
-        bs.push(support::org(store, OrgKind::Buyer, &format!("Hôpital {i}")).await);
-    }
-    let new = |input: ProductInput| async move {
-        store.create_product(&scope(farm), &input).await.unwrap().id
-    };
-    let carrots = new(product("Carottes", SaleUnit::Kg, TaxClass::ZeroRated)).await;
-    let soap = new(product("Savon", SaleUnit::Each, TaxClass::Taxable)).await;
-    let muffins = new(product("Muffin", SaleUnit::Each, TaxClass::Taxable)).await;
-    let chicken = new(ProductInput {
-        catch_weight: true,
-        est_weight_g: Some(2000),
-        ..product("Poulet entier", SaleUnit::Each, TaxClass::ZeroRated)
-    })
-    .await;
-    store
-        .set_tax_status(&scope(farm), muffins, day("2026-07-15"), TZ)
-        .await
-        .unwrap();
-    let h = store.own_hub(&scope(hub)).await.unwrap();
-    store.link_producer(&h, farm).await.unwrap();
-    for b in &bs {
-        store
-            .link_buyer(&h, *b, BuyerType::Institution)
-            .await
-            .unwrap();
-    }
-    let cycle = store
-        .create_cycle(
-            &h,
-            &CycleInput {
-                name: "Semaine 49".into(),
-                opens_at: at("2026-11-30T13:00:00Z"),
-                closes_at: at("2026-12-03T22:00:00Z"),
-                delivery_days: vec![day("2026-12-05")],
-                delivery_note: String::new(),
-                order_fee: Cents(0),
-                producers: vec![farm],
-                locations: vec![LocationInput {
-                    kind: "delivery".into(),
-                    name: "Livraison Montréal".into(),
-                    fee: Cents(1_000),
-                    min_order: Cents(0),
-                }],
-            },
-        )
-        .await
-        .unwrap();
-    let n = i64::try_from(buyers).unwrap();
-    store
-        .save_availability(
-            &hub_scope(store, farm, hub).await,
-            cycle,
-            farm,
-            &[
-                (carrots, Some((Qty::units(30 * n), Cents(250)))),
-                (soap, Some((Qty::units(3 * n), Cents(499)))),
-                (muffins, Some((Qty::units(10), Cents(225)))),
-                (chicken, Some((Qty::units(2 * n), Cents(1200)))),
-            ],
-        )
-        .await
-        .unwrap();
-    clock.set(at("2026-12-01T12:00:00Z"));
-    store.advance_cycles().await.unwrap();
-    let loc = store.cycle(&h, cycle).await.unwrap().locations[0].id;
-    let mut orders = Vec::new();
-    for (i, b) in bs.iter().enumerate() {
-        let id = store
-            .place_order(
-                &hub_scope(store, *b, hub).await,
-                cycle,
-                &OrderInput {
-                    buyer: *b,
-                    location: Some(loc),
-                    delivery_day: None,
-                    po_number: format!("PO-{}", 4500 + i),
-                    note: String::new(),
-                    lines: vec![
-                        (carrots, Qty::units(30)),
-                        (soap, Qty::units(3)),
-                        (chicken, Qty::units(2)),
-                    ],
-                },
-            )
-            .await
-            .unwrap();
-        orders.push(id);
-    }
-    // A café, not on the route, orders muffins: the farm brings them, and more.
-    let cafe = support::org(store, OrgKind::Buyer, "Café").await;
-    store
-        .link_buyer(&h, cafe, BuyerType::Restaurant)
-        .await
-        .unwrap();
-    store
-        .place_order(
-            &hub_scope(store, cafe, hub).await,
-            cycle,
-            &OrderInput {
-                buyer: cafe,
-                location: Some(loc),
-                delivery_day: None,
-                po_number: String::new(),
-                note: String::new(),
-                lines: vec![(muffins, Qty::units(2))],
-            },
-        )
-        .await
-        .unwrap();
-    clock.set(at("2026-12-03T22:00:01Z"));
-    store.advance_cycles().await.unwrap();
-    let line = |q: i64, p: ProductId, unit, code: &str| ReceiptLine {
-        product: p,
-        unit,
-        quantity: Qty::units(q),
-        lot_code: code.into(),
-        packed_on: Some(day("2026-12-04")),
-        best_before: Some(day("2026-12-12")),
-    };
-    store
-        .receive(
-            &h,
-            cycle,
-            &Receipt {
-                producer: farm,
-                delivery_day: Some(day("2026-12-05")),
-                lines: vec![
-                    line(30 * n - 2, carrots, SaleUnit::Kg, "CAR-49"),
-                    line(3 * n, soap, SaleUnit::Each, "SAV-49"),
-                    line(10, muffins, SaleUnit::Each, "MUF-49"),
-                    line(2 * n, chicken, SaleUnit::Each, "POU-49"),
-                ],
-            },
-        )
-        .await
-        .unwrap();
-    // The last order is short of 2 kg of carrots (the oldest are served first).
-    let short = store.shortages(&h, cycle).await.unwrap();
-    assert_eq!(short.len(), 1);
-    store
-        .resolve_shortage(
-            &h,
-            cycle,
-            short[0].line,
-            &Resolution {
-                choice: ShortageChoice::Substitute,
-                substitute: Some((muffins, Qty::units(4))),
-            },
-        )
-        .await
-        .unwrap();
-    for o in &orders {
-        let order = store.order(&h, *o).await.unwrap();
-        let chicken_line = order
-            .lines
-            .iter()
-            .find(|l| l.product.id == chicken)
-            .unwrap();
-        store
-            .record_weights(&h, chicken_line.id, &[2100, 1950], false)
-            .await
-            .unwrap();
-    }
-    let route = store.create_route(&h, "Nord").await.unwrap();
-    store.set_route_buyers(&h, route, &bs).await.unwrap();
-    store
-        .plan_routes(&h, cycle, Some(day("2026-12-05")))
-        .await
-        .unwrap();
-    clock.set(at("2026-12-05T15:00:00Z"));
-    Week {
-        hub,
-        farm,
-        buyers: bs,
-        orders,
-        carrots,
-        soap,
-        muffins,
-        chicken,
-        cycle,
-        route,
-    }
+    billing_week::week(store, clock, buyers).await.unwrap()
 }
 
-/// Marks every stop of the week delivered, in order.
 async fn deliver_all(store: &Store, w: &Week) {
-    let h = hub_scope(store, w.hub, w.hub).await;
-    for s in store
-        .stops(&h, w.cycle, Some(day("2026-12-05")), w.route)
-        .await
-        .unwrap()
-    {
-        store
-            .mark_stop(
-                &h,
-                s.id,
-                &StopOutcome::Delivered {
-                    recipient: "Réception".into(),
-                    note: String::new(),
-                },
-            )
-            .await
-            .unwrap();
-    }
+    billing_week::deliver_all(store, w).await.unwrap();
 }
 
 fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, code: Refusal) {

@@ -391,7 +391,7 @@ async fn invoice_issued(
             ("name", member.name.clone()),
             ("total", i18n.money(inv.total)),
             ("due", i18n.day(&inv.due_date)),
-            ("link", link(&format!("/o/{buyer}/factures/{id}.pdf"))),
+            ("link", link(&format!("/o/{buyer}/factures/{id}/pdf"))),
         ];
         out.push(OutgoingEmail {
             org: Some(buyer),

@@ -1748,7 +1748,7 @@ col-tax-code = Taxes
 terms-on_receipt = Due on receipt
 terms-net_15 = Net 15 days
 terms-net_30 = Net 30 days
-terms-hub = The hub’s terms
+
 fee-taxation-follows_goods = The delivery fee follows the goods it delivers (prorated by value)
 fee-taxation-taxable = The delivery fee is always taxable
 invoice-doc-title = Invoice { $number }
@@ -1782,3 +1782,33 @@ mail-invoice-body =
     { $hub } issued you invoice { $number }: { $total }, due by { $due }.
 
     Download it: { $link }
+nav-invoices = Invoices
+billing-title = Billing
+billing-intro = Who sells on your invoices, your tax numbers, numbering, how the delivery fee is taxed and your payment terms.
+billing-not-saved = These settings are not saved yet: no invoice is issued before.
+field-legal-name = Legal name
+field-billing-address = Address
+field-registered = Registered for GST and QST
+field-registered-hint = Not registered: your invoices carry no tax and say so.
+field-gst-number = GST number
+field-gst-number-hint = 9 digits, RT and 4 digits, e.g. 123456789RT0001.
+field-qst-number = QST number
+field-qst-number-hint = 10 digits, TQ and 4 digits, e.g. 1234567890TQ0001.
+field-invoice-prefix = Invoice number prefix
+field-invoice-prefix-hint = At most 10 letters, digits or dashes, e.g. INV-.
+field-yearly-reset = Restart numbering at 1 each year
+field-fee-taxation = Delivery fee taxation
+field-payment-terms = Payment terms
+field-how-to-pay = How to pay
+field-auto-issue = Invoice each order as soon as its delivery is confirmed
+flash-billing-saved = Billing settings saved.
+flash-invoice-issued = Invoice issued.
+invoices-title = Invoices
+invoices-none = No invoice yet.
+invoices-download = Download { $number }
+col-invoice = Invoice
+col-seller = Seller
+col-invoice-date = Date
+col-due-date = Due
+order-invoice = See the invoice (PDF)
+order-issue-invoice = Issue the invoice

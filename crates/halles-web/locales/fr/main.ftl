@@ -1748,7 +1748,7 @@ col-tax-code = Taxes
 terms-on_receipt = Payable sur réception
 terms-net_15 = Net 15 jours
 terms-net_30 = Net 30 jours
-terms-hub = Conditions du pôle
+
 fee-taxation-follows_goods = Les frais de livraison suivent les marchandises livrées (au prorata de leur valeur)
 fee-taxation-taxable = Les frais de livraison sont toujours taxables
 invoice-doc-title = Facture { $number }
@@ -1782,3 +1782,33 @@ mail-invoice-body =
     { $hub } vous a émis la facture { $number } : { $total }, à payer au plus tard le { $due }.
 
     Téléchargez-la : { $link }
+nav-invoices = Factures
+billing-title = Facturation
+billing-intro = Qui vend sur vos factures, vos numéros de taxes, la numérotation, la taxation des frais de livraison et vos conditions de paiement.
+billing-not-saved = Ces paramètres ne sont pas encore enregistrés : aucune facture n’est émise avant.
+field-legal-name = Raison sociale
+field-billing-address = Adresse
+field-registered = Inscrit aux fichiers de la TPS et de la TVQ
+field-registered-hint = Non inscrit : vos factures ne portent aucune taxe et le disent.
+field-gst-number = Numéro de TPS
+field-gst-number-hint = 9 chiffres, RT et 4 chiffres, par exemple 123456789RT0001.
+field-qst-number = Numéro de TVQ
+field-qst-number-hint = 10 chiffres, TQ et 4 chiffres, par exemple 1234567890TQ0001.
+field-invoice-prefix = Préfixe des numéros de facture
+field-invoice-prefix-hint = Au plus 10 lettres, chiffres ou tirets, par exemple FAC-.
+field-yearly-reset = Recommencer la numérotation à 1 chaque année
+field-fee-taxation = Taxation des frais de livraison
+field-payment-terms = Conditions de paiement
+field-how-to-pay = Comment payer
+field-auto-issue = Facturer chaque commande dès que sa livraison est confirmée
+flash-billing-saved = Paramètres de facturation enregistrés.
+flash-invoice-issued = Facture émise.
+invoices-title = Factures
+invoices-none = Aucune facture pour l’instant.
+invoices-download = Télécharger { $number }
+col-invoice = Facture
+col-seller = Vendeur
+col-invoice-date = Date
+col-due-date = Échéance
+order-invoice = Voir la facture (PDF)
+order-issue-invoice = Émettre la facture

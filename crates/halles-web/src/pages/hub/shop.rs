@@ -839,6 +839,8 @@ struct OrderPage {
     /// The hub looks at a buyer's order: changes go through the hub's own pages.
     hub_view: bool,
     repeat_until: String,
+    /// Its invoice, once issued.
+    invoice: Option<halles_core::InvoiceId>,
 }
 
 impl OrderPage {
@@ -862,6 +864,7 @@ pub async fn order(
         && state.store.now() < cycle.closes_at
         && m.role.satisfies(Role::Staff);
     let hub_view = m.org.id == order.hub;
+    let invoice = state.store.invoice_of_order(&m.scope, order.id).await?;
     let lang = m.ctx.i18n.lang;
     // A standing order runs for three months unless the buyer says otherwise.
     let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -880,6 +883,7 @@ pub async fn order(
             editable,
             hub_view,
             repeat_until,
+            invoice,
         },
         lang,
     ))

@@ -112,12 +112,12 @@ pub fn invoice_document(inv: &IssuedInvoice) -> Document {
         lines: Vec::new(),
         table: Some(DocTable {
             columns: vec![
-                col(i18n.t("col-product"), 5.0, Align::Left),
+                col(i18n.t("col-product"), 4.6, Align::Left),
                 col(i18n.t("col-quantity"), 1.6, Align::Right),
                 col(i18n.t("col-weight"), 1.4, Align::Right),
                 col(i18n.t("col-unit-price"), 1.6, Align::Right),
                 col(i18n.t("col-amount"), 1.6, Align::Right),
-                col(i18n.t("col-tax-code"), 0.8, Align::Left),
+                col(i18n.t("col-tax-code"), 1.2, Align::Left),
             ],
             rows,
             totals: None,
