@@ -352,3 +352,28 @@ async fn billing_settings_are_checked_field_by_field() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demos_delivered_week_is_invoiced_without_gaps() {
+    support::on_every_db(jiff::Timestamp::now(), |store, _clock| async move {
+        halles_store::demo::load(&store).await.unwrap();
+        let orgs = store.organizations().await.unwrap();
+        let hub = orgs.iter().find(|o| o.kind == OrgKind::Hub).unwrap().id;
+        let invoices = store.invoices(&scope(hub), None, 200).await.unwrap();
+        assert!(invoices.len() >= 2, "{invoices:?}");
+        let mut seqs: Vec<String> = invoices.iter().map(|i| i.number.clone()).collect();
+        seqs.sort();
+        let year = invoices[0].invoice_date.year();
+        let want: Vec<String> = (1..=invoices.len())
+            .map(|n| format!("PNO-{year}-{n:04}"))
+            .collect();
+        assert_eq!(seqs, want);
+        for i in &invoices {
+            let full = store.invoice(&scope(i.buyer), i.id).await.unwrap();
+            assert!(!full.lines.is_empty());
+            assert_eq!(i.total, i.subtotal + i.gst + i.qst);
+            assert_eq!(i.gst_number, "123456789RT0001");
+        }
+    })
+    .await;
+}

@@ -671,10 +671,10 @@ impl Store {
             let event = Event::OrderDelivered { hub, buyer, order };
             events::record(&mut tx, event, now).await?;
             // A hub that set up billing invoices what was delivered, in the same transaction.
-            if let Some(settings) = saved_settings(&mut tx, hub).await? {
-                if settings.auto_issue {
-                    issue_in(&mut tx, &settings, &o, hs.tenant(), now).await?;
-                }
+            if let Some(settings) = saved_settings(&mut tx, hub).await?
+                && settings.auto_issue
+            {
+                issue_in(&mut tx, &settings, &o, hs.tenant(), now).await?;
             }
         }
         tx.commit().await?;
