@@ -72,8 +72,15 @@ pub struct TaxCodes {
 }
 
 impl TaxCodes {
+    /// Zero-rated for both taxes (basic groceries).
+    pub const ZERO_RATED: TaxCodes = TaxCodes::both(TaxClass::ZeroRated);
+    /// Taxable for both taxes.
+    pub const TAXABLE: TaxCodes = TaxCodes::both(TaxClass::Taxable);
+    /// Exempt from both taxes.
+    pub const EXEMPT: TaxCodes = TaxCodes::both(TaxClass::Exempt);
+
     /// The same status for both taxes (what a single tax class meant before).
-    pub fn both(class: TaxClass) -> TaxCodes {
+    pub const fn both(class: TaxClass) -> TaxCodes {
         TaxCodes {
             gst: class,
             qst: class,
@@ -461,23 +468,14 @@ mod tests {
     use super::*;
     use crate::fulfilment::catch_weight_amount;
 
-    const ZZ: TaxCodes = TaxCodes {
-        gst: TaxClass::ZeroRated,
-        qst: TaxClass::ZeroRated,
-    };
-    const TT: TaxCodes = TaxCodes {
-        gst: TaxClass::Taxable,
-        qst: TaxClass::Taxable,
-    };
+    const ZZ: TaxCodes = TaxCodes::ZERO_RATED;
+    const TT: TaxCodes = TaxCodes::TAXABLE;
     // A single-portion sweet baked good from 2026-07-15: GST taxable, QST zero-rated.
     const TZ: TaxCodes = TaxCodes {
         gst: TaxClass::Taxable,
         qst: TaxClass::ZeroRated,
     };
-    const EE: TaxCodes = TaxCodes {
-        gst: TaxClass::Exempt,
-        qst: TaxClass::Exempt,
-    };
+    const EE: TaxCodes = TaxCodes::EXEMPT;
 
     fn line(codes: TaxCodes, cents: i64) -> TaxLine {
         TaxLine {
@@ -485,6 +483,21 @@ mod tests {
             amount: Cents(cents),
             discount: None,
         }
+    }
+
+    /// Goods alone, the hub registered.
+    fn goods(lines: &[TaxLine]) -> TaxBreakdown {
+        with_fee(lines, Cents::ZERO, FeeTaxation::Taxable)
+    }
+
+    /// Goods and a delivery fee taxed as `fee` says, the hub registered.
+    fn with_fee(lines: &[TaxLine], delivery: Cents, fee: FeeTaxation) -> TaxBreakdown {
+        let doc = TaxDocument {
+            lines,
+            delivery,
+            ..Default::default()
+        };
+        taxed(doc, fee)
     }
 
     fn taxed(doc: TaxDocument<'_>, fee: FeeTaxation) -> TaxBreakdown {
@@ -507,13 +520,7 @@ mod tests {
             line(TZ, 1_000),
             line(EE, 500),
         ];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = goods(&lines);
         assert_eq!(t.gst_base, Cents(3_000)); // 20.00 + 10.00
         assert_eq!(t.qst_base, Cents(2_000)); // 20.00 only
         assert_eq!(t.gst, Cents(150)); // 30.00 × 5 %
@@ -529,13 +536,7 @@ mod tests {
         let amount = catch_weight_amount(Cents(1_799), 1_234);
         assert_eq!(amount, Cents(2_220));
         let lines = [line(TT, amount.0), line(ZZ, 1_500)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = goods(&lines);
         assert_eq!((t.gst, t.qst), (Cents(111), Cents(221)));
         assert_eq!(t.total(), Cents(2_220 + 1_500 + 111 + 221));
     }
@@ -544,14 +545,7 @@ mod tests {
     fn a_delivery_fee_always_taxable_is_taxed_whole() {
         // Goods 75.00 ZZ + 25.00 TT, fee 10.00: bases 35.00; GST 1.75; QST 3.49125 → 3.49.
         let lines = [line(ZZ, 7_500), line(TT, 2_500)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                delivery: Cents(1_000),
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = with_fee(&lines, Cents(1_000), FeeTaxation::Taxable);
         assert_eq!((t.gst_base, t.qst_base), (Cents(3_500), Cents(3_500)));
         assert_eq!((t.gst, t.qst), (Cents(175), Cents(349)));
         assert_eq!(t.total(), Cents(11_000 + 175 + 349));
@@ -562,14 +556,7 @@ mod tests {
         // Same goods: a quarter is taxable, so 2.50 of the 10.00 fee is; bases 27.50;
         // GST 1.375 → 1.38 (half away from zero); QST 2.743125 → 2.74.
         let lines = [line(ZZ, 7_500), line(TT, 2_500)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                delivery: Cents(1_000),
-                ..Default::default()
-            },
-            FeeTaxation::FollowsGoods,
-        );
+        let t = with_fee(&lines, Cents(1_000), FeeTaxation::FollowsGoods);
         assert_eq!(t.delivery_gst_taxable, Cents(250));
         assert_eq!((t.gst_base, t.qst_base), (Cents(2_750), Cents(2_750)));
         assert_eq!((t.gst, t.qst), (Cents(138), Cents(274)));
@@ -579,14 +566,7 @@ mod tests {
     fn a_fee_following_goods_taxable_for_one_tax_only_is_prorated_per_tax() {
         // 60.00 ZZ + 40.00 TZ, fee 5.00: 2.00 of it is subject to GST, none to QST.
         let lines = [line(ZZ, 6_000), line(TZ, 4_000)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                delivery: Cents(500),
-                ..Default::default()
-            },
-            FeeTaxation::FollowsGoods,
-        );
+        let t = with_fee(&lines, Cents(500), FeeTaxation::FollowsGoods);
         assert_eq!(
             (t.delivery_gst_taxable, t.delivery_qst_taxable),
             (Cents(200), Cents(0))
@@ -599,14 +579,7 @@ mod tests {
     fn the_prorated_fee_is_rounded_to_the_cent() {
         // 10.00 × 33.33 / 100.00 = 3.333 → 3.33.
         let lines = [line(ZZ, 6_667), line(TT, 3_333)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                delivery: Cents(1_000),
-                ..Default::default()
-            },
-            FeeTaxation::FollowsGoods,
-        );
+        let t = with_fee(&lines, Cents(1_000), FeeTaxation::FollowsGoods);
         assert_eq!(t.delivery_gst_taxable, Cents(333));
     }
 
@@ -724,23 +697,11 @@ mod tests {
     fn half_a_cent_rounds_away_from_zero() {
         // 0.10 × 5 % = 0.005 → 0.01; 0.10 × 9.975 % = 0.009975 → 0.01.
         let lines = [line(TT, 10)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = goods(&lines);
         assert_eq!((t.gst, t.qst), (Cents(1), Cents(1)));
         // 0.30 × 5 % = 0.015 → 0.02; 0.04 × 5 % = 0.002 → 0.00.
         let lines = [line(TT, 30)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = goods(&lines);
         assert_eq!(t.gst, Cents(2));
     }
 
@@ -748,13 +709,7 @@ mod tests {
     fn taxes_are_per_document_not_per_line() {
         // Three lines of 0.10: per line 3 × 0.01 = 0.03, on the document 0.30 × 5 % = 0.015 → 0.02.
         let lines = [line(TT, 10), line(TT, 10), line(TT, 10)];
-        let t = taxed(
-            TaxDocument {
-                lines: &lines,
-                ..Default::default()
-            },
-            FeeTaxation::Taxable,
-        );
+        let t = goods(&lines);
         assert_eq!(t.gst, Cents(2));
     }
 

@@ -10,27 +10,21 @@ use halles_core::organizations::OrgKind;
 use halles_core::pricing::BuyerType;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
-use halles_core::taxes::{FeeTaxation, TaxClass, TaxCodes};
+use halles_core::taxes::{FeeTaxation, TaxCodes};
 use halles_core::{ManualClock, OrgId};
 use halles_store::hub::HubScope;
 use halles_store::hub::billing::settings::BillingSettings;
 use halles_store::platform::events::Event;
 use halles_store::testing::billing_week::{self, TZ, Week, registered};
 use halles_store::{Actor, Store, StoreError};
-use support::{at, scope};
+use support::{at, refused, scope};
 
 fn day(s: &str) -> jiff::civil::Date {
     s.parse().unwrap()
 }
 
-const TT: TaxCodes = TaxCodes {
-    gst: TaxClass::Taxable,
-    qst: TaxClass::Taxable,
-};
-const ZZ: TaxCodes = TaxCodes {
-    gst: TaxClass::ZeroRated,
-    qst: TaxClass::ZeroRated,
-};
+const TT: TaxCodes = TaxCodes::TAXABLE;
+const ZZ: TaxCodes = TaxCodes::ZERO_RATED;
 
 async fn hub_scope(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
     store.hub_scope(&scope(org), hub).await.unwrap()
@@ -42,14 +36,6 @@ async fn week(store: &Store, clock: &ManualClock, buyers: usize) -> Week {
 
 async fn deliver_all(store: &Store, w: &Week) {
     billing_week::deliver_all(store, w).await.unwrap();
-}
-
-fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, code: Refusal) {
-    match r {
-        Err(StoreError::Refused(c)) if c == code => {}
-        Err(StoreError::Invalid(f)) if f.iter().any(|e| e.code == code.code()) => {}
-        other => panic!("expected {code}, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -92,8 +92,8 @@ fn at(s: &str) -> StoreResult<Timestamp> {
     s.parse().map_err(|_| StoreError::Corrupt("instant"))
 }
 
-/// A vegetable product of the farm.
-fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
+/// A vegetable grown in Québec in the Montérégie, sold in `unit`, of tax class `tax`.
+pub fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
     ProductInput {
         name_fr: name.into(),
         name_en: String::new(),
