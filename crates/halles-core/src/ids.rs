@@ -69,6 +69,8 @@ id_type!(
     RouteId,
     /// A stop of a route: one order delivered.
     StopId,
+    /// An issued invoice of a hub.
+    InvoiceId,
     /// A food-coupon program.
     ProgramId,
     /// A product group of a program (fruits and vegetables, dairy...).

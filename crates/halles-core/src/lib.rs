@@ -1,6 +1,7 @@
 //! Domain types and rules of Halles. No I/O, no async: everything here can be unit-tested alone.
 
 pub mod accounts;
+pub mod billing;
 pub mod catalog;
 pub mod clock;
 pub mod coupons;

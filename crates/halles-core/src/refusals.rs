@@ -68,6 +68,8 @@ refusals! {
     BelowMinimum = "below_minimum", Rule;
     /// A quantity is smaller than what has already been ordered.
     BelowReserved = "below_reserved", Rule;
+    /// Save the hub's billing settings before issuing invoices.
+    BillingNotSetUp = "billing_not_set_up", Rule;
     /// This amount is above the maximum allowed: $10,000,000.00 per budget, envelope or program.
     BudgetTooLarge = "budget_too_large", Invalid;
     /// This card is disabled.
@@ -148,6 +150,8 @@ refusals! {
     EveryWeeksInvalid = "every_weeks_invalid", Rule;
     /// This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
     GroupInUse = "group_in_use", Rule;
+    /// A GST registration number is 9 digits, RT and 4 digits (123456789RT0001).
+    GstNumberInvalid = "gst_number_invalid", Invalid;
     /// This idempotency key was already used for another request.
     IdempotencyKeyReused = "idempotency_key_reused", Rule;
     /// Enter a valid amount.
@@ -156,6 +160,10 @@ refusals! {
     InvalidCharacters = "invalid_characters", Rule;
     /// This invitation is no longer valid.
     InvitationInvalid = "invitation_invalid", Rule;
+    /// This order already has its invoice.
+    InvoiceExists = "invoice_exists", Rule;
+    /// An invoice prefix is at most 10 letters, digits or dashes.
+    InvoicePrefixInvalid = "invoice_prefix_invalid", Invalid;
     /// The organization must keep at least one administrator.
     LastAdmin = "last_admin", Rule;
     /// A program keeps at least one participant type.
@@ -218,6 +226,8 @@ refusals! {
     OrderDelivered = "order_delivered", Rule;
     /// You already have an order for this delivery: change that one.
     OrderExistsForDelivery = "order_exists_for_delivery", Rule;
+    /// Only a delivered order is invoiced.
+    OrderNotDelivered = "order_not_delivered", Rule;
     /// This order can no longer change.
     OrderNotEditable = "order_not_editable", Rule;
     /// This organization still has active participants or money in its envelopes: it cannot be archived.
@@ -250,6 +260,8 @@ refusals! {
     ProducerNotInCycle = "producer_not_in_cycle", Rule;
     /// This producer does not work with your hub.
     ProducerNotLinked = "producer_not_linked", Rule;
+    /// A QST registration number is 10 digits, TQ and 4 digits (1234567890TQ0001).
+    QstNumberInvalid = "qst_number_invalid", Invalid;
     /// This product is sold by the unit, the bunch or the case: give a whole number.
     QtyNotWhole = "qty_not_whole", Invalid;
     /// This quantity is above the maximum allowed: 100,000 units.
@@ -278,6 +290,8 @@ refusals! {
     StatusChangeNotAllowed = "status_change_not_allowed", Rule;
     /// Choose the product that replaces it, and how much.
     SubstituteRequired = "substitute_required", Invalid;
+    /// A hub registered for the taxes gives its GST and QST numbers.
+    TaxNumbersRequired = "tax_numbers_required", Invalid;
     /// At most 10,000 labels at a time: print one delivery day or one producer at a time.
     TooManyLabels = "too_many_labels", Invalid;
     /// An order can have at most 500 lines.

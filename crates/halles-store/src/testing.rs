@@ -4,6 +4,8 @@
 //! [`TestDb::all`] gives one database per backend; [`TestDb::every_sale_path`] adds an SQLite
 //! file whose sales take the general path (in place off), for the tests of the coupon store.
 
+pub mod billing_week;
+
 use crate::{Store, StoreOptions, StoreResult};
 use halles_core::Clock;
 use sqlx::Connection;

@@ -293,7 +293,7 @@ async fn a_week_of_the_hub_availability_orders_and_totals() {
             .await
             .unwrap();
         assert_eq!(
-            o.taxes().taxable,
+            o.taxes().gst_base,
             Cents(2 * 660 + 200),
             "jam and fees are taxable"
         );

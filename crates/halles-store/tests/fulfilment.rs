@@ -23,7 +23,7 @@ use halles_store::hub::orders::OrderInput;
 use halles_store::hub::{HubRole, HubScope};
 use halles_store::platform::events::Event;
 use halles_store::{Store, StoreError};
-use support::{at, product, scope};
+use support::{at, product, refused, scope};
 
 async fn hs(store: &Store, org: OrgId, hub: OrgId) -> HubScope {
     store.hub_scope(&scope(org), hub).await.unwrap()
@@ -216,14 +216,6 @@ fn receipt_line(product: ProductId, unit: SaleUnit, q: i64, code: &str) -> Recei
         lot_code: code.into(),
         packed_on: Some(day("2026-12-04")),
         best_before: Some(day("2026-12-12")),
-    }
-}
-
-fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, code: Refusal) {
-    match r {
-        Err(StoreError::Refused(c)) if c == code => {}
-        Err(StoreError::Invalid(f)) if f.iter().any(|e| e.code == code.code()) => {}
-        other => panic!("expected {code}, got {other:?}"),
     }
 }
 

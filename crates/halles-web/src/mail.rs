@@ -59,6 +59,9 @@ pub async fn for_event(
         Event::OrderDelivered { hub, buyer, order } => {
             order_news(store, &link, *hub, *buyer, *order, "delivered").await
         }
+        Event::InvoiceIssued { buyer, invoice, .. } => {
+            invoice_issued(store, &link, *buyer, *invoice).await
+        }
         Event::BatchPaid {
             operator,
             program,
@@ -364,6 +367,37 @@ async fn order_news(
             to: member.email,
             subject: i18n.ta(&format!("mail-order-{kind}-subject"), &args[..2]),
             body: i18n.ta(&format!("mail-order-{kind}-body"), &args),
+        });
+    }
+    Ok(out)
+}
+
+/// An invoice issued, to the buyer's administrators and staff, in each one's language, with
+/// the link to download it from the buyer's account.
+async fn invoice_issued(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    buyer: OrgId,
+    id: halles_core::InvoiceId,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let scope = TenantScope::checked(buyer, Actor::system());
+    let inv = store.invoice(&scope, id).await?.invoice;
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, buyer).await? {
+        let i18n = I18n::new(lang);
+        let args = [
+            ("number", inv.number.clone()),
+            ("hub", inv.seller_name.clone()),
+            ("name", member.name.clone()),
+            ("total", i18n.money(inv.total)),
+            ("due", i18n.day(&inv.due_date)),
+            ("link", link(&format!("/o/{buyer}/factures/{id}/pdf"))),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(buyer),
+            to: member.email,
+            subject: i18n.ta("mail-invoice-subject", &args[..2]),
+            body: i18n.ta("mail-invoice-body", &args),
         });
     }
     Ok(out)

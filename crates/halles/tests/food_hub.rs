@@ -889,6 +889,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     404,
                 ),
                 Row::get("/o/{org}/stock/rappel", Allowed::STAFF, 303),
+                Row::get("/o/{org}/facturation", Allowed::STAFF, 200),
+                Row::post("/o/{org}/facturation", Allowed::STAFF, 422),
+                Row::get("/o/{org}/factures", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
+                Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
             ],
         )
         .await;

@@ -1123,7 +1123,7 @@ async fn food_hub(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -> Store
 
 /// A demo week after its cut-off: everything received (one line short, reduced), weighed,
 /// packed in one case per order, put on two routes (deliveries in the west, pickups at the
-/// hub) and delivered.
+/// hub), delivered and invoiced.
 async fn fulfil(
     past: &Store,
     h: &crate::hub::HubScope,
@@ -1212,6 +1212,32 @@ async fn fulfil(
         .filter(|o| o.status == halles_core::ordering::OrderStatus::Placed)
     {
         past.pack_order(h, o.id, &[]).await?;
+    }
+    // The hub bills: registered for the taxes, the delivery fee following the goods, each
+    // delivered order invoiced when its delivery is confirmed; the first buyer pays net 30.
+    let settings = crate::hub::billing::settings::BillingSettings {
+        legal_name: "Pôle nourricier de l'Ouest, coopérative de solidarité".into(),
+        address: "1200, rue des Saules\nMontréal (Québec) H4B 2A1".into(),
+        registered: true,
+        gst_number: "123456789RT0001".into(),
+        qst_number: "1234567890TQ0001".into(),
+        invoice_prefix: "PNO-".into(),
+        yearly_reset: true,
+        fee_taxation: halles_core::taxes::FeeTaxation::FollowsGoods,
+        payment_terms: halles_core::billing::PaymentTerms::Net15,
+        how_to_pay: "Virement Interac à factures@pole-ouest.example, ou chèque à l'ordre du Pôle"
+            .into(),
+        auto_issue: true,
+    };
+    past.set_billing_settings(h, settings).await?;
+    if let Some(first) = buyers.first() {
+        past.set_buyer_billing(
+            h,
+            *first,
+            "",
+            Some(halles_core::billing::PaymentTerms::Net30),
+        )
+        .await?;
     }
     for d in days {
         past.plan_routes(h, cycle, Some(*d)).await?;

@@ -5,9 +5,10 @@
 //! (`visibility`), what the quick order form reads (`quick_order`). A hub's rows are reached through a
 //! [`HubScope`] (`scope`), the proof that the acting organization acts for that hub.
 //! After the cut-off, `fulfilment` (purchase orders, receiving, stock, packing, routes);
-//! billing joins as a sibling module (`hub::billing`).
+//! then `billing` (settings, invoices).
 
 pub mod availability;
+pub mod billing;
 pub mod catalog;
 pub mod cycles;
 pub mod fulfilment;

@@ -17,7 +17,9 @@ use halles_core::pricing::{
 };
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
-use halles_core::taxes::{TaxClass, Taxes};
+use halles_core::taxes::{
+    TaxBreakdown, TaxClass, TaxCodes, TaxDocument, TaxLine, TaxSettings, compute,
+};
 use halles_core::validation::{FieldError, Validator};
 use halles_core::{CycleId, LocationId, OrderId, OrderLineId, OrgId, ProductId};
 use jiff::Timestamp;
@@ -272,6 +274,9 @@ pub struct Order {
     pub fees: Cents,
     /// Lines.
     pub lines: Vec<OrderLine>,
+    /// The hub's tax settings, for the estimate of taxes.
+    #[serde(skip)]
+    pub tax_settings: TaxSettings,
     /// Placed at.
     pub created_at: Timestamp,
     /// Last change.
@@ -284,19 +289,53 @@ impl Order {
         self.lines.iter().map(OrderLine::total).sum()
     }
 
-    /// GST and QST on taxable lines and on fees (fees are taxable).
-    pub fn taxes(&self) -> Taxes {
-        Taxes::on(
-            self.lines
-                .iter()
-                .map(|l| (l.tax_class, l.total()))
-                .chain(std::iter::once((TaxClass::Taxable, self.fees))),
-        )
+    /// The order-time estimate of GST and QST, under a hub's settings, by the same function
+    /// an invoice uses ([`halles_core::taxes::compute`]); the line's tax-class snapshot stands
+    /// for both statuses, the order's fees are its delivery fee.
+    pub fn taxes_under(&self, settings: TaxSettings) -> TaxBreakdown {
+        let lines: Vec<TaxLine> = self
+            .lines
+            .iter()
+            .map(|l| TaxLine {
+                codes: TaxCodes::both(l.tax_class),
+                amount: l.total(),
+                discount: None,
+            })
+            .collect();
+        let doc = TaxDocument {
+            lines: &lines,
+            delivery: self.fees,
+            ..Default::default()
+        };
+        // Lines and fees are bounded and never negative, and there is no discount: no
+        // refusal is possible; a corrupt negative amount is estimated as untaxed.
+        compute(&doc, settings).unwrap_or_else(|_| TaxBreakdown {
+            registered: settings.registered,
+            lines: Vec::new(),
+            groups: Vec::new(),
+            goods: self.subtotal(),
+            discounts: Cents::ZERO,
+            delivery: self.fees,
+            delivery_gst_taxable: Cents::ZERO,
+            delivery_qst_taxable: Cents::ZERO,
+            deposits: Cents::ZERO,
+            subtotal: self.subtotal() + self.fees,
+            gst_base: Cents::ZERO,
+            qst_base: Cents::ZERO,
+            gst: Cents::ZERO,
+            qst: Cents::ZERO,
+        })
+    }
+
+    /// The estimate under the hub's settings (read with the order), as its invoice will
+    /// compute them.
+    pub fn taxes(&self) -> TaxBreakdown {
+        self.taxes_under(self.tax_settings)
     }
 
     /// Everything due.
     pub fn total(&self) -> Cents {
-        self.subtotal() + self.fees + self.taxes().total()
+        self.taxes().total()
     }
 }
 
@@ -452,7 +491,7 @@ impl CycleTotals {
             b.orders += 1;
             b.subtotal += o.subtotal();
             b.fees += o.fees;
-            b.taxes += o.taxes().total();
+            b.taxes += o.taxes().taxes();
             b.total += o.total();
         }
         let mut t = CycleTotals {
@@ -1631,7 +1670,9 @@ impl Store {
         for r in &rows {
             hubs.entry(r.organization_id).or_default().push(r.id);
         }
+        let mut settings: HashMap<i64, TaxSettings> = HashMap::new();
         for (hub, ids) in hubs {
+            settings.insert(hub, self.tax_settings_of(OrgId(hub)).await?);
             for chunk in ids.chunks(CHUNK) {
                 let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
                 let sql = format!(
@@ -1697,6 +1738,10 @@ impl Store {
                     created_at: instant(r.created_at)?,
                     updated_at: instant(r.updated_at)?,
                     lines: by_order.remove(&r.id).unwrap_or_default(),
+                    tax_settings: settings
+                        .get(&r.organization_id)
+                        .copied()
+                        .unwrap_or_default(),
                 })
             })
             .collect()

@@ -24,9 +24,9 @@ use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{
-    CardId, ClaimId, CycleId, InvitationId, LoadId, OrderId, OrgId, ParticipantId, PaymentBatchId,
-    ProductGroupId, ProductId, ProgramId, PurchaseOrderId, RedemptionId, RefundId, RegisterId,
-    ScheduleId, StandingOrderId, UserId,
+    CardId, ClaimId, CycleId, InvitationId, InvoiceId, LoadId, OrderId, OrgId, ParticipantId,
+    PaymentBatchId, ProductGroupId, ProductId, ProgramId, PurchaseOrderId, RedemptionId, RefundId,
+    RegisterId, ScheduleId, StandingOrderId, UserId,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -158,6 +158,17 @@ pub enum Event {
         buyer: OrgId,
         /// The order.
         order: OrderId,
+    },
+    /// A hub issued an invoice for a delivered order.
+    InvoiceIssued {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The order.
+        order: OrderId,
+        /// The invoice.
+        invoice: InvoiceId,
     },
     /// The operator approved or refused a market's reimbursement claim.
     ClaimDecided {
@@ -309,6 +320,7 @@ impl Event {
             Event::PurchaseOrderIssued { .. } => "purchase_order_issued",
             Event::OrderAdjusted { .. } => "order_adjusted",
             Event::OrderDelivered { .. } => "order_delivered",
+            Event::InvoiceIssued { .. } => "invoice_issued",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
             Event::InvitationSent { .. } => "invitation_sent",
@@ -341,7 +353,8 @@ impl Event {
             | Event::StandingOrderRan { hub, .. }
             | Event::PurchaseOrderIssued { hub, .. }
             | Event::OrderAdjusted { hub, .. }
-            | Event::OrderDelivered { hub, .. } => Some(*hub),
+            | Event::OrderDelivered { hub, .. }
+            | Event::InvoiceIssued { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }

@@ -91,21 +91,18 @@ pub fn product(
     unit: halles_core::catalog::SaleUnit,
     tax: halles_core::taxes::TaxClass,
 ) -> halles_store::hub::catalog::ProductInput {
-    halles_store::hub::catalog::ProductInput {
-        name_fr: name.into(),
-        name_en: String::new(),
-        category: halles_core::catalog::Category::Vegetables,
-        description: String::new(),
-        unit,
-        unit_detail: String::new(),
-        catch_weight: false,
-        est_weight_g: None,
-        tax_class: tax,
-        origin: halles_core::catalog::Origin::QuebecGrown,
-        region: "Montérégie".into(),
-        certifications: vec![],
-        organic_certifier: String::new(),
-        active: true,
-        details: Default::default(),
+    halles_store::testing::billing_week::product(name, unit, tax)
+}
+
+/// Checks that `r` is the refusal `code`, as a rule or on a field.
+pub fn refused<T: std::fmt::Debug>(
+    r: Result<T, halles_store::StoreError>,
+    code: halles_core::refusals::Refusal,
+) {
+    use halles_store::StoreError;
+    match r {
+        Err(StoreError::Refused(c)) if c == code => {}
+        Err(StoreError::Invalid(f)) if f.iter().any(|e| e.code == code.code()) => {}
+        other => panic!("expected {code}, got {other:?}"),
     }
 }

@@ -36,6 +36,7 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "organizations", description = "The caller's organization, members, invitations and audit log"),
         (name = "food hub", description = "Products, order cycles, availability, catalogs and orders. Quantities are decimal strings in the product's unit; money is integer cents."),
+        (name = "billing", description = "A hub's billing settings and its invoices; a buyer's invoices. Money is integer cents; dates are YYYY-MM-DD."),
         (name = "coupons", description = "Food-coupon programs: schedules, participants, cards, redemptions and refunds. Money is integer cents; dates are YYYY-MM-DD.")
     )
 )]

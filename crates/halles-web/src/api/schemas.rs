@@ -152,3 +152,30 @@ pub fn buyer_type_or_null() -> Schema {
         .build()
         .into()
 }
+
+/// How a hub's delivery fee is taxed.
+pub fn fee_taxation() -> Object {
+    codes(
+        halles_core::taxes::FeeTaxation::ALL
+            .iter()
+            .map(|c| c.code()),
+    )
+}
+
+/// Payment terms.
+pub fn payment_terms() -> Object {
+    codes(
+        halles_core::billing::PaymentTerms::ALL
+            .iter()
+            .map(|c| c.code()),
+    )
+}
+
+/// Payment terms, or null for the hub's.
+pub fn payment_terms_or_null() -> Schema {
+    AnyOfBuilder::new()
+        .item(payment_terms())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}

@@ -10,10 +10,10 @@
 
 use axum_extra::routing::TypedPath;
 use halles_core::{
-    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, JobId, LotId, MembershipId,
-    OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId,
-    ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId, RouteId, ScheduleId,
-    StandingOrderId, StopId, TokenId, UserId,
+    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, InvoiceId, JobId, LotId,
+    MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId,
+    PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId, RouteId,
+    ScheduleId, StandingOrderId, StopId, TokenId, UserId,
 };
 use serde::Deserialize;
 
@@ -311,6 +311,14 @@ paths! {
 
     /// When a hub reminds producers that posted nothing before a cut-off.
     ReminderHours(org: OrgId) = "/o/{org}/rappel-disponibilites";
+    /// A hub's billing settings.
+    BillingSettings(org: OrgId) = "/o/{org}/facturation";
+    /// The invoices a hub issued or a buyer received.
+    Invoices(org: OrgId) = "/o/{org}/factures";
+    /// An invoice as a PDF.
+    InvoicePdf(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/pdf";
+    /// Issuing the invoice of a delivered order by hand.
+    IssueInvoice(org: OrgId, order: OrderId) = "/o/{org}/factures/commandes/{order}";
     /// A served buyer's tags and weight unit.
     PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
     /// Who sees which products and cycles.

@@ -1131,6 +1131,80 @@ pub mod api_rows {
         ),
     ];
 
+    /// A hub's billing (issue 15, first part): settings, buyers' terms, invoices
+    /// (`billing_api.rs`).
+    pub const BILLING_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/billing-settings",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/billing-settings",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/buyers/{foreign}/billing",
+            Allowed::token(Scope::OrgWrite),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/orders/{foreign}/invoice",
+            Allowed::token(Scope::OrdersWrite),
+            404,
+        ),
+    ];
+
+    /// A buyer's invoices: its own only (`billing_api.rs`).
+    pub const BILLING_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+    ];
+
+    /// The hub's billing asked by a buyer or a producer with every scope: not their kind of
+    /// work (`wrong_kind`, 403; `billing_api.rs`).
+    pub const BILLING_NOT_A_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/billing-settings",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/orders/{foreign}/invoice",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
     pub const ALL: &[&[Row]] = &[
         PLATFORM,
         PRODUCER,
@@ -1141,6 +1215,8 @@ pub mod api_rows {
         FULFILMENT_HUB,
         FULFILMENT_PRODUCER,
         FULFILMENT_BUYER,
+        BILLING_HUB,
+        BILLING_BUYER,
     ];
 }
 

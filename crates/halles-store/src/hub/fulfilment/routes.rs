@@ -8,6 +8,8 @@ use super::day_text;
 use super::stock::{self, NewMovement};
 use crate::db::ms;
 use crate::hub::HubScope;
+use crate::hub::billing::invoices::issue_in;
+use crate::hub::billing::settings::saved_settings;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::events::{self, Event};
 use crate::platform::rows::{instant_opt, parsed};
@@ -699,6 +701,12 @@ impl Store {
         if status == StopStatus::Delivered {
             let event = Event::OrderDelivered { hub, buyer, order };
             events::record(&mut tx, event, now).await?;
+            // A hub that set up billing invoices what was delivered, in the same transaction.
+            if let Some(settings) = saved_settings(&mut tx, hub).await?
+                && settings.auto_issue
+            {
+                issue_in(&mut tx, &settings, &o, hs.tenant(), now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())

@@ -5,6 +5,7 @@
 //! Each concept has its module; this one holds what they share and the domain's router.
 
 pub mod availability;
+pub mod billing;
 pub mod cycles;
 pub mod fulfilment;
 pub mod locations;
@@ -70,6 +71,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(visibility::set_product_rule))
         .routes(routes!(visibility::set_cycle_rule))
         .merge(fulfilment_router())
+        .merge(billing_router())
+}
+
+/// Billing (issue 15, first part): settings and invoices.
+fn billing_router() -> OpenApiRouter<AppState> {
+    use billing::{invoices, settings};
+    OpenApiRouter::default()
+        .routes(routes!(
+            settings::billing_settings,
+            settings::set_billing_settings
+        ))
+        .routes(routes!(settings::set_buyer_billing))
+        .routes(routes!(invoices::invoices))
+        .routes(routes!(invoices::invoice))
+        .routes(routes!(invoices::invoice_pdf))
+        .routes(routes!(invoices::issue_invoice))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

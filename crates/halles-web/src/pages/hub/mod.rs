@@ -3,6 +3,7 @@
 //! week after the cut-off (`fulfilment`).
 
 pub mod availability;
+pub mod billing;
 pub mod cycles;
 pub mod exports;
 pub mod fulfilment;
@@ -33,7 +34,7 @@ pub(crate) async fn own_hub<R: RoleRequirement>(
 
 /// The food hub's pages, and the old English paths that redirect to them.
 pub fn routes() -> Routes {
-    fulfilment::routes(Routes::new())
+    billing::routes(fulfilment::routes(Routes::new()))
         .typed_get(products::list)
         .typed_get(products::new_form)
         .typed_post(products::create)

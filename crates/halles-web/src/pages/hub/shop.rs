@@ -841,6 +841,8 @@ struct OrderPage {
     repeat_until: String,
     /// The order's stop once on a route: its state, who received it, the driver's photo.
     delivery: Option<halles_store::hub::fulfilment::routes::Stop>,
+    /// Its invoice, once issued.
+    invoice: Option<halles_core::InvoiceId>,
 }
 
 impl OrderPage {
@@ -869,6 +871,7 @@ pub async fn order(
         && m.role.satisfies(Role::Staff);
     let hub_view = m.org.id == order.hub;
     let delivery = state.store.order_delivery(&hs, order.id).await?;
+    let invoice = state.store.invoice_of_order(&m.scope, order.id).await?;
     let lang = m.ctx.i18n.lang;
     // A standing order runs for three months unless the buyer says otherwise.
     let tz = jiff::tz::TimeZone::get(crate::i18n::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -888,6 +891,7 @@ pub async fn order(
             hub_view,
             repeat_until,
             delivery,
+            invoice,
         },
         lang,
     ))

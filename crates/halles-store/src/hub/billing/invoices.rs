@@ -1,0 +1,711 @@
+//! Invoices: a delivered order becomes one invoice, built from what was delivered (real
+//! weights, substitutions, shortages, fees), numbered without gaps in the transaction that
+//! issues it, and frozen: every name, address, price and tax number is copied into it, and the
+//! database refuses to change or delete it (migration 0032).
+
+use super::settings::{BillingSettings, saved_settings};
+use crate::db::ms;
+use crate::hub::HubScope;
+use crate::hub::orders::Order;
+use crate::platform::audit::{self, Action, Change};
+use crate::platform::events::{self, Event};
+use crate::platform::rows::{Flag, instant, parsed};
+use crate::{Store, StoreError, StoreResult, TenantScope};
+use halles_core::accounts::Lang;
+use halles_core::billing::{PaymentTerms, counter_year, invoice_number};
+use halles_core::catalog::SaleUnit;
+use halles_core::money::Cents;
+use halles_core::ordering::local_day;
+use halles_core::quantity::Qty;
+use halles_core::refusals::Refusal;
+use halles_core::taxes::{
+    DatedCodes, FeeTaxation, TaxClass, TaxCodes, TaxDocument, TaxLine, compute, in_force,
+};
+use halles_core::{InvoiceId, OrderId, OrgId, ProductId};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use sqlx::FromRow;
+use std::collections::HashMap;
+
+/// An issued invoice, as frozen when it was issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invoice {
+    /// Its id.
+    pub id: InvoiceId,
+    /// The hub that issued it (the seller).
+    pub hub: OrgId,
+    /// The order it bills.
+    pub order: OrderId,
+    /// The buyer.
+    pub buyer: OrgId,
+    /// Its number (`FAC-2026-0001`).
+    pub number: String,
+    /// The buyer's language, the invoice's.
+    pub lang: Lang,
+    /// Invoice date (Montréal).
+    pub invoice_date: Date,
+    /// Delivery date.
+    pub delivery_date: Date,
+    /// Due date.
+    pub due_date: Date,
+    /// Payment terms.
+    pub payment_terms: PaymentTerms,
+    /// How to pay.
+    pub how_to_pay: String,
+    /// The buyer's purchase-order number.
+    pub po_number: String,
+    /// The seller's legal name.
+    pub seller_name: String,
+    /// The seller's address.
+    pub seller_address: String,
+    /// Whether the seller charged GST and QST.
+    pub registered: bool,
+    /// The seller's GST number.
+    pub gst_number: String,
+    /// The seller's QST number.
+    pub qst_number: String,
+    /// How the delivery fee was taxed.
+    pub fee_taxation: FeeTaxation,
+    /// The buyer's name.
+    pub buyer_name: String,
+    /// The buyer's billing address.
+    pub buyer_address: String,
+    /// Where it was delivered (address, or pickup point).
+    pub delivery_address: String,
+    /// Goods before discounts.
+    pub goods: Cents,
+    /// Discounts.
+    pub discount: Cents,
+    /// Delivery fee.
+    pub delivery: Cents,
+    /// Deposits.
+    pub deposits: Cents,
+    /// Before taxes.
+    pub subtotal: Cents,
+    /// What GST was computed on.
+    pub gst_base: Cents,
+    /// What QST was computed on.
+    pub qst_base: Cents,
+    /// GST.
+    pub gst: Cents,
+    /// QST.
+    pub qst: Cents,
+    /// Total due.
+    pub total: Cents,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+}
+
+/// A line of an invoice, as delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceLine {
+    /// Its place on the invoice, from 1.
+    pub line_no: i64,
+    /// The product.
+    pub product: ProductId,
+    /// French name.
+    pub name_fr: String,
+    /// English name (empty: the French one).
+    pub name_en: String,
+    /// The producer's name.
+    pub producer_name: String,
+    /// The lots delivered, comma-separated.
+    pub lots: String,
+    /// Sale unit.
+    pub unit: SaleUnit,
+    /// Quantity delivered.
+    pub quantity: Qty,
+    /// Real weight in grams (a catch-weight line).
+    pub weight_g: Option<i64>,
+    /// Unit price.
+    pub unit_price: Cents,
+    /// Price per kilogram (a catch-weight line, billed at its real weight).
+    pub kg_price: Option<Cents>,
+    /// Amount.
+    pub amount: Cents,
+    /// GST and QST statuses in force on the invoice date.
+    pub codes: TaxCodes,
+    /// The French name of the product it replaced (a substitution), else empty.
+    pub substitute_for_fr: String,
+    /// Its English name.
+    pub substitute_for_en: String,
+    /// What was ordered and not delivered (a shortage).
+    pub short_quantity: Option<Qty>,
+}
+
+impl InvoiceLine {
+    /// The product's name in a language.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_fr, &self.name_en)
+    }
+
+    /// The replaced product's name in a language, if this line is a substitution.
+    pub fn substitute_for(&self, lang: Lang) -> Option<&str> {
+        (!self.substitute_for_fr.is_empty())
+            .then(|| lang.pick(&self.substitute_for_fr, &self.substitute_for_en))
+    }
+}
+
+/// An invoice with its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuedInvoice {
+    /// The invoice.
+    pub invoice: Invoice,
+    /// Its lines.
+    pub lines: Vec<InvoiceLine>,
+}
+
+#[derive(FromRow)]
+struct InvoiceRow {
+    id: i64,
+    organization_id: i64,
+    order_id: i64,
+    buyer_id: i64,
+    number: String,
+    lang: String,
+    invoice_date: String,
+    delivery_date: String,
+    due_date: String,
+    payment_terms: String,
+    how_to_pay: String,
+    po_number: String,
+    seller_name: String,
+    seller_address: String,
+    registered: Flag,
+    gst_number: String,
+    qst_number: String,
+    fee_taxation: String,
+    buyer_name: String,
+    buyer_address: String,
+    delivery_address: String,
+    goods_cents: i64,
+    discount_cents: i64,
+    delivery_cents: i64,
+    deposits_cents: i64,
+    subtotal_cents: i64,
+    gst_base_cents: i64,
+    qst_base_cents: i64,
+    gst_cents: i64,
+    qst_cents: i64,
+    total_cents: i64,
+    issued_at: i64,
+}
+
+const INVOICE_COLUMNS: &str = "id, organization_id, order_id, buyer_id, number, lang, invoice_date, delivery_date, \
+     due_date, payment_terms, how_to_pay, po_number, seller_name, seller_address, registered, gst_number, qst_number, \
+     fee_taxation, buyer_name, buyer_address, delivery_address, goods_cents, discount_cents, delivery_cents, \
+     deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents, issued_at";
+
+fn date(s: &str) -> StoreResult<Date> {
+    s.parse().map_err(|_| StoreError::Corrupt("invoice date"))
+}
+
+impl TryFrom<InvoiceRow> for Invoice {
+    type Error = StoreError;
+    fn try_from(r: InvoiceRow) -> StoreResult<Self> {
+        Ok(Invoice {
+            id: InvoiceId(r.id),
+            hub: OrgId(r.organization_id),
+            order: OrderId(r.order_id),
+            buyer: OrgId(r.buyer_id),
+            number: r.number,
+            lang: parsed(&r.lang, "language")?,
+            invoice_date: date(&r.invoice_date)?,
+            delivery_date: date(&r.delivery_date)?,
+            due_date: date(&r.due_date)?,
+            payment_terms: parsed(&r.payment_terms, "payment terms")?,
+            how_to_pay: r.how_to_pay,
+            po_number: r.po_number,
+            seller_name: r.seller_name,
+            seller_address: r.seller_address,
+            registered: r.registered.into(),
+            gst_number: r.gst_number,
+            qst_number: r.qst_number,
+            fee_taxation: parsed(&r.fee_taxation, "fee taxation")?,
+            buyer_name: r.buyer_name,
+            buyer_address: r.buyer_address,
+            delivery_address: r.delivery_address,
+            goods: Cents(r.goods_cents),
+            discount: Cents(r.discount_cents),
+            delivery: Cents(r.delivery_cents),
+            deposits: Cents(r.deposits_cents),
+            subtotal: Cents(r.subtotal_cents),
+            gst_base: Cents(r.gst_base_cents),
+            qst_base: Cents(r.qst_base_cents),
+            gst: Cents(r.gst_cents),
+            qst: Cents(r.qst_cents),
+            total: Cents(r.total_cents),
+            issued_at: instant(r.issued_at)?,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct InvoiceLineRow {
+    line_no: i64,
+    product_id: i64,
+    name_fr: String,
+    name_en: String,
+    producer_name: String,
+    lots: String,
+    unit: String,
+    quantity: i64,
+    weight_g: Option<i64>,
+    unit_price_cents: i64,
+    kg_price_cents: Option<i64>,
+    amount_cents: i64,
+    gst_status: String,
+    qst_status: String,
+    substitute_for_fr: String,
+    substitute_for_en: String,
+    short_quantity: Option<i64>,
+}
+
+impl TryFrom<InvoiceLineRow> for InvoiceLine {
+    type Error = StoreError;
+    fn try_from(r: InvoiceLineRow) -> StoreResult<Self> {
+        Ok(InvoiceLine {
+            line_no: r.line_no,
+            product: ProductId(r.product_id),
+            name_fr: r.name_fr,
+            name_en: r.name_en,
+            producer_name: r.producer_name,
+            lots: r.lots,
+            unit: parsed(&r.unit, "unit")?,
+            quantity: Qty(r.quantity),
+            weight_g: r.weight_g,
+            unit_price: Cents(r.unit_price_cents),
+            kg_price: r.kg_price_cents.map(Cents),
+            amount: Cents(r.amount_cents),
+            codes: TaxCodes {
+                gst: parsed(&r.gst_status, "tax status")?,
+                qst: parsed(&r.qst_status, "tax status")?,
+            },
+            substitute_for_fr: r.substitute_for_fr,
+            substitute_for_en: r.substitute_for_en,
+            short_quantity: r.short_quantity.map(Qty),
+        })
+    }
+}
+
+/// The GST and QST statuses of products on a day, read on a connection: the dated statuses
+/// in force, else the product's own tax class for both.
+pub(crate) async fn statuses_on(
+    conn: &mut sqlx::AnyConnection,
+    products: &[ProductId],
+    on: Date,
+) -> StoreResult<HashMap<ProductId, TaxCodes>> {
+    let mut out = HashMap::new();
+    for p in products {
+        if out.contains_key(p) {
+            continue;
+        }
+        let class: Option<String> =
+            sqlx::query_scalar("SELECT tax_class FROM products WHERE id = $1")
+                .bind(p.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let class: TaxClass = match class {
+            Some(c) => parsed(&c, "tax class")?,
+            None => return Err(StoreError::NotFound),
+        };
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT from_date, gst_status, qst_status FROM product_tax_statuses WHERE product_id = $1",
+        )
+        .bind(p.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let history = rows
+            .iter()
+            .map(|(from, g, q)| {
+                Ok(DatedCodes {
+                    from: date(from)?,
+                    codes: TaxCodes {
+                        gst: parsed(g, "tax status")?,
+                        qst: parsed(q, "tax status")?,
+                    },
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        out.insert(*p, in_force(&history, on).unwrap_or(TaxCodes::both(class)));
+    }
+    Ok(out)
+}
+
+/// Issues the invoice of a delivered order on the caller's transaction: takes the next
+/// number from the hub's counter (so a rolled-back issue leaves no gap), freezes the seller,
+/// the buyer, the lines as delivered and the taxes computed by
+/// [`halles_core::taxes::compute`] under the hub's settings, and records `InvoiceIssued`.
+pub(crate) async fn issue_in(
+    tx: &mut sqlx::AnyConnection,
+    settings: &BillingSettings,
+    order: &Order,
+    scope: &TenantScope,
+    now: Timestamp,
+) -> StoreResult<InvoiceId> {
+    let hub = order.hub;
+    let by = scope.actor.user;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM invoices WHERE organization_id = $1 AND order_id = $2")
+            .bind(hub.0)
+            .bind(order.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if exists.is_some() {
+        return Err(StoreError::Refused(Refusal::InvoiceExists));
+    }
+    let delivered: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT done_at FROM stops WHERE organization_id = $1 AND order_id = $2 AND status = 'delivered'",
+    )
+    .bind(hub.0)
+    .bind(order.id.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let delivered_at = match delivered {
+        Some(Some(at)) => instant(at)?,
+        _ => return Err(StoreError::Refused(Refusal::OrderNotDelivered)),
+    };
+    let invoice_date = local_day(now);
+    let delivery_date = local_day(delivered_at);
+    let (hub_name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
+        .bind(hub.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (buyer_name, lang): (String, String) =
+        sqlx::query_as("SELECT name, lang FROM organizations WHERE id = $1")
+            .bind(order.buyer.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    let lang: Lang = parsed(&lang, "language")?;
+    let link: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT h.delivery_address, b.address, b.payment_terms FROM hub_buyers h \
+         LEFT JOIN buyer_billing b ON b.organization_id = h.organization_id AND b.buyer_id = h.buyer_id \
+         WHERE h.organization_id = $1 AND h.buyer_id = $2",
+    )
+    .bind(hub.0)
+    .bind(order.buyer.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (delivery_address, billing_address, terms) = link.unwrap_or_default();
+    let terms = match terms.as_deref() {
+        None | Some("") => settings.payment_terms,
+        Some(t) => parsed(t, "payment terms")?,
+    };
+    let location: Option<String> = match order.location {
+        Some(l) => {
+            sqlx::query_scalar(
+                "SELECT name FROM cycle_locations WHERE organization_id = $1 AND id = $2",
+            )
+            .bind(hub.0)
+            .bind(l.0)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => None,
+    };
+    let delivery_address = if delivery_address.trim().is_empty() {
+        location.unwrap_or_default()
+    } else {
+        delivery_address
+    };
+    let buyer_address = billing_address
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| delivery_address.clone());
+
+    let delivered_lines: Vec<_> = order.lines.iter().filter(|l| l.quantity.0 > 0).collect();
+    let products: Vec<ProductId> = delivered_lines.iter().map(|l| l.product.id).collect();
+    let codes = statuses_on(tx, &products, invoice_date).await?;
+    let mut lines = Vec::with_capacity(delivered_lines.len());
+    let mut tax_lines = Vec::with_capacity(delivered_lines.len());
+    for (i, l) in delivered_lines.iter().enumerate() {
+        let c = codes
+            .get(&l.product.id)
+            .copied()
+            .unwrap_or(TaxCodes::both(l.tax_class));
+        let lots: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT t.code FROM stock_movements m JOIN lots t ON t.organization_id = m.organization_id \
+             AND t.id = m.lot_id WHERE m.organization_id = $1 AND m.order_line_id = $2 AND m.kind = 'delivered' \
+             ORDER BY t.code",
+        )
+        .bind(hub.0)
+        .bind(l.id.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let replaced = l
+            .substitute_for
+            .and_then(|s| order.lines.iter().find(|o| o.id == s));
+        let amount = l.total();
+        tax_lines.push(TaxLine {
+            codes: c,
+            amount,
+            discount: None,
+        });
+        lines.push(InvoiceLine {
+            line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
+            product: l.product.id,
+            name_fr: l.product.name_fr.clone(),
+            name_en: l.product.name_en.clone(),
+            producer_name: l.product.producer_name.clone(),
+            lots: lots.join(", "),
+            unit: l.product.unit,
+            quantity: l.quantity,
+            weight_g: l.catch_weight.and_then(|c| c.packed_weight_g),
+            unit_price: l.unit_price,
+            kg_price: l.catch_weight.map(|c| c.kg_price),
+            amount,
+            codes: c,
+            substitute_for_fr: replaced
+                .map(|r| r.product.name_fr.clone())
+                .unwrap_or_default(),
+            substitute_for_en: replaced
+                .map(|r| r.product.name_en.clone())
+                .unwrap_or_default(),
+            short_quantity: l
+                .ordered_quantity
+                .filter(|o| *o > l.quantity)
+                .map(|o| Qty(o.0 - l.quantity.0)),
+        });
+    }
+    let taxes = compute(
+        &TaxDocument {
+            lines: &tax_lines,
+            delivery: order.fees,
+            ..Default::default()
+        },
+        settings.tax_settings(),
+    )
+    .map_err(|_| StoreError::Corrupt("invoice amounts"))?;
+
+    let year = counter_year(settings.yearly_reset, invoice_date.year());
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO invoice_counters (organization_id, year, last_number) VALUES ($1, $2, 1) \
+         ON CONFLICT (organization_id, year) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+         RETURNING last_number",
+    )
+    .bind(hub.0)
+    .bind(year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let number = invoice_number(&settings.invoice_prefix, year, seq);
+    let seller_name = if settings.legal_name.is_empty() {
+        hub_name
+    } else {
+        settings.legal_name.clone()
+    };
+    let (gst_number, qst_number) = if settings.registered {
+        (settings.gst_number.as_str(), settings.qst_number.as_str())
+    } else {
+        ("", "")
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (organization_id, order_id, buyer_id, number, year, seq, lang, invoice_date, delivery_date, \
+         due_date, payment_terms, how_to_pay, po_number, seller_name, seller_address, registered, gst_number, qst_number, \
+         fee_taxation, buyer_name, buyer_address, delivery_address, goods_cents, discount_cents, delivery_cents, \
+         deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents, issued_at, issued_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING id",
+    )
+    .bind(hub.0)
+    .bind(order.id.0)
+    .bind(order.buyer.0)
+    .bind(&number)
+    .bind(year)
+    .bind(seq)
+    .bind(lang.code())
+    .bind(invoice_date.to_string())
+    .bind(delivery_date.to_string())
+    .bind(terms.due(invoice_date).to_string())
+    .bind(terms.code())
+    .bind(&settings.how_to_pay)
+    .bind(&order.po_number)
+    .bind(&seller_name)
+    .bind(&settings.address)
+    .bind(settings.registered)
+    .bind(gst_number)
+    .bind(qst_number)
+    .bind(settings.fee_taxation.code())
+    .bind(&buyer_name)
+    .bind(&buyer_address)
+    .bind(&delivery_address)
+    .bind(taxes.goods.0)
+    .bind(taxes.discounts.0)
+    .bind(taxes.delivery.0)
+    .bind(taxes.deposits.0)
+    .bind(taxes.subtotal.0)
+    .bind(taxes.gst_base.0)
+    .bind(taxes.qst_base.0)
+    .bind(taxes.gst.0)
+    .bind(taxes.qst.0)
+    .bind(taxes.total().0)
+    .bind(ms(now))
+    .bind(by.map(|u| u.0))
+    .fetch_one(&mut *tx)
+    .await?;
+    for l in &lines {
+        sqlx::query(
+            "INSERT INTO invoice_lines (organization_id, invoice_id, line_no, product_id, name_fr, name_en, producer_name, \
+             lots, unit, quantity, weight_g, unit_price_cents, kg_price_cents, amount_cents, gst_status, qst_status, \
+             substitute_for_fr, substitute_for_en, short_quantity) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+        )
+        .bind(hub.0)
+        .bind(id)
+        .bind(l.line_no)
+        .bind(l.product.0)
+        .bind(&l.name_fr)
+        .bind(&l.name_en)
+        .bind(&l.producer_name)
+        .bind(&l.lots)
+        .bind(l.unit.code())
+        .bind(l.quantity.0)
+        .bind(l.weight_g)
+        .bind(l.unit_price.0)
+        .bind(l.kg_price.map(|c| c.0))
+        .bind(l.amount.0)
+        .bind(l.codes.gst.code())
+        .bind(l.codes.qst.code())
+        .bind(&l.substitute_for_fr)
+        .bind(&l.substitute_for_en)
+        .bind(l.short_quantity.map(|q| q.0))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let invoice = InvoiceId(id);
+    let change = Change::by(scope, Action::Create, "invoice", invoice).after(serde_json::json!({
+        "number": number, "order": order.id.0, "total_cents": taxes.total().0,
+        "gst_cents": taxes.gst.0, "qst_cents": taxes.qst.0,
+    }));
+    audit::record(tx, change, now).await?;
+    let event = Event::InvoiceIssued {
+        hub,
+        buyer: order.buyer,
+        order: order.id,
+        invoice,
+    };
+    events::record(tx, event, now).await?;
+    Ok(invoice)
+}
+
+/// At most this many invoices a page.
+pub const PAGE_MAX: i64 = 200;
+
+impl Store {
+    /// Issues the invoice of a delivered order by hand (the hub only): `billing_not_set_up`
+    /// before the hub saved its settings, `order_not_delivered`, `invoice_exists`.
+    pub async fn issue_invoice(&self, hs: &HubScope, order: OrderId) -> StoreResult<InvoiceId> {
+        let hub = hs.own()?.hub();
+        let o = self.order(hs, order).await?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let settings = saved_settings(&mut tx, hub)
+            .await?
+            .ok_or(StoreError::Refused(Refusal::BillingNotSetUp))?;
+        let id = issue_in(&mut tx, &settings, &o, hs.tenant(), now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The invoices the organization issued (a hub) or received (a buyer), newest first,
+    /// after `before` (an id, for the next page), at most `limit` ([`PAGE_MAX`], and one more
+    /// to tell whether a next page exists).
+    pub async fn invoices(
+        &self,
+        scope: &TenantScope,
+        before: Option<InvoiceId>,
+        limit: i64,
+    ) -> StoreResult<Vec<Invoice>> {
+        let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE (organization_id = $1 OR buyer_id = $1) \
+             AND id < $2 ORDER BY id DESC LIMIT $3"
+        ))
+        .bind(scope.org.0)
+        .bind(before.map_or(i64::MAX, |b| b.0))
+        .bind(limit.clamp(1, PAGE_MAX + 1))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Invoice::try_from).collect()
+    }
+
+    /// One invoice with its lines, for the hub that issued it or the buyer that received it.
+    pub async fn invoice(&self, scope: &TenantScope, id: InvoiceId) -> StoreResult<IssuedInvoice> {
+        let row: InvoiceRow = sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)"
+        ))
+        .bind(id.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let invoice = Invoice::try_from(row)?;
+        let lines: Vec<InvoiceLineRow> = sqlx::query_as(
+            "SELECT line_no, product_id, name_fr, name_en, producer_name, lots, unit, quantity, weight_g, unit_price_cents, \
+             kg_price_cents, amount_cents, gst_status, qst_status, substitute_for_fr, substitute_for_en, short_quantity \
+             FROM invoice_lines WHERE organization_id = $1 AND invoice_id = $2 ORDER BY line_no",
+        )
+        .bind(invoice.hub.0)
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let lines = lines
+            .into_iter()
+            .map(InvoiceLine::try_from)
+            .collect::<StoreResult<_>>()?;
+        Ok(IssuedInvoice { invoice, lines })
+    }
+
+    /// The invoice of an order, if it has one, for its hub or its buyer.
+    pub async fn invoice_of_order(
+        &self,
+        scope: &TenantScope,
+        order: OrderId,
+    ) -> StoreResult<Option<InvoiceId>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM invoices WHERE order_id = $1 AND (organization_id = $2 OR buyer_id = $2)",
+        )
+        .bind(order.0)
+        .bind(scope.org.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.map(InvoiceId))
+    }
+
+    /// Sets a product's GST and QST statuses from a day on (its producer only); a status set
+    /// again for the same day replaces it.
+    pub async fn set_tax_status(
+        &self,
+        scope: &TenantScope,
+        product: ProductId,
+        from: Date,
+        codes: TaxCodes,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let owned: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM products WHERE organization_id = $1 AND id = $2")
+                .bind(scope.org.0)
+                .bind(product.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if owned.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO product_tax_statuses (organization_id, product_id, from_date, gst_status, qst_status) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, product_id, from_date) DO UPDATE SET \
+             gst_status = excluded.gst_status, qst_status = excluded.qst_status",
+        )
+        .bind(scope.org.0)
+        .bind(product.0)
+        .bind(from.to_string())
+        .bind(codes.gst.code())
+        .bind(codes.qst.code())
+        .execute(&mut *tx)
+        .await?;
+        let change = Change::by(scope, Action::Update, "product_tax_status", product).after(
+            serde_json::json!({"from": from.to_string(), "gst": codes.gst.code(), "qst": codes.qst.code()}),
+        );
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+}
