@@ -195,7 +195,8 @@ function crawlable(href, base) {
   if (key.includes('/export')) return null;
   // Files, not pages: PDFs, ZPL and CSV downloads (their tests read them back).
   if (/[?&]format=(pdf|csv|xlsx|zpl)/.test(u.search) || u.pathname.includes('/preparation/documents/')) return null;
-  // A producer's product labels are a PDF or ZPL download, whatever the format.
+  // An invoice's PDF, and a producer's product labels (PDF or ZPL): downloads, not pages.
+  if (u.pathname.endsWith('/pdf')) return null;
   if (/\/bons-de-commande\/\d+\/\d+\/etiquettes$/.test(u.pathname)) return null;
   if (u.pathname.startsWith('/static/')) return null;
   return key;
