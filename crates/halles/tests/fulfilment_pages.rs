@@ -6,42 +6,12 @@
 
 mod support;
 
-use halles_core::catalog::{Category, Origin, SaleUnit};
 use halles_core::money::Cents;
-use halles_core::organizations::{OrgKind, Role};
-use halles_core::pricing::BuyerType;
-use halles_core::quantity::Qty;
-use halles_core::taxes::TaxClass;
-use halles_store::hub::catalog::ProductInput;
-use halles_store::hub::cycles::{CycleInput, LocationInput};
-use halles_store::hub::orders::OrderInput;
-use jiff::SignedDuration;
 use std::process::Command;
 use support::TestApp;
 use support::mail::about;
-use support::world::{people, scope};
-
-const HOSPITAL: &str = "cuisine@hopital.example";
-
-fn product(name: &str, unit: SaleUnit) -> ProductInput {
-    ProductInput {
-        name_fr: name.into(),
-        name_en: String::new(),
-        category: Category::Vegetables,
-        description: String::new(),
-        unit,
-        unit_detail: String::new(),
-        catch_weight: false,
-        est_weight_g: None,
-        tax_class: TaxClass::ZeroRated,
-        origin: Origin::QuebecGrown,
-        region: String::new(),
-        certifications: vec![],
-        organic_certifier: String::new(),
-        active: true,
-        details: Default::default(),
-    }
-}
+use support::week::{CutOffWeek, HOSPITAL, WeekSetup, chicken};
+use support::world::people;
 
 /// Runs a tool on a file; `None` when the tool is missing (required when
 /// `HALLES_REQUIRE_TOOLS` is set).
@@ -75,101 +45,29 @@ fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
 #[tokio::test]
 async fn a_hub_runs_its_week_after_the_cut_off_from_its_pages() {
     for app in TestApp::on_every_db().await {
-        let hub = app.org(OrgKind::Hub, "Pôle Nord").await;
-        let farm = app.org(OrgKind::Producer, "Ferme Lavoie").await;
-        let hospital = app.org(OrgKind::Buyer, "Hôpital Sainte-Anne").await;
-        app.user(people::COORDINATOR, Some((hub.id, Role::Admin)))
-            .await;
-        app.user(people::FARMER, Some((farm.id, Role::Admin))).await;
-        app.user(HOSPITAL, Some((hospital.id, Role::Staff))).await;
-        let h = app.store.own_hub(&scope(hub.id)).await.unwrap();
-        app.store.link_producer(&h, farm.id).await.unwrap();
-        app.store
-            .link_buyer(&h, hospital.id, BuyerType::Institution)
-            .await
-            .unwrap();
-        let new = |input: ProductInput| {
-            let store = app.store.clone();
-            async move {
-                store
-                    .create_product(&scope(farm.id), &input)
-                    .await
-                    .unwrap()
-                    .id
-            }
-        };
-        let carrots = new(product("Carottes", SaleUnit::Kg)).await;
-        let chicken = new(ProductInput {
-            catch_weight: true,
-            est_weight_g: Some(2000),
-            ..product("Poulet entier", SaleUnit::Each)
-        })
+        let w = CutOffWeek::build(
+            &app,
+            WeekSetup {
+                cycle_name: "Semaine 49",
+                chicken: chicken(),
+                po_number: "HSA-1",
+                note: "Quai B",
+            },
+        )
         .await;
-        let now = app.store.now();
-        let day: jiff::civil::Date =
-            halles_core::ordering::local_day(now + SignedDuration::from_hours(96));
-        let cycle = app
-            .store
-            .create_cycle(
-                &h,
-                &CycleInput {
-                    name: "Semaine 49".into(),
-                    opens_at: now + SignedDuration::from_hours(1),
-                    closes_at: now + SignedDuration::from_hours(72),
-                    delivery_days: vec![day],
-                    delivery_note: String::new(),
-                    order_fee: Cents(0),
-                    producers: vec![farm.id],
-                    locations: vec![LocationInput {
-                        kind: "delivery".into(),
-                        name: "Montréal".into(),
-                        fee: Cents(0),
-                        min_order: Cents(0),
-                    }],
-                },
-            )
-            .await
-            .unwrap();
-        let grid = app.store.hub_scope(&scope(farm.id), hub.id).await.unwrap();
-        app.store
-            .save_availability(
-                &grid,
-                cycle,
-                farm.id,
-                &[
-                    (carrots, Some((Qty::units(100), Cents(250)))),
-                    (chicken, Some((Qty::units(10), Cents(1200)))),
-                ],
-            )
-            .await
-            .unwrap();
-        app.clock.advance(SignedDuration::from_hours(2));
-        app.store.advance_cycles().await.unwrap();
-        let loc = app.store.cycle(&h, cycle).await.unwrap().locations[0].id;
-        let buyer = app
-            .store
-            .hub_scope(&scope(hospital.id), hub.id)
-            .await
-            .unwrap();
-        let order = app
-            .store
-            .place_order(
-                &buyer,
-                cycle,
-                &OrderInput {
-                    buyer: hospital.id,
-                    location: Some(loc),
-                    delivery_day: None,
-                    po_number: "HSA-1".into(),
-                    note: "Quai B".into(),
-                    lines: vec![(carrots, Qty::units(30)), (chicken, Qty::units(2))],
-                },
-            )
-            .await
-            .unwrap();
-        // The cut-off; the worker issues the purchase order and the farmer gets it.
-        app.clock.advance(SignedDuration::from_hours(71));
-        halles::worker::on_time(&app.store, &app.url).await;
+        let CutOffWeek {
+            hub,
+            farm,
+            hospital,
+            h,
+            buyer,
+            chicken,
+            cycle,
+            day,
+            order,
+            ..
+        } = w;
+        // The cut-off passed; the worker issued the purchase order and the farmer gets it.
         app.run_jobs().await;
         let mail = app.mail_to(people::FARMER).await;
         let po_mail = about(&mail, "Bon de commande de Pôle Nord");

@@ -7,6 +7,7 @@ pub mod load;
 pub mod mail;
 pub mod matrix;
 pub mod requests;
+pub mod week;
 pub mod world;
 
 use halles::app::{Running, start};
