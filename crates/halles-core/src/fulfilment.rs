@@ -9,6 +9,12 @@ use std::str::FromStr;
 
 /// The heaviest unit a hub may weigh: 100 kg.
 pub const MAX_UNIT_WEIGHT_G: i64 = 100_000;
+
+/// Whether `grams` is a unit's weight Halles takes: from 1 g to [`MAX_UNIT_WEIGHT_G`] (a
+/// product's estimate, a weighed unit).
+pub fn is_unit_weight(grams: i64) -> bool {
+    (1..=MAX_UNIT_WEIGHT_G).contains(&grams)
+}
 /// How many units of one line can be weighed one by one.
 pub const MAX_WEIGHED_UNITS: usize = 1_000;
 /// How far a real weight may stray from the estimate, in percent, before it asks for a

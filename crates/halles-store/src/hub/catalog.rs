@@ -247,7 +247,7 @@ impl ProductInput {
     fn check(&self) -> StoreResult<()> {
         if self
             .est_weight_g
-            .is_some_and(|g| !(1..=halles_core::fulfilment::MAX_UNIT_WEIGHT_G).contains(&g))
+            .is_some_and(|g| !halles_core::fulfilment::is_unit_weight(g))
         {
             return Err(StoreError::Refused(Refusal::WeightInvalid));
         }

@@ -11,7 +11,7 @@ use crate::platform::audit::{self, Action, Change};
 use crate::platform::rows::{Flag, instant};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::fulfilment::{
-    MAX_CASES, MAX_UNIT_WEIGHT_G, MAX_WEIGHED_UNITS, MovementKind, case_code, out_of_tolerance,
+    MAX_CASES, MAX_WEIGHED_UNITS, MovementKind, case_code, is_unit_weight, out_of_tolerance,
 };
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
@@ -187,9 +187,7 @@ impl Store {
         let valid = quantity % Qty::SCALE == 0
             && usize::try_from(units).is_ok_and(|u| u == weights_g.len())
             && weights_g.len() <= MAX_WEIGHED_UNITS
-            && weights_g
-                .iter()
-                .all(|w| (1..=MAX_UNIT_WEIGHT_G).contains(w));
+            && weights_g.iter().all(|w| is_unit_weight(*w));
         if !valid {
             return Err(StoreError::field("weights", Refusal::WeightInvalid));
         }

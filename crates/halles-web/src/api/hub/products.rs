@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::ProductId;
 use halles_core::catalog::{Allergen, Storage, check_packaging};
-use halles_core::fulfilment::MAX_UNIT_WEIGHT_G;
+use halles_core::fulfilment::is_unit_weight;
 use halles_core::validation::FieldError;
 use halles_core::validation::Validator;
 use halles_store::hub::catalog::{Product, ProductDetails, ProductInput};
@@ -175,10 +175,7 @@ impl ApiProduct {
                 code: "required",
             });
         }
-        if self
-            .est_weight_g
-            .is_some_and(|g| !(1..=MAX_UNIT_WEIGHT_G).contains(&g))
-        {
+        if self.est_weight_g.is_some_and(|g| !is_unit_weight(g)) {
             errs.push(FieldError {
                 field: "est_weight_g".into(),
                 code: "weight_invalid",

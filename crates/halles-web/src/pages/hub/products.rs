@@ -15,7 +15,7 @@ use halles_core::ProductId;
 use halles_core::catalog::{
     Allergen, Category, Certification, Origin, SaleUnit, Storage, check_packaging,
 };
-use halles_core::fulfilment::MAX_UNIT_WEIGHT_G;
+use halles_core::fulfilment::is_unit_weight;
 use halles_core::taxes::TaxClass;
 use halles_core::validation::Validator;
 use halles_store::hub::catalog::{Product, ProductDetails, ProductInput};
@@ -175,7 +175,7 @@ impl ProductForm {
             None
         } else {
             match est.parse::<i64>() {
-                Ok(g) if (1..=MAX_UNIT_WEIGHT_G).contains(&g) => Some(g),
+                Ok(g) if is_unit_weight(g) => Some(g),
                 _ => {
                     v.add("est_weight_g", "grams_invalid");
                     None

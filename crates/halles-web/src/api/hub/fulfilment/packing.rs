@@ -10,7 +10,7 @@ use crate::api::problem::{ApiError, Problem};
 use crate::pages::hub::fulfilment::documents;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use halles_core::fulfilment::{MAX_CASES, MAX_UNIT_WEIGHT_G, MAX_WEIGHED_UNITS};
+use halles_core::fulfilment::{MAX_CASES, MAX_WEIGHED_UNITS, is_unit_weight};
 use halles_core::{CaseId, CycleId, OrderId, OrderLineId};
 use halles_store::hub::HubScope;
 use halles_store::hub::fulfilment::packing::{Case, PackingOrder, WeighLine};
@@ -261,10 +261,7 @@ async fn weigh(
 ) -> Result<Json<ApiWeighed>, ApiError> {
     // The store checks each weight and the count; the list is bounded here first.
     if body.weights_g.len() > MAX_WEIGHED_UNITS
-        || body
-            .weights_g
-            .iter()
-            .any(|w| !(1..=MAX_UNIT_WEIGHT_G).contains(w))
+        || body.weights_g.iter().any(|w| !is_unit_weight(*w))
     {
         return Err(crate::api::problem::field("weights_g", "weight_invalid"));
     }
