@@ -13,6 +13,8 @@
 //! - every page has the title at the top (small after the first page) and, at the bottom,
 //!   the footer on the left and the page label on the right.
 
+use std::borrow::Borrow;
+
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use thiserror::Error;
@@ -162,15 +164,21 @@ pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, DocumentError> {
 }
 
 /// Renders several documents into one PDF, each starting on a new page with its own page
-/// numbers (a day's pick lists, one per producer, printed at once).
-pub fn documents_pdf(docs: &[Document]) -> Result<Vec<u8>, DocumentError> {
-    validate(docs)?;
+/// numbers (a day's pick lists, one per producer, printed at once). Documents are taken one at
+/// a time, so a caller can make them as they are drawn (a lazy iterator) and memory holds one
+/// document's layout, not the batch's.
+pub fn documents_pdf<D: Borrow<Document>>(
+    docs: impl IntoIterator<Item = D>,
+) -> Result<Vec<u8>, DocumentError> {
     let fonts = Fonts::load().ok_or(DocumentError::Font)?;
     let mut pdf = krilla::Document::new();
-    if let Some(first) = docs.first() {
-        pdf.set_metadata(Metadata::new().title(clip(&first.title)));
-    }
+    let mut budget = Budget::default();
     for doc in docs {
+        let doc = doc.borrow();
+        if budget.documents == 0 {
+            pdf.set_metadata(Metadata::new().title(clip(&doc.title)));
+        }
+        budget.check(doc)?;
         let pages = layout(doc, &fonts);
         let total = pages.len();
         for (index, ops) in pages.into_iter().enumerate() {
@@ -186,36 +194,45 @@ pub fn documents_pdf(docs: &[Document]) -> Result<Vec<u8>, DocumentError> {
             page.finish();
         }
     }
+    if budget.documents == 0 {
+        return Err(DocumentError::Empty);
+    }
     pdf.finish().map_err(|e| DocumentError::Pdf(e.to_string()))
 }
 
-fn validate(docs: &[Document]) -> Result<(), DocumentError> {
-    if docs.is_empty() {
-        return Err(DocumentError::Empty);
-    }
-    let too_large = |what, count, max| {
-        if count > max {
-            Err(DocumentError::TooLarge { what, count, max })
-        } else {
-            Ok(())
-        }
-    };
-    too_large("documents", docs.len(), MAX_DOCUMENTS)?;
-    let sections: usize = docs.iter().map(|d| d.sections.len()).sum();
-    too_large("sections", sections, MAX_SECTIONS)?;
-    let lines: usize = docs
-        .iter()
-        .map(|d| d.lines.len() + d.sections.iter().map(|s| s.lines.len()).sum::<usize>())
-        .sum();
-    too_large("lines", lines, MAX_LINES)?;
-    let rows: usize = docs
-        .iter()
-        .flat_map(|d| &d.sections)
-        .filter_map(|s| s.table.as_ref())
-        .map(|t| t.rows.len() + usize::from(t.totals.is_some()))
-        .sum();
-    too_large("rows", rows, MAX_ROWS)?;
-    for (document, doc) in docs.iter().enumerate() {
+/// What the documents of one call used so far, against the limits.
+#[derive(Default)]
+struct Budget {
+    documents: usize,
+    sections: usize,
+    lines: usize,
+    rows: usize,
+}
+
+impl Budget {
+    /// Counts `doc` and checks its tables are well formed.
+    fn check(&mut self, doc: &Document) -> Result<(), DocumentError> {
+        let document = self.documents;
+        self.documents += 1;
+        self.sections += doc.sections.len();
+        self.lines += doc.lines.len() + doc.sections.iter().map(|s| s.lines.len()).sum::<usize>();
+        self.rows += doc
+            .sections
+            .iter()
+            .filter_map(|s| s.table.as_ref())
+            .map(|t| t.rows.len() + usize::from(t.totals.is_some()))
+            .sum::<usize>();
+        let too_large = |what, count, max| {
+            if count > max {
+                Err(DocumentError::TooLarge { what, count, max })
+            } else {
+                Ok(())
+            }
+        };
+        too_large("documents", self.documents, MAX_DOCUMENTS)?;
+        too_large("sections", self.sections, MAX_SECTIONS)?;
+        too_large("lines", self.lines, MAX_LINES)?;
+        too_large("rows", self.rows, MAX_ROWS)?;
         for (section, s) in doc.sections.iter().enumerate() {
             let Some(table) = &s.table else { continue };
             let columns = table.columns.len();
@@ -248,8 +265,8 @@ fn validate(docs: &[Document]) -> Result<(), DocumentError> {
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// `text` cut to [`MAX_TEXT_CHARS`] characters (with "…").

@@ -351,41 +351,28 @@ fn prepare_product(index: usize, label: &ProductLabel) -> Result<Prepared, Label
     })
 }
 
-/// Renders case labels as a PDF on `stock`.
+/// Renders case labels as a PDF on `stock`. Each label is encoded and laid out when its sheet
+/// is drawn, so memory holds one sheet's labels, not the batch's.
 pub fn case_labels_pdf(labels: &[CaseLabel], stock: LabelStock) -> Result<Vec<u8>, LabelError> {
     check_count(labels.len())?;
-    let prepared = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| prepare_case(i, l))
-        .collect::<Result<Vec<_>, _>>()?;
     let fonts = Fonts::load().ok_or(LabelError::Font)?;
-    let laid: Vec<Vec<LabelOp>> = labels
-        .iter()
-        .zip(&prepared)
-        .map(|(l, p)| case_layout(l, p, stock, &fonts))
-        .collect();
-    render_pdf(&laid, &prepared, stock, &fonts, "Case labels")
+    render_pdf(labels.len(), stock, &fonts, "Case labels", |i| {
+        let p = prepare_case(i, &labels[i])?;
+        Ok((case_layout(&labels[i], &p, stock, &fonts), p))
+    })
 }
 
-/// Renders product labels as a PDF on `stock`.
+/// Renders product labels as a PDF on `stock`, laid out sheet by sheet like case labels.
 pub fn product_labels_pdf(
     labels: &[ProductLabel],
     stock: LabelStock,
 ) -> Result<Vec<u8>, LabelError> {
     check_count(labels.len())?;
-    let prepared = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| prepare_product(i, l))
-        .collect::<Result<Vec<_>, _>>()?;
     let fonts = Fonts::load().ok_or(LabelError::Font)?;
-    let laid: Vec<Vec<LabelOp>> = labels
-        .iter()
-        .zip(&prepared)
-        .map(|(l, p)| product_layout(l, p, stock, &fonts))
-        .collect();
-    render_pdf(&laid, &prepared, stock, &fonts, "Product labels")
+    render_pdf(labels.len(), stock, &fonts, "Product labels", |i| {
+        let p = prepare_product(i, &labels[i])?;
+        Ok((product_layout(&labels[i], &p, stock, &fonts), p))
+    })
 }
 
 /// Case labels as ZPL, one 4 × 6 in label (203 dpi) each: Code 128 with `^BC`, the QR code
@@ -724,11 +711,11 @@ fn voice_box(
 }
 
 fn render_pdf(
-    laid: &[Vec<LabelOp>],
-    prepared: &[Prepared],
+    count: usize,
     stock: LabelStock,
     fonts: &Fonts,
     title: &str,
+    label: impl Fn(usize) -> Result<(Vec<LabelOp>, Prepared), LabelError>,
 ) -> Result<Vec<u8>, LabelError> {
     let (page_w, page_h, per_page) = match stock {
         LabelStock::Letter2x5 => (LETTER_W, LETTER_H, LABELS_PER_SHEET),
@@ -736,18 +723,18 @@ fn render_pdf(
     };
     let mut document = krilla::Document::new();
     document.set_metadata(Metadata::new().title(title.to_owned()));
-    let indices: Vec<usize> = (0..laid.len()).collect();
-    let pages: Vec<&[usize]> = if indices.is_empty() {
-        vec![&indices[..]]
-    } else {
-        indices.chunks(per_page).collect()
-    };
-    for page_labels in pages {
+    // No label still prints one empty sheet.
+    let sheets = count.div_ceil(per_page).max(1);
+    for sheet in 0..sheets {
+        let first = sheet * per_page;
+        let laid = (first..count.min(first + per_page))
+            .map(&label)
+            .collect::<Result<Vec<_>, _>>()?;
         let settings = PageSettings::from_wh(page_w, page_h)
             .ok_or_else(|| LabelError::Pdf("invalid page size".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        for (slot, &i) in page_labels.iter().enumerate() {
+        for (slot, (ops, prepared)) in laid.iter().enumerate() {
             let (ox, oy) = match stock {
                 LabelStock::Letter2x5 => (
                     SHEET_LEFT + (slot % SHEET_COLS) as f32 * (LABEL_W + SHEET_GAP),
@@ -755,8 +742,8 @@ fn render_pdf(
                 ),
                 LabelStock::Thermal4x6 => (0.0, 0.0),
             };
-            for op in &laid[i] {
-                draw_op(&mut surface, fonts, op, &prepared[i], ox, oy);
+            for op in ops {
+                draw_op(&mut surface, fonts, op, prepared, ox, oy);
             }
         }
         surface.finish();

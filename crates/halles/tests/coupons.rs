@@ -287,17 +287,6 @@ fn pdf_images(pdf: &[u8], name: &str) -> Option<usize> {
     }
 }
 
-/// A PNG of `width` × `height` pixels.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
-        image::Rgb([40, (x % 200) as u8, 90])
-    }))
-    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-    .unwrap();
-    png
-}
-
 #[tokio::test]
 async fn the_operator_prints_the_batch_with_the_artwork_it_sent_and_only_a_picture_is_taken() {
     for app in TestApp::on_every_db().await {
@@ -312,7 +301,7 @@ async fn the_operator_prints_the_batch_with_the_artwork_it_sent_and_only_a_pictu
         let send = |bytes: Vec<u8>| op.upload(&artwork, &[], ("artwork", "logo.png", bytes));
         assert_eq!(send(b"pas une image".to_vec()).await.status, 303);
         assert!(app.store.card_artwork(w.program).await.unwrap().is_none());
-        assert_eq!(send(png(400, 120)).await.status, 303);
+        assert_eq!(send(support::png(400, 120)).await.status, 303);
         assert!(app.store.card_artwork(w.program).await.unwrap().is_some());
         let with_art = op.get(&pdf).await.bytes().await.unwrap();
         assert!(with_art.starts_with(b"%PDF-") && with_art.len() > plain.len());

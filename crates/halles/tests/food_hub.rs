@@ -396,17 +396,6 @@ async fn a_buyer_changes_then_cancels_an_order_and_the_stock_comes_back() {
     }
 }
 
-/// A PNG of `width` × `height` pixels.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
-        image::Rgb([(x % 255) as u8, 120, 40])
-    }))
-    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-    .unwrap();
-    png
-}
-
 #[tokio::test]
 async fn a_producer_adds_a_product_from_its_page_and_a_nameless_one_comes_back() {
     for app in TestApp::on_every_db().await {
@@ -451,7 +440,7 @@ async fn a_product_photo_is_resized_to_a_jpeg_shown_to_signed_in_people_only() {
             .text("csrf", "forged-forged-forged-forged-forged-forged")
             .part(
                 "photo",
-                reqwest::multipart::Part::bytes(png(16, 12)).file_name("carottes.png"),
+                reqwest::multipart::Part::bytes(support::png(16, 12)).file_name("carottes.png"),
             );
         let res = farmer
             .http
@@ -467,7 +456,7 @@ async fn a_product_photo_is_resized_to_a_jpeg_shown_to_signed_in_people_only() {
             app.store.product_photo(carrots).await.unwrap().is_none(),
             "garbage is refused"
         );
-        let picture = ("photo", "carottes.png", png(1600, 1200));
+        let picture = ("photo", "carottes.png", support::png(1600, 1200));
         assert_eq!(farmer.upload(&photo, &[], picture).await.status, 303);
         let jpeg_path = format!("/photos/{}.jpg", w.carrots);
         let res = farmer.get(&jpeg_path).await;
@@ -875,6 +864,12 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/photo",
                     Allowed::STAFF,
                     404,
+                ),
+                // Adding or replacing the photo is a multipart form too.
+                Row::post(
+                    "/o/{org}/cycles/{foreign}/preparation/arrets/{foreign}/photo",
+                    Allowed::STAFF,
+                    400,
                 ),
                 Row::get("/o/{org}/tournees", Allowed::STAFF, 200),
                 Row::post("/o/{org}/tournees", Allowed::STAFF, 422),

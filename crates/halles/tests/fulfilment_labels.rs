@@ -28,16 +28,6 @@ const DIR: &str = "halles-product-labels";
 /// The chicken's GTIN-13 (check digit right).
 const GTIN: &str = "0614141000012";
 
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
-        image::Rgb([(x % 255) as u8, 120, 40])
-    }))
-    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-    .unwrap();
-    png
-}
-
 /// The codes a ZPL document's `^BC` fields carry, read as a scanner would (`>;` set C, `>:`
 /// set B, a leading `>8` FNC1 making it GS1, a later one a group separator), sorted.
 fn zpl_codes(zpl: &str) -> Vec<(String, bool)> {
@@ -424,7 +414,11 @@ async fn product_labels_extra_receipts_and_delivery_photos_work_end_to_end() {
         let stop = app.store.stops(&h, cycle, Some(day), route).await.unwrap()[0].clone();
         assert_eq!(stop.status.code(), "pending");
         let done = coord
-            .upload(&mark, &fields, ("photo", "livraison.png", png(1600, 900)))
+            .upload(
+                &mark,
+                &fields,
+                ("photo", "livraison.png", support::png(1600, 900)),
+            )
             .await;
         assert_eq!(done.status, 303, "{}", done.html);
         let stop = app.store.stop(&h, stop.id).await.unwrap();
@@ -489,7 +483,7 @@ async fn product_labels_extra_receipts_and_delivery_photos_work_end_to_end() {
         assert_eq!(bad.status(), 422);
         let body: serde_json::Value = bad.json().await.unwrap();
         assert_eq!(body["errors"][0]["code"], "photo_unreadable", "{body}");
-        let good = put(png(300, 200)).await;
+        let good = put(support::png(300, 200)).await;
         assert_eq!(good.status(), 200);
         let got = api
             .get(&format!(

@@ -324,10 +324,52 @@ async fn a_hub_runs_its_week_after_the_cut_off_from_its_pages() {
             "{}",
             refused.html
         );
+        // A file that is not a picture is refused beside the missing name, not instead of it.
+        let garbage = || ("photo", "livraison.jpg", b"pas une photo".to_vec());
+        let refused = coord.upload(&mark, &blank, garbage()).await;
+        assert_eq!(refused.status, 422);
+        for code in ["recipient_required", "photo_unreadable"] {
+            assert!(
+                refused.html.contains(&format!("data-error=\"{code}\"")),
+                "{code}: {}",
+                refused.html
+            );
+        }
         let mut named = fields("Mme Tremblay");
         named[2].1 = &route_s;
         named[3].1 = &day_s;
         assert_eq!(coord.upload(&mark, &named, no_photo()).await.status, 303);
+        // The hub adds the photo once the stop is marked (the driver had no signal), then
+        // replaces it; a file that is not a picture keeps the one there.
+        let page = coord.page(&manifest).await;
+        let prefix = format!("/o/{}/cycles/{cycle}/preparation/arrets/", hub.id);
+        let photo = page
+            .html
+            .match_indices(&prefix)
+            .filter_map(|(at, _)| page.html[at..].split('"').next())
+            .find(|link| link.ends_with("/photo"))
+            .unwrap_or_else(|| panic!("no photo form in {}", page.html))
+            .to_owned();
+        let back = [("route", route_s.as_str()), ("jour", day_s.as_str())];
+        let sent = coord
+            .upload(&photo, &back, ("photo", "bon.png", support::png(40, 30)))
+            .await;
+        assert_eq!(sent.status, 303);
+        let first = coord.get(&photo).await.bytes().await.unwrap();
+        assert!(first.starts_with(&[0xFF, 0xD8, 0xFF]));
+        let refused = coord.upload(&photo, &back, garbage()).await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.html.contains("data-error=\"photo_unreadable\""),
+            "{}",
+            refused.html
+        );
+        let sent = coord
+            .upload(&photo, &back, ("photo", "bon.png", support::png(80, 60)))
+            .await;
+        assert_eq!(sent.status, 303);
+        let second = coord.get(&photo).await.bytes().await.unwrap();
+        assert_ne!(first, second, "the photo was replaced");
         halles::worker::on_time(&app.store, &app.url).await;
         app.run_jobs().await;
         let mail = app.mail_to(HOSPITAL).await;

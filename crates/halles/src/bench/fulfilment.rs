@@ -1,7 +1,8 @@
 //! `halles bench fulfilment`: a closed cycle of many orders from many producers, received and
 //! packed (one case per order), every order a stop on one of ten routes; then its documents
 //! made as the pages make them: every producer's purchase order, the pick list, the packing
-//! lists and the case labels (PDF and ZPL). Prints the time of each and the peak memory of that
+//! lists, the case labels (PDF and ZPL) and the producers' product labels, one per lot (PDF
+//! and ZPL). Prints the time of each and the peak memory of that
 //! part (the peak is reset after seeding, on Linux), so runs of 500, 1,000 and 2,000 orders
 //! show how it grows.
 
@@ -65,6 +66,20 @@ fn peak_mib() -> Option<f64> {
 /// Resets the peak to the memory held now (Linux), so the next peak is the timed part's.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// How much a part grew the memory: its peak above what was held when it started, in MiB.
+fn grown_since(start: Option<f64>) -> String {
+    match (start, peak_mib()) {
+        (Some(s), Some(p)) => format!(", +{:.0} MiB", p - s),
+        _ => String::new(),
+    }
+}
+
+/// Resets the peak and returns the memory held now, the start of a part.
+fn part_start() -> Option<f64> {
+    reset_peak();
+    peak_mib()
 }
 
 /// Runs the benchmark against the database at `url` (created empty by the caller).
@@ -206,21 +221,33 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
     let c = store.cycle(&hs, cycle).await?;
     let i18n = I18n::new(Lang::Fr);
     let hub_name = "Pôle du banc d'essai";
-    reset_peak();
-    let before = peak_mib();
+    let before = part_start();
+    let mut peak = before;
+    let mut part = |start: Option<f64>| {
+        let grown = grown_since(start);
+        peak = match (peak, peak_mib()) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        grown
+    };
     let all = Instant::now();
     let t = Instant::now();
+    let m = part_start();
     let pos = store.purchase_orders(&hs, cycle).await?;
-    let docs: Vec<_> = pos
-        .iter()
-        .map(|po| documents::purchase_order(&i18n, hub_name, &c, po))
-        .collect();
-    let po_pdf = halles_docs::documents_pdf(&docs)?;
+    let po_pdf = halles_docs::documents_pdf(
+        pos.iter()
+            .map(|po| documents::purchase_order(&i18n, hub_name, &c, po)),
+    )?;
     let po_time = t.elapsed();
+    let po_mem = part(m);
     let t = Instant::now();
+    let m = part_start();
     let packing = store.packing_list(&hs, cycle, Some(day)).await?;
     let read_time = t.elapsed();
+    let read_mem = part(m);
     let t = Instant::now();
+    let m = part_start();
     let pick = halles_docs::document_pdf(&documents::pick_list(
         &i18n,
         hub_name,
@@ -230,20 +257,34 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
         &packing,
     ))?;
     let pick_time = t.elapsed();
+    let pick_mem = part(m);
     let t = Instant::now();
-    let lists =
-        halles_docs::documents_pdf(&documents::packing_list(&i18n, hub_name, &c, &packing))?;
+    let m = part_start();
+    let lists = halles_docs::documents_pdf(documents::packing_list(&i18n, hub_name, &c, &packing))?;
     let lists_time = t.elapsed();
+    let lists_mem = part(m);
     let t = Instant::now();
+    let m = part_start();
     let stops = documents::stops_of(&store, &hs, &packing).await?;
     let labels = documents::case_labels(&i18n, hub_name, &packing, &stops);
     let labels_pdf = halles_docs::case_labels_pdf(&labels, halles_docs::LabelStock::Letter2x5)?;
     let labels_time = t.elapsed();
+    let labels_mem = part(m);
     let t = Instant::now();
+    let m = part_start();
     let zpl = halles_docs::case_labels_zpl(&labels)?;
     let zpl_time = t.elapsed();
+    let zpl_mem = part(m);
+    let t = Instant::now();
+    let m = part_start();
+    let labelled = store.product_labels(&hs, cycle, Some(day)).await?;
+    let product_labels = documents::product_labels(&i18n, &labelled);
+    let product_pdf =
+        halles_docs::product_labels_pdf(&product_labels, halles_docs::LabelStock::Letter2x5)?;
+    let product_zpl = halles_docs::product_labels_zpl(&product_labels)?;
+    let product_time = t.elapsed();
+    let product_mem = part(m);
     let total = all.elapsed();
-    let peak = peak_mib();
     store.close().await;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     let kib = |n: usize| n as f64 / 1024.0;
@@ -262,33 +303,43 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
         pos.len()
     );
     println!(
-        "purchase orders (PDF)        {:.0} ms, {} documents, {:.0} KiB",
+        "purchase orders (PDF)        {:.0} ms, {} documents, {:.0} KiB{po_mem}",
         ms(po_time),
         pos.len(),
         kib(po_pdf.len())
     );
-    println!("packing list read            {:.0} ms", ms(read_time));
     println!(
-        "pick list (PDF)              {:.0} ms, {:.0} KiB",
+        "packing list read            {:.0} ms{read_mem}",
+        ms(read_time)
+    );
+    println!(
+        "pick list (PDF)              {:.0} ms, {:.0} KiB{pick_mem}",
         ms(pick_time),
         kib(pick.len())
     );
     println!(
-        "packing lists (PDF)          {:.0} ms, {} orders, {:.0} KiB",
+        "packing lists (PDF)          {:.0} ms, {} orders, {:.0} KiB{lists_mem}",
         ms(lists_time),
         packing.len(),
         kib(lists.len())
     );
     println!(
-        "case labels (PDF, 2 × 5)     {:.0} ms, {} labels, {:.0} KiB",
+        "case labels (PDF, 2 × 5)     {:.0} ms, {} labels, {:.0} KiB{labels_mem}",
         ms(labels_time),
         labels.len(),
         kib(labels_pdf.len())
     );
     println!(
-        "case labels (ZPL)            {:.0} ms, {:.0} KiB",
+        "case labels (ZPL)            {:.0} ms, {:.0} KiB{zpl_mem}",
         ms(zpl_time),
         kib(zpl.len())
+    );
+    println!(
+        "product labels (PDF and ZPL) {:.0} ms, {} labels, {:.0} + {:.0} KiB{product_mem}",
+        ms(product_time),
+        product_labels.len(),
+        kib(product_pdf.len()),
+        kib(product_zpl.len())
     );
     println!("all documents                {:.0} ms", ms(total));
     match (before, peak) {

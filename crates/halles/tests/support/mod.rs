@@ -266,3 +266,14 @@ pub fn location(res: &reqwest::Response) -> String {
         .unwrap_or("")
         .to_owned()
 }
+
+/// A PNG of `width` × `height` pixels (a photo to upload).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, _| {
+        image::Rgb([(x % 255) as u8, 120, 40])
+    }))
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    png
+}

@@ -504,12 +504,12 @@ pub async fn document(
             Ok(pdf(halles_docs::document_pdf(&doc).map_err(|e| failed(&e))?))
         }
         "packing-lists" => {
-            let docs = documents::packing_list(&i18n, &hub, &cycle, &orders);
-            if docs.is_empty() {
+            if orders.is_empty() {
                 return Err(halles_store::StoreError::NotFound.into());
             }
+            let docs = documents::packing_list(&i18n, &hub, &cycle, &orders);
             Ok(pdf(
-                halles_docs::documents_pdf(&docs).map_err(|e| failed(&e))?
+                halles_docs::documents_pdf(docs).map_err(|e| failed(&e))?
             ))
         }
         "labels" => {

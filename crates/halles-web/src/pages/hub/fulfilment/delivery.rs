@@ -13,7 +13,6 @@ use crate::security::{CsrfForm, flash_headers};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use halles_core::refusals::Refusal;
 use halles_core::{CycleId, OrgId, RouteId};
 use halles_store::StoreError;
 use halles_store::hub::cycles::Cycle;
@@ -193,18 +192,8 @@ pub async fn mark(
     token: Option<axum::Extension<crate::security::CsrfToken>>,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let lang = m.ctx.i18n.lang;
-    let upload = crate::pages::picture_upload(
-        &headers,
-        token.as_ref().map(|t| &t.0),
-        multipart,
-        "photo",
-        lang,
-    )
-    .await?;
-    let form: MarkForm = upload.form(lang)?;
+    let (form, picture): (MarkForm, _) = stop_upload(&m, &headers, token, multipart).await?;
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
-    let route = RouteId(form.route.trim().parse().unwrap_or(0));
     let outcome = if form.outcome == "non-livre" {
         StopOutcome::Undelivered {
             note: form.note.clone(),
@@ -215,57 +204,130 @@ pub async fn mark(
             note: form.note.clone(),
         }
     };
-    let back = format!(
-        "{}?jour={}#arret-{stop}",
-        paths::Manifest(org, id, route),
-        form.jour
-    );
-    let saved = match &upload.picture {
-        Some(Err(())) => Err(StoreError::field("photo", Refusal::PhotoUnreadable)),
-        Some(Ok(jpeg)) => {
+    let saved = match &picture {
+        // A file that is not a picture goes to the store as no bytes at all, which it refuses
+        // as `photo_unreadable` beside every other problem of the form (a missing recipient).
+        Some(jpeg) => {
             state
                 .store
-                .mark_stop_with_photo(&hs, stop, &outcome, Some(jpeg))
+                .mark_stop_with_photo(&hs, stop, &outcome, Some(jpeg.as_deref().unwrap_or(&[])))
                 .await
         }
         None => state.store.mark_stop(&hs, stop, &outcome).await,
     };
-    match saved {
-        Ok(()) => {
-            let headers =
-                flash_headers("success", "flash-stop-marked", state.config.secure_cookies);
-            Ok(see_other(&back, headers))
-        }
-        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
-            let errors = FormErrors::from_store(e, &format!("stop-{stop}"), &m.ctx.i18n)?;
-            // Each field of the stop's form is named after the stop, so its message sits there.
-            let mut moved = FormErrors::none();
-            for (i, (field, msg)) in errors.items.iter().enumerate() {
-                let key = format!("err-{}", errors.code_at(&i));
-                let f = if field.starts_with("stop-") {
-                    field.clone()
-                } else {
-                    format!("stop-{stop}-{field}")
-                };
-                moved.push_text(&f, &key, msg.clone());
+    let on = StopForm {
+        org,
+        cycle: id,
+        stop,
+        route: &form.route,
+        day: &form.jour,
+    };
+    let kept = Some((stop, form.recipient.clone(), form.note.clone()));
+    on.answer(&state, m, saved, "flash-stop-marked", kept).await
+}
+
+/// Adds or replaces a stop's photo after it was marked (the driver's phone had no signal, or
+/// the hub takes a better one); a file that is not a picture is shown on the stop's form.
+pub async fn replace_photo(
+    paths::StopPhoto(org, id, stop): paths::StopPhoto,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    headers: axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let (form, picture): (PhotoForm, _) = stop_upload(&m, &headers, token, multipart).await?;
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    // No file, or one that is not a picture, is refused by the store like the mark's photo.
+    let jpeg = picture.and_then(Result::ok).unwrap_or_default();
+    let saved = state.store.set_stop_photo(&hs, stop, &jpeg).await;
+    let on = StopForm {
+        org,
+        cycle: id,
+        stop,
+        route: &form.route,
+        day: &form.jour,
+    };
+    on.answer(&state, m, saved, "flash-stop-photo", None).await
+}
+
+/// A stop's multipart form read: its fields and its photo (none chosen, a JPEG, or a file
+/// that is not a picture).
+async fn stop_upload<F: serde::de::DeserializeOwned>(
+    m: &Member<StaffRole>,
+    headers: &axum::http::HeaderMap,
+    token: Option<axum::Extension<crate::security::CsrfToken>>,
+    multipart: axum::extract::Multipart,
+) -> Result<(F, Option<Result<Vec<u8>, ()>>), PageError> {
+    let lang = m.ctx.i18n.lang;
+    let token = token.as_ref().map(|t| &t.0);
+    let upload = crate::pages::picture_upload(headers, token, multipart, "photo", lang).await?;
+    let form = upload.form(lang)?;
+    Ok((form, upload.picture))
+}
+
+/// Where a stop's form was sent from: the manifest of a route and day.
+struct StopForm<'a> {
+    org: OrgId,
+    cycle: CycleId,
+    stop: halles_core::StopId,
+    route: &'a str,
+    day: &'a str,
+}
+
+impl StopForm<'_> {
+    /// Back to the stop on its manifest with `flash`, or the manifest again with the store's
+    /// refusals on the stop's own fields (and what was typed, `kept`).
+    async fn answer(
+        &self,
+        state: &AppState,
+        m: Member<StaffRole>,
+        saved: Result<(), StoreError>,
+        flash: &str,
+        kept: Option<(halles_core::StopId, String, String)>,
+    ) -> Result<Response, PageError> {
+        let (stop, route) = (self.stop, RouteId(self.route.trim().parse().unwrap_or(0)));
+        match saved {
+            Ok(()) => {
+                let back = format!(
+                    "{}?jour={}#arret-{stop}",
+                    paths::Manifest(self.org, self.cycle, route),
+                    self.day
+                );
+                let headers = flash_headers("success", flash, state.config.secure_cookies);
+                Ok(see_other(&back, headers))
             }
-            let q = DayQuery {
-                jour: form.jour.clone(),
-                format: String::new(),
-            };
-            manifest_page(
-                &state,
-                m,
-                id,
-                route,
-                q,
-                moved,
-                Some((stop, form.recipient, form.note)),
-            )
-            .await
+            Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
+                let errors = FormErrors::from_store(e, &format!("stop-{stop}"), &m.ctx.i18n)?;
+                // Each field of the stop's form is named after the stop, so its message sits
+                // there.
+                let mut moved = FormErrors::none();
+                for (i, (field, msg)) in errors.items.iter().enumerate() {
+                    let key = format!("err-{}", errors.code_at(&i));
+                    let f = if field.starts_with("stop-") {
+                        field.clone()
+                    } else {
+                        format!("stop-{stop}-{field}")
+                    };
+                    moved.push_text(&f, &key, msg.clone());
+                }
+                let q = DayQuery {
+                    jour: self.day.to_owned(),
+                    format: String::new(),
+                };
+                manifest_page(state, m, self.cycle, route, q, moved, kept).await
+            }
+            Err(e) => Err(e.into()),
         }
-        Err(e) => Err(e.into()),
     }
+}
+
+/// The fields sent beside a replaced photo: where to go back to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PhotoForm {
+    route: String,
+    jour: String,
 }
 
 /// A stop's proof-of-delivery photo, for the hub.

@@ -213,93 +213,90 @@ pub fn pick_list(
 
 /// The packing list of a day: one document per order, by buyer, with each line's lots and
 /// weights.
-pub fn packing_list(
-    i18n: &I18n,
-    hub: &str,
-    cycle: &Cycle,
-    orders: &[PackingOrder],
-) -> Vec<Document> {
-    orders
-        .iter()
-        .map(|o| {
-            let mut doc = frame(
-                i18n,
-                hub,
+pub fn packing_list<'a>(
+    i18n: &'a I18n,
+    hub: &'a str,
+    cycle: &'a Cycle,
+    orders: &'a [PackingOrder],
+) -> impl Iterator<Item = Document> + 'a {
+    orders.iter().map(move |o| {
+        let mut doc = frame(
+            i18n,
+            hub,
+            i18n.ta(
+                "pack-doc-title",
+                &[
+                    ("buyer", o.order.buyer_name.clone()),
+                    ("number", o.order.id.to_string()),
+                ],
+            ),
+            vec![
+                hub.to_owned(),
                 i18n.ta(
-                    "pack-doc-title",
+                    "po-doc-cycle",
                     &[
-                        ("buyer", o.order.buyer_name.clone()),
-                        ("number", o.order.id.to_string()),
+                        ("cycle", cycle.name.clone()),
+                        ("day", day_text(i18n, o.order.delivery_day)),
                     ],
                 ),
+            ],
+        );
+        if !o.order.note.is_empty() {
+            doc.lines
+                .push(i18n.ta("pack-doc-note", &[("note", o.order.note.clone())]));
+        }
+        let rows = o
+            .order
+            .lines
+            .iter()
+            .map(|l| {
+                let lots = lot_codes(o, l.id);
+                let weight = o
+                    .weights
+                    .get(&l.id)
+                    .map(|(w, _)| {
+                        w.iter()
+                            .map(|g| format!("{g} g"))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    })
+                    .unwrap_or_default();
+                let case = o
+                    .cases
+                    .iter()
+                    .find(|c| c.lines.contains(&l.id))
+                    .map(|c| c.number.to_string())
+                    .unwrap_or_default();
                 vec![
-                    hub.to_owned(),
-                    i18n.ta(
-                        "po-doc-cycle",
-                        &[
-                            ("cycle", cycle.name.clone()),
-                            ("day", day_text(i18n, o.order.delivery_day)),
-                        ],
-                    ),
+                    String::new(),
+                    l.name(i18n.lang).to_owned(),
+                    l.product.producer_name.clone(),
+                    i18n.qty_unit(l.quantity, l.product.unit),
+                    lots,
+                    weight,
+                    case,
+                ]
+            })
+            .collect();
+        doc.sections.push(Section {
+            heading: i18n.t("pack-doc-lines"),
+            lines: Vec::new(),
+            table: Some(DocTable {
+                columns: vec![
+                    col(String::new(), 0.5, Align::Left, true),
+                    col(i18n.t("col-product"), 3.5, Align::Left, false),
+                    col(i18n.t("col-producer"), 2.5, Align::Left, false),
+                    col(i18n.t("col-quantity"), 1.6, Align::Right, false),
+                    col(i18n.t("col-lots"), 2.0, Align::Left, false),
+                    col(i18n.t("col-weights"), 2.2, Align::Left, false),
+                    col(i18n.t("col-case"), 0.9, Align::Right, false),
                 ],
-            );
-            if !o.order.note.is_empty() {
-                doc.lines
-                    .push(i18n.ta("pack-doc-note", &[("note", o.order.note.clone())]));
-            }
-            let rows = o
-                .order
-                .lines
-                .iter()
-                .map(|l| {
-                    let lots = lot_codes(o, l.id);
-                    let weight = o
-                        .weights
-                        .get(&l.id)
-                        .map(|(w, _)| {
-                            w.iter()
-                                .map(|g| format!("{g} g"))
-                                .collect::<Vec<_>>()
-                                .join(" · ")
-                        })
-                        .unwrap_or_default();
-                    let case = o
-                        .cases
-                        .iter()
-                        .find(|c| c.lines.contains(&l.id))
-                        .map(|c| c.number.to_string())
-                        .unwrap_or_default();
-                    vec![
-                        String::new(),
-                        l.name(i18n.lang).to_owned(),
-                        l.product.producer_name.clone(),
-                        i18n.qty_unit(l.quantity, l.product.unit),
-                        lots,
-                        weight,
-                        case,
-                    ]
-                })
-                .collect();
-            doc.sections.push(Section {
-                heading: i18n.t("pack-doc-lines"),
-                lines: Vec::new(),
-                table: Some(DocTable {
-                    columns: vec![
-                        col(String::new(), 0.5, Align::Left, true),
-                        col(i18n.t("col-product"), 3.5, Align::Left, false),
-                        col(i18n.t("col-producer"), 2.5, Align::Left, false),
-                        col(i18n.t("col-quantity"), 1.6, Align::Right, false),
-                        col(i18n.t("col-lots"), 2.0, Align::Left, false),
-                        col(i18n.t("col-weights"), 2.2, Align::Left, false),
-                        col(i18n.t("col-case"), 0.9, Align::Right, false),
-                    ],
-                    rows,
-                    totals: None,
-                }),
-            });
-            doc
-        })
-        .collect()
+                rows,
+                totals: None,
+            }),
+        });
+        doc
+    })
 }
 
 /// A driver's manifest: the stops in order, with cases, contact and instructions.

@@ -50,6 +50,7 @@ pub fn routes(r: Routes) -> Routes {
         .typed_post(delivery::place)
         .typed_post_upload(delivery::mark)
         .typed_get(delivery::photo)
+        .typed_post_upload(delivery::replace_photo)
         .typed_get(delivery::routes_page)
         .typed_post(delivery::create_route)
         .typed_post(delivery::set_buyers)

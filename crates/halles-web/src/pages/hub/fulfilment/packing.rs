@@ -361,11 +361,11 @@ pub async fn document(
             Ok(pdf(bytes, &format!("cueillette-{}-{suffix}", cycle.id)))
         }
         "emballage" => {
-            let docs = documents::packing_list(i18n, &hub, &cycle, &orders);
-            if docs.is_empty() {
+            if orders.is_empty() {
                 return Err(StoreError::NotFound.into());
             }
-            let bytes = halles_docs::documents_pdf(&docs).map_err(|e| internal(&e))?;
+            let docs = documents::packing_list(i18n, &hub, &cycle, &orders);
+            let bytes = halles_docs::documents_pdf(docs).map_err(|e| internal(&e))?;
             Ok(pdf(bytes, &format!("emballage-{}-{suffix}", cycle.id)))
         }
         "etiquettes" | "etiquettes-zpl" => {
