@@ -2,9 +2,10 @@
 //! manifests) as US Letter PDFs.
 //!
 //! A [`Document`] is a title, a few lines under it, and sections, each a heading, lines and an
-//! optional table. Layout is done first, into pages of drawing operations, so that each page
-//! can carry "Page n de N"; then krilla draws them with the embedded DejaVu faces (the shared
-//! helpers of `draw`). Rules:
+//! optional table. Each document is laid out twice, page by page: once to count its pages, so
+//! that each page can carry "Page n de N", then again to draw each page with krilla and the
+//! embedded DejaVu faces (the shared helpers of `draw`) as soon as it is laid out. Memory holds
+//! one page's drawing operations, whatever the document's length. Rules:
 //! - cell text wraps within its column, a right-aligned column aligns each line right;
 //! - a row never splits across pages (a row taller than a whole page is cut, with "…");
 //! - a table's header row is repeated at the top of every page the table continues on;
@@ -173,26 +174,28 @@ pub fn documents_pdf<D: Borrow<Document>>(
     let fonts = Fonts::load().ok_or(DocumentError::Font)?;
     let mut pdf = krilla::Document::new();
     let mut budget = Budget::default();
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+        .ok_or_else(|| DocumentError::Pdf("invalid page size".into()))?;
     for doc in docs {
         let doc = doc.borrow();
         if budget.documents == 0 {
             pdf.set_metadata(Metadata::new().title(clip(&doc.title)));
         }
         budget.check(doc)?;
-        let pages = layout(doc, &fonts);
-        let total = pages.len();
-        for (index, ops) in pages.into_iter().enumerate() {
-            let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-                .ok_or_else(|| DocumentError::Pdf("invalid page size".into()))?;
-            let mut page = pdf.start_page_with(settings);
+        // Once to count the pages, once to draw them: one page's operations in memory.
+        let total = lay_out(doc, &fonts, &mut |_| {});
+        let mut number = 0;
+        lay_out(doc, &fonts, &mut |ops| {
+            number += 1;
+            let mut page = pdf.start_page_with(settings.clone());
             let mut surface = page.surface();
             for op in &ops {
                 op.draw(&mut surface, &fonts);
             }
-            draw_footer(&mut surface, &fonts, doc, index + 1, total);
+            draw_footer(&mut surface, &fonts, doc, number, total);
             surface.finish();
             page.finish();
-        }
+        });
     }
     if budget.documents == 0 {
         return Err(DocumentError::Empty);
@@ -378,17 +381,35 @@ struct Row {
 struct Layout<'a> {
     fonts: &'a Fonts,
     doc: &'a Document,
-    pages: Vec<Vec<Op>>,
+    /// The page being laid out.
+    page: Vec<Op>,
+    /// Pages started so far.
+    pages: usize,
+    /// Takes each page once it is complete.
+    done: &'a mut dyn FnMut(Vec<Op>),
     y: f32,
     /// Where content starts on the current page (below the title).
     page_top: f32,
 }
 
+/// Every page of `doc`, kept (for tests).
+#[cfg(test)]
 fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
+    let mut pages = Vec::new();
+    lay_out(doc, fonts, &mut |page| pages.push(page));
+    pages
+}
+
+/// Lays `doc` out page by page, handing each complete page to `done`; answers the number of
+/// pages. Nothing is kept, so a caller that runs it twice (once to count the pages for
+/// "Page n de N", once to draw) holds one page at a time.
+fn lay_out(doc: &Document, fonts: &Fonts, done: &mut dyn FnMut(Vec<Op>)) -> usize {
     let mut l = Layout {
         fonts,
         doc,
-        pages: Vec::new(),
+        page: Vec::new(),
+        pages: 0,
+        done,
         y: 0.0,
         page_top: 0.0,
     };
@@ -403,16 +424,14 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
     for section in &doc.sections {
         l.section(section);
     }
+    let last = std::mem::take(&mut l.page);
+    (l.done)(last);
     l.pages
 }
 
 impl Layout<'_> {
     fn ops(&mut self) -> &mut Vec<Op> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
+        &mut self.page
     }
 
     fn text(&mut self, x: f32, baseline: f32, size: f32, bold: bool, text: String) {
@@ -438,8 +457,12 @@ impl Layout<'_> {
     /// Starts a page with the title: large with the lines under it on the first page, a
     /// small reminder on the others.
     fn new_page(&mut self) {
-        let first = self.pages.is_empty();
-        self.pages.push(Vec::new());
+        let first = self.pages == 0;
+        if !first {
+            let page = std::mem::take(&mut self.page);
+            (self.done)(page);
+        }
+        self.pages += 1;
         self.y = TOP;
         let title = clip(&self.doc.title);
         if first {

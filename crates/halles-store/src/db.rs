@@ -259,6 +259,28 @@ impl Store {
         self.writer.as_ref().unwrap_or(&self.pool)
     }
 
+    /// Refreshes the statistics the query planner chooses plans by (the worker runs it once an
+    /// hour). Without them a plan is picked for tables it believes empty: a cycle's packing list
+    /// of 2,000 orders read in 2.8 s on PostgreSQL instead of 0.1 s (its lots query joined
+    /// 30,000 movements to every order of the cycle). SQLite never gathers them by itself;
+    /// PostgreSQL's autovacuum does, when it is on (it can be off, and lags a bulk change).
+    /// SQLite samples (`analysis_limit`), so it stays quick on a large file.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = self.writes().acquire().await?;
+                sqlx::query("PRAGMA analysis_limit = 1000")
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("ANALYZE").execute(&mut *conn).await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("ANALYZE").execute(&self.pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend

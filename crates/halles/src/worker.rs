@@ -86,6 +86,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
     if let Err(e) = store.purge_throttles().await {
         tracing::warn!(error = %e, "could not purge old throttles");
     }
+    // The planner's statistics, once an hour per process (see `Store::refresh_statistics`).
+    if statistics_due()
+        && let Err(e) = store.refresh_statistics().await
+    {
+        tracing::warn!(error = %e, "could not refresh the planner's statistics");
+    }
     // Coupon funds: loads due today (each exactly once, by a unique key), then expiry.
     let today = halles_core::coupons::local_date(store.now());
     match store.run_due_loads(today).await {
@@ -128,6 +134,20 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not queue balance statements"),
     }
+}
+
+/// Whether an hour passed since this process last refreshed the planner's statistics (the
+/// first call says yes); marks it done.
+fn statistics_due() -> bool {
+    static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+    let Ok(mut last) = LAST.lock() else {
+        return false;
+    };
+    let due = last.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600));
+    if due {
+        *last = Some(std::time::Instant::now());
+    }
+    due
 }
 
 /// Turns the standing orders of a cycle that just opened into orders; the store records each
