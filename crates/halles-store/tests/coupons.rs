@@ -21,6 +21,10 @@ use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 use support::{scope, season};
 
+/// Manual loads here draw on the program's reserve.
+const RESERVE: Option<halles_store::coupons::FundSource> =
+    Some(halles_store::coupons::FundSource::Reserve);
+
 /// The program `id` as `scope`'s organization reaches it.
 async fn access(store: &Store, scope: &TenantScope, id: ProgramId) -> ProgramScope {
     store.program_access(scope, id).await.unwrap()
@@ -101,6 +105,14 @@ async fn world(store: &Store) -> World {
             .await,
         Err(StoreError::Refused(Refusal::WrongKind))
     ));
+    // Manual loads in these tests draw on the program's reserve.
+    store
+        .set_reserve_budget(
+            &access(store, &scope(operator), program).await,
+            Cents(1_000_000_000),
+        )
+        .await
+        .unwrap();
     let groups = store.product_groups(program).await.unwrap();
     assert_eq!(groups.len(), 3);
     assert!(groups[2].is_loyalty);
@@ -134,7 +146,7 @@ impl World {
         let p = store.create_participant(&partner, who).await.unwrap();
         let card = store.assign_card(&partner, p.id, None).await.unwrap().id;
         store
-            .adjust_funds(&op, card, self.fruits, Cents(cents), "chargement manuel")
+            .adjust_funds(&op, card, self.fruits, Cents(cents), RESERVE, "chargement manuel")
             .await
             .unwrap();
         (p, card)
@@ -892,8 +904,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
-                Cents(10_000),
-                "chargement manuel",
+                Cents(10_000), RESERVE, "chargement manuel",
             )
             .await
             .unwrap();
@@ -902,8 +913,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.loyalty,
-                Cents(1_000),
-                "fidélité",
+                Cents(1_000), RESERVE, "fidélité",
             )
             .await
             .unwrap();
@@ -1660,6 +1670,10 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let fruits = store.product_groups(program).await.unwrap()[0].id;
         let t = store.participant_types(program).await.unwrap()[0].id;
         store
+            .fund_reserve(&access(&store, &op, program).await, Cents(1000))
+            .await
+            .unwrap();
+        store
             .create_card_batch(&access(&store, &op, program).await, 1)
             .await
             .unwrap();
@@ -1678,8 +1692,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 fruits,
-                Cents(1000),
-                "test",
+                Cents(1000), RESERVE, "test",
             )
             .await
             .unwrap();
@@ -3115,7 +3128,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         );
         not_found(
             store
-                .adjust_funds(&two, card, w.fruits, Cents(500), "test")
+                .adjust_funds(&two, card, w.fruits, Cents(500), RESERVE, "test")
                 .await,
             "adjust_funds",
         );
@@ -3226,7 +3239,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
             .unwrap();
         let card = store.assign_card(&pa, p.id, None).await.unwrap().id;
         store
-            .adjust_funds(&opg, card, w.fruits, Cents(1000), "chargement")
+            .adjust_funds(&opg, card, w.fruits, Cents(1000), RESERVE, "chargement")
             .await
             .unwrap();
         let sale = spend(&store, w.market, card, &[(w.fruits, 300)])
@@ -3307,7 +3320,7 @@ async fn a_sale_records_one_event_in_its_transaction_and_a_refused_sale_none() {
             .unwrap();
         let card = store.assign_card(&pa, p.id, None).await.unwrap();
         store
-            .adjust_funds(&opg, card.id, w.fruits, Cents(1000), "chargement")
+            .adjust_funds(&opg, card.id, w.fruits, Cents(1000), RESERVE, "chargement")
             .await
             .unwrap();
         let sales = || async { store.events(Some("sale_made"), 10).await.unwrap() };

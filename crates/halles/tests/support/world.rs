@@ -242,12 +242,15 @@ impl CouponProgram {
         let partner = self.access(app, self.partner.id).await;
         let card = app.store.assign_card(&partner, person, None).await.unwrap();
         if cents > 0 {
+            let op = self.operated(app).await;
+            app.store.fund_reserve(&op, Cents(cents)).await.unwrap();
             app.store
                 .adjust_funds(
-                    &self.operated(app).await,
+                    &op,
                     card.id,
                     self.fruits,
                     Cents(cents),
+                    Some(halles_store::coupons::FundSource::Reserve),
                     "chargement",
                 )
                 .await
