@@ -329,6 +329,24 @@ impl CardStatus {
     }
 }
 
+/// Whether a product group's name is the reserved loyalty group's ("Fidélité", "Loyalty"), in
+/// any case and with or without accents: no other group may take it, so a cashier never mistakes
+/// one for the other.
+pub fn is_loyalty_name(name: &str) -> bool {
+    let n: String = name
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    matches!(n.as_str(), "fidelite" | "loyalty")
+}
+
 /// What can be done to a card (the columns of the card state machine, docs/coupons-cards.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CardAction {
@@ -425,8 +443,9 @@ pub fn card_transition(
     let gift = state.status == S::Gift || (state.status == S::Disabled && !state.held);
     match (action, state.status) {
         (A::Assign, S::Unassigned) => Ok(S::Assigned),
-        // An emptied gift card can be given like a new one.
+        // An emptied gift card can be given like a new one; one holding funds cannot.
         (A::Assign, S::Gift) if !state.funded => Ok(S::Assigned),
+        (A::Assign, S::Gift | S::Disabled) if gift => Err(Refusal::CardHasFunds),
         (A::Assign, S::Assigned | S::Disabled) => Err(Refusal::CardNotFree),
         (A::TakeBack, S::Assigned | S::Disabled | S::Gift) if state.funded => {
             Err(Refusal::CardHasFunds)
@@ -439,8 +458,7 @@ pub fn card_transition(
         (A::ReportLost, S::Assigned | S::Disabled) if state.held => Ok(S::Lost),
         (A::Found, S::Lost) => Ok(S::Unassigned),
         (A::Gift, S::Unassigned | S::Gift) => Ok(S::Gift),
-        (A::ManualLoad, S::Assigned | S::Disabled | S::Gift) => Ok(state.status),
-        (A::Correct, S::Assigned | S::Disabled | S::Gift | S::Lost) => Ok(state.status),
+        (A::ManualLoad | A::Correct, S::Assigned | S::Disabled | S::Gift) => Ok(state.status),
         (A::Spend, S::Assigned | S::Gift) => Ok(state.status),
         (A::Spend, _) => Err(state.status.refusal()),
         _ => Err(Refusal::CardState),
