@@ -2889,10 +2889,12 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         }
         let (card_a, card_b) = (cards[0], cards[1]);
         assert_eq!(balance(&store, card_a, fruits).await, 2000);
+        // Off the platform, what is left of a load is replaced by the next (issue 16): 5
+        // Mondays in June leave one week's 10 $, not 50 $.
         assert_eq!(
             balance(&store, card_b, dairy).await,
-            5 * 1000,
-            "5 Mondays in June"
+            1000,
+            "5 Mondays in June, each replacing the last"
         );
 
         // July: A now gets 30 $, B is gone from the list.
@@ -2936,7 +2938,8 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .active
         );
         run_until(&store, &clock, date(2026, 7, 2)).await;
-        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000);
+        // July's load replaces June's, though it comes from A's new terms.
+        assert_eq!(balance(&store, card_a, fruits).await, 3000);
         // The same list again changes nothing.
         let report = import(
             vec![row(
@@ -2957,7 +2960,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         // Past August 31st, A is deactivated by the worker's tick, and no envelope holds a
         // reservation.
         run_until(&store, &clock, date(2026, 9, 2)).await;
-        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000 + 3000);
+        assert_eq!(balance(&store, card_a, fruits).await, 3000);
         assert_eq!(
             store
                 .deactivate_ended_allowances(date(2026, 9, 2))
@@ -2979,10 +2982,10 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap(),
             0
         );
-        // Ledger, cached balances and lots agree: 80 $ on A's card, 50 $ on B's.
+        // Ledger, cached balances and lots agree: 30 $ on A's card, 10 $ on B's.
         assert_eq!(
             store.ledger_check(program).await.unwrap(),
-            (Cents(13_000), Cents(13_000), Cents(13_000))
+            (Cents(4_000), Cents(4_000), Cents(4_000))
         );
         for e in store
             .envelopes(&op_program(&store, program).await, None)

@@ -212,12 +212,16 @@ impl Store {
         if outcome == "loaded" {
             let card = CardId(card.unwrap_or_default());
             if !s.carry_over {
-                // Replaced: what is left of this schedule's earlier loads leaves the card.
+                // Replaced: what is left of this schedule's earlier loads leaves the card; for an
+                // off-platform participant, of any of their personal schedules (new terms from a
+                // re-import replace the old terms' funds too).
                 let lots: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
+                    "SELECT l.id FROM fund_lots l WHERE l.card_id = $1 AND l.remaining_cents > 0 AND (l.schedule_id = $2 \
+                     OR ($3 > 0 AND l.schedule_id IN (SELECT a.id FROM allocation_schedules a WHERE a.participant_id = $3)))",
                 )
                 .bind(card.0)
                 .bind(s.id.0)
+                .bind(s.participant.map(|p| p.0).unwrap_or(0))
                 .fetch_all(&mut *tx)
                 .await?;
                 for l in lots {
