@@ -61,7 +61,10 @@ impl World {
             .operated_program(&scope(operator), program)
             .await
             .unwrap();
-        for (m, r) in [(partner, ProgramRole::Partner), (market, ProgramRole::Market)] {
+        for (m, r) in [
+            (partner, ProgramRole::Partner),
+            (market, ProgramRole::Market),
+        ] {
             store.add_program_member(&op, m, r).await.unwrap();
         }
         store
@@ -130,18 +133,17 @@ impl World {
 
     async fn free_card(&self, store: &Store) -> CardId {
         store
-            .cards(
-                &self.op(store).await,
-                Some(CardStatus::Unassigned),
-                None,
-            )
+            .cards(&self.op(store).await, Some(CardStatus::Unassigned), None)
             .await
             .unwrap()[0]
             .id
     }
 
     async fn spend(&self, store: &Store, card: CardId, cents: i64) -> Result<(), StoreError> {
-        let number = store.find_card_by_id(&scope(self.market), card).await?.number;
+        let number = store
+            .find_card_by_id(&scope(self.market), card)
+            .await?
+            .number;
         store
             .redeem(
                 &scope(self.market),
@@ -162,7 +164,11 @@ impl World {
         let card = self.free_card(store).await;
         let held = async || {
             let who = self.person(store).await;
-            let number = store.find_card_by_id(&scope(self.operator), card).await.unwrap().number;
+            let number = store
+                .find_card_by_id(&scope(self.operator), card)
+                .await
+                .unwrap()
+                .number;
             store.assign_card(&op, who, Some(&number)).await.unwrap();
             store
                 .adjust_funds(&op, card, self.fruits, Cents(1000), RESERVE, "charge")
@@ -202,7 +208,11 @@ impl World {
         let r = match action {
             "assign" => {
                 let who = self.person(store).await;
-                let number = store.find_card_by_id(&scope(self.operator), card).await.unwrap().number;
+                let number = store
+                    .find_card_by_id(&scope(self.operator), card)
+                    .await
+                    .unwrap()
+                    .number;
                 store.assign_card(ps, who, Some(&number)).await.map(drop)
             }
             "take back" => store.unassign_card(ps, card).await,
@@ -212,13 +222,21 @@ impl World {
             "found" => store.unlock_lost_card(ps, card).await,
             "gift" => store.load_gift_card(ps, card, Cents(500), "cadeau").await,
             "manual load" => {
-                let group = if self.holder(store, card).await { self.fruits } else { self.loyalty };
+                let group = if self.holder(store, card).await {
+                    self.fruits
+                } else {
+                    self.loyalty
+                };
                 store
                     .adjust_funds(ps, card, group, Cents(500), RESERVE, "charge")
                     .await
             }
             "correct" => {
-                let group = if self.holder(store, card).await { self.fruits } else { self.loyalty };
+                let group = if self.holder(store, card).await {
+                    self.fruits
+                } else {
+                    self.loyalty
+                };
                 store
                     .adjust_funds(ps, card, group, Cents(-100), None, "correction")
                     .await
@@ -228,7 +246,10 @@ impl World {
         };
         match r {
             Ok(()) => {
-                let c = store.find_card_by_id(&scope(self.operator), card).await.unwrap();
+                let c = store
+                    .find_card_by_id(&scope(self.operator), card)
+                    .await
+                    .unwrap();
                 format!("→ {}", c.status.code())
             }
             Err(StoreError::Refused(r)) => r.code().to_owned(),
@@ -253,7 +274,10 @@ impl World {
 async fn every_cell_of_the_card_state_table_answers_as_documented() {
     let cells = table("card-table");
     let spend = table("spend-table");
-    assert!(cells.len() >= 60 && spend.len() >= 7, "the tables were read");
+    assert!(
+        cells.len() >= 60 && spend.len() >= 7,
+        "the tables were read"
+    );
     support::on_every_db(at("2026-06-10T16:00:00Z"), |store, _clock| {
         let (cells, spend) = (cells.clone(), spend.clone());
         async move {
@@ -272,7 +296,9 @@ async fn every_cell_of_the_card_state_table_answers_as_documented() {
                     };
                     let got = w.play(&store, &ps, card, action).await;
                     if &got != expected {
-                        wrong.push(format!("{state} × {action} × {who}: {got}, table says {expected}"));
+                        wrong.push(format!(
+                            "{state} × {action} × {who}: {got}, table says {expected}"
+                        ));
                     }
                 }
             }
@@ -280,9 +306,14 @@ async fn every_cell_of_the_card_state_table_answers_as_documented() {
             w.partners_manage(&store, false).await;
             for row in &cells {
                 let card = w.card_in(&store, &row[0]).await;
-                let got = w.play(&store, &w.partner(&store).await, card, &row[1]).await;
+                let got = w
+                    .play(&store, &w.partner(&store).await, card, &row[1])
+                    .await;
                 if got != row[4] {
-                    wrong.push(format!("{} × {} × partner, operator manages: {got}, table says {}", row[0], row[1], row[4]));
+                    wrong.push(format!(
+                        "{} × {} × partner, operator manages: {got}, table says {}",
+                        row[0], row[1], row[4]
+                    ));
                 }
             }
             // ...and a market's register.
@@ -290,10 +321,18 @@ async fn every_cell_of_the_card_state_table_answers_as_documented() {
                 let card = w.card_in(&store, &row[0]).await;
                 let got = w.play(&store, &w.op(&store).await, card, "spend").await;
                 if got != row[1] {
-                    wrong.push(format!("{} × spend × market: {got}, table says {}", row[0], row[1]));
+                    wrong.push(format!(
+                        "{} × spend × market: {got}, table says {}",
+                        row[0], row[1]
+                    ));
                 }
             }
-            assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
+            assert!(
+                wrong.is_empty(),
+                "{} cells differ:\n{}",
+                wrong.len(),
+                wrong.join("\n")
+            );
             // Through it all, every cent on a card came from the reserve.
             let check = store.funds_check(w.program).await.unwrap();
             assert!(check.balanced(), "{check:?}");

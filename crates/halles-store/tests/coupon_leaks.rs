@@ -9,7 +9,9 @@ use halles_core::coupons::{CardStatus, Expiry, LoadMoment, ProgramRole, local_da
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
-use halles_core::{CardId, Clock, ManualClock, OrgId, ParticipantTypeId, ProductGroupId, ProgramId};
+use halles_core::{
+    CardId, Clock, ManualClock, OrgId, ParticipantTypeId, ProductGroupId, ProgramId,
+};
 use halles_store::coupons::{
     CardLookup, FundSource, ImportRow, ParticipantInput, ProgramInput, ProgramScope,
     ProgramSettings, RedemptionInput, ScheduleInput,
@@ -82,11 +84,19 @@ impl World {
     }
 
     async fn as_org(&self, store: &Store, org: OrgId) -> ProgramScope {
-        store.program_access(&scope(org), self.program).await.unwrap()
+        store
+            .program_access(&scope(org), self.program)
+            .await
+            .unwrap()
     }
 
     /// A participant of partner A of type `t`.
-    async fn person(&self, store: &Store, t: ParticipantTypeId, id1: &str) -> halles_core::ParticipantId {
+    async fn person(
+        &self,
+        store: &Store,
+        t: ParticipantTypeId,
+        id1: &str,
+    ) -> halles_core::ParticipantId {
         store
             .create_participant(
                 &self.as_org(store, self.partner_a).await,
@@ -191,7 +201,13 @@ async fn manual_loads_draw_on_an_envelope_or_the_reserve_and_corrections_give_ba
         let w = world(&store, &season()).await;
         let op = w.op(&store).await;
         let s = w
-            .schedule(&store, "Été", (date(2026, 6, 1), date(2026, 10, 31)), 5, false)
+            .schedule(
+                &store,
+                "Été",
+                (date(2026, 6, 1), date(2026, 10, 31)),
+                5,
+                false,
+            )
             .await;
         let env_a = store
             .set_envelope(&op, s, w.partner_a, Cents(10_000))
@@ -305,7 +321,13 @@ async fn ended_schedules_and_types_without_amount_take_nobody() {
         let partner = w.as_org(&store, w.partner_a).await;
         // A spring schedule that ended on May 31st.
         let spring = w
-            .schedule(&store, "Printemps", (date(2026, 2, 1), date(2026, 5, 31)), 4, false)
+            .schedule(
+                &store,
+                "Printemps",
+                (date(2026, 2, 1), date(2026, 5, 31)),
+                4,
+                false,
+            )
             .await;
         store
             .set_envelope(&op, spring, w.partner_a, Cents(100_000))
@@ -324,7 +346,13 @@ async fn ended_schedules_and_types_without_amount_take_nobody() {
         w.balanced(&store).await;
         // A running schedule gives the large type nothing: refused, not enrolled for $0.
         let summer = w
-            .schedule(&store, "Été", (date(2026, 6, 1), date(2026, 10, 31)), 5, false)
+            .schedule(
+                &store,
+                "Été",
+                (date(2026, 6, 1), date(2026, 10, 31)),
+                5,
+                false,
+            )
             .await;
         store
             .set_envelope(&op, summer, w.partner_a, Cents(100_000))
@@ -348,7 +376,13 @@ async fn ended_schedules_and_types_without_amount_take_nobody() {
             refused(r, Refusal::LoadOutsideEnrolment);
         }
         run_until(&store, &clock, date(2026, 8, 2)).await;
-        let card = store.participant(&partner, who).await.unwrap().card.unwrap().0;
+        let card = store
+            .participant(&partner, who)
+            .await
+            .unwrap()
+            .card
+            .unwrap()
+            .0;
         assert_eq!(balance(&store, card, w.fruits).await, 2000);
         w.balanced(&store).await;
     })
@@ -365,7 +399,13 @@ async fn a_usage_based_maximum_counts_loads_made_not_dates() {
         let op = w.op(&store).await;
         let partner = w.as_org(&store, w.partner_a).await;
         let s = w
-            .schedule(&store, "Été", (date(2026, 6, 1), date(2026, 10, 31)), 2, true)
+            .schedule(
+                &store,
+                "Été",
+                (date(2026, 6, 1), date(2026, 10, 31)),
+                2,
+                true,
+            )
             .await;
         store
             .set_envelope(&op, s, w.partner_a, Cents(100_000))
@@ -416,7 +456,13 @@ async fn a_usage_based_reservation_is_given_back_when_the_dates_run_out() {
         let op = w.op(&store).await;
         let partner = w.as_org(&store, w.partner_a).await;
         let s = w
-            .schedule(&store, "Été", (date(2026, 6, 1), date(2026, 10, 31)), 3, true)
+            .schedule(
+                &store,
+                "Été",
+                (date(2026, 6, 1), date(2026, 10, 31)),
+                3,
+                true,
+            )
             .await;
         store
             .set_envelope(&op, s, w.partner_a, Cents(100_000))
@@ -481,7 +527,13 @@ async fn off_platform_rows_are_checked_replaced_at_the_next_load_and_may_be_open
         assert!(!report.applied);
         // A row without an end date: accepted, until the program's last day.
         let report = store
-            .import_participants(&partner, &[row(2, "X-4", "", w.fruits)], "Programme", None, true)
+            .import_participants(
+                &partner,
+                &[row(2, "X-4", "", w.fruits)],
+                "Programme",
+                None,
+                true,
+            )
             .await
             .unwrap();
         assert_eq!(report.rows[0].problem, None);
@@ -489,7 +541,10 @@ async fn off_platform_rows_are_checked_replaced_at_the_next_load_and_may_be_open
         let who = store.participants(&partner, "X-4").await.unwrap()[0].id;
         let card = store.assign_card(&partner, who, None).await.unwrap().id;
         let personal = store.schedules_for(w.program, who).await.unwrap();
-        let personal = personal.iter().find(|s| s.participant == Some(who)).unwrap();
+        let personal = personal
+            .iter()
+            .find(|s| s.participant == Some(who))
+            .unwrap();
         assert_eq!(personal.ends_on, date(2026, 10, 31));
         // June's $20 unspent is replaced by July's: $20 on the card, not $40.
         run_until(&store, &clock, date(2026, 7, 2)).await;
@@ -512,7 +567,11 @@ async fn a_disabled_card_stays_its_holders_and_only_card() {
         let card = store.assign_card(&partner, who, None).await.unwrap().id;
         store.set_card_enabled(&partner, card, false).await.unwrap();
         let p = store.participant(&partner, who).await.unwrap();
-        assert_eq!(p.card.map(|c| c.0), Some(card), "the disabled card vanished");
+        assert_eq!(
+            p.card.map(|c| c.0),
+            Some(card),
+            "the disabled card vanished"
+        );
         refused(
             store.assign_card(&partner, who, None).await,
             Refusal::AlreadyHasCard,
@@ -565,7 +624,10 @@ async fn gift_cards_and_loyalty_funds_strand_no_money() {
         };
         // Disabled, then enabled: a gift card again, not a free card holding funds.
         let gift = free(store.clone()).await;
-        store.load_gift_card(&op, gift, Cents(1000), "cadeau").await.unwrap();
+        store
+            .load_gift_card(&op, gift, Cents(1000), "cadeau")
+            .await
+            .unwrap();
         store.set_card_enabled(&op, gift, false).await.unwrap();
         store.set_card_enabled(&op, gift, true).await.unwrap();
         let c = store.program_card(&op, gift).await.unwrap();
@@ -576,7 +638,14 @@ async fn gift_cards_and_loyalty_funds_strand_no_money() {
         store.replace_lost_card(&partner, card, None).await.unwrap();
         refused(
             store
-                .adjust_funds(&op, card, w.loyalty, Cents(500), Some(FundSource::Reserve), "fidélité")
+                .adjust_funds(
+                    &op,
+                    card,
+                    w.loyalty,
+                    Cents(500),
+                    Some(FundSource::Reserve),
+                    "fidélité",
+                )
                 .await,
             Refusal::CardState,
         );
@@ -588,23 +657,35 @@ async fn gift_cards_and_loyalty_funds_strand_no_money() {
             CardStatus::Unassigned
         );
         let other = free(store.clone()).await;
-        store.load_gift_card(&op, other, Cents(500), "cadeau").await.unwrap();
+        store
+            .load_gift_card(&op, other, Cents(500), "cadeau")
+            .await
+            .unwrap();
         w.spend(&store, other, w.fruits, 500).await;
         let number = store.program_card(&op, other).await.unwrap().number;
         let someone = w.person(&store, w.small, "A-2").await;
-        let given = store.assign_card(&partner, someone, Some(&number)).await.unwrap();
+        let given = store
+            .assign_card(&partner, someone, Some(&number))
+            .await
+            .unwrap();
         assert_eq!(given.status, CardStatus::Assigned);
         // The loyalty group keeps its name, and no other group takes it.
         refused(
-            store.rename_product_group(&op, w.loyalty, "Bonus", "Bonus").await,
+            store
+                .rename_product_group(&op, w.loyalty, "Bonus", "Bonus")
+                .await,
             Refusal::LoyaltyGroupReserved,
         );
         refused(
-            store.rename_product_group(&op, w.fruits, "Fidélité", "").await,
+            store
+                .rename_product_group(&op, w.fruits, "Fidélité", "")
+                .await,
             Refusal::LoyaltyGroupReserved,
         );
         refused(
-            store.add_product_group(&op, "Boulangerie", " loyalty ", "#000000").await,
+            store
+                .add_product_group(&op, "Boulangerie", " loyalty ", "#000000")
+                .await,
             Refusal::LoyaltyGroupReserved,
         );
         w.balanced(&store).await;
@@ -637,7 +718,13 @@ async fn a_schedule_with_the_same_type_and_group_twice_is_refused() {
             )
             .await;
         refused(r, Refusal::DuplicateAmount);
-        assert!(store.schedules(&w.op(&store).await).await.unwrap().is_empty());
+        assert!(
+            store
+                .schedules(&w.op(&store).await)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }

@@ -146,7 +146,14 @@ impl World {
         let p = store.create_participant(&partner, who).await.unwrap();
         let card = store.assign_card(&partner, p.id, None).await.unwrap().id;
         store
-            .adjust_funds(&op, card, self.fruits, Cents(cents), RESERVE, "chargement manuel")
+            .adjust_funds(
+                &op,
+                card,
+                self.fruits,
+                Cents(cents),
+                RESERVE,
+                "chargement manuel",
+            )
             .await
             .unwrap();
         (p, card)
@@ -904,7 +911,9 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.fruits,
-                Cents(10_000), RESERVE, "chargement manuel",
+                Cents(10_000),
+                RESERVE,
+                "chargement manuel",
             )
             .await
             .unwrap();
@@ -913,7 +922,9 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 w.loyalty,
-                Cents(1_000), RESERVE, "fidélité",
+                Cents(1_000),
+                RESERVE,
+                "fidélité",
             )
             .await
             .unwrap();
@@ -1692,7 +1703,9 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                 &access(&store, &op, store.card(&op, card).await.unwrap().program).await,
                 card,
                 fruits,
-                Cents(1000), RESERVE, "test",
+                Cents(1000),
+                RESERVE,
+                "test",
             )
             .await
             .unwrap();

@@ -92,7 +92,16 @@ async fn a_manual_load_on_the_page_names_its_source_and_keeps_what_was_typed() {
         assert_eq!(send("reserve").await.status, 303);
         assert_eq!(w.balance(&app).await, 3234);
         let program = op.page(&w.program_page("")).await;
-        assert!(program.has("program-reserve") && program.has("50,00"), "{program:?}");
+        assert!(
+            program.has("program-reserve") && program.has("50,00"),
+            "{program:?}"
+        );
+        // The report's envelopes show it as such: the program's reserve, no partner's.
+        let report = op.page(&w.program_page("/rapports")).await;
+        assert!(
+            report.has("report-program-reserve") && report.has("Réserve du programme"),
+            "{report:?}"
+        );
         // A budget below what it loaded is refused, with what was typed.
         let low = op
             .send(&w.program_page("/reserve"), &[("reserve_budget", "1,00")])
@@ -124,12 +133,28 @@ async fn a_disabled_card_stays_on_its_holders_page_with_working_actions() {
             "the disabled card vanished: {page:?}"
         );
         // "Give a card" is refused while it is there.
-        let again = staff.send(&format!("{page_path}/carte"), &[("card", "")]).await;
+        let again = staff
+            .send(&format!("{page_path}/carte"), &[("card", "")])
+            .await;
         assert_eq!(again.status, 422, "{again:?}");
         // Enable works from the page, and so does reporting it lost.
-        assert_eq!(staff.send(&format!("{page_path}/activer"), &[]).await.status, 303);
-        assert_eq!(staff.send(&format!("{page_path}/desactiver"), &[]).await.status, 303);
-        let lost = staff.send(&format!("{page_path}/perdue"), &[("card", "")]).await;
+        assert_eq!(
+            staff
+                .send(&format!("{page_path}/activer"), &[])
+                .await
+                .status,
+            303
+        );
+        assert_eq!(
+            staff
+                .send(&format!("{page_path}/desactiver"), &[])
+                .await
+                .status,
+            303
+        );
+        let lost = staff
+            .send(&format!("{page_path}/perdue"), &[("card", "")])
+            .await;
         assert_eq!(lost.status, 303, "{lost:?}");
         assert_eq!(w.balance(&app).await, 0, "the funds moved to the new card");
         app.stop().await;
@@ -160,7 +185,11 @@ async fn the_schedule_api_refuses_a_type_and_group_given_twice_with_a_422() {
                 &body,
             )
             .await;
-        assert_eq!((res.status, res.code()), (422, "duplicate_amount"), "{res:?}");
+        assert_eq!(
+            (res.status, res.code()),
+            (422, "duplicate_amount"),
+            "{res:?}"
+        );
         let _ = Cents(0);
         app.stop().await;
     }

@@ -1,10 +1,10 @@
 //! Manual loads and corrections of a card's funds by the program's operator.
 
 use super::ProgramScope;
-use super::reserve::{FundSource, draw, give_back};
-use halles_core::coupons::CardAction;
 use super::ledger::{Entry, add_lot, card_dims, insert_entry, take_balance};
+use super::reserve::{FundSource, draw, give_back};
 use crate::{Store, StoreError, StoreResult};
+use halles_core::coupons::CardAction;
 use halles_core::coupons::EntryKind;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;

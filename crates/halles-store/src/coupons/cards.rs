@@ -206,14 +206,15 @@ async fn move_status(
     to: CardStatus,
     now: jiff::Timestamp,
 ) -> StoreResult<()> {
-    let n = sqlx::query("UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-        .bind(to.code())
-        .bind(ms(now))
-        .bind(card.0)
-        .bind(from.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(to.code())
+            .bind(ms(now))
+            .bind(card.0)
+            .bind(from.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if n != 1 {
         return Err(StoreError::Refused(Refusal::CardState));
     }

@@ -114,7 +114,12 @@ impl Schedule {
     pub fn pending_loads(&self, e: Enrolment, loads: &[(String, String)]) -> i64 {
         let done = |d: &Date| loads.iter().any(|(due, _)| *due == d.to_string());
         if !self.usage_based {
-            return self.calendar().due_dates(e).iter().filter(|d| !done(d)).count() as i64;
+            return self
+                .calendar()
+                .due_dates(e)
+                .iter()
+                .filter(|d| !done(d))
+                .count() as i64;
         }
         let cap = i64::from(e.max_loads.min(self.max_loads));
         let made = loads.iter().filter(|(_, o)| o == "loaded").count() as i64;

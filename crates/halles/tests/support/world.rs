@@ -309,7 +309,13 @@ impl CouponProgram {
     }
 
     /// The register's step 3 with a given sale number (a form sent again sends the same).
-    pub async fn sell_keyed(&self, cashier: &Browser, card: &str, amount: &str, sale: &str) -> Page {
+    pub async fn sell_keyed(
+        &self,
+        cashier: &Browser,
+        card: &str,
+        amount: &str,
+        sale: &str,
+    ) -> Page {
         let field = format!("amount_{}", self.fruits);
         cashier
             .send(

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::{CardId, EnvelopeId, ProductGroupId};
-use halles_store::coupons::FundSource;
 use halles_store::StoreError;
+use halles_store::coupons::FundSource;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -60,15 +60,16 @@ pub async fn adjust(
     let amount = Cents(body.amount_cents)
         .within_signed(Limit::Movement)
         .map_err(|e| field("amount_cents", e.code()))?;
+    let program = program_scope(&state, &a.scope, path.1).await?;
+    let card = CardId(path.2);
+    state.store.program_card(&program, card).await?;
+    // The program and card first (another program's card is not found), then the source.
     let source = match (body.envelope_id, body.from_reserve) {
         (Some(e), false) if e > 0 => Some(FundSource::Envelope(EnvelopeId(e))),
         (None, true) => Some(FundSource::Reserve),
         (None, false) if body.amount_cents < 0 => None,
         _ => return Err(field("envelope_id", "fund_source_required")),
     };
-    let program = program_scope(&state, &a.scope, path.1).await?;
-    let card = CardId(path.2);
-    state.store.program_card(&program, card).await?;
     state
         .store
         .adjust_funds(

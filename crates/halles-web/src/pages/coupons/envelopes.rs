@@ -144,7 +144,10 @@ pub async fn fund_sources(
     let reserve = state.store.reserve(ps).await?;
     let mut out = vec![(
         "reserve".to_owned(),
-        i18n.ta("fund-source-reserve", &[("free", i18n.money(reserve.free()))]),
+        i18n.ta(
+            "fund-source-reserve",
+            &[("free", i18n.money(reserve.free()))],
+        ),
     )];
     if let Some(partner) = partner {
         for e in state.store.envelopes(ps, Some(partner)).await? {
