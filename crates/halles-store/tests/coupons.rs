@@ -705,6 +705,9 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             store.ledger_check(w.program).await.unwrap(),
             (Cents(0), Cents(0), Cents(0))
         );
+        // Every cent loaded, by a schedule or by hand, came from an envelope or the reserve.
+        let funds = store.funds_check(w.program).await.unwrap();
+        assert!(funds.balanced(), "{funds:?}");
         for d in Dimension::ALL {
             let rows = store
                 .report(
@@ -3000,6 +3003,8 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
             store.ledger_check(program).await.unwrap(),
             (Cents(4_000), Cents(4_000), Cents(4_000))
         );
+        let funds = store.funds_check(program).await.unwrap();
+        assert!(funds.balanced(), "{funds:?}");
         for e in store
             .envelopes(&op_program(&store, program).await, None)
             .await
