@@ -279,6 +279,12 @@ impl Calendar {
             .collect()
     }
 
+    /// Every load date of the schedule from a participant's start, without the maximum: the
+    /// dates a usage-based schedule may load on, whose maximum counts loads made, not dates.
+    pub fn dates_from(&self, e: Enrolment) -> Vec<Date> {
+        self.moment.dates(e.from.max(self.starts_on), self.ends_on)
+    }
+
     /// The due dates a participant enrolled on `today` receives: with a catch-up, every load
     /// since the schedule started; without, only those from today.
     pub fn enrolment(&self, today: Date, catch_up: bool, max_loads: Option<u32>) -> Enrolment {
@@ -320,6 +326,142 @@ impl CardStatus {
             CardStatus::Lost => Refusal::CardLost,
             _ => Refusal::CardUnassigned,
         }
+    }
+}
+
+/// Whether a product group's name is the reserved loyalty group's ("Fidélité", "Loyalty"), in
+/// any case and with or without accents: no other group may take it, so a cashier never mistakes
+/// one for the other.
+pub fn is_loyalty_name(name: &str) -> bool {
+    let n: String = name
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    matches!(n.as_str(), "fidelite" | "loyalty")
+}
+
+/// What can be done to a card (the columns of the card state machine, docs/coupons-cards.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardAction {
+    /// Give it to a participant.
+    Assign,
+    /// Take it back from its holder (or a gift card back to the shelf), empty.
+    TakeBack,
+    /// Refuse it at registers.
+    Disable,
+    /// Accept it at registers again.
+    Enable,
+    /// Report it lost (its funds move to a new card).
+    ReportLost,
+    /// A lost card found again: back to the shelf.
+    Found,
+    /// Put loyalty funds on it as a gift card.
+    Gift,
+    /// A manual load.
+    ManualLoad,
+    /// A correction taking funds off.
+    Correct,
+    /// Spend at a register.
+    Spend,
+}
+
+impl CardAction {
+    /// Every action, in the table's order.
+    pub const ALL: [CardAction; 10] = [
+        CardAction::Assign,
+        CardAction::TakeBack,
+        CardAction::Disable,
+        CardAction::Enable,
+        CardAction::ReportLost,
+        CardAction::Found,
+        CardAction::Gift,
+        CardAction::ManualLoad,
+        CardAction::Correct,
+        CardAction::Spend,
+    ];
+}
+
+/// Who acts on a card (the rows' third dimension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardActor {
+    /// The program's operator.
+    Operator,
+    /// The holder's partner organization, in a program that lets partners manage cards.
+    Partner,
+    /// A partner organization, in a program where the operator manages cards.
+    PartnerNotManaging,
+    /// A market's register.
+    Market,
+}
+
+/// A card's state as the state machine sees it: its status, whether it has a holder (a disabled
+/// card without one is a disabled gift card) and whether it holds funds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardState {
+    /// Its status.
+    pub status: CardStatus,
+    /// Whether a participant holds it.
+    pub held: bool,
+    /// Whether it holds funds.
+    pub funded: bool,
+}
+
+/// The card state machine, in one place: the status `action` by `who` leads to from `state`, or
+/// why it is refused. The store applies it with a conditional update on the status it read.
+pub fn card_transition(
+    state: CardState,
+    action: CardAction,
+    who: CardActor,
+) -> Result<CardStatus, crate::refusals::Refusal> {
+    use crate::refusals::Refusal;
+    use CardAction as A;
+    use CardStatus as S;
+    // Who may do what at all.
+    let may = match who {
+        CardActor::Operator => action != A::Spend,
+        CardActor::Partner => matches!(
+            action,
+            A::Assign | A::TakeBack | A::Disable | A::Enable | A::ReportLost | A::Found
+        ),
+        CardActor::PartnerNotManaging => false,
+        CardActor::Market => action == A::Spend,
+    };
+    if !may {
+        return Err(match (who, action) {
+            (CardActor::PartnerNotManaging, A::Assign) => Refusal::OperatorAssignsCards,
+            (CardActor::PartnerNotManaging, _) => Refusal::CardManagedByOperator,
+            _ => Refusal::WrongKind,
+        });
+    }
+    let gift = state.status == S::Gift || (state.status == S::Disabled && !state.held);
+    match (action, state.status) {
+        (A::Assign, S::Unassigned) => Ok(S::Assigned),
+        // An emptied gift card can be given like a new one; one holding funds cannot.
+        (A::Assign, S::Gift) if !state.funded => Ok(S::Assigned),
+        (A::Assign, S::Gift | S::Disabled) if gift => Err(Refusal::CardHasFunds),
+        (A::Assign, S::Assigned | S::Disabled) => Err(Refusal::CardNotFree),
+        (A::TakeBack, S::Assigned | S::Disabled | S::Gift) if state.funded => {
+            Err(Refusal::CardHasFunds)
+        }
+        (A::TakeBack, S::Assigned | S::Disabled | S::Gift) => Ok(S::Unassigned),
+        (A::Disable, S::Assigned | S::Gift) => Ok(S::Disabled),
+        // A disabled gift card comes back a gift card, never a free card holding funds.
+        (A::Enable, S::Disabled) if gift => Ok(S::Gift),
+        (A::Enable, S::Disabled) => Ok(S::Assigned),
+        (A::ReportLost, S::Assigned | S::Disabled) if state.held => Ok(S::Lost),
+        (A::Found, S::Lost) => Ok(S::Unassigned),
+        (A::Gift, S::Unassigned | S::Gift) => Ok(S::Gift),
+        (A::ManualLoad | A::Correct, S::Assigned | S::Disabled | S::Gift) => Ok(state.status),
+        (A::Spend, S::Assigned | S::Gift) => Ok(state.status),
+        (A::Spend, _) => Err(state.status.refusal()),
+        _ => Err(Refusal::CardState),
     }
 }
 

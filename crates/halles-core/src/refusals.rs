@@ -78,6 +78,8 @@ refusals! {
     CardHasFunds = "card_has_funds", Rule;
     /// This card was reported lost.
     CardLost = "card_lost", Rule;
+    /// In this program, the operator manages the cards: ask the operator.
+    CardManagedByOperator = "card_managed_by_operator", Rule;
     /// This card is already given.
     CardNotFree = "card_not_free", Rule;
     /// This card cannot be used at this market: the person's organization sends them to other markets.
@@ -126,6 +128,8 @@ refusals! {
     DeliveryDaysRequired = "delivery_days_required", Invalid;
     /// A cycle can have at most 14 delivery days.
     DeliveryDaysTooMany = "delivery_days_too_many", Invalid;
+    /// The same participant type and product group are given twice.
+    DuplicateAmount = "duplicate_amount", Invalid;
     /// Someone else in your organization already has this identifier.
     DuplicateId1 = "duplicate_id1", Rule;
     /// Another type already has this import key.
@@ -146,8 +150,12 @@ refusals! {
     EndsBeforeStart = "ends_before_start", Rule;
     /// This envelope was already used (enrolments or loads): it cannot be deleted.
     EnvelopeInUse = "envelope_in_use", Rule;
+    /// This envelope belongs to another organization than the card holder's.
+    EnvelopeOtherPartner = "envelope_other_partner", Rule;
     /// Choose a frequency of 1 to 8 weeks.
     EveryWeeksInvalid = "every_weeks_invalid", Rule;
+    /// Choose where the money comes from: an envelope of the holder's organization or the program's reserve.
+    FundSourceRequired = "fund_source_required", Invalid;
     /// This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
     GroupInUse = "group_in_use", Rule;
     /// A GST registration number is 9 digits, RT and 4 digits (123456789RT0001).
@@ -168,6 +176,8 @@ refusals! {
     LastAdmin = "last_admin", Rule;
     /// A program keeps at least one participant type.
     LastType = "last_type", Rule;
+    /// This date is outside the person's enrolment: before it began or after the schedule ends.
+    LoadOutsideEnrolment = "load_outside_enrolment", Rule;
     /// Orders use this pickup point or zone: it cannot be removed (rename it instead).
     LocationInUse = "location_in_use", Rule;
     /// Choose a pickup point or a delivery zone.
@@ -176,6 +186,8 @@ refusals! {
     LotCodeInvalid = "lot_code_invalid", Invalid;
     /// Another lot already has this code.
     LotCodeTaken = "lot_code_taken", Rule;
+    /// The loyalty group is reserved: it cannot be renamed, and no other group may take its name.
+    LoyaltyGroupReserved = "loyalty_group_reserved", Rule;
     /// The loyalty group is reserved for the program.
     LoyaltyReserved = "loyalty_reserved", Rule;
     /// The manager must be one of the program's markets.
@@ -278,6 +290,8 @@ refusals! {
     RefundSellingMarketOnly = "refund_selling_market_only", Rule;
     /// Producers are reminded between 1 and 168 hours (a week) before the cut-off.
     ReminderHoursOutOfRange = "reminder_hours_out_of_range", Invalid;
+    /// The program's reserve does not hold enough: the operator must fund it first.
+    ReserveTooLow = "reserve_too_low", Rule;
     /// This reset link is no longer valid.
     ResetInvalid = "reset_invalid", Rule;
     /// This role does not exist for this kind of organization.
@@ -298,6 +312,8 @@ refusals! {
     TooManyLines = "too_many_lines", Invalid;
     /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
     TypeInUse = "type_in_use", Rule;
+    /// This schedule gives nothing to this person's participant type: add an amount for the type to the schedule or change the person's type.
+    TypeWithoutAmount = "type_without_amount", Rule;
     /// This product is now sold in another unit: order it again rather than add to this line.
     UnitChanged = "unit_changed", Invalid;
     /// No free card of the program has this number.

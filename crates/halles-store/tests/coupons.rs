@@ -21,6 +21,10 @@ use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 use support::{scope, season};
 
+/// Manual loads here draw on the program's reserve.
+const RESERVE: Option<halles_store::coupons::FundSource> =
+    Some(halles_store::coupons::FundSource::Reserve);
+
 /// The program `id` as `scope`'s organization reaches it.
 async fn access(store: &Store, scope: &TenantScope, id: ProgramId) -> ProgramScope {
     store.program_access(scope, id).await.unwrap()
@@ -101,6 +105,14 @@ async fn world(store: &Store) -> World {
             .await,
         Err(StoreError::Refused(Refusal::WrongKind))
     ));
+    // Manual loads in these tests draw on the program's reserve.
+    store
+        .set_reserve_budget(
+            &access(store, &scope(operator), program).await,
+            Cents(1_000_000_000),
+        )
+        .await
+        .unwrap();
     let groups = store.product_groups(program).await.unwrap();
     assert_eq!(groups.len(), 3);
     assert!(groups[2].is_loyalty);
@@ -134,7 +146,14 @@ impl World {
         let p = store.create_participant(&partner, who).await.unwrap();
         let card = store.assign_card(&partner, p.id, None).await.unwrap().id;
         store
-            .adjust_funds(&op, card, self.fruits, Cents(cents), "chargement manuel")
+            .adjust_funds(
+                &op,
+                card,
+                self.fruits,
+                Cents(cents),
+                RESERVE,
+                "chargement manuel",
+            )
             .await
             .unwrap();
         (p, card)
@@ -686,6 +705,9 @@ async fn a_season_loads_on_the_right_days_carries_over_expires_and_reconciles() 
             store.ledger_check(w.program).await.unwrap(),
             (Cents(0), Cents(0), Cents(0))
         );
+        // Every cent loaded, by a schedule or by hand, came from an envelope or the reserve.
+        let funds = store.funds_check(w.program).await.unwrap();
+        assert!(funds.balanced(), "{funds:?}");
         for d in Dimension::ALL {
             let rows = store
                 .report(
@@ -893,6 +915,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 card,
                 w.fruits,
                 Cents(10_000),
+                RESERVE,
                 "chargement manuel",
             )
             .await
@@ -903,6 +926,7 @@ async fn registers_racing_on_one_card_never_take_it_below_zero() {
                 card,
                 w.loyalty,
                 Cents(1_000),
+                RESERVE,
                 "fidélité",
             )
             .await
@@ -1660,6 +1684,10 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
         let fruits = store.product_groups(program).await.unwrap()[0].id;
         let t = store.participant_types(program).await.unwrap()[0].id;
         store
+            .fund_reserve(&access(&store, &op, program).await, Cents(1000))
+            .await
+            .unwrap();
+        store
             .create_card_batch(&access(&store, &op, program).await, 1)
             .await
             .unwrap();
@@ -1679,6 +1707,7 @@ async fn a_program_with_pins_refuses_a_card_without_the_right_one() {
                 card,
                 fruits,
                 Cents(1000),
+                RESERVE,
                 "test",
             )
             .await
@@ -2876,10 +2905,12 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         }
         let (card_a, card_b) = (cards[0], cards[1]);
         assert_eq!(balance(&store, card_a, fruits).await, 2000);
+        // Off the platform, what is left of a load is replaced by the next (issue 16): 5
+        // Mondays in June leave one week's 10 $, not 50 $.
         assert_eq!(
             balance(&store, card_b, dairy).await,
-            5 * 1000,
-            "5 Mondays in June"
+            1000,
+            "5 Mondays in June, each replacing the last"
         );
 
         // July: A now gets 30 $, B is gone from the list.
@@ -2923,7 +2954,8 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .active
         );
         run_until(&store, &clock, date(2026, 7, 2)).await;
-        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000);
+        // July's load replaces June's, though it comes from A's new terms.
+        assert_eq!(balance(&store, card_a, fruits).await, 3000);
         // The same list again changes nothing.
         let report = import(
             vec![row(
@@ -2944,7 +2976,7 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
         // Past August 31st, A is deactivated by the worker's tick, and no envelope holds a
         // reservation.
         run_until(&store, &clock, date(2026, 9, 2)).await;
-        assert_eq!(balance(&store, card_a, fruits).await, 2000 + 3000 + 3000);
+        assert_eq!(balance(&store, card_a, fruits).await, 3000);
         assert_eq!(
             store
                 .deactivate_ended_allowances(date(2026, 9, 2))
@@ -2966,11 +2998,13 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap(),
             0
         );
-        // Ledger, cached balances and lots agree: 80 $ on A's card, 50 $ on B's.
+        // Ledger, cached balances and lots agree: 30 $ on A's card, 10 $ on B's.
         assert_eq!(
             store.ledger_check(program).await.unwrap(),
-            (Cents(13_000), Cents(13_000), Cents(13_000))
+            (Cents(4_000), Cents(4_000), Cents(4_000))
         );
+        let funds = store.funds_check(program).await.unwrap();
+        assert!(funds.balanced(), "{funds:?}");
         for e in store
             .envelopes(&op_program(&store, program).await, None)
             .await
@@ -3115,7 +3149,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         );
         not_found(
             store
-                .adjust_funds(&two, card, w.fruits, Cents(500), "test")
+                .adjust_funds(&two, card, w.fruits, Cents(500), RESERVE, "test")
                 .await,
             "adjust_funds",
         );
@@ -3226,7 +3260,7 @@ async fn money_movements_are_in_the_audit_log_and_only_the_selling_market_refund
             .unwrap();
         let card = store.assign_card(&pa, p.id, None).await.unwrap().id;
         store
-            .adjust_funds(&opg, card, w.fruits, Cents(1000), "chargement")
+            .adjust_funds(&opg, card, w.fruits, Cents(1000), RESERVE, "chargement")
             .await
             .unwrap();
         let sale = spend(&store, w.market, card, &[(w.fruits, 300)])
@@ -3307,7 +3341,7 @@ async fn a_sale_records_one_event_in_its_transaction_and_a_refused_sale_none() {
             .unwrap();
         let card = store.assign_card(&pa, p.id, None).await.unwrap();
         store
-            .adjust_funds(&opg, card.id, w.fruits, Cents(1000), "chargement")
+            .adjust_funds(&opg, card.id, w.fruits, Cents(1000), RESERVE, "chargement")
             .await
             .unwrap();
         let sales = || async { store.events(Some("sale_made"), 10).await.unwrap() };

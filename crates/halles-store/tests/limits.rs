@@ -16,6 +16,10 @@ use sqlx::{Connection, Row};
 use std::sync::Arc;
 use support::scope;
 
+/// Manual loads here draw on the program's reserve.
+const RESERVE: Option<halles_store::coupons::FundSource> =
+    Some(halles_store::coupons::FundSource::Reserve);
+
 /// A program with one partner and a card holding $10 of fruits.
 async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, CardId) {
     let org = |k, n: &'static str| support::org(store, k, n);
@@ -62,7 +66,11 @@ async fn card_with_funds(store: &Store) -> (OrgId, ProgramId, ProductGroupId, Ca
     store.create_card_batch(&opg, 1).await.unwrap();
     let card = store.assign_card(&ppg, p.id, None).await.unwrap().id;
     store
-        .adjust_funds(&opg, card, fruits, Cents(1_000), "chargement")
+        .set_reserve_budget(&opg, Cents(1_000_000_000))
+        .await
+        .unwrap();
+    store
+        .adjust_funds(&opg, card, fruits, Cents(1_000), RESERVE, "chargement")
         .await
         .unwrap();
     (operator, program, fruits, card)
@@ -81,7 +89,7 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
             .unwrap();
         for amount in [i64::MAX, i64::MIN + 1, 10_000_001, -10_000_001] {
             let r = store
-                .adjust_funds(&opg, card, fruits, Cents(amount), "énorme")
+                .adjust_funds(&opg, card, fruits, Cents(amount), RESERVE, "énorme")
                 .await;
             assert!(
                 matches!(r, Err(StoreError::Refused(Refusal::AmountTooLarge))),
@@ -90,7 +98,7 @@ async fn the_store_refuses_amounts_beyond_their_maximum_and_nothing_changes() {
         }
         // The maximum itself passes.
         store
-            .adjust_funds(&opg, card, fruits, Cents(10_000_000), "max")
+            .adjust_funds(&opg, card, fruits, Cents(10_000_000), RESERVE, "max")
             .await
             .unwrap();
         let (ledger, cached, lots) = store.ledger_check(program).await.unwrap();

@@ -1500,10 +1500,18 @@ async fn the_api_corrects_a_balance_only_with_a_reason_and_never_below_zero() {
             op.post_json(&adjust, &body(-5000, "erreur")).await.status,
             422
         );
-        assert_eq!(
-            op.post_json(&adjust, &body(500, "rattrapage")).await.status,
-            204
-        );
+        // A load names where its money comes from: the program's reserve here.
+        let res = op.post_json(&adjust, &body(500, "rattrapage")).await;
+        assert_eq!((res.status, res.code()), (422, "fund_source_required"));
+        let mut from_reserve = body(500, "rattrapage");
+        from_reserve["from_reserve"] = json!(true);
+        let res = op.post_json(&adjust, &from_reserve).await;
+        assert_eq!((res.status, res.code()), (409, "reserve_too_low"));
+        app.store
+            .fund_reserve(&w.operated(&app).await, Cents(500))
+            .await
+            .unwrap();
+        assert_eq!(op.post_json(&adjust, &from_reserve).await.status, 204);
         assert_eq!(w.balance(&app).await, 2500);
         // The market may not correct balances.
         let (market, program) = program_api(&app, &w, w.market.id).await;
@@ -1760,6 +1768,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 Allowed::STAFF,
                 404,
             ),
+            Row::post("/o/{org}/programmes/{foreign}/reserve", Allowed::STAFF, 404),
             Row::get(
                 "/o/{org}/programmes/{foreign}/participants",
                 Allowed::VIEWER,
@@ -2370,8 +2379,10 @@ async fn pin_world(app: &TestApp) -> CouponProgram {
 /// A 1,00 $ sale at the register with the card's number and `pin`.
 async fn pay_with_pin(cashier: &support::Browser, w: &CouponProgram, pin: &str) -> Page {
     let field = format!("amount_{}", w.fruits);
+    let sale = w.sale_key(cashier, w.card.number.as_str()).await;
     let fields = [
         ("card", w.card.number.as_str()),
+        ("sale", sale.as_str()),
         (field.as_str(), "1,00"),
         ("pin", pin),
     ];

@@ -2,7 +2,9 @@
 
 use super::ProgramScope;
 use super::ledger::{Entry, add_lot, card_dims, insert_entry, take_balance};
+use super::reserve::{FundSource, draw, give_back};
 use crate::{Store, StoreError, StoreResult};
+use halles_core::coupons::CardAction;
 use halles_core::coupons::EntryKind;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
@@ -17,21 +19,21 @@ async fn draw_lots(
     card: CardId,
     group: ProductGroupId,
     amount: Cents,
-) -> StoreResult<Vec<(i64, Cents)>> {
+) -> StoreResult<Vec<(i64, Option<i64>, Cents)>> {
     let mut left = amount.0;
     let mut out = Vec::new();
     if left == 0 {
         return Ok(out);
     }
-    let lots = sqlx::query_as::<_, (i64, i64)>(
-        "SELECT id, remaining_cents FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 \
+    let lots = sqlx::query_as::<_, (i64, i64, Option<i64>)>(
+        "SELECT id, remaining_cents, envelope_id FROM fund_lots WHERE card_id = $1 AND product_group_id = $2 AND remaining_cents > 0 \
          ORDER BY COALESCE(expires_at, 9000000000000000), id",
     )
     .bind(card.0)
     .bind(group.0)
     .fetch_all(&mut *tx)
     .await?;
-    for (id, remaining) in lots {
+    for (id, remaining, envelope) in lots {
         if left == 0 {
             break;
         }
@@ -47,7 +49,7 @@ async fn draw_lots(
         if n != 1 {
             return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
         }
-        out.push((id, Cents(take)));
+        out.push((id, envelope, Cents(take)));
         left -= take;
     }
     if left != 0 {
@@ -58,14 +60,17 @@ async fn draw_lots(
 
 impl Store {
     /// A manual load (positive) or correction (negative) on a card, with a reason, by the
-    /// operator. Positive amounts make a lot that never expires; negative ones are refused
-    /// beyond the balance.
+    /// operator. A load draws on the `source` it names (an envelope of the holder's partner, or
+    /// the program's reserve; `fund_source_required` without one), refused if that holds too
+    /// little, and makes a lot that never expires. A correction is refused beyond the balance and
+    /// gives each cent back to where its lot came from (its envelope or the reserve).
     pub async fn adjust_funds(
         &self,
         ps: &ProgramScope,
         card: CardId,
         group: ProductGroupId,
         amount: Cents,
+        source: Option<FundSource>,
         reason: &str,
     ) -> StoreResult<()> {
         if reason.trim().is_empty() {
@@ -75,6 +80,10 @@ impl Store {
             return Err(StoreError::Refused(Refusal::InvalidAmount));
         }
         amount.within_signed(Limit::Movement)?;
+        let source = match (amount.0 > 0, source) {
+            (true, None) => return Err(StoreError::field("source", Refusal::FundSourceRequired)),
+            (_, s) => s,
+        };
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, card).await?;
@@ -92,7 +101,14 @@ impl Store {
         if known.is_none() {
             return Err(StoreError::NotFound);
         }
-        if amount.0 > 0 {
+        let action = if amount.0 > 0 {
+            CardAction::ManualLoad
+        } else {
+            CardAction::Correct
+        };
+        super::cards::allowed(ps, &dims, action)?;
+        if let (true, Some(source)) = (amount.0 > 0, source) {
+            let envelope = draw(&mut tx, dims.program, dims.partner, source, amount).await?;
             let lot = add_lot(
                 &mut tx,
                 dims.operator,
@@ -100,7 +116,7 @@ impl Store {
                 group,
                 amount,
                 None,
-                None,
+                envelope,
                 None,
                 None,
                 now,
@@ -115,7 +131,9 @@ impl Store {
             if !take_balance(&mut tx, card, group, Cents(-amount.0)).await? {
                 return Err(StoreError::Insufficient(group));
             }
-            for (lot, c) in draw_lots(&mut tx, card, group, Cents(-amount.0)).await? {
+            for (lot, envelope, c) in draw_lots(&mut tx, card, group, Cents(-amount.0)).await? {
+                // The correction goes back where the lot's money came from.
+                give_back(&mut tx, dims.program, envelope, c.0).await?;
                 let mut e = Entry::new(&dims, group, EntryKind::Adjust, Cents(-c.0));
                 e.lot = Some(lot);
                 e.reason = reason.trim();
@@ -134,6 +152,7 @@ impl Store {
             "card_id": card,
             "product_group_id": group,
             "amount_cents": amount.0,
+            "source": source,
             "reason": reason.trim(),
         }));
         crate::platform::audit::record(&mut tx, change, now).await?;

@@ -3,13 +3,16 @@
 
 use super::Access;
 use super::ProgramScope;
-use super::ledger::{Entry, add_lot, card_dims, insert_entry};
+use super::ledger::{CardDims, Entry, add_lot, card_dims, insert_entry};
 use crate::db::ms;
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use halles_core::coupons::{CardNumber, CardStatus, EntryKind, ProgramRole};
+use halles_core::coupons::{
+    CardAction, CardActor, CardNumber, CardState, CardStatus, EntryKind, ProgramRole,
+    card_transition,
+};
 use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
 use halles_core::{CardBatchId, CardId, OrgId, ParticipantId, ProgramId};
@@ -134,6 +137,88 @@ fn new_token() -> String {
     let mut b = [0u8; 16];
     rand::rng().fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Who the acting organization is to a program's cards, for the card state machine.
+pub(crate) fn card_actor(ps: &ProgramScope) -> CardActor {
+    match ps.access() {
+        Access::Operator => CardActor::Operator,
+        Access::Member(ProgramRole::Partner) if ps.program().partners_assign_cards => {
+            CardActor::Partner
+        }
+        Access::Member(ProgramRole::Partner) => CardActor::PartnerNotManaging,
+        Access::Member(_) => CardActor::Market,
+    }
+}
+
+/// The card state machine's answer for this caller ([`card_transition`]), as a store error.
+pub(crate) fn next_status(
+    ps: &ProgramScope,
+    state: CardState,
+    action: CardAction,
+) -> StoreResult<CardStatus> {
+    card_transition(state, action, card_actor(ps)).map_err(StoreError::Refused)
+}
+
+/// [`next_status`] for an action whose answer does not depend on the card's funds.
+pub(crate) fn allowed(
+    ps: &ProgramScope,
+    dims: &CardDims,
+    action: CardAction,
+) -> StoreResult<CardStatus> {
+    let state = CardState {
+        status: dims.status,
+        held: dims.participant.is_some(),
+        funded: false,
+    };
+    next_status(ps, state, action)
+}
+
+/// A card's state for the state machine, read in the caller's transaction (after
+/// [`Store::lock_card`] when its funds matter).
+pub(crate) async fn card_state(
+    tx: &mut sqlx::AnyConnection,
+    card: CardId,
+) -> StoreResult<CardState> {
+    let (status, participant, funds) = sqlx::query_as::<_, (String, Option<i64>, Option<i64>)>(
+        "SELECT c.status, c.participant_id, (SELECT CAST(SUM(f.balance_cents) AS BIGINT) FROM card_funds f \
+         WHERE f.card_id = c.id) AS funds FROM cards c WHERE c.id = $1",
+    )
+    .bind(card.0)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(CardState {
+        status: status
+            .parse()
+            .map_err(|_| StoreError::Corrupt("card_status"))?,
+        held: participant.is_some(),
+        funded: funds.unwrap_or(0) > 0,
+    })
+}
+
+/// Moves a card from the status it was read in to the next one: a conditional update, so a
+/// card changed meanwhile is refused (`card_state`) rather than moved from a state it left.
+async fn move_status(
+    tx: &mut sqlx::AnyConnection,
+    card: CardId,
+    from: CardStatus,
+    to: CardStatus,
+    now: jiff::Timestamp,
+) -> StoreResult<()> {
+    let n =
+        sqlx::query("UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(to.code())
+            .bind(ms(now))
+            .bind(card.0)
+            .bind(from.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if n != 1 {
+        return Err(StoreError::Refused(Refusal::CardState));
+    }
+    Ok(())
 }
 
 impl Store {
@@ -298,9 +383,7 @@ impl Store {
         ps: &ProgramScope,
         participant: ParticipantId,
     ) -> StoreResult<OrgId> {
-        if let Access::Member(ProgramRole::Partner) = ps.access()
-            && !ps.program().partners_assign_cards
-        {
+        if card_actor(ps) == CardActor::PartnerNotManaging {
             return Err(StoreError::Refused(Refusal::OperatorAssignsCards));
         }
         let who = self.participant(ps, participant).await?;
@@ -344,15 +427,21 @@ impl Store {
                 Refusal::NoFreeCard
             }));
         };
-        // Only an unassigned card can be given: decided by the update itself.
+        self.lock_card(&mut tx, CardId(card)).await?;
+        let state = card_state(&mut tx, CardId(card)).await?;
+        next_status(ps, state, CardAction::Assign)?;
+        // Only a free card (or an emptied gift card) can be given, and only to someone without
+        // one: decided by the update itself.
         let n = sqlx::query(
             "UPDATE cards SET status = 'assigned', participant_id = $1, partner_id = $2, updated_at = $3 \
-             WHERE id = $4 AND status = 'unassigned'",
+             WHERE id = $4 AND status = $5 AND NOT EXISTS (SELECT 1 FROM cards o WHERE o.participant_id = $1 \
+             AND o.status IN ('assigned', 'disabled'))",
         )
         .bind(participant.0)
         .bind(partner.0)
         .bind(ms(now))
         .bind(card)
+        .bind(state.status.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -367,7 +456,7 @@ impl Store {
                 action: Action::Update,
                 entity: "card",
                 entity_id: card.to_string(),
-                before: Some(json!({"status": "unassigned"})),
+                before: Some(json!({"status": state.status.code()})),
                 after: Some(json!({"status": "assigned", "participant": participant})),
             },
             now,
@@ -383,21 +472,15 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, id).await?;
-        let funds: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(SUM(balance_cents) AS BIGINT) AS s FROM card_funds WHERE card_id = $1",
-        )
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        if funds.unwrap_or(0) > 0 {
-            return Err(StoreError::Refused(Refusal::CardHasFunds));
-        }
+        let state = card_state(&mut tx, id).await?;
+        next_status(ps, state, CardAction::TakeBack)?;
         let n = sqlx::query(
             "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
-             WHERE id = $2 AND status IN ('assigned', 'disabled')",
+             WHERE id = $2 AND status = $3",
         )
         .bind(ms(now))
         .bind(id.0)
+        .bind(state.status.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -416,34 +499,17 @@ impl Store {
         enabled: bool,
     ) -> StoreResult<()> {
         let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
-        let (from, to) = if enabled {
-            (
-                "disabled",
-                if card.participant.is_some() {
-                    "assigned"
-                } else {
-                    "unassigned"
-                },
-            )
-        } else if card.status == CardStatus::Gift {
-            ("gift", "disabled")
+        let action = if enabled {
+            CardAction::Enable
         } else {
-            ("assigned", "disabled")
+            CardAction::Disable
         };
+        let now = self.now();
         let mut tx = self.write_tx().await?;
-        let n = sqlx::query(
-            "UPDATE cards SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-        )
-        .bind(to)
-        .bind(ms(self.now()))
-        .bind(id.0)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Refused(Refusal::CardState));
-        }
+        let state = card_state(&mut tx, id).await?;
+        let to = next_status(ps, state, action)?;
+        move_status(&mut tx, id, state.status, to, now).await?;
+        let to = to.code();
         self.audit_card(&mut tx, scope, &card, to).await?;
         tx.commit().await
     }
@@ -477,13 +543,16 @@ impl Store {
         };
         let new = CardId(target.ok_or(StoreError::Refused(Refusal::NoFreeCard))?);
         self.lock_card(&mut tx, id).await?;
+        let state = card_state(&mut tx, id).await?;
+        next_status(ps, state, CardAction::ReportLost)?;
         let lost = sqlx::query(
             "UPDATE cards SET status = 'lost', replaced_by = $1, updated_at = $2 WHERE id = $3 \
-             AND status IN ('assigned', 'disabled')",
+             AND status = $4",
         )
         .bind(new.0)
         .bind(ms(now))
         .bind(id.0)
+        .bind(state.status.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -560,6 +629,8 @@ impl Store {
     pub async fn unlock_lost_card(&self, ps: &ProgramScope, id: CardId) -> StoreResult<()> {
         let (scope, card) = (ps.tenant(), self.program_card(ps, id).await?);
         let mut tx = self.write_tx().await?;
+        let state = card_state(&mut tx, id).await?;
+        next_status(ps, state, CardAction::Found)?;
         let n = sqlx::query(
             "UPDATE cards SET status = 'unassigned', participant_id = NULL, partner_id = NULL, updated_at = $1 \
              WHERE id = $2 AND status = 'lost'",
@@ -600,18 +671,19 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         self.lock_card(&mut tx, id).await?;
-        let n = sqlx::query(
-            "UPDATE cards SET status = 'gift', updated_at = $1 WHERE id = $2 AND status IN ('unassigned', 'gift')",
-        )
-        .bind(ms(now))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Refused(Refusal::CardState));
-        }
+        let state = card_state(&mut tx, id).await?;
+        let to = next_status(ps, state, CardAction::Gift)?;
+        move_status(&mut tx, id, state.status, to, now).await?;
         let dims = card_dims(&mut tx, id).await?;
+        // Loyalty funds are the program's own money: they come from its reserve.
+        let envelope = super::reserve::draw(
+            &mut tx,
+            dims.program,
+            None,
+            super::reserve::FundSource::Reserve,
+            amount,
+        )
+        .await?;
         let lot = add_lot(
             &mut tx,
             dims.operator,
@@ -619,7 +691,7 @@ impl Store {
             loyalty.id,
             amount,
             None,
-            None,
+            envelope,
             None,
             None,
             now,

@@ -9,7 +9,6 @@ use halles_core::coupons::Enrolment;
 use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ParticipantTypeId, ScheduleId};
 use serde_json::json;
-use std::collections::BTreeSet;
 
 impl Store {
     /// Changes how many loads one participant receives from a schedule (a partner's staff or
@@ -94,24 +93,17 @@ pub(crate) async fn reserve_again(
         Some(m) => m,
         None => u32::try_from(before).map_err(|_| StoreError::Corrupt("max_loads"))?,
     };
-    let done: BTreeSet<String> = sqlx::query_scalar::<_, String>(
-        "SELECT due_on FROM loads WHERE schedule_id = $1 AND participant_id = $2",
-    )
-    .bind(s.id.0)
-    .bind(participant.0)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .collect();
-    if done.len() > max_loads as usize {
+    let done = enrolment_loads(&mut *tx, s, participant).await?;
+    // A usage-based schedule counts loads made; others count the dates run.
+    let counted = if s.usage_based {
+        done.iter().filter(|(_, o)| o == "loaded").count()
+    } else {
+        done.len()
+    };
+    if counted > max_loads as usize {
         return Err(StoreError::Refused(Refusal::MaxLoadsBelowLoaded));
     }
-    let pending = s
-        .calendar()
-        .due_dates(Enrolment { from, max_loads })
-        .into_iter()
-        .filter(|d| !done.contains(&d.to_string()))
-        .count() as i64;
+    let pending = s.pending_loads(Enrolment { from, max_loads }, &done);
     let reserve = s.per_load(participant_type).0 * pending;
     let delta = reserve - reserved;
     let moved = sqlx::query(
@@ -137,4 +129,69 @@ pub(crate) async fn reserve_again(
     .execute(&mut *tx)
     .await?;
     Ok((before, reserved, reserve))
+}
+
+/// The loads already run for an enrolment: due date and outcome.
+pub(crate) async fn enrolment_loads(
+    tx: &mut sqlx::AnyConnection,
+    s: &Schedule,
+    participant: ParticipantId,
+) -> StoreResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as::<_, (String, String)>(
+        "SELECT due_on, outcome FROM loads WHERE schedule_id = $1 AND participant_id = $2",
+    )
+    .bind(s.id.0)
+    .bind(participant.0)
+    .fetch_all(&mut *tx)
+    .await?)
+}
+
+/// Sets an enrolment's reservation back to what its pending loads will cost, after a load of a
+/// usage-based schedule ran (loaded, skipped for want of use, or without a card), moving the
+/// difference in the envelope in the caller's transaction. A skipped date keeps its money
+/// reserved while later dates can still load it.
+pub(crate) async fn settle_reservation(
+    tx: &mut sqlx::AnyConnection,
+    s: &Schedule,
+    participant: ParticipantId,
+    participant_type: ParticipantTypeId,
+    e: Enrolment,
+) -> StoreResult<()> {
+    let (reserved, envelope) = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT reserved_cents, envelope_id FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
+         AND active = $3",
+    )
+    .bind(s.id.0)
+    .bind(participant.0)
+    .bind(true)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let done = enrolment_loads(&mut *tx, s, participant).await?;
+    let target = s.per_load(participant_type).0 * s.pending_loads(e, &done);
+    let delta = target - reserved;
+    if delta == 0 {
+        return Ok(());
+    }
+    let moved = sqlx::query(
+        "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE id = $2 \
+         AND ($1 <= 0 OR reserved_cents + loaded_cents + $1 <= budget_cents)",
+    )
+    .bind(delta)
+    .bind(envelope)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Err(StoreError::Refused(Refusal::OverBudget));
+    }
+    sqlx::query(
+        "UPDATE enrolments SET reserved_cents = $1 WHERE schedule_id = $2 AND participant_id = $3",
+    )
+    .bind(target)
+    .bind(s.id.0)
+    .bind(participant.0)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

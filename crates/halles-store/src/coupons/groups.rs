@@ -31,6 +31,13 @@ impl Store {
         }
         let en = if en.is_empty() { fr } else { en };
         let before = self.group_of(program, group).await?;
+        // The loyalty group keeps its name; no other group takes it.
+        if before.is_loyalty
+            || halles_core::coupons::is_loyalty_name(fr)
+            || halles_core::coupons::is_loyalty_name(en)
+        {
+            return Err(StoreError::Refused(Refusal::LoyaltyGroupReserved));
+        }
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE product_groups SET name_fr = $1, name_en = $2 WHERE id = $3 AND program_id = $4 \

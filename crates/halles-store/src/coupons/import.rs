@@ -78,10 +78,19 @@ pub struct ImportRow {
 }
 
 impl ImportRow {
-    /// The row's off-platform allocation, or the problem with it.
-    fn allowance(&self) -> Result<Allowance, &'static str> {
+    /// The row's off-platform allocation, or the problem with it. A row without an end date
+    /// is an open-ended entitlement: it runs until the program ends (`program_ends`). Every
+    /// group must be one of the program's own (`groups`, the loyalty group left out).
+    fn allowance(
+        &self,
+        program_ends: jiff::civil::Date,
+        groups: &[ProductGroupId],
+    ) -> Result<Allowance, &'static str> {
         let starts_on = self.starts_on.trim().parse::<jiff::civil::Date>();
-        let ends_on = self.ends_on.trim().parse::<jiff::civil::Date>();
+        let ends_on = match self.ends_on.trim() {
+            "" => Ok(program_ends),
+            typed => typed.parse::<jiff::civil::Date>(),
+        };
         let (Ok(starts_on), Ok(ends_on)) = (starts_on, ends_on) else {
             return Err("date_invalid");
         };
@@ -93,6 +102,9 @@ impl ImportRow {
         for (g, typed) in &self.amounts {
             if typed.trim().is_empty() {
                 continue;
+            }
+            if !groups.contains(g) {
+                return Err(Refusal::UnknownGroupOrType.code());
             }
             match Cents::parse_within(typed, Limit::Movement) {
                 Ok(c) if c.0 > 0 => amounts.push((*g, c)),
@@ -178,6 +190,14 @@ impl Store {
         }
         let types = self.participant_types(program).await?;
         let off = prog.off_platform;
+        // The groups an off-platform row may give money in: the program's own, not loyalty.
+        let allocatable: Vec<ProductGroupId> = self
+            .product_groups(program)
+            .await?
+            .iter()
+            .filter(|g| !g.is_loyalty)
+            .map(|g| g.id)
+            .collect();
         let schedule = if off { None } else { schedule };
         let schedule = match schedule {
             Some(id) => Some(self.program_schedule(ps, id).await?),
@@ -238,7 +258,11 @@ impl Store {
             });
             let consent = r.consent_on.trim().parse::<jiff::civil::Date>().ok();
             let id1 = r.id1.trim().to_lowercase();
-            let allowance = if off { Some(r.allowance()) } else { None };
+            let allowance = if off {
+                Some(r.allowance(prog.ends_on, &allocatable))
+            } else {
+                None
+            };
             let problem = if t.is_none() {
                 Some("unknown_type")
             } else if consent.is_none() {
@@ -257,6 +281,9 @@ impl Store {
                 None
             };
             let problem = match (problem, t, &schedule) {
+                (None, Some(t), Some(s)) if s.per_load(t.id).0 == 0 => {
+                    Some(Refusal::TypeWithoutAmount.code())
+                }
                 (None, Some(t), Some(s)) => {
                     let e = s.calendar().enrolment(today, false, None);
                     let need = s.per_load(t.id).0 * s.calendar().due_dates(e).len() as i64;

@@ -319,14 +319,9 @@ pub(crate) async fn expire_lot(
     if n != 1 {
         return Err(StoreError::Refused(Refusal::ConcurrentUpdate));
     }
-    if let Some(env) = r.envelope_id {
-        sqlx::query("UPDATE budget_envelopes SET loaded_cents = loaded_cents - $1 WHERE id = $2")
-            .bind(left)
-            .bind(env)
-            .execute(&mut *tx)
-            .await?;
-    }
     let dims = card_dims(&mut *tx, card).await?;
+    // Money from an envelope goes back to it; money from the program's reserve to the reserve.
+    super::reserve::give_back(&mut *tx, dims.program, r.envelope_id, left).await?;
     let mut e = Entry::new(&dims, group, EntryKind::Expire, Cents(-left));
     e.lot = Some(lot);
     e.reason = reason;

@@ -69,11 +69,14 @@ impl Store {
         let e = row.enrolment()?;
         let through = row.loaded_through;
         let amounts = s.load_for(p.participant_type);
+        let mut tx = self.pool.acquire().await?;
+        let done = super::enrolments::enrolment_loads(&mut tx, &s, participant).await?;
+        let pending = usize::try_from(s.pending_loads(e, &done)).unwrap_or(0);
         let loads = s
-            .calendar()
-            .due_dates(e)
+            .candidate_dates(e)
             .into_iter()
             .filter(|d| d.to_string() > through)
+            .take(pending)
             .map(|d| (d, amounts.clone()))
             .collect();
         Ok((e.max_loads, loads))
@@ -112,12 +115,34 @@ impl Store {
                     participant: ParticipantId(r.participant_id),
                     participant_type: ParticipantTypeId(r.participant_type_id),
                     envelope: r.envelope_id,
+                    enrolment: e,
                 };
-                for d in s.calendar().due_dates(e) {
+                // A usage-based schedule's maximum counts loads made, not dates.
+                let cap = e.max_loads.min(s.max_loads);
+                let mut made: u32 = if s.usage_based {
+                    sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
+                         AND outcome = 'loaded'",
+                    )
+                    .bind(sid)
+                    .bind(r.participant_id)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_into()
+                    .unwrap_or(u32::MAX)
+                } else {
+                    0
+                };
+                for d in s.candidate_dates(e) {
+                    if s.usage_based && made >= cap {
+                        break;
+                    }
                     if d > today || d.to_string() <= through {
                         continue;
                     }
+                    let before = run.loaded;
                     self.load_one(&s, &due, d, &mut run).await?;
+                    made += run.loaded - before;
                 }
             }
         }
@@ -187,12 +212,16 @@ impl Store {
         if outcome == "loaded" {
             let card = CardId(card.unwrap_or_default());
             if !s.carry_over {
-                // Replaced: what is left of this schedule's earlier loads leaves the card.
+                // Replaced: what is left of this schedule's earlier loads leaves the card; for an
+                // off-platform participant, of any of their personal schedules (new terms from a
+                // re-import replace the old terms' funds too).
                 let lots: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM fund_lots WHERE card_id = $1 AND schedule_id = $2 AND remaining_cents > 0",
+                    "SELECT l.id FROM fund_lots l WHERE l.card_id = $1 AND l.remaining_cents > 0 AND (l.schedule_id = $2 \
+                     OR ($3 > 0 AND l.schedule_id IN (SELECT a.id FROM allocation_schedules a WHERE a.participant_id = $3)))",
                 )
                 .bind(card.0)
                 .bind(s.id.0)
+                .bind(s.participant.map(|p| p.0).unwrap_or(0))
                 .fetch_all(&mut *tx)
                 .await?;
                 for l in lots {
@@ -290,6 +319,16 @@ impl Store {
             total: Cents(if loaded { total } else { 0 }),
         };
         events::record(&mut tx, ran, now).await?;
+        if s.usage_based {
+            super::enrolments::settle_reservation(
+                &mut tx,
+                s,
+                t.participant,
+                t.participant_type,
+                t.enrolment,
+            )
+            .await?;
+        }
         tx.commit().await
     }
 
@@ -307,6 +346,22 @@ impl Store {
         let p = self.participant(ps, participant).await?;
         if local_date(self.now()) > s.ends_on {
             return Err(StoreError::Refused(Refusal::ScheduleEnded));
+        }
+        // Only a date of the person's own enrolment: never before it began (a catch-up does not
+        // reach back before the enrolment's start) nor after the schedule's end.
+        let row = sqlx::query_as::<_, EnrolmentRow>(
+            "SELECT from_on, max_loads, loaded_through FROM enrolments WHERE schedule_id = $1 AND participant_id = $2 \
+             AND active = $3",
+        )
+        .bind(schedule.0)
+        .bind(participant.0)
+        .bind(true)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::Refused(Refusal::NoMissedLoad))?;
+        let enrolment = row.enrolment()?;
+        if due > s.ends_on || !s.candidate_dates(enrolment).contains(&due) {
+            return Err(StoreError::Refused(Refusal::LoadOutsideEnrolment));
         }
         let total = s.per_load(p.participant_type);
         let mut tx = self.write_tx().await?;
@@ -372,6 +427,7 @@ impl Store {
                 .find(|e| e.schedule == schedule)
                 .map(|e| e.id.0)
                 .ok_or(StoreError::Refused(Refusal::NoEnvelope))?,
+            enrolment,
         };
         let mut run = LoadRun::default();
         self.load_one(&s, &t, due, &mut run).await?;
@@ -412,6 +468,7 @@ struct LoadTarget {
     participant: ParticipantId,
     participant_type: ParticipantTypeId,
     envelope: i64,
+    enrolment: halles_core::coupons::Enrolment,
 }
 
 /// An enrolment's progress: from when, how many loads, and the last due date loaded.

@@ -25,6 +25,7 @@ mod pin;
 mod programs;
 mod refunds;
 mod reports;
+mod reserve;
 mod sale;
 mod schedules;
 mod transactions;
@@ -47,6 +48,7 @@ pub use programs::{
     ProgramSettings,
 };
 pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
+pub use reserve::{FundSource, FundsCheck, Reserve};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use schedules::{Envelope, Schedule, ScheduleInput};
 pub use transactions::{CardBalance, Transaction, TransactionFilter};

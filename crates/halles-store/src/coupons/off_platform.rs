@@ -21,7 +21,8 @@ use sqlx::{AnyConnection, Row};
 pub struct Allowance {
     /// First day.
     pub starts_on: Date,
-    /// Last day (they are deactivated after it).
+    /// Last day (they are deactivated after it); a list that gives none means the program's
+    /// last day.
     pub ends_on: Date,
     /// When loads happen.
     pub moment: LoadMoment,
@@ -69,7 +70,7 @@ pub(crate) async fn start_allowance(
     .bind(a.ends_on.to_string())
     .bind(a.moment.code())
     .bind(i64::from(max_loads))
-    .bind(true)
+    .bind(false)
     .bind(false)
     .bind(&expiry)
     .bind(ms(now))
@@ -92,7 +93,8 @@ pub(crate) async fn start_allowance(
         ends_on: a.ends_on,
         moment: a.moment,
         max_loads,
-        carry_over: true,
+        // What is left of a load is replaced by the next one, as off the platform.
+        carry_over: false,
         usage_based: false,
         expiry: Expiry::Never,
         archived: false,

@@ -97,14 +97,15 @@ pub struct Participant {
     pub consent_purpose: String,
     /// Removed participants are kept (money went through them) but inactive.
     pub active: bool,
-    /// Their current card, if any: id and number.
+    /// Their current card (assigned or disabled: a disabled card stays theirs), if any: id and
+    /// number.
     pub card: Option<(CardId, String)>,
 }
 
 const COLUMNS: &str = "p.id, p.organization_id, p.program_id, p.code, p.participant_type_id, p.id1, p.id2, p.name, \
      p.phone, p.email, p.postal_code, p.notes, p.receipts, p.consent_on, p.consent_purpose, p.active, \
-     (SELECT c.id FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_id, \
-     (SELECT c.number FROM cards c WHERE c.participant_id = p.id AND c.status = 'assigned' ORDER BY c.id DESC LIMIT 1) AS card_number";
+     (SELECT c.id FROM cards c WHERE c.participant_id = p.id AND c.status IN ('assigned', 'disabled') ORDER BY c.id DESC LIMIT 1) AS card_id, \
+     (SELECT c.number FROM cards c WHERE c.participant_id = p.id AND c.status IN ('assigned', 'disabled') ORDER BY c.id DESC LIMIT 1) AS card_number";
 
 /// A row of [`COLUMNS`], but its flags (`receipts`, `active`: INTEGER on SQLite, BOOLEAN on
 /// PostgreSQL), read apart.

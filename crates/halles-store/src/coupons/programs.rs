@@ -607,6 +607,12 @@ impl Store {
         if !is_clean_text(name_fr) || !is_clean_text(name_en) {
             return Err(StoreError::Refused(Refusal::InvalidCharacters));
         }
+        // The loyalty group's name is reserved to it.
+        if halles_core::coupons::is_loyalty_name(name_fr)
+            || halles_core::coupons::is_loyalty_name(name_en)
+        {
+            return Err(StoreError::Refused(Refusal::LoyaltyGroupReserved));
+        }
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO product_groups (organization_id, program_id, name_fr, name_en, colour, position) \

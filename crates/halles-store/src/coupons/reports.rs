@@ -241,6 +241,8 @@ pub struct EnvelopeRow {
     pub loaded: Cents,
     /// Free.
     pub free: Cents,
+    /// The program's reserve (the operator's money, no partner's): no schedule, no partner.
+    pub program_reserve: bool,
 }
 
 impl Store {
@@ -443,22 +445,39 @@ impl Store {
             Slice::Markets(_) => return Err(StoreError::NotFound),
         };
         let schedules = self.schedules(ps).await?;
-        Ok(self
-            .envelopes(ps, partner)
-            .await?
+        // The reserve first, as such, for those who read every partner's envelopes.
+        let reserve = match partner {
+            None => {
+                let r = self.program_reserve(ps.id()).await?;
+                (r.budget.0 > 0).then(|| EnvelopeRow {
+                    schedule: String::new(),
+                    partner: String::new(),
+                    budget: r.budget,
+                    reserved: Cents(0),
+                    loaded: r.loaded,
+                    free: r.free(),
+                    program_reserve: true,
+                })
+            }
+            Some(_) => None,
+        };
+        Ok(reserve
             .into_iter()
-            .map(|e| EnvelopeRow {
-                schedule: schedules
-                    .iter()
-                    .find(|s| s.id == e.schedule)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default(),
-                partner: e.partner_name.clone(),
-                budget: e.budget,
-                reserved: e.reserved,
-                loaded: e.loaded,
-                free: e.free(),
-            })
+            .chain(self.envelopes(ps, partner).await?.into_iter().map(|e| {
+                EnvelopeRow {
+                    schedule: schedules
+                        .iter()
+                        .find(|s| s.id == e.schedule)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                    partner: e.partner_name.clone(),
+                    budget: e.budget,
+                    reserved: e.reserved,
+                    loaded: e.loaded,
+                    free: e.free(),
+                    program_reserve: false,
+                }
+            }))
             .collect())
     }
 }

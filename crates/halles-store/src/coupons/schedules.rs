@@ -6,7 +6,7 @@ use super::day;
 use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
-use halles_core::coupons::{Calendar, Expiry, LoadMoment, local_date};
+use halles_core::coupons::{Calendar, Enrolment, Expiry, LoadMoment, local_date};
 use halles_core::limits::{Limit, MAX_BUDGET};
 use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
@@ -96,6 +96,43 @@ impl Schedule {
             .collect()
     }
 
+    /// The dates an enrolment's loads may come on: every date from its start for a usage-based
+    /// schedule (its maximum counts loads made), the first `max_loads` dates otherwise.
+    pub fn candidate_dates(&self, e: Enrolment) -> Vec<Date> {
+        if self.usage_based {
+            self.calendar().dates_from(e)
+        } else {
+            self.calendar().due_dates(e)
+        }
+    }
+
+    /// How many loads an enrolment will still receive, given the loads already run for it (due
+    /// date, outcome). A usage-based schedule's maximum counts loads made: a date skipped for
+    /// want of use leaves its load to a later date, so what is pending is the smaller of the loads
+    /// still allowed and the dates still to come. Otherwise the first `max_loads` dates are the
+    /// participant's, and those not run yet are pending.
+    pub fn pending_loads(&self, e: Enrolment, loads: &[(String, String)]) -> i64 {
+        let done = |d: &Date| loads.iter().any(|(due, _)| *due == d.to_string());
+        if !self.usage_based {
+            return self
+                .calendar()
+                .due_dates(e)
+                .iter()
+                .filter(|d| !done(d))
+                .count() as i64;
+        }
+        let cap = i64::from(e.max_loads.min(self.max_loads));
+        let made = loads.iter().filter(|(_, o)| o == "loaded").count() as i64;
+        let last = loads.iter().map(|(d, _)| d.as_str()).max().unwrap_or("");
+        let left = self
+            .calendar()
+            .dates_from(e)
+            .iter()
+            .filter(|d| d.to_string().as_str() > last && !done(d))
+            .count() as i64;
+        (cap - made).clamp(0, left)
+    }
+
     /// The total of one load for a participant type.
     pub fn per_load(&self, t: ParticipantTypeId) -> Cents {
         Cents(self.load_for(t).iter().map(|(_, c)| c.0).sum())
@@ -152,9 +189,14 @@ impl Store {
         v.finish()?;
         let groups = self.product_groups(program).await?;
         let types = self.participant_types(program).await?;
+        let mut seen = std::collections::BTreeSet::new();
         for (t, g, c) in &input.amounts {
             if !types.iter().any(|x| x.id == *t) || !groups.iter().any(|x| x.id == *g) || c.0 < 0 {
                 return Err(StoreError::field("amounts", Refusal::UnknownGroupOrType));
+            }
+            // One amount per type and group (the table's key): a second is refused, not a 500.
+            if !seen.insert((t.0, g.0)) {
+                return Err(StoreError::field("amounts", Refusal::DuplicateAmount));
             }
             c.within(Limit::Movement)?;
         }
@@ -561,6 +603,10 @@ impl Store {
             return Err(StoreError::Refused(Refusal::ScheduleArchived));
         }
         let today = local_date(self.now());
+        // An ended schedule takes nobody: a catch-up would pay out a season that is over.
+        if today > s.ends_on {
+            return Err(StoreError::field("schedule", Refusal::ScheduleEnded));
+        }
         let e = s.calendar().enrolment(today, catch_up, max_loads);
         let mut tx = self.write_tx().await?;
         let reserve = enrol_tx(
@@ -663,6 +709,10 @@ pub(crate) async fn enrol_tx(
     e: halles_core::coupons::Enrolment,
     now: jiff::Timestamp,
 ) -> StoreResult<Cents> {
+    // A type the schedule gives nothing would be enrolled for nothing, silently.
+    if s.per_load(participant_type).0 == 0 {
+        return Err(StoreError::field("schedule", Refusal::TypeWithoutAmount));
+    }
     let loads = s.calendar().due_dates(e).len() as i64;
     let reserve = Cents(s.per_load(participant_type).0 * loads);
     let envelope: Option<i64> = sqlx::query_scalar(

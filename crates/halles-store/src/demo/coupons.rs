@@ -261,6 +261,8 @@ pub(super) async fn load(store: &Store, id_of: &dyn Fn(&str) -> Option<OrgId>) -
         )
         .await?;
     if let Some(c) = free.last() {
+        // Loyalty funds are the program's own money: its reserve, funded by the operator.
+        past.set_reserve_budget(&opp, Cents(10_000)).await?;
         past.load_gift_card(&opp, c.id, Cents(2500), "Panier des Fêtes")
             .await?;
     }

@@ -175,6 +175,8 @@ paths! {
     ParticipantTypeDelete(org: OrgId, id: ProgramId, ptype: ParticipantTypeId) = "/o/{org}/programmes/{id}/types/{ptype}/supprimer";
     /// A program's budget envelopes.
     Envelopes(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/enveloppes";
+    /// A program's reserve (its budget, set by the operator).
+    Reserve(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/reserve";
     /// Deleting a budget envelope.
     EnvelopeDelete(org: OrgId, id: ProgramId, envelope: EnvelopeId) = "/o/{org}/programmes/{id}/enveloppes/{envelope}/supprimer";
     /// A program's managers.

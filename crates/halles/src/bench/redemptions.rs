@@ -148,14 +148,18 @@ pub async fn redemptions(url: &str, cfg: &RedemptionsBench) -> anyhow::Result<()
         } else {
             cfg.balance
         };
+        let opg = store
+            .program_access(&op, store.card(&op, card.id).await?.program)
+            .await?;
+        // The bench's money comes from the program's reserve, funded for it.
+        store.fund_reserve(&opg, Cents(balance)).await?;
         store
             .adjust_funds(
-                &store
-                    .program_access(&op, store.card(&op, card.id).await?.program)
-                    .await?,
+                &opg,
                 card.id,
                 fruits,
                 Cents(balance),
+                Some(halles_store::coupons::FundSource::Reserve),
                 "banc d'essai",
             )
             .await?;

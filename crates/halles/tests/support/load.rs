@@ -126,8 +126,16 @@ pub async fn seed(store: &Store, cards: usize, balance: i64, buyers: usize, stoc
             .await
             .unwrap();
         let card = store.assign_card(&ps, p.id, None).await.unwrap();
+        store.fund_reserve(&opg, Cents(balance)).await.unwrap();
         store
-            .adjust_funds(&opg, card.id, fruits, Cents(balance), "charge")
+            .adjust_funds(
+                &opg,
+                card.id,
+                fruits,
+                Cents(balance),
+                Some(halles_store::coupons::FundSource::Reserve),
+                "charge",
+            )
             .await
             .unwrap();
         numbers.push((card.number.as_str().to_owned(), balance));

@@ -242,12 +242,15 @@ impl CouponProgram {
         let partner = self.access(app, self.partner.id).await;
         let card = app.store.assign_card(&partner, person, None).await.unwrap();
         if cents > 0 {
+            let op = self.operated(app).await;
+            app.store.fund_reserve(&op, Cents(cents)).await.unwrap();
             app.store
                 .adjust_funds(
-                    &self.operated(app).await,
+                    &op,
                     card.id,
                     self.fruits,
                     Cents(cents),
+                    Some(halles_store::coupons::FundSource::Reserve),
                     "chargement",
                 )
                 .await
@@ -288,13 +291,36 @@ impl CouponProgram {
             .await
     }
 
-    /// The register's step 3: pays `amount` (as typed, "5,50") of fruits with `card`.
+    /// The register's step 3: pays `amount` (as typed, "5,50") of fruits with `card`, with the
+    /// one-time sale number step 2's page gave (none when step 2 refused the card).
     pub async fn sell(&self, cashier: &Browser, card: &str, amount: &str) -> Page {
+        let sale = self.sale_key(cashier, card).await;
+        self.sell_keyed(cashier, card, amount, &sale).await
+    }
+
+    /// The one-time sale number of the register's step 2 for `card` (empty if it refused it).
+    pub async fn sale_key(&self, cashier: &Browser, card: &str) -> String {
+        let page = self.scan(cashier, card).await;
+        if page.status == 200 {
+            page.value_of("sale")
+        } else {
+            String::new()
+        }
+    }
+
+    /// The register's step 3 with a given sale number (a form sent again sends the same).
+    pub async fn sell_keyed(
+        &self,
+        cashier: &Browser,
+        card: &str,
+        amount: &str,
+        sale: &str,
+    ) -> Page {
         let field = format!("amount_{}", self.fruits);
         cashier
             .send(
                 &format!("/o/{}/caisse/vente", self.market.id),
-                &[("card", card), (field.as_str(), amount)],
+                &[("card", card), ("sale", sale), (field.as_str(), amount)],
             )
             .await
     }

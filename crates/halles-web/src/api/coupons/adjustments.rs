@@ -9,8 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::{CardId, ProductGroupId};
+use halles_core::{CardId, EnvelopeId, ProductGroupId};
 use halles_store::StoreError;
+use halles_store::coupons::FundSource;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -26,10 +27,22 @@ pub struct NewAdjustment {
     /// Why (required; kept in the ledger).
     #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
+    /// A load (positive amount) draws on an envelope of the card holder's partner
+    /// organization (`envelope_id`) or on the program's reserve (`from_reserve: true`): exactly
+    /// one of the two (`fund_source_required`); refused when it holds too little
+    /// (`over_budget`, `reserve_too_low`) or the envelope is another partner's
+    /// (`envelope_other_partner`). A correction (negative) names neither: each cent goes back
+    /// where it came from.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub envelope_id: Option<i64>,
+    /// See `envelope_id`.
+    #[serde(default)]
+    pub from_reserve: bool,
 }
 
 /// A manual load or correction on a card (the operator), written to the ledger with its reason
-/// (`reason_required`, `insufficient_funds`).
+/// (`reason_required`, `insufficient_funds`), drawing on the envelope or reserve it names.
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/cards/{cid}/adjustments", tag = "coupons",
     params(("org" = i64, Path, description = "The operator"), ("id" = i64, Path, description = "Program id"), ("cid" = i64, Path, description = "Card id")),
     request_body = NewAdjustment,
@@ -50,6 +63,13 @@ pub async fn adjust(
     let program = program_scope(&state, &a.scope, path.1).await?;
     let card = CardId(path.2);
     state.store.program_card(&program, card).await?;
+    // The program and card first (another program's card is not found), then the source.
+    let source = match (body.envelope_id, body.from_reserve) {
+        (Some(e), false) if e > 0 => Some(FundSource::Envelope(EnvelopeId(e))),
+        (None, true) => Some(FundSource::Reserve),
+        (None, false) if body.amount_cents < 0 => None,
+        _ => return Err(field("envelope_id", "fund_source_required")),
+    };
     state
         .store
         .adjust_funds(
@@ -57,6 +77,7 @@ pub async fn adjust(
             card,
             ProductGroupId(body.product_group_id),
             amount,
+            source,
             &body.reason,
         )
         .await

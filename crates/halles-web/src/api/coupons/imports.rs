@@ -60,13 +60,15 @@ pub struct ApiImportRow {
     /// Programs administered off the platform: the allocation's first day, `YYYY-MM-DD`.
     #[serde(default)]
     pub starts_on: String,
-    /// ...its last day...
+    /// ...its last day (empty or left out: an open-ended allocation, until the program's last
+    /// day)...
     #[serde(default)]
     pub ends_on: String,
     /// ...when loads happen: `first_of_month`, `fifteenth`, `first_and_fifteenth` or `weekly`...
     #[serde(default)]
     pub moment: String,
-    /// ...and the amount per load, per product group.
+    /// ...and the amount per load, per product group (groups of this program, not loyalty:
+    /// `unknown_group_or_type` otherwise).
     #[serde(default)]
     pub amounts: Vec<ApiGroupAmount>,
 }

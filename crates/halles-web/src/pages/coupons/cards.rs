@@ -180,6 +180,8 @@ pub struct CardActionForm {
     amount: String,
     group: String,
     reason: String,
+    /// Where a manual load draws from: `reserve` or an envelope's id.
+    source: String,
 }
 
 /// Operator actions on a card: `cadeau` (gift funds), `ajuster` (manual load or correction),
@@ -206,7 +208,14 @@ pub async fn card_action(
                 let group = ProductGroupId(form.group.trim().parse().unwrap_or(0));
                 state
                     .store
-                    .adjust_funds(&program, card, group, a, reason)
+                    .adjust_funds(
+                        &program,
+                        card,
+                        group,
+                        a,
+                        super::envelopes::parse_source(&form.source),
+                        reason,
+                    )
                     .await
             }
             Err(e) => Err(e.into()),
@@ -227,6 +236,13 @@ pub async fn card_action(
         }
         Err(StoreError::Insufficient(_)) => {
             let errors = FormErrors::one("size", "err-insufficient_funds", &i18n);
+            cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
+        }
+        Err(StoreError::Invalid(fields)) => {
+            let mut errors = FormErrors::none();
+            for f in &fields {
+                errors.push("size", &format!("err-{}", f.code), &i18n);
+            }
             cards_page(&state, Member::from_staff(m), id, String::new(), errors).await
         }
         Err(e) => Err(e.into()),

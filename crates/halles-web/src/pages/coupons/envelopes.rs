@@ -87,3 +87,96 @@ pub async fn set_envelope(
         }
     }
 }
+
+/// The reserve's new budget, as typed.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReserveForm {
+    reserve_budget: String,
+}
+
+/// Sets the program's reserve budget (the operator): money of the program, belonging to no
+/// partner, that manual loads and gift cards may draw on.
+pub async fn set_reserve(
+    paths::Reserve(_, id): paths::Reserve,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<ReserveForm>,
+) -> Result<Response, PageError> {
+    let i18n = m.ctx.i18n;
+    let program = program_scope(&state, &m, id).await?;
+    let saved = match Cents::parse_within(form.reserve_budget.trim(), Limit::Budget) {
+        Err(e) => Err(StoreError::Invalid(vec![FieldError::new(
+            "reserve_budget",
+            e.code_or("price_invalid"),
+        )])),
+        Ok(amount) => state.store.set_reserve_budget(&program, amount).await,
+    };
+    match saved {
+        Ok(()) => Ok(back(&m, id, "flash-reserve-saved", &state)),
+        Err(e) => {
+            // Every error here is the reserve budget field's.
+            let errors = match e {
+                StoreError::Invalid(fields) => {
+                    let mut out = FormErrors::none();
+                    for f in &fields {
+                        out.push("reserve_budget", &format!("err-{}", f.code), &i18n);
+                    }
+                    out
+                }
+                e => FormErrors::from_store(e, "reserve_budget", &i18n)?,
+            };
+            program_page(&state, Member::from_staff(m), id, errors, Typed::of(&form)).await
+        }
+    }
+}
+
+/// Where a manual load may draw its money from, for a card held through `partner` (none: a
+/// gift card): the program's reserve, then that partner's envelopes, each with what it has
+/// free, as (form value, label).
+pub async fn fund_sources(
+    state: &AppState,
+    ps: &halles_store::coupons::ProgramScope,
+    partner: Option<OrgId>,
+    schedules: &[halles_store::coupons::Schedule],
+    i18n: &crate::i18n::I18n,
+) -> Result<Vec<(String, String)>, PageError> {
+    let reserve = state.store.reserve(ps).await?;
+    let mut out = vec![(
+        "reserve".to_owned(),
+        i18n.ta(
+            "fund-source-reserve",
+            &[("free", i18n.money(reserve.free()))],
+        ),
+    )];
+    if let Some(partner) = partner {
+        for e in state.store.envelopes(ps, Some(partner)).await? {
+            let schedule = super::programs::schedule_name(schedules, e.schedule);
+            out.push((
+                e.id.to_string(),
+                i18n.ta(
+                    "fund-source-envelope",
+                    &[
+                        ("partner", e.partner_name.clone()),
+                        ("schedule", schedule),
+                        ("free", i18n.money(e.free())),
+                    ],
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The source a manual load's form names: `reserve`, or an envelope's id (none: not chosen).
+pub fn parse_source(typed: &str) -> Option<halles_store::coupons::FundSource> {
+    use halles_store::coupons::FundSource;
+    match typed.trim() {
+        "reserve" => Some(FundSource::Reserve),
+        t => t
+            .parse()
+            .ok()
+            .filter(|n: &i64| *n > 0)
+            .map(|n| FundSource::Envelope(halles_core::EnvelopeId(n))),
+    }
+}

@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
         .typed_post(participant_types::update_type)
         .typed_post(participant_types::delete_type)
         .typed_post(envelopes::set_envelope)
+        .typed_post(envelopes::set_reserve)
         .typed_post(envelopes::delete_envelope)
         .typed_post(managers::invite_manager)
         .typed_post(managers::remove_manager);

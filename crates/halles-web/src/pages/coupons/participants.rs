@@ -290,11 +290,16 @@ struct ParticipantPage {
     schedules: Vec<Schedule>,
     forecasts: Vec<Forecast>,
     missed: Vec<(ScheduleId, Date)>,
+    /// Where the operator's manual load may draw from: (form value, label).
+    sources: Vec<(String, String)>,
     errors: FormErrors,
     typed: Typed,
 }
 
 impl ParticipantPage {
+    fn is_disabled(&self, c: &Card) -> bool {
+        c.status == halles_core::coupons::CardStatus::Disabled
+    }
     fn typed(&self, k: &str) -> String {
         self.typed.get(k).unwrap_or_default().to_owned()
     }
@@ -362,6 +367,12 @@ async fn participant_page(
         }
     }
     let missed = state.store.missed_loads(&v.scope, p.id).await?;
+    let sources = if v.is_operator() && card.is_some() {
+        super::envelopes::fund_sources(state, &v.scope, Some(p.partner), &schedules, &m.ctx.i18n)
+            .await?
+    } else {
+        Vec::new()
+    };
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -374,6 +385,7 @@ async fn participant_page(
             schedules,
             forecasts,
             missed,
+            sources,
             errors,
             typed,
         },
@@ -417,6 +429,7 @@ pub struct ParticipantActionForm {
     adjust_amount: String,
     adjust_group: String,
     adjust_reason: String,
+    adjust_source: String,
     #[serde(flatten)]
     max: PerRow,
 }
@@ -491,9 +504,10 @@ pub async fn participant_action(
                     Cents::parse_within_signed(form.adjust_amount.trim(), Limit::Movement)?;
                 let group = ProductGroupId(form.adjust_group.trim().parse().unwrap_or(0));
                 let reason = form.adjust_reason.trim();
+                let source = super::envelopes::parse_source(&form.adjust_source);
                 state
                     .store
-                    .adjust_funds(&program, card_of(&p)?, group, amount, reason)
+                    .adjust_funds(&program, card_of(&p)?, group, amount, source, reason)
                     .await?;
                 Ok("flash-saved")
             }
@@ -577,6 +591,14 @@ pub async fn participant_action(
                 ("ajuster", StoreError::Refused(Refusal::ReasonRequired)) => {
                     "adjust_reason".to_owned()
                 }
+                (
+                    "ajuster",
+                    StoreError::Refused(
+                        Refusal::ReserveTooLow
+                        | Refusal::OverBudget
+                        | Refusal::EnvelopeOtherPartner,
+                    ),
+                ) => "adjust_source".to_owned(),
                 ("ajuster", _) => "adjust_amount".to_owned(),
                 ("inscrire", _) => "schedule".to_owned(),
                 ("nip", _) => "pin".to_owned(),
@@ -585,6 +607,19 @@ pub async fn participant_action(
             let errors = match e {
                 StoreError::Insufficient(_) => {
                     FormErrors::one("adjust_amount", "err-insufficient_funds", &i18n)
+                }
+                // The store names the manual load's source `source`: the form's field.
+                StoreError::Invalid(fields) if action == "ajuster" => {
+                    let mut out = FormErrors::none();
+                    for f in &fields {
+                        let at = if f.field == "source" {
+                            "adjust_source"
+                        } else {
+                            "adjust_amount"
+                        };
+                        out.push(at, &format!("err-{}", f.code), &i18n);
+                    }
+                    out
                 }
                 e => FormErrors::from_store(e, &field, &i18n)?,
             };

@@ -261,6 +261,8 @@ struct ProgramPage {
     schedules: Vec<Schedule>,
     members: Vec<ProgramMember>,
     envelopes: Vec<Envelope>,
+    /// The program's reserve (the operator and funders).
+    reserve: Option<halles_store::coupons::Reserve>,
     totals: Totals,
     reach: Option<Reach>,
     candidates: Vec<(OrgId, String, &'static str)>,
@@ -391,6 +393,12 @@ pub(super) async fn program_page(
         }
         Access::Member(ProgramRole::Market) => Vec::new(),
     };
+    let reserve = match v.access {
+        Access::Operator | Access::Member(ProgramRole::Funder) => {
+            Some(state.store.reserve(&v.scope).await?)
+        }
+        Access::Member(_) => None,
+    };
     let totals = state
         .store
         .report_totals(&v.scope, ReportFilter::default())
@@ -443,6 +451,7 @@ pub(super) async fn program_page(
             schedules,
             members,
             envelopes,
+            reserve,
             totals,
             reach,
             candidates,

@@ -19,8 +19,10 @@ use halles_core::refusals::Refusal;
 use halles_core::{ProductGroupId, RedemptionId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Balance, Card, CardLookup, ProductGroup, Program, Redemption, RedemptionInput, RegisterInfo,
+    Balance, Card, CardLookup, Once, ProductGroup, Program, Redeemed, Redemption, RedemptionInput,
+    RegisterInfo,
 };
+use halles_store::platform::idempotency::Claim;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -61,6 +63,8 @@ struct CardPage {
     card: Card,
     /// What the cashier typed or scanned, sent again with the sale as proof of holding the card.
     proof: String,
+    /// The sale's one-time number: the same form sent twice makes one sale.
+    sale: String,
     program: Program,
     lines: Vec<GroupLine>,
     loyalty: Option<GroupLine>,
@@ -208,11 +212,13 @@ pub(crate) async fn group_lines(
     Ok((lines, loyalty))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn card_page(
     state: &AppState,
     m: Member<CashierRole>,
     card: Card,
     proof: String,
+    sale: String,
     register: Option<i64>,
     errors: FormErrors,
     typed: &Typed,
@@ -227,6 +233,7 @@ async fn card_page(
             errors,
             card,
             proof,
+            sale,
             program,
             lines,
             loyalty,
@@ -288,11 +295,14 @@ pub async fn card(
         return start_page(&state, m, errors, q).await;
     }
     let register = register_param(&q.register);
+    // A fresh one-time sale number for this page's form (like the kiosk's).
+    let sale = halles_store::platform::secrets::new_secret();
     card_page(
         &state,
         m,
         card,
         proof_of(&lookup),
+        sale,
         register,
         FormErrors::none(),
         &Typed::none(),
@@ -343,29 +353,60 @@ pub async fn pay(
     let proof = proof_of(&lookup);
     let groups = state.store.product_groups(card.program).await?;
     let typed = Typed::of(&form);
+    let sale = form.sale.trim().to_owned();
     let lines = match read_amounts(&groups, &form.amounts, &i18n) {
         Ok(l) => l,
-        Err(errors) => return card_page(&state, m, card, proof, register, errors, &typed).await,
+        Err(errors) => {
+            return card_page(&state, m, card, proof, sale, register, errors, &typed).await;
+        }
     };
+    // The form's one-time sale number is the idempotency key: a form without one (an old page)
+    // starts again rather than sell without protection.
+    if sale.len() < 16 || sale.len() > 64 {
+        let errors = FormErrors::one("card", "err-register-sale-again", &i18n);
+        return start_page(&state, m, errors, again).await;
+    }
+    // What the form asked for, so the same sale number with other amounts is refused.
+    let hash =
+        crate::api::idempotency::request_hash("POST", "/caisse", format!("{typed:?}").as_bytes());
     let input = RedemptionInput {
         card: lookup,
         register: register.map(RegisterId),
         lines,
         pin: form.pin,
     };
-    match state.store.redeem(&m.scope, &input).await {
-        Ok(r) => {
+    // Keys of page sales belong to the cashier's market and no API token (token 0); the key
+    // names the person, so one cashier's number never answers another's.
+    let user = m.scope.actor.user.map(|u| u.0).unwrap_or(0);
+    let once = Once {
+        token: halles_core::TokenId(0),
+        key: format!("register-{user}-{sale}"),
+        request_hash: hash,
+        respond: |r| r.id.0.to_string(),
+    };
+    let done = match state.store.redeem_once(&m.scope, &input, Some(once)).await {
+        Ok(Redeemed::Done(r)) => Ok(r.id),
+        // Sent twice: the first sale's receipt, nothing spent again.
+        Ok(Redeemed::Replay(Claim::Replay { body, .. })) => body
+            .parse()
+            .map(RedemptionId)
+            .map_err(|_| StoreError::Corrupt("idempotency_keys")),
+        Ok(Redeemed::Replay(_)) => {
+            let errors = FormErrors::one("card", "err-register-sale-again", &i18n);
+            return start_page(&state, m, errors, again).await;
+        }
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(id) => {
             // The holder's receipt is written by the worker, from the sale's event.
             let [f, k] = flash_headers("success", "flash-redeemed", state.config.secure_cookies);
-            Ok(see_other(
-                &paths::Receipt(m.org.id, r.id).to_string(),
-                [f, k],
-            ))
+            Ok(see_other(&paths::Receipt(m.org.id, id).to_string(), [f, k]))
         }
         Err(e) => match refusal(e, &i18n)? {
             SaleRefusal::Card(errors) => start_page(&state, m, errors, again).await,
             SaleRefusal::Amounts(errors) => {
-                card_page(&state, m, card, proof, register, errors, &typed).await
+                card_page(&state, m, card, proof, sale, register, errors, &typed).await
             }
         },
     }
