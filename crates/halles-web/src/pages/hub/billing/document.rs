@@ -331,7 +331,7 @@ pub fn statement_document(s: &Statement) -> Document {
         lines: Vec::new(),
         table: Some(DocTable {
             columns: vec![
-                col(i18n.t("col-date"), 2.0, Align::Left),
+                col(i18n.t("col-entry-date"), 2.0, Align::Left),
                 col(i18n.t("col-document"), 5.0, Align::Left),
                 col(i18n.t("col-amount"), 2.2, Align::Right),
                 col(i18n.t("col-balance"), 2.2, Align::Right),
