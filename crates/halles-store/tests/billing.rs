@@ -354,6 +354,24 @@ async fn the_demos_delivered_week_is_invoiced_without_gaps() {
             .map(|n| format!("PNO-{year}-{n:04}"))
             .collect();
         assert_eq!(seqs, want);
+        // One invoice with a credit note, one partly paid.
+        assert_eq!(
+            store
+                .credit_notes(&scope(hub), None, 50)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let statuses: Vec<_> = store
+            .receivables(&scope(hub), None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.money.credited.0 > 0, r.money.paid.0 > 0))
+            .collect();
+        assert!(statuses.contains(&(true, false)), "{statuses:?}");
+        assert!(statuses.contains(&(false, true)), "{statuses:?}");
         for i in &invoices {
             let full = store.invoice(&scope(i.buyer), i.id).await.unwrap();
             assert!(!full.lines.is_empty());
