@@ -71,6 +71,10 @@ id_type!(
     StopId,
     /// An issued invoice of a hub.
     InvoiceId,
+    /// An issued credit note of a hub (a correction of an invoice).
+    CreditNoteId,
+    /// A payment a buyer made to a hub.
+    PaymentId,
     /// A food-coupon program.
     ProgramId,
     /// A product group of a program (fruits and vegetables, dairy...).

@@ -14,6 +14,7 @@ pub mod ordering;
 pub mod organizations;
 pub mod pricing;
 pub mod quantity;
+pub mod receivables;
 pub mod refusals;
 pub mod taxes;
 pub mod validation;

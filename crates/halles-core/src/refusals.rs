@@ -46,6 +46,10 @@ macro_rules! refusals {
 }
 
 refusals! {
+    /// This payment is more than what is left to pay on the invoice.
+    AllocationExceedsBalance = "allocation_exceeds_balance", Rule;
+    /// The amounts allocated are more than what is left of the payment.
+    AllocationExceedsPayment = "allocation_exceeds_payment", Rule;
     /// This period is already claimed.
     AlreadyClaimed = "already_claimed", Rule;
     /// This person is already enrolled in this schedule.
@@ -104,6 +108,12 @@ refusals! {
     ConcurrentUpdate = "concurrent_update", Rule;
     /// Give the date and purpose of consent.
     ConsentRequired = "consent_required", Rule;
+    /// This credit note would credit more than the invoice.
+    CreditExceedsInvoice = "credit_exceeds_invoice", Rule;
+    /// This line cannot be credited beyond what is left of it.
+    CreditExceedsLine = "credit_exceeds_line", Rule;
+    /// A credit note credits at least one line.
+    CreditNoteEmpty = "credit_note_empty", Invalid;
     /// The cut-off has passed: give a new cut-off in the future to open ordering again.
     CutOffPassed = "cut_off_passed", Rule;
     /// This cycle is closed.
@@ -170,6 +180,8 @@ refusals! {
     InvitationInvalid = "invitation_invalid", Rule;
     /// This order already has its invoice.
     InvoiceExists = "invoice_exists", Rule;
+    /// This invoice already has a credit note: credit what is left line by line.
+    InvoicePartlyCredited = "invoice_partly_credited", Rule;
     /// An invoice prefix is at most 10 letters, digits or dashes.
     InvoicePrefixInvalid = "invoice_prefix_invalid", Invalid;
     /// The organization must keep at least one administrator.
@@ -322,6 +334,8 @@ refusals! {
     UnknownDeliveryDay = "unknown_delivery_day", Invalid;
     /// A product group or participant type does not exist in this program.
     UnknownGroupOrType = "unknown_group_or_type", Rule;
+    /// This line is not on the invoice.
+    UnknownInvoiceLine = "unknown_invoice_line", Invalid;
     /// Choose a pickup point or a delivery zone from the list.
     UnknownLocation = "unknown_location", Rule;
     /// No lot has this code.

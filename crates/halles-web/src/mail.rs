@@ -62,6 +62,9 @@ pub async fn for_event(
         Event::InvoiceIssued { buyer, invoice, .. } => {
             invoice_issued(store, &link, *buyer, *invoice).await
         }
+        Event::CreditNoteIssued {
+            buyer, credit_note, ..
+        } => credit_note_issued(store, &link, *buyer, *credit_note).await,
         Event::BatchPaid {
             operator,
             program,
@@ -123,6 +126,8 @@ pub async fn for_event(
         | Event::CycleClosed { .. }
         | Event::CycleChanged { .. }
         | Event::ClaimDecided { .. }
+        // A payment is the buyer's own doing: its statement shows it.
+        | Event::PaymentRecorded { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),
     }
@@ -398,6 +403,72 @@ async fn invoice_issued(
             to: member.email,
             subject: i18n.ta("mail-invoice-subject", &args[..2]),
             body: i18n.ta("mail-invoice-body", &args),
+        });
+    }
+    Ok(out)
+}
+
+/// A credit note, to the buyer's administrators and staff, in each one's language, with the
+/// link to its PDF.
+async fn credit_note_issued(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    buyer: OrgId,
+    id: halles_core::CreditNoteId,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let scope = TenantScope::checked(buyer, Actor::system());
+    let note = store.credit_note(&scope, id).await?.note;
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, buyer).await? {
+        let i18n = I18n::new(lang);
+        let args = [
+            ("number", note.number.clone()),
+            ("hub", note.seller_name.clone()),
+            ("name", member.name.clone()),
+            ("invoice", note.invoice_number.clone()),
+            ("total", i18n.money(note.total)),
+            ("reason", note.reason.clone()),
+            ("link", link(&format!("/o/{buyer}/avoirs/{id}/pdf"))),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(buyer),
+            to: member.email,
+            subject: i18n.ta("mail-credit-note-subject", &args[..2]),
+            body: i18n.ta("mail-credit-note-body", &args),
+        });
+    }
+    Ok(out)
+}
+
+/// The reminder of an overdue invoice, to the buyer's administrators and staff: what is left
+/// to pay, since when it was due, and the link to the invoice.
+pub async fn invoice_reminder(
+    store: &Store,
+    base_url: &str,
+    due: halles_store::hub::billing::receivables::DueInvoiceReminder,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let link = |path: &str| format!("{}{path}", base_url.trim_end_matches('/'));
+    let scope = TenantScope::checked(due.buyer, Actor::system());
+    let r = store.receivable(&scope, due.invoice).await?;
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, due.buyer).await? {
+        let i18n = I18n::new(lang);
+        let args = [
+            ("number", r.number.clone()),
+            ("hub", r.seller_name.clone()),
+            ("name", member.name.clone()),
+            ("balance", i18n.money(r.balance())),
+            ("due", i18n.day(&r.due_date)),
+            (
+                "link",
+                link(&format!("/o/{}/factures/{}", due.buyer, due.invoice)),
+            ),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(due.buyer),
+            to: member.email,
+            subject: i18n.ta("mail-invoice-reminder-subject", &args[..2]),
+            body: i18n.ta("mail-invoice-reminder-body", &args),
         });
     }
     Ok(out)

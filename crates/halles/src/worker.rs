@@ -83,6 +83,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not queue availability reminders"),
     }
+    // Overdue invoices: one reminder job per invoice and week overdue, once.
+    match crate::jobs::invoice_reminder::enqueue_due(store).await {
+        Ok(n) if n > 0 => tracing::info!(n, "invoice reminders queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue invoice reminders"),
+    }
     if let Err(e) = store.purge_throttles().await {
         tracing::warn!(error = %e, "could not purge old throttles");
     }

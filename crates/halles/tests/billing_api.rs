@@ -27,7 +27,10 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
     assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("halles-billing");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}-invoice.pdf", std::process::id()));
+    // One file per call: the tests of this file run at once in one process.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{}-{n}-document.pdf", std::process::id()));
     std::fs::write(&path, pdf).unwrap();
     match Command::new("pdftotext").arg(&path).arg("-").output() {
         Ok(out) => Some(plain(&String::from_utf8_lossy(&out.stdout))),
@@ -201,6 +204,279 @@ async fn a_delivered_order_with_a_catch_weight_and_a_substitution_is_invoiced_an
         );
         let list = page.get(&format!("/o/{buyer}/factures")).await;
         assert!(list.text().await.unwrap().contains("FAC-2026-0001"));
+        app.stop().await;
+    }
+}
+
+/// A PDF fetched through the API with a read token.
+async fn api_pdf(app: &TestApp, org: halles_core::OrgId, path: &str) -> Vec<u8> {
+    let res = reqwest::Client::new()
+        .get(app.at(&format!("/api/v1/organizations/{org}{path}")))
+        .bearer_auth(app.token(org, &[Scope::OrdersRead]).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn a_credit_note_a_payment_the_aging_and_the_statement_through_the_api_and_the_pages() {
+    for app in TestApp::on_every_db().await {
+        let w = billing_week::week(&app.store, &app.clock, 1).await.unwrap();
+        let buyer = w.buyers[0];
+        app.user("compta@hopital.example", Some((buyer, Role::Staff)))
+            .await;
+        app.user("caisse@polenord.example", Some((w.hub, Role::Staff)))
+            .await;
+        let hs = app
+            .store
+            .own_hub(&support::world::scope(w.hub))
+            .await
+            .unwrap();
+        app.store
+            .set_billing_settings(&hs, billing_week::registered())
+            .await
+            .unwrap();
+        billing_week::deliver_all(&app.store, &w).await.unwrap();
+        let h = app.api(&app.token(w.hub, &Scope::ALL).await);
+        let b = app.api(&app.token(buyer, &Scope::ALL).await);
+        let id = h.get(&at(w.hub, "/invoices")).await.list()[0]["id"]
+            .as_i64()
+            .unwrap();
+        let inv = h.get(&at(w.hub, &format!("/invoices/{id}"))).await.body;
+        let soap = inv["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["product_id"].as_i64() == Some(w.soap.0))
+            .unwrap()["line_no"]
+            .as_i64()
+            .unwrap();
+
+        // A credit note of one bar of soap: 4.99 + GST 0.25 + QST 0.50 = 5.74; the buyer
+        // cannot issue one; over-crediting is refused.
+        let body = json!({"reason": "Savon abîmé", "lines": [{"line_no": soap, "quantity": "1"}]});
+        let r = b
+            .post_json(&at(buyer, &format!("/invoices/{id}/credit-notes")), &body)
+            .await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = h
+            .post_json(&at(w.hub, &format!("/invoices/{id}/credit-notes")), &body)
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["number"], json!("AV-2026-0001"));
+        assert_eq!(
+            (
+                r.body["gst_cents"].as_i64(),
+                r.body["qst_cents"].as_i64(),
+                r.body["total_cents"].as_i64()
+            ),
+            (Some(25), Some(50), Some(574))
+        );
+        let cn = r.body["id"].as_i64().unwrap();
+        let r = h
+            .post_json(
+                &at(w.hub, &format!("/invoices/{id}/credit-notes")),
+                &json!({"reason": "Trop", "lines": [{"line_no": soap, "amount_cents": 999}]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "credit_exceeds_line"),
+            "{}",
+            r.body
+        );
+        assert_eq!(b.get(&at(buyer, "/credit-notes")).await.list().len(), 1);
+        let other = app.org(OrgKind::Buyer, "Autre acheteur").await;
+        let o = app.api(&app.token(other.id, &Scope::ALL).await);
+        assert_eq!(
+            o.get(&at(other.id, &format!("/credit-notes/{cn}")))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(o.get(&at(other.id, "/credit-notes")).await.list().len(), 0);
+
+        // Its PDF, read back in the buyer's language.
+        let pdf = api_pdf(&app, buyer, &format!("/credit-notes/{cn}/pdf")).await;
+        if let Some(text) = pdf_text(&pdf) {
+            let fr = I18n::new(Lang::Fr);
+            for want in [
+                "Avoir AV-2026-0001".to_owned(),
+                "Corrige la facture FAC-2026-0001".to_owned(),
+                "Raison : Savon abîmé".to_owned(),
+                "No de TPS : 123456789RT0001".to_owned(),
+                plain(&format!(
+                    "TPS 5 % sur {} : {}",
+                    fr.money(Cents(499)),
+                    fr.money(Cents(25))
+                )),
+                plain(&format!("Total crédité : {}", fr.money(Cents(574)))),
+            ] {
+                assert!(text.contains(&want), "{want:?} not in {text}");
+            }
+        }
+        // The buyer's staff are told by e-mail, with the PDF's link.
+        app.run_jobs().await;
+        let mail = app.mail_to("compta@hopital.example").await;
+        let m = about(&mail, "Avoir AV-2026-0001");
+        assert!(m.body.contains("Savon abîmé"), "{}", m.body);
+
+        // A payment of 200.00 $ on 2026-12-10: 100.00 on the invoice, the rest a credit; the
+        // same key again records nothing more.
+        app.clock.set("2026-12-10T15:00:00Z".parse().unwrap());
+        let pay = json!({"buyer_id": buyer.0, "method": "interac", "received_on": "2026-12-10",
+            "amount_cents": 20_000, "reference": "CA9876", "allocations": [{"invoice_id": id, "amount_cents": 10_000}]});
+        let r = h.post_keyed(&at(w.hub, "/payments"), "pay-1", &pay).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["allocated_cents"].as_i64(), Some(10_000));
+        let again = h.post_keyed(&at(w.hub, "/payments"), "pay-1", &pay).await;
+        assert_eq!(again.status, 201);
+        assert_eq!(again.body["id"], r.body["id"]);
+        assert_eq!(h.get(&at(w.hub, "/payments")).await.list().len(), 1);
+        let r = h
+            .post_json(
+                &at(w.hub, "/payments"),
+                &json!({"buyer_id": buyer.0, "method": "cash", "received_on": "2026-12-10",
+                    "amount_cents": 100_000_001}),
+            )
+            .await;
+        assert_eq!(
+            r.field_error(),
+            (422, "amount", "amount_too_large"),
+            "{}",
+            r.body
+        );
+        let r = b.post_json(&at(buyer, "/payments"), &pay).await;
+        assert_eq!(r.status, 403);
+        assert_eq!(b.get(&at(buyer, "/payments")).await.list().len(), 1);
+        assert_eq!(o.get(&at(other.id, "/payments")).await.list().len(), 0);
+        let bal = b.get(&at(buyer, &format!("/invoices/{id}/balance"))).await;
+        assert_eq!(
+            (
+                bal.body["balance_cents"].as_i64(),
+                bal.body["status"].clone()
+            ),
+            (Some(15_545 - 574 - 10_000), json!("partly_paid"))
+        );
+
+        // Overdue on 2027-01-25 (due 2026-12-20): 31 to 60 days; the credit beside it.
+        app.clock.set("2027-01-25T15:00:00Z".parse().unwrap());
+        let r = h.get(&at(w.hub, "/aging")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["total"]["days_31_60_cents"].as_i64(), Some(4_971));
+        assert_eq!(r.body["credit_cents"].as_i64(), Some(10_000));
+        assert_eq!(b.get(&at(buyer, "/aging")).await.status, 403);
+        let staff = app.logged_in("caisse@polenord.example").await;
+        let csv = staff
+            .get(&format!("/o/{}/comptes-clients?format=csv", w.hub))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("49.71"), "{csv}");
+        let page = staff.get(&format!("/o/{}/comptes-clients", w.hub)).await;
+        assert_eq!(page.status(), 200);
+
+        // December's statement: invoice − credit note − payment = closing, read back.
+        let r = b
+            .get(&at(
+                buyer,
+                &format!("/statements?with={}&month=2026-12", w.hub),
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            (
+                r.body["invoiced_cents"].as_i64(),
+                r.body["credited_cents"].as_i64(),
+                r.body["paid_cents"].as_i64(),
+                r.body["closing_cents"].as_i64()
+            ),
+            (
+                Some(15_545),
+                Some(574),
+                Some(20_000),
+                Some(15_545 - 574 - 20_000)
+            )
+        );
+        let pdf = api_pdf(
+            &app,
+            buyer,
+            &format!("/statements/pdf?with={}&month=2026-12", w.hub),
+        )
+        .await;
+        if let Some(text) = pdf_text(&pdf) {
+            let fr = I18n::new(Lang::Fr);
+            for want in [
+                "Relevé de compte".to_owned(),
+                "Facture FAC-2026-0001".to_owned(),
+                "Avoir AV-2026-0001".to_owned(),
+                "Paiement (Virement Interac, CA9876)".to_owned(),
+                plain(&format!(
+                    "Solde de clôture : {}",
+                    fr.money(Cents(15_545 - 574 - 20_000))
+                )),
+            ] {
+                assert!(text.contains(&want), "{want:?} not in {text}");
+            }
+        }
+        // The pages: the hub issues a credit note and records a payment by form; the buyer
+        // sees its balances and statement.
+        let res = staff
+            .post_form(
+                &format!("/o/{}/factures/{id}/avoirs", w.hub),
+                &[
+                    ("mode", "lines"),
+                    ("reason", "Carottes molles"),
+                    (&format!("amount-{soap}"), "1,00"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(h.get(&at(w.hub, "/credit-notes")).await.list().len(), 2);
+        let res = staff
+            .post_form(
+                &format!("/o/{}/paiements", w.hub),
+                &[
+                    ("buyer", &buyer.to_string()),
+                    ("method", "cheque"),
+                    ("received_on", "2027-01-25"),
+                    ("amount", "10,00"),
+                    ("reference", "Chèque 12"),
+                    (&format!("alloc-{id}"), "10,00"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(h.get(&at(w.hub, "/payments")).await.list().len(), 2);
+        let inv_page = staff
+            .get(&format!("/o/{}/factures/{id}", w.hub))
+            .await
+            .text()
+            .await
+            .unwrap();
+        // A new year: the credit notes restart at 1 with the invoices' yearly reset.
+        assert!(inv_page.contains("AV-2027-0001"), "{inv_page}");
+        let page = app.logged_in("compta@hopital.example").await;
+        let list = page
+            .get(&format!("/o/{buyer}/factures"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(list.contains("en retard"), "{list}");
+        let st = page
+            .get(&format!("/o/{buyer}/releves?pole={}&mois=2026-12", w.hub))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            st.contains("AV-2026-0001") && st.contains("FAC-2026-0001"),
+            "{st}"
+        );
         app.stop().await;
     }
 }

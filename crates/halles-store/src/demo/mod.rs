@@ -1251,6 +1251,45 @@ async fn fulfil(
             }
         }
     }
+    receivables(past, h).await
+}
+
+/// The receivables of the delivered week: the oldest invoice has a credit note (its first line
+/// credited in part), the next is partly paid by Interac, the others stay unpaid (overdue once
+/// their due date has passed).
+async fn receivables(past: &Store, h: &crate::hub::HubScope) -> StoreResult<()> {
+    use crate::hub::billing::credit_notes::{CreditLineInput, NewCreditNote};
+    use crate::hub::billing::receivables::NewPayment;
+    let mut invoices = past.invoices(h.tenant(), None, 200).await?;
+    invoices.sort_by_key(|i| i.id);
+    if let Some(first) = invoices.first() {
+        let inv = past.invoice(h.tenant(), first.id).await?;
+        if let Some(line) = inv.lines.first() {
+            let credit = NewCreditNote {
+                reason: "Produit abîmé à la livraison".into(),
+                lines: Some(vec![CreditLineInput {
+                    line_no: line.line_no,
+                    quantity: None,
+                    amount: Some(Cents(line.amount.0.min(500))),
+                }]),
+            };
+            past.issue_credit_note(h, first.id, &credit).await?;
+        }
+    }
+    if let Some(second) = invoices.get(1) {
+        let half = Cents(second.total.0 / 2);
+        if half.0 > 0 {
+            let payment = NewPayment {
+                buyer: second.buyer,
+                method: halles_core::receivables::PaymentMethod::Interac,
+                received_on: second.invoice_date,
+                amount: half,
+                reference: "CA-DEMO-0001".into(),
+                allocations: vec![(second.id, half)],
+            };
+            past.record_payment(h, &payment).await?;
+        }
+    }
     Ok(())
 }
 

@@ -24,9 +24,9 @@ use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
 use halles_core::quantity::Qty;
 use halles_core::{
-    CardId, ClaimId, CycleId, InvitationId, InvoiceId, LoadId, OrderId, OrgId, ParticipantId,
-    PaymentBatchId, ProductGroupId, ProductId, ProgramId, PurchaseOrderId, RedemptionId, RefundId,
-    RegisterId, ScheduleId, StandingOrderId, UserId,
+    CardId, ClaimId, CreditNoteId, CycleId, InvitationId, InvoiceId, LoadId, OrderId, OrgId,
+    ParticipantId, PaymentBatchId, PaymentId, ProductGroupId, ProductId, ProgramId,
+    PurchaseOrderId, RedemptionId, RefundId, RegisterId, ScheduleId, StandingOrderId, UserId,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -169,6 +169,28 @@ pub enum Event {
         order: OrderId,
         /// The invoice.
         invoice: InvoiceId,
+    },
+    /// A hub issued a credit note correcting an invoice.
+    CreditNoteIssued {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The invoice it corrects.
+        invoice: InvoiceId,
+        /// The credit note.
+        credit_note: CreditNoteId,
+    },
+    /// A hub recorded a buyer's payment (allocated to invoices or not).
+    PaymentRecorded {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The payment.
+        payment: PaymentId,
+        /// Its amount.
+        amount: Cents,
     },
     /// The operator approved or refused a market's reimbursement claim.
     ClaimDecided {
@@ -321,6 +343,8 @@ impl Event {
             Event::OrderAdjusted { .. } => "order_adjusted",
             Event::OrderDelivered { .. } => "order_delivered",
             Event::InvoiceIssued { .. } => "invoice_issued",
+            Event::CreditNoteIssued { .. } => "credit_note_issued",
+            Event::PaymentRecorded { .. } => "payment_recorded",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
             Event::InvitationSent { .. } => "invitation_sent",
@@ -354,7 +378,9 @@ impl Event {
             | Event::PurchaseOrderIssued { hub, .. }
             | Event::OrderAdjusted { hub, .. }
             | Event::OrderDelivered { hub, .. }
-            | Event::InvoiceIssued { hub, .. } => Some(*hub),
+            | Event::InvoiceIssued { hub, .. }
+            | Event::CreditNoteIssued { hub, .. }
+            | Event::PaymentRecorded { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }

@@ -300,11 +300,13 @@ pub async fn week(store: &Store, clock: &ManualClock, buyers: usize) -> StoreRes
 
 /// Marks every stop of the week delivered, in order.
 pub async fn deliver_all(store: &Store, w: &Week) -> StoreResult<()> {
+    deliver(store, w, w.cycle, day("2026-12-05")?).await
+}
+
+/// Marks every stop of a cycle's delivery day delivered, in order.
+async fn deliver(store: &Store, w: &Week, cycle: CycleId, on: Date) -> StoreResult<()> {
     let h = hub_scope(store, w.hub, w.hub).await?;
-    for s in store
-        .stops(&h, w.cycle, Some(day("2026-12-05")?), w.route)
-        .await?
-    {
+    for s in store.stops(&h, cycle, Some(on), w.route).await? {
         store
             .mark_stop(
                 &h,
@@ -317,4 +319,97 @@ pub async fn deliver_all(store: &Store, w: &Week) -> StoreResult<()> {
             .await?;
     }
     Ok(())
+}
+
+/// The week after [`week`] for the same buyers (the café aside): a new cycle where each buyer
+/// orders 10 kg of carrots and 2 bars of soap, all received, delivered on 2026-12-12 (the
+/// clock left there); the orders, in the buyers' order.
+pub async fn next_week(store: &Store, clock: &ManualClock, w: &Week) -> StoreResult<Vec<OrderId>> {
+    let h = hub_scope(store, w.hub, w.hub).await?;
+    let cycle = store
+        .create_cycle(
+            &h,
+            &CycleInput {
+                name: "Semaine 50".into(),
+                opens_at: at("2026-12-07T13:00:00Z")?,
+                closes_at: at("2026-12-10T22:00:00Z")?,
+                delivery_days: vec![day("2026-12-12")?],
+                delivery_note: String::new(),
+                order_fee: Cents(0),
+                producers: vec![w.farm],
+                locations: vec![LocationInput {
+                    kind: "delivery".into(),
+                    name: "Livraison Montréal".into(),
+                    fee: Cents(0),
+                    min_order: Cents(0),
+                }],
+            },
+        )
+        .await?;
+    let n = i64::try_from(w.buyers.len()).map_err(|_| StoreError::Corrupt("buyers"))?;
+    store
+        .save_availability(
+            &hub_scope(store, w.farm, w.hub).await?,
+            cycle,
+            w.farm,
+            &[
+                (w.carrots, Some((Qty::units(10 * n), Cents(250)))),
+                (w.soap, Some((Qty::units(2 * n), Cents(499)))),
+            ],
+        )
+        .await?;
+    clock.set(at("2026-12-08T12:00:00Z")?);
+    store.advance_cycles().await?;
+    let loc = store.cycle(&h, cycle).await?.locations[0].id;
+    let mut orders = Vec::new();
+    for b in &w.buyers {
+        orders.push(
+            store
+                .place_order(
+                    &hub_scope(store, *b, w.hub).await?,
+                    cycle,
+                    &OrderInput {
+                        buyer: *b,
+                        location: Some(loc),
+                        delivery_day: None,
+                        po_number: String::new(),
+                        note: String::new(),
+                        lines: vec![(w.carrots, Qty::units(10)), (w.soap, Qty::units(2))],
+                    },
+                )
+                .await?,
+        );
+    }
+    clock.set(at("2026-12-10T22:00:01Z")?);
+    store.advance_cycles().await?;
+    let (packed_on, best_before) = (day("2026-12-11")?, day("2026-12-19")?);
+    let line = |q: i64, p: ProductId, unit, code: &str| ReceiptLine {
+        product: p,
+        unit,
+        quantity: Qty::units(q),
+        lot_code: code.into(),
+        packed_on: Some(packed_on),
+        best_before: Some(best_before),
+        extra: false,
+    };
+    store
+        .receive(
+            &h,
+            cycle,
+            &Receipt {
+                producer: w.farm,
+                delivery_day: Some(day("2026-12-12")?),
+                lines: vec![
+                    line(10 * n, w.carrots, SaleUnit::Kg, "CAR-50"),
+                    line(2 * n, w.soap, SaleUnit::Each, "SAV-50"),
+                ],
+            },
+        )
+        .await?;
+    store
+        .plan_routes(&h, cycle, Some(day("2026-12-12")?))
+        .await?;
+    clock.set(at("2026-12-12T15:00:00Z")?);
+    deliver(store, w, cycle, day("2026-12-12")?).await?;
+    Ok(orders)
 }

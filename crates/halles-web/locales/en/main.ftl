@@ -1865,3 +1865,114 @@ field-fund-source = The money comes from
 field-fund-source-hint = A load draws on an envelope of the person's organization or on the program reserve. A correction (negative amount) gives the money back where it came from by itself.
 participant-card-disabled = This card is disabled: registers refuse it until it is enabled again. It stays this person's card.
 err-register-sale-again = This payment was already handled or the page is too old. Take the card again to start over.
+## Billing: credit notes and receivables
+err-allocation_exceeds_balance = This amount is more than what is left to pay on the invoice.
+err-allocation_exceeds_payment = The amounts allocated are more than what is left of the payment.
+err-credit_exceeds_invoice = This credit note would credit more than the invoice.
+err-credit_exceeds_line = A line cannot be credited beyond what is left of it.
+err-credit_note_empty = A credit note credits at least one line.
+err-invoice_partly_credited = This invoice already has a credit note: credit what is left line by line.
+err-unknown_invoice_line = This line is not on the invoice.
+mail-credit-note-subject = Credit note { $number } ({ $hub })
+mail-credit-note-body =
+    Hello { $name },
+
+    { $hub } issued you credit note { $number } on invoice { $invoice }: { $total } in your favour.
+    Reason: { $reason }
+
+    Download it: { $link }
+mail-invoice-reminder-subject = Reminder: invoice { $number } is overdue ({ $hub })
+mail-invoice-reminder-body =
+    Hello { $name },
+
+    { $balance } is left to pay on invoice { $number } from { $hub }, due on { $due }.
+
+    See the invoice: { $link }
+credit-note-doc-title = Credit note { $number }
+credit-note-date-line = Credit note date: { $date }
+credit-note-invoice-line = Corrects invoice { $number } of { $date }
+credit-note-reason-line = Reason: { $reason }
+credit-note-lines = Lines credited
+credit-note-total = Total credited: { $amount }
+statement-doc-title = Statement of account from { $from } to { $to }
+statement-opening = Opening balance
+statement-entries = Transactions
+statement-opening-line = Opening balance: { $amount }
+statement-invoiced-line = Invoiced: { $amount }
+statement-credited-line = Credited (credit notes): { $amount }
+statement-paid-line = Paid: { $amount }
+statement-closing-line = Closing balance: { $amount }
+statement-credit-line = Credit on your account: { $amount }
+statement-invoice = Invoice { $number }
+statement-credit-note = Credit note { $number }
+statement-payment = Payment ({ $method })
+statement-payment-ref = Payment ({ $method }, { $reference })
+aging-title = Receivables
+aging-current = Current
+aging-days_1_30 = 1 to 30 days
+aging-days_31_60 = 31 to 60 days
+aging-days_61_90 = 61 to 90 days
+aging-over_90 = Over 90 days
+aging-intro = What each buyer owes on { $date }, by how long past due.
+aging-csv = Download as CSV
+aging-none = No buyer owes anything.
+payment-method-cheque = Cheque
+payment-method-interac = Interac e-Transfer
+payment-method-cash = Cash
+payment-method-card = Card (terminal)
+payment-method-other = Other
+flash-credit-note-issued = Credit note issued.
+flash-payment-recorded = Payment recorded.
+flash-reminders-saved = Reminders saved.
+invoice-page-title = Invoice { $number }
+invoice-status-unpaid = unpaid
+invoice-status-partly_paid = partly paid
+invoice-status-paid = paid
+invoice-status-overdue = overdue
+col-credited = Credited
+col-paid = Paid
+col-balance = Balance
+col-credit = Credit
+col-credit-note = Credit note
+col-applied-on = Applied on
+col-allocate = To apply
+col-unallocated = Unallocated
+col-entry-date = Date
+col-document = Transaction
+credit-notes-title = Credit notes
+credit-notes-none = No credit notes.
+credit-notes-download = Credit note { $number } (PDF)
+credit-note-issue = Issue a credit note
+credit-note-intro = An issued invoice never changes: a credit note corrects it. Credit the whole invoice, or lines (a quantity or an amount before taxes, at most what is left of the line).
+credit-note-mode = What to credit?
+credit-note-mode-lines = The lines entered
+credit-note-mode-full = The whole invoice
+credit-note-qty = Quantity credited
+credit-note-amount = Amount credited
+field-credit-reason = Reason (required)
+payments-title = Payments
+payments-none = No payments.
+payments-list = Payments received
+payment-record = Record a payment
+payment-choose-buyer = Choose
+payment-no-open-invoice = This buyer has no invoice to pay: the payment will be a credit on its account.
+payment-allocations = Allocation to invoices
+payment-credit-hint = What is not allocated stays a credit of the buyer, to apply later.
+field-payment-method = Payment method
+field-received-on = Received on
+field-payment-amount = Amount
+field-payment-amount-hint = From $0.01 to $1,000,000.00.
+field-payment-reference = Reference (cheque number, Interac confirmation)
+statement-title = Statements of account
+field-month = Month
+statement-show = Show
+statement-pdf = Download the statement (PDF)
+statement-invoiced = Invoiced
+statement-credited = Credited
+statement-paid = Paid
+statement-closing = Closing balance
+statement-choose = Choose a buyer and a month.
+reminders-on = This buyer gets one reminder a week for each overdue invoice.
+reminders-off = Reminders of overdue invoices are off for this buyer.
+reminders-switch-off = Switch reminders off
+reminders-switch-on = Switch reminders on

@@ -1865,3 +1865,114 @@ field-fund-source = L'argent vient de
 field-fund-source-hint = Un chargement puise dans une enveloppe de l'organisme de la personne ou dans la réserve du programme. Une correction (montant négatif) retourne d'elle-même l'argent d'où il venait.
 participant-card-disabled = Cette carte est désactivée : elle est refusée aux caisses jusqu'à ce qu'elle soit réactivée. Elle reste celle de la personne.
 err-register-sale-again = Ce paiement a déjà été traité ou la page est trop ancienne. Reprenez la carte pour recommencer.
+## Billing: credit notes and receivables
+err-allocation_exceeds_balance = Ce montant dépasse ce qui reste à payer sur la facture.
+err-allocation_exceeds_payment = Les montants répartis dépassent ce qui reste du paiement.
+err-credit_exceeds_invoice = Cet avoir créditerait plus que la facture.
+err-credit_exceeds_line = On ne peut pas créditer une ligne au-delà de ce qui en reste.
+err-credit_note_empty = Un avoir crédite au moins une ligne.
+err-invoice_partly_credited = Cette facture a déjà un avoir : créditez ce qui reste ligne par ligne.
+err-unknown_invoice_line = Cette ligne n’est pas sur la facture.
+mail-credit-note-subject = Avoir { $number } ({ $hub })
+mail-credit-note-body =
+    Bonjour { $name },
+
+    { $hub } vous a émis l’avoir { $number } sur la facture { $invoice } : { $total } en votre faveur.
+    Raison : { $reason }
+
+    Téléchargez-le : { $link }
+mail-invoice-reminder-subject = Rappel : facture { $number } en retard ({ $hub })
+mail-invoice-reminder-body =
+    Bonjour { $name },
+
+    Il reste { $balance } à payer sur la facture { $number } de { $hub }, échue le { $due }.
+
+    Voir la facture : { $link }
+credit-note-doc-title = Avoir { $number }
+credit-note-date-line = Date de l’avoir : { $date }
+credit-note-invoice-line = Corrige la facture { $number } du { $date }
+credit-note-reason-line = Raison : { $reason }
+credit-note-lines = Lignes créditées
+credit-note-total = Total crédité : { $amount }
+statement-doc-title = Relevé de compte du { $from } au { $to }
+statement-opening = Solde d’ouverture
+statement-entries = Opérations
+statement-opening-line = Solde d’ouverture : { $amount }
+statement-invoiced-line = Facturé : { $amount }
+statement-credited-line = Crédité (avoirs) : { $amount }
+statement-paid-line = Payé : { $amount }
+statement-closing-line = Solde de clôture : { $amount }
+statement-credit-line = Crédit à votre compte : { $amount }
+statement-invoice = Facture { $number }
+statement-credit-note = Avoir { $number }
+statement-payment = Paiement ({ $method })
+statement-payment-ref = Paiement ({ $method }, { $reference })
+aging-title = Comptes clients
+aging-current = Courant
+aging-days_1_30 = 1 à 30 jours
+aging-days_31_60 = 31 à 60 jours
+aging-days_61_90 = 61 à 90 jours
+aging-over_90 = Plus de 90 jours
+aging-intro = Ce que chaque acheteur doit le { $date }, selon le retard depuis l’échéance.
+aging-csv = Télécharger en CSV
+aging-none = Aucun acheteur ne doit rien.
+payment-method-cheque = Chèque
+payment-method-interac = Virement Interac
+payment-method-cash = Comptant
+payment-method-card = Carte (terminal)
+payment-method-other = Autre
+flash-credit-note-issued = Avoir émis.
+flash-payment-recorded = Paiement enregistré.
+flash-reminders-saved = Rappels enregistrés.
+invoice-page-title = Facture { $number }
+invoice-status-unpaid = impayée
+invoice-status-partly_paid = payée en partie
+invoice-status-paid = payée
+invoice-status-overdue = en retard
+col-credited = Crédité
+col-paid = Payé
+col-balance = Solde
+col-credit = Crédit
+col-credit-note = Avoir
+col-applied-on = Appliqué le
+col-allocate = À appliquer
+col-unallocated = Non réparti
+col-entry-date = Date
+col-document = Opération
+credit-notes-title = Avoirs
+credit-notes-none = Aucun avoir.
+credit-notes-download = Avoir { $number } (PDF)
+credit-note-issue = Émettre un avoir
+credit-note-intro = Une facture émise ne change jamais : on la corrige par un avoir. Créditez toute la facture, ou des lignes (une quantité ou un montant avant taxes, au plus ce qui reste de la ligne).
+credit-note-mode = Que créditer ?
+credit-note-mode-lines = Les lignes indiquées
+credit-note-mode-full = Toute la facture
+credit-note-qty = Quantité créditée
+credit-note-amount = Montant crédité
+field-credit-reason = Raison (obligatoire)
+payments-title = Paiements
+payments-none = Aucun paiement.
+payments-list = Paiements reçus
+payment-record = Enregistrer un paiement
+payment-choose-buyer = Choisir
+payment-no-open-invoice = Cet acheteur n’a aucune facture à payer : le paiement sera un crédit à son compte.
+payment-allocations = Répartition sur les factures
+payment-credit-hint = Ce qui n’est pas réparti reste un crédit de l’acheteur, à appliquer plus tard.
+field-payment-method = Mode de paiement
+field-received-on = Reçu le
+field-payment-amount = Montant
+field-payment-amount-hint = De 0,01 $ à 1 000 000,00 $.
+field-payment-reference = Référence (no de chèque, confirmation Interac)
+statement-title = Relevés de compte
+field-month = Mois
+statement-show = Afficher
+statement-pdf = Télécharger le relevé (PDF)
+statement-invoiced = Facturé
+statement-credited = Crédité
+statement-paid = Payé
+statement-closing = Solde de clôture
+statement-choose = Choisissez un acheteur et un mois.
+reminders-on = Cet acheteur reçoit un rappel par semaine de retard de ses factures.
+reminders-off = Les rappels de factures en retard sont désactivés pour cet acheteur.
+reminders-switch-off = Désactiver les rappels
+reminders-switch-on = Activer les rappels

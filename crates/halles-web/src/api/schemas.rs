@@ -171,6 +171,15 @@ pub fn payment_terms() -> Object {
     )
 }
 
+/// How a buyer paid.
+pub fn payment_method() -> Object {
+    codes(
+        halles_core::receivables::PaymentMethod::ALL
+            .iter()
+            .map(|c| c.code()),
+    )
+}
+
 /// Payment terms, or null for the hub's.
 pub fn payment_terms_or_null() -> Schema {
     AnyOfBuilder::new()

@@ -10,10 +10,10 @@
 
 use axum_extra::routing::TypedPath;
 use halles_core::{
-    CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, InvoiceId, JobId, LotId,
-    MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId,
-    PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId, RouteId,
-    ScheduleId, StandingOrderId, StopId, TokenId, UserId,
+    CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
+    JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId,
+    PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId,
+    RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
 };
 use serde::Deserialize;
 
@@ -321,6 +321,24 @@ paths! {
     InvoicePdf(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/pdf";
     /// Issuing the invoice of a delivered order by hand.
     IssueInvoice(org: OrgId, order: OrderId) = "/o/{org}/factures/commandes/{order}";
+    /// An invoice: its balance, credit notes and payments; the hub issues credit notes there.
+    Invoice(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}";
+    /// Issuing a credit note on an invoice.
+    IssueCreditNote(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/avoirs";
+    /// The credit notes a hub issued or a buyer received.
+    CreditNotes(org: OrgId) = "/o/{org}/avoirs";
+    /// A credit note as a PDF.
+    CreditNotePdf(org: OrgId, id: CreditNoteId) = "/o/{org}/avoirs/{id}/pdf";
+    /// Payments: a hub records them (with their allocations), a buyer sees its own.
+    HubPayments(org: OrgId) = "/o/{org}/paiements";
+    /// A hub's aging report (`?format=csv` downloads it).
+    Aging(org: OrgId) = "/o/{org}/comptes-clients";
+    /// A buyer's monthly statement of account (`?acheteur=`, `?pole=`, `?mois=`).
+    Statement(org: OrgId) = "/o/{org}/releves";
+    /// The statement as a PDF (same query).
+    StatementPdf(org: OrgId) = "/o/{org}/releves/pdf";
+    /// Switching a buyer's reminders of overdue invoices on or off.
+    BuyerReminders(org: OrgId, buyer: OrgId) = "/o/{org}/releves/rappels/{buyer}";
     /// A served buyer's tags and weight unit.
     PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
     /// Who sees which products and cycles.

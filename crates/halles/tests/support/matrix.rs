@@ -1169,6 +1169,62 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersWrite),
             404,
         ),
+        // Credit notes and receivables (issue 15, items 3 and 4).
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/invoices/{foreign}/credit-notes",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/balance",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/payments",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments/{foreign}/allocations",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/aging",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::token(Scope::OrdersRead),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/pdf",
+            Allowed::token(Scope::OrdersRead),
+            400,
+        ),
     ];
 
     /// A buyer's invoices: its own only (`billing_api.rs`).
@@ -1188,6 +1244,31 @@ pub mod api_rows {
             Allowed::token(Scope::OrdersRead),
             404,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/balance",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/payments",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
     ];
 
     /// The hub's billing asked by a buyer or a producer with every scope: not their kind of
@@ -1203,6 +1284,22 @@ pub mod api_rows {
             Allowed::NoToken,
             403,
         ),
+        Row::post(
+            "/api/v1/organizations/{org}/invoices/{foreign}/credit-notes",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments/{foreign}/allocations",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get("/api/v1/organizations/{org}/aging", Allowed::NoToken, 403),
     ];
 
     pub const ALL: &[&[Row]] = &[

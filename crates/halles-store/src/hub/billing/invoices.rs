@@ -197,7 +197,7 @@ const INVOICE_COLUMNS: &str = "id, organization_id, order_id, buyer_id, number, 
      fee_taxation, buyer_name, buyer_address, delivery_address, goods_cents, discount_cents, delivery_cents, \
      deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents, issued_at";
 
-fn date(s: &str) -> StoreResult<Date> {
+pub(crate) fn date(s: &str) -> StoreResult<Date> {
     s.parse().map_err(|_| StoreError::Corrupt("invoice date"))
 }
 
@@ -587,6 +587,38 @@ pub(crate) async fn issue_in(
     Ok(invoice)
 }
 
+/// One invoice with its lines, read on a connection, for the hub that issued it or the buyer
+/// that received it (`org`).
+pub(crate) async fn issued_in(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    id: InvoiceId,
+) -> StoreResult<IssuedInvoice> {
+    let row: InvoiceRow = sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)"
+    ))
+    .bind(id.0)
+    .bind(org.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let invoice = Invoice::try_from(row)?;
+    let lines: Vec<InvoiceLineRow> = sqlx::query_as(
+        "SELECT line_no, product_id, name_fr, name_en, producer_name, lots, unit, quantity, weight_g, unit_price_cents, \
+         kg_price_cents, amount_cents, gst_status, qst_status, substitute_for_fr, substitute_for_en, short_quantity \
+         FROM invoice_lines WHERE organization_id = $1 AND invoice_id = $2 ORDER BY line_no",
+    )
+    .bind(invoice.hub.0)
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let lines = lines
+        .into_iter()
+        .map(InvoiceLine::try_from)
+        .collect::<StoreResult<_>>()?;
+    Ok(IssuedInvoice { invoice, lines })
+}
+
 /// At most this many invoices a page.
 pub const PAGE_MAX: i64 = 200;
 
@@ -629,29 +661,8 @@ impl Store {
 
     /// One invoice with its lines, for the hub that issued it or the buyer that received it.
     pub async fn invoice(&self, scope: &TenantScope, id: InvoiceId) -> StoreResult<IssuedInvoice> {
-        let row: InvoiceRow = sqlx::query_as(&format!(
-            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = $1 AND (organization_id = $2 OR buyer_id = $2)"
-        ))
-        .bind(id.0)
-        .bind(scope.org.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let invoice = Invoice::try_from(row)?;
-        let lines: Vec<InvoiceLineRow> = sqlx::query_as(
-            "SELECT line_no, product_id, name_fr, name_en, producer_name, lots, unit, quantity, weight_g, unit_price_cents, \
-             kg_price_cents, amount_cents, gst_status, qst_status, substitute_for_fr, substitute_for_en, short_quantity \
-             FROM invoice_lines WHERE organization_id = $1 AND invoice_id = $2 ORDER BY line_no",
-        )
-        .bind(invoice.hub.0)
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await?;
-        let lines = lines
-            .into_iter()
-            .map(InvoiceLine::try_from)
-            .collect::<StoreResult<_>>()?;
-        Ok(IssuedInvoice { invoice, lines })
+        let mut conn = self.pool.acquire().await?;
+        issued_in(&mut conn, scope.org, id).await
     }
 
     /// The invoice of an order, if it has one, for its hub or its buyer.

@@ -1,6 +1,10 @@
-//! Billing, first part: the hub's billing settings and the buyers' terms (`settings`), and
-//! invoices built from what was delivered, numbered without gaps and frozen once issued
-//! (`invoices`). Credit notes, payments, statements and payouts come next.
+//! Billing: the hub's billing settings and the buyers' terms (`settings`), invoices built
+//! from what was delivered, numbered without gaps and frozen once issued (`invoices`), credit
+//! notes correcting them (`credit_notes`), and what buyers owe: payments and their
+//! allocations, balances, aging, statements and reminders (`receivables`). Producer
+//! statements and payouts come next.
 
+pub mod credit_notes;
 pub mod invoices;
+pub mod receivables;
 pub mod settings;

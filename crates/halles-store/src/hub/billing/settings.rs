@@ -170,6 +170,22 @@ pub struct BuyerBilling {
     pub payment_terms: Option<PaymentTerms>,
 }
 
+/// Checks on a connection that the hub serves the buyer (else `NotFound`).
+pub(crate) async fn served(
+    conn: &mut sqlx::AnyConnection,
+    hub: OrgId,
+    buyer: OrgId,
+) -> StoreResult<()> {
+    let served: Option<i64> = sqlx::query_scalar(
+        "SELECT buyer_id FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2",
+    )
+    .bind(hub.0)
+    .bind(buyer.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    served.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
 /// A hub's saved settings read on a connection (`None`: never saved).
 pub(crate) async fn saved_settings(
     conn: &mut sqlx::AnyConnection,
@@ -299,16 +315,7 @@ impl Store {
         v.finish().map_err(StoreError::Invalid)?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let served: Option<i64> = sqlx::query_scalar(
-            "SELECT buyer_id FROM hub_buyers WHERE organization_id = $1 AND buyer_id = $2",
-        )
-        .bind(scope.org.0)
-        .bind(buyer.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if served.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        served(&mut tx, scope.org, buyer).await?;
         sqlx::query(
             "INSERT INTO buyer_billing (organization_id, buyer_id, address, payment_terms) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (organization_id, buyer_id) DO UPDATE SET address = excluded.address, \

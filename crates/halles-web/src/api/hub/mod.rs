@@ -87,6 +87,23 @@ fn billing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::invoice))
         .routes(routes!(invoices::invoice_pdf))
         .routes(routes!(invoices::issue_invoice))
+        .merge(receivables_router())
+}
+
+/// Credit notes and receivables (issue 15, items 3 and 4).
+fn receivables_router() -> OpenApiRouter<AppState> {
+    use billing::receivables as r;
+    OpenApiRouter::default()
+        .routes(routes!(r::credit_notes))
+        .routes(routes!(r::credit_note))
+        .routes(routes!(r::credit_note_pdf))
+        .routes(routes!(r::issue_credit_note))
+        .routes(routes!(r::invoice_balance))
+        .routes(routes!(r::payments, r::record_payment))
+        .routes(routes!(r::apply_credit))
+        .routes(routes!(r::aging))
+        .routes(routes!(r::statement))
+        .routes(routes!(r::statement_pdf))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

@@ -21,6 +21,20 @@ struct InvoicesPage {
     page: Ctx,
     invoices: Vec<Invoice>,
     issued: bool,
+    balances: std::collections::HashMap<
+        halles_core::InvoiceId,
+        halles_store::hub::billing::receivables::Receivable,
+    >,
+}
+
+impl InvoicesPage {
+    /// What is left to pay on an invoice, and its status's message key.
+    fn balance(&self, i: &Invoice) -> (halles_core::money::Cents, &'static str) {
+        match self.balances.get(&i.id) {
+            Some(r) => (r.balance(), super::receivables::status_key(r.status)),
+            None => (i.total, "invoice-status-unpaid"),
+        }
+    }
 }
 
 /// The invoices the organization issued (a hub) or received (a buyer), newest first.
@@ -31,12 +45,20 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let invoices = state.store.invoices(&m.scope, None, PAGE).await?;
     let issued = m.org.kind == halles_core::organizations::OrgKind::Hub;
+    let balances = state
+        .store
+        .receivables(&m.scope, None)
+        .await?
+        .into_iter()
+        .map(|r| (r.invoice, r))
+        .collect();
     let lang = m.ctx.i18n.lang;
     Ok(render(
         &InvoicesPage {
             page: m.ctx,
             invoices,
             issued,
+            balances,
         },
         lang,
     ))

@@ -4,15 +4,28 @@
 
 pub mod document;
 pub mod invoices;
+pub mod receivables;
 pub mod settings;
 
 use crate::pages::Routes;
 
+use halles_store::hub::billing::credit_notes::IssuedCreditNote;
 use halles_store::hub::billing::invoices::IssuedInvoice;
+use halles_store::hub::billing::receivables::Statement;
 
 /// The invoice as a PDF, in the buyer's language.
 pub fn invoice_pdf(inv: &IssuedInvoice) -> Result<Vec<u8>, halles_docs::DocumentError> {
     halles_docs::document_pdf(&document::invoice_document(inv))
+}
+
+/// The credit note as a PDF, in the buyer's language.
+pub fn credit_note_pdf(cn: &IssuedCreditNote) -> Result<Vec<u8>, halles_docs::DocumentError> {
+    halles_docs::document_pdf(&document::credit_note_document(cn))
+}
+
+/// The statement of account as a PDF, in the buyer's language.
+pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, halles_docs::DocumentError> {
+    halles_docs::document_pdf(&document::statement_document(s))
 }
 
 /// The billing pages.
@@ -22,4 +35,14 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(invoices::list)
         .typed_get(invoices::download)
         .typed_post(invoices::issue)
+        .typed_get(receivables::invoice)
+        .typed_post(receivables::issue_credit_note)
+        .typed_get(receivables::credit_notes)
+        .typed_get(receivables::credit_note_pdf)
+        .typed_get(receivables::payments)
+        .typed_post(receivables::record_payment)
+        .typed_get(receivables::aging)
+        .typed_get(receivables::statement)
+        .typed_get(receivables::statement_pdf)
+        .typed_post(receivables::set_reminders)
 }

@@ -1,0 +1,636 @@
+//! Receivables pages: an invoice with its balance, credit notes and payments (the hub issues
+//! credit notes there), the credit notes (each as a PDF), payments (the hub records one with
+//! its allocations), the hub's aging report (and its CSV), and a buyer's monthly statement of
+//! account (and its PDF), for the hub or the buyer itself.
+
+use crate::AppState;
+use crate::ctx::{Ctx, Member, StaffRole};
+use crate::errors::{PageError, render};
+use crate::pages::hub::fulfilment::{back_with, pdf};
+use crate::pages::paths;
+use crate::security::CsrfForm;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use halles_core::money::Cents;
+use halles_core::ordering::local_day;
+use halles_core::organizations::OrgKind;
+use halles_core::quantity::Qty;
+use halles_core::receivables::{AgingBucket, PaymentMethod, month_period};
+use halles_core::{InvoiceId, OrgId};
+use halles_store::hub::billing::credit_notes::{CreditLineInput, CreditNote, NewCreditNote};
+use halles_store::hub::billing::invoices::IssuedInvoice;
+use halles_store::hub::billing::receivables::{
+    AgingReport, Allocation, NewPayment, Payment, Receivable, Statement,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Documents a page.
+const PAGE: i64 = 200;
+
+/// Whether the member's organization is a hub.
+fn is_hub(m: &Member<impl crate::ctx::RoleRequirement>) -> bool {
+    m.org.kind == OrgKind::Hub
+}
+
+#[derive(Template)]
+#[template(path = "invoice.html")]
+struct InvoicePage {
+    page: Ctx,
+    inv: IssuedInvoice,
+    balance: Receivable,
+    notes: Vec<CreditNote>,
+    allocations: Vec<Allocation>,
+    issued: bool,
+}
+
+impl InvoicePage {
+    fn status_key(&self) -> &'static str {
+        status_key(self.balance.status)
+    }
+
+    fn line_name(&self, l: &halles_store::hub::billing::invoices::InvoiceLine) -> String {
+        l.name(self.page.i18n.lang).to_owned()
+    }
+
+    fn line_qty(&self, l: &halles_store::hub::billing::invoices::InvoiceLine) -> String {
+        self.page.i18n.qty_unit(l.quantity, l.unit)
+    }
+}
+
+/// The message key of an invoice's status.
+pub fn status_key(s: halles_core::receivables::InvoiceStatus) -> &'static str {
+    use halles_core::receivables::InvoiceStatus;
+    match s {
+        InvoiceStatus::Unpaid => "invoice-status-unpaid",
+        InvoiceStatus::PartlyPaid => "invoice-status-partly_paid",
+        InvoiceStatus::Paid => "invoice-status-paid",
+        InvoiceStatus::Overdue => "invoice-status-overdue",
+    }
+}
+
+/// An invoice, for the hub that issued it or the buyer: its lines, balance and status, its
+/// credit notes and the payments applied to it; the hub's form to issue a credit note.
+pub async fn invoice(
+    paths::Invoice(_, id): paths::Invoice,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let inv = state.store.invoice(&m.scope, id).await?;
+    let balance = state.store.receivable(&m.scope, id).await?;
+    let notes = state.store.credit_notes_of_invoice(&m.scope, id).await?;
+    let allocations = state.store.allocations_of_invoice(&m.scope, id).await?;
+    let issued = inv.invoice.hub == m.scope.org;
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &InvoicePage {
+            page: m.ctx,
+            inv,
+            balance,
+            notes,
+            allocations,
+            issued,
+        },
+        lang,
+    ))
+}
+
+/// Reads a credit note from the invoice page's form: `reason`, `mode` (`full` or `lines`),
+/// and for each line `amount-N` (money) or `qty-N` (a quantity), empty for none.
+fn credit_input(form: &HashMap<String, String>) -> Result<NewCreditNote, &'static str> {
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    if form.get("mode").map(String::as_str) == Some("full") {
+        return Ok(NewCreditNote {
+            reason,
+            lines: None,
+        });
+    }
+    let mut lines: Vec<CreditLineInput> = Vec::new();
+    for (key, value) in form {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let (kind, no) = match key.split_once('-') {
+            Some((k @ ("amount" | "qty"), n)) => (k, n.parse::<i64>().map_err(|_| "err-bad-form")?),
+            _ => continue,
+        };
+        let i = match lines.iter().position(|l| l.line_no == no) {
+            Some(i) => i,
+            None => {
+                lines.push(CreditLineInput {
+                    line_no: no,
+                    quantity: None,
+                    amount: None,
+                });
+                lines.len() - 1
+            }
+        };
+        if kind == "amount" {
+            lines[i].amount = Some(Cents::parse_input(value).ok_or("err-invalid_amount")?);
+        } else {
+            lines[i].quantity = Some(Qty::parse_input(value).ok_or("err-invalid_amount")?);
+        }
+    }
+    lines.sort_by_key(|l| l.line_no);
+    Ok(NewCreditNote {
+        reason,
+        lines: Some(lines),
+    })
+}
+
+/// Issues a credit note on an invoice (the hub's staff), back to the invoice.
+pub async fn issue_credit_note(
+    paths::IssueCreditNote(org, id): paths::IssueCreditNote,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let back = paths::Invoice(org, id).to_string();
+    let input = match credit_input(&form) {
+        Ok(i) => i,
+        Err(key) => {
+            let headers = crate::security::flash_headers("error", key, state.config.secure_cookies);
+            return Ok(crate::pages::see_other(&back, headers));
+        }
+    };
+    let outcome = state
+        .store
+        .issue_credit_note(&hs, id, &input)
+        .await
+        .map(|_| "flash-credit-note-issued".to_owned());
+    back_with(&state, outcome, &back)
+}
+
+#[derive(Template)]
+#[template(path = "credit_notes.html")]
+struct CreditNotesPage {
+    page: Ctx,
+    notes: Vec<CreditNote>,
+    issued: bool,
+}
+
+/// The credit notes the organization issued (a hub) or received (a buyer), newest first.
+pub async fn credit_notes(
+    _: paths::CreditNotes,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let notes = state.store.credit_notes(&m.scope, None, PAGE).await?;
+    let issued = is_hub(&m);
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &CreditNotesPage {
+            page: m.ctx,
+            notes,
+            issued,
+        },
+        lang,
+    ))
+}
+
+/// A credit note as a PDF, in the buyer's language.
+pub async fn credit_note_pdf(
+    paths::CreditNotePdf(_, id): paths::CreditNotePdf,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let cn = state.store.credit_note(&m.scope, id).await?;
+    let bytes = super::credit_note_pdf(&cn).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+    Ok(pdf(bytes, &cn.note.number))
+}
+
+/// The payments page's query: the buyer whose open invoices the form lists.
+#[derive(Debug, Default, Deserialize)]
+pub struct PaymentsQuery {
+    /// The buyer.
+    #[serde(default)]
+    pub acheteur: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "payments.html")]
+struct PaymentsPage {
+    page: Ctx,
+    payments: Vec<Payment>,
+    issued: bool,
+    buyers: Vec<(OrgId, String)>,
+    buyer: Option<OrgId>,
+    open: Vec<Receivable>,
+    today: String,
+}
+
+impl PaymentsPage {
+    fn is_chosen(&self, id: &OrgId) -> bool {
+        self.buyer == Some(*id)
+    }
+
+    fn method_key(&self, p: &Payment) -> &'static str {
+        match p.method {
+            PaymentMethod::Cheque => "payment-method-cheque",
+            PaymentMethod::Interac => "payment-method-interac",
+            PaymentMethod::Cash => "payment-method-cash",
+            PaymentMethod::Card => "payment-method-card",
+            PaymentMethod::Other => "payment-method-other",
+        }
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String)> {
+        PaymentMethod::ALL
+            .iter()
+            .map(|m| {
+                (
+                    m.code(),
+                    self.page.t(&format!("payment-method-{}", m.code())),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Payments: the hub's (with the form to record one, allocated to the open invoices of the
+/// buyer chosen), or the buyer's own.
+pub async fn payments(
+    _: paths::HubPayments,
+    State(state): State<AppState>,
+    Query(q): Query<PaymentsQuery>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let issued = is_hub(&m);
+    let buyer = q.acheteur.map(OrgId);
+    let payments = state
+        .store
+        .payments(&m.scope, if issued { buyer } else { None }, None, PAGE)
+        .await?;
+    let (buyers, open) = if issued {
+        let hs = state.store.own_hub(&m.scope).await?;
+        let buyers = state
+            .store
+            .buyers_billing(&hs)
+            .await?
+            .into_iter()
+            .map(|b| (b.buyer, b.name))
+            .collect();
+        let open = match buyer {
+            Some(b) => state
+                .store
+                .receivables(&m.scope, Some(b))
+                .await?
+                .into_iter()
+                .filter(|r| r.balance().0 > 0)
+                .collect(),
+            None => Vec::new(),
+        };
+        (buyers, open)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let today = local_day(state.store.now()).to_string();
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &PaymentsPage {
+            page: m.ctx,
+            payments,
+            issued,
+            buyers,
+            buyer,
+            open,
+            today,
+        },
+        lang,
+    ))
+}
+
+/// Reads a payment from the form: `buyer`, `method`, `received_on`, `amount`, `reference`,
+/// and `alloc-N` (money) for each invoice N it pays.
+fn payment_input(form: &HashMap<String, String>) -> Result<NewPayment, &'static str> {
+    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or_default();
+    let buyer = get("buyer").parse().map_err(|_| "err-bad-form")?;
+    let method = get("method").parse().map_err(|_| "err-bad-form")?;
+    let received_on = get("received_on").parse().map_err(|_| "err-date_invalid")?;
+    let amount = Cents::parse_input(get("amount")).ok_or("err-invalid_amount")?;
+    let mut allocations = Vec::new();
+    for (key, value) in form {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        if let Some(id) = key.strip_prefix("alloc-") {
+            let id = id.parse().map_err(|_| "err-bad-form")?;
+            let part = Cents::parse_input(value).ok_or("err-invalid_amount")?;
+            if part.0 > 0 {
+                allocations.push((InvoiceId(id), part));
+            }
+        }
+    }
+    allocations.sort();
+    Ok(NewPayment {
+        buyer: OrgId(buyer),
+        method,
+        received_on,
+        amount,
+        reference: get("reference").to_owned(),
+        allocations,
+    })
+}
+
+/// Records a payment (the hub's staff), back to the payments of its buyer.
+pub async fn record_payment(
+    paths::HubPayments(org): paths::HubPayments,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let mut back = paths::HubPayments(org).to_string();
+    if let Some(b) = form.get("buyer") {
+        back.push_str(&format!("?acheteur={}", b.trim()));
+    }
+    let outcome = match payment_input(&form) {
+        Ok(input) => state
+            .store
+            .record_payment(&hs, &input)
+            .await
+            .map(|_| "flash-payment-recorded".to_owned()),
+        Err(key) => {
+            let headers = crate::security::flash_headers("error", key, state.config.secure_cookies);
+            return Ok(crate::pages::see_other(&back, headers));
+        }
+    };
+    back_with(&state, outcome, &back)
+}
+
+/// The aging page's query: `format=csv` downloads it.
+#[derive(Debug, Default, Deserialize)]
+pub struct AgingQuery {
+    /// `csv` for the file.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "aging.html")]
+struct AgingPage {
+    page: Ctx,
+    report: AgingReport,
+    month: String,
+}
+
+impl AgingPage {
+    fn buckets(&self) -> Vec<(AgingBucket, String)> {
+        AgingBucket::ALL
+            .iter()
+            .map(|b| (*b, self.page.t(&format!("aging-{}", b.code()))))
+            .collect()
+    }
+}
+
+/// The aging report as a table (the CSV download, the API's CSV): one line per buyer and the
+/// total, amounts in dollars with a point.
+pub fn aging_table(report: &AgingReport) -> halles_docs::Table {
+    let mut header = vec!["buyer_id".to_owned(), "buyer".to_owned()];
+    header.extend(AgingBucket::ALL.iter().map(|b| b.code().to_owned()));
+    header.extend(["total".to_owned(), "credit".to_owned()]);
+    let mut rows = Vec::with_capacity(report.rows.len() + 1);
+    for r in &report.rows {
+        let mut rec = vec![r.buyer.to_string(), r.name.clone()];
+        rec.extend(AgingBucket::ALL.iter().map(|b| r.aging.get(*b).plain()));
+        rec.extend([r.aging.total().plain(), r.credit.plain()]);
+        rows.push(rec);
+    }
+    let mut rec = vec![String::new(), "total".to_owned()];
+    rec.extend(
+        AgingBucket::ALL
+            .iter()
+            .map(|b| report.total.get(*b).plain()),
+    );
+    rec.extend([report.total.total().plain(), report.credit.plain()]);
+    rows.push(rec);
+    halles_docs::Table { header, rows }
+}
+
+/// The hub's aging report today, or its CSV.
+pub async fn aging(
+    paths::Aging(_): paths::Aging,
+    State(state): State<AppState>,
+    Query(q): Query<AgingQuery>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let today = local_day(state.store.now());
+    let report = state.store.aging(&hs, today).await?;
+    if q.format.as_deref() == Some("csv") {
+        let name = format!("comptes-clients-{today}");
+        return crate::pages::table_file(&aging_table(&report), false, "aging", &name)
+            .map_err(|e| PageError::internal(m.ctx.i18n.lang, e));
+    }
+    let month = today.strftime("%Y-%m").to_string();
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &AgingPage {
+            page: m.ctx,
+            report,
+            month,
+        },
+        lang,
+    ))
+}
+
+/// The statement's query: the buyer (a hub's page), the hub (a buyer's page), the month.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatementQuery {
+    /// The buyer, for a hub.
+    #[serde(default)]
+    pub acheteur: Option<i64>,
+    /// The hub, for a buyer.
+    #[serde(default)]
+    pub pole: Option<i64>,
+    /// `YYYY-MM` (this month when absent).
+    #[serde(default)]
+    pub mois: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "statement.html")]
+struct StatementPage {
+    page: Ctx,
+    issued: bool,
+    parties: Vec<(OrgId, String)>,
+    chosen: Option<OrgId>,
+    month: String,
+    statement: Option<Statement>,
+    reminders: Option<bool>,
+    query: String,
+}
+
+impl StatementPage {
+    fn is_chosen(&self, id: &OrgId) -> bool {
+        self.chosen == Some(*id)
+    }
+
+    fn label(&self, e: &halles_store::hub::billing::receivables::StatementEntry) -> String {
+        super::document::entry_label(&self.page.i18n, e)
+    }
+
+    fn buckets(&self) -> Vec<(AgingBucket, String)> {
+        AgingBucket::ALL
+            .iter()
+            .map(|b| (*b, self.page.t(&format!("aging-{}", b.code()))))
+            .collect()
+    }
+}
+
+/// The statement a query asks for, for the member: the hub and buyer, the month, the
+/// statement (none until both sides are known), and the other sides the member can choose.
+async fn statement_of(
+    state: &AppState,
+    m: &Member,
+    q: &StatementQuery,
+) -> Result<
+    (
+        Vec<(OrgId, String)>,
+        Option<OrgId>,
+        String,
+        Option<Statement>,
+    ),
+    PageError,
+> {
+    let today = local_day(state.store.now());
+    let month = q
+        .mois
+        .clone()
+        .filter(|s| month_period(s).is_some())
+        .unwrap_or_else(|| today.strftime("%Y-%m").to_string());
+    let (from, to) = month_period(&month).ok_or_else(|| {
+        PageError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            m.ctx.i18n.lang,
+            "err-not-found",
+        )
+    })?;
+    let (parties, chosen) = if is_hub(m) {
+        let hs = state.store.own_hub(&m.scope).await?;
+        let buyers: Vec<(OrgId, String)> = state
+            .store
+            .buyers_billing(&hs)
+            .await?
+            .into_iter()
+            .map(|b| (b.buyer, b.name))
+            .collect();
+        (buyers, q.acheteur.map(OrgId))
+    } else {
+        let mut hubs: Vec<(OrgId, String)> = Vec::new();
+        for r in state.store.receivables(&m.scope, None).await? {
+            if !hubs.iter().any(|(h, _)| *h == r.hub) {
+                hubs.push((r.hub, r.seller_name.clone()));
+            }
+        }
+        let chosen = q.pole.map(OrgId).or(hubs.first().map(|h| h.0));
+        (hubs, chosen)
+    };
+    let statement = match chosen {
+        Some(other) => {
+            let (hub, buyer) = if is_hub(m) {
+                (m.scope.org, other)
+            } else {
+                (other, m.scope.org)
+            };
+            Some(
+                state
+                    .store
+                    .statement(&m.scope, hub, buyer, from, to)
+                    .await?,
+            )
+        }
+        None => None,
+    };
+    Ok((parties, chosen, month, statement))
+}
+
+/// A buyer's statement of account for a month: for the hub (choose the buyer; switch its
+/// reminders), or for the buyer (at each hub that invoiced it).
+pub async fn statement(
+    _: paths::Statement,
+    State(state): State<AppState>,
+    Query(q): Query<StatementQuery>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let (parties, chosen, month, statement) = statement_of(&state, &m, &q).await?;
+    let issued = is_hub(&m);
+    let reminders = match (issued, chosen) {
+        (true, Some(b)) => {
+            let hs = state.store.own_hub(&m.scope).await?;
+            Some(state.store.buyer_reminders(&hs, b).await?)
+        }
+        _ => None,
+    };
+    let query = match chosen {
+        Some(c) if issued => format!("?acheteur={c}&mois={month}"),
+        Some(c) => format!("?pole={c}&mois={month}"),
+        None => String::new(),
+    };
+    let lang = m.ctx.i18n.lang;
+    Ok(render(
+        &StatementPage {
+            page: m.ctx,
+            issued,
+            parties,
+            chosen,
+            month,
+            statement,
+            reminders,
+            query,
+        },
+        lang,
+    ))
+}
+
+/// The statement as a PDF, in the buyer's language.
+pub async fn statement_pdf(
+    _: paths::StatementPdf,
+    State(state): State<AppState>,
+    Query(q): Query<StatementQuery>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let (_, _, month, statement) = statement_of(&state, &m, &q).await?;
+    let s = statement.ok_or_else(|| {
+        PageError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            m.ctx.i18n.lang,
+            "err-not-found",
+        )
+    })?;
+    let bytes = super::statement_pdf(&s).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+    Ok(pdf(bytes, &format!("releve-{}-{month}", s.buyer)))
+}
+
+/// The reminders switch's form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RemindersForm {
+    /// `on` or `off`.
+    #[serde(default)]
+    pub reminders: String,
+}
+
+/// Switches a buyer's reminders of overdue invoices (the hub's staff), back to its statement.
+pub async fn set_reminders(
+    paths::BuyerReminders(org, buyer): paths::BuyerReminders,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<RemindersForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let on = form.reminders == "on";
+    let outcome = state
+        .store
+        .set_buyer_reminders(&hs, buyer, on)
+        .await
+        .map(|_| "flash-reminders-saved".to_owned());
+    back_with(
+        &state,
+        outcome,
+        &format!("{}?acheteur={buyer}", paths::Statement(org)),
+    )
+}
