@@ -71,6 +71,8 @@ id_type!(
     StopId,
     /// An issued invoice of a hub.
     InvoiceId,
+    /// A producer's statement issued by a hub.
+    StatementId,
     /// A food-coupon program.
     ProgramId,
     /// A product group of a program (fruits and vegetables, dairy...).

@@ -19,6 +19,7 @@
 use crate::db::{Param, bound, ms, ts, ts_opt};
 use crate::platform::jobs::{NewJob, backoff, enqueue_on};
 use crate::{Store, StoreError, StoreResult};
+use halles_core::StatementId;
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
@@ -169,6 +170,26 @@ pub enum Event {
         order: OrderId,
         /// The invoice.
         invoice: InvoiceId,
+    },
+    /// A hub issued a producer's statement.
+    StatementIssued {
+        /// The hub.
+        hub: OrgId,
+        /// The producer.
+        producer: OrgId,
+        /// The statement.
+        statement: StatementId,
+    },
+    /// A hub paid a producer's statement.
+    PayoutMade {
+        /// The hub.
+        hub: OrgId,
+        /// The producer.
+        producer: OrgId,
+        /// The statement paid.
+        statement: StatementId,
+        /// What was paid.
+        amount: Cents,
     },
     /// The operator approved or refused a market's reimbursement claim.
     ClaimDecided {
@@ -321,6 +342,8 @@ impl Event {
             Event::OrderAdjusted { .. } => "order_adjusted",
             Event::OrderDelivered { .. } => "order_delivered",
             Event::InvoiceIssued { .. } => "invoice_issued",
+            Event::StatementIssued { .. } => "statement_issued",
+            Event::PayoutMade { .. } => "payout_made",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
             Event::InvitationSent { .. } => "invitation_sent",
@@ -354,7 +377,9 @@ impl Event {
             | Event::PurchaseOrderIssued { hub, .. }
             | Event::OrderAdjusted { hub, .. }
             | Event::OrderDelivered { hub, .. }
-            | Event::InvoiceIssued { hub, .. } => Some(*hub),
+            | Event::InvoiceIssued { hub, .. }
+            | Event::StatementIssued { hub, .. }
+            | Event::PayoutMade { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }

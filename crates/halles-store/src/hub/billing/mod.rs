@@ -3,4 +3,5 @@
 //! (`invoices`). Credit notes, payments, statements and payouts come next.
 
 pub mod invoices;
+pub mod payouts;
 pub mod settings;
