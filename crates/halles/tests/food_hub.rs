@@ -706,6 +706,8 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     404,
                 ),
                 Row::get("/o/{org}/bons-de-commande", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/releves", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/releves/{foreign}/pdf", Allowed::VIEWER, 404),
                 Row::get(
                     "/o/{org}/bons-de-commande/{foreign}/{foreign}",
                     Allowed::STAFF,
@@ -894,6 +896,10 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/factures", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
+                Row::get("/o/{org}/releves", Allowed::VIEWER, 200),
+                Row::post("/o/{org}/releves/emettre", Allowed::STAFF, 303),
+                Row::get("/o/{org}/releves/{foreign}/pdf", Allowed::VIEWER, 404),
+                Row::post("/o/{org}/releves/{foreign}/versement", Allowed::STAFF, 404),
             ],
         )
         .await;

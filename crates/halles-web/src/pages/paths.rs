@@ -9,6 +9,7 @@
 //! that does not parse (`/o/abc`) is refused by axum's path rejection, a 400 page.
 
 use axum_extra::routing::TypedPath;
+use halles_core::StatementId;
 use halles_core::{
     CardBatchId, CardId, ClaimId, CycleId, EnvelopeId, InvitationId, InvoiceId, JobId, LotId,
     MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId, PaymentBatchId,
@@ -319,6 +320,14 @@ paths! {
     InvoicePdf(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/pdf";
     /// Issuing the invoice of a delivered order by hand.
     IssueInvoice(org: OrgId, order: OrderId) = "/o/{org}/factures/commandes/{order}";
+    /// A hub's producer statements and payouts, or a producer's own.
+    Statements(org: OrgId) = "/o/{org}/releves";
+    /// Issuing a producer's statement for a period.
+    IssueStatement(org: OrgId) = "/o/{org}/releves/emettre";
+    /// A statement as a PDF.
+    StatementPdf(org: OrgId, id: StatementId) = "/o/{org}/releves/{id}/pdf";
+    /// Marking a statement paid.
+    PayStatement(org: OrgId, id: StatementId) = "/o/{org}/releves/{id}/versement";
     /// A served buyer's tags and weight unit.
     PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
     /// Who sees which products and cycles.

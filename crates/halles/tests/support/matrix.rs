@@ -1205,6 +1205,93 @@ pub mod api_rows {
         ),
     ];
 
+    /// A hub's producer statements and payouts (`payouts_api.rs`).
+    pub const STATEMENTS_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements/{foreign}/payout",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+    ];
+
+    /// A producer's statements: its own only; issuing and paying are the hub's (403).
+    pub const STATEMENTS_PRODUCER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements/{foreign}/payout",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
+    /// A buyer has no statements at all (`wrong_kind`, 403).
+    pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/statements/{foreign}/pdf",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/statements/{foreign}/payout",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
     pub const ALL: &[&[Row]] = &[
         PLATFORM,
         PRODUCER,
@@ -1217,6 +1304,7 @@ pub mod api_rows {
         FULFILMENT_BUYER,
         BILLING_HUB,
         BILLING_BUYER,
+        STATEMENTS_HUB,
     ];
 }
 

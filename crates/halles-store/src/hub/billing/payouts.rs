@@ -899,18 +899,19 @@ impl Store {
         let hub = hs.own()?.hub();
         let now = self.now();
         let reference = reference.trim();
-        let mut v = Validator::new();
-        check_payout(&mut v, paid_on, reference, local_day(now));
-        v.finish().map_err(StoreError::Invalid)?;
-        let mut tx = self.write_tx().await?;
+        // Another hub's statement is not found, whatever was typed.
         let found: Option<(i64, i64)> = sqlx::query_as(
             "SELECT producer_id, owed_cents FROM producer_statements WHERE organization_id = $1 AND id = $2",
         )
         .bind(hub.0)
         .bind(id.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await?;
         let (producer, owed) = found.ok_or(StoreError::NotFound)?;
+        let mut v = Validator::new();
+        check_payout(&mut v, paid_on, reference, local_day(now));
+        v.finish().map_err(StoreError::Invalid)?;
+        let mut tx = self.write_tx().await?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO producer_payouts (organization_id, statement_id, paid_on, reference, recorded_at, recorded_by) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (organization_id, statement_id) DO NOTHING \

@@ -87,6 +87,17 @@ fn billing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::invoice))
         .routes(routes!(invoices::invoice_pdf))
         .routes(routes!(invoices::issue_invoice))
+        .merge(statements_router())
+}
+
+/// Billing: producers' statements and payouts.
+fn statements_router() -> OpenApiRouter<AppState> {
+    use billing::statements as s;
+    OpenApiRouter::default()
+        .routes(routes!(s::statements, s::issue_statement))
+        .routes(routes!(s::statement))
+        .routes(routes!(s::statement_pdf))
+        .routes(routes!(s::pay_statement))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

@@ -5,3 +5,4 @@
 
 pub mod invoices;
 pub mod settings;
+pub mod statements;

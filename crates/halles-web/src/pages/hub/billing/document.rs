@@ -7,7 +7,7 @@ use halles_core::quantity::Qty;
 use halles_docs::{Align, Column, DocTable, Document, Section};
 use halles_store::hub::billing::invoices::{InvoiceLine, IssuedInvoice};
 
-fn col(title: String, width: f32, align: Align) -> Column {
+pub(super) fn col(title: String, width: f32, align: Align) -> Column {
     Column {
         title,
         width,

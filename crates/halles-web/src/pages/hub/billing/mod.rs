@@ -5,10 +5,18 @@
 pub mod document;
 pub mod invoices;
 pub mod settings;
+pub mod statement_document;
+pub mod statements;
 
 use crate::pages::Routes;
 
 use halles_store::hub::billing::invoices::IssuedInvoice;
+use halles_store::hub::billing::payouts::IssuedStatement;
+
+/// A producer's statement as a PDF, in the producer's language.
+pub fn statement_pdf(s: &IssuedStatement) -> Result<Vec<u8>, halles_docs::DocumentError> {
+    halles_docs::document_pdf(&statement_document::statement_document(s))
+}
 
 /// The invoice as a PDF, in the buyer's language.
 pub fn invoice_pdf(inv: &IssuedInvoice) -> Result<Vec<u8>, halles_docs::DocumentError> {
@@ -22,4 +30,8 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(invoices::list)
         .typed_get(invoices::download)
         .typed_post(invoices::issue)
+        .typed_get(statements::list)
+        .typed_post(statements::issue)
+        .typed_post(statements::pay)
+        .typed_get(statements::download)
 }
