@@ -1914,3 +1914,4 @@ mail-statement-paid-body =
 
     The statement: { $link }
 nav-statements = Statements
+invoices-download-ubl = { $number } as XML (UBL)

@@ -1914,3 +1914,4 @@ mail-statement-paid-body =
 
     Le relevé : { $link }
 nav-statements = Relevés
+invoices-download-ubl = { $number } en XML (UBL)

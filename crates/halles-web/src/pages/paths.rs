@@ -320,6 +320,8 @@ paths! {
     InvoicePdf(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/pdf";
     /// Issuing the invoice of a delivered order by hand.
     IssueInvoice(org: OrgId, order: OrderId) = "/o/{org}/factures/commandes/{order}";
+    /// An invoice as UBL 2.1 XML.
+    InvoiceUbl(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/ubl";
     /// A hub's producer statements and payouts, or a producer's own.
     Statements(org: OrgId) = "/o/{org}/releves";
     /// Issuing a producer's statement for a period.

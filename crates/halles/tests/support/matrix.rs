@@ -1205,8 +1205,13 @@ pub mod api_rows {
         ),
     ];
 
-    /// A hub's producer statements and payouts (`payouts_api.rs`).
+    /// A hub's producer statements and payouts, and invoices as UBL (`payouts_api.rs`).
     pub const STATEMENTS_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
         Row::get(
             "/api/v1/organizations/{org}/statements",
             Allowed::token(Scope::OrdersRead),
@@ -1263,8 +1268,13 @@ pub mod api_rows {
         ),
     ];
 
-    /// A buyer has no statements at all (`wrong_kind`, 403).
+    /// A buyer has no statements at all (`wrong_kind`, 403); its invoices as UBL, its own.
     pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
         Row::get(
             "/api/v1/organizations/{org}/statements",
             Allowed::NoToken,

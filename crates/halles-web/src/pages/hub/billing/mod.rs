@@ -3,10 +3,12 @@
 //! (`document`), which the API prints too.
 
 pub mod document;
+pub mod exports;
 pub mod invoices;
 pub mod settings;
 pub mod statement_document;
 pub mod statements;
+pub mod ubl;
 
 use crate::pages::Routes;
 
@@ -34,4 +36,5 @@ pub fn routes(r: Routes) -> Routes {
         .typed_post(statements::issue)
         .typed_post(statements::pay)
         .typed_get(statements::download)
+        .typed_get(exports::invoice_ubl)
 }
