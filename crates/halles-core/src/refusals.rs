@@ -148,6 +148,8 @@ refusals! {
     EnvelopeInUse = "envelope_in_use", Rule;
     /// Choose a frequency of 1 to 8 weeks.
     EveryWeeksInvalid = "every_weeks_invalid", Rule;
+    /// An export covers at most 366 days and 5,000 invoices: choose a shorter range.
+    ExportTooLarge = "export_too_large", Invalid;
     /// This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
     GroupInUse = "group_in_use", Rule;
     /// A GST registration number is 9 digits, RT and 4 digits (123456789RT0001).

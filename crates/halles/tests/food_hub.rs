@@ -896,6 +896,7 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/factures", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/factures/{foreign}/ubl", Allowed::VIEWER, 404),
+                Row::get("/o/{org}/factures/export-quickbooks", Allowed::STAFF, 422),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/releves", Allowed::VIEWER, 200),
                 Row::post("/o/{org}/releves/emettre", Allowed::STAFF, 303),

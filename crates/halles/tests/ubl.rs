@@ -88,6 +88,44 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
                 ] {
                     assert!(xml.contains(want), "{want} not in {xml}");
                 }
+                // The same invoice for QuickBooks Online: its default columns, a row per
+                // line and per part of the delivery fee, adding up to the subtotal.
+                let h = app.api(&app.token(w.hub, &[Scope::OrdersRead]).await);
+                let r = reqwest::Client::new()
+                    .get(app.at(&format!(
+                        "/api/v1/organizations/{}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
+                        w.hub
+                    )))
+                    .bearer_auth(app.token(w.hub, &[Scope::OrdersRead]).await)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                let csv = r.text().await.unwrap();
+                let mut rows = csv::Reader::from_reader(csv.as_bytes());
+                let header = rows.headers().unwrap().clone();
+                assert_eq!(&header[0], "Invoice number");
+                assert_eq!(&header[11], "Item tax code");
+                let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+                let cents: i64 = rows
+                    .iter()
+                    .map(|r| r[10].replace('.', "").parse::<i64>().unwrap())
+                    .sum();
+                assert_eq!(cents, 15_257, "{csv}");
+                let muffin = rows.iter().find(|r| &r[6] == "Muffin").unwrap();
+                assert_eq!(
+                    (&muffin[0], &muffin[4], &muffin[11]),
+                    ("FAC-2026-0001", "Net 15", "GST")
+                );
+                let chicken = rows.iter().find(|r| r[6].starts_with("Poulet")).unwrap();
+                assert_eq!((&chicken[8], &chicken[11]), ("4.05", "Zero-rated"));
+                let r = h
+                    .get(&at(
+                        w.hub,
+                        "/invoices/export/quickbooks?from=2026-12-31&to=2026-12-01",
+                    ))
+                    .await;
+                assert_eq!((r.status, r.code()), (409, "period_invalid"));
             } else {
                 assert!(xml.contains("<cbc:ID>O</cbc:ID>") && !xml.contains("<cbc:ID>S</cbc:ID>"));
             }

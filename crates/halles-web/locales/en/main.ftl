@@ -1915,3 +1915,9 @@ mail-statement-paid-body =
     The statement: { $link }
 nav-statements = Statements
 invoices-download-ubl = { $number } as XML (UBL)
+err-export_too_large = An export covers at most 366 days and 5,000 invoices: choose a shorter range.
+export-quickbooks-title = Export for QuickBooks Online
+export-quickbooks-hint = The period's invoices, one row per product, in the columns QuickBooks Online's invoice import recognizes.
+field-export-from = From
+field-export-to = To
+export-quickbooks-download = Download the CSV

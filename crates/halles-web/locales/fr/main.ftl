@@ -1915,3 +1915,9 @@ mail-statement-paid-body =
     Le relevé : { $link }
 nav-statements = Relevés
 invoices-download-ubl = { $number } en XML (UBL)
+err-export_too_large = Un export couvre au plus 366 jours et 5 000 factures : choisissez une période plus courte.
+export-quickbooks-title = Exporter pour QuickBooks Online
+export-quickbooks-hint = Les factures de la période, une ligne par produit, dans les colonnes que l’import de factures de QuickBooks Online reconnaît.
+field-export-from = Du
+field-export-to = Au
+export-quickbooks-download = Télécharger le CSV

@@ -320,6 +320,8 @@ paths! {
     InvoicePdf(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/pdf";
     /// Issuing the invoice of a delivered order by hand.
     IssueInvoice(org: OrgId, order: OrderId) = "/o/{org}/factures/commandes/{order}";
+    /// A hub's invoices of a date range as QuickBooks Online's import CSV.
+    InvoicesQuickBooks(org: OrgId) = "/o/{org}/factures/export-quickbooks";
     /// An invoice as UBL 2.1 XML.
     InvoiceUbl(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/ubl";
     /// A hub's producer statements and payouts, or a producer's own.

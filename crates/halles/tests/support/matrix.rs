@@ -1208,6 +1208,11 @@ pub mod api_rows {
     /// A hub's producer statements and payouts, and invoices as UBL (`payouts_api.rs`).
     pub const STATEMENTS_HUB: &[Row] = &[
         Row::get(
+            "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
             "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
             Allowed::token(Scope::OrdersRead),
             404,
@@ -1270,6 +1275,11 @@ pub mod api_rows {
 
     /// A buyer has no statements at all (`wrong_kind`, 403); its invoices as UBL, its own.
     pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
+            Allowed::NoToken,
+            403,
+        ),
         Row::get(
             "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
             Allowed::token(Scope::OrdersRead),

@@ -98,7 +98,8 @@ fn statements_router() -> OpenApiRouter<AppState> {
         .routes(routes!(s::statement))
         .routes(routes!(s::statement_pdf))
         .routes(routes!(s::pay_statement))
-        .routes(routes!(s::invoice_ubl))
+        .routes(routes!(billing::exports::invoice_ubl))
+        .routes(routes!(billing::exports::quickbooks))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

@@ -3,6 +3,7 @@
 //! by hand; a buyer lists, reads and prints the invoices it received, and only those. Reads
 //! need `orders:read`, issuing `orders:write`, settings `org:read`/`org:write`.
 
+pub mod exports;
 pub mod invoices;
 pub mod settings;
 pub mod statements;

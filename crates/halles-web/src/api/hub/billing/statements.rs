@@ -458,30 +458,3 @@ pub async fn pay_statement(
     let s = state.store.statement(&a.scope, id).await?;
     Ok(Json(s.into()))
 }
-
-/// The invoice as UBL 2.1 XML (EN 16931: GST as the VAT per line, QST as a document-level
-/// charge; see docs/ARCHITECTURE.md), for the hub that issued it or the buyer that received it.
-#[utoipa::path(get, path = "/api/v1/organizations/{org}/invoices/{id}/ubl", tag = "billing",
-    params(("org" = i64, Path, description = "The hub or the buyer"), ("id" = i64, Path, description = "Invoice id")),
-    responses((status = 200, description = "The invoice", content((String = "application/xml"))),
-      (status = 403, body = Problem, content_type = "application/problem+json"),
-      (status = 404, body = Problem, content_type = "application/problem+json")),
-    security(("bearer" = ["orders:read"])))]
-pub async fn invoice_ubl(
-    State(state): State<AppState>,
-    a: ApiAccess<OrdersRead>,
-    Path(path): Path<(i64, i64)>,
-) -> Result<Response, ApiError> {
-    let inv = state
-        .store
-        .invoice(&a.scope, halles_core::InvoiceId(path.1))
-        .await?;
-    let bytes = crate::pages::hub::billing::ubl::invoice_ubl(&inv).map_err(|e| {
-        tracing::error!(error = %e, "invoice UBL");
-        ApiError::Internal
-    })?;
-    Ok(crate::pages::hub::billing::exports::xml_download(
-        bytes,
-        &inv.invoice.number,
-    ))
-}

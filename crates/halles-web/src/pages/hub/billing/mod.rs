@@ -37,4 +37,5 @@ pub fn routes(r: Routes) -> Routes {
         .typed_post(statements::pay)
         .typed_get(statements::download)
         .typed_get(exports::invoice_ubl)
+        .typed_get(exports::quickbooks)
 }

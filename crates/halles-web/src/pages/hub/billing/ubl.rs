@@ -39,7 +39,7 @@ pub enum UblError {
 }
 
 /// Cents as a decimal amount (`-12.05`).
-fn dec(c: Cents) -> String {
+pub(super) fn dec(c: Cents) -> String {
     let sign = if c.0 < 0 { "-" } else { "" };
     let a = c.0.unsigned_abs();
     format!("{sign}{}.{:02}", a / 100, a % 100)
@@ -93,6 +93,22 @@ fn category_of(registered: bool, gst: TaxClass) -> Category {
         (true, TaxClass::ZeroRated) => Z,
         (true, TaxClass::Exempt) => E,
     }
+}
+
+/// The delivery fee's share that bore GST (the invoice's GST base less its GST-taxable lines)
+/// and the rest, for a registered seller.
+pub(super) fn delivery_split(inv: &IssuedInvoice) -> (Cents, Cents) {
+    let i = &inv.invoice;
+    let taxable_lines: Cents = inv
+        .lines
+        .iter()
+        .filter(|l| l.codes.gst == TaxClass::Taxable)
+        .map(|l| l.amount)
+        .sum();
+    let taxed = (i.gst_base - taxable_lines)
+        .max(Cents::ZERO)
+        .min(i.delivery);
+    (taxed, i.delivery - taxed)
 }
 
 fn leaf(w: &mut W, name: &str, text: &str) -> io::Result<()> {
@@ -177,12 +193,12 @@ pub fn invoice_ubl(inv: &IssuedInvoice) -> Result<Vec<u8>, UblError> {
     let mut charges: Vec<(String, Cents, Category)> = Vec::new();
     let fee = lang.pick("Frais de livraison", "Delivery fee");
     if i.registered {
-        let taxed = (i.gst_base - sum(S)).max(Cents::ZERO).min(i.delivery);
+        let (taxed, rest) = delivery_split(inv);
         if taxed.0 > 0 {
             charges.push((fee.to_owned(), taxed, S));
         }
-        if (i.delivery - taxed).0 > 0 {
-            charges.push((fee.to_owned(), i.delivery - taxed, Z));
+        if rest.0 > 0 {
+            charges.push((fee.to_owned(), rest, Z));
         }
         if i.qst.0 > 0 {
             let reason = format!(
