@@ -119,6 +119,29 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
                 );
                 let chicken = rows.iter().find(|r| r[6].starts_with("Poulet")).unwrap();
                 assert_eq!((&chicken[8], &chicken[11]), ("4.05", "Zero-rated"));
+                // The same file from the invoices page, and a range the wrong way round.
+                let email = format!("compta-{}@polenord.example", app.label());
+                app.user(
+                    &email,
+                    Some((w.hub, halles_core::organizations::Role::Staff)),
+                )
+                .await;
+                let page = app.logged_in(&email).await;
+                let res = page
+                    .get(&format!(
+                        "/o/{}/factures/export-quickbooks?du=2026-12-01&au=2026-12-31",
+                        w.hub
+                    ))
+                    .await;
+                assert_eq!(res.status(), 200);
+                assert_eq!(res.text().await.unwrap(), csv);
+                let res = page
+                    .get(&format!(
+                        "/o/{}/factures/export-quickbooks?du=2026-12-31&au=2026-12-01",
+                        w.hub
+                    ))
+                    .await;
+                assert_eq!(res.status(), 422);
                 let r = h
                     .get(&at(
                         w.hub,
