@@ -197,6 +197,8 @@ function crawlable(href, base) {
   if (/[?&]format=(pdf|csv|xlsx|zpl)/.test(u.search) || u.pathname.includes('/preparation/documents/')) return null;
   // An invoice's PDF, and a producer's product labels (PDF or ZPL): downloads, not pages.
   if (u.pathname.endsWith('/pdf')) return null;
+  // An invoice as UBL XML and invoices for QuickBooks (CSV): downloads, not pages.
+  if (u.pathname.endsWith('/ubl') || u.pathname.endsWith('/export-quickbooks')) return null;
   if (/\/bons-de-commande\/\d+\/\d+\/etiquettes$/.test(u.pathname)) return null;
   if (u.pathname.startsWith('/static/')) return null;
   return key;

@@ -75,6 +75,8 @@ id_type!(
     CreditNoteId,
     /// A payment a buyer made to a hub.
     PaymentId,
+    /// A producer's statement issued by a hub.
+    StatementId,
     /// A food-coupon program.
     ProgramId,
     /// A product group of a program (fruits and vegetables, dairy...).

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod money;
 pub mod ordering;
 pub mod organizations;
+pub mod payouts;
 pub mod pricing;
 pub mod quantity;
 pub mod receivables;

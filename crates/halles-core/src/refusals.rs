@@ -164,6 +164,8 @@ refusals! {
     EnvelopeOtherPartner = "envelope_other_partner", Rule;
     /// Choose a frequency of 1 to 8 weeks.
     EveryWeeksInvalid = "every_weeks_invalid", Rule;
+    /// An export covers at most 366 days and 5,000 invoices: choose a shorter range.
+    ExportTooLarge = "export_too_large", Invalid;
     /// Choose where the money comes from: an envelope of the holder's organization or the program's reserve.
     FundSourceRequired = "fund_source_required", Invalid;
     /// This group is already used (an amount in a schedule or money on a card): it cannot be deleted.
@@ -260,6 +262,8 @@ refusals! {
     OverBudget = "over_budget", Rule;
     /// This person was removed from the program.
     ParticipantRemoved = "participant_removed", Rule;
+    /// A payout is dated on or before today, within the years Halles accepts.
+    PayoutDateInvalid = "payout_date_invalid", Invalid;
     /// This date is not the start of one of the program's periods.
     PeriodInvalid = "period_invalid", Rule;
     /// This period is not over: claim it once it is.
@@ -312,6 +316,10 @@ refusals! {
     ScheduleArchived = "schedule_archived", Rule;
     /// This allocation schedule has ended.
     ScheduleEnded = "schedule_ended", Rule;
+    /// This statement is already paid.
+    StatementAlreadyPaid = "statement_already_paid", Rule;
+    /// Nothing of this producer in this period is left to put on a statement.
+    StatementEmpty = "statement_empty", Rule;
     /// This status change is not possible.
     StatusChangeNotAllowed = "status_change_not_allowed", Rule;
     /// Choose the product that replaces it, and how much.

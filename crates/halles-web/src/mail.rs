@@ -65,6 +65,17 @@ pub async fn for_event(
         Event::CreditNoteIssued {
             buyer, credit_note, ..
         } => credit_note_issued(store, &link, *buyer, *credit_note).await,
+        // A producer hears of its statement, and of its payout.
+        Event::StatementIssued {
+            producer,
+            statement,
+            ..
+        } => statement_news(store, &link, *producer, *statement, "issued").await,
+        Event::PayoutMade {
+            producer,
+            statement,
+            ..
+        } => statement_news(store, &link, *producer, *statement, "paid").await,
         Event::BatchPaid {
             operator,
             program,
@@ -469,6 +480,49 @@ pub async fn invoice_reminder(
             to: member.email,
             subject: i18n.ta("mail-invoice-reminder-subject", &args[..2]),
             body: i18n.ta("mail-invoice-reminder-body", &args),
+        });
+    }
+    Ok(out)
+}
+
+/// A statement issued (`issued`) or paid (`paid`), to the producer's staff in each one's
+/// language, with the link to its PDF in their account.
+async fn statement_news(
+    store: &Store,
+    link: &impl Fn(&str) -> String,
+    producer: OrgId,
+    id: halles_core::StatementId,
+    what: &str,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let scope = TenantScope::checked(producer, Actor::system());
+    let s = store.producer_statement(&scope, id).await?.statement;
+    let mut out = Vec::new();
+    for (member, lang) in staff_of(store, producer).await? {
+        let i18n = I18n::new(lang);
+        let paid = s.payout.as_ref();
+        let args = [
+            ("number", s.number.clone()),
+            ("hub", s.hub_name.clone()),
+            ("name", member.name.clone()),
+            ("owed", i18n.money(s.totals.owed)),
+            (
+                "date",
+                paid.map(|p| i18n.day(&p.paid_on)).unwrap_or_default(),
+            ),
+            (
+                "reference",
+                paid.map(|p| p.reference.clone()).unwrap_or_default(),
+            ),
+            (
+                "link",
+                link(&format!("/o/{producer}/releves-producteurs/{id}/pdf")),
+            ),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(producer),
+            to: member.email,
+            subject: i18n.ta(&format!("mail-statement-{what}-subject"), &args[..2]),
+            body: i18n.ta(&format!("mail-statement-{what}-body"), &args),
         });
     }
     Ok(out)

@@ -11,41 +11,10 @@ use halles_core::organizations::{OrgKind, Role, Scope};
 use halles_store::testing::billing_week;
 use halles_web::i18n::I18n;
 use serde_json::json;
-use std::process::Command;
 use support::TestApp;
 use support::mail::{about, link_in};
 use support::matrix::{Fixture, api_rows, check};
-
-/// `/organizations/{org}{rest}`.
-fn at(org: halles_core::OrgId, rest: &str) -> String {
-    format!("/organizations/{org}{rest}")
-}
-
-/// The text of a PDF by pdftotext, white space made plain; `None` when the tool is missing
-/// (required when `HALLES_REQUIRE_TOOLS` is set).
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("halles-billing");
-    std::fs::create_dir_all(&dir).unwrap();
-    // One file per call: the tests of this file run at once in one process.
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = dir.join(format!("{}-{n}-document.pdf", std::process::id()));
-    std::fs::write(&path, pdf).unwrap();
-    match Command::new("pdftotext").arg(&path).arg("-").output() {
-        Ok(out) => Some(plain(&String::from_utf8_lossy(&out.stdout))),
-        Err(_) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_none() => None,
-        Err(e) => panic!("pdftotext is required: {e}"),
-    }
-}
-
-/// Every run of white space (no-break spaces included) as one space.
-fn plain(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use support::pdf::{at, pdf_text, plain};
 
 #[tokio::test]
 async fn a_delivered_order_with_a_catch_weight_and_a_substitution_is_invoiced_and_its_pdf_matches()
@@ -165,7 +134,7 @@ async fn a_delivered_order_with_a_catch_weight_and_a_substitution_is_invoiced_an
             .unwrap();
         assert_eq!(res.status(), 200);
         let pdf = res.bytes().await.unwrap();
-        if let Some(text) = pdf_text(&pdf) {
+        if let Some(text) = pdf_text(&pdf, "invoice") {
             let fr = I18n::new(Lang::Fr);
             for want in [
                 "Facture FAC-2026-0001".to_owned(),
@@ -300,7 +269,7 @@ async fn a_credit_note_a_payment_the_aging_and_the_statement_through_the_api_and
 
         // Its PDF, read back in the buyer's language.
         let pdf = api_pdf(&app, buyer, &format!("/credit-notes/{cn}/pdf")).await;
-        if let Some(text) = pdf_text(&pdf) {
+        if let Some(text) = pdf_text(&pdf, "credit-note") {
             let fr = I18n::new(Lang::Fr);
             for want in [
                 "Avoir AV-2026-0001".to_owned(),
@@ -407,7 +376,7 @@ async fn a_credit_note_a_payment_the_aging_and_the_statement_through_the_api_and
             &format!("/statements/pdf?with={}&month=2026-12", w.hub),
         )
         .await;
-        if let Some(text) = pdf_text(&pdf) {
+        if let Some(text) = pdf_text(&pdf, "statement") {
             let fr = I18n::new(Lang::Fr);
             for want in [
                 "Relevé de compte".to_owned(),

@@ -695,6 +695,12 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                     404,
                 ),
                 Row::get("/o/{org}/bons-de-commande", Allowed::VIEWER, 200),
+                Row::get("/o/{org}/releves-producteurs", Allowed::VIEWER, 200),
+                Row::get(
+                    "/o/{org}/releves-producteurs/{foreign}/pdf",
+                    Allowed::VIEWER,
+                    404,
+                ),
                 Row::get(
                     "/o/{org}/bons-de-commande/{foreign}/{foreign}",
                     Allowed::STAFF,
@@ -888,6 +894,8 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::post("/o/{org}/facturation", Allowed::STAFF, 422),
                 Row::get("/o/{org}/factures", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
+                Row::get("/o/{org}/factures/{foreign}/ubl", Allowed::VIEWER, 404),
+                Row::get("/o/{org}/factures/export-quickbooks", Allowed::STAFF, 422),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/factures/{foreign}", Allowed::VIEWER, 404),
                 // No reason given: refused before the invoice is looked up, back with it.
@@ -900,6 +908,18 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/releves", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/releves/pdf", Allowed::VIEWER, 404),
                 Row::post("/o/{org}/releves/rappels/{foreign}", Allowed::STAFF, 404),
+                Row::get("/o/{org}/releves-producteurs", Allowed::VIEWER, 200),
+                Row::post("/o/{org}/releves-producteurs/emettre", Allowed::STAFF, 303),
+                Row::get(
+                    "/o/{org}/releves-producteurs/{foreign}/pdf",
+                    Allowed::VIEWER,
+                    404,
+                ),
+                Row::post(
+                    "/o/{org}/releves-producteurs/{foreign}/versement",
+                    Allowed::STAFF,
+                    404,
+                ),
             ],
         )
         .await;

@@ -129,6 +129,23 @@ CREATE TRIGGER credit_note_lines_integers_insert BEFORE INSERT ON credit_note_li
 WHEN typeof(NEW.quantity) NOT IN ('integer', 'null')
     OR typeof(NEW.amount_cents) NOT IN ('integer', 'null')
 BEGIN SELECT RAISE(ABORT, 'halles: credit_note_lines: money and quantities must be integers'); END;
+-- Issued credit notes are frozen (below); the update guards keep the rule of migration 0017
+-- that every money column has both.
+CREATE TRIGGER credit_notes_integers_update BEFORE UPDATE OF goods_cents, delivery_cents, deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents ON credit_notes
+WHEN typeof(NEW.goods_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.delivery_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.deposits_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.subtotal_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.gst_base_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.qst_base_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.gst_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.qst_cents) NOT IN ('integer', 'null')
+    OR typeof(NEW.total_cents) NOT IN ('integer', 'null')
+BEGIN SELECT RAISE(ABORT, 'halles: credit_notes: money and quantities must be integers'); END;
+CREATE TRIGGER credit_note_lines_integers_update BEFORE UPDATE OF quantity, amount_cents ON credit_note_lines
+WHEN typeof(NEW.quantity) NOT IN ('integer', 'null')
+    OR typeof(NEW.amount_cents) NOT IN ('integer', 'null')
+BEGIN SELECT RAISE(ABORT, 'halles: credit_note_lines: money and quantities must be integers'); END;
 CREATE TRIGGER payments_integers_insert BEFORE INSERT ON payments
 WHEN typeof(NEW.amount_cents) NOT IN ('integer', 'null')
 BEGIN SELECT RAISE(ABORT, 'halles: payments: money and quantities must be integers'); END;

@@ -19,6 +19,7 @@
 use crate::db::{Param, bound, ms, ts, ts_opt};
 use crate::platform::jobs::{NewJob, backoff, enqueue_on};
 use crate::{Store, StoreError, StoreResult};
+use halles_core::StatementId;
 use halles_core::money::Cents;
 use halles_core::ordering::CycleStatus;
 use halles_core::organizations::Role;
@@ -192,6 +193,26 @@ pub enum Event {
         /// Its amount.
         amount: Cents,
     },
+    /// A hub issued a producer's statement.
+    StatementIssued {
+        /// The hub.
+        hub: OrgId,
+        /// The producer.
+        producer: OrgId,
+        /// The statement.
+        statement: StatementId,
+    },
+    /// A hub paid a producer's statement.
+    PayoutMade {
+        /// The hub.
+        hub: OrgId,
+        /// The producer.
+        producer: OrgId,
+        /// The statement paid.
+        statement: StatementId,
+        /// What was paid.
+        amount: Cents,
+    },
     /// The operator approved or refused a market's reimbursement claim.
     ClaimDecided {
         /// The operator.
@@ -345,6 +366,8 @@ impl Event {
             Event::InvoiceIssued { .. } => "invoice_issued",
             Event::CreditNoteIssued { .. } => "credit_note_issued",
             Event::PaymentRecorded { .. } => "payment_recorded",
+            Event::StatementIssued { .. } => "statement_issued",
+            Event::PayoutMade { .. } => "payout_made",
             Event::ClaimDecided { .. } => "claim_decided",
             Event::BatchPaid { .. } => "batch_paid",
             Event::InvitationSent { .. } => "invitation_sent",
@@ -381,6 +404,7 @@ impl Event {
             | Event::InvoiceIssued { hub, .. }
             | Event::CreditNoteIssued { hub, .. }
             | Event::PaymentRecorded { hub, .. } => Some(*hub),
+            Event::StatementIssued { hub, .. } | Event::PayoutMade { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }
             | Event::SaleMade { operator, .. }

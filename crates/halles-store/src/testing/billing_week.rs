@@ -15,7 +15,7 @@ use halles_core::catalog::{Category, Origin, SaleUnit};
 use halles_core::fulfilment::ShortageChoice;
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
-use halles_core::pricing::BuyerType;
+use halles_core::pricing::{BuyerType, MarginBp, PriceRule};
 use halles_core::quantity::Qty;
 use halles_core::taxes::{FeeTaxation, TaxClass, TaxCodes};
 use halles_core::{CycleId, ManualClock, OrderId, OrgId, ProductId, RouteId};
@@ -120,6 +120,17 @@ pub fn product(name: &str, unit: SaleUnit, tax: TaxClass) -> ProductInput {
 /// everything received but 2 kg of the last buyer's carrots (4 muffins go in their place),
 /// the chickens weighed, the route planned.
 pub async fn week(store: &Store, clock: &ManualClock, buyers: usize) -> StoreResult<Week> {
+    week_with_margin(store, clock, buyers, 0).await
+}
+
+/// [`week`], the hospitals paying the producer's price plus `margin_bp` (a price rule for
+/// institutions; 0: none), so the hub keeps a margin on their lines.
+pub async fn week_with_margin(
+    store: &Store,
+    clock: &ManualClock,
+    buyers: usize,
+    margin_bp: i64,
+) -> StoreResult<Week> {
     let hub = org(store, OrgKind::Hub, "Pôle Nord").await?;
     let farm = org(store, OrgKind::Producer, "Ferme Lavoie").await?;
     let mut bs = Vec::new();
@@ -148,6 +159,15 @@ pub async fn week(store: &Store, clock: &ManualClock, buyers: usize) -> StoreRes
     store.link_producer(&h, farm).await?;
     for b in &bs {
         store.link_buyer(&h, *b, BuyerType::Institution).await?;
+    }
+    if margin_bp > 0 {
+        let rule = PriceRule {
+            buyer_type: Some(BuyerType::Institution),
+            buyer: None,
+            product: None,
+            margin: MarginBp(margin_bp),
+        };
+        store.add_price_rule(&h, &rule).await?;
     }
     let cycle = store
         .create_cycle(

@@ -1976,3 +1976,87 @@ reminders-on = This buyer gets one reminder a week for each overdue invoice.
 reminders-off = Reminders of overdue invoices are off for this buyer.
 reminders-switch-off = Switch reminders off
 reminders-switch-on = Switch reminders on
+## Billing: producers' statements and payouts
+err-payout_date_invalid = A payout is dated today or earlier, between 2000 and 2100.
+err-statement_already_paid = This statement is already paid.
+err-statement_empty = Nothing of this producer in this period is left to put on a statement.
+statements-title = Producer statements and payouts
+statements-intro = Choose a period: each producer shows what was delivered and invoiced at its price, your margin and its losses. Issue its statement, then record the payout.
+statements-intro-producer = Your statements: what each hub sold of your products, at your price, and what it paid you.
+statements-issued = Issued statements
+statements-none = No statements yet.
+statements-download = Download { $number }
+field-statement-period = Cycle
+field-statement-month = Or a month
+field-statement-month-hint = For example 2026-12.
+statement-choose-period = Choose a cycle
+statement-show-period = Show this cycle
+statement-show-month = Show this month
+statement-period-cycle = Cycle { $cycle }
+statement-period-month = Month { $month }
+statement-balance = The period's balance
+statement-balance-invoiced = Invoiced to buyers
+statement-balance-producers = Owed to producers
+statement-balance-margin = Hub margin
+statement-balance-fees = Delivery fees and deposits
+statement-balance-taxes = GST and QST
+statement-balance-lines = Invoice lines on a statement: { $on }; not yet: { $left }.
+statement-drafts = To put on a statement
+statement-drafts-none = Nothing to put on a statement for this period.
+statement-issue = Issue { $producer }'s statement
+field-losses-charged-to = Losses borne by
+charged-to-producer = the producer
+charged-to-hub = the hub
+field-paid-on = Payout date
+field-payout-reference = Reference (cheque, transfer)
+statement-mark-paid = Record the payout
+statement-not-paid = Not paid yet
+pstatement-paid-line = Paid on { $date } (ref. { $reference })
+flash-statement-issued = Statement issued.
+flash-payout-recorded = Payout recorded.
+col-statement = Statement
+col-hub = Hub
+col-period = Period
+col-owed = Owed
+col-payout = Payout
+col-lines = Lines
+col-buyer-amount = Paid by the buyer
+col-margin = Hub margin
+col-producer-price = Producer price
+col-charged-to = Borne by
+col-value = Value
+col-action = Action
+pstatement-doc-title = Statement { $number }
+statement-producer-line = Producer: { $name }
+statement-dates-line = Invoices from { $from } to { $to }
+statement-lines = Delivered and invoiced
+statement-adjustments = Adjustments: losses and donations
+statement-buyers-paid = Paid by buyers (before taxes): { $amount }
+statement-hub-margin = Hub margin: { $amount }
+statement-producer-amount = At your price: { $amount }
+statement-adjustments-total = Losses borne by the hub: { $amount }
+statement-owed = Amount owed: { $amount }
+statement-payout = Payout
+statement-margin-note = The hub's margin is what the buyer paid less your price. Delivery fees and taxes are invoiced by the hub and are not part of this statement.
+mail-statement-issued-subject = Statement { $number } ({ $hub })
+mail-statement-issued-body =
+    Hello { $name },
+
+    { $hub } issued your statement { $number }: you are owed { $owed }.
+
+    Download it: { $link }
+mail-statement-paid-subject = Payout of statement { $number } ({ $hub })
+mail-statement-paid-body =
+    Hello { $name },
+
+    { $hub } paid you { $owed } for statement { $number } on { $date } (ref. { $reference }).
+
+    The statement: { $link }
+nav-statements = Statements
+invoices-download-ubl = { $number } as XML (UBL)
+err-export_too_large = An export covers at most 366 days and 5,000 invoices: choose a shorter range.
+export-quickbooks-title = Export for QuickBooks Online
+export-quickbooks-hint = The period's invoices, one row per product, in the columns QuickBooks Online's invoice import recognizes.
+field-export-from = From
+field-export-to = To
+export-quickbooks-download = Download the CSV

@@ -1976,3 +1976,87 @@ reminders-on = Cet acheteur reçoit un rappel par semaine de retard de ses factu
 reminders-off = Les rappels de factures en retard sont désactivés pour cet acheteur.
 reminders-switch-off = Désactiver les rappels
 reminders-switch-on = Activer les rappels
+## Billing: producers' statements and payouts
+err-payout_date_invalid = La date du versement est aujourd’hui ou avant, entre 2000 et 2100.
+err-statement_already_paid = Ce relevé est déjà payé.
+err-statement_empty = Il ne reste rien de ce producteur sur cette période à mettre sur un relevé.
+statements-title = Relevés et versements aux producteurs
+statements-intro = Choisissez une période : chaque producteur y voit ce qui a été livré et facturé à son prix, votre marge et ses pertes. Émettez son relevé, puis notez le versement.
+statements-intro-producer = Vos relevés : ce que chaque pôle a vendu de vos produits, à votre prix, et ce qu’il vous a versé.
+statements-issued = Relevés émis
+statements-none = Aucun relevé pour l’instant.
+statements-download = Télécharger { $number }
+field-statement-period = Cycle
+field-statement-month = Ou un mois
+field-statement-month-hint = Par exemple 2026-12.
+statement-choose-period = Choisir un cycle
+statement-show-period = Voir ce cycle
+statement-show-month = Voir ce mois
+statement-period-cycle = Cycle { $cycle }
+statement-period-month = Mois { $month }
+statement-balance = Bilan de la période
+statement-balance-invoiced = Facturé aux acheteurs
+statement-balance-producers = Dû aux producteurs
+statement-balance-margin = Marge du pôle
+statement-balance-fees = Frais de livraison et consignes
+statement-balance-taxes = TPS et TVQ
+statement-balance-lines = Lignes de facture sur un relevé : { $on } ; pas encore : { $left }.
+statement-drafts = À mettre sur un relevé
+statement-drafts-none = Rien à mettre sur un relevé pour cette période.
+statement-issue = Émettre le relevé de { $producer }
+field-losses-charged-to = Pertes à la charge de
+charged-to-producer = du producteur
+charged-to-hub = du pôle
+field-paid-on = Date du versement
+field-payout-reference = Référence (chèque, virement)
+statement-mark-paid = Noter le versement
+statement-not-paid = Pas encore versé
+pstatement-paid-line = Versé le { $date } (réf. { $reference })
+flash-statement-issued = Relevé émis.
+flash-payout-recorded = Versement noté.
+col-statement = Relevé
+col-hub = Pôle
+col-period = Période
+col-owed = Dû
+col-payout = Versement
+col-lines = Lignes
+col-buyer-amount = Payé par l’acheteur
+col-margin = Marge du pôle
+col-producer-price = Prix producteur
+col-charged-to = À la charge
+col-value = Valeur
+col-action = Action
+pstatement-doc-title = Relevé { $number }
+statement-producer-line = Producteur : { $name }
+statement-dates-line = Factures du { $from } au { $to }
+statement-lines = Livré et facturé
+statement-adjustments = Ajustements : pertes et dons
+statement-buyers-paid = Payé par les acheteurs (avant taxes) : { $amount }
+statement-hub-margin = Marge du pôle : { $amount }
+statement-producer-amount = À votre prix : { $amount }
+statement-adjustments-total = Pertes à la charge du pôle : { $amount }
+statement-owed = Montant dû : { $amount }
+statement-payout = Versement
+statement-margin-note = La marge du pôle est la différence entre ce que l’acheteur a payé et votre prix. Les frais de livraison et les taxes sont facturés par le pôle et ne font pas partie de ce relevé.
+mail-statement-issued-subject = Relevé { $number } ({ $hub })
+mail-statement-issued-body =
+    Bonjour { $name },
+
+    { $hub } a émis votre relevé { $number } : { $owed } vous sont dus.
+
+    Téléchargez-le : { $link }
+mail-statement-paid-subject = Versement du relevé { $number } ({ $hub })
+mail-statement-paid-body =
+    Bonjour { $name },
+
+    { $hub } vous a versé { $owed } pour le relevé { $number }, le { $date } (réf. { $reference }).
+
+    Le relevé : { $link }
+nav-statements = Relevés
+invoices-download-ubl = { $number } en XML (UBL)
+err-export_too_large = Un export couvre au plus 366 jours et 5 000 factures : choisissez une période plus courte.
+export-quickbooks-title = Exporter pour QuickBooks Online
+export-quickbooks-hint = Les factures de la période, une ligne par produit, dans les colonnes que l’import de factures de QuickBooks Online reconnaît.
+field-export-from = Du
+field-export-to = Au
+export-quickbooks-download = Télécharger le CSV

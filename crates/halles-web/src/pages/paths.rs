@@ -9,6 +9,7 @@
 //! that does not parse (`/o/abc`) is refused by axum's path rejection, a 400 page.
 
 use axum_extra::routing::TypedPath;
+use halles_core::StatementId;
 use halles_core::{
     CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
     JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId,
@@ -339,6 +340,18 @@ paths! {
     StatementPdf(org: OrgId) = "/o/{org}/releves/pdf";
     /// Switching a buyer's reminders of overdue invoices on or off.
     BuyerReminders(org: OrgId, buyer: OrgId) = "/o/{org}/releves/rappels/{buyer}";
+    /// A hub's invoices of a date range as QuickBooks Online's import CSV.
+    InvoicesQuickBooks(org: OrgId) = "/o/{org}/factures/export-quickbooks";
+    /// An invoice as UBL 2.1 XML.
+    InvoiceUbl(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/ubl";
+    /// A hub's producer statements and payouts, or a producer's own.
+    ProducerStatements(org: OrgId) = "/o/{org}/releves-producteurs";
+    /// Issuing a producer's statement for a period.
+    IssueStatement(org: OrgId) = "/o/{org}/releves-producteurs/emettre";
+    /// A statement as a PDF.
+    ProducerStatementPdf(org: OrgId, id: StatementId) = "/o/{org}/releves-producteurs/{id}/pdf";
+    /// Marking a statement paid.
+    PayStatement(org: OrgId, id: StatementId) = "/o/{org}/releves-producteurs/{id}/versement";
     /// A served buyer's tags and weight unit.
     PartnerBuyer(org: OrgId, buyer: OrgId) = "/o/{org}/partenaires/acheteurs/{buyer}";
     /// Who sees which products and cycles.

@@ -1302,6 +1302,113 @@ pub mod api_rows {
         Row::get("/api/v1/organizations/{org}/aging", Allowed::NoToken, 403),
     ];
 
+    /// A hub's producer statements and payouts, and invoices as UBL (`payouts_api.rs`).
+    pub const STATEMENTS_HUB: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/payout",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+    ];
+
+    /// A producer's statements: its own only; issuing and paying are the hub's (403).
+    pub const STATEMENTS_PRODUCER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/pdf",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/payout",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
+    /// A buyer has no statements at all (`wrong_kind`, 403); its invoices as UBL, its own.
+    pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/invoices/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/pdf",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/producer-statements/{foreign}/payout",
+            Allowed::NoToken,
+            403,
+        ),
+    ];
+
     pub const ALL: &[&[Row]] = &[
         PLATFORM,
         PRODUCER,
@@ -1314,6 +1421,7 @@ pub mod api_rows {
         FULFILMENT_BUYER,
         BILLING_HUB,
         BILLING_BUYER,
+        STATEMENTS_HUB,
     ];
 }
 

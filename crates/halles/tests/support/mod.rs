@@ -6,6 +6,7 @@
 pub mod load;
 pub mod mail;
 pub mod matrix;
+pub mod pdf;
 pub mod requests;
 pub mod week;
 pub mod world;

@@ -88,6 +88,7 @@ fn billing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::invoice_pdf))
         .routes(routes!(invoices::issue_invoice))
         .merge(receivables_router())
+        .merge(statements_router())
 }
 
 /// Credit notes and receivables (issue 15, items 3 and 4).
@@ -104,6 +105,18 @@ fn receivables_router() -> OpenApiRouter<AppState> {
         .routes(routes!(r::aging))
         .routes(routes!(r::statement))
         .routes(routes!(r::statement_pdf))
+}
+
+/// Billing: producers' statements and payouts.
+fn statements_router() -> OpenApiRouter<AppState> {
+    use billing::statements as s;
+    OpenApiRouter::default()
+        .routes(routes!(s::statements, s::issue_statement))
+        .routes(routes!(s::statement))
+        .routes(routes!(s::statement_pdf))
+        .routes(routes!(s::pay_statement))
+        .routes(routes!(billing::exports::invoice_ubl))
+        .routes(routes!(billing::exports::quickbooks))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

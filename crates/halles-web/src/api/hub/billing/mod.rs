@@ -4,6 +4,8 @@
 //! notes, payments, aging and statements (`receivables`). Reads need `orders:read`, issuing
 //! and recording `orders:write`, settings `org:read`/`org:write`.
 
+pub mod exports;
 pub mod invoices;
 pub mod receivables;
 pub mod settings;
+pub mod statements;

@@ -10,7 +10,7 @@ use halles_store::hub::billing::credit_notes::IssuedCreditNote;
 use halles_store::hub::billing::invoices::{InvoiceLine, IssuedInvoice};
 use halles_store::hub::billing::receivables::{EntryKind, Statement, StatementEntry};
 
-fn col(title: String, width: f32, align: Align) -> Column {
+pub(super) fn col(title: String, width: f32, align: Align) -> Column {
     Column {
         title,
         width,

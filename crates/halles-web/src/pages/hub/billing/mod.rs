@@ -3,15 +3,25 @@
 //! (`document`), which the API prints too.
 
 pub mod document;
+pub mod exports;
 pub mod invoices;
 pub mod receivables;
 pub mod settings;
+pub mod statement_document;
+pub mod statements;
+pub mod ubl;
 
 use crate::pages::Routes;
 
 use halles_store::hub::billing::credit_notes::IssuedCreditNote;
 use halles_store::hub::billing::invoices::IssuedInvoice;
+use halles_store::hub::billing::payouts::IssuedStatement;
 use halles_store::hub::billing::receivables::Statement;
+
+/// A producer's statement as a PDF, in the producer's language.
+pub fn producer_statement_pdf(s: &IssuedStatement) -> Result<Vec<u8>, halles_docs::DocumentError> {
+    halles_docs::document_pdf(&statement_document::statement_document(s))
+}
 
 /// The invoice as a PDF, in the buyer's language.
 pub fn invoice_pdf(inv: &IssuedInvoice) -> Result<Vec<u8>, halles_docs::DocumentError> {
@@ -45,4 +55,10 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(receivables::statement)
         .typed_get(receivables::statement_pdf)
         .typed_post(receivables::set_reminders)
+        .typed_get(statements::list)
+        .typed_post(statements::issue)
+        .typed_post(statements::pay)
+        .typed_get(statements::download)
+        .typed_get(exports::invoice_ubl)
+        .typed_get(exports::quickbooks)
 }
