@@ -258,13 +258,18 @@ pub fn credit_taxes(lines: &[TaxLine], registered: bool) -> Result<TaxBreakdown,
     )
 }
 
-/// The monthly statement's period: the first and last day of `month` (`2026-12`).
+/// The monthly statement's period: the first and last day of `month` (`2026-12`, years 2000 to
+/// 2100).
 pub fn month_period(month: &str) -> Option<(Date, Date)> {
     let (y, m) = month.split_once('-')?;
     if y.len() != 4 || m.len() != 2 {
         return None;
     }
-    let first = Date::new(y.parse().ok()?, m.parse().ok()?, 1).ok()?;
+    let year: i16 = y.parse().ok()?;
+    if !(crate::payouts::YEAR_MIN..=crate::payouts::YEAR_MAX).contains(&year) {
+        return None;
+    }
+    let first = Date::new(year, m.parse().ok()?, 1).ok()?;
     Some((first, first.last_of_month()))
 }
 

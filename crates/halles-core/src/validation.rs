@@ -188,13 +188,17 @@ pub fn is_plausible_email(value: &str) -> bool {
 /// right-to-left override and its kin, which can make a name read differently from what it
 /// is).
 pub fn is_clean_text(value: &str) -> bool {
-    !value.chars().any(|c| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || matches!(
-                c,
-                '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-            )
-    })
+    !value.chars().any(is_unclean_char)
+}
+
+/// A character [`is_clean_text`] refuses: a control character other than a line break or a
+/// tab, or one that changes the direction of text.
+pub fn is_unclean_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// Whether a password is one of the most common ones or a small variation of one

@@ -776,6 +776,14 @@ async fn invoices_credit_notes_and_payments_balance_in_the_aging_report_and_the_
             store.record_payment(&h, &pay(100_000_001, vec![])).await,
             Refusal::AmountTooLarge,
         );
+        // Dated neither in the future nor before 2000 (a typo would sit in every statement).
+        for received_on in [day("2026-12-15"), day("0001-01-01"), day("1999-12-31")] {
+            let dated = NewPayment {
+                received_on,
+                ..pay(1_000, vec![])
+            };
+            refused(store.record_payment(&h, &dated).await, Refusal::DateInvalid);
+        }
         let p = store
             .record_payment(&h, &pay(15_000, vec![(a0, Cents(10_000)), (b_0, Cents(2_000))]))
             .await

@@ -102,6 +102,18 @@ impl ApiError {
                 i18n.ta("problem-insufficient_scope", &[("scope", (*s).to_owned())])
             }
             ApiError::MalformedBody(why) => {
+                // The parser's message may quote what was sent: its control and direction
+                // characters are shown as U+FFFD, so the detail stays clean text.
+                let why: String = why
+                    .chars()
+                    .map(|c| {
+                        if halles_core::validation::is_unclean_char(c) {
+                            '\u{FFFD}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
                 format!("{} ({why})", i18n.t("problem-malformed_body"))
             }
             _ => {

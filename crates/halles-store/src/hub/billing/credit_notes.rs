@@ -432,13 +432,17 @@ fn partial(
             .collect();
         let t = credit_taxes(&tax_lines, i.registered)
             .map_err(|_| StoreError::Corrupt("credit note amounts"))?;
+        // Each note rounds its taxes on its own base, up to a cent a tax more than the
+        // invoice's share: never past what is left of each tax, so twenty notes of 6 ¢ credit
+        // the invoice's 12 ¢ of QST, not 19 ¢ (and the last note never a negative tax).
+        let cap = |v: Cents, left: Cents| if v > left { left } else { v };
         Figures {
             goods: t.goods,
             subtotal: t.subtotal,
-            gst_base: t.gst_base,
-            qst_base: t.qst_base,
-            gst: t.gst,
-            qst: t.qst,
+            gst_base: cap(t.gst_base, i.gst_base - credited.gst_base),
+            qst_base: cap(t.qst_base, i.qst_base - credited.qst_base),
+            gst: cap(t.gst, i.gst - credited.gst),
+            qst: cap(t.qst, i.qst - credited.qst),
             ..Figures::default()
         }
     };

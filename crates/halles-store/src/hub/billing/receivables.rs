@@ -458,7 +458,11 @@ impl Store {
         if v.text("reference", reference) {
             v.max_len("reference", reference, MAX_REFERENCE);
         }
-        if input.received_on > local_day(now) {
+        // Not in the future, nor before 2000 (a typo like 0001-01-01 would sit in every
+        // statement's opening balance).
+        if input.received_on > local_day(now)
+            || input.received_on.year() < halles_core::payouts::YEAR_MIN
+        {
             v.refuse("received_on", Refusal::DateInvalid);
         }
         if input.allocations.len() > MAX_ALLOCATIONS {

@@ -185,8 +185,8 @@ pub struct ApiNewCreditNote {
     /// Why, 1 to 500 characters.
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
-    /// The lines to credit (at most 500); absent or null: the whole invoice.
-    #[schema(max_items = 500)]
+    /// The lines to credit (1 to 500); absent or null: the whole invoice.
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Option<Vec<ApiCreditLineInput>>,
 }
 
@@ -460,7 +460,7 @@ pub struct ApiNewPayment {
     /// `cheque`, `interac`, `cash`, `card` or `other`.
     #[schema(schema_with = crate::api::schemas::payment_method)]
     pub method: String,
-    /// The day it was received, not after today.
+    /// The day it was received, from 2000-01-01 to today.
     #[schema(format = Date)]
     pub received_on: String,
     /// Amount in cents, 1 to 100,000,000 (1,000,000.00 $).
@@ -688,6 +688,7 @@ impl From<AgingReport> for ApiAgingReport {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AgingQuery {
     /// The day (YYYY-MM-DD); today when absent.
+    #[param(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: Option<String>,
 }
 
@@ -791,7 +792,8 @@ impl From<Statement> for ApiStatement {
 pub struct StatementQuery {
     /// The buyer (when the organization is the hub) or the hub (when it is the buyer).
     pub with: i64,
-    /// The month, `YYYY-MM`.
+    /// The month, `YYYY-MM`, years 2000 to 2100.
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 

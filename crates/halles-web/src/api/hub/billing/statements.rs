@@ -335,9 +335,11 @@ pub async fn statement_pdf(
         .into_response())
 }
 
-/// The period of a statement to issue.
+/// The period of a statement to issue. Other fields beside `kind` and its own are ignored:
+/// the document cannot mark a tagged variant closed, so refusing them would refuse bodies the
+/// schema allows.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApiPeriod {
     /// The invoices of one order cycle's orders.
     Cycle {
