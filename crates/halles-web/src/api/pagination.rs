@@ -70,6 +70,29 @@ pub fn next_link(
     HeaderValue::from_str(&format!("<{}?{}>; rel=\"next\"", state.link(path), q)).ok()
 }
 
+/// A page of a list read with one row more than `limit` (to know whether another page
+/// follows): at most `limit` rows as JSON, with the `Link` to the next page when there is one.
+pub fn page_response<R, B: serde::Serialize>(
+    state: &AppState,
+    path: &str,
+    limit: i64,
+    mut rows: Vec<R>,
+    id_of: impl Fn(&R) -> i64,
+    extra: &[(&str, String)],
+    body: impl FnMut(R) -> B,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let last = more.then(|| rows.last().map(&id_of)).flatten();
+    let body: Vec<B> = rows.into_iter().map(body).collect();
+    let mut resp = axum::Json(body).into_response();
+    if let Some(link) = next_link(state, path, limit, last, extra) {
+        resp.headers_mut().insert(axum::http::header::LINK, link);
+    }
+    resp
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,12 @@
 
 use crate::AppState;
 use crate::api::auth::{ApiAccess, OrdersRead, OrdersWrite};
-use crate::api::pagination::{PageQuery, next_link};
+use crate::api::pagination::{PageQuery, page_response};
 use crate::api::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LINK};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::{InvoiceId, OrderId};
 use halles_store::hub::billing::invoices::{Invoice, InvoiceLine, IssuedInvoice};
@@ -226,20 +226,20 @@ pub async fn invoices(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let limit = q.limit();
-    let mut rows = state
+    let rows = state
         .store
         .invoices(&a.scope, q.after()?.map(InvoiceId), limit + 1)
         .await?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let last = more.then(|| rows.last().map(|i| i.id.0)).flatten();
-    let body: Vec<ApiInvoice> = rows.into_iter().map(Into::into).collect();
     let path = format!("/api/v1/organizations/{}/invoices", a.scope.org);
-    let mut resp = Json(body).into_response();
-    if let Some(link) = next_link(&state, &path, limit, last, &[]) {
-        resp.headers_mut().insert(LINK, link);
-    }
-    Ok(resp)
+    Ok(page_response(
+        &state,
+        &path,
+        limit,
+        rows,
+        |r| r.id.0,
+        &[],
+        ApiInvoice::from,
+    ))
 }
 
 /// One invoice with its lines, for the hub that issued it or the buyer that received it.

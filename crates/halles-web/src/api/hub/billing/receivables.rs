@@ -6,12 +6,12 @@
 use crate::AppState;
 use crate::api::auth::{ApiAccess, OrdersRead, OrdersWrite};
 use crate::api::json::ApiJson;
-use crate::api::pagination::{PageQuery, next_link};
+use crate::api::pagination::{PageQuery, page_response};
 use crate::api::problem::{ApiError, Problem, field};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LINK};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::money::Cents;
 use halles_core::quantity::Qty;
@@ -202,20 +202,20 @@ pub async fn credit_notes(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let limit = q.limit();
-    let mut rows = state
+    let rows = state
         .store
         .credit_notes(&a.scope, q.after()?.map(CreditNoteId), limit + 1)
         .await?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let last = more.then(|| rows.last().map(|i| i.id.0)).flatten();
-    let body: Vec<ApiCreditNote> = rows.into_iter().map(Into::into).collect();
     let path = format!("/api/v1/organizations/{}/credit-notes", a.scope.org);
-    let mut resp = Json(body).into_response();
-    if let Some(link) = next_link(&state, &path, limit, last, &[]) {
-        resp.headers_mut().insert(LINK, link);
-    }
-    Ok(resp)
+    Ok(page_response(
+        &state,
+        &path,
+        limit,
+        rows,
+        |r| r.id.0,
+        &[],
+        ApiCreditNote::from,
+    ))
 }
 
 /// One credit note with its lines, for the hub or the buyer.
@@ -515,7 +515,7 @@ pub async fn payments(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let limit = q.limit();
-    let mut rows = state
+    let rows = state
         .store
         .payments(
             &a.scope,
@@ -524,16 +524,16 @@ pub async fn payments(
             limit + 1,
         )
         .await?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let last = more.then(|| rows.last().map(|i| i.id.0)).flatten();
-    let body: Vec<ApiPayment> = rows.into_iter().map(Into::into).collect();
     let path = format!("/api/v1/organizations/{}/payments", a.scope.org);
-    let mut resp = Json(body).into_response();
-    if let Some(link) = next_link(&state, &path, limit, last, &[]) {
-        resp.headers_mut().insert(LINK, link);
-    }
-    Ok(resp)
+    Ok(page_response(
+        &state,
+        &path,
+        limit,
+        rows,
+        |r| r.id.0,
+        &[],
+        ApiPayment::from,
+    ))
 }
 
 /// Records a buyer's payment and its allocations (the hub): `invalid_amount`,

@@ -4,12 +4,12 @@
 use crate::AppState;
 use crate::api::auth::{ApiAccess, OrdersRead, OrdersWrite};
 use crate::api::json::ApiJson;
-use crate::api::pagination::{PageQuery, next_link};
+use crate::api::pagination::{PageQuery, page_response};
 use crate::api::problem::{ApiError, Problem, field};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LINK};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::organizations::OrgKind;
 use halles_core::payouts::{ChargedTo, Period};
@@ -261,7 +261,7 @@ pub async fn statements(
 ) -> Result<Response, ApiError> {
     has_statements(&state, &a.scope).await?;
     let limit = q.limit();
-    let mut rows = state
+    let rows = state
         .store
         .statements(
             &a.scope,
@@ -270,18 +270,18 @@ pub async fn statements(
             limit + 1,
         )
         .await?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let last = more.then(|| rows.last().map(|s| s.id.0)).flatten();
-    let body: Vec<ApiStatement> = rows.into_iter().map(Into::into).collect();
     let path = format!("/api/v1/organizations/{}/producer-statements", a.scope.org);
-    let mut resp = Json(body).into_response();
     let producer = f.producer_id.map(|p| ("producer_id", p.to_string()));
     let extra: Vec<(&str, String)> = producer.into_iter().collect();
-    if let Some(link) = next_link(&state, &path, limit, last, &extra) {
-        resp.headers_mut().insert(LINK, link);
-    }
-    Ok(resp)
+    Ok(page_response(
+        &state,
+        &path,
+        limit,
+        rows,
+        |s| s.id.0,
+        &extra,
+        ApiStatement::from,
+    ))
 }
 
 /// One statement with its lines, for the hub that issued it or its producer.
