@@ -93,6 +93,10 @@ id_type!(
     CardId,
     /// A batch of cards.
     CardBatchId,
+    /// A batch of paper coupons.
+    PaperBatchId,
+    /// A paper coupon.
+    PaperCouponId,
     /// A market's cash register.
     RegisterId,
     /// A group of a program's markets, with a managing market.

@@ -16,6 +16,8 @@
 //! | lines in one order or standing order | 500 | [`MAX_ORDER_LINES`] |
 //! | a buyer's purchase-order number; an order's note | 64; 2,000 characters | [`MAX_PO_NUMBER`], [`MAX_ORDER_NOTE`] |
 //! | how long a standing order runs | 2 years from when it is set or changed | [`MAX_STANDING_DAYS`] |
+//! | paper coupons in one batch | 1,000 | [`MAX_PAPER_COUPONS`] |
+//! | a paper coupon's expiry | tomorrow to 2 years from today | [`MAX_PAPER_EXPIRY_DAYS`] |
 //! | a unit's weight (a product's estimate, a weighed unit) | 1 g to 100 kg | [`crate::fulfilment::MAX_UNIT_WEIGHT_G`] |
 
 use crate::money::Cents;
@@ -40,6 +42,11 @@ pub const MAX_PO_NUMBER: usize = 64;
 pub const MAX_ORDER_NOTE: usize = 2_000;
 /// How many days ahead a standing order's end may be.
 pub const MAX_STANDING_DAYS: i64 = 731;
+
+/// The most paper coupons one batch may have (its sheets stay a reasonable PDF).
+pub const MAX_PAPER_COUPONS: u32 = 1_000;
+/// How many days ahead a paper coupon's expiry may be.
+pub const MAX_PAPER_EXPIRY_DAYS: i64 = 731;
 
 /// Hours before a cycle's cut-off when a hub reminds producers that posted nothing.
 pub const REMINDER_HOURS: std::ops::RangeInclusive<i64> = 1..=168;

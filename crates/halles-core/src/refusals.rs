@@ -260,6 +260,22 @@ refusals! {
     OrgInUse = "org_in_use", Rule;
     /// The budget envelope is not enough.
     OverBudget = "over_budget", Rule;
+    /// A batch of paper coupons has 1 to 1,000 coupons.
+    PaperBatchSize = "paper_batch_size", Invalid;
+    /// This paper coupon is past its date.
+    PaperExpired = "paper_expired", Rule;
+    /// A paper coupon's expiry date is not between tomorrow and two years from today.
+    PaperExpiryInvalid = "paper_expiry_invalid", Invalid;
+    /// This paper coupon was never recorded as handed out: it cannot be redeemed.
+    PaperNotHandedOut = "paper_not_handed_out", Rule;
+    /// This paper coupon was already redeemed.
+    PaperRedeemed = "paper_redeemed", Rule;
+    /// A paper coupon serial is 14 digits with a check digit: this one is mistyped.
+    PaperSerialInvalid = "paper_serial_invalid", Invalid;
+    /// This paper coupon cannot do that in its state.
+    PaperState = "paper_state", Rule;
+    /// This paper coupon was voided.
+    PaperVoided = "paper_voided", Rule;
     /// This person was removed from the program.
     ParticipantRemoved = "participant_removed", Rule;
     /// A payout is dated on or before today, within the years Halles accepts.

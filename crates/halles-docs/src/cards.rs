@@ -85,8 +85,8 @@ pub enum CardSheetError {
 // Geometry, in PDF points (1/72 in). krilla's origin is the top-left corner, y grows downward.
 const PAGE_W: f32 = 612.0; // 8.5 in
 const PAGE_H: f32 = 792.0; // 11 in
-const CARD_W: f32 = 252.0; // 3.5 in
-const CARD_H: f32 = 144.0; // 2 in
+pub(crate) const CARD_W: f32 = 252.0; // 3.5 in
+pub(crate) const CARD_H: f32 = 144.0; // 2 in
 const COLS: usize = 2;
 const ROWS: usize = 5;
 /// Cards per page.
@@ -95,13 +95,13 @@ const LEFT: f32 = (PAGE_W - CARD_W * COLS as f32) / 2.0; // 0.75 in
 const TOP: f32 = (PAGE_H - CARD_H * ROWS as f32) / 2.0; // 0.5 in
 
 // Inside a card.
-const PAD: f32 = 14.0;
+pub(crate) const PAD: f32 = 14.0;
 /// The QR square, quiet zone included.
-const QR_X: f32 = 6.0;
-const QR_Y: f32 = 28.0;
-const QR_SIDE: f32 = 110.0;
-const COL_X: f32 = QR_X + QR_SIDE + 4.0;
-const COL_W: f32 = CARD_W - COL_X - 10.0;
+pub(crate) const QR_X: f32 = 6.0;
+pub(crate) const QR_Y: f32 = 28.0;
+pub(crate) const QR_SIDE: f32 = 110.0;
+pub(crate) const COL_X: f32 = QR_X + QR_SIDE + 4.0;
+pub(crate) const COL_W: f32 = CARD_W - COL_X - 10.0;
 /// The artwork's box, in the text column above the number.
 const ART_Y: f32 = 30.0;
 const ART_H: f32 = 28.0;
@@ -128,35 +128,40 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
         Some(jpeg) => Some(Artwork::new(jpeg)?),
         None => None,
     };
+    sheet_pdf(&text.title, prepared.len(), |surface, fonts, i, x, y| {
+        let (number, qr) = &prepared[i];
+        draw_card(surface, fonts, text, number, qr, x, y);
+        if let Some(art) = &artwork {
+            art.draw(surface, x + COL_X, y + ART_Y);
+        }
+    })
+}
+
+/// Lays out `count` business-card-sized items, ten per Letter page with the title and the page
+/// number in the top margin, each drawn by `draw_one(surface, fonts, index, x, y)` in its slot
+/// after its cut line. No item gives one page with the title only.
+pub(crate) fn sheet_pdf(
+    title: &str,
+    count: usize,
+    mut draw_one: impl FnMut(&mut Surface<'_>, &Fonts, usize, f32, f32),
+) -> Result<Vec<u8>, CardSheetError> {
     let fonts = Fonts::load().ok_or(CardSheetError::Font)?;
     let mut document = Document::new();
-    document.set_metadata(Metadata::new().title(text.title.clone()));
-
-    let pages: Vec<_> = if prepared.is_empty() {
-        vec![&prepared[..]]
-    } else {
-        prepared.chunks(CARDS_PER_PAGE).collect()
-    };
-    let page_count = pages.len();
-    for (page_index, page_cards) in pages.into_iter().enumerate() {
+    document.set_metadata(Metadata::new().title(title.to_owned()));
+    let page_count = count.div_ceil(CARDS_PER_PAGE).max(1);
+    for page_index in 0..page_count {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
             .ok_or_else(|| CardSheetError::Pdf("invalid page size".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        draw_header(
-            &mut surface,
-            &fonts,
-            &text.title,
-            page_index + 1,
-            page_count,
-        );
-        for (slot, (number, qr)) in page_cards.iter().enumerate() {
+        draw_header(&mut surface, &fonts, title, page_index + 1, page_count);
+        let first = page_index * CARDS_PER_PAGE;
+        for i in first..count.min(first + CARDS_PER_PAGE) {
+            let slot = i - first;
             let x = LEFT + (slot % COLS) as f32 * CARD_W;
             let y = TOP + (slot / COLS) as f32 * CARD_H;
-            draw_card(&mut surface, &fonts, text, number, qr, x, y);
-            if let Some(art) = &artwork {
-                art.draw(&mut surface, x + COL_X, y + ART_Y);
-            }
+            draw_cut_line(&mut surface, x, y);
+            draw_one(&mut surface, &fonts, i, x, y);
         }
         surface.finish();
         page.finish();
@@ -164,6 +169,21 @@ pub fn card_sheet(cards: &[CardPrint], text: &CardSheetText) -> Result<Vec<u8>, 
     document
         .finish()
         .map_err(|e| CardSheetError::Pdf(e.to_string()))
+}
+
+/// The light-grey cut line around an item at (`x`, `y`); leaves a black fill set.
+fn draw_cut_line(surface: &mut Surface<'_>, x: f32, y: f32) {
+    if let Some(path) = rect_path(x, y, CARD_W, CARD_H) {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            paint: rgb::Color::new(190, 190, 190).into(),
+            width: 0.5,
+            ..Stroke::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+    }
+    surface.set_fill(Some(Fill::default()));
 }
 
 /// The artwork, read once and fitted into its box (keeping its proportions).
@@ -225,19 +245,6 @@ fn draw_card(
     x: f32,
     y: f32,
 ) {
-    // Cut line.
-    if let Some(path) = rect_path(x, y, CARD_W, CARD_H) {
-        surface.set_fill(None);
-        surface.set_stroke(Some(Stroke {
-            paint: rgb::Color::new(190, 190, 190).into(),
-            width: 0.5,
-            ..Stroke::default()
-        }));
-        surface.draw_path(&path);
-        surface.set_stroke(None);
-    }
-    surface.set_fill(Some(Fill::default()));
-
     let program_size = fonts.bold.fit(&text.program, 12.0, 6.0, CARD_W - 2.0 * PAD);
     fonts
         .bold
@@ -261,7 +268,7 @@ fn draw_card(
 
 /// Greedy word wrap of `text` into at most `max_lines` lines of `max_width`, shrinking from
 /// `preferred` to `min` size until it fits; at `min` the lines past `max_lines` are dropped.
-fn wrap(
+pub(crate) fn wrap(
     face: &Face,
     text: &str,
     preferred: f32,

@@ -1,6 +1,7 @@
 //! Documents produced by Halles: tabular exports (CSV and XLSX) shared by every list, product
 //! photos, and printable PDFs drawn with krilla and the embedded DejaVu faces:
-//! - `cards`: sheets of food-coupon cards with QR codes;
+//! - `cards`: sheets of food-coupon cards with QR codes; `paper`: sheets of paper coupons
+//!   (QR code, serial, value, product group, last valid day) on the same layout;
 //! - `document`: fulfilment documents (purchase orders, pick lists, packing lists, drivers'
 //!   manifests): title, sections, tables that wrap, repeat their header and never split a row,
 //!   "Page n de N" per document;
@@ -25,6 +26,7 @@ pub mod document;
 mod draw;
 pub mod gs1;
 pub mod labels;
+pub mod paper;
 pub mod photo;
 pub mod read;
 pub mod table;
@@ -39,5 +41,6 @@ pub use labels::{
     CaseCode, CaseLabel, LabelError, LabelStock, LabelText, ProductLabel, case_labels_pdf,
     case_labels_zpl, product_labels_pdf, product_labels_zpl,
 };
+pub use paper::{CouponPrint, CouponSheetText, coupon_sheet};
 pub use read::{ReadError, read_table};
 pub use table::{Table, TableError};

@@ -1807,6 +1807,31 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 404,
             ),
             Row::get(
+                "/o/{org}/programmes/{foreign}/coupons-papier",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/coupons-papier",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/coupons-papier/remettre",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/coupons-papier/annuler",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
+                "/o/{org}/programmes/{foreign}/coupons-papier/{foreign}/pdf",
+                Allowed::STAFF,
+                404,
+            ),
+            Row::get(
                 "/o/{org}/programmes/{foreign}/rapports",
                 Allowed::VIEWER,
                 404,
@@ -1939,6 +1964,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/caisse", Allowed::CASHIER, 200),
                 Row::post("/o/{org}/caisse/carte", Allowed::CASHIER, 422),
                 Row::post("/o/{org}/caisse/vente", Allowed::CASHIER, 422),
+                Row::post("/o/{org}/caisse/coupon-papier", Allowed::CASHIER, 422),
                 Row::get("/o/{org}/caisse/recus/{foreign}", Allowed::CASHIER, 404),
                 Row::post(
                     "/o/{org}/caisse/recus/{foreign}/rembourser",

@@ -496,10 +496,12 @@ impl Store {
             .collect()
     }
 
-    /// Expires every lot past its date, card by card, each card in its own transaction.
-    /// Returns the cents expired.
+    /// Expires every lot past its date, card by card, each card in its own transaction, and
+    /// every paper coupon past its date. Returns the cents expired.
     pub async fn run_expiry(&self) -> StoreResult<i64> {
         let now = self.now();
+        // Paper coupons past their date give their value back too.
+        let paper = self.expire_paper(now).await?;
         let cards: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT card_id FROM fund_lots WHERE expires_at IS NOT NULL AND expires_at <= $1 \
              AND remaining_cents > 0",
@@ -507,7 +509,7 @@ impl Store {
         .bind(ms(now))
         .fetch_all(&self.pool)
         .await?;
-        let mut total = 0;
+        let mut total = paper;
         for card in cards {
             let mut tx = self.write_tx().await?;
             self.lock_card(&mut tx, CardId(card)).await?;
@@ -517,10 +519,12 @@ impl Store {
         Ok(total)
     }
 
-    /// The sum of a program's ledger, and of its cached balances: they must be equal.
+    /// The sum of a program's card entries in the ledger, and of its cached balances: they must
+    /// be equal (paper coupons' entries are checked by [`Store::funds_check`]).
     pub async fn ledger_check(&self, program: ProgramId) -> StoreResult<(Cents, Cents, Cents)> {
         let ledger: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1",
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) AS s FROM fund_entries WHERE program_id = $1 \
+             AND card_id IS NOT NULL",
         )
         .bind(program.0)
         .fetch_one(&self.pool)

@@ -53,14 +53,17 @@ pub struct FundsCheck {
     pub in_reserve: Cents,
     /// On cards now.
     pub on_cards: Cents,
+    /// On paper coupons not yet redeemed, expired or voided.
+    pub on_paper: Cents,
     /// Spent at markets (sales less refunds).
     pub spent: Cents,
 }
 
 impl FundsCheck {
-    /// Cards + spent + envelopes + reserve = funded.
+    /// Cards + paper + spent + envelopes + reserve = funded.
     pub fn balanced(&self) -> bool {
-        self.on_cards.0 + self.spent.0 + self.in_envelopes.0 + self.in_reserve.0 == self.funded.0
+        self.on_cards.0 + self.on_paper.0 + self.spent.0 + self.in_envelopes.0 + self.in_reserve.0
+            == self.funded.0
     }
 }
 
@@ -270,6 +273,7 @@ impl Store {
             in_envelopes: Cents(budgets - loaded),
             in_reserve: reserve.free(),
             on_cards: Cents(on_cards.unwrap_or(0)),
+            on_paper: self.paper_outstanding(program).await?,
             spent: Cents(-spent.unwrap_or(0)),
         })
     }

@@ -3,7 +3,9 @@
 //! and `#[param(schema_with = ...)]`).
 
 use halles_core::catalog::{Allergen, Category, Certification, Origin, SaleUnit, Storage};
-use halles_core::coupons::{CardStatus, ClaimStatus, EntryKind, LoadMoment, ReportPeriod};
+use halles_core::coupons::{
+    CardStatus, ClaimStatus, EntryKind, LoadMoment, PaperStatus, ReportPeriod,
+};
 use halles_core::organizations::Role;
 use halles_core::taxes::TaxClass;
 use utoipa::openapi::schema::{
@@ -114,6 +116,11 @@ pub fn card_status() -> Object {
 /// A claim status, as a filter.
 pub fn claim_status() -> Object {
     codes(ClaimStatus::ALL.iter().map(|c| c.code()))
+}
+
+/// A paper coupon's status.
+pub fn paper_status() -> Object {
+    codes(PaperStatus::ALL.iter().map(|c| c.code()))
 }
 
 /// A ledger entry kind, as a filter.

@@ -11,7 +11,7 @@
 use axum_extra::routing::TypedPath;
 use halles_core::StatementId;
 use halles_core::{
-    CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
+    CardBatchId, CardId, PaperBatchId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
     JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId,
     PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId,
     RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
@@ -202,6 +202,14 @@ paths! {
     CardAction(org: OrgId, id: ProgramId, card: CardId, action: String) = "/o/{org}/programmes/{id}/cartes/{card}/{action}";
     /// A batch of cards as a PDF.
     CardBatchPdf(org: OrgId, id: ProgramId, batch: CardBatchId) = "/o/{org}/programmes/{id}/lots/{batch}/pdf";
+    /// A program's paper coupons.
+    PaperCoupons(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/coupons-papier";
+    /// Recording that a paper coupon was handed out.
+    PaperHandOut(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/coupons-papier/remettre";
+    /// Voiding a paper coupon.
+    PaperVoid(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/coupons-papier/annuler";
+    /// A batch of paper coupons as a PDF.
+    PaperBatchPdf(org: OrgId, id: ProgramId, batch: PaperBatchId) = "/o/{org}/programmes/{id}/coupons-papier/{batch}/pdf";
     /// A program's report.
     Report(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/rapports";
     /// A program's transactions.
@@ -222,6 +230,8 @@ paths! {
     Register(org: OrgId) = "/o/{org}/caisse";
     /// The register's card look-up.
     RegisterCard(org: OrgId) = "/o/{org}/caisse/carte";
+    /// Redeeming a paper coupon at the register.
+    RegisterPaper(org: OrgId) = "/o/{org}/caisse/coupon-papier";
     /// The register's sale.
     RegisterSale(org: OrgId) = "/o/{org}/caisse/vente";
     /// A sale's receipt.

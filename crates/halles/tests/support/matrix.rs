@@ -905,14 +905,46 @@ pub mod api_rows {
             Allowed::token(Scope::CouponsWrite),
             400,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/paper-batches",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/paper-batches",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/paper-batches/{foreign}/coupons",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/paper-coupons/hand-out",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/paper-coupons/void",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
     ];
 
-    /// A market's card lookup (`coupons.rs`).
-    pub const MARKET: &[Row] = &[Row::get(
-        "/api/v1/organizations/{org}/cards/lookup?card=1234",
-        Allowed::token(Scope::RedemptionsWrite),
-        422,
-    )];
+    /// A market's card lookup and paper-coupon redemption (`coupons.rs`).
+    pub const MARKET: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/cards/lookup?card=1234",
+            Allowed::token(Scope::RedemptionsWrite),
+            422,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/paper-redemptions",
+            Allowed::token(Scope::RedemptionsWrite),
+            400,
+        ),
+    ];
 
     /// Every list.
     /// A hub's fulfilment (issue 14): purchase orders, receiving, stock, packing, routes

@@ -1,5 +1,5 @@
-//! The food-coupon API: programs, schedules, participants, cards, redemptions, refunds, claims
-//! and payment batches. Money is integer cents; dates are ISO `YYYY-MM-DD`. Each concept has its
+//! The food-coupon API: programs, schedules, participants, cards, paper coupons, redemptions,
+//! refunds, claims and payment batches. Money is integer cents; dates are ISO `YYYY-MM-DD`. Each concept has its
 //! module; this one holds what they share and the domain's router.
 
 pub mod adjustments;
@@ -7,6 +7,7 @@ pub mod cards;
 pub mod claims;
 pub mod imports;
 pub mod participants;
+pub mod paper;
 pub mod partner_markets;
 pub mod payment_batches;
 pub mod programs;
@@ -52,6 +53,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(payment_batches::pay_batch))
         .routes(routes!(partner_markets::set_partner_markets))
+        .routes(routes!(paper::paper_batches, paper::issue_paper_batch))
+        .routes(routes!(paper::paper_coupons))
+        .routes(routes!(paper::hand_out))
+        .routes(routes!(paper::void))
+        .routes(routes!(paper::redeem))
 }
 
 /// A sale short of funds in a product group: a problem on that line.

@@ -1,4 +1,4 @@
-//! Food-coupon pages: programs and their set-up, participants and imports, cards, the
+//! Food-coupon pages: programs and their set-up, participants and imports, cards, paper coupons, the
 //! register and the kiosk, transactions, reports, and reimbursement claims.
 
 pub mod cards;
@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod managers;
 pub mod members;
 pub mod participant_types;
+pub mod paper;
 pub mod participants;
 pub mod programs;
 pub mod register;
@@ -60,6 +61,11 @@ pub fn routes() -> Routes {
         .typed_post(cards::create_batch)
         .typed_post(cards::card_action)
         .typed_get(cards::batch_pdf)
+        .typed_get(paper::paper)
+        .typed_post(paper::issue)
+        .typed_post(paper::hand_out)
+        .typed_post(paper::void)
+        .typed_get(paper::batch_pdf)
         .moved(
             "/o/{org}/programmes/{id}/participants/export",
             paths::ParticipantsExport::PATH,
@@ -86,6 +92,7 @@ pub fn routes() -> Routes {
         .typed_get(register::start)
         .typed_post(register::card)
         .typed_post(register::pay)
+        .typed_post(paper::redeem)
         .typed_get(register::receipt)
         .typed_post(register::refund)
         .typed_get(register::registers)

@@ -44,6 +44,8 @@ struct StartPage {
     page: Ctx,
     errors: FormErrors,
     card: String,
+    /// The paper coupon typed or scanned in the paper-coupon form.
+    coupon: String,
     registers: Vec<(RegisterId, String)>,
     register: Option<i64>,
     recent: Vec<Redemption>,
@@ -120,20 +122,34 @@ struct PublicCardPage {
     emails: bool,
 }
 
-/// Step 1's form: the card typed or scanned, and the register (in the body, never the URL).
+/// Step 1's form: the card typed or scanned, and the register (in the body, never the URL);
+/// the paper-coupon form sends the coupon instead of the card.
 #[derive(Debug, Deserialize, Default)]
 pub struct CardQuery {
     #[serde(default)]
     card: String,
     #[serde(default)]
+    coupon: String,
+    #[serde(default)]
     register: String,
+}
+
+impl CardQuery {
+    /// The register chosen, if any.
+    pub(crate) fn register(&self) -> Option<i64> {
+        register_param(&self.register)
+    }
+    /// The paper coupon typed or scanned.
+    pub(crate) fn coupon(&self) -> &str {
+        &self.coupon
+    }
 }
 
 fn register_param(s: &str) -> Option<i64> {
     s.trim().parse().ok()
 }
 
-async fn start_page(
+pub(crate) async fn start_page(
     state: &AppState,
     m: Member<CashierRole>,
     errors: FormErrors,
@@ -148,6 +164,7 @@ async fn start_page(
             page: m.ctx,
             errors,
             card: q.card,
+            coupon: q.coupon,
             register: register_param(&q.register).or(registers.first().map(|r| r.0.0)),
             registers,
             recent,
@@ -165,8 +182,8 @@ pub async fn start(
     Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
     let q = CardQuery {
-        card: String::new(),
         register: q.register,
+        ..CardQuery::default()
     };
     start_page(&state, m, FormErrors::none(), q).await
 }
