@@ -22,7 +22,7 @@ use halles_core::validation::FieldError;
 use halles_core::{OrgId, ParticipantId, ProductGroupId, ProgramId, RegisterId};
 use halles_store::StoreError;
 use halles_store::coupons::{
-    Envelope, FundSource, PaperBatch, PaperBatchInput, PaperLookup, Participant, ProgramMember,
+    Envelope, PaperBatch, PaperBatchInput, PaperLookup, Participant, ProgramMember,
 };
 use serde::{Deserialize, Serialize};
 
@@ -136,7 +136,7 @@ async fn refused_page(
         StoreError::NotFound => FormErrors::one(field, "err-paper_unknown", &i18n),
         other => return Err(other.into()),
     };
-    paper_page(state, Member::from_staff(m), id, errors, typed).await
+    paper_page(state, m, id, errors, typed).await
 }
 
 /// Issues a batch (the operator).

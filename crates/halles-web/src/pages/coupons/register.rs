@@ -352,8 +352,8 @@ pub async fn pay(
     let i18n = m.ctx.i18n;
     let register = register_param(&form.register);
     let again = CardQuery {
-        card: String::new(),
         register: register.map(|r| r.to_string()).unwrap_or_default(),
+        ..CardQuery::default()
     };
     let lookup = match card_lookup(&form.card, &i18n) {
         Ok(l) => l,
