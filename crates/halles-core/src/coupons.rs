@@ -699,6 +699,25 @@ mod tests {
     }
 
     #[test]
+    fn paper_serials_carry_a_luhn_check_digit_and_are_not_card_numbers() {
+        let s = PaperSerial::from_digits([4, 5, 3, 9, 1, 4, 8, 8, 0, 3, 4, 3, 6]);
+        assert_eq!(s.as_str().len(), 14);
+        assert_eq!(PaperSerial::parse(&s.to_string()), Ok(s.clone()));
+        let mut typo = s.as_str().to_owned();
+        let last = typo.pop().unwrap_or('0');
+        typo.push(if last == '0' { '1' } else { '0' });
+        assert_eq!(PaperSerial::parse(&typo), Err(CardNumberError::CheckDigit));
+        // Neither kind of number is ever read as the other.
+        let card = CardNumber::from_digits([4, 5, 3, 9, 1, 4, 8, 8, 0, 3, 4, 3, 6, 4, 6]);
+        assert_eq!(
+            PaperSerial::parse(card.as_str()),
+            Err(CardNumberError::Length)
+        );
+        assert_eq!(CardNumber::parse(s.as_str()), Err(CardNumberError::Length));
+        assert_eq!(s.to_string().split(' ').count(), 4);
+    }
+
+    #[test]
     fn card_numbers_carry_a_luhn_check_digit() {
         let n = CardNumber::from_digits([4, 5, 3, 9, 1, 4, 8, 8, 0, 3, 4, 3, 6, 4, 6]);
         assert_eq!(n.as_str(), "4539148803436467");

@@ -6,7 +6,7 @@
 use qrcode::{EcLevel, QrCode};
 
 use crate::cards::{
-    CARD_W, COL_W, CardSheetError, COL_X, PAD, QR_SIDE, QR_X, QR_Y, sheet_pdf, wrap,
+    CARD_W, COL_W, COL_X, CardSheetError, PAD, QR_SIDE, QR_X, QR_Y, sheet_pdf, wrap,
 };
 use crate::draw::draw_qr;
 
@@ -59,13 +59,17 @@ pub fn coupon_sheet(
         draw_qr(surface, qr, x + QR_X, y + QR_Y, QR_SIDE);
         let col = x + COL_X;
         let value_size = fonts.bold.fit(&text.value, 18.0, 8.0, COL_W);
-        fonts.bold.draw(surface, col, y + 52.0, value_size, &text.value);
+        fonts
+            .bold
+            .draw(surface, col, y + 52.0, value_size, &text.value);
         let group_size = fonts.regular.fit(&text.group, 9.0, 5.5, COL_W);
         fonts
             .regular
             .draw(surface, col, y + 68.0, group_size, &text.group);
         let serial_size = fonts.regular.fit(serial, 10.5, 7.0, COL_W);
-        fonts.regular.draw(surface, col, y + 88.0, serial_size, serial);
+        fonts
+            .regular
+            .draw(surface, col, y + 88.0, serial_size, serial);
         let (size, lines) = wrap(&fonts.regular, &text.expiry, 8.0, 5.5, COL_W, 3);
         for (n, line) in lines.iter().enumerate() {
             let baseline = y + 106.0 + n as f32 * size * 1.25;

@@ -17,25 +17,9 @@ use support::{at, scope, season};
 
 const RESERVE: Option<FundSource> = Some(FundSource::Reserve);
 
-/// A table of the document: the lines between `<!-- {name} -->` and `<!-- /{name} -->`, each
-/// split into its cells, header and separator left out.
+/// A table of the document (see [`support::doc_table`]).
 fn table(name: &str) -> Vec<Vec<String>> {
-    let doc = include_str!("../../../docs/coupons-cards.md");
-    let open = format!("<!-- {name} -->");
-    let close = format!("<!-- /{name} -->");
-    let start = doc.find(&open).expect("table start") + open.len();
-    let end = doc.find(&close).expect("table end");
-    doc[start..end]
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        })
-        .collect()
+    support::doc_table(name)
 }
 
 struct World {

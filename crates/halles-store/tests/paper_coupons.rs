@@ -185,11 +185,24 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         let op = w.op(&store).await;
         let env = FundSource::Envelope(w.envelope);
         // Bounds, each on its field, nothing drawn.
-        refused(store.issue_paper_batch(&op, &w.input(0, 1000, env)).await, Refusal::PaperBatchSize);
-        refused(store.issue_paper_batch(&op, &w.input(1001, 1000, env)).await, Refusal::PaperBatchSize);
-        refused(store.issue_paper_batch(&op, &w.input(1, 0, env)).await, Refusal::InvalidAmount);
         refused(
-            store.issue_paper_batch(&op, &w.input(1, 10_000_001, env)).await,
+            store.issue_paper_batch(&op, &w.input(0, 1000, env)).await,
+            Refusal::PaperBatchSize,
+        );
+        refused(
+            store
+                .issue_paper_batch(&op, &w.input(1001, 1000, env))
+                .await,
+            Refusal::PaperBatchSize,
+        );
+        refused(
+            store.issue_paper_batch(&op, &w.input(1, 0, env)).await,
+            Refusal::InvalidAmount,
+        );
+        refused(
+            store
+                .issue_paper_batch(&op, &w.input(1, 10_000_001, env))
+                .await,
             Refusal::AmountTooLarge,
         );
         refused(
@@ -201,7 +214,10 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         for last in [date(2026, 6, 10), date(2028, 6, 12)] {
             let mut input = w.input(1, 1000, env);
             input.expires_on = last;
-            refused(store.issue_paper_batch(&op, &input).await, Refusal::PaperExpiryInvalid);
+            refused(
+                store.issue_paper_batch(&op, &input).await,
+                Refusal::PaperExpiryInvalid,
+            );
         }
         let mut loyalty = w.input(1, 1000, env);
         loyalty.group = w.loyalty;
@@ -223,7 +239,10 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
             Err(StoreError::NotFound)
         ));
         // More than the envelope or the reserve holds.
-        refused(store.issue_paper_batch(&op, &w.input(101, 1000, env)).await, Refusal::OverBudget);
+        refused(
+            store.issue_paper_batch(&op, &w.input(101, 1000, env)).await,
+            Refusal::OverBudget,
+        );
         refused(
             store
                 .issue_paper_batch(&op, &w.input(51, 1000, FundSource::Reserve))
@@ -253,11 +272,19 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         serials.dedup();
         assert_eq!(serials.len(), 10);
         assert!(from_env.iter().all(|c| c.serial.as_str().len() == 14));
-        assert!(from_env.iter().all(|c| c.token.starts_with("HP-") && c.token.len() > 20));
+        assert!(
+            from_env
+                .iter()
+                .all(|c| c.token.starts_with("HP-") && c.token.len() > 20)
+        );
         // A typo in a serial is caught before any lookup.
         let mut typo = from_env[0].serial.as_str().to_owned();
         let last = typo.pop().unwrap();
-        typo.push(if last == '9' { '0' } else { char::from(last as u8 + 1) });
+        typo.push(if last == '9' {
+            '0'
+        } else {
+            char::from(last as u8 + 1)
+        });
         refused(PaperLookup::parse(&typo), Refusal::PaperSerialInvalid);
         assert!(matches!(
             PaperLookup::parse(&from_env[0].serial.to_string()),
@@ -266,7 +293,10 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
 
         // Void one of each: their value goes back.
         store.void_paper(&op, &serial(&from_env[0])).await.unwrap();
-        store.void_paper(&op, &token(&from_reserve[0])).await.unwrap();
+        store
+            .void_paper(&op, &token(&from_reserve[0]))
+            .await
+            .unwrap();
         assert_eq!(w.envelope_loaded(&store).await, 9_000);
         assert_eq!(store.reserve(&op).await.unwrap().loaded, Cents(8_000));
         w.balanced(&store).await;
@@ -274,13 +304,19 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         // Hand out and redeem two; the rest expire after their last day, by the worker.
         let partner = w.as_org(&store, w.partner).await;
         for c in [&from_env[1], &from_reserve[1]] {
-            store.hand_out_paper(&partner, &serial(c), None).await.unwrap();
+            store
+                .hand_out_paper(&partner, &serial(c), None)
+                .await
+                .unwrap();
             store
                 .redeem_paper(&scope(w.market), &token(c), Some(w.registers[0]))
                 .await
                 .unwrap();
         }
-        store.hand_out_paper(&partner, &serial(&from_env[2]), None).await.unwrap();
+        store
+            .hand_out_paper(&partner, &serial(&from_env[2]), None)
+            .await
+            .unwrap();
         clock.set(noon(LAST_DAY));
         assert_eq!(store.run_expiry().await.unwrap(), 0);
         clock.set(start_of(LAST_DAY.tomorrow().unwrap()));
@@ -307,25 +343,9 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
     .await;
 }
 
-/// A table of the document: the lines between `<!-- {name} -->` and `<!-- /{name} -->`, each
-/// split into its cells, header and separator left out.
+/// A table of the document (see [`support::doc_table`]).
 fn table(name: &str) -> Vec<Vec<String>> {
-    let doc = include_str!("../../../docs/coupons-cards.md");
-    let open = format!("<!-- {name} -->");
-    let close = format!("<!-- /{name} -->");
-    let start = doc.find(&open).expect("table start") + open.len();
-    let end = doc.find(&close).expect("table end");
-    doc[start..end]
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        })
-        .collect()
+    support::doc_table(name)
 }
 
 /// Puts a fresh coupon in a state of the table; returns it and whether the clock must be past
@@ -341,10 +361,16 @@ async fn coupon_in(store: &Store, w: &World, state: &str) -> PaperCoupon {
     match base {
         "issued" => {}
         "handed_out" => {
-            store.hand_out_paper(&partner, &serial(&c), None).await.unwrap();
+            store
+                .hand_out_paper(&partner, &serial(&c), None)
+                .await
+                .unwrap();
         }
         "redeemed" => {
-            store.hand_out_paper(&partner, &serial(&c), None).await.unwrap();
+            store
+                .hand_out_paper(&partner, &serial(&c), None)
+                .await
+                .unwrap();
             store
                 .redeem_paper(&scope(w.market), &serial(&c), None)
                 .await
@@ -386,7 +412,10 @@ async fn every_cell_of_the_paper_coupon_table() {
             let who = ["operator", "partner", "other partner", "market"];
             for row in &rows {
                 let (state, action) = (row[0].as_str(), row[1].as_str());
-                for (i, org) in [w.operator, w.partner, w.other, w.market].iter().enumerate() {
+                for (i, org) in [w.operator, w.partner, w.other, w.market]
+                    .iter()
+                    .enumerate()
+                {
                     clock.set(noon(date(2026, 6, 10)));
                     let c = coupon_in(&store, &w, state).await;
                     if state == "expired" {
@@ -404,15 +433,14 @@ async fn every_cell_of_the_paper_coupon_table() {
                             Ok(ps) => outcome(store.void_paper(&ps, &token(&c)).await),
                             Err(e) => outcome(Err(e)),
                         },
-                        "redeem" => outcome(
-                            store
-                                .redeem_paper(&scope(*org), &token(&c), None)
-                                .await,
-                        ),
+                        "redeem" => {
+                            outcome(store.redeem_paper(&scope(*org), &token(&c), None).await)
+                        }
                         other => panic!("unknown action {other}"),
                     };
                     assert_eq!(
-                        got, row[2 + i],
+                        got,
+                        row[2 + i],
                         "{state} × {action} × {} on {:?}",
                         who[i],
                         store.backend()
@@ -437,7 +465,11 @@ async fn every_cell_of_the_paper_coupon_table() {
                     .paper_coupon(&w.op(&store).await, &serial(&c))
                     .await
                     .unwrap();
-                assert_eq!(format!("→ {}", now.status.code()), row[1], "{state} × worker");
+                assert_eq!(
+                    format!("→ {}", now.status.code()),
+                    row[1],
+                    "{state} × worker"
+                );
                 clock.set(noon(date(2026, 9, 1)));
                 store.run_expiry().await.unwrap();
                 w.balanced(&store).await;
@@ -457,7 +489,10 @@ async fn a_coupon_is_redeemed_once_even_at_two_registers_at_once() {
         let coupons = w.issue(&store, 3).await;
         let partner = w.as_org(&store, w.partner).await;
         for c in &coupons {
-            store.hand_out_paper(&partner, &serial(c), None).await.unwrap();
+            store
+                .hand_out_paper(&partner, &serial(c), None)
+                .await
+                .unwrap();
         }
         for c in &coupons {
             let tries = (0..8).map(|i| {
@@ -588,7 +623,10 @@ async fn redeemed_coupons_count_in_reports_and_claims() {
         clock.set(noon(date(2026, 7, 2)));
         let owed = store.owed_periods(&market).await.unwrap();
         assert_eq!(owed.len(), 1);
-        assert_eq!((owed[0].start, owed[0].owed), (date(2026, 6, 1), Cents(2000)));
+        assert_eq!(
+            (owed[0].start, owed[0].owed),
+            (date(2026, 6, 1), Cents(2000))
+        );
         let claim = store
             .file_claim(&market, date(2026, 6, 1), "")
             .await

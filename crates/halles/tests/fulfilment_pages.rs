@@ -7,32 +7,16 @@
 mod support;
 
 use halles_core::money::Cents;
-use std::process::Command;
 use support::TestApp;
 use support::mail::about;
 use support::week::{CutOffWeek, HOSPITAL, WeekSetup, chicken};
 use support::world::people;
 
-/// Runs a tool on a file; `None` when the tool is missing (required when
-/// `HALLES_REQUIRE_TOOLS` is set).
-fn tool(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(_) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_none() => {
-            eprintln!("{name} is not installed: skipped");
-            None
-        }
-        Err(e) => panic!("{name} is required: {e}"),
-    }
-}
+use support::pdf::tool;
 
 /// Writes bytes to a file of the test's own folder.
 fn file(name: &str, bytes: &[u8]) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("halles-fulfilment");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}-{name}", std::process::id()));
-    std::fs::write(&path, bytes).unwrap();
-    path.to_string_lossy().into_owned()
+    support::pdf::file("halles-fulfilment", name, bytes)
 }
 
 /// The text of a PDF, by pdftotext.

@@ -10,29 +10,14 @@ use halles_core::money::Cents;
 use halles_core::organizations::Scope;
 use halles_store::coupons::PaperCoupon;
 use serde_json::json;
-use std::process::Command;
 use support::TestApp;
 use support::world::{World, people, scope};
 
-/// Runs a tool; `None` when it is missing (required when `HALLES_REQUIRE_TOOLS` is set).
-fn tool(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(_) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_none() => {
-            eprintln!("{name} is not installed: skipped");
-            None
-        }
-        Err(e) => panic!("{name} is required: {e}"),
-    }
-}
+use support::pdf::tool;
 
-/// Writes bytes to a file of this test's folder.
+/// Writes bytes to a file of the test's own folder.
 fn file(name: &str, bytes: &[u8]) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("halles-paper");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}-{name}", std::process::id()));
-    std::fs::write(&path, bytes).unwrap();
-    path.to_string_lossy().into_owned()
+    support::pdf::file("halles-paper", name, bytes)
 }
 
 /// A serial as printed: groups of four digits.
@@ -136,9 +121,19 @@ async fn paper_coupons_are_printed_handed_out_and_redeemed_once() {
             assert!(text.contains("Fruits et légumes"), "{text}");
             assert!(text.contains("Valide jusqu"), "{text}");
         }
-        if tool("pdftoppm", &["-r", "150", "-png", &path, &format!("{path}-page")]).is_some() {
+        if tool(
+            "pdftoppm",
+            &["-r", "150", "-png", &path, &format!("{path}-page")],
+        )
+        .is_some()
+        {
             let pages: Option<Vec<String>> = (1..=2)
-                .map(|page| tool("zbarimg", &["--raw", "-q", &format!("{path}-page-{page}.png")]))
+                .map(|page| {
+                    tool(
+                        "zbarimg",
+                        &["--raw", "-q", &format!("{path}-page-{page}.png")],
+                    )
+                })
                 .collect();
             if let Some(pages) = pages {
                 let mut decoded: Vec<&str> = pages.iter().flat_map(|p| p.lines()).collect();
@@ -153,7 +148,9 @@ async fn paper_coupons_are_printed_handed_out_and_redeemed_once() {
         let cashier = app.logged_in(people::CASHIER).await;
         let register = format!("/o/{}/caisse/coupon-papier", w.market.id);
         let serial0 = coupons[0].serial.to_string();
-        let early = cashier.send(&register, &[("coupon", serial0.as_str())]).await;
+        let early = cashier
+            .send(&register, &[("coupon", serial0.as_str())])
+            .await;
         assert_eq!(early.status, 422, "{early:?}");
         assert_eq!(early.errors(), ["paper_not_handed_out"]);
         assert_eq!(early.value_of("coupon"), serial0);
@@ -199,9 +196,13 @@ async fn paper_coupons_are_printed_handed_out_and_redeemed_once() {
         );
 
         // Redeemed once by typed serial; the second time refused.
-        let paid = cashier.send(&register, &[("coupon", serial0.as_str())]).await;
+        let paid = cashier
+            .send(&register, &[("coupon", serial0.as_str())])
+            .await;
         assert_eq!(paid.status, 303, "{paid:?}");
-        let twice = cashier.send(&register, &[("coupon", serial0.as_str())]).await;
+        let twice = cashier
+            .send(&register, &[("coupon", serial0.as_str())])
+            .await;
         assert_eq!(twice.errors(), ["paper_redeemed"]);
 
         // Two registers at the same instant through the API: one sale.
@@ -270,20 +271,32 @@ async fn the_paper_coupon_api_refuses_bad_bodies_with_stable_codes() {
                 "value_cents",
                 "amount_too_large",
             ),
-            (body(2, 500, "2026-02-30", true), "expires_on", "date_invalid"),
+            (
+                body(2, 500, "2026-02-30", true),
+                "expires_on",
+                "date_invalid",
+            ),
             (
                 body(2, 500, "2026-11-28", true),
                 "expires_on",
                 "paper_expiry_invalid",
             ),
-            (body(2, 500, &last_day, false), "envelope_id", "fund_source_required"),
+            (
+                body(2, 500, &last_day, false),
+                "envelope_id",
+                "fund_source_required",
+            ),
         ] {
             let r = api.post_json(&batches, &b).await;
             assert_eq!(r.field_error(), (422, field, code), "{b}");
         }
-        let r = api.post_json(&batches, &body(21, 500, &last_day, true)).await;
+        let r = api
+            .post_json(&batches, &body(21, 500, &last_day, true))
+            .await;
         assert_eq!((r.status, r.code()), (409, "reserve_too_low"));
-        let r = api.post_json(&batches, &body(4, 500, &last_day, true)).await;
+        let r = api
+            .post_json(&batches, &body(4, 500, &last_day, true))
+            .await;
         assert_eq!(r.status, 201, "{r:?}");
         let batch = r.body["batch"]["id"].as_i64().unwrap();
         assert_eq!(r.body["coupons"].as_array().unwrap().len(), 4);
@@ -304,7 +317,10 @@ async fn the_paper_coupon_api_refuses_bad_bodies_with_stable_codes() {
         let r = api
             .post_json(&format!("{program}/hand-out"), &json!({"coupon": serial}))
             .await;
-        assert_eq!((r.status, r.body["status"].as_str()), (200, Some("handed_out")));
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (200, Some("handed_out"))
+        );
         let r = api
             .post_json(&format!("{program}/void"), &json!({"coupon": serial}))
             .await;

@@ -313,15 +313,7 @@ async fn close_coupon(
     if !coupon.status()?.outstanding() {
         return Ok(false);
     }
-    if !move_coupon(
-        &mut *tx,
-        coupon,
-        to,
-        ", closed_at = $4",
-        &[Some(ms(now))],
-    )
-    .await?
-    {
+    if !move_coupon(&mut *tx, coupon, to, ", closed_at = $4", &[Some(ms(now))]).await? {
         return Ok(false);
     }
     give_back(
@@ -628,7 +620,16 @@ impl Store {
         if row.program_id != ps.id().0 {
             return Err(StoreError::NotFound);
         }
-        if !close_coupon(&mut tx, operator, &row, PaperStatus::Voided, scope.actor, now).await? {
+        if !close_coupon(
+            &mut tx,
+            operator,
+            &row,
+            PaperStatus::Voided,
+            scope.actor,
+            now,
+        )
+        .await?
+        {
             return Err(StoreError::Refused(Refusal::PaperState));
         }
         let change = Change::by(scope, Action::Update, "paper_coupon", row.id)

@@ -106,3 +106,24 @@ pub fn refused<T: std::fmt::Debug>(
         other => panic!("expected {code}, got {other:?}"),
     }
 }
+
+/// A table of `docs/coupons-cards.md`: the lines between `<!-- {name} -->` and
+/// `<!-- /{name} -->`, each split into its cells, header and separator left out.
+pub fn doc_table(name: &str) -> Vec<Vec<String>> {
+    let doc = include_str!("../../../../docs/coupons-cards.md");
+    let open = format!("<!-- {name} -->");
+    let close = format!("<!-- /{name} -->");
+    let start = doc.find(&open).expect("table start") + open.len();
+    let end = doc.find(&close).expect("table end");
+    doc[start..end]
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}

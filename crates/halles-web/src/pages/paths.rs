@@ -11,10 +11,10 @@
 use axum_extra::routing::TypedPath;
 use halles_core::StatementId;
 use halles_core::{
-    CardBatchId, CardId, PaperBatchId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
-    JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId,
-    PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId,
-    RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
+    CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
+    JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId, ParticipantId,
+    ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId,
+    RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
 };
 use serde::Deserialize;
 

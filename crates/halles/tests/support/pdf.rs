@@ -29,3 +29,25 @@ pub fn plain(s: &str) -> String {
 pub fn at(org: halles_core::OrgId, rest: &str) -> String {
     format!("/organizations/{org}{rest}")
 }
+
+/// Runs a tool and returns its output; `None` when it is missing (required when
+/// `HALLES_REQUIRE_TOOLS` is set).
+pub fn tool(name: &str, args: &[&str]) -> Option<String> {
+    match Command::new(name).args(args).output() {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(_) if std::env::var_os("HALLES_REQUIRE_TOOLS").is_none() => {
+            eprintln!("{name} is not installed: skipped");
+            None
+        }
+        Err(e) => panic!("{name} is required: {e}"),
+    }
+}
+
+/// Writes bytes to a file of the folder `dir` of the tests' scratch space; its path.
+pub fn file(dir: &str, name: &str, bytes: &[u8]) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}

@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
-use halles_core::{
-    EnvelopeId, OrgId, PaperBatchId, ParticipantId, ProductGroupId, RegisterId,
-};
+use halles_core::{EnvelopeId, OrgId, PaperBatchId, ParticipantId, ProductGroupId, RegisterId};
 use halles_store::coupons::{FundSource, PaperBatch, PaperBatchInput, PaperCoupon, PaperLookup};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -306,7 +304,9 @@ pub async fn void(
 ) -> Result<Json<ApiPaperCoupon>, ApiError> {
     let lookup = paper_lookup(&body.coupon)?;
     let program = program_scope(&state, &a.scope, path.1).await?;
-    Ok(Json(state.store.void_paper(&program, &lookup).await?.into()))
+    Ok(Json(
+        state.store.void_paper(&program, &lookup).await?.into(),
+    ))
 }
 
 /// Redeems a paper coupon at the caller's market, named by its scanned QR value or typed

@@ -139,6 +139,28 @@ async fn refused_page(
     paper_page(state, m, id, errors, typed).await
 }
 
+/// Back to the page with `flash` when the store said yes, or the page again with its refusal
+/// on `field` and what was typed.
+async fn answer<T>(
+    state: &AppState,
+    m: Member<StaffRole>,
+    id: ProgramId,
+    result: Result<T, StoreError>,
+    (flash, field): (&str, &str),
+    typed: Typed,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => {
+            let [f, k] = flash_headers("success", flash, state.config.secure_cookies);
+            Ok(see_other(
+                &paths::PaperCoupons(m.org.id, id).to_string(),
+                [f, k],
+            ))
+        }
+        Err(e) => refused_page(state, m, id, e, field, typed).await,
+    }
+}
+
 /// Issues a batch (the operator).
 pub async fn issue(
     paths::PaperCoupons(_, id): paths::PaperCoupons,
@@ -176,21 +198,12 @@ pub async fn issue(
         }
         _ => Err(StoreError::Invalid(bad)),
     };
-    match result {
-        Ok(_) => {
-            let [f, k] = flash_headers(
-                "success",
-                "flash-paper-issued",
-                state.config.secure_cookies,
-            );
-            Ok(see_other(&paths::PaperCoupons(m.org.id, id).to_string(), [f, k]))
-        }
-        // A group or partner that is not the program's is the form's choice gone wrong.
-        Err(StoreError::NotFound) => {
-            refused_page(&state, m, id, StoreError::NotFound, "group", typed).await
-        }
-        Err(e) => refused_page(&state, m, id, e, "source", typed).await,
-    }
+    // A group or partner that is not the program's is the form's choice gone wrong.
+    let field = match result {
+        Err(StoreError::NotFound) => "group",
+        _ => "source",
+    };
+    answer(&state, m, id, result, ("flash-paper-issued", field), typed).await
 }
 
 /// A coupon named by what is printed on it, and who got it.
@@ -226,17 +239,15 @@ pub async fn hand_out(
         Ok(l) => state.store.hand_out_paper(&program, &l, participant).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => {
-            let [f, k] = flash_headers(
-                "success",
-                "flash-paper-handed-out",
-                state.config.secure_cookies,
-            );
-            Ok(see_other(&paths::PaperCoupons(m.org.id, id).to_string(), [f, k]))
-        }
-        Err(e) => refused_page(&state, m, id, e, "coupon", typed).await,
-    }
+    answer(
+        &state,
+        m,
+        id,
+        result,
+        ("flash-paper-handed-out", "coupon"),
+        typed,
+    )
+    .await
 }
 
 /// Voids a coupon not redeemed yet (the operator).
@@ -252,17 +263,15 @@ pub async fn void(
         Ok(l) => state.store.void_paper(&program, &l).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => {
-            let [f, k] = flash_headers(
-                "success",
-                "flash-paper-voided",
-                state.config.secure_cookies,
-            );
-            Ok(see_other(&paths::PaperCoupons(m.org.id, id).to_string(), [f, k]))
-        }
-        Err(e) => refused_page(&state, m, id, e, "void_coupon", typed).await,
-    }
+    answer(
+        &state,
+        m,
+        id,
+        result,
+        ("flash-paper-voided", "void_coupon"),
+        typed,
+    )
+    .await
 }
 
 /// The printable sheet of a batch (PDF): QR code, serial, value, group, last day and program.
