@@ -40,4 +40,4 @@ pub use labels::{
     case_labels_zpl, product_labels_pdf, product_labels_zpl,
 };
 pub use read::{ReadError, read_table};
-pub use table::{Table, TableError};
+pub use table::{Cell, Currency, Table, TableError, Value};

@@ -1812,6 +1812,16 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 404,
             ),
             Row::get(
+                "/o/{org}/programmes/{foreign}/rapports/enveloppes",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/rapports/envoi-mensuel",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::get(
                 "/o/{org}/programmes/{foreign}/mouvements",
                 Allowed::VIEWER,
                 404,

@@ -10,6 +10,7 @@ mod adjustments;
 mod cards;
 mod claims;
 mod enrolments;
+mod envelope_history;
 mod groups;
 mod import;
 pub(crate) mod in_place;
@@ -17,6 +18,7 @@ mod kiosks;
 mod ledger;
 mod loads;
 mod market_groups;
+mod monthly_reports;
 mod notices;
 mod off_platform;
 mod participants;
@@ -47,7 +49,9 @@ pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
     ProgramSettings,
 };
-pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
+pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
+pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
+pub use reports::{Counts, Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use reserve::{FundSource, FundsCheck, Reserve};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use schedules::{Envelope, Schedule, ScheduleInput};

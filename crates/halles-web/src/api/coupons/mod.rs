@@ -11,6 +11,7 @@ pub mod partner_markets;
 pub mod payment_batches;
 pub mod programs;
 pub mod redemptions;
+pub mod reports;
 pub mod schedules;
 pub mod transactions;
 
@@ -44,6 +45,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(redemptions::redemption))
         .routes(routes!(redemptions::refund))
         .routes(routes!(transactions::transactions))
+        .routes(routes!(reports::report))
+        .routes(routes!(reports::envelope_history))
+        .routes(routes!(reports::reserve_history))
         .routes(routes!(claims::claims, claims::file_claim))
         .routes(routes!(claims::decide_claim))
         .routes(routes!(
