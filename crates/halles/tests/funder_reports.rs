@@ -11,34 +11,8 @@ use halles_core::organizations::Scope;
 use std::io::Cursor;
 use support::TestApp;
 use support::mail::about;
-use support::requests::Browser;
-use support::world::{CouponProgram, World, people};
-
-/// Sales of the default program: $5.50 at the register, $1.50 of it refunded, then $3 and $1
-/// through the API; the card holds $20 of fruits loaded from the reserve.
-async fn some_sales(app: &TestApp, w: &CouponProgram) {
-    let cashier = app.logged_in(people::CASHIER).await;
-    let sale = w.sell(&cashier, w.card.number.as_str(), "5,50").await;
-    assert_eq!(sale.status, 303);
-    let admin = app.logged_in(people::MARKET_ADMIN).await;
-    let field = format!("refund_{}", w.fruits);
-    let refund = format!("{}/rembourser", sale.location);
-    assert_eq!(
-        admin
-            .send(&refund, &[(field.as_str(), "1,50")])
-            .await
-            .status,
-        303
-    );
-    for (key, cents) in [("k1", 300), ("k2", 100)] {
-        assert_eq!(
-            w.redeem(app, key, w.card.number.as_str(), cents)
-                .await
-                .status,
-            201
-        );
-    }
-}
+use support::Browser;
+use support::world::{World, people};
 
 /// A download's sheet, read back by calamine.
 async fn workbook(who: &Browser, path: &str) -> calamine::Range<Data> {
@@ -74,7 +48,7 @@ fn last(range: &calamine::Range<Data>) -> usize {
 async fn every_coupon_export_is_a_workbook_of_typed_cells_with_a_total_row() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        some_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let op = app.logged_in(people::OPERATOR).await;
 
         // The report by market: amounts and counts are numbers; the total row is the
@@ -150,7 +124,7 @@ async fn every_coupon_export_is_a_workbook_of_typed_cells_with_a_total_row() {
 async fn the_report_page_shows_counts_charts_and_envelope_histories_also_in_the_api() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        some_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let op = app.logged_in(people::OPERATOR).await;
         let page = op.page(&w.program_page("/rapports?by=market")).await;
         assert_eq!(page.status, 200);
@@ -246,7 +220,7 @@ async fn the_report_page_shows_counts_charts_and_envelope_histories_also_in_the_
 async fn the_monthly_report_is_mailed_on_the_first_to_those_who_asked_once() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        some_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let op = app.logged_in(people::OPERATOR).await;
         let page = op.page(&w.program_page("/rapports")).await;
         assert!(page.has("freport-monthly"));

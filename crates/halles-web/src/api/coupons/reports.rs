@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::api::auth::{ApiAccess, CouponsRead};
 use crate::api::coupons::program_scope;
-use crate::api::problem::{ApiError, Problem, date_field, field};
+use crate::api::problem::{ApiError, Problem, field};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use halles_core::{EnvelopeId, OrgId};
@@ -125,18 +125,10 @@ pub async fn report(
         None | Some("") => Dimension::ProductGroup,
         Some(b) => Dimension::parse(b).ok_or_else(|| field("by", "choice_invalid"))?,
     };
-    let day =
-        |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
-            match v.as_deref() {
-                None | Some("") => Ok(None),
-                Some(s) => date_field(name, s).map(Some),
-            }
-        };
+    let (from, until) = crate::api::coupons::day_range(&q.from, &q.to)?;
     let filter = ReportFilter {
-        from: day("from", &q.from)?.map(halles_core::coupons::start_of),
-        until: day("to", &q.to)?
-            .and_then(|d| d.tomorrow().ok())
-            .map(halles_core::coupons::start_of),
+        from,
+        until,
         market: q.market_id.filter(|m| *m > 0).map(OrgId),
     };
     let ps = program_scope(&state, &a.scope, path.1).await?;
