@@ -296,7 +296,13 @@ impl Table {
         };
         for (r, row) in self.rows.iter().enumerate() {
             for (c, text) in row.iter().enumerate() {
-                write_cell(ws, (row_num(r + 1), col(c)), text, self.value(r, c), &formats)?;
+                write_cell(
+                    ws,
+                    (row_num(r + 1), col(c)),
+                    text,
+                    self.value(r, c),
+                    &formats,
+                )?;
             }
         }
         if let Some(cells) = &self.total_cells {

@@ -11,8 +11,8 @@ use halles_core::money::Cents;
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::{CardId, Clock, ManualClock, OrgId, ProductGroupId, ProgramId, ScheduleId};
 use halles_store::coupons::{
-    CardLookup, Dimension, EnvelopeMoveKind, FundSource, HistoryOf, ParticipantInput,
-    ProgramScope, RedemptionInput, ReportFilter, ScheduleInput,
+    CardLookup, Dimension, EnvelopeMoveKind, FundSource, HistoryOf, ParticipantInput, ProgramScope,
+    RedemptionInput, ReportFilter, ScheduleInput,
 };
 use halles_store::platform::accounts::NewUser;
 use halles_store::platform::email::OutgoingEmail;
@@ -160,7 +160,13 @@ impl World {
     }
 
     /// A sale at `market` of `lines`.
-    async fn sell(&self, store: &Store, market: OrgId, card: CardId, lines: &[(ProductGroupId, i64)]) {
+    async fn sell(
+        &self,
+        store: &Store,
+        market: OrgId,
+        card: CardId,
+        lines: &[(ProductGroupId, i64)],
+    ) {
         let number = store
             .find_card_by_id(&scope(market), card)
             .await
@@ -240,14 +246,23 @@ async fn counts_stand_beside_amounts_by_schedule_market_group_and_period() {
             .unwrap();
         let of = |m: OrgId| by_market.iter().find(|r| r.key == Some(m.0)).unwrap();
         assert_eq!(
-            (of(w.north).counts.purchases, of(w.north).counts.participants),
+            (
+                of(w.north).counts.purchases,
+                of(w.north).counts.participants
+            ),
             (2, 1)
         );
         assert_eq!(
-            (of(w.south).counts.purchases, of(w.south).counts.participants),
+            (
+                of(w.south).counts.purchases,
+                of(w.south).counts.participants
+            ),
             (2, 2)
         );
-        assert_eq!(of(w.north).counts.average_basket(of(w.north).totals.spent), Cents(500));
+        assert_eq!(
+            of(w.north).counts.average_basket(of(w.north).totals.spent),
+            Cents(500)
+        );
         // By product group: the two-group sale counts once in each group.
         let by_group = store
             .report(&op, Some(Dimension::ProductGroup), all)
@@ -266,7 +281,10 @@ async fn counts_stand_beside_amounts_by_schedule_market_group_and_period() {
         ] {
             let m = |d: Date| rows.iter().find(|r| r.period_start == Some(d)).unwrap();
             assert_eq!(
-                (m(date(2026, 7, 1)).counts.purchases, m(date(2026, 7, 1)).counts.markets),
+                (
+                    m(date(2026, 7, 1)).counts.purchases,
+                    m(date(2026, 7, 1)).counts.markets
+                ),
                 (3, 2)
             );
             assert_eq!(
@@ -344,10 +362,7 @@ async fn an_envelope_history_lists_fundings_loads_returns_and_corrections_with_i
             ]
         );
         let amounts: Vec<i64> = moves.iter().map(|m| m.amount.0).collect();
-        assert_eq!(
-            amounts,
-            [50_000, 10_000, -5_000, -6_000, -6_000, -700, 400]
-        );
+        assert_eq!(amounts, [50_000, 10_000, -5_000, -6_000, -6_000, -700, 400]);
         // Each load day: two cards, two groups.
         assert_eq!(moves[3].entries, 4);
         // The running balance ends at what is not on cards: budget less loaded.
@@ -368,10 +383,12 @@ async fn an_envelope_history_lists_fundings_loads_returns_and_corrections_with_i
             moves.len()
         );
         let funder = w.as_org(&store, w.funder).await;
-        assert!(store
-            .envelope_history(&funder, HistoryOf::Envelope(envelope.id))
-            .await
-            .is_ok());
+        assert!(
+            store
+                .envelope_history(&funder, HistoryOf::Envelope(envelope.id))
+                .await
+                .is_ok()
+        );
         let north = w.as_org(&store, w.north).await;
         assert!(matches!(
             store
@@ -383,11 +400,24 @@ async fn an_envelope_history_lists_fundings_loads_returns_and_corrections_with_i
         store.fund_reserve(&op, Cents(3000)).await.unwrap();
         store.fund_reserve(&op, Cents(2000)).await.unwrap();
         store
-            .adjust_funds(&op, cards[0], w.fruits, Cents(1500), Some(FundSource::Reserve), "don")
+            .adjust_funds(
+                &op,
+                cards[0],
+                w.fruits,
+                Cents(1500),
+                Some(FundSource::Reserve),
+                "don",
+            )
             .await
             .unwrap();
-        let reserve = store.envelope_history(&op, HistoryOf::Reserve).await.unwrap();
-        let got: Vec<_> = reserve.iter().map(|m| (m.kind, m.amount.0, m.balance.0)).collect();
+        let reserve = store
+            .envelope_history(&op, HistoryOf::Reserve)
+            .await
+            .unwrap();
+        let got: Vec<_> = reserve
+            .iter()
+            .map(|m| (m.kind, m.amount.0, m.balance.0))
+            .collect();
         assert_eq!(
             got,
             [
@@ -436,11 +466,20 @@ async fn the_monthly_report_goes_to_those_who_asked_once_per_month() {
             let store = store.clone();
             async move { store.program_access(&s, w.program).await.unwrap() }
         };
-        let manager = reader(account(&store, w.operator, "gestion@collectif.example", Lang::Fr).await).await;
-        let funder = reader(account(&store, w.funder, "suivi@fondation.example", Lang::En).await).await;
-        let partner = reader(account(&store, w.partner, "aide@entraide.example", Lang::Fr).await).await;
+        let manager =
+            reader(account(&store, w.operator, "gestion@collectif.example", Lang::Fr).await).await;
+        let funder =
+            reader(account(&store, w.funder, "suivi@fondation.example", Lang::En).await).await;
+        let partner =
+            reader(account(&store, w.partner, "aide@entraide.example", Lang::Fr).await).await;
         // Nobody asked yet: nothing is due.
-        assert!(store.due_monthly_reports(date(2026, 7, 1)).await.unwrap().is_empty());
+        assert!(
+            store
+                .due_monthly_reports(date(2026, 7, 1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(!store.monthly_report_on(&manager).await.unwrap());
         store.set_monthly_report(&manager, true).await.unwrap();
         store.set_monthly_report(&funder, true).await.unwrap();
@@ -455,7 +494,10 @@ async fn the_monthly_report_goes_to_those_who_asked_once_per_month() {
             .monthly_report_recipients(w.program, date(2026, 7, 1))
             .await
             .unwrap();
-        let emails: Vec<_> = recipients.iter().map(|r| (r.email.as_str(), r.lang.as_str(), r.org)).collect();
+        let emails: Vec<_> = recipients
+            .iter()
+            .map(|r| (r.email.as_str(), r.lang.as_str(), r.org))
+            .collect();
         assert_eq!(
             emails,
             [
@@ -465,22 +507,50 @@ async fn the_monthly_report_goes_to_those_who_asked_once_per_month() {
         );
         // On June 10, nothing is due (May is before the program); July's report is due on
         // August 1st.
-        assert!(store.due_monthly_reports(date(2026, 6, 10)).await.unwrap().is_empty());
+        assert!(
+            store
+                .due_monthly_reports(date(2026, 6, 10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         run_until(&store, &clock, date(2026, 8, 1)).await;
         let due = store.due_monthly_reports(date(2026, 8, 1)).await.unwrap();
         assert_eq!(due.len(), 1);
-        assert_eq!((due[0].program, due[0].month), (w.program, date(2026, 7, 1)));
+        assert_eq!(
+            (due[0].program, due[0].month),
+            (w.program, date(2026, 7, 1))
+        );
         let mail = |to: &str| OutgoingEmail {
             org: Some(w.operator),
             to: to.into(),
             subject: "Rapport".into(),
             body: "…".into(),
         };
-        assert!(store.send_monthly_report(&due[0], &[mail("a@b.example")]).await.unwrap());
+        assert!(
+            store
+                .send_monthly_report(&due[0], &[mail("a@b.example")])
+                .await
+                .unwrap()
+        );
         // Claimed: a second worker (or a restart) sends nothing, and it is no longer due.
-        assert!(!store.send_monthly_report(&due[0], &[mail("a@b.example")]).await.unwrap());
-        assert!(store.due_monthly_reports(date(2026, 8, 2)).await.unwrap().is_empty());
-        assert_eq!(store.outbox(Some("a@b.example"), 10).await.unwrap().len(), 1);
+        assert!(
+            !store
+                .send_monthly_report(&due[0], &[mail("a@b.example")])
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .due_monthly_reports(date(2026, 8, 2))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store.outbox(Some("a@b.example"), 10).await.unwrap().len(),
+            1
+        );
         // Stopping it: only the funder's member is left.
         store.set_monthly_report(&manager, false).await.unwrap();
         let left = store
@@ -490,7 +560,13 @@ async fn the_monthly_report_goes_to_those_who_asked_once_per_month() {
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].org, w.funder);
         // After the program's end, no report is due.
-        assert!(store.due_monthly_reports(date(2026, 12, 1)).await.unwrap().is_empty());
+        assert!(
+            store
+                .due_monthly_reports(date(2026, 12, 1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }

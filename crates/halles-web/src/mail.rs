@@ -1074,7 +1074,10 @@ pub async fn monthly_report(
     let reach = store.reach(&ps, filter).await?;
     let base = base_url.trim_end_matches('/');
     let mut out = Vec::new();
-    for r in store.monthly_report_recipients(due.program, due.month).await? {
+    for r in store
+        .monthly_report_recipients(due.program, due.month)
+        .await?
+    {
         let i18n = I18n::new(r.lang.parse::<Lang>().unwrap_or_default());
         let page = format!(
             "{base}/o/{}/programmes/{}/rapports?by=market&from={}&to={}",

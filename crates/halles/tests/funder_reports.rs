@@ -9,9 +9,9 @@ mod support;
 use calamine::{Data, Reader, Xlsx};
 use halles_core::organizations::Scope;
 use std::io::Cursor;
+use support::Browser;
 use support::TestApp;
 use support::mail::about;
-use support::Browser;
 use support::world::{World, people};
 
 /// A download's sheet, read back by calamine.
@@ -58,7 +58,7 @@ async fn every_coupon_export_is_a_workbook_of_typed_cells_with_a_total_row() {
         let purchases = column(&report, "Achats");
         let basket = column(&report, "Panier moyen");
         let market_row = (1..report.height())
-            .find(|r| cell(&report, *r, 0).to_string() == "Marché")
+            .find(|r| cell(&report, *r, 0) == Data::String("Marché".into()))
             .unwrap();
         assert_eq!(cell(&report, market_row, spent), Data::Float(9.5));
         assert_eq!(cell(&report, market_row, purchases), Data::Float(3.0));
@@ -91,7 +91,11 @@ async fn every_coupon_export_is_a_workbook_of_typed_cells_with_a_total_row() {
         // The transaction log: instants are dates, amounts numbers; the total is their sum
         // (what is left on cards) as a formula.
         let log = workbook(&op, &w.program_page("/mouvements?format=xlsx")).await;
-        assert!(matches!(cell(&log, 1, 0), Data::DateTime(_)), "{:?}", cell(&log, 1, 0));
+        assert!(
+            matches!(cell(&log, 1, 0), Data::DateTime(_)),
+            "{:?}",
+            cell(&log, 1, 0)
+        );
         let amount = column(&log, "Montant");
         assert!(matches!(cell(&log, 1, amount), Data::Float(_)));
         let total = last(&log);
@@ -128,7 +132,11 @@ async fn the_report_page_shows_counts_charts_and_envelope_histories_also_in_the_
         let op = app.logged_in(people::OPERATOR).await;
         let page = op.page(&w.program_page("/rapports?by=market")).await;
         assert_eq!(page.status, 200);
-        assert!(page.has(r#"id="freport-total-purchases">3<"#), "{}", page.html);
+        assert!(
+            page.has(r#"id="freport-total-purchases">3<"#),
+            "{}",
+            page.html
+        );
         assert!(page.has(r#"id="freport-total-participants">1<"#));
         // Three charts, each an image with a title and a description, and its table.
         for id in [
@@ -137,7 +145,9 @@ async fn the_report_page_shows_counts_charts_and_envelope_histories_also_in_the_
             "freport-chart-group",
         ] {
             assert!(
-                page.has(&format!(r#"<svg role="img" aria-labelledby="{id}-t {id}-d""#)),
+                page.has(&format!(
+                    r#"<svg role="img" aria-labelledby="{id}-t {id}-d""#
+                )),
                 "{id}"
             );
             assert!(page.has(&format!(r#"<title id="{id}-t">"#)));
@@ -180,7 +190,12 @@ async fn the_report_page_shows_counts_charts_and_envelope_histories_also_in_the_
         // The market reads its counts, not the reserve.
         let market = app.logged_in(people::MARKET_ADMIN).await;
         let own = format!("/o/{}/programmes/{}/rapports", w.market.id, w.program);
-        assert!(market.page(&own).await.has(r#"id="freport-total-purchases">3<"#));
+        assert!(
+            market
+                .page(&own)
+                .await
+                .has(r#"id="freport-total-purchases">3<"#)
+        );
         let reserve = format!("{own}/enveloppes?envelope=reserve");
         assert_eq!(market.page(&reserve).await.status, 404);
 
@@ -228,8 +243,15 @@ async fn the_monthly_report_is_mailed_on_the_first_to_those_who_asked_once() {
             .send(&w.program_page("/rapports/envoi-mensuel"), &[("on", "1")])
             .await;
         assert_eq!(asked.status, 303);
-        assert_eq!(op.page(&asked.location).await.flash(), "freport-flash-monthly-on");
-        assert!(op.page(&w.program_page("/rapports")).await.has(r#"name="on" value="1" aria-describedby="freport-monthly-hint" checked"#));
+        assert_eq!(
+            op.page(&asked.location).await.flash(),
+            "freport-flash-monthly-on"
+        );
+        assert!(
+            op.page(&w.program_page("/rapports"))
+                .await
+                .has(r#"name="on" value="1" aria-describedby="freport-monthly-hint" checked"#)
+        );
         // A market does not get the form, nor may it ask.
         let market = app.logged_in(people::MARKET_ADMIN).await;
         let own = format!("/o/{}/programmes/{}/rapports", w.market.id, w.program);
@@ -244,11 +266,15 @@ async fn the_monthly_report_is_mailed_on_the_first_to_those_who_asked_once() {
         // Still November, and October ended before they asked: nothing goes out.
         halles::worker::on_time(&app.store, &app.url).await;
         app.run_jobs().await;
-        assert!(app.mail_to(people::OPERATOR).await.iter().all(|m| !m.subject.contains("Rapport mensuel")));
+        assert!(
+            app.mail_to(people::OPERATOR)
+                .await
+                .iter()
+                .all(|m| !m.subject.contains("Rapport mensuel"))
+        );
         // December 1st: November's report, with its figures and links, once even if the
         // worker runs again (or restarts).
-        app.clock
-            .set("2026-12-01T17:00:00Z".parse().unwrap());
+        app.clock.set("2026-12-01T17:00:00Z".parse().unwrap());
         for _ in 0..2 {
             halles::worker::on_time(&app.store, &app.url).await;
             app.run_jobs().await;
@@ -283,7 +309,10 @@ async fn the_monthly_report_is_mailed_on_the_first_to_those_who_asked_once() {
             .send(&w.program_page("/rapports/envoi-mensuel"), &[])
             .await;
         assert_eq!(stopped.status, 303);
-        assert_eq!(op.page(&stopped.location).await.flash(), "freport-flash-monthly-off");
+        assert_eq!(
+            op.page(&stopped.location).await.flash(),
+            "freport-flash-monthly-off"
+        );
         app.stop().await;
     }
 }

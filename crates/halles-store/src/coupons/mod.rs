@@ -35,11 +35,13 @@ mod types;
 
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
+pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
 pub use loads::LoadRun;
 pub use market_groups::MarketGroup;
+pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use participants::{Participant, ParticipantInput};
@@ -49,8 +51,6 @@ pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
     ProgramSettings,
 };
-pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
-pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
 pub use reports::{Counts, Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use reserve::{FundSource, FundsCheck, Reserve};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};

@@ -5,8 +5,8 @@
 //! restarts and workers.
 
 use super::{Access, ProgramScope};
-use crate::platform::email::{OutgoingEmail, insert_email};
 use crate::db::ms;
+use crate::platform::email::{OutgoingEmail, insert_email};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::ProgramRole;
 use halles_core::{OrgId, ProgramId, UserId};

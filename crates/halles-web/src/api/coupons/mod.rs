@@ -100,12 +100,13 @@ pub(crate) fn day_range(
     from: &Option<String>,
     to: &Option<String>,
 ) -> Result<(Option<jiff::Timestamp>, Option<jiff::Timestamp>), ApiError> {
-    let day = |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
-        match v.as_deref() {
-            None | Some("") => Ok(None),
-            Some(s) => crate::api::problem::date_field(name, s).map(Some),
-        }
-    };
+    let day =
+        |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
+            match v.as_deref() {
+                None | Some("") => Ok(None),
+                Some(s) => crate::api::problem::date_field(name, s).map(Some),
+            }
+        };
     Ok((
         day("from", from)?.map(halles_core::coupons::start_of),
         day("to", to)?

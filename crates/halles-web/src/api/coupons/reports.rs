@@ -208,6 +208,9 @@ pub async fn reserve_history(
     Path(path): Path<(i64, i64)>,
 ) -> Result<Json<Vec<ApiEnvelopeMove>>, ApiError> {
     let ps = program_scope(&state, &a.scope, path.1).await?;
-    let list = state.store.envelope_history(&ps, HistoryOf::Reserve).await?;
+    let list = state
+        .store
+        .envelope_history(&ps, HistoryOf::Reserve)
+        .await?;
     Ok(Json(moves(list)))
 }

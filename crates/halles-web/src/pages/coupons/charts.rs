@@ -73,10 +73,9 @@ impl Chart {
             .enumerate()
             .map(|(i, (label, c))| {
                 let i = i64::try_from(i).unwrap_or(i64::MAX / ROW - 1);
-                let width = i64::try_from(
-                    i128::from(c.0.max(0)) * i128::from(BAR_MAX) / i128::from(max),
-                )
-                .unwrap_or(BAR_MAX);
+                let width =
+                    i64::try_from(i128::from(c.0.max(0)) * i128::from(BAR_MAX) / i128::from(max))
+                        .unwrap_or(BAR_MAX);
                 let short = if label.chars().count() > LABEL_CHARS {
                     let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
                     format!("{cut}…")

@@ -308,7 +308,10 @@ pub async fn batch(
                 Cell::date(c.last_day()),
                 Cell::money(c.amount),
                 Cell::text(p.label("claim-status", c.status.code())),
-                batch.paid_on.map(Cell::date).unwrap_or_else(|| Cell::text("")),
+                batch
+                    .paid_on
+                    .map(Cell::date)
+                    .unwrap_or_else(|| Cell::text("")),
                 Cell::text(batch.reference.clone()),
             ]);
         }

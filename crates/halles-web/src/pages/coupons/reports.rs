@@ -274,15 +274,15 @@ pub async fn envelope_history(
     let of = if q.envelope == "reserve" {
         HistoryOf::Reserve
     } else {
-        HistoryOf::Envelope(halles_core::EnvelopeId(
-            q.envelope.parse().map_err(|_| {
+        HistoryOf::Envelope(halles_core::EnvelopeId(q.envelope.parse().map_err(
+            |_| {
                 PageError::new(
                     axum::http::StatusCode::NOT_FOUND,
                     m.ctx.i18n.lang,
                     "err-not-found",
                 )
-            })?,
-        ))
+            },
+        )?))
     };
     let moves = state.store.envelope_history(&v.scope, of).await?;
     let p = &m.ctx;
