@@ -18,6 +18,12 @@ pub fn local_date(t: jiff::Timestamp) -> Date {
     t.to_zoned(tz).date()
 }
 
+/// The date and time of an instant in Montréal.
+pub fn local_datetime(t: jiff::Timestamp) -> jiff::civil::DateTime {
+    let tz = jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    t.to_zoned(tz).datetime()
+}
+
 /// The instant a civil date starts in Montréal.
 pub fn start_of(d: Date) -> jiff::Timestamp {
     let tz = jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);

@@ -43,4 +43,4 @@ pub use labels::{
 };
 pub use paper::{CouponPrint, CouponSheetText, coupon_sheet};
 pub use read::{ReadError, read_table};
-pub use table::{Table, TableError};
+pub use table::{Cell, Currency, Table, TableError, Value};

@@ -67,7 +67,11 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, ReadError> {
             r
         })
         .collect();
-    Ok(Table { header, rows })
+    Ok(Table {
+        header,
+        rows,
+        ..Table::default()
+    })
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {

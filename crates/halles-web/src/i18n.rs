@@ -196,6 +196,11 @@ impl I18n {
         }
     }
 
+    /// A month: `juillet 2026` or `July 2026`.
+    pub fn month(&self, d: jiff::civil::Date) -> String {
+        format!("{} {}", self.t(&format!("month-{}", d.month())), d.year())
+    }
+
     /// A date in Montréal: `28 novembre 2026` or `November 28, 2026`.
     pub fn date(&self, t: &Timestamp) -> String {
         let z = t.to_zoned(TimeZone::get(TIME_ZONE).unwrap_or(TimeZone::UTC));

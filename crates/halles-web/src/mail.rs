@@ -1052,3 +1052,61 @@ pub async fn availability_reminder(
     )
     .await
 }
+
+/// A program's monthly report (the month of `due`), to each recipient in their language: the
+/// month's figures and links to the report page and its workbook in their account. The mailer
+/// sends no attachments, so the workbook is a link (it asks the reader to sign in).
+pub async fn monthly_report(
+    store: &Store,
+    base_url: &str,
+    due: &halles_store::coupons::DueMonthlyReport,
+) -> StoreResult<Vec<OutgoingEmail>> {
+    let scope = TenantScope::checked(due.operator, Actor::system());
+    let ps = store.operated_program(&scope, due.program).await?;
+    let next = due.month.last_of_month().tomorrow().unwrap_or(due.month);
+    let filter = halles_store::coupons::ReportFilter {
+        from: Some(halles_core::coupons::start_of(due.month)),
+        until: Some(halles_core::coupons::start_of(next)),
+        market: None,
+    };
+    let totals = store.report_totals(&ps, filter).await?;
+    let counts = store.report_counts(&ps, filter).await?;
+    let reach = store.reach(&ps, filter).await?;
+    let base = base_url.trim_end_matches('/');
+    let mut out = Vec::new();
+    for r in store
+        .monthly_report_recipients(due.program, due.month)
+        .await?
+    {
+        let i18n = I18n::new(r.lang.parse::<Lang>().unwrap_or_default());
+        let page = format!(
+            "{base}/o/{}/programmes/{}/rapports?by=market&from={}&to={}",
+            r.org,
+            due.program,
+            due.month,
+            due.month.last_of_month()
+        );
+        let args = [
+            ("program", ps.program().name.clone()),
+            ("month", i18n.month(due.month)),
+            ("loaded", i18n.money(totals.put_on())),
+            ("spent", i18n.money(totals.spent)),
+            ("refunded", i18n.money(totals.refunded)),
+            ("expired", i18n.money(totals.expired)),
+            ("owed", i18n.money(totals.net_spent())),
+            ("purchases", counts.purchases.to_string()),
+            ("participants", counts.participants.to_string()),
+            ("loaded_people", reach.loaded.to_string()),
+            ("basket", i18n.money(counts.average_basket(totals.spent))),
+            ("link", page.clone()),
+            ("xlsx", format!("{page}&format=xlsx")),
+        ];
+        out.push(OutgoingEmail {
+            org: Some(r.org),
+            to: r.email,
+            subject: i18n.ta("freport-mail-subject", &args[..2]),
+            body: i18n.ta("freport-mail-body", &args),
+        });
+    }
+    Ok(out)
+}

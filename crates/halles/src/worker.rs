@@ -140,6 +140,12 @@ pub async fn on_time(store: &Store, base_url: &str) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not queue balance statements"),
     }
+    // Coupon programs' monthly reports, from the 1st for the month before: once each.
+    match crate::jobs::monthly_report::enqueue_due(store).await {
+        Ok(n) if n > 0 => tracing::info!(n, "monthly program reports queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not queue monthly program reports"),
+    }
 }
 
 /// Whether an hour passed since this process last refreshed the planner's statistics (the

@@ -176,37 +176,11 @@ async fn the_api_takes_the_qr_value_refuses_a_lost_card_and_still_replays_a_kept
     }
 }
 
-/// The sales the report stories start from: 5,50 $ at the register with 1,50 $ of it refunded
-/// by the market's administrator, then 3,00 $ and 1,00 $ through the API (9,50 $ spent in all).
-async fn a_month_of_sales(app: &TestApp, w: &CouponProgram) {
-    let cashier = app.logged_in(people::CASHIER).await;
-    let sale = w.sell(&cashier, w.card.number.as_str(), "5,50").await;
-    assert_eq!(sale.status, 303);
-    let admin = app.logged_in(people::MARKET_ADMIN).await;
-    let field = format!("refund_{}", w.fruits);
-    let refund = format!("{}/rembourser", sale.location);
-    assert_eq!(
-        admin
-            .send(&refund, &[(field.as_str(), "1,50")])
-            .await
-            .status,
-        303
-    );
-    for (key, cents) in [("k1", 300), ("k2", 100)] {
-        assert_eq!(
-            w.redeem(app, key, w.card.number.as_str(), cents)
-                .await
-                .status,
-            201
-        );
-    }
-}
-
 #[tokio::test]
 async fn the_market_pages_through_its_sales_without_any_holder() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        a_month_of_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let api = w.market_api(&app);
         let log = format!(
             "/organizations/{}/programs/{}/transactions",
@@ -319,7 +293,7 @@ async fn the_operator_prints_the_batch_with_the_artwork_it_sent_and_only_a_pictu
 async fn the_reports_sum_each_markets_sales_and_refunds_by_market_and_by_period() {
     for app in TestApp::on_every_db().await {
         let w = World::coupon_program(&app).await;
-        a_month_of_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let op = app.logged_in(people::OPERATOR).await;
         let report = |q: String| {
             let op = &op;
@@ -1837,6 +1811,16 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 404,
             ),
             Row::get(
+                "/o/{org}/programmes/{foreign}/rapports/enveloppes",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::post(
+                "/o/{org}/programmes/{foreign}/rapports/envoi-mensuel",
+                Allowed::VIEWER,
+                404,
+            ),
+            Row::get(
                 "/o/{org}/programmes/{foreign}/mouvements",
                 Allowed::VIEWER,
                 404,
@@ -2678,7 +2662,7 @@ async fn the_markets_audit_log_names_who_made_each_sale_and_refund() {
             .redeem(&app, "audit", w.card.number.as_str(), 200)
             .await
             .id();
-        a_month_of_sales(&app, &w).await;
+        w.a_month_of_sales(&app).await;
         let m = w.market.id;
         let admin = app.logged_in(people::MARKET_ADMIN).await;
         let page = admin.page(&format!("/o/{m}/audit?entity=redemption")).await;

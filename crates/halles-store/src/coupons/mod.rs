@@ -10,6 +10,7 @@ mod adjustments;
 mod cards;
 mod claims;
 mod enrolments;
+mod envelope_history;
 mod groups;
 mod import;
 pub(crate) mod in_place;
@@ -17,6 +18,7 @@ mod kiosks;
 mod ledger;
 mod loads;
 mod market_groups;
+mod monthly_reports;
 mod notices;
 mod off_platform;
 mod paper;
@@ -34,11 +36,13 @@ mod types;
 
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
+pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
 pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
 pub use loads::LoadRun;
 pub use market_groups::MarketGroup;
+pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use paper::{PAPER_QR_PREFIX, PaperBatch, PaperBatchInput, PaperCoupon, PaperLookup};
@@ -49,7 +53,7 @@ pub use programs::{
     Access, ParticipantType, ProductGroup, Program, ProgramInput, ProgramMember, ProgramScope,
     ProgramSettings,
 };
-pub use reports::{Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
+pub use reports::{Counts, Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use reserve::{FundSource, FundsCheck, Reserve};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
 pub use schedules::{Envelope, Schedule, ScheduleInput};

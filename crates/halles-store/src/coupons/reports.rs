@@ -158,6 +158,34 @@ impl Totals {
     }
 }
 
+/// Counts of the sales behind a report's amounts (refunds aside).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Purchases: sales at registers (a sale over several product groups counts once per
+    /// group when the report is by product group).
+    pub purchases: i64,
+    /// Participants who used their card.
+    pub participants: i64,
+    /// Cards used.
+    pub cards: i64,
+    /// Markets where they were used.
+    pub markets: i64,
+}
+
+impl Counts {
+    /// The average basket: what was spent per purchase, to the cent (zero without purchases).
+    pub fn average_basket(&self, spent: impl std::borrow::Borrow<Cents>) -> Cents {
+        let spent = *spent.borrow();
+        if self.purchases == 0 {
+            return Cents(0);
+        }
+        Cents(halles_core::money::round_div(
+            i128::from(spent.0),
+            i128::from(self.purchases),
+        ))
+    }
+}
+
 /// One line of a report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportRow {
@@ -167,6 +195,11 @@ pub struct ReportRow {
     pub label: String,
     /// The sums.
     pub totals: Totals,
+    /// The counts of its sales.
+    pub counts: Counts,
+    /// The first day of the period, when the report is by period.
+    #[serde(skip)]
+    pub period_start: Option<jiff::civil::Date>,
 }
 
 /// How many participants a program reached.
@@ -229,6 +262,8 @@ pub(super) fn period_of_hour(
 /// One envelope in the envelope report.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnvelopeRow {
+    /// The envelope (none: the program's reserve).
+    pub id: Option<halles_core::EnvelopeId>,
     /// The schedule's name.
     pub schedule: String,
     /// The partner's name.
@@ -265,6 +300,34 @@ impl Store {
         by: Option<Dimension>,
         filter: ReportFilter,
     ) -> StoreResult<Vec<ReportRow>> {
+        let period = ps.program().report_period;
+        self.report_in(ps, by, filter, period).await
+    }
+
+    /// The program's totals by calendar month, whatever its reconciliation period (the
+    /// reports page's chart of spending by month).
+    pub async fn report_by_month(
+        &self,
+        ps: &ProgramScope,
+        filter: ReportFilter,
+    ) -> StoreResult<Vec<ReportRow>> {
+        self.report_in(
+            ps,
+            Some(Dimension::Period),
+            filter,
+            halles_core::coupons::ReportPeriod::Month,
+        )
+        .await
+    }
+
+    /// [`Store::report`], with `period` the periods of [`Dimension::Period`].
+    async fn report_in(
+        &self,
+        ps: &ProgramScope,
+        by: Option<Dimension>,
+        filter: ReportFilter,
+        report_period: halles_core::coupons::ReportPeriod,
+    ) -> StoreResult<Vec<ReportRow>> {
         let program = ps.id();
         let slice = Self::report_scope(ps).values();
         let only_sql = Slice::sql(5);
@@ -285,16 +348,18 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let period = match by {
-            Some(Dimension::Period) => Some(ps.program().report_period),
+            Some(Dimension::Period) => Some(report_period),
             _ => None,
         };
         let mut out: Vec<ReportRow> = Vec::new();
         for r in rows {
             let mut k: Option<i64> = r.try_get("k")?;
             let mut label: Option<String> = r.try_get("label")?;
+            let mut period_start = None;
             if let (Some(period), Some(hour)) = (period, k) {
                 // Keyed and labelled by the period's first day.
                 let start = period_of_hour(period, hour)?;
+                period_start = Some(start);
                 k = Some(
                     i64::from(start.year()) * 10_000
                         + i64::from(start.month()) * 100
@@ -313,14 +378,99 @@ impl Store {
                         key: k,
                         label: label.unwrap_or_default(),
                         totals,
+                        counts: Counts::default(),
+                        period_start,
                     });
                 }
             }
         }
-        if period.is_some() {
-            out.sort_by_key(|r| r.key);
+        match (by, period) {
+            (_, Some(period)) => {
+                out.sort_by_key(|r| r.key);
+                // Distinct counts do not add up hour by hour: each period is counted apart.
+                for row in &mut out {
+                    let Some(start) = row.period_start else {
+                        continue;
+                    };
+                    let from = halles_core::coupons::start_of(start);
+                    let until = halles_core::coupons::start_of(period.next(start));
+                    let within = ReportFilter {
+                        from: Some(filter.from.map_or(from, |f| f.max(from))),
+                        until: Some(filter.until.map_or(until, |u| u.min(until))),
+                        market: filter.market,
+                    };
+                    row.counts = self.report_counts(ps, within).await?;
+                }
+            }
+            (Some(d), None) => {
+                let counts = self.counts_by(ps, Some(d), filter).await?;
+                for row in &mut out {
+                    if let Some((_, c)) = counts.iter().find(|(k, _)| *k == row.key) {
+                        row.counts = *c;
+                    }
+                }
+            }
+            (None, None) => {
+                if let Some(row) = out.first_mut() {
+                    row.counts = self.report_counts(ps, filter).await?;
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// The counts of the sales of a program (or the acting organization's slice of it) over a
+    /// period: purchases, participants who used their card, cards, markets.
+    pub async fn report_counts(
+        &self,
+        ps: &ProgramScope,
+        filter: ReportFilter,
+    ) -> StoreResult<Counts> {
+        Ok(self
+            .counts_by(ps, None, filter)
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, c)| c)
+            .unwrap_or_default())
+    }
+
+    /// Counts of sales by a dimension's key (not by period: hours do not add up).
+    async fn counts_by(
+        &self,
+        ps: &ProgramScope,
+        by: Option<Dimension>,
+        filter: ReportFilter,
+    ) -> StoreResult<Vec<(Option<i64>, Counts)>> {
+        let slice = Self::report_scope(ps).values();
+        let only_sql = Slice::sql(5);
+        let key = by.map(|d| d.column()).unwrap_or("e.program_id");
+        let sql = format!(
+            "SELECT {key} AS k, COUNT(DISTINCT e.redemption_id) AS purchases,              COUNT(DISTINCT e.participant_id) AS participants, COUNT(DISTINCT e.card_id) AS cards,              COUNT(DISTINCT e.market_id) AS markets FROM fund_entries e WHERE e.program_id = $1              AND e.at >= $2 AND e.at < $3 AND ($4 = 0 OR e.market_id = $4){only_sql}              AND e.kind = 'spend' GROUP BY {key}"
+        );
+        let rows = sqlx::query_as::<_, (Option<i64>, i64, i64, i64, i64)>(&sql)
+            .bind(ps.id().0)
+            .bind(filter.from.map(|t| t.as_millisecond()).unwrap_or(i64::MIN))
+            .bind(filter.until.map(|t| t.as_millisecond()).unwrap_or(i64::MAX))
+            .bind(filter.market.map(|m| m.0).unwrap_or(0))
+            .bind(slice[0])
+            .bind(slice[1])
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, purchases, participants, cards, markets)| {
+                (
+                    k,
+                    Counts {
+                        purchases,
+                        participants,
+                        cards,
+                        markets,
+                    },
+                )
+            })
+            .collect())
     }
 
     /// Totals of the whole program (or the acting organization's slice of it) over a period.
@@ -450,6 +600,7 @@ impl Store {
             None => {
                 let r = self.program_reserve(ps.id()).await?;
                 (r.budget.0 > 0).then(|| EnvelopeRow {
+                    id: None,
                     schedule: String::new(),
                     partner: String::new(),
                     budget: r.budget,
@@ -465,6 +616,7 @@ impl Store {
             .into_iter()
             .chain(self.envelopes(ps, partner).await?.into_iter().map(|e| {
                 EnvelopeRow {
+                    id: Some(e.id),
                     schedule: schedules
                         .iter()
                         .find(|s| s.id == e.schedule)

@@ -2109,3 +2109,56 @@ err-paper_redeemed = This coupon was already used.
 err-paper_serial_invalid = This serial number is mistyped: it has 14 digits, check them.
 err-paper_state = This action is not possible in the coupon's current state.
 err-paper_voided = This coupon was voided.
+## Coupons: funder reports
+freport-purchases = Purchases
+freport-participants = Participants who used their card
+freport-cards = Cards used
+freport-markets = Markets
+freport-basket = Average basket
+freport-move = Movement
+freport-move-funding = Funding
+freport-move-load = Scheduled loads
+freport-move-manual_load = Manual loads
+freport-move-return = Returns (expired or replaced)
+freport-move-correction = Corrections
+freport-entries = Entries
+freport-balance = Envelope balance
+freport-balance-total = Total balance
+freport-history = History
+freport-history-link = See the history
+freport-history-title = Envelope history
+freport-history-hint = Each funding, the loads drawn from the envelope, the funds that came back (expired or replaced) and corrections, with the balance after each line. Loads of the same day are grouped.
+freport-history-empty = No movement yet.
+freport-charts = Spending in charts
+freport-chart-month = Spending by month
+freport-chart-market = Spending by market
+freport-chart-group = Spending by product group
+freport-chart-desc = Bar chart: { $title }, { $n } bars, sales less refunds. The table that follows gives the amounts.
+freport-chart-empty = No spending in this period.
+freport-month = Month
+freport-monthly-title = Monthly report by e-mail
+freport-monthly-hint = On the 1st of each month, receive the previous month's figures (loads, spending, purchases, participants, average basket) with a link to this report and its XLSX workbook.
+freport-monthly-field = I want to receive this program's monthly report
+freport-flash-monthly-on = You will receive this program's monthly report.
+freport-flash-monthly-off = You will no longer receive this program's monthly report.
+freport-mail-subject = Monthly report of { $program }: { $month }
+freport-mail-body =
+    Hello,
+
+    Here is the report of { $program } for { $month }.
+
+    Loaded onto cards: { $loaded }
+    Spent at markets: { $spent }
+    Refunded: { $refunded }
+    Expired or replaced: { $expired }
+    Owed to markets: { $owed }
+    Purchases: { $purchases }
+    Participants who used their card: { $participants }
+    Participants who received a load: { $loaded_people }
+    Average basket: { $basket }
+
+    The detailed report: { $link }
+    The XLSX workbook: { $xlsx }
+    (These links ask you to sign in.)
+
+    You receive this e-mail because you asked for it on the program's reports page; you can stop it there.

@@ -2109,3 +2109,56 @@ err-paper_redeemed = Ce coupon a déjà été utilisé.
 err-paper_serial_invalid = Ce numéro de série est mal tapé : il a 14 chiffres, vérifiez-les.
 err-paper_state = Cette action n'est pas possible dans l'état actuel du coupon.
 err-paper_voided = Ce coupon a été annulé.
+## Coupons: funder reports
+freport-purchases = Achats
+freport-participants = Participants ayant utilisé leur carte
+freport-cards = Cartes utilisées
+freport-markets = Marchés
+freport-basket = Panier moyen
+freport-move = Mouvement
+freport-move-funding = Financement
+freport-move-load = Versements prévus
+freport-move-manual_load = Versements manuels
+freport-move-return = Retours (expirés ou remplacés)
+freport-move-correction = Corrections
+freport-entries = Écritures
+freport-balance = Solde de l’enveloppe
+freport-balance-total = Solde total
+freport-history = Historique
+freport-history-link = Voir l’historique
+freport-history-title = Historique de l’enveloppe
+freport-history-hint = Chaque financement, les versements tirés de l’enveloppe, les fonds revenus (expirés ou remplacés) et les corrections, avec le solde après chaque ligne. Les versements d’une même journée sont regroupés.
+freport-history-empty = Aucun mouvement pour l’instant.
+freport-charts = Dépenses en graphiques
+freport-chart-month = Dépenses par mois
+freport-chart-market = Dépenses par marché
+freport-chart-group = Dépenses par groupe de produits
+freport-chart-desc = Graphique à barres : { $title }, { $n } barres, ventes moins remboursements. Le tableau qui suit donne les montants.
+freport-chart-empty = Aucune dépense sur cette période.
+freport-month = Mois
+freport-monthly-title = Rapport mensuel par courriel
+freport-monthly-hint = Le 1er de chaque mois, recevez les chiffres du mois précédent (versements, dépenses, achats, participants, panier moyen) avec un lien vers ce rapport et son classeur XLSX.
+freport-monthly-field = Je veux recevoir le rapport mensuel de ce programme
+freport-flash-monthly-on = Vous recevrez le rapport mensuel de ce programme.
+freport-flash-monthly-off = Vous ne recevrez plus le rapport mensuel de ce programme.
+freport-mail-subject = Rapport mensuel de { $program } : { $month }
+freport-mail-body =
+    Bonjour,
+
+    Voici le rapport de { $program } pour { $month }.
+
+    Versé sur les cartes : { $loaded }
+    Dépensé dans les marchés : { $spent }
+    Remboursé : { $refunded }
+    Expiré ou remplacé : { $expired }
+    Dû aux marchés : { $owed }
+    Achats : { $purchases }
+    Participants ayant utilisé leur carte : { $participants }
+    Participants ayant reçu un versement : { $loaded_people }
+    Panier moyen : { $basket }
+
+    Le rapport détaillé : { $link }
+    Le classeur XLSX : { $xlsx }
+    (Ces liens demandent de vous connecter.)
+
+    Vous recevez ce courriel parce que vous l’avez demandé sur la page des rapports du programme ; vous pouvez l’arrêter au même endroit.

@@ -128,6 +128,15 @@ pub fn entry_kind() -> Object {
     codes(EntryKind::ALL.iter().map(|c| c.code()))
 }
 
+/// What a coupon report groups by.
+pub fn report_dimension() -> Object {
+    codes(
+        halles_store::coupons::Dimension::ALL
+            .iter()
+            .map(|d| d.code()),
+    )
+}
+
 /// A day (`YYYY-MM-DD`, Montréal) or an instant (RFC 3339).
 pub fn day_or_instant() -> Schema {
     let string = |f| {

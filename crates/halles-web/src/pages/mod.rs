@@ -213,16 +213,26 @@ pub fn routes() -> Router<AppState> {
     all().into_router()
 }
 
-/// A table as a download: XLSX when `format` is `xlsx`, CSV otherwise, named `{name}.{ext}`.
+/// A table as a download: XLSX when `format` is `xlsx` (money in the reader's format), CSV
+/// otherwise, named `{name}.{ext}`.
 pub fn download(
     p: &crate::ctx::Ctx,
-    table: halles_docs::Table,
+    mut table: halles_docs::Table,
     format: &str,
     sheet: &str,
     name: &str,
 ) -> Result<Response, crate::errors::PageError> {
+    table.currency = currency(p.i18n.lang);
     table_file(&table, format == "xlsx", sheet, name)
         .map_err(|e| crate::errors::PageError::internal(p.i18n.lang, e))
+}
+
+/// Where a workbook puts the dollar sign for a language.
+pub fn currency(lang: halles_core::accounts::Lang) -> halles_docs::Currency {
+    match lang {
+        halles_core::accounts::Lang::En => halles_docs::Currency::Before,
+        halles_core::accounts::Lang::Fr => halles_docs::Currency::After,
+    }
 }
 
 /// A table as a file response (pages and API): an XLSX workbook with one sheet named `sheet`,

@@ -212,6 +212,10 @@ paths! {
     PaperBatchPdf(org: OrgId, id: ProgramId, batch: PaperBatchId) = "/o/{org}/programmes/{id}/coupons-papier/{batch}/pdf";
     /// A program's report.
     Report(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/rapports";
+    /// The history of an envelope (`?envelope={id}`) or of the reserve (`?envelope=reserve`).
+    EnvelopeHistory(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/rapports/enveloppes";
+    /// Asking for, or stopping, the monthly report by e-mail.
+    MonthlyReport(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/rapports/envoi-mensuel";
     /// A program's transactions.
     Transactions(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/mouvements";
     /// A program's balances.

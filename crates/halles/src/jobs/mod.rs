@@ -5,6 +5,7 @@
 pub mod availability_reminder;
 pub mod deliver_event;
 pub mod invoice_reminder;
+pub mod monthly_report;
 pub mod send_email;
 
 use crate::mailer::Mailer;
@@ -79,12 +80,13 @@ fn register<J: BackgroundJob>() -> Registered {
 }
 
 /// Every job the worker runs. A new job is a file in this folder and a line here.
-pub fn registry() -> [Registered; 4] {
+pub fn registry() -> [Registered; 5] {
     [
         register::<halles_store::platform::email::SendEmail>(),
         register::<halles_store::platform::events::DeliverEvent>(),
         register::<availability_reminder::RemindProducer>(),
         register::<invoice_reminder::RemindInvoice>(),
+        register::<monthly_report::SendMonthlyReport>(),
     ]
 }
 

@@ -820,6 +820,21 @@ pub mod api_rows {
             Allowed::token(Scope::CouponsRead),
             404,
         ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/reports",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/envelopes/{foreign}/history",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/reserve/history",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
         Row::put(
             "/api/v1/organizations/{org}/programs/{foreign}",
             Allowed::token(Scope::CouponsWrite),

@@ -137,6 +137,32 @@ pub struct CouponProgram {
 }
 
 impl CouponProgram {
+    /// A month of sales at the market: $5.50 at the register, $1.50 of it refunded by the
+    /// market's administrator, then $3 and $1 through the API.
+    pub async fn a_month_of_sales(&self, app: &TestApp) {
+        let cashier = app.logged_in(people::CASHIER).await;
+        let sale = self.sell(&cashier, self.card.number.as_str(), "5,50").await;
+        assert_eq!(sale.status, 303);
+        let admin = app.logged_in(people::MARKET_ADMIN).await;
+        let field = format!("refund_{}", self.fruits);
+        let refund = format!("{}/rembourser", sale.location);
+        assert_eq!(
+            admin
+                .send(&refund, &[(field.as_str(), "1,50")])
+                .await
+                .status,
+            303
+        );
+        for (key, cents) in [("k1", 300), ("k2", 100)] {
+            assert_eq!(
+                self.redeem(app, key, self.card.number.as_str(), cents)
+                    .await
+                    .status,
+                201
+            );
+        }
+    }
+
     async fn build(app: &TestApp, setup: CouponSetup) -> CouponProgram {
         let operator = app.org(OrgKind::ProgramOperator, "Collectif").await;
         let partner = app.org(OrgKind::PartnerOrg, "Entraide").await;

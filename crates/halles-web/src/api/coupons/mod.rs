@@ -12,6 +12,7 @@ pub mod partner_markets;
 pub mod payment_batches;
 pub mod programs;
 pub mod redemptions;
+pub mod reports;
 pub mod schedules;
 pub mod transactions;
 
@@ -45,6 +46,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(redemptions::redemption))
         .routes(routes!(redemptions::refund))
         .routes(routes!(transactions::transactions))
+        .routes(routes!(reports::report))
+        .routes(routes!(reports::envelope_history))
+        .routes(routes!(reports::reserve_history))
         .routes(routes!(claims::claims, claims::file_claim))
         .routes(routes!(claims::decide_claim))
         .routes(routes!(
@@ -93,6 +97,28 @@ pub(crate) async fn program_scope(
     id: i64,
 ) -> Result<ProgramScope, ApiError> {
     Ok(state.store.program_access(scope, ProgramId(id)).await?)
+}
+
+/// The instants a `from`/`to` pair of days (`YYYY-MM-DD`, Montréal, both included) covers:
+/// from the first day's start until the start of the day after the last; `date_invalid` on
+/// the field that does not parse.
+pub(crate) fn day_range(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(Option<jiff::Timestamp>, Option<jiff::Timestamp>), ApiError> {
+    let day =
+        |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
+            match v.as_deref() {
+                None | Some("") => Ok(None),
+                Some(s) => crate::api::problem::date_field(name, s).map(Some),
+            }
+        };
+    Ok((
+        day("from", from)?.map(halles_core::coupons::start_of),
+        day("to", to)?
+            .and_then(|d| d.tomorrow().ok())
+            .map(halles_core::coupons::start_of),
+    ))
 }
 
 /// `true`: the default of flags that are on unless the body says otherwise.

@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::api::auth::{ApiAccess, CouponsRead};
 use crate::api::coupons::program_scope;
 use crate::api::pagination::PageQuery;
-use crate::api::problem::{ApiError, Problem, date_field, field};
+use crate::api::problem::{ApiError, Problem, field};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -87,13 +87,6 @@ pub async fn transactions(
     Query(f): Query<TransactionQuery>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let day =
-        |name: &'static str, v: &Option<String>| -> Result<Option<jiff::civil::Date>, ApiError> {
-            match v.as_deref() {
-                None | Some("") => Ok(None),
-                Some(s) => date_field(name, s).map(Some),
-            }
-        };
     let kind = match f.kind.as_deref() {
         None | Some("") => None,
         Some(k) => Some(
@@ -102,11 +95,10 @@ pub async fn transactions(
         ),
     };
     let limit = q.limit();
+    let (from, until) = crate::api::coupons::day_range(&f.from, &f.to)?;
     let filter = halles_store::coupons::TransactionFilter {
-        from: day("from", &f.from)?.map(halles_core::coupons::start_of),
-        until: day("to", &f.to)?
-            .and_then(|d| d.tomorrow().ok())
-            .map(halles_core::coupons::start_of),
+        from,
+        until,
         kind,
         market: f.market_id.map(halles_core::OrgId),
         partner: f.partner_id.map(halles_core::OrgId),

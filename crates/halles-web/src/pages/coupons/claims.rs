@@ -18,7 +18,7 @@ use halles_core::ClaimId;
 use halles_core::ProgramId;
 use halles_core::coupons::ClaimStatus;
 use halles_core::refusals::Refusal;
-use halles_docs::Table;
+use halles_docs::{Cell, Table};
 use halles_store::StoreError;
 use halles_store::coupons::{Claim, OwedPeriod, PaymentBatch};
 use jiff::civil::Date;
@@ -301,20 +301,23 @@ pub async fn batch(
             .collect(),
         );
         for c in &claims {
-            table.push(vec![
-                batch.id.to_string(),
-                c.market_name.clone(),
-                c.period_start.to_string(),
-                c.last_day().to_string(),
-                c.amount.plain(),
-                p.label("claim-status", c.status.code()),
-                batch.paid_on.map(|d| d.to_string()).unwrap_or_default(),
-                batch.reference.clone(),
+            table.push_cells(vec![
+                Cell::text(batch.id.to_string()),
+                Cell::text(c.market_name.clone()),
+                Cell::date(c.period_start),
+                Cell::date(c.last_day()),
+                Cell::money(c.amount),
+                Cell::text(p.label("claim-status", c.status.code())),
+                batch
+                    .paid_on
+                    .map(Cell::date)
+                    .unwrap_or_else(|| Cell::text("")),
+                Cell::text(batch.reference.clone()),
             ]);
         }
         return download(
             p,
-            table,
+            table.with_total(p.t("report-total")),
             &f.format,
             &p.t("batch-title"),
             &format!("paiement-{}", batch.id),

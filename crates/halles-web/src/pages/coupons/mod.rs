@@ -2,6 +2,7 @@
 //! register and the kiosk, transactions, reports, and reimbursement claims.
 
 pub mod cards;
+pub mod charts;
 pub mod claims;
 pub mod envelopes;
 pub mod groups;
@@ -9,6 +10,7 @@ pub mod import;
 pub mod kiosk;
 pub mod managers;
 pub mod members;
+pub mod monthly;
 pub mod paper;
 pub mod participant_types;
 pub mod participants;
@@ -80,6 +82,8 @@ pub fn routes() -> Routes {
         );
     let money = Routes::new()
         .typed_get(reports::report)
+        .typed_get(reports::envelope_history)
+        .typed_post(monthly::set)
         .typed_get(transactions::log)
         .typed_get(transactions::balances)
         .typed_get(claims::claims)

@@ -19,7 +19,7 @@ use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
-use halles_docs::Table;
+use halles_docs::{Cell, Table};
 use halles_store::StoreError;
 use halles_store::coupons::{Balance, Card, Participant, ParticipantInput, Schedule};
 use jiff::civil::Date;
@@ -222,7 +222,8 @@ pub async fn enrol(
     .await
 }
 
-/// Downloads the organization's participants (CSV or XLSX).
+/// Downloads the organization's participants (CSV or XLSX) with the balance of each one's
+/// card per product group and in all, and a total row.
 pub async fn export_participants(
     paths::ParticipantsExport(_, id): paths::ParticipantsExport,
     State(state): State<AppState>,
@@ -231,44 +232,62 @@ pub async fn export_participants(
 ) -> Result<Response, PageError> {
     let v = view(&state, &m, id).await?;
     let list = state.store.all_participants(&v.scope).await?;
+    let balances = state
+        .store
+        .card_balance_report(&m.scope, v.program.id)
+        .await?;
     let p = &m.ctx;
     let lang = p.i18n.lang.code();
-    let mut table = Table::new(
-        [
-            "col-code",
-            "field-participant-type",
-            "field-id1",
-            "field-id2",
-            "field-name",
-            "field-phone",
-            "field-email",
-            "field-postal-code",
-            "field-consent-on",
-            "col-card",
-            "col-active",
-        ]
-        .iter()
-        .map(|k| p.t(k))
-        .collect(),
-    );
+    let mut head: Vec<String> = [
+        "col-code",
+        "field-participant-type",
+        "field-id1",
+        "field-id2",
+        "field-name",
+        "field-phone",
+        "field-email",
+        "field-postal-code",
+        "field-consent-on",
+        "col-card",
+        "col-active",
+    ]
+    .iter()
+    .map(|k| p.t(k))
+    .collect();
+    head.extend(v.groups.iter().map(|g| g.name(lang).to_owned()));
+    head.push(p.t("freport-balance-total"));
+    let mut table = Table::new(head);
     for x in &list {
-        table.push(vec![
-            x.code.clone(),
-            v.type_name(lang, x.participant_type),
-            x.id1.clone(),
-            x.id2.clone(),
-            x.name.clone(),
-            x.phone.clone(),
-            x.email.clone(),
-            x.postal_code.clone(),
-            x.consent_on.to_string(),
-            x.card.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
-            if x.active { p.t("yes") } else { p.t("no") },
-        ]);
+        let held = x
+            .card
+            .as_ref()
+            .and_then(|(_, n)| balances.iter().find(|b| b.card == *n));
+        let mut row = vec![
+            Cell::text(x.code.clone()),
+            Cell::text(v.type_name(lang, x.participant_type)),
+            Cell::text(x.id1.clone()),
+            Cell::text(x.id2.clone()),
+            Cell::text(x.name.clone()),
+            Cell::text(x.phone.clone()),
+            Cell::text(x.email.clone()),
+            Cell::text(x.postal_code.clone()),
+            Cell::date(x.consent_on),
+            Cell::text(x.card.as_ref().map(|(_, n)| n.clone()).unwrap_or_default()),
+            Cell::text(if x.active { p.t("yes") } else { p.t("no") }),
+        ];
+        row.extend(v.groups.iter().map(|g| {
+            Cell::money(
+                held.and_then(|b| b.balances.iter().find(|(id, _)| *id == g.id))
+                    .map(|(_, c)| *c)
+                    .unwrap_or(Cents(0)),
+            )
+        }));
+        row.push(Cell::money(held.map(|b| b.total()).unwrap_or(Cents(0))));
+        table.push_cells(row);
     }
     download(
         p,
-        table,
+        table.with_total(p.t("report-total")),
         &f.format,
         &p.t("participants-title"),
         &format!("participants-{id}"),

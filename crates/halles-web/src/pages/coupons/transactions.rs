@@ -15,7 +15,7 @@ use halles_core::ProgramId;
 use halles_core::coupons::{EntryKind, ProgramRole};
 use halles_core::money::Cents;
 use halles_core::{OrgId, ProductGroupId};
-use halles_docs::Table;
+use halles_docs::{Cell, Table};
 use halles_store::coupons::{CardBalance, Transaction, TransactionFilter};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -216,24 +216,27 @@ fn log_download(
         .collect(),
     );
     for r in rows {
-        table.push(vec![
-            p.i18n.datetime(&r.at),
-            p.label("log-kind", r.kind.code()),
-            v.group_name(lang, r.group),
-            r.amount.plain(),
-            r.card.clone(),
-            r.participant.clone().unwrap_or_default(),
-            r.partner.clone().unwrap_or_default(),
-            r.market.clone().unwrap_or_default(),
-            r.register.clone().unwrap_or_default(),
-            r.redemption.map(|s| s.to_string()).unwrap_or_default(),
-            r.reason.clone(),
-            r.actor.clone().unwrap_or_default(),
+        table.push_cells(vec![
+            Cell::datetime(
+                halles_core::coupons::local_datetime(r.at),
+                p.i18n.datetime(&r.at),
+            ),
+            Cell::text(p.label("log-kind", r.kind.code())),
+            Cell::text(v.group_name(lang, r.group)),
+            Cell::money(r.amount),
+            Cell::text(r.card.clone()),
+            Cell::text(r.participant.clone().unwrap_or_default()),
+            Cell::text(r.partner.clone().unwrap_or_default()),
+            Cell::text(r.market.clone().unwrap_or_default()),
+            Cell::text(r.register.clone().unwrap_or_default()),
+            Cell::text(r.redemption.map(|s| s.to_string()).unwrap_or_default()),
+            Cell::text(r.reason.clone()),
+            Cell::text(r.actor.clone().unwrap_or_default()),
         ]);
     }
     download(
         p,
-        table,
+        table.with_total(p.t("report-total")),
         &q.format,
         &p.t("log-title"),
         &format!("mouvements-{id}"),
@@ -286,24 +289,26 @@ pub async fn balances(
         let mut table = Table::new(head);
         for r in &rows {
             let mut line = vec![
-                r.card.clone(),
-                p.label("card-status", r.status.code()),
-                r.participant.clone().unwrap_or_default(),
-                r.partner.clone().unwrap_or_default(),
+                Cell::text(r.card.clone()),
+                Cell::text(p.label("card-status", r.status.code())),
+                Cell::text(r.participant.clone().unwrap_or_default()),
+                Cell::text(r.partner.clone().unwrap_or_default()),
             ];
             line.extend(v.groups.iter().map(|g| {
-                r.balances
-                    .iter()
-                    .find(|(id, _)| *id == g.id)
-                    .map(|(_, c)| c.plain())
-                    .unwrap_or_else(|| Cents(0).plain())
+                Cell::money(
+                    r.balances
+                        .iter()
+                        .find(|(id, _)| *id == g.id)
+                        .map(|(_, c)| *c)
+                        .unwrap_or(Cents(0)),
+                )
             }));
-            line.push(r.total().plain());
-            table.push(line);
+            line.push(Cell::money(r.total()));
+            table.push_cells(line);
         }
         return download(
             p,
-            table,
+            table.with_total(p.t("report-total")),
             &f.format,
             &p.t("balances-title"),
             &format!("soldes-{id}"),

@@ -408,7 +408,11 @@ pub fn aging_table(report: &AgingReport) -> halles_docs::Table {
     );
     rec.extend([report.total.total().plain(), report.credit.plain()]);
     rows.push(rec);
-    halles_docs::Table { header, rows }
+    halles_docs::Table {
+        header,
+        rows,
+        ..Default::default()
+    }
 }
 
 /// The hub's aging report today, or its CSV.
