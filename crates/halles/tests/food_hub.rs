@@ -896,6 +896,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/factures/{foreign}/ubl", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/factures/export-quickbooks", Allowed::STAFF, 422),
+                Row::get("/o/{org}/factures/export-journal", Allowed::STAFF, 422),
+                Row::get("/o/{org}/facturation/comptes", Allowed::STAFF, 200),
+                Row::post("/o/{org}/facturation/comptes", Allowed::STAFF, 422),
+                Row::post("/o/{org}/paiements/{foreign}/annuler", Allowed::STAFF, 404),
+                Row::post("/o/{org}/paiements/{foreign}/appliquer", Allowed::STAFF, 404),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/factures/{foreign}", Allowed::VIEWER, 404),
                 // No reason given: refused before the invoice is looked up, back with it.

@@ -16,6 +16,7 @@ use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::organizations::OrgKind;
 use halles_core::quantity::Qty;
+use halles_core::limits::Limit;
 use halles_core::receivables::{AgingBucket, PaymentMethod, month_period};
 use halles_core::{InvoiceId, OrgId};
 use halles_store::hub::billing::credit_notes::{CreditLineInput, CreditNote, NewCreditNote};
@@ -356,6 +357,74 @@ pub async fn record_payment(
             .map(|_| "flash-payment-recorded".to_owned()),
         Err(key) => {
             let headers = crate::security::flash_headers("error", key, state.config.secure_cookies);
+            return Ok(crate::pages::see_other(&back, headers));
+        }
+    };
+    back_with(&state, outcome, &back)
+}
+
+/// Voiding a payment: why.
+#[derive(Debug, Default, Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Voids a payment recorded by mistake (the hub's staff), back to its buyer's payments.
+pub async fn void_payment(
+    paths::VoidPayment(org, id): paths::VoidPayment,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<VoidForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let (p, _) = state.store.payment(&m.scope, id).await?;
+    let back = format!("{}?acheteur={}", paths::HubPayments(org), p.buyer);
+    let outcome = state
+        .store
+        .void_payment(&hs, id, &form.reason)
+        .await
+        .map(|_| "flash-payment-voided".to_owned());
+    back_with(&state, outcome, &back)
+}
+
+/// Applying a buyer's credit: the invoice and the amount.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApplyCreditForm {
+    #[serde(default)]
+    invoice: String,
+    #[serde(default)]
+    amount: String,
+}
+
+/// Applies what is left of a payment to one open invoice of its buyer (the hub's staff),
+/// bounded by both; back to the buyer's payments.
+pub async fn apply_credit(
+    paths::ApplyCredit(org, id): paths::ApplyCredit,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<ApplyCreditForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let (p, _) = state.store.payment(&m.scope, id).await?;
+    let back = format!("{}?acheteur={}", paths::HubPayments(org), p.buyer);
+    let invoice = form.invoice.trim().parse().map(InvoiceId);
+    let amount = Cents::parse_within(form.amount.trim(), Limit::Movement);
+    let outcome = match (invoice, amount) {
+        (Ok(invoice), Ok(amount)) => state
+            .store
+            .apply_credit(&hs, id, &[(invoice, amount)])
+            .await
+            .map(|_| "flash-credit-applied".to_owned()),
+        (Err(_), _) => Err(halles_store::StoreError::Refused(
+            halles_core::refusals::Refusal::InvalidAmount,
+        )),
+        (_, Err(e)) => {
+            let headers = crate::security::flash_headers(
+                "error",
+                e.message_key("err-invalid_amount"),
+                state.config.secure_cookies,
+            );
             return Ok(crate::pages::see_other(&back, headers));
         }
     };
