@@ -79,23 +79,23 @@ impl Account {
         }
     }
 
-    /// The name a hub that named none gets: a number and a name in the usual Québec chart of
-    /// accounts.
+    /// The name a hub that named none gets: a usual name in a Québec chart of accounts, without
+    /// a number (QuickBooks Online's journal import matches accounts by name).
     pub fn default_name(self) -> &'static str {
         match self {
-            Account::Receivables => "1200 Comptes clients",
-            Account::Bank => "1000 Encaisse",
-            Account::SalesTaxable => "4000 Ventes taxables",
-            Account::SalesZeroRated => "4010 Ventes détaxées",
-            Account::SalesExempt => "4020 Ventes exonérées",
-            Account::Discounts => "4090 Escomptes sur ventes",
-            Account::Delivery => "4100 Revenus de livraison",
-            Account::Deposits => "2350 Consignes",
-            Account::GstPayable => "2310 TPS à payer",
-            Account::QstPayable => "2320 TVQ à payer",
-            Account::ProducersPayable => "2100 Comptes fournisseurs - producteurs",
-            Account::ProducerPurchases => "5000 Achats auprès des producteurs",
-            Account::Losses => "5100 Pertes de marchandises",
+            Account::Receivables => "Comptes clients",
+            Account::Bank => "Encaisse",
+            Account::SalesTaxable => "Ventes taxables",
+            Account::SalesZeroRated => "Ventes détaxées",
+            Account::SalesExempt => "Ventes exonérées",
+            Account::Discounts => "Escomptes sur ventes",
+            Account::Delivery => "Revenus de livraison",
+            Account::Deposits => "Consignes",
+            Account::GstPayable => "TPS à payer",
+            Account::QstPayable => "TVQ à payer",
+            Account::ProducersPayable => "Comptes fournisseurs - producteurs",
+            Account::ProducerPurchases => "Achats auprès des producteurs",
+            Account::Losses => "Pertes de marchandises",
         }
     }
 }

@@ -2092,3 +2092,6 @@ flash-payment-voided = Payment voided: its allocations are released. Record the 
 credit-apply = Apply the credit
 credit-apply-invoice = Invoice
 flash-credit-applied = Credit applied to the invoice.
+err-form-stale = This form is too old. Reload the page and start again.
+err-form-sent-twice = This form was already sent and is being handled, or was sent again with other values. Reload the page to check.
+credit-note-ubl = XML (UBL)

@@ -2092,3 +2092,6 @@ flash-payment-voided = Paiement annulé : ses répartitions sont libérées. Enr
 credit-apply = Appliquer le crédit
 credit-apply-invoice = Facture
 flash-credit-applied = Crédit appliqué à la facture.
+err-form-stale = Ce formulaire est trop ancien. Rechargez la page et recommencez.
+err-form-sent-twice = Ce formulaire a déjà été envoyé et est en cours de traitement, ou a été renvoyé avec d’autres valeurs. Rechargez la page pour vérifier.
+credit-note-ubl = XML (UBL)

@@ -342,6 +342,8 @@ paths! {
     BuyerReminders(org: OrgId, buyer: OrgId) = "/o/{org}/releves/rappels/{buyer}";
     /// A hub's invoices of a date range as QuickBooks Online's import CSV.
     InvoicesQuickBooks(org: OrgId) = "/o/{org}/factures/export-quickbooks";
+    /// A credit note as UBL 2.1 XML.
+    CreditNoteUbl(org: OrgId, id: CreditNoteId) = "/o/{org}/avoirs/{id}/ubl";
     /// A hub's journal of a date range as a CSV.
     JournalExport(org: OrgId) = "/o/{org}/factures/export-journal";
     /// The accounts a hub's journal names.

@@ -1305,6 +1305,11 @@ pub mod api_rows {
     /// A hub's producer statements and payouts, and invoices as UBL (`payouts_api.rs`).
     pub const STATEMENTS_HUB: &[Row] = &[
         Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
             "/api/v1/organizations/{org}/journal?from=2026-12-01&to=2026-12-31",
             Allowed::token(Scope::OrdersRead),
             200,
@@ -1392,6 +1397,11 @@ pub mod api_rows {
 
     /// A buyer has no statements at all (`wrong_kind`, 403); its invoices as UBL, its own.
     pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
         Row::get(
             "/api/v1/organizations/{org}/journal?from=2026-12-01&to=2026-12-31",
             Allowed::NoToken,

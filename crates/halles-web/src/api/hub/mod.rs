@@ -118,6 +118,7 @@ fn statements_router() -> OpenApiRouter<AppState> {
         .routes(routes!(s::pay_statement))
         .routes(routes!(billing::exports::invoice_ubl))
         .routes(routes!(billing::exports::quickbooks))
+        .routes(routes!(billing::exports::credit_note_ubl))
         .routes(routes!(billing::exports::journal))
         .routes(routes!(
             billing::exports::journal_accounts,

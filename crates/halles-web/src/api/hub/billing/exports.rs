@@ -42,6 +42,33 @@ pub async fn invoice_ubl(
     ))
 }
 
+/// The credit note as a UBL 2.1 `CreditNote` (EN 16931, type 381, referring to its invoice;
+/// taxes as on invoices), for the hub that issued it or the buyer that received it.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/credit-notes/{id}/ubl", tag = "billing",
+    params(("org" = i64, Path, description = "The hub or the buyer"), ("id" = i64, Path, description = "Credit note id")),
+    responses((status = 200, description = "The credit note", content((String = "application/xml"))),
+      (status = 403, body = Problem, content_type = "application/problem+json"),
+      (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:read"])))]
+pub async fn credit_note_ubl(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let cn = state
+        .store
+        .credit_note(&a.scope, halles_core::CreditNoteId(path.1))
+        .await?;
+    let bytes = crate::pages::hub::billing::ubl::credit_note_ubl(&cn).map_err(|e| {
+        tracing::error!(error = %e, "credit note UBL");
+        ApiError::Internal
+    })?;
+    Ok(crate::pages::hub::billing::exports::xml_download(
+        bytes,
+        &cn.note.number,
+    ))
+}
+
 /// A date range.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct Range {

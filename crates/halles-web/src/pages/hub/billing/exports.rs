@@ -47,6 +47,18 @@ pub async fn invoice_ubl(
     Ok(xml_download(bytes, &inv.invoice.number))
 }
 
+/// A credit note as a UBL 2.1 `CreditNote`.
+pub async fn credit_note_ubl(
+    paths::CreditNoteUbl(_, id): paths::CreditNoteUbl,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let cn = state.store.credit_note(&m.scope, id).await?;
+    let bytes =
+        super::ubl::credit_note_ubl(&cn).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+    Ok(xml_download(bytes, &cn.note.number))
+}
+
 /// QuickBooks Online's default invoice-import columns (Canada): one row per line, the
 /// invoice's fields repeated on each.
 pub const QBO_COLUMNS: [&str; 13] = [

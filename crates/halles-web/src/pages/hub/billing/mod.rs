@@ -62,6 +62,7 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(exports::invoice_ubl)
         .typed_get(exports::quickbooks)
         .typed_get(exports::journal)
+        .typed_get(exports::credit_note_ubl)
         .typed_get(settings::accounts)
         .typed_post(settings::save_accounts)
         .typed_post(receivables::void_payment)
