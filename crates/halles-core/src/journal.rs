@@ -167,7 +167,10 @@ mod tests {
         assert_eq!(sales_account(c(Taxable, Taxable)), Account::SalesTaxable);
         // Muffins: GST taxable, QST zero-rated since 2026-07-15.
         assert_eq!(sales_account(c(Taxable, ZeroRated)), Account::SalesTaxable);
-        assert_eq!(sales_account(c(ZeroRated, ZeroRated)), Account::SalesZeroRated);
+        assert_eq!(
+            sales_account(c(ZeroRated, ZeroRated)),
+            Account::SalesZeroRated
+        );
         assert_eq!(sales_account(c(Exempt, ZeroRated)), Account::SalesZeroRated);
         assert_eq!(sales_account(c(Exempt, Exempt)), Account::SalesExempt);
     }

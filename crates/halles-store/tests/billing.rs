@@ -381,12 +381,14 @@ async fn the_demos_delivered_week_is_invoiced_without_gaps() {
             aging.total.total().0 > aging.total.get(AgingBucket::Current).0,
             "{aging:?}"
         );
-        assert!(store
-            .receivables(&scope(hub), None)
-            .await
-            .unwrap()
-            .iter()
-            .any(|r| r.status == InvoiceStatus::Overdue));
+        assert!(
+            store
+                .receivables(&scope(hub), None)
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.status == InvoiceStatus::Overdue)
+        );
         for i in &invoices {
             let full = store.invoice(&scope(i.buyer), i.id).await.unwrap();
             assert!(!full.lines.is_empty());

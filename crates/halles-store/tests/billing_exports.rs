@@ -178,7 +178,14 @@ async fn the_journal_balances_every_entry_and_equals_the_stored_documents_to_the
         let gst_back: Cents = notes.iter().map(|n| n.gst).sum();
         let qst: Cents = inv0.invoice.qst + inv1.invoice.qst;
         let qst_back: Cents = notes.iter().map(|n| n.qst).sum();
-        let all = |a| -> Cents { j.entries.iter().flat_map(|e| e.postings.iter()).filter(|p| p.account == a).map(|p| p.amount).sum() };
+        let all = |a| -> Cents {
+            j.entries
+                .iter()
+                .flat_map(|e| e.postings.iter())
+                .filter(|p| p.account == a)
+                .map(|p| p.amount)
+                .sum()
+        };
         assert_eq!(all(Account::GstPayable), Cents(gst_back.0 - gst.0));
         assert_eq!(all(Account::QstPayable), Cents(qst_back.0 - qst.0));
         // Delivery: charged on both, given back by the full note of the second.
@@ -208,11 +215,17 @@ async fn the_journal_balances_every_entry_and_equals_the_stored_documents_to_the
             net(&j, EntryKind::ProducerStatement, Account::ProducersPayable),
             Cents(-st.totals.owed.0)
         );
-        assert_eq!(net(&j, EntryKind::Payout, Account::Bank), Cents(-st.totals.owed.0));
+        assert_eq!(
+            net(&j, EntryKind::Payout, Account::Bank),
+            Cents(-st.totals.owed.0)
+        );
         // The hub's names, trimmed.
         assert_eq!(j.account(Account::Bank), "1010 Caisse populaire");
         assert_eq!(j.account(Account::Receivables), "1200 Clients");
-        assert_eq!(j.account(Account::Delivery), Account::Delivery.default_name());
+        assert_eq!(
+            j.account(Account::Delivery),
+            Account::Delivery.default_name()
+        );
 
         // November holds nothing; a range the wrong way round or over a year is refused.
         let nov = store
@@ -221,19 +234,25 @@ async fn the_journal_balances_every_entry_and_equals_the_stored_documents_to_the
             .unwrap();
         assert!(nov.entries.is_empty());
         refused(
-            store.journal(&h, day("2026-12-31"), day("2026-12-01")).await,
+            store
+                .journal(&h, day("2026-12-31"), day("2026-12-01"))
+                .await,
             Refusal::PeriodInvalid,
         );
         refused(
-            store.journal(&h, day("2026-01-01"), day("2027-01-10")).await,
+            store
+                .journal(&h, day("2026-01-01"), day("2027-01-10"))
+                .await,
             Refusal::PeriodInvalid,
         );
         // Only the hub reads its journal.
         let as_buyer = store.hub_scope(&scope(w.buyers[0]), w.hub).await.unwrap();
-        assert!(store
-            .journal(&as_buyer, day("2026-12-01"), day("2026-12-31"))
-            .await
-            .is_err());
+        assert!(
+            store
+                .journal(&as_buyer, day("2026-12-01"), day("2026-12-31"))
+                .await
+                .is_err()
+        );
         let _: BTreeMap<Account, String> = names;
     })
     .await;

@@ -900,7 +900,11 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/facturation/comptes", Allowed::STAFF, 200),
                 Row::post("/o/{org}/facturation/comptes", Allowed::STAFF, 422),
                 Row::post("/o/{org}/paiements/{foreign}/annuler", Allowed::STAFF, 404),
-                Row::post("/o/{org}/paiements/{foreign}/appliquer", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/paiements/{foreign}/appliquer",
+                    Allowed::STAFF,
+                    404,
+                ),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/factures/{foreign}", Allowed::VIEWER, 404),
                 // An empty form: given back on the invoice's page, which is not found.

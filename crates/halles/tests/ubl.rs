@@ -42,6 +42,18 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
     let mut files = Vec::new();
     for app in TestApp::on_every_db().await {
         for registered_hub in [true, false] {
+            // Each document in a file of its own, for the validator.
+            let keep = |files: &mut Vec<std::path::PathBuf>, kind: &str, xml: &str| {
+                let hub = if registered_hub {
+                    "registered"
+                } else {
+                    "unregistered"
+                };
+                let name = format!("{}-{hub}{kind}-{}.xml", app.label(), std::process::id());
+                let path = dir.join(name);
+                std::fs::write(&path, xml).unwrap();
+                files.push(path);
+            };
             let w = billing_week::week(&app.store, &app.clock, 1).await.unwrap();
             let hs = app
                 .store
@@ -164,18 +176,7 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
             } else {
                 assert!(xml.contains("<cbc:ID>O</cbc:ID>") && !xml.contains("<cbc:ID>S</cbc:ID>"));
             }
-            let path = dir.join(format!(
-                "{}-{}-{}.xml",
-                app.label(),
-                if registered_hub {
-                    "registered"
-                } else {
-                    "unregistered"
-                },
-                std::process::id()
-            ));
-            std::fs::write(&path, xml).unwrap();
-            files.push(path);
+            keep(&mut files, "", &xml);
 
             // A credit note of it, as UBL: by line (the soap, 4.99) on the registered hub's,
             // whole on the other's.
@@ -227,18 +228,7 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
             } else {
                 assert!(xml.contains("<cbc:PayableAmount currencyID=\"CAD\">"));
             }
-            let path = dir.join(format!(
-                "{}-{}-credit-{}.xml",
-                app.label(),
-                if registered_hub {
-                    "registered"
-                } else {
-                    "unregistered"
-                },
-                std::process::id()
-            ));
-            std::fs::write(&path, xml).unwrap();
-            files.push(path);
+            keep(&mut files, "-credit", &xml);
         }
         app.stop().await;
     }

@@ -9,13 +9,13 @@
 //! that does not parse (`/o/abc`) is refused by axum's path rejection, a 400 page.
 
 use axum_extra::routing::TypedPath;
-use halles_core::{PaymentId, StatementId};
 use halles_core::{
     CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
     JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, ParticipantId, ParticipantTypeId,
     PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId, RedemptionId, RegisterId,
     RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
 };
+use halles_core::{PaymentId, StatementId};
 use serde::Deserialize;
 
 /// A value a template passes to a path's `new`: askama passes arguments by reference, and a

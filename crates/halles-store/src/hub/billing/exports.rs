@@ -52,9 +52,7 @@ impl Store {
         .bind(INVOICES_MAX + 1)
         .fetch_all(&self.pool)
         .await?;
-        if i64::try_from(ids.len()).unwrap_or(i64::MAX) > INVOICES_MAX {
-            return Err(StoreError::Refused(Refusal::ExportTooLarge));
-        }
+        let ids = at_most(ids)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.invoice(hs.tenant(), InvoiceId(id)).await?);
@@ -136,6 +134,36 @@ fn posting(account: Account, amount: Cents) -> Posting {
     Posting { account, amount }
 }
 
+impl JournalEntry {
+    /// An entry of these postings, merged by account ([`balanced`]); `Corrupt` when they do
+    /// not balance (never expected of frozen documents).
+    fn new(
+        kind: EntryKind,
+        number: String,
+        on: Date,
+        name: String,
+        reference: String,
+        postings: &[Posting],
+    ) -> StoreResult<JournalEntry> {
+        Ok(JournalEntry {
+            kind,
+            number,
+            on,
+            name,
+            reference,
+            postings: balanced(postings).ok_or(StoreError::Corrupt("journal entry amounts"))?,
+        })
+    }
+}
+
+/// The rows of one kind of document, refused beyond [`INVOICES_MAX`] (`export_too_large`).
+fn at_most<T>(rows: Vec<T>) -> StoreResult<Vec<T>> {
+    if i64::try_from(rows.len()).unwrap_or(i64::MAX) > INVOICES_MAX {
+        return Err(StoreError::Refused(Refusal::ExportTooLarge));
+    }
+    Ok(rows)
+}
+
 /// The entry of an invoice: the buyer owes its total; sales by tax class (each line's amount),
 /// less discounts, delivery, deposits and each tax.
 pub fn invoice_entry(inv: &IssuedInvoice) -> StoreResult<JournalEntry> {
@@ -149,14 +177,14 @@ pub fn invoice_entry(inv: &IssuedInvoice) -> StoreResult<JournalEntry> {
     p.push(posting(Account::Deposits, Cents(-i.deposits.0)));
     p.push(posting(Account::GstPayable, Cents(-i.gst.0)));
     p.push(posting(Account::QstPayable, Cents(-i.qst.0)));
-    Ok(JournalEntry {
-        kind: EntryKind::Invoice,
-        number: i.number.clone(),
-        on: i.invoice_date,
-        name: i.buyer_name.clone(),
-        reference: i.po_number.clone(),
-        postings: balanced(&p).ok_or(StoreError::Corrupt("invoice amounts"))?,
-    })
+    JournalEntry::new(
+        EntryKind::Invoice,
+        i.number.clone(),
+        i.invoice_date,
+        i.buyer_name.clone(),
+        i.po_number.clone(),
+        &p,
+    )
 }
 
 /// The entry of a credit note: the reverse of an invoice's for what it credits (its lines'
@@ -173,14 +201,14 @@ pub fn credit_note_entry(cn: &IssuedCreditNote) -> StoreResult<JournalEntry> {
     p.push(posting(Account::Deposits, n.deposits));
     p.push(posting(Account::GstPayable, n.gst));
     p.push(posting(Account::QstPayable, n.qst));
-    Ok(JournalEntry {
-        kind: EntryKind::CreditNote,
-        number: n.number.clone(),
-        on: n.credit_date,
-        name: n.buyer_name.clone(),
-        reference: n.invoice_number.clone(),
-        postings: balanced(&p).ok_or(StoreError::Corrupt("credit note amounts"))?,
-    })
+    JournalEntry::new(
+        EntryKind::CreditNote,
+        n.number.clone(),
+        n.credit_date,
+        n.buyer_name.clone(),
+        n.invoice_number.clone(),
+        &p,
+    )
 }
 
 impl Store {
@@ -251,7 +279,6 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let accounts = accounts_in(&mut conn, hub).await?;
         let (f, t) = (from.to_string(), to.to_string());
-        let too_many = |n: usize| i64::try_from(n).unwrap_or(i64::MAX) > INVOICES_MAX;
         let mut entries = Vec::new();
         for inv in &invoices {
             entries.push(invoice_entry(inv)?);
@@ -266,10 +293,7 @@ impl Store {
         .bind(INVOICES_MAX + 1)
         .fetch_all(&mut *conn)
         .await?;
-        if too_many(notes.len()) {
-            return Err(StoreError::Refused(Refusal::ExportTooLarge));
-        }
-        for id in notes {
+        for id in at_most(notes)? {
             let cn = self.credit_note(hs.tenant(), CreditNoteId(id)).await?;
             entries.push(credit_note_entry(&cn)?);
         }
@@ -284,23 +308,18 @@ impl Store {
         .bind(INVOICES_MAX + 1)
         .fetch_all(&mut *conn)
         .await?;
-        if too_many(payments.len()) {
-            return Err(StoreError::Refused(Refusal::ExportTooLarge));
-        }
-        for (id, name, on, amount, reference) in payments {
-            let postings = balanced(&[
-                posting(Account::Bank, Cents(amount)),
-                posting(Account::Receivables, Cents(-amount)),
-            ])
-            .ok_or(StoreError::Corrupt("payment amounts"))?;
-            entries.push(JournalEntry {
-                kind: EntryKind::Payment,
-                number: format!("PMT-{id}"),
-                on: date(&on)?,
+        for (id, name, on, amount, reference) in at_most(payments)? {
+            entries.push(JournalEntry::new(
+                EntryKind::Payment,
+                format!("PMT-{id}"),
+                date(&on)?,
                 name,
                 reference,
-                postings,
-            });
+                &[
+                    posting(Account::Bank, Cents(amount)),
+                    posting(Account::Receivables, Cents(-amount)),
+                ],
+            )?);
         }
         let next = to.tomorrow().map_err(|_| StoreError::Corrupt("period"))?;
         let rows: Vec<StatementRow> = sqlx::query_as(&format!(
@@ -315,42 +334,39 @@ impl Store {
         .bind(INVOICES_MAX + 1)
         .fetch_all(&mut *conn)
         .await?;
-        if too_many(rows.len()) {
-            return Err(StoreError::Refused(Refusal::ExportTooLarge));
-        }
-        for row in rows {
+        for row in at_most(rows)? {
             let s = ProducerStatement::try_from(row)?;
             let issued_on = local_day(s.issued_at);
             if issued_on >= from && issued_on <= to {
-                let postings = balanced(&[
-                    posting(Account::ProducerPurchases, s.totals.producer_amount),
-                    posting(Account::Losses, s.totals.adjustments),
-                    posting(Account::ProducersPayable, Cents(-s.totals.owed.0)),
-                ])
-                .ok_or(StoreError::Corrupt("statement amounts"))?;
-                entries.push(JournalEntry {
-                    kind: EntryKind::ProducerStatement,
-                    number: s.number.clone(),
-                    on: issued_on,
-                    name: s.producer_name.clone(),
-                    reference: s.period_label.clone(),
-                    postings,
-                });
+                entries.push(JournalEntry::new(
+                    EntryKind::ProducerStatement,
+                    s.number.clone(),
+                    issued_on,
+                    s.producer_name.clone(),
+                    s.period_label.clone(),
+                    &[
+                        posting(Account::ProducerPurchases, s.totals.producer_amount),
+                        posting(Account::Losses, s.totals.adjustments),
+                        posting(Account::ProducersPayable, Cents(-s.totals.owed.0)),
+                    ],
+                )?);
             }
-            if let Some(paid) = s.payout.as_ref().filter(|p| p.paid_on >= from && p.paid_on <= to) {
-                let postings = balanced(&[
-                    posting(Account::ProducersPayable, s.totals.owed),
-                    posting(Account::Bank, Cents(-s.totals.owed.0)),
-                ])
-                .ok_or(StoreError::Corrupt("payout amounts"))?;
-                entries.push(JournalEntry {
-                    kind: EntryKind::Payout,
-                    number: format!("{}-P", s.number),
-                    on: paid.paid_on,
-                    name: s.producer_name.clone(),
-                    reference: paid.reference.clone(),
-                    postings,
-                });
+            if let Some(paid) = s
+                .payout
+                .as_ref()
+                .filter(|p| p.paid_on >= from && p.paid_on <= to)
+            {
+                entries.push(JournalEntry::new(
+                    EntryKind::Payout,
+                    format!("{}-P", s.number),
+                    paid.paid_on,
+                    s.producer_name.clone(),
+                    paid.reference.clone(),
+                    &[
+                        posting(Account::ProducersPayable, s.totals.owed),
+                        posting(Account::Bank, Cents(-s.totals.owed.0)),
+                    ],
+                )?);
             }
         }
         // By day, then invoices before what corrects or pays them (a stable sort keeps each

@@ -24,8 +24,7 @@ use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::receivables::{
     Aging, InvoiceMoney, InvoiceStatus, MAX_ALLOCATIONS, MAX_PAYMENT, MAX_REASON, MAX_REFERENCE,
-    PaymentMethod,
-    REMINDER_INTERVAL_DAYS, days_past_due,
+    PaymentMethod, REMINDER_INTERVAL_DAYS, days_past_due,
 };
 use halles_core::refusals::Refusal;
 use halles_core::validation::Validator;
@@ -609,14 +608,18 @@ impl Store {
         .bind(payment.0)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM payment_allocations WHERE organization_id = $1 AND payment_id = $2")
-            .bind(hub.0)
-            .bind(payment.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM payment_allocations WHERE organization_id = $1 AND payment_id = $2",
+        )
+        .bind(hub.0)
+        .bind(payment.0)
+        .execute(&mut *tx)
+        .await?;
         let allocations: Vec<_> = released
             .iter()
-            .map(|(i, c, on)| serde_json::json!({"invoice": i, "amount_cents": c, "applied_on": on}))
+            .map(
+                |(i, c, on)| serde_json::json!({"invoice": i, "amount_cents": c, "applied_on": on}),
+            )
             .collect();
         let change = Change::by(scope, Action::Update, "payment", payment)
             .before(serde_json::json!({"voided": false, "allocations": allocations}))

@@ -32,13 +32,34 @@ pub async fn invoice_ubl(
         .store
         .invoice(&a.scope, halles_core::InvoiceId(path.1))
         .await?;
-    let bytes = crate::pages::hub::billing::ubl::invoice_ubl(&inv).map_err(|e| {
-        tracing::error!(error = %e, "invoice UBL");
+    xml_response(
+        crate::pages::hub::billing::ubl::invoice_ubl(&inv),
+        &inv.invoice.number,
+    )
+}
+
+/// A document's UBL as a download, or an internal error (logged).
+fn xml_response(
+    bytes: Result<Vec<u8>, crate::pages::hub::billing::ubl::UblError>,
+    number: &str,
+) -> Result<Response, ApiError> {
+    let bytes = bytes.map_err(|e| {
+        tracing::error!(error = %e, number, "UBL");
         ApiError::Internal
     })?;
     Ok(crate::pages::hub::billing::exports::xml_download(
-        bytes,
-        &inv.invoice.number,
+        bytes, number,
+    ))
+}
+
+/// A table as a CSV download, or an internal error (logged).
+fn csv_response(table: halles_docs::Table, name: &str) -> Result<Response, ApiError> {
+    let bytes = table.to_csv().map_err(|e| {
+        tracing::error!(error = %e, name, "CSV export");
+        ApiError::Internal
+    })?;
+    Ok(crate::pages::hub::billing::exports::csv_download(
+        bytes, name,
     ))
 }
 
@@ -59,14 +80,10 @@ pub async fn credit_note_ubl(
         .store
         .credit_note(&a.scope, halles_core::CreditNoteId(path.1))
         .await?;
-    let bytes = crate::pages::hub::billing::ubl::credit_note_ubl(&cn).map_err(|e| {
-        tracing::error!(error = %e, "credit note UBL");
-        ApiError::Internal
-    })?;
-    Ok(crate::pages::hub::billing::exports::xml_download(
-        bytes,
+    xml_response(
+        crate::pages::hub::billing::ubl::credit_note_ubl(&cn),
         &cn.note.number,
-    ))
+    )
 }
 
 /// A date range.
@@ -99,16 +116,10 @@ pub async fn quickbooks(
     let from: Date = date_field("from", &r.from)?;
     let to: Date = date_field("to", &r.to)?;
     let invoices = state.store.invoices_dated(&hs, from, to).await?;
-    let bytes = crate::pages::hub::billing::exports::quickbooks_csv(&invoices)
-        .to_csv()
-        .map_err(|e| {
-            tracing::error!(error = %e, "QuickBooks CSV");
-            ApiError::Internal
-        })?;
-    Ok(crate::pages::hub::billing::exports::csv_download(
-        bytes,
+    csv_response(
+        crate::pages::hub::billing::exports::quickbooks_csv(&invoices),
         &format!("invoices-quickbooks-{from}-{to}"),
-    ))
+    )
 }
 
 /// The hub's journal of a date range (at most 366 days, each kind of document at most 5,000,
@@ -134,16 +145,11 @@ pub async fn journal(
     let from: Date = date_field("from", &r.from)?;
     let to: Date = date_field("to", &r.to)?;
     let j = state.store.journal(&hs, from, to).await?;
-    let bytes = crate::pages::hub::billing::exports::journal_csv(&j, crate::api::problem::caller_lang(&headers))
-        .to_csv()
-        .map_err(|e| {
-            tracing::error!(error = %e, "journal CSV");
-            ApiError::Internal
-        })?;
-    Ok(crate::pages::hub::billing::exports::csv_download(
-        bytes,
+    let lang = crate::api::problem::caller_lang(&headers);
+    csv_response(
+        crate::pages::hub::billing::exports::journal_csv(&j, lang),
         &format!("journal-{from}-{to}"),
-    ))
+    )
 }
 
 /// The name of each account the hub's journal writes to, as in its chart of accounts (1 to

@@ -12,9 +12,9 @@ use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::accounts::Lang;
+use halles_core::money::Cents;
 use halles_core::taxes::TaxClass;
 use halles_docs::Table;
-use halles_core::money::Cents;
 use halles_store::hub::billing::exports::{EntryKind, Journal};
 use halles_store::hub::billing::invoices::IssuedInvoice;
 use jiff::civil::Date;
@@ -282,6 +282,12 @@ fn export_refused<T>(r: Result<T, halles_store::StoreError>, lang: Lang) -> Resu
     }
 }
 
+/// A table as a CSV download, or the error page.
+fn csv_page(table: Table, lang: Lang, name: &str) -> Result<Response, PageError> {
+    let bytes = table.to_csv().map_err(|e| PageError::internal(lang, e))?;
+    Ok(csv_download(bytes, name))
+}
+
 /// The hub's invoices of a date range as QuickBooks Online's import CSV.
 pub async fn quickbooks(
     _: paths::InvoicesQuickBooks,
@@ -293,13 +299,11 @@ pub async fn quickbooks(
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
     let (from, to) = range_of(&q, lang)?;
     let invoices = export_refused(state.store.invoices_dated(&hs, from, to).await, lang)?;
-    let bytes = quickbooks_csv(&invoices)
-        .to_csv()
-        .map_err(|e| PageError::internal(lang, e))?;
-    Ok(csv_download(
-        bytes,
+    csv_page(
+        quickbooks_csv(&invoices),
+        lang,
         &format!("factures-quickbooks-{from}-{to}"),
-    ))
+    )
 }
 
 /// The hub's journal of a date range as a CSV (QuickBooks Online's journal-entry layout).
@@ -313,8 +317,5 @@ pub async fn journal(
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
     let (from, to) = range_of(&q, lang)?;
     let j = export_refused(state.store.journal(&hs, from, to).await, lang)?;
-    let bytes = journal_csv(&j, lang)
-        .to_csv()
-        .map_err(|e| PageError::internal(lang, e))?;
-    Ok(csv_download(bytes, &format!("journal-{from}-{to}")))
+    csv_page(journal_csv(&j, lang), lang, &format!("journal-{from}-{to}"))
 }

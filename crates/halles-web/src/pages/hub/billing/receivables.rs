@@ -6,17 +6,20 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
+use crate::forms::{FormErrors, PerRow, Typed};
+use crate::i18n::I18n;
 use crate::pages::hub::fulfilment::{back_with, pdf};
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::organizations::OrgKind;
 use halles_core::quantity::Qty;
-use halles_core::limits::Limit;
 use halles_core::receivables::{AgingBucket, PaymentMethod, month_period};
 use halles_core::{InvoiceId, OrgId};
 use halles_store::hub::billing::credit_notes::{CreditLineInput, CreditNote, NewCreditNote};
@@ -24,9 +27,6 @@ use halles_store::hub::billing::invoices::IssuedInvoice;
 use halles_store::hub::billing::receivables::{
     AgingReport, Allocation, NewPayment, Payment, Receivable, Statement,
 };
-use crate::forms::{FormErrors, PerRow, Typed};
-use crate::i18n::I18n;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 /// Documents a page.

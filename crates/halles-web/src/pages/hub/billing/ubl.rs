@@ -505,9 +505,8 @@ fn write(d: &Doc) -> Result<Vec<u8>, UblError> {
                     Ok(())
                 })?;
             if let Some(day) = d.delivery_date {
-                w.create_element("cac:Delivery").write_inner_content(|w| {
-                    leaf(w, "cbc:ActualDeliveryDate", &day.to_string())
-                })?;
+                w.create_element("cac:Delivery")
+                    .write_inner_content(|w| leaf(w, "cbc:ActualDeliveryDate", &day.to_string()))?;
             }
             if !d.how_to_pay.is_empty() {
                 w.create_element("cac:PaymentTerms")
