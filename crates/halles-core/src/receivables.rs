@@ -258,6 +258,17 @@ pub fn credit_taxes(lines: &[TaxLine], registered: bool) -> Result<TaxBreakdown,
     )
 }
 
+/// What an invoice really charged for `amount` of its goods (counted before discounts) once
+/// its discounts are taken off: the discounts are spread over the goods by value, `amount ×
+/// (goods − discount) ÷ goods`, rounded half away from zero; `amount` itself on an invoice
+/// without discount. A partial credit note credits this, not the line's price.
+pub fn charged_share(amount: Cents, goods: Cents, discount: Cents) -> Cents {
+    if discount.0 <= 0 || goods.0 <= 0 {
+        return amount;
+    }
+    amount.mul_ratio(goods.0 - discount.0.min(goods.0), goods.0)
+}
+
 /// The monthly statement's period: the first and last day of `month` (`2026-12`, years 2000 to
 /// 2100).
 pub fn month_period(month: &str) -> Option<(Date, Date)> {
@@ -280,6 +291,38 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_credit_of_discounted_goods_is_what_was_really_charged() {
+        // 200.00 of goods less a 10 % discount (20.00): 49.99 of a line credits 44.99
+        // (49.99 × 180 / 200 = 44.991); 0.05 credits 0.05 (0.045 rounds up).
+        let (goods, discount) = (Cents(20_000), Cents(2_000));
+        assert_eq!(charged_share(Cents(4_999), goods, discount), Cents(4_499));
+        assert_eq!(charged_share(Cents(5), goods, discount), Cents(5));
+        assert_eq!(charged_share(Cents(20_000), goods, discount), Cents(18_000));
+        // A fixed 15.00 off 60.00 of goods: 20.00 of it was charged 15.00.
+        assert_eq!(
+            charged_share(Cents(2_000), Cents(6_000), Cents(1_500)),
+            Cents(1_500)
+        );
+        // No discount: the amount itself.
+        assert_eq!(
+            charged_share(Cents(4_999), goods, Cents::ZERO),
+            Cents(4_999)
+        );
+        // The taxes follow: 44.99 taxable for both is 2.25 GST (2.2495) and 4.49 QST
+        // (4.48775), not the 2.50 and 4.99 of the undiscounted 49.99.
+        let t = credit_taxes(
+            &[TaxLine {
+                codes: TaxCodes::TAXABLE,
+                amount: charged_share(Cents(4_999), goods, discount),
+                discount: None,
+            }],
+            true,
+        )
+        .unwrap();
+        assert_eq!((t.gst, t.qst), (Cents(225), Cents(449)));
     }
 
     #[test]

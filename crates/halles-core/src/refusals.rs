@@ -278,6 +278,8 @@ refusals! {
     PaperVoided = "paper_voided", Rule;
     /// This person was removed from the program.
     ParticipantRemoved = "participant_removed", Rule;
+    /// This payment was voided: it counts nowhere and cannot be applied nor voided again.
+    PaymentVoided = "payment_voided", Rule;
     /// A payout is dated on or before today, within the years Halles accepts.
     PayoutDateInvalid = "payout_date_invalid", Invalid;
     /// This date is not the start of one of the program's periods.

@@ -372,6 +372,23 @@ async fn the_demos_delivered_week_is_invoiced_without_gaps() {
             .collect();
         assert!(statuses.contains(&(true, false)), "{statuses:?}");
         assert!(statuses.contains(&(false, true)), "{statuses:?}");
+        // And one overdue: the last buyer pays on receipt, its invoice of the delivered week
+        // sits in the aging report's overdue buckets today.
+        let h = hub_scope(&store, hub, hub).await;
+        let today = halles_core::ordering::local_day(store.now());
+        let aging = store.aging(&h, today).await.unwrap();
+        assert!(
+            aging.total.total().0 > aging.total.get(AgingBucket::Current).0,
+            "{aging:?}"
+        );
+        assert!(
+            store
+                .receivables(&scope(hub), None)
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.status == InvoiceStatus::Overdue)
+        );
         for i in &invoices {
             let full = store.invoice(&scope(i.buyer), i.id).await.unwrap();
             assert!(!full.lines.is_empty());

@@ -139,6 +139,7 @@ pub async fn for_event(
         | Event::ClaimDecided { .. }
         // A payment is the buyer's own doing: its statement shows it.
         | Event::PaymentRecorded { .. }
+        | Event::PaymentVoided { .. }
         // Loads send no e-mail of their own: the holder's notices are the worker's on-time work.
         | Event::LoadRun { .. } => Ok(Vec::new()),
     }

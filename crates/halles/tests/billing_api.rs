@@ -398,6 +398,7 @@ async fn a_credit_note_a_payment_the_aging_and_the_statement_through_the_api_and
                 &format!("/o/{}/factures/{id}/avoirs", w.hub),
                 &[
                     ("mode", "lines"),
+                    ("key", "credit-note-key-0001"),
                     ("reason", "Carottes molles"),
                     (&format!("amount-{soap}"), "1,00"),
                 ],
@@ -411,6 +412,7 @@ async fn a_credit_note_a_payment_the_aging_and_the_statement_through_the_api_and
                 &[
                     ("buyer", &buyer.to_string()),
                     ("method", "cheque"),
+                    ("key", "payment-key-000001"),
                     ("received_on", "2027-01-25"),
                     ("amount", "10,00"),
                     ("reference", "Chèque 12"),

@@ -896,14 +896,25 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::get("/o/{org}/factures/{foreign}/pdf", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/factures/{foreign}/ubl", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/factures/export-quickbooks", Allowed::STAFF, 422),
+                Row::get("/o/{org}/factures/export-journal", Allowed::STAFF, 422),
+                Row::get("/o/{org}/facturation/comptes", Allowed::STAFF, 200),
+                Row::post("/o/{org}/facturation/comptes", Allowed::STAFF, 422),
+                Row::post("/o/{org}/paiements/{foreign}/annuler", Allowed::STAFF, 404),
+                Row::post(
+                    "/o/{org}/paiements/{foreign}/appliquer",
+                    Allowed::STAFF,
+                    404,
+                ),
                 Row::post("/o/{org}/factures/commandes/{foreign}", Allowed::STAFF, 404),
                 Row::get("/o/{org}/factures/{foreign}", Allowed::VIEWER, 404),
-                // No reason given: refused before the invoice is looked up, back with it.
-                Row::post("/o/{org}/factures/{foreign}/avoirs", Allowed::STAFF, 303),
+                // An empty form: given back on the invoice's page, which is not found.
+                Row::post("/o/{org}/factures/{foreign}/avoirs", Allowed::STAFF, 404),
                 Row::get("/o/{org}/avoirs", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/avoirs/{foreign}/pdf", Allowed::VIEWER, 404),
+                Row::get("/o/{org}/avoirs/{foreign}/ubl", Allowed::VIEWER, 404),
                 Row::get("/o/{org}/paiements", Allowed::VIEWER, 200),
-                Row::post("/o/{org}/paiements", Allowed::STAFF, 303),
+                // An empty form: given back with its messages.
+                Row::post("/o/{org}/paiements", Allowed::STAFF, 422),
                 Row::get("/o/{org}/comptes-clients", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/releves", Allowed::VIEWER, 200),
                 Row::get("/o/{org}/releves/pdf", Allowed::VIEWER, 404),

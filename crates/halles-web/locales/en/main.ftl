@@ -2162,3 +2162,37 @@ freport-mail-body =
     (These links ask you to sign in.)
 
     You receive this e-mail because you asked for it on the program's reports page; you can stop it there.
+## Billing: exports and corrections
+err-payment_voided = This payment was voided: it no longer counts and can be neither applied nor voided again.
+export-journal-title = Export the accounting journal
+export-journal-hint = The invoices, credit notes, payments, producer statements and payouts of the period, every entry balanced, in the columns of QuickBooks Online’s journal-entry import.
+export-journal-download = Download the journal (CSV)
+journal-accounts-title = Journal accounts
+journal-accounts-intro = The name of each account as your chart of accounts has it: the exported journal uses them.
+journal-accounts-save = Save the accounts
+journal-account-default = Default: { $name }
+journal-account-receivables = Accounts receivable
+journal-account-bank = Bank (payments received and payouts)
+journal-account-sales_taxable = Taxable sales
+journal-account-sales_zero_rated = Zero-rated sales
+journal-account-sales_exempt = Exempt sales
+journal-account-discounts = Discounts given
+journal-account-delivery = Delivery income
+journal-account-deposits = Deposits
+journal-account-gst_payable = GST payable
+journal-account-qst_payable = QST payable
+journal-account-producers_payable = Owed to producers
+journal-account-producer_purchases = Purchases from producers
+journal-account-losses = Losses the hub bears
+flash-journal-accounts-saved = Journal accounts saved.
+col-payment-correct = Correct
+payment-voided = Voided
+payment-void = Void this payment
+payment-void-reason = Reason
+flash-payment-voided = Payment voided: its allocations are released. Record the right payment if needed.
+credit-apply = Apply the credit
+credit-apply-invoice = Invoice
+flash-credit-applied = Credit applied to the invoice.
+err-form-stale = This form is too old. Reload the page and start again.
+err-form-sent-twice = This form was already sent and is being handled, or was sent again with other values. Reload the page to check.
+credit-note-ubl = XML (UBL)

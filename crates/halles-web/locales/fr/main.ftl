@@ -2162,3 +2162,37 @@ freport-mail-body =
     (Ces liens demandent de vous connecter.)
 
     Vous recevez ce courriel parce que vous l’avez demandé sur la page des rapports du programme ; vous pouvez l’arrêter au même endroit.
+## Billing: exports and corrections
+err-payment_voided = Ce paiement a été annulé : il ne compte plus et ne peut être ni appliqué ni annulé de nouveau.
+export-journal-title = Exporter le journal comptable
+export-journal-hint = Les factures, notes de crédit, paiements, relevés et versements aux producteurs de la période, chaque écriture équilibrée, dans les colonnes de l’import d’écritures de journal de QuickBooks Online.
+export-journal-download = Télécharger le journal (CSV)
+journal-accounts-title = Comptes du journal
+journal-accounts-intro = Le nom de chaque compte tel qu’il figure dans votre plan comptable : le journal exporté les utilise.
+journal-accounts-save = Enregistrer les comptes
+journal-account-default = Par défaut : { $name }
+journal-account-receivables = Comptes clients
+journal-account-bank = Banque (paiements reçus et versements)
+journal-account-sales_taxable = Ventes taxables
+journal-account-sales_zero_rated = Ventes détaxées
+journal-account-sales_exempt = Ventes exonérées
+journal-account-discounts = Escomptes accordés
+journal-account-delivery = Revenus de livraison
+journal-account-deposits = Consignes
+journal-account-gst_payable = TPS à payer
+journal-account-qst_payable = TVQ à payer
+journal-account-producers_payable = Sommes dues aux producteurs
+journal-account-producer_purchases = Achats auprès des producteurs
+journal-account-losses = Pertes à la charge du carrefour
+flash-journal-accounts-saved = Comptes du journal enregistrés.
+col-payment-correct = Corriger
+payment-voided = Annulé
+payment-void = Annuler ce paiement
+payment-void-reason = Raison
+flash-payment-voided = Paiement annulé : ses répartitions sont libérées. Enregistrez le bon paiement au besoin.
+credit-apply = Appliquer le crédit
+credit-apply-invoice = Facture
+flash-credit-applied = Crédit appliqué à la facture.
+err-form-stale = Ce formulaire est trop ancien. Rechargez la page et recommencez.
+err-form-sent-twice = Ce formulaire a déjà été envoyé et est en cours de traitement, ou a été renvoyé avec d’autres valeurs. Rechargez la page pour vérifier.
+credit-note-ubl = XML (UBL)

@@ -9,13 +9,13 @@
 //! that does not parse (`/o/abc`) is refused by axum's path rejection, a 400 page.
 
 use axum_extra::routing::TypedPath;
-use halles_core::StatementId;
 use halles_core::{
     CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
     JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId, ParticipantId,
     ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId,
     RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
 };
+use halles_core::{PaymentId, StatementId};
 use serde::Deserialize;
 
 /// A value a template passes to a path's `new`: askama passes arguments by reference, and a
@@ -356,6 +356,16 @@ paths! {
     BuyerReminders(org: OrgId, buyer: OrgId) = "/o/{org}/releves/rappels/{buyer}";
     /// A hub's invoices of a date range as QuickBooks Online's import CSV.
     InvoicesQuickBooks(org: OrgId) = "/o/{org}/factures/export-quickbooks";
+    /// A credit note as UBL 2.1 XML.
+    CreditNoteUbl(org: OrgId, id: CreditNoteId) = "/o/{org}/avoirs/{id}/ubl";
+    /// A hub's journal of a date range as a CSV.
+    JournalExport(org: OrgId) = "/o/{org}/factures/export-journal";
+    /// The accounts a hub's journal names.
+    JournalAccounts(org: OrgId) = "/o/{org}/facturation/comptes";
+    /// A hub voids a payment recorded by mistake.
+    VoidPayment(org: OrgId, id: PaymentId) = "/o/{org}/paiements/{id}/annuler";
+    /// A hub applies what is left of a payment (a buyer's credit) to an open invoice.
+    ApplyCredit(org: OrgId, id: PaymentId) = "/o/{org}/paiements/{id}/appliquer";
     /// An invoice as UBL 2.1 XML.
     InvoiceUbl(org: OrgId, id: InvoiceId) = "/o/{org}/factures/{id}/ubl";
     /// A hub's producer statements and payouts, or a producer's own.

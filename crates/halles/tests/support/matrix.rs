@@ -1352,6 +1352,31 @@ pub mod api_rows {
     /// A hub's producer statements and payouts, and invoices as UBL (`payouts_api.rs`).
     pub const STATEMENTS_HUB: &[Row] = &[
         Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/journal?from=2026-12-01&to=2026-12-31",
+            Allowed::token(Scope::OrdersRead),
+            200,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/billing-settings/accounts",
+            Allowed::token(Scope::OrgRead),
+            200,
+        ),
+        Row::put(
+            "/api/v1/organizations/{org}/billing-settings/accounts",
+            Allowed::token(Scope::OrgWrite),
+            400,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments/{foreign}/void",
+            Allowed::token(Scope::OrdersWrite),
+            400,
+        ),
+        Row::get(
             "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
             Allowed::token(Scope::OrdersRead),
             200,
@@ -1419,6 +1444,26 @@ pub mod api_rows {
 
     /// A buyer has no statements at all (`wrong_kind`, 403); its invoices as UBL, its own.
     pub const STATEMENTS_BUYER: &[Row] = &[
+        Row::get(
+            "/api/v1/organizations/{org}/credit-notes/{foreign}/ubl",
+            Allowed::token(Scope::OrdersRead),
+            404,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/journal?from=2026-12-01&to=2026-12-31",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/billing-settings/accounts",
+            Allowed::NoToken,
+            403,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/payments/{foreign}/void",
+            Allowed::NoToken,
+            403,
+        ),
         Row::get(
             "/api/v1/organizations/{org}/invoices/export/quickbooks?from=2026-12-01&to=2026-12-31",
             Allowed::NoToken,

@@ -10,8 +10,11 @@
 //! tax statuses. Renaming the hub or the buyer afterwards changes neither.
 //!
 //! A full note reverses the invoice's amounts and taxes exactly, copied from it. A partial one
-//! credits amounts of goods lines, each at most what is left uncredited on that line, taxed on
-//! its own base by the one tax function (see [`halles_core::receivables::credit_taxes`]); the
+//! credits amounts of goods lines, each at most what is left uncredited on that line; on a
+//! discounted invoice it credits what was really charged for them
+//! ([`halles_core::receivables::charged_share`]: the lines keep the amounts typed, the note's
+//! goods are the charged ones), taxed on its own base by the one tax function (see
+//! [`halles_core::receivables::credit_taxes`]); the
 //! note that credits the last of an invoice's goods (an invoice without delivery fee, deposits
 //! or discount) takes the invoice's remaining tax instead, so an invoice wholly credited by
 //! parts nets to zero. Whatever the parts, the notes of an invoice never credit more than its
@@ -31,7 +34,7 @@ use halles_core::catalog::SaleUnit;
 use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::quantity::Qty;
-use halles_core::receivables::{MAX_REASON, credit_note_prefix, credit_taxes};
+use halles_core::receivables::{MAX_REASON, charged_share, credit_note_prefix, credit_taxes};
 use halles_core::refusals::Refusal;
 use halles_core::taxes::{TaxCodes, TaxLine};
 use halles_core::validation::Validator;
@@ -394,7 +397,10 @@ fn partial(
     }
     lines.sort_by_key(|l| l.line_no);
     let i = &inv.invoice;
-    let goods: Cents = lines.iter().map(|l| l.amount).sum();
+    // What was really charged for each credited amount, once the invoice's discounts are
+    // taken off (the amount itself on an invoice without discount).
+    let charged = |l: &CreditNoteLine| charged_share(l.amount, i.goods, i.discount);
+    let goods: Cents = lines.iter().map(charged).sum();
     // The last of the goods, on an invoice of goods alone: the invoice's remaining taxes.
     let completes = i.delivery.0 == 0
         && i.deposits.0 == 0
@@ -426,7 +432,7 @@ fn partial(
             .iter()
             .map(|l| TaxLine {
                 codes: l.codes,
-                amount: l.amount,
+                amount: charged(l),
                 discount: None,
             })
             .collect();

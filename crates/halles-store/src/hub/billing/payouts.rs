@@ -261,7 +261,7 @@ struct Bounds {
     label: String,
 }
 
-fn local_midnight(d: Date) -> StoreResult<i64> {
+pub(crate) fn local_midnight(d: Date) -> StoreResult<i64> {
     let tz = jiff::tz::TimeZone::get("America/Toronto").unwrap_or(jiff::tz::TimeZone::UTC);
     d.to_zoned(tz)
         .map(|z| ms(z.timestamp()))
@@ -467,7 +467,7 @@ async fn gather(
 }
 
 #[derive(FromRow)]
-struct StatementRow {
+pub(crate) struct StatementRow {
     id: i64,
     organization_id: i64,
     producer_id: i64,
@@ -492,7 +492,7 @@ struct StatementRow {
     recorded_at: Option<i64>,
 }
 
-const STATEMENT_SELECT: &str = "SELECT s.id, s.organization_id, s.producer_id, s.number, s.lang, s.period_kind, s.cycle_id, \
+pub(crate) const STATEMENT_SELECT: &str = "SELECT s.id, s.organization_id, s.producer_id, s.number, s.lang, s.period_kind, s.cycle_id, \
      s.period_start, s.period_end, s.period_label, s.hub_name, s.producer_name, s.losses_charged_to, s.producer_cents, \
      s.buyer_cents, s.margin_cents, s.adjustments_cents, s.owed_cents, s.issued_at, p.paid_on, p.reference, p.recorded_at \
      FROM producer_statements s LEFT JOIN producer_payouts p ON p.organization_id = s.organization_id \

@@ -23,8 +23,8 @@ use halles_core::accounts::Lang;
 use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::receivables::{
-    Aging, InvoiceMoney, InvoiceStatus, MAX_ALLOCATIONS, MAX_PAYMENT, MAX_REFERENCE, PaymentMethod,
-    REMINDER_INTERVAL_DAYS, days_past_due,
+    Aging, InvoiceMoney, InvoiceStatus, MAX_ALLOCATIONS, MAX_PAYMENT, MAX_REASON, MAX_REFERENCE,
+    PaymentMethod, REMINDER_INTERVAL_DAYS, days_past_due,
 };
 use halles_core::refusals::Refusal;
 use halles_core::validation::Validator;
@@ -57,6 +57,17 @@ pub struct Payment {
     pub allocated: Cents,
     /// When it was recorded.
     pub recorded_at: Timestamp,
+    /// When and why it was voided, if it was.
+    pub voided: Option<Voided>,
+}
+
+/// A payment voided: it stays, and counts nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Voided {
+    /// When.
+    pub at: Timestamp,
+    /// Why.
+    pub reason: String,
 }
 
 impl Payment {
@@ -246,12 +257,25 @@ pub struct DueInvoiceReminder {
     pub period: i64,
 }
 
-type PaymentRow = (i64, i64, i64, String, String, String, i64, String, i64, i64);
+type PaymentRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+);
 
 const PAYMENT_SELECT: &str = "SELECT p.id, p.organization_id, p.buyer_id, o.name, p.method, p.received_on, p.amount_cents, \
      p.reference, COALESCE((SELECT CAST(SUM(a.amount_cents) AS BIGINT) FROM payment_allocations a \
-     WHERE a.organization_id = p.organization_id AND a.payment_id = p.id), 0), p.recorded_at \
-     FROM payments p JOIN organizations o ON o.id = p.buyer_id";
+     WHERE a.organization_id = p.organization_id AND a.payment_id = p.id), 0), p.recorded_at, p.voided_at, \
+     p.void_reason FROM payments p JOIN organizations o ON o.id = p.buyer_id";
 
 fn payment_of(r: PaymentRow) -> StoreResult<Payment> {
     Ok(Payment {
@@ -265,6 +289,13 @@ fn payment_of(r: PaymentRow) -> StoreResult<Payment> {
         reference: r.7,
         allocated: Cents(r.8),
         recorded_at: instant(r.9)?,
+        voided: match r.10 {
+            Some(at) => Some(Voided {
+                at: instant(at)?,
+                reason: r.11,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -345,6 +376,7 @@ async fn unallocated_in(
          FROM payment_allocations a WHERE a.organization_id = p.organization_id AND a.payment_id = p.id \
          AND a.applied_on <= $2), 0)) AS BIGINT) \
          FROM payments p WHERE p.organization_id = $1 AND p.received_on <= $2 AND ($3 = 0 OR p.buyer_id = $3) \
+         AND p.voided_at IS NULL \
          GROUP BY p.buyer_id",
     )
     .bind(hub.0)
@@ -369,9 +401,9 @@ async fn allocate_in(
     parts: &[(InvoiceId, Cents)],
     now: Timestamp,
 ) -> StoreResult<()> {
-    let (amount, allocated): (i64, i64) = sqlx::query_as(
+    let (amount, allocated, voided): (i64, i64, Option<i64>) = sqlx::query_as(
         "SELECT p.amount_cents, COALESCE((SELECT CAST(SUM(a.amount_cents) AS BIGINT) FROM payment_allocations a \
-         WHERE a.organization_id = p.organization_id AND a.payment_id = p.id), 0) \
+         WHERE a.organization_id = p.organization_id AND a.payment_id = p.id), 0), p.voided_at \
          FROM payments p WHERE p.organization_id = $1 AND p.id = $2",
     )
     .bind(hub.0)
@@ -379,6 +411,9 @@ async fn allocate_in(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
+    if voided.is_some() {
+        return Err(StoreError::Refused(Refusal::PaymentVoided));
+    }
     let mut left = Cents(amount - allocated);
     for (invoice, part) in parts {
         if part.0 <= 0 {
@@ -512,6 +547,92 @@ impl Store {
         events::record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(payment)
+    }
+
+    /// Voids a payment recorded by mistake (the hub only): `reason` required, at most
+    /// [`MAX_REASON`] characters; once (`payment_voided` the second time). The payment stays,
+    /// marked voided with who, when and why; its allocations are released, so its invoices owe
+    /// again what it paid; it leaves statements, the aging report and the journal. Audited
+    /// (with the allocations released); records `PaymentVoided`. Record the right payment
+    /// again with [`Store::record_payment`].
+    pub async fn void_payment(
+        &self,
+        hs: &HubScope,
+        payment: PaymentId,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let scope = hs.own()?.tenant();
+        let hub = scope.org;
+        let reason = reason.trim();
+        let mut v = Validator::new();
+        if v.required("reason", reason) && v.text("reason", reason) {
+            v.max_len("reason", reason, MAX_REASON);
+        }
+        v.finish().map_err(StoreError::Invalid)?;
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let found: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT buyer_id, amount_cents, voided_at FROM payments WHERE organization_id = $1 AND id = $2",
+        )
+        .bind(hub.0)
+        .bind(payment.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (buyer, amount, voided) = found.ok_or(StoreError::NotFound)?;
+        if voided.is_some() {
+            return Err(StoreError::Refused(Refusal::PaymentVoided));
+        }
+        let buyer = OrgId(buyer);
+        lock_buyer(&mut tx, hub, buyer).await?;
+        // Conditional: of two voids at once, one marks it.
+        let marked = sqlx::query(
+            "UPDATE payments SET voided_at = $1, voided_by = $2, void_reason = $3 \
+             WHERE organization_id = $4 AND id = $5 AND voided_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(scope.actor.user.map(|u| u.0))
+        .bind(reason)
+        .bind(hub.0)
+        .bind(payment.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            return Err(StoreError::Refused(Refusal::PaymentVoided));
+        }
+        let released: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT invoice_id, amount_cents, applied_on FROM payment_allocations \
+             WHERE organization_id = $1 AND payment_id = $2 ORDER BY id",
+        )
+        .bind(hub.0)
+        .bind(payment.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM payment_allocations WHERE organization_id = $1 AND payment_id = $2",
+        )
+        .bind(hub.0)
+        .bind(payment.0)
+        .execute(&mut *tx)
+        .await?;
+        let allocations: Vec<_> = released
+            .iter()
+            .map(
+                |(i, c, on)| serde_json::json!({"invoice": i, "amount_cents": c, "applied_on": on}),
+            )
+            .collect();
+        let change = Change::by(scope, Action::Update, "payment", payment)
+            .before(serde_json::json!({"voided": false, "allocations": allocations}))
+            .after(serde_json::json!({"voided": true, "reason": reason, "allocations": []}));
+        audit::record(&mut tx, change, now).await?;
+        let event = Event::PaymentVoided {
+            hub,
+            buyer,
+            payment,
+            amount: Cents(amount),
+        };
+        events::record(&mut tx, event, now).await?;
+        tx.commit().await
     }
 
     /// Applies what is left of a payment (the buyer's credit) to invoices of the same buyer,
@@ -767,7 +888,7 @@ impl Store {
         .await?;
         let before_payments = sum(
             "SELECT COALESCE(CAST(SUM(amount_cents) AS BIGINT), 0) FROM payments \
-             WHERE organization_id = $1 AND buyer_id = $2 AND received_on < $3",
+             WHERE organization_id = $1 AND buyer_id = $2 AND received_on < $3 AND voided_at IS NULL",
         )
         .fetch_one(&mut *conn)
         .await?;
@@ -778,7 +899,8 @@ impl Store {
              UNION ALL SELECT credit_date, 'credit_note', number, '', total_cents FROM credit_notes \
              WHERE organization_id = $1 AND buyer_id = $2 AND credit_date >= $3 AND credit_date <= $4 \
              UNION ALL SELECT received_on, 'payment', reference, method, amount_cents FROM payments \
-             WHERE organization_id = $1 AND buyer_id = $2 AND received_on >= $3 AND received_on <= $4",
+             WHERE organization_id = $1 AND buyer_id = $2 AND received_on >= $3 AND received_on <= $4 \
+             AND voided_at IS NULL",
         )
         .bind(h)
         .bind(b)

@@ -102,6 +102,7 @@ fn receivables_router() -> OpenApiRouter<AppState> {
         .routes(routes!(r::invoice_balance))
         .routes(routes!(r::payments, r::record_payment))
         .routes(routes!(r::apply_credit))
+        .routes(routes!(r::void_payment))
         .routes(routes!(r::aging))
         .routes(routes!(r::statement))
         .routes(routes!(r::statement_pdf))
@@ -117,6 +118,12 @@ fn statements_router() -> OpenApiRouter<AppState> {
         .routes(routes!(s::pay_statement))
         .routes(routes!(billing::exports::invoice_ubl))
         .routes(routes!(billing::exports::quickbooks))
+        .routes(routes!(billing::exports::credit_note_ubl))
+        .routes(routes!(billing::exports::journal))
+        .routes(routes!(
+            billing::exports::journal_accounts,
+            billing::exports::set_journal_accounts
+        ))
 }
 
 /// Fulfilment (issue 14): purchase orders, receiving, stock, packing and routes.

@@ -408,6 +408,10 @@ pub struct ApiPayment {
     pub allocated_cents: i64,
     /// When it was recorded (RFC 3339).
     pub recorded_at: String,
+    /// When it was voided (RFC 3339): a voided payment counts nowhere.
+    pub voided_at: Option<String>,
+    /// Why it was voided (empty when it was not).
+    pub void_reason: String,
 }
 
 impl From<Payment> for ApiPayment {
@@ -422,6 +426,8 @@ impl From<Payment> for ApiPayment {
             reference: p.reference,
             allocated_cents: p.allocated.0,
             recorded_at: p.recorded_at.to_string(),
+            voided_at: p.voided.as_ref().map(|v| v.at.to_string()),
+            void_reason: p.voided.map(|v| v.reason).unwrap_or_default(),
         }
     }
 }
@@ -604,6 +610,40 @@ pub async fn apply_credit(
         .store
         .apply_credit(&hs, id, &parts(&b.allocations)?)
         .await?;
+    Ok(Json(state.store.payment(&a.scope, id).await?.into()))
+}
+
+/// Why a payment is voided.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiVoidPayment {
+    /// Why (required, at most 500 characters).
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
+/// Voids a payment recorded by mistake (the hub): it stays, marked voided, its allocations
+/// released (its invoices owe again what it paid), and counts nowhere; record the right one
+/// again with `POST .../payments`. `payment_voided` the second time.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/payments/{id}/void", tag = "billing",
+    params(("org" = i64, Path, description = "The hub"), ("id" = i64, Path, description = "Payment id"),
+      ("Idempotency-Key" = Option<String>, Header, description = "A repeat returns the first response")),
+    request_body = ApiVoidPayment,
+    responses((status = 200, body = ApiPaymentDetail), (status = 403, body = Problem, content_type = "application/problem+json"),
+      (status = 404, body = Problem, content_type = "application/problem+json"),
+      (status = 409, body = Problem, content_type = "application/problem+json"),
+      (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["orders:write"])))]
+pub async fn void_payment(
+    State(state): State<AppState>,
+    a: ApiAccess<OrdersWrite>,
+    Path(path): Path<(i64, i64)>,
+    body: Result<ApiJson<ApiVoidPayment>, ApiError>,
+) -> Result<Json<ApiPaymentDetail>, ApiError> {
+    let hs = state.store.own_hub(&a.scope).await?;
+    let ApiJson(b) = body?;
+    let id = PaymentId(path.1);
+    state.store.void_payment(&hs, id, &b.reason).await?;
     Ok(Json(state.store.payment(&a.scope, id).await?.into()))
 }
 

@@ -1,6 +1,8 @@
 //! Invoices for accounting: each one as UBL 2.1 XML (EN 16931), for the hub that issued it
 //! or the buyer that received it; a hub's invoices of a date range as the CSV QuickBooks
-//! Online's invoice import reads (its default column names, so it maps them itself).
+//! Online's invoice import reads (its default column names, so it maps them itself); and its
+//! journal of a date range in the layout of QuickBooks Online's journal-entry import, which
+//! any accounting software reads as a generic journal.
 
 use crate::AppState;
 use crate::ctx::Member;
@@ -10,8 +12,10 @@ use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use halles_core::accounts::Lang;
+use halles_core::money::Cents;
 use halles_core::taxes::TaxClass;
 use halles_docs::Table;
+use halles_store::hub::billing::exports::{EntryKind, Journal};
 use halles_store::hub::billing::invoices::IssuedInvoice;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -41,6 +45,18 @@ pub async fn invoice_ubl(
     let bytes =
         super::ubl::invoice_ubl(&inv).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
     Ok(xml_download(bytes, &inv.invoice.number))
+}
+
+/// A credit note as a UBL 2.1 `CreditNote`.
+pub async fn credit_note_ubl(
+    paths::CreditNoteUbl(_, id): paths::CreditNoteUbl,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let cn = state.store.credit_note(&m.scope, id).await?;
+    let bytes =
+        super::ubl::credit_note_ubl(&cn).map_err(|e| PageError::internal(m.ctx.i18n.lang, e))?;
+    Ok(xml_download(bytes, &cn.note.number))
 }
 
 /// QuickBooks Online's default invoice-import columns (Canada): one row per line, the
@@ -159,6 +175,58 @@ pub fn quickbooks_csv(invoices: &[IssuedInvoice]) -> Table {
     t
 }
 
+/// The columns of QuickBooks Online's journal-entry import: the lines of one entry share
+/// its number, each line a debit or a credit.
+pub const JOURNAL_COLUMNS: [&str; 7] = [
+    "Journal No",
+    "Journal Date",
+    "Account",
+    "Debits",
+    "Credits",
+    "Description",
+    "Name",
+];
+
+/// What an entry is, in a language.
+fn entry_label(kind: EntryKind, lang: Lang) -> &'static str {
+    match kind {
+        EntryKind::Invoice => lang.pick("Facture", "Invoice"),
+        EntryKind::CreditNote => lang.pick("Note de crédit", "Credit note"),
+        EntryKind::Payment => lang.pick("Paiement", "Payment"),
+        EntryKind::ProducerStatement => lang.pick("Relevé producteur", "Producer statement"),
+        EntryKind::Payout => lang.pick("Versement producteur", "Producer payout"),
+    }
+}
+
+/// The journal as a CSV: one row per posting, debits and credits as positive amounts in
+/// their own column, the entry's number on each of its rows.
+pub fn journal_csv(j: &Journal, lang: Lang) -> Table {
+    let mut t = Table::new(JOURNAL_COLUMNS.iter().map(|c| (*c).to_owned()).collect());
+    for e in &j.entries {
+        let mut description = format!("{} {}", entry_label(e.kind, lang), e.number);
+        if !e.reference.is_empty() {
+            description.push_str(&format!(" ({})", e.reference));
+        }
+        for p in &e.postings {
+            let (debit, credit) = if p.amount.0 > 0 {
+                (super::ubl::dec(p.amount), String::new())
+            } else {
+                (String::new(), super::ubl::dec(Cents(-p.amount.0)))
+            };
+            t.push(vec![
+                e.number.clone(),
+                e.on.to_string(),
+                j.account(p.account).to_owned(),
+                debit,
+                credit,
+                description.clone(),
+                e.name.clone(),
+            ]);
+        }
+    }
+    t
+}
+
 /// A date range typed as `du` and `au` (ISO dates).
 #[derive(Debug, Default, Deserialize)]
 pub struct RangeQuery {
@@ -183,6 +251,43 @@ pub fn csv_download(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
+/// The range typed, or the page of `period_invalid`.
+fn range_of(q: &RangeQuery, lang: Lang) -> Result<(Date, Date), PageError> {
+    match (q.du.trim().parse(), q.au.trim().parse()) {
+        (Ok(f), Ok(t)) => Ok((f, t)),
+        _ => Err(PageError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            "err-period_invalid",
+        )),
+    }
+}
+
+/// An export's refusal (a range too long, too many documents) as a 422 page.
+fn export_refused<T>(r: Result<T, halles_store::StoreError>, lang: Lang) -> Result<T, PageError> {
+    match r {
+        Err(halles_store::StoreError::Refused(r)) => {
+            let key = if r == halles_core::refusals::Refusal::ExportTooLarge {
+                "err-export_too_large"
+            } else {
+                "err-period_invalid"
+            };
+            Err(PageError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                key,
+            ))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// A table as a CSV download, or the error page.
+fn csv_page(table: Table, lang: Lang, name: &str) -> Result<Response, PageError> {
+    let bytes = table.to_csv().map_err(|e| PageError::internal(lang, e))?;
+    Ok(csv_download(bytes, name))
+}
+
 /// The hub's invoices of a date range as QuickBooks Online's import CSV.
 pub async fn quickbooks(
     _: paths::InvoicesQuickBooks,
@@ -192,36 +297,25 @@ pub async fn quickbooks(
 ) -> Result<Response, PageError> {
     let lang = m.ctx.i18n.lang;
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
-    let (from, to): (Date, Date) = match (q.du.trim().parse(), q.au.trim().parse()) {
-        (Ok(f), Ok(t)) => (f, t),
-        _ => {
-            return Err(PageError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                lang,
-                "err-period_invalid",
-            ));
-        }
-    };
-    let invoices = match state.store.invoices_dated(&hs, from, to).await {
-        Err(halles_store::StoreError::Refused(r)) => {
-            let key = if r == halles_core::refusals::Refusal::ExportTooLarge {
-                "err-export_too_large"
-            } else {
-                "err-period_invalid"
-            };
-            return Err(PageError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                lang,
-                key,
-            ));
-        }
-        other => other?,
-    };
-    let bytes = quickbooks_csv(&invoices)
-        .to_csv()
-        .map_err(|e| PageError::internal(lang, e))?;
-    Ok(csv_download(
-        bytes,
+    let (from, to) = range_of(&q, lang)?;
+    let invoices = export_refused(state.store.invoices_dated(&hs, from, to).await, lang)?;
+    csv_page(
+        quickbooks_csv(&invoices),
+        lang,
         &format!("factures-quickbooks-{from}-{to}"),
-    ))
+    )
+}
+
+/// The hub's journal of a date range as a CSV (QuickBooks Online's journal-entry layout).
+pub async fn journal(
+    _: paths::JournalExport,
+    State(state): State<AppState>,
+    m: Member<crate::ctx::StaffRole>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, PageError> {
+    let lang = m.ctx.i18n.lang;
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let (from, to) = range_of(&q, lang)?;
+    let j = export_refused(state.store.journal(&hs, from, to).await, lang)?;
+    csv_page(journal_csv(&j, lang), lang, &format!("journal-{from}-{to}"))
 }

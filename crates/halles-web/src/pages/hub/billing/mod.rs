@@ -61,4 +61,10 @@ pub fn routes(r: Routes) -> Routes {
         .typed_get(statements::download)
         .typed_get(exports::invoice_ubl)
         .typed_get(exports::quickbooks)
+        .typed_get(exports::journal)
+        .typed_get(exports::credit_note_ubl)
+        .typed_get(settings::accounts)
+        .typed_post(settings::save_accounts)
+        .typed_post(receivables::void_payment)
+        .typed_post(receivables::apply_credit)
 }

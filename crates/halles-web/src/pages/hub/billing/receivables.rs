@@ -6,12 +6,16 @@
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
 use crate::errors::{PageError, render};
+use crate::forms::{FormErrors, PerRow, Typed};
+use crate::i18n::I18n;
 use crate::pages::hub::fulfilment::{back_with, pdf};
 use crate::pages::paths;
 use crate::security::CsrfForm;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use halles_core::limits::Limit;
 use halles_core::money::Cents;
 use halles_core::ordering::local_day;
 use halles_core::organizations::OrgKind;
@@ -23,8 +27,7 @@ use halles_store::hub::billing::invoices::IssuedInvoice;
 use halles_store::hub::billing::receivables::{
     AgingReport, Allocation, NewPayment, Payment, Receivable, Statement,
 };
-use serde::Deserialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 /// Documents a page.
 const PAGE: i64 = 200;
@@ -43,6 +46,10 @@ struct InvoicePage {
     notes: Vec<CreditNote>,
     allocations: Vec<Allocation>,
     issued: bool,
+    /// The credit-note form's one-time key: sent twice, it issues once.
+    key: String,
+    errors: FormErrors,
+    typed: Typed,
 }
 
 impl InvoicePage {
@@ -57,6 +64,21 @@ impl InvoicePage {
     fn line_qty(&self, l: &halles_store::hub::billing::invoices::InvoiceLine) -> String {
         self.page.i18n.qty_unit(l.quantity, l.unit)
     }
+
+    /// What was typed in a field (empty when nothing was).
+    fn typed(&self, field: &str) -> String {
+        self.typed.get(field).unwrap_or_default().to_owned()
+    }
+
+    /// What was typed in a line's field (`qty` or `amount`).
+    fn line_typed(&self, kind: &str, line_no: impl std::fmt::Display) -> String {
+        self.typed(&format!("{kind}-{line_no}"))
+    }
+
+    /// Whether the whole invoice was chosen.
+    fn full_chosen(&self) -> bool {
+        self.typed.get("mode") == Some("full")
+    }
 }
 
 /// The message key of an invoice's status.
@@ -70,12 +92,14 @@ pub fn status_key(s: halles_core::receivables::InvoiceStatus) -> &'static str {
     }
 }
 
-/// An invoice, for the hub that issued it or the buyer: its lines, balance and status, its
-/// credit notes and the payments applied to it; the hub's form to issue a credit note.
-pub async fn invoice(
-    paths::Invoice(_, id): paths::Invoice,
-    State(state): State<AppState>,
-    m: Member,
+/// The invoice page, with the credit-note form given back (errors and what was typed) or new.
+async fn invoice_page(
+    state: &AppState,
+    m: Member<impl crate::ctx::RoleRequirement>,
+    id: InvoiceId,
+    errors: FormErrors,
+    typed: Typed,
+    key: Option<String>,
 ) -> Result<Response, PageError> {
     let inv = state.store.invoice(&m.scope, id).await?;
     let balance = state.store.receivable(&m.scope, id).await?;
@@ -83,7 +107,12 @@ pub async fn invoice(
     let allocations = state.store.allocations_of_invoice(&m.scope, id).await?;
     let issued = inv.invoice.hub == m.scope.org;
     let lang = m.ctx.i18n.lang;
-    Ok(render(
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(
         &InvoicePage {
             page: m.ctx,
             inv,
@@ -91,30 +120,66 @@ pub async fn invoice(
             notes,
             allocations,
             issued,
+            key: key.unwrap_or_else(halles_store::platform::secrets::new_secret),
+            errors,
+            typed,
         },
         lang,
-    ))
+    );
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-/// Reads a credit note from the invoice page's form: `reason`, `mode` (`full` or `lines`),
-/// and for each line `amount-N` (money) or `qty-N` (a quantity), empty for none.
-fn credit_input(form: &HashMap<String, String>) -> Result<NewCreditNote, &'static str> {
-    let reason = form.get("reason").cloned().unwrap_or_default();
-    if form.get("mode").map(String::as_str) == Some("full") {
+/// An invoice, for the hub that issued it or the buyer: its lines, balance and status, its
+/// credit notes and the payments applied to it; the hub's form to issue a credit note.
+pub async fn invoice(
+    paths::Invoice(_, id): paths::Invoice,
+    State(state): State<AppState>,
+    m: Member,
+) -> Result<Response, PageError> {
+    invoice_page(&state, m, id, FormErrors::none(), Typed::none(), None).await
+}
+
+/// A credit note as typed: `reason`, `mode` (`full` or `lines`), for each line `amount-N`
+/// (money) or `qty-N` (a quantity), empty for none, and the form's one-time `key`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    key: String,
+    #[serde(flatten)]
+    lines: PerRow,
+}
+
+/// Reads a credit note from its form, or the fields in error.
+fn credit_input(form: &CreditForm, i18n: &I18n) -> Result<NewCreditNote, FormErrors> {
+    let reason = form.reason.clone();
+    if form.mode == "full" {
         return Ok(NewCreditNote {
             reason,
             lines: None,
         });
     }
+    let mut errors = FormErrors::none();
     let mut lines: Vec<CreditLineInput> = Vec::new();
-    for (key, value) in form {
+    let typed = form
+        .lines
+        .starting_with("amount-")
+        .chain(form.lines.starting_with("qty-"));
+    for (key, value) in typed {
         let value = value.trim();
         if value.is_empty() {
             continue;
         }
-        let (kind, no) = match key.split_once('-') {
-            Some((k @ ("amount" | "qty"), n)) => (k, n.parse::<i64>().map_err(|_| "err-bad-form")?),
-            _ => continue,
+        let Some((kind, no)) = key.split_once('-') else {
+            continue;
+        };
+        let Ok(no) = no.parse::<i64>() else {
+            errors.push(key, "err-bad-form", i18n);
+            continue;
         };
         let i = match lines.iter().position(|l| l.line_no == no) {
             Some(i) => i,
@@ -128,10 +193,19 @@ fn credit_input(form: &HashMap<String, String>) -> Result<NewCreditNote, &'stati
             }
         };
         if kind == "amount" {
-            lines[i].amount = Some(Cents::parse_input(value).ok_or("err-invalid_amount")?);
+            match Cents::parse_within(value, Limit::Movement) {
+                Ok(a) => lines[i].amount = Some(a),
+                Err(e) => errors.push(key, e.message_key("err-invalid_amount"), i18n),
+            }
         } else {
-            lines[i].quantity = Some(Qty::parse_input(value).ok_or("err-invalid_amount")?);
+            match Qty::parse_within(value) {
+                Ok(q) => lines[i].quantity = Some(q),
+                Err(e) => errors.push(key, e.message_key("err-invalid_amount"), i18n),
+            }
         }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     lines.sort_by_key(|l| l.line_no);
     Ok(NewCreditNote {
@@ -140,28 +214,42 @@ fn credit_input(form: &HashMap<String, String>) -> Result<NewCreditNote, &'stati
     })
 }
 
-/// Issues a credit note on an invoice (the hub's staff), back to the invoice.
+/// Issues a credit note on an invoice (the hub's staff), once per form (its one-time key),
+/// back to the invoice; a refused one gives the form back with the message and what was typed.
 pub async fn issue_credit_note(
     paths::IssueCreditNote(org, id): paths::IssueCreditNote,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CreditForm>,
 ) -> Result<Response, PageError> {
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let i18n = m.ctx.i18n;
     let back = paths::Invoice(org, id).to_string();
-    let input = match credit_input(&form) {
+    let typed = Typed::of(&form);
+    let input = match credit_input(&form, &i18n) {
         Ok(i) => i,
-        Err(key) => {
-            let headers = crate::security::flash_headers("error", key, state.config.secure_cookies);
-            return Ok(crate::pages::see_other(&back, headers));
+        Err(errors) => return invoice_page(&state, m, id, errors, typed, Some(form.key)).await,
+    };
+    let name = match claim_once(&state, &m, "credit-note", &form.key, &typed).await? {
+        Once::Fresh(name) => name,
+        // Sent twice: the first one was issued, nothing again.
+        Once::Done => return back_with(&state, Ok("flash-credit-note-issued".into()), &back),
+        Once::Refused(key) => {
+            let errors = FormErrors::one("reason", key, &i18n);
+            return invoice_page(&state, m, id, errors, typed, None).await;
         }
     };
-    let outcome = state
-        .store
-        .issue_credit_note(&hs, id, &input)
-        .await
-        .map(|_| "flash-credit-note-issued".to_owned());
-    back_with(&state, outcome, &back)
+    match state.store.issue_credit_note(&hs, id, &input).await {
+        Ok(note) => {
+            finish_once(&state, &m, &name, &note.to_string()).await?;
+            back_with(&state, Ok("flash-credit-note-issued".into()), &back)
+        }
+        Err(e) => {
+            release_once(&state, &m, &name).await?;
+            let errors = FormErrors::from_store(e, "reason", &i18n)?;
+            invoice_page(&state, m, id, errors, typed, Some(form.key)).await
+        }
+    }
 }
 
 #[derive(Template)]
@@ -220,6 +308,10 @@ struct PaymentsPage {
     buyer: Option<OrgId>,
     open: Vec<Receivable>,
     today: String,
+    /// The form's one-time key: sent twice, it records once.
+    key: String,
+    errors: FormErrors,
+    typed: Typed,
 }
 
 impl PaymentsPage {
@@ -248,18 +340,33 @@ impl PaymentsPage {
             })
             .collect()
     }
+
+    /// What was typed in a field, else `default`.
+    fn typed_or(&self, field: &str, default: &str) -> String {
+        self.typed.get(field).unwrap_or(default).to_owned()
+    }
+
+    /// What was typed for an invoice's allocation.
+    fn alloc(&self, invoice: impl std::fmt::Display) -> String {
+        self.typed_or(&format!("alloc-{invoice}"), "")
+    }
+
+    /// The day typed, else today.
+    fn received_on(&self) -> String {
+        self.typed_or("received_on", &self.today)
+    }
 }
 
-/// Payments: the hub's (with the form to record one, allocated to the open invoices of the
-/// buyer chosen), or the buyer's own.
-pub async fn payments(
-    _: paths::HubPayments,
-    State(state): State<AppState>,
-    Query(q): Query<PaymentsQuery>,
-    m: Member,
+/// The payments page, with a form given back (errors and what was typed) or a new one.
+async fn payments_page(
+    state: &AppState,
+    m: Member<impl crate::ctx::RoleRequirement>,
+    buyer: Option<OrgId>,
+    errors: FormErrors,
+    typed: Typed,
+    key: Option<String>,
 ) -> Result<Response, PageError> {
     let issued = is_hub(&m);
-    let buyer = q.acheteur.map(OrgId);
     let payments = state
         .store
         .payments(&m.scope, if issued { buyer } else { None }, None, PAGE)
@@ -289,7 +396,12 @@ pub async fn payments(
     };
     let today = local_day(state.store.now()).to_string();
     let lang = m.ctx.i18n.lang;
-    Ok(render(
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(
         &PaymentsPage {
             page: m.ctx,
             payments,
@@ -298,64 +410,273 @@ pub async fn payments(
             buyer,
             open,
             today,
+            key: key.unwrap_or_else(halles_store::platform::secrets::new_secret),
+            errors,
+            typed,
         },
         lang,
-    ))
+    );
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-/// Reads a payment from the form: `buyer`, `method`, `received_on`, `amount`, `reference`,
-/// and `alloc-N` (money) for each invoice N it pays.
-fn payment_input(form: &HashMap<String, String>) -> Result<NewPayment, &'static str> {
-    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or_default();
-    let buyer = get("buyer").parse().map_err(|_| "err-bad-form")?;
-    let method = get("method").parse().map_err(|_| "err-bad-form")?;
-    let received_on = get("received_on").parse().map_err(|_| "err-date_invalid")?;
-    let amount = Cents::parse_input(get("amount")).ok_or("err-invalid_amount")?;
+/// Payments: the hub's (with the form to record one, allocated to the open invoices of the
+/// buyer chosen), or the buyer's own.
+pub async fn payments(
+    _: paths::HubPayments,
+    State(state): State<AppState>,
+    Query(q): Query<PaymentsQuery>,
+    m: Member,
+) -> Result<Response, PageError> {
+    let buyer = q.acheteur.map(OrgId);
+    payments_page(&state, m, buyer, FormErrors::none(), Typed::none(), None).await
+}
+
+/// A payment as typed: `buyer`, `method`, `received_on`, `amount`, `reference`, `alloc-N`
+/// (money) for each invoice N it pays, and the form's one-time `key`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    buyer: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    key: String,
+    #[serde(flatten)]
+    allocs: PerRow,
+}
+
+/// Reads a payment from its form, or the fields in error.
+fn payment_input(form: &PaymentForm, i18n: &I18n) -> Result<NewPayment, FormErrors> {
+    let mut errors = FormErrors::none();
+    let buyer = form.buyer.trim().parse().ok();
+    if buyer.is_none() {
+        errors.push("buyer", "err-bad-form", i18n);
+    }
+    let method = form.method.trim().parse().ok();
+    if method.is_none() {
+        errors.push("method", "err-bad-form", i18n);
+    }
+    let received_on = form.received_on.trim().parse().ok();
+    if received_on.is_none() {
+        errors.push("received_on", "err-date_invalid", i18n);
+    }
+    let amount = Cents::parse_input(form.amount.trim());
+    if amount.is_none() {
+        errors.push("amount", "err-invalid_amount", i18n);
+    }
     let mut allocations = Vec::new();
-    for (key, value) in form {
+    for (key, value) in form.allocs.starting_with("alloc-") {
         let value = value.trim();
         if value.is_empty() {
             continue;
         }
-        if let Some(id) = key.strip_prefix("alloc-") {
-            let id = id.parse().map_err(|_| "err-bad-form")?;
-            let part = Cents::parse_input(value).ok_or("err-invalid_amount")?;
-            if part.0 > 0 {
-                allocations.push((InvoiceId(id), part));
-            }
+        let id = key.trim_start_matches("alloc-").parse().ok();
+        match (id, Cents::parse_within(value, Limit::Movement)) {
+            (Some(id), Ok(part)) if part.0 > 0 => allocations.push((InvoiceId(id), part)),
+            (Some(_), Ok(_)) => {}
+            (_, Err(e)) => errors.push(key, e.message_key("err-invalid_amount"), i18n),
+            (None, Ok(_)) => errors.push(key, "err-bad-form", i18n),
         }
     }
     allocations.sort();
-    Ok(NewPayment {
-        buyer: OrgId(buyer),
-        method,
-        received_on,
-        amount,
-        reference: get("reference").to_owned(),
-        allocations,
-    })
+    match (buyer, method, received_on, amount) {
+        (Some(buyer), Some(method), Some(received_on), Some(amount)) if errors.is_empty() => {
+            Ok(NewPayment {
+                buyer: OrgId(buyer),
+                method,
+                received_on,
+                amount,
+                reference: form.reference.trim().to_owned(),
+                allocations,
+            })
+        }
+        _ => Err(errors),
+    }
 }
 
-/// Records a payment (the hub's staff), back to the payments of its buyer.
+/// What a one-time form key gave.
+pub(crate) enum Once {
+    /// New: do it, then [`finish_once`] or [`release_once`].
+    Fresh(String),
+    /// Done already (the first submission's answer is stored with the key).
+    Done,
+    /// Not usable (too short or long, in progress, sent with other values): the message key.
+    Refused(&'static str),
+}
+
+/// Claims a page form's one-time key for the person (an idempotency key of no token, named
+/// after the form and the person, so one person's key never answers another's).
+pub(crate) async fn claim_once(
+    state: &AppState,
+    m: &Member<impl crate::ctx::RoleRequirement>,
+    form: &str,
+    key: &str,
+    typed: &Typed,
+) -> Result<Once, PageError> {
+    use halles_store::platform::idempotency::Claim;
+    let key = key.trim();
+    if key.len() < 16 || key.len() > 64 {
+        return Ok(Once::Refused("err-form-stale"));
+    }
+    let user = m.scope.actor.user.map_or(0, |u| u.0);
+    let name = format!("{form}-{user}-{key}");
+    let hash = crate::api::idempotency::request_hash("POST", form, format!("{typed:?}").as_bytes());
+    Ok(
+        match state
+            .store
+            .claim_idempotency_key(m.scope.org, halles_core::TokenId(0), &name, &hash)
+            .await?
+        {
+            Claim::Fresh => Once::Fresh(name),
+            Claim::Replay { .. } => Once::Done,
+            Claim::InProgress | Claim::Mismatch => Once::Refused("err-form-sent-twice"),
+        },
+    )
+}
+
+/// Stores what a one-time key's form did.
+pub(crate) async fn finish_once(
+    state: &AppState,
+    m: &Member<impl crate::ctx::RoleRequirement>,
+    name: &str,
+    body: &str,
+) -> Result<(), PageError> {
+    state
+        .store
+        .finish_idempotent(
+            m.scope.org,
+            halles_core::TokenId(0),
+            name,
+            303,
+            "text/plain",
+            body,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Frees a one-time key whose form was refused, so the form given back can be sent again.
+pub(crate) async fn release_once(
+    state: &AppState,
+    m: &Member<impl crate::ctx::RoleRequirement>,
+    name: &str,
+) -> Result<(), PageError> {
+    state
+        .store
+        .release_idempotency_key(m.scope.org, halles_core::TokenId(0), name)
+        .await?;
+    Ok(())
+}
+
+/// Records a payment (the hub's staff), once per form (its one-time key), back to the
+/// payments of its buyer; a refused one gives the form back with the message and what was
+/// typed.
 pub async fn record_payment(
     paths::HubPayments(org): paths::HubPayments,
     State(state): State<AppState>,
     m: Member<StaffRole>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<PaymentForm>,
 ) -> Result<Response, PageError> {
     let hs = crate::pages::hub::own_hub(&state, &m).await?;
-    let mut back = paths::HubPayments(org).to_string();
-    if let Some(b) = form.get("buyer") {
-        back.push_str(&format!("?acheteur={}", b.trim()));
+    let i18n = m.ctx.i18n;
+    let buyer = form.buyer.trim().parse().ok().map(OrgId);
+    let typed = Typed::of(&form);
+    let input = match payment_input(&form, &i18n) {
+        Ok(i) => i,
+        Err(errors) => return payments_page(&state, m, buyer, errors, typed, Some(form.key)).await,
+    };
+    let back = format!("{}?acheteur={}", paths::HubPayments(org), input.buyer);
+    let name = match claim_once(&state, &m, "payment", &form.key, &typed).await? {
+        Once::Fresh(name) => name,
+        // Sent twice: the first one was recorded, nothing again.
+        Once::Done => return back_with(&state, Ok("flash-payment-recorded".into()), &back),
+        Once::Refused(key) => {
+            let errors = FormErrors::one("amount", key, &i18n);
+            return payments_page(&state, m, buyer, errors, typed, None).await;
+        }
+    };
+    match state.store.record_payment(&hs, &input).await {
+        Ok(id) => {
+            finish_once(&state, &m, &name, &id.to_string()).await?;
+            back_with(&state, Ok("flash-payment-recorded".into()), &back)
+        }
+        Err(e) => {
+            release_once(&state, &m, &name).await?;
+            let errors = FormErrors::from_store(e, "amount", &i18n)?;
+            payments_page(&state, m, buyer, errors, typed, Some(form.key)).await
+        }
     }
-    let outcome = match payment_input(&form) {
-        Ok(input) => state
+}
+
+/// Voiding a payment: why.
+#[derive(Debug, Default, Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Voids a payment recorded by mistake (the hub's staff), back to its buyer's payments.
+pub async fn void_payment(
+    paths::VoidPayment(org, id): paths::VoidPayment,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<VoidForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let (p, _) = state.store.payment(&m.scope, id).await?;
+    let back = format!("{}?acheteur={}", paths::HubPayments(org), p.buyer);
+    let outcome = state
+        .store
+        .void_payment(&hs, id, &form.reason)
+        .await
+        .map(|_| "flash-payment-voided".to_owned());
+    back_with(&state, outcome, &back)
+}
+
+/// Applying a buyer's credit: the invoice and the amount.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApplyCreditForm {
+    #[serde(default)]
+    invoice: String,
+    #[serde(default)]
+    amount: String,
+}
+
+/// Applies what is left of a payment to one open invoice of its buyer (the hub's staff),
+/// bounded by both; back to the buyer's payments.
+pub async fn apply_credit(
+    paths::ApplyCredit(org, id): paths::ApplyCredit,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<ApplyCreditForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let (p, _) = state.store.payment(&m.scope, id).await?;
+    let back = format!("{}?acheteur={}", paths::HubPayments(org), p.buyer);
+    let invoice = form.invoice.trim().parse().map(InvoiceId);
+    let amount = Cents::parse_within(form.amount.trim(), Limit::Movement);
+    let outcome = match (invoice, amount) {
+        (Ok(invoice), Ok(amount)) => state
             .store
-            .record_payment(&hs, &input)
+            .apply_credit(&hs, id, &[(invoice, amount)])
             .await
-            .map(|_| "flash-payment-recorded".to_owned()),
-        Err(key) => {
-            let headers = crate::security::flash_headers("error", key, state.config.secure_cookies);
+            .map(|_| "flash-credit-applied".to_owned()),
+        (Err(_), _) => Err(halles_store::StoreError::Refused(
+            halles_core::refusals::Refusal::InvalidAmount,
+        )),
+        (_, Err(e)) => {
+            let headers = crate::security::flash_headers(
+                "error",
+                e.message_key("err-invalid_amount"),
+                state.config.secure_cookies,
+            );
             return Ok(crate::pages::see_other(&back, headers));
         }
     };

@@ -1,4 +1,5 @@
-//! The hub's billing settings: who sells, tax registration, numbering, fee taxation, terms.
+//! The hub's billing settings: who sells, tax registration, numbering, fee taxation, terms;
+//! and the accounts its journal export names.
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -11,9 +12,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use halles_core::billing::PaymentTerms;
+use halles_core::journal::Account;
 use halles_core::taxes::FeeTaxation;
 use halles_store::hub::billing::settings::BillingSettings;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The settings as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +149,93 @@ pub async fn save(
                 page: m.ctx,
                 form,
                 saved: false,
+                errors,
+            };
+            let mut res = render(&page, lang);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+/// The accounts of the journal as typed, one field per account's code.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct AccountsForm {
+    #[serde(flatten)]
+    names: crate::forms::PerRow,
+}
+
+#[derive(Template)]
+#[template(path = "journal_accounts.html")]
+struct AccountsPage {
+    page: Ctx,
+    /// Each account: its code, what was typed or saved, its default.
+    rows: Vec<(&'static str, String, &'static str)>,
+    errors: FormErrors,
+}
+
+impl AccountsPage {
+    fn label(&self, code: &str) -> String {
+        self.page.t(&format!("journal-account-{code}"))
+    }
+
+    fn hint(&self, default: &str) -> String {
+        self.page
+            .ta("journal-account-default", [("name", default.to_owned())])
+    }
+}
+
+fn account_rows(value: impl Fn(Account) -> String) -> Vec<(&'static str, String, &'static str)> {
+    Account::ALL
+        .iter()
+        .map(|a| (a.code(), value(*a), a.default_name()))
+        .collect()
+}
+
+/// The accounts the hub's journal export names.
+pub async fn accounts(
+    _: paths::JournalAccounts,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let names = state.store.journal_accounts(&hs).await?;
+    let lang = m.ctx.i18n.lang;
+    let page = AccountsPage {
+        page: m.ctx,
+        rows: account_rows(|a| names.get(&a).cloned().unwrap_or_default()),
+        errors: FormErrors::none(),
+    };
+    Ok(render(&page, lang))
+}
+
+/// Saves the accounts; the form comes back with what was typed and each message by its field.
+pub async fn save_accounts(
+    paths::JournalAccounts(org): paths::JournalAccounts,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<AccountsForm>,
+) -> Result<Response, PageError> {
+    let hs = crate::pages::hub::own_hub(&state, &m).await?;
+    let names: BTreeMap<Account, String> = Account::ALL
+        .iter()
+        .map(|a| (*a, form.names.get(a.code()).to_owned()))
+        .collect();
+    match state.store.set_journal_accounts(&hs, &names).await {
+        Ok(_) => {
+            let [f, k] = flash_headers(
+                "success",
+                "flash-journal-accounts-saved",
+                state.config.secure_cookies,
+            );
+            Ok(see_other(&paths::JournalAccounts(org).to_string(), [f, k]))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_store(e, "receivables", &m.ctx.i18n)?;
+            let lang = m.ctx.i18n.lang;
+            let page = AccountsPage {
+                page: m.ctx,
+                rows: account_rows(|a| form.names.get(a.code()).to_owned()),
                 errors,
             };
             let mut res = render(&page, lang);
