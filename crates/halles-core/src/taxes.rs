@@ -111,6 +111,21 @@ pub fn in_force(history: &[DatedCodes], on: Date) -> Option<TaxCodes> {
         .map(|d| d.codes)
 }
 
+/// The first year a dated status can start in.
+pub const STATUS_YEAR_MIN: i16 = 2000;
+/// The last year a dated status can start in.
+pub const STATUS_YEAR_MAX: i16 = 2100;
+
+/// Whether a dated status can start on `from`: a day of the years
+/// [`STATUS_YEAR_MIN`] to [`STATUS_YEAR_MAX`] (`tax_status_date_invalid` otherwise).
+pub fn check_status_date(from: Date) -> Result<Date, crate::refusals::Refusal> {
+    if (STATUS_YEAR_MIN..=STATUS_YEAR_MAX).contains(&from.year()) {
+        Ok(from)
+    } else {
+        Err(crate::refusals::Refusal::TaxStatusDateInvalid)
+    }
+}
+
 /// How a hub taxes its delivery fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -12,7 +12,7 @@ use halles_core::{
 };
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::Order;
-use halles_store::platform::email::OutgoingEmail;
+use halles_store::platform::email::{Attachment, OutgoingEmail};
 use halles_store::platform::events::Event;
 use halles_store::{Actor, Store, StoreResult, TenantScope};
 use jiff::Timestamp;
@@ -165,6 +165,7 @@ async fn password_reset(
         to: user.email,
         subject: i18n.t("mail-reset-subject"),
         body,
+        attachment: None,
     }])
 }
 
@@ -189,12 +190,14 @@ async fn email_change(
             to: new_email.to_owned(),
             subject: i18n.t("mail-email-change-subject"),
             body: i18n.ta("mail-email-change-body", &args),
+            attachment: None,
         },
         OutgoingEmail {
             org: None,
             to: user.email.clone(),
             subject: i18n.t("mail-email-change-subject"),
             body: i18n.ta("mail-email-change-notice", &args[..2]),
+            attachment: None,
         },
     ])
 }
@@ -245,6 +248,7 @@ async fn invitation_email(
         to: invited.email.to_owned(),
         subject,
         body,
+        attachment: None,
     }])
 }
 
@@ -312,6 +316,7 @@ async fn purchase_order(
             to: member.email,
             subject: i18n.ta("mail-po-subject", &args[..3]),
             body: i18n.ta("mail-po-body", &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -383,6 +388,7 @@ async fn order_news(
             to: member.email,
             subject: i18n.ta(&format!("mail-order-{kind}-subject"), &args[..2]),
             body: i18n.ta(&format!("mail-order-{kind}-body"), &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -414,6 +420,7 @@ async fn invoice_issued(
             to: member.email,
             subject: i18n.ta("mail-invoice-subject", &args[..2]),
             body: i18n.ta("mail-invoice-body", &args),
+            attachment: Some(Attachment::Invoice { org: buyer, id }),
         });
     }
     Ok(out)
@@ -446,6 +453,7 @@ async fn credit_note_issued(
             to: member.email,
             subject: i18n.ta("mail-credit-note-subject", &args[..2]),
             body: i18n.ta("mail-credit-note-body", &args),
+            attachment: Some(Attachment::CreditNote { org: buyer, id }),
         });
     }
     Ok(out)
@@ -480,6 +488,7 @@ pub async fn invoice_reminder(
             to: member.email,
             subject: i18n.ta("mail-invoice-reminder-subject", &args[..2]),
             body: i18n.ta("mail-invoice-reminder-body", &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -523,6 +532,7 @@ async fn statement_news(
             to: member.email,
             subject: i18n.ta(&format!("mail-statement-{what}-subject"), &args[..2]),
             body: i18n.ta(&format!("mail-statement-{what}-body"), &args),
+            attachment: Some(Attachment::ProducerStatement { org: producer, id }),
         });
     }
     Ok(out)
@@ -578,6 +588,7 @@ async fn order_confirmation(
             to: member.email,
             subject,
             body,
+            attachment: None,
         });
     }
     Ok(out)
@@ -684,6 +695,7 @@ async fn standing_order_report(
             to: member.email,
             subject,
             body,
+            attachment: None,
         });
     }
     Ok(out)
@@ -784,6 +796,7 @@ fn holder_email(
             part(halles_core::accounts::Lang::Fr),
             part(halles_core::accounts::Lang::En)
         ),
+        attachment: None,
     }
 }
 
@@ -978,6 +991,7 @@ async fn remittance(
                 to: member.email,
                 subject,
                 body,
+                attachment: None,
             });
         }
     }
@@ -1016,6 +1030,7 @@ async fn grid_mail(
                 to: member.email,
                 subject: i18n.ta(&format!("mail-grid-{kind}-subject"), &args[1..3]),
                 body: i18n.ta(&format!("mail-grid-{kind}-body"), &args),
+                attachment: None,
             });
         }
     }
@@ -1051,4 +1066,52 @@ pub async fn availability_reminder(
         "reminder",
     )
     .await
+}
+
+/// A document rendered for a message: its file name and its PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedAttachment {
+    /// The file name (`F-2026-0001.pdf`).
+    pub filename: String,
+    /// The PDF.
+    pub pdf: Vec<u8>,
+}
+
+/// Why a message's document could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentError {
+    /// The document could not be read.
+    #[error("document: {0}")]
+    Store(#[from] halles_store::StoreError),
+    /// The PDF could not be drawn.
+    #[error("pdf: {0}")]
+    Pdf(#[from] halles_docs::DocumentError),
+}
+
+/// Renders the document a message carries, as the organization it names reads it, with the
+/// same functions as the pages' downloads (the PDF sent is the PDF downloaded).
+pub async fn attachment_pdf(
+    store: &Store,
+    attachment: Attachment,
+) -> Result<RenderedAttachment, AttachmentError> {
+    use crate::pages::hub::billing::{credit_note_pdf, invoice_pdf, producer_statement_pdf};
+    let reader = |org| TenantScope::checked(org, Actor::system());
+    let (number, pdf) = match attachment {
+        Attachment::Invoice { org, id } => {
+            let inv = store.invoice(&reader(org), id).await?;
+            (inv.invoice.number.clone(), invoice_pdf(&inv)?)
+        }
+        Attachment::CreditNote { org, id } => {
+            let cn = store.credit_note(&reader(org), id).await?;
+            (cn.note.number.clone(), credit_note_pdf(&cn)?)
+        }
+        Attachment::ProducerStatement { org, id } => {
+            let s = store.producer_statement(&reader(org), id).await?;
+            (s.statement.number.clone(), producer_statement_pdf(&s)?)
+        }
+    };
+    Ok(RenderedAttachment {
+        filename: format!("{number}.pdf"),
+        pdf,
+    })
 }

@@ -2060,3 +2060,26 @@ export-quickbooks-hint = The period's invoices, one row per product, in the colu
 field-export-from = From
 field-export-to = To
 export-quickbooks-download = Download the CSV
+
+## Billing: tax statuses and mail
+taxstatus-title = Tax statuses by date
+taxstatus-intro = An invoice uses the GST and QST statuses in force on its date. Before the first dated status, the product's tax class stands for both taxes.
+taxstatus-today = In force today: GST { $gst }, QST { $qst }.
+taxstatus-history = History
+taxstatus-from = From
+taxstatus-from-hint = The first day the statuses apply (YYYY-MM-DD, years 2000 to 2100).
+taxstatus-gst = GST
+taxstatus-qst = QST
+taxstatus-before-first = Before the first date
+taxstatus-zero_rated = zero-rated
+taxstatus-taxable = taxable
+taxstatus-exempt = exempt
+taxstatus-add-title = Add a status from a date
+taxstatus-add-hint = A status added again for the same day replaces it. Invoices already issued keep theirs.
+taxstatus-add = Add the status
+taxstatus-link = GST and QST statuses by date
+taxstatus-products-title = Products' GST and QST statuses
+taxstatus-products-hint = Your producers' products: see their tax history and add a status from a date (for example, zero-rated for QST from 2026-07-15).
+flash-taxstatus-saved = Tax status saved.
+err-tax_status_date_invalid = A tax status starts on a day of the years 2000 to 2100.
+flash-adjust-already = This load or correction was already recorded: nothing was loaded again.

@@ -2060,3 +2060,26 @@ export-quickbooks-hint = Les factures de la période, une ligne par produit, dan
 field-export-from = Du
 field-export-to = Au
 export-quickbooks-download = Télécharger le CSV
+
+## Billing: tax statuses and mail
+taxstatus-title = Statuts fiscaux par date
+taxstatus-intro = Une facture applique les statuts TPS et TVQ en vigueur à sa date. Avant le premier statut daté, la catégorie fiscale du produit vaut pour les deux taxes.
+taxstatus-today = En vigueur aujourd'hui : TPS { $gst }, TVQ { $qst }.
+taxstatus-history = Historique
+taxstatus-from = À compter du
+taxstatus-from-hint = Le premier jour où les statuts s'appliquent (AAAA-MM-JJ, années 2000 à 2100).
+taxstatus-gst = TPS
+taxstatus-qst = TVQ
+taxstatus-before-first = Avant la première date
+taxstatus-zero_rated = détaxé
+taxstatus-taxable = taxable
+taxstatus-exempt = exonéré
+taxstatus-add-title = Ajouter un statut à compter d'une date
+taxstatus-add-hint = Un statut ajouté de nouveau pour le même jour le remplace. Les factures déjà émises gardent le leur.
+taxstatus-add = Ajouter le statut
+taxstatus-link = Statuts TPS et TVQ par date
+taxstatus-products-title = Statuts TPS et TVQ des produits
+taxstatus-products-hint = Les produits de vos producteurs : voyez leur historique fiscal et ajoutez un statut à compter d'une date (par exemple, détaxé pour la TVQ à compter du 2026-07-15).
+flash-taxstatus-saved = Statut fiscal enregistré.
+err-tax_status_date_invalid = Un statut fiscal commence un jour des années 2000 à 2100.
+flash-adjust-already = Ce chargement ou cette correction était déjà enregistré : rien n'a été chargé de nouveau.
