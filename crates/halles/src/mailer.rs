@@ -4,9 +4,7 @@
 use halles_web::mail::RenderedAttachment;
 use lettre::message::header::{ContentType, ContentTypeErr};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use thiserror::Error;
 
 /// A delivery failure.
@@ -104,7 +102,8 @@ impl Mailer {
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(body.to_owned()))
                     .singlepart(
-                        Attachment::new(a.filename).body(a.pdf, ContentType::parse("application/pdf")?),
+                        Attachment::new(a.filename)
+                            .body(a.pdf, ContentType::parse("application/pdf")?),
                     ),
             )?,
         };

@@ -24,7 +24,10 @@ fn base64(text: &str) -> Vec<u8> {
     const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
         let v = ABC.iter().position(|a| *a == c).expect("base64") as u32;
         acc = (acc << 6) | v;
         bits += 6;
@@ -143,8 +146,11 @@ async fn the_invoice_the_credit_note_and_the_producer_statement_are_mailed_with_
             .statement;
 
         // The worker sends the outbox through a real mailer writing each message to a folder.
-        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("billing-mail-{}-{}", std::process::id(), app.label()));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "billing-mail-{}-{}",
+            std::process::id(),
+            app.label()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let mailer = Mailer::from_config(
@@ -169,9 +175,7 @@ async fn the_invoice_the_credit_note_and_the_producer_statement_are_mailed_with_
         let sent = sent_in(&dir);
         let fr = I18n::new(Lang::Fr);
         let money = |c: Option<i64>| plain(&fr.money(Cents(c.unwrap())));
-        if let Some(text) =
-            attached_text(&sent, "achats@hopital.example", "FAC-2026-0001.pdf")
-        {
+        if let Some(text) = attached_text(&sent, "achats@hopital.example", "FAC-2026-0001.pdf") {
             assert!(text.contains("FAC-2026-0001"), "{text}");
             let total = format!("Total : {}", money(inv["total_cents"].as_i64()));
             assert!(text.contains(&total), "{total:?} not in {text}");

@@ -77,14 +77,24 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
                 &json!({"from": "2026-13-01", "gst": "taxable", "qst": "zero_rated"}),
             )
             .await;
-        assert_eq!(bad.field_error(), (422, "from", "date_invalid"), "{}", bad.body);
+        assert_eq!(
+            bad.field_error(),
+            (422, "from", "date_invalid"),
+            "{}",
+            bad.body
+        );
         let bad = h
             .post_json(
                 &statuses,
                 &json!({"from": "2026-12-06", "gst": "taxable", "qst": "free"}),
             )
             .await;
-        assert_eq!(bad.field_error(), (422, "qst", "choice_invalid"), "{}", bad.body);
+        assert_eq!(
+            bad.field_error(),
+            (422, "qst", "choice_invalid"),
+            "{}",
+            bad.body
+        );
         let bad = h
             .post_json(
                 &statuses,
@@ -134,7 +144,11 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
         let p = farm.page(&page).await;
         assert_eq!(p.status, 200, "{p:?}");
         assert!(p.has("data-from=\"2026-12-06\""), "{p:?}");
-        let typed = [("from", "2026-02-30"), ("gst", "taxable"), ("qst", "taxable")];
+        let typed = [
+            ("from", "2026-02-30"),
+            ("gst", "taxable"),
+            ("qst", "taxable"),
+        ];
         let p = farm.send(&page, &typed).await;
         assert_eq!(p.status, 422, "{p:?}");
         assert!(p.has_error("date_invalid"), "{p:?}");
@@ -142,10 +156,18 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
         let p = farm
             .send(
                 &page,
-                &[("from", "2026-12-07"), ("gst", "taxable"), ("qst", "taxable")],
+                &[
+                    ("from", "2026-12-07"),
+                    ("gst", "taxable"),
+                    ("qst", "taxable"),
+                ],
             )
             .await;
-        assert_eq!((p.status, p.location.as_str()), (303, page.as_str()), "{p:?}");
+        assert_eq!(
+            (p.status, p.location.as_str()),
+            (303, page.as_str()),
+            "{p:?}"
+        );
         // The hub sees it on its own page for the product.
         let hub = app.logged_in("compta@polenord.example").await;
         let p = hub
@@ -166,14 +188,22 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
         // One hospital delivered each day: 2026-12-05 (soap taxable for both), 2026-12-06
         // (zero-rated for QST), 2026-12-07 (taxable again).
         let day = "2026-12-05".parse().unwrap();
-        let stops = app.store.stops(&hs, w.cycle, Some(day), w.route).await.unwrap();
+        let stops = app
+            .store
+            .stops(&hs, w.cycle, Some(day), w.route)
+            .await
+            .unwrap();
         let delivered = halles_store::hub::fulfilment::routes::StopOutcome::Delivered {
             recipient: "Réception".into(),
             note: String::new(),
         };
-        for (i, at_noon) in ["2026-12-05T17:00:00Z", "2026-12-06T17:00:00Z", "2026-12-07T17:00:00Z"]
-            .iter()
-            .enumerate()
+        for (i, at_noon) in [
+            "2026-12-05T17:00:00Z",
+            "2026-12-06T17:00:00Z",
+            "2026-12-07T17:00:00Z",
+        ]
+        .iter()
+        .enumerate()
         {
             app.clock.set(at_noon.parse().unwrap());
             app.store

@@ -199,7 +199,10 @@ impl Store {
                 .bind(scope.org.0)
                 .bind(0_i64)
                 .bind(format!("adjust-{user}-{key}"))
-                .bind(format!("card {} group {} amount {}", card.0, group.0, amount.0))
+                .bind(format!(
+                    "card {} group {} amount {}",
+                    card.0, group.0, amount.0
+                ))
                 .bind(crate::db::ms(now))
                 .bind(card.0.to_string())
                 .execute(&mut *tx)

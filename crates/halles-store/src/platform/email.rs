@@ -89,8 +89,7 @@ impl Email {
     }
 }
 
-const COLUMNS: &str =
-    "id, organization_id, to_address, subject, body_text, status, error, created_at, sent_at, attachment";
+const COLUMNS: &str = "id, organization_id, to_address, subject, body_text, status, error, created_at, sent_at, attachment";
 
 /// The payload of the [`SEND_EMAIL_JOB`] job: the outbox message to deliver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,10 +8,10 @@
 use super::fulfilment::{FulfilmentBench, Seeded, grown_since, part_start, peak_mib, seed};
 use halles_core::payouts::{ChargedTo, Period};
 use halles_core::{InvoiceId, OrderId, StatementId};
+use halles_store::TenantScope;
 use halles_store::hub::billing::payouts::StatementInput;
 use halles_store::hub::billing::settings::BillingSettings;
 use halles_store::hub::fulfilment::routes::StopOutcome;
-use halles_store::TenantScope;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

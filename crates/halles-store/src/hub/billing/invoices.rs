@@ -823,8 +823,8 @@ impl Store {
             serde_json::json!({"from": from.to_string(), "gst": codes.gst.code(), "qst": codes.qst.code()}),
         );
         if let Some((g, q)) = before {
-            change = change
-                .before(serde_json::json!({"from": from.to_string(), "gst": g, "qst": q}));
+            change =
+                change.before(serde_json::json!({"from": from.to_string(), "gst": g, "qst": q}));
         }
         audit::record(&mut tx, change, now).await?;
         tx.commit().await

@@ -29,7 +29,9 @@ pub struct StatusForm {
 
 impl StatusForm {
     /// The day and statuses, each problem on its field.
-    fn parse(&self) -> Result<(jiff::civil::Date, TaxCodes), Vec<halles_core::validation::FieldError>> {
+    fn parse(
+        &self,
+    ) -> Result<(jiff::civil::Date, TaxCodes), Vec<halles_core::validation::FieldError>> {
         let mut v = Validator::new();
         let from = self.from.trim().parse::<jiff::civil::Date>();
         if from.is_err() {
@@ -95,8 +97,11 @@ async fn page(
             _ => fr.clone(),
         })
         .unwrap_or_default();
-    let today = in_force(&history, halles_core::ordering::local_day(state.store.now()))
-        .unwrap_or(TaxCodes::both(class));
+    let today = in_force(
+        &history,
+        halles_core::ordering::local_day(state.store.now()),
+    )
+    .unwrap_or(TaxCodes::both(class));
     let failed = form.is_some();
     let (form, errors) = form.unwrap_or_else(|| {
         (
