@@ -344,6 +344,8 @@ refusals! {
     SubstituteRequired = "substitute_required", Invalid;
     /// A hub registered for the taxes gives its GST and QST numbers.
     TaxNumbersRequired = "tax_numbers_required", Invalid;
+    /// A tax status starts on a day of the years 2000 to 2100.
+    TaxStatusDateInvalid = "tax_status_date_invalid", Invalid;
     /// At most 10,000 labels at a time: print one delivery day or one producer at a time.
     TooManyLabels = "too_many_labels", Invalid;
     /// An order can have at most 500 lines.

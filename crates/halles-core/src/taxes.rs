@@ -111,6 +111,21 @@ pub fn in_force(history: &[DatedCodes], on: Date) -> Option<TaxCodes> {
         .map(|d| d.codes)
 }
 
+/// The first year a dated status can start in.
+pub const STATUS_YEAR_MIN: i16 = 2000;
+/// The last year a dated status can start in.
+pub const STATUS_YEAR_MAX: i16 = 2100;
+
+/// Whether a dated status can start on `from`: a day of the years
+/// [`STATUS_YEAR_MIN`] to [`STATUS_YEAR_MAX`] (`tax_status_date_invalid` otherwise).
+pub fn check_status_date(from: Date) -> Result<Date, crate::refusals::Refusal> {
+    if (STATUS_YEAR_MIN..=STATUS_YEAR_MAX).contains(&from.year()) {
+        Ok(from)
+    } else {
+        Err(crate::refusals::Refusal::TaxStatusDateInvalid)
+    }
+}
+
 /// How a hub taxes its delivery fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -476,6 +491,41 @@ mod tests {
         qst: TaxClass::ZeroRated,
     };
     const EE: TaxCodes = TaxCodes::EXEMPT;
+
+    #[test]
+    fn a_dated_status_starts_in_the_years_2000_to_2100() {
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        for ok in ["2000-01-01", "2026-07-15", "2100-12-31"] {
+            assert_eq!(check_status_date(day(ok)), Ok(day(ok)));
+        }
+        for bad in ["1999-12-31", "2101-01-01"] {
+            assert_eq!(
+                check_status_date(day(bad)),
+                Err(crate::refusals::Refusal::TaxStatusDateInvalid)
+            );
+        }
+    }
+
+    #[test]
+    fn the_muffins_of_the_guide_are_taxed_each_side_of_july_15() {
+        // 10 muffins at 2.25 $: taxable for both, then zero-rated for QST.
+        let history = [DatedCodes {
+            from: "2026-07-15".parse().unwrap(),
+            codes: TZ,
+        }];
+        let tax = |on: &str| {
+            let codes = in_force(&history, on.parse().unwrap()).unwrap_or(TT);
+            let lines = [line(codes, 2_250)];
+            let doc = TaxDocument {
+                lines: &lines,
+                ..Default::default()
+            };
+            let t = compute(&doc, TaxSettings::default()).unwrap();
+            (t.gst, t.qst, t.total())
+        };
+        assert_eq!(tax("2026-07-14"), (Cents(113), Cents(224), Cents(2_587)));
+        assert_eq!(tax("2026-07-15"), (Cents(113), Cents(0), Cents(2_363)));
+    }
 
     fn line(codes: TaxCodes, cents: i64) -> TaxLine {
         TaxLine {

@@ -100,6 +100,7 @@ async fn a_subscriber_writes_an_events_e_mails_once() {
             to: "paul@ferme.example".into(),
             subject: "Reset".into(),
             body: "Link".into(),
+            attachment: None,
         }];
         assert!(
             store

@@ -323,6 +323,7 @@ async fn silent_producers_are_waited_for_and_reminded_once_before_the_cut_off() 
             to: format!("{n}@verger.example"),
             subject: "Rappel".into(),
             body: "…".into(),
+            attachment: None,
         };
         let (first, second) = ([mail("a")], [mail("b")]);
         let (a, b) = tokio::join!(

@@ -12,7 +12,7 @@ use halles_core::{
 };
 use halles_store::hub::cycles::Cycle;
 use halles_store::hub::orders::Order;
-use halles_store::platform::email::OutgoingEmail;
+use halles_store::platform::email::{Attachment, OutgoingEmail};
 use halles_store::platform::events::Event;
 use halles_store::{Actor, Store, StoreResult, TenantScope};
 use jiff::Timestamp;
@@ -166,6 +166,7 @@ async fn password_reset(
         to: user.email,
         subject: i18n.t("mail-reset-subject"),
         body,
+        attachment: None,
     }])
 }
 
@@ -190,12 +191,14 @@ async fn email_change(
             to: new_email.to_owned(),
             subject: i18n.t("mail-email-change-subject"),
             body: i18n.ta("mail-email-change-body", &args),
+            attachment: None,
         },
         OutgoingEmail {
             org: None,
             to: user.email.clone(),
             subject: i18n.t("mail-email-change-subject"),
             body: i18n.ta("mail-email-change-notice", &args[..2]),
+            attachment: None,
         },
     ])
 }
@@ -246,6 +249,7 @@ async fn invitation_email(
         to: invited.email.to_owned(),
         subject,
         body,
+        attachment: None,
     }])
 }
 
@@ -313,6 +317,7 @@ async fn purchase_order(
             to: member.email,
             subject: i18n.ta("mail-po-subject", &args[..3]),
             body: i18n.ta("mail-po-body", &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -384,6 +389,7 @@ async fn order_news(
             to: member.email,
             subject: i18n.ta(&format!("mail-order-{kind}-subject"), &args[..2]),
             body: i18n.ta(&format!("mail-order-{kind}-body"), &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -415,6 +421,7 @@ async fn invoice_issued(
             to: member.email,
             subject: i18n.ta("mail-invoice-subject", &args[..2]),
             body: i18n.ta("mail-invoice-body", &args),
+            attachment: Some(Attachment::Invoice { org: buyer, id }),
         });
     }
     Ok(out)
@@ -447,6 +454,7 @@ async fn credit_note_issued(
             to: member.email,
             subject: i18n.ta("mail-credit-note-subject", &args[..2]),
             body: i18n.ta("mail-credit-note-body", &args),
+            attachment: Some(Attachment::CreditNote { org: buyer, id }),
         });
     }
     Ok(out)
@@ -481,6 +489,7 @@ pub async fn invoice_reminder(
             to: member.email,
             subject: i18n.ta("mail-invoice-reminder-subject", &args[..2]),
             body: i18n.ta("mail-invoice-reminder-body", &args),
+            attachment: None,
         });
     }
     Ok(out)
@@ -524,6 +533,7 @@ async fn statement_news(
             to: member.email,
             subject: i18n.ta(&format!("mail-statement-{what}-subject"), &args[..2]),
             body: i18n.ta(&format!("mail-statement-{what}-body"), &args),
+            attachment: Some(Attachment::ProducerStatement { org: producer, id }),
         });
     }
     Ok(out)
@@ -579,6 +589,7 @@ async fn order_confirmation(
             to: member.email,
             subject,
             body,
+            attachment: None,
         });
     }
     Ok(out)
@@ -685,6 +696,7 @@ async fn standing_order_report(
             to: member.email,
             subject,
             body,
+            attachment: None,
         });
     }
     Ok(out)
@@ -785,6 +797,7 @@ fn holder_email(
             part(halles_core::accounts::Lang::Fr),
             part(halles_core::accounts::Lang::En)
         ),
+        attachment: None,
     }
 }
 
@@ -979,6 +992,7 @@ async fn remittance(
                 to: member.email,
                 subject,
                 body,
+                attachment: None,
             });
         }
     }
@@ -1017,6 +1031,7 @@ async fn grid_mail(
                 to: member.email,
                 subject: i18n.ta(&format!("mail-grid-{kind}-subject"), &args[1..3]),
                 body: i18n.ta(&format!("mail-grid-{kind}-body"), &args),
+                attachment: None,
             });
         }
     }
@@ -1107,7 +1122,56 @@ pub async fn monthly_report(
             to: r.email,
             subject: i18n.ta("freport-mail-subject", &args[..2]),
             body: i18n.ta("freport-mail-body", &args),
+            attachment: None,
         });
     }
     Ok(out)
+}
+
+/// A document rendered for a message: its file name and its PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedAttachment {
+    /// The file name (`F-2026-0001.pdf`).
+    pub filename: String,
+    /// The PDF.
+    pub pdf: Vec<u8>,
+}
+
+/// Why a message's document could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentError {
+    /// The document could not be read.
+    #[error("document: {0}")]
+    Store(#[from] halles_store::StoreError),
+    /// The PDF could not be drawn.
+    #[error("pdf: {0}")]
+    Pdf(#[from] halles_docs::DocumentError),
+}
+
+/// Renders the document a message carries, as the organization it names reads it, with the
+/// same functions as the pages' downloads (the PDF sent is the PDF downloaded).
+pub async fn attachment_pdf(
+    store: &Store,
+    attachment: Attachment,
+) -> Result<RenderedAttachment, AttachmentError> {
+    use crate::pages::hub::billing::{credit_note_pdf, invoice_pdf, producer_statement_pdf};
+    let reader = |org| TenantScope::checked(org, Actor::system());
+    let (number, pdf) = match attachment {
+        Attachment::Invoice { org, id } => {
+            let inv = store.invoice(&reader(org), id).await?;
+            (inv.invoice.number.clone(), invoice_pdf(&inv)?)
+        }
+        Attachment::CreditNote { org, id } => {
+            let cn = store.credit_note(&reader(org), id).await?;
+            (cn.note.number.clone(), credit_note_pdf(&cn)?)
+        }
+        Attachment::ProducerStatement { org, id } => {
+            let s = store.producer_statement(&reader(org), id).await?;
+            (s.statement.number.clone(), producer_statement_pdf(&s)?)
+        }
+    };
+    Ok(RenderedAttachment {
+        filename: format!("{number}.pdf"),
+        pdf,
+    })
 }

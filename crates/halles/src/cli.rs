@@ -102,6 +102,8 @@ pub enum BenchCommand {
     Export(crate::bench::ExportBench),
     /// A closed cycle's purchase orders, pick list, packing lists and case labels (PDF, ZPL).
     Fulfilment(crate::bench::FulfilmentBench),
+    /// A delivered cycle's invoices issued and rendered (PDF), and its producer statements.
+    Billing(crate::bench::BillingBench),
 }
 
 /// Options of `serve`.
@@ -410,6 +412,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 BenchCommand::Logins(cfg) => crate::bench::logins(&url, cfg).await,
                 BenchCommand::Export(cfg) => crate::bench::export(&url, cfg).await,
                 BenchCommand::Fulfilment(cfg) => crate::bench::fulfilment(&url, cfg).await,
+                BenchCommand::Billing(cfg) => crate::bench::billing(&url, cfg).await,
             };
             if let Some(dir) = tmp {
                 let _ = std::fs::remove_dir_all(dir);

@@ -54,7 +54,9 @@ async fn a_manual_load_on_the_page_names_its_source_and_keeps_what_was_typed() {
         let group = w.fruits.to_string();
         let send = |source: &'static str| {
             let (op, group, path) = (&op, group.clone(), format!("{page_path}/ajuster"));
+            let page_path = page_path.clone();
             async move {
+                let once = op.page(&page_path).await.value_of("adjust_once");
                 op.send(
                     &path,
                     &[
@@ -62,6 +64,7 @@ async fn a_manual_load_on_the_page_names_its_source_and_keeps_what_was_typed() {
                         ("adjust_amount", "12,34"),
                         ("adjust_reason", "rattrapage"),
                         ("adjust_source", source),
+                        ("adjust_once", once.as_str()),
                     ],
                 )
                 .await
@@ -109,6 +112,62 @@ async fn a_manual_load_on_the_page_names_its_source_and_keeps_what_was_typed() {
         assert_eq!(low.status, 422);
         assert_eq!(low.field_errors(), ["reserve_budget"]);
         assert!(low.has("1,00"), "{low:?}");
+        let check = app.store.funds_check(w.program).await.unwrap();
+        assert!(check.balanced(), "{check:?}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_manual_load_form_sent_twice_loads_once() {
+    for app in TestApp::on_every_db().await {
+        let w = World::coupon_program(&app).await;
+        let op = app.logged_in(people::OPERATOR).await;
+        let holder = w.card.participant.expect("the card's holder");
+        let page_path = w.program_page(&format!("/participants/{holder}"));
+        let funded = op
+            .send(&w.program_page("/reserve"), &[("reserve_budget", "50,00")])
+            .await;
+        assert_eq!(funded.status, 303, "{funded:?}");
+        let once = op.page(&page_path).await.value_of("adjust_once");
+        assert!(once.len() >= 16, "the form carries a one-time key");
+        let group = w.fruits.to_string();
+        let load = |once: String| {
+            let (op, group, path) = (&op, group.clone(), format!("{page_path}/ajuster"));
+            async move {
+                op.send(
+                    &path,
+                    &[
+                        ("adjust_group", group.as_str()),
+                        ("adjust_amount", "10,00"),
+                        ("adjust_reason", "oubli"),
+                        ("adjust_source", "reserve"),
+                        ("adjust_once", once.as_str()),
+                    ],
+                )
+                .await
+            }
+        };
+        assert_eq!(w.balance(&app).await, 2000);
+        // A double click: the same form twice loads once; the second says so.
+        let first = load(once.clone()).await;
+        assert_eq!(first.status, 303, "{first:?}");
+        let second = load(once.clone()).await;
+        assert_eq!(second.status, 303, "{second:?}");
+        assert_eq!(w.balance(&app).await, 3000, "loaded once");
+        let after = op.page(&second.location).await;
+        assert_eq!(after.flash(), "flash-adjust-already", "{after:?}");
+        // Both at the same instant: still once.
+        let again = op.page(&page_path).await.value_of("adjust_once");
+        assert_ne!(again, once, "a new page, a new key");
+        let (a, b) = tokio::join!(load(again.clone()), load(again.clone()));
+        assert_eq!((a.status, b.status), (303, 303), "{a:?} {b:?}");
+        assert_eq!(w.balance(&app).await, 4000, "loaded once more");
+        // A form without its key (an old page): refused, nothing loaded.
+        let old = load(String::new()).await;
+        assert_eq!(old.status, 422, "{old:?}");
+        assert!(old.has_error("idempotency_key_reused"), "{old:?}");
+        assert_eq!(w.balance(&app).await, 4000);
         let check = app.store.funds_check(w.program).await.unwrap();
         assert!(check.balanced(), "{check:?}");
         app.stop().await;

@@ -1160,10 +1160,13 @@ async fn correct(
     reason: &str,
 ) -> Page {
     let group = w.fruits.to_string();
+    // The form's one-time key, from the page as a person would send it.
+    let once = b.page(&holder_page(w, org)).await.value_of("adjust_once");
     let fields = [
         ("adjust_group", group.as_str()),
         ("adjust_amount", amount),
         ("adjust_reason", reason),
+        ("adjust_once", once.as_str()),
     ];
     b.send(&format!("{}/ajuster", holder_page(w, org)), &fields)
         .await

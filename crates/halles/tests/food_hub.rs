@@ -689,6 +689,8 @@ async fn food_hub_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::post("/o/{org}/produits/{foreign}", Allowed::STAFF, 422),
                 Row::get("/photos/1.jpg", Allowed::Anyone, 303),
                 Row::post("/o/{org}/produits/{foreign}/photo", Allowed::STAFF, 400),
+                Row::get("/o/{org}/produits/{foreign}/taxes", Allowed::VIEWER, 404),
+                Row::post("/o/{org}/produits/{foreign}/taxes", Allowed::STAFF, 404),
                 Row::post(
                     "/o/{org}/disponibilites/{foreign}/{foreign}",
                     Allowed::STAFF,

@@ -73,6 +73,41 @@ impl Store {
         source: Option<FundSource>,
         reason: &str,
     ) -> StoreResult<()> {
+        self.adjust(ps, card, group, amount, source, reason, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Store::adjust_funds`] under a one-time key of the page's form (like the register's
+    /// one-time sale number): the key is kept in the adjustment's transaction, so the same
+    /// form sent twice moves the money once. `Ok(false)`: that key was used before by this
+    /// person, nothing done again.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn adjust_funds_once(
+        &self,
+        ps: &ProgramScope,
+        card: CardId,
+        group: ProductGroupId,
+        amount: Cents,
+        source: Option<FundSource>,
+        reason: &str,
+        key: &str,
+    ) -> StoreResult<bool> {
+        self.adjust(ps, card, group, amount, source, reason, Some(key))
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn adjust(
+        &self,
+        ps: &ProgramScope,
+        card: CardId,
+        group: ProductGroupId,
+        amount: Cents,
+        source: Option<FundSource>,
+        reason: &str,
+        once: Option<&str>,
+    ) -> StoreResult<bool> {
         if reason.trim().is_empty() {
             return Err(StoreError::Refused(Refusal::ReasonRequired));
         }
@@ -156,6 +191,28 @@ impl Store {
             "reason": reason.trim(),
         }));
         crate::platform::audit::record(&mut tx, change, now).await?;
-        tx.commit().await
+        if let Some(key) = once {
+            // Kept last, as a sale keeps its key: used meanwhile, nothing of this one is kept.
+            // Page keys belong to no API token (token 0) and name the person.
+            let user = scope.actor.user.map_or(0, |u| u.0);
+            let kept = sqlx::query(super::sale::KEEP_KEY)
+                .bind(scope.org.0)
+                .bind(0_i64)
+                .bind(format!("adjust-{user}-{key}"))
+                .bind(format!(
+                    "card {} group {} amount {}",
+                    card.0, group.0, amount.0
+                ))
+                .bind(crate::db::ms(now))
+                .bind(card.0.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if kept != 1 {
+                return Ok(false);
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }

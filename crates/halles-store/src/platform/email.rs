@@ -5,7 +5,7 @@ use crate::db::{ms, ts, ts_opt};
 use crate::platform::events::{self, EventId};
 use crate::platform::jobs::{NewJob, enqueue_on};
 use crate::{Store, StoreResult};
-use halles_core::{EmailId, OrgId};
+use halles_core::{CreditNoteId, EmailId, InvoiceId, OrgId, StatementId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -13,6 +13,34 @@ use sqlx::any::AnyRow;
 
 /// The job kind that delivers one outbox message.
 pub const SEND_EMAIL_JOB: &str = "send_email";
+
+/// A document a message carries as a PDF: a reference, read as `org` reads it and rendered
+/// when the message is sent (the outbox stores this, not the PDF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Attachment {
+    /// An invoice, read as its buyer (or its hub) reads it.
+    Invoice {
+        /// The organization that reads it.
+        org: OrgId,
+        /// The invoice.
+        id: InvoiceId,
+    },
+    /// A credit note.
+    CreditNote {
+        /// The organization that reads it.
+        org: OrgId,
+        /// The credit note.
+        id: CreditNoteId,
+    },
+    /// A producer's statement.
+    ProducerStatement {
+        /// The organization that reads it.
+        org: OrgId,
+        /// The statement.
+        id: StatementId,
+    },
+}
 
 /// A message in the outbox.
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +63,9 @@ pub struct Email {
     pub created_at: Timestamp,
     /// When delivered.
     pub sent_at: Option<Timestamp>,
+    /// The document it carries as a PDF, rendered when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
 }
 
 impl Email {
@@ -49,12 +80,16 @@ impl Email {
             error: r.try_get("error")?,
             created_at: ts(r, "created_at")?,
             sent_at: ts_opt(r, "sent_at")?,
+            attachment: r
+                .try_get::<Option<String>, _>("attachment")?
+                .map(|a| serde_json::from_str(&a))
+                .transpose()
+                .map_err(|_| crate::StoreError::Corrupt("emails.attachment"))?,
         })
     }
 }
 
-const COLUMNS: &str =
-    "id, organization_id, to_address, subject, body_text, status, error, created_at, sent_at";
+const COLUMNS: &str = "id, organization_id, to_address, subject, body_text, status, error, created_at, sent_at, attachment";
 
 /// The payload of the [`SEND_EMAIL_JOB`] job: the outbox message to deliver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +109,8 @@ pub struct OutgoingEmail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The document it carries as a PDF.
+    pub attachment: Option<Attachment>,
 }
 
 /// Writes one message and its delivery job on the caller's transaction.
@@ -83,14 +120,21 @@ pub(crate) async fn insert_email(
     now: Timestamp,
 ) -> StoreResult<EmailId> {
     let row = sqlx::query(
-        "INSERT INTO emails (organization_id, to_address, subject, body_text, status, created_at) \
-         VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id",
+        "INSERT INTO emails (organization_id, to_address, subject, body_text, status, created_at, attachment) \
+         VALUES ($1, $2, $3, $4, 'queued', $5, $6) RETURNING id",
     )
     .bind(email.org.map(|o| o.0))
     .bind(&email.to)
     .bind(&email.subject)
     .bind(&email.body)
     .bind(ms(now))
+    .bind(
+        email
+            .attachment
+            .map(|a| serde_json::to_string(&a))
+            .transpose()
+            .map_err(|_| crate::StoreError::Corrupt("emails.attachment"))?,
+    )
     .fetch_one(&mut *conn)
     .await?;
     let id = EmailId(row.try_get("id")?);
@@ -125,6 +169,7 @@ impl Store {
             to: to.to_owned(),
             subject: subject.to_owned(),
             body: body.to_owned(),
+            attachment: None,
         };
         let mut tx = self.write_tx().await?;
         let id = insert_email(&mut tx, &email, self.now()).await?;

@@ -267,6 +267,8 @@ paths! {
     Product(org: OrgId, id: ProductId) = "/o/{org}/produits/{id}";
     /// A product's photo upload.
     ProductPhoto(org: OrgId, id: ProductId) = "/o/{org}/produits/{id}/photo";
+    /// A product's GST and QST statuses by date (its producer, or a hub it works with).
+    ProductTaxes(org: OrgId, id: ProductId) = "/o/{org}/produits/{id}/taxes";
     /// A product photo's file.
     Photo(file: String) = "/photos/{file}";
     /// A producer's cycles to fill availability for.

@@ -51,7 +51,7 @@ async fn org(store: &Store, kind: OrgKind, name: &str) -> anyhow::Result<OrgId> 
 }
 
 /// The peak resident memory of the process so far, in MiB (Linux; `None` elsewhere).
-fn peak_mib() -> Option<f64> {
+pub(crate) fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
@@ -69,7 +69,7 @@ fn reset_peak() {
 }
 
 /// How much a part grew the memory: its peak above what was held when it started, in MiB.
-fn grown_since(start: Option<f64>) -> String {
+pub(crate) fn grown_since(start: Option<f64>) -> String {
     match (start, peak_mib()) {
         (Some(s), Some(p)) => format!(", +{:.0} MiB", p - s),
         _ => String::new(),
@@ -77,13 +77,31 @@ fn grown_since(start: Option<f64>) -> String {
 }
 
 /// Resets the peak and returns the memory held now, the start of a part.
-fn part_start() -> Option<f64> {
+pub(crate) fn part_start() -> Option<f64> {
     reset_peak();
     peak_mib()
 }
 
-/// Runs the benchmark against the database at `url` (created empty by the caller).
-pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> {
+/// A closed cycle seeded for a benchmark: received, packed, every order a stop on a route.
+pub(crate) struct Seeded {
+    /// The store, migrated.
+    pub store: Store,
+    /// The hub's scope.
+    pub hs: halles_store::hub::HubScope,
+    /// The cycle.
+    pub cycle: halles_core::CycleId,
+    /// Its delivery day.
+    pub day: jiff::civil::Date,
+    /// The producers.
+    pub producers: Vec<OrgId>,
+    /// Lines in each order.
+    pub lines: usize,
+}
+
+/// Seeds `cfg.orders` orders of `cfg.lines` lines from `cfg.producers` producers in one cycle
+/// on a fresh database, received, packed and planned on ten routes (the fulfilment and billing
+/// benchmarks' common set-up).
+pub(crate) async fn seed(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<Seeded> {
     let store = Store::connect(url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
     eprintln!(
@@ -220,6 +238,26 @@ pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> 
     store.refresh_statistics().await?;
     eprintln!("seeded in {:.1} s", seeded.elapsed().as_secs_f64());
 
+    Ok(Seeded {
+        store,
+        hs,
+        cycle,
+        day,
+        producers: producers.into_iter().map(|(p, _)| p).collect(),
+        lines,
+    })
+}
+
+/// Runs the benchmark against the database at `url` (created empty by the caller).
+pub async fn fulfilment(url: &str, cfg: &FulfilmentBench) -> anyhow::Result<()> {
+    let Seeded {
+        store,
+        hs,
+        cycle,
+        day,
+        lines,
+        ..
+    } = seed(url, cfg).await?;
     let c = store.cycle(&hs, cycle).await?;
     let i18n = I18n::new(Lang::Fr);
     let hub_name = "Pôle du banc d'essai";

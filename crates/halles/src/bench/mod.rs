@@ -2,14 +2,17 @@
 //! `halles bench logins` run the real server on a fresh database and drive it through HTTP;
 //! `halles bench export` times a large cycle's export as the export builds it;
 //! `halles bench fulfilment` times a large cycle's purchase orders, pick and packing lists and
-//! labels.
+//! labels; `halles bench billing` times the invoices of such a cycle, their PDFs and the
+//! producer statements.
 
+mod billing;
 mod export;
 mod fulfilment;
 mod logins;
 mod orders;
 mod redemptions;
 
+pub use billing::{BillingBench, billing};
 pub use export::{ExportBench, export};
 pub use fulfilment::{FulfilmentBench, fulfilment};
 pub use logins::{LoginsBench, logins};

@@ -552,6 +552,16 @@ pub mod api_rows {
             400,
         ),
         Row::get(
+            "/api/v1/organizations/{org}/products/{foreign}/tax-statuses",
+            Allowed::token(Scope::CatalogRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/products/{foreign}/tax-statuses",
+            Allowed::token(Scope::CatalogWrite),
+            400,
+        ),
+        Row::get(
             "/api/v1/organizations/{org}/hubs/{foreign}/order-cycles/{foreign}/availability",
             Allowed::token(Scope::CatalogRead),
             404,

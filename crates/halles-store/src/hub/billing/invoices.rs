@@ -19,7 +19,8 @@ use halles_core::ordering::local_day;
 use halles_core::quantity::Qty;
 use halles_core::refusals::Refusal;
 use halles_core::taxes::{
-    DatedCodes, FeeTaxation, TaxClass, TaxCodes, TaxDocument, TaxLine, compute, in_force,
+    DatedCodes, FeeTaxation, TaxClass, TaxCodes, TaxDocument, TaxLine, check_status_date, compute,
+    in_force,
 };
 use halles_core::{InvoiceId, OrderId, OrgId, ProductId};
 use jiff::Timestamp;
@@ -289,46 +290,57 @@ impl TryFrom<InvoiceLineRow> for InvoiceLine {
     }
 }
 
-/// The GST and QST statuses of products on a day, read on a connection: the dated statuses
-/// in force, else the product's own tax class for both.
+/// The GST and QST statuses of products on a day, read on a connection in two queries: the
+/// dated statuses in force, else the product's own tax class for both.
 pub(crate) async fn statuses_on(
     conn: &mut sqlx::AnyConnection,
     products: &[ProductId],
     on: Date,
 ) -> StoreResult<HashMap<ProductId, TaxCodes>> {
-    let mut out = HashMap::new();
-    for p in products {
-        if out.contains_key(p) {
-            continue;
-        }
-        let class: Option<String> =
-            sqlx::query_scalar("SELECT tax_class FROM products WHERE id = $1")
-                .bind(p.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let class: TaxClass = match class {
-            Some(c) => parsed(&c, "tax class")?,
-            None => return Err(StoreError::NotFound),
-        };
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT from_date, gst_status, qst_status FROM product_tax_statuses WHERE product_id = $1",
-        )
-        .bind(p.0)
-        .fetch_all(&mut *conn)
-        .await?;
-        let history = rows
-            .iter()
-            .map(|(from, g, q)| {
-                Ok(DatedCodes {
-                    from: date(from)?,
-                    codes: TaxCodes {
-                        gst: parsed(g, "tax status")?,
-                        qst: parsed(q, "tax status")?,
-                    },
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        out.insert(*p, in_force(&history, on).unwrap_or(TaxCodes::both(class)));
+    let mut ids: Vec<i64> = products.iter().map(|p| p.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // The ids are integers read from the store, written into the statement as numbers.
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let classes: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, tax_class FROM products WHERE id IN ({list})"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    if classes.len() != ids.len() {
+        return Err(StoreError::NotFound);
+    }
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+        "SELECT product_id, from_date, gst_status, qst_status FROM product_tax_statuses \
+         WHERE product_id IN ({list})"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut histories: HashMap<i64, Vec<DatedCodes>> = HashMap::new();
+    for (p, from, g, q) in &rows {
+        histories.entry(*p).or_default().push(DatedCodes {
+            from: date(from)?,
+            codes: TaxCodes {
+                gst: parsed(g, "tax status")?,
+                qst: parsed(q, "tax status")?,
+            },
+        });
+    }
+    let mut out = HashMap::with_capacity(classes.len());
+    for (p, class) in classes {
+        let class: TaxClass = parsed(&class, "tax class")?;
+        let history = histories.get(&p).map_or(&[][..], Vec::as_slice);
+        out.insert(
+            ProductId(p),
+            in_force(history, on).unwrap_or(TaxCodes::both(class)),
+        );
     }
     Ok(out)
 }
@@ -619,8 +631,31 @@ pub(crate) async fn issued_in(
     Ok(IssuedInvoice { invoice, lines })
 }
 
+/// The producer of a product and the product's own tax class, when the scope is that
+/// producer or a hub it works with; `NotFound` otherwise.
+async fn tax_status_access(
+    conn: &mut sqlx::AnyConnection,
+    scope: &TenantScope,
+    product: ProductId,
+) -> StoreResult<(OrgId, TaxClass)> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT p.organization_id, p.tax_class FROM products p WHERE p.id = $1 \
+         AND (p.organization_id = $2 OR EXISTS (SELECT 1 FROM hub_producers h \
+         WHERE h.organization_id = $2 AND h.producer_id = p.organization_id))",
+    )
+    .bind(product.0)
+    .bind(scope.org.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (owner, class) = row.ok_or(StoreError::NotFound)?;
+    Ok((OrgId(owner), parsed(&class, "tax class")?))
+}
+
 /// At most this many invoices a page.
 pub const PAGE_MAX: i64 = 200;
+
+/// Orders invoiced in one transaction by [`Store::issue_invoices`].
+pub const ISSUE_BATCH: usize = 100;
 
 impl Store {
     /// Issues the invoice of a delivered order by hand (the hub only): `billing_not_set_up`
@@ -636,6 +671,40 @@ impl Store {
         let id = issue_in(&mut tx, &settings, &o, hs.tenant(), now).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Issues the invoices of delivered orders (the hub only), [`ISSUE_BATCH`] orders a
+    /// transaction, each numbered as [`Store::issue_invoice`] numbers it; an order already
+    /// invoiced or not delivered is passed over. The ids issued, in the orders' order.
+    pub async fn issue_invoices(
+        &self,
+        hs: &HubScope,
+        orders: &[OrderId],
+    ) -> StoreResult<Vec<InvoiceId>> {
+        let hub = hs.own()?.hub();
+        let mut issued = Vec::with_capacity(orders.len());
+        for batch in orders.chunks(ISSUE_BATCH) {
+            let mut read = Vec::with_capacity(batch.len());
+            for id in batch {
+                read.push(self.order(hs, *id).await?);
+            }
+            let now = self.now();
+            let mut tx = self.write_tx().await?;
+            let settings = saved_settings(&mut tx, hub)
+                .await?
+                .ok_or(StoreError::Refused(Refusal::BillingNotSetUp))?;
+            for o in &read {
+                match issue_in(&mut tx, &settings, o, hs.tenant(), now).await {
+                    Ok(id) => issued.push(id),
+                    Err(StoreError::Refused(
+                        Refusal::InvoiceExists | Refusal::OrderNotDelivered,
+                    )) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(issued)
     }
 
     /// The invoices the organization issued (a hub) or received (a buyer), newest first,
@@ -681,8 +750,43 @@ impl Store {
         Ok(id.map(InvoiceId))
     }
 
-    /// Sets a product's GST and QST statuses from a day on (its producer only); a status set
-    /// again for the same day replaces it.
+    /// A product's dated GST and QST statuses, oldest first, for its producer or a hub the
+    /// producer works with (another organization: `NotFound`), and its own tax class, which
+    /// stands for both taxes before the first.
+    pub async fn tax_statuses(
+        &self,
+        scope: &TenantScope,
+        product: ProductId,
+    ) -> StoreResult<(TaxClass, Vec<DatedCodes>)> {
+        let mut conn = self.pool.acquire().await?;
+        let (owner, class) = tax_status_access(&mut conn, scope, product).await?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT from_date, gst_status, qst_status FROM product_tax_statuses \
+             WHERE organization_id = $1 AND product_id = $2 ORDER BY from_date",
+        )
+        .bind(owner.0)
+        .bind(product.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let history = rows
+            .iter()
+            .map(|(from, g, q)| {
+                Ok(DatedCodes {
+                    from: date(from)?,
+                    codes: TaxCodes {
+                        gst: parsed(g, "tax status")?,
+                        qst: parsed(q, "tax status")?,
+                    },
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((class, history))
+    }
+
+    /// Sets a product's GST and QST statuses from a day on (a day of the years 2000 to 2100:
+    /// `tax_status_date_invalid`), by its producer or a hub the producer works with (the
+    /// hub is the seller on its invoices); a status set again for the same day replaces it.
+    /// Audited with what it replaced.
     pub async fn set_tax_status(
         &self,
         scope: &TenantScope,
@@ -692,30 +796,36 @@ impl Store {
     ) -> StoreResult<()> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let owned: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM products WHERE organization_id = $1 AND id = $2")
-                .bind(scope.org.0)
-                .bind(product.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if owned.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        let (owner, _) = tax_status_access(&mut tx, scope, product).await?;
+        check_status_date(from).map_err(|r| StoreError::field("from", r))?;
+        let before: Option<(String, String)> = sqlx::query_as(
+            "SELECT gst_status, qst_status FROM product_tax_statuses \
+             WHERE organization_id = $1 AND product_id = $2 AND from_date = $3",
+        )
+        .bind(owner.0)
+        .bind(product.0)
+        .bind(from.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO product_tax_statuses (organization_id, product_id, from_date, gst_status, qst_status) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, product_id, from_date) DO UPDATE SET \
              gst_status = excluded.gst_status, qst_status = excluded.qst_status",
         )
-        .bind(scope.org.0)
+        .bind(owner.0)
         .bind(product.0)
         .bind(from.to_string())
         .bind(codes.gst.code())
         .bind(codes.qst.code())
         .execute(&mut *tx)
         .await?;
-        let change = Change::by(scope, Action::Update, "product_tax_status", product).after(
+        let mut change = Change::by(scope, Action::Update, "product_tax_status", product).after(
             serde_json::json!({"from": from.to_string(), "gst": codes.gst.code(), "qst": codes.qst.code()}),
         );
+        if let Some((g, q)) = before {
+            change =
+                change.before(serde_json::json!({"from": from.to_string(), "gst": g, "qst": q}));
+        }
         audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }

@@ -15,6 +15,7 @@ pub mod prices;
 pub mod products;
 pub mod reports;
 pub mod standing;
+pub mod tax_statuses;
 pub mod visibility;
 
 use crate::AppState;
@@ -28,6 +29,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(products::products, products::create_product))
         .routes(routes!(products::product, products::update_product))
+        .routes(routes!(
+            tax_statuses::tax_statuses,
+            tax_statuses::add_tax_status
+        ))
         .routes(routes!(cycles::cycles, cycles::create_cycle))
         .routes(routes!(cycles::cycle, cycles::update_cycle))
         .routes(routes!(availability::hub_availability))

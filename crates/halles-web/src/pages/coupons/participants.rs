@@ -311,6 +311,8 @@ struct ParticipantPage {
     missed: Vec<(ScheduleId, Date)>,
     /// Where the operator's manual load may draw from: (form value, label).
     sources: Vec<(String, String)>,
+    /// The manual load form's one-time key, fresh on every page.
+    once: String,
     errors: FormErrors,
     typed: Typed,
 }
@@ -405,6 +407,7 @@ async fn participant_page(
             forecasts,
             missed,
             sources,
+            once: halles_store::platform::secrets::new_secret(),
             errors,
             typed,
         },
@@ -449,6 +452,8 @@ pub struct ParticipantActionForm {
     adjust_group: String,
     adjust_reason: String,
     adjust_source: String,
+    /// The manual load form's one-time key: the same form sent twice loads once.
+    adjust_once: String,
     #[serde(flatten)]
     max: PerRow,
 }
@@ -524,11 +529,21 @@ pub async fn participant_action(
                 let group = ProductGroupId(form.adjust_group.trim().parse().unwrap_or(0));
                 let reason = form.adjust_reason.trim();
                 let source = super::envelopes::parse_source(&form.adjust_source);
-                state
+                // A form without its one-time key (an old page) is sent again from a new one.
+                let once = form.adjust_once.trim();
+                if !(16..=64).contains(&once.len()) {
+                    return Err(StoreError::Refused(Refusal::IdempotencyKeyReused));
+                }
+                let card = card_of(&p)?;
+                let done = state
                     .store
-                    .adjust_funds(&program, card_of(&p)?, group, amount, source, reason)
+                    .adjust_funds_once(&program, card, group, amount, source, reason, once)
                     .await?;
-                Ok("flash-saved")
+                Ok(if done {
+                    "flash-saved"
+                } else {
+                    "flash-adjust-already"
+                })
             }
             "inscrire" => {
                 let catch_up = form.catch_up.is_some();

@@ -13,6 +13,7 @@ pub mod products;
 pub mod quick_order;
 pub mod shop;
 pub mod standing;
+pub mod tax_statuses;
 pub mod visibility;
 
 use super::{Routes, paths};
@@ -42,6 +43,8 @@ pub fn routes() -> Routes {
         .typed_post(products::update)
         .typed_post_upload(products::upload_photo)
         .typed_get(products::photo)
+        .typed_get(tax_statuses::show)
+        .typed_post(tax_statuses::add)
         .typed_get(availability::cycles)
         .typed_get(availability::producer_grid)
         .typed_post(availability::producer_save)
