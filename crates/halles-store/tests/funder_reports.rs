@@ -526,6 +526,7 @@ async fn the_monthly_report_goes_to_those_who_asked_once_per_month() {
             to: to.into(),
             subject: "Rapport".into(),
             body: "…".into(),
+            attachment: None,
         };
         assert!(
             store
