@@ -309,7 +309,7 @@ async fn a_payment_recorded_by_mistake_is_voided_its_allocations_released_and_re
             store.apply_credit(&h, wrong, &[(a0, Cents(100))]).await,
             Refusal::PaymentVoided,
         );
-        // Out of the aging (no credit), the statement and the journal.
+        // Out of the aging (no credit) and the statement.
         let aging = store.aging(&h, day("2026-12-10")).await.unwrap();
         let row = aging.rows.iter().find(|r| r.buyer == b0).unwrap();
         assert_eq!((row.aging.total(), row.credit), (total, Cents(0)));
@@ -322,13 +322,28 @@ async fn a_payment_recorded_by_mistake_is_voided_its_allocations_released_and_re
             .journal(&h, day("2026-12-01"), day("2026-12-31"))
             .await
             .unwrap();
-        assert!(j.entries.iter().all(|e| e.kind != EntryKind::Payment));
+        // The journal keeps the payment's entry (a journal already exported never changes) and
+        // reverses it on the day it was voided.
+        let wrong_no = format!("PMT-{}", wrong.0);
+        let entries: Vec<_> = j
+            .entries
+            .iter()
+            .filter(|e| e.number.starts_with(&wrong_no))
+            .map(|e| (e.kind, e.number.clone()))
+            .collect();
+        assert_eq!(
+            entries,
+            vec![
+                (EntryKind::Payment, wrong_no.clone()),
+                (EntryKind::PaymentVoid, format!("{wrong_no}-V"))
+            ]
+        );
         // Audited and announced.
         let events = store.undelivered_events(500).await.unwrap();
         assert!(events.iter().any(|e| matches!(e.event,
             Event::PaymentVoided { payment, amount, .. } if payment == wrong && amount == Cents(100_000))));
 
-        // Recorded again, right: paid, in the journal once.
+        // Recorded again, right: paid, in the journal once more.
         let right = store.record_payment(&h, &pay(total.0, total.0)).await.unwrap();
         let r = store.receivable(&scope(b0), a0).await.unwrap();
         assert_eq!((r.balance(), r.status), (Cents(0), InvoiceStatus::Paid));
@@ -341,8 +356,8 @@ async fn a_payment_recorded_by_mistake_is_voided_its_allocations_released_and_re
             .iter()
             .filter(|e| e.kind == EntryKind::Payment)
             .collect();
-        assert_eq!(payments.len(), 1);
-        assert_eq!(payments[0].number, format!("PMT-{}", right.0));
+        assert_eq!(payments.len(), 2);
+        assert_eq!(payments[1].number, format!("PMT-{}", right.0));
         // The buyer sees both, the voided one marked.
         let listed = store.payments(&scope(b0), None, None, 50).await.unwrap();
         assert_eq!(listed.len(), 2);

@@ -300,6 +300,27 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         assert_eq!(w.envelope_loaded(&store).await, 9_000);
         assert_eq!(store.reserve(&op).await.unwrap().loaded, Cents(8_000));
         w.balanced(&store).await;
+        // The envelope's and the reserve's histories show the batches drawn and the voids given
+        // back: what is left is what was funded less what is on paper ($1,000 and $500).
+        let left = |h: Vec<halles_store::coupons::EnvelopeMove>| h.last().map(|m| m.balance);
+        assert_eq!(
+            left(
+                store
+                    .envelope_history(&op, halles_store::coupons::HistoryOf::Envelope(w.envelope))
+                    .await
+                    .unwrap()
+            ),
+            Some(Cents(100_000 - 9_000))
+        );
+        assert_eq!(
+            left(
+                store
+                    .envelope_history(&op, halles_store::coupons::HistoryOf::Reserve)
+                    .await
+                    .unwrap()
+            ),
+            Some(Cents(50_000 - 8_000))
+        );
 
         // Hand out and redeem two; the rest expire after their last day, by the worker.
         let partner = w.as_org(&store, w.partner).await;
@@ -325,6 +346,12 @@ async fn a_batch_draws_on_its_source_and_every_cent_comes_back() {
         assert_eq!(store.reserve(&op).await.unwrap().loaded, Cents(2000));
         let check = store.funds_check(w.program).await.unwrap();
         assert_eq!((check.on_paper, check.spent), (Cents(0), Cents(3000)));
+        // Each coupon redeemed is a purchase in the reports (the average basket is $15).
+        let counts = store
+            .report_counts(&op, ReportFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(counts.purchases, 2);
         w.balanced(&store).await;
         let (ledger, cached, _) = store.ledger_check(w.program).await.unwrap();
         assert_eq!(ledger, cached);

@@ -338,8 +338,9 @@ async fn a_payment_is_voided_a_credit_applied_and_the_journal_balances_through_p
             html.contains("value=\"1200 Clients\"") && html.contains("data-error=\"required\"")
         );
 
-        // The journal: the invoice, the payment recorded again (not the voided one), every
-        // entry balanced, on the hub's accounts.
+        // The journal: the invoice, the voided payment and its reversal (a journal already
+        // exported never changes), the payment recorded again, every entry balanced, on the
+        // hub's accounts.
         let token = app.token(w.hub, &[Scope::OrdersRead]).await;
         let res = reqwest::Client::new()
             .get(app.at(&format!(
@@ -354,10 +355,12 @@ async fn a_payment_is_voided_a_credit_applied_and_the_journal_balances_through_p
         assert_eq!(res.status(), 200);
         let csv = res.text().await.unwrap();
         let entries = balances(&csv);
-        assert_eq!(entries.len(), 2, "{csv}");
+        assert_eq!(entries.len(), 4, "{csv}");
         assert!(entries.values().all(|b| *b == 0), "{csv}");
         assert!(entries.contains_key(&format!("PMT-{right}")), "{csv}");
-        assert!(!entries.contains_key(&format!("PMT-{wrong}")), "{csv}");
+        assert!(entries.contains_key(&format!("PMT-{wrong}")), "{csv}");
+        assert!(entries.contains_key(&format!("PMT-{wrong}-V")), "{csv}");
+        assert!(csv.contains(",Payment voided PMT-"), "{csv}");
         assert!(
             csv.contains("1010 Desjardins,100.00,,Payment PMT-"),
             "{csv}"

@@ -123,7 +123,7 @@ async fn paper_coupons_are_printed_handed_out_and_redeemed_once() {
         }
         if tool(
             "pdftoppm",
-            &["-r", "150", "-png", &path, &format!("{path}-page")],
+            &["-r", "300", "-png", &path, &format!("{path}-page")],
         )
         .is_some()
         {

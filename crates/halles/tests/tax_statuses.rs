@@ -115,6 +115,24 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
             .get(&at(other.id, &format!("/products/{}/tax-statuses", w.soap)))
             .await;
         assert_eq!(r.status, 404, "{}", r.body);
+        // Once it works with the producer, the other hub reads the product and sets its own
+        // status, which counts on its invoices only: the first hub's history (and, below,
+        // its invoices) never see it.
+        let os = app
+            .store
+            .own_hub(&support::world::scope(other.id))
+            .await
+            .unwrap();
+        app.store.link_producer(&os, w.farm).await.unwrap();
+        let r = o
+            .post_json(
+                &at(other.id, &format!("/products/{}/tax-statuses", w.soap)),
+                &json!({"from": "2000-01-01", "gst": "exempt", "qst": "exempt"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = h.get(&statuses).await;
+        assert_eq!(r.body["statuses"], json!([]), "{}", r.body);
         let read_only = app.api(&app.token(w.hub, &[Scope::CatalogRead]).await);
         let r = read_only
             .post_json(
@@ -143,7 +161,9 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
         let page = format!("/o/{}/produits/{}/taxes", w.farm, w.soap);
         let p = farm.page(&page).await;
         assert_eq!(p.status, 200, "{p:?}");
-        assert!(p.has("data-from=\"2026-12-06\""), "{p:?}");
+        // The hub's status is the hub's own: the producer's page does not list it.
+        assert!(!p.has("data-from=\"2026-12-06\""), "{p:?}");
+        assert!(!p.has("data-from=\"2000-01-01\""), "{p:?}");
         let typed = [
             ("from", "2026-02-30"),
             ("gst", "taxable"),
@@ -174,7 +194,9 @@ async fn a_status_from_a_day_set_through_the_api_and_the_page_invoices_each_side
             .page(&format!("/o/{}/produits/{}/taxes", w.hub, w.soap))
             .await;
         assert_eq!(p.status, 200, "{p:?}");
+        assert!(p.has("data-from=\"2026-12-06\""), "{p:?}");
         assert!(p.has("data-from=\"2026-12-07\""), "{p:?}");
+        assert!(!p.has("data-from=\"2000-01-01\""), "{p:?}");
         let prices = hub.page(&format!("/o/{}/prix", w.hub)).await;
         assert!(
             prices.has(&format!("/o/{}/produits/{}/taxes", w.hub, w.soap)),

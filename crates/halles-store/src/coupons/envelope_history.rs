@@ -189,8 +189,8 @@ impl Store {
         Ok(out)
     }
 
-    /// The ledger's entries on the lots that came from an envelope (none: the reserve), a line
-    /// per local day and kind of movement.
+    /// The ledger's entries on the lots that came from an envelope (none: the reserve) and on
+    /// the paper coupons of batches drawn on it, a line per local day and kind of movement.
     async fn drawn_and_returned(
         &self,
         ps: &ProgramScope,
@@ -199,9 +199,13 @@ impl Store {
         let rows = sqlx::query_as::<_, (i64, String, i64, i64, i64, i64)>(
             "SELECT e.at / 3600000 AS h, e.kind, CAST(CASE WHEN e.amount_cents > 0 THEN 1 ELSE 0 END AS BIGINT) AS up, \
              CAST(SUM(e.amount_cents) AS BIGINT), COUNT(*), MAX(e.at) \
-             FROM fund_entries e JOIN fund_lots l ON l.id = e.lot_id \
+             FROM fund_entries e LEFT JOIN fund_lots l ON l.id = e.lot_id \
+             LEFT JOIN paper_coupons pc ON pc.id = e.paper_coupon_id \
+             LEFT JOIN paper_batches pb ON pb.id = pc.batch_id \
              WHERE e.program_id = $1 AND e.kind IN ('load', 'adjust', 'expire') \
-             AND (($2 = 0 AND l.envelope_id IS NULL) OR l.envelope_id = $2) \
+             AND (l.id IS NOT NULL OR pb.id IS NOT NULL) \
+             AND (($2 = 0 AND COALESCE(l.envelope_id, pb.envelope_id) IS NULL) \
+             OR COALESCE(l.envelope_id, pb.envelope_id) = $2) \
              GROUP BY e.at / 3600000, e.kind, CASE WHEN e.amount_cents > 0 THEN 1 ELSE 0 END \
              ORDER BY MIN(e.id)",
         )

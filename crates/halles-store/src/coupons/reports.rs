@@ -446,7 +446,7 @@ impl Store {
         let only_sql = Slice::sql(5);
         let key = by.map(|d| d.column()).unwrap_or("e.program_id");
         let sql = format!(
-            "SELECT {key} AS k, COUNT(DISTINCT e.redemption_id) AS purchases,              COUNT(DISTINCT e.participant_id) AS participants, COUNT(DISTINCT e.card_id) AS cards,              COUNT(DISTINCT e.market_id) AS markets FROM fund_entries e WHERE e.program_id = $1              AND e.at >= $2 AND e.at < $3 AND ($4 = 0 OR e.market_id = $4){only_sql}              AND e.kind = 'spend' GROUP BY {key}"
+            "SELECT {key} AS k, COUNT(DISTINCT e.redemption_id) + COUNT(DISTINCT e.paper_coupon_id) AS purchases,              COUNT(DISTINCT e.participant_id) AS participants, COUNT(DISTINCT e.card_id) AS cards,              COUNT(DISTINCT e.market_id) AS markets FROM fund_entries e WHERE e.program_id = $1              AND e.at >= $2 AND e.at < $3 AND ($4 = 0 OR e.market_id = $4){only_sql}              AND e.kind = 'spend' GROUP BY {key}"
         );
         let rows = sqlx::query_as::<_, (Option<i64>, i64, i64, i64, i64)>(&sql)
             .bind(ps.id().0)

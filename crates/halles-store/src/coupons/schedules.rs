@@ -357,14 +357,16 @@ impl Store {
     }
 
     /// Deletes an envelope nothing has used (the operator): nothing reserved or loaded, no
-    /// participant ever enrolled on it and no funds ever loaded from it (`envelope_in_use`).
+    /// participant ever enrolled on it, no funds ever loaded from it and no paper coupons ever
+    /// issued on it (`envelope_in_use`).
     pub async fn delete_envelope(&self, ps: &ProgramScope, id: EnvelopeId) -> StoreResult<()> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let mut tx = self.write_tx().await?;
         let (held, budget, schedule, partner, uses) = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
             "SELECT reserved_cents + loaded_cents AS held, budget_cents, schedule_id, partner_id, \
              (SELECT COUNT(*) FROM enrolments n WHERE n.envelope_id = e.id) \
-             + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) AS uses \
+             + (SELECT COUNT(*) FROM fund_lots l WHERE l.envelope_id = e.id) \
+             + (SELECT COUNT(*) FROM paper_batches b WHERE b.envelope_id = e.id) AS uses \
              FROM budget_envelopes e WHERE e.id = $1 AND e.organization_id = $2 AND e.program_id = $3",
         )
         .bind(id.0)

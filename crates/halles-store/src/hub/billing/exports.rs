@@ -71,6 +71,9 @@ pub enum EntryKind {
     CreditNote,
     /// A payment received from a buyer.
     Payment,
+    /// A payment voided: the reverse of its entry, on the day it was voided (the payment's
+    /// own entry stays in its period, so a journal already exported never changes).
+    PaymentVoid,
     /// A producer's statement issued: the hub owes the producer.
     ProducerStatement,
     /// A statement paid to its producer.
@@ -84,6 +87,7 @@ impl EntryKind {
             EntryKind::Invoice => "invoice",
             EntryKind::CreditNote => "credit_note",
             EntryKind::Payment => "payment",
+            EntryKind::PaymentVoid => "payment_void",
             EntryKind::ProducerStatement => "producer_statement",
             EntryKind::Payout => "payout",
         }
@@ -269,8 +273,8 @@ impl Store {
     }
 
     /// The hub's journal from `from` to `to` (both included, at most [`RANGE_MAX_DAYS`] days):
-    /// its invoices (by invoice date), credit notes (by their date), payments not voided (by
-    /// the day received), producer statements (by the day issued) and payouts (by the day
+    /// its invoices (by invoice date), credit notes (by their date), payments (by the day
+    /// received) and their voids (by the day voided), producer statements (by the day issued) and payouts (by the day
     /// paid), each a balanced entry; `period_invalid`, and `export_too_large` beyond
     /// [`INVOICES_MAX`] documents of a kind.
     pub async fn journal(&self, hs: &HubScope, from: Date, to: Date) -> StoreResult<Journal> {
@@ -297,31 +301,54 @@ impl Store {
             let cn = self.credit_note(hs.tenant(), CreditNoteId(id)).await?;
             entries.push(credit_note_entry(&cn)?);
         }
-        let payments: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT p.id, o.name, p.received_on, p.amount_cents, p.reference FROM payments p \
-             JOIN organizations o ON o.id = p.buyer_id WHERE p.organization_id = $1 AND p.voided_at IS NULL \
-             AND p.received_on >= $2 AND p.received_on <= $3 ORDER BY p.id LIMIT $4",
+        let next = to.tomorrow().map_err(|_| StoreError::Corrupt("period"))?;
+        let payments: Vec<(i64, String, String, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT p.id, o.name, p.received_on, p.amount_cents, p.reference, p.voided_at FROM payments p \
+             JOIN organizations o ON o.id = p.buyer_id WHERE p.organization_id = $1 \
+             AND ((p.received_on >= $2 AND p.received_on <= $3) OR (p.voided_at >= $4 AND p.voided_at < $5)) \
+             ORDER BY p.id LIMIT $6",
         )
         .bind(hub.0)
         .bind(&f)
         .bind(&t)
+        .bind(local_midnight(from)?)
+        .bind(local_midnight(next)?)
         .bind(INVOICES_MAX + 1)
         .fetch_all(&mut *conn)
         .await?;
-        for (id, name, on, amount, reference) in at_most(payments)? {
-            entries.push(JournalEntry::new(
-                EntryKind::Payment,
-                format!("PMT-{id}"),
-                date(&on)?,
-                name,
-                reference,
-                &[
-                    posting(Account::Bank, Cents(amount)),
-                    posting(Account::Receivables, Cents(-amount)),
-                ],
-            )?);
+        for (id, name, on, amount, reference, voided_at) in at_most(payments)? {
+            let received = date(&on)?;
+            if received >= from && received <= to {
+                entries.push(JournalEntry::new(
+                    EntryKind::Payment,
+                    format!("PMT-{id}"),
+                    received,
+                    name.clone(),
+                    reference.clone(),
+                    &[
+                        posting(Account::Bank, Cents(amount)),
+                        posting(Account::Receivables, Cents(-amount)),
+                    ],
+                )?);
+            }
+            let voided = voided_at
+                .map(crate::platform::rows::instant)
+                .transpose()?
+                .map(local_day);
+            if let Some(day) = voided.filter(|d| *d >= from && *d <= to) {
+                entries.push(JournalEntry::new(
+                    EntryKind::PaymentVoid,
+                    format!("PMT-{id}-V"),
+                    day,
+                    name,
+                    reference,
+                    &[
+                        posting(Account::Receivables, Cents(amount)),
+                        posting(Account::Bank, Cents(-amount)),
+                    ],
+                )?);
+            }
         }
-        let next = to.tomorrow().map_err(|_| StoreError::Corrupt("period"))?;
         let rows: Vec<StatementRow> = sqlx::query_as(&format!(
             "{STATEMENT_SELECT} WHERE s.organization_id = $1 AND ((s.issued_at >= $2 AND s.issued_at < $3) \
              OR (p.paid_on >= $4 AND p.paid_on <= $5)) ORDER BY s.id LIMIT $6"

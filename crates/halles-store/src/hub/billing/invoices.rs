@@ -290,10 +290,12 @@ impl TryFrom<InvoiceLineRow> for InvoiceLine {
     }
 }
 
-/// The GST and QST statuses of products on a day, read on a connection in two queries: the
-/// dated statuses in force, else the product's own tax class for both.
+/// The GST and QST statuses of products on a day as `hub` sells them, read on a connection in
+/// two queries: the dated statuses in force (the producer's and the hub's own; on the same day
+/// the hub's), else the product's own tax class for both. Another hub's statuses never count.
 pub(crate) async fn statuses_on(
     conn: &mut sqlx::AnyConnection,
+    hub: OrgId,
     products: &[ProductId],
     on: Date,
 ) -> StoreResult<HashMap<ProductId, TaxCodes>> {
@@ -318,9 +320,12 @@ pub(crate) async fn statuses_on(
         return Err(StoreError::NotFound);
     }
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
-        "SELECT product_id, from_date, gst_status, qst_status FROM product_tax_statuses \
-         WHERE product_id IN ({list})"
+        "SELECT s.product_id, s.from_date, s.gst_status, s.qst_status FROM product_tax_statuses s \
+         JOIN products p ON p.id = s.product_id WHERE s.product_id IN ({list}) \
+         AND (s.organization_id = p.organization_id OR s.organization_id = $1) \
+         ORDER BY s.product_id, s.from_date, CASE WHEN s.organization_id = $1 THEN 1 ELSE 0 END"
     ))
+    .bind(hub.0)
     .fetch_all(&mut *conn)
     .await?;
     let mut histories: HashMap<i64, Vec<DatedCodes>> = HashMap::new();
@@ -427,7 +432,7 @@ pub(crate) async fn issue_in(
 
     let delivered_lines: Vec<_> = order.lines.iter().filter(|l| l.quantity.0 > 0).collect();
     let products: Vec<ProductId> = delivered_lines.iter().map(|l| l.product.id).collect();
-    let codes = statuses_on(tx, &products, invoice_date).await?;
+    let codes = statuses_on(tx, hub, &products, invoice_date).await?;
     let mut lines = Vec::with_capacity(delivered_lines.len());
     let mut tax_lines = Vec::with_capacity(delivered_lines.len());
     for (i, l) in delivered_lines.iter().enumerate() {
@@ -750,9 +755,10 @@ impl Store {
         Ok(id.map(InvoiceId))
     }
 
-    /// A product's dated GST and QST statuses, oldest first, for its producer or a hub the
-    /// producer works with (another organization: `NotFound`), and its own tax class, which
-    /// stands for both taxes before the first.
+    /// A product's dated GST and QST statuses, oldest first, as the scope sees them: its
+    /// producer's, and for a hub the producer works with, the producer's and the hub's own (on
+    /// the same day the hub's); another organization: `NotFound`. With the product's own tax
+    /// class, which stands for both taxes before the first.
     pub async fn tax_statuses(
         &self,
         scope: &TenantScope,
@@ -762,31 +768,37 @@ impl Store {
         let (owner, class) = tax_status_access(&mut conn, scope, product).await?;
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT from_date, gst_status, qst_status FROM product_tax_statuses \
-             WHERE organization_id = $1 AND product_id = $2 ORDER BY from_date",
+             WHERE (organization_id = $1 OR organization_id = $3) AND product_id = $2 \
+             ORDER BY from_date, CASE WHEN organization_id = $3 THEN 1 ELSE 0 END",
         )
         .bind(owner.0)
         .bind(product.0)
+        .bind(scope.org.0)
         .fetch_all(&mut *conn)
         .await?;
-        let history = rows
-            .iter()
-            .map(|(from, g, q)| {
-                Ok(DatedCodes {
-                    from: date(from)?,
-                    codes: TaxCodes {
-                        gst: parsed(g, "tax status")?,
-                        qst: parsed(q, "tax status")?,
-                    },
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
+        let mut history: Vec<DatedCodes> = Vec::with_capacity(rows.len());
+        for (from, g, q) in &rows {
+            let dated = DatedCodes {
+                from: date(from)?,
+                codes: TaxCodes {
+                    gst: parsed(g, "tax status")?,
+                    qst: parsed(q, "tax status")?,
+                },
+            };
+            // The hub's own status of a day follows the producer's and replaces it.
+            match history.last_mut() {
+                Some(last) if last.from == dated.from => *last = dated,
+                _ => history.push(dated),
+            }
+        }
         Ok((class, history))
     }
 
     /// Sets a product's GST and QST statuses from a day on (a day of the years 2000 to 2100:
     /// `tax_status_date_invalid`), by its producer or a hub the producer works with (the
-    /// hub is the seller on its invoices); a status set again for the same day replaces it.
-    /// Audited with what it replaced.
+    /// hub is the seller on its invoices). A hub's status is its own: it counts on that hub's
+    /// invoices only, never on another hub's nor on the producer's rows. A status set again
+    /// for the same day by the same organization replaces it. Audited with what it replaced.
     pub async fn set_tax_status(
         &self,
         scope: &TenantScope,
@@ -796,13 +808,13 @@ impl Store {
     ) -> StoreResult<()> {
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        let (owner, _) = tax_status_access(&mut tx, scope, product).await?;
+        tax_status_access(&mut tx, scope, product).await?;
         check_status_date(from).map_err(|r| StoreError::field("from", r))?;
         let before: Option<(String, String)> = sqlx::query_as(
             "SELECT gst_status, qst_status FROM product_tax_statuses \
              WHERE organization_id = $1 AND product_id = $2 AND from_date = $3",
         )
-        .bind(owner.0)
+        .bind(scope.org.0)
         .bind(product.0)
         .bind(from.to_string())
         .fetch_optional(&mut *tx)
@@ -812,7 +824,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, product_id, from_date) DO UPDATE SET \
              gst_status = excluded.gst_status, qst_status = excluded.qst_status",
         )
-        .bind(owner.0)
+        .bind(scope.org.0)
         .bind(product.0)
         .bind(from.to_string())
         .bind(codes.gst.code())

@@ -193,6 +193,7 @@ fn entry_label(kind: EntryKind, lang: Lang) -> &'static str {
         EntryKind::Invoice => lang.pick("Facture", "Invoice"),
         EntryKind::CreditNote => lang.pick("Note de crédit", "Credit note"),
         EntryKind::Payment => lang.pick("Paiement", "Payment"),
+        EntryKind::PaymentVoid => lang.pick("Paiement annulé", "Payment voided"),
         EntryKind::ProducerStatement => lang.pick("Relevé producteur", "Producer statement"),
         EntryKind::Payout => lang.pick("Versement producteur", "Producer payout"),
     }
