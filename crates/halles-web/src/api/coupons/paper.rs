@@ -248,8 +248,13 @@ pub async fn paper_coupons(
 /// A coupon named by what is printed on it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PaperCouponRef {
-    /// Its scanned QR value (`HP-…`) or its typed 14-digit serial (`paper_serial_invalid`).
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    /// Its scanned QR value (`HP-…`) or its typed 14-digit serial, spaces and dashes allowed
+    /// (`paper_serial_invalid` when a digit is wrong: the last one checks the others).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^\s*(HP-\S+|[0-9][0-9 -]*)\s*$"
+    )]
     pub coupon: String,
     /// When handing out: the participant of the batch's partner who got it, if known.
     #[serde(default)]

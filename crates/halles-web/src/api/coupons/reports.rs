@@ -37,7 +37,7 @@ pub struct ReportQuery {
 
 /// Sums of movements, in cents.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ApiTotals {
+pub struct ApiReportTotals {
     /// Scheduled loads.
     pub loaded_cents: i64,
     /// Manual loads, corrections and gift funds (net).
@@ -64,9 +64,9 @@ pub struct ApiTotals {
     pub average_basket_cents: i64,
 }
 
-impl ApiTotals {
-    fn of(t: &Totals, c: &Counts) -> ApiTotals {
-        ApiTotals {
+impl ApiReportTotals {
+    fn of(t: &Totals, c: &Counts) -> ApiReportTotals {
+        ApiReportTotals {
             loaded_cents: t.loaded.0,
             adjusted_cents: t.adjusted.0,
             spent_cents: t.spent.0,
@@ -92,7 +92,7 @@ pub struct ApiReportRow {
     /// Its name (for `period`, the first day, `YYYY-MM-DD`).
     pub label: String,
     /// Its figures.
-    pub totals: ApiTotals,
+    pub totals: ApiReportTotals,
 }
 
 /// A report: its lines and the totals of the caller's slice (distinct counts do not add up
@@ -104,7 +104,7 @@ pub struct ApiReport {
     /// The lines.
     pub rows: Vec<ApiReportRow>,
     /// The whole.
-    pub total: ApiTotals,
+    pub total: ApiReportTotals,
 }
 
 /// The program's report by a dimension over a period, with counts beside the amounts
@@ -142,10 +142,10 @@ pub async fn report(
             .map(|r| ApiReportRow {
                 key: r.key,
                 label: r.label.clone(),
-                totals: ApiTotals::of(&r.totals, &r.counts),
+                totals: ApiReportTotals::of(&r.totals, &r.counts),
             })
             .collect(),
-        total: ApiTotals::of(&totals, &counts),
+        total: ApiReportTotals::of(&totals, &counts),
     }))
 }
 

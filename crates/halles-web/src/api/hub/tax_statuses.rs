@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ApiTaxStatus {
     /// First day in force (`YYYY-MM-DD`, years 2000 to 2100).
-    #[schema(format = Date, example = "2026-07-15")]
+    #[schema(format = Date, example = "2026-07-15", pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub from: String,
     /// GST status: `zero_rated`, `taxable` or `exempt`.
     #[schema(schema_with = crate::api::schemas::tax_class)]

@@ -158,30 +158,43 @@ pub async fn journal(
 #[serde(deny_unknown_fields)]
 pub struct ApiJournalAccounts {
     /// What buyers owe.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub receivables: String,
     /// Where payments are received and payouts paid from.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub bank: String,
     /// Sales of goods taxable for GST or QST.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub sales_taxable: String,
     /// Sales of zero-rated goods.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub sales_zero_rated: String,
     /// Sales of exempt goods.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub sales_exempt: String,
     /// Discounts given on invoices.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub discounts: String,
     /// Delivery fees.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub delivery: String,
     /// Deposits.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub deposits: String,
     /// GST collected.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub gst_payable: String,
     /// QST collected.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub qst_payable: String,
     /// What the hub owes producers.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub producers_payable: String,
     /// Goods bought from producers, at their prices.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub producer_purchases: String,
     /// Losses and donations the hub bears.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub losses: String,
 }
 

@@ -319,7 +319,7 @@ pub async fn issue_credit_note(
 
 /// What is owed on an invoice.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ApiBalance {
+pub struct ApiInvoiceBalance {
     /// The invoice.
     pub invoice_id: i64,
     /// Its number.
@@ -339,9 +339,9 @@ pub struct ApiBalance {
     pub status: String,
 }
 
-impl From<Receivable> for ApiBalance {
+impl From<Receivable> for ApiInvoiceBalance {
     fn from(r: Receivable) -> Self {
-        ApiBalance {
+        ApiInvoiceBalance {
             invoice_id: r.invoice.0,
             balance_cents: r.balance().0,
             number: r.number,
@@ -357,14 +357,14 @@ impl From<Receivable> for ApiBalance {
 /// What is owed on an invoice today, for the hub or the buyer.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/invoices/{id}/balance", tag = "billing",
     params(("org" = i64, Path, description = "The hub or the buyer"), ("id" = i64, Path, description = "Invoice id")),
-    responses((status = 200, body = ApiBalance), (status = 403, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = ApiInvoiceBalance), (status = 403, body = Problem, content_type = "application/problem+json"),
       (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["orders:read"])))]
 pub async fn invoice_balance(
     State(state): State<AppState>,
     a: ApiAccess<OrdersRead>,
     Path(path): Path<(i64, i64)>,
-) -> Result<Json<ApiBalance>, ApiError> {
+) -> Result<Json<ApiInvoiceBalance>, ApiError> {
     Ok(Json(
         state
             .store
@@ -769,7 +769,7 @@ pub struct ApiStatementEntry {
 
 /// A buyer's statement of account.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ApiStatement {
+pub struct ApiStatementOfAccount {
     /// The hub.
     pub hub_id: i64,
     /// The buyer.
@@ -798,9 +798,9 @@ pub struct ApiStatement {
     pub credit_cents: i64,
 }
 
-impl From<Statement> for ApiStatement {
+impl From<Statement> for ApiStatementOfAccount {
     fn from(s: Statement) -> Self {
-        ApiStatement {
+        ApiStatementOfAccount {
             hub_id: s.hub.0,
             buyer_id: s.buyer.0,
             from: s.from.to_string(),
@@ -858,7 +858,7 @@ async fn statement_of(
 /// A buyer's monthly statement of account, for the hub or the buyer itself.
 #[utoipa::path(get, path = "/api/v1/organizations/{org}/statements", tag = "billing",
     params(("org" = i64, Path, description = "The hub or the buyer"), StatementQuery),
-    responses((status = 200, body = ApiStatement), (status = 403, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = ApiStatementOfAccount), (status = 403, body = Problem, content_type = "application/problem+json"),
       (status = 404, body = Problem, content_type = "application/problem+json"),
       (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["orders:read"])))]
@@ -866,7 +866,7 @@ pub async fn statement(
     State(state): State<AppState>,
     a: ApiAccess<OrdersRead>,
     Query(q): Query<StatementQuery>,
-) -> Result<Json<ApiStatement>, ApiError> {
+) -> Result<Json<ApiStatementOfAccount>, ApiError> {
     Ok(Json(statement_of(&state, &a, &q).await?.into()))
 }
 
