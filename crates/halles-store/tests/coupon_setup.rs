@@ -532,7 +532,10 @@ async fn registers_are_renamed_and_an_archived_market_ends_its_registers_and_pro
             store.registers(&m).await.unwrap(),
             vec![(r, "Caisse de l'entrée".to_owned())]
         );
-        refused(store.rename_register(&m, r, " ").await, Refusal::NameRequired);
+        match store.rename_register(&m, r, " ").await {
+            Err(StoreError::Invalid(f)) => assert_eq!(f[0].code, "required"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(audits(&store, w.market, "register").await, 2);
         // Another market's register is not found.
         let other = support::org(&store, OrgKind::Market, "Autre").await;

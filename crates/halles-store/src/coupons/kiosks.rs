@@ -93,12 +93,6 @@ impl Store {
         register: RegisterId,
         name: &str,
     ) -> StoreResult<()> {
-        let name = name.trim();
-        let mut v = halles_core::validation::Validator::new();
-        if v.required("name", name) {
-            v.max_len("name", name, 120);
-        }
-        v.finish()?;
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let before: String = sqlx::query_scalar(
@@ -110,6 +104,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+        let name = name.trim();
+        let mut v = halles_core::validation::Validator::new();
+        if v.required("name", name) {
+            v.max_len("name", name, 120);
+        }
+        v.finish()?;
         sqlx::query("UPDATE registers SET name = $1 WHERE id = $2 AND organization_id = $3")
             .bind(name)
             .bind(register.0)

@@ -377,8 +377,9 @@ impl Store {
                 .checked_add(1.day())
                 .map(start_of)
                 .map_err(|_| StoreError::Corrupt("date"))?;
-            let (lots, cards, cents) = sqlx::query_as::<_, (i64, i64, Option<i64>)>(
-                "SELECT COUNT(*) AS lots, COUNT(DISTINCT card_id) AS cards, SUM(remaining_cents) AS cents \
+            let (lots, cards, cents) = sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT COUNT(*) AS lots, COUNT(DISTINCT card_id) AS cards, \
+                 CAST(COALESCE(SUM(remaining_cents), 0) AS BIGINT) AS cents \
                  FROM fund_lots WHERE schedule_id = $1 AND remaining_cents > 0 AND expires_at > $2",
             )
             .bind(id.0)
@@ -396,7 +397,7 @@ impl Store {
             .await?;
             impact.lots_moved = u32::try_from(lots).unwrap_or(u32::MAX);
             impact.cards_moved = u32::try_from(cards).unwrap_or(u32::MAX);
-            impact.cents_moved = Cents(cents.unwrap_or(0));
+            impact.cents_moved = Cents(cents);
         }
         if !apply {
             tx.rollback().await?;

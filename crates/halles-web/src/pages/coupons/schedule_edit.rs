@@ -82,10 +82,22 @@ impl ScheduleEditForm {
     /// A fingerprint of the values (not the step): a confirmation applies only what was
     /// previewed.
     fn fingerprint(&self) -> String {
-        // `step` and `previewed` are not serialized.
-        let typed = serde_html_form::to_string(self).unwrap_or_default();
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        typed.hash(&mut h);
+        for v in [
+            &self.name,
+            &self.starts_on,
+            &self.ends_on,
+            &self.moment,
+            &self.max_loads,
+            &self.expiry,
+            &self.expires_on,
+            &self.expires_days,
+        ] {
+            v.trim().hash(&mut h);
+        }
+        for (k, v) in self.amounts.starting_with("amount_") {
+            (k, v.trim()).hash(&mut h);
+        }
         format!("{:016x}", h.finish())
     }
 }
