@@ -681,6 +681,10 @@ impl RegistersPage {
             .map(|(_, l)| l.as_str())
     }
 
+    fn rename_field(&self, r: &RegisterInfo) -> String {
+        format!("name_{}", r.id)
+    }
+
     fn name_of(&self, r: &RegisterInfo) -> String {
         match &self.renamed {
             Some((id, typed)) if *id == r.id => typed.clone(),

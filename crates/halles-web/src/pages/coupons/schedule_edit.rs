@@ -115,15 +115,15 @@ struct ScheduleEditPage {
 }
 
 impl ScheduleEditPage {
-    fn amount_key(&self, t: ParticipantTypeId, g: ProductGroupId) -> String {
+    fn amount_key(&self, t: &ParticipantTypeId, g: &ProductGroupId) -> String {
         format!("amount_{t}_{g}")
     }
-    fn amount_label(&self, t: ParticipantTypeId, g: ProductGroupId) -> String {
+    fn amount_label(&self, t: &ParticipantTypeId, g: &ProductGroupId) -> String {
         let lang = self.page.i18n.lang.code();
         format!(
             "{} — {}",
-            self.v.type_name(lang, t),
-            self.v.group_name(lang, g)
+            self.v.type_name(lang, *t),
+            self.v.group_name(lang, *g)
         )
     }
     fn amount(&self, key: &str) -> String {
@@ -131,6 +131,12 @@ impl ScheduleEditPage {
     }
     fn spendable_groups(&self) -> Vec<&halles_store::coupons::ProductGroup> {
         self.v.groups.iter().filter(|g| !g.is_loyalty).collect()
+    }
+    fn moment_is(&self, m: &str) -> bool {
+        self.form.moment == m
+    }
+    fn expiry_is(&self, k: &str) -> bool {
+        self.form.expiry == k
     }
     fn field_label(&self, f: &&'static str) -> String {
         self.page.label("schedule-field", f)
