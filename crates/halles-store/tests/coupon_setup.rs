@@ -78,7 +78,10 @@ async fn world(store: &Store) -> World {
         .operated_program(&scope(operator), program)
         .await
         .unwrap();
-    for (m, r) in [(partner, ProgramRole::Partner), (market, ProgramRole::Market)] {
+    for (m, r) in [
+        (partner, ProgramRole::Partner),
+        (market, ProgramRole::Market),
+    ] {
         store.add_program_member(&op, m, r).await.unwrap();
     }
     let groups = store.product_groups(program).await.unwrap();
@@ -220,10 +223,7 @@ async fn a_schedule_change_is_previewed_then_applied_and_loads_made_stay() {
         );
         // The preview changed nothing and wrote no audit entry.
         let unchanged = store.schedule(s).await.unwrap();
-        assert_eq!(
-            (unchanged.name.as_str(), unchanged.max_loads),
-            ("Été", 3)
-        );
+        assert_eq!((unchanged.name.as_str(), unchanged.max_loads), ("Été", 3));
         assert_eq!(reserved(&store, &w, s).await, (2000, 1000));
         assert_eq!(
             audits(&store, w.operator, "allocation_schedule").await,
@@ -455,10 +455,7 @@ async fn market_groups_are_renamed_archived_and_deleted_only_when_empty() {
     on_every_db(|store, _clock| async move {
         let w = world(&store).await;
         let op = w.op(&store).await;
-        let north = store
-            .create_market_group(&op, "Nord", None)
-            .await
-            .unwrap();
+        let north = store.create_market_group(&op, "Nord", None).await.unwrap();
         store.create_market_group(&op, "Sud", None).await.unwrap();
         store
             .set_market_group(&op, w.market, Some(north))
@@ -572,7 +569,10 @@ async fn a_negative_budget_and_a_card_not_free_say_so() {
             match store.set_envelope(&op, s, partner, Cents(-100)).await {
                 Err(StoreError::Invalid(f)) => {
                     assert_eq!(f.len(), 1);
-                    assert_eq!((f[0].field.as_str(), f[0].code), ("budget", "negative_budget"));
+                    assert_eq!(
+                        (f[0].field.as_str(), f[0].code),
+                        ("budget", "negative_budget")
+                    );
                 }
                 other => panic!("{other:?}"),
             }

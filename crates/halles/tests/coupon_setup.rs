@@ -166,14 +166,16 @@ async fn the_api_previews_a_schedule_change_then_applies_it_when_confirmed() {
         assert_eq!(applied.body["applied"], true);
         let changed = app.store.schedule(s).await.unwrap();
         // Fields not sent are kept.
-        assert_eq!(
-            (changed.name.as_str(), changed.max_loads),
-            ("Hiver", 6)
-        );
+        assert_eq!((changed.name.as_str(), changed.max_loads), ("Hiver", 6));
         for (body, status, field, code) in [
             (json!({"max_loads": 0}), 422, "max_loads", "max_loads"),
             (json!({"max_loads": 1001}), 422, "max_loads", "max_loads"),
-            (json!({"ends_on": "2026-01-31"}), 422, "ends_on", "ends_in_past"),
+            (
+                json!({"ends_on": "2026-01-31"}),
+                422,
+                "ends_on",
+                "ends_in_past",
+            ),
             (json!({"ends_on": "demain"}), 422, "ends_on", "date_invalid"),
             (
                 json!({"expiry": {"kind": "on_date", "date": "2026-01-01"}}),
@@ -227,7 +229,11 @@ async fn a_program_put_requires_every_field_and_never_blanks_one_it_was_not_sent
         assert_eq!(r.status, 400, "{r:?}");
         let p = app.store.program_by_id(w.program).await.unwrap();
         assert_eq!(
-            (p.name.as_str(), p.public_name.as_str(), p.public_address.as_str()),
+            (
+                p.name.as_str(),
+                p.public_name.as_str(),
+                p.public_address.as_str()
+            ),
             ("Bonne Bouffe", "Bons santé", "1 rue du Marché")
         );
         app.stop().await;
@@ -251,7 +257,9 @@ async fn market_groups_and_registers_are_renamed_on_their_pages() {
         let operator = app.logged_in(people::OPERATOR).await;
         let field = format!("market_group_{g}");
         let rename = w.program_page(&format!("/groupes-marches/{g}/renommer"));
-        let done = operator.send(&rename, &[(field.as_str(), "Nord-Est")]).await;
+        let done = operator
+            .send(&rename, &[(field.as_str(), "Nord-Est")])
+            .await;
         assert_eq!(done.status, 303, "{done:?}");
         assert!(operator.page(&w.program_page("")).await.has("Nord-Est"));
         let empty = operator.send(&rename, &[(field.as_str(), " ")]).await;
@@ -282,10 +290,7 @@ async fn market_groups_and_registers_are_renamed_on_their_pages() {
         );
         let empty = admin.send(&path, &[("name", "")]).await;
         assert_eq!(empty.status, 422);
-        assert_eq!(
-            empty.field_errors(),
-            vec![format!("name_{}", w.register)]
-        );
+        assert_eq!(empty.field_errors(), vec![format!("name_{}", w.register)]);
         app.stop().await;
     }
 }

@@ -251,7 +251,11 @@ impl Store {
     }
 
     /// Deletes a market group with no market in it (`market_group_in_use` otherwise), audited.
-    pub async fn delete_market_group(&self, ps: &ProgramScope, id: MarketGroupId) -> StoreResult<()> {
+    pub async fn delete_market_group(
+        &self,
+        ps: &ProgramScope,
+        id: MarketGroupId,
+    ) -> StoreResult<()> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let now = self.now();
         let mut tx = self.write_tx().await?;

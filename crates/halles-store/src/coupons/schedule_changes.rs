@@ -218,7 +218,8 @@ impl Store {
         {
             return Err(StoreError::field("starts_on", Refusal::ScheduleStarted));
         }
-        let expiry = serde_json::to_string(&new.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
+        let expiry =
+            serde_json::to_string(&new.expiry).map_err(|_| StoreError::Corrupt("expiry"))?;
         sqlx::query(
             "UPDATE allocation_schedules SET name = $1, starts_on = $2, ends_on = $3, moment = $4, \
              max_loads = $5, expiry = $6 WHERE id = $7 AND program_id = $8 AND organization_id = $9",
@@ -235,11 +236,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if fields.contains(&"amounts") {
-            sqlx::query("DELETE FROM schedule_amounts WHERE schedule_id = $1 AND organization_id = $2")
-                .bind(id.0)
-                .bind(scope.org.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM schedule_amounts WHERE schedule_id = $1 AND organization_id = $2",
+            )
+            .bind(id.0)
+            .bind(scope.org.0)
+            .execute(&mut *tx)
+            .await?;
             insert_amounts(&mut tx, scope.org, id, &new.amounts).await?;
         }
         // The calendar starts again tomorrow when the moment changes on a schedule under way:
@@ -292,10 +295,7 @@ impl Store {
                 done.len()
             };
             if (max as usize) < counted {
-                return Err(StoreError::field(
-                    "max_loads",
-                    Refusal::MaxLoadsBelowLoaded,
-                ));
+                return Err(StoreError::field("max_loads", Refusal::MaxLoadsBelowLoaded));
             }
             if restart {
                 from = from.max(tomorrow);

@@ -295,12 +295,13 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            programs = sqlx::query("DELETE FROM program_members WHERE member_id = $1 AND role = $2")
-                .bind(id.0)
-                .bind(halles_core::coupons::ProgramRole::Market.code())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            programs =
+                sqlx::query("DELETE FROM program_members WHERE member_id = $1 AND role = $2")
+                    .bind(id.0)
+                    .bind(halles_core::coupons::ProgramRole::Market.code())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
         }
         let change = org_update(
             actor,

@@ -11,9 +11,10 @@
 use axum_extra::routing::TypedPath;
 use halles_core::{
     CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
-    JobId, LotId, MarketGroupId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId, ParticipantId,
-    ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId,
-    RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
+    JobId, LotId, MarketGroupId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId,
+    ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId,
+    ProgramId, RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId,
+    UserId,
 };
 use halles_core::{PaymentId, StatementId};
 use serde::Deserialize;

@@ -175,7 +175,11 @@ pub async fn market_group_action(
                 .await
         }
         "archiver" => store.set_market_group_archived(&program, group, true).await,
-        "restaurer" => store.set_market_group_archived(&program, group, false).await,
+        "restaurer" => {
+            store
+                .set_market_group_archived(&program, group, false)
+                .await
+        }
         "supprimer" => store.delete_market_group(&program, group).await,
         _ => return Err(StoreError::NotFound.into()),
     };

@@ -834,7 +834,11 @@ pub async fn rename_register(
         Err(StoreError::Invalid(fields)) => {
             let mut errors = FormErrors::none();
             for e in &fields {
-                errors.push(&format!("name_{id}"), &format!("err-{}", e.code), &m.ctx.i18n);
+                errors.push(
+                    &format!("name_{id}"),
+                    &format!("err-{}", e.code),
+                    &m.ctx.i18n,
+                );
             }
             let renamed = Some((id, form.name));
             registers_page_with(&state, m, errors, String::new(), None, renamed).await

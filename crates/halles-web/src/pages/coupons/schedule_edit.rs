@@ -63,7 +63,8 @@ impl ScheduleEditForm {
                 amounts.insert(format!("amount_{}_{}", t.id, g.id), c);
             }
         }
-        let amounts: PerRow = serde_json::from_value(serde_json::json!(amounts)).unwrap_or_default();
+        let amounts: PerRow =
+            serde_json::from_value(serde_json::json!(amounts)).unwrap_or_default();
         ScheduleEditForm {
             name: s.name.clone(),
             starts_on: s.starts_on.to_string(),
