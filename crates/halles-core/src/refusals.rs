@@ -158,12 +158,16 @@ refusals! {
     EmptyRedemption = "empty_redemption", Rule;
     /// The end must come after the start.
     EndsBeforeStart = "ends_before_start", Rule;
+    /// The last day is already past.
+    EndsInPast = "ends_in_past", Invalid;
     /// This envelope was already used (enrolments or loads): it cannot be deleted.
     EnvelopeInUse = "envelope_in_use", Rule;
     /// This envelope belongs to another organization than the card holder's.
     EnvelopeOtherPartner = "envelope_other_partner", Rule;
     /// Choose a frequency of 1 to 8 weeks.
     EveryWeeksInvalid = "every_weeks_invalid", Rule;
+    /// The last usable day is already past.
+    ExpiryInPast = "expiry_in_past", Invalid;
     /// An export covers at most 366 days and 5,000 invoices: choose a shorter range.
     ExportTooLarge = "export_too_large", Invalid;
     /// Choose where the money comes from: an envelope of the holder's organization or the program's reserve.
@@ -206,6 +210,8 @@ refusals! {
     LoyaltyReserved = "loyalty_reserved", Rule;
     /// The manager must be one of the program's markets.
     ManagerNotMarket = "manager_not_market", Rule;
+    /// This market group still has markets in it.
+    MarketGroupInUse = "market_group_in_use", Rule;
     /// Enter a whole number greater than zero.
     MaxLoads = "max_loads", Rule;
     /// This number is above the schedule's maximum number of loads.
@@ -334,6 +340,8 @@ refusals! {
     ScheduleArchived = "schedule_archived", Rule;
     /// This allocation schedule has ended.
     ScheduleEnded = "schedule_ended", Rule;
+    /// Loads have run or the schedule has started: its first day cannot move.
+    ScheduleStarted = "schedule_started", Rule;
     /// This statement is already paid.
     StatementAlreadyPaid = "statement_already_paid", Rule;
     /// Nothing of this producer in this period is left to put on a statement.

@@ -102,6 +102,12 @@ impl WriteTx {
         self.tx.commit().await?;
         Ok(())
     }
+
+    /// Rolls back (a preview that ran a change to see what it does).
+    pub(crate) async fn rollback(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
 }
 
 impl std::ops::Deref for WriteTx {

@@ -1880,6 +1880,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
         for path in [
             "/o/{org}/programmes/{foreign}/archiver",
             "/o/{org}/programmes/{foreign}/versements/{foreign}/archiver",
+            "/o/{org}/programmes/{foreign}/versements/{foreign}/modifier",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/rattraper",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/nip",
             "/o/{org}/programmes/{foreign}/participants/{foreign}/debloquer-nip",
@@ -1895,6 +1896,8 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             "/o/{org}/programmes/{foreign}/groupes",
             "/o/{org}/programmes/{foreign}/groupes-marches",
             "/o/{org}/programmes/{foreign}/groupes-marches/marche",
+            "/o/{org}/programmes/{foreign}/groupes-marches/{foreign}/renommer",
+            "/o/{org}/programmes/{foreign}/groupes-marches/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/renommer",
             "/o/{org}/programmes/{foreign}/groupes/{foreign}/supprimer",
             "/o/{org}/programmes/{foreign}/types",
@@ -1927,6 +1930,11 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
             Allowed::STAFF,
             404,
         ));
+        rows.push(Row::get(
+            "/o/{org}/programmes/{foreign}/versements/{foreign}/modifier",
+            Allowed::STAFF,
+            404,
+        ));
         check(&app, &operator, api_rows::OPERATOR).await;
         rows.push(Row::post(
             "/o/{org}/programmes/{foreign}/participants/importer",
@@ -1954,6 +1962,7 @@ async fn coupon_routes_refuse_the_wrong_role_and_another_organization() {
                 Row::post("/o/{org}/caisses", Allowed::ADMIN, 422),
                 Row::post("/o/{org}/caisses/{foreign}/borne", Allowed::ADMIN, 400),
                 Row::post("/o/{org}/caisses/{foreign}/retirer", Allowed::ADMIN, 404),
+                Row::post("/o/{org}/caisses/{foreign}/renommer", Allowed::ADMIN, 404),
                 Row::get("/o/{org}/caisse", Allowed::CASHIER, 200),
                 Row::post("/o/{org}/caisse/carte", Allowed::CASHIER, 422),
                 Row::post("/o/{org}/caisse/vente", Allowed::CASHIER, 422),

@@ -529,11 +529,23 @@ impl Store {
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let target: Option<i64> = match number {
-            Some(n) => sqlx::query_scalar("SELECT id FROM cards WHERE program_id = $1 AND number = $2 AND status = 'unassigned'")
+            // A typed card must exist (`unknown_card`) and be free (`card_not_free`).
+            Some(n) => {
+                let found: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT id, status FROM cards WHERE program_id = $1 AND number = $2",
+                )
                 .bind(old.program.0)
                 .bind(n.as_str())
                 .fetch_optional(&mut *tx)
-                .await?,
+                .await?;
+                match found {
+                    None => return Err(StoreError::field("number", Refusal::UnknownCard)),
+                    Some((_, status)) if status != "unassigned" => {
+                        return Err(StoreError::field("number", Refusal::CardNotFree));
+                    }
+                    Some((id, _)) => Some(id),
+                }
+            }
             None => sqlx::query_scalar(
                 "SELECT id FROM cards WHERE program_id = $1 AND status = 'unassigned' ORDER BY id LIMIT 1",
             )

@@ -85,6 +85,44 @@ impl Store {
         self.set_kiosk(scope, register, false).await.map(|_| ())
     }
 
+    /// Renames an active register of the acting market (its administrator), audited; its past
+    /// sales show the new name too (they name the register by id).
+    pub async fn rename_register(
+        &self,
+        scope: &TenantScope,
+        register: RegisterId,
+        name: &str,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut tx = self.write_tx().await?;
+        let before: String = sqlx::query_scalar(
+            "SELECT name FROM registers WHERE id = $1 AND organization_id = $2 AND active = $3",
+        )
+        .bind(register.0)
+        .bind(scope.org.0)
+        .bind(true)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let name = name.trim();
+        let mut v = halles_core::validation::Validator::new();
+        if v.required("name", name) {
+            v.max_len("name", name, 120);
+        }
+        v.finish()?;
+        sqlx::query("UPDATE registers SET name = $1 WHERE id = $2 AND organization_id = $3")
+            .bind(name)
+            .bind(register.0)
+            .bind(scope.org.0)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change::by(scope, Action::Update, "register", register)
+            .before(json!({"name": before}))
+            .after(json!({"name": name}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await
+    }
+
     /// Retires a register (its market's administrator): it leaves the list and takes no more
     /// sales, its kiosk link dies, and its past sales keep its name in the reports.
     pub async fn retire_register(

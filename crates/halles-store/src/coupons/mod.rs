@@ -30,6 +30,7 @@ mod refunds;
 mod reports;
 mod reserve;
 mod sale;
+mod schedule_changes;
 mod schedules;
 mod transactions;
 mod types;
@@ -41,7 +42,7 @@ pub use import::{ImportReport, ImportRow, RowOutcome};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
 pub use loads::LoadRun;
-pub use market_groups::MarketGroup;
+pub use market_groups::{MAX_GROUP_NAME, MarketGroup};
 pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
@@ -56,6 +57,9 @@ pub use programs::{
 pub use reports::{Counts, Dimension, EnvelopeRow, Reach, ReportFilter, ReportRow, Totals};
 pub use reserve::{FundSource, FundsCheck, Reserve};
 pub use sale::{Once, Redeemed, Redemption, RedemptionInput, RedemptionLine};
+pub use schedule_changes::{
+    MAX_SCHEDULE_LOADS, MAX_SCHEDULE_NAME, ScheduleChange, ScheduleImpact, ShortEnvelope,
+};
 pub use schedules::{Envelope, Schedule, ScheduleInput};
 pub use transactions::{CardBalance, Transaction, TransactionFilter};
 

@@ -403,6 +403,12 @@ impl Store {
         budget: Cents,
     ) -> StoreResult<EnvelopeId> {
         let scope = ps.operated()?.tenant();
+        // The budget's own bounds first: a negative or too large budget is the budget's error,
+        // whatever the partner.
+        if budget.0 < 0 {
+            return Err(StoreError::field("budget", Refusal::NegativeBudget));
+        }
+        budget.within(Limit::Budget)?;
         let s = self.program_schedule(ps, schedule).await?;
         let is_partner = self
             .program_members(s.program)
@@ -412,10 +418,6 @@ impl Store {
         if !is_partner {
             return Err(StoreError::field("partner", Refusal::NotAPartner));
         }
-        if budget.0 < 0 {
-            return Err(StoreError::field("budget", Refusal::NegativeBudget));
-        }
-        budget.within(Limit::Budget)?;
         let mut tx = self.write_tx().await?;
         let before: Option<i64> = sqlx::query_scalar(
             "SELECT budget_cents FROM budget_envelopes WHERE schedule_id = $1 AND partner_id = $2 \

@@ -275,6 +275,7 @@ impl Store {
         if n != 1 {
             return Err(StoreError::NotFound);
         }
+        let (mut registers, mut programs) = (0, 0);
         if archived {
             sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE organization_id = $2 AND revoked_at IS NULL",
@@ -283,8 +284,31 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+            // An archived market sells no more: its registers are retired and it leaves the
+            // programs it was a market of (past sales keep its name; restoring brings neither back).
+            registers = sqlx::query(
+                "UPDATE registers SET active = $1 WHERE organization_id = $2 AND active = $3",
+            )
+            .bind(false)
+            .bind(id.0)
+            .bind(true)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            programs =
+                sqlx::query("DELETE FROM program_members WHERE member_id = $1 AND role = $2")
+                    .bind(id.0)
+                    .bind(halles_core::coupons::ProgramRole::Market.code())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
         }
-        let change = org_update(actor, id, None, json!({"archived": archived}));
+        let change = org_update(
+            actor,
+            id,
+            None,
+            json!({"archived": archived, "registers_retired": registers, "programs_left": programs}),
+        );
         audit::record(&mut tx, change, now).await?;
         tx.commit().await
     }

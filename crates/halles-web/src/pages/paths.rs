@@ -11,9 +11,10 @@
 use axum_extra::routing::TypedPath;
 use halles_core::{
     CardBatchId, CardId, ClaimId, CreditNoteId, CycleId, EnvelopeId, InvitationId, InvoiceId,
-    JobId, LotId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId, ParticipantId,
-    ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId, ProgramId,
-    RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId, UserId,
+    JobId, LotId, MarketGroupId, MembershipId, OrderId, OrderLineId, OrgId, PaperBatchId,
+    ParticipantId, ParticipantTypeId, PaymentBatchId, PriceRuleId, ProductGroupId, ProductId,
+    ProgramId, RedemptionId, RegisterId, RouteId, ScheduleId, StandingOrderId, StopId, TokenId,
+    UserId,
 };
 use halles_core::{PaymentId, StatementId};
 use serde::Deserialize;
@@ -149,6 +150,8 @@ paths! {
     ScheduleArchive(org: OrgId, id: ProgramId, sid: ScheduleId) = "/o/{org}/programmes/{id}/versements/{sid}/archiver";
     /// A program's schedules.
     Schedules(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/versements";
+    /// Changing a schedule (preview, then confirm).
+    ScheduleEdit(org: OrgId, id: ProgramId, sid: ScheduleId) = "/o/{org}/programmes/{id}/versements/{sid}/modifier";
     /// A program's settings.
     ProgramSettings(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/reglages";
     /// A program's card artwork.
@@ -168,6 +171,9 @@ paths! {
     MarketGroups(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/groupes-marches";
     /// Placing a market in a market group.
     MarketGroupPlace(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/groupes-marches/marche";
+    /// Renaming, archiving, restoring or deleting a market group (`renommer`, `archiver`,
+    /// `restaurer`, `supprimer`).
+    MarketGroupAction(org: OrgId, id: ProgramId, group: MarketGroupId, action: String) = "/o/{org}/programmes/{id}/groupes-marches/{group}/{action}";
     /// A program's participant types.
     ParticipantTypes(org: OrgId, id: ProgramId) = "/o/{org}/programmes/{id}/types";
     /// A participant type.
@@ -248,6 +254,8 @@ paths! {
     RegisterKiosk(org: OrgId, id: RegisterId) = "/o/{org}/caisses/{id}/borne";
     /// Retiring a register.
     RegisterRetire(org: OrgId, id: RegisterId) = "/o/{org}/caisses/{id}/retirer";
+    /// Renaming a register.
+    RegisterRename(org: OrgId, id: RegisterId) = "/o/{org}/caisses/{id}/renommer";
     /// A kiosk, by its secret.
     Kiosk(secret: String) = "/borne/{secret}";
     /// A kiosk's card look-up.

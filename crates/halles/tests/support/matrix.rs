@@ -85,6 +85,16 @@ impl Row {
         }
     }
 
+    /// A `PATCH` row.
+    pub const fn patch(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
+        Row {
+            method: "PATCH",
+            path,
+            allowed,
+            ok_status,
+        }
+    }
+
     /// A `DELETE` row.
     pub const fn delete(path: &'static str, allowed: Allowed, ok_status: u16) -> Row {
         Row {
@@ -296,6 +306,7 @@ pub async fn check(app: &TestApp, fx: &Fixture, rows: &[Row]) -> Vec<Row> {
                     let mut req = match row.method {
                         "GET" => http.get(app.at(&path)),
                         "PUT" => http.put(app.at(&path)).json(&serde_json::json!({})),
+                        "PATCH" => http.patch(app.at(&path)).json(&serde_json::json!({})),
                         "DELETE" => http.delete(app.at(&path)),
                         _ => http.post(app.at(&path)).json(&serde_json::json!({})),
                     };
@@ -909,6 +920,11 @@ pub mod api_rows {
             "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules",
             Allowed::token(Scope::CouponsWrite),
             400,
+        ),
+        Row::patch(
+            "/api/v1/organizations/{org}/programs/{foreign}/allocation-schedules/{foreign}",
+            Allowed::token(Scope::CouponsWrite),
+            404,
         ),
         Row::get(
             "/api/v1/organizations/{org}/redemptions/{foreign}",

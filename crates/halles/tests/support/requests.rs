@@ -294,6 +294,12 @@ impl Api {
             .await
     }
 
+    /// PATCH JSON.
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.http.patch(self.url(path)).json(body), None)
+            .await
+    }
+
     /// DELETE.
     pub async fn delete(&self, path: &str) -> Reply {
         self.send(self.http.delete(self.url(path)), None).await

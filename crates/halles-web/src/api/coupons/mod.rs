@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programs::programs))
         .routes(routes!(programs::program, programs::update_program))
         .routes(routes!(schedules::schedules, schedules::create_schedule))
+        .routes(routes!(schedules::change_schedule))
         .routes(routes!(
             participants::participants,
             participants::create_participant

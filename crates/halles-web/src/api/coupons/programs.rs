@@ -135,17 +135,19 @@ pub async fn program(
 }
 
 /// A program's settings, as the operator changes them (anonymity and off-platform allocations
-/// stay as chosen at creation).
+/// stay as chosen at creation). Every field is required: `PUT` replaces the whole object
+/// (send back what `GET` gave for the fields you do not change); a body missing one is
+/// refused (`400 malformed_body`) and changes nothing.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ApiProgramSettings {
     /// Name.
     #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
-    /// The name participants see (empty: the name).
-    #[serde(default)]
+    /// The name participants see (empty: the name). Required: a `PUT` replaces every
+    /// setting, so a field left out would blank it.
     pub public_name: String,
-    /// The address participants see on their balance page.
-    #[serde(default)]
+    /// The address participants see on their balance page (empty: none). Required, like every
+    /// field of a `PUT`.
     pub public_address: String,
     /// First day.
     #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
@@ -162,7 +164,7 @@ pub struct ApiProgramSettings {
     pub pin_required: bool,
 }
 
-/// Changes a program's settings (the operator).
+/// Replaces a program's settings (the operator): the whole object, every field required.
 #[utoipa::path(put, path = "/api/v1/organizations/{org}/programs/{id}", tag = "coupons",
     params(("org" = i64, Path, description = "The operator"), ("id" = i64, Path, description = "Program id")),
     request_body = ApiProgramSettings,

@@ -146,3 +146,42 @@ pub async fn place_market(
         .await?;
     Ok(back(&m, id, "flash-saved", &state))
 }
+
+/// A market group's new name, in a field named after it (`market_group_{id}`), since every
+/// group's form is on the same page; the other actions send nothing.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MarketGroupActionForm {
+    #[serde(flatten)]
+    names: PerRow,
+}
+
+/// Renames, archives, restores or deletes a market group (the operator): `action` is
+/// `renommer`, `archiver`, `restaurer` or `supprimer`. A refusal comes back on the program's
+/// page, on the group's name field.
+pub async fn market_group_action(
+    paths::MarketGroupAction(_, id, group, action): paths::MarketGroupAction,
+    State(state): State<AppState>,
+    m: Member<StaffRole>,
+    CsrfForm(form): CsrfForm<MarketGroupActionForm>,
+) -> Result<Response, PageError> {
+    let program = program_scope(&state, &m, id).await?;
+    let field = format!("market_group_{group}");
+    let store = &state.store;
+    let result = match action.as_str() {
+        "renommer" => {
+            store
+                .rename_market_group(&program, group, form.names.get(&field))
+                .await
+        }
+        "archiver" => store.set_market_group_archived(&program, group, true).await,
+        "restaurer" => {
+            store
+                .set_market_group_archived(&program, group, false)
+                .await
+        }
+        "supprimer" => store.delete_market_group(&program, group).await,
+        _ => return Err(StoreError::NotFound.into()),
+    };
+    saved_or_refused(&state, m, id, result, Typed::of(&form), |_| field.clone()).await
+}

@@ -17,6 +17,7 @@ pub mod participants;
 pub mod programs;
 pub mod register;
 pub mod reports;
+pub mod schedule_edit;
 pub mod schedules;
 pub mod settings;
 pub mod transactions;
@@ -33,6 +34,8 @@ pub fn routes() -> Routes {
         .typed_post(programs::archive)
         .typed_post(programs::archive_schedule)
         .typed_post(schedules::create_schedule)
+        .typed_get(schedule_edit::edit_form)
+        .typed_post(schedule_edit::edit)
         .typed_post(settings::settings)
         .typed_post_upload(settings::card_artwork)
         .typed_post(members::add_member)
@@ -42,6 +45,7 @@ pub fn routes() -> Routes {
         .typed_post(groups::group_action)
         .typed_post(groups::add_market_group)
         .typed_post(groups::place_market)
+        .typed_post(groups::market_group_action)
         .typed_post(participant_types::add_type)
         .typed_post(participant_types::update_type)
         .typed_post(participant_types::delete_type)
@@ -103,6 +107,7 @@ pub fn routes() -> Routes {
         .typed_post(register::create_register)
         .typed_post(register::kiosk_action)
         .typed_post(register::retire_register)
+        .typed_post(register::rename_register)
         .typed_get(kiosk::start)
         .typed_post(kiosk::card)
         .typed_post(kiosk::pay)

@@ -372,6 +372,10 @@ impl ProgramPage {
     fn spendable_groups(&self) -> Vec<&ProductGroup> {
         self.v.groups.iter().filter(|g| !g.is_loyalty).collect()
     }
+    /// The name field of a market group's rename form.
+    fn mg_field(&self, g: &MarketGroup) -> String {
+        format!("market_group_{}", g.id)
+    }
 }
 
 pub(super) async fn program_page(

@@ -669,6 +669,8 @@ struct RegistersPage {
     name: String,
     /// A kiosk link just made: shown this once.
     kiosk_link: Option<(RegisterId, String)>,
+    /// A register's new name as typed, when refused.
+    renamed: Option<(RegisterId, String)>,
 }
 
 impl RegistersPage {
@@ -678,6 +680,17 @@ impl RegistersPage {
             .filter(|(r, _)| r == id)
             .map(|(_, l)| l.as_str())
     }
+
+    fn rename_field(&self, r: &RegisterInfo) -> String {
+        format!("name_{}", r.id)
+    }
+
+    fn name_of(&self, r: &RegisterInfo) -> String {
+        match &self.renamed {
+            Some((id, typed)) if *id == r.id => typed.clone(),
+            _ => r.name.clone(),
+        }
+    }
 }
 
 async fn registers_page(
@@ -686,6 +699,17 @@ async fn registers_page(
     errors: FormErrors,
     name: String,
     kiosk_link: Option<(RegisterId, String)>,
+) -> Result<Response, PageError> {
+    registers_page_with(state, m, errors, name, kiosk_link, None).await
+}
+
+async fn registers_page_with(
+    state: &AppState,
+    m: Member<crate::ctx::AdminRole>,
+    errors: FormErrors,
+    name: String,
+    kiosk_link: Option<(RegisterId, String)>,
+    renamed: Option<(RegisterId, String)>,
 ) -> Result<Response, PageError> {
     let registers = state.store.register_list(&m.scope).await?;
     let lang = m.ctx.i18n.lang;
@@ -697,6 +721,7 @@ async fn registers_page(
             errors,
             name,
             kiosk_link,
+            renamed,
         },
         lang,
         failed,
@@ -783,6 +808,43 @@ pub async fn retire_register(
         state.config.secure_cookies,
     );
     Ok(see_other(&paths::Registers(m.org.id).to_string(), [f, k]))
+}
+
+/// A register's new name.
+#[derive(Debug, Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Renames a register (the market's administrator); a refusal comes back on the registers page
+/// with what was typed, on the field `name_{id}`.
+pub async fn rename_register(
+    paths::RegisterRename(_, id): paths::RegisterRename,
+    State(state): State<AppState>,
+    m: Member<crate::ctx::AdminRole>,
+    CsrfForm(form): CsrfForm<RenameForm>,
+) -> Result<Response, PageError> {
+    market_only(&m)?;
+    match state.store.rename_register(&m.scope, id, &form.name).await {
+        Ok(()) => {
+            let [f, k] = flash_headers("success", "flash-saved", state.config.secure_cookies);
+            Ok(see_other(&paths::Registers(m.org.id).to_string(), [f, k]))
+        }
+        Err(StoreError::Invalid(fields)) => {
+            let mut errors = FormErrors::none();
+            for e in &fields {
+                errors.push(
+                    &format!("name_{id}"),
+                    &format!("err-{}", e.code),
+                    &m.ctx.i18n,
+                );
+            }
+            let renamed = Some((id, form.name));
+            registers_page_with(&state, m, errors, String::new(), None, renamed).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Turns a register's kiosk mode on (or renews its link, shown once) or off.
