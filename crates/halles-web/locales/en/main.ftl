@@ -1026,7 +1026,7 @@ program-add-type = Add the type
 field-type-fr = Type name (French)
 field-type-en = Type name (English)
 field-type-key = Import key
-field-type-key-hint = The word an imported list puts in the "type" column (by default, the French name).
+field-type-key-hint = The words an imported list may put in the "type" column, separated by commas (for example "1, one person"); by default, the French name.
 err-duplicate_match_key = Another type already has this import key.
 
 ## Envelopes, deleted
@@ -2218,3 +2218,24 @@ taxstatus-products-hint = Your producers' products: see their tax history and ad
 flash-taxstatus-saved = Tax status saved.
 err-tax_status_date_invalid = A tax status starts on a day of the years 2000 to 2100.
 flash-adjust-already = This load or correction was already recorded: nothing was loaded again.
+
+# --- imports ---
+err-sample_row = This is the template's sample row: delete it before importing.
+err-duplicate_id2 = Someone else in your organization already has this identifier 2.
+err-duplicate_id2_in_file = This identifier 2 appears twice in the file.
+err-import_not_a_list = This file is not an .xlsx or .csv workbook of participants: none of its columns is the template's. Download the template and fill it in.
+err-import_encoding = This file is neither an .xlsx workbook nor a UTF-8 .csv file. In your spreadsheet, save it as "CSV UTF-8" or as .xlsx.
+import-counts = { $created } new person(s), { $updated } updated, { $unchanged } unchanged.
+import-changes = Changes
+import-change-field = Field
+import-change-before = Before
+import-change-after = After
+import-field-participant_type = Type
+import-field-id1 = Identifier 1
+import-field-id2 = Identifier 2
+import-field-name = Name
+import-field-phone = Phone
+import-field-email = E-mail
+import-field-postal_code = Postal code
+import-field-notes = Notes
+import-update-hint = A list imported again updates the people it already knows (same identifier 1): the preview shows each change, before and after. An empty cell keeps what is recorded.

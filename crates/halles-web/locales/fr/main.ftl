@@ -1026,7 +1026,7 @@ program-add-type = Ajouter le type
 field-type-fr = Nom du type (français)
 field-type-en = Nom du type (anglais)
 field-type-key = Clé d'importation
-field-type-key-hint = Le mot qu'une liste importée met dans la colonne « type » (par défaut, le nom en français).
+field-type-key-hint = Les mots qu'une liste importée peut mettre dans la colonne « type », séparés par des virgules (par exemple « 1, une personne ») ; par défaut, le nom en français.
 err-duplicate_match_key = Un autre type a déjà cette clé d'importation.
 
 ## Envelopes, deleted
@@ -2218,3 +2218,24 @@ taxstatus-products-hint = Les produits de vos producteurs : voyez leur historiqu
 flash-taxstatus-saved = Statut fiscal enregistré.
 err-tax_status_date_invalid = Un statut fiscal commence un jour des années 2000 à 2100.
 flash-adjust-already = Ce chargement ou cette correction était déjà enregistré : rien n'a été chargé de nouveau.
+
+# --- imports ---
+err-sample_row = C'est la ligne d'exemple du modèle : supprimez-la avant d'importer.
+err-duplicate_id2 = Une autre personne de votre organisme a déjà cet identifiant 2.
+err-duplicate_id2_in_file = Cet identifiant 2 figure deux fois dans le fichier.
+err-import_not_a_list = Ce fichier n'est pas un classeur .xlsx ou .csv de participant·e·s : aucune de ses colonnes n'est celle du modèle. Téléchargez le modèle et remplissez-le.
+err-import_encoding = Ce fichier n'est pas un classeur .xlsx ni un fichier .csv en UTF-8. Dans votre tableur, enregistrez-le en « CSV UTF-8 » ou en .xlsx.
+import-counts = { $created } nouvelle(s) personne(s), { $updated } mise(s) à jour, { $unchanged } inchangée(s).
+import-changes = Changements
+import-change-field = Champ
+import-change-before = Avant
+import-change-after = Après
+import-field-participant_type = Type
+import-field-id1 = Identifiant 1
+import-field-id2 = Identifiant 2
+import-field-name = Nom
+import-field-phone = Téléphone
+import-field-email = Courriel
+import-field-postal_code = Code postal
+import-field-notes = Notes
+import-update-hint = Une liste importée de nouveau met à jour les personnes déjà connues (même identifiant 1) : l'aperçu montre chaque changement, avant et après. Une cellule vide garde ce qui est enregistré.
