@@ -5,7 +5,7 @@
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
 
 CREATE TABLE platform_settings (
-    name TEXT PRIMARY KEY,
+    name TEXT NOT NULL PRIMARY KEY,
     value BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );

@@ -27,10 +27,7 @@ const INVITATION_DAYS_SETTING: &str = "invitation_days";
 
 impl Store {
     /// Enabled platform administrators other than `id`.
-    async fn other_platform_admins(
-        tx: &mut sqlx::AnyConnection,
-        id: UserId,
-    ) -> StoreResult<i64> {
+    async fn other_platform_admins(tx: &mut sqlx::AnyConnection, id: UserId) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM users WHERE is_platform_admin = $1 AND disabled_at IS NULL \
              AND deleted_at IS NULL AND id <> $2",
@@ -164,6 +161,21 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The platform's audit records of an account (created, changed, deleted), oldest first,
+    /// for its administrators.
+    pub async fn account_history(&self, id: UserId) -> StoreResult<Vec<audit::Entry>> {
+        let rows: Vec<audit::EntryRow> = sqlx::query_as(
+            "SELECT a.id, a.actor_user_id, u.name AS actor_name, a.actor_token_id, a.action, \
+             a.entity, a.entity_id, a.before_json, a.after_json, a.at \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+             WHERE a.organization_id IS NULL AND a.entity = 'user' AND a.entity_id = $1 ORDER BY a.id",
+        )
+        .bind(id.0.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(audit::Entry::try_from).collect()
     }
 
     /// How many days an invitation stays valid: the administrators' setting, 7 by default.

@@ -387,7 +387,11 @@ pub async fn save_settings(
         .await
     {
         Ok(()) => {
-            let [f, k] = flash_headers("success", "flash-settings-saved", state.config.secure_cookies);
+            let [f, k] = flash_headers(
+                "success",
+                "flash-settings-saved",
+                state.config.secure_cookies,
+            );
             Ok(see_other(&paths::AdminSettings.to_string(), [f, k]))
         }
         Err(e) => {
