@@ -621,7 +621,12 @@ impl Store {
 }
 
 /// The audit record of a change to an account.
-pub(crate) fn user_update(actor: Actor, id: UserId, before: &User, after: &User) -> Change<'static> {
+pub(crate) fn user_update(
+    actor: Actor,
+    id: UserId,
+    before: &User,
+    after: &User,
+) -> Change<'static> {
     Change {
         org: None,
         actor,
