@@ -129,8 +129,10 @@ pub const RESET_PER_ADDRESS: Throttle = Throttle {
 };
 /// How long a password-reset link stays valid.
 pub const PASSWORD_RESET_MINUTES: i64 = 60;
-/// How long an invitation link stays valid.
+/// How long an invitation link stays valid unless the administrators set otherwise.
 pub const INVITATION_DAYS: i64 = 7;
+/// The fewest and most days the administrators may set an invitation's validity to.
+pub const INVITATION_DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=90;
 /// How long a session lasts without being used.
 pub const SESSION_DAYS: i64 = 14;
 /// Minimum password length.

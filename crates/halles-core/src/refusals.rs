@@ -182,6 +182,8 @@ refusals! {
     InvalidAmount = "invalid_amount", Rule;
     /// This text holds a refused invisible character (a null, control or text-direction character). Remove it or type the text again.
     InvalidCharacters = "invalid_characters", Rule;
+    /// An invitation stays valid 1 to 90 days.
+    InvitationDaysOutOfRange = "invitation_days_out_of_range", Invalid;
     /// This invitation is no longer valid.
     InvitationInvalid = "invitation_invalid", Rule;
     /// This order already has its invoice.
@@ -192,6 +194,8 @@ refusals! {
     InvoicePrefixInvalid = "invoice_prefix_invalid", Invalid;
     /// The organization must keep at least one administrator.
     LastAdmin = "last_admin", Rule;
+    /// The platform must keep at least one administrator.
+    LastPlatformAdmin = "last_platform_admin", Rule;
     /// A program keeps at least one participant type.
     LastType = "last_type", Rule;
     /// This date is outside the person's enrolment: before it began or after the schedule ends.

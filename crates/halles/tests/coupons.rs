@@ -1106,7 +1106,10 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
         let bad = "type;identifiant 1;nom;date du consentement\n1;A-1;Élise;2026-11-01\n9;A-2;Hugo;2026-11-01\n2;A-1;Inès;hier\n";
         let res = upload(bad, "apply").await;
         assert_eq!(res.status, 422);
-        assert_eq!(res.errors(), ["unknown_type", "date_invalid"]);
+        assert_eq!(
+            res.errors(),
+            ["unknown_type", "date_invalid", "duplicate_id1_in_file"]
+        );
         assert!(res.has("data-line=\"3\"") && res.has("data-line=\"4\""));
         assert_eq!(participant_count(&app, partner.id, program).await, 0);
         // Fixed: the preview says ready, then the import saves both at once.
@@ -1139,7 +1142,9 @@ async fn a_partner_imports_a_list_after_a_preview_that_shows_each_row_problem() 
             .await
             .unwrap();
         assert_eq!(report["applied"], false);
-        assert_eq!(report["rows"][0]["problem"], "duplicate_id1");
+        // A known identifier is that person: unchanged.
+        assert_eq!(report["rows"][0]["problem"], Value::Null);
+        assert_eq!(report["rows"][0]["action"], "unchanged");
         assert_eq!(report["rows"][1]["problem"], Value::Null);
         app.stop().await;
     }

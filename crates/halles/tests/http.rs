@@ -172,6 +172,11 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
                 Allowed::ADMIN,
                 404,
             ),
+            Row::post(
+                "/o/{org}/invitations/{foreign}/renvoyer",
+                Allowed::ADMIN,
+                404,
+            ),
             Row::get("/o/{org}/audit", Allowed::ADMIN, 200),
             Row::get("/o/{org}/audit/exporter", Allowed::ADMIN, 200),
             Row::get("/o/{org}/jetons", Allowed::ADMIN, 200),
@@ -182,6 +187,8 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
             Row::get("/admin/envois", Allowed::PlatformAdmin, 200),
             Row::get("/admin/taches", Allowed::PlatformAdmin, 200),
             Row::post("/admin", Allowed::PlatformAdmin, 422),
+            Row::get("/admin/reglages", Allowed::PlatformAdmin, 200),
+            Row::post("/admin/reglages", Allowed::PlatformAdmin, 422),
         ];
         check(&app, &hub, &rows).await;
         check(&app, &hub, api_rows::PLATFORM).await;
@@ -223,6 +230,21 @@ async fn every_route_refuses_the_wrong_role_and_another_organization() {
                 "/admin/utilisateurs/999999/activer",
                 Allowed::PlatformAdmin,
                 404,
+            ),
+            Row::post(
+                "/admin/utilisateurs/999999/nommer-administrateur",
+                Allowed::PlatformAdmin,
+                404,
+            ),
+            Row::post(
+                "/admin/utilisateurs/999999/retirer-administrateur",
+                Allowed::PlatformAdmin,
+                404,
+            ),
+            Row::post(
+                "/admin/utilisateurs/999999/supprimer",
+                Allowed::PlatformAdmin,
+                303,
             ),
             Row::post("/admin/taches/999999/relancer", Allowed::PlatformAdmin, 303),
         ];

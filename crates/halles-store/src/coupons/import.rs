@@ -1,7 +1,9 @@
 //! Importing a partner organization's list of participants: every row is checked first (type,
-//! consent date, e-mail, identifiers unique in the file and in the organization, the envelope
-//! when a schedule is chosen), the report lists each row's problem, and the list is applied in
-//! one transaction only when no row has one: nothing is ever half-imported.
+//! consent date, e-mail, identifiers unique in the file, the second one in the organization, the
+//! envelope when a schedule is chosen), the report lists every problem of every row and what each
+//! row does (a new person, a known first identifier's changes before and after, or nothing), and
+//! the list is applied in one transaction only when no row has a problem: nothing is ever
+//! half-imported. A re-imported list updates the people it already knows.
 //!
 //! In a program whose allocations are administered off the platform, each row also carries the
 //! participant's dates, load frequency and amounts per group, and the list is the partner's
@@ -136,19 +138,43 @@ impl ImportRow {
     }
 }
 
+/// The first identifier of the template's sample row: a row carrying it is refused
+/// (`sample_row`), so the sample left in a filled template never becomes a person.
+pub const SAMPLE_ID1: &str = "#EXEMPLE";
+
+/// One field a re-imported row changes on a known participant: as recorded, and as imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The field: `participant_type` (its id), `id1`, `id2`, `name`, `phone`, `email`,
+    /// `postal_code` or `notes`.
+    pub field: &'static str,
+    /// As recorded.
+    pub before: String,
+    /// As the list gives it.
+    pub after: String,
+}
+
 /// What happened to a row.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowOutcome {
     /// Its line in the file.
     pub line: usize,
-    /// The problem's stable code, if any (`unknown_type`, `date_invalid`, `email_invalid`,
-    /// `duplicate_id1`, `duplicate_id1_in_file`, `over_budget`; off the platform also
-    /// `id1_required`, `ends_before_start`, `moment_invalid`, `amount_invalid`,
-    /// `amount_too_large` (above $100,000 a load), `budget_too_large` (above $10,000,000 in all),
-    /// `no_load_in_period`).
+    /// Its first problem's stable code, if any (see `problems`).
     pub problem: Option<&'static str>,
-    /// Off the platform: what the row does (`created`, `updated` for new terms, `unchanged`).
+    /// Every problem of the row, in this order: `sample_row` (alone), `unknown_type`,
+    /// `date_invalid`, `email_invalid`; off the platform `id1_required` and the allocation's
+    /// (`ends_before_start`, `moment_invalid`, `amount_invalid`, `amount_too_large` (above
+    /// $100,000 a load), `budget_too_large` (above $10,000,000 in all), `no_load_in_period`,
+    /// `unknown_group_or_type`); `participant_removed` (a known first identifier of a removed
+    /// participant), `duplicate_id1_in_file`, `duplicate_id2` (another participant of the
+    /// organization has it), `duplicate_id2_in_file`; then, for a new person enrolled in a
+    /// schedule, `type_without_amount` or `over_budget`.
+    pub problems: Vec<&'static str>,
+    /// What the row does: `created` (a new person), `updated` (a known first identifier whose
+    /// fields change; off the platform, also new terms) or `unchanged`.
     pub action: Option<&'static str>,
+    /// On the platform, for `updated`: each field that changes, before and after.
+    pub changes: Vec<FieldChange>,
     /// The participant's code, once imported.
     pub code: Option<String>,
 }
@@ -166,9 +192,91 @@ pub struct ImportReport {
     pub deactivated: usize,
 }
 
+impl ImportReport {
+    /// How many rows do `action` (`created`, `updated`, `unchanged`).
+    pub fn count(&self, action: &str) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.problem.is_none() && r.action == Some(action))
+            .count()
+    }
+}
+
+/// A known participant's identity as a re-imported row leaves it: an empty cell keeps what is
+/// recorded; e-mailed receipts start with a first e-mail address and stop without one.
+fn merged(before: &super::Participant, row: &ParticipantInput) -> ParticipantInput {
+    let keep = |typed: &str, recorded: &str| {
+        if typed.trim().is_empty() {
+            recorded.to_owned()
+        } else {
+            typed.trim().to_owned()
+        }
+    };
+    let email = keep(&row.email, &before.email);
+    ParticipantInput {
+        id1: keep(&row.id1, &before.id1),
+        id2: keep(&row.id2, &before.id2),
+        name: keep(&row.name, &before.name),
+        phone: keep(&row.phone, &before.phone),
+        receipts: if email.is_empty() {
+            false
+        } else if before.email.is_empty() {
+            true
+        } else {
+            before.receipts
+        },
+        email,
+        postal_code: keep(&row.postal_code, &before.postal_code),
+        notes: keep(&row.notes, &before.notes),
+        ..row.clone()
+    }
+}
+
+/// The fields `input` changes on a known participant, for the preview.
+fn changes(
+    before: &super::Participant,
+    t: halles_core::ParticipantTypeId,
+    input: &ParticipantInput,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    if t != before.participant_type {
+        out.push(FieldChange {
+            field: "participant_type",
+            before: before.participant_type.0.to_string(),
+            after: t.0.to_string(),
+        });
+    }
+    let text = [
+        ("id1", &before.id1, input.id1.trim().to_owned()),
+        ("id2", &before.id2, input.id2.trim().to_owned()),
+        ("name", &before.name, input.name.trim().to_owned()),
+        ("phone", &before.phone, input.phone.trim().to_owned()),
+        ("email", &before.email, input.email.trim().to_owned()),
+        (
+            "postal_code",
+            &before.postal_code,
+            input.postal_code.trim().to_uppercase(),
+        ),
+        ("notes", &before.notes, input.notes.trim().to_owned()),
+    ];
+    for (field, was, now) in text {
+        if *was != now {
+            out.push(FieldChange {
+                field,
+                before: was.clone(),
+                after: now,
+            });
+        }
+    }
+    out
+}
+
 impl Store {
-    /// Checks a list of participants and, if `apply` and no row has a problem, enrols them all
-    /// (and in `schedule`, if given) in one transaction.
+    /// Checks a list of participants and, if `apply` and no row has a problem, saves it all
+    /// in one transaction: a new first identifier enrols a new person (and in `schedule`, if
+    /// given), a known one updates that person's type and the fields its row fills. The
+    /// report gives every problem of every row, and what each row does (`created`, `updated`
+    /// with each change, `unchanged`), before anything is saved.
     pub async fn import_participants(
         &self,
         ps: &ProgramScope,
@@ -213,113 +321,150 @@ impl Store {
                 .unwrap_or(0),
             None => i64::MAX,
         };
-        // Every one of the partner's first identifiers (not a page of them): the list is
-        // checked against all.
-        let known: Vec<(ParticipantId, String, bool)> = sqlx::query(
-            "SELECT id, LOWER(id1) AS id1, active FROM participants WHERE program_id = $1 \
-             AND organization_id = $2 AND id1 IS NOT NULL",
-        )
-        .bind(program.0)
-        .bind(scope.org.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                ParticipantId(sqlx::Row::try_get(r, "id")?),
-                sqlx::Row::try_get(r, "id1")?,
-                crate::db::flag(r, "active")?,
-            ))
-        })
-        .collect::<StoreResult<_>>()?;
-        let existing: HashSet<String> = known.iter().map(|(_, id1, _)| id1.clone()).collect();
+        // Every one of the partner's participants (not a page of them): the list is checked
+        // against all, by first identifier and by second.
+        let people = self.all_participants(ps).await?;
+        let by_key: HashMap<String, &super::Participant> = people
+            .iter()
+            .filter(|p| !p.id1.trim().is_empty())
+            .map(|p| (p.id1.trim().to_lowercase(), p))
+            .collect();
+        let by_id2: HashMap<String, ParticipantId> = people
+            .iter()
+            .filter(|p| !p.id2.trim().is_empty())
+            .map(|p| (p.id2.trim().to_lowercase(), p.id))
+            .collect();
         // Off the platform, a known first identifier is that participant, to update (and take
         // back if they had been deactivated); the active ones left out are deactivated.
-        let by_id1: HashMap<String, ParticipantId> = known
+        let by_id1: HashMap<String, ParticipantId> =
+            by_key.iter().map(|(k, p)| (k.clone(), p.id)).collect();
+        let active: HashMap<String, ParticipantId> = by_key
             .iter()
-            .map(|(id, id1, _)| (id1.clone(), *id))
-            .collect();
-        let active: HashMap<String, ParticipantId> = known
-            .iter()
-            .filter(|(_, _, active)| *active)
-            .map(|(id, id1, _)| (id1.clone(), *id))
+            .filter(|(_, p)| p.active)
+            .map(|(k, p)| (k.clone(), p.id))
             .collect();
         let mut allowances = Vec::with_capacity(rows.len());
         let today = local_date(self.now());
-        let mut seen = HashSet::new();
+        let (mut seen, mut seen2) = (HashSet::new(), HashSet::new());
         let mut report = Vec::with_capacity(rows.len());
         let mut ready = Vec::with_capacity(rows.len());
+        // On the platform, for each ready row: the known participant it updates, if any.
+        let mut matched: Vec<Option<&super::Participant>> = Vec::with_capacity(rows.len());
         for r in rows {
-            let key = r.participant_type.trim().to_lowercase();
-            let t = types.iter().find(|t| {
-                t.match_key.to_lowercase() == key
-                    || t.name_fr.to_lowercase() == key
-                    || t.name_en.to_lowercase() == key
-            });
-            let consent = r.consent_on.trim().parse::<jiff::civil::Date>().ok();
             let id1 = r.id1.trim().to_lowercase();
+            if id1 == SAMPLE_ID1.to_lowercase() {
+                allowances.push(None);
+                report.push(RowOutcome {
+                    line: r.line,
+                    problem: Some("sample_row"),
+                    problems: vec!["sample_row"],
+                    action: None,
+                    changes: Vec::new(),
+                    code: None,
+                });
+                continue;
+            }
+            let t = types.iter().find(|t| t.is_named_by(&r.participant_type));
+            let consent = r.consent_on.trim().parse::<jiff::civil::Date>().ok();
+            let known = by_key.get(&id1).copied().filter(|_| !id1.is_empty());
             let allowance = if off {
                 Some(r.allowance(prog.ends_on, &allocatable))
             } else {
                 None
             };
-            let problem = if t.is_none() {
-                Some("unknown_type")
-            } else if consent.is_none() {
-                Some("date_invalid")
-            } else if !r.email.trim().is_empty() && !r.email.contains('@') {
-                Some("email_invalid")
-            } else if off && id1.is_empty() {
-                Some("id1_required")
-            } else if let Some(Err(p)) = &allowance {
-                Some(*p)
-            } else if !id1.is_empty() && existing.contains(&id1) && !off {
-                Some("duplicate_id1")
-            } else if !id1.is_empty() && !seen.insert(id1.clone()) {
-                Some("duplicate_id1_in_file")
-            } else {
-                None
-            };
-            let problem = match (problem, t, &schedule) {
-                (None, Some(t), Some(s)) if s.per_load(t.id).0 == 0 => {
-                    Some(Refusal::TypeWithoutAmount.code())
+            let mut problems = Vec::new();
+            if t.is_none() {
+                problems.push("unknown_type");
+            }
+            if consent.is_none() {
+                problems.push("date_invalid");
+            }
+            if !r.email.trim().is_empty() && !r.email.contains('@') {
+                problems.push("email_invalid");
+            }
+            if off && id1.is_empty() {
+                problems.push("id1_required");
+            }
+            if let Some(Err(p)) = &allowance {
+                problems.push(*p);
+            }
+            if !off && known.is_some_and(|p| !p.active) {
+                problems.push(Refusal::ParticipantRemoved.code());
+            }
+            if !id1.is_empty() && !seen.insert(id1.clone()) {
+                problems.push("duplicate_id1_in_file");
+            }
+            let id2 = r.id2.trim().to_lowercase();
+            if !id2.is_empty() {
+                if !seen2.insert(id2.clone()) {
+                    problems.push("duplicate_id2_in_file");
+                } else if by_id2
+                    .get(&id2)
+                    .is_some_and(|other| known.is_none_or(|k| k.id != *other))
+                {
+                    problems.push("duplicate_id2");
                 }
-                (None, Some(t), Some(s)) => {
+            }
+            // A new person enrolled in a schedule needs an amount for their type and room in
+            // the envelope for every load; a known person keeps their enrolments.
+            if let (true, Some(t), Some(s), None) = (problems.is_empty(), t, &schedule, known) {
+                if s.per_load(t.id).0 == 0 {
+                    problems.push(Refusal::TypeWithoutAmount.code());
+                } else {
                     let e = s.calendar().enrolment(today, false, None);
                     let need = s.per_load(t.id).0 * s.calendar().due_dates(e).len() as i64;
                     if need > free {
-                        Some("over_budget")
+                        problems.push("over_budget");
                     } else {
                         free -= need;
-                        None
                     }
                 }
-                (p, _, _) => p,
-            };
-            if let (None, Some(t), Some(consent)) = (problem, t, consent) {
-                ready.push((
-                    t.id,
-                    consent,
-                    ParticipantInput {
-                        participant_type: Some(t.id),
-                        id1: r.id1.clone(),
-                        id2: r.id2.clone(),
-                        name: r.name.clone(),
-                        phone: r.phone.clone(),
-                        email: r.email.clone(),
-                        postal_code: r.postal_code.clone(),
-                        notes: r.notes.clone(),
-                        receipts: !r.email.trim().is_empty(),
-                        consent_on: Some(consent),
-                        consent_purpose: consent_purpose.to_owned(),
-                    },
-                ));
+            }
+            let (mut action, mut changed) = (None, Vec::new());
+            if let (true, Some(t), Some(consent)) = (problems.is_empty(), t, consent) {
+                let typed = ParticipantInput {
+                    participant_type: Some(t.id),
+                    id1: r.id1.clone(),
+                    id2: r.id2.clone(),
+                    name: r.name.clone(),
+                    phone: r.phone.clone(),
+                    email: r.email.clone(),
+                    postal_code: r.postal_code.clone(),
+                    notes: r.notes.clone(),
+                    receipts: !r.email.trim().is_empty(),
+                    consent_on: Some(consent),
+                    consent_purpose: consent_purpose.to_owned(),
+                };
+                let input = match (off, known) {
+                    (false, Some(p)) => {
+                        let input = merged(p, &typed).for_program(prog.anonymous);
+                        changed = changes(p, t.id, &input);
+                        action = Some(if changed.is_empty() {
+                            "unchanged"
+                        } else {
+                            "updated"
+                        });
+                        input
+                    }
+                    (_, Some(_)) => {
+                        action = Some("updated");
+                        typed
+                    }
+                    (_, None) => {
+                        action = Some("created");
+                        typed
+                    }
+                };
+                ready.push((t.id, consent, input));
+                matched.push(known);
             }
             allowances.push(allowance.and_then(Result::ok));
             report.push(RowOutcome {
                 line: r.line,
-                problem,
-                action: None,
+                problem: problems.first().copied(),
+                problems,
+                action,
+                changes: changed,
                 code: None,
             });
         }
@@ -330,17 +475,6 @@ impl Store {
         } else {
             0
         };
-        if off {
-            for (r, outcome) in rows.iter().zip(report.iter_mut()) {
-                if outcome.problem.is_none() {
-                    outcome.action = Some(if by_id1.contains_key(&r.id1.trim().to_lowercase()) {
-                        "updated"
-                    } else {
-                        "created"
-                    });
-                }
-            }
-        }
         if !apply || problems > 0 || rows.is_empty() {
             return Ok(ImportReport {
                 rows: report,
@@ -374,7 +508,18 @@ impl Store {
                 deactivated,
             });
         }
-        for ((t, consent, input), outcome) in ready.iter().zip(report.iter_mut()) {
+        // With no problem, every row is ready, in file order.
+        for (((t, consent, input), known), outcome) in
+            ready.iter().zip(matched.iter()).zip(report.iter_mut())
+        {
+            if let Some(p) = known {
+                if outcome.action == Some("updated") {
+                    self.update_participant_tx(&mut tx, scope.actor, p, *t, input)
+                        .await?;
+                }
+                outcome.code = Some(p.code.clone());
+                continue;
+            }
             let input = &input.for_program(anonymous);
             let id =
                 insert_participant(&mut tx, scope.org, program, *t, *consent, input, now).await?;
@@ -391,8 +536,15 @@ impl Store {
             )?;
             outcome.code = Some(code);
         }
-        let change = Change::by(scope, Action::Create, "participant_import", program)
-            .after(json!({"rows": rows.len(), "schedule": schedule.as_ref().map(|s| s.id)}));
+        let count = |a: &str| report.iter().filter(|r| r.action == Some(a)).count();
+        let change =
+            Change::by(scope, Action::Create, "participant_import", program).after(json!({
+                "rows": rows.len(),
+                "created": count("created"),
+                "updated": count("updated"),
+                "unchanged": count("unchanged"),
+                "schedule": schedule.as_ref().map(|s| s.id),
+            }));
         audit::record(&mut tx, change, now).await?;
         tx.commit().await?;
         Ok(ImportReport {

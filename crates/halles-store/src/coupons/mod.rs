@@ -38,7 +38,7 @@ mod types;
 pub use cards::{Card, CardLookup};
 pub use claims::{Claim, OwedPeriod, PaymentBatch};
 pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
-pub use import::{ImportReport, ImportRow, RowOutcome};
+pub use import::{FieldChange, ImportReport, ImportRow, RowOutcome, SAMPLE_ID1};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
 pub use loads::LoadRun;

@@ -433,6 +433,23 @@ impl Store {
         let anonymous = ps.program().anonymous;
         let input = &input.for_program(anonymous);
         let mut tx = self.write_tx().await?;
+        self.update_participant_tx(&mut tx, scope.actor, &before, t, input)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Changes a known participant's type and identity in the caller's transaction (the input
+    /// already as the program keeps it): each active enrolment's reservation follows a new type
+    /// (`over_budget` beyond an envelope), and the audit log records the fields that changed.
+    pub(crate) async fn update_participant_tx(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        actor: crate::Actor,
+        before: &Participant,
+        t: ParticipantTypeId,
+        input: &ParticipantInput,
+    ) -> StoreResult<()> {
+        let id = before.id;
         if t != before.participant_type {
             // Their pending loads change amount: each enrolment's reservation follows.
             let schedules: Vec<i64> = sqlx::query_scalar(
@@ -444,16 +461,16 @@ impl Store {
             .await?;
             for sid in schedules {
                 let s = self.schedule(halles_core::ScheduleId(sid)).await?;
-                super::enrolments::reserve_again(&mut tx, &s, id, t, None).await?;
+                super::enrolments::reserve_again(&mut *tx, &s, id, t, None).await?;
             }
         }
-        update_identity(&mut tx, before.partner, id, t, input).await?;
-        let (was, now) = changed_fields(&before, t, input);
+        update_identity(&mut *tx, before.partner, id, t, input).await?;
+        let (was, now) = changed_fields(before, t, input);
         audit::record(
-            &mut tx,
+            &mut *tx,
             Change {
                 org: Some(before.partner),
-                actor: scope.actor,
+                actor,
                 action: Action::Update,
                 entity: "participant",
                 entity_id: id.to_string(),
@@ -462,8 +479,7 @@ impl Store {
             },
             self.now(),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Removes a participant: inactive from now on, its unused reservations back in the

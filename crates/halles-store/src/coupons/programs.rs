@@ -144,7 +144,7 @@ pub struct ParticipantType {
     pub name_fr: String,
     /// English name.
     pub name_en: String,
-    /// The value that names it in imported files.
+    /// The values that name it in imported files, separated by commas (`1, une personne`).
     pub match_key: String,
     /// Display order.
     pub position: i64,
@@ -155,6 +155,28 @@ impl ParticipantType {
     pub fn name(&self, lang: &str) -> &str {
         in_lang(lang, &self.name_fr, &self.name_en)
     }
+
+    /// Its import keys, lowercase: each value of `match_key` between commas or semicolons.
+    pub fn import_keys(&self) -> impl Iterator<Item = String> + '_ {
+        import_keys(&self.match_key)
+    }
+
+    /// Whether an imported list's cell names it: one of its keys, or its French or English
+    /// name (case aside).
+    pub fn is_named_by(&self, cell: &str) -> bool {
+        let cell = cell.trim().to_lowercase();
+        !cell.is_empty()
+            && (self.import_keys().any(|k| k == cell)
+                || self.name_fr.trim().to_lowercase() == cell
+                || self.name_en.trim().to_lowercase() == cell)
+    }
+}
+
+/// The keys of a `match_key` list, lowercase, trimmed, blanks left out.
+pub(crate) fn import_keys(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split([',', ';'])
+        .map(|k| k.trim().to_lowercase())
+        .filter(|k| !k.is_empty())
 }
 
 /// An organization taking part in a program.

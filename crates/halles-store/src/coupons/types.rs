@@ -1,6 +1,6 @@
 //! A program's participant types (household-size tiers and the like) after the program was
-//! made: add one, change its names and the match key an import recognizes it by, or delete one
-//! nothing uses.
+//! made: add one, change its names and the import keys an import recognizes it by (several,
+//! separated by commas, none another type's), or delete one nothing uses.
 
 use super::ProgramScope;
 use crate::db::Store;
@@ -24,8 +24,32 @@ fn cleaned<'a>(fr: &'a str, en: &'a str, key: &'a str) -> StoreResult<(&'a str, 
         return Err(StoreError::Refused(Refusal::InvalidCharacters));
     }
     let en = Some(en.trim()).filter(|e| !e.is_empty()).unwrap_or(fr);
-    let key = Some(key.trim()).filter(|k| !k.is_empty()).unwrap_or(fr);
-    Ok((fr, en, key.to_lowercase()))
+    let mut keys: Vec<String> = Vec::new();
+    for k in super::programs::import_keys(key) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    if keys.is_empty() {
+        keys.push(fr.to_lowercase());
+    }
+    Ok((fr, en, keys.join(", ")))
+}
+
+/// Refuses import keys another type of the program already has (`duplicate_match_key`).
+fn keys_free(
+    types: &[super::ParticipantType],
+    except: Option<ParticipantTypeId>,
+    keys: &str,
+) -> StoreResult<()> {
+    let taken = types
+        .iter()
+        .filter(|t| Some(t.id) != except)
+        .any(|t| super::programs::import_keys(keys).any(|k| t.import_keys().any(|o| o == k)));
+    if taken {
+        return Err(StoreError::Refused(Refusal::DuplicateMatchKey));
+    }
+    Ok(())
 }
 
 fn duplicate_key(e: sqlx::Error) -> StoreError {
@@ -46,6 +70,7 @@ impl Store {
     ) -> StoreResult<ParticipantTypeId> {
         let (scope, program) = (ps.operated()?.tenant(), ps.id());
         let (fr, en, key) = cleaned(name_fr, name_en, match_key)?;
+        keys_free(&self.participant_types(program).await?, None, &key)?;
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO participant_types (organization_id, program_id, name_fr, name_en, match_key, position) \
@@ -84,6 +109,7 @@ impl Store {
             .into_iter()
             .find(|t| t.id == id)
             .ok_or(StoreError::NotFound)?;
+        keys_free(&self.participant_types(program).await?, Some(id), &key)?;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE participant_types SET name_fr = $1, name_en = $2, match_key = $3 WHERE id = $4 \

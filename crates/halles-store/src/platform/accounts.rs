@@ -37,6 +37,8 @@ pub struct User {
     pub disabled_at: Option<Timestamp>,
     /// When it was created.
     pub created_at: Timestamp,
+    /// When it was deleted, if it was: its e-mail and name are then a pseudonym.
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// A `users` row as stored ([`USER_COLUMNS`]).
@@ -49,6 +51,7 @@ struct UserRow {
     is_platform_admin: Flag,
     disabled_at: Option<i64>,
     created_at: i64,
+    deleted_at: Option<i64>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -62,6 +65,7 @@ impl TryFrom<UserRow> for User {
             is_platform_admin: r.is_platform_admin.into(),
             disabled_at: instant_opt(r.disabled_at)?,
             created_at: instant(r.created_at)?,
+            deleted_at: instant_opt(r.deleted_at)?,
         })
     }
 }
@@ -75,18 +79,19 @@ struct LoginRow {
 }
 
 impl User {
-    fn from_row(r: &AnyRow) -> StoreResult<User> {
+    pub(crate) fn from_row(r: &AnyRow) -> StoreResult<User> {
         UserRow::from_row(r)?.try_into()
     }
 
-    fn audit_json(&self) -> serde_json::Value {
+    pub(crate) fn audit_json(&self) -> serde_json::Value {
         json!({"email": self.email, "name": self.name, "lang": self.lang,
                "is_platform_admin": self.is_platform_admin,
                "disabled": self.disabled_at.is_some()})
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, lang, is_platform_admin, disabled_at, created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, name, lang, is_platform_admin, disabled_at, created_at, deleted_at";
 
 /// A new account to create.
 #[derive(Debug, Clone)]
@@ -433,6 +438,9 @@ impl Store {
         disabled: bool,
     ) -> StoreResult<User> {
         let before = self.user(id).await?;
+        if before.deleted_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
         let now = self.now();
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE users SET disabled_at = $1, updated_at = $2 WHERE id = $3")
@@ -613,7 +621,12 @@ impl Store {
 }
 
 /// The audit record of a change to an account.
-fn user_update(actor: Actor, id: UserId, before: &User, after: &User) -> Change<'static> {
+pub(crate) fn user_update(
+    actor: Actor,
+    id: UserId,
+    before: &User,
+    after: &User,
+) -> Change<'static> {
     Change {
         org: None,
         actor,

@@ -186,7 +186,7 @@ pub struct Entry {
 
 /// An `audit_log` row with its actor's name.
 #[derive(FromRow)]
-struct EntryRow {
+pub(crate) struct EntryRow {
     id: i64,
     actor_user_id: Option<i64>,
     actor_name: Option<String>,

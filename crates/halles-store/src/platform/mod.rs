@@ -2,6 +2,7 @@
 //! tokens, the audit log, background jobs, the e-mail outbox, idempotency keys, throttles,
 //! secrets, and backups.
 
+pub mod account_admin;
 pub mod accounts;
 pub mod audit;
 pub mod backup;

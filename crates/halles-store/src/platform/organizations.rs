@@ -7,7 +7,7 @@ use crate::platform::audit::{self, Action, Change, Removal};
 use crate::platform::rows::{instant, instant_opt, parsed};
 use crate::platform::secrets::{hash_secret, new_secret};
 use crate::{Actor, Store, StoreError, StoreResult, TenantScope};
-use halles_core::accounts::{INVITATION_DAYS, Lang};
+use halles_core::accounts::Lang;
 use halles_core::organizations::{OrgKind, Role};
 use halles_core::refusals::Refusal;
 use halles_core::validation::normalize_email;
@@ -597,6 +597,7 @@ impl Store {
         }
         let secret = new_secret();
         let now = self.now();
+        let days = self.invitation_days().await?;
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO invitations (organization_id, email, role, token_hash, invited_by, \
@@ -609,7 +610,7 @@ impl Store {
         .bind(hash_secret(&secret))
         .bind(scope.actor.user.map(|u| u.0))
         .bind(ms(now))
-        .bind(ms(now + SignedDuration::from_hours(24 * INVITATION_DAYS)))
+        .bind(ms(now + SignedDuration::from_hours(24 * days)))
         .bind(program.map(|p| p.0))
         .fetch_one(&mut *tx)
         .await?;
@@ -644,6 +645,74 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(Invitation::from_row).collect()
+    }
+
+    /// The organization's invitations nobody accepted nor revoked, expired ones too (they can
+    /// be sent again), newest first.
+    pub async fn unanswered_invitations(
+        &self,
+        scope: &TenantScope,
+    ) -> StoreResult<Vec<Invitation>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE organization_id = $1 \
+             AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC"
+        ))
+        .bind(scope.org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Invitation::from_row).collect()
+    }
+
+    /// Sends an invitation nobody accepted nor revoked again, expired or not: a new link (the
+    /// old one stops working), valid for the platform's current number of days from now.
+    /// Returns the invitation and the new link secret.
+    pub async fn resend_invitation(
+        &self,
+        scope: &TenantScope,
+        id: InvitationId,
+    ) -> StoreResult<(Invitation, String)> {
+        let secret = new_secret();
+        let now = self.now();
+        let days = self.invitation_days().await?;
+        let mut tx = self.write_tx().await?;
+        let before: i64 = sqlx::query_scalar(
+            "SELECT expires_at FROM invitations WHERE organization_id = $1 AND id = $2 \
+             AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(scope.org.0)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "UPDATE invitations SET token_hash = $1, expires_at = $2 WHERE organization_id = $3 \
+             AND id = $4 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING {INVITATION_COLUMNS}"
+        ))
+        .bind(hash_secret(&secret))
+        .bind(ms(now + SignedDuration::from_hours(24 * days)))
+        .bind(scope.org.0)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let inv = Invitation::from_row(&row)?;
+        let change = Change::by(scope, Action::Update, "invitation", inv.id)
+            .before(json!({"expires_at": crate::platform::rows::instant(before)?}))
+            .after(json!({"expires_at": inv.expires_at, "resent": true}));
+        audit::record(&mut tx, change, now).await?;
+        let sent = crate::platform::events::Event::InvitationSent {
+            org: scope.org,
+            invitation: inv.id,
+            email: inv.email.clone(),
+            role: inv.role,
+            program: inv.program,
+            expires_at: inv.expires_at,
+            inviter: crate::platform::events::actor_name(&mut tx, scope.actor).await?,
+            secret: secret.clone(),
+        };
+        crate::platform::events::record(&mut tx, sent, now).await?;
+        tx.commit().await?;
+        Ok((inv, secret))
     }
 
     /// Revokes a pending invitation.

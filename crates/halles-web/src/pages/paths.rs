@@ -114,6 +114,8 @@ paths! {
     MemberRemove(org: OrgId, id: MembershipId) = "/o/{org}/membres/{id}/retirer";
     /// Revoking a pending invitation.
     InvitationRevoke(org: OrgId, id: InvitationId) = "/o/{org}/invitations/{id}/revoquer";
+    /// Sending an invitation again (a new link, valid from now).
+    InvitationResend(org: OrgId, id: InvitationId) = "/o/{org}/invitations/{id}/renvoyer";
     /// The audit log.
     Audit(org: OrgId) = "/o/{org}/audit";
     /// The audit log as a download.
@@ -133,6 +135,14 @@ paths! {
     AdminUserDisable(id: UserId) = "/admin/utilisateurs/{id}/desactiver";
     /// Enabling an account.
     AdminUserEnable(id: UserId) = "/admin/utilisateurs/{id}/activer";
+    /// Making an account a platform administrator.
+    AdminUserPromote(id: UserId) = "/admin/utilisateurs/{id}/nommer-administrateur";
+    /// Making a platform administrator an ordinary account again.
+    AdminUserDemote(id: UserId) = "/admin/utilisateurs/{id}/retirer-administrateur";
+    /// Deleting an account (it stays under a pseudonym).
+    AdminUserDelete(id: UserId) = "/admin/utilisateurs/{id}/supprimer";
+    /// The platform's settings (the invitations' validity).
+    AdminSettings = "/admin/reglages";
     /// The outbox.
     AdminOutbox = "/admin/envois";
     /// The background jobs.

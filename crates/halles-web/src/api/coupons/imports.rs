@@ -73,17 +73,37 @@ pub struct ApiImportRow {
     pub amounts: Vec<ApiGroupAmount>,
 }
 
+/// A field a row changes on a known participant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiFieldChange {
+    /// `participant_type` (its id), `id1`, `id2`, `name`, `phone`, `email`, `postal_code` or
+    /// `notes`.
+    pub field: String,
+    /// As recorded.
+    pub before: String,
+    /// As the row gives it.
+    pub after: String,
+}
+
 /// The outcome of one row.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiImportOutcome {
     /// Position in `rows`, from 0.
     pub index: usize,
-    /// The problem's code: `unknown_type`, `date_invalid`, `email_invalid`, `duplicate_id1`,
-    /// `duplicate_id1_in_file` or `over_budget`; off the platform also `id1_required`,
-    /// `ends_before_start`, `moment_invalid`, `amount_invalid` or `no_load_in_period`.
+    /// The first of `problems`, if any.
     pub problem: Option<String>,
-    /// Off the platform: `created`, `updated` (new terms) or `unchanged`.
+    /// Every problem of the row: `sample_row` (the template's sample, alone), `unknown_type`,
+    /// `date_invalid`, `email_invalid`, `participant_removed`, `duplicate_id1_in_file`,
+    /// `duplicate_id2`, `duplicate_id2_in_file`, `type_without_amount` or `over_budget`; off
+    /// the platform also `id1_required`, `ends_before_start`, `moment_invalid`,
+    /// `amount_invalid`, `amount_too_large`, `budget_too_large`, `unknown_group_or_type` or
+    /// `no_load_in_period`.
+    pub problems: Vec<String>,
+    /// `created` (a new first identifier), `updated` (a known one whose fields change; off the
+    /// platform, also new terms) or `unchanged`.
     pub action: Option<String>,
+    /// On the platform, for `updated`: every field that changes, before and after.
+    pub changes: Vec<ApiFieldChange>,
     /// The participant's code, once imported.
     pub code: Option<String>,
 }
@@ -102,8 +122,10 @@ pub struct ApiImportReport {
 }
 
 /// Checks a list of participants row by row and, when no row has a problem and `dry_run` is
-/// false, enrols them all in one transaction (a partner organization). Nothing is half-applied:
-/// with any problem, `applied` is false and every row says why. At most 20,000 rows
+/// false, saves it in one transaction (a partner organization): a new first identifier enrols
+/// a new person, a known one updates that person (an empty field keeps what is recorded).
+/// Nothing is half-applied: with any problem, `applied` is false and every row gives every
+/// problem it has. A dry run tells what each row would do, with each change before and after. At most 20,000 rows
 /// (`too_many_rows` otherwise).
 #[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/participants/import", tag = "coupons",
     params(("org" = i64, Path, description = "The partner organization"), ("id" = i64, Path, description = "Program id")),
@@ -171,7 +193,17 @@ pub async fn import_participants(
             .map(|r| ApiImportOutcome {
                 index: r.line,
                 problem: r.problem.map(str::to_owned),
+                problems: r.problems.iter().map(|p| (*p).to_owned()).collect(),
                 action: r.action.map(str::to_owned),
+                changes: r
+                    .changes
+                    .into_iter()
+                    .map(|c| ApiFieldChange {
+                        field: c.field.to_owned(),
+                        before: c.before,
+                        after: c.after,
+                    })
+                    .collect(),
                 code: r.code,
             })
             .collect(),

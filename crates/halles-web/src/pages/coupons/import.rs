@@ -1,5 +1,7 @@
-//! Importing a list of participants (CSV or XLSX): a template to download, a preview that
-//! checks every row and shows each problem, then the import, all or nothing.
+//! Importing a list of participants (CSV or XLSX): a template to download (its sample row is
+//! marked so it is never imported), a preview that checks every row and shows every problem and
+//! what each row does (a new person, a known one's changes before and after, nothing), then the
+//! import, all or nothing.
 
 use crate::AppState;
 use crate::ctx::{Ctx, Member, StaffRole};
@@ -15,7 +17,9 @@ use axum::response::Response;
 use halles_core::ProgramId;
 use halles_core::ScheduleId;
 use halles_docs::Table;
-use halles_store::coupons::{ImportReport, ImportRow, ProductGroup, Program, Schedule};
+use halles_store::coupons::{
+    FieldChange, ImportReport, ImportRow, ParticipantType, ProductGroup, Program, Schedule,
+};
 use serde::Deserialize;
 
 /// The columns of the list: field, French title, English title.
@@ -61,6 +65,19 @@ fn normalize(s: &str) -> String {
         .to_lowercase()
         .replace(['é', 'è', 'ê'], "e")
         .replace(['_', '-'], " ")
+}
+
+/// Whether a read table looks like a list of participants at all: at least one of its column
+/// titles is one the import knows. A file of something else (a letter, a PDF saved as text)
+/// is said to be no list, rather than to miss a column.
+pub fn is_a_list(table: &Table) -> bool {
+    table.header.iter().any(|h| {
+        let h = normalize(h);
+        COLUMNS
+            .iter()
+            .chain(ALLOWANCE_COLUMNS.iter())
+            .any(|(f, fr, en)| [normalize(f), normalize(fr), normalize(en)].contains(&h))
+    })
 }
 
 /// Turns a read table into rows, by column title (French, English or the field's code).
@@ -157,6 +174,7 @@ struct ImportPage {
     rows: Vec<ImportRow>,
     report: Option<ImportReport>,
     data: String,
+    types: Vec<ParticipantType>,
 }
 
 impl ImportPage {
@@ -166,6 +184,48 @@ impl ImportPage {
     }
     fn problem_code(&self, i: &usize) -> Option<&'static str> {
         self.report.as_ref()?.rows.get(*i)?.problem
+    }
+    /// Every problem of row `i`: its code and message.
+    fn problems(&self, i: &usize) -> Vec<(&'static str, String)> {
+        self.report
+            .as_ref()
+            .and_then(|r| r.rows.get(*i))
+            .map(|r| {
+                r.problems
+                    .iter()
+                    .map(|p| (*p, self.page.t(&format!("err-{p}"))))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// The changes row `i` makes to a known person.
+    fn changes(&self, i: &usize) -> Vec<FieldChange> {
+        self.report
+            .as_ref()
+            .and_then(|r| r.rows.get(*i))
+            .map(|r| r.changes.clone())
+            .unwrap_or_default()
+    }
+    /// A changed value as shown: a type by its name, an empty one as a dash.
+    fn shown(&self, c: &FieldChange, value: &str) -> String {
+        if c.field == "participant_type" {
+            let lang = self.page.i18n.lang.code();
+            return self
+                .types
+                .iter()
+                .find(|t| t.id.0.to_string() == value)
+                .map(|t| t.name(lang).to_owned())
+                .unwrap_or_default();
+        }
+        if value.is_empty() {
+            "—".to_owned()
+        } else {
+            value.to_owned()
+        }
+    }
+    /// How many rows do `action`.
+    fn count(&self, action: &str) -> usize {
+        self.report.as_ref().map(|r| r.count(action)).unwrap_or(0)
     }
     fn action(&self, i: &usize) -> Option<&'static str> {
         self.report.as_ref()?.rows.get(*i)?.action
@@ -190,6 +250,7 @@ async fn import_page(
     let scope = crate::pages::coupons::programs::program_scope(state, &m, id).await?;
     let schedules = state.store.schedules(&scope).await?;
     let program = scope.program().clone();
+    let types = state.store.participant_types(program.id).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| r.problems > 0);
     Ok(render_form(
@@ -203,6 +264,7 @@ async fn import_page(
             rows,
             report,
             data,
+            types,
         },
         lang,
         failed,
@@ -254,11 +316,17 @@ pub async fn template(
         .clone();
     let title = |c: &(&str, &str, &str)| if en { c.2 } else { c.1 }.to_owned();
     let mut head: Vec<String> = COLUMNS.iter().map(title).collect();
+    // The sample row's first identifier is the mark the import refuses (`sample_row`).
+    let sample = if en {
+        "Sample: delete this row"
+    } else {
+        "Exemple : supprimez cette ligne"
+    };
     let mut example: Vec<String> = [
         "1",
-        "DOSSIER-001",
+        halles_store::coupons::SAMPLE_ID1,
         "",
-        "Prénom Nom",
+        sample,
         "514 555-0000",
         "",
         "H2X 1Y4",
@@ -358,10 +426,22 @@ pub async fn submit(
             errors.push_text("file", key, text);
             None
         }
+        Err(halles_docs::ReadError::Encoding) => {
+            errors.push("file", "err-import_encoding", &i18n);
+            None
+        }
         Err(_) => {
             errors.push("file", "err-import_unreadable", &i18n);
             None
         }
+    };
+    // Text that is no list at all says so, rather than naming a missing column.
+    let table = match table {
+        Some(t) if !is_a_list(&t) => {
+            errors.push("file", "err-import_not_a_list", &i18n);
+            None
+        }
+        t => t,
     };
     let scope = crate::pages::coupons::programs::program_scope(&state, &m, id).await?;
     let program = scope.program();
@@ -399,9 +479,21 @@ pub async fn submit(
         .await;
     }
     // What the preview carries to the import: the list as CSV, so nothing is uploaded twice.
-    let mut normalized = Table::new(COLUMNS.iter().map(|c| c.0.to_owned()).collect());
+    // Off the platform, the allocation's columns and one amount column per group (by its
+    // French name) go with it.
+    let mut head: Vec<String> = COLUMNS.iter().map(|c| c.0.to_owned()).collect();
+    if let Some(groups) = &groups {
+        head.extend(ALLOWANCE_COLUMNS.iter().map(|c| c.0.to_owned()));
+        head.extend(
+            groups
+                .iter()
+                .filter(|g| !g.is_loyalty)
+                .map(|g| g.name_fr.clone()),
+        );
+    }
+    let mut normalized = Table::new(head);
     for r in &rows {
-        normalized.push(vec![
+        let mut line = vec![
             r.participant_type.clone(),
             r.id1.clone(),
             r.id2.clone(),
@@ -411,7 +503,15 @@ pub async fn submit(
             r.postal_code.clone(),
             r.notes.clone(),
             r.consent_on.clone(),
-        ]);
+        ];
+        if let Some(groups) = &groups {
+            line.extend([r.starts_on.clone(), r.ends_on.clone(), r.moment.clone()]);
+            for g in groups.iter().filter(|g| !g.is_loyalty) {
+                let typed = r.amounts.iter().find(|(id, _)| *id == g.id);
+                line.push(typed.map(|(_, a)| a.clone()).unwrap_or_default());
+            }
+        }
+        normalized.push(line);
     }
     let data = normalized
         .to_raw_csv()

@@ -1,4 +1,5 @@
-//! Platform administration: organizations, accounts, the e-mail outbox and background jobs.
+//! Platform administration: organizations, accounts (disabled, made platform administrators,
+//! deleted under a pseudonym), the platform's settings, the e-mail outbox and background jobs.
 
 use crate::AppState;
 use crate::ctx::{Ctx, PlatformAdmin};
@@ -254,6 +255,160 @@ pub async fn enable_user(
     CsrfForm(_): CsrfForm<crate::pages::Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, &a, id, false).await
+}
+
+/// Where an account action comes back: the accounts page with a flash message.
+fn back_to_users(state: &AppState, kind: &str, key: &str) -> Response {
+    let [f, k] = flash_headers(kind, key, state.config.secure_cookies);
+    see_other(&paths::AdminUsers.to_string(), [f, k])
+}
+
+/// A refusal of the store as a flash message on the accounts page; anything else as an error.
+fn refused_to_users(state: &AppState, e: halles_store::StoreError) -> Result<Response, PageError> {
+    match e {
+        halles_store::StoreError::Refused(r) => {
+            Ok(back_to_users(state, "error", &format!("err-{}", r.code())))
+        }
+        e => Err(e.into()),
+    }
+}
+
+async fn set_platform_admin(
+    state: &AppState,
+    a: &PlatformAdmin,
+    id: UserId,
+    admin: bool,
+) -> Result<Response, PageError> {
+    match state
+        .store
+        .set_platform_admin(Actor::user(a.user.id), id, admin)
+        .await
+    {
+        Ok(_) if admin => Ok(back_to_users(state, "success", "flash-user-promoted")),
+        Ok(_) => Ok(back_to_users(state, "success", "flash-user-demoted")),
+        Err(e) => refused_to_users(state, e),
+    }
+}
+
+/// Makes an account a platform administrator.
+pub async fn promote_user(
+    paths::AdminUserPromote(id): paths::AdminUserPromote,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    set_platform_admin(&state, &a, id, true).await
+}
+
+/// Makes a platform administrator an ordinary account (never the last one, nor oneself).
+pub async fn demote_user(
+    paths::AdminUserDemote(id): paths::AdminUserDemote,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    if id == a.user.id {
+        return Ok(back_to_users(&state, "error", "err-demote-self"));
+    }
+    set_platform_admin(&state, &a, id, false).await
+}
+
+/// The deletion's confirmation box.
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Deletes an account, once its box is ticked: it stays under a pseudonym in the audit log and
+/// the ledger. Not one's own account.
+pub async fn delete_user(
+    paths::AdminUserDelete(id): paths::AdminUserDelete,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    CsrfForm(form): CsrfForm<DeleteForm>,
+) -> Result<Response, PageError> {
+    if id == a.user.id {
+        return Ok(back_to_users(&state, "error", "err-delete-self"));
+    }
+    if form.confirm != "1" {
+        return Ok(back_to_users(&state, "error", "err-delete-confirm"));
+    }
+    match state.store.delete_user(Actor::user(a.user.id), id).await {
+        Ok(_) => Ok(back_to_users(&state, "success", "flash-user-deleted")),
+        Err(e) => refused_to_users(&state, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_settings.html")]
+struct SettingsPage {
+    page: Ctx,
+    errors: FormErrors,
+    invitation_days: String,
+}
+
+/// The platform's settings.
+pub async fn settings(
+    _: paths::AdminSettings,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+) -> Result<Response, PageError> {
+    let days = state.store.invitation_days().await?;
+    let lang = a.ctx.i18n.lang;
+    Ok(render(
+        &SettingsPage {
+            page: a.ctx,
+            errors: FormErrors::none(),
+            invitation_days: days.to_string(),
+        },
+        lang,
+    ))
+}
+
+/// The settings form.
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    invitation_days: String,
+}
+
+/// Saves the platform's settings: an invitation's validity, 1 to 90 days.
+pub async fn save_settings(
+    _: paths::AdminSettings,
+    State(state): State<AppState>,
+    a: PlatformAdmin,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    let days = form.invitation_days.trim().parse::<i64>().unwrap_or(0);
+    match state
+        .store
+        .set_invitation_days(Actor::user(a.user.id), days)
+        .await
+    {
+        Ok(()) => {
+            let [f, k] = flash_headers(
+                "success",
+                "flash-settings-saved",
+                state.config.secure_cookies,
+            );
+            Ok(see_other(&paths::AdminSettings.to_string(), [f, k]))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_store(e, "invitation_days", &a.ctx.i18n)?;
+            let lang = a.ctx.i18n.lang;
+            let mut res = render(
+                &SettingsPage {
+                    page: a.ctx,
+                    errors,
+                    invitation_days: form.invitation_days,
+                },
+                lang,
+            );
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
 }
 
 /// Filter of the outbox.

@@ -28,6 +28,14 @@ struct MembersPage {
     errors: FormErrors,
     email: String,
     role: String,
+    now: jiff::Timestamp,
+}
+
+impl MembersPage {
+    /// Whether an invitation's link no longer works (it can be sent again).
+    fn expired(&self, inv: &Invitation) -> bool {
+        inv.expires_at <= self.now
+    }
 }
 
 async fn members_page(
@@ -38,7 +46,8 @@ async fn members_page(
     role: String,
 ) -> Result<Response, PageError> {
     let members = state.store.members(&m.scope, None, 1000).await?;
-    let invitations = state.store.pending_invitations(&m.scope).await?;
+    let invitations = state.store.unanswered_invitations(&m.scope).await?;
+    let now = state.store.now();
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     let mut res = render(
@@ -50,6 +59,7 @@ async fn members_page(
             errors,
             email,
             role,
+            now,
         },
         lang,
     );
@@ -182,6 +192,24 @@ pub async fn revoke_invitation(
     let [f, k] = flash_headers(
         "success",
         "flash-invitation-revoked",
+        state.config.secure_cookies,
+    );
+    Ok(see_other(&paths::Members(m.org.id).to_string(), [f, k]))
+}
+
+/// Sends an invitation again, expired or not: a new link, valid for the platform's number of
+/// days from now (the old link stops working).
+pub async fn resend_invitation(
+    paths::InvitationResend(_, id): paths::InvitationResend,
+    State(state): State<AppState>,
+    m: Member<AdminRole>,
+    CsrfForm(_): CsrfForm<crate::pages::Empty>,
+) -> Result<Response, PageError> {
+    // The store records the event; the worker e-mails the new link.
+    state.store.resend_invitation(&m.scope, id).await?;
+    let [f, k] = flash_headers(
+        "success",
+        "flash-invitation-resent",
         state.config.secure_cookies,
     );
     Ok(see_other(&paths::Members(m.org.id).to_string(), [f, k]))
