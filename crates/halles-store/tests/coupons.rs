@@ -2393,7 +2393,8 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert_eq!(reserved().await, 4_000);
 
-        // Fewer loads give money back; more than the schedule's maximum is refused.
+        // Fewer loads give money back; more than the schedule's load dates (five firsts of the
+        // month from June to October) is refused.
         store
             .set_max_loads(
                 &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
@@ -2422,7 +2423,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
-                    5
+                    6
                 )
                 .await,
             Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule))
@@ -2460,7 +2461,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         let mut input = someone(two, "M-1");
         input.name = "Nouveau nom".into();
         store
-            .update_participant(&access(&store, &pa, w.program).await, p.id, &input)
+            .update_participant(&access(&store, &pa, w.program).await, p.id, &input, true)
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
@@ -2642,7 +2643,7 @@ async fn an_anonymous_program_never_stores_identities() {
         );
         assert_eq!(p.id1, "X-1");
         store
-            .update_participant(&access(&store, &pa, program).await, p.id, &input)
+            .update_participant(&access(&store, &pa, program).await, p.id, &input, true)
             .await
             .unwrap();
         let p = store
@@ -3135,7 +3136,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         );
         not_found(
             store
-                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"))
+                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"), true)
                 .await,
             "update_participant",
         );
@@ -3217,7 +3218,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         let mut edit = someone(types[1].id, "P1-1");
         edit.phone = "514 555-0101".into();
         store
-            .update_participant(&one_pa, person.id, &edit)
+            .update_participant(&one_pa, person.id, &edit, true)
             .await
             .unwrap();
         let entries = store
