@@ -2999,10 +2999,11 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap(),
             0
         );
-        // Ledger, cached balances and lots agree: 30 $ on A's card, 10 $ on B's.
+        // Ledger, cached balances and lots agree: 30 $ on A's card; B's was emptied back to
+        // the envelope when B left the list (issue 16).
         assert_eq!(
             store.ledger_check(program).await.unwrap(),
-            (Cents(4_000), Cents(4_000), Cents(4_000))
+            (Cents(3_000), Cents(3_000), Cents(3_000))
         );
         let funds = store.funds_check(program).await.unwrap();
         assert!(funds.balanced(), "{funds:?}");
