@@ -2268,6 +2268,8 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             "nip",
             "perdue",
             "ajuster",
+            "revenir",
+            "rattraper-tout",
         ] {
             rows.push(f(
                 format!("/participants/{holder}/{action}"),
@@ -2339,6 +2341,16 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
                 "PUT",
                 format!("{api}/participants/{mine}/allocation-schedules/{s1}"),
                 json!({"max_loads": 1}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/participants/{holder}/return"),
+                json!({}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/participants/{holder}/allocation-schedules/{s1}/loads"),
+                json!({"dates": ["2026-12-01"]}),
             ),
             Cross::api("POST", format!("{api}/participants"), participant)
                 .refused(&[404, 403, 422]),

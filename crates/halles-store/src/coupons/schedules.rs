@@ -736,6 +736,27 @@ pub(crate) async fn enrol_tx(
     .fetch_optional(&mut *tx)
     .await?;
     let e = match before {
+        Some(_) => {
+            // Back from the day after the last date run, never on a date run already.
+            let last: Option<String> = sqlx::query_scalar(
+                "SELECT MAX(due_on) FROM loads WHERE schedule_id = $1 AND participant_id = $2",
+            )
+            .bind(s.id.0)
+            .bind(participant.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after_last = match last {
+                Some(d) => super::day(&d)?.tomorrow().ok(),
+                None => None,
+            };
+            match after_last {
+                Some(next) if next > e.from => halles_core::coupons::Enrolment { from: next, ..e },
+                _ => e,
+            }
+        }
+        None => e,
+    };
+    let e = match before {
         // A usage-based schedule's maximum counts every load made already; others count
         // dates from the enrolment's start, so what was received comes off the maximum.
         Some(run) if !s.usage_based => {
