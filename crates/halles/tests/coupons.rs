@@ -851,7 +851,7 @@ async fn the_partner_makes_a_load_missed_for_want_of_a_card_once_from_the_person
         );
         let html = staff.page(&page).await;
         assert!(
-            html.has("Versements manqués") && html.has("7 décembre 2026"),
+            html.has("Versements non reçus") && html.has("7 décembre 2026"),
             "{html:?}"
         );
         let sid = schedule.to_string();
