@@ -10,7 +10,9 @@ use halles_core::coupons::{EntryKind, Expiry, LoadMoment, ProgramRole, start_of}
 use halles_core::money::Cents;
 use halles_core::organizations::OrgKind;
 use halles_core::refusals::Refusal;
-use halles_core::{Clock, ManualClock, OrgId, ParticipantId, ProductGroupId, ProgramId, ScheduleId};
+use halles_core::{
+    Clock, ManualClock, OrgId, ParticipantId, ProductGroupId, ProgramId, ScheduleId,
+};
 use halles_store::coupons::{
     ImportRow, ParticipantInput, ProgramInput, ProgramScope, ScheduleInput, TransactionFilter,
 };
@@ -110,7 +112,10 @@ async fn world(store: &Store, off_platform: bool) -> World {
 impl World {
     /// The program as the partner's staff member reaches it.
     async fn ps(&self, store: &Store) -> ProgramScope {
-        store.program_access(&self.staff, self.program).await.unwrap()
+        store
+            .program_access(&self.staff, self.program)
+            .await
+            .unwrap()
     }
 
     /// The program as its operator reaches it.
@@ -211,7 +216,11 @@ impl World {
         &self,
         store: &Store,
         entity: &str,
-    ) -> Vec<(Option<String>, Option<serde_json::Value>, Option<serde_json::Value>)> {
+    ) -> Vec<(
+        Option<String>,
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+    )> {
         store
             .audit_entries(
                 &scope(self.partner),
@@ -241,7 +250,14 @@ fn someone(t: halles_core::ParticipantTypeId, id1: &str) -> ParticipantInput {
 }
 
 /// A row of an off-platform list: type "1", fruits only.
-fn row(line: usize, id1: &str, start: &str, moment: &str, fruits: &str, g: ProductGroupId) -> ImportRow {
+fn row(
+    line: usize,
+    id1: &str,
+    start: &str,
+    moment: &str,
+    fruits: &str,
+    g: ProductGroupId,
+) -> ImportRow {
     ImportRow {
         line,
         participant_type: "1".into(),
@@ -312,14 +328,26 @@ async fn a_person_dropped_from_an_off_platform_list_has_their_card_emptied_back_
 
         // B leaves the list: their card is emptied, the money back in their envelope, by the
         // person who imported the list.
-        let r = import(vec![row(2, "A", "2026-06-01", "first_of_month", "20", w.fruits)]).await;
+        let r = import(vec![row(
+            2,
+            "A",
+            "2026-06-01",
+            "first_of_month",
+            "20",
+            w.fruits,
+        )])
+        .await;
         assert_eq!(r.deactivated, 1);
         let ps = w.ps(&store).await;
         assert!(!store.participant(&ps, b).await.unwrap().active);
         assert_eq!(w.balance(&store, b, w.fruits).await, 0, "not spendable");
         assert_eq!(w.balance(&store, a, w.fruits).await, 2000, "A untouched");
         let (budget, reserved, loaded) = w.envelope(&store, b_schedule).await;
-        assert_eq!((reserved, loaded), (0, 0), "the money is back (budget {budget})");
+        assert_eq!(
+            (reserved, loaded),
+            (0, 0),
+            "the money is back (budget {budget})"
+        );
         let withdrawn: Vec<_> = w
             .entries(&store, EntryKind::Expire)
             .await
@@ -332,8 +360,9 @@ async fn a_person_dropped_from_an_off_platform_list_has_their_card_emptied_back_
         );
         let rows = w.audit(&store, "participant").await;
         assert!(
-            rows.iter().any(|(who, _, after)| who.as_deref() == Some("Bénévole")
-                && after.as_ref().is_some_and(|a| a["withdrawn_cents"] == 3000)),
+            rows.iter()
+                .any(|(who, _, after)| who.as_deref() == Some("Bénévole")
+                    && after.as_ref().is_some_and(|a| a["withdrawn_cents"] == 3000)),
             "{rows:?}"
         );
         w.reconciles(&store).await;
@@ -382,7 +411,11 @@ async fn an_off_platform_row_imported_late_catches_up_and_one_starting_today_loa
         .await;
         // At once: A's June 1st caught up, B's load of today.
         assert_eq!(w.balance(&store, a, w.fruits).await, 2500, "June caught up");
-        assert_eq!(w.balance(&store, b, w.fruits).await, 1000, "today's load at once");
+        assert_eq!(
+            w.balance(&store, b, w.fruits).await,
+            1000,
+            "today's load at once"
+        );
         let loads = w.entries(&store, EntryKind::Load).await;
         assert!(
             loads
@@ -473,9 +506,10 @@ async fn a_removed_person_comes_back_with_their_history_and_the_schedules_maximu
         assert_eq!(w.envelope(&store, s).await, (10_000, 0, 4000));
         let rows = w.audit(&store, "participant").await;
         assert!(
-            rows.iter().any(|(who, before, after)| who.as_deref() == Some("Bénévole")
-                && before.as_ref().is_some_and(|b| b["active"] == false)
-                && after.as_ref().is_some_and(|a| a["returned"] == true)),
+            rows.iter()
+                .any(|(who, before, after)| who.as_deref() == Some("Bénévole")
+                    && before.as_ref().is_some_and(|b| b["active"] == false)
+                    && after.as_ref().is_some_and(|a| a["returned"] == true)),
             "{rows:?}"
         );
         w.reconciles(&store).await;
@@ -561,12 +595,12 @@ async fn a_type_change_shows_its_effects_first_and_a_type_without_amount_is_a_co
         assert_eq!(w.envelope(&store, s).await.1, 0);
         let conflicts = store.type_conflicts(&ps, None).await.unwrap();
         assert_eq!(conflicts.len(), 1);
+        assert_eq!((conflicts[0].participant, conflicts[0].schedule), (p, s));
         assert_eq!(
-            (conflicts[0].participant, conflicts[0].schedule),
-            (p, s)
-        );
-        assert_eq!(
-            store.type_conflicts(&w.op(&store).await, Some(p)).await.unwrap(),
+            store
+                .type_conflicts(&w.op(&store).await, Some(p))
+                .await
+                .unwrap(),
             conflicts,
             "the operator sees it too"
         );
@@ -605,18 +639,17 @@ async fn staff_raise_one_persons_loads_issue_skipped_and_missed_loads_naming_the
         store.set_max_loads(&ps, s, p, 4).await.unwrap();
         assert_eq!(w.envelope(&store, s).await.1, 4000);
         assert_eq!(store.forecast(&ps, s, p).await.unwrap().len(), 4);
-        refused(
-            store.set_max_loads(&ps, s, p, 5).await,
-            Refusal::OverBudget,
-        );
+        refused(store.set_max_loads(&ps, s, p, 5).await, Refusal::OverBudget);
         refused(
             store.set_max_loads(&ps, s, p, 6).await,
             Refusal::MaxLoadsAboveSchedule,
         );
         let raised = w.audit(&store, "enrolment").await;
         assert!(
-            raised.iter().any(|(who, _, after)| who.as_deref() == Some("Bénévole")
-                && after.as_ref().is_some_and(|a| a["max_loads"] == 4)),
+            raised
+                .iter()
+                .any(|(who, _, after)| who.as_deref() == Some("Bénévole")
+                    && after.as_ref().is_some_and(|a| a["max_loads"] == 4)),
             "{raised:?}"
         );
 

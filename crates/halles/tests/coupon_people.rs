@@ -115,7 +115,9 @@ async fn a_type_change_is_previewed_on_the_page_and_refused_by_the_api_until_con
             "/api/v1/organizations/{org}/programs/{program}/participants/{pid}"
         ));
         let effects: Value = reqwest::Client::new()
-            .get(format!("{api}/type-change-effects?participant_type_id={two}"))
+            .get(format!(
+                "{api}/type-change-effects?participant_type_id={two}"
+            ))
             .bearer_auth(&token)
             .send()
             .await
@@ -263,9 +265,15 @@ async fn a_removed_person_comes_back_from_their_page_and_staff_load_missed_dates
         assert!(tx.html.contains(people::PARTNER_STAFF), "{tx:?}");
 
         // Removed, then back from their page, the same person.
-        assert_eq!(staff.send(&format!("{page}/retirer"), &[]).await.status, 303);
+        assert_eq!(
+            staff.send(&format!("{page}/retirer"), &[]).await.status,
+            303
+        );
         let shown = staff.page(&page).await;
-        assert!(shown.html.contains("id=\"participant-return\""), "{shown:?}");
+        assert!(
+            shown.html.contains("id=\"participant-return\""),
+            "{shown:?}"
+        );
         let res = staff.send(&format!("{page}/revenir"), &[]).await;
         assert_eq!(res.status, 303, "{res:?}");
         assert!(app.store.participant(&partner, pid).await.unwrap().active);
@@ -287,10 +295,7 @@ async fn a_removed_person_comes_back_from_their_page_and_staff_load_missed_dates
             .send(&format!("{page}/inscrire"), &[("schedule", &s.to_string())])
             .await;
         assert_eq!(res.status, 303, "{res:?}");
-        assert_eq!(
-            app.store.forecast(&partner, s, pid).await.unwrap().len(),
-            4
-        );
+        assert_eq!(app.store.forecast(&partner, s, pid).await.unwrap().len(), 4);
         app.stop().await;
     }
 }

@@ -91,7 +91,10 @@ pub(crate) async fn reserve_again(
     let max_loads = match max_loads {
         Some(m) => {
             // At most one load per date of the schedule from the person's start.
-            let dates = s.calendar().dates_from(Enrolment { from, max_loads: m }).len();
+            let dates = s
+                .calendar()
+                .dates_from(Enrolment { from, max_loads: m })
+                .len();
             if m as usize > dates {
                 return Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule));
             }

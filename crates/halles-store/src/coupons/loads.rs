@@ -469,9 +469,9 @@ async fn load_in(
     how: Load,
     now: jiff::Timestamp,
 ) -> StoreResult<Option<Loaded>> {
-        let amounts = s.load_for(t.participant_type);
-        let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
-        let claimed: Option<i64> = sqlx::query_scalar(
+    let amounts = s.load_for(t.participant_type);
+    let total: i64 = amounts.iter().map(|(_, c)| c.0).sum();
+    let claimed: Option<i64> = sqlx::query_scalar(
             "INSERT INTO loads (organization_id, schedule_id, participant_id, due_on, outcome, created_at) \
              VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT DO NOTHING RETURNING id",
         )
@@ -482,21 +482,21 @@ async fn load_in(
         .bind(ms(now))
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(load_id) = claimed else {
-            // Another run did it.
-            return Ok(None);
-        };
-        let card: Option<i64> = sqlx::query_scalar(
+    let Some(load_id) = claimed else {
+        // Another run did it.
+        return Ok(None);
+    };
+    let card: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' ORDER BY id DESC LIMIT 1",
         )
         .bind(t.participant.0)
         .fetch_optional(&mut *tx)
         .await?;
-        let outcome = match card {
-            None => "no_card",
-            Some(card) if s.usage_based && !how.issued => {
-                // Used since the previous load of this schedule (or never loaded yet)?
-                let prev: Option<i64> = sqlx::query_scalar(
+    let outcome = match card {
+        None => "no_card",
+        Some(card) if s.usage_based && !how.issued => {
+            // Used since the previous load of this schedule (or never loaded yet)?
+            let prev: Option<i64> = sqlx::query_scalar(
                     "SELECT MAX(created_at) AS at FROM loads WHERE schedule_id = $1 AND participant_id = $2 \
                      AND outcome = 'loaded'",
                 )
@@ -504,7 +504,7 @@ async fn load_in(
                 .bind(t.participant.0)
                 .fetch_one(&mut *tx)
                 .await?;
-                let used = match prev {
+            let used = match prev {
                     None => true,
                     Some(at) => sqlx::query(
                         "SELECT 1 AS x FROM fund_entries WHERE card_id = $1 AND kind = 'spend' AND at >= $2 LIMIT 1",
@@ -515,17 +515,17 @@ async fn load_in(
                     .await?
                     .is_some(),
                 };
-                if used { "loaded" } else { "unused" }
-            }
-            Some(_) => "loaded",
-        };
-        if outcome == "loaded" {
-            let card = CardId(card.unwrap_or_default());
-            if !s.carry_over {
-                // Replaced: what is left of this schedule's earlier loads leaves the card; for an
-                // off-platform participant, of any of their personal schedules (new terms from a
-                // re-import replace the old terms' funds too).
-                let lots: Vec<i64> = sqlx::query_scalar(
+            if used { "loaded" } else { "unused" }
+        }
+        Some(_) => "loaded",
+    };
+    if outcome == "loaded" {
+        let card = CardId(card.unwrap_or_default());
+        if !s.carry_over {
+            // Replaced: what is left of this schedule's earlier loads leaves the card; for an
+            // off-platform participant, of any of their personal schedules (new terms from a
+            // re-import replace the old terms' funds too).
+            let lots: Vec<i64> = sqlx::query_scalar(
                     "SELECT l.id FROM fund_lots l WHERE l.card_id = $1 AND l.remaining_cents > 0 AND (l.schedule_id = $2 \
                      OR ($3 > 0 AND l.schedule_id IN (SELECT a.id FROM allocation_schedules a WHERE a.participant_id = $3)))",
                 )
@@ -534,48 +534,49 @@ async fn load_in(
                 .bind(s.participant.map(|p| p.0).unwrap_or(0))
                 .fetch_all(&mut *tx)
                 .await?;
-                for l in lots {
-                    run.replaced_cents += expire_lot_by(&mut *tx, l, "replaced", how.actor, now).await?;
-                }
+            for l in lots {
+                run.replaced_cents +=
+                    expire_lot_by(&mut *tx, l, "replaced", how.actor, now).await?;
             }
-            let expires = s.expiry.expires_at(due);
-            let dims = CardDims {
-                operator: s.operator,
-                program: s.program,
+        }
+        let expires = s.expiry.expires_at(due);
+        let dims = CardDims {
+            operator: s.operator,
+            program: s.program,
+            card,
+            status: halles_core::coupons::CardStatus::Assigned,
+            partner: Some(t.partner),
+            participant: Some(t.participant),
+            participant_type: Some(t.participant_type),
+        };
+        for (group, amount) in &amounts {
+            let lot = add_lot(
+                &mut *tx,
+                s.operator,
                 card,
-                status: halles_core::coupons::CardStatus::Assigned,
-                partner: Some(t.partner),
-                participant: Some(t.participant),
-                participant_type: Some(t.participant_type),
-            };
-            for (group, amount) in &amounts {
-                let lot = add_lot(
-                    &mut *tx,
-                    s.operator,
-                    card,
-                    *group,
-                    *amount,
-                    Some(load_id),
-                    Some(t.envelope),
-                    Some(s.id),
-                    expires,
-                    now,
-                )
-                .await?;
-                if let Some(days) = s.expiry.days_after_first_use() {
-                    sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
-                        .bind(i64::from(days))
-                        .bind(lot)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
-                e.lot = Some(lot);
-                e.schedule = Some(s.id);
-                e.actor = how.actor;
-                insert_entry(&mut *tx, &e, now).await?;
+                *group,
+                *amount,
+                Some(load_id),
+                Some(t.envelope),
+                Some(s.id),
+                expires,
+                now,
+            )
+            .await?;
+            if let Some(days) = s.expiry.days_after_first_use() {
+                sqlx::query("UPDATE fund_lots SET use_days = $1 WHERE id = $2")
+                    .bind(i64::from(days))
+                    .bind(lot)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            sqlx::query(
+            let mut e = Entry::new(&dims, *group, EntryKind::Load, *amount);
+            e.lot = Some(lot);
+            e.schedule = Some(s.id);
+            e.actor = how.actor;
+            insert_entry(&mut *tx, &e, now).await?;
+        }
+        sqlx::query(
                 "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1, loaded_cents = loaded_cents + $1 \
                  WHERE id = $2",
             )
@@ -583,68 +584,67 @@ async fn load_in(
             .bind(t.envelope)
             .execute(&mut *tx)
             .await?;
-            run.loaded += 1;
-            run.loaded_cents += total;
-        } else {
-            // Nothing loaded: the promise goes back to the envelope.
-            sqlx::query(
-                "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
-            )
-            .bind(total)
-            .bind(t.envelope)
-            .execute(&mut *tx)
-            .await?;
-            if outcome == "no_card" {
-                run.no_card += 1;
-            } else {
-                run.unused += 1;
-            }
-        }
-        sqlx::query("UPDATE loads SET outcome = $1, card_id = $2, amount_cents = $3 WHERE id = $4")
-            .bind(outcome)
-            .bind(card)
-            .bind(if outcome == "loaded" { total } else { 0 })
-            .bind(load_id)
-            .execute(&mut *tx)
-            .await?;
+        run.loaded += 1;
+        run.loaded_cents += total;
+    } else {
+        // Nothing loaded: the promise goes back to the envelope.
         sqlx::query(
-            "UPDATE enrolments SET reserved_cents = reserved_cents - $1, loaded_through = $2 \
-             WHERE schedule_id = $3 AND participant_id = $4",
+            "UPDATE budget_envelopes SET reserved_cents = reserved_cents - $1 WHERE id = $2",
         )
         .bind(total)
-        .bind(due.to_string())
-        .bind(s.id.0)
-        .bind(t.participant.0)
+        .bind(t.envelope)
         .execute(&mut *tx)
         .await?;
-        let loaded = outcome == "loaded";
-        let ran = Event::LoadRun {
-            operator: s.operator,
-            program: s.program,
-            schedule: s.id,
-            load: LoadId(load_id),
-            participant: t.participant,
-            due_on: due,
-            outcome: outcome.to_owned(),
-            card: card.filter(|_| loaded).map(CardId),
-            total: Cents(if loaded { total } else { 0 }),
-        };
-        events::record(&mut *tx, ran, now).await?;
-        if s.usage_based {
-            super::enrolments::settle_reservation(
-                &mut *tx,
-                s,
-                t.participant,
-                t.participant_type,
-                t.enrolment,
-            )
-            .await?;
+        if outcome == "no_card" {
+            run.no_card += 1;
+        } else {
+            run.unused += 1;
         }
-        Ok(Some(Loaded {
-            id: load_id,
-            outcome,
-            card: card.filter(|_| loaded),
-            total: if loaded { total } else { 0 },
-        }))
+    }
+    sqlx::query("UPDATE loads SET outcome = $1, card_id = $2, amount_cents = $3 WHERE id = $4")
+        .bind(outcome)
+        .bind(card)
+        .bind(if outcome == "loaded" { total } else { 0 })
+        .bind(load_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE enrolments SET reserved_cents = reserved_cents - $1, loaded_through = $2 \
+             WHERE schedule_id = $3 AND participant_id = $4",
+    )
+    .bind(total)
+    .bind(due.to_string())
+    .bind(s.id.0)
+    .bind(t.participant.0)
+    .execute(&mut *tx)
+    .await?;
+    let loaded = outcome == "loaded";
+    let ran = Event::LoadRun {
+        operator: s.operator,
+        program: s.program,
+        schedule: s.id,
+        load: LoadId(load_id),
+        participant: t.participant,
+        due_on: due,
+        outcome: outcome.to_owned(),
+        card: card.filter(|_| loaded).map(CardId),
+        total: Cents(if loaded { total } else { 0 }),
+    };
+    events::record(&mut *tx, ran, now).await?;
+    if s.usage_based {
+        super::enrolments::settle_reservation(
+            &mut *tx,
+            s,
+            t.participant,
+            t.participant_type,
+            t.enrolment,
+        )
+        .await?;
+    }
+    Ok(Some(Loaded {
+        id: load_id,
+        outcome,
+        card: card.filter(|_| loaded),
+        total: if loaded { total } else { 0 },
+    }))
 }
-
