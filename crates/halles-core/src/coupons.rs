@@ -354,10 +354,11 @@ pub struct Calendar {
 
 impl Calendar {
     /// The due dates a participant receives: within the schedule, on or after their start, at
-    /// most their (and the schedule's) maximum number.
+    /// most their own maximum number (the schedule's when enrolled; staff may raise one
+    /// person's within the schedule's dates).
     pub fn due_dates(&self, e: Enrolment) -> Vec<Date> {
         let from = e.from.max(self.starts_on);
-        let max = e.max_loads.min(self.max_loads) as usize;
+        let max = e.max_loads as usize;
         self.moment
             .dates(from, self.ends_on)
             .into_iter()

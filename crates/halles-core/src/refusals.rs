@@ -218,10 +218,12 @@ refusals! {
     MarketGroupInUse = "market_group_in_use", Rule;
     /// Enter a whole number greater than zero.
     MaxLoads = "max_loads", Rule;
-    /// This number is above the schedule's maximum number of loads.
+    /// This number is above the load dates the schedule has left for this person.
     MaxLoadsAboveSchedule = "max_loads_above_schedule", Rule;
     /// This participant has already received more loads than this number.
     MaxLoadsBelowLoaded = "max_loads_below_loaded", Rule;
+    /// This person has already received every load allowed: raise their number of loads first.
+    MaxLoadsReached = "max_loads_reached", Rule;
     /// This organization still has active participants or money reserved or loaded from its envelopes: remove its participants first.
     MemberInUse = "member_in_use", Rule;
     /// The name is required.
@@ -232,6 +234,8 @@ refusals! {
     NegativeAmount = "negative_amount", Rule;
     /// The budget cannot be negative.
     NegativeBudget = "negative_budget", Rule;
+    /// This person has no card: give them one first.
+    NoCard = "no_card", Rule;
     /// Tick at least one approved claim.
     NoClaims = "no_claims", Rule;
     /// This organization has no envelope for this schedule.
@@ -286,6 +290,8 @@ refusals! {
     PaperState = "paper_state", Rule;
     /// This paper coupon was voided.
     PaperVoided = "paper_voided", Rule;
+    /// This person is active: there is nothing to bring back.
+    ParticipantActive = "participant_active", Rule;
     /// This person was removed from the program.
     ParticipantRemoved = "participant_removed", Rule;
     /// This payment was voided: it counts nowhere and cannot be applied nor voided again.
@@ -362,6 +368,8 @@ refusals! {
     TooManyLabels = "too_many_labels", Invalid;
     /// An order can have at most 500 lines.
     TooManyLines = "too_many_lines", Invalid;
+    /// This change of type changes the loads to come: check its effects and confirm.
+    TypeChangeUnconfirmed = "type_change_unconfirmed", Rule;
     /// This type is already used (participants, an amount in a schedule or movements): it cannot be deleted.
     TypeInUse = "type_in_use", Rule;
     /// This schedule gives nothing to this person's participant type: add an amount for the type to the schedule or change the person's type.

@@ -2391,7 +2391,8 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
             .unwrap();
         assert_eq!(reserved().await, 4_000);
 
-        // Fewer loads give money back; more than the schedule's maximum is refused.
+        // Fewer loads give money back; more than the schedule's load dates (five firsts of the
+        // month from June to October) is refused.
         store
             .set_max_loads(
                 &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
@@ -2420,7 +2421,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
                     &access(&store, &pa, store.schedule(s).await.unwrap().program).await,
                     s,
                     p.id,
-                    5
+                    6
                 )
                 .await,
             Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule))
@@ -2458,7 +2459,7 @@ async fn one_participants_loads_and_type_change_and_the_envelope_follows() {
         let mut input = someone(two, "M-1");
         input.name = "Nouveau nom".into();
         store
-            .update_participant(&access(&store, &pa, w.program).await, p.id, &input)
+            .update_participant(&access(&store, &pa, w.program).await, p.id, &input, true)
             .await
             .unwrap();
         assert_eq!(reserved().await, 4_000);
@@ -2640,7 +2641,7 @@ async fn an_anonymous_program_never_stores_identities() {
         );
         assert_eq!(p.id1, "X-1");
         store
-            .update_participant(&access(&store, &pa, program).await, p.id, &input)
+            .update_participant(&access(&store, &pa, program).await, p.id, &input, true)
             .await
             .unwrap();
         let p = store
@@ -2996,10 +2997,11 @@ async fn off_platform_lists_carry_each_persons_allocation_and_a_reimport_updates
                 .unwrap(),
             0
         );
-        // Ledger, cached balances and lots agree: 30 $ on A's card, 10 $ on B's.
+        // Ledger, cached balances and lots agree: 30 $ on A's card; B's was emptied back to
+        // the envelope when B left the list (issue 16).
         assert_eq!(
             store.ledger_check(program).await.unwrap(),
-            (Cents(4_000), Cents(4_000), Cents(4_000))
+            (Cents(3_000), Cents(3_000), Cents(3_000))
         );
         let funds = store.funds_check(program).await.unwrap();
         assert!(funds.balanced(), "{funds:?}");
@@ -3133,7 +3135,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         );
         not_found(
             store
-                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"))
+                .update_participant(&two_pa, person.id, &someone(types[0].id, "X"), true)
                 .await,
             "update_participant",
         );
@@ -3215,7 +3217,7 @@ async fn a_program_scope_refuses_another_programs_ids_and_audits_before_and_afte
         let mut edit = someone(types[1].id, "P1-1");
         edit.phone = "514 555-0101".into();
         store
-            .update_participant(&one_pa, person.id, &edit)
+            .update_participant(&one_pa, person.id, &edit, true)
             .await
             .unwrap();
         let entries = store

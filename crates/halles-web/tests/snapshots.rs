@@ -503,6 +503,7 @@ async fn card_holder_emails() {
                 consent_on: Some(person.consent_on),
                 consent_purpose: person.consent_purpose.clone(),
             },
+            false,
         )
         .await
         .expect("participant");

@@ -851,7 +851,7 @@ async fn the_partner_makes_a_load_missed_for_want_of_a_card_once_from_the_person
         );
         let html = staff.page(&page).await;
         assert!(
-            html.has("Versements manqués") && html.has("7 décembre 2026"),
+            html.has("Versements non reçus") && html.has("7 décembre 2026"),
             "{html:?}"
         );
         let sid = schedule.to_string();
@@ -2282,6 +2282,8 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
             "nip",
             "perdue",
             "ajuster",
+            "revenir",
+            "rattraper-tout",
         ] {
             rows.push(f(
                 format!("/participants/{holder}/{action}"),
@@ -2353,6 +2355,16 @@ async fn a_program_limited_member_acting_across_programs_changes_nothing() {
                 "PUT",
                 format!("{api}/participants/{mine}/allocation-schedules/{s1}"),
                 json!({"max_loads": 1}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/participants/{holder}/return"),
+                json!({}),
+            ),
+            Cross::api(
+                "POST",
+                format!("{api}/participants/{holder}/allocation-schedules/{s1}/loads"),
+                json!({"dates": ["2026-12-01"]}),
             ),
             Cross::api("POST", format!("{api}/participants"), participant)
                 .refused(&[404, 403, 422]),

@@ -12,10 +12,12 @@ use serde_json::json;
 
 impl Store {
     /// Changes how many loads one participant receives from a schedule (a partner's staff or
-    /// the operator). The envelope's reservation follows: lowering gives back what will no longer
-    /// be loaded, raising reserves more and is refused beyond the envelope (`over_budget`). The
-    /// new maximum may not exceed the schedule's (`max_loads_above_schedule`) nor fall below the loads already
-    /// run (`max_loads_below_loaded`).
+    /// the operator), down or up: one person may get more than the schedule's maximum. The
+    /// envelope's reservation follows: lowering gives back what will no longer be loaded,
+    /// raising reserves more and is refused beyond the envelope (`over_budget`). The new
+    /// maximum may not exceed the schedule's load dates from the person's start
+    /// (`max_loads_above_schedule`) nor fall below the loads already run
+    /// (`max_loads_below_loaded`). Audited.
     pub async fn set_max_loads(
         &self,
         ps: &ProgramScope,
@@ -28,9 +30,6 @@ impl Store {
         let p = self.participant(ps, participant).await?;
         if max_loads == 0 {
             return Err(StoreError::Refused(Refusal::MaxLoads));
-        }
-        if max_loads > s.max_loads {
-            return Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule));
         }
         if s.archived {
             return Err(StoreError::Refused(Refusal::ScheduleArchived));
@@ -90,15 +89,27 @@ pub(crate) async fn reserve_again(
     .ok_or(StoreError::NotFound)?;
     let from = day(&from)?;
     let max_loads = match max_loads {
-        Some(m) => m,
+        Some(m) => {
+            // At most one load per date of the schedule from the person's start.
+            let dates = s
+                .calendar()
+                .dates_from(Enrolment { from, max_loads: m })
+                .len();
+            if m as usize > dates {
+                return Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule));
+            }
+            m
+        }
         None => u32::try_from(before).map_err(|_| StoreError::Corrupt("max_loads"))?,
     };
     let done = enrolment_loads(&mut *tx, s, participant).await?;
-    // A usage-based schedule counts loads made; others count the dates run.
+    // A usage-based schedule counts loads made; others count the dates run since the
+    // enrolment's start (a person who came back starts again from their return).
     let counted = if s.usage_based {
         done.iter().filter(|(_, o)| o == "loaded").count()
     } else {
-        done.len()
+        let from = from.to_string();
+        done.iter().filter(|(d, _)| *d >= from).count()
     };
     if counted > max_loads as usize {
         return Err(StoreError::Refused(Refusal::MaxLoadsBelowLoaded));

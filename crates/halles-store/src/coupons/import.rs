@@ -11,7 +11,8 @@
 //! terms changed), and active participants missing from it are deactivated.
 
 use super::ProgramScope;
-use super::off_platform::{Allowance, end_allowance, start_allowance};
+use super::loads::LoadRun;
+use super::off_platform::{Allowance, allowance_from, empty_cards, end_allowance, start_allowance};
 use super::participants::{insert_participant, update_identity};
 use super::schedules::enrol_tx;
 use super::{Access, ParticipantInput};
@@ -494,13 +495,26 @@ impl Store {
             };
             // With no problem, every row is ready and has its allowance, in file order.
             let planned: Vec<Planned<'_>> = ready.iter().zip(allowances.iter().flatten()).collect();
-            self.apply_off_platform(&mut tx, scope, &prog, &planned, known, &mut report)
+            let started = self
+                .apply_off_platform(&mut tx, scope, &prog, &planned, known, &mut report)
                 .await?;
             let change = Change::by(scope, Action::Create, "participant_import", program).after(
                 json!({"rows": rows.len(), "off_platform": true, "deactivated": deactivated}),
             );
             audit::record(&mut tx, change, now).await?;
             tx.commit().await?;
+            // New terms of a person with a card load at once what is due (today's date, and
+            // the dates a list imported late missed), made by whoever imported the list; the
+            // worker's next tick does it for the others (and here, if this fails).
+            let mut run = LoadRun::default();
+            for schedule in started {
+                if let Err(e) = self
+                    .run_schedule_loads(schedule, today, scope.actor, &mut run)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not load an imported allocation at once");
+                }
+            }
             return Ok(ImportReport {
                 rows: report,
                 problems: 0,
@@ -556,7 +570,9 @@ impl Store {
     }
 
     /// Applies an off-platform list in the caller's transaction: creates or updates each row's
-    /// participant and their allocation, and deactivates the active participants it leaves out.
+    /// participant and their allocation, and deactivates the active participants it leaves out,
+    /// their cards emptied back to where the money came from. Returns the personal schedules
+    /// started for people holding a card (to load at once).
     async fn apply_off_platform(
         &self,
         tx: &mut sqlx::AnyConnection,
@@ -565,9 +581,9 @@ impl Store {
         planned: &[Planned<'_>],
         known: Known<'_>,
         report: &mut [RowOutcome],
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Vec<ScheduleId>> {
         let now = self.now();
-        let today = local_date(now);
+        let mut started = Vec::new();
         let current = self
             .current_allowances(&mut *tx, program.id, scope.org)
             .await?;
@@ -605,8 +621,19 @@ impl Store {
                     if let Some(c) = running {
                         end_allowance(&mut *tx, c.schedule, id).await?;
                     }
-                    start_allowance(&mut *tx, program, scope.org, id, &code, *t, a, today, now)
-                        .await?;
+                    let from = allowance_from(&mut *tx, id, a).await?;
+                    let schedule =
+                        start_allowance(&mut *tx, program, scope.org, id, &code, *t, a, from, now)
+                            .await?;
+                    let card: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM cards WHERE participant_id = $1 AND status = 'assigned' LIMIT 1",
+                    )
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if card.is_some() {
+                        started.push(schedule);
+                    }
                 }
             }
             outcome.code = Some(code);
@@ -618,7 +645,9 @@ impl Store {
             if let Some((_, c)) = current.iter().find(|(p, _)| p == id) {
                 end_allowance(&mut *tx, c.schedule, *id).await?;
             }
-            Store::release_enrolments(&mut *tx, *id).await?;
+            let released = Store::release_enrolments(&mut *tx, *id).await?;
+            // Off the list, off the card: what is left goes back where it came from.
+            let withdrawn = empty_cards(&mut *tx, *id, scope.actor, now).await?;
             sqlx::query(
                 "UPDATE participants SET active = $1 WHERE organization_id = $2 AND id = $3",
             )
@@ -627,7 +656,16 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+            let change = Change::by(scope, Action::Update, "participant", id.to_string())
+                .before(json!({"active": true}))
+                .after(json!({
+                    "active": false,
+                    "off_list": true,
+                    "released_cents": released,
+                    "withdrawn_cents": withdrawn,
+                }));
+            audit::record(&mut *tx, change, now).await?;
         }
-        Ok(())
+        Ok(started)
     }
 }

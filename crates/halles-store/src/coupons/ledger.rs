@@ -293,6 +293,17 @@ pub(crate) async fn expire_lot(
     reason: &str,
     now: Timestamp,
 ) -> StoreResult<i64> {
+    expire_lot_by(tx, lot, reason, Actor::system(), now).await
+}
+
+/// [`expire_lot`], by `actor` (named on the ledger entry).
+pub(crate) async fn expire_lot_by(
+    tx: &mut AnyConnection,
+    lot: i64,
+    reason: &str,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<i64> {
     let r = sqlx::query_as::<_, LotLeft>(
         "SELECT card_id, product_group_id, remaining_cents, envelope_id, schedule_id FROM fund_lots WHERE id = $1",
     )
@@ -326,6 +337,7 @@ pub(crate) async fn expire_lot(
     e.lot = Some(lot);
     e.reason = reason;
     e.schedule = r.schedule_id.map(ScheduleId);
+    e.actor = actor;
     insert_entry(tx, &e, now).await?;
     Ok(left)
 }

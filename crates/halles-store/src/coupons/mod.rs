@@ -41,13 +41,13 @@ pub use envelope_history::{EnvelopeMove, EnvelopeMoveKind, HistoryOf};
 pub use import::{FieldChange, ImportReport, ImportRow, RowOutcome, SAMPLE_ID1};
 pub use kiosks::{Kiosk, RegisterInfo};
 pub use ledger::Balance;
-pub use loads::LoadRun;
+pub use loads::{LoadRun, MAX_ISSUED_AT_ONCE};
 pub use market_groups::{MAX_GROUP_NAME, MarketGroup};
 pub use monthly_reports::{DueMonthlyReport, ReportRecipient};
 pub use notices::{BalanceStatement, Contact, ExpiryNotice, ScheduleEndNotice};
 pub use off_platform::Allowance;
 pub use paper::{PAPER_QR_PREFIX, PaperBatch, PaperBatchInput, PaperCoupon, PaperLookup};
-pub use participants::{Participant, ParticipantInput};
+pub use participants::{Participant, ParticipantInput, TypeChangeEffect, TypeConflict};
 pub use pin::PIN_TRIES;
 pub(crate) use programs::partner_holds;
 pub use programs::{

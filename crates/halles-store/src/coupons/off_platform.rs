@@ -38,7 +38,8 @@ pub(crate) struct Current {
 }
 
 /// Starts a participant's personal schedule in the caller's transaction: the schedule, its
-/// amounts, an envelope sized to the loads still to come from `today`, and the enrolment.
+/// amounts, an envelope sized to its loads from `from` (dates already past included: they are
+/// caught up), and the enrolment.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn start_allowance(
     tx: &mut AnyConnection,
@@ -48,7 +49,7 @@ pub(crate) async fn start_allowance(
     code: &str,
     participant_type: ParticipantTypeId,
     a: &Allowance,
-    today: Date,
+    from: Date,
     now: jiff::Timestamp,
 ) -> StoreResult<ScheduleId> {
     let all = a.moment.dates(a.starts_on, a.ends_on).len();
@@ -102,7 +103,7 @@ pub(crate) async fn start_allowance(
         participant: Some(participant),
     };
     let e = Enrolment {
-        from: today.max(a.starts_on),
+        from: from.max(a.starts_on),
         max_loads,
     };
     let budget =
@@ -170,6 +171,54 @@ pub(crate) async fn end_allowance(
         .execute(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// The first day a participant's new terms load from: their first day, or the day after the
+/// last date one of their earlier personal schedules ran, so a list imported late catches up
+/// the dates it missed and never loads a date twice.
+pub(crate) async fn allowance_from(
+    tx: &mut AnyConnection,
+    participant: ParticipantId,
+    a: &Allowance,
+) -> StoreResult<Date> {
+    let last: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(l.due_on) FROM loads l JOIN allocation_schedules s ON s.id = l.schedule_id \
+         WHERE s.participant_id = $1 AND l.participant_id = $1",
+    )
+    .bind(participant.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(match last {
+        Some(d) => match super::day(&d)?.tomorrow() {
+            Ok(next) => next.max(a.starts_on),
+            Err(_) => a.starts_on,
+        },
+        None => a.starts_on,
+    })
+}
+
+/// Empties a participant's cards in the caller's transaction, as the platform the lists come
+/// from does when a person leaves its list: what is left of each load goes back where it came
+/// from (its envelope or the program's reserve), each by an `expire` entry ("withdrawn")
+/// naming `actor`. Returns the cents taken back.
+pub(crate) async fn empty_cards(
+    tx: &mut AnyConnection,
+    participant: ParticipantId,
+    actor: crate::Actor,
+    now: jiff::Timestamp,
+) -> StoreResult<i64> {
+    let lots: Vec<i64> = sqlx::query_scalar(
+        "SELECT l.id FROM fund_lots l JOIN cards c ON c.id = l.card_id WHERE c.participant_id = $1 \
+         AND l.remaining_cents > 0 ORDER BY l.id",
+    )
+    .bind(participant.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut back = 0;
+    for lot in lots {
+        back += super::ledger::expire_lot_by(&mut *tx, lot, "withdrawn", actor, now).await?;
+    }
+    Ok(back)
 }
 
 impl Store {

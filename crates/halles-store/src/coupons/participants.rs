@@ -5,6 +5,7 @@ use crate::db::{flag, ms};
 use crate::platform::audit::{self, Action, Change};
 use crate::{Store, StoreError, StoreResult};
 use halles_core::coupons::{ProgramRole, participant_code};
+use halles_core::money::Cents;
 use halles_core::refusals::Refusal;
 use halles_core::{CardId, OrgId, ParticipantId, ParticipantTypeId, ProgramId};
 use jiff::civil::Date;
@@ -60,6 +61,40 @@ impl ParticipantInput {
             ..self.clone()
         }
     }
+}
+
+/// What a change of type does to one of a participant's schedules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeChangeEffect {
+    /// The schedule.
+    pub schedule: halles_core::ScheduleId,
+    /// Its name.
+    pub schedule_name: String,
+    /// Loads still to come.
+    pub pending: i64,
+    /// One load, before.
+    pub per_load_before: Cents,
+    /// One load, after (zero: the new type gets nothing there).
+    pub per_load_after: Cents,
+    /// The loads to come, before.
+    pub total_before: Cents,
+    /// The loads to come, after.
+    pub total_after: Cents,
+}
+
+/// A participant enrolled in a running schedule that gives their type nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeConflict {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// Their code.
+    pub code: String,
+    /// Their type.
+    pub participant_type: ParticipantTypeId,
+    /// The schedule.
+    pub schedule: halles_core::ScheduleId,
+    /// Its name.
+    pub schedule_name: String,
 }
 
 /// An enrolled participant.
@@ -320,6 +355,20 @@ impl Store {
             ));
         }
         let input = &input.for_program(prog.anonymous);
+        // A removed person with this identifier comes back from their page, with their history.
+        let removed: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM participants WHERE program_id = $1 AND organization_id = $2 AND active = $3 \
+             AND id1 IS NOT NULL AND LOWER(id1) = $4 LIMIT 1",
+        )
+        .bind(program.0)
+        .bind(scope.org.0)
+        .bind(false)
+        .bind(input.id1.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        if removed.is_some() {
+            return Err(StoreError::field("id1", Refusal::ParticipantRemoved));
+        }
         let now = self.now();
         let mut tx = self.write_tx().await?;
         let id = insert_participant(&mut tx, scope.org, program, t, consent, input, now).await?;
@@ -407,14 +456,156 @@ impl Store {
         rows.iter().map(row).collect()
     }
 
+    /// What moving a participant to another type does to each of their active enrolments:
+    /// the amount of one load and of the loads still to come, before and after. Empty when the
+    /// type does not change or nothing is to come.
+    pub async fn type_change_effects(
+        &self,
+        ps: &ProgramScope,
+        id: ParticipantId,
+        to: ParticipantTypeId,
+    ) -> StoreResult<Vec<TypeChangeEffect>> {
+        let p = self.participant(ps, id).await?;
+        if !self
+            .participant_types(ps.id())
+            .await?
+            .iter()
+            .any(|x| x.id == to)
+        {
+            return Err(StoreError::field(
+                "participant_type_id",
+                Refusal::UnknownType,
+            ));
+        }
+        if to == p.participant_type {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query_as::<_, (i64, String, i64)>(
+            "SELECT schedule_id, from_on, max_loads FROM enrolments WHERE participant_id = $1 AND active = $2 \
+             ORDER BY schedule_id",
+        )
+        .bind(id.0)
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut conn = self.pool.acquire().await?;
+        for (sid, from, max) in rows {
+            let s = self.schedule(halles_core::ScheduleId(sid)).await?;
+            let e = halles_core::coupons::Enrolment {
+                from: super::day(&from)?,
+                max_loads: u32::try_from(max).unwrap_or(0),
+            };
+            let done = super::enrolments::enrolment_loads(&mut conn, &s, id).await?;
+            let pending = s.pending_loads(e, &done);
+            let (was, will) = (s.per_load(p.participant_type), s.per_load(to));
+            if pending == 0 || was == will {
+                continue;
+            }
+            out.push(TypeChangeEffect {
+                schedule: s.id,
+                schedule_name: s.name.clone(),
+                pending,
+                per_load_before: was,
+                per_load_after: will,
+                total_before: Cents(was.0 * pending),
+                total_after: Cents(will.0 * pending),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The conflicts staff have to resolve in a program: an active participant enrolled in a
+    /// running schedule that gives their type nothing (their loads to come are $0.00). A
+    /// partner sees its own participants'; `only` narrows to one participant.
+    pub async fn type_conflicts(
+        &self,
+        ps: &ProgramScope,
+        only: Option<ParticipantId>,
+    ) -> StoreResult<Vec<TypeConflict>> {
+        let filter = Self::participant_filter(ps)?;
+        let rows = sqlx::query_as::<_, (i64, String, i64, i64, String)>(
+            "SELECT p.id, p.code, p.participant_type_id, s.id, s.name FROM enrolments e \
+             JOIN participants p ON p.id = e.participant_id JOIN allocation_schedules s ON s.id = e.schedule_id \
+             WHERE p.program_id = $1 AND ($2 = 0 OR p.organization_id = $2) AND ($3 = 0 OR p.id = $3) \
+             AND e.active = $4 AND p.active = $4 AND s.archived = $5 AND s.ends_on >= $6 \
+             AND NOT EXISTS (SELECT 1 FROM schedule_amounts a WHERE a.schedule_id = s.id \
+             AND a.participant_type_id = p.participant_type_id AND a.amount_cents > 0) ORDER BY p.id, s.id",
+        )
+        .bind(ps.id().0)
+        .bind(filter)
+        .bind(only.map_or(0, |p| p.0))
+        .bind(true)
+        .bind(false)
+        .bind(halles_core::coupons::local_date(self.now()).to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, code, t, s, name)| TypeConflict {
+                participant: ParticipantId(p),
+                code,
+                participant_type: ParticipantTypeId(t),
+                schedule: halles_core::ScheduleId(s),
+                schedule_name: name,
+            })
+            .collect())
+    }
+
+    /// Brings a removed participant back: the same participant (code, card, history), active
+    /// again; they are enrolled again in schedules as anyone, the loads they received counting
+    /// towards each schedule's maximum. Refused when they are active (`participant_active`).
+    /// Audited.
+    pub async fn return_participant(
+        &self,
+        ps: &ProgramScope,
+        id: ParticipantId,
+    ) -> StoreResult<()> {
+        let scope = ps.tenant();
+        let p = self.participant(ps, id).await?;
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE participants SET active = $1 WHERE organization_id = $2 AND id = $3 AND active = $4",
+        )
+        .bind(true)
+        .bind(p.partner.0)
+        .bind(id.0)
+        .bind(false)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Refused(Refusal::ParticipantActive));
+        }
+        audit::record(
+            &mut tx,
+            Change {
+                org: Some(p.partner),
+                actor: scope.actor,
+                action: Action::Update,
+                entity: "participant",
+                entity_id: id.to_string(),
+                before: Some(json!({"active": false})),
+                after: Some(json!({"active": true, "returned": true})),
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Changes a participant's identity fields and type. A new type changes the amount of their
     /// pending loads, so each enrolment's reservation follows (refused beyond an envelope:
-    /// `over_budget`).
+    /// `over_budget`). When it changes what any schedule will still load them, the change
+    /// needs `confirm_type_change` (its effects: [`Store::type_change_effects`]), else it is
+    /// refused (`type_change_unconfirmed`); a type a schedule gives nothing then shows as a
+    /// conflict ([`Store::type_conflicts`]).
     pub async fn update_participant(
         &self,
         ps: &ProgramScope,
         id: ParticipantId,
         input: &ParticipantInput,
+        confirm_type_change: bool,
     ) -> StoreResult<()> {
         let (scope, program) = (ps.tenant(), ps.id());
         let before = self.participant(ps, id).await?;
@@ -429,6 +620,9 @@ impl Store {
                 "participant_type_id",
                 Refusal::UnknownType,
             ));
+        }
+        if !confirm_type_change && !self.type_change_effects(ps, id, t).await?.is_empty() {
+            return Err(StoreError::Refused(Refusal::TypeChangeUnconfirmed));
         }
         let anonymous = ps.program().anonymous;
         let input = &input.for_program(anonymous);

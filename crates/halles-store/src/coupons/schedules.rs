@@ -121,7 +121,7 @@ impl Schedule {
                 .filter(|d| !done(d))
                 .count() as i64;
         }
-        let cap = i64::from(e.max_loads.min(self.max_loads));
+        let cap = i64::from(e.max_loads);
         let made = loads.iter().filter(|(_, o)| o == "loaded").count() as i64;
         let last = loads.iter().map(|(d, _)| d.as_str()).max().unwrap_or("");
         let left = self
@@ -606,6 +606,14 @@ impl Store {
         if s.archived {
             return Err(StoreError::Refused(Refusal::ScheduleArchived));
         }
+        // A removed person comes back first (`Store::return_participant`).
+        if !p.active {
+            return Err(StoreError::Refused(Refusal::ParticipantRemoved));
+        }
+        // One person gets more than the schedule's maximum by a raise, never at enrolment.
+        if max_loads.is_some_and(|m| m > s.max_loads) {
+            return Err(StoreError::Refused(Refusal::MaxLoadsAboveSchedule));
+        }
         let today = local_date(self.now());
         // An ended schedule takes nobody: a catch-up would pay out a season that is over.
         if today > s.ends_on {
@@ -717,7 +725,58 @@ pub(crate) async fn enrol_tx(
     if s.per_load(participant_type).0 == 0 {
         return Err(StoreError::field("schedule", Refusal::TypeWithoutAmount));
     }
-    let loads = s.calendar().due_dates(e).len() as i64;
+    // A person enrolled before (removed, then back) keeps their row and its loads: the
+    // schedule's maximum counts what they already received.
+    let before: Option<i64> = sqlx::query_scalar(
+        "SELECT COUNT(l.id) AS n FROM enrolments e \
+         LEFT JOIN loads l ON l.schedule_id = e.schedule_id AND l.participant_id = e.participant_id \
+         WHERE e.schedule_id = $1 AND e.participant_id = $2 AND e.active = $3 GROUP BY e.participant_id",
+    )
+    .bind(s.id.0)
+    .bind(participant.0)
+    .bind(false)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let e = match before {
+        Some(_) => {
+            // Back from the day after the last date run, never on a date run already.
+            let last: Option<String> = sqlx::query_scalar(
+                "SELECT MAX(due_on) FROM loads WHERE schedule_id = $1 AND participant_id = $2",
+            )
+            .bind(s.id.0)
+            .bind(participant.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after_last = match last {
+                Some(d) => super::day(&d)?.tomorrow().ok(),
+                None => None,
+            };
+            match after_last {
+                Some(next) if next > e.from => halles_core::coupons::Enrolment { from: next, ..e },
+                _ => e,
+            }
+        }
+        None => e,
+    };
+    let e = match before {
+        // A usage-based schedule's maximum counts every load made already; others count
+        // dates from the enrolment's start, so what was received comes off the maximum.
+        Some(run) if !s.usage_based => {
+            let left = i64::from(e.max_loads) - run;
+            let max_loads = u32::try_from(left)
+                .ok()
+                .filter(|m| *m > 0)
+                .ok_or(StoreError::Refused(Refusal::MaxLoadsReached))?;
+            halles_core::coupons::Enrolment { max_loads, ..e }
+        }
+        _ => e,
+    };
+    let loads = if before.is_some() && s.usage_based {
+        let done = super::enrolments::enrolment_loads(&mut *tx, s, participant).await?;
+        s.pending_loads(e, &done)
+    } else {
+        s.calendar().due_dates(e).len() as i64
+    };
     let reserve = Cents(s.per_load(participant_type).0 * loads);
     let envelope: Option<i64> = sqlx::query_scalar(
         "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE schedule_id = $2 AND partner_id = $3 \
@@ -731,6 +790,25 @@ pub(crate) async fn enrol_tx(
     let Some(envelope) = envelope else {
         return Err(StoreError::Refused(Refusal::OverBudget));
     };
+    if before.is_some() {
+        // Back in the schedule: the same row, its history kept, from the new start.
+        sqlx::query(
+            "UPDATE enrolments SET active = $1, envelope_id = $2, from_on = $3, max_loads = $4, reserved_cents = $5, \
+             loaded_through = COALESCE((SELECT MAX(due_on) FROM loads WHERE schedule_id = $6 AND participant_id = $7), '') \
+             WHERE schedule_id = $6 AND participant_id = $7 AND active = $8",
+        )
+        .bind(true)
+        .bind(envelope)
+        .bind(e.from.to_string())
+        .bind(i64::from(e.max_loads))
+        .bind(reserve.0)
+        .bind(s.id.0)
+        .bind(participant.0)
+        .bind(false)
+        .execute(&mut *tx)
+        .await?;
+        return Ok(reserve);
+    }
     sqlx::query(
         "INSERT INTO enrolments (organization_id, schedule_id, participant_id, envelope_id, from_on, max_loads, \
          reserved_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -837,6 +837,26 @@ pub mod api_rows {
             400,
         ),
         Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/type-change-effects",
+            Allowed::token(Scope::CouponsRead),
+            400,
+        ),
+        Row::get(
+            "/api/v1/organizations/{org}/programs/{foreign}/type-conflicts",
+            Allowed::token(Scope::CouponsRead),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/return",
+            Allowed::token(Scope::CouponsWrite),
+            404,
+        ),
+        Row::post(
+            "/api/v1/organizations/{org}/programs/{foreign}/participants/{foreign}/allocation-schedules/{foreign}/loads",
+            Allowed::token(Scope::CouponsWrite),
+            400,
+        ),
+        Row::get(
             "/api/v1/organizations/{org}/programs/{foreign}/transactions",
             Allowed::token(Scope::CouponsRead),
             404,

@@ -150,11 +150,22 @@ pub async fn create_participant(
     Ok((StatusCode::CREATED, Json(ApiParticipant::from(p))).into_response())
 }
 
+/// Whether a change of type is confirmed.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TypeChangeConfirm {
+    /// `true`: apply a change of type whatever it does to the loads to come (see
+    /// `type-change-effects`). Without it, a change of type that changes them is refused
+    /// (409 `type_change_unconfirmed`).
+    #[serde(default)]
+    pub confirm_type_change: bool,
+}
+
 /// Changes a participant: type, identifiers, contact details, notes and e-mailed receipts (the
 /// consent fields are kept as recorded). A new type moves their envelope reservations, refused
-/// beyond an envelope with `over_budget`.
+/// beyond an envelope with `over_budget`; when it changes what a schedule will still load
+/// them, it needs `confirm_type_change=true` (else 409 `type_change_unconfirmed`).
 #[utoipa::path(put, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}", tag = "coupons",
-    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id")),
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id"), TypeChangeConfirm),
     request_body = ApiParticipant,
     responses((status = 200, body = ApiParticipant), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = ["coupons:write"])))]
@@ -162,6 +173,7 @@ pub async fn update_participant(
     State(state): State<AppState>,
     a: ApiAccess<CouponsWrite>,
     Path(path): Path<(i64, i64, i64)>,
+    Query(confirm): Query<TypeChangeConfirm>,
     ApiJson(body): ApiJson<ApiParticipant>,
 ) -> Result<Json<ApiParticipant>, ApiError> {
     let input = participant_input(&body)?;
@@ -169,7 +181,7 @@ pub async fn update_participant(
     let who = halles_core::ParticipantId(path.2);
     state
         .store
-        .update_participant(&program, who, &input)
+        .update_participant(&program, who, &input, confirm.confirm_type_change)
         .await?;
     let p = state.store.participant(&program, who).await?;
     Ok(Json(ApiParticipant::from(p)))
@@ -178,13 +190,15 @@ pub async fn update_participant(
 /// A participant's number of loads in a schedule.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMaxLoads {
-    /// At least the loads already made, at most the schedule's maximum.
-    #[schema(minimum = 1)]
+    /// At least the loads already made, at most the schedule's load dates from the person's
+    /// start (it may be above the schedule's maximum: one person gets more).
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_loads: u32,
 }
 
-/// Changes how many loads a participant receives from a schedule; their envelope reservation
-/// follows (`max_loads`, `max_loads_above_schedule`, `max_loads_below_loaded`, `over_budget`).
+/// Changes how many loads a participant receives from a schedule, down or up (above the
+/// schedule's maximum for this person); their envelope reservation follows (`max_loads`,
+/// `max_loads_above_schedule`, `max_loads_below_loaded`, `over_budget`). Audited.
 #[utoipa::path(put, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/allocation-schedules/{sid}", tag = "coupons",
     params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id"), ("sid" = i64, Path, description = "Schedule id")),
     request_body = NewMaxLoads,
@@ -206,4 +220,184 @@ pub async fn set_max_loads(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What a change of type does to one of the participant's schedules.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTypeChangeEffect {
+    /// The schedule.
+    pub schedule_id: i64,
+    /// Its name.
+    pub schedule_name: String,
+    /// Loads still to come.
+    pub pending_loads: i64,
+    /// One load before, in cents.
+    pub per_load_before_cents: i64,
+    /// One load after, in cents (0: the new type gets nothing there, a conflict to resolve).
+    pub per_load_after_cents: i64,
+    /// The loads to come before, in cents.
+    pub total_before_cents: i64,
+    /// The loads to come after, in cents.
+    pub total_after_cents: i64,
+}
+
+/// The type a change would move a participant to.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TypeChangeQuery {
+    /// The new participant type.
+    #[param(minimum = 1)]
+    pub participant_type_id: i64,
+}
+
+/// What moving a participant to another type does to each schedule they are enrolled in,
+/// before it is applied: only the schedules whose loads to come change (empty: nothing to
+/// confirm).
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/type-change-effects", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id"), TypeChangeQuery),
+    responses((status = 200, body = [ApiTypeChangeEffect]), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn type_change_effects(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64, i64)>,
+    Query(q): Query<TypeChangeQuery>,
+) -> Result<Json<Vec<ApiTypeChangeEffect>>, ApiError> {
+    let effects = state
+        .store
+        .type_change_effects(
+            &program_scope(&state, &a.scope, path.1).await?,
+            halles_core::ParticipantId(path.2),
+            ParticipantTypeId(q.participant_type_id),
+        )
+        .await?;
+    Ok(Json(
+        effects
+            .into_iter()
+            .map(|e| ApiTypeChangeEffect {
+                schedule_id: e.schedule.0,
+                schedule_name: e.schedule_name,
+                pending_loads: e.pending,
+                per_load_before_cents: e.per_load_before.0,
+                per_load_after_cents: e.per_load_after.0,
+                total_before_cents: e.total_before.0,
+                total_after_cents: e.total_after.0,
+            })
+            .collect(),
+    ))
+}
+
+/// A participant enrolled in a running schedule that gives their type nothing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTypeConflict {
+    /// The participant.
+    pub participant_id: i64,
+    /// Their code.
+    pub code: String,
+    /// Their type.
+    pub participant_type_id: i64,
+    /// The schedule.
+    pub schedule_id: i64,
+    /// Its name.
+    pub schedule_name: String,
+}
+
+/// The conflicts to resolve in a program: active participants enrolled in a running schedule
+/// that gives their type nothing (their loads to come are $0.00). A partner sees its own.
+#[utoipa::path(get, path = "/api/v1/organizations/{org}/programs/{id}/type-conflicts", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id")),
+    responses((status = 200, body = [ApiTypeConflict]), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:read"])))]
+pub async fn type_conflicts(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsRead>,
+    Path(path): Path<(i64, i64)>,
+) -> Result<Json<Vec<ApiTypeConflict>>, ApiError> {
+    let list = state
+        .store
+        .type_conflicts(&program_scope(&state, &a.scope, path.1).await?, None)
+        .await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|c| ApiTypeConflict {
+                participant_id: c.participant.0,
+                code: c.code,
+                participant_type_id: c.participant_type.0,
+                schedule_id: c.schedule.0,
+                schedule_name: c.schedule_name,
+            })
+            .collect(),
+    ))
+}
+
+/// Brings a removed participant back: the same participant (code, card, history), active
+/// again, to enrol in schedules anew (the loads they received count towards each schedule's
+/// maximum). 409 `participant_active` when they were not removed. Audited.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/return", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id")),
+    responses((status = 200, body = ApiParticipant), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn return_participant(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64, i64)>,
+) -> Result<Json<ApiParticipant>, ApiError> {
+    let program = program_scope(&state, &a.scope, path.1).await?;
+    let who = halles_core::ParticipantId(path.2);
+    state.store.return_participant(&program, who).await?;
+    Ok(Json(ApiParticipant::from(
+        state.store.participant(&program, who).await?,
+    )))
+}
+
+/// Dates to load now.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct IssueLoads {
+    /// Due dates (YYYY-MM-DD) the participant did not receive: missed for want of a card or
+    /// skipped by a usage-based schedule; 1 to 60.
+    #[schema(min_items = 1, max_items = 60, value_type = Vec<String>, format = Date)]
+    pub dates: Vec<String>,
+}
+
+/// What staff loaded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedLoads {
+    /// The total loaded, in cents.
+    pub loaded_cents: i64,
+}
+
+/// Staff issue loads a participant did not receive, all at once or none: dates missed for want
+/// of a card or skipped by a usage-based schedule (`no_missed_load`, `load_outside_enrolment`,
+/// `schedule_ended`, `no_card`, `max_loads_reached`, `over_budget`). Each load names the
+/// caller on its ledger entries and is audited.
+#[utoipa::path(post, path = "/api/v1/organizations/{org}/programs/{id}/participants/{pid}/allocation-schedules/{sid}/loads", tag = "coupons",
+    params(("org" = i64, Path, description = "The partner organization or the operator"), ("id" = i64, Path, description = "Program id"), ("pid" = i64, Path, description = "Participant id"), ("sid" = i64, Path, description = "Schedule id")),
+    request_body = IssueLoads,
+    responses((status = 200, body = IssuedLoads), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = ["coupons:write"])))]
+pub async fn issue_loads(
+    State(state): State<AppState>,
+    a: ApiAccess<CouponsWrite>,
+    Path(path): Path<(i64, i64, i64, i64)>,
+    ApiJson(body): ApiJson<IssueLoads>,
+) -> Result<Json<IssuedLoads>, ApiError> {
+    if body.dates.is_empty() || body.dates.len() > halles_store::coupons::MAX_ISSUED_AT_ONCE {
+        return Err(field("dates", "no_missed_load"));
+    }
+    let dates = body
+        .dates
+        .iter()
+        .map(|d| date_field("dates", d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let loaded = state
+        .store
+        .reissue_loads(
+            &program_scope(&state, &a.scope, path.1).await?,
+            halles_core::ScheduleId(path.3),
+            halles_core::ParticipantId(path.2),
+            &dates,
+        )
+        .await?;
+    Ok(Json(IssuedLoads {
+        loaded_cents: loaded.0,
+    }))
 }

@@ -21,7 +21,9 @@ use halles_core::refusals::Refusal;
 use halles_core::{ParticipantId, ParticipantTypeId, ProductGroupId, ScheduleId};
 use halles_docs::{Cell, Table};
 use halles_store::StoreError;
-use halles_store::coupons::{Balance, Card, Participant, ParticipantInput, Schedule};
+use halles_store::coupons::{
+    Balance, Card, Participant, ParticipantInput, Schedule, TypeChangeEffect, TypeConflict,
+};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +35,8 @@ struct ParticipantsPage {
     page: Ctx,
     v: ProgramView,
     participants: Vec<Participant>,
+    /// People enrolled in a schedule that gives their type nothing.
+    conflicts: Vec<TypeConflict>,
     q: String,
     errors: FormErrors,
     typed: Typed,
@@ -68,6 +72,7 @@ async fn participants_page(
 ) -> Result<Response, PageError> {
     let v = view(state, &m, id).await?;
     let participants = state.store.participants(&v.scope, &q).await?;
+    let conflicts = state.store.type_conflicts(&v.scope, None).await?;
     let lang = m.ctx.i18n.lang;
     let failed = !errors.is_empty();
     Ok(render_form(
@@ -75,6 +80,7 @@ async fn participants_page(
             page: m.ctx,
             v,
             participants,
+            conflicts,
             q,
             errors,
             typed,
@@ -308,7 +314,12 @@ struct ParticipantPage {
     balances: Vec<Balance>,
     schedules: Vec<Schedule>,
     forecasts: Vec<Forecast>,
-    missed: Vec<(ScheduleId, Date)>,
+    /// Loads staff may issue: missed for want of a card, or skipped for want of use.
+    to_issue: Vec<(ScheduleId, Date, String)>,
+    /// A type change sent without confirming: what it does to each schedule.
+    effects: Vec<TypeChangeEffect>,
+    /// Schedules that give this person's type nothing.
+    conflicts: Vec<TypeConflict>,
     /// Where the operator's manual load may draw from: (form value, label).
     sources: Vec<(String, String)>,
     /// The manual load form's one-time key, fresh on every page.
@@ -341,6 +352,18 @@ impl ParticipantPage {
     }
     fn day(&self, d: &Date) -> String {
         self.page.i18n.date(&halles_core::coupons::start_of(*d))
+    }
+    /// How many loads of a schedule staff may issue (the button that issues them all shows
+    /// from two).
+    fn issuable(&self, sid: &ScheduleId) -> usize {
+        self.to_issue.iter().filter(|(s, _, _)| s == sid).count()
+    }
+    /// The schedules with loads to issue, once each.
+    fn issue_schedules(&self) -> Vec<ScheduleId> {
+        let mut out: Vec<ScheduleId> = self.to_issue.iter().map(|(s, _, _)| *s).collect();
+        out.sort_unstable_by_key(|s| s.0);
+        out.dedup();
+        out
     }
 }
 
@@ -387,7 +410,22 @@ async fn participant_page(
             ));
         }
     }
-    let missed = state.store.missed_loads(&v.scope, p.id).await?;
+    let to_issue = state.store.loads_to_issue(&v.scope, p.id).await?;
+    let conflicts = state.store.type_conflicts(&v.scope, Some(p.id)).await?;
+    // A type change sent without confirming shows what it does, to confirm.
+    let effects = match sent {
+        Sent::Edit(form) if errors.has("participant_type_id") => {
+            match participant_input(&form.identity).participant_type {
+                Some(t) => state
+                    .store
+                    .type_change_effects(&v.scope, p.id, t)
+                    .await
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    };
     let sources = if v.is_operator() && card.is_some() {
         super::envelopes::fund_sources(state, &v.scope, Some(p.partner), &schedules, &m.ctx.i18n)
             .await?
@@ -405,7 +443,9 @@ async fn participant_page(
             balances,
             schedules,
             forecasts,
-            missed,
+            to_issue,
+            effects,
+            conflicts,
             sources,
             once: halles_store::platform::secrets::new_secret(),
             errors,
@@ -454,6 +494,8 @@ pub struct ParticipantActionForm {
     adjust_source: String,
     /// The manual load form's one-time key: the same form sent twice loads once.
     adjust_once: String,
+    /// The edit form's box confirming a type change's effects on the loads to come.
+    confirm_type_change: Option<String>,
     #[serde(flatten)]
     max: PerRow,
 }
@@ -462,7 +504,9 @@ pub struct ParticipantActionForm {
 /// catch-up), `maximum` (their number of loads in a schedule), `carte` (give a card), `liberer`
 /// (take back an empty card), `perdue` (replace a lost card), `desactiver`, `activer`, `nip`,
 /// `debloquer-nip` (unlock a PIN locked after wrong tries),
-/// `ajuster` (the operator's manual load or correction, with a reason), `rattraper`, `retirer`.
+/// `ajuster` (the operator's manual load or correction, with a reason), `rattraper` (issue one
+/// missed or skipped load), `rattraper-tout` (all of a schedule's at once), `retirer`, `revenir`
+/// (bring a removed person back).
 pub async fn participant_action(
     paths::ParticipantAction(_, id, pid, action): paths::ParticipantAction,
     State(state): State<AppState>,
@@ -499,9 +543,10 @@ pub async fn participant_action(
                 if !input_errors(&input, &i18n).is_empty() {
                     return Err(StoreError::field("email", Refusal::EmailInvalid));
                 }
+                let confirmed = form.confirm_type_change.is_some();
                 state
                     .store
-                    .update_participant(&program, who, &input)
+                    .update_participant(&program, who, &input, confirmed)
                     .await?;
                 Ok("flash-saved")
             }
@@ -601,9 +646,28 @@ pub async fn participant_action(
                     .await?;
                 Ok("flash-load-reissued")
             }
+            "rattraper-tout" => {
+                let dates: Vec<Date> = state
+                    .store
+                    .loads_to_issue(&program, who)
+                    .await?
+                    .into_iter()
+                    .filter(|(s, _, _)| *s == schedule)
+                    .map(|(_, d, _)| d)
+                    .collect();
+                state
+                    .store
+                    .reissue_loads(&program, schedule, who, &dates)
+                    .await?;
+                Ok("flash-load-reissued")
+            }
             "retirer" => {
                 state.store.remove_participant(&program, who).await?;
                 Ok("flash-participant-removed")
+            }
+            "revenir" => {
+                state.store.return_participant(&program, who).await?;
+                Ok("flash-participant-returned")
             }
             _ => Err(StoreError::NotFound),
         }
@@ -635,6 +699,8 @@ pub async fn participant_action(
                 ) => "adjust_source".to_owned(),
                 ("ajuster", _) => "adjust_amount".to_owned(),
                 ("inscrire", _) => "schedule".to_owned(),
+                ("rattraper" | "rattraper-tout", _) => "issue".to_owned(),
+                ("revenir", _) => "return".to_owned(),
                 ("nip", _) => "pin".to_owned(),
                 _ => "card".to_owned(),
             };
