@@ -171,24 +171,7 @@ pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, DocumentError> {
 pub fn documents_pdf<D: Borrow<Document>>(
     docs: impl IntoIterator<Item = D>,
 ) -> Result<Vec<u8>, DocumentError> {
-    FONTS.with(|fonts| match fonts {
-        Some(fonts) => render(docs, fonts),
-        None => Err(DocumentError::Font),
-    })
-}
-
-thread_local! {
-    /// The faces, loaded once per thread (not once per document: loading and hashing them,
-    /// and shaping the texts every document repeats, was a large part of a one-page
-    /// invoice's time). Their shaping cache is bounded, so memory stays flat.
-    static FONTS: Option<Fonts> = Fonts::load();
-}
-
-/// [`documents_pdf`] with the faces.
-fn render<D: Borrow<Document>>(
-    docs: impl IntoIterator<Item = D>,
-    fonts: &Fonts,
-) -> Result<Vec<u8>, DocumentError> {
+    let fonts = Fonts::load().ok_or(DocumentError::Font)?;
     let mut pdf = krilla::Document::new();
     let mut budget = Budget::default();
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
@@ -200,16 +183,16 @@ fn render<D: Borrow<Document>>(
         }
         budget.check(doc)?;
         // Once to count the pages, once to draw them: one page's operations in memory.
-        let total = lay_out(doc, fonts, &mut |_| {});
+        let total = lay_out(doc, &fonts, &mut |_| {});
         let mut number = 0;
-        lay_out(doc, fonts, &mut |ops| {
+        lay_out(doc, &fonts, &mut |ops| {
             number += 1;
             let mut page = pdf.start_page_with(settings.clone());
             let mut surface = page.surface();
             for op in &ops {
-                op.draw(&mut surface, fonts);
+                op.draw(&mut surface, &fonts);
             }
-            draw_footer(&mut surface, fonts, doc, number, total);
+            draw_footer(&mut surface, &fonts, doc, number, total);
             surface.finish();
             page.finish();
         });
