@@ -958,15 +958,18 @@ async fn a_batch_issues_what_one_by_one_issues_numbered_in_the_orders_order() {
             .await
             .unwrap();
         // Not delivered yet: the batch passes every order over and takes no number.
-        assert!(store.issue_invoices(&h, &w.orders).await.unwrap().is_empty());
+        assert!(
+            store
+                .issue_invoices(&h, &w.orders)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         deliver_all(&store, &w).await;
         let by_hand = store.issue_invoice(&h, w.orders[1]).await.unwrap();
         let (o0, o1, o2) = (w.orders[0], w.orders[1], w.orders[2]);
         // The order invoiced by hand and a repeated order are passed over.
-        let ids = store
-            .issue_invoices(&h, &[o0, o1, o2, o0])
-            .await
-            .unwrap();
+        let ids = store.issue_invoices(&h, &[o0, o1, o2, o0]).await.unwrap();
         assert_eq!(ids.len(), 2);
         let one = store.invoice(&scope(w.hub), by_hand).await.unwrap();
         let first = store.invoice(&scope(w.hub), ids[0]).await.unwrap();
@@ -981,14 +984,19 @@ async fn a_batch_issues_what_one_by_one_issues_numbered_in_the_orders_order() {
         );
         assert_eq!((first.invoice.order, last.invoice.order), (o0, o2));
         assert_eq!(
-            (first.invoice.buyer_name.as_str(), first.invoice.po_number.as_str()),
+            (
+                first.invoice.buyer_name.as_str(),
+                first.invoice.po_number.as_str()
+            ),
             ("Hôpital 0", "PO-4500")
         );
         assert_eq!(first.invoice.delivery_address, "Livraison Montréal");
         // Orders 0 and 1 are alike: the same lines, lots, statuses and amounts.
         assert_eq!(first.lines, one.lines);
         let amounts = |i: &halles_store::hub::billing::invoices::Invoice| {
-            (i.goods, i.delivery, i.gst_base, i.qst_base, i.gst, i.qst, i.total)
+            (
+                i.goods, i.delivery, i.gst_base, i.qst_base, i.gst, i.qst, i.total,
+            )
         };
         assert_eq!(amounts(&first.invoice), amounts(&one.invoice));
         // The last order is the short one: its substitution, shortage and lots, its taxes to
@@ -1028,7 +1036,13 @@ async fn a_batch_issues_what_one_by_one_issues_numbered_in_the_orders_order() {
                 1
             );
         }
-        assert!(store.issue_invoices(&h, &w.orders).await.unwrap().is_empty());
+        assert!(
+            store
+                .issue_invoices(&h, &w.orders)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(
             store.invoices(&scope(w.hub), None, 50).await.unwrap().len(),
             3

@@ -24,12 +24,12 @@ use halles_core::receivables::{AgingBucket, PaymentMethod, month_period};
 use halles_core::refusals::Refusal;
 use halles_core::{InvoiceId, OrgId};
 use halles_store::StoreError;
-use halles_store::platform::idempotency::FormKey;
 use halles_store::hub::billing::credit_notes::{CreditLineInput, CreditNote, NewCreditNote};
 use halles_store::hub::billing::invoices::IssuedInvoice;
 use halles_store::hub::billing::receivables::{
     AgingReport, Allocation, NewPayment, Payment, Receivable, Statement,
 };
+use halles_store::platform::idempotency::FormKey;
 use serde::{Deserialize, Serialize};
 
 /// Documents a page.
