@@ -892,12 +892,9 @@ impl Store {
             let settings = saved_settings(&mut tx, hub)
                 .await?
                 .ok_or(StoreError::Refused(Refusal::BillingNotSetUp))?;
-            for outcome in issue_many_in(&mut tx, &settings, &read, hs.tenant(), now).await? {
-                // An order already invoiced or not delivered is passed over.
-                if let Ok(id) = outcome {
-                    issued.push(id);
-                }
-            }
+            // An order already invoiced or not delivered is passed over.
+            let outcomes = issue_many_in(&mut tx, &settings, &read, hs.tenant(), now).await?;
+            issued.extend(outcomes.into_iter().flatten());
             tx.commit().await?;
         }
         Ok(issued)
