@@ -939,3 +939,114 @@ async fn overdue_invoices_are_reminded_once_per_interval_unless_switched_off() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_batch_issues_what_one_by_one_issues_numbered_in_the_orders_order() {
+    support::on_every_db(at("2026-11-28T14:00:00Z"), |store, clock| async move {
+        let w = week(&store, &clock, 3).await;
+        let h = hub_scope(&store, w.hub, w.hub).await;
+        store
+            .set_billing_settings(
+                &h,
+                BillingSettings {
+                    auto_issue: false,
+                    invoice_prefix: "H".into(),
+                    yearly_reset: false,
+                    ..registered()
+                },
+            )
+            .await
+            .unwrap();
+        // Not delivered yet: the batch passes every order over and takes no number.
+        assert!(
+            store
+                .issue_invoices(&h, &w.orders)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        deliver_all(&store, &w).await;
+        let by_hand = store.issue_invoice(&h, w.orders[1]).await.unwrap();
+        let (o0, o1, o2) = (w.orders[0], w.orders[1], w.orders[2]);
+        // The order invoiced by hand and a repeated order are passed over.
+        let ids = store.issue_invoices(&h, &[o0, o1, o2, o0]).await.unwrap();
+        assert_eq!(ids.len(), 2);
+        let one = store.invoice(&scope(w.hub), by_hand).await.unwrap();
+        let first = store.invoice(&scope(w.hub), ids[0]).await.unwrap();
+        let last = store.invoice(&scope(w.hub), ids[1]).await.unwrap();
+        assert_eq!(
+            (
+                one.invoice.number.as_str(),
+                first.invoice.number.as_str(),
+                last.invoice.number.as_str()
+            ),
+            ("H00001", "H00002", "H00003")
+        );
+        assert_eq!((first.invoice.order, last.invoice.order), (o0, o2));
+        assert_eq!(
+            (
+                first.invoice.buyer_name.as_str(),
+                first.invoice.po_number.as_str()
+            ),
+            ("Hôpital 0", "PO-4500")
+        );
+        assert_eq!(first.invoice.delivery_address, "Livraison Montréal");
+        // Orders 0 and 1 are alike: the same lines, lots, statuses and amounts.
+        assert_eq!(first.lines, one.lines);
+        let amounts = |i: &halles_store::hub::billing::invoices::Invoice| {
+            (
+                i.goods, i.delivery, i.gst_base, i.qst_base, i.gst, i.qst, i.total,
+            )
+        };
+        assert_eq!(amounts(&first.invoice), amounts(&one.invoice));
+        // The last order is the short one: its substitution, shortage and lots, its taxes to
+        // the cent (the same as the first test's single order).
+        let carrots = last.lines.iter().find(|l| l.product == w.carrots).unwrap();
+        assert_eq!(
+            (carrots.short_quantity, carrots.lots.as_str()),
+            (Some(Qty::units(2)), "CAR-49")
+        );
+        let muffins = last.lines.iter().find(|l| l.product == w.muffins).unwrap();
+        assert_eq!(
+            (muffins.substitute_for_fr.as_str(), muffins.codes),
+            ("Carottes", TZ)
+        );
+        assert_eq!(
+            amounts(&last.invoice),
+            (
+                Cents(14_257),
+                Cents(1_000),
+                Cents(2_565),
+                Cents(1_602),
+                Cents(128),
+                Cents(160),
+                Cents(15_545)
+            )
+        );
+        // One event each; again: nothing left, no number taken.
+        let events = store.undelivered_events(500).await.unwrap();
+        for id in [by_hand, ids[0], ids[1]] {
+            assert_eq!(
+                events
+                    .iter()
+                    .filter(
+                        |e| matches!(e.event, Event::InvoiceIssued { invoice, .. } if invoice == id)
+                    )
+                    .count(),
+                1
+            );
+        }
+        assert!(
+            store
+                .issue_invoices(&h, &w.orders)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store.invoices(&scope(w.hub), None, 50).await.unwrap().len(),
+            3
+        );
+    })
+    .await;
+}

@@ -1643,6 +1643,43 @@ impl Store {
         self.order_at(hs.tenant(), hs.hub(), id).await
     }
 
+    /// Orders of the hub by id, with their lines, in `ids`' order, read in two queries a
+    /// chunk of 500 (not one order and its lines at a time): `NotFound` when one is not the
+    /// hub's.
+    pub(crate) async fn orders_by_ids(
+        &self,
+        hs: &HubScope,
+        ids: &[OrderId],
+    ) -> StoreResult<Vec<Order>> {
+        const CHUNK: usize = 500;
+        let hub = hs.hub();
+        let mut rows: HashMap<i64, OrderRow> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let marks: Vec<String> = (3..chunk.len() + 3).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT o.id, o.organization_id, o.cycle_id, o.buyer_id, b.name AS buyer_name, o.status, o.location_id, \
+                 o.delivery_day, o.po_number, o.note, o.fees_cents, o.created_at, o.updated_at FROM orders o \
+                 JOIN organizations b ON b.id = o.buyer_id WHERE o.organization_id = $1 \
+                 AND ($2 = o.organization_id OR $2 = o.buyer_id) AND o.id IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query_as::<_, OrderRow>(&sql)
+                .bind(hub.0)
+                .bind(hs.tenant().org.0);
+            for id in chunk {
+                q = q.bind(id.0);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                rows.insert(r.id, r);
+            }
+        }
+        let mut ordered = Vec::with_capacity(ids.len());
+        for id in ids {
+            ordered.push(rows.remove(&id.0).ok_or(StoreError::NotFound)?);
+        }
+        self.with_lines(ordered).await
+    }
+
     /// One order of `hub`, if `scope` is its hub or its buyer.
     async fn order_at(&self, scope: &TenantScope, hub: OrgId, id: OrderId) -> StoreResult<Order> {
         let row: OrderRow = sqlx::query_as(

@@ -154,3 +154,78 @@ impl Store {
         Ok(())
     }
 }
+
+/// A page form's one-time key (an idempotency key of no token, named after the form, the
+/// person and the key the form carried), kept with its answer in the write's own transaction
+/// by the writes that take one, so a form is written once or not at all: no key left claimed
+/// without its write, nor a write without its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormKey {
+    /// The organization the form acts for.
+    pub org: OrgId,
+    /// The key's name.
+    pub name: String,
+    /// The hash of what the form carried.
+    pub request_hash: String,
+}
+
+impl FormKey {
+    /// Keeps the key with the write's answer (`body`, a 303) on the write's transaction:
+    /// `idempotency_key_reused` when the key was taken meanwhile (the caller's transaction is
+    /// then rolled back, and [`Store::form_key`] tells what the first use left).
+    pub(crate) async fn keep_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        body: &str,
+        now: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        let kept = sqlx::query(
+            "INSERT INTO idempotency_keys (organization_id, token_id, idem_key, request_hash, status_code, \
+             content_type, response_body, created_at) VALUES ($1, 0, $2, $3, 303, 'text/plain', $4, $5) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(self.org.0)
+        .bind(&self.name)
+        .bind(&self.request_hash)
+        .bind(body)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if kept == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Refused(
+                halles_core::refusals::Refusal::IdempotencyKeyReused,
+            ))
+        }
+    }
+}
+
+impl Store {
+    /// What a page form's one-time key left, if it was used: [`Claim::Replay`] once its write
+    /// was done, [`Claim::Mismatch`] for another form's values, [`Claim::InProgress`] for a key
+    /// claimed and not answered.
+    pub async fn form_key(&self, key: &FormKey) -> StoreResult<Option<Claim>> {
+        let row: Option<KeyRow> = sqlx::query_as(
+            "SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys \
+             WHERE organization_id = $1 AND token_id = 0 AND idem_key = $2",
+        )
+        .bind(key.org.0)
+        .bind(&key.name)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.request_hash != key.request_hash {
+            return Ok(Some(Claim::Mismatch));
+        }
+        Ok(Some(match row.status_code {
+            None => Claim::InProgress,
+            Some(s) => Claim::Replay {
+                status: u16::try_from(s).map_err(|_| StoreError::Corrupt("status_code"))?,
+                content_type: row.content_type.unwrap_or_default(),
+                body: row.response_body.unwrap_or_default(),
+            },
+        }))
+    }
+}

@@ -1,8 +1,9 @@
 //! `halles bench billing`: the fulfilment benchmark's cycle ([`super::fulfilment::seed`]),
 //! every stop marked delivered, every order invoiced, every invoice rendered as its PDF, then
 //! each producer's statement of the cycle issued and rendered. PDFs are rendered by as many
-//! workers as cores, each reading and rendering one document at a time and dropping it once
-//! measured (as a server drops it once sent), so memory stays flat whatever the cycle's size.
+//! workers as cores, each rendering one document at a time (and reading its next meanwhile)
+//! and dropping it once measured (as a server drops it once sent), so memory stays flat
+//! whatever the cycle's size.
 //! Prints the time of each part, the time per PDF and the peak memory growth (Linux).
 
 use super::fulfilment::{FulfilmentBench, Seeded, grown_since, part_start, peak_mib, seed};
@@ -37,7 +38,8 @@ struct Rendered {
 
 /// Renders every document of `ids` on as many workers as cores: each worker takes the next
 /// id, reads it with `read` and renders it with `render` on a blocking thread, one document
-/// at a time, then drops it.
+/// at a time, then drops it; it reads its next document while one renders (as a server
+/// reads the next request's data while another renders).
 async fn render_all<I, D, R, F>(ids: Vec<I>, read: R, render: F) -> anyhow::Result<Rendered>
 where
     I: Copy + Send + Sync + 'static,
@@ -54,11 +56,24 @@ where
         let (ids, next, read) = (ids.clone(), next.clone(), read.clone());
         tasks.push(tokio::spawn(async move {
             let mut done = Rendered::default();
-            while let Some(id) = ids.get(next.fetch_add(1, Ordering::Relaxed)).copied() {
-                let doc = read(id).await?;
+            let take = || ids.get(next.fetch_add(1, Ordering::Relaxed)).copied();
+            let mut doc = match take() {
+                Some(id) => Some(read(id).await?),
+                None => None,
+            };
+            while let Some(current) = doc.take() {
+                // The next document is read while this one renders: at most two in memory.
                 let t = Instant::now();
-                let bytes = tokio::task::spawn_blocking(move || render(&doc)).await??;
-                done.slowest = done.slowest.max(t.elapsed());
+                let rendering = tokio::task::spawn_blocking(move || {
+                    let bytes = render(&current);
+                    (bytes, t.elapsed())
+                });
+                if let Some(id) = take() {
+                    doc = Some(read(id).await?);
+                }
+                let (bytes, took) = rendering.await?;
+                let bytes = bytes?;
+                done.slowest = done.slowest.max(took);
                 done.documents += 1;
                 done.bytes += bytes.len();
             }

@@ -26,6 +26,7 @@ use crate::db::ms;
 use crate::hub::HubScope;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::events::{self, Event};
+use crate::platform::idempotency::FormKey;
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
@@ -469,6 +470,19 @@ impl Store {
         invoice: InvoiceId,
         input: &NewCreditNote,
     ) -> StoreResult<CreditNoteId> {
+        self.issue_credit_note_once(hs, invoice, input, None).await
+    }
+
+    /// [`Store::issue_credit_note`], the form's one-time key kept with the credit note's id in
+    /// the same transaction (`idempotency_key_reused` when the key was used meanwhile: nothing
+    /// is issued).
+    pub async fn issue_credit_note_once(
+        &self,
+        hs: &HubScope,
+        invoice: InvoiceId,
+        input: &NewCreditNote,
+        once: Option<&FormKey>,
+    ) -> StoreResult<CreditNoteId> {
         let scope = hs.own()?.tenant();
         let hub = scope.org;
         let reason = input.reason.trim();
@@ -610,6 +624,9 @@ impl Store {
             credit_note: note,
         };
         events::record(&mut tx, event, now).await?;
+        if let Some(key) = once {
+            key.keep_in(&mut tx, &note.to_string(), now).await?;
+        }
         tx.commit().await?;
         Ok(note)
     }

@@ -350,6 +350,34 @@ pub(crate) async fn statuses_on(
     Ok(out)
 }
 
+/// Integers read from the store, written into a statement as a list of numbers.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows of an invoice inserted by one statement (34 values each).
+const INVOICE_ROWS: usize = 50;
+
+/// Rows of invoice lines inserted by one statement (19 values each).
+const LINE_ROWS: usize = 100;
+
+/// An invoice built, not yet numbered nor written.
+struct Draft<'a> {
+    order: &'a Order,
+    invoice_date: Date,
+    delivery_date: Date,
+    terms: PaymentTerms,
+    lang: Lang,
+    buyer_name: String,
+    buyer_address: String,
+    delivery_address: String,
+    lines: Vec<InvoiceLine>,
+    taxes: halles_core::taxes::TaxBreakdown,
+}
+
 /// Issues the invoice of a delivered order on the caller's transaction: takes the next
 /// number from the hub's counter (so a rolled-back issue leaves no gap), freezes the seller,
 /// the buyer, the lines as delivered and the taxes computed by
@@ -361,150 +389,254 @@ pub(crate) async fn issue_in(
     scope: &TenantScope,
     now: Timestamp,
 ) -> StoreResult<InvoiceId> {
-    let hub = order.hub;
-    let by = scope.actor.user;
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM invoices WHERE organization_id = $1 AND order_id = $2")
-            .bind(hub.0)
-            .bind(order.id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if exists.is_some() {
-        return Err(StoreError::Refused(Refusal::InvoiceExists));
+    let issued = issue_many_in(tx, settings, std::slice::from_ref(order), scope, now).await?;
+    match issued.into_iter().next() {
+        Some(Ok(id)) => Ok(id),
+        Some(Err(refusal)) => Err(StoreError::Refused(refusal)),
+        None => Err(StoreError::NotFound),
     }
-    let delivered: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT done_at FROM stops WHERE organization_id = $1 AND order_id = $2 AND status = 'delivered'",
-    )
-    .bind(hub.0)
-    .bind(order.id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let delivered_at = match delivered {
-        Some(Some(at)) => instant(at)?,
-        _ => return Err(StoreError::Refused(Refusal::OrderNotDelivered)),
+}
+
+/// Issues the invoices of delivered orders of one hub on the caller's transaction, as
+/// [`issue_in`] issues one, in a few statements for all of them (not a few per order and per
+/// line): one read per kind of fact (invoices already issued, deliveries, buyers, lots, tax
+/// statuses), one counter update taking as many numbers as invoices issued (gapless, in the
+/// orders' order, in this transaction), and multi-row inserts. For each order, in order: its
+/// invoice, or why it has none (`invoice_exists`, `order_not_delivered`).
+pub(crate) async fn issue_many_in(
+    tx: &mut sqlx::AnyConnection,
+    settings: &BillingSettings,
+    orders: &[Order],
+    scope: &TenantScope,
+    now: Timestamp,
+) -> StoreResult<Vec<Result<InvoiceId, Refusal>>> {
+    let Some(first) = orders.first() else {
+        return Ok(Vec::new());
     };
+    let hub = first.hub;
+    if orders.iter().any(|o| o.hub != hub) {
+        return Err(StoreError::NotFound);
+    }
+    let by = scope.actor.user;
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id.0).collect();
+    let list = id_list(&order_ids);
+    let exists: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT order_id FROM invoices WHERE organization_id = $1 AND order_id IN ({list})"
+    ))
+    .bind(hub.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let delivered_rows: Vec<(i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT order_id, done_at FROM stops WHERE organization_id = $1 AND order_id IN ({list}) \
+         AND status = 'delivered' ORDER BY id"
+    ))
+    .bind(hub.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut delivered: HashMap<i64, Option<i64>> = HashMap::with_capacity(delivered_rows.len());
+    for (o, at) in delivered_rows {
+        delivered.entry(o).or_insert(at);
+    }
     let invoice_date = local_day(now);
-    let delivery_date = local_day(delivered_at);
+    let mut outcome: Vec<Result<usize, Refusal>> = Vec::with_capacity(orders.len());
+    let mut to_issue: Vec<(&Order, Timestamp)> = Vec::with_capacity(orders.len());
+    for o in orders {
+        if exists.contains(&o.id.0) || to_issue.iter().any(|(t, _)| t.id == o.id) {
+            outcome.push(Err(Refusal::InvoiceExists));
+            continue;
+        }
+        match delivered.get(&o.id.0) {
+            Some(Some(at)) => {
+                outcome.push(Ok(to_issue.len()));
+                to_issue.push((o, instant(*at)?));
+            }
+            _ => outcome.push(Err(Refusal::OrderNotDelivered)),
+        }
+    }
+    if to_issue.is_empty() {
+        return Ok(outcome
+            .into_iter()
+            .map(|r| r.map(|_| InvoiceId(0)))
+            .collect());
+    }
+
     let (hub_name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(hub.0)
         .fetch_one(&mut *tx)
         .await?;
-    let (buyer_name, lang): (String, String) =
-        sqlx::query_as("SELECT name, lang FROM organizations WHERE id = $1")
-            .bind(order.buyer.0)
-            .fetch_one(&mut *tx)
-            .await?;
-    let lang: Lang = parsed(&lang, "language")?;
-    let link: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT h.delivery_address, b.address, b.payment_terms FROM hub_buyers h \
-         LEFT JOIN buyer_billing b ON b.organization_id = h.organization_id AND b.buyer_id = h.buyer_id \
-         WHERE h.organization_id = $1 AND h.buyer_id = $2",
+    let mut buyer_ids: Vec<i64> = to_issue.iter().map(|(o, _)| o.buyer.0).collect();
+    buyer_ids.sort_unstable();
+    buyer_ids.dedup();
+    let buyer_list = id_list(&buyer_ids);
+    let buyers: HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, String)>(
+        &format!("SELECT id, name, lang FROM organizations WHERE id IN ({buyer_list})"),
     )
-    .bind(hub.0)
-    .bind(order.buyer.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (delivery_address, billing_address, terms) = link.unwrap_or_default();
-    let terms = match terms.as_deref() {
-        None | Some("") => settings.payment_terms,
-        Some(t) => parsed(t, "payment terms")?,
-    };
-    let location: Option<String> = match order.location {
-        Some(l) => {
-            sqlx::query_scalar(
-                "SELECT name FROM cycle_locations WHERE organization_id = $1 AND id = $2",
-            )
-            .bind(hub.0)
-            .bind(l.0)
-            .fetch_optional(&mut *tx)
-            .await?
-        }
-        None => None,
-    };
-    let delivery_address = if delivery_address.trim().is_empty() {
-        location.unwrap_or_default()
-    } else {
-        delivery_address
-    };
-    let buyer_address = billing_address
-        .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| delivery_address.clone());
-
-    let delivered_lines: Vec<_> = order.lines.iter().filter(|l| l.quantity.0 > 0).collect();
-    let products: Vec<ProductId> = delivered_lines.iter().map(|l| l.product.id).collect();
-    let codes = statuses_on(tx, hub, &products, invoice_date).await?;
-    let mut lines = Vec::with_capacity(delivered_lines.len());
-    let mut tax_lines = Vec::with_capacity(delivered_lines.len());
-    for (i, l) in delivered_lines.iter().enumerate() {
-        let c = codes
-            .get(&l.product.id)
-            .copied()
-            .unwrap_or(TaxCodes::both(l.tax_class));
-        let lots: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT t.code FROM stock_movements m JOIN lots t ON t.organization_id = m.organization_id \
-             AND t.id = m.lot_id WHERE m.organization_id = $1 AND m.order_line_id = $2 AND m.kind = 'delivered' \
-             ORDER BY t.code",
-        )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, name, lang)| (id, (name, lang)))
+    .collect();
+    type Link = (String, Option<String>, Option<String>);
+    let links: HashMap<i64, Link> =
+        sqlx::query_as::<_, (i64, String, Option<String>, Option<String>)>(&format!(
+            "SELECT h.buyer_id, h.delivery_address, b.address, b.payment_terms FROM hub_buyers h \
+             LEFT JOIN buyer_billing b ON b.organization_id = h.organization_id AND b.buyer_id = h.buyer_id \
+             WHERE h.organization_id = $1 AND h.buyer_id IN ({buyer_list})"
+        ))
         .bind(hub.0)
-        .bind(l.id.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(b, d, a, t)| (b, (d, a, t)))
+        .collect();
+    let mut location_ids: Vec<i64> = to_issue
+        .iter()
+        .filter_map(|(o, _)| o.location.map(|l| l.0))
+        .collect();
+    location_ids.sort_unstable();
+    location_ids.dedup();
+    let locations: HashMap<i64, String> = if location_ids.is_empty() {
+        HashMap::new()
+    } else {
+        sqlx::query_as::<_, (i64, String)>(&format!(
+            "SELECT id, name FROM cycle_locations WHERE organization_id = $1 AND id IN ({})",
+            id_list(&location_ids)
+        ))
+        .bind(hub.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect()
+    };
+    let delivered_lines: Vec<i64> = to_issue
+        .iter()
+        .flat_map(|(o, _)| o.lines.iter().filter(|l| l.quantity.0 > 0))
+        .map(|l| l.id.0)
+        .collect();
+    let products: Vec<ProductId> = to_issue
+        .iter()
+        .flat_map(|(o, _)| o.lines.iter().filter(|l| l.quantity.0 > 0))
+        .map(|l| l.product.id)
+        .collect();
+    let codes = statuses_on(tx, hub, &products, invoice_date).await?;
+    let mut lots: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in delivered_lines.chunks(1000) {
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT m.order_line_id, t.code FROM stock_movements m JOIN lots t \
+             ON t.organization_id = m.organization_id AND t.id = m.lot_id WHERE m.organization_id = $1 \
+             AND m.order_line_id IN ({}) AND m.kind = 'delivered' ORDER BY m.order_line_id, t.code",
+            id_list(chunk)
+        ))
+        .bind(hub.0)
         .fetch_all(&mut *tx)
         .await?;
-        let replaced = l
-            .substitute_for
-            .and_then(|s| order.lines.iter().find(|o| o.id == s));
-        let amount = l.total();
-        tax_lines.push(TaxLine {
-            codes: c,
-            amount,
-            discount: None,
-        });
-        lines.push(InvoiceLine {
-            line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
-            product: l.product.id,
-            name_fr: l.product.name_fr.clone(),
-            name_en: l.product.name_en.clone(),
-            producer_name: l.product.producer_name.clone(),
-            lots: lots.join(", "),
-            unit: l.product.unit,
-            quantity: l.quantity,
-            weight_g: l.catch_weight.and_then(|c| c.packed_weight_g),
-            unit_price: l.unit_price,
-            kg_price: l.catch_weight.map(|c| c.kg_price),
-            amount,
-            codes: c,
-            substitute_for_fr: replaced
-                .map(|r| r.product.name_fr.clone())
-                .unwrap_or_default(),
-            substitute_for_en: replaced
-                .map(|r| r.product.name_en.clone())
-                .unwrap_or_default(),
-            short_quantity: l
-                .ordered_quantity
-                .filter(|o| *o > l.quantity)
-                .map(|o| Qty(o.0 - l.quantity.0)),
+        for (line, code) in rows {
+            lots.entry(line).or_default().push(code);
+        }
+    }
+
+    let mut drafts = Vec::with_capacity(to_issue.len());
+    for (order, delivered_at) in &to_issue {
+        let (buyer_name, lang) = buyers
+            .get(&order.buyer.0)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        let lang: Lang = parsed(&lang, "language")?;
+        let (delivery_address, billing_address, terms) =
+            links.get(&order.buyer.0).cloned().unwrap_or_default();
+        let terms = match terms.as_deref() {
+            None | Some("") => settings.payment_terms,
+            Some(t) => parsed(t, "payment terms")?,
+        };
+        let location = order.location.and_then(|l| locations.get(&l.0).cloned());
+        let delivery_address = if delivery_address.trim().is_empty() {
+            location.unwrap_or_default()
+        } else {
+            delivery_address
+        };
+        let buyer_address = billing_address
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| delivery_address.clone());
+        let delivered_lines: Vec<_> = order.lines.iter().filter(|l| l.quantity.0 > 0).collect();
+        let mut lines = Vec::with_capacity(delivered_lines.len());
+        let mut tax_lines = Vec::with_capacity(delivered_lines.len());
+        for (i, l) in delivered_lines.iter().enumerate() {
+            let c = codes
+                .get(&l.product.id)
+                .copied()
+                .unwrap_or(TaxCodes::both(l.tax_class));
+            let replaced = l
+                .substitute_for
+                .and_then(|s| order.lines.iter().find(|o| o.id == s));
+            let amount = l.total();
+            tax_lines.push(TaxLine {
+                codes: c,
+                amount,
+                discount: None,
+            });
+            lines.push(InvoiceLine {
+                line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
+                product: l.product.id,
+                name_fr: l.product.name_fr.clone(),
+                name_en: l.product.name_en.clone(),
+                producer_name: l.product.producer_name.clone(),
+                lots: lots.get(&l.id.0).map(|v| v.join(", ")).unwrap_or_default(),
+                unit: l.product.unit,
+                quantity: l.quantity,
+                weight_g: l.catch_weight.and_then(|c| c.packed_weight_g),
+                unit_price: l.unit_price,
+                kg_price: l.catch_weight.map(|c| c.kg_price),
+                amount,
+                codes: c,
+                substitute_for_fr: replaced
+                    .map(|r| r.product.name_fr.clone())
+                    .unwrap_or_default(),
+                substitute_for_en: replaced
+                    .map(|r| r.product.name_en.clone())
+                    .unwrap_or_default(),
+                short_quantity: l
+                    .ordered_quantity
+                    .filter(|o| *o > l.quantity)
+                    .map(|o| Qty(o.0 - l.quantity.0)),
+            });
+        }
+        let taxes = compute(
+            &TaxDocument {
+                lines: &tax_lines,
+                delivery: order.fees,
+                ..Default::default()
+            },
+            settings.tax_settings(),
+        )
+        .map_err(|_| StoreError::Corrupt("invoice amounts"))?;
+        drafts.push(Draft {
+            order,
+            invoice_date,
+            delivery_date: local_day(*delivered_at),
+            terms,
+            lang,
+            buyer_name,
+            buyer_address,
+            delivery_address,
+            lines,
+            taxes,
         });
     }
-    let taxes = compute(
-        &TaxDocument {
-            lines: &tax_lines,
-            delivery: order.fees,
-            ..Default::default()
-        },
-        settings.tax_settings(),
-    )
-    .map_err(|_| StoreError::Corrupt("invoice amounts"))?;
 
+    // As many numbers as invoices, taken at once in this transaction: gapless.
     let year = counter_year(settings.yearly_reset, invoice_date.year());
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO invoice_counters (organization_id, year, last_number) VALUES ($1, $2, 1) \
-         ON CONFLICT (organization_id, year) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+    let count = i64::try_from(drafts.len()).map_err(|_| StoreError::Corrupt("invoice count"))?;
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO invoice_counters (organization_id, year, last_number) VALUES ($1, $2, $3) \
+         ON CONFLICT (organization_id, year) DO UPDATE SET last_number = invoice_counters.last_number + $3 \
          RETURNING last_number",
     )
     .bind(hub.0)
     .bind(year)
+    .bind(count)
     .fetch_one(&mut *tx)
     .await?;
-    let number = invoice_number(&settings.invoice_prefix, year, seq);
+    let first_seq = last - count + 1;
     let seller_name = if settings.legal_name.is_empty() {
         hub_name
     } else {
@@ -515,93 +647,151 @@ pub(crate) async fn issue_in(
     } else {
         ("", "")
     };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO invoices (organization_id, order_id, buyer_id, number, year, seq, lang, invoice_date, delivery_date, \
-         due_date, payment_terms, how_to_pay, po_number, seller_name, seller_address, registered, gst_number, qst_number, \
-         fee_taxation, buyer_name, buyer_address, delivery_address, goods_cents, discount_cents, delivery_cents, \
-         deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents, issued_at, issued_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-         $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING id",
-    )
-    .bind(hub.0)
-    .bind(order.id.0)
-    .bind(order.buyer.0)
-    .bind(&number)
-    .bind(year)
-    .bind(seq)
-    .bind(lang.code())
-    .bind(invoice_date.to_string())
-    .bind(delivery_date.to_string())
-    .bind(terms.due(invoice_date).to_string())
-    .bind(terms.code())
-    .bind(&settings.how_to_pay)
-    .bind(&order.po_number)
-    .bind(&seller_name)
-    .bind(&settings.address)
-    .bind(settings.registered)
-    .bind(gst_number)
-    .bind(qst_number)
-    .bind(settings.fee_taxation.code())
-    .bind(&buyer_name)
-    .bind(&buyer_address)
-    .bind(&delivery_address)
-    .bind(taxes.goods.0)
-    .bind(taxes.discounts.0)
-    .bind(taxes.delivery.0)
-    .bind(taxes.deposits.0)
-    .bind(taxes.subtotal.0)
-    .bind(taxes.gst_base.0)
-    .bind(taxes.qst_base.0)
-    .bind(taxes.gst.0)
-    .bind(taxes.qst.0)
-    .bind(taxes.total().0)
-    .bind(ms(now))
-    .bind(by.map(|u| u.0))
-    .fetch_one(&mut *tx)
-    .await?;
-    for l in &lines {
-        sqlx::query(
+    let numbers: Vec<(i64, String)> = (0..count)
+        .map(|k| {
+            let seq = first_seq + k;
+            (seq, invoice_number(&settings.invoice_prefix, year, seq))
+        })
+        .collect();
+
+    let mut ids: HashMap<i64, i64> = HashMap::with_capacity(drafts.len());
+    for (chunk, chunk_numbers) in drafts
+        .chunks(INVOICE_ROWS)
+        .zip(numbers.chunks(INVOICE_ROWS))
+    {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> = (1..=34).map(|c| format!("${}", r * 34 + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO invoices (organization_id, order_id, buyer_id, number, year, seq, lang, invoice_date, delivery_date, \
+             due_date, payment_terms, how_to_pay, po_number, seller_name, seller_address, registered, gst_number, qst_number, \
+             fee_taxation, buyer_name, buyer_address, delivery_address, goods_cents, discount_cents, delivery_cents, \
+             deposits_cents, subtotal_cents, gst_base_cents, qst_base_cents, gst_cents, qst_cents, total_cents, issued_at, issued_by) \
+             VALUES {} RETURNING id, order_id",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for (d, (seq, number)) in chunk.iter().zip(chunk_numbers) {
+            q = q
+                .bind(hub.0)
+                .bind(d.order.id.0)
+                .bind(d.order.buyer.0)
+                .bind(number.clone())
+                .bind(year)
+                .bind(*seq)
+                .bind(d.lang.code())
+                .bind(d.invoice_date.to_string())
+                .bind(d.delivery_date.to_string())
+                .bind(d.terms.due(d.invoice_date).to_string())
+                .bind(d.terms.code())
+                .bind(settings.how_to_pay.clone())
+                .bind(d.order.po_number.clone())
+                .bind(seller_name.clone())
+                .bind(settings.address.clone())
+                .bind(settings.registered)
+                .bind(gst_number.to_owned())
+                .bind(qst_number.to_owned())
+                .bind(settings.fee_taxation.code())
+                .bind(d.buyer_name.clone())
+                .bind(d.buyer_address.clone())
+                .bind(d.delivery_address.clone())
+                .bind(d.taxes.goods.0)
+                .bind(d.taxes.discounts.0)
+                .bind(d.taxes.delivery.0)
+                .bind(d.taxes.deposits.0)
+                .bind(d.taxes.subtotal.0)
+                .bind(d.taxes.gst_base.0)
+                .bind(d.taxes.qst_base.0)
+                .bind(d.taxes.gst.0)
+                .bind(d.taxes.qst.0)
+                .bind(d.taxes.total().0)
+                .bind(ms(now))
+                .bind(by.map(|u| u.0));
+        }
+        for (id, order) in q.fetch_all(&mut *tx).await? {
+            ids.insert(order, id);
+        }
+    }
+    let mut all_lines: Vec<(i64, &InvoiceLine)> = Vec::new();
+    for d in &drafts {
+        let id = *ids
+            .get(&d.order.id.0)
+            .ok_or(StoreError::Corrupt("invoice not inserted"))?;
+        all_lines.extend(d.lines.iter().map(|l| (id, l)));
+    }
+    for chunk in all_lines.chunks(LINE_ROWS) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> = (1..=19).map(|c| format!("${}", r * 19 + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO invoice_lines (organization_id, invoice_id, line_no, product_id, name_fr, name_en, producer_name, \
              lots, unit, quantity, weight_g, unit_price_cents, kg_price_cents, amount_cents, gst_status, qst_status, \
-             substitute_for_fr, substitute_for_en, short_quantity) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        )
-        .bind(hub.0)
-        .bind(id)
-        .bind(l.line_no)
-        .bind(l.product.0)
-        .bind(&l.name_fr)
-        .bind(&l.name_en)
-        .bind(&l.producer_name)
-        .bind(&l.lots)
-        .bind(l.unit.code())
-        .bind(l.quantity.0)
-        .bind(l.weight_g)
-        .bind(l.unit_price.0)
-        .bind(l.kg_price.map(|c| c.0))
-        .bind(l.amount.0)
-        .bind(l.codes.gst.code())
-        .bind(l.codes.qst.code())
-        .bind(&l.substitute_for_fr)
-        .bind(&l.substitute_for_en)
-        .bind(l.short_quantity.map(|q| q.0))
-        .execute(&mut *tx)
-        .await?;
+             substitute_for_fr, substitute_for_en, short_quantity) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, l) in chunk {
+            q = q
+                .bind(hub.0)
+                .bind(*id)
+                .bind(l.line_no)
+                .bind(l.product.0)
+                .bind(l.name_fr.clone())
+                .bind(l.name_en.clone())
+                .bind(l.producer_name.clone())
+                .bind(l.lots.clone())
+                .bind(l.unit.code())
+                .bind(l.quantity.0)
+                .bind(l.weight_g)
+                .bind(l.unit_price.0)
+                .bind(l.kg_price.map(|c| c.0))
+                .bind(l.amount.0)
+                .bind(l.codes.gst.code())
+                .bind(l.codes.qst.code())
+                .bind(l.substitute_for_fr.clone())
+                .bind(l.substitute_for_en.clone())
+                .bind(l.short_quantity.map(|q| q.0));
+        }
+        q.execute(&mut *tx).await?;
     }
-    let invoice = InvoiceId(id);
-    let change = Change::by(scope, Action::Create, "invoice", invoice).after(serde_json::json!({
-        "number": number, "order": order.id.0, "total_cents": taxes.total().0,
-        "gst_cents": taxes.gst.0, "qst_cents": taxes.qst.0,
-    }));
-    audit::record(tx, change, now).await?;
-    let event = Event::InvoiceIssued {
-        hub,
-        buyer: order.buyer,
-        order: order.id,
-        invoice,
-    };
-    events::record(tx, event, now).await?;
-    Ok(invoice)
+    let mut issued = Vec::with_capacity(drafts.len());
+    for (d, (_, number)) in drafts.iter().zip(&numbers) {
+        let invoice = InvoiceId(
+            *ids.get(&d.order.id.0)
+                .ok_or(StoreError::Corrupt("invoice not inserted"))?,
+        );
+        let change =
+            Change::by(scope, Action::Create, "invoice", invoice).after(serde_json::json!({
+                "number": number, "order": d.order.id.0, "total_cents": d.taxes.total().0,
+                "gst_cents": d.taxes.gst.0, "qst_cents": d.taxes.qst.0,
+            }));
+        audit::record(tx, change, now).await?;
+        let event = Event::InvoiceIssued {
+            hub,
+            buyer: d.order.buyer,
+            order: d.order.id,
+            invoice,
+        };
+        events::record(tx, event, now).await?;
+        issued.push(invoice);
+    }
+    outcome
+        .into_iter()
+        .map(|r| match r {
+            Ok(k) => issued
+                .get(k)
+                .copied()
+                .map(Ok)
+                .ok_or(StoreError::Corrupt("invoice not inserted")),
+            Err(refusal) => Ok(Err(refusal)),
+        })
+        .collect()
 }
 
 /// One invoice with its lines, read on a connection, for the hub that issued it or the buyer
@@ -687,26 +877,24 @@ impl Store {
         orders: &[OrderId],
     ) -> StoreResult<Vec<InvoiceId>> {
         let hub = hs.own()?.hub();
-        let mut issued = Vec::with_capacity(orders.len());
-        for batch in orders.chunks(ISSUE_BATCH) {
-            let mut read = Vec::with_capacity(batch.len());
-            for id in batch {
-                read.push(self.order(hs, *id).await?);
+        let mut unique: Vec<OrderId> = Vec::with_capacity(orders.len());
+        let mut seen = std::collections::HashSet::with_capacity(orders.len());
+        for o in orders {
+            if seen.insert(*o) {
+                unique.push(*o);
             }
+        }
+        let mut issued = Vec::with_capacity(unique.len());
+        for batch in unique.chunks(ISSUE_BATCH) {
+            let read = self.orders_by_ids(hs, batch).await?;
             let now = self.now();
             let mut tx = self.write_tx().await?;
             let settings = saved_settings(&mut tx, hub)
                 .await?
                 .ok_or(StoreError::Refused(Refusal::BillingNotSetUp))?;
-            for o in &read {
-                match issue_in(&mut tx, &settings, o, hs.tenant(), now).await {
-                    Ok(id) => issued.push(id),
-                    Err(StoreError::Refused(
-                        Refusal::InvoiceExists | Refusal::OrderNotDelivered,
-                    )) => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            // An order already invoiced or not delivered is passed over.
+            let outcomes = issue_many_in(&mut tx, &settings, &read, hs.tenant(), now).await?;
+            issued.extend(outcomes.into_iter().flatten());
             tx.commit().await?;
         }
         Ok(issued)

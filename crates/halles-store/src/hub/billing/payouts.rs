@@ -707,37 +707,47 @@ impl Store {
                 e
             }
         };
-        for (n, l) in lines.iter().enumerate() {
-            sqlx::query(
+        // A hundred lines a statement (20 values each), not one statement a line.
+        const LINE_ROWS: usize = 100;
+        for (chunk_no, chunk) in lines.chunks(LINE_ROWS).enumerate() {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let marks: Vec<String> = (1..=20).map(|c| format!("${}", r * 20 + c)).collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect();
+            let sql = format!(
                 "INSERT INTO producer_statement_lines (organization_id, statement_id, line_no, invoice_id, \
                  invoice_line_no, invoice_number, invoice_date, buyer_name, product_id, name_fr, name_en, unit, quantity, \
                  weight_g, producer_unit_price_cents, producer_kg_price_cents, producer_cents, buyer_cents, margin_cents, \
-                 substitute_for_fr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20)",
-            )
-            .bind(hub.0)
-            .bind(id)
-            .bind(i64::try_from(n + 1).unwrap_or(i64::MAX))
-            .bind(l.invoice.0)
-            .bind(l.invoice_line_no)
-            .bind(&l.invoice_number)
-            .bind(l.invoice_date.to_string())
-            .bind(&l.buyer_name)
-            .bind(l.product.0)
-            .bind(&l.name_fr)
-            .bind(&l.name_en)
-            .bind(l.unit.code())
-            .bind(l.quantity.0)
-            .bind(l.weight_g)
-            .bind(l.producer_unit_price.0)
-            .bind(l.producer_kg_price.map(|c| c.0))
-            .bind(l.producer_amount.0)
-            .bind(l.buyer_amount.0)
-            .bind(l.margin.0)
-            .bind(&l.substitute_for_fr)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| unique(e.into()))?;
+                 substitute_for_fr) VALUES {}",
+                rows.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (k, l) in chunk.iter().enumerate() {
+                q = q
+                    .bind(hub.0)
+                    .bind(id)
+                    .bind(i64::try_from(chunk_no * LINE_ROWS + k + 1).unwrap_or(i64::MAX))
+                    .bind(l.invoice.0)
+                    .bind(l.invoice_line_no)
+                    .bind(l.invoice_number.clone())
+                    .bind(l.invoice_date.to_string())
+                    .bind(l.buyer_name.clone())
+                    .bind(l.product.0)
+                    .bind(l.name_fr.clone())
+                    .bind(l.name_en.clone())
+                    .bind(l.unit.code())
+                    .bind(l.quantity.0)
+                    .bind(l.weight_g)
+                    .bind(l.producer_unit_price.0)
+                    .bind(l.producer_kg_price.map(|c| c.0))
+                    .bind(l.producer_amount.0)
+                    .bind(l.buyer_amount.0)
+                    .bind(l.margin.0)
+                    .bind(l.substitute_for_fr.clone());
+            }
+            q.execute(&mut *tx).await.map_err(|e| unique(e.into()))?;
         }
         for (n, a) in adjustments.iter().enumerate() {
             sqlx::query(

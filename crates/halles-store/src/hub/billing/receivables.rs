@@ -17,6 +17,7 @@ use crate::hub::HubScope;
 use crate::platform::audit::{self, Action, Change};
 use crate::platform::email::{OutgoingEmail, insert_email};
 use crate::platform::events::{self, Event};
+use crate::platform::idempotency::FormKey;
 use crate::platform::rows::{Flag, instant, parsed};
 use crate::{Store, StoreError, StoreResult, TenantScope};
 use halles_core::accounts::Lang;
@@ -480,6 +481,18 @@ impl Store {
         hs: &HubScope,
         input: &NewPayment,
     ) -> StoreResult<PaymentId> {
+        self.record_payment_once(hs, input, None).await
+    }
+
+    /// [`Store::record_payment`], the form's one-time key kept with the payment's id in the
+    /// same transaction (`idempotency_key_reused` when the key was used meanwhile: nothing is
+    /// recorded).
+    pub async fn record_payment_once(
+        &self,
+        hs: &HubScope,
+        input: &NewPayment,
+        once: Option<&FormKey>,
+    ) -> StoreResult<PaymentId> {
         let scope = hs.own()?.tenant();
         let hub = scope.org;
         let now = self.now();
@@ -545,6 +558,9 @@ impl Store {
             amount: input.amount,
         };
         events::record(&mut tx, event, now).await?;
+        if let Some(key) = once {
+            key.keep_in(&mut tx, &payment.to_string(), now).await?;
+        }
         tx.commit().await?;
         Ok(payment)
     }

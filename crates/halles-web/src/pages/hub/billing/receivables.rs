@@ -21,12 +21,15 @@ use halles_core::ordering::local_day;
 use halles_core::organizations::OrgKind;
 use halles_core::quantity::Qty;
 use halles_core::receivables::{AgingBucket, PaymentMethod, month_period};
+use halles_core::refusals::Refusal;
 use halles_core::{InvoiceId, OrgId};
+use halles_store::StoreError;
 use halles_store::hub::billing::credit_notes::{CreditLineInput, CreditNote, NewCreditNote};
 use halles_store::hub::billing::invoices::IssuedInvoice;
 use halles_store::hub::billing::receivables::{
     AgingReport, Allocation, NewPayment, Payment, Receivable, Statement,
 };
+use halles_store::platform::idempotency::FormKey;
 use serde::{Deserialize, Serialize};
 
 /// Documents a page.
@@ -230,24 +233,31 @@ pub async fn issue_credit_note(
         Ok(i) => i,
         Err(errors) => return invoice_page(&state, m, id, errors, typed, Some(form.key)).await,
     };
-    let name = match claim_once(&state, &m, "credit-note", &form.key, &typed).await? {
-        Once::Fresh(name) => name,
-        // Sent twice: the first one was issued, nothing again.
-        Once::Done => return back_with(&state, Ok("flash-credit-note-issued".into()), &back),
-        Once::Refused(key) => {
-            let errors = FormErrors::one("reason", key, &i18n);
-            return invoice_page(&state, m, id, errors, typed, None).await;
-        }
-    };
-    match state.store.issue_credit_note(&hs, id, &input).await {
-        Ok(note) => {
-            finish_once(&state, &m, &name, &note.to_string()).await?;
+    let mut once = claim_once(&state, &m, "credit-note", &form.key, &typed).await?;
+    if let Once::Fresh(key) = once {
+        once = match state
+            .store
+            .issue_credit_note_once(&hs, id, &input, Some(&key))
+            .await
+        {
+            Ok(_) => Once::Done,
+            Err(StoreError::Refused(Refusal::IdempotencyKeyReused)) => {
+                reused_once(&state, key).await?
+            }
+            Err(e) => {
+                let errors = FormErrors::from_store(e, "reason", &i18n)?;
+                return invoice_page(&state, m, id, errors, typed, Some(form.key)).await;
+            }
+        };
+    }
+    match once {
+        // Issued now, or sent twice and issued by the first: nothing again.
+        Once::Done | Once::Fresh(_) => {
             back_with(&state, Ok("flash-credit-note-issued".into()), &back)
         }
-        Err(e) => {
-            release_once(&state, &m, &name).await?;
-            let errors = FormErrors::from_store(e, "reason", &i18n)?;
-            invoice_page(&state, m, id, errors, typed, Some(form.key)).await
+        Once::Refused(key) => {
+            let errors = FormErrors::one("reason", key, &i18n);
+            invoice_page(&state, m, id, errors, typed, None).await
         }
     }
 }
@@ -503,16 +513,17 @@ fn payment_input(form: &PaymentForm, i18n: &I18n) -> Result<NewPayment, FormErro
 
 /// What a one-time form key gave.
 pub(crate) enum Once {
-    /// New: do it, then [`finish_once`] or [`release_once`].
-    Fresh(String),
+    /// New: do the write with it ([`FormKey`] kept in the write's transaction).
+    Fresh(FormKey),
     /// Done already (the first submission's answer is stored with the key).
     Done,
     /// Not usable (too short or long, in progress, sent with other values): the message key.
     Refused(&'static str),
 }
 
-/// Claims a page form's one-time key for the person (an idempotency key of no token, named
-/// after the form and the person, so one person's key never answers another's).
+/// A page form's one-time key for the person (an idempotency key of no token, named after the
+/// form and the person, so one person's key never answers another's), and what it left if it
+/// was used. Nothing is claimed here: the write keeps the key in its own transaction.
 pub(crate) async fn claim_once(
     state: &AppState,
     m: &Member<impl crate::ctx::RoleRequirement>,
@@ -520,59 +531,42 @@ pub(crate) async fn claim_once(
     key: &str,
     typed: &Typed,
 ) -> Result<Once, PageError> {
-    use halles_store::platform::idempotency::Claim;
     let key = key.trim();
     if key.len() < 16 || key.len() > 64 {
         return Ok(Once::Refused("err-form-stale"));
     }
     let user = m.scope.actor.user.map_or(0, |u| u.0);
-    let name = format!("{form}-{user}-{key}");
-    let hash = crate::api::idempotency::request_hash("POST", form, format!("{typed:?}").as_bytes());
-    Ok(
-        match state
-            .store
-            .claim_idempotency_key(m.scope.org, halles_core::TokenId(0), &name, &hash)
-            .await?
-        {
-            Claim::Fresh => Once::Fresh(name),
-            Claim::Replay { .. } => Once::Done,
-            Claim::InProgress | Claim::Mismatch => Once::Refused("err-form-sent-twice"),
-        },
-    )
+    let once = FormKey {
+        org: m.scope.org,
+        name: format!("{form}-{user}-{key}"),
+        request_hash: crate::api::idempotency::request_hash(
+            "POST",
+            form,
+            format!("{typed:?}").as_bytes(),
+        ),
+    };
+    seen_once(state, once).await
 }
 
-/// Stores what a one-time key's form did.
-pub(crate) async fn finish_once(
-    state: &AppState,
-    m: &Member<impl crate::ctx::RoleRequirement>,
-    name: &str,
-    body: &str,
-) -> Result<(), PageError> {
-    state
-        .store
-        .finish_idempotent(
-            m.scope.org,
-            halles_core::TokenId(0),
-            name,
-            303,
-            "text/plain",
-            body,
-        )
-        .await?;
-    Ok(())
+/// What a form key left: [`Once::Fresh`] when unused.
+async fn seen_once(state: &AppState, once: FormKey) -> Result<Once, PageError> {
+    use halles_store::platform::idempotency::Claim;
+    Ok(match state.store.form_key(&once).await? {
+        None => Once::Fresh(once),
+        Some(Claim::Replay { .. }) => Once::Done,
+        Some(Claim::InProgress | Claim::Mismatch | Claim::Fresh) => {
+            Once::Refused("err-form-sent-twice")
+        }
+    })
 }
 
-/// Frees a one-time key whose form was refused, so the form given back can be sent again.
-pub(crate) async fn release_once(
-    state: &AppState,
-    m: &Member<impl crate::ctx::RoleRequirement>,
-    name: &str,
-) -> Result<(), PageError> {
-    state
-        .store
-        .release_idempotency_key(m.scope.org, halles_core::TokenId(0), name)
-        .await?;
-    Ok(())
+/// After a write refused with `idempotency_key_reused` (the same form sent twice at once):
+/// done when the other one was written, else the form's message.
+async fn reused_once(state: &AppState, once: FormKey) -> Result<Once, PageError> {
+    Ok(match seen_once(state, once).await? {
+        Once::Fresh(_) => Once::Refused("err-form-sent-twice"),
+        other => other,
+    })
 }
 
 /// Records a payment (the hub's staff), once per form (its one-time key), back to the
@@ -593,24 +587,31 @@ pub async fn record_payment(
         Err(errors) => return payments_page(&state, m, buyer, errors, typed, Some(form.key)).await,
     };
     let back = format!("{}?acheteur={}", paths::HubPayments(org), input.buyer);
-    let name = match claim_once(&state, &m, "payment", &form.key, &typed).await? {
-        Once::Fresh(name) => name,
-        // Sent twice: the first one was recorded, nothing again.
-        Once::Done => return back_with(&state, Ok("flash-payment-recorded".into()), &back),
-        Once::Refused(key) => {
-            let errors = FormErrors::one("amount", key, &i18n);
-            return payments_page(&state, m, buyer, errors, typed, None).await;
-        }
-    };
-    match state.store.record_payment(&hs, &input).await {
-        Ok(id) => {
-            finish_once(&state, &m, &name, &id.to_string()).await?;
+    let mut once = claim_once(&state, &m, "payment", &form.key, &typed).await?;
+    if let Once::Fresh(key) = once {
+        once = match state
+            .store
+            .record_payment_once(&hs, &input, Some(&key))
+            .await
+        {
+            Ok(_) => Once::Done,
+            Err(StoreError::Refused(Refusal::IdempotencyKeyReused)) => {
+                reused_once(&state, key).await?
+            }
+            Err(e) => {
+                let errors = FormErrors::from_store(e, "amount", &i18n)?;
+                return payments_page(&state, m, buyer, errors, typed, Some(form.key)).await;
+            }
+        };
+    }
+    match once {
+        // Recorded now, or sent twice and recorded by the first: nothing again.
+        Once::Done | Once::Fresh(_) => {
             back_with(&state, Ok("flash-payment-recorded".into()), &back)
         }
-        Err(e) => {
-            release_once(&state, &m, &name).await?;
-            let errors = FormErrors::from_store(e, "amount", &i18n)?;
-            payments_page(&state, m, buyer, errors, typed, Some(form.key)).await
+        Once::Refused(key) => {
+            let errors = FormErrors::one("amount", key, &i18n);
+            payments_page(&state, m, buyer, errors, typed, None).await
         }
     }
 }
