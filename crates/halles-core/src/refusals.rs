@@ -50,6 +50,8 @@ refusals! {
     AllocationExceedsBalance = "allocation_exceeds_balance", Rule;
     /// The amounts allocated are more than what is left of the payment.
     AllocationExceedsPayment = "allocation_exceeds_payment", Rule;
+    /// Off-platform funds run within the program's season: from its first day to its last.
+    AllowanceOutsideProgram = "allowance_outside_program", Rule;
     /// This period is already claimed.
     AlreadyClaimed = "already_claimed", Rule;
     /// This person is already enrolled in this schedule.

@@ -98,6 +98,16 @@ async fn a_deleted_account_keeps_a_pseudonym_in_the_audit_log_and_loses_the_rest
             .await
             .unwrap();
 
+        // She is the organization's only administrator: it would be left with none.
+        assert!(matches!(
+            store.delete_user(Actor::user(root.id), bea.id).await,
+            Err(StoreError::Refused(Refusal::LastAdmin))
+        ));
+        let dan = user(&store, "dan@example.org", false).await;
+        store
+            .add_member(&system, dan.id, Role::Admin)
+            .await
+            .unwrap();
         let deleted = store
             .delete_user(Actor::user(root.id), bea.id)
             .await

@@ -525,6 +525,22 @@ async fn off_platform_rows_are_checked_replaced_at_the_next_load_and_may_be_open
             "rows with groups outside the program"
         );
         assert!(!report.applied);
+        // Rows outside the program's season (June 1 to October 31): a start years back would
+        // have the worker catch up every date since, an end past the season loads after it.
+        let early = ImportRow {
+            starts_on: "0001-01-01".into(),
+            moment: "weekly".into(),
+            amounts: vec![(w.fruits, "0,01".into())],
+            ..row(2, "X-5", "2026-10-31", w.fruits)
+        };
+        let late = row(3, "X-6", "2027-03-31", w.fruits);
+        let report = store
+            .import_participants(&partner, &[early, late], "Programme", None, true)
+            .await
+            .unwrap();
+        let problems: Vec<_> = report.rows.iter().map(|r| r.problem).collect();
+        assert_eq!(problems, [Some("allowance_outside_program"); 2]);
+        assert!(!report.applied);
         // A row without an end date: accepted, until the program's last day.
         let report = store
             .import_participants(

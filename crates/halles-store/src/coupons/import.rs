@@ -86,6 +86,7 @@ impl ImportRow {
     /// group must be one of the program's own (`groups`, the loyalty group left out).
     fn allowance(
         &self,
+        program_starts: jiff::civil::Date,
         program_ends: jiff::civil::Date,
         groups: &[ProductGroupId],
     ) -> Result<Allowance, &'static str> {
@@ -99,6 +100,10 @@ impl ImportRow {
         };
         if ends_on < starts_on {
             return Err("ends_before_start");
+        }
+        // Within the season: a start years back would have the worker catch up every date since.
+        if starts_on < program_starts || ends_on > program_ends {
+            return Err(Refusal::AllowanceOutsideProgram.code());
         }
         let moment = self.moment.trim().parse().map_err(|_| "moment_invalid")?;
         let mut amounts = Vec::new();
@@ -369,7 +374,7 @@ impl Store {
             let consent = r.consent_on.trim().parse::<jiff::civil::Date>().ok();
             let known = by_key.get(&id1).copied().filter(|_| !id1.is_empty());
             let allowance = if off {
-                Some(r.allowance(prog.ends_on, &allocatable))
+                Some(r.allowance(prog.starts_on, prog.ends_on, &allocatable))
             } else {
                 None
             };

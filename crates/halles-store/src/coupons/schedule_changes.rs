@@ -358,7 +358,10 @@ impl Store {
                 });
                 continue;
             }
-            sqlx::query(
+            // Checked again in the statement itself: an enrolment committed since the read
+            // above may have taken what was free, and the enrolments' reservations were
+            // already changed, so an envelope that no longer holds enough refuses the change.
+            let done = sqlx::query(
                 "UPDATE budget_envelopes SET reserved_cents = reserved_cents + $1 WHERE id = $2 \
                  AND ($1 <= 0 OR reserved_cents + loaded_cents + $1 <= budget_cents)",
             )
@@ -366,6 +369,13 @@ impl Store {
             .bind(envelope)
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() != 1 {
+                impact.short.push(ShortEnvelope {
+                    partner: OrgId(partner),
+                    partner_name,
+                    missing: Cents(delta),
+                });
+            }
         }
         // A carry-over schedule's last usable date moves the funds it loaded that are still
         // usable (expired ones stay expired).

@@ -26,16 +26,28 @@ fn pseudonym_email(id: UserId) -> String {
 const INVITATION_DAYS_SETTING: &str = "invitation_days";
 
 impl Store {
-    /// Enabled platform administrators other than `id`.
-    async fn other_platform_admins(tx: &mut sqlx::AnyConnection, id: UserId) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users WHERE is_platform_admin = $1 AND disabled_at IS NULL \
-             AND deleted_at IS NULL AND id <> $2",
-        )
+    /// Enabled platform administrators other than `id`. On PostgreSQL their rows are locked
+    /// until the transaction ends, so two administrators removing each other at the same
+    /// moment cannot both succeed (the second one, once the first commits, sees none left);
+    /// SQLite's write transactions already run one at a time.
+    async fn other_platform_admins(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        id: UserId,
+    ) -> StoreResult<usize> {
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM users WHERE is_platform_admin = $1 AND disabled_at IS NULL \
+             AND deleted_at IS NULL AND id <> $2{lock}"
+        ))
         .bind(true)
         .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?)
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(ids.len())
     }
 
     /// Makes an account a platform administrator, or no longer one: refused for a deleted
@@ -53,7 +65,7 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.write_tx().await?;
-        if !admin && Self::other_platform_admins(&mut tx, id).await? == 0 {
+        if !admin && self.other_platform_admins(&mut tx, id).await? == 0 {
             return Err(StoreError::Refused(Refusal::LastPlatformAdmin));
         }
         sqlx::query("UPDATE users SET is_platform_admin = $1, updated_at = $2 WHERE id = $3")
@@ -76,8 +88,8 @@ impl Store {
     /// [`pseudonym`]'s, also in the audit log's records of the account and wherever the log
     /// wrote its e-mail; its password, sessions, reset and e-mail change links, memberships and
     /// monthly-report subscriptions go, and invitations to its e-mail are revoked. Refused for
-    /// the platform's last enabled administrator (`last_platform_admin`); a deleted account is
-    /// not found.
+    /// the platform's last enabled administrator (`last_platform_admin`) and for the only
+    /// administrator of an organization (`last_admin`); a deleted account is not found.
     pub async fn delete_user(&self, actor: Actor, id: UserId) -> StoreResult<User> {
         let before = self.user(id).await?;
         if before.deleted_at.is_some() {
@@ -86,8 +98,21 @@ impl Store {
         let now = self.now();
         let (name, email) = (pseudonym(id), pseudonym_email(id));
         let mut tx = self.write_tx().await?;
-        if before.is_platform_admin && Self::other_platform_admins(&mut tx, id).await? == 0 {
+        if before.is_platform_admin && self.other_platform_admins(&mut tx, id).await? == 0 {
             return Err(StoreError::Refused(Refusal::LastPlatformAdmin));
+        }
+        // An organization this account is the only administrator of would be left with no one
+        // to manage its members, tokens and billing: make someone else its administrator first.
+        let sole_admin_of: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships m WHERE m.user_id = $1 AND m.role = 'admin' \
+             AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.organization_id = m.organization_id \
+             AND o.role = 'admin' AND o.user_id <> $1)",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if sole_admin_of > 0 {
+            return Err(StoreError::Refused(Refusal::LastAdmin));
         }
         let row = sqlx::query(&format!(
             "UPDATE users SET name = $1, email = $2, password_hash = NULL, is_platform_admin = $3, \

@@ -2287,9 +2287,9 @@ flash-user-deleted = Account deleted. Its past actions stay in the audit log and
 flash-invitation-resent = Invitation sent again with a new link.
 flash-settings-saved = Settings saved.
 admin-promote = Make administrator
-admin-promote-label = Make { $name } a platform administrator
+admin-promote-label = Make administrator of the platform: { $name }
 admin-demote = Remove administration
-admin-demote-label = Remove { $name }'s platform administration
+admin-demote-label = Remove administration of the platform: { $name }
 admin-delete = Delete the account
 admin-delete-confirm = Delete { $name } (past actions stay under a pseudonym)
 admin-user-deleted = deleted
@@ -2318,3 +2318,6 @@ err-max_loads_reached = This person has already received every load allowed: rai
 err-no_card = This person has no card: give them one first.
 err-participant_active = This person is active: there is nothing to bring back.
 err-type_change_unconfirmed = This change of type changes the loads to come: check its effects and confirm.
+
+# --- lead, stop 26 ---
+err-allowance_outside_program = Off-platform funds run within the program's season: from its first day to its last.

@@ -2287,9 +2287,9 @@ flash-user-deleted = Compte supprimé. Ses actions passées restent au journal e
 flash-invitation-resent = Invitation renvoyée avec un nouveau lien.
 flash-settings-saved = Réglages enregistrés.
 admin-promote = Nommer administrateur·rice
-admin-promote-label = Nommer { $name } administrateur·rice de la plateforme
+admin-promote-label = Nommer administrateur·rice de la plateforme : { $name }
 admin-demote = Retirer l'administration
-admin-demote-label = Retirer à { $name } l'administration de la plateforme
+admin-demote-label = Retirer l'administration de la plateforme : { $name }
 admin-delete = Supprimer le compte
 admin-delete-confirm = Supprimer { $name } (ses actions passées restent sous un pseudonyme)
 admin-user-deleted = supprimé
@@ -2318,3 +2318,6 @@ err-max_loads_reached = Cette personne a déjà reçu tous les versements permis
 err-no_card = Cette personne n'a pas de carte : donnez-lui une carte d'abord.
 err-participant_active = Cette personne est active : il n'y a rien à faire revenir.
 err-type_change_unconfirmed = Ce changement de type modifie les versements à venir : vérifiez ses effets et confirmez.
+
+# --- lead, stop 26 ---
+err-allowance_outside_program = Les fonds hors plateforme courent pendant la saison du programme : de son premier jour à son dernier.

@@ -654,6 +654,8 @@ pub async fn participant_action(
                     .into_iter()
                     .filter(|(s, _, _)| *s == schedule)
                     .map(|(_, d, _)| d)
+                    // At most what one request may issue; the rest stays listed for the next.
+                    .take(halles_store::coupons::MAX_ISSUED_AT_ONCE)
                     .collect();
                 state
                     .store
