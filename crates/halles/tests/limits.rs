@@ -279,15 +279,21 @@ async fn an_imported_row_beyond_the_maximums_is_named_and_nothing_is_imported() 
         let staff = app.logged_in(people::PARTNER_STAFF).await;
         let head =
             "type;identifiant 1;date du consentement;début;fin;fréquence;Fruits et légumes\n";
-        // One load above $100,000; then loads that add up to more than $10,000,000.
+        // One load above $100,000; then loads that add up to more than $10,000,000 (104 Mondays
+        // of $100,000); then a row outside the program's season.
         for (row, message) in [
             (
                 "1;A-1;2026-11-01;2026-12-01;2027-05-31;mensuel;1000000000,00\n",
                 "100 000,00 $ par mouvement",
             ),
             (
-                "1;A-2;2026-11-01;2026-12-01;2099-05-31;hebdomadaire;100000,00\n",
+                "1;A-2;2026-11-01;2026-01-05;2027-12-31;hebdomadaire;100000,00\n",
                 "10 000 000,00 $ par budget",
+            ),
+            // Dates past the program's season (which ends 2027-12-31).
+            (
+                "1;A-3;2026-11-01;2026-12-01;2099-05-31;mensuel;10,00\n",
+                "courent pendant la saison du programme",
             ),
         ] {
             let fields = [("consent_purpose", "Programme"), ("action", "apply")];
