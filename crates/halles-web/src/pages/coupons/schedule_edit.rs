@@ -12,8 +12,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use halles_core::coupons::{Expiry, LoadMoment};
-use halles_core::limits::Limit;
-use halles_core::money::Cents;
 use halles_core::{ParticipantTypeId, ProductGroupId};
 use halles_store::StoreError;
 use halles_store::coupons::{Schedule, ScheduleChange, ScheduleImpact};
@@ -222,38 +220,13 @@ pub async fn edit(
     if max_loads.is_none() {
         err("max_loads", "err-max_loads");
     }
-    let expiry = match form.expiry.trim() {
-        "date" => match form.expires_on.trim().parse() {
-            Ok(date) => Some(Expiry::OnDate { date }),
-            Err(_) => {
-                err("expires_on", "err-date_invalid");
-                None
-            }
-        },
-        kind @ ("days" | "use") => match form.expires_days.trim().parse::<u16>() {
-            Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
-            Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
-            _ => {
-                err("expires_days", "err-max_loads");
-                None
-            }
-        },
-        _ => Some(Expiry::Never),
-    };
-    let mut amounts = Vec::new();
-    for t in &v.types {
-        for g in v.groups.iter().filter(|g| !g.is_loyalty) {
-            let key = format!("amount_{}_{}", t.id, g.id);
-            let typed = form.amounts.get(&key);
-            if typed.is_empty() {
-                continue;
-            }
-            match Cents::parse_within(typed, Limit::Movement) {
-                Ok(c) => amounts.push((t.id, g.id, c)),
-                Err(e) => err(&key, e.message_key("err-price_invalid")),
-            }
-        }
-    }
+    let expiry = super::schedules::expiry_field(
+        &form.expiry,
+        &form.expires_on,
+        &form.expires_days,
+        &mut err,
+    );
+    let amounts = super::schedules::amounts_field(&v, &form.amounts, &mut err);
     if !errors.is_empty() {
         return edit_page(&state, m, v, s, errors, form, None).await;
     }

@@ -1,6 +1,6 @@
 //! A program's allocation schedules: adding one with its amounts by type and group.
 
-use super::programs::{back, forbidden, program_page, view};
+use super::programs::{ProgramView, back, forbidden, program_page, view};
 use crate::AppState;
 use crate::ctx::{Member, StaffRole};
 use crate::errors::PageError;
@@ -12,6 +12,7 @@ use axum::response::Response;
 use halles_core::coupons::{Expiry, LoadMoment};
 use halles_core::limits::Limit;
 use halles_core::money::Cents;
+use halles_core::{ParticipantTypeId, ProductGroupId};
 use halles_store::StoreError;
 use halles_store::coupons::ScheduleInput;
 use jiff::civil::Date;
@@ -72,38 +73,8 @@ pub async fn create_schedule(
     if max_loads == 0 {
         err("max_loads", "err-max_loads");
     }
-    let expiry = match form.expiry.trim() {
-        "date" => match form.expires_on.trim().parse() {
-            Ok(date) => Some(Expiry::OnDate { date }),
-            Err(_) => {
-                err("expires_on", "err-date_invalid");
-                None
-            }
-        },
-        kind @ ("days" | "use") => match form.expires_days.trim().parse::<u16>() {
-            Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
-            Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
-            _ => {
-                err("expires_days", "err-max_loads");
-                None
-            }
-        },
-        _ => Some(Expiry::Never),
-    };
-    let mut amounts = Vec::new();
-    for t in &v.types {
-        for g in v.groups.iter().filter(|g| !g.is_loyalty) {
-            let key = format!("amount_{}_{}", t.id, g.id);
-            let s = form.amounts.get(&key);
-            if s.is_empty() {
-                continue;
-            }
-            match Cents::parse_within(s, Limit::Movement) {
-                Ok(c) => amounts.push((t.id, g.id, c)),
-                Err(e) => err(&key, e.message_key("err-price_invalid")),
-            }
-        }
-    }
+    let expiry = expiry_field(&form.expiry, &form.expires_on, &form.expires_days, &mut err);
+    let amounts = amounts_field(&v, &form.amounts, &mut err);
     if let (true, Some(starts), Some(ends), Some(moment), Some(expiry)) =
         (errors.is_empty(), starts, ends, moment, expiry)
     {
@@ -127,4 +98,56 @@ pub async fn create_schedule(
         }
     }
     program_page(&state, Member::from_staff(m), id, errors, Typed::of(&form)).await
+}
+
+/// The expiry a schedule form chose (`expiry`: `date`, `days`, `use` or never), the problem on
+/// its field otherwise. Shared by the new-schedule and change-schedule forms.
+pub(super) fn expiry_field(
+    kind: &str,
+    expires_on: &str,
+    expires_days: &str,
+    err: &mut impl FnMut(&str, &str),
+) -> Option<Expiry> {
+    match kind.trim() {
+        "date" => match expires_on.trim().parse() {
+            Ok(date) => Some(Expiry::OnDate { date }),
+            Err(_) => {
+                err("expires_on", "err-date_invalid");
+                None
+            }
+        },
+        kind @ ("days" | "use") => match expires_days.trim().parse::<u16>() {
+            Ok(days) if days > 0 && kind == "days" => Some(Expiry::AfterDays { days }),
+            Ok(days) if days > 0 => Some(Expiry::AfterFirstUse { days }),
+            _ => {
+                err("expires_days", "err-max_loads");
+                None
+            }
+        },
+        _ => Some(Expiry::Never),
+    }
+}
+
+/// The amounts typed per participant type and product group (loyalty left out), each bounded
+/// like a movement; a problem on its cell otherwise. Shared by both schedule forms.
+pub(super) fn amounts_field(
+    v: &ProgramView,
+    typed: &PerRow,
+    err: &mut impl FnMut(&str, &str),
+) -> Vec<(ParticipantTypeId, ProductGroupId, Cents)> {
+    let mut amounts = Vec::new();
+    for t in &v.types {
+        for g in v.groups.iter().filter(|g| !g.is_loyalty) {
+            let key = format!("amount_{}_{}", t.id, g.id);
+            let s = typed.get(&key);
+            if s.is_empty() {
+                continue;
+            }
+            match Cents::parse_within(s, Limit::Movement) {
+                Ok(c) => amounts.push((t.id, g.id, c)),
+                Err(e) => err(&key, e.message_key("err-price_invalid")),
+            }
+        }
+    }
+    amounts
 }
